@@ -1,0 +1,50 @@
+# csatbot: `make run` sets up and serves the bot; `make test` sets up and runs the tests.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test install lint check-config bench chromium clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## Set up and serve on http://127.0.0.1:8000 (SQLite in var/, the bundled model).
+run: $(STAMP)
+	$(BIN)/csatbot serve
+
+## Set up and run every test (PostgreSQL tests run when CSATBOT_TEST_POSTGRES_URL is set).
+test: $(STAMP) chromium
+	CSATBOT_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
+
+## The browser tests drive Debian's Chromium; install it when missing and we can.
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null || \
+	      { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; \
+	  else \
+	    echo "The browser tests need Chromium at $(CHROMIUM): install it (e.g. sudo apt-get install chromium) or set CHROMIUM=/path/to/chromium" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+check-config: $(STAMP)
+	$(BIN)/csatbot config check config.yaml
+
+bench: $(STAMP)
+	$(BIN)/python bench/webchat.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Channel adapters: each verifies, parses and renders for one chat platform."""

@@ -1,0 +1,189 @@
+"""Understand typed survey answers in Chinese and English.
+
+Each parser returns ``None`` for anything that is not clearly an answer, so a question such as
+"where is my refund?" or an order number is never stored as a score.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from bot.prompts import ScaleKind
+
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_EN_NUMBERS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+}  # fmt: skip
+_NUMBER = r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十]+|" + "|".join(_EN_NUMBERS) + r"|满"
+_PREFIX = (
+    r"(?:i(?:'d| would| will)? (?:give|rate)(?: (?:it|you|this|u))?(?: a| an)?"
+    r"|(?:give|rate)(?: (?:it|you|u))?(?: a| an)?"
+    r"|(?:my )?(?:score|rating)(?: is)?:?|我?(?:给|打|评|选)?(?:你们|你|个)?(?:打|评)?个?|就)"
+)
+_SUFFIX = (
+    r"(?P<den>\s*(?:/|out of|of)\s*(?:\d+|十))?"
+    r"\s*(?:分|颗星|星|stars?|points?|pts?)?"
+)
+_TAIL = r"[\s!！。.~～,，吧啊了呢哈的]*"
+_SCORE = re.compile(rf"^\s*{_PREFIX}\s*(?P<num>{_NUMBER}){_SUFFIX}{_TAIL}$")
+_FILLED_STARS = set("⭐★🌟✭✮✯✪")
+_EMPTY_STARS = set("☆✩")
+_IGNORED = set(" \t\ufe0f\u200d")
+
+# Satisfaction words on a 1-5 scale. Longest phrases are tried first, so negations win.
+_SATISFACTION: dict[str, int] = {
+    "非常满意": 5, "十分满意": 5, "很满意": 5, "超级满意": 5, "特别满意": 5, "太棒了": 5, "非常好": 5,
+    "很好": 4, "满意": 4, "不错": 4, "挺好": 4, "还不错": 4, "好": 4, "挺满意": 4, "比较满意": 4,
+    "一般": 3, "还行": 3, "还可以": 3, "凑合": 3, "马马虎虎": 3, "一般般": 3,
+    "不满意": 2, "不太满意": 2, "不好": 2, "差": 2, "较差": 2, "不太好": 2,
+    "非常不满意": 1, "很不满意": 1, "极不满意": 1, "太差了": 1, "很差": 1, "非常差": 1, "极差": 1,
+    "垃圾": 1, "糟糕": 1, "太糟糕了": 1,
+    "very satisfied": 5, "extremely satisfied": 5, "excellent": 5, "perfect": 5, "amazing": 5,
+    "awesome": 5, "outstanding": 5, "great": 5, "fantastic": 5, "very good": 5, "very happy": 5,
+    "satisfied": 4, "good": 4, "happy": 4, "pretty good": 4, "not bad": 4, "quite good": 4, "nice": 4,
+    "ok": 3, "okay": 3, "average": 3, "neutral": 3, "so so": 3, "so-so": 3, "fine": 3, "meh": 3,
+    "dissatisfied": 2, "unsatisfied": 2, "not satisfied": 2, "unhappy": 2, "not happy": 2, "bad": 2,
+    "poor": 2, "not good": 2, "disappointed": 2,
+    "very dissatisfied": 1, "very unsatisfied": 1, "very bad": 1, "terrible": 1, "awful": 1,
+    "horrible": 1, "worst": 1, "very poor": 1, "very unhappy": 1, "the worst": 1,
+    "😡": 1, "🤬": 1, "😠": 2, "😞": 2, "🙁": 2, "☹": 2, "😐": 3, "😑": 3, "🙂": 4, "😊": 4, "👍": 4,
+    "😀": 5, "😁": 5, "😍": 5, "🤩": 5, "🥰": 5, "👍👍": 5,
+}  # fmt: skip
+# Effort words on the 1-7 CES scale (7 = very easy).
+_EFFORT: dict[str, int] = {
+    "非常容易": 7, "非常简单": 7, "很容易": 7, "很简单": 7, "非常轻松": 7, "很轻松": 7,
+    "容易": 6, "简单": 6, "轻松": 6, "挺容易": 6, "比较容易": 5, "还算容易": 5,
+    "一般": 4, "还行": 4,
+    "比较难": 3, "有点难": 3, "有点麻烦": 3, "难": 2, "困难": 2, "麻烦": 2, "费劲": 2, "很麻烦": 2,
+    "非常困难": 1, "非常难": 1, "很难": 1, "非常麻烦": 1, "太麻烦了": 1, "太难了": 1,
+    "very easy": 7, "extremely easy": 7, "super easy": 7, "effortless": 7, "easy": 6, "quite easy": 6,
+    "fairly easy": 5, "somewhat easy": 5, "neutral": 4, "ok": 4, "okay": 4, "average": 4,
+    "somewhat difficult": 3, "a bit hard": 3, "difficult": 2, "hard": 2,
+    "very difficult": 1, "very hard": 1, "extremely difficult": 1,
+}  # fmt: skip
+_FILLERS = re.compile(r"(?:,?\s*(?:thanks|thank you|thx)|谢谢你们|谢谢|感谢)$")
+_PUNCT = re.compile(r"[\s!！。.~～,，?？]+")
+_SKIP_WORDS = {
+    "skip", "no", "nope", "none", "n/a", "na", "nothing", "no thanks",
+    "跳过", "没有", "无", "不用了", "没了", "算了", "不用", "没有了", "略",
+}  # fmt: skip
+_ORDINAL = re.compile(rf"^\s*(?:第|选|option|no\.?|#)?\s*(?P<num>{_NUMBER})\s*(?:个|项|号)?{_TAIL}$")
+
+
+def normalize(text: str) -> str:
+    """Full-width to half-width, lower case, outer whitespace stripped."""
+    return unicodedata.normalize("NFKC", text).strip().lower()
+
+
+def chinese_number(text: str) -> int | None:
+    """Value of a Chinese numeral from 零 to 九十九, e.g. ``十`` -> 10, ``二十一`` -> 21."""
+    if not text or any(ch not in _CN_DIGITS and ch != "十" for ch in text):
+        return None
+    if "十" not in text:
+        return _CN_DIGITS[text] if len(text) == 1 else None
+    tens, _, units = text.partition("十")
+    if "十" in units or len(tens) > 1 or len(units) > 1:
+        return None
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
+
+
+def _number(token: str, high: int) -> int | None:
+    if token == "满":
+        return high
+    if token.isdigit():
+        return int(token)
+    if token in _EN_NUMBERS:
+        return _EN_NUMBERS[token]
+    return chinese_number(token)
+
+
+def _stars(text: str) -> int | None:
+    chars = [ch for ch in text if ch not in _IGNORED]
+    chars = [ch for ch in chars if ch not in "!！.。"]
+    if not chars or any(ch not in _FILLED_STARS and ch not in _EMPTY_STARS for ch in chars):
+        return None
+    filled = sum(ch in _FILLED_STARS for ch in chars)
+    return filled or None
+
+
+def _lexicon(text: str, words: dict[str, int]) -> int | None:
+    cleaned = _FILLERS.sub("", text).strip()
+    cleaned = _PUNCT.sub(" ", cleaned).strip().replace("\ufe0f", "")
+    if cleaned in words:
+        return words[cleaned]
+    squashed = cleaned.replace(" ", "")
+    if squashed and all("\u4e00" <= ch <= "\u9fff" for ch in squashed):
+        return words.get(squashed.rstrip("的啊了吧呢"))
+    return None
+
+
+def parse_rating(text: str, kind: ScaleKind, low: int, high: int) -> int | None:
+    """The score in ``text`` on the ``low``-``high`` scale, or ``None`` when it is not one.
+
+    Accepts digits (``4``, ``4/5``, ``8分``, ``给9分``), Chinese and English numerals (``五星``,
+    ``打三分``, ``ten``), stars (``⭐⭐⭐⭐``, ``★★★☆☆``) and, on CSAT and CES, words and faces
+    (``非常满意``, ``very satisfied``, ``一般``, ``terrible``, ``very easy``).
+    """
+    t = normalize(text)
+    if not t or len(t) > 60:
+        return None
+    value = _stars(t)
+    if value is None and (match := _SCORE.match(t)) is not None:
+        value = _number(match["num"], high)
+        den = match["den"]
+        if den is not None:
+            den_value = _number(re.sub(r"[^\d十]", "", den), high)
+            if den_value != high:
+                return None
+    if value is None:
+        if kind == "csat":
+            value = _lexicon(t, _SATISFACTION)
+        elif kind == "ces":
+            value = _lexicon(t, _EFFORT)
+    if value is None or not low <= value <= high:
+        return None
+    return value
+
+
+def parse_choice(text: str, options: Sequence[tuple[str, Iterable[str]]]) -> str | None:
+    """The id of the option ``text`` names: by id, by label in any locale, or by its 1-based number."""
+    t = _PUNCT.sub(" ", normalize(text)).strip()
+    if not t:
+        return None
+    for option_id, labels in options:
+        if t == option_id.lower() or any(t == _PUNCT.sub(" ", normalize(label)).strip() for label in labels):
+            return option_id
+    if (match := _ORDINAL.match(t)) is not None:
+        number = _number(match["num"], len(options))
+        if number is not None and 1 <= number <= len(options):
+            return options[number - 1][0]
+    # A longer reply that contains exactly one option label ("problem not solved at all").
+    found = {
+        option_id
+        for option_id, labels in options
+        for label in labels
+        if (lab := _PUNCT.sub(" ", normalize(label)).strip()) and lab in t and len(t) <= 2 * len(lab) + 12
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def is_skip(text: str, skip_words: Iterable[str] = ()) -> bool:
+    """Whether ``text`` declines an optional question ("skip", "跳过", "no", ...)."""
+    t = _PUNCT.sub(" ", normalize(text)).strip()
+    return t in _SKIP_WORDS or t in {normalize(w) for w in skip_words}

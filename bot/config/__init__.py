@@ -1,0 +1,6 @@
+"""The validated ``config.yaml``: schema, loading with line numbers, cross-checks and flows."""
+
+from bot.config.loader import format_path, load_config, parse_config
+from bot.config.schema import Config
+
+__all__ = ["Config", "format_path", "load_config", "parse_config"]

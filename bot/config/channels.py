@@ -1,0 +1,112 @@
+"""Per-channel settings in ``config.yaml``. Secrets never live here: they come from the environment.
+
+Each channel lists the environment variables it needs in ``secrets``; an enabled channel whose
+variables are unset refuses to start (:func:`missing_secrets`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+
+
+class _Channel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    secrets: ClassVar[tuple[str, ...]] = ()
+
+    enabled: bool = False
+
+
+class WebChatConfig(_Channel):
+    """The built-in web chat (page at ``/``, JSON API under ``/api/webchat``)."""
+
+    enabled: bool = True
+    title: str = "csatbot"
+
+
+class TelegramConfig(_Channel):
+    """Telegram bot through aiogram: webhook at ``path`` or long polling for development."""
+
+    secrets: ClassVar[tuple[str, ...]] = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET")
+    path: str = "/webhooks/telegram"
+    api_base: HttpUrl | None = None
+    bot_username: str = ""
+
+
+class WeChatConfig(_Channel):
+    """WeChat Official Account: plain or safe (AES) mode."""
+
+    secrets: ClassVar[tuple[str, ...]] = ("WECHAT_TOKEN", "WECHAT_APP_SECRET")
+    path: str = "/webhooks/wechat"
+    app_id: str = ""
+    safe_mode: bool = True
+    api_base: HttpUrl | None = None
+
+
+class WeComConfig(_Channel):
+    """WeCom (企业微信) self-built application callbacks."""
+
+    secrets: ClassVar[tuple[str, ...]] = ("WECOM_TOKEN", "WECOM_SECRET", "WECOM_ENCODING_AES_KEY")
+    path: str = "/webhooks/wecom"
+    corp_id: str = ""
+    agent_id: int = 0
+    api_base: HttpUrl | None = None
+
+
+class WhatsAppTemplate(BaseModel):
+    """The approved template that opens a survey outside the 24-hour window."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    language: str = "en_US"
+
+
+class WhatsAppConfig(_Channel):
+    """WhatsApp Cloud API webhooks and the ``/{phone-number-id}/messages`` endpoint."""
+
+    secrets: ClassVar[tuple[str, ...]] = ("WHATSAPP_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN")
+    path: str = "/webhooks/whatsapp"
+    phone_number_id: str = ""
+    api_base: HttpUrl = HttpUrl("https://graph.facebook.com/v23.0/")
+    template: WhatsAppTemplate | None = None
+
+
+class ChannelsConfig(BaseModel):
+    """Which channels are on."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    webchat: WebChatConfig = WebChatConfig()
+    telegram: TelegramConfig = TelegramConfig()
+    wechat: WeChatConfig = WeChatConfig()
+    wecom: WeComConfig = WeComConfig()
+    whatsapp: WhatsAppConfig = WhatsAppConfig()
+    max_body_bytes: int = Field(default=1_000_000, ge=1024)
+
+    @classmethod
+    def names(cls) -> list[str]:
+        """The channel names, in config order."""
+        return [
+            name
+            for name, field in cls.model_fields.items()
+            if isinstance(field.annotation, type) and issubclass(field.annotation, _Channel)
+        ]
+
+    def enabled(self) -> list[str]:
+        """The names of the channels switched on."""
+        return [name for name in self.names() if getattr(self, name).enabled]
+
+
+def missing_secrets(channels: ChannelsConfig, environ: Mapping[str, str]) -> list[str]:
+    """One message per enabled channel variable that is unset, naming the variable."""
+    problems = []
+    for name in channels.enabled():
+        spec = getattr(channels, name)
+        for variable in spec.secrets:
+            if not environ.get(variable):
+                problems.append(
+                    f"channels.{name}: enabled but the environment variable {variable} is not set "
+                    f"(set it, or set channels.{name}.enabled: false)"
+                )
+    return problems

@@ -1,0 +1,168 @@
+"""Checks across the parts of a config that pydantic cannot see one value at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.config.schema import SCALES, Config, SurveySpec
+from bot.config.texts import resolve_texts
+
+Loc = tuple[str | int, ...]
+Finding = tuple[Loc, str]
+
+
+def check_config(config: Config) -> list[Finding]:
+    """Every cross-reference problem in ``config``, as (YAML path, message) pairs."""
+    return [
+        *_check_locales(config),
+        *(
+            finding
+            for sid, survey in config.surveys.items()
+            for finding in _check_survey(sid, survey, config)
+        ),
+        *_check_texts(config),
+        *_check_references(config),
+    ]
+
+
+def _check_locales(config: Config) -> Iterator[Finding]:
+    if config.default_locale not in config.locales:
+        yield ("default_locale",), _unknown("locale", config.default_locale, config.locales)
+    try:
+        ZoneInfo(config.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        yield ("timezone",), f"unknown time zone '{config.timezone}' (expected e.g. UTC, Asia/Shanghai)"
+
+
+def _check_survey(sid: str, survey: SurveySpec, config: Config) -> Iterator[Finding]:
+    base: Loc = ("surveys", sid)
+    steps = survey.steps
+    if survey.start not in steps:
+        yield (*base, "start"), _unknown("step", survey.start, list(steps))
+    if not any(step.type == "end" for step in steps.values()):
+        yield (*base, "steps"), "no end step: add a step with type: end so the survey can finish"
+    for name, step in steps.items():
+        here: Loc = (*base, "steps", name)
+        others = [s for s in steps if s != name]
+        targets: list[tuple[Loc, str]] = []
+        if step.next is not None:
+            targets.append(((*here, "next"), step.next))
+        targets += [((*here, "branches", i, "next"), b.next) for i, b in enumerate(step.branches)]
+        for loc, target in targets:
+            if target == name:
+                yield loc, f"step '{name}' cannot lead to itself"
+            elif target not in steps:
+                yield loc, _unknown("step", target, others)
+        ids = [option.id for option in step.options or []]
+        for i, option_id in enumerate(ids):
+            if option_id in ids[:i]:
+                yield (*here, "options", i, "id"), f"option id '{option_id}' is used twice in this step"
+        scale = SCALES.get(step.type)
+        for i, branch in enumerate(step.branches):
+            when: Loc = (*here, "branches", i, "when")
+            cond = branch.when
+            if scale is not None:
+                if cond.options is not None:
+                    yield when, f"options conditions only apply to choice steps; use min/max on a {step.type}"
+                for key, value in (("min", cond.min), ("max", cond.max)):
+                    if value is not None and not scale[0] <= value <= scale[1]:
+                        yield (*when, key), f"{value} is outside the {step.type} scale {scale[0]}-{scale[1]}"
+            elif step.type == "choice":
+                if cond.min is not None or cond.max is not None:
+                    yield when, "min/max conditions only apply to csat, nps and ces steps; use options"
+                for picked in cond.options or []:
+                    if picked not in ids:
+                        yield (*when, "options"), _unknown("option", picked, ids)
+            else:
+                yield when, f"a {step.type} step cannot branch; give it only next"
+    if survey.start in steps:
+        yield from _check_graph(base, survey)
+
+
+def _check_graph(base: Loc, survey: SurveySpec) -> Iterator[Finding]:
+    steps = survey.steps
+
+    def successors(name: str) -> list[str]:
+        step = steps[name]
+        found = [b.next for b in step.branches] + ([step.next] if step.next else [])
+        return [s for s in found if s in steps and s != name]
+
+    reachable: set[str] = set()
+    stack = [survey.start]
+    while stack:
+        name = stack.pop()
+        if name not in reachable:
+            reachable.add(name)
+            stack.extend(successors(name))
+    for name in steps:
+        if name not in reachable:
+            yield (*base, "steps", name), f"step '{name}' cannot be reached from start '{survey.start}'"
+    # A cycle would let a survey run forever; report the first step found on one.
+    state: dict[str, int] = {}
+
+    def on_cycle(name: str) -> str | None:
+        state[name] = 1
+        for nxt in successors(name):
+            if state.get(nxt) == 1:
+                return nxt
+            if nxt not in state and (found := on_cycle(nxt)) is not None:
+                return found
+        state[name] = 2
+        return None
+
+    looped = on_cycle(survey.start)
+    if looped is not None:
+        yield (*base, "steps", looped), f"step '{looped}' is part of a loop; surveys must always reach an end"
+
+
+def _check_texts(config: Config) -> Iterator[Finding]:
+    locales = config.locales
+
+    def localized(loc: Loc, value: dict[str, str] | None) -> Iterator[Finding]:
+        if value is None:
+            return
+        for extra in sorted(set(value) - set(locales)):
+            yield (*loc, extra), f"locale '{extra}' is not in locales ({', '.join(locales)})"
+        missing = [loc_ for loc_ in locales if loc_ not in value]
+        if missing:
+            yield loc, f"missing text for locale {', '.join(missing)}"
+
+    for sid, survey in config.surveys.items():
+        yield from localized(("surveys", sid, "title"), survey.title)
+        for name, step in survey.steps.items():
+            here: Loc = ("surveys", sid, "steps", name)
+            yield from localized((*here, "text"), step.text)
+            yield from localized((*here, "low_label"), step.low_label)
+            yield from localized((*here, "high_label"), step.high_label)
+            for i, option in enumerate(step.options or []):
+                yield from localized((*here, "options", i, "label"), option.label)
+    resolved = resolve_texts(config.texts)
+    for key, value in resolved.items():
+        for extra in sorted(set(value) - {"en", "zh-CN"} - set(locales)):
+            yield ("texts", key, extra), f"locale '{extra}' is not in locales ({', '.join(locales)})"
+        missing = [loc_ for loc_ in locales if loc_ not in value]
+        if missing:
+            yield ("texts", key), f"missing text for locale {', '.join(missing)} (no built-in default)"
+    for name, intent in config.nlu.intents.items():
+        for extra in sorted(set(intent.examples) - set(locales)):
+            yield (
+                ("nlu", "intents", name, "examples", extra),
+                (f"locale '{extra}' is not in locales ({', '.join(locales)})"),
+            )
+
+
+def _check_references(config: Config) -> Iterator[Finding]:
+    channel_names = config.channels.names()
+    for i, trigger in enumerate(config.triggers):
+        if trigger.survey not in config.surveys:
+            yield ("triggers", i, "survey"), _unknown("survey", trigger.survey, list(config.surveys))
+        for name in trigger.channels or []:
+            if name not in channel_names:
+                yield ("triggers", i, "channels"), _unknown("channel", name, channel_names)
+    if config.dsat.team not in config.teams:
+        yield ("dsat", "team"), _unknown("team", config.dsat.team, list(config.teams))
+
+
+def _unknown(what: str, name: str, known: list[str]) -> str:
+    return f"unknown {what} '{name}' (known: {', '.join(known) or 'none'})"

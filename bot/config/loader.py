@@ -1,0 +1,151 @@
+"""Read ``config.yaml`` into a :class:`Config`, with errors that name the YAML path and line."""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from bot.config.checks import check_config
+from bot.config.schema import Config
+from bot.errors import ConfigError
+
+Loc = tuple[str | int, ...]
+
+
+def load_config(path: str | Path) -> Config:
+    """Load and fully check a config file; raise :class:`ConfigError` listing every problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError([f"cannot read {path}: {exc.strerror}"], source=str(path)) from exc
+    return parse_config(text, source=str(path))
+
+
+def parse_config(text: str, source: str = "config.yaml") -> Config:
+    """Parse YAML text into a checked :class:`Config`."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError([f"invalid YAML{where}: {problem}"], source=source) from exc
+    lines: dict[Loc, int] = {}
+    duplicates: list[str] = []
+    if root is not None:
+        _index(root, (), lines, duplicates)
+    if duplicates:
+        raise ConfigError(duplicates, source=source)
+    if not isinstance(data, dict):
+        raise ConfigError(["the file must be a mapping with at least a 'surveys' key"], source=source)
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        problems = [_describe(error, lines) for error in exc.errors(include_url=False)]
+        raise ConfigError(problems, source=source) from exc
+    findings = [f"{format_path(loc)}: {message}{_at(loc, lines)}" for loc, message in check_config(config)]
+    if findings:
+        raise ConfigError(findings, source=source)
+    return config
+
+
+def format_path(loc: Sequence[str | int]) -> str:
+    """``("surveys", "csat", "steps")`` -> ``surveys.csat.steps``; list indices as ``[0]``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _index(node: yaml.Node, loc: Loc, lines: dict[Loc, int], duplicates: list[str]) -> None:
+    lines[loc] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in seen:
+                duplicates.append(
+                    f"{format_path((*loc, key))}: key given twice at line {key_node.start_mark.line + 1}"
+                )
+            seen.add(key)
+            _index(value_node, (*loc, key), lines, duplicates)
+            lines[(*loc, key)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _index(item, (*loc, i), lines, duplicates)
+
+
+def _at(loc: Loc, lines: dict[Loc, int]) -> str:
+    for end in range(len(loc), -1, -1):
+        line = lines.get(tuple(loc[:end]))
+        if line is not None:
+            return f" at line {line}"
+    return ""
+
+
+def _describe(error: Any, lines: dict[Loc, int]) -> str:
+    loc: Loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("[")))
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        parent, key = loc[:-1], loc[-1]
+        allowed = ", ".join(_allowed_keys(parent)) or "none"
+        message = f"unknown key '{key}' (expected one of: {allowed})"
+    elif kind == "missing":
+        message = "required key is missing"
+    else:
+        text = str(error["msg"])
+        text = text.removeprefix("Value error, ")
+        message = f"{text[0].lower()}{text[1:]}" if text else kind
+        if "input" in error and not isinstance(error["input"], dict | list) and ", got" not in message:
+            message += f", got {error['input']!r}"
+    return f"{format_path(loc)}: {message}{_at(loc, lines)}"
+
+
+def _allowed_keys(loc: Loc) -> list[str]:
+    model = _model_at(Config, loc)
+    return list(model.model_fields) if model is not None else []
+
+
+def _model_at(annotation: Any, loc: Loc) -> type[BaseModel] | None:
+    for part in loc:
+        annotation = _step_into(annotation, part)
+        if annotation is None:
+            return None
+    for candidate in _members(annotation):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
+
+
+def _step_into(annotation: Any, part: str | int) -> Any:
+    for candidate in _members(annotation):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            field = candidate.model_fields.get(str(part))
+            if field is not None:
+                return field.annotation
+        origin = typing.get_origin(candidate)
+        args = typing.get_args(candidate)
+        if origin is dict and len(args) == 2 and isinstance(part, str):
+            return args[1]
+        if origin is list and args and isinstance(part, int):
+            return args[0]
+    return None
+
+
+def _members(annotation: Any) -> Iterator[Any]:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        yield from _members(typing.get_args(annotation)[0])
+    elif origin is typing.Union or origin is types.UnionType:
+        for arg in typing.get_args(annotation):
+            yield from _members(arg)
+    else:
+        yield annotation

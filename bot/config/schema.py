@@ -1,0 +1,229 @@
+"""The shape of ``config.yaml``: pydantic models that reject unknown keys.
+
+These models check each value on its own; :mod:`bot.config.checks` then checks how the parts refer
+to each other (``next`` names a real step, every locale has every text, ...).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time, timedelta
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+
+from bot.config.channels import ChannelsConfig
+from bot.config.durations import Duration
+
+Localized = dict[str, Annotated[str, Field(min_length=1)]]
+"""A text per locale, e.g. ``{en: "Thanks!", zh-CN: "谢谢！"}``."""
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
+StepType = Literal["csat", "nps", "ces", "choice", "text", "end"]
+RATING_TYPES: frozenset[str] = frozenset({"csat", "nps", "ces"})
+SCALES: dict[str, tuple[int, int]] = {"csat": (1, 5), "nps": (0, 10), "ces": (1, 7)}
+
+
+class Strict(BaseModel):
+    """Base of every config model: unknown keys are errors and values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Condition(Strict):
+    """When a branch applies: a score range on rating steps, picked options on choice steps."""
+
+    min: int | None = None
+    max: int | None = None
+    options: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Condition:
+        if self.min is None and self.max is None and not self.options:
+            raise ValueError("a condition needs min, max or options")
+        return self
+
+    def matches(self, score: int | None, option: str | None) -> bool:
+        if self.options is not None:
+            return option is not None and option in self.options
+        if score is None:
+            return False
+        return (self.min is None or score >= self.min) and (self.max is None or score <= self.max)
+
+
+class Branch(Strict):
+    """Go to ``next`` instead of the step's default when ``when`` holds."""
+
+    when: Condition
+    next: str
+
+
+class OptionSpec(Strict):
+    """One answer of a choice step."""
+
+    id: Identifier
+    label: Localized
+
+
+class StepSpec(Strict):
+    """One question (or the closing ``end`` step) of a survey flow."""
+
+    type: StepType
+    text: Localized
+    options: list[OptionSpec] | None = None
+    optional: bool = False
+    next: str | None = None
+    branches: list[Branch] = []
+    low_label: Localized | None = None
+    high_label: Localized | None = None
+
+    @model_validator(mode="after")
+    def _fits_type(self) -> StepSpec:
+        if self.type == "choice" and not self.options:
+            raise ValueError("a choice step needs at least one option")
+        if self.type != "choice" and self.options is not None:
+            raise ValueError(f"options are only allowed on choice steps, not on {self.type}")
+        if self.optional and self.type != "text":
+            raise ValueError("only text steps can be optional")
+        if self.type == "end" and (self.next is not None or self.branches):
+            raise ValueError("an end step cannot have next or branches")
+        if self.type != "end" and self.next is None:
+            raise ValueError(f"a {self.type} step needs next (the step that follows it)")
+        if self.type not in RATING_TYPES and (self.low_label or self.high_label):
+            raise ValueError("low_label and high_label are only allowed on csat, nps and ces steps")
+        return self
+
+    @property
+    def scale(self) -> tuple[int, int] | None:
+        return SCALES.get(self.type)
+
+
+class SurveySpec(Strict):
+    """A survey flow: steps by id, the first one, and optional timing overrides."""
+
+    title: Localized
+    start: str
+    steps: dict[Identifier, StepSpec]
+    reprompts: int | None = Field(default=None, ge=0, le=5)
+    remind_after: Duration | None = None
+    expire_after: Duration | None = None
+
+
+class QuietHours(Strict):
+    """No survey is sent between ``start`` and ``end`` (local time); it waits for ``end``."""
+
+    start: time
+    end: time
+
+
+class SurveyPolicy(Strict):
+    """How often and when customers are surveyed."""
+
+    throttle: Duration = timedelta(days=30)
+    remind_after: Duration | None = timedelta(hours=4)
+    expire_after: Duration = timedelta(days=1)
+    reprompts: int = Field(default=1, ge=0, le=5)
+    quiet_hours: QuietHours | None = None
+
+
+TriggerEvent = Literal["agent_resolved", "idle", "bot_resolved"]
+
+
+class Trigger(Strict):
+    """Send ``survey`` ``delay`` after a conversation ends in one of the ``events`` ways."""
+
+    survey: str
+    events: list[TriggerEvent] = ["agent_resolved", "idle", "bot_resolved"]
+    delay: Duration = timedelta(minutes=10)
+    channels: list[str] | None = None
+
+
+class ConversationPolicy(Strict):
+    """When a conversation ends without an agent resolving it."""
+
+    idle_resolve_after: Duration | None = timedelta(minutes=30)
+
+
+class DsatRule(Strict):
+    """Which survey results count as an unhappy customer and go to a human."""
+
+    csat_at_most: int | None = Field(default=3, ge=1, le=5)
+    nps_at_most: int | None = Field(default=6, ge=0, le=10)
+    ces_at_most: int | None = Field(default=3, ge=1, le=7)
+    negative_comment: bool = True
+    team: str = "support"
+
+
+class Team(Strict):
+    """A support team that receives escalations."""
+
+    name: str = ""
+    webhook_url: HttpUrl | None = None
+    sla: Duration = timedelta(hours=4)
+
+
+class IntentSpec(Strict):
+    """A triage intent and example phrases per locale (added to the classifier's training)."""
+
+    examples: dict[str, list[Annotated[str, Field(min_length=1)]]] = {}
+
+
+class NluConfig(Strict):
+    """Where the triage model lives and how sure it must be."""
+
+    model_dir: str = "var/models/triage"
+    threshold: float = Field(default=0.55, ge=0.0, le=1.0)
+    intents: dict[Identifier, IntentSpec] = {}
+
+
+class BotTexts(Strict):
+    """Texts the bot says outside survey steps; omitted ones take the built-in en/zh-CN defaults."""
+
+    reprompt: Localized | None = None
+    reminder: Localized | None = None
+    skip_word: Localized | None = None
+    hint_csat: Localized | None = None
+    hint_nps: Localized | None = None
+    hint_ces: Localized | None = None
+    hint_choice: Localized | None = None
+    hint_optional: Localized | None = None
+    csat_low: Localized | None = None
+    csat_high: Localized | None = None
+    nps_low: Localized | None = None
+    nps_high: Localized | None = None
+    ces_low: Localized | None = None
+    ces_high: Localized | None = None
+    welcome: Localized | None = None
+    handed_on: Localized | None = None
+
+
+_LOCALE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+class Config(Strict):
+    """The whole of ``config.yaml``."""
+
+    locales: list[str] = ["zh-CN", "en"]
+    default_locale: str = "en"
+    timezone: str = "UTC"
+    texts: BotTexts = BotTexts()
+    surveys: dict[Identifier, SurveySpec]
+    triggers: list[Trigger] = []
+    surveying: SurveyPolicy = SurveyPolicy()
+    conversations: ConversationPolicy = ConversationPolicy()
+    dsat: DsatRule = DsatRule()
+    teams: dict[Identifier, Team] = {"support": Team(name="Support")}
+    channels: ChannelsConfig = ChannelsConfig()
+    nlu: NluConfig = NluConfig()
+
+    @field_validator("locales")
+    @classmethod
+    def _locales(cls, value: list[str]) -> list[str]:
+        bad = [loc for loc in value if not _LOCALE.match(loc)]
+        if bad:
+            raise ValueError(f"not a locale tag: {', '.join(bad)} (expected e.g. en, zh-CN)")
+        if not value:
+            raise ValueError("at least one locale is needed")
+        if len(set(value)) != len(value):
+            raise ValueError("locales are listed twice")
+        return value

@@ -1,0 +1,44 @@
+"""Built-in bot texts in English and Simplified Chinese; ``texts:`` in config.yaml overrides them."""
+
+from __future__ import annotations
+
+from bot.config.schema import BotTexts
+
+DEFAULT_TEXTS: dict[str, dict[str, str]] = {
+    "reprompt": {
+        "en": "Sorry, I didn't catch that as an answer.",
+        "zh-CN": "抱歉，没能识别您的回答。",
+    },
+    "reminder": {
+        "en": "A quick reminder: we'd love your feedback.",
+        "zh-CN": "温馨提醒：期待您的评价。",
+    },
+    "skip_word": {"en": "skip", "zh-CN": "跳过"},
+    "hint_csat": {"en": "Tap a star or reply 1-5.", "zh-CN": "请点选星级，或回复数字 1-5。"},
+    "hint_nps": {"en": "Reply with a number from 0 to 10.", "zh-CN": "请回复 0-10 之间的数字。"},
+    "hint_ces": {"en": "Tap a number or reply 1-7.", "zh-CN": "请点选，或回复数字 1-7。"},
+    "hint_choice": {"en": "Tap an option or reply with its number.", "zh-CN": "请点选，或回复选项编号。"},
+    "hint_optional": {"en": 'Reply "skip" to skip.', "zh-CN": "回复“跳过”可跳过此题。"},
+    "csat_low": {"en": "very dissatisfied", "zh-CN": "非常不满意"},
+    "csat_high": {"en": "very satisfied", "zh-CN": "非常满意"},
+    "nps_low": {"en": "not at all likely", "zh-CN": "完全不可能"},
+    "nps_high": {"en": "extremely likely", "zh-CN": "非常可能"},
+    "ces_low": {"en": "very difficult", "zh-CN": "非常困难"},
+    "ces_high": {"en": "very easy", "zh-CN": "非常容易"},
+    "welcome": {
+        "en": "Hi! Tell us how we can help.",
+        "zh-CN": "您好！请问有什么可以帮您？",
+    },
+    "handed_on": {
+        "en": "I've passed your message on to our support team.",
+        "zh-CN": "已将您的消息转给客服团队。",
+    },
+}
+
+
+def resolve_texts(overrides: BotTexts) -> dict[str, dict[str, str]]:
+    """The built-in texts with the config's overrides applied key by key (locales merged)."""
+    resolved = {key: dict(value) for key, value in DEFAULT_TEXTS.items()}
+    for key, value in overrides.model_dump(exclude_none=True).items():
+        resolved[key].update(value)
+    return resolved

@@ -1,0 +1,180 @@
+"""The survey engine: one pure function from (flow, state, event, now) to a transition.
+
+No I/O, no clock, no randomness. A reply that is not an answer is a transition too (re-prompt and
+hand the text on), never an exception.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.answers import is_skip, parse_choice, parse_rating
+from bot.config.schema import SCALES, StepSpec
+from bot.flow import Flow
+from bot.messages import ChoicePicked, Text
+from bot.prompts import Prompt, Say, ScaleKind
+from bot.survey import (
+    Answer,
+    CompleteSurvey,
+    Effect,
+    Escalate,
+    Event,
+    Expire,
+    HandOn,
+    RecordAnswer,
+    Remind,
+    Reply,
+    Schedule,
+    Start,
+    SurveyState,
+    Transition,
+)
+
+_NOT_ANSWER = object()
+
+
+def advance(flow: Flow, state: SurveyState, event: Event, now: datetime) -> Transition:
+    """Decide what happens to a survey when ``event`` arrives at time ``now``."""
+    if state.status in ("completed", "expired"):
+        if isinstance(event, Reply) and isinstance(event.payload, Text):
+            return Transition(state, effects=(HandOn(event.payload.text),))
+        return Transition(state)
+    if state.status == "pending":
+        return _pending(flow, state, event, now)
+    match event:
+        case Reply():
+            return _reply(flow, state, event)
+        case Remind():
+            if state.reminded or state.step is None:
+                return Transition(state)
+            prompts = (Say(flow.text("reminder", state.locale)), _ask(flow, state, state.step))
+            return Transition(state.evolve(reminded=True), prompts)
+        case Expire():
+            return Transition(state.evolve(status="expired"), effects=(CompleteSurvey("expired"),))
+        case Start():
+            return Transition(state)
+
+
+def _pending(flow: Flow, state: SurveyState, event: Event, now: datetime) -> Transition:
+    match event:
+        case Start():
+            schedules: list[Effect] = [Schedule("expire", now + flow.expire_after)]
+            if flow.remind_after is not None and flow.remind_after < flow.expire_after:
+                schedules.insert(0, Schedule("remind", now + flow.remind_after))
+            started = state.evolve(status="active")
+            entered = _enter(flow, started, flow.start)
+            return Transition(entered.state, entered.prompts, (*schedules, *entered.effects))
+        case Expire():
+            return Transition(state.evolve(status="expired"), effects=(CompleteSurvey("expired"),))
+        case Reply(payload=Text(text=text)):
+            return Transition(state, effects=(HandOn(text),))
+        case _:
+            return Transition(state)
+
+
+def _reply(flow: Flow, state: SurveyState, event: Reply) -> Transition:
+    step_id = state.step
+    if step_id is None:
+        return Transition(state)
+    step = flow.steps[step_id]
+    payload = event.payload
+    if isinstance(payload, ChoicePicked) and (payload.survey != state.survey_id or payload.step != step_id):
+        return Transition(state)  # a late tap on an earlier question: already answered
+    answer = _read(flow, step_id, step, event)
+    if answer is _NOT_ANSWER:
+        return _not_an_answer(flow, state, step_id, payload)
+    effects: list[Effect] = []
+    answers = state.answers
+    if isinstance(answer, Answer):
+        effects.append(RecordAnswer(answer))
+        answers = (*answers, answer)
+        reasons = dsat_reasons(flow, answer)
+        if reasons and not state.escalated:
+            effects.append(Escalate(reasons))
+            state = state.evolve(escalated=True)
+    entered = _enter(flow, state.evolve(answers=answers), _next_step(step, answer))
+    return Transition(entered.state, entered.prompts, (*effects, *entered.effects))
+
+
+def _read(flow: Flow, step_id: str, step: StepSpec, event: Reply) -> Answer | object | None:
+    """The answer in ``event``; ``None`` for a skipped optional step; ``_NOT_ANSWER`` otherwise."""
+    payload = event.payload
+    if step.type in SCALES:
+        kind: ScaleKind = step.type  # type: ignore[assignment]
+        low, high = SCALES[kind]
+        if isinstance(payload, ChoicePicked):
+            score = int(payload.value) if payload.value.isdigit() else None
+            score = score if score is not None and low <= score <= high else None
+        elif isinstance(payload, Text):
+            score = parse_rating(payload.text, kind, low, high)
+        else:
+            score = None
+        if score is None:
+            return _NOT_ANSWER
+        return Answer(step_id, kind, score=score, raw=_raw(payload))
+    if step.type == "choice":
+        options = step.options or []
+        if isinstance(payload, ChoicePicked):
+            option = payload.value if any(o.id == payload.value for o in options) else None
+        elif isinstance(payload, Text):
+            option = parse_choice(payload.text, [(o.id, list(o.label.values())) for o in options])
+        else:
+            option = None
+        return _NOT_ANSWER if option is None else Answer(step_id, "choice", option=option, raw=_raw(payload))
+    if step.type == "text" and isinstance(payload, Text) and payload.text.strip():
+        skip_words = flow.texts["skip_word"].values()
+        if step.optional and is_skip(payload.text, skip_words):
+            return None
+        sentiment = event.classification.sentiment if event.classification else None
+        return Answer(step_id, "text", text=payload.text.strip(), raw=payload.text, sentiment=sentiment)
+    return _NOT_ANSWER
+
+
+def _raw(payload: object) -> str:
+    if isinstance(payload, Text):
+        return payload.text
+    if isinstance(payload, ChoicePicked):
+        return payload.label or payload.value
+    return ""
+
+
+def _not_an_answer(flow: Flow, state: SurveyState, step_id: str, payload: object) -> Transition:
+    effects: tuple[Effect, ...] = (HandOn(payload.text),) if isinstance(payload, Text) else ()
+    if state.reprompts >= flow.reprompts:
+        return Transition(state, effects=effects)
+    prompts = (Say(flow.text("reprompt", state.locale)), _ask(flow, state, step_id))
+    return Transition(state.evolve(reprompts=state.reprompts + 1), prompts, effects)
+
+
+def _next_step(step: StepSpec, answer: Answer | object | None) -> str:
+    if isinstance(answer, Answer):
+        for branch in step.branches:
+            if branch.when.matches(answer.score, answer.option):
+                return branch.next
+    if step.next is None:  # validated config never gets here: only end steps lack next
+        raise ValueError("a non-end step without next")
+    return step.next
+
+
+def _enter(flow: Flow, state: SurveyState, step_id: str) -> Transition:
+    prompt = _ask(flow, state, step_id)
+    if flow.steps[step_id].type == "end":
+        done = state.evolve(status="completed", step=step_id, reprompts=0)
+        prompts: tuple[Prompt, ...] = (prompt,) if getattr(prompt, "text", "") else ()
+        return Transition(done, prompts, (CompleteSurvey("completed"),))
+    return Transition(state.evolve(step=step_id, reprompts=0), (prompt,))
+
+
+def _ask(flow: Flow, state: SurveyState, step_id: str) -> Prompt:
+    return flow.ask(state.survey_id, step_id, state.locale)
+
+
+def dsat_reasons(flow: Flow, answer: Answer) -> tuple[str, ...]:
+    """Why ``answer`` makes the customer count as unhappy under the flow's DSAT rule (empty if not)."""
+    rule = flow.dsat
+    limit = {"csat": rule.csat_at_most, "nps": rule.nps_at_most, "ces": rule.ces_at_most}.get(answer.kind)
+    if limit is not None and answer.score is not None and answer.score <= limit:
+        return (f"{answer.kind.upper()} {answer.score} (at most {limit})",)
+    if rule.negative_comment and answer.kind == "text" and answer.sentiment == "negative":
+        return ("negative comment",)
+    return ()

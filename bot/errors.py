@@ -1,0 +1,65 @@
+"""The one exception tree of csatbot.
+
+Every error the project raises on purpose derives from :class:`CsatbotError`, so callers at the edge
+(webhook handlers, the CLI) can tell our errors from bugs.
+"""
+
+from __future__ import annotations
+
+
+class CsatbotError(Exception):
+    """Root of every error csatbot raises on purpose."""
+
+
+class ConfigError(CsatbotError):
+    """``config.yaml`` is invalid; ``problems`` lists every finding, one line each."""
+
+    def __init__(self, problems: list[str], source: str = "config.yaml") -> None:
+        self.problems = problems
+        self.source = source
+        super().__init__(f"{source}: {len(problems)} problem(s)\n" + "\n".join(f"  {p}" for p in problems))
+
+
+class SecretMissingError(ConfigError):
+    """An enabled channel has no secret in the environment."""
+
+    def __init__(self, variable: str, what: str) -> None:
+        self.variable = variable
+        super().__init__([f"{what} is enabled but the environment variable {variable} is not set"])
+
+
+class StorageError(CsatbotError):
+    """The database cannot be reached or holds something unexpected."""
+
+
+class NotFoundError(CsatbotError):
+    """A referenced conversation, survey or ticket does not exist."""
+
+
+class ConflictError(CsatbotError):
+    """The request contradicts the current state (e.g. resolving a closed conversation)."""
+
+
+class AdapterError(CsatbotError):
+    """A channel adapter failed."""
+
+
+class SignatureError(AdapterError):
+    """A webhook request is not signed by the platform (missing, wrong or replayed signature)."""
+
+
+class WireFormatError(AdapterError):
+    """A webhook payload does not have the platform's documented shape."""
+
+
+class DeliveryError(AdapterError):
+    """Sending to a platform failed.
+
+    ``retry_after`` (seconds) is set when the platform said when to try again; ``permanent`` marks
+    failures that retrying cannot fix (blocked by the user, outside the messaging window).
+    """
+
+    def __init__(self, message: str, *, retry_after: float | None = None, permanent: bool = False) -> None:
+        self.retry_after = retry_after
+        self.permanent = permanent
+        super().__init__(message)

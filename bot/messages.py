@@ -1,0 +1,65 @@
+"""Channel-neutral inbound messages: what any adapter turns a platform payload into."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Free text typed by the customer."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChoicePicked:
+    """A tap on a button, list row or menu item the bot offered.
+
+    ``survey`` and ``step`` say which question the button belonged to; ``value`` is the option id or
+    the score as text. ``label`` is what the button showed, when the platform echoes it.
+    """
+
+    survey: str
+    step: str
+    value: str
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A bot command such as ``/start <payload>``."""
+
+    name: str
+    argument: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Unsupported:
+    """Anything else (stickers, images, locations): stored, never answered as a survey reply."""
+
+    kind: str
+
+
+Payload = Text | ChoicePicked | Command | Unsupported
+
+
+@dataclass(frozen=True, slots=True)
+class InboundMessage:
+    """One message from a customer, as every adapter reports it.
+
+    ``platform_id`` is the platform's own id for this delivery (Telegram ``update_id``, WeChat
+    ``MsgId``, WhatsApp ``wamid``); it is the dedupe key together with channel and account.
+    """
+
+    channel: str
+    account: str
+    user: str
+    platform_id: str
+    received_at: datetime
+    payload: Payload
+    thread: str = ""
+    display_name: str = ""
+    locale: str = ""
+    extra: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,104 @@
+"""The small interfaces the core talks through; adapters, nlu and storage implement them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from bot.classification import Classification
+from bot.prompts import Prompt
+
+
+class Clock(Protocol):
+    """Where the core reads the time; tests and ``csatbot chat /tick`` move it."""
+
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    """The real clock, in UTC."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class OffsetClock:
+    """The real clock shifted by an offset that ``advance`` grows (used by ``csatbot chat``)."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def advance(self, delta: timedelta) -> None:
+        self.offset += delta
+
+
+class FrozenClock:
+    """A clock that only moves when told to."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+    def advance(self, delta: timedelta) -> None:
+        self.at += delta
+
+
+class Classifier(Protocol):
+    """Sorts customer messages by intent and sentiment (the ``nlu`` package implements it).
+
+    ``classify`` is synchronous and CPU-bound; the service calls it off the event loop, batched.
+    """
+
+    @property
+    def ready(self) -> bool: ...
+
+    def classify(self, texts: Sequence[str]) -> list[Classification]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a channel can draw; rendering falls back to lists or numbered text beyond these."""
+
+    max_buttons: int = 0
+    max_buttons_per_row: int = 0
+    max_option_id_bytes: int = 64
+    max_button_label: int = 64
+    max_list_rows: int = 0
+    max_list_label: int = 24
+    max_text: int = 4096
+    can_edit: bool = False
+    window: timedelta | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """Where an outbound message goes."""
+
+    channel: str
+    account: str
+    user: str
+    thread: str = ""
+    locale: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """The platform's id of a message it accepted (empty when the platform gives none)."""
+
+    platform_id: str = ""
+
+
+class Channel(Protocol):
+    """One chat platform, seen from the core: it can only send."""
+
+    name: str
+    capabilities: Capabilities
+
+    async def send(self, to: Recipient, prompt: Prompt) -> Sent: ...

@@ -1,0 +1,87 @@
+"""Plain records the core reads from storage (storage maps its rows to these)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.survey import SurveyState
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """A customer's account on one channel."""
+
+    id: int
+    customer_id: int
+    channel: str
+    account: str
+    user: str
+    display_name: str = ""
+    locale: str = ""
+    last_inbound_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    id: int
+    customer_id: int
+    identity_id: int
+    channel: str
+    status: str
+    opened_at: datetime
+    last_message_at: datetime
+    resolution: str | None = None
+    agents: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Survey:
+    id: str
+    customer_id: int
+    conversation_id: int
+    identity_id: int
+    channel: str
+    flow_id: str
+    flow_version: str
+    state: SurveyState
+    due_at: datetime
+    sent_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DueTimer:
+    """A timer claimed for firing: ``kind`` and its subject (a survey id or a conversation id)."""
+
+    id: int
+    kind: str
+    subject: str
+    due_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """One delivery claimed from the outbox."""
+
+    id: int
+    kind: str
+    channel: str
+    recipient: dict[str, Any]
+    body: dict[str, Any]
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    id: int
+    customer_id: int
+    conversation_id: int
+    team: str
+    status: str
+    reasons: tuple[str, ...]
+    survey_id: str | None = None
+    created_at: datetime | None = None
+    sla_due_at: datetime | None = None
+    answers: tuple[dict[str, Any], ...] = field(default=())
+    transcript: tuple[dict[str, Any], ...] = field(default=())

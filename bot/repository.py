@@ -1,0 +1,166 @@
+"""The storage port. ``Store.run`` runs a unit of work inside one transaction; the work talks to a
+``Repository`` (synchronous, so one turn is one thread hop and one commit)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
+
+from bot.classification import Classification
+from bot.flow import Flow
+from bot.records import Conversation, DueTimer, Identity, OutboxItem, Survey, Ticket
+from bot.survey import Answer, SurveyState
+
+T = TypeVar("T")
+
+
+class Repository(Protocol):
+    """Reads and writes inside the current transaction."""
+
+    # inbound dedupe and identities
+    def claim_receipt(self, channel: str, account: str, platform_id: str, at: datetime) -> bool:
+        """Record a platform message id; ``False`` when it was seen before (a duplicate)."""
+        ...
+
+    def identity(
+        self, channel: str, account: str, user: str, *, display_name: str, locale: str, at: datetime
+    ) -> Identity:
+        """The identity for this platform user, created with a new customer when unknown."""
+        ...
+
+    def get_identity(self, identity_id: int) -> Identity: ...
+
+    def find_identity(self, channel: str, account: str, user: str) -> Identity | None: ...
+
+    # conversations and messages
+    def open_conversation(self, identity_id: int) -> Conversation | None: ...
+
+    def start_conversation(self, identity: Identity, at: datetime) -> Conversation: ...
+
+    def get_conversation(self, conversation_id: int, *, lock: bool = False) -> Conversation: ...
+
+    def update_conversation(self, conversation_id: int, **changes: Any) -> None: ...
+
+    def add_message(
+        self,
+        *,
+        identity_id: int,
+        conversation_id: int | None,
+        direction: str,
+        author: str,
+        text: str,
+        at: datetime,
+        payload: dict[str, Any] | None = None,
+        platform_id: str | None = None,
+        survey_id: str | None = None,
+        classification: Classification | None = None,
+    ) -> int: ...
+
+    def transcript(self, conversation_id: int) -> list[dict[str, Any]]: ...
+
+    # surveys
+    def save_flow(self, flow: Flow, at: datetime) -> None: ...
+
+    def load_flow(self, version: str) -> Flow: ...
+
+    def create_survey(
+        self,
+        *,
+        survey_id: str,
+        conversation: Conversation,
+        flow: Flow,
+        locale: str,
+        due_at: datetime,
+        at: datetime,
+        skip_reason: str | None = None,
+    ) -> Survey: ...
+
+    def get_survey(self, survey_id: str, *, lock: bool = False) -> Survey: ...
+
+    def survey_for_conversation(self, conversation_id: int) -> Survey | None: ...
+
+    def active_survey(self, identity_id: int) -> Survey | None: ...
+
+    def save_survey(
+        self,
+        survey_id: str,
+        state: SurveyState,
+        at: datetime,
+        *,
+        sent: bool = False,
+        skip_reason: str | None = None,
+    ) -> None: ...
+
+    def record_answer(self, survey_id: str, answer: Answer, at: datetime) -> bool:
+        """Store an answer; ``False`` if this step was already answered (nothing changes)."""
+        ...
+
+    def last_surveyed_at(self, customer_id: int) -> datetime | None: ...
+
+    def mark_surveyed(self, customer_id: int, at: datetime) -> None: ...
+
+    # timers
+    def schedule(self, kind: str, subject: str, due_at: datetime, at: datetime) -> None:
+        """Set (or move) the one pending timer of ``kind`` for ``subject``."""
+        ...
+
+    def cancel_timer(self, kind: str, subject: str) -> None: ...
+
+    def claim_due_timers(self, now: datetime, limit: int, lease_until: datetime) -> list[DueTimer]: ...
+
+    def take_timer(self, timer_id: int) -> bool:
+        """Mark a claimed timer done; ``False`` if another worker already did (then do nothing)."""
+        ...
+
+    def next_timer_due(self) -> datetime | None: ...
+
+    # outbox
+    def enqueue(
+        self,
+        kind: str,
+        channel: str,
+        recipient: dict[str, Any],
+        body: dict[str, Any],
+        *,
+        at: datetime,
+        message_id: int | None = None,
+    ) -> int: ...
+
+    def claim_outbox(self, now: datetime, limit: int, lease_until: datetime) -> list[OutboxItem]: ...
+
+    def release_outbox(self, item_ids: list[int]) -> None:
+        """Put claimed items back untouched (an earlier message to the same recipient failed)."""
+        ...
+
+    def outbox_sent(self, item_id: int, platform_id: str, at: datetime) -> None: ...
+
+    def outbox_failed(self, item_id: int, error: str, retry_at: datetime | None) -> None:
+        """Record a failed attempt; ``retry_at=None`` gives up for good."""
+        ...
+
+    # tickets
+    def open_ticket_for(self, conversation_id: int) -> Ticket | None: ...
+
+    def open_ticket(
+        self,
+        *,
+        conversation: Conversation,
+        survey_id: str | None,
+        team: str,
+        reasons: list[str],
+        transcript: list[dict[str, Any]],
+        answers: list[dict[str, Any]],
+        sla_due_at: datetime,
+        at: datetime,
+    ) -> Ticket: ...
+
+    def update_ticket(self, ticket_id: int, at: datetime, **changes: Any) -> Ticket: ...
+
+    def survey_answers(self, survey_id: str) -> list[dict[str, Any]]: ...
+
+
+class Store(Protocol):
+    """Runs units of work, each in its own transaction, off the event loop."""
+
+    async def run(self, work: Callable[[Repository], T]) -> T: ...

@@ -1,0 +1,119 @@
+"""The conversation service: the async face of the core that adapters and the API call."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from bot import turns
+from bot.classification import Classification
+from bot.messages import InboundMessage, Text
+from bot.ports import Classifier, Clock
+from bot.repository import Store
+from bot.settings import Settings
+from bot.turns import ResolveResult, TurnResult
+
+log = logging.getLogger("csatbot.service")
+
+
+def new_survey_id() -> str:
+    """A short opaque survey id (8 URL-safe characters) that fits in every platform's button data."""
+    return secrets.token_urlsafe(6)
+
+
+class ConversationService:
+    """Handles inbound messages, agent actions and due timers, one transaction per turn."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Callable[[], Settings],
+        clock: Clock,
+        *,
+        classifier: Classifier | None = None,
+        new_id: Callable[[], str] = new_survey_id,
+        wake: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.clock = clock
+        self.classifier = classifier
+        self.new_id = new_id
+        self.wake = wake
+
+    async def handle(self, msg: InboundMessage) -> TurnResult:
+        """Process one inbound message exactly once (a redelivery returns ``duplicate=True``)."""
+        classification = await self._classify(msg)
+        settings = self.settings()
+        now = self.clock.now()
+        result = await self.store.run(lambda repo: turns.inbound(repo, settings, msg, now, classification))
+        if not result.duplicate:
+            self.wake()
+        return result
+
+    async def agent_reply(self, conversation_id: int, agent: str, text: str) -> int:
+        """Send a support agent's reply to the customer; returns the stored message id."""
+        now = self.clock.now()
+        message_id = await self.store.run(
+            lambda repo: turns.agent_reply(repo, conversation_id, agent, text, now)
+        )
+        self.wake()
+        return message_id
+
+    async def resolve(
+        self,
+        conversation_id: int,
+        by: str,
+        how: turns.Resolution = "agent_resolved",
+        *,
+        send_now: bool = False,
+    ) -> ResolveResult:
+        """Mark a conversation resolved and schedule its survey per the triggers."""
+        settings = self.settings()
+        now = self.clock.now()
+        survey_id = self.new_id()
+        result = await self.store.run(
+            lambda repo: turns.resolve(
+                repo, settings, conversation_id, how, by, now, survey_id, send_now=send_now
+            )
+        )
+        if send_now:
+            await self.fire_due_timers()
+        return result
+
+    async def fire_due_timers(self, limit: int = 100, lease: timedelta = timedelta(minutes=2)) -> list[str]:
+        """Claim and carry out every timer that is due now; each in its own transaction."""
+        now = self.clock.now()
+        due = await self.store.run(lambda repo: repo.claim_due_timers(now, limit, now + lease))
+        done: list[str] = []
+        for timer in due:
+            outcome = await self._fire(timer.id, timer.kind, timer.subject, now)
+            if outcome is not None:
+                log.info("timer %s: %s", timer.kind, outcome)
+                done.append(outcome)
+        if done:
+            self.wake()
+        return done
+
+    async def _fire(self, timer_id: int, kind: str, subject: str, now: datetime) -> str | None:
+        settings = self.settings()
+        survey_id = self.new_id()
+        try:
+            return await self.store.run(
+                lambda repo: turns.fire_timer(repo, settings, timer_id, kind, subject, now, survey_id)
+            )
+        except Exception:
+            # One bad timer must not stop the others; it stays claimed and is retried after its lease.
+            log.exception("timer %s (%s %s) failed", timer_id, kind, subject)
+            return None
+
+    async def _classify(self, msg: InboundMessage) -> Classification | None:
+        classifier = self.classifier
+        if classifier is None or not classifier.ready or not isinstance(msg.payload, Text):
+            return None
+        text = msg.payload.text
+        results = await asyncio.to_thread(classifier.classify, [text])
+        return results[0] if results else None

@@ -1,0 +1,124 @@
+"""The data the survey engine works on: state, events, effects and transitions."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
+from typing import Any, Literal
+
+from bot.classification import Classification
+from bot.messages import ChoicePicked, Text, Unsupported
+from bot.prompts import Prompt
+
+Status = Literal["pending", "active", "completed", "expired"]
+AnswerKind = Literal["csat", "nps", "ces", "choice", "text"]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One answered step. Exactly one of ``score``, ``option`` and ``text`` is set."""
+
+    step: str
+    kind: AnswerKind
+    score: int | None = None
+    option: str | None = None
+    text: str | None = None
+    raw: str = ""
+    sentiment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyState:
+    """Where one survey stands; serialisable with :meth:`to_json` / :meth:`from_json`."""
+
+    survey_id: str
+    locale: str
+    status: Status = "pending"
+    step: str | None = None
+    answers: tuple[Answer, ...] = ()
+    reprompts: int = 0
+    reminded: bool = False
+    escalated: bool = False
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> SurveyState:
+        data: dict[str, Any] = json.loads(text)
+        data["answers"] = tuple(Answer(**a) for a in data["answers"])
+        return cls(**data)
+
+    def evolve(self, **changes: Any) -> SurveyState:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    """Send the first question."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """The customer wrote or tapped something while the survey was open."""
+
+    payload: Text | ChoicePicked | Unsupported
+    classification: Classification | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Remind:
+    """The reminder timer fired."""
+
+
+@dataclass(frozen=True, slots=True)
+class Expire:
+    """The expiry timer fired."""
+
+
+Event = Start | Reply | Remind | Expire
+
+
+@dataclass(frozen=True, slots=True)
+class RecordAnswer:
+    answer: Answer
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """Fire ``Remind`` or ``Expire`` for this survey at ``due_at``."""
+
+    kind: Literal["remind", "expire"]
+    due_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CompleteSurvey:
+    status: Literal["completed", "expired"]
+
+
+@dataclass(frozen=True, slots=True)
+class Escalate:
+    """The customer is unhappy: open a ticket for a human."""
+
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HandOn:
+    """The reply was not an answer: treat its text as a new customer message."""
+
+    text: str
+
+
+Effect = RecordAnswer | Schedule | CompleteSurvey | Escalate | HandOn
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """What :func:`bot.engine.advance` decided: the new state, what to say, what to do."""
+
+    state: SurveyState
+    prompts: tuple[Prompt, ...] = ()
+    effects: tuple[Effect, ...] = field(default=())

@@ -1,0 +1,341 @@
+"""The units of work of the conversation service. Each runs inside ONE transaction.
+
+They are synchronous and get everything (settings, time, classification, new ids) as arguments,
+so a turn either happens completely or not at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from bot.classification import Classification
+from bot.engine import advance
+from bot.errors import NotFoundError
+from bot.messages import ChoicePicked, Command, InboundMessage, Text, Unsupported
+from bot.outbound import escalate, send_prompt
+from bot.prompts import Say
+from bot.records import Conversation, Identity, Survey
+from bot.repository import Repository
+from bot.settings import Settings
+from bot.survey import (
+    CompleteSurvey,
+    Escalate,
+    Event,
+    Expire,
+    HandOn,
+    RecordAnswer,
+    Remind,
+    Reply,
+    Schedule,
+    Start,
+    SurveyState,
+)
+from bot.triggers import outside_quiet_hours, pick_locale, pick_trigger, throttled
+
+Resolution = Literal["agent_resolved", "idle", "bot_resolved"]
+
+
+@dataclass(frozen=True, slots=True)
+class TurnResult:
+    """What one inbound message did."""
+
+    duplicate: bool = False
+    conversation_id: int | None = None
+    survey_id: str | None = None
+    answered: bool = False
+    handed_on: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ResolveResult:
+    conversation_id: int
+    already_resolved: bool = False
+    survey_id: str | None = None
+    survey_due_at: datetime | None = None
+    skip_reason: str | None = None
+
+
+@dataclass
+class _Outcome:
+    handed_on: list[str] = field(default_factory=list)
+    answered: bool = False
+
+
+def inbound(
+    repo: Repository,
+    settings: Settings,
+    msg: InboundMessage,
+    now: datetime,
+    classification: Classification | None = None,
+) -> TurnResult:
+    """Handle one customer message: dedupe, survey reply or support message."""
+    if not repo.claim_receipt(msg.channel, msg.account, msg.platform_id, now):
+        return TurnResult(duplicate=True)
+    config = settings.config
+    identity = repo.identity(
+        msg.channel, msg.account, msg.user, display_name=msg.display_name, locale=msg.locale, at=now
+    )
+    payload = msg.payload
+    survey = repo.active_survey(identity.id)
+    if survey is not None and isinstance(payload, Text | ChoicePicked | Unsupported):
+        outcome = _survey_turn(repo, settings, survey, identity, Reply(payload, classification), now, msg)
+        conversation_id = survey.conversation_id
+        for text in outcome.handed_on:
+            conversation_id = _support_message(repo, settings, identity, text, now, msg, classification)
+        return TurnResult(
+            conversation_id=conversation_id,
+            survey_id=survey.id,
+            answered=outcome.answered,
+            handed_on=bool(outcome.handed_on),
+        )
+    if isinstance(payload, ChoicePicked):
+        return TurnResult()  # a tap on a survey that is over: nothing changes
+    conversation_id = _support_message(repo, settings, identity, _message_text(msg), now, msg, classification)
+    if isinstance(payload, Command) and payload.name == "start":
+        locale = pick_locale(identity.locale, config.locales, config.default_locale)
+        send_prompt(
+            repo, identity, conversation_id, Say(settings.text("welcome", locale)), now, locale=locale
+        )
+    return TurnResult(conversation_id=conversation_id)
+
+
+def _message_text(msg: InboundMessage) -> str:
+    payload = msg.payload
+    match payload:
+        case Text(text=text):
+            return text
+        case Command(name=name, argument=argument):
+            return f"/{name} {argument}".strip()
+        case Unsupported(kind=kind):
+            return f"[{kind}]"
+        case ChoicePicked(label=label, value=value):
+            return label or value
+
+
+def _support_message(
+    repo: Repository,
+    settings: Settings,
+    identity: Identity,
+    text: str,
+    now: datetime,
+    msg: InboundMessage,
+    classification: Classification | None,
+) -> int:
+    """Store a customer message in the open conversation (or a new one) and re-arm the idle timer."""
+    conversation = repo.open_conversation(identity.id) or repo.start_conversation(identity, now)
+    repo.add_message(
+        identity_id=identity.id,
+        conversation_id=conversation.id,
+        direction="in",
+        author="customer",
+        text=text,
+        at=now,
+        platform_id=msg.platform_id,
+        classification=classification,
+    )
+    repo.update_conversation(conversation.id, last_message_at=now)
+    idle = settings.config.conversations.idle_resolve_after
+    if idle is not None:
+        repo.schedule("idle", str(conversation.id), now + idle, now)
+    return conversation.id
+
+
+def _survey_turn(
+    repo: Repository,
+    settings: Settings,
+    survey: Survey,
+    identity: Identity,
+    event: Event,
+    now: datetime,
+    msg: InboundMessage | None = None,
+) -> _Outcome:
+    """Run the engine for one survey event and carry out its effects."""
+    flow = repo.load_flow(survey.flow_version)
+    transition = advance(flow, survey.state, event, now)
+    outcome = _Outcome()
+    if msg is not None and isinstance(event, Reply):
+        handed = any(isinstance(e, HandOn) for e in transition.effects)
+        if not handed:
+            repo.add_message(
+                identity_id=identity.id,
+                conversation_id=survey.conversation_id,
+                direction="in",
+                author="customer",
+                text=_message_text(msg),
+                at=now,
+                platform_id=msg.platform_id,
+                survey_id=survey.id,
+                classification=event.classification,
+            )
+    quiet = settings.config.surveying.quiet_hours
+    escalate_reasons: list[str] = []
+    for effect in transition.effects:
+        match effect:
+            case RecordAnswer(answer=answer):
+                outcome.answered = repo.record_answer(survey.id, answer, now) or outcome.answered
+            case Schedule(kind=kind, due_at=due_at):
+                if kind == "remind":
+                    due_at = outside_quiet_hours(due_at, quiet, settings.config.timezone)
+                repo.schedule(kind, survey.id, due_at, now)
+            case CompleteSurvey():
+                repo.cancel_timer("remind", survey.id)
+                repo.cancel_timer("expire", survey.id)
+            case Escalate(reasons=reasons):
+                escalate_reasons.extend(reasons)
+            case HandOn(text=text):
+                outcome.handed_on.append(text)
+    repo.save_survey(survey.id, transition.state, now, sent=isinstance(event, Start))
+    locale = transition.state.locale
+    if outcome.handed_on:
+        text = flow.text("handed_on", locale)
+        send_prompt(
+            repo, identity, survey.conversation_id, Say(text), now, survey_id=survey.id, locale=locale
+        )
+    for prompt in transition.prompts:
+        send_prompt(repo, identity, survey.conversation_id, prompt, now, survey_id=survey.id, locale=locale)
+    conversation = repo.get_conversation(survey.conversation_id)
+    if escalate_reasons:
+        escalate(repo, settings, conversation, escalate_reasons, now, survey_id=survey.id)
+    elif outcome.answered and transition.state.escalated:
+        ticket = repo.open_ticket_for(conversation.id)
+        if ticket is not None:
+            escalate(repo, settings, conversation, [], now, survey_id=survey.id)
+    return outcome
+
+
+def agent_reply(repo: Repository, conversation_id: int, agent: str, text: str, now: datetime) -> int:
+    """Queue a support agent's message to the customer, in the conversation's channel."""
+    conversation = repo.get_conversation(conversation_id)
+    identity = repo.get_identity(conversation.identity_id)
+    message_id = send_prompt(repo, identity, conversation.id, Say(text), now, author=f"agent:{agent}")
+    changes: dict[str, object] = {"last_message_at": now}
+    if agent not in conversation.agents:
+        changes["agents"] = [*conversation.agents, agent]
+    repo.update_conversation(conversation.id, **changes)
+    return message_id
+
+
+def resolve(
+    repo: Repository,
+    settings: Settings,
+    conversation_id: int,
+    how: Resolution,
+    by: str,
+    now: datetime,
+    new_survey_id: str,
+    *,
+    send_now: bool = False,
+) -> ResolveResult:
+    """End a conversation and schedule the survey its trigger asks for (idempotent).
+
+    ``send_now`` skips the trigger's delay and quiet hours (an agent asked for it explicitly).
+    """
+    conversation = repo.get_conversation(conversation_id, lock=True)
+    if conversation.status != "open":
+        existing = repo.survey_for_conversation(conversation.id)
+        return ResolveResult(
+            conversation.id,
+            already_resolved=True,
+            survey_id=existing.id if existing else None,
+            survey_due_at=existing.due_at if existing else None,
+        )
+    repo.update_conversation(
+        conversation.id, status="resolved", resolution=how, resolved_by=by, resolved_at=now
+    )
+    repo.cancel_timer("idle", str(conversation.id))
+    config = settings.config
+    trigger = pick_trigger(config.triggers, how, conversation.channel)
+    if trigger is None:
+        return ResolveResult(conversation.id, skip_reason=f"no trigger for {how} on {conversation.channel}")
+    flow = settings.flows[trigger.survey]
+    repo.save_flow(flow, now)
+    identity = repo.get_identity(conversation.identity_id)
+    locale = pick_locale(identity.locale, config.locales, config.default_locale)
+    policy = config.surveying
+    due = now if send_now else outside_quiet_hours(now + trigger.delay, policy.quiet_hours, config.timezone)
+    last = repo.last_surveyed_at(conversation.customer_id)
+    skip = None
+    if throttled(last, due, policy.throttle):
+        skip = (
+            f"throttled: last surveyed {last:%Y-%m-%d %H:%M} UTC (at most one survey per {policy.throttle})"
+        )
+    survey = repo.create_survey(
+        survey_id=new_survey_id,
+        conversation=conversation,
+        flow=flow,
+        locale=locale,
+        due_at=due,
+        at=now,
+        skip_reason=skip,
+    )
+    if skip is None:
+        repo.schedule("send", survey.id, due, now)
+    return ResolveResult(conversation.id, survey_id=survey.id, survey_due_at=due, skip_reason=skip)
+
+
+def fire_timer(
+    repo: Repository,
+    settings: Settings,
+    timer_id: int,
+    kind: str,
+    subject: str,
+    now: datetime,
+    new_survey_id: str,
+) -> str:
+    """Carry out one due timer; returns what happened, for the log."""
+    if not repo.take_timer(timer_id):
+        return "already done"
+    if kind == "idle":
+        return _idle(repo, settings, int(subject), now, new_survey_id)
+    try:
+        survey = repo.get_survey(subject, lock=True)
+    except NotFoundError:
+        return "survey gone"
+    identity = repo.get_identity(survey.identity_id)
+    if kind == "send":
+        return _send_survey(repo, settings, survey, identity, now)
+    event: Event = Remind() if kind == "remind" else Expire()
+    _survey_turn(repo, settings, survey, identity, event, now)
+    return f"{kind} survey {survey.id}"
+
+
+def _send_survey(
+    repo: Repository, settings: Settings, survey: Survey, identity: Identity, now: datetime
+) -> str:
+    if survey.state.status != "pending":
+        return f"survey {survey.id} already {survey.state.status}"
+    flow = repo.load_flow(survey.flow_version)
+    if now >= survey.due_at + flow.expire_after:
+        _survey_turn(repo, settings, survey, identity, Expire(), now)
+        return f"survey {survey.id} expired before it could be sent"
+    last = repo.last_surveyed_at(survey.customer_id)
+    if throttled(last, now, settings.config.surveying.throttle):
+        repo.save_survey(
+            survey.id, survey.state.evolve(status="expired"), now, skip_reason="throttled at send time"
+        )
+        return f"survey {survey.id} throttled"
+    _survey_turn(repo, settings, survey, identity, Start(), now)
+    repo.mark_surveyed(survey.customer_id, now)
+    return f"sent survey {survey.id}"
+
+
+def _idle(
+    repo: Repository, settings: Settings, conversation_id: int, now: datetime, new_survey_id: str
+) -> str:
+    try:
+        conversation: Conversation = repo.get_conversation(conversation_id, lock=True)
+    except NotFoundError:
+        return "conversation gone"
+    idle = settings.config.conversations.idle_resolve_after
+    if conversation.status != "open" or idle is None:
+        return f"conversation {conversation_id} not open"
+    if conversation.last_message_at + idle > now:
+        repo.schedule("idle", str(conversation_id), conversation.last_message_at + idle, now)
+        return f"conversation {conversation_id} active again"
+    resolve(repo, settings, conversation_id, "idle", "idle", now, new_survey_id)
+    return f"conversation {conversation_id} resolved after being idle"
+
+
+__all__ = ["ResolveResult", "SurveyState", "TurnResult", "agent_reply", "fire_timer", "inbound", "resolve"]

@@ -1,0 +1,234 @@
+"""The ``csatbot`` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+import logging
+import sys
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bot.errors import ConfigError
+
+app = typer.Typer(
+    help="csatbot: in-chat customer-satisfaction surveys and ticket triage.", no_args_is_help=True
+)
+config_app = typer.Typer(help="Check config.yaml or print its JSON Schema.", no_args_is_help=True)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+app.add_typer(db_app, name="db")
+
+ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="config file")]
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="database URL or SQLite file (default: $DATABASE_URL or var/csatbot.db)"),
+]
+
+
+def _db_url(db: str | None) -> str | None:
+    if db is None or "://" in db:
+        return db
+    return f"sqlite:///{db}"
+
+
+def _setup_logging(level: str = "INFO") -> None:
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+
+
+@app.command()
+def serve(
+    config: ConfigOption = Path("config.yaml"),
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    log_level: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING or ERROR")] = "INFO",
+) -> None:
+    """Serve the web chat, the webhooks and the support API."""
+    import uvicorn
+
+    from csatbot.runtime import Runtime
+    from csatbot.web import create_app
+
+    _setup_logging(log_level.upper())
+    try:
+        runtime = Runtime(config, _db_url(db))
+    except ConfigError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    base = f"http://{shown}:{port}"
+    typer.echo(
+        f"csatbot web chat:   {base}/\nagent desk:         {base}/agent\nAPI docs (OpenAPI): {base}/docs"
+    )
+    uvicorn.run(create_app(runtime), host=host, port=port, log_level=log_level.lower())
+
+
+@config_app.command("check")
+def config_check(file: Annotated[Path, typer.Argument(help="config file")] = Path("config.yaml")) -> None:
+    """Validate a config file; print every problem and exit non-zero if there are any."""
+    from bot.config import load_config
+
+    try:
+        config = load_config(file)
+    except ConfigError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(
+        f"{file}: OK ({len(config.surveys)} surveys, channels: {', '.join(config.channels.enabled())})"
+    )
+
+
+@config_app.command("schema")
+def config_schema() -> None:
+    """Print the JSON Schema of config.yaml (for editor validation)."""
+    from bot.config import Config
+
+    schema = Config.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "csatbot config.yaml"
+    typer.echo(json.dumps(schema, indent=2, ensure_ascii=False))
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None) -> None:
+    """Apply database migrations (serve does this at start-up too)."""
+    from storage import open_database
+    from storage.migrate import upgrade
+
+    database = open_database(_db_url(db))
+    upgrade(database)
+    typer.echo(f"database at {database.url} is up to date")
+
+
+@app.command()
+def chat(config: ConfigOption = Path("config.yaml"), db: DbOption = None) -> None:
+    """Chat as a web chat customer in the terminal (one stdin line per message).
+
+    /as NAME switches customer, /agent TEXT replies as an agent, /resolve resolves the conversation,
+    /tick MINUTES moves the clock and fires what falls due, /quit ends.
+    """
+    from csatbot.chat import run_chat
+
+    _setup_logging("WARNING")
+    try:
+        asyncio.run(run_chat(str(config), _db_url(db)))
+    except ConfigError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+
+
+class ReportFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _when(value: str | None, default: datetime) -> datetime:
+    if value is None:
+        return default
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(
+            f"expected a date like 2026-11-01 or 2026-11-01T08:00, got {value!r}"
+        ) from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@app.command()
+def report(
+    since: Annotated[str | None, typer.Option(help="start date (default: 30 days ago)")] = None,
+    until: Annotated[str | None, typer.Option(help="end date, exclusive (default: no end)")] = None,
+    format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="output format")
+    ] = ReportFormat.table,
+    db: DbOption = None,
+) -> None:
+    """CSAT, NPS, CES, response rate and DSAT by channel and by day."""
+    from storage import open_database
+    from storage.migrate import upgrade
+    from storage.reports import Scores, build_report
+    from storage.store import SqlStore
+
+    now = datetime.now(UTC)
+    end = _when(until, now + timedelta(days=3650))
+    start = _when(since, now - timedelta(days=30))
+    database = open_database(_db_url(db))
+    upgrade(database)
+    store = SqlStore(database)
+    data = store.read_sync(lambda repo: build_report(repo.session, start, end, with_surveys=format == "json"))
+    database.dispose()
+    if format is ReportFormat.json:
+        typer.echo(json.dumps(data.as_dict(), indent=2, ensure_ascii=False))
+        return
+    rows: list[tuple[str, str, Scores]] = [("total", "all", data.total)]
+    rows += [("channel", k, v) for k, v in sorted(data.by_channel.items())]
+    rows += [("day", k, v) for k, v in sorted(data.by_day.items())]
+    columns = ["sent", "responded", "response_rate", "csat_percent", "csat_mean", "nps", "ces_mean", "dsat"]
+    if format is ReportFormat.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["group", "key", *columns])
+        for group, key, scores in rows:
+            values = scores.as_dict()
+            writer.writerow([group, key, *("" if values[c] is None else values[c] for c in columns)])
+        return
+    title = (
+        f"csatbot report {start:%Y-%m-%d} .. {end:%Y-%m-%d}"
+        if until
+        else f"csatbot report since {start:%Y-%m-%d}"
+    )
+    table = Table(title=title)
+    for name in [
+        "group",
+        "key",
+        "sent",
+        "answered",
+        "resp. %",
+        "CSAT %",
+        "CSAT avg",
+        "NPS",
+        "CES avg",
+        "DSAT",
+    ]:
+        table.add_column(name, justify="left" if name in ("group", "key") else "right")
+    for group, key, scores in rows:
+        table.add_row(group, key, *_cells(scores))
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=120)
+    console.print(table)
+
+
+def _cells(scores: Any) -> list[str]:
+    def fmt(value: float | None, spec: str) -> str:
+        return "-" if value is None else format(value, spec)
+
+    rate = None if scores.response_rate is None else 100 * scores.response_rate
+    return [
+        str(scores.sent),
+        str(scores.responded),
+        fmt(rate, ".1f"),
+        fmt(scores.csat_percent, ".1f"),
+        fmt(scores.csat_mean, ".2f"),
+        fmt(scores.nps, "+.0f"),
+        fmt(scores.ces_mean, ".2f"),
+        str(scores.dsat),
+    ]
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

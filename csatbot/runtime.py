@@ -1,0 +1,151 @@
+"""Wires the app together: config (reloaded on change), database, channels, service, workers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from watchfiles import awatch
+
+from adapters.webchat import WebChatChannel
+from adapters.webhook import HttpWebhookPoster
+from bot.config import load_config
+from bot.delivery import Dispatcher
+from bot.errors import ConfigError
+from bot.ports import Channel, Classifier, Clock, SystemClock
+from bot.service import ConversationService
+from bot.settings import Settings
+from storage import SqlStore, open_database
+from storage.migrate import upgrade
+
+log = logging.getLogger("csatbot")
+
+
+class Pump:
+    """Runs ``work`` now, or once more right after the current run if one is in progress."""
+
+    def __init__(self, name: str, work: Callable[[], Awaitable[Any]]) -> None:
+        self.name = name
+        self.work = work
+        self._task: asyncio.Task[None] | None = None
+        self._again = False
+
+    def kick(self) -> None:
+        if self._task is not None and not self._task.done():
+            self._again = True
+            return
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def _run(self) -> None:
+        while True:
+            self._again = False
+            try:
+                await self.work()
+            except Exception:
+                # A worker is an edge: log and go on; the rows stay and the next run retries them.
+                log.exception("%s run failed", self.name)
+            if not self._again:
+                return
+
+    async def drain(self) -> None:
+        """Wait for the current run (if any) to finish."""
+        while self._task is not None and not self._task.done():
+            await asyncio.shield(self._task)
+
+
+class Runtime:
+    """Everything one csatbot process runs."""
+
+    def __init__(
+        self,
+        config_path: str | Path = "config.yaml",
+        database_url: str | None = None,
+        *,
+        clock: Clock | None = None,
+        classifier: Classifier | None = None,
+        http: httpx.AsyncClient | None = None,
+        tick_seconds: float = 1.0,
+    ) -> None:
+        self.config_path = Path(config_path)
+        self._settings = Settings.from_config(load_config(self.config_path))
+        self.clock: Clock = clock or SystemClock()
+        self.database = open_database(database_url)
+        upgrade(self.database)
+        self.store = SqlStore(self.database)
+        self.http = http or httpx.AsyncClient()
+        self.webchat = WebChatChannel()
+        self.channels: dict[str, Channel] = {"webchat": self.webchat}
+        self.dispatcher = Dispatcher(self.store, self.channels, HttpWebhookPoster(self.http), self.clock)
+        self.outbox = Pump("outbox", self.dispatcher.deliver_due)
+        self.service = ConversationService(
+            self.store, self.settings, self.clock, classifier=classifier, wake=self.outbox.kick
+        )
+        self.timers = Pump("timers", self.service.fire_due_timers)
+        self.tick_seconds = tick_seconds
+        self._scheduler: AsyncIOScheduler | None = None
+        self._watcher: asyncio.Task[None] | None = None
+        self._stop_watching = asyncio.Event()
+
+    def settings(self) -> Settings:
+        """The current configuration snapshot."""
+        return self._settings
+
+    def reload(self) -> bool:
+        """Load the config file again; keep the last good one if it is invalid (and log why)."""
+        try:
+            config = load_config(self.config_path)
+        except ConfigError as exc:
+            log.error("config reload failed, keeping the last good config:\n%s", exc)
+            return False
+        if config.channels != self._settings.config.channels:
+            log.warning(
+                "channels changed in %s; channel changes take effect after a restart", self.config_path
+            )
+        self._settings = Settings.from_config(config)
+        log.info("config reloaded from %s", self.config_path)
+        return True
+
+    async def start(self, *, watch_config: bool = True) -> None:
+        """Start the workers: timers and outbox every tick, and the config watcher."""
+        scheduler = AsyncIOScheduler()
+        for pump in (self.timers, self.outbox):
+            scheduler.add_job(
+                pump.kick, "interval", seconds=self.tick_seconds, id=pump.name, max_instances=1, coalesce=True
+            )
+        scheduler.start()
+        self._scheduler = scheduler
+        # Catch up at once on what fell due while the process was down.
+        self.timers.kick()
+        self.outbox.kick()
+        if watch_config:
+            self._watcher = asyncio.create_task(self._watch())
+
+    async def stop(self) -> None:
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None
+        self._stop_watching.set()
+        if self._watcher is not None:
+            self._watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watcher
+        await self.timers.drain()
+        await self.outbox.drain()
+        await self.http.aclose()
+        self.database.dispose()
+
+    async def _watch(self) -> None:
+        path = self.config_path.resolve()
+        async for _changes in awatch(
+            path.parent,
+            stop_event=self._stop_watching,
+            debounce=300,
+            watch_filter=lambda _c, p: Path(p) == path,
+        ):
+            self.reload()

@@ -1,0 +1,149 @@
+"""The HTTP app: web chat, the support API (agent replies, resolving, tickets, reports) and health."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import asdict
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Query, Request
+from fastapi.responses import FileResponse, JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from adapters.webchat import webchat_router
+from bot.errors import ConflictError, CsatbotError, NotFoundError
+from csatbot.runtime import Runtime
+from storage import queries
+from storage.reports import build_report
+
+STATIC = Path(__file__).parent / "static"
+
+
+class AgentReply(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    agent: str = Field(min_length=1, max_length=64)
+    text: str = Field(min_length=1, max_length=4096)
+
+
+class Resolve(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    agent: str = Field(min_length=1, max_length=64)
+    send_survey_now: bool = Field(default=False, description="skip the trigger's delay and quiet hours")
+
+
+class Resolved(BaseModel):
+    conversation_id: int
+    already_resolved: bool
+    survey_id: str | None
+    survey_due_at: datetime | None
+    skip_reason: str | None
+
+
+def require_token(authorization: Annotated[str | None, Header()] = None) -> None:
+    """When ``CSATBOT_API_TOKEN`` is set, the support API needs ``Authorization: Bearer <token>``."""
+    token = os.environ.get("CSATBOT_API_TOKEN")
+    if not token:
+        return
+    given = (authorization or "").removeprefix("Bearer ").strip()
+    if not secrets.compare_digest(given.encode(), token.encode()):
+        raise HTTPException(401, "missing or wrong bearer token (CSATBOT_API_TOKEN)")
+
+
+def support_router(rt: Runtime) -> APIRouter:
+    """The support side: what agents and integrations call."""
+    router = APIRouter(prefix="/api", dependencies=[Depends(require_token)], tags=["support"])
+
+    @router.get("/conversations")
+    async def conversations(
+        status: Annotated[str | None, Query(pattern="^(open|resolved)$")] = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    ) -> list[dict[str, Any]]:
+        """Conversations, most recently active first."""
+        return await rt.store.read(lambda repo: queries.list_conversations(repo.session, status, limit))
+
+    @router.get("/conversations/{conversation_id}")
+    async def conversation(conversation_id: int) -> dict[str, Any]:
+        """One conversation with transcript, survey answers and ticket."""
+        return await rt.store.read(lambda repo: queries.conversation_detail(repo.session, conversation_id))
+
+    @router.post("/conversations/{conversation_id}/reply", status_code=202)
+    async def reply(conversation_id: int, body: AgentReply) -> dict[str, int]:
+        """Send an agent's reply to the customer in the conversation's own channel."""
+        message_id = await rt.service.agent_reply(conversation_id, body.agent, body.text)
+        return {"message_id": message_id}
+
+    @router.post("/conversations/{conversation_id}/resolve", response_model=Resolved)
+    async def resolve(conversation_id: int, body: Resolve) -> Resolved:
+        """Resolve the conversation; the survey is scheduled per the triggers (idempotent)."""
+        result = await rt.service.resolve(conversation_id, body.agent, send_now=body.send_survey_now)
+        return Resolved(**asdict(result))
+
+    @router.get("/tickets")
+    async def tickets(
+        status: Annotated[str | None, Query(pattern="^(open|assigned|contacted|resolved|closed)$")] = None,
+    ) -> list[dict[str, Any]]:
+        """Escalation tickets, newest first."""
+        return await rt.store.read(lambda repo: queries.list_tickets(repo.session, status))
+
+    @router.get("/reports")
+    async def reports(
+        since: datetime | None = None, until: datetime | None = None, surveys: bool = False
+    ) -> dict[str, Any]:
+        """CSAT %, NPS, CES, response rate and DSAT over ``[since, until)`` (default: last 30 days)."""
+        end = until or rt.clock.now() + timedelta(seconds=1)
+        start = since or end - timedelta(days=30)
+        report = await rt.store.read(
+            lambda repo: build_report(repo.session, start, end, with_surveys=surveys)
+        )
+        return report.as_dict()
+
+    return router
+
+
+def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
+    """The ASGI app around ``runtime``; its lifespan starts and stops the workers."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if start_workers:
+            await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = FastAPI(
+        title="csatbot",
+        summary="In-chat customer-satisfaction surveys and ticket triage",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.include_router(webchat_router(runtime))
+    app.include_router(support_router(runtime))
+
+    @app.get("/agent", include_in_schema=False)
+    async def agent_desk() -> FileResponse:
+        return FileResponse(STATIC / "agent.html")
+
+    @app.get("/healthz", tags=["ops"])
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.exception_handler(NotFoundError)
+    async def not_found(_request: Request, exc: NotFoundError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=404)
+
+    @app.exception_handler(ConflictError)
+    async def conflict(_request: Request, exc: ConflictError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=409)
+
+    @app.exception_handler(CsatbotError)
+    async def other(_request: Request, exc: CsatbotError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=400)
+
+    return app

@@ -1,0 +1,29 @@
+"""SQLModel tables: the rows csatbot keeps. Data access lives in ``storage``."""
+
+from models.tables import (
+    Answer,
+    Conversation,
+    Customer,
+    FlowVersion,
+    Identity,
+    InboundReceipt,
+    Message,
+    Outbox,
+    Survey,
+    Ticket,
+    Timer,
+)
+
+__all__ = [
+    "Answer",
+    "Conversation",
+    "Customer",
+    "FlowVersion",
+    "Identity",
+    "InboundReceipt",
+    "Message",
+    "Outbox",
+    "Survey",
+    "Ticket",
+    "Timer",
+]

@@ -1,0 +1,190 @@
+"""The tables. Times are aware UTC in Python, naive UTC on disk."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.types import UTCDateTime
+
+
+def _at(*, index: bool = False, nullable: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime(), index=index, nullable=nullable))
+
+
+class Customer(SQLModel, table=True):
+    """A person, whatever channels they use."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    display_name: str = ""
+    locale: str = ""
+    created_at: datetime = _at()
+    last_surveyed_at: datetime | None = _at(nullable=True)
+
+
+class Identity(SQLModel, table=True):
+    """A customer's account on one channel (a Telegram user, a WeChat OpenID, a phone number)."""
+
+    __table_args__ = (UniqueConstraint("channel", "account", "user", name="uq_identity_platform_user"),)
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    channel: str = Field(max_length=32)
+    account: str = Field(default="", max_length=128)
+    user: str = Field(max_length=256)
+    display_name: str = ""
+    locale: str = ""
+    last_inbound_at: datetime | None = _at(nullable=True)
+    created_at: datetime = _at()
+
+
+class Conversation(SQLModel, table=True):
+    """A support conversation on one channel, from first message to resolution."""
+
+    __table_args__ = (Index("ix_conversation_identity_status", "identity_id", "status"),)
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    identity_id: int = Field(foreign_key="identity.id")
+    channel: str = Field(max_length=32, index=True)
+    status: str = Field(default="open", max_length=16)
+    resolution: str | None = Field(default=None, max_length=32)
+    resolved_by: str | None = None
+    agents: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    team: str | None = None
+    opened_at: datetime = _at()
+    last_message_at: datetime = _at()
+    resolved_at: datetime | None = _at(nullable=True)
+
+
+class Message(SQLModel, table=True):
+    """One message in or out; ``payload`` holds the prompt for bot questions."""
+
+    __table_args__ = (Index("ix_message_identity_id", "identity_id", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int | None = Field(default=None, foreign_key="conversation.id", index=True)
+    identity_id: int = Field(foreign_key="identity.id")
+    direction: str = Field(max_length=3)
+    author: str = Field(max_length=64)
+    text: str = ""
+    payload: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    platform_id: str | None = None
+    survey_id: str | None = Field(default=None, max_length=16)
+    intent: str | None = None
+    intent_confidence: float | None = None
+    sentiment: str | None = None
+    sentiment_confidence: float | None = None
+    created_at: datetime = _at()
+
+
+class InboundReceipt(SQLModel, table=True):
+    """Platform message ids already handled: the dedupe table."""
+
+    channel: str = Field(primary_key=True, max_length=32)
+    account: str = Field(primary_key=True, max_length=128)
+    platform_id: str = Field(primary_key=True, max_length=256)
+    received_at: datetime = _at()
+
+
+class FlowVersion(SQLModel, table=True):
+    """The exact flow a survey runs, kept so config edits never change a survey under way."""
+
+    version: str = Field(primary_key=True, max_length=16)
+    flow_id: str = Field(max_length=32)
+    body: str
+    created_at: datetime = _at()
+
+
+class Survey(SQLModel, table=True):
+    """One survey sent (or to be sent) for one conversation."""
+
+    __table_args__ = (
+        UniqueConstraint("conversation_id", name="uq_survey_conversation"),
+        Index("ix_survey_identity_status", "identity_id", "status"),
+    )
+    id: str = Field(primary_key=True, max_length=16)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    conversation_id: int = Field(foreign_key="conversation.id")
+    identity_id: int = Field(foreign_key="identity.id")
+    channel: str = Field(max_length=32, index=True)
+    flow_id: str = Field(max_length=32)
+    flow_version: str = Field(foreign_key="flowversion.version", max_length=16)
+    locale: str = ""
+    status: str = Field(default="pending", max_length=16, index=True)
+    state: str = ""
+    escalated: bool = False
+    skip_reason: str | None = None
+    created_at: datetime = _at(index=True)
+    due_at: datetime = _at()
+    sent_at: datetime | None = _at(nullable=True, index=True)
+    finished_at: datetime | None = _at(nullable=True)
+
+
+class Answer(SQLModel, table=True):
+    """One answered survey step; the unique key absorbs double taps and webhook retries."""
+
+    __table_args__ = (UniqueConstraint("survey_id", "step", name="uq_answer_survey_step"),)
+    id: int | None = Field(default=None, primary_key=True)
+    survey_id: str = Field(foreign_key="survey.id", max_length=16, index=True)
+    step: str = Field(max_length=32)
+    kind: str = Field(max_length=8)
+    score: int | None = None
+    option: str | None = None
+    text: str | None = None
+    raw: str = ""
+    sentiment: str | None = None
+    created_at: datetime = _at()
+
+
+class Ticket(SQLModel, table=True):
+    """An escalation to a human team (a DSAT handoff)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    conversation_id: int = Field(foreign_key="conversation.id", index=True)
+    survey_id: str | None = Field(default=None, foreign_key="survey.id", max_length=16)
+    team: str
+    status: str = Field(default="open", max_length=16, index=True)
+    reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    transcript: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    answers: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    assignee: str | None = None
+    created_at: datetime = _at()
+    updated_at: datetime = _at()
+    sla_due_at: datetime = _at()
+
+
+class Outbox(SQLModel, table=True):
+    """Something to deliver after the transaction that decided it has committed."""
+
+    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    channel: str = Field(default="", max_length=32)
+    recipient: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    body: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    message_id: int | None = Field(default=None, foreign_key="message.id")
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    last_error: str | None = None
+    platform_id: str | None = None
+    created_at: datetime = _at()
+    next_attempt_at: datetime = _at()
+    sent_at: datetime | None = _at(nullable=True)
+
+
+class Timer(SQLModel, table=True):
+    """A due time: send a survey, remind, expire, or close an idle conversation."""
+
+    __table_args__ = (
+        UniqueConstraint("kind", "subject", name="uq_timer_kind_subject"),
+        Index("ix_timer_status_due", "status", "due_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    subject: str = Field(max_length=32)
+    status: str = Field(default="pending", max_length=16)
+    due_at: datetime = _at()
+    claimed_until: datetime | None = _at(nullable=True)
+    created_at: datetime = _at()

@@ -1,0 +1,102 @@
+"""Read-side queries for the support API: conversations, their transcripts and tickets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from bot.errors import NotFoundError
+from models import Answer, Conversation, Customer, Identity, Message, Survey, Ticket
+from storage.repository import answer_json, message_json
+
+
+def list_conversations(session: Session, status: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    """Newest first, with the customer's name and channel."""
+    query = (
+        select(Conversation, Identity, Customer)
+        .join(Identity, col(Identity.id) == Conversation.identity_id)
+        .join(Customer, col(Customer.id) == Conversation.customer_id)
+        .order_by(col(Conversation.last_message_at).desc(), col(Conversation.id).desc())
+        .limit(limit)
+    )
+    if status is not None:
+        query = query.where(Conversation.status == status)
+    return [_conversation_json(c, i, u) for c, i, u in session.exec(query).all()]
+
+
+def conversation_detail(session: Session, conversation_id: int) -> dict[str, Any]:
+    """One conversation with its transcript, survey, answers and ticket."""
+    row = session.exec(
+        select(Conversation, Identity, Customer)
+        .join(Identity, col(Identity.id) == Conversation.identity_id)
+        .join(Customer, col(Customer.id) == Conversation.customer_id)
+        .where(Conversation.id == conversation_id)
+    ).first()
+    if row is None:
+        raise NotFoundError(f"no conversation with id {conversation_id}")
+    data = _conversation_json(*row)
+    messages = session.exec(
+        select(Message).where(Message.conversation_id == conversation_id).order_by(col(Message.id))
+    ).all()
+    data["transcript"] = [message_json(m) for m in messages]
+    survey = session.exec(select(Survey).where(Survey.conversation_id == conversation_id)).first()
+    if survey is not None:
+        answers = session.exec(
+            select(Answer).where(Answer.survey_id == survey.id).order_by(col(Answer.id))
+        ).all()
+        data["survey"] = survey_json(survey) | {"answers": [answer_json(a) for a in answers]}
+    ticket = session.exec(select(Ticket).where(Ticket.conversation_id == conversation_id)).first()
+    data["ticket"] = ticket_row_json(ticket) if ticket is not None else None
+    return data
+
+
+def list_tickets(session: Session, status: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    """Escalation tickets, newest first."""
+    query = select(Ticket).order_by(col(Ticket.id).desc()).limit(limit)
+    if status is not None:
+        query = query.where(Ticket.status == status)
+    return [ticket_row_json(t) for t in session.exec(query).all()]
+
+
+def survey_json(survey: Survey) -> dict[str, Any]:
+    return {
+        "id": survey.id,
+        "flow": survey.flow_id,
+        "status": survey.status,
+        "channel": survey.channel,
+        "escalated": survey.escalated,
+        "skip_reason": survey.skip_reason,
+        "due_at": survey.due_at.isoformat(),
+        "sent_at": survey.sent_at.isoformat() if survey.sent_at else None,
+    }
+
+
+def ticket_row_json(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "id": ticket.id,
+        "status": ticket.status,
+        "team": ticket.team,
+        "customer_id": ticket.customer_id,
+        "conversation_id": ticket.conversation_id,
+        "survey_id": ticket.survey_id,
+        "reasons": ticket.reasons,
+        "answers": ticket.answers,
+        "assignee": ticket.assignee,
+        "created_at": ticket.created_at.isoformat(),
+        "sla_due_at": ticket.sla_due_at.isoformat(),
+    }
+
+
+def _conversation_json(c: Conversation, i: Identity, u: Customer) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "status": c.status,
+        "channel": c.channel,
+        "customer": {"id": u.id, "name": u.display_name or i.display_name or i.user, "user": i.user},
+        "agents": c.agents,
+        "resolution": c.resolution,
+        "opened_at": c.opened_at.isoformat(),
+        "last_message_at": c.last_message_at.isoformat(),
+        "resolved_at": c.resolved_at.isoformat() if c.resolved_at else None,
+    }

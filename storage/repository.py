@@ -1,0 +1,579 @@
+"""The :class:`bot.repository.Repository` on SQLModel rows, inside one session's transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from bot import records
+from bot.classification import Classification
+from bot.errors import NotFoundError
+from bot.flow import Flow
+from bot.survey import Answer as AnswerValue
+from bot.survey import SurveyState
+from models import (
+    Answer,
+    Conversation,
+    Customer,
+    FlowVersion,
+    Identity,
+    InboundReceipt,
+    Message,
+    Outbox,
+    Survey,
+    Ticket,
+    Timer,
+)
+
+
+class SqlRepository:
+    """Reads and writes rows in the session's open transaction (never commits itself)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.dialect = session.get_bind().dialect.name
+
+    def _insert(self, table: Any) -> Any:
+        return (pg_insert if self.dialect == "postgresql" else sqlite_insert)(table)
+
+    # inbound dedupe and identities ---------------------------------------------------------
+
+    def claim_receipt(self, channel: str, account: str, platform_id: str, at: datetime) -> bool:
+        statement = (
+            self._insert(InboundReceipt)
+            .values(channel=channel, account=account, platform_id=platform_id, received_at=at)
+            .on_conflict_do_nothing()
+        )
+        return bool(self.session.connection().execute(statement).rowcount)
+
+    def identity(
+        self, channel: str, account: str, user: str, *, display_name: str, locale: str, at: datetime
+    ) -> records.Identity:
+        row = self._identity_row(channel, account, user, lock=True)
+        if row is None:
+            try:
+                with self.session.begin_nested():
+                    customer = Customer(display_name=display_name, locale=locale, created_at=at)
+                    self.session.add(customer)
+                    self.session.flush()
+                    row = Identity(
+                        customer_id=_id(customer.id),
+                        channel=channel,
+                        account=account,
+                        user=user,
+                        display_name=display_name,
+                        locale=locale,
+                        created_at=at,
+                    )
+                    self.session.add(row)
+                    self.session.flush()
+            except IntegrityError:  # another worker created it first
+                row = self._identity_row(channel, account, user, lock=True)
+                if row is None:
+                    raise
+        if (display_name and row.display_name != display_name) or (locale and row.locale != locale):
+            row.display_name = display_name or row.display_name
+            row.locale = locale or row.locale
+        row.last_inbound_at = at
+        self.session.add(row)
+        return _identity(row)
+
+    def _identity_row(self, channel: str, account: str, user: str, *, lock: bool) -> Identity | None:
+        query = select(Identity).where(
+            Identity.channel == channel, Identity.account == account, Identity.user == user
+        )
+        if lock:
+            query = query.with_for_update()
+        return self.session.exec(query).first()
+
+    def get_identity(self, identity_id: int) -> records.Identity:
+        return _identity(self._get(Identity, identity_id))
+
+    def find_identity(self, channel: str, account: str, user: str) -> records.Identity | None:
+        row = self._identity_row(channel, account, user, lock=False)
+        return _identity(row) if row is not None else None
+
+    # conversations and messages ------------------------------------------------------------
+
+    def open_conversation(self, identity_id: int) -> records.Conversation | None:
+        row = self.session.exec(
+            select(Conversation)
+            .where(Conversation.identity_id == identity_id, Conversation.status == "open")
+            .order_by(col(Conversation.id).desc())
+        ).first()
+        return _conversation(row) if row is not None else None
+
+    def start_conversation(self, identity: records.Identity, at: datetime) -> records.Conversation:
+        row = Conversation(
+            customer_id=identity.customer_id,
+            identity_id=identity.id,
+            channel=identity.channel,
+            opened_at=at,
+            last_message_at=at,
+            agents=[],
+        )
+        self.session.add(row)
+        self.session.flush()
+        return _conversation(row)
+
+    def get_conversation(self, conversation_id: int, *, lock: bool = False) -> records.Conversation:
+        return _conversation(self._get(Conversation, conversation_id, lock=lock))
+
+    def update_conversation(self, conversation_id: int, **changes: Any) -> None:
+        row = self._get(Conversation, conversation_id)
+        for key, value in changes.items():
+            setattr(row, key, list(value) if key == "agents" else value)
+        self.session.add(row)
+
+    def add_message(
+        self,
+        *,
+        identity_id: int,
+        conversation_id: int | None,
+        direction: str,
+        author: str,
+        text: str,
+        at: datetime,
+        payload: dict[str, Any] | None = None,
+        platform_id: str | None = None,
+        survey_id: str | None = None,
+        classification: Classification | None = None,
+    ) -> int:
+        row = Message(
+            identity_id=identity_id,
+            conversation_id=conversation_id,
+            direction=direction,
+            author=author,
+            text=text,
+            payload=payload,
+            platform_id=platform_id,
+            survey_id=survey_id,
+            created_at=at,
+        )
+        if classification is not None:
+            row.intent = classification.intent
+            row.intent_confidence = classification.intent_confidence
+            row.sentiment = classification.sentiment
+            row.sentiment_confidence = classification.sentiment_confidence
+        self.session.add(row)
+        self.session.flush()
+        return _id(row.id)
+
+    def transcript(self, conversation_id: int) -> list[dict[str, Any]]:
+        rows = self.session.exec(
+            select(Message).where(Message.conversation_id == conversation_id).order_by(col(Message.id))
+        ).all()
+        return [message_json(row) for row in rows]
+
+    def messages_for(self, identity_id: int, after_id: int = 0, limit: int = 200) -> list[dict[str, Any]]:
+        """Messages in and out of one identity, oldest first, after ``after_id`` (for web chat)."""
+        rows = self.session.exec(
+            select(Message)
+            .where(Message.identity_id == identity_id, col(Message.id) > after_id)
+            .order_by(col(Message.id))
+            .limit(limit)
+        ).all()
+        return [message_json(row) for row in rows]
+
+    # surveys ---------------------------------------------------------------------------------
+
+    def save_flow(self, flow: Flow, at: datetime) -> None:
+        statement = (
+            self._insert(FlowVersion)
+            .values(version=flow.version, flow_id=flow.id, body=flow.model_dump_json(), created_at=at)
+            .on_conflict_do_nothing()
+        )
+        self.session.connection().execute(statement)
+
+    def load_flow(self, version: str) -> Flow:
+        row = self._get(FlowVersion, version)
+        return Flow.model_validate_json(row.body)
+
+    def create_survey(
+        self,
+        *,
+        survey_id: str,
+        conversation: records.Conversation,
+        flow: Flow,
+        locale: str,
+        due_at: datetime,
+        at: datetime,
+        skip_reason: str | None = None,
+    ) -> records.Survey:
+        state = SurveyState(survey_id=survey_id, locale=locale)
+        if skip_reason is not None:
+            state = state.evolve(status="expired")
+        row = Survey(
+            id=survey_id,
+            customer_id=conversation.customer_id,
+            conversation_id=conversation.id,
+            identity_id=conversation.identity_id,
+            channel=conversation.channel,
+            flow_id=flow.id,
+            flow_version=flow.version,
+            locale=locale,
+            status="skipped" if skip_reason else "pending",
+            state=state.to_json(),
+            skip_reason=skip_reason,
+            created_at=at,
+            due_at=due_at,
+            finished_at=at if skip_reason else None,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return _survey(row)
+
+    def get_survey(self, survey_id: str, *, lock: bool = False) -> records.Survey:
+        return _survey(self._get(Survey, survey_id, lock=lock))
+
+    def survey_for_conversation(self, conversation_id: int) -> records.Survey | None:
+        row = self.session.exec(select(Survey).where(Survey.conversation_id == conversation_id)).first()
+        return _survey(row) if row is not None else None
+
+    def active_survey(self, identity_id: int) -> records.Survey | None:
+        row = self.session.exec(
+            select(Survey)
+            .where(Survey.identity_id == identity_id, Survey.status == "active")
+            .order_by(col(Survey.sent_at).desc())
+            .with_for_update()
+        ).first()
+        return _survey(row) if row is not None else None
+
+    def save_survey(
+        self,
+        survey_id: str,
+        state: SurveyState,
+        at: datetime,
+        *,
+        sent: bool = False,
+        skip_reason: str | None = None,
+    ) -> None:
+        row = self._get(Survey, survey_id)
+        row.state = state.to_json()
+        row.status = "skipped" if skip_reason else state.status
+        row.escalated = state.escalated
+        if skip_reason:
+            row.skip_reason = skip_reason
+        if sent and row.sent_at is None:
+            row.sent_at = at
+        if state.status in ("completed", "expired") and row.finished_at is None:
+            row.finished_at = at
+        self.session.add(row)
+
+    def record_answer(self, survey_id: str, answer: AnswerValue, at: datetime) -> bool:
+        statement = (
+            self._insert(Answer)
+            .values(
+                survey_id=survey_id,
+                step=answer.step,
+                kind=answer.kind,
+                score=answer.score,
+                option=answer.option,
+                text=answer.text,
+                raw=answer.raw,
+                sentiment=answer.sentiment,
+                created_at=at,
+            )
+            .on_conflict_do_nothing()
+        )
+        return bool(self.session.connection().execute(statement).rowcount)
+
+    def survey_answers(self, survey_id: str) -> list[dict[str, Any]]:
+        rows = self.session.exec(
+            select(Answer).where(Answer.survey_id == survey_id).order_by(col(Answer.id))
+        ).all()
+        return [answer_json(row) for row in rows]
+
+    def last_surveyed_at(self, customer_id: int) -> datetime | None:
+        return self._get(Customer, customer_id).last_surveyed_at
+
+    def mark_surveyed(self, customer_id: int, at: datetime) -> None:
+        row = self._get(Customer, customer_id)
+        row.last_surveyed_at = at
+        self.session.add(row)
+
+    # timers ---------------------------------------------------------------------------------
+
+    def schedule(self, kind: str, subject: str, due_at: datetime, at: datetime) -> None:
+        row = self.session.exec(select(Timer).where(Timer.kind == kind, Timer.subject == subject)).first()
+        if row is None:
+            row = Timer(kind=kind, subject=subject, created_at=at, due_at=due_at)
+        row.status, row.due_at, row.claimed_until = "pending", due_at, None
+        self.session.add(row)
+        self.session.flush()
+
+    def cancel_timer(self, kind: str, subject: str) -> None:
+        self.session.execute(
+            update(Timer)
+            .where(col(Timer.kind) == kind, col(Timer.subject) == subject, col(Timer.status) == "pending")
+            .values(status="cancelled")
+        )
+
+    def claim_due_timers(self, now: datetime, limit: int, lease_until: datetime) -> list[records.DueTimer]:
+        rows = self.session.exec(
+            select(Timer)
+            .where(
+                Timer.status == "pending",
+                col(Timer.due_at) <= now,
+                or_(col(Timer.claimed_until).is_(None), col(Timer.claimed_until) < now),
+            )
+            .order_by(col(Timer.due_at))
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
+        for row in rows:
+            row.claimed_until = lease_until
+            self.session.add(row)
+        return [records.DueTimer(_id(r.id), r.kind, r.subject, r.due_at) for r in rows]
+
+    def take_timer(self, timer_id: int) -> bool:
+        result = self.session.execute(
+            update(Timer)
+            .where(col(Timer.id) == timer_id, col(Timer.status) == "pending")
+            .values(status="done")
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    def next_timer_due(self) -> datetime | None:
+        return self.session.exec(select(func.min(Timer.due_at)).where(Timer.status == "pending")).first()
+
+    # outbox ---------------------------------------------------------------------------------
+
+    def enqueue(
+        self,
+        kind: str,
+        channel: str,
+        recipient: dict[str, Any],
+        body: dict[str, Any],
+        *,
+        at: datetime,
+        message_id: int | None = None,
+    ) -> int:
+        row = Outbox(
+            kind=kind,
+            channel=channel,
+            recipient=recipient,
+            body=body,
+            message_id=message_id,
+            created_at=at,
+            next_attempt_at=at,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return _id(row.id)
+
+    def claim_outbox(self, now: datetime, limit: int, lease_until: datetime) -> list[records.OutboxItem]:
+        # Oldest first; a recipient whose earliest pending item is not due yet (backing off) or is
+        # still being delivered blocks its later items, so messages arrive in order.
+        rows = self.session.exec(
+            select(Outbox)
+            .where(col(Outbox.status).in_(("pending", "sending")))
+            .order_by(col(Outbox.id))
+            .limit(limit * 5)
+            .with_for_update(skip_locked=True)
+        ).all()
+        blocked: set[str] = set()
+        claimed: list[Outbox] = []
+        for row in rows:
+            key = f"{row.channel}:{row.recipient.get('user')}" if row.kind == "message" else f"#{row.id}"
+            if key in blocked:
+                continue
+            if row.next_attempt_at > now:  # backing off, or still leased to a sender
+                blocked.add(key)
+                continue
+            if len(claimed) < limit:
+                row.status, row.next_attempt_at = "sending", lease_until
+                self.session.add(row)
+                claimed.append(row)
+        return [
+            records.OutboxItem(_id(r.id), r.kind, r.channel, r.recipient, r.body, r.attempts) for r in claimed
+        ]
+
+    def release_outbox(self, item_ids: list[int]) -> None:
+        self.session.execute(
+            update(Outbox)
+            .where(col(Outbox.id).in_(item_ids), col(Outbox.status) == "sending")
+            .values(status="pending", next_attempt_at=Outbox.created_at)
+        )
+
+    def outbox_sent(self, item_id: int, platform_id: str, at: datetime) -> None:
+        row = self._get(Outbox, item_id)
+        row.status, row.sent_at, row.platform_id, row.last_error = "sent", at, platform_id or None, None
+        row.attempts += 1
+        self.session.add(row)
+        if row.message_id is not None and platform_id:
+            message = self._get(Message, row.message_id)
+            message.platform_id = platform_id
+            self.session.add(message)
+
+    def outbox_failed(self, item_id: int, error: str, retry_at: datetime | None) -> None:
+        row = self._get(Outbox, item_id)
+        row.attempts += 1
+        row.last_error = error[:2000]
+        if retry_at is None:
+            row.status = "dead"
+        else:
+            row.status, row.next_attempt_at = "pending", retry_at
+        self.session.add(row)
+
+    # tickets --------------------------------------------------------------------------------
+
+    def open_ticket_for(self, conversation_id: int) -> records.Ticket | None:
+        row = self.session.exec(
+            select(Ticket).where(
+                Ticket.conversation_id == conversation_id,
+                col(Ticket.status).in_(("open", "assigned", "contacted")),
+            )
+        ).first()
+        return _ticket(row) if row is not None else None
+
+    def open_ticket(
+        self,
+        *,
+        conversation: records.Conversation,
+        survey_id: str | None,
+        team: str,
+        reasons: list[str],
+        transcript: list[dict[str, Any]],
+        answers: list[dict[str, Any]],
+        sla_due_at: datetime,
+        at: datetime,
+    ) -> records.Ticket:
+        row = Ticket(
+            customer_id=conversation.customer_id,
+            conversation_id=conversation.id,
+            survey_id=survey_id,
+            team=team,
+            reasons=reasons,
+            transcript=transcript,
+            answers=answers,
+            created_at=at,
+            updated_at=at,
+            sla_due_at=sla_due_at,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return _ticket(row)
+
+    def update_ticket(self, ticket_id: int, at: datetime, **changes: Any) -> records.Ticket:
+        row = self._get(Ticket, ticket_id)
+        for key, value in changes.items():
+            setattr(row, key, value)
+        row.updated_at = at
+        self.session.add(row)
+        self.session.flush()
+        return _ticket(row)
+
+    # helpers --------------------------------------------------------------------------------
+
+    def _get(self, table: Any, key: Any, *, lock: bool = False) -> Any:
+        row = self.session.get(table, key, with_for_update=lock)
+        if row is None:
+            raise NotFoundError(f"no {table.__name__.lower()} with id {key!r}")
+        return row
+
+
+def _id(value: int | None) -> int:
+    if value is None:  # flushed rows always have ids; this guards programmer errors
+        raise RuntimeError("row has no id; flush before reading it")
+    return value
+
+
+def message_json(row: Message) -> dict[str, Any]:
+    """A message as the APIs and tickets show it."""
+    data: dict[str, Any] = {
+        "id": row.id,
+        "conversation_id": row.conversation_id,
+        "direction": row.direction,
+        "author": row.author,
+        "text": row.text,
+        "at": row.created_at.isoformat(),
+    }
+    if row.payload is not None:
+        data["prompt"] = row.payload
+    if row.survey_id is not None:
+        data["survey_id"] = row.survey_id
+    if row.intent is not None:
+        data["classification"] = {
+            "intent": row.intent,
+            "intent_confidence": row.intent_confidence,
+            "sentiment": row.sentiment,
+            "sentiment_confidence": row.sentiment_confidence,
+        }
+    return data
+
+
+def answer_json(row: Answer) -> dict[str, Any]:
+    data: dict[str, Any] = {"step": row.step, "kind": row.kind, "at": row.created_at.isoformat()}
+    for key in ("score", "option", "text", "sentiment"):
+        value = getattr(row, key)
+        if value is not None:
+            data[key] = value
+    return data
+
+
+def _identity(row: Identity) -> records.Identity:
+    return records.Identity(
+        _id(row.id),
+        row.customer_id,
+        row.channel,
+        row.account,
+        row.user,
+        row.display_name,
+        row.locale,
+        row.last_inbound_at,
+    )
+
+
+def _conversation(row: Conversation) -> records.Conversation:
+    return records.Conversation(
+        _id(row.id),
+        row.customer_id,
+        row.identity_id,
+        row.channel,
+        row.status,
+        row.opened_at,
+        row.last_message_at,
+        row.resolution,
+        tuple(row.agents or ()),
+    )
+
+
+def _survey(row: Survey) -> records.Survey:
+    return records.Survey(
+        row.id,
+        row.customer_id,
+        row.conversation_id,
+        row.identity_id,
+        row.channel,
+        row.flow_id,
+        row.flow_version,
+        SurveyState.from_json(row.state),
+        row.due_at,
+        row.sent_at,
+    )
+
+
+def _ticket(row: Ticket) -> records.Ticket:
+    return records.Ticket(
+        _id(row.id),
+        row.customer_id,
+        row.conversation_id,
+        row.team,
+        row.status,
+        tuple(row.reasons),
+        row.survey_id,
+        row.created_at,
+        row.sla_due_at,
+        tuple(row.answers),
+        tuple(row.transcript),
+    )
+
+
+__all__ = ["SqlRepository", "answer_json", "message_json"]

@@ -1,0 +1,54 @@
+"""Runs units of work in transactions, in worker threads, retrying transient lock conflicts."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlmodel import Session
+from tenacity import retry, retry_if_exception, stop_after_attempt, wait_random_exponential
+
+from bot.repository import Repository
+from storage.db import Database
+from storage.repository import SqlRepository
+
+T = TypeVar("T")
+
+
+def _transient(exc: BaseException) -> bool:
+    """Lock timeouts (SQLite) and deadlocks or serialization failures (PostgreSQL)."""
+    if isinstance(exc, OperationalError) and "locked" in str(exc).lower():
+        return True
+    code = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    return isinstance(exc, DBAPIError) and code in {"40001", "40P01"}
+
+
+class SqlStore:
+    """The :class:`bot.repository.Store` on SQLAlchemy: one session and one commit per unit of work."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def run(self, work: Callable[[Repository], T]) -> T:
+        """Run ``work`` in a write transaction in a worker thread."""
+        return await asyncio.to_thread(self.run_sync, work)
+
+    async def read(self, work: Callable[[SqlRepository], T]) -> T:
+        """Run read-only ``work`` without taking the write lock."""
+        return await asyncio.to_thread(self.read_sync, work)
+
+    @retry(
+        retry=retry_if_exception(_transient),
+        stop=stop_after_attempt(5),
+        wait=wait_random_exponential(multiplier=0.05, max=1.0),
+        reraise=True,
+    )
+    def run_sync(self, work: Callable[[Repository], T]) -> T:
+        with Session(self.database.writer, expire_on_commit=False) as session, session.begin():
+            return work(SqlRepository(session))
+
+    def read_sync(self, work: Callable[[SqlRepository], T]) -> T:
+        with Session(self.database.reader, expire_on_commit=False) as session, session.begin():
+            return work(SqlRepository(session))

@@ -1,0 +1,110 @@
+"""Fixtures for the whole suite: no network beyond loopback, the shipped config, and databases.
+
+Storage tests run on SQLite always and on PostgreSQL when ``CSATBOT_TEST_POSTGRES_URL`` is set
+(e.g. ``postgresql://postgres@127.0.0.1:5432/test``). When it is set, a PostgreSQL test that cannot
+connect fails; it never skips.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.config import load_config
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / "config.yaml"
+POSTGRES_ENV = "CSATBOT_TEST_POSTGRES_URL"
+_LOOPBACK = ("127.", "::1", "localhost")
+
+
+def _guard(real: Any) -> Any:
+    def connect(self: socket.socket, address: Any) -> Any:
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            host = str(address[0])
+            if not host.startswith(_LOOPBACK):
+                raise RuntimeError(f"test tried to reach {address!r}: only loopback is allowed in tests")
+        return real(self, address)
+
+    return connect
+
+
+@pytest.fixture(autouse=True)
+def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any test that opens a connection beyond 127.0.0.1 / ::1."""
+    monkeypatch.setattr(socket.socket, "connect", _guard(socket.socket.connect))
+    monkeypatch.setattr(socket.socket, "connect_ex", _guard(socket.socket.connect_ex))
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    """The shipped config.yaml, validated."""
+    return Settings.from_config(load_config(CONFIG))
+
+
+@pytest.fixture
+def t0() -> datetime:
+    """A fixed start time: Monday 2026-11-23 10:00 in Asia/Shanghai (outside quiet hours)."""
+    return datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session (dropped at the end)."""
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        pytest.skip(f"{POSTGRES_ENV} is not set; set it to run the PostgreSQL tests (see README)")
+    import psycopg
+
+    name = f"csatbot_test_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
+    except psycopg.OperationalError as exc:
+        pytest.fail(f"{POSTGRES_ENV}={url} is set but PostgreSQL cannot be reached: {exc}")
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base = url.rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _reset_postgres(url: str) -> None:
+    """Empty every table (keeping the schema) so each test starts clean."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        tables = [
+            r[0] for r in conn.execute(text("select tablename from pg_tables where schemaname='public'"))
+        ]
+        tables = [t for t in tables if t != "alembic_version"]
+        if tables:
+            conn.execute(
+                text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+            )
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A migrated, empty database: SQLite in a temp folder, or the session's PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'csatbot.db'}"
+    url: str = request.getfixturevalue("postgres_server_url")
+    from storage import open_database
+    from storage.migrate import upgrade
+
+    database = open_database(url)
+    upgrade(database)
+    database.dispose()
+    _reset_postgres(url)
+    return url
