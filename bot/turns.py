@@ -6,6 +6,7 @@ so a turn either happens completely or not at all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -80,10 +81,14 @@ def inbound(
     payload = msg.payload
     survey = repo.active_survey(identity.id)
     if survey is not None and isinstance(payload, Text | ChoicePicked | Unsupported):
-        outcome = _survey_turn(repo, settings, survey, identity, Reply(payload, classification), now, msg)
         conversation_id = survey.conversation_id
-        for text in outcome.handed_on:
+
+        def hand_on(text: str) -> None:
+            nonlocal conversation_id
             conversation_id = _support_message(repo, settings, identity, text, now, msg, classification)
+
+        reply = Reply(payload, classification)
+        outcome = _survey_turn(repo, settings, survey, identity, reply, now, msg, hand_on=hand_on)
         return TurnResult(
             conversation_id=conversation_id,
             survey_id=survey.id,
@@ -150,8 +155,14 @@ def _survey_turn(
     event: Event,
     now: datetime,
     msg: InboundMessage | None = None,
+    *,
+    hand_on: Callable[[str], None] | None = None,
 ) -> _Outcome:
-    """Run the engine for one survey event and carry out its effects."""
+    """Run the engine for one survey event and carry out its effects.
+
+    ``hand_on`` stores a reply that was not an answer as a support message; it runs before the bot's
+    prompts are written, so the customer's message comes before the bot's answer to it.
+    """
     flow = repo.load_flow(survey.flow_version)
     transition = advance(flow, survey.state, event, now)
     outcome = _Outcome()
@@ -186,6 +197,8 @@ def _survey_turn(
                 escalate_reasons.extend(reasons)
             case HandOn(text=text):
                 outcome.handed_on.append(text)
+                if hand_on is not None:
+                    hand_on(text)
     repo.save_survey(survey.id, transition.state, now, sent=isinstance(event, Start))
     locale = transition.state.locale
     if outcome.handed_on:

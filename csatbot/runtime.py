@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -11,7 +11,6 @@ from typing import Any
 
 import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from watchfiles import awatch
 
 from adapters.webchat import WebChatChannel
 from adapters.webhook import HttpWebhookPoster
@@ -41,6 +40,10 @@ class Pump:
             self._again = True
             return
         self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def tick(self) -> None:
+        """``kick`` as a coroutine: APScheduler runs plain functions in a worker thread (no event loop)."""
+        self.kick()
 
     async def _run(self) -> None:
         while True:
@@ -73,6 +76,7 @@ class Runtime:
         tick_seconds: float = 1.0,
     ) -> None:
         self.config_path = Path(config_path)
+        self._loaded = self._fingerprint()
         self._settings = Settings.from_config(load_config(self.config_path))
         self.clock: Clock = clock or SystemClock()
         self.database = open_database(database_url)
@@ -89,12 +93,24 @@ class Runtime:
         self.timers = Pump("timers", self.service.fire_due_timers)
         self.tick_seconds = tick_seconds
         self._scheduler: AsyncIOScheduler | None = None
-        self._watcher: asyncio.Task[None] | None = None
-        self._stop_watching = asyncio.Event()
 
     def settings(self) -> Settings:
         """The current configuration snapshot."""
         return self._settings
+
+    def _fingerprint(self) -> str:
+        try:
+            return hashlib.sha256(self.config_path.read_bytes()).hexdigest()
+        except OSError:
+            return ""
+
+    def reload_if_changed(self) -> bool:
+        """Reload when the file's content differs from what was last loaded."""
+        fingerprint = self._fingerprint()
+        if fingerprint == self._loaded:
+            return False
+        self._loaded = fingerprint
+        return self.reload()
 
     def reload(self) -> bool:
         """Load the config file again; keep the last good one if it is invalid (and log why)."""
@@ -112,11 +128,11 @@ class Runtime:
         return True
 
     async def start(self, *, watch_config: bool = True) -> None:
-        """Start the workers: timers and outbox every tick, and the config watcher."""
+        """Start the workers: timers and outbox every tick, and the config reload check."""
         scheduler = AsyncIOScheduler()
         for pump in (self.timers, self.outbox):
             scheduler.add_job(
-                pump.kick, "interval", seconds=self.tick_seconds, id=pump.name, max_instances=1, coalesce=True
+                pump.tick, "interval", seconds=self.tick_seconds, id=pump.name, max_instances=1, coalesce=True
             )
         scheduler.start()
         self._scheduler = scheduler
@@ -124,28 +140,15 @@ class Runtime:
         self.timers.kick()
         self.outbox.kick()
         if watch_config:
-            self._watcher = asyncio.create_task(self._watch())
+            # A content check every 2 s: cheap for a small file, and unlike inotify it also works on
+            # container mounts and network file systems, and never misses an edit made during start-up.
+            scheduler.add_job(self.reload_if_changed, "interval", seconds=2, id="config", max_instances=1)
 
     async def stop(self) -> None:
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
-        self._stop_watching.set()
-        if self._watcher is not None:
-            self._watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._watcher
         await self.timers.drain()
         await self.outbox.drain()
         await self.http.aclose()
         self.database.dispose()
-
-    async def _watch(self) -> None:
-        path = self.config_path.resolve()
-        async for _changes in awatch(
-            path.parent,
-            stop_event=self._stop_watching,
-            debounce=300,
-            watch_filter=lambda _c, p: Path(p) == path,
-        ):
-            self.reload()

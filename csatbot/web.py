@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
 from adapters.webchat import webchat_router
@@ -44,14 +45,22 @@ class Resolved(BaseModel):
     skip_reason: str | None
 
 
-def require_token(authorization: Annotated[str | None, Header()] = None) -> None:
+# A security scheme (not a plain header parameter), so /docs shows an "Authorize" button.
+bearer = HTTPBearer(auto_error=False, description="needed when the server has CSATBOT_API_TOKEN set")
+
+
+def require_token(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)] = None,
+) -> None:
     """When ``CSATBOT_API_TOKEN`` is set, the support API needs ``Authorization: Bearer <token>``."""
     token = os.environ.get("CSATBOT_API_TOKEN")
     if not token:
         return
-    given = (authorization or "").removeprefix("Bearer ").strip()
+    given = credentials.credentials if credentials is not None else ""
     if not secrets.compare_digest(given.encode(), token.encode()):
-        raise HTTPException(401, "missing or wrong bearer token (CSATBOT_API_TOKEN)")
+        raise HTTPException(
+            401, "missing or wrong bearer token (CSATBOT_API_TOKEN)", headers={"WWW-Authenticate": "Bearer"}
+        )
 
 
 def support_router(rt: Runtime) -> APIRouter:

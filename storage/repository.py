@@ -49,8 +49,9 @@ class SqlRepository:
             self._insert(InboundReceipt)
             .values(channel=channel, account=account, platform_id=platform_id, received_at=at)
             .on_conflict_do_nothing()
+            .returning(InboundReceipt.platform_id)
         )
-        return bool(self.session.connection().execute(statement).rowcount)
+        return self.session.connection().execute(statement).first() is not None
 
     def identity(
         self, channel: str, account: str, user: str, *, display_name: str, locale: str, at: datetime
@@ -281,8 +282,9 @@ class SqlRepository:
                 created_at=at,
             )
             .on_conflict_do_nothing()
+            .returning(Answer.id)
         )
-        return bool(self.session.connection().execute(statement).rowcount)
+        return self.session.connection().execute(statement).first() is not None
 
     def survey_answers(self, survey_id: str) -> list[dict[str, Any]]:
         rows = self.session.exec(

@@ -108,3 +108,129 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     database.dispose()
     _reset_postgres(url)
     return url
+
+
+class RecordingChannel:
+    """A chat platform stand-in at the port boundary: records what the core sends.
+
+    ``fail_with`` makes the next sends raise (e.g. a ``DeliveryError``) to exercise retries.
+    """
+
+    def __init__(self, name: str = "webchat") -> None:
+        from bot.ports import Capabilities
+
+        self.name = name
+        self.capabilities = Capabilities(max_buttons=11)
+        self.sent: list[tuple[str, Any]] = []
+        self.fail_with: list[Exception] = []
+
+    async def send(self, to: Any, prompt: Any) -> Any:
+        from bot.ports import Sent
+
+        if self.fail_with:
+            raise self.fail_with.pop(0)
+        self.sent.append((to.user, prompt))
+        return Sent(f"p{len(self.sent)}")
+
+    def texts(self, user: str | None = None) -> list[str]:
+        return [getattr(p, "text", "") for u, p in self.sent if user is None or u == user]
+
+
+class Harness:
+    """The real service, store and dispatcher on a real database, with a frozen clock."""
+
+    def __init__(self, url: str, settings: Settings, now: datetime) -> None:
+        from bot.delivery import Dispatcher
+        from bot.ports import FrozenClock
+        from bot.service import ConversationService
+        from storage import SqlStore, open_database
+        from storage.migrate import upgrade
+
+        self.database = open_database(url)
+        upgrade(self.database)
+        self.store = SqlStore(self.database)
+        self.clock = FrozenClock(now)
+        self.current = settings
+        self.channel = RecordingChannel()
+        self.posted: list[tuple[str, dict[str, Any]]] = []
+        self.webhook_failures: list[Exception] = []
+        self.ids = iter(f"s{i:06d}" for i in range(1, 1_000_000))
+        self.service = ConversationService(
+            self.store, lambda: self.current, self.clock, new_id=lambda: next(self.ids)
+        )
+        self.dispatcher = Dispatcher(self.store, {"webchat": self.channel}, self, self.clock)
+        self._count = 0
+
+    async def post_json(self, url: str, document: dict[str, Any]) -> None:
+        if self.webhook_failures:
+            raise self.webhook_failures.pop(0)
+        self.posted.append((url, document))
+
+    async def say(self, user: str, text: str, *, platform_id: str | None = None, locale: str = "en") -> Any:
+        from bot.messages import InboundMessage, Text
+
+        self._count += 1
+        msg = InboundMessage(
+            "webchat", "", user, platform_id or f"m{self._count}", self.clock.now(), Text(text), locale=locale
+        )
+        result = await self.service.handle(msg)
+        await self.dispatcher.deliver_due()
+        return result
+
+    async def tap(
+        self, user: str, survey: str, step: str, value: str, *, platform_id: str | None = None
+    ) -> Any:
+        from bot.messages import ChoicePicked, InboundMessage
+
+        self._count += 1
+        msg = InboundMessage(
+            "webchat",
+            "",
+            user,
+            platform_id or f"t{self._count}",
+            self.clock.now(),
+            ChoicePicked(survey, step, value),
+        )
+        result = await self.service.handle(msg)
+        await self.dispatcher.deliver_due()
+        return result
+
+    async def tick(self, **delta: float) -> list[str]:
+        from datetime import timedelta
+
+        self.clock.advance(timedelta(**delta))
+        done = await self.service.fire_due_timers()
+        await self.dispatcher.deliver_due()
+        return done
+
+    def rows(self, sql: str, **params: Any) -> list[Any]:
+        from sqlalchemy import text
+
+        with self.database.reader.connect() as conn:
+            return list(conn.execute(text(sql), params))
+
+    def close(self) -> None:
+        self.database.dispose()
+
+
+@pytest.fixture
+def harness(database_url: str, settings: Settings, t0: datetime) -> Iterator[Harness]:
+    """Service + dispatcher on a fresh database (SQLite, and PostgreSQL when configured)."""
+    h = Harness(database_url, settings, t0)
+    yield h
+    h.close()
+
+
+@pytest.fixture
+def make_harness(database_url: str, t0: datetime) -> Iterator[Any]:
+    """Build a :class:`Harness` with other settings or another start time (closed at the end)."""
+    made: list[Harness] = []
+
+    def make(settings: Settings, now: datetime | None = None) -> Harness:
+        h = Harness(database_url, settings, now or t0)
+        made.append(h)
+        return h
+
+    yield make
+    for h in made:
+        h.close()

@@ -100,6 +100,8 @@ def webchat_router(ctx: WebChatContext) -> APIRouter:
             locale=body.locale,
         )
         result = await ctx.service.handle(message)
+        if not result.duplicate:
+            ctx.webchat.notify(body.user)  # the customer's own message shows in their other long polls
         return Accepted(
             duplicate=result.duplicate, conversation_id=result.conversation_id, survey_id=result.survey_id
         )
@@ -111,9 +113,11 @@ def webchat_router(ctx: WebChatContext) -> APIRouter:
         wait: Annotated[float, Query(ge=0, le=30, description="long-poll seconds when nothing is new")] = 0,
     ) -> Messages:
         """The chat's messages after id ``after``, oldest first (customer, bot and agent)."""
+        # Listen before reading: a message sent while we read still wakes this poll.
+        event = ctx.webchat.listen(user) if wait > 0 else None
         found = await _read(ctx, user, after)
-        if not found and wait > 0:
-            await ctx.webchat.wait(user, wait)
+        if not found and event is not None:
+            await ctx.webchat.wait(user, wait, event)
             found = await _read(ctx, user, after)
         return Messages(messages=found, last_id=found[-1]["id"] if found else after)
 

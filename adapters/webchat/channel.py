@@ -31,8 +31,12 @@ class WebChatChannel:
         if event is not None:
             event.set()
 
-    async def wait(self, user: str, timeout: float) -> None:
-        """Return when something is sent to ``user`` or after ``timeout`` seconds."""
-        event = self._events[user]
+    def listen(self, user: str) -> asyncio.Event:
+        """The event the next ``notify(user)`` sets; take it *before* reading, so nothing is missed."""
+        return self._events[user]
+
+    async def wait(self, user: str, timeout: float, event: asyncio.Event | None = None) -> None:
+        """Return when something is sent to ``user`` (since ``event`` was taken) or after ``timeout``."""
+        event = event if event is not None else self._events[user]
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(event.wait(), timeout)

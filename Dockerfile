@@ -1,0 +1,32 @@
+# csatbot: the same app as `make run`, served on 0.0.0.0:8000 with SQLite in /app/var (a volume).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    HF_HUB_OFFLINE=1
+
+WORKDIR /app
+
+# The CPU build of torch first (the default PyPI wheel pulls several GB of CUDA libraries).
+RUN pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0
+
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY adapters ./adapters
+COPY nlu ./nlu
+COPY models ./models
+COPY storage ./storage
+COPY csatbot ./csatbot
+RUN pip install .
+
+COPY config.yaml ./
+
+RUN useradd --create-home csatbot && mkdir -p /app/var && chown csatbot /app/var
+USER csatbot
+VOLUME ["/app/var"]
+EXPOSE 8000
+
+HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz')"
+
+CMD ["csatbot", "serve", "--host", "0.0.0.0", "--port", "8000"]

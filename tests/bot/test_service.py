@@ -1,0 +1,286 @@
+"""The conversation service end to end on a real database: nothing lost, nothing doubled."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.config import parse_config
+from bot.errors import DeliveryError
+from bot.prompts import AskChoice, AskRating, AskText, End
+from bot.settings import Settings
+
+CONFIG_TEXT = (Path(__file__).resolve().parents[2] / "config.yaml").read_text(encoding="utf-8")
+
+
+def configured(*pairs: tuple[str, str]) -> Settings:
+    text = CONFIG_TEXT
+    for old, new in pairs:
+        assert old in text, old
+        text = text.replace(old, new)
+    return Settings.from_config(parse_config(text))
+
+
+async def surveyed(h: Any, user: str = "ann") -> str:
+    """Chat, resolve, let the delay pass; returns the survey id now waiting for a rating."""
+    result = await h.say(user, "my parcel is late")
+    resolved = await h.service.resolve(result.conversation_id, "bob")
+    assert resolved.survey_id is not None and resolved.skip_reason is None
+    assert resolved.survey_due_at == h.clock.now() + timedelta(minutes=10)
+    assert await h.tick(minutes=10) == [f"sent survey {resolved.survey_id}"]
+    assert isinstance(h.channel.sent[-1][1], AskRating)
+    return str(resolved.survey_id)
+
+
+def answers(h: Any, survey_id: str) -> list[tuple[Any, ...]]:
+    return [
+        tuple(r)
+        for r in h.rows(
+            "select step, kind, score, option, text from answer where survey_id = :s order by id", s=survey_id
+        )
+    ]
+
+
+async def test_happy_path_stores_every_answer_and_thanks(harness: Any) -> None:
+    sid = await surveyed(harness)
+    await harness.tap("ann", sid, "rating", "5")
+    assert answers(harness, sid) == [("rating", "csat", 5, None, None)]
+    assert isinstance(harness.channel.sent[-1][1], End)
+    assert harness.channel.texts()[-1] == "Thank you for your feedback!"
+    assert harness.rows("select status, escalated from survey") == [("completed", False)]
+    assert harness.rows("select count(*) from ticket") == [(0,)]
+
+
+async def test_low_score_branches_escalates_once_and_ticket_holds_everything(harness: Any) -> None:
+    sid = await surveyed(harness)
+    await harness.say("ann", "★★☆☆☆")
+    assert isinstance(harness.channel.sent[-1][1], AskChoice)
+    await harness.say("ann", "2")
+    assert isinstance(harness.channel.sent[-1][1], AskText)
+    await harness.say("ann", "nobody called me back")
+    assert answers(harness, sid) == [
+        ("rating", "csat", 2, None, None),
+        ("reason", "choice", None, "unresolved", None),
+        ("comment", "text", None, None, "nobody called me back"),
+    ]
+    tickets = harness.rows("select team, status, reasons, answers, transcript from ticket")
+    assert len(tickets) == 1
+    team, status, reasons, ticket_answers, transcript = tickets[0]
+    assert (team, status) == ("support", "open")
+    assert "CSAT 2 (at most 3)" in str(reasons)
+    assert "nobody called me back" in str(ticket_answers) and "unresolved" in str(ticket_answers)
+    assert "my parcel is late" in str(transcript)
+
+
+async def test_redelivered_message_changes_nothing(harness: Any) -> None:
+    sid = await surveyed(harness)
+    first = await harness.say("ann", "4", platform_id="wamid.1")
+    again = await harness.say("ann", "4", platform_id="wamid.1")
+    assert first.answered and not first.duplicate
+    assert again.duplicate and not again.answered
+    assert answers(harness, sid) == [("rating", "csat", 4, None, None)]
+    assert harness.rows("select count(*) from message where platform_id = 'wamid.1'") == [(1,)]
+
+
+async def test_double_tap_records_one_answer(harness: Any) -> None:
+    sid = await surveyed(harness)
+    sent_before = len(harness.channel.sent)
+    await harness.tap("ann", sid, "rating", "5")
+    await harness.tap("ann", sid, "rating", "5")
+    await harness.tap("ann", sid, "rating", "1")
+    assert answers(harness, sid) == [("rating", "csat", 5, None, None)]
+    assert len(harness.channel.sent) == sent_before + 1  # only the one thank-you
+
+
+async def test_concurrent_taps_record_exactly_one_answer(harness: Any) -> None:
+    sid = await surveyed(harness)
+    results = await asyncio.gather(*(harness.tap("ann", sid, "rating", "4") for _ in range(8)))
+    assert sum(r.answered for r in results) == 1
+    assert answers(harness, sid) == [("rating", "csat", 4, None, None)]
+
+
+async def test_non_answer_is_reprompted_once_handed_on_and_never_scored(harness: Any) -> None:
+    sid = await surveyed(harness)
+    first = await harness.say("ann", "where is my refund?")
+    assert first.handed_on and not first.answered
+    assert harness.channel.texts()[-3:] == [
+        "I've passed your message on to our support team.",
+        "Sorry, I didn't catch that as an answer.",
+        "How satisfied are you with the help you received?",
+    ]
+    count = len(harness.channel.sent)
+    second = await harness.say("ann", "order 12345678")
+    assert second.handed_on
+    assert harness.channel.texts()[count:] == ["I've passed your message on to our support team."]
+    assert answers(harness, sid) == []
+    open_conversations = harness.rows("select id from conversation where status = 'open'")
+    assert len(open_conversations) == 1
+    texts = harness.rows(
+        "select text from message where conversation_id = :c and direction = 'in' order by id",
+        c=open_conversations[0][0],
+    )
+    assert [t for (t,) in texts] == ["where is my refund?", "order 12345678"]
+    await harness.say("ann", "3")  # the survey still takes a real answer
+    assert answers(harness, sid) == [("rating", "csat", 3, None, None)]
+
+
+async def test_survey_due_while_down_is_sent_by_the_next_process(harness: Any, settings: Settings) -> None:
+    result = await harness.say("ann", "hello")
+    resolved = await harness.service.resolve(result.conversation_id, "bob")
+    url = harness.database.url
+    harness.close()
+    from bot.service import ConversationService  # a new process: new engines, same database
+    from storage import SqlStore, open_database
+
+    database = open_database(url)
+    try:
+        later = harness.clock.now() + timedelta(hours=2)
+        from bot.ports import FrozenClock
+
+        clock = FrozenClock(later)
+        service = ConversationService(SqlStore(database), lambda: settings, clock)
+        assert await service.fire_due_timers() == [f"sent survey {resolved.survey_id}"]
+        assert await service.fire_due_timers() == []
+    finally:
+        database.dispose()
+
+
+async def test_survey_past_expiry_when_process_returns_is_expired_not_sent(harness: Any) -> None:
+    result = await harness.say("ann", "hello")
+    resolved = await harness.service.resolve(result.conversation_id, "bob")
+    done = await harness.tick(days=2)
+    assert done == [f"survey {resolved.survey_id} expired before it could be sent"]
+    assert harness.channel.sent == []
+    assert harness.rows("select status from survey") == [("expired",)]
+
+
+async def test_second_resolve_is_idempotent(harness: Any) -> None:
+    result = await harness.say("ann", "hello")
+    first = await harness.service.resolve(result.conversation_id, "bob")
+    second = await harness.service.resolve(result.conversation_id, "bob")
+    assert second.already_resolved and second.survey_id == first.survey_id
+    assert harness.rows("select count(*) from survey") == [(1,)]
+    assert harness.rows("select count(*) from timer where kind = 'send'") == [(1,)]
+
+
+async def test_throttle_skips_a_second_survey_across_channels_and_says_why(harness: Any) -> None:
+    await surveyed(harness)
+    result = await harness.say("ann", "one more thing")
+    again = await harness.service.resolve(result.conversation_id, "bob")
+    assert again.skip_reason is not None and again.skip_reason.startswith("throttled")
+    assert harness.rows("select status, skip_reason is not null from survey order by created_at") == [
+        ("active", False),
+        ("skipped", True),
+    ]
+
+
+async def test_quiet_hours_hold_the_survey_until_morning(make_harness: Any, settings: Settings) -> None:
+    h = make_harness(settings, datetime(2026, 11, 23, 14, 55, tzinfo=UTC))  # 22:55 in Asia/Shanghai
+    result = await h.say("ann", "hi")
+    resolved = await h.service.resolve(result.conversation_id, "bob")
+    assert resolved.survey_due_at == datetime(2026, 11, 24, 0, 0, tzinfo=UTC)  # 08:00 local
+    assert await h.tick(hours=1) == []
+    assert await h.tick(hours=8, minutes=4) == []
+    assert await h.tick(minutes=1) == [f"sent survey {resolved.survey_id}"]
+
+
+async def test_idle_conversation_ends_by_itself_and_gets_its_survey(harness: Any) -> None:
+    result = await harness.say("ann", "hello?")
+    assert await harness.tick(minutes=20) == []
+    await harness.say("ann", "anyone there?")
+    assert await harness.tick(minutes=20) == []  # the second message re-armed the timer
+    done = await harness.tick(minutes=11)
+    assert done == [f"conversation {result.conversation_id} resolved after being idle"]
+    assert harness.rows("select status, resolution from conversation") == [("resolved", "idle")]
+    assert harness.rows("select status from survey") == [("pending",)]
+
+
+async def test_reminder_once_then_expiry(harness: Any) -> None:
+    sid = await surveyed(harness)
+    count = len(harness.channel.sent)
+    assert await harness.tick(hours=4) == [f"remind survey {sid}"]
+    assert harness.channel.texts()[count:] == [
+        "A quick reminder: we'd love your feedback.",
+        "How satisfied are you with the help you received?",
+    ]
+    assert await harness.tick(hours=21) == [f"expire survey {sid}"]
+    assert harness.rows("select status from survey") == [("expired",)]
+    late = await harness.say("ann", "5")
+    assert not late.answered and answers(harness, sid) == []
+
+
+async def test_survey_under_way_keeps_its_flow_after_config_edit(harness: Any) -> None:
+    sid = await surveyed(harness)
+    harness.current = configured(
+        ("en: Sorry to hear that. What went wrong?", "en: CHANGED reason question"),
+        ("en: Thank you for your feedback!", "en: CHANGED thanks"),
+    )
+    await harness.say("ann", "1")
+    assert harness.channel.texts()[-1] == "Sorry to hear that. What went wrong?"
+    result = await harness.say("ann", "something else")
+    assert result.answered
+    await harness.say("ann", "skip")
+    assert harness.channel.texts()[-1] == "Thank you for your feedback!"
+    assert answers(harness, sid) == [
+        ("rating", "csat", 1, None, None),
+        ("reason", "choice", None, "other", None),
+    ]
+    # A new survey uses the edited flow.
+    sid2 = await surveyed(harness, "ben")
+    await harness.tap("ben", sid2, "rating", "2")
+    assert harness.channel.texts("ben")[-1] == "CHANGED reason question"
+
+
+async def test_chinese_customer_gets_chinese_survey_and_typed_answers(harness: Any) -> None:
+    result = await harness.say("li", "我的快递还没到", locale="zh-CN")
+    resolved = await harness.service.resolve(result.conversation_id, "bob")
+    await harness.tick(minutes=10)
+    assert harness.channel.texts("li")[-1] == "您对本次服务满意吗？"
+    await harness.say("li", "一般", locale="zh-CN")
+    await harness.say("li", "响应太慢", locale="zh-CN")
+    await harness.say("li", "跳过", locale="zh-CN")
+    assert harness.channel.texts("li")[-1] == "感谢您的反馈！"
+    assert answers(harness, str(resolved.survey_id)) == [
+        ("rating", "csat", 3, None, None),
+        ("reason", "choice", None, "slow", None),
+    ]
+
+
+async def test_team_webhook_gets_the_ticket_and_is_retried(make_harness: Any) -> None:
+    settings = configured(("    sla: 4h\n", "    sla: 4h\n    webhook_url: http://127.0.0.1:9/tickets\n"))
+    h = make_harness(settings)
+    h.webhook_failures = [DeliveryError("HTTP 500"), DeliveryError("HTTP 503")]
+    sid = await surveyed(h)
+    await h.tap("ann", sid, "rating", "1")
+    assert h.posted == []
+    assert h.rows("select status, attempts from outbox where kind = 'webhook'") == [("pending", 1)]
+    for _ in range(2):
+        h.clock.advance(timedelta(minutes=15))
+        await h.dispatcher.deliver_due()
+    assert len(h.posted) == 1
+    url, document = h.posted[0]
+    assert url == "http://127.0.0.1:9/tickets"
+    assert document["event"] == "ticket.opened"
+    assert document["ticket"]["reasons"] == ["CSAT 1 (at most 3)"]
+    assert document["ticket"]["answers"][0]["score"] == 1
+    assert h.rows("select status, attempts from outbox where kind = 'webhook'") == [("sent", 3)]
+
+
+async def test_delivery_retries_in_order_and_gives_up_on_permanent_errors(harness: Any) -> None:
+    harness.channel.fail_with = [DeliveryError("429", retry_after=30)]
+    result = await harness.say("ann", "hi")
+    await harness.service.agent_reply(result.conversation_id, "bob", "first")
+    await harness.service.agent_reply(result.conversation_id, "bob", "second")
+    await harness.dispatcher.deliver_due()
+    assert harness.channel.sent == []  # "first" failed, "second" waits behind it
+    harness.clock.advance(timedelta(seconds=31))
+    await harness.dispatcher.deliver_due()
+    assert harness.channel.texts() == ["first", "second"]
+    harness.channel.fail_with = [DeliveryError("blocked by the user", permanent=True)]
+    await harness.service.agent_reply(result.conversation_id, "bob", "third")
+    await harness.dispatcher.deliver_due()
+    assert harness.rows("select status, last_error from outbox order by id desc limit 1") == [
+        ("dead", "blocked by the user")
+    ]

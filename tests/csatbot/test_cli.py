@@ -1,0 +1,106 @@
+"""The csatbot command line, run as a new user would (through typer's runner)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from csatbot.cli import app
+
+ROOT = Path(__file__).resolve().parents[2]
+runner = CliRunner()
+
+
+def test_config_check_accepts_the_shipped_config() -> None:
+    result = runner.invoke(app, ["config", "check", str(ROOT / "config.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "OK (3 surveys, channels: webchat)" in result.output
+
+
+def test_config_check_names_the_bad_key_and_line(tmp_path: Path) -> None:
+    text = (ROOT / "config.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "config.yaml"
+    bad.write_text(
+        text.replace("        next: thanks\n        branches:", "        next: q9\n        branches:", 1)
+    )
+    line = bad.read_text().splitlines().index("        next: q9") + 1
+    result = runner.invoke(app, ["config", "check", str(bad)])
+    assert result.exit_code == 1
+    assert (
+        f"surveys.csat.steps.rating.next: unknown step 'q9' (known: reason, comment, thanks) at line {line}"
+        in (result.output)
+    )
+
+
+def test_config_check_reports_a_missing_file(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["config", "check", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 1
+    assert "cannot read" in result.output
+
+
+def test_config_schema_is_json_schema_for_editors() -> None:
+    result = runner.invoke(app, ["config", "schema"])
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    assert schema["title"] == "csatbot config.yaml"
+    assert "surveys" in schema["required"]
+    assert schema["additionalProperties"] is False
+
+
+def test_chat_runs_a_whole_survey_and_report_shows_it(tmp_path: Path) -> None:
+    db = tmp_path / "chat.db"
+    script = "\n".join(
+        [
+            "hello, my parcel is late",
+            "/agent Sorry! It ships today.",
+            "/resolve",
+            "/tick 9",
+            "/tick 1",
+            "where is my refund?",
+            "2",
+            "3",
+            "it took a week",
+            "/as li",
+            "/quit",
+            "never read",
+        ]
+    )
+    result = runner.invoke(
+        app, ["chat", "--config", str(ROOT / "config.yaml"), "--db", str(db)], input=script
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "agent support> Sorry! It ships today." in lines
+    assert any(line.startswith("-- conversation 1 resolved; survey ") for line in lines)
+    assert "bot> How satisfied are you with the help you received?" in lines
+    assert "bot> [5] ⭐⭐⭐⭐⭐" in lines
+    assert "bot> Sorry, I didn't catch that as an answer." in lines
+    assert "bot> [attitude] Unfriendly service" in lines
+    assert lines.index("bot> Sorry to hear that. What went wrong?") < lines.index(
+        "bot> Anything else you would like to tell us?"
+    )
+    assert lines[-2:] == ["bot> Thank you for your feedback!", "-- now chatting as li"]
+
+    report = runner.invoke(app, ["report", "--db", str(db), "--format", "json"])
+    assert report.exit_code == 0, report.output
+    data = json.loads(report.output)
+    assert data["total"]["sent"] == 1 and data["total"]["dsat"] == 1
+    (survey,) = data["surveys"]
+    assert survey["channel"] == "webchat" and survey["escalated"] is True
+    assert [a.get("score", a.get("option", a.get("text"))) for a in survey["answers"]] == [
+        2,
+        "attitude",
+        "it took a week",
+    ]
+    csv_out = runner.invoke(app, ["report", "--db", str(db), "--format", "csv"])
+    assert csv_out.output.splitlines()[1].startswith("total,all,1,1,1.0,0.0,2.0,,,1")
+    table = runner.invoke(app, ["report", "--db", str(db)])
+    assert "webchat" in table.output and "CSAT %" in table.output
+
+
+def test_report_rejects_a_bad_date(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["report", "--db", str(tmp_path / "r.db"), "--since", "last tuesday"])
+    assert result.exit_code != 0
+    assert "expected a date like 2026-11-01" in result.output
