@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install lint check-config bench chromium clean
+.PHONY: run test install lint check-config bench chromium screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,9 +18,17 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/csatbot serve
 
-## Set up and run every test (PostgreSQL tests run when CSATBOT_TEST_POSTGRES_URL is set).
+## Set up and run every test, on SQLite and on the PostgreSQL server at CSATBOT_TEST_POSTGRES_URL.
+CSATBOT_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
+export CSATBOT_TEST_POSTGRES_URL
 test: $(STAMP) chromium
 	CSATBOT_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
+
+## Re-take the README's screenshots (docs/screenshots) with emoji and CJK fonts installed.
+screenshots: $(STAMP) chromium
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-noto-color-emoji fonts-noto-cjk >/dev/null; fi
+	CSATBOT_CHROMIUM=$(CHROMIUM) CSATBOT_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -m browser
 
 ## The browser tests drive Debian's Chromium; install it when missing and we can.
 chromium:

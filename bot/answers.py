@@ -30,39 +30,47 @@ _EN_NUMBERS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
     "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
 }  # fmt: skip
-_NUMBER = r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十]+|" + "|".join(_EN_NUMBERS) + r"|满"
+# "满" (full marks) only counts as a number in 满分 / 满星, never on its own ("满了" is "it's full").
+_NUMBER = r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十]+|" + "|".join(_EN_NUMBERS) + r"|满(?=\s*(?:分|颗?星))"
 _PREFIX = (
-    r"(?:i(?:'d| would| will)? (?:give|rate)(?: (?:it|you|this|u))?(?: a| an)?"
+    r"(?:i(?:'d|'ll| would| will)? (?:give|rate)(?: (?:it|you|this|u))?(?: a| an)?"
     r"|(?:give|rate)(?: (?:it|you|u))?(?: a| an)?"
     r"|(?:my )?(?:score|rating)(?: is)?:?|我?(?:给|打|评|选)?(?:你们|你|个)?(?:打|评)?个?|就)"
 )
 _SUFFIX = (
-    r"(?P<den>\s*(?:/|out of|of)\s*(?:\d+|十))?"
-    r"\s*(?:分|颗星|星|stars?|points?|pts?)?"
+    r"(?:\s*(?:/|out of|of)\s*(?P<den>\d+|十|ten|seven|five))?"
+    r"\s*(?P<unit>分|颗星|星|stars?|points?|pts?)?"
+    r"(?P<full>\s*满分)?"  # "10分满分": ten points, full marks
+    r"\s*(?P<review>好评|中评|差评)?"  # "五星好评": a five-star good review
 )
 _TAIL = r"[\s!！。.~～,，吧啊了呢哈的]*"
 _SCORE = re.compile(rf"^\s*{_PREFIX}\s*(?P<num>{_NUMBER}){_SUFFIX}{_TAIL}$")
+_STAR_UNITS = {"颗星", "星", "star", "stars"}
+# The star ratings each Chinese review word stands for (as on Taobao and JD).
+_REVIEWS = {"好评": range(4, 6), "中评": range(3, 4), "差评": range(1, 3)}
 _FILLED_STARS = set("⭐★🌟✭✮✯✪")
 _EMPTY_STARS = set("☆✩")
-_IGNORED = set(" \t\ufe0f\u200d")
+_IGNORED = set(" \t\u200d")
 
 # Satisfaction words on a 1-5 scale. Longest phrases are tried first, so negations win.
 _SATISFACTION: dict[str, int] = {
     "非常满意": 5, "十分满意": 5, "很满意": 5, "超级满意": 5, "特别满意": 5, "太棒了": 5, "非常好": 5,
-    "很好": 4, "满意": 4, "不错": 4, "挺好": 4, "还不错": 4, "好": 4, "挺满意": 4, "比较满意": 4,
+    "很好": 4, "满意": 4, "不错": 4, "挺好": 4, "还不错": 4, "挺满意": 4, "比较满意": 4,
     "一般": 3, "还行": 3, "还可以": 3, "凑合": 3, "马马虎虎": 3, "一般般": 3,
     "不满意": 2, "不太满意": 2, "不好": 2, "差": 2, "较差": 2, "不太好": 2,
     "非常不满意": 1, "很不满意": 1, "极不满意": 1, "太差了": 1, "很差": 1, "非常差": 1, "极差": 1,
-    "垃圾": 1, "糟糕": 1, "太糟糕了": 1,
+    "垃圾": 1, "糟糕": 1, "太糟糕了": 1, "好评": 5, "中评": 3, "差评": 1,
     "very satisfied": 5, "extremely satisfied": 5, "excellent": 5, "perfect": 5, "amazing": 5,
     "awesome": 5, "outstanding": 5, "great": 5, "fantastic": 5, "very good": 5, "very happy": 5,
     "satisfied": 4, "good": 4, "happy": 4, "pretty good": 4, "not bad": 4, "quite good": 4, "nice": 4,
     "ok": 3, "okay": 3, "average": 3, "neutral": 3, "so so": 3, "so-so": 3, "fine": 3, "meh": 3,
     "dissatisfied": 2, "unsatisfied": 2, "not satisfied": 2, "unhappy": 2, "not happy": 2, "bad": 2,
-    "poor": 2, "not good": 2, "disappointed": 2,
+    "poor": 2, "not good": 2, "disappointed": 2, "bad service": 2, "great service": 5, "good service": 4,
+    "great job": 5, "good job": 4, "excellent service": 5,
+    "not satisfied at all": 1, "not at all satisfied": 1,
     "very dissatisfied": 1, "very unsatisfied": 1, "very bad": 1, "terrible": 1, "awful": 1,
     "horrible": 1, "worst": 1, "very poor": 1, "very unhappy": 1, "the worst": 1,
-    "😡": 1, "🤬": 1, "😠": 2, "😞": 2, "🙁": 2, "☹": 2, "😐": 3, "😑": 3, "🙂": 4, "😊": 4, "👍": 4,
+    "😡": 1, "🤬": 1, "😠": 2, "😞": 2, "🙁": 2, "☹": 2, "😐": 3, "😑": 3, "🙂": 4, "😊": 4, "👍": 4, "👎": 2,
     "😀": 5, "😁": 5, "😍": 5, "🤩": 5, "🥰": 5, "👍👍": 5,
 }  # fmt: skip
 # Effort words on the 1-7 CES scale (7 = very easy).
@@ -77,18 +85,40 @@ _EFFORT: dict[str, int] = {
     "somewhat difficult": 3, "a bit hard": 3, "difficult": 2, "hard": 2,
     "very difficult": 1, "very hard": 1, "extremely difficult": 1,
 }  # fmt: skip
-_FILLERS = re.compile(r"(?:,?\s*(?:thanks|thank you|thx)|谢谢你们|谢谢|感谢)$")
+# A thank-you before or after an answer ("5, thanks!", "谢谢，非常满意") is dropped before parsing.
+_THANKS = r"(?:\b(?:thanks|thank you|thx|ty)\b|谢谢你们|谢谢你|谢谢|感谢|多谢)"
+_FILLERS = re.compile(rf"^{_THANKS}[\s!！。.~～,，]+|[\s!！。.~～,，]*{_THANKS}[\s!！。.~～]*$")
 _PUNCT = re.compile(r"[\s!！。.~～,，?？]+")
+_GIVE = re.compile(r"^我?(?:给|打)(?:你们|你)?个?")  # "给个好评": give a good review
+_PARTICLES = "的啊了吧呢哦呀啦哈嘛"
 _SKIP_WORDS = {
     "skip", "no", "nope", "none", "n/a", "na", "nothing", "no thanks",
+    "pass", "nah", "skip it", "no comment", "no comments", "nothing else", "nothing more",
     "跳过", "没有", "无", "不用了", "没了", "算了", "不用", "没有了", "略",
+    "没什么", "没啥", "不了", "暂无", "没意见",
 }  # fmt: skip
-_ORDINAL = re.compile(rf"^\s*(?:第|选|option|no\.?|#)?\s*(?P<num>{_NUMBER})\s*(?:个|项|号)?{_TAIL}$")
+_EN_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+    "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
+}  # fmt: skip
+_ORDINAL = re.compile(
+    rf"^\s*(?:the\s+)?(?:选|option|no\.?|#)?\s*第?\s*(?P<num>{'|'.join(_EN_ORDINALS)}|{_NUMBER})"
+    rf"(?:st|nd|rd|th)?\s*(?:个|项|号|one|option)?{_TAIL}$"
+)
+# A label found inside a longer reply does not count when the reply negates it ("not slow at all").
+_NEGATION = re.compile(r"\b(?:not|no|never)\b|n't|不|没|非(?!常)")  # 非常 is "very"
+_MAX_CHOICE_LENGTH = 200
+
+
+# Typing artefacts that change nothing: curly apostrophes (iOS), zero-width characters, the keycap
+# and emoji-style marks of "5️⃣" and "⭐️".
+_TYPING = str.maketrans({"’": "'", "‘": "'", "\u200b": None, "\u2060": None, "\ufeff": None,
+                         "\u20e3": None, "\ufe0f": None, "🔟": "10"})  # fmt: skip
 
 
 def normalize(text: str) -> str:
-    """Full-width to half-width, lower case, outer whitespace stripped."""
-    return unicodedata.normalize("NFKC", text).strip().lower()
+    """Full-width to half-width, lower case, outer whitespace and typing artefacts stripped."""
+    return unicodedata.normalize("NFKC", text).translate(_TYPING).strip().lower()
 
 
 def chinese_number(text: str) -> int | None:
@@ -110,6 +140,8 @@ def _number(token: str, high: int) -> int | None:
         return int(token)
     if token in _EN_NUMBERS:
         return _EN_NUMBERS[token]
+    if token in _EN_ORDINALS:
+        return _EN_ORDINALS[token]
     return chinese_number(token)
 
 
@@ -123,34 +155,42 @@ def _stars(text: str) -> int | None:
 
 
 def _lexicon(text: str, words: dict[str, int]) -> int | None:
-    cleaned = _FILLERS.sub("", text).strip()
-    cleaned = _PUNCT.sub(" ", cleaned).strip().replace("\ufe0f", "")
+    cleaned = _PUNCT.sub(" ", text).strip()
     if cleaned in words:
         return words[cleaned]
     squashed = cleaned.replace(" ", "")
     if squashed and all("\u4e00" <= ch <= "\u9fff" for ch in squashed):
-        return words.get(squashed.rstrip("的啊了吧呢"))
+        return words.get(_GIVE.sub("", squashed).rstrip(_PARTICLES))
     return None
 
 
 def parse_rating(text: str, kind: ScaleKind, low: int, high: int) -> int | None:
     """The score in ``text`` on the ``low``-``high`` scale, or ``None`` when it is not one.
 
-    Accepts digits (``4``, ``4/5``, ``8分``, ``给9分``), Chinese and English numerals (``五星``,
-    ``打三分``, ``ten``), stars (``⭐⭐⭐⭐``, ``★★★☆☆``) and, on CSAT and CES, words and faces
-    (``非常满意``, ``very satisfied``, ``一般``, ``terrible``, ``very easy``).
+    Accepts digits (``4``, ``4/5``, ``8分``, ``给9分``, ``10分满分``), Chinese and English numerals
+    (``打三分``, ``ten``), on CSAT stars (``五星``, ``⭐⭐⭐⭐``, ``★★★☆☆``, ``五星好评``) and, on CSAT
+    and CES, words and faces (``非常满意``, ``very satisfied``, ``一般``, ``terrible``, ``very easy``).
+    A thank-you around the answer is ignored ("5, thanks!").
     """
     t = normalize(text)
-    if not t or len(t) > 60:
+    if len(t) > 60:
         return None
-    value = _stars(t)
+    t = _FILLERS.sub("", t).strip()
+    if not t:
+        return None
+    # Stars are a 1-5 satisfaction idiom: "5 stars" on a 0-10 NPS question means 10, not 5.
+    value = _stars(t) if kind == "csat" else None
     if value is None and (match := _SCORE.match(t)) is not None:
         value = _number(match["num"], high)
-        den = match["den"]
-        if den is not None:
-            den_value = _number(re.sub(r"[^\d十]", "", den), high)
-            if den_value != high:
-                return None
+        if match["den"] is not None and _number(match["den"], high) != high:
+            return None
+        if match["unit"] in _STAR_UNITS and kind != "csat":
+            return None
+        if match["full"] is not None and value != high:
+            return None
+        review = match["review"]
+        if review is not None and (kind != "csat" or value not in _REVIEWS[review]):
+            return None
     if value is None:
         if kind == "csat":
             value = _lexicon(t, _SATISFACTION)
@@ -164,7 +204,7 @@ def parse_rating(text: str, kind: ScaleKind, low: int, high: int) -> int | None:
 def parse_choice(text: str, options: Sequence[tuple[str, Iterable[str]]]) -> str | None:
     """The id of the option ``text`` names: by id, by label in any locale, or by its 1-based number."""
     t = _PUNCT.sub(" ", normalize(text)).strip()
-    if not t:
+    if not t or len(t) > _MAX_CHOICE_LENGTH:
         return None
     for option_id, labels in options:
         if t == option_id.lower() or any(t == _PUNCT.sub(" ", normalize(label)).strip() for label in labels):
@@ -174,13 +214,17 @@ def parse_choice(text: str, options: Sequence[tuple[str, Iterable[str]]]) -> str
         if number is not None and 1 <= number <= len(options):
             return options[number - 1][0]
     # A longer reply that contains exactly one option label ("problem not solved at all").
-    found = {
-        option_id
+    found = [
+        (option_id, lab)
         for option_id, labels in options
         for label in labels
         if (lab := _PUNCT.sub(" ", normalize(label)).strip()) and lab in t and len(t) <= 2 * len(lab) + 12
-    }
-    return found.pop() if len(found) == 1 else None
+    ]
+    if len({option_id for option_id, _ in found}) != 1:
+        return None
+    if any(_NEGATION.search(t.replace(lab, " ")) for _, lab in found):
+        return None
+    return found[0][0]
 
 
 def is_skip(text: str, skip_words: Iterable[str] = ()) -> bool:

@@ -61,8 +61,9 @@ def _pending(flow: Flow, state: SurveyState, event: Event, now: datetime) -> Tra
             schedules: list[Effect] = [Schedule("expire", now + flow.expire_after)]
             if flow.remind_after is not None and flow.remind_after < flow.expire_after:
                 schedules.insert(0, Schedule("remind", now + flow.remind_after))
-            started = state.evolve(status="active")
-            entered = _enter(flow, started, flow.start)
+            entered = _enter(flow, state.evolve(status="active"), flow.start)
+            if entered.state.status != "active":  # the first step ends it: nothing to remind or expire
+                schedules = []
             return Transition(entered.state, entered.prompts, (*schedules, *entered.effects))
         case Expire():
             return Transition(state.evolve(status="expired"), effects=(CompleteSurvey("expired"),))
@@ -103,8 +104,9 @@ def _read(flow: Flow, step_id: str, step: StepSpec, event: Reply) -> Answer | ob
         kind: ScaleKind = step.type  # type: ignore[assignment]
         low, high = SCALES[kind]
         if isinstance(payload, ChoicePicked):
-            score = int(payload.value) if payload.value.isdigit() else None
-            score = score if score is not None and low <= score <= high else None
+            value = payload.value
+            fits = value.isascii() and value.isdigit() and len(value) <= 3
+            score = int(value) if fits and low <= int(value) <= high else None
         elif isinstance(payload, Text):
             score = parse_rating(payload.text, kind, low, high)
         else:

@@ -7,6 +7,7 @@ survey that is half answered.
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import timedelta
 from functools import cached_property
 
@@ -35,7 +36,8 @@ class Flow(BaseModel):
     @cached_property
     def version(self) -> str:
         """A short hash of the flow's content: equal flows share a version."""
-        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
     def text(self, key: str, locale: str) -> str:
         """A bot text in ``locale``, else the default locale."""

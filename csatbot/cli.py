@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import json
 import logging
@@ -57,7 +58,7 @@ def serve(
     import uvicorn
 
     from csatbot.runtime import Runtime
-    from csatbot.web import create_app
+    from csatbot.web import Server, create_app
 
     _setup_logging(log_level.upper())
     try:
@@ -70,7 +71,14 @@ def serve(
     typer.echo(
         f"csatbot web chat:   {base}/\nagent desk:         {base}/agent\nAPI docs (OpenAPI): {base}/docs"
     )
-    uvicorn.run(create_app(runtime), host=host, port=port, log_level=log_level.lower())
+    config = uvicorn.Config(
+        create_app(runtime), host=host, port=port, log_level=log_level.lower(), timeout_graceful_shutdown=10
+    )
+    server = Server(runtime, config)  # ends open chat pages' long polls at once on Ctrl+C
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl+C after a clean shutdown
+        server.run()
+    if not server.started:
+        raise typer.Exit(1)
 
 
 @config_app.command("check")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import asdict
@@ -11,6 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
+import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -112,6 +114,21 @@ def support_router(rt: Runtime) -> APIRouter:
         return report.as_dict()
 
     return router
+
+
+class Server(uvicorn.Server):
+    """uvicorn's server that ends the web chat's long polls first when it shuts down.
+
+    An open chat page always holds a long poll (up to 30 s); without this, Ctrl+C waits for it.
+    """
+
+    def __init__(self, runtime: Runtime, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.runtime = runtime
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        self.runtime.webchat.close()
+        await super().shutdown(sockets)
 
 
 def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from bot.config import load_config
@@ -234,3 +235,19 @@ def make_harness(database_url: str, t0: datetime) -> Iterator[Any]:
     yield make
     for h in made:
         h.close()
+
+
+@pytest.fixture
+async def app_client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    """The whole app (shipped config, a fresh SQLite file, workers running) behind an ASGI client."""
+    from csatbot.runtime import Runtime
+    from csatbot.web import create_app
+
+    runtime = Runtime(ROOT / "config.yaml", f"sqlite:///{tmp_path / 'app.db'}", tick_seconds=0.1)
+    app = create_app(runtime)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://csatbot.test", timeout=30) as http,
+    ):
+        yield http

@@ -20,6 +20,7 @@ class WebChatChannel:
 
     def __init__(self) -> None:
         self._events: defaultdict[str, asyncio.Event] = defaultdict(asyncio.Event)
+        self._closed = False
 
     async def send(self, to: Recipient, prompt: Prompt) -> Sent:
         self.notify(to.user)
@@ -37,6 +38,15 @@ class WebChatChannel:
 
     async def wait(self, user: str, timeout: float, event: asyncio.Event | None = None) -> None:
         """Return when something is sent to ``user`` (since ``event`` was taken) or after ``timeout``."""
+        if self._closed:
+            return
         event = event if event is not None else self._events[user]
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(event.wait(), timeout)
+
+    def close(self) -> None:
+        """The server is stopping: end every long poll now, and don't start new waits."""
+        self._closed = True
+        for event in self._events.values():
+            event.set()
+        self._events.clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import timedelta
 from typing import Annotated, Any
@@ -10,6 +11,7 @@ from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*(d|h|m|s)")
 _UNITS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0}
+_LONGEST = timedelta(days=100 * 365)  # far beyond any sensible throttle, and safe to add to a date
 
 
 def parse_duration(value: Any) -> timedelta:
@@ -21,12 +23,18 @@ def parse_duration(value: Any) -> timedelta:
     if isinstance(value, int | float):
         if value < 0:
             raise ValueError("a duration cannot be negative")
-        return timedelta(seconds=value)
+        return _seconds(float(value), value)
     if isinstance(value, str):
         text = value.strip().lower().replace(" ", "")
         if text and _PART.sub("", text) == "":
-            return timedelta(seconds=sum(float(n) * _UNITS[u] for n, u in _PART.findall(text)))
+            return _seconds(sum(float(n) * _UNITS[u] for n, u in _PART.findall(text)), value)
     raise ValueError(f"expected a duration such as 10m, 4h or 1d, got {value!r}")
+
+
+def _seconds(seconds: float, given: Any) -> timedelta:
+    if not math.isfinite(seconds) or seconds > _LONGEST.total_seconds():
+        raise ValueError(f"a duration must be at most {_LONGEST.days} days, got {given!r}")
+    return timedelta(seconds=seconds)
 
 
 def format_duration(delta: timedelta) -> str:

@@ -18,6 +18,20 @@ from bot.errors import ConfigError
 Loc = tuple[str | int, ...]
 
 
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe YAML 1.1, except that ``22:00`` stays the text it looks like, not 1320 (base 60)."""
+
+    def construct_sexagesimal_as_text(self, node: yaml.ScalarNode) -> Any:
+        value = self.construct_scalar(node)
+        if ":" in value:
+            return value
+        return self.construct_yaml_int(node) if node.tag.endswith(":int") else self.construct_yaml_float(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_sexagesimal_as_text)
+_Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_sexagesimal_as_text)
+
+
 def load_config(path: str | Path) -> Config:
     """Load and fully check a config file; raise :class:`ConfigError` listing every problem."""
     path = Path(path)
@@ -31,8 +45,8 @@ def load_config(path: str | Path) -> Config:
 def parse_config(text: str, source: str = "config.yaml") -> Config:
     """Parse YAML text into a checked :class:`Config`."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)  # a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""

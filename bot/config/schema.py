@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from datetime import time, timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
 from bot.config.channels import ChannelsConfig
-from bot.config.durations import Duration
+from bot.config.durations import Duration, format_duration
 
 Localized = dict[str, Annotated[str, Field(min_length=1)]]
 """A text per locale, e.g. ``{en: "Thanks!", zh-CN: "谢谢！"}``."""
@@ -24,10 +24,18 @@ RATING_TYPES: frozenset[str] = frozenset({"csat", "nps", "ces"})
 SCALES: dict[str, tuple[int, int]] = {"csat": (1, 5), "nps": (0, 10), "ces": (1, 7)}
 
 
+def _duration_defaults(schema: dict[str, Any], model: type[Any]) -> None:
+    """Show duration defaults in the JSON Schema as admins write them (``30d``, not ``P30D``)."""
+    for name, prop in schema.get("properties", {}).items():
+        field = model.model_fields.get(name)
+        if field is not None and isinstance(field.default, timedelta):
+            prop["default"] = format_duration(field.default)
+
+
 class Strict(BaseModel):
     """Base of every config model: unknown keys are errors and values are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_duration_defaults)
 
 
 class Condition(Strict):
@@ -41,6 +49,8 @@ class Condition(Strict):
     def _not_empty(self) -> Condition:
         if self.min is None and self.max is None and not self.options:
             raise ValueError("a condition needs min, max or options")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min} is above max {self.max}, so this branch can never apply")
         return self
 
     def matches(self, score: int | None, option: str | None) -> bool:
@@ -114,6 +124,13 @@ class QuietHours(Strict):
 
     start: time
     end: time
+
+    @field_validator("start", "end")
+    @classmethod
+    def _local(cls, value: time) -> time:
+        if value.tzinfo is not None:
+            raise ValueError('write a local time such as "22:00" without an offset: it is read in `timezone`')
+        return value
 
 
 class SurveyPolicy(Strict):

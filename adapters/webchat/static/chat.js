@@ -1,32 +1,144 @@
 // csatbot web chat: posts customer messages, long-polls for the conversation, draws survey buttons.
+// Page chrome is translated here (English, or Chinese when the browser prefers zh); bot texts come
+// from the server in the customer's locale.
 (() => {
   const params = new URLSearchParams(location.search);
+  const locale = params.get("lang") || navigator.language || "en";
+  const zh = locale.toLowerCase().startsWith("zh");
+  const T = zh ? {
+    title: "在线客服", you: "您的身份", desk: "客服工作台", placeholder: "输入消息…", send: "发送",
+    empty: "有什么可以帮您？在下面输入消息，客服会在这里回复。",
+    offline: "无法连接服务器，正在重试…", failed: "消息未发送：", retry: "请稍后再试。",
+    skip: "跳过此题", picked: "已选择", group: "选项",
+  } : {
+    title: "Support chat", you: "you are", desk: "agent desk", placeholder: "Type a message…", send: "Send",
+    empty: "How can we help? Type a message below and an agent will answer here.",
+    offline: "Can't reach the server. Retrying…", failed: "Message not sent: ", retry: "please try again.",
+    skip: "Skip this question", picked: "picked", group: "options",
+  };
+
   const user = params.get("user") || localStorage.getItem("csatbot.user") ||
     "web-" + crypto.getRandomValues(new Uint32Array(2)).join("");
   localStorage.setItem("csatbot.user", user);
-  const locale = params.get("lang") || navigator.language || "en";
-  const log = document.getElementById("log");
-  const input = document.getElementById("text");
-  document.getElementById("me").textContent = user;
+  const $ = (id) => document.getElementById(id);
+  const log = $("log"), input = $("text"), status = $("status");
+  document.documentElement.lang = zh ? "zh-CN" : "en";
+  document.title = "csatbot · " + T.title;
+  $("me").textContent = user;
+  $("you").textContent = T.you;
+  $("desk").textContent = T.desk;
+  $("send").textContent = T.send;
+  $("empty").textContent = T.empty;
+  input.placeholder = T.placeholder;
   let after = 0;
+
+  function showStatus(text) { status.textContent = text; status.hidden = !text; }
 
   function newId() { return crypto.getRandomValues(new Uint32Array(4)).join("-"); }
 
+  // Returns "" when the server took the message, else a reason to show. The same client id is sent
+  // on every retry, so the server ignores resends that did arrive.
   async function post(body) {
     const payload = Object.assign({ user, locale, id: newId() }, body);
-    for (let attempt = 0; attempt < 5; attempt++) {   // same id on every retry: the server ignores resends
+    let reason = T.offline;
+    for (let attempt = 0; attempt < 5; attempt++) {
       try {
         const res = await fetch("/api/webchat/messages", {
           method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload) });
-        if (res.ok) return true;
-        if (res.status < 500) return false;
-      } catch (e) { /* network hiccup: retry */ }
+        if (res.ok) { showStatus(""); return ""; }
+        reason = `HTTP ${res.status}`;
+        if (res.status < 500) {
+          const data = await res.json().catch(() => ({}));
+          const first = Array.isArray(data.detail) ? data.detail[0] : null;
+          return first && first.msg ? `${reason} (${first.msg})` : reason;
+        }
+      } catch (e) {
+        reason = T.offline;
+        showStatus(T.offline);
+      }
       await new Promise(r => setTimeout(r, 500 * (attempt + 1)));
     }
-    return false;
+    return reason;
+  }
+
+  // Only the newest question's buttons are live; older ones are kept, disabled, for the record.
+  function retire(box) {
+    box.classList.add("done");
+    box.querySelectorAll("button").forEach(x => { x.disabled = true; x.tabIndex = -1; });
+  }
+
+  function markPicked(box, button) {
+    button.classList.add("picked");
+    button.setAttribute("aria-pressed", "true");
+    button.title = T.picked;
+    retire(box);
+  }
+
+  // Arrow keys move between a question's buttons; Enter or Space picks (native button behaviour).
+  function arrowKeys(box, ev) {
+    const buttons = [...box.querySelectorAll("button:not(:disabled)")];
+    const at = buttons.indexOf(document.activeElement);
+    if (at < 0) return;
+    const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[ev.key];
+    if (ev.key === "Home" || ev.key === "End") {
+      buttons[ev.key === "Home" ? 0 : buttons.length - 1].focus();
+    } else if (step) {
+      buttons[(at + step + buttons.length) % buttons.length].focus();
+    } else {
+      return;
+    }
+    ev.preventDefault();
+  }
+
+  function optionButtons(prompt) {
+    const box = document.createElement("div");
+    box.className = "options";
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", prompt.text || T.group);
+    box.dataset.survey = prompt.survey; box.dataset.step = prompt.step;
+    const rating = prompt.type === "AskRating";
+    const choices = prompt.options.map(o => ({ id: o.id, label: o.label, text: o.label }));
+    if (prompt.type === "AskText" && prompt.optional && prompt.skip_word) {
+      choices.push({ id: "", label: T.skip, text: prompt.skip_word });
+    }
+    for (const o of choices) {
+      const b = document.createElement("button");
+      b.type = "button"; b.textContent = o.label; b.dataset.value = o.id; b.dataset.text = o.text;
+      b.setAttribute("aria-pressed", "false");
+      if (rating) b.setAttribute("aria-label", `${o.id} / ${prompt.scale.high}`);
+      b.addEventListener("click", async () => {
+        if (box.classList.contains("done")) return;
+        markPicked(box, b);
+        const body = o.id
+          ? { choice: { survey: prompt.survey, step: prompt.step, value: o.id, label: o.label } }
+          : { text: o.text };
+        const problem = await post(body);
+        if (problem) {   // let the customer try again
+          box.classList.remove("done"); b.classList.remove("picked"); b.setAttribute("aria-pressed", "false");
+          box.querySelectorAll("button").forEach(x => { x.disabled = false; x.tabIndex = 0; });
+          showStatus(T.failed + problem);
+          return;
+        }
+        input.focus();
+      });
+      box.append(b);
+    }
+    box.addEventListener("keydown", (ev) => arrowKeys(box, ev));
+    return box;
+  }
+
+  // A customer reply that answers the live question marks the button it matches (also after a reload).
+  function answer(m) {
+    const live = log.querySelector(".options:not(.done)");
+    if (!live || m.direction !== "in" || !m.survey_id || live.dataset.survey !== m.survey_id) return;
+    const typed = m.text.trim();
+    const match = [...live.querySelectorAll("button")].find(b => b.dataset.text === typed || b.dataset.value === typed);
+    if (match) markPicked(live, match); else retire(live);
   }
 
   function draw(m) {
+    $("empty").hidden = true;
+    answer(m);
     const li = document.createElement("li");
     li.dataset.id = m.id;
     li.className = m.direction === "in" ? "in" : "out";
@@ -37,23 +149,17 @@
       li.append(by);
     }
     const prompt = m.prompt || {};
-    li.append(document.createTextNode(prompt.text !== undefined ? prompt.text : m.text));
-    if (prompt.options && prompt.options.length) {
-      const box = document.createElement("div");
-      box.className = "options";
-      box.dataset.survey = prompt.survey; box.dataset.step = prompt.step;
-      for (const o of prompt.options) {
-        const b = document.createElement("button");
-        b.type = "button"; b.textContent = o.label; b.dataset.value = o.id;
-        b.setAttribute("aria-label", prompt.step + " " + o.id);
-        b.addEventListener("click", async () => {
-          box.querySelectorAll("button").forEach(x => x.disabled = true);
-          b.classList.add("picked");
-          await post({ choice: { survey: prompt.survey, step: prompt.step, value: o.id, label: o.label } });
-        });
-        box.append(b);
-      }
-      li.append(box);
+    const text = document.createElement("span");
+    text.className = "text";
+    text.textContent = prompt.text !== undefined ? prompt.text : m.text;
+    li.append(text);
+    const hasButtons = (prompt.options && prompt.options.length) ||
+      (prompt.type === "AskText" && prompt.optional && prompt.skip_word);
+    if (hasButtons) {
+      log.querySelectorAll(".options:not(.done)").forEach(retire);
+      li.append(optionButtons(Object.assign({ options: [] }, prompt)));
+    } else if (prompt.type === "End") {
+      log.querySelectorAll(".options:not(.done)").forEach(retire);
     }
     if (prompt.hint) {
       const h = document.createElement("span");
@@ -65,26 +171,38 @@
   }
 
   async function poll() {
+    let probe = false;   // after a failure, ask without waiting so the error line clears at once
     for (;;) {
       try {
-        const res = await fetch(`/api/webchat/messages?user=${encodeURIComponent(user)}&after=${after}&wait=20`);
+        const wait = probe ? 0 : 20;
+        const res = await fetch(`/api/webchat/messages?user=${encodeURIComponent(user)}&after=${after}&wait=${wait}`);
         if (res.ok) {
           const data = await res.json();
+          if (probe) { probe = false; showStatus(""); }
           data.messages.forEach(draw);
           after = data.last_id;
           continue;
         }
-      } catch (e) { /* server restarting: try again shortly */ }
+        showStatus(`${T.failed}HTTP ${res.status}`);
+      } catch (e) {
+        showStatus(T.offline);   // server restarting or network down: keep trying
+      }
+      probe = true;
       await new Promise(r => setTimeout(r, 1000));
     }
   }
 
-  document.getElementById("composer").addEventListener("submit", async (ev) => {
+  $("composer").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const text = input.value.trim();
     if (!text) return;
     input.value = "";
-    await post({ text });
+    const problem = await post({ text });
+    if (problem) {
+      if (!input.value) input.value = text;   // give the text back so nothing typed is lost
+      showStatus(T.failed + problem);
+    }
   });
+  input.focus();
   poll();
 })();

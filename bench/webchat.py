@@ -1,0 +1,345 @@
+"""Survey answers per second through the web chat HTTP API (SQLite), beside a bare Starlette endpoint.
+
+    python bench/webchat.py                                   # about 45 s on 2 cores
+    python bench/webchat.py --customers 2000 --concurrency 32 --seconds 20 --json var/bench/webchat.json
+
+Both servers are real uvicorn processes on 127.0.0.1 with the same settings, measured in the same run
+by the same client (``httpx.AsyncClient``, ``--concurrency`` requests in flight):
+
+* **csatbot**: ``create_app(Runtime(...))`` on a fresh SQLite file. Each customer first chats and an
+  agent resolves the conversation with ``send_survey_now`` (set-up, not timed), so every customer
+  has an open survey. Then each customer answers it: a tapped rating, and after a low rating (1 in
+  3 customers) the reason choice and a typed comment, i.e. every POST is one survey answer.
+* **bare**: a Starlette app whose only route parses the same JSON body and answers 202.
+
+The ratio (csatbot / bare) is the number to track. At the end the answers stored are checked
+against the answers posted, through ``/api/reports?surveys=true``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+LOW_EVERY = 3  # every third customer gives a low rating and answers the reason and comment too
+
+
+# ---------------------------------------------------------------------------------------------
+# The two servers (each run in its own process by ``--serve``).
+
+
+def bare_app() -> Any:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    async def post(request: Request) -> JSONResponse:
+        body = await request.json()
+        return JSONResponse({"duplicate": False, "user": body.get("user")}, status_code=202)
+
+    return Starlette(routes=[Route("/api/webchat/messages", post, methods=["POST"])])
+
+
+def serve(kind: str, port: int, config: str, db: str) -> None:
+    import uvicorn
+
+    settings: dict[str, Any] = {
+        "host": "127.0.0.1",
+        "port": port,
+        "log_level": "warning",
+        "access_log": False,
+    }
+    if kind == "bare":
+        uvicorn.Server(uvicorn.Config(bare_app(), **settings)).run()
+        return
+    from csatbot.runtime import Runtime
+    from csatbot.web import Server, create_app
+
+    runtime = Runtime(config, f"sqlite:///{db}")
+    Server(runtime, uvicorn.Config(create_app(runtime), **settings)).run()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class Process:
+    """A server in a subprocess; ``url`` once it answers."""
+
+    def __init__(self, kind: str, config: Path, db: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        args = [sys.executable, __file__, "--serve", kind, "--port", str(self.port)]
+        args += ["--config", str(config), "--db", str(db)]
+        self.proc = subprocess.Popen(args, cwd=ROOT)
+
+    async def ready(self, client: httpx.AsyncClient, path: str) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"the server exited with {self.proc.returncode} while starting")
+            try:
+                await client.request("GET" if path == "/healthz" else "OPTIONS", self.url + path)
+                return
+            except httpx.TransportError:
+                await asyncio.sleep(0.1)
+        raise SystemExit(f"the server on {self.url} did not start in 60 s")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+# ---------------------------------------------------------------------------------------------
+# Load.
+
+
+@dataclass
+class Result:
+    name: str
+    requests: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    latencies_ms: list[float] = field(default_factory=list, repr=False)
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def quantile(self, q: float) -> float:
+        if not self.latencies_ms:
+            return float("nan")
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+    def summary(self) -> dict[str, Any]:
+        data = {k: v for k, v in asdict(self).items() if k != "latencies_ms"}
+        data |= {
+            "per_second": round(self.per_second, 1),
+            "p50_ms": round(self.quantile(0.50), 2),
+            "p99_ms": round(self.quantile(0.99), 2),
+            "mean_ms": round(statistics.fmean(self.latencies_ms), 2) if self.latencies_ms else None,
+        }
+        return data
+
+
+def answers_for(index: int, user: str, survey: str) -> list[dict[str, Any]]:
+    """The POST bodies one customer sends: one survey answer each."""
+    low = index % LOW_EVERY == 0
+    rating = str(1 + index % 3) if low else str(4 + index % 2)
+    bodies: list[dict[str, Any]] = [
+        {"user": user, "id": f"{user}-1", "choice": {"survey": survey, "step": "rating", "value": rating}}
+    ]
+    if low:
+        reason = ("slow", "unresolved", "attitude", "other")[index % 4]
+        bodies.append(
+            {"user": user, "id": f"{user}-2", "choice": {"survey": survey, "step": "reason", "value": reason}}
+        )
+        bodies.append(
+            {"user": user, "id": f"{user}-3", "text": "the courier never came, order 20261123-4411"}
+        )
+    return bodies
+
+
+async def set_up(
+    client: httpx.AsyncClient, url: str, customers: int, concurrency: int
+) -> list[tuple[str, str]]:
+    """Each customer chats and is resolved with ``send_survey_now``; returns (user, survey id)."""
+    out: list[tuple[str, str]] = []
+    todo = iter(range(customers))
+
+    async def worker() -> None:
+        for i in todo:
+            user = f"bench-{i:06d}"
+            said = await client.post(
+                f"{url}/api/webchat/messages", json={"user": user, "text": "my parcel is late"}
+            )
+            said.raise_for_status()
+            resolved = await client.post(
+                f"{url}/api/conversations/{said.json()['conversation_id']}/resolve",
+                json={"agent": "bench", "send_survey_now": True},
+            )
+            resolved.raise_for_status()
+            out.append((user, resolved.json()["survey_id"]))
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return out
+
+
+async def drive(
+    client: httpx.AsyncClient,
+    url: str,
+    name: str,
+    streams: Iterable[list[dict[str, Any]]],
+    seconds: float,
+    concurrency: int,
+) -> Result:
+    """``concurrency`` workers each take a customer and post their answers in order, until time is up."""
+    result = Result(name)
+    pending = iter(streams)
+    stop_at = time.perf_counter() + seconds
+
+    async def worker() -> None:
+        for bodies in pending:
+            for body in bodies:
+                if time.perf_counter() >= stop_at:
+                    return
+                started = time.perf_counter()
+                try:
+                    response = await client.post(f"{url}/api/webchat/messages", json=body)
+                    ok = response.status_code == 202 and not response.json()["duplicate"]
+                except httpx.HTTPError:
+                    ok = False
+                if ok:
+                    result.requests += 1
+                    result.latencies_ms.append((time.perf_counter() - started) * 1000)
+                else:
+                    result.errors += 1
+
+    began = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    result.seconds = time.perf_counter() - began
+    return result
+
+
+async def stored_answers(client: httpx.AsyncClient, url: str) -> int:
+    report = (await client.get(f"{url}/api/reports", params={"surveys": "true"})).json()
+    return sum(len(s["answers"]) for s in report["surveys"])
+
+
+def write_config(folder: Path) -> Path:
+    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    data["surveying"]["quiet_hours"] = None
+    path = folder / "config.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    folder = Path(tempfile.mkdtemp(prefix="csatbot-bench-"))
+    config, db = write_config(folder), folder / "bench.db"
+    limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
+    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+        app = Process("csatbot", config, db)
+        try:
+            await app.ready(client, "/healthz")
+            began = time.perf_counter()
+            surveys = await set_up(client, app.url, args.customers, args.concurrency)
+            setup_s = time.perf_counter() - began
+            print(f"set-up: {len(surveys)} customers with an open survey in {setup_s:.1f} s", file=sys.stderr)
+            streams = [answers_for(i, user, survey) for i, (user, survey) in enumerate(surveys)]
+            before = await stored_answers(client, app.url)
+            csatbot = await drive(
+                client, app.url, "csatbot web chat (SQLite)", streams, args.seconds, args.concurrency
+            )
+            stored = await stored_answers(client, app.url) - before
+        finally:
+            app.stop()
+        posted_all = sum(len(s) for s in streams)
+        if csatbot.requests >= posted_all:
+            print("warning: every customer answered before time was up; raise --customers", file=sys.stderr)
+
+        bare = Process("bare", config, db)
+        try:
+            await bare.ready(client, "/api/webchat/messages")
+            same = itertools.repeat([streams[0][0]] * 3)  # the same JSON body; never runs out
+            baseline = await drive(
+                client, bare.url, "bare Starlette JSON endpoint", same, args.seconds, args.concurrency
+            )
+        finally:
+            bare.stop()
+    return {
+        "customers": len(surveys),
+        "concurrency": args.concurrency,
+        "seconds": args.seconds,
+        "setup_seconds": round(setup_s, 2),
+        "answers_stored": stored,
+        "answers_posted": csatbot.requests,
+        "results": [csatbot.summary(), baseline.summary()],
+        "ratio": round(csatbot.per_second / baseline.per_second, 4) if baseline.per_second else None,
+        "python": sys.version.split()[0],
+        "cpus": os.cpu_count(),
+    }
+
+
+def print_table(data: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(
+        title=f"web chat survey answers: {data['concurrency']} in flight, {data['seconds']} s each, "
+        f"{data['customers']} customers"
+    )
+    for column in ("server", "answers/s", "p50 ms", "p99 ms", "requests", "errors"):
+        table.add_column(column, justify="left" if column == "server" else "right")
+    for r in data["results"]:
+        table.add_row(
+            r["name"],
+            f"{r['per_second']:.0f}",
+            f"{r['p50_ms']:.1f}",
+            f"{r['p99_ms']:.1f}",
+            str(r["requests"]),
+            str(r["errors"]),
+        )
+    console = Console()
+    console.print(table)
+    console.print(f"ratio csatbot / bare: [bold]{data['ratio']:.3f}[/bold]")
+    console.print(f"answers posted {data['answers_posted']}, stored {data['answers_stored']}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--customers", type=int, default=1500, help="customers with an open survey (set-up)")
+    parser.add_argument("--concurrency", type=int, default=16, help="requests in flight")
+    parser.add_argument("--seconds", type=float, default=10.0, help="measuring time per server")
+    parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument("--serve", choices=["csatbot", "bare"], help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--config", default=str(ROOT / "config.yaml"), help=argparse.SUPPRESS)
+    parser.add_argument("--db", default="", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve, args.port, args.config, args.db)
+        return
+    data = asyncio.run(run(args))
+    print_table(data)
+    if data["answers_stored"] != data["answers_posted"]:
+        raise SystemExit(
+            f"stored {data['answers_stored']} answers but {data['answers_posted']} were accepted"
+        )
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(data, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

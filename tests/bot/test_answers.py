@@ -1,0 +1,394 @@
+"""Typed answers in Chinese and English: what counts as a score or a choice, and what never does."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answers import chinese_number, is_skip, normalize, parse_choice, parse_rating
+from bot.config.schema import SCALES
+from bot.prompts import ScaleKind
+
+
+def rate(text: str, kind: ScaleKind = "csat") -> int | None:
+    low, high = SCALES[kind]
+    return parse_rating(text, kind, low, high)
+
+
+# The examples of issue 2, then what customers in China and the US actually type.
+RATINGS = [
+    # digits
+    pytest.param("4", "csat", 4, id="digit"),
+    pytest.param(" 4 ", "csat", 4, id="digit-padded"),
+    pytest.param("\t4\n", "csat", 4, id="digit-tab-newline"),
+    pytest.param("4/5", "csat", 4, id="digit-over-scale"),
+    pytest.param("4 / 5", "csat", 4, id="digit-over-scale-spaced"),
+    pytest.param("4 out of 5", "csat", 4, id="out-of"),
+    pytest.param("1 of 5", "csat", 1, id="of"),
+    pytest.param("9/10", "nps", 9, id="nps-over-ten"),
+    pytest.param("9 out of 10", "nps", 9, id="nps-out-of-ten"),
+    pytest.param("ten out of ten", "nps", 10, id="nps-ten-out-of-ten-words"),
+    pytest.param("8/十", "nps", 8, id="nps-over-chinese-ten"),
+    pytest.param("8分", "nps", 8, id="digit-fen"),
+    pytest.param("5 分", "csat", 5, id="digit-space-fen"),
+    pytest.param("给9分", "nps", 9, id="gei-digit-fen"),
+    pytest.param("我给5分", "csat", 5, id="wo-gei-digit-fen"),
+    pytest.param("给你们打5分", "csat", 5, id="gei-nimen-da-fen"),
+    pytest.param("就5分吧", "csat", 5, id="jiu-fen-ba"),
+    pytest.param("3分吧", "csat", 3, id="fen-ba"),
+    pytest.param("5!!!", "csat", 5, id="exclamations"),
+    pytest.param("5！", "csat", 5, id="fullwidth-exclamation"),
+    pytest.param("5.", "csat", 5, id="trailing-period"),
+    pytest.param("0", "nps", 0, id="nps-zero"),
+    pytest.param("10", "nps", 10, id="nps-ten"),
+    pytest.param("7", "ces", 7, id="ces-seven"),
+    pytest.param("10分", "nps", 10, id="nps-ten-fen"),
+    pytest.param("10分满分", "nps", 10, id="nps-ten-fen-full-marks"),
+    pytest.param("5分满分", "csat", 5, id="csat-five-fen-full-marks"),
+    pytest.param("满分", "csat", 5, id="full-marks-csat"),
+    pytest.param("满分", "nps", 10, id="full-marks-nps"),
+    pytest.param("满分!", "ces", 7, id="full-marks-ces"),
+    pytest.param("5/5!", "csat", 5, id="five-over-five-bang"),
+    pytest.param("10/10", "nps", 10, id="ten-over-ten"),
+    # full-width and keyboard artefacts
+    pytest.param("４", "csat", 4, id="fullwidth-digit"),
+    pytest.param("１０", "nps", 10, id="fullwidth-ten"),
+    pytest.param("５／５", "csat", 5, id="fullwidth-over"),
+    pytest.param("５分", "csat", 5, id="fullwidth-fen"),
+    pytest.param("5\u200b", "csat", 5, id="zero-width-space"),
+    pytest.param("5️⃣", "csat", 5, id="keycap-emoji"),
+    pytest.param("🔟", "nps", 10, id="keycap-ten"),
+    # Chinese numerals
+    pytest.param("五星", "csat", 5, id="wu-xing"),
+    pytest.param("五颗星", "csat", 5, id="wu-ke-xing"),
+    pytest.param("5星", "csat", 5, id="digit-xing"),
+    pytest.param("一星", "csat", 1, id="yi-xing"),
+    pytest.param("两星", "csat", 2, id="liang-xing"),
+    pytest.param("打三分", "csat", 3, id="da-san-fen"),
+    pytest.param("五分", "csat", 5, id="wu-fen"),
+    pytest.param("三", "csat", 3, id="san"),
+    pytest.param("十分", "nps", 10, id="shi-fen-on-nps-is-ten"),
+    pytest.param("十", "nps", 10, id="shi"),
+    pytest.param("零分", "nps", 0, id="ling-fen"),
+    pytest.param("五星好评", "csat", 5, id="five-star-good-review"),
+    pytest.param("5星好评!", "csat", 5, id="digit-star-good-review"),
+    pytest.param("1星差评", "csat", 1, id="one-star-bad-review"),
+    # stars and emoji
+    pytest.param("⭐⭐⭐⭐", "csat", 4, id="stars-emoji"),
+    pytest.param("★★★☆☆", "csat", 3, id="stars-filled-and-empty"),
+    pytest.param("⭐️", "csat", 1, id="star-variation-selector"),
+    pytest.param("⭐️⭐️⭐️⭐️⭐️", "csat", 5, id="stars-variation-selectors"),
+    pytest.param("⭐ ⭐ ⭐", "csat", 3, id="stars-spaced"),
+    pytest.param("🌟🌟🌟", "csat", 3, id="glowing-stars"),
+    pytest.param("⭐⭐⭐⭐⭐!", "csat", 5, id="stars-bang"),
+    pytest.param("👍", "csat", 4, id="thumbs-up"),
+    pytest.param("👍👍", "csat", 5, id="two-thumbs-up"),
+    pytest.param("👎", "csat", 2, id="thumbs-down"),
+    pytest.param("😡", "csat", 1, id="angry-face"),
+    pytest.param("😍", "csat", 5, id="heart-eyes"),
+    pytest.param("☹️", "csat", 2, id="frowning-face-variation-selector"),
+    # English numbers and phrasing
+    pytest.param("5 stars", "csat", 5, id="five-stars"),
+    pytest.param("5 stars!", "csat", 5, id="five-stars-bang"),
+    pytest.param("4 of 5 stars", "csat", 4, id="four-of-five-stars"),
+    pytest.param("four", "csat", 4, id="word-four"),
+    pytest.param("ten", "nps", 10, id="word-ten"),
+    pytest.param("I'd give it a 9", "nps", 9, id="id-give-it-a"),
+    pytest.param("I’d give it a 9", "nps", 9, id="id-give-it-a-curly-apostrophe"),
+    pytest.param("I'll give 5", "csat", 5, id="ill-give"),
+    pytest.param("i would give 8", "nps", 8, id="i-would-give"),
+    pytest.param("I rate it 4", "csat", 4, id="i-rate-it"),
+    pytest.param("give it a 10", "nps", 10, id="give-it-a"),
+    pytest.param("rating: 4", "csat", 4, id="rating-colon"),
+    pytest.param("score 8", "nps", 8, id="score"),
+    pytest.param("3 pts", "csat", 3, id="pts"),
+    # thanks around an answer
+    pytest.param("5, thanks!", "csat", 5, id="digit-thanks"),
+    pytest.param("thanks, 5", "csat", 5, id="thanks-digit"),
+    pytest.param("5分，谢谢", "csat", 5, id="fen-xiexie"),
+    pytest.param("Good, thanks!", "csat", 4, id="good-thanks"),
+    pytest.param("满意，谢谢！", "csat", 4, id="manyi-xiexie"),
+    pytest.param("谢谢，非常满意", "csat", 5, id="xiexie-feichang-manyi"),
+    # satisfaction words
+    pytest.param("非常满意", "csat", 5, id="feichang-manyi"),
+    pytest.param("十分满意", "csat", 5, id="shifen-manyi-is-very-satisfied"),
+    pytest.param("很满意", "csat", 5, id="hen-manyi"),
+    pytest.param("满意", "csat", 4, id="manyi"),
+    pytest.param("满意！", "csat", 4, id="manyi-bang"),
+    pytest.param("挺好的", "csat", 4, id="ting-hao-de"),
+    pytest.param("不错哦", "csat", 4, id="bucuo-o"),
+    pytest.param("一般", "csat", 3, id="yiban"),
+    pytest.param("还行吧", "csat", 3, id="haixing-ba"),
+    pytest.param("不满意", "csat", 2, id="bu-manyi"),
+    pytest.param("非常不满意", "csat", 1, id="feichang-bu-manyi"),
+    pytest.param("太差了", "csat", 1, id="tai-cha-le"),
+    pytest.param("好评", "csat", 5, id="haoping"),
+    pytest.param("给个好评", "csat", 5, id="gei-ge-haoping"),
+    pytest.param("中评", "csat", 3, id="zhongping"),
+    pytest.param("差评", "csat", 1, id="chaping"),
+    pytest.param("打个差评", "csat", 1, id="da-ge-chaping"),
+    pytest.param("very satisfied", "csat", 5, id="very-satisfied"),
+    pytest.param("Very Satisfied!", "csat", 5, id="very-satisfied-capitalised"),
+    pytest.param("not bad", "csat", 4, id="not-bad"),
+    pytest.param("ok", "csat", 3, id="ok"),
+    pytest.param("not good", "csat", 2, id="not-good-beats-good"),
+    pytest.param("not satisfied at all", "csat", 1, id="not-satisfied-at-all"),
+    pytest.param("great service", "csat", 5, id="great-service"),
+    pytest.param("terrible", "csat", 1, id="terrible"),
+    pytest.param("very dissatisfied", "csat", 1, id="very-dissatisfied"),
+    # effort words (CES: 7 = very easy)
+    pytest.param("very easy", "ces", 7, id="ces-very-easy"),
+    pytest.param("easy", "ces", 6, id="ces-easy"),
+    pytest.param("很麻烦", "ces", 2, id="ces-hen-mafan"),
+    pytest.param("非常容易", "ces", 7, id="ces-feichang-rongyi"),
+    pytest.param("一般", "ces", 4, id="ces-yiban"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), RATINGS)
+def test_rating_is_understood(text: str, kind: ScaleKind, expected: int) -> None:
+    assert rate(text, kind) == expected
+
+
+NOT_RATINGS = [
+    pytest.param("where is my refund?", "csat", id="question"),
+    pytest.param("我的退款呢？", "csat", id="question-zh"),
+    pytest.param("11", "csat", id="above-scale"),
+    pytest.param("0", "csat", id="below-scale"),
+    pytest.param("8", "ces", id="above-ces-scale"),
+    pytest.param("-1", "nps", id="negative"),
+    pytest.param("100", "nps", id="hundred"),
+    pytest.param("12345678", "nps", id="order-number"),
+    pytest.param("#12345678", "csat", id="order-number-hash"),
+    pytest.param("I waited 3 days", "csat", id="number-in-sentence"),
+    pytest.param("3 days", "csat", id="number-with-unit"),
+    pytest.param("等了5分钟", "csat", id="waited-five-minutes"),
+    pytest.param("5分钟", "csat", id="five-minutes"),
+    pytest.param("5星级酒店", "csat", id="five-star-hotel"),
+    pytest.param("4.5", "csat", id="decimal"),
+    pytest.param("5.0", "csat", id="decimal-zero"),
+    pytest.param("8/10", "csat", id="wrong-denominator"),
+    pytest.param("3/4", "csat", id="fraction"),
+    pytest.param("4 or 5", "csat", id="two-numbers"),
+    pytest.param("4-5", "csat", id="range"),
+    pytest.param("5?", "csat", id="question-mark"),
+    pytest.param("maybe 4", "csat", id="hedged"),
+    pytest.param("", "csat", id="empty"),
+    pytest.param("   ", "csat", id="whitespace"),
+    pytest.param("\u200b", "csat", id="zero-width-only"),
+    pytest.param("5 " * 40, "csat", id="very-long"),
+    pytest.param("非常满意" * 20, "csat", id="very-long-words"),
+    pytest.param("十分", "csat", id="shi-fen-off-csat-scale"),
+    pytest.param("十分满意", "nps", id="words-not-on-nps"),
+    pytest.param("very satisfied", "nps", id="english-words-not-on-nps"),
+    pytest.param("⭐⭐⭐⭐⭐", "nps", id="stars-on-nps"),
+    pytest.param("5 stars", "nps", id="five-stars-on-nps"),
+    pytest.param("五星", "ces", id="stars-on-ces"),
+    pytest.param("⭐⭐⭐⭐⭐⭐", "csat", id="too-many-stars"),
+    pytest.param("☆☆☆☆☆", "csat", id="only-empty-stars"),
+    pytest.param("*****", "csat", id="asterisks"),
+    pytest.param("8分满分", "nps", id="full-marks-but-not-top"),
+    pytest.param("5星差评", "csat", id="five-stars-bad-review-contradicts"),
+    pytest.param("1星好评", "csat", id="one-star-good-review-contradicts"),
+    pytest.param("满", "nps", id="man-alone"),
+    pytest.param("满了", "nps", id="man-le-is-full"),
+    pytest.param("好的", "csat", id="hao-de-is-ok-acknowledgement"),
+    pytest.param("好吧", "csat", id="hao-ba-is-ok-acknowledgement"),
+    pytest.param("好", "csat", id="hao-alone"),
+    pytest.param("nope", "csat", id="nope"),
+    pytest.param("no", "csat", id="no"),
+    pytest.param("yes", "csat", id="yes"),
+    pytest.param("thanks", "csat", id="thanks"),
+    pytest.param("谢谢", "csat", id="xiexie"),
+    pytest.param("no thanks", "csat", id="no-thanks"),
+    pytest.param("party", "csat", id="word-ending-in-ty"),
+    pytest.param("one more thing", "csat", id="number-word-in-sentence"),
+    pytest.param("no one helped me", "csat", id="no-one"),
+    pytest.param("not slow at all", "csat", id="not-an-answer-phrase"),
+    pytest.param("Ⅴ", "csat", id="roman-numeral"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), NOT_RATINGS)
+def test_non_answer_is_never_a_score(text: str, kind: ScaleKind) -> None:
+    assert rate(text, kind) is None
+
+
+@pytest.mark.parametrize("kind", ["csat", "nps", "ces"])
+def test_every_score_on_the_scale_parses_and_its_neighbours_do_not(kind: ScaleKind) -> None:
+    low, high = SCALES[kind]
+    assert [rate(str(v), kind) for v in range(low, high + 1)] == list(range(low, high + 1))
+    assert rate(str(low - 1), kind) is None
+    assert rate(str(high + 1), kind) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("零", 0, id="ling"),
+        pytest.param("〇", 0, id="ling-circle"),
+        pytest.param("两", 2, id="liang"),
+        pytest.param("九", 9, id="jiu"),
+        pytest.param("十", 10, id="shi"),
+        pytest.param("一十", 10, id="yi-shi"),
+        pytest.param("十一", 11, id="shi-yi"),
+        pytest.param("二十", 20, id="er-shi"),
+        pytest.param("二十一", 21, id="er-shi-yi"),
+        pytest.param("九十九", 99, id="jiu-shi-jiu"),
+        pytest.param("", None, id="empty"),
+        pytest.param("五五", None, id="two-digits-without-shi"),
+        pytest.param("十十", None, id="shi-twice"),
+        pytest.param("一二十", None, id="two-tens-digits"),
+        pytest.param("十一二", None, id="two-units-digits"),
+        pytest.param("百", None, id="bai-unsupported"),
+        pytest.param("5", None, id="arabic-digit"),
+        pytest.param("五星", None, id="trailing-character"),
+    ],
+)
+def test_chinese_number(text: str, expected: int | None) -> None:
+    assert chinese_number(text) == expected
+
+
+OPTIONS = [
+    ("slow", ["Slow response", "响应太慢"]),
+    ("unresolved", ["Problem not solved", "问题没有解决"]),
+    ("attitude", ["Unfriendly service", "服务态度不好"]),
+    ("other", ["Something else", "其他"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("slow", "slow", id="option-id"),
+        pytest.param("OTHER", "other", id="option-id-upper-case"),
+        pytest.param("Slow response", "slow", id="english-label"),
+        pytest.param("slow response!!", "slow", id="english-label-punctuation"),
+        pytest.param("响应太慢", "slow", id="chinese-label"),
+        pytest.param("服务态度不好！", "attitude", id="chinese-label-punctuation"),
+        pytest.param("2", "unresolved", id="number"),
+        pytest.param("２", "unresolved", id="fullwidth-number"),
+        pytest.param("2.", "unresolved", id="number-period"),
+        pytest.param("#2", "unresolved", id="hash-number"),
+        pytest.param("option 2", "unresolved", id="option-number"),
+        pytest.param("no. 2", "unresolved", id="no-number"),
+        pytest.param("第二个", "unresolved", id="di-er-ge"),
+        pytest.param("第2个", "unresolved", id="di-digit-ge"),
+        pytest.param("第四项", "other", id="di-si-xiang"),
+        pytest.param("二", "unresolved", id="er"),
+        pytest.param("选3", "attitude", id="xuan-digit"),
+        pytest.param("选第二个", "unresolved", id="xuan-di-er-ge"),
+        pytest.param("4号", "other", id="digit-hao"),
+        pytest.param("second", "unresolved", id="english-ordinal"),
+        pytest.param("the second one", "unresolved", id="the-second-one"),
+        pytest.param("the 2nd one", "unresolved", id="the-2nd-one"),
+        pytest.param("3rd", "attitude", id="3rd"),
+        pytest.param("problem not solved at all", "unresolved", id="label-inside-reply"),
+        pytest.param("其他问题", "other", id="label-inside-reply-zh"),
+        pytest.param("响应太慢，非常失望", "slow", id="feichang-is-not-a-negation"),
+    ],
+)
+def test_choice_is_understood(text: str, expected: str) -> None:
+    assert parse_choice(text, OPTIONS) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("", id="empty"),
+        pytest.param("  ", id="whitespace"),
+        pytest.param("5", id="number-past-options"),
+        pytest.param("0", id="zero"),
+        pytest.param("fifth", id="ordinal-past-options"),
+        pytest.param("where is my refund?", id="question"),
+        pytest.param("12345678", id="order-number"),
+        pytest.param("9" * 5000, id="huge-number"),
+        pytest.param("2 and 3", id="two-numbers"),
+        pytest.param("slow and unfriendly", id="label-and-more"),
+        pytest.param("响应太慢，问题没有解决", id="two-labels"),
+        pytest.param("not slow at all", id="negated-label"),
+        pytest.param("it wasn't slow response", id="negated-label-contraction"),
+        pytest.param("没有其他", id="negated-label-zh"),
+        pytest.param("slow " * 30, id="label-in-long-text"),
+        pytest.param("2.5", id="decimal"),
+    ],
+)
+def test_non_choice_is_none(text: str) -> None:
+    assert parse_choice(text, OPTIONS) is None
+
+
+def test_choice_labels_of_every_locale_and_numbers_follow_option_order() -> None:
+    options = [("b", ["Bee", "蜜蜂"]), ("a", ["Ant", "蚂蚁"])]
+    assert [parse_choice(t, options) for t in ("1", "2", "Ant", "蜜蜂")] == ["b", "a", "a", "b"]
+
+
+ZH_SKIPS = {
+    "tiaoguo": "跳过",
+    "tiaoguo-period": "跳过。",
+    "meiyou": "没有",
+    "meiyou-period": "没有。",
+    "wu": "无",
+    "buyongle": "不用了",
+    "meishenme": "没什么",
+    "meisha": "没啥",
+    "suanle": "算了",
+}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "skip",
+        " Skip ",
+        "SKIP!",
+        "no",
+        "nope",
+        "No thanks",
+        "no, thanks",
+        "n/a",
+        "N/A",
+        "none",
+        "nothing",
+        "pass",
+        "nah",
+        "no comment",
+        "nothing else",
+        *(pytest.param(text, id=name) for name, text in ZH_SKIPS.items()),
+    ],
+)
+def test_skip_words(text: str) -> None:
+    assert is_skip(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "the agent was rude",
+        "skip the small talk next time",
+        "ok",
+        "5",
+        pytest.param("没有人回复我", id="nobody-answered-me"),
+        pytest.param("不", id="bu"),
+    ],
+)
+def test_not_skip(text: str) -> None:
+    assert not is_skip(text)
+
+
+def test_skip_words_from_config_are_normalised() -> None:
+    assert is_skip("Passer", ["passer"])
+    assert is_skip("ＰＡＳＳＥＲ", ["passer"])
+    assert not is_skip("passer", [])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("  ＡＢＣ１２３ ", "abc123", id="fullwidth-and-case"),
+        pytest.param("I’d", "i'd", id="curly-apostrophe"),
+        pytest.param("5️⃣", "5", id="keycap"),
+        pytest.param("a\u200bb", "ab", id="zero-width-space"),
+    ],
+)
+def test_normalize(text: str, expected: str) -> None:
+    assert normalize(text) == expected

@@ -1,0 +1,147 @@
+"""The support API (what agents and integrations call), through the real ASGI app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def client(app_client: httpx.AsyncClient) -> httpx.AsyncClient:
+    return app_client
+
+
+async def open_conversation(client: httpx.AsyncClient, user: str = "ann") -> int:
+    response = await client.post("/api/webchat/messages", json={"user": user, "text": "my parcel is late"})
+    assert response.status_code == 202, response.text
+    conversation_id: int = response.json()["conversation_id"]
+    return conversation_id
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", "/api/conversations/999", None),
+        ("POST", "/api/conversations/999/reply", {"agent": "bob", "text": "hello?"}),
+        ("POST", "/api/conversations/999/resolve", {"agent": "bob"}),
+    ],
+)
+async def test_unknown_conversation_is_404(
+    client: httpx.AsyncClient, method: str, path: str, body: dict[str, Any] | None
+) -> None:
+    await open_conversation(client)
+    response = await client.request(method, path, json=body)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "no conversation with id 999"}
+    [only] = (await client.get("/api/conversations")).json()
+    assert only["status"] == "open"
+
+
+async def test_resolve_is_idempotent(client: httpx.AsyncClient) -> None:
+    conversation_id = await open_conversation(client)
+    url = f"/api/conversations/{conversation_id}/resolve"
+    first = await client.post(url, json={"agent": "bob", "send_survey_now": True})
+    second = await client.post(url, json={"agent": "carol", "send_survey_now": True})
+    assert first.status_code == second.status_code == 200
+    one, two = first.json(), second.json()
+    assert one["already_resolved"] is False and one["survey_id"] and one["skip_reason"] is None
+    assert two["already_resolved"] is True
+    assert (two["survey_id"], two["survey_due_at"]) == (one["survey_id"], one["survey_due_at"])
+    detail = (await client.get(f"/api/conversations/{conversation_id}")).json()
+    assert detail["status"] == "resolved" and detail["survey"]["id"] == one["survey_id"]
+    chat = (await client.get("/api/webchat/messages", params={"user": "ann"})).json()["messages"]
+    assert [m["prompt"]["type"] for m in chat if m["author"] == "bot"] == ["AskRating"]  # asked once
+
+
+async def test_resolve_with_the_trigger_delay_schedules_the_survey(client: httpx.AsyncClient) -> None:
+    conversation_id = await open_conversation(client)
+    response = await client.post(f"/api/conversations/{conversation_id}/resolve", json={"agent": "bob"})
+    resolved = response.json()
+    assert resolved["already_resolved"] is False and resolved["survey_due_at"]
+    detail = (await client.get(f"/api/conversations/{conversation_id}")).json()
+    assert detail["survey"]["status"] == "pending" and detail["survey"]["sent_at"] is None
+
+
+async def test_agent_reply_is_stored_and_listed(client: httpx.AsyncClient) -> None:
+    conversation_id = await open_conversation(client)
+    response = await client.post(
+        f"/api/conversations/{conversation_id}/reply", json={"agent": "bob", "text": "on its way"}
+    )
+    assert response.status_code == 202
+    detail = (await client.get(f"/api/conversations/{conversation_id}")).json()
+    assert [(m["author"], m["text"]) for m in detail["transcript"]] == [
+        ("customer", "my parcel is late"),
+        ("agent:bob", "on its way"),
+    ]
+    assert detail["transcript"][-1]["id"] == response.json()["message_id"]
+    assert detail["agents"] == ["bob"]
+    listed = (await client.get("/api/conversations", params={"status": "open"})).json()
+    assert [c["id"] for c in listed] == [conversation_id]
+    assert (await client.get("/api/conversations", params={"status": "resolved"})).json() == []
+
+
+async def test_bearer_token_is_required_when_configured(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conversation_id = await open_conversation(client)
+    monkeypatch.setenv("CSATBOT_API_TOKEN", "s3cret-token")
+    support = [
+        ("GET", "/api/conversations", None),
+        ("GET", f"/api/conversations/{conversation_id}", None),
+        ("POST", f"/api/conversations/{conversation_id}/reply", {"agent": "bob", "text": "hi"}),
+        ("POST", f"/api/conversations/{conversation_id}/resolve", {"agent": "bob"}),
+        ("GET", "/api/tickets", None),
+        ("GET", "/api/reports", None),
+    ]
+    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "s3cret-token"}):
+        for method, path, body in support:
+            response = await client.request(method, path, json=body, headers=headers)
+            assert response.status_code == 401, (method, path, headers)
+            assert response.headers["www-authenticate"] == "Bearer"
+    detail = (
+        await client.get(
+            f"/api/conversations/{conversation_id}", headers={"Authorization": "Bearer s3cret-token"}
+        )
+    ).json()
+    assert detail["status"] == "open" and [m["author"] for m in detail["transcript"]] == ["customer"]
+    good = {"Authorization": "Bearer s3cret-token"}
+    for method, path, body in support:
+        response = await client.request(method, path, json=body, headers=good)
+        assert response.status_code in (200, 202), (method, path, response.text)
+    # The customer side and the pages stay open: customers have no token.
+    assert (
+        await client.post("/api/webchat/messages", json={"user": "ann", "text": "thanks"})
+    ).status_code == 202
+    assert (await client.get("/api/webchat/messages", params={"user": "ann"})).status_code == 200
+    for page in ("/", "/agent", "/healthz", "/openapi.json"):
+        assert (await client.get(page)).status_code == 200, page
+
+
+async def test_without_a_token_configured_the_support_api_is_open(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CSATBOT_API_TOKEN", raising=False)
+    assert (await client.get("/api/conversations")).status_code == 200
+    assert (
+        await client.get("/api/conversations", headers={"Authorization": "Bearer anything"})
+    ).status_code == 200
+
+
+async def test_the_agent_desk_page_is_served(client: httpx.AsyncClient) -> None:
+    response = await client.get("/agent")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    assert "<title>csatbot agent desk</title>" in response.text and 'id="resolve-now"' in response.text
+
+
+async def test_reports_and_tickets_validate_their_filters(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/api/reports", params={"since": "yesterday"})).status_code == 422
+    assert (await client.get("/api/tickets", params={"status": "lost"})).status_code == 422
+    assert (await client.get("/api/conversations", params={"limit": 0})).status_code == 422
+    report = (await client.get("/api/reports")).json()
+    assert report["total"]["sent"] == 0 and report["total"]["csat_percent"] is None
+    assert (await client.get("/api/tickets")).json() == []

@@ -1,0 +1,231 @@
+"""The web chat page and the agent desk in real headless Chromium (Debian's package, via Playwright).
+
+Chromium is a prerequisite: when it is missing these tests FAIL (they never skip). Point
+``CSATBOT_CHROMIUM`` at another executable if yours lives elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+# `make screenshots` points this at docs/screenshots (the README's pictures); tests alone write to /tmp.
+SHOTS = Path(os.environ.get("CSATBOT_SCREENSHOTS") or Path(tempfile.gettempdir()) / "csatbot-screenshots")
+CHROMIUM = os.environ.get("CSATBOT_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+expect.set_options(timeout=10_000)
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    """A fresh headless Chromium; a missing executable fails the test (it is a prerequisite)."""
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        pytest.fail(
+            f"Chromium is required for the browser tests but {CHROMIUM!r} is not an executable file: "
+            "install Debian's chromium package (apt-get install chromium) or set CSATBOT_CHROMIUM",
+            pytrace=False,
+        )
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def open_chat(browser: Browser, url: str, user: str, locale: str = "en-US") -> Page:
+    page = browser.new_page(locale=locale, viewport={"width": 760, "height": 860})
+    page.goto(f"{url}/?user={user}")
+    expect(page.locator("#text")).to_be_focused()
+    return page
+
+
+def conversation_of(api: httpx.Client, user: str) -> dict[str, Any]:
+    found = [
+        c
+        for c in api.get("/api/conversations", params={"limit": 500}).json()
+        if c["customer"]["user"] == user
+    ]
+    assert len(found) >= 1, f"no conversation for {user}"
+    detail: dict[str, Any] = api.get(f"/api/conversations/{found[0]['id']}").json()
+    return detail
+
+
+def test_a_customer_rates_by_tapping_and_the_answers_are_stored(
+    browser: Browser, live: Any, api: httpx.Client
+) -> None:
+    user = "browser-ann"
+    page = open_chat(browser, live.url, user)
+    expect(page.locator("#empty")).to_be_visible()
+    page.fill("#text", "Hi, my parcel #A-1009 has not arrived")
+    page.press("#text", "Enter")
+    expect(page.locator("#log li.in")).to_have_text("Hi, my parcel #A-1009 has not arrived")
+    expect(page.locator("#text")).to_have_value("")
+    expect(page.locator("#empty")).to_be_hidden()
+
+    conversation_id = conversation_of(api, user)["id"]
+    api.post(
+        f"/api/conversations/{conversation_id}/reply",
+        json={"agent": "Bob", "text": "Sorry about that! It left our warehouse today."},
+    )
+    expect(page.locator("#log li.agent")).to_contain_text("It left our warehouse today.")
+    resolved = api.post(
+        f"/api/conversations/{conversation_id}/resolve", json={"agent": "Bob", "send_survey_now": True}
+    ).json()
+
+    rating = page.locator(f'.options[data-survey="{resolved["survey_id"]}"][data-step="rating"]')
+    expect(rating.locator("button")).to_have_count(5)
+    two = rating.locator('button[data-value="2"]')
+    two.click()
+    expect(two).to_have_class(re.compile(r"\bpicked\b"))
+    expect(two).to_have_attribute("aria-pressed", "true")
+    expect(rating.locator('button[data-value="5"]')).to_be_disabled()
+
+    reason = page.locator('.options[data-step="reason"]')
+    expect(reason.locator("button")).to_have_count(4)
+    reason.get_by_role("button", name="Problem not solved").click()
+    expect(reason.locator('button[data-value="unresolved"]')).to_have_class(re.compile(r"\bpicked\b"))
+
+    comment = page.locator('.options[data-step="comment"]')
+    expect(comment.get_by_role("button", name="Skip this question")).to_be_enabled()
+    expect(page.locator("#text")).to_be_focused()
+    page.keyboard.type("Nobody called me back.")
+    page.keyboard.press("Enter")
+    expect(page.locator("#log li.out").last).to_have_text("Thank you for your feedback!")
+    expect(comment.locator("button")).to_be_disabled()  # the skip button is retired once answered
+    expect(page.locator("#status")).to_be_hidden()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "webchat.png"))
+
+    detail = conversation_of(api, user)
+    survey = detail["survey"]
+    assert survey["id"] == resolved["survey_id"] and survey["status"] == "completed"
+    assert [(a["step"], a.get("score"), a.get("option"), a.get("text")) for a in survey["answers"]] == [
+        ("rating", 2, None, None),
+        ("reason", None, "unresolved", None),
+        ("comment", None, None, "Nobody called me back."),
+    ]
+    assert detail["ticket"]["reasons"] == ["CSAT 2 (at most 3)"]
+
+    # After a reload the page shows the same chat, with the picked answers still marked.
+    page.reload()
+    expect(page.locator('.options[data-step="rating"] button.picked')).to_have_attribute("data-value", "2")
+    expect(page.locator('.options[data-step="reason"] button.picked')).to_have_attribute(
+        "data-value", "unresolved"
+    )
+    expect(page.locator(".options:not(.done)")).to_have_count(0)
+
+
+def test_the_agent_desk_replies_and_resolves_and_the_customer_rates_with_the_keyboard(
+    browser: Browser, live: Any, api: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = "browser-li"
+    chat = open_chat(browser, live.url, user)
+    chat.fill("#text", "Do you ship to Hangzhou?")
+    chat.press("#text", "Enter")
+    expect(chat.locator("#log li.in")).to_have_text("Do you ship to Hangzhou?")
+
+    # With CSATBOT_API_TOKEN set the desk asks for the token instead of failing silently.
+    monkeypatch.setenv("CSATBOT_API_TOKEN", "desk-token")
+    api.headers["authorization"] = "Bearer desk-token"
+    desk = browser.new_page(locale="en-US", viewport={"width": 1100, "height": 640})
+    desk.goto(f"{live.url}/agent")
+    expect(desk.locator("#tokenbox")).to_be_visible()
+    expect(desk.locator("#status")).to_contain_text("HTTP 401")
+    expect(desk.locator("#send")).to_be_disabled()
+    desk.fill("#token", "desk-token")
+    desk.press("#token", "Enter")
+    expect(desk.locator("#tokenbox")).to_be_hidden()
+    expect(desk.locator("#status")).to_be_hidden()
+    entry = desk.locator("#list button", has_text=user)
+    expect(entry).to_have_count(1)
+    entry.click()
+    expect(entry).to_have_attribute("aria-current", "true")
+    expect(desk.locator("#title")).to_contain_text(user)
+    expect(desk.locator("#transcript")).to_contain_text("Do you ship to Hangzhou?")
+    desk.fill("#agent", "Mei")
+    desk.fill("#text", "Yes, we deliver to Hangzhou in two days.")
+    desk.press("#text", "Enter")
+    expect(desk.locator("#status")).to_have_text("Sent.")
+    expect(desk.locator("#transcript li.agentmsg")).to_contain_text(
+        "Yes, we deliver to Hangzhou in two days."
+    )
+
+    expect(chat.locator("#log li.agent")).to_contain_text("Yes, we deliver to Hangzhou in two days.")
+    expect(chat.locator("#log li.agent .by")).to_have_text("Mei")
+
+    desk.get_by_role("button", name="Resolve & survey now").click()
+    expect(desk.locator("#status")).to_contain_text("Resolved; the survey goes out at")
+
+    # The customer answers with the keyboard only: Shift+Tab from the message box to the stars,
+    # arrow keys to the 4th, Enter.
+    stars = chat.locator('.options[data-step="rating"] button')
+    expect(stars).to_have_count(5)
+    chat.bring_to_front()
+    expect(chat.locator("#text")).to_be_focused()
+    chat.keyboard.press("Shift+Tab")
+    expect(stars.nth(4)).to_be_focused()
+    chat.keyboard.press("Home")
+    expect(stars.nth(0)).to_be_focused()
+    for _ in range(3):
+        chat.keyboard.press("ArrowRight")
+    expect(stars.nth(3)).to_be_focused()
+    chat.keyboard.press("Enter")
+    expect(chat.locator("#log li.out").last).to_have_text("Thank you for your feedback!")
+    expect(chat.locator('.options[data-step="rating"] button.picked')).to_have_attribute("data-value", "4")
+
+    expect(desk.locator("#info")).to_contain_text("answers: rating=4")
+    desk.select_option("#filter", "")
+    expect(desk.locator("#list button", has_text=user)).to_contain_text("resolved")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    desk.screenshot(path=str(SHOTS / "agent-desk.png"))
+
+    survey = conversation_of(api, user)["survey"]
+    assert survey["status"] == "completed"
+    assert [(a["step"], a.get("score")) for a in survey["answers"]] == [("rating", 4)]
+
+
+def test_chinese_page_chrome_and_error_lines(browser: Browser, live: Any, api: httpx.Client) -> None:
+    page = browser.new_page(locale="zh-CN", viewport={"width": 760, "height": 600})
+    # The server is unreachable: the page says so, and recovers by itself when it is back.
+    page.route("**/api/webchat/messages?**", lambda route: route.abort("connectionrefused"))
+    page.goto(f"{live.url}/?user=browser-wang")
+    expect(page.locator("#text")).to_have_attribute("placeholder", "输入消息…")
+    expect(page.locator("#send")).to_have_text("发送")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    expect(page.locator("#status")).to_have_text("无法连接服务器，正在重试…")
+    page.unroute("**/api/webchat/messages?**")
+    expect(page.locator("#status")).to_be_hidden()
+
+    page.fill("#text", "你好")
+    page.press("#text", "Enter")
+    expect(page.locator("#log li.in")).to_have_text("你好")
+
+    # A message the server refuses is not lost: the text goes back into the box with the reason.
+    bad = browser.new_page(locale="en-US")
+    bad.goto(f"{live.url}/?user=not%20valid")
+    bad.fill("#text", "hello?")
+    bad.press("#text", "Enter")
+    expect(bad.locator("#status")).to_contain_text("Message not sent: HTTP 422")
+    expect(bad.locator("#text")).to_have_value("hello?")
+    assert all(c["customer"]["user"] != "not valid" for c in api.get("/api/conversations").json())

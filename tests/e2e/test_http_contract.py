@@ -1,0 +1,104 @@
+"""The HTTP surface as integrators see it: the OpenAPI schema, and bad input rejected with nothing stored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+
+def test_openapi_documents_the_support_and_web_chat_endpoints(api: httpx.Client) -> None:
+    schema = api.get("/openapi.json").json()
+    paths = schema["paths"]
+    reply = paths["/api/conversations/{conversation_id}/reply"]["post"]
+    resolve = paths["/api/conversations/{conversation_id}/resolve"]["post"]
+    for operation in (reply, resolve):
+        assert operation["tags"] == ["support"]
+        assert operation["description"] or operation["summary"]
+        assert [p["name"] for p in operation["parameters"]] == ["conversation_id"]
+        assert operation["security"] == [{"HTTPBearer": []}]
+    assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+    components = schema["components"]["schemas"]
+
+    def body_schema(operation: dict[str, Any]) -> dict[str, Any]:
+        ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        found: dict[str, Any] = components[ref.rsplit("/", 1)[-1]]
+        return found
+
+    assert set(body_schema(reply)["properties"]) == {"agent", "text"}
+    assert set(body_schema(reply)["required"]) == {"agent", "text"}
+    assert "send_survey_now" in body_schema(resolve)["properties"]
+    resolved_ref = resolve["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    assert {"already_resolved", "survey_id", "survey_due_at"} <= set(
+        components[resolved_ref.rsplit("/", 1)[-1]]["properties"]
+    )
+    assert "202" in reply["responses"] and "422" in reply["responses"]
+    assert {"post", "get"} <= set(paths["/api/webchat/messages"])
+    assert {
+        "/api/conversations",
+        "/api/conversations/{conversation_id}",
+        "/api/tickets",
+        "/api/reports",
+    } <= set(paths)
+    assert api.get("/docs").status_code == 200
+
+
+BAD_CUSTOMER_BODIES = [
+    pytest.param(b"{not json", id="not-json"),
+    pytest.param(
+        b'{"user": "USER", "text": "hi", "choice": {"survey": "s", "step": "r", "value": "1"}}', id="both"
+    ),
+    pytest.param(b'{"user": "USER"}', id="neither"),
+    pytest.param(b'{"user": "USER", "text": ""}', id="empty-text"),
+    pytest.param(b'{"user": "USER", "text": "hi", "colour": "red"}', id="unknown-field"),
+    pytest.param(b'{"user": "USER", "choice": {"survey": "s", "step": "r"}}', id="choice-without-value"),
+    pytest.param(b'{"user": "USER", "text": 5}', id="text-not-a-string"),
+    pytest.param(b'["USER", "hi"]', id="not-an-object"),
+]
+
+
+@pytest.mark.parametrize("raw", BAD_CUSTOMER_BODIES)
+def test_malformed_customer_messages_are_422_and_store_nothing(
+    api: httpx.Client, customer: Any, raw: bytes
+) -> None:
+    c = customer()
+    before = len(api.get("/api/conversations", params={"limit": 500}).json())
+    response = api.post(
+        "/api/webchat/messages",
+        content=raw.replace(b"USER", c.user.encode()),
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"]
+    assert c.read() == []
+    assert len(api.get("/api/conversations", params={"limit": 500}).json()) == before
+
+
+def test_malformed_support_calls_are_rejected_and_change_nothing(api: httpx.Client, customer: Any) -> None:
+    c = customer()
+    conversation_id = c.say("hello")["conversation_id"]
+    c.read()
+    url = f"/api/conversations/{conversation_id}"
+    bad = [
+        api.post(f"{url}/reply", json={"agent": "bob", "text": ""}),
+        api.post(f"{url}/reply", json={"agent": "", "text": "hi"}),
+        api.post(f"{url}/reply", json={"text": "hi"}),
+        api.post(f"{url}/reply", json={"agent": "bob", "text": "x" * 4097}),
+        api.post(f"{url}/reply", content=b"agent=bob", headers={"content-type": "application/json"}),
+        api.post(f"{url}/resolve", json={"agent": "bob", "send_survey_now": "soon"}),
+        api.post(f"{url}/resolve", json={"agent": "bob", "when": "now"}),
+        api.post("/api/conversations/not-a-number/resolve", json={"agent": "bob"}),
+        api.get("/api/conversations", params={"status": "closed"}),
+        api.get("/api/webchat/messages", params={"user": c.user, "after": -1}),
+        api.get("/api/webchat/messages", params={"user": c.user, "wait": 31}),
+    ]
+    assert [r.status_code for r in bad] == [422] * len(bad)
+    assert api.post(f"{url}/reply", json={"agent": "bob", "text": "hi"}).status_code == 202
+    assert (
+        api.post("/api/conversations/987654321/reply", json={"agent": "bob", "text": "hi"}).status_code == 404
+    )
+    detail = api.get(url).json()
+    assert detail["status"] == "open" and "survey" not in detail and detail["ticket"] is None
+    assert [m["text"] for m in detail["transcript"]] == ["hello", "hi"]
+    assert [m["text"] for m in c.read()] == ["hi"]
