@@ -44,6 +44,8 @@ def _setup_logging(level: str = "INFO") -> None:
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
+    if level != "DEBUG":  # the workers tick every second: APScheduler would log each run
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 @app.command()
