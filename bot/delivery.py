@@ -6,7 +6,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.errors import DeliveryError
@@ -127,8 +127,14 @@ class Dispatcher:
         except (KeyError, TypeError, ValueError) as exc:
             raise DeliveryError(f"outbox body is not a prompt: {exc}", permanent=True) from exc
         r = item.recipient
+        last_inbound = r.get("last_inbound_at")
         to = Recipient(
-            r["channel"], r.get("account", ""), r["user"], r.get("thread", ""), r.get("locale", "")
+            r["channel"],
+            r.get("account", ""),
+            r["user"],
+            r.get("thread", ""),
+            r.get("locale", ""),
+            datetime.fromisoformat(last_inbound) if last_inbound else None,
         )
         sent = await channel.send(to, prompt)
         return sent.platform_id

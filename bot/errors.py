@@ -21,11 +21,10 @@ class ConfigError(CsatbotError):
 
 
 class SecretMissingError(ConfigError):
-    """An enabled channel has no secret in the environment."""
+    """An enabled channel has no secret in the environment; each problem names the variable."""
 
-    def __init__(self, variable: str, what: str) -> None:
-        self.variable = variable
-        super().__init__([f"{what} is enabled but the environment variable {variable} is not set"])
+    def __init__(self, problems: list[str], source: str = "environment") -> None:
+        super().__init__(problems, source)
 
 
 class StorageError(CsatbotError):

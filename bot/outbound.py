@@ -18,6 +18,8 @@ def recipient_of(identity: Identity, locale: str = "") -> dict[str, Any]:
         "account": identity.account,
         "user": identity.user,
         "locale": locale or identity.locale,
+        # Platforms with a messaging window (WhatsApp 24 h, WeChat 48 h) count from the last inbound.
+        "last_inbound_at": identity.last_inbound_at.isoformat() if identity.last_inbound_at else None,
     }
 
 

@@ -86,6 +86,8 @@ class Recipient:
     user: str
     thread: str = ""
     locale: str = ""
+    last_inbound_at: datetime | None = None
+    """When the customer last wrote on this channel (for platforms' messaging windows)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Awaitable, Callable
+import os
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from adapters.base import AdapterContext, ChannelAdapter
+from adapters.registry import build_adapters
 from adapters.webchat import WebChatChannel
 from adapters.webhook import HttpWebhookPoster
 from bot.config import load_config
@@ -74,6 +77,7 @@ class Runtime:
         classifier: Classifier | None = None,
         http: httpx.AsyncClient | None = None,
         tick_seconds: float = 1.0,
+        environ: Mapping[str, str] | None = None,
     ) -> None:
         self.config_path = Path(config_path)
         self._loaded = self._fingerprint()
@@ -91,6 +95,11 @@ class Runtime:
             self.store, self.settings, self.clock, classifier=classifier, wake=self.outbox.kick
         )
         self.timers = Pump("timers", self.service.fire_due_timers)
+        context = AdapterContext(
+            self.service, self.clock, self.http, self.settings, os.environ if environ is None else environ
+        )
+        self.adapters: dict[str, ChannelAdapter] = build_adapters(context)
+        self.channels.update(self.adapters)
         self.tick_seconds = tick_seconds
         self._scheduler: AsyncIOScheduler | None = None
 
@@ -136,6 +145,8 @@ class Runtime:
             )
         scheduler.start()
         self._scheduler = scheduler
+        for adapter in self.adapters.values():
+            await adapter.start()
         # Catch up at once on what fell due while the process was down.
         self.timers.kick()
         self.outbox.kick()
@@ -148,6 +159,8 @@ class Runtime:
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
+        for adapter in self.adapters.values():
+            await adapter.stop()
         await self.timers.drain()
         await self.outbox.drain()
         await self.http.aclose()

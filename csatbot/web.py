@@ -151,6 +151,8 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
     )
     app.include_router(webchat_router(runtime))
     app.include_router(support_router(runtime))
+    for adapter in runtime.adapters.values():
+        app.include_router(adapter.routes(), tags=[f"webhook: {adapter.name}"])
 
     @app.get("/agent", include_in_schema=False)
     async def agent_desk() -> FileResponse:
