@@ -75,6 +75,9 @@ class Capabilities:
     max_text: int = 4096
     can_edit: bool = False
     window: timedelta | None = None
+    """How long after the customer's last message the bot may write (None: any time)."""
+    reopens_window: bool = False
+    """Whether the channel can start a survey outside the window (e.g. an approved template)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from bot.config.schema import Config
 from bot.config.texts import resolve_texts
 from bot.flow import Flow, build_flows
+
+
+@dataclass(frozen=True, slots=True)
+class MessagingWindow:
+    """The bot may write for ``length`` after the customer's last message; ``reopenable`` if the
+    channel can open a new one itself (an approved template)."""
+
+    length: timedelta
+    reopenable: bool = False
+
+    def closes_at(self, last_inbound: datetime | None) -> datetime | None:
+        """When the window closes (``None``: it is not open at all)."""
+        return None if last_inbound is None else last_inbound + self.length
+
+    def margin(self) -> timedelta:
+        """How long before the window closes the bot stops planning messages (time to answer)."""
+        return min(timedelta(hours=2), self.length / 12)
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,10 +35,14 @@ class Settings:
     config: Config
     flows: dict[str, Flow]
     texts: dict[str, dict[str, str]]
+    windows: Mapping[str, MessagingWindow] = field(default_factory=dict)
+    """Per channel, the messaging window its platform imposes (WhatsApp 24 h, WeChat 48 h)."""
 
     @classmethod
-    def from_config(cls, config: Config) -> Settings:
-        return cls(config=config, flows=build_flows(config), texts=resolve_texts(config.texts))
+    def from_config(cls, config: Config, windows: Mapping[str, MessagingWindow] | None = None) -> Settings:
+        return cls(
+            config=config, flows=build_flows(config), texts=resolve_texts(config.texts), windows=windows or {}
+        )
 
     def text(self, key: str, locale: str) -> str:
         """A bot text in ``locale``, else in the default locale."""

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Literal
 
 from bot.classification import Classification
+from bot.config.durations import format_duration
 from bot.engine import advance
 from bot.errors import NotFoundError
 from bot.messages import ChoicePicked, Command, InboundMessage, Text, Unsupported
@@ -19,7 +20,7 @@ from bot.outbound import escalate, send_prompt
 from bot.prompts import Say
 from bot.records import Conversation, Identity, Survey
 from bot.repository import Repository
-from bot.settings import Settings
+from bot.settings import MessagingWindow, Settings
 from bot.survey import (
     CompleteSurvey,
     Escalate,
@@ -189,6 +190,12 @@ def _survey_turn(
             case Schedule(kind=kind, due_at=due_at):
                 if kind == "remind":
                     due_at = outside_quiet_hours(due_at, quiet, settings.config.timezone)
+                    remind_at = _remind_in_window(
+                        settings.windows.get(identity.channel), identity, due_at, now
+                    )
+                    if remind_at is None:
+                        continue
+                    due_at = remind_at
                 repo.schedule(kind, survey.id, due_at, now)
             case CompleteSurvey():
                 repo.cancel_timer("remind", survey.id)
@@ -274,6 +281,9 @@ def resolve(
         skip = (
             f"throttled: last surveyed {last:%Y-%m-%d %H:%M} UTC (at most one survey per {policy.throttle})"
         )
+    window = settings.windows.get(conversation.channel)
+    if window is not None and skip is None:
+        due, skip = _send_in_window(window, conversation.channel, identity, due, now)
     survey = repo.create_survey(
         survey_id=new_survey_id,
         conversation=conversation,
@@ -323,6 +333,13 @@ def _send_survey(
     if now >= survey.due_at + flow.expire_after:
         _survey_turn(repo, settings, survey, identity, Expire(), now)
         return f"survey {survey.id} expired before it could be sent"
+    window = settings.windows.get(survey.channel)
+    if window is not None and not window.reopenable:
+        closes = window.closes_at(identity.last_inbound_at)
+        if closes is None or now >= closes:
+            reason = _outside(window, survey.channel)
+            repo.save_survey(survey.id, survey.state.evolve(status="expired"), now, skip_reason=reason)
+            return f"survey {survey.id} {reason}"
     last = repo.last_surveyed_at(survey.customer_id)
     if throttled(last, now, settings.config.surveying.throttle):
         repo.save_survey(
@@ -332,6 +349,42 @@ def _send_survey(
     _survey_turn(repo, settings, survey, identity, Start(), now)
     repo.mark_surveyed(survey.customer_id, now)
     return f"sent survey {survey.id}"
+
+
+def _outside(window: MessagingWindow, channel: str) -> str:
+    return (
+        f"not sent: outside {channel}'s messaging window "
+        f"({format_duration(window.length)} after the customer's last message)"
+    )
+
+
+def _send_in_window(
+    window: MessagingWindow, channel: str, identity: Identity, due: datetime, now: datetime
+) -> tuple[datetime, str | None]:
+    """Move a survey send inside the channel's window (before quiet hours, if they conflict).
+
+    Returns the send time and, when it cannot be sent inside the window at all, why.
+    """
+    closes = window.closes_at(identity.last_inbound_at)
+    if closes is not None and now < closes and due > closes - window.margin():
+        due = max(now, closes - window.margin())
+    if (closes is None or due >= closes) and not window.reopenable:
+        return due, _outside(window, channel)
+    return due, None
+
+
+def _remind_in_window(
+    window: MessagingWindow | None, identity: Identity, due: datetime, now: datetime
+) -> datetime | None:
+    """The reminder time moved inside the window, or ``None`` when no reminder fits in it."""
+    if window is None:
+        return due
+    closes = window.closes_at(identity.last_inbound_at)
+    if closes is None:
+        return None  # a survey opened by a template outside the window: no second template
+    pulled = min(due, closes - window.margin())
+    # A reminder pulled to a quarter of its planned wait or less would only nag: skip it.
+    return pulled if pulled - now > (due - now) / 4 else None
 
 
 def _idle(

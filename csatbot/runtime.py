@@ -22,7 +22,7 @@ from bot.delivery import Dispatcher
 from bot.errors import ConfigError
 from bot.ports import Channel, Classifier, Clock, SystemClock
 from bot.service import ConversationService
-from bot.settings import Settings
+from bot.settings import MessagingWindow, Settings
 from storage import SqlStore, open_database
 from storage.migrate import upgrade
 
@@ -81,6 +81,7 @@ class Runtime:
     ) -> None:
         self.config_path = Path(config_path)
         self._loaded = self._fingerprint()
+        self._windows: dict[str, MessagingWindow] = {}
         self._settings = Settings.from_config(load_config(self.config_path))
         self.clock: Clock = clock or SystemClock()
         self.database = open_database(database_url)
@@ -100,6 +101,11 @@ class Runtime:
         )
         self.adapters: dict[str, ChannelAdapter] = build_adapters(context)
         self.channels.update(self.adapters)
+        for name, adapter in self.adapters.items():
+            caps = adapter.capabilities
+            if caps.window is not None:
+                self._windows[name] = MessagingWindow(caps.window, caps.reopens_window)
+        self._settings = Settings.from_config(self._settings.config, self._windows)
         self.tick_seconds = tick_seconds
         self._scheduler: AsyncIOScheduler | None = None
 
@@ -132,7 +138,7 @@ class Runtime:
             log.warning(
                 "channels changed in %s; channel changes take effect after a restart", self.config_path
             )
-        self._settings = Settings.from_config(config)
+        self._settings = Settings.from_config(config, self._windows)
         log.info("config reloaded from %s", self.config_path)
         return True
 
