@@ -33,6 +33,17 @@ class Repository(Protocol):
 
     def find_identity(self, channel: str, account: str, user: str) -> Identity | None: ...
 
+    def link_token(self, customer_id: int, new_token: str) -> str:
+        """The customer's deep-link token; ``new_token`` becomes it when there is none yet."""
+        ...
+
+    def link_identity(self, identity_id: int, token: str) -> int | None:
+        """Attach the identity (and its conversations) to the customer holding ``token``.
+
+        Returns that customer's id, or ``None`` when no customer holds the token.
+        """
+        ...
+
     # conversations and messages
     def open_conversation(self, identity_id: int) -> Conversation | None: ...
 

@@ -63,6 +63,11 @@ class ConversationService:
         self.wake()
         return message_id
 
+    async def link_token(self, customer_id: int) -> str:
+        """The customer's deep-link token (``/start <token>`` on Telegram links that chat to them)."""
+        token = secrets.token_urlsafe(16)
+        return await self.store.run(lambda repo: repo.link_token(customer_id, token))
+
     async def resolve(
         self,
         conversation_id: int,

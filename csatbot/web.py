@@ -94,6 +94,16 @@ def support_router(rt: Runtime) -> APIRouter:
         result = await rt.service.resolve(conversation_id, body.agent, send_now=body.send_survey_now)
         return Resolved(**asdict(result))
 
+    @router.post("/customers/{customer_id}/link")
+    async def customer_link(customer_id: int) -> dict[str, str]:
+        """A deep link that attaches the customer's chat on another channel to this customer."""
+        token = await rt.service.link_token(customer_id)
+        links = {"token": token}
+        telegram = rt.settings().config.channels.telegram
+        if telegram.enabled and telegram.bot_username:
+            links["telegram"] = f"https://t.me/{telegram.bot_username}?start={token}"
+        return links
+
     @router.get("/tickets")
     async def tickets(
         status: Annotated[str | None, Query(pattern="^(open|assigned|contacted|resolved|closed)$")] = None,

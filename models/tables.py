@@ -23,6 +23,8 @@ class Customer(SQLModel, table=True):
     locale: str = ""
     created_at: datetime = _at()
     last_surveyed_at: datetime | None = _at(nullable=True)
+    link_token: str | None = Field(default=None, max_length=32, unique=True)
+    """Opaque token of deep links (``t.me/<bot>?start=<token>``) that attach a channel to this customer."""
 
 
 class Identity(SQLModel, table=True):

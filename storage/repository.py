@@ -96,6 +96,39 @@ class SqlRepository:
     def get_identity(self, identity_id: int) -> records.Identity:
         return _identity(self._get(Identity, identity_id))
 
+    def link_token(self, customer_id: int, new_token: str) -> str:
+        customer = self.session.exec(
+            select(Customer).where(Customer.id == customer_id).with_for_update()
+        ).first()
+        if customer is None:
+            raise NotFoundError(f"no customer {customer_id}")
+        if customer.link_token is None:
+            customer.link_token = new_token
+            self.session.add(customer)
+        return customer.link_token
+
+    def link_identity(self, identity_id: int, token: str) -> int | None:
+        target = self.session.exec(select(Customer).where(Customer.link_token == token)).first()
+        if target is None or target.id is None:
+            return None
+        row = self._get(Identity, identity_id)
+        if row.customer_id != target.id:
+            moved_from = row.customer_id
+            row.customer_id = target.id
+            self.session.add(row)
+            conversations = select(Conversation.id).where(Conversation.identity_id == identity_id)
+            for table, mine in (
+                (Conversation, col(Conversation.identity_id) == identity_id),
+                (Survey, col(Survey.identity_id) == identity_id),
+                (Ticket, col(Ticket.conversation_id).in_(conversations.scalar_subquery())),
+            ):
+                self.session.execute(
+                    update(table)
+                    .where(mine, col(table.customer_id) == moved_from)
+                    .values(customer_id=target.id)
+                )
+        return target.id
+
     def find_identity(self, channel: str, account: str, user: str) -> records.Identity | None:
         row = self._identity_row(channel, account, user, lock=False)
         return _identity(row) if row is not None else None

@@ -284,3 +284,29 @@ async def test_delivery_retries_in_order_and_gives_up_on_permanent_errors(harnes
     assert harness.rows("select status, last_error from outbox order by id desc limit 1") == [
         ("dead", "blocked by the user")
     ]
+
+
+async def test_a_start_deep_link_attaches_a_new_chat_to_the_known_customer(harness: Any) -> None:
+    from bot.messages import Command, InboundMessage
+
+    first = await harness.say("ann", "hello from the web chat")
+    customer = harness.rows("select customer_id from conversation where id = :c", c=first.conversation_id)[0][
+        0
+    ]
+    token = await harness.service.link_token(customer)
+    assert await harness.service.link_token(customer) == token  # stable once made
+    start = InboundMessage(
+        "telegram", "bot1", "tg-42", "u1", harness.clock.now(), Command("start", token), locale="en"
+    )
+    result = await harness.service.handle(start)
+    assert harness.rows("select customer_id from identity where \"user\" = 'tg-42'") == [(customer,)]
+    assert harness.rows("select customer_id from conversation where id = :c", c=result.conversation_id) == [
+        (customer,)
+    ]
+    stranger = InboundMessage(
+        "telegram", "bot1", "tg-43", "u2", harness.clock.now(), Command("start", "not-a-token")
+    )
+    await harness.service.handle(stranger)
+    assert harness.rows("select customer_id != :c from identity where \"user\" = 'tg-43'", c=customer) == [
+        (True,)
+    ]

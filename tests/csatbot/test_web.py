@@ -145,3 +145,18 @@ async def test_reports_and_tickets_validate_their_filters(client: httpx.AsyncCli
     report = (await client.get("/api/reports")).json()
     assert report["total"]["sent"] == 0 and report["total"]["csat_percent"] is None
     assert (await client.get("/api/tickets")).json() == []
+
+
+async def test_customer_deep_link_token_is_stable_and_unknown_customers_are_404(
+    client: httpx.AsyncClient,
+) -> None:
+    conversation_id = await open_conversation(client)
+    detail = (await client.get(f"/api/conversations/{conversation_id}")).json()
+    customer = detail["customer"]["id"]
+    first = await client.post(f"/api/customers/{customer}/link")
+    assert first.status_code == 200
+    token = first.json()["token"]
+    assert len(token) >= 16 and token.replace("-", "").replace("_", "").isalnum()
+    assert (await client.post(f"/api/customers/{customer}/link")).json() == {"token": token}
+    missing = await client.post("/api/customers/999/link")
+    assert missing.status_code == 404 and missing.json() == {"detail": "no customer 999"}
