@@ -81,8 +81,12 @@ def inbound(
     )
     payload = msg.payload
     # A deep link (t.me/<bot>?start=<token>) attaches this chat to a customer we already know.
-    start = isinstance(payload, Command) and payload.name == "start" and payload.argument
-    if start and repo.link_identity(identity.id, payload.argument) is not None:  # type: ignore[union-attr]
+    if (
+        isinstance(payload, Command)
+        and payload.name == "start"
+        and payload.argument
+        and repo.link_identity(identity.id, payload.argument) is not None
+    ):
         identity = repo.get_identity(identity.id)
     survey = repo.active_survey(identity.id)
     if survey is not None and isinstance(payload, Text | ChoicePicked | Unsupported):
