@@ -42,6 +42,44 @@ class Recorded:
 Handler = Callable[[Recorded], Response]
 
 
+class ThreadedServer:
+    """An ASGI app served by uvicorn on 127.0.0.1 and a free port, in a daemon thread."""
+
+    def __init__(
+        self,
+        name: str,
+        app: Any,
+        make_server: Callable[[uvicorn.Config], uvicorn.Server] = uvicorn.Server,
+        lifespan: str = "off",
+    ) -> None:
+        self.name = name
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind(("127.0.0.1", 0))
+        self.port: int = self._socket.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan=lifespan, ws="none")
+        self.server = make_server(config)
+        self._thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self._socket]}, name=f"server-{name}", daemon=True
+        )
+
+    def start(self) -> None:
+        self._thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError(f"the {self.name} server on {self.url} did not start")
+            time.sleep(0.01)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self._thread.join(30)
+        self._socket.close()
+        if self._thread.is_alive():
+            raise RuntimeError(f"the {self.name} server on {self.url} did not stop within 30 s")
+
+
 class FakeServer:
     """A fake platform API on 127.0.0.1 and a free port, served by uvicorn in a daemon thread.
 
@@ -53,20 +91,12 @@ class FakeServer:
         self.handler = handler
         self.requests: list[Recorded] = []
         self._lock = threading.Lock()
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind(("127.0.0.1", 0))
-        self.port: int = self._socket.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
         app = Starlette(
             routes=[Route("/{path:path}", self._endpoint, methods=["GET", "POST", "PUT", "DELETE"])]
         )
-        self._server = uvicorn.Server(
-            uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", ws="none")
-        )
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._socket]}, name=f"fake-{name}", daemon=True
-        )
+        self._http = ThreadedServer(f"fake {name}", app)
+        self.port = self._http.port
+        self.url = self._http.url
 
     async def _endpoint(self, request: Request) -> Response:
         recorded = Recorded(
@@ -81,18 +111,11 @@ class FakeServer:
         return self.handler(recorded)
 
     def start(self) -> FakeServer:
-        self._thread.start()
-        deadline = time.monotonic() + 15
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError(f"fake {self.name} server did not start")
-            time.sleep(0.01)
+        self._http.start()
         return self
 
     def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(15)
-        self._socket.close()
+        self._http.stop()
 
     def received(self, path_contains: str = "") -> list[Recorded]:
         """The requests so far whose path contains ``path_contains``."""

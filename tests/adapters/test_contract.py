@@ -1,0 +1,153 @@
+"""One conversation, every channel: the same customer actions store the same answers everywhere.
+
+Each channel's simulator (``adapters/<channel>/fake.py``) plays the platform: it posts the
+platform's real, signed webhooks to csatbot and runs a fake platform API on 127.0.0.1 that the
+adapter sends to over HTTP. csatbot itself runs as a real server (uvicorn) on loopback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import time
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+
+from adapters.testing import Button, Shown, Simulator, ThreadedServer
+from csatbot.runtime import Runtime
+from csatbot.web import Server, create_app
+
+ROOT = Path(__file__).resolve().parents[2]
+SIMULATORS = {
+    "webchat": "adapters.webchat.fake:WebChatSimulator",
+}
+WAIT = 15.0
+
+
+class Platform:
+    """A channel's simulator beside a running csatbot, and the support API of that csatbot."""
+
+    def __init__(self, sim: Simulator, app: httpx.AsyncClient) -> None:
+        self.sim = sim
+        self.app = app
+
+    async def shown_when(self, user: str, what: str, done: Callable[[list[Shown]], bool]) -> list[Shown]:
+        deadline = time.monotonic() + WAIT
+        while True:
+            shown = await asyncio.to_thread(self.sim.shown, user)
+            if done(shown):
+                return shown
+            if time.monotonic() > deadline:
+                seen = "\n".join(f"  {s.text!r} {[(b.step, b.value) for b in s.buttons]}" for s in shown)
+                raise AssertionError(f"{self.sim.channel}: {user} was not shown {what}; shown:\n{seen}")
+            await asyncio.sleep(0.05)
+
+    async def question(self, user: str, step: str) -> Shown:
+        """Wait until ``user`` is shown the question of ``step`` (a message with its buttons)."""
+        shown = await self.shown_when(user, f"the {step!r} question", lambda s: _asking(s, step) is not None)
+        question = _asking(shown, step)
+        assert question is not None
+        return question
+
+    async def conversation_of(self, user: str) -> dict[str, Any]:
+        listed = (await self.app.get("/api/conversations", params={"limit": 500})).json()
+        [conversation] = [
+            c for c in listed if c["customer"]["user"] == user and c["channel"] == self.sim.channel
+        ]
+        detail: dict[str, Any] = (await self.app.get(f"/api/conversations/{conversation['id']}")).json()
+        return detail
+
+    async def ok(self, response: httpx.Response) -> None:
+        assert response.status_code < 300, f"{self.sim.channel}: {response.status_code} {response.text}"
+
+
+def _asking(shown: list[Shown], step: str) -> Shown | None:
+    return next((s for s in reversed(shown) if any(b.step == step for b in s.buttons)), None)
+
+
+def _thanked(shown: list[Shown]) -> bool:
+    return bool(shown) and shown[-1].text.strip() == "Thank you for your feedback!"
+
+
+def _button(question: Shown, value: str) -> Button:
+    return next(b for b in question.buttons if b.value == value)
+
+
+@pytest.fixture(params=sorted(SIMULATORS))
+async def platform(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Platform]:
+    module, name = SIMULATORS[request.param].split(":")
+    sim: Any = getattr(importlib.import_module(module), name)()
+    sim.start()
+    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    data["triggers"][0]["delay"] = "0s"
+    data["surveying"]["quiet_hours"] = None
+    data["channels"] = {**(data.get("channels") or {}), sim.channel: sim.channel_config()}
+    config = tmp_path / "config.yaml"
+    config.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    runtime = Runtime(config, f"sqlite:///{tmp_path / 'csatbot.db'}", tick_seconds=0.1, environ=sim.environ)
+    live = ThreadedServer("csatbot", create_app(runtime), lambda c: Server(runtime, c), lifespan="on")
+    live.start()
+    if sim.server is None:
+        sim.app_url = live.url
+    try:
+        async with httpx.AsyncClient(base_url=live.url, timeout=30) as app:
+            yield Platform(sim, app)
+    finally:
+        live.stop()
+        sim.stop()
+
+
+async def test_the_same_conversation_stores_the_same_answers_on_every_channel(platform: Platform) -> None:
+    sim, app = platform.sim, platform.app
+    tapper, typer = "8613800000001", "8613800000002"
+
+    # Customer 1: writes, an agent resolves, the customer taps 2 stars, taps a reason, types a comment.
+    await platform.ok(await sim.say(app, tapper, "Hi, my order A-1009 has not arrived"))
+    first = await platform.conversation_of(tapper)
+    assert first["transcript"][0]["text"] == "Hi, my order A-1009 has not arrived"
+    await platform.ok(
+        await app.post(
+            f"/api/conversations/{first['id']}/resolve", json={"agent": "bob", "send_survey_now": True}
+        )
+    )
+    rating = await platform.question(tapper, "rating")
+    assert [b.value for b in rating.buttons] == ["1", "2", "3", "4", "5"]
+    await platform.ok(await sim.tap(app, tapper, _button(rating, "2")))
+    reason = await platform.question(tapper, "reason")
+    assert [b.value for b in reason.buttons] == ["slow", "unresolved", "attitude", "other"]
+    await platform.ok(await sim.tap(app, tapper, _button(reason, "unresolved")))
+    await platform.shown_when(tapper, "the comment question", lambda s: "Anything else" in s[-1].text)
+    await platform.ok(await sim.say(app, tapper, "Nobody called me back."))
+    await platform.shown_when(tapper, "the thanks", lambda s: _thanked(s))
+
+    # Customer 2: rates by typing, in Chinese.
+    await platform.ok(await sim.say(app, typer, "请问发票怎么开？"))
+    second = await platform.conversation_of(typer)
+    await platform.ok(
+        await app.post(
+            f"/api/conversations/{second['id']}/resolve", json={"agent": "mei", "send_survey_now": True}
+        )
+    )
+    await platform.question(typer, "rating")
+    await platform.ok(await sim.say(app, typer, "4分"))
+    await platform.shown_when(typer, "the thanks", lambda s: _thanked(s))
+
+    def stored(detail: dict[str, Any]) -> list[tuple[Any, ...]]:
+        return [
+            (a["step"], a.get("score"), a.get("option"), a.get("text")) for a in detail["survey"]["answers"]
+        ]
+
+    first, second = await platform.conversation_of(tapper), await platform.conversation_of(typer)
+    assert stored(first) == [
+        ("rating", 2, None, None),
+        ("reason", None, "unresolved", None),
+        ("comment", None, None, "Nobody called me back."),
+    ]
+    assert first["survey"]["status"] == "completed" and first["ticket"]["reasons"] == ["CSAT 2 (at most 3)"]
+    assert stored(second) == [("rating", 4, None, None)]
+    assert second["survey"]["status"] == "completed" and second["ticket"] is None
