@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
+from typing import Any
 
 from adapters.base import AdapterContext, ChannelAdapter
 from bot.config.channels import missing_secrets
@@ -17,9 +19,21 @@ FACTORIES: dict[str, str] = {
 }
 
 
-def build_adapters(ctx: AdapterContext) -> dict[str, ChannelAdapter]:
-    """The enabled platform adapters (the web chat is built in); refuse to start without secrets."""
+def build_adapters(
+    ctx: AdapterContext, overrides: Mapping[str, Mapping[str, Any]] | None = None
+) -> dict[str, ChannelAdapter]:
+    """The enabled platform adapters (the web chat is built in); refuse to start without secrets.
+
+    ``overrides`` changes channel settings for this process (``serve --telegram-polling``).
+    """
     channels = ctx.settings().config.channels
+    if overrides:
+        channels = channels.model_copy(
+            update={
+                name: getattr(channels, name).model_copy(update=dict(changes))
+                for name, changes in overrides.items()
+            }
+        )
     problems = missing_secrets(channels, ctx.environ)
     if problems:
         raise SecretMissingError(problems)

@@ -55,6 +55,9 @@ def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
     log_level: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING or ERROR")] = "INFO",
+    telegram_polling: Annotated[
+        bool, typer.Option(help="talk to Telegram by long polling instead of the webhook (development)")
+    ] = False,
 ) -> None:
     """Serve the web chat, the webhooks and the support API."""
     import uvicorn
@@ -64,7 +67,7 @@ def serve(
 
     _setup_logging(log_level.upper())
     try:
-        runtime = Runtime(config, _db_url(db))
+        runtime = Runtime(config, _db_url(db), telegram_polling=telegram_polling)
     except ConfigError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc

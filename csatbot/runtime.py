@@ -78,6 +78,7 @@ class Runtime:
         http: httpx.AsyncClient | None = None,
         tick_seconds: float = 1.0,
         environ: Mapping[str, str] | None = None,
+        telegram_polling: bool = False,
     ) -> None:
         self.config_path = Path(config_path)
         self._loaded = self._fingerprint()
@@ -99,7 +100,8 @@ class Runtime:
         context = AdapterContext(
             self.service, self.clock, self.http, self.settings, os.environ if environ is None else environ
         )
-        self.adapters: dict[str, ChannelAdapter] = build_adapters(context)
+        overrides = {"telegram": {"enabled": True, "polling": True}} if telegram_polling else None
+        self.adapters: dict[str, ChannelAdapter] = build_adapters(context, overrides)
         self.channels.update(self.adapters)
         for name, adapter in self.adapters.items():
             caps = adapter.capabilities

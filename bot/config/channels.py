@@ -18,6 +18,10 @@ class _Channel(BaseModel):
 
     enabled: bool = False
 
+    def required_secrets(self) -> tuple[str, ...]:
+        """The environment variables this channel needs, as configured."""
+        return self.secrets
+
 
 class WebChatConfig(_Channel):
     """The built-in web chat (page at ``/``, JSON API under ``/api/webchat``)."""
@@ -33,6 +37,12 @@ class TelegramConfig(_Channel):
     path: str = "/webhooks/telegram"
     api_base: HttpUrl | None = None
     bot_username: str = ""
+    polling: bool = False
+    """Long polling instead of the webhook (development; also ``csatbot serve --telegram-polling``)."""
+
+    def required_secrets(self) -> tuple[str, ...]:
+        # Polling needs no webhook secret: Telegram never calls us.
+        return ("TELEGRAM_BOT_TOKEN",) if self.polling else self.secrets
 
 
 class WeChatConfig(_Channel):
@@ -43,6 +53,9 @@ class WeChatConfig(_Channel):
     app_id: str = ""
     safe_mode: bool = True
     api_base: HttpUrl | None = None
+
+    def required_secrets(self) -> tuple[str, ...]:
+        return (*self.secrets, "WECHAT_ENCODING_AES_KEY") if self.safe_mode else self.secrets
 
 
 class WeComConfig(_Channel):
@@ -103,7 +116,7 @@ def missing_secrets(channels: ChannelsConfig, environ: Mapping[str, str]) -> lis
     problems = []
     for name in channels.enabled():
         spec = getattr(channels, name)
-        for variable in spec.secrets:
+        for variable in spec.required_secrets():
             if not environ.get(variable):
                 problems.append(
                     f"channels.{name}: enabled but the environment variable {variable} is not set "

@@ -397,7 +397,7 @@ SHIPPED_ERRORS = [
         [
             (
                 "channels.telegram.token: unknown key 'token' (expected one of: enabled, path, "
-                "api_base, bot_username)",
+                "api_base, bot_username, polling)",
                 "telegram:",
             )
         ],
@@ -948,3 +948,23 @@ def test_schema_duration_defaults_are_valid_config_values(schema: dict[str, Any]
     assert defaults, "expected duration fields with defaults"
     for value in defaults:
         parse_duration(value)
+
+
+def test_enabled_channels_name_each_missing_secret_for_how_they_are_configured() -> None:
+    from bot.config.channels import ChannelsConfig, missing_secrets
+
+    channels = ChannelsConfig.model_validate(
+        {"telegram": {"enabled": True, "polling": True}, "wechat": {"enabled": True, "safe_mode": True}}
+    )
+    found = missing_secrets(channels, {"WECHAT_TOKEN": "t"})
+    assert [p.split("environment variable ")[1].split(" ")[0] for p in found] == [
+        "TELEGRAM_BOT_TOKEN",
+        "WECHAT_APP_SECRET",
+        "WECHAT_ENCODING_AES_KEY",
+    ]
+    assert found[0] == (
+        "channels.telegram: enabled but the environment variable TELEGRAM_BOT_TOKEN is not set "
+        "(set it, or set channels.telegram.enabled: false)"
+    )
+    plain = ChannelsConfig.model_validate({"wechat": {"enabled": True, "safe_mode": False}})
+    assert missing_secrets(plain, {"WECHAT_TOKEN": "t", "WECHAT_APP_SECRET": "s"}) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from csatbot.cli import app
@@ -104,3 +105,24 @@ def test_report_rejects_a_bad_date(tmp_path: Path) -> None:
     result = runner.invoke(app, ["report", "--db", str(tmp_path / "r.db"), "--since", "last tuesday"])
     assert result.exit_code != 0
     assert "expected a date like 2026-11-01" in result.output
+
+
+def test_serve_refuses_to_start_an_enabled_channel_without_its_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    result = runner.invoke(
+        app,
+        [
+            "serve",
+            "--config",
+            str(ROOT / "config.yaml"),
+            "--db",
+            str(tmp_path / "x.db"),
+            "--telegram-polling",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "channels.telegram: enabled but the environment variable TELEGRAM_BOT_TOKEN is not set" in (
+        result.output
+    )
