@@ -146,6 +146,10 @@ class Repository(Protocol):
 
     def outbox_sent(self, item_id: int, platform_id: str, at: datetime) -> None: ...
 
+    def outbox_rejected(self, channel: str, platform_id: str, error: str) -> int | None:
+        """The platform reported later that the message it accepted failed; returns the row's id."""
+        ...
+
     def outbox_failed(self, item_id: int, error: str, retry_at: datetime | None) -> None:
         """Record a failed attempt; ``retry_at=None`` gives up for good."""
         ...

@@ -63,6 +63,18 @@ class ConversationService:
         self.wake()
         return message_id
 
+    async def delivery_failed(self, channel: str, platform_id: str, error: str) -> bool:
+        """Record that a message the platform had accepted failed later (a WhatsApp ``failed`` status).
+
+        Returns ``False`` when no sent message has that platform id.
+        """
+        row = await self.store.run(lambda repo: repo.outbox_rejected(channel, platform_id, error))
+        if row is None:
+            log.warning("%s reported message %s failed; no sent message has that id", channel, platform_id)
+            return False
+        log.error("outbox %s: %s reported delivery failed: %s", row, channel, error)
+        return True
+
     async def link_token(self, customer_id: int) -> str:
         """The customer's deep-link token (``/start <token>`` on Telegram links that chat to them)."""
         token = secrets.token_urlsafe(16)

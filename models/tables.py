@@ -160,7 +160,10 @@ class Ticket(SQLModel, table=True):
 class Outbox(SQLModel, table=True):
     """Something to deliver after the transaction that decided it has committed."""
 
-    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_status_next", "status", "next_attempt_at"),
+        Index("ix_outbox_channel_platform_id", "channel", "platform_id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=16)
     channel: str = Field(default="", max_length=32)

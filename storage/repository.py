@@ -447,6 +447,15 @@ class SqlRepository:
             message.platform_id = platform_id
             self.session.add(message)
 
+    def outbox_rejected(self, channel: str, platform_id: str, error: str) -> int | None:
+        query = select(Outbox).where(Outbox.channel == channel, Outbox.platform_id == platform_id)
+        row = self.session.exec(query.with_for_update()).first()
+        if row is None:
+            return None
+        row.status, row.last_error = "failed", error[:1000]
+        self.session.add(row)
+        return row.id
+
     def outbox_failed(self, item_id: int, error: str, retry_at: datetime | None) -> None:
         row = self._get(Outbox, item_id)
         row.attempts += 1

@@ -310,3 +310,18 @@ async def test_a_start_deep_link_attaches_a_new_chat_to_the_known_customer(harne
     assert harness.rows("select customer_id != :c from identity where \"user\" = 'tg-43'", c=customer) == [
         (True,)
     ]
+
+
+async def test_a_platform_failure_reported_later_marks_the_outbox_row(harness: Any) -> None:
+    sid = await surveyed(harness)
+    [(platform_id,)] = harness.rows(
+        "select o.platform_id from outbox o join message m on m.id = o.message_id where m.survey_id = :s",
+        s=sid,
+    )
+    assert platform_id is not None
+    assert await harness.service.delivery_failed("webchat", platform_id, "131026: message undeliverable")
+    assert harness.rows("select status, last_error from outbox where platform_id = :p", p=platform_id) == [
+        ("failed", "131026: message undeliverable")
+    ]
+    assert not await harness.service.delivery_failed("webchat", "wamid.unknown", "131026")
+    assert not await harness.service.delivery_failed("telegram", platform_id, "wrong channel")

@@ -1,4 +1,4 @@
-"""customer link token for deep links
+"""customer link token for deep links; outbox lookup by platform message id
 
 Revision ID: 0002
 Revises: 0001
@@ -20,9 +20,13 @@ def upgrade() -> None:
     with op.batch_alter_table("customer", schema=None) as batch_op:
         batch_op.add_column(sa.Column("link_token", sa.String(length=32), nullable=True))
         batch_op.create_unique_constraint("uq_customer_link_token", ["link_token"])
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.create_index("ix_outbox_channel_platform_id", ["channel", "platform_id"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index("ix_outbox_channel_platform_id")
     with op.batch_alter_table("customer", schema=None) as batch_op:
         batch_op.drop_constraint("uq_customer_link_token", type_="unique")
         batch_op.drop_column("link_token")
