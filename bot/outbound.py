@@ -1,4 +1,4 @@
-"""Writing what the bot says and escalates into the outbox, inside the current transaction."""
+"""Writing what the bot says into the outbox, inside the current transaction."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.prompts import Prompt, prompt_text, prompt_to_dict
-from bot.records import Conversation, Identity, Ticket
+from bot.records import Identity
 from bot.repository import Repository
-from bot.settings import Settings
 
 
 def recipient_of(identity: Identity, locale: str = "") -> dict[str, Any]:
@@ -55,71 +54,3 @@ def send_prompt(
         message_id=message_id,
     )
     return message_id
-
-
-def escalate(
-    repo: Repository,
-    settings: Settings,
-    conversation: Conversation,
-    reasons: list[str],
-    at: datetime,
-    *,
-    survey_id: str | None = None,
-) -> Ticket:
-    """Open a ticket for the conversation, or add the reasons to the one already open.
-
-    When the team has a ``webhook_url`` the ticket is queued for a JSON POST there.
-    """
-    config = settings.config
-    transcript = repo.transcript(conversation.id)
-    answers = repo.survey_answers(survey_id) if survey_id else []
-    ticket = repo.open_ticket_for(conversation.id)
-    if ticket is not None:
-        merged = list(ticket.reasons) + [r for r in reasons if r not in ticket.reasons]
-        ticket = repo.update_ticket(
-            ticket.id,
-            at,
-            reasons=merged,
-            transcript=transcript,
-            answers=answers or list(ticket.answers),
-            survey_id=ticket.survey_id or survey_id,
-        )
-        event = "ticket.updated"
-    else:
-        team_name = config.dsat.team
-        team = config.teams[team_name]
-        ticket = repo.open_ticket(
-            conversation=conversation,
-            survey_id=survey_id,
-            team=team_name,
-            reasons=reasons,
-            transcript=transcript,
-            answers=answers,
-            sla_due_at=at + team.sla,
-            at=at,
-        )
-        event = "ticket.opened"
-    team_spec = config.teams.get(ticket.team)
-    if team_spec is not None and team_spec.webhook_url is not None:
-        repo.enqueue("webhook", "", {"url": str(team_spec.webhook_url)}, ticket_json(ticket, event), at=at)
-    return ticket
-
-
-def ticket_json(ticket: Ticket, event: str) -> dict[str, Any]:
-    """The JSON document a team webhook receives."""
-    return {
-        "event": event,
-        "ticket": {
-            "id": ticket.id,
-            "status": ticket.status,
-            "team": ticket.team,
-            "customer_id": ticket.customer_id,
-            "conversation_id": ticket.conversation_id,
-            "survey_id": ticket.survey_id,
-            "reasons": list(ticket.reasons),
-            "created_at": ticket.created_at.isoformat() if ticket.created_at else None,
-            "sla_due_at": ticket.sla_due_at.isoformat() if ticket.sla_due_at else None,
-            "answers": list(ticket.answers),
-            "transcript": list(ticket.transcript),
-        },
-    }

@@ -72,6 +72,9 @@ class OutboxItem:
     attempts: int
 
 
+OPEN_TICKET_STATUSES = ("open", "assigned", "contacted")
+
+
 @dataclass(frozen=True, slots=True)
 class Ticket:
     id: int
@@ -85,3 +88,13 @@ class Ticket:
     sla_due_at: datetime | None = None
     answers: tuple[dict[str, Any], ...] = field(default=())
     transcript: tuple[dict[str, Any], ...] = field(default=())
+    assignee: str | None = None
+    priority: str = "normal"
+    intent: str | None = None
+    sentiment: str | None = None
+    resolved_at: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """Still being worked (open, assigned or contacted)."""
+        return self.status in OPEN_TICKET_STATUSES

@@ -168,9 +168,27 @@ class Repository(Protocol):
         answers: list[dict[str, Any]],
         sla_due_at: datetime,
         at: datetime,
+        priority: str = "normal",
+        assignee: str | None = None,
+        intent: str | None = None,
+        sentiment: str | None = None,
     ) -> Ticket: ...
 
     def update_ticket(self, ticket_id: int, at: datetime, **changes: Any) -> Ticket: ...
+
+    def get_ticket(self, ticket_id: int, *, lock: bool = False) -> Ticket: ...
+
+    def ticket_event(self, ticket_id: int, actor: str, action: str, detail: str, at: datetime) -> None:
+        """Append to the ticket's audit trail."""
+        ...
+
+    def open_tickets_by_assignee(self, team: str) -> dict[str, int]:
+        """How many open tickets each agent of ``team`` holds."""
+        ...
+
+    def last_assignee(self, team: str) -> str | None:
+        """Who got the team's most recently assigned ticket (for round-robin)."""
+        ...
 
     def survey_answers(self, survey_id: str) -> list[dict[str, Any]]: ...
 

@@ -7,16 +7,19 @@ import logging
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Literal
 
-from bot import turns
+from bot import tickets, turns
 from bot.classification import Classification
 from bot.messages import InboundMessage, Text
 from bot.ports import Classifier, Clock
-from bot.repository import Store
+from bot.records import Ticket
+from bot.repository import Repository, Store
 from bot.settings import Settings
 from bot.turns import ResolveResult, TurnResult
 
 log = logging.getLogger("csatbot.service")
+TicketAction = Literal["claim", "assign", "note", "reply", "resolve", "close"]
 
 
 def new_survey_id() -> str:
@@ -62,6 +65,46 @@ class ConversationService:
         )
         self.wake()
         return message_id
+
+    async def ticket(self, action: TicketAction, ticket_id: int, agent: str, text: str = "") -> Ticket:
+        """Work a ticket as ``agent``: claim, assign (``text`` names the assignee), note, reply,
+        resolve or close. Raises ``NotFoundError`` / ``ConflictError`` (e.g. resolving a closed one)."""
+        settings = self.settings()
+        now = self.clock.now()
+
+        def work(repo: Repository) -> Ticket:
+            match action:
+                case "claim":
+                    return tickets.assign(repo, ticket_id, agent, agent, now)
+                case "assign":
+                    return tickets.assign(repo, ticket_id, text, agent, now)
+                case "note":
+                    return tickets.note(repo, ticket_id, agent, text, now)
+                case "reply":
+                    ticket = tickets.contacted(repo, ticket_id, agent, now)
+                    turns.agent_reply(repo, ticket.conversation_id, agent, text, now)
+                    return ticket
+                case "resolve":
+                    return tickets.resolve(repo, settings, ticket_id, agent, now)
+                case "close":
+                    return tickets.close(repo, ticket_id, agent, now)
+
+        ticket = await self.store.run(work)
+        self.wake()
+        return ticket
+
+    async def escalate(self, conversation_id: int, agent: str, reason: str) -> Ticket:
+        """An agent hands the conversation to a team: open a ticket (or add to the open one)."""
+        settings = self.settings()
+        now = self.clock.now()
+
+        def work(repo: Repository) -> Ticket:
+            conversation = repo.get_conversation(conversation_id)
+            return tickets.escalate(repo, settings, conversation, [reason], now, by=agent)
+
+        ticket = await self.store.run(work)
+        self.wake()
+        return ticket
 
     async def delivery_failed(self, channel: str, platform_id: str, error: str) -> bool:
         """Record that a message the platform had accepted failed later (a WhatsApp ``failed`` status).

@@ -16,7 +16,7 @@ from bot.config.durations import format_duration
 from bot.engine import advance
 from bot.errors import NotFoundError
 from bot.messages import ChoicePicked, Command, InboundMessage, Text, Unsupported
-from bot.outbound import escalate, send_prompt
+from bot.outbound import send_prompt
 from bot.prompts import Say
 from bot.records import Conversation, Identity, Survey
 from bot.repository import Repository
@@ -34,6 +34,7 @@ from bot.survey import (
     Start,
     SurveyState,
 )
+from bot.tickets import escalate
 from bot.triggers import outside_quiet_hours, pick_locale, pick_trigger, throttled
 
 Resolution = Literal["agent_resolved", "idle", "bot_resolved"]

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from adapters.webchat import webchat_router
 from bot.errors import ConflictError, CsatbotError, NotFoundError
+from bot.service import TicketAction
 from csatbot.runtime import Runtime
 from storage import queries
 from storage.reports import build_report
@@ -37,6 +38,19 @@ class Resolve(BaseModel):
     model_config = ConfigDict(extra="forbid")
     agent: str = Field(min_length=1, max_length=64)
     send_survey_now: bool = Field(default=False, description="skip the trigger's delay and quiet hours")
+
+
+class TicketWork(BaseModel):
+    """Who works the ticket, and the text or assignee the action needs."""
+
+    agent: str = Field(min_length=1, max_length=64)
+    text: str | None = Field(default=None, min_length=1, max_length=4096)
+    assignee: str | None = Field(default=None, min_length=1, max_length=64)
+
+
+class Escalation(BaseModel):
+    agent: str = Field(min_length=1, max_length=64)
+    reason: str = Field(min_length=1, max_length=500)
 
 
 class Resolved(BaseModel):
@@ -107,9 +121,47 @@ def support_router(rt: Runtime) -> APIRouter:
     @router.get("/tickets")
     async def tickets(
         status: Annotated[str | None, Query(pattern="^(open|assigned|contacted|resolved|closed)$")] = None,
+        team: str | None = None,
+        assignee: str | None = None,
+        channel: str | None = None,
+        overdue: Annotated[bool, Query(description="only open tickets past their SLA")] = False,
+        limit: Annotated[int, Query(ge=1, le=500)] = 100,
     ) -> list[dict[str, Any]]:
-        """Escalation tickets, newest first."""
-        return await rt.store.read(lambda repo: queries.list_tickets(repo.session, status))
+        """Escalation tickets, newest first, filtered."""
+        overdue_at = rt.clock.now() if overdue else None
+        return await rt.store.read(
+            lambda repo: queries.list_tickets(
+                repo.session,
+                status,
+                limit,
+                team=team,
+                assignee=assignee,
+                channel=channel,
+                overdue_at=overdue_at,
+            )
+        )
+
+    @router.get("/tickets/{ticket_id}")
+    async def ticket(ticket_id: int) -> dict[str, Any]:
+        """One ticket: transcript, answers, labels, the customer's channels and the audit trail."""
+        return await rt.store.read(lambda repo: queries.ticket_detail(repo.session, ticket_id))
+
+    @router.post("/tickets/{ticket_id}/{action}")
+    async def work_ticket(ticket_id: int, action: TicketAction, body: TicketWork) -> dict[str, Any]:
+        """``claim``, ``assign`` (to ``assignee``), ``note``, ``reply`` (to the customer, in their
+        channel), ``resolve`` (sends the close-the-loop message) or ``close``."""
+        text = body.assignee if action == "assign" else body.text
+        if action in ("assign", "note", "reply") and not text:
+            field = "assignee" if action == "assign" else "text"
+            raise HTTPException(422, f"{action} needs '{field}'")
+        await rt.service.ticket(action, ticket_id, body.agent, text or "")
+        return await rt.store.read(lambda repo: queries.ticket_detail(repo.session, ticket_id))
+
+    @router.post("/conversations/{conversation_id}/escalate")
+    async def escalate(conversation_id: int, body: Escalation) -> dict[str, Any]:
+        """Hand the conversation to a team as a ticket (or add the reason to its open ticket)."""
+        ticket = await rt.service.escalate(conversation_id, body.agent, body.reason)
+        return await rt.store.read(lambda repo: queries.ticket_detail(repo.session, ticket.id))
 
     @router.get("/reports")
     async def reports(

@@ -11,6 +11,7 @@ from models.tables import (
     Outbox,
     Survey,
     Ticket,
+    TicketEvent,
     Timer,
 )
 
@@ -25,5 +26,6 @@ __all__ = [
     "Outbox",
     "Survey",
     "Ticket",
+    "TicketEvent",
     "Timer",
 ]

@@ -151,10 +151,25 @@ class Ticket(SQLModel, table=True):
     reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     transcript: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     answers: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    assignee: str | None = None
+    assignee: str | None = Field(default=None, max_length=64, index=True)
+    priority: str = Field(default="normal", max_length=16)
+    intent: str | None = Field(default=None, max_length=64)
+    sentiment: str | None = Field(default=None, max_length=16)
     created_at: datetime = _at()
     updated_at: datetime = _at()
     sla_due_at: datetime = _at()
+    resolved_at: datetime | None = _at(nullable=True)
+
+
+class TicketEvent(SQLModel, table=True):
+    """The audit trail of a ticket: who did what, when."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    at: datetime = _at()
+    actor: str = Field(max_length=64)
+    action: str = Field(max_length=32)
+    detail: str = ""
 
 
 class Outbox(SQLModel, table=True):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from bot.errors import NotFoundError
-from models import Answer, Conversation, Customer, Identity, Message, Survey, Ticket
+from bot.records import OPEN_TICKET_STATUSES
+from models import Answer, Conversation, Customer, Identity, Message, Survey, Ticket, TicketEvent
 from storage.repository import answer_json, message_json
 
 
@@ -51,12 +53,57 @@ def conversation_detail(session: Session, conversation_id: int) -> dict[str, Any
     return data
 
 
-def list_tickets(session: Session, status: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
-    """Escalation tickets, newest first."""
-    query = select(Ticket).order_by(col(Ticket.id).desc()).limit(limit)
+def list_tickets(
+    session: Session,
+    status: str | None = None,
+    limit: int = 100,
+    *,
+    team: str | None = None,
+    assignee: str | None = None,
+    channel: str | None = None,
+    overdue_at: datetime | None = None,
+) -> list[dict[str, Any]]:
+    """Escalation tickets, newest first; ``overdue_at`` keeps open ones past their SLA at that time."""
+    query = (
+        select(Ticket, Conversation.channel)
+        .join(Conversation, col(Conversation.id) == Ticket.conversation_id)
+        .order_by(col(Ticket.id).desc())
+        .limit(limit)
+    )
     if status is not None:
         query = query.where(Ticket.status == status)
-    return [ticket_row_json(t) for t in session.exec(query).all()]
+    if team is not None:
+        query = query.where(Ticket.team == team)
+    if assignee is not None:
+        query = query.where(Ticket.assignee == assignee)
+    if channel is not None:
+        query = query.where(Conversation.channel == channel)
+    if overdue_at is not None:
+        query = query.where(col(Ticket.status).in_(OPEN_TICKET_STATUSES), col(Ticket.sla_due_at) < overdue_at)
+    return [ticket_row_json(t) | {"channel": c} for t, c in session.exec(query).all()]
+
+
+def ticket_detail(session: Session, ticket_id: int) -> dict[str, Any]:
+    """One ticket with its audit trail and every channel identity of its customer."""
+    ticket = session.get(Ticket, ticket_id)
+    if ticket is None:
+        raise NotFoundError(f"no ticket with id {ticket_id}")
+    events = session.exec(
+        select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(col(TicketEvent.id))
+    ).all()
+    identities = session.exec(select(Identity).where(Identity.customer_id == ticket.customer_id)).all()
+    conversation = session.get(Conversation, ticket.conversation_id)
+    return ticket_row_json(ticket) | {
+        "channel": conversation.channel if conversation is not None else None,
+        "transcript": ticket.transcript,
+        "events": [
+            {"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "detail": e.detail} for e in events
+        ],
+        "identities": [
+            {"channel": i.channel, "account": i.account, "user": i.user, "name": i.display_name}
+            for i in identities
+        ],
+    }
 
 
 def survey_json(survey: Survey) -> dict[str, Any]:
@@ -83,8 +130,13 @@ def ticket_row_json(ticket: Ticket) -> dict[str, Any]:
         "reasons": ticket.reasons,
         "answers": ticket.answers,
         "assignee": ticket.assignee,
+        "priority": ticket.priority,
+        "intent": ticket.intent,
+        "sentiment": ticket.sentiment,
         "created_at": ticket.created_at.isoformat(),
+        "updated_at": ticket.updated_at.isoformat(),
         "sla_due_at": ticket.sla_due_at.isoformat(),
+        "resolved_at": ticket.resolved_at.isoformat() if ticket.resolved_at else None,
     }
 
 

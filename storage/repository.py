@@ -28,6 +28,7 @@ from models import (
     Outbox,
     Survey,
     Ticket,
+    TicketEvent,
     Timer,
 )
 
@@ -472,7 +473,7 @@ class SqlRepository:
         row = self.session.exec(
             select(Ticket).where(
                 Ticket.conversation_id == conversation_id,
-                col(Ticket.status).in_(("open", "assigned", "contacted")),
+                col(Ticket.status).in_(records.OPEN_TICKET_STATUSES),
             )
         ).first()
         return _ticket(row) if row is not None else None
@@ -488,6 +489,10 @@ class SqlRepository:
         answers: list[dict[str, Any]],
         sla_due_at: datetime,
         at: datetime,
+        priority: str = "normal",
+        assignee: str | None = None,
+        intent: str | None = None,
+        sentiment: str | None = None,
     ) -> records.Ticket:
         row = Ticket(
             customer_id=conversation.customer_id,
@@ -500,10 +505,42 @@ class SqlRepository:
             created_at=at,
             updated_at=at,
             sla_due_at=sla_due_at,
+            priority=priority,
+            assignee=assignee,
+            status="assigned" if assignee else "open",
+            intent=intent,
+            sentiment=sentiment,
         )
         self.session.add(row)
         self.session.flush()
         return _ticket(row)
+
+    def get_ticket(self, ticket_id: int, *, lock: bool = False) -> records.Ticket:
+        return _ticket(self._get(Ticket, ticket_id, lock=lock))
+
+    def ticket_event(self, ticket_id: int, actor: str, action: str, detail: str, at: datetime) -> None:
+        self.session.add(TicketEvent(ticket_id=ticket_id, at=at, actor=actor, action=action, detail=detail))
+
+    def open_tickets_by_assignee(self, team: str) -> dict[str, int]:
+        rows = self.session.exec(
+            select(Ticket.assignee, func.count())
+            .where(
+                Ticket.team == team,
+                col(Ticket.assignee).is_not(None),
+                col(Ticket.status).in_(records.OPEN_TICKET_STATUSES),
+            )
+            .group_by(col(Ticket.assignee))
+        ).all()
+        return {str(assignee): int(count) for assignee, count in rows}
+
+    def last_assignee(self, team: str) -> str | None:
+        return self.session.exec(
+            select(TicketEvent.detail)
+            .join(Ticket, col(Ticket.id) == TicketEvent.ticket_id)
+            .where(Ticket.team == team, TicketEvent.action == "assigned")
+            .order_by(col(TicketEvent.id).desc())
+            .limit(1)
+        ).first()
 
     def update_ticket(self, ticket_id: int, at: datetime, **changes: Any) -> records.Ticket:
         row = self._get(Ticket, ticket_id)
@@ -617,6 +654,11 @@ def _ticket(row: Ticket) -> records.Ticket:
         row.sla_due_at,
         tuple(row.answers),
         tuple(row.transcript),
+        row.assignee,
+        row.priority,
+        row.intent,
+        row.sentiment,
+        row.resolved_at,
     )
 
 

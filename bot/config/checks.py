@@ -162,6 +162,20 @@ def _check_references(config: Config) -> Iterator[Finding]:
                 yield ("triggers", i, "channels"), _unknown("channel", name, channel_names)
     if config.dsat.team not in config.teams:
         yield ("dsat", "team"), _unknown("team", config.dsat.team, list(config.teams))
+    for i, rule in enumerate(config.routing):
+        if rule.team not in config.teams:
+            yield ("routing", i, "team"), _unknown("team", rule.team, list(config.teams))
+        for name in rule.when.channels or []:
+            if name not in channel_names:
+                yield ("routing", i, "when", "channels"), _unknown("channel", name, channel_names)
+        for locale in rule.when.locales or []:
+            if locale not in config.locales:
+                yield ("routing", i, "when", "locales"), _unknown("locale", locale, config.locales)
+    policy = config.tickets
+    if policy.close_message is not None:
+        for locale in config.locales:
+            if locale not in policy.close_message:
+                yield ("tickets", "close_message"), f"missing the '{locale}' text"
 
 
 def _unknown(what: str, name: str, known: list[str]) -> str:

@@ -171,12 +171,44 @@ class DsatRule(Strict):
     team: str = "support"
 
 
+Priority = Literal["low", "normal", "high", "urgent"]
+PRIORITIES: tuple[str, ...] = ("low", "normal", "high", "urgent")
+
+
 class Team(Strict):
     """A support team that receives escalations."""
 
     name: str = ""
     webhook_url: HttpUrl | None = None
     sla: Duration = timedelta(hours=4)
+    members: list[Annotated[str, Field(min_length=1, max_length=64)]] = []
+    """Agents who get tickets assigned automatically (empty: tickets wait in the queue to be claimed)."""
+    assignment: Literal["least_loaded", "round_robin"] = "least_loaded"
+
+
+class RouteWhen(Strict):
+    """What a ticket must match for a routing rule to apply; every given key must hold."""
+
+    intents: list[str] | None = None
+    channels: list[str] | None = None
+    locales: list[str] | None = None
+    score_at_most: int | None = Field(default=None, ge=0, le=10)
+    """The survey's rating (any scale) is at most this."""
+
+
+class RoutingRule(Strict):
+    """Send matching tickets to ``team`` with ``priority``; the first matching rule wins."""
+
+    when: RouteWhen = RouteWhen()
+    team: str
+    priority: Priority = "normal"
+
+
+class TicketPolicy(Strict):
+    """Closing the loop with the customer when a ticket is resolved."""
+
+    close_message: Localized | None = None
+    """Sent to the customer in their chat when an agent resolves the ticket."""
 
 
 class IntentSpec(Strict):
@@ -230,6 +262,8 @@ class Config(Strict):
     conversations: ConversationPolicy = ConversationPolicy()
     dsat: DsatRule = DsatRule()
     teams: dict[Identifier, Team] = {"support": Team(name="Support")}
+    routing: list[RoutingRule] = []
+    tickets: TicketPolicy = TicketPolicy()
     channels: ChannelsConfig = ChannelsConfig()
     nlu: NluConfig = NluConfig()
 

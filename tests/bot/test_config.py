@@ -405,7 +405,13 @@ SHIPPED_ERRORS = [
     ),
     pytest.param(
         [("    sla: 4h\n", "    sla: 4h\n    email: help@example.com\n")],
-        [("teams.support.email: unknown key 'email' (expected one of: name, webhook_url, sla)", "email:")],
+        [
+            (
+                "teams.support.email: unknown key 'email' "
+                "(expected one of: name, webhook_url, sla, members, assignment)",
+                "email:",
+            )
+        ],
         id="unknown-key-in-team",
     ),
     pytest.param(
@@ -758,7 +764,7 @@ def test_flow_errors(steps: str, expected: list[str]) -> None:
             [
                 "bogus: unknown key 'bogus' (expected one of: locales, default_locale, "
                 "timezone, texts, surveys, triggers, surveying, conversations, dsat, teams, "
-                "channels, nlu) at line 2"
+                "routing, tickets, channels, nlu) at line 2"
             ],
             id="unknown-top-level-key",
         ),

@@ -160,3 +160,39 @@ async def test_customer_deep_link_token_is_stable_and_unknown_customers_are_404(
     assert (await client.post(f"/api/customers/{customer}/link")).json() == {"token": token}
     missing = await client.post("/api/customers/999/link")
     assert missing.status_code == 404 and missing.json() == {"detail": "no customer 999"}
+
+
+async def test_ticket_api_lists_filters_and_works_a_ticket(client: httpx.AsyncClient) -> None:
+    conversation_id = await open_conversation(client, "tia")
+    opened = await client.post(
+        f"/api/conversations/{conversation_id}/escalate",
+        json={"agent": "bob", "reason": "asked for a manager"},
+    )
+    assert opened.status_code == 200, opened.text
+    ticket = opened.json()
+    assert (ticket["status"], ticket["reasons"], ticket["channel"]) == (
+        "open",
+        ["asked for a manager"],
+        "webchat",
+    )
+    assert ticket["identities"] == [{"channel": "webchat", "account": "", "user": "tia", "name": ""}]
+    assert [(e["actor"], e["action"]) for e in ticket["events"]] == [("bob", "opened")]
+    path = f"/api/tickets/{ticket['id']}"
+    claimed = (await client.post(f"{path}/claim", json={"agent": "mei"})).json()
+    assert (claimed["status"], claimed["assignee"]) == ("assigned", "mei")
+    assert [t["id"] for t in (await client.get("/api/tickets", params={"assignee": "mei"})).json()] == [
+        ticket["id"]
+    ]
+    assert (await client.get("/api/tickets", params={"assignee": "bob"})).json() == []
+    assert (await client.get("/api/tickets", params={"overdue": True})).json() == []  # SLA is 4 h
+    missing_text = await client.post(f"{path}/reply", json={"agent": "mei"})
+    assert missing_text.status_code == 422 and missing_text.json() == {"detail": "reply needs 'text'"}
+    replied = (await client.post(f"{path}/reply", json={"agent": "mei", "text": "Calling you now."})).json()
+    assert replied["status"] == "contacted"
+    chat = (await client.get("/api/webchat/messages", params={"user": "tia"})).json()["messages"]
+    assert chat[-1]["text"] == "Calling you now." and chat[-1]["author"] == "agent:mei"
+    assert (await client.post(f"{path}/resolve", json={"agent": "mei"})).json()["status"] == "resolved"
+    again = await client.post(f"{path}/resolve", json={"agent": "mei"})
+    assert again.status_code == 409
+    assert (await client.post(f"{path}/bogus", json={"agent": "mei"})).status_code == 422
+    assert (await client.get("/api/tickets/999")).status_code == 404

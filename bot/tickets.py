@@ -1,0 +1,212 @@
+"""Escalation tickets: routing, assignment and the agent actions that work a ticket to its end.
+
+Every function runs inside one transaction (a :class:`bot.repository.Repository`) and writes the
+ticket's audit trail as it goes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from bot.config.schema import Config, Team
+from bot.errors import ConflictError
+from bot.outbound import send_prompt
+from bot.prompts import Say
+from bot.records import Conversation, Ticket
+from bot.repository import Repository
+from bot.settings import Settings
+from bot.triggers import pick_locale
+
+
+def route(
+    config: Config, *, channel: str, locale: str, intent: str | None, score: int | None
+) -> tuple[str, str]:
+    """The team and priority for a new ticket: the first matching routing rule, else the DSAT team."""
+    for rule in config.routing:
+        when = rule.when
+        if when.intents is not None and intent not in when.intents:
+            continue
+        if when.channels is not None and channel not in when.channels:
+            continue
+        if when.locales is not None and locale not in when.locales:
+            continue
+        if when.score_at_most is not None and (score is None or score > when.score_at_most):
+            continue
+        return rule.team, rule.priority
+    return config.dsat.team, "normal"
+
+
+def pick_assignee(repo: Repository, team_id: str, team: Team) -> str | None:
+    """The agent of ``team`` who gets the next ticket, or ``None`` when the team has no members."""
+    members = team.members
+    if not members:
+        return None
+    if team.assignment == "round_robin":
+        last = repo.last_assignee(team_id)
+        return members[(members.index(last) + 1) % len(members)] if last in members else members[0]
+    load = repo.open_tickets_by_assignee(team_id)
+    return min(members, key=lambda member: (load.get(member, 0), members.index(member)))
+
+
+def labels(transcript: Sequence[Mapping[str, Any]]) -> tuple[str | None, str | None]:
+    """The intent and sentiment of the customer's latest classified message."""
+    for message in reversed(transcript):
+        found = message.get("classification")
+        if message.get("direction") == "in" and found:
+            return found.get("intent"), found.get("sentiment")
+    return None, None
+
+
+def first_score(answers: Sequence[Mapping[str, Any]]) -> int | None:
+    """The survey's rating, if it has one."""
+    return next((int(a["score"]) for a in answers if a.get("score") is not None), None)
+
+
+def escalate(
+    repo: Repository,
+    settings: Settings,
+    conversation: Conversation,
+    reasons: list[str],
+    at: datetime,
+    *,
+    survey_id: str | None = None,
+    by: str = "bot",
+) -> Ticket:
+    """Open a ticket for the conversation, or add the reasons to the one already open.
+
+    A new ticket is routed (team, priority) by the config's rules and assigned within the team.
+    When the team has a ``webhook_url`` the ticket is queued for a JSON POST there.
+    """
+    config = settings.config
+    transcript = repo.transcript(conversation.id)
+    answers = repo.survey_answers(survey_id) if survey_id else []
+    ticket = repo.open_ticket_for(conversation.id)
+    if ticket is not None:
+        added = [r for r in reasons if r not in ticket.reasons]
+        ticket = repo.update_ticket(
+            ticket.id,
+            at,
+            reasons=[*ticket.reasons, *added],
+            transcript=transcript,
+            answers=answers or list(ticket.answers),
+            survey_id=ticket.survey_id or survey_id,
+        )
+        if added:
+            repo.ticket_event(ticket.id, by, "updated", "; ".join(added), at)
+        event = "ticket.updated"
+    else:
+        identity = repo.get_identity(conversation.identity_id)
+        locale = pick_locale(identity.locale, config.locales, config.default_locale)
+        intent, sentiment = labels(transcript)
+        team_id, priority = route(
+            config, channel=conversation.channel, locale=locale, intent=intent, score=first_score(answers)
+        )
+        team = config.teams[team_id]
+        assignee = pick_assignee(repo, team_id, team)
+        ticket = repo.open_ticket(
+            conversation=conversation,
+            survey_id=survey_id,
+            team=team_id,
+            reasons=reasons,
+            transcript=transcript,
+            answers=answers,
+            sla_due_at=at + team.sla,
+            at=at,
+            priority=priority,
+            assignee=assignee,
+            intent=intent,
+            sentiment=sentiment,
+        )
+        repo.ticket_event(ticket.id, by, "opened", "; ".join(reasons), at)
+        if assignee is not None:
+            repo.ticket_event(ticket.id, "auto", "assigned", assignee, at)
+        event = "ticket.opened"
+    team_spec = config.teams.get(ticket.team)
+    if team_spec is not None and team_spec.webhook_url is not None:
+        repo.enqueue("webhook", "", {"url": str(team_spec.webhook_url)}, ticket_json(ticket, event), at=at)
+    return ticket
+
+
+def ticket_json(ticket: Ticket, event: str) -> dict[str, Any]:
+    """The JSON document a team webhook receives."""
+    return {
+        "event": event,
+        "ticket": {
+            "id": ticket.id,
+            "status": ticket.status,
+            "team": ticket.team,
+            "priority": ticket.priority,
+            "assignee": ticket.assignee,
+            "intent": ticket.intent,
+            "sentiment": ticket.sentiment,
+            "customer_id": ticket.customer_id,
+            "conversation_id": ticket.conversation_id,
+            "survey_id": ticket.survey_id,
+            "reasons": list(ticket.reasons),
+            "created_at": ticket.created_at.isoformat() if ticket.created_at else None,
+            "sla_due_at": ticket.sla_due_at.isoformat() if ticket.sla_due_at else None,
+            "answers": list(ticket.answers),
+            "transcript": list(ticket.transcript),
+        },
+    }
+
+
+def assign(repo: Repository, ticket_id: int, agent: str, by: str, at: datetime) -> Ticket:
+    """Give the ticket to ``agent`` (a claim when ``by`` is the agent)."""
+    ticket = _working(repo, ticket_id)
+    status = "assigned" if ticket.status == "open" else ticket.status
+    ticket = repo.update_ticket(ticket_id, at, assignee=agent, status=status)
+    repo.ticket_event(ticket_id, by, "claimed" if by == agent else "assigned", agent, at)
+    return ticket
+
+
+def note(repo: Repository, ticket_id: int, agent: str, text: str, at: datetime) -> Ticket:
+    """Add an internal note (the customer never sees it)."""
+    ticket = repo.get_ticket(ticket_id)
+    repo.ticket_event(ticket_id, agent, "note", text, at)
+    return repo.update_ticket(ticket.id, at)
+
+
+def contacted(repo: Repository, ticket_id: int, agent: str, at: datetime) -> Ticket:
+    """The agent replied to the customer: the ticket is ``contacted`` (and theirs if unassigned)."""
+    ticket = _working(repo, ticket_id)
+    ticket = repo.update_ticket(ticket_id, at, status="contacted", assignee=ticket.assignee or agent)
+    repo.ticket_event(ticket_id, agent, "replied", "", at)
+    return ticket
+
+
+def resolve(repo: Repository, settings: Settings, ticket_id: int, agent: str, at: datetime) -> Ticket:
+    """Resolve the ticket and, when configured, tell the customer in their chat (closing the loop)."""
+    ticket = _working(repo, ticket_id)
+    ticket = repo.update_ticket(
+        ticket_id, at, status="resolved", resolved_at=at, assignee=ticket.assignee or agent
+    )
+    repo.ticket_event(ticket_id, agent, "resolved", "", at)
+    message = settings.config.tickets.close_message
+    if message:
+        conversation = repo.get_conversation(ticket.conversation_id)
+        identity = repo.get_identity(conversation.identity_id)
+        config = settings.config
+        locale = pick_locale(identity.locale, config.locales, config.default_locale)
+        text = message.get(locale) or message[config.default_locale]
+        send_prompt(repo, identity, conversation.id, Say(text), at, author=f"agent:{agent}", locale=locale)
+    return ticket
+
+
+def close(repo: Repository, ticket_id: int, agent: str, at: datetime) -> Ticket:
+    """Close a ticket for good (from any state but closed)."""
+    ticket = repo.get_ticket(ticket_id, lock=True)
+    if ticket.status == "closed":
+        raise ConflictError(f"ticket {ticket_id} is already closed")
+    ticket = repo.update_ticket(ticket_id, at, status="closed")
+    repo.ticket_event(ticket_id, agent, "closed", "", at)
+    return ticket
+
+
+def _working(repo: Repository, ticket_id: int) -> Ticket:
+    ticket = repo.get_ticket(ticket_id, lock=True)
+    if not ticket.is_open:
+        raise ConflictError(f"ticket {ticket_id} is {ticket.status}; reopen it by escalating again")
+    return ticket
