@@ -7,6 +7,18 @@ from typing import Literal
 
 Sentiment = Literal["negative", "neutral", "positive"]
 SENTIMENTS: tuple[Sentiment, ...] = ("negative", "neutral", "positive")
+DEFAULT_INTENTS: tuple[str, ...] = (
+    "password_reset",
+    "billing",
+    "refund",
+    "delivery",
+    "cancel",
+    "complaint",
+    "request_human",
+    "greeting_thanks",
+    "other",
+)
+"""The intents the bundled triage model knows when config.yaml's ``nlu.intents`` lists none."""
 
 
 @dataclass(frozen=True, slots=True)

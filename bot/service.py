@@ -46,13 +46,17 @@ class ConversationService:
         self.classifier = classifier
         self.new_id = new_id
         self.wake = wake
+        self._said_not_ready = False
 
     async def handle(self, msg: InboundMessage) -> TurnResult:
         """Process one inbound message exactly once (a redelivery returns ``duplicate=True``)."""
         classification = await self._classify(msg)
         settings = self.settings()
         now = self.clock.now()
-        result = await self.store.run(lambda repo: turns.inbound(repo, settings, msg, now, classification))
+        survey_id = self.new_id()
+        result = await self.store.run(
+            lambda repo: turns.inbound(repo, settings, msg, now, classification, survey_id)
+        )
         if not result.duplicate:
             self.wake()
         return result
@@ -172,8 +176,16 @@ class ConversationService:
 
     async def _classify(self, msg: InboundMessage) -> Classification | None:
         classifier = self.classifier
-        if classifier is None or not classifier.ready or not isinstance(msg.payload, Text):
+        if classifier is None or not isinstance(msg.payload, Text):
             return None
+        if not classifier.ready:
+            if not self._said_not_ready:
+                log.warning("the triage model is not ready yet: messages are stored untriaged until it is")
+                self._said_not_ready = True
+            return None
+        if self._said_not_ready:
+            log.info("the triage model is ready: triaging messages from now on")
+            self._said_not_ready = False
         text = msg.payload.text
         results = await asyncio.to_thread(classifier.classify, [text])
         return results[0] if results else None

@@ -73,10 +73,13 @@ def escalate(
     *,
     survey_id: str | None = None,
     by: str = "bot",
+    team: str | None = None,
+    priority: str | None = None,
 ) -> Ticket:
     """Open a ticket for the conversation, or add the reasons to the one already open.
 
-    A new ticket is routed (team, priority) by the config's rules and assigned within the team.
+    A new ticket goes to ``team`` with ``priority`` when given, else as the config's routing rules
+    say, and is assigned within the team.
     When the team has a ``webhook_url`` the ticket is queued for a JSON POST there.
     """
     config = settings.config
@@ -100,11 +103,13 @@ def escalate(
         identity = repo.get_identity(conversation.identity_id)
         locale = pick_locale(identity.locale, config.locales, config.default_locale)
         intent, sentiment = labels(transcript)
-        team_id, priority = route(
+        team_id, routed_priority = route(
             config, channel=conversation.channel, locale=locale, intent=intent, score=first_score(answers)
         )
-        team = config.teams[team_id]
-        assignee = pick_assignee(repo, team_id, team)
+        team_id = team or team_id
+        priority = priority or routed_priority
+        spec = config.teams[team_id]
+        assignee = pick_assignee(repo, team_id, spec)
         ticket = repo.open_ticket(
             conversation=conversation,
             survey_id=survey_id,
@@ -112,7 +117,7 @@ def escalate(
             reasons=reasons,
             transcript=transcript,
             answers=answers,
-            sla_due_at=at + team.sla,
+            sla_due_at=at + spec.sla,
             at=at,
             priority=priority,
             assignee=assignee,

@@ -35,6 +35,7 @@ from bot.survey import (
     SurveyState,
 )
 from bot.tickets import escalate
+from bot.triage import decide
 from bot.triggers import outside_quiet_hours, pick_locale, pick_trigger, throttled
 
 Resolution = Literal["agent_resolved", "idle", "bot_resolved"]
@@ -72,8 +73,12 @@ def inbound(
     msg: InboundMessage,
     now: datetime,
     classification: Classification | None = None,
+    new_survey_id: str = "",
 ) -> TurnResult:
-    """Handle one customer message: dedupe, survey reply or support message."""
+    """Handle one customer message: dedupe, survey reply or support message, then triage.
+
+    ``new_survey_id`` names the survey an automatic answer schedules (it resolves the conversation).
+    """
     if not repo.claim_receipt(msg.channel, msg.account, msg.platform_id, now):
         return TurnResult(duplicate=True)
     config = settings.config
@@ -96,6 +101,7 @@ def inbound(
         def hand_on(text: str) -> None:
             nonlocal conversation_id
             conversation_id = _support_message(repo, settings, identity, text, now, msg, classification)
+            _triage(repo, settings, identity, conversation_id, classification, now, new_survey_id, True)
 
         reply = Reply(payload, classification)
         outcome = _survey_turn(repo, settings, survey, identity, reply, now, msg, hand_on=hand_on)
@@ -108,12 +114,51 @@ def inbound(
     if isinstance(payload, ChoicePicked):
         return TurnResult()  # a tap on a survey that is over: nothing changes
     conversation_id = _support_message(repo, settings, identity, _message_text(msg), now, msg, classification)
+    if isinstance(payload, Text):
+        _triage(repo, settings, identity, conversation_id, classification, now, new_survey_id, False)
     if isinstance(payload, Command) and payload.name == "start":
         locale = pick_locale(identity.locale, config.locales, config.default_locale)
         send_prompt(
             repo, identity, conversation_id, Say(settings.text("welcome", locale)), now, locale=locale
         )
     return TurnResult(conversation_id=conversation_id)
+
+
+def _triage(
+    repo: Repository,
+    settings: Settings,
+    identity: Identity,
+    conversation_id: int,
+    verdict: Classification | None,
+    now: datetime,
+    new_survey_id: str,
+    during_survey: bool,
+) -> None:
+    """Carry out the triage rule that matches the message's classification, if any."""
+    config = settings.config
+    if verdict is None or not config.triage:
+        return
+    decision = decide(config.triage, verdict, config.nlu.threshold, during_survey=during_survey)
+    if decision is None:
+        return
+    rule = decision.rule
+    if rule.action == "auto_answer" and rule.reply is not None:
+        locale = pick_locale(identity.locale, config.locales, config.default_locale)
+        answer = Say(rule.reply.get(locale) or rule.reply[config.default_locale])
+        send_prompt(repo, identity, conversation_id, answer, now, locale=locale)
+        resolve(repo, settings, conversation_id, "bot_resolved", "bot", now, new_survey_id)
+        return
+    conversation = repo.get_conversation(conversation_id)
+    escalate(
+        repo,
+        settings,
+        conversation,
+        [decision.reason],
+        now,
+        by="triage",
+        team=rule.team,
+        priority=rule.priority,
+    )
 
 
 def _message_text(msg: InboundMessage) -> str:

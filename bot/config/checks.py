@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.classification import DEFAULT_INTENTS
 from bot.config.schema import SCALES, Config, SurveySpec
 from bot.config.texts import resolve_texts
 
@@ -171,6 +172,23 @@ def _check_references(config: Config) -> Iterator[Finding]:
         for locale in rule.when.locales or []:
             if locale not in config.locales:
                 yield ("routing", i, "when", "locales"), _unknown("locale", locale, config.locales)
+    known_intents = list(config.nlu.intents) or list(DEFAULT_INTENTS)
+    for i, triage in enumerate(config.triage):
+        base: Loc = ("triage", i)
+        if triage.team is not None and triage.team not in config.teams:
+            yield (*base, "team"), _unknown("team", triage.team, list(config.teams))
+        for intent in triage.when.intents or []:
+            if intent not in known_intents:
+                yield (*base, "when", "intents"), _unknown("intent", intent, known_intents)
+        if triage.action == "auto_answer":
+            if triage.reply is None:
+                yield (*base, "reply"), "auto_answer needs a reply per locale"
+            else:
+                for locale in config.locales:
+                    if locale not in triage.reply:
+                        yield (*base, "reply"), f"missing the '{locale}' text"
+        elif triage.reply is not None:
+            yield (*base, "reply"), f"only auto_answer sends a reply (this rule does {triage.action})"
     policy = config.tickets
     if policy.close_message is not None:
         for locale in config.locales:

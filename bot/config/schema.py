@@ -225,6 +225,34 @@ class NluConfig(Strict):
     intents: dict[Identifier, IntentSpec] = {}
 
 
+TriageAction = Literal["auto_answer", "escalate", "route"]
+
+
+class TriageWhen(Strict):
+    """What a classified customer message must match; every given key must hold."""
+
+    intents: list[str] | None = None
+    sentiments: list[Literal["negative", "neutral", "positive"]] | None = None
+    min_confidence: float | None = Field(default=None, ge=0.0, le=1.0)
+    """The intent's calibrated confidence is at least this (auto answers also need ``nlu.threshold``)."""
+    during_survey: bool | None = None
+    """Only messages typed while a survey waits for an answer (``true``), or only others (``false``)."""
+
+
+class TriageRule(Strict):
+    """What to do with a matching message; the first matching rule wins.
+
+    ``auto_answer`` sends ``reply`` and resolves the conversation as the bot (it gets a survey too);
+    ``escalate`` opens a ticket for a human at once; ``route`` hands the conversation to ``team``.
+    """
+
+    when: TriageWhen
+    action: TriageAction
+    reply: Localized | None = None
+    team: str | None = None
+    priority: Priority = "normal"
+
+
 class BotTexts(Strict):
     """Texts the bot says outside survey steps; omitted ones take the built-in en/zh-CN defaults."""
 
@@ -263,6 +291,7 @@ class Config(Strict):
     dsat: DsatRule = DsatRule()
     teams: dict[Identifier, Team] = {"support": Team(name="Support")}
     routing: list[RoutingRule] = []
+    triage: list[TriageRule] = []
     tickets: TicketPolicy = TicketPolicy()
     channels: ChannelsConfig = ChannelsConfig()
     nlu: NluConfig = NluConfig()

@@ -764,7 +764,7 @@ def test_flow_errors(steps: str, expected: list[str]) -> None:
             [
                 "bogus: unknown key 'bogus' (expected one of: locales, default_locale, "
                 "timezone, texts, surveys, triggers, surveying, conversations, dsat, teams, "
-                "routing, tickets, channels, nlu) at line 2"
+                "routing, triage, tickets, channels, nlu) at line 2"
             ],
             id="unknown-top-level-key",
         ),

@@ -1,0 +1,201 @@
+"""Triage rules: the classifier's verdict drives auto answers, escalations and routing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.classification import Classification, Sentiment
+from bot.config import parse_config
+from bot.config.schema import TriageRule
+from bot.errors import ConfigError
+from bot.prompts import AskRating
+from bot.settings import Settings
+from bot.triage import decide
+
+ROOT = Path(__file__).resolve().parents[2]
+RULES = [
+    {
+        "when": {"intents": ["password_reset"]},
+        "action": "auto_answer",
+        "reply": {"en": "Reset it at example.com/reset.", "zh-CN": "请访问 example.com/reset 重置密码。"},
+    },
+    {"when": {"intents": ["complaint", "request_human"], "sentiments": ["negative"]}, "action": "escalate",
+     "priority": "high"},
+    {"when": {"sentiments": ["negative"], "during_survey": True}, "action": "escalate", "priority": "high"},
+    {"when": {"intents": ["billing", "refund"], "min_confidence": 0.5}, "action": "route", "team": "billing"},
+]  # fmt: skip
+
+
+def verdict(intent: str, confidence: float = 0.9, sentiment: Sentiment = "neutral") -> Classification:
+    return Classification(intent, confidence, sentiment, 0.8, "test")
+
+
+def rules() -> list[TriageRule]:
+    return [TriageRule.model_validate(r) for r in RULES]
+
+
+@pytest.mark.parametrize(
+    ("given", "during", "expected"),
+    [
+        pytest.param(verdict("password_reset"), False, "auto_answer", id="faq"),
+        pytest.param(verdict("password_reset", 0.6), False, None, id="faq-but-unsure"),
+        pytest.param(verdict("complaint", sentiment="negative"), False, "escalate", id="angry-complaint"),
+        pytest.param(verdict("complaint", sentiment="neutral"), False, None, id="calm-complaint"),
+        pytest.param(verdict("delivery", sentiment="negative"), True, "escalate", id="angry-in-survey"),
+        pytest.param(verdict("delivery", sentiment="negative"), False, None, id="angry-not-in-survey"),
+        pytest.param(verdict("refund", 0.55), False, "route", id="route"),
+        pytest.param(verdict("refund", 0.45), False, None, id="route-too-unsure"),
+        pytest.param(verdict("other", 0.99), False, None, id="other"),
+    ],
+)
+def test_decide_picks_the_first_matching_rule(
+    given: Classification, during: bool, expected: str | None
+) -> None:
+    decision = decide(rules(), given, 0.7, during_survey=during)
+    assert (decision.rule.action if decision else None) == expected
+
+
+def test_a_decision_explains_itself() -> None:
+    decision = decide(rules(), verdict("refund", 0.92, "negative"), 0.7, during_survey=False)
+    assert decision is not None and decision.reason == "triage: refund (92%), negative (80%)"
+
+
+def test_an_unsure_intent_is_never_auto_answered_even_by_a_catch_all_rule() -> None:
+    catch_all = TriageRule.model_validate({"when": {}, "action": "auto_answer", "reply": {"en": "Hi"}})
+    assert decide([catch_all], verdict("other", 1.0), 0.5, during_survey=False) is None
+
+
+def triage_settings(extra_rules: Sequence[dict[str, Any]] = RULES) -> Settings:
+    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    data["teams"]["billing"] = {"name": "Billing", "sla": "8h"}
+    data["triage"] = list(extra_rules)
+    return Settings.from_config(parse_config(yaml.safe_dump(data, allow_unicode=True)))
+
+
+BAD_RULES = {
+    "typo-intent": (
+        {"when": {"intents": ["pasword_reset"]}, "action": "escalate"},
+        "unknown intent 'pasword_reset'",
+    ),
+    "no-reply": ({"when": {}, "action": "auto_answer"}, "auto_answer needs a reply per locale"),
+    "reply-missing-locale": (
+        {"when": {}, "action": "auto_answer", "reply": {"en": "Hi"}},
+        "missing the 'zh-CN' text",
+    ),
+    "unknown-team": ({"when": {}, "action": "route", "team": "sales"}, "unknown team 'sales'"),
+    "reply-on-escalate": (
+        {"when": {}, "action": "escalate", "reply": {"en": "x", "zh-CN": "x"}},
+        "only auto_answer sends a reply",
+    ),
+}
+
+
+@pytest.mark.parametrize(("rule", "problem"), BAD_RULES.values(), ids=BAD_RULES.keys())
+def test_bad_triage_rules_are_config_errors(rule: dict[str, Any], problem: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        triage_settings([rule])
+    assert len(caught.value.problems) == 1
+    assert caught.value.problems[0].startswith("triage[0].") and problem in caught.value.problems[0]
+
+
+class KeywordClassifier:
+    """A stand-in for the trained model at the ``Classifier`` port: labels come from keywords."""
+
+    ready = True
+
+    def classify(self, texts: Sequence[str]) -> list[Classification]:
+        out = []
+        for text in texts:
+            low = text.lower()
+            if "password" in low:
+                out.append(verdict("password_reset", 0.95))
+            elif "manager" in low:
+                out.append(verdict("request_human", 0.9, "negative"))
+            elif "refund" in low:
+                out.append(verdict("refund", 0.8))
+            elif "useless" in low:
+                out.append(verdict("complaint", 0.6, "negative"))
+            else:
+                out.append(verdict("other", 0.3))
+        return out
+
+
+@pytest.fixture
+def h(make_harness: Any) -> Any:
+    harness = make_harness(triage_settings())
+    harness.service.classifier = KeywordClassifier()
+    return harness
+
+
+def as_list(column: Any) -> list[str]:
+    """A JSON column: SQLite hands back its text, PostgreSQL the decoded list."""
+    return json.loads(column) if isinstance(column, str) else list(column)
+
+
+def labels(h: Any) -> list[tuple[Any, ...]]:
+    rows = h.rows("select text, intent, sentiment from message where direction = 'in' order by id")
+    return [tuple(r) for r in rows]
+
+
+async def test_a_password_reset_is_answered_resolved_by_the_bot_and_surveyed(h: Any) -> None:
+    result = await h.say("ann", "I forgot my password")
+    assert h.channel.texts("ann") == ["Reset it at example.com/reset."]
+    assert h.rows(
+        "select status, resolution, resolved_by from conversation where id = :c", c=result.conversation_id
+    ) == [("resolved", "bot_resolved", "bot")]
+    assert labels(h) == [("I forgot my password", "password_reset", "neutral")]
+    done = await h.tick(minutes=10)
+    assert len(done) == 1 and done[0].startswith("sent survey")
+    assert isinstance(h.channel.sent[-1][1], AskRating)
+
+
+async def test_asking_for_a_manager_angrily_opens_a_high_priority_ticket_with_the_labels(h: Any) -> None:
+    result = await h.say("ben", "get me a manager now")
+    [(team, priority, reasons, intent, sentiment)] = h.rows(
+        "select team, priority, reasons, intent, sentiment from ticket"
+    )
+    assert (team, priority, intent, sentiment) == ("support", "high", "request_human", "negative")
+    assert as_list(reasons) == ["triage: request_human (90%), negative (80%)"]
+    assert h.rows("select status from conversation where id = :c", c=result.conversation_id) == [("open",)]
+    assert h.channel.texts("ben") == []
+
+
+async def test_a_refund_question_is_routed_to_the_billing_team(h: Any) -> None:
+    await h.say("cat", "where is my refund")
+    assert h.rows("select team, priority, status from ticket") == [("billing", "normal", "open")]
+
+
+async def test_an_unclassified_message_goes_to_a_human_without_any_automatic_action(h: Any) -> None:
+    result = await h.say("dan", "hello there")
+    assert h.channel.texts("dan") == []
+    assert h.rows("select count(*) from ticket") == [(0,)]
+    assert h.rows("select status from conversation where id = :c", c=result.conversation_id) == [("open",)]
+
+
+async def test_a_new_request_typed_during_a_survey_is_classified_and_acted_on(h: Any) -> None:
+    await h.say("eve", "hello there")
+    [(conversation_id,)] = h.rows("select id from conversation")
+    resolved = await h.service.resolve(conversation_id, "bob", send_now=True)
+    await h.dispatcher.deliver_due()
+    await h.say("eve", "this app is useless")  # not an answer: handed on, and angry during a survey
+    [(team, priority, reasons, ticket_conversation)] = h.rows(
+        "select team, priority, reasons, conversation_id from ticket"
+    )
+    assert (team, priority) == ("support", "high")
+    assert as_list(reasons) == ["triage: complaint (60%), negative (80%)"]
+    assert ticket_conversation != conversation_id  # the new request lives in its own conversation
+    assert labels(h)[-1] == ("this app is useless", "complaint", "negative")
+    assert h.rows("select status from survey where id = :s", s=resolved.survey_id) == [("active",)]
+
+
+async def test_without_a_ready_model_nothing_is_triaged(h: Any) -> None:
+    h.service.classifier.ready = False
+    await h.say("fay", "I forgot my password")
+    assert h.channel.texts("fay") == []
+    assert labels(h) == [("I forgot my password", None, None)]
