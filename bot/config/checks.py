@@ -172,7 +172,7 @@ def _check_references(config: Config) -> Iterator[Finding]:
         for locale in rule.when.locales or []:
             if locale not in config.locales:
                 yield ("routing", i, "when", "locales"), _unknown("locale", locale, config.locales)
-    known_intents = list(config.nlu.intents) or list(DEFAULT_INTENTS)
+    known_intents = [*DEFAULT_INTENTS, *(i for i in config.nlu.intents if i not in DEFAULT_INTENTS)]
     for i, triage in enumerate(config.triage):
         base: Loc = ("triage", i)
         if triage.team is not None and triage.team not in config.teams:
