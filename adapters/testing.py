@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import httpx
 import uvicorn
@@ -50,7 +50,7 @@ class ThreadedServer:
         name: str,
         app: Any,
         make_server: Callable[[uvicorn.Config], uvicorn.Server] = uvicorn.Server,
-        lifespan: str = "off",
+        lifespan: Literal["auto", "on", "off"] = "off",
     ) -> None:
         self.name = name
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

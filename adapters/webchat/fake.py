@@ -18,6 +18,7 @@ class WebChatSimulator:
 
     channel = "webchat"
     server = None
+
     def __init__(self, app_url: str = "") -> None:
         self.app_url = app_url
         self.environ: dict[str, str] = {}

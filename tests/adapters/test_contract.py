@@ -25,6 +25,9 @@ from csatbot.web import Server, create_app
 ROOT = Path(__file__).resolve().parents[2]
 SIMULATORS = {
     "webchat": "adapters.webchat.fake:WebChatSimulator",
+    "wechat": "adapters.wechat.fake:WeChatSimulator",
+    "wecom": "adapters.wechat.fake:WeComSimulator",
+    "whatsapp": "adapters.whatsapp.fake:WhatsAppSimulator",
 }
 WAIT = 15.0
 

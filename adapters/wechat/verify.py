@@ -1,0 +1,140 @@
+"""Authenticating WeChat and WeCom callbacks before anything is parsed or stored.
+
+Plain mode (OA only) signs only ``token, timestamp, nonce``, not the body, so a captured signature
+could carry any body: every signed (timestamp, nonce, signature) is accepted once, and only within
+five minutes of its timestamp. Safe mode (OA ``safe_mode``, WeCom always) signs the ``Encrypt``
+text too, and the message is decrypted with the account's EncodingAESKey.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from xml.parsers.expat import ExpatError
+
+import xmltodict  # no stubs; wechatpy depends on it
+
+from adapters.wechat.crypto import Cipher, signature_matches
+from bot.errors import SignatureError, WireFormatError
+
+REPLAY_WINDOW = timedelta(minutes=5)
+
+
+class MissingSignature(SignatureError):
+    """The request carries no signature at all (answered 401; a wrong one is 403)."""
+
+
+class ReplayGuard:
+    """Refuses stale timestamps and a second use of the same signed request within the window.
+
+    Thread-safe (the webhook verifies in a worker thread). Remembers at most ``keep`` requests; the
+    memory is per process, so run one worker per callback URL or accept a replay across workers
+    (inbound dedupe by MsgId still stores each message once).
+    """
+
+    def __init__(self, window: timedelta = REPLAY_WINDOW, keep: int = 200_000) -> None:
+        self.window = window
+        self._keep = keep
+        self._seen: OrderedDict[tuple[str, ...], datetime] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def check_fresh(self, timestamp: str, now: datetime) -> None:
+        """:class:`SignatureError` unless ``timestamp`` (Unix seconds) is within the window of ``now``."""
+        if not timestamp.isascii() or not timestamp.isdigit() or len(timestamp) > 12:
+            raise SignatureError(f"timestamp {timestamp[:20]!r} is not Unix seconds")
+        skew = abs(now.timestamp() - int(timestamp))
+        if skew > self.window.total_seconds():
+            raise SignatureError(f"timestamp {timestamp} is {skew:.0f} s away from now (replay window)")
+
+    def remember(self, key: tuple[str, ...], now: datetime) -> None:
+        """Record one verified request; :class:`SignatureError` if it was seen within the window."""
+        with self._lock:
+            while self._seen:
+                oldest, at = next(iter(self._seen.items()))
+                if now - at <= self.window and len(self._seen) < self._keep:
+                    break
+                del self._seen[oldest]
+            if key in self._seen:
+                raise SignatureError("this signed request was already received (replay)")
+            self._seen[key] = now
+
+
+class Verifier:
+    """Checks one account's callbacks: the GET URL check and the POSTed messages.
+
+    ``cipher`` is ``None`` in plain mode. ``encrypted_echo``: the GET check carries an encrypted
+    ``echostr`` signed as ``msg_signature`` (WeCom) instead of a plain one (OA, in either mode).
+    """
+
+    def __init__(
+        self, token: str, cipher: Cipher | None, *, encrypted_echo: bool, guard: ReplayGuard | None = None
+    ) -> None:
+        self.token = token
+        self.cipher = cipher
+        self.encrypted_echo = encrypted_echo
+        self.guard = guard or ReplayGuard()
+
+    def echo(self, query: Mapping[str, str], now: datetime) -> str:
+        """What to answer the GET URL check: the (decrypted) ``echostr``."""
+        name = "msg_signature" if self.encrypted_echo else "signature"
+        given, timestamp, nonce, echostr = _require(query, name, "timestamp", "nonce", "echostr")
+        self.guard.check_fresh(timestamp, now)
+        if self.encrypted_echo:
+            _check(given, self.token, timestamp, nonce, echostr)
+            return self._cipher().decrypt(echostr)
+        _check(given, self.token, timestamp, nonce)
+        return echostr
+
+    def open(self, query: Mapping[str, str], body: bytes, now: datetime) -> str:
+        """The message XML of a POSTed callback, once its signature, freshness and (in safe mode)
+        encryption are checked. Raises :class:`SignatureError` or :class:`WireFormatError`."""
+        if self.cipher is None:
+            given, timestamp, nonce = _require(query, "signature", "timestamp", "nonce")
+            self.guard.check_fresh(timestamp, now)
+            _check(given, self.token, timestamp, nonce)
+            self.guard.remember((timestamp, nonce, given.lower()), now)
+            return _text(body)
+        given, timestamp, nonce = _require(query, "msg_signature", "timestamp", "nonce")
+        self.guard.check_fresh(timestamp, now)
+        encrypted = _encrypted_part(_text(body))
+        _check(given, self.token, timestamp, nonce, encrypted)
+        self.guard.remember((timestamp, nonce, given.lower()), now)
+        return self.cipher.decrypt(encrypted)
+
+    def _cipher(self) -> Cipher:
+        if self.cipher is None:
+            raise SignatureError("an encrypted echostr needs an EncodingAESKey")
+        return self.cipher
+
+
+def _require(query: Mapping[str, str], *names: str) -> list[str]:
+    missing = [name for name in names if not query.get(name)]
+    if missing:
+        raise MissingSignature(f"query parameter(s) missing: {', '.join(missing)}")
+    return [query[name] for name in names]
+
+
+def _check(given: str, *parts: str) -> None:
+    if not signature_matches(given, *parts):
+        raise SignatureError("signature mismatch (wrong token, or the request was altered)")
+
+
+def _text(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise WireFormatError("the body is not UTF-8") from exc
+
+
+def _encrypted_part(xml: str) -> str:
+    """The ``Encrypt`` element of a safe-mode envelope."""
+    try:
+        root = xmltodict.parse(xml).get("xml")
+    except (ExpatError, ValueError) as exc:
+        raise WireFormatError(f"the body is not XML: {exc}") from exc
+    encrypted = root.get("Encrypt") if isinstance(root, dict) else None
+    if not isinstance(encrypted, str) or not encrypted:
+        raise WireFormatError("safe mode: the body has no <Encrypt> element")
+    return encrypted.strip()

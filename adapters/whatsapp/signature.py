@@ -1,0 +1,20 @@
+"""``X-Hub-Signature-256``: HMAC-SHA256 of the raw request body with the app secret."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+HEADER = "X-Hub-Signature-256"
+
+
+def sign(raw: bytes, app_secret: str) -> str:
+    """The header value Meta sends for ``raw``: ``sha256=<hex digest>``."""
+    return "sha256=" + hmac.new(app_secret.encode(), raw, hashlib.sha256).hexdigest()
+
+
+def verify_signature(raw: bytes, header: str | None, app_secret: str) -> bool:
+    """Whether ``header`` signs exactly these bytes (compared in constant time)."""
+    if not header or not header.startswith("sha256="):
+        return False
+    return hmac.compare_digest(sign(raw, app_secret).encode(), header.strip().encode("ascii", "replace"))

@@ -1,0 +1,221 @@
+"""WhatsApp webhook payloads: the documented shapes, parsed into channel-neutral messages (pure).
+
+One POST may hold several entries, changes, messages and statuses; :func:`parse_webhook` returns
+them all or raises :class:`WireFormatError` for the whole body, so nothing is stored from a payload
+that is not well formed. Unknown fields are ignored (Meta adds some now and then); unknown message
+types become :class:`Unsupported`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from adapters.whatsapp.ids import decode_option
+from bot.errors import WireFormatError
+from bot.messages import ChoicePicked, InboundMessage, Payload, Text, Unsupported
+
+CHANNEL = "whatsapp"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+
+class _Reply(_Model):
+    id: str
+    title: str = ""
+    description: str = ""
+
+
+class _Interactive(_Model):
+    type: str
+    button_reply: _Reply | None = None
+    list_reply: _Reply | None = None
+
+    @model_validator(mode="after")
+    def _reply_present(self) -> _Interactive:
+        if self.type in ("button_reply", "list_reply") and getattr(self, self.type) is None:
+            raise ValueError(f"interactive {self.type} without its {self.type} object")
+        return self
+
+
+class _Text(_Model):
+    body: str
+
+
+class _TemplateButton(_Model):
+    payload: str = ""
+    text: str = ""
+
+
+class _Context(_Model):
+    id: str = ""
+
+
+class _Message(_Model):
+    sender: str = Field(alias="from", min_length=1, max_length=64)
+    id: str = Field(min_length=1, max_length=256)
+    timestamp: str = ""
+    type: str
+    text: _Text | None = None
+    interactive: _Interactive | None = None
+    button: _TemplateButton | None = None
+    context: _Context | None = None
+
+    @model_validator(mode="after")
+    def _content_present(self) -> _Message:
+        if self.type in ("text", "interactive", "button") and getattr(self, self.type) is None:
+            raise ValueError(f"a {self.type} message without its {self.type} object")
+        return self
+
+
+class _Profile(_Model):
+    name: str = ""
+
+
+class _Contact(_Model):
+    wa_id: str = ""
+    profile: _Profile = _Profile()
+
+
+class _Metadata(_Model):
+    phone_number_id: str = Field(min_length=1)
+    display_phone_number: str = ""
+
+
+class _Error(_Model):
+    code: int
+    title: str = ""
+    message: str = ""
+
+
+class _Status(_Model):
+    id: str = Field(min_length=1)
+    status: str
+    recipient_id: str = ""
+    timestamp: str = ""
+    errors: list[_Error] = []
+
+
+class _Value(_Model):
+    messaging_product: Literal["whatsapp"]
+    metadata: _Metadata
+    contacts: list[_Contact] = []
+    messages: list[_Message] = []
+    statuses: list[_Status] = []
+    errors: list[_Error] = []
+
+
+class _Change(_Model):
+    field: str
+    value: object
+
+
+class _Entry(_Model):
+    id: str = ""
+    changes: list[_Change]
+
+
+class _Webhook(_Model):
+    object: Literal["whatsapp_business_account"]
+    entry: list[_Entry]
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """An error WhatsApp reported: a code and its title."""
+
+    code: int
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class StatusUpdate:
+    """What became of a message we sent (``sent``, ``delivered``, ``read``, ``failed``...)."""
+
+    account: str
+    wamid: str
+    status: str
+    recipient: str
+    errors: tuple[Failure, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """Everything one webhook POST carries."""
+
+    messages: tuple[InboundMessage, ...] = ()
+    statuses: tuple[StatusUpdate, ...] = ()
+    errors: tuple[Failure, ...] = ()
+
+
+def parse_webhook(raw: bytes, received_at: datetime) -> Delivery:
+    """Parse a (verified) webhook body; raises :class:`WireFormatError` if any part is malformed."""
+    try:
+        hook = _Webhook.model_validate_json(raw)
+        values = [
+            _Value.model_validate(change.value)
+            for entry in hook.entry
+            for change in entry.changes
+            if change.field == "messages"  # other subscriptions (template status, account) are not ours
+        ]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "body"
+        raise WireFormatError(f"not a WhatsApp webhook payload: {where}: {first['msg']}") from exc
+    messages: list[InboundMessage] = []
+    statuses: list[StatusUpdate] = []
+    errors: list[Failure] = []
+    for value in values:
+        account = value.metadata.phone_number_id
+        names = {c.wa_id: c.profile.name for c in value.contacts}
+        fallback = value.contacts[0].profile.name if len(value.contacts) == 1 else ""
+        for m in value.messages:
+            messages.append(_inbound(account, m, names.get(m.sender, fallback), received_at))
+        for s in value.statuses:
+            failures = tuple(Failure(e.code, e.title or e.message) for e in s.errors)
+            statuses.append(StatusUpdate(account, s.id, s.status, s.recipient_id, failures))
+        errors.extend(Failure(e.code, e.title or e.message) for e in value.errors)
+    return Delivery(tuple(messages), tuple(statuses), tuple(errors))
+
+
+def _inbound(account: str, m: _Message, name: str, received_at: datetime) -> InboundMessage:
+    extra = {"timestamp": m.timestamp} if m.timestamp else {}
+    if m.context is not None and m.context.id:
+        extra["reply_to"] = m.context.id
+    return InboundMessage(
+        channel=CHANNEL,
+        account=account,
+        user=m.sender,
+        platform_id=m.id,
+        received_at=received_at,
+        payload=_payload(m),
+        display_name=name,
+        extra=extra,
+    )
+
+
+def _payload(m: _Message) -> Payload:
+    if m.text is not None and m.type == "text":
+        return Text(m.text.body)
+    if m.interactive is not None and m.type == "interactive":
+        kind = m.interactive.type
+        reply = {"button_reply": m.interactive.button_reply, "list_reply": m.interactive.list_reply}.get(kind)
+        if reply is None:
+            return Unsupported(f"interactive.{kind}")
+        return _tapped(reply.id, reply.title)
+    if m.button is not None and m.type == "button":
+        return _tapped(m.button.payload, m.button.text)
+    return Unsupported(m.type)
+
+
+def _tapped(data: str, label: str) -> Payload:
+    """A tap on one of our buttons, rows or template quick replies; a foreign id reads as its text."""
+    ref = decode_option(data)
+    if ref is None:
+        return Text(label or data)
+    return ChoicePicked(ref.survey, ref.step, ref.value, label)

@@ -1,0 +1,199 @@
+"""The whole app (Runtime + create_app over httpx.ASGITransport) beside a simulated WeChat / WeCom."""
+
+from __future__ import annotations
+
+import shutil
+import ssl
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+
+from adapters.testing import Shown
+from adapters.wechat.fake import WeChatSimulator, WeComSimulator
+from bot.ports import Clock
+from csatbot.runtime import Runtime
+from csatbot.web import create_app
+from storage import open_database
+from storage.migrate import upgrade
+
+ROOT = Path(__file__).resolve().parents[3]
+Simulator = WeChatSimulator | WeComSimulator
+
+
+@dataclass
+class App:
+    """csatbot (``http``) and the platform simulator it is connected to."""
+
+    http: httpx.AsyncClient
+    runtime: Runtime
+    sim: Simulator
+
+    async def conversations(self) -> list[dict[str, Any]]:
+        response = await self.http.get("/api/conversations", params={"limit": 500})
+        assert response.status_code == 200, response.text
+        found: list[dict[str, Any]] = response.json()
+        return found
+
+    async def conversation(self, user: str) -> dict[str, Any]:
+        [summary] = [c for c in await self.conversations() if c["customer"]["user"] == user]
+        response = await self.http.get(f"/api/conversations/{summary['id']}")
+        detail: dict[str, Any] = response.json()
+        return detail
+
+    async def shown_when(self, user: str, done: Callable[[list[Shown]], bool]) -> list[Shown]:
+        """Wait (up to 10 s) until what ``user`` was shown satisfies ``done``."""
+
+        def check(_: Any) -> bool:
+            return done(self.sim.shown(user))
+
+        await self.sim.server.wait_for(check)
+        return self.sim.shown(user)
+
+
+def write_config(folder: Path, channel: str, section: dict[str, Any]) -> Path:
+    """The shipped config with ``section`` as ``channels.<channel>``, surveys sent at once."""
+    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    data["triggers"][0]["delay"] = "0s"
+    data["surveying"]["quiet_hours"] = None
+    data["channels"][channel] = section
+    path = folder / "config.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty, migrated SQLite database to copy (migrating each one anew costs a lot of time)."""
+    path = tmp_path_factory.mktemp("template") / "csatbot.db"
+    database = open_database(f"sqlite:///{path}")
+    upgrade(database)
+    database.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def tls() -> ssl.SSLContext:
+    """One TLS context for every app's outgoing client (loading the CA bundle is slow)."""
+    return ssl.create_default_context()
+
+
+@asynccontextmanager
+async def running(
+    sim: Simulator,
+    folder: Path,
+    template: Path,
+    tls: ssl.SSLContext,
+    *,
+    clock: Clock | None = None,
+    environ: dict[str, str] | None = None,
+) -> AsyncIterator[App]:
+    sim.start()
+    try:
+        config = write_config(folder, sim.channel, sim.channel_config())
+        shutil.copyfile(template, folder / "csatbot.db")
+        runtime = Runtime(
+            config,
+            f"sqlite:///{folder / 'csatbot.db'}",
+            clock=clock,
+            http=httpx.AsyncClient(verify=tls),
+            tick_seconds=0.1,
+            environ=sim.environ if environ is None else environ,
+        )
+        app = create_app(runtime)
+        transport = httpx.ASGITransport(app=app)
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=transport, base_url="http://csatbot.test", timeout=30) as http,
+        ):
+            yield App(http, runtime, sim)
+    finally:
+        sim.stop()
+
+
+MakeApp = Callable[..., Awaitable[App]]
+
+
+@pytest.fixture
+async def make_app(tmp_path: Path, migrated_db: Path, tls: ssl.SSLContext) -> AsyncIterator[MakeApp]:
+    """``await make_app(simulator, clock=...)``: csatbot wired to that simulator (stopped at the end)."""
+    stack: list[Any] = []
+
+    async def make(
+        sim: Simulator, *, clock: Clock | None = None, environ: dict[str, str] | None = None
+    ) -> App:
+        folder = tmp_path / f"app{len(stack)}"
+        folder.mkdir()
+        context = running(sim, folder, migrated_db, tls, clock=clock, environ=environ)
+        stack.append(context)
+        return await context.__aenter__()
+
+    yield make
+    for context in reversed(stack):
+        await context.__aexit__(None, None, None)
+
+
+@pytest.fixture
+async def oa(make_app: MakeApp) -> App:
+    """An Official Account in safe mode."""
+    return await make_app(WeChatSimulator(safe_mode=True))
+
+
+@pytest.fixture
+async def oa_plain(make_app: MakeApp) -> App:
+    """An Official Account in plain mode."""
+    return await make_app(WeChatSimulator(safe_mode=False))
+
+
+@pytest.fixture
+async def wecom(make_app: MakeApp) -> App:
+    return await make_app(WeComSimulator())
+
+
+SIMULATORS: dict[str, Callable[[], Simulator]] = {
+    "oa-safe": lambda: WeChatSimulator(safe_mode=True),
+    "oa-plain": lambda: WeChatSimulator(safe_mode=False),
+    "wecom": WeComSimulator,
+}
+
+
+@pytest.fixture(params=sorted(SIMULATORS))
+async def any_app(request: pytest.FixtureRequest, make_app: MakeApp) -> App:
+    """Each platform in turn: OA in safe and plain mode, WeCom."""
+    return await make_app(SIMULATORS[request.param]())
+
+
+@pytest.fixture(params=["oa-safe", "wecom"])
+async def safe_app(request: pytest.FixtureRequest, make_app: MakeApp) -> App:
+    """Each encrypted platform: OA in safe mode, WeCom."""
+    return await make_app(SIMULATORS[request.param]())
+
+
+@pytest.fixture
+def make_runtime(tmp_path: Path, migrated_db: Path) -> Iterator[Callable[..., Runtime]]:
+    """``make_runtime(channel, section, environ)``: build (not start) csatbot with that channel section."""
+    made: list[Runtime] = []
+
+    def make(channel: str, section: dict[str, Any], environ: dict[str, str]) -> Runtime:
+        folder = tmp_path / f"runtime{len(made)}"
+        folder.mkdir()
+        config = write_config(folder, channel, section)
+        shutil.copyfile(migrated_db, folder / "csatbot.db")
+        runtime = Runtime(config, f"sqlite:///{folder / 'csatbot.db'}", environ=environ)
+        made.append(runtime)
+        return runtime
+
+    yield make
+    for runtime in made:
+        runtime.database.dispose()
+
+
+@pytest.fixture
+async def platform_app(request: pytest.FixtureRequest, make_app: MakeApp) -> App:
+    """The platform named by indirect parametrization (``oa-safe``, ``oa-plain`` or ``wecom``)."""
+    return await make_app(SIMULATORS[request.param]())

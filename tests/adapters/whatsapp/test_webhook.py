@@ -1,0 +1,216 @@
+"""The webhook endpoint through the whole app: verification, signatures, parsing, dedupe, statuses."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from adapters.whatsapp.fake import ENVIRON
+from adapters.whatsapp.signature import HEADER, sign
+
+Load = Callable[[str], dict[str, Any]]
+PATH = "/webhooks/whatsapp"
+TOKEN = ENVIRON["WHATSAPP_VERIFY_TOKEN"]
+
+
+async def test_subscription_check_echoes_the_challenge(app: Any) -> None:
+    params = {"hub.mode": "subscribe", "hub.verify_token": TOKEN, "hub.challenge": "1158201444"}
+    response = await app.http.get(PATH, params=params)
+    assert response.status_code == 200
+    assert response.text == "1158201444"
+    assert response.headers["content-type"].startswith("text/plain")
+
+
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [
+        pytest.param(
+            {"hub.mode": "subscribe", "hub.verify_token": "wrong", "hub.challenge": "1"}, 403, id="wrong"
+        ),
+        pytest.param({"hub.mode": "subscribe", "hub.challenge": "1"}, 403, id="no-token"),
+        pytest.param(
+            {"hub.mode": "unsubscribe", "hub.verify_token": TOKEN, "hub.challenge": "1"}, 403, id="mode"
+        ),
+        pytest.param({"hub.verify_token": TOKEN, "hub.challenge": "1"}, 403, id="no-mode"),
+        pytest.param({"hub.mode": "subscribe", "hub.verify_token": TOKEN}, 400, id="no-challenge"),
+    ],
+)
+async def test_subscription_check_refused(app: Any, params: dict[str, str], status: int) -> None:
+    response = await app.http.get(PATH, params=params)
+    assert response.status_code == status
+    assert "1" not in response.text.split('"')  # the challenge is not echoed
+
+
+async def test_a_signed_text_is_stored(app: Any, payload: Load) -> None:
+    response = await app.sim.post(app.http, payload("text"))
+    assert (response.status_code, response.text) == (200, "")
+    [conversation] = await app.conversations()
+    assert conversation["channel"] == "whatsapp"
+    assert conversation["customer"] == {"id": 1, "name": "Test Name", "user": "972987654321"}
+    detail = await app.conversation(conversation["id"])
+    assert [(m["direction"], m["text"]) for m in detail["transcript"]] == [("in", "Body Text")]
+    assert app.adapter.counts["messages"] == 1
+
+
+def _tamper(raw: bytes) -> bytes:
+    return raw.replace(b"Body Text", b"Body Text!")
+
+
+@pytest.mark.parametrize(
+    ("signature", "change"),
+    [
+        pytest.param(None, None, id="missing"),
+        pytest.param("sha256=" + "ab" * 32, None, id="invalid"),
+        pytest.param("garbage", None, id="malformed-header"),
+        pytest.param("wrong-secret", None, id="wrong-secret"),
+        pytest.param("valid", _tamper, id="tampered-body"),
+        pytest.param(
+            "valid", lambda raw: json.dumps(json.loads(raw), ensure_ascii=False).encode(), id="reserialised"
+        ),
+    ],
+)
+async def test_bad_signatures_are_refused_and_nothing_is_stored(
+    app: Any, payload: Load, signature: str | None, change: Callable[[bytes], bytes] | None
+) -> None:
+    data = payload("text")
+    data["entry"][0]["changes"][0]["value"]["messages"][0]["text"]["body"] = "Body Text ✓ café"
+    raw = json.dumps(data).encode()  # ASCII-escaped, as Meta sends it
+    if signature == "valid":
+        signature = sign(raw, ENVIRON["WHATSAPP_APP_SECRET"])
+    elif signature == "wrong-secret":
+        signature = sign(raw, "not-the-app-secret")
+    if change is not None:
+        raw = change(raw)
+    response = await app.sim.post(app.http, raw, signature=signature)
+    assert response.status_code == 401
+    assert HEADER in response.json()["detail"]
+    assert await app.conversations() == []
+    assert app.adapter.counts["bad_signature"] == 1
+
+
+async def test_a_replayed_delivery_is_stored_once(app: Any, payload: Load) -> None:
+    for _ in range(3):
+        assert (await app.sim.post(app.http, payload("text"))).status_code == 200
+    [conversation] = await app.conversations()
+    detail = await app.conversation(conversation["id"])
+    assert len(detail["transcript"]) == 1
+    assert (app.adapter.counts["messages"], app.adapter.counts["duplicates"]) == (1, 2)
+
+
+async def test_every_message_of_a_batch_is_stored(app: Any, payload: Load) -> None:
+    assert (await app.sim.post(app.http, payload("multi"))).status_code == 200
+    stored = {c["customer"]["user"]: c for c in await app.conversations()}
+    assert {user: c["customer"]["name"] for user, c in stored.items()} == {
+        "972500000001": "Ann",
+        "972500000002": "Bob",
+        "972500000003": "Cy",
+    }
+    texts = [
+        [m["text"] for m in (await app.conversation(stored[user]["id"]))["transcript"]]
+        for user in ("972500000001", "972500000002", "972500000003")
+    ]
+    assert texts == [["Hello"], ["Hi there"], ["[reaction]"]]
+
+
+async def test_unsupported_messages_are_stored_as_their_kind(app: Any, payload: Load) -> None:
+    assert (await app.sim.post(app.http, payload("image"))).status_code == 200
+    [conversation] = await app.conversations()
+    detail = await app.conversation(conversation["id"])
+    assert [m["text"] for m in detail["transcript"]] == ["[image]"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(b"{not json", id="not-json"),
+        pytest.param(b'{"object":"page","entry":[]}', id="not-whatsapp"),
+        pytest.param(b'{"object":"whatsapp_business_account"}', id="no-entry"),
+    ],
+)
+async def test_malformed_payloads_get_400_and_nothing_is_stored(app: Any, body: bytes) -> None:
+    response = await app.sim.post(app.http, body)
+    assert response.status_code == 400
+    assert "not a WhatsApp webhook payload" in response.json()["detail"]
+    assert await app.conversations() == []
+
+
+async def test_one_malformed_message_refuses_the_whole_batch(app: Any, payload: Load) -> None:
+    data = payload("multi")
+    del data["entry"][1]["changes"][0]["value"]["messages"][0]["id"]
+    response = await app.sim.post(app.http, data)
+    assert response.status_code == 400
+    assert await app.conversations() == []
+
+
+async def test_a_body_over_the_limit_gets_413(app: Any, payload: Load) -> None:
+    data = payload("text")
+    data["entry"][0]["changes"][0]["value"]["messages"][0]["text"]["body"] = "x" * 1_000_001
+    response = await app.sim.post(app.http, data)
+    assert response.status_code == 413
+    assert await app.conversations() == []
+
+
+async def test_statuses_are_not_customer_messages(app: Any, payload: Load) -> None:
+    data = payload("status_sent")
+    assert (await app.sim.post(app.http, data)).status_code == 200
+    assert (await app.sim.post(app.http, data)).status_code == 200  # WhatsApp sends duplicates
+    assert await app.conversations() == []
+    assert app.adapter.counts["statuses"] == 1
+
+
+async def test_a_failed_status_marks_the_outbox_row_failed(app: Any) -> None:
+    user = "15550000042"
+    assert (await app.sim.say(app.http, user, "Hello")).status_code == 200
+    [conversation] = await app.conversations()
+    reply = {"agent": "bob", "text": "We are on it."}
+    assert (
+        await app.http.post(f"/api/conversations/{conversation['id']}/reply", json=reply)
+    ).status_code == 202
+    await app.sim.server.wait_for(lambda _: len(app.sim.api.accepted) == 1)
+    wamid = app.sim.api.accepted[0].wamid
+    await app.sim.server.wait_for(lambda _: app.rows("select status from outbox")[0][0] == "sent")
+
+    error = {"code": 131026, "title": "Message undeliverable", "message": "Message undeliverable"}
+    for status in ("sent", "failed", "failed"):  # WhatsApp may repeat a status
+        data = app.sim.status(user, wamid, status, [error] if status == "failed" else None)
+        assert (await app.sim.post(app.http, data)).status_code == 200
+    [(status, last_error, platform_id)] = app.rows("select status, last_error, platform_id from outbox")
+    assert (status, platform_id) == ("failed", wamid)
+    assert "error 131026 (Message undeliverable)" in last_error
+    assert "undeliverable" in last_error
+    assert app.adapter.counts["failed"] == 1
+    assert len((await app.conversation(conversation["id"]))["transcript"]) == 2  # nothing new stored
+
+
+async def test_a_failed_status_for_an_unknown_message_is_only_logged(
+    app: Any, payload: Load, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        assert (await app.sim.post(app.http, payload("status_failed"))).status_code == 200
+    assert await app.conversations() == []
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "wamid.failed01" in logged
+    assert "error 131047 (Re-engagement message)" in logged
+    assert "outside the 24-hour customer-service window" in logged
+
+
+async def test_a_failure_while_storing_answers_500_so_whatsapp_delivers_again(
+    app: Any, payload: Load, caplog: pytest.LogCaptureFixture
+) -> None:
+    with app.runtime.database.writer.begin() as conn:
+        conn.execute(text("ALTER TABLE inboundreceipt RENAME TO receipts_gone"))
+    with caplog.at_level(logging.ERROR, logger="csatbot.whatsapp"):
+        response = await app.sim.post(app.http, payload("text"))
+    assert response.status_code == 500
+    assert app.adapter.counts["errors"] == 1
+    assert "handling failed; WhatsApp will deliver it again" in caplog.text
+    with app.runtime.database.writer.begin() as conn:
+        conn.execute(text("ALTER TABLE receipts_gone RENAME TO inboundreceipt"))
+    assert (await app.sim.post(app.http, payload("text"))).status_code == 200  # the redelivery
+    [conversation] = await app.conversations()
+    assert [m["text"] for m in (await app.conversation(conversation["id"]))["transcript"]] == ["Body Text"]

@@ -1,0 +1,182 @@
+"""Webhook payloads (Meta's documented shapes) parsed into channel-neutral messages and statuses."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from adapters.whatsapp.wire import Delivery, Failure, StatusUpdate, parse_webhook
+from bot.errors import WireFormatError
+from bot.messages import ChoicePicked, InboundMessage, Text, Unsupported
+
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+
+Load = Callable[[str], dict[str, Any]]
+
+
+def parse(data: dict[str, Any]) -> Delivery:
+    return parse_webhook(json.dumps(data).encode(), NOW)
+
+
+@pytest.fixture
+def only_message(payload: Load) -> Callable[[str], InboundMessage]:
+    def parse_one(name: str) -> InboundMessage:
+        delivery = parse(payload(name))
+        assert delivery.statuses == () and len(delivery.messages) == 1
+        return delivery.messages[0]
+
+    return parse_one
+
+
+def test_text(only_message: Callable[[str], InboundMessage]) -> None:
+    assert only_message("text") == InboundMessage(
+        channel="whatsapp",
+        account="1122334455667",
+        user="972987654321",
+        platform_id="wamid.xyzxyz",
+        received_at=NOW,
+        payload=Text("Body Text"),
+        display_name="Test Name",
+        extra={"timestamp": "1697043223"},
+    )
+
+
+def test_button_reply(only_message: Callable[[str], InboundMessage]) -> None:
+    message = only_message("button_reply")
+    assert message.payload == ChoicePicked("s1", "resolved", "yes", "Yes")
+    assert (message.platform_id, message.extra["reply_to"]) == ("wamid.btn001", "wamid.xyzxyz")
+
+
+def test_list_reply(only_message: Callable[[str], InboundMessage]) -> None:
+    assert only_message("list_reply").payload == ChoicePicked("s1", "rating", "5", "⭐⭐⭐⭐⭐")
+
+
+def test_template_quick_reply(only_message: Callable[[str], InboundMessage]) -> None:
+    message = only_message("template_button")
+    assert message.payload == ChoicePicked("s1", "rating", "~start", "Rate us")
+    assert message.platform_id == "wamid.xsidjw"
+
+
+def test_other_types_are_unsupported(only_message: Callable[[str], InboundMessage]) -> None:
+    assert only_message("image").payload == Unsupported("image")
+
+
+def test_a_tap_on_a_foreign_button_reads_as_its_title(payload: Load) -> None:
+    data = payload("button_reply")
+    message = data["entry"][0]["changes"][0]["value"]["messages"][0]
+    message["interactive"]["button_reply"] = {"id": "callback_data", "title": "title"}
+    assert parse(data).messages[0].payload == Text("title")
+
+
+def test_an_unknown_interactive_reply_is_unsupported(payload: Load) -> None:
+    data = payload("button_reply")
+    message = data["entry"][0]["changes"][0]["value"]["messages"][0]
+    message["interactive"] = {"type": "nfm_reply", "nfm_reply": {"response_json": "{}", "body": "Sent"}}
+    assert parse(data).messages[0].payload == Unsupported("interactive.nfm_reply")
+
+
+def test_statuses(payload: Load) -> None:
+    assert parse(payload("status_sent")) == Delivery(
+        statuses=(StatusUpdate("1122334455667", "wamid.xyzxyz", "sent", "972987654321"),)
+    )
+    [failed] = parse(payload("status_failed")).statuses
+    assert failed == StatusUpdate(
+        "1122334455667",
+        "wamid.failed01",
+        "failed",
+        "972987654321",
+        (Failure(131047, "Re-engagement message"),),
+    )
+
+
+def test_every_entry_change_message_and_status(payload: Load) -> None:
+    delivery = parse(payload("multi"))
+    assert [(m.account, m.user, m.platform_id, m.display_name, m.payload) for m in delivery.messages] == [
+        ("1122334455667", "972500000001", "wamid.multi01", "Ann", Text("Hello")),
+        ("1122334455667", "972500000002", "wamid.multi02", "Bob", Text("Hi there")),
+        ("9988776655443", "972500000003", "wamid.multi03", "Cy", Unsupported("reaction")),
+    ]
+    assert delivery.statuses == (StatusUpdate("9988776655443", "wamid.out01", "delivered", "972500000003"),)
+
+
+def test_webhook_level_errors(payload: Load) -> None:
+    data = payload("status_sent")
+    value = data["entry"][0]["changes"][0]["value"]
+    del value["statuses"]
+    value["errors"] = [{"code": 130429, "title": "Rate limit hit"}]
+    assert parse(data).errors == (Failure(130429, "Rate limit hit"),)
+
+
+def test_newer_optional_fields_are_accepted(payload: Load) -> None:
+    data = payload("text")
+    value = data["entry"][0]["changes"][0]["value"]
+    value["contacts"][0]["user_id"] = "US.13491208655302741918"
+    value["messages"][0]["from_user_id"] = "US.13491208655302741918"
+    assert parse(data).messages[0].payload == Text("Body Text")
+
+
+def _edit(data: dict[str, Any], path: str, value: Any) -> bytes:
+    """``data`` with the item at ``path`` (dotted; list indexes as numbers) replaced, or deleted when
+    ``value`` is ``...``; serialised."""
+    *parents, last = path.split(".")
+    node: Any = data
+    for key in parents:
+        node = node[int(key)] if key.isdigit() else node[key]
+    where: Any = int(last) if last.isdigit() else last
+    if value is ...:
+        del node[where]
+    else:
+        node[where] = value
+    return json.dumps(data).encode()
+
+
+MESSAGE = "entry.0.changes.0.value.messages.0"
+VALUE = "entry.0.changes.0.value"
+ERROR = f"{VALUE}.statuses.0.errors.0"
+
+
+@pytest.mark.parametrize(
+    ("raw", "complaint"),
+    [
+        pytest.param(b"", "Invalid JSON", id="empty"),
+        pytest.param(b"{not json", "Invalid JSON", id="not-json"),
+        pytest.param(b"[]", "Input should be", id="a-list"),
+    ],
+)
+def test_malformed_bodies_are_refused(raw: bytes, complaint: str) -> None:
+    with pytest.raises(WireFormatError, match="not a WhatsApp webhook payload") as caught:
+        parse_webhook(raw, NOW)
+    assert complaint in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "value", "complaint"),
+    [
+        pytest.param("text", "object", "page", "object", id="wrong-object"),
+        pytest.param("text", "entry", ..., "entry", id="no-entry"),
+        pytest.param("text", "entry.0.changes", ..., "changes", id="no-changes"),
+        pytest.param("text", f"{VALUE}.metadata", ..., "metadata", id="no-metadata"),
+        pytest.param("text", f"{VALUE}.messaging_product", "sms", "messaging_product", id="not-whatsapp"),
+        pytest.param("text", f"{MESSAGE}.from", ..., "from", id="no-from"),
+        pytest.param("text", f"{MESSAGE}.id", ..., "id", id="no-id"),
+        pytest.param("text", f"{MESSAGE}.id", "", "id", id="empty-id"),
+        pytest.param("text", f"{MESSAGE}.text", ..., "text", id="text-without-text"),
+        pytest.param("text", f"{MESSAGE}.text.body", 5, "body", id="body-not-string"),
+        pytest.param("button_reply", f"{MESSAGE}.interactive.button_reply", ..., "reply", id="no-reply"),
+        pytest.param("list_reply", f"{MESSAGE}.interactive.list_reply.id", ..., "id", id="reply-without-id"),
+        pytest.param("template_button", f"{MESSAGE}.button", ..., "button", id="no-button"),
+        pytest.param("status_failed", f"{ERROR}.code", "x", "code", id="error-code-not-int"),
+        pytest.param("status_failed", f"{VALUE}.statuses.0.id", ..., "id", id="status-without-id"),
+    ],
+)
+def test_malformed_payloads_are_refused(
+    payload: Load, name: str, path: str, value: Any, complaint: str
+) -> None:
+    with pytest.raises(WireFormatError, match="not a WhatsApp webhook payload") as caught:
+        parse_webhook(_edit(payload(name), path, value), NOW)
+    assert complaint in str(caught.value)
