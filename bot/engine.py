@@ -11,7 +11,7 @@ from datetime import datetime
 from bot.answers import is_skip, parse_choice, parse_rating
 from bot.config.schema import SCALES, StepSpec
 from bot.flow import Flow
-from bot.messages import ChoicePicked, Text
+from bot.messages import ChoicePicked, Resume, Text
 from bot.prompts import Prompt, Say, ScaleKind
 from bot.survey import (
     Answer,
@@ -81,6 +81,9 @@ def _reply(flow: Flow, state: SurveyState, event: Reply) -> Transition:
     payload = event.payload
     if isinstance(payload, ChoicePicked) and (payload.survey != state.survey_id or payload.step != step_id):
         return Transition(state)  # a late tap on an earlier question: already answered
+    if isinstance(payload, Resume):  # show the open question again; not a failed answer
+        same = payload.survey == state.survey_id
+        return Transition(state, (_ask(flow, state, step_id),) if same else ())
     answer = _read(flow, step_id, step, event)
     if answer is _NOT_ANSWER:
         return _not_an_answer(flow, state, step_id, payload)

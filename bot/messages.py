@@ -42,7 +42,14 @@ class Unsupported:
     kind: str
 
 
-Payload = Text | ChoicePicked | Command | Unsupported
+@dataclass(frozen=True, slots=True)
+class Resume:
+    """The customer asks to see the open question of ``survey`` again (a template's "Rate now" tap)."""
+
+    survey: str
+
+
+Payload = Text | ChoicePicked | Command | Unsupported | Resume
 
 
 @dataclass(frozen=True, slots=True)

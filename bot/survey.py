@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from bot.classification import Classification
-from bot.messages import ChoicePicked, Text, Unsupported
+from bot.messages import ChoicePicked, Resume, Text, Unsupported
 from bot.prompts import Prompt
 
 Status = Literal["pending", "active", "completed", "expired"]
@@ -63,7 +63,7 @@ class Start:
 class Reply:
     """The customer wrote or tapped something while the survey was open."""
 
-    payload: Text | ChoicePicked | Unsupported
+    payload: Text | ChoicePicked | Unsupported | Resume
     classification: Classification | None = None
 
 

@@ -15,7 +15,7 @@ from bot.classification import Classification
 from bot.config.durations import format_duration
 from bot.engine import advance
 from bot.errors import NotFoundError
-from bot.messages import ChoicePicked, Command, InboundMessage, Text, Unsupported
+from bot.messages import ChoicePicked, Command, InboundMessage, Resume, Text, Unsupported
 from bot.outbound import send_prompt
 from bot.prompts import Say
 from bot.records import Conversation, Identity, Survey
@@ -95,7 +95,7 @@ def inbound(
     ):
         identity = repo.get_identity(identity.id)
     survey = repo.active_survey(identity.id)
-    if survey is not None and isinstance(payload, Text | ChoicePicked | Unsupported):
+    if survey is not None and isinstance(payload, Text | ChoicePicked | Unsupported | Resume):
         conversation_id = survey.conversation_id
 
         def hand_on(text: str) -> None:
@@ -111,7 +111,7 @@ def inbound(
             answered=outcome.answered,
             handed_on=bool(outcome.handed_on),
         )
-    if isinstance(payload, ChoicePicked):
+    if isinstance(payload, ChoicePicked | Resume):
         return TurnResult()  # a tap on a survey that is over: nothing changes
     conversation_id = _support_message(repo, settings, identity, _message_text(msg), now, msg, classification)
     if isinstance(payload, Text):
@@ -172,6 +172,8 @@ def _message_text(msg: InboundMessage) -> str:
             return f"[{kind}]"
         case ChoicePicked(label=label, value=value):
             return label or value
+        case Resume():
+            return "[asked to see the question again]"
 
 
 def _support_message(

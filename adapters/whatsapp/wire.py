@@ -14,9 +14,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from adapters.whatsapp.ids import decode_option
+from adapters.whatsapp.ids import START, decode_option
 from bot.errors import WireFormatError
-from bot.messages import ChoicePicked, InboundMessage, Payload, Text, Unsupported
+from bot.messages import ChoicePicked, InboundMessage, Payload, Resume, Text, Unsupported
 
 CHANNEL = "whatsapp"
 
@@ -218,4 +218,6 @@ def _tapped(data: str, label: str) -> Payload:
     ref = decode_option(data)
     if ref is None:
         return Text(label or data)
+    if ref.value == START:  # the template's "rate now" button: show the open question
+        return Resume(ref.survey)
     return ChoicePicked(ref.survey, ref.step, ref.value, label)

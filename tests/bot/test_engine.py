@@ -747,3 +747,13 @@ def test_first_matching_branch_wins_on_ces(make_flow: FlowFactory, score: int, s
 def test_prompts_are_in_the_survey_locale(flows: dict[str, Flow], locale: str, texts: list[str]) -> None:
     ts = run(flows["nps"], [say("3"), say("太贵了")], locale)
     assert [getattr(p, "text", None) for t in ts for p in t.prompts] == texts
+
+
+def test_resume_shows_the_open_question_again_without_a_reprompt(flows: dict[str, Flow]) -> None:
+    from bot.messages import Resume
+
+    flow = flows["csat"]
+    state = started(flow)
+    t = advance(flow, state, Reply(Resume(SID)), NOW)
+    assert t == Transition(state, (flow.ask(SID, "rating", "en"),))
+    assert advance(flow, state, Reply(Resume("other-survey")), NOW) == Transition(state)

@@ -14,7 +14,7 @@ from bot.config import load_config
 from bot.config.schema import SCALES
 from bot.engine import advance
 from bot.flow import Flow, build_flows
-from bot.messages import ChoicePicked, Text, Unsupported
+from bot.messages import ChoicePicked, Resume, Text, Unsupported
 from bot.survey import Escalate, Event, Expire, RecordAnswer, Remind, Reply, Start, SurveyState
 
 FLOWS = build_flows(load_config(Path(__file__).resolve().parents[2] / "config.yaml"))
@@ -84,6 +84,7 @@ events: st.SearchStrategy[Event] = st.one_of(
     st.builds(Reply, st.builds(Text, texts), sentiments),
     st.builds(Reply, taps),
     st.builds(Reply, st.builds(Unsupported, st.sampled_from(["sticker", "image"]))),
+    st.builds(Reply, st.builds(Resume, st.sampled_from([SID, "s0"]))),
     st.just(Start()),
     st.just(Remind()),
     st.just(Expire()),

@@ -110,7 +110,9 @@ async def test_a_late_survey_starts_with_the_template(app: Any) -> None:
 
     assert (await sim.tap(http, "cat", rate_us)).status_code == 200  # opens the window again
     await sim.server.wait_for(lambda _: any(s.raw["type"] == "interactive" for s in sim.shown("cat")))
-    rating = sim.shown("cat")[-1]  # (the core says its re-prompt line first, for now)
+    invite_and_rating = sim.shown("cat")
+    assert len(invite_and_rating) == 2  # the question itself, with no "didn't catch that" line
+    rating = invite_and_rating[-1]
     assert [b.value for b in rating.buttons] == ["1", "2", "3", "4", "5"]
     assert (await sim.tap(http, "cat", button(rating, "5"))).status_code == 200
     await sim.server.wait_for(lambda _: sim.shown("cat")[-1].text == "Thank you for your feedback!")

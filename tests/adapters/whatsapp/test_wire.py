@@ -11,7 +11,7 @@ import pytest
 
 from adapters.whatsapp.wire import Delivery, Failure, StatusUpdate, parse_webhook
 from bot.errors import WireFormatError
-from bot.messages import ChoicePicked, InboundMessage, Text, Unsupported
+from bot.messages import ChoicePicked, InboundMessage, Resume, Text, Unsupported
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
@@ -58,7 +58,7 @@ def test_list_reply(only_message: Callable[[str], InboundMessage]) -> None:
 
 def test_template_quick_reply(only_message: Callable[[str], InboundMessage]) -> None:
     message = only_message("template_button")
-    assert message.payload == ChoicePicked("s1", "rating", "~start", "Rate us")
+    assert message.payload == Resume("s1")  # "rate now" on the template: show the open question
     assert message.platform_id == "wamid.xsidjw"
 
 
