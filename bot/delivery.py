@@ -36,7 +36,11 @@ def backoff(
 
 
 class Dispatcher:
-    """Claims due outbox rows and delivers them; messages to one recipient keep their order."""
+    """Claims due outbox rows and delivers them; messages to one recipient keep their order.
+
+    ``concurrency`` bounds the recipients served at once; an adapter waiting for a per-chat rate
+    limit (WhatsApp: about one message per 6 s per user) holds its slot, so keep it generous.
+    """
 
     def __init__(
         self,
@@ -47,7 +51,7 @@ class Dispatcher:
         *,
         max_attempts: int = 8,
         lease: timedelta = timedelta(minutes=2),
-        concurrency: int = 16,
+        concurrency: int = 64,
     ) -> None:
         self.store = store
         self.channels = channels
