@@ -101,7 +101,11 @@ class Runtime:
             self.service, self.clock, self.http, self.settings, os.environ if environ is None else environ
         )
         overrides = {"telegram": {"enabled": True, "polling": True}} if telegram_polling else None
-        self.adapters: dict[str, ChannelAdapter] = build_adapters(context, overrides)
+        try:
+            self.adapters: dict[str, ChannelAdapter] = build_adapters(context, overrides)
+        except BaseException:
+            self.database.dispose()  # the process will not start: leave no open database behind
+            raise
         self.channels.update(self.adapters)
         for name, adapter in self.adapters.items():
             caps = adapter.capabilities
