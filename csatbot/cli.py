@@ -44,8 +44,11 @@ def _setup_logging(level: str = "INFO") -> None:
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
-    if level != "DEBUG":  # the workers tick every second: APScheduler would log each run
+    if level != "DEBUG":
+        # The workers tick every second (APScheduler would log each run), and httpx logs each
+        # request's URL, which for Telegram holds the bot token.
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
+        logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 @app.command()

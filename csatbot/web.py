@@ -19,7 +19,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
 from adapters.webchat import webchat_router
-from bot.errors import ConflictError, CsatbotError, NotFoundError
+from bot.errors import ConflictError, CsatbotError, NotFoundError, SignatureError, WireFormatError
 from bot.service import TicketAction
 from csatbot.runtime import Runtime
 from storage import queries
@@ -231,6 +231,14 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
     @app.exception_handler(ConflictError)
     async def conflict(_request: Request, exc: ConflictError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=409)
+
+    @app.exception_handler(SignatureError)
+    async def unsigned(_request: Request, exc: SignatureError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=401)
+
+    @app.exception_handler(WireFormatError)
+    async def malformed(_request: Request, exc: WireFormatError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=400)
 
     @app.exception_handler(CsatbotError)
     async def other(_request: Request, exc: CsatbotError) -> JSONResponse:

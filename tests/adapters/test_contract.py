@@ -24,6 +24,7 @@ from csatbot.web import Server, create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 SIMULATORS = {
+    "telegram": "adapters.telegram.fake:TelegramSimulator",
     "webchat": "adapters.webchat.fake:WebChatSimulator",
     "wechat": "adapters.wechat.fake:WeChatSimulator",
     "wecom": "adapters.wechat.fake:WeComSimulator",

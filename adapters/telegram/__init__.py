@@ -1,0 +1,15 @@
+"""Telegram (aiogram 3): webhook or long polling in, inline-keyboard surveys out."""
+
+from __future__ import annotations
+
+from adapters.base import AdapterContext
+from adapters.telegram.channel import TelegramAdapter
+from bot.config.channels import TelegramConfig
+
+
+def build(config: TelegramConfig, ctx: AdapterContext) -> TelegramAdapter:
+    """The adapter for ``channels.telegram``; long polling when ``polling`` is set (development)."""
+    return TelegramAdapter(config, ctx)
+
+
+__all__ = ["TelegramAdapter", "build"]

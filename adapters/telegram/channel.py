@@ -1,0 +1,198 @@
+"""The Telegram adapter: sends prompts through aiogram's ``Bot`` and handles updates.
+
+Updates arrive by webhook (:mod:`adapters.telegram.webhook`) or, for development, by long polling
+(:mod:`adapters.telegram.polling`); both end in :meth:`TelegramAdapter.receive`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
+from aiogram.exceptions import AiogramError
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    SetWebhook,
+    TelegramMethod,
+)
+from aiogram.methods.base import TelegramType
+from aiogram.types import Update
+from aiogram.utils.token import TokenValidationError, validate_token
+from fastapi import APIRouter
+
+from adapters.base import AdapterContext
+from adapters.http import RateLimits
+from adapters.telegram.polling import Poller
+from adapters.telegram.render import CAPABILITIES, render, utf16_len
+from adapters.telegram.session import HttpxSession, RedactToken, delivery_error
+from adapters.telegram.webhook import webhook_router
+from adapters.telegram.wire import ALLOWED_UPDATES, CHANNEL, Tap, parse_update
+from bot.config.channels import TelegramConfig
+from bot.errors import ConfigError, DeliveryError
+from bot.ports import Recipient, Sent
+from bot.prompts import Prompt
+
+log = logging.getLogger("csatbot.telegram")
+
+TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
+SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
+ANSWERED_MARK = "✅"
+REDACTED_LOGGERS = ("httpx",)  # it logs request URLs at INFO, and Bot API URLs hold the token
+
+# Bots FAQ: about 1 message per second per chat (short bursts pass), about 30 per second in all.
+RATE_OVERALL = 30.0
+RATE_PER_CHAT = (3.0, 3.0)  # a burst of 3 (thanks + next question), then 1 per second
+
+
+@dataclass(frozen=True, slots=True)
+class Reaction:
+    """What to do on Telegram after an update was stored: answer the tap, edit its question."""
+
+    answer: AnswerCallbackQuery | None = None
+    edit: EditMessageText | EditMessageReplyMarkup | None = None
+
+
+class TelegramAdapter:
+    """Telegram through aiogram 3: a :class:`adapters.base.ChannelAdapter`."""
+
+    name = CHANNEL
+    capabilities = CAPABILITIES
+
+    def __init__(self, config: TelegramConfig, ctx: AdapterContext) -> None:
+        token, self.secret = read_secrets(ctx.environ, polling=config.polling)
+        api = TelegramAPIServer.from_base(str(config.api_base)) if config.api_base else PRODUCTION
+        self.config = config
+        self.ctx = ctx
+        self._redact = RedactToken(token)
+        for logger in REDACTED_LOGGERS:
+            logging.getLogger(logger).addFilter(self._redact)
+        self.session = HttpxSession(ctx.http, api)
+        self.bot = Bot(token, session=self.session)
+        self.account = str(self.bot.id)  # the bot's id is the token's prefix
+        self.limits = RateLimits(RATE_OVERALL, per_chat=RATE_PER_CHAT)
+        self.polling = config.polling
+        self._poller: Poller | None = None
+
+    async def send(self, to: Recipient, prompt: Prompt) -> Sent:
+        """Send ``prompt`` (several messages if its text is long); the last message's id."""
+        sent = Sent()
+        for method in render(prompt, to.user):
+            message = await self.call(method, to.user)
+            sent = Sent(str(message.message_id))
+        return sent
+
+    async def call(
+        self, method: TelegramMethod[TelegramType], chat: str | None = None, timeout: int | None = None
+    ) -> TelegramType:
+        """One Bot API call; failures as :class:`DeliveryError`.
+
+        Calls that write into a ``chat`` (messages, edits) wait for the rate limits first; others
+        (answering a tap, polling) do not count against them.
+        """
+        try:
+            if chat is None:
+                return await self.bot(method, request_timeout=timeout)
+            async with self.limits.slot(chat):
+                return await self.bot(method, request_timeout=timeout)
+        except AiogramError as exc:
+            raise delivery_error(exc) from exc
+
+    async def receive(self, update: Update) -> Reaction:
+        """Store what ``update`` brings (once, however often Telegram delivers it)."""
+        incoming = parse_update(update, self.account, self.ctx.clock.now())
+        if incoming is None:
+            return Reaction()
+        result = await self.ctx.service.handle(incoming.message) if incoming.message is not None else None
+        tap = incoming.tap
+        if tap is None:
+            return Reaction()
+        answered = result is not None and result.answered and not result.duplicate
+        return Reaction(
+            AnswerCallbackQuery(callback_query_id=tap.query_id), answered_edit(tap) if answered else None
+        )
+
+    async def edit(self, method: EditMessageText | EditMessageReplyMarkup) -> None:
+        """Show the chosen answer; cosmetic, so a failure is logged, not raised."""
+        try:
+            await self.call(method, str(method.chat_id))
+        except DeliveryError as exc:
+            if "message is not modified" not in str(exc):
+                log.warning("could not mark the answered question %s: %s", method.message_id, exc)
+
+    async def react(self, reaction: Reaction) -> None:
+        """Carry out ``reaction`` with Bot API calls (long polling has no webhook reply)."""
+        if reaction.answer is not None:
+            try:
+                await self.call(reaction.answer)
+            except DeliveryError as exc:
+                log.warning("could not answer callback query: %s", exc)
+        if reaction.edit is not None:
+            await self.edit(reaction.edit)
+
+    def webhook_reply(self, method: TelegramMethod[Any]) -> dict[str, str]:
+        """``method`` as a webhook response body, which Telegram carries out (one round trip less)."""
+        return {"method": method.__api_method__, **self.session.form(self.bot, method)}
+
+    def routes(self) -> APIRouter:
+        """The webhook at ``channels.telegram.path`` (none when polling without a webhook secret)."""
+        if self.secret is None:
+            return APIRouter()
+        return webhook_router(self, self.secret, self.config.path)
+
+    async def set_webhook(self, url: str) -> None:
+        """Point Telegram at ``url`` with the secret token and the update types handled here."""
+        if self.secret is None:
+            raise ConfigError([f"{SECRET_ENV} is not set: a webhook needs it"], source="environment")
+        await self.call(SetWebhook(url=url, secret_token=self.secret, allowed_updates=list(ALLOWED_UPDATES)))
+
+    async def start(self) -> None:
+        if self.polling:
+            self._poller = Poller(self)
+            self._poller.start()
+
+    async def stop(self) -> None:
+        if self._poller is not None:
+            await self._poller.stop()
+            self._poller = None
+        for logger in REDACTED_LOGGERS:
+            logging.getLogger(logger).removeFilter(self._redact)
+
+
+def answered_edit(tap: Tap) -> EditMessageText | EditMessageReplyMarkup | None:
+    """The edit that shows the chosen answer under the question and drops its keyboard."""
+    if tap.chat_id is None or tap.message_id is None or tap.text is None:
+        return None  # Telegram no longer lets the bot see (or edit) the message
+    text = f"{tap.text}\n\n{ANSWERED_MARK} {tap.label}"
+    if tap.label and utf16_len(text) <= CAPABILITIES.max_text:
+        return EditMessageText(chat_id=tap.chat_id, message_id=tap.message_id, text=text)
+    return EditMessageReplyMarkup(chat_id=tap.chat_id, message_id=tap.message_id)
+
+
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+def read_secrets(environ: Mapping[str, str], *, polling: bool = False) -> tuple[str, str | None]:
+    """The bot token and webhook secret, checked; :class:`ConfigError` naming a bad variable.
+
+    The secret may be left unset only for long polling (then no webhook is served).
+    """
+    token, secret = environ.get(TOKEN_ENV, ""), environ.get(SECRET_ENV) or None
+    problems = []
+    try:
+        validate_token(token)
+    except TokenValidationError:
+        problems.append(f"{TOKEN_ENV} does not look like a bot token from @BotFather (<digits>:<letters>)")
+    if secret is None and not polling:
+        problems.append(f"{SECRET_ENV} is not set (the webhook needs it; long polling does not)")
+    elif secret is not None and not _SECRET.match(secret):
+        problems.append(f"{SECRET_ENV} must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+    if problems:
+        raise ConfigError(problems, source="environment")
+    return token, secret

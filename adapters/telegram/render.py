@@ -1,0 +1,147 @@
+"""Prompts to ``sendMessage`` calls (pure): inline keyboards within Telegram's limits.
+
+- CSAT 1-5: one row of five star buttons; NPS 0-10: rows 0-5 / 6-10; CES 1-7: rows 1-4 / 5-7; the
+  scale's anchors ("0 = not at all likely, 10 = extremely likely") go in the text.
+- A choice: one button per row.
+- Fallbacks, never silent truncation: labels too long for a button are listed by number in the
+  text with numbered buttons; buttons whose callback data cannot fit 64 bytes (or too many
+  options) become numbered text to answer by typing. Texts over 4096 characters are split into
+  several messages, the keyboard on the last.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from aiogram.methods import SendMessage
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from adapters.telegram import callback
+from bot.ports import Capabilities
+from bot.prompts import AskChoice, AskRating, Option, Prompt, prompt_text
+
+MAX_TEXT = 4096
+"""Telegram's message limit, counted (like Telegram) in UTF-16 code units."""
+
+CAPABILITIES = Capabilities(
+    max_buttons=100,  # Telegram's keyboard limit
+    max_buttons_per_row=8,
+    # 64 bytes of callback data minus "a:<8-char survey id>:<step up to 32>:" = 20 for the option id.
+    max_option_id_bytes=20,
+    max_button_label=40,  # longer labels are cut off with "..." by the apps: list them in the text
+    max_text=MAX_TEXT,
+    can_edit=True,
+)
+
+
+def render(prompt: Prompt, chat_id: str, capabilities: Capabilities = CAPABILITIES) -> list[SendMessage]:
+    """The ``sendMessage`` calls that show ``prompt`` in ``chat_id`` (none for an empty text)."""
+    text, markup = _draw(prompt, capabilities)
+    parts = split_text(text, capabilities.max_text)
+    return [
+        SendMessage(chat_id=chat_id, text=part, reply_markup=markup if last else None)
+        for last, part in ((i == len(parts) - 1, part) for i, part in enumerate(parts))
+    ]
+
+
+def _draw(prompt: Prompt, caps: Capabilities) -> tuple[str, InlineKeyboardMarkup | None]:
+    if not isinstance(prompt, AskRating | AskChoice):
+        return prompt_text(prompt), None
+    head = prompt.text
+    if isinstance(prompt, AskRating):
+        scale = prompt.scale
+        anchors = [
+            f"{v} = {label}" for v, label in ((scale.low, scale.low_label), (scale.high, scale.high_label))
+        ]
+        if scale.low_label or scale.high_label:
+            head = f"{head}\n{', '.join(anchors)}"
+    options = prompt.options
+    datas = [callback.pack(prompt.survey, prompt.step, o.id) for o in options]
+    if any(d is None for d in datas) or not 0 < len(options) <= caps.max_buttons:
+        return _numbered(head, options, prompt.hint, listed=isinstance(prompt, AskChoice)), None
+    labels = [o.label for o in options]
+    listed = any(len(label) > caps.max_button_label for label in labels)
+    if listed:  # number the options in the text, put the numbers on the buttons
+        head = _numbered(head, options, prompt.hint, listed=True)
+        labels = [str(i) for i in range(1, len(options) + 1)]
+    sizes = _rows(
+        len(options), caps.max_buttons_per_row, one_per_row=isinstance(prompt, AskChoice) and not listed
+    )
+    buttons = [
+        InlineKeyboardButton(text=label, callback_data=data)
+        for label, data in zip(labels, datas, strict=True)
+    ]
+    return head, InlineKeyboardMarkup(inline_keyboard=_chunk(buttons, sizes))
+
+
+def _numbered(head: str, options: Sequence[Option], hint: str, *, listed: bool) -> str:
+    lines = [head]
+    if listed:
+        lines += [f"{i}. {o.label}" for i, o in enumerate(options, 1)]
+    if hint:
+        lines.append(hint)
+    return "\n".join(lines)
+
+
+def _rows(count: int, per_row: int, *, one_per_row: bool) -> list[int]:
+    """Row sizes: one button per row, one row up to 5, else even rows (11 -> 6+5, 7 -> 4+3)."""
+    if one_per_row:
+        return [1] * count
+    if count <= 5:
+        return [count]
+    rows = max(2, math.ceil(count / per_row))
+    return [count // rows + (1 if i < count % rows else 0) for i in range(rows)]
+
+
+def _chunk(buttons: list[InlineKeyboardButton], sizes: list[int]) -> list[list[InlineKeyboardButton]]:
+    rows, start = [], 0
+    for size in sizes:
+        rows.append(buttons[start : start + size])
+        start += size
+    return rows
+
+
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it (characters outside the BMP, like most emoji, count twice)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """``text`` in parts of at most ``limit`` (UTF-16) units, cut at a line break or space if any.
+
+    Only the whitespace character at a cut is dropped; no other character is lost. An empty or
+    all-blank text gives no parts (Telegram refuses empty messages).
+    """
+    parts: list[str] = []
+    rest = text
+    while utf16_len(rest) > limit:
+        cut = _fit(rest, limit)
+        at = _break(rest[: cut + 1], cut // 2)
+        if at is None:  # no break in the second half: cut the word
+            parts.append(rest[:cut])
+            rest = rest[cut:]
+        else:
+            parts.append(rest[:at])
+            rest = rest[at + 1 :]
+    parts.append(rest)
+    return [part for part in parts if part.strip()]
+
+
+def _break(window: str, earliest: int) -> int | None:
+    """The last line break (else space) in ``window`` at or after ``earliest``."""
+    for separator in ("\n", " "):
+        at = window.rfind(separator)
+        if at >= earliest and at > 0:
+            return at
+    return None
+
+
+def _fit(text: str, limit: int) -> int:
+    """How many characters of ``text`` fit in ``limit`` UTF-16 units."""
+    units = 0
+    for i, char in enumerate(text):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > limit:
+            return i
+    return len(text)

@@ -1,0 +1,139 @@
+"""Telegram updates in, channel-neutral messages out (pure: no I/O).
+
+Handled: private-chat messages (text, ``/commands``, and media as :class:`Unsupported`) and
+callback queries from survey buttons. Everything else (edited messages, group chatter, member
+updates, inline queries...) is acknowledged and dropped: :func:`parse_update` returns ``None``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from aiogram.types import CallbackQuery, Message, Update, User
+from pydantic import ValidationError
+
+from adapters.telegram import callback
+from bot.errors import WireFormatError
+from bot.messages import ChoicePicked, Command, InboundMessage, Payload, Text, Unsupported
+
+CHANNEL = "telegram"
+ALLOWED_UPDATES = ("message", "callback_query")
+"""The update types the bot asks Telegram for (``setWebhook`` / ``getUpdates``)."""
+
+# What a customer can send besides text; service messages (pins, shared users...) are ignored.
+CUSTOMER_CONTENT = frozenset(
+    {
+        "animation", "audio", "checklist", "contact", "dice", "document", "game", "invoice",
+        "location", "paid_media", "photo", "poll", "sticker", "story", "venue", "video",
+        "video_note", "voice",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Tap:
+    """A callback query: answered at once; its question message is edited once answered."""
+
+    query_id: str
+    chat_id: int | None = None
+    message_id: int | None = None
+    text: str | None = None
+    """The question's text, or ``None`` when Telegram no longer shows the message to the bot."""
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One handled update: the message to store (if any) and the tap to acknowledge (if any)."""
+
+    message: InboundMessage | None
+    tap: Tap | None = None
+
+
+def decode_update(body: bytes) -> Update:
+    """The update in a webhook body; :class:`WireFormatError` if it is not a Telegram update."""
+    try:
+        data: Any = json.loads(body)
+        return Update.model_validate(data)
+    except (ValueError, ValidationError) as exc:
+        raise WireFormatError(f"telegram: not an Update: {str(exc)[:300]}") from exc
+
+
+def parse_update(update: Update, account: str, now: datetime) -> Incoming | None:
+    """The message and tap in ``update`` (``account`` is the bot id); ``None`` when not handled."""
+    if update.message is not None:
+        return _message(update, update.message, account, now)
+    if update.callback_query is not None:
+        return _callback(update, update.callback_query, account, now)
+    return None
+
+
+def _inbound(update: Update, user: User, account: str, now: datetime, payload: Payload) -> InboundMessage:
+    name = " ".join(part for part in (user.first_name, user.last_name) if part)
+    return InboundMessage(
+        channel=CHANNEL,
+        account=account,
+        user=str(user.id),
+        platform_id=str(update.update_id),
+        received_at=now,
+        payload=payload,
+        display_name=name,
+        locale=user.language_code or "",
+        extra={"username": user.username} if user.username else {},
+    )
+
+
+def _message(update: Update, message: Message, account: str, now: datetime) -> Incoming | None:
+    user = message.from_user
+    if message.chat.type != "private" or user is None or user.is_bot:
+        return None
+    payload: Payload
+    if message.text is not None:
+        payload = command(message) or Text(message.text)
+    elif (kind := str(getattr(message.content_type, "value", message.content_type))) in CUSTOMER_CONTENT:
+        payload = Unsupported(kind)
+    else:
+        return None
+    return Incoming(_inbound(update, user, account, now, payload))
+
+
+def command(message: Message) -> Command | None:
+    """``/name argument`` when the text starts with a bot command (``/start <deep-link payload>``)."""
+    text = message.text or ""
+    if not message.entities:
+        return None
+    first = message.entities[0]
+    if first.type != "bot_command" or first.offset != 0:
+        return None
+    name = text[1 : first.length].split("@", 1)[0].lower()
+    return Command(name, text[first.length :].strip()) if name else None
+
+
+def _callback(update: Update, query: CallbackQuery, account: str, now: datetime) -> Incoming:
+    shown = query.message if isinstance(query.message, Message) else None
+    answer = callback.unpack(query.data)
+    label = _label(shown, query.data) if answer is not None else ""
+    tap = Tap(
+        query_id=query.id,
+        chat_id=query.message.chat.id if query.message is not None else None,
+        message_id=query.message.message_id if query.message is not None else None,
+        text=shown.text if shown is not None else None,
+        label=label,
+    )
+    if answer is None or query.from_user.is_bot:
+        return Incoming(None, tap)  # not one of our buttons: only stop the client's spinner
+    picked = ChoicePicked(answer.survey, answer.step, answer.value, label)
+    return Incoming(_inbound(update, query.from_user, account, now, picked), tap)
+
+
+def _label(message: Message | None, data: str | None) -> str:
+    """The text of the tapped button, read from the keyboard Telegram echoes with the query."""
+    markup = message.reply_markup if message is not None else None
+    for row in markup.inline_keyboard if markup is not None else []:
+        for button in row:
+            if button.callback_data == data:
+                return button.text
+    return ""

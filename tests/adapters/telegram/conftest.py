@@ -1,0 +1,149 @@
+"""The whole app with Telegram enabled against a fake Bot API on 127.0.0.1.
+
+Each test gets a fresh fake Telegram (:class:`TelegramSimulator`), a fresh SQLite database and the
+shipped config.yaml with surveys sent at once (``delay: 0s``, no quiet hours).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+from starlette.responses import Response
+
+from adapters.telegram import TelegramAdapter
+from adapters.telegram.fake import TelegramSimulator
+from adapters.testing import FakeServer, Shown
+from csatbot.runtime import Runtime
+from csatbot.web import create_app
+from storage import open_database
+from storage.migrate import upgrade
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def write_config(folder: Path, telegram: dict[str, Any], **channels: Any) -> Path:
+    """config.yaml with ``channels.telegram`` set, surveys at once and no quiet hours."""
+    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    data["triggers"][0]["delay"] = "0s"
+    data["surveying"]["quiet_hours"] = None
+    data["channels"]["telegram"] = telegram
+    data["channels"].update(channels)
+    path = folder / "config.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@dataclass
+class App:
+    """csatbot behind an ASGI client, its runtime and the fake Telegram."""
+
+    http: httpx.AsyncClient
+    runtime: Runtime
+    sim: TelegramSimulator
+
+    @property
+    def adapter(self) -> TelegramAdapter:
+        adapter = self.runtime.adapters["telegram"]
+        assert isinstance(adapter, TelegramAdapter)
+        return adapter
+
+    async def conversations(self) -> list[dict[str, Any]]:
+        response = await self.http.get("/api/conversations", params={"limit": 500})
+        assert response.status_code == 200, response.text
+        found: list[dict[str, Any]] = response.json()
+        return found
+
+    async def conversation(self, conversation_id: int) -> dict[str, Any]:
+        response = await self.http.get(f"/api/conversations/{conversation_id}")
+        assert response.status_code == 200, response.text
+        found: dict[str, Any] = response.json()
+        return found
+
+    async def transcript(self) -> list[tuple[str, str]]:
+        """(author, text) of every message in the one conversation stored so far."""
+        [conversation] = await self.conversations()
+        detail = await self.conversation(conversation["id"])
+        return [(m["author"], m["text"]) for m in detail["transcript"]]
+
+    async def shown(
+        self, user: str, check: Callable[[list[Shown]], bool], timeout: float = 10.0
+    ) -> list[Shown]:
+        """Wait until what ``user`` sees in the fake Telegram satisfies ``check``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            shown = self.sim.shown(user)
+            if check(shown):
+                return shown
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{user} was not shown what was expected; shown: {shown}")
+            await asyncio.sleep(0.02)
+
+
+@pytest.fixture(scope="session")
+def fake_server() -> Iterator[FakeServer]:
+    """One fake Bot API server for the session; each test's simulator resets its state."""
+    server = FakeServer("telegram", lambda _request: Response(status_code=503)).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sim(fake_server: FakeServer) -> Iterator[TelegramSimulator]:
+    simulator = TelegramSimulator(server=fake_server)
+    simulator.start()
+    yield simulator
+    simulator.stop()
+
+
+@pytest.fixture(scope="session")
+def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty, migrated SQLite file; tests copy it (migrating each time costs half a second)."""
+    path = tmp_path_factory.mktemp("db") / "template.db"
+    database = open_database(f"sqlite:///{path}")
+    upgrade(database)
+    database.dispose()
+    return path
+
+
+@pytest.fixture
+def make_app(
+    sim: TelegramSimulator, tmp_path: Path, migrated_db: Path
+) -> Callable[..., contextlib.AbstractAsyncContextManager[App]]:
+    """``async with make_app(**telegram_config_changes) as app``: the app running with workers."""
+
+    @contextlib.asynccontextmanager
+    async def make(
+        *, environ: dict[str, str] | None = None, max_body_bytes: int | None = None, **changes: Any
+    ) -> AsyncIterator[App]:
+        extra = {} if max_body_bytes is None else {"max_body_bytes": max_body_bytes}
+        config = write_config(tmp_path, sim.channel_config() | changes, **extra)
+        db = tmp_path / "app.db"
+        shutil.copyfile(migrated_db, db)
+        runtime = Runtime(
+            config, f"sqlite:///{db}", tick_seconds=0.05, environ=sim.environ if environ is None else environ
+        )
+        app = create_app(runtime)
+        transport = httpx.ASGITransport(app=app)
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=transport, base_url="http://csatbot.test", timeout=30) as http,
+        ):
+            yield App(http, runtime, sim)
+
+    return make
+
+
+@pytest.fixture
+async def app(make_app: Callable[..., contextlib.AbstractAsyncContextManager[App]]) -> AsyncIterator[App]:
+    async with make_app() as running:
+        yield running

@@ -1,0 +1,237 @@
+"""The webhook through the whole app: the secret, bad bodies, dedupe, taps answered and marked."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+import pytest
+
+from adapters.telegram.fake import BOT_USER, TOKEN
+from adapters.testing import Button
+
+from .conftest import App
+
+HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+async def post_raw(app: App, body: bytes, secret: str | bytes | None) -> Any:
+    headers: dict[str, Any] = {"content-type": "application/json"}
+    if secret is not None:
+        headers[HEADER] = secret
+    return await app.http.post(app.sim.path, content=body, headers=headers)
+
+
+async def test_the_right_secret_is_accepted_and_the_message_stored(app: App) -> None:
+    response = await app.sim.say(app.http, "ann", "my parcel never arrived")
+    assert (response.status_code, response.json()) == (200, {})
+    assert await app.transcript() == [("customer", "my parcel never arrived")]
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        pytest.param(None, id="missing"),
+        pytest.param("", id="empty"),
+        pytest.param("wrong-secret", id="wrong"),
+        pytest.param("fake-webhook-secret_012345678", id="one-character-short"),
+        pytest.param("fake-webhook-secret_0123456789x", id="one-character-more"),
+        pytest.param("FAKE-WEBHOOK-SECRET_0123456789", id="other-case"),
+        pytest.param(b"\xff\xfe-not-ascii", id="not-ascii"),
+    ],
+)
+async def test_a_missing_or_wrong_secret_is_401_and_nothing_is_stored(
+    app: App, secret: str | bytes | None
+) -> None:
+    body = json.dumps(app.sim.message_update("ann", "hello")).encode()
+    response = await post_raw(app, body, secret)
+    assert response.status_code == 401
+    assert HEADER in response.json()["detail"]
+    assert await app.conversations() == []
+    assert app.sim.api.calls == []
+
+
+async def test_another_bots_secret_is_401(make_app: Callable[..., AbstractAsyncContextManager[App]]) -> None:
+    async with make_app() as app:
+        app.sim.secret = "another-bots-secret"
+        response = await app.sim.say(app.http, "ann", "hello")
+        assert response.status_code == 401
+        assert await app.conversations() == []
+
+
+async def test_the_secret_is_checked_before_the_body_is_read(app: App) -> None:
+    assert (await post_raw(app, b"x" * 2_000_000, None)).status_code == 401
+    assert (await post_raw(app, b"not json", "wrong")).status_code == 401
+
+
+async def test_a_tampered_body_is_taken_as_sent_since_telegram_signs_nothing_but_the_header(app: App) -> None:
+    # Telegram's secret token authenticates the sender, not the body: there is no body signature to
+    # break. What matters is that only a holder of the secret can post (see the 401 tests above).
+    update = app.sim.message_update("ann", "original")
+    update["message"]["text"] = "tampered"
+    assert (await app.sim.post(app.http, update)).status_code == 200
+    assert await app.transcript() == [("customer", "tampered")]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b"[]",
+        b'{"update_id": "x"}',
+        b'{"message": {"message_id": 1, "date": 1, "chat": {"id": 1, "type": "private"}, "text": "hi"}}',
+        b'{"update_id": 5, "message": {"message_id": 1, "chat": {"id": 1, "type": "private"}, "text": "hi"}}',
+        b'{"update_id": 5, "callback_query": {"id": "q", "data": "a:s:q:1"}}',
+    ],
+)
+async def test_malformed_payloads_are_400_and_nothing_is_stored(app: App, body: bytes) -> None:
+    response = await post_raw(app, body, app.sim.secret)
+    assert response.status_code == 400
+    assert "not an Update" in response.json()["detail"]
+    assert await app.conversations() == []
+
+
+async def test_a_body_over_the_limit_is_413(
+    make_app: Callable[..., AbstractAsyncContextManager[App]],
+) -> None:
+    async with make_app(max_body_bytes=2048) as app:
+        update = app.sim.message_update("ann", "x" * 3000)
+        response = await post_raw(app, json.dumps(update).encode(), app.sim.secret)
+        assert response.status_code == 413
+        assert (await app.sim.say(app.http, "ann", "short")).status_code == 200
+        assert await app.transcript() == [("customer", "short")]
+
+
+async def test_a_redelivered_update_is_stored_once(app: App) -> None:
+    update = app.sim.message_update("ann", "hello?")
+    for _ in range(3):  # Telegram re-sends when our answer was lost
+        assert (await app.sim.post(app.http, update)).status_code == 200
+    assert await app.transcript() == [("customer", "hello?")]
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        {"update_id": 1, "edited_message": {"message_id": 1, "date": 1, "edit_date": 2, "text": "edit",
+                                            "chat": {"id": 4242, "type": "private"}}},
+        {"update_id": 2, "my_chat_member": {"chat": {"id": 4242, "type": "private"}, "date": 1,
+                                            "from": {"id": 4242, "is_bot": False, "first_name": "A"},
+                                            "old_chat_member": {"status": "member", "user": BOT_USER},
+                                            "new_chat_member": {"status": "kicked", "user": BOT_USER,
+                                                                "until_date": 0}}},
+        {"update_id": 3, "message": {"message_id": 1, "date": 1, "text": "hi all",
+                                     "from": {"id": 7, "is_bot": False, "first_name": "B"},
+                                     "chat": {"id": -100, "type": "supergroup", "title": "G"}}},
+    ],
+)  # fmt: skip
+async def test_updates_the_bot_does_not_handle_are_200_and_not_stored(
+    app: App, update: dict[str, Any]
+) -> None:
+    response = await app.sim.post(app.http, update)
+    assert (response.status_code, response.json()) == (200, {})
+    assert await app.conversations() == []
+
+
+async def test_a_sticker_is_stored_as_unsupported(app: App) -> None:
+    update = app.sim.message_update("ann", "x")
+    del update["message"]["text"]
+    update["message"]["sticker"] = {
+        "file_id": "CAAC",
+        "file_unique_id": "AgAD",
+        "type": "regular",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+        "emoji": "👍",
+    }
+    assert (await app.sim.post(app.http, update)).status_code == 200
+    assert await app.transcript() == [("customer", "[sticker]")]
+
+
+async def test_start_with_a_deep_link_is_a_command_and_gets_the_welcome(app: App) -> None:
+    assert (await app.sim.say(app.http, "ann", "/start s_abc123")).status_code == 200
+    shown = await app.shown("ann", lambda s: len(s) == 1)
+    assert shown[0].text == "Hi! Tell us how we can help."
+    assert (await app.transcript())[0] == ("customer", "/start s_abc123")
+    [request] = app.sim.server.received("/sendMessage")
+    assert (request.method, request.path) == ("POST", f"/bot{TOKEN}/sendMessage")
+    assert request.headers["content-type"] == "application/x-www-form-urlencoded"
+    assert app.sim.api.called("sendMessage") == [{"chat_id": "4242", "text": "Hi! Tell us how we can help."}]
+
+
+async def survey_question(app: App, user: str) -> list[Any]:
+    """Open a conversation, resolve it with the survey sent now, and wait for the rating question."""
+    await app.sim.say(app.http, user, "help please")
+    [conversation] = await app.conversations()
+    response = await app.http.post(
+        f"/api/conversations/{conversation['id']}/resolve", json={"agent": "bob", "send_survey_now": True}
+    )
+    assert response.status_code == 200, response.text
+    shown = await app.shown(user, lambda s: any(m.buttons for m in s))
+    return [conversation["id"], shown[-1]]
+
+
+async def test_a_tap_is_answered_in_the_webhook_reply_and_the_question_marked(app: App) -> None:
+    conversation_id, question = await survey_question(app, "ann")
+    five = next(b for b in question.buttons if b.value == "5")
+    update = app.sim.callback_update("ann", five)
+    response = await app.sim.post(app.http, update)
+    assert response.status_code == 200
+    assert response.json() == {
+        "method": "answerCallbackQuery",
+        "callback_query_id": update["callback_query"]["id"],
+    }
+    message_id = question.raw["message_id"]
+    assert app.sim.api.called("editMessageText") == [
+        {"chat_id": "4242", "message_id": str(message_id), "text": f"{question.text}\n\n✅ ⭐⭐⭐⭐⭐"}
+    ]
+    shown = await app.shown("ann", lambda s: s[-1].text == "Thank you for your feedback!")
+    marked = next(m for m in shown if m.raw["message_id"] == message_id)
+    assert (marked.text, marked.buttons) == (f"{question.text}\n\n✅ ⭐⭐⭐⭐⭐", ())
+    detail = await app.conversation(conversation_id)
+    assert [(a["step"], a["score"]) for a in detail["survey"]["answers"]] == [("rating", 5)]
+
+
+async def test_a_second_tap_changes_nothing(app: App) -> None:
+    conversation_id, question = await survey_question(app, "ann")
+    four, two = (next(b for b in question.buttons if b.value == v) for v in ("4", "2"))
+    first = app.sim.callback_update("ann", four)
+    await app.sim.post(app.http, first)
+    await app.shown("ann", lambda s: s[-1].text == "Thank you for your feedback!")
+    for again in (first, app.sim.callback_update("ann", two), app.sim.callback_update("ann", four)):
+        response = await app.sim.post(
+            app.http, again
+        )  # the same delivery again, or a new tap from an old screen
+        assert response.status_code == 200
+        assert response.json()["method"] == "answerCallbackQuery"  # the client's spinner always stops
+    assert len(app.sim.api.called("editMessageText")) == 1
+    assert len(app.sim.api.answered) == 4
+    detail = await app.conversation(conversation_id)
+    assert [(a["step"], a["score"]) for a in detail["survey"]["answers"]] == [("rating", 4)]
+
+
+async def test_a_tap_on_a_foreign_button_is_answered_and_nothing_stored(app: App) -> None:
+    update = {
+        "update_id": 77,
+        "callback_query": {
+            "id": "cbq-x",
+            "chat_instance": "1",
+            "data": "something-else",
+            "from": {"id": 4242, "is_bot": False, "first_name": "Ann"},
+        },
+    }
+    response = await app.sim.post(app.http, update)
+    assert response.json() == {"method": "answerCallbackQuery", "callback_query_id": "cbq-x"}
+    assert await app.conversations() == []
+
+
+async def test_a_failed_edit_does_not_fail_the_webhook(app: App) -> None:
+    _, question = await survey_question(app, "ann")
+    app.sim.api.fail("editMessageText", 400, "Bad Request: message can't be edited")
+    response = await app.sim.tap(app.http, "ann", Button("⭐⭐⭐⭐⭐", "rating", "5"))
+    assert response.status_code == 200
+    await app.shown("ann", lambda s: s[-1].text == "Thank you for your feedback!")
+    assert question.buttons  # the keyboard stays, and a second tap is still ignored by the core

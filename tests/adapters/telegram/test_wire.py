@@ -1,0 +1,213 @@
+"""Updates in Telegram's real shapes (channels.md 2.3) to channel-neutral messages."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from adapters.telegram.wire import Incoming, Tap, decode_update, parse_update
+from bot.errors import WireFormatError
+from bot.messages import ChoicePicked, Command, InboundMessage, Text, Unsupported
+
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+ANN: dict[str, Any] = {
+    "id": 4242,
+    "is_bot": False,
+    "first_name": "Ann",
+    "last_name": "Lee",
+    "language_code": "en",
+}
+CHAT: dict[str, Any] = {"id": 4242, "type": "private", "first_name": "Ann"}
+START: dict[str, Any] = {
+    "update_id": 900001,
+    "message": {
+        "message_id": 17,
+        "date": 1700000000,
+        "from": {"id": 4242, "is_bot": False, "first_name": "Ann", "language_code": "en"},
+        "chat": CHAT,
+        "text": "/start s_abc123",
+        "entities": [{"offset": 0, "length": 6, "type": "bot_command"}],
+    },
+}
+QUESTION: dict[str, Any] = {
+    "message_id": 102,
+    "date": 1700000000,
+    "chat": CHAT,
+    "from": {"id": 123456, "is_bot": True, "first_name": "Fake"},
+    "text": "How likely are you to recommend us? (0-10)",
+    "reply_markup": {
+        "inline_keyboard": [
+            [{"text": str(v), "callback_data": f"a:s1:nps:{v}"} for v in range(6)],
+            [{"text": str(v), "callback_data": f"a:s1:nps:{v}"} for v in range(6, 11)],
+        ]
+    },
+}
+TAP: dict[str, Any] = {
+    "update_id": 900002,
+    "callback_query": {
+        "id": "cbq-1",
+        "chat_instance": "-8000000000000000000",
+        "data": "a:s1:nps:9",
+        "from": {"id": 4242, "is_bot": False, "first_name": "Ann", "language_code": "en"},
+        "message": QUESTION,
+    },
+}
+
+
+def parse(data: dict[str, Any]) -> Incoming | None:
+    return parse_update(decode_update(json.dumps(data).encode()), "123456", NOW)
+
+
+def message(**fields: Any) -> dict[str, Any]:
+    return {
+        "update_id": 7,
+        "message": {"message_id": 1, "date": 1700000000, "from": ANN, "chat": CHAT, **fields},
+    }
+
+
+def test_start_with_a_deep_link_payload() -> None:
+    assert parse(START) == Incoming(
+        InboundMessage(
+            channel="telegram",
+            account="123456",
+            user="4242",
+            platform_id="900001",
+            received_at=NOW,
+            payload=Command("start", "s_abc123"),
+            display_name="Ann",
+            locale="en",
+        )
+    )
+
+
+def test_a_tap_on_a_survey_button() -> None:
+    incoming = parse(TAP)
+    assert incoming is not None and incoming.message is not None
+    assert incoming.message.payload == ChoicePicked("s1", "nps", "9", "9")
+    assert (incoming.message.platform_id, incoming.message.user) == ("900002", "4242")
+    assert incoming.tap == Tap("cbq-1", 4242, 102, QUESTION["text"], "9")
+
+
+def test_typed_text_with_name_username_and_locale() -> None:
+    incoming = parse(message(text="my order is late"))
+    assert incoming is not None and incoming.message is not None
+    msg = incoming.message
+    assert msg.payload == Text("my order is late")
+    assert (msg.display_name, msg.locale, msg.extra) == ("Ann Lee", "en", {})
+    with_username = parse(
+        message(text="hi", **{"from": ANN | {"username": "ann_l", "language_code": "zh-hans"}})
+    )
+    assert with_username is not None and with_username.message is not None
+    assert with_username.message.locale == "zh-hans"
+    assert with_username.message.extra == {"username": "ann_l"}
+    no_language = parse(message(text="hi", **{"from": {"id": 4242, "is_bot": False, "first_name": "Ann"}}))
+    assert no_language is not None and no_language.message is not None
+    assert no_language.message.locale == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "length", "expected"),
+    [
+        ("/help", 5, Command("help")),
+        ("/help@fake_csat_bot   order 42", 19, Command("help", "order 42")),
+        ("/START abc", 6, Command("start", "abc")),
+    ],
+)
+def test_commands(text: str, length: int, expected: Command) -> None:
+    incoming = parse(message(text=text, entities=[{"offset": 0, "length": length, "type": "bot_command"}]))
+    assert incoming is not None and incoming.message is not None
+    assert incoming.message.payload == expected
+
+
+def test_a_slash_without_a_command_entity_is_text() -> None:
+    incoming = parse(message(text="/ not a command"))
+    assert incoming is not None and incoming.message is not None
+    assert incoming.message.payload == Text("/ not a command")
+
+
+@pytest.mark.parametrize(
+    ("fields", "kind"),
+    [
+        ({"sticker": {"file_id": "f", "file_unique_id": "u", "type": "regular", "width": 512, "height": 512,
+                      "is_animated": False, "is_video": False}}, "sticker"),
+        ({"photo": [{"file_id": "f", "file_unique_id": "u", "width": 90, "height": 90}], "caption": "see"},
+         "photo"),
+        ({"voice": {"file_id": "f", "file_unique_id": "u", "duration": 3}}, "voice"),
+        ({"location": {"latitude": 31.2, "longitude": 121.5}}, "location"),
+    ],
+)  # fmt: skip
+def test_media_is_unsupported(fields: dict[str, Any], kind: str) -> None:
+    incoming = parse(message(**fields))
+    assert incoming is not None and incoming.message is not None
+    assert incoming.message.payload == Unsupported(kind)
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        pytest.param(
+            {"update_id": 8, "edited_message": START["message"] | {"edit_date": 1700000100}}, id="edited"
+        ),
+        pytest.param(
+            {
+                "update_id": 9,
+                "my_chat_member": {
+                    "chat": CHAT,
+                    "from": ANN,
+                    "date": 1700000000,
+                    "old_chat_member": {"status": "member", "user": ANN},
+                    "new_chat_member": {"status": "kicked", "user": ANN, "until_date": 0},
+                },
+            },
+            id="my-chat-member",
+        ),
+        pytest.param(message(text="hi", chat={"id": -100, "type": "group", "title": "G"}), id="group"),
+        pytest.param(message(text="hi", **{"from": ANN | {"is_bot": True}}), id="from-a-bot"),
+        pytest.param(message(pinned_message={"message_id": 1, "date": 0, "chat": CHAT}), id="service"),
+        pytest.param(
+            {
+                "update_id": 10,
+                "channel_post": {"message_id": 1, "date": 1, "chat": {"id": -1, "type": "channel"}},
+            },
+            id="channel-post",
+        ),
+        pytest.param({"update_id": 11}, id="no-content"),
+    ],
+)
+def test_updates_the_bot_does_not_handle(update: dict[str, Any]) -> None:
+    assert parse(update) is None
+
+
+def test_a_tap_on_a_foreign_button_is_only_acknowledged() -> None:
+    incoming = parse({"update_id": 3, "callback_query": TAP["callback_query"] | {"data": "other:thing"}})
+    assert incoming == Incoming(None, Tap("cbq-1", 4242, 102, QUESTION["text"], ""))
+
+
+def test_a_tap_on_a_message_too_old_to_see() -> None:
+    inaccessible = {"message_id": 102, "date": 0, "chat": CHAT}
+    incoming = parse({"update_id": 4, "callback_query": TAP["callback_query"] | {"message": inaccessible}})
+    assert incoming is not None and incoming.message is not None
+    assert incoming.message.payload == ChoicePicked("s1", "nps", "9", "")
+    assert incoming.tap == Tap("cbq-1", 4242, 102, None, "")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b"",
+        b"[]",
+        b'"update"',
+        b'{"update_id": "x"}',
+        b'{"message": {"message_id": 1}}',
+        b'{"update_id": 1, "message": {"message_id": 1, "date": 1}}',
+        b'{"update_id": 1, "callback_query": {"id": "q"}}',
+        b"\xff\xfe{",
+    ],
+)
+def test_malformed_bodies(body: bytes) -> None:
+    with pytest.raises(WireFormatError, match="not an Update"):
+        decode_update(body)
