@@ -1,0 +1,629 @@
+"""Rating taps per second through csatbot's Telegram and WhatsApp webhooks, beside a bare Starlette endpoint.
+
+    python bench/webhooks.py                                  # about 2 min on 2 busy cores
+    python bench/webhooks.py --customers 2000 --concurrency 32 --seconds 15 --json var/bench/webhooks.json
+
+Every server is a real uvicorn process on 127.0.0.1 with the same settings, measured one after the
+other in the same run by the same client (``httpx.AsyncClient``, ``--concurrency`` requests in
+flight). The requests are the platforms' real webhooks, built by the channel simulators
+(``adapters/<channel>/fake.py``) and signed before the clock starts:
+
+* **csatbot, per channel**: ``create_app(Runtime(...))`` on a fresh SQLite file with the channel
+  enabled against its fake platform API (run here, in this process). Set-up, not timed: each
+  customer writes, an agent resolves the conversation with ``send_survey_now``, and the fake
+  platform receives the rating question. Then each customer taps a rating once (every third one a
+  low rating, which also opens a DSAT ticket): a Telegram ``callback_query`` with the secret header,
+  or a WhatsApp interactive reply (``list_reply`` for the CSAT list) signed with
+  ``X-Hub-Signature-256``. Each tap runs verification, dedupe, the survey engine and the SQLite
+  commit before its 200; the edit of the Telegram question and the next message go out afterwards.
+* **bare**: a Starlette app whose only route, at the same path, parses the same JSON and answers 200.
+
+The csatbot phase ends when time is up or every customer has tapped; the ratio (csatbot / bare
+requests per second, per channel) is the number to track. Beside it, the server's CPU time per
+request (from ``/proc``, Linux only) is steadier than requests per second on a busy machine, and
+the load generator's CPU share shows when a row measured the client rather than the server (the
+bare rows usually do). At the end the rating answers stored (``/api/reports?surveys=true``) are
+checked against the taps accepted: exactly one each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import itertools
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+import httpx
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+LOW_EVERY = 3  # every third customer taps a low rating (2), the others 4 or 5
+SETUP_BATCH = 400  # customers set up at once: /api/conversations lists at most 500
+QUESTION_WAIT = 180.0  # seconds for every rating question to reach the fake platform
+FOLLOW_UP_STALL = 15.0  # seconds without a new follow-up of a tap before giving up on the rest
+FOLLOW_UP = {"telegram": "question edited", "whatsapp": "next message sent"}
+"""What the platform gets after a tap's 200, counted until every accepted tap has one (untimed)."""
+
+T = TypeVar("T")
+
+
+# ---------------------------------------------------------------------------------------------
+# The servers (each run in its own process by ``--serve``).
+
+
+def bare_app(path: str) -> Any:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    async def post(request: Request) -> Response:
+        await request.json()
+        return Response(status_code=200)
+
+    return Starlette(routes=[Route(path, post, methods=["POST"])])
+
+
+def serve(kind: str, port: int, config: str, db: str, path: str) -> None:
+    import uvicorn
+
+    settings: dict[str, Any] = {
+        "host": "127.0.0.1",
+        "port": port,
+        "log_level": "warning",
+        "access_log": False,
+        "timeout_graceful_shutdown": 5,  # should follow-ups still wait for the rate limits, drop them
+    }
+    if kind == "bare":
+        uvicorn.Server(uvicorn.Config(bare_app(path), **settings)).run()
+        return
+    from csatbot.runtime import Runtime
+    from csatbot.web import Server, create_app
+
+    runtime = Runtime(config, f"sqlite:///{db}")  # channel secrets from this process's environment
+    Server(runtime, uvicorn.Config(create_app(runtime), **settings)).run()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class Process:
+    """A server in a subprocess; ``url`` once :meth:`ready`."""
+
+    def __init__(
+        self, kind: str, path: str, *, config: Path | None = None, environ: dict[str, str] | None = None
+    ) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        args = [sys.executable, __file__, "--serve", kind, "--port", str(self.port), "--path", path]
+        if config is not None:
+            args += ["--config", str(config), "--db", str(config.parent / "bench.db")]
+        self.proc = subprocess.Popen(args, cwd=ROOT, env={**os.environ, **(environ or {})})
+
+    async def ready(self, client: httpx.AsyncClient) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"the server exited with {self.proc.returncode} while starting")
+            try:
+                await client.get(self.url + "/healthz")
+                return
+            except httpx.TransportError:
+                await asyncio.sleep(0.1)
+        raise SystemExit(f"the server on {self.url} did not start in 60 s")
+
+    def cpu_seconds(self) -> float | None:
+        """The server's user + system CPU time so far (Linux ``/proc``), or ``None`` elsewhere."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+# ---------------------------------------------------------------------------------------------
+# The channels: a simulator, and what a rating tap looks like on the wire.
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """One request as the platform would send it, ready to post."""
+
+    body: bytes
+    headers: dict[str, str]
+
+
+class Channel(Protocol):
+    name: str
+    tap_kind: str  # how the table names a tap
+    sim: Any
+
+    def customer(self, index: int) -> str:
+        """The simulator's name for customer ``index``."""
+        ...
+
+    def user(self, customer: str) -> str:
+        """The id csatbot stores for ``customer`` (``customer.user`` in the support API)."""
+        ...
+
+    def asked(self) -> set[str]:
+        """The users (as :meth:`user`) the fake platform was asked to show a rating question."""
+        ...
+
+    def tap(self, customer: str, value: str) -> Webhook:
+        """The webhook for ``customer`` tapping ``value`` on their rating question."""
+        ...
+
+    def follow_ups(self) -> int:
+        """How many follow-ups of a tap the fake platform received so far (see :data:`FOLLOW_UP`)."""
+        ...
+
+
+class TelegramChannel:
+    name = "telegram"
+    tap_kind = "callback_query"
+
+    def __init__(self) -> None:
+        from adapters.telegram.fake import TelegramSimulator
+
+        self.sim = TelegramSimulator()
+
+    def customer(self, index: int) -> str:
+        return f"bench{index:06d}"
+
+    def user(self, customer: str) -> str:
+        return str(self.sim.chat_id(customer))
+
+    def asked(self) -> set[str]:
+        from adapters.telegram import callback
+
+        return {
+            str(params["chat_id"])
+            for params in self.sim.api.called("sendMessage")
+            for row in (params.get("reply_markup") or {}).get("inline_keyboard", [])
+            for key in row
+            if (answer := callback.unpack(key.get("callback_data"))) and answer.step == "rating"
+        }
+
+    def tap(self, customer: str, value: str) -> Webhook:
+        from adapters.telegram.webhook import SECRET_HEADER
+        from adapters.testing import Button
+
+        update = self.sim.callback_update(customer, Button("", "rating", value))
+        headers = {"content-type": "application/json", SECRET_HEADER: self.sim.secret}
+        return Webhook(json.dumps(update, separators=(",", ":")).encode(), headers)
+
+    def follow_ups(self) -> int:
+        return sum(len(self.sim.api.called(m)) for m in ("editMessageText", "editMessageReplyMarkup"))
+
+
+class WhatsAppChannel:
+    name = "whatsapp"
+    tap_kind = "interactive reply"
+
+    def __init__(self) -> None:
+        from adapters.whatsapp.fake import WhatsAppSimulator
+
+        self.sim = WhatsAppSimulator()
+        # user -> (wamid of the question, "button" or "list", {value: (id, title)})
+        self._questions: dict[str, tuple[str, str, dict[str, tuple[str, str]]]] = {}
+
+    def customer(self, index: int) -> str:
+        return f"4479{index:08d}"  # a phone number is its own wa_id
+
+    def user(self, customer: str) -> str:
+        return customer
+
+    def asked(self) -> set[str]:
+        from adapters.whatsapp.ids import decode_option
+
+        for accepted in list(self.sim.api.accepted):
+            body = accepted.body
+            if body["type"] != "interactive" or body["to"] in self._questions:
+                continue
+            interactive = body["interactive"]
+            action = interactive["action"]
+            if interactive["type"] == "button":
+                options = [b["reply"] for b in action["buttons"]]
+            else:
+                options = [row for section in action["sections"] for row in section["rows"]]
+            refs = [(decode_option(o["id"]), o) for o in options]
+            rating = {ref.value: (o["id"], o["title"]) for ref, o in refs if ref and ref.step == "rating"}
+            if rating:
+                self._questions[body["to"]] = (accepted.wamid, interactive["type"], rating)
+        return set(self._questions)
+
+    def tap(self, customer: str, value: str) -> Webhook:
+        from adapters.whatsapp.fake import DISPLAY_PHONE_NUMBER
+        from adapters.whatsapp.signature import HEADER, sign
+
+        wamid, kind, options = self._questions[customer]
+        reply_kind = f"{kind}_reply"
+        self.tap_kind = reply_kind
+        option_id, title = options[value]
+        content = {
+            "context": {"from": DISPLAY_PHONE_NUMBER, "id": wamid},
+            "type": "interactive",
+            "interactive": {"type": reply_kind, reply_kind: {"id": option_id, "title": title}},
+        }
+        raw = json.dumps(self.sim.message(customer, content), separators=(",", ":")).encode()
+        headers = {
+            "content-type": "application/json",
+            HEADER: sign(raw, self.sim.environ["WHATSAPP_APP_SECRET"]),
+        }
+        return Webhook(raw, headers)
+
+    def follow_ups(self) -> int:
+        return len(self.sim.api.accepted)
+
+
+def rating_of(index: int) -> str:
+    return "2" if index % LOW_EVERY == 0 else str(4 + index % 2)
+
+
+# ---------------------------------------------------------------------------------------------
+# Set-up: customers with an open survey whose rating question the platform was asked to show.
+
+
+async def set_up(
+    client: httpx.AsyncClient, channel: Channel, customers: int, concurrency: int
+) -> list[Webhook]:
+    """Each customer writes and is resolved with ``send_survey_now``; returns one tap per customer."""
+    names = [channel.customer(i) for i in range(customers)]
+    for start in range(0, customers, SETUP_BATCH):
+        batch = names[start : start + SETUP_BATCH]
+        await gather(batch, functools.partial(say, client, channel), concurrency)
+        listed = await client.get("/api/conversations", params={"status": "open", "limit": 500})
+        listed.raise_for_status()
+        ids = {c["customer"]["user"]: c["id"] for c in listed.json() if c["channel"] == channel.name}
+        await gather([ids[channel.user(n)] for n in batch], functools.partial(resolve, client), concurrency)
+
+    wanted = {channel.user(name) for name in names}
+    deadline = time.monotonic() + QUESTION_WAIT
+    while not wanted <= (asked := channel.asked()):
+        if time.monotonic() > deadline:
+            raise SystemExit(
+                f"{channel.name}: {len(wanted - asked)} of {customers} customers were not sent the rating "
+                f"question within {QUESTION_WAIT:.0f} s"
+            )
+        await asyncio.sleep(0.25)
+    return [channel.tap(name, rating_of(i)) for i, name in enumerate(names)]
+
+
+async def say(client: httpx.AsyncClient, channel: Channel, name: str) -> None:
+    response = await channel.sim.say(client, name, "my parcel is late, order 20261123-4411")
+    if response.status_code != 200:
+        raise SystemExit(f"{channel.name}: a first message got {response.status_code}: {response.text}")
+
+
+async def resolve(client: httpx.AsyncClient, conversation: int) -> None:
+    resolved = await client.post(
+        f"/api/conversations/{conversation}/resolve", json={"agent": "bench", "send_survey_now": True}
+    )
+    resolved.raise_for_status()
+    if resolved.json()["survey_id"] is None:
+        raise SystemExit(f"no survey for conversation {conversation}: {resolved.text}")
+
+
+async def gather(items: Iterable[T], work: Callable[[T], Awaitable[None]], concurrency: int) -> None:
+    """``work`` on every item, ``concurrency`` at a time."""
+    todo = iter(items)
+
+    async def worker() -> None:
+        for item in todo:
+            await work(item)
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Load.
+
+
+@dataclass
+class Result:
+    name: str
+    requests: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    server_cpu_s: float | None = None
+    client_cpu_s: float = 0.0
+    latencies_ms: list[float] = field(default_factory=list, repr=False)
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def quantile(self, q: float) -> float:
+        if not self.latencies_ms:
+            return float("nan")
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+    def summary(self) -> dict[str, Any]:
+        data = {k: v for k, v in asdict(self).items() if k != "latencies_ms"}
+        data |= {
+            "per_second": round(self.per_second, 1),
+            "p50_ms": round(self.quantile(0.50), 2),
+            "p99_ms": round(self.quantile(0.99), 2),
+            "mean_ms": round(statistics.fmean(self.latencies_ms), 2) if self.latencies_ms else None,
+            "server_cpu_ms_per_request": (
+                round(1000 * self.server_cpu_s / self.requests, 2)
+                if self.server_cpu_s is not None and self.requests
+                else None
+            ),
+            "client_cpu_share": round(self.client_cpu_s / self.seconds, 3) if self.seconds else None,
+        }
+        return data
+
+
+async def drive(
+    client: httpx.AsyncClient,
+    server: Process,
+    path: str,
+    name: str,
+    webhooks: list[Webhook],
+    *,
+    repeat: bool,
+    seconds: float,
+    concurrency: int,
+) -> Result:
+    """``concurrency`` workers post the webhooks (each once, or round and round) until time is up."""
+    result = Result(name)
+    url = server.url + path
+    pending = itertools.cycle(webhooks) if repeat else iter(webhooks)
+    stop_at = time.perf_counter() + seconds
+
+    async def worker() -> None:
+        for hook in pending:
+            if time.perf_counter() >= stop_at:
+                return
+            started = time.perf_counter()
+            try:
+                ok = (await client.post(url, content=hook.body, headers=hook.headers)).status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            if ok:
+                result.requests += 1
+                result.latencies_ms.append((time.perf_counter() - started) * 1000)
+            else:
+                result.errors += 1
+
+    server_cpu, client_cpu, began = server.cpu_seconds(), time.process_time(), time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    result.seconds = time.perf_counter() - began
+    result.client_cpu_s = time.process_time() - client_cpu
+    if server_cpu is not None and (now := server.cpu_seconds()) is not None:
+        result.server_cpu_s = now - server_cpu
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# One channel, then the whole run.
+
+
+async def stored_ratings(client: httpx.AsyncClient, channel: str) -> tuple[int, int]:
+    """Rating answers stored on ``channel``, and how many surveys hold more than one."""
+    report = (await client.get("/api/reports", params={"surveys": "true"})).json()
+    counts = [
+        sum(1 for a in s["answers"] if a["step"] == "rating")
+        for s in report["surveys"]
+        if s["channel"] == channel
+    ]
+    return sum(counts), sum(1 for c in counts if c > 1)
+
+
+async def follow_up_lag(channel: Channel, expected: int) -> float | None:
+    """Seconds until the fake platform got ``expected`` follow-ups; ``None`` if they stopped coming.
+
+    Telegram's edits and next questions share the adapter's 30 messages/s, so above about 15 taps/s
+    they fall behind the taps; stopping the server before they are done would cancel them.
+    """
+    began = progressed = time.perf_counter()
+    count = channel.follow_ups()
+    while count < expected:
+        await asyncio.sleep(0.1)
+        now, previous, count = time.perf_counter(), count, channel.follow_ups()
+        if count > previous:
+            progressed = now
+        elif now - progressed > FOLLOW_UP_STALL:
+            return None
+    return time.perf_counter() - began
+
+
+def write_config(folder: Path, channel: Channel) -> Path:
+    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    data["triggers"][0]["delay"] = "0s"
+    data["surveying"]["quiet_hours"] = None
+    data["channels"][channel.name] = channel.sim.channel_config()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "config.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+async def bench_channel(
+    client: httpx.AsyncClient, channel: Channel, args: argparse.Namespace
+) -> dict[str, Any]:
+    """Set up and measure csatbot with ``channel`` on, then the bare endpoint with the same bodies."""
+    channel.sim.start()
+    try:
+        config = write_config(Path(tempfile.mkdtemp(prefix=f"csatbot-bench-{channel.name}-")), channel)
+        app = Process("csatbot", channel.sim.path, config=config, environ=channel.sim.environ)
+        try:
+            await app.ready(client)
+            setup = httpx.AsyncClient(base_url=app.url, timeout=60)
+            began = time.perf_counter()
+            async with setup:
+                taps = await set_up(setup, channel, args.customers, args.concurrency)
+                setup_s = time.perf_counter() - began
+                print(
+                    f"{channel.name} set-up: {len(taps)} customers asked in {setup_s:.1f} s", file=sys.stderr
+                )
+                before = channel.follow_ups()
+                csatbot = await drive(
+                    client,
+                    app,
+                    channel.sim.path,
+                    f"{channel.name} {channel.tap_kind} (csatbot)",
+                    taps,
+                    repeat=False,
+                    seconds=args.seconds,
+                    concurrency=args.concurrency,
+                )
+                stored, doubled = await stored_ratings(setup, channel.name)
+                lag = await follow_up_lag(channel, before + csatbot.requests)
+        finally:
+            app.stop()
+    finally:
+        channel.sim.stop()
+    if csatbot.requests + csatbot.errors >= len(taps):
+        print(f"{channel.name}: every customer tapped before time was up; raise --customers", file=sys.stderr)
+
+    bare = Process("bare", channel.sim.path)
+    try:
+        await bare.ready(client)
+        baseline = await drive(
+            client,
+            bare,
+            channel.sim.path,
+            f"bare Starlette ({channel.name} body)",
+            taps,
+            repeat=True,
+            seconds=args.seconds,
+            concurrency=args.concurrency,
+        )
+    finally:
+        bare.stop()
+    return {
+        "channel": channel.name,
+        "setup_seconds": round(setup_s, 2),
+        "taps_accepted": csatbot.requests,
+        "ratings_stored": stored,
+        "surveys_rated_twice": doubled,
+        "follow_up": FOLLOW_UP[channel.name],
+        "follow_up_lag_seconds": None if lag is None else round(lag, 2),
+        "ratio": round(csatbot.per_second / baseline.per_second, 4) if baseline.per_second else None,
+        "results": [csatbot.summary(), baseline.summary()],
+    }
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    began = time.perf_counter()
+    limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
+    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+        channels = [await bench_channel(client, c, args) for c in (TelegramChannel(), WhatsAppChannel())]
+    return {
+        "customers": args.customers,
+        "concurrency": args.concurrency,
+        "seconds": args.seconds,
+        "channels": channels,
+        "wall_seconds": round(time.perf_counter() - began, 1),
+        "python": sys.version.split()[0],
+        "cpus": os.cpu_count(),
+    }
+
+
+def print_table(data: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(
+        title=f"webhook rating taps: {data['concurrency']} in flight, up to {data['seconds']:g} s each, "
+        f"{data['customers']} customers per channel"
+    )
+    columns = ("server", "req/s", "p50 ms", "p99 ms", "requests", "errors", "server cpu ms/req", "client cpu")
+    for column in columns:
+        table.add_column(column, justify="left" if column == "server" else "right")
+    for channel in data["channels"]:
+        for r in channel["results"]:
+            cpu = r["server_cpu_ms_per_request"]
+            table.add_row(
+                r["name"],
+                f"{r['per_second']:.0f}",
+                f"{r['p50_ms']:.1f}",
+                f"{r['p99_ms']:.1f}",
+                str(r["requests"]),
+                str(r["errors"]),
+                "?" if cpu is None else f"{cpu:.2f}",
+                f"{r['client_cpu_share']:.0%}",
+            )
+    console = Console(width=None if sys.stdout.isatty() else 120)
+    console.print(table)
+    for c in data["channels"]:
+        ratio = "?" if c["ratio"] is None else f"{c['ratio']:.3f}"
+        lag = c["follow_up_lag_seconds"]
+        console.print(
+            f"{c['channel']}: ratio csatbot / bare [bold]{ratio}[/bold]; taps accepted "
+            f"{c['taps_accepted']}, ratings stored {c['ratings_stored']}; set-up {c['setup_seconds']:.1f} s; "
+            f"every tap's {c['follow_up']} "
+            + ("[bold red]never (stalled)[/]" if lag is None else f"{lag:.1f} s after the timed phase")
+        )
+    if any(r["client_cpu_share"] > 0.8 for c in data["channels"] for r in c["results"]):
+        console.print("client cpu near 100%: that row is bounded by the load generator (a floor)")
+    console.print(f"{data['cpus']} cpus, python {data['python']}, total {data['wall_seconds']:.0f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--customers", type=int, default=300, help="customers per channel (one tap each)")
+    parser.add_argument("--concurrency", type=int, default=16, help="requests in flight")
+    parser.add_argument("--seconds", type=float, default=8.0, help="most measuring time per server")
+    parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument("--serve", choices=["csatbot", "bare"], help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--path", default="/", help=argparse.SUPPRESS)
+    parser.add_argument("--config", default=str(ROOT / "config.yaml"), help=argparse.SUPPRESS)
+    parser.add_argument("--db", default="", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve, args.port, args.config, args.db, args.path)
+        return
+    data = asyncio.run(run(args))
+    print_table(data)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    wrong = [
+        f"{c['channel']}: {c['ratings_stored']} ratings stored for {c['taps_accepted']} accepted taps"
+        + (f", {c['surveys_rated_twice']} surveys rated twice" if c["surveys_rated_twice"] else "")
+        + (f", not every tap's {c['follow_up']}" if c["follow_up_lag_seconds"] is None else "")
+        for c in data["channels"]
+        if c["ratings_stored"] != c["taps_accepted"]
+        or c["surveys_rated_twice"]
+        or c["follow_up_lag_seconds"] is None
+    ]
+    if wrong:
+        raise SystemExit("; ".join(wrong))
+
+
+if __name__ == "__main__":
+    main()
