@@ -53,6 +53,7 @@ check-config: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/webchat.py
+	$(BIN)/python bench/webhooks.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
