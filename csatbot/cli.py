@@ -18,6 +18,8 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.errors import ConfigError
+from nlu.cli import app as nlu_app
+from nlu.cli import classify_command
 
 app = typer.Typer(
     help="csatbot: in-chat customer-satisfaction surveys and ticket triage.", no_args_is_help=True
@@ -26,6 +28,8 @@ config_app = typer.Typer(help="Check config.yaml or print its JSON Schema.", no_
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
+app.add_typer(nlu_app, name="nlu")
+app.command("classify")(classify_command)
 
 ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="config file")]
 DbOption = Annotated[
@@ -61,6 +65,12 @@ def serve(
     telegram_polling: Annotated[
         bool, typer.Option(help="talk to Telegram by long polling instead of the webhook (development)")
     ] = False,
+    triage: Annotated[
+        bool, typer.Option(help="classify customer messages with the triage model (nlu.model_dir)")
+    ] = True,
+    train: Annotated[
+        bool, typer.Option(help="train the triage model in the background when there is none yet")
+    ] = True,
 ) -> None:
     """Serve the web chat, the webhooks and the support API."""
     import uvicorn
@@ -70,7 +80,13 @@ def serve(
 
     _setup_logging(log_level.upper())
     try:
-        runtime = Runtime(config, _db_url(db), telegram_polling=telegram_polling)
+        runtime = Runtime(
+            config,
+            _db_url(db),
+            telegram_polling=telegram_polling,
+            triage_model=triage,
+            train_if_missing=train,
+        )
     except ConfigError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc

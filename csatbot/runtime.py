@@ -23,6 +23,7 @@ from bot.errors import ConfigError
 from bot.ports import Channel, Classifier, Clock, SystemClock
 from bot.service import ConversationService
 from bot.settings import MessagingWindow, Settings
+from csatbot.triage_model import BackgroundModel
 from storage import SqlStore, open_database
 from storage.migrate import upgrade
 
@@ -79,7 +80,11 @@ class Runtime:
         tick_seconds: float = 1.0,
         environ: Mapping[str, str] | None = None,
         telegram_polling: bool = False,
+        triage_model: bool = False,
+        train_if_missing: bool = False,
     ) -> None:
+        """``triage_model`` loads the configured model (``nlu.model_dir``) in the background, and
+        ``train_if_missing`` trains it first when there is none (``csatbot serve`` does both)."""
         self.config_path = Path(config_path)
         self._loaded = self._fingerprint()
         self._windows: dict[str, MessagingWindow] = {}
@@ -93,6 +98,12 @@ class Runtime:
         self.channels: dict[str, Channel] = {"webchat": self.webchat}
         self.dispatcher = Dispatcher(self.store, self.channels, HttpWebhookPoster(self.http), self.clock)
         self.outbox = Pump("outbox", self.dispatcher.deliver_due)
+        self.model: BackgroundModel | None = None
+        self.train_if_missing = train_if_missing
+        if classifier is None and triage_model:
+            nlu = self._settings.config.nlu
+            self.model = BackgroundModel(Path(nlu.model_dir), nlu.threshold, self.config_path)
+            classifier = self.model
         self.service = ConversationService(
             self.store, self.settings, self.clock, classifier=classifier, wake=self.outbox.kick
         )
@@ -159,6 +170,8 @@ class Runtime:
         self._scheduler = scheduler
         for adapter in self.adapters.values():
             await adapter.start()
+        if self.model is not None:
+            self.model.start(train_if_missing=self.train_if_missing)
         # Catch up at once on what fell due while the process was down.
         self.timers.kick()
         self.outbox.kick()
@@ -173,6 +186,8 @@ class Runtime:
             self._scheduler = None
         for adapter in self.adapters.values():
             await adapter.stop()
+        if self.model is not None:
+            await self.model.stop()
         await self.timers.drain()
         await self.outbox.drain()
         await self.http.aclose()

@@ -1,0 +1,295 @@
+"""Benchmark the triage classifier: accuracy on splits training never sees, and speed.
+
+    python bench/nlu.py                                  # everything (about 30-40 min on 2 cores)
+    python bench/nlu.py --parts triage,speed --model var/models/triage
+    python bench/nlu.py --json var/bench/nlu.json
+
+Parts: ``banking77`` (the same recipe trained on BANKING77 train, tested on its test file),
+``zh_sentiment`` (online_shopping_10_cats held-out split, against a TF-IDF char-n-gram baseline
+trained in the same run), ``triage`` (the project's own held-out templates, per language), ``sst2``
+(SST-2 dev), ``speed`` (latency at batch 1 on one thread; throughput with micro-batches of 32 on
+two worker threads). The triage model is the one in ``--model``; when that directory holds no model
+(or with ``--retrain``) it is first trained with the default settings, and the time that took is
+reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import statistics
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from nlu.corpus import Corpus
+from nlu.data import Example, load_triage, split_of
+from nlu.evaluation import metrics, sentiment_predictions
+from nlu.public import banking77, data_dir, online_shopping, sst2, sst2_dev
+from nlu.runtime import TransformerClassifier, model_is_ready
+from nlu.scorer import Scorer
+from nlu.settings import TrainSettings
+from nlu.training import train, train_corpus
+
+PARTS = ("banking77", "zh_sentiment", "triage", "sst2", "speed")
+log = logging.getLogger("bench.nlu")
+
+
+def tfidf_baseline(
+    train_rows: list[Example], test_rows: list[Example], calib_rows: list[Example], *, analyzer: str
+) -> dict[str, Any]:
+    """TF-IDF + logistic regression, C picked on the calibration rows: the lexical baseline."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    started = time.monotonic()
+    ngrams = (1, 3) if analyzer == "char" else (1, 2)
+    vec = TfidfVectorizer(analyzer=analyzer, ngram_range=ngrams, sublinear_tf=True, min_df=2)
+    x = vec.fit_transform([e.text for e in train_rows])
+    x_calib, x_test = vec.transform([e.text for e in calib_rows]), vec.transform([e.text for e in test_rows])
+    y = [_label(e) for e in train_rows]
+    y_calib = np.array([_label(e) for e in calib_rows])
+    fits = {c: LogisticRegression(C=c, max_iter=1000).fit(x, y) for c in (1.0, 4.0, 16.0)}
+    best = max(fits, key=lambda c: float(np.mean(fits[c].predict(x_calib) == y_calib)))
+    pred, truth = fits[best].predict(x_test), [_label(e) for e in test_rows]
+    labels = sorted(set(truth) | set(pred))
+    m = metrics([labels.index(t) for t in truth], [labels.index(p) for p in pred])
+    return {**m, "C": best, "train_rows": len(train_rows), "seconds": round(time.monotonic() - started, 1)}
+
+
+def _label(e: Example) -> str:
+    return str(e.sentiment or e.intent)
+
+
+def ensure_model(model_dir: Path, public: Path, retrain: bool) -> dict[str, Any] | None:
+    """Train the default model into ``model_dir`` unless one is there; returns its timings."""
+    if model_is_ready(model_dir) and not retrain:
+        return None
+    log.info("training the default model into %s", model_dir)
+    started = time.monotonic()
+    result = train(replace(TrainSettings(), out_dir=model_dir, data_dir=public))
+    return {"wall_s": round(time.monotonic() - started, 1), **result.card["timings_s"]}
+
+
+def bench_banking77(public: Path, out_dir: Path, seed: int) -> dict[str, Any]:
+    """Our recipe on the 77 banking intents; 10% of train (by hash) is held out for calibration."""
+    rows = banking77(public, mapped_only=False)
+    train_rows = [e for e in rows if e.split == "train"]
+    calib = [e for e in train_rows if split_of(e.text, test=0.0, calib=0.1) == "calib"]
+    fit_rows = [e for e in train_rows if split_of(e.text, test=0.0, calib=0.1) == "train"]
+    test = [e for e in rows if e.split == "test"]
+    intents = sorted({str(e.intent) for e in rows})
+    sources = {"banking77": {"train": len(fit_rows), "calib": len(calib), "test": len(test)}}
+    corpus = Corpus(fit_rows, fit_rows, calib, test, sources)
+    settings = replace(
+        TrainSettings(), seed=seed, epochs=3.0, out_dir=out_dir, extend_vocab=False, time_budget_s=None
+    )
+    started = time.monotonic()
+    report = train_corpus(corpus, intents, settings).card["metrics"]["intent"]
+    return {
+        **report["all"]["all"],
+        "components": {k: v["all"] for k, v in report["components"].items()},
+        "tfidf_word_baseline": tfidf_baseline(fit_rows, test, calib, analyzer="word"),
+        "train_s": round(time.monotonic() - started, 1),
+    }
+
+
+def sentiment_scores(scorer: Scorer, rows: list[Example]) -> dict[str, Any]:
+    """Accuracy of the served (calibrated) mix, and of each of its two parts alone."""
+    scores = scorer.scores([e.text for e in rows])
+    labels = scorer.sentiments
+    y = [labels.index(str(e.sentiment)) for e in rows]
+    out = metrics(y, sentiment_predictions(scores.sentiment_proba, rows, labels))
+    out["transformer_only"] = metrics(y, sentiment_predictions(scores.sentiment_transformer, rows, labels))
+    if scores.sentiment_lexical is not None:
+        out["lexical_only"] = metrics(y, sentiment_predictions(scores.sentiment_lexical, rows, labels))
+    return out
+
+
+def bench_zh_sentiment(scorer: Scorer, public: Path) -> dict[str, Any]:
+    """Held-out reviews: ours against a char-n-gram TF-IDF baseline fitted on every training review."""
+    rows = online_shopping(public)
+    train_rows = [e for e in rows if e.split == "train"]
+    calib = [e for e in rows if e.split == "calib"][:3000]
+    test = [e for e in rows if e.split == "test"]
+    return {
+        "ours": sentiment_scores(scorer, test),
+        "tfidf_char_baseline": tfidf_baseline(train_rows, test, calib, analyzer="char"),
+    }
+
+
+def bench_sst2(scorer: Scorer, public: Path) -> dict[str, Any]:
+    """SST-2 dev, with a word TF-IDF baseline trained on all of SST-2 train for reference."""
+    dev = sst2_dev(public)
+    rows = sst2(public)
+    calib = [e for e in rows if e.split == "calib"][:3000]
+    return {
+        "ours": sentiment_scores(scorer, dev),
+        "tfidf_word_baseline": tfidf_baseline(rows, dev, calib, analyzer="word"),
+    }
+
+
+def bench_triage(scorer: Scorer) -> dict[str, Any]:
+    """The own held-out templates: intent and sentiment per language, and the threshold's effect."""
+    from nlu.evaluation import evaluate_examples
+
+    test = [e for e in load_triage() if e.split == "test"]
+    report = evaluate_examples(scorer, test, float(scorer.meta["threshold"]))
+    return {
+        "intent": report["intent"]["triage"],
+        "sentiment": report["sentiment"]["triage"],
+        "ece": report["intent"]["ece"],
+        "threshold_effect": report["threshold_effect"],
+    }
+
+
+def bench_speed(model_dir: Path, backend: str) -> dict[str, Any]:
+    """Latency per message at batch 1 on one thread; throughput in micro-batches on two threads."""
+    texts = [e.text for e in load_triage() if e.split == "test"]
+    clf = TransformerClassifier(model_dir, backend=backend, threads=1)
+    clf.classify(texts[:50])  # warm up
+    latencies = []
+    for text in texts[:500]:
+        t0 = time.perf_counter()
+        clf.classify([text])
+        latencies.append((time.perf_counter() - t0) * 1000)
+    batches = [texts[i : i + 32] for i in range(0, len(texts), 32)]
+    with ThreadPoolExecutor(2) as pool:  # classify releases the GIL while the network runs
+        list(pool.map(clf.classify, batches[:4]))
+        t0 = time.perf_counter()
+        done = sum(len(r) for r in pool.map(clf.classify, batches))
+        elapsed = time.perf_counter() - t0
+    return {
+        "backend": clf.scorer.encoder.name,
+        "p50_ms": round(statistics.median(latencies), 2),
+        "p99_ms": round(float(np.percentile(latencies, 99)), 2),
+        "throughput_msg_s": round(done / elapsed, 1),
+        "messages": done,
+        "load_average": round(os.getloadavg()[0], 2),
+    }
+
+
+def _f(x: float) -> str:
+    return f"{x:.4f}"
+
+
+def table(results: dict[str, Any]) -> Table:
+    """The results as a rich table: measure, value, target or reference."""
+    t = Table(title="triage classifier benchmark (held-out data only)")
+    for col in ("measure", "ours", "target / reference"):
+        t.add_column(col)
+    if "training" in results:
+        t.add_row("default training, wall time (s)", str(results["training"]["wall_s"]), "<= 900")
+    if "banking77" in results:
+        b = results["banking77"]
+        c = b["components"]
+        t.add_row("banking77 test accuracy (77 intents)", _f(b["accuracy"]), ">= 0.93")
+        t.add_row(
+            "  transformer alone / lexical alone",
+            f"{_f(c['transformer']['accuracy'])} / {_f(c['lexical']['accuracy'])}",
+            f"TF-IDF word + LR {_f(b['tfidf_word_baseline']['accuracy'])}",
+        )
+    if "zh_sentiment" in results:
+        z = results["zh_sentiment"]
+        o = z["ours"]
+        base = z["tfidf_char_baseline"]["accuracy"]
+        t.add_row(
+            f"zh sentiment, online_shopping held-out (n={o['n']})",
+            _f(o["accuracy"]),
+            f"> {_f(base)} (TF-IDF char)",
+        )
+        t.add_row(
+            "  transformer alone / lexical alone",
+            f"{_f(o['transformer_only']['accuracy'])} / {_f(o['lexical_only']['accuracy'])}",
+            "",
+        )
+    if "triage" in results:
+        tr = results["triage"]
+        for lang in ("en", "zh"):
+            i, s = tr["intent"][lang], tr["sentiment"][lang]
+            t.add_row(
+                f"own intents macro-F1, {lang} (n={i['n']})",
+                _f(i["macro_f1"]),
+                f"accuracy {_f(i['accuracy'])}",
+            )
+            t.add_row(f"own sentiment macro-F1, {lang}", _f(s["macro_f1"]), f"accuracy {_f(s['accuracy'])}")
+        t.add_row(
+            "own intents ECE, raw -> calibrated",
+            f"{tr['ece']['transformer_raw']} -> {tr['ece']['calibrated']}",
+            "",
+        )
+    if "sst2" in results:
+        s = results["sst2"]
+        t.add_row(
+            f"SST-2 dev accuracy (n={s['ours']['n']})",
+            _f(s["ours"]["accuracy"]),
+            f"TF-IDF word + LR {_f(s['tfidf_word_baseline']['accuracy'])}",
+        )
+    for sp in results.get("speed", []):
+        name = sp["backend"]
+        t.add_row(f"{name}: batch-1 p50 / p99 ms, 1 thread", f"{sp['p50_ms']} / {sp['p99_ms']}", "p50 <= 5")
+        t.add_row(
+            f"{name}: msg/s, batches of 32, 2 threads",
+            str(sp["throughput_msg_s"]),
+            f">= 300 (load average {sp['load_average']})",
+        )
+    return t
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--parts", default=",".join(PARTS), help=f"comma-separated subset of {','.join(PARTS)}"
+    )
+    parser.add_argument("--model", type=Path, default=Path("var/models/bench-triage"))
+    parser.add_argument("--retrain", action="store_true", help="train --model even when it exists")
+    parser.add_argument("--work", type=Path, default=Path("var/models/bench-work"))
+    parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    parts = [p.strip() for p in args.parts.split(",") if p.strip()]
+    if unknown := set(parts) - set(PARTS):
+        parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
+    public = args.data_dir or data_dir()
+    results: dict[str, Any] = {"parts": parts}
+    started = time.monotonic()
+    if {"zh_sentiment", "triage", "sst2", "speed"} & set(parts):
+        if training := ensure_model(args.model, public, args.retrain):
+            results["training"] = training
+        scorer = Scorer(args.model)
+        if "triage" in parts:
+            results["triage"] = bench_triage(scorer)
+        if "speed" in parts:
+            results["speed"] = [bench_speed(args.model, backend) for backend in ("onnx", "torch")]
+        if "zh_sentiment" in parts:
+            results["zh_sentiment"] = bench_zh_sentiment(scorer, public)
+        if "sst2" in parts:
+            results["sst2"] = bench_sst2(scorer, public)
+    if "banking77" in parts:
+        results["banking77"] = bench_banking77(public, args.work / "banking77", args.seed)
+    results["bench_wall_s"] = round(time.monotonic() - started, 1)
+    Console(width=120).print(table(results))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,86 @@
+"""The triage model in a running server: loaded off the event loop, trained in the background once.
+
+Survey answers never wait for it. Until it is ready, customer messages are stored untriaged (the
+service says so in the log); once it is, every message is classified.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.classification import Classification
+
+log = logging.getLogger("csatbot.triage")
+
+
+class BackgroundModel:
+    """A :class:`bot.ports.Classifier` whose model loads (or first trains) in the background."""
+
+    def __init__(self, model_dir: Path, threshold: float, config_path: Path) -> None:
+        from nlu.runtime import TransformerClassifier
+
+        self.model_dir = model_dir
+        self.config_path = config_path
+        self._model = TransformerClassifier(model_dir, threshold=threshold)
+        self._ready = False
+        self._task: asyncio.Task[None] | None = None
+        self._training: asyncio.subprocess.Process | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self._ready
+
+    def classify(self, texts: Sequence[str]) -> list[Classification]:
+        return self._model.classify(texts)
+
+    def start(self, *, train_if_missing: bool) -> None:
+        """Load the model, training it first (in a subprocess) when none exists and that is allowed."""
+        self._task = asyncio.get_running_loop().create_task(self._prepare(train_if_missing))
+
+    async def _prepare(self, train_if_missing: bool) -> None:
+        from nlu.runtime import model_is_ready
+
+        try:
+            if not model_is_ready(self.model_dir):
+                if not train_if_missing:
+                    log.warning(
+                        "no triage model in %s: messages are not triaged (train one: csatbot nlu train)",
+                        self.model_dir,
+                    )
+                    return
+                await self._train()
+            await asyncio.to_thread(self._model.load)
+        except Exception:
+            log.exception("the triage model could not be prepared; messages are not triaged")
+            return
+        self._ready = True
+        log.info("triage model ready (%s)", self.model_dir)
+
+    async def _train(self) -> None:
+        self.model_dir.parent.mkdir(parents=True, exist_ok=True)
+        log_path = self.model_dir.parent / "train.log"
+        log.warning(
+            "no triage model yet: training one in the background (about 10-15 min on 2 cores; log: %s). "
+            "The bot serves meanwhile; triage starts when the model is ready.",
+            log_path,
+        )
+        command = [sys.executable, "-c", "from csatbot.cli import main; main()", "nlu", "train"]
+        command += ["--config", str(self.config_path), "--out", str(self.model_dir)]
+        with log_path.open("ab") as sink:
+            self._training = await asyncio.create_subprocess_exec(*command, stdout=sink, stderr=sink)
+            code = await self._training.wait()
+        self._training = None
+        if code != 0:
+            raise RuntimeError(f"training failed with exit code {code}; see {log_path}")
+
+    async def stop(self) -> None:
+        if self._training is not None and self._training.returncode is None:
+            self._training.terminate()  # a restart trains again from the start
+            await self._training.wait()
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)

@@ -1,0 +1,84 @@
+"""Export the trained network to ONNX and quantize its weights to int8 (dynamic quantization).
+
+Measured on this model (see ``bench/nlu.py``): ONNX Runtime int8 runs a message in about half the
+time of ONNX fp32 and a quarter of PyTorch eager, with the same held-out accuracy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import torch
+
+from nlu.backend import ONNX_FILE
+from nlu.errors import NluError
+from nlu.model import TriageNet
+
+log = logging.getLogger(__name__)
+
+# What the TorchScript exporter says about every BERT-like model; none of it applies here:
+# the model is traced with dynamic axes and checked against PyTorch in the tests.
+_KNOWN_EXPORT_WARNINGS = (
+    (DeprecationWarning, "You are using the legacy TorchScript-based ONNX export"),
+    (DeprecationWarning, "The feature will be removed"),
+    (torch.jit.TracerWarning, ""),
+    (UserWarning, "Exporting aten::index operator"),
+)
+
+
+class _NotFromQuantizer(logging.Filter):
+    """Drops the per-tensor notes that onnxruntime's quantizer logs straight on the root logger."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "onnxruntime" not in record.pathname
+
+
+@contextlib.contextmanager
+def _quiet_quantizer() -> Iterator[None]:
+    root, quiet = logging.getLogger(), _NotFromQuantizer()
+    root.addFilter(quiet)  # a logger filter: records of other loggers pass untouched
+    try:
+        yield
+    finally:
+        root.removeFilter(quiet)
+
+
+def export_int8(net: TriageNet, out_dir: Path) -> Path:
+    """Write ``model.int8.onnx`` into ``out_dir`` and return its path."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    fp32 = out_dir / "model.fp32.onnx"
+    target = out_dir / ONNX_FILE
+    net.eval()
+    ids = torch.ones((2, 8), dtype=torch.long)
+    try:
+        with warnings.catch_warnings():
+            for category, message in _KNOWN_EXPORT_WARNINGS:
+                warnings.filterwarnings("ignore", message=message, category=category)
+            torch.onnx.export(
+                net,
+                (ids, torch.ones_like(ids)),
+                str(fp32),
+                dynamo=False,  # the default dynamo exporter needs onnxscript
+                opset_version=17,
+                input_names=["input_ids", "attention_mask"],
+                output_names=["intent", "sentiment"],
+                dynamic_axes={
+                    "input_ids": {0: "batch", 1: "tokens"},
+                    "attention_mask": {0: "batch", 1: "tokens"},
+                    "intent": {0: "batch"},
+                    "sentiment": {0: "batch"},
+                },
+            )
+        with _quiet_quantizer():
+            quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8)
+    except Exception as e:  # the exporter and the quantizer raise many unrelated types
+        raise NluError(f"ONNX export failed: {e}") from e
+    finally:
+        fp32.unlink(missing_ok=True)
+    log.info("exported %s (%.1f MB)", target, target.stat().st_size / 1e6)
+    return target

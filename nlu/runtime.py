@@ -1,0 +1,143 @@
+"""Serve a trained model: :class:`TransformerClassifier` implements ``bot.ports.Classifier``.
+
+Importing this module is cheap (no torch, no numpy): the model is read on first use, which may
+happen in a background thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from bot.classification import Classification, Sentiment
+from nlu.errors import ModelNotReadyError, NluError
+from nlu.labels import FALLBACK_INTENT
+
+if TYPE_CHECKING:
+    from nlu.scorer import Scorer, Scores
+
+META_FILE = "meta.json"  # written last: its presence marks a complete model
+LEXICAL_FILE = "lexical.npz"
+TOKENIZER_FILE = "tokenizer/tokenizer.json"
+DEFAULT_THRESHOLD = 0.55
+log = logging.getLogger(__name__)
+
+
+def default_model_dir() -> Path:
+    """``$CSATBOT_MODEL_DIR``, else ``var/models/triage`` under the working directory."""
+    return Path(os.environ.get("CSATBOT_MODEL_DIR") or Path.cwd() / "var" / "models" / "triage")
+
+
+def model_is_ready(model_dir: Path | str | None = None) -> bool:
+    """Whether ``model_dir`` holds a complete trained model."""
+    path = Path(model_dir) if model_dir is not None else default_model_dir()
+    return (path / META_FILE).is_file() and (path / TOKENIZER_FILE).is_file()
+
+
+class TransformerClassifier:
+    """Intent and sentiment of customer messages, from a model directory written by ``nlu.train``.
+
+    Loading is lazy and thread-safe: ``ready`` turns true as soon as a complete model exists in
+    ``model_dir`` (e.g. when background training finishes) and loads it; ``load()`` does so
+    explicitly (call it from a worker thread to keep the event loop free), and ``reload()`` picks up a
+    retrained model. An intent whose calibrated confidence is below ``threshold`` becomes ``other``;
+    the confidence reported is still that of the best guess, so a low number shows why.
+
+    ``threads`` is per call: on a busy 2-core machine one thread per call, with several callers
+    (``classify`` releases the GIL while the network runs), beats one call spread over two threads.
+    """
+
+    def __init__(
+        self,
+        model_dir: Path | str | None = None,
+        *,
+        threshold: float | None = None,
+        backend: str = "auto",
+        threads: int = 1,
+    ) -> None:
+        self.model_dir = Path(model_dir) if model_dir is not None else default_model_dir()
+        self._threshold = threshold
+        self._backend = backend
+        self._threads = threads
+        self._scorer: Scorer | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def ready(self) -> bool:
+        """True once a model is loaded, or loadable now (this call then loads it)."""
+        if self._scorer is not None:
+            return True
+        if not model_is_ready(self.model_dir):
+            return False
+        try:
+            self.load()
+        except NluError:
+            log.exception("the triage model in %s could not be loaded", self.model_dir)
+            return False
+        return True
+
+    @property
+    def threshold(self) -> float:
+        """The threshold given to the constructor, else the one saved with the model."""
+        if self._threshold is not None:
+            return self._threshold
+        return float(self.scorer.meta.get("threshold", DEFAULT_THRESHOLD))
+
+    @property
+    def scorer(self) -> Scorer:
+        """The loaded model; raises :class:`ModelNotReadyError` when there is none yet."""
+        scorer = self._scorer
+        if scorer is None:
+            self.load()
+            scorer = cast("Scorer", self._scorer)
+        return scorer
+
+    @property
+    def model_id(self) -> str:
+        """Id of the loaded model (stored with every classification)."""
+        return self.scorer.model_id
+
+    def load(self) -> None:
+        """Load the model now (idempotent); raises :class:`ModelNotReadyError` when there is none."""
+        with self._lock:
+            if self._scorer is not None:
+                return
+            if not model_is_ready(self.model_dir):
+                raise ModelNotReadyError(
+                    f"no trained triage model in {self.model_dir} (run `csatbot nlu train`)"
+                )
+            from nlu.scorer import Scorer
+
+            scorer = Scorer(self.model_dir, backend=self._backend, threads=self._threads)
+            self._scorer = scorer
+        log.info("triage model %s loaded from %s (%s)", scorer.model_id, self.model_dir, scorer.encoder.name)
+
+    def reload(self) -> None:
+        """Drop the loaded model so the next call reads the directory again."""
+        with self._lock:
+            self._scorer = None
+
+    def classify(self, texts: Sequence[str]) -> list[Classification]:
+        """One :class:`Classification` per text, in order (batched internally)."""
+        scorer = self.scorer
+        scores = scorer.scores([str(t) for t in texts])
+        return decide(scores, scorer.intents, scorer.sentiments, self.threshold, scorer.model_id)
+
+
+def decide(
+    scores: Scores, intents: list[str], sentiments: list[str], threshold: float, model_id: str
+) -> list[Classification]:
+    """Turn calibrated probabilities into classifications, applying the ``other`` threshold."""
+    out = []
+    for pi, ps in zip(scores.intent_proba, scores.sentiment_proba, strict=True):
+        i, s = int(pi.argmax()), int(ps.argmax())
+        intent = intents[i] if pi[i] >= threshold else FALLBACK_INTENT
+        sentiment = cast(Sentiment, sentiments[s])
+        out.append(
+            Classification(intent, round(float(pi[i]), 4), sentiment, round(float(ps[s]), 4), model_id)
+        )
+    return out

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from nlu.cli import app, nlu_section
+from nlu.settings import TrainSettings
+
+
+@pytest.mark.slow
+def test_classify_prints_one_json_object_per_argument(model_dir: Path) -> None:
+    result = CliRunner().invoke(app, ["classify", "--model", str(model_dir), "where is my order", "转人工"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["text"] for r in rows] == ["where is my order", "转人工"]
+    for r in rows:
+        assert {"intent", "intent_confidence", "sentiment", "sentiment_confidence"} <= set(r)
+
+
+@pytest.mark.slow
+def test_classify_reads_stdin_lines(model_dir: Path) -> None:
+    result = CliRunner().invoke(app, ["classify", "--model", str(model_dir)], input="hello\n\n我要退款\n")
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == 2
+
+
+def test_classify_without_a_model_fails_cleanly(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["classify", "--model", str(tmp_path / "none"), "hi"])
+    assert result.exit_code == 1
+    assert "no trained triage model" in result.output
+
+
+@pytest.mark.slow
+def test_eval_prints_metrics_per_language_and_a_confusion_matrix(model_dir: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["eval", "--model", str(model_dir), "--data-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "macro-F1" in result.stdout
+    assert "confusion" in result.stdout and "password_reset" in result.stdout
+    as_json = CliRunner().invoke(
+        app, ["eval", "--model", str(model_dir), "--data-dir", str(tmp_path), "--json"]
+    )
+    report = json.loads(as_json.stdout)
+    assert report["intent"]["triage"]["zh"]["n"] > 100
+    assert len(report["confusion"]["zh"]) == len(report["confusion"]["labels"])
+
+
+def test_settings_come_from_the_config_nlu_section(config_file: Path, tmp_path: Path) -> None:
+    nlu = nlu_section(config_file)
+    assert nlu is not None
+    settings = TrainSettings.from_config(nlu, small=True, seed=3)
+    assert settings.threshold == 0.5 and settings.seed == 3
+    assert settings.out_dir == Path("var/models/triage")
+    assert settings.examples["warranty"]["zh-CN"][0] == "还在保修期吗"
+    assert settings.num_layers == TrainSettings.small().num_layers
+
+
+def test_a_bad_config_exits_with_status_2(tmp_path: Path) -> None:
+    bad = tmp_path / "config.yaml"
+    bad.write_text("surveys: {}\nnlu: {threshold: 2}\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["classify", "--config", str(bad), "hi"])
+    assert result.exit_code == 2
+    assert "nlu.threshold" in result.output

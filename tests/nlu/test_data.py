@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+import nlu
+from bot.config.schema import NluConfig
+from nlu.data import config_examples, drop_leaks, load_triage
+from nlu.generate import TRIAGE_FILE, generate
+from nlu.labels import DEFAULT_INTENTS
+from nlu.public import load_public
+
+
+def test_own_set_covers_every_intent_in_both_languages() -> None:
+    rows = load_triage()
+    counts = Counter((e.lang, e.intent) for e in rows)
+    for lang in ("en", "zh"):
+        for intent in DEFAULT_INTENTS:
+            assert counts[(lang, intent)] >= 300, (lang, intent)
+    assert {e.sentiment for e in rows} == {"negative", "neutral", "positive"}
+
+
+def test_held_out_split_is_by_template() -> None:
+    raw = [json.loads(line) for line in TRIAGE_FILE.read_text(encoding="utf-8").splitlines()]
+    split_of_template: dict[str, set[str]] = {}
+    for r in raw:
+        split_of_template.setdefault(r["template"], set()).add(r["split"])
+    assert all(len(s) == 1 for s in split_of_template.values())
+    assert Counter(r["split"] for r in raw)["test"] > 1000
+    kept = drop_leaks(load_triage())
+    held = {e.text.lower() for e in kept if e.split != "train"}
+    assert not any(e.text.lower() in held for e in kept if e.split == "train")
+
+
+def test_the_data_file_is_what_the_generator_makes() -> None:
+    lines = TRIAGE_FILE.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == generate()
+
+
+def test_config_examples_are_grown_and_kept_for_training() -> None:
+    rows = config_examples(
+        {"warranty": {"en": ["warranty please"], "zh-CN": ["保修", "保修期"]}}, min_rows=10
+    )
+    assert Counter(e.lang for e in rows) == {"en": 10, "zh": 10}
+    assert {e.intent for e in rows} == {"warranty"} and {e.split for e in rows} == {"train"}
+    assert "warranty please" in {e.text for e in rows}
+
+
+def test_public_loaders_map_labels(tmp_path: Path) -> None:
+    bitext = tmp_path / "bitext_customer_support"
+    bitext.mkdir()
+    (bitext / "Bitext_Sample_Customer_Support_Training_Dataset.csv").write_text(
+        "instruction,intent\nI forgot my pass,recover_password\nI want to complain,complaint\nhm,unknown_x\n",
+        encoding="utf-8",
+    )
+    smp = tmp_path / "smp2017_ecdt_task1"
+    smp.mkdir()
+    (smp / "Chinese_data.csv").write_text(
+        "Sentence\tTag\n你好呀\tchat\n明天天气\tweather\n", encoding="utf-8"
+    )
+    found, missing = load_public(tmp_path)
+    assert "online_shopping" in missing and "bitext" not in missing
+    assert [(e.intent, e.sentiment) for e in found["bitext"]] == [
+        ("password_reset", None),
+        ("complaint", "negative"),
+    ]
+    assert [(e.lang, e.intent) for e in found["smp2017"]] == [("zh", "greeting_thanks"), ("zh", "other")]
+    assert load_public(tmp_path / "nothing")[0] == {}
+
+
+def test_the_proposed_config_block_is_a_valid_nlu_section() -> None:
+    raw = yaml.safe_load((Path(nlu.__file__).parent / "default_intents.yaml").read_text(encoding="utf-8"))
+    section = NluConfig.model_validate(raw["nlu"])
+    assert set(section.intents) == set(DEFAULT_INTENTS)
+    assert all(set(spec.examples) == {"en", "zh-CN"} for spec in section.intents.values())

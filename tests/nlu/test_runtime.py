@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.classification import SENTIMENTS, Classification
+from bot.ports import Classifier
+from nlu import ModelNotReadyError, TransformerClassifier, default_model_dir, model_is_ready
+
+
+@pytest.mark.slow
+def test_implements_the_classifier_port(model_dir: Path) -> None:
+    clf: Classifier = TransformerClassifier(model_dir)
+    assert clf.ready
+    got = clf.classify(["hello", "我要退款"])
+    assert len(got) == 2
+    for c in got:
+        assert isinstance(c, Classification)
+        assert c.sentiment in SENTIMENTS
+        assert 0.0 <= c.intent_confidence <= 1.0 and 0.0 <= c.sentiment_confidence <= 1.0
+        assert c.model.startswith("triage-")
+    assert clf.classify([]) == []
+
+
+@pytest.mark.slow
+def test_below_threshold_the_intent_is_other(model_dir: Path) -> None:
+    texts = ["I want a refund for my shoes", "退款什么时候到账"]
+    free = TransformerClassifier(model_dir, threshold=0.0).classify(texts)
+    assert all(c.intent == "refund" for c in free)
+    strict = TransformerClassifier(model_dir, threshold=1.01).classify(texts)
+    assert [c.intent for c in strict] == ["other", "other"]
+    # confidence of the best guess is kept, so the fallback explains itself
+    assert [c.intent_confidence for c in strict] == [c.intent_confidence for c in free]
+
+
+@pytest.mark.slow
+def test_saved_threshold_is_the_default(model_dir: Path) -> None:
+    assert TransformerClassifier(model_dir).threshold == 0.5
+    assert TransformerClassifier(model_dir, threshold=0.8).threshold == 0.8
+
+
+@pytest.mark.slow
+def test_torch_and_onnx_backends_agree_after_a_round_trip(model_dir: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(model_dir, copy)
+    texts = ["my card was charged twice", "我被扣了两次钱", "cancel my subscription", "取消订单", "thanks!"]
+    onnx = TransformerClassifier(copy, backend="onnx").classify(texts)
+    torch_ = TransformerClassifier(copy, backend="torch").classify(texts)
+    assert [c.intent for c in onnx] == [c.intent for c in torch_]
+    for a, b in zip(onnx, torch_, strict=True):
+        assert abs(a.intent_confidence - b.intent_confidence) < 0.15
+
+
+@pytest.mark.slow
+def test_not_ready_until_a_model_exists_then_reload(model_dir: Path, tmp_path: Path) -> None:
+    target = tmp_path / "later"
+    clf = TransformerClassifier(target)
+    assert not clf.ready and not model_is_ready(target)
+    with pytest.raises(ModelNotReadyError):
+        clf.classify(["hi"])
+    shutil.copytree(model_dir, target)
+    assert clf.ready
+    first = clf.classify(["hi"])
+    clf.reload()
+    assert clf.classify(["hi"]) == first
+
+
+def test_default_model_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("CSATBOT_MODEL_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert default_model_dir() == tmp_path / "var" / "models" / "triage"
+    monkeypatch.setenv("CSATBOT_MODEL_DIR", str(tmp_path / "m"))
+    assert default_model_dir() == tmp_path / "m"
