@@ -84,13 +84,14 @@ class LanguageCalibration:
         self, transformer_logits: np.ndarray, lexical_log_proba: np.ndarray | None, langs: Sequence[str]
     ) -> np.ndarray:
         """Calibrated log-probabilities; ``langs`` gives each row's language."""
-        out = self.default.log_proba(transformer_logits, lexical_log_proba)
+        if len(set(langs)) == 1:  # the usual case (one message, or a batch in one language): no copying
+            return self.by_lang.get(langs[0], self.default).log_proba(transformer_logits, lexical_log_proba)
+        out = np.empty(transformer_logits.shape, dtype=np.float64)
         codes = np.asarray(langs)
-        for lang, cal in self.by_lang.items():
+        for lang in set(langs):
             rows = np.flatnonzero(codes == lang)
-            if len(rows):
-                lex = None if lexical_log_proba is None else lexical_log_proba[rows]
-                out[rows] = cal.log_proba(transformer_logits[rows], lex)
+            lex = None if lexical_log_proba is None else lexical_log_proba[rows]
+            out[rows] = self.by_lang.get(lang, self.default).log_proba(transformer_logits[rows], lex)
         return out
 
     def to_dict(self) -> dict[str, Any]:

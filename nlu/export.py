@@ -1,7 +1,9 @@
 """Export the trained network to ONNX and quantize its weights to int8 (dynamic quantization).
 
-Measured on this model (see ``bench/nlu.py``): ONNX Runtime int8 runs a message in about half the
-time of ONNX fp32 and a quarter of PyTorch eager, with the same held-out accuracy.
+Measured on this model at batch 1, one thread: PyTorch fp32 21 ms, ONNX Runtime fp32 9.5 ms,
+ONNX Runtime int8 4.8 ms (4.6 ms when exported with eager attention, whose plain graph ONNX Runtime
+runs faster than the exported scaled-dot-product one). Held-out intent accuracy of the network alone
+drops by about one point with int8; the lexical mix makes most of it up (see the model card).
 """
 
 from __future__ import annotations
@@ -55,7 +57,9 @@ def export_int8(net: TriageNet, out_dir: Path) -> Path:
     target = out_dir / ONNX_FILE
     net.eval()
     ids = torch.ones((2, 8), dtype=torch.long)
+    attention = net.encoder.config._attn_implementation
     try:
+        net.encoder.set_attn_implementation("eager")
         with warnings.catch_warnings():
             for category, message in _KNOWN_EXPORT_WARNINGS:
                 warnings.filterwarnings("ignore", message=message, category=category)
@@ -80,5 +84,6 @@ def export_int8(net: TriageNet, out_dir: Path) -> Path:
         raise NluError(f"ONNX export failed: {e}") from e
     finally:
         fp32.unlink(missing_ok=True)
+        net.encoder.set_attn_implementation(attention)
     log.info("exported %s (%.1f MB)", target, target.stat().st_size / 1e6)
     return target

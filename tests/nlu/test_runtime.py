@@ -8,6 +8,8 @@ import pytest
 from bot.classification import SENTIMENTS, Classification
 from bot.ports import Classifier
 from nlu import ModelNotReadyError, TransformerClassifier, default_model_dir, model_is_ready
+from nlu.backend import Tokens
+from nlu.runtime import TOKENIZER_FILE
 
 
 @pytest.mark.slow
@@ -73,3 +75,15 @@ def test_default_model_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
     assert default_model_dir() == tmp_path / "var" / "models" / "triage"
     monkeypatch.setenv("CSATBOT_MODEL_DIR", str(tmp_path / "m"))
     assert default_model_dir() == tmp_path / "m"
+
+
+@pytest.mark.slow
+def test_serving_tokenizes_exactly_like_training(model_dir: Path) -> None:
+    from transformers import AutoTokenizer
+
+    texts = ["where is my parcel??", "我的快递三天了还没到，太慢了😡", "refund退款 pls 🙏", "x" * 200]
+    trained = AutoTokenizer.from_pretrained(model_dir / "tokenizer")
+    want = trained(texts, truncation=True, max_length=32)["input_ids"]
+    ids, mask = Tokens(model_dir / TOKENIZER_FILE, 32).encode(texts)
+    assert [row[m == 1].tolist() for row, m in zip(ids, mask, strict=True)] == want
+    assert trained.unk_token_id not in {i for row in want[:3] for i in row}
