@@ -65,7 +65,13 @@ def tfidf_baseline(
     pred, truth = fits[best].predict(x_test), [_label(e) for e in test_rows]
     labels = sorted(set(truth) | set(pred))
     m = metrics([labels.index(t) for t in truth], [labels.index(p) for p in pred])
-    return {**m, "C": best, "train_rows": len(train_rows), "seconds": round(time.monotonic() - started, 1)}
+    return {
+        **m,
+        "C": best,
+        "train_rows": len(train_rows),
+        "seconds": round(time.monotonic() - started, 1),
+        "correct": (np.asarray(pred) == np.asarray(truth)).tolist(),
+    }
 
 
 def _label(e: Example) -> str:
@@ -99,8 +105,10 @@ def bench_banking77(public: Path, out_dir: Path, seed: int) -> dict[str, Any]:
     report = train_corpus(corpus, intents, settings).card["metrics"]["intent"]
     return {
         **report["all"]["all"],
-        "components": {k: v["all"] for k, v in report["components"].items()},
-        "tfidf_word_baseline": tfidf_baseline(fit_rows, test, calib, analyzer="word"),
+        "components": {k: v["all"]["all"] for k, v in report["components"].items()},
+        "tfidf_word_baseline": {
+            k: v for k, v in tfidf_baseline(fit_rows, test, calib, analyzer="word").items() if k != "correct"
+        },
         "train_s": round(time.monotonic() - started, 1),
     }
 
@@ -110,7 +118,8 @@ def sentiment_scores(scorer: Scorer, rows: list[Example]) -> dict[str, Any]:
     scores = scorer.scores([e.text for e in rows])
     labels = scorer.sentiments
     y = [labels.index(str(e.sentiment)) for e in rows]
-    out = metrics(y, sentiment_predictions(scores.sentiment_proba, rows, labels))
+    pred = sentiment_predictions(scores.sentiment_proba, rows, labels)
+    out: dict[str, Any] = {**metrics(y, pred), "correct": (pred == np.asarray(y)).tolist()}
     out["transformer_only"] = metrics(y, sentiment_predictions(scores.sentiment_transformer, rows, labels))
     if scores.sentiment_lexical is not None:
         out["lexical_only"] = metrics(y, sentiment_predictions(scores.sentiment_lexical, rows, labels))
@@ -123,9 +132,15 @@ def bench_zh_sentiment(scorer: Scorer, public: Path) -> dict[str, Any]:
     train_rows = [e for e in rows if e.split == "train"]
     calib = [e for e in rows if e.split == "calib"][:3000]
     test = [e for e in rows if e.split == "test"]
+    ours = sentiment_scores(scorer, test)
+    baseline = tfidf_baseline(train_rows, test, calib, analyzer="char")
+    mine, theirs = np.array(ours.pop("correct")), np.array(baseline.pop("correct"))
     return {
-        "ours": sentiment_scores(scorer, test),
-        "tfidf_char_baseline": tfidf_baseline(train_rows, test, calib, analyzer="char"),
+        "ours": ours,
+        "tfidf_char_baseline": baseline,
+        # paired view on the same reviews: only these rows decide which model is better
+        "only_ours_right": int((mine & ~theirs).sum()),
+        "only_baseline_right": int((~mine & theirs).sum()),
     }
 
 
@@ -134,10 +149,9 @@ def bench_sst2(scorer: Scorer, public: Path) -> dict[str, Any]:
     dev = sst2_dev(public)
     rows = sst2(public)
     calib = [e for e in rows if e.split == "calib"][:3000]
-    return {
-        "ours": sentiment_scores(scorer, dev),
-        "tfidf_word_baseline": tfidf_baseline(rows, dev, calib, analyzer="word"),
-    }
+    ours, baseline = sentiment_scores(scorer, dev), tfidf_baseline(rows, dev, calib, analyzer="word")
+    ours.pop("correct"), baseline.pop("correct")
+    return {"ours": ours, "tfidf_word_baseline": baseline}
 
 
 def bench_triage(scorer: Scorer) -> dict[str, Any]:
@@ -213,6 +227,11 @@ def table(results: dict[str, Any]) -> Table:
             "  transformer alone / lexical alone",
             f"{_f(o['transformer_only']['accuracy'])} / {_f(o['lexical_only']['accuracy'])}",
             "",
+        )
+        t.add_row(
+            "  reviews only ours / only the baseline gets right",
+            f"{z['only_ours_right']} / {z['only_baseline_right']}",
+            "paired comparison",
         )
     if "triage" in results:
         tr = results["triage"]

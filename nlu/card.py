@@ -99,10 +99,16 @@ def card_markdown(card: dict[str, Any]) -> str:
     for task in ("intent", "sentiment"):
         for src, m in r[task]["by_source"].items():
             lines.append(f"- {task} / {src}: {_m(m)}")
-    lines += ["", "Components (all held-out rows): transformer alone, lexical alone, calibrated mix", ""]
+    lines += [
+        "",
+        "Components: transformer alone, lexical alone, the served calibrated mix",
+        "",
+        "| task | part | own set | all held-out rows |",
+        "|---|---|---|---|",
+    ]
     for task in ("intent", "sentiment"):
         for name, g in r[task]["components"].items():
-            lines.append(f"- {task} / {name}: {_m(g['all'])}")
+            lines.append(f"| {task} | {name} | {_m(g['triage']['all'])} | {_m(g['all']['all'])} |")
     lines += [
         "",
         f"Calibration: {json.dumps(card['calibration'])}; ECE {json.dumps(r['intent']['ece'])} (intent), "

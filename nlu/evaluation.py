@@ -85,7 +85,10 @@ def evaluate_examples(scorer: Scorer, examples: list[Example], threshold: float)
             if lexical is not None:
                 parts["lexical"] = sentiment_predictions(np.exp(lexical), rows, labels)
         report[task] = _grouped(rows, y, pred)
-        report[task]["components"] = {name: _grouped(rows, y, p)["all"] for name, p in parts.items()}
+        report[task]["components"] = {
+            name: {scope: g[scope] for scope in ("triage", "all")}
+            for name, g in ((name, _grouped(rows, y, p)) for name, p in parts.items())
+        }
         full = [i for i, e in enumerate(rows) if e.source not in BINARY_SOURCES]
         report[task]["ece"] = {
             "transformer_raw": round(
