@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from bot.errors import ConfigError
 from nlu.errors import NluError
@@ -63,10 +64,10 @@ def _errors_to_exit() -> Iterator[None]:
     try:
         yield
     except ConfigError as e:
-        console.print(f"[red]error:[/red] {e}", markup=False, highlight=False)
+        console.print(Text.assemble(("error: ", "red"), str(e)))
         raise typer.Exit(2) from e
     except NluError as e:
-        console.print(f"[red]error:[/red] {e}", highlight=False)
+        console.print(Text.assemble(("error: ", "red"), str(e)))
         raise typer.Exit(1) from e
 
 
@@ -77,14 +78,16 @@ def _nlu_logs() -> Iterator[None]:
 
     logger = logging.getLogger("nlu")
     handler = RichHandler(console=console, show_path=False)
-    old_level = logger.level
+    old = logger.level, logger.propagate
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
+    logger.propagate = False  # shown once, here, even when the caller also logs to the console
     try:
         yield
     finally:
         logger.removeHandler(handler)
-        logger.setLevel(old_level)
+        logger.setLevel(old[0])
+        logger.propagate = old[1]
 
 
 @app.command("train")
@@ -130,7 +133,7 @@ def train_command(
         highlight=False,
     )
     for note in card["notes"]:
-        console.print(f"[yellow]note:[/yellow] {note}", highlight=False)
+        console.print(Text.assemble(("note: ", "yellow"), note))
 
 
 def _cell(m: dict[str, Any]) -> str:

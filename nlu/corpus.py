@@ -5,13 +5,12 @@ from __future__ import annotations
 import itertools
 import logging
 import random
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from nlu.data import Example, ExtraExamples, config_examples, drop_leaks, load_triage, sample, with_split
+from nlu.data import Example, config_examples, drop_leaks, load_triage, sample, with_split
 from nlu.generate import stable_fraction
 from nlu.public import data_dir, load_public
+from nlu.settings import TrainSettings
 
 log = logging.getLogger(__name__)
 
@@ -54,42 +53,32 @@ def _spread(rows: list[Example], cap: int, seed: int) -> list[Example]:
     return [e for row in rounds for e in row if e is not None][:cap]
 
 
-def build_corpus(
-    *,
-    seed: int,
-    use_public: bool,
-    public_dir: Path | None,
-    own_cap: int | None,
-    train_caps: Mapping[str, int],
-    lexical_caps: Mapping[str, int],
-    eval_caps: Mapping[str, int],
-    own_eval_cap: int | None = None,
-    extra: ExtraExamples | None = None,
-) -> Corpus:
-    """Assemble the mix. Public sources not listed in ``train_caps`` are not used at all."""
+def build_corpus(settings: TrainSettings) -> Corpus:
+    """Assemble the mix the settings ask for; public sources not in ``train_caps`` are not used."""
+    seed = settings.seed
     own = drop_leaks(load_triage())
-    own_train = _per_group(with_split(own, "train"), own_cap, seed)
-    extra_rows = config_examples(extra or {}, seed=seed)
+    own_train = _per_group(with_split(own, "train"), settings.own_cap, seed)
+    extra_rows = config_examples(settings.examples, seed=seed)
     train = own_train + extra_rows
     lexical = list(train)
-    calib = _first(with_split(own, "calib"), own_eval_cap)
-    test = _first(with_split(own, "test"), own_eval_cap)
+    calib = _first(with_split(own, "calib"), settings.own_eval_cap)
+    test = _first(with_split(own, "test"), settings.own_eval_cap)
     sources = {"triage": {"train": len(own_train), "calib": len(calib), "test": len(test)}}
     if extra_rows:
         sources["config"] = {"train": len(extra_rows)}
-    root = public_dir or data_dir()
+    root = settings.data_dir or data_dir()
     missing: list[str] = []
-    if use_public:
+    if settings.use_public:
         found, missing = load_public(root)
         for name, rows in found.items():
-            if name not in train_caps:
+            if name not in settings.train_caps:
                 continue
             rows = drop_leaks(rows)
             pool = with_split(rows, "train")
-            t = sample(pool, train_caps[name], seed)
-            lx = sample(pool, lexical_caps.get(name, train_caps[name]), seed + 1)
-            c = _first(with_split(rows, "calib"), eval_caps.get(name))
-            s = _first(with_split(rows, "test"), eval_caps.get(name))
+            t = sample(pool, settings.train_caps[name], seed)
+            lx = sample(pool, settings.lexical_caps.get(name, settings.train_caps[name]), seed + 1)
+            c = _first(with_split(rows, "calib"), settings.eval_caps.get(name))
+            s = _first(with_split(rows, "test"), settings.eval_caps.get(name))
             train += t
             lexical += lx
             calib += c
@@ -97,9 +86,7 @@ def build_corpus(
             sources[name] = {"train": len(t), "lexical": len(lx), "calib": len(c), "test": len(s)}
         if missing:
             log.warning("public data sets not found under %s: %s", root, ", ".join(missing))
-    else:
-        missing = []
-    if use_public and not any(name in sources for name in train_caps):
+    if settings.use_public and not any(name in sources for name in settings.train_caps):
         log.warning(
             "no public data under %s: training from the project's own set only "
             "(less accurate; set CSATBOT_DATA_DIR)",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,9 @@ from sklearn.metrics import f1_score
 from nlu.calibrate import expected_calibration_error, log_softmax
 from nlu.corpus import build_corpus
 from nlu.data import Example
+from nlu.errors import ModelNotReadyError
 from nlu.labels import FALLBACK_INTENT
-from nlu.runtime import default_model_dir
+from nlu.runtime import default_model_dir, model_is_ready
 from nlu.scorer import Scorer, Scores
 from nlu.settings import TrainSettings
 
@@ -148,17 +150,13 @@ def evaluate(
     model_dir: Path | str | None = None, *, data_dir: Path | None = None, threshold: float | None = None
 ) -> dict[str, Any]:
     """Evaluate a saved model on the held-out splits (own test templates and public test splits)."""
-    scorer = Scorer(Path(model_dir) if model_dir else default_model_dir())
-    defaults = TrainSettings()
-    corpus = build_corpus(
-        seed=0,
-        use_public=True,
-        public_dir=data_dir,
-        own_cap=0,
-        train_caps={k: 0 for k in defaults.train_caps},
-        lexical_caps={k: 0 for k in defaults.train_caps},
-        eval_caps=defaults.eval_caps,
-    )
+    path = Path(model_dir) if model_dir else default_model_dir()
+    if not model_is_ready(path):
+        raise ModelNotReadyError(f"no trained triage model in {path} (run `csatbot nlu train`)")
+    scorer = Scorer(path)
+    defaults = TrainSettings(data_dir=data_dir)
+    none = {name: 0 for name in defaults.train_caps}  # held-out rows only
+    corpus = build_corpus(replace(defaults, own_cap=0, train_caps=none, lexical_caps=none))
     return evaluate_examples(
         scorer, corpus.test, threshold if threshold is not None else float(scorer.meta.get("threshold", 0.55))
     )

@@ -72,10 +72,10 @@ class TrainSettings:
     max_length: int = 48  # tokens; chat messages are shorter, reviews get cut
     num_layers: int | None = None  # keep only the lowest N encoder layers (small runs)
     lr: float = 1e-4
-    embedding_lr: float = 1e-3  # new CJK rows start near the mean embedding and must move far
+    embedding_lr: float = 1e-3  # the new CJK rows start untrained and must move far
     head_lr: float = 2e-3
     warmup: float = 0.06
-    own_cap: int | None = 240  # own training rows per (language, intent), spread over its templates
+    own_cap: int | None = 300  # own training rows per (language, intent), spread over its templates
     own_eval_cap: int | None = None
     use_public: bool = True
     data_dir: Path | None = None

@@ -162,17 +162,7 @@ def train(settings: TrainSettings | None = None, *, progress: Progress | None = 
     settings = settings or TrainSettings()
     started = time.monotonic()
     check_labels(settings.examples)
-    corpus = build_corpus(
-        seed=settings.seed,
-        use_public=settings.use_public,
-        public_dir=settings.data_dir,
-        own_cap=settings.own_cap,
-        train_caps=settings.train_caps,
-        lexical_caps=settings.lexical_caps,
-        eval_caps=settings.eval_caps,
-        own_eval_cap=settings.own_eval_cap,
-        extra=settings.examples,
-    )
+    corpus = build_corpus(settings)
     extra = sorted({e.intent for e in corpus.train if e.intent} - set(DEFAULT_INTENTS))
     return train_corpus(corpus, [*DEFAULT_INTENTS, *extra], settings, progress=progress, started=started)
 
