@@ -20,8 +20,8 @@ def alembic_config(database: Database) -> Config:
     return config
 
 
-def upgrade(database: Database, revision: str = "head") -> None:
-    """Bring the schema up to ``revision``."""
+def upgrade(database: Database, revision: str = "heads") -> None:
+    """Bring the schema up to ``revision`` (default: every head, so parallel branches both apply)."""
     config = alembic_config(database)
     with database.writer.begin() as connection:
         config.attributes["connection"] = connection
