@@ -6,6 +6,8 @@ Every error the project raises on purpose derives from :class:`CsatbotError`, so
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 
 class CsatbotError(Exception):
     """Root of every error csatbot raises on purpose."""
@@ -37,6 +39,31 @@ class NotFoundError(CsatbotError):
 
 class ConflictError(CsatbotError):
     """The request contradicts the current state (e.g. resolving a closed conversation)."""
+
+
+class WindowClosedError(ConflictError):
+    """A message cannot go out: the channel's messaging window is closed (WhatsApp 24 h, WeChat 48 h
+    after the customer's last message). The customer has to write again first."""
+
+    def __init__(
+        self, channel: str, length: timedelta, last_inbound_at: datetime | None, closed_at: datetime | None
+    ) -> None:
+        self.channel = channel
+        self.length = length
+        self.last_inbound_at = last_inbound_at
+        self.closed_at = closed_at
+        hours = f"{length / timedelta(hours=1):g}-hour"
+        if last_inbound_at is None or closed_at is None:
+            why = f"the customer has never written on {channel}"
+        else:
+            why = (
+                f"the customer last wrote at {last_inbound_at:%Y-%m-%d %H:%M} UTC, "
+                f"so it closed at {closed_at:%Y-%m-%d %H:%M} UTC"
+            )
+        super().__init__(
+            f"not sent: {channel} only lets us write within its {hours} window after the customer's "
+            f"last message, and {why}; the reply can go out once the customer writes again"
+        )
 
 
 class AdapterError(CsatbotError):

@@ -48,6 +48,9 @@ class Survey:
     state: SurveyState
     due_at: datetime
     sent_at: datetime | None = None
+    kind: str = "main"
+    """``main``, or ``followup``: the re-survey after the conversation's DSAT ticket was resolved."""
+    ticket_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
+from bot.attribution import Credit
 from bot.classification import Classification
 from bot.flow import Flow
 from bot.records import Conversation, DueTimer, Identity, OutboxItem, Survey, Ticket
@@ -70,6 +71,14 @@ class Repository(Protocol):
 
     def transcript(self, conversation_id: int) -> list[dict[str, Any]]: ...
 
+    def message(self, message_id: int) -> dict[str, Any]:
+        """One message, in the shape of a transcript entry; ``NotFoundError`` when there is none."""
+        ...
+
+    def classify_message(self, message_id: int, classification: Classification) -> None:
+        """Store the triage labels of a message that was stored without them."""
+        ...
+
     # surveys
     def save_flow(self, flow: Flow, at: datetime) -> None: ...
 
@@ -85,11 +94,16 @@ class Repository(Protocol):
         due_at: datetime,
         at: datetime,
         skip_reason: str | None = None,
-    ) -> Survey: ...
+        kind: str = "main",
+        ticket_id: int | None = None,
+        credit: Credit | None = None,
+    ) -> Survey:
+        """A pending survey (``kind`` main or followup), credited to ``credit``'s agents and team."""
+        ...
 
     def get_survey(self, survey_id: str, *, lock: bool = False) -> Survey: ...
 
-    def survey_for_conversation(self, conversation_id: int) -> Survey | None: ...
+    def survey_for_conversation(self, conversation_id: int, kind: str = "main") -> Survey | None: ...
 
     def active_survey(self, identity_id: int) -> Survey | None: ...
 
@@ -125,6 +139,10 @@ class Repository(Protocol):
         ...
 
     def next_timer_due(self) -> datetime | None: ...
+
+    def pending_timers(self, kind: str, limit: int) -> list[DueTimer]:
+        """Pending timers of ``kind``, due or not, oldest first (unclaimed: take each with ``take_timer``)."""
+        ...
 
     # outbox
     def enqueue(

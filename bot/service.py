@@ -7,10 +7,12 @@ import logging
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Literal
 
-from bot import tickets, turns
+from bot import alerts, backlog, tickets, turns
 from bot.classification import Classification
+from bot.config.durations import format_duration
 from bot.messages import InboundMessage, Text
 from bot.ports import Classifier, Clock
 from bot.records import Ticket
@@ -51,47 +53,68 @@ class ConversationService:
     async def handle(self, msg: InboundMessage) -> TurnResult:
         """Process one inbound message exactly once (a redelivery returns ``duplicate=True``)."""
         classification = await self._classify(msg)
+        queue = classification is None and self._waiting_for_model(msg)
         settings = self.settings()
         now = self.clock.now()
         survey_id = self.new_id()
         result = await self.store.run(
-            lambda repo: turns.inbound(repo, settings, msg, now, classification, survey_id)
+            lambda repo: turns.inbound(
+                repo, settings, msg, now, classification, survey_id, queue_triage=queue
+            )
         )
         if not result.duplicate:
             self.wake()
         return result
 
     async def agent_reply(self, conversation_id: int, agent: str, text: str) -> int:
-        """Send a support agent's reply to the customer; returns the stored message id."""
+        """Send a support agent's reply to the customer; returns the stored message id.
+
+        Raises ``WindowClosedError`` when the channel's messaging window is closed."""
+        windows = self.settings().windows
         now = self.clock.now()
         message_id = await self.store.run(
-            lambda repo: turns.agent_reply(repo, conversation_id, agent, text, now)
+            lambda repo: turns.agent_reply(repo, conversation_id, agent, text, now, windows)
         )
         self.wake()
         return message_id
 
-    async def ticket(self, action: TicketAction, ticket_id: int, agent: str, text: str = "") -> Ticket:
+    async def ticket(
+        self,
+        action: TicketAction,
+        ticket_id: int,
+        agent: str,
+        text: str = "",
+        *,
+        receipt: tuple[str, str, str] | None = None,
+    ) -> Ticket:
         """Work a ticket as ``agent``: claim, assign (``text`` names the assignee), note, reply,
-        resolve or close. Raises ``NotFoundError`` / ``ConflictError`` (e.g. resolving a closed one)."""
+        resolve or close. Raises ``NotFoundError`` / ``ConflictError`` (e.g. resolving a closed one).
+
+        ``receipt`` (channel, account, platform message id) makes an action from a chat button
+        happen once however often the platform delivers the tap: a repeat returns the ticket as is.
+        """
         settings = self.settings()
         now = self.clock.now()
+        survey_id = self.new_id() if action == "resolve" else ""  # a resolved DSAT ticket's re-survey
 
         def work(repo: Repository) -> Ticket:
+            if receipt is not None and not repo.claim_receipt(*receipt, now):
+                return repo.get_ticket(ticket_id)
             match action:
                 case "claim":
-                    return tickets.assign(repo, ticket_id, agent, agent, now)
+                    return tickets.assign(repo, ticket_id, agent, agent, now, config=settings.config)
                 case "assign":
-                    return tickets.assign(repo, ticket_id, text, agent, now)
+                    return tickets.assign(repo, ticket_id, text, agent, now, config=settings.config)
                 case "note":
                     return tickets.note(repo, ticket_id, agent, text, now)
                 case "reply":
                     ticket = tickets.contacted(repo, ticket_id, agent, now)
-                    turns.agent_reply(repo, ticket.conversation_id, agent, text, now)
+                    turns.agent_reply(repo, ticket.conversation_id, agent, text, now, settings.windows)
                     return ticket
                 case "resolve":
-                    return tickets.resolve(repo, settings, ticket_id, agent, now)
+                    return tickets.resolve(repo, settings, ticket_id, agent, now, survey_id)
                 case "close":
-                    return tickets.close(repo, ticket_id, agent, now)
+                    return tickets.close(repo, ticket_id, agent, now, config=settings.config)
 
         ticket = await self.store.run(work)
         self.wake()
@@ -166,6 +189,11 @@ class ConversationService:
         settings = self.settings()
         survey_id = self.new_id()
         try:
+            if kind == alerts.SLA_TIMER:
+                config = settings.config
+                return await self.store.run(
+                    lambda repo: alerts.fire_sla(repo, config, timer_id, subject, now)
+                )
             return await self.store.run(
                 lambda repo: turns.fire_timer(repo, settings, timer_id, kind, subject, now, survey_id)
             )
@@ -174,13 +202,52 @@ class ConversationService:
             log.exception("timer %s (%s %s) failed", timer_id, kind, subject)
             return None
 
+    async def triage_backlog(self, batch: int = 32) -> int:
+        """Triage the messages that came in while the model was not ready; returns how many.
+
+        The runtime calls this once the model is ready. Each message is its own transaction.
+        """
+        classifier = self.classifier
+        if classifier is None or not classifier.ready:
+            return 0
+        done = 0
+        while items := await self.store.run(lambda repo: backlog.waiting(repo, batch)):
+            verdicts = await asyncio.to_thread(classifier.classify, [item.text for item in items])
+            settings = self.settings()
+            for item, verdict in zip(items, verdicts, strict=True):
+                work = partial(
+                    backlog.triage_late,
+                    settings=settings,
+                    item=item,
+                    verdict=verdict,
+                    now=self.clock.now(),
+                    new_survey_id=self.new_id(),
+                )
+                outcome = await self.store.run(work)
+                if outcome is not None:
+                    log.info("%s", outcome)
+                    done += 1
+        if done:
+            log.info("triaged %d messages that waited for the model", done)
+            self.wake()
+        return done
+
+    def _waiting_for_model(self, msg: InboundMessage) -> bool:
+        return self.classifier is not None and not self.classifier.ready and isinstance(msg.payload, Text)
+
     async def _classify(self, msg: InboundMessage) -> Classification | None:
         classifier = self.classifier
         if classifier is None or not isinstance(msg.payload, Text):
             return None
         if not classifier.ready:
             if not self._said_not_ready:
-                log.warning("the triage model is not ready yet: messages are stored untriaged until it is")
+                wait = self.settings().config.nlu.queue_for
+                log.warning(
+                    "the triage model is not ready yet: messages are stored and %s",
+                    f"queued for triage once it is (for up to {format_duration(wait)})"
+                    if wait is not None
+                    else "left untriaged (nlu.queue_for is null)",
+                )
                 self._said_not_ready = True
             return None
         if self._said_not_ready:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from bot.config.schema import Config
 from bot.config.texts import resolve_texts
+from bot.errors import WindowClosedError
 from bot.flow import Flow, build_flows
 
 
@@ -22,6 +23,13 @@ class MessagingWindow:
     def closes_at(self, last_inbound: datetime | None) -> datetime | None:
         """When the window closes (``None``: it is not open at all)."""
         return None if last_inbound is None else last_inbound + self.length
+
+    def refusal(self, channel: str, last_inbound: datetime | None, now: datetime) -> WindowClosedError | None:
+        """Why a free-form message (an agent's reply) cannot go out ``now``; ``None`` while open."""
+        closes = self.closes_at(last_inbound)
+        if closes is not None and now < closes:
+            return None
+        return WindowClosedError(channel, self.length, last_inbound, closes)
 
     def margin(self) -> timedelta:
         """How long before the window closes the bot stops planning messages (time to answer)."""

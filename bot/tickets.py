@@ -10,12 +10,14 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from bot import alerts
 from bot.config.schema import Config, Team
 from bot.errors import ConflictError
 from bot.outbound import send_prompt
 from bot.prompts import Say
 from bot.records import Conversation, Ticket
 from bot.repository import Repository
+from bot.resurvey import schedule_resurvey
 from bot.settings import Settings
 from bot.triggers import pick_locale
 
@@ -80,7 +82,7 @@ def escalate(
 
     A new ticket goes to ``team`` with ``priority`` when given, else as the config's routing rules
     say, and is assigned within the team.
-    When the team has a ``webhook_url`` the ticket is queued for a JSON POST there.
+    The targets in ``notifications`` that get the event are told (:mod:`bot.alerts`).
     """
     config = settings.config
     transcript = repo.transcript(conversation.id)
@@ -88,6 +90,7 @@ def escalate(
     ticket = repo.open_ticket_for(conversation.id)
     if ticket is not None:
         added = [r for r in reasons if r not in ticket.reasons]
+        before = ticket.answers
         ticket = repo.update_ticket(
             ticket.id,
             at,
@@ -99,6 +102,7 @@ def escalate(
         if added:
             repo.ticket_event(ticket.id, by, "updated", "; ".join(added), at)
         event = "ticket.updated"
+        changed = bool(added) or ticket.answers != before
     else:
         identity = repo.get_identity(conversation.identity_id)
         locale = pick_locale(identity.locale, config.locales, config.default_locale)
@@ -127,43 +131,26 @@ def escalate(
         repo.ticket_event(ticket.id, by, "opened", "; ".join(reasons), at)
         if assignee is not None:
             repo.ticket_event(ticket.id, "auto", "assigned", assignee, at)
-        event = "ticket.opened"
-    team_spec = config.teams.get(ticket.team)
-    if team_spec is not None and team_spec.webhook_url is not None:
-        repo.enqueue("webhook", "", {"url": str(team_spec.webhook_url)}, ticket_json(ticket, event), at=at)
+        alerts.watch_sla(repo, config, ticket, at)
+        event, changed = "ticket.opened", True
+    if changed:
+        alerts.announce(repo, config, ticket, event, at, actor=by)
     return ticket
 
 
-def ticket_json(ticket: Ticket, event: str) -> dict[str, Any]:
-    """The JSON document a team webhook receives."""
-    return {
-        "event": event,
-        "ticket": {
-            "id": ticket.id,
-            "status": ticket.status,
-            "team": ticket.team,
-            "priority": ticket.priority,
-            "assignee": ticket.assignee,
-            "intent": ticket.intent,
-            "sentiment": ticket.sentiment,
-            "customer_id": ticket.customer_id,
-            "conversation_id": ticket.conversation_id,
-            "survey_id": ticket.survey_id,
-            "reasons": list(ticket.reasons),
-            "created_at": ticket.created_at.isoformat() if ticket.created_at else None,
-            "sla_due_at": ticket.sla_due_at.isoformat() if ticket.sla_due_at else None,
-            "answers": list(ticket.answers),
-            "transcript": list(ticket.transcript),
-        },
-    }
-
-
-def assign(repo: Repository, ticket_id: int, agent: str, by: str, at: datetime) -> Ticket:
-    """Give the ticket to ``agent`` (a claim when ``by`` is the agent)."""
+def assign(
+    repo: Repository, ticket_id: int, agent: str, by: str, at: datetime, *, config: Config | None = None
+) -> Ticket:
+    """Give the ticket to ``agent`` (a claim when ``by`` is the agent); nothing changes when it is
+    theirs already (a double tap). With ``config``, ``ticket.assigned`` is announced."""
     ticket = _working(repo, ticket_id)
+    if ticket.assignee == agent and ticket.status != "open":
+        return ticket
     status = "assigned" if ticket.status == "open" else ticket.status
     ticket = repo.update_ticket(ticket_id, at, assignee=agent, status=status)
     repo.ticket_event(ticket_id, by, "claimed" if by == agent else "assigned", agent, at)
+    if config is not None:
+        alerts.announce(repo, config, ticket, "ticket.assigned", at, actor=by)
     return ticket
 
 
@@ -182,13 +169,18 @@ def contacted(repo: Repository, ticket_id: int, agent: str, at: datetime) -> Tic
     return ticket
 
 
-def resolve(repo: Repository, settings: Settings, ticket_id: int, agent: str, at: datetime) -> Ticket:
-    """Resolve the ticket and, when configured, tell the customer in their chat (closing the loop)."""
+def resolve(
+    repo: Repository, settings: Settings, ticket_id: int, agent: str, at: datetime, new_survey_id: str = ""
+) -> Ticket:
+    """Resolve the ticket and, when configured, tell the customer in their chat (closing the loop)
+    and re-survey them as ``new_survey_id`` (:mod:`bot.resurvey`)."""
     ticket = _working(repo, ticket_id)
     ticket = repo.update_ticket(
         ticket_id, at, status="resolved", resolved_at=at, assignee=ticket.assignee or agent
     )
     repo.ticket_event(ticket_id, agent, "resolved", "", at)
+    alerts.unwatch_sla(repo, ticket_id)
+    alerts.announce(repo, settings.config, ticket, "ticket.resolved", at, actor=agent)
     message = settings.config.tickets.close_message
     if message:
         conversation = repo.get_conversation(ticket.conversation_id)
@@ -197,16 +189,22 @@ def resolve(repo: Repository, settings: Settings, ticket_id: int, agent: str, at
         locale = pick_locale(identity.locale, config.locales, config.default_locale)
         text = message.get(locale) or message[config.default_locale]
         send_prompt(repo, identity, conversation.id, Say(text), at, author=f"agent:{agent}", locale=locale)
+    schedule_resurvey(repo, settings, ticket, agent, at, new_survey_id)
     return ticket
 
 
-def close(repo: Repository, ticket_id: int, agent: str, at: datetime) -> Ticket:
-    """Close a ticket for good (from any state but closed)."""
+def close(
+    repo: Repository, ticket_id: int, agent: str, at: datetime, *, config: Config | None = None
+) -> Ticket:
+    """Close a ticket for good (from any state but closed); with ``config``, announce it."""
     ticket = repo.get_ticket(ticket_id, lock=True)
     if ticket.status == "closed":
         raise ConflictError(f"ticket {ticket_id} is already closed")
     ticket = repo.update_ticket(ticket_id, at, status="closed")
     repo.ticket_event(ticket_id, agent, "closed", "", at)
+    alerts.unwatch_sla(repo, ticket_id)
+    if config is not None:
+        alerts.announce(repo, config, ticket, "ticket.closed", at, actor=agent)
     return ticket
 
 

@@ -6,11 +6,12 @@ so a turn either happens completely or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from bot.attribution import credit
 from bot.classification import Classification
 from bot.config.durations import format_duration
 from bot.engine import advance
@@ -39,6 +40,8 @@ from bot.triage import decide
 from bot.triggers import outside_quiet_hours, pick_locale, pick_trigger, throttled
 
 Resolution = Literal["agent_resolved", "idle", "bot_resolved"]
+TRIAGE_TIMER = "triage"
+"""Timer kind of a message stored while the triage model was not ready; it expires at ``nlu.queue_for``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +77,13 @@ def inbound(
     now: datetime,
     classification: Classification | None = None,
     new_survey_id: str = "",
+    *,
+    queue_triage: bool = False,
 ) -> TurnResult:
     """Handle one customer message: dedupe, survey reply or support message, then triage.
 
     ``new_survey_id`` names the survey an automatic answer schedules (it resolves the conversation).
+    ``queue_triage``: the model is not ready yet, so a typed message waits for it (see ``bot.backlog``).
     """
     if not repo.claim_receipt(msg.channel, msg.account, msg.platform_id, now):
         return TurnResult(duplicate=True)
@@ -100,8 +106,12 @@ def inbound(
 
         def hand_on(text: str) -> None:
             nonlocal conversation_id
-            conversation_id = _support_message(repo, settings, identity, text, now, msg, classification)
-            _triage(repo, settings, identity, conversation_id, classification, now, new_survey_id, True)
+            conversation_id, message_id = _support_message(
+                repo, settings, identity, text, now, msg, classification
+            )
+            if classification is None and queue_triage:
+                _queue_triage(repo, settings, message_id, now, during_survey=True)
+            apply_triage(repo, settings, identity, conversation_id, classification, now, new_survey_id, True)
 
         reply = Reply(payload, classification)
         outcome = _survey_turn(repo, settings, survey, identity, reply, now, msg, hand_on=hand_on)
@@ -113,9 +123,13 @@ def inbound(
         )
     if isinstance(payload, ChoicePicked | Resume):
         return TurnResult()  # a tap on a survey that is over: nothing changes
-    conversation_id = _support_message(repo, settings, identity, _message_text(msg), now, msg, classification)
+    conversation_id, message_id = _support_message(
+        repo, settings, identity, _message_text(msg), now, msg, classification
+    )
     if isinstance(payload, Text):
-        _triage(repo, settings, identity, conversation_id, classification, now, new_survey_id, False)
+        if classification is None and queue_triage:
+            _queue_triage(repo, settings, message_id, now, during_survey=False)
+        apply_triage(repo, settings, identity, conversation_id, classification, now, new_survey_id, False)
     if isinstance(payload, Command) and payload.name == "start":
         locale = pick_locale(identity.locale, config.locales, config.default_locale)
         send_prompt(
@@ -124,7 +138,16 @@ def inbound(
     return TurnResult(conversation_id=conversation_id)
 
 
-def _triage(
+def _queue_triage(
+    repo: Repository, settings: Settings, message_id: int, now: datetime, *, during_survey: bool
+) -> None:
+    wait = settings.config.nlu.queue_for
+    if wait is not None and settings.config.triage:
+        subject = f"{message_id}/survey" if during_survey else str(message_id)
+        repo.schedule(TRIAGE_TIMER, subject, now + wait, now)
+
+
+def apply_triage(
     repo: Repository,
     settings: Settings,
     identity: Identity,
@@ -133,8 +156,13 @@ def _triage(
     now: datetime,
     new_survey_id: str,
     during_survey: bool,
+    *,
+    answer: bool = True,
 ) -> None:
-    """Carry out the triage rule that matches the message's classification, if any."""
+    """Carry out the triage rule that matches the message's classification, if any.
+
+    ``answer=False`` holds back automatic answers (an agent already wrote to the customer).
+    """
     config = settings.config
     if verdict is None or not config.triage:
         return
@@ -142,10 +170,12 @@ def _triage(
     if decision is None:
         return
     rule = decision.rule
+    if rule.action == "auto_answer" and not answer:
+        return
     if rule.action == "auto_answer" and rule.reply is not None:
         locale = pick_locale(identity.locale, config.locales, config.default_locale)
-        answer = Say(rule.reply.get(locale) or rule.reply[config.default_locale])
-        send_prompt(repo, identity, conversation_id, answer, now, locale=locale)
+        reply = Say(rule.reply.get(locale) or rule.reply[config.default_locale])
+        send_prompt(repo, identity, conversation_id, reply, now, locale=locale)
         resolve(repo, settings, conversation_id, "bot_resolved", "bot", now, new_survey_id)
         return
     conversation = repo.get_conversation(conversation_id)
@@ -184,10 +214,13 @@ def _support_message(
     now: datetime,
     msg: InboundMessage,
     classification: Classification | None,
-) -> int:
-    """Store a customer message in the open conversation (or a new one) and re-arm the idle timer."""
+) -> tuple[int, int]:
+    """Store a customer message in the open conversation (or a new one) and re-arm the idle timer.
+
+    Returns the conversation's id and the message's.
+    """
     conversation = repo.open_conversation(identity.id) or repo.start_conversation(identity, now)
-    repo.add_message(
+    message_id = repo.add_message(
         identity_id=identity.id,
         conversation_id=conversation.id,
         direction="in",
@@ -201,7 +234,7 @@ def _support_message(
     idle = settings.config.conversations.idle_resolve_after
     if idle is not None:
         repo.schedule("idle", str(conversation.id), now + idle, now)
-    return conversation.id
+    return conversation.id, message_id
 
 
 def _survey_turn(
@@ -281,10 +314,26 @@ def _survey_turn(
     return outcome
 
 
-def agent_reply(repo: Repository, conversation_id: int, agent: str, text: str, now: datetime) -> int:
-    """Queue a support agent's message to the customer, in the conversation's channel."""
-    conversation = repo.get_conversation(conversation_id)
+def agent_reply(
+    repo: Repository,
+    conversation_id: int,
+    agent: str,
+    text: str,
+    now: datetime,
+    windows: Mapping[str, MessagingWindow] | None = None,
+) -> int:
+    """Queue a support agent's message to the customer, in the conversation's channel.
+
+    Raises :class:`WindowClosedError` when the channel's messaging window (``windows``) is closed,
+    rather than queueing a message the platform would refuse.
+    """
+    # Locked: two agents replying at once must both end up in ``agents`` (who surveys credit).
+    conversation = repo.get_conversation(conversation_id, lock=True)
     identity = repo.get_identity(conversation.identity_id)
+    window = (windows or {}).get(conversation.channel)
+    refusal = window.refusal(conversation.channel, identity.last_inbound_at, now) if window else None
+    if refusal is not None:
+        raise refusal
     message_id = send_prompt(repo, identity, conversation.id, Say(text), now, author=f"agent:{agent}")
     changes: dict[str, object] = {"last_message_at": now}
     if agent not in conversation.agents:
@@ -348,6 +397,14 @@ def resolve(
         due_at=due,
         at=now,
         skip_reason=skip,
+        credit=credit(
+            config,
+            conversation,
+            how,
+            by,
+            repo.transcript(conversation.id),
+            repo.open_ticket_for(conversation.id),
+        ),
     )
     if skip is None:
         repo.schedule("send", survey.id, due, now)
@@ -368,6 +425,8 @@ def fire_timer(
         return "already done"
     if kind == "idle":
         return _idle(repo, settings, int(subject), now, new_survey_id)
+    if kind == TRIAGE_TIMER:
+        return f"message {subject.split('/')[0]} left untriaged: the model was not ready in time"
     try:
         survey = repo.get_survey(subject, lock=True)
     except NotFoundError:
@@ -396,14 +455,16 @@ def _send_survey(
             reason = _outside(window, survey.channel)
             repo.save_survey(survey.id, survey.state.evolve(status="expired"), now, skip_reason=reason)
             return f"survey {survey.id} {reason}"
+    main = survey.kind == "main"  # a follow-up (bot.resurvey) is neither throttled nor counted
     last = repo.last_surveyed_at(survey.customer_id)
-    if throttled(last, now, settings.config.surveying.throttle):
+    if main and throttled(last, now, settings.config.surveying.throttle):
         repo.save_survey(
             survey.id, survey.state.evolve(status="expired"), now, skip_reason="throttled at send time"
         )
         return f"survey {survey.id} throttled"
     _survey_turn(repo, settings, survey, identity, Start(), now)
-    repo.mark_surveyed(survey.customer_id, now)
+    if main:
+        repo.mark_surveyed(survey.customer_id, now)
     return f"sent survey {survey.id}"
 
 

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.errors import ConfigError
+from csatbot.console.cli import users_app
 from nlu.cli import app as nlu_app
 from nlu.cli import classify_command
 
@@ -29,6 +30,7 @@ db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
 app.add_typer(nlu_app, name="nlu")
+app.add_typer(users_app, name="users")
 app.command("classify")(classify_command)
 
 ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="config file")]
@@ -93,7 +95,8 @@ def serve(
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     base = f"http://{shown}:{port}"
     typer.echo(
-        f"csatbot web chat:   {base}/\nagent desk:         {base}/agent\nAPI docs (OpenAPI): {base}/docs"
+        f"csatbot web chat:   {base}/\nagent desk:         {base}/agent\nconsole:            {base}/console\n"
+        f"API docs (OpenAPI): {base}/docs"
     )
     config = uvicorn.Config(
         create_app(runtime), host=host, port=port, log_level=log_level.lower(), timeout_graceful_shutdown=10

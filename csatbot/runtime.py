@@ -14,6 +14,7 @@ import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from adapters.base import AdapterContext, ChannelAdapter
+from adapters.notify.sender import build_notifier
 from adapters.registry import build_adapters
 from adapters.webchat import WebChatChannel
 from adapters.webhook import HttpWebhookPoster
@@ -107,6 +108,8 @@ class Runtime:
         self.service = ConversationService(
             self.store, self.settings, self.clock, classifier=classifier, wake=self.outbox.kick
         )
+        if self.model is not None:
+            self.model.on_ready = self.service.triage_backlog
         self.timers = Pump("timers", self.service.fire_due_timers)
         context = AdapterContext(
             self.service, self.clock, self.http, self.settings, os.environ if environ is None else environ
@@ -114,10 +117,12 @@ class Runtime:
         overrides = {"telegram": {"enabled": True, "polling": True}} if telegram_polling else None
         try:
             self.adapters: dict[str, ChannelAdapter] = build_adapters(context, overrides)
+            self.notifier = build_notifier(context, self.adapters.get("telegram"))
         except BaseException:
             self.database.dispose()  # the process will not start: leave no open database behind
             raise
         self.channels.update(self.adapters)
+        self.dispatcher.notifier = self.notifier
         for name, adapter in self.adapters.items():
             caps = adapter.capabilities
             if caps.window is not None:
@@ -190,5 +195,6 @@ class Runtime:
             await self.model.stop()
         await self.timers.drain()
         await self.outbox.drain()
+        self.notifier.close()
         await self.http.aclose()
         self.database.dispose()

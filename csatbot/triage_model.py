@@ -1,7 +1,8 @@
 """The triage model in a running server: loaded off the event loop, trained in the background once.
 
-Survey answers never wait for it. Until it is ready, customer messages are stored untriaged (the
-service says so in the log); once it is, every message is classified.
+Survey answers never wait for it. Until it is ready, customer messages are stored and queued for
+triage (the service says so in the log); once it is, the queue is worked off (``on_ready``) and every
+new message is classified as it arrives.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from bot.classification import Classification
@@ -29,6 +30,8 @@ class BackgroundModel:
         self._ready = False
         self._task: asyncio.Task[None] | None = None
         self._training: asyncio.subprocess.Process | None = None
+        self.on_ready: Callable[[], Awaitable[object]] | None = None
+        """Called once the model is ready (the service triages what waited for it)."""
 
     @property
     def ready(self) -> bool:
@@ -59,6 +62,11 @@ class BackgroundModel:
             return
         self._ready = True
         log.info("triage model ready (%s)", self.model_dir)
+        if self.on_ready is not None:
+            try:
+                await self.on_ready()
+            except Exception:
+                log.exception("triaging the messages that waited for the model failed")
 
     async def _train(self) -> None:
         self.model_dir.parent.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,7 @@ import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,9 +21,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from adapters.webchat import webchat_router
 from bot.errors import ConflictError, CsatbotError, NotFoundError, SignatureError, WireFormatError
 from bot.service import TicketAction
+from csatbot.console.app import console_app
+from csatbot.report_api import report_router
 from csatbot.runtime import Runtime
 from storage import queries
-from storage.reports import build_report
 
 STATIC = Path(__file__).parent / "static"
 
@@ -163,17 +164,7 @@ def support_router(rt: Runtime) -> APIRouter:
         ticket = await rt.service.escalate(conversation_id, body.agent, body.reason)
         return await rt.store.read(lambda repo: queries.ticket_detail(repo.session, ticket.id))
 
-    @router.get("/reports")
-    async def reports(
-        since: datetime | None = None, until: datetime | None = None, surveys: bool = False
-    ) -> dict[str, Any]:
-        """CSAT %, NPS, CES, response rate and DSAT over ``[since, until)`` (default: last 30 days)."""
-        end = until or rt.clock.now() + timedelta(seconds=1)
-        start = since or end - timedelta(days=30)
-        report = await rt.store.read(
-            lambda repo: build_report(repo.session, start, end, with_surveys=surveys)
-        )
-        return report.as_dict()
+    router.include_router(report_router(rt))  # /reports, /reports/surveys, ... (csatbot.report_api)
 
     return router
 
@@ -213,6 +204,7 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
     )
     app.include_router(webchat_router(runtime))
     app.include_router(support_router(runtime))
+    app.mount("/console", console_app(runtime))  # the support team's web console (HTML)
     for adapter in runtime.adapters.values():
         app.include_router(adapter.routes(), tags=[f"webhook: {adapter.name}"])
 

@@ -13,6 +13,7 @@ from models.tables import (
     Ticket,
     TicketEvent,
     Timer,
+    User,
 )
 
 __all__ = [
@@ -28,4 +29,5 @@ __all__ = [
     "Ticket",
     "TicketEvent",
     "Timer",
+    "User",
 ]

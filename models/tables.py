@@ -99,11 +99,18 @@ class FlowVersion(SQLModel, table=True):
 
 
 class Survey(SQLModel, table=True):
-    """One survey sent (or to be sent) for one conversation."""
+    """One survey sent (or to be sent) for one conversation: its ``main`` survey and, after a DSAT
+    ticket is resolved, at most one ``followup`` ("Is it solved now?").
+
+    The scores, the credited agents, the team and the intent are copied onto the row (as answers are
+    recorded, and when the conversation is resolved) so reports aggregate one table instead of
+    joining every answer and every agent.
+    """
 
     __table_args__ = (
-        UniqueConstraint("conversation_id", name="uq_survey_conversation"),
+        UniqueConstraint("conversation_id", "kind", name="uq_survey_conversation_kind"),
         Index("ix_survey_identity_status", "identity_id", "status"),
+        Index("ix_survey_kind_sent", "kind", "sent_at"),
     )
     id: str = Field(primary_key=True, max_length=16)
     customer_id: int = Field(foreign_key="customer.id", index=True)
@@ -121,6 +128,18 @@ class Survey(SQLModel, table=True):
     due_at: datetime = _at()
     sent_at: datetime | None = _at(nullable=True, index=True)
     finished_at: datetime | None = _at(nullable=True)
+    kind: str = Field(default="main", max_length=8)
+    ticket_id: int | None = Field(default=None, index=True)
+    """A follow-up's ticket (no foreign key: ``ticket.survey_id`` already points at the survey table)."""
+    team: str | None = Field(default=None, max_length=64)
+    intent: str | None = Field(default=None, max_length=64)
+    responded: bool = False
+    csat: int | None = None
+    nps: int | None = None
+    ces: int | None = None
+    agents: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    """Who the survey is credited to: the agents who handled the conversation, ``bot`` when the bot
+    resolved it (see ``bot.attribution``). A survey with two agents counts for each."""
 
 
 class Answer(SQLModel, table=True):
@@ -145,7 +164,7 @@ class Ticket(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id", index=True)
     conversation_id: int = Field(foreign_key="conversation.id", index=True)
-    survey_id: str | None = Field(default=None, foreign_key="survey.id", max_length=16)
+    survey_id: str | None = Field(default=None, foreign_key="survey.id", max_length=16, index=True)
     team: str
     status: str = Field(default="open", max_length=16, index=True)
     reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
@@ -208,3 +227,18 @@ class Timer(SQLModel, table=True):
     due_at: datetime = _at()
     claimed_until: datetime | None = _at(nullable=True)
     created_at: datetime = _at()
+
+
+class User(SQLModel, table=True):
+    """A console user: an ``agent`` works tickets, an ``admin`` also sees config and all reports."""
+
+    __tablename__ = "console_user"  # "user" is a reserved word in PostgreSQL
+    __table_args__ = (UniqueConstraint("username", name="uq_console_user_username"),)
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(default="agent", max_length=16)
+    display_name: str = ""
+    locale: str = Field(default="", max_length=16)
+    created_at: datetime = _at()
+    last_login_at: datetime | None = _at(nullable=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from bot.errors import StorageError
 from storage.db import Database
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -23,6 +24,19 @@ def alembic_config(database: Database) -> Config:
 def upgrade(database: Database, revision: str = "heads") -> None:
     """Bring the schema up to ``revision`` (default: every head, so parallel branches both apply)."""
     config = alembic_config(database)
-    with database.writer.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    with database.writer.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        # SQLite rebuilds a table to change its constraints (batch mode); with foreign keys on,
+        # dropping the old table would fail for every row that references it. The pragma only
+        # takes effect outside a transaction, and the result is checked before it commits.
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").first()):
+                    raise StorageError(f"migration left a dangling foreign key: {tuple(broken)}")
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")

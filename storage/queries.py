@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -42,12 +43,13 @@ def conversation_detail(session: Session, conversation_id: int) -> dict[str, Any
         select(Message).where(Message.conversation_id == conversation_id).order_by(col(Message.id))
     ).all()
     data["transcript"] = [message_json(m) for m in messages]
-    survey = session.exec(select(Survey).where(Survey.conversation_id == conversation_id)).first()
-    if survey is not None:
+    surveys = session.exec(select(Survey).where(Survey.conversation_id == conversation_id)).all()
+    for survey in surveys:  # the main survey, and the follow-up after its DSAT ticket if any
         answers = session.exec(
             select(Answer).where(Answer.survey_id == survey.id).order_by(col(Answer.id))
         ).all()
-        data["survey"] = survey_json(survey) | {"answers": [answer_json(a) for a in answers]}
+        key = "survey" if survey.kind == "main" else "followup"
+        data[key] = survey_json(survey) | {"answers": [answer_json(a) for a in answers]}
     ticket = session.exec(select(Ticket).where(Ticket.conversation_id == conversation_id)).first()
     data["ticket"] = ticket_row_json(ticket) if ticket is not None else None
     return data
@@ -62,25 +64,42 @@ def list_tickets(
     assignee: str | None = None,
     channel: str | None = None,
     overdue_at: datetime | None = None,
+    statuses: Sequence[str] | None = None,
+    unassigned: bool = False,
+    most_urgent_first: bool = False,
 ) -> list[dict[str, Any]]:
-    """Escalation tickets, newest first; ``overdue_at`` keeps open ones past their SLA at that time."""
+    """Escalation tickets, newest first; ``overdue_at`` keeps open ones past their SLA at that time.
+
+    ``statuses`` keeps any of several statuses, ``unassigned`` those with no assignee, and
+    ``most_urgent_first`` orders by SLA due time instead (the console's queue).
+    """
+    order = [col(Ticket.sla_due_at), col(Ticket.id)] if most_urgent_first else [col(Ticket.id).desc()]
     query = (
-        select(Ticket, Conversation.channel)
+        select(Ticket, Conversation.channel, Identity, Customer)
         .join(Conversation, col(Conversation.id) == Ticket.conversation_id)
-        .order_by(col(Ticket.id).desc())
+        .join(Identity, col(Identity.id) == Conversation.identity_id)
+        .join(Customer, col(Customer.id) == Ticket.customer_id)
+        .order_by(*order)
         .limit(limit)
     )
     if status is not None:
         query = query.where(Ticket.status == status)
+    if statuses is not None:
+        query = query.where(col(Ticket.status).in_(statuses))
     if team is not None:
         query = query.where(Ticket.team == team)
     if assignee is not None:
         query = query.where(Ticket.assignee == assignee)
+    if unassigned:
+        query = query.where(col(Ticket.assignee).is_(None))
     if channel is not None:
         query = query.where(Conversation.channel == channel)
     if overdue_at is not None:
         query = query.where(col(Ticket.status).in_(OPEN_TICKET_STATUSES), col(Ticket.sla_due_at) < overdue_at)
-    return [ticket_row_json(t) | {"channel": c} for t, c in session.exec(query).all()]
+    return [
+        ticket_row_json(t) | {"channel": c, "customer": {"id": u.id, "name": _customer_name(u, i)}}
+        for t, c, i, u in session.exec(query).all()
+    ]
 
 
 def ticket_detail(session: Session, ticket_id: int) -> dict[str, Any]:
@@ -109,6 +128,7 @@ def ticket_detail(session: Session, ticket_id: int) -> dict[str, Any]:
 def survey_json(survey: Survey) -> dict[str, Any]:
     return {
         "id": survey.id,
+        "kind": survey.kind,
         "flow": survey.flow_id,
         "status": survey.status,
         "channel": survey.channel,
@@ -145,10 +165,14 @@ def _conversation_json(c: Conversation, i: Identity, u: Customer) -> dict[str, A
         "id": c.id,
         "status": c.status,
         "channel": c.channel,
-        "customer": {"id": u.id, "name": u.display_name or i.display_name or i.user, "user": i.user},
+        "customer": {"id": u.id, "name": _customer_name(u, i), "user": i.user},
         "agents": c.agents,
         "resolution": c.resolution,
         "opened_at": c.opened_at.isoformat(),
         "last_message_at": c.last_message_at.isoformat(),
         "resolved_at": c.resolved_at.isoformat() if c.resolved_at else None,
     }
+
+
+def _customer_name(customer: Customer, identity: Identity) -> str:
+    return customer.display_name or identity.display_name or identity.user

@@ -1,20 +1,66 @@
-"""Survey reports: CSAT, NPS, CES, response rate and DSAT, overall, by channel and by day."""
+"""Survey reports: CSAT, NPS, CES, response rate and DSAT, in total, by dimension and by day; the
+reasons behind low scores, the good news, and recovery after DSAT tickets.
+
+Main surveys only: follow-up re-surveys ("Is it solved now?") are reported by :func:`recovery`.
+Every figure carries the count it rests on (``sent``, ``responded``, ``csat_n``, ``nps_n``,
+``ces_n``), and every count can be opened with :func:`survey_rows` (same filters, a ``metric``).
+The queries read the scores copied onto each survey row (see :class:`models.Survey`), never the
+answer table, except where the answers themselves are the subject (reasons, comments).
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, case, func
-from sqlalchemy import cast as sql_cast
+from sqlalchemy import Select, case, func
 from sqlmodel import Session, col, select
 
-from models import Answer, Customer, Identity, Survey
+from models import Answer, Customer, FlowVersion, Identity, Survey, Ticket
+from storage.report_scope import (
+    DIMENSIONS,
+    LOW,
+    METRICS,
+    NONE,
+    SATISFIED,
+    SATISFIED_CSAT,
+    ReportFilterError,
+    agents_text,
+    check_dimensions,
+    conditions,
+    dimension_column,
+)
+from storage.survey_rows import (
+    CSV_COLUMNS,
+    Cursor,
+    SurveyPage,
+    csv_rows,
+    csv_text,
+    iter_csv,
+    survey_rows,
+)
+
+
+class _Counts:
+    """Counts that add up field by field (a dataclass of ints)."""
+
+    __dataclass_fields__: dict[str, Any]
+
+    def add(self, other: Any) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @classmethod
+    def of(cls, row: Mapping[str, Any]) -> Any:
+        """From a result row with a column per field."""
+        return cls(**{name: int(row[name] or 0) for name in cls.__dataclass_fields__})
 
 
 @dataclass
-class Scores:
+class Scores(_Counts):
     """Aggregates over a set of surveys; ``None`` where no answer backs a figure."""
 
     sent: int = 0
@@ -49,119 +95,333 @@ class Scores:
     def ces_mean(self) -> float | None:
         return self.ces_sum / self.ces_n if self.ces_n else None
 
-    def add(self, other: Scores) -> None:
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+    @property
+    def dsat_rate(self) -> float | None:
+        """The share of answered surveys that were DSAT (escalated to a human)."""
+        return self.dsat / self.responded if self.responded else None
 
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        for name in ("response_rate", "csat_percent", "csat_mean", "nps", "ces_mean"):
+    def as_dict(self, min_answers: int = 0) -> dict[str, Any]:
+        """The counts, the figures, ``n`` (the surveys each figure rests on) and ``few_answers``
+        (fewer than ``min_answers`` surveys answered: too few to judge anyone on)."""
+        data: dict[str, Any] = asdict(self)
+        for name in _FIGURES:
             value = getattr(self, name)
             data[name] = round(value, 4) if value is not None else None
+        data["n"] = {name: getattr(self, base) for name, base in _FIGURES.items()}
+        data["few_answers"] = self.responded < min_answers
         return data
+
+
+_FIGURES = {
+    "response_rate": "sent",
+    "csat_percent": "csat_n",
+    "csat_mean": "csat_n",
+    "nps": "nps_n",
+    "ces_mean": "ces_n",
+    "dsat_rate": "responded",
+}
+"""Each figure and the count it rests on."""
+
+
+def _count(condition: Any) -> Any:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+_AGGREGATES = (
+    func.count().label("sent"),
+    _count(METRICS["responded"]).label("responded"),
+    func.count(col(Survey.csat)).label("csat_n"),
+    _count(METRICS["csat_satisfied"]).label("csat_satisfied"),
+    func.coalesce(func.sum(col(Survey.csat)), 0).label("csat_sum"),
+    func.count(col(Survey.nps)).label("nps_n"),
+    _count(METRICS["promoters"]).label("promoters"),
+    _count(METRICS["detractors"]).label("detractors"),
+    func.count(col(Survey.ces)).label("ces_n"),
+    func.coalesce(func.sum(col(Survey.ces)), 0).label("ces_sum"),
+    _count(METRICS["dsat"]).label("dsat"),
+)
 
 
 @dataclass
 class Report:
+    """Scores over ``[since, until)``: in total, per value of each dimension, and per UTC day."""
+
     since: datetime
     until: datetime
     total: Scores = field(default_factory=Scores)
-    by_channel: dict[str, Scores] = field(default_factory=dict)
+    by: dict[str, dict[str, Scores]] = field(default_factory=dict)
     by_day: dict[str, Scores] = field(default_factory=dict)
     surveys: list[dict[str, Any]] = field(default_factory=list)
+    filters: dict[str, str] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, Any]:
+    @property
+    def by_channel(self) -> dict[str, Scores]:
+        return self.by.get("channel", {})
+
+    def as_dict(self, min_answers: int = 0) -> dict[str, Any]:
+        def table(scores: dict[str, Scores]) -> dict[str, Any]:
+            return {k: v.as_dict(min_answers) for k, v in sorted(scores.items())}
+
         return {
             "since": self.since.isoformat(),
             "until": self.until.isoformat(),
-            "total": self.total.as_dict(),
-            "by_channel": {k: v.as_dict() for k, v in sorted(self.by_channel.items())},
-            "by_day": {k: v.as_dict() for k, v in sorted(self.by_day.items())},
+            "filters": self.filters,
+            "min_answers": min_answers,
+            "total": self.total.as_dict(min_answers),
+            "by": {dimension: table(values) for dimension, values in self.by.items()},
+            "by_channel": table(self.by_channel),
+            "by_day": table(self.by_day),
             "surveys": self.surveys,
         }
 
 
-def _score(kind: str) -> Any:
-    return func.max(case((col(Answer.kind) == kind, col(Answer.score)), else_=None))
+def build_report(
+    session: Session,
+    since: datetime,
+    until: datetime,
+    *,
+    by: tuple[str, ...] | list[str] = DIMENSIONS,
+    filters: Mapping[str, str] | None = None,
+    with_surveys: bool = False,
+) -> Report:
+    """Aggregate the main surveys sent in ``[since, until)`` that match ``filters``.
 
-
-def build_report(session: Session, since: datetime, until: datetime, *, with_surveys: bool = False) -> Report:
-    """Aggregate the surveys sent in ``[since, until)``; ``with_surveys`` lists each one too."""
-    per_survey = (
-        select(
-            col(Survey.id).label("id"),
-            col(Survey.channel).label("channel"),
-            func.date(Survey.sent_at).label("day"),
-            sql_cast(col(Survey.escalated), Integer).label("escalated"),
-            _score("csat").label("csat"),
-            _score("nps").label("nps"),
-            _score("ces").label("ces"),
-            func.count(col(Answer.id)).label("answers"),
-        )
-        .select_from(Survey)
-        .outerjoin(Answer, col(Answer.survey_id) == col(Survey.id))
-        .where(col(Survey.sent_at) >= since, col(Survey.sent_at) < until)
-        .group_by(col(Survey.id))
-        .subquery()
-    )
-    s = per_survey.c
-    aggregates = [
-        func.count().label("sent"),
-        func.sum(case((s.answers > 0, 1), else_=0)).label("responded"),
-        func.count(s.csat).label("csat_n"),
-        func.sum(case((s.csat >= 4, 1), else_=0)).label("csat_satisfied"),
-        func.coalesce(func.sum(s.csat), 0).label("csat_sum"),
-        func.count(s.nps).label("nps_n"),
-        func.sum(case((s.nps >= 9, 1), else_=0)).label("promoters"),
-        func.sum(case((s.nps <= 6, 1), else_=0)).label("detractors"),
-        func.count(s.ces).label("ces_n"),
-        func.coalesce(func.sum(s.ces), 0).label("ces_sum"),
-        func.sum(s.escalated).label("dsat"),
-    ]
-    report = Report(since, until)
-    for row in session.execute(select(s.channel, s.day, *aggregates).group_by(s.channel, s.day)).mappings():
-        scores = Scores(**{k: int(row[k] or 0) for k in Scores.__dataclass_fields__})
+    ``by`` names the dimensions to break down (``channel``, ``team``, ``agent``, ``intent``,
+    ``locale``); a survey credited to two agents counts once for each, and once in the total.
+    ``with_surveys`` lists each survey too (with its answers).
+    """
+    dimensions = check_dimensions(by)
+    where = conditions(since, until, filters)
+    report = Report(since, until, filters=dict(filters or {}), by={d: {} for d in dimensions})
+    # One scan per query: by day (and the total), by the single-valued dimensions together (a few
+    # hundred groups, split per dimension here), and by agent. Grouping the days with the
+    # dimensions would make thousands of groups to add up in Python.
+    day = func.date(col(Survey.sent_at)).label("day")
+    for row in session.execute(select(day, *_AGGREGATES).where(*where).group_by(day)).mappings():
+        scores = Scores.of(row)
         report.total.add(scores)
-        report.by_channel.setdefault(row["channel"], Scores()).add(scores)
-        report.by_day.setdefault(str(row["day"]), Scores()).add(scores)
+        report.by_day[str(row["day"])] = scores
+    single = [d for d in dimensions if d != "agent"]
+    if single:
+        keys = [dimension_column(d).label(d) for d in single]
+        for row in session.execute(select(*keys, *_AGGREGATES).where(*where).group_by(*keys)).mappings():
+            scores = Scores.of(row)
+            for dimension in single:
+                value = row[dimension]
+                report.by[dimension].setdefault(NONE if value is None else str(value), Scores()).add(scores)
+    if "agent" in dimensions:
+        report.by["agent"] = _by_agent(session, where)
     if with_surveys:
-        report.surveys = _survey_rows(session, since, until)
+        report.surveys = survey_rows(
+            session, since, until, filters=filters, limit=None, newest_first=False
+        ).rows
     return report
 
 
-def _survey_rows(session: Session, since: datetime, until: datetime) -> list[dict[str, Any]]:
-    rows = session.exec(
-        select(Survey, Identity, Customer)
-        .join(Identity, col(Identity.id) == Survey.identity_id)
-        .join(Customer, col(Customer.id) == Survey.customer_id)
-        .where(col(Survey.sent_at) >= since, col(Survey.sent_at) < until)
-        .order_by(col(Survey.sent_at))
+def _by_agent(session: Session, where: list[Any]) -> dict[str, Scores]:
+    """Scores per agent: grouped by the set of agents (a few hundred sets, one scan of the
+    range), then each set's scores added to each of its agents."""
+    agents = agents_text().label("agents")
+    query: Select[Any] = select(agents, *_AGGREGATES).where(*where).group_by(agents)
+    by_agent: dict[str, Scores] = {}
+    for row in session.execute(query).mappings():
+        scores = Scores.of(row)
+        for agent in json.loads(row["agents"]) or [NONE]:
+            by_agent.setdefault(agent, Scores()).add(scores)
+    return by_agent
+
+
+def ranked_reasons(
+    session: Session, since: datetime, until: datetime, filters: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """The options picked in the follow-up questions of low-score surveys, most picked first.
+
+    A low-score survey has CSAT 1-3, an NPS of 0-6, CES 1-3 or was escalated as DSAT. Each entry
+    says how many surveys picked it (``count``) out of how many low-score surveys answered that
+    question (``n``), and the option's label per locale.
+    """
+    where = [*conditions(since, until, filters), LOW, col(Answer.kind) == "choice"]
+    picked = (
+        select(Survey.flow_id, Answer.step, Answer.option, func.count().label("count"))
+        .join(Answer, col(Answer.survey_id) == col(Survey.id))
+        .where(*where)
+        .group_by(col(Survey.flow_id), col(Answer.step), col(Answer.option))
+    )
+    rows = session.execute(picked).all()
+    answered: dict[tuple[str, str], int] = {}
+    for flow_id, step, _option, count in rows:
+        answered[(flow_id, step)] = answered.get((flow_id, step), 0) + int(count)
+    labels = _option_labels(session, {flow_id for flow_id, *_ in rows})
+    reasons = [
+        {
+            "flow": flow_id,
+            "step": step,
+            "option": option,
+            "label": labels.get((flow_id, step, option), {}),
+            "count": int(count),
+            "n": answered[(flow_id, step)],
+            "share": round(int(count) / answered[(flow_id, step)], 4),
+        }
+        for flow_id, step, option, count in rows
+    ]
+    return sorted(reasons, key=lambda r: (-r["count"], r["flow"], r["step"], r["option"]))
+
+
+def _option_labels(session: Session, flow_ids: set[str]) -> dict[tuple[str, str, str], dict[str, str]]:
+    """Option labels from the stored flow versions, the newest version's label winning."""
+    labels: dict[tuple[str, str, str], dict[str, str]] = {}
+    if not flow_ids:
+        return labels
+    versions = session.exec(
+        select(FlowVersion)
+        .where(col(FlowVersion.flow_id).in_(flow_ids))
+        .order_by(col(FlowVersion.created_at))
     ).all()
-    ids = [survey.id for survey, _, _ in rows]
-    answers: dict[str, list[dict[str, Any]]] = {}
-    for start in range(0, len(ids), 500):
-        for answer in session.exec(
-            select(Answer).where(col(Answer.survey_id).in_(ids[start : start + 500]))
-        ).all():
-            entry = {"step": answer.step, "kind": answer.kind}
-            for key in ("score", "option", "text"):
-                if (value := getattr(answer, key)) is not None:
-                    entry[key] = value
-            answers.setdefault(answer.survey_id, []).append(entry)
+    for version in versions:
+        for step_id, step in json.loads(version.body).get("steps", {}).items():
+            for option in step.get("options") or []:
+                labels[(version.flow_id, step_id, option["id"])] = option["label"]
+    return labels
+
+
+def positive_comments(
+    session: Session,
+    since: datetime,
+    until: datetime,
+    filters: Mapping[str, str] | None = None,
+    limit: int = 50,
+) -> list[dict[str, Any]]:
+    """Good news for the team: comments from satisfied surveys (CSAT 4-5, NPS 9-10, CES 5-7, not
+    escalated) or with a positive sentiment, never a negative one; newest first."""
+    sentiment = func.coalesce(col(Answer.sentiment), "")
+    query = (
+        select(Survey, Answer.text, Answer.sentiment, Customer.display_name, Identity.user)
+        .join(Answer, col(Answer.survey_id) == col(Survey.id))
+        .join(Customer, col(Customer.id) == col(Survey.customer_id))
+        .join(Identity, col(Identity.id) == col(Survey.identity_id))
+        .where(
+            *conditions(since, until, filters),
+            col(Answer.kind) == "text",
+            sentiment != "negative",
+            (SATISFIED | (sentiment == "positive")),
+        )
+        .order_by(col(Survey.sent_at).desc(), col(Survey.id).desc(), col(Answer.id))
+        .limit(limit)
+    )
+    rows = session.execute(query).all()
     return [
         {
-            "id": survey.id,
-            "flow": survey.flow_id,
-            "channel": survey.channel,
-            "customer": {
-                "id": customer.id,
-                "name": customer.display_name or identity.user,
-                "user": identity.user,
-            },
+            "survey_id": survey.id,
             "sent_at": survey.sent_at.isoformat() if survey.sent_at else None,
-            "status": survey.status,
-            "escalated": survey.escalated,
-            "answers": answers.get(survey.id, []),
+            "customer": {"id": survey.customer_id, "name": name or user, "user": user},
+            "channel": survey.channel,
+            "agents": list(survey.agents),
+            "team": survey.team,
+            "csat": survey.csat,
+            "nps": survey.nps,
+            "ces": survey.ces,
+            "text": text,
+            "sentiment": answer_sentiment,
         }
-        for survey, identity, customer in rows
+        for survey, text, answer_sentiment, name, user in rows
     ]
+
+
+@dataclass
+class Recovery(_Counts):
+    """DSAT tickets and their re-surveys: how many were asked again, answered, and came back
+    satisfied (CSAT 4-5). ``recovery_rate`` rests on ``responded`` re-surveys."""
+
+    dsat_tickets: int = 0
+    resolved: int = 0
+    resurveyed: int = 0
+    responded: int = 0
+    recovered: int = 0
+
+    @property
+    def recovery_rate(self) -> float | None:
+        return self.recovered / self.responded if self.responded else None
+
+    def as_dict(self, min_answers: int = 0) -> dict[str, Any]:
+        rate = self.recovery_rate
+        return asdict(self) | {
+            "recovery_rate": round(rate, 4) if rate is not None else None,
+            "n": {"recovery_rate": self.responded},
+            "few_answers": self.responded < min_answers,
+        }
+
+
+@dataclass
+class RecoveryReport:
+    since: datetime
+    until: datetime
+    total: Recovery = field(default_factory=Recovery)
+    by_team: dict[str, Recovery] = field(default_factory=dict)
+    by_assignee: dict[str, Recovery] = field(default_factory=dict)
+
+    def as_dict(self, min_answers: int = 0) -> dict[str, Any]:
+        def table(values: dict[str, Recovery]) -> dict[str, Any]:
+            return {k: v.as_dict(min_answers) for k, v in sorted(values.items())}
+
+        return {
+            "since": self.since.isoformat(),
+            "until": self.until.isoformat(),
+            "min_answers": min_answers,
+            "total": self.total.as_dict(min_answers),
+            "by_team": table(self.by_team),
+            "by_assignee": table(self.by_assignee),
+        }
+
+
+def recovery(
+    session: Session, since: datetime, until: datetime, filters: Mapping[str, str] | None = None
+) -> RecoveryReport:
+    """Recovery of the DSAT tickets opened by main surveys sent in ``[since, until)`` (``filters``
+    apply to those surveys), in total, by the ticket's team and by its assignee."""
+    followup = Survey.__table__.alias("followup")  # type: ignore[attr-defined]
+    query = (
+        select(
+            col(Ticket.team).label("team"),
+            col(Ticket.assignee).label("assignee"),
+            func.count().label("dsat_tickets"),
+            _count(col(Ticket.resolved_at).is_not(None)).label("resolved"),
+            _count(followup.c.sent_at.is_not(None)).label("resurveyed"),
+            _count(followup.c.csat.is_not(None)).label("responded"),
+            _count(followup.c.csat >= SATISFIED_CSAT).label("recovered"),
+        )
+        .select_from(Ticket)
+        .join(Survey, col(Survey.id) == col(Ticket.survey_id))
+        .outerjoin(followup, followup.c.ticket_id == col(Ticket.id))  # only follow-ups have a ticket_id
+        .where(*conditions(since, until, filters))
+        .group_by(col(Ticket.team), col(Ticket.assignee))
+    )
+    report = RecoveryReport(since, until)
+    for row in session.execute(query).mappings():
+        counts = Recovery.of(row)
+        report.total.add(counts)
+        report.by_team.setdefault(row["team"], Recovery()).add(counts)
+        report.by_assignee.setdefault(row["assignee"] or NONE, Recovery()).add(counts)
+    return report
+
+
+__all__ = [
+    "CSV_COLUMNS",
+    "DIMENSIONS",
+    "METRICS",
+    "NONE",
+    "Cursor",
+    "Recovery",
+    "RecoveryReport",
+    "Report",
+    "ReportFilterError",
+    "Scores",
+    "SurveyPage",
+    "build_report",
+    "csv_rows",
+    "csv_text",
+    "iter_csv",
+    "positive_comments",
+    "ranked_reasons",
+    "recovery",
+    "survey_rows",
+]

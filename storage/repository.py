@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot import records
+from bot.attribution import Credit
 from bot.classification import Classification
 from bot.errors import NotFoundError
 from bot.flow import Flow
@@ -206,6 +207,21 @@ class SqlRepository:
         ).all()
         return [message_json(row) for row in rows]
 
+    def message(self, message_id: int) -> dict[str, Any]:
+        return message_json(self._get(Message, message_id))
+
+    def classify_message(self, message_id: int, classification: Classification) -> None:
+        self.session.execute(
+            update(Message)
+            .where(col(Message.id) == message_id)
+            .values(
+                intent=classification.intent,
+                intent_confidence=classification.intent_confidence,
+                sentiment=classification.sentiment,
+                sentiment_confidence=classification.sentiment_confidence,
+            )
+        )
+
     def messages_for(self, identity_id: int, after_id: int = 0, limit: int = 200) -> list[dict[str, Any]]:
         """Messages in and out of one identity, oldest first, after ``after_id`` (for web chat)."""
         rows = self.session.exec(
@@ -240,6 +256,9 @@ class SqlRepository:
         due_at: datetime,
         at: datetime,
         skip_reason: str | None = None,
+        kind: str = "main",
+        ticket_id: int | None = None,
+        credit: Credit | None = None,
     ) -> records.Survey:
         state = SurveyState(survey_id=survey_id, locale=locale)
         if skip_reason is not None:
@@ -259,6 +278,11 @@ class SqlRepository:
             created_at=at,
             due_at=due_at,
             finished_at=at if skip_reason else None,
+            kind=kind,
+            ticket_id=ticket_id,
+            team=credit.team if credit else None,
+            intent=credit.intent if credit else None,
+            agents=list(credit.agents) if credit else [],
         )
         self.session.add(row)
         self.session.flush()
@@ -267,8 +291,10 @@ class SqlRepository:
     def get_survey(self, survey_id: str, *, lock: bool = False) -> records.Survey:
         return _survey(self._get(Survey, survey_id, lock=lock))
 
-    def survey_for_conversation(self, conversation_id: int) -> records.Survey | None:
-        row = self.session.exec(select(Survey).where(Survey.conversation_id == conversation_id)).first()
+    def survey_for_conversation(self, conversation_id: int, kind: str = "main") -> records.Survey | None:
+        row = self.session.exec(
+            select(Survey).where(Survey.conversation_id == conversation_id, Survey.kind == kind)
+        ).first()
         return _survey(row) if row is not None else None
 
     def active_survey(self, identity_id: int) -> records.Survey | None:
@@ -318,7 +344,16 @@ class SqlRepository:
             .on_conflict_do_nothing()
             .returning(Answer.id)
         )
-        return self.session.connection().execute(statement).first() is not None
+        if self.session.connection().execute(statement).first() is None:
+            return False
+        # Reports read the scores from the survey row, not from the answers (see models.Survey).
+        row = self._get(Survey, survey_id)
+        row.responded = True
+        if answer.kind in ("csat", "nps", "ces") and answer.score is not None:
+            current = getattr(row, answer.kind)
+            setattr(row, answer.kind, answer.score if current is None else max(current, answer.score))
+        self.session.add(row)
+        return True
 
     def survey_answers(self, survey_id: str) -> list[dict[str, Any]]:
         rows = self.session.exec(
@@ -376,6 +411,15 @@ class SqlRepository:
         )
         return bool(getattr(result, "rowcount", 0))
 
+    def pending_timers(self, kind: str, limit: int) -> list[records.DueTimer]:
+        rows = self.session.exec(
+            select(Timer)
+            .where(Timer.kind == kind, Timer.status == "pending")
+            .order_by(col(Timer.id))
+            .limit(limit)
+        ).all()
+        return [records.DueTimer(_id(r.id), r.kind, r.subject, r.due_at) for r in rows]
+
     def next_timer_due(self) -> datetime | None:
         return self.session.exec(select(func.min(Timer.due_at)).where(Timer.status == "pending")).first()
 
@@ -418,6 +462,8 @@ class SqlRepository:
         claimed: list[Outbox] = []
         for row in rows:
             key = f"{row.channel}:{row.recipient.get('user')}" if row.kind == "message" else f"#{row.id}"
+            if row.kind == "notify":  # notifications to one target keep their order too
+                key = f"notify:{row.recipient.get('target')}"
             if key in blocked:
                 continue
             if row.next_attempt_at > now:  # backing off, or still leased to a sender
@@ -638,6 +684,8 @@ def _survey(row: Survey) -> records.Survey:
         SurveyState.from_json(row.state),
         row.due_at,
         row.sent_at,
+        row.kind,
+        row.ticket_id,
     )
 
 

@@ -29,6 +29,7 @@ from fastapi import APIRouter
 
 from adapters.base import AdapterContext
 from adapters.http import RateLimits
+from adapters.telegram import group
 from adapters.telegram.polling import Poller
 from adapters.telegram.render import CAPABILITIES, render, utf16_len
 from adapters.telegram.session import HttpxSession, RedactToken, delivery_error
@@ -105,7 +106,14 @@ class TelegramAdapter:
             raise delivery_error(exc) from exc
 
     async def receive(self, update: Update) -> Reaction:
-        """Store what ``update`` brings (once, however often Telegram delivers it)."""
+        """Store what ``update`` brings (once, however often Telegram delivers it).
+
+        A tap on a ticket notification's button (in a support group) works the ticket instead.
+        """
+        query = update.callback_query
+        if query is not None and (ticket_tap := group.unpack(query.data)) is not None:
+            answer, edit = await group.handle_tap(self.ctx, self.account, update.update_id, query, ticket_tap)
+            return Reaction(answer, edit)
         incoming = parse_update(update, self.account, self.ctx.clock.now())
         if incoming is None:
             return Reaction()

@@ -111,6 +111,22 @@ class TelegramSimulator:
                         return {"update_id": next(self._update_ids), "callback_query": query}
         raise LookupError(f"no message to {name} shows a button for {button.step}={button.value}")
 
+    def button_update(self, name: str, chat_id: int, data: str) -> dict[str, Any]:
+        """The ``Update`` for ``name`` tapping the button carrying ``data`` on the latest message in
+        ``chat_id`` that shows it (any chat: a support team's group too)."""
+        for message in reversed(self.api.messages(chat_id)):
+            rows = (self.api.sent_markup(chat_id, message["message_id"]) or {}).get("inline_keyboard", [])
+            if any(key.get("callback_data") == data for row in rows for key in row):
+                query = {
+                    "id": f"cbq-{next(self._query_ids)}",
+                    "from": self.user(name),
+                    "message": message,
+                    "chat_instance": "-8000000000000000001",
+                    "data": data,
+                }
+                return {"update_id": next(self._update_ids), "callback_query": query}
+        raise LookupError(f"no message in chat {chat_id} shows a button with {data!r}")
+
     async def post(
         self, app: httpx.AsyncClient, update: dict[str, Any], *, secret: str | None = None
     ) -> httpx.Response:

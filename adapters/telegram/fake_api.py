@@ -124,7 +124,7 @@ class FakeBotApi:
         markup = _markup(params)
         message: dict[str, Any] = {
             "from": dict(BOT_USER),
-            "chat": {"id": chat_id, "type": "private", "first_name": f"user{chat_id}"},
+            "chat": _chat(chat_id),
             "date": int(time.time()),
             "text": text,
         }
@@ -208,6 +208,13 @@ def _params(request: Recorded) -> dict[str, Any]:
         if isinstance(params[name], str):
             params[name] = json.loads(params[name])
     return params
+
+
+def _chat(chat_id: int) -> dict[str, Any]:
+    """The chat a message is in: negative ids are groups (support teams' groups in the tests)."""
+    if chat_id < 0:
+        return {"id": chat_id, "type": "supergroup", "title": f"group{-chat_id}"}
+    return {"id": chat_id, "type": "private", "first_name": f"user{chat_id}"}
 
 
 def _chat_id(params: dict[str, Any]) -> int:

@@ -24,6 +24,7 @@ def check_config(config: Config) -> list[Finding]:
         ),
         *_check_texts(config),
         *_check_references(config),
+        *_check_notifications(config),
     ]
 
 
@@ -194,6 +195,32 @@ def _check_references(config: Config) -> Iterator[Finding]:
         for locale in config.locales:
             if locale not in policy.close_message:
                 yield ("tickets", "close_message"), f"missing the '{locale}' text"
+    if policy.resurvey is not None:
+        name, here = policy.resurvey.flow, ("tickets", "resurvey", "flow")
+        flow = config.surveys.get(name)
+        if flow is None:
+            yield here, _unknown("survey", name, list(config.surveys))
+        elif not any(step.type == "csat" for step in flow.steps.values()):
+            yield here, f"survey '{name}' has no csat step, so no answer could count as recovered"
+
+
+def _check_notifications(config: Config) -> Iterator[Finding]:
+    groups: dict[int, str] = {}
+    for name, target in config.notifications.targets.items():
+        base: Loc = ("notifications", "targets", name)
+        for team in target.teams or []:
+            if team not in config.teams:
+                yield (*base, "teams"), _unknown("team", team, list(config.teams))
+        if target.locale is not None and target.locale not in config.locales:
+            yield (*base, "locale"), _unknown("locale", target.locale, config.locales)
+        if target.kind != "telegram_group" or not target.enabled or target.chat_id is None:
+            continue
+        if not config.channels.telegram.enabled:
+            why = "it posts as the Telegram bot and its buttons answer on the bot's webhook"
+            yield (*base, "kind"), f"{why}: set channels.telegram.enabled: true (or enabled: false here)"
+        other = groups.setdefault(target.chat_id, name)
+        if other != name:
+            yield (*base, "chat_id"), f"chat {target.chat_id} is already the target '{other}'; merge the two"
 
 
 def _unknown(what: str, name: str, known: list[str]) -> str:

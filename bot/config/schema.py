@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, mod
 
 from bot.config.channels import ChannelsConfig
 from bot.config.durations import Duration, format_duration
+from bot.config.notifications import NotificationsConfig
 
 Localized = dict[str, Annotated[str, Field(min_length=1)]]
 """A text per locale, e.g. ``{en: "Thanks!", zh-CN: "谢谢！"}``."""
@@ -180,6 +181,8 @@ class Team(Strict):
 
     name: str = ""
     webhook_url: HttpUrl | None = None
+    """Gets every ticket event as plain, unsigned JSON; a ``notifications`` target of kind ``webhook``
+    does the same with a signature."""
     sla: Duration = timedelta(hours=4)
     members: list[Annotated[str, Field(min_length=1, max_length=64)]] = []
     """Agents who get tickets assigned automatically (empty: tickets wait in the queue to be claimed)."""
@@ -204,11 +207,28 @@ class RoutingRule(Strict):
     priority: Priority = "normal"
 
 
+class Resurvey(Strict):
+    """After a DSAT ticket is resolved, send the survey ``flow`` ``delay`` later ("Is it solved now?")."""
+
+    flow: str
+    """A survey under ``surveys`` with a csat step: CSAT 4-5 counts the customer as recovered."""
+    delay: Duration = timedelta(minutes=10)
+
+
 class TicketPolicy(Strict):
     """Closing the loop with the customer when a ticket is resolved."""
 
     close_message: Localized | None = None
     """Sent to the customer in their chat when an agent resolves the ticket."""
+    resurvey: Resurvey | None = None
+    """Re-survey the customer after their DSAT ticket is resolved (``null``: never)."""
+
+
+class ReportPolicy(Strict):
+    """How reports are shown."""
+
+    min_answers: int = Field(default=10, ge=0)
+    """Figures resting on fewer answered surveys than this are flagged as "few answers"."""
 
 
 class IntentSpec(Strict):
@@ -223,6 +243,9 @@ class NluConfig(Strict):
     model_dir: str = "var/models/triage"
     threshold: float = Field(default=0.55, ge=0.0, le=1.0)
     intents: dict[Identifier, IntentSpec] = {}
+    queue_for: Duration | None = timedelta(hours=1)
+    """While the model is not ready (first start trains it), messages wait this long to be triaged
+    once it is; older ones stay untriaged. ``null``: do not queue."""
 
 
 TriageAction = Literal["auto_answer", "escalate", "route"]
@@ -293,8 +316,10 @@ class Config(Strict):
     routing: list[RoutingRule] = []
     triage: list[TriageRule] = []
     tickets: TicketPolicy = TicketPolicy()
+    reports: ReportPolicy = ReportPolicy()
     channels: ChannelsConfig = ChannelsConfig()
     nlu: NluConfig = NluConfig()
+    notifications: NotificationsConfig = NotificationsConfig()
 
     @field_validator("locales")
     @classmethod

@@ -54,9 +54,27 @@ END = "      z:\n        type: end\n        text: {en: Bye}\n"
 
 def test_shipped_config_is_valid() -> None:
     config = parse_config(SHIPPED)
-    assert sorted(config.surveys) == ["ces", "csat", "nps"]
+    assert sorted(config.surveys) == ["ces", "csat", "nps", "resolved_check"]
     assert config.locales == ["zh-CN", "en"]
     assert config.timezone == "Asia/Shanghai"
+    assert config.tickets.resurvey is not None and config.tickets.resurvey.flow == "resolved_check"
+    assert config.reports.min_answers == 10
+
+
+@pytest.mark.parametrize(
+    ("flow", "expected"),
+    [
+        ("gone", "tickets.resurvey.flow: unknown survey 'gone' (known: csat, nps, ces, resolved_check)"),
+        (
+            "nps",
+            "tickets.resurvey.flow: survey 'nps' has no csat step, so no answer could count as recovered",
+        ),
+    ],
+)
+def test_resurvey_needs_a_survey_with_a_csat_step(flow: str, expected: str) -> None:
+    text = edited(SHIPPED, ("resurvey: {flow: resolved_check}", f"resurvey: {{flow: {flow}}}"))
+    [found] = problems(text)
+    assert found.startswith(expected), found
 
 
 def test_load_config_reads_a_file() -> None:
@@ -287,7 +305,12 @@ SHIPPED_ERRORS = [
     ),
     pytest.param(
         [("  - survey: csat", "  - survey: survey")],
-        [("triggers[0].survey: unknown survey 'survey' (known: csat, nps, ces)", "survey: survey")],
+        [
+            (
+                "triggers[0].survey: unknown survey 'survey' (known: csat, nps, ces, resolved_check)",
+                "survey: survey",
+            )
+        ],
         id="unknown-survey-in-trigger",
     ),
     pytest.param(
@@ -632,7 +655,10 @@ SHIPPED_ERRORS = [
         ],
         [
             ("timezone: unknown time zone 'Mars/Olympus' (expected e.g. UTC, Asia/Shanghai)", "timezone:"),
-            ("triggers[0].survey: unknown survey 'survey' (known: csat, nps, ces)", "survey: survey"),
+            (
+                "triggers[0].survey: unknown survey 'survey' (known: csat, nps, ces, resolved_check)",
+                "survey: survey",
+            ),
             ("dsat.team: unknown team 'billing' (known: support)", "team: billing"),
         ],
         id="several-cross-reference-errors",
@@ -764,7 +790,7 @@ def test_flow_errors(steps: str, expected: list[str]) -> None:
             [
                 "bogus: unknown key 'bogus' (expected one of: locales, default_locale, "
                 "timezone, texts, surveys, triggers, surveying, conversations, dsat, teams, "
-                "routing, triage, tickets, channels, nlu) at line 2"
+                "routing, triage, tickets, reports, channels, nlu, notifications) at line 2"
             ],
             id="unknown-top-level-key",
         ),

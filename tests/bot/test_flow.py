@@ -253,7 +253,7 @@ def test_flow_survives_a_json_round_trip_with_its_version(flows: dict[str, Flow]
 def test_version_is_a_stable_short_hash(flows: dict[str, Flow]) -> None:
     again = shipped_flows()
     assert {sid: f.version for sid, f in again.items()} == {sid: f.version for sid, f in flows.items()}
-    assert len({f.version for f in flows.values()}) == 3
+    assert len({f.version for f in flows.values()}) == len(flows) == 4
     assert all(len(f.version) == 16 and int(f.version, 16) >= 0 for f in flows.values())
 
 
@@ -269,11 +269,19 @@ def test_version_is_a_stable_short_hash(flows: dict[str, Flow]) -> None:
             {"csat"},
             id="option-label",
         ),
-        pytest.param(("  reprompts: 1 ", "  reprompts: 2 "), {"csat", "nps", "ces"}, id="policy-reprompts"),
         pytest.param(
-            ("  expire_after: 1d", "  expire_after: 2d"), {"csat", "nps", "ces"}, id="policy-expiry"
+            ("  reprompts: 1 ", "  reprompts: 2 "),
+            {"csat", "nps", "ces", "resolved_check"},
+            id="policy-reprompts",
         ),
-        pytest.param(("  nps_at_most: 6", "  nps_at_most: 5"), {"csat", "nps", "ces"}, id="dsat-rule"),
+        pytest.param(
+            ("  expire_after: 1d", "  expire_after: 2d"),
+            {"csat", "nps", "ces", "resolved_check"},
+            id="policy-expiry",
+        ),
+        pytest.param(
+            ("  nps_at_most: 6", "  nps_at_most: 5"), {"csat", "nps", "ces", "resolved_check"}, id="dsat-rule"
+        ),
         pytest.param(("  throttle: 30d", "  throttle: 7d"), set(), id="throttle-is-not-part-of-a-flow"),
         pytest.param(("    delay: 10m", "    delay: 5m"), set(), id="trigger-is-not-part-of-a-flow"),
     ],

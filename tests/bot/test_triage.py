@@ -199,3 +199,83 @@ async def test_without_a_ready_model_nothing_is_triaged(h: Any) -> None:
     await h.say("fay", "I forgot my password")
     assert h.channel.texts("fay") == []
     assert labels(h) == [("I forgot my password", None, None)]
+
+
+async def test_messages_that_came_before_the_model_are_triaged_once_it_is_ready(h: Any) -> None:
+    h.service.classifier.ready = False
+    first = await h.say("gil", "I forgot my password")
+    await h.say("hal", "get me a manager now")
+    assert h.rows("select subject, status from timer where kind = 'triage' order by id") == [
+        ("1", "pending"),
+        ("2", "pending"),
+    ]
+    h.service.classifier.ready = True
+    assert await h.service.triage_backlog() == 2
+    await h.dispatcher.deliver_due()
+    assert labels(h) == [
+        ("I forgot my password", "password_reset", "neutral"),
+        ("get me a manager now", "request_human", "negative"),
+    ]
+    assert h.channel.texts("gil") == ["Reset it at example.com/reset."]
+    assert h.rows("select resolution from conversation where id = :c", c=first.conversation_id) == [
+        ("bot_resolved",)
+    ]
+    assert h.rows("select priority, intent from ticket") == [("high", "request_human")]
+    # Taken once: a second pass (another worker, a restart) finds nothing and doubles nothing.
+    assert await h.service.triage_backlog() == 0
+    assert h.rows("select count(*) from ticket") == [(1,)]
+    assert h.channel.texts("gil") == ["Reset it at example.com/reset."]
+
+
+async def test_a_late_verdict_only_labels_what_people_already_handled(h: Any) -> None:
+    h.service.classifier.ready = False
+    done = await h.say("ivy", "I forgot my password")
+    await h.service.resolve(done.conversation_id, "bob")
+    answered = await h.say("jo", "my password does not work")
+    await h.service.agent_reply(answered.conversation_id, "bob", "Let me check.")
+    h.service.classifier.ready = True
+    assert await h.service.triage_backlog() == 2
+    await h.dispatcher.deliver_due()
+    assert [label[1] for label in labels(h)] == ["password_reset", "password_reset"]
+    assert h.channel.texts("ivy") == []  # resolved before the model was ready
+    assert h.channel.texts("jo") == ["Let me check."]  # an agent wrote: no automatic answer on top
+    assert h.rows("select resolution from conversation where id = :c", c=done.conversation_id) == [
+        ("agent_resolved",)
+    ]
+
+
+async def test_a_queued_message_older_than_queue_for_stays_untriaged(h: Any) -> None:
+    h.service.classifier.ready = False
+    await h.say("kim", "I forgot my password")
+    done = await h.tick(hours=1, seconds=1)  # nlu.queue_for defaults to 1h
+    assert "message 1 left untriaged: the model was not ready in time" in done
+    h.service.classifier.ready = True
+    assert await h.service.triage_backlog() == 0
+    assert labels(h) == [("I forgot my password", None, None)]
+    assert h.channel.texts("kim") == []
+
+
+async def test_queueing_can_be_switched_off(make_harness: Any) -> None:
+    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    data["triage"] = RULES[:1]
+    data["nlu"] = {**data.get("nlu", {}), "queue_for": None}
+    harness = make_harness(Settings.from_config(parse_config(yaml.safe_dump(data, allow_unicode=True))))
+    classifier = KeywordClassifier()
+    classifier.ready = False
+    harness.service.classifier = classifier
+    await harness.say("lee", "I forgot my password")
+    assert harness.rows("select count(*) from timer where kind = 'triage'") == [(0,)]
+
+
+async def test_an_angry_message_typed_during_a_survey_keeps_its_context_while_it_waits(h: Any) -> None:
+    await h.say("max", "hello there")
+    [(conversation_id,)] = h.rows("select id from conversation")
+    await h.service.resolve(conversation_id, "bob", send_now=True)
+    await h.dispatcher.deliver_due()
+    h.service.classifier.ready = False
+    await h.say("max", "this app is useless")
+    [(subject,)] = h.rows("select subject from timer where kind = 'triage'")
+    assert subject.endswith("/survey")
+    h.service.classifier.ready = True
+    assert await h.service.triage_backlog() == 1
+    assert h.rows("select priority, intent from ticket") == [("high", "complaint")]  # the during-survey rule

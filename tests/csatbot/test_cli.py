@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from csatbot.cli import app
@@ -17,7 +18,7 @@ runner = CliRunner()
 def test_config_check_accepts_the_shipped_config() -> None:
     result = runner.invoke(app, ["config", "check", str(ROOT / "config.yaml")])
     assert result.exit_code == 0, result.output
-    assert "OK (3 surveys, channels: webchat)" in result.output
+    assert "OK (4 surveys, channels: webchat)" in result.output
 
 
 def test_config_check_names_the_bad_key_and_line(tmp_path: Path) -> None:
@@ -52,6 +53,11 @@ def test_config_schema_is_json_schema_for_editors() -> None:
 
 def test_chat_runs_a_whole_survey_and_report_shows_it(tmp_path: Path) -> None:
     db = tmp_path / "chat.db"
+    # The chat runs on the real clock: without quiet hours the result does not depend on the time of day.
+    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    data["surveying"]["quiet_hours"] = None
+    config = tmp_path / "config.yaml"
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     script = "\n".join(
         [
             "hello, my parcel is late",
@@ -68,9 +74,7 @@ def test_chat_runs_a_whole_survey_and_report_shows_it(tmp_path: Path) -> None:
             "never read",
         ]
     )
-    result = runner.invoke(
-        app, ["chat", "--config", str(ROOT / "config.yaml"), "--db", str(db)], input=script
-    )
+    result = runner.invoke(app, ["chat", "--config", str(config), "--db", str(db)], input=script)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert "agent support> Sorry! It ships today." in lines

@@ -196,3 +196,67 @@ async def test_ticket_api_lists_filters_and_works_a_ticket(client: httpx.AsyncCl
     assert again.status_code == 409
     assert (await client.post(f"{path}/bogus", json={"agent": "mei"})).status_code == 422
     assert (await client.get("/api/tickets/999")).status_code == 404
+
+
+async def answer_survey(client: httpx.AsyncClient, user: str, agent: str, *texts: str) -> str:
+    """A customer chats, ``agent`` replies and resolves, the customer answers ``texts``."""
+    conversation_id = await open_conversation(client, user)
+    url = f"/api/conversations/{conversation_id}"
+    await client.post(f"{url}/reply", json={"agent": agent, "text": "Let me check."})
+    resolved = (await client.post(f"{url}/resolve", json={"agent": agent, "send_survey_now": True})).json()
+    for text in texts:
+        response = await client.post("/api/webchat/messages", json={"user": user, "text": text})
+        assert response.status_code == 202
+    survey_id: str = resolved["survey_id"]
+    return survey_id
+
+
+async def test_report_api_dimensions_drill_down_reasons_recovery_and_csv(client: httpx.AsyncClient) -> None:
+    unhappy = await answer_survey(client, "uma", "bob", "2", "slow", "skip")
+    await answer_survey(client, "vic", "mei", "5")
+    report = (await client.get("/api/reports", params={"by": ["agent", "channel"]})).json()
+    assert list(report["by"]) == ["agent", "channel"] and report["min_answers"] == 10
+    bob = report["by"]["agent"]["bob"]
+    assert (bob["sent"], bob["csat_n"], bob["dsat"], bob["dsat_rate"]) == (1, 1, 1, 1.0)
+    assert bob["n"]["csat_percent"] == 1 and bob["few_answers"] is True
+    assert report["total"]["sent"] == 2 and report["by_channel"]["webchat"]["sent"] == 2
+    day = next(iter(report["by_day"]))
+    drill = (
+        await client.get("/api/reports/surveys", params={"agent": "bob", "metric": "dsat", "day": day})
+    ).json()
+    assert drill["total"] == 1 and [s["id"] for s in drill["surveys"]] == [unhappy]
+    assert drill["surveys"][0]["agents"] == ["bob"] and drill["surveys"][0]["ticket"]["status"] == "open"
+    satisfied = (await client.get("/api/reports/surveys", params={"metric": "csat_satisfied"})).json()
+    assert [s["customer"]["user"] for s in satisfied["surveys"]] == ["vic"]
+    reasons = (await client.get("/api/reports/reasons")).json()
+    assert [(r["option"], r["count"], r["n"]) for r in reasons] == [("slow", 1, 1)]
+    assert (await client.get("/api/reports/comments", params={"agent": "mei"})).json() == []
+    recovery = (await client.get("/api/reports/recovery")).json()
+    assert (recovery["total"]["dsat_tickets"], recovery["total"]["recovery_rate"]) == (1, None)
+    export = await client.get("/api/reports/export.csv", params={"channel": "webchat"})
+    assert export.status_code == 200 and export.headers["content-type"].startswith("text/csv")
+    assert "attachment" in export.headers["content-disposition"]
+    assert export.content.startswith("\ufeff".encode())
+    lines = export.content.decode("utf-8-sig").splitlines()
+    assert (
+        lines[0]
+        == "id,sent_at,channel,team,agents,locale,intent,status,csat,nps,ces,comment,escalated,recovered"
+    )
+    assert len(lines) == 3 and any(line.startswith(f"{unhappy},") and ",2,,," in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "detail"),
+    [
+        ("/api/reports", {"by": "mood"}, "unknown dimension 'mood'"),
+        ("/api/reports/surveys", {"metric": "happiness"}, "unknown metric 'happiness'"),
+        ("/api/reports/surveys", {"day": "2026-13-45"}, "day '2026-13-45' is not a date"),
+        ("/api/reports/export.csv", {"metric": "joy"}, "unknown metric 'joy'"),
+    ],
+)
+async def test_report_api_rejects_unknown_dimensions_metrics_and_days(
+    client: httpx.AsyncClient, path: str, params: dict[str, str], detail: str
+) -> None:
+    response = await client.get(path, params=params)
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith(detail)

@@ -6,6 +6,7 @@ Tests drive it only over HTTP (``httpx``), as a web chat customer and as a suppo
 from __future__ import annotations
 
 import json
+import os
 import socket
 import threading
 import time
@@ -19,6 +20,7 @@ import httpx
 import pytest
 import uvicorn
 import yaml
+from playwright.sync_api import Browser, sync_playwright
 
 from bot.ports import Clock
 from csatbot.runtime import Runtime
@@ -26,6 +28,17 @@ from csatbot.web import Server, create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT = 10.0  # seconds any single expected event may take before a test fails
+CHROMIUM = os.environ.get("CSATBOT_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def write_config(
@@ -276,3 +289,21 @@ def wait_until() -> Callable[..., Any]:
 def make_config(tmp_path: Path) -> Callable[..., Path]:
     """``make_config(delay="10m", webhook_url=...)``: a temp copy of config.yaml."""
     return lambda **changes: write_config(tmp_path / "config", **changes)
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    """A fresh headless Chromium for the browser tests; a missing executable fails the test (it is a
+    prerequisite: Debian's chromium, or ``CSATBOT_CHROMIUM``)."""
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        pytest.fail(
+            f"Chromium is required for the browser tests but {CHROMIUM!r} is not an executable file: "
+            "install Debian's chromium package (apt-get install chromium) or set CSATBOT_CHROMIUM",
+            pytrace=False,
+        )
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

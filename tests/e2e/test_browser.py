@@ -9,48 +9,19 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 # `make screenshots` points this at docs/screenshots (the README's pictures); tests alone write to /tmp.
 SHOTS = Path(os.environ.get("CSATBOT_SCREENSHOTS") or Path(tempfile.gettempdir()) / "csatbot-screenshots")
-CHROMIUM = os.environ.get("CSATBOT_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 expect.set_options(timeout=10_000)
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    """A fresh headless Chromium; a missing executable fails the test (it is a prerequisite)."""
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        pytest.fail(
-            f"Chromium is required for the browser tests but {CHROMIUM!r} is not an executable file: "
-            "install Debian's chromium package (apt-get install chromium) or set CSATBOT_CHROMIUM",
-            pytrace=False,
-        )
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def open_chat(browser: Browser, url: str, user: str, locale: str = "en-US") -> Page:

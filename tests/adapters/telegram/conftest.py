@@ -31,9 +31,13 @@ from storage.migrate import upgrade
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def write_config(folder: Path, telegram: dict[str, Any], **channels: Any) -> Path:
+def write_config(
+    folder: Path, telegram: dict[str, Any], *, notifications: dict[str, Any] | None = None, **channels: Any
+) -> Path:
     """config.yaml with ``channels.telegram`` set, surveys at once and no quiet hours."""
     data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    if notifications is not None:
+        data["notifications"] = notifications
     data["triggers"][0]["delay"] = "0s"
     data["surveying"]["quiet_hours"] = None
     data["channels"]["telegram"] = telegram
@@ -123,10 +127,14 @@ def make_app(
 
     @contextlib.asynccontextmanager
     async def make(
-        *, environ: dict[str, str] | None = None, max_body_bytes: int | None = None, **changes: Any
+        *,
+        environ: dict[str, str] | None = None,
+        max_body_bytes: int | None = None,
+        notifications: dict[str, Any] | None = None,
+        **changes: Any,
     ) -> AsyncIterator[App]:
         extra = {} if max_body_bytes is None else {"max_body_bytes": max_body_bytes}
-        config = write_config(tmp_path, sim.channel_config() | changes, **extra)
+        config = write_config(tmp_path, sim.channel_config() | changes, notifications=notifications, **extra)
         db = tmp_path / "app.db"
         shutil.copyfile(migrated_db, db)
         runtime = Runtime(

@@ -1,0 +1,104 @@
+"""Ticket alerts to support teams, written in the transaction that changed the ticket.
+
+:func:`announce` queues one outbox row per target that gets the event (kind ``notify``; the
+``teams.<id>.webhook_url`` of old gets a ``webhook`` row), so an alert is sent if and only if the
+change committed. The SLA is watched with a timer of kind ``sla`` per ticket: when it fires on a
+ticket still open, ``sla.breached`` goes out, and again every ``notifications.sla.renotify_every``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.config.durations import format_duration
+from bot.config.schema import Config
+from bot.errors import NotFoundError
+from bot.notifications import (
+    SLA_BREACHED,
+    make_notice,
+    next_alert,
+    sla_watched,
+    subscribers,
+    team_webhook,
+    ticket_document,
+)
+from bot.records import Ticket
+from bot.repository import Repository
+
+NOTIFY = "notify"
+"""Outbox kind of a notification; its recipient is ``{"target": <name in notifications.targets>}``."""
+SLA_TIMER = "sla"
+"""Timer kind that watches one ticket's SLA; the subject is the ticket id."""
+
+
+def announce(
+    repo: Repository,
+    config: Config,
+    ticket: Ticket,
+    event: str,
+    at: datetime,
+    *,
+    actor: str,
+    overdue: timedelta | None = None,
+) -> int:
+    """Queue ``event`` about ``ticket`` for every target that gets it; returns how many rows."""
+    targets = subscribers(config, ticket.team, event)
+    url = team_webhook(config, ticket.team)
+    if not targets and url is None:
+        return 0
+    conversation = repo.get_conversation(ticket.conversation_id)
+    identity = repo.get_identity(conversation.identity_id)
+    notice = make_notice(
+        config,
+        ticket,
+        event,
+        at,
+        actor=actor,
+        customer=identity.display_name or identity.user,
+        channel=conversation.channel,
+        overdue=overdue,
+    )
+    document = ticket_document(ticket, notice)
+    for name, target in targets:
+        body = {"notice": notice.to_dict()}
+        if target.kind == "webhook":
+            body["document"] = document
+        repo.enqueue(NOTIFY, target.kind, {"target": name}, body, at=at)
+    if url is not None:
+        repo.enqueue("webhook", "", {"url": url}, document, at=at)
+    return len(targets) + (url is not None)
+
+
+def watch_sla(repo: Repository, config: Config, ticket: Ticket, at: datetime) -> None:
+    """Set the ticket's SLA timer, when anyone hears about the team's breaches."""
+    if ticket.sla_due_at is not None and sla_watched(config, ticket.team):
+        repo.schedule(SLA_TIMER, str(ticket.id), ticket.sla_due_at, at)
+
+
+def unwatch_sla(repo: Repository, ticket_id: int) -> None:
+    """The ticket is done: no more breach alerts."""
+    repo.cancel_timer(SLA_TIMER, str(ticket_id))
+
+
+def fire_sla(repo: Repository, config: Config, timer_id: int, subject: str, now: datetime) -> str:
+    """Carry out a due SLA timer: announce the breach and set the next reminder; returns what happened."""
+    if not repo.take_timer(timer_id):
+        return "already done"
+    try:
+        ticket = repo.get_ticket(int(subject), lock=True)
+    except (NotFoundError, ValueError):
+        return f"SLA of ticket {subject}: ticket gone"
+    if not ticket.is_open or ticket.sla_due_at is None:
+        return f"SLA of ticket {ticket.id}: ticket {ticket.status}"
+    due = ticket.sla_due_at
+    if due > now:  # the SLA moved later since the timer was set
+        repo.schedule(SLA_TIMER, subject, due, now)
+        return f"SLA of ticket {ticket.id}: due at {due:%Y-%m-%d %H:%M} UTC"
+    overdue = now - due
+    told = announce(repo, config, ticket, SLA_BREACHED, now, actor="sla", overdue=overdue)
+    detail = f"overdue by {format_duration(overdue)}; {told} target(s) told"
+    repo.ticket_event(ticket.id, "sla", "sla_breached", detail, now)
+    again = next_alert(due, now, config.notifications.sla.renotify_every)
+    if again is not None:
+        repo.schedule(SLA_TIMER, subject, again, now)
+    return f"ticket {ticket.id} {detail}"

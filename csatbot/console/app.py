@@ -1,0 +1,62 @@
+"""The console as an ASGI app of its own, mounted at ``/console`` by :func:`csatbot.web.create_app`."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+from bot.errors import NotFoundError
+from csatbot.console import flows, login, queue, reports, ticket
+from csatbot.console.auth import LoginThrottle, SignInRequired
+from csatbot.console.i18n import EN, translate
+from csatbot.console.render import language, page
+from csatbot.console.sessions import SECURE_ENV, ConsoleSessions, secret_key
+from csatbot.console.users import Users
+from csatbot.runtime import Runtime
+
+STATIC = Path(__file__).parent / "static"
+log = logging.getLogger("csatbot.console")
+
+
+def console_app(runtime: Runtime) -> FastAPI:
+    """Sign-in, the ticket queue and pages, reports and the survey flows, as server-rendered HTML."""
+    app = FastAPI(title="csatbot console", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.runtime = runtime
+    app.state.users = Users(runtime.database)
+    if not app.state.users.list():
+        log.warning("no console users yet: create one with `csatbot users add NAME --role admin`")
+    app.state.throttle = LoginThrottle()
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (login, queue, ticket, flows, reports):
+        app.include_router(module.router)
+    app.add_middleware(
+        ConsoleSessions,
+        secret=secret_key(runtime.database.url),
+        force_secure=os.environ.get(SECURE_ENV, "") in ("1", "true", "yes"),
+    )
+
+    @app.exception_handler(SignInRequired)
+    async def sign_in_first(request: Request, _exc: SignInRequired) -> Response:
+        root = request.scope.get("root_path", "")
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"{root}/login?next={quote(here, safe='')}", status_code=303)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        detail = str(exc.detail)
+        text = translate(language(request), detail) if detail in EN else detail
+        return page(request, "error.html", status_code=exc.status_code, message=text)
+
+    @app.exception_handler(NotFoundError)
+    async def not_found(request: Request, exc: NotFoundError) -> Response:
+        text = translate(language(request), "error.not_found", detail=str(exc))
+        return page(request, "error.html", status_code=404, message=text)
+
+    return app

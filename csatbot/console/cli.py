@@ -1,0 +1,119 @@
+"""``csatbot users``: create and manage who may sign in to the console."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, TypeVar
+
+import typer
+
+from bot.errors import CsatbotError
+
+if TYPE_CHECKING:
+    from csatbot.console.users import Users
+
+users_app = typer.Typer(
+    help="Console users: agents work tickets, admins also see config and reports.", no_args_is_help=True
+)
+T = TypeVar("T")
+
+Db = Annotated[
+    str | None,
+    typer.Option("--db", help="database URL or SQLite file (default: $DATABASE_URL or var/csatbot.db)"),
+]
+PasswordStdin = Annotated[
+    bool, typer.Option("--password-stdin", help="read the password from the first line of stdin")
+]
+
+
+class RoleName(StrEnum):
+    agent = "agent"
+    admin = "admin"
+
+
+@contextmanager
+def _users(db: str | None) -> Iterator[Users]:
+    from csatbot.console.users import Users
+    from storage import open_database
+    from storage.migrate import upgrade
+
+    database = open_database(db if db is None or "://" in db else f"sqlite:///{db}")
+    try:
+        upgrade(database)
+        yield Users(database)
+    finally:
+        database.dispose()
+
+
+def _run(db: str | None, work: Callable[[Users], T]) -> T:
+    """Run ``work`` on the users table; our errors end the command with their message and status 1."""
+    try:
+        with _users(db) as users:
+            return work(users)
+    except CsatbotError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            typer.echo("error: --password-stdin given but stdin has no password line", err=True)
+            raise typer.Exit(1)
+        return password
+    value: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return value
+
+
+@users_app.command("add")
+def add(
+    name: Annotated[str, typer.Argument(help="user name to sign in with")],
+    role: Annotated[RoleName, typer.Option(help="agent: works tickets; admin: also config and reports")],
+    password_stdin: PasswordStdin = False,
+    display_name: Annotated[str, typer.Option(help="name shown in the console")] = "",
+    locale: Annotated[str, typer.Option(help="preferred console language (en, zh-CN)")] = "",
+    db: Db = None,
+) -> None:
+    """Create a console user (asks for the password twice, unless --password-stdin)."""
+    password = _password(password_stdin)
+    account = _run(
+        db, lambda users: users.add(name, password, role.value, display_name=display_name, locale=locale)
+    )
+    typer.echo(f"added {account.role} {account.username!r}; they can sign in at /console")
+
+
+@users_app.command("list")
+def list_users(db: Db = None) -> None:
+    """Every console user with their role and last sign-in."""
+    accounts = _run(db, lambda users: users.list())
+    if not accounts:
+        typer.echo("no console users yet: add one with `csatbot users add NAME --role admin`")
+        return
+    for account in accounts:
+        last = f"{account.last_login_at:%Y-%m-%d %H:%M} UTC" if account.last_login_at else "never"
+        shown = f" ({account.display_name})" if account.display_name else ""
+        typer.echo(f"{account.username + shown:<28} {account.role:<6} last sign-in: {last}")
+
+
+@users_app.command("passwd")
+def passwd(
+    name: Annotated[str, typer.Argument(help="user name")],
+    password_stdin: PasswordStdin = False,
+    db: Db = None,
+) -> None:
+    """Set a new password (their open console sessions end)."""
+    _run(db, lambda users: users.require(name))  # an unknown name is said before asking for a password
+    password = _password(password_stdin)
+    _run(db, lambda users: users.set_password(name, password))
+    typer.echo(f"password of {name!r} changed; their open console sessions are signed out")
+
+
+@users_app.command("remove")
+def remove(name: Annotated[str, typer.Argument(help="user name")], db: Db = None) -> None:
+    """Delete a console user (their open sessions end at once)."""
+    _run(db, lambda users: users.remove(name))
+    typer.echo(f"removed {name!r}")

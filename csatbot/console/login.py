@@ -1,0 +1,70 @@
+"""Signing in and out, and the language switch."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import Response
+
+from csatbot.console.auth import Agent, LoginThrottle, check_csrf, sign_in, users_of
+from csatbot.console.i18n import LANGUAGES, translate
+from csatbot.console.render import flash, language, page, redirect
+
+router = APIRouter()
+
+
+def safe_next(target: str | None, root: str) -> str:
+    """Where to go after signing in: a console path only (never another site)."""
+    if target and target.startswith(f"{root}/") and not target.startswith("//") and "\\" not in target:
+        return target.removeprefix(root)
+    return "/"
+
+
+@router.get("/login")
+async def login_form(request: Request, next: str | None = None) -> Response:
+    return page(request, "login.html", next=next or "", failed=None, username="")
+
+
+@router.post("/login", dependencies=[Depends(check_csrf)])
+async def login(
+    request: Request,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=1024)],
+    next: Annotated[str, Form(max_length=2048)] = "",
+) -> Response:
+    throttle: LoginThrottle = request.app.state.throttle
+    client = request.client.host if request.client else "?"
+    lang = language(request)
+    wait = throttle.wait(username, client)
+    if wait > 0:
+        failed = translate(lang, "login.throttled", minutes=math.ceil(wait / 60))
+        return page(request, "login.html", status_code=429, next=next, failed=failed, username=username)
+    account = await asyncio.to_thread(users_of(request).authenticate, username, password)
+    if account is None:
+        throttle.failed(username, client)
+        failed = translate(lang, "login.failed")
+        return page(request, "login.html", status_code=401, next=next, failed=failed, username=username)
+    throttle.succeeded(username)
+    sign_in(request, account)
+    return redirect(request, safe_next(next, request.scope.get("root_path", "")))
+
+
+@router.post("/logout", dependencies=[Depends(check_csrf)])
+async def logout(request: Request, user: Agent) -> Response:
+    lang = request.session.get("lang")
+    request.session.clear()
+    if lang is not None:
+        request.session["lang"] = lang
+    flash(request, "ok", translate(language(request), "login.signed_out"))
+    return redirect(request, "/login")
+
+
+@router.get("/lang/{code}")
+async def switch_language(request: Request, code: str, next: str | None = None) -> Response:
+    """Show the console in ``code`` (kept in the session) and go back to the page."""
+    if code in LANGUAGES:
+        request.session["lang"] = code
+    return redirect(request, safe_next(next, request.scope.get("root_path", "")))

@@ -1,0 +1,83 @@
+"""The ticket queue: filters, SLA due times and what is overdue."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from bot.records import OPEN_TICKET_STATUSES
+from csatbot.console.auth import Agent, users_of
+from csatbot.console.render import page, runtime_of
+from storage import queries
+
+router = APIRouter()
+STATUSES = (*OPEN_TICKET_STATUSES, "resolved", "closed")
+LIMIT = 200
+
+
+def is_overdue(ticket: dict[str, Any], now: datetime) -> bool:
+    return ticket["status"] in OPEN_TICKET_STATUSES and datetime.fromisoformat(ticket["sla_due_at"]) < now
+
+
+async def assignee_choices(request: Request, team: str | None = None) -> list[str]:
+    """Who a ticket can go to: console users and the configured team members (of ``team``, or all)."""
+    config = runtime_of(request).settings().config
+    teams = [config.teams[team]] if team in config.teams else list(config.teams.values())
+    accounts = await asyncio.to_thread(users_of(request).list)
+    return sorted({a.username for a in accounts} | {m for spec in teams for m in spec.members})
+
+
+@router.get("/")
+async def queue(
+    request: Request,
+    user: Agent,
+    status: Annotated[str, Query(max_length=16)] = "active",
+    team: Annotated[str, Query(max_length=64)] = "",
+    assignee: Annotated[str, Query(max_length=64)] = "",
+    channel: Annotated[str, Query(max_length=32)] = "",
+    overdue: bool = False,
+) -> Response:
+    """Open tickets, most urgent (earliest SLA due) first; other statuses newest first."""
+    runtime = runtime_of(request)
+    config = runtime.settings().config
+    now = runtime.clock.now()
+    active = status == "active" or status not in (*STATUSES, "all")
+    filters: dict[str, Any] = {
+        "statuses": OPEN_TICKET_STATUSES if active else None,
+        "team": team or None,
+        "channel": channel or None,
+        "overdue_at": now if overdue else None,
+        "unassigned": assignee == "unassigned",
+        "assignee": (user.username if assignee == "mine" else assignee)
+        if assignee not in ("", "unassigned")
+        else None,
+        "most_urgent_first": active,
+    }
+    one_status = status if status in STATUSES else None
+    rows = await runtime.store.read(
+        lambda repo: queries.list_tickets(repo.session, one_status, LIMIT + 1, **filters)
+    )
+    for row in rows:
+        row["overdue"] = is_overdue(row, now)
+    return page(
+        request,
+        "queue.html",
+        tickets=rows[:LIMIT],
+        more=len(rows) > LIMIT,
+        limit=LIMIT,
+        selected={
+            "status": "active" if active else status,
+            "team": team,
+            "assignee": assignee,
+            "channel": channel,
+            "overdue": overdue,
+        },
+        statuses=STATUSES,
+        teams={key: spec.name or key for key, spec in config.teams.items()},
+        channels=config.channels.enabled(),
+        assignees=await assignee_choices(request),
+    )

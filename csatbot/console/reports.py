@@ -1,0 +1,170 @@
+"""Reports: figures with the surveys they rest on, charts over time, breakdowns, reasons, good news,
+recovery, drill-down to the surveys behind any number, and the CSV export.
+
+Admins see every survey; an agent sees the surveys credited to them (the ``agent`` filter is theirs).
+All figures come from :mod:`storage.reports`; this module only asks and shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated, Any, TypeVar
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import Response, StreamingResponse
+from sqlmodel import Session
+
+from csatbot.console.auth import Agent
+from csatbot.console.charts import trend_charts
+from csatbot.console.i18n import translate
+from csatbot.console.render import language, page, runtime_of
+from storage.report_scope import DIMENSIONS, ReportFilterError
+from storage.reports import build_report, iter_csv, positive_comments, ranked_reasons, recovery, survey_rows
+from storage.repository import SqlRepository
+
+router = APIRouter()
+PAGE = 50
+DAYS = 30
+T = TypeVar("T")
+Value = Annotated[str, Query(max_length=128)]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The days shown (UTC, both included) and the dimension filters; ``locked`` ones are the
+    signed-in agent's own and cannot be changed."""
+
+    first: date
+    last: date
+    filters: dict[str, str]
+    locked: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def since(self) -> datetime:
+        return datetime.combine(self.first, time(), tzinfo=UTC)
+
+    @property
+    def until(self) -> datetime:
+        return datetime.combine(self.last + timedelta(days=1), time(), tzinfo=UTC)
+
+    def query(self, **extra: str) -> str:
+        """The query string of a link to the same range and filters, plus ``extra`` (``""`` drops one)."""
+        params = {"since": self.first.isoformat(), "until": self.last.isoformat()} | self.filters | extra
+        return urlencode({k: v for k, v in params.items() if v and k not in self.locked})
+
+
+def _day(value: str, name: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(400, f"{name}: '{value}' is not a date (expected YYYY-MM-DD)") from None
+
+
+def report_scope(
+    request: Request,
+    user: Agent,
+    since: Value = "",
+    until: Value = "",
+    channel: Value = "",
+    team: Value = "",
+    agent: Value = "",
+    intent: Value = "",
+    locale: Value = "",
+    day: Value = "",
+) -> Scope:
+    """Default: the last 30 days. An agent's scope is always ``agent=<their user name>``."""
+    last = _day(until, "until") or runtime_of(request).clock.now().astimezone(UTC).date()
+    first = _day(since, "since") or last - timedelta(days=DAYS - 1)
+    given = {"channel": channel, "team": team, "agent": agent, "intent": intent, "locale": locale, "day": day}
+    filters = {k: v for k, v in given.items() if v}
+    if user.is_admin:
+        return Scope(first, last, filters)
+    return Scope(first, last, filters | {"agent": user.username}, frozenset({"agent"}))
+
+
+Scoped = Annotated[Scope, Depends(report_scope)]
+
+
+async def read(request: Request, work: Callable[[SqlRepository], T]) -> T:
+    try:
+        return await runtime_of(request).store.read(work)
+    except ReportFilterError as exc:
+        raise HTTPException(400, str(exc)) from exc
+
+
+@router.get("/reports")
+async def reports(request: Request, s: Scoped) -> Response:
+    def load(repo: SqlRepository) -> tuple[Any, ...]:
+        session = repo.session
+        return (
+            build_report(session, s.since, s.until, filters=s.filters),
+            ranked_reasons(session, s.since, s.until, s.filters),
+            positive_comments(session, s.since, s.until, s.filters, limit=10),
+            recovery(session, s.since, s.until, s.filters),
+        )
+
+    report, reasons, comments, recovered = await read(request, load)
+    lang = language(request)
+
+    def t(key: str, **values: object) -> str:
+        return translate(lang, key, **values)
+
+    return page(
+        request,
+        "reports.html",
+        s=s,
+        report=report,
+        dimensions=[d for d in DIMENSIONS if d not in s.locked],
+        reasons=reasons,
+        comments=comments,
+        recovery=recovered,
+        charts=trend_charts(report.by_day, t),
+        min_answers=runtime_of(request).settings().config.reports.min_answers,
+    )
+
+
+@router.get("/reports/surveys")
+async def surveys(
+    request: Request,
+    s: Scoped,
+    metric: Annotated[str, Query(max_length=32)] = "sent",
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
+    """The surveys behind one number: the same range and filters, and the ``metric`` it counts."""
+    found = await read(
+        request,
+        lambda repo: survey_rows(
+            repo.session, s.since, s.until, filters=s.filters, metric=metric, limit=PAGE, offset=offset
+        ),
+    )
+    return page(request, "surveys.html", s=s, metric=metric, found=found, offset=offset, size=PAGE)
+
+
+@router.get("/reports/good-news")
+async def good_news(request: Request, s: Scoped) -> Response:
+    """Comments from satisfied customers (or with a positive sentiment), newest first."""
+    found = await read(
+        request, lambda repo: positive_comments(repo.session, s.since, s.until, s.filters, 200)
+    )
+    return page(request, "good_news.html", s=s, comments=found)
+
+
+@router.get("/reports/export.csv")
+async def export(request: Request, s: Scoped) -> StreamingResponse:
+    """One row per survey in the range and filters (UTF-8 with a BOM, for spreadsheets)."""
+    database = runtime_of(request).database
+    await read(request, lambda repo: survey_rows(repo.session, s.since, s.until, filters=s.filters, limit=0))
+
+    def body() -> Iterator[str]:  # Starlette iterates it in a worker thread
+        yield "\ufeff"
+        with Session(database.reader) as session:
+            yield from iter_csv(session, s.since, s.until, filters=s.filters)
+
+    name = f"csat-{s.first:%Y%m%d}-{s.last:%Y%m%d}.csv"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return StreamingResponse(body(), media_type="text/csv; charset=utf-8", headers=headers)

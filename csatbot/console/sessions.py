@@ -1,0 +1,98 @@
+"""Console sessions: the signing key, signed cookies (Secure over https) and the pages' security headers."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from starlette.datastructures import MutableHeaders
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("csatbot.console")
+SECRET_ENV = "CSATBOT_SECRET_KEY"
+SECURE_ENV = "CSATBOT_SECURE_COOKIES"
+KEY_FILE = "console-secret.key"
+COOKIE = "csatbot_console"
+MAX_AGE = 12 * 60 * 60  # a working day; signing in again after that is cheap
+# Everything comes from the app itself: no CDN, no remote font or script. Inline styles are allowed
+# for pygal's SVG charts, which carry their own <style>.
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+)
+
+
+def key_folder(database_url: str) -> Path:
+    """Beside the SQLite database, else ``var/``."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).parent
+    return Path("var")
+
+
+def secret_key(database_url: str, environ: Mapping[str, str] | None = None) -> str:
+    """``$CSATBOT_SECRET_KEY``, else a key generated once into a 0600 file beside the database."""
+    env = os.environ if environ is None else environ
+    if env.get(SECRET_ENV):
+        log.info("console sessions are signed with %s", SECRET_ENV)
+        return env[SECRET_ENV]
+    path = key_folder(database_url) / KEY_FILE
+    try:
+        key = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        key = ""
+    if key:
+        log.info("console sessions are signed with the key in %s (set %s to override)", path, SECRET_ENV)
+        return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process wrote it first: use theirs
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(key + "\n")
+    log.warning(
+        "console sessions: generated a signing key into %s (0600); set %s to share one between hosts",
+        path,
+        SECRET_ENV,
+    )
+    return key
+
+
+class ConsoleSessions:
+    """Starlette's signed-cookie sessions, with ``Secure`` when the request came over https (or when
+    ``CSATBOT_SECURE_COOKIES=1``), plus security headers on every console response."""
+
+    def __init__(self, app: ASGIApp, secret: str, *, force_secure: bool = False) -> None:
+        def sessions(https_only: bool) -> SessionMiddleware:
+            return SessionMiddleware(
+                app, secret, COOKIE, MAX_AGE, path="/console", same_site="lax", https_only=https_only
+            )
+
+        self.plain = sessions(False)
+        self.secure = sessions(True)
+        self.force_secure = force_secure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.plain(scope, receive, send)
+            return
+
+        async def headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                extra = MutableHeaders(scope=message)
+                extra.setdefault("content-security-policy", CSP)
+                extra.setdefault("x-frame-options", "DENY")
+                extra.setdefault("x-content-type-options", "nosniff")
+                extra.setdefault("referrer-policy", "same-origin")
+                extra.setdefault("cache-control", "no-store")
+            await send(message)
+
+        https = self.force_secure or scope.get("scheme") == "https"
+        await (self.secure if https else self.plain)(scope, receive, headers)

@@ -1,0 +1,115 @@
+"""One ticket: the customer, transcript, answers and audit trail, and the forms that work it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import Response
+
+from bot.config.schema import Config
+from bot.errors import ConflictError, WindowClosedError
+from bot.records import Identity
+from bot.service import TicketAction
+from csatbot.console.auth import Agent, check_csrf
+from csatbot.console.i18n import translate
+from csatbot.console.queue import assignee_choices, is_overdue
+from csatbot.console.render import flash, language, local_time, page, redirect, runtime_of
+from storage import queries
+from storage.repository import SqlRepository
+
+router = APIRouter()
+
+
+def window_text(lang: str, error: WindowClosedError, timezone: str) -> str:
+    """Why a reply cannot go out, in the page's language."""
+    hours = f"{error.length.total_seconds() / 3600:g}"
+    if error.last_inbound_at is None or error.closed_at is None:
+        return translate(lang, "error.window_never", channel=error.channel, hours=hours)
+    return translate(
+        lang,
+        "error.window_closed",
+        channel=error.channel,
+        hours=hours,
+        last=local_time(error.last_inbound_at, timezone),
+        closed=local_time(error.closed_at, timezone),
+    )
+
+
+def option_labels(config: Config, survey: dict[str, Any] | None, lang: str) -> dict[tuple[str, str], str]:
+    """(step, option id) -> the option's label in ``lang``, for the survey's flow as configured now."""
+    spec = config.surveys.get(survey["flow"]) if survey else None
+    if spec is None:
+        return {}
+    return {
+        (step_id, option.id): option.label.get(lang) or option.label.get(config.default_locale) or option.id
+        for step_id, step in spec.steps.items()
+        for option in step.options or []
+    }
+
+
+def _load(repo: SqlRepository, ticket_id: int) -> tuple[dict[str, Any], dict[str, Any], Identity]:
+    detail = queries.ticket_detail(repo.session, ticket_id)
+    conversation = queries.conversation_detail(repo.session, detail["conversation_id"])
+    identity = repo.get_identity(repo.get_conversation(detail["conversation_id"]).identity_id)
+    return detail, conversation, identity
+
+
+@router.get("/tickets/{ticket_id}")
+async def ticket_page(request: Request, ticket_id: int, user: Agent) -> Response:
+    runtime = runtime_of(request)
+    settings = runtime.settings()
+    lang = language(request)
+    now = runtime.clock.now()
+    detail, conversation, identity = await runtime.store.read(lambda repo: _load(repo, ticket_id))
+    channel = conversation["channel"]
+    window = settings.windows.get(channel)
+    refusal = window.refusal(channel, identity.last_inbound_at, now) if window else None
+    survey = conversation.get("survey")
+    return page(
+        request,
+        "ticket.html",
+        ticket=detail | {"overdue": is_overdue(detail, now)},
+        conversation=conversation,
+        answers=survey["answers"] if survey else detail["answers"],
+        labels=option_labels(settings.config, survey, lang),
+        window_closed=window_text(lang, refusal, settings.config.timezone) if refusal else None,
+        window_closes=window.closes_at(identity.last_inbound_at) if window and not refusal else None,
+        assignees=await assignee_choices(request, detail["team"]),
+        team_name=settings.config.teams[detail["team"]].name
+        if detail["team"] in settings.config.teams
+        else "",
+    )
+
+
+@router.post("/tickets/{ticket_id}/{action}", dependencies=[Depends(check_csrf)])
+async def work(
+    request: Request,
+    ticket_id: int,
+    action: TicketAction,
+    user: Agent,
+    text: Annotated[str, Form(max_length=4096)] = "",
+    assignee: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    """Claim, assign, reply, note, resolve or close as the signed-in user, then show the ticket again."""
+    runtime = runtime_of(request)
+    lang = language(request)
+    text = text.strip()
+    if action in ("reply", "note") and not text:
+        flash(request, "error", translate(lang, "error.text_needed"))
+        return redirect(request, f"/tickets/{ticket_id}")
+    if action == "assign":
+        team = await runtime.store.read(lambda repo: repo.get_ticket(ticket_id).team)
+        if assignee not in await assignee_choices(request, team):
+            flash(request, "error", translate(lang, "error.unknown_assignee", name=assignee or "-"))
+            return redirect(request, f"/tickets/{ticket_id}")
+        text = assignee
+    try:
+        await runtime.service.ticket(action, ticket_id, user.username, text)
+    except WindowClosedError as exc:
+        flash(request, "error", window_text(lang, exc, runtime.settings().config.timezone))
+    except ConflictError as exc:
+        flash(request, "error", str(exc))
+    else:
+        flash(request, "ok", translate(lang, f"done.{action}", name=text))
+    return redirect(request, f"/tickets/{ticket_id}")

@@ -1,0 +1,147 @@
+"""Console users (agents and admins): storage and password hashes (argon2id, argon2-cffi's defaults)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal, get_args
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from bot.errors import ConflictError, CsatbotError, NotFoundError
+from models import User
+from storage.db import Database
+
+Role = Literal["agent", "admin"]
+ROLES: tuple[str, ...] = get_args(Role)
+MIN_PASSWORD = 8
+_USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+hasher = PasswordHasher()
+# Verified when a username is unknown, so a wrong name takes as long as a wrong password.
+_DUMMY_HASH = hasher.hash("not a password of anyone")
+
+
+class UserError(CsatbotError):
+    """A user cannot be created or changed as asked (the message says what to do)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A console user as the pages see it (never with the hash)."""
+
+    username: str
+    role: str
+    display_name: str
+    locale: str
+    created_at: datetime
+    last_login_at: datetime | None
+    stamp: str
+    """Changes when the password changes: a session signed before that is no longer valid."""
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"the password must be at least {MIN_PASSWORD} characters long")
+
+
+def _account(row: User) -> Account:
+    stamp = hashlib.sha256(row.password_hash.encode()).hexdigest()[:16]
+    return Account(
+        row.username, row.role, row.display_name, row.locale, row.created_at, row.last_login_at, stamp
+    )
+
+
+class Users:
+    """The ``console_user`` table. Synchronous: the pages call it through ``asyncio.to_thread``."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def add(
+        self, username: str, password: str, role: str, *, display_name: str = "", locale: str = ""
+    ) -> Account:
+        if not _USERNAME.match(username):
+            raise UserError(
+                f"invalid user name {username!r}: use 1-64 letters, digits, '.', '_', '-' or '@', "
+                "starting with a letter or digit"
+            )
+        if role not in ROLES:
+            raise UserError(f"unknown role {role!r} (expected one of: {', '.join(ROLES)})")
+        check_password(password)
+        now = datetime.now(UTC)
+        row = User(
+            username=username,
+            password_hash=hasher.hash(password),
+            role=role,
+            display_name=display_name,
+            locale=locale,
+            created_at=now,
+        )
+        try:
+            with Session(self.database.writer, expire_on_commit=False) as session, session.begin():
+                session.add(row)
+        except IntegrityError as exc:
+            raise ConflictError(
+                f"user {username!r} already exists: change the password with `csatbot users passwd "
+                f"{username}` or pick another name"
+            ) from exc
+        return _account(row)
+
+    def get(self, username: str) -> Account | None:
+        with Session(self.database.reader) as session:
+            row = session.exec(select(User).where(User.username == username)).first()
+            return _account(row) if row is not None else None
+
+    def require(self, username: str) -> Account:
+        with Session(self.database.reader) as session:
+            return _account(self._existing(session, username))
+
+    def list(self) -> list[Account]:
+        with Session(self.database.reader) as session:
+            return [_account(r) for r in session.exec(select(User).order_by(col(User.username))).all()]
+
+    def authenticate(self, username: str, password: str) -> Account | None:
+        """The account when the password is right, else ``None`` (in about the same time either way).
+
+        Records the sign-in time, and re-hashes a password stored with older parameters.
+        """
+        with Session(self.database.writer, expire_on_commit=False) as session, session.begin():
+            row = session.exec(select(User).where(User.username == username)).first()
+            try:
+                hasher.verify(row.password_hash if row is not None else _DUMMY_HASH, password)
+            except (VerificationError, InvalidHashError):
+                return None
+            if row is None:
+                return None
+            if hasher.check_needs_rehash(row.password_hash):
+                row.password_hash = hasher.hash(password)
+            row.last_login_at = datetime.now(UTC)
+            session.add(row)
+            return _account(row)
+
+    def set_password(self, username: str, password: str) -> None:
+        check_password(password)
+        with Session(self.database.writer) as session, session.begin():
+            row = self._existing(session, username)
+            row.password_hash = hasher.hash(password)
+            session.add(row)
+
+    def remove(self, username: str) -> None:
+        with Session(self.database.writer) as session, session.begin():
+            session.delete(self._existing(session, username))
+
+    @staticmethod
+    def _existing(session: Session, username: str) -> User:
+        row = session.exec(select(User).where(User.username == username)).first()
+        if row is None:
+            raise NotFoundError(f"no console user {username!r}: `csatbot users list` shows who there is")
+        return row

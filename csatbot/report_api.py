@@ -1,0 +1,170 @@
+"""The report API under ``/api/reports``: figures, the surveys behind them, reasons, good news,
+recovery and the CSV export. Every endpoint takes the same range and dimension filters."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi.responses import StreamingResponse
+
+from csatbot.runtime import Runtime
+from storage.report_scope import DIMENSIONS, METRICS, ReportFilterError
+from storage.reports import (
+    CSV_COLUMNS,
+    Cursor,
+    build_report,
+    csv_rows,
+    csv_text,
+    positive_comments,
+    ranked_reasons,
+    recovery,
+    survey_rows,
+)
+
+Filter = Annotated[str | None, Query(max_length=128)]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The query's range and filters; ``until`` defaults to now and ``since`` to 30 days before it."""
+
+    since: datetime | None
+    until: datetime | None
+    filters: dict[str, str]
+
+    def range(self, now: datetime) -> tuple[datetime, datetime]:
+        end = self.until or now + timedelta(seconds=1)
+        return self.since or end - timedelta(days=30), end
+
+
+def scope(
+    since: datetime | None = None,
+    until: datetime | None = None,
+    channel: Filter = None,
+    team: Filter = None,
+    agent: Filter = None,
+    intent: Filter = None,
+    locale: Filter = None,
+    day: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
+    flow: Filter = None,
+) -> Scope:
+    """``[since, until)`` and filters on dimension values (``(none)`` matches surveys without a
+    team, intent or agent) and on one UTC ``day``."""
+    given = {"channel": channel, "team": team, "agent": agent, "intent": intent, "locale": locale}
+    filters = {k: v for k, v in (given | {"day": day, "flow": flow}).items() if v is not None}
+    return Scope(since, until, filters)
+
+
+Scoped = Annotated[Scope, Depends(scope)]
+
+
+def report_router(rt: Runtime) -> APIRouter:
+    """The ``/reports`` routes (mounted inside the support router, behind its token)."""
+    router = APIRouter(prefix="/reports")
+
+    def min_answers() -> int:
+        return rt.settings().config.reports.min_answers
+
+    async def read(work: Any) -> Any:
+        try:
+            return await rt.store.read(work)
+        except ReportFilterError as exc:
+            raise HTTPException(422, str(exc)) from exc
+
+    @router.get("")
+    async def reports(
+        s: Scoped,
+        surveys: bool = False,
+        by: Annotated[list[str] | None, Query(description=f"dimensions: {', '.join(DIMENSIONS)}")] = None,
+    ) -> dict[str, Any]:
+        """CSAT %, NPS, CES, response rate and DSAT rate in total, by dimension and by day; each figure
+        with ``n``, the surveys it rests on, and ``few_answers`` below ``reports.min_answers``."""
+        since, until = s.range(rt.clock.now())
+        dimensions = tuple(by) if by else DIMENSIONS
+        report = await read(
+            lambda repo: build_report(
+                repo.session, since, until, by=dimensions, filters=s.filters, with_surveys=surveys
+            )
+        )
+        result: dict[str, Any] = report.as_dict(min_answers())
+        return result
+
+    @router.get("/surveys")
+    async def drill_down(
+        s: Scoped,
+        metric: Annotated[str | None, Query(description=f"one of {', '.join(METRICS)}")] = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> dict[str, Any]:
+        """The surveys behind a figure: the same filters, plus ``day`` and the ``metric`` counted."""
+        since, until = s.range(rt.clock.now())
+        page = await read(
+            lambda repo: survey_rows(
+                repo.session, since, until, filters=s.filters, metric=metric, limit=limit, offset=offset
+            )
+        )
+        result: dict[str, Any] = page.as_dict()
+        return result
+
+    @router.get("/reasons")
+    async def reasons(s: Scoped) -> list[dict[str, Any]]:
+        """The options picked in low-score follow-up questions, most picked first."""
+        since, until = s.range(rt.clock.now())
+        found: list[dict[str, Any]] = await read(
+            lambda repo: ranked_reasons(repo.session, since, until, s.filters)
+        )
+        return found
+
+    @router.get("/comments")
+    async def comments(s: Scoped, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[dict[str, Any]]:
+        """Good news: comments from satisfied surveys or with a positive sentiment, newest first."""
+        since, until = s.range(rt.clock.now())
+        found: list[dict[str, Any]] = await read(
+            lambda repo: positive_comments(repo.session, since, until, s.filters, limit)
+        )
+        return found
+
+    @router.get("/recovery")
+    async def recovery_report(s: Scoped) -> dict[str, Any]:
+        """DSAT tickets, how many were re-surveyed after being resolved, and how many came back
+        satisfied (the recovery rate), in total, by team and by assignee."""
+        since, until = s.range(rt.clock.now())
+        report = await read(lambda repo: recovery(repo.session, since, until, s.filters))
+        result: dict[str, Any] = report.as_dict(min_answers())
+        return result
+
+    @router.get("/export.csv", response_class=StreamingResponse)
+    async def export(s: Scoped, metric: str | None = None) -> StreamingResponse:
+        """One row per survey (UTF-8 with a BOM, so spreadsheets read Chinese text correctly),
+        streamed in batches, each read in its own short transaction."""
+        since, until = s.range(rt.clock.now())
+
+        def batch(after: Cursor | None) -> Any:
+            return lambda repo: csv_rows(
+                repo.session, since, until, filters=s.filters, metric=metric, after=after
+            )
+
+        first = await read(batch(None))  # a bad filter answers 422 before the stream starts
+
+        async def body() -> AsyncIterator[str]:
+            yield "\ufeff" + csv_text([CSV_COLUMNS])
+            rows, cursor = first
+            while True:
+                if rows:
+                    yield csv_text(rows)
+                if cursor is None:
+                    return
+                rows, cursor = await rt.store.read(batch(cursor))
+
+        name = f"csat-{since:%Y%m%d}-{until:%Y%m%d}.csv"
+        return StreamingResponse(
+            body(),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+    return router

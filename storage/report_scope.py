@@ -1,0 +1,155 @@
+"""Which surveys a report figure covers: a time range, dimension filters and a metric, as SQL.
+
+Every report query (aggregates, drill-down, reasons, comments, export, recovery) builds its WHERE
+clause here, so the surveys behind a number are exactly the surveys the number counts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Text, and_, cast, or_, true
+from sqlmodel import col
+
+from models import Survey
+
+DIMENSIONS: tuple[str, ...] = ("channel", "team", "agent", "intent", "locale")
+"""What reports break figures down by; ``agent`` credits a survey to each agent (or ``bot``)."""
+FILTERS: tuple[str, ...] = (*DIMENSIONS, "day", "flow")
+NONE = "(none)"
+"""The value reports show for a survey without a team, intent or agent; filters accept it too."""
+
+SATISFIED_CSAT, PROMOTER_NPS, DETRACTOR_NPS, LOW_CES, EASY_CES = 4, 9, 6, 3, 5
+
+
+class ReportFilterError(ValueError):
+    """An unknown dimension, metric or malformed filter value (the API answers 422)."""
+
+
+def _is(column: Any) -> ColumnElement[bool]:
+    return col(column).is_(True)
+
+
+METRICS: dict[str, ColumnElement[bool]] = {
+    "sent": true(),
+    "responded": _is(Survey.responded),
+    "csat_n": col(Survey.csat).is_not(None),
+    "csat_satisfied": col(Survey.csat) >= SATISFIED_CSAT,
+    "csat_unsatisfied": col(Survey.csat) < SATISFIED_CSAT,
+    "nps_n": col(Survey.nps).is_not(None),
+    "promoters": col(Survey.nps) >= PROMOTER_NPS,
+    "passives": and_(col(Survey.nps) > DETRACTOR_NPS, col(Survey.nps) < PROMOTER_NPS),
+    "detractors": col(Survey.nps) <= DETRACTOR_NPS,
+    "ces_n": col(Survey.ces).is_not(None),
+    "dsat": _is(Survey.escalated),
+}
+"""The surveys each count in :class:`storage.reports.Scores` rests on, by its name."""
+METRICS |= {"csat": METRICS["csat_n"], "nps": METRICS["nps_n"], "ces": METRICS["ces_n"]}
+
+LOW = or_(
+    col(Survey.csat) < SATISFIED_CSAT,
+    col(Survey.nps) <= DETRACTOR_NPS,
+    col(Survey.ces) <= LOW_CES,
+    _is(Survey.escalated),
+)
+"""A low-score survey: CSAT 1-3, an NPS detractor, CES 1-3, or escalated as DSAT."""
+SATISFIED = and_(
+    or_(col(Survey.csat) >= SATISFIED_CSAT, col(Survey.nps) >= PROMOTER_NPS, col(Survey.ces) >= EASY_CES),
+    col(Survey.escalated).is_(False),
+)
+"""A satisfied survey: CSAT 4-5, an NPS promoter or CES 5-7, and not escalated."""
+
+_COLUMNS = {"channel": Survey.channel, "team": Survey.team, "intent": Survey.intent, "locale": Survey.locale}
+
+
+def dimension_column(name: str) -> Any:
+    """The survey column of a single-valued dimension (``agent`` is a list: see :func:`agents_text`)."""
+    try:
+        return col(_COLUMNS[name])
+    except KeyError:
+        raise ReportFilterError(f"unknown dimension '{name}' (known: {', '.join(DIMENSIONS)})") from None
+
+
+def check_dimensions(by: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    unknown = [d for d in by if d not in DIMENSIONS]
+    if unknown:
+        raise ReportFilterError(f"unknown dimension '{unknown[0]}' (known: {', '.join(DIMENSIONS)})")
+    return tuple(dict.fromkeys(by))
+
+
+def day_range(value: str) -> tuple[datetime, datetime]:
+    """``YYYY-MM-DD`` as the UTC day it names (reports count days in UTC)."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise ReportFilterError(f"day '{value}' is not a date (expected YYYY-MM-DD)") from None
+    start = datetime.combine(day, time(), tzinfo=UTC)
+    return start, start + timedelta(days=1)
+
+
+def conditions(
+    since: datetime,
+    until: datetime,
+    filters: Mapping[str, str] | None = None,
+    metric: str | None = None,
+    *,
+    kind: str = "main",
+) -> list[ColumnElement[bool]]:
+    """The WHERE clause on :class:`Survey` for surveys of ``kind`` sent in ``[since, until)``."""
+    filters = dict(filters or {})
+    unknown = [key for key in filters if key not in FILTERS]
+    if unknown:
+        raise ReportFilterError(f"unknown filter '{unknown[0]}' (known: {', '.join(FILTERS)})")
+    if "day" in filters:
+        start, end = day_range(filters.pop("day"))
+        since, until = max(since, start), min(until, end)
+    where: list[ColumnElement[bool]] = [
+        col(Survey.kind) == kind,
+        col(Survey.sent_at) >= since,
+        col(Survey.sent_at) < until,
+    ]
+    for key, value in filters.items():
+        if key == "agent":
+            where.append(_agent_is(value))
+        elif key == "flow":
+            where.append(col(Survey.flow_id) == value)
+        else:
+            column = dimension_column(key)
+            where.append(column.is_(None) if value == NONE else column == value)
+    if metric is not None:
+        if metric not in METRICS:
+            raise ReportFilterError(f"unknown metric '{metric}' (known: {', '.join(METRICS)})")
+        where.append(METRICS[metric])
+    return where
+
+
+def agents_text() -> Any:
+    """``Survey.agents`` as its JSON text (``["amy", "bob"]``): groupable and searchable on both
+    databases (PostgreSQL's ``json`` has no equality)."""
+    return cast(col(Survey.agents), Text)
+
+
+def _agent_is(value: str) -> ColumnElement[bool]:
+    if value == NONE:
+        return agents_text() == "[]"
+    # The agent's name as JSON writes it, quotes included, so "amy" never matches "amy2".
+    return agents_text().contains(json.dumps(value), autoescape=True)
+
+
+__all__ = [
+    "DIMENSIONS",
+    "FILTERS",
+    "LOW",
+    "METRICS",
+    "NONE",
+    "SATISFIED",
+    "ReportFilterError",
+    "agents_text",
+    "check_dimensions",
+    "conditions",
+    "day_range",
+    "dimension_column",
+]

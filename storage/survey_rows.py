@@ -1,0 +1,277 @@
+"""The surveys behind a report figure: a drill-down page, and the CSV export (one row per survey).
+
+Both select with :func:`storage.report_scope.conditions`, the same WHERE clause the figures use.
+The export reads in keyset-paginated batches (``after`` the last row's ``(sent_at, id)``), so a
+range of any size streams in constant memory and each batch is a short read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from models import Answer, Customer, Identity, Survey, Ticket
+from storage.report_scope import SATISFIED_CSAT, conditions
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "id",
+    "sent_at",
+    "channel",
+    "team",
+    "agents",
+    "locale",
+    "intent",
+    "status",
+    "csat",
+    "nps",
+    "ces",
+    "comment",
+    "escalated",
+    "recovered",
+)
+"""One row per survey; ``recovered`` is empty unless a re-survey after its DSAT ticket was answered."""
+
+IN_CHUNK = 500
+
+
+@dataclass
+class SurveyPage:
+    """One page of the surveys behind a figure, and how many there are in all."""
+
+    total: int
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    limit: int | None = None
+    offset: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"total": self.total, "limit": self.limit, "offset": self.offset, "surveys": self.rows}
+
+
+def survey_rows(
+    session: Session,
+    since: datetime,
+    until: datetime,
+    *,
+    filters: Mapping[str, str] | None = None,
+    metric: str | None = None,
+    limit: int | None = 100,
+    offset: int = 0,
+    newest_first: bool = True,
+) -> SurveyPage:
+    """The main surveys a figure counts: sent in ``[since, until)``, matching ``filters`` (dimension
+    values and ``day``) and ``metric`` (a :data:`storage.report_scope.METRICS` name such as
+    ``csat_satisfied``, ``detractors``, ``dsat``, ``responded``), with customer, agents and answers."""
+    where = conditions(since, until, filters, metric)
+    total = int(session.exec(select(func.count()).select_from(Survey).where(*where)).one())
+    order = (
+        (col(Survey.sent_at).desc(), col(Survey.id).desc())
+        if newest_first
+        else (col(Survey.sent_at), col(Survey.id))
+    )
+    query = (
+        select(Survey, Identity, Customer)
+        .join(Identity, col(Identity.id) == col(Survey.identity_id))
+        .join(Customer, col(Customer.id) == col(Survey.customer_id))
+        .where(*where)
+        .order_by(*order)
+        .offset(offset)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    rows = session.exec(query).all()
+    ids = [survey.id for survey, _, _ in rows]
+    answers = _answers(session, ids)
+    tickets = _tickets(session, ids)
+    return SurveyPage(
+        total,
+        [
+            {
+                "id": survey.id,
+                "flow": survey.flow_id,
+                "channel": survey.channel,
+                "customer": {
+                    "id": customer.id,
+                    "name": customer.display_name or identity.display_name or identity.user,
+                    "user": identity.user,
+                },
+                "conversation_id": survey.conversation_id,
+                "sent_at": survey.sent_at.isoformat() if survey.sent_at else None,
+                "status": survey.status,
+                "locale": survey.locale,
+                "team": survey.team,
+                "intent": survey.intent,
+                "agents": list(survey.agents),
+                "responded": survey.responded,
+                "csat": survey.csat,
+                "nps": survey.nps,
+                "ces": survey.ces,
+                "escalated": survey.escalated,
+                "ticket": tickets.get(survey.id),
+                "answers": answers.get(survey.id, []),
+            }
+            for survey, identity, customer in rows
+        ],
+        limit,
+        offset,
+    )
+
+
+def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(ids), IN_CHUNK):
+        yield ids[start : start + IN_CHUNK]
+
+
+def _answers(session: Session, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    answers: dict[str, list[dict[str, Any]]] = {}
+    for chunk in _chunks(ids):
+        query = select(Answer).where(col(Answer.survey_id).in_(chunk)).order_by(col(Answer.id))
+        for answer in session.exec(query).all():
+            entry: dict[str, Any] = {"step": answer.step, "kind": answer.kind}
+            for key in ("score", "option", "text"):
+                if (value := getattr(answer, key)) is not None:
+                    entry[key] = value
+            answers.setdefault(answer.survey_id, []).append(entry)
+    return answers
+
+
+def _tickets(session: Session, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    tickets: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(ids):
+        query = select(Ticket.survey_id, Ticket.id, Ticket.status).where(col(Ticket.survey_id).in_(chunk))
+        for survey_id, ticket_id, status in session.exec(query).all():
+            tickets[str(survey_id)] = {"id": ticket_id, "status": status}
+    return tickets
+
+
+Cursor = tuple[datetime, str]
+
+
+def csv_rows(
+    session: Session,
+    since: datetime,
+    until: datetime,
+    *,
+    filters: Mapping[str, str] | None = None,
+    metric: str | None = None,
+    after: Cursor | None = None,
+    limit: int = 5000,
+) -> tuple[list[tuple[Any, ...]], Cursor | None]:
+    """One batch of export rows (:data:`CSV_COLUMNS`), oldest first, after ``after``; and the cursor
+    of the next batch (``None`` when this was the last)."""
+    where = conditions(since, until, filters, metric)
+    if after is not None:
+        sent, survey_id = after
+        # The plain bound lets the (kind, sent_at) index start at the cursor, not at ``since``.
+        where += [
+            col(Survey.sent_at) >= sent,
+            or_(col(Survey.sent_at) > sent, col(Survey.id) > survey_id),
+        ]
+    columns = (Survey.id, Survey.sent_at, Survey.channel, Survey.team, Survey.agents, Survey.locale)
+    scores = (Survey.intent, Survey.status, Survey.csat, Survey.nps, Survey.ces, Survey.escalated)
+    query = select(*columns, *scores).where(*where).order_by(col(Survey.sent_at), col(Survey.id)).limit(limit)
+    rows = session.connection().execute(query).all()  # plain rows: no ORM loading for 5,000 of them
+    comments: dict[str, str] = {}
+    recovered: dict[str, str] = {}
+    if rows:
+        # The batch's own rows by range (up to its last row), not by a list of 5,000 ids: the
+        # comments and re-survey answers then come in one indexed join each.
+        last_sent, last_id = rows[-1][1], rows[-1][0]
+        batch = [
+            *where,
+            col(Survey.sent_at) <= last_sent,
+            or_(col(Survey.sent_at) < last_sent, col(Survey.id) <= last_id),
+        ]
+        comments = _comments(session, batch)
+        recovered = _recovered(session, batch)
+    out = [
+        (
+            sid,
+            sent.isoformat() if sent else "",
+            channel,
+            team or "",
+            ";".join(agents),
+            locale,
+            intent or "",
+            status,
+            _blank(csat),
+            _blank(nps),
+            _blank(ces),
+            comments.get(sid, ""),
+            "true" if escalated else "false",
+            recovered.get(sid, ""),
+        )
+        for sid, sent, channel, team, agents, locale, intent, status, csat, nps, ces, escalated in rows
+    ]
+    cursor = (rows[-1][1], rows[-1][0]) if len(rows) == limit else None
+    return out, cursor
+
+
+def _blank(value: int | None) -> Any:
+    return "" if value is None else value
+
+
+def _comments(session: Session, batch: list[Any]) -> dict[str, str]:
+    """The text answers of the surveys ``batch`` selects, joined per survey."""
+    texts: dict[str, list[str]] = {}
+    query = (
+        select(Answer.survey_id, Answer.text)
+        .join(Survey, col(Survey.id) == col(Answer.survey_id))
+        .where(*batch, col(Answer.kind) == "text")
+        .order_by(col(Answer.id))
+    )
+    for survey_id, text in session.connection().execute(query).all():
+        texts.setdefault(survey_id, []).append(text or "")
+    return {survey_id: " | ".join(parts) for survey_id, parts in texts.items()}
+
+
+def _recovered(session: Session, batch: list[Any]) -> dict[str, str]:
+    """For the escalated surveys ``batch`` selects: ``true``/``false`` when the re-survey after
+    their ticket was answered."""
+    followup = aliased(Survey, name="followup")
+    query = (
+        select(Survey.id, followup.csat)
+        .join(Ticket, col(Ticket.survey_id) == col(Survey.id))
+        .join(followup, col(followup.ticket_id) == col(Ticket.id))  # only follow-ups have a ticket_id
+        .where(*batch, col(Survey.escalated).is_(True), col(followup.csat).is_not(None))
+    )
+    return {
+        str(survey_id): "true" if csat >= SATISFIED_CSAT else "false"
+        for survey_id, csat in session.connection().execute(query).all()
+    }
+
+
+def csv_text(rows: Iterable[Sequence[Any]]) -> str:
+    """Rows as CSV text (RFC 4180 quoting, ``\\r\\n`` line ends)."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue()
+
+
+def iter_csv(
+    session: Session,
+    since: datetime,
+    until: datetime,
+    *,
+    filters: Mapping[str, str] | None = None,
+    metric: str | None = None,
+    batch: int = 5000,
+) -> Iterator[str]:
+    """The whole export as CSV text chunks, the header first, one chunk per batch."""
+    yield csv_text([CSV_COLUMNS])
+    after: Cursor | None = None
+    while True:
+        rows, after = csv_rows(
+            session, since, until, filters=filters, metric=metric, after=after, limit=batch
+        )
+        if rows:
+            yield csv_text(rows)
+        if after is None:
+            return

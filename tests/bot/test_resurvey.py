@@ -1,0 +1,109 @@
+"""Closing the loop: the re-survey after a DSAT ticket is resolved, through the service and engine."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.config import parse_config
+from bot.prompts import AskRating
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def settings(**tickets: Any) -> Settings:
+    """The shipped config (re-survey on, 10 minutes after the ticket is resolved), ``tickets`` merged."""
+    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    data["tickets"] |= tickets
+    return Settings.from_config(parse_config(yaml.safe_dump(data, allow_unicode=True)))
+
+
+async def dsat_ticket(h: Any, user: str = "ann") -> tuple[int, int, str]:
+    """A conversation, its survey answered 2: returns (conversation, ticket, survey) ids."""
+    result = await h.say(user, "my parcel is late")
+    resolved = await h.service.resolve(result.conversation_id, "bob", send_now=True)
+    await h.dispatcher.deliver_due()
+    await h.tap(user, resolved.survey_id, "rating", "2")
+    [(ticket_id,)] = h.rows("select id from ticket where survey_id = :s", s=resolved.survey_id)
+    return result.conversation_id, int(ticket_id), str(resolved.survey_id)
+
+
+def surveys(h: Any, conversation_id: int) -> list[tuple[Any, ...]]:
+    rows = h.rows(
+        "select kind, status, ticket_id, csat from survey where conversation_id = :c order by kind desc",
+        c=conversation_id,
+    )
+    return [tuple(r) for r in rows]
+
+
+async def test_a_resolved_dsat_ticket_is_resurveyed_in_the_same_chat_and_recovers(make_harness: Any) -> None:
+    h = make_harness(settings())
+    conversation_id, ticket_id, _ = await dsat_ticket(h)
+    [(surveyed_at,)] = h.rows("select last_surveyed_at from customer")
+    await h.service.ticket("resolve", ticket_id, "amy")
+    await h.dispatcher.deliver_due()
+    assert h.channel.texts("ann")[-1].startswith("We've looked into your feedback")
+    assert surveys(h, conversation_id)[-1] == ("followup", "pending", ticket_id, None)
+    assert await h.tick(minutes=9) == []
+    [done] = await h.tick(minutes=1)
+    assert done.startswith("sent survey")
+    question = h.channel.sent[-1][1]
+    assert isinstance(question, AskRating) and question.text.endswith("Is your problem solved now?")
+    await h.say("ann", "5")
+    assert h.channel.texts("ann")[-1] == "Thank you for letting us know!"
+    assert surveys(h, conversation_id)[-1] == ("followup", "completed", ticket_id, 5)
+    assert h.rows("select count(*) from ticket") == [(1,)]
+    # The throttle (one survey per 30 days) neither blocked it nor counts it as the latest survey.
+    assert h.rows("select last_surveyed_at from customer") == [(surveyed_at,)]
+    events = h.rows("select actor, action from ticketevent where ticket_id = :t order by id", t=ticket_id)
+    assert [tuple(e) for e in events][-2:] == [("amy", "resolved"), ("bot", "resurvey")]
+    [(agents,)] = h.rows("select agents from survey where kind = 'followup'")
+    assert agents in ('["amy"]', ["amy"])  # SQLite hands back the JSON text, PostgreSQL the list
+
+
+async def test_an_unhappy_resurvey_reopens_help_once_and_never_loops(make_harness: Any) -> None:
+    h = make_harness(settings())
+    conversation_id, ticket_id, _ = await dsat_ticket(h)
+    await h.service.ticket("resolve", ticket_id, "amy")
+    await h.tick(minutes=10)
+    await h.say("ann", "1")
+    await h.say("ann", "still no parcel")
+    [(second, reasons)] = h.rows("select id, reasons from ticket where id <> :t", t=ticket_id)
+    assert "CSAT 1 (at most 3)" in str(reasons)
+    await h.service.ticket("resolve", int(second), "amy")
+    await h.tick(hours=2)
+    assert [kind for kind, *_ in surveys(h, conversation_id)] == ["main", "followup"]
+    assert h.rows("select count(*) from timer where kind = 'send' and status = 'pending'") == [(0,)]
+
+
+async def test_no_resurvey_when_switched_off(make_harness: Any) -> None:
+    h = make_harness(settings(resurvey=None))
+    conversation_id, ticket_id, _ = await dsat_ticket(h)
+    await h.service.ticket("resolve", ticket_id, "amy")
+    await h.tick(minutes=30)
+    assert [kind for kind, *_ in surveys(h, conversation_id)] == ["main"]
+
+
+async def test_no_resurvey_for_a_ticket_no_survey_opened(harness: Any) -> None:
+    result = await harness.say("bo", "I want to speak to a manager")
+    ticket = await harness.service.escalate(result.conversation_id, "amy", "asked for a manager")
+    await harness.service.ticket("resolve", ticket.id, "amy")
+    await harness.tick(minutes=45)  # it went idle: its main survey is out, and nothing else
+    assert [kind for kind, *_ in surveys(harness, result.conversation_id)] == ["main"]
+
+
+async def test_the_resurvey_waits_for_quiet_hours_to_end(make_harness: Any) -> None:
+    late = datetime(2026, 11, 23, 14, 50, tzinfo=UTC)  # 22:50 in Shanghai; quiet 22:00-08:00
+    h = make_harness(settings(resurvey={"flow": "resolved_check", "delay": "5m"}), late)
+    conversation_id, ticket_id, _ = await dsat_ticket(h)
+    await h.service.ticket("resolve", ticket_id, "amy")
+    [(due,)] = h.rows("select due_at from survey where kind = 'followup'")
+    assert str(due).startswith("2026-11-24 00:00:00")  # 08:00 in Shanghai
+    assert await h.tick(hours=9) == []  # 07:50 there
+    assert surveys(h, conversation_id)[-1][:2] == ("followup", "pending")
+    assert len(await h.tick(minutes=10)) == 1
+    assert surveys(h, conversation_id)[-1][:2] == ("followup", "active")

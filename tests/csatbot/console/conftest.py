@@ -1,0 +1,116 @@
+"""The console through the real app (workers running) on SQLite and PostgreSQL, as a browser uses it:
+form posts with the session cookie and the CSRF token from the page."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+from argon2 import PasswordHasher
+
+from bot.ports import FrozenClock
+from csatbot.console import users as users_module
+from csatbot.console.users import Users
+from csatbot.runtime import Runtime
+from csatbot.web import create_app
+
+ROOT = Path(__file__).resolve().parents[3]
+PASSWORD = "correct horse battery"
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id with small parameters: the same code path, a fraction of the CPU (2 cores here)."""
+    monkeypatch.setattr(users_module, "hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setenv("CSATBOT_SECRET_KEY", "test-secret-key-for-console-sessions")
+    monkeypatch.delenv("CSATBOT_SECURE_COOKIES", raising=False)
+    monkeypatch.delenv("CSATBOT_API_TOKEN", raising=False)
+
+
+def write_config(folder: Path) -> Path:
+    """The shipped config with two teams (support: amy and bob), no survey delay or quiet hours, and a
+    comment question after any rating."""
+    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    data["triggers"][0]["delay"] = "0s"
+    data["surveying"]["quiet_hours"] = None
+    data["surveys"]["csat"]["steps"]["rating"]["next"] = "comment"  # happy customers may comment too
+    data["teams"]["support"]["members"] = ["amy", "bob"]
+    data["teams"]["billing"] = {"name": "Billing", "sla": "1d", "members": ["carol"]}
+    path = folder / "config.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+class Console:
+    """A browser on the console: one cookie jar, and helpers that post forms with the page's token."""
+
+    def __init__(self, runtime: Runtime, http: httpx.AsyncClient, clock: FrozenClock) -> None:
+        self.runtime = runtime
+        self.http = http
+        self.clock = clock
+        self.users = Users(runtime.database)
+        self.token = ""
+
+    def add_user(self, name: str, role: str = "agent", **extra: str) -> None:
+        self.users.add(name, PASSWORD, role, **extra)
+
+    async def page(self, path: str, **params: Any) -> httpx.Response:
+        response = await self.http.get(f"/console{path}", params=params)
+        if found := CSRF.search(response.text):
+            self.token = found.group(1)
+        return response
+
+    async def sign_in(self, name: str, password: str = PASSWORD, **extra: str) -> httpx.Response:
+        await self.page("/login")
+        form = {"username": name, "password": password, "csrf": self.token, **extra}
+        response = await self.http.post("/console/login", data=form)
+        await self.page("/")  # the token changes when signing in
+        return response
+
+    async def survey_sent(self, conversation: int) -> None:
+        """Wait for the timer worker to send the conversation's survey (answers before it do not count)."""
+        deadline = asyncio.get_running_loop().time() + 15
+        while (await self.http.get(f"/api/conversations/{conversation}")).json()["survey"][
+            "status"
+        ] != "active":
+            assert asyncio.get_running_loop().time() < deadline, "the survey was not sent within 15 s"
+            await asyncio.sleep(0.05)
+
+    async def post(self, path: str, **form: str) -> httpx.Response:
+        """A form POST as the page sends it (``csrf=None``-like tests pass their own ``csrf``)."""
+        return await self.http.post(f"/console{path}", data={"csrf": self.token} | form)
+
+    async def escalated(self, user: str, reason: str = "customer asked for a call back") -> int:
+        """A web chat customer writes; an agent escalates the conversation: the ticket's id."""
+        said = await self.http.post("/api/webchat/messages", json={"user": user, "text": "my parcel is late"})
+        assert said.status_code == 202, said.text
+        ticket = await self.runtime.service.escalate(said.json()["conversation_id"], "triage", reason)
+        return ticket.id
+
+    def rows(self, sql: str) -> list[Any]:
+        from sqlalchemy import text
+
+        with self.runtime.database.reader.connect() as conn:
+            return list(conn.execute(text(sql)))
+
+
+@pytest.fixture
+async def console(database_url: str, tmp_path: Path) -> AsyncIterator[Console]:
+    """The app on a fresh database (SQLite and PostgreSQL) with a frozen clock, signed out."""
+    clock = FrozenClock(datetime.now(UTC).replace(microsecond=0))
+    runtime = Runtime(write_config(tmp_path), database_url, clock=clock, tick_seconds=0.05)
+    app = create_app(runtime)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://csatbot.test", timeout=30) as http,
+    ):
+        yield Console(runtime, http, clock)

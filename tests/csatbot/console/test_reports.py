@@ -1,0 +1,111 @@
+"""The reports page: figures with their n, charts, breakdowns, drill-down, reasons, good news, CSV."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+
+async def rated(console: Any, user: str, stars: str, reason: str | None = None, comment: str = "") -> str:
+    """A web chat conversation resolved by ``bob``, surveyed at once and answered: the survey id."""
+    said = await console.http.post("/api/webchat/messages", json={"user": user, "text": "where is my order?"})
+    conversation = said.json()["conversation_id"]
+    await console.http.post(
+        f"/api/conversations/{conversation}/reply", json={"agent": "bob", "text": "On its way."}
+    )
+    resolved = await console.http.post(
+        f"/api/conversations/{conversation}/resolve", json={"agent": "bob", "send_survey_now": True}
+    )
+    survey: str = resolved.json()["survey_id"]
+    await console.survey_sent(conversation)
+    for step, value in (("rating", stars), ("reason", reason)):
+        if value is not None:
+            choice = {"survey": survey, "step": step, "value": value}
+            await console.http.post("/api/webchat/messages", json={"user": user, "choice": choice})
+    if comment:
+        await console.http.post("/api/webchat/messages", json={"user": user, "text": comment})
+    return survey
+
+
+def link(page: str, element_id: str) -> str:
+    """The first drill-down link inside the element with ``element_id``."""
+    start = page.index(f'id="{element_id}"')
+    found = re.search(r'<a class="drill" href="([^"]+)">', page[start:])
+    assert found is not None
+    return html.unescape(found.group(1))
+
+
+async def test_figures_rest_on_their_surveys_and_every_number_opens_them(console: Any) -> None:
+    console.add_user("root", "admin")
+    low = await rated(console, "ann", "2", "slow", "nobody called back")
+    high = await rated(console, "ben", "5", comment="Great help, thank you!")
+    await console.sign_in("root")
+    page = (await console.page("/reports")).text
+    figures = page[page.index('id="figures"') : page.index("</section>")]
+    assert ">50%</a></b><span>CSAT %</span><small>n=<a" in figures
+    assert re.search(
+        r'id="fig-dsat"><b><a [^>]*>50%</a></b><span>DSAT rate</span><small><a [^>]*>1</a> / n=2', page
+    )
+
+    csat = link(page, "fig-csat")
+    assert parse_qs(urlsplit(csat).query)["metric"] == ["csat_satisfied"]
+    behind = (await console.http.get(csat)).text
+    assert re.findall(r'<tr data-survey="([^"]+)"', behind) == [high]
+    assert "1 surveys: satisfied (CSAT 4-5)" in behind
+    dsat = (await console.http.get(link(page, "fig-dsat"))).text
+    assert re.findall(r'<tr data-survey="([^"]+)"', dsat) == [low] and "/console/tickets/" in dsat
+
+    # Breakdowns by channel, team, agent, intent, locale and day, each number linked with its filter.
+    for dimension in ("channel", "team", "agent", "intent", "locale", "day"):
+        assert f'id="by-{dimension}"' in page
+    agent_row = link(page, "by-agent")
+    assert parse_qs(urlsplit(agent_row).query)["agent"] == ["bob"]
+    assert len(re.findall(r'<tr data-survey="', (await console.http.get(agent_row)).text)) == 2
+
+    reasons = page[page.index('id="reasons"') :]
+    assert "Slow response — <b>1</b> <small>/ n=1 (100%)" in reasons
+    good = page[page.index('id="good-news"') :]
+    assert "Great help, thank you!" in good and "nobody called back" not in good
+    all_good = (await console.page("/reports/good-news")).text
+    assert "Great help, thank you!" in all_good and "nobody called back" not in all_good
+    assert page.count("<svg") == 1 and "<script" not in page  # no NPS or CES asked: no empty charts
+    assert not re.search(r'(?:src|href)="https?://', page)  # nothing loads from the internet
+
+    export = await console.http.get(link(page, "fig-csat").replace("/reports/surveys", "/reports/export.csv"))
+    assert export.status_code == 200 and export.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(export.text.lstrip("\ufeff"))))
+    assert sorted((r["id"], r["csat"], r["escalated"]) for r in rows) == sorted(
+        [(low, "2", "true"), (high, "5", "false")]
+    )
+
+
+async def test_agents_see_their_own_surveys_only(console: Any) -> None:
+    console.add_user("bob")
+    console.add_user("dan")
+    await rated(console, "ann", "4")
+    await console.sign_in("dan")
+    page = (await console.page("/reports", agent="bob")).text
+    assert "surveys credited to you" in page and 'id="by-agent"' not in page
+    assert re.search(r'id="fig-response"><b><a [^>]*>–</a>', page)  # nothing of dan's
+    drill = await console.page("/reports/surveys", metric="sent", agent="bob")
+    assert "<tr data-survey=" not in drill.text
+    await console.sign_in("bob")
+    page = (await console.page("/reports")).text
+    assert re.search(r'id="fig-response"><b><a [^>]*>100%</a>', page)
+
+
+async def test_reports_in_chinese_and_bad_input(console: Any) -> None:
+    console.add_user("root", "admin")
+    await rated(console, "ann", "3", "attitude")
+    console.http.headers["accept-language"] = "zh-CN"
+    await console.sign_in("root")
+    page = (await console.page("/reports")).text
+    for text in ("报表", "满意度 %", "净推荐值", "按渠道", "服务态度不好", "导出 CSV"):
+        assert text in page, text
+    bad = await console.page("/reports", since="yesterday")
+    assert bad.status_code == 400 and "since: &#39;yesterday&#39; is not a date" in bad.text
+    assert (await console.page("/reports/surveys", metric="bogus")).status_code == 400

@@ -1,0 +1,150 @@
+"""Working a ticket through the console's forms: claim, assign, reply, note, resolve, close."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+from bot.settings import MessagingWindow
+
+
+async def chat(console: Any, user: str) -> list[tuple[str, str]]:
+    response = await console.http.get("/api/webchat/messages", params={"user": user})
+    return [(m["author"], m["text"]) for m in response.json()["messages"]]
+
+
+async def until_in_chat(console: Any, user: str, text: str) -> None:
+    for _ in range(200):
+        if any(t == text for _, t in await chat(console, user)):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{text!r} never reached {user}'s chat: {await chat(console, user)}")
+
+
+def flash(page: str) -> str:
+    found = re.search(r'<p class="flash \w+"[^>]*id="flash">(.*?)</p>', page, re.S)
+    return html.unescape(found.group(1)) if found else ""
+
+
+def audit(console: Any) -> list[tuple[str, str, str]]:
+    return [tuple(r) for r in console.rows("select actor, action, detail from ticketevent order by id")]
+
+
+async def test_the_ticket_page_shows_customer_transcript_labels_answers_and_trail(console: Any) -> None:
+    console.add_user("dan", display_name="Dan Wu")
+    said = await console.http.post("/api/webchat/messages", json={"user": "ann", "text": "my parcel is late"})
+    conversation = said.json()["conversation_id"]
+    resolved = await console.http.post(
+        f"/api/conversations/{conversation}/resolve", json={"agent": "bob", "send_survey_now": True}
+    )
+    survey = resolved.json()["survey_id"]
+    await console.survey_sent(conversation)
+    choice = {"survey": survey, "step": "rating", "value": "2"}
+    await console.http.post("/api/webchat/messages", json={"user": "ann", "choice": choice})
+    choice = {"survey": survey, "step": "reason", "value": "slow"}
+    await console.http.post("/api/webchat/messages", json={"user": "ann", "choice": choice})
+    [(ticket,)] = console.rows("select id from ticket")
+    await console.sign_in("dan")
+    page = (await console.page(f"/tickets/{ticket}")).text
+    assert f"Ticket #{ticket}" in page and "Dan Wu (agent)" in page
+    assert re.search(r'id="customer">ann<', page)
+    assert "webchat: ann" in page  # every channel identity
+    transcript = page[page.index('id="transcript"') : page.index("</ol>")]
+    assert transcript.index("my parcel is late") < transcript.index("How satisfied are you")
+    assert "CSAT 2 (at most 3)" in page
+    assert 'id="answers"' in page and "Slow response" in page  # the option's label, not its id
+    assert re.search(r"<dt>rating <small>\(csat\)</small></dt>\s*<dd>2</dd>", page)
+    assert "triage</b> opened" not in page and "bot</b> opened: CSAT 2 (at most 3)" in page
+    assert "auto</b> assigned: amy" in page
+
+
+async def test_claim_assign_reply_note_resolve_and_close(console: Any) -> None:
+    console.add_user("dan")
+    ticket = await console.escalated("ann")
+    await console.sign_in("dan")
+    url = f"/tickets/{ticket}"
+
+    response = await console.post(f"{url}/claim")
+    assert response.status_code == 303 and response.headers["location"] == f"/console{url}"
+    page = (await console.page(url)).text
+    assert flash(page) == "You claimed the ticket."
+    assert re.search(r'id="assignee">dan<', page) and 'id="claim"' not in page
+
+    assert flash(
+        (await console.post(f"{url}/assign", assignee="carol"), await console.page(url))[1].text
+    ) == (
+        "carol is neither a console user nor a member of the team."  # carol is in billing
+    )
+    await console.post(f"{url}/assign", assignee="bob")
+    assert flash((await console.page(url)).text) == "Assigned to bob."
+
+    await console.post(f"{url}/reply", text="  Sorry! It ships today.  ")
+    assert flash((await console.page(url)).text) == "Reply queued: it goes out in the customer's chat now."
+    await until_in_chat(console, "ann", "Sorry! It ships today.")
+    assert ("agent:dan", "Sorry! It ships today.") in await chat(console, "ann")
+
+    await console.post(f"{url}/reply", text="   ")
+    assert flash((await console.page(url)).text) == "Write something first."
+    await console.post(f"{url}/note", text="called her, no answer")
+    await console.post(f"{url}/resolve")
+    page = (await console.page(url)).text
+    assert flash(page) == "Resolved; the customer gets the close-the-loop message."
+    assert 'id="status">resolved<' in page and 'id="reply"' not in page and 'id="finished"' in page
+    await until_in_chat(
+        console, "ann", "We've looked into your feedback and resolved it. Thank you for helping us improve!"
+    )
+
+    await console.post(f"{url}/claim")  # too late: the service says why
+    assert (
+        flash((await console.page(url)).text) == f"ticket {ticket} is resolved; reopen it by escalating again"
+    )
+    await console.post(f"{url}/close")
+    assert 'id="status">closed<' in (await console.page(url)).text
+    assert audit(console) == [
+        ("triage", "opened", "customer asked for a call back"),
+        ("auto", "assigned", "amy"),
+        ("dan", "claimed", "dan"),
+        ("dan", "assigned", "bob"),
+        ("dan", "replied", ""),
+        ("dan", "note", "called her, no answer"),
+        ("dan", "resolved", ""),
+        ("dan", "closed", ""),
+    ]
+    assert console.rows("select status, assignee from ticket") == [("closed", "bob")]
+
+
+async def test_the_console_says_why_a_reply_cannot_go_out_when_the_window_closed(console: Any) -> None:
+    console.add_user("dan")
+    runtime = console.runtime
+    # As WhatsApp's adapter declares it: free-form messages only within 24 h of the customer's last one.
+    runtime._settings = replace(runtime.settings(), windows={"webchat": MessagingWindow(timedelta(hours=24))})
+    ticket = await console.escalated("ann")
+    await console.sign_in("dan")
+    url = f"/tickets/{ticket}"
+    page = (await console.page(url)).text
+    assert re.search(r'<p class="hint" id="window">webchat accepts replies until [\d-]+ [\d:]+\.</p>', page)
+
+    console.clock.advance(timedelta(hours=25))
+    page = (await console.page(url)).text
+    assert "Not sent: webchat only lets us write within 24 hours of the customer&#39;s last message." in page
+    assert re.search(r'<textarea id="reply" name="text" [^>]*disabled>', page)
+    # A reply sent anyway (the page was open before the window closed) is refused with the reason.
+    await console.post(f"{url}/reply", text="Are you still there?")
+    shown = flash((await console.page(url)).text)
+    assert shown.startswith("Not sent: webchat only lets us write within 24 hours")
+    assert "They last wrote at " in shown and "The reply can go out once they write again." in shown
+    assert ("agent:dan", "Are you still there?") not in await chat(console, "ann")
+    assert console.rows("select count(*) from message where author = 'agent:dan'") == [(0,)]
+    assert console.rows("select status from ticket") == [("assigned",)]
+
+
+async def test_an_unknown_ticket_is_a_404_page(console: Any) -> None:
+    console.add_user("dan")
+    await console.sign_in("dan")
+    response = await console.page("/tickets/999")
+    assert response.status_code == 404
+    assert "Not found: no ticket with id 999" in response.text

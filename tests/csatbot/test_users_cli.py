@@ -1,0 +1,118 @@
+"""``csatbot users``: add, list, passwd and remove console users, as an admin types them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+from typer.testing import CliRunner
+
+from csatbot.cli import app
+from csatbot.console import users as users_module
+from csatbot.console.users import Users
+from storage import open_database
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(users_module, "hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return str(tmp_path / "users.db")
+
+
+def check(db: str, name: str, password: str) -> str | None:
+    database = open_database(f"sqlite:///{db}")
+    try:
+        account = Users(database).authenticate(name, password)
+        return account.role if account else None
+    finally:
+        database.dispose()
+
+
+def test_add_asks_twice_and_stores_only_a_hash(db: str) -> None:
+    result = runner.invoke(
+        app, ["users", "add", "amy", "--role", "admin", "--db", db], input="s3cret-pass\ns3cret-pass\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.count("Password") == 1 and "Repeat for confirmation" in result.output
+    assert "added admin 'amy'; they can sign in at /console" in result.output
+    assert check(db, "amy", "s3cret-pass") == "admin"
+    assert check(db, "amy", "s3cret-pasS") is None
+    database = open_database(f"sqlite:///{db}")
+    with database.reader.connect() as conn:
+        [(stored,)] = conn.exec_driver_sql("select password_hash from console_user").all()
+    database.dispose()
+    assert stored.startswith("$argon2id$") and "s3cret-pass" not in stored
+
+
+def test_add_rejects_a_mismatch_a_short_password_a_duplicate_and_a_bad_role(db: str) -> None:
+    mismatch = runner.invoke(
+        app, ["users", "add", "amy", "--role", "agent", "--db", db], input="one-password\nother-password\n"
+    )
+    assert mismatch.exit_code != 0 and "do not match" in mismatch.output.lower()
+    short = runner.invoke(
+        app, ["users", "add", "amy", "--role", "agent", "--password-stdin", "--db", db], input="short\n"
+    )
+    assert short.exit_code == 1 and "at least 8 characters" in short.output
+    ok = runner.invoke(
+        app, ["users", "add", "amy", "--role", "agent", "--password-stdin", "--db", db], input="long enough\n"
+    )
+    assert ok.exit_code == 0, ok.output
+    again = runner.invoke(
+        app, ["users", "add", "amy", "--role", "agent", "--password-stdin", "--db", db], input="long enough\n"
+    )
+    assert again.exit_code == 1
+    assert "user 'amy' already exists: change the password with `csatbot users passwd amy`" in again.output
+    role = runner.invoke(app, ["users", "add", "bo", "--role", "boss", "--db", db], input="x\n")
+    assert role.exit_code == 2 and "boss" in role.output
+    name = runner.invoke(
+        app, ["users", "add", "a b", "--role", "agent", "--password-stdin", "--db", db], input="long enough\n"
+    )
+    assert name.exit_code == 1 and "invalid user name 'a b'" in name.output
+
+
+def test_list_passwd_and_remove(db: str) -> None:
+    empty = runner.invoke(app, ["users", "list", "--db", db])
+    assert "no console users yet: add one with `csatbot users add NAME --role admin`" in empty.output
+    for name, role in (("li", "agent"), ("amy", "admin")):
+        runner.invoke(
+            app,
+            [
+                "users",
+                "add",
+                name,
+                "--role",
+                role,
+                "--password-stdin",
+                "--display-name",
+                name.title(),
+                "--db",
+                db,
+            ],
+            input="first password\n",
+        )
+    listed = runner.invoke(app, ["users", "list", "--db", db])
+    assert listed.output.splitlines() == [
+        "amy (Amy)                    admin  last sign-in: never",
+        "li (Li)                      agent  last sign-in: never",
+    ]
+    changed = runner.invoke(
+        app, ["users", "passwd", "li", "--db", db], input="second password\nsecond password\n"
+    )
+    assert changed.exit_code == 0, changed.output
+    assert check(db, "li", "second password") == "agent" and check(db, "li", "first password") is None
+    assert "last sign-in: 20" in runner.invoke(app, ["users", "list", "--db", db]).output
+
+    unknown = runner.invoke(app, ["users", "passwd", "zed", "--db", db], input="whatever pass\n")
+    assert unknown.exit_code == 1
+    assert "no console user 'zed': `csatbot users list` shows who there is" in unknown.output
+    assert "Password" not in unknown.output  # told before being asked for a password
+    assert runner.invoke(app, ["users", "remove", "li", "--db", db]).output == "removed 'li'\n"
+    assert check(db, "li", "second password") is None
+    assert runner.invoke(app, ["users", "remove", "li", "--db", db]).exit_code == 1
