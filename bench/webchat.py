@@ -23,14 +23,10 @@ import asyncio
 import itertools
 import json
 import os
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +35,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.harness import Result, ServerProcess  # noqa: E402
 
 LOW_EVERY = 3  # every third customer gives a low rating and answers the reason and comment too
 
@@ -79,75 +77,13 @@ def serve(kind: str, port: int, config: str, db: str) -> None:
     Server(runtime, uvicorn.Config(create_app(runtime), **settings)).run()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-class Process:
-    """A server in a subprocess; ``url`` once it answers."""
-
-    def __init__(self, kind: str, config: Path, db: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        args = [sys.executable, __file__, "--serve", kind, "--port", str(self.port)]
-        args += ["--config", str(config), "--db", str(db)]
-        self.proc = subprocess.Popen(args, cwd=ROOT)
-
-    async def ready(self, client: httpx.AsyncClient, path: str) -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise SystemExit(f"the server exited with {self.proc.returncode} while starting")
-            try:
-                await client.request("GET" if path == "/healthz" else "OPTIONS", self.url + path)
-                return
-            except httpx.TransportError:
-                await asyncio.sleep(0.1)
-        raise SystemExit(f"the server on {self.url} did not start in 60 s")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+def start(kind: str, config: Path, db: Path) -> ServerProcess:
+    """The ``--serve kind`` server of this script, in a subprocess."""
+    return ServerProcess(__file__, ["--serve", kind, "--config", str(config), "--db", str(db)])
 
 
 # ---------------------------------------------------------------------------------------------
 # Load.
-
-
-@dataclass
-class Result:
-    name: str
-    requests: int = 0
-    errors: int = 0
-    seconds: float = 0.0
-    latencies_ms: list[float] = field(default_factory=list, repr=False)
-
-    @property
-    def per_second(self) -> float:
-        return self.requests / self.seconds if self.seconds else 0.0
-
-    def quantile(self, q: float) -> float:
-        if not self.latencies_ms:
-            return float("nan")
-        ordered = sorted(self.latencies_ms)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-    def summary(self) -> dict[str, Any]:
-        data = {k: v for k, v in asdict(self).items() if k != "latencies_ms"}
-        data |= {
-            "per_second": round(self.per_second, 1),
-            "p50_ms": round(self.quantile(0.50), 2),
-            "p99_ms": round(self.quantile(0.99), 2),
-            "mean_ms": round(statistics.fmean(self.latencies_ms), 2) if self.latencies_ms else None,
-        }
-        return data
 
 
 def answers_for(index: int, user: str, survey: str) -> list[dict[str, Any]]:
@@ -247,7 +183,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     config, db = write_config(folder), folder / "bench.db"
     limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
     async with httpx.AsyncClient(timeout=60, limits=limits) as client:
-        app = Process("csatbot", config, db)
+        app = start("csatbot", config, db)
         try:
             await app.ready(client, "/healthz")
             began = time.perf_counter()
@@ -266,7 +202,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         if csatbot.requests >= posted_all:
             print("warning: every customer answered before time was up; raise --customers", file=sys.stderr)
 
-        bare = Process("bare", config, db)
+        bare = start("bare", config, db)
         try:
             await bare.ready(client, "/api/webchat/messages")
             same = itertools.repeat([streams[0][0]] * 3)  # the same JSON body; never runs out

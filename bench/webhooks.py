@@ -34,14 +34,11 @@ import functools
 import itertools
 import json
 import os
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -50,6 +47,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.harness import Result, ServerProcess  # noqa: E402
 
 LOW_EVERY = 3  # every third customer taps a low rating (2), the others 4 or 5
 SETUP_BATCH = 400  # customers set up at once: /api/conversations lists at most 500
@@ -98,53 +97,14 @@ def serve(kind: str, port: int, config: str, db: str, path: str) -> None:
     Server(runtime, uvicorn.Config(create_app(runtime), **settings)).run()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-class Process:
-    """A server in a subprocess; ``url`` once :meth:`ready`."""
-
-    def __init__(
-        self, kind: str, path: str, *, config: Path | None = None, environ: dict[str, str] | None = None
-    ) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        args = [sys.executable, __file__, "--serve", kind, "--port", str(self.port), "--path", path]
-        if config is not None:
-            args += ["--config", str(config), "--db", str(config.parent / "bench.db")]
-        self.proc = subprocess.Popen(args, cwd=ROOT, env={**os.environ, **(environ or {})})
-
-    async def ready(self, client: httpx.AsyncClient) -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise SystemExit(f"the server exited with {self.proc.returncode} while starting")
-            try:
-                await client.get(self.url + "/healthz")
-                return
-            except httpx.TransportError:
-                await asyncio.sleep(0.1)
-        raise SystemExit(f"the server on {self.url} did not start in 60 s")
-
-    def cpu_seconds(self) -> float | None:
-        """The server's user + system CPU time so far (Linux ``/proc``), or ``None`` elsewhere."""
-        try:
-            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return None
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+def start(
+    kind: str, path: str, *, config: Path | None = None, environ: dict[str, str] | None = None
+) -> ServerProcess:
+    """The ``--serve kind`` server of this script, in a subprocess (``config``: csatbot's)."""
+    args = ["--serve", kind, "--path", path]
+    if config is not None:
+        args += ["--config", str(config), "--db", str(config.parent / "bench.db")]
+    return ServerProcess(__file__, args, environ)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -346,46 +306,9 @@ async def gather(items: Iterable[T], work: Callable[[T], Awaitable[None]], concu
 # Load.
 
 
-@dataclass
-class Result:
-    name: str
-    requests: int = 0
-    errors: int = 0
-    seconds: float = 0.0
-    server_cpu_s: float | None = None
-    client_cpu_s: float = 0.0
-    latencies_ms: list[float] = field(default_factory=list, repr=False)
-
-    @property
-    def per_second(self) -> float:
-        return self.requests / self.seconds if self.seconds else 0.0
-
-    def quantile(self, q: float) -> float:
-        if not self.latencies_ms:
-            return float("nan")
-        ordered = sorted(self.latencies_ms)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-    def summary(self) -> dict[str, Any]:
-        data = {k: v for k, v in asdict(self).items() if k != "latencies_ms"}
-        data |= {
-            "per_second": round(self.per_second, 1),
-            "p50_ms": round(self.quantile(0.50), 2),
-            "p99_ms": round(self.quantile(0.99), 2),
-            "mean_ms": round(statistics.fmean(self.latencies_ms), 2) if self.latencies_ms else None,
-            "server_cpu_ms_per_request": (
-                round(1000 * self.server_cpu_s / self.requests, 2)
-                if self.server_cpu_s is not None and self.requests
-                else None
-            ),
-            "client_cpu_share": round(self.client_cpu_s / self.seconds, 3) if self.seconds else None,
-        }
-        return data
-
-
 async def drive(
     client: httpx.AsyncClient,
-    server: Process,
+    server: ServerProcess,
     path: str,
     name: str,
     webhooks: list[Webhook],
@@ -475,7 +398,7 @@ async def bench_channel(
     channel.sim.start()
     try:
         config = write_config(Path(tempfile.mkdtemp(prefix=f"csatbot-bench-{channel.name}-")), channel)
-        app = Process("csatbot", channel.sim.path, config=config, environ=channel.sim.environ)
+        app = start("csatbot", channel.sim.path, config=config, environ=channel.sim.environ)
         try:
             await app.ready(client)
             setup = httpx.AsyncClient(base_url=app.url, timeout=60)
@@ -506,7 +429,7 @@ async def bench_channel(
     if csatbot.requests + csatbot.errors >= len(taps):
         print(f"{channel.name}: every customer tapped before time was up; raise --customers", file=sys.stderr)
 
-    bare = Process("bare", channel.sim.path)
+    bare = start("bare", channel.sim.path)
     try:
         await bare.ready(client)
         baseline = await drive(
