@@ -25,8 +25,6 @@ from adapters.telegram.fake import TelegramSimulator
 from adapters.testing import FakeServer, Shown
 from csatbot.runtime import Runtime
 from csatbot.web import create_app
-from storage import open_database
-from storage.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -107,16 +105,6 @@ def sim(fake_server: FakeServer) -> Iterator[TelegramSimulator]:
     simulator.start()
     yield simulator
     simulator.stop()
-
-
-@pytest.fixture(scope="session")
-def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An empty, migrated SQLite file; tests copy it (migrating each time costs half a second)."""
-    path = tmp_path_factory.mktemp("db") / "template.db"
-    database = open_database(f"sqlite:///{path}")
-    upgrade(database)
-    database.dispose()
-    return path
 
 
 @pytest.fixture

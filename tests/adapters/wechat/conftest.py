@@ -19,8 +19,6 @@ from adapters.wechat.fake import WeChatSimulator, WeComSimulator
 from bot.ports import Clock
 from csatbot.runtime import Runtime
 from csatbot.web import create_app
-from storage import open_database
-from storage.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parents[3]
 Simulator = WeChatSimulator | WeComSimulator
@@ -64,16 +62,6 @@ def write_config(folder: Path, channel: str, section: dict[str, Any]) -> Path:
     data["channels"][channel] = section
     path = folder / "config.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
-
-
-@pytest.fixture(scope="session")
-def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An empty, migrated SQLite database to copy (migrating each one anew costs a lot of time)."""
-    path = tmp_path_factory.mktemp("template") / "csatbot.db"
-    database = open_database(f"sqlite:///{path}")
-    upgrade(database)
-    database.dispose()
     return path
 
 

@@ -22,8 +22,6 @@ from adapters.whatsapp.fake import WhatsAppSimulator
 from bot.ports import Clock, OffsetClock
 from csatbot.runtime import Runtime
 from csatbot.web import create_app
-from storage import open_database
-from storage.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -61,19 +59,11 @@ def write_config(folder: Path, whatsapp: dict[str, Any]) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An empty, migrated SQLite file: each test copies it (migrating takes a third of a second)."""
-    path = tmp_path_factory.mktemp("whatsapp-db") / "migrated.db"
-    database = open_database(f"sqlite:///{path}")
-    upgrade(database)
-    database.dispose()
-    return path
-
-
-def make_runtime(folder: Path, sim: WhatsAppSimulator, migrated: Path, clock: Clock | None = None) -> Runtime:
+def make_runtime(
+    folder: Path, sim: WhatsAppSimulator, migrated_db: Path, clock: Clock | None = None
+) -> Runtime:
     """A Runtime on a fresh SQLite file whose WhatsApp adapter uses the fast per-user rate."""
-    shutil.copyfile(migrated, folder / "csatbot.db")
+    shutil.copyfile(migrated_db, folder / "csatbot.db")
     runtime = Runtime(
         write_config(folder, sim.channel_config()),
         f"sqlite:///{folder / 'csatbot.db'}",
@@ -147,21 +137,21 @@ async def _serve(runtime: Runtime, sim: WhatsAppSimulator, clock: OffsetClock) -
 
 
 @pytest.fixture
-async def app(tmp_path: Path, sim: WhatsAppSimulator, migrated: Path) -> AsyncIterator[App]:
+async def app(tmp_path: Path, sim: WhatsAppSimulator, migrated_db: Path) -> AsyncIterator[App]:
     """The app with WhatsApp on (template configured) and a clock tests may move forward."""
     clock = OffsetClock()
-    async for served in _serve(make_runtime(tmp_path, sim, migrated, clock), sim, clock):
+    async for served in _serve(make_runtime(tmp_path, sim, migrated_db, clock), sim, clock):
         yield served
 
 
 @pytest.fixture
-async def app_without_template(tmp_path: Path, migrated: Path) -> AsyncIterator[App]:
+async def app_without_template(tmp_path: Path, migrated_db: Path) -> AsyncIterator[App]:
     """The same, with no approved template configured."""
     simulator = WhatsAppSimulator(template=False)
     simulator.start()
     clock = OffsetClock()
     try:
-        async for served in _serve(make_runtime(tmp_path, simulator, migrated, clock), simulator, clock):
+        async for served in _serve(make_runtime(tmp_path, simulator, migrated_db, clock), simulator, clock):
             yield served
     finally:
         simulator.stop()
