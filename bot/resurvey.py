@@ -16,10 +16,10 @@ from datetime import datetime
 
 from bot.attribution import ticket_credit
 from bot.errors import NotFoundError
+from bot.planning import open_survey, plan_survey
 from bot.records import Ticket
 from bot.repository import Repository
 from bot.settings import Settings
-from bot.triggers import outside_quiet_hours, pick_locale
 
 FOLLOWUP = "followup"
 
@@ -39,24 +39,22 @@ def schedule_resurvey(
         return None
     if origin.kind != "main" or repo.survey_for_conversation(ticket.conversation_id, FOLLOWUP) is not None:
         return None
-    flow = settings.flows[policy.flow]
-    repo.save_flow(flow, at)
     conversation = repo.get_conversation(ticket.conversation_id)
     identity = repo.get_identity(conversation.identity_id)
-    locale = pick_locale(identity.locale, config.locales, config.default_locale)
-    due = outside_quiet_hours(at + policy.delay, config.surveying.quiet_hours, config.timezone)
-    survey = repo.create_survey(
-        survey_id=new_survey_id,
-        conversation=conversation,
-        flow=flow,
-        locale=locale,
-        due_at=due,
-        at=at,
+    # Not throttled: the customer was just surveyed, and this one asks about the ticket's outcome.
+    plan = plan_survey(repo, settings, conversation, identity, at, delay=policy.delay, throttle=False)
+    survey = open_survey(
+        repo,
+        conversation,
+        settings.flows[policy.flow],
+        plan,
+        at,
+        new_survey_id,
+        credit=ticket_credit(ticket, agent),
         kind=FOLLOWUP,
         ticket_id=ticket.id,
-        credit=ticket_credit(ticket, agent),
     )
-    repo.schedule("send", survey.id, due, at)
     repo.cancel_timer("remind", origin.id)  # no nagging about the first survey once help has come
-    repo.ticket_event(ticket.id, "bot", "resurvey", f"survey {survey.id} due {due:%Y-%m-%d %H:%M} UTC", at)
+    outcome = plan.skip_reason or f"due {plan.due:%Y-%m-%d %H:%M} UTC"
+    repo.ticket_event(ticket.id, "bot", "resurvey", f"survey {survey.id} {outcome}", at)
     return survey.id

@@ -13,11 +13,11 @@ from typing import Literal
 
 from bot.attribution import credit
 from bot.classification import Classification
-from bot.config.durations import format_duration
 from bot.engine import advance
 from bot.errors import NotFoundError
 from bot.messages import ChoicePicked, Command, InboundMessage, Resume, Text, Unsupported
 from bot.outbound import send_prompt
+from bot.planning import open_survey, outside_window, plan_survey
 from bot.prompts import Say
 from bot.records import Conversation, Identity, Survey
 from bot.repository import Repository
@@ -374,41 +374,21 @@ def resolve(
     trigger = pick_trigger(config.triggers, how, conversation.channel)
     if trigger is None:
         return ResolveResult(conversation.id, skip_reason=f"no trigger for {how} on {conversation.channel}")
-    flow = settings.flows[trigger.survey]
-    repo.save_flow(flow, now)
     identity = repo.get_identity(conversation.identity_id)
-    locale = pick_locale(identity.locale, config.locales, config.default_locale)
-    policy = config.surveying
-    due = now if send_now else outside_quiet_hours(now + trigger.delay, policy.quiet_hours, config.timezone)
-    last = repo.last_surveyed_at(conversation.customer_id)
-    skip = None
-    if throttled(last, due, policy.throttle):
-        skip = (
-            f"throttled: last surveyed {last:%Y-%m-%d %H:%M} UTC (at most one survey per {policy.throttle})"
-        )
-    window = settings.windows.get(conversation.channel)
-    if window is not None and skip is None:
-        due, skip = _send_in_window(window, conversation.channel, identity, due, now)
-    survey = repo.create_survey(
-        survey_id=new_survey_id,
-        conversation=conversation,
-        flow=flow,
-        locale=locale,
-        due_at=due,
-        at=now,
-        skip_reason=skip,
-        credit=credit(
-            config,
-            conversation,
-            how,
-            by,
-            repo.transcript(conversation.id),
-            repo.open_ticket_for(conversation.id),
-        ),
+    plan = plan_survey(repo, settings, conversation, identity, now, delay=trigger.delay, send_now=send_now)
+    transcript, ticket = repo.transcript(conversation.id), repo.open_ticket_for(conversation.id)
+    survey = open_survey(
+        repo,
+        conversation,
+        settings.flows[trigger.survey],
+        plan,
+        now,
+        new_survey_id,
+        credit=credit(config, conversation, how, by, transcript, ticket),
     )
-    if skip is None:
-        repo.schedule("send", survey.id, due, now)
-    return ResolveResult(conversation.id, survey_id=survey.id, survey_due_at=due, skip_reason=skip)
+    return ResolveResult(
+        conversation.id, survey_id=survey.id, survey_due_at=plan.due, skip_reason=plan.skip_reason
+    )
 
 
 def fire_timer(
@@ -452,7 +432,7 @@ def _send_survey(
     if window is not None and not window.reopenable:
         closes = window.closes_at(identity.last_inbound_at)
         if closes is None or now >= closes:
-            reason = _outside(window, survey.channel)
+            reason = outside_window(window, survey.channel)
             repo.save_survey(survey.id, survey.state.evolve(status="expired"), now, skip_reason=reason)
             return f"survey {survey.id} {reason}"
     main = survey.kind == "main"  # a follow-up (bot.resurvey) is neither throttled nor counted
@@ -466,28 +446,6 @@ def _send_survey(
     if main:
         repo.mark_surveyed(survey.customer_id, now)
     return f"sent survey {survey.id}"
-
-
-def _outside(window: MessagingWindow, channel: str) -> str:
-    return (
-        f"not sent: outside {channel}'s messaging window "
-        f"({format_duration(window.length)} after the customer's last message)"
-    )
-
-
-def _send_in_window(
-    window: MessagingWindow, channel: str, identity: Identity, due: datetime, now: datetime
-) -> tuple[datetime, str | None]:
-    """Move a survey send inside the channel's window (before quiet hours, if they conflict).
-
-    Returns the send time and, when it cannot be sent inside the window at all, why.
-    """
-    closes = window.closes_at(identity.last_inbound_at)
-    if closes is not None and now < closes and due > closes - window.margin():
-        due = max(now, closes - window.margin())
-    if (closes is None or due >= closes) and not window.reopenable:
-        return due, _outside(window, channel)
-    return due, None
 
 
 def _remind_in_window(

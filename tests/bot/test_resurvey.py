@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import yaml
 
 from bot.config import parse_config
 from bot.prompts import AskRating
-from bot.settings import Settings
+from bot.settings import MessagingWindow, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -107,3 +108,29 @@ async def test_the_resurvey_waits_for_quiet_hours_to_end(make_harness: Any) -> N
     assert surveys(h, conversation_id)[-1][:2] == ("followup", "pending")
     assert len(await h.tick(minutes=10)) == 1
     assert surveys(h, conversation_id)[-1][:2] == ("followup", "active")
+
+
+def windowed() -> Settings:
+    """The shipped settings, with a WhatsApp-like 24 h window (no template to reopen it) on the web chat."""
+    return replace(settings(), windows={"webchat": MessagingWindow(timedelta(hours=24), reopenable=False)})
+
+
+async def test_the_resurvey_is_moved_inside_the_channels_messaging_window(make_harness: Any) -> None:
+    h = make_harness(windowed())
+    _, ticket_id, _ = await dsat_ticket(h)
+    h.clock.advance(timedelta(hours=21, minutes=55))  # the 10 min delay would end past 22 h (2 h margin)
+    await h.service.ticket("resolve", ticket_id, "amy")
+    [(due,)] = h.rows("select due_at from survey where kind = 'followup'")
+    assert str(due).startswith(f"{h.clock.now() + timedelta(minutes=5):%Y-%m-%d %H:%M}")
+    assert [r.split()[0] for r in await h.tick(minutes=5)] == ["sent"]
+
+
+async def test_a_ticket_resolved_after_the_window_gets_no_resurvey_and_says_why(make_harness: Any) -> None:
+    h = make_harness(windowed())
+    conversation_id, ticket_id, _ = await dsat_ticket(h)
+    h.clock.advance(timedelta(hours=25))
+    await h.service.ticket("resolve", ticket_id, "amy")
+    assert surveys(h, conversation_id)[-1] == ("followup", "skipped", ticket_id, None)
+    [(detail,)] = h.rows("select detail from ticketevent where action = 'resurvey'")
+    assert "outside webchat's messaging window" in str(detail)
+    assert h.rows("select count(*) from timer where kind = 'send' and status = 'pending'") == [(0,)]
