@@ -17,7 +17,6 @@ from typing import Any
 
 import httpx
 import pytest
-import yaml
 from starlette.responses import Response
 
 from adapters.telegram import TelegramAdapter
@@ -26,30 +25,13 @@ from adapters.testing import FakeServer, Shown
 from csatbot.runtime import Runtime
 from csatbot.web import create_app
 
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def write_config(
-    folder: Path, telegram: dict[str, Any], *, notifications: dict[str, Any] | None = None, **channels: Any
-) -> Path:
-    """config.yaml with ``channels.telegram`` set, surveys at once and no quiet hours."""
-    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
-    if notifications is not None:
-        data["notifications"] = notifications
-    data["triggers"][0]["delay"] = "0s"
-    data["surveying"]["quiet_hours"] = None
-    data["channels"]["telegram"] = telegram
-    data["channels"].update(channels)
-    path = folder / "config.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
+from ..conftest import ApiApp, ConfigWriter
 
 
 @dataclass
-class App:
+class App(ApiApp):
     """csatbot behind an ASGI client, its runtime and the fake Telegram."""
 
-    http: httpx.AsyncClient
     runtime: Runtime
     sim: TelegramSimulator
 
@@ -58,18 +40,6 @@ class App:
         adapter = self.runtime.adapters["telegram"]
         assert isinstance(adapter, TelegramAdapter)
         return adapter
-
-    async def conversations(self) -> list[dict[str, Any]]:
-        response = await self.http.get("/api/conversations", params={"limit": 500})
-        assert response.status_code == 200, response.text
-        found: list[dict[str, Any]] = response.json()
-        return found
-
-    async def conversation(self, conversation_id: int) -> dict[str, Any]:
-        response = await self.http.get(f"/api/conversations/{conversation_id}")
-        assert response.status_code == 200, response.text
-        found: dict[str, Any] = response.json()
-        return found
 
     async def transcript(self) -> list[tuple[str, str]]:
         """(author, text) of every message in the one conversation stored so far."""
@@ -109,7 +79,7 @@ def sim(fake_server: FakeServer) -> Iterator[TelegramSimulator]:
 
 @pytest.fixture
 def make_app(
-    sim: TelegramSimulator, tmp_path: Path, migrated_db: Path
+    sim: TelegramSimulator, tmp_path: Path, migrated_db: Path, write_config: ConfigWriter
 ) -> Callable[..., contextlib.AbstractAsyncContextManager[App]]:
     """``async with make_app(**telegram_config_changes) as app``: the app running with workers."""
 
@@ -121,8 +91,11 @@ def make_app(
         notifications: dict[str, Any] | None = None,
         **changes: Any,
     ) -> AsyncIterator[App]:
-        extra = {} if max_body_bytes is None else {"max_body_bytes": max_body_bytes}
-        config = write_config(tmp_path, sim.channel_config() | changes, notifications=notifications, **extra)
+        channels: dict[str, Any] = {"telegram": sim.channel_config() | changes}
+        if max_body_bytes is not None:
+            channels["max_body_bytes"] = max_body_bytes
+        top_level: dict[str, Any] = {} if notifications is None else {"notifications": notifications}
+        config = write_config(tmp_path, channels, **top_level)
         db = tmp_path / "app.db"
         shutil.copyfile(migrated_db, db)
         runtime = Runtime(

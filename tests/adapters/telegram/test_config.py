@@ -11,7 +11,7 @@ from adapters.telegram.fake import SECRET, TOKEN, TelegramSimulator
 from bot.errors import ConfigError, SecretMissingError
 from csatbot.runtime import Runtime
 
-from .conftest import App, write_config
+from .conftest import App, ConfigWriter
 
 
 def test_good_secrets() -> None:
@@ -37,8 +37,10 @@ def test_bad_secrets_are_refused_by_name(env: dict[str, str], named: str) -> Non
     assert all(value not in str(refused.value) for value in env.values() if len(value) > 8)  # never echoed
 
 
-def test_an_enabled_telegram_without_secrets_refuses_to_start(tmp_path: Path, sim: TelegramSimulator) -> None:
-    config = write_config(tmp_path, sim.channel_config())
+def test_an_enabled_telegram_without_secrets_refuses_to_start(
+    tmp_path: Path, sim: TelegramSimulator, write_config: ConfigWriter
+) -> None:
+    config = write_config(tmp_path, {"telegram": sim.channel_config()})
     with pytest.raises(SecretMissingError) as refused:
         Runtime(config, f"sqlite:///{tmp_path / 'x.db'}", environ={})
     assert "TELEGRAM_BOT_TOKEN" in str(refused.value)

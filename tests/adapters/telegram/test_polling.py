@@ -10,7 +10,7 @@ from adapters.telegram import TelegramAdapter
 from adapters.telegram.fake import TOKEN
 from csatbot.runtime import Runtime
 
-from .conftest import App, write_config
+from .conftest import App, ConfigWriter
 
 MakeApp = Callable[..., AbstractAsyncContextManager[App]]
 
@@ -72,8 +72,10 @@ async def test_polling_stops_with_the_app(make_app: MakeApp) -> None:
     assert len(app.sim.api.called("getUpdates")) == polls
 
 
-def test_serve_telegram_polling_turns_the_channel_on_in_polling_mode(tmp_path: Path) -> None:
-    config = write_config(tmp_path, {"enabled": False})
+def test_serve_telegram_polling_turns_the_channel_on_in_polling_mode(
+    tmp_path: Path, write_config: ConfigWriter
+) -> None:
+    config = write_config(tmp_path, {"telegram": {"enabled": False}})
     runtime = Runtime(
         config, f"sqlite:///{tmp_path / 'x.db'}", environ={"TELEGRAM_BOT_TOKEN": TOKEN}, telegram_polling=True
     )

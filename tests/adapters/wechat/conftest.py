@@ -12,7 +12,6 @@ from typing import Any
 
 import httpx
 import pytest
-import yaml
 
 from adapters.testing import Shown
 from adapters.wechat.fake import WeChatSimulator, WeComSimulator
@@ -20,29 +19,22 @@ from bot.ports import Clock
 from csatbot.runtime import Runtime
 from csatbot.web import create_app
 
-ROOT = Path(__file__).resolve().parents[3]
+from ..conftest import ApiApp, ConfigWriter
+
 Simulator = WeChatSimulator | WeComSimulator
 
 
 @dataclass
-class App:
+class App(ApiApp):
     """csatbot (``http``) and the platform simulator it is connected to."""
 
-    http: httpx.AsyncClient
     runtime: Runtime
     sim: Simulator
 
-    async def conversations(self) -> list[dict[str, Any]]:
-        response = await self.http.get("/api/conversations", params={"limit": 500})
-        assert response.status_code == 200, response.text
-        found: list[dict[str, Any]] = response.json()
-        return found
-
-    async def conversation(self, user: str) -> dict[str, Any]:
+    async def conversation(self, user: str) -> dict[str, Any]:  # type: ignore[override]
+        """The one conversation with ``user`` (WeChat tests know users, not conversation ids)."""
         [summary] = [c for c in await self.conversations() if c["customer"]["user"] == user]
-        response = await self.http.get(f"/api/conversations/{summary['id']}")
-        detail: dict[str, Any] = response.json()
-        return detail
+        return await super().conversation(summary["id"])
 
     async def shown_when(self, user: str, done: Callable[[list[Shown]], bool]) -> list[Shown]:
         """Wait (up to 10 s) until what ``user`` was shown satisfies ``done``."""
@@ -52,17 +44,6 @@ class App:
 
         await self.sim.server.wait_for(check)
         return self.sim.shown(user)
-
-
-def write_config(folder: Path, channel: str, section: dict[str, Any]) -> Path:
-    """The shipped config with ``section`` as ``channels.<channel>``, surveys sent at once."""
-    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
-    data["triggers"][0]["delay"] = "0s"
-    data["surveying"]["quiet_hours"] = None
-    data["channels"][channel] = section
-    path = folder / "config.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
 
 
 @pytest.fixture(scope="session")
@@ -77,13 +58,14 @@ async def running(
     folder: Path,
     template: Path,
     tls: ssl.SSLContext,
+    write_config: ConfigWriter,
     *,
     clock: Clock | None = None,
     environ: dict[str, str] | None = None,
 ) -> AsyncIterator[App]:
     sim.start()
     try:
-        config = write_config(folder, sim.channel, sim.channel_config())
+        config = write_config(folder, {sim.channel: sim.channel_config()})
         shutil.copyfile(template, folder / "csatbot.db")
         runtime = Runtime(
             config,
@@ -108,7 +90,9 @@ MakeApp = Callable[..., Awaitable[App]]
 
 
 @pytest.fixture
-async def make_app(tmp_path: Path, migrated_db: Path, tls: ssl.SSLContext) -> AsyncIterator[MakeApp]:
+async def make_app(
+    tmp_path: Path, migrated_db: Path, tls: ssl.SSLContext, write_config: ConfigWriter
+) -> AsyncIterator[MakeApp]:
     """``await make_app(simulator, clock=...)``: csatbot wired to that simulator (stopped at the end)."""
     stack: list[Any] = []
 
@@ -117,7 +101,7 @@ async def make_app(tmp_path: Path, migrated_db: Path, tls: ssl.SSLContext) -> As
     ) -> App:
         folder = tmp_path / f"app{len(stack)}"
         folder.mkdir()
-        context = running(sim, folder, migrated_db, tls, clock=clock, environ=environ)
+        context = running(sim, folder, migrated_db, tls, write_config, clock=clock, environ=environ)
         stack.append(context)
         return await context.__aenter__()
 
@@ -163,14 +147,16 @@ async def safe_app(request: pytest.FixtureRequest, make_app: MakeApp) -> App:
 
 
 @pytest.fixture
-def make_runtime(tmp_path: Path, migrated_db: Path) -> Iterator[Callable[..., Runtime]]:
+def make_runtime(
+    tmp_path: Path, migrated_db: Path, write_config: ConfigWriter
+) -> Iterator[Callable[..., Runtime]]:
     """``make_runtime(channel, section, environ)``: build (not start) csatbot with that channel section."""
     made: list[Runtime] = []
 
     def make(channel: str, section: dict[str, Any], environ: dict[str, str]) -> Runtime:
         folder = tmp_path / f"runtime{len(made)}"
         folder.mkdir()
-        config = write_config(folder, channel, section)
+        config = write_config(folder, {channel: section})
         shutil.copyfile(migrated_db, folder / "csatbot.db")
         runtime = Runtime(config, f"sqlite:///{folder / 'csatbot.db'}", environ=environ)
         made.append(runtime)

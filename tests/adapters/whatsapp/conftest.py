@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-import functools
 import json
 import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -13,7 +11,6 @@ from typing import Any
 
 import httpx
 import pytest
-import yaml
 from sqlalchemy import text
 
 from adapters.base import AdapterContext
@@ -23,7 +20,8 @@ from bot.ports import Clock, OffsetClock
 from csatbot.runtime import Runtime
 from csatbot.web import create_app
 
-ROOT = Path(__file__).resolve().parents[3]
+from ..conftest import ApiApp, ConfigWriter
+
 FIXTURES = Path(__file__).parent / "fixtures"
 FAST = (1.0, 0.02)  # per-user rate for tests: WhatsApp's real 1 per 6 s would make each test wait
 
@@ -39,33 +37,17 @@ def payload() -> Callable[[str], dict[str, Any]]:
     return _load
 
 
-@functools.cache
-def _shipped() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.load(
-        (ROOT / "config.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader
-    )
-    return data
-
-
-def write_config(folder: Path, whatsapp: dict[str, Any]) -> Path:
-    """The shipped config.yaml with surveys sent at once, no quiet hours, and WhatsApp on."""
-    data = copy.deepcopy(_shipped())
-    data["triggers"][0]["delay"] = "0s"
-    data["surveying"]["quiet_hours"] = None
-    data["channels"]["whatsapp"] = whatsapp
-    path = folder / "config.yaml"
-    text = yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def make_runtime(
-    folder: Path, sim: WhatsAppSimulator, migrated_db: Path, clock: Clock | None = None
+    folder: Path,
+    sim: WhatsAppSimulator,
+    migrated_db: Path,
+    write_config: ConfigWriter,
+    clock: Clock | None = None,
 ) -> Runtime:
     """A Runtime on a fresh SQLite file whose WhatsApp adapter uses the fast per-user rate."""
     shutil.copyfile(migrated_db, folder / "csatbot.db")
     runtime = Runtime(
-        write_config(folder, sim.channel_config()),
+        write_config(folder, {"whatsapp": sim.channel_config()}),
         f"sqlite:///{folder / 'csatbot.db'}",
         clock=clock,
         tick_seconds=0.1,
@@ -80,10 +62,9 @@ def make_runtime(
 
 
 @dataclass
-class App:
+class App(ApiApp):
     """csatbot (ASGI, workers running) with WhatsApp on, and the fake WhatsApp it talks to."""
 
-    http: httpx.AsyncClient
     runtime: Runtime
     sim: WhatsAppSimulator
     clock: OffsetClock
@@ -93,18 +74,6 @@ class App:
         adapter = self.runtime.adapters["whatsapp"]
         assert isinstance(adapter, WhatsAppAdapter)
         return adapter
-
-    async def conversations(self) -> list[dict[str, Any]]:
-        response = await self.http.get("/api/conversations", params={"limit": 500})
-        assert response.status_code == 200, response.text
-        data: list[dict[str, Any]] = response.json()
-        return data
-
-    async def conversation(self, conversation_id: int) -> dict[str, Any]:
-        response = await self.http.get(f"/api/conversations/{conversation_id}")
-        assert response.status_code == 200, response.text
-        data: dict[str, Any] = response.json()
-        return data
 
     def rows(self, sql: str) -> list[Any]:
         with self.runtime.database.reader.connect() as conn:
@@ -137,21 +106,27 @@ async def _serve(runtime: Runtime, sim: WhatsAppSimulator, clock: OffsetClock) -
 
 
 @pytest.fixture
-async def app(tmp_path: Path, sim: WhatsAppSimulator, migrated_db: Path) -> AsyncIterator[App]:
+async def app(
+    tmp_path: Path, sim: WhatsAppSimulator, migrated_db: Path, write_config: ConfigWriter
+) -> AsyncIterator[App]:
     """The app with WhatsApp on (template configured) and a clock tests may move forward."""
     clock = OffsetClock()
-    async for served in _serve(make_runtime(tmp_path, sim, migrated_db, clock), sim, clock):
+    runtime = make_runtime(tmp_path, sim, migrated_db, write_config, clock)
+    async for served in _serve(runtime, sim, clock):
         yield served
 
 
 @pytest.fixture
-async def app_without_template(tmp_path: Path, migrated_db: Path) -> AsyncIterator[App]:
+async def app_without_template(
+    tmp_path: Path, migrated_db: Path, write_config: ConfigWriter
+) -> AsyncIterator[App]:
     """The same, with no approved template configured."""
     simulator = WhatsAppSimulator(template=False)
     simulator.start()
     clock = OffsetClock()
     try:
-        async for served in _serve(make_runtime(tmp_path, simulator, migrated_db, clock), simulator, clock):
+        runtime = make_runtime(tmp_path, simulator, migrated_db, write_config, clock)
+        async for served in _serve(runtime, simulator, clock):
             yield served
     finally:
         simulator.stop()
