@@ -4,6 +4,11 @@ Measured on this model at batch 1, one thread: PyTorch fp32 21 ms, ONNX Runtime 
 ONNX Runtime int8 4.8 ms (4.6 ms when exported with eager attention, whose plain graph ONNX Runtime
 runs faster than the exported scaled-dot-product one). Held-out intent accuracy of the network alone
 drops by about one point with int8; the lexical mix makes most of it up (see the model card).
+
+Before quantizing, ONNX Runtime's transformer optimizer fuses each layer's attention, GELU and
+residual layer norms into single operators: on a later, slower machine that took the int8 p50 from
+5.2-5.9 ms to 4.8-5.0 ms (median over 400 test messages, the same model; 99.5% of intents and 99% of
+sentiments unchanged).
 """
 
 from __future__ import annotations
@@ -51,9 +56,12 @@ def _quiet_quantizer() -> Iterator[None]:
 
 def export_int8(net: TriageNet, out_dir: Path) -> Path:
     """Write ``model.int8.onnx`` into ``out_dir`` and return its path."""
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.transformers import optimizer
 
     fp32 = out_dir / "model.fp32.onnx"
+    optimized = out_dir / "model.fused.onnx"
     target = out_dir / ONNX_FILE
     net.eval()
     ids = torch.ones((2, 8), dtype=torch.long)
@@ -78,12 +86,24 @@ def export_int8(net: TriageNet, out_dir: Path) -> Path:
                     "sentiment": {0: "batch"},
                 },
             )
+        config = net.encoder.config
+        fused = optimizer.optimize_model(
+            str(fp32), model_type="bert", num_heads=config.num_attention_heads, hidden_size=config.hidden_size
+        )
+        fused.save_model_to_file(str(optimized))
         with _quiet_quantizer():
-            quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8)
-    except Exception as e:  # the exporter and the quantizer raise many unrelated types
+            quantize_dynamic(
+                str(optimized),
+                str(target),
+                weight_type=QuantType.QInt8,
+                # the fused operators live in ONNX Runtime's domain, where shape inference finds no type
+                extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+            )
+    except Exception as e:  # the exporter, optimizer and quantizer raise many unrelated types
         raise NluError(f"ONNX export failed: {e}") from e
     finally:
         fp32.unlink(missing_ok=True)
+        optimized.unlink(missing_ok=True)
         net.encoder.set_attn_implementation(attention)
     log.info("exported %s (%.1f MB)", target, target.stat().st_size / 1e6)
     return target

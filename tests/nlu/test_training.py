@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+import onnx
 import pytest
 import torch
 
@@ -37,6 +39,9 @@ def test_training_writes_a_complete_model_with_a_card(model_dir: Path) -> None:
     assert meta["intents"] == [*DEFAULT_INTENTS, "warranty"]
     assert meta["threshold"] == 0.5
     assert not list(model_dir.parent.glob(".triage.tmp-*"))
+    # The served graph is the fused one: one attention and two residual layer norms per layer.
+    ops = Counter(node.op_type for node in onnx.load(str(model_dir / "model.int8.onnx")).graph.node)
+    assert ops["QAttention"] + ops["Attention"] == 2 and ops["SkipLayerNormalization"] == 4, ops
 
 
 def test_it_learns_both_languages_on_held_out_templates(model_dir: Path) -> None:
