@@ -7,6 +7,7 @@ connect fails; it never skips.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import uuid
@@ -237,17 +238,28 @@ def make_harness(database_url: str, t0: datetime) -> Iterator[Any]:
         h.close()
 
 
-@pytest.fixture
-async def app_client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    """The whole app (shipped config, a fresh SQLite file, workers running) behind an ASGI client."""
-    from csatbot.runtime import Runtime
+@contextlib.asynccontextmanager
+async def served(runtime: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """The app on ``runtime``, started (workers running) and behind an ASGI client; stopped after.
+
+    Conftests and tests below import it (``from ...conftest import served``).
+    """
     from csatbot.web import create_app
 
-    runtime = Runtime(ROOT / "config.yaml", f"sqlite:///{tmp_path / 'app.db'}", tick_seconds=0.1)
     app = create_app(runtime)
     transport = httpx.ASGITransport(app=app)
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=transport, base_url="http://csatbot.test", timeout=30) as http,
     ):
+        yield http
+
+
+@pytest.fixture
+async def app_client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    """The whole app (shipped config, a fresh SQLite file, workers running) behind an ASGI client."""
+    from csatbot.runtime import Runtime
+
+    runtime = Runtime(ROOT / "config.yaml", f"sqlite:///{tmp_path / 'app.db'}", tick_seconds=0.1)
+    async with served(runtime) as http:
         yield http

@@ -18,7 +18,8 @@ import yaml
 
 from bot.triage import decide
 from csatbot.runtime import Runtime
-from csatbot.web import create_app
+
+from ..conftest import served
 
 ROOT = Path(__file__).resolve().parents[2]
 MESSAGES = ["I forgot my password", "忘记密码了", "this is useless, get me a manager", "hello"]
@@ -32,11 +33,7 @@ async def app(tmp_path: Path, model_dir: Path) -> AsyncIterator[tuple[httpx.Asyn
     config = tmp_path / "config.yaml"
     config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     runtime = Runtime(config, f"sqlite:///{tmp_path / 'app.db'}", tick_seconds=0.1, triage_model=True)
-    asgi = create_app(runtime)
-    async with (
-        asgi.router.lifespan_context(asgi),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=asgi), base_url="http://t", timeout=30) as http,
-    ):
+    async with served(runtime) as http:
         deadline = time.monotonic() + 60
         while not (runtime.model is not None and runtime.model.ready):
             assert time.monotonic() < deadline, "the triage model did not load within 60 s"

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from starlette.responses import Response
 
@@ -23,8 +22,8 @@ from adapters.telegram import TelegramAdapter
 from adapters.telegram.fake import TelegramSimulator
 from adapters.testing import FakeServer, Shown
 from csatbot.runtime import Runtime
-from csatbot.web import create_app
 
+from ...conftest import served
 from ..conftest import ApiApp, ConfigWriter
 
 
@@ -101,12 +100,7 @@ def make_app(
         runtime = Runtime(
             config, f"sqlite:///{db}", tick_seconds=0.05, environ=sim.environ if environ is None else environ
         )
-        app = create_app(runtime)
-        transport = httpx.ASGITransport(app=app)
-        async with (
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(transport=transport, base_url="http://csatbot.test", timeout=30) as http,
-        ):
+        async with served(runtime) as http:
             yield App(http, runtime, sim)
 
     return make

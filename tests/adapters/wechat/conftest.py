@@ -17,8 +17,8 @@ from adapters.testing import Shown
 from adapters.wechat.fake import WeChatSimulator, WeComSimulator
 from bot.ports import Clock
 from csatbot.runtime import Runtime
-from csatbot.web import create_app
 
+from ...conftest import served
 from ..conftest import ApiApp, ConfigWriter
 
 Simulator = WeChatSimulator | WeComSimulator
@@ -75,12 +75,7 @@ async def running(
             tick_seconds=0.1,
             environ=sim.environ if environ is None else environ,
         )
-        app = create_app(runtime)
-        transport = httpx.ASGITransport(app=app)
-        async with (
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(transport=transport, base_url="http://csatbot.test", timeout=30) as http,
-        ):
+        async with served(runtime) as http:
             yield App(http, runtime, sim)
     finally:
         sim.stop()

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import text
 
@@ -18,8 +17,8 @@ from adapters.whatsapp import WhatsAppAdapter
 from adapters.whatsapp.fake import WhatsAppSimulator
 from bot.ports import Clock, OffsetClock
 from csatbot.runtime import Runtime
-from csatbot.web import create_app
 
+from ...conftest import served
 from ..conftest import ApiApp, ConfigWriter
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -96,12 +95,7 @@ def sim(_started_sim: WhatsAppSimulator) -> WhatsAppSimulator:
 
 
 async def _serve(runtime: Runtime, sim: WhatsAppSimulator, clock: OffsetClock) -> AsyncIterator[App]:
-    app = create_app(runtime)
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url="http://csatbot.test", timeout=30) as http,
-    ):
+    async with served(runtime) as http:
         yield App(http, runtime, sim, clock)
 
 
@@ -112,8 +106,8 @@ async def app(
     """The app with WhatsApp on (template configured) and a clock tests may move forward."""
     clock = OffsetClock()
     runtime = make_runtime(tmp_path, sim, migrated_db, write_config, clock)
-    async for served in _serve(runtime, sim, clock):
-        yield served
+    async for running in _serve(runtime, sim, clock):
+        yield running
 
 
 @pytest.fixture
@@ -126,7 +120,7 @@ async def app_without_template(
     clock = OffsetClock()
     try:
         runtime = make_runtime(tmp_path, simulator, migrated_db, write_config, clock)
-        async for served in _serve(runtime, simulator, clock):
-            yield served
+        async for running in _serve(runtime, simulator, clock):
+            yield running
     finally:
         simulator.stop()

@@ -19,7 +19,8 @@ from bot.ports import FrozenClock
 from csatbot.console import users as users_module
 from csatbot.console.users import Users
 from csatbot.runtime import Runtime
-from csatbot.web import create_app
+
+from ...conftest import served
 
 ROOT = Path(__file__).resolve().parents[3]
 PASSWORD = "correct horse battery"
@@ -107,10 +108,5 @@ async def console(database_url: str, tmp_path: Path) -> AsyncIterator[Console]:
     """The app on a fresh database (SQLite and PostgreSQL) with a frozen clock, signed out."""
     clock = FrozenClock(datetime.now(UTC).replace(microsecond=0))
     runtime = Runtime(write_config(tmp_path), database_url, clock=clock, tick_seconds=0.05)
-    app = create_app(runtime)
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url="http://csatbot.test", timeout=30) as http,
-    ):
+    async with served(runtime) as http:
         yield Console(runtime, http, clock)
