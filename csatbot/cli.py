@@ -8,10 +8,11 @@ import csv
 import json
 import logging
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -168,7 +169,8 @@ class ReportFormat(StrEnum):
     csv = "csv"
 
 
-def _when(value: str | None, default: datetime) -> datetime:
+def _when(value: str | None, default: datetime, tz: tzinfo) -> datetime:
+    """A date or time from the command line; one without an offset is a time in ``tz``."""
     if value is None:
         return default
     try:
@@ -177,7 +179,20 @@ def _when(value: str | None, default: datetime) -> datetime:
         raise typer.BadParameter(
             f"expected a date like 2026-11-01 or 2026-11-01T08:00, got {value!r}"
         ) from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+
+
+def _report_zone(config: Path) -> tzinfo:
+    """config.yaml's ``timezone``; UTC when there is no config file."""
+    from bot.config import load_config
+
+    if not config.is_file():
+        return UTC
+    try:
+        return ZoneInfo(load_config(config).timezone)
+    except ConfigError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
 
 
 @app.command()
@@ -188,20 +203,25 @@ def report(
         ReportFormat, typer.Option("--format", "-f", help="output format")
     ] = ReportFormat.table,
     db: DbOption = None,
+    config: ConfigOption = Path("config.yaml"),
 ) -> None:
-    """CSAT, NPS, CES, response rate and DSAT by channel and by day."""
+    """CSAT, NPS, CES, response rate and DSAT by channel and by day (dates and days are in the config's
+    ``timezone``)."""
     from storage import open_database
     from storage.migrate import upgrade
     from storage.reports import Scores, build_report
     from storage.store import SqlStore
 
+    tz = _report_zone(config)
     now = datetime.now(UTC)
-    end = _when(until, now + timedelta(days=3650))
-    start = _when(since, now - timedelta(days=30))
+    end = _when(until, now + timedelta(days=3650), tz)
+    start = _when(since, now - timedelta(days=30), tz)
     database = open_database(_db_url(db))
     upgrade(database)
     store = SqlStore(database)
-    data = store.read_sync(lambda repo: build_report(repo.session, start, end, with_surveys=format == "json"))
+    data = store.read_sync(
+        lambda repo: build_report(repo.session, start, end, with_surveys=format == "json", tz=tz)
+    )
     database.dispose()
     if format is ReportFormat.json:
         typer.echo(json.dumps(data.as_dict(), indent=2, ensure_ascii=False))

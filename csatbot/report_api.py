@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import StreamingResponse
@@ -36,9 +37,13 @@ class Scope:
     until: datetime | None
     filters: dict[str, str]
 
-    def range(self, now: datetime) -> tuple[datetime, datetime]:
-        end = self.until or now + timedelta(seconds=1)
-        return self.since or end - timedelta(days=30), end
+    def range(self, now: datetime, tz: tzinfo) -> tuple[datetime, datetime]:
+        """``[since, until)``; a time given without an offset is a time in ``tz``."""
+        since, until = (
+            t.replace(tzinfo=tz) if t and t.tzinfo is None else t for t in (self.since, self.until)
+        )
+        end = until or now + timedelta(seconds=1)
+        return since or end - timedelta(days=30), end
 
 
 def scope(
@@ -53,7 +58,7 @@ def scope(
     flow: Filter = None,
 ) -> Scope:
     """``[since, until)`` and filters on dimension values (``(none)`` matches surveys without a
-    team, intent or agent) and on one UTC ``day``."""
+    team, intent or agent) and on one ``day`` (in config.yaml's ``timezone``)."""
     given = {"channel": channel, "team": team, "agent": agent, "intent": intent, "locale": locale}
     filters = {k: v for k, v in (given | {"day": day, "flow": flow}).items() if v is not None}
     return Scope(since, until, filters)
@@ -69,6 +74,12 @@ def report_router(rt: Runtime) -> APIRouter:
     def min_answers() -> int:
         return rt.settings().config.reports.min_answers
 
+    def window(s: Scope) -> tuple[datetime, datetime, tzinfo]:
+        """The scope's range, and the time zone of report days: config.yaml's ``timezone`` (read per
+        request: it may be reloaded)."""
+        tz = ZoneInfo(rt.settings().config.timezone)
+        return (*s.range(rt.clock.now(), tz), tz)
+
     async def read(work: Any) -> Any:
         try:
             return await rt.store.read(work)
@@ -83,11 +94,11 @@ def report_router(rt: Runtime) -> APIRouter:
     ) -> dict[str, Any]:
         """CSAT %, NPS, CES, response rate and DSAT rate in total, by dimension and by day; each figure
         with ``n``, the surveys it rests on, and ``few_answers`` below ``reports.min_answers``."""
-        since, until = s.range(rt.clock.now())
+        since, until, tz = window(s)
         dimensions = tuple(by) if by else DIMENSIONS
         report = await read(
             lambda repo: build_report(
-                repo.session, since, until, by=dimensions, filters=s.filters, with_surveys=surveys
+                repo.session, since, until, by=dimensions, filters=s.filters, with_surveys=surveys, tz=tz
             )
         )
         result: dict[str, Any] = report.as_dict(min_answers())
@@ -101,10 +112,17 @@ def report_router(rt: Runtime) -> APIRouter:
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> dict[str, Any]:
         """The surveys behind a figure: the same filters, plus ``day`` and the ``metric`` counted."""
-        since, until = s.range(rt.clock.now())
+        since, until, tz = window(s)
         page = await read(
             lambda repo: survey_rows(
-                repo.session, since, until, filters=s.filters, metric=metric, limit=limit, offset=offset
+                repo.session,
+                since,
+                until,
+                filters=s.filters,
+                metric=metric,
+                limit=limit,
+                offset=offset,
+                tz=tz,
             )
         )
         result: dict[str, Any] = page.as_dict()
@@ -113,18 +131,18 @@ def report_router(rt: Runtime) -> APIRouter:
     @router.get("/reasons")
     async def reasons(s: Scoped) -> list[dict[str, Any]]:
         """The options picked in low-score follow-up questions, most picked first."""
-        since, until = s.range(rt.clock.now())
+        since, until, tz = window(s)
         found: list[dict[str, Any]] = await read(
-            lambda repo: ranked_reasons(repo.session, since, until, s.filters)
+            lambda repo: ranked_reasons(repo.session, since, until, s.filters, tz=tz)
         )
         return found
 
     @router.get("/comments")
     async def comments(s: Scoped, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[dict[str, Any]]:
         """Good news: comments from satisfied surveys or with a positive sentiment, newest first."""
-        since, until = s.range(rt.clock.now())
+        since, until, tz = window(s)
         found: list[dict[str, Any]] = await read(
-            lambda repo: positive_comments(repo.session, since, until, s.filters, limit)
+            lambda repo: positive_comments(repo.session, since, until, s.filters, limit, tz=tz)
         )
         return found
 
@@ -132,8 +150,8 @@ def report_router(rt: Runtime) -> APIRouter:
     async def recovery_report(s: Scoped) -> dict[str, Any]:
         """DSAT tickets, how many were re-surveyed after being resolved, and how many came back
         satisfied (the recovery rate), in total, by team and by assignee."""
-        since, until = s.range(rt.clock.now())
-        report = await read(lambda repo: recovery(repo.session, since, until, s.filters))
+        since, until, tz = window(s)
+        report = await read(lambda repo: recovery(repo.session, since, until, s.filters, tz=tz))
         result: dict[str, Any] = report.as_dict(min_answers())
         return result
 
@@ -141,11 +159,11 @@ def report_router(rt: Runtime) -> APIRouter:
     async def export(s: Scoped, metric: str | None = None) -> StreamingResponse:
         """One row per survey (UTF-8 with a BOM, so spreadsheets read Chinese text correctly),
         streamed in batches, each read in its own short transaction."""
-        since, until = s.range(rt.clock.now())
+        since, until, tz = window(s)
 
         def batch(after: Cursor | None) -> Any:
             return lambda repo: csv_rows(
-                repo.session, since, until, filters=s.filters, metric=metric, after=after
+                repo.session, since, until, filters=s.filters, metric=metric, after=after, tz=tz
             )
 
         first = await read(batch(None))  # a bad filter answers 422 before the stream starts

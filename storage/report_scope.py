@@ -6,9 +6,11 @@ clause here, so the surveys behind a number are exactly the surveys the number c
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import ColumnElement, Text, and_, cast, or_, true
@@ -19,6 +21,7 @@ from models import Survey
 DIMENSIONS: tuple[str, ...] = ("channel", "team", "agent", "intent", "locale")
 """What reports break figures down by; ``agent`` credits a survey to each agent (or ``bot``)."""
 FILTERS: tuple[str, ...] = (*DIMENSIONS, "day", "flow")
+DAY_SECONDS = 86_400
 NONE = "(none)"
 """The value reports show for a survey without a team, intent or agent; filters accept it too."""
 
@@ -80,14 +83,46 @@ def check_dimensions(by: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(by))
 
 
-def day_range(value: str) -> tuple[datetime, datetime]:
-    """``YYYY-MM-DD`` as the UTC day it names (reports count days in UTC)."""
+def midnight(day: date, tz: tzinfo = UTC) -> datetime:
+    """The start of ``day`` in ``tz``, in UTC."""
+    return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
+
+
+def day_range(value: str, tz: tzinfo = UTC) -> tuple[datetime, datetime]:
+    """``YYYY-MM-DD`` as the day it names in ``tz`` (the configured ``timezone``), in UTC.
+
+    A day in a time zone with daylight saving time may last 23 or 25 hours.
+    """
     try:
         day = date.fromisoformat(value)
     except ValueError:
         raise ReportFilterError(f"day '{value}' is not a date (expected YYYY-MM-DD)") from None
-    start = datetime.combine(day, time(), tzinfo=UTC)
-    return start, start + timedelta(days=1)
+    return midnight(day, tz), midnight(day + timedelta(days=1), tz)
+
+
+def offset_spans(since: datetime, until: datetime, tz: tzinfo) -> list[tuple[datetime, datetime, timedelta]]:
+    """``[since, until)`` cut where ``tz``'s UTC offset changes, as ``(start, end, offset)`` pieces.
+
+    Usually one piece; a daylight saving change inside the range makes two. Each change is found to
+    the second by bisection within the day it falls in (time zones change offset at most once a day).
+    """
+
+    def offset(seconds: int) -> timedelta:
+        return datetime.fromtimestamp(seconds, tz).utcoffset() or timedelta()
+
+    first, last = math.floor(since.timestamp()), math.ceil(until.timestamp())
+    cuts = []
+    for lo in range(first, last, DAY_SECONDS):
+        hi = min(lo + DAY_SECONDS, last)
+        if offset(lo) == offset(hi):
+            continue
+        while hi - lo > 1:  # offset(lo) is the old one, offset(hi) the new one
+            mid = (lo + hi) // 2
+            lo, hi = (mid, hi) if offset(mid) == offset(lo) else (lo, mid)
+        if hi < last:
+            cuts.append(datetime.fromtimestamp(hi, UTC))
+    edges = [since, *cuts, until]
+    return [(a, b, offset(math.floor(a.timestamp()))) for a, b in itertools.pairwise(edges)]
 
 
 def conditions(
@@ -97,14 +132,16 @@ def conditions(
     metric: str | None = None,
     *,
     kind: str = "main",
+    tz: tzinfo = UTC,
 ) -> list[ColumnElement[bool]]:
-    """The WHERE clause on :class:`Survey` for surveys of ``kind`` sent in ``[since, until)``."""
+    """The WHERE clause on :class:`Survey` for surveys of ``kind`` sent in ``[since, until)``; a
+    ``day`` filter names a day in ``tz``."""
     filters = dict(filters or {})
     unknown = [key for key in filters if key not in FILTERS]
     if unknown:
         raise ReportFilterError(f"unknown filter '{unknown[0]}' (known: {', '.join(FILTERS)})")
     if "day" in filters:
-        start, end = day_range(filters.pop("day"))
+        start, end = day_range(filters.pop("day"), tz)
         since, until = max(since, start), min(until, end)
     where: list[ColumnElement[bool]] = [
         col(Survey.kind) == kind,
@@ -152,4 +189,6 @@ __all__ = [
     "conditions",
     "day_range",
     "dimension_column",
+    "midnight",
+    "offset_spans",
 ]

@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import Select, case, func
+from sqlalchemy import Select, case, func, literal_column
 from sqlmodel import Session, col, select
 
 from models import Answer, Customer, FlowVersion, Identity, Survey, Ticket
@@ -32,6 +32,7 @@ from storage.report_scope import (
     check_dimensions,
     conditions,
     dimension_column,
+    offset_spans,
 )
 from storage.survey_rows import (
     CSV_COLUMNS,
@@ -144,10 +145,12 @@ _AGGREGATES = (
 
 @dataclass
 class Report:
-    """Scores over ``[since, until)``: in total, per value of each dimension, and per UTC day."""
+    """Scores over ``[since, until)``: in total, per value of each dimension, and per day in
+    ``timezone`` (the configured one: a team's day starts at its own midnight)."""
 
     since: datetime
     until: datetime
+    timezone: str = "UTC"
     total: Scores = field(default_factory=Scores)
     by: dict[str, dict[str, Scores]] = field(default_factory=dict)
     by_day: dict[str, Scores] = field(default_factory=dict)
@@ -165,6 +168,7 @@ class Report:
         return {
             "since": self.since.isoformat(),
             "until": self.until.isoformat(),
+            "timezone": self.timezone,
             "filters": self.filters,
             "min_answers": min_answers,
             "total": self.total.as_dict(min_answers),
@@ -183,24 +187,30 @@ def build_report(
     by: tuple[str, ...] | list[str] = DIMENSIONS,
     filters: Mapping[str, str] | None = None,
     with_surveys: bool = False,
+    tz: tzinfo = UTC,
 ) -> Report:
     """Aggregate the main surveys sent in ``[since, until)`` that match ``filters``.
 
     ``by`` names the dimensions to break down (``channel``, ``team``, ``agent``, ``intent``,
     ``locale``); a survey credited to two agents counts once for each, and once in the total.
-    ``with_surveys`` lists each survey too (with its answers).
+    Days, and a ``day`` filter, are days in ``tz``. ``with_surveys`` lists each survey too (with
+    its answers).
     """
     dimensions = check_dimensions(by)
-    where = conditions(since, until, filters)
-    report = Report(since, until, filters=dict(filters or {}), by={d: {} for d in dimensions})
+    where = conditions(since, until, filters, tz=tz)
+    report = Report(since, until, str(tz), filters=dict(filters or {}), by={d: {} for d in dimensions})
     # One scan per query: by day (and the total), by the single-valued dimensions together (a few
     # hundred groups, split per dimension here), and by agent. Grouping the days with the
-    # dimensions would make thousands of groups to add up in Python.
-    day = func.date(col(Survey.sent_at)).label("day")
-    for row in session.execute(select(day, *_AGGREGATES).where(*where).group_by(day)).mappings():
-        scores = Scores.of(row)
-        report.total.add(scores)
-        report.by_day[str(row["day"])] = scores
+    # dimensions would make thousands of groups to add up in Python. The days take one scan per
+    # UTC offset in the range (two when it spans a daylight saving change).
+    dialect = session.get_bind().dialect.name
+    for start, end, offset in offset_spans(since, until, tz):
+        day = _local_date(dialect, offset).label("day")
+        span = [*where, col(Survey.sent_at) >= start, col(Survey.sent_at) < end]
+        for row in session.execute(select(day, *_AGGREGATES).where(*span).group_by(day)).mappings():
+            scores = Scores.of(row)
+            report.total.add(scores)
+            report.by_day.setdefault(str(row["day"]), Scores()).add(scores)
     single = [d for d in dimensions if d != "agent"]
     if single:
         keys = [dimension_column(d).label(d) for d in single]
@@ -218,6 +228,16 @@ def build_report(
     return report
 
 
+def _local_date(dialect: str, offset: timedelta) -> Any:
+    """The date of ``Survey.sent_at`` (naive UTC) shifted by ``offset``, as SQL for ``dialect``."""
+    minutes = int(offset.total_seconds()) // 60  # an int we computed: safe to write into the SQL
+    if not minutes:
+        return func.date(col(Survey.sent_at))
+    if dialect == "sqlite":
+        return func.date(col(Survey.sent_at), f"{minutes:+d} minutes")
+    return func.date(col(Survey.sent_at) + literal_column(f"interval '{minutes} minutes'"))
+
+
 def _by_agent(session: Session, where: list[Any]) -> dict[str, Scores]:
     """Scores per agent: grouped by the set of agents (a few hundred sets, one scan of the
     range), then each set's scores added to each of its agents."""
@@ -232,7 +252,12 @@ def _by_agent(session: Session, where: list[Any]) -> dict[str, Scores]:
 
 
 def ranked_reasons(
-    session: Session, since: datetime, until: datetime, filters: Mapping[str, str] | None = None
+    session: Session,
+    since: datetime,
+    until: datetime,
+    filters: Mapping[str, str] | None = None,
+    *,
+    tz: tzinfo = UTC,
 ) -> list[dict[str, Any]]:
     """The options picked in the follow-up questions of low-score surveys, most picked first.
 
@@ -240,7 +265,7 @@ def ranked_reasons(
     says how many surveys picked it (``count``) out of how many low-score surveys answered that
     question (``n``), and the option's label per locale.
     """
-    where = [*conditions(since, until, filters), LOW, col(Answer.kind) == "choice"]
+    where = [*conditions(since, until, filters, tz=tz), LOW, col(Answer.kind) == "choice"]
     picked = (
         select(Survey.flow_id, Answer.step, Answer.option, func.count().label("count"))
         .join(Answer, col(Answer.survey_id) == col(Survey.id))
@@ -290,6 +315,8 @@ def positive_comments(
     until: datetime,
     filters: Mapping[str, str] | None = None,
     limit: int = 50,
+    *,
+    tz: tzinfo = UTC,
 ) -> list[dict[str, Any]]:
     """Good news for the team: comments from satisfied surveys (CSAT 4-5, NPS 9-10, CES 5-7, not
     escalated) or with a positive sentiment, never a negative one; newest first."""
@@ -300,7 +327,7 @@ def positive_comments(
         .join(Customer, col(Customer.id) == col(Survey.customer_id))
         .join(Identity, col(Identity.id) == col(Survey.identity_id))
         .where(
-            *conditions(since, until, filters),
+            *conditions(since, until, filters, tz=tz),
             col(Answer.kind) == "text",
             sentiment != "negative",
             (SATISFIED | (sentiment == "positive")),
@@ -374,7 +401,12 @@ class RecoveryReport:
 
 
 def recovery(
-    session: Session, since: datetime, until: datetime, filters: Mapping[str, str] | None = None
+    session: Session,
+    since: datetime,
+    until: datetime,
+    filters: Mapping[str, str] | None = None,
+    *,
+    tz: tzinfo = UTC,
 ) -> RecoveryReport:
     """Recovery of the DSAT tickets opened by main surveys sent in ``[since, until)`` (``filters``
     apply to those surveys), in total, by the ticket's team and by its assignee."""
@@ -392,7 +424,7 @@ def recovery(
         .select_from(Ticket)
         .join(Survey, col(Survey.id) == col(Ticket.survey_id))
         .outerjoin(followup, followup.c.ticket_id == col(Ticket.id))  # only follow-ups have a ticket_id
-        .where(*conditions(since, until, filters))
+        .where(*conditions(since, until, filters, tz=tz))
         .group_by(col(Ticket.team), col(Ticket.assignee))
     )
     report = RecoveryReport(since, until)

@@ -11,7 +11,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import func, or_
@@ -65,11 +65,13 @@ def survey_rows(
     limit: int | None = 100,
     offset: int = 0,
     newest_first: bool = True,
+    tz: tzinfo = UTC,
 ) -> SurveyPage:
     """The main surveys a figure counts: sent in ``[since, until)``, matching ``filters`` (dimension
     values and ``day``) and ``metric`` (a :data:`storage.report_scope.METRICS` name such as
-    ``csat_satisfied``, ``detractors``, ``dsat``, ``responded``), with customer, agents and answers."""
-    where = conditions(since, until, filters, metric)
+    ``csat_satisfied``, ``detractors``, ``dsat``, ``responded``), with customer, agents and answers.
+    A ``day`` filter names a day in ``tz``."""
+    where = conditions(since, until, filters, metric, tz=tz)
     total = int(session.exec(select(func.count()).select_from(Survey).where(*where)).one())
     order = (
         (col(Survey.sent_at).desc(), col(Survey.id).desc())
@@ -163,10 +165,11 @@ def csv_rows(
     metric: str | None = None,
     after: Cursor | None = None,
     limit: int = 5000,
+    tz: tzinfo = UTC,
 ) -> tuple[list[tuple[Any, ...]], Cursor | None]:
     """One batch of export rows (:data:`CSV_COLUMNS`), oldest first, after ``after``; and the cursor
-    of the next batch (``None`` when this was the last)."""
-    where = conditions(since, until, filters, metric)
+    of the next batch (``None`` when this was the last). A ``day`` filter names a day in ``tz``."""
+    where = conditions(since, until, filters, metric, tz=tz)
     if after is not None:
         sent, survey_id = after
         # The plain bound lets the (kind, sent_at) index start at the cursor, not at ``since``.
@@ -263,13 +266,14 @@ def iter_csv(
     filters: Mapping[str, str] | None = None,
     metric: str | None = None,
     batch: int = 5000,
+    tz: tzinfo = UTC,
 ) -> Iterator[str]:
     """The whole export as CSV text chunks, the header first, one chunk per batch."""
     yield csv_text([CSV_COLUMNS])
     after: Cursor | None = None
     while True:
         rows, after = csv_rows(
-            session, since, until, filters=filters, metric=metric, after=after, limit=batch
+            session, since, until, filters=filters, metric=metric, after=after, limit=batch, tz=tz
         )
         if rows:
             yield csv_text(rows)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response, StreamingResponse
@@ -21,7 +22,7 @@ from csatbot.console.auth import Agent
 from csatbot.console.charts import trend_charts
 from csatbot.console.i18n import translate
 from csatbot.console.render import language, page, runtime_of
-from storage.report_scope import DIMENSIONS, ReportFilterError
+from storage.report_scope import DIMENSIONS, ReportFilterError, midnight
 from storage.reports import build_report, iter_csv, positive_comments, ranked_reasons, recovery, survey_rows
 from storage.repository import SqlRepository
 
@@ -34,21 +35,22 @@ Value = Annotated[str, Query(max_length=128)]
 
 @dataclass(frozen=True)
 class Scope:
-    """The days shown (UTC, both included) and the dimension filters; ``locked`` ones are the
-    signed-in agent's own and cannot be changed."""
+    """The days shown (both included, in ``tz``: config.yaml's ``timezone``) and the dimension
+    filters; ``locked`` ones are the signed-in agent's own and cannot be changed."""
 
     first: date
     last: date
     filters: dict[str, str]
     locked: frozenset[str] = field(default_factory=frozenset)
+    tz: tzinfo = UTC
 
     @property
     def since(self) -> datetime:
-        return datetime.combine(self.first, time(), tzinfo=UTC)
+        return midnight(self.first, self.tz)
 
     @property
     def until(self) -> datetime:
-        return datetime.combine(self.last + timedelta(days=1), time(), tzinfo=UTC)
+        return midnight(self.last + timedelta(days=1), self.tz)
 
     def query(self, **extra: str) -> str:
         """The query string of a link to the same range and filters, plus ``extra`` (``""`` drops one)."""
@@ -78,13 +80,15 @@ def report_scope(
     day: Value = "",
 ) -> Scope:
     """Default: the last 30 days. An agent's scope is always ``agent=<their user name>``."""
-    last = _day(until, "until") or runtime_of(request).clock.now().astimezone(UTC).date()
+    runtime = runtime_of(request)
+    tz = ZoneInfo(runtime.settings().config.timezone)
+    last = _day(until, "until") or runtime.clock.now().astimezone(tz).date()
     first = _day(since, "since") or last - timedelta(days=DAYS - 1)
     given = {"channel": channel, "team": team, "agent": agent, "intent": intent, "locale": locale, "day": day}
     filters = {k: v for k, v in given.items() if v}
     if user.is_admin:
-        return Scope(first, last, filters)
-    return Scope(first, last, filters | {"agent": user.username}, frozenset({"agent"}))
+        return Scope(first, last, filters, tz=tz)
+    return Scope(first, last, filters | {"agent": user.username}, frozenset({"agent"}), tz)
 
 
 Scoped = Annotated[Scope, Depends(report_scope)]
@@ -102,10 +106,10 @@ async def reports(request: Request, s: Scoped) -> Response:
     def load(repo: SqlRepository) -> tuple[Any, ...]:
         session = repo.session
         return (
-            build_report(session, s.since, s.until, filters=s.filters),
-            ranked_reasons(session, s.since, s.until, s.filters),
-            positive_comments(session, s.since, s.until, s.filters, limit=10),
-            recovery(session, s.since, s.until, s.filters),
+            build_report(session, s.since, s.until, filters=s.filters, tz=s.tz),
+            ranked_reasons(session, s.since, s.until, s.filters, tz=s.tz),
+            positive_comments(session, s.since, s.until, s.filters, limit=10, tz=s.tz),
+            recovery(session, s.since, s.until, s.filters, tz=s.tz),
         )
 
     report, reasons, comments, recovered = await read(request, load)
@@ -139,7 +143,14 @@ async def surveys(
     found = await read(
         request,
         lambda repo: survey_rows(
-            repo.session, s.since, s.until, filters=s.filters, metric=metric, limit=PAGE, offset=offset
+            repo.session,
+            s.since,
+            s.until,
+            filters=s.filters,
+            metric=metric,
+            limit=PAGE,
+            offset=offset,
+            tz=s.tz,
         ),
     )
     return page(request, "surveys.html", s=s, metric=metric, found=found, offset=offset, size=PAGE)
@@ -149,7 +160,7 @@ async def surveys(
 async def good_news(request: Request, s: Scoped) -> Response:
     """Comments from satisfied customers (or with a positive sentiment), newest first."""
     found = await read(
-        request, lambda repo: positive_comments(repo.session, s.since, s.until, s.filters, 200)
+        request, lambda repo: positive_comments(repo.session, s.since, s.until, s.filters, 200, tz=s.tz)
     )
     return page(request, "good_news.html", s=s, comments=found)
 
@@ -158,12 +169,14 @@ async def good_news(request: Request, s: Scoped) -> Response:
 async def export(request: Request, s: Scoped) -> StreamingResponse:
     """One row per survey in the range and filters (UTF-8 with a BOM, for spreadsheets)."""
     database = runtime_of(request).database
-    await read(request, lambda repo: survey_rows(repo.session, s.since, s.until, filters=s.filters, limit=0))
+    await read(
+        request, lambda repo: survey_rows(repo.session, s.since, s.until, filters=s.filters, limit=0, tz=s.tz)
+    )
 
     def body() -> Iterator[str]:  # Starlette iterates it in a worker thread
         yield "\ufeff"
         with Session(database.reader) as session:
-            yield from iter_csv(session, s.since, s.until, filters=s.filters)
+            yield from iter_csv(session, s.since, s.until, filters=s.filters, tz=s.tz)
 
     name = f"csat-{s.first:%Y%m%d}-{s.last:%Y%m%d}.csv"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}

@@ -56,6 +56,7 @@ def test_chat_runs_a_whole_survey_and_report_shows_it(tmp_path: Path) -> None:
     # The chat runs on the real clock: without quiet hours the result does not depend on the time of day.
     data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
     data["surveying"]["quiet_hours"] = None
+    data["timezone"] = "Europe/Berlin"
     config = tmp_path / "config.yaml"
     config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     script = "\n".join(
@@ -88,10 +89,11 @@ def test_chat_runs_a_whole_survey_and_report_shows_it(tmp_path: Path) -> None:
     )
     assert lines[-2:] == ["bot> Thank you for your feedback!", "-- now chatting as li"]
 
-    report = runner.invoke(app, ["report", "--db", str(db), "--format", "json"])
+    report = runner.invoke(app, ["report", "--db", str(db), "--format", "json", "--config", str(config)])
     assert report.exit_code == 0, report.output
     data = json.loads(report.output)
     assert data["total"]["sent"] == 1 and data["total"]["dsat"] == 1
+    assert data["timezone"] == "Europe/Berlin"  # days are the config's days
     (survey,) = data["surveys"]
     assert survey["channel"] == "webchat" and survey["escalated"] is True
     assert [a.get("score", a.get("option", a.get("text"))) for a in survey["answers"]] == [

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -243,6 +245,29 @@ async def test_report_api_dimensions_drill_down_reasons_recovery_and_csv(client:
         == "id,sent_at,channel,team,agents,locale,intent,status,csat,nps,ces,comment,escalated,recovered"
     )
     assert len(lines) == 3 and any(line.startswith(f"{unhappy},") and ",2,,," in line for line in lines)
+
+
+async def test_report_days_and_times_without_an_offset_are_in_the_configured_time_zone(
+    client: httpx.AsyncClient,
+) -> None:
+    shanghai = ZoneInfo("Asia/Shanghai")  # the shipped config.yaml's timezone
+    before = datetime.now(UTC)
+    await answer_survey(client, "wu", "bob", "5")
+    after = datetime.now(UTC)
+    report = (await client.get("/api/reports")).json()
+    assert report["timezone"] == "Asia/Shanghai" and report["total"]["sent"] == 1
+    [day] = report["by_day"]
+    assert day in {f"{t.astimezone(shanghai):%Y-%m-%d}" for t in (before, after)}
+
+    def local(t: datetime) -> str:  # a Shanghai wall-clock time, written without an offset
+        return t.astimezone(shanghai).replace(tzinfo=None).isoformat()
+
+    hour_ago, soon = local(before - timedelta(hours=1)), local(after + timedelta(minutes=1))
+    assert (await client.get("/api/reports", params={"since": hour_ago})).json()["total"]["sent"] == 1
+    # Read as UTC, "soon" would be eight hours ago and would count the survey.
+    assert (await client.get("/api/reports", params={"since": soon})).json()["total"]["sent"] == 0
+    drill = (await client.get("/api/reports/surveys", params={"day": day})).json()
+    assert drill["total"] == 1
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -92,6 +93,39 @@ async def test_csat_nps_ces_response_rate_and_dsat(make_harness: Any) -> None:
         {"step": "reason", "kind": "choice", "option": "slow"},
     ]
     assert by_user["d"]["answers"] == []
+
+
+# Survey times around local midnights: in New York the first two fall either side of midnight on
+# the day daylight saving time ends (06:00 UTC), in Shanghai (UTC+8) and Kolkata (UTC+5:30) the
+# last two fall either side of midnight there.
+SENT = ("2026-11-01T03:30", "2026-11-01T04:30", "2026-11-02T04:30", "2026-11-02T16:10", "2026-11-02T18:40")
+LOCAL_DAYS = {
+    "UTC": {"2026-11-01": 2, "2026-11-02": 3},
+    "America/New_York": {"2026-10-31": 1, "2026-11-01": 2, "2026-11-02": 2},
+    "Asia/Shanghai": {"2026-11-01": 2, "2026-11-02": 1, "2026-11-03": 2},
+    "Asia/Kolkata": {"2026-11-01": 2, "2026-11-02": 2, "2026-11-03": 1},
+}
+
+
+async def test_days_are_days_in_the_configured_time_zone(make_harness: Any) -> None:
+    data = yaml.safe_load(CONFIG_TEXT)
+    data["surveying"].pop("quiet_hours")
+    settings = Settings.from_config(parse_config(yaml.safe_dump(data, allow_unicode=True)))
+    h = make_harness(settings, datetime.fromisoformat(SENT[0]).replace(tzinfo=UTC))
+    for i, at in enumerate(SENT):
+        h.clock.advance(datetime.fromisoformat(at).replace(tzinfo=UTC) - h.clock.now())
+        await _survey(h, f"u{i}", ["5"])
+    sent = sorted(t for (t,) in h.rows("select sent_at from survey"))
+    assert [str(t).replace(" ", "T")[:16] for t in sent] == list(SENT)  # naive UTC on both databases
+    since, until = datetime(2026, 10, 25, tzinfo=UTC), datetime(2026, 11, 10, tzinfo=UTC)
+    for zone, days in LOCAL_DAYS.items():
+        tz = ZoneInfo(zone)
+        report = read(h, lambda s, tz=tz: build_report(s, since, until, tz=tz))
+        assert {day: scores.sent for day, scores in report.by_day.items()} == days, zone
+        assert report.total.sent == 5 and report.as_dict()["timezone"] == zone
+        for day, count in days.items():  # the drill-down into a day finds exactly the surveys it counts
+            scope = {"filters": {"day": day}, "tz": tz}
+            assert read(h, lambda s, scope=scope: survey_rows(s, since, until, **scope)).total == count
 
 
 # ---------------------------------------------------------------------------------------------

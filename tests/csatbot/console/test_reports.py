@@ -6,6 +6,7 @@ import csv
 import html
 import io
 import re
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -109,3 +110,16 @@ async def test_reports_in_chinese_and_bad_input(console: Any) -> None:
     bad = await console.page("/reports", since="yesterday")
     assert bad.status_code == 400 and "since: &#39;yesterday&#39; is not a date" in bad.text
     assert (await console.page("/reports/surveys", metric="bogus")).status_code == 400
+
+
+async def test_days_are_the_configured_time_zone_s_days(console: Any) -> None:
+    console.clock.at = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)  # already the 24th in Shanghai
+    console.add_user("root", "admin")
+    survey = await rated(console, "ann", "5")
+    await console.sign_in("root")
+    page = (await console.page("/reports")).text
+    assert "2026-10-26 – 2026-11-24 (Asia/Shanghai)" in page  # the default range ends today, there
+    on_24th = (await console.page("/reports/surveys", metric="sent", day="2026-11-24")).text
+    assert re.findall(r'<tr data-survey="([^"]+)"', on_24th) == [survey]
+    on_23rd = (await console.page("/reports/surveys", metric="sent", day="2026-11-23")).text
+    assert "<tr data-survey=" not in on_23rd
