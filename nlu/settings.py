@@ -70,7 +70,7 @@ class TrainSettings:
     epochs: float = 2.0
     batch_size: int = 32
     max_length: int = 48  # tokens; chat messages are shorter, reviews get cut
-    num_layers: int | None = None  # keep only the lowest N encoder layers (small runs)
+    num_layers: int | None = None  # keep only the lowest N encoder layers (config nlu.layers; small runs)
     lr: float = 1e-4
     embedding_lr: float = 1e-3  # the new CJK rows start untrained and must move far
     head_lr: float = 2e-3
@@ -110,18 +110,21 @@ class TrainSettings:
 
     @classmethod
     def from_config(cls, nlu: NluConfig | None, *, small: bool = False, **overrides: Any) -> TrainSettings:
-        """Settings for ``config.yaml``'s ``nlu:`` section: its model_dir, threshold and intent examples.
+        """Settings for ``config.yaml``'s ``nlu:`` section: its model_dir, threshold, layers and intent
+        examples.
 
         ``small`` starts from :meth:`small` instead of the defaults; ``overrides`` win over both.
         """
         base = cls.small() if small else cls()
         if nlu is None:
             return replace(base, **overrides)
-        from_nlu = {
+        from_nlu: dict[str, Any] = {
             "out_dir": Path(nlu.model_dir),
             "threshold": nlu.threshold,
             "examples": examples_of(nlu.intents),
         }
+        if nlu.layers is not None:
+            from_nlu["num_layers"] = nlu.layers
         return replace(base, **{**from_nlu, **overrides})
 
     def training_threads(self) -> int:

@@ -246,6 +246,10 @@ class NluConfig(Strict):
     queue_for: Duration | None = timedelta(hours=1)
     """While the model is not ready (first start trains it), messages wait this long to be triaged
     once it is; older ones stay untriaged. ``null``: do not queue."""
+    layers: int | None = Field(default=None, ge=1, le=6)
+    """Transformer layers kept from MiniLM's 6 (``null``: all). Fewer classify faster and a little less
+    accurately (4 layers, measured: batch-1 latency -28%, throughput +70%, SST-2 -2 points, Chinese
+    intents -2 points); retrain (``csatbot nlu train``) after changing it."""
 
 
 TriageAction = Literal["auto_answer", "escalate", "route"]

@@ -57,9 +57,17 @@ def test_settings_come_from_the_config_nlu_section(config_file: Path, tmp_path: 
     assert settings.num_layers == TrainSettings.small().num_layers
 
 
-def test_a_bad_config_exits_with_status_2(tmp_path: Path) -> None:
+def test_layers_come_from_the_config_and_are_checked(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("surveys: {}\nnlu: {layers: 4}\n", encoding="utf-8")
+    assert TrainSettings.from_config(nlu_section(config)).num_layers == 4
+    assert TrainSettings.from_config(nlu_section(config), small=True).num_layers == 4
+
+
+@pytest.mark.parametrize(("nlu", "key"), [("{threshold: 2}", "nlu.threshold"), ("{layers: 7}", "nlu.layers")])
+def test_a_bad_config_exits_with_status_2(tmp_path: Path, nlu: str, key: str) -> None:
     bad = tmp_path / "config.yaml"
-    bad.write_text("surveys: {}\nnlu: {threshold: 2}\n", encoding="utf-8")
+    bad.write_text(f"surveys: {{}}\nnlu: {nlu}\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["classify", "--config", str(bad), "hi"])
     assert result.exit_code == 2
-    assert "nlu.threshold" in result.output
+    assert key in result.output
