@@ -168,16 +168,25 @@ def bench_triage(scorer: Scorer) -> dict[str, Any]:
     }
 
 
-def bench_speed(model_dir: Path, backend: str) -> dict[str, Any]:
-    """Latency per message at batch 1 on one thread; throughput in micro-batches on two threads."""
+def bench_speed(model_dir: Path, backend: str, rounds: int = 3) -> dict[str, Any]:
+    """Latency per message at batch 1 on one thread; throughput in micro-batches on two threads.
+
+    The latency is taken over ``rounds`` passes of the same 500 messages: the p50 of each pass shows
+    how much a shared machine moves the figure from one minute to the next.
+    """
     texts = [e.text for e in load_triage() if e.split == "test"]
     clf = TransformerClassifier(model_dir, backend=backend, threads=1)
     clf.classify(texts[:50])  # warm up
-    latencies = []
-    for text in texts[:500]:
-        t0 = time.perf_counter()
-        clf.classify([text])
-        latencies.append((time.perf_counter() - t0) * 1000)
+    latencies: list[float] = []
+    round_p50 = []
+    for _ in range(rounds):
+        this_round = []
+        for text in texts[:500]:
+            t0 = time.perf_counter()
+            clf.classify([text])
+            this_round.append((time.perf_counter() - t0) * 1000)
+        round_p50.append(round(statistics.median(this_round), 2))
+        latencies += this_round
     batches = [texts[i : i + 32] for i in range(0, len(texts), 32)]
     with ThreadPoolExecutor(2) as pool:  # classify releases the GIL while the network runs
         list(pool.map(clf.classify, batches[:4]))
@@ -188,6 +197,7 @@ def bench_speed(model_dir: Path, backend: str) -> dict[str, Any]:
         "backend": clf.scorer.encoder.name,
         "p50_ms": round(statistics.median(latencies), 2),
         "p99_ms": round(float(np.percentile(latencies, 99)), 2),
+        "round_p50_ms": round_p50,
         "throughput_msg_s": round(done / elapsed, 1),
         "messages": done,
         "load_average": round(os.getloadavg()[0], 2),
@@ -257,7 +267,12 @@ def table(results: dict[str, Any]) -> Table:
         )
     for sp in results.get("speed", []):
         name = sp["backend"]
-        t.add_row(f"{name}: batch-1 p50 / p99 ms, 1 thread", f"{sp['p50_ms']} / {sp['p99_ms']}", "p50 <= 5")
+        rounds = ", ".join(str(x) for x in sp["round_p50_ms"])
+        t.add_row(
+            f"{name}: batch-1 p50 / p99 ms, 1 thread",
+            f"{sp['p50_ms']} / {sp['p99_ms']}",
+            f"p50 <= 5 (per round: {rounds})",
+        )
         t.add_row(
             f"{name}: msg/s, batches of 32, 2 threads",
             str(sp["throughput_msg_s"]),
