@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -97,10 +98,14 @@ def queries(busiest_agent: str, last_day: str) -> dict[str, Query]:
     def export(s: Any, a: datetime, b: datetime, f: dict[str, str]) -> int:
         return sum(len(chunk) for chunk in r.iter_csv(s, a, b, filters=f))
 
+    shanghai = ZoneInfo("Asia/Shanghai")
     return {
         "total and by day": by(),
+        "total and by day, Asia/Shanghai days": lambda s, a, b, f: r.build_report(
+            s, a, b, by=(), tz=shanghai
+        ),
         **{f"by {d}": by(d) for d in r.DIMENSIONS},
-        "all dimensions (console)": lambda s, a, b, f: r.build_report(s, a, b, filters=f),
+        "all dimensions (console)": lambda s, a, b, f: r.build_report(s, a, b, filters=f, tz=shanghai),
         f"filtered: agent={busiest_agent}": lambda s, a, b, f: r.build_report(
             s, a, b, filters={"agent": busiest_agent}
         ),

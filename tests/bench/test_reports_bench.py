@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import Session, col, select
@@ -113,10 +114,34 @@ def test_fast_reports_equal_the_reference_over_answers(generated: dict[str, Any]
         database.dispose()
 
 
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "America/New_York", "Asia/Kolkata"])
+def test_days_in_a_time_zone_equal_each_survey_s_local_date(generated: dict[str, Any], zone: str) -> None:
+    until = generated["range"][1]
+    since = until - timedelta(days=365)  # all generated days (October and November: New York's clocks
+    # go back on 1 November)
+    tz = ZoneInfo(zone)
+    database = open_database(generated["url"])
+    try:
+        with Session(database.reader) as session:
+            report = build_report(session, since, until, by=(), tz=tz)
+            surveys = session.exec(
+                select(Survey).where(
+                    col(Survey.kind) == "main", col(Survey.sent_at) >= since, col(Survey.sent_at) < until
+                )
+            ).all()
+    finally:
+        database.dispose()
+    expected: dict[str, Scores] = {}
+    for survey in surveys:
+        assert survey.sent_at is not None
+        expected.setdefault(f"{survey.sent_at.astimezone(tz):%Y-%m-%d}", Scores()).add(_scores(survey))
+    assert report.by_day == expected and len(expected) > 50
+
+
 def test_every_bench_query_runs(generated: dict[str, Any], bench: ModuleType) -> None:
     timings = bench.measure(generated["url"], *generated["range"], repeat=1)
     assert "reference: answer join (before)" in timings and "CSV export, 30 days" in timings
-    assert len(timings) == 16 and all(ms >= 0 for ms in timings.values())
+    assert len(timings) == 17 and all(ms >= 0 for ms in timings.values())
 
 
 def _scores(survey: Survey) -> Scores:
