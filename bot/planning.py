@@ -13,10 +13,11 @@ from datetime import datetime, timedelta
 from bot.attribution import Credit
 from bot.config.durations import format_duration
 from bot.flow import Flow
+from bot.locales import pick_locale
 from bot.records import Conversation, Identity, Survey
 from bot.repository import Repository
 from bot.settings import MessagingWindow, Settings
-from bot.triggers import outside_quiet_hours, pick_locale, throttled
+from bot.triggers import outside_quiet_hours, throttled
 
 
 @dataclass(frozen=True, slots=True)

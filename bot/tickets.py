@@ -13,13 +13,13 @@ from typing import Any
 from bot import alerts
 from bot.config.schema import Config, Team
 from bot.errors import ConflictError
+from bot.locales import pick_locale
 from bot.outbound import send_prompt
 from bot.prompts import Say
 from bot.records import Conversation, Ticket
 from bot.repository import Repository
 from bot.resurvey import schedule_resurvey
 from bot.settings import Settings
-from bot.triggers import pick_locale
 
 
 def route(

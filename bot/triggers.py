@@ -38,27 +38,3 @@ def outside_quiet_hours(at: datetime, quiet: QuietHours | None, timezone: str) -
         return at
     end = datetime.combine(end_day, quiet.end, tzinfo=zone)
     return end.astimezone(at.tzinfo)
-
-
-def pick_locale(wanted: str, locales: list[str], default: str) -> str:
-    """The configured locale closest to ``wanted`` (``zh``, ``zh-Hans``, ``zh_CN`` -> ``zh-CN``)."""
-    if not wanted:
-        return default
-    tag = wanted.replace("_", "-").lower()
-    by_lower = {loc.lower(): loc for loc in locales}
-    if tag in by_lower:
-        return by_lower[tag]
-    base = tag.split("-")[0]
-    same_language = [loc for loc in locales if loc.lower().split("-")[0] == base]
-    if base == "zh":  # Chinese: the same script first (zh-HK reads zh-TW, not zh-CN)
-        script = _chinese_script(tag)
-        same_language.sort(key=lambda loc: _chinese_script(loc.lower()) != script)
-    return same_language[0] if same_language else default
-
-
-_TRADITIONAL = {"hant", "tw", "hk", "mo"}
-
-
-def _chinese_script(tag: str) -> str:
-    """``hant`` or ``hans``: the script a lower-case Chinese locale tag implies (Simplified by default)."""
-    return "hant" if _TRADITIONAL & set(tag.split("-")[1:]) else "hans"

@@ -15,6 +15,7 @@ from bot.attribution import credit
 from bot.classification import Classification
 from bot.engine import advance
 from bot.errors import NotFoundError
+from bot.locales import pick_locale, written_locale
 from bot.messages import ChoicePicked, Command, InboundMessage, Resume, Text, Unsupported
 from bot.outbound import send_prompt
 from bot.planning import open_survey, outside_window, plan_survey
@@ -37,7 +38,7 @@ from bot.survey import (
 )
 from bot.tickets import escalate
 from bot.triage import decide
-from bot.triggers import outside_quiet_hours, pick_locale, pick_trigger, throttled
+from bot.triggers import outside_quiet_hours, pick_trigger, throttled
 
 Resolution = Literal["agent_resolved", "idle", "bot_resolved"]
 TRIAGE_TIMER = "triage"
@@ -88,10 +89,12 @@ def inbound(
     if not repo.claim_receipt(msg.channel, msg.account, msg.platform_id, now):
         return TurnResult(duplicate=True)
     config = settings.config
-    identity = repo.identity(
-        msg.channel, msg.account, msg.user, display_name=msg.display_name, locale=msg.locale, at=now
-    )
     payload = msg.payload
+    # The platform's language when it sends one; else the language the customer writes in.
+    locale = msg.locale or (written_locale(payload.text) if isinstance(payload, Text) else "")
+    identity = repo.identity(
+        msg.channel, msg.account, msg.user, display_name=msg.display_name, locale=locale, at=now
+    )
     # A deep link (t.me/<bot>?start=<token>) attaches this chat to a customer we already know.
     if (
         isinstance(payload, Command)

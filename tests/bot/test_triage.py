@@ -155,6 +155,25 @@ async def test_a_password_reset_is_answered_resolved_by_the_bot_and_surveyed(h: 
     assert isinstance(h.channel.sent[-1][1], AskRating)
 
 
+async def test_without_a_platform_language_the_answer_and_survey_follow_the_customers_writing(h: Any) -> None:
+    # WeChat and WhatsApp send no language: the customer's own words decide.
+    await h.say("wei", "password 忘记了怎么办", locale="")
+    assert h.channel.texts("wei") == ["请访问 example.com/reset 重置密码。"]
+    await h.tick(minutes=10)
+    assert h.rows("select locale from survey") == [("zh-CN",)]
+    question = h.channel.sent[-1][1]
+    assert isinstance(question, AskRating) and any("\u4e00" <= ch <= "\u9fff" for ch in question.text)
+    await h.say("wei", "5", locale="")  # a rating says nothing about the language
+    assert h.rows("""select locale from identity where "user" = 'wei'""") == [("zh",)]
+    await h.say("wei", "please help me reset my password", locale="")
+    assert h.channel.texts("wei")[-1] == "Reset it at example.com/reset."
+
+
+async def test_a_language_the_platform_sends_wins_over_the_writing(h: Any) -> None:
+    await h.say("lin", "password 忘记了", locale="en-US")
+    assert h.channel.texts("lin") == ["Reset it at example.com/reset."]
+
+
 async def test_asking_for_a_manager_angrily_opens_a_high_priority_ticket_with_the_labels(h: Any) -> None:
     result = await h.say("ben", "get me a manager now")
     [(team, priority, reasons, intent, sentiment)] = h.rows(

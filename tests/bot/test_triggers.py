@@ -1,4 +1,4 @@
-"""When a survey goes out: quiet hours, throttling, trigger choice and the customer's locale."""
+"""When a survey goes out: quiet hours, throttling and trigger choice."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config.schema import QuietHours, Trigger
-from bot.triggers import outside_quiet_hours, pick_locale, pick_trigger, throttled
+from bot.triggers import outside_quiet_hours, pick_trigger, throttled
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NIGHT = QuietHours(start=time(22), end=time(8))
@@ -166,41 +166,3 @@ def test_default_trigger_fires_on_every_end_after_ten_minutes() -> None:
     assert [pick_trigger([trigger], e, "wecom") for e in ("agent_resolved", "idle", "bot_resolved")] == [
         trigger
     ] * 3
-
-
-@pytest.mark.parametrize(
-    ("wanted", "expected"),
-    [
-        pytest.param("zh-CN", "zh-CN", id="exact"),
-        pytest.param("zh", "zh-CN", id="language-only"),
-        pytest.param("zh_CN", "zh-CN", id="underscore"),
-        pytest.param("zh-cn", "zh-CN", id="lower-case"),
-        pytest.param("zh-Hans", "zh-CN", id="script"),
-        pytest.param("zh-Hans-CN", "zh-CN", id="script-and-region"),
-        pytest.param("en", "en", id="en"),
-        pytest.param("en-US", "en", id="en-US"),
-        pytest.param("en_GB", "en", id="en_GB-underscore"),
-        pytest.param("EN", "en", id="upper-case"),
-        pytest.param("fr", "en", id="unknown-falls-back-to-default"),
-        pytest.param("pt-BR", "en", id="unknown-region-falls-back"),
-        pytest.param("", "en", id="empty"),
-    ],
-)
-def test_pick_locale(wanted: str, expected: str) -> None:
-    assert pick_locale(wanted, ["zh-CN", "en"], "en") == expected
-
-
-def test_pick_locale_default_need_not_be_first() -> None:
-    assert pick_locale("ja", ["en", "zh-CN"], "zh-CN") == "zh-CN"
-
-
-@pytest.mark.parametrize(
-    ("wanted", "locales", "expected"),
-    [
-        pytest.param("zh-Hant", ["zh-CN", "zh-TW", "en"], "zh-TW", id="traditional-script"),
-        pytest.param("zh-HK", ["zh-CN", "zh-TW", "en"], "zh-TW", id="hong-kong"),
-        pytest.param("zh-Hans", ["zh-TW", "zh-CN", "en"], "zh-CN", id="simplified-script"),
-    ],
-)
-def test_pick_locale_respects_chinese_script(wanted: str, locales: list[str], expected: str) -> None:
-    assert pick_locale(wanted, locales, "en") == expected

@@ -1,0 +1,48 @@
+"""Which configured locale a customer gets: from the platform's language tag, else from their writing."""
+
+from __future__ import annotations
+
+import re
+
+_TRADITIONAL = {"hant", "tw", "hk", "mo"}  # locale subtags meaning Traditional script
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# Characters that exist only in one Chinese script; frequent in customer messages.
+_ONLY_TRADITIONAL = set("們這說問題謝錢貨訂單麼沒還發會對時個來請賬號碼務該給嗎讓開關買賣換幫")
+_ONLY_SIMPLIFIED = set("们这说问题谢钱货订单么没还发会对时个来请账号码务该给吗让开关买卖换帮")
+
+
+def pick_locale(wanted: str, locales: list[str], default: str) -> str:
+    """The configured locale closest to ``wanted`` (``zh``, ``zh-Hans``, ``zh_CN`` -> ``zh-CN``)."""
+    if not wanted:
+        return default
+    tag = wanted.replace("_", "-").lower()
+    by_lower = {loc.lower(): loc for loc in locales}
+    if tag in by_lower:
+        return by_lower[tag]
+    base = tag.split("-")[0]
+    same_language = [loc for loc in locales if loc.lower().split("-")[0] == base]
+    if base == "zh":  # Chinese: the same script first (zh-HK reads zh-TW, not zh-CN)
+        script = _chinese_script(tag)
+        same_language.sort(key=lambda loc: _chinese_script(loc.lower()) != script)
+    return same_language[0] if same_language else default
+
+
+def _chinese_script(tag: str) -> str:
+    """``hant`` or ``hans``: the script a lower-case Chinese locale tag implies (Simplified by default)."""
+    return "hant" if _TRADITIONAL & set(tag.split("-")[1:]) else "hans"
+
+
+def written_locale(text: str) -> str:
+    """The language tag a customer's own words show (``zh``, ``zh-Hant``, ``en``), or ``""``.
+
+    For platforms that send no language (WeChat, WhatsApp) the bot answers in the language the
+    customer writes. Any Han character means Chinese (Traditional when its script-specific characters
+    outnumber the Simplified ones); otherwise at least two Latin words mean English. Ratings, emoji
+    and single words (``5``, ``⭐⭐⭐⭐``, ``ok``) say nothing.
+    """
+    han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"]
+    if han:
+        traditional = sum(ch in _ONLY_TRADITIONAL for ch in han)
+        simplified = sum(ch in _ONLY_SIMPLIFIED for ch in han)
+        return "zh-Hant" if traditional > simplified else "zh"
+    return "en" if len(_LATIN_WORD.findall(text)) >= 2 else ""

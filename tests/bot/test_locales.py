@@ -1,0 +1,77 @@
+"""The customer's locale: the platform's language tag, else the language of their own words."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.locales import pick_locale, written_locale
+
+
+@pytest.mark.parametrize(
+    ("wanted", "expected"),
+    [
+        pytest.param("zh-CN", "zh-CN", id="exact"),
+        pytest.param("zh", "zh-CN", id="language-only"),
+        pytest.param("zh_CN", "zh-CN", id="underscore"),
+        pytest.param("zh-cn", "zh-CN", id="lower-case"),
+        pytest.param("zh-Hans", "zh-CN", id="script"),
+        pytest.param("zh-Hans-CN", "zh-CN", id="script-and-region"),
+        pytest.param("en", "en", id="en"),
+        pytest.param("en-US", "en", id="en-US"),
+        pytest.param("en_GB", "en", id="en_GB-underscore"),
+        pytest.param("EN", "en", id="upper-case"),
+        pytest.param("fr", "en", id="unknown-falls-back-to-default"),
+        pytest.param("pt-BR", "en", id="unknown-region-falls-back"),
+        pytest.param("", "en", id="empty"),
+    ],
+)
+def test_pick_locale(wanted: str, expected: str) -> None:
+    assert pick_locale(wanted, ["zh-CN", "en"], "en") == expected
+
+
+def test_pick_locale_default_need_not_be_first() -> None:
+    assert pick_locale("ja", ["en", "zh-CN"], "zh-CN") == "zh-CN"
+
+
+@pytest.mark.parametrize(
+    ("wanted", "locales", "expected"),
+    [
+        pytest.param("zh-Hant", ["zh-CN", "zh-TW", "en"], "zh-TW", id="traditional-script"),
+        pytest.param("zh-HK", ["zh-CN", "zh-TW", "en"], "zh-TW", id="hong-kong"),
+        pytest.param("zh-Hans", ["zh-TW", "zh-CN", "en"], "zh-CN", id="simplified-script"),
+    ],
+)
+def test_pick_locale_respects_chinese_script(wanted: str, locales: list[str], expected: str) -> None:
+    assert pick_locale(wanted, locales, "en") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("我忘记密码了，怎么重置？", "zh", id="simplified"),
+        pytest.param("我忘記密碼了，請問怎麼重設？", "zh-Hant", id="traditional"),
+        pytest.param("退款", "zh", id="two-characters-no-script-hint"),
+        pytest.param("my order 没到", "zh", id="mixed-zh-en-is-chinese"),
+        pytest.param("I forgot my password", "en", id="english"),
+        pytest.param("refund pls 🙏", "en", id="two-words-and-emoji"),
+        pytest.param("ok", "", id="one-word-says-nothing"),
+        pytest.param("5", "", id="a-rating"),
+        pytest.param("8/10", "", id="a-score"),
+        pytest.param("⭐⭐⭐⭐", "", id="stars"),
+        pytest.param("", "", id="empty"),
+    ],
+)
+def test_written_locale(text: str, expected: str) -> None:
+    assert written_locale(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("我忘记密码了", "zh-CN", id="simplified"),
+        pytest.param("我忘記密碼了，請幫我", "zh-TW", id="traditional"),
+        pytest.param("where is my parcel", "en", id="english"),
+    ],
+)
+def test_written_locale_picks_a_configured_locale(text: str, expected: str) -> None:
+    assert pick_locale(written_locale(text), ["zh-CN", "zh-TW", "en"], "en") == expected
