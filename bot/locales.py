@@ -1,4 +1,4 @@
-"""Which configured locale a customer gets: from the platform's language tag, else from their writing."""
+"""Which configured locale a customer gets: from their writing, else from the platform's language tag."""
 
 from __future__ import annotations
 
@@ -35,10 +35,11 @@ def _chinese_script(tag: str) -> str:
 def written_locale(text: str) -> str:
     """The language tag a customer's own words show (``zh``, ``zh-Hant``, ``en``), or ``""``.
 
-    For platforms that send no language (WeChat, WhatsApp) the bot answers in the language the
-    customer writes. Any Han character means Chinese (Traditional when its script-specific characters
-    outnumber the Simplified ones); otherwise at least two Latin words mean English. Ratings, emoji
-    and single words (``5``, ``⭐⭐⭐⭐``, ``ok``) say nothing.
+    The bot answers in the language the customer writes, which beats the platform's language (an
+    English Telegram app says little about a customer writing Chinese) and stands in where a
+    platform sends none (WeChat, WhatsApp). Any Han character means Chinese (Traditional when its
+    script-specific characters outnumber the Simplified ones); otherwise at least two Latin words
+    mean English. Ratings, emoji and single words (``5``, ``⭐⭐⭐⭐``, ``ok``) say nothing.
     """
     han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"]
     if han:

@@ -90,8 +90,8 @@ def inbound(
         return TurnResult(duplicate=True)
     config = settings.config
     payload = msg.payload
-    # The platform's language when it sends one; else the language the customer writes in.
-    locale = msg.locale or (written_locale(payload.text) if isinstance(payload, Text) else "")
+    # The language the customer writes in; when their words show none, the platform's.
+    locale = (written_locale(payload.text) if isinstance(payload, Text) else "") or msg.locale
     identity = repo.identity(
         msg.channel, msg.account, msg.user, display_name=msg.display_name, locale=locale, at=now
     )

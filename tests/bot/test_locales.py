@@ -1,4 +1,4 @@
-"""The customer's locale: the platform's language tag, else the language of their own words."""
+"""The customer's locale: the language of their own words, else the platform's language tag."""
 
 from __future__ import annotations
 

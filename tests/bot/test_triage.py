@@ -169,9 +169,12 @@ async def test_without_a_platform_language_the_answer_and_survey_follow_the_cust
     assert h.channel.texts("wei")[-1] == "Reset it at example.com/reset."
 
 
-async def test_a_language_the_platform_sends_wins_over_the_writing(h: Any) -> None:
+async def test_the_customers_writing_wins_over_the_platforms_language(h: Any) -> None:
+    # An English-language Telegram app, a question in Chinese: the answer is in Chinese.
     await h.say("lin", "password 忘记了", locale="en-US")
-    assert h.channel.texts("lin") == ["Reset it at example.com/reset."]
+    assert h.channel.texts("lin") == ["请访问 example.com/reset 重置密码。"]
+    await h.say("lin", "5", locale="zh-TW")  # words without a language: the platform's counts
+    assert h.rows("""select locale from identity where "user" = 'lin'""") == [("zh-TW",)]
 
 
 async def test_asking_for_a_manager_angrily_opens_a_high_priority_ticket_with_the_labels(h: Any) -> None:
