@@ -33,14 +33,17 @@ def _chinese_script(tag: str) -> str:
 
 
 def written_locale(text: str) -> str:
-    """The language tag a customer's own words show (``zh``, ``zh-Hant``, ``en``), or ``""``.
+    """The language tag a customer's own words show (``zh``, ``zh-Hant``, ``ja``, ``en``), or ``""``.
 
     The bot answers in the language the customer writes, which beats the platform's language (an
     English Telegram app says little about a customer writing Chinese) and stands in where a
     platform sends none (WeChat, WhatsApp). Any Han character means Chinese (Traditional when its
-    script-specific characters outnumber the Simplified ones); otherwise at least two Latin words
-    mean English. Ratings, emoji and single words (``5``, ``⭐⭐⭐⭐``, ``ok``) say nothing.
+    script-specific characters outnumber the Simplified ones) unless kana make it Japanese;
+    otherwise at least two Latin words mean English. Ratings, emoji and single words (``5``,
+    ``⭐⭐⭐⭐``, ``ok``) say nothing.
     """
+    if any("\u3040" <= ch <= "\u30ff" for ch in text):  # kana: Japanese, though it has Han too
+        return "ja"
     han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"]
     if han:
         traditional = sum(ch in _ONLY_TRADITIONAL for ch in han)

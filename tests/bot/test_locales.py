@@ -52,6 +52,8 @@ def test_pick_locale_respects_chinese_script(wanted: str, locales: list[str], ex
         pytest.param("我忘記密碼了，請問怎麼重設？", "zh-Hant", id="traditional"),
         pytest.param("退款", "zh", id="two-characters-no-script-hint"),
         pytest.param("my order 没到", "zh", id="mixed-zh-en-is-chinese"),
+        pytest.param("パスワードを忘れました", "ja", id="japanese-kana"),
+        pytest.param("注文が届きません", "ja", id="japanese-kanji-and-kana"),
         pytest.param("I forgot my password", "en", id="english"),
         pytest.param("refund pls 🙏", "en", id="two-words-and-emoji"),
         pytest.param("ok", "", id="one-word-says-nothing"),
@@ -71,6 +73,7 @@ def test_written_locale(text: str, expected: str) -> None:
         pytest.param("我忘记密码了", "zh-CN", id="simplified"),
         pytest.param("我忘記密碼了，請幫我", "zh-TW", id="traditional"),
         pytest.param("where is my parcel", "en", id="english"),
+        pytest.param("注文が届きません", "en", id="japanese-gets-the-default-not-chinese"),
     ],
 )
 def test_written_locale_picks_a_configured_locale(text: str, expected: str) -> None:
