@@ -37,7 +37,7 @@ from bot.survey import (
     SurveyState,
 )
 from bot.tickets import escalate
-from bot.triage import decide
+from bot.triage import decide, no_action
 from bot.triggers import outside_quiet_hours, pick_trigger, throttled
 
 Resolution = Literal["agent_resolved", "idle", "bot_resolved"]
@@ -114,7 +114,17 @@ def inbound(
             )
             if classification is None and queue_triage:
                 _queue_triage(repo, settings, message_id, now, during_survey=True)
-            apply_triage(repo, settings, identity, conversation_id, classification, now, new_survey_id, True)
+            apply_triage(
+                repo,
+                settings,
+                identity,
+                conversation_id,
+                classification,
+                now,
+                new_survey_id,
+                True,
+                message_id=message_id,
+            )
 
         reply = Reply(payload, classification)
         outcome = _survey_turn(repo, settings, survey, identity, reply, now, msg, hand_on=hand_on)
@@ -132,7 +142,17 @@ def inbound(
     if isinstance(payload, Text):
         if classification is None and queue_triage:
             _queue_triage(repo, settings, message_id, now, during_survey=False)
-        apply_triage(repo, settings, identity, conversation_id, classification, now, new_survey_id, False)
+        apply_triage(
+            repo,
+            settings,
+            identity,
+            conversation_id,
+            classification,
+            now,
+            new_survey_id,
+            False,
+            message_id=message_id,
+        )
     if isinstance(payload, Command) and payload.name == "start":
         locale = pick_locale(identity.locale, config.locales, config.default_locale)
         send_prompt(
@@ -161,20 +181,28 @@ def apply_triage(
     during_survey: bool,
     *,
     answer: bool = True,
+    message_id: int | None = None,
 ) -> None:
     """Carry out the triage rule that matches the message's classification, if any.
 
-    ``answer=False`` holds back automatic answers (an agent already wrote to the customer).
+    ``answer=False`` holds back automatic answers (an agent already wrote to the customer). What
+    triage did, and why, is noted on the message ``message_id`` for agents.
     """
     config = settings.config
     if verdict is None or not config.triage:
         return
     decision = decide(config.triage, verdict, config.nlu.threshold, during_survey=during_survey)
-    if decision is None:
+    held_back = decision is not None and decision.rule.action == "auto_answer" and not answer
+    if message_id is not None:
+        if decision is None:
+            repo.note_triage(message_id, no_action(verdict))
+        else:
+            repo.note_triage(
+                message_id, ("held back, an agent replied: " if held_back else "") + decision.summary
+            )
+    if decision is None or held_back:
         return
     rule = decision.rule
-    if rule.action == "auto_answer" and not answer:
-        return
     if rule.action == "auto_answer" and rule.reply is not None:
         locale = pick_locale(identity.locale, config.locales, config.default_locale)
         reply = Say(rule.reply.get(locale) or rule.reply[config.default_locale])
