@@ -20,19 +20,28 @@ WEIGHT_GRID = tuple(round(0.1 * i, 1) for i in range(11))
 
 @dataclass(frozen=True, slots=True)
 class Calibration:
-    """Lexical share ``weight`` in [0, 1] and ``temperature`` > 0."""
+    """Lexical share ``weight`` in [0, 1], ``temperature`` > 0 and, optionally, a ``bias`` per class.
+
+    The bias ("vector scaling", Guo et al. 2017) corrects a model that favours one class across the
+    board: trained on many more ``other`` rows than rows of any one intent, it said ``other`` too
+    often, and the fitted bias takes that back on the calibration rows.
+    """
 
     weight: float = 0.0
     temperature: float = 1.0
+    bias: tuple[float, ...] = ()
 
     def log_proba(self, transformer_logits: np.ndarray, lexical_log_proba: np.ndarray | None) -> np.ndarray:
         """Calibrated log-probabilities."""
         z = (1.0 - self.weight) * log_softmax(transformer_logits)
         if lexical_log_proba is not None and self.weight > 0:
             z = z + self.weight * lexical_log_proba
-        return log_softmax(z / self.temperature)
+        z = z / self.temperature
+        if self.bias:
+            z = z + np.asarray(self.bias)
+        return log_softmax(z)
 
-    def to_dict(self) -> dict[str, float]:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -54,8 +63,11 @@ def fit_calibration(
     y: np.ndarray,
     *,
     weights: tuple[float, ...] = WEIGHT_GRID,
+    class_bias: bool = False,
 ) -> Calibration:
-    """The (weight, temperature) with the lowest NLL on held-out rows ``y``."""
+    """The (weight, temperature) with the lowest NLL on held-out rows ``y``; then, with
+    ``class_bias``, the per-class bias that lowers it further (L2-penalised, so classes with few
+    rows keep a bias near 0)."""
     from scipy.optimize import minimize_scalar
 
     best = Calibration()
@@ -70,7 +82,26 @@ def fit_calibration(
         found = minimize_scalar(loss, bounds=(-3.0, 3.0), method="bounded")
         if found.fun < best_nll:
             best_nll, best = float(found.fun), Calibration(w, float(np.exp(found.x)))
+    if class_bias:
+        best = _with_bias(best, best.log_proba(transformer_logits, lexical_log_proba), y)
     return best
+
+
+BIAS_PENALTY = 0.01
+
+
+def _with_bias(cal: Calibration, log_proba: np.ndarray, y: np.ndarray) -> Calibration:
+    from scipy.optimize import minimize
+
+    rows = np.arange(len(y))
+
+    def loss(b: np.ndarray) -> tuple[float, np.ndarray]:
+        lp = log_softmax(log_proba + b)
+        grad = np.exp(lp).mean(axis=0) - np.bincount(y, minlength=log_proba.shape[1]) / len(y)
+        return float(-lp[rows, y].mean() + BIAS_PENALTY * (b @ b)), grad + 2 * BIAS_PENALTY * b
+
+    found = minimize(loss, np.zeros(log_proba.shape[1]), jac=True, method="L-BFGS-B")
+    return Calibration(cal.weight, cal.temperature, tuple(round(float(v), 5) for v in found.x))
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +131,7 @@ class LanguageCalibration:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LanguageCalibration:
         """Inverse of :meth:`to_dict`; an empty dict gives the identity calibration."""
-        parts = {k: Calibration(**v) for k, v in data.items()}
+        parts = {k: Calibration(**{**v, "bias": tuple(v.get("bias", ()))}) for k, v in data.items()}
         return cls(parts.pop("default", Calibration()), parts)
 
 
@@ -111,16 +142,17 @@ def fit_language_calibration(
     langs: Sequence[str],
     *,
     min_rows: int = 100,
+    class_bias: bool = False,
 ) -> LanguageCalibration:
     """A calibration per language that has at least ``min_rows`` held-out rows, plus a shared one."""
-    default = fit_calibration(transformer_logits, lexical_log_proba, y)
+    default = fit_calibration(transformer_logits, lexical_log_proba, y, class_bias=class_bias)
     codes = np.asarray(langs)
     by_lang = {}
     for lang in sorted(set(langs)):
         rows = np.flatnonzero(codes == lang)
         if len(rows) >= min_rows:
             lex = None if lexical_log_proba is None else lexical_log_proba[rows]
-            by_lang[lang] = fit_calibration(transformer_logits[rows], lex, y[rows])
+            by_lang[lang] = fit_calibration(transformer_logits[rows], lex, y[rows], class_bias=class_bias)
     return LanguageCalibration(default, by_lang)
 
 

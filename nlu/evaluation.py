@@ -15,7 +15,7 @@ from nlu.corpus import build_corpus
 from nlu.data import Example
 from nlu.errors import ModelNotReadyError
 from nlu.labels import FALLBACK_INTENT
-from nlu.runtime import default_model_dir, model_is_ready
+from nlu.runtime import DEFAULT_THRESHOLD, default_model_dir, model_is_ready
 from nlu.scorer import Scorer, Scores
 from nlu.settings import TrainSettings
 
@@ -173,5 +173,7 @@ def evaluate(
     none = {name: 0 for name in defaults.train_caps}  # held-out rows only
     corpus = build_corpus(replace(defaults, own_cap=0, train_caps=none, lexical_caps=none))
     return evaluate_examples(
-        scorer, corpus.test, threshold if threshold is not None else float(scorer.meta.get("threshold", 0.55))
+        scorer,
+        corpus.test,
+        threshold if threshold is not None else float(scorer.meta.get("threshold", DEFAULT_THRESHOLD)),
     )

@@ -7,11 +7,14 @@
 - WeChat's bracketed emoticons (``[发怒]``, ``[玫瑰]``) and ASCII emoticons (``:(``, ``^_^``) become
   the emoji that mean the same, so they carry the same signal as the emoji customers type
   elsewhere; emoji themselves are kept.
+- English typos one keystroke away from a common word are fixed (``pakage`` -> ``package``; see
+  :mod:`nlu.spelling` for what is left alone).
 - A run of one character is cut to three (``!!!!!!``, ``soooooo``, ``😡😡😡😡😡``): the emphasis stays,
   the noise goes. Digits are left alone (``1000000`` is a number).
 - Runs of whitespace become one space.
 
-Pure and fast (tens of microseconds a message); OpenCC is loaded on first use.
+Pure and fast (tens of microseconds a message); OpenCC and the spelling list are loaded on first use
+(:func:`warm_up` loads them ahead).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ import functools
 import re
 import unicodedata
 from typing import Any
+
+from nlu.spelling import correct
 
 # WeChat / WeCom built-in emoticons as they arrive in message text, and the emoji closest in meaning.
 WECHAT_EMOTICONS: dict[str, str] = {
@@ -197,6 +202,7 @@ _RUN = re.compile(r"(\D)\1{3,}")
 # Joiners, variation selectors, gender signs and skin tones inside emoji: 🤦🏻‍♀️ reads as 🤦.
 _EMOJI_PARTS = re.compile("[\u200d\ufe0f\u2640\u2642\U0001f3fb-\U0001f3ff]")
 _SPACE = re.compile(r"\s+")
+_LATIN = re.compile(r"[A-Za-z]{4}")
 
 
 @functools.cache
@@ -225,4 +231,11 @@ def normalize(text: str) -> str:
     if _has_han(text):
         text = _converter().convert(text)
     text = _RUN.sub(lambda m: m.group(1) * 3, text)
+    if _LATIN.search(text):
+        text = correct(text)
     return _SPACE.sub(" ", text).strip()
+
+
+def warm_up() -> None:
+    """Load OpenCC and the spelling list now, so the first message does not wait for them."""
+    normalize("warm up 繁體 pakage")

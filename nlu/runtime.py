@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 META_FILE = "meta.json"  # written last: its presence marks a complete model
 LEXICAL_FILE = "lexical.npz"
 TOKENIZER_FILE = "tokenizer/tokenizer.json"
-DEFAULT_THRESHOLD = 0.55
+DEFAULT_THRESHOLD = 0.35
 log = logging.getLogger(__name__)
 
 
@@ -113,6 +113,10 @@ class TransformerClassifier:
             from nlu.scorer import Scorer
 
             scorer = Scorer(self.model_dir, backend=self._backend, threads=self._threads)
+            if scorer.meta.get("normalize"):
+                from nlu.normalize import warm_up
+
+                warm_up()
             self._scorer = scorer
         log.info("triage model %s loaded from %s (%s)", scorer.model_id, self.model_dir, scorer.encoder.name)
 

@@ -86,7 +86,7 @@ class TrainSettings:
     gloss_init: bool = True  # new hanzi/emoji rows start at their English gloss (nlu.glosses)
     lexical: bool = True
     export_onnx: bool = True
-    threshold: float = 0.55  # saved with the model: below it the served intent is "other"
+    threshold: float = 0.35  # saved with the model: below it the served intent is "other" (unsure)
     out_dir: Path = field(default_factory=default_model_dir)
     examples: Examples = field(default_factory=dict)  # admin phrases from config.yaml's nlu.intents
     threads: int = 1  # torch threads for fine-tuning (see training_threads)

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 TARGET_PRECISION = 0.97
-TARGET_RECALL = 0.92  # on template-like calibration rows; unseen messages lose a few points
+TARGET_RECALL = 0.93  # on template-like calibration rows; unseen messages lose a few points
 HUMAN_INTENTS = ("complaint", "request_human")
 MIN_ROWS = 30  # fewer calibration rows than this for a language: use the floor fitted on all rows
 

@@ -301,7 +301,8 @@ def _fit_lexical(corpus: Corpus, intents: list[str], settings: TrainSettings) ->
 
 
 def _calibrate(rows: list[Example], scores: Scores, intents: list[str]) -> dict[str, LanguageCalibration]:
-    """Fit the mix weight and temperature per task and language on the calibration rows."""
+    """Fit the mix weight and temperature per task and language on the calibration rows; for intents
+    also a bias per class (sentiment rows include binary reviews, which have no neutral class)."""
     out = {}
     for task, labels, logits, lex in (
         ("intent", intents, scores.intent_transformer, scores.intent_lexical),
@@ -313,7 +314,9 @@ def _calibrate(rows: list[Example], scores: Scores, intents: list[str]) -> dict[
             continue
         y = np.array([labels.index(getattr(rows[i], task)) for i in keep])
         langs = [lang_of_text(rows[i].text) for i in keep]
-        out[task] = fit_language_calibration(logits[keep], None if lex is None else lex[keep], y, langs)
+        out[task] = fit_language_calibration(
+            logits[keep], None if lex is None else lex[keep], y, langs, class_bias=task == "intent"
+        )
     return out
 
 

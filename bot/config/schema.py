@@ -241,7 +241,7 @@ class NluConfig(Strict):
     """Where the triage model lives and how sure it must be."""
 
     model_dir: str = "var/models/triage"
-    threshold: float = Field(default=0.55, ge=0.0, le=1.0)
+    threshold: float = Field(default=0.35, ge=0.0, le=1.0)
     intents: dict[Identifier, IntentSpec] = {}
     queue_for: Duration | None = timedelta(hours=1)
     """While the model is not ready (first start trains it), messages wait this long to be triaged

@@ -27,6 +27,13 @@ from nlu.normalize import WECHAT_EMOTICONS, normalize
         pytest.param("ok:(", "ok 🙁", id="emoticon-after-a-word"),
         pytest.param("see https://x.io/a at 8:30", "see https://x.io/a at 8:30", id="not-emoticons"),
         pytest.param("XDA phone", "XDA phone", id="letters-need-a-boundary"),
+        pytest.param("wheres my pakage", "wheres my package", id="typo"),
+        pytest.param("agnet pls", "agent pls", id="typo-abbreviation-kept"),
+        pytest.param("need to chnge my pasword", "need to change my password", id="typos"),
+        pytest.param(
+            "pls send the fapiao via wechat", "pls send the fapiao via wechat", id="known-words-kept"
+        ),
+        pytest.param("order ZX9981 for Anna", "order ZX9981 for Anna", id="codes-and-names-kept"),
         pytest.param("  a \t b \n", "a b", id="whitespace"),
         pytest.param("还没收到。。。。。。", "还没收到。。。", id="chinese-ellipsis"),
     ],

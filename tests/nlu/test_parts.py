@@ -82,3 +82,16 @@ def test_vocabulary_extension_makes_chinese_readable() -> None:
     assert len(gb2312_chars()) == 6763
     assert added > 6000
     assert before > 0.3 and unknown_rate(tokenizer, texts) == 0.0
+
+
+def test_a_class_bias_takes_back_a_class_the_model_favours() -> None:
+    rng = np.random.default_rng(4)
+    y = rng.integers(0, 3, 3000)
+    logits = np.eye(3)[y] * 2.0 + rng.normal(size=(3000, 3))
+    logits[:, 2] += 1.5  # the model says "2" (think: "other") far too often
+    plain = fit_calibration(logits, None, y)
+    biased = fit_calibration(logits, None, y, class_bias=True)
+    assert len(biased.bias) == 3 and biased.bias[2] < min(biased.bias[:2])
+    accuracy = [float((c.log_proba(logits, None).argmax(1) == y).mean()) for c in (plain, biased)]
+    assert accuracy[1] > accuracy[0] + 0.03
+    assert LanguageCalibration.from_dict(LanguageCalibration(biased).to_dict()).default == biased
