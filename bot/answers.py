@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from typing import Literal
 
 from bot.prompts import ScaleKind
 
@@ -231,3 +232,76 @@ def is_skip(text: str, skip_words: Iterable[str] = ()) -> bool:
     """Whether ``text`` declines an optional question ("skip", "跳过", "no", ...)."""
     t = _PUNCT.sub(" ", normalize(text)).strip()
     return t in _SKIP_WORDS or t in {normalize(w) for w in skip_words}
+
+
+Confirmation = Literal["yes", "no"]
+_YES = {
+    "yes", "y", "yeah", "yea", "yep", "yup", "yes please", "sure", "it did", "it worked", "that worked",
+    "worked", "solved", "yes solved", "resolved", "fixed", "all good", "that helped", "it helped",
+    "helpful", "perfect", "great", "got it", "ok", "okay", "k", "done", "thanks", "thank you", "thx",
+    "是", "是的", "对", "对的", "嗯", "嗯嗯", "好", "好的", "好了", "可以", "可以了", "行", "行了",
+    "有用", "有帮助", "解决了", "已解决", "搞定了", "谢谢", "感谢", "收到", "明白了", "懂了", "ok了",
+}  # fmt: skip
+_NO = {
+    "no", "n", "nope", "nah", "no it didn't", "not really", "didn't help", "did not help", "doesn't help",
+    "it didn't", "it did not", "not solved", "unsolved", "didn't work", "did not work", "doesn't work",
+    "does not work", "not working", "still not working", "still broken", "no luck", "useless",
+    "human", "a human", "agent", "an agent", "person", "a person", "real person", "a real person",
+    "representative", "operator", "talk to a human", "speak to a human", "talk to someone",
+    "speak to someone", "talk to a person", "speak to a person", "talk to an agent",
+    "不", "不是", "没有", "没", "否", "不对", "没用", "没有用", "没帮助", "没有帮助", "没解决", "没有解决",
+    "未解决", "不行", "还是不行", "不管用", "没效果", "转人工", "人工", "人工客服", "找人工", "真人",
+    "找客服", "要人工", "我要人工", "客服",
+}  # fmt: skip
+_CONTRAST = re.compile(r"\b(?:but|still|however|though|except)\b|但|可是|不过|还是|仍然|依然")
+_WANTS_PERSON = re.compile(
+    r"\b(?:need|want|talk to|speak to|speak with|talk with|get me|connect me (?:to|with))\b.*"
+    r"\b(?:human|person|agent|someone|somebody|representative|operator|manager)\b"
+    r"|转人工|人工客服|找人工|要人工|真人|找客服"
+)
+_SEPARATORS = " ,，.。!！~～:：-"
+_CJK_PHRASES = sorted(
+    ((phrase, answer) for words, answer in ((_YES, "yes"), (_NO, "no")) for phrase in words
+     if len(phrase) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in phrase)),
+    key=lambda item: -len(item[0]),
+)  # fmt: skip
+
+
+def parse_confirmation(text: str) -> Confirmation | None:
+    """``yes`` or ``no`` when ``text`` answers "Did this solve it?", else ``None``.
+
+    Whole replies ("yes", "not really", "没用", "转人工"), a yes or no followed by more words
+    ("no, I still can't log in", "是的，谢谢", "好的谢谢", "不是这个问题"), or asking for a person
+    ("I need a human"). A yes with a "but" or "still" after it is no answer.
+    """
+    t = _PUNCT.sub(" ", normalize(text)).strip()
+    if not t or len(t) > _MAX_CHOICE_LENGTH:
+        return None
+    squashed = t.replace(" ", "") if _HAN.search(t) else t
+    for candidate in (t, squashed, squashed.rstrip(_PARTICLES)):
+        if candidate in _YES:
+            return "yes"
+        if candidate in _NO:
+            return "no"
+    if _WANTS_PERSON.search(t):
+        return "no"
+    head, rest = _split_head(squashed if _HAN.search(t) else t)
+    if head in _NO:
+        return "no"
+    if head in _YES and rest and not _CONTRAST.search(rest):
+        return "yes" if parse_confirmation(rest) != "no" else None
+    return None
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _split_head(t: str) -> tuple[str, str]:
+    """The leading yes or no word or phrase of ``t`` and the rest (``("", t)`` when none leads)."""
+    if _HAN.match(t):
+        for phrase, _ in _CJK_PHRASES:
+            if t.startswith(phrase) and len(t) > len(phrase):
+                return phrase, t[len(phrase) :].strip(_SEPARATORS + _PARTICLES)
+        return "", t
+    head, _, rest = t.partition(" ")
+    return head, rest.strip()

@@ -85,5 +85,6 @@ def triage_late(
         new_survey_id,
         item.during_survey,
         answer=not agent_wrote,
+        message_id=item.message_id,
     )
     return f"message {item.message_id} triaged late: {labels}"

@@ -6,22 +6,25 @@ so a turn either happens completely or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any
 
-from bot.attribution import credit
+from bot import confirmation
 from bot.classification import Classification
 from bot.engine import advance
 from bot.errors import NotFoundError
+from bot.landing import conversation_for
 from bot.locales import pick_locale, written_locale
 from bot.messages import ChoicePicked, Command, InboundMessage, Resume, Text, Unsupported
+from bot.notices import follow_up_line
 from bot.outbound import send_prompt
-from bot.planning import open_survey, outside_window, plan_survey
-from bot.prompts import Say
-from bot.records import Conversation, Identity, Survey
+from bot.planning import outside_window
+from bot.prompts import End, Prompt, Say
+from bot.records import Identity, Survey
 from bot.repository import Repository
+from bot.resolution import Resolution, ResolveResult, resolve, resolve_idle
 from bot.settings import MessagingWindow, Settings
 from bot.survey import (
     CompleteSurvey,
@@ -38,9 +41,9 @@ from bot.survey import (
 )
 from bot.tickets import escalate
 from bot.triage import decide
-from bot.triggers import outside_quiet_hours, pick_trigger, throttled
+from bot.triggers import outside_quiet_hours, throttled
+from bot.waiting import IDLE_TIMER, customer_wrote, support_answered
 
-Resolution = Literal["agent_resolved", "idle", "bot_resolved"]
 TRIAGE_TIMER = "triage"
 """Timer kind of a message stored while the triage model was not ready; it expires at ``nlu.queue_for``."""
 
@@ -54,15 +57,6 @@ class TurnResult:
     survey_id: str | None = None
     answered: bool = False
     handed_on: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class ResolveResult:
-    conversation_id: int
-    already_resolved: bool = False
-    survey_id: str | None = None
-    survey_due_at: datetime | None = None
-    skip_reason: str | None = None
 
 
 @dataclass
@@ -81,9 +75,11 @@ def inbound(
     *,
     queue_triage: bool = False,
 ) -> TurnResult:
-    """Handle one customer message: dedupe, survey reply or support message, then triage.
+    """Handle one customer message: dedupe, an answer to "Did this solve it?", a survey reply or a
+    support message, then triage.
 
-    ``new_survey_id`` names the survey an automatic answer schedules (it resolves the conversation).
+    ``new_survey_id`` names what this turn may create: the survey of a conversation it resolves, or
+    the automatic answer it sends.
     ``queue_triage``: the model is not ready yet, so a typed message waits for it (see ``bot.backlog``).
     """
     if not repo.claim_receipt(msg.channel, msg.account, msg.platform_id, now):
@@ -103,6 +99,17 @@ def inbound(
         and repo.link_identity(identity.id, payload.argument) is not None
     ):
         identity = repo.get_identity(identity.id)
+    if isinstance(payload, ChoicePicked) and (auto := repo.get_auto_answer(payload.survey)) is not None:
+        answered = confirmation.tapped(
+            repo, settings, identity, auto, payload.value, payload.label, now, new_survey_id, msg.platform_id
+        )
+        return TurnResult(conversation_id=auto.conversation_id, answered=answered)
+    if isinstance(payload, Text):
+        confirmed = confirmation.typed(
+            repo, settings, identity, payload.text, classification, now, new_survey_id, msg.platform_id
+        )
+        if confirmed is not None:
+            return TurnResult(conversation_id=confirmed, answered=True)
     survey = repo.active_survey(identity.id)
     if survey is not None and isinstance(payload, Text | ChoicePicked | Unsupported | Resume):
         conversation_id = survey.conversation_id
@@ -112,9 +119,10 @@ def inbound(
             conversation_id, message_id = _support_message(
                 repo, settings, identity, text, now, msg, classification
             )
-            if classification is None and queue_triage:
-                _queue_triage(repo, settings, message_id, now, during_survey=True)
-            apply_triage(repo, settings, identity, conversation_id, classification, now, new_survey_id, True)
+            _triage_message(
+                repo, settings, identity, conversation_id, message_id, classification, now, new_survey_id,
+                during_survey=True, queue=queue_triage,
+            )  # fmt: skip
 
         reply = Reply(payload, classification)
         outcome = _survey_turn(repo, settings, survey, identity, reply, now, msg, hand_on=hand_on)
@@ -130,15 +138,50 @@ def inbound(
         repo, settings, identity, _message_text(msg), now, msg, classification
     )
     if isinstance(payload, Text):
-        if classification is None and queue_triage:
-            _queue_triage(repo, settings, message_id, now, during_survey=False)
-        apply_triage(repo, settings, identity, conversation_id, classification, now, new_survey_id, False)
+        _triage_message(
+            repo, settings, identity, conversation_id, message_id, classification, now, new_survey_id,
+            during_survey=False, queue=queue_triage,
+        )  # fmt: skip
     if isinstance(payload, Command) and payload.name == "start":
         locale = pick_locale(identity.locale, config.locales, config.default_locale)
         send_prompt(
             repo, identity, conversation_id, Say(settings.text("welcome", locale)), now, locale=locale
         )
+        support_answered(repo, settings, conversation_id, now)
     return TurnResult(conversation_id=conversation_id)
+
+
+def _triage_message(
+    repo: Repository,
+    settings: Settings,
+    identity: Identity,
+    conversation_id: int,
+    message_id: int,
+    classification: Classification | None,
+    now: datetime,
+    new_survey_id: str,
+    *,
+    during_survey: bool,
+    queue: bool,
+) -> None:
+    """A typed support message: it may settle a pending automatic answer; then triage acts on it."""
+    if classification is None and queue:
+        _queue_triage(repo, settings, message_id, now, during_survey=during_survey)
+    if not confirmation.implied(
+        repo,
+        settings,
+        identity,
+        conversation_id,
+        classification,
+        now,
+        new_survey_id,
+        during_survey=during_survey,
+    ):
+        return
+    apply_triage(
+        repo, settings, identity, conversation_id, classification, now, new_survey_id, during_survey,
+        message_id=message_id,
+    )  # fmt: skip
 
 
 def _queue_triage(
@@ -161,9 +204,11 @@ def apply_triage(
     during_survey: bool,
     *,
     answer: bool = True,
+    message_id: int | None = None,
 ) -> None:
     """Carry out the triage rule that matches the message's classification, if any.
 
+    An automatic answer asks whether it helped (:mod:`bot.confirmation`), as ``new_survey_id``.
     ``answer=False`` holds back automatic answers (an agent already wrote to the customer).
     """
     config = settings.config
@@ -176,10 +221,10 @@ def apply_triage(
     if rule.action == "auto_answer" and not answer:
         return
     if rule.action == "auto_answer" and rule.reply is not None:
-        locale = pick_locale(identity.locale, config.locales, config.default_locale)
-        reply = Say(rule.reply.get(locale) or rule.reply[config.default_locale])
-        send_prompt(repo, identity, conversation_id, reply, now, locale=locale)
-        resolve(repo, settings, conversation_id, "bot_resolved", "bot", now, new_survey_id)
+        confirmation.ask(
+            repo, settings, identity, conversation_id, decision, verdict, now, new_survey_id,
+            message_id=message_id,
+        )  # fmt: skip
         return
     conversation = repo.get_conversation(conversation_id)
     escalate(
@@ -218,11 +263,9 @@ def _support_message(
     msg: InboundMessage,
     classification: Classification | None,
 ) -> tuple[int, int]:
-    """Store a customer message in the open conversation (or a new one) and re-arm the idle timer.
-
-    Returns the conversation's id and the message's.
-    """
-    conversation = repo.open_conversation(identity.id) or repo.start_conversation(identity, now)
+    """Store a customer message in the conversation it belongs to (:mod:`bot.landing`); it is now
+    the support side's turn. Returns the conversation's id and the message's."""
+    conversation = conversation_for(repo, settings, identity, now)
     message_id = repo.add_message(
         identity_id=identity.id,
         conversation_id=conversation.id,
@@ -233,10 +276,11 @@ def _support_message(
         platform_id=msg.platform_id,
         classification=classification,
     )
-    repo.update_conversation(conversation.id, last_message_at=now)
-    idle = settings.config.conversations.idle_resolve_after
-    if idle is not None:
-        repo.schedule("idle", str(conversation.id), now + idle, now)
+    customer_wrote(repo, conversation.id, now)
+    ticket = repo.open_ticket_for(conversation.id)
+    if ticket is not None:  # the agents working the ticket see the customer's reply on it
+        repo.update_ticket(ticket.id, now, transcript=repo.transcript(conversation.id))
+        repo.ticket_event(ticket.id, "customer", "customer_wrote", text[:200], now)
     return conversation.id, message_id
 
 
@@ -269,6 +313,7 @@ def _survey_turn(
                 author="customer",
                 text=_message_text(msg),
                 at=now,
+                payload=_recorded(survey.id, transition.effects),
                 platform_id=msg.platform_id,
                 survey_id=survey.id,
                 classification=event.classification,
@@ -299,14 +344,6 @@ def _survey_turn(
                 if hand_on is not None:
                     hand_on(text)
     repo.save_survey(survey.id, transition.state, now, sent=isinstance(event, Start))
-    locale = transition.state.locale
-    if outcome.handed_on:
-        text = flow.text("handed_on", locale)
-        send_prompt(
-            repo, identity, survey.conversation_id, Say(text), now, survey_id=survey.id, locale=locale
-        )
-    for prompt in transition.prompts:
-        send_prompt(repo, identity, survey.conversation_id, prompt, now, survey_id=survey.id, locale=locale)
     conversation = repo.get_conversation(survey.conversation_id)
     if escalate_reasons:
         escalate(repo, settings, conversation, escalate_reasons, now, survey_id=survey.id)
@@ -314,84 +351,64 @@ def _survey_turn(
         ticket = repo.open_ticket_for(conversation.id)
         if ticket is not None:
             escalate(repo, settings, conversation, [], now, survey_id=survey.id)
+    locale = transition.state.locale
+    if outcome.handed_on:
+        text = flow.text("handed_on", locale)
+        send_prompt(
+            repo, identity, survey.conversation_id, Say(text), now, survey_id=survey.id, locale=locale
+        )
+    for prompt in transition.prompts:
+        if isinstance(prompt, End) and transition.state.escalated:
+            prompt = _what_next(repo, settings, conversation.id, prompt, locale)
+        send_prompt(repo, identity, survey.conversation_id, prompt, now, survey_id=survey.id, locale=locale)
     return outcome
+
+
+def _recorded(survey_id: str, effects: tuple[object, ...]) -> dict[str, Any] | None:
+    """What a tap or typed reply was recorded as (the web chat marks that button)."""
+    for effect in effects:
+        if isinstance(effect, RecordAnswer) and effect.answer.kind != "text":
+            answer = effect.answer
+            value = answer.option if answer.score is None else str(answer.score)
+            return {"survey": survey_id, "step": answer.step, "value": value}
+    return None
+
+
+def _what_next(repo: Repository, settings: Settings, conversation_id: int, end: End, locale: str) -> Prompt:
+    """The closing line of a survey that went to a person, saying that a person will follow up."""
+    ticket = repo.open_ticket_for(conversation_id)
+    if ticket is None or not settings.config.tickets.keep_customer_posted:
+        return end
+    line = follow_up_line(repo, settings, ticket, locale)
+    return End(end.survey, f"{end.text}\n{line}" if end.text else line)
 
 
 def agent_reply(
     repo: Repository,
+    settings: Settings,
     conversation_id: int,
     agent: str,
     text: str,
     now: datetime,
-    windows: Mapping[str, MessagingWindow] | None = None,
 ) -> int:
     """Queue a support agent's message to the customer, in the conversation's channel.
 
-    Raises :class:`WindowClosedError` when the channel's messaging window (``windows``) is closed,
-    rather than queueing a message the platform would refuse.
+    Raises :class:`WindowClosedError` when the channel's messaging window is closed, rather than
+    queueing a message the platform would refuse. The conversation now waits on the customer.
     """
     # Locked: two agents replying at once must both end up in ``agents`` (who surveys credit).
     conversation = repo.get_conversation(conversation_id, lock=True)
     identity = repo.get_identity(conversation.identity_id)
-    window = (windows or {}).get(conversation.channel)
+    window = settings.windows.get(conversation.channel)
     refusal = window.refusal(conversation.channel, identity.last_inbound_at, now) if window else None
     if refusal is not None:
         raise refusal
     message_id = send_prompt(repo, identity, conversation.id, Say(text), now, author=f"agent:{agent}")
-    changes: dict[str, object] = {"last_message_at": now}
     if agent not in conversation.agents:
-        changes["agents"] = [*conversation.agents, agent]
-    repo.update_conversation(conversation.id, **changes)
+        repo.update_conversation(conversation.id, agents=[*conversation.agents, agent])
+    if conversation.status == "open":
+        support_answered(repo, settings, conversation.id, now)
     return message_id
-
-
-def resolve(
-    repo: Repository,
-    settings: Settings,
-    conversation_id: int,
-    how: Resolution,
-    by: str,
-    now: datetime,
-    new_survey_id: str,
-    *,
-    send_now: bool = False,
-) -> ResolveResult:
-    """End a conversation and schedule the survey its trigger asks for (idempotent).
-
-    ``send_now`` skips the trigger's delay and quiet hours (an agent asked for it explicitly).
-    """
-    conversation = repo.get_conversation(conversation_id, lock=True)
-    if conversation.status != "open":
-        existing = repo.survey_for_conversation(conversation.id)
-        return ResolveResult(
-            conversation.id,
-            already_resolved=True,
-            survey_id=existing.id if existing else None,
-            survey_due_at=existing.due_at if existing else None,
-        )
-    repo.update_conversation(
-        conversation.id, status="resolved", resolution=how, resolved_by=by, resolved_at=now
-    )
-    repo.cancel_timer("idle", str(conversation.id))
-    config = settings.config
-    trigger = pick_trigger(config.triggers, how, conversation.channel)
-    if trigger is None:
-        return ResolveResult(conversation.id, skip_reason=f"no trigger for {how} on {conversation.channel}")
-    identity = repo.get_identity(conversation.identity_id)
-    plan = plan_survey(repo, settings, conversation, identity, now, delay=trigger.delay, send_now=send_now)
-    transcript, ticket = repo.transcript(conversation.id), repo.open_ticket_for(conversation.id)
-    survey = open_survey(
-        repo,
-        conversation,
-        settings.flows[trigger.survey],
-        plan,
-        now,
-        new_survey_id,
-        credit=credit(config, conversation, how, by, transcript, ticket),
-    )
-    return ResolveResult(
-        conversation.id, survey_id=survey.id, survey_due_at=plan.due, skip_reason=plan.skip_reason
-    )
 
 
 def fire_timer(
@@ -406,8 +423,10 @@ def fire_timer(
     """Carry out one due timer; returns what happened, for the log."""
     if not repo.take_timer(timer_id):
         return "already done"
-    if kind == "idle":
-        return _idle(repo, settings, int(subject), now, new_survey_id)
+    if kind == IDLE_TIMER:
+        return resolve_idle(repo, settings, int(subject), now, new_survey_id)
+    if kind == confirmation.CONFIRM_TIMER:
+        return confirmation.silence(repo, settings, subject, now, new_survey_id)
     if kind == TRIAGE_TIMER:
         return f"message {subject.split('/')[0]} left untriaged: the model was not ready in time"
     try:
@@ -465,21 +484,13 @@ def _remind_in_window(
     return pulled if pulled - now > (due - now) / 4 else None
 
 
-def _idle(
-    repo: Repository, settings: Settings, conversation_id: int, now: datetime, new_survey_id: str
-) -> str:
-    try:
-        conversation: Conversation = repo.get_conversation(conversation_id, lock=True)
-    except NotFoundError:
-        return "conversation gone"
-    idle = settings.config.conversations.idle_resolve_after
-    if conversation.status != "open" or idle is None:
-        return f"conversation {conversation_id} not open"
-    if conversation.last_message_at + idle > now:
-        repo.schedule("idle", str(conversation_id), conversation.last_message_at + idle, now)
-        return f"conversation {conversation_id} active again"
-    resolve(repo, settings, conversation_id, "idle", "idle", now, new_survey_id)
-    return f"conversation {conversation_id} resolved after being idle"
-
-
-__all__ = ["ResolveResult", "SurveyState", "TurnResult", "agent_reply", "fire_timer", "inbound", "resolve"]
+__all__ = [
+    "Resolution",
+    "ResolveResult",
+    "SurveyState",
+    "TurnResult",
+    "agent_reply",
+    "fire_timer",
+    "inbound",
+    "resolve",
+]

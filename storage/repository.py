@@ -32,9 +32,10 @@ from models import (
     TicketEvent,
     Timer,
 )
+from storage.customer_side import CustomerSideRows, conversation_record
 
 
-class SqlRepository:
+class SqlRepository(CustomerSideRows):
     """Reads and writes rows in the session's open transaction (never commits itself)."""
 
     def __init__(self, session: Session) -> None:
@@ -143,7 +144,7 @@ class SqlRepository:
             .where(Conversation.identity_id == identity_id, Conversation.status == "open")
             .order_by(col(Conversation.id).desc())
         ).first()
-        return _conversation(row) if row is not None else None
+        return conversation_record(row) if row is not None else None
 
     def start_conversation(self, identity: records.Identity, at: datetime) -> records.Conversation:
         row = Conversation(
@@ -156,10 +157,10 @@ class SqlRepository:
         )
         self.session.add(row)
         self.session.flush()
-        return _conversation(row)
+        return conversation_record(row)
 
     def get_conversation(self, conversation_id: int, *, lock: bool = False) -> records.Conversation:
-        return _conversation(self._get(Conversation, conversation_id, lock=lock))
+        return conversation_record(self._get(Conversation, conversation_id, lock=lock))
 
     def update_conversation(self, conversation_id: int, **changes: Any) -> None:
         row = self._get(Conversation, conversation_id)
@@ -655,20 +656,6 @@ def _identity(row: Identity) -> records.Identity:
         row.display_name,
         row.locale,
         row.last_inbound_at,
-    )
-
-
-def _conversation(row: Conversation) -> records.Conversation:
-    return records.Conversation(
-        _id(row.id),
-        row.customer_id,
-        row.identity_id,
-        row.channel,
-        row.status,
-        row.opened_at,
-        row.last_message_at,
-        row.resolution,
-        tuple(row.agents or ()),
     )
 
 

@@ -87,7 +87,11 @@ def test_chat_runs_a_whole_survey_and_report_shows_it(tmp_path: Path) -> None:
     assert lines.index("bot> Sorry to hear that. What went wrong?") < lines.index(
         "bot> Anything else you would like to tell us?"
     )
-    assert lines[-2:] == ["bot> Thank you for your feedback!", "-- now chatting as li"]
+    assert lines[-3:] == [
+        "bot> Thank you for your feedback!",
+        "bot> I've passed this to Customer Support: a person will reply here.",
+        "-- now chatting as li",
+    ]
 
     report = runner.invoke(app, ["report", "--db", str(db), "--format", "json", "--config", str(config)])
     assert report.exit_code == 0, report.output

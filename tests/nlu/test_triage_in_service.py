@@ -58,9 +58,10 @@ async def test_each_message_is_classified_and_the_matching_rule_is_applied(
         assert 0.0 <= stored["intent_confidence"] <= 1.0 and 0.0 <= stored["sentiment_confidence"] <= 1.0
         decision = decide(settings.config.triage, verdict, settings.config.nlu.threshold, during_survey=False)
         action = decision.rule.action if decision else None
-        if action == "auto_answer":
-            assert detail["status"] == "resolved" and detail["resolution"] == "bot_resolved"
-            assert detail["transcript"][-1]["author"] == "bot"
+        if action == "auto_answer":  # answered, and waiting for "Did this solve it?"
+            assert detail["status"] == "open" and detail["ticket"] is None
+            last = detail["transcript"][-1]
+            assert last["author"] == "bot" and last["prompt"]["step"] == "helped"
         elif action in ("escalate", "route"):
             assert detail["ticket"] is not None and detail["ticket"]["reasons"] == [decision.reason]
             assert detail["status"] == "open"
