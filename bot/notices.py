@@ -35,7 +35,15 @@ def follow_up_line(repo: Repository, settings: Settings, ticket: Ticket, locale:
         lines.append(settings.text("escalated_hours", locale).format(hours=hours))
     if ticket.assignee:
         lines.append(_taken(repo, settings, ticket, ticket.assignee, locale))
-    return " ".join(lines)
+    return _sentences(lines)
+
+
+def _sentences(parts: list[str]) -> str:
+    """Sentences run together: after Chinese full stops without a space, else with one."""
+    out = parts[0]
+    for part in parts[1:]:
+        out += part if out.endswith(("。", "！", "？", "）")) else f" {part}"
+    return out
 
 
 def tell_escalated(
