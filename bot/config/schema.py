@@ -94,8 +94,8 @@ class StepSpec(Strict):
             raise ValueError("a choice step needs at least one option")
         if self.type != "choice" and self.options is not None:
             raise ValueError(f"options are only allowed on choice steps, not on {self.type}")
-        if self.optional and self.type != "text":
-            raise ValueError("only text steps can be optional")
+        if self.optional and self.type not in ("text", "choice"):
+            raise ValueError("only text and choice steps can be optional")
         if self.type == "end" and (self.next is not None or self.branches):
             raise ValueError("an end step cannot have next or branches")
         if self.type != "end" and self.next is None:

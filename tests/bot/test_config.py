@@ -455,7 +455,7 @@ SHIPPED_ERRORS = [
     ),
     pytest.param(
         [("        type: ces\n", "        type: ces\n        optional: true\n")],
-        [("surveys.ces.steps.effort: only text steps can be optional", "      effort:")],
+        [("surveys.ces.steps.effort: only text and choice steps can be optional", "      effort:")],
         id="optional-rating-step",
     ),
     pytest.param(
