@@ -37,7 +37,7 @@ _EN_NUMBERS = {
 _NUMBER = r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十]+|" + "|".join(_EN_NUMBERS) + r"|满(?=\s*(?:分|颗?星))"
 _PREFIX = (
     r"(?:i(?:'d|'ll| would| will)? (?:give|rate)(?: (?:it|you|this|u))?(?: a| an)?"
-    r"|(?:give|rate)(?: (?:it|you|u))?(?: a| an)?"
+    r"|(?:give|rate|rated|rating)(?: (?:it|you|u))?(?: a| an)?"
     r"|(?:my )?(?:score|rating)(?: is)?:?|我?(?:给|打|评|选)?(?:你们|你|个)?(?:打|评)?个?|就)"
 )
 _SUFFIX = (

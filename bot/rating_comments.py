@@ -134,10 +134,12 @@ def _score(
         else rest[len(rest.rstrip(_SEPARATORS)) :]
     )
     comment = rest.strip(_SEPARATORS)
-    decoration = bool(comment) and all(_emoji(ch) for ch in comment.replace(" ", ""))
+    bare = rest.replace(" ", "")
+    decoration = bool(bare) and (all(_emoji(ch) for ch in bare) or bool(_EMOTICON.match(bare)))
     if not part or not (decoration or len(_WORDY.findall(comment)) >= 2):
         return None  # the other side must be words ("5 👍" is a score with a thumbs-up)
-    if leading and (_DIGIT_WORD.match(comment) or comment.startswith(("/", "分之"))):
+    numeric = bool(re.search(r"\d|[零〇一二两三四五六七八九十]|⭐|★|满分", part)) or _BARE_NUMBER.match(part)
+    if leading and numeric and (_DIGIT_WORD.match(comment) or comment.startswith(("/", "分之"))):
         return None  # "4.5", "4-5", "10:30", "8/10"
     if not leading and comment[-1:].isdigit() and not any(ch.isspace() for ch in gap):
         return None  # "please 4.5", "1-5", "10:30"
@@ -148,10 +150,11 @@ def _score(
     punctuated = any(ch not in " \t\n" for ch in gap) or (bool(gap) and _HAN.search(part) is not None)
     if not leading and comment.endswith(_HEDGE_BEFORE):
         return None
-    numeric = bool(re.search(r"\d|[零〇一二两三四五六七八九十]|⭐|★|满分", part)) or _BARE_NUMBER.match(part)
     if not numeric:  # a word rating ("非常满意，..."), never right after a negation
         if not words or (not leading and _NEGATING_BEFORE.search(comment)):
             return None
+        if leading and parse(comment) is not None:
+            return None  # "average, 3 stars": the number is the rating
         glued = not gap and bool(_HAN.match(part)) and len(part) >= 3  # "服务很好非常满意"
         return score if punctuated or glued else None
     if part.startswith(_NOT_A_SCORE_PREFIX) and _HAN.match(rest.lstrip()[:1] or " "):
@@ -159,6 +162,8 @@ def _score(
     if not gap:  # glued to Chinese: "三分态度一般", "客服很专业给五星"
         return _glued(part, rest, score, leading=leading)
     if _BARE_NUMBER.match(part) and not punctuated:
+        if leading and not part.isdigit() and not _HAN.match(part):
+            return None  # "one sec", "two more questions": a number word before words is a quantity
         words_around = comment.split()
         neighbour = words_around[0] if leading else words_around[-1]
         if (neighbour in _QUANTITY_AFTER) if leading else (neighbour in _REFERENCE_BEFORE):
@@ -183,6 +188,9 @@ def _glued(part: str, rest: str, score: int, *, leading: bool) -> int | None:
             return None
         return score
     return score if part[:1] in "给打评" or part[-1:] in "分星" else None
+
+
+_EMOTICON = re.compile(r"^(?:[:;=8][-']?[)(dpo3*\]\[|/\\]+|\^_*\^|xd+|<3)+$", re.IGNORECASE)
 
 
 def _emoji(ch: str) -> bool:

@@ -43,11 +43,12 @@ _SYNONYMS = {
     "answer": "response", "issue": "problem", "issues": "problem", "problems": "problem",
     "staff": "service", "agent": "service", "agents": "service", "support": "service",
     "else": "other", "reason": "other", "others": "other", "something": "other",
-    "差": "坏", "劣": "坏", "恶": "坏", "久": "慢",
+    "差": "坏", "劣": "坏", "恶": "坏", "凶": "坏", "久": "慢",
     "它": "他",  # 其它 / 其他
 }  # fmt: skip
 # Words that mean the same as another (bad = not good), replaced before splitting into characters.
 _CJK_WORDS = {
+    "不太好": "坏",
     "不好": "坏",
     "没有": "没",
     "没能": "没",
@@ -66,7 +67,7 @@ def tokens(text: str) -> list[str]:
         if len(word) > 1 and not ("\u4e00" <= word[0] <= "\u9fff"):
             word = _SYNONYMS.get(word, word)
         word = _SYNONYMS.get(word, word)
-        if word and word not in _STOP:
+        if word and word not in _STOP and word not in _NEGATIONS:  # negation is compared apart
             found.append(word)
     return found
 
@@ -92,7 +93,19 @@ def similarity(a: Sequence[str], b: Sequence[str]) -> float:
     return 2 * shared / (len(a) + len(b))
 
 
+_CLAUSES = re.compile(r"\b(?:and|but|also|plus)\b|而且|并且|还有|以及|[,，;；、]")
+
+
 def closest(text: str, options: Sequence[tuple[str, Iterable[str]]]) -> str | None:
+    """The option whose labels ``text`` paraphrases (see :func:`_closest`); ``None`` also when two
+    parts of the reply name different options ("slow and not solved")."""
+    clauses = [c for c in _CLAUSES.split(text) if tokens(c)]
+    if len(clauses) > 1 and len({_closest(c, options) for c in clauses} - {None}) > 1:
+        return None
+    return _closest(text, options)
+
+
+def _closest(text: str, options: Sequence[tuple[str, Iterable[str]]]) -> str | None:
     """The option whose labels ``text`` paraphrases, or ``None`` when none is close enough, two
     are about as close, or the reply also names a good part of another option ("太慢了而且态度差")."""
     if len(text) > MAX_LENGTH:
