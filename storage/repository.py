@@ -623,8 +623,8 @@ def message_json(row: Message) -> dict[str, Any]:
         "text": row.text,
         "at": row.created_at.isoformat(),
     }
-    if row.payload is not None:
-        data["prompt"] = row.payload
+    if row.payload is not None:  # a bot question; on a customer's reply, what it was recorded as
+        data["prompt" if row.direction == "out" else "recorded"] = row.payload
     if row.survey_id is not None:
         data["survey_id"] = row.survey_id
     if row.intent is not None:
