@@ -26,7 +26,7 @@ from bot.outbound import send_prompt
 from bot.prompts import AskChoice, Option, Say
 from bot.records import AutoAnswer, Identity
 from bot.repository import Repository
-from bot.resolution import resolve
+from bot.resolution import resolve, survey_outcome
 from bot.settings import Settings
 from bot.tickets import escalate
 from bot.triage import Decision, decide
@@ -174,8 +174,8 @@ def silence(repo: Repository, settings: Settings, answer_id: str, now: datetime,
     conversation = repo.get_conversation(answer.conversation_id)
     if conversation.status != "open":
         return f"automatic answer {answer_id}: no reply; conversation already {conversation.status}"
-    resolve(repo, settings, conversation.id, "bot_resolved", "bot", now, new_survey_id)
-    return f"automatic answer {answer_id}: no reply, resolved by the bot"
+    result = resolve(repo, settings, conversation.id, "bot_resolved", "bot", now, new_survey_id)
+    return f"automatic answer {answer_id}: no reply, resolved by the bot; {survey_outcome(result, now)}"
 
 
 def _answered(

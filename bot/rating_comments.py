@@ -43,23 +43,14 @@ _REFERENCE_BEFORE = {
     "your", "our", "his", "her", "their", "its", "this", "that", "these", "those", "store", "shop",
     "platform", "terminal", "aisle", "bus", "route", "flight", "train", "no.",
 }  # fmt: skip
+# Chinese before a trailing bare number that makes it a reference: 订单号 5, 房间 3.
+_REFERENCE_HAN = (
+    "订单", "单号", "号码", "编号", "房间", "房号", "工单", "电话", "手机", "尾号", "型号", "版本", "号",
+)  # fmt: skip
 # Chinese before a trailing score that hedges it or makes it a range or a position: 可能4分, 7到8分.
 _HEDGE_BEFORE = (
-    "可能",
-    "大概",
-    "也许",
-    "差不多",
-    "估计",
-    "约",
-    "到",
-    "至",
-    "或",
-    "和",
-    "第",
-    "每",
-    "前",
-    "后",
-)
+    "可能", "大概", "也许", "差不多", "估计", "约", "到", "至", "或", "和", "第", "每", "前", "后",
+)  # fmt: skip
 # A word rating right after one of these is negated or hedged ("not satisfied", "never easy").
 _NEGATING_BEFORE = re.compile(
     r"(?:\b(?:not|no|never|hardly|barely|isn't|wasn't|aren't|weren't)|n't|不|没|不是|没有|并不|一点也不)$"
@@ -149,6 +140,8 @@ def _score(
     # Punctuation, or a space between Chinese words (the way Chinese chat separates phrases).
     punctuated = any(ch not in " \t\n" for ch in gap) or (bool(gap) and _HAN.search(part) is not None)
     if not leading and comment.endswith(_HEDGE_BEFORE):
+        return None
+    if not leading and _BARE_NUMBER.match(part) and comment.endswith(_REFERENCE_HAN):
         return None
     if not numeric:  # a word rating ("非常满意，..."), never right after a negation
         if not words or (not leading and _NEGATING_BEFORE.search(comment)):

@@ -117,6 +117,10 @@ class Repository(Protocol):
         skip_reason: str | None = None,
     ) -> None: ...
 
+    def reschedule_survey(self, survey_id: str, due_at: datetime) -> None:
+        """Move a survey that has not been sent to a new send time."""
+        ...
+
     def record_answer(self, survey_id: str, answer: Answer, at: datetime) -> bool:
         """Store an answer; ``False`` if this step was already answered (nothing changes)."""
         ...

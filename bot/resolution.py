@@ -66,6 +66,26 @@ def resolve(
     if trigger is None:
         return ResolveResult(conversation.id, skip_reason=f"no trigger for {how} on {conversation.channel}")
     earlier = repo.survey_for_conversation(conversation.id)
+    identity = repo.get_identity(conversation.identity_id)
+    if earlier is not None and earlier.sent_at is None and earlier.state.status == "pending":
+        # Reopened before its survey went out: the survey goes out as planned now.
+        plan = plan_survey(
+            repo, settings, conversation, identity, now, delay=trigger.delay, send_now=send_now
+        )
+        if plan.skip_reason is not None:
+            repo.save_survey(
+                earlier.id, earlier.state.evolve(status="expired"), now, skip_reason=plan.skip_reason
+            )
+        else:
+            repo.reschedule_survey(earlier.id, plan.due)
+            repo.schedule("send", earlier.id, plan.due, now)
+        return ResolveResult(
+            conversation.id,
+            survey_id=earlier.id,
+            survey_due_at=plan.due,
+            skip_reason=plan.skip_reason,
+            wait_reason=plan.wait_reason,
+        )
     if earlier is not None:
         return ResolveResult(
             conversation.id,
@@ -76,7 +96,6 @@ def resolve(
         return ResolveResult(
             conversation.id, skip_reason="nobody from support answered the customer in this conversation"
         )
-    identity = repo.get_identity(conversation.identity_id)
     plan = plan_survey(repo, settings, conversation, identity, now, delay=trigger.delay, send_now=send_now)
     transcript, ticket = repo.transcript(conversation.id), repo.open_ticket_for(conversation.id)
     survey = open_survey(

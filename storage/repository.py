@@ -328,6 +328,11 @@ class SqlRepository(CustomerSideRows):
             row.finished_at = at
         self.session.add(row)
 
+    def reschedule_survey(self, survey_id: str, due_at: datetime) -> None:
+        row = self._get(Survey, survey_id)
+        row.due_at = due_at
+        self.session.add(row)
+
     def record_answer(self, survey_id: str, answer: AnswerValue, at: datetime) -> bool:
         statement = (
             self._insert(Answer)

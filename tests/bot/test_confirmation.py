@@ -161,7 +161,9 @@ async def test_typed_answers_are_understood(h: Any, typed: str, said: str) -> No
 async def test_silence_counts_as_solved_after_confirm_within(h: Any) -> None:
     conversation_id, _ = await asked(h)
     assert await h.tick(minutes=19) == []
-    assert await h.tick(minutes=1) == ["automatic answer s000001: no reply, resolved by the bot"]
+    assert await h.tick(minutes=1) == [
+        "automatic answer s000001: no reply, resolved by the bot; survey s000002 due in 10 min"
+    ]
     assert conversation(h, conversation_id)[:2] == ("resolved", "bot_resolved")
     assert outcome(h) == [("password_reset", "silent", "timer")]
 

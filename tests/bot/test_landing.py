@@ -84,19 +84,31 @@ async def test_a_message_during_a_follow_up_question_adds_to_the_open_ticket(mak
     assert conversations(h) == [(conversation_id, "open", "support")]
 
 
-async def test_a_reply_soon_after_an_agents_answer_reopens_that_conversation(harness: Any) -> None:
+async def test_a_reply_before_the_survey_went_out_reopens_the_conversation(harness: Any) -> None:
     h = harness
     first = await h.say("ann", "where is my parcel?")
     await h.service.agent_reply(first.conversation_id, "bob", "It arrives tomorrow.")
-    await h.service.resolve(first.conversation_id, "bob")
-    h.clock.advance(timedelta(hours=5))
+    resolved = await h.service.resolve(first.conversation_id, "bob")  # survey due in 10 minutes
+    h.clock.advance(timedelta(minutes=5))
     again = await h.say("ann", "it did not arrive")
     assert again.conversation_id == first.conversation_id
     assert conversations(h) == [(first.conversation_id, "open", "support")]
-    # Resolved again: the conversation already had its survey, so no second one.
+    assert await h.tick(minutes=10) == []  # not surveyed while the customer still needs help
+    await h.service.agent_reply(first.conversation_id, "bob", "Re-sent, arriving today.")
     result = await h.service.resolve(first.conversation_id, "bob")
-    assert result.skip_reason == "already surveyed (survey s000002) before the conversation was reopened"
+    assert (result.survey_id, result.skip_reason) == (resolved.survey_id, None)
+    assert await h.tick(minutes=10) == [f"sent survey {resolved.survey_id}"]
     assert h.rows("select count(*) from survey") == [(1,)]
+
+
+async def test_after_the_survey_went_out_a_new_message_is_a_new_conversation(harness: Any) -> None:
+    h = harness
+    first = await h.say("ann", "where is my parcel?")
+    await h.service.agent_reply(first.conversation_id, "bob", "It arrives tomorrow.")
+    await h.service.resolve(first.conversation_id, "bob", send_now=True)
+    await h.tap("ann", "s000002", "rating", "5")
+    again = await h.say("ann", "one more question about my invoice")
+    assert again.conversation_id != first.conversation_id
 
 
 async def test_after_reopen_within_a_new_conversation_starts(make_harness: Any) -> None:

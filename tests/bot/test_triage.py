@@ -155,7 +155,9 @@ async def test_a_password_reset_is_answered_then_silence_resolves_it_as_the_bots
     ]
     assert labels(h) == [("I forgot my password", "password_reset", "neutral")]
     assert await h.tick(minutes=29) == []
-    assert await h.tick(minutes=1) == ["automatic answer s000001: no reply, resolved by the bot"]
+    assert await h.tick(minutes=1) == [
+        "automatic answer s000001: no reply, resolved by the bot; survey s000002 due in 10 min"
+    ]
     assert h.rows(
         "select status, resolution, resolved_by from conversation where id = :c", c=result.conversation_id
     ) == [("resolved", "bot_resolved", "bot")]
