@@ -1,6 +1,6 @@
 """Opening a survey: when it goes out, in which language, and whether it may go out at all.
 
-Both the survey after a resolved conversation (:func:`bot.turns.resolve`) and the follow-up after a
+Both the survey after a resolved conversation (:func:`bot.resolution.resolve`) and the follow-up after a
 resolved ticket (:mod:`bot.resurvey`) come through here, so quiet hours, the throttle and the
 channel's messaging window are applied the same way to both.
 """
