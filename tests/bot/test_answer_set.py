@@ -108,7 +108,7 @@ def table() -> str:
             for kind in ("csat", "nps", "ces", "choice", "all"):
                 some = [c for c in found if kind in ("all", c.kind)]
                 ok = sum(right(c) for c in some)
-                which = "held-out" if held_out else "own"
+                which = "second" if held_out else "own"
                 rows.append(f"{which:<9} {language:<9} {kind:<7} {len(some):>5}  {ok / len(some):.1%}")
     return "\n".join(rows)
 
