@@ -118,7 +118,10 @@ def typed(
     answer = repo.pending_auto_answer(current.id) if current is not None else None
     if answer is None:
         return None
-    said = parse_confirmation(text) or _by_label(settings, answer, text)
+    # A typed button label counts too; its number ("1") only while no survey question is open,
+    # where "1" is a rating.
+    numbers = repo.active_survey(identity.id) is None
+    said = parse_confirmation(text) or _by_label(settings, text, numbers=numbers)
     if said is None:
         return None
     _answered(
@@ -247,11 +250,13 @@ def _settle(
     return True
 
 
-def _by_label(settings: Settings, answer: AutoAnswer, text: str) -> Confirmation | None:
-    """A typed button label or its number ("1", "No, I need a person")."""
+def _by_label(settings: Settings, text: str, *, numbers: bool) -> Confirmation | None:
+    """A typed button label ("No, I need a person") or, with ``numbers``, its number ("2")."""
     labels = [
         (value, [settings.text(f"confirm_{value}", locale) for locale in settings.config.locales])
         for value in (YES, NO)
     ]
+    if not numbers and text.strip().isdigit():
+        return None
     picked = parse_choice(text, labels)
     return YES if picked == YES else NO if picked == NO else None
