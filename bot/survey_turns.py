@@ -37,10 +37,12 @@ from bot.triggers import outside_quiet_hours, throttled
 
 @dataclass
 class Outcome:
-    """What a survey turn did: the replies handed on as support messages, and whether it answered."""
+    """What a survey turn did: the replies handed on as support messages, whether triage already
+    answered one of them (``told``), and whether it answered the survey."""
 
     handed_on: list[str] = field(default_factory=list)
     answered: bool = False
+    told: bool = False
 
 
 def message_text(msg: InboundMessage) -> str:
@@ -68,12 +70,13 @@ def survey_turn(
     now: datetime,
     msg: InboundMessage | None = None,
     *,
-    hand_on: Callable[[str], None] | None = None,
+    hand_on: Callable[[str], bool] | None = None,
 ) -> Outcome:
     """Run the engine for one survey event and carry out its effects.
 
-    ``hand_on`` stores a reply that was not an answer as a support message; it runs before the bot's
-    prompts are written, so the customer's message comes before the bot's answer to it.
+    ``hand_on`` stores a reply that was not an answer as a support message and says whether triage
+    answered it already (then "passed on to our support team" is not said too); it runs before the
+    bot's prompts are written, so the customer's message comes before the bot's answer to it.
     """
     flow = repo.load_flow(survey.flow_version)
     transition = advance(flow, survey.state, event, now)
@@ -116,8 +119,8 @@ def survey_turn(
                 escalate_reasons.extend(reasons)
             case HandOn(text=text):
                 outcome.handed_on.append(text)
-                if hand_on is not None:
-                    hand_on(text)
+                if hand_on is not None and hand_on(text):
+                    outcome.told = True
     repo.save_survey(survey.id, transition.state, now, sent=isinstance(event, Start))
     conversation = repo.get_conversation(survey.conversation_id)
     if escalate_reasons:
@@ -127,7 +130,7 @@ def survey_turn(
         if ticket is not None:
             escalate(repo, settings, conversation, [], now, survey_id=survey.id)
     locale = transition.state.locale
-    if outcome.handed_on:
+    if outcome.handed_on and not outcome.told:  # "passed on to our support team", unless triage said more
         text = flow.text("handed_on", locale)
         send_prompt(
             repo, identity, survey.conversation_id, Say(text), now, survey_id=survey.id, locale=locale

@@ -97,7 +97,7 @@ def inbound(
     if survey is not None and isinstance(payload, Text | ChoicePicked | Unsupported | Resume):
         conversation_id = survey.conversation_id
 
-        def hand_on(text: str) -> None:
+        def hand_on(text: str) -> bool:
             nonlocal conversation_id
             conversation_id, message_id = _support_message(
                 repo, settings, identity, text, now, msg, classification
@@ -106,6 +106,8 @@ def inbound(
                 repo, settings, identity, conversation_id, message_id, classification, now, new_survey_id,
                 during_survey=True, queue=queue_triage,
             )  # fmt: skip
+            # Triage already answered it (an automatic answer, "a person will reply here")?
+            return bool(repo.transcript(conversation_id)[-1]["direction"] == "out")
 
         reply = Reply(payload, classification)
         outcome = survey_turn(repo, settings, survey, identity, reply, now, msg, hand_on=hand_on)

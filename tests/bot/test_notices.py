@@ -112,3 +112,30 @@ async def test_nothing_is_queued_that_the_channels_window_would_refuse(make_harn
     ticket = await h.service.escalate(result.conversation_id, "bob", "call back")
     await h.service.ticket("claim", ticket.id, "amy")
     assert h.rows("select count(*) from outbox where kind = 'message'") == [(0,)]
+
+
+async def test_a_complaint_typed_during_a_survey_is_told_once_what_happens(make_harness: Any) -> None:
+    from bot.classification import Classification
+
+    class Angry:
+        ready = True
+
+        def classify(self, texts: Any) -> list[Classification]:
+            return [
+                Classification("complaint", 0.9, "negative" if "useless" in t else "neutral", 0.9)
+                for t in texts
+            ]
+
+    h = make_harness(settings_with())
+    h.service.classifier = Angry()
+    result = await h.say("ann", "hello")
+    await h.service.agent_reply(result.conversation_id, "bob", "Hi!")
+    await h.service.resolve(result.conversation_id, "bob", send_now=True)
+    await h.dispatcher.deliver_due()
+    await h.say("ann", "this app is useless")  # not an answer: a new conversation, escalated
+    texts = h.channel.texts("ann")
+    assert "I've passed this to Customer Support: a person will reply here." in texts
+    assert "I've passed your message on to our support team." not in texts  # said once, not twice
+    assert texts[-1] == "How satisfied are you with the help you received?"  # the question again
+    await h.say("ann", "where is my parcel")  # not an answer, and nothing triage acts on
+    assert h.channel.texts("ann")[-1] == "I've passed your message on to our support team."
