@@ -23,10 +23,24 @@ DEFAULT_INTENTS: tuple[str, ...] = (
 
 @dataclass(frozen=True, slots=True)
 class Classification:
-    """Intent and sentiment of one message, with calibrated confidences in [0, 1]."""
+    """Intent and sentiment of one message, with calibrated confidences in [0, 1].
+
+    The model also says how likely the customer should reach a person (``needs_human``: angry or
+    dissatisfied, or asking for one) and the thresholds it chose on held-out data: ``answer_floor``,
+    the intent confidence above which its automatic answers were at least 97% right (``None``: not
+    known, e.g. an older model), and ``needs_human_floor``.
+    """
 
     intent: str
     intent_confidence: float
     sentiment: Sentiment
     sentiment_confidence: float
     model: str = ""
+    needs_human: float = 0.0
+    needs_human_floor: float = 0.5
+    answer_floor: float | None = None
+
+    @property
+    def wants_human(self) -> bool:
+        """Whether the model judges that this customer should reach a person."""
+        return self.needs_human >= self.needs_human_floor

@@ -79,6 +79,10 @@ class Repository(Protocol):
         """Store the triage labels of a message that was stored without them."""
         ...
 
+    def note_triage(self, message_id: int, what: str) -> None:
+        """Record on a customer message what triage did with it and why (shown to agents)."""
+        ...
+
     # surveys
     def save_flow(self, flow: Flow, at: datetime) -> None: ...
 

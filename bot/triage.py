@@ -15,16 +15,24 @@ class Decision:
 
     rule: TriageRule
     reason: str
+    index: int = 0  # the rule's position in config.yaml's ``triage`` list, from 1
+
+    @property
+    def summary(self) -> str:
+        """``escalate (rule 1): triage: complaint (92%), negative (88%), needs a person (95%)``."""
+        return f"{self.rule.action} (rule {self.index}): {self.reason}"
 
 
 def decide(
     rules: Sequence[TriageRule], verdict: Classification, threshold: float, *, during_survey: bool
 ) -> Decision | None:
-    """The first rule that matches ``verdict``; auto answers need at least ``threshold`` confidence.
+    """The first rule that matches ``verdict``.
 
-    An ``other`` intent (the classifier was unsure) never gets an automatic answer.
+    Automatic answers are precision-first: they need the intent's confidence to clear ``threshold``,
+    the rule's ``min_confidence`` and the model's answer floor for that intent (chosen on held-out
+    data for at least 97% precision). An ``other`` intent (the classifier was unsure) never gets one.
     """
-    for rule in rules:
+    for index, rule in enumerate(rules, 1):
         when = rule.when
         if when.intents is not None and verdict.intent not in when.intents:
             continue
@@ -32,20 +40,30 @@ def decide(
             continue
         if when.during_survey is not None and when.during_survey != during_survey:
             continue
+        if when.needs_human is not None and when.needs_human != verdict.wants_human:
+            continue
         floor = when.min_confidence or 0.0
         if rule.action == "auto_answer":
             if verdict.intent == "other":
                 continue
-            floor = max(floor, threshold)
+            floor = max(floor, threshold, verdict.answer_floor or 0.0)
         if verdict.intent_confidence < floor:
             continue
-        return Decision(rule, describe(verdict))
+        return Decision(rule, describe(verdict), index)
     return None
 
 
+def no_action(verdict: Classification) -> str:
+    """What agents see on a message no rule matched: the labels, so they can tell why."""
+    return f"no rule matched: {describe(verdict)}"
+
+
 def describe(verdict: Classification) -> str:
-    """``triage: refund (92%), negative (88%)``: the labels behind a decision."""
-    return (
+    """``triage: refund (92%), negative (88%), needs a person (81%)``: the labels behind a decision."""
+    text = (
         f"triage: {verdict.intent} ({verdict.intent_confidence:.0%}), "
         f"{verdict.sentiment} ({verdict.sentiment_confidence:.0%})"
     )
+    if verdict.wants_human:
+        text += f", needs a person ({verdict.needs_human:.0%})"
+    return text

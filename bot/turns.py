@@ -30,7 +30,7 @@ from bot.survey import (
 )
 from bot.survey_turns import message_text, send_survey, survey_turn
 from bot.tickets import escalate
-from bot.triage import decide
+from bot.triage import decide, no_action
 from bot.waiting import IDLE_TIMER, customer_wrote, support_answered
 
 TRIAGE_TIMER = "triage"
@@ -162,6 +162,7 @@ def _triage_message(
         new_survey_id,
         during_survey=during_survey,
     ):
+        repo.note_triage(message_id, 'taken as the customer\'s answer to "Did this solve it?"')
         return
     apply_triage(
         repo, settings, identity, conversation_id, classification, now, new_survey_id, during_survey,
@@ -194,17 +195,24 @@ def apply_triage(
     """Carry out the triage rule that matches the message's classification, if any.
 
     An automatic answer asks whether it helped (:mod:`bot.confirmation`), as ``new_survey_id``.
-    ``answer=False`` holds back automatic answers (an agent already wrote to the customer).
+    ``answer=False`` holds back automatic answers (an agent already wrote to the customer). What
+    triage did, and why, is noted on the message ``message_id`` for agents.
     """
     config = settings.config
     if verdict is None or not config.triage:
         return
     decision = decide(config.triage, verdict, config.nlu.threshold, during_survey=during_survey)
-    if decision is None:
+    held_back = decision is not None and decision.rule.action == "auto_answer" and not answer
+    if message_id is not None:
+        if decision is None:
+            repo.note_triage(message_id, no_action(verdict))
+        else:
+            repo.note_triage(
+                message_id, ("held back, an agent replied: " if held_back else "") + decision.summary
+            )
+    if decision is None or held_back:
         return
     rule = decision.rule
-    if rule.action == "auto_answer" and not answer:
-        return
     if rule.action == "auto_answer" and rule.reply is not None:
         confirmation.ask(
             repo, settings, identity, conversation_id, decision, verdict, now, new_survey_id,

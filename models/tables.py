@@ -81,6 +81,8 @@ class Message(SQLModel, table=True):
     intent_confidence: float | None = None
     sentiment: str | None = None
     sentiment_confidence: float | None = None
+    needs_human: float | None = None  # the model's probability that the customer should reach a person
+    triage: str | None = Field(default=None, max_length=200)  # what triage did and why (for agents)
     created_at: datetime = _at()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import platform
 from datetime import UTC, datetime
@@ -38,11 +39,6 @@ def build_card(
         )
     if corpus.missing:
         notes.append(f"Public sets not found: {', '.join(corpus.missing)}.")
-    if fit.get("stopped_by_time_budget"):
-        notes.append(
-            "Fine-tuning was stopped early by the time budget, so this run is not exactly "
-            "reproducible from the seed."
-        )
     return {
         "model_id": meta["model_id"],
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -54,7 +50,10 @@ def build_card(
         "sentiments": meta["sentiments"],
         "threshold": meta["threshold"],
         "calibration": meta["calibration"],
+        "answer_floors": meta.get("answer_floors", {}),
+        "needs_human": meta.get("needs_human", {}),
         "data": {
+            "fingerprint": fingerprint(corpus),
             "sources": corpus.sources,
             "public_data_dir": corpus.data_dir,
             "extra_intents": [i for i in meta["intents"] if i not in DEFAULT_INTENTS],
@@ -67,6 +66,16 @@ def build_card(
         "machine": {"python": platform.python_version(), "platform": platform.platform()},
         "notes": notes,
     }
+
+
+def fingerprint(corpus: Corpus) -> str:
+    """SHA-256 of every row training read, in order: the same fingerprint and seed, the same model."""
+    digest = hashlib.sha256()
+    for part in (corpus.train, corpus.lexical, corpus.calib):
+        for e in part:
+            digest.update(f"{e.text}\t{e.intent}\t{e.sentiment}\n".encode())
+        digest.update(b"\f")
+    return digest.hexdigest()
 
 
 def _m(m: dict[str, Any]) -> str:

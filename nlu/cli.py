@@ -21,9 +21,10 @@ from rich.text import Text
 
 from bot.errors import ConfigError
 from nlu.errors import NluError
+from nlu.tables import behaviour_table, realistic_table
 
 if TYPE_CHECKING:
-    from bot.config.schema import NluConfig
+    from bot.config.schema import Config, NluConfig
 
 app = typer.Typer(help="Train, evaluate and try the triage classifier.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -41,13 +42,19 @@ DataOption = Annotated[
 ]
 
 
-def nlu_section(config: Path) -> NluConfig | None:
-    """The validated ``nlu:`` section; ``None`` when the default config file does not exist."""
+def load(config: Path) -> Config | None:
+    """The validated config; ``None`` when the default config file does not exist."""
     from bot.config import load_config
 
     if config == DEFAULT_CONFIG and not config.exists():
         return None
-    return load_config(config).nlu
+    return load_config(config)
+
+
+def nlu_section(config: Path) -> NluConfig | None:
+    """The validated ``nlu:`` section; ``None`` when the default config file does not exist."""
+    loaded = load(config)
+    return loaded.nlu if loaded is not None else None
 
 
 def _model_dir(model: Path | None, nlu: NluConfig | None) -> Path:
@@ -178,14 +185,24 @@ def eval_command(
     data_dir: DataOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the full report as JSON")] = False,
 ) -> None:
-    """Accuracy and macro-F1 per task and language on held-out splits, and a confusion matrix."""
+    """Held-out accuracy and macro-F1 per task and language with a confusion matrix; the behavioural
+    suites and the realistic messages, judged with the config's triage rules."""
+    from nlu.behaviour import load_cases, load_realistic, run_cases, run_realistic
     from nlu.evaluation import evaluate
+    from nlu.runtime import TransformerClassifier
 
     with _errors_to_exit():
-        nlu = nlu_section(config)
-        report = evaluate(_model_dir(model, nlu), data_dir=data_dir, threshold=nlu.threshold if nlu else None)
+        loaded = load(config)
+        nlu = loaded.nlu if loaded is not None else None
+        path = _model_dir(model, nlu)
+        report = evaluate(path, data_dir=data_dir, threshold=nlu.threshold if nlu else None)
+        if loaded is not None:
+            classifier = TransformerClassifier(path, threshold=loaded.nlu.threshold)
+            rules, threshold = loaded.triage, loaded.nlu.threshold
+            report["behaviour"] = run_cases(load_cases(), classifier.classify, rules, threshold)
+            report["realistic"] = run_realistic(load_realistic(), classifier.classify, rules, threshold)
     if as_json:
-        typer.echo(json.dumps(report, indent=2))
+        typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
         return
     out = Console(width=max(console.width, 140))
     out.print(metrics_table(report))
@@ -198,6 +215,11 @@ def eval_command(
         f"messages fall back to 'other'; accuracy above it {effect.get('accuracy_above_threshold', 0):.3f}",
         highlight=False,
     )
+    if "behaviour" in report:
+        out.print(behaviour_table(report["behaviour"]))
+        out.print(realistic_table(report["realistic"]))
+    else:
+        out.print(f"no {config}: pass --config to judge the behavioural suites with its triage rules")
 
 
 def classify_command(
@@ -209,8 +231,12 @@ def classify_command(
     threshold: Annotated[
         float | None, typer.Option(help="intent confidence below this gives 'other' (default: nlu.threshold)")
     ] = None,
+    probs: Annotated[
+        bool, typer.Option("--probs", help="also print the full calibrated distribution of each task")
+    ] = False,
 ) -> None:
-    """Print one JSON object per message: intent, sentiment and their calibrated confidences."""
+    """Print one JSON object per message: intent, sentiment, their calibrated confidences, and how
+    likely the customer should reach a person."""
     from nlu.runtime import TransformerClassifier
 
     lines = list(texts) if texts else [line.rstrip("\r\n") for line in sys.stdin if line.strip()]
@@ -218,16 +244,23 @@ def classify_command(
         nlu = nlu_section(config)
         if threshold is None and nlu is not None:
             threshold = nlu.threshold
-        results = TransformerClassifier(_model_dir(model, nlu), threshold=threshold).classify(lines)
-    for text, c in zip(lines, results, strict=True):
-        row = {
+        classifier = TransformerClassifier(_model_dir(model, nlu), threshold=threshold)
+        results = classifier.classify(lines)
+        distributions = classifier.probabilities(lines) if probs else [None] * len(lines)
+    for text, c, dist in zip(lines, results, distributions, strict=True):
+        row: dict[str, Any] = {
             "text": text,
             "intent": c.intent,
             "intent_confidence": c.intent_confidence,
             "sentiment": c.sentiment,
             "sentiment_confidence": c.sentiment_confidence,
+            "needs_human": c.needs_human,
+            "needs_human_floor": c.needs_human_floor,
+            "answer_floor": c.answer_floor,
             "model": c.model,
         }
+        if dist is not None:
+            row["probabilities"] = dist
         typer.echo(json.dumps(row, ensure_ascii=False))
 
 

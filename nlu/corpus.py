@@ -35,13 +35,21 @@ def _first(rows: list[Example], cap: int | None) -> list[Example]:
 
 
 def _per_group(rows: list[Example], cap: int | None, seed: int) -> list[Example]:
-    """At most ``cap`` rows per (language, intent), spread over as many templates as possible."""
+    """At most ``cap`` template rows per (language, intent), spread over as many templates as possible.
+
+    Composed rows (:mod:`nlu.compose`) are not capped: the generator already bounds each family,
+    and they must not crowd out an intent's templates.
+    """
     if cap is None:
         return rows
     groups: dict[tuple[str, str | None], list[Example]] = {}
+    composed = []
     for e in rows:
-        groups.setdefault((e.lang, e.intent), []).append(e)
-    return [e for key in sorted(groups, key=str) for e in _spread(groups[key], cap, seed)]
+        if ":compose:" in e.template:
+            composed.append(e)
+        else:
+            groups.setdefault((e.lang, e.intent), []).append(e)
+    return [e for key in sorted(groups, key=str) for e in _spread(groups[key], cap, seed)] + composed
 
 
 def _spread(rows: list[Example], cap: int, seed: int) -> list[Example]:

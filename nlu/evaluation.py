@@ -100,6 +100,7 @@ def evaluate_examples(scorer: Scorer, examples: list[Example], threshold: float)
         }
         if task == "intent":
             report["confusion"] = _confusion(rows, y, pred, labels)
+            report["intent"]["per_intent_f1"] = per_label_f1(report["confusion"])
             report["threshold_effect"] = _threshold_effect(rows, y, proba, labels, threshold)
     return report
 
@@ -122,6 +123,20 @@ def _confusion(rows: list[Example], y: np.ndarray, pred: np.ndarray, labels: lis
             if e.source == "triage" and e.lang == lang:
                 m[y[i], pred[i]] += 1
         out[lang] = m.tolist()
+    return out
+
+
+def per_label_f1(confusion: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """F1 of each label on the own held-out set, per language, from the confusion matrices."""
+    out: dict[str, dict[str, float]] = {}
+    for lang in ("en", "zh"):
+        m = np.asarray(confusion[lang])
+        f1 = {}
+        for k, label in enumerate(confusion["labels"]):
+            tp, support, predicted = m[k, k], m[k].sum(), m[:, k].sum()
+            if support:
+                f1[label] = round(float(2 * tp / (support + predicted)), 4)
+        out[lang] = f1
     return out
 
 

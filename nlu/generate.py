@@ -17,9 +17,11 @@ from pathlib import Path
 
 import yaml
 
+from nlu.compose import compose, load_families
+
 DATA_DIR = Path(__file__).parent / "data"
 TRIAGE_FILE = DATA_DIR / "triage.jsonl"
-PER_INTENT = 420  # target messages per intent and language
+PER_INTENT = 600  # target messages per intent and language
 TEST_SHARE, CALIB_SHARE = 0.2, 0.1
 GENERATOR_SEED = 20261123
 
@@ -208,26 +210,98 @@ def assign_splits(templates: Iterable[Template]) -> dict[str, str]:
     return splits
 
 
+_ABBREVIATIONS = {
+    "you": "u",
+    "your": "ur",
+    "you're": "ur",
+    "please": "pls",
+    "thanks": "thx",
+    "why": "y",
+    "are": "r",
+    "because": "bc",
+    "tomorrow": "tmrw",
+    "message": "msg",
+    "account": "acct",
+    "password": "pw",
+    "order": "ordr",
+    "people": "ppl",
+    "really": "rly",
+    "know": "kno",
+    "what": "wat",
+    "with": "w/",
+    "about": "abt",
+    "received": "recieved",
+    "address": "adress",
+    "delivery": "delivry",
+    "refund": "refnd",
+    "cancel": "cancle",
+    "invoice": "invoce",
+    "tracking": "trackin",
+    "people's": "ppls",
+}
+_KEYBOARD = "qwertyuiop asdfghjkl zxcvbnm"
+
+
+def _neighbour(ch: str, rng: random.Random) -> str:
+    """A key next to ``ch`` on a QWERTY keyboard (same row)."""
+    i = _KEYBOARD.find(ch)
+    if i < 0:
+        return ch
+    options = [_KEYBOARD[j] for j in (i - 1, i + 1) if 0 <= j < len(_KEYBOARD) and _KEYBOARD[j] != " "]
+    return rng.choice(options) if options else ch
+
+
 def _typo_en(text: str, rng: random.Random) -> str:
+    """One or two chat typos: a swapped, dropped, doubled or neighbouring letter, or an abbreviation."""
     words = text.split(" ")
-    candidates = [i for i, w in enumerate(words) if len(w) > 3 and w.isalpha()]
-    if not candidates:
-        return text
-    i = rng.choice(candidates)
-    w = words[i]
-    j = rng.randrange(1, len(w) - 1)
-    op = rng.randrange(3)
-    words[i] = (
-        (w[:j] + w[j + 1] + w[j] + w[j + 2 :])
-        if op == 0
-        else (w[:j] + w[j + 1 :])
-        if op == 1
-        else (w[:j] + w[j] + w[j:])
-    )
+    for _ in range(1 + (rng.random() < 0.3)):
+        short = [i for i, w in enumerate(words) if w.lower() in _ABBREVIATIONS]
+        if short and rng.random() < 0.35:
+            i = rng.choice(short)
+            words[i] = _ABBREVIATIONS[words[i].lower()]
+            continue
+        candidates = [i for i, w in enumerate(words) if len(w) > 3 and w.isalpha()]
+        if not candidates:
+            break
+        i = rng.choice(candidates)
+        w = words[i]
+        j = rng.randrange(1, len(w) - 1)
+        op = rng.randrange(4)
+        words[i] = (
+            (w[:j] + w[j + 1] + w[j] + w[j + 2 :])
+            if op == 0
+            else (w[:j] + w[j + 1 :])
+            if op == 1
+            else (w[:j] + w[j] + w[j:])
+            if op == 2
+            else (w[:j] + _neighbour(w[j].lower(), rng) + w[j + 1 :])
+        )
     return " ".join(words)
 
 
+def _homophones() -> dict[str, list[str]]:
+    """Common characters grouped by toneless pinyin: what a pinyin keyboard offers by mistake."""
+    from pypinyin import lazy_pinyin
+
+    from nlu.vocab import gb2312_chars
+
+    groups: dict[str, list[str]] = {}
+    for ch in gb2312_chars()[:3755]:  # GB2312 level 1: the commonly used characters
+        groups.setdefault(lazy_pinyin(ch)[0], []).append(ch)
+    return {ch: [c for c in group if c != ch] for group in groups.values() for ch in group if len(group) > 1}
+
+
+_HOMOPHONES: dict[str, list[str]] = {}
+
+
 def _typo_zh(text: str, rng: random.Random) -> str:
+    """A pinyin-keyboard slip (a homophone: 密码 -> 密马, 发票 -> 发漂), else a common mix-up."""
+    if not _HOMOPHONES:
+        _HOMOPHONES.update(_homophones())
+    spots = [i for i, ch in enumerate(text) if ch in _HOMOPHONES]
+    if spots and rng.random() < 0.7:
+        i = rng.choice(spots)
+        return text[:i] + rng.choice(_HOMOPHONES[text[i]]) + text[i + 1 :]
     present = [(a, b) for a, b in _ZH_TYPOS if a in text]
     if not present:
         return text
@@ -242,7 +316,7 @@ def add_noise(text: str, lang: str, intent: str, sentiment: str, rng: random.Ran
     if lang == "zh" and rng.random() < 0.12:
         old, new = rng.choice(_ZH_MIX)
         text = text.replace(old, f" {new} ", 1).strip() if old in text else text
-    if rng.random() < 0.25:
+    if rng.random() < 0.3:
         text = _typo_en(text, rng) if lang == "en" else _typo_zh(text, rng)
     if sentiment == "neutral" and intent not in ("greeting_thanks", "other") and mood < 0.22:
         text = rng.choice(noise["angry_prefix"]) + text.rstrip("?.!") + rng.choice(noise["angry_suffix"])
@@ -268,17 +342,59 @@ def fill(template: str, slots: dict[str, list[str]], rng: random.Random) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: rng.choice(slots[m.group(1)]), template)
 
 
+def is_short(text: str) -> bool:
+    """Emoji only, at most two English words or four Chinese characters: a space so small that
+    training and evaluation cannot help sharing some ("ok", "👎", "收到")."""
+    bare = re.sub(r"\[[^\]]*\]", "", text)
+    if not re.search(r"[\w\u4e00-\u9fff]", bare):
+        return True
+    if re.search(r"[\u4e00-\u9fff]", text):
+        return len(re.sub(r"\s", "", text)) <= 4
+    return len(text.split()) <= 2
+
+
+def held_out_texts() -> set[str]:
+    """Lower-cased texts of the behavioural suites and the realistic set that training must not see
+    (short ones excepted, see :func:`is_short`)."""
+    texts: set[str] = set()
+    suites = DATA_DIR / "behaviour.yaml"
+    if suites.is_file():
+        raw = yaml.safe_load(suites.read_text(encoding="utf-8"))
+        for spec in (raw.get("categories") or {}).values():
+            texts |= {str(case["text"]).lower() for case in spec.get("cases") or []}
+    realistic = DATA_DIR / "realistic.jsonl"
+    if realistic.is_file():
+        for line in realistic.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                texts.add(str(json.loads(line)["text"]).lower())
+    return {t for t in texts if not is_short(t)}
+
+
 def generate(seed: int = GENERATOR_SEED) -> list[dict[str, str]]:
-    """Build every row of the triage set (text, lang, intent, sentiment, template, split)."""
+    """Build every row of the triage set (text, lang, intent, sentiment, template, split).
+
+    Templates first, then the compositional families (:mod:`nlu.compose`). A message that happens
+    to equal an evaluation message is skipped, so the evaluation sets stay unseen.
+    """
     rng = random.Random(seed)
     rows: list[dict[str, str]] = []
-    seen: set[str] = set()
+    seen: set[str] = held_out_texts()
+
+    def add(text: str, lang: str, intent: str, sentiment: str, key: str, split: str) -> bool:
+        if not text or text.lower() in seen:
+            return False
+        seen.add(text.lower())
+        row = {"text": text, "lang": lang, "intent": intent, "sentiment": sentiment, "template": key}
+        rows.append({**row, "split": split})
+        return True
+
     for lang in ("en", "zh"):
         templates, slots = load_templates(DATA_DIR / f"templates_{lang}.yaml", lang)
         splits = assign_splits(templates)
         per_intent: dict[str, int] = {}
         for t in templates:
             per_intent[t.intent] = per_intent.get(t.intent, 0) + 1
+        requests: dict[str, list[tuple[str, str, str]]] = {}
         for t in templates:
             want = -(-PER_INTENT // per_intent[t.intent])
             made = 0
@@ -289,21 +405,34 @@ def generate(seed: int = GENERATOR_SEED) -> list[dict[str, str]]:
                 text, sentiment = (
                     (base, t.sentiment) if made == 0 else add_noise(base, lang, t.intent, t.sentiment, rng)
                 )
-                if text.lower() in seen or not text:
-                    continue
-                seen.add(text.lower())
-                rows.append(
-                    {
-                        "text": text,
-                        "lang": lang,
-                        "intent": t.intent,
-                        "sentiment": sentiment,
-                        "template": t.key,
-                        "split": splits[t.key],
-                    }
-                )
-                made += 1
+                if add(text, lang, t.intent, sentiment, t.key, splits[t.key]):
+                    if made == 0 and t.intent != "greeting_thanks":
+                        requests.setdefault(t.intent, []).append((base, t.sentiment, t.key))
+                    made += 1
+        families = load_families(DATA_DIR / f"compose_{lang}.yaml")
+        for c in compose(families, lang, requests, seed):
+            key = f"{lang}:{c.intent}:compose:{c.family}:{c.part}"
+            split = splits[c.template_key] if c.template_key else split_of_part(key)
+            add(_dress(c.text, lang, rng) if c.family != "emoji" else c.text, lang, c.intent, c.sentiment,
+                key, split)  # fmt: skip
     return rows
+
+
+def split_of_part(key: str) -> str:
+    """The split of a composed message's deciding part: 20% test, 10% calib, as for templates."""
+    f = stable_fraction(key)
+    return "test" if f < TEST_SHARE else "calib" if f < TEST_SHARE + CALIB_SHARE else "train"
+
+
+def _dress(text: str, lang: str, rng: random.Random) -> str:
+    """Light chat noise for composed messages: typos, lower case, no final punctuation."""
+    if rng.random() < 0.25:
+        text = _typo_en(text, rng) if lang == "en" else _typo_zh(text, rng)
+    if lang == "en" and rng.random() < 0.4:
+        text = text.lower()
+    if rng.random() < 0.2:
+        text = text.rstrip("?.!。？！")
+    return text
 
 
 def main() -> None:

@@ -69,20 +69,34 @@ def load_base(num_layers: int | None = None) -> tuple[Any, Any]:
     return tokenizer, encoder
 
 
-def add_rows(encoder: Any, size: int, seed: int) -> None:
-    """Grow the input embeddings to ``size`` rows; new rows are drawn around the old rows' mean.
+def add_rows(encoder: Any, size: int, seed: int, glossed: dict[int, list[int]] | None = None) -> int:
+    """Grow the input embeddings to ``size`` rows; returns how many new rows started from a gloss.
 
-    Each dimension gets the old rows' mean and standard deviation (a cheap, diagonal version of the
-    initialisation transformers' ``mean_resizing`` does), so new tokens start as typical tokens.
+    ``glossed`` maps a new row to the ids of old tokens that spell its meaning (see
+    :mod:`nlu.glosses`): that row starts at their mean, rescaled to their typical length. Other new
+    rows are drawn around the old rows' mean, per dimension (a cheap, diagonal version of the
+    initialisation transformers' ``mean_resizing`` does), so they start as typical tokens. A little
+    noise keeps two characters with the same gloss apart.
     """
-    old = encoder.get_input_embeddings().weight.detach()
+    old = encoder.get_input_embeddings().weight.detach().clone()
     encoder.resize_token_embeddings(size, mean_resizing=False)
     new = encoder.get_input_embeddings().weight
     n_old = old.shape[0]
     generator = torch.Generator().manual_seed(seed)
     noise = torch.randn((size - n_old, old.shape[1]), generator=generator)
+    std = old.std(0)
+    done = 0
     with torch.no_grad():
-        new[n_old:] = old.mean(0) + noise * old.std(0)
+        new[n_old:] = old.mean(0) + noise * std
+        for row, ids in sorted((glossed or {}).items()):
+            if not ids or not n_old <= row < size:
+                continue
+            parts = old[torch.tensor(ids)]
+            mean = parts.mean(0)
+            mean = mean * (parts.norm(dim=1).mean() / mean.norm().clamp(min=1e-6))
+            new[row] = mean + 0.1 * noise[row - n_old] * std
+            done += 1
+    return done
 
 
 def save_net(net: TriageNet, tokenizer: Any, out: Path) -> None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, cast
 
 from bot.classification import Classification, Sentiment
 from nlu.errors import ModelNotReadyError, NluError
-from nlu.labels import FALLBACK_INTENT
+from nlu.labels import FALLBACK_INTENT, lang_of_text
 
 if TYPE_CHECKING:
     from nlu.scorer import Scorer, Scores
@@ -124,20 +124,57 @@ class TransformerClassifier:
     def classify(self, texts: Sequence[str]) -> list[Classification]:
         """One :class:`Classification` per text, in order (batched internally)."""
         scorer = self.scorer
+        texts = [str(t) for t in texts]
+        scores = scorer.scores(texts)
+        return decide(scores, scorer, self.threshold, [lang_of_text(t) for t in texts])
+
+    def probabilities(self, texts: Sequence[str]) -> list[dict[str, dict[str, float]]]:
+        """The full calibrated distributions per text: ``{"intent": {...}, "sentiment": {...}}``."""
+        scorer = self.scorer
         scores = scorer.scores([str(t) for t in texts])
-        return decide(scores, scorer.intents, scorer.sentiments, self.threshold, scorer.model_id)
+        return [
+            {
+                "intent": {k: round(float(v), 4) for k, v in zip(scorer.intents, pi, strict=True)},
+                "sentiment": {k: round(float(v), 4) for k, v in zip(scorer.sentiments, ps, strict=True)},
+            }
+            for pi, ps in zip(scores.intent_proba, scores.sentiment_proba, strict=True)
+        ]
 
 
-def decide(
-    scores: Scores, intents: list[str], sentiments: list[str], threshold: float, model_id: str
-) -> list[Classification]:
-    """Turn calibrated probabilities into classifications, applying the ``other`` threshold."""
+def decide(scores: Scores, scorer: Scorer, threshold: float, langs: Sequence[str]) -> list[Classification]:
+    """Turn calibrated probabilities into classifications, applying the ``other`` threshold.
+
+    Each carries the model's needs-a-person probability and the floors it chose on held-out data
+    (see :mod:`nlu.thresholds`).
+    """
+    from nlu.thresholds import NeedsHuman, pick_floor
+
+    intents, sentiments = scorer.intents, scorer.sentiments
+    human = NeedsHuman.from_dict(scorer.meta.get("needs_human"))
+    floors: dict[str, dict[str, float]] = scorer.meta.get("answer_floors") or {}
+    has_human = bool(scorer.meta.get("needs_human"))
+    p_human = (
+        human.proba(scores.intent_proba, scores.sentiment_proba, intents, sentiments) if has_human else None
+    )
     out = []
-    for pi, ps in zip(scores.intent_proba, scores.sentiment_proba, strict=True):
+    for n, (pi, ps) in enumerate(zip(scores.intent_proba, scores.sentiment_proba, strict=True)):
         i, s = int(pi.argmax()), int(ps.argmax())
         intent = intents[i] if pi[i] >= threshold else FALLBACK_INTENT
-        sentiment = cast(Sentiment, sentiments[s])
+        if p_human is not None:
+            needs, needs_floor = float(p_human[n]), human.floor_for(langs[n])
+        else:  # a model from before needs_human: the old rule of thumb, negative or a human intent
+            needs = float(ps[sentiments.index("negative")]) if sentiments[s] == "negative" else 0.0
+            needs_floor = 0.5
         out.append(
-            Classification(intent, round(float(pi[i]), 4), sentiment, round(float(ps[s]), 4), model_id)
+            Classification(
+                intent,
+                round(float(pi[i]), 4),
+                cast(Sentiment, sentiments[s]),
+                round(float(ps[s]), 4),
+                scorer.model_id,
+                needs_human=round(needs, 4),
+                needs_human_floor=needs_floor,
+                answer_floor=pick_floor(floors.get(intent), langs[n]) if floors else None,
+            )
         )
     return out

@@ -14,6 +14,7 @@ from nlu.calibrate import LanguageCalibration
 from nlu.errors import NluError
 from nlu.labels import lang_of_text
 from nlu.lexical import LexicalModel, hashed, load_lexical
+from nlu.normalize import normalize
 from nlu.runtime import LEXICAL_FILE, META_FILE, TOKENIZER_FILE
 
 
@@ -66,6 +67,8 @@ class Scorer:
         if not texts:
             empty_i, empty_s = np.zeros((0, len(self.intents))), np.zeros((0, len(self.sentiments)))
             return Scores(empty_i, empty_s, None, None, empty_i, empty_s)
+        if self.meta.get("normalize"):
+            texts = [normalize(t) for t in texts]
         intent_t, sent_t = run_batched(self.encoder, texts, batch_size)
         hashes = [hashed(t) for t in texts] if self.lexical else []
         intent_l = self.lexical["intent"].log_proba(hashes) if "intent" in self.lexical else None

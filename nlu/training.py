@@ -27,10 +27,12 @@ from nlu.evaluation import evaluate_examples
 from nlu.labels import DEFAULT_INTENTS, SENTIMENTS, lang_of_text
 from nlu.lexical import LexicalModel, fit_lexical, save_lexical
 from nlu.model import TriageNet, add_rows, load_base, save_net
+from nlu.normalize import NORMALIZE_VERSION, normalize
 from nlu.runtime import LEXICAL_FILE, META_FILE
 from nlu.scorer import Scorer, Scores
 from nlu.settings import TrainResult, TrainSettings
-from nlu.vocab import extend_tokenizer, unknown_rate
+from nlu.thresholds import answer_floors, fit_needs_human, needs_human_label
+from nlu.vocab import extend_tokenizer, gloss_ids, unknown_rate
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int, float], None]  # (step, total steps, loss)
@@ -48,9 +50,11 @@ def torch_threads(n: int) -> Iterator[None]:
 
 
 def seed_everything(seed: int) -> None:
+    """Seed every generator training touches, and ask torch for deterministic kernels."""
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
+    torch.use_deterministic_algorithms(True)
 
 
 def _batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
@@ -109,7 +113,7 @@ def fine_tune(
     loss_fn = nn.CrossEntropyLoss(ignore_index=-100)
     yi, ys = torch.tensor(intent_y), torch.tensor(sentiment_y)
     net.train()
-    step, started, stopped_early, running = 0, time.monotonic(), False, 0.0
+    step, started, running = 0, time.monotonic(), 0.0
     for _ in range(n_epochs):
         for batch in _batches(lengths, settings.batch_size, rng):
             if step >= total:
@@ -135,19 +139,13 @@ def fine_tune(
             running = 0.9 * running + 0.1 * value if step > 1 else value
             if progress:
                 progress(step, total, running)
-            if settings.time_budget_s and time.monotonic() - started > settings.time_budget_s:
-                stopped_early = True
-                break
-        if stopped_early or step >= total:
+        if step >= total:
             break
     embeddings.sparse = False
     net.eval()
-    if stopped_early:
-        log.warning("fine-tuning stopped by the time budget after %d of %d steps", step, total)
     return {
         "steps": step,
         "planned_steps": total,
-        "stopped_by_time_budget": stopped_early,
         "seconds": round(time.monotonic() - started, 1),
         "final_loss": round(running, 4),
     }
@@ -191,7 +189,7 @@ def train_corpus(
     t0 = time.monotonic()
     with torch_threads(settings.training_threads()):
         net, tokenizer, vocab = _build_net(corpus, intents, settings)
-        texts = [e.text for e in corpus.train]
+        texts = [normalize(e.text) for e in corpus.train]
         token_ids = tokenizer(texts, truncation=True, max_length=settings.max_length)["input_ids"]
         intent_y = [intents.index(e.intent) if e.intent in intents else -100 for e in corpus.train]
         sentiment_y = [SENTIMENTS.index(e.sentiment) if e.sentiment else -100 for e in corpus.train]
@@ -221,12 +219,16 @@ def _build_net(
 ) -> tuple[TriageNet, Any, dict[str, Any]]:
     """The base MiniLM with two fresh heads, and its tokenizer (extended with CJK when asked)."""
     tokenizer, encoder = load_base(settings.num_layers)
+    first_new = len(tokenizer)
     added = extend_tokenizer(tokenizer) if settings.extend_vocab else 0
+    glossed = 0
     if added:
-        add_rows(encoder, len(tokenizer), settings.seed)
+        glosses = gloss_ids(tokenizer, first_new) if settings.gloss_init else None
+        glossed = add_rows(encoder, len(tokenizer), settings.seed, glosses)
     zh = [e.text for e in corpus.test if e.lang == "zh"][:500]
     vocab = {
         "added_tokens": added,
+        "glossed_tokens": glossed,
         "zh_unknown_token_rate": round(unknown_rate(tokenizer, zh), 4) if zh else 0,
     }
     return TriageNet(encoder, len(intents), len(SENTIMENTS)), tokenizer, vocab
@@ -265,15 +267,19 @@ def _write_model(
         "max_length": settings.max_length,
         "backend": backend,
         "lexical": sorted(lexical),
+        "normalize": NORMALIZE_VERSION,
         "calibration": {},
     }
     meta_file = out / META_FILE
     meta_file.write_text(json.dumps(meta, indent=2), encoding="utf-8")
     t0 = time.monotonic()
     scorer = Scorer(out)
-    calibration = _calibrate(corpus.calib, scorer.scores([e.text for e in corpus.calib]), intents)
+    calib_scores = scorer.scores([e.text for e in corpus.calib])
+    calibration = _calibrate(corpus.calib, calib_scores, intents)
     scorer.calibration = calibration
     meta["calibration"] = {task: cal.to_dict() for task, cal in calibration.items()}
+    meta.update(_thresholds(corpus.calib, calib_scores, calibration, intents))
+    scorer.meta = meta
     report = evaluate_examples(scorer, corpus.test, settings.threshold)
     timings["calibrate_evaluate_s"] = round(time.monotonic() - t0, 1)
     meta_file.write_text(json.dumps(meta, indent=2), encoding="utf-8")
@@ -286,10 +292,10 @@ def _fit_lexical(corpus: Corpus, intents: list[str], settings: TrainSettings) ->
     rows_i = [e for e in corpus.lexical if e.intent in intents]
     rows_s = [e for e in corpus.lexical if e.sentiment]
     if rows_i:
-        texts, labels = [e.text for e in rows_i], [str(e.intent) for e in rows_i]
+        texts, labels = [normalize(e.text) for e in rows_i], [str(e.intent) for e in rows_i]
         models["intent"] = fit_lexical(texts, labels, intents, c=20.0, seed=settings.seed)
     if rows_s:
-        texts, labels = [e.text for e in rows_s], [str(e.sentiment) for e in rows_s]
+        texts, labels = [normalize(e.text) for e in rows_s], [str(e.sentiment) for e in rows_s]
         models["sentiment"] = fit_lexical(texts, labels, list(SENTIMENTS), c=4.0, seed=settings.seed)
     return models
 
@@ -309,6 +315,33 @@ def _calibrate(rows: list[Example], scores: Scores, intents: list[str]) -> dict[
         langs = [lang_of_text(rows[i].text) for i in keep]
         out[task] = fit_language_calibration(logits[keep], None if lex is None else lex[keep], y, langs)
     return out
+
+
+def _thresholds(
+    rows: list[Example], scores: Scores, calibration: dict[str, LanguageCalibration], intents: list[str]
+) -> dict[str, Any]:
+    """Answer floors per intent and the needs-a-person regression, fitted on the calibration rows."""
+    langs = [lang_of_text(e.text) for e in rows]
+    intent_p = np.exp(
+        calibration["intent"].log_proba(scores.intent_transformer, scores.intent_lexical, langs)
+    )
+    sentiment_p = np.exp(
+        calibration["sentiment"].log_proba(scores.sentiment_transformer, scores.sentiment_lexical, langs)
+    )
+    keep = [i for i, e in enumerate(rows) if e.intent in intents]
+    y = np.array([intents.index(str(rows[i].intent)) for i in keep], dtype=int)
+    floors = answer_floors(intent_p[keep], y, [langs[i] for i in keep], intents)
+    labelled = [(i, needs_human_label(e.intent, e.sentiment)) for i, e in enumerate(rows)]
+    idx = [i for i, label in labelled if label is not None]
+    human = fit_needs_human(
+        intent_p[idx],
+        sentiment_p[idx],
+        np.array([label for _, label in labelled if label is not None], dtype=int),
+        [langs[i] for i in idx],
+        intents,
+        list(SENTIMENTS),
+    )
+    return {"answer_floors": floors, "needs_human": human.to_dict()}
 
 
 def _replace_dir(tmp: Path, out: Path) -> None:

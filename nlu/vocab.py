@@ -13,6 +13,12 @@ EMOJI = (
     "😀😁😂🤣😃😄😅😆😉😊😋😎😍😘🙂🤗🤩🤔😐😑😶🙄😏😣😥😮😯😪😫😴😌😛😜😝🤤😒😓😔😕🙃😲☹🙁😖😞😟😤😢"
     "😭😦😧😨😩🤯😬😰😱😳🤪😵😡😠🤬😷🤒🤕🤢🤮👍👎👌👏🙏💪❤💔💯🔥✨🎉🙌😇🥰🥺🤦🤷💩👋✅❌⚠⭐"
 )
+MORE_EMOJI = (
+    "🥳🤭🤫🤐💀✌🍉🐶🌹🥀🤝👊🍺☕🎂💣🌙☀🎁🧧🎆🧨🐷💃🥶💫🙅🙆🤞🤙👉👈👆👇✊🤘💋💕💖💗💘💝💞💓"
+    "💙💚💛💜🖤🤍🧡😺😸😹😻😼😽🙀😿😾🙈🙉🙊🐢🐌🚀⏰⌛⏳📦🚚🛵🚗✈🛫🛬🏨🛏💳💰💸💵🧾📱📞☎📧"
+    "🔒🔑🔓🔐🆘🚫⛔❗❓‼⁉💤💢💥💦😶‍🌫🫠🫡🫢🫣🫤🥲🥹😮‍💨😵‍💫🤥🤓🧐😈👿👹👺🤡👻👽🤖🎊🎈🏆🥇🌟⭐🌈"
+    "☹🙃🤑🤠🥴🥱😪🤧🥵🫶👐🤲🙋🙇🤷‍♂️🤦‍♂️💩🍕🍔🍟🍜🍣🍱🥡🍗🥤🧋🍰"
+)
 CJK_PUNCTUATION = "，。！？、；：“”‘’（）【】《》…—～·「」『』〈〉"
 
 
@@ -28,9 +34,18 @@ def gb2312_chars() -> list[str]:
     return chars
 
 
+def _single_emoji() -> list[str]:
+    """Single-code-point emoji from :data:`MORE_EMOJI` and from what normalisation maps emoticons to
+    (joiners and variation selectors dropped: the tokenizer strips them too)."""
+    from nlu.normalize import EMOTICONS, WECHAT_EMOTICONS
+
+    text = MORE_EMOJI + "".join(WECHAT_EMOTICONS.values()) + "".join(EMOTICONS.values())
+    return [ch for ch in text if ord(ch) > 0x2000 and ch not in "\u200d\ufe0f\u2640\u2642"]
+
+
 def new_tokens(vocab: dict[str, int]) -> list[str]:
     """Characters to add: GB2312 hanzi, CJK punctuation and emoji that the vocabulary lacks."""
-    wanted = [*gb2312_chars(), *CJK_PUNCTUATION, *EMOJI]
+    wanted = [*gb2312_chars(), *CJK_PUNCTUATION, *EMOJI, *_single_emoji()]
     seen: set[str] = set()
     out = []
     for ch in wanted:
@@ -43,6 +58,25 @@ def new_tokens(vocab: dict[str, int]) -> list[str]:
 def extend_tokenizer(tokenizer: Any) -> int:
     """Add the missing characters to a transformers tokenizer; returns how many were added."""
     return int(tokenizer.add_tokens(new_tokens(tokenizer.get_vocab())))
+
+
+def gloss_ids(tokenizer: Any, first_new: int) -> dict[int, list[int]]:
+    """For each token added at or after id ``first_new``: the ids of the English word pieces of its
+    gloss (:func:`nlu.glosses.gloss_words`); tokens without a gloss are left out."""
+    from nlu.glosses import gloss_words
+
+    out: dict[int, list[int]] = {}
+    unk = tokenizer.unk_token_id
+    for token, token_id in tokenizer.get_vocab().items():
+        if token_id < first_new:
+            continue
+        words = gloss_words(token)
+        if not words:
+            continue
+        ids = [i for i in tokenizer(" ".join(words), add_special_tokens=False)["input_ids"] if i != unk]
+        if ids and all(i < first_new for i in ids):
+            out[token_id] = ids
+    return out
 
 
 def unknown_rate(tokenizer: Any, texts: list[str]) -> float:

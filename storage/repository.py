@@ -198,6 +198,7 @@ class SqlRepository(CustomerSideRows):
             row.intent_confidence = classification.intent_confidence
             row.sentiment = classification.sentiment
             row.sentiment_confidence = classification.sentiment_confidence
+            row.needs_human = classification.needs_human
         self.session.add(row)
         self.session.flush()
         return _id(row.id)
@@ -220,8 +221,12 @@ class SqlRepository(CustomerSideRows):
                 intent_confidence=classification.intent_confidence,
                 sentiment=classification.sentiment,
                 sentiment_confidence=classification.sentiment_confidence,
+                needs_human=classification.needs_human,
             )
         )
+
+    def note_triage(self, message_id: int, what: str) -> None:
+        self.session.execute(update(Message).where(col(Message.id) == message_id).values(triage=what[:200]))
 
     def messages_for(self, identity_id: int, after_id: int = 0, limit: int = 200) -> list[dict[str, Any]]:
         """Messages in and out of one identity, oldest first, after ``after_id`` (for web chat)."""
@@ -638,6 +643,8 @@ def message_json(row: Message) -> dict[str, Any]:
             "intent_confidence": row.intent_confidence,
             "sentiment": row.sentiment,
             "sentiment_confidence": row.sentiment_confidence,
+            "needs_human": row.needs_human,
+            "triage": row.triage,
         }
     return data
 

@@ -278,6 +278,10 @@ class TriageWhen(Strict):
     """The intent's calibrated confidence is at least this (auto answers also need ``nlu.threshold``)."""
     during_survey: bool | None = None
     """Only messages typed while a survey waits for an answer (``true``), or only others (``false``)."""
+    needs_human: bool | None = None
+    """The model judges the customer should reach a person (``true``: angry or dissatisfied, or asking
+    for one; decided from sentiment intensity and intent together, at a threshold chosen on held-out
+    data), or judges they need not (``false``)."""
 
 
 DEFAULT_CONFIRM_WITHIN = timedelta(minutes=30)

@@ -25,13 +25,13 @@ def settings_with(**conversations: Any) -> Settings:
 
 
 class Angry:
-    """ "!!" reads as an angry complaint (the shipped triage escalates those), the rest as other."""
+    """ "!!" reads as an angry complaint that needs a person (the shipped triage escalates it)."""
 
     ready = True
 
     def classify(self, texts: Sequence[str]) -> list[Classification]:
         return [
-            Classification("complaint", 0.9, "negative", 0.9, "test")
+            Classification("complaint", 0.9, "negative", 0.9, "test", needs_human=0.95)
             if "!!" in text
             else Classification("other", 0.5, "neutral", 0.9, "test")
             for text in texts
@@ -80,7 +80,10 @@ async def test_a_message_during_a_follow_up_question_adds_to_the_open_ticket(mak
     assert h.rows("select count(*) from ticket") == [(1,)]
     [(reasons,)] = h.rows("select reasons from ticket")
     reasons = json.loads(reasons) if isinstance(reasons, str) else reasons
-    assert reasons == ["CSAT 2 (at most 3)", "triage: complaint (90%), negative (90%)"]
+    assert reasons == [
+        "CSAT 2 (at most 3)",
+        "triage: complaint (90%), negative (90%), needs a person (95%)",
+    ]
     assert conversations(h) == [(conversation_id, "open", "support")]
 
 

@@ -122,7 +122,9 @@ async def test_a_complaint_typed_during_a_survey_is_told_once_what_happens(make_
 
         def classify(self, texts: Any) -> list[Classification]:
             return [
-                Classification("complaint", 0.9, "negative" if "useless" in t else "neutral", 0.9)
+                Classification("complaint", 0.9, "negative", 0.9, needs_human=0.95)
+                if "useless" in t
+                else Classification("other", 0.5, "neutral", 0.9)
                 for t in texts
             ]
 

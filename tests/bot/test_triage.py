@@ -66,6 +66,65 @@ def test_a_decision_explains_itself() -> None:
     assert decision is not None and decision.reason == "triage: refund (92%), negative (80%)"
 
 
+NEEDS_HUMAN_RULES = [
+    {"when": {"needs_human": True, "sentiments": ["negative"]}, "action": "escalate", "priority": "high"},
+    {"when": {"intents": ["password_reset"], "sentiments": ["neutral", "positive"]}, "action": "auto_answer",
+     "reply": {"en": "Reset it at example.com/reset.", "zh-CN": "请访问 example.com/reset 重置密码。"}},
+    {"when": {"needs_human": True}, "action": "escalate", "priority": "normal"},
+]  # fmt: skip
+
+
+def judged(
+    intent: str, confidence: float, sentiment: Sentiment, needs: float, floor: float | None = None
+) -> Classification:
+    return Classification(
+        intent,
+        confidence,
+        sentiment,
+        0.8,
+        "test",
+        needs_human=needs,
+        needs_human_floor=0.4,
+        answer_floor=floor,
+    )
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        pytest.param(judged("delivery", 0.9, "negative", 0.8), ("escalate", 1), id="upset-about-anything"),
+        pytest.param(judged("delivery", 0.9, "negative", 0.3), None, id="mildly-negative-stays-with-agents"),
+        pytest.param(
+            judged("request_human", 0.9, "neutral", 0.7), ("escalate", 3), id="calm-request-for-a-person"
+        ),
+        pytest.param(
+            judged("password_reset", 0.96, "neutral", 0.1, 0.95), ("auto_answer", 2), id="above-floor"
+        ),
+        pytest.param(judged("password_reset", 0.9, "neutral", 0.1, 0.95), None, id="under-the-answer-floor"),
+        pytest.param(judged("password_reset", 0.99, "neutral", 0.1, 1.0), None, id="floor-1-never-answers"),
+        pytest.param(judged("password_reset", 0.99, "negative", 0.9, 0.5), ("escalate", 1), id="upset-reset"),
+        pytest.param(
+            judged("password_reset", 0.9, "neutral", 0.1), ("auto_answer", 2), id="older-model-no-floor"
+        ),
+    ],
+)
+def test_needs_human_and_answer_floors_decide_together(
+    given: Classification, expected: tuple[str, int] | None
+) -> None:
+    rules_ = [TriageRule.model_validate(r) for r in NEEDS_HUMAN_RULES]
+    decision = decide(rules_, given, 0.55, during_survey=False)
+    assert ((decision.rule.action, decision.index) if decision else None) == expected
+
+
+def test_the_summary_names_the_rule_and_the_reasons() -> None:
+    rules_ = [TriageRule.model_validate(r) for r in NEEDS_HUMAN_RULES]
+    decision = decide(rules_, judged("complaint", 0.91, "negative", 0.95), 0.55, during_survey=False)
+    assert decision is not None
+    assert decision.summary == (
+        "escalate (rule 1): triage: complaint (91%), negative (80%), needs a person (95%)"
+    )
+
+
 def test_an_unsure_intent_is_never_auto_answered_even_by_a_catch_all_rule() -> None:
     catch_all = TriageRule.model_validate({"when": {}, "action": "auto_answer", "reply": {"en": "Hi"}})
     assert decide([catch_all], verdict("other", 1.0), 0.5, during_survey=False) is None
@@ -198,6 +257,16 @@ async def test_asking_for_a_manager_angrily_opens_a_high_priority_ticket_with_th
     assert as_list(reasons) == ["triage: request_human (90%), negative (80%)"]
     assert h.rows("select status from conversation where id = :c", c=result.conversation_id) == [("open",)]
     assert h.channel.texts("ben") == ["I've passed this to Customer Support: a person will reply here."]
+
+
+async def test_each_customer_message_records_why_triage_acted_or_not(h: Any) -> None:
+    await h.say("ben", "get me a manager now")
+    await h.say("ben", "hello there")
+    rows = h.rows("select text, triage from message where direction = 'in' order by id")
+    assert rows == [
+        ("get me a manager now", "escalate (rule 2): triage: request_human (90%), negative (80%)"),
+        ("hello there", "no rule matched: triage: other (30%), neutral (80%)"),
+    ]
 
 
 async def test_a_refund_question_is_routed_to_the_billing_team(h: Any) -> None:

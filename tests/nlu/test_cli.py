@@ -21,6 +21,20 @@ def test_classify_prints_one_json_object_per_argument(model_dir: Path) -> None:
 
 
 @pytest.mark.slow
+def test_classify_can_print_the_full_distributions(model_dir: Path) -> None:
+    result = CliRunner().invoke(app, ["classify", "--probs", "--model", str(model_dir), "my parcel is late"])
+    assert result.exit_code == 0, result.output
+    [row] = [json.loads(line) for line in result.stdout.splitlines()]
+    probs = row["probabilities"]
+    assert set(probs["sentiment"]) == {"negative", "neutral", "positive"}
+    assert {"password_reset", "other", "warranty"} <= set(probs["intent"])
+    for dist in probs.values():
+        assert sum(dist.values()) == pytest.approx(1.0, abs=1e-3)
+    assert max(probs["intent"], key=probs["intent"].get) in (row["intent"], "other")
+    assert 0.0 <= row["needs_human"] <= 1.0 and 0.0 <= row["needs_human_floor"] <= 1.0
+
+
+@pytest.mark.slow
 def test_classify_reads_stdin_lines(model_dir: Path) -> None:
     result = CliRunner().invoke(app, ["classify", "--model", str(model_dir)], input="hello\n\n我要退款\n")
     assert result.exit_code == 0, result.output
@@ -45,6 +59,22 @@ def test_eval_prints_metrics_per_language_and_a_confusion_matrix(model_dir: Path
     report = json.loads(as_json.stdout)
     assert report["intent"]["triage"]["zh"]["n"] > 100
     assert len(report["confusion"]["zh"]) == len(report["confusion"]["labels"])
+
+
+@pytest.mark.slow
+def test_eval_judges_the_behavioural_suites_with_the_configs_rules(model_dir: Path, tmp_path: Path) -> None:
+    config = Path(__file__).resolve().parents[2] / "config.yaml"
+    args = ["eval", "--model", str(model_dir), "--data-dir", str(tmp_path), "--config", str(config)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "behavioural suites" in result.stdout and "negation" in result.stdout
+    assert "should reach a person: escalated" in result.stdout
+    report = json.loads(CliRunner().invoke(app, [*args, "--json"]).stdout)
+    categories = report["behaviour"]["categories"]
+    assert {"negation", "sarcasm", "emoji_only", "traditional_chinese"} <= set(categories)
+    for cell in categories.values():
+        assert 0 <= cell["all"]["passed"] <= cell["all"]["n"]
+    assert report["realistic"]["zh"]["intent"]["n"] > 300
 
 
 def test_settings_come_from_the_config_nlu_section(config_file: Path, tmp_path: Path) -> None:

@@ -99,6 +99,22 @@ def test_the_same_seed_gives_the_same_model(tmp_path: Path) -> None:
     assert heads[0].keys() == heads[1].keys()
     assert all(torch.equal(heads[0][k], heads[1][k]) for k in heads[0])
     assert first.card["metrics"] == second.card["metrics"]
+    assert first.card["data"]["fingerprint"] == second.card["data"]["fingerprint"]
+    assert first.card["training"]["steps"] == first.card["training"]["planned_steps"]
     other = train(replace(tiny, out_dir=tmp_path / "c", seed=tiny.seed + 1))
     changed = torch.load(other.model_dir / "heads.pt", weights_only=True)
     assert not torch.equal(changed["intent_head.weight"], heads[0]["intent_head.weight"])
+
+
+def test_a_slow_machine_trains_the_same_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Training is step-based: however long each step takes, every planned step runs."""
+    import nlu.training
+
+    tiny = TrainSettings.small(num_layers=1, own_cap=4, epochs=1, own_eval_cap=40, export_onnx=False)
+    quick = train(replace(tiny, out_dir=tmp_path / "quick"))
+    clock = iter(range(0, 10**9, 3600))  # every look at the clock: another hour has passed
+    monkeypatch.setattr(nlu.training.time, "monotonic", lambda: float(next(clock)))
+    slow = train(replace(tiny, out_dir=tmp_path / "slow"))
+    assert slow.card["training"]["steps"] == quick.card["training"]["steps"] > 0
+    heads = [torch.load(r.model_dir / "heads.pt", weights_only=True) for r in (quick, slow)]
+    assert all(torch.equal(heads[0][k], heads[1][k]) for k in heads[0])

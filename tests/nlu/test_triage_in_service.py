@@ -19,6 +19,7 @@ import yaml
 from bot.config import load_config
 from bot.settings import Settings
 from bot.triage import decide
+from bot.triage import describe as decision_reason
 from csatbot.runtime import Runtime
 
 from ..conftest import served
@@ -60,6 +61,10 @@ async def test_each_message_is_classified_and_the_matching_rule_is_applied(
         assert 0.0 <= stored["intent_confidence"] <= 1.0 and 0.0 <= stored["sentiment_confidence"] <= 1.0
         decision = decide(settings.config.triage, verdict, settings.config.nlu.threshold, during_survey=False)
         action = decision.rule.action if decision else None
+        assert stored["needs_human"] == verdict.needs_human
+        assert stored["triage"] == (
+            decision.summary if decision else f"no rule matched: {decision_reason(verdict)}"
+        )
         if action == "auto_answer":  # answered, and waiting for "Did this solve it?"
             assert detail["status"] == "open" and detail["ticket"] is None
             last = detail["transcript"][-1]

@@ -1,0 +1,181 @@
+"""Decision thresholds chosen on held-out data, saved with the model.
+
+- **Answer floors.** An automatic answer closes a customer's question without a person, so it must
+  be right. For each intent (and language) the floor is the lowest calibrated confidence above which
+  the model's answers were at least :data:`TARGET_PRECISION` right on the calibration rows, counted
+  conservatively (one phantom mistake is added, so a floor resting on a handful of rows is high).
+  Where no confidence reaches the target, the floor is 1.0: that intent is never answered by the bot.
+- **Needs a person.** Whether a customer should reach a human (angry or dissatisfied, or asking for a
+  person) is decided from sentiment intensity and intent together: a small logistic regression over
+  ``log P(negative)`` and ``log P(complaint or request_human)``, fitted on the calibration rows, gives
+  a calibrated probability; its floor is the highest one that still finds :data:`TARGET_RECALL` of
+  those customers there.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+TARGET_PRECISION = 0.97
+TARGET_RECALL = 0.92  # on template-like calibration rows; unseen messages lose a few points
+HUMAN_INTENTS = ("complaint", "request_human")
+MIN_ROWS = 30  # fewer calibration rows than this for a language: use the floor fitted on all rows
+
+
+def answer_floor(confidence: np.ndarray, correct: np.ndarray, target: float = TARGET_PRECISION) -> float:
+    """The lowest confidence t such that predictions at or above t are at least ``target`` precise.
+
+    Precision above t is counted as ``right / (right + wrong + 1)``: one phantom mistake, so a floor
+    cannot rest on a handful of lucky rows. 1.0 when no t reaches the target.
+    """
+    order = np.argsort(-confidence, kind="stable")
+    conf, ok = confidence[order], correct[order].astype(float)
+    precision = np.cumsum(ok) / (np.arange(1, len(ok) + 1) + 1.0)
+    floor = 1.0
+    for i in range(len(conf)):
+        # Ties: the floor may only sit where the next row has a lower confidence.
+        if precision[i] >= target and (i + 1 == len(conf) or conf[i + 1] < conf[i]):
+            floor = float(conf[i])
+    return floor
+
+
+def answer_floors(
+    proba: np.ndarray, y: np.ndarray, langs: Sequence[str], intents: Sequence[str]
+) -> dict[str, dict[str, float]]:
+    """``{intent: {"all": floor, "en": floor, "zh": floor}}`` from calibrated probabilities ``proba``."""
+    pred = proba.argmax(axis=1)
+    conf = proba.max(axis=1)
+    codes = np.asarray(langs)
+    out: dict[str, dict[str, float]] = {}
+    for k, intent in enumerate(intents):
+        mine = pred == k
+        floors = {"all": round(answer_floor(conf[mine], y[mine] == k), 4)}
+        for lang in sorted(set(langs)):
+            rows = mine & (codes == lang)
+            if rows.sum() >= MIN_ROWS:
+                floors[lang] = round(answer_floor(conf[rows], y[rows] == k), 4)
+        out[intent] = floors
+    return out
+
+
+def pick_floor(floors: dict[str, float] | None, lang: str) -> float | None:
+    """The floor for ``lang``, else the one fitted on all languages; None when there is none."""
+    if not floors:
+        return None
+    return floors.get(lang, floors.get("all"))
+
+
+def _features(intent_proba: np.ndarray, sentiment_proba: np.ndarray, human_cols: list[int], negative: int):
+    eps = 1e-6
+    human = np.clip(intent_proba[:, human_cols].sum(axis=1), eps, 1 - eps) if human_cols else None
+    neg = np.clip(sentiment_proba[:, negative], eps, 1 - eps)
+    cols = [np.log(neg / (1 - neg))]
+    if human is not None:
+        cols.append(np.log(human / (1 - human)))
+    return np.stack(cols, axis=1)
+
+
+@dataclass(frozen=True, slots=True)
+class NeedsHuman:
+    """Logistic regression from (negative log-odds, human-intent log-odds) to "should reach a person"."""
+
+    weights: tuple[float, ...] = (1.0, 1.0)
+    bias: float = 0.0
+    floor: float = 0.5
+    recall: float | None = None  # on the calibration rows, at ``floor``
+    calm_share: float | None = None  # share of calm calibration rows above ``floor``
+    rows: int = 0
+    by_lang: dict[str, float] = field(default_factory=dict)  # per-language floors, when fitted
+
+    def proba(
+        self,
+        intent_proba: np.ndarray,
+        sentiment_proba: np.ndarray,
+        intents: Sequence[str],
+        sentiments: Sequence[str],
+    ) -> np.ndarray:
+        """Probability that each message's customer should reach a person."""
+        human_cols = [intents.index(i) for i in HUMAN_INTENTS if i in intents]
+        x = _features(intent_proba, sentiment_proba, human_cols, list(sentiments).index("negative"))
+        z = x @ np.asarray(self.weights[: x.shape[1]]) + self.bias
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def floor_for(self, lang: str) -> float:
+        return self.by_lang.get(lang, self.floor)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> NeedsHuman:
+        if not data:
+            return cls()
+        return cls(**{**data, "weights": tuple(data.get("weights", (1.0, 1.0)))})
+
+
+def _down(x: float) -> float:
+    """``x`` rounded down to 4 decimals: a floor rounded up would miss the row it was set at."""
+    return math.floor(x * 10_000) / 10_000
+
+
+def needs_human_label(intent: str | None, sentiment: str | None) -> int | None:
+    """1: should reach a person; 0: calm; None: the row lacks the labels to say."""
+    if intent in HUMAN_INTENTS or sentiment == "negative":
+        return 1
+    if intent is not None and sentiment is not None:
+        return 0
+    return None
+
+
+def recall_floor(p: np.ndarray, y: np.ndarray, target: float = TARGET_RECALL) -> float:
+    """The highest threshold that still flags ``target`` of the positive rows."""
+    positives = np.sort(p[y == 1])[::-1]
+    if len(positives) == 0:
+        return 0.5
+    k = max(0, int(np.ceil(target * len(positives))) - 1)
+    return float(positives[k])
+
+
+def fit_needs_human(
+    intent_proba: np.ndarray,
+    sentiment_proba: np.ndarray,
+    y: np.ndarray,
+    langs: Sequence[str],
+    intents: Sequence[str],
+    sentiments: Sequence[str],
+    *,
+    target: float = TARGET_RECALL,
+) -> NeedsHuman:
+    """Fit the regression and its floors on calibration rows labelled by :func:`needs_human_label`."""
+    from sklearn.linear_model import LogisticRegression
+
+    human_cols = [list(intents).index(i) for i in HUMAN_INTENTS if i in intents]
+    x = _features(intent_proba, sentiment_proba, human_cols, list(sentiments).index("negative"))
+    if len(set(y.tolist())) < 2:
+        return NeedsHuman(rows=len(y))
+    lr = LogisticRegression(C=1.0).fit(x, y)
+    weights = tuple(round(float(w), 5) for w in lr.coef_[0])
+    model = NeedsHuman(weights, round(float(lr.intercept_[0]), 5), rows=len(y))
+    p = model.proba(intent_proba, sentiment_proba, intents, sentiments)
+    floor = recall_floor(p, y, target)
+    codes = np.asarray(langs)
+    by_lang = {}
+    for lang in sorted(set(langs)):
+        rows = codes == lang
+        if (y[rows] == 1).sum() >= MIN_ROWS:
+            by_lang[lang] = _down(recall_floor(p[rows], y[rows], target))
+    flagged = p >= _down(floor)
+    return NeedsHuman(
+        weights,
+        model.bias,
+        _down(floor),
+        recall=round(float(flagged[y == 1].mean()), 4),
+        calm_share=round(float(flagged[y == 0].mean()), 4) if (y == 0).any() else None,
+        rows=len(y),
+        by_lang=by_lang,
+    )
