@@ -5,7 +5,7 @@ ask "Did this solve it?"."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -14,24 +14,10 @@ import httpx
 import pytest
 import yaml
 
-from bot.classification import Classification
 from bot.ports import OffsetClock
 
+from ..conftest import PasswordTriage
 from .conftest import Customer, LiveServer, eventually, write_config
-
-
-class Keywords:
-    """The triage model at its port: "password" is a password reset, the rest says nothing."""
-
-    ready = True
-
-    def classify(self, texts: Sequence[str]) -> list[Classification]:
-        return [
-            Classification("password_reset", 0.97, "neutral", 0.9)
-            if "password" in text.lower()
-            else Classification("other", 0.4, "neutral", 0.9)
-            for text in texts
-        ]
 
 
 @pytest.fixture
@@ -43,7 +29,7 @@ def app(start_server: Any, tmp_path: Path) -> Iterator[tuple[LiveServer, OffsetC
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     clock = OffsetClock()
     server = start_server(path, clock=clock)
-    server.runtime.service.classifier = Keywords()
+    server.runtime.service.classifier = PasswordTriage()
     with httpx.Client(base_url=server.url, timeout=30) as api:
         yield server, clock, api
 

@@ -5,40 +5,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from adapters.testing import Shown
-from bot.classification import Classification
 from bot.ports import OffsetClock
 
+from ...conftest import PasswordTriage
 from .conftest import App
 
 SUPPORT = {"support": {"name": "Customer Support", "sla": "4h", "hours": {"en": "9-18", "zh-CN": "9-18点"}}}
-
-
-class Keywords:
-    """The triage model at its port: "password" is a password reset, the rest says nothing."""
-
-    ready = True
-
-    def classify(self, texts: Sequence[str]) -> list[Classification]:
-        return [
-            Classification("password_reset", 0.97, "neutral", 0.9)
-            if "password" in text.lower()
-            else Classification("other", 0.4, "neutral", 0.9)
-            for text in texts
-        ]
 
 
 @pytest.fixture
 async def tg(make_app: Callable[..., contextlib.AbstractAsyncContextManager[App]]) -> AsyncIterator[Any]:
     clock = OffsetClock()
     async with make_app(clock=clock, top={"teams": SUPPORT}) as app:
-        app.runtime.service.classifier = Keywords()
+        app.runtime.service.classifier = PasswordTriage()
         yield app, clock
 
 
