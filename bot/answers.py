@@ -9,8 +9,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from typing import Literal
 
 from bot.prompts import ScaleKind
+from bot.rating_comments import Scored, split_rating
+from bot.similarity import closest
 
 _CN_DIGITS = {
     "零": 0,
@@ -34,18 +37,18 @@ _EN_NUMBERS = {
 _NUMBER = r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十]+|" + "|".join(_EN_NUMBERS) + r"|满(?=\s*(?:分|颗?星))"
 _PREFIX = (
     r"(?:i(?:'d|'ll| would| will)? (?:give|rate)(?: (?:it|you|this|u))?(?: a| an)?"
-    r"|(?:give|rate)(?: (?:it|you|u))?(?: a| an)?"
+    r"|(?:give|rate|rated|rating)(?: (?:it|you|u))?(?: a| an)?"
     r"|(?:my )?(?:score|rating)(?: is)?:?|我?(?:给|打|评|选)?(?:你们|你|个)?(?:打|评)?个?|就)"
 )
 _SUFFIX = (
     r"(?:\s*(?:/|out of|of)\s*(?P<den>\d+|十|ten|seven|five))?"
-    r"\s*(?P<unit>分|颗星|星|stars?|points?|pts?)?"
+    r"\s*(?P<unit>分|颗星|星|stars?|points?|pts?|⭐|★)?"
     r"(?P<full>\s*满分)?"  # "10分满分": ten points, full marks
     r"\s*(?P<review>好评|中评|差评)?"  # "五星好评": a five-star good review
 )
 _TAIL = r"[\s!！。.~～,，吧啊了呢哈的]*"
 _SCORE = re.compile(rf"^\s*{_PREFIX}\s*(?P<num>{_NUMBER}){_SUFFIX}{_TAIL}$")
-_STAR_UNITS = {"颗星", "星", "star", "stars"}
+_STAR_UNITS = {"颗星", "星", "star", "stars", "⭐", "★"}
 # The star ratings each Chinese review word stands for (as on Taobao and JD).
 _REVIEWS = {"好评": range(4, 6), "中评": range(3, 4), "差评": range(1, 3)}
 _FILLED_STARS = set("⭐★🌟✭✮✯✪")
@@ -57,7 +60,8 @@ _SATISFACTION: dict[str, int] = {
     "非常满意": 5, "十分满意": 5, "很满意": 5, "超级满意": 5, "特别满意": 5, "太棒了": 5, "非常好": 5,
     "很好": 4, "满意": 4, "不错": 4, "挺好": 4, "还不错": 4, "挺满意": 4, "比较满意": 4,
     "一般": 3, "还行": 3, "还可以": 3, "凑合": 3, "马马虎虎": 3, "一般般": 3,
-    "不满意": 2, "不太满意": 2, "不好": 2, "差": 2, "较差": 2, "不太好": 2,
+    "不满意": 2, "不太满意": 2, "不是很满意": 2, "不是很好": 2, "不怎么样": 2,
+    "不好": 2, "差": 2, "较差": 2, "不太好": 2,
     "非常不满意": 1, "很不满意": 1, "极不满意": 1, "太差了": 1, "很差": 1, "非常差": 1, "极差": 1,
     "垃圾": 1, "糟糕": 1, "太糟糕了": 1, "好评": 5, "中评": 3, "差评": 1,
     "very satisfied": 5, "extremely satisfied": 5, "excellent": 5, "perfect": 5, "amazing": 5,
@@ -88,6 +92,13 @@ _EFFORT: dict[str, int] = {
 # A thank-you before or after an answer ("5, thanks!", "谢谢，非常满意") is dropped before parsing.
 _THANKS = r"(?:\b(?:thanks|thank you|thx|ty)\b|谢谢你们|谢谢你|谢谢|感谢|多谢)"
 _FILLERS = re.compile(rf"^{_THANKS}[\s!！。.~～,，]+|[\s!！。.~～,，]*{_THANKS}[\s!！。.~～]*$")
+_LEAD_IN = re.compile(
+    r"^(?:(?:it|that|this|the service|service|support|the experience|experience)\s*(?:was|is|'s)"
+    r"|it's|overall|all in all|honestly|really)[\s,，]+"
+)
+_LEAD_IN_ZH = re.compile(
+    r"^(?:我觉得|我感觉|感觉|觉得|总体来说|总的来说|总体|整体|总之|我们|我)(?:还是|是)?(?=.)"
+)
 _PUNCT = re.compile(r"[\s!！。.~～,，?？]+")
 _GIVE = re.compile(r"^我?(?:给|打)(?:你们|你)?个?")  # "给个好评": give a good review
 _PARTICLES = "的啊了吧呢哦呀啦哈嘛"
@@ -95,8 +106,10 @@ _SKIP_WORDS = {
     "skip", "no", "nope", "none", "n/a", "na", "nothing", "no thanks",
     "pass", "nah", "skip it", "no comment", "no comments", "nothing else", "nothing more",
     "跳过", "没有", "无", "不用了", "没了", "算了", "不用", "没有了", "略",
-    "没什么", "没啥", "不了", "暂无", "没意见",
+    "没什么", "没啥", "不了", "暂无", "没意见", "不想说", "不想回答", "不方便说", "不说了",
+    "prefer not to say", "rather not say", "i'd rather not say", "no answer",
 }  # fmt: skip
+_SKIP_TOKENS = {"skip", "跳过", "pass"}
 _EN_ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
     "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
@@ -160,7 +173,8 @@ def _lexicon(text: str, words: dict[str, int]) -> int | None:
         return words[cleaned]
     squashed = cleaned.replace(" ", "")
     if squashed and all("\u4e00" <= ch <= "\u9fff" for ch in squashed):
-        return words.get(_GIVE.sub("", squashed).rstrip(_PARTICLES))
+        bare = _GIVE.sub("", squashed).rstrip(_PARTICLES)
+        return words.get(bare) or words.get(_LEAD_IN_ZH.sub("", bare))
     return None
 
 
@@ -169,13 +183,18 @@ def parse_rating(text: str, kind: ScaleKind, low: int, high: int) -> int | None:
 
     Accepts digits (``4``, ``4/5``, ``8分``, ``给9分``, ``10分满分``), Chinese and English numerals
     (``打三分``, ``ten``), on CSAT stars (``五星``, ``⭐⭐⭐⭐``, ``★★★☆☆``, ``五星好评``) and, on CSAT
-    and CES, words and faces (``非常满意``, ``very satisfied``, ``一般``, ``terrible``, ``very easy``).
-    A thank-you around the answer is ignored ("5, thanks!").
+    and CES, words and faces (``非常满意``, ``very satisfied``, ``一般``, ``terrible``, ``very easy``,
+    ``it was ok``). A thank-you around the answer is ignored ("5, thanks!").
     """
+    return _rating(text, kind, low, high, thanks=True)
+
+
+def _rating(text: str, kind: ScaleKind, low: int, high: int, *, thanks: bool) -> int | None:
     t = normalize(text)
     if len(t) > 60:
         return None
-    t = _FILLERS.sub("", t).strip()
+    if thanks:
+        t = _FILLERS.sub("", t).strip()
     if not t:
         return None
     # Stars are a 1-5 satisfaction idiom: "5 stars" on a 0-10 NPS question means 10, not 5.
@@ -192,13 +211,25 @@ def parse_rating(text: str, kind: ScaleKind, low: int, high: int) -> int | None:
         if review is not None and (kind != "csat" or value not in _REVIEWS[review]):
             return None
     if value is None:
-        if kind == "csat":
-            value = _lexicon(t, _SATISFACTION)
-        elif kind == "ces":
-            value = _lexicon(t, _EFFORT)
+        words = _SATISFACTION if kind == "csat" else _EFFORT if kind == "ces" else None
+        if words is not None:
+            value = _lexicon(t, words)
+            if value is None and (lead := _LEAD_IN.match(t)) is not None:
+                value = _lexicon(t[lead.end() :], words)  # "it was ok", "overall, very easy"
     if value is None or not low <= value <= high:
         return None
     return value
+
+
+def read_rating(text: str, kind: ScaleKind, low: int, high: int) -> Scored | None:
+    """The score in ``text`` and the words said with it: the whole reply as :func:`parse_rating`
+    reads it, else a score at its start or end with a comment beside it ("5 stars, super quick
+    reply", "8 - helpful but slow", "客服很专业 给五星", "2，等太久了"). ``None``: not a rating."""
+    whole = parse_rating(text, kind, low, high)
+    if whole is not None:
+        return Scored(whole)
+    # The score part of a split is read without dropping a thank-you: that belongs to the comment.
+    return split_rating(text, lambda part: _rating(part, kind, low, high, thanks=False), words=kind != "nps")
 
 
 def parse_choice(text: str, options: Sequence[tuple[str, Iterable[str]]]) -> str | None:
@@ -220,14 +251,94 @@ def parse_choice(text: str, options: Sequence[tuple[str, Iterable[str]]]) -> str
         for label in labels
         if (lab := _PUNCT.sub(" ", normalize(label)).strip()) and lab in t and len(t) <= 2 * len(lab) + 12
     ]
-    if len({option_id for option_id, _ in found}) != 1:
-        return None
-    if any(_NEGATION.search(t.replace(lab, " ")) for _, lab in found):
-        return None
-    return found[0][0]
+    if len({option_id for option_id, _ in found}) > 1:
+        return None  # two options named: ambiguous
+    if found:
+        return None if any(_NEGATION.search(t.replace(lab, " ")) for _, lab in found) else found[0][0]
+    return closest(t, options)  # a paraphrase ("没解决", "too slow")
 
 
 def is_skip(text: str, skip_words: Iterable[str] = ()) -> bool:
     """Whether ``text`` declines an optional question ("skip", "跳过", "no", ...)."""
     t = _PUNCT.sub(" ", normalize(text)).strip()
-    return t in _SKIP_WORDS or t in {normalize(w) for w in skip_words}
+    own = {normalize(w) for w in skip_words}
+    if t in _SKIP_WORDS or t in own:
+        return True
+    # "nothing, skip", "skip please", "跳过吧": a skip word in a short reply
+    words = t.split()
+    return len(words) <= 3 and any(
+        w in _SKIP_TOKENS | own or w.rstrip(_PARTICLES) in _SKIP_TOKENS for w in words
+    )
+
+
+Confirmation = Literal["yes", "no"]
+_YES = {
+    "yes", "y", "yeah", "yea", "yep", "yup", "yes please", "sure", "it did", "it worked", "that worked",
+    "worked", "solved", "yes solved", "resolved", "fixed", "all good", "that helped", "it helped",
+    "helpful", "perfect", "great", "got it", "ok", "okay", "k", "done", "thanks", "thank you", "thx",
+    "是", "是的", "对", "对的", "嗯", "嗯嗯", "好", "好的", "好了", "可以", "可以了", "行", "行了",
+    "有用", "有帮助", "解决了", "已解决", "搞定了", "谢谢", "感谢", "收到", "明白了", "懂了", "ok了",
+}  # fmt: skip
+_NO = {
+    "no", "n", "nope", "nah", "no it didn't", "not really", "didn't help", "did not help", "doesn't help",
+    "it didn't", "it did not", "not solved", "unsolved", "didn't work", "did not work", "doesn't work",
+    "does not work", "not working", "still not working", "still broken", "no luck", "useless",
+    "human", "a human", "agent", "an agent", "person", "a person", "real person", "a real person",
+    "representative", "operator", "talk to a human", "speak to a human", "talk to someone",
+    "speak to someone", "talk to a person", "speak to a person", "talk to an agent",
+    "不", "不是", "没有", "没", "否", "不对", "没用", "没有用", "没帮助", "没有帮助", "没解决", "没有解决",
+    "未解决", "不行", "还是不行", "不管用", "没效果", "转人工", "人工", "人工客服", "找人工", "真人",
+    "找客服", "要人工", "我要人工", "客服",
+}  # fmt: skip
+_CONTRAST = re.compile(r"\b(?:but|still|however|though|except)\b|但|可是|不过|还是|仍然|依然")
+_WANTS_PERSON = re.compile(
+    r"\b(?:need|want|talk to|speak to|speak with|talk with|get me|connect me (?:to|with))\b.*"
+    r"\b(?:human|person|agent|someone|somebody|representative|operator|manager)\b"
+    r"|转人工|人工客服|找人工|要人工|真人|找客服"
+)
+_SEPARATORS = " ,，.。!！~～:：-"
+_CJK_PHRASES = sorted(
+    ((phrase, answer) for words, answer in ((_YES, "yes"), (_NO, "no")) for phrase in words
+     if len(phrase) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in phrase)),
+    key=lambda item: -len(item[0]),
+)  # fmt: skip
+
+
+def parse_confirmation(text: str) -> Confirmation | None:
+    """``yes`` or ``no`` when ``text`` answers "Did this solve it?", else ``None``.
+
+    Whole replies ("yes", "not really", "没用", "转人工"), a yes or no followed by more words
+    ("no, I still can't log in", "是的，谢谢", "好的谢谢", "不是这个问题"), or asking for a person
+    ("I need a human"). A yes with a "but" or "still" after it is no answer.
+    """
+    t = _PUNCT.sub(" ", normalize(text)).strip()
+    if not t or len(t) > _MAX_CHOICE_LENGTH:
+        return None
+    squashed = t.replace(" ", "") if _HAN.search(t) else t
+    for candidate in (t, squashed, squashed.rstrip(_PARTICLES)):
+        if candidate in _YES:
+            return "yes"
+        if candidate in _NO:
+            return "no"
+    if _WANTS_PERSON.search(t):
+        return "no"
+    head, rest = _split_head(squashed if _HAN.search(t) else t)
+    if head in _NO:
+        return "no"
+    if head in _YES and rest and not _CONTRAST.search(rest):
+        return "yes" if parse_confirmation(rest) != "no" else None
+    return None
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _split_head(t: str) -> tuple[str, str]:
+    """The leading yes or no word or phrase of ``t`` and the rest (``("", t)`` when none leads)."""
+    if _HAN.match(t):
+        for phrase, _ in _CJK_PHRASES:
+            if t.startswith(phrase) and len(t) > len(phrase):
+                return phrase, t[len(phrase) :].strip(_SEPARATORS + _PARTICLES)
+        return "", t
+    head, _, rest = t.partition(" ")
+    return head, rest.strip()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.answers import is_skip, parse_choice, parse_rating
+from bot.answers import is_skip, parse_choice, read_rating
 from bot.config.schema import SCALES, StepSpec
 from bot.flow import Flow
 from bot.messages import ChoicePicked, Resume, Text
@@ -31,6 +31,9 @@ from bot.survey import (
 )
 
 _NOT_ANSWER = object()
+_SKIPPED_REQUIRED = object()
+COMMENT_STEP = "_comment"
+"""The step a comment given with a rating is stored under when the flow has no text step for it."""
 
 
 def advance(flow: Flow, state: SurveyState, event: Event, now: datetime) -> Transition:
@@ -50,7 +53,9 @@ def advance(flow: Flow, state: SurveyState, event: Event, now: datetime) -> Tran
             prompts = (Say(flow.text("reminder", state.locale)), _ask(flow, state, state.step))
             return Transition(state.evolve(reminded=True), prompts)
         case Expire():
-            return Transition(state.evolve(status="expired"), effects=(CompleteSurvey("expired"),))
+            kept = _leftover_comment(state)
+            done = state.evolve(status="expired", comment=None, comment_sentiment=None)
+            return Transition(done, effects=(*kept, CompleteSurvey("expired")))
         case Start():
             return Transition(state)
 
@@ -85,19 +90,49 @@ def _reply(flow: Flow, state: SurveyState, event: Reply) -> Transition:
         same = payload.survey == state.survey_id
         return Transition(state, (_ask(flow, state, step_id),) if same else ())
     answer = _read(flow, step_id, step, event)
+    if answer is _SKIPPED_REQUIRED:  # "skip" where an answer is needed: ask again, never hand it on
+        prompts = (Say(flow.text("skip_required", state.locale)), _ask(flow, state, step_id))
+        return Transition(state, prompts)
     if answer is _NOT_ANSWER:
         return _not_an_answer(flow, state, step_id, payload)
     effects: list[Effect] = []
     answers = state.answers
+    comment = _comment_with_rating(step, event)
     if isinstance(answer, Answer):
         effects.append(RecordAnswer(answer))
         answers = (*answers, answer)
-        reasons = dsat_reasons(flow, answer)
+        words = Answer(COMMENT_STEP, "text", text=comment, sentiment=_sentiment(event)) if comment else None
+        reasons = dsat_reasons(flow, answer) or (dsat_reasons(flow, words) if words else ())
         if reasons and not state.escalated:
             effects.append(Escalate(reasons))
             state = state.evolve(escalated=True)
+    if comment:
+        state = state.evolve(comment=comment, comment_sentiment=_sentiment(event))
     entered = _enter(flow, state.evolve(answers=answers), _next_step(step, answer))
     return Transition(entered.state, entered.prompts, (*effects, *entered.effects))
+
+
+def _sentiment(event: Reply) -> str | None:
+    return event.classification.sentiment if event.classification else None
+
+
+def _comment_with_rating(step: StepSpec, event: Reply) -> str:
+    """The words typed with a rating ("5 stars, super quick reply" -> "super quick reply")."""
+    if step.type not in SCALES or not isinstance(event.payload, Text):
+        return ""
+    low, high = SCALES[step.type]
+    scored = read_rating(event.payload.text, step.type, low, high)  # type: ignore[arg-type]
+    return scored.comment if scored is not None else ""
+
+
+def _leftover_comment(state: SurveyState) -> tuple[Effect, ...]:
+    """A comment given with a rating that no text step took: kept under :data:`COMMENT_STEP`."""
+    if not state.comment:
+        return ()
+    answer = Answer(
+        COMMENT_STEP, "text", text=state.comment, raw=state.comment, sentiment=state.comment_sentiment
+    )
+    return (RecordAnswer(answer),)
 
 
 def _read(flow: Flow, step_id: str, step: StepSpec, event: Reply) -> Answer | object | None:
@@ -111,7 +146,10 @@ def _read(flow: Flow, step_id: str, step: StepSpec, event: Reply) -> Answer | ob
             fits = value.isascii() and value.isdigit() and len(value) <= 3
             score = int(value) if fits and low <= int(value) <= high else None
         elif isinstance(payload, Text):
-            score = parse_rating(payload.text, kind, low, high)
+            scored = read_rating(payload.text, kind, low, high)
+            score = scored.score if scored is not None else None
+            if score is None and _skips(flow, payload.text):
+                return _SKIPPED_REQUIRED
         else:
             score = None
         if score is None:
@@ -123,16 +161,21 @@ def _read(flow: Flow, step_id: str, step: StepSpec, event: Reply) -> Answer | ob
             option = payload.value if any(o.id == payload.value for o in options) else None
         elif isinstance(payload, Text):
             option = parse_choice(payload.text, [(o.id, list(o.label.values())) for o in options])
+            if option is None and _skips(flow, payload.text):
+                return None if step.optional else _SKIPPED_REQUIRED
         else:
             option = None
         return _NOT_ANSWER if option is None else Answer(step_id, "choice", option=option, raw=_raw(payload))
     if step.type == "text" and isinstance(payload, Text) and payload.text.strip():
-        skip_words = flow.texts["skip_word"].values()
-        if step.optional and is_skip(payload.text, skip_words):
-            return None
+        if _skips(flow, payload.text):
+            return None if step.optional else _SKIPPED_REQUIRED
         sentiment = event.classification.sentiment if event.classification else None
         return Answer(step_id, "text", text=payload.text.strip(), raw=payload.text, sentiment=sentiment)
     return _NOT_ANSWER
+
+
+def _skips(flow: Flow, text: str) -> bool:
+    return is_skip(text, flow.texts["skip_word"].values())
 
 
 def _raw(payload: object) -> str:
@@ -162,12 +205,27 @@ def _next_step(step: StepSpec, answer: Answer | object | None) -> str:
 
 
 def _enter(flow: Flow, state: SurveyState, step_id: str) -> Transition:
+    """Ask ``step_id``; a text step the customer already answered with their rating is answered
+    with those words and passed (the question is not asked again)."""
+    effects: list[Effect] = []
+    step = flow.steps[step_id]
+    while step.type == "text" and state.comment:
+        answer = Answer(
+            step_id, "text", text=state.comment, raw=state.comment, sentiment=state.comment_sentiment
+        )
+        effects.append(RecordAnswer(answer))
+        state = state.evolve(answers=(*state.answers, answer), comment=None, comment_sentiment=None)
+        step_id = _next_step(step, answer)
+        step = flow.steps[step_id]
     prompt = _ask(flow, state, step_id)
-    if flow.steps[step_id].type == "end":
-        done = state.evolve(status="completed", step=step_id, reprompts=0)
+    if step.type == "end":
+        effects.extend(_leftover_comment(state))
+        done = state.evolve(
+            status="completed", step=step_id, reprompts=0, comment=None, comment_sentiment=None
+        )
         prompts: tuple[Prompt, ...] = (prompt,) if getattr(prompt, "text", "") else ()
-        return Transition(done, prompts, (CompleteSurvey("completed"),))
-    return Transition(state.evolve(step=step_id, reprompts=0), (prompt,))
+        return Transition(done, prompts, (*effects, CompleteSurvey("completed")))
+    return Transition(state.evolve(step=step_id, reprompts=0), (prompt,), tuple(effects))
 
 
 def _ask(flow: Flow, state: SurveyState, step_id: str) -> Prompt:

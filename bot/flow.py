@@ -60,7 +60,10 @@ class Flow(BaseModel):
             return AskText(survey=survey_id, step=step_id, text=text, optional=step.optional, skip_word=skip)
         if step.type == "choice":
             options = tuple(Option(o.id, self.local(o.label, locale)) for o in step.options or [])
-            return AskChoice(survey_id, step_id, text, options, hint=self.text("hint_choice", locale))
+            hint = self.text("hint_choice", locale)
+            if step.optional:
+                hint = f"{hint} {self.text('hint_optional', locale)}"
+            return AskChoice(survey_id, step_id, text, options, hint=hint)
         kind: ScaleKind = step.type
         low, high = SCALES[kind]
         low_label = self.local(step.low_label, locale) if step.low_label else self.text(f"{kind}_low", locale)

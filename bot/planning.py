@@ -1,6 +1,6 @@
 """Opening a survey: when it goes out, in which language, and whether it may go out at all.
 
-Both the survey after a resolved conversation (:func:`bot.turns.resolve`) and the follow-up after a
+Both the survey after a resolved conversation (:func:`bot.resolution.resolve`) and the follow-up after a
 resolved ticket (:mod:`bot.resurvey`) come through here, so quiet hours, the throttle and the
 channel's messaging window are applied the same way to both.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.attribution import Credit
 from bot.config.durations import format_duration
@@ -27,6 +28,8 @@ class SurveyPlan:
     locale: str
     due: datetime
     skip_reason: str | None = None
+    wait_reason: str | None = None
+    """Why it goes out later than planned (quiet hours), in words."""
 
 
 def plan_survey(
@@ -45,17 +48,23 @@ def plan_survey(
     config = settings.config
     locale = pick_locale(identity.locale, config.locales, config.default_locale)
     policy = config.surveying
-    due = now if send_now else outside_quiet_hours(now + delay, policy.quiet_hours, config.timezone)
+    zone = ZoneInfo(config.timezone)
+    planned = now + delay
+    due = now if send_now else outside_quiet_hours(planned, policy.quiet_hours, config.timezone)
+    wait = f"quiet hours until {due.astimezone(zone):%H:%M}" if due != planned and not send_now else None
     if throttle:
         last = repo.last_surveyed_at(conversation.customer_id)
-        if throttled(last, due, policy.throttle):
-            since = f"last surveyed {last:%Y-%m-%d %H:%M} UTC"
-            return SurveyPlan(locale, due, f"throttled: {since} (at most one survey per {policy.throttle})")
+        if last is not None and throttled(last, due, policy.throttle):
+            until = (last + policy.throttle).astimezone(zone)
+            since = f"last surveyed {last.astimezone(zone):%Y-%m-%d %H:%M}"
+            every = format_duration(policy.throttle)
+            reason = f"throttled until {until:%Y-%m-%d %H:%M} ({since}; at most one survey per {every})"
+            return SurveyPlan(locale, due, reason)
     window = settings.windows.get(conversation.channel)
     if window is None:
-        return SurveyPlan(locale, due)
+        return SurveyPlan(locale, due, wait_reason=wait)
     due, skip = send_in_window(window, conversation.channel, identity, due, now)
-    return SurveyPlan(locale, due, skip)
+    return SurveyPlan(locale, due, skip, wait)
 
 
 def open_survey(

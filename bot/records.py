@@ -34,6 +34,8 @@ class Conversation:
     last_message_at: datetime
     resolution: str | None = None
     agents: tuple[str, ...] = ()
+    waiting_on: str = "support"
+    """``support`` (the customer wrote last, or a ticket is open) or ``customer`` (someone answered)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,19 @@ class Survey:
     kind: str = "main"
     """``main``, or ``followup``: the re-survey after the conversation's DSAT ticket was resolved."""
     ticket_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AutoAnswer:
+    """An automatic answer waiting for (or settled by) the customer's "Did this solve it?"."""
+
+    id: str
+    conversation_id: int
+    intent: str
+    status: str
+    """``pending``, ``yes``, ``no``, ``silent`` or ``moved_on``."""
+    sent_at: datetime
+    locale: str = ""
 
 
 @dataclass(frozen=True, slots=True)

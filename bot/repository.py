@@ -10,7 +10,7 @@ from typing import Any, Protocol, TypeVar
 from bot.attribution import Credit
 from bot.classification import Classification
 from bot.flow import Flow
-from bot.records import Conversation, DueTimer, Identity, OutboxItem, Survey, Ticket
+from bot.records import AutoAnswer, Conversation, DueTimer, Identity, OutboxItem, Survey, Ticket
 from bot.survey import Answer, SurveyState
 
 T = TypeVar("T")
@@ -121,6 +121,10 @@ class Repository(Protocol):
         skip_reason: str | None = None,
     ) -> None: ...
 
+    def reschedule_survey(self, survey_id: str, due_at: datetime) -> None:
+        """Move a survey that has not been sent to a new send time."""
+        ...
+
     def record_answer(self, survey_id: str, answer: Answer, at: datetime) -> bool:
         """Store an answer; ``False`` if this step was already answered (nothing changes)."""
         ...
@@ -213,6 +217,49 @@ class Repository(Protocol):
         ...
 
     def survey_answers(self, survey_id: str) -> list[dict[str, Any]]: ...
+
+    # the customer's side: automatic answers, who answered, where a new message belongs
+    def create_auto_answer(
+        self,
+        *,
+        answer_id: str,
+        conversation: Conversation,
+        intent: str,
+        intent_confidence: float | None,
+        locale: str,
+        message_id: int | None,
+        at: datetime,
+    ) -> AutoAnswer:
+        """Record an automatic answer that waits for the customer's "Did this solve it?"."""
+        ...
+
+    def get_auto_answer(self, answer_id: str) -> AutoAnswer | None: ...
+
+    def pending_auto_answer(self, conversation_id: int) -> AutoAnswer | None:
+        """The conversation's automatic answer still waiting for the customer, if any."""
+        ...
+
+    def settle_auto_answer(
+        self, answer_id: str, status: str, how: str, at: datetime, *, was: str = "pending"
+    ) -> bool:
+        """Move the answer from ``was`` to ``status``; ``False`` when it was not ``was`` (already settled)."""
+        ...
+
+    def support_replied(self, conversation_id: int) -> bool:
+        """Whether an agent wrote in the conversation or the bot answered it automatically."""
+        ...
+
+    def ticket_conversation(self, identity_id: int) -> Conversation | None:
+        """The conversation of this identity's newest open ticket, if any."""
+        ...
+
+    def last_agent_reply(self, identity_id: int) -> tuple[int, datetime] | None:
+        """The conversation and time of the last agent message to this identity."""
+        ...
+
+    def agent_name(self, username: str) -> str:
+        """The name an agent shows customers (their console display name, else the user name)."""
+        ...
 
 
 class Store(Protocol):

@@ -70,10 +70,10 @@ class ConversationService:
         """Send a support agent's reply to the customer; returns the stored message id.
 
         Raises ``WindowClosedError`` when the channel's messaging window is closed."""
-        windows = self.settings().windows
+        settings = self.settings()
         now = self.clock.now()
         message_id = await self.store.run(
-            lambda repo: turns.agent_reply(repo, conversation_id, agent, text, now, windows)
+            lambda repo: turns.agent_reply(repo, settings, conversation_id, agent, text, now)
         )
         self.wake()
         return message_id
@@ -102,14 +102,14 @@ class ConversationService:
                 return repo.get_ticket(ticket_id)
             match action:
                 case "claim":
-                    return tickets.assign(repo, ticket_id, agent, agent, now, config=settings.config)
+                    return tickets.assign(repo, ticket_id, agent, agent, now, settings=settings)
                 case "assign":
-                    return tickets.assign(repo, ticket_id, text, agent, now, config=settings.config)
+                    return tickets.assign(repo, ticket_id, text, agent, now, settings=settings)
                 case "note":
                     return tickets.note(repo, ticket_id, agent, text, now)
                 case "reply":
                     ticket = tickets.contacted(repo, ticket_id, agent, now)
-                    turns.agent_reply(repo, ticket.conversation_id, agent, text, now, settings.windows)
+                    turns.agent_reply(repo, settings, ticket.conversation_id, agent, text, now)
                     return ticket
                 case "resolve":
                     return tickets.resolve(repo, settings, ticket_id, agent, now, survey_id)

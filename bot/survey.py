@@ -40,6 +40,9 @@ class SurveyState:
     reprompts: int = 0
     reminded: bool = False
     escalated: bool = False
+    comment: str | None = None
+    """Words given with a rating ("5 stars, super quick reply"): the answer to the next text step."""
+    comment_sentiment: str | None = None
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)

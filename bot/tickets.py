@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from bot import alerts
+from bot import alerts, notices, waiting
 from bot.config.schema import Config, Team
 from bot.errors import ConflictError
 from bot.locales import pick_locale
@@ -133,24 +133,38 @@ def escalate(
             repo.ticket_event(ticket.id, "auto", "assigned", assignee, at)
         alerts.watch_sla(repo, config, ticket, at)
         event, changed = "ticket.opened", True
+        if survey_id is None:  # a survey says it in its closing line instead (bot.turns)
+            notices.tell_escalated(repo, settings, conversation, ticket, at)
     if changed:
         alerts.announce(repo, config, ticket, event, at, actor=by)
     return ticket
 
 
 def assign(
-    repo: Repository, ticket_id: int, agent: str, by: str, at: datetime, *, config: Config | None = None
+    repo: Repository,
+    ticket_id: int,
+    agent: str,
+    by: str,
+    at: datetime,
+    *,
+    config: Config | None = None,
+    settings: Settings | None = None,
 ) -> Ticket:
     """Give the ticket to ``agent`` (a claim when ``by`` is the agent); nothing changes when it is
-    theirs already (a double tap). With ``config``, ``ticket.assigned`` is announced."""
+    theirs already (a double tap). With ``config`` (or ``settings``), ``ticket.assigned`` is
+    announced; with ``settings`` the customer is told who took it."""
     ticket = _working(repo, ticket_id)
     if ticket.assignee == agent and ticket.status != "open":
         return ticket
+    changed = ticket.assignee != agent
     status = "assigned" if ticket.status == "open" else ticket.status
     ticket = repo.update_ticket(ticket_id, at, assignee=agent, status=status)
     repo.ticket_event(ticket_id, by, "claimed" if by == agent else "assigned", agent, at)
+    config = settings.config if settings is not None else config
     if config is not None:
         alerts.announce(repo, config, ticket, "ticket.assigned", at, actor=by)
+    if settings is not None and changed:
+        notices.tell_taken(repo, settings, ticket, agent, at)
     return ticket
 
 
@@ -182,13 +196,15 @@ def resolve(
     alerts.unwatch_sla(repo, ticket_id)
     alerts.announce(repo, settings.config, ticket, "ticket.resolved", at, actor=agent)
     message = settings.config.tickets.close_message
+    conversation = repo.get_conversation(ticket.conversation_id)
     if message:
-        conversation = repo.get_conversation(ticket.conversation_id)
         identity = repo.get_identity(conversation.identity_id)
         config = settings.config
         locale = pick_locale(identity.locale, config.locales, config.default_locale)
         text = message.get(locale) or message[config.default_locale]
         send_prompt(repo, identity, conversation.id, Say(text), at, author=f"agent:{agent}", locale=locale)
+    if conversation.status == "open":  # the support side has answered: now the customer's turn
+        waiting.support_answered(repo, settings, conversation.id, at)
     schedule_resurvey(repo, settings, ticket, agent, at, new_survey_id)
     return ticket
 

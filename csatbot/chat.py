@@ -1,18 +1,31 @@
-"""``csatbot chat``: talk to the bot as a web chat customer from a terminal or a script."""
+"""``csatbot chat``: talk to the bot as a web chat customer from a terminal or a script.
+
+It runs triage with the configured model when one exists (and says when none does), prints the
+triage labels of each message, and says why a survey waits or is not sent (quiet hours, the
+throttle, the channel's window).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import re
 import sys
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
+from bot.config import load_config
 from bot.messages import InboundMessage, Text
-from bot.ports import OffsetClock
+from bot.ports import Classifier, OffsetClock
 from bot.prompts import prompt_from_dict
+from bot.resolution import survey_outcome
 from csatbot.runtime import Runtime
+from storage.queries import customer_surveys
 
 HELP = "commands: /as NAME, /agent TEXT, /resolve, /tick MINUTES, /quit"
+_SURVEY_ID = re.compile(r"\bsurvey (\S+)")
 
 
 class TerminalChat:
@@ -24,6 +37,7 @@ class TerminalChat:
         self.out = out
         self.user = "customer"
         self.seen: dict[str, int] = {}
+        self.surveys: set[str] = set()
         self.count = 0
 
     async def run(self, lines: TextIO) -> None:
@@ -77,11 +91,9 @@ class TerminalChat:
             self.out("-- no open conversation to resolve")
             return
         result = await self.rt.service.resolve(conversation, "support")
-        if result.skip_reason:
-            self.out(f"-- conversation {conversation} resolved; no survey: {result.skip_reason}")
-        elif result.survey_due_at is not None:
-            wait = max(0, round((result.survey_due_at - self.clock.now()).total_seconds() / 60))
-            self.out(f"-- conversation {conversation} resolved; survey {result.survey_id} due in {wait} min")
+        if result.survey_id is not None:
+            self.surveys.add(result.survey_id)
+        self.out(f"-- conversation {conversation} resolved; {survey_outcome(result, self.clock.now())}")
 
     async def _tick(self, rest: str) -> None:
         try:
@@ -91,6 +103,7 @@ class TerminalChat:
             return
         self.clock.advance(timedelta(minutes=minutes))
         for outcome in await self.rt.service.fire_due_timers():
+            self.surveys.update(_SURVEY_ID.findall(outcome))  # said here: not announced again
             self.out(f"-- {outcome}")
 
     async def _conversation(self, *, open_only: bool = False) -> int | None:
@@ -110,14 +123,44 @@ class TerminalChat:
     async def _print_new(self) -> None:
         after = self.seen.get(self.user, 0)
 
-        def work(repo: Any) -> list[dict[str, Any]]:
+        def work(repo: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             identity = repo.find_identity("webchat", "", self.user)
-            return [] if identity is None else repo.messages_for(identity.id, after)
+            if identity is None:
+                return [], []
+            return repo.messages_for(identity.id, after), customer_surveys(repo.session, identity.customer_id)
 
-        for message in await self.rt.store.read(work):
+        messages, surveys = await self.rt.store.read(work)
+        for message in messages:
             self.seen[self.user] = message["id"]
             if message["direction"] == "out":
                 self.out(format_message(message))
+            elif (found := message.get("classification")) is not None:
+                self.out(f"-- triage: {triage_line(found)}")
+        for survey in surveys:  # surveys a turn or a timer opened since (an automatic answer's "yes")
+            if survey["id"] not in self.surveys:
+                self.surveys.add(survey["id"])
+                self.out(f"-- {self._survey_news(survey)}")
+
+    def _survey_news(self, survey: dict[str, Any]) -> str:
+        if survey["skip_reason"]:
+            return f"no survey: {survey['skip_reason']}"
+        now = self.clock.now()
+        minutes = max(0, round((survey["due_at"] - now).total_seconds() / 60))
+        config = self.rt.settings().config
+        quiet = config.surveying.quiet_hours
+        local = survey["due_at"].astimezone(ZoneInfo(config.timezone))
+        waits = quiet is not None and local.time().replace(second=0, microsecond=0) == quiet.end
+        return f"survey {survey['id']} due in {minutes} min" + (
+            f" (quiet hours until {quiet.end:%H:%M})" if waits and quiet is not None else ""
+        )
+
+
+def triage_line(found: dict[str, Any]) -> str:
+    """``password_reset (97%), neutral (88%)``."""
+    return (
+        f"{found['intent']} ({found['intent_confidence']:.0%}), "
+        f"{found['sentiment']} ({found['sentiment_confidence']:.0%})"
+    )
 
 
 def format_message(message: dict[str, Any]) -> str:
@@ -136,10 +179,40 @@ def format_message(message: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-async def run_chat(config: str, db: str | None, lines: TextIO = sys.stdin) -> None:
-    clock = OffsetClock()
-    runtime = Runtime(config, db, clock=clock)
+async def load_classifier(config: str, out: Callable[[str], None]) -> Classifier | None:
+    """The configured triage model, loaded, or ``None`` (saying why) when there is none."""
+    from nlu.errors import NluError
+    from nlu.runtime import TransformerClassifier, model_is_ready
+
+    nlu = load_config(Path(config)).nlu
+    if not model_is_ready(nlu.model_dir):
+        out(f"-- triage is off: no model in {nlu.model_dir} (train one: csatbot nlu train)")
+        return None
+    model = TransformerClassifier(nlu.model_dir, threshold=nlu.threshold)
     try:
-        await TerminalChat(runtime, clock, lambda s: print(s, flush=True)).run(lines)
+        await asyncio.to_thread(model.load)
+    except NluError as exc:
+        out(f"-- triage is off: the model in {nlu.model_dir} could not be loaded ({exc})")
+        return None
+    out(f"-- triage is on: model in {nlu.model_dir}")
+    return model
+
+
+async def run_chat(
+    config: str, db: str | None, lines: TextIO | None = None, *, start_at: datetime | None = None
+) -> None:
+    """Chat on ``config`` and ``db`` with ``lines`` (stdin as it is when called, not when imported);
+    ``start_at`` moves the clock to that time (to try quiet hours)."""
+
+    def out(line: str) -> None:
+        print(line, flush=True)
+
+    clock = OffsetClock()
+    if start_at is not None:
+        clock.advance(start_at - clock.now())
+    classifier = await load_classifier(config, out)
+    runtime = Runtime(config, db, clock=clock, classifier=classifier)
+    try:
+        await TerminalChat(runtime, clock, out).run(lines if lines is not None else sys.stdin)
     finally:
         await runtime.stop()

@@ -7,6 +7,7 @@ import contextlib
 import csv
 import json
 import logging
+import re
 import sys
 from datetime import UTC, datetime, timedelta, tzinfo
 from enum import StrEnum
@@ -147,17 +148,26 @@ def db_upgrade(db: DbOption = None) -> None:
 
 
 @app.command()
-def chat(config: ConfigOption = Path("config.yaml"), db: DbOption = None) -> None:
+def chat(
+    config: ConfigOption = Path("config.yaml"),
+    db: DbOption = None,
+    at: Annotated[
+        str | None,
+        typer.Option(help="start the clock at this local time (HH:MM today, or 2026-11-23T07:30)"),
+    ] = None,
+) -> None:
     """Chat as a web chat customer in the terminal (one stdin line per message).
 
     /as NAME switches customer, /agent TEXT replies as an agent, /resolve resolves the conversation,
-    /tick MINUTES moves the clock and fires what falls due, /quit ends.
+    /tick MINUTES moves the clock and fires what falls due, /quit ends. Triage runs when the
+    configured model exists; each message's labels are printed, and why a survey waits.
     """
     from csatbot.chat import run_chat
 
     _setup_logging("WARNING")
     try:
-        asyncio.run(run_chat(str(config), _db_url(db)))
+        start = None if at is None else _start_time(at, _report_zone(config))
+        asyncio.run(run_chat(str(config), _db_url(db), start_at=start))
     except ConfigError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
@@ -180,6 +190,18 @@ def _when(value: str | None, default: datetime, tz: tzinfo) -> datetime:
             f"expected a date like 2026-11-01 or 2026-11-01T08:00, got {value!r}"
         ) from exc
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+
+
+def _start_time(value: str, tz: tzinfo) -> datetime:
+    """``--at``: ``HH:MM`` today in ``tz``, or a date and time (in ``tz`` unless it has an offset)."""
+    if re.fullmatch(r"\d{1,2}:\d{2}", value):
+        hours, minutes = (int(part) for part in value.split(":"))
+        today = datetime.now(tz)
+        try:
+            return today.replace(hour=hours, minute=minutes, second=0, microsecond=0)
+        except ValueError as exc:
+            raise typer.BadParameter(f"--at: {value!r} is not a time of day (expected e.g. 07:30)") from exc
+    return _when(value, datetime.now(tz), tz)
 
 
 def _report_zone(config: Path) -> tzinfo:

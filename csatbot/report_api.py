@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import StreamingResponse
 
 from csatbot.runtime import Runtime
+from storage.auto_answer_report import auto_answer_report
 from storage.report_scope import DIMENSIONS, METRICS, ReportFilterError
 from storage.reports import (
     CSV_COLUMNS,
@@ -153,6 +154,16 @@ def report_router(rt: Runtime) -> APIRouter:
         since, until, tz = window(s)
         report = await read(lambda repo: recovery(repo.session, since, until, s.filters, tz=tz))
         result: dict[str, Any] = report.as_dict(min_answers())
+        return result
+
+    @router.get("/auto-answers")
+    async def auto_answers(s: Scoped) -> dict[str, Any]:
+        """Automatic answers by intent: sent, and how customers answered "Did this solve it?" (yes,
+        no, silent, moved on, still pending), with the deflection rate and the share of "no", each
+        with ``n``. Filters: ``channel``, ``locale``, ``intent``."""
+        since, until, _ = window(s)
+        report = await read(lambda repo: auto_answer_report(repo.session, since, until, s.filters))
+        result: dict[str, Any] = report.as_dict()
         return result
 
     @router.get("/export.csv", response_class=StreamingResponse)

@@ -60,6 +60,7 @@ class Resolved(BaseModel):
     survey_id: str | None
     survey_due_at: datetime | None
     skip_reason: str | None
+    wait_reason: str | None = Field(default=None, description="why the survey goes out later (quiet hours)")
 
 
 # A security scheme (not a plain header parameter), so /docs shows an "Authorize" button.

@@ -2,6 +2,7 @@
 
 from models.tables import (
     Answer,
+    AutoAnswer,
     Conversation,
     Customer,
     FlowVersion,
@@ -18,6 +19,7 @@ from models.tables import (
 
 __all__ = [
     "Answer",
+    "AutoAnswer",
     "Conversation",
     "Customer",
     "FlowVersion",

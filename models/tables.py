@@ -55,6 +55,10 @@ class Conversation(SQLModel, table=True):
     resolved_by: str | None = None
     agents: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     team: str | None = None
+    waiting_on: str = Field(default="support", max_length=16)
+    """Who owes the next message: ``support`` (the customer wrote last, or a ticket is open) or
+    ``customer`` (an agent or the bot answered). Only a conversation waiting on the customer ends
+    when it is idle."""
     opened_at: datetime = _at()
     last_message_at: datetime = _at()
     resolved_at: datetime | None = _at(nullable=True)
@@ -80,6 +84,28 @@ class Message(SQLModel, table=True):
     needs_human: float | None = None  # the model's probability that the customer should reach a person
     triage: str | None = Field(default=None, max_length=200)  # what triage did and why (for agents)
     created_at: datetime = _at()
+
+
+class AutoAnswer(SQLModel, table=True):
+    """An automatic answer and what the customer made of it: ``pending`` while the bot waits for
+    "Did this solve it?", then ``yes``, ``no`` (a person took over), ``silent`` (no answer in time:
+    counted as solved) or ``moved_on`` (the customer went on to something else)."""
+
+    __table_args__ = (Index("ix_autoanswer_sent_intent", "sent_at", "intent"),)
+    id: str = Field(primary_key=True, max_length=16)
+    conversation_id: int = Field(foreign_key="conversation.id", index=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    channel: str = Field(max_length=32)
+    locale: str = Field(default="", max_length=16)
+    intent: str = Field(max_length=64)
+    intent_confidence: float | None = None
+    message_id: int | None = Field(default=None, foreign_key="message.id")
+    """The customer message that was answered."""
+    status: str = Field(default="pending", max_length=16)
+    how: str | None = Field(default=None, max_length=16)
+    """How the outcome came: ``tap``, ``typed``, ``implied`` (read from another message) or ``timer``."""
+    sent_at: datetime = _at()
+    decided_at: datetime | None = _at(nullable=True)
 
 
 class InboundReceipt(SQLModel, table=True):

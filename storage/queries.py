@@ -28,6 +28,14 @@ def list_conversations(session: Session, status: str | None = None, limit: int =
     return [_conversation_json(c, i, u) for c, i, u in session.exec(query).all()]
 
 
+def customer_surveys(session: Session, customer_id: int) -> list[dict[str, Any]]:
+    """The customer's surveys, oldest first: id, due time and why one is not sent."""
+    rows = session.exec(
+        select(Survey).where(Survey.customer_id == customer_id).order_by(col(Survey.created_at))
+    ).all()
+    return [{"id": r.id, "due_at": r.due_at, "skip_reason": r.skip_reason} for r in rows]
+
+
 def conversation_detail(session: Session, conversation_id: int) -> dict[str, Any]:
     """One conversation with its transcript, survey, answers and ticket."""
     row = session.exec(

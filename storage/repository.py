@@ -32,9 +32,10 @@ from models import (
     TicketEvent,
     Timer,
 )
+from storage.customer_side import CustomerSideRows, conversation_record
 
 
-class SqlRepository:
+class SqlRepository(CustomerSideRows):
     """Reads and writes rows in the session's open transaction (never commits itself)."""
 
     def __init__(self, session: Session) -> None:
@@ -143,7 +144,7 @@ class SqlRepository:
             .where(Conversation.identity_id == identity_id, Conversation.status == "open")
             .order_by(col(Conversation.id).desc())
         ).first()
-        return _conversation(row) if row is not None else None
+        return conversation_record(row) if row is not None else None
 
     def start_conversation(self, identity: records.Identity, at: datetime) -> records.Conversation:
         row = Conversation(
@@ -156,10 +157,10 @@ class SqlRepository:
         )
         self.session.add(row)
         self.session.flush()
-        return _conversation(row)
+        return conversation_record(row)
 
     def get_conversation(self, conversation_id: int, *, lock: bool = False) -> records.Conversation:
-        return _conversation(self._get(Conversation, conversation_id, lock=lock))
+        return conversation_record(self._get(Conversation, conversation_id, lock=lock))
 
     def update_conversation(self, conversation_id: int, **changes: Any) -> None:
         row = self._get(Conversation, conversation_id)
@@ -330,6 +331,11 @@ class SqlRepository:
             row.sent_at = at
         if state.status in ("completed", "expired") and row.finished_at is None:
             row.finished_at = at
+        self.session.add(row)
+
+    def reschedule_survey(self, survey_id: str, due_at: datetime) -> None:
+        row = self._get(Survey, survey_id)
+        row.due_at = due_at
         self.session.add(row)
 
     def record_answer(self, survey_id: str, answer: AnswerValue, at: datetime) -> bool:
@@ -627,8 +633,8 @@ def message_json(row: Message) -> dict[str, Any]:
         "text": row.text,
         "at": row.created_at.isoformat(),
     }
-    if row.payload is not None:
-        data["prompt"] = row.payload
+    if row.payload is not None:  # a bot question; on a customer's reply, what it was recorded as
+        data["prompt" if row.direction == "out" else "recorded"] = row.payload
     if row.survey_id is not None:
         data["survey_id"] = row.survey_id
     if row.intent is not None:
@@ -662,20 +668,6 @@ def _identity(row: Identity) -> records.Identity:
         row.display_name,
         row.locale,
         row.last_inbound_at,
-    )
-
-
-def _conversation(row: Conversation) -> records.Conversation:
-    return records.Conversation(
-        _id(row.id),
-        row.customer_id,
-        row.identity_id,
-        row.channel,
-        row.status,
-        row.opened_at,
-        row.last_message_at,
-        row.resolution,
-        tuple(row.agents or ()),
     )
 
 

@@ -112,6 +112,23 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
+class PasswordTriage:
+    """The triage model at its ``Classifier`` port: "password" reads as a sure password reset (which
+    the shipped triage answers automatically), anything else as an unsure ``other``."""
+
+    ready = True
+
+    def classify(self, texts: Any) -> list[Any]:
+        from bot.classification import Classification
+
+        return [
+            Classification("password_reset", 0.97, "neutral", 0.9)
+            if "password" in text.lower()
+            else Classification("other", 0.4, "neutral", 0.9)
+            for text in texts
+        ]
+
+
 class RecordingChannel:
     """A chat platform stand-in at the port boundary: records what the core sends.
 

@@ -1,7 +1,8 @@
 """Prompts to ``sendMessage`` calls (pure): inline keyboards within Telegram's limits.
 
 - CSAT 1-5: one row of five star buttons; NPS 0-10: rows 0-5 / 6-10; CES 1-7: rows 1-4 / 5-7; the
-  scale's anchors ("0 = not at all likely, 10 = extremely likely") go in the text.
+  scale's anchor words get a keyboard row of their own under the scale ("1 · Not solved",
+  "5 · Fully solved", which answer those ends), or go in the text when they do not fit a button.
 - A choice: one button per row.
 - Fallbacks, never silent truncation: labels too long for a button are listed by number in the
   text with numbered buttons; buttons whose callback data cannot fit 64 bytes (or too many
@@ -49,7 +50,8 @@ def _draw(prompt: Prompt, caps: Capabilities) -> tuple[str, InlineKeyboardMarkup
     if not isinstance(prompt, AskRating | AskChoice):
         return prompt_text(prompt), None
     head = prompt.text
-    if isinstance(prompt, AskRating):
+    ends = _anchor_row(prompt, caps) if isinstance(prompt, AskRating) else []
+    if isinstance(prompt, AskRating) and not ends:
         scale = prompt.scale
         anchors = [
             f"{v} = {label}" for v, label in ((scale.low, scale.low_label), (scale.high, scale.high_label))
@@ -72,7 +74,23 @@ def _draw(prompt: Prompt, caps: Capabilities) -> tuple[str, InlineKeyboardMarkup
         InlineKeyboardButton(text=label, callback_data=data)
         for label, data in zip(labels, datas, strict=True)
     ]
-    return head, InlineKeyboardMarkup(inline_keyboard=_chunk(buttons, sizes))
+    rows = _chunk(buttons, sizes)
+    return head, InlineKeyboardMarkup(inline_keyboard=[*rows, ends] if ends else rows)
+
+
+def _anchor_row(prompt: AskRating, caps: Capabilities) -> list[InlineKeyboardButton]:
+    """The scale's anchor words as a row of two buttons that answer its ends ([] when they do not fit)."""
+    scale = prompt.scale
+    if not (scale.low_label and scale.high_label):
+        return []
+    row = []
+    for value, label in ((scale.low, scale.low_label), (scale.high, scale.high_label)):
+        text = f"{value} · {label}"
+        data = callback.pack(prompt.survey, prompt.step, str(value))
+        if data is None or len(text) > caps.max_button_label:
+            return []
+        row.append(InlineKeyboardButton(text=text, callback_data=data))
+    return row
 
 
 def _numbered(head: str, options: Sequence[Option], hint: str, *, listed: bool) -> str:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import string
 from collections.abc import Iterator
+from datetime import timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.classification import DEFAULT_INTENTS
+from bot.config.durations import format_duration
 from bot.config.schema import SCALES, Config, SurveySpec
-from bot.config.texts import resolve_texts
+from bot.config.texts import PLACEHOLDERS, resolve_texts
 
 Loc = tuple[str | int, ...]
 Finding = tuple[Loc, str]
@@ -146,6 +149,13 @@ def _check_texts(config: Config) -> Iterator[Finding]:
         missing = [loc_ for loc_ in locales if loc_ not in value]
         if missing:
             yield ("texts", key), f"missing text for locale {', '.join(missing)} (no built-in default)"
+        allowed = PLACEHOLDERS.get(key, frozenset())
+        for locale, text in value.items():
+            problem = _placeholder_problem(text, allowed)
+            if problem is not None:
+                yield ("texts", key, locale), problem
+    for team_id, team in config.teams.items():
+        yield from localized(("teams", team_id, "hours"), team.hours)
     for name, intent in config.nlu.intents.items():
         for extra in sorted(set(intent.examples) - set(locales)):
             yield (
@@ -188,8 +198,23 @@ def _check_references(config: Config) -> Iterator[Finding]:
                 for locale in config.locales:
                     if locale not in triage.reply:
                         yield (*base, "reply"), f"missing the '{locale}' text"
-        elif triage.reply is not None:
-            yield (*base, "reply"), f"only auto_answer sends a reply (this rule does {triage.action})"
+            wait = triage.confirm_within
+            if wait is not None and not _CONFIRM_MIN <= wait <= _CONFIRM_MAX:
+                yield (
+                    (*base, "confirm_within"),
+                    (
+                        f"{format_duration(wait)} is outside 1m-7d: the customer needs time to answer "
+                        '"Did this solve it?", and the conversation must not wait for ever'
+                    ),
+                )
+        else:
+            if triage.reply is not None:
+                yield (*base, "reply"), f"only auto_answer sends a reply (this rule does {triage.action})"
+            if triage.confirm_within is not None:
+                yield (
+                    (*base, "confirm_within"),
+                    (f"only auto_answer asks the customer to confirm (this rule does {triage.action})"),
+                )
     policy = config.tickets
     if policy.close_message is not None:
         for locale in config.locales:
@@ -221,6 +246,22 @@ def _check_notifications(config: Config) -> Iterator[Finding]:
         other = groups.setdefault(target.chat_id, name)
         if other != name:
             yield (*base, "chat_id"), f"chat {target.chat_id} is already the target '{other}'; merge the two"
+
+
+_CONFIRM_MIN, _CONFIRM_MAX = timedelta(minutes=1), timedelta(days=7)
+
+
+def _placeholder_problem(text: str, allowed: frozenset[str]) -> str | None:
+    """Why ``text`` cannot be filled with the ``allowed`` ``{name}`` placeholders (``None``: it can)."""
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError as exc:
+        return f"{exc}: write a literal brace as {{{{ or }}}}"
+    unknown = sorted(names - allowed)
+    if unknown:
+        known = ", ".join(f"{{{n}}}" for n in sorted(allowed)) or "none"
+        return f"unknown placeholder {{{unknown[0]}}} (this text can use: {known})"
+    return None
 
 
 def _unknown(what: str, name: str, known: list[str]) -> str:

@@ -94,8 +94,8 @@ class StepSpec(Strict):
             raise ValueError("a choice step needs at least one option")
         if self.type != "choice" and self.options is not None:
             raise ValueError(f"options are only allowed on choice steps, not on {self.type}")
-        if self.optional and self.type != "text":
-            raise ValueError("only text steps can be optional")
+        if self.optional and self.type not in ("text", "choice"):
+            raise ValueError("only text and choice steps can be optional")
         if self.type == "end" and (self.next is not None or self.branches):
             raise ValueError("an end step cannot have next or branches")
         if self.type != "end" and self.next is None:
@@ -154,12 +154,20 @@ class Trigger(Strict):
     events: list[TriggerEvent] = ["agent_resolved", "idle", "bot_resolved"]
     delay: Duration = timedelta(minutes=10)
     channels: list[str] | None = None
+    require_reply: bool = False
+    """Only survey a conversation in which an agent wrote or the bot answered automatically (an idle
+    conversation never gets a survey without one, whatever this says)."""
 
 
 class ConversationPolicy(Strict):
-    """When a conversation ends without an agent resolving it."""
+    """When a conversation ends without an agent resolving it, and where a customer's reply goes."""
 
     idle_resolve_after: Duration | None = timedelta(minutes=30)
+    """A conversation waiting on the customer (an agent or the bot answered last, no ticket open)
+    ends after this long without a message. One waiting on the support side never ends by itself."""
+    reopen_within: Duration | None = timedelta(days=1)
+    """A customer's message this long after an agent's last reply goes back to that conversation
+    (reopened if resolved) instead of starting a new one. While a ticket is open it always does."""
 
 
 class DsatRule(Strict):
@@ -187,6 +195,9 @@ class Team(Strict):
     members: list[Annotated[str, Field(min_length=1, max_length=64)]] = []
     """Agents who get tickets assigned automatically (empty: tickets wait in the queue to be claimed)."""
     assignment: Literal["least_loaded", "round_robin"] = "least_loaded"
+    hours: Localized | None = None
+    """When the team answers, in words per locale (e.g. ``Mon-Fri 9:00-18:00``); customers are told
+    when their conversation goes to this team."""
 
 
 class RouteWhen(Strict):
@@ -222,6 +233,9 @@ class TicketPolicy(Strict):
     """Sent to the customer in their chat when an agent resolves the ticket."""
     resurvey: Resurvey | None = None
     """Re-survey the customer after their DSAT ticket is resolved (``null``: never)."""
+    keep_customer_posted: bool = True
+    """Tell the customer in their chat that a person will follow up when a ticket opens (with the
+    team's ``hours``), and who took it when an agent claims or is assigned it."""
 
 
 class ReportPolicy(Strict):
@@ -270,11 +284,16 @@ class TriageWhen(Strict):
     data), or judges they need not (``false``)."""
 
 
+DEFAULT_CONFIRM_WITHIN = timedelta(minutes=30)
+
+
 class TriageRule(Strict):
     """What to do with a matching message; the first matching rule wins.
 
-    ``auto_answer`` sends ``reply`` and resolves the conversation as the bot (it gets a survey too);
-    ``escalate`` opens a ticket for a human at once; ``route`` hands the conversation to ``team``.
+    ``auto_answer`` sends ``reply`` and asks "Did this solve it?": yes (or no answer within
+    ``confirm_within``) resolves the conversation as the bot's (it gets a survey too), no hands it
+    to a person at once. ``escalate`` opens a ticket for a human at once; ``route`` hands the
+    conversation to ``team``.
     """
 
     when: TriageWhen
@@ -282,6 +301,13 @@ class TriageRule(Strict):
     reply: Localized | None = None
     team: str | None = None
     priority: Priority = "normal"
+    confirm_within: Duration | None = None
+    """auto_answer only: how long the bot waits for "Did this solve it?" before counting silence as
+    solved (default 30m)."""
+
+    @property
+    def confirm_after(self) -> timedelta:
+        return self.confirm_within or DEFAULT_CONFIRM_WITHIN
 
 
 class BotTexts(Strict):
@@ -303,6 +329,14 @@ class BotTexts(Strict):
     ces_high: Localized | None = None
     welcome: Localized | None = None
     handed_on: Localized | None = None
+    skip_required: Localized | None = None
+    confirm_question: Localized | None = None
+    confirm_yes: Localized | None = None
+    confirm_no: Localized | None = None
+    confirm_thanks: Localized | None = None
+    escalated: Localized | None = None
+    escalated_hours: Localized | None = None
+    ticket_taken: Localized | None = None
 
 
 _LOCALE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")

@@ -33,7 +33,31 @@ DEFAULT_TEXTS: dict[str, dict[str, str]] = {
         "en": "I've passed your message on to our support team.",
         "zh-CN": "已将您的消息转给客服团队。",
     },
+    "skip_required": {
+        "en": "This question can't be skipped, sorry.",
+        "zh-CN": "抱歉，这道题不能跳过。",
+    },
+    "confirm_question": {"en": "Did this solve it?", "zh-CN": "这解决您的问题了吗？"},
+    "confirm_yes": {"en": "Yes, solved", "zh-CN": "解决了"},
+    "confirm_no": {"en": "No, I need a person", "zh-CN": "没有，转人工"},
+    "confirm_thanks": {"en": "Glad that helped!", "zh-CN": "很高兴能帮到您！"},
+    "escalated": {
+        "en": "I've passed this to {team}: a person will reply here.",
+        "zh-CN": "已转交{team}，会有专人在这里回复您。",
+    },
+    "escalated_hours": {"en": "Our hours: {hours}.", "zh-CN": "服务时间：{hours}。"},
+    "ticket_taken": {
+        "en": "{agent} from {team} is on it.",
+        "zh-CN": "{team}的{agent}正在为您处理。",
+    },
 }
+
+PLACEHOLDERS: dict[str, frozenset[str]] = {
+    "escalated": frozenset({"team"}),
+    "escalated_hours": frozenset({"hours"}),
+    "ticket_taken": frozenset({"agent", "team"}),
+}
+"""The ``{name}`` placeholders each text may use; the others take none."""
 
 
 def resolve_texts(overrides: BotTexts) -> dict[str, dict[str, str]]:

@@ -22,6 +22,8 @@ from csatbot.console.auth import Agent
 from csatbot.console.charts import trend_charts
 from csatbot.console.i18n import translate
 from csatbot.console.render import language, page, runtime_of
+from storage.auto_answer_report import FILTERS as AUTO_FILTERS
+from storage.auto_answer_report import auto_answer_report
 from storage.report_scope import DIMENSIONS, ReportFilterError, midnight
 from storage.reports import build_report, iter_csv, positive_comments, ranked_reasons, recovery, survey_rows
 from storage.repository import SqlRepository
@@ -105,14 +107,17 @@ async def read(request: Request, work: Callable[[SqlRepository], T]) -> T:
 async def reports(request: Request, s: Scoped) -> Response:
     def load(repo: SqlRepository) -> tuple[Any, ...]:
         session = repo.session
+        # Automatic answers are the bot's: admins see them, with the filters that apply to them.
+        auto_filters = {k: v for k, v in s.filters.items() if k in AUTO_FILTERS}
         return (
             build_report(session, s.since, s.until, filters=s.filters, tz=s.tz),
             ranked_reasons(session, s.since, s.until, s.filters, tz=s.tz),
             positive_comments(session, s.since, s.until, s.filters, limit=10, tz=s.tz),
             recovery(session, s.since, s.until, s.filters, tz=s.tz),
+            None if s.locked else auto_answer_report(session, s.since, s.until, auto_filters),
         )
 
-    report, reasons, comments, recovered = await read(request, load)
+    report, reasons, comments, recovered, auto = await read(request, load)
     lang = language(request)
 
     def t(key: str, **values: object) -> str:
@@ -127,6 +132,7 @@ async def reports(request: Request, s: Scoped) -> Response:
         reasons=reasons,
         comments=comments,
         recovery=recovered,
+        auto=auto,
         charts=trend_charts(report.by_day, t),
         min_answers=runtime_of(request).settings().config.reports.min_answers,
     )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bot.answers import chinese_number, is_skip, normalize, parse_choice, parse_rating
+from bot.answers import chinese_number, is_skip, normalize, parse_choice, parse_rating, read_rating
 from bot.config.schema import SCALES
 from bot.prompts import ScaleKind
 
@@ -392,3 +394,122 @@ def test_skip_words_from_config_are_normalised() -> None:
 )
 def test_normalize(text: str, expected: str) -> None:
     assert normalize(text) == expected
+
+
+# ---- a score with a comment ------------------------------------------------------------------
+
+PROPERTY = settings(max_examples=300, deadline=None, database=None)
+
+
+def scored(text: str, kind: ScaleKind = "csat") -> tuple[int, str] | None:
+    low, high = SCALES[kind]
+    found = read_rating(text, kind, low, high)
+    return None if found is None else (found.score, found.comment)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        pytest.param("5 stars, super quick reply", "csat", (5, "super quick reply"), id="stars-then-words"),
+        pytest.param("8 - helpful but slow", "nps", (8, "helpful but slow"), id="dash"),
+        pytest.param("2，等太久了", "csat", (2, "等太久了"), id="fullwidth-comma"),
+        pytest.param("三分 态度一般", "csat", (3, "态度一般"), id="chinese-numeral-fen"),
+        pytest.param("pretty easy, 6", "ces", (6, "pretty easy"), id="score-last"),
+        pytest.param("10/10 great agent", "nps", (10, "great agent"), id="x-over-ten"),
+        pytest.param("客服很专业 给五星", "csat", (5, "客服很专业"), id="gei-wu-xing-last"),
+        pytest.param("客服很专业给五星", "csat", (5, "客服很专业"), id="glued-chinese"),
+        pytest.param("⭐⭐⭐⭐ quick", "csat", (4, "quick"), id="emoji-stars"),
+        pytest.param("5! thank you Ben", "csat", (5, "thank you Ben"), id="thanks-in-comment"),
+        pytest.param("非常满意，客服很耐心", "csat", (5, "客服很耐心"), id="words-then-comment"),
+        pytest.param("五星好评！谢谢客服小王", "csat", (5, "谢谢客服小王"), id="good-review"),
+        pytest.param("5", "csat", (5, ""), id="no-comment"),
+        pytest.param("5, thanks!", "csat", (5, ""), id="a-thank-you-is-no-comment"),
+    ],
+)
+def test_a_score_and_its_comment(text: str, kind: ScaleKind, expected: tuple[int, str]) -> None:
+    assert scored(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        pytest.param("my order 5 is late", "csat", id="order-in-sentence"),
+        pytest.param("order 5", "csat", id="order-number"),
+        pytest.param("3 days and still nothing", "csat", id="quantity"),
+        pytest.param("5分钟就回复了", "csat", id="minutes"),
+        pytest.param("十分满意", "nps", id="shifen-is-very"),
+        pytest.param("可能4分", "csat", id="hedged-zh"),
+        pytest.param("7到8分", "nps", id="range-zh"),
+        pytest.param("4-5", "csat", id="range"),
+        pytest.param("10:30", "nps", id="time"),
+        pytest.param("5 stars", "nps", id="stars-on-nps"),
+        pytest.param("junk 1", "csat", id="name-and-number"),
+        pytest.param("I am not, satisfied", "csat", id="negated-word-rating"),
+        pytest.param("5?", "csat", id="question"),
+        pytest.param('1"<一', "ces", id="symbols-are-no-comment"),
+    ],
+)
+def test_not_a_score_with_a_comment(text: str, kind: ScaleKind) -> None:
+    assert scored(text, kind) is None
+
+
+NON_ANSWERS = ["order 98765", "my order 5 is late", "4.5", "0", "6"]
+wrappers = st.sampled_from(["", " ", "  ", "\n", "!", "?", "。", "...", "!!", " please", " thanks"])
+
+
+@PROPERTY
+@given(core=st.sampled_from(NON_ANSWERS), before=wrappers, after=wrappers, upper=st.booleans())
+def test_the_non_answers_of_the_issue_are_never_scores_on_a_one_to_five_scale(
+    core: str, before: str, after: str, upper: bool
+) -> None:
+    text = (before.strip() + " " if before.strip() else before) + core + after
+    assert scored(text.upper() if upper else text) is None
+
+
+@PROPERTY
+@given(
+    n=st.integers(0, 10**7),
+    template=st.sampled_from(
+        ["order {n}", "order #{n}", "#{n}", "my order {n} is late", "order no. {n}", "订单{n}", "订单号 {n}",
+         "我的订单{n}还没到", "room {n}", "ticket {n} please", "where is order {n}?"]
+    ),
+    kind=st.sampled_from(["csat", "nps", "ces"]),
+)  # fmt: skip
+def test_an_order_or_reference_number_is_never_a_score(n: int, template: str, kind: ScaleKind) -> None:
+    assert scored(template.format(n=n), kind) is None
+
+
+@PROPERTY
+@given(whole=st.integers(0, 10), fraction=st.integers(1, 99), kind=st.sampled_from(["csat", "nps", "ces"]))
+def test_decimals_are_never_scores(whole: int, fraction: int, kind: ScaleKind) -> None:
+    assert scored(f"{whole}.{fraction}", kind) is None
+    assert scored(f"{whole}.{fraction} stars", kind) is None
+
+
+@PROPERTY
+@given(
+    kind=st.sampled_from(["csat", "nps", "ces"]),
+    offset=st.integers(1, 1000),
+    above=st.booleans(),
+    comment=st.sampled_from(["", ", great", " - slow", " 太慢了", "，很好"]),
+)
+def test_numbers_off_the_scale_are_never_scores(
+    kind: ScaleKind, offset: int, above: bool, comment: str
+) -> None:
+    low, high = SCALES[kind]
+    value = high + offset if above else low - offset
+    assert scored(f"{value}{comment}", kind) is None
+
+
+@PROPERTY
+@given(
+    score=st.integers(1, 5),
+    comment=st.sampled_from(["super quick reply", "the agent was rude", "等太久了", "态度一般", "took ages"]),
+    separator=st.sampled_from([", ", " - ", "，", ". ", ": ", " "]),
+    first=st.booleans(),
+)
+def test_a_score_beside_words_is_stored_once_with_the_words_as_comment(
+    score: int, comment: str, separator: str, first: bool
+) -> None:
+    text = f"{score}{separator}{comment}" if first else f"{comment}{separator}{score}"
+    assert scored(text) == (score, comment)

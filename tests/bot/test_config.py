@@ -409,7 +409,8 @@ SHIPPED_ERRORS = [
         [("    delay: 10m", "    delay: 10m\n    after: 5m")],
         [
             (
-                "triggers[0].after: unknown key 'after' (expected one of: survey, events, delay, channels)",
+                "triggers[0].after: unknown key 'after' "
+                "(expected one of: survey, events, delay, channels, require_reply)",
                 "    after: 5m",
             )
         ],
@@ -431,7 +432,7 @@ SHIPPED_ERRORS = [
         [
             (
                 "teams.support.email: unknown key 'email' "
-                "(expected one of: name, webhook_url, sla, members, assignment)",
+                "(expected one of: name, webhook_url, sla, members, assignment, hours)",
                 "email:",
             )
         ],
@@ -454,7 +455,7 @@ SHIPPED_ERRORS = [
     ),
     pytest.param(
         [("        type: ces\n", "        type: ces\n        optional: true\n")],
-        [("surveys.ces.steps.effort: only text steps can be optional", "      effort:")],
+        [("surveys.ces.steps.effort: only text and choice steps can be optional", "      effort:")],
         id="optional-rating-step",
     ),
     pytest.param(
@@ -826,7 +827,7 @@ def test_new_locale_needs_every_text() -> None:
         "surveys.s.steps.z.text: missing text for locale ja at line 13",
     ]
     assert "texts.reprompt: missing text for locale ja (no built-in default) at line 1" in found
-    assert len(found) == 2 + 16  # every built-in bot text lacks ja
+    assert len(found) == 2 + 24  # every built-in bot text lacks ja
 
 
 def test_nlu_examples_in_unlisted_locale() -> None:

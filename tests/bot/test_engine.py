@@ -452,13 +452,40 @@ def test_skip_word_from_config_texts_skips(make_flow: FlowFactory) -> None:
     assert flow.ask(SID, "c", "en") == AskText(SID, "c", 'Say\nReply "skip" to skip.', True, "later")
 
 
-def test_skip_on_a_required_text_step_is_recorded_as_the_answer(make_flow: FlowFactory) -> None:
+@pytest.mark.parametrize(
+    ("step", "text"),
+    [
+        pytest.param("  c: {type: text, text: {en: Say}, next: end}\n", "skip", id="text"),
+        pytest.param("  c: {type: csat, text: {en: Rate}, next: end}\n", "跳过", id="rating"),
+        pytest.param(
+            "  c: {type: choice, text: {en: Pick}, options: [{id: a, label: {en: Apple}}], next: end}\n",
+            "skip please",
+            id="choice",
+        ),
+    ],
+)
+def test_skip_where_an_answer_is_required_is_asked_again_never_handed_on(
+    make_flow: FlowFactory, step: str, text: str
+) -> None:
+    flow = make_flow(f"title: {{en: T}}\nstart: c\nsteps:\n{step}  end: {{type: end, text: {{en: Bye}}}}\n")
+    state = started(flow)
+    for _ in range(3):  # however often: asked again, nothing recorded, nothing handed to the team
+        t = advance(flow, state, say(text), NOW)
+        assert t.effects == ()
+        assert t.prompts == (Say("This question can't be skipped, sorry."), flow.ask(SID, "c", "en"))
+        assert t.state == state
+
+
+def test_skip_skips_an_optional_choice(make_flow: FlowFactory) -> None:
     flow = make_flow(
-        "title: {en: T}\nstart: c\nsteps:\n  c: {type: text, text: {en: Say}, next: end}\n"
+        "title: {en: T}\nstart: c\nsteps:\n"
+        "  c: {type: choice, optional: true, text: {en: Pick}, options: [{id: a, label: {en: A}}],"
+        " next: end}\n"
         "  end: {type: end, text: {en: Bye}}\n"
     )
-    t = advance(flow, started(flow), say("skip"), NOW)
-    assert t.effects[0] == RecordAnswer(Answer("c", "text", text="skip", raw="skip"))
+    t = advance(flow, started(flow), say("跳过"), NOW)
+    assert t.effects == (CompleteSurvey("completed"),)
+    assert flow.ask(SID, "c", "en").hint == 'Tap an option or reply with its number. Reply "skip" to skip.'
 
 
 # ---- stale buttons, reminders, expiry, closed surveys ---------------------------------------------------

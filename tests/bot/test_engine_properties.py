@@ -67,6 +67,14 @@ ANSWER_LIKE = [
     "给个好评",
     "👍",
     "5 stars",
+    "5 stars, super quick reply",
+    "2，等太久了",
+    "8 - helpful but slow",
+    "pretty easy, 6",
+    "客服很专业 给五星",
+    "my order 5 is late",
+    "order 98765",
+    "skip please",
     "   ",
     "",
 ]
@@ -109,11 +117,15 @@ def test_random_events_never_raise_and_keep_the_invariants(
         for effect in t.effects:
             if isinstance(effect, RecordAnswer):
                 answer = effect.answer
-                assert before.status == "active" and answer.step == before.step
+                assert before.status == "active"
+                if answer.step != before.step:  # words given with a rating, kept as the comment
+                    assert answer.kind == "text" and answer.text
+                    assert answer.step == "_comment" or flow.steps[answer.step].type == "text"
+                    continue
                 scale = SCALES.get(flow.steps[answer.step].type)
                 if scale is not None:
                     assert answer.score is not None and scale[0] <= answer.score <= scale[1]
-                assert state.answers[-1] == answer
+                assert answer in state.answers
             escalations += isinstance(effect, Escalate)
         if before.status in ("completed", "expired"):
             assert state == before  # closed surveys never change

@@ -188,13 +188,67 @@ async def test_quiet_hours_hold_the_survey_until_morning(make_harness: Any, sett
 
 async def test_idle_conversation_ends_by_itself_and_gets_its_survey(harness: Any) -> None:
     result = await harness.say("ann", "hello?")
+    await harness.service.agent_reply(result.conversation_id, "bob", "Hi! What can I do for you?")
     assert await harness.tick(minutes=20) == []
-    await harness.say("ann", "anyone there?")
-    assert await harness.tick(minutes=20) == []  # the second message re-armed the timer
+    await harness.say("ann", "my parcel is late")
+    await harness.service.agent_reply(result.conversation_id, "bob", "It arrives tomorrow.")
+    assert await harness.tick(minutes=20) == []  # the reply re-armed the timer
     done = await harness.tick(minutes=11)
-    assert done == [f"conversation {result.conversation_id} resolved after being idle"]
+    assert done == [
+        f"conversation {result.conversation_id} resolved after being idle; survey s000003 due in 10 min"
+    ]
     assert harness.rows("select status, resolution from conversation") == [("resolved", "idle")]
     assert harness.rows("select status from survey") == [("pending",)]
+
+
+async def test_a_customer_left_waiting_is_never_idle_resolved_nor_surveyed(harness: Any) -> None:
+    result = await harness.say("ann", "I want to speak to a manager")
+    assert await harness.tick(minutes=31) == []
+    assert await harness.tick(days=3) == []
+    assert harness.rows("select status, waiting_on from conversation") == [("open", "support")]
+    await harness.service.agent_reply(result.conversation_id, "bob", "I'm the manager, how can I help?")
+    await harness.say("ann", "when will my refund arrive?")  # waiting on support again
+    assert await harness.tick(hours=2) == []
+    assert harness.rows("select status, waiting_on from conversation") == [("open", "support")]
+    assert harness.rows("select count(*) from survey") == [(0,)]
+
+
+async def test_an_open_ticket_keeps_the_conversation_open_after_the_agent_replied(harness: Any) -> None:
+    result = await harness.say("ann", "my parcel is late")
+    await harness.service.escalate(result.conversation_id, "bob", "call back")
+    await harness.service.agent_reply(result.conversation_id, "bob", "Looking into it.")
+    assert harness.rows("select waiting_on from conversation") == [("customer",)]
+    assert await harness.tick(minutes=31) == [
+        f"conversation {result.conversation_id} not idle: its ticket is open"
+    ]
+    assert harness.rows("select status, count(*) from conversation group by status") == [("open", 1)]
+
+
+async def test_an_idle_conversation_nobody_answered_gets_no_survey(harness: Any) -> None:
+    from bot.messages import Command, InboundMessage
+
+    start = InboundMessage("webchat", "", "ann", "u1", harness.clock.now(), Command("start"))
+    result = await harness.service.handle(start)
+    assert harness.rows("select waiting_on from conversation") == [("customer",)]  # welcomed
+    done = await harness.tick(minutes=31)
+    assert done == [
+        f"conversation {result.conversation_id} resolved after being idle; "
+        "no survey: nobody from support answered the customer in this conversation"
+    ]
+    assert harness.rows("select count(*) from survey") == [(0,)]
+
+
+async def test_a_trigger_can_require_that_someone_answered(make_harness: Any) -> None:
+    settings = configured(("    delay: 10m\n", "    delay: 10m\n    require_reply: true\n"))
+    h = make_harness(settings)
+    silent = await h.say("ann", "hello?")
+    skipped = await h.service.resolve(silent.conversation_id, "bob")
+    assert skipped.survey_id is None
+    assert skipped.skip_reason == "nobody from support answered the customer in this conversation"
+    answered = await h.say("ben", "hello?")
+    await h.service.agent_reply(answered.conversation_id, "bob", "Hi Ben, done.")
+    surveyed_ = await h.service.resolve(answered.conversation_id, "bob")
+    assert surveyed_.survey_id is not None and surveyed_.skip_reason is None
 
 
 async def test_reminder_once_then_expiry(harness: Any) -> None:
@@ -222,7 +276,9 @@ async def test_survey_under_way_keeps_its_flow_after_config_edit(harness: Any) -
     result = await harness.say("ann", "something else")
     assert result.answered
     await harness.say("ann", "skip")
-    assert harness.channel.texts()[-1] == "Thank you for your feedback!"
+    assert harness.channel.texts()[-1] == (  # the flow's own thanks; escalated, so what happens next
+        "Thank you for your feedback!\nI've passed this to Customer Support: a person will reply here."
+    )
     assert answers(harness, sid) == [
         ("rating", "csat", 1, None, None),
         ("reason", "choice", None, "other", None),
@@ -241,7 +297,7 @@ async def test_chinese_customer_gets_chinese_survey_and_typed_answers(harness: A
     await harness.say("li", "一般", locale="zh-CN")
     await harness.say("li", "响应太慢", locale="zh-CN")
     await harness.say("li", "跳过", locale="zh-CN")
-    assert harness.channel.texts("li")[-1] == "感谢您的反馈！"
+    assert harness.channel.texts("li")[-1] == "感谢您的反馈！\n已转交Customer Support，会有专人在这里回复您。"
     assert answers(harness, str(resolved.survey_id)) == [
         ("rating", "csat", 3, None, None),
         ("reason", "choice", None, "slow", None),

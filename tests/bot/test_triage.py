@@ -202,13 +202,24 @@ def labels(h: Any) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in rows]
 
 
-async def test_a_password_reset_is_answered_resolved_by_the_bot_and_surveyed(h: Any) -> None:
+ANSWER_EN = "Reset it at example.com/reset.\n\nDid this solve it?"
+ANSWER_ZH = "请访问 example.com/reset 重置密码。\n\n这解决您的问题了吗？"
+
+
+async def test_a_password_reset_is_answered_then_silence_resolves_it_as_the_bots_and_surveys(h: Any) -> None:
     result = await h.say("ann", "I forgot my password")
-    assert h.channel.texts("ann") == ["Reset it at example.com/reset."]
+    assert h.channel.texts("ann") == [ANSWER_EN]
+    assert h.rows("select status, waiting_on from conversation where id = :c", c=result.conversation_id) == [
+        ("open", "customer")
+    ]
+    assert labels(h) == [("I forgot my password", "password_reset", "neutral")]
+    assert await h.tick(minutes=29) == []
+    assert await h.tick(minutes=1) == [
+        "automatic answer s000001: no reply, resolved by the bot; survey s000002 due in 10 min"
+    ]
     assert h.rows(
         "select status, resolution, resolved_by from conversation where id = :c", c=result.conversation_id
     ) == [("resolved", "bot_resolved", "bot")]
-    assert labels(h) == [("I forgot my password", "password_reset", "neutral")]
     done = await h.tick(minutes=10)
     assert len(done) == 1 and done[0].startswith("sent survey")
     assert isinstance(h.channel.sent[-1][1], AskRating)
@@ -217,7 +228,8 @@ async def test_a_password_reset_is_answered_resolved_by_the_bot_and_surveyed(h: 
 async def test_without_a_platform_language_the_answer_and_survey_follow_the_customers_writing(h: Any) -> None:
     # WeChat and WhatsApp send no language: the customer's own words decide.
     await h.say("wei", "password 忘记了怎么办", locale="")
-    assert h.channel.texts("wei") == ["请访问 example.com/reset 重置密码。"]
+    assert h.channel.texts("wei") == [ANSWER_ZH]
+    await h.say("wei", "好的，解决了", locale="")
     await h.tick(minutes=10)
     assert h.rows("select locale from survey") == [("zh-CN",)]
     question = h.channel.sent[-1][1]
@@ -225,13 +237,13 @@ async def test_without_a_platform_language_the_answer_and_survey_follow_the_cust
     await h.say("wei", "5", locale="")  # a rating says nothing about the language
     assert h.rows("""select locale from identity where "user" = 'wei'""") == [("zh",)]
     await h.say("wei", "please help me reset my password", locale="")
-    assert h.channel.texts("wei")[-1] == "Reset it at example.com/reset."
+    assert h.channel.texts("wei")[-1] == ANSWER_EN
 
 
 async def test_the_customers_writing_wins_over_the_platforms_language(h: Any) -> None:
     # An English-language Telegram app, a question in Chinese: the answer is in Chinese.
     await h.say("lin", "password 忘记了", locale="en-US")
-    assert h.channel.texts("lin") == ["请访问 example.com/reset 重置密码。"]
+    assert h.channel.texts("lin") == [ANSWER_ZH]
     await h.say("lin", "5", locale="zh-TW")  # words without a language: the platform's counts
     assert h.rows("""select locale from identity where "user" = 'lin'""") == [("zh-TW",)]
 
@@ -244,7 +256,7 @@ async def test_asking_for_a_manager_angrily_opens_a_high_priority_ticket_with_th
     assert (team, priority, intent, sentiment) == ("support", "high", "request_human", "negative")
     assert as_list(reasons) == ["triage: request_human (90%), negative (80%)"]
     assert h.rows("select status from conversation where id = :c", c=result.conversation_id) == [("open",)]
-    assert h.channel.texts("ben") == []
+    assert h.channel.texts("ben") == ["I've passed this to Customer Support: a person will reply here."]
 
 
 async def test_each_customer_message_records_why_triage_acted_or_not(h: Any) -> None:
@@ -307,15 +319,14 @@ async def test_messages_that_came_before_the_model_are_triaged_once_it_is_ready(
         ("I forgot my password", "password_reset", "neutral"),
         ("get me a manager now", "request_human", "negative"),
     ]
-    assert h.channel.texts("gil") == ["Reset it at example.com/reset."]
-    assert h.rows("select resolution from conversation where id = :c", c=first.conversation_id) == [
-        ("bot_resolved",)
-    ]
+    assert h.channel.texts("gil") == [ANSWER_EN]
+    waiting = "select intent, status from autoanswer where conversation_id = :c"
+    assert h.rows(waiting, c=first.conversation_id) == [("password_reset", "pending")]
     assert h.rows("select priority, intent from ticket") == [("high", "request_human")]
     # Taken once: a second pass (another worker, a restart) finds nothing and doubles nothing.
     assert await h.service.triage_backlog() == 0
     assert h.rows("select count(*) from ticket") == [(1,)]
-    assert h.channel.texts("gil") == ["Reset it at example.com/reset."]
+    assert h.channel.texts("gil") == [ANSWER_EN]
 
 
 async def test_a_late_verdict_only_labels_what_people_already_handled(h: Any) -> None:

@@ -57,6 +57,7 @@ def test_chat_runs_a_whole_survey_and_report_shows_it(tmp_path: Path) -> None:
     data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
     data["surveying"]["quiet_hours"] = None
     data["timezone"] = "Europe/Berlin"
+    data["nlu"] = {"model_dir": str(tmp_path / "no-model")}
     config = tmp_path / "config.yaml"
     config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     script = "\n".join(
@@ -78,6 +79,7 @@ def test_chat_runs_a_whole_survey_and_report_shows_it(tmp_path: Path) -> None:
     result = runner.invoke(app, ["chat", "--config", str(config), "--db", str(db)], input=script)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
+    assert lines[0] == f"-- triage is off: no model in {tmp_path / 'no-model'} (train one: csatbot nlu train)"
     assert "agent support> Sorry! It ships today." in lines
     assert any(line.startswith("-- conversation 1 resolved; survey ") for line in lines)
     assert "bot> How satisfied are you with the help you received?" in lines
@@ -87,7 +89,11 @@ def test_chat_runs_a_whole_survey_and_report_shows_it(tmp_path: Path) -> None:
     assert lines.index("bot> Sorry to hear that. What went wrong?") < lines.index(
         "bot> Anything else you would like to tell us?"
     )
-    assert lines[-2:] == ["bot> Thank you for your feedback!", "-- now chatting as li"]
+    assert lines[-3:] == [
+        "bot> Thank you for your feedback!",
+        "bot> I've passed this to Customer Support: a person will reply here.",
+        "-- now chatting as li",
+    ]
 
     report = runner.invoke(app, ["report", "--db", str(db), "--format", "json", "--config", str(config)])
     assert report.exit_code == 0, report.output
@@ -105,6 +111,44 @@ def test_chat_runs_a_whole_survey_and_report_shows_it(tmp_path: Path) -> None:
     assert csv_out.output.splitlines()[1].startswith("total,all,1,1,1.0,0.0,2.0,,,1")
     table = runner.invoke(app, ["report", "--db", str(db)])
     assert "webchat" in table.output and "CSAT %" in table.output
+
+
+def test_chat_says_why_a_survey_waits_or_is_not_sent(tmp_path: Path) -> None:
+    # The shipped quiet hours (22:00-08:00 Asia/Shanghai) at 07:30, as someone trying it early would.
+    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    data["nlu"] = {"model_dir": str(tmp_path / "no-model")}
+    config = tmp_path / "config.yaml"
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    script = "\n".join(
+        [
+            "my parcel is late",
+            "/agent It ships today.",
+            "/resolve",  # 07:30 + 10 min falls in the quiet hours: 08:00
+            "/tick 30",
+            "5",
+            "one more question",
+            "/agent Sure, done.",
+            "/resolve",  # surveyed a moment ago: throttled
+            "/quit",
+        ]
+    )
+    args = ["chat", "--config", str(config), "--db", str(tmp_path / "c.db"), "--at", "2026-11-23T07:30"]
+    result = runner.invoke(app, args, input=script)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    waits = [line for line in lines if line.startswith("-- conversation 1 resolved; survey ")]
+    assert len(waits) == 1 and waits[0].endswith(" due in 30 min (quiet hours until 08:00)"), lines
+    assert any(line.startswith("-- sent survey ") for line in lines)
+    [throttled] = [line for line in lines if line.startswith("-- conversation 2 resolved; ")]
+    assert throttled.startswith(
+        "-- conversation 2 resolved; no survey: throttled until 2026-12-23 08:00 ("
+    ), lines
+
+
+def test_chat_refuses_a_start_time_that_is_not_one(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["chat", "--db", str(tmp_path / "c.db"), "--at", "25:99"], input="/quit\n")
+    assert result.exit_code == 2
+    assert "is not a time of day" in result.output
 
 
 def test_report_rejects_a_bad_date(tmp_path: Path) -> None:

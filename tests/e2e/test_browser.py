@@ -82,7 +82,9 @@ def test_a_customer_rates_by_tapping_and_the_answers_are_stored(
     expect(page.locator("#text")).to_be_focused()
     page.keyboard.type("Nobody called me back.")
     page.keyboard.press("Enter")
-    expect(page.locator("#log li.out").last).to_have_text("Thank you for your feedback!")
+    expect(page.locator("#log li.out").last).to_have_text(
+        "Thank you for your feedback!\nI've passed this to Customer Support: a person will reply here."
+    )
     expect(comment.locator("button")).to_be_disabled()  # the skip button is retired once answered
     expect(page.locator("#status")).to_be_hidden()
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -174,6 +176,43 @@ def test_the_agent_desk_replies_and_resolves_and_the_customer_rates_with_the_key
     survey = conversation_of(api, user)["survey"]
     assert survey["status"] == "completed"
     assert [(a["step"], a.get("score")) for a in survey["answers"]] == [("rating", 4)]
+
+
+def test_a_typed_answer_marks_its_button_and_an_open_question_keeps_its_buttons(
+    browser: Browser, live: Any, api: httpx.Client
+) -> None:
+    user = "browser-typed"
+    page = open_chat(browser, live.url, user, locale="zh-CN")
+    page.fill("#text", "我的快递还没到")
+    page.press("#text", "Enter")
+    expect(page.locator("#log li.in")).to_have_text("我的快递还没到")
+    conversation_id = conversation_of(api, user)["id"]
+    api.post(f"/api/conversations/{conversation_id}/reply", json={"agent": "Bob", "text": "已经发出了。"})
+    api.post(f"/api/conversations/{conversation_id}/resolve", json={"agent": "Bob", "send_survey_now": True})
+    rating = page.locator('.options[data-step="rating"]')
+    expect(rating.locator("button")).to_have_count(5)
+    # The scale's words show under the stars.
+    expect(page.locator("#log li.out .anchors").last).to_have_text("1 = 非常不满意5 = 非常满意")
+
+    for text in ("我的退款呢？", "订单号 12345678"):  # not answers: the question stays open
+        page.fill("#text", text)
+        page.press("#text", "Enter")
+        expect(page.locator("#log li.in").last).to_have_text(text)
+    live_stars = page.locator(".options:not(.done)")
+    expect(live_stars).to_have_count(1)
+    expect(live_stars.locator("button")).to_have_count(5)
+    expect(live_stars.locator('button[data-value="3"]')).to_be_enabled()
+
+    page.fill("#text", "五星")
+    page.press("#text", "Enter")
+    five = page.locator('.options[data-step="rating"] button.picked')
+    expect(five).to_have_count(1)
+    expect(five).to_have_attribute("data-value", "5")
+    expect(page.locator(".options:not(.done)")).to_have_count(0)
+    page.reload()  # what was recorded is still shown after a reload
+    expect(page.locator('.options[data-step="rating"] button.picked')).to_have_attribute("data-value", "5")
+    answers = api.get(f"/api/conversations/{conversation_id}").json()["survey"]["answers"]
+    assert [(a["step"], a.get("score")) for a in answers] == [("rating", 5)]
 
 
 def test_chinese_page_chrome_and_error_lines(browser: Browser, live: Any, api: httpx.Client) -> None:

@@ -95,7 +95,9 @@ def test_a_dsat_ticket_from_the_web_chat_is_worked_in_the_console(
     expect(customer.locator('.options[data-step="comment"]')).to_be_visible()
     customer.fill("#text", "The screen is cracked.")
     customer.press("#text", "Enter")
-    expect(customer.locator("#log li.out").last).to_have_text("Thank you for your feedback!")
+    expect(customer.locator("#log li.out").last).to_have_text(
+        "Thank you for your feedback!\nI've passed this to Customer Support: a person will reply here."
+    )
 
     # The ticket is in the queue: most urgent first, unassigned (the team has no members).
     console.goto(f"{server.url}/console/")

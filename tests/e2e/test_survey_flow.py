@@ -86,7 +86,9 @@ def test_chat_reply_resolve_and_a_low_rating_by_button_opens_a_ticket(
     assert comment["optional"] is True
     c.say("the courier never came and nobody called me back")
     end = c.prompt("End")
-    assert end["text"] == "Thank you for your feedback!"
+    assert end["text"] == (  # CSAT 2: the closing line says a person will follow up
+        "Thank you for your feedback!\nI've passed this to Customer Support: a person will reply here."
+    )
 
     detail = conversation(api, conversation_id)
     assert detail["status"] == "resolved" and detail["agents"] == ["bob"]
@@ -149,7 +151,7 @@ def test_chinese_customer_is_surveyed_in_chinese(api: httpx.Client, customer: An
     c.say("响应太慢")
     c.prompt("AskText", "comment")
     c.say("跳过")
-    assert c.prompt("End")["text"] == "感谢您的反馈！"
+    assert c.prompt("End")["text"] == "感谢您的反馈！\n已转交Customer Support，会有专人在这里回复您。"
     assert answers_of(api, conversation_id) == [("rating", 3, None, None), ("reason", None, "slow", None)]
 
 

@@ -16,6 +16,8 @@ import httpx
 import pytest
 import yaml
 
+from bot.config import load_config
+from bot.settings import Settings
 from bot.triage import decide
 from bot.triage import describe as decision_reason
 from csatbot.runtime import Runtime
@@ -63,12 +65,40 @@ async def test_each_message_is_classified_and_the_matching_rule_is_applied(
         assert stored["triage"] == (
             decision.summary if decision else f"no rule matched: {decision_reason(verdict)}"
         )
-        if action == "auto_answer":
-            assert detail["status"] == "resolved" and detail["resolution"] == "bot_resolved"
-            assert detail["transcript"][-1]["author"] == "bot"
+        if action == "auto_answer":  # answered, and waiting for "Did this solve it?"
+            assert detail["status"] == "open" and detail["ticket"] is None
+            last = detail["transcript"][-1]
+            assert last["author"] == "bot" and last["prompt"]["step"] == "helped"
         elif action in ("escalate", "route"):
             assert detail["ticket"] is not None and detail["ticket"]["reasons"] == [decision.reason]
             assert detail["status"] == "open"
         else:
             assert detail["ticket"] is None and detail["status"] == "open"
             assert [m["author"] for m in detail["transcript"]] == ["customer"]
+
+
+def test_csatbot_chat_runs_triage_with_the_model_and_shows_the_labels(
+    tmp_path: Path, model_dir: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from csatbot.cli import app as cli
+    from nlu.runtime import TransformerClassifier
+
+    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    data["nlu"] = {"model_dir": str(model_dir), "threshold": 0.5}
+    config = tmp_path / "config.yaml"
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    text = "I forgot my password"
+    result = CliRunner().invoke(
+        cli, ["chat", "--config", str(config), "--db", str(tmp_path / "chat.db")], input=f"{text}\n/quit\n"
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == f"-- triage is on: model in {model_dir}"
+    [verdict] = TransformerClassifier(model_dir, threshold=0.5).classify([text])
+    assert f"-- triage: {verdict.intent} ({verdict.intent_confidence:.0%}), " in result.output
+    settings = Settings.from_config(load_config(config))
+    decision = decide(settings.config.triage, verdict, 0.5, during_survey=False)
+    if decision is not None and decision.rule.action == "auto_answer":  # answered, and asked
+        assert "bot> [no] No, I need a person" in lines

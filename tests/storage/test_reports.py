@@ -214,7 +214,8 @@ async def scenario(make_harness: Any) -> dict[str, Any]:
     ids["ben"] = await conversation(h, "ben", "I want a refund", ["cai"], "cai")
     for text in ("2", "slow", "awful wait"):
         await h.say("ben", text)
-    await h.say("cat", "I forgot my password")  # the bot answers and resolves it
+    await h.say("cat", "I forgot my password")  # the bot answers; "yes" resolves it
+    await h.say("cat", "yes")
     await h.tick(minutes=10)
     [(ids["cat"],)] = h.rows(
         "select s.id from survey s join identity i on i.id = s.identity_id where i.\"user\" = 'cat'"

@@ -127,13 +127,31 @@
     return box;
   }
 
-  // A customer reply that answers the live question marks the button it matches (also after a reload).
+  // A reply the server recorded as an answer ("五星", "very bad", a tap) marks that button and closes
+  // the question (also after a reload). Anything else leaves the question open and its buttons live.
   function answer(m) {
-    const live = log.querySelector(".options:not(.done)");
-    if (!live || m.direction !== "in" || !m.survey_id || live.dataset.survey !== m.survey_id) return;
-    const typed = m.text.trim();
-    const match = [...live.querySelectorAll("button")].find(b => b.dataset.text === typed || b.dataset.value === typed);
-    if (match) markPicked(live, match); else retire(live);
+    const got = m.direction === "in" ? m.recorded : null;
+    if (!got) return;
+    const box = [...log.querySelectorAll(".options")].find(
+      b => b.dataset.survey === got.survey && b.dataset.step === got.step);
+    if (!box) return;
+    const match = [...box.querySelectorAll("button")].find(b => b.dataset.value === String(got.value));
+    box.querySelectorAll("button.picked").forEach(b => { b.classList.remove("picked"); b.setAttribute("aria-pressed", "false"); });
+    if (match) markPicked(box, match); else retire(box);
+  }
+
+  // The words at the ends of a scale ("1 = Not solved", "5 = Fully solved"), under its buttons.
+  function anchors(prompt) {
+    const scale = prompt.scale || {};
+    if (prompt.type !== "AskRating" || !(scale.low_label || scale.high_label)) return null;
+    const row = document.createElement("div");
+    row.className = "anchors";
+    for (const [value, label] of [[scale.low, scale.low_label], [scale.high, scale.high_label]]) {
+      const end = document.createElement("span");
+      end.textContent = label ? `${value} = ${label}` : "";
+      row.append(end);
+    }
+    return row;
   }
 
   function draw(m) {
@@ -158,6 +176,8 @@
     if (hasButtons) {
       log.querySelectorAll(".options:not(.done)").forEach(retire);
       li.append(optionButtons(Object.assign({ options: [] }, prompt)));
+      const ends = anchors(prompt);
+      if (ends) li.append(ends);
     } else if (prompt.type === "End") {
       log.querySelectorAll(".options:not(.done)").forEach(retire);
     }

@@ -21,6 +21,7 @@ from starlette.responses import Response
 from adapters.telegram import TelegramAdapter
 from adapters.telegram.fake import TelegramSimulator
 from adapters.testing import FakeServer, Shown
+from bot.ports import Clock
 from csatbot.runtime import Runtime
 
 from ...conftest import served
@@ -88,17 +89,24 @@ def make_app(
         environ: dict[str, str] | None = None,
         max_body_bytes: int | None = None,
         notifications: dict[str, Any] | None = None,
+        clock: Clock | None = None,
+        top: dict[str, Any] | None = None,
         **changes: Any,
     ) -> AsyncIterator[App]:
         channels: dict[str, Any] = {"telegram": sim.channel_config() | changes}
         if max_body_bytes is not None:
             channels["max_body_bytes"] = max_body_bytes
         top_level: dict[str, Any] = {} if notifications is None else {"notifications": notifications}
+        top_level |= top or {}
         config = write_config(tmp_path, channels, **top_level)
         db = tmp_path / "app.db"
         shutil.copyfile(migrated_db, db)
         runtime = Runtime(
-            config, f"sqlite:///{db}", tick_seconds=0.05, environ=sim.environ if environ is None else environ
+            config,
+            f"sqlite:///{db}",
+            tick_seconds=0.05,
+            environ=sim.environ if environ is None else environ,
+            clock=clock,
         )
         async with served(runtime) as http:
             yield App(http, runtime, sim)

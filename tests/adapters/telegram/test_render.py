@@ -38,25 +38,52 @@ def keys(kind: str, *rows: range) -> list[list[dict[str, str]]]:
     return [[{"text": label(v), "callback_data": f"a:AbCdEfGh:q1:{v}"} for v in row] for row in rows]
 
 
-def test_csat_is_one_row_of_five_stars() -> None:
+def ends(low: tuple[int, str], high: tuple[int, str]) -> list[dict[str, str]]:
+    """The keyboard row with the scale's anchor words, each answering its end of the scale."""
+    return [{"text": f"{v} · {label}", "callback_data": f"a:AbCdEfGh:q1:{v}"} for v, label in (low, high)]
+
+
+def test_csat_is_one_row_of_five_stars_and_a_row_with_the_scales_words() -> None:
     assert wire(rating("csat", 1, 5, "very dissatisfied", "very satisfied")) == [
         {
             "chat_id": "4242",
-            "text": "How was it?\n1 = very dissatisfied, 5 = very satisfied",
-            "reply_markup": {"inline_keyboard": keys("csat", range(1, 6))},
+            "text": "How was it?",
+            "reply_markup": {
+                "inline_keyboard": [
+                    *keys("csat", range(1, 6)),
+                    ends((1, "very dissatisfied"), (5, "very satisfied")),
+                ]
+            },
         }
     ]
 
 
-def test_nps_is_two_rows_0_to_5_and_6_to_10_with_the_anchors_in_the_text() -> None:
+def test_nps_is_two_rows_0_to_5_and_6_to_10_and_the_anchor_row() -> None:
     [message] = wire(rating("nps", 0, 10, "not at all likely", "extremely likely"))
-    assert message["text"] == "How was it?\n0 = not at all likely, 10 = extremely likely"
+    assert message["text"] == "How was it?"
+    assert message["reply_markup"] == {
+        "inline_keyboard": [
+            *keys("nps", range(6), range(6, 11)),
+            ends((0, "not at all likely"), (10, "extremely likely")),
+        ]
+    }
+
+
+def test_anchor_words_too_long_for_a_button_go_in_the_text() -> None:
+    long = "not at all likely, not even if you paid me"
+    [message] = wire(rating("nps", 0, 10, long, "extremely likely"))
+    assert message["text"] == f"How was it?\n0 = {long}, 10 = extremely likely"
     assert message["reply_markup"] == {"inline_keyboard": keys("nps", range(6), range(6, 11))}
 
 
 def test_ces_is_rows_1_to_4_and_5_to_7() -> None:
     [message] = wire(rating("ces", 1, 7, "very difficult", "very easy"))
-    assert message["reply_markup"] == {"inline_keyboard": keys("ces", range(1, 5), range(5, 8))}
+    assert message["reply_markup"] == {
+        "inline_keyboard": [
+            *keys("ces", range(1, 5), range(5, 8)),
+            ends((1, "very difficult"), (7, "very easy")),
+        ]
+    }
 
 
 def test_a_scale_without_anchor_words_has_just_the_question() -> None:

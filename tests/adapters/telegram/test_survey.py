@@ -34,13 +34,13 @@ async def test_a_whole_survey_by_taps_and_typing(app: App) -> None:
     conversation_id = await open_and_resolve(app, "ann", "my parcel never arrived")
 
     [rating] = await app.shown("ann", last_has_buttons)
-    assert rating.text == (
-        "How satisfied are you with the help you received?\n1 = very dissatisfied, 5 = very satisfied"
-    )
+    assert rating.text == "How satisfied are you with the help you received?"
     assert [(b.label, b.step, b.value) for b in rating.buttons] == [
-        ("⭐" * v, "rating", str(v)) for v in range(1, 6)
+        *(("⭐" * v, "rating", str(v)) for v in range(1, 6)),
+        ("1 · very dissatisfied", "rating", "1"),
+        ("5 · very satisfied", "rating", "5"),
     ]
-    assert [len(row) for row in rating.raw["reply_markup"]["inline_keyboard"]] == [5]
+    assert [len(row) for row in rating.raw["reply_markup"]["inline_keyboard"]] == [5, 2]
     await app.sim.tap(app.http, "ann", rating.buttons[1])  # two stars
 
     shown = await app.shown("ann", lambda s: len(s) == 2 and last_has_buttons(s))
@@ -62,7 +62,9 @@ async def test_a_whole_survey_by_taps_and_typing(app: App) -> None:
     await app.sim.say(app.http, "ann", "it took three days to get an answer")
 
     shown = await app.shown("ann", lambda s: len(s) == 4)
-    assert shown[3].text == "Thank you for your feedback!"
+    assert shown[3].text == (  # CSAT 2 went to a person: the closing line says what happens next
+        "Thank you for your feedback!\nI've passed this to Customer Support: a person will reply here."
+    )
     detail = await app.conversation(conversation_id)
     assert detail["survey"]["status"] == "completed"
     assert detail["channel"] == "telegram"
@@ -92,4 +94,5 @@ async def test_the_survey_speaks_the_users_telegram_language(app: App) -> None:
     app.sim.user("chen", language_code="zh-hans")
     await open_and_resolve(app, "chen", "你好")
     [rating] = await app.shown("chen", last_has_buttons)
-    assert rating.text == "您对本次服务满意吗？\n1 = 非常不满意, 5 = 非常满意"
+    assert rating.text == "您对本次服务满意吗？"
+    assert [b.label for b in rating.buttons[-2:]] == ["1 · 非常不满意", "5 · 非常满意"]

@@ -45,7 +45,13 @@ async def test_a_whole_survey_by_taps_and_typing(any_app: Any) -> None:
     assert (await sim.tap(app.http, user, button(reason, "slow"))).status_code == 200
     await app.shown_when(user, lambda s: "Anything else" in s[-1].text)
     assert (await sim.say(app.http, user, "Nobody answered for two days")).status_code == 200
-    await app.shown_when(user, lambda s: s[-1].text == "Thank you for your feedback!")
+    await app.shown_when(
+        user,
+        lambda s: (
+            s[-1].text
+            == "Thank you for your feedback!\nI've passed this to Customer Support: a person will reply here."
+        ),
+    )
 
     detail = await app.conversation(user)
     answers = [

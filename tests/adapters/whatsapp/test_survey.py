@@ -39,6 +39,15 @@ async def resolve(app: Any, conversation_id: int) -> None:
     assert response.status_code == 200, response.text
 
 
+async def answered(app: Any, conversation_id: int, user: str) -> None:
+    """An agent answers: the conversation now waits on the customer, so it can go idle."""
+    response = await app.http.post(
+        f"/api/conversations/{conversation_id}/reply", json={"agent": "bob", "text": "Glad to help!"}
+    )
+    assert response.status_code == 202, response.text
+    await nth_shown(app.sim, user, 1)
+
+
 async def answers(app: Any, conversation_id: int) -> list[tuple[str, Any]]:
     detail = await app.conversation(conversation_id)
     return [(a["step"], a.get("score", a.get("option", a.get("text")))) for a in detail["survey"]["answers"]]
@@ -75,7 +84,11 @@ async def test_a_whole_survey_by_taps_and_typing(app: Any) -> None:
     assert (await sim.say(http, "ann", "The courier never came")).status_code == 200
 
     thanks = await nth_shown(sim, "ann", 4)
-    assert thanks.raw["text"] == {"preview_url": False, "body": "Thank you for your feedback!"}
+    assert thanks.raw["text"] == {
+        "preview_url": False,
+        "body": "Thank you for your feedback!\n"
+        "I've passed this to Customer Support: a person will reply here.",
+    }
     assert await answers(app, conversation_id) == [
         ("rating", 2),
         ("reason", "unresolved"),
@@ -100,9 +113,10 @@ async def test_a_rating_by_typing(app: Any) -> None:
 
 async def test_a_late_survey_starts_with_the_template(app: Any) -> None:
     sim, http = app.sim, app.http
-    conversation_id = await start(app, "cat", "Thanks, all good")
+    conversation_id = await start(app, "cat", "Can you resend my invoice?")
+    await answered(app, conversation_id, "cat")
     app.clock.advance(timedelta(hours=25))  # idle: resolved by the timers, survey due at once
-    invite = await nth_shown(sim, "cat", 1)
+    invite = await nth_shown(sim, "cat", 2)
     assert invite.raw["type"] == "template"
     assert invite.text == "Thanks for contacting us! Would you rate our support?"
     [rate_us] = invite.buttons
@@ -111,7 +125,7 @@ async def test_a_late_survey_starts_with_the_template(app: Any) -> None:
     assert (await sim.tap(http, "cat", rate_us)).status_code == 200  # opens the window again
     await sim.server.wait_for(lambda _: any(s.raw["type"] == "interactive" for s in sim.shown("cat")))
     invite_and_rating = sim.shown("cat")
-    assert len(invite_and_rating) == 2  # the question itself, with no "didn't catch that" line
+    assert len(invite_and_rating) == 3  # the question itself, with no "didn't catch that" line
     rating = invite_and_rating[-1]
     assert [b.value for b in rating.buttons] == ["1", "2", "3", "4", "5"]
     assert (await sim.tap(http, "cat", button(rating, "5"))).status_code == 200
@@ -121,7 +135,8 @@ async def test_a_late_survey_starts_with_the_template(app: Any) -> None:
 
 async def test_a_late_survey_without_a_template_is_not_sent_and_says_why(app_without_template: Any) -> None:
     app = app_without_template
-    conversation_id = await start(app, "dan", "ok thanks")
+    conversation_id = await start(app, "dan", "Can you resend my invoice?")
+    await answered(app, conversation_id, "dan")
     app.clock.advance(timedelta(hours=25))  # idle: resolved by the timers; the survey cannot go out
 
     def survey() -> list[Any]:
@@ -132,8 +147,8 @@ async def test_a_late_survey_without_a_template_is_not_sent_and_says_why(app_wit
     [(status, reason)] = survey()
     assert status == "skipped"
     assert "outside whatsapp's messaging window" in reason
-    assert app.sim.shown("dan") == []
-    assert app.rows("select count(*) from outbox where channel = 'whatsapp'") == [(0,)]
+    assert [s.text for s in app.sim.shown("dan")] == ["Glad to help!"]
+    assert app.rows("select count(*) from outbox where channel = 'whatsapp'") == [(1,)]
     assert (await app.conversation(conversation_id))["resolution"] == "idle"
 
 

@@ -123,3 +123,30 @@ async def test_days_are_the_configured_time_zone_s_days(console: Any) -> None:
     assert re.findall(r'<tr data-survey="([^"]+)"', on_24th) == [survey]
     on_23rd = (await console.page("/reports/surveys", metric="sent", day="2026-11-23")).text
     assert "<tr data-survey=" not in on_23rd
+
+
+async def test_admins_see_the_automatic_answers_by_intent_and_agents_do_not(console: Any) -> None:
+    from bot.classification import Classification
+
+    class Password:
+        ready = True
+
+        def classify(self, texts: Any) -> list[Classification]:
+            return [Classification("password_reset", 0.98, "neutral", 0.9) for _ in texts]
+
+    console.runtime.service.classifier = Password()
+    for user, said in (("amy", "no"), ("bo", "yes"), ("cy", "没用")):
+        await console.http.post("/api/webchat/messages", json={"user": user, "text": "forgot my password"})
+        await console.http.post("/api/webchat/messages", json={"user": user, "text": said})
+    console.add_user("root", "admin")
+    console.add_user("dan")
+    await console.sign_in("root")
+    page = html.unescape((await console.page("/reports")).text)
+    table = page[page.index('id="auto-answers"') :]
+    table = table[: table.index("</section>")]
+    assert "Automatic answers" in table
+    cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", table[table.index("<tbody>") :])
+    assert cells[:7] == ["password_reset", "3", "1", "2", "0", "0", "0"]
+    assert "33% <small>n=3</small>" in table and "67% <small>n=3</small>" in table
+    await console.sign_in("dan")
+    assert 'id="auto-answers"' not in (await console.page("/reports")).text

@@ -1,0 +1,196 @@
+"""A score and a comment in one message: "5 stars, super quick reply", "2，等太久了", "pretty easy, 6".
+
+People rate in chat the way they talk: the score first or last, the reason beside it. This module
+finds a score expression (anything :func:`bot.answers.parse_rating` reads on its own) at the start or
+the end of the message and keeps the rest as the comment. It refuses whenever the number is more
+likely a quantity or a reference than a score: "3 days later", "order 5", "5分钟", "十分满意",
+"maybe 4", "4.5", "4-5", "10:30", and a word rating right after a negation ("not satisfied").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+MAX_LENGTH = 300
+_SEPARATORS = " \t\n,，、;；:：.。!！?？~～-–—|/()（）[]【】\"'“”‘’…"
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_WORDY = re.compile(r"[a-z\u4e00-\u9fff]", re.IGNORECASE)
+_DIGIT_WORD = re.compile(r"^[0-9]")
+_BARE_NUMBER = re.compile(
+    r"^(?:\d+|[零〇一二两三四五六七八九十]+|zero|one|two|three|four|five|six|seven|eight|nine|ten)$"
+)
+# Words after a leading bare number that make it a quantity: "3 days", "2 people", "1 more thing".
+_QUANTITY_AFTER = {
+    "day", "days", "hour", "hours", "hr", "hrs", "minute", "minutes", "min", "mins", "second", "seconds",
+    "week", "weeks", "month", "months", "year", "years", "time", "times", "item", "items", "order",
+    "orders", "package", "packages", "parcel", "parcels", "box", "boxes", "people", "person", "agents",
+    "calls", "emails", "messages", "more", "or", "and", "to", "of", "out", "in", "at", "for", "x",
+    "dollars", "usd", "euros", "eur", "yuan", "rmb", "bucks", "pm", "am", "o'clock", "percent", "%",
+    "th", "st", "nd", "rd", "kg", "km", "pieces", "pcs", "euro", "dollar", "weeks'", "days'",
+    "star", "stars", "point", "points", "pts", "pt",
+}  # fmt: skip
+# Words before a trailing bare number that make it a reference or a quantity: "order 5", "waited 3".
+_REFERENCE_BEFORE = {
+    "order", "no", "number", "#", "room", "ticket", "item", "items", "step", "page", "option", "version",
+    "floor", "gate", "seat", "day", "days", "week", "hour", "hours", "minute", "minutes", "waited",
+    "wait", "after", "for", "in", "at", "about", "around", "over", "under", "than", "of", "maybe",
+    "perhaps", "probably", "like", "between", "or", "and", "to", "from", "only", "just", "almost",
+    "nearly", "approximately", "approx", "call", "line", "level", "size", "model", "plan", "tier",
+    "iphone", "windows", "ios", "android", "chapter", "part", "phase", "round", "the", "a", "an", "my",
+    "your", "our", "his", "her", "their", "its", "this", "that", "these", "those", "store", "shop",
+    "platform", "terminal", "aisle", "bus", "route", "flight", "train", "no.",
+}  # fmt: skip
+# Chinese before a trailing bare number that makes it a reference: 订单号 5, 房间 3.
+_REFERENCE_HAN = (
+    "订单", "单号", "号码", "编号", "房间", "房号", "工单", "电话", "手机", "尾号", "型号", "版本", "号",
+)  # fmt: skip
+# Chinese before a trailing score that hedges it or makes it a range or a position: 可能4分, 7到8分.
+_HEDGE_BEFORE = (
+    "可能", "大概", "也许", "差不多", "估计", "约", "到", "至", "或", "和", "第", "每", "前", "后",
+)  # fmt: skip
+# A word rating right after one of these is negated or hedged ("not satisfied", "never easy").
+_NEGATING_BEFORE = re.compile(
+    r"(?:\b(?:not|no|never|hardly|barely|isn't|wasn't|aren't|weren't)|n't|不|没|不是|没有|并不|一点也不)$"
+)
+# Characters after 分/星 that make another word: 分钟 (minutes), 分之 (fraction), 星级 (star-rated
+# hotel), 星期 (week)... and 十分/万分 as "very".
+_UNIT_WORDS = {"分": set("钟之享配别开析手店期量类批数行"), "星": set("级期球座人座")}
+_NOT_A_SCORE_PREFIX = ("十分", "万分", "百分")
+_QUANTITY_HAN = set("天个件次小时号元块周月年岁位条单遍秒点楼层箱包台分钟星期倍米斤克")
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A score and the words said with it (``comment`` is empty when there were none)."""
+
+    score: int
+    comment: str = ""
+
+
+def split_rating(text: str, parse: Callable[[str], int | None], *, words: bool) -> Scored | None:
+    """The score ``parse`` finds at the start or the end of ``text``, and the rest as the comment.
+
+    ``parse`` reads a whole reply ("5 stars", "给五星", "非常满意"); ``words`` says whether the
+    scale has words at all (CSAT and CES do: "very satisfied"; NPS does not), which allows a word
+    rating beside a comment when punctuation separates them ("非常满意，客服很耐心").
+    """
+    original = unicodedata.normalize("NFKC", text).strip()
+    t = original.lower()
+    if not t or len(t) > MAX_LENGTH or len(t) != len(original):
+        return None
+    for end in _cuts(t, from_start=True):
+        head, rest = t[:end], t[end:]
+        score = _score(head, rest, parse, words=words, leading=True)
+        if score is not None:
+            return Scored(score, _comment(original[end:]))
+    for start in _cuts(t, from_start=False):
+        rest, tail = t[:start], t[start:]
+        score = _score(tail, rest, parse, words=words, leading=False)
+        if score is not None:
+            return Scored(score, _comment(original[:start]))
+    return None
+
+
+def _cuts(t: str, *, from_start: bool) -> Iterator[int]:
+    """Where ``t`` may be cut into score and comment: at separators and at Chinese word edges.
+
+    Longest score first from the start ("5 stars, ..." before "5 ..."); from the end, the longest
+    score first too ("给五星" before "五星").
+    """
+    positions = range(len(t) - 1, 0, -1) if from_start else range(1, len(t))
+    for i in positions:
+        left, right = t[i - 1], t[i]
+        at_separator = (right in _SEPARATORS) != (left in _SEPARATORS) and (
+            right in _SEPARATORS if from_start else left in _SEPARATORS
+        )
+        between_han = bool(_HAN.match(left) or _HAN.match(right)) and not (
+            left in _SEPARATORS or right in _SEPARATORS
+        )
+        if at_separator or between_han:
+            yield i
+
+
+def _score(
+    part: str, rest: str, parse: Callable[[str], int | None], *, words: bool, leading: bool
+) -> int | None:
+    """The score in ``part`` if ``rest`` (the other side) can stand as its comment."""
+    # Only the side of the cut loses its separators: "-1" stays a negative number.
+    part = part.rstrip(_SEPARATORS).lstrip() if leading else part.lstrip(_SEPARATORS).rstrip()
+    gap = (
+        rest[: len(rest) - len(rest.lstrip(_SEPARATORS))]
+        if leading
+        else rest[len(rest.rstrip(_SEPARATORS)) :]
+    )
+    comment = rest.strip(_SEPARATORS)
+    bare = rest.replace(" ", "")
+    decoration = bool(bare) and (all(_emoji(ch) for ch in bare) or bool(_EMOTICON.match(bare)))
+    if not part or not (decoration or len(_WORDY.findall(comment)) >= 2):
+        return None  # the other side must be words ("5 👍" is a score with a thumbs-up)
+    numeric = bool(re.search(r"\d|[零〇一二两三四五六七八九十]|⭐|★|满分", part)) or _BARE_NUMBER.match(part)
+    if leading and numeric and (_DIGIT_WORD.match(comment) or comment.startswith(("/", "分之"))):
+        return None  # "4.5", "4-5", "10:30", "8/10"
+    if not leading and comment[-1:].isdigit() and not any(ch.isspace() for ch in gap):
+        return None  # "please 4.5", "1-5", "10:30"
+    score = parse(part)
+    if score is None or decoration:
+        return score
+    # Punctuation, or a space between Chinese words (the way Chinese chat separates phrases).
+    punctuated = any(ch not in " \t\n" for ch in gap) or (bool(gap) and _HAN.search(part) is not None)
+    if not leading and comment.endswith(_HEDGE_BEFORE):
+        return None
+    if not leading and _BARE_NUMBER.match(part) and comment.endswith(_REFERENCE_HAN):
+        return None
+    if not numeric:  # a word rating ("非常满意，..."), never right after a negation
+        if not words or (not leading and _NEGATING_BEFORE.search(comment)):
+            return None
+        if leading and parse(comment) is not None:
+            return None  # "average, 3 stars": the number is the rating
+        glued = not gap and bool(_HAN.match(part)) and len(part) >= 3  # "服务很好非常满意"
+        return score if punctuated or glued else None
+    if part.startswith(_NOT_A_SCORE_PREFIX) and _HAN.match(rest.lstrip()[:1] or " "):
+        return None  # 十分满意: "very satisfied", not ten points
+    if not gap:  # glued to Chinese: "三分态度一般", "客服很专业给五星"
+        return _glued(part, rest, score, leading=leading)
+    if _BARE_NUMBER.match(part) and not punctuated:
+        if leading and not part.isdigit() and not _HAN.match(part):
+            return None  # "one sec", "two more questions": a number word before words is a quantity
+        words_around = comment.split()
+        neighbour = words_around[0] if leading else words_around[-1]
+        if (neighbour in _QUANTITY_AFTER) if leading else (neighbour in _REFERENCE_BEFORE):
+            return None
+        if not leading and len(words_around) < 2 and not _HAN.search(comment):
+            return None  # "junk 1", "Gate 5": one word and a number is a name, not a rating
+        if leading and neighbour[:1] in _QUANTITY_HAN:
+            return None
+    if _BARE_NUMBER.match(part) and not leading and _REFERENCE_BEFORE & {comment.split()[-1].rstrip(".")}:
+        return None  # "order no. 5", "room: 5"
+    return score
+
+
+def _glued(part: str, rest: str, score: int, *, leading: bool) -> int | None:
+    """A score written against Chinese text without a space: it needs its unit (分, 星) or a 给/打
+    before it, and the next character must not make another word of the unit (分钟, 星级)."""
+    if _BARE_NUMBER.match(part):
+        return None
+    if leading:
+        unit = part[-1]
+        if rest[:1] in _UNIT_WORDS.get(unit, set()) or rest[:1] in _QUANTITY_HAN - {"分", "星"}:
+            return None
+        return score
+    return score if part[:1] in "给打评" or part[-1:] in "分星" else None
+
+
+_EMOTICON = re.compile(r"^(?:[:;=8][-']?[)(dpo3*\]\[|/\\]+|\^_*\^|xd+|<3)+$", re.IGNORECASE)
+
+
+def _emoji(ch: str) -> bool:
+    """A pictograph (👍 😊 ❤ ✨) or the variation selector after one."""
+    code = ord(ch)
+    return code >= 0x1F300 or 0x2600 <= code <= 0x27BF or code == 0xFE0F
+
+
+def _comment(text: str) -> str:
+    return text.strip(_SEPARATORS)

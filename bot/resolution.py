@@ -1,0 +1,149 @@
+"""Ending a conversation: resolving it (by an agent, the bot or the idle timer) and scheduling the
+survey its trigger asks for. Each function runs inside one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from bot.attribution import credit
+from bot.errors import NotFoundError
+from bot.planning import open_survey, plan_survey
+from bot.records import Conversation
+from bot.repository import Repository
+from bot.settings import Settings
+from bot.triggers import pick_trigger
+from bot.waiting import IDLE_TIMER, waits_on_support
+
+Resolution = Literal["agent_resolved", "idle", "bot_resolved"]
+
+
+@dataclass(frozen=True, slots=True)
+class ResolveResult:
+    conversation_id: int
+    already_resolved: bool = False
+    survey_id: str | None = None
+    survey_due_at: datetime | None = None
+    skip_reason: str | None = None
+    wait_reason: str | None = None
+    """Why the survey goes out later than the trigger's delay (quiet hours, the messaging window)."""
+
+
+def resolve(
+    repo: Repository,
+    settings: Settings,
+    conversation_id: int,
+    how: Resolution,
+    by: str,
+    now: datetime,
+    new_survey_id: str,
+    *,
+    send_now: bool = False,
+    require_reply: bool = False,
+) -> ResolveResult:
+    """End a conversation and schedule the survey its trigger asks for (idempotent).
+
+    ``send_now`` skips the trigger's delay and quiet hours (an agent asked for it explicitly).
+    No survey goes out when the conversation already had one (it was reopened), nor, when the
+    trigger has ``require_reply`` (or ``require_reply`` is given), when nobody answered the customer.
+    """
+    conversation = repo.get_conversation(conversation_id, lock=True)
+    if conversation.status != "open":
+        existing = repo.survey_for_conversation(conversation.id)
+        return ResolveResult(
+            conversation.id,
+            already_resolved=True,
+            survey_id=existing.id if existing else None,
+            survey_due_at=existing.due_at if existing else None,
+        )
+    repo.update_conversation(
+        conversation.id, status="resolved", resolution=how, resolved_by=by, resolved_at=now
+    )
+    repo.cancel_timer(IDLE_TIMER, str(conversation.id))
+    config = settings.config
+    trigger = pick_trigger(config.triggers, how, conversation.channel)
+    if trigger is None:
+        return ResolveResult(conversation.id, skip_reason=f"no trigger for {how} on {conversation.channel}")
+    earlier = repo.survey_for_conversation(conversation.id)
+    identity = repo.get_identity(conversation.identity_id)
+    if earlier is not None and earlier.sent_at is None and earlier.state.status == "pending":
+        # Reopened before its survey went out: the survey goes out as planned now.
+        plan = plan_survey(
+            repo, settings, conversation, identity, now, delay=trigger.delay, send_now=send_now
+        )
+        if plan.skip_reason is not None:
+            repo.save_survey(
+                earlier.id, earlier.state.evolve(status="expired"), now, skip_reason=plan.skip_reason
+            )
+        else:
+            repo.reschedule_survey(earlier.id, plan.due)
+            repo.schedule("send", earlier.id, plan.due, now)
+        return ResolveResult(
+            conversation.id,
+            survey_id=earlier.id,
+            survey_due_at=plan.due,
+            skip_reason=plan.skip_reason,
+            wait_reason=plan.wait_reason,
+        )
+    if earlier is not None:
+        return ResolveResult(
+            conversation.id,
+            survey_id=earlier.id,
+            skip_reason=f"already surveyed (survey {earlier.id}) before the conversation was reopened",
+        )
+    if (trigger.require_reply or require_reply) and not repo.support_replied(conversation.id):
+        return ResolveResult(
+            conversation.id, skip_reason="nobody from support answered the customer in this conversation"
+        )
+    plan = plan_survey(repo, settings, conversation, identity, now, delay=trigger.delay, send_now=send_now)
+    transcript, ticket = repo.transcript(conversation.id), repo.open_ticket_for(conversation.id)
+    survey = open_survey(
+        repo,
+        conversation,
+        settings.flows[trigger.survey],
+        plan,
+        now,
+        new_survey_id,
+        credit=credit(config, conversation, how, by, transcript, ticket),
+    )
+    return ResolveResult(
+        conversation.id,
+        survey_id=survey.id,
+        survey_due_at=plan.due,
+        skip_reason=plan.skip_reason,
+        wait_reason=plan.wait_reason,
+    )
+
+
+def resolve_idle(
+    repo: Repository, settings: Settings, conversation_id: int, now: datetime, new_survey_id: str
+) -> str:
+    """The idle timer fired: end the conversation if it still waits on the customer and is quiet."""
+    try:
+        conversation: Conversation = repo.get_conversation(conversation_id, lock=True)
+    except NotFoundError:
+        return "conversation gone"
+    idle = settings.config.conversations.idle_resolve_after
+    if conversation.status != "open" or idle is None:
+        return f"conversation {conversation_id} not open"
+    waiting = waits_on_support(repo, conversation)
+    if waiting is not None:
+        return f"conversation {conversation_id} not idle: {waiting}"
+    if conversation.last_message_at + idle > now:
+        repo.schedule(IDLE_TIMER, str(conversation_id), conversation.last_message_at + idle, now)
+        return f"conversation {conversation_id} active again"
+    # Only a conversation someone answered gets a survey (a greeting alone is not help).
+    result = resolve(repo, settings, conversation_id, "idle", "idle", now, new_survey_id, require_reply=True)
+    return f"conversation {conversation_id} resolved after being idle; {survey_outcome(result, now)}"
+
+
+def survey_outcome(result: ResolveResult, now: datetime) -> str:
+    """What happens to the survey of a resolved conversation, in words: due when, or why not."""
+    if result.skip_reason is not None:
+        return f"no survey: {result.skip_reason}"
+    if result.survey_due_at is None:
+        return "no survey"
+    minutes = max(0, round((result.survey_due_at - now).total_seconds() / 60))
+    due = f"survey {result.survey_id} due in {minutes} min"
+    return f"{due} ({result.wait_reason})" if result.wait_reason else due

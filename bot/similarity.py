@@ -1,0 +1,131 @@
+"""Lexical similarity between a typed reply and the labels of a choice question.
+
+Customers paraphrase options ("没解决" for 问题没有解决, "too slow" for Slow response, "the agent was
+rude" for Unfriendly service). Without the classifier, a reply matches an option when they share
+enough words: Chinese by characters, other languages by words, after dropping function words and
+mapping a few common synonyms to one form. The score is the Dice coefficient of the two token bags;
+a reply picks an option at :data:`THRESHOLD` or above, and only when no other option comes within
+:data:`MARGIN` of it or shares :data:`COVERED` of its words. A reply whose negation differs from
+the label's ("not slow" for Slow response) never matches it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+THRESHOLD = 0.5
+MARGIN = 0.15
+MAX_LENGTH = 60
+COVERED = 1 / 3
+"""A reply that shares this share of another option's words names that option too (ambiguous)."""
+
+_WORD = re.compile(r"[a-z']+|[\u4e00-\u9fff]")
+_NEGATIONS = {
+    "not", "no", "never", "isn't", "wasn't", "aren't", "weren't", "didn't", "doesn't", "don't",
+    "hasn't", "haven't", "won't", "can't", "cannot", "nothing", "不", "没", "未", "无", "非",
+}  # fmt: skip
+_STOP = {
+    "the", "a", "an", "was", "is", "were", "are", "be", "been", "it", "it's", "its", "my", "me", "i",
+    "i'm", "you", "your", "we", "our", "they", "he", "she", "this", "that", "so", "too", "very",
+    "really", "quite", "way", "still", "at", "all", "to", "of", "for", "and", "just", "bit", "got",
+    "entirely", "much", "any", "yet", "one", "option", "because",
+    "了", "的", "得", "地", "太", "很", "还", "是", "都", "也", "就", "有", "吧", "啊", "呢", "啦",
+    "们", "我", "你", "她", "这", "那", "个", "根", "本", "非", "常", "真", "特",
+}  # fmt: skip
+# A few common synonyms, each mapped to one form (lexical matching cannot know them otherwise).
+_SYNONYMS = {
+    "rude": "unfriendly", "impolite": "unfriendly", "unhelpful": "unfriendly", "unprofessional": "unfriendly",
+    "fixed": "solved", "resolved": "solved", "sorted": "solved", "solve": "solved", "fix": "solved",
+    "slowly": "slow", "long": "slow", "late": "slow", "forever": "slow", "ages": "slow",
+    "responses": "response", "reply": "response", "replies": "response", "respond": "response",
+    "answer": "response", "issue": "problem", "issues": "problem", "problems": "problem",
+    "staff": "service", "agent": "service", "agents": "service", "support": "service",
+    "else": "other", "reason": "other", "others": "other", "something": "other",
+    "差": "坏", "劣": "坏", "恶": "坏", "凶": "坏", "久": "慢",
+    "它": "他",  # 其它 / 其他
+}  # fmt: skip
+# Words that mean the same as another (bad = not good), replaced before splitting into characters.
+_CJK_WORDS = {
+    "不太好": "坏",
+    "不好": "坏",
+    "没有": "没",
+    "没能": "没",
+    "回复": "响应",
+    "回应": "响应",
+    "处理": "解决",
+    "别的": "其他",
+}
+
+
+def tokens(text: str) -> list[str]:
+    """The content tokens of ``text`` (lower-cased), synonyms mapped, function words dropped."""
+    found: list[str] = []
+    for raw in _WORD.findall(_mapped(text)):
+        word = raw.strip("'")
+        if len(word) > 1 and not ("\u4e00" <= word[0] <= "\u9fff"):
+            word = _SYNONYMS.get(word, word)
+        word = _SYNONYMS.get(word, word)
+        if word and word not in _STOP and word not in _NEGATIONS:  # negation is compared apart
+            found.append(word)
+    return found
+
+
+def _mapped(text: str) -> str:
+    t = text.lower()
+    for word, same in _CJK_WORDS.items():
+        t = t.replace(word, same)
+    return t
+
+
+def negated(text: str) -> bool:
+    """Whether ``text`` negates what it says ("not solved", "没解决"; "不好" is just "bad")."""
+    t = _mapped(text)
+    return any(word in _NEGATIONS for word in _WORD.findall(t)) or "n't" in t
+
+
+def similarity(a: Sequence[str], b: Sequence[str]) -> float:
+    """Dice coefficient of two token bags: 1.0 for the same words, 0.0 for none shared."""
+    if not a or not b:
+        return 0.0
+    shared = sum((Counter(a) & Counter(b)).values())
+    return 2 * shared / (len(a) + len(b))
+
+
+_CLAUSES = re.compile(r"\b(?:and|but|also|plus)\b|而且|并且|还有|以及|[,，;；、]")
+
+
+def closest(text: str, options: Sequence[tuple[str, Iterable[str]]]) -> str | None:
+    """The option whose labels ``text`` paraphrases (see :func:`_closest`); ``None`` also when two
+    parts of the reply name different options ("slow and not solved")."""
+    clauses = [c for c in _CLAUSES.split(text) if tokens(c)]
+    if len(clauses) > 1 and len({_closest(c, options) for c in clauses} - {None}) > 1:
+        return None
+    return _closest(text, options)
+
+
+def _closest(text: str, options: Sequence[tuple[str, Iterable[str]]]) -> str | None:
+    """The option whose labels ``text`` paraphrases, or ``None`` when none is close enough, two
+    are about as close, or the reply also names a good part of another option ("太慢了而且态度差")."""
+    if len(text) > MAX_LENGTH:
+        return None
+    mine = tokens(text)
+    negation = negated(text)
+    scored: list[tuple[float, float, str]] = []
+    for option_id, labels in options:
+        best, covered = 0.0, 0.0
+        for label in labels:  # ids are matched exactly before this
+            theirs = tokens(label)
+            if negated(label) != negation or not theirs:
+                continue
+            best = max(best, similarity(mine, theirs))
+            covered = max(covered, sum((Counter(mine) & Counter(theirs)).values()) / len(theirs))
+        scored.append((best, covered, option_id))
+    scored.sort(reverse=True)
+    if not scored or scored[0][0] < THRESHOLD:
+        return None
+    others = scored[1:]
+    if any(best > scored[0][0] - MARGIN or covered >= COVERED for best, covered, _ in others):
+        return None
+    return scored[0][2]

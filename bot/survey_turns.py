@@ -1,0 +1,204 @@
+"""Running a survey: one engine event and its effects, inside the caller's transaction.
+
+:func:`survey_turn` feeds an event (a reply, a timer) to the pure engine (:func:`bot.engine.advance`)
+and carries out what it decided: answers recorded, timers set, the ticket opened, prompts queued.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.engine import advance
+from bot.messages import ChoicePicked, Command, InboundMessage, Resume, Text, Unsupported
+from bot.notices import follow_up_line
+from bot.outbound import send_prompt
+from bot.planning import outside_window
+from bot.prompts import End, Prompt, Say
+from bot.records import Identity, Survey
+from bot.repository import Repository
+from bot.settings import MessagingWindow, Settings
+from bot.survey import (
+    CompleteSurvey,
+    Escalate,
+    Event,
+    Expire,
+    HandOn,
+    RecordAnswer,
+    Reply,
+    Schedule,
+    Start,
+)
+from bot.tickets import escalate
+from bot.triggers import outside_quiet_hours, throttled
+
+
+@dataclass
+class Outcome:
+    """What a survey turn did: the replies handed on as support messages, whether triage already
+    answered one of them (``told``), and whether it answered the survey."""
+
+    handed_on: list[str] = field(default_factory=list)
+    answered: bool = False
+    told: bool = False
+
+
+def message_text(msg: InboundMessage) -> str:
+    """The customer's message as text for the transcript."""
+    payload = msg.payload
+    match payload:
+        case Text(text=text):
+            return text
+        case Command(name=name, argument=argument):
+            return f"/{name} {argument}".strip()
+        case Unsupported(kind=kind):
+            return f"[{kind}]"
+        case ChoicePicked(label=label, value=value):
+            return label or value
+        case Resume():
+            return "[asked to see the question again]"
+
+
+def survey_turn(
+    repo: Repository,
+    settings: Settings,
+    survey: Survey,
+    identity: Identity,
+    event: Event,
+    now: datetime,
+    msg: InboundMessage | None = None,
+    *,
+    hand_on: Callable[[str], bool] | None = None,
+) -> Outcome:
+    """Run the engine for one survey event and carry out its effects.
+
+    ``hand_on`` stores a reply that was not an answer as a support message and says whether triage
+    answered it already (then "passed on to our support team" is not said too); it runs before the
+    bot's prompts are written, so the customer's message comes before the bot's answer to it.
+    """
+    flow = repo.load_flow(survey.flow_version)
+    transition = advance(flow, survey.state, event, now)
+    outcome = Outcome()
+    if msg is not None and isinstance(event, Reply):
+        handed = any(isinstance(e, HandOn) for e in transition.effects)
+        if not handed:
+            repo.add_message(
+                identity_id=identity.id,
+                conversation_id=survey.conversation_id,
+                direction="in",
+                author="customer",
+                text=message_text(msg),
+                at=now,
+                payload=_recorded(survey.id, transition.effects),
+                platform_id=msg.platform_id,
+                survey_id=survey.id,
+                classification=event.classification,
+            )
+    quiet = settings.config.surveying.quiet_hours
+    escalate_reasons: list[str] = []
+    for effect in transition.effects:
+        match effect:
+            case RecordAnswer(answer=answer):
+                outcome.answered = repo.record_answer(survey.id, answer, now) or outcome.answered
+            case Schedule(kind=kind, due_at=due_at):
+                if kind == "remind":
+                    due_at = outside_quiet_hours(due_at, quiet, settings.config.timezone)
+                    remind_at = _remind_in_window(
+                        settings.windows.get(identity.channel), identity, due_at, now
+                    )
+                    if remind_at is None:
+                        continue
+                    due_at = remind_at
+                repo.schedule(kind, survey.id, due_at, now)
+            case CompleteSurvey():
+                repo.cancel_timer("remind", survey.id)
+                repo.cancel_timer("expire", survey.id)
+            case Escalate(reasons=reasons):
+                escalate_reasons.extend(reasons)
+            case HandOn(text=text):
+                outcome.handed_on.append(text)
+                if hand_on is not None and hand_on(text):
+                    outcome.told = True
+    repo.save_survey(survey.id, transition.state, now, sent=isinstance(event, Start))
+    conversation = repo.get_conversation(survey.conversation_id)
+    if escalate_reasons:
+        escalate(repo, settings, conversation, escalate_reasons, now, survey_id=survey.id)
+    elif outcome.answered and transition.state.escalated:
+        ticket = repo.open_ticket_for(conversation.id)
+        if ticket is not None:
+            escalate(repo, settings, conversation, [], now, survey_id=survey.id)
+    locale = transition.state.locale
+    if outcome.handed_on and not outcome.told:  # "passed on to our support team", unless triage said more
+        text = flow.text("handed_on", locale)
+        send_prompt(
+            repo, identity, survey.conversation_id, Say(text), now, survey_id=survey.id, locale=locale
+        )
+    for prompt in transition.prompts:
+        if isinstance(prompt, End) and transition.state.escalated:
+            prompt = _what_next(repo, settings, conversation.id, prompt, locale)
+        send_prompt(repo, identity, survey.conversation_id, prompt, now, survey_id=survey.id, locale=locale)
+    return outcome
+
+
+def _recorded(survey_id: str, effects: tuple[object, ...]) -> dict[str, Any] | None:
+    """What a tap or typed reply was recorded as (the web chat marks that button)."""
+    for effect in effects:
+        if isinstance(effect, RecordAnswer) and effect.answer.kind != "text":
+            answer = effect.answer
+            value = answer.option if answer.score is None else str(answer.score)
+            return {"survey": survey_id, "step": answer.step, "value": value}
+    return None
+
+
+def _what_next(repo: Repository, settings: Settings, conversation_id: int, end: End, locale: str) -> Prompt:
+    """The closing line of a survey that went to a person, saying that a person will follow up."""
+    ticket = repo.open_ticket_for(conversation_id)
+    if ticket is None or not settings.config.tickets.keep_customer_posted:
+        return end
+    line = follow_up_line(repo, settings, ticket, locale)
+    return End(end.survey, f"{end.text}\n{line}" if end.text else line)
+
+
+def send_survey(
+    repo: Repository, settings: Settings, survey: Survey, identity: Identity, now: datetime
+) -> str:
+    if survey.state.status != "pending":
+        return f"survey {survey.id} already {survey.state.status}"
+    flow = repo.load_flow(survey.flow_version)
+    if now >= survey.due_at + flow.expire_after:
+        survey_turn(repo, settings, survey, identity, Expire(), now)
+        return f"survey {survey.id} expired before it could be sent"
+    window = settings.windows.get(survey.channel)
+    if window is not None and not window.reopenable:
+        closes = window.closes_at(identity.last_inbound_at)
+        if closes is None or now >= closes:
+            reason = outside_window(window, survey.channel)
+            repo.save_survey(survey.id, survey.state.evolve(status="expired"), now, skip_reason=reason)
+            return f"survey {survey.id} {reason}"
+    main = survey.kind == "main"  # a follow-up (bot.resurvey) is neither throttled nor counted
+    last = repo.last_surveyed_at(survey.customer_id)
+    if main and throttled(last, now, settings.config.surveying.throttle):
+        repo.save_survey(
+            survey.id, survey.state.evolve(status="expired"), now, skip_reason="throttled at send time"
+        )
+        return f"survey {survey.id} throttled"
+    survey_turn(repo, settings, survey, identity, Start(), now)
+    if main:
+        repo.mark_surveyed(survey.customer_id, now)
+    return f"sent survey {survey.id}"
+
+
+def _remind_in_window(
+    window: MessagingWindow | None, identity: Identity, due: datetime, now: datetime
+) -> datetime | None:
+    """The reminder time moved inside the window, or ``None`` when no reminder fits in it."""
+    if window is None:
+        return due
+    closes = window.closes_at(identity.last_inbound_at)
+    if closes is None:
+        return None  # a survey opened by a template outside the window: no second template
+    pulled = min(due, closes - window.margin())
+    # A reminder pulled to a quarter of its planned wait or less would only nag: skip it.
+    return pulled if pulled - now > (due - now) / 4 else None

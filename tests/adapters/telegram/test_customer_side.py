@@ -1,0 +1,131 @@
+"""The customer's side through the fake Telegram: who is waiting, a rating with its comment, being
+kept in the loop, replies landing on the ticket, and automatic answers with native yes/no buttons."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from adapters.testing import Shown
+from bot.ports import OffsetClock
+
+from ...conftest import PasswordTriage
+from .conftest import App
+
+SUPPORT = {"support": {"name": "Customer Support", "sla": "4h", "hours": {"en": "9-18", "zh-CN": "9-18点"}}}
+
+
+@pytest.fixture
+async def tg(make_app: Callable[..., contextlib.AbstractAsyncContextManager[App]]) -> AsyncIterator[Any]:
+    clock = OffsetClock()
+    async with make_app(clock=clock, top={"teams": SUPPORT}) as app:
+        app.runtime.service.classifier = PasswordTriage()
+        yield app, clock
+
+
+async def conversation_of(app: App, user: str) -> dict[str, Any]:
+    chat = str(app.sim.chat_id(user))
+    [found] = [
+        c for c in await app.conversations() if c["customer"]["user"] == chat and c["status"] == "open"
+    ]
+    return await app.conversation(found["id"])
+
+
+def texts(shown: list[Shown]) -> list[str]:
+    return [s.text for s in shown]
+
+
+async def test_nobody_waiting_on_support_is_surveyed_until_an_agent_answers(tg: Any) -> None:
+    app, clock = tg
+    await app.sim.say(app.http, "ann", "when will my refund arrive?")
+    conversation = await conversation_of(app, "ann")
+    clock.advance(timedelta(hours=3))
+    await asyncio.sleep(0.3)  # several rounds of the timer worker
+    assert (await app.conversation(conversation["id"]))["status"] == "open"
+    assert app.sim.shown("ann") == []  # no survey about help never given
+    await app.http.post(
+        f"/api/conversations/{conversation['id']}/reply", json={"agent": "bob", "text": "Tomorrow."}
+    )
+    await app.shown("ann", lambda s: texts(s) == ["Tomorrow."])
+    clock.advance(timedelta(minutes=31))
+    shown = await app.shown("ann", lambda s: len(s) == 2 and bool(s[-1].buttons))
+    assert shown[-1].text == "How satisfied are you with the help you received?"
+    assert (await app.conversation(conversation["id"]))["resolution"] == "idle"
+
+
+async def test_a_typed_rating_with_a_comment_and_what_happens_next(tg: Any) -> None:
+    app, _ = tg
+    await app.sim.say(app.http, "bea", "my parcel is late")
+    conversation = await conversation_of(app, "bea")
+    await app.http.post(
+        f"/api/conversations/{conversation['id']}/resolve", json={"agent": "bob", "send_survey_now": True}
+    )
+    await app.shown("bea", lambda s: len(s) == 1)
+    await app.sim.say(app.http, "bea", "1 star. Nobody called me back")
+    reason = await app.shown("bea", lambda s: len(s) == 2)
+    await app.sim.say(app.http, "bea", "not solved")  # a paraphrase of "Problem not solved"
+    shown = await app.shown("bea", lambda s: len(s) == 3)
+    assert shown[-1].text == (
+        "Thank you for your feedback!\nI've passed this to Customer Support: a person will reply here. "
+        "Our hours: 9-18."
+    )  # no "Anything else?": the words came with the rating
+    assert reason[1].text.startswith("Sorry to hear that. What went wrong?")
+    detail = await app.conversation(conversation["id"])
+    assert [
+        (a["step"], a.get("score"), a.get("option"), a.get("text")) for a in detail["survey"]["answers"]
+    ] == [
+        ("rating", 1, None, None),
+        ("reason", None, "unresolved", None),
+        ("comment", None, None, "Nobody called me back"),
+    ]
+
+
+async def test_a_reply_to_the_agent_lands_on_the_ticket_and_the_customer_hears_who_has_it(tg: Any) -> None:
+    app, _ = tg
+    await app.sim.say(app.http, "cy", "I was charged twice")
+    conversation = await conversation_of(app, "cy")
+    ticket = (
+        await app.http.post(
+            f"/api/conversations/{conversation['id']}/escalate", json={"agent": "bob", "reason": "billing"}
+        )
+    ).json()
+    await app.http.post(f"/api/tickets/{ticket['id']}/claim", json={"agent": "amy"})
+    await app.http.post(f"/api/tickets/{ticket['id']}/reply", json={"agent": "amy", "text": "Refunding now."})
+    shown = await app.shown("cy", lambda s: len(s) == 3)
+    assert texts(shown) == [
+        "I've passed this to Customer Support: a person will reply here. Our hours: 9-18.",
+        "amy from Customer Support is on it.",
+        "Refunding now.",
+    ]
+    await app.sim.say(app.http, "cy", "thanks, how long will it take?")
+    after = (await app.http.get(f"/api/tickets/{ticket['id']}")).json()
+    assert after["transcript"][-1]["text"] == "thanks, how long will it take?"
+    assert (
+        len([c for c in await app.conversations() if c["customer"]["user"] == str(app.sim.chat_id("cy"))])
+        == 1
+    )
+
+
+async def test_an_automatic_answer_asks_with_native_buttons_and_no_reaches_a_person(tg: Any) -> None:
+    app, _ = tg
+    await app.sim.say(app.http, "dee", "I forgot my password")
+    [question] = await app.shown("dee", lambda s: len(s) == 1)
+    assert question.text.endswith("\n\nDid this solve it?")
+    assert [(b.label, b.step, b.value) for b in question.buttons] == [
+        ("Yes, solved", "helped", "yes"),
+        ("No, I need a person", "helped", "no"),
+    ]
+    await app.sim.tap(app.http, "dee", question.buttons[1])
+    await app.sim.tap(app.http, "dee", question.buttons[0])  # a second tap changes nothing
+    shown = await app.shown("dee", lambda s: len(s) == 2)
+    assert shown[0].text.endswith("\n\n✅ No, I need a person")  # the keyboard shows what was picked
+    assert shown[1].text == "I've passed this to Customer Support: a person will reply here. Our hours: 9-18."
+    detail = await conversation_of(app, "dee")
+    assert detail["ticket"]["reasons"] == ["the automatic answer (password_reset) did not help"]
+    report = (await app.http.get("/api/reports/auto-answers")).json()
+    assert report["by_intent"]["password_reset"]["no"] == 1 and report["total"]["sent"] == 1

@@ -1,0 +1,123 @@
+"""The project's own set of typed answers (tests/bot/data/typed_answers_*.tsv): at least 300 per
+language, read as the customer meant in at least 97% of cases, and not one non-answer read as a score.
+
+Run ``python tests/bot/test_answer_set.py`` to print the table and every miss.
+"""
+
+from __future__ import annotations
+
+import string
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.answers import is_skip, parse_choice, read_rating
+from bot.config import load_config
+from bot.config.schema import SCALES
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = Path(__file__).resolve().parent / "data"
+LANGUAGES = ("en", "zh")
+TARGET = 0.97
+_CONFIG = load_config(ROOT / "config.yaml")
+REASONS = [(o.id, list(o.label.values())) for o in _CONFIG.surveys["csat"].steps["reason"].options or []]
+_STRIP = string.punctuation + string.whitespace + "，。！？、：；～…"
+
+
+@dataclass(frozen=True)
+class Case:
+    kind: str
+    text: str
+    meant: str
+    comment: str | None
+    line: int
+
+
+def cases(language: str, *, held_out: bool = False) -> list[Case]:
+    found = []
+    name = f"typed_answers_heldout_{language}.tsv" if held_out else f"typed_answers_{language}.tsv"
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines, 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, text, meant, *rest = line.split("\t")
+        found.append(Case(kind, text, meant, rest[0] if rest else None, number))
+    return found
+
+
+def read(case: Case) -> tuple[str, str]:
+    """What csatbot makes of the text: a score, an option id, "skip" or "-", and the comment."""
+    if case.kind == "choice":
+        if is_skip(case.text):
+            return "skip", ""
+        return parse_choice(case.text, REASONS) or "-", ""
+    low, high = SCALES[case.kind]
+    scored = read_rating(case.text, case.kind, low, high)  # type: ignore[arg-type]
+    return ("-", "") if scored is None else (str(scored.score), scored.comment)
+
+
+def right(case: Case) -> bool:
+    meant, comment = read(case)
+    if meant != case.meant:
+        return False
+    return case.comment is None or comment.strip(_STRIP).casefold() == case.comment.strip(_STRIP).casefold()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_at_least_300_varied_cases_per_language(language: str) -> None:
+    found = cases(language)
+    kinds = Counter(c.kind for c in found)
+    assert len(found) >= 300
+    assert len({(c.kind, c.text) for c in found}) == len(found)  # no padding with repeats
+    assert all(kinds[k] >= 40 for k in ("csat", "nps", "ces", "choice"))
+    assert sum(1 for c in found if c.comment) >= 60  # rating with a comment
+    assert sum(1 for c in found if c.meant == "-") >= 60  # replies that are not answers
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_typed_answers_are_read_as_meant(language: str) -> None:
+    found = cases(language)
+    misses = [c for c in found if not right(c)]
+    accuracy = 1 - len(misses) / len(found)
+    shown = "\n".join(f"  line {c.line}: {c.kind} {c.text!r} meant {c.meant}, read {read(c)}" for c in misses)
+    assert accuracy >= TARGET, f"{language}: {accuracy:.1%} read as meant; misses:\n{shown}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_non_answer_is_read_as_a_score(language: str) -> None:
+    wrong = [c for c in cases(language) if c.meant == "-" and c.kind != "choice" and read(c)[0] != "-"]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_second_set_written_after_the_parser_is_read_as_meant(language: str) -> None:
+    found = cases(language, held_out=True)
+    assert len(found) >= 60
+    assert sum(right(c) for c in found) / len(found) >= 0.9
+    assert [c for c in found if c.meant == "-" and c.kind != "choice" and read(c)[0] != "-"] == []
+
+
+def table() -> str:
+    rows = ["set       language  kind    cases  read as meant"]
+    for held_out in (False, True):
+        for language in LANGUAGES:
+            found = cases(language, held_out=held_out)
+            for kind in ("csat", "nps", "ces", "choice", "all"):
+                some = [c for c in found if kind in ("all", c.kind)]
+                ok = sum(right(c) for c in some)
+                which = "second" if held_out else "own"
+                rows.append(f"{which:<9} {language:<9} {kind:<7} {len(some):>5}  {ok / len(some):.1%}")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(table())
+    for language in LANGUAGES:
+        for c in [*cases(language), *cases(language, held_out=True)]:
+            if not right(c):
+                meant = f"meant {c.meant} {c.comment!r}"
+                print(f"{language} line {c.line}: {c.kind} {c.text!r} {meant}, read {read(c)}")
+    sys.exit(0)

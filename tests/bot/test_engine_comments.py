@@ -1,0 +1,115 @@
+"""A score and a comment in one message, through the survey engine: the score is stored once, the
+words become the comment answer (the comment question is not asked again), and an angry comment
+escalates even with a high score."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.classification import Classification, Sentiment
+from bot.engine import advance
+from bot.flow import Flow
+from bot.messages import ChoicePicked, Text
+from bot.prompts import AskChoice, End
+from bot.survey import Answer, CompleteSurvey, Escalate, Expire, RecordAnswer, Reply, Start, SurveyState
+
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+SID = "s1"
+
+
+def say(text: str, sentiment: Sentiment | None = None) -> Reply:
+    verdict = Classification("other", 0.5, sentiment, 0.9) if sentiment else None
+    return Reply(Text(text), verdict)
+
+
+def started(flow: Flow, locale: str = "en") -> SurveyState:
+    return advance(flow, SurveyState(SID, locale), Start(), NOW).state
+
+
+def recorded(*transitions: object) -> list[Answer]:
+    return [e.answer for t in transitions for e in t.effects if isinstance(e, RecordAnswer)]  # type: ignore[attr-defined]
+
+
+def test_a_high_score_with_words_stores_both_and_ends(flows: dict[str, Flow]) -> None:
+    flow = flows["csat"]
+    t = advance(flow, started(flow), say("5 stars, super quick reply", "positive"), NOW)
+    assert recorded(t) == [
+        Answer("rating", "csat", score=5, raw="5 stars, super quick reply"),
+        Answer("_comment", "text", text="super quick reply", raw="super quick reply", sentiment="positive"),
+    ]
+    assert t.prompts == (End(SID, "Thank you for your feedback!"),)
+    assert t.state.status == "completed" and t.state.comment is None
+    assert not any(isinstance(e, Escalate) for e in t.effects)
+
+
+def test_a_low_score_with_words_skips_the_comment_question(flows: dict[str, Flow]) -> None:
+    flow = flows["csat"]
+    first = advance(flow, started(flow, "zh-CN"), say("2，等太久了", "negative"), NOW)
+    assert recorded(first) == [Answer("rating", "csat", score=2, raw="2，等太久了")]
+    assert Escalate(("CSAT 2 (at most 3)",)) in first.effects
+    assert isinstance(first.prompts[0], AskChoice) and first.state.step == "reason"
+    assert first.state.comment == "等太久了"
+    second = advance(flow, first.state, Reply(ChoicePicked(SID, "reason", "slow")), NOW)
+    assert recorded(second) == [
+        Answer("reason", "choice", option="slow", raw="slow"),
+        Answer("comment", "text", text="等太久了", raw="等太久了", sentiment="negative"),
+    ]
+    assert second.prompts == (End(SID, "感谢您的反馈！"),)  # "Anything else?" is not asked
+    assert CompleteSurvey("completed") in second.effects
+
+
+@pytest.mark.parametrize(
+    ("text", "score", "comment"),
+    [("8 - helpful but slow", 8, "helpful but slow"), ("10/10 great agent", 10, "great agent")],
+)
+def test_nps_with_words_keeps_the_comment(
+    flows: dict[str, Flow], text: str, score: int, comment: str
+) -> None:
+    flow = flows["nps"]
+    t = advance(flow, started(flow), say(text), NOW)
+    expected = [("score", score, None), ("_comment", None, comment)]
+    assert [(a.step, a.score, a.text) for a in recorded(t)] == expected
+
+
+def test_a_detractors_words_answer_the_why_question(flows: dict[str, Flow]) -> None:
+    flow = flows["nps"]
+    t = advance(flow, started(flow), say("3, too expensive"), NOW)
+    expected = [("score", 3, None), ("why", None, "too expensive")]
+    assert [(a.step, a.score, a.text) for a in recorded(t)] == expected
+    assert t.prompts == (End(SID, "Thank you!"),)
+
+
+def test_an_angry_comment_escalates_even_with_a_high_score(flows: dict[str, Flow]) -> None:
+    flow = flows["csat"]
+    t = advance(flow, started(flow), say("5 stars but the agent hung up on me", "negative"), NOW)
+    assert [e for e in t.effects if isinstance(e, Escalate)] == [Escalate(("negative comment",))]
+    assert t.state.escalated
+    assert [(a.step, a.score) for a in recorded(t)] == [("rating", 5), ("_comment", None)]
+
+
+def test_a_comment_waiting_for_its_question_is_kept_when_the_survey_expires(flows: dict[str, Flow]) -> None:
+    flow = flows["csat"]
+    first = advance(flow, started(flow), say("1 star. Nobody called me back"), NOW)
+    expired = advance(flow, first.state, Expire(), NOW + timedelta(days=1))
+    assert recorded(expired) == [
+        Answer("_comment", "text", text="Nobody called me back", raw="Nobody called me back")
+    ]
+    assert expired.state.status == "expired" and expired.state.comment is None
+
+
+def test_the_carried_comment_survives_storage(flows: dict[str, Flow]) -> None:
+    flow = flows["csat"]
+    state = advance(flow, started(flow), say("三分 态度一般", "negative"), NOW).state
+    assert SurveyState.from_json(state.to_json()) == state
+    assert (state.comment, state.comment_sentiment) == ("态度一般", "negative")
+
+
+@pytest.mark.parametrize(
+    "text", ["order 98765", "my order 5 is late", "4.5", "0", "6", "3 days later", "5分钟就回复了", "maybe 4"]
+)
+def test_non_answers_are_never_scored_or_kept_as_comments(flows: dict[str, Flow], text: str) -> None:
+    flow = flows["csat"]
+    t = advance(flow, started(flow), say(text), NOW)
+    assert recorded(t) == [] and t.state.comment is None
