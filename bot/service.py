@@ -18,6 +18,7 @@ from bot.ports import Classifier, Clock
 from bot.records import Ticket
 from bot.repository import Repository, Store
 from bot.settings import Settings
+from bot.storable import storable_message
 from bot.turns import ResolveResult, TurnResult
 
 log = logging.getLogger("csatbot.service")
@@ -52,6 +53,7 @@ class ConversationService:
 
     async def handle(self, msg: InboundMessage) -> TurnResult:
         """Process one inbound message exactly once (a redelivery returns ``duplicate=True``)."""
+        msg = storable_message(msg)  # a NUL or a lone surrogate must not fail the insert (and the retry)
         classification = await self._classify(msg)
         queue = classification is None and self._waiting_for_model(msg)
         settings = self.settings()

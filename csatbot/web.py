@@ -14,14 +14,17 @@ from typing import Annotated, Any
 
 import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
+from adapters.strict_json import StrictJSONRoute
 from adapters.webchat import webchat_router
 from bot.errors import ConflictError, CsatbotError, NotFoundError, SignatureError, WireFormatError
 from bot.service import TicketAction
 from csatbot.console.app import console_app
+from csatbot.edge import RefuseNul, RowId, invalid_request
 from csatbot.report_api import report_router
 from csatbot.runtime import Runtime
 from storage import queries
@@ -82,7 +85,9 @@ def require_token(
 
 def support_router(rt: Runtime) -> APIRouter:
     """The support side: what agents and integrations call."""
-    router = APIRouter(prefix="/api", dependencies=[Depends(require_token)], tags=["support"])
+    router = APIRouter(
+        prefix="/api", dependencies=[Depends(require_token)], tags=["support"], route_class=StrictJSONRoute
+    )
 
     @router.get("/conversations")
     async def conversations(
@@ -93,24 +98,24 @@ def support_router(rt: Runtime) -> APIRouter:
         return await rt.store.read(lambda repo: queries.list_conversations(repo.session, status, limit))
 
     @router.get("/conversations/{conversation_id}")
-    async def conversation(conversation_id: int) -> dict[str, Any]:
+    async def conversation(conversation_id: RowId) -> dict[str, Any]:
         """One conversation with transcript, survey answers and ticket."""
         return await rt.store.read(lambda repo: queries.conversation_detail(repo.session, conversation_id))
 
     @router.post("/conversations/{conversation_id}/reply", status_code=202)
-    async def reply(conversation_id: int, body: AgentReply) -> dict[str, int]:
+    async def reply(conversation_id: RowId, body: AgentReply) -> dict[str, int]:
         """Send an agent's reply to the customer in the conversation's own channel."""
         message_id = await rt.service.agent_reply(conversation_id, body.agent, body.text)
         return {"message_id": message_id}
 
     @router.post("/conversations/{conversation_id}/resolve", response_model=Resolved)
-    async def resolve(conversation_id: int, body: Resolve) -> Resolved:
+    async def resolve(conversation_id: RowId, body: Resolve) -> Resolved:
         """Resolve the conversation; the survey is scheduled per the triggers (idempotent)."""
         result = await rt.service.resolve(conversation_id, body.agent, send_now=body.send_survey_now)
         return Resolved(**asdict(result))
 
     @router.post("/customers/{customer_id}/link")
-    async def customer_link(customer_id: int) -> dict[str, str]:
+    async def customer_link(customer_id: RowId) -> dict[str, str]:
         """A deep link that attaches the customer's chat on another channel to this customer."""
         token = await rt.service.link_token(customer_id)
         links = {"token": token}
@@ -143,12 +148,12 @@ def support_router(rt: Runtime) -> APIRouter:
         )
 
     @router.get("/tickets/{ticket_id}")
-    async def ticket(ticket_id: int) -> dict[str, Any]:
+    async def ticket(ticket_id: RowId) -> dict[str, Any]:
         """One ticket: transcript, answers, labels, the customer's channels and the audit trail."""
         return await rt.store.read(lambda repo: queries.ticket_detail(repo.session, ticket_id))
 
     @router.post("/tickets/{ticket_id}/{action}")
-    async def work_ticket(ticket_id: int, action: TicketAction, body: TicketWork) -> dict[str, Any]:
+    async def work_ticket(ticket_id: RowId, action: TicketAction, body: TicketWork) -> dict[str, Any]:
         """``claim``, ``assign`` (to ``assignee``), ``note``, ``reply`` (to the customer, in their
         channel), ``resolve`` (sends the close-the-loop message) or ``close``."""
         text = body.assignee if action == "assign" else body.text
@@ -159,7 +164,7 @@ def support_router(rt: Runtime) -> APIRouter:
         return await rt.store.read(lambda repo: queries.ticket_detail(repo.session, ticket_id))
 
     @router.post("/conversations/{conversation_id}/escalate")
-    async def escalate(conversation_id: int, body: Escalation) -> dict[str, Any]:
+    async def escalate(conversation_id: RowId, body: Escalation) -> dict[str, Any]:
         """Hand the conversation to a team as a ticket (or add the reason to its open ticket)."""
         ticket = await rt.service.escalate(conversation_id, body.agent, body.reason)
         return await rt.store.read(lambda repo: queries.ticket_detail(repo.session, ticket.id))
@@ -215,6 +220,9 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
     @app.get("/healthz", tags=["ops"])
     async def health() -> dict[str, str]:
         return {"status": "ok"}
+
+    app.add_middleware(RefuseNul)
+    app.add_exception_handler(RequestValidationError, invalid_request)
 
     @app.exception_handler(NotFoundError)
     async def not_found(_request: Request, exc: NotFoundError) -> JSONResponse:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from adapters.strict_json import StrictJSONRoute
 from adapters.webchat.channel import WebChatChannel
 from bot.messages import ChoicePicked, InboundMessage, Text
 from bot.ports import Clock
@@ -68,7 +69,7 @@ class WebChatContext(Protocol):
 
 def webchat_router(ctx: WebChatContext) -> APIRouter:
     """Routes for the page (``/``) and its API (``/api/webchat``)."""
-    router = APIRouter()
+    router = APIRouter(route_class=StrictJSONRoute)
 
     @router.get("/", include_in_schema=False)
     async def page() -> FileResponse:

@@ -63,8 +63,15 @@ async def check_csrf(request: Request) -> None:
     form = await request.form()
     sent = form.get(CSRF_FIELD)
     expected = request.session.get(CSRF_FIELD)
-    if not (isinstance(sent, str) and isinstance(expected, str) and secrets.compare_digest(sent, expected)):
+    # Bytes, not str: compare_digest raises TypeError on non-ASCII text (a form can send any).
+    if not (
+        isinstance(sent, str)
+        and isinstance(expected, str)
+        and secrets.compare_digest(sent.encode("utf-8", "replace"), expected.encode())
+    ):
         raise HTTPException(403, "error.csrf")
+    if any(isinstance(value, str) and "\x00" in value for value in form.values()):
+        raise HTTPException(400, "error.nul")  # PostgreSQL text cannot hold NUL: refuse, change nothing
 
 
 def sign_in(request: Request, account: Account) -> None:
