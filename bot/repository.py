@@ -34,15 +34,14 @@ class Repository(Protocol):
 
     def find_identity(self, channel: str, account: str, user: str) -> Identity | None: ...
 
-    def link_token(self, customer_id: int, new_token: str) -> str:
-        """The customer's deep-link token; ``new_token`` becomes it when there is none yet."""
+    def add_link_token(self, customer_id: int, digest: str, at: datetime, expires_at: datetime) -> None:
+        """Keep a new deep-link token (its digest) for the customer; ``NotFoundError`` if unknown."""
         ...
 
-    def link_identity(self, identity_id: int, token: str) -> int | None:
-        """Attach the identity (and its conversations) to the customer holding ``token``.
-
-        Returns that customer's id, or ``None`` when no customer holds the token.
-        """
+    def link_identity(self, identity_id: int, digest: str, at: datetime) -> int | None:
+        """Use up the unexpired link token with ``digest``: attach the identity (and its
+        conversations) to its customer. Returns that customer's id, or ``None`` when no such token
+        is left (unknown, used or expired)."""
         ...
 
     # conversations and messages

@@ -13,6 +13,7 @@ from typing import Literal
 from bot import alerts, backlog, tickets, turns
 from bot.classification import Classification
 from bot.config.durations import format_duration
+from bot.links import LINK_TTL, link_digest, new_link_token
 from bot.messages import InboundMessage, Text
 from bot.ports import Classifier, Clock
 from bot.records import Ticket
@@ -147,10 +148,15 @@ class ConversationService:
         log.error("outbox %s: %s reported delivery failed: %s", row, channel, error)
         return True
 
-    async def link_token(self, customer_id: int) -> str:
-        """The customer's deep-link token (``/start <token>`` on Telegram links that chat to them)."""
-        token = secrets.token_urlsafe(16)
-        return await self.store.run(lambda repo: repo.link_token(customer_id, token))
+    async def link_token(self, customer_id: int) -> tuple[str, datetime]:
+        """A new deep-link token for the customer and when it expires (``/start <token>`` on Telegram
+        links that chat to them, once)."""
+        token, now = new_link_token(), self.clock.now()
+        expires_at = now + LINK_TTL
+        await self.store.run(
+            lambda repo: repo.add_link_token(customer_id, link_digest(token), now, expires_at)
+        )
+        return token, expires_at
 
     async def resolve(
         self,

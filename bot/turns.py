@@ -15,6 +15,7 @@ from bot.attribution import credit
 from bot.classification import Classification
 from bot.engine import advance
 from bot.errors import NotFoundError
+from bot.links import link_digest
 from bot.locales import pick_locale, written_locale
 from bot.messages import ChoicePicked, Command, InboundMessage, Resume, Text, Unsupported
 from bot.outbound import send_prompt
@@ -100,7 +101,7 @@ def inbound(
         isinstance(payload, Command)
         and payload.name == "start"
         and payload.argument
-        and repo.link_identity(identity.id, payload.argument) is not None
+        and repo.link_identity(identity.id, link_digest(payload.argument), now) is not None
     ):
         identity = repo.get_identity(identity.id)
     survey = repo.active_survey(identity.id)

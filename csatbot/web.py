@@ -116,9 +116,10 @@ def support_router(rt: Runtime) -> APIRouter:
 
     @router.post("/customers/{customer_id}/link")
     async def customer_link(customer_id: RowId) -> dict[str, str]:
-        """A deep link that attaches the customer's chat on another channel to this customer."""
-        token = await rt.service.link_token(customer_id)
-        links = {"token": token}
+        """A deep link that attaches the customer's chat on another channel to this customer: each call
+        makes a new one, used once and expiring after 24 hours."""
+        token, expires_at = await rt.service.link_token(customer_id)
+        links = {"token": token, "expires_at": expires_at.isoformat()}
         telegram = rt.settings().config.channels.telegram
         if telegram.enabled and telegram.bot_username:
             links["telegram"] = f"https://t.me/{telegram.bot_username}?start={token}"

@@ -2,11 +2,14 @@
 
 from models.tables import (
     Answer,
+    ConsoleSession,
     Conversation,
     Customer,
     FlowVersion,
     Identity,
     InboundReceipt,
+    LinkToken,
+    LoginThrottle,
     Message,
     Outbox,
     Survey,
@@ -18,11 +21,14 @@ from models.tables import (
 
 __all__ = [
     "Answer",
+    "ConsoleSession",
     "Conversation",
     "Customer",
     "FlowVersion",
     "Identity",
     "InboundReceipt",
+    "LinkToken",
+    "LoginThrottle",
     "Message",
     "Outbox",
     "Survey",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -14,10 +15,12 @@ from starlette.exceptions import HTTPException
 
 from bot.errors import NotFoundError
 from csatbot.console import flows, login, queue, reports, ticket
-from csatbot.console.auth import LoginThrottle, SignInRequired
+from csatbot.console.auth import SignInRequired
 from csatbot.console.i18n import EN, translate
 from csatbot.console.render import language, page
-from csatbot.console.sessions import SECURE_ENV, ConsoleSessions, secret_key
+from csatbot.console.session_store import SessionStore
+from csatbot.console.sessions import MAX_AGE, SECURE_ENV, ConsoleSessions, secret_key
+from csatbot.console.throttle import SignInThrottle
 from csatbot.console.users import Users
 from csatbot.runtime import Runtime
 
@@ -32,7 +35,8 @@ def console_app(runtime: Runtime) -> FastAPI:
     app.state.users = Users(runtime.database)
     if not app.state.users.list():
         log.warning("no console users yet: create one with `csatbot users add NAME --role admin`")
-    app.state.throttle = LoginThrottle()
+    app.state.throttle = SignInThrottle(runtime.database, runtime.clock)
+    app.state.sessions = SessionStore(runtime.database, runtime.clock, timedelta(seconds=MAX_AGE))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (login, queue, ticket, flows, reports):
         app.include_router(module.router)

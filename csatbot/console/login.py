@@ -9,9 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
-from csatbot.console.auth import Agent, LoginThrottle, check_csrf, sign_in, users_of
+from csatbot.console.auth import Agent, check_csrf, sign_in, sign_out, users_of
 from csatbot.console.i18n import LANGUAGES, translate
 from csatbot.console.render import flash, language, page, redirect
+from csatbot.console.throttle import SignInThrottle
 
 router = APIRouter()
 
@@ -35,29 +36,25 @@ async def login(
     password: Annotated[str, Form(max_length=1024)],
     next: Annotated[str, Form(max_length=2048)] = "",
 ) -> Response:
-    throttle: LoginThrottle = request.app.state.throttle
+    throttle: SignInThrottle = request.app.state.throttle
     client = request.client.host if request.client else "?"
     lang = language(request)
-    wait = throttle.wait(username, client)
-    if wait > 0:
-        failed = translate(lang, "login.throttled", minutes=math.ceil(wait / 60))
+    wait = await asyncio.to_thread(throttle.reserve, username, client)  # counted before the check
+    if wait:
+        failed = translate(lang, "login.throttled", minutes=math.ceil(wait.total_seconds() / 60))
         return page(request, "login.html", status_code=429, next=next, failed=failed, username=username)
     account = await asyncio.to_thread(users_of(request).authenticate, username, password)
     if account is None:
-        throttle.failed(username, client)
         failed = translate(lang, "login.failed")
         return page(request, "login.html", status_code=401, next=next, failed=failed, username=username)
-    throttle.succeeded(username)
-    sign_in(request, account)
+    await asyncio.to_thread(throttle.succeeded, username, client)
+    await sign_in(request, account)
     return redirect(request, safe_next(next, request.scope.get("root_path", "")))
 
 
 @router.post("/logout", dependencies=[Depends(check_csrf)])
 async def logout(request: Request, user: Agent) -> Response:
-    lang = request.session.get("lang")
-    request.session.clear()
-    if lang is not None:
-        request.session["lang"] = lang
+    await sign_out(request)
     flash(request, "ok", translate(language(request), "login.signed_out"))
     return redirect(request, "/login")
 

@@ -149,7 +149,7 @@ async def test_reports_and_tickets_validate_their_filters(client: httpx.AsyncCli
     assert (await client.get("/api/tickets")).json() == []
 
 
-async def test_customer_deep_link_token_is_stable_and_unknown_customers_are_404(
+async def test_each_customer_deep_link_is_new_and_expires_and_unknown_customers_are_404(
     client: httpx.AsyncClient,
 ) -> None:
     conversation_id = await open_conversation(client)
@@ -159,9 +159,11 @@ async def test_customer_deep_link_token_is_stable_and_unknown_customers_are_404(
     assert first.status_code == 200
     token = first.json()["token"]
     assert len(token) >= 16 and token.replace("-", "").replace("_", "").isalnum()
-    assert (await client.post(f"/api/customers/{customer}/link")).json() == {"token": token}
+    expires = datetime.fromisoformat(first.json()["expires_at"])
+    assert timedelta(hours=23) < expires - datetime.now(UTC) <= timedelta(hours=24)
+    assert (await client.post(f"/api/customers/{customer}/link")).json()["token"] != token
     missing = await client.post("/api/customers/999/link")
-    assert missing.status_code == 404 and missing.json() == {"detail": "no customer 999"}
+    assert missing.status_code == 404 and missing.json() == {"detail": "no customer with id 999"}
 
 
 async def test_ticket_api_lists_filters_and_works_a_ticket(client: httpx.AsyncClient) -> None:

@@ -129,6 +129,7 @@ async def test_the_console_says_why_a_reply_cannot_go_out_when_the_window_closed
     assert re.search(r'<p class="hint" id="window">webchat accepts replies until [\d-]+ [\d:]+\.</p>', page)
 
     console.clock.advance(timedelta(hours=25))
+    await console.sign_in("dan")  # sessions end after 12 hours
     page = (await console.page(url)).text
     assert "Not sent: webchat only lets us write within 24 hours of the customer&#39;s last message." in page
     assert re.search(r'<textarea id="reply" name="text" [^>]*disabled>', page)
