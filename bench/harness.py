@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import socket
 import statistics
 import subprocess
@@ -16,6 +17,9 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+API_TOKEN = secrets.token_hex(32)
+"""The support API token the benchmarked server accepts (``CSATBOT_API_TOKEN``); it acts as ``api``."""
+AUTH = {"Authorization": f"Bearer {API_TOKEN}"}
 
 
 def free_port() -> int:
@@ -32,7 +36,8 @@ class ServerProcess:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, script, "--port", str(self.port), *args]
-        self.proc = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(environ or {})})
+        env = {**os.environ, "CSATBOT_API_TOKEN": API_TOKEN, **(environ or {})}
+        self.proc = subprocess.Popen(command, cwd=ROOT, env=env)
 
     async def ready(self, client: httpx.AsyncClient, path: str = "/healthz") -> None:
         """Wait until ``path`` answers at all (``OPTIONS`` for anything but ``/healthz``)."""

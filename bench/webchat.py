@@ -36,7 +36,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.harness import Result, ServerProcess  # noqa: E402
+from bench.harness import AUTH, Result, ServerProcess  # noqa: E402
 
 LOW_EVERY = 3  # every third customer gives a low rating and answers the reason and comment too
 
@@ -120,7 +120,7 @@ async def set_up(
             said.raise_for_status()
             resolved = await client.post(
                 f"{url}/api/conversations/{said.json()['conversation_id']}/resolve",
-                json={"agent": "bench", "send_survey_now": True},
+                json={"send_survey_now": True},
             )
             resolved.raise_for_status()
             out.append((user, resolved.json()["survey_id"]))
@@ -182,7 +182,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="csatbot-bench-"))
     config, db = write_config(folder), folder / "bench.db"
     limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
-    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+    async with httpx.AsyncClient(timeout=60, limits=limits, headers=AUTH) as client:
         app = start("csatbot", config, db)
         try:
             await app.ready(client, "/healthz")

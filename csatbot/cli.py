@@ -20,6 +20,7 @@ from rich.table import Table
 
 from bot.errors import ConfigError
 from csatbot.console.cli import users_app
+from csatbot.tokens_cli import tokens_app
 from nlu.cli import app as nlu_app
 from nlu.cli import classify_command
 
@@ -32,6 +33,7 @@ app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
 app.add_typer(nlu_app, name="nlu")
 app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
 app.command("classify")(classify_command)
 
 ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="config file")]
@@ -82,6 +84,7 @@ def serve(
     from csatbot.web import Server, create_app
 
     _setup_logging(log_level.upper())
+    _refuse_unsafe_exposure(host, db)
     try:
         runtime = Runtime(
             config,
@@ -107,6 +110,30 @@ def serve(
         server.run()
     if not server.started:
         raise typer.Exit(1)
+
+
+def _refuse_unsafe_exposure(host: str, db: str | None) -> None:
+    """Exit 2, naming what to set, when ``host`` is reachable from other machines without the secrets."""
+    import os
+
+    from csatbot.exposure import exposure_problems
+    from storage import open_database
+    from storage.migrate import upgrade
+
+    database = open_database(_db_url(db))
+    try:
+        upgrade(database)
+        problems = exposure_problems(host, os.environ, database)
+    finally:
+        database.dispose()
+    if problems:
+        typer.echo(
+            f"refusing to listen on {host}: other machines could reach it, and\n"
+            + "".join(f"  - {p}\n" for p in problems)
+            + "(on 127.0.0.1 none of this is needed)",
+            err=True,
+        )
+        raise typer.Exit(2)
 
 
 @config_app.command("check")

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import StreamingResponse
 
+from csatbot.access import Who
 from csatbot.runtime import Runtime
 from storage.report_scope import DIMENSIONS, METRICS, ReportFilterError, check_range, check_year
 from storage.reports import (
@@ -54,6 +55,7 @@ class Scope:
 
 
 def scope(
+    who: Who,
     since: datetime | None = None,
     until: datetime | None = None,
     channel: Filter = None,
@@ -65,7 +67,10 @@ def scope(
     flow: Filter = None,
 ) -> Scope:
     """``[since, until)`` and filters on dimension values (``(none)`` matches surveys without a
-    team, intent or agent) and on one ``day`` (in config.yaml's ``timezone``)."""
+    team, intent or agent) and on one ``day`` (in config.yaml's ``timezone``). An agent's reports
+    are always their own (``agent`` is their name, as on the console); admins see everyone's."""
+    if not who.is_admin:
+        agent = who.name
     given = {"channel": channel, "team": team, "agent": agent, "intent": intent, "locale": locale}
     filters = {k: v for k, v in (given | {"day": day, "flow": flow}).items() if v is not None}
     return Scope(since, until, filters)

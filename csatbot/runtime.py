@@ -111,9 +111,9 @@ class Runtime:
         if self.model is not None:
             self.model.on_ready = self.service.triage_backlog
         self.timers = Pump("timers", self.service.fire_due_timers)
-        context = AdapterContext(
-            self.service, self.clock, self.http, self.settings, os.environ if environ is None else environ
-        )
+        self.environ: Mapping[str, str] = os.environ if environ is None else environ
+        """Where secrets come from (the process environment unless given)."""
+        context = AdapterContext(self.service, self.clock, self.http, self.settings, self.environ)
         overrides = {"telegram": {"enabled": True, "polling": True}} if telegram_polling else None
         try:
             self.adapters: dict[str, ChannelAdapter] = build_adapters(context, overrides)

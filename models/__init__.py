@@ -2,6 +2,7 @@
 
 from models.tables import (
     Answer,
+    ApiToken,
     ConsoleSession,
     Conversation,
     Customer,
@@ -21,6 +22,7 @@ from models.tables import (
 
 __all__ = [
     "Answer",
+    "ApiToken",
     "ConsoleSession",
     "Conversation",
     "Customer",

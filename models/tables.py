@@ -272,3 +272,16 @@ class LoginThrottle(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=200)
     failures: int = 0
     last_failure_at: datetime = _at()
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token for the support API: requests with it act as ``name`` with ``role``. Only the
+    token's SHA-256 is stored; revoking deletes the row."""
+
+    __tablename__ = "api_token"
+    __table_args__ = (UniqueConstraint("token_hash", name="uq_api_token_hash"),)
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, index=True)
+    role: str = Field(max_length=16)
+    token_hash: str = Field(max_length=64)
+    created_at: datetime = _at()

@@ -238,28 +238,50 @@ def make_harness(database_url: str, t0: datetime) -> Iterator[Any]:
         h.close()
 
 
+def api_headers(database: Any, name: str = "support", role: str = "admin") -> dict[str, str]:
+    """``Authorization`` for a new API token acting as ``name`` (the support API needs one)."""
+    from csatbot.tokens import ApiTokens
+
+    return {"Authorization": f"Bearer {ApiTokens(database).issue(name, role)}"}
+
+
 @contextlib.asynccontextmanager
-async def served(runtime: Any) -> AsyncIterator[httpx.AsyncClient]:
+async def served(runtime: Any, *, signed_in: bool = True) -> AsyncIterator[httpx.AsyncClient]:
     """The app on ``runtime``, started (workers running) and behind an ASGI client; stopped after.
 
-    Conftests and tests below import it (``from ...conftest import served``).
+    ``signed_in``: the client sends an admin API token acting as ``support``. Conftests and tests
+    below import it (``from ...conftest import served``).
     """
     from csatbot.web import create_app
 
     app = create_app(runtime)
     transport = httpx.ASGITransport(app=app)
+    headers = api_headers(runtime.database) if signed_in else {}
     async with (
         app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url="http://csatbot.test", timeout=30) as http,
+        httpx.AsyncClient(
+            transport=transport, base_url="http://csatbot.test", timeout=30, headers=headers
+        ) as http,
     ):
         yield http
 
 
 @pytest.fixture
-async def app_client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    """The whole app (shipped config, a fresh SQLite file, workers running) behind an ASGI client."""
+def app_runtime(tmp_path: Path) -> Any:
+    """The shipped config on a fresh SQLite file, fast timers (``app_client`` serves it)."""
     from csatbot.runtime import Runtime
 
-    runtime = Runtime(ROOT / "config.yaml", f"sqlite:///{tmp_path / 'app.db'}", tick_seconds=0.1)
-    async with served(runtime) as http:
+    return Runtime(ROOT / "config.yaml", f"sqlite:///{tmp_path / 'app.db'}", tick_seconds=0.1)
+
+
+@pytest.fixture
+async def app_client(app_runtime: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """The whole app (workers running) behind an ASGI client signed in as admin ``support``."""
+    async with served(app_runtime) as http:
         yield http
+
+
+@pytest.fixture
+def as_agent(app_runtime: Any) -> Any:
+    """``as_agent("bob")``: headers that make a request to ``app_client`` act as agent bob."""
+    return lambda name, role="agent": api_headers(app_runtime.database, name, role)

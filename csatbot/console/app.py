@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
@@ -28,8 +27,10 @@ STATIC = Path(__file__).parent / "static"
 log = logging.getLogger("csatbot.console")
 
 
-def console_app(runtime: Runtime) -> FastAPI:
-    """Sign-in, the ticket queue and pages, reports and the survey flows, as server-rendered HTML."""
+def console_app(runtime: Runtime, *, secret: str | None = None) -> FastAPI:
+    """Sign-in, the ticket queue and pages, reports and the survey flows, as server-rendered HTML.
+
+    ``secret`` signs the session cookie (default: :func:`secret_key` for the runtime's database)."""
     app = FastAPI(title="csatbot console", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.runtime = runtime
     app.state.users = Users(runtime.database)
@@ -42,8 +43,8 @@ def console_app(runtime: Runtime) -> FastAPI:
         app.include_router(module.router)
     app.add_middleware(
         ConsoleSessions,
-        secret=secret_key(runtime.database.url),
-        force_secure=os.environ.get(SECURE_ENV, "") in ("1", "true", "yes"),
+        secret=secret or secret_key(runtime.database.url, runtime.environ),
+        force_secure=runtime.environ.get(SECURE_ENV, "") in ("1", "true", "yes"),
     )
 
     @app.exception_handler(SignInRequired)

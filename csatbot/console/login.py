@@ -7,7 +7,7 @@ import math
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from csatbot.console.auth import Agent, check_csrf, sign_in, sign_out, users_of
 from csatbot.console.i18n import LANGUAGES, translate
@@ -17,11 +17,17 @@ from csatbot.console.throttle import SignInThrottle
 router = APIRouter()
 
 
+OUTSIDE = ("/agent",)
+"""Pages of the app outside the console that sign in through it."""
+
+
 def safe_next(target: str | None, root: str) -> str:
-    """Where to go after signing in: a console path only (never another site)."""
+    """Where to go after signing in (a full path): a console page or the agent desk, never another site."""
+    if target in OUTSIDE:
+        return target
     if target and target.startswith(f"{root}/") and not target.startswith("//") and "\\" not in target:
-        return target.removeprefix(root)
-    return "/"
+        return target
+    return f"{root}/"
 
 
 @router.get("/login")
@@ -49,7 +55,7 @@ async def login(
         return page(request, "login.html", status_code=401, next=next, failed=failed, username=username)
     await asyncio.to_thread(throttle.succeeded, username, client)
     await sign_in(request, account)
-    return redirect(request, safe_next(next, request.scope.get("root_path", "")))
+    return RedirectResponse(safe_next(next, request.scope.get("root_path", "")), status_code=303)
 
 
 @router.post("/logout", dependencies=[Depends(check_csrf)])
@@ -64,4 +70,4 @@ async def switch_language(request: Request, code: str, next: str | None = None) 
     """Show the console in ``code`` (kept in the session) and go back to the page."""
     if code in LANGUAGES:
         request.session["lang"] = code
-    return redirect(request, safe_next(next, request.scope.get("root_path", "")))
+    return RedirectResponse(safe_next(next, request.scope.get("root_path", "")), status_code=303)

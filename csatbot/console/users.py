@@ -13,13 +13,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
 from bot.errors import ConflictError, CsatbotError, NotFoundError
-from models import ConsoleSession, User
+from models import ApiToken, ConsoleSession, User
 from storage.db import Database
 
 Role = Literal["agent", "admin"]
 ROLES: tuple[str, ...] = get_args(Role)
 MIN_PASSWORD = 8
-_USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 hasher = PasswordHasher()
 # Verified when a username is unknown, so a wrong name takes as long as a wrong password.
 _DUMMY_HASH = hasher.hash("not a password of anyone")
@@ -45,6 +45,17 @@ class Account:
         return self.role == "admin"
 
 
+def check_name_and_role(name: str, role: str, what: str = "user name") -> None:
+    """:class:`UserError` unless ``name`` is a valid user (or token) name and ``role`` a role."""
+    if not USERNAME.match(name):
+        raise UserError(
+            f"invalid {what} {name!r}: use 1-64 letters, digits, '.', '_', '-' or '@', "
+            "starting with a letter or digit"
+        )
+    if role not in ROLES:
+        raise UserError(f"unknown role {role!r} (expected one of: {', '.join(ROLES)})")
+
+
 def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise UserError(f"the password must be at least {MIN_PASSWORD} characters long")
@@ -68,13 +79,7 @@ class Users:
     def add(
         self, username: str, password: str, role: str, *, display_name: str = "", locale: str = ""
     ) -> Account:
-        if not _USERNAME.match(username):
-            raise UserError(
-                f"invalid user name {username!r}: use 1-64 letters, digits, '.', '_', '-' or '@', "
-                "starting with a letter or digit"
-            )
-        if role not in ROLES:
-            raise UserError(f"unknown role {role!r} (expected one of: {', '.join(ROLES)})")
+        check_name_and_role(username, role)
         check_password(password)
         now = datetime.now(UTC)
         row = User(
@@ -139,6 +144,8 @@ class Users:
         with Session(self.database.writer) as session, session.begin():
             session.delete(self._existing(session, username))
             _end_sessions(session, username)
+            # API tokens acting as them go too: they are no longer one of the team.
+            session.execute(delete(ApiToken).where(col(ApiToken.name) == username))
 
     @staticmethod
     def _existing(session: Session, username: str) -> User:

@@ -26,6 +26,8 @@ from bot.ports import Clock
 from csatbot.runtime import Runtime
 from csatbot.web import Server, create_app
 
+from ..conftest import api_headers
+
 ROOT = Path(__file__).resolve().parents[2]
 WAIT = 10.0  # seconds any single expected event may take before a test fails
 CHROMIUM = os.environ.get("CSATBOT_CHROMIUM", "/usr/bin/chromium")
@@ -127,9 +129,15 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def api(live: LiveServer) -> Iterator[httpx.Client]:
-    """An HTTP client on the session server (customer API and support API)."""
-    with httpx.Client(base_url=live.url, timeout=30) as client:
+    """An HTTP client on the session server (customer API, and the support API as admin ``support``)."""
+    with httpx.Client(base_url=live.url, timeout=30, headers=api_headers(live.runtime.database)) as client:
         yield client
+
+
+@pytest.fixture
+def agent(live: LiveServer) -> Callable[[str], dict[str, str]]:
+    """``agent("bob")``: headers that make a support API request act as agent bob."""
+    return lambda name: api_headers(live.runtime.database, name, "agent")
 
 
 def new_user(prefix: str = "e2e") -> str:

@@ -16,6 +16,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from csatbot.console.users import Users
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,7 +45,7 @@ def conversation_of(api: httpx.Client, user: str) -> dict[str, Any]:
 
 
 def test_a_customer_rates_by_tapping_and_the_answers_are_stored(
-    browser: Browser, live: Any, api: httpx.Client
+    browser: Browser, live: Any, api: httpx.Client, agent: Any
 ) -> None:
     user = "browser-ann"
     page = open_chat(browser, live.url, user)
@@ -57,11 +59,12 @@ def test_a_customer_rates_by_tapping_and_the_answers_are_stored(
     conversation_id = conversation_of(api, user)["id"]
     api.post(
         f"/api/conversations/{conversation_id}/reply",
-        json={"agent": "Bob", "text": "Sorry about that! It left our warehouse today."},
+        json={"text": "Sorry about that! It left our warehouse today."},
+        headers=agent("Bob"),
     )
     expect(page.locator("#log li.agent")).to_contain_text("It left our warehouse today.")
     resolved = api.post(
-        f"/api/conversations/{conversation_id}/resolve", json={"agent": "Bob", "send_survey_now": True}
+        f"/api/conversations/{conversation_id}/resolve", json={"send_survey_now": True}, headers=agent("Bob")
     ).json()
 
     rating = page.locator(f'.options[data-survey="{resolved["survey_id"]}"][data-step="rating"]')
@@ -108,7 +111,7 @@ def test_a_customer_rates_by_tapping_and_the_answers_are_stored(
 
 
 def test_the_agent_desk_replies_and_resolves_and_the_customer_rates_with_the_keyboard(
-    browser: Browser, live: Any, api: httpx.Client, monkeypatch: pytest.MonkeyPatch
+    browser: Browser, live: Any, api: httpx.Client
 ) -> None:
     user = "browser-li"
     chat = open_chat(browser, live.url, user)
@@ -116,17 +119,17 @@ def test_the_agent_desk_replies_and_resolves_and_the_customer_rates_with_the_key
     chat.press("#text", "Enter")
     expect(chat.locator("#log li.in")).to_have_text("Do you ship to Hangzhou?")
 
-    # With CSATBOT_API_TOKEN set the desk asks for the token instead of failing silently.
-    monkeypatch.setenv("CSATBOT_API_TOKEN", "desk-token")
-    api.headers["authorization"] = "Bearer desk-token"
+    # The desk is behind the console's sign-in, and acts as whoever signed in.
+    Users(live.runtime.database).add("Mei", "desk password 123", "agent")
     desk = browser.new_page(locale="en-US", viewport={"width": 1100, "height": 640})
     desk.goto(f"{live.url}/agent")
-    expect(desk.locator("#tokenbox")).to_be_visible()
-    expect(desk.locator("#status")).to_contain_text("HTTP 401")
+    expect(desk).to_have_url(re.compile(r"/console/login\?next=%2Fagent$"))
+    desk.fill("input[name=username]", "Mei")
+    desk.fill("input[name=password]", "desk password 123")
+    desk.get_by_role("button", name="Sign in").click()
+    expect(desk).to_have_url(f"{live.url}/agent")
+    expect(desk.locator("#me")).to_have_text("signed in as Mei")
     expect(desk.locator("#send")).to_be_disabled()
-    desk.fill("#token", "desk-token")
-    desk.press("#token", "Enter")
-    expect(desk.locator("#tokenbox")).to_be_hidden()
     expect(desk.locator("#status")).to_be_hidden()
     entry = desk.locator("#list button", has_text=user)
     expect(entry).to_have_count(1)
@@ -134,7 +137,6 @@ def test_the_agent_desk_replies_and_resolves_and_the_customer_rates_with_the_key
     expect(entry).to_have_attribute("aria-current", "true")
     expect(desk.locator("#title")).to_contain_text(user)
     expect(desk.locator("#transcript")).to_contain_text("Do you ship to Hangzhou?")
-    desk.fill("#agent", "Mei")
     desk.fill("#text", "Yes, we deliver to Hangzhou in two days.")
     desk.press("#text", "Enter")
     expect(desk.locator("#status")).to_have_text("Sent.")

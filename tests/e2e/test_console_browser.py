@@ -21,6 +21,8 @@ from playwright.sync_api import Browser, Page, Request, expect
 
 from csatbot.console.users import Users
 
+from ..conftest import api_headers
+
 pytestmark = pytest.mark.browser
 
 SHOTS = Path(os.environ.get("CSATBOT_SCREENSHOTS") or Path(tempfile.gettempdir()) / "csatbot-screenshots")
@@ -82,12 +84,12 @@ def test_a_dsat_ticket_from_the_web_chat_is_worked_in_the_console(
     customer.fill("#text", "My order #A-2001 arrived broken")
     customer.press("#text", "Enter")
     expect(customer.locator("#log li.in")).to_have_text("My order #A-2001 arrived broken")
-    with httpx.Client(base_url=server.url, timeout=30) as api:
+    with httpx.Client(base_url=server.url, timeout=30, headers=api_headers(server.runtime.database)) as api:
         [conversation] = [
             c for c in api.get("/api/conversations").json() if c["customer"]["user"] == "browser-dora"
         ]
         resolved = api.post(
-            f"/api/conversations/{conversation['id']}/resolve", json={"agent": "bot", "send_survey_now": True}
+            f"/api/conversations/{conversation['id']}/resolve", json={"send_survey_now": True}
         )
         assert resolved.status_code == 200, resolved.text
     customer.locator('.options[data-step="rating"] button[data-value="1"]').click()

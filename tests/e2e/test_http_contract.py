@@ -26,8 +26,8 @@ def test_openapi_documents_the_support_and_web_chat_endpoints(api: httpx.Client)
         found: dict[str, Any] = components[ref.rsplit("/", 1)[-1]]
         return found
 
-    assert set(body_schema(reply)["properties"]) == {"agent", "text"}
-    assert set(body_schema(reply)["required"]) == {"agent", "text"}
+    assert set(body_schema(reply)["properties"]) == {"text"}  # who replies is the caller, not the body
+    assert set(body_schema(reply)["required"]) == {"text"}
     assert "send_survey_now" in body_schema(resolve)["properties"]
     resolved_ref = resolve["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
     assert {"already_resolved", "survey_id", "survey_due_at"} <= set(
@@ -81,23 +81,21 @@ def test_malformed_support_calls_are_rejected_and_change_nothing(api: httpx.Clie
     c.read()
     url = f"/api/conversations/{conversation_id}"
     bad = [
-        api.post(f"{url}/reply", json={"agent": "bob", "text": ""}),
-        api.post(f"{url}/reply", json={"agent": "", "text": "hi"}),
-        api.post(f"{url}/reply", json={"text": "hi"}),
-        api.post(f"{url}/reply", json={"agent": "bob", "text": "x" * 4097}),
-        api.post(f"{url}/reply", content=b"agent=bob", headers={"content-type": "application/json"}),
-        api.post(f"{url}/resolve", json={"agent": "bob", "send_survey_now": "soon"}),
-        api.post(f"{url}/resolve", json={"agent": "bob", "when": "now"}),
-        api.post("/api/conversations/not-a-number/resolve", json={"agent": "bob"}),
+        api.post(f"{url}/reply", json={"text": ""}),
+        api.post(f"{url}/reply", json={"agent": "bob", "text": "hi"}),
+        api.post(f"{url}/reply", json={}),
+        api.post(f"{url}/reply", json={"text": "x" * 4097}),
+        api.post(f"{url}/reply", content=b"text=hi", headers={"content-type": "application/json"}),
+        api.post(f"{url}/resolve", json={"send_survey_now": "soon"}),
+        api.post(f"{url}/resolve", json={"when": "now"}),
+        api.post("/api/conversations/not-a-number/resolve", json={}),
         api.get("/api/conversations", params={"status": "closed"}),
         api.get("/api/webchat/messages", params={"user": c.user, "after": -1}),
         api.get("/api/webchat/messages", params={"user": c.user, "wait": 31}),
     ]
     assert [r.status_code for r in bad] == [422] * len(bad)
-    assert api.post(f"{url}/reply", json={"agent": "bob", "text": "hi"}).status_code == 202
-    assert (
-        api.post("/api/conversations/987654321/reply", json={"agent": "bob", "text": "hi"}).status_code == 404
-    )
+    assert api.post(f"{url}/reply", json={"text": "hi"}).status_code == 202
+    assert api.post("/api/conversations/987654321/reply", json={"text": "hi"}).status_code == 404
     detail = api.get(url).json()
     assert detail["status"] == "open" and "survey" not in detail and detail["ticket"] is None
     assert [m["text"] for m in detail["transcript"]] == ["hello", "hi"]

@@ -27,9 +27,11 @@ def answers_of(api: httpx.Client, conversation_id: int) -> list[tuple[Any, ...]]
     return [(a["step"], a.get("score"), a.get("option"), a.get("text")) for a in survey["answers"]]
 
 
-def resolve_now(api: httpx.Client, conversation_id: int, agent: str = "bob") -> dict[str, Any]:
+def resolve_now(
+    api: httpx.Client, conversation_id: int, agent: dict[str, str] | None = None
+) -> dict[str, Any]:
     response = api.post(
-        f"/api/conversations/{conversation_id}/resolve", json={"agent": agent, "send_survey_now": True}
+        f"/api/conversations/{conversation_id}/resolve", json={"send_survey_now": True}, headers=agent
     )
     assert response.status_code == 200, response.text
     data: dict[str, Any] = response.json()
@@ -47,8 +49,9 @@ def surveyed(api: httpx.Client, c: Any, first: str = "my parcel is late") -> tup
 
 
 def test_chat_reply_resolve_and_a_low_rating_by_button_opens_a_ticket(
-    api: httpx.Client, customer: Any
+    api: httpx.Client, customer: Any, agent: Any
 ) -> None:
+    bob = agent("bob")
     before = report(api)["total"]
     c = customer()
     accepted = c.say("Hi, my parcel #A-1009 has not arrived")
@@ -57,7 +60,7 @@ def test_chat_reply_resolve_and_a_low_rating_by_button_opens_a_ticket(
     assert c.until(lambda m: m["direction"] == "in")["text"] == "Hi, my parcel #A-1009 has not arrived"
 
     reply = api.post(
-        f"/api/conversations/{conversation_id}/reply", json={"agent": "bob", "text": "Sorry! It ships today."}
+        f"/api/conversations/{conversation_id}/reply", json={"text": "Sorry! It ships today."}, headers=bob
     )
     assert reply.status_code == 202, reply.text
     seen = c.until(lambda m: m["author"] == "agent:bob")
@@ -67,7 +70,7 @@ def test_chat_reply_resolve_and_a_low_rating_by_button_opens_a_ticket(
         reply.json()["message_id"],
     )
 
-    resolved = resolve_now(api, conversation_id)
+    resolved = resolve_now(api, conversation_id, bob)
     rating = c.prompt("AskRating", "rating")
     assert rating["survey"] == resolved["survey_id"]
     assert [o["id"] for o in rating["options"]] == ["1", "2", "3", "4", "5"]
@@ -177,7 +180,7 @@ def test_a_double_tap_changes_nothing(api: httpx.Client, customer: Any) -> None:
     c.prompt("AskChoice", "reason")
     assert answers_of(api, conversation_id) == [("rating", 1, None, None)]
     # Let the late taps' effects (if any) be delivered, then check that no second question went out.
-    api.post(f"/api/conversations/{conversation_id}/reply", json={"agent": "bob", "text": "marker"})
+    api.post(f"/api/conversations/{conversation_id}/reply", json={"text": "marker"})
     c.until(lambda m: m["text"] == "marker")
     reasons = [m for m in c.seen if (m.get("prompt") or {}).get("step") == "reason"]
     assert len(reasons) == 1
@@ -208,7 +211,7 @@ def test_a_non_answer_is_reprompted_once_handed_on_and_never_scored(api: httpx.C
     assert second["conversation_id"] == handed_to
     c.until(lambda m: m["text"] == "I've passed your message on to our support team.")
     # Re-prompted once only: no third rating question.
-    api.post(f"/api/conversations/{handed_to}/reply", json={"agent": "bob", "text": "checking your refund"})
+    api.post(f"/api/conversations/{handed_to}/reply", json={"text": "checking your refund"})
     c.until(lambda m: m["text"] == "checking your refund")
     assert sum(1 for m in c.seen if (m.get("prompt") or {}).get("type") == "AskRating") == 2
 
@@ -234,7 +237,7 @@ def test_the_survey_is_sent_by_the_timer_worker_when_resolved_without_send_now(
 ) -> None:
     c = customer()
     conversation_id = c.say("hello?")["conversation_id"]
-    response = api.post(f"/api/conversations/{conversation_id}/resolve", json={"agent": "bob"})
+    response = api.post(f"/api/conversations/{conversation_id}/resolve", json={})
     assert response.status_code == 200, response.text
     assert response.json()["survey_id"]
     rating = c.prompt("AskRating", "rating")  # `delay: 0s`: only the scheduler's timer worker sends it

@@ -131,7 +131,7 @@ async def test_a_long_poll_waits_and_returns_as_soon_as_a_bot_message_arrives(
     assert not done, "the long poll returned although nothing was new"
     resolved = await client.post(
         f"/api/conversations/{accepted['conversation_id']}/resolve",
-        json={"agent": "bob", "send_survey_now": True},
+        json={"send_survey_now": True},
     )
     assert resolved.status_code == 200
     data = await asyncio.wait_for(poll, 5)

@@ -20,7 +20,7 @@ from csatbot.console import users as users_module
 from csatbot.console.users import Users
 from csatbot.runtime import Runtime
 
-from ...conftest import served
+from ...conftest import api_headers, served
 
 ROOT = Path(__file__).resolve().parents[3]
 PASSWORD = "correct horse battery"
@@ -59,6 +59,10 @@ class Console:
         self.clock = clock
         self.users = Users(runtime.database)
         self.token = ""
+
+    def agent(self, name: str) -> dict[str, str]:
+        """Headers that make an API request act as agent ``name`` (an API token of theirs)."""
+        return api_headers(self.runtime.database, name, "agent")
 
     def add_user(self, name: str, role: str = "agent", **extra: str) -> None:
         self.users.add(name, PASSWORD, role, **extra)

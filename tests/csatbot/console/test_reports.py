@@ -15,11 +15,12 @@ async def rated(console: Any, user: str, stars: str, reason: str | None = None, 
     """A web chat conversation resolved by ``bob``, surveyed at once and answered: the survey id."""
     said = await console.http.post("/api/webchat/messages", json={"user": user, "text": "where is my order?"})
     conversation = said.json()["conversation_id"]
+    bob = console.agent("bob")
     await console.http.post(
-        f"/api/conversations/{conversation}/reply", json={"agent": "bob", "text": "On its way."}
+        f"/api/conversations/{conversation}/reply", json={"text": "On its way."}, headers=bob
     )
     resolved = await console.http.post(
-        f"/api/conversations/{conversation}/resolve", json={"agent": "bob", "send_survey_now": True}
+        f"/api/conversations/{conversation}/resolve", json={"send_survey_now": True}, headers=bob
     )
     survey: str = resolved.json()["survey_id"]
     await console.survey_sent(conversation)

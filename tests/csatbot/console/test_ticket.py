@@ -39,7 +39,9 @@ async def test_the_ticket_page_shows_customer_transcript_labels_answers_and_trai
     said = await console.http.post("/api/webchat/messages", json={"user": "ann", "text": "my parcel is late"})
     conversation = said.json()["conversation_id"]
     resolved = await console.http.post(
-        f"/api/conversations/{conversation}/resolve", json={"agent": "bob", "send_survey_now": True}
+        f"/api/conversations/{conversation}/resolve",
+        json={"send_survey_now": True},
+        headers=console.agent("bob"),
     )
     survey = resolved.json()["survey_id"]
     await console.survey_sent(conversation)
