@@ -210,7 +210,7 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
     secret = secret_key(runtime.database.url, runtime.environ)
     sessions = SessionStore(runtime.database, runtime.clock, timedelta(seconds=MAX_AGE))
     app.state.access = Access(ApiTokens(runtime.database), sessions, secret, runtime.environ)
-    app.include_router(webchat_router(runtime))
+    app.include_router(webchat_router(runtime, secret))
     app.include_router(support_router(runtime))
     app.mount("/console", console_app(runtime, secret=secret))  # the support team's web console (HTML)
     for adapter in runtime.adapters.values():

@@ -39,6 +39,53 @@ def _guard(real: Any) -> Any:
     return connect
 
 
+WEBCHAT_SECRET = "web-chat-identity-secret-of-the-tests"
+"""``CSATBOT_WEBCHAT_IDENTITY_SECRET`` in every test: customers sign in as a known user id."""
+
+
+@pytest.fixture(autouse=True)
+def _webchat_identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CSATBOT_WEBCHAT_IDENTITY_SECRET", WEBCHAT_SECRET)
+
+
+def chat_identity(user: str) -> dict[str, Any]:
+    """The body of ``POST /api/webchat/session`` a site sends for its user ``user`` (token mode)."""
+    from adapters.webchat.sessions import identity_hash
+
+    return {"user_id": user, "user_hash": identity_hash(WEBCHAT_SECRET, user), "cookie": False}
+
+
+async def chat_headers(http: httpx.AsyncClient, user: str) -> dict[str, str]:
+    """``X-Chat-Session`` for web chat customer ``user`` (a signed identity)."""
+    response = await http.post("/api/webchat/session", json=chat_identity(user))
+    assert response.status_code == 200, response.text
+    return {"X-Chat-Session": response.json()["token"]}
+
+
+def chat_headers_sync(http: httpx.Client, user: str) -> dict[str, str]:
+    response = http.post("/api/webchat/session", json=chat_identity(user))
+    assert response.status_code == 200, response.text
+    return {"X-Chat-Session": response.json()["token"]}
+
+
+async def customer_says(http: httpx.AsyncClient, user: str, /, **body: Any) -> httpx.Response:
+    """Web chat customer ``user`` posts ``body`` (``text=...`` or ``choice={...}``)."""
+    return await http.post("/api/webchat/messages", json=body, headers=await chat_headers(http, user))
+
+
+async def customer_reads(http: httpx.AsyncClient, user: str, /, **params: Any) -> httpx.Response:
+    """Web chat customer ``user`` reads their chat (``after``, ``wait``)."""
+    return await http.get("/api/webchat/messages", params=params, headers=await chat_headers(http, user))
+
+
+async def conversation_of(http: httpx.AsyncClient, user: str, channel: str = "webchat") -> int:
+    """The id of ``user``'s latest conversation, from the support API (customers never see it)."""
+    listed = (await http.get("/api/conversations", params={"limit": 500})).json()
+    found = [c["id"] for c in listed if c["customer"]["user"] == user and c["channel"] == channel]
+    assert found, f"no conversation of {user}"
+    return int(found[0])
+
+
 @pytest.fixture(autouse=True)
 def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fail any test that opens a connection beyond 127.0.0.1 / ::1."""

@@ -18,7 +18,7 @@ from adapters.telegram.wire import decode_update
 from bot.errors import WireFormatError
 from csatbot.runtime import Runtime
 
-from ..conftest import CONFIG, served
+from ..conftest import CONFIG, chat_headers, conversation_of, customer_says, served
 
 BIG = 2**63
 PG_MAX = 2**31 - 1
@@ -41,14 +41,14 @@ async def stored(app: httpx.AsyncClient) -> tuple[int, int]:
 
 
 JSON_BODIES = {
-    "lone-surrogate": b'{"user": "ann", "text": "\\ud800"}',
-    "lone-surrogate-in-key": b'{"user": "ann", "text": "hi", "\\udc00": 1}',
-    "nan": b'{"user": "ann", "text": NaN}',
-    "infinity": b'{"user": "ann", "text": "hi", "name": Infinity}',
-    "overflowing-number": b'{"user": 1e999, "text": "hi"}',
-    "nul": b'{"user": "ann", "text": "a\\u0000b"}',
-    "deep": b'{"user": "ann", "text": "hi", "name": ' + b"[" * 1000 + b"]" * 1000 + b"}",
-    "bad-utf8": b'{"user": "ann", "text": "\xff"}',
+    "lone-surrogate": b'{"text": "\\ud800"}',
+    "lone-surrogate-in-key": b'{"text": "hi", "\\udc00": 1}',
+    "nan": b'{"text": NaN}',
+    "infinity": b'{"text": "hi", "name": Infinity}',
+    "overflowing-number": b'{"text": "hi", "id": 1e999}',
+    "nul": b'{"text": "a\\u0000b"}',
+    "deep": b'{"text": "hi", "name": ' + b"[" * 1000 + b"]" * 1000 + b"}",
+    "bad-utf8": b'{"text": "\xff"}',
 }
 
 
@@ -56,10 +56,9 @@ JSON_BODIES = {
 async def test_unusable_json_is_422_with_the_reason_and_changes_nothing(
     app: httpx.AsyncClient, body: bytes
 ) -> None:
-    assert (await app.post("/api/webchat/messages", json={"user": "ann", "text": "first"})).status_code == 202
-    listed = (await app.get("/api/conversations")).json()
-    conversation = listed[0]["id"]
-    headers = {"content-type": "application/json"}
+    assert (await customer_says(app, "ann", text="first")).status_code == 202
+    conversation = await conversation_of(app, "ann")
+    headers = {"content-type": "application/json", **await chat_headers(app, "ann")}
     for path in ("/api/webchat/messages", f"/api/conversations/{conversation}/reply"):
         response = await app.post(path, content=body, headers=headers)
         assert response.status_code == 422, (path, response.text)
@@ -71,9 +70,9 @@ async def test_unusable_json_is_422_with_the_reason_and_changes_nothing(
 @pytest.mark.parametrize(
     "body",
     [
-        {"user": "ann", "text": "hi", "id": 1e308 * 10},  # json.dumps writes Infinity
-        {"user": ["\ud800" * 3], "text": "hi"},
-        {"user": "ann", "choice": {"survey": float("nan"), "step": "q", "value": "1"}},
+        {"text": "hi", "id": 1e308 * 10},  # json.dumps writes Infinity
+        {"name": ["\ud800" * 3], "text": "hi"},
+        {"choice": {"survey": float("nan"), "step": "q", "value": "1"}},
     ],
     ids=["infinity-id", "surrogates-list", "nan-in-choice"],
 )
@@ -81,9 +80,8 @@ async def test_values_the_default_422_handler_could_not_echo_are_refused_cleanly
     app: httpx.AsyncClient, body: dict[str, Any]
 ) -> None:
     raw = json.dumps(body).encode()  # NaN/Infinity/surrogate escapes, as a hostile client sends them
-    response = await app.post(
-        "/api/webchat/messages", content=raw, headers={"content-type": "application/json"}
-    )
+    headers = {"content-type": "application/json", **await chat_headers(app, "ann")}
+    response = await app.post("/api/webchat/messages", content=raw, headers=headers)
     assert response.status_code == 422 and response.json()["detail"]
     assert await stored(app) == (0, 0)
 

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from ..conftest import conversation_of, customer_reads, customer_says
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -19,9 +21,9 @@ def client(app_client: httpx.AsyncClient) -> httpx.AsyncClient:
 
 
 async def open_conversation(client: httpx.AsyncClient, user: str = "ann") -> int:
-    response = await client.post("/api/webchat/messages", json={"user": user, "text": "my parcel is late"})
+    response = await customer_says(client, user, text="my parcel is late")
     assert response.status_code == 202, response.text
-    conversation_id: int = response.json()["conversation_id"]
+    conversation_id = await conversation_of(client, user)
     return conversation_id
 
 
@@ -56,7 +58,7 @@ async def test_resolve_is_idempotent(client: httpx.AsyncClient, as_agent: Any) -
     assert (two["survey_id"], two["survey_due_at"]) == (one["survey_id"], one["survey_due_at"])
     detail = (await client.get(f"/api/conversations/{conversation_id}")).json()
     assert detail["status"] == "resolved" and detail["survey"]["id"] == one["survey_id"]
-    chat = (await client.get("/api/webchat/messages", params={"user": "ann"})).json()["messages"]
+    chat = (await customer_reads(client, "ann")).json()["messages"]
     assert [m["prompt"]["type"] for m in chat if m["author"] == "bot"] == ["AskRating"]  # asked once
 
 
@@ -122,9 +124,10 @@ async def test_nothing_on_the_support_api_answers_without_credentials(
             assert "csatbot tokens add" in response.json()["detail"] or "revoked" in response.json()["detail"]
     assert (await client.get(f"/api/conversations/{conversation_id}")).json() == before
     # The customer side and public pages stay open: customers have no token.
-    assert (
-        await client.post("/api/webchat/messages", json={"user": "ann", "text": "thanks"}, headers={})
-    ).status_code == 202
+    session = await client.post("/api/webchat/session", json={}, headers={"Authorization": ""})
+    assert session.status_code == 200
+    said = await client.post("/api/webchat/messages", json={"text": "thanks"}, headers={"Authorization": ""})
+    assert said.status_code == 202
     for page in ("/", "/healthz", "/openapi.json"):
         assert (await client.get(page, headers={"Authorization": ""})).status_code == 200, page
 
@@ -263,7 +266,7 @@ async def test_ticket_api_lists_filters_and_works_a_ticket(client: httpx.AsyncCl
     assert missing_text.status_code == 422 and missing_text.json() == {"detail": "reply needs 'text'"}
     replied = (await client.post(f"{path}/reply", json={"text": "Calling you now."}, headers=mei)).json()
     assert replied["status"] == "contacted"
-    chat = (await client.get("/api/webchat/messages", params={"user": "tia"})).json()["messages"]
+    chat = (await customer_reads(client, "tia")).json()["messages"]
     assert chat[-1]["text"] == "Calling you now." and chat[-1]["author"] == "agent:mei"
     assert (await client.post(f"{path}/resolve", json={}, headers=mei)).json()["status"] == "resolved"
     again = await client.post(f"{path}/resolve", json={}, headers=mei)
@@ -279,7 +282,7 @@ async def answer_survey(client: httpx.AsyncClient, user: str, agent: dict[str, s
     await client.post(f"{url}/reply", json={"text": "Let me check."}, headers=agent)
     resolved = (await client.post(f"{url}/resolve", json={"send_survey_now": True}, headers=agent)).json()
     for text in texts:
-        response = await client.post("/api/webchat/messages", json={"user": user, "text": text})
+        response = await customer_says(client, user, text=text)
         assert response.status_code == 202
     survey_id: str = resolved["survey_id"]
     return survey_id

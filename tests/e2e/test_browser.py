@@ -6,6 +6,7 @@ Chromium is a prerequisite: when it is missing these tests FAIL (they never skip
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
@@ -14,9 +15,11 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from csatbot.console.users import Users
+
+from ..conftest import chat_identity
 
 pytestmark = pytest.mark.browser
 
@@ -26,9 +29,16 @@ SHOTS = Path(os.environ.get("CSATBOT_SCREENSHOTS") or Path(tempfile.gettempdir()
 expect.set_options(timeout=10_000)
 
 
+def signed_in_as(page: Page, user: str) -> None:
+    """What a site that knows its user puts on its page: the id and its HMAC from the site's server."""
+    identity = {"userId": user, "userHash": chat_identity(user)["user_hash"]}
+    page.add_init_script(f"window.csatbotIdentity = {json.dumps(identity)};")
+
+
 def open_chat(browser: Browser, url: str, user: str, locale: str = "en-US") -> Page:
     page = browser.new_page(locale=locale, viewport={"width": 760, "height": 860})
-    page.goto(f"{url}/?user={user}")
+    signed_in_as(page, user)
+    page.goto(f"{url}/")
     expect(page.locator("#text")).to_be_focused()
     return page
 
@@ -182,7 +192,8 @@ def test_chinese_page_chrome_and_error_lines(browser: Browser, live: Any, api: h
     page = browser.new_page(locale="zh-CN", viewport={"width": 760, "height": 600})
     # The server is unreachable: the page says so, and recovers by itself when it is back.
     page.route("**/api/webchat/messages?**", lambda route: route.abort("connectionrefused"))
-    page.goto(f"{live.url}/?user=browser-wang")
+    signed_in_as(page, "browser-wang")
+    page.goto(f"{live.url}/")
     expect(page.locator("#text")).to_have_attribute("placeholder", "输入消息…")
     expect(page.locator("#send")).to_have_text("发送")
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
@@ -196,9 +207,39 @@ def test_chinese_page_chrome_and_error_lines(browser: Browser, live: Any, api: h
 
     # A message the server refuses is not lost: the text goes back into the box with the reason.
     bad = browser.new_page(locale="en-US")
-    bad.goto(f"{live.url}/?user=not%20valid")
+    signed_in_as(bad, "browser-refused")
+
+    def mangle(route: Route) -> None:  # what the server gets is not a message it accepts
+        if route.request.method == "POST":
+            route.continue_(post_data=(route.request.post_data or "").replace('"text"', '"txt"'))
+        else:
+            route.continue_()
+
+    bad.route("**/api/webchat/messages", mangle)
+    bad.goto(f"{live.url}/")
     bad.fill("#text", "hello?")
     bad.press("#text", "Enter")
     expect(bad.locator("#status")).to_contain_text("Message not sent: HTTP 422")
     expect(bad.locator("#text")).to_have_value("hello?")
-    assert all(c["customer"]["user"] != "not valid" for c in api.get("/api/conversations").json())
+    assert all(c["customer"]["user"] != "browser-refused" for c in api.get("/api/conversations").json())
+
+
+def test_an_anonymous_customer_keeps_their_chat_across_reloads_and_scripts_cannot_read_the_session(
+    browser: Browser, live: Any
+) -> None:
+    page = browser.new_page(locale="en-US", viewport={"width": 760, "height": 600})
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(f"{live.url}/")
+    page.fill("#text", "anonymous hello")
+    page.press("#text", "Enter")
+    expect(page.locator("#log li.in")).to_have_text("anonymous hello")
+    assert "csatbot_chat" not in page.evaluate("document.cookie")  # HttpOnly
+    page.reload()
+    expect(page.locator("#log li.in")).to_have_text("anonymous hello")
+    assert not [url for url in requests if "user" in url.split("?", 1)[-1]]  # no id in any URL
+    expect(page.locator("a[href='/agent']")).to_have_count(0)
+    other = browser.new_page(locale="en-US")  # another browser profile: a different customer
+    other.goto(f"{live.url}/")
+    expect(other.locator("#empty")).to_be_visible()
+    expect(other.locator("#log li")).to_have_count(0)

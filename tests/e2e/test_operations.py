@@ -25,7 +25,8 @@ def test_team_webhook_receives_the_ticket_and_a_500_is_retried_until_it_succeeds
     server = start_server(make_config(webhook_url=receiver.url))
     with httpx.Client(base_url=server.url, timeout=30, headers=api_headers(server.runtime.database)) as api:
         c = customer(http=api)
-        conversation_id = c.say("the app keeps crashing")["conversation_id"]
+        c.say("the app keeps crashing")
+        conversation_id = c.conversation()
         api.post(f"/api/conversations/{conversation_id}/resolve", json={"send_survey_now": True})
         rating = c.prompt("AskRating", "rating")
         c.tap(rating, "1")
@@ -55,7 +56,8 @@ def test_a_survey_that_fell_due_while_down_is_sent_when_the_server_starts(
     first = start_server(config)
     with httpx.Client(base_url=first.url, timeout=30, headers=api_headers(first.runtime.database)) as api:
         c = customer(http=api)
-        conversation_id = c.say("hi, I need an invoice")["conversation_id"]
+        c.say("hi, I need an invoice")
+        conversation_id = c.conversation()
         resolved = api.post(f"/api/conversations/{conversation_id}/resolve", json={}).json()
         assert resolved["survey_id"] and resolved["skip_reason"] is None
         assert api.get(f"/api/conversations/{conversation_id}").json()["survey"]["status"] == "pending"
@@ -82,7 +84,8 @@ def test_a_survey_past_its_expiry_at_restart_is_expired_not_sent(
     first = start_server(config)
     with httpx.Client(base_url=first.url, timeout=30, headers=api_headers(first.runtime.database)) as api:
         c = customer(http=api)
-        conversation_id = c.say("hi, I need an invoice")["conversation_id"]
+        c.say("hi, I need an invoice")
+        conversation_id = c.conversation()
         api.post(f"/api/conversations/{conversation_id}/resolve", json={})
     first.stop()
 

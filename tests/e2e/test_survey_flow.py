@@ -41,7 +41,8 @@ def resolve_now(
 
 def surveyed(api: httpx.Client, c: Any, first: str = "my parcel is late") -> tuple[int, dict[str, Any]]:
     """Chat, resolve now; return the conversation id and the rating prompt the customer got."""
-    conversation_id = c.say(first)["conversation_id"]
+    c.say(first)
+    conversation_id = c.conversation()
     resolved = resolve_now(api, conversation_id)
     rating = c.prompt("AskRating", "rating")
     assert rating["survey"] == resolved["survey_id"]
@@ -55,8 +56,8 @@ def test_chat_reply_resolve_and_a_low_rating_by_button_opens_a_ticket(
     before = report(api)["total"]
     c = customer()
     accepted = c.say("Hi, my parcel #A-1009 has not arrived")
-    assert accepted["duplicate"] is False and accepted["survey_id"] is None
-    conversation_id = accepted["conversation_id"]
+    assert accepted == {"duplicate": False, "survey_id": None}  # no internal ids for customers
+    conversation_id = c.conversation()
     assert c.until(lambda m: m["direction"] == "in")["text"] == "Hi, my parcel #A-1009 has not arrived"
 
     reply = api.post(
@@ -77,11 +78,7 @@ def test_chat_reply_resolve_and_a_low_rating_by_button_opens_a_ticket(
     assert rating["text"] == "How satisfied are you with the help you received?"
 
     tapped = c.tap(rating, "2")
-    assert tapped == {
-        "duplicate": False,
-        "conversation_id": conversation_id,
-        "survey_id": resolved["survey_id"],
-    }
+    assert tapped == {"duplicate": False, "survey_id": resolved["survey_id"]}
     reason = c.prompt("AskChoice", "reason")
     assert [o["id"] for o in reason["options"]] == ["slow", "unresolved", "attitude", "other"]
     c.tap(reason, "unresolved")
@@ -131,7 +128,7 @@ def test_rating_by_typing(api: httpx.Client, customer: Any, typed: str, score: i
     c = customer()
     conversation_id, _ = surveyed(api, c)
     result = c.say(typed)
-    assert result["conversation_id"] == conversation_id and result["survey_id"]
+    assert result["survey_id"] and c.conversation() == conversation_id
     c.prompt(next_prompt)
     assert answers_of(api, conversation_id) == [("rating", score, None, None)]
     detail = conversation(api, conversation_id)
@@ -163,7 +160,7 @@ def test_a_retried_post_with_the_same_id_changes_nothing(api: httpx.Client, cust
     again = c.tap(rating, "5", id="client-msg-1")
     also_text = c.say("1", id="client-msg-1")  # same id, different body: still the same message
     assert first["duplicate"] is False and first["survey_id"] == rating["survey"]
-    assert again == {"duplicate": True, "conversation_id": None, "survey_id": None}
+    assert again == {"duplicate": True, "survey_id": None}
     assert also_text["duplicate"] is True
     c.prompt("End")
     assert answers_of(api, conversation_id) == [("rating", 5, None, None)]
@@ -194,7 +191,7 @@ def test_a_non_answer_is_reprompted_once_handed_on_and_never_scored(api: httpx.C
 
     first = c.say("where is my refund?")
     assert first["survey_id"] == rating["survey"]
-    handed_to = first["conversation_id"]
+    handed_to = c.conversation()
     assert handed_to != conversation_id
     again = c.prompt("AskRating", "rating")
     assert again["survey"] == rating["survey"]
@@ -207,8 +204,8 @@ def test_a_non_answer_is_reprompted_once_handed_on_and_never_scored(api: httpx.C
     order = [m["text"] for m in c.seen[-4:]]
     assert order[0] == "where is my refund?", order
 
-    second = c.say("and my order 20261123-4411?")
-    assert second["conversation_id"] == handed_to
+    c.say("and my order 20261123-4411?")
+    assert c.conversation() == handed_to
     c.until(lambda m: m["text"] == "I've passed your message on to our support team.")
     # Re-prompted once only: no third rating question.
     api.post(f"/api/conversations/{handed_to}/reply", json={"text": "checking your refund"})
@@ -236,7 +233,8 @@ def test_the_survey_is_sent_by_the_timer_worker_when_resolved_without_send_now(
     api: httpx.Client, customer: Any
 ) -> None:
     c = customer()
-    conversation_id = c.say("hello?")["conversation_id"]
+    c.say("hello?")
+    conversation_id = c.conversation()
     response = api.post(f"/api/conversations/{conversation_id}/resolve", json={})
     assert response.status_code == 200, response.text
     assert response.json()["survey_id"]

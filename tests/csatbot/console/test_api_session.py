@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...conftest import customer_says
+
 
 async def signed_in_without_token(console: Any, name: str, role: str = "agent") -> None:
     console.http.headers.pop("Authorization", None)  # only the cookie from here on
@@ -29,8 +31,8 @@ async def test_the_cookie_acts_as_the_signed_in_user_and_changes_need_the_csrf_h
     await signed_in_without_token(console, "amy")
     me = (await console.http.get("/api/me")).json()
     assert (me["name"], me["role"], me["via"]) == ("amy", "agent", "session") and len(me["csrf"]) >= 32
-    said = await console.http.post("/api/webchat/messages", json={"user": "ann", "text": "hello?"})
-    url = f"/api/conversations/{said.json()['conversation_id']}"
+    await customer_says(console.http, "ann", text="hello?")
+    url = f"/api/conversations/{console.rows('select id from conversation')[0][0]}"
     for headers in ({}, {"X-CSRF-Token": "forged"}, {"X-CSRF-Token": "令牌".encode()}):
         refused = await console.http.post(f"{url}/reply", json={"text": "hi"}, headers=headers)
         assert refused.status_code == 403 and "X-CSRF-Token" in refused.json()["detail"]

@@ -11,9 +11,11 @@ from typing import Any
 
 from bot.settings import MessagingWindow
 
+from ...conftest import conversation_of, customer_reads, customer_says
+
 
 async def chat(console: Any, user: str) -> list[tuple[str, str]]:
-    response = await console.http.get("/api/webchat/messages", params={"user": user})
+    response = await customer_reads(console.http, user)
     return [(m["author"], m["text"]) for m in response.json()["messages"]]
 
 
@@ -36,8 +38,8 @@ def audit(console: Any) -> list[tuple[str, str, str]]:
 
 async def test_the_ticket_page_shows_customer_transcript_labels_answers_and_trail(console: Any) -> None:
     console.add_user("dan", display_name="Dan Wu")
-    said = await console.http.post("/api/webchat/messages", json={"user": "ann", "text": "my parcel is late"})
-    conversation = said.json()["conversation_id"]
+    await customer_says(console.http, "ann", text="my parcel is late")
+    conversation = await conversation_of(console.http, "ann")
     resolved = await console.http.post(
         f"/api/conversations/{conversation}/resolve",
         json={"send_survey_now": True},
@@ -46,9 +48,9 @@ async def test_the_ticket_page_shows_customer_transcript_labels_answers_and_trai
     survey = resolved.json()["survey_id"]
     await console.survey_sent(conversation)
     choice = {"survey": survey, "step": "rating", "value": "2"}
-    await console.http.post("/api/webchat/messages", json={"user": "ann", "choice": choice})
+    await customer_says(console.http, "ann", choice=choice)
     choice = {"survey": survey, "step": "reason", "value": "slow"}
-    await console.http.post("/api/webchat/messages", json={"user": "ann", "choice": choice})
+    await customer_says(console.http, "ann", choice=choice)
     [(ticket,)] = console.rows("select id from ticket")
     await console.sign_in("dan")
     page = (await console.page(f"/tickets/{ticket}")).text
