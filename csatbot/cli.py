@@ -50,12 +50,15 @@ def _db_url(db: str | None) -> str | None:
 
 
 def _setup_logging(level: str = "INFO") -> None:
+    from csatbot import redaction
+
+    redaction.install()  # secrets never reach the logs, at any level
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
     if level != "DEBUG":
         # The workers tick every second (APScheduler would log each run), and httpx logs each
-        # request's URL, which for Telegram holds the bot token.
+        # request (its URL is scrubbed of tokens, but one line per request is noise).
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
         logging.getLogger("httpx").setLevel(logging.WARNING)
 

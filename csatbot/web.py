@@ -20,6 +20,7 @@ from adapters.strict_json import StrictJSONRoute
 from adapters.webchat import webchat_router
 from bot.errors import ConflictError, CsatbotError, NotFoundError, SignatureError, WireFormatError
 from bot.service import TicketAction
+from csatbot import redaction
 from csatbot.access import CSRF_HEADER, Access, Who, current_principal
 from csatbot.console.app import console_app
 from csatbot.console.session_store import SessionStore
@@ -208,6 +209,7 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
         lifespan=lifespan,
     )
     secret = secret_key(runtime.database.url, runtime.environ)
+    redaction.protect([secret])  # also when it came from the key file rather than the environment
     sessions = SessionStore(runtime.database, runtime.clock, timedelta(seconds=MAX_AGE))
     app.state.access = Access(ApiTokens(runtime.database), sessions, secret, runtime.environ)
     app.include_router(webchat_router(runtime, secret))

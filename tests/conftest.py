@@ -8,6 +8,7 @@ connect fails; it never skips.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import socket
 import uuid
@@ -84,6 +85,17 @@ async def conversation_of(http: httpx.AsyncClient, user: str, channel: str = "we
     found = [c["id"] for c in listed if c["customer"]["user"] == user and c["channel"] == channel]
     assert found, f"no conversation of {user}"
     return int(found[0])
+
+
+@pytest.fixture
+def all_logs(caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> pytest.LogCaptureFixture:
+    """``caplog`` at DEBUG for every logger, whatever earlier tests set (uvicorn turns its access log's
+    propagation off, ``csatbot serve`` quiets httpx)."""
+    caplog.set_level(logging.DEBUG)
+    for name in ("httpx", "httpcore", "uvicorn", "uvicorn.access", "uvicorn.error", "apscheduler", "csatbot"):
+        caplog.set_level(logging.DEBUG, logger=name)
+        monkeypatch.setattr(logging.getLogger(name), "propagate", True)
+    return caplog
 
 
 @pytest.fixture(autouse=True)
