@@ -124,6 +124,26 @@ class Repository(Protocol):
 
     def mark_surveyed(self, customer_id: int, at: datetime) -> None: ...
 
+    # privacy
+    def erase_customer(self, customer_id: int) -> dict[str, int]:
+        """Remove or anonymise every row holding the customer's words or identity (counts stay);
+        returns how many rows per table. ``NotFoundError`` for an unknown customer."""
+        ...
+
+    def forget_before(
+        self, transcripts_before: datetime | None, comments_before: datetime | None, now: datetime
+    ) -> dict[str, int]:
+        """The retention sweep: customers' words older than the cutoffs (``None``: keep them)."""
+        ...
+
+    def audit(self, actor: str, action: str, subject: str, at: datetime) -> None:
+        """Record who did what to whom (never what was there)."""
+        ...
+
+    def has_timer(self, kind: str, subject: str) -> bool:
+        """Whether a timer of ``kind`` for ``subject`` is pending."""
+        ...
+
     # timers
     def schedule(self, kind: str, subject: str, due_at: datetime, at: datetime) -> None:
         """Set (or move) the one pending timer of ``kind`` for ``subject``."""

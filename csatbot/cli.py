@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import csv
 import json
 import logging
 import sys
@@ -20,6 +19,7 @@ from rich.table import Table
 
 from bot.errors import ConfigError
 from csatbot.console.cli import users_app
+from csatbot.customers_cli import customers_app
 from csatbot.tokens_cli import tokens_app
 from nlu.cli import app as nlu_app
 from nlu.cli import classify_command
@@ -34,6 +34,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(nlu_app, name="nlu")
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(customers_app, name="customers")
 app.command("classify")(classify_command)
 
 ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="config file")]
@@ -261,11 +262,13 @@ def report(
     rows += [("day", k, v) for k, v in sorted(data.by_day.items())]
     columns = ["sent", "responded", "response_rate", "csat_percent", "csat_mean", "nps", "ces_mean", "dsat"]
     if format is ReportFormat.csv:
-        writer = csv.writer(sys.stdout)
-        writer.writerow(["group", "key", *columns])
+        from storage.survey_rows import csv_text
+
+        lines = [["group", "key", *columns]]
         for group, key, scores in rows:
             values = scores.as_dict()
-            writer.writerow([group, key, *("" if values[c] is None else values[c] for c in columns)])
+            lines.append([group, key, *("" if values[c] is None else values[c] for c in columns)])
+        sys.stdout.write(csv_text(lines))
         return
     title = (
         f"csatbot report {start:%Y-%m-%d} .. {end:%Y-%m-%d}"

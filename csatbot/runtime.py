@@ -203,6 +203,7 @@ class Runtime:
             await adapter.start()
         if self.model is not None:
             self.model.start(train_if_missing=self.train_if_missing)
+        await self.service.schedule_retention()
         # Catch up at once on what fell due while the process was down.
         self.timers.kick()
         self.outbox.kick()

@@ -21,7 +21,7 @@ from adapters.webchat import webchat_router
 from bot.errors import ConflictError, CsatbotError, NotFoundError, SignatureError, WireFormatError
 from bot.service import TicketAction
 from csatbot import redaction
-from csatbot.access import CSRF_HEADER, Access, Who, current_principal
+from csatbot.access import CSRF_HEADER, Access, Admin, Who, current_principal
 from csatbot.console.app import console_app
 from csatbot.console.session_store import SessionStore
 from csatbot.console.sessions import MAX_AGE, secret_key
@@ -122,6 +122,14 @@ def support_router(rt: Runtime) -> APIRouter:
         if telegram.enabled and telegram.bot_username:
             links["telegram"] = f"https://t.me/{telegram.bot_username}?start={token}"
         return links
+
+    @router.delete("/customers/{customer_id}")
+    async def erase_customer(customer_id: RowId, who: Admin) -> dict[str, Any]:
+        """Admins: forget the customer's words and identity for good (GDPR erasure). Their messages,
+        answers' text, ticket copies, deliveries and notification copies are emptied and their
+        identities anonymised; counts and scores stay. The audit trail records who, not what."""
+        counts = await rt.service.erase_customer(customer_id, f"{who.name} ({who.via})")
+        return {"customer_id": customer_id, "erased": counts}
 
     @router.get("/tickets")
     async def tickets(

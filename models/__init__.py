@@ -3,6 +3,7 @@
 from models.tables import (
     Answer,
     ApiToken,
+    AuditEvent,
     ConsoleSession,
     Conversation,
     Customer,
@@ -23,6 +24,7 @@ from models.tables import (
 __all__ = [
     "Answer",
     "ApiToken",
+    "AuditEvent",
     "ConsoleSession",
     "Conversation",
     "Customer",

@@ -285,3 +285,15 @@ class ApiToken(SQLModel, table=True):
     role: str = Field(max_length=16)
     token_hash: str = Field(max_length=64)
     created_at: datetime = _at()
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what to whom, for actions that concern a customer as a whole (erasure): never what was
+    there. ``subject`` names the target (``customer 42``)."""
+
+    __tablename__ = "audit_event"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _at(index=True)
+    actor: str = Field(max_length=80)
+    action: str = Field(max_length=32)
+    subject: str = Field(max_length=80)

@@ -33,6 +33,7 @@ from models import (
     TicketEvent,
     Timer,
 )
+from storage import erasure
 
 
 class SqlRepository:
@@ -371,6 +372,28 @@ class SqlRepository:
         row = self._get(Customer, customer_id)
         row.last_surveyed_at = at
         self.session.add(row)
+
+    # privacy --------------------------------------------------------------------------------
+
+    def erase_customer(self, customer_id: int) -> dict[str, int]:
+        try:
+            return erasure.erase_customer(self.session, customer_id)
+        except LookupError:
+            raise NotFoundError(f"no customer with id {customer_id}") from None
+
+    def forget_before(
+        self, transcripts_before: datetime | None, comments_before: datetime | None, now: datetime
+    ) -> dict[str, int]:
+        return erasure.forget_before(self.session, transcripts_before, comments_before, now)
+
+    def audit(self, actor: str, action: str, subject: str, at: datetime) -> None:
+        erasure.audit(self.session, actor, action, subject, at)
+
+    def has_timer(self, kind: str, subject: str) -> bool:
+        query = select(Timer.id).where(
+            Timer.kind == kind, Timer.subject == subject, Timer.status == "pending"
+        )
+        return self.session.exec(query).first() is not None
 
     # timers ---------------------------------------------------------------------------------
 

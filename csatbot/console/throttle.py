@@ -17,7 +17,7 @@ password checks, not forty.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -93,9 +93,3 @@ class SignInThrottle:
                 .where(col(LoginThrottle.key) == address, col(LoginThrottle.failures) > 0)
                 .values(failures=LoginThrottle.failures - 1)
             )
-
-    def forget_older_than(self, cutoff: datetime) -> int:
-        """Drop rows whose last failure is before ``cutoff`` (the retention sweep calls this)."""
-        with Session(self.database.writer) as session, session.begin():
-            result = session.execute(delete(LoginThrottle).where(col(LoginThrottle.last_failure_at) < cutoff))
-            return int(getattr(result, "rowcount", 0) or 0)
