@@ -49,3 +49,35 @@ async def test_report_dates_out_of_range_are_400(console: Any) -> None:
         response = await console.page("/reports", **params)
         assert response.status_code == 400, params
         assert detail in response.text
+
+
+NASTY = [
+    "%00", "%ED%A0%80", "%FF%FE", "%C3%28", "a" * 5000, "'; drop table ticket; --", "<script>x</script>",
+    "\u202e\u0644\u0627", "😀" * 100, "%0D%0ALocation:%20https://evil", "../../etc/passwd", "-1", "9" * 40,
+]  # fmt: skip
+"""Form values as raw urlencoded text (so invalid UTF-8 and NUL go through as a hostile client sends)."""
+
+
+async def test_every_console_form_survives_hostile_values(console: Any) -> None:
+    console.add_user("amy")
+    ticket = await console.escalated("ann")
+    await console.sign_in("amy")
+    headers = {"content-type": "application/x-www-form-urlencoded"}
+    before = console.rows("select status, assignee from ticket")
+
+    async def post(path: str, body: str) -> None:
+        response = await console.http.post(f"/console{path}", content=body, headers=headers)
+        assert response.status_code < 500, (path, body[:80], response.status_code)
+        if response.status_code == 303:  # never off the console
+            assert response.headers["location"].startswith("/console/"), response.headers["location"]
+
+    for value in NASTY:
+        await post(f"/tickets/{ticket}/note", f"csrf={console.token}&text={value}")
+        await post(f"/tickets/{ticket}/assign", f"csrf={console.token}&assignee={value}")
+        await post(f"/tickets/{ticket}/{value}", f"csrf={console.token}&text=hi")
+        for path in (f"/reports?since={value}", f"/?team={value}", f"/lang/{value}?next={value}"):
+            response = await console.http.get(f"/console{path}")
+            assert response.status_code < 500, (path, response.status_code)
+    assert console.rows("select status, assignee from ticket") == before  # no hostile assignee got in
+    for value in NASTY:  # last: enough failures here slow further sign-ins down (429)
+        await post("/login", f"csrf={console.token}&username={value}&password={value}&next={value}")
