@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import os
+import secrets
 import socket
 import statistics
 import subprocess
@@ -16,6 +19,20 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+API_TOKEN = secrets.token_hex(32)
+"""The support API token the benchmarked server accepts (``CSATBOT_API_TOKEN``); it acts as ``api``."""
+AUTH = {"Authorization": f"Bearer {API_TOKEN}"}
+IDENTITY_SECRET = secrets.token_hex(32)
+"""``CSATBOT_WEBCHAT_IDENTITY_SECRET`` of the benchmarked server: web chat customers are signed users."""
+
+
+async def chat_session(client: httpx.AsyncClient, url: str, user: str) -> dict[str, str]:
+    """``X-Chat-Session`` headers for web chat customer ``user`` (a signed identity)."""
+    user_hash = hmac.new(IDENTITY_SECRET.encode(), user.encode(), hashlib.sha256).hexdigest()
+    body = {"user_id": user, "user_hash": user_hash, "cookie": False}
+    response = await client.post(f"{url}/api/webchat/session", json=body)
+    response.raise_for_status()
+    return {"X-Chat-Session": response.json()["token"]}
 
 
 def free_port() -> int:
@@ -32,7 +49,13 @@ class ServerProcess:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, script, "--port", str(self.port), *args]
-        self.proc = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(environ or {})})
+        env = {
+            **os.environ,
+            "CSATBOT_API_TOKEN": API_TOKEN,
+            "CSATBOT_WEBCHAT_IDENTITY_SECRET": IDENTITY_SECRET,
+            **(environ or {}),
+        }
+        self.proc = subprocess.Popen(command, cwd=ROOT, env=env)
 
     async def ready(self, client: httpx.AsyncClient, path: str = "/healthz") -> None:
         """Wait until ``path`` answers at all (``OPTIONS`` for anything but ``/healthz``)."""

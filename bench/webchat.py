@@ -36,7 +36,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.harness import Result, ServerProcess  # noqa: E402
+from bench.harness import AUTH, Result, ServerProcess, chat_session  # noqa: E402
 
 LOW_EVERY = 3  # every third customer gives a low rating and answers the reason and comment too
 
@@ -53,7 +53,9 @@ def bare_app() -> Any:
 
     async def post(request: Request) -> JSONResponse:
         body = await request.json()
-        return JSONResponse({"duplicate": False, "user": body.get("user")}, status_code=202)
+        return JSONResponse(
+            {"duplicate": False, "survey_id": body.get("choice", {}).get("survey")}, status_code=202
+        )
 
     return Starlette(routes=[Route("/api/webchat/messages", post, methods=["POST"])])
 
@@ -86,44 +88,46 @@ def start(kind: str, config: Path, db: Path) -> ServerProcess:
 # Load.
 
 
-def answers_for(index: int, user: str, survey: str) -> list[dict[str, Any]]:
+Customer = tuple[dict[str, str], list[dict[str, Any]]]
+"""A customer's session headers and the POST bodies they send."""
+
+
+def answers_for(index: int, session: dict[str, str], survey: str) -> Customer:
     """The POST bodies one customer sends: one survey answer each."""
     low = index % LOW_EVERY == 0
     rating = str(1 + index % 3) if low else str(4 + index % 2)
     bodies: list[dict[str, Any]] = [
-        {"user": user, "id": f"{user}-1", "choice": {"survey": survey, "step": "rating", "value": rating}}
+        {"id": "1", "choice": {"survey": survey, "step": "rating", "value": rating}}
     ]
     if low:
         reason = ("slow", "unresolved", "attitude", "other")[index % 4]
-        bodies.append(
-            {"user": user, "id": f"{user}-2", "choice": {"survey": survey, "step": "reason", "value": reason}}
-        )
-        bodies.append(
-            {"user": user, "id": f"{user}-3", "text": "the courier never came, order 20261123-4411"}
-        )
-    return bodies
+        bodies.append({"id": "2", "choice": {"survey": survey, "step": "reason", "value": reason}})
+        bodies.append({"id": "3", "text": "the courier never came, order 20261123-4411"})
+    return session, bodies
 
 
 async def set_up(
     client: httpx.AsyncClient, url: str, customers: int, concurrency: int
-) -> list[tuple[str, str]]:
-    """Each customer chats and is resolved with ``send_survey_now``; returns (user, survey id)."""
-    out: list[tuple[str, str]] = []
+) -> list[tuple[dict[str, str], str]]:
+    """Each customer chats and is resolved with ``send_survey_now``; returns (session headers, survey id)."""
+    out: list[tuple[dict[str, str], str]] = []
     todo = iter(range(customers))
 
     async def worker() -> None:
         for i in todo:
             user = f"bench-{i:06d}"
+            session = await chat_session(client, url, user)
             said = await client.post(
-                f"{url}/api/webchat/messages", json={"user": user, "text": "my parcel is late"}
+                f"{url}/api/webchat/messages", json={"text": "my parcel is late"}, headers=session
             )
             said.raise_for_status()
+            listed = await client.get(f"{url}/api/conversations", params={"status": "open", "limit": 500})
+            [conversation] = [c["id"] for c in listed.json() if c["customer"]["user"] == user]
             resolved = await client.post(
-                f"{url}/api/conversations/{said.json()['conversation_id']}/resolve",
-                json={"agent": "bench", "send_survey_now": True},
+                f"{url}/api/conversations/{conversation}/resolve", json={"send_survey_now": True}
             )
             resolved.raise_for_status()
-            out.append((user, resolved.json()["survey_id"]))
+            out.append((session, resolved.json()["survey_id"]))
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     return out
@@ -133,7 +137,7 @@ async def drive(
     client: httpx.AsyncClient,
     url: str,
     name: str,
-    streams: Iterable[list[dict[str, Any]]],
+    streams: Iterable[Customer],
     seconds: float,
     concurrency: int,
 ) -> Result:
@@ -143,13 +147,13 @@ async def drive(
     stop_at = time.perf_counter() + seconds
 
     async def worker() -> None:
-        for bodies in pending:
+        for session, bodies in pending:
             for body in bodies:
                 if time.perf_counter() >= stop_at:
                     return
                 started = time.perf_counter()
                 try:
-                    response = await client.post(f"{url}/api/webchat/messages", json=body)
+                    response = await client.post(f"{url}/api/webchat/messages", json=body, headers=session)
                     ok = response.status_code == 202 and not response.json()["duplicate"]
                 except httpx.HTTPError:
                     ok = False
@@ -182,7 +186,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="csatbot-bench-"))
     config, db = write_config(folder), folder / "bench.db"
     limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
-    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+    async with httpx.AsyncClient(timeout=60, limits=limits, headers=AUTH) as client:
         app = start("csatbot", config, db)
         try:
             await app.ready(client, "/healthz")
@@ -190,7 +194,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             surveys = await set_up(client, app.url, args.customers, args.concurrency)
             setup_s = time.perf_counter() - began
             print(f"set-up: {len(surveys)} customers with an open survey in {setup_s:.1f} s", file=sys.stderr)
-            streams = [answers_for(i, user, survey) for i, (user, survey) in enumerate(surveys)]
+            streams = [answers_for(i, session, survey) for i, (session, survey) in enumerate(surveys)]
             before = await stored_answers(client, app.url)
             csatbot = await drive(
                 client, app.url, "csatbot web chat (SQLite)", streams, args.seconds, args.concurrency
@@ -198,14 +202,15 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             stored = await stored_answers(client, app.url) - before
         finally:
             app.stop()
-        posted_all = sum(len(s) for s in streams)
+        posted_all = sum(len(bodies) for _, bodies in streams)
         if csatbot.requests >= posted_all:
             print("warning: every customer answered before time was up; raise --customers", file=sys.stderr)
 
         bare = start("bare", config, db)
         try:
             await bare.ready(client, "/api/webchat/messages")
-            same = itertools.repeat([streams[0][0]] * 3)  # the same JSON body; never runs out
+            session, bodies = streams[0]
+            same = itertools.repeat((session, [bodies[0]] * 3))  # the same JSON body; never runs out
             baseline = await drive(
                 client, bare.url, "bare Starlette JSON endpoint", same, args.seconds, args.concurrency
             )

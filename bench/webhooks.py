@@ -48,7 +48,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.harness import Result, ServerProcess  # noqa: E402
+from bench.harness import AUTH, Result, ServerProcess  # noqa: E402
 
 LOW_EVERY = 3  # every third customer taps a low rating (2), the others 4 or 5
 SETUP_BATCH = 400  # customers set up at once: /api/conversations lists at most 500
@@ -283,9 +283,7 @@ async def say(client: httpx.AsyncClient, channel: Channel, name: str) -> None:
 
 
 async def resolve(client: httpx.AsyncClient, conversation: int) -> None:
-    resolved = await client.post(
-        f"/api/conversations/{conversation}/resolve", json={"agent": "bench", "send_survey_now": True}
-    )
+    resolved = await client.post(f"/api/conversations/{conversation}/resolve", json={"send_survey_now": True})
     resolved.raise_for_status()
     if resolved.json()["survey_id"] is None:
         raise SystemExit(f"no survey for conversation {conversation}: {resolved.text}")
@@ -401,7 +399,7 @@ async def bench_channel(
         app = start("csatbot", channel.sim.path, config=config, environ=channel.sim.environ)
         try:
             await app.ready(client)
-            setup = httpx.AsyncClient(base_url=app.url, timeout=60)
+            setup = httpx.AsyncClient(base_url=app.url, timeout=60, headers=AUTH)
             began = time.perf_counter()
             async with setup:
                 taps = await set_up(setup, channel, args.customers, args.concurrency)

@@ -8,11 +8,15 @@ ticket still open, ``sla.breached`` goes out, and again every ``notifications.sl
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.config.durations import format_duration
 from bot.config.schema import Config
 from bot.errors import NotFoundError
+from bot.masking import mask
 from bot.notifications import (
     SLA_BREACHED,
     make_notice,
@@ -59,6 +63,9 @@ def announce(
         overdue=overdue,
     )
     document = ticket_document(ticket, notice)
+    if config.masking:  # also what was stored before masking was switched on
+        document = masked_document(document, config.masking)
+        notice = replace(notice, reasons=tuple(mask(r, config.masking) for r in notice.reasons))
     for name, target in targets:
         body = {"notice": notice.to_dict()}
         if target.kind == "webhook":
@@ -67,6 +74,17 @@ def announce(
     if url is not None:
         repo.enqueue("webhook", "", {"url": url}, document, at=at)
     return len(targets) + (url is not None)
+
+
+def masked_document(document: dict[str, Any], kinds: Collection[str]) -> dict[str, Any]:
+    """The ticket document with the customer's words (transcript, answers, reasons) masked."""
+    ticket = dict(document["ticket"])
+    ticket["transcript"] = [m | {"text": mask(str(m.get("text", "")), kinds)} for m in ticket["transcript"]]
+    ticket["answers"] = [
+        a | {"text": mask(str(a["text"]), kinds)} if a.get("text") else a for a in ticket["answers"]
+    ]
+    ticket["reasons"] = [mask(r, kinds) for r in ticket["reasons"]]
+    return document | {"ticket": ticket}
 
 
 def watch_sla(repo: Repository, config: Config, ticket: Ticket, at: datetime) -> None:

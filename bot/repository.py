@@ -34,15 +34,14 @@ class Repository(Protocol):
 
     def find_identity(self, channel: str, account: str, user: str) -> Identity | None: ...
 
-    def link_token(self, customer_id: int, new_token: str) -> str:
-        """The customer's deep-link token; ``new_token`` becomes it when there is none yet."""
+    def add_link_token(self, customer_id: int, digest: str, at: datetime, expires_at: datetime) -> None:
+        """Keep a new deep-link token (its digest) for the customer; ``NotFoundError`` if unknown."""
         ...
 
-    def link_identity(self, identity_id: int, token: str) -> int | None:
-        """Attach the identity (and its conversations) to the customer holding ``token``.
-
-        Returns that customer's id, or ``None`` when no customer holds the token.
-        """
+    def link_identity(self, identity_id: int, digest: str, at: datetime) -> int | None:
+        """Use up the unexpired link token with ``digest``: attach the identity (and its
+        conversations) to its customer. Returns that customer's id, or ``None`` when no such token
+        is left (unknown, used or expired)."""
         ...
 
     # conversations and messages
@@ -132,6 +131,26 @@ class Repository(Protocol):
     def last_surveyed_at(self, customer_id: int) -> datetime | None: ...
 
     def mark_surveyed(self, customer_id: int, at: datetime) -> None: ...
+
+    # privacy
+    def erase_customer(self, customer_id: int) -> dict[str, int]:
+        """Remove or anonymise every row holding the customer's words or identity (counts stay);
+        returns how many rows per table. ``NotFoundError`` for an unknown customer."""
+        ...
+
+    def forget_before(
+        self, transcripts_before: datetime | None, comments_before: datetime | None, now: datetime
+    ) -> dict[str, int]:
+        """The retention sweep: customers' words older than the cutoffs (``None``: keep them)."""
+        ...
+
+    def audit(self, actor: str, action: str, subject: str, at: datetime) -> None:
+        """Record who did what to whom (never what was there)."""
+        ...
+
+    def has_timer(self, kind: str, subject: str) -> bool:
+        """Whether a timer of ``kind`` for ``subject`` is pending."""
+        ...
 
     # timers
     def schedule(self, kind: str, subject: str, due_at: datetime, at: datetime) -> None:

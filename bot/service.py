@@ -6,18 +6,22 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Literal
 
-from bot import alerts, backlog, tickets, turns
+from bot import alerts, backlog, privacy, tickets, turns
 from bot.classification import Classification
 from bot.config.durations import format_duration
+from bot.links import LINK_TTL, link_digest, new_link_token
+from bot.masking import mask
 from bot.messages import InboundMessage, Text
 from bot.ports import Classifier, Clock
 from bot.records import Ticket
 from bot.repository import Repository, Store
 from bot.settings import Settings
+from bot.storable import storable_message
 from bot.turns import ResolveResult, TurnResult
 
 log = logging.getLogger("csatbot.service")
@@ -52,9 +56,13 @@ class ConversationService:
 
     async def handle(self, msg: InboundMessage) -> TurnResult:
         """Process one inbound message exactly once (a redelivery returns ``duplicate=True``)."""
+        msg = storable_message(msg)  # a NUL or a lone surrogate must not fail the insert (and the retry)
         classification = await self._classify(msg)
         queue = classification is None and self._waiting_for_model(msg)
         settings = self.settings()
+        if settings.config.masking and isinstance(msg.payload, Text):
+            # Triage saw the words; what is kept (and copied to tickets and teams) is masked.
+            msg = replace(msg, payload=Text(mask(msg.payload.text, settings.config.masking)))
         now = self.clock.now()
         survey_id = self.new_id()
         result = await self.store.run(
@@ -145,10 +153,28 @@ class ConversationService:
         log.error("outbox %s: %s reported delivery failed: %s", row, channel, error)
         return True
 
-    async def link_token(self, customer_id: int) -> str:
-        """The customer's deep-link token (``/start <token>`` on Telegram links that chat to them)."""
-        token = secrets.token_urlsafe(16)
-        return await self.store.run(lambda repo: repo.link_token(customer_id, token))
+    async def link_token(self, customer_id: int) -> tuple[str, datetime]:
+        """A new deep-link token for the customer and when it expires (``/start <token>`` on Telegram
+        links that chat to them, once)."""
+        token, now = new_link_token(), self.clock.now()
+        expires_at = now + LINK_TTL
+        await self.store.run(
+            lambda repo: repo.add_link_token(customer_id, link_digest(token), now, expires_at)
+        )
+        return token, expires_at
+
+    async def erase_customer(self, customer_id: int, actor: str) -> dict[str, int]:
+        """Forget the customer's words and identity (counts stay); ``actor`` is recorded in the audit
+        trail. ``NotFoundError`` for an unknown customer."""
+        now = self.clock.now()
+        counts = await self.store.run(lambda repo: privacy.erase(repo, customer_id, actor, now))
+        log.info("customer %s erased by %s", customer_id, actor)
+        return counts
+
+    async def schedule_retention(self) -> bool:
+        """Make sure the daily retention sweep is scheduled (the runtime calls this at start)."""
+        now = self.clock.now()
+        return await self.store.run(lambda repo: privacy.ensure_retention(repo, now))
 
     async def resolve(
         self,
@@ -189,6 +215,8 @@ class ConversationService:
         settings = self.settings()
         survey_id = self.new_id()
         try:
+            if kind == privacy.RETENTION_TIMER:
+                return await self.store.run(lambda repo: privacy.sweep(repo, settings.config, timer_id, now))
             if kind == alerts.SLA_TIMER:
                 config = settings.config
                 return await self.store.run(

@@ -13,6 +13,7 @@ from bot import confirmation
 from bot.classification import Classification
 from bot.errors import NotFoundError
 from bot.landing import conversation_for
+from bot.links import link_digest
 from bot.locales import pick_locale, written_locale
 from bot.messages import ChoicePicked, Command, InboundMessage, Resume, Text, Unsupported
 from bot.outbound import send_prompt
@@ -79,7 +80,7 @@ def inbound(
         isinstance(payload, Command)
         and payload.name == "start"
         and payload.argument
-        and repo.link_identity(identity.id, payload.argument) is not None
+        and repo.link_identity(identity.id, link_digest(payload.argument), now) is not None
     ):
         identity = repo.get_identity(identity.id)
     if isinstance(payload, ChoicePicked) and (auto := repo.get_auto_answer(payload.survey)) is not None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import csv
 import json
 import logging
 import re
@@ -21,6 +20,8 @@ from rich.table import Table
 
 from bot.errors import ConfigError
 from csatbot.console.cli import users_app
+from csatbot.customers_cli import customers_app
+from csatbot.tokens_cli import tokens_app
 from nlu.cli import app as nlu_app
 from nlu.cli import classify_command
 
@@ -33,6 +34,8 @@ app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
 app.add_typer(nlu_app, name="nlu")
 app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
+app.add_typer(customers_app, name="customers")
 app.command("classify")(classify_command)
 
 ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="config file")]
@@ -49,12 +52,15 @@ def _db_url(db: str | None) -> str | None:
 
 
 def _setup_logging(level: str = "INFO") -> None:
+    from csatbot import redaction
+
+    redaction.install()  # secrets never reach the logs, at any level
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
     if level != "DEBUG":
         # The workers tick every second (APScheduler would log each run), and httpx logs each
-        # request's URL, which for Telegram holds the bot token.
+        # request (its URL is scrubbed of tokens, but one line per request is noise).
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
         logging.getLogger("httpx").setLevel(logging.WARNING)
 
@@ -83,6 +89,7 @@ def serve(
     from csatbot.web import Server, create_app
 
     _setup_logging(log_level.upper())
+    _refuse_unsafe_exposure(host, db)
     try:
         runtime = Runtime(
             config,
@@ -108,6 +115,30 @@ def serve(
         server.run()
     if not server.started:
         raise typer.Exit(1)
+
+
+def _refuse_unsafe_exposure(host: str, db: str | None) -> None:
+    """Exit 2, naming what to set, when ``host`` is reachable from other machines without the secrets."""
+    import os
+
+    from csatbot.exposure import exposure_problems
+    from storage import open_database
+    from storage.migrate import upgrade
+
+    database = open_database(_db_url(db))
+    try:
+        upgrade(database)
+        problems = exposure_problems(host, os.environ, database)
+    finally:
+        database.dispose()
+    if problems:
+        typer.echo(
+            f"refusing to listen on {host}: other machines could reach it, and\n"
+            + "".join(f"  - {p}\n" for p in problems)
+            + "(on 127.0.0.1 none of this is needed)",
+            err=True,
+        )
+        raise typer.Exit(2)
 
 
 @config_app.command("check")
@@ -253,11 +284,13 @@ def report(
     rows += [("day", k, v) for k, v in sorted(data.by_day.items())]
     columns = ["sent", "responded", "response_rate", "csat_percent", "csat_mean", "nps", "ces_mean", "dsat"]
     if format is ReportFormat.csv:
-        writer = csv.writer(sys.stdout)
-        writer.writerow(["group", "key", *columns])
+        from storage.survey_rows import csv_text
+
+        lines = [["group", "key", *columns]]
         for group, key, scores in rows:
             values = scores.as_dict()
-            writer.writerow([group, key, *("" if values[c] is None else values[c] for c in columns)])
+            lines.append([group, key, *("" if values[c] is None else values[c] for c in columns)])
+        sys.stdout.write(csv_text(lines))
         return
     title = (
         f"csatbot report {start:%Y-%m-%d} .. {end:%Y-%m-%d}"

@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import StreamingResponse
 
+from csatbot.access import Who
 from csatbot.runtime import Runtime
 from storage.auto_answer_report import auto_answer_report
-from storage.report_scope import DIMENSIONS, METRICS, ReportFilterError
+from storage.report_scope import DIMENSIONS, METRICS, ReportFilterError, check_range, check_year
 from storage.reports import (
     CSV_COLUMNS,
     Cursor,
@@ -39,15 +40,23 @@ class Scope:
     filters: dict[str, str]
 
     def range(self, now: datetime, tz: tzinfo) -> tuple[datetime, datetime]:
-        """``[since, until)``; a time given without an offset is a time in ``tz``."""
+        """``[since, until)``; a time given without an offset is a time in ``tz``.
+
+        :class:`ReportFilterError` for a year out of range or a range too long to report on."""
+        for name, given in (("since", self.since), ("until", self.until)):
+            if given is not None:
+                check_year(given, name)
         since, until = (
             t.replace(tzinfo=tz) if t and t.tzinfo is None else t for t in (self.since, self.until)
         )
         end = until or now + timedelta(seconds=1)
-        return since or end - timedelta(days=30), end
+        start = since or end - timedelta(days=30)
+        check_range(start, end)
+        return start, end
 
 
 def scope(
+    who: Who,
     since: datetime | None = None,
     until: datetime | None = None,
     channel: Filter = None,
@@ -59,7 +68,10 @@ def scope(
     flow: Filter = None,
 ) -> Scope:
     """``[since, until)`` and filters on dimension values (``(none)`` matches surveys without a
-    team, intent or agent) and on one ``day`` (in config.yaml's ``timezone``)."""
+    team, intent or agent) and on one ``day`` (in config.yaml's ``timezone``). An agent's reports
+    are always their own (``agent`` is their name, as on the console); admins see everyone's."""
+    if not who.is_admin:
+        agent = who.name
     given = {"channel": channel, "team": team, "agent": agent, "intent": intent, "locale": locale}
     filters = {k: v for k, v in (given | {"day": day, "flow": flow}).items() if v is not None}
     return Scope(since, until, filters)
@@ -79,7 +91,10 @@ def report_router(rt: Runtime) -> APIRouter:
         """The scope's range, and the time zone of report days: config.yaml's ``timezone`` (read per
         request: it may be reloaded)."""
         tz = ZoneInfo(rt.settings().config.timezone)
-        return (*s.range(rt.clock.now(), tz), tz)
+        try:
+            return (*s.range(rt.clock.now(), tz), tz)
+        except ReportFilterError as exc:
+            raise HTTPException(422, str(exc)) from exc
 
     async def read(work: Any) -> Any:
         try:

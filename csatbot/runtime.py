@@ -12,23 +12,47 @@ from typing import Any
 
 import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.engine import make_url
 
 from adapters.base import AdapterContext, ChannelAdapter
 from adapters.notify.sender import build_notifier
 from adapters.registry import build_adapters
 from adapters.webchat import WebChatChannel
 from adapters.webhook import HttpWebhookPoster
-from bot.config import load_config
+from bot.config import Config, load_config
 from bot.delivery import Dispatcher
 from bot.errors import ConfigError
 from bot.ports import Channel, Classifier, Clock, SystemClock
 from bot.service import ConversationService
 from bot.settings import MessagingWindow, Settings
+from csatbot import redaction
 from csatbot.triage_model import BackgroundModel
 from storage import SqlStore, open_database
 from storage.migrate import upgrade
 
 log = logging.getLogger("csatbot")
+
+
+FIXED_SECRETS = ("CSATBOT_API_TOKEN", "CSATBOT_SECRET_KEY", "CSATBOT_WEBCHAT_IDENTITY_SECRET", "DATABASE_URL")
+
+
+def secret_names(config: Config) -> list[str]:
+    """Every environment variable that holds a secret: each channel's (enabled or not), each
+    notification target's URL and signing secret, and csatbot's own."""
+    names = [*FIXED_SECRETS]
+    for name in config.channels.names():
+        names += getattr(config.channels, name).secrets
+    for target in config.notifications.targets.values():
+        names += [n for n in (target.url_env, target.secret_env) if n]
+    return names
+
+
+def database_password(url: str) -> str | None:
+    try:
+        password = make_url(url).password
+        return str(password) if password else None
+    except Exception:  # not a URL we can parse: nothing to hide
+        return None
 
 
 class Pump:
@@ -111,9 +135,11 @@ class Runtime:
         if self.model is not None:
             self.model.on_ready = self.service.triage_backlog
         self.timers = Pump("timers", self.service.fire_due_timers)
-        context = AdapterContext(
-            self.service, self.clock, self.http, self.settings, os.environ if environ is None else environ
-        )
+        self.environ: Mapping[str, str] = os.environ if environ is None else environ
+        """Where secrets come from (the process environment unless given)."""
+        redaction.protect(redaction.secrets_in(self.environ, secret_names(self._settings.config)))
+        redaction.protect([database_password(self.database.url)])
+        context = AdapterContext(self.service, self.clock, self.http, self.settings, self.environ)
         overrides = {"telegram": {"enabled": True, "polling": True}} if telegram_polling else None
         try:
             self.adapters: dict[str, ChannelAdapter] = build_adapters(context, overrides)
@@ -177,6 +203,7 @@ class Runtime:
             await adapter.start()
         if self.model is not None:
             self.model.start(train_if_missing=self.train_if_missing)
+        await self.service.schedule_retention()
         # Catch up at once on what fell due while the process was down.
         self.timers.kick()
         self.outbox.kick()

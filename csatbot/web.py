@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
 import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
-from fastapi.responses import FileResponse, JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from adapters.strict_json import StrictJSONRoute
 from adapters.webchat import webchat_router
 from bot.errors import ConflictError, CsatbotError, NotFoundError, SignatureError, WireFormatError
 from bot.service import TicketAction
+from csatbot import redaction
+from csatbot.access import CSRF_HEADER, Access, Admin, Who, current_principal
 from csatbot.console.app import console_app
+from csatbot.console.session_store import SessionStore
+from csatbot.console.sessions import MAX_AGE, secret_key
+from csatbot.edge import RefuseNul, RowId, invalid_request
 from csatbot.report_api import report_router
 from csatbot.runtime import Runtime
+from csatbot.tokens import ApiTokens
 from storage import queries
 
 STATIC = Path(__file__).parent / "static"
@@ -31,26 +36,24 @@ STATIC = Path(__file__).parent / "static"
 
 class AgentReply(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    agent: str = Field(min_length=1, max_length=64)
     text: str = Field(min_length=1, max_length=4096)
 
 
 class Resolve(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    agent: str = Field(min_length=1, max_length=64)
     send_survey_now: bool = Field(default=False, description="skip the trigger's delay and quiet hours")
 
 
 class TicketWork(BaseModel):
-    """Who works the ticket, and the text or assignee the action needs."""
+    """The text or assignee the action needs (who works the ticket is the caller)."""
 
-    agent: str = Field(min_length=1, max_length=64)
+    model_config = ConfigDict(extra="forbid")
     text: str | None = Field(default=None, min_length=1, max_length=4096)
     assignee: str | None = Field(default=None, min_length=1, max_length=64)
 
 
 class Escalation(BaseModel):
-    agent: str = Field(min_length=1, max_length=64)
+    model_config = ConfigDict(extra="forbid")
     reason: str = Field(min_length=1, max_length=500)
 
 
@@ -63,27 +66,27 @@ class Resolved(BaseModel):
     wait_reason: str | None = Field(default=None, description="why the survey goes out later (quiet hours)")
 
 
-# A security scheme (not a plain header parameter), so /docs shows an "Authorize" button.
-bearer = HTTPBearer(auto_error=False, description="needed when the server has CSATBOT_API_TOKEN set")
-
-
-def require_token(
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)] = None,
-) -> None:
-    """When ``CSATBOT_API_TOKEN`` is set, the support API needs ``Authorization: Bearer <token>``."""
-    token = os.environ.get("CSATBOT_API_TOKEN")
-    if not token:
-        return
-    given = credentials.credentials if credentials is not None else ""
-    if not secrets.compare_digest(given.encode(), token.encode()):
-        raise HTTPException(
-            401, "missing or wrong bearer token (CSATBOT_API_TOKEN)", headers={"WWW-Authenticate": "Bearer"}
-        )
+class Me(BaseModel):
+    name: str
+    role: str
+    via: str
+    csrf: str = Field(description=f"send it in {CSRF_HEADER} on changes made with the console cookie")
 
 
 def support_router(rt: Runtime) -> APIRouter:
     """The support side: what agents and integrations call."""
-    router = APIRouter(prefix="/api", dependencies=[Depends(require_token)], tags=["support"])
+    router = APIRouter(
+        prefix="/api",
+        dependencies=[Depends(current_principal)],
+        tags=["support"],
+        route_class=StrictJSONRoute,
+    )
+
+    @router.get("/me", response_model=Me)
+    async def me(who: Who) -> Me:
+        """Who the request acts as (the name replies and reports show) and, for a console session,
+        its CSRF token."""
+        return Me(name=who.name, role=who.role, via=who.via, csrf=who.csrf)
 
     @router.get("/conversations")
     async def conversations(
@@ -94,31 +97,40 @@ def support_router(rt: Runtime) -> APIRouter:
         return await rt.store.read(lambda repo: queries.list_conversations(repo.session, status, limit))
 
     @router.get("/conversations/{conversation_id}")
-    async def conversation(conversation_id: int) -> dict[str, Any]:
+    async def conversation(conversation_id: RowId) -> dict[str, Any]:
         """One conversation with transcript, survey answers and ticket."""
         return await rt.store.read(lambda repo: queries.conversation_detail(repo.session, conversation_id))
 
     @router.post("/conversations/{conversation_id}/reply", status_code=202)
-    async def reply(conversation_id: int, body: AgentReply) -> dict[str, int]:
-        """Send an agent's reply to the customer in the conversation's own channel."""
-        message_id = await rt.service.agent_reply(conversation_id, body.agent, body.text)
+    async def reply(conversation_id: RowId, body: AgentReply, who: Who) -> dict[str, int]:
+        """Send the caller's reply to the customer in the conversation's own channel."""
+        message_id = await rt.service.agent_reply(conversation_id, who.name, body.text)
         return {"message_id": message_id}
 
     @router.post("/conversations/{conversation_id}/resolve", response_model=Resolved)
-    async def resolve(conversation_id: int, body: Resolve) -> Resolved:
-        """Resolve the conversation; the survey is scheduled per the triggers (idempotent)."""
-        result = await rt.service.resolve(conversation_id, body.agent, send_now=body.send_survey_now)
+    async def resolve(conversation_id: RowId, body: Resolve, who: Who) -> Resolved:
+        """Resolve the conversation as the caller; the survey is scheduled per the triggers (idempotent)."""
+        result = await rt.service.resolve(conversation_id, who.name, send_now=body.send_survey_now)
         return Resolved(**asdict(result))
 
     @router.post("/customers/{customer_id}/link")
-    async def customer_link(customer_id: int) -> dict[str, str]:
-        """A deep link that attaches the customer's chat on another channel to this customer."""
-        token = await rt.service.link_token(customer_id)
-        links = {"token": token}
+    async def customer_link(customer_id: RowId) -> dict[str, str]:
+        """A deep link that attaches the customer's chat on another channel to this customer: each call
+        makes a new one, used once and expiring after 24 hours."""
+        token, expires_at = await rt.service.link_token(customer_id)
+        links = {"token": token, "expires_at": expires_at.isoformat()}
         telegram = rt.settings().config.channels.telegram
         if telegram.enabled and telegram.bot_username:
             links["telegram"] = f"https://t.me/{telegram.bot_username}?start={token}"
         return links
+
+    @router.delete("/customers/{customer_id}")
+    async def erase_customer(customer_id: RowId, who: Admin) -> dict[str, Any]:
+        """Admins: forget the customer's words and identity for good (GDPR erasure). Their messages,
+        answers' text, ticket copies, deliveries and notification copies are emptied and their
+        identities anonymised; counts and scores stay. The audit trail records who, not what."""
+        counts = await rt.service.erase_customer(customer_id, f"{who.name} ({who.via})")
+        return {"customer_id": customer_id, "erased": counts}
 
     @router.get("/tickets")
     async def tickets(
@@ -144,25 +156,27 @@ def support_router(rt: Runtime) -> APIRouter:
         )
 
     @router.get("/tickets/{ticket_id}")
-    async def ticket(ticket_id: int) -> dict[str, Any]:
+    async def ticket(ticket_id: RowId) -> dict[str, Any]:
         """One ticket: transcript, answers, labels, the customer's channels and the audit trail."""
         return await rt.store.read(lambda repo: queries.ticket_detail(repo.session, ticket_id))
 
     @router.post("/tickets/{ticket_id}/{action}")
-    async def work_ticket(ticket_id: int, action: TicketAction, body: TicketWork) -> dict[str, Any]:
-        """``claim``, ``assign`` (to ``assignee``), ``note``, ``reply`` (to the customer, in their
-        channel), ``resolve`` (sends the close-the-loop message) or ``close``."""
+    async def work_ticket(
+        ticket_id: RowId, action: TicketAction, body: TicketWork, who: Who
+    ) -> dict[str, Any]:
+        """As the caller: ``claim``, ``assign`` (to ``assignee``), ``note``, ``reply`` (to the customer,
+        in their channel), ``resolve`` (sends the close-the-loop message) or ``close``."""
         text = body.assignee if action == "assign" else body.text
         if action in ("assign", "note", "reply") and not text:
             field = "assignee" if action == "assign" else "text"
             raise HTTPException(422, f"{action} needs '{field}'")
-        await rt.service.ticket(action, ticket_id, body.agent, text or "")
+        await rt.service.ticket(action, ticket_id, who.name, text or "")
         return await rt.store.read(lambda repo: queries.ticket_detail(repo.session, ticket_id))
 
     @router.post("/conversations/{conversation_id}/escalate")
-    async def escalate(conversation_id: int, body: Escalation) -> dict[str, Any]:
+    async def escalate(conversation_id: RowId, body: Escalation, who: Who) -> dict[str, Any]:
         """Hand the conversation to a team as a ticket (or add the reason to its open ticket)."""
-        ticket = await rt.service.escalate(conversation_id, body.agent, body.reason)
+        ticket = await rt.service.escalate(conversation_id, who.name, body.reason)
         return await rt.store.read(lambda repo: queries.ticket_detail(repo.session, ticket.id))
 
     router.include_router(report_router(rt))  # /reports, /reports/surveys, ... (csatbot.report_api)
@@ -203,19 +217,29 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
-    app.include_router(webchat_router(runtime))
+    secret = secret_key(runtime.database.url, runtime.environ)
+    redaction.protect([secret])  # also when it came from the key file rather than the environment
+    sessions = SessionStore(runtime.database, runtime.clock, timedelta(seconds=MAX_AGE))
+    app.state.access = Access(ApiTokens(runtime.database), sessions, secret, runtime.environ)
+    app.include_router(webchat_router(runtime, secret))
     app.include_router(support_router(runtime))
-    app.mount("/console", console_app(runtime))  # the support team's web console (HTML)
+    app.mount("/console", console_app(runtime, secret=secret))  # the support team's web console (HTML)
     for adapter in runtime.adapters.values():
         app.include_router(adapter.routes(), tags=[f"webhook: {adapter.name}"])
 
     @app.get("/agent", include_in_schema=False)
-    async def agent_desk() -> FileResponse:
-        return FileResponse(STATIC / "agent.html")
+    async def agent_desk(request: Request) -> Response:
+        """The agent desk, for signed-in console users (it acts as them)."""
+        if await app.state.access.by_session(request) is None:
+            return RedirectResponse("/console/login?next=%2Fagent", status_code=303)
+        return FileResponse(STATIC / "agent.html", headers={"cache-control": "no-store"})
 
     @app.get("/healthz", tags=["ops"])
     async def health() -> dict[str, str]:
         return {"status": "ok"}
+
+    app.add_middleware(RefuseNul)
+    app.add_exception_handler(RequestValidationError, invalid_request)
 
     @app.exception_handler(NotFoundError)
     async def not_found(_request: Request, exc: NotFoundError) -> JSONResponse:

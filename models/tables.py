@@ -23,8 +23,6 @@ class Customer(SQLModel, table=True):
     locale: str = ""
     created_at: datetime = _at()
     last_surveyed_at: datetime | None = _at(nullable=True)
-    link_token: str | None = Field(default=None, max_length=32, unique=True)
-    """Opaque token of deep links (``t.me/<bot>?start=<token>``) that attach a channel to this customer."""
 
 
 class Identity(SQLModel, table=True):
@@ -270,3 +268,60 @@ class User(SQLModel, table=True):
     locale: str = Field(default="", max_length=16)
     created_at: datetime = _at()
     last_login_at: datetime | None = _at(nullable=True)
+
+
+class LinkToken(SQLModel, table=True):
+    """A deep link (``t.me/<bot>?start=<token>``) that attaches one chat to this customer: used once,
+    then deleted; unused ones expire. Only the token's SHA-256 is stored."""
+
+    __tablename__ = "link_token"
+    token_hash: str = Field(primary_key=True, max_length=64)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    created_at: datetime = _at()
+    expires_at: datetime = _at()
+
+
+class ConsoleSession(SQLModel, table=True):
+    """A signed-in console session. The cookie carries a random id whose SHA-256 is this row's key;
+    deleting the row (sign-out, password change, user removal) ends the session at once."""
+
+    __tablename__ = "console_session"
+    id: str = Field(primary_key=True, max_length=64)
+    username: str = Field(max_length=64, index=True)
+    created_at: datetime = _at()
+    expires_at: datetime = _at()
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed sign-ins per key (a user name from one address, or an address), counted before the
+    password is checked so parallel guesses cannot slip past the limit (see ``csatbot.console.throttle``)."""
+
+    __tablename__ = "login_throttle"
+    key: str = Field(primary_key=True, max_length=200)
+    failures: int = 0
+    last_failure_at: datetime = _at()
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token for the support API: requests with it act as ``name`` with ``role``. Only the
+    token's SHA-256 is stored; revoking deletes the row."""
+
+    __tablename__ = "api_token"
+    __table_args__ = (UniqueConstraint("token_hash", name="uq_api_token_hash"),)
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, index=True)
+    role: str = Field(max_length=16)
+    token_hash: str = Field(max_length=64)
+    created_at: datetime = _at()
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what to whom, for actions that concern a customer as a whole (erasure): never what was
+    there. ``subject`` names the target (``customer 42``)."""
+
+    __tablename__ = "audit_event"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _at(index=True)
+    actor: str = Field(max_length=80)
+    action: str = Field(max_length=32)
+    subject: str = Field(max_length=80)

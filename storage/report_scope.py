@@ -22,6 +22,12 @@ DIMENSIONS: tuple[str, ...] = ("channel", "team", "agent", "intent", "locale")
 """What reports break figures down by; ``agent`` credits a survey to each agent (or ``bot``)."""
 FILTERS: tuple[str, ...] = (*DIMENSIONS, "day", "flow")
 DAY_SECONDS = 86_400
+FIRST_YEAR, LAST_YEAR = 1970, 2999
+"""Report dates outside these years are refused: no survey was sent then, and dates near year 1 or
+9999 overflow once shifted into a time zone."""
+MAX_RANGE_DAYS = 731
+"""The longest range one report request may cover (two years, so a year can be compared with the
+one before). The days of a range are walked once to find UTC offset changes."""
 NONE = "(none)"
 """The value reports show for a survey without a team, intent or agent; filters accept it too."""
 
@@ -83,6 +89,24 @@ def check_dimensions(by: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(by))
 
 
+def check_year(value: date, name: str) -> None:
+    """:class:`ReportFilterError` unless ``value`` (a date or a time) is in a year reports cover."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ReportFilterError(
+            f"{name} '{value.isoformat()}' is out of range (reports cover {FIRST_YEAR}-{LAST_YEAR})"
+        )
+
+
+def check_range(since: datetime, until: datetime) -> None:
+    """:class:`ReportFilterError` when ``[since, until)`` spans more than :data:`MAX_RANGE_DAYS`."""
+    days = (until - since).total_seconds() / DAY_SECONDS
+    if days > MAX_RANGE_DAYS:
+        raise ReportFilterError(
+            f"the range since..until spans {math.ceil(days)} days; a report covers at most "
+            f"{MAX_RANGE_DAYS} days: narrow it"
+        )
+
+
 def midnight(day: date, tz: tzinfo = UTC) -> datetime:
     """The start of ``day`` in ``tz``, in UTC."""
     return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
@@ -97,6 +121,7 @@ def day_range(value: str, tz: tzinfo = UTC) -> tuple[datetime, datetime]:
         day = date.fromisoformat(value)
     except ValueError:
         raise ReportFilterError(f"day '{value}' is not a date (expected YYYY-MM-DD)") from None
+    check_year(day, "day")
     return midnight(day, tz), midnight(day + timedelta(days=1), tz)
 
 
@@ -180,12 +205,15 @@ __all__ = [
     "DIMENSIONS",
     "FILTERS",
     "LOW",
+    "MAX_RANGE_DAYS",
     "METRICS",
     "NONE",
     "SATISFIED",
     "ReportFilterError",
     "agents_text",
     "check_dimensions",
+    "check_range",
+    "check_year",
     "conditions",
     "day_range",
     "dimension_column",

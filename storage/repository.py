@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import delete, func, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +25,7 @@ from models import (
     FlowVersion,
     Identity,
     InboundReceipt,
+    LinkToken,
     Message,
     Outbox,
     Survey,
@@ -32,6 +33,7 @@ from models import (
     TicketEvent,
     Timer,
 )
+from storage import erasure
 from storage.customer_side import CustomerSideRows, conversation_record
 
 
@@ -99,21 +101,23 @@ class SqlRepository(CustomerSideRows):
     def get_identity(self, identity_id: int) -> records.Identity:
         return _identity(self._get(Identity, identity_id))
 
-    def link_token(self, customer_id: int, new_token: str) -> str:
-        customer = self.session.exec(
-            select(Customer).where(Customer.id == customer_id).with_for_update()
-        ).first()
-        if customer is None:
-            raise NotFoundError(f"no customer {customer_id}")
-        if customer.link_token is None:
-            customer.link_token = new_token
-            self.session.add(customer)
-        return customer.link_token
+    def add_link_token(self, customer_id: int, digest: str, at: datetime, expires_at: datetime) -> None:
+        self._get(Customer, customer_id)
+        self.session.add(
+            LinkToken(token_hash=digest, customer_id=customer_id, created_at=at, expires_at=expires_at)
+        )
+        self.session.execute(delete(LinkToken).where(col(LinkToken.expires_at) <= at))
 
-    def link_identity(self, identity_id: int, token: str) -> int | None:
-        target = self.session.exec(select(Customer).where(Customer.link_token == token)).first()
-        if target is None or target.id is None:
+    def link_identity(self, identity_id: int, digest: str, at: datetime) -> int | None:
+        # One DELETE ... RETURNING: of two chats racing with the same token, only one gets it.
+        used = self.session.execute(
+            delete(LinkToken)
+            .where(col(LinkToken.token_hash) == digest, col(LinkToken.expires_at) > at)
+            .returning(LinkToken.customer_id)
+        ).first()
+        if used is None:
             return None
+        target = self._get(Customer, used[0])
         row = self._get(Identity, identity_id)
         if row.customer_id != target.id:
             moved_from = row.customer_id
@@ -379,6 +383,28 @@ class SqlRepository(CustomerSideRows):
         row = self._get(Customer, customer_id)
         row.last_surveyed_at = at
         self.session.add(row)
+
+    # privacy --------------------------------------------------------------------------------
+
+    def erase_customer(self, customer_id: int) -> dict[str, int]:
+        try:
+            return erasure.erase_customer(self.session, customer_id)
+        except LookupError:
+            raise NotFoundError(f"no customer with id {customer_id}") from None
+
+    def forget_before(
+        self, transcripts_before: datetime | None, comments_before: datetime | None, now: datetime
+    ) -> dict[str, int]:
+        return erasure.forget_before(self.session, transcripts_before, comments_before, now)
+
+    def audit(self, actor: str, action: str, subject: str, at: datetime) -> None:
+        erasure.audit(self.session, actor, action, subject, at)
+
+    def has_timer(self, kind: str, subject: str) -> bool:
+        query = select(Timer.id).where(
+            Timer.kind == kind, Timer.subject == subject, Timer.status == "pending"
+        )
+        return self.session.exec(query).first() is not None
 
     # timers ---------------------------------------------------------------------------------
 

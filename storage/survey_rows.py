@@ -251,10 +251,22 @@ def _recovered(session: Session, batch: list[Any]) -> dict[str, str]:
     }
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (``=HYPERLINK(...)`` in a customer's comment)."""
+
+
+def csv_cell(value: Any) -> Any:
+    """``value`` safe to open in a spreadsheet: text that would start a formula gets a leading ``'``
+    (OWASP's advice; the cell then shows as text). Numbers are left alone."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_text(rows: Iterable[Sequence[Any]]) -> str:
-    """Rows as CSV text (RFC 4180 quoting, ``\\r\\n`` line ends)."""
+    """Rows as CSV text (RFC 4180 quoting, ``\\r\\n`` line ends), every cell :func:`csv_cell`."""
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
+    csv.writer(buffer).writerows([csv_cell(value) for value in row] for row in rows)
     return buffer.getvalue()
 
 

@@ -8,6 +8,7 @@ connect fails; it never skips.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import socket
 import uuid
@@ -37,6 +38,64 @@ def _guard(real: Any) -> Any:
         return real(self, address)
 
     return connect
+
+
+WEBCHAT_SECRET = "web-chat-identity-secret-of-the-tests"
+"""``CSATBOT_WEBCHAT_IDENTITY_SECRET`` in every test: customers sign in as a known user id."""
+
+
+@pytest.fixture(autouse=True)
+def _webchat_identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CSATBOT_WEBCHAT_IDENTITY_SECRET", WEBCHAT_SECRET)
+
+
+def chat_identity(user: str) -> dict[str, Any]:
+    """The body of ``POST /api/webchat/session`` a site sends for its user ``user`` (token mode)."""
+    from adapters.webchat.sessions import identity_hash
+
+    return {"user_id": user, "user_hash": identity_hash(WEBCHAT_SECRET, user), "cookie": False}
+
+
+async def chat_headers(http: httpx.AsyncClient, user: str) -> dict[str, str]:
+    """``X-Chat-Session`` for web chat customer ``user`` (a signed identity)."""
+    response = await http.post("/api/webchat/session", json=chat_identity(user))
+    assert response.status_code == 200, response.text
+    return {"X-Chat-Session": response.json()["token"]}
+
+
+def chat_headers_sync(http: httpx.Client, user: str) -> dict[str, str]:
+    response = http.post("/api/webchat/session", json=chat_identity(user))
+    assert response.status_code == 200, response.text
+    return {"X-Chat-Session": response.json()["token"]}
+
+
+async def customer_says(http: httpx.AsyncClient, user: str, /, **body: Any) -> httpx.Response:
+    """Web chat customer ``user`` posts ``body`` (``text=...`` or ``choice={...}``)."""
+    return await http.post("/api/webchat/messages", json=body, headers=await chat_headers(http, user))
+
+
+async def customer_reads(http: httpx.AsyncClient, user: str, /, **params: Any) -> httpx.Response:
+    """Web chat customer ``user`` reads their chat (``after``, ``wait``)."""
+    return await http.get("/api/webchat/messages", params=params, headers=await chat_headers(http, user))
+
+
+async def conversation_of(http: httpx.AsyncClient, user: str, channel: str = "webchat") -> int:
+    """The id of ``user``'s latest conversation, from the support API (customers never see it)."""
+    listed = (await http.get("/api/conversations", params={"limit": 500})).json()
+    found = [c["id"] for c in listed if c["customer"]["user"] == user and c["channel"] == channel]
+    assert found, f"no conversation of {user}"
+    return int(found[0])
+
+
+@pytest.fixture
+def all_logs(caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> pytest.LogCaptureFixture:
+    """``caplog`` at DEBUG for every logger, whatever earlier tests set (uvicorn turns its access log's
+    propagation off, ``csatbot serve`` quiets httpx)."""
+    caplog.set_level(logging.DEBUG)
+    for name in ("httpx", "httpcore", "uvicorn", "uvicorn.access", "uvicorn.error", "apscheduler", "csatbot"):
+        caplog.set_level(logging.DEBUG, logger=name)
+        monkeypatch.setattr(logging.getLogger(name), "propagate", True)
+    return caplog
 
 
 @pytest.fixture(autouse=True)
@@ -255,28 +314,50 @@ def make_harness(database_url: str, t0: datetime) -> Iterator[Any]:
         h.close()
 
 
+def api_headers(database: Any, name: str = "support", role: str = "admin") -> dict[str, str]:
+    """``Authorization`` for a new API token acting as ``name`` (the support API needs one)."""
+    from csatbot.tokens import ApiTokens
+
+    return {"Authorization": f"Bearer {ApiTokens(database).issue(name, role)}"}
+
+
 @contextlib.asynccontextmanager
-async def served(runtime: Any) -> AsyncIterator[httpx.AsyncClient]:
+async def served(runtime: Any, *, signed_in: bool = True) -> AsyncIterator[httpx.AsyncClient]:
     """The app on ``runtime``, started (workers running) and behind an ASGI client; stopped after.
 
-    Conftests and tests below import it (``from ...conftest import served``).
+    ``signed_in``: the client sends an admin API token acting as ``support``. Conftests and tests
+    below import it (``from ...conftest import served``).
     """
     from csatbot.web import create_app
 
     app = create_app(runtime)
     transport = httpx.ASGITransport(app=app)
+    headers = api_headers(runtime.database) if signed_in else {}
     async with (
         app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url="http://csatbot.test", timeout=30) as http,
+        httpx.AsyncClient(
+            transport=transport, base_url="http://csatbot.test", timeout=30, headers=headers
+        ) as http,
     ):
         yield http
 
 
 @pytest.fixture
-async def app_client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    """The whole app (shipped config, a fresh SQLite file, workers running) behind an ASGI client."""
+def app_runtime(tmp_path: Path) -> Any:
+    """The shipped config on a fresh SQLite file, fast timers (``app_client`` serves it)."""
     from csatbot.runtime import Runtime
 
-    runtime = Runtime(ROOT / "config.yaml", f"sqlite:///{tmp_path / 'app.db'}", tick_seconds=0.1)
-    async with served(runtime) as http:
+    return Runtime(ROOT / "config.yaml", f"sqlite:///{tmp_path / 'app.db'}", tick_seconds=0.1)
+
+
+@pytest.fixture
+async def app_client(app_runtime: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """The whole app (workers running) behind an ASGI client signed in as admin ``support``."""
+    async with served(app_runtime) as http:
         yield http
+
+
+@pytest.fixture
+def as_agent(app_runtime: Any) -> Any:
+    """``as_agent("bob")``: headers that make a request to ``app_client`` act as agent bob."""
+    return lambda name, role="agent": api_headers(app_runtime.database, name, role)

@@ -7,7 +7,6 @@ updates, inline queries...) is acknowledged and dropped: :func:`parse_update` re
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from aiogram.types import CallbackQuery, Message, Update, User
 from pydantic import ValidationError
 
+from adapters import strict_json
 from adapters.telegram import callback
 from bot.errors import WireFormatError
 from bot.messages import ChoicePicked, Command, InboundMessage, Payload, Text, Unsupported
@@ -56,7 +56,8 @@ class Incoming:
 def decode_update(body: bytes) -> Update:
     """The update in a webhook body; :class:`WireFormatError` if it is not a Telegram update."""
     try:
-        data: Any = json.loads(body)
+        # Strict: 1,000 nested arrays would otherwise raise RecursionError (a 500, redelivered).
+        data: Any = strict_json.loads(body, strict_text=False)
         return Update.model_validate(data)
     except (ValueError, ValidationError) as exc:
         raise WireFormatError(f"telegram: not an Update: {str(exc)[:300]}") from exc

@@ -1,16 +1,28 @@
-"""Customer-side web chat API: send a message or a button choice, read the bot's messages."""
+"""Customer-side web chat API: start a session, send a message or a button choice, read the chat."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Protocol
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from adapters.webchat.channel import WebChatChannel
+from adapters.strict_json import StrictJSONRoute
+from adapters.webchat.channel import ChatBusy, WebChatChannel
+from adapters.webchat.sessions import (
+    ANONYMOUS,
+    COOKIE,
+    HEADER,
+    IDENTITY_ENV,
+    ChatSession,
+    ChatSessions,
+    check_identity,
+)
 from bot.messages import ChoicePicked, InboundMessage, Text
 from bot.ports import Clock
 from bot.service import ConversationService
@@ -18,6 +30,9 @@ from storage.store import SqlStore
 
 STATIC = Path(__file__).parent / "static"
 UserId = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.@:-]+$")]
+CUSTOMER_FIELDS = ("id", "direction", "author", "text", "at", "prompt", "survey_id")
+"""What the customer sees of a message: no conversation id, no triage labels."""
+SECURE_ENV = "CSATBOT_SECURE_COOKIES"
 
 
 class Choice(BaseModel):
@@ -31,10 +46,10 @@ class Choice(BaseModel):
 
 
 class CustomerMessage(BaseModel):
-    """A message from the web chat page: ``text`` or ``choice``, exactly one."""
+    """A message from the web chat page: ``text`` or ``choice``, exactly one. Who sends it is the
+    session's customer (see :mod:`adapters.webchat.sessions`)."""
 
     model_config = ConfigDict(extra="forbid")
-    user: UserId
     text: str | None = Field(default=None, min_length=1, max_length=4096)
     choice: Choice | None = None
     id: str | None = Field(default=None, max_length=64, description="client message id; resends are ignored")
@@ -48,9 +63,23 @@ class CustomerMessage(BaseModel):
         return self
 
 
+class SessionRequest(BaseModel):
+    """Start or renew a chat session; ``user_id`` with ``user_hash`` for a customer the site knows."""
+
+    model_config = ConfigDict(extra="forbid")
+    user_id: UserId | None = None
+    user_hash: str | None = Field(default=None, max_length=128, description="hex HMAC-SHA256 of user_id")
+    cookie: bool = Field(default=True, description="false: no cookie; the token comes back in the body")
+
+
+class SessionIssued(BaseModel):
+    verified: bool
+    expires_at: datetime
+    token: str | None = Field(default=None, description=f"send it in {HEADER} (only when cookie is false)")
+
+
 class Accepted(BaseModel):
     duplicate: bool
-    conversation_id: int | None
     survey_id: str | None
 
 
@@ -64,11 +93,24 @@ class WebChatContext(Protocol):
     store: SqlStore
     webchat: WebChatChannel
     clock: Clock
+    environ: Mapping[str, str]
 
 
-def webchat_router(ctx: WebChatContext) -> APIRouter:
-    """Routes for the page (``/``) and its API (``/api/webchat``)."""
-    router = APIRouter()
+def webchat_router(ctx: WebChatContext, secret: str) -> APIRouter:
+    """Routes for the page (``/``) and its API (``/api/webchat``); ``secret`` signs sessions."""
+    router = APIRouter(route_class=StrictJSONRoute)
+    sessions = ChatSessions(secret)
+
+    def customer(request: Request) -> ChatSession:
+        """The session's customer (cookie, or the header for apps), or 401."""
+        found = sessions.read(request.cookies.get(COOKIE) or request.headers.get(HEADER))
+        if found is None:
+            raise HTTPException(401, "no chat session (or it expired): POST /api/webchat/session first")
+        return found
+
+    # A default, not an Annotated alias: this dependency is local to the router (string annotations
+    # are resolved in the module's globals).
+    session_of = Depends(customer)
 
     @router.get("/", include_in_schema=False)
     async def page() -> FileResponse:
@@ -81,8 +123,41 @@ def webchat_router(ctx: WebChatContext) -> APIRouter:
             raise HTTPException(404)
         return FileResponse(path)
 
+    @router.post("/api/webchat/session", response_model=SessionIssued, tags=["web chat"])
+    async def start_session(request: Request, response: Response, body: SessionRequest) -> SessionIssued:
+        """Start (or renew) the customer's chat session. Without ``user_id`` the customer is anonymous
+        (the same one again while the session lasts); with it, ``user_hash`` must be the site's
+        HMAC-SHA256 of ``user_id`` under ``CSATBOT_WEBCHAT_IDENTITY_SECRET``."""
+        if body.user_id is not None:
+            secret = ctx.environ.get(IDENTITY_ENV, "")
+            if not secret:
+                raise HTTPException(400, f"signed identities are off: set {IDENTITY_ENV} on the server")
+            if body.user_id.startswith(ANONYMOUS):
+                raise HTTPException(422, f"user_id may not start with {ANONYMOUS!r}")
+            if not check_identity(secret, body.user_id, body.user_hash or ""):
+                raise HTTPException(403, "user_hash is not the HMAC-SHA256 of user_id (site secret)")
+            session = ChatSession(body.user_id, verified=True)
+        else:
+            current = sessions.read(request.cookies.get(COOKIE) or request.headers.get(HEADER))
+            session = current if current is not None and not current.verified else sessions.anonymous()
+        token = sessions.issue(session)
+        expires_at = sessions.expires_at(ctx.clock.now())
+        if not body.cookie:
+            return SessionIssued(verified=session.verified, expires_at=expires_at, token=token)
+        secure = request.url.scheme == "https" or ctx.environ.get(SECURE_ENV, "") in ("1", "true", "yes")
+        response.set_cookie(
+            COOKIE,
+            token,
+            max_age=int(sessions.ttl.total_seconds()),
+            path="/api/webchat",
+            httponly=True,
+            samesite="lax",
+            secure=secure,
+        )
+        return SessionIssued(verified=session.verified, expires_at=expires_at)
+
     @router.post("/api/webchat/messages", response_model=Accepted, status_code=202, tags=["web chat"])
-    async def post_message(body: CustomerMessage) -> Accepted:
+    async def post_message(body: CustomerMessage, who: ChatSession = session_of) -> Accepted:
         """Send a customer message (typed text or a tapped choice) into the chat."""
         payload = (
             Text(body.text)
@@ -92,8 +167,9 @@ def webchat_router(ctx: WebChatContext) -> APIRouter:
         message = InboundMessage(
             channel="webchat",
             account="",
-            user=body.user,
-            platform_id=body.id or uuid.uuid4().hex,
+            user=who.user,
+            # A client's ids are its own: another customer's "c-1" must not make this one a duplicate.
+            platform_id=f"{who.user}/{body.id}" if body.id else uuid.uuid4().hex,
             received_at=ctx.clock.now(),
             payload=payload,
             display_name=body.name,
@@ -101,24 +177,28 @@ def webchat_router(ctx: WebChatContext) -> APIRouter:
         )
         result = await ctx.service.handle(message)
         if not result.duplicate:
-            ctx.webchat.notify(body.user)  # the customer's own message shows in their other long polls
-        return Accepted(
-            duplicate=result.duplicate, conversation_id=result.conversation_id, survey_id=result.survey_id
-        )
+            ctx.webchat.notify(who.user)  # the customer's own message shows in their other long polls
+        return Accepted(duplicate=result.duplicate, survey_id=result.survey_id)
 
     @router.get("/api/webchat/messages", response_model=Messages, tags=["web chat"])
     async def get_messages(
-        user: Annotated[str, Query(min_length=1, max_length=128)],
-        after: Annotated[int, Query(ge=0)] = 0,
+        after: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
         wait: Annotated[float, Query(ge=0, le=30, description="long-poll seconds when nothing is new")] = 0,
+        who: ChatSession = session_of,
     ) -> Messages:
         """The chat's messages after id ``after``, oldest first (customer, bot and agent)."""
-        # Listen before reading: a message sent while we read still wakes this poll.
-        event = ctx.webchat.listen(user) if wait > 0 else None
-        found = await _read(ctx, user, after)
-        if not found and event is not None:
-            await ctx.webchat.wait(user, wait, event)
-            found = await _read(ctx, user, after)
+        if wait <= 0:
+            found = await _read(ctx, who.user, after)
+        else:
+            try:
+                # Listen before reading: a message sent while we read still wakes this poll.
+                with ctx.webchat.listening(who.user) as event:
+                    found = await _read(ctx, who.user, after)
+                    if not found:
+                        await ctx.webchat.wait(event, wait)
+                        found = await _read(ctx, who.user, after)
+            except ChatBusy as exc:
+                raise HTTPException(429, str(exc), headers={"Retry-After": "1"}) from exc
         return Messages(messages=found, last_id=found[-1]["id"] if found else after)
 
     return router
@@ -127,6 +207,7 @@ def webchat_router(ctx: WebChatContext) -> APIRouter:
 async def _read(ctx: WebChatContext, user: str, after: int) -> list[dict[str, Any]]:
     def work(repo: Any) -> list[dict[str, Any]]:
         identity = repo.find_identity("webchat", "", user)
-        return [] if identity is None else repo.messages_for(identity.id, after)
+        found = [] if identity is None else repo.messages_for(identity.id, after)
+        return [{k: m[k] for k in CUSTOMER_FIELDS if k in m} for m in found]
 
     return await ctx.store.read(work)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import secrets
 from typing import Any
 
 import httpx
 
 from adapters.testing import Button, Shown
+from adapters.webchat.sessions import HEADER, IDENTITY_ENV, identity_hash
 
 
 class WebChatSimulator:
@@ -21,7 +23,8 @@ class WebChatSimulator:
 
     def __init__(self, app_url: str = "") -> None:
         self.app_url = app_url
-        self.environ: dict[str, str] = {}
+        # Customers sign in as a site's known users (adapters.webchat.sessions), so ``user`` is theirs.
+        self.environ: dict[str, str] = {IDENTITY_ENV: secrets.token_hex(32)}
         self._ids = itertools.count(1)
 
     def start(self) -> None:
@@ -33,10 +36,20 @@ class WebChatSimulator:
     def channel_config(self) -> dict[str, Any]:
         return {"enabled": True}
 
+    def identity(self, user: str) -> dict[str, Any]:
+        """The session request a site's page sends for its signed-in ``user`` (token mode)."""
+        user_hash = identity_hash(self.environ[IDENTITY_ENV], user)
+        return {"user_id": user, "user_hash": user_hash, "cookie": False}
+
+    async def _session(self, app: httpx.AsyncClient, user: str) -> dict[str, str]:
+        response = await app.post("/api/webchat/session", json=self.identity(user))
+        response.raise_for_status()
+        return {HEADER: response.json()["token"]}
+
     async def say(self, app: httpx.AsyncClient, user: str, text: str) -> httpx.Response:
-        return await app.post(
-            "/api/webchat/messages", json={"user": user, "text": text, "id": f"sim-{next(self._ids)}"}
-        )
+        headers = await self._session(app, user)
+        body = {"text": text, "id": f"sim-{next(self._ids)}"}
+        return await app.post("/api/webchat/messages", json=body, headers=headers)
 
     async def tap(self, app: httpx.AsyncClient, user: str, button: Button) -> httpx.Response:
         survey = next(
@@ -45,12 +58,14 @@ class WebChatSimulator:
             if s.raw.get("prompt", {}).get("step") == button.step
         )
         choice = {"survey": survey, "step": button.step, "value": button.value, "label": button.label}
-        return await app.post(
-            "/api/webchat/messages", json={"user": user, "choice": choice, "id": f"sim-{next(self._ids)}"}
-        )
+        body = {"choice": choice, "id": f"sim-{next(self._ids)}"}
+        return await app.post("/api/webchat/messages", json=body, headers=await self._session(app, user))
 
     def shown(self, user: str) -> list[Shown]:
-        response = httpx.get(f"{self.app_url}/api/webchat/messages", params={"user": user}, timeout=10)
+        with httpx.Client(base_url=self.app_url, timeout=10) as http:
+            session = http.post("/api/webchat/session", json=self.identity(user))
+            session.raise_for_status()
+            response = http.get("/api/webchat/messages", headers={HEADER: session.json()["token"]})
         response.raise_for_status()
         shown = []
         for message in response.json()["messages"]:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, mod
 from bot.config.channels import ChannelsConfig
 from bot.config.durations import Duration, format_duration
 from bot.config.notifications import NotificationsConfig
+from bot.config.privacy import MaskKind, RetentionPolicy
 
 Localized = dict[str, Annotated[str, Field(min_length=1)]]
 """A text per locale, e.g. ``{en: "Thanks!", zh-CN: "谢谢！"}``."""
@@ -362,6 +363,16 @@ class Config(Strict):
     channels: ChannelsConfig = ChannelsConfig()
     nlu: NluConfig = NluConfig()
     notifications: NotificationsConfig = NotificationsConfig()
+    retention: RetentionPolicy = RetentionPolicy()
+    masking: list[MaskKind] = []
+    """What is masked in customers' messages before they are stored or sent to a team."""
+
+    @field_validator("masking")
+    @classmethod
+    def _masking(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("a kind is listed twice")
+        return value
 
     @field_validator("locales")
     @classmethod

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -14,10 +14,12 @@ from starlette.exceptions import HTTPException
 
 from bot.errors import NotFoundError
 from csatbot.console import flows, login, queue, reports, ticket
-from csatbot.console.auth import LoginThrottle, SignInRequired
+from csatbot.console.auth import SignInRequired
 from csatbot.console.i18n import EN, translate
 from csatbot.console.render import language, page
-from csatbot.console.sessions import SECURE_ENV, ConsoleSessions, secret_key
+from csatbot.console.session_store import SessionStore
+from csatbot.console.sessions import MAX_AGE, SECURE_ENV, ConsoleSessions, secret_key
+from csatbot.console.throttle import SignInThrottle
 from csatbot.console.users import Users
 from csatbot.runtime import Runtime
 
@@ -25,21 +27,24 @@ STATIC = Path(__file__).parent / "static"
 log = logging.getLogger("csatbot.console")
 
 
-def console_app(runtime: Runtime) -> FastAPI:
-    """Sign-in, the ticket queue and pages, reports and the survey flows, as server-rendered HTML."""
+def console_app(runtime: Runtime, *, secret: str | None = None) -> FastAPI:
+    """Sign-in, the ticket queue and pages, reports and the survey flows, as server-rendered HTML.
+
+    ``secret`` signs the session cookie (default: :func:`secret_key` for the runtime's database)."""
     app = FastAPI(title="csatbot console", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.runtime = runtime
     app.state.users = Users(runtime.database)
     if not app.state.users.list():
         log.warning("no console users yet: create one with `csatbot users add NAME --role admin`")
-    app.state.throttle = LoginThrottle()
+    app.state.throttle = SignInThrottle(runtime.database, runtime.clock)
+    app.state.sessions = SessionStore(runtime.database, runtime.clock, timedelta(seconds=MAX_AGE))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (login, queue, ticket, flows, reports):
         app.include_router(module.router)
     app.add_middleware(
         ConsoleSessions,
-        secret=secret_key(runtime.database.url),
-        force_secure=os.environ.get(SECURE_ENV, "") in ("1", "true", "yes"),
+        secret=secret or secret_key(runtime.database.url, runtime.environ),
+        force_secure=runtime.environ.get(SECURE_ENV, "") in ("1", "true", "yes"),
     )
 
     @app.exception_handler(SignInRequired)

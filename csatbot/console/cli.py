@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
@@ -14,6 +13,7 @@ from bot.errors import CsatbotError
 
 if TYPE_CHECKING:
     from csatbot.console.users import Users
+    from storage.db import Database
 
 users_app = typer.Typer(
     help="Console users: agents work tickets, admins also see config and reports.", no_args_is_help=True
@@ -34,28 +34,29 @@ class RoleName(StrEnum):
     admin = "admin"
 
 
-@contextmanager
-def _users(db: str | None) -> Iterator[Users]:
-    from csatbot.console.users import Users
+def on_database(db: str | None, work: Callable[[Database], T]) -> T:
+    """Run ``work`` on the (migrated) database; our errors end the command with their message and
+    status 1."""
     from storage import open_database
     from storage.migrate import upgrade
 
-    database = open_database(db if db is None or "://" in db else f"sqlite:///{db}")
     try:
-        upgrade(database)
-        yield Users(database)
-    finally:
-        database.dispose()
-
-
-def _run(db: str | None, work: Callable[[Users], T]) -> T:
-    """Run ``work`` on the users table; our errors end the command with their message and status 1."""
-    try:
-        with _users(db) as users:
-            return work(users)
+        database = open_database(db if db is None or "://" in db else f"sqlite:///{db}")
+        try:
+            upgrade(database)
+            return work(database)
+        finally:
+            database.dispose()
     except CsatbotError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc
+
+
+def _run(db: str | None, work: Callable[[Users], T]) -> T:
+    """Run ``work`` on the users table."""
+    from csatbot.console.users import Users
+
+    return on_database(db, lambda database: work(Users(database)))
 
 
 def _password(from_stdin: bool) -> str:

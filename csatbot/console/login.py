@@ -7,20 +7,27 @@ import math
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
-from csatbot.console.auth import Agent, LoginThrottle, check_csrf, sign_in, users_of
+from csatbot.console.auth import Agent, check_csrf, sign_in, sign_out, users_of
 from csatbot.console.i18n import LANGUAGES, translate
 from csatbot.console.render import flash, language, page, redirect
+from csatbot.console.throttle import SignInThrottle
 
 router = APIRouter()
 
 
+OUTSIDE = ("/agent",)
+"""Pages of the app outside the console that sign in through it."""
+
+
 def safe_next(target: str | None, root: str) -> str:
-    """Where to go after signing in: a console path only (never another site)."""
+    """Where to go after signing in (a full path): a console page or the agent desk, never another site."""
+    if target in OUTSIDE:
+        return target
     if target and target.startswith(f"{root}/") and not target.startswith("//") and "\\" not in target:
-        return target.removeprefix(root)
-    return "/"
+        return target
+    return f"{root}/"
 
 
 @router.get("/login")
@@ -35,29 +42,25 @@ async def login(
     password: Annotated[str, Form(max_length=1024)],
     next: Annotated[str, Form(max_length=2048)] = "",
 ) -> Response:
-    throttle: LoginThrottle = request.app.state.throttle
+    throttle: SignInThrottle = request.app.state.throttle
     client = request.client.host if request.client else "?"
     lang = language(request)
-    wait = throttle.wait(username, client)
-    if wait > 0:
-        failed = translate(lang, "login.throttled", minutes=math.ceil(wait / 60))
+    wait = await asyncio.to_thread(throttle.reserve, username, client)  # counted before the check
+    if wait:
+        failed = translate(lang, "login.throttled", minutes=math.ceil(wait.total_seconds() / 60))
         return page(request, "login.html", status_code=429, next=next, failed=failed, username=username)
     account = await asyncio.to_thread(users_of(request).authenticate, username, password)
     if account is None:
-        throttle.failed(username, client)
         failed = translate(lang, "login.failed")
         return page(request, "login.html", status_code=401, next=next, failed=failed, username=username)
-    throttle.succeeded(username)
-    sign_in(request, account)
-    return redirect(request, safe_next(next, request.scope.get("root_path", "")))
+    await asyncio.to_thread(throttle.succeeded, username, client)
+    await sign_in(request, account)
+    return RedirectResponse(safe_next(next, request.scope.get("root_path", "")), status_code=303)
 
 
 @router.post("/logout", dependencies=[Depends(check_csrf)])
 async def logout(request: Request, user: Agent) -> Response:
-    lang = request.session.get("lang")
-    request.session.clear()
-    if lang is not None:
-        request.session["lang"] = lang
+    await sign_out(request)
     flash(request, "ok", translate(language(request), "login.signed_out"))
     return redirect(request, "/login")
 
@@ -67,4 +70,4 @@ async def switch_language(request: Request, code: str, next: str | None = None) 
     """Show the console in ``code`` (kept in the session) and go back to the page."""
     if code in LANGUAGES:
         request.session["lang"] = code
-    return redirect(request, safe_next(next, request.scope.get("root_path", "")))
+    return RedirectResponse(safe_next(next, request.scope.get("root_path", "")), status_code=303)

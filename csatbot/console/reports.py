@@ -24,7 +24,7 @@ from csatbot.console.i18n import translate
 from csatbot.console.render import language, page, runtime_of
 from storage.auto_answer_report import FILTERS as AUTO_FILTERS
 from storage.auto_answer_report import auto_answer_report
-from storage.report_scope import DIMENSIONS, ReportFilterError, midnight
+from storage.report_scope import DIMENSIONS, MAX_RANGE_DAYS, ReportFilterError, check_year, midnight
 from storage.reports import build_report, iter_csv, positive_comments, ranked_reasons, recovery, survey_rows
 from storage.repository import SqlRepository
 
@@ -64,9 +64,14 @@ def _day(value: str, name: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise HTTPException(400, f"{name}: '{value}' is not a date (expected YYYY-MM-DD)") from None
+    try:
+        check_year(day, name)
+    except ReportFilterError as exc:
+        raise HTTPException(400, str(exc)) from None
+    return day
 
 
 def report_scope(
@@ -88,6 +93,8 @@ def report_scope(
     first = _day(since, "since") or last - timedelta(days=DAYS - 1)
     given = {"channel": channel, "team": team, "agent": agent, "intent": intent, "locale": locale, "day": day}
     filters = {k: v for k, v in given.items() if v}
+    if (last - first).days >= MAX_RANGE_DAYS:
+        raise HTTPException(400, f"since..until covers more than {MAX_RANGE_DAYS} days: narrow the range")
     if user.is_admin:
         return Scope(first, last, filters, tz=tz)
     return Scope(first, last, filters | {"agent": user.username}, frozenset({"agent"}), tz)

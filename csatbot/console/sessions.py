@@ -1,13 +1,22 @@
-"""Console sessions: the signing key, signed cookies (Secure over https) and the pages' security headers."""
+"""Console sessions: the signing key, signed cookies (Secure over https) and the pages' security headers.
+
+The cookie's path is ``/``: the agent desk (``/agent``) and the support API accept a console session
+too (see :mod:`csatbot.access`).
+"""
 
 from __future__ import annotations
 
+import binascii
+import json
 import logging
 import os
 import secrets
+from base64 import b64decode
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
+import itsdangerous
 from sqlalchemy.engine import make_url
 from starlette.datastructures import MutableHeaders
 from starlette.middleware.sessions import SessionMiddleware
@@ -65,6 +74,20 @@ def secret_key(database_url: str, environ: Mapping[str, str] | None = None) -> s
     return key
 
 
+def read_cookie(cookies: Mapping[str, str], secret: str) -> dict[str, Any]:
+    """The console session in ``cookies`` as :class:`ConsoleSessions` wrote it, or ``{}`` when there is
+    none or its signature or age is wrong. The API and the agent desk read it this way (read-only)."""
+    raw = cookies.get(COOKIE)
+    if not raw:
+        return {}
+    try:
+        data = itsdangerous.TimestampSigner(secret).unsign(raw.encode("utf-8", "replace"), max_age=MAX_AGE)
+        session = json.loads(b64decode(data))
+    except (itsdangerous.BadSignature, ValueError, binascii.Error):
+        return {}
+    return session if isinstance(session, dict) else {}
+
+
 class ConsoleSessions:
     """Starlette's signed-cookie sessions, with ``Secure`` when the request came over https (or when
     ``CSATBOT_SECURE_COOKIES=1``), plus security headers on every console response."""
@@ -72,7 +95,7 @@ class ConsoleSessions:
     def __init__(self, app: ASGIApp, secret: str, *, force_secure: bool = False) -> None:
         def sessions(https_only: bool) -> SessionMiddleware:
             return SessionMiddleware(
-                app, secret, COOKIE, MAX_AGE, path="/console", same_site="lax", https_only=https_only
+                app, secret, COOKIE, MAX_AGE, path="/", same_site="lax", https_only=https_only
             )
 
         self.plain = sessions(False)

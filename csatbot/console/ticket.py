@@ -15,6 +15,7 @@ from csatbot.console.auth import Agent, check_csrf
 from csatbot.console.i18n import translate
 from csatbot.console.queue import assignee_choices, is_overdue
 from csatbot.console.render import flash, language, local_time, page, redirect, runtime_of
+from csatbot.edge import RowId
 from storage import queries
 from storage.repository import SqlRepository
 
@@ -56,7 +57,7 @@ def _load(repo: SqlRepository, ticket_id: int) -> tuple[dict[str, Any], dict[str
 
 
 @router.get("/tickets/{ticket_id}")
-async def ticket_page(request: Request, ticket_id: int, user: Agent) -> Response:
+async def ticket_page(request: Request, ticket_id: RowId, user: Agent) -> Response:
     runtime = runtime_of(request)
     settings = runtime.settings()
     lang = language(request)
@@ -85,7 +86,7 @@ async def ticket_page(request: Request, ticket_id: int, user: Agent) -> Response
 @router.post("/tickets/{ticket_id}/{action}", dependencies=[Depends(check_csrf)])
 async def work(
     request: Request,
-    ticket_id: int,
+    ticket_id: RowId,
     action: TicketAction,
     user: Agent,
     text: Annotated[str, Form(max_length=4096)] = "",

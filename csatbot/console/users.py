@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -11,16 +10,16 @@ from typing import Literal, get_args
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, select
 
 from bot.errors import ConflictError, CsatbotError, NotFoundError
-from models import User
+from models import ApiToken, ConsoleSession, User
 from storage.db import Database
 
 Role = Literal["agent", "admin"]
 ROLES: tuple[str, ...] = get_args(Role)
 MIN_PASSWORD = 8
-_USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 hasher = PasswordHasher()
 # Verified when a username is unknown, so a wrong name takes as long as a wrong password.
 _DUMMY_HASH = hasher.hash("not a password of anyone")
@@ -40,12 +39,21 @@ class Account:
     locale: str
     created_at: datetime
     last_login_at: datetime | None
-    stamp: str
-    """Changes when the password changes: a session signed before that is no longer valid."""
 
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+
+def check_name_and_role(name: str, role: str, what: str = "user name") -> None:
+    """:class:`UserError` unless ``name`` is a valid user (or token) name and ``role`` a role."""
+    if not USERNAME.match(name):
+        raise UserError(
+            f"invalid {what} {name!r}: use 1-64 letters, digits, '.', '_', '-' or '@', "
+            "starting with a letter or digit"
+        )
+    if role not in ROLES:
+        raise UserError(f"unknown role {role!r} (expected one of: {', '.join(ROLES)})")
 
 
 def check_password(password: str) -> None:
@@ -53,11 +61,13 @@ def check_password(password: str) -> None:
         raise UserError(f"the password must be at least {MIN_PASSWORD} characters long")
 
 
-def _account(row: User) -> Account:
-    stamp = hashlib.sha256(row.password_hash.encode()).hexdigest()[:16]
-    return Account(
-        row.username, row.role, row.display_name, row.locale, row.created_at, row.last_login_at, stamp
-    )
+def account_of(row: User) -> Account:
+    return Account(row.username, row.role, row.display_name, row.locale, row.created_at, row.last_login_at)
+
+
+def _end_sessions(session: Session, username: str) -> None:
+    """Every open console session of ``username`` ends (the cookies stop working at once)."""
+    session.execute(delete(ConsoleSession).where(col(ConsoleSession.username) == username))
 
 
 class Users:
@@ -69,13 +79,7 @@ class Users:
     def add(
         self, username: str, password: str, role: str, *, display_name: str = "", locale: str = ""
     ) -> Account:
-        if not _USERNAME.match(username):
-            raise UserError(
-                f"invalid user name {username!r}: use 1-64 letters, digits, '.', '_', '-' or '@', "
-                "starting with a letter or digit"
-            )
-        if role not in ROLES:
-            raise UserError(f"unknown role {role!r} (expected one of: {', '.join(ROLES)})")
+        check_name_and_role(username, role)
         check_password(password)
         now = datetime.now(UTC)
         row = User(
@@ -94,20 +98,20 @@ class Users:
                 f"user {username!r} already exists: change the password with `csatbot users passwd "
                 f"{username}` or pick another name"
             ) from exc
-        return _account(row)
+        return account_of(row)
 
     def get(self, username: str) -> Account | None:
         with Session(self.database.reader) as session:
             row = session.exec(select(User).where(User.username == username)).first()
-            return _account(row) if row is not None else None
+            return account_of(row) if row is not None else None
 
     def require(self, username: str) -> Account:
         with Session(self.database.reader) as session:
-            return _account(self._existing(session, username))
+            return account_of(self._existing(session, username))
 
     def list(self) -> list[Account]:
         with Session(self.database.reader) as session:
-            return [_account(r) for r in session.exec(select(User).order_by(col(User.username))).all()]
+            return [account_of(r) for r in session.exec(select(User).order_by(col(User.username))).all()]
 
     def authenticate(self, username: str, password: str) -> Account | None:
         """The account when the password is right, else ``None`` (in about the same time either way).
@@ -126,7 +130,7 @@ class Users:
                 row.password_hash = hasher.hash(password)
             row.last_login_at = datetime.now(UTC)
             session.add(row)
-            return _account(row)
+            return account_of(row)
 
     def set_password(self, username: str, password: str) -> None:
         check_password(password)
@@ -134,10 +138,14 @@ class Users:
             row = self._existing(session, username)
             row.password_hash = hasher.hash(password)
             session.add(row)
+            _end_sessions(session, username)
 
     def remove(self, username: str) -> None:
         with Session(self.database.writer) as session, session.begin():
             session.delete(self._existing(session, username))
+            _end_sessions(session, username)
+            # API tokens acting as them go too: they are no longer one of the team.
+            session.execute(delete(ApiToken).where(col(ApiToken.name) == username))
 
     @staticmethod
     def _existing(session: Session, username: str) -> User:

@@ -22,6 +22,8 @@ from adapters.testing import Button, Shown, Simulator, ThreadedServer
 from csatbot.runtime import Runtime
 from csatbot.web import Server, create_app
 
+from ..conftest import api_headers
+
 ROOT = Path(__file__).resolve().parents[2]
 SIMULATORS = {
     "telegram": "adapters.telegram.fake:TelegramSimulator",
@@ -102,7 +104,8 @@ async def platform(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
     if sim.server is None:
         sim.app_url = live.url
     try:
-        async with httpx.AsyncClient(base_url=live.url, timeout=30) as app:
+        headers = api_headers(runtime.database)
+        async with httpx.AsyncClient(base_url=live.url, timeout=30, headers=headers) as app:
             yield Platform(sim, app)
     finally:
         live.stop()
@@ -118,9 +121,7 @@ async def test_the_same_conversation_stores_the_same_answers_on_every_channel(pl
     first = await platform.conversation_of(tapper)
     assert first["transcript"][0]["text"] == "Hi, my order A-1009 has not arrived"
     await platform.ok(
-        await app.post(
-            f"/api/conversations/{first['id']}/resolve", json={"agent": "bob", "send_survey_now": True}
-        )
+        await app.post(f"/api/conversations/{first['id']}/resolve", json={"send_survey_now": True})
     )
     rating = await platform.question(tapper, "rating")
     # Telegram adds a row with the scale's words under the stars ("1 · very dissatisfied", "5 · ...").
@@ -140,9 +141,7 @@ async def test_the_same_conversation_stores_the_same_answers_on_every_channel(pl
     await platform.ok(await sim.say(app, typer, "请问发票怎么开？"))
     second = await platform.conversation_of(typer)
     await platform.ok(
-        await app.post(
-            f"/api/conversations/{second['id']}/resolve", json={"agent": "mei", "send_survey_now": True}
-        )
+        await app.post(f"/api/conversations/{second['id']}/resolve", json={"send_survey_now": True})
     )
     await platform.question(typer, "rating")
     await platform.ok(await sim.say(app, typer, "4分"))

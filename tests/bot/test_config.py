@@ -345,6 +345,37 @@ SHIPPED_ERRORS = [
         id="duration-in-words",
     ),
     pytest.param(
+        [("  transcripts: 180d", "  transcripts: 1h")],
+        [
+            (
+                "retention.transcripts: keep them at least 1d (conversations and surveys under way "
+                "need them), got 1h",
+                "transcripts:",
+            )
+        ],
+        id="retention-too-short",
+    ),
+    pytest.param(
+        [("  comments: null ", "  comments: forever ")],
+        [("retention.comments: expected a duration such as 10m, 4h or 1d, got 'forever'", "comments:")],
+        id="retention-not-a-duration",
+    ),
+    pytest.param(
+        [("  transcripts: 180d", "  transcripts: 180d\n  chats: 30d")],
+        [("retention.chats: unknown key 'chats' (expected one of: transcripts, comments)", "chats:")],
+        id="retention-unknown-key",
+    ),
+    pytest.param(
+        [("masking: []", "masking: [phone, fax]")],
+        [("masking[1]: input should be 'phone', 'email' or 'card', got 'fax'", "masking:")],
+        id="unknown-mask",
+    ),
+    pytest.param(
+        [("masking: []", "masking: [email, email]")],
+        [("masking: a kind is listed twice", "masking:")],
+        id="mask-listed-twice",
+    ),
+    pytest.param(
         [("  throttle: 30d  ", "  throttle: -5  ")],
         [("surveying.throttle: a duration cannot be negative, got -5", "throttle:")],
         id="negative-duration",
@@ -791,7 +822,8 @@ def test_flow_errors(steps: str, expected: list[str]) -> None:
             [
                 "bogus: unknown key 'bogus' (expected one of: locales, default_locale, "
                 "timezone, texts, surveys, triggers, surveying, conversations, dsat, teams, "
-                "routing, triage, tickets, reports, channels, nlu, notifications) at line 2"
+                "routing, triage, tickets, reports, channels, nlu, notifications, retention, "
+                "masking) at line 2"
             ],
             id="unknown-top-level-key",
         ),

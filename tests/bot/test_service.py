@@ -349,8 +349,9 @@ async def test_a_start_deep_link_attaches_a_new_chat_to_the_known_customer(harne
     customer = harness.rows("select customer_id from conversation where id = :c", c=first.conversation_id)[0][
         0
     ]
-    token = await harness.service.link_token(customer)
-    assert await harness.service.link_token(customer) == token  # stable once made
+    token, expires_at = await harness.service.link_token(customer)
+    assert expires_at == harness.clock.now() + timedelta(hours=24)
+    assert (await harness.service.link_token(customer))[0] != token  # a new one each time
     start = InboundMessage(
         "telegram", "bot1", "tg-42", "u1", harness.clock.now(), Command("start", token), locale="en"
     )

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from ..conftest import conversation_of, customer_reads, customer_says
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -19,9 +21,9 @@ def client(app_client: httpx.AsyncClient) -> httpx.AsyncClient:
 
 
 async def open_conversation(client: httpx.AsyncClient, user: str = "ann") -> int:
-    response = await client.post("/api/webchat/messages", json={"user": user, "text": "my parcel is late"})
+    response = await customer_says(client, user, text="my parcel is late")
     assert response.status_code == 202, response.text
-    conversation_id: int = response.json()["conversation_id"]
+    conversation_id = await conversation_of(client, user)
     return conversation_id
 
 
@@ -29,8 +31,8 @@ async def open_conversation(client: httpx.AsyncClient, user: str = "ann") -> int
     ("method", "path", "body"),
     [
         ("GET", "/api/conversations/999", None),
-        ("POST", "/api/conversations/999/reply", {"agent": "bob", "text": "hello?"}),
-        ("POST", "/api/conversations/999/resolve", {"agent": "bob"}),
+        ("POST", "/api/conversations/999/reply", {"text": "hello?"}),
+        ("POST", "/api/conversations/999/resolve", {}),
     ],
 )
 async def test_unknown_conversation_is_404(
@@ -44,11 +46,11 @@ async def test_unknown_conversation_is_404(
     assert only["status"] == "open"
 
 
-async def test_resolve_is_idempotent(client: httpx.AsyncClient) -> None:
+async def test_resolve_is_idempotent(client: httpx.AsyncClient, as_agent: Any) -> None:
     conversation_id = await open_conversation(client)
     url = f"/api/conversations/{conversation_id}/resolve"
-    first = await client.post(url, json={"agent": "bob", "send_survey_now": True})
-    second = await client.post(url, json={"agent": "carol", "send_survey_now": True})
+    first = await client.post(url, json={"send_survey_now": True}, headers=as_agent("bob"))
+    second = await client.post(url, json={"send_survey_now": True}, headers=as_agent("carol"))
     assert first.status_code == second.status_code == 200
     one, two = first.json(), second.json()
     assert one["already_resolved"] is False and one["survey_id"] and one["skip_reason"] is None
@@ -56,23 +58,25 @@ async def test_resolve_is_idempotent(client: httpx.AsyncClient) -> None:
     assert (two["survey_id"], two["survey_due_at"]) == (one["survey_id"], one["survey_due_at"])
     detail = (await client.get(f"/api/conversations/{conversation_id}")).json()
     assert detail["status"] == "resolved" and detail["survey"]["id"] == one["survey_id"]
-    chat = (await client.get("/api/webchat/messages", params={"user": "ann"})).json()["messages"]
+    chat = (await customer_reads(client, "ann")).json()["messages"]
     assert [m["prompt"]["type"] for m in chat if m["author"] == "bot"] == ["AskRating"]  # asked once
 
 
 async def test_resolve_with_the_trigger_delay_schedules_the_survey(client: httpx.AsyncClient) -> None:
     conversation_id = await open_conversation(client)
-    response = await client.post(f"/api/conversations/{conversation_id}/resolve", json={"agent": "bob"})
+    response = await client.post(f"/api/conversations/{conversation_id}/resolve", json={})
     resolved = response.json()
     assert resolved["already_resolved"] is False and resolved["survey_due_at"]
     detail = (await client.get(f"/api/conversations/{conversation_id}")).json()
     assert detail["survey"]["status"] == "pending" and detail["survey"]["sent_at"] is None
 
 
-async def test_agent_reply_is_stored_and_listed(client: httpx.AsyncClient) -> None:
+async def test_agent_reply_is_stored_and_listed_as_the_caller(
+    client: httpx.AsyncClient, as_agent: Any
+) -> None:
     conversation_id = await open_conversation(client)
     response = await client.post(
-        f"/api/conversations/{conversation_id}/reply", json={"agent": "bob", "text": "on its way"}
+        f"/api/conversations/{conversation_id}/reply", json={"text": "on its way"}, headers=as_agent("bob")
     )
     assert response.status_code == 202
     detail = (await client.get(f"/api/conversations/{conversation_id}")).json()
@@ -87,57 +91,124 @@ async def test_agent_reply_is_stored_and_listed(client: httpx.AsyncClient) -> No
     assert (await client.get("/api/conversations", params={"status": "resolved"})).json() == []
 
 
-async def test_bearer_token_is_required_when_configured(
+SUPPORT = [
+    ("GET", "/api/conversations", None),
+    ("GET", "/api/conversations/{c}", None),
+    ("POST", "/api/conversations/{c}/reply", {"text": "hi"}),
+    ("POST", "/api/conversations/{c}/resolve", {}),
+    ("POST", "/api/conversations/{c}/escalate", {"reason": "manager"}),
+    ("POST", "/api/customers/1/link", None),
+    ("GET", "/api/tickets", None),
+    ("GET", "/api/tickets/1", None),
+    ("POST", "/api/tickets/1/note", {"text": "hi"}),
+    ("GET", "/api/reports", None),
+    ("GET", "/api/reports/export.csv", None),
+    ("GET", "/api/me", None),
+]
+
+
+async def test_nothing_on_the_support_api_answers_without_credentials(
     client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Before: with no CSATBOT_API_TOKEN set, every support operation answered anyone."""
+    monkeypatch.delenv("CSATBOT_API_TOKEN", raising=False)
     conversation_id = await open_conversation(client)
-    monkeypatch.setenv("CSATBOT_API_TOKEN", "s3cret-token")
-    support = [
-        ("GET", "/api/conversations", None),
-        ("GET", f"/api/conversations/{conversation_id}", None),
-        ("POST", f"/api/conversations/{conversation_id}/reply", {"agent": "bob", "text": "hi"}),
-        ("POST", f"/api/conversations/{conversation_id}/resolve", {"agent": "bob"}),
-        ("GET", "/api/tickets", None),
-        ("GET", "/api/reports", None),
-    ]
-    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "s3cret-token"}):
-        for method, path, body in support:
-            response = await client.request(method, path, json=body, headers=headers)
+    before = (await client.get(f"/api/conversations/{conversation_id}")).json()
+    for headers in ({"Authorization": ""}, {"Authorization": "Bearer wrong"}, {"Authorization": "csb_x"}):
+        for method, path, body in SUPPORT:
+            response = await client.request(
+                method, path.format(c=conversation_id), json=body, headers=headers
+            )
             assert response.status_code == 401, (method, path, headers)
             assert response.headers["www-authenticate"] == "Bearer"
-    detail = (
-        await client.get(
-            f"/api/conversations/{conversation_id}", headers={"Authorization": "Bearer s3cret-token"}
-        )
-    ).json()
-    assert detail["status"] == "open" and [m["author"] for m in detail["transcript"]] == ["customer"]
-    good = {"Authorization": "Bearer s3cret-token"}
-    for method, path, body in support:
-        response = await client.request(method, path, json=body, headers=good)
-        assert response.status_code in (200, 202), (method, path, response.text)
-    # The customer side and the pages stay open: customers have no token.
-    assert (
-        await client.post("/api/webchat/messages", json={"user": "ann", "text": "thanks"})
-    ).status_code == 202
-    assert (await client.get("/api/webchat/messages", params={"user": "ann"})).status_code == 200
-    for page in ("/", "/agent", "/healthz", "/openapi.json"):
-        assert (await client.get(page)).status_code == 200, page
+            assert "csatbot tokens add" in response.json()["detail"] or "revoked" in response.json()["detail"]
+    assert (await client.get(f"/api/conversations/{conversation_id}")).json() == before
+    # The customer side and public pages stay open: customers have no token.
+    session = await client.post("/api/webchat/session", json={}, headers={"Authorization": ""})
+    assert session.status_code == 200
+    said = await client.post("/api/webchat/messages", json={"text": "thanks"}, headers={"Authorization": ""})
+    assert said.status_code == 202
+    for page in ("/", "/healthz", "/openapi.json"):
+        assert (await client.get(page, headers={"Authorization": ""})).status_code == 200, page
 
 
-async def test_without_a_token_configured_the_support_api_is_open(
+async def test_the_environment_token_acts_as_api_with_the_admin_role(
     client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv("CSATBOT_API_TOKEN", raising=False)
-    assert (await client.get("/api/conversations")).status_code == 200
-    assert (
-        await client.get("/api/conversations", headers={"Authorization": "Bearer anything"})
-    ).status_code == 200
+    monkeypatch.setenv("CSATBOT_API_TOKEN", "s3cret-token-of-at-least-32-characters")
+    conversation_id = await open_conversation(client)
+    good = {"Authorization": "Bearer s3cret-token-of-at-least-32-characters"}
+    assert (await client.get("/api/me", headers=good)).json() == {
+        "name": "api", "role": "admin", "via": "token", "csrf": ""
+    }  # fmt: skip
+    replied = await client.post(
+        f"/api/conversations/{conversation_id}/reply", json={"text": "hi"}, headers=good
+    )
+    assert replied.status_code == 202
+    detail = (await client.get(f"/api/conversations/{conversation_id}")).json()
+    assert detail["transcript"][-1]["author"] == "agent:api"
+    for wrong in (
+        {"Authorization": "Bearer s3cret-token"},
+        {"Authorization": "s3cret-token-of-at-least-32-characters"},
+    ):
+        assert (await client.get("/api/me", headers=wrong)).status_code == 401
 
 
-async def test_the_agent_desk_page_is_served(client: httpx.AsyncClient) -> None:
+async def test_who_acts_comes_from_the_token_never_from_the_body(
+    client: httpx.AsyncClient, as_agent: Any
+) -> None:
+    """Before: anyone could reply as "bob" and move bob's CSAT."""
+    conversation_id = await open_conversation(client)
+    url = f"/api/conversations/{conversation_id}"
+    for path, body in (
+        ("reply", {"agent": "bob", "text": "as bob?"}),
+        ("resolve", {"agent": "bob"}),
+        ("escalate", {"agent": "bob", "reason": "why"}),
+    ):
+        response = await client.post(f"{url}/{path}", json=body, headers=as_agent("mallory"))
+        assert response.status_code == 422 and "Extra inputs are not permitted" in response.text
+    assert [m["author"] for m in (await client.get(url)).json()["transcript"]] == ["customer"]
+    await client.post(f"{url}/reply", json={"text": "hello"}, headers=as_agent("mallory"))
+    detail = (await client.get(url)).json()
+    assert detail["transcript"][-1]["author"] == "agent:mallory" and detail["agents"] == ["mallory"]
+
+
+async def test_agents_see_their_own_reports_and_admins_everyones(
+    client: httpx.AsyncClient, as_agent: Any
+) -> None:
+    await answer_survey(client, "uma", as_agent("bob"), "2", "slow", "skip")
+    await answer_survey(client, "vic", as_agent("mei"), "5")
+    bob = as_agent("bob")
+    mine = (await client.get("/api/reports", headers=bob)).json()
+    assert mine["total"]["sent"] == 1 and mine["filters"] == {"agent": "bob"}
+    asked_for_mei = (await client.get("/api/reports", params={"agent": "mei"}, headers=bob)).json()
+    assert asked_for_mei["filters"] == {"agent": "bob"} and asked_for_mei["total"]["sent"] == 1
+    export = (await client.get("/api/reports/export.csv", headers=bob)).content.decode("utf-8-sig")
+    assert len(export.splitlines()) == 2
+    assert (await client.get("/api/reports")).json()["total"]["sent"] == 2  # the admin's client
+
+
+async def test_revoking_a_token_or_removing_the_user_locks_it_out_at_once(
+    client: httpx.AsyncClient, app_runtime: Any
+) -> None:
+    from csatbot.console.users import Users
+    from csatbot.tokens import ApiTokens
+
+    tokens = ApiTokens(app_runtime.database)
+    carol, dan = tokens.issue("carol", "agent"), tokens.issue("dan", "agent")
+    assert (await client.get("/api/me", headers={"Authorization": f"Bearer {carol}"})).status_code == 200
+    assert tokens.revoke("carol") == 1
+    assert (await client.get("/api/me", headers={"Authorization": f"Bearer {carol}"})).status_code == 401
+    Users(app_runtime.database).add("dan", "a long enough password", "agent")
+    Users(app_runtime.database).remove("dan")
+    assert (await client.get("/api/me", headers={"Authorization": f"Bearer {dan}"})).status_code == 401
+    assert [t.name for t in tokens.list()] == ["support"]
+
+
+async def test_the_agent_desk_needs_a_console_sign_in(client: httpx.AsyncClient) -> None:
     response = await client.get("/agent")
-    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
-    assert "<title>csatbot agent desk</title>" in response.text and 'id="resolve-now"' in response.text
+    assert response.status_code == 303
+    assert response.headers["location"] == "/console/login?next=%2Fagent"
 
 
 async def test_reports_and_tickets_validate_their_filters(client: httpx.AsyncClient) -> None:
@@ -149,7 +220,7 @@ async def test_reports_and_tickets_validate_their_filters(client: httpx.AsyncCli
     assert (await client.get("/api/tickets")).json() == []
 
 
-async def test_customer_deep_link_token_is_stable_and_unknown_customers_are_404(
+async def test_each_customer_deep_link_is_new_and_expires_and_unknown_customers_are_404(
     client: httpx.AsyncClient,
 ) -> None:
     conversation_id = await open_conversation(client)
@@ -159,16 +230,20 @@ async def test_customer_deep_link_token_is_stable_and_unknown_customers_are_404(
     assert first.status_code == 200
     token = first.json()["token"]
     assert len(token) >= 16 and token.replace("-", "").replace("_", "").isalnum()
-    assert (await client.post(f"/api/customers/{customer}/link")).json() == {"token": token}
+    expires = datetime.fromisoformat(first.json()["expires_at"])
+    assert timedelta(hours=23) < expires - datetime.now(UTC) <= timedelta(hours=24)
+    assert (await client.post(f"/api/customers/{customer}/link")).json()["token"] != token
     missing = await client.post("/api/customers/999/link")
-    assert missing.status_code == 404 and missing.json() == {"detail": "no customer 999"}
+    assert missing.status_code == 404 and missing.json() == {"detail": "no customer with id 999"}
 
 
-async def test_ticket_api_lists_filters_and_works_a_ticket(client: httpx.AsyncClient) -> None:
+async def test_ticket_api_lists_filters_and_works_a_ticket(client: httpx.AsyncClient, as_agent: Any) -> None:
+    bob, mei = as_agent("bob"), as_agent("mei")
     conversation_id = await open_conversation(client, "tia")
     opened = await client.post(
         f"/api/conversations/{conversation_id}/escalate",
-        json={"agent": "bob", "reason": "asked for a manager"},
+        json={"reason": "asked for a manager"},
+        headers=bob,
     )
     assert opened.status_code == 200, opened.text
     ticket = opened.json()
@@ -180,42 +255,44 @@ async def test_ticket_api_lists_filters_and_works_a_ticket(client: httpx.AsyncCl
     assert ticket["identities"] == [{"channel": "webchat", "account": "", "user": "tia", "name": ""}]
     assert [(e["actor"], e["action"]) for e in ticket["events"]] == [("bob", "opened")]
     path = f"/api/tickets/{ticket['id']}"
-    claimed = (await client.post(f"{path}/claim", json={"agent": "mei"})).json()
+    claimed = (await client.post(f"{path}/claim", json={}, headers=mei)).json()
     assert (claimed["status"], claimed["assignee"]) == ("assigned", "mei")
     assert [t["id"] for t in (await client.get("/api/tickets", params={"assignee": "mei"})).json()] == [
         ticket["id"]
     ]
     assert (await client.get("/api/tickets", params={"assignee": "bob"})).json() == []
     assert (await client.get("/api/tickets", params={"overdue": True})).json() == []  # SLA is 4 h
-    missing_text = await client.post(f"{path}/reply", json={"agent": "mei"})
+    missing_text = await client.post(f"{path}/reply", json={}, headers=mei)
     assert missing_text.status_code == 422 and missing_text.json() == {"detail": "reply needs 'text'"}
-    replied = (await client.post(f"{path}/reply", json={"agent": "mei", "text": "Calling you now."})).json()
+    replied = (await client.post(f"{path}/reply", json={"text": "Calling you now."}, headers=mei)).json()
     assert replied["status"] == "contacted"
-    chat = (await client.get("/api/webchat/messages", params={"user": "tia"})).json()["messages"]
+    chat = (await customer_reads(client, "tia")).json()["messages"]
     assert chat[-1]["text"] == "Calling you now." and chat[-1]["author"] == "agent:mei"
-    assert (await client.post(f"{path}/resolve", json={"agent": "mei"})).json()["status"] == "resolved"
-    again = await client.post(f"{path}/resolve", json={"agent": "mei"})
+    assert (await client.post(f"{path}/resolve", json={}, headers=mei)).json()["status"] == "resolved"
+    again = await client.post(f"{path}/resolve", json={}, headers=mei)
     assert again.status_code == 409
-    assert (await client.post(f"{path}/bogus", json={"agent": "mei"})).status_code == 422
+    assert (await client.post(f"{path}/bogus", json={}, headers=mei)).status_code == 422
     assert (await client.get("/api/tickets/999")).status_code == 404
 
 
-async def answer_survey(client: httpx.AsyncClient, user: str, agent: str, *texts: str) -> str:
-    """A customer chats, ``agent`` replies and resolves, the customer answers ``texts``."""
+async def answer_survey(client: httpx.AsyncClient, user: str, agent: dict[str, str], *texts: str) -> str:
+    """A customer chats, ``agent`` (headers) replies and resolves, the customer answers ``texts``."""
     conversation_id = await open_conversation(client, user)
     url = f"/api/conversations/{conversation_id}"
-    await client.post(f"{url}/reply", json={"agent": agent, "text": "Let me check."})
-    resolved = (await client.post(f"{url}/resolve", json={"agent": agent, "send_survey_now": True})).json()
+    await client.post(f"{url}/reply", json={"text": "Let me check."}, headers=agent)
+    resolved = (await client.post(f"{url}/resolve", json={"send_survey_now": True}, headers=agent)).json()
     for text in texts:
-        response = await client.post("/api/webchat/messages", json={"user": user, "text": text})
+        response = await customer_says(client, user, text=text)
         assert response.status_code == 202
     survey_id: str = resolved["survey_id"]
     return survey_id
 
 
-async def test_report_api_dimensions_drill_down_reasons_recovery_and_csv(client: httpx.AsyncClient) -> None:
-    unhappy = await answer_survey(client, "uma", "bob", "2", "slow", "skip")
-    await answer_survey(client, "vic", "mei", "5")
+async def test_report_api_dimensions_drill_down_reasons_recovery_and_csv(
+    client: httpx.AsyncClient, as_agent: Any
+) -> None:
+    unhappy = await answer_survey(client, "uma", as_agent("bob"), "2", "slow", "skip")
+    await answer_survey(client, "vic", as_agent("mei"), "5")
     report = (await client.get("/api/reports", params={"by": ["agent", "channel"]})).json()
     assert list(report["by"]) == ["agent", "channel"] and report["min_answers"] == 10
     bob = report["by"]["agent"]["bob"]
@@ -252,7 +329,7 @@ async def test_report_days_and_times_without_an_offset_are_in_the_configured_tim
 ) -> None:
     shanghai = ZoneInfo("Asia/Shanghai")  # the shipped config.yaml's timezone
     before = datetime.now(UTC)
-    await answer_survey(client, "wu", "bob", "5")
+    await answer_survey(client, "wu", {}, "5")
     after = datetime.now(UTC)
     report = (await client.get("/api/reports")).json()
     assert report["timezone"] == "Asia/Shanghai" and report["total"]["sent"] == 1

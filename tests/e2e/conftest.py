@@ -26,6 +26,8 @@ from bot.ports import Clock
 from csatbot.runtime import Runtime
 from csatbot.web import Server, create_app
 
+from ..conftest import api_headers, chat_headers_sync
+
 ROOT = Path(__file__).resolve().parents[2]
 WAIT = 10.0  # seconds any single expected event may take before a test fails
 CHROMIUM = os.environ.get("CSATBOT_CHROMIUM", "/usr/bin/chromium")
@@ -127,9 +129,15 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def api(live: LiveServer) -> Iterator[httpx.Client]:
-    """An HTTP client on the session server (customer API and support API)."""
-    with httpx.Client(base_url=live.url, timeout=30) as client:
+    """An HTTP client on the session server (customer API, and the support API as admin ``support``)."""
+    with httpx.Client(base_url=live.url, timeout=30, headers=api_headers(live.runtime.database)) as client:
         yield client
+
+
+@pytest.fixture
+def agent(live: LiveServer) -> Callable[[str], dict[str, str]]:
+    """``agent("bob")``: headers that make a support API request act as agent bob."""
+    return lambda name: api_headers(live.runtime.database, name, "agent")
 
 
 def new_user(prefix: str = "e2e") -> str:
@@ -137,7 +145,8 @@ def new_user(prefix: str = "e2e") -> str:
 
 
 class Customer:
-    """A web chat customer: posts messages and reads the chat with the long-poll GET and a cursor."""
+    """A web chat customer (a site's signed-in user ``user``, in a chat session of their own): posts
+    messages and reads the chat with the long-poll GET and a cursor."""
 
     def __init__(self, http: httpx.Client, user: str | None = None, *, locale: str = "en") -> None:
         self.http = http
@@ -145,14 +154,21 @@ class Customer:
         self.locale = locale
         self.after = 0
         self.seen: list[dict[str, Any]] = []
+        self.session = chat_headers_sync(http, self.user)
 
     def post(self, **body: Any) -> dict[str, Any]:
         response = self.http.post(
-            "/api/webchat/messages", json={"user": self.user, "locale": self.locale, **body}
+            "/api/webchat/messages", json={"locale": self.locale, **body}, headers=self.session
         )
         assert response.status_code == 202, response.text
         result: dict[str, Any] = response.json()
         return result
+
+    def conversation(self) -> int:
+        """The id of this customer's latest conversation (from the support API: customers never see it)."""
+        listed = self.http.get("/api/conversations", params={"limit": 500}).json()
+        [latest, *_] = [c["id"] for c in listed if c["customer"]["user"] == self.user]
+        return int(latest)
 
     def say(self, text: str, *, id: str | None = None) -> dict[str, Any]:
         return self.post(text=text, **({"id": id} if id else {}))
@@ -165,7 +181,7 @@ class Customer:
     def read(self, wait: float = 0) -> list[dict[str, Any]]:
         """New messages since the last read (long-polling up to ``wait`` seconds when none)."""
         response = self.http.get(
-            "/api/webchat/messages", params={"user": self.user, "after": self.after, "wait": wait}
+            "/api/webchat/messages", params={"after": self.after, "wait": wait}, headers=self.session
         )
         assert response.status_code == 200, response.text
         data = response.json()

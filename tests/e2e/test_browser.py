@@ -6,6 +6,7 @@ Chromium is a prerequisite: when it is missing these tests FAIL (they never skip
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
@@ -14,7 +15,11 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
+
+from csatbot.console.users import Users
+
+from ..conftest import chat_identity
 
 pytestmark = pytest.mark.browser
 
@@ -24,9 +29,16 @@ SHOTS = Path(os.environ.get("CSATBOT_SCREENSHOTS") or Path(tempfile.gettempdir()
 expect.set_options(timeout=10_000)
 
 
+def signed_in_as(page: Page, user: str) -> None:
+    """What a site that knows its user puts on its page: the id and its HMAC from the site's server."""
+    identity = {"userId": user, "userHash": chat_identity(user)["user_hash"]}
+    page.add_init_script(f"window.csatbotIdentity = {json.dumps(identity)};")
+
+
 def open_chat(browser: Browser, url: str, user: str, locale: str = "en-US") -> Page:
     page = browser.new_page(locale=locale, viewport={"width": 760, "height": 860})
-    page.goto(f"{url}/?user={user}")
+    signed_in_as(page, user)
+    page.goto(f"{url}/")
     expect(page.locator("#text")).to_be_focused()
     return page
 
@@ -43,7 +55,7 @@ def conversation_of(api: httpx.Client, user: str) -> dict[str, Any]:
 
 
 def test_a_customer_rates_by_tapping_and_the_answers_are_stored(
-    browser: Browser, live: Any, api: httpx.Client
+    browser: Browser, live: Any, api: httpx.Client, agent: Any
 ) -> None:
     user = "browser-ann"
     page = open_chat(browser, live.url, user)
@@ -57,11 +69,12 @@ def test_a_customer_rates_by_tapping_and_the_answers_are_stored(
     conversation_id = conversation_of(api, user)["id"]
     api.post(
         f"/api/conversations/{conversation_id}/reply",
-        json={"agent": "Bob", "text": "Sorry about that! It left our warehouse today."},
+        json={"text": "Sorry about that! It left our warehouse today."},
+        headers=agent("Bob"),
     )
     expect(page.locator("#log li.agent")).to_contain_text("It left our warehouse today.")
     resolved = api.post(
-        f"/api/conversations/{conversation_id}/resolve", json={"agent": "Bob", "send_survey_now": True}
+        f"/api/conversations/{conversation_id}/resolve", json={"send_survey_now": True}, headers=agent("Bob")
     ).json()
 
     rating = page.locator(f'.options[data-survey="{resolved["survey_id"]}"][data-step="rating"]')
@@ -110,7 +123,7 @@ def test_a_customer_rates_by_tapping_and_the_answers_are_stored(
 
 
 def test_the_agent_desk_replies_and_resolves_and_the_customer_rates_with_the_keyboard(
-    browser: Browser, live: Any, api: httpx.Client, monkeypatch: pytest.MonkeyPatch
+    browser: Browser, live: Any, api: httpx.Client
 ) -> None:
     user = "browser-li"
     chat = open_chat(browser, live.url, user)
@@ -118,17 +131,17 @@ def test_the_agent_desk_replies_and_resolves_and_the_customer_rates_with_the_key
     chat.press("#text", "Enter")
     expect(chat.locator("#log li.in")).to_have_text("Do you ship to Hangzhou?")
 
-    # With CSATBOT_API_TOKEN set the desk asks for the token instead of failing silently.
-    monkeypatch.setenv("CSATBOT_API_TOKEN", "desk-token")
-    api.headers["authorization"] = "Bearer desk-token"
+    # The desk is behind the console's sign-in, and acts as whoever signed in.
+    Users(live.runtime.database).add("Mei", "desk password 123", "agent")
     desk = browser.new_page(locale="en-US", viewport={"width": 1100, "height": 640})
     desk.goto(f"{live.url}/agent")
-    expect(desk.locator("#tokenbox")).to_be_visible()
-    expect(desk.locator("#status")).to_contain_text("HTTP 401")
+    expect(desk).to_have_url(re.compile(r"/console/login\?next=%2Fagent$"))
+    desk.fill("input[name=username]", "Mei")
+    desk.fill("input[name=password]", "desk password 123")
+    desk.get_by_role("button", name="Sign in").click()
+    expect(desk).to_have_url(f"{live.url}/agent")
+    expect(desk.locator("#me")).to_have_text("signed in as Mei")
     expect(desk.locator("#send")).to_be_disabled()
-    desk.fill("#token", "desk-token")
-    desk.press("#token", "Enter")
-    expect(desk.locator("#tokenbox")).to_be_hidden()
     expect(desk.locator("#status")).to_be_hidden()
     entry = desk.locator("#list button", has_text=user)
     expect(entry).to_have_count(1)
@@ -136,7 +149,6 @@ def test_the_agent_desk_replies_and_resolves_and_the_customer_rates_with_the_key
     expect(entry).to_have_attribute("aria-current", "true")
     expect(desk.locator("#title")).to_contain_text(user)
     expect(desk.locator("#transcript")).to_contain_text("Do you ship to Hangzhou?")
-    desk.fill("#agent", "Mei")
     desk.fill("#text", "Yes, we deliver to Hangzhou in two days.")
     desk.press("#text", "Enter")
     expect(desk.locator("#status")).to_have_text("Sent.")
@@ -219,7 +231,8 @@ def test_chinese_page_chrome_and_error_lines(browser: Browser, live: Any, api: h
     page = browser.new_page(locale="zh-CN", viewport={"width": 760, "height": 600})
     # The server is unreachable: the page says so, and recovers by itself when it is back.
     page.route("**/api/webchat/messages?**", lambda route: route.abort("connectionrefused"))
-    page.goto(f"{live.url}/?user=browser-wang")
+    signed_in_as(page, "browser-wang")
+    page.goto(f"{live.url}/")
     expect(page.locator("#text")).to_have_attribute("placeholder", "输入消息…")
     expect(page.locator("#send")).to_have_text("发送")
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
@@ -233,9 +246,39 @@ def test_chinese_page_chrome_and_error_lines(browser: Browser, live: Any, api: h
 
     # A message the server refuses is not lost: the text goes back into the box with the reason.
     bad = browser.new_page(locale="en-US")
-    bad.goto(f"{live.url}/?user=not%20valid")
+    signed_in_as(bad, "browser-refused")
+
+    def mangle(route: Route) -> None:  # what the server gets is not a message it accepts
+        if route.request.method == "POST":
+            route.continue_(post_data=(route.request.post_data or "").replace('"text"', '"txt"'))
+        else:
+            route.continue_()
+
+    bad.route("**/api/webchat/messages", mangle)
+    bad.goto(f"{live.url}/")
     bad.fill("#text", "hello?")
     bad.press("#text", "Enter")
     expect(bad.locator("#status")).to_contain_text("Message not sent: HTTP 422")
     expect(bad.locator("#text")).to_have_value("hello?")
-    assert all(c["customer"]["user"] != "not valid" for c in api.get("/api/conversations").json())
+    assert all(c["customer"]["user"] != "browser-refused" for c in api.get("/api/conversations").json())
+
+
+def test_an_anonymous_customer_keeps_their_chat_across_reloads_and_scripts_cannot_read_the_session(
+    browser: Browser, live: Any
+) -> None:
+    page = browser.new_page(locale="en-US", viewport={"width": 760, "height": 600})
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(f"{live.url}/")
+    page.fill("#text", "anonymous hello")
+    page.press("#text", "Enter")
+    expect(page.locator("#log li.in")).to_have_text("anonymous hello")
+    assert "csatbot_chat" not in page.evaluate("document.cookie")  # HttpOnly
+    page.reload()
+    expect(page.locator("#log li.in")).to_have_text("anonymous hello")
+    assert not [url for url in requests if "user" in url.split("?", 1)[-1]]  # no id in any URL
+    expect(page.locator("a[href='/agent']")).to_have_count(0)
+    other = browser.new_page(locale="en-US")  # another browser profile: a different customer
+    other.goto(f"{live.url}/")
+    expect(other.locator("#empty")).to_be_visible()
+    expect(other.locator("#log li")).to_have_count(0)

@@ -8,6 +8,7 @@ With ``CSATBOT_SCREENSHOTS`` set, the README's console pictures are saved there.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
@@ -20,6 +21,8 @@ import pytest
 from playwright.sync_api import Browser, Page, Request, expect
 
 from csatbot.console.users import Users
+
+from ..conftest import api_headers, chat_identity
 
 pytestmark = pytest.mark.browser
 
@@ -78,16 +81,18 @@ def test_a_dsat_ticket_from_the_web_chat_is_worked_in_the_console(
 
     # The customer, in a browser of their own, writes, is surveyed, and gives 1 star.
     customer = browser.new_context(locale="en-US", viewport={"width": 760, "height": 860}).new_page()
-    customer.goto(f"{server.url}/?user=browser-dora")
+    identity = {"userId": "browser-dora", "userHash": chat_identity("browser-dora")["user_hash"]}
+    customer.add_init_script(f"window.csatbotIdentity = {json.dumps(identity)};")  # the site knows Dora
+    customer.goto(f"{server.url}/")
     customer.fill("#text", "My order #A-2001 arrived broken")
     customer.press("#text", "Enter")
     expect(customer.locator("#log li.in")).to_have_text("My order #A-2001 arrived broken")
-    with httpx.Client(base_url=server.url, timeout=30) as api:
+    with httpx.Client(base_url=server.url, timeout=30, headers=api_headers(server.runtime.database)) as api:
         [conversation] = [
             c for c in api.get("/api/conversations").json() if c["customer"]["user"] == "browser-dora"
         ]
         resolved = api.post(
-            f"/api/conversations/{conversation['id']}/resolve", json={"agent": "bot", "send_survey_now": True}
+            f"/api/conversations/{conversation['id']}/resolve", json={"send_survey_now": True}
         )
         assert resolved.status_code == 200, resolved.text
     customer.locator('.options[data-step="rating"] button[data-value="1"]').click()

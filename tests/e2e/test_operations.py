@@ -9,6 +9,8 @@ import httpx
 
 from bot.ports import OffsetClock
 
+from ..conftest import api_headers
+
 
 def shifted(delta: timedelta) -> OffsetClock:
     clock = OffsetClock()
@@ -21,12 +23,11 @@ def test_team_webhook_receives_the_ticket_and_a_500_is_retried_until_it_succeeds
 ) -> None:
     receiver.statuses = [500]  # the first POST fails, the retry succeeds
     server = start_server(make_config(webhook_url=receiver.url))
-    with httpx.Client(base_url=server.url, timeout=30) as api:
+    with httpx.Client(base_url=server.url, timeout=30, headers=api_headers(server.runtime.database)) as api:
         c = customer(http=api)
-        conversation_id = c.say("the app keeps crashing")["conversation_id"]
-        api.post(
-            f"/api/conversations/{conversation_id}/resolve", json={"agent": "ann", "send_survey_now": True}
-        )
+        c.say("the app keeps crashing")
+        conversation_id = c.conversation()
+        api.post(f"/api/conversations/{conversation_id}/resolve", json={"send_survey_now": True})
         rating = c.prompt("AskRating", "rating")
         c.tap(rating, "1")
         c.prompt("AskChoice", "reason")
@@ -53,17 +54,18 @@ def test_a_survey_that_fell_due_while_down_is_sent_when_the_server_starts(
 ) -> None:
     config = make_config(delay="10m")
     first = start_server(config)
-    with httpx.Client(base_url=first.url, timeout=30) as api:
+    with httpx.Client(base_url=first.url, timeout=30, headers=api_headers(first.runtime.database)) as api:
         c = customer(http=api)
-        conversation_id = c.say("hi, I need an invoice")["conversation_id"]
-        resolved = api.post(f"/api/conversations/{conversation_id}/resolve", json={"agent": "ann"}).json()
+        c.say("hi, I need an invoice")
+        conversation_id = c.conversation()
+        resolved = api.post(f"/api/conversations/{conversation_id}/resolve", json={}).json()
         assert resolved["survey_id"] and resolved["skip_reason"] is None
         assert api.get(f"/api/conversations/{conversation_id}").json()["survey"]["status"] == "pending"
     first.stop()
 
     # 11 minutes later (the survey was due after 10) a new process starts on the same database.
     second = start_server(config, clock=shifted(timedelta(minutes=11)))
-    with httpx.Client(base_url=second.url, timeout=30) as api:
+    with httpx.Client(base_url=second.url, timeout=30, headers=api_headers(second.runtime.database)) as api:
         c.http = api
         rating = c.prompt("AskRating", "rating")
         assert rating["survey"] == resolved["survey_id"]
@@ -80,14 +82,15 @@ def test_a_survey_past_its_expiry_at_restart_is_expired_not_sent(
 ) -> None:
     config = make_config(delay="10m")
     first = start_server(config)
-    with httpx.Client(base_url=first.url, timeout=30) as api:
+    with httpx.Client(base_url=first.url, timeout=30, headers=api_headers(first.runtime.database)) as api:
         c = customer(http=api)
-        conversation_id = c.say("hi, I need an invoice")["conversation_id"]
-        api.post(f"/api/conversations/{conversation_id}/resolve", json={"agent": "ann"})
+        c.say("hi, I need an invoice")
+        conversation_id = c.conversation()
+        api.post(f"/api/conversations/{conversation_id}/resolve", json={})
     first.stop()
 
     second = start_server(config, clock=shifted(timedelta(days=1, minutes=11)))  # expire_after: 1d
-    with httpx.Client(base_url=second.url, timeout=30) as api:
+    with httpx.Client(base_url=second.url, timeout=30, headers=api_headers(second.runtime.database)) as api:
         survey = wait_until(
             lambda: (
                 (s := api.get(f"/api/conversations/{conversation_id}").json()["survey"])["status"]

@@ -27,9 +27,11 @@ def answers_of(api: httpx.Client, conversation_id: int) -> list[tuple[Any, ...]]
     return [(a["step"], a.get("score"), a.get("option"), a.get("text")) for a in survey["answers"]]
 
 
-def resolve_now(api: httpx.Client, conversation_id: int, agent: str = "bob") -> dict[str, Any]:
+def resolve_now(
+    api: httpx.Client, conversation_id: int, agent: dict[str, str] | None = None
+) -> dict[str, Any]:
     response = api.post(
-        f"/api/conversations/{conversation_id}/resolve", json={"agent": agent, "send_survey_now": True}
+        f"/api/conversations/{conversation_id}/resolve", json={"send_survey_now": True}, headers=agent
     )
     assert response.status_code == 200, response.text
     data: dict[str, Any] = response.json()
@@ -39,7 +41,8 @@ def resolve_now(api: httpx.Client, conversation_id: int, agent: str = "bob") -> 
 
 def surveyed(api: httpx.Client, c: Any, first: str = "my parcel is late") -> tuple[int, dict[str, Any]]:
     """Chat, resolve now; return the conversation id and the rating prompt the customer got."""
-    conversation_id = c.say(first)["conversation_id"]
+    c.say(first)
+    conversation_id = c.conversation()
     resolved = resolve_now(api, conversation_id)
     rating = c.prompt("AskRating", "rating")
     assert rating["survey"] == resolved["survey_id"]
@@ -47,17 +50,18 @@ def surveyed(api: httpx.Client, c: Any, first: str = "my parcel is late") -> tup
 
 
 def test_chat_reply_resolve_and_a_low_rating_by_button_opens_a_ticket(
-    api: httpx.Client, customer: Any
+    api: httpx.Client, customer: Any, agent: Any
 ) -> None:
+    bob = agent("bob")
     before = report(api)["total"]
     c = customer()
     accepted = c.say("Hi, my parcel #A-1009 has not arrived")
-    assert accepted["duplicate"] is False and accepted["survey_id"] is None
-    conversation_id = accepted["conversation_id"]
+    assert accepted == {"duplicate": False, "survey_id": None}  # no internal ids for customers
+    conversation_id = c.conversation()
     assert c.until(lambda m: m["direction"] == "in")["text"] == "Hi, my parcel #A-1009 has not arrived"
 
     reply = api.post(
-        f"/api/conversations/{conversation_id}/reply", json={"agent": "bob", "text": "Sorry! It ships today."}
+        f"/api/conversations/{conversation_id}/reply", json={"text": "Sorry! It ships today."}, headers=bob
     )
     assert reply.status_code == 202, reply.text
     seen = c.until(lambda m: m["author"] == "agent:bob")
@@ -67,18 +71,14 @@ def test_chat_reply_resolve_and_a_low_rating_by_button_opens_a_ticket(
         reply.json()["message_id"],
     )
 
-    resolved = resolve_now(api, conversation_id)
+    resolved = resolve_now(api, conversation_id, bob)
     rating = c.prompt("AskRating", "rating")
     assert rating["survey"] == resolved["survey_id"]
     assert [o["id"] for o in rating["options"]] == ["1", "2", "3", "4", "5"]
     assert rating["text"] == "How satisfied are you with the help you received?"
 
     tapped = c.tap(rating, "2")
-    assert tapped == {
-        "duplicate": False,
-        "conversation_id": conversation_id,
-        "survey_id": resolved["survey_id"],
-    }
+    assert tapped == {"duplicate": False, "survey_id": resolved["survey_id"]}
     reason = c.prompt("AskChoice", "reason")
     assert [o["id"] for o in reason["options"]] == ["slow", "unresolved", "attitude", "other"]
     c.tap(reason, "unresolved")
@@ -130,7 +130,7 @@ def test_rating_by_typing(api: httpx.Client, customer: Any, typed: str, score: i
     c = customer()
     conversation_id, _ = surveyed(api, c)
     result = c.say(typed)
-    assert result["conversation_id"] == conversation_id and result["survey_id"]
+    assert result["survey_id"] and c.conversation() == conversation_id
     c.prompt(next_prompt)
     assert answers_of(api, conversation_id) == [("rating", score, None, None)]
     detail = conversation(api, conversation_id)
@@ -162,7 +162,7 @@ def test_a_retried_post_with_the_same_id_changes_nothing(api: httpx.Client, cust
     again = c.tap(rating, "5", id="client-msg-1")
     also_text = c.say("1", id="client-msg-1")  # same id, different body: still the same message
     assert first["duplicate"] is False and first["survey_id"] == rating["survey"]
-    assert again == {"duplicate": True, "conversation_id": None, "survey_id": None}
+    assert again == {"duplicate": True, "survey_id": None}
     assert also_text["duplicate"] is True
     c.prompt("End")
     assert answers_of(api, conversation_id) == [("rating", 5, None, None)]
@@ -179,7 +179,7 @@ def test_a_double_tap_changes_nothing(api: httpx.Client, customer: Any) -> None:
     c.prompt("AskChoice", "reason")
     assert answers_of(api, conversation_id) == [("rating", 1, None, None)]
     # Let the late taps' effects (if any) be delivered, then check that no second question went out.
-    api.post(f"/api/conversations/{conversation_id}/reply", json={"agent": "bob", "text": "marker"})
+    api.post(f"/api/conversations/{conversation_id}/reply", json={"text": "marker"})
     c.until(lambda m: m["text"] == "marker")
     reasons = [m for m in c.seen if (m.get("prompt") or {}).get("step") == "reason"]
     assert len(reasons) == 1
@@ -193,7 +193,7 @@ def test_a_non_answer_is_reprompted_once_handed_on_and_never_scored(api: httpx.C
 
     first = c.say("where is my refund?")
     assert first["survey_id"] == rating["survey"]
-    handed_to = first["conversation_id"]
+    handed_to = c.conversation()
     assert handed_to != conversation_id
     again = c.prompt("AskRating", "rating")
     assert again["survey"] == rating["survey"]
@@ -206,11 +206,11 @@ def test_a_non_answer_is_reprompted_once_handed_on_and_never_scored(api: httpx.C
     order = [m["text"] for m in c.seen[-4:]]
     assert order[0] == "where is my refund?", order
 
-    second = c.say("and my order 20261123-4411?")
-    assert second["conversation_id"] == handed_to
+    c.say("and my order 20261123-4411?")
+    assert c.conversation() == handed_to
     c.until(lambda m: m["text"] == "I've passed your message on to our support team.")
     # Re-prompted once only: no third rating question.
-    api.post(f"/api/conversations/{handed_to}/reply", json={"agent": "bob", "text": "checking your refund"})
+    api.post(f"/api/conversations/{handed_to}/reply", json={"text": "checking your refund"})
     c.until(lambda m: m["text"] == "checking your refund")
     assert sum(1 for m in c.seen if (m.get("prompt") or {}).get("type") == "AskRating") == 2
 
@@ -235,8 +235,9 @@ def test_the_survey_is_sent_by_the_timer_worker_when_resolved_without_send_now(
     api: httpx.Client, customer: Any
 ) -> None:
     c = customer()
-    conversation_id = c.say("hello?")["conversation_id"]
-    response = api.post(f"/api/conversations/{conversation_id}/resolve", json={"agent": "bob"})
+    c.say("hello?")
+    conversation_id = c.conversation()
+    response = api.post(f"/api/conversations/{conversation_id}/resolve", json={})
     assert response.status_code == 200, response.text
     assert response.json()["survey_id"]
     rating = c.prompt("AskRating", "rating")  # `delay: 0s`: only the scheduler's timer worker sends it

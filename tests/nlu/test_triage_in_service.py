@@ -22,7 +22,7 @@ from bot.triage import decide
 from bot.triage import describe as decision_reason
 from csatbot.runtime import Runtime
 
-from ..conftest import served
+from ..conftest import conversation_of, customer_says, served
 
 ROOT = Path(__file__).resolve().parents[2]
 MESSAGES = ["I forgot my password", "忘记密码了", "this is useless, get me a manager", "hello"]
@@ -53,9 +53,9 @@ async def test_each_message_is_classified_and_the_matching_rule_is_applied(
     for i, text in enumerate(MESSAGES):
         user = f"nlu-{i}"
         [verdict] = runtime.model.classify([text])
-        response = await http.post("/api/webchat/messages", json={"user": user, "text": text})
+        response = await customer_says(http, user, text=text)
         assert response.status_code == 202, response.text
-        detail = (await http.get(f"/api/conversations/{response.json()['conversation_id']}")).json()
+        detail = (await http.get(f"/api/conversations/{await conversation_of(http, user)}")).json()
         stored = detail["transcript"][0]["classification"]
         assert stored["intent"] == verdict.intent and stored["sentiment"] == verdict.sentiment
         assert 0.0 <= stored["intent_confidence"] <= 1.0 and 0.0 <= stored["sentiment_confidence"] <= 1.0

@@ -1,32 +1,30 @@
 // csatbot web chat: posts customer messages, long-polls for the conversation, draws survey buttons.
 // Page chrome is translated here (English, or Chinese when the browser prefers zh); bot texts come
 // from the server in the customer's locale.
+// Who the customer is lives in an HttpOnly session cookie the server issues (POST /api/webchat/session),
+// never in a URL. A site that knows its users sets, before this script,
+//   window.csatbotIdentity = { userId: "u-42", userHash: "<hex HMAC-SHA256 of userId, from its server>" }
+// so a returning customer gets their history on any device.
 (() => {
   const params = new URLSearchParams(location.search);
   const locale = params.get("lang") || navigator.language || "en";
   const zh = locale.toLowerCase().startsWith("zh");
   const T = zh ? {
-    title: "在线客服", you: "您的身份", desk: "客服工作台", placeholder: "输入消息…", send: "发送",
+    title: "在线客服", placeholder: "输入消息…", send: "发送",
     empty: "有什么可以帮您？在下面输入消息，客服会在这里回复。",
     offline: "无法连接服务器，正在重试…", failed: "消息未发送：", retry: "请稍后再试。",
     skip: "跳过此题", picked: "已选择", group: "选项",
   } : {
-    title: "Support chat", you: "you are", desk: "agent desk", placeholder: "Type a message…", send: "Send",
+    title: "Support chat", placeholder: "Type a message…", send: "Send",
     empty: "How can we help? Type a message below and an agent will answer here.",
     offline: "Can't reach the server. Retrying…", failed: "Message not sent: ", retry: "please try again.",
     skip: "Skip this question", picked: "picked", group: "options",
   };
 
-  const user = params.get("user") || localStorage.getItem("csatbot.user") ||
-    "web-" + crypto.getRandomValues(new Uint32Array(2)).join("");
-  localStorage.setItem("csatbot.user", user);
   const $ = (id) => document.getElementById(id);
   const log = $("log"), input = $("text"), status = $("status");
   document.documentElement.lang = zh ? "zh-CN" : "en";
   document.title = "csatbot · " + T.title;
-  $("me").textContent = user;
-  $("you").textContent = T.you;
-  $("desk").textContent = T.desk;
   $("send").textContent = T.send;
   $("empty").textContent = T.empty;
   input.placeholder = T.placeholder;
@@ -36,17 +34,32 @@
 
   function newId() { return crypto.getRandomValues(new Uint32Array(4)).join("-"); }
 
+  // Start (or renew) the session; the cookie it sets carries who the customer is.
+  let session = null;
+  function startSession() {
+    const who = window.csatbotIdentity || {};
+    const body = who.userId ? { user_id: who.userId, user_hash: who.userHash } : {};
+    session = fetch("/api/webchat/session", {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
+    }).then((res) => { if (!res.ok) throw new Error(`HTTP ${res.status}`); });
+    session.catch(() => { session = null; });
+    return session;
+  }
+  async function ensureSession() { await (session || startSession()); }
+
   // Returns "" when the server took the message, else a reason to show. The same client id is sent
   // on every retry, so the server ignores resends that did arrive.
   async function post(body) {
-    const payload = Object.assign({ user, locale, id: newId() }, body);
+    const payload = Object.assign({ locale, id: newId() }, body);
     let reason = T.offline;
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
+        await ensureSession();
         const res = await fetch("/api/webchat/messages", {
           method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload) });
         if (res.ok) { showStatus(""); return ""; }
         reason = `HTTP ${res.status}`;
+        if (res.status === 401) { session = null; continue; }   // the session expired: renew, resend
         if (res.status < 500) {
           const data = await res.json().catch(() => ({}));
           const first = Array.isArray(data.detail) ? data.detail[0] : null;
@@ -195,7 +208,8 @@
     for (;;) {
       try {
         const wait = probe ? 0 : 20;
-        const res = await fetch(`/api/webchat/messages?user=${encodeURIComponent(user)}&after=${after}&wait=${wait}`);
+        await ensureSession();
+        const res = await fetch(`/api/webchat/messages?after=${after}&wait=${wait}`);
         if (res.ok) {
           const data = await res.json();
           if (probe) { probe = false; showStatus(""); }
@@ -203,6 +217,7 @@
           after = data.last_id;
           continue;
         }
+        if (res.status === 401) { session = null; continue; }   // expired: renew and read on
         showStatus(`${T.failed}HTTP ${res.status}`);
       } catch (e) {
         showStatus(T.offline);   // server restarting or network down: keep trying

@@ -47,7 +47,7 @@ async def open_ticket(app: Any) -> int:
     await app.sim.say(app.http, "ann", "my parcel is late and nobody answers")
     [conversation] = await app.conversations()
     path = f"/api/conversations/{conversation['id']}/escalate"
-    response = await app.http.post(path, json={"agent": "lead", "reason": "angry customer"})
+    response = await app.http.post(path, json={"reason": "angry customer"})
     assert response.status_code == 200, response.text
     ticket_id: int = response.json()["id"]
     await until(lambda: app.sim.api.messages(GROUP))

@@ -37,7 +37,7 @@ async def test_updates_are_polled_stored_and_answered(make_app: MakeApp) -> None
         [conversation] = await app.conversations()
 
         response = await app.http.post(
-            f"/api/conversations/{conversation['id']}/resolve", json={"agent": "bob", "send_survey_now": True}
+            f"/api/conversations/{conversation['id']}/resolve", json={"send_survey_now": True}
         )
         assert response.status_code == 200
         shown = await app.shown("ann", lambda s: len(s) == 2 and bool(s[-1].buttons))

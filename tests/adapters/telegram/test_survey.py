@@ -13,7 +13,7 @@ async def open_and_resolve(app: App, user: str, text: str) -> int:
     assert (await app.sim.say(app.http, user, text)).status_code == 200
     [conversation] = await app.conversations()
     response = await app.http.post(
-        f"/api/conversations/{conversation['id']}/resolve", json={"agent": "bob", "send_survey_now": True}
+        f"/api/conversations/{conversation['id']}/resolve", json={"send_survey_now": True}
     )
     assert response.status_code == 200, response.text
     return int(conversation["id"])

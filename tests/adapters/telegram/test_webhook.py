@@ -167,7 +167,7 @@ async def survey_question(app: App, user: str) -> list[Any]:
     await app.sim.say(app.http, user, "help please")
     [conversation] = await app.conversations()
     response = await app.http.post(
-        f"/api/conversations/{conversation['id']}/resolve", json={"agent": "bob", "send_survey_now": True}
+        f"/api/conversations/{conversation['id']}/resolve", json={"send_survey_now": True}
     )
     assert response.status_code == 200, response.text
     shown = await app.shown(user, lambda s: any(m.buttons for m in s))

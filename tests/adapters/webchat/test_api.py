@@ -1,4 +1,5 @@
-"""The web chat's customer API contract, through the real ASGI app (httpx.ASGITransport)."""
+"""The web chat's customer API contract, through the real ASGI app (httpx.ASGITransport): sessions the
+server issues, messages, the long poll, and what a customer can (not) see."""
 
 from __future__ import annotations
 
@@ -10,8 +11,13 @@ from typing import Any
 import httpx
 import pytest
 
+from adapters.webchat.sessions import ChatSession, ChatSessions, identity_hash
+
+from ...conftest import chat_headers, chat_identity, conversation_of, served
+
 ROOT = Path(__file__).resolve().parents[3]
 MESSAGES = "/api/webchat/messages"
+SESSION = "/api/webchat/session"
 
 
 @pytest.fixture
@@ -20,10 +26,16 @@ def client(app_client: httpx.AsyncClient) -> httpx.AsyncClient:
 
 
 async def messages(client: httpx.AsyncClient, user: str, after: int = 0, wait: float = 0) -> dict[str, Any]:
-    response = await client.get(MESSAGES, params={"user": user, "after": after, "wait": wait})
+    response = await client.get(
+        MESSAGES, params={"after": after, "wait": wait}, headers=await chat_headers(client, user)
+    )
     assert response.status_code == 200, response.text
     data: dict[str, Any] = response.json()
     return data
+
+
+async def say(client: httpx.AsyncClient, user: str, /, **body: Any) -> httpx.Response:
+    return await client.post(MESSAGES, json=body, headers=await chat_headers(client, user))
 
 
 async def stored_conversations(client: httpx.AsyncClient) -> list[dict[str, Any]]:
@@ -39,77 +51,155 @@ CHOICE = {"survey": "abc", "step": "rating", "value": "4"}
 @pytest.mark.parametrize(
     ("body", "complaint"),
     [
-        pytest.param(
-            {"user": "ann", "text": "hi", "choice": CHOICE}, "exactly one of text and choice", id="both"
-        ),
-        pytest.param({"user": "ann"}, "exactly one of text and choice", id="neither"),
-        pytest.param({"user": "ann", "text": None, "choice": None}, "exactly one", id="both-null"),
-        pytest.param({"user": "ann smith", "text": "hi"}, "pattern", id="user-with-space"),
-        pytest.param({"user": "../etc", "text": "hi"}, "pattern", id="user-with-slash"),
-        pytest.param({"user": "", "text": "hi"}, "at least 1", id="user-empty"),
-        pytest.param({"user": "u" * 129, "text": "hi"}, "at most 128", id="user-too-long"),
-        pytest.param({"text": "hi"}, "Field required", id="user-missing"),
-        pytest.param({"user": "ann", "text": "x" * 4097}, "at most 4096", id="text-too-long"),
-        pytest.param({"user": "ann", "text": ""}, "at least 1", id="text-empty"),
-        pytest.param({"user": "ann", "text": "hi", "id": "i" * 65}, "at most 64", id="client-id-too-long"),
-        pytest.param(
-            {"user": "ann", "choice": {**CHOICE, "value": "v" * 65}}, "at most 64", id="choice-long"
-        ),
-        pytest.param(
-            {"user": "ann", "choice": {"survey": "abc", "step": "rating"}}, "Field required", id="no-value"
-        ),
-        pytest.param({"user": "ann", "choice": {**CHOICE, "extra": 1}}, "Extra inputs", id="choice-extra"),
-        pytest.param({"user": "ann", "text": "hi", "admin": True}, "Extra inputs", id="unknown-field"),
+        pytest.param({"text": "hi", "choice": CHOICE}, "exactly one of text and choice", id="both"),
+        pytest.param({}, "exactly one of text and choice", id="neither"),
+        pytest.param({"text": None, "choice": None}, "exactly one", id="both-null"),
+        pytest.param({"user": "bob", "text": "hi"}, "Extra inputs", id="naming-a-user"),
+        pytest.param({"text": "x" * 4097}, "at most 4096", id="text-too-long"),
+        pytest.param({"text": ""}, "at least 1", id="text-empty"),
+        pytest.param({"text": "hi", "id": "i" * 65}, "at most 64", id="client-id-too-long"),
+        pytest.param({"choice": {**CHOICE, "value": "v" * 65}}, "at most 64", id="choice-long"),
+        pytest.param({"choice": {"survey": "abc", "step": "rating"}}, "Field required", id="no-value"),
+        pytest.param({"choice": {**CHOICE, "extra": 1}}, "Extra inputs", id="choice-extra"),
+        pytest.param({"text": "hi", "admin": True}, "Extra inputs", id="unknown-field"),
     ],
 )
 async def test_invalid_messages_are_422_and_nothing_is_stored(
     client: httpx.AsyncClient, body: dict[str, Any], complaint: str
 ) -> None:
-    response = await client.post(MESSAGES, json=body)
+    response = await say(client, "ann", **body)
     assert response.status_code == 422, response.text
     assert complaint in response.text
     assert await stored_conversations(client) == []
-    for user in {"ann", str(body.get("user") or "ann")}:
-        if 0 < len(user) <= 128:
-            assert (await messages(client, user))["messages"] == []
+    assert (await messages(client, "ann"))["messages"] == []
 
 
-async def test_a_text_message_is_stored_and_read_back(client: httpx.AsyncClient) -> None:
+async def test_without_a_session_nothing_is_read_or_written(client: httpx.AsyncClient) -> None:
+    """Before: the only credential was a user id the browser chose, sent in every poll URL."""
+    await say(client, "ann", text="my address is 5 Main St")
+    forged = ChatSessions("some other key").issue(ChatSession("ann", verified=True))
+    for headers in ({}, {"X-Chat-Session": "garbage"}, {"X-Chat-Session": forged}):
+        read = await client.get(MESSAGES, headers=headers)
+        assert read.status_code == 401 and "POST /api/webchat/session" in read.json()["detail"]
+        assert (await client.post(MESSAGES, json={"text": "hi"}, headers=headers)).status_code == 401
+    assert (await client.get(MESSAGES, params={"user": "ann"})).status_code == 401
+    assert len(await stored_conversations(client)) == 1
+    assert [m["text"] for m in (await messages(client, "ann"))["messages"]] == ["my address is 5 Main St"]
+
+
+async def test_a_signed_identity_needs_the_sites_hmac(client: httpx.AsyncClient) -> None:
+    good = chat_identity("ann")
+    assert (await client.post(SESSION, json=good)).status_code == 200
+    for wrong in (
+        {**good, "user_hash": identity_hash("guessed secret", "ann")},
+        {**good, "user_hash": ""},
+        {"user_id": "ann", "cookie": False},
+        {**good, "user_id": "bob"},  # ann's hash for bob
+    ):
+        response = await client.post(SESSION, json=wrong)
+        assert response.status_code == 403 and "HMAC-SHA256" in response.json()["detail"]
+    anon_like = chat_identity("anon-abc")
+    assert (await client.post(SESSION, json=anon_like)).status_code == 422
+
+
+async def test_signed_identities_are_off_without_the_secret(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CSATBOT_WEBCHAT_IDENTITY_SECRET")
+    response = await client.post(SESSION, json=chat_identity("ann"))
+    assert response.status_code == 400
+    assert "CSATBOT_WEBCHAT_IDENTITY_SECRET" in response.json()["detail"]
+    assert (await client.post(SESSION, json={})).status_code == 200  # anonymous chats still work
+
+
+async def test_the_page_gets_an_httponly_cookie_and_stays_the_same_anonymous_customer(
+    app_runtime: Any,
+) -> None:
+    async with served(app_runtime, signed_in=False) as browser:
+        started = await browser.post(SESSION, json={})
+        assert started.status_code == 200 and started.json()["verified"] is False
+        assert started.json()["token"] is None  # the page never sees the token
+        cookie = started.headers["set-cookie"].lower()
+        for flag in ("httponly", "samesite=lax", "path=/api/webchat", "max-age=604800"):
+            assert flag in cookie, flag
+        assert (await browser.post(MESSAGES, json={"text": "hello"})).status_code == 202
+        renewed = await browser.post(SESSION, json={})  # the page loads again
+        assert renewed.status_code == 200
+        chat = (await browser.get(MESSAGES)).json()["messages"]
+        assert [m["text"] for m in chat] == ["hello"]
+        stranger = httpx.AsyncClient(transport=browser._transport, base_url="http://csatbot.test")
+        async with stranger:
+            await stranger.post(SESSION, json={})
+            assert (await stranger.get(MESSAGES)).json()["messages"] == []
+        users = [c["customer"]["user"] for c in await stored_conversations_as_admin(app_runtime)]
+        assert len(users) == 1 and users[0].startswith("anon-") and len(users[0]) >= 25
+
+
+async def stored_conversations_as_admin(runtime: Any) -> list[dict[str, Any]]:
+    async with served(runtime) as admin:
+        return await stored_conversations(admin)
+
+
+def test_sessions_expire_and_forgeries_fail() -> None:
+    sessions = ChatSessions("k" * 32)
+    token = sessions.issue(ChatSession("ann", verified=True))
+    assert sessions.read(token) == ChatSession("ann", verified=True)
+    assert ChatSessions("k" * 32, ttl=sessions.ttl * -1).read(token) is None  # expired
+    assert ChatSessions("another key").read(token) is None
+    assert sessions.read(token[:-2] + "xx") is None
+    assert sessions.read(None) is None and sessions.read("") is None
+
+
+async def test_a_returning_customer_gets_their_history_on_another_device(client: httpx.AsyncClient) -> None:
+    await say(client, "ann.lee@example.com", text="first visit")
+    phone = await chat_headers(client, "ann.lee@example.com")  # a new session, the same signed id
+    chat = (await client.get(MESSAGES, headers=phone)).json()["messages"]
+    assert [m["text"] for m in chat] == ["first visit"]
+
+
+async def test_a_text_message_is_stored_and_read_back_without_internal_fields(
+    client: httpx.AsyncClient,
+) -> None:
     longest = "好" * 4096
-    response = await client.post(
-        MESSAGES, json={"user": "ann.lee@example.com", "text": longest, "name": "Ann"}
-    )
+    response = await say(client, "ann.lee@example.com", text=longest, name="Ann")
     assert response.status_code == 202, response.text
-    accepted = response.json()
-    assert accepted["duplicate"] is False and isinstance(accepted["conversation_id"], int)
+    assert response.json() == {"duplicate": False, "survey_id": None}
     [message] = (await messages(client, "ann.lee@example.com"))["messages"]
     assert (message["direction"], message["author"], message["text"]) == ("in", "customer", longest)
-    assert message["conversation_id"] == accepted["conversation_id"]
+    assert set(message) <= {"id", "direction", "author", "text", "at", "prompt", "survey_id"}
     [listed] = await stored_conversations(client)
     assert listed["customer"]["name"] == "Ann" and listed["status"] == "open"
+    assert listed["customer"]["user"] == "ann.lee@example.com"
 
 
 async def test_a_resend_with_the_same_id_is_reported_as_duplicate_and_stored_once(
     client: httpx.AsyncClient,
 ) -> None:
-    first = await client.post(MESSAGES, json={"user": "ann", "text": "hello", "id": "c-1"})
-    again = await client.post(MESSAGES, json={"user": "ann", "text": "hello", "id": "c-1"})
+    first = await say(client, "ann", text="hello", id="c-1")
+    again = await say(client, "ann", text="hello", id="c-1")
     assert first.json()["duplicate"] is False and again.json()["duplicate"] is True
     assert [m["text"] for m in (await messages(client, "ann"))["messages"]] == ["hello"]
 
 
+async def test_another_customers_client_id_never_swallows_a_message(client: httpx.AsyncClient) -> None:
+    await say(client, "ann", text="hello", id="c-1")
+    bob = await say(client, "bob", text="hi, I am bob", id="c-1")
+    assert bob.json()["duplicate"] is False
+    assert [m["text"] for m in (await messages(client, "bob"))["messages"]] == ["hi, I am bob"]
+
+
 async def test_a_tap_with_no_survey_under_way_changes_nothing(client: httpx.AsyncClient) -> None:
-    response = await client.post(MESSAGES, json={"user": "ann", "choice": CHOICE})
+    response = await say(client, "ann", choice=CHOICE)
     assert response.status_code == 202
-    assert response.json() == {"duplicate": False, "conversation_id": None, "survey_id": None}
+    assert response.json() == {"duplicate": False, "survey_id": None}
     assert await stored_conversations(client) == []
     assert (await messages(client, "ann"))["messages"] == []
 
 
 async def test_the_after_cursor_returns_only_newer_messages(client: httpx.AsyncClient) -> None:
     for text in ("one", "two", "three"):
-        await client.post(MESSAGES, json={"user": "ann", "text": text})
-    await client.post(MESSAGES, json={"user": "bob", "text": "not yours"})
+        await say(client, "ann", text=text)
+    await say(client, "bob", text="not yours")
     everything = await messages(client, "ann")
     ids = [m["id"] for m in everything["messages"]]
     assert [m["text"] for m in everything["messages"]] == ["one", "two", "three"]
@@ -123,15 +213,15 @@ async def test_the_after_cursor_returns_only_newer_messages(client: httpx.AsyncC
 async def test_a_long_poll_waits_and_returns_as_soon_as_a_bot_message_arrives(
     client: httpx.AsyncClient,
 ) -> None:
-    accepted = (await client.post(MESSAGES, json={"user": "ann", "text": "hi"})).json()
+    await say(client, "ann", text="hi")
+    conversation_id = await conversation_of(client, "ann")
     after = (await messages(client, "ann"))["last_id"]
     started = time.monotonic()
     poll = asyncio.create_task(messages(client, "ann", after=after, wait=20))
     done, _ = await asyncio.wait({poll}, timeout=0.3)
     assert not done, "the long poll returned although nothing was new"
     resolved = await client.post(
-        f"/api/conversations/{accepted['conversation_id']}/resolve",
-        json={"agent": "bob", "send_survey_now": True},
+        f"/api/conversations/{conversation_id}/resolve", json={"send_survey_now": True}
     )
     assert resolved.status_code == 200
     data = await asyncio.wait_for(poll, 5)
@@ -148,7 +238,7 @@ async def test_a_long_poll_returns_when_the_customer_writes_from_another_tab(
     poll = asyncio.create_task(messages(client, "ann", wait=20))
     done, _ = await asyncio.wait({poll}, timeout=0.3)
     assert not done
-    await client.post(MESSAGES, json={"user": "ann", "text": "typed in the other tab"})
+    await say(client, "ann", text="typed in the other tab")
     data = await asyncio.wait_for(poll, 5)
     assert [m["text"] for m in data["messages"]] == ["typed in the other tab"]
 
@@ -160,21 +250,43 @@ async def test_a_long_poll_with_nothing_new_returns_empty_after_the_wait(client:
     assert time.monotonic() - started >= 0.3
 
 
+async def test_long_poll_state_is_freed_and_bounded(client: httpx.AsyncClient, app_runtime: Any) -> None:
+    """Before: every distinct user id left about 1 KB behind for good."""
+    channel = app_runtime.webchat
+    polls = [await chat_headers(client, f"poller-{i}") for i in range(30)]
+    await asyncio.gather(*(client.get(MESSAGES, params={"wait": 0.05}, headers=h) for h in polls))
+    assert (channel.waiting, channel.tracked) == (0, 0)
+    ann = await chat_headers(client, "ann")
+    held = [asyncio.create_task(client.get(MESSAGES, params={"wait": 5}, headers=ann)) for _ in range(8)]
+    while channel.waiting < 8:
+        await asyncio.sleep(0.01)
+    busy = await client.get(MESSAGES, params={"wait": 5}, headers=ann)
+    assert busy.status_code == 429 and busy.headers["retry-after"] == "1"
+    assert (await client.get(MESSAGES, headers=ann)).status_code == 200  # reading without waiting is fine
+    await say(client, "ann", text="wake up")
+    assert {r.status_code for r in await asyncio.gather(*held)} == {200}
+    assert (channel.waiting, channel.tracked) == (0, 0)
+
+
 @pytest.mark.parametrize(
     "params",
-    [{"user": "ann", "after": -1}, {"user": "ann", "wait": 31}, {"user": ""}, {"after": 0}],
-    ids=["negative-after", "wait-too-long", "empty-user", "no-user"],
+    [{"after": -1}, {"wait": 31}, {"after": 2**63}, {"wait": "soon"}],
+    ids=["negative-after", "wait-too-long", "after-too-big", "wait-not-a-number"],
 )
 async def test_bad_read_parameters_are_422(client: httpx.AsyncClient, params: dict[str, Any]) -> None:
-    assert (await client.get(MESSAGES, params=params)).status_code == 422
+    headers = await chat_headers(client, "ann")
+    assert (await client.get(MESSAGES, params=params, headers=headers)).status_code == 422
 
 
 async def test_the_page_and_its_assets_are_served_and_nothing_else(client: httpx.AsyncClient) -> None:
     page = await client.get("/")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert '<script src="/static/webchat/chat.js"' in page.text
+    assert "/agent" not in page.text and "agent desk" not in page.text  # no staff link for customers
     for name, kind in (("chat.js", "javascript"), ("chat.css", "text/css")):
         asset = await client.get(f"/static/webchat/{name}")
         assert asset.status_code == 200 and kind in asset.headers["content-type"]
+    script = (await client.get("/static/webchat/chat.js")).text
+    assert "?user=" not in script and 'params.get("user")' not in script and "/agent" not in script
     for sneaky in ("api.py", "..%2Fapi.py", "%2E%2E/channel.py", "nope.js"):
         assert (await client.get(f"/static/webchat/{sneaky}")).status_code == 404

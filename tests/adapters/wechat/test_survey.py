@@ -25,7 +25,7 @@ async def test_a_whole_survey_by_taps_and_typing(any_app: Any) -> None:
     assert conversation["transcript"][0]["text"] == "My parcel never arrived"
 
     resolved = await app.http.post(
-        f"/api/conversations/{conversation['id']}/resolve", json={"agent": "bob", "send_survey_now": True}
+        f"/api/conversations/{conversation['id']}/resolve", json={"send_survey_now": True}
     )
     assert resolved.status_code == 200, resolved.text
     shown = await app.shown_when(user, lambda s: asking(s, "rating") is not None)

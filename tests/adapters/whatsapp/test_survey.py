@@ -34,7 +34,7 @@ async def start(app: Any, user: str, text: str) -> int:
 
 async def resolve(app: Any, conversation_id: int) -> None:
     response = await app.http.post(
-        f"/api/conversations/{conversation_id}/resolve", json={"agent": "bob", "send_survey_now": True}
+        f"/api/conversations/{conversation_id}/resolve", json={"send_survey_now": True}
     )
     assert response.status_code == 200, response.text
 
@@ -165,9 +165,7 @@ async def test_a_rate_limited_question_is_sent_again(app: Any) -> None:
 
 async def test_an_agent_reply_reaches_the_customer(app: Any) -> None:
     conversation_id = await start(app, "fay", "Can I change my address?")
-    response = await app.http.post(
-        f"/api/conversations/{conversation_id}/reply", json={"agent": "bob", "text": "Yes, done!"}
-    )
+    response = await app.http.post(f"/api/conversations/{conversation_id}/reply", json={"text": "Yes, done!"})
     assert response.status_code == 202
     reply = await nth_shown(app.sim, "fay", 1)
     assert reply.raw == {

@@ -167,7 +167,7 @@ async def test_a_failed_status_marks_the_outbox_row_failed(app: Any) -> None:
     user = "15550000042"
     assert (await app.sim.say(app.http, user, "Hello")).status_code == 200
     [conversation] = await app.conversations()
-    reply = {"agent": "bob", "text": "We are on it."}
+    reply = {"text": "We are on it."}
     assert (
         await app.http.post(f"/api/conversations/{conversation['id']}/reply", json=reply)
     ).status_code == 202

@@ -20,7 +20,7 @@ from csatbot.console import users as users_module
 from csatbot.console.users import Users
 from csatbot.runtime import Runtime
 
-from ...conftest import served
+from ...conftest import api_headers, conversation_of, customer_says, served
 
 ROOT = Path(__file__).resolve().parents[3]
 PASSWORD = "correct horse battery"
@@ -60,6 +60,10 @@ class Console:
         self.users = Users(runtime.database)
         self.token = ""
 
+    def agent(self, name: str) -> dict[str, str]:
+        """Headers that make an API request act as agent ``name`` (an API token of theirs)."""
+        return api_headers(self.runtime.database, name, "agent")
+
     def add_user(self, name: str, role: str = "agent", **extra: str) -> None:
         self.users.add(name, PASSWORD, role, **extra)
 
@@ -91,9 +95,9 @@ class Console:
 
     async def escalated(self, user: str, reason: str = "customer asked for a call back") -> int:
         """A web chat customer writes; an agent escalates the conversation: the ticket's id."""
-        said = await self.http.post("/api/webchat/messages", json={"user": user, "text": "my parcel is late"})
+        said = await customer_says(self.http, user, text="my parcel is late")
         assert said.status_code == 202, said.text
-        ticket = await self.runtime.service.escalate(said.json()["conversation_id"], "triage", reason)
+        ticket = await self.runtime.service.escalate(await conversation_of(self.http, user), "triage", reason)
         return ticket.id
 
     def rows(self, sql: str) -> list[Any]:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import re
 import stat
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
 
+from csatbot.console import users as users_module
 from csatbot.console.sessions import KEY_FILE, secret_key
 
 GENERIC = "Wrong user name or password."
@@ -50,7 +55,7 @@ async def test_signing_in_sets_a_hardened_cookie_and_records_the_time(console: A
     response = await console.sign_in("amy")
     cookie = cookie_header(response).lower()
     assert cookie.startswith("csatbot_console=")
-    for flag in ("httponly", "samesite=lax", "path=/console", "max-age=43200"):
+    for flag in ("httponly", "samesite=lax", "path=/;", "max-age=43200"):  # "/": the desk and API use it
         assert flag in cookie
     assert "secure" not in cookie  # plain http: a Secure cookie would never come back
     assert (await console.page("/")).status_code == 200
@@ -123,21 +128,40 @@ async def test_agents_cannot_see_admin_pages(console: Any) -> None:
     assert (await console.page("/flows")).status_code == 200
 
 
-async def test_sign_out_ends_the_session(console: Any) -> None:
+async def test_sign_out_ends_the_session_on_the_server(console: Any) -> None:
+    """Before: the old cookie kept working for up to 12 hours after signing out."""
     console.add_user("amy")
     await console.sign_in("amy")
     assert (await console.http.post("/console/logout", data={})).status_code == 403
     assert (await console.page("/")).status_code == 200
+    copied = dict(console.http.cookies)
     out = await console.post("/logout")
     assert out.status_code == 303 and out.headers["location"] == "/console/login"
     assert "You are signed out." in (await console.page("/login")).text
+    assert (await console.page("/")).status_code == 303
+    assert console.rows("select count(*) from console_session") == [(0,)]
+    console.http.cookies.clear()
+    for name, value in copied.items():  # someone replays the cookie they copied before
+        console.http.cookies.set(name, value)
+    assert (await console.page("/")).status_code == 303
+
+
+async def test_a_session_expires_after_12_hours_on_the_server_too(console: Any) -> None:
+    console.add_user("amy")
+    await console.sign_in("amy")
+    console.clock.advance(timedelta(hours=12) - timedelta(seconds=1))
+    assert (await console.page("/")).status_code == 200
+    console.clock.advance(timedelta(seconds=1))
     assert (await console.page("/")).status_code == 303
 
 
 async def test_a_password_change_or_removal_ends_open_sessions(console: Any) -> None:
     console.add_user("amy")
+    console.add_user("bob")
     await console.sign_in("amy")
+    assert console.rows("select username from console_session") == [("amy",)]
     console.users.set_password("amy", "a brand new password")
+    assert console.rows("select count(*) from console_session") == [(0,)]
     assert (await console.page("/")).status_code == 303
     assert (await console.sign_in("amy", "a brand new password")).status_code == 303
     assert (await console.page("/")).status_code == 200
@@ -145,14 +169,76 @@ async def test_a_password_change_or_removal_ends_open_sessions(console: Any) -> 
     assert (await console.page("/")).status_code == 303
 
 
-async def test_repeated_failures_lock_the_name_for_a_while(console: Any) -> None:
+async def test_failures_make_that_name_from_that_address_wait_longer_each_time(console: Any) -> None:
+    """The rule (csatbot.console.throttle): 5 free failures per name + address, then 1, 2, 4... up to 15
+    minutes between attempts; a right password is refused only while waiting, never for longer."""
     console.add_user("amy")
     for _ in range(5):
         assert (await console.sign_in("amy", "guess guess")).status_code == 401
     locked = await console.sign_in("amy")  # even the right password waits now
     assert locked.status_code == 429
-    assert "Too many failed sign-ins. Try again in 15 min." in locked.text
+    assert "Too many failed sign-ins. Try again in 1 min." in locked.text
     assert (await console.page("/")).status_code == 303
+    console.clock.advance(timedelta(minutes=1))
+    assert (await console.sign_in("amy", "guess again")).status_code == 401  # the 6th failure
+    assert "Try again in 2 min." in (await console.sign_in("amy")).text
+    console.clock.advance(timedelta(minutes=2))
+    assert (await console.sign_in("amy")).status_code == 303  # right: signed in, and the count is cleared
+    for _ in range(5):
+        assert (await console.sign_in("amy", "guess guess")).status_code == 401
+
+
+async def test_waits_grow_to_15_minutes_and_failures_are_forgotten_after_an_hour(console: Any) -> None:
+    console.add_user("amy")
+    waits: list[int] = []
+    while len(waits) < 7:
+        response = await console.sign_in("amy", "guess guess")
+        if response.status_code == 429:
+            waits.append(int(re.search(r"Try again in (\d+) min", response.text).group(1)))  # type: ignore[union-attr]
+            console.clock.advance(timedelta(minutes=waits[-1]))
+    assert waits == [1, 2, 4, 8, 15, 15, 15]
+    console.clock.advance(timedelta(hours=1))
+    assert (await console.sign_in("amy")).status_code == 303
+
+
+async def test_someone_elses_guesses_from_another_address_do_not_lock_the_user_out(console: Any) -> None:
+    console.add_user("amy")
+    for _ in range(8):
+        await console.sign_in("amy", "guess guess")
+    assert (await console.sign_in("amy")).status_code == 429
+    home = httpx.ASGITransport(app=console.http._transport.app, client=("203.0.113.7", 40000))
+    async with httpx.AsyncClient(transport=home, base_url="http://csatbot.test") as http:
+        console.http = http
+        assert (await console.sign_in("amy")).status_code == 303
+        assert (await console.page("/")).status_code == 200
+
+
+async def test_one_address_guessing_many_names_is_slowed_too(console: Any) -> None:
+    for i in range(20):
+        assert (await console.sign_in(f"user{i}", "guess guess")).status_code == 401
+    response = await console.sign_in("user99", "guess guess")
+    assert response.status_code == 429 and "Try again in 1 min." in response.text
+
+
+async def test_forty_parallel_guesses_get_five_password_checks(
+    console: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: all forty were checked (the count was read before and written after the slow check)."""
+    console.add_user("amy")
+    checked: list[str] = []
+
+    class Counting(PasswordHasher):
+        def verify(self, hash: str | bytes, password: str | bytes) -> bool:
+            checked.append(str(password))
+            return super().verify(hash, password)
+
+    monkeypatch.setattr(users_module, "hasher", Counting(time_cost=1, memory_cost=1024, parallelism=1))
+    await console.page("/login")
+    form = {"username": "amy", "password": "guess guess", "csrf": console.token}
+    answers = await asyncio.gather(*(console.http.post("/console/login", data=form) for _ in range(40)))
+    codes = sorted(r.status_code for r in answers)
+    assert codes == [401] * 5 + [429] * 35
+    assert len(checked) == 5
 
 
 def test_the_signing_key_comes_from_the_environment_or_a_private_file(tmp_path: Path) -> None:

@@ -10,25 +10,28 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from ...conftest import conversation_of, customer_says
+
 
 async def rated(console: Any, user: str, stars: str, reason: str | None = None, comment: str = "") -> str:
     """A web chat conversation resolved by ``bob``, surveyed at once and answered: the survey id."""
-    said = await console.http.post("/api/webchat/messages", json={"user": user, "text": "where is my order?"})
-    conversation = said.json()["conversation_id"]
+    await customer_says(console.http, user, text="where is my order?")
+    conversation = await conversation_of(console.http, user)
+    bob = console.agent("bob")
     await console.http.post(
-        f"/api/conversations/{conversation}/reply", json={"agent": "bob", "text": "On its way."}
+        f"/api/conversations/{conversation}/reply", json={"text": "On its way."}, headers=bob
     )
     resolved = await console.http.post(
-        f"/api/conversations/{conversation}/resolve", json={"agent": "bob", "send_survey_now": True}
+        f"/api/conversations/{conversation}/resolve", json={"send_survey_now": True}, headers=bob
     )
     survey: str = resolved.json()["survey_id"]
     await console.survey_sent(conversation)
     for step, value in (("rating", stars), ("reason", reason)):
         if value is not None:
             choice = {"survey": survey, "step": step, "value": value}
-            await console.http.post("/api/webchat/messages", json={"user": user, "choice": choice})
+            await customer_says(console.http, user, choice=choice)
     if comment:
-        await console.http.post("/api/webchat/messages", json={"user": user, "text": comment})
+        await customer_says(console.http, user, text=comment)
     return survey
 
 

@@ -11,9 +11,11 @@ from typing import Any
 
 from bot.settings import MessagingWindow
 
+from ...conftest import conversation_of, customer_reads, customer_says
+
 
 async def chat(console: Any, user: str) -> list[tuple[str, str]]:
-    response = await console.http.get("/api/webchat/messages", params={"user": user})
+    response = await customer_reads(console.http, user)
     return [(m["author"], m["text"]) for m in response.json()["messages"]]
 
 
@@ -36,17 +38,19 @@ def audit(console: Any) -> list[tuple[str, str, str]]:
 
 async def test_the_ticket_page_shows_customer_transcript_labels_answers_and_trail(console: Any) -> None:
     console.add_user("dan", display_name="Dan Wu")
-    said = await console.http.post("/api/webchat/messages", json={"user": "ann", "text": "my parcel is late"})
-    conversation = said.json()["conversation_id"]
+    await customer_says(console.http, "ann", text="my parcel is late")
+    conversation = await conversation_of(console.http, "ann")
     resolved = await console.http.post(
-        f"/api/conversations/{conversation}/resolve", json={"agent": "bob", "send_survey_now": True}
+        f"/api/conversations/{conversation}/resolve",
+        json={"send_survey_now": True},
+        headers=console.agent("bob"),
     )
     survey = resolved.json()["survey_id"]
     await console.survey_sent(conversation)
     choice = {"survey": survey, "step": "rating", "value": "2"}
-    await console.http.post("/api/webchat/messages", json={"user": "ann", "choice": choice})
+    await customer_says(console.http, "ann", choice=choice)
     choice = {"survey": survey, "step": "reason", "value": "slow"}
-    await console.http.post("/api/webchat/messages", json={"user": "ann", "choice": choice})
+    await customer_says(console.http, "ann", choice=choice)
     [(ticket,)] = console.rows("select id from ticket")
     await console.sign_in("dan")
     page = (await console.page(f"/tickets/{ticket}")).text
@@ -129,6 +133,7 @@ async def test_the_console_says_why_a_reply_cannot_go_out_when_the_window_closed
     assert re.search(r'<p class="hint" id="window">webchat accepts replies until [\d-]+ [\d:]+\.</p>', page)
 
     console.clock.advance(timedelta(hours=25))
+    await console.sign_in("dan")  # sessions end after 12 hours
     page = (await console.page(url)).text
     assert "Not sent: webchat only lets us write within 24 hours of the customer&#39;s last message." in page
     assert re.search(r'<textarea id="reply" name="text" [^>]*disabled>', page)

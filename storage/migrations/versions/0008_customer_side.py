@@ -1,7 +1,7 @@
 """the customer's side: who a conversation waits on, and automatic answers with their outcome
 
-Revision ID: 0007_customer_side
-Revises: 0006
+Revision ID: 0008_customer_side
+Revises: 0007
 Create Date: 2026-12-05 10:00:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import models.types
 
-revision = "0007_customer_side"
-down_revision = "0006"
+revision = "0008_customer_side"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

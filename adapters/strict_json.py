@@ -1,0 +1,106 @@
+"""Strict JSON for what csatbot reads from the network, and JSON-safe error bodies.
+
+Python's ``json`` accepts more than JSON: ``NaN`` and ``Infinity``, numbers that overflow to
+``inf``, lone surrogates (``"\\ud800"``, which no database can store as UTF-8) and nesting deep
+enough to raise ``RecursionError``. :func:`loads` refuses all of them with one error type, so an
+endpoint answers a clean 4xx instead of failing later (at insert, or in its own 422 handler).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.routing import APIRoute
+
+MAX_DEPTH = 64
+"""Deeper than any payload a platform or our API sends; far below Python's recursion limit."""
+
+
+class JSONRejected(ValueError):
+    """The body is not JSON csatbot accepts; the message says why."""
+
+
+def _constant(name: str) -> Any:
+    raise JSONRejected(f"{name} is not valid JSON")
+
+
+def _unstorable(text: str) -> str | None:
+    """Why ``text`` cannot be stored as it is, or ``None`` when it can."""
+    if "\x00" in text:
+        return "NUL characters (\\u0000) are not allowed in text"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "lone surrogates (\\ud800-\\udfff without a pair) are not allowed in text"
+    return None
+
+
+def loads(raw: bytes | str, *, max_depth: int = MAX_DEPTH, strict_text: bool = True) -> Any:
+    """``raw`` parsed as JSON; :class:`JSONRejected` for what :mod:`json` wrongly lets through.
+
+    ``strict_text`` also refuses strings holding NUL or lone surrogates (our own API); webhooks pass
+    ``False`` and clean such text instead (see :func:`bot.storable.storable`), because a platform
+    would redeliver a refused message for days.
+    """
+    try:
+        data = json.loads(raw, parse_constant=_constant)
+    except RecursionError:
+        raise JSONRejected(f"nested more than {max_depth} levels deep") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise JSONRejected(f"not JSON: {exc}") from None
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth > max_depth:
+                raise JSONRejected(f"nested more than {max_depth} levels deep")
+            items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+            stack.extend((item, depth + 1) for item in items)
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise JSONRejected("numbers must be finite (this one overflows a double)")
+        elif strict_text and isinstance(value, str) and (why := _unstorable(value)):
+            raise JSONRejected(why)
+    return data
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` with what JSON cannot carry made printable: non-finite floats as text, lone
+    surrogates escaped. Error bodies echo the client's input; echoing must never fail."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {json_safe(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value
+
+
+class StrictJSONRequest(Request):
+    """A request whose ``json()`` is :func:`loads` (FastAPI turns its error into a 422)."""
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            body = await self.body()
+            try:
+                self._json = loads(body)
+            except JSONRejected as exc:
+                raise json.JSONDecodeError(str(exc), body.decode("utf-8", "replace"), 0) from exc
+        return self._json
+
+
+class StrictJSONRoute(APIRoute):
+    """Routes that read their JSON body with :func:`loads` (``APIRouter(route_class=...)``)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def strict(request: Request) -> Response:
+            return await handler(StrictJSONRequest(request.scope, request.receive))
+
+        return strict

@@ -1,0 +1,177 @@
+"""Forgetting customers' words and identity: erasing one customer, and the daily retention sweep.
+
+What counts stays: conversations, surveys with their scores and picked options, tickets with their
+status and audit actions, and message rows (so totals and reports keep their numbers). What goes is
+everything that holds what the customer (or an agent, about them) wrote, and who they are:
+
+==================  =========================================================================
+identity            ``user`` becomes ``erased-<id>``; name and language blanked
+customer            name and language blanked; unused deep-link tokens deleted
+message             text becomes ``[erased]``; the prompt, platform id and labels are dropped
+answer              typed text and raw input dropped (score and option stay)
+survey              answers' text dropped from the saved state
+ticket              transcript, answers and reasons copies emptied
+ticket event        notes, replies and reasons dropped (``assigned`` keeps the assignee)
+outbox              recipient and payload emptied; what was still to send is not sent
+==================  =========================================================================
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, or_, select, update
+from sqlmodel import Session, col
+
+from models import (
+    Answer,
+    AuditEvent,
+    ConsoleSession,
+    Conversation,
+    Customer,
+    Identity,
+    LinkToken,
+    LoginThrottle,
+    Message,
+    Outbox,
+    Survey,
+    Ticket,
+    TicketEvent,
+)
+
+ERASED = "[erased]"
+KEPT_EVENT_DETAILS = ("assigned",)
+"""Ticket events whose detail is an agent's name, not something about the customer."""
+PENDING = ("pending", "sending")
+
+
+def _count(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _set(session: Session, table: Any, *where: Any, **values: Any) -> int:
+    """``UPDATE table SET values WHERE where``; returns how many rows."""
+    return _count(session.execute(update(table).where(*where).values(**values)))
+
+
+def _drop(session: Session, table: Any, *where: Any) -> int:
+    return _count(session.execute(delete(table).where(*where)))
+
+
+def _ids(session: Session, query: Any) -> list[Any]:
+    return [row[0] for row in session.execute(query).all()]
+
+
+def _forget_survey_texts(session: Session, survey_ids: Iterable[str]) -> int:
+    """Drop typed text from the answers kept in surveys' saved state (scores and options stay)."""
+    changed = 0
+    for survey in session.execute(select(Survey).where(col(Survey.id).in_(list(survey_ids)))).scalars():
+        state = json.loads(survey.state) if survey.state else None
+        answers = state.get("answers", []) if state else []
+        if not any(a.get("text") not in (None, ERASED) or a.get("raw") for a in answers):
+            continue
+        for answer in answers:
+            if answer.get("text") is not None:
+                answer["text"] = ERASED
+            answer["raw"] = ""
+        survey.state = json.dumps(state, ensure_ascii=False, sort_keys=True)
+        session.add(survey)
+        changed += 1
+    return changed
+
+
+def _forget_outbox(session: Session, ids: list[int]) -> int:
+    """Empty these outbox rows; those still to be sent are not sent."""
+    if not ids:
+        return 0
+    mine = col(Outbox.id).in_(ids)
+    _set(session, Outbox, mine, col(Outbox.status).in_(PENDING), status="erased")
+    return _set(session, Outbox, mine, recipient={}, body={})
+
+
+def _notices_about(session: Session, ticket_ids: set[int]) -> list[int]:
+    """Outbox rows of notifications and team webhooks that carry one of ``ticket_ids``' contents."""
+    query = select(Outbox.id, Outbox.body).where(col(Outbox.kind).in_(("notify", "webhook")))
+    found = []
+    for row_id, body in session.execute(query).all():
+        body = body or {}
+        about = (body.get("notice") or {}).get("ticket_id") or (body.get("ticket") or {}).get("id")
+        if about in ticket_ids:
+            found.append(int(row_id))
+    return found
+
+
+def erase_customer(session: Session, customer_id: int) -> dict[str, int]:
+    """Remove or anonymise every row holding the customer's words or identity; returns counts per
+    table. ``LookupError`` when there is no such customer."""
+    customer = session.get(Customer, customer_id, with_for_update=True)
+    if customer is None:
+        raise LookupError(customer_id)
+    identities = _ids(session, select(Identity.id).where(col(Identity.customer_id) == customer_id))
+    theirs = col(Conversation.customer_id) == customer_id, col(Conversation.identity_id).in_(identities)
+    conversations = _ids(session, select(Conversation.id).where(or_(*theirs)))
+    in_them = col(Survey.customer_id) == customer_id, col(Survey.conversation_id).in_(conversations)
+    surveys = [str(s) for s in _ids(session, select(Survey.id).where(or_(*in_them)))]
+    on_them = col(Ticket.customer_id) == customer_id, col(Ticket.conversation_id).in_(conversations)
+    tickets = set(_ids(session, select(Ticket.id).where(or_(*on_them))))
+    said = col(Message.identity_id).in_(identities), col(Message.conversation_id).in_(conversations)
+    messages = _ids(session, select(Message.id).where(or_(*said)))
+
+    counts = {"identities": len(identities)}
+    for identity_id in identities:
+        where = col(Identity.id) == identity_id
+        _set(session, Identity, where, user=f"erased-{identity_id}", display_name="", locale="")
+    customer.display_name, customer.locale = "", ""
+    session.add(customer)
+    _drop(session, LinkToken, col(LinkToken.customer_id) == customer_id)
+    deliveries = _ids(session, select(Outbox.id).where(col(Outbox.message_id).in_(messages)))
+    counts["outbox"] = _forget_outbox(session, [*deliveries, *_notices_about(session, tickets)])
+    counts["messages"] = _set(
+        session, Message, col(Message.id).in_(messages), text=ERASED, payload=None, platform_id=None
+    )
+    answered = col(Answer.survey_id).in_(surveys)
+    counts["answers"] = _set(session, Answer, answered, raw="")
+    _set(session, Answer, answered, col(Answer.text).is_not(None), text=ERASED)
+    counts["surveys"] = _forget_survey_texts(session, surveys)
+    counts["tickets"] = _set(
+        session, Ticket, col(Ticket.id).in_(tickets), transcript=[], answers=[], reasons=[ERASED]
+    )
+    events = col(TicketEvent.ticket_id).in_(tickets), col(TicketEvent.action).not_in(KEPT_EVENT_DETAILS)
+    counts["ticket_events"] = _set(session, TicketEvent, *events, detail="")
+    return counts
+
+
+def forget_before(
+    session: Session, transcripts_before: datetime | None, comments_before: datetime | None, now: datetime
+) -> dict[str, int]:
+    """The retention sweep: customers' words older than the cutoffs (``None``: keep). Transcripts are
+    message text, ticket transcript copies and the payloads of delivered messages and notifications;
+    comments are survey answers' typed text. Expired sessions, deep links and old sign-in failures go
+    too."""
+    counts: dict[str, int] = {}
+    if transcripts_before is not None:
+        old = col(Message.created_at) < transcripts_before, col(Message.text) != ERASED
+        counts["messages"] = _set(session, Message, *old, text=ERASED, payload=None)
+        # Open tickets keep their copy while they are worked; done ones lose it with the messages.
+        done = col(Ticket.updated_at) < transcripts_before, col(Ticket.status).in_(("resolved", "closed"))
+        counts["tickets"] = _set(session, Ticket, *done, transcript=[], answers=[])
+        sent = col(Outbox.created_at) < transcripts_before, col(Outbox.status).not_in(PENDING)
+        counts["outbox"] = _set(session, Outbox, *sent, body={}, recipient={})
+    if comments_before is not None:
+        typed = col(Answer.created_at) < comments_before, col(Answer.text).is_not(None)
+        counts["answers"] = _set(session, Answer, *typed, col(Answer.text) != ERASED, text=ERASED, raw="")
+        finished = col(Survey.finished_at) < comments_before, col(Survey.state).contains('"text": "')
+        counts["surveys"] = _forget_survey_texts(session, _ids(session, select(Survey.id).where(*finished)))
+    counts["sessions"] = _drop(session, ConsoleSession, col(ConsoleSession.expires_at) <= now)
+    counts["link_tokens"] = _drop(session, LinkToken, col(LinkToken.expires_at) <= now)
+    stale = col(LoginThrottle.last_failure_at) < now - timedelta(days=1)  # forgotten after an hour anyway
+    counts["sign_in_failures"] = _drop(session, LoginThrottle, stale)
+    return counts
+
+
+def audit(session: Session, actor: str, action: str, subject: str, at: datetime) -> None:
+    """Record who did ``action`` to ``subject`` (never what the subject held)."""
+    session.add(AuditEvent(at=at, actor=actor[:80], action=action, subject=subject[:80]))

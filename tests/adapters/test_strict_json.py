@@ -1,0 +1,81 @@
+"""Strict JSON: what Python's json lets through but nothing downstream can use is refused."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from adapters.strict_json import MAX_DEPTH, JSONRejected, json_safe, loads
+
+
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [
+        (b'{"a": NaN}', "NaN is not valid JSON"),
+        (b'{"a": Infinity}', "Infinity is not valid JSON"),
+        (b"[-Infinity]", "-Infinity is not valid JSON"),
+        (b'{"a": 1e999}', "numbers must be finite"),
+        (b"[" * 1000 + b"]" * 1000, f"nested more than {MAX_DEPTH} levels deep"),
+        (b"[" * 100_000 + b"]" * 100_000, f"nested more than {MAX_DEPTH} levels deep"),
+        (b'{"text": "\\ud800"}', "lone surrogates"),
+        (b'{"\\udfff": 1}', "lone surrogates"),
+        (b'{"text": "a\\u0000b"}', "NUL characters"),
+        (b'{"text": "\xff"}', "not JSON"),
+        (b'{"text": ', "not JSON"),
+    ],
+)
+def test_refused(raw: bytes, why: str) -> None:
+    with pytest.raises(JSONRejected, match=why.replace("(", r"\(")):
+        loads(raw)
+
+
+def test_webhooks_keep_odd_text_for_cleaning_but_not_odd_numbers_or_depth() -> None:
+    assert loads(b'{"text": "a\\u0000\\ud800"}', strict_text=False) == {"text": "a\x00\ud800"}
+    with pytest.raises(JSONRejected):
+        loads(b"[NaN]", strict_text=False)
+    with pytest.raises(JSONRejected):
+        loads(b"[" * 65 + b"]" * 65, strict_text=False)
+
+
+def test_accepted_as_json_has_it() -> None:
+    assert loads(b"[" * 63 + b"]" * 63) == json.loads(b"[" * 63 + b"]" * 63)
+    assert loads('{"text": "\\ud83d\\ude00 好", "n": -1.5e10}') == {"text": "😀 好", "n": -1.5e10}
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+def strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [*value, *(s for v in value.values() for s in strings(v))]
+    return [s for v in value for s in strings(v)] if isinstance(value, list) else []
+
+
+@given(json_values)
+def test_any_storable_json_round_trips(value: Any) -> None:
+    raw = json.dumps(value)
+    unstorable = [s for s in strings(value) if "\x00" in s or any(0xD800 <= ord(c) <= 0xDFFF for c in s)]
+    if not unstorable:
+        assert loads(raw) == json.loads(raw)
+    else:
+        with pytest.raises(JSONRejected):
+            loads(raw)
+
+
+def test_json_safe_makes_any_echo_encodable() -> None:
+    echoed = json_safe({"input": [math.nan, math.inf, "\ud800x", ("a", 1)], "\udfff": None})
+    assert json.loads(json.dumps(echoed, allow_nan=False).encode("utf-8")) == {
+        "input": ["nan", "inf", "\\ud800x", ["a", 1]],
+        "\\udfff": None,
+    }

@@ -1,0 +1,71 @@
+"""Deep-link tokens: single use, expiring, stored only as a digest (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from bot.errors import NotFoundError
+from bot.links import link_digest
+from bot.messages import Command, InboundMessage
+
+
+def start(harness: Any, user: str, token: str) -> InboundMessage:
+    return InboundMessage(
+        "telegram", "bot1", user, f"start-{user}", harness.clock.now(), Command("start", token), locale="en"
+    )
+
+
+def customer_of(harness: Any, user: str) -> int:
+    [(customer,)] = harness.rows('select customer_id from identity where "user" = :u', u=user)
+    return int(customer)
+
+
+async def known_customer(harness: Any) -> int:
+    first = await harness.say("ann", "hello from the web chat")
+    [(customer,)] = harness.rows(
+        "select customer_id from conversation where id = :c", c=first.conversation_id
+    )
+    return int(customer)
+
+
+async def test_a_token_links_one_chat_only(harness: Any) -> None:
+    """Before: one token linked three different Telegram accounts."""
+    customer = await known_customer(harness)
+    token, _ = await harness.service.link_token(customer)
+    for user in ("tg-1", "tg-2", "tg-3"):
+        await harness.service.handle(start(harness, user, token))
+    assert customer_of(harness, "tg-1") == customer
+    assert customer_of(harness, "tg-2") != customer and customer_of(harness, "tg-3") != customer
+    assert harness.rows("select count(*) from link_token") == [(0,)]
+
+
+async def test_two_chats_racing_with_one_token_link_exactly_one(harness: Any) -> None:
+    customer = await known_customer(harness)
+    token, _ = await harness.service.link_token(customer)
+    await asyncio.gather(*(harness.service.handle(start(harness, f"tg-{i}", token)) for i in range(6)))
+    linked = [i for i in range(6) if customer_of(harness, f"tg-{i}") == customer]
+    assert len(linked) == 1
+
+
+async def test_an_expired_token_links_nothing_and_is_cleared_later(harness: Any) -> None:
+    customer = await known_customer(harness)
+    token, expires_at = await harness.service.link_token(customer)
+    harness.clock.advance(expires_at - harness.clock.now())  # the first instant it no longer works
+    await harness.service.handle(start(harness, "tg-late", token))
+    assert customer_of(harness, "tg-late") != customer
+    harness.clock.advance(timedelta(seconds=1))
+    await harness.service.link_token(customer)  # making a new one sweeps the expired ones
+    assert harness.rows("select count(*) from link_token") == [(1,)]
+
+
+async def test_only_the_digest_is_stored_and_unknown_customers_are_not_found(harness: Any) -> None:
+    customer = await known_customer(harness)
+    token, _ = await harness.service.link_token(customer)
+    assert harness.rows("select token_hash from link_token") == [(link_digest(token),)]
+    assert token not in str(harness.rows("select * from link_token"))
+    with pytest.raises(NotFoundError):
+        await harness.service.link_token(999_999)

@@ -1,0 +1,40 @@
+"""Masking: what is masked, and what a rating, an order number or a date keeps."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.masking import luhn, mask
+
+ALL = ("email", "card", "phone")
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("mail me at ann.lee+shop@example.co.uk please", "mail me at [email] please"),
+        ("card 4111 1111 1111 1111 expired", "card [card] expired"),
+        ("card 4111-1111-1111-1111", "card [card]"),
+        ("not a card 4111 1111 1111 1112", "not a card 4111 1111 1111 1112"),  # fails Luhn; 16 digits
+        ("call +86 138 0013 8000 or (021) 5555-1234", "call [phone] or [phone]"),
+        ("我的手机是13800138000", "我的手机是[phone]"),
+        ("3，物流太慢了", "3，物流太慢了"),
+        ("8/10", "8/10"),
+        ("4分", "4分"),
+        ("order A-1009 on 2026-11-23", "order A-1009 on 2026-11-23"),
+        ("⭐⭐⭐⭐", "⭐⭐⭐⭐"),
+    ],
+)
+def test_mask(text: str, masked: str) -> None:
+    assert mask(text, ALL) == masked
+
+
+def test_only_the_listed_kinds_are_masked() -> None:
+    text = "ann@example.com 13800138000 4111111111111111"
+    assert mask(text, ["email"]) == "[email] 13800138000 4111111111111111"
+    assert mask(text, ["card"]) == "ann@example.com 13800138000 [card]"
+    assert mask(text, []) == text
+
+
+def test_luhn() -> None:
+    assert luhn("4111111111111111") and luhn("79927398713") and not luhn("4111111111111112")

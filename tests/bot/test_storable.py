@@ -1,0 +1,66 @@
+"""Text every database can store: NUL dropped, lone surrogates replaced, everything else kept."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.messages import ChoicePicked, Command, InboundMessage, Text
+from bot.storable import REPLACEMENT, storable, storable_message
+
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "stored"),
+    [
+        ("hello", "hello"),
+        ("a\x00b", "ab"),
+        ("\ud800 half", f"{REPLACEMENT} half"),
+        ("😀 好 \t\n", "😀 好 \t\n"),
+        ("\x00\udfff\x00", REPLACEMENT),
+    ],
+)
+def test_storable(text: str, stored: str) -> None:
+    assert storable(text) == stored
+    stored.encode("utf-8")
+
+
+@given(st.text())
+def test_storable_is_encodable_nul_free_and_leaves_good_text_alone(text: str) -> None:
+    cleaned = storable(text)
+    assert "\x00" not in cleaned
+    cleaned.encode("utf-8")
+    if "\x00" not in text and not any(0xD800 <= ord(c) <= 0xDFFF for c in text):
+        assert cleaned == text
+
+
+def test_every_string_of_a_message_is_cleaned_and_a_clean_one_is_kept_as_is() -> None:
+    dirty = InboundMessage(
+        "telegram", "1", "4\x002", "9\x00", NOW, Text("hi\x00\ud800"), display_name="A\ud800nn",
+        extra={"username": "an\x00n"},
+    )  # fmt: skip
+    clean = storable_message(dirty)
+    assert (clean.user, clean.platform_id, clean.display_name) == ("42", "9", f"A{REPLACEMENT}nn")
+    assert clean.payload == Text(f"hi{REPLACEMENT}") and clean.extra == {"username": "ann"}
+    tap = InboundMessage("telegram", "1", "42", "10", NOW, ChoicePicked("s\x00", "q", "5", "\ud800"))
+    assert storable_message(tap).payload == ChoicePicked("s", "q", "5", REPLACEMENT)
+    ok = InboundMessage("telegram", "1", "42", "11", NOW, Command("start", "tok"))
+    assert storable_message(ok) is ok
+
+
+async def test_a_message_no_database_could_hold_is_stored_cleaned_and_a_redelivery_is_a_duplicate(
+    harness: Any,
+) -> None:
+    """PostgreSQL refuses NUL in text: before, WhatsApp redelivered such a message for days."""
+    first = await harness.say("ann\x00", "my parcel\x00 is late \ud800", platform_id="wamid.1\x00")
+    again = await harness.say("ann\x00", "my parcel\x00 is late \ud800", platform_id="wamid.1\x00")
+    assert first.duplicate is False and again.duplicate is True
+    assert [tuple(r) for r in harness.rows("select text from message")] == [
+        (f"my parcel is late {REPLACEMENT}",)
+    ]
+    assert [tuple(r) for r in harness.rows('select "user" from identity')] == [("ann",)]

@@ -1,0 +1,83 @@
+"""Console forms with what a browser never sends: refused with a clean 4xx, nothing changed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+async def test_a_non_ascii_csrf_value_is_refused_not_a_500(console: Any) -> None:
+    console.add_user("amy")
+    await console.page("/login")
+    for forged in ("%C3%A9" * 43, "%E4%BB%A4%E7%89%8C", "%ED%A0%80", "%FF"):  # é..., 令牌, bad UTF-8
+        form = f"username=amy&password=xxxxxxxxxxxx&csrf={forged}"
+        response = await console.http.post(
+            "/console/login", content=form, headers={"content-type": "application/x-www-form-urlencoded"}
+        )
+        assert response.status_code == 403, forged
+        assert "CSRF check failed" in response.text
+    assert console.rows("select last_login_at from console_user") == [(None,)]
+
+
+async def test_nul_in_a_form_field_is_400_and_nothing_is_written(console: Any) -> None:
+    console.add_user("amy")
+    ticket = await console.escalated("ann")
+    await console.sign_in("amy")
+    before = console.rows("select action, detail from ticketevent order by id")
+    response = await console.post(f"/tickets/{ticket}/note", text="a note\x00 with NUL")
+    assert response.status_code == 400
+    assert "NUL character" in response.text and "Nothing was changed" in response.text
+    assert console.rows("select action, detail from ticketevent order by id") == before
+    assert (await console.post(f"/tickets/{ticket}/note", text="a clean note")).status_code == 303
+
+
+async def test_an_id_past_the_integer_range_is_a_4xx(console: Any) -> None:
+    console.add_user("amy")
+    await console.sign_in("amy")
+    for ticket in (2**31, 2**63, 2**70):
+        assert (await console.page(f"/tickets/{ticket}")).status_code == 422
+        assert (await console.post(f"/tickets/{ticket}/claim")).status_code == 422
+
+
+async def test_report_dates_out_of_range_are_400(console: Any) -> None:
+    console.add_user("root", "admin")
+    await console.sign_in("root")
+    for params, detail in (
+        ({"since": "0001-01-01"}, "since &#39;0001-01-01&#39; is out of range"),
+        ({"until": "9999-12-31"}, "until &#39;9999-12-31&#39; is out of range"),
+        ({"since": "1990-01-01", "until": "2020-01-01"}, "covers more than 731 days"),
+    ):
+        response = await console.page("/reports", **params)
+        assert response.status_code == 400, params
+        assert detail in response.text
+
+
+NASTY = [
+    "%00", "%ED%A0%80", "%FF%FE", "%C3%28", "a" * 5000, "'; drop table ticket; --", "<script>x</script>",
+    "\u202e\u0644\u0627", "😀" * 100, "%0D%0ALocation:%20https://evil", "../../etc/passwd", "-1", "9" * 40,
+]  # fmt: skip
+"""Form values as raw urlencoded text (so invalid UTF-8 and NUL go through as a hostile client sends)."""
+
+
+async def test_every_console_form_survives_hostile_values(console: Any) -> None:
+    console.add_user("amy")
+    ticket = await console.escalated("ann")
+    await console.sign_in("amy")
+    headers = {"content-type": "application/x-www-form-urlencoded"}
+    before = console.rows("select status, assignee from ticket")
+
+    async def post(path: str, body: str) -> None:
+        response = await console.http.post(f"/console{path}", content=body, headers=headers)
+        assert response.status_code < 500, (path, body[:80], response.status_code)
+        if response.status_code == 303:  # never off the console
+            assert response.headers["location"].startswith("/console/"), response.headers["location"]
+
+    for value in NASTY:
+        await post(f"/tickets/{ticket}/note", f"csrf={console.token}&text={value}")
+        await post(f"/tickets/{ticket}/assign", f"csrf={console.token}&assignee={value}")
+        await post(f"/tickets/{ticket}/{value}", f"csrf={console.token}&text=hi")
+        for path in (f"/reports?since={value}", f"/?team={value}", f"/lang/{value}?next={value}"):
+            response = await console.http.get(f"/console{path}")
+            assert response.status_code < 500, (path, response.status_code)
+    assert console.rows("select status, assignee from ticket") == before  # no hostile assignee got in
+    for value in NASTY:  # last: enough failures here slow further sign-ins down (429)
+        await post("/login", f"csrf={console.token}&username={value}&password={value}&next={value}")

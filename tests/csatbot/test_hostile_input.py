@@ -1,0 +1,148 @@
+"""Hostile input gets a clean 4xx with a message and changes nothing, on SQLite and PostgreSQL.
+
+Each case here was a 500 (or a traceback) before: FastAPI's 422 handler choking on NaN or a lone
+surrogate, ids past the integer range, dates near year 1 or 9999, NUL in paths, and report ranges
+of thousands of years walked day by day.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from adapters.telegram.wire import decode_update
+from bot.errors import WireFormatError
+from csatbot.runtime import Runtime
+
+from ..conftest import CONFIG, chat_headers, conversation_of, customer_says, served
+
+BIG = 2**63
+PG_MAX = 2**31 - 1
+
+
+@pytest.fixture
+async def app(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    runtime = Runtime(CONFIG, database_url, tick_seconds=0.1)
+    async with served(runtime) as http:
+        yield http
+
+
+async def stored(app: httpx.AsyncClient) -> tuple[int, int]:
+    """(conversations, messages in the first one) as the support API lists them."""
+    listed = (await app.get("/api/conversations", params={"limit": 500})).json()
+    if not listed:
+        return 0, 0
+    detail = (await app.get(f"/api/conversations/{listed[0]['id']}")).json()
+    return len(listed), len(detail["transcript"])
+
+
+JSON_BODIES = {
+    "lone-surrogate": b'{"text": "\\ud800"}',
+    "lone-surrogate-in-key": b'{"text": "hi", "\\udc00": 1}',
+    "nan": b'{"text": NaN}',
+    "infinity": b'{"text": "hi", "name": Infinity}',
+    "overflowing-number": b'{"text": "hi", "id": 1e999}',
+    "nul": b'{"text": "a\\u0000b"}',
+    "deep": b'{"text": "hi", "name": ' + b"[" * 1000 + b"]" * 1000 + b"}",
+    "bad-utf8": b'{"text": "\xff"}',
+}
+
+
+@pytest.mark.parametrize("body", JSON_BODIES.values(), ids=JSON_BODIES.keys())
+async def test_unusable_json_is_422_with_the_reason_and_changes_nothing(
+    app: httpx.AsyncClient, body: bytes
+) -> None:
+    assert (await customer_says(app, "ann", text="first")).status_code == 202
+    conversation = await conversation_of(app, "ann")
+    headers = {"content-type": "application/json", **await chat_headers(app, "ann")}
+    for path in ("/api/webchat/messages", f"/api/conversations/{conversation}/reply"):
+        response = await app.post(path, content=body, headers=headers)
+        assert response.status_code == 422, (path, response.text)
+        [error] = response.json()["detail"]
+        assert error["type"] == "json_invalid" and error["ctx"]["error"], error
+    assert await stored(app) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"text": "hi", "id": 1e308 * 10},  # json.dumps writes Infinity
+        {"name": ["\ud800" * 3], "text": "hi"},
+        {"choice": {"survey": float("nan"), "step": "q", "value": "1"}},
+    ],
+    ids=["infinity-id", "surrogates-list", "nan-in-choice"],
+)
+async def test_values_the_default_422_handler_could_not_echo_are_refused_cleanly(
+    app: httpx.AsyncClient, body: dict[str, Any]
+) -> None:
+    raw = json.dumps(body).encode()  # NaN/Infinity/surrogate escapes, as a hostile client sends them
+    headers = {"content-type": "application/json", **await chat_headers(app, "ann")}
+    response = await app.post("/api/webchat/messages", content=raw, headers=headers)
+    assert response.status_code == 422 and response.json()["detail"]
+    assert await stored(app) == (0, 0)
+
+
+@pytest.mark.parametrize("value", [PG_MAX + 1, BIG, BIG * 4, 0, -1])
+async def test_ids_outside_the_database_range_are_422_on_every_id_route(
+    app: httpx.AsyncClient, value: int
+) -> None:
+    routes = [
+        ("GET", f"/api/conversations/{value}", None),
+        ("POST", f"/api/conversations/{value}/reply", {"text": "hi"}),
+        ("POST", f"/api/conversations/{value}/resolve", {}),
+        ("POST", f"/api/conversations/{value}/escalate", {"reason": "why"}),
+        ("POST", f"/api/customers/{value}/link", None),
+        ("GET", f"/api/tickets/{value}", None),
+        ("POST", f"/api/tickets/{value}/claim", {}),
+    ]
+    for method, path, body in routes:
+        response = await app.request(method, path, json=body)
+        assert response.status_code == 422, (path, response.text)
+        assert "Input should be" in response.text
+    # The largest id is a plain "not found".
+    assert (await app.get(f"/api/tickets/{PG_MAX}")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("params", "detail"),
+    [
+        ({"since": "0001-01-01"}, "since '0001-01-01T00:00:00' is out of range"),
+        ({"until": "9999-12-31"}, "until '9999-12-31T00:00:00' is out of range"),
+        ({"since": "0002-01-01", "until": "9998-01-01"}, "since '0002-01-01T00:00:00' is out of range"),
+        ({"since": "1970-01-01", "until": "2999-01-01"}, "a report covers at most 731 days"),
+        ({"since": "2020-01-01T00:00:00+14:00", "until": "2022-01-05"}, "a report covers at most 731 days"),
+        ({"day": "0001-01-01"}, "day '0001-01-01' is out of range"),
+        ({"day": "9999-12-31"}, "day '9999-12-31' is out of range"),
+    ],
+)
+async def test_report_dates_out_of_range_and_overlong_ranges_are_422(
+    app: httpx.AsyncClient, params: dict[str, str], detail: str
+) -> None:
+    for path in ("/api/reports", "/api/reports/surveys", "/api/reports/export.csv", "/api/reports/recovery"):
+        response = await app.get(path, params=params)
+        assert response.status_code == 422, (path, response.text)
+        assert detail in response.json()["detail"], response.text
+
+
+async def test_the_longest_allowed_range_is_answered(app: httpx.AsyncClient) -> None:
+    response = await app.get("/api/reports", params={"since": "2024-01-01", "until": "2025-12-31"})
+    assert response.status_code == 200 and response.json()["total"]["sent"] == 0
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/static/webchat/%00", "/static/webchat/chat.js%00.py", "/console/static/%00x", "/api/tickets?team=%00"],
+)
+async def test_nul_in_a_url_is_400(app: httpx.AsyncClient, path: str) -> None:
+    response = await app.get(path)
+    assert response.status_code == 400
+    assert response.json() == {"detail": "NUL characters are not allowed in URLs"}
+
+
+def test_a_telegram_update_nested_1000_deep_is_a_wire_format_error_not_a_recursion_error() -> None:
+    with pytest.raises(WireFormatError, match="nested more than 64 levels"):
+        decode_update(b'{"update_id": 1, "message": ' + b"[" * 1000 + b"]" * 1000 + b"}")

