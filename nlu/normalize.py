@@ -224,10 +224,13 @@ def _emoticon(match: re.Match[str]) -> str:
 
 def normalize(text: str) -> str:
     """The form of ``text`` the classifier reads (see the module docstring)."""
+    text = _EMOJI_PARTS.sub("", unicodedata.normalize("NFKC", text))
     if "[" in text or "/:" in text:
         text = _EMOTICON.sub(_emoticon, text)
-    text = _ASCII.sub(lambda m: f" {EMOTICONS[m.group(1) or m.group(2)]} ", text)
-    text = _EMOJI_PARTS.sub("", unicodedata.normalize("NFKC", text))
+    for _ in range(4):  # emoticons side by side (":/:D") show up one pass after another
+        text, found = _ASCII.subn(lambda m: f" {EMOTICONS[m.group(1) or m.group(2)]} ", text)
+        if not found:
+            break
     if _has_han(text):
         text = _converter().convert(text)
     text = _RUN.sub(lambda m: m.group(1) * 3, text)
