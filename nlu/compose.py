@@ -66,7 +66,7 @@ def _join(lang: str, *parts: str) -> str:
 
 
 def sarcasm(fam: dict[str, Any], lang: str, rng: random.Random) -> list[Composed]:
-    """Praise or thanks around a bad event: complaint, negative."""
+    """Praise or thanks around a bad event, or thanks *for* a bad thing: complaint, negative."""
     if not fam:
         return []
     out = []
@@ -77,6 +77,11 @@ def sarcasm(fam: dict[str, Any], lang: str, rng: random.Random) -> list[Composed
             opener=rng.choice(fam["openers"]), event=event, closer=rng.choice(fam["closers"])
         )
         out.append(Composed(_join(lang, text), "complaint", "negative", "sarcasm", event))
+    things, patterns = fam.get("things") or [], fam.get("thing_patterns") or []
+    for _ in range(SARCASM_ROWS if things and patterns else 0):
+        thing = rng.choice(things)
+        text = rng.choice(patterns).format(thing=thing, closer=rng.choice(fam["closers"]))
+        out.append(Composed(_join(lang, text), "complaint", "negative", "sarcasm", thing))
     return out
 
 

@@ -129,14 +129,14 @@ def cedict_file() -> Path | None:
 
 
 @functools.cache
-def hanzi_glosses() -> dict[str, str]:
-    """Simplified character -> its first English senses (common readings first, names skipped)."""
+def cedict_senses() -> dict[str, list[str]]:
+    """Simplified character or word -> its English senses, common readings first (names, variants,
+    classifiers and cross-references skipped)."""
     path = cedict_file()
     if path is None:
         return {}
     senses: dict[str, list[str]] = {}
-    words: dict[str, str] = {}  # multi-character words, for characters only "used in" a word (垃 in 垃圾)
-    bound: dict[str, str] = {}
+    bound: dict[str, str] = {}  # characters only "used in" a word (垃 in 垃圾) borrow its meaning
     with gzip.open(path, "rt", encoding="utf-8") as f:
         for line in f:
             if line.startswith("#"):
@@ -145,22 +145,24 @@ def hanzi_glosses() -> dict[str, str]:
             parts = head.split(" ")
             if len(parts) < 3 or not parts[2].startswith("[") or parts[2][1].isupper():
                 continue  # not proper-noun readings ([Mi4]: a surname)
-            simplified, defs = parts[1], rest.strip().strip("/").split("/")
-            if len(simplified) > 1:
-                words.setdefault(simplified, _PAREN.sub(" ", defs[0]).strip().lower())
-                continue
-            for sense in defs:
+            simplified = parts[1]
+            for sense in rest.strip().strip("/").split("/"):
                 clean = _PAREN.sub(" ", sense).strip().lower()
                 used = _USED_IN.match(sense)
-                if used:
+                if used and len(simplified) == 1:
                     bound.setdefault(simplified, used.group(1).split("|")[-1])
                 elif clean and not _SKIP.match(clean):
                     senses.setdefault(simplified, []).append(clean)
-    out = {ch: "; ".join(s[:SENSES]) for ch, s in senses.items()}
     for ch, word in bound.items():
-        if ch not in out and words.get(word):
-            out[ch] = words[word]
-    return out
+        if ch not in senses and word in senses:
+            senses[ch] = senses[word][:1]
+    return senses
+
+
+@functools.cache
+def hanzi_glosses() -> dict[str, str]:
+    """Simplified character or word -> its first few English senses joined."""
+    return {key: "; ".join(s[:SENSES]) for key, s in cedict_senses().items()}
 
 
 def emoji_gloss(ch: str) -> str:
@@ -169,11 +171,12 @@ def emoji_gloss(ch: str) -> str:
 
 
 def gloss(token: str) -> str:
-    """English words describing ``token`` (a hanzi, an emoji or a punctuation mark); '' if unknown."""
+    """English words describing ``token`` (a hanzi or Chinese word, an emoji or a punctuation mark);
+    '' if unknown."""
+    if token and all("\u3400" <= ch <= "\u9fff" for ch in token):
+        return hanzi_glosses().get(token, "")
     if len(token) != 1:
         return ""
-    if "\u3400" <= token <= "\u9fff":
-        return hanzi_glosses().get(token, "")
     if token in PUNCTUATION:
         return PUNCTUATION[token]
     ascii_form = unicodedata.normalize("NFKC", token)

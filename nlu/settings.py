@@ -84,6 +84,7 @@ class TrainSettings:
     eval_caps: dict[str, int] = field(default_factory=_default_eval_caps)
     extend_vocab: bool = True
     gloss_init: bool = True  # new hanzi/emoji rows start at their English gloss (nlu.glosses)
+    zh_words: int = 6000  # the most frequent CC-CEDICT words of the Chinese training text become tokens
     lexical: bool = True
     export_onnx: bool = True
     threshold: float = 0.35  # saved with the model: below it the served intent is "other" (unsure)

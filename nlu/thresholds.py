@@ -9,12 +9,12 @@
   person) is decided from sentiment intensity and intent together: a small logistic regression over
   ``log P(negative)`` and ``log P(complaint or request_human)``, fitted on the calibration rows, gives
   a calibrated probability; its floor is the highest one that still finds :data:`TARGET_RECALL` of
-  those customers there.
+  those customers there, raised if need be so that at most :data:`CALM_CAP` of calm customers are
+  flagged (a person's time is not free either).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -23,6 +23,7 @@ import numpy as np
 
 TARGET_PRECISION = 0.97
 TARGET_RECALL = 0.93  # on template-like calibration rows; unseen messages lose a few points
+CALM_CAP = 0.05  # at most this share of calm calibration rows may be flagged, even if recall suffers
 HUMAN_INTENTS = ("complaint", "request_human")
 MIN_ROWS = 30  # fewer calibration rows than this for a language: use the floor fitted on all rows
 
@@ -118,11 +119,6 @@ class NeedsHuman:
         return cls(**{**data, "weights": tuple(data.get("weights", (1.0, 1.0)))})
 
 
-def _down(x: float) -> float:
-    """``x`` rounded down to 4 decimals: a floor rounded up would miss the row it was set at."""
-    return math.floor(x * 10_000) / 10_000
-
-
 def needs_human_label(intent: str | None, sentiment: str | None) -> int | None:
     """1: should reach a person; 0: calm; None: the row lacks the labels to say."""
     if intent in HUMAN_INTENTS or sentiment == "negative":
@@ -132,13 +128,21 @@ def needs_human_label(intent: str | None, sentiment: str | None) -> int | None:
     return None
 
 
-def recall_floor(p: np.ndarray, y: np.ndarray, target: float = TARGET_RECALL) -> float:
-    """The highest threshold that still flags ``target`` of the positive rows."""
+def recall_floor(
+    p: np.ndarray, y: np.ndarray, target: float = TARGET_RECALL, calm_cap: float = CALM_CAP
+) -> float:
+    """The highest threshold that still flags ``target`` of the positive rows, raised until at most
+    ``calm_cap`` of the negative rows are flagged."""
     positives = np.sort(p[y == 1])[::-1]
     if len(positives) == 0:
         return 0.5
     k = max(0, int(np.ceil(target * len(positives))) - 1)
-    return float(positives[k])
+    floor = float(positives[k])
+    calm = np.sort(p[y == 0])[::-1]
+    allowed = int(np.floor(calm_cap * len(calm)))
+    if allowed < len(calm) and (calm >= floor).sum() > allowed:
+        floor = float(np.nextafter(calm[allowed], np.inf))  # just above the first calm row too many
+    return floor
 
 
 def fit_needs_human(
@@ -150,6 +154,7 @@ def fit_needs_human(
     sentiments: Sequence[str],
     *,
     target: float = TARGET_RECALL,
+    calm_cap: float = CALM_CAP,
 ) -> NeedsHuman:
     """Fit the regression and its floors on calibration rows labelled by :func:`needs_human_label`."""
     from sklearn.linear_model import LogisticRegression
@@ -162,18 +167,18 @@ def fit_needs_human(
     weights = tuple(round(float(w), 5) for w in lr.coef_[0])
     model = NeedsHuman(weights, round(float(lr.intercept_[0]), 5), rows=len(y))
     p = model.proba(intent_proba, sentiment_proba, intents, sentiments)
-    floor = recall_floor(p, y, target)
+    floor = recall_floor(p, y, target, calm_cap)
     codes = np.asarray(langs)
     by_lang = {}
     for lang in sorted(set(langs)):
         rows = codes == lang
         if (y[rows] == 1).sum() >= MIN_ROWS:
-            by_lang[lang] = _down(recall_floor(p[rows], y[rows], target))
-    flagged = p >= _down(floor)
+            by_lang[lang] = recall_floor(p[rows], y[rows], target, calm_cap)
+    flagged = p >= floor
     return NeedsHuman(
         weights,
         model.bias,
-        _down(floor),
+        floor,
         recall=round(float(flagged[y == 1].mean()), 4),
         calm_share=round(float(flagged[y == 0].mean()), 4) if (y == 0).any() else None,
         rows=len(y),

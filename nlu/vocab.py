@@ -7,6 +7,8 @@ simplified characters, in Python's codec, so no download and no extra package) a
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 EMOJI = (
@@ -55,9 +57,38 @@ def new_tokens(vocab: dict[str, int]) -> list[str]:
     return out
 
 
-def extend_tokenizer(tokenizer: Any) -> int:
-    """Add the missing characters to a transformers tokenizer; returns how many were added."""
-    return int(tokenizer.add_tokens(new_tokens(tokenizer.get_vocab())))
+def extend_tokenizer(tokenizer: Any, words: list[str] | None = None) -> int:
+    """Add the missing characters, then ``words`` (Chinese words, see :func:`chinese_words`), to a
+    transformers tokenizer; returns how many tokens were added.
+
+    Added tokens are matched leftmost-longest before the text is split into characters, so a word
+    such as 退款 becomes one token that starts at its English meaning ("refund") instead of two
+    characters the model must learn to combine.
+    """
+    added = int(tokenizer.add_tokens(new_tokens(tokenizer.get_vocab())))
+    if words:
+        vocab = tokenizer.get_vocab()
+        added += int(tokenizer.add_tokens([w for w in words if w not in vocab]))
+    return added
+
+
+def chinese_words(texts: Iterable[str], limit: int, *, min_count: int = 3) -> list[str]:
+    """The ``limit`` CC-CEDICT words (2-4 characters) found most often in ``texts``, most frequent
+    first (ties by the word itself, so the choice is deterministic)."""
+    from nlu.glosses import cedict_senses
+
+    if limit <= 0:
+        return []
+    known = {w for w in cedict_senses() if 2 <= len(w) <= 4 and all("\u4e00" <= c <= "\u9fff" for c in w)}
+    counts: Counter[str] = Counter()
+    for text in texts:
+        for n in (2, 3, 4):
+            for i in range(len(text) - n + 1):
+                piece = text[i : i + n]
+                if piece in known:
+                    counts[piece] += 1
+    ranked = sorted((w for w, c in counts.items() if c >= min_count), key=lambda w: (-counts[w], w))
+    return ranked[:limit]
 
 
 def gloss_ids(tokenizer: Any, first_new: int) -> dict[int, list[int]]:

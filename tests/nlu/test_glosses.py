@@ -6,7 +6,7 @@ import torch
 
 from nlu.glosses import gloss_words, hanzi_glosses
 from nlu.model import add_rows, load_base
-from nlu.vocab import extend_tokenizer, gb2312_chars, gloss_ids
+from nlu.vocab import chinese_words, extend_tokenizer, gb2312_chars, gloss_ids
 
 
 def test_common_characters_and_emoji_have_english_meanings() -> None:
@@ -36,3 +36,16 @@ def test_glossed_rows_start_near_their_meaning() -> None:
     cos = torch.nn.functional.cosine_similarity
     assert cos(slow, fast, dim=0) > 0.8
     assert cos(angry, row("angry"), dim=0) > cos(angry, row("happy"), dim=0)
+
+
+def test_frequent_chinese_words_become_tokens_that_start_at_their_meaning() -> None:
+    texts = ["我要退款", "退款什么时候到", "退款到了吗", "发票呢", "发票开一下", "发票", "一次"]
+    assert chinese_words(texts, 10) == ["发票", "退款"]  # seen 3 times or more; most frequent first
+    assert chinese_words(texts, 1) == ["发票"] and chinese_words(texts, 0) == []
+    assert gloss_words("退款")[0] == "refund" and "invoice" in gloss_words("发票")
+    tokenizer, encoder = load_base(num_layers=1)
+    first_new = len(tokenizer)
+    extend_tokenizer(tokenizer, ["退款", "退款单"])
+    ids = tokenizer("我要退款单号", add_special_tokens=False)["input_ids"]
+    assert tokenizer.convert_tokens_to_ids("退款单") in ids  # the longest word wins
+    assert gloss_ids(tokenizer, first_new)[tokenizer.convert_tokens_to_ids("退款")]

@@ -100,3 +100,11 @@ def test_recall_floor() -> None:
     y = np.array([1, 1, 1, 1, 0])
     assert recall_floor(p, y, 0.75) == pytest.approx(0.7)
     assert recall_floor(p, np.zeros(5, int), 0.9) == 0.5
+
+
+def test_the_floor_rises_until_few_calm_customers_are_flagged() -> None:
+    p = np.array([0.9, 0.8, 0.7, 0.2, 0.6, 0.5, 0.4, 0.3, 0.1, 0.05])
+    y = np.array([1, 1, 1, 1, 0, 0, 0, 0, 0, 0])
+    assert recall_floor(p, y, target=1.0, calm_cap=1.0) == pytest.approx(0.2)  # every positive
+    raised = recall_floor(p, y, target=1.0, calm_cap=0.2)  # at most 1 of 6 calm rows
+    assert ((p >= raised) & (y == 0)).sum() == 1 and (p >= raised)[:3].all()
