@@ -43,7 +43,7 @@ def test_frequent_chinese_words_become_tokens_that_start_at_their_meaning() -> N
     assert chinese_words(texts, 10) == ["发票", "退款"]  # seen 3 times or more; most frequent first
     assert chinese_words(texts, 1) == ["发票"] and chinese_words(texts, 0) == []
     assert gloss_words("退款")[0] == "refund" and "invoice" in gloss_words("发票")
-    tokenizer, encoder = load_base(num_layers=1)
+    tokenizer, _ = load_base(num_layers=1)
     first_new = len(tokenizer)
     extend_tokenizer(tokenizer, ["退款", "退款单"])
     ids = tokenizer("我要退款单号", add_special_tokens=False)["input_ids"]
