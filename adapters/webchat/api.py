@@ -30,7 +30,7 @@ from storage.store import SqlStore
 
 STATIC = Path(__file__).parent / "static"
 UserId = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.@:-]+$")]
-CUSTOMER_FIELDS = ("id", "direction", "author", "text", "at", "prompt", "survey_id")
+CUSTOMER_FIELDS = ("id", "direction", "author", "text", "at", "prompt", "recorded", "survey_id")
 """What the customer sees of a message: no conversation id, no triage labels."""
 SECURE_ENV = "CSATBOT_SECURE_COOKIES"
 

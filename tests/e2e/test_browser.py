@@ -10,6 +10,7 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -191,7 +192,7 @@ def test_the_agent_desk_replies_and_resolves_and_the_customer_rates_with_the_key
 
 
 def test_a_typed_answer_marks_its_button_and_an_open_question_keeps_its_buttons(
-    browser: Browser, live: Any, api: httpx.Client
+    browser: Browser, live: Any, api: httpx.Client, agent: Callable[[str], dict[str, str]]
 ) -> None:
     user = "browser-typed"
     page = open_chat(browser, live.url, user, locale="zh-CN")
@@ -199,8 +200,9 @@ def test_a_typed_answer_marks_its_button_and_an_open_question_keeps_its_buttons(
     page.press("#text", "Enter")
     expect(page.locator("#log li.in")).to_have_text("我的快递还没到")
     conversation_id = conversation_of(api, user)["id"]
-    api.post(f"/api/conversations/{conversation_id}/reply", json={"agent": "Bob", "text": "已经发出了。"})
-    api.post(f"/api/conversations/{conversation_id}/resolve", json={"agent": "Bob", "send_survey_now": True})
+    bob = agent("Bob")
+    api.post(f"/api/conversations/{conversation_id}/reply", json={"text": "已经发出了。"}, headers=bob)
+    api.post(f"/api/conversations/{conversation_id}/resolve", json={"send_survey_now": True}, headers=bob)
     rating = page.locator('.options[data-step="rating"]')
     expect(rating.locator("button")).to_have_count(5)
     # The scale's words show under the stars.

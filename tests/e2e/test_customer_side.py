@@ -16,7 +16,7 @@ import yaml
 
 from bot.ports import OffsetClock
 
-from ..conftest import PasswordTriage
+from ..conftest import PasswordTriage, api_headers
 from .conftest import Customer, LiveServer, eventually, write_config
 
 
@@ -30,8 +30,14 @@ def app(start_server: Any, tmp_path: Path) -> Iterator[tuple[LiveServer, OffsetC
     clock = OffsetClock()
     server = start_server(path, clock=clock)
     server.runtime.service.classifier = PasswordTriage()
-    with httpx.Client(base_url=server.url, timeout=30) as api:
+    headers = api_headers(server.runtime.database)
+    with httpx.Client(base_url=server.url, timeout=30, headers=headers) as api:
         yield server, clock, api
+
+
+def as_agent(server: LiveServer, name: str) -> dict[str, str]:
+    """Headers that make a support API request act as agent ``name``."""
+    return api_headers(server.runtime.database, name, "agent")
 
 
 def detail(api: httpx.Client, conversation_id: int) -> dict[str, Any]:
@@ -50,14 +56,19 @@ def bot_said(c: Customer, text: str) -> None:
 
 
 def test_a_customer_left_waiting_is_not_idle_resolved_until_someone_answers(app: Any) -> None:
-    _, clock, api = app
+    server, clock, api = app
     c = Customer(api)
-    conversation_id = c.say("I want to speak to a manager")["conversation_id"]
+    c.say("I want to speak to a manager")
+    conversation_id = c.conversation()
     clock.advance(timedelta(hours=2))  # long past idle_resolve_after (30m)
     time.sleep(0.5)  # five rounds of the timer worker (tick_seconds=0.1)
     c.say("hello??")  # nobody answered: still the support side's turn
     assert detail(api, conversation_id)["status"] == "open"
-    api.post(f"/api/conversations/{conversation_id}/reply", json={"agent": "bob", "text": "I'm the manager."})
+    api.post(
+        f"/api/conversations/{conversation_id}/reply",
+        json={"text": "I'm the manager."},
+        headers=as_agent(server, "bob"),
+    )
     c.until(lambda m: m["author"] == "agent:bob")
     clock.advance(timedelta(minutes=31))  # now it waits on the customer, who says nothing
     rating = c.prompt("AskRating", "rating")
@@ -67,11 +78,20 @@ def test_a_customer_left_waiting_is_not_idle_resolved_until_someone_answers(app:
 
 
 def test_a_rating_with_a_comment_a_paraphrased_reason_and_a_refused_skip(app: Any) -> None:
-    _, _, api = app
+    server, _, api = app
     c = Customer(api, locale="zh-CN")
-    conversation_id = c.say("我的快递还没到")["conversation_id"]
-    api.post(f"/api/conversations/{conversation_id}/reply", json={"agent": "bob", "text": "已催促。"})
-    api.post(f"/api/conversations/{conversation_id}/resolve", json={"agent": "bob", "send_survey_now": True})
+    c.say("我的快递还没到")
+    conversation_id = c.conversation()
+    api.post(
+        f"/api/conversations/{conversation_id}/reply",
+        json={"text": "已催促。"},
+        headers=as_agent(server, "bob"),
+    )
+    api.post(
+        f"/api/conversations/{conversation_id}/resolve",
+        json={"send_survey_now": True},
+        headers=as_agent(server, "bob"),
+    )
     c.prompt("AskRating", "rating")
     c.say("2，等太久了")
     c.prompt("AskChoice", "reason")
@@ -97,9 +117,16 @@ def test_a_rating_with_a_comment_a_paraphrased_reason_and_a_refused_skip(app: An
     mine = [x["id"] for x in listed if x["customer"]["user"] == c.user]
     assert mine == [conversation_id]  # the skip was not handed to the team as a new conversation
     happy = Customer(api)
-    happy_id = happy.say("thanks for the help")["conversation_id"]
-    api.post(f"/api/conversations/{happy_id}/reply", json={"agent": "bob", "text": "Anytime!"})
-    api.post(f"/api/conversations/{happy_id}/resolve", json={"agent": "bob", "send_survey_now": True})
+    happy.say("thanks for the help")
+    happy_id = happy.conversation()
+    api.post(
+        f"/api/conversations/{happy_id}/reply", json={"text": "Anytime!"}, headers=as_agent(server, "bob")
+    )
+    api.post(
+        f"/api/conversations/{happy_id}/resolve",
+        json={"send_survey_now": True},
+        headers=as_agent(server, "bob"),
+    )
     happy.prompt("AskRating", "rating")
     happy.say("5 stars, super quick reply")
     assert happy.prompt("End")["text"] == "Thank you for your feedback!"
@@ -111,34 +138,40 @@ def test_a_rating_with_a_comment_a_paraphrased_reason_and_a_refused_skip(app: An
 
 
 def test_the_customer_is_kept_in_the_loop_and_replies_land_on_the_ticket(app: Any) -> None:
-    _, _, api = app
+    server, _, api = app
     c = Customer(api)
-    conversation_id = c.say("my refund never came")["conversation_id"]
+    c.say("my refund never came")
+    conversation_id = c.conversation()
     ticket = api.post(
-        f"/api/conversations/{conversation_id}/escalate", json={"agent": "bob", "reason": "refund missing"}
+        f"/api/conversations/{conversation_id}/escalate",
+        json={"reason": "refund missing"},
+        headers=as_agent(server, "bob"),
     ).json()
     bot_said(c, "I've passed this to Customer Support: a person will reply here. Our hours: 9:00-18:00.")
-    api.post(f"/api/tickets/{ticket['id']}/claim", json={"agent": "amy"})
+    api.post(f"/api/tickets/{ticket['id']}/claim", json={}, headers=as_agent(server, "amy"))
     bot_said(c, "amy from Customer Support is on it.")
     api.post(
-        f"/api/tickets/{ticket['id']}/reply", json={"agent": "amy", "text": "What is your order number?"}
+        f"/api/tickets/{ticket['id']}/reply",
+        json={"text": "What is your order number?"},
+        headers=as_agent(server, "amy"),
     )
     c.until(lambda m: m["author"] == "agent:amy")
-    again = c.say("It's A-1009")
-    assert again["conversation_id"] == conversation_id  # the reply lands on the ticket's conversation
+    c.say("It's A-1009")
+    assert c.conversation() == conversation_id  # the reply lands on the ticket's conversation
     shown = api.get(f"/api/tickets/{ticket['id']}").json()
     assert shown["transcript"][-1]["text"] == "It's A-1009"
     assert [t["id"] for t in api.get("/api/tickets").json() if t["conversation_id"] == conversation_id] == [
         ticket["id"]
     ]
-    api.post(f"/api/tickets/{ticket['id']}/resolve", json={"agent": "amy"})
+    api.post(f"/api/tickets/{ticket['id']}/resolve", json={}, headers=as_agent(server, "amy"))
     bot_said(c, "We've looked into your feedback and resolved it. Thank you for helping us improve!")
 
 
 def test_an_automatic_answer_asks_whether_it_helped(app: Any) -> None:
     _, clock, api = app
     no = Customer(api)
-    conversation_id = no.say("I forgot my password")["conversation_id"]
+    no.say("I forgot my password")
+    conversation_id = no.conversation()
     question = no.prompt("AskChoice", "helped")
     assert question["text"].endswith("\n\nDid this solve it?")
     assert [o["label"] for o in question["options"]] == ["Yes, solved", "No, I need a person"]
@@ -148,13 +181,15 @@ def test_an_automatic_answer_asks_whether_it_helped(app: Any) -> None:
     assert found["status"] == "open"
     assert found["ticket"]["reasons"] == ["the automatic answer (password_reset) did not help"]
     yes = Customer(api, locale="zh-CN")
-    yes_id = yes.say("密码 password 忘了")["conversation_id"]
+    yes.say("密码 password 忘了")
+    yes_id = yes.conversation()
     yes.prompt("AskChoice", "helped")
     yes.say("解决了")
     yes.prompt("AskRating", "rating")  # resolved by the bot and surveyed (delay 0s)
     assert detail(api, yes_id)["resolution"] == "bot_resolved"
     quiet = Customer(api)
-    quiet_id = quiet.say("password reset please")["conversation_id"]
+    quiet.say("password reset please")
+    quiet_id = quiet.conversation()
     quiet.prompt("AskChoice", "helped")
     clock.advance(timedelta(minutes=31))  # no answer within confirm_within (30m): solved
     quiet.prompt("AskRating", "rating")

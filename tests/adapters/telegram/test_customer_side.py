@@ -14,7 +14,7 @@ import pytest
 from adapters.testing import Shown
 from bot.ports import OffsetClock
 
-from ...conftest import PasswordTriage
+from ...conftest import PasswordTriage, api_headers
 from .conftest import App
 
 SUPPORT = {"support": {"name": "Customer Support", "sla": "4h", "hours": {"en": "9-18", "zh-CN": "9-18点"}}}
@@ -26,6 +26,11 @@ async def tg(make_app: Callable[..., contextlib.AbstractAsyncContextManager[App]
     async with make_app(clock=clock, top={"teams": SUPPORT}) as app:
         app.runtime.service.classifier = PasswordTriage()
         yield app, clock
+
+
+def as_agent(app: App, name: str) -> dict[str, str]:
+    """Headers that make a support API request act as agent ``name``."""
+    return api_headers(app.runtime.database, name, "agent")
 
 
 async def conversation_of(app: App, user: str) -> dict[str, Any]:
@@ -49,7 +54,9 @@ async def test_nobody_waiting_on_support_is_surveyed_until_an_agent_answers(tg: 
     assert (await app.conversation(conversation["id"]))["status"] == "open"
     assert app.sim.shown("ann") == []  # no survey about help never given
     await app.http.post(
-        f"/api/conversations/{conversation['id']}/reply", json={"agent": "bob", "text": "Tomorrow."}
+        f"/api/conversations/{conversation['id']}/reply",
+        json={"text": "Tomorrow."},
+        headers=as_agent(app, "bob"),
     )
     await app.shown("ann", lambda s: texts(s) == ["Tomorrow."])
     clock.advance(timedelta(minutes=31))
@@ -63,7 +70,9 @@ async def test_a_typed_rating_with_a_comment_and_what_happens_next(tg: Any) -> N
     await app.sim.say(app.http, "bea", "my parcel is late")
     conversation = await conversation_of(app, "bea")
     await app.http.post(
-        f"/api/conversations/{conversation['id']}/resolve", json={"agent": "bob", "send_survey_now": True}
+        f"/api/conversations/{conversation['id']}/resolve",
+        json={"send_survey_now": True},
+        headers=as_agent(app, "bob"),
     )
     await app.shown("bea", lambda s: len(s) == 1)
     await app.sim.say(app.http, "bea", "1 star. Nobody called me back")
@@ -91,11 +100,15 @@ async def test_a_reply_to_the_agent_lands_on_the_ticket_and_the_customer_hears_w
     conversation = await conversation_of(app, "cy")
     ticket = (
         await app.http.post(
-            f"/api/conversations/{conversation['id']}/escalate", json={"agent": "bob", "reason": "billing"}
+            f"/api/conversations/{conversation['id']}/escalate",
+            json={"reason": "billing"},
+            headers=as_agent(app, "bob"),
         )
     ).json()
-    await app.http.post(f"/api/tickets/{ticket['id']}/claim", json={"agent": "amy"})
-    await app.http.post(f"/api/tickets/{ticket['id']}/reply", json={"agent": "amy", "text": "Refunding now."})
+    await app.http.post(f"/api/tickets/{ticket['id']}/claim", json={}, headers=as_agent(app, "amy"))
+    await app.http.post(
+        f"/api/tickets/{ticket['id']}/reply", json={"text": "Refunding now."}, headers=as_agent(app, "amy")
+    )
     shown = await app.shown("cy", lambda s: len(s) == 3)
     assert texts(shown) == [
         "I've passed this to Customer Support: a person will reply here. Our hours: 9-18.",

@@ -166,7 +166,7 @@ async def test_a_text_message_is_stored_and_read_back_without_internal_fields(
     assert response.json() == {"duplicate": False, "survey_id": None}
     [message] = (await messages(client, "ann.lee@example.com"))["messages"]
     assert (message["direction"], message["author"], message["text"]) == ("in", "customer", longest)
-    assert set(message) <= {"id", "direction", "author", "text", "at", "prompt", "survey_id"}
+    assert set(message) <= {"id", "direction", "author", "text", "at", "prompt", "recorded", "survey_id"}
     [listed] = await stored_conversations(client)
     assert listed["customer"]["name"] == "Ann" and listed["status"] == "open"
     assert listed["customer"]["user"] == "ann.lee@example.com"

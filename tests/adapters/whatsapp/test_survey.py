@@ -42,7 +42,7 @@ async def resolve(app: Any, conversation_id: int) -> None:
 async def answered(app: Any, conversation_id: int, user: str) -> None:
     """An agent answers: the conversation now waits on the customer, so it can go idle."""
     response = await app.http.post(
-        f"/api/conversations/{conversation_id}/reply", json={"agent": "bob", "text": "Glad to help!"}
+        f"/api/conversations/{conversation_id}/reply", json={"text": "Glad to help!"}
     )
     assert response.status_code == 202, response.text
     await nth_shown(app.sim, user, 1)

@@ -139,8 +139,8 @@ async def test_admins_see_the_automatic_answers_by_intent_and_agents_do_not(cons
 
     console.runtime.service.classifier = Password()
     for user, said in (("amy", "no"), ("bo", "yes"), ("cy", "没用")):
-        await console.http.post("/api/webchat/messages", json={"user": user, "text": "forgot my password"})
-        await console.http.post("/api/webchat/messages", json={"user": user, "text": said})
+        assert (await customer_says(console.http, user, text="forgot my password")).status_code == 202
+        assert (await customer_says(console.http, user, text=said)).status_code == 202
     console.add_user("root", "admin")
     console.add_user("dan")
     await console.sign_in("root")
