@@ -146,12 +146,10 @@ def support_router(rt: Runtime) -> APIRouter:
         return await rt.store.read(
             lambda repo: queries.list_tickets(
                 repo.session,
-                status,
+                queries.TicketFilter(
+                    status=status, team=team, assignee=assignee, channel=channel, overdue_at=overdue_at
+                ),
                 limit,
-                team=team,
-                assignee=assignee,
-                channel=channel,
-                overdue_at=overdue_at,
             )
         )
 

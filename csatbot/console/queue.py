@@ -20,7 +20,17 @@ LIMIT = 200
 
 
 def is_overdue(ticket: dict[str, Any], now: datetime) -> bool:
-    return ticket["status"] in OPEN_TICKET_STATUSES and datetime.fromisoformat(ticket["sla_due_at"]) < now
+    """Open and past its SLA, or past its first-response SLA with no reply yet."""
+    if ticket["status"] not in OPEN_TICKET_STATUSES:
+        return False
+    if datetime.fromisoformat(ticket["sla_due_at"]) < now:
+        return True
+    first_due = ticket.get("first_response_due_at")
+    return (
+        first_due is not None
+        and not ticket.get("first_responded_at")
+        and datetime.fromisoformat(first_due) < now
+    )
 
 
 async def assignee_choices(request: Request, team: str | None = None) -> list[str]:
@@ -46,28 +56,30 @@ async def queue(
     config = runtime.settings().config
     now = runtime.clock.now()
     active = status == "active" or status not in (*STATUSES, "all")
-    filters: dict[str, Any] = {
-        "statuses": OPEN_TICKET_STATUSES if active else None,
-        "team": team or None,
-        "channel": channel or None,
-        "overdue_at": now if overdue else None,
-        "unassigned": assignee == "unassigned",
-        "assignee": (user.username if assignee == "mine" else assignee)
-        if assignee not in ("", "unassigned")
-        else None,
-        "most_urgent_first": active,
-    }
-    one_status = status if status in STATUSES else None
-    rows = await runtime.store.read(
-        lambda repo: queries.list_tickets(repo.session, one_status, LIMIT + 1, **filters)
+    mine_or_named = user.username if assignee == "mine" else assignee
+    where = queries.TicketFilter(
+        status=status if status in STATUSES and not active else None,
+        statuses=OPEN_TICKET_STATUSES if active else None,
+        team=team or None,
+        assignee=mine_or_named if assignee not in ("", "unassigned") else None,
+        unassigned=assignee == "unassigned",
+        channel=channel or None,
+        overdue_at=now if overdue else None,
+    )
+    rows, total = await runtime.store.read(
+        lambda repo: (
+            queries.list_tickets(repo.session, where, LIMIT, most_urgent_first=active),
+            queries.count_tickets(repo.session, where),
+        )
     )
     for row in rows:
         row["overdue"] = is_overdue(row, now)
     return page(
         request,
         "queue.html",
-        tickets=rows[:LIMIT],
-        more=len(rows) > LIMIT,
+        tickets=rows,
+        total=total,
+        more=total > len(rows),
         limit=LIMIT,
         selected={
             "status": "active" if active else status,
