@@ -113,6 +113,21 @@ def count_tickets(session: Session, where: TicketFilter) -> int:
     return int(session.exec(query).one())
 
 
+def queue_stamp(session: Session) -> dict[str, Any]:
+    """What changes whenever the queue does: open tickets, the newest ticket and the latest change."""
+    total, latest = session.exec(
+        select(func.count(), func.max(Ticket.id)).where(col(Ticket.status).in_(OPEN_TICKET_STATUSES))
+    ).one()
+    changed = session.exec(select(func.max(Ticket.updated_at))).one()
+    newest = session.exec(select(func.max(Ticket.id))).one()
+    return {
+        "open": int(total),
+        "latest": int(newest or 0),
+        "latest_open": int(latest or 0),
+        "changed": changed.isoformat() if isinstance(changed, datetime) else str(changed or ""),
+    }
+
+
 def urgency() -> list[Any]:
     """ORDER BY terms: priority rank, then the next due time."""
     rank = case(*((Ticket.priority == p, n) for p, n in RANK.items()), else_=len(RANK))

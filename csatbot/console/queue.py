@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -13,6 +14,7 @@ from bot.records import OPEN_TICKET_STATUSES
 from csatbot.console.auth import Agent, users_of
 from csatbot.console.render import page, runtime_of
 from storage import queries
+from storage.saved_filters import SavedFilters
 
 router = APIRouter()
 STATUSES = (*OPEN_TICKET_STATUSES, "resolved", "closed")
@@ -50,8 +52,10 @@ async def queue(
     assignee: Annotated[str, Query(max_length=64)] = "",
     channel: Annotated[str, Query(max_length=32)] = "",
     overdue: bool = False,
+    fragment: bool = False,
 ) -> Response:
-    """Open tickets, most urgent (earliest SLA due) first; other statuses newest first."""
+    """Open tickets, most urgent first (priority, then the next due time); other statuses newest
+    first. ``fragment`` renders only the rows (what the live queue fetches when tickets change)."""
     runtime = runtime_of(request)
     config = runtime.settings().config
     now = runtime.clock.now()
@@ -74,11 +78,18 @@ async def queue(
     )
     for row in rows:
         row["overdue"] = is_overdue(row, now)
+    teams = {key: spec.name or key for key, spec in config.teams.items()}
+    if fragment:
+        return page(request, "_queue_rows.html", tickets=rows, total=total, teams=teams)
+    query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "fragment" and v != ""])
+    saved = await asyncio.to_thread(SavedFilters(runtime.database).list, user.username)
     return page(
         request,
         "queue.html",
         tickets=rows,
         total=total,
+        query=query,
+        saved=saved,
         more=total > len(rows),
         limit=LIMIT,
         selected={
@@ -89,7 +100,7 @@ async def queue(
             "overdue": overdue,
         },
         statuses=STATUSES,
-        teams={key: spec.name or key for key, spec in config.teams.items()},
+        teams=teams,
         channels=config.channels.enabled(),
         assignees=await assignee_choices(request),
     )

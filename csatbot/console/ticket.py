@@ -14,8 +14,9 @@ from bot.service import TicketAction
 from csatbot.console.auth import Agent, check_csrf
 from csatbot.console.i18n import translate
 from csatbot.console.queue import assignee_choices, is_overdue
-from csatbot.console.render import flash, language, local_time, page, redirect, runtime_of
+from csatbot.console.render import flash, language, page, redirect, runtime_of
 from csatbot.edge import RowId
+from csatbot.local_times import local_time
 from storage import queries
 from storage.repository import SqlRepository
 

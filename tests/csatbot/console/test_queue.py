@@ -63,7 +63,7 @@ async def test_each_row_shows_the_sla_due_time_and_marks_overdue_ones(console: A
     ticket = await console.escalated("ann", "CSAT 1 (at most 3)")
     await console.sign_in("amy")
     due = (await console.runtime.store.read(lambda repo: repo.get_ticket(ticket))).sla_due_at
-    local = (due + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")  # config timezone: Asia/Shanghai
+    local = (due + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M +08:00")  # config timezone: Asia/Shanghai
     row = re.search(r'<tr data-ticket="\d+" class="">(.*?)</tr>', (await console.page("/")).text, re.S)
     assert row is not None
     cells = row.group(1)

@@ -130,7 +130,9 @@ async def test_the_console_says_why_a_reply_cannot_go_out_when_the_window_closed
     await console.sign_in("dan")
     url = f"/tickets/{ticket}"
     page = (await console.page(url)).text
-    assert re.search(r'<p class="hint" id="window">webchat accepts replies until [\d-]+ [\d:]+\.</p>', page)
+    assert re.search(
+        r'<p class="hint" id="window">webchat accepts replies until [\d-]+ [\d:]+ \+08:00\.</p>', page
+    )
 
     console.clock.advance(timedelta(hours=25))
     await console.sign_in("dan")  # sessions end after 12 hours
