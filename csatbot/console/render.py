@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
+from csatbot.console import wording
 from csatbot.console.auth import csrf_token
 from csatbot.console.i18n import EN, LANGUAGES, pick_language, translate
 from csatbot.local_times import local_time, zone_label
@@ -81,5 +82,10 @@ def page(request: Request, name: str, *, status_code: int = 200, **context: Any)
         "flash": request.session.pop("flash", None),
         "step_name": step_name,
         "zone": zone_label(config.timezone, runtime.clock.now()),
+        "option_label": lambda step, option, flow=None: wording.option_label(
+            config, lang, step, option, flow
+        ),
+        "team_name": lambda key: wording.team_name(config, key),
+        "reason": lambda text: wording.reason_text(lang, text),
     }
     return templates.TemplateResponse(request, name, common | context, status_code=status_code)
