@@ -186,6 +186,13 @@ def _check_references(config: Config) -> Iterator[Finding]:
                     ),
                 )
                 break
+    health = config.customers.health
+    if health.red_after > health.recent:
+        yield (
+            ("customers", "health", "red_after"),
+            f"{health.red_after} is more than recent ({health.recent}), so scores alone could never make "
+            "a customer red",
+        )
     if config.dsat.team not in config.teams:
         yield ("dsat", "team"), _unknown("team", config.dsat.team, list(config.teams))
     for i, rule in enumerate(config.routing):

@@ -258,6 +258,23 @@ class ReportPolicy(Strict):
     """Figures resting on fewer answered surveys than this are flagged as "few answers"."""
 
 
+class HealthRule(Strict):
+    """How the customer page colours a customer (see :mod:`bot.health` and README "Customer page")."""
+
+    recent: int = Field(default=3, ge=1, le=50)
+    """How many of their latest scored surveys count."""
+    within: Duration = timedelta(days=90)
+    """Only surveys sent this recently count."""
+    red_after: int = Field(default=2, ge=1, le=50)
+    """Red from this many unhappy, unrecovered recent surveys (an open DSAT ticket is red at once)."""
+
+
+class CustomerPolicy(Strict):
+    """The customer page."""
+
+    health: HealthRule = HealthRule()
+
+
 class IntentSpec(Strict):
     """A triage intent and example phrases per locale (added to the classifier's training)."""
 
@@ -372,6 +389,7 @@ class Config(Strict):
     triage: list[TriageRule] = []
     tickets: TicketPolicy = TicketPolicy()
     reports: ReportPolicy = ReportPolicy()
+    customers: CustomerPolicy = CustomerPolicy()
     channels: ChannelsConfig = ChannelsConfig()
     nlu: NluConfig = NluConfig()
     notifications: NotificationsConfig = NotificationsConfig()

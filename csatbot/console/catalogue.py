@@ -11,6 +11,25 @@ EN: dict[str, str] = {
     "nav.flows": "Survey flows",
     "nav.conversations": "Conversations",
     "zone.shown": "Times in {zone}",
+    "customer.title": "customer #{id}",
+    "customer.trend": "CSAT / NPS over time",
+    "customer.no_scores": "No scored surveys yet.",
+    "customer.open_dsat": "Open DSAT tickets:",
+    "customer.timeline": "Timeline",
+    "customer.survey": "Survey",
+    "customer.last_wrote": "last wrote {at}",
+    "customer.health_rule": (
+        "Red: an open DSAT ticket, or several recent unhappy scores not recovered. "
+        "Yellow: a recent unhappy score. Green: recent scores, none unhappy."
+    ),
+    "customer.health_why": (
+        "{recent} recent scored survey(s), {unhappy} unhappy, {unrecovered} not recovered; "
+        "{open} open DSAT ticket(s)."
+    ),
+    "health.green": "healthy",
+    "health.yellow": "watch",
+    "health.red": "at risk",
+    "health.grey": "no recent scores",
     "reason.score": "{metric} {score} (at most {limit})",
     "reason.csat": "CSAT",
     "reason.nps": "NPS",
@@ -275,6 +294,24 @@ ZH: dict[str, str] = {
     "nav.flows": "调查流程",
     "nav.conversations": "会话",
     "zone.shown": "时间均为 {zone}",
+    "customer.title": "客户 #{id}",
+    "customer.trend": "满意度 / 推荐度趋势",
+    "customer.no_scores": "还没有评分的调查。",
+    "customer.open_dsat": "未结的不满意工单：",
+    "customer.timeline": "时间线",
+    "customer.survey": "调查",
+    "customer.last_wrote": "最后发消息于 {at}",
+    "customer.health_rule": (
+        "红色：有未结的不满意工单，或近期多次不满意且未挽回。黄色：近期有一次不满意。绿色：近期有评分且都满意。"
+    ),
+    "customer.health_why": (
+        "近期 {recent} 份有评分的调查，{unhappy} 份不满意，{unrecovered} 份未挽回；"
+        "{open} 个未结的不满意工单。"
+    ),
+    "health.green": "良好",
+    "health.yellow": "需关注",
+    "health.red": "有流失风险",
+    "health.grey": "近期无评分",
     "reason.score": "{metric} {score} 分（不高于 {limit} 分）",
     "reason.csat": "满意度",
     "reason.nps": "推荐度",

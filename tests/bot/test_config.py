@@ -496,6 +496,17 @@ SHIPPED_ERRORS = [
         id="sla-per-priority-without-normal",
     ),
     pytest.param(
+        [("reports:", "customers: {health: {recent: 3, red_after: 4}}\nreports:")],
+        [
+            (
+                "customers.health.red_after: 4 is more than recent (3), so scores alone could never make "
+                "a customer red",
+                "customers:",
+            )
+        ],
+        id="health-red-after-more-than-recent",
+    ),
+    pytest.param(
         [("    sla: 4h\n", "    sla: {hi: 1h, normal: 4h}\n")],
         [("teams.support.sla: unknown priority 'hi' (known: low, normal, high, urgent)", "    sla:")],
         id="sla-unknown-priority",
@@ -885,7 +896,7 @@ def test_flow_errors(steps: str, expected: list[str]) -> None:
             [
                 "bogus: unknown key 'bogus' (expected one of: locales, default_locale, "
                 "timezone, texts, surveys, triggers, surveying, conversations, dsat, teams, "
-                "routing, triage, tickets, reports, channels, nlu, notifications, retention, "
+                "routing, triage, tickets, reports, customers, channels, nlu, notifications, retention, "
                 "masking) at line 2"
             ],
             id="unknown-top-level-key",
