@@ -11,6 +11,11 @@ EN: dict[str, str] = {
     "nav.flows": "Survey flows",
     "nav.conversations": "Conversations",
     "zone.shown": "Times in {zone}",
+    "config.broken": (
+        "{path} on disk is broken ({n} problem(s)): the server keeps running the last good configuration "
+        "until it is fixed."
+    ),
+    "config.see": "See the problems",
     "customer.title": "customer #{id}",
     "customer.trend": "CSAT / NPS over time",
     "customer.no_scores": "No scored surveys yet.",
@@ -294,6 +299,8 @@ ZH: dict[str, str] = {
     "nav.flows": "调查流程",
     "nav.conversations": "会话",
     "zone.shown": "时间均为 {zone}",
+    "config.broken": "磁盘上的 {path} 有错误（{n} 个问题）：修复之前服务器继续使用上一次有效的配置。",
+    "config.see": "查看问题",
     "customer.title": "客户 #{id}",
     "customer.trend": "满意度 / 推荐度趋势",
     "customer.no_scores": "还没有评分的调查。",

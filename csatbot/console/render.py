@@ -81,6 +81,7 @@ def page(request: Request, name: str, *, status_code: int = 200, **context: Any)
         "local": lambda value: local_time(value, config.timezone),
         "flash": request.session.pop("flash", None),
         "step_name": step_name,
+        "config_error": runtime.config_error,
         "zone": zone_label(config.timezone, runtime.clock.now()),
         "option_label": lambda step, option, flow=None: wording.option_label(
             config, lang, step, option, flow

@@ -92,6 +92,27 @@ def test_sla_per_priority_falls_back_to_normal() -> None:
     assert parse_config(SHIPPED).teams["support"].first_response_for("high") is None
 
 
+def test_a_wrong_typed_value_does_not_hide_the_other_problems() -> None:
+    text = edited(
+        SHIPPED,
+        ("min_answers: 10", "min_answers: lots"),
+        ("timezone: Asia/Shanghai", "timezone: Mars/Olympus"),
+        ("            next: reason\n", "            next: reasons\n"),
+    )
+    assert problems(text) == [
+        "reports.min_answers: input should be a valid integer, unable to parse string as an integer, "
+        f"got 'lots' at line {line_of(text, 'min_answers: lots')}",
+        "timezone: unknown time zone 'Mars/Olympus' (expected e.g. UTC, Asia/Shanghai) "
+        f"at line {line_of(text, 'timezone: Mars')}",
+        "surveys.csat.steps.rating.branches[0].next: unknown step 'reasons' (known: reason, comment, thanks) "
+        f"at line {line_of(text, 'next: reasons')}",
+        "surveys.csat.steps.reason: step 'reason' cannot be reached from start 'rating' "
+        f"at line {line_of(text, '      reason:')}",
+        "surveys.csat.steps.comment: step 'comment' cannot be reached from start 'rating' "
+        f"at line {line_of(text, '      comment:')}",
+    ]
+
+
 def test_load_config_reads_a_file() -> None:
     config = load_config(CONFIGS / "minimal.yaml")
     assert list(config.surveys) == ["quick"]
