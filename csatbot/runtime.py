@@ -122,6 +122,8 @@ class Runtime:
         self.store = SqlStore(self.database)
         self.http = http or httpx.AsyncClient()
         self.webchat = WebChatChannel()
+        self.closing = False
+        """The server is shutting down: streams that stay open (the console's live queue) end now."""
         self.channels: dict[str, Channel] = {"webchat": self.webchat}
         self.dispatcher = Dispatcher(self.store, self.channels, HttpWebhookPoster(self.http), self.clock)
         self.outbox = Pump("outbox", self.dispatcher.deliver_due)

@@ -180,9 +180,11 @@ def support_router(rt: Runtime) -> APIRouter:
 
 
 class Server(uvicorn.Server):
-    """uvicorn's server that ends the web chat's long polls first when it shuts down.
+    """uvicorn's server that ends the web chat's long polls and the console's live-queue streams
+    first when it shuts down.
 
-    An open chat page always holds a long poll (up to 30 s); without this, Ctrl+C waits for it.
+    An open chat page always holds a long poll (up to 30 s) and an open queue page an event stream
+    (up to 5 min); without this, Ctrl+C waits for them.
     """
 
     def __init__(self, runtime: Runtime, config: uvicorn.Config) -> None:
@@ -190,6 +192,7 @@ class Server(uvicorn.Server):
         self.runtime = runtime
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        self.runtime.closing = True
         self.runtime.webchat.close()
         await super().shutdown(sockets)
 

@@ -2,7 +2,8 @@
 
 Each open console page holds one stream. The stream reads one small summary of the ticket table
 every ``poll`` seconds (cheap, and it sees changes made by any worker process, which an in-process
-signal would not) and ends after ``lifetime`` seconds; the browser's EventSource reconnects by itself.
+signal would not) and ends after ``lifetime`` seconds, or when the server shuts down; the browser's
+EventSource reconnects by itself.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ async def events(request: Request, user: Agent) -> StreamingResponse:
             elif now - quiet_since >= timing.heartbeat:
                 quiet_since = now
                 yield ": still here\n\n"  # a comment line keeps proxies from closing an idle stream
-            if now - started >= timing.lifetime or await request.is_disconnected():
+            if runtime.closing or now - started >= timing.lifetime or await request.is_disconnected():
                 return
             await asyncio.sleep(timing.poll)
 

@@ -72,7 +72,7 @@
   source.addEventListener("error", () => { liveState.hidden = true; });
   source.addEventListener("queue", (event) => {
     const stamp = event.data;
-    if (lastStamp !== null && stamp !== lastStamp) refresh();
+    if (stamp !== lastStamp) refresh(); // the first event too: tickets may have changed since the page was drawn
     lastStamp = stamp;
   });
 })();

@@ -1,0 +1,145 @@
+"""The console at a desk (1280 px) and on a phone (390 px), in headless Chromium: the live queue shows
+a new DSAT ticket without a reload and counts it as unread; the customer page and the reports page
+show their figures; no page is wider than the phone.
+
+Chromium is a prerequisite (``CSATBOT_CHROMIUM``, default /usr/bin/chromium): missing, the tests fail.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from csatbot.console.users import Users
+
+from ..conftest import api_headers
+from .conftest import Customer, LiveServer, new_user
+
+pytestmark = pytest.mark.browser
+PASSWORD = "lead-password-1"
+WIDTHS = [1280, 390]
+expect.set_options(timeout=10_000)
+
+
+def dsat_ticket(api: httpx.Client, user: str, text: str = "My order arrived broken") -> None:
+    """A web chat customer writes, is surveyed at once, rates 1 star and says why: a DSAT ticket."""
+    customer = Customer(api, user)
+    customer.say(text)
+    resolved = api.post(
+        f"/api/conversations/{customer.conversation()}/resolve", json={"send_survey_now": True}
+    )
+    assert resolved.status_code == 200, resolved.text
+    customer.tap(customer.prompt("AskRating", "rating"), "1")
+    customer.tap(customer.prompt("AskChoice", "reason"), "slow")
+    customer.say("Nobody answered for days.")
+    customer.prompt("End")
+
+
+def signed_in(browser: Browser, server: LiveServer, width: int) -> Page:
+    page = browser.new_page(locale="en-US", viewport={"width": width, "height": 860})
+    page.goto(f"{server.url}/console/login")
+    page.fill("input[name=username]", "lead")
+    page.fill("input[name=password]", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("h1")).to_contain_text("Ticket queue")
+    return page
+
+
+WIDER = """width => [...document.querySelectorAll("body *")]
+  .filter(e => e.getBoundingClientRect().right > width + 0.5)
+  .filter(e => !e.parentElement || e.parentElement.getBoundingClientRect().right <= width + 0.5)
+  .slice(0, 5)
+  .map(e => `${e.tagName.toLowerCase()}#${e.id}.${e.className} ${e.getBoundingClientRect().right}px`)"""
+
+
+def fits(page: Page, width: int) -> None:
+    """Nothing on the page is wider than the window (no sideways scrolling)."""
+    scroll_width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert scroll_width <= width, (
+        f"{page.url} is {scroll_width} px wide in a {width} px window: {page.evaluate(WIDER, width)}"
+    )
+
+
+@pytest.fixture
+def server(start_server: Callable[..., LiveServer], make_config: Callable[..., Path]) -> LiveServer:
+    started = start_server(make_config(delay="0s"))
+    Users(started.runtime.database).add("lead", PASSWORD, "admin", display_name="Mei Lin")
+    return started
+
+
+@pytest.fixture
+def api(server: LiveServer) -> Any:
+    with httpx.Client(
+        base_url=server.url, timeout=30, headers=api_headers(server.runtime.database)
+    ) as client:
+        yield client
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_new_dsat_ticket_appears_in_the_open_queue_and_counts_as_unread(
+    browser: Browser, server: LiveServer, api: httpx.Client, width: int
+) -> None:
+    dsat_ticket(api, new_user("before"))
+    page = signed_in(browser, server, width)
+    expect(page.locator("#rows tr")).to_have_count(1)
+    expect(page.locator("#count")).to_have_text("1 tickets")
+    expect(page.locator("#live-state")).to_be_visible()  # the event stream is open
+    expect(page.locator("#unread")).to_be_hidden()
+    page.evaluate("window.notReloaded = true")
+
+    late = new_user("late")
+    dsat_ticket(api, late)
+    row = page.locator("#rows tr", has_text=late)
+    expect(row).to_have_count(1)
+    expect(row).to_have_class(re.compile(r"\bnew\b"))
+    expect(row).to_contain_text("CSAT 1 (at most 3)")
+    expect(page.locator("#count")).to_have_text("2 tickets")
+    expect(page.locator("#unread")).to_have_text("1 new")
+    expect(page).to_have_title(re.compile(r"^\(1\) Ticket queue"))
+    assert page.evaluate("window.notReloaded") is True  # the rows changed, the page was not reloaded
+    fits(page, width)
+
+    page.locator("#unread").click()
+    expect(page.locator("#unread")).to_be_hidden()
+    expect(page.locator("#rows tr.new")).to_have_count(0)
+    expect(page).to_have_title(re.compile(r"^Ticket queue"))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_customer_page_shows_their_history_and_health(
+    browser: Browser, server: LiveServer, api: httpx.Client, width: int
+) -> None:
+    user = new_user("regular")
+    dsat_ticket(api, user)
+    page = signed_in(browser, server, width)
+    page.locator("#rows tr", has_text=user).get_by_role("link", name=user).click()
+    expect(page.locator("h1")).to_contain_text(user)
+    expect(page.locator("#health")).to_have_text("at risk")
+    expect(page.locator("#identities")).to_contain_text("webchat")
+    expect(page.locator("#trend li")).to_have_count(1)
+    expect(page.locator("#trend")).to_contain_text("CSAT 1")
+    expect(page.locator("#open-dsat a")).to_have_count(1)
+    expect(page.locator("#timeline li.ticket")).to_contain_text("CSAT 1 (at most 3)")
+    expect(page.locator("#timeline li.conversation")).to_have_count(1)
+    fits(page, width)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_reports_page_shows_every_figure_with_its_sample(
+    browser: Browser, server: LiveServer, api: httpx.Client, width: int
+) -> None:
+    dsat_ticket(api, new_user("rated"))
+    page = signed_in(browser, server, width)
+    page.get_by_role("link", name="Reports").click()
+    expect(page.locator("h1")).to_contain_text("Reports")
+    expect(page.locator("#fig-csat b")).to_have_text("0%")
+    expect(page.locator("#fig-dsat small")).to_contain_text("1 / n=1")
+    expect(page.locator("#reasons")).to_contain_text("Slow response")
+    expect(page.locator("#by-channel tbody tr")).to_contain_text("webchat")
+    fits(page, width)
