@@ -20,6 +20,7 @@ from adapters.webchat import webchat_router
 from bot.errors import ConflictError, CsatbotError, NotFoundError, SignatureError, WireFormatError
 from bot.service import TicketAction
 from csatbot import redaction
+from csatbot.api_docs import add_api_docs
 from csatbot.access import CSRF_HEADER, Access, Admin, Who, current_principal
 from csatbot.console.app import console_app
 from csatbot.console.session_store import SessionStore
@@ -214,7 +215,10 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
         summary="In-chat customer-satisfaction surveys and ticket triage",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served from the package by add_api_docs: the CDN ones are blank offline
+        redoc_url=None,
     )
+    add_api_docs(app)
     secret = secret_key(runtime.database.url, runtime.environ)
     redaction.protect([secret])  # also when it came from the key file rather than the environment
     sessions = SessionStore(runtime.database, runtime.clock, timedelta(seconds=MAX_AGE))

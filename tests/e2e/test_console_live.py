@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from csatbot.console.users import Users
 
@@ -54,7 +54,7 @@ def signed_in(browser: Browser, server: LiveServer, width: int) -> Page:
 WIDER = """width => [...document.querySelectorAll("body *")]
   .filter(e => e.getBoundingClientRect().right > width + 0.5)
   .filter(e => !e.parentElement || e.parentElement.getBoundingClientRect().right <= width + 0.5)
-  .slice(0, 5)
+  .filter(e => !["THEAD", "TBODY", "TR"].includes(e.tagName)).slice(0, 5)
   .map(e => `${e.tagName.toLowerCase()}#${e.id}.${e.className} ${e.getBoundingClientRect().right}px`)"""
 
 
@@ -143,3 +143,44 @@ def test_the_reports_page_shows_every_figure_with_its_sample(
     expect(page.locator("#reasons")).to_contain_text("Slow response")
     expect(page.locator("#by-channel tbody tr")).to_contain_text("webchat")
     fits(page, width)
+
+
+def test_swagger_ui_renders_the_api_with_no_other_host_reachable(browser: Browser, server: LiveServer) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 860})
+    strays: list[str] = []
+
+    def offline(route: Route) -> None:
+        strays.append(route.request.url)
+        route.abort()
+
+    page.route(re.compile(rf"^(?!{re.escape(server.url)}/).*"), offline)
+    page.goto(f"{server.url}/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("csatbot")
+    expect(page.locator(".opblock-summary-path", has_text="/api/tickets").first).to_be_visible()
+    assert strays == []
+
+
+def test_every_console_page_fits_a_phone(browser: Browser, server: LiveServer, api: httpx.Client) -> None:
+    dsat_ticket(api, new_user("phone"))
+    login = browser.new_page(viewport={"width": 390, "height": 860})
+    login.goto(f"{server.url}/console/login")
+    fits(login, 390)
+    page = signed_in(browser, server, 390)
+    ticket = page.locator("#rows tr a[href*='/tickets/']").first.get_attribute("href")
+    customer = page.locator("#rows tr a.customer").first.get_attribute("href")
+    page.goto(f"{server.url}{customer}")
+    conversation = page.locator("#timeline a[href*='/conversations/']").first.get_attribute("href")
+    for path in [
+        "/console/",
+        ticket,
+        customer,
+        "/console/conversations",
+        conversation,
+        "/console/reports",
+        "/console/reports/surveys?metric=sent",
+        "/console/reports/good-news",
+        "/console/flows",
+    ]:
+        page.goto(f"{server.url}{path}")
+        expect(page.locator("h1")).to_be_visible()
+        fits(page, 390)
