@@ -20,8 +20,8 @@ from adapters.webchat import webchat_router
 from bot.errors import ConflictError, CsatbotError, NotFoundError, SignatureError, WireFormatError
 from bot.service import TicketAction
 from csatbot import redaction
-from csatbot.api_docs import add_api_docs
 from csatbot.access import CSRF_HEADER, Access, Admin, Who, current_principal
+from csatbot.api_docs import add_api_docs
 from csatbot.console.app import console_app
 from csatbot.console.session_store import SessionStore
 from csatbot.console.sessions import MAX_AGE, secret_key

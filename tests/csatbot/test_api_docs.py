@@ -20,4 +20,3 @@ async def test_the_api_docs_load_nothing_from_another_host(app_client: httpx.Asy
     assert "fonts.googleapis" not in response.text
     for link in linked:
         assert (await app_client.get(link)).status_code == 200, link
-

@@ -145,7 +145,9 @@ def test_the_reports_page_shows_every_figure_with_its_sample(
     fits(page, width)
 
 
-def test_swagger_ui_renders_the_api_with_no_other_host_reachable(browser: Browser, server: LiveServer) -> None:
+def test_swagger_ui_renders_the_api_with_no_other_host_reachable(
+    browser: Browser, server: LiveServer
+) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 860})
     strays: list[str] = []
 
