@@ -255,38 +255,61 @@ def _start_time(value: str, tz: tzinfo) -> datetime:
 
 def _report_zone(config: Path) -> tzinfo:
     """config.yaml's ``timezone``; UTC when there is no config file."""
+    return _report_settings(config)[0]
+
+
+def _report_settings(config: Path) -> tuple[tzinfo, int]:
+    """config.yaml's ``timezone`` and ``reports.min_answers`` (UTC and the default without a file)."""
     from bot.config import load_config
+    from bot.config.schema import ReportPolicy
 
     if not config.is_file():
-        return UTC
+        return UTC, ReportPolicy().min_answers
     try:
-        return ZoneInfo(load_config(config).timezone)
+        loaded = load_config(config)
     except ConfigError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc
+    return ZoneInfo(loaded.timezone), loaded.reports.min_answers
+
+
+def _report_window(since: str | None, until: str | None, tz: tzinfo) -> tuple[datetime, datetime]:
+    """The console's range: a date is a whole day in ``tz`` (``until``'s included); a date and time
+    is that instant (``until`` excluded); by default the last 30 days, today included."""
+    from storage.report_scope import last_days, midnight
+
+    def bound(value: str, *, end: bool) -> datetime:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            day = _when(value, datetime.now(tz), tz).date()
+            return midnight(day + timedelta(days=1) if end else day, tz)
+        return _when(value, datetime.now(tz), tz)
+
+    today = datetime.now(tz).date()
+    stop = bound(until, end=True) if until else midnight(today + timedelta(days=1), tz)
+    last = (stop - timedelta(microseconds=1)).astimezone(tz).date()
+    return (bound(since, end=False) if since else midnight(last_days(last)[0], tz)), stop
 
 
 @app.command()
 def report(
-    since: Annotated[str | None, typer.Option(help="start date (default: 30 days ago)")] = None,
-    until: Annotated[str | None, typer.Option(help="end date, exclusive (default: no end)")] = None,
+    since: Annotated[str | None, typer.Option(help="first day (default: 29 days before --until)")] = None,
+    until: Annotated[str | None, typer.Option(help="last day, included (default: today)")] = None,
     format: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="output format")
     ] = ReportFormat.table,
     db: DbOption = None,
     config: ConfigOption = Path("config.yaml"),
 ) -> None:
-    """CSAT, NPS, CES, response rate and DSAT by channel and by day (dates and days are in the config's
-    ``timezone``)."""
+    """CSAT, NPS, CES, response rate and DSAT in total, by channel, by agent and by day, over the
+    console's default range (the last 30 days); days are in the config's ``timezone``, and figures
+    resting on fewer than ``reports.min_answers`` answers are flagged, as in the console."""
     from storage import open_database
     from storage.migrate import upgrade
     from storage.reports import Scores, build_report
     from storage.store import SqlStore
 
-    tz = _report_zone(config)
-    now = datetime.now(UTC)
-    end = _when(until, now + timedelta(days=3650), tz)
-    start = _when(since, now - timedelta(days=30), tz)
+    tz, min_answers = _report_settings(config)
+    start, end = _report_window(since, until, tz)
     _existing_database(_db_url(db))
     database = open_database(_db_url(db))
     upgrade(database)
@@ -296,27 +319,28 @@ def report(
     )
     database.dispose()
     if format is ReportFormat.json:
-        typer.echo(json.dumps(data.as_dict(), indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(data.as_dict(min_answers), indent=2, ensure_ascii=False))
         return
     rows: list[tuple[str, str, Scores]] = [("total", "all", data.total)]
     rows += [("channel", k, v) for k, v in sorted(data.by_channel.items())]
+    rows += [("agent", k, v) for k, v in sorted(data.by.get("agent", {}).items())]
     rows += [("day", k, v) for k, v in sorted(data.by_day.items())]
     columns = ["sent", "responded", "response_rate", "csat_percent", "csat_mean", "nps", "ces_mean", "dsat"]
     if format is ReportFormat.csv:
         from storage.survey_rows import csv_text
 
-        lines = [["group", "key", *columns]]
+        lines = [["group", "key", *columns, "few_answers"]]
         for group, key, scores in rows:
-            values = scores.as_dict()
-            lines.append([group, key, *("" if values[c] is None else values[c] for c in columns)])
+            values = scores.as_dict(min_answers)
+            cells = ("" if values[c] is None else values[c] for c in columns)
+            lines.append([group, key, *cells, "yes" if values["few_answers"] else ""])
         sys.stdout.write(csv_text(lines))
         return
-    title = (
-        f"csatbot report {start:%Y-%m-%d} .. {end:%Y-%m-%d}"
-        if until
-        else f"csatbot report since {start:%Y-%m-%d}"
+    last = (end - timedelta(microseconds=1)).astimezone(tz)
+    table = Table(
+        title=f"csatbot report {start.astimezone(tz):%Y-%m-%d} .. {last:%Y-%m-%d} ({tz})",
+        caption=f"* fewer than {min_answers} answers (reports.min_answers): too few to judge anyone on",
     )
-    table = Table(title=title)
     for name in [
         "group",
         "key",
@@ -331,26 +355,28 @@ def report(
     ]:
         table.add_column(name, justify="left" if name in ("group", "key") else "right")
     for group, key, scores in rows:
-        table.add_row(group, key, *_cells(scores))
+        table.add_row(group, key, *_cells(scores, min_answers))
     console = Console()
     if not console.is_terminal:
         console = Console(width=120)
     console.print(table)
 
 
-def _cells(scores: Any) -> list[str]:
-    def fmt(value: float | None, spec: str) -> str:
-        return "-" if value is None else format(value, spec)
+def _cells(scores: Any, min_answers: int) -> list[str]:
+    """The table's figures; each one resting on fewer than ``min_answers`` answers gets a ``*``."""
+
+    def fmt(value: float | None, spec: str, n: int) -> str:
+        return "-" if value is None else format(value, spec) + ("*" if n < min_answers else "")
 
     rate = None if scores.response_rate is None else 100 * scores.response_rate
     return [
         str(scores.sent),
         str(scores.responded),
-        fmt(rate, ".1f"),
-        fmt(scores.csat_percent, ".1f"),
-        fmt(scores.csat_mean, ".2f"),
-        fmt(scores.nps, "+.0f"),
-        fmt(scores.ces_mean, ".2f"),
+        fmt(rate, ".1f", scores.sent),
+        fmt(scores.csat_percent, ".1f", scores.csat_n),
+        fmt(scores.csat_mean, ".2f", scores.csat_n),
+        fmt(scores.nps, "+.0f", scores.nps_n),
+        fmt(scores.ces_mean, ".2f", scores.ces_n),
         str(scores.dsat),
     ]
 

@@ -25,6 +25,9 @@ DAY_SECONDS = 86_400
 FIRST_YEAR, LAST_YEAR = 1970, 2999
 """Report dates outside these years are refused: no survey was sent then, and dates near year 1 or
 9999 overflow once shifted into a time zone."""
+DEFAULT_DAYS = 30
+"""The range a report shows when none is given, in the console and the CLI alike: the last 30 days
+in the configured time zone, today included."""
 MAX_RANGE_DAYS = 731
 """The longest range one report request may cover (two years, so a year can be compared with the
 one before). The days of a range are walked once to find UTC offset changes."""
@@ -105,6 +108,11 @@ def check_range(since: datetime, until: datetime) -> None:
             f"the range since..until spans {math.ceil(days)} days; a report covers at most "
             f"{MAX_RANGE_DAYS} days: narrow it"
         )
+
+
+def last_days(today: date, days: int = DEFAULT_DAYS) -> tuple[date, date]:
+    """The first and last day (both included) of the ``days`` days that end ``today``."""
+    return today - timedelta(days=days - 1), today
 
 
 def midnight(day: date, tz: tzinfo = UTC) -> datetime:

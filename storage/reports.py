@@ -110,6 +110,7 @@ class Scores(_Counts):
             data[name] = round(value, 4) if value is not None else None
         data["n"] = {name: getattr(self, base) for name, base in _FIGURES.items()}
         data["few_answers"] = self.responded < min_answers
+        data["few"] = {name: n < min_answers for name, n in data["n"].items()}  # per figure
         return data
 
 

@@ -24,13 +24,19 @@ from csatbot.console.i18n import translate
 from csatbot.console.render import language, page, runtime_of
 from storage.auto_answer_report import FILTERS as AUTO_FILTERS
 from storage.auto_answer_report import auto_answer_report
-from storage.report_scope import DIMENSIONS, MAX_RANGE_DAYS, ReportFilterError, check_year, midnight
+from storage.report_scope import (
+    DIMENSIONS,
+    MAX_RANGE_DAYS,
+    ReportFilterError,
+    check_year,
+    last_days,
+    midnight,
+)
 from storage.reports import build_report, iter_csv, positive_comments, ranked_reasons, recovery, survey_rows
 from storage.repository import SqlRepository
 
 router = APIRouter()
 PAGE = 50
-DAYS = 30
 T = TypeVar("T")
 Value = Annotated[str, Query(max_length=128)]
 
@@ -90,7 +96,7 @@ def report_scope(
     runtime = runtime_of(request)
     tz = ZoneInfo(runtime.settings().config.timezone)
     last = _day(until, "until") or runtime.clock.now().astimezone(tz).date()
-    first = _day(since, "since") or last - timedelta(days=DAYS - 1)
+    first = _day(since, "since") or last_days(last)[0]
     given = {"channel": channel, "team": team, "agent": agent, "intent": intent, "locale": locale, "day": day}
     filters = {k: v for k, v in given.items() if v}
     if (last - first).days >= MAX_RANGE_DAYS:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
 from typer.testing import CliRunner
 
 from csatbot.cli import app
+from storage.report_scope import midnight
 
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
@@ -107,10 +110,29 @@ def test_chat_runs_a_whole_survey_and_report_shows_it(tmp_path: Path) -> None:
         "attitude",
         "it took a week",
     ]
-    csv_out = runner.invoke(app, ["report", "--db", str(db), "--format", "csv"])
-    assert csv_out.output.splitlines()[1].startswith("total,all,1,1,1.0,0.0,2.0,,,1")
-    table = runner.invoke(app, ["report", "--db", str(db)])
+    # The console's default range (the last 30 days in the zone, today included) and min_answers.
+    today = datetime.now(ZoneInfo("Europe/Berlin")).date()
+    assert data["since"] == midnight(today - timedelta(days=29), ZoneInfo("Europe/Berlin")).isoformat()
+    assert data["until"] == midnight(today + timedelta(days=1), ZoneInfo("Europe/Berlin")).isoformat()
+    assert data["min_answers"] == 10 and data["total"]["few_answers"] is True
+    assert data["total"]["few"]["csat_percent"] is True and data["by"]["agent"]["support"]["csat_n"] == 1
+    csv_out = runner.invoke(app, ["report", "--db", str(db), "--format", "csv", "--config", str(config)])
+    lines = csv_out.output.splitlines()
+    assert lines[0].endswith(",dsat,few_answers")
+    assert lines[1].startswith("total,all,1,1,1.0,0.0,2.0,,,1,yes")
+    assert any(line.startswith("agent,support,1,1,") for line in lines)
+    table = runner.invoke(app, ["report", "--db", str(db), "--config", str(config)])
     assert "webchat" in table.output and "CSAT %" in table.output
+    assert f"{today - timedelta(days=29)} .. {today} (Europe/Berlin)" in table.output
+    [agent_row] = [line for line in table.output.splitlines() if "│ agent" in line]
+    assert "support" in agent_row and "0.0*" in agent_row  # CSAT % from 1 answer: flagged
+    assert "* fewer than 10 answers" in table.output
+    days = ["--since", "2026-11-01", "--until", "2026-11-30", "--format", "json", "--config", str(config)]
+    november = json.loads(runner.invoke(app, ["report", "--db", str(db), *days]).output)
+    assert (november["since"], november["until"]) == (  # both days included, in the config's zone
+        "2026-10-31T23:00:00+00:00",
+        "2026-11-30T23:00:00+00:00",
+    )
 
 
 def test_chat_says_why_a_survey_waits_or_is_not_sent(tmp_path: Path) -> None:
