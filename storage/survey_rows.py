@@ -24,6 +24,8 @@ from storage.report_scope import SATISFIED_CSAT, conditions
 CSV_COLUMNS: tuple[str, ...] = (
     "id",
     "sent_at",
+    "customer_id",
+    "customer",
     "channel",
     "team",
     "agents",
@@ -33,11 +35,15 @@ CSV_COLUMNS: tuple[str, ...] = (
     "csat",
     "nps",
     "ces",
+    "reason",
     "comment",
     "escalated",
+    "ticket",
     "recovered",
 )
-"""One row per survey; ``recovered`` is empty unless a re-survey after its DSAT ticket was answered."""
+"""One row per survey; ``customer`` is their name (or user id) on the survey's channel, ``reason``
+the option ids they chose (``;`` between them), ``ticket`` the DSAT ticket's number; ``recovered``
+is empty unless a re-survey after its DSAT ticket was answered."""
 
 IN_CHUNK = 500
 
@@ -180,9 +186,18 @@ def csv_rows(
         ]
     columns = (Survey.id, Survey.sent_at, Survey.channel, Survey.team, Survey.agents, Survey.locale)
     scores = (Survey.intent, Survey.status, Survey.csat, Survey.nps, Survey.ces, Survey.escalated)
-    query = select(*columns, *scores).where(*where).order_by(col(Survey.sent_at), col(Survey.id)).limit(limit)
+    who = (Survey.customer_id, Identity.display_name, Identity.user)
+    query = (
+        select(*columns, *scores, *who)
+        .join(Identity, col(Identity.id) == col(Survey.identity_id))
+        .where(*where)
+        .order_by(col(Survey.sent_at), col(Survey.id))
+        .limit(limit)
+    )
     rows = session.connection().execute(query).all()  # plain rows: no ORM loading for 5,000 of them
     comments: dict[str, str] = {}
+    reasons: dict[str, str] = {}
+    tickets: dict[str, int] = {}
     recovered: dict[str, str] = {}
     if rows:
         # The batch's own rows by range (up to its last row), not by a list of 5,000 ids: the
@@ -194,11 +209,15 @@ def csv_rows(
             or_(col(Survey.sent_at) < last_sent, col(Survey.id) <= last_id),
         ]
         comments = _comments(session, batch)
+        reasons = _reasons(session, batch)
+        tickets = _ticket_ids(session, batch)
         recovered = _recovered(session, batch)
     out = [
         (
             sid,
             sent.astimezone(tz).isoformat() if sent else "",
+            customer_id,
+            name or user,
             channel,
             team or "",
             ";".join(agents),
@@ -208,11 +227,29 @@ def csv_rows(
             _blank(csat),
             _blank(nps),
             _blank(ces),
+            reasons.get(sid, ""),
             comments.get(sid, ""),
             "true" if escalated else "false",
+            tickets.get(sid, ""),
             recovered.get(sid, ""),
         )
-        for sid, sent, channel, team, agents, locale, intent, status, csat, nps, ces, escalated in rows
+        for (
+            sid,
+            sent,
+            channel,
+            team,
+            agents,
+            locale,
+            intent,
+            status,
+            csat,
+            nps,
+            ces,
+            escalated,
+            customer_id,
+            name,
+            user,
+        ) in rows
     ]
     cursor = (rows[-1][1], rows[-1][0]) if len(rows) == limit else None
     return out, cursor
@@ -234,6 +271,31 @@ def _comments(session: Session, batch: list[Any]) -> dict[str, str]:
     for survey_id, text in session.connection().execute(query).all():
         texts.setdefault(survey_id, []).append(text or "")
     return {survey_id: " | ".join(parts) for survey_id, parts in texts.items()}
+
+
+def _reasons(session: Session, batch: list[Any]) -> dict[str, str]:
+    """The options chosen in the surveys ``batch`` selects (the reason steps), joined per survey."""
+    chosen: dict[str, list[str]] = {}
+    query = (
+        select(Answer.survey_id, Answer.option)
+        .join(Survey, col(Survey.id) == col(Answer.survey_id))
+        .where(*batch, col(Answer.option).is_not(None))
+        .order_by(col(Answer.id))
+    )
+    for survey_id, option in session.connection().execute(query).all():
+        chosen.setdefault(survey_id, []).append(option)
+    return {survey_id: ";".join(options) for survey_id, options in chosen.items()}
+
+
+def _ticket_ids(session: Session, batch: list[Any]) -> dict[str, int]:
+    """The DSAT ticket each survey ``batch`` selects opened (the first, if ever more than one)."""
+    query = (
+        select(Ticket.survey_id, func.min(Ticket.id))
+        .join(Survey, col(Survey.id) == col(Ticket.survey_id))
+        .where(*batch)
+        .group_by(col(Ticket.survey_id))
+    )
+    return {str(survey_id): int(ticket) for survey_id, ticket in session.connection().execute(query).all()}
 
 
 def _recovered(session: Session, batch: list[Any]) -> dict[str, str]:

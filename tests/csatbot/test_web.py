@@ -317,11 +317,22 @@ async def test_report_api_dimensions_drill_down_reasons_recovery_and_csv(
     assert "attachment" in export.headers["content-disposition"]
     assert export.content.startswith("\ufeff".encode())
     lines = export.content.decode("utf-8-sig").splitlines()
-    assert (
-        lines[0]
-        == "id,sent_at,channel,team,agents,locale,intent,status,csat,nps,ces,comment,escalated,recovered"
+    assert lines[0] == (
+        "id,sent_at,customer_id,customer,channel,team,agents,locale,intent,status,csat,nps,ces,"
+        "reason,comment,escalated,ticket,recovered"
     )
-    assert len(lines) == 3 and any(line.startswith(f"{unhappy},") and ",2,,," in line for line in lines)
+    [row] = [line.split(",") for line in lines if line.startswith(f"{unhappy},")]
+    ticket = (await client.get("/api/tickets")).json()[0]
+    assert ticket["survey_id"] == unhappy
+    assert (row[3], row[4], row[10], row[13], row[15], row[16]) == (
+        "uma",
+        "webchat",
+        "2",
+        "slow",
+        "true",
+        str(ticket["id"]),
+    )
+    assert len(lines) == 3
 
 
 async def test_report_days_and_times_without_an_offset_are_in_the_configured_time_zone(
