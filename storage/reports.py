@@ -11,6 +11,7 @@ answer table, except where the answers themselves are the subject (reasons, comm
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -85,6 +86,12 @@ class Scores(_Counts):
         return 100.0 * self.csat_satisfied / self.csat_n if self.csat_n else None
 
     @property
+    def csat_interval(self) -> tuple[float, float] | None:
+        """The 95% Wilson interval of :attr:`csat_percent` (in percent); ``None`` without answers."""
+        found = wilson(self.csat_satisfied, self.csat_n)
+        return None if found is None else (100.0 * found[0], 100.0 * found[1])
+
+    @property
     def csat_mean(self) -> float | None:
         return self.csat_sum / self.csat_n if self.csat_n else None
 
@@ -111,7 +118,46 @@ class Scores(_Counts):
         data["n"] = {name: getattr(self, base) for name, base in _FIGURES.items()}
         data["few_answers"] = self.responded < min_answers
         data["few"] = {name: n < min_answers for name, n in data["n"].items()}  # per figure
+        interval = self.csat_interval
+        data["csat_percent_ci95"] = None if interval is None else [round(v, 2) for v in interval]
         return data
+
+
+def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float] | None:
+    """The Wilson score interval of the proportion ``successes / n`` (95% for ``z`` = 1.96): honest
+    at small ``n`` and near 0 or 1, where the normal approximation claims certainty it lacks."""
+    if n <= 0:
+        return None
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+SCALES: dict[str, range] = {"csat": range(1, 6), "nps": range(0, 11), "ces": range(1, 8)}
+"""The answers each score can take: CSAT 1-5, NPS 0-10, CES 1-7."""
+
+
+def distributions(
+    session: Session,
+    since: datetime,
+    until: datetime,
+    filters: Mapping[str, str] | None = None,
+    *,
+    tz: tzinfo = UTC,
+) -> dict[str, dict[int, int]]:
+    """How many main surveys in the range gave each CSAT, NPS and CES answer (every value of each
+    scale, zeros included)."""
+    where = conditions(since, until, filters, tz=tz)
+    found: dict[str, dict[int, int]] = {}
+    for name, scale in SCALES.items():
+        column = col(getattr(Survey, name))
+        counts = {value: 0 for value in scale}
+        query = select(column, func.count()).where(*where, column.is_not(None)).group_by(column)
+        for value, count in session.execute(query).all():
+            counts[int(value)] = int(count)
+        found[name] = counts
+    return found
 
 
 _FIGURES = {

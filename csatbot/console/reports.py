@@ -27,12 +27,22 @@ from storage.auto_answer_report import auto_answer_report
 from storage.report_scope import (
     DIMENSIONS,
     MAX_RANGE_DAYS,
+    NONE,
     ReportFilterError,
     check_year,
     last_days,
     midnight,
 )
-from storage.reports import build_report, iter_csv, positive_comments, ranked_reasons, recovery, survey_rows
+from storage.reports import (
+    Scores,
+    build_report,
+    distributions,
+    iter_csv,
+    positive_comments,
+    ranked_reasons,
+    recovery,
+    survey_rows,
+)
 from storage.repository import SqlRepository
 
 router = APIRouter()
@@ -59,6 +69,12 @@ class Scope:
     @property
     def until(self) -> datetime:
         return midnight(self.last + timedelta(days=1), self.tz)
+
+    def previous(self) -> Scope:
+        """The same number of days just before this range (what a change is measured against)."""
+        days = (self.last - self.first).days + 1
+        first, last = self.first - timedelta(days=days), self.first - timedelta(days=1)
+        return Scope(first, last, self.filters, tz=self.tz)
 
     def query(self, **extra: str) -> str:
         """The query string of a link to the same range and filters, plus ``extra`` (``""`` drops one)."""
@@ -116,8 +132,74 @@ async def read(request: Request, work: Callable[[SqlRepository], T]) -> T:
         raise HTTPException(400, str(exc)) from exc
 
 
+COMPARED = {
+    "csat_percent": "csat_n",
+    "nps": "nps_n",
+    "ces_mean": "ces_n",
+    "response_rate": "sent",
+    "dsat_rate": "responded",
+}
+"""The figures compared with the previous period, and the count each rests on."""
+LEADERBOARD_SORTS = ("csat", "n", "nps", "dsat", "agent")
+
+
+@dataclass(frozen=True)
+class Change:
+    """A figure against the previous period's: ``delta`` only when both rest on at least
+    ``reports.min_answers`` surveys (otherwise a change would be noise shown as news)."""
+
+    previous: float | None
+    previous_n: int
+    delta: float | None
+
+
+def compare(now: Scores, before: Scores, min_answers: int) -> dict[str, Change]:
+    changes = {}
+    for figure, base in COMPARED.items():
+        current, previous = getattr(now, figure), getattr(before, figure)
+        enough = getattr(now, base) >= min_answers and getattr(before, base) >= min_answers
+        allowed = enough and current is not None and previous is not None
+        changes[figure] = Change(previous, getattr(before, base), current - previous if allowed else None)
+    return changes
+
+
+def leaderboard(by_agent: dict[str, Scores], sort: str) -> list[tuple[str, Scores]]:
+    """Agents (not the bot's ``(none)``) ordered by ``sort``: best CSAT %, most answers, best NPS,
+    lowest DSAT rate, or name; figures without answers last, ties by name."""
+    rows = sorted((a, sc) for a, sc in by_agent.items() if a != NONE)
+
+    def missing_last(value: float | None, best_high: bool = True) -> tuple[bool, float]:
+        return (value is None, 0.0 if value is None else (-value if best_high else value))
+
+    keys: dict[str, Callable[[tuple[str, Scores]], Any]] = {
+        "csat": lambda r: missing_last(r[1].csat_percent),
+        "n": lambda r: -r[1].csat_n,
+        "nps": lambda r: missing_last(r[1].nps),
+        "dsat": lambda r: missing_last(r[1].dsat_rate, best_high=False),
+        "agent": lambda r: r[0],
+    }
+    return sorted(rows, key=keys.get(sort, keys["csat"]))
+
+
+def presets(today: date) -> list[tuple[str, date, date]]:
+    """The usual ranges, ending today: 7, 30 and 90 days, this month, last month."""
+    this_month = today.replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    return [
+        ("7d", *last_days(today, 7)),
+        ("30d", *last_days(today, 30)),
+        ("90d", *last_days(today, 90)),
+        ("this_month", this_month, today),
+        ("last_month", last_month, this_month - timedelta(days=1)),
+    ]
+
+
 @router.get("/reports")
-async def reports(request: Request, s: Scoped) -> Response:
+async def reports(
+    request: Request, s: Scoped, sort: Annotated[str, Query(max_length=16)] = "csat"
+) -> Response:
+    before = s.previous()
+
     def load(repo: SqlRepository) -> tuple[Any, ...]:
         session = repo.session
         # Automatic answers are the bot's: admins see them, with the filters that apply to them.
@@ -128,9 +210,12 @@ async def reports(request: Request, s: Scoped) -> Response:
             positive_comments(session, s.since, s.until, s.filters, limit=10, tz=s.tz),
             recovery(session, s.since, s.until, s.filters, tz=s.tz),
             None if s.locked else auto_answer_report(session, s.since, s.until, auto_filters),
+            build_report(session, before.since, before.until, by=(), filters=before.filters, tz=s.tz),
+            distributions(session, s.since, s.until, s.filters, tz=s.tz),
         )
 
-    report, reasons, comments, recovered, auto = await read(request, load)
+    report, reasons, comments, recovered, auto, previous, spread = await read(request, load)
+    min_answers = runtime_of(request).settings().config.reports.min_answers
     lang = language(request)
 
     def t(key: str, **values: object) -> str:
@@ -147,7 +232,13 @@ async def reports(request: Request, s: Scoped) -> Response:
         recovery=recovered,
         auto=auto,
         charts=trend_charts(report.by_day, t),
-        min_answers=runtime_of(request).settings().config.reports.min_answers,
+        min_answers=min_answers,
+        before=before,
+        changes=compare(report.total, previous.total, min_answers),
+        spread=spread,
+        sort=sort if sort in LEADERBOARD_SORTS else "csat",
+        agents=leaderboard(report.by.get("agent", {}), sort),
+        presets=presets(runtime_of(request).clock.now().astimezone(s.tz).date()),
     )
 
 

@@ -7,7 +7,9 @@ import re
 from collections.abc import Mapping
 
 from bot.config.schema import Config
+from csatbot.console.catalogue import EN
 from csatbot.console.i18n import translate
+from storage.report_scope import NONE
 
 _SCORE_REASON = re.compile(r"^(CSAT|NPS|CES) (\d+) \(at most (\d+)\)$")
 _COMMENT_REASON = "negative comment"
@@ -45,6 +47,17 @@ def team_name(config: Config, key: str | None) -> str:
         return "—"
     team = config.teams.get(key)
     return (team.name or key) if team is not None else key
+
+
+def dimension_value(config: Config, lang: str, dimension: str, value: str) -> str:
+    """A report dimension's value as people call it: the team's name, the channel and language in
+    words, ``(none)`` in ``lang``; values without a name (agents, intents) as they are."""
+    if value == NONE:
+        return translate(lang, "dim.none")
+    if dimension == "team":
+        return team_name(config, value)
+    key = f"{dimension}.{value}"
+    return translate(lang, key) if key in EN else value
 
 
 def reason_text(lang: str, reason: str) -> str:

@@ -141,7 +141,26 @@ def test_the_reports_page_shows_every_figure_with_its_sample(
     expect(page.locator("#fig-csat b")).to_have_text("0%")
     expect(page.locator("#fig-dsat small")).to_contain_text("1 / n=1")
     expect(page.locator("#reasons")).to_contain_text("Slow response")
-    expect(page.locator("#by-channel tbody tr")).to_contain_text("webchat")
+    expect(page.locator("#by-channel tbody tr")).to_contain_text("Web chat")  # a label, not the id
+    # Every figure says when it rests on too few answers, and no change is claimed from them.
+    expect(page.locator("#fig-csat .few")).to_have_text("few answers")
+    expect(page.locator("#fig-csat .change")).to_have_text("previous 30 days: no answers")
+    expect(page.locator("#fig-dsat .few")).to_be_visible()
+    expect(page.locator("#dist-csat tbody tr")).to_have_count(5)
+    expect(page.locator("#dist-nps tbody tr")).to_have_count(11)
+    expect(page.locator("#dist-ces tbody tr")).to_have_count(7)
+    expect(page.locator("#dist-csat caption")).to_contain_text("n=1")
+    board = page.locator("#leaderboard tbody tr")
+    expect(board).to_have_count(1)
+    expect(board).to_contain_text("0%")
+    expect(board.locator(".ci")).to_have_text("[0–79]")  # Wilson 95% for 0 of 1
+    fits(page, width)
+    page.locator("#presets").get_by_role("link", name="Last 7 days").click()
+    expect(page.locator("#fig-csat .change")).to_have_text("previous 7 days: no answers")
+    expect(page.locator("#presets a[aria-current]")).to_have_text("Last 7 days")
+    page.get_by_role("link", name="中文").click()
+    expect(page.locator("#by-channel tbody tr")).to_contain_text("网页聊天")
+    expect(page.locator("#fig-csat .change")).to_have_text("之前 7 天：没有回答")
     fits(page, width)
 
 

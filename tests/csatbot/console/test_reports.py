@@ -163,3 +163,26 @@ def _utc(value: Any) -> datetime:
     """A stored (naive UTC) time as read back raw from either database."""
     when = datetime.fromisoformat(value) if isinstance(value, str) else value
     return when.replace(tzinfo=UTC)
+
+
+def test_wilson_interval_matches_the_textbook_values() -> None:
+    from storage.reports import wilson
+
+    assert wilson(0, 0) is None
+    low, high = wilson(8, 10) or (0.0, 0.0)
+    assert (round(low, 3), round(high, 3)) == (0.49, 0.943)
+    low, high = wilson(0, 5) or (1.0, 1.0)
+    assert low == 0.0 and round(high, 3) == 0.434
+
+
+def test_a_change_is_shown_only_when_both_periods_have_enough_answers() -> None:
+    from csatbot.console.reports import compare
+    from storage.reports import Scores
+
+    now = Scores(sent=12, responded=12, csat_n=12, csat_satisfied=9)
+    enough = Scores(sent=10, responded=10, csat_n=10, csat_satisfied=5)
+    few = Scores(sent=3, responded=3, csat_n=3, csat_satisfied=3)
+    assert compare(now, enough, 10)["csat_percent"].delta == 25.0
+    assert compare(now, few, 10)["csat_percent"].delta is None
+    assert compare(now, few, 10)["csat_percent"].previous_n == 3
+    assert compare(now, Scores(), 10)["nps"].delta is None
