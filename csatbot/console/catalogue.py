@@ -286,7 +286,7 @@ EN: dict[str, str] = {
     "reports.prev_none": "previous {days} days: no answers",
     "reports.leaderboard": "Agent leaderboard",
     "reports.ci": "95% CI",
-    "reports.ci_hint": "CSAT % with its 95% confidence interval (Wilson): the fewer the answers, the wider it is.",
+    "reports.ci_hint": "CSAT % with its 95% confidence interval (Wilson): fewer answers, wider interval.",
     "reports.distribution": "Rating distribution",
     "reports.sort_by": "Sort by {column}",
     "dim.none": "(none)",

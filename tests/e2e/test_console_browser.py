@@ -137,7 +137,7 @@ def test_a_dsat_ticket_from_the_web_chat_is_worked_in_the_console(
     expect(console.locator("#fig-dsat small")).to_have_text("1 / n=1")
     expect(console.locator("#fig-csat b")).to_have_text("0%")
     expect(console.locator("#reasons")).to_contain_text("Problem not solved — 1")
-    expect(console.locator("#by-channel tbody tr")).to_contain_text("webchat")
+    expect(console.locator("#by-channel tbody tr")).to_contain_text("Web chat")
     shot(console, "console-reports.png")
     console.locator("#fig-dsat b a").click()
     expect(console.locator("#surveys tbody tr")).to_have_count(1)
