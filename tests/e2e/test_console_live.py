@@ -7,7 +7,9 @@ Chromium is a prerequisite (``CSATBOT_CHROMIUM``, default /usr/bin/chromium): mi
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,8 @@ from .conftest import Customer, LiveServer, new_user
 
 pytestmark = pytest.mark.browser
 PASSWORD = "lead-password-1"
+# `make screenshots` points this at docs/screenshots (the README's pictures); tests alone write to /tmp.
+SHOTS = Path(os.environ.get("CSATBOT_SCREENSHOTS") or Path(tempfile.gettempdir()) / "csatbot-screenshots")
 WIDTHS = [1280, 390]
 expect.set_options(timeout=10_000)
 
@@ -56,6 +60,13 @@ WIDER = """width => [...document.querySelectorAll("body *")]
   .filter(e => !e.parentElement || e.parentElement.getBoundingClientRect().right <= width + 0.5)
   .filter(e => !["THEAD", "TBODY", "TR"].includes(e.tagName)).slice(0, 5)
   .map(e => `${e.tagName.toLowerCase()}#${e.id}.${e.className} ${e.getBoundingClientRect().right}px`)"""
+
+
+def shot(page: Page, name: str, width: int, at: int) -> None:
+    """Save the README's picture ``name`` when the test runs at width ``at``."""
+    if width == at:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / name), full_page=True)
 
 
 def fits(page: Page, width: int) -> None:
@@ -104,6 +115,7 @@ def test_a_new_dsat_ticket_appears_in_the_open_queue_and_counts_as_unread(
     expect(page).to_have_title(re.compile(r"^\(1\) Ticket queue"))
     assert page.evaluate("window.notReloaded") is True  # the rows changed, the page was not reloaded
     fits(page, width)
+    shot(page, "console-queue-live.png", width, 1280)
 
     page.locator("#unread").click()
     expect(page.locator("#unread")).to_be_hidden()
@@ -128,6 +140,7 @@ def test_the_customer_page_shows_their_history_and_health(
     expect(page.locator("#timeline li.ticket")).to_contain_text("CSAT 1 (at most 3)")
     expect(page.locator("#timeline li.conversation")).to_have_count(1)
     fits(page, width)
+    shot(page, "console-customer.png", width, 1280)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -155,6 +168,7 @@ def test_the_reports_page_shows_every_figure_with_its_sample(
     expect(board).to_contain_text("0%")
     expect(board.locator(".ci")).to_have_text("[0–79]")  # Wilson 95% for 0 of 1
     fits(page, width)
+    shot(page, "console-reports-phone.png", width, 390)
     page.locator("#presets").get_by_role("link", name="Last 7 days").click()
     expect(page.locator("#fig-csat .change")).to_have_text("previous 7 days: no answers")
     expect(page.locator("#presets a[aria-current]")).to_have_text("Last 7 days")
