@@ -12,7 +12,8 @@ from bot.messages import ChoicePicked, Resume, Text, Unsupported
 from bot.prompts import Prompt
 
 Status = Literal["pending", "active", "completed", "expired"]
-AnswerKind = Literal["csat", "nps", "ces", "choice", "text"]
+AnswerKind = Literal["csat", "nps", "ces", "choice", "yes_no", "fcr", "text"]
+"""``fcr`` is the answer of a ``yes_no`` step marked ``fcr`` (option ``yes`` or ``no``)."""
 
 
 @dataclass(frozen=True, slots=True)
