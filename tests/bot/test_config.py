@@ -899,7 +899,8 @@ def test_issue_example_message() -> None:
             "      a:\n        type: yes_no\n        text: {en: Q}\n        next: z\n"
             "        branches:\n          - {when: {options: [maybe]}, next: z}\n" + END,
             [
-                "surveys.s.steps.a.branches[0].when.options: unknown option 'maybe' (known: yes, no) at line 12"
+                "surveys.s.steps.a.branches[0].when.options: unknown option 'maybe' (known: yes, no) "
+                "at line 12"
             ],
             id="yes-no-branch-on-unknown-option",
         ),

@@ -22,7 +22,8 @@ FLOWS |= {  # a first-contact-resolution question, branching on "no"
     "fcr": build_flows(
         parse_config(
             "locales: [en]\nsurveys:\n  fcr:\n    title: {en: F}\n    start: q\n    steps:\n"
-            '      q: {type: yes_no, fcr: true, text: {en: Q}, next: end, branches: [{when: {options: ["no"]}, next: why}]}\n'
+            "      q: {type: yes_no, fcr: true, text: {en: Q}, next: end,\n"
+            '         branches: [{when: {options: ["no"]}, next: why}]}\n'
             "      why: {type: text, optional: true, text: {en: W}, next: end}\n"
             "      end: {type: end, text: {en: B}}\n"
         )
