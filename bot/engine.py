@@ -7,6 +7,7 @@ hand the text on), never an exception.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from bot.answers import is_skip, parse_choice, parse_yes_no, read_rating
 from bot.config.schema import SCALES, YES_NO, StepSpec
@@ -14,6 +15,7 @@ from bot.flow import Flow
 from bot.messages import ChoicePicked, Resume, Text
 from bot.prompts import Prompt, Say, ScaleKind
 from bot.survey import (
+    CLOSED,
     Answer,
     CompleteSurvey,
     Effect,
@@ -38,7 +40,7 @@ COMMENT_STEP = "_comment"
 
 def advance(flow: Flow, state: SurveyState, event: Event, now: datetime) -> Transition:
     """Decide what happens to a survey when ``event`` arrives at time ``now``."""
-    if state.status in ("completed", "expired"):
+    if state.status in CLOSED:
         if isinstance(event, Reply) and isinstance(event.payload, Text):
             return Transition(state, effects=(HandOn(event.payload.text),))
         return Transition(state)
@@ -54,8 +56,9 @@ def advance(flow: Flow, state: SurveyState, event: Event, now: datetime) -> Tran
             return Transition(state.evolve(reminded=True), prompts)
         case Expire():
             kept = _leftover_comment(state)
-            done = state.evolve(status="expired", comment=None, comment_sentiment=None)
-            return Transition(done, effects=(*kept, CompleteSurvey("expired")))
+            status: Literal["partial", "expired"] = "partial" if state.answers or kept else "expired"
+            done = state.evolve(status=status, comment=None, comment_sentiment=None)
+            return Transition(done, effects=(*kept, CompleteSurvey(status)))
         case Start():
             return Transition(state)
 

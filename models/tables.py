@@ -163,6 +163,14 @@ class Survey(SQLModel, table=True):
     csat: int | None = None
     nps: int | None = None
     ces: int | None = None
+    fcr: bool | None = None
+    """The answer to the flow's first-contact-resolution question (a ``yes_no`` step with ``fcr``)."""
+    step: str | None = Field(default=None, max_length=32)
+    """The question the survey waits on, kept when it closes half answered (``partial``): where
+    customers stop."""
+    opened_at: datetime | None = _at(nullable=True)
+    """When the customer first saw the survey, where the channel says (WhatsApp read status, the web
+    chat showing it)."""
     agents: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     """Who the survey is credited to: the agents who handled the conversation, ``bot`` when the bot
     resolved it (see ``bot.attribution``). A survey with two agents counts for each."""

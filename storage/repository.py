@@ -16,8 +16,8 @@ from bot.attribution import Credit
 from bot.classification import Classification
 from bot.errors import NotFoundError
 from bot.flow import Flow
+from bot.survey import CLOSED, SurveyState
 from bot.survey import Answer as AnswerValue
-from bot.survey import SurveyState
 from models import (
     Answer,
     Conversation,
@@ -333,8 +333,10 @@ class SqlRepository(CustomerSideRows):
             row.skip_reason = skip_reason
         if sent and row.sent_at is None:
             row.sent_at = at
-        if state.status in ("completed", "expired") and row.finished_at is None:
+        if state.status in CLOSED and row.finished_at is None:
             row.finished_at = at
+        if state.status == "active" or state.status == "partial":  # where a partial survey stopped
+            row.step = state.step
         self.session.add(row)
 
     def reschedule_survey(self, survey_id: str, due_at: datetime) -> None:
@@ -364,6 +366,8 @@ class SqlRepository(CustomerSideRows):
         # Reports read the scores from the survey row, not from the answers (see models.Survey).
         row = self._get(Survey, survey_id)
         row.responded = True
+        if answer.kind == "fcr":
+            row.fcr = answer.option == "yes"
         if answer.kind in ("csat", "nps", "ces") and answer.score is not None:
             current = getattr(row, answer.kind)
             setattr(row, answer.kind, answer.score if current is None else max(current, answer.score))

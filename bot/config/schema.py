@@ -263,6 +263,9 @@ class ReportPolicy(Strict):
 
     min_answers: int = Field(default=10, ge=0)
     """Figures resting on fewer answered surveys than this are flagged as "few answers"."""
+    repeat_within: Duration = timedelta(days=7)
+    """Operational first-contact resolution: a conversation counts as resolved at first contact when
+    the customer opens no other one on the same intent within this time after it was resolved."""
 
 
 class HealthRule(Strict):

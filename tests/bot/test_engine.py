@@ -170,6 +170,12 @@ SCRIPTS = [
     pytest.param(
         "csat", [Expire(), say("5")], Outcome("expired", "rating", (), ()), id="answer-after-expiry-ignored"
     ),
+    pytest.param(
+        "csat",
+        [say("3"), Expire(), tap("reason", "slow")],
+        Outcome("partial", "reason", (("rating", 3),), (CSAT3,)),
+        id="expired-halfway-is-partial-and-keeps-its-step",
+    ),
 ]
 
 
