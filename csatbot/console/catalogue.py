@@ -257,6 +257,16 @@ EN: dict[str, str] = {
     "fig.response_rate": "Response rate",
     "fig.dsat_rate": "DSAT rate",
     "fig.recovery": "Recovery rate",
+    "fig.fcr": "FCR (customers say)",
+    "fig.fcr_operational": "FCR (no repeat contact)",
+    "funnel.title": "Survey funnel",
+    "funnel.line": "Sent {sent} → opened {opened} (of {readable} on channels that report reads) → "
+    "first answer {answered} → completed {completed}; partial {partial}",
+    "funnel.abandonment": "Abandonment",
+    "funnel.drop": "{flow}: most customers stop at “{step}”",
+    "drivers.title": "Fix these first",
+    "drivers.line": "DSAT {rate} vs {rest} for the rest (n={n}); {excess} DSAT above the rest's rate",
+    "drivers.none": "No factor stands out with enough answers ({n} answered surveys).",
     "auto.title": "Automatic answers",
     "auto.hint": (
         'Sent by triage rules, each asking "Did this solve it?". A high share of No means a rule is wrong.'
@@ -289,6 +299,8 @@ EN: dict[str, str] = {
     "metric.ces": "with a CES score",
     "metric.ces_n": "with a CES score",
     "metric.dsat": "DSAT (escalated to a human)",
+    "metric.fcr_n": "answered the FCR question",
+    "metric.fcr_yes": "resolved at first contact (said yes)",
 }
 
 ZH: dict[str, str] = {
@@ -535,6 +547,16 @@ ZH: dict[str, str] = {
     "fig.response_rate": "回复率",
     "fig.dsat_rate": "不满意率",
     "fig.recovery": "挽回率",
+    "fig.fcr": "一次解决率（客户回答）",
+    "fig.fcr_operational": "一次解决率（无重复联系）",
+    "funnel.title": "调查漏斗",
+    "funnel.line": "已发送 {sent} → 已读 {opened}（{readable} 份在可报告已读的渠道）→ 首次回答 {answered} → "
+    "完成 {completed}；部分回答 {partial}",
+    "funnel.abandonment": "放弃率",
+    "funnel.drop": "{flow}：多数客户停在“{step}”",
+    "drivers.title": "优先改进",
+    "drivers.line": "不满意率 {rate}，其余 {rest}（n={n}）；比其余多 {excess} 份不满意",
+    "drivers.none": "回答不足，没有突出的因素（已回答 {n} 份）。",
     "auto.title": "自动回复",
     "auto.hint": "分流后自动发送，并询问客户“这解决您的问题了吗？”。回答“没有”的比例高说明规则有误。",
     "auto.sent": "已发送",
@@ -565,4 +587,6 @@ ZH: dict[str, str] = {
     "metric.ces": "有费力度评分",
     "metric.ces_n": "有费力度评分",
     "metric.dsat": "不满意（已转人工）",
+    "metric.fcr_n": "回答了一次解决问题",
+    "metric.fcr_yes": "一次解决（回答“是”）",
 }

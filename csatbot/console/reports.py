@@ -24,6 +24,9 @@ from csatbot.console.i18n import translate
 from csatbot.console.render import language, page, runtime_of
 from storage.auto_answer_report import FILTERS as AUTO_FILTERS
 from storage.auto_answer_report import auto_answer_report
+from storage.drivers import key_drivers
+from storage.fcr import operational_fcr
+from storage.funnel import survey_funnel
 from storage.report_scope import DIMENSIONS, MAX_RANGE_DAYS, ReportFilterError, check_year, midnight
 from storage.reports import build_report, iter_csv, positive_comments, ranked_reasons, recovery, survey_rows
 from storage.repository import SqlRepository
@@ -112,6 +115,9 @@ async def read(request: Request, work: Callable[[SqlRepository], T]) -> T:
 
 @router.get("/reports")
 async def reports(request: Request, s: Scoped) -> Response:
+    config = runtime_of(request).settings().config
+    min_answers = config.reports.min_answers
+
     def load(repo: SqlRepository) -> tuple[Any, ...]:
         session = repo.session
         # Automatic answers are the bot's: admins see them, with the filters that apply to them.
@@ -122,9 +128,12 @@ async def reports(request: Request, s: Scoped) -> Response:
             positive_comments(session, s.since, s.until, s.filters, limit=10, tz=s.tz),
             recovery(session, s.since, s.until, s.filters, tz=s.tz),
             None if s.locked else auto_answer_report(session, s.since, s.until, auto_filters),
+            operational_fcr(session, s.since, s.until, config.reports.repeat_within, s.filters),
+            survey_funnel(session, s.since, s.until, s.filters, tz=s.tz),
+            key_drivers(session, s.since, s.until, s.filters, min_n=max(min_answers, 1), tz=s.tz),
         )
 
-    report, reasons, comments, recovered, auto = await read(request, load)
+    report, reasons, comments, recovered, auto, fcr, funnel, drivers = await read(request, load)
     lang = language(request)
 
     def t(key: str, **values: object) -> str:
@@ -141,7 +150,10 @@ async def reports(request: Request, s: Scoped) -> Response:
         recovery=recovered,
         auto=auto,
         charts=trend_charts(report.by_day, t),
-        min_answers=runtime_of(request).settings().config.reports.min_answers,
+        min_answers=min_answers,
+        fcr=fcr,
+        funnel=funnel.as_dict(min_answers),
+        drivers=drivers,
     )
 
 
