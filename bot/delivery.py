@@ -12,7 +12,7 @@ from typing import Any, Literal, Protocol
 
 from bot.alerts import NOTIFY
 from bot.errors import DeliveryError
-from bot.ports import Channel, Clock, Recipient
+from bot.ports import Channel, Clock, Meter, NoMeter, Recipient
 from bot.prompts import prompt_from_dict
 from bot.records import OutboxItem
 from bot.repository import Store
@@ -76,8 +76,10 @@ class Dispatcher:
         notifier: Notifier | None = None,
         notify_wait: float = 1.0,
         notify_attempts: int = 12,
+        meter: Meter | None = None,
     ) -> None:
         self.store = store
+        self.meter: Meter = meter or NoMeter()
         self.notifier = notifier
         self.notify_wait = notify_wait
         self.notify_attempts = notify_attempts
@@ -113,6 +115,11 @@ class Dispatcher:
         return delivered
 
     async def _deliver(self, item: OutboxItem) -> Outcome:
+        outcome = await self._attempt(item)
+        self.meter.count("send", kind=item.kind, channel=item.channel or item.kind, outcome=outcome)
+        return outcome
+
+    async def _attempt(self, item: OutboxItem) -> Outcome:
         async with self._limit:
             try:
                 platform_id = await self._send(item)

@@ -107,3 +107,22 @@ class Channel(Protocol):
     capabilities: Capabilities
 
     async def send(self, to: Recipient, prompt: Prompt) -> Sent: ...
+
+
+class Meter(Protocol):
+    """Counts what happened, for operators (``csatbot.metrics``). Event names and label values come
+    from small fixed sets (channels, outcomes, intents), never from customer data."""
+
+    def count(self, event: str, /, **labels: str) -> None: ...
+
+    def observe(self, event: str, seconds: float, /, **labels: str) -> None: ...
+
+
+class NoMeter:
+    """A :class:`Meter` that keeps nothing (tests, the CLI)."""
+
+    def count(self, event: str, /, **labels: str) -> None:
+        return None
+
+    def observe(self, event: str, seconds: float, /, **labels: str) -> None:
+        return None

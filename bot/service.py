@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -17,7 +18,7 @@ from bot.config.durations import format_duration
 from bot.links import LINK_TTL, link_digest, new_link_token
 from bot.masking import mask
 from bot.messages import InboundMessage, Text
-from bot.ports import Classifier, Clock
+from bot.ports import Classifier, Clock, Meter, NoMeter
 from bot.records import Ticket
 from bot.repository import Repository, Store
 from bot.settings import Settings
@@ -45,8 +46,10 @@ class ConversationService:
         classifier: Classifier | None = None,
         new_id: Callable[[], str] = new_survey_id,
         wake: Callable[[], None] = lambda: None,
+        meter: Meter | None = None,
     ) -> None:
         self.store = store
+        self.meter: Meter = meter or NoMeter()
         self.settings = settings
         self.clock = clock
         self.classifier = classifier
@@ -56,6 +59,7 @@ class ConversationService:
 
     async def handle(self, msg: InboundMessage) -> TurnResult:
         """Process one inbound message exactly once (a redelivery returns ``duplicate=True``)."""
+        started = time.perf_counter()
         msg = storable_message(msg)  # a NUL or a lone surrogate must not fail the insert (and the retry)
         classification = await self._classify(msg)
         queue = classification is None and self._waiting_for_model(msg)
@@ -72,6 +76,7 @@ class ConversationService:
         )
         if not result.duplicate:
             self.wake()
+        self.meter.observe("turn", time.perf_counter() - started, channel=msg.channel)
         return result
 
     async def agent_reply(self, conversation_id: int, agent: str, text: str) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import logging
 import re
 import sys
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -38,6 +37,12 @@ app.add_typer(tokens_app, name="tokens")
 app.add_typer(customers_app, name="customers")
 app.command("classify")(classify_command)
 
+
+class LogFormatChoice(StrEnum):
+    plain = "plain"
+    json = "json"
+
+
 ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="config file")]
 DbOption = Annotated[
     str | None,
@@ -51,18 +56,10 @@ def _db_url(db: str | None) -> str | None:
     return f"sqlite:///{db}"
 
 
-def _setup_logging(level: str = "INFO") -> None:
-    from csatbot import redaction
+def _setup_logging(level: str = "INFO", log_format: str = "plain") -> None:
+    from csatbot.logs import setup_logging
 
-    redaction.install()  # secrets never reach the logs, at any level
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
-    if level != "DEBUG":
-        # The workers tick every second (APScheduler would log each run), and httpx logs each
-        # request (its URL is scrubbed of tokens, but one line per request is noise).
-        logging.getLogger("apscheduler").setLevel(logging.WARNING)
-        logging.getLogger("httpx").setLevel(logging.WARNING)
+    setup_logging(level, "json" if log_format == "json" else "plain")  # secrets scrubbed at any level
 
 
 @app.command()
@@ -72,6 +69,9 @@ def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
     log_level: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING or ERROR")] = "INFO",
+    log_format: Annotated[
+        LogFormatChoice, typer.Option(help="plain lines, or one JSON object per line (with trace_id)")
+    ] = LogFormatChoice.plain,
     telegram_polling: Annotated[
         bool, typer.Option(help="talk to Telegram by long polling instead of the webhook (development)")
     ] = False,
@@ -88,7 +88,7 @@ def serve(
     from csatbot.runtime import Runtime
     from csatbot.web import Server, create_app
 
-    _setup_logging(log_level.upper())
+    _setup_logging(log_level.upper(), log_format.value)
     _refuse_unsafe_exposure(host, db)
     try:
         runtime = Runtime(
@@ -108,7 +108,12 @@ def serve(
         f"API docs (OpenAPI): {base}/docs"
     )
     config = uvicorn.Config(
-        create_app(runtime), host=host, port=port, log_level=log_level.lower(), timeout_graceful_shutdown=10
+        create_app(runtime),
+        host=host,
+        port=port,
+        log_level=log_level.lower(),
+        log_config=None,  # uvicorn's lines go through our handler: same format, trace id, scrubbing
+        timeout_graceful_shutdown=10,
     )
     server = Server(runtime, config)  # ends open chat pages' long polls at once on Ctrl+C
     with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl+C after a clean shutdown

@@ -25,9 +25,13 @@ from bot.errors import ConfigError
 from bot.ports import Channel, Classifier, Clock, SystemClock
 from bot.service import ConversationService
 from bot.settings import MessagingWindow, Settings
+from bot.tracing import begin_trace, end_trace, new_trace_id
 from csatbot import redaction
+from csatbot.metrics import Metrics
 from csatbot.triage_model import BackgroundModel
 from storage import SqlStore, open_database
+from storage.backlog import Backlog, backlog
+from storage.db import is_unreachable
 from storage.migrate import upgrade
 
 log = logging.getLogger("csatbot")
@@ -77,11 +81,17 @@ class Pump:
     async def _run(self) -> None:
         while True:
             self._again = False
+            token = begin_trace(new_trace_id(self.name))  # the id on every line this run logs
             try:
                 await self.work()
-            except Exception:
+            except Exception as exc:
                 # A worker is an edge: log and go on; the rows stay and the next run retries them.
-                log.exception("%s run failed", self.name)
+                if is_unreachable(exc):
+                    log.warning("%s run skipped: the database is unreachable (%s)", self.name, exc)
+                else:
+                    log.exception("%s run failed", self.name)
+            finally:
+                end_trace(token)
             if not self._again:
                 return
 
@@ -117,20 +127,28 @@ class Runtime:
         self.clock: Clock = clock or SystemClock()
         self.database = open_database(database_url)
         upgrade(self.database)
-        self.store = SqlStore(self.database)
+        self.metrics = Metrics(self.backlog_now, self.clock)
+        self.store = SqlStore(self.database, self.metrics)
         self.http = http or httpx.AsyncClient()
         self.webchat = WebChatChannel()
         self.channels: dict[str, Channel] = {"webchat": self.webchat}
-        self.dispatcher = Dispatcher(self.store, self.channels, HttpWebhookPoster(self.http), self.clock)
+        self.dispatcher = Dispatcher(
+            self.store, self.channels, HttpWebhookPoster(self.http), self.clock, meter=self.metrics
+        )
         self.outbox = Pump("outbox", self.dispatcher.deliver_due)
         self.model: BackgroundModel | None = None
         self.train_if_missing = train_if_missing
         if classifier is None and triage_model:
             nlu = self._settings.config.nlu
-            self.model = BackgroundModel(Path(nlu.model_dir), nlu.threshold, self.config_path)
+            self.model = BackgroundModel(Path(nlu.model_dir), nlu.threshold, self.config_path, self.metrics)
             classifier = self.model
         self.service = ConversationService(
-            self.store, self.settings, self.clock, classifier=classifier, wake=self.outbox.kick
+            self.store,
+            self.settings,
+            self.clock,
+            classifier=classifier,
+            wake=self.outbox.kick,
+            meter=self.metrics,
         )
         if self.model is not None:
             self.model.on_ready = self.service.triage_backlog
@@ -156,6 +174,11 @@ class Runtime:
         self._settings = Settings.from_config(self._settings.config, self._windows)
         self.tick_seconds = tick_seconds
         self._scheduler: AsyncIOScheduler | None = None
+
+    def backlog_now(self) -> Backlog:
+        """Undelivered outbox rows and due timers, read now (blocking: call it in a thread)."""
+        now = self.clock.now()
+        return self.store.read_sync(lambda repo: backlog(repo.session, now))
 
     def settings(self) -> Settings:
         """The current configuration snapshot."""

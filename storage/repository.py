@@ -43,6 +43,11 @@ class SqlRepository(CustomerSideRows):
     def __init__(self, session: Session) -> None:
         self.session = session
         self.dialect = session.get_bind().dialect.name
+        self.noted: list[tuple[str, dict[str, str]]] = []
+        """Events for the metrics, counted by the store only once the transaction commits."""
+
+    def _note(self, event: str, **labels: str) -> None:
+        self.noted.append((event, labels))
 
     def _insert(self, table: Any) -> Any:
         return (pg_insert if self.dialect == "postgresql" else sqlite_insert)(table)
@@ -228,6 +233,7 @@ class SqlRepository(CustomerSideRows):
                 needs_human=classification.needs_human,
             )
         )
+        self._note("triage_verdict", intent=classification.intent, sentiment=classification.sentiment)
 
     def note_triage(self, message_id: int, what: str) -> None:
         self.session.execute(update(Message).where(col(Message.id) == message_id).values(triage=what[:200]))
@@ -333,6 +339,7 @@ class SqlRepository(CustomerSideRows):
             row.skip_reason = skip_reason
         if sent and row.sent_at is None:
             row.sent_at = at
+            self._note("survey_sent", kind=row.kind)
         if state.status in ("completed", "expired") and row.finished_at is None:
             row.finished_at = at
         self.session.add(row)
@@ -363,6 +370,8 @@ class SqlRepository(CustomerSideRows):
             return False
         # Reports read the scores from the survey row, not from the answers (see models.Survey).
         row = self._get(Survey, survey_id)
+        if not row.responded:
+            self._note("survey_answered", kind=row.kind)
         row.responded = True
         if answer.kind in ("csat", "nps", "ces") and answer.score is not None:
             current = getattr(row, answer.kind)
@@ -596,6 +605,8 @@ class SqlRepository(CustomerSideRows):
         )
         self.session.add(row)
         self.session.flush()
+        # A ticket opened from a survey answer is a DSAT ticket; others come from triage or agents.
+        self._note("ticket_opened", cause="survey" if survey_id and answers else "conversation")
         return _ticket(row)
 
     def get_ticket(self, ticket_id: int, *, lock: bool = False) -> records.Ticket:
