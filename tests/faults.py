@@ -40,6 +40,10 @@ class TcpCut:
                 client.close()
                 continue
             with self._lock:
+                if self._listener is not listener:  # cut while this one was being set up
+                    client.close()
+                    server.close()
+                    continue
                 self._open += [client, server]
             for a, b in ((client, server), (server, client)):
                 threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
@@ -59,6 +63,9 @@ class TcpCut:
     def cut(self) -> None:
         with self._lock:
             if self._listener is not None:
+                # shutdown wakes the thread blocked in accept(); close alone would leave it listening.
+                with contextlib.suppress(OSError):
+                    self._listener.shutdown(socket.SHUT_RDWR)
                 self._listener.close()
                 self._listener = None
             for s in self._open:
