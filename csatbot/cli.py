@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import re
+import socket
 import sys
 from datetime import UTC, datetime, timedelta, tzinfo
 from enum import StrEnum
@@ -97,6 +99,9 @@ def serve(
             telegram_polling=telegram_polling,
             triage_model=triage,
             train_if_missing=train,
+            # Stable across restarts of this process (same host, same port): a restart takes its own
+            # in-flight work back at once instead of waiting for its leases to run out.
+            worker_id=os.environ.get("CSATBOT_WORKER_ID") or f"{socket.gethostname()}:{port}",
         )
     except ConfigError as exc:
         typer.echo(str(exc), err=True)
@@ -124,7 +129,6 @@ def serve(
 
 def _refuse_unsafe_exposure(host: str, db: str | None) -> None:
     """Exit 2, naming what to set, when ``host`` is reachable from other machines without the secrets."""
-    import os
 
     from csatbot.exposure import exposure_problems
     from storage import open_database

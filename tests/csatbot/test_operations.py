@@ -56,9 +56,9 @@ async def test_readyz_names_a_schema_behind_head_and_a_stuck_outbox(app_runtime:
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "not ready"
-    assert body["checks"]["migrations"] == {"ok": False, "missing": ["0011_privacy"]}
+    assert body["checks"]["migrations"] == {"ok": False, "missing": ["0013_operations"]}
     assert body["checks"]["outbox"]["ok"] is False and body["checks"]["outbox"]["depth"] == {"webhook": 1}
-    assert body["problems"][0] == "migrations: the database lacks 0011_privacy; run `csatbot db upgrade`"
+    assert body["problems"][0] == "migrations: the database lacks 0013_operations; run `csatbot db upgrade`"
     assert body["problems"][1].startswith("outbox: the oldest undelivered message has waited")
 
 
