@@ -92,7 +92,8 @@ def test_two_processes_together_keep_one_bots_rate_limit(tmp_path: Path, databas
     took = stamps[-1][0] - start
     sustained = (len(stamps) - LIMIT) / took  # the first burst (one bucket's worth) aside
     print(
-        f"\n{len(stamps)} sends in {took:.1f} s by {by_worker}: {sustained:.1f}/s sustained, per second {per_second}"
+        f"\n{len(stamps)} sends in {took:.1f} s by {by_worker}: {sustained:.1f}/s sustained, "
+        f"per second {per_second}"
     )
     assert sorted(chats) == list(range(10_000, 10_000 + MESSAGES))  # each once
     assert len(by_worker) == 2, f"both processes should have sent: {by_worker}"
