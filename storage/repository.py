@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, update
+from sqlalchemy import delete, func, or_, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -35,6 +35,8 @@ from models import (
 )
 from storage import erasure
 from storage.customer_side import CustomerSideRows, conversation_record
+
+OUTBOX_CLAIM_LOCK = 0x63736174  # "csat": the PostgreSQL advisory lock that serialises outbox claims
 
 
 class SqlRepository(CustomerSideRows):
@@ -502,12 +504,17 @@ class SqlRepository(CustomerSideRows):
         # Oldest first; a recipient whose earliest undelivered item is not due yet (backing off,
         # leased to a sender, or waiting for the platform to confirm it) blocks its later items, so
         # messages arrive in order.
+        if self.dialect == "postgresql":
+            # One claimer at a time (SQLite's write lock does the same): with SKIP LOCKED, a second
+            # claimer would not see a recipient's earliest row, locked by the first, and could take
+            # that recipient's next message out of order.
+            self.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": OUTBOX_CLAIM_LOCK})
         rows = self.session.exec(
             select(Outbox)
             .where(col(Outbox.status).in_(("pending", "sending", "unknown")))
             .order_by(col(Outbox.id))
             .limit(limit * 5)
-            .with_for_update(skip_locked=True)
+            .with_for_update()
         ).all()
         blocked: set[str] = set()
         claimed: list[tuple[Outbox, str, datetime | None]] = []

@@ -9,6 +9,7 @@ JSON, signed with ``X-Hub-Signature-256``, to csatbot and decodes what users wer
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import random
@@ -242,10 +243,10 @@ class WhatsAppSimulator:
             config["template"] = dict(TEMPLATE)
         return config
 
-    def confirm_to(self, csatbot_url: str, *, after: float = 0.2) -> None:
-        """Post a signed ``sent`` status webhook to csatbot (at ``csatbot_url``) ``after`` seconds
-        for every message the fake accepts, echoing its ``biz_opaque_callback_data``, as Meta does;
-        a refused webhook is delivered again (up to 20 times, a second apart)."""
+    def confirm_to(self, *csatbot_urls: str, after: float = 0.2) -> None:
+        """Post a signed ``sent`` status webhook to csatbot ``after`` seconds for every message the
+        fake accepts, echoing its ``biz_opaque_callback_data``, as Meta does; a refused webhook is
+        delivered again (up to 20 rounds a second apart, each trying every URL in turn)."""
 
         def post(accepted: Accepted) -> None:
             body = accepted.body
@@ -262,13 +263,10 @@ class WhatsAppSimulator:
             }
             time.sleep(after)
             for _ in range(20):
-                try:
-                    if httpx.post(
-                        csatbot_url + self.path, content=raw, headers=headers, timeout=10
-                    ).is_success:
-                        return
-                except httpx.HTTPError:
-                    pass
+                for url in csatbot_urls:
+                    with contextlib.suppress(httpx.HTTPError):
+                        if httpx.post(url + self.path, content=raw, headers=headers, timeout=10).is_success:
+                            return
                 time.sleep(1.0)
 
         self.api.on_accept = lambda accepted: threading.Thread(
