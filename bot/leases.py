@@ -28,6 +28,7 @@ class Leases:
         self.length = length
         self.outbox: set[int] = set()
         self.timers: set[int] = set()
+        self._stop = asyncio.Event()
 
     def until(self, now: datetime) -> datetime:
         return now + self.length
@@ -39,11 +40,21 @@ class Leases:
         until = self.until(clock.now())
         await store.run(lambda repo: repo.renew_leases(self.worker, outbox, timers, until))
 
+    def stop(self) -> None:
+        """End :meth:`keep` after its current renewal (never cut one off: its thread would still
+        hold a database connection while the engine is disposed)."""
+        self._stop.set()
+
     async def keep(self, store: Store, clock: Clock) -> None:
-        """Renew every third of the lease until cancelled (a failed renewal is logged and retried)."""
+        """Renew every third of the lease until :meth:`stop` (a failed renewal is logged, retried)."""
         every = self.length.total_seconds() / 3
+        self._stop.clear()
         while True:
-            await asyncio.sleep(every)
+            try:
+                await asyncio.wait_for(self._stop.wait(), every)
+                return
+            except TimeoutError:
+                pass
             try:
                 await self.renew(store, clock)
             except Exception as exc:

@@ -86,8 +86,11 @@ class Pump:
         self.work = work
         self._task: asyncio.Task[None] | None = None
         self._again = False
+        self.closed = False
 
     def kick(self) -> None:
+        if self.closed:
+            return  # shutting down: no new run may start while the database is being closed
         if self._task is not None and not self._task.done():
             self._again = True
             return
@@ -281,11 +284,12 @@ class Runtime:
             await adapter.stop()
         if self.model is not None:
             await self.model.stop()
+        self.timers.closed = self.outbox.closed = True
         await self.timers.drain()
         await self.outbox.drain()
         await self.dispatcher.drain()
         if self._keeping is not None:
-            self._keeping.cancel()
+            self.leases.stop()
             await asyncio.gather(self._keeping, return_exceptions=True)
         self.notifier.close()
         await self.http.aclose()
