@@ -117,6 +117,8 @@ class Ticket:
     intent: str | None = None
     sentiment: str | None = None
     resolved_at: datetime | None = None
+    first_response_due_at: datetime | None = None
+    first_responded_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:

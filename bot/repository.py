@@ -247,6 +247,7 @@ class Repository(Protocol):
         assignee: str | None = None,
         intent: str | None = None,
         sentiment: str | None = None,
+        first_response_due_at: datetime | None = None,
     ) -> Ticket: ...
 
     def update_ticket(self, ticket_id: int, at: datetime, **changes: Any) -> Ticket: ...

@@ -113,6 +113,7 @@ def escalate(
         team_id = team or team_id
         priority = priority or routed_priority
         spec = config.teams[team_id]
+        first = spec.first_response_for(priority)
         assignee = pick_assignee(repo, team_id, spec)
         ticket = repo.open_ticket(
             conversation=conversation,
@@ -121,7 +122,8 @@ def escalate(
             reasons=reasons,
             transcript=transcript,
             answers=answers,
-            sla_due_at=at + spec.sla,
+            sla_due_at=at + spec.sla_for(priority),
+            first_response_due_at=at + first if first is not None else None,
             at=at,
             priority=priority,
             assignee=assignee,
@@ -178,7 +180,13 @@ def note(repo: Repository, ticket_id: int, agent: str, text: str, at: datetime) 
 def contacted(repo: Repository, ticket_id: int, agent: str, at: datetime) -> Ticket:
     """The agent replied to the customer: the ticket is ``contacted`` (and theirs if unassigned)."""
     ticket = _working(repo, ticket_id)
-    ticket = repo.update_ticket(ticket_id, at, status="contacted", assignee=ticket.assignee or agent)
+    ticket = repo.update_ticket(
+        ticket_id,
+        at,
+        status="contacted",
+        assignee=ticket.assignee or agent,
+        first_responded_at=ticket.first_responded_at or at,
+    )
     repo.ticket_event(ticket_id, agent, "replied", "", at)
     return ticket
 
@@ -190,7 +198,12 @@ def resolve(
     and re-survey them as ``new_survey_id`` (:mod:`bot.resurvey`)."""
     ticket = _working(repo, ticket_id)
     ticket = repo.update_ticket(
-        ticket_id, at, status="resolved", resolved_at=at, assignee=ticket.assignee or agent
+        ticket_id,
+        at,
+        status="resolved",
+        resolved_at=at,
+        assignee=ticket.assignee or agent,
+        first_responded_at=ticket.first_responded_at or at,
     )
     repo.ticket_event(ticket_id, agent, "resolved", "", at)
     alerts.unwatch_sla(repo, ticket_id)

@@ -58,6 +58,24 @@ def _db_url(db: str | None) -> str | None:
     return f"sqlite:///{db}"
 
 
+def _existing_database(url: str | None) -> None:
+    """Refuse a SQLite file that does not exist (a report must not create an empty database and
+    print zeros); other databases are checked by connecting."""
+    from sqlalchemy.engine import make_url
+
+    from storage import database_url
+
+    parsed = make_url(database_url(url))
+    file = parsed.database if parsed.get_backend_name() == "sqlite" else None
+    if file and file != ":memory:" and not Path(file).is_file():
+        typer.echo(
+            f"no database at {Path(file).resolve()}: pass --db (or set DATABASE_URL) to the "
+            "database csatbot serve uses",
+            err=True,
+        )
+        raise typer.Exit(2)
+
+
 def _setup_logging(level: str = "INFO", log_format: str = "plain") -> None:
     from csatbot.logs import setup_logging
 
@@ -278,6 +296,7 @@ def report(
     now = datetime.now(UTC)
     end = _when(until, now + timedelta(days=3650), tz)
     start = _when(since, now - timedelta(days=30), tz)
+    _existing_database(_db_url(db))
     database = open_database(_db_url(db))
     upgrade(database)
     store = SqlStore(database)

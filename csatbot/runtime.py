@@ -22,7 +22,7 @@ from adapters.notify.sender import build_notifier
 from adapters.registry import build_adapters
 from adapters.webchat import WebChatChannel
 from adapters.webhook import HttpWebhookPoster
-from bot.config import Config, load_config
+from bot.config import Config, parse_config
 from bot.delivery import Dispatcher
 from bot.errors import ConfigError
 from bot.leases import Leases
@@ -33,7 +33,7 @@ from bot.tracing import begin_trace, end_trace, new_trace_id
 from csatbot import redaction
 from csatbot.metrics import Metrics
 from csatbot.triage_model import BackgroundModel
-from storage import SqlStore, open_database
+from storage import SqlStore, config_snapshots, open_database
 from storage.backlog import Backlog, backlog
 from storage.db import is_unreachable
 from storage.migrate import upgrade
@@ -148,10 +148,12 @@ class Runtime:
         self.config_path = Path(config_path)
         self._loaded = self._fingerprint()
         self._windows: dict[str, MessagingWindow] = {}
-        self._settings = Settings.from_config(load_config(self.config_path))
         self.clock: Clock = clock or SystemClock()
         self.database = open_database(database_url)
         upgrade(self.database)
+        self.config_error: ConfigError | None = None
+        """Why config.yaml on disk does not load (the console shows it on every page); ``None``: it does."""
+        self._settings = Settings.from_config(self._first_config())
         self.metrics = Metrics(self.backlog_now, self.clock)
         self.store = SqlStore(self.database, self.metrics)
         self.http = http or httpx.AsyncClient()
@@ -215,6 +217,37 @@ class Runtime:
         now = self.clock.now()
         return self.store.read_sync(lambda repo: backlog(repo.session, now))
 
+    def _first_config(self) -> Config:
+        """config.yaml; when it is broken, the last good config kept in the database (said loudly),
+        and only when there is none, the error."""
+        try:
+            text, config = self._read_config()
+        except ConfigError as exc:
+            kept = config_snapshots.last_good(self.database)
+            if kept is None:
+                self.database.dispose()
+                raise
+            self.config_error = exc
+            log.critical(
+                "%s is broken; serving the last good config (loaded %s from %s) until it is fixed:\n%s",
+                self.config_path,
+                kept.loaded_at.isoformat(),
+                kept.source,
+                exc,
+            )
+            return parse_config(kept.text, source=f"{kept.source} (last good, from the database)")
+        config_snapshots.remember(self.database, str(self.config_path), text, self.clock.now())
+        return config
+
+    def _read_config(self) -> tuple[str, Config]:
+        try:
+            text = self.config_path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(
+                [f"cannot read {self.config_path}: {exc.strerror}"], source=str(self.config_path)
+            ) from exc
+        return text, parse_config(text, source=str(self.config_path))
+
     def settings(self) -> Settings:
         """The current configuration snapshot."""
         return self._settings
@@ -236,10 +269,13 @@ class Runtime:
     def reload(self) -> bool:
         """Load the config file again; keep the last good one if it is invalid (and log why)."""
         try:
-            config = load_config(self.config_path)
+            text, config = self._read_config()
         except ConfigError as exc:
+            self.config_error = exc
             log.error("config reload failed, keeping the last good config:\n%s", exc)
             return False
+        self.config_error = None
+        config_snapshots.remember(self.database, str(self.config_path), text, self.clock.now())
         if config.channels != self._settings.config.channels:
             log.warning(
                 "channels changed in %s; channel changes take effect after a restart", self.config_path

@@ -10,13 +10,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import asdict
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Annotated, Any
 
 import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DBAPIError
 
@@ -39,7 +38,6 @@ from csatbot.tokens import ApiTokens
 from storage import queries
 from storage.db import is_unreachable
 
-STATIC = Path(__file__).parent / "static"
 RETRY_AFTER = 5
 """Seconds a client is told to wait (``Retry-After``) while the database is unreachable."""
 METRICS_TOKEN = "CSATBOT_METRICS_TOKEN"
@@ -158,12 +156,10 @@ def support_router(rt: Runtime) -> APIRouter:
         return await rt.store.read(
             lambda repo: queries.list_tickets(
                 repo.session,
-                status,
+                queries.TicketFilter(
+                    status=status, team=team, assignee=assignee, channel=channel, overdue_at=overdue_at
+                ),
                 limit,
-                team=team,
-                assignee=assignee,
-                channel=channel,
-                overdue_at=overdue_at,
             )
         )
 
@@ -243,11 +239,9 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
         app.include_router(routes, tags=[f"webhook: {adapter.name}"])
 
     @app.get("/agent", include_in_schema=False)
-    async def agent_desk(request: Request) -> Response:
-        """The agent desk, for signed-in console users (it acts as them)."""
-        if await app.state.access.by_session(request) is None:
-            return RedirectResponse("/console/login?next=%2Fagent", status_code=303)
-        return FileResponse(STATIC / "agent.html", headers={"cache-control": "no-store"})
+    async def agent_desk() -> Response:
+        """The old agent desk lives in the console now (behind its sign-in)."""
+        return RedirectResponse("/console/conversations", status_code=308)
 
     @app.get("/healthz", tags=["ops"])
     async def health() -> dict[str, str]:

@@ -204,6 +204,10 @@ class Ticket(SQLModel, table=True):
     updated_at: datetime = _at()
     sla_due_at: datetime = _at()
     resolved_at: datetime | None = _at(nullable=True)
+    first_response_due_at: datetime | None = _at(nullable=True)
+    """When an agent must first reply by (the team's ``first_response`` for the priority), if set."""
+    first_responded_at: datetime | None = _at(nullable=True)
+    """When an agent first replied to the customer (or resolved the ticket) after it opened."""
 
 
 class TicketEvent(SQLModel, table=True):
@@ -345,3 +349,26 @@ class RateBucket(SQLModel, table=True):
     """How full the leaky bucket is (messages), as of ``updated``."""
     updated: float = 0.0
     """Seconds since the epoch (the database's rows need no time zone for this)."""
+
+
+class ConfigSnapshot(SQLModel, table=True):
+    """The text of the last ``config.yaml`` that loaded cleanly: a restart with a broken file serves it."""
+
+    __tablename__ = "config_snapshot"
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=500)
+    text: str
+    sha256: str = Field(max_length=64)
+    loaded_at: datetime = _at()
+
+
+class SavedFilter(SQLModel, table=True):
+    """A console user's named queue filter (the query string of the queue page)."""
+
+    __tablename__ = "saved_filter"
+    __table_args__ = (UniqueConstraint("username", "name", name="uq_saved_filter_username_name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, index=True)
+    name: str = Field(max_length=64)
+    query: str = Field(max_length=500)
+    created_at: datetime = _at()

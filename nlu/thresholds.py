@@ -22,8 +22,10 @@ from typing import Any
 import numpy as np
 
 TARGET_PRECISION = 0.97
-TARGET_RECALL = 0.93  # on template-like calibration rows; unseen messages lose a few points
-CALM_CAP = 0.05  # at most this share of calm calibration rows may be flagged, even if recall suffers
+# On template-like calibration rows. Unseen messages lose 5-7 points of recall (measured on the
+# realistic set: 0.96 here gave 0.89 there, 0.93 gave 0.86), so aim above the 0.85 that must hold.
+TARGET_RECALL = 0.96
+CALM_CAP = 0.08  # at most this share of calm calibration rows may be flagged, even if recall suffers
 HUMAN_INTENTS = ("complaint", "request_human")
 MIN_ROWS = 30  # fewer calibration rows than this for a language: use the floor fitted on all rows
 

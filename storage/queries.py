@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, col, select
 
+from bot.config.priorities import RANK
 from bot.errors import NotFoundError
 from bot.records import OPEN_TICKET_STATUSES
 from models import Answer, Conversation, Customer, Identity, Message, Survey, Ticket, TicketEvent
@@ -63,51 +66,104 @@ def conversation_detail(session: Session, conversation_id: int) -> dict[str, Any
     return data
 
 
-def list_tickets(
-    session: Session,
-    status: str | None = None,
-    limit: int = 100,
-    *,
-    team: str | None = None,
-    assignee: str | None = None,
-    channel: str | None = None,
-    overdue_at: datetime | None = None,
-    statuses: Sequence[str] | None = None,
-    unassigned: bool = False,
-    most_urgent_first: bool = False,
-) -> list[dict[str, Any]]:
-    """Escalation tickets, newest first; ``overdue_at`` keeps open ones past their SLA at that time.
+@dataclass(frozen=True, slots=True)
+class TicketFilter:
+    """Which tickets a list shows. ``statuses`` keeps any of several statuses, ``overdue_at`` open ones
+    past their SLA or first-response SLA at that time, ``unassigned`` those with no assignee."""
 
-    ``statuses`` keeps any of several statuses, ``unassigned`` those with no assignee, and
-    ``most_urgent_first`` orders by SLA due time instead (the console's queue).
+    status: str | None = None
+    statuses: Sequence[str] | None = None
+    team: str | None = None
+    assignee: str | None = None
+    unassigned: bool = False
+    channel: str | None = None
+    overdue_at: datetime | None = None
+
+
+def list_tickets(
+    session: Session, where: TicketFilter, limit: int = 100, *, most_urgent_first: bool = False
+) -> list[dict[str, Any]]:
+    """Escalation tickets, newest first.
+
+    ``most_urgent_first`` orders by priority (urgent first), then by the next due time (the
+    first-response due time while no agent has replied, else the SLA due time): the console's queue.
     """
-    order = [col(Ticket.sla_due_at), col(Ticket.id)] if most_urgent_first else [col(Ticket.id).desc()]
-    query = (
+    order = [*urgency(), col(Ticket.id)] if most_urgent_first else [col(Ticket.id).desc()]
+    query = _filtered(
         select(Ticket, Conversation.channel, Identity, Customer)
         .join(Conversation, col(Conversation.id) == Ticket.conversation_id)
         .join(Identity, col(Identity.id) == Conversation.identity_id)
-        .join(Customer, col(Customer.id) == Ticket.customer_id)
-        .order_by(*order)
-        .limit(limit)
+        .join(Customer, col(Customer.id) == Ticket.customer_id),
+        where,
     )
-    if status is not None:
-        query = query.where(Ticket.status == status)
-    if statuses is not None:
-        query = query.where(col(Ticket.status).in_(statuses))
-    if team is not None:
-        query = query.where(Ticket.team == team)
-    if assignee is not None:
-        query = query.where(Ticket.assignee == assignee)
-    if unassigned:
-        query = query.where(col(Ticket.assignee).is_(None))
-    if channel is not None:
-        query = query.where(Conversation.channel == channel)
-    if overdue_at is not None:
-        query = query.where(col(Ticket.status).in_(OPEN_TICKET_STATUSES), col(Ticket.sla_due_at) < overdue_at)
     return [
         ticket_row_json(t) | {"channel": c, "customer": {"id": u.id, "name": _customer_name(u, i)}}
-        for t, c, i, u in session.exec(query).all()
+        for t, c, i, u in session.exec(query.order_by(*order).limit(limit)).all()
     ]
+
+
+def count_tickets(session: Session, where: TicketFilter) -> int:
+    """How many tickets ``where`` keeps (the true total, whatever a page shows)."""
+    query = _filtered(
+        select(func.count())
+        .select_from(Ticket)
+        .join(Conversation, col(Conversation.id) == Ticket.conversation_id),
+        where,
+    )
+    return int(session.exec(query).one())
+
+
+def queue_stamp(session: Session) -> dict[str, Any]:
+    """What changes whenever the queue does: open tickets, the newest ticket and the latest change."""
+    total, latest = session.exec(
+        select(func.count(), func.max(Ticket.id)).where(col(Ticket.status).in_(OPEN_TICKET_STATUSES))
+    ).one()
+    changed = session.exec(select(func.max(Ticket.updated_at))).one()
+    newest = session.exec(select(func.max(Ticket.id))).one()
+    return {
+        "open": int(total),
+        "latest": int(newest or 0),
+        "latest_open": int(latest or 0),
+        "changed": changed.isoformat() if isinstance(changed, datetime) else str(changed or ""),
+    }
+
+
+def urgency() -> list[Any]:
+    """ORDER BY terms: priority rank, then the next due time."""
+    rank = case(*((Ticket.priority == p, n) for p, n in RANK.items()), else_=len(RANK))
+    next_due = case(
+        (
+            and_(
+                col(Ticket.first_responded_at).is_(None),
+                col(Ticket.first_response_due_at).is_not(None),
+                col(Ticket.first_response_due_at) < col(Ticket.sla_due_at),
+            ),
+            col(Ticket.first_response_due_at),
+        ),
+        else_=col(Ticket.sla_due_at),
+    )
+    return [rank, next_due]
+
+
+def _filtered(query: Any, where: TicketFilter) -> Any:
+    if where.status is not None:
+        query = query.where(Ticket.status == where.status)
+    if where.statuses is not None:
+        query = query.where(col(Ticket.status).in_(where.statuses))
+    if where.team is not None:
+        query = query.where(Ticket.team == where.team)
+    if where.assignee is not None:
+        query = query.where(Ticket.assignee == where.assignee)
+    if where.unassigned:
+        query = query.where(col(Ticket.assignee).is_(None))
+    if where.channel is not None:
+        query = query.where(Conversation.channel == where.channel)
+    if (at := where.overdue_at) is not None:
+        late_reply = and_(col(Ticket.first_responded_at).is_(None), col(Ticket.first_response_due_at) < at)
+        query = query.where(
+            col(Ticket.status).in_(OPEN_TICKET_STATUSES), or_(col(Ticket.sla_due_at) < at, late_reply)
+        )
+    return query
 
 
 def ticket_detail(session: Session, ticket_id: int) -> dict[str, Any]:
@@ -165,7 +221,22 @@ def ticket_row_json(ticket: Ticket) -> dict[str, Any]:
         "updated_at": ticket.updated_at.isoformat(),
         "sla_due_at": ticket.sla_due_at.isoformat(),
         "resolved_at": ticket.resolved_at.isoformat() if ticket.resolved_at else None,
+        "first_response_due_at": _iso(ticket.first_response_due_at),
+        "first_responded_at": _iso(ticket.first_responded_at),
+        "sla_met": ticket.resolved_at <= ticket.sla_due_at if ticket.resolved_at else None,
+        "first_response_met": _first_response_met(ticket),
     }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _first_response_met(ticket: Ticket) -> bool | None:
+    """Whether the first reply came in time (``None``: no first-response SLA, or no reply yet)."""
+    if ticket.first_response_due_at is None or ticket.first_responded_at is None:
+        return None
+    return ticket.first_responded_at <= ticket.first_response_due_at
 
 
 def _conversation_json(c: Conversation, i: Identity, u: Customer) -> dict[str, Any]:

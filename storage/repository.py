@@ -679,8 +679,10 @@ class SqlRepository(CustomerSideRows):
         assignee: str | None = None,
         intent: str | None = None,
         sentiment: str | None = None,
+        first_response_due_at: datetime | None = None,
     ) -> records.Ticket:
         row = Ticket(
+            first_response_due_at=first_response_due_at,
             customer_id=conversation.customer_id,
             conversation_id=conversation.id,
             survey_id=survey_id,
@@ -837,6 +839,8 @@ def _ticket(row: Ticket) -> records.Ticket:
         row.intent,
         row.sentiment,
         row.resolved_at,
+        row.first_response_due_at,
+        row.first_responded_at,
     )
 
 

@@ -168,7 +168,8 @@ def csv_rows(
     tz: tzinfo = UTC,
 ) -> tuple[list[tuple[Any, ...]], Cursor | None]:
     """One batch of export rows (:data:`CSV_COLUMNS`), oldest first, after ``after``; and the cursor
-    of the next batch (``None`` when this was the last). A ``day`` filter names a day in ``tz``."""
+    of the next batch (``None`` when this was the last). A ``day`` filter names a day in ``tz``, and
+    ``sent_at`` is written in ``tz`` with its offset (as the console shows it)."""
     where = conditions(since, until, filters, metric, tz=tz)
     if after is not None:
         sent, survey_id = after
@@ -197,7 +198,7 @@ def csv_rows(
     out = [
         (
             sid,
-            sent.isoformat() if sent else "",
+            sent.astimezone(tz).isoformat() if sent else "",
             channel,
             team or "",
             ";".join(agents),

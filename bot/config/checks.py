@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.classification import DEFAULT_INTENTS
 from bot.config.durations import format_duration
+from bot.config.priorities import PRIORITIES
 from bot.config.schema import SCALES, Config, SurveySpec
 from bot.config.texts import PLACEHOLDERS, resolve_texts
 
@@ -172,6 +173,26 @@ def _check_references(config: Config) -> Iterator[Finding]:
         for name in trigger.channels or []:
             if name not in channel_names:
                 yield ("triggers", i, "channels"), _unknown("channel", name, channel_names)
+    for team_id, team in config.teams.items():
+        for priority in PRIORITIES:
+            first = team.first_response_for(priority)
+            if first is not None and first > team.sla_for(priority):
+                yield (
+                    ("teams", team_id, "first_response"),
+                    (
+                        f"{format_duration(first)} for {priority} is longer than the sla for {priority} "
+                        f"({format_duration(team.sla_for(priority))}): "
+                        "the first reply must come before the end"
+                    ),
+                )
+                break
+    health = config.customers.health
+    if health.red_after > health.recent:
+        yield (
+            ("customers", "health", "red_after"),
+            f"{health.red_after} is more than recent ({health.recent}), so scores alone could never make "
+            "a customer red",
+        )
     if config.dsat.team not in config.teams:
         yield ("dsat", "team"), _unknown("team", config.dsat.team, list(config.teams))
     for i, rule in enumerate(config.routing):

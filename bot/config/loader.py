@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import types
 import typing
 from collections.abc import Iterator, Sequence
@@ -64,11 +65,62 @@ def parse_config(text: str, source: str = "config.yaml") -> Config:
         config = Config.model_validate(data)
     except ValidationError as exc:
         problems = [_describe(error, lines) for error in exc.errors(include_url=False)]
-        raise ConfigError(problems, source=source) from exc
+        # A wrong value must not hide the other problems: check what remains without the bad parts.
+        pruned, dropped = _without_errors(data, exc)
+        rest = [
+            f"{format_path(loc)}: {message}{_at(loc, lines)}"
+            for loc, message in (check_config(pruned) if pruned is not None else [])
+            if not any(_related(loc, message, gone) for gone in dropped)
+        ]
+        raise ConfigError([*problems, *(p for p in rest if p not in problems)], source=source) from exc
     findings = [f"{format_path(loc)}: {message}{_at(loc, lines)}" for loc, message in check_config(config)]
     if findings:
         raise ConfigError(findings, source=source)
     return config
+
+
+def _without_errors(data: dict[str, Any], error: ValidationError) -> tuple[Config | None, list[Loc]]:
+    """``data`` validated with every part pydantic refused taken out (a part missing a required key
+    goes whole), and the paths taken out; ``None`` when it still does not validate."""
+    pruned = copy.deepcopy(data)
+    dropped: list[Loc] = []
+    for _ in range(5):
+        locs = set()
+        for problem in error.errors(include_url=False):
+            loc: Loc = tuple(p for p in problem["loc"] if not (isinstance(p, str) and p.startswith("[")))
+            locs.add(loc[:-1] if problem["type"] == "missing" else loc)
+        # Deepest and last first, so taking a list item out does not move the next one to remove.
+        for loc in sorted(locs, key=lambda loc: [str(p).zfill(8) for p in loc], reverse=True):
+            if loc and _drop(pruned, loc):
+                dropped.append(loc)
+        try:
+            return Config.model_validate(pruned), dropped
+        except ValidationError as again:
+            error = again
+    return None, dropped
+
+
+def _drop(data: Any, loc: Loc) -> bool:
+    """Remove ``loc`` from nested dicts and lists; ``False`` when it is not there."""
+    for part in loc[:-1]:
+        in_list = isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
+        if not (in_list or (isinstance(data, dict) and part in data)):
+            return False
+        data = data[part]
+    last = loc[-1]
+    if isinstance(data, dict) and last in data:
+        del data[last]
+        return True
+    if isinstance(data, list) and isinstance(last, int) and 0 <= last < len(data):
+        del data[last]
+        return True
+    return False
+
+
+def _related(loc: Loc, message: str, dropped: Loc) -> bool:
+    """Whether a cross-check may only be a consequence of taking ``dropped`` out: it lies in the same
+    survey, team or list item (the first two parts of the path), or it names what was taken out."""
+    return loc[: len(dropped[:2])] == dropped[:2] or f"'{dropped[-1]}'" in message
 
 
 def format_path(loc: Sequence[str | int]) -> str:

@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, mod
 from bot.config.channels import ChannelsConfig
 from bot.config.durations import Duration, format_duration
 from bot.config.notifications import NotificationsConfig
+from bot.config.priorities import FALLBACK as FALLBACK_PRIORITY
+from bot.config.priorities import PRIORITIES, PerPriority, Priority, format_per_priority
 from bot.config.privacy import MaskKind, RetentionPolicy
 
 Localized = dict[str, Annotated[str, Field(min_length=1)]]
@@ -32,6 +34,8 @@ def _duration_defaults(schema: dict[str, Any], model: type[Any]) -> None:
         field = model.model_fields.get(name)
         if field is not None and isinstance(field.default, timedelta):
             prop["default"] = format_duration(field.default)
+        elif field is not None and isinstance(field.default, dict) and name in ("sla", "first_response"):
+            prop["default"] = format_per_priority(field.default)
 
 
 class Strict(BaseModel):
@@ -181,10 +185,6 @@ class DsatRule(Strict):
     team: str = "support"
 
 
-Priority = Literal["low", "normal", "high", "urgent"]
-PRIORITIES: tuple[str, ...] = ("low", "normal", "high", "urgent")
-
-
 class Team(Strict):
     """A support team that receives escalations."""
 
@@ -192,13 +192,25 @@ class Team(Strict):
     webhook_url: HttpUrl | None = None
     """Gets every ticket event as plain, unsigned JSON; a ``notifications`` target of kind ``webhook``
     does the same with a signature."""
-    sla: Duration = timedelta(hours=4)
+    sla: PerPriority = dict.fromkeys(PRIORITIES, timedelta(hours=4))
+    """How long after it opens a ticket is overdue: one duration, or one per priority."""
     members: list[Annotated[str, Field(min_length=1, max_length=64)]] = []
     """Agents who get tickets assigned automatically (empty: tickets wait in the queue to be claimed)."""
     assignment: Literal["least_loaded", "round_robin"] = "least_loaded"
     hours: Localized | None = None
     """When the team answers, in words per locale (e.g. ``Mon-Fri 9:00-18:00``); customers are told
     when their conversation goes to this team."""
+    first_response: PerPriority | None = None
+    """How soon an agent must first reply to the customer (one duration, or one per priority);
+    ``null``: no first-response SLA."""
+
+    def sla_for(self, priority: str) -> timedelta:
+        return self.sla.get(priority, self.sla[FALLBACK_PRIORITY])
+
+    def first_response_for(self, priority: str) -> timedelta | None:
+        if self.first_response is None:
+            return None
+        return self.first_response.get(priority, self.first_response[FALLBACK_PRIORITY])
 
 
 class RouteWhen(Strict):
@@ -244,6 +256,23 @@ class ReportPolicy(Strict):
 
     min_answers: int = Field(default=10, ge=0)
     """Figures resting on fewer answered surveys than this are flagged as "few answers"."""
+
+
+class HealthRule(Strict):
+    """How the customer page colours a customer (see :mod:`bot.health` and README "Customer page")."""
+
+    recent: int = Field(default=3, ge=1, le=50)
+    """How many of their latest scored surveys count."""
+    within: Duration = timedelta(days=90)
+    """Only surveys sent this recently count."""
+    red_after: int = Field(default=2, ge=1, le=50)
+    """Red from this many unhappy, unrecovered recent surveys (an open DSAT ticket is red at once)."""
+
+
+class CustomerPolicy(Strict):
+    """The customer page."""
+
+    health: HealthRule = HealthRule()
 
 
 class IntentSpec(Strict):
@@ -360,6 +389,7 @@ class Config(Strict):
     triage: list[TriageRule] = []
     tickets: TicketPolicy = TicketPolicy()
     reports: ReportPolicy = ReportPolicy()
+    customers: CustomerPolicy = CustomerPolicy()
     channels: ChannelsConfig = ChannelsConfig()
     nlu: NluConfig = NluConfig()
     notifications: NotificationsConfig = NotificationsConfig()

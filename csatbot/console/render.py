@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import jinja2
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
+from csatbot.console import wording
 from csatbot.console.auth import csrf_token
 from csatbot.console.i18n import EN, LANGUAGES, pick_language, translate
+from csatbot.local_times import local_time, zone_label
 from csatbot.runtime import Runtime
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -39,14 +39,6 @@ def language(request: Request) -> str:
     )
 
 
-def local_time(value: datetime | str | None, timezone: str) -> str:
-    """A time in the configured time zone, to the minute (``-`` for none)."""
-    if value is None or value == "":
-        return "-"
-    when = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return f"{when.astimezone(ZoneInfo(timezone)):%Y-%m-%d %H:%M}"
-
-
 def flash(request: Request, kind: str, text: str) -> None:
     """A one-time notice for the next page (after a form's redirect)."""
     request.session["flash"] = {"kind": kind, "text": text}
@@ -59,15 +51,23 @@ def redirect(request: Request, path: str) -> RedirectResponse:
 
 def page(request: Request, name: str, *, status_code: int = 200, **context: Any) -> Response:
     """Render ``name`` with the common context: ``t`` (translate), ``lang``, ``user``, ``csrf``,
-    ``root`` (the console's URL prefix), ``local`` (times in the config's zone) and a pending flash."""
+    ``root`` (the console's URL prefix), ``local`` (times in the config's zone, with its offset), ``zone``
+    (that zone, named), ``step_name`` (a survey step as people call it) and a pending flash."""
     runtime = runtime_of(request)
     lang = language(request)
-    timezone = runtime.settings().config.timezone
     root = request.scope.get("root_path", "")
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
 
     def t(key: str, **values: object) -> str:
         return translate(lang, key, **values)
+
+    config = runtime.settings().config
+
+    def step_name(flow: str, step: str) -> str:
+        """A survey step as people call it (its type, translated), not its id."""
+        spec = config.surveys.get(flow)
+        kind = spec.steps[step].type if spec is not None and step in spec.steps else None
+        return t(f"step.{kind}") if kind is not None else step
 
     common: dict[str, Any] = {
         "t": t,
@@ -78,7 +78,15 @@ def page(request: Request, name: str, *, status_code: int = 200, **context: Any)
         "csrf": csrf_token(request),
         "root": root,
         "here": here,
-        "local": lambda value: local_time(value, timezone),
+        "local": lambda value: local_time(value, config.timezone),
         "flash": request.session.pop("flash", None),
+        "step_name": step_name,
+        "config_error": runtime.config_error,
+        "zone": zone_label(config.timezone, runtime.clock.now()),
+        "option_label": lambda step, option, flow=None: wording.option_label(
+            config, lang, step, option, flow
+        ),
+        "team_name": lambda key: wording.team_name(config, key),
+        "reason": lambda text: wording.reason_text(lang, text),
     }
     return templates.TemplateResponse(request, name, common | context, status_code=status_code)

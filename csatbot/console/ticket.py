@@ -14,9 +14,12 @@ from bot.service import TicketAction
 from csatbot.console.auth import Agent, check_csrf
 from csatbot.console.i18n import translate
 from csatbot.console.queue import assignee_choices, is_overdue
-from csatbot.console.render import flash, language, local_time, page, redirect, runtime_of
+from csatbot.console.render import flash, language, page, redirect, runtime_of
+from csatbot.console.wording import in_language
 from csatbot.edge import RowId
+from csatbot.local_times import local_time
 from storage import queries
+from storage.report_scope import SATISFIED_CSAT
 from storage.repository import SqlRepository
 
 router = APIRouter()
@@ -43,10 +46,21 @@ def option_labels(config: Config, survey: dict[str, Any] | None, lang: str) -> d
     if spec is None:
         return {}
     return {
-        (step_id, option.id): option.label.get(lang) or option.label.get(config.default_locale) or option.id
+        (step_id, option.id): in_language(option.label, lang, config) or option.id
         for step_id, step in spec.steps.items()
         for option in step.options or []
     }
+
+
+def resurvey_state(followup: dict[str, Any] | None) -> tuple[str, str | None]:
+    """The re-survey after a resolved DSAT ticket: (``none``, ``waiting``, ``expired``, ``recovered``
+    or ``not_recovered``; when it was sent)."""
+    if followup is None or followup.get("sent_at") is None:
+        return "none", None
+    scores = [a["score"] for a in followup.get("answers", []) if a.get("kind") == "csat" and "score" in a]
+    if scores:
+        return ("recovered" if scores[0] >= SATISFIED_CSAT else "not_recovered"), followup["sent_at"]
+    return ("expired" if followup["status"] in ("expired", "skipped") else "waiting"), followup["sent_at"]
 
 
 def _load(repo: SqlRepository, ticket_id: int) -> tuple[dict[str, Any], dict[str, Any], Identity]:
@@ -77,9 +91,9 @@ async def ticket_page(request: Request, ticket_id: RowId, user: Agent) -> Respon
         window_closed=window_text(lang, refusal, settings.config.timezone) if refusal else None,
         window_closes=window.closes_at(identity.last_inbound_at) if window and not refusal else None,
         assignees=await assignee_choices(request, detail["team"]),
-        team_name=settings.config.teams[detail["team"]].name
-        if detail["team"] in settings.config.teams
-        else "",
+        resurvey=resurvey_state(conversation.get("followup")),
+        followup=conversation.get("followup"),
+        triaged=[m for m in conversation["transcript"] if (m.get("classification") or {}).get("triage")],
     )
 
 

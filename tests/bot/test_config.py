@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +75,42 @@ def test_resurvey_needs_a_survey_with_a_csat_step(flow: str, expected: str) -> N
     text = edited(SHIPPED, ("resurvey: {flow: resolved_check}", f"resurvey: {{flow: {flow}}}"))
     [found] = problems(text)
     assert found.startswith(expected), found
+
+
+def test_sla_per_priority_falls_back_to_normal() -> None:
+    text = edited(
+        SHIPPED, ("    sla: 4h\n", "    sla: {high: 1h, normal: 4h}\n    first_response: {normal: 30m}\n")
+    )
+    team = parse_config(text).teams["support"]
+    assert [team.sla_for(p) for p in ("urgent", "high", "normal", "low")] == [
+        timedelta(hours=4),
+        timedelta(hours=1),
+        timedelta(hours=4),
+        timedelta(hours=4),
+    ]
+    assert team.first_response_for("high") == timedelta(minutes=30)
+    assert parse_config(SHIPPED).teams["support"].first_response_for("high") is None
+
+
+def test_a_wrong_typed_value_does_not_hide_the_other_problems() -> None:
+    text = edited(
+        SHIPPED,
+        ("min_answers: 10", "min_answers: lots"),
+        ("timezone: Asia/Shanghai", "timezone: Mars/Olympus"),
+        ("            next: reason\n", "            next: reasons\n"),
+    )
+    assert problems(text) == [
+        "reports.min_answers: input should be a valid integer, unable to parse string as an integer, "
+        f"got 'lots' at line {line_of(text, 'min_answers: lots')}",
+        "timezone: unknown time zone 'Mars/Olympus' (expected e.g. UTC, Asia/Shanghai) "
+        f"at line {line_of(text, 'timezone: Mars')}",
+        "surveys.csat.steps.rating.branches[0].next: unknown step 'reasons' (known: reason, comment, thanks) "
+        f"at line {line_of(text, 'next: reasons')}",
+        "surveys.csat.steps.reason: step 'reason' cannot be reached from start 'rating' "
+        f"at line {line_of(text, '      reason:')}",
+        "surveys.csat.steps.comment: step 'comment' cannot be reached from start 'rating' "
+        f"at line {line_of(text, '      comment:')}",
+    ]
 
 
 def test_load_config_reads_a_file() -> None:
@@ -463,11 +499,70 @@ SHIPPED_ERRORS = [
         [
             (
                 "teams.support.email: unknown key 'email' "
-                "(expected one of: name, webhook_url, sla, members, assignment, hours)",
+                "(expected one of: name, webhook_url, sla, members, assignment, hours, first_response)",
                 "email:",
             )
         ],
         id="unknown-key-in-team",
+    ),
+    pytest.param(
+        [("    sla: 4h\n", "    sla: {high: 1h, low: 1d}\n")],
+        [
+            (
+                "teams.support.sla: a mapping per priority needs 'normal' "
+                "(used for the priorities it leaves out)",
+                "    sla:",
+            )
+        ],
+        id="sla-per-priority-without-normal",
+    ),
+    pytest.param(
+        [("reports:", "customers: {health: {recent: 3, red_after: 4}}\nreports:")],
+        [
+            (
+                "customers.health.red_after: 4 is more than recent (3), so scores alone could never make "
+                "a customer red",
+                "customers:",
+            )
+        ],
+        id="health-red-after-more-than-recent",
+    ),
+    pytest.param(
+        [("    sla: 4h\n", "    sla: {hi: 1h, normal: 4h}\n")],
+        [("teams.support.sla: unknown priority 'hi' (known: low, normal, high, urgent)", "    sla:")],
+        id="sla-unknown-priority",
+    ),
+    pytest.param(
+        [("    sla: 4h\n", "    sla: {high: soon, normal: 4h}\n")],
+        [
+            (
+                "teams.support.sla: high: expected a duration such as 10m, 4h or 1d, got 'soon'",
+                "    sla:",
+            )
+        ],
+        id="sla-bad-duration-for-a-priority",
+    ),
+    pytest.param(
+        [("    sla: 4h\n", "    sla: {}\n")],
+        [
+            (
+                "teams.support.sla: empty: give one duration (4h) or one per priority "
+                "({high: 1h, normal: 4h})",
+                "    sla:",
+            )
+        ],
+        id="sla-empty-mapping",
+    ),
+    pytest.param(
+        [("    sla: 4h\n", "    sla: {high: 1h, normal: 4h}\n    first_response: 2h\n")],
+        [
+            (
+                "teams.support.first_response: 2h for high is longer than the sla for high (1h): "
+                "the first reply must come before the end",
+                "    first_response:",
+            )
+        ],
+        id="first-response-longer-than-sla",
     ),
     pytest.param(
         [("    start: rating\n", "")],
@@ -822,7 +917,7 @@ def test_flow_errors(steps: str, expected: list[str]) -> None:
             [
                 "bogus: unknown key 'bogus' (expected one of: locales, default_locale, "
                 "timezone, texts, surveys, triggers, surveying, conversations, dsat, teams, "
-                "routing, triage, tickets, reports, channels, nlu, notifications, retention, "
+                "routing, triage, tickets, reports, customers, channels, nlu, notifications, retention, "
                 "masking) at line 2"
             ],
             id="unknown-top-level-key",

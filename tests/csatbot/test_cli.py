@@ -176,3 +176,14 @@ def test_serve_refuses_to_start_an_enabled_channel_without_its_secret(
     assert "channels.telegram: enabled but the environment variable TELEGRAM_BOT_TOKEN is not set" in (
         result.output
     )
+
+
+def test_report_refuses_a_database_that_does_not_exist(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    result = runner.invoke(app, ["report"])
+    assert result.exit_code == 2
+    assert f"no database at {tmp_path / 'var' / 'csatbot.db'}: pass --db" in result.output
+    assert not (tmp_path / "var").exists()  # nothing created

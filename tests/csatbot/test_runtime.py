@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.errors import ConfigError
 from csatbot.runtime import Runtime
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,3 +43,34 @@ async def _until(check: object, seconds: float = 10.0) -> None:
         if loop.time() > deadline:
             raise AssertionError("condition not met in time")
         await asyncio.sleep(0.05)
+
+
+def test_a_restart_with_a_broken_file_serves_the_last_good_config_from_the_database(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = tmp_path / "config.yaml"
+    text = (ROOT / "config.yaml").read_text(encoding="utf-8")
+    config.write_text(text.replace("throttle: 30d", "throttle: 7d"))
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    Runtime(config, url).database.dispose()  # the good file is remembered
+    config.write_text(text.replace("throttle: 30d", "throttle: soon"))
+    caplog.set_level(logging.CRITICAL, logger="csatbot")
+    runtime = Runtime(config, url)
+    try:
+        assert runtime.settings().config.surveying.throttle.days == 7
+        assert runtime.config_error is not None
+        assert runtime.config_error.problems[0].startswith("surveying.throttle: expected a duration")
+        assert f"{config} is broken; serving the last good config" in caplog.text
+        config.write_text(text)
+        assert runtime.reload_if_changed() and runtime.config_error is None
+    finally:
+        runtime.database.dispose()
+
+
+def test_a_broken_file_and_no_good_config_kept_refuses_to_start(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        (ROOT / "config.yaml").read_text(encoding="utf-8").replace("throttle: 30d", "throttle: x")
+    )
+    with pytest.raises(ConfigError, match=r"surveying\.throttle"):
+        Runtime(config, f"sqlite:///{tmp_path / 'r.db'}")

@@ -206,9 +206,9 @@ async def test_revoking_a_token_or_removing_the_user_locks_it_out_at_once(
 
 
 async def test_the_agent_desk_needs_a_console_sign_in(client: httpx.AsyncClient) -> None:
-    response = await client.get("/agent")
-    assert response.status_code == 303
-    assert response.headers["location"] == "/console/login?next=%2Fagent"
+    response = await client.get("/agent", follow_redirects=True)
+    assert response.url.path == "/console/login"
+    assert response.url.params["next"] == "/console/conversations"
 
 
 async def test_reports_and_tickets_validate_their_filters(client: httpx.AsyncClient) -> None:

@@ -132,36 +132,32 @@ def test_the_agent_desk_replies_and_resolves_and_the_customer_rates_with_the_key
     chat.press("#text", "Enter")
     expect(chat.locator("#log li.in")).to_have_text("Do you ship to Hangzhou?")
 
-    # The desk is behind the console's sign-in, and acts as whoever signed in.
+    # The old desk (/agent) is the console's conversations, behind its sign-in, acting as whoever signed in.
     Users(live.runtime.database).add("Mei", "desk password 123", "agent")
     desk = browser.new_page(locale="en-US", viewport={"width": 1100, "height": 640})
     desk.goto(f"{live.url}/agent")
-    expect(desk).to_have_url(re.compile(r"/console/login\?next=%2Fagent$"))
+    expect(desk).to_have_url(re.compile(r"/console/login\?next=%2Fconsole%2Fconversations$"))
     desk.fill("input[name=username]", "Mei")
     desk.fill("input[name=password]", "desk password 123")
     desk.get_by_role("button", name="Sign in").click()
-    expect(desk).to_have_url(f"{live.url}/agent")
-    expect(desk.locator("#me")).to_have_text("signed in as Mei")
-    expect(desk.locator("#send")).to_be_disabled()
-    expect(desk.locator("#status")).to_be_hidden()
-    entry = desk.locator("#list button", has_text=user)
+    expect(desk).to_have_url(f"{live.url}/console/conversations")
+    expect(desk.locator("header .who")).to_have_text("Mei (agent)")
+    entry = desk.locator("#conversations a", has_text=user)
     expect(entry).to_have_count(1)
     entry.click()
-    expect(entry).to_have_attribute("aria-current", "true")
     expect(desk.locator("#title")).to_contain_text(user)
     expect(desk.locator("#transcript")).to_contain_text("Do you ship to Hangzhou?")
-    desk.fill("#text", "Yes, we deliver to Hangzhou in two days.")
-    desk.press("#text", "Enter")
-    expect(desk.locator("#status")).to_have_text("Sent.")
-    expect(desk.locator("#transcript li.agentmsg")).to_contain_text(
-        "Yes, we deliver to Hangzhou in two days."
-    )
+    desk.fill("#reply", "Yes, we deliver to Hangzhou in two days.")
+    desk.locator("#send").click()
+    expect(desk.locator("#flash")).to_contain_text("Reply queued")
+    expect(desk.locator("#transcript li.agent")).to_contain_text("Yes, we deliver to Hangzhou in two days.")
 
     expect(chat.locator("#log li.agent")).to_contain_text("Yes, we deliver to Hangzhou in two days.")
     expect(chat.locator("#log li.agent .by")).to_have_text("Mei")
 
     desk.get_by_role("button", name="Resolve & survey now").click()
-    expect(desk.locator("#status")).to_contain_text("Resolved; the survey goes out at")
+    expect(desk.locator("#flash")).to_contain_text("Resolved; the survey goes out at")
+    expect(desk.locator("#flash")).to_contain_text("+08")  # the configured zone is shown
 
     # The customer answers with the keyboard only: Shift+Tab from the message box to the stars,
     # arrow keys to the 4th, Enter.
@@ -180,11 +176,11 @@ def test_the_agent_desk_replies_and_resolves_and_the_customer_rates_with_the_key
     expect(chat.locator("#log li.out").last).to_have_text("Thank you for your feedback!")
     expect(chat.locator('.options[data-step="rating"] button.picked')).to_have_attribute("data-value", "4")
 
-    expect(desk.locator("#info")).to_contain_text("answers: rating=4")
-    desk.select_option("#filter", "")
-    expect(desk.locator("#list button", has_text=user)).to_contain_text("resolved")
+    desk.reload()
+    expect(desk.locator("#answers")).to_contain_text("CSAT rating: 4")
+    expect(desk.locator("#status")).to_have_text("resolved")
     SHOTS.mkdir(parents=True, exist_ok=True)
-    desk.screenshot(path=str(SHOTS / "agent-desk.png"))
+    desk.screenshot(path=str(SHOTS / "console-conversation.png"))
 
     survey = conversation_of(api, user)["survey"]
     assert survey["status"] == "completed"

@@ -14,7 +14,7 @@ from alembic import op
 import models.types
 
 revision = "0013_operations"
-down_revision = "0011_privacy"
+down_revision = "0012_console"
 branch_labels = None
 depends_on = None
 

@@ -14,17 +14,20 @@ async def signed_in_without_token(console: Any, name: str, role: str = "agent") 
     await console.sign_in(name)
 
 
-async def test_the_agent_desk_opens_after_signing_in_and_comes_back_to_it(console: Any) -> None:
+async def test_the_old_agent_desk_is_the_consoles_conversations_behind_its_sign_in(console: Any) -> None:
     console.http.headers.pop("Authorization", None)
     console.add_user("amy")
-    assert (await console.http.get("/agent")).headers["location"] == "/console/login?next=%2Fagent"
-    signed = await console.sign_in("amy", next="/agent")
-    assert signed.status_code == 303 and signed.headers["location"] == "/agent"
-    desk = await console.http.get("/agent")
-    assert desk.status_code == 200 and "<title>csatbot agent desk</title>" in desk.text
-    assert 'id="agent"' not in desk.text  # no free-text agent name any more
+    moved = await console.http.get("/agent")
+    assert moved.status_code == 308 and moved.headers["location"] == "/console/conversations"
+    assert (await console.http.get("/console/conversations")).headers["location"] == (
+        "/console/login?next=%2Fconsole%2Fconversations"
+    )
+    signed = await console.sign_in("amy", next="/console/conversations")
+    assert signed.status_code == 303 and signed.headers["location"] == "/console/conversations"
+    desk = await console.http.get("/agent", follow_redirects=True)
+    assert desk.status_code == 200 and "<title>Conversations · csatbot console</title>" in desk.text
     await console.post("/logout")
-    assert (await console.http.get("/agent")).status_code == 303
+    assert (await console.http.get("/console/conversations")).status_code == 303
 
 
 async def test_the_cookie_acts_as_the_signed_in_user_and_changes_need_the_csrf_header(console: Any) -> None:

@@ -39,3 +39,23 @@ async def test_a_broken_file_on_disk_is_reported_while_the_last_good_config_runs
     console.http.headers["accept-language"] = "zh-CN"
     await console.http.get("/console/lang/zh-CN")
     assert "服务器继续使用上一次有效的配置" in (await console.page("/flows")).text
+
+
+async def test_every_page_says_so_while_config_yaml_on_disk_is_broken(console: Any) -> None:
+    console.add_user("amy")
+    console.add_user("root", "admin")
+    path = console.runtime.config_path
+    good = path.read_text(encoding="utf-8")
+    await console.sign_in("amy")
+    assert 'id="config-banner"' not in (await console.page("/")).text
+    path.write_text(good.replace("min_answers: 10", "min_answers: lots"), encoding="utf-8")
+    assert not console.runtime.reload_if_changed()
+    for where in ("/", "/conversations", "/reports"):
+        page = (await console.page(where)).text
+        assert f"{path} on disk is broken (1 problem(s)): the server keeps running" in page, where
+    assert 'href="/console/flows">See the problems' not in page  # agents cannot open the flows page
+    await console.sign_in("root")
+    assert 'href="/console/flows">See the problems' in (await console.page("/")).text
+    path.write_text(good, encoding="utf-8")
+    assert console.runtime.reload_if_changed()
+    assert 'id="config-banner"' not in (await console.page("/")).text

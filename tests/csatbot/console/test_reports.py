@@ -85,6 +85,10 @@ async def test_figures_rest_on_their_surveys_and_every_number_opens_them(console
     assert sorted((r["id"], r["csat"], r["escalated"]) for r in rows) == sorted(
         [(low, "2", "true"), (high, "5", "false")]
     )
+    sent = dict(console.rows("SELECT id, sent_at FROM survey"))
+    for row in rows:  # in the configured zone (Asia/Shanghai), as the console shows it
+        assert row["sent_at"].endswith("+08:00")
+        assert datetime.fromisoformat(row["sent_at"]) == _utc(sent[row["id"]])
 
 
 async def test_agents_see_their_own_surveys_only(console: Any) -> None:
@@ -153,3 +157,9 @@ async def test_admins_see_the_automatic_answers_by_intent_and_agents_do_not(cons
     assert "33% <small>n=3</small>" in table and "67% <small>n=3</small>" in table
     await console.sign_in("dan")
     assert 'id="auto-answers"' not in (await console.page("/reports")).text
+
+
+def _utc(value: Any) -> datetime:
+    """A stored (naive UTC) time as read back raw from either database."""
+    when = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return when.replace(tzinfo=UTC)

@@ -55,15 +55,23 @@ async def test_the_ticket_page_shows_customer_transcript_labels_answers_and_trai
     await console.sign_in("dan")
     page = (await console.page(f"/tickets/{ticket}")).text
     assert f"Ticket #{ticket}" in page and "Dan Wu (agent)" in page
-    assert re.search(r'id="customer">ann<', page)
+    assert re.search(r'href="/console/customers/\d+" id="customer">ann<', page)
     assert "webchat: ann" in page  # every channel identity
     transcript = page[page.index('id="transcript"') : page.index("</ol>")]
     assert transcript.index("my parcel is late") < transcript.index("How satisfied are you")
     assert "CSAT 2 (at most 3)" in page
     assert 'id="answers"' in page and "Slow response" in page  # the option's label, not its id
-    assert re.search(r"<dt>rating <small>\(csat\)</small></dt>\s*<dd>2</dd>", page)
+    assert re.search(r"<dt>CSAT rating</dt>\s*<dd>2</dd>", page)  # the step as people call it
     assert "triage</b> opened" not in page and "bot</b> opened: CSAT 2 (at most 3)" in page
     assert "auto</b> assigned: amy" in page
+    assert "Not sent (no re-survey is configured, or the ticket is not resolved yet)." in page
+    await console.http.get("/console/lang/zh-CN")
+    page = (await console.page(f"/tickets/{ticket}")).text
+    reasons = page[page.index('id="reasons"') : page.index("</ul>", page.index('id="reasons"'))]
+    assert "满意度 2 分（不高于 3 分）" in reasons and "CSAT" not in reasons
+    answers = page[page.index('id="answers"') : page.index("</dl>", page.index('id="answers"'))]
+    assert re.search(r"<dt>满意度评分</dt>\s*<dd>2</dd>", answers) and "响应太慢" in answers
+    assert "slow" not in answers
 
 
 async def test_claim_assign_reply_note_resolve_and_close(console: Any) -> None:
@@ -130,7 +138,9 @@ async def test_the_console_says_why_a_reply_cannot_go_out_when_the_window_closed
     await console.sign_in("dan")
     url = f"/tickets/{ticket}"
     page = (await console.page(url)).text
-    assert re.search(r'<p class="hint" id="window">webchat accepts replies until [\d-]+ [\d:]+\.</p>', page)
+    assert re.search(
+        r'<p class="hint" id="window">webchat accepts replies until [\d-]+ [\d:]+ \+08:00\.</p>', page
+    )
 
     console.clock.advance(timedelta(hours=25))
     await console.sign_in("dan")  # sessions end after 12 hours
@@ -153,3 +163,32 @@ async def test_an_unknown_ticket_is_a_404_page(console: Any) -> None:
     response = await console.page("/tickets/999")
     assert response.status_code == 404
     assert "Not found: no ticket with id 999" in response.text
+
+
+async def test_the_ticket_shows_the_re_survey_and_whether_the_customer_was_recovered(console: Any) -> None:
+    console.add_user("dan")
+    await customer_says(console.http, "ann", text="my parcel is late")
+    conversation = await conversation_of(console.http, "ann")
+    await console.http.post(
+        f"/api/conversations/{conversation}/resolve",
+        json={"send_survey_now": True},
+        headers=console.agent("bob"),
+    )
+    await console.survey_sent(conversation)
+    survey = console.rows("select id from survey")[0][0]
+    await customer_says(console.http, "ann", choice={"survey": survey, "step": "rating", "value": "1"})
+    [(ticket,)] = console.rows("select id from ticket")
+    await console.sign_in("dan")
+    await console.post(f"/tickets/{ticket}/resolve")
+    console.clock.advance(timedelta(minutes=11))  # tickets.resurvey.delay: 10m
+    deadline = asyncio.get_running_loop().time() + 15
+    while not console.rows("select id from survey where kind = 'followup' and status = 'active'"):
+        assert asyncio.get_running_loop().time() < deadline, "the re-survey was not sent within 15 s"
+        await asyncio.sleep(0.05)
+    assert "no answer yet" in (await console.page(f"/tickets/{ticket}")).text
+    [(followup,)] = console.rows("select id from survey where kind = 'followup'")
+    await customer_says(console.http, "ann", choice={"survey": followup, "step": "solved", "value": "5"})
+    page = (await console.page(f"/tickets/{ticket}")).text
+    assert re.search(r'id="recovery">Recovered: satisfied again.<', page)
+    assert re.search(r"<dt>CSAT rating</dt><dd>5</dd>", page)
+    assert "SLA met" in page

@@ -1,0 +1,67 @@
+"""Live queue updates as server-sent events: a ``queue`` event whenever the tickets change.
+
+Each open console page holds one stream. The stream reads one small summary of the ticket table
+every ``poll`` seconds (cheap, and it sees changes made by any worker process, which an in-process
+signal would not) and ends after ``lifetime`` seconds; the browser's EventSource reconnects by itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Request
+from fastapi.responses import StreamingResponse
+
+from csatbot.console.auth import Agent
+from csatbot.console.render import runtime_of
+from storage import queries
+
+router = APIRouter()
+
+
+@dataclass(frozen=True, slots=True)
+class LiveSettings:
+    poll: float = 2.0
+    lifetime: float = 300.0
+    heartbeat: float = 15.0
+
+
+def live_settings(request: Request) -> LiveSettings:
+    found: LiveSettings = getattr(request.app.state, "live", LiveSettings())
+    return found
+
+
+@router.get("/events")
+async def events(request: Request, user: Agent) -> StreamingResponse:
+    """``event: queue`` with ``{open, latest, latest_open, changed}`` at once and on every change."""
+    runtime = runtime_of(request)
+    timing = live_settings(request)
+
+    async def stream() -> AsyncIterator[str]:
+        yield f"retry: {int(timing.poll * 1000)}\n\n"
+        last: dict[str, object] | None = None
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        quiet_since = started
+        while True:
+            stamp = await runtime.store.read(lambda repo: queries.queue_stamp(repo.session))
+            now = loop.time()
+            if stamp != last:
+                last = stamp
+                quiet_since = now
+                yield f"event: queue\ndata: {json.dumps(stamp)}\n\n"
+            elif now - quiet_since >= timing.heartbeat:
+                quiet_since = now
+                yield ": still here\n\n"  # a comment line keeps proxies from closing an idle stream
+            if now - started >= timing.lifetime or await request.is_disconnected():
+                return
+            await asyncio.sleep(timing.poll)
+
+    return StreamingResponse(
+        stream(),
+        media_type="text/event-stream",
+        headers={"cache-control": "no-store", "x-accel-buffering": "no"},
+    )

@@ -1,0 +1,78 @@
+// The live ticket queue: server-sent events say when tickets change; the rows are fetched again and
+// tickets not seen before count as unread (badge, page title, optional browser notification).
+(() => {
+  "use strict";
+  const head = document.getElementById("queue");
+  const pickAll = document.getElementById("pick-all");
+  if (pickAll) {
+    pickAll.addEventListener("change", () => {
+      for (const box of document.querySelectorAll('#rows input[name="ids"]')) box.checked = pickAll.checked;
+    });
+  }
+  if (!head || !window.EventSource) return;
+  const badge = document.getElementById("unread");
+  const notify = document.getElementById("notify");
+  const liveState = document.getElementById("live-state");
+  const count = document.getElementById("count");
+  const title = document.title;
+  const fill = (template, n) => template.replace("{n}", String(n));
+  const idsOf = (tbody) => (tbody.dataset.ids ? tbody.dataset.ids.split(",") : []);
+  const seen = new Set(idsOf(document.getElementById("rows")));
+  let unread = 0;
+  let lastStamp = null;
+
+  function showUnread() {
+    badge.hidden = unread === 0;
+    badge.textContent = fill(head.dataset.unreadText, unread);
+    document.title = unread ? `(${unread}) ${title}` : title;
+  }
+  badge.addEventListener("click", () => {
+    unread = 0;
+    for (const row of document.querySelectorAll("#rows tr.new")) row.classList.remove("new");
+    showUnread();
+  });
+  if (window.Notification && Notification.permission === "default") {
+    notify.hidden = false;
+    notify.addEventListener("click", async () => {
+      await Notification.requestPermission();
+      notify.hidden = true;
+    });
+  }
+
+  async function refresh() {
+    const response = await fetch(head.dataset.fragment, { credentials: "same-origin", cache: "no-store" });
+    if (!response.ok) return;
+    const holder = document.createElement("table");
+    holder.innerHTML = (await response.text()).trim();
+    const rows = holder.querySelector("tbody");
+    if (!rows) return;
+    const picked = new Set([...document.querySelectorAll('#rows input[name="ids"]:checked')].map((b) => b.value));
+    const fresh = idsOf(rows).filter((id) => !seen.has(id));
+    for (const id of fresh) seen.add(id);
+    for (const row of rows.querySelectorAll("tr[data-ticket]")) {
+      if (fresh.includes(row.dataset.ticket)) row.classList.add("new");
+      const box = row.querySelector('input[name="ids"]');
+      if (box && picked.has(box.value)) box.checked = true;
+    }
+    document.getElementById("rows").replaceWith(rows);
+    count.textContent = fill(head.dataset.countText, rows.dataset.total);
+    document.getElementById("tickets").hidden = rows.children.length === 0;
+    document.getElementById("empty").hidden = rows.children.length !== 0;
+    if (fresh.length) {
+      unread += fresh.length;
+      showUnread();
+      if (window.Notification && Notification.permission === "granted" && document.hidden) {
+        new Notification(fill(head.dataset.notifyText, fresh.length));
+      }
+    }
+  }
+
+  const source = new EventSource(head.dataset.live);
+  source.addEventListener("open", () => { liveState.hidden = false; });
+  source.addEventListener("error", () => { liveState.hidden = true; });
+  source.addEventListener("queue", (event) => {
+    const stamp = event.data;
+    if (lastStamp !== null && stamp !== lastStamp) refresh();
+    lastStamp = stamp;
+  });
+})();

@@ -1,0 +1,65 @@
+"""Console users' saved queue filters: a name and the queue page's query string."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from models import SavedFilter
+from storage.db import Database
+
+MAX_PER_USER = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    id: int
+    name: str
+    query: str
+
+
+class SavedFilters:
+    """Each user's own filters, listed on the queue page as links (bookmarks that travel with them)."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def list(self, username: str) -> list[Saved]:
+        with Session(self.database.reader) as session:
+            rows = session.exec(
+                select(SavedFilter).where(SavedFilter.username == username).order_by(col(SavedFilter.name))
+            ).all()
+            return [Saved(_id(row.id), row.name, row.query) for row in rows]
+
+    def save(self, username: str, name: str, query: str, at: datetime) -> bool:
+        """Save (or overwrite, by name) a filter; ``False`` when the user already has the most allowed."""
+        with Session(self.database.writer) as session, session.begin():
+            row = session.exec(
+                select(SavedFilter).where(SavedFilter.username == username, SavedFilter.name == name)
+            ).first()
+            if row is None:
+                count = len(
+                    session.exec(select(SavedFilter.id).where(SavedFilter.username == username)).all()
+                )
+                if count >= MAX_PER_USER:
+                    return False
+                row = SavedFilter(username=username, name=name, query=query, created_at=at)
+            row.query = query
+            session.add(row)
+        return True
+
+    def remove(self, username: str, filter_id: int) -> bool:
+        with Session(self.database.writer) as session, session.begin():
+            row = session.get(SavedFilter, filter_id)
+            if row is None or row.username != username:
+                return False
+            session.delete(row)
+        return True
+
+
+def _id(value: int | None) -> int:
+    if value is None:
+        raise RuntimeError("saved filter row has no id")
+    return value

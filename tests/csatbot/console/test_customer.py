@@ -1,0 +1,57 @@
+"""The customer page: identities, timeline, trend and health colour, linked from tickets and reports."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ...conftest import conversation_of, customer_says
+
+
+async def rated(console: Any, user: str, score: str) -> int:
+    """``user`` writes, bob resolves with the survey now, ``user`` rates ``score``: the conversation."""
+    await customer_says(console.http, user, text="my parcel is late")
+    conversation = await conversation_of(console.http, user)
+    resolved = await console.http.post(
+        f"/api/conversations/{conversation}/resolve",
+        json={"send_survey_now": True},
+        headers=console.agent("bob"),
+    )
+    await console.survey_sent(conversation)
+    survey = resolved.json()["survey_id"]
+    await customer_says(console.http, user, choice={"survey": survey, "step": "rating", "value": score})
+    return conversation
+
+
+async def test_a_happy_customer_is_green_and_an_open_dsat_ticket_makes_them_red(console: Any) -> None:
+    console.add_user("dan")
+    happy = await rated(console, "ben", "5")
+    [(ben,)] = console.rows("select id from customer")
+    await console.sign_in("dan")
+    page = (await console.page(f"/customers/{ben}")).text
+    assert re.search(r'<span class="health green" id="health"[^>]*>healthy</span>', page)
+    assert "<b>webchat</b>: ben" in page and "n=1" in page
+    assert f'href="/console/conversations/{happy}"' in page and "CSAT 5" in page
+
+    unhappy = await rated(console, "ann", "1")  # DSAT: a ticket opens
+    [(ann,)] = console.rows("select customer_id from conversation where id = " + str(unhappy))
+    page = (await console.page(f"/customers/{ann}")).text
+    assert re.search(r'<span class="health red" id="health"[^>]*>at risk</span>', page)
+    [(ticket,)] = console.rows("select id from ticket")
+    assert re.search(rf'id="open-dsat">Open DSAT tickets: <a href="/console/tickets/{ticket}">', page)
+    timeline = page[page.index('id="timeline"') :]
+    assert timeline.index(f"Ticket #{ticket}") < timeline.index(f'/conversations/{unhappy}">Conversation')
+    ticket_page = (await console.page(f"/tickets/{ticket}")).text
+    assert f'href="/console/customers/{ann}"' in ticket_page
+    await console.post(f"/tickets/{ticket}/resolve")
+    page = (await console.page(f"/customers/{ann}")).text
+    assert re.search(r'class="health yellow"', page)  # resolved, not yet recovered: one recent unhappy
+    await console.http.get("/console/lang/zh-CN")
+    assert "需关注" in (await console.page(f"/customers/{ann}")).text
+
+
+async def test_an_unknown_customer_is_a_404_page(console: Any) -> None:
+    console.add_user("dan")
+    await console.sign_in("dan")
+    response = await console.page("/customers/999")
+    assert response.status_code == 404 and "no customer with id 999" in response.text

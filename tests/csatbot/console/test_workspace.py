@@ -1,0 +1,116 @@
+"""One agent workspace: conversations (the old /agent desk), bulk actions, saved filters and the
+live queue (server-sent events and the rows it fetches)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from csatbot.console.live import LiveSettings
+
+from ...conftest import conversation_of, customer_says
+from .test_queue import escalated_with, listed
+
+
+async def test_an_agent_replies_resolves_and_escalates_conversations_as_themselves(console: Any) -> None:
+    console.add_user("amy")
+    await customer_says(console.http, "ann", text="Do you ship to Hangzhou?")
+    conversation = await conversation_of(console.http, "ann")
+    await console.sign_in("amy")
+    listing = (await console.page("/conversations")).text
+    assert f'data-conversation="{conversation}"' in listing and "ann" in listing
+    await console.post(f"/conversations/{conversation}/reply", text="Yes, in two days.")
+    page = (await console.page(f"/conversations/{conversation}")).text
+    assert "Reply queued" in page and "agent amy" in page and "Yes, in two days." in page
+    await console.post(f"/conversations/{conversation}/escalate", text="wants a refund")
+    page = (await console.page(f"/conversations/{conversation}")).text
+    ticket = re.search(r"Escalated: ticket #(\d+)\.", page)
+    assert ticket is not None and f'href="/console/tickets/{ticket.group(1)}"' in page
+    await console.post(f"/conversations/{conversation}/resolve_now")
+    page = (await console.page(f"/conversations/{conversation}")).text
+    assert "Resolved; the survey goes out at" in page
+    detail = (await console.http.get(f"/api/conversations/{conversation}")).json()
+    assert detail["resolution"] is not None and detail["agents"] == ["amy"]
+    assert f'data-conversation="{conversation}"' not in (await console.page("/conversations")).text
+    assert f'data-conversation="{conversation}"' in (await console.page("/conversations", status="all")).text
+
+
+async def test_bulk_assign_and_resolve_say_what_was_done_and_what_was_not(console: Any) -> None:
+    console.add_user("amy")
+    console.add_user("dan")
+    one, two, three = [await escalated_with(console, user, "normal") for user in ("ann", "ben", "cat")]
+    await console.sign_in("amy")
+    await console.post(f"/tickets/{three}/close")
+    done = await console.http.post(
+        "/console/tickets/bulk",
+        data={
+            "csrf": console.token,
+            "action": "assign",
+            "assignee": "dan",
+            "ids": [one, two, three],
+            "back": "status=active&team=support&evil=1",
+        },
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/console/?status=active&team=support"
+    html = (await console.page("/")).text
+    assert "Assigned 2 ticket(s) to dan. 1 not changed: ticket " in html and "is closed" in html
+    assignees = dict(console.rows("SELECT id, assignee FROM ticket"))
+    assert (assignees[one], assignees[two]) == ("dan", "dan")
+    await console.http.post(
+        "/console/tickets/bulk", data={"csrf": console.token, "action": "resolve", "ids": [one, two]}
+    )
+    assert "Resolved 2 ticket(s)." in (await console.page("/")).text
+    assert listed((await console.page("/")).text) == []
+    forged = await console.http.post(
+        "/console/tickets/bulk", data={"csrf": "forged", "action": "resolve", "ids": [three]}
+    )
+    assert forged.status_code == 403
+    unknown = await console.http.post(
+        "/console/tickets/bulk",
+        data={"csrf": console.token, "action": "assign", "assignee": "zed", "ids": [one]},
+    )
+    assert unknown.status_code == 303
+    assert "zed is neither a console user nor a member of the team." in (await console.page("/")).text
+
+
+async def test_saved_filters_are_links_on_the_queue_page_for_their_owner_only(console: Any) -> None:
+    console.add_user("amy")
+    console.add_user("dan")
+    await console.sign_in("amy")
+    saved = await console.post("/filters", name="My overdue", query="assignee=mine&overdue=true&bogus=1")
+    assert saved.headers["location"] == "/console/?assignee=mine&overdue=true"
+    html = (await console.page("/", assignee="mine", overdue="true")).text
+    assert '<a href="/console/?assignee=mine&amp;overdue=true" aria-current="page">My overdue</a>' in html
+    await console.sign_in("dan")
+    assert "My overdue" not in (await console.page("/")).text
+    [(filter_id,)] = console.rows("SELECT id FROM saved_filter")
+    await console.post(f"/filters/{filter_id}/delete")  # not dan's: nothing happens
+    assert console.rows("SELECT count(*) FROM saved_filter") == [(1,)]
+    await console.sign_in("amy")
+    await console.post(f"/filters/{filter_id}/delete")
+    assert console.rows("SELECT count(*) FROM saved_filter") == [(0,)]
+
+
+async def test_the_live_stream_says_how_many_are_open_and_the_rows_come_as_a_fragment(console: Any) -> None:
+    console.add_user("amy")
+    await console.sign_in("amy")
+    app = console.http._transport.app  # the console is mounted at /console
+    console_app = next(r.app for r in app.routes if getattr(r, "path", "") == "/console")
+    console_app.state.live = LiveSettings(poll=0.01, lifetime=0.0)  # one event, then the stream ends
+    first = await console.http.get("/console/events")
+    assert first.headers["content-type"].startswith("text/event-stream")
+    assert _queue_events(first.text) == [{"open": 0, "latest": 0, "latest_open": 0, "changed": ""}]
+    ticket = await escalated_with(console, "ann", "high")
+    [event] = _queue_events((await console.http.get("/console/events")).text)
+    assert (event["open"], event["latest"]) == (1, ticket) and event["changed"]
+    fragment = (await console.page("/", fragment="true")).text
+    assert fragment.startswith('<tbody id="rows" data-total="1"') and "<html" not in fragment
+    assert listed(fragment) == [ticket]
+    console.http.headers.pop("Authorization", None)
+    await console.post("/logout")
+    assert (await console.http.get("/console/events")).status_code == 303
+
+
+def _queue_events(body: str) -> list[dict[str, Any]]:
+    return [json.loads(line[6:]) for line in body.splitlines() if line.startswith("data: ")]
