@@ -248,7 +248,14 @@ class Outbox(SQLModel, table=True):
     platform_id: str | None = None
     created_at: datetime = _at()
     next_attempt_at: datetime = _at()
+    """When a pending row is due; for a ``sending`` row, when its lease ends; for an ``unknown``
+    one, when to stop waiting for the platform to confirm it and send it again."""
     sent_at: datetime | None = _at(nullable=True)
+    attempt_at: datetime | None = _at(nullable=True)
+    """When the platform call of the current attempt began (recorded before the call): a row
+    still ``sending`` with it set was maybe sent; its outcome is reconciled, not guessed."""
+    claimed_by: str | None = Field(default=None, max_length=64)
+    """The worker holding the lease (a restarted worker takes its own rows back at once)."""
 
 
 class Timer(SQLModel, table=True):
@@ -264,6 +271,7 @@ class Timer(SQLModel, table=True):
     status: str = Field(default="pending", max_length=16)
     due_at: datetime = _at()
     claimed_until: datetime | None = _at(nullable=True)
+    claimed_by: str | None = Field(default=None, max_length=64)
     created_at: datetime = _at()
 
 
@@ -337,6 +345,18 @@ class AuditEvent(SQLModel, table=True):
     actor: str = Field(max_length=80)
     action: str = Field(max_length=32)
     subject: str = Field(max_length=80)
+
+
+class RateBucket(SQLModel, table=True):
+    """One shared rate limit's bucket (a bot token, a chat, a WhatsApp number, a notification
+    target): every process of a deployment takes its sends from the same row."""
+
+    __tablename__ = "rate_bucket"
+    key: str = Field(primary_key=True, max_length=200)
+    level: float = 0.0
+    """How full the leaky bucket is (messages), as of ``updated``."""
+    updated: float = 0.0
+    """Seconds since the epoch (the database's rows need no time zone for this)."""
 
 
 class ConfigSnapshot(SQLModel, table=True):

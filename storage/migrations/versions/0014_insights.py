@@ -3,8 +3,8 @@
 Surveys that expired after some answers become ``partial`` (they were counted as answered before, and
 still are, but no longer as complete). ``step`` of surveys closed before this revision stays empty.
 
-Revision ID: 0013_insights
-Revises: 0012_console
+Revision ID: 0014_insights
+Revises: 0013_operations
 Create Date: 2026-11-27 10:00:00
 """
 
@@ -16,8 +16,8 @@ from alembic import op
 
 import models.types
 
-revision = "0013_insights"
-down_revision = "0012_console"
+revision = "0014_insights"
+down_revision = "0013_operations"
 branch_labels = None
 depends_on = None
 
