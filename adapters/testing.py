@@ -9,11 +9,12 @@ real wire format and read what the platform was asked to show them.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -39,7 +40,8 @@ class Recorded:
         return json.loads(self.body)
 
 
-Handler = Callable[[Recorded], Response]
+Handler = Callable[[Recorded], Response | Awaitable[Response]]
+"""Answers one request; a coroutine lets a fake answer late (a slow or hung platform)."""
 
 
 class ThreadedServer:
@@ -108,7 +110,8 @@ class FakeServer:
         )
         with self._lock:
             self.requests.append(recorded)
-        return self.handler(recorded)
+        answer = self.handler(recorded)
+        return await answer if inspect.isawaitable(answer) else answer
 
     def start(self) -> FakeServer:
         self._http.start()

@@ -55,12 +55,16 @@ def reference_report(session: Any, since: datetime, until: datetime) -> Any:
             score("csat").label("csat"),
             score("nps").label("nps"),
             score("ces").label("ces"),
+            func.max(
+                case((col(Answer.kind) == "fcr", case((col(Answer.option) == "yes", 1), else_=0)), else_=None)
+            ).label("fcr"),
+            col(Survey.status).label("status"),
             func.count(col(Answer.id)).label("answers"),
         )
         .select_from(Survey)
         .outerjoin(Answer, col(Answer.survey_id) == col(Survey.id))
         .where(col(Survey.kind) == "main", col(Survey.sent_at) >= since, col(Survey.sent_at) < until)
-        .group_by(col(Survey.id))
+        .group_by(col(Survey.id), col(Survey.status))
         .subquery()
     )
     s = per_survey.c
@@ -76,6 +80,10 @@ def reference_report(session: Any, since: datetime, until: datetime) -> Any:
         func.count(s.ces).label("ces_n"),
         func.coalesce(func.sum(s.ces), 0).label("ces_sum"),
         func.sum(s.escalated).label("dsat"),
+        func.count(s.fcr).label("fcr_n"),
+        func.sum(case((s.fcr == 1, 1), else_=0)).label("fcr_yes"),
+        func.sum(case((s.status == "completed", 1), else_=0)).label("completed"),
+        func.sum(case((s.status == "partial", 1), else_=0)).label("partial"),
     ]
     report = Report(since, until, by={"channel": {}, "locale": {}})
     query = select(s.channel, s.locale, s.day, *aggregates).group_by(s.channel, s.locale, s.day)

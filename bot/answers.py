@@ -331,6 +331,31 @@ def parse_confirmation(text: str) -> Confirmation | None:
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+# Replies that confirm an automatic answer but do not say whether an issue was resolved.
+_NOT_YES_NO = {
+    "thanks",
+    "thank you",
+    "thx",
+    "ok",
+    "okay",
+    "k",
+    "got it",
+    "谢谢",
+    "感谢",
+    "收到",
+    "好",
+    "好的",
+    "嗯",
+}
+
+
+def parse_yes_no(text: str) -> Confirmation | None:
+    """``yes`` or ``no`` when ``text`` answers a yes/no question ("Was your issue resolved?"):
+    "yes", "解决了", "no", "没解决", "否", "not really"...; a bare "thanks" or "ok" is no answer."""
+    t = _PUNCT.sub(" ", normalize(text)).strip()
+    if t.replace(" ", "").rstrip(_PARTICLES) in _NOT_YES_NO or t in _NOT_YES_NO:
+        return None
+    return parse_confirmation(text)
 
 
 def _split_head(t: str) -> tuple[str, str]:

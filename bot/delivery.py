@@ -6,16 +6,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Any, Literal, Protocol
+from functools import partial
+from typing import Any, Literal, Protocol, TypeVar
 
 from bot.alerts import NOTIFY
 from bot.errors import DeliveryError
-from bot.ports import Channel, Clock, Recipient
+from bot.leases import Leases
+from bot.ports import Channel, Clock, Meter, NoMeter, Recipient
 from bot.prompts import prompt_from_dict
 from bot.records import OutboxItem
-from bot.repository import Store
+from bot.repository import Repository, Store
 
 log = logging.getLogger("csatbot.delivery")
 
@@ -38,7 +40,10 @@ class Notifier(Protocol):
         ...
 
 
-Outcome = Literal["sent", "failed", "later"]
+Outcome = Literal["sent", "failed", "later", "unknown"]
+T = TypeVar("T")
+REFERENCE = "outbox:"
+"""``Recipient.reference`` of an outbox message: ``outbox:<row id>``."""
 
 
 def backoff(
@@ -53,14 +58,21 @@ def backoff(
 
 
 class Dispatcher:
-    """Claims due outbox rows and delivers them; messages to one recipient keep their order.
+    """Claims due outbox rows and delivers them: concurrently across recipients, in order for each.
 
-    ``concurrency`` bounds the recipients served at once; an adapter waiting for a per-chat rate
-    limit (WhatsApp: about one message per 6 s per user) holds its slot, so keep it generous.
+    ``concurrency`` bounds the platform calls in flight at once; a slow or hung call holds one slot
+    and its own recipient's queue, nobody else's. An adapter waiting for a per-chat rate limit
+    (WhatsApp: about one message per 6 s per user) holds its slot, so keep it generous.
     Notifications to one target go out in order too; one whose target's rate limit has no room
     within ``notify_wait`` seconds is put back untouched for the next run (not counted as an
     attempt), so a busy target never holds up the customers' messages. They get
     ``notify_attempts`` tries, as chat platforms' outages outlast a message's.
+
+    Send once: the attempt is recorded before the platform call and its result right after; that
+    bookkeeping is retried while the database blips (the send never is). A call that got no
+    answer, or whose worker died during it, may have reached the platform: on a channel that
+    confirms messages (``Capabilities.confirm_wait``) it waits for that confirmation and is sent
+    again only if none comes; elsewhere it is retried (at most one duplicate, that message).
     """
 
     def __init__(
@@ -71,13 +83,17 @@ class Dispatcher:
         clock: Clock,
         *,
         max_attempts: int = 8,
-        lease: timedelta = timedelta(minutes=2),
+        leases: Leases | None = None,
         concurrency: int = 64,
         notifier: Notifier | None = None,
         notify_wait: float = 1.0,
         notify_attempts: int = 12,
+        meter: Meter | None = None,
+        wake: Callable[[], None] = lambda: None,
+        record_tries: int = 12,
     ) -> None:
         self.store = store
+        self.meter: Meter = meter or NoMeter()
         self.notifier = notifier
         self.notify_wait = notify_wait
         self.notify_attempts = notify_attempts
@@ -85,38 +101,116 @@ class Dispatcher:
         self.webhooks = webhooks
         self.clock = clock
         self.max_attempts = max_attempts
-        self.lease = lease
+        self.leases = leases or Leases("")
+        self.concurrency = concurrency
+        self.wake = wake
+        self.record_tries = record_tries
         self._limit = asyncio.Semaphore(concurrency)
+        self._queues: dict[str, asyncio.Task[int]] = {}
 
-    async def deliver_due(self, limit: int = 200) -> int:
-        """Deliver what is due now; returns how many items were delivered."""
+    async def deliver_due(self, limit: int = 200, *, wait: bool = True) -> int:
+        """Claim what is due now and start delivering it, one task per recipient.
+
+        With ``wait`` (tests, the CLI), wait for those deliveries and return how many were sent;
+        without it (the running server) return at once how many items were claimed.
+        """
+        # No more than this process can send at once: what it cannot start now is left for others.
+        room = max(0, self.concurrency - len(self._queues))
+        if room == 0:
+            return 0
         now = self.clock.now()
-        items = await self.store.run(lambda repo: repo.claim_outbox(now, limit, now + self.lease))
+        until = self.leases.until(now)
+        worker = self.leases.worker
+        items = await self.store.run(lambda repo: repo.claim_outbox(now, min(limit, room), until, worker))
         queues: dict[str, list[OutboxItem]] = {}
         for item in items:
             queues.setdefault(_recipient_key(item), []).append(item)
-        results = await asyncio.gather(*(self._deliver_in_order(q) for q in queues.values()))
-        return sum(results)
+        busy = [item.id for key, q in queues.items() if key in self._queues for item in q]
+        if busy:  # still being served here (its lease ran out meanwhile): the running task goes on
+            await self.store.run(lambda repo: repo.release_outbox(busy))
+        started: list[asyncio.Task[int]] = []
+        for key, queue in queues.items():
+            if key in self._queues:
+                continue
+            self.leases.outbox.update(item.id for item in queue)
+            task = asyncio.get_running_loop().create_task(self._deliver_in_order(queue))
+            self._queues[key] = task
+            task.add_done_callback(partial(self._finished, key))
+            started.append(task)
+        if not wait:
+            return len(items)
+        results = await asyncio.gather(*started, return_exceptions=True)
+        return sum(r for r in results if isinstance(r, int))
+
+    def _finished(self, key: str, task: asyncio.Task[int]) -> None:
+        self._queues.pop(key, None)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("delivering to %s failed", key, exc_info=task.exception())
+        elif not task.cancelled() and task.result():
+            self.wake()  # later messages to this recipient may be due now
+
+    async def drain(self) -> None:
+        """Wait for the deliveries in progress."""
+        while self._queues:
+            await asyncio.gather(*list(self._queues.values()), return_exceptions=True)
 
     async def _deliver_in_order(self, queue: list[OutboxItem]) -> int:
         delivered = 0
-        waiting: list[int] = []
-        for position, item in enumerate(queue):
-            outcome = await self._deliver(item)
-            if outcome != "sent":
-                # Keep the order: later items to this recipient wait for the failed (or paced) one.
-                waiting = [later.id for later in queue[position + (outcome == "failed") :]]
-                break
-            delivered += 1
-        if waiting:
-            await self.store.run(lambda repo: repo.release_outbox(waiting))
+        try:
+            for position, item in enumerate(queue):
+                outcome = await self._deliver(item)
+                self.leases.outbox.discard(item.id)
+                if outcome != "sent":
+                    # Keep the order: later items to this recipient wait for the failed one.
+                    later = [i.id for i in queue[position + (outcome in ("failed", "unknown")) :]]
+                    if later:
+                        await self._record(partial(_release, ids=later))
+                    break
+                delivered += 1
+        finally:
+            self.leases.outbox.difference_update(item.id for item in queue)
         return delivered
 
     async def _deliver(self, item: OutboxItem) -> Outcome:
+        outcome = await self._attempt(item)
+        self.meter.count("send", kind=item.kind, channel=item.channel or item.kind, outcome=outcome)
+        return outcome
+
+    def _confirm_wait(self, item: OutboxItem) -> timedelta | None:
+        channel = self.channels.get(item.channel) if item.kind == "message" else None
+        return channel.capabilities.confirm_wait if channel is not None else None
+
+    async def _attempt(self, item: OutboxItem) -> Outcome:
+        wait = self._confirm_wait(item)
+        if item.previous == "interrupted" and wait is not None and item.attempt_at is not None:
+            # Its worker died during the call: the platform may have it. Wait for its confirmation.
+            until = item.attempt_at + wait
+            log.warning(
+                "outbox %s: its send was interrupted; waiting for the platform to confirm it", item.id
+            )
+            await self._record(lambda repo: repo.outbox_unknown(item.id, "send interrupted", until))
+            return "unknown"
+        if item.previous:
+            log.warning(
+                "outbox %s: %s send, not confirmed by the platform: sending it again", item.id, item.previous
+            )
+        worker = self.leases.worker
         async with self._limit:
+            started = self.clock.now()
+            if not await self._record(lambda repo: repo.outbox_attempt(item.id, worker, started)):
+                log.warning("outbox %s: lease lost before sending; another worker has it", item.id)
+                return "later"
             try:
-                platform_id = await self._send(item)
+                platform_id = await self._send(item, wait is not None)
             except DeliveryError as exc:
+                if exc.maybe_sent and wait is not None:
+                    until = self.clock.now() + wait
+                    log.warning(
+                        "outbox %s: %s; waiting until %s for the platform to confirm it", item.id, exc, until
+                    )
+                    error = str(exc)
+                    await self._record(lambda repo: repo.outbox_unknown(item.id, error, until))
+                    return "unknown"
                 await self._failed(item, exc)
                 return "failed"
             except Exception as exc:
@@ -125,10 +219,26 @@ class Dispatcher:
                 await self._failed(item, DeliveryError(f"unexpected error: {exc!r}"))
                 return "failed"
         if platform_id is None:
+            await self._record(lambda repo: repo.release_outbox([item.id]))
             return "later"
         now = self.clock.now()
-        await self.store.run(lambda repo: repo.outbox_sent(item.id, platform_id, now))
+        await self._record(lambda repo: repo.outbox_sent(item.id, platform_id, now))
         return "sent"
+
+    async def _record(self, work: Callable[[Repository], T]) -> T:
+        """Run bookkeeping ``work``, retried with backoff while the database fails (never the send:
+        what the platform did is known here and must not be lost)."""
+        delay = 0.1
+        for attempt in range(1, self.record_tries + 1):
+            try:
+                return await self.store.run(work)
+            except Exception as exc:
+                if attempt == self.record_tries:
+                    raise
+                log.warning("outbox bookkeeping failed (try %d), again in %.1f s: %s", attempt, delay, exc)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     async def _failed(self, item: OutboxItem, exc: DeliveryError) -> None:
         attempts = item.attempts + 1
@@ -148,9 +258,9 @@ class Dispatcher:
             )
         else:
             log.warning("outbox %s (%s) failed, retry at %s: %s", item.id, item.kind, retry_at, error)
-        await self.store.run(lambda repo: repo.outbox_failed(item.id, error, retry_at))
+        await self._record(lambda repo: repo.outbox_failed(item.id, error, retry_at))
 
-    async def _send(self, item: OutboxItem) -> str | None:
+    async def _send(self, item: OutboxItem, confirms: bool) -> str | None:
         if item.kind == "webhook":
             await self.webhooks.post_json(str(item.recipient["url"]), item.body)
             return ""
@@ -175,9 +285,20 @@ class Dispatcher:
             r.get("thread", ""),
             r.get("locale", ""),
             datetime.fromisoformat(last_inbound) if last_inbound else None,
+            f"{REFERENCE}{item.id}" if confirms else "",
         )
         sent = await channel.send(to, prompt)
         return sent.platform_id
+
+
+def outbox_id(reference: str) -> int | None:
+    """The outbox row id in a ``Recipient.reference`` a platform echoed back (``outbox:<id>``)."""
+    number = reference.removeprefix(REFERENCE)
+    return int(number) if reference.startswith(REFERENCE) and number.isdigit() and len(number) < 12 else None
+
+
+def _release(repo: Repository, ids: list[int]) -> None:
+    repo.release_outbox(ids)
 
 
 def _recipient_key(item: OutboxItem) -> str:

@@ -7,13 +7,15 @@ hand the text on), never an exception.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
-from bot.answers import is_skip, parse_choice, read_rating
-from bot.config.schema import SCALES, StepSpec
+from bot.answers import is_skip, parse_choice, parse_yes_no, read_rating
+from bot.config.schema import SCALES, YES_NO, StepSpec
 from bot.flow import Flow
 from bot.messages import ChoicePicked, Resume, Text
 from bot.prompts import Prompt, Say, ScaleKind
 from bot.survey import (
+    CLOSED,
     Answer,
     CompleteSurvey,
     Effect,
@@ -38,7 +40,7 @@ COMMENT_STEP = "_comment"
 
 def advance(flow: Flow, state: SurveyState, event: Event, now: datetime) -> Transition:
     """Decide what happens to a survey when ``event`` arrives at time ``now``."""
-    if state.status in ("completed", "expired"):
+    if state.status in CLOSED:
         if isinstance(event, Reply) and isinstance(event.payload, Text):
             return Transition(state, effects=(HandOn(event.payload.text),))
         return Transition(state)
@@ -54,8 +56,9 @@ def advance(flow: Flow, state: SurveyState, event: Event, now: datetime) -> Tran
             return Transition(state.evolve(reminded=True), prompts)
         case Expire():
             kept = _leftover_comment(state)
-            done = state.evolve(status="expired", comment=None, comment_sentiment=None)
-            return Transition(done, effects=(*kept, CompleteSurvey("expired")))
+            status: Literal["partial", "expired"] = "partial" if state.answers or kept else "expired"
+            done = state.evolve(status=status, comment=None, comment_sentiment=None)
+            return Transition(done, effects=(*kept, CompleteSurvey(status)))
         case Start():
             return Transition(state)
 
@@ -166,12 +169,29 @@ def _read(flow: Flow, step_id: str, step: StepSpec, event: Reply) -> Answer | ob
         else:
             option = None
         return _NOT_ANSWER if option is None else Answer(step_id, "choice", option=option, raw=_raw(payload))
+    if step.type == "yes_no":
+        return _yes_no(flow, step_id, step, payload)
     if step.type == "text" and isinstance(payload, Text) and payload.text.strip():
         if _skips(flow, payload.text):
             return None if step.optional else _SKIPPED_REQUIRED
         sentiment = event.classification.sentiment if event.classification else None
         return Answer(step_id, "text", text=payload.text.strip(), raw=payload.text, sentiment=sentiment)
     return _NOT_ANSWER
+
+
+def _yes_no(flow: Flow, step_id: str, step: StepSpec, payload: object) -> Answer | object:
+    """A tapped button, a typed label or number ("Yes", "2"), or a typed yes or no ("没解决")."""
+    said: str | None = None
+    if isinstance(payload, ChoicePicked):
+        said = payload.value if payload.value in YES_NO else None
+    elif isinstance(payload, Text):
+        labels = [(v, list(flow.texts[v].values())) for v in YES_NO]
+        said = parse_choice(payload.text, labels) or parse_yes_no(payload.text)
+        if said is None and _skips(flow, payload.text):
+            return _SKIPPED_REQUIRED
+    if said is None:
+        return _NOT_ANSWER
+    return Answer(step_id, "fcr" if step.fcr else "yes_no", option=said, raw=_raw(payload))
 
 
 def _skips(flow: Flow, text: str) -> bool:

@@ -82,10 +82,20 @@ class DeliveryError(AdapterError):
     """Sending to a platform failed.
 
     ``retry_after`` (seconds) is set when the platform said when to try again; ``permanent`` marks
-    failures that retrying cannot fix (blocked by the user, outside the messaging window).
+    failures that retrying cannot fix (blocked by the user, outside the messaging window);
+    ``maybe_sent`` marks a request that reached the platform but got no answer (a read timeout, a
+    dropped connection): the platform may have the message, so it is reconciled, not resent blindly.
     """
 
-    def __init__(self, message: str, *, retry_after: float | None = None, permanent: bool = False) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        permanent: bool = False,
+        maybe_sent: bool = False,
+    ) -> None:
         self.retry_after = retry_after
         self.permanent = permanent
+        self.maybe_sent = maybe_sent
         super().__init__(message)

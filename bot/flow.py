@@ -13,7 +13,7 @@ from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.config.schema import SCALES, Config, DsatRule, StepSpec
+from bot.config.schema import SCALES, YES_NO, Config, DsatRule, StepSpec
 from bot.config.texts import resolve_texts
 from bot.prompts import AskChoice, AskRating, AskText, End, Option, Prompt, Scale, ScaleKind
 
@@ -64,6 +64,9 @@ class Flow(BaseModel):
             if step.optional:
                 hint = f"{hint} {self.text('hint_optional', locale)}"
             return AskChoice(survey_id, step_id, text, options, hint=hint)
+        if step.type == "yes_no":  # two buttons on every channel that has buttons
+            options = tuple(Option(value, self.text(value, locale)) for value in YES_NO)
+            return AskChoice(survey_id, step_id, text, options, hint=self.text("hint_yes_no", locale))
         kind: ScaleKind = step.type
         low, high = SCALES[kind]
         low_label = self.local(step.low_label, locale) if step.low_label else self.text(f"{kind}_low", locale)

@@ -78,6 +78,10 @@ class Capabilities:
     """How long after the customer's last message the bot may write (None: any time)."""
     reopens_window: bool = False
     """Whether the channel can start a survey outside the window (e.g. an approved template)."""
+    confirm_wait: timedelta | None = None
+    """How long the platform takes at most to confirm a message it accepted (WhatsApp's status
+    webhooks echo our outbox id): a send whose outcome is unknown waits this long for it before it
+    is sent again. ``None``: the platform confirms nothing, so such a send is retried."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +95,9 @@ class Recipient:
     locale: str = ""
     last_inbound_at: datetime | None = None
     """When the customer last wrote on this channel (for platforms' messaging windows)."""
+    reference: str = ""
+    """Our id for the message (``outbox:<id>``), for platforms that echo one back (WhatsApp's
+    ``biz_opaque_callback_data``) so their confirmations can be matched."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,3 +114,22 @@ class Channel(Protocol):
     capabilities: Capabilities
 
     async def send(self, to: Recipient, prompt: Prompt) -> Sent: ...
+
+
+class Meter(Protocol):
+    """Counts what happened, for operators (``csatbot.metrics``). Event names and label values come
+    from small fixed sets (channels, outcomes, intents), never from customer data."""
+
+    def count(self, event: str, /, **labels: str) -> None: ...
+
+    def observe(self, event: str, seconds: float, /, **labels: str) -> None: ...
+
+
+class NoMeter:
+    """A :class:`Meter` that keeps nothing (tests, the CLI)."""
+
+    def count(self, event: str, /, **labels: str) -> None:
+        return None
+
+    def observe(self, event: str, seconds: float, /, **labels: str) -> None:
+        return None

@@ -88,6 +88,12 @@ class OutboxItem:
     recipient: dict[str, Any]
     body: dict[str, Any]
     attempts: int
+    previous: str = ""
+    """What became of the attempt before this claim: "" (nothing pending), ``interrupted`` (its
+    worker died during the platform call: maybe sent) or ``unconfirmed`` (no answer came and the
+    platform did not confirm it in time)."""
+    attempt_at: datetime | None = None
+    """When that previous, unfinished attempt's call began."""
 
 
 OPEN_TICKET_STATUSES = ("open", "assigned", "contacted")

@@ -159,7 +159,9 @@ class Repository(Protocol):
 
     def cancel_timer(self, kind: str, subject: str) -> None: ...
 
-    def claim_due_timers(self, now: datetime, limit: int, lease_until: datetime) -> list[DueTimer]: ...
+    def claim_due_timers(
+        self, now: datetime, limit: int, lease_until: datetime, worker: str = ""
+    ) -> list[DueTimer]: ...
 
     def take_timer(self, timer_id: int) -> bool:
         """Mark a claimed timer done; ``False`` if another worker already did (then do nothing)."""
@@ -183,7 +185,32 @@ class Repository(Protocol):
         message_id: int | None = None,
     ) -> int: ...
 
-    def claim_outbox(self, now: datetime, limit: int, lease_until: datetime) -> list[OutboxItem]: ...
+    def claim_outbox(
+        self, now: datetime, limit: int, lease_until: datetime, worker: str = ""
+    ) -> list[OutboxItem]: ...
+
+    def outbox_attempt(self, item_id: int, worker: str, at: datetime) -> bool:
+        """Record that the platform call begins now (before making it); ``False`` when ``worker`` no
+        longer holds the row's lease (then it must not send)."""
+        ...
+
+    def outbox_unknown(self, item_id: int, error: str, wait_until: datetime) -> None:
+        """The call got no answer, so the platform may have the message: wait until ``wait_until``
+        for its confirmation before sending it again."""
+        ...
+
+    def outbox_confirmed(self, item_id: int, platform_id: str, at: datetime) -> bool:
+        """The platform confirmed it has the message (a status webhook naming our outbox id): record
+        it as sent unless it already is; ``True`` if this changed the row."""
+        ...
+
+    def renew_leases(self, worker: str, outbox_ids: list[int], timer_ids: list[int], until: datetime) -> None:
+        """Extend ``worker``'s leases on the rows it is still working on."""
+        ...
+
+    def reclaim(self, worker: str, now: datetime) -> int:
+        """``worker`` restarted: end the leases its previous run held, so its work is taken at once."""
+        ...
 
     def release_outbox(self, item_ids: list[int]) -> None:
         """Put claimed items back untouched (an earlier message to the same recipient failed)."""
@@ -191,8 +218,11 @@ class Repository(Protocol):
 
     def outbox_sent(self, item_id: int, platform_id: str, at: datetime) -> None: ...
 
-    def outbox_rejected(self, channel: str, platform_id: str, error: str) -> int | None:
-        """The platform reported later that the message it accepted failed; returns the row's id."""
+    def outbox_rejected(
+        self, channel: str, platform_id: str, error: str, item_id: int | None = None
+    ) -> int | None:
+        """The platform reported later that the message it accepted failed; returns the row's id.
+        ``item_id`` finds it when its platform id was never recorded (the send got no answer)."""
         ...
 
     def outbox_failed(self, item_id: int, error: str, retry_at: datetime | None) -> None:

@@ -5,19 +5,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 from typing import Literal
 
 from bot import alerts, backlog, privacy, tickets, turns
 from bot.classification import Classification
 from bot.config.durations import format_duration
+from bot.delivery import outbox_id
+from bot.leases import Leases
 from bot.links import LINK_TTL, link_digest, new_link_token
 from bot.masking import mask
 from bot.messages import InboundMessage, Text
-from bot.ports import Classifier, Clock
+from bot.ports import Classifier, Clock, Meter, NoMeter
 from bot.records import Ticket
 from bot.repository import Repository, Store
 from bot.settings import Settings
@@ -45,8 +48,12 @@ class ConversationService:
         classifier: Classifier | None = None,
         new_id: Callable[[], str] = new_survey_id,
         wake: Callable[[], None] = lambda: None,
+        meter: Meter | None = None,
+        leases: Leases | None = None,
     ) -> None:
         self.store = store
+        self.leases = leases or Leases("")
+        self.meter: Meter = meter or NoMeter()
         self.settings = settings
         self.clock = clock
         self.classifier = classifier
@@ -56,6 +63,7 @@ class ConversationService:
 
     async def handle(self, msg: InboundMessage) -> TurnResult:
         """Process one inbound message exactly once (a redelivery returns ``duplicate=True``)."""
+        started = time.perf_counter()
         msg = storable_message(msg)  # a NUL or a lone surrogate must not fail the insert (and the retry)
         classification = await self._classify(msg)
         queue = classification is None and self._waiting_for_model(msg)
@@ -72,6 +80,7 @@ class ConversationService:
         )
         if not result.duplicate:
             self.wake()
+        self.meter.observe("turn", time.perf_counter() - started, channel=msg.channel)
         return result
 
     async def agent_reply(self, conversation_id: int, agent: str, text: str) -> int:
@@ -141,17 +150,32 @@ class ConversationService:
         self.wake()
         return ticket
 
-    async def delivery_failed(self, channel: str, platform_id: str, error: str) -> bool:
+    async def delivery_failed(self, channel: str, platform_id: str, error: str, reference: str = "") -> bool:
         """Record that a message the platform had accepted failed later (a WhatsApp ``failed`` status).
 
-        Returns ``False`` when no sent message has that platform id.
+        ``reference`` (``outbox:<id>``) finds a message whose send got no answer (no platform id
+        recorded yet). Returns ``False`` when no sent message has that platform id.
         """
-        row = await self.store.run(lambda repo: repo.outbox_rejected(channel, platform_id, error))
+        item_id = outbox_id(reference)
+        row = await self.store.run(lambda repo: repo.outbox_rejected(channel, platform_id, error, item_id))
         if row is None:
             log.warning("%s reported message %s failed; no sent message has that id", channel, platform_id)
             return False
         log.error("outbox %s: %s reported delivery failed: %s", row, channel, error)
         return True
+
+    async def delivery_confirmed(self, channel: str, reference: str, platform_id: str) -> bool:
+        """The platform confirmed a message we sent (a status webhook echoing ``outbox:<id>``): a
+        send that got no answer is recorded as sent now, and never sent again."""
+        item_id = outbox_id(reference)
+        if item_id is None:
+            return False
+        now = self.clock.now()
+        changed = await self.store.run(lambda repo: repo.outbox_confirmed(item_id, platform_id, now))
+        if changed:
+            log.info("outbox %s: %s confirmed it (%s); not sending it again", item_id, channel, platform_id)
+            self.wake()  # the customer's later messages waited for it
+        return changed
 
     async def link_token(self, customer_id: int) -> tuple[str, datetime]:
         """A new deep-link token for the customer and when it expires (``/start <token>`` on Telegram
@@ -197,16 +221,24 @@ class ConversationService:
             await self.fire_due_timers()
         return result
 
-    async def fire_due_timers(self, limit: int = 100, lease: timedelta = timedelta(minutes=2)) -> list[str]:
-        """Claim and carry out every timer that is due now; each in its own transaction."""
+    async def fire_due_timers(self, limit: int = 100) -> list[str]:
+        """Claim and carry out every timer that is due now; each in its own transaction.
+
+        The claim is a short lease (:class:`bot.leases.Leases`), renewed while this runs."""
         now = self.clock.now()
-        due = await self.store.run(lambda repo: repo.claim_due_timers(now, limit, now + lease))
+        until, worker = self.leases.until(now), self.leases.worker
+        due = await self.store.run(lambda repo: repo.claim_due_timers(now, limit, until, worker))
+        self.leases.timers.update(timer.id for timer in due)
         done: list[str] = []
-        for timer in due:
-            outcome = await self._fire(timer.id, timer.kind, timer.subject, now)
-            if outcome is not None:
-                log.info("timer %s: %s", timer.kind, outcome)
-                done.append(outcome)
+        try:
+            for timer in due:
+                outcome = await self._fire(timer.id, timer.kind, timer.subject, now)
+                self.leases.timers.discard(timer.id)
+                if outcome is not None:
+                    log.info("timer %s: %s", timer.kind, outcome)
+                    done.append(outcome)
+        finally:
+            self.leases.timers.difference_update(timer.id for timer in due)
         if done:
             self.wake()
         return done

@@ -11,8 +11,12 @@ from bot.classification import Classification
 from bot.messages import ChoicePicked, Resume, Text, Unsupported
 from bot.prompts import Prompt
 
-Status = Literal["pending", "active", "completed", "expired"]
-AnswerKind = Literal["csat", "nps", "ces", "choice", "text"]
+Status = Literal["pending", "active", "completed", "partial", "expired"]
+"""``partial``: expired after some answers (reported apart from complete surveys); ``expired``:
+closed unanswered."""
+CLOSED: frozenset[str] = frozenset({"completed", "partial", "expired"})
+AnswerKind = Literal["csat", "nps", "ces", "choice", "yes_no", "fcr", "text"]
+"""``fcr`` is the answer of a ``yes_no`` step marked ``fcr`` (option ``yes`` or ``no``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +102,7 @@ class Schedule:
 
 @dataclass(frozen=True, slots=True)
 class CompleteSurvey:
-    status: Literal["completed", "expired"]
+    status: Literal["completed", "partial", "expired"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import logging
+import os
 import re
+import socket
 import sys
 from datetime import UTC, datetime, timedelta, tzinfo
 from enum import StrEnum
@@ -37,6 +38,12 @@ app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(customers_app, name="customers")
 app.command("classify")(classify_command)
+
+
+class LogFormatChoice(StrEnum):
+    plain = "plain"
+    json = "json"
+
 
 ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="config file")]
 DbOption = Annotated[
@@ -69,18 +76,10 @@ def _existing_database(url: str | None) -> None:
         raise typer.Exit(2)
 
 
-def _setup_logging(level: str = "INFO") -> None:
-    from csatbot import redaction
+def _setup_logging(level: str = "INFO", log_format: str = "plain") -> None:
+    from csatbot.logs import setup_logging
 
-    redaction.install()  # secrets never reach the logs, at any level
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
-    if level != "DEBUG":
-        # The workers tick every second (APScheduler would log each run), and httpx logs each
-        # request (its URL is scrubbed of tokens, but one line per request is noise).
-        logging.getLogger("apscheduler").setLevel(logging.WARNING)
-        logging.getLogger("httpx").setLevel(logging.WARNING)
+    setup_logging(level, "json" if log_format == "json" else "plain")  # secrets scrubbed at any level
 
 
 @app.command()
@@ -90,6 +89,9 @@ def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
     log_level: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING or ERROR")] = "INFO",
+    log_format: Annotated[
+        LogFormatChoice, typer.Option(help="plain lines, or one JSON object per line (with trace_id)")
+    ] = LogFormatChoice.plain,
     telegram_polling: Annotated[
         bool, typer.Option(help="talk to Telegram by long polling instead of the webhook (development)")
     ] = False,
@@ -106,7 +108,7 @@ def serve(
     from csatbot.runtime import Runtime
     from csatbot.web import Server, create_app
 
-    _setup_logging(log_level.upper())
+    _setup_logging(log_level.upper(), log_format.value)
     _refuse_unsafe_exposure(host, db)
     try:
         runtime = Runtime(
@@ -115,6 +117,9 @@ def serve(
             telegram_polling=telegram_polling,
             triage_model=triage,
             train_if_missing=train,
+            # Stable across restarts of this process (same host, same port): a restart takes its own
+            # in-flight work back at once instead of waiting for its leases to run out.
+            worker_id=os.environ.get("CSATBOT_WORKER_ID") or f"{socket.gethostname()}:{port}",
         )
     except ConfigError as exc:
         typer.echo(str(exc), err=True)
@@ -126,7 +131,12 @@ def serve(
         f"API docs (OpenAPI): {base}/docs"
     )
     config = uvicorn.Config(
-        create_app(runtime), host=host, port=port, log_level=log_level.lower(), timeout_graceful_shutdown=10
+        create_app(runtime),
+        host=host,
+        port=port,
+        log_level=log_level.lower(),
+        log_config=None,  # uvicorn's lines go through our handler: same format, trace id, scrubbing
+        timeout_graceful_shutdown=10,
     )
     server = Server(runtime, config)  # ends open chat pages' long polls at once on Ctrl+C
     with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl+C after a clean shutdown
@@ -137,7 +147,6 @@ def serve(
 
 def _refuse_unsafe_exposure(host: str, db: str | None) -> None:
     """Exit 2, naming what to set, when ``host`` is reachable from other machines without the secrets."""
-    import os
 
     from csatbot.exposure import exposure_problems
     from storage import open_database

@@ -15,6 +15,9 @@ from fastapi.responses import StreamingResponse
 from csatbot.access import Who
 from csatbot.runtime import Runtime
 from storage.auto_answer_report import auto_answer_report
+from storage.drivers import key_drivers
+from storage.fcr import operational_fcr
+from storage.funnel import survey_funnel
 from storage.report_scope import DIMENSIONS, METRICS, ReportFilterError, check_range, check_year
 from storage.reports import (
     CSV_COLUMNS,
@@ -180,6 +183,50 @@ def report_router(rt: Runtime) -> APIRouter:
         report = await read(lambda repo: auto_answer_report(repo.session, since, until, s.filters))
         result: dict[str, Any] = report.as_dict()
         return result
+
+    @router.get("/fcr")
+    async def fcr(s: Scoped) -> dict[str, Any]:
+        """First-contact resolution two ways, each with ``n``: as customers answered the flow's
+        ``fcr`` question, and operationally (resolved conversations with no repeat contact on the
+        same intent within ``reports.repeat_within``)."""
+        since, until, tz = window(s)
+        within = rt.settings().config.reports.repeat_within
+
+        def load(repo: Any) -> dict[str, Any]:
+            answered = build_report(repo.session, since, until, by=(), filters=s.filters, tz=tz).total
+            return {
+                "answered": {
+                    "rate": answered.as_dict()["fcr_rate"],
+                    "yes": answered.fcr_yes,
+                    "n": answered.fcr_n,
+                },
+                "operational": operational_fcr(repo.session, since, until, within, s.filters).as_dict(
+                    min_answers()
+                ),
+            }
+
+        result: dict[str, Any] = await read(load)
+        return result
+
+    @router.get("/funnel")
+    async def funnel(s: Scoped) -> dict[str, Any]:
+        """Sent -> opened (channels that report reads) -> first answer -> completed, per flow and
+        channel; partial surveys apart, the abandonment rate and the question customers stop at."""
+        since, until, tz = window(s)
+        found = await read(lambda repo: survey_funnel(repo.session, since, until, s.filters, tz=tz))
+        result: dict[str, Any] = found.as_dict(min_answers())
+        return result
+
+    @router.get("/drivers")
+    async def drivers(s: Scoped) -> dict[str, Any]:
+        """Which factors go with DSAT, ranked by the DSAT they add, and the top three to fix first."""
+        since, until, tz = window(s)
+        found: dict[str, Any] = await read(
+            lambda repo: key_drivers(
+                repo.session, since, until, s.filters, min_n=max(min_answers(), 1), tz=tz
+            )
+        )
+        return found
 
     @router.get("/export.csv", response_class=StreamingResponse)
     async def export(s: Scoped, metric: str | None = None) -> StreamingResponse:

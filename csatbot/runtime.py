@@ -6,7 +6,9 @@ import asyncio
 import hashlib
 import logging
 import os
+import socket
 from collections.abc import Awaitable, Callable, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.engine import make_url
 
 from adapters.base import AdapterContext, ChannelAdapter
+from adapters.http import RateLimits, SharedBuckets
 from adapters.notify.sender import build_notifier
 from adapters.registry import build_adapters
 from adapters.webchat import WebChatChannel
@@ -22,13 +25,19 @@ from adapters.webhook import HttpWebhookPoster
 from bot.config import Config, parse_config
 from bot.delivery import Dispatcher
 from bot.errors import ConfigError
+from bot.leases import Leases
 from bot.ports import Channel, Classifier, Clock, SystemClock
 from bot.service import ConversationService
 from bot.settings import MessagingWindow, Settings
+from bot.tracing import begin_trace, end_trace, new_trace_id
 from csatbot import redaction
+from csatbot.metrics import Metrics
 from csatbot.triage_model import BackgroundModel
 from storage import SqlStore, config_snapshots, open_database
+from storage.backlog import Backlog, backlog
+from storage.db import is_unreachable
 from storage.migrate import upgrade
+from storage.rates import SqlRates
 
 log = logging.getLogger("csatbot")
 
@@ -55,6 +64,20 @@ def database_password(url: str) -> str | None:
         return None
 
 
+def share_rate_limits(adapters: Mapping[str, ChannelAdapter], buckets: SharedBuckets) -> None:
+    """Every channel's rate limits, kept in the database: all processes share one budget per bot
+    token, WhatsApp number or WeChat account (their platform limits are per that, not per process)."""
+    for name, adapter in adapters.items():
+        limits = getattr(adapter, "limits", None) or getattr(
+            getattr(adapter, "platform", None), "limits", None
+        )
+        account = getattr(adapter, "account", "") or getattr(
+            getattr(adapter, "config", None), "phone_number_id", ""
+        )
+        if isinstance(limits, RateLimits):
+            limits.share(buckets, f"{name}:{account or 'default'}")
+
+
 class Pump:
     """Runs ``work`` now, or once more right after the current run if one is in progress."""
 
@@ -63,8 +86,11 @@ class Pump:
         self.work = work
         self._task: asyncio.Task[None] | None = None
         self._again = False
+        self.closed = False
 
     def kick(self) -> None:
+        if self.closed:
+            return  # shutting down: no new run may start while the database is being closed
         if self._task is not None and not self._task.done():
             self._again = True
             return
@@ -77,11 +103,17 @@ class Pump:
     async def _run(self) -> None:
         while True:
             self._again = False
+            token = begin_trace(new_trace_id(self.name))  # the id on every line this run logs
             try:
                 await self.work()
-            except Exception:
+            except Exception as exc:
                 # A worker is an edge: log and go on; the rows stay and the next run retries them.
-                log.exception("%s run failed", self.name)
+                if is_unreachable(exc):
+                    log.warning("%s run skipped: the database is unreachable (%s)", self.name, exc)
+                else:
+                    log.exception("%s run failed", self.name)
+            finally:
+                end_trace(token)
             if not self._again:
                 return
 
@@ -107,9 +139,12 @@ class Runtime:
         telegram_polling: bool = False,
         triage_model: bool = False,
         train_if_missing: bool = False,
+        worker_id: str | None = None,
     ) -> None:
         """``triage_model`` loads the configured model (``nlu.model_dir``) in the background, and
-        ``train_if_missing`` trains it first when there is none (``csatbot serve`` does both)."""
+        ``train_if_missing`` trains it first when there is none (``csatbot serve`` does both).
+        ``worker_id`` names this process's leases; one that stays the same across restarts (``csatbot
+        serve`` uses the host name and port) lets a restarted process take its own work back at once."""
         self.config_path = Path(config_path)
         self._loaded = self._fingerprint()
         self._windows: dict[str, MessagingWindow] = {}
@@ -119,22 +154,38 @@ class Runtime:
         self.config_error: ConfigError | None = None
         """Why config.yaml on disk does not load (the console shows it on every page); ``None``: it does."""
         self._settings = Settings.from_config(self._first_config())
-        self.store = SqlStore(self.database)
+        self.metrics = Metrics(self.backlog_now, self.clock)
+        self.store = SqlStore(self.database, self.metrics)
         self.http = http or httpx.AsyncClient()
         self.webchat = WebChatChannel()
         self.closing = False
         """The server is shutting down: streams that stay open (the console's live queue) end now."""
         self.channels: dict[str, Channel] = {"webchat": self.webchat}
-        self.dispatcher = Dispatcher(self.store, self.channels, HttpWebhookPoster(self.http), self.clock)
-        self.outbox = Pump("outbox", self.dispatcher.deliver_due)
+        self.leases = Leases(worker_id or f"{socket.gethostname()}-{os.getpid()}")
+        self.dispatcher = Dispatcher(
+            self.store,
+            self.channels,
+            HttpWebhookPoster(self.http),
+            self.clock,
+            meter=self.metrics,
+            leases=self.leases,
+        )
+        self.outbox = Pump("outbox", partial(self.dispatcher.deliver_due, wait=False))
+        self.dispatcher.wake = self.outbox.kick
         self.model: BackgroundModel | None = None
         self.train_if_missing = train_if_missing
         if classifier is None and triage_model:
             nlu = self._settings.config.nlu
-            self.model = BackgroundModel(Path(nlu.model_dir), nlu.threshold, self.config_path)
+            self.model = BackgroundModel(Path(nlu.model_dir), nlu.threshold, self.config_path, self.metrics)
             classifier = self.model
         self.service = ConversationService(
-            self.store, self.settings, self.clock, classifier=classifier, wake=self.outbox.kick
+            self.store,
+            self.settings,
+            self.clock,
+            classifier=classifier,
+            wake=self.outbox.kick,
+            meter=self.metrics,
+            leases=self.leases,
         )
         if self.model is not None:
             self.model.on_ready = self.service.triage_backlog
@@ -152,6 +203,7 @@ class Runtime:
             self.database.dispose()  # the process will not start: leave no open database behind
             raise
         self.channels.update(self.adapters)
+        share_rate_limits(self.adapters, SqlRates(self.database))
         self.dispatcher.notifier = self.notifier
         for name, adapter in self.adapters.items():
             caps = adapter.capabilities
@@ -160,6 +212,12 @@ class Runtime:
         self._settings = Settings.from_config(self._settings.config, self._windows)
         self.tick_seconds = tick_seconds
         self._scheduler: AsyncIOScheduler | None = None
+        self._keeping: asyncio.Task[None] | None = None
+
+    def backlog_now(self) -> Backlog:
+        """Undelivered outbox rows and due timers, read now (blocking: call it in a thread)."""
+        now = self.clock.now()
+        return self.store.read_sync(lambda repo: backlog(repo.session, now))
 
     def _first_config(self) -> Config:
         """config.yaml; when it is broken, the last good config kept in the database (said loudly),
@@ -242,6 +300,12 @@ class Runtime:
         if self.model is not None:
             self.model.start(train_if_missing=self.train_if_missing)
         await self.service.schedule_retention()
+        # What this worker held when it last stopped (killed mid-send?) is taken back now, not after
+        # its lease; then the leases of what it works on are renewed while the work runs.
+        worker, now = self.leases.worker, self.clock.now()
+        if reclaimed := await self.store.run(lambda repo: repo.reclaim(worker, now)):
+            log.warning("took back %d outbox rows and timers this worker held before it restarted", reclaimed)
+        self._keeping = asyncio.get_running_loop().create_task(self.leases.keep(self.store, self.clock))
         # Catch up at once on what fell due while the process was down.
         self.timers.kick()
         self.outbox.kick()
@@ -258,8 +322,13 @@ class Runtime:
             await adapter.stop()
         if self.model is not None:
             await self.model.stop()
+        self.timers.closed = self.outbox.closed = True
         await self.timers.drain()
         await self.outbox.drain()
+        await self.dispatcher.drain()
+        if self._keeping is not None:
+            self.leases.stop()
+            await asyncio.gather(self._keeping, return_exceptions=True)
         self.notifier.close()
         await self.http.aclose()
         self.database.dispose()

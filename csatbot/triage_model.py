@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from bot.classification import Classification
+from bot.ports import Meter, NoMeter
 
 log = logging.getLogger("csatbot.triage")
 
@@ -21,13 +23,18 @@ log = logging.getLogger("csatbot.triage")
 class BackgroundModel:
     """A :class:`bot.ports.Classifier` whose model loads (or first trains) in the background."""
 
-    def __init__(self, model_dir: Path, threshold: float, config_path: Path) -> None:
+    def __init__(
+        self, model_dir: Path, threshold: float, config_path: Path, meter: Meter | None = None
+    ) -> None:
         from nlu.runtime import TransformerClassifier
 
         self.model_dir = model_dir
         self.config_path = config_path
         self._model = TransformerClassifier(model_dir, threshold=threshold)
         self._ready = False
+        self.meter: Meter = meter or NoMeter()
+        self.state = "starting"
+        """For ``/readyz``: starting, loading, training, ready, missing (not allowed to train) or failed."""
         self._task: asyncio.Task[None] | None = None
         self._training: asyncio.subprocess.Process | None = None
         self.on_ready: Callable[[], Awaitable[object]] | None = None
@@ -38,7 +45,11 @@ class BackgroundModel:
         return self._ready
 
     def classify(self, texts: Sequence[str]) -> list[Classification]:
-        return self._model.classify(texts)
+        started = time.perf_counter()
+        try:
+            return self._model.classify(texts)
+        finally:
+            self.meter.observe("model", time.perf_counter() - started)
 
     def start(self, *, train_if_missing: bool) -> None:
         """Load the model, training it first (in a subprocess) when none exists and that is allowed."""
@@ -54,13 +65,18 @@ class BackgroundModel:
                         "no triage model in %s: messages are not triaged (train one: csatbot nlu train)",
                         self.model_dir,
                     )
+                    self.state = "missing"
                     return
+                self.state = "training"
                 await self._train()
+            self.state = "loading"
             await asyncio.to_thread(self._model.load)
         except Exception:
             log.exception("the triage model could not be prepared; messages are not triaged")
+            self.state = "failed"
             return
         self._ready = True
+        self.state = "ready"
         log.info("triage model ready (%s)", self.model_dir)
         if self.on_ready is not None:
             try:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import hmac
+import logging
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,6 +17,7 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import DBAPIError
 
 from adapters.strict_json import StrictJSONRoute
 from adapters.webchat import webchat_router
@@ -26,10 +30,19 @@ from csatbot.console.app import console_app
 from csatbot.console.session_store import SessionStore
 from csatbot.console.sessions import MAX_AGE, secret_key
 from csatbot.edge import RefuseNul, RowId, invalid_request
+from csatbot.metrics import CONTENT_TYPE
+from csatbot.observe import Observe, webhook_prefixes
+from csatbot.readiness import readiness
 from csatbot.report_api import report_router
 from csatbot.runtime import Runtime
 from csatbot.tokens import ApiTokens
 from storage import queries
+from storage.db import is_unreachable
+
+RETRY_AFTER = 5
+"""Seconds a client is told to wait (``Retry-After``) while the database is unreachable."""
+METRICS_TOKEN = "CSATBOT_METRICS_TOKEN"
+log = logging.getLogger("csatbot.web")
 
 
 class AgentReply(BaseModel):
@@ -226,8 +239,11 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
     app.include_router(webchat_router(runtime, secret))
     app.include_router(support_router(runtime))
     app.mount("/console", console_app(runtime, secret=secret))  # the support team's web console (HTML)
+    webhooks: dict[str, list[str]] = {}
     for adapter in runtime.adapters.values():
-        app.include_router(adapter.routes(), tags=[f"webhook: {adapter.name}"])
+        routes = adapter.routes()
+        webhooks[adapter.name] = [str(getattr(route, "path", "")) for route in routes.routes]
+        app.include_router(routes, tags=[f"webhook: {adapter.name}"])
 
     @app.get("/agent", include_in_schema=False)
     async def agent_desk() -> Response:
@@ -236,9 +252,36 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
 
     @app.get("/healthz", tags=["ops"])
     async def health() -> dict[str, str]:
+        """Liveness: the process answers (it checks nothing else; see ``/readyz``)."""
         return {"status": "ok"}
 
+    @app.get("/readyz", tags=["ops"])
+    async def ready() -> JSONResponse:
+        """Readiness: 200 when the database answers, the schema is at head, the triage model is ready
+        or on its way and the outbox keeps up; else 503 with ``problems`` naming what is wrong."""
+        found = await readiness(runtime)
+        return JSONResponse(found.document(), status_code=503 if found.problems else 200)
+
+    metrics_token = runtime.environ.get(METRICS_TOKEN, "")
+    redaction.protect([metrics_token])
+
+    @app.get("/metrics", tags=["ops"], response_class=Response)
+    async def metrics(request: Request) -> Response:
+        """Prometheus metrics (counts and latencies, no customer data). With $CSATBOT_METRICS_TOKEN
+        set, only for ``Authorization: Bearer <that token>``."""
+        if metrics_token:
+            given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+            if not hmac.compare_digest(given.encode(), metrics_token.encode()):
+                return JSONResponse(
+                    {"detail": f"/metrics needs Authorization: Bearer ${METRICS_TOKEN}"},
+                    status_code=401,
+                    headers={"www-authenticate": "Bearer"},
+                )
+        body = await asyncio.to_thread(runtime.metrics.render)
+        return Response(body, media_type=CONTENT_TYPE)
+
     app.add_middleware(RefuseNul)
+    app.add_middleware(Observe, meter=runtime.metrics, webhooks=webhook_prefixes(webhooks))
     app.add_exception_handler(RequestValidationError, invalid_request)
 
     @app.exception_handler(NotFoundError)
@@ -260,5 +303,21 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
     @app.exception_handler(CsatbotError)
     async def other(_request: Request, exc: CsatbotError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=400)
+
+    @app.exception_handler(DBAPIError)
+    async def database_error(request: Request, exc: DBAPIError) -> JSONResponse:
+        # Platform webhooks get this 503 too (or their own 500, WhatsApp): both make them deliver again.
+        if is_unreachable(exc):
+            runtime.metrics.count("db_unavailable")
+            log.warning(
+                "%s %s: 503, the database is unreachable: %s", request.method, request.url.path, exc.orig
+            )
+            return JSONResponse(
+                {"detail": f"the database is unreachable; nothing was changed, retry in {RETRY_AFTER} s"},
+                status_code=503,
+                headers={"retry-after": str(RETRY_AFTER)},
+            )
+        log.error("%s %s: database error", request.method, request.url.path, exc_info=exc)
+        return JSONResponse({"detail": "internal error"}, status_code=500)
 
     return app

@@ -163,6 +163,14 @@ class Survey(SQLModel, table=True):
     csat: int | None = None
     nps: int | None = None
     ces: int | None = None
+    fcr: bool | None = None
+    """The answer to the flow's first-contact-resolution question (a ``yes_no`` step with ``fcr``)."""
+    step: str | None = Field(default=None, max_length=32)
+    """The question the survey waits on, kept when it closes half answered (``partial``): where
+    customers stop."""
+    opened_at: datetime | None = _at(nullable=True)
+    """When the customer first saw the survey, where the channel says (WhatsApp read status, the web
+    chat showing it)."""
     agents: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     """Who the survey is credited to: the agents who handled the conversation, ``bot`` when the bot
     resolved it (see ``bot.attribution``). A survey with two agents counts for each."""
@@ -240,7 +248,14 @@ class Outbox(SQLModel, table=True):
     platform_id: str | None = None
     created_at: datetime = _at()
     next_attempt_at: datetime = _at()
+    """When a pending row is due; for a ``sending`` row, when its lease ends; for an ``unknown``
+    one, when to stop waiting for the platform to confirm it and send it again."""
     sent_at: datetime | None = _at(nullable=True)
+    attempt_at: datetime | None = _at(nullable=True)
+    """When the platform call of the current attempt began (recorded before the call): a row
+    still ``sending`` with it set was maybe sent; its outcome is reconciled, not guessed."""
+    claimed_by: str | None = Field(default=None, max_length=64)
+    """The worker holding the lease (a restarted worker takes its own rows back at once)."""
 
 
 class Timer(SQLModel, table=True):
@@ -256,6 +271,7 @@ class Timer(SQLModel, table=True):
     status: str = Field(default="pending", max_length=16)
     due_at: datetime = _at()
     claimed_until: datetime | None = _at(nullable=True)
+    claimed_by: str | None = Field(default=None, max_length=64)
     created_at: datetime = _at()
 
 
@@ -329,6 +345,18 @@ class AuditEvent(SQLModel, table=True):
     actor: str = Field(max_length=80)
     action: str = Field(max_length=32)
     subject: str = Field(max_length=80)
+
+
+class RateBucket(SQLModel, table=True):
+    """One shared rate limit's bucket (a bot token, a chat, a WhatsApp number, a notification
+    target): every process of a deployment takes its sends from the same row."""
+
+    __tablename__ = "rate_bucket"
+    key: str = Field(primary_key=True, max_length=200)
+    level: float = 0.0
+    """How full the leaky bucket is (messages), as of ``updated``."""
+    updated: float = 0.0
+    """Seconds since the epoch (the database's rows need no time zone for this)."""
 
 
 class ConfigSnapshot(SQLModel, table=True):

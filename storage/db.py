@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 
 from bot.errors import StorageError
 
@@ -84,3 +85,28 @@ def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+_SQLITE_UNAVAILABLE = ("unable to open", "disk i/o", "locked", "readonly database")
+
+
+def is_unreachable(exc: BaseException) -> bool:
+    """True when ``exc`` (or what it was raised from) says the database cannot be used right now:
+    a refused or dropped connection, PostgreSQL shutting down or in recovery, SQLite's file gone,
+    unreadable or locked past the busy timeout. Such a request may succeed if retried later."""
+    while exc is not None:
+        if isinstance(exc, (DisconnectionError, InterfaceError)):
+            return True
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+            return True
+        if isinstance(exc, OperationalError):
+            code = getattr(exc.orig, "sqlstate", None)
+            if code is not None:
+                # 08: connection exception; 57P01-03: admin shutdown, crash shutdown, cannot connect now.
+                return str(code).startswith("08") or code in ("57P01", "57P02", "57P03")
+            text = str(exc.orig).lower()
+            if type(exc.orig).__module__ == "sqlite3":
+                return any(sign in text for sign in _SQLITE_UNAVAILABLE)
+            return True  # psycopg's connection failures carry no SQLSTATE
+        exc = exc.__cause__  # type: ignore[assignment]
+    return False

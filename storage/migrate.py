@@ -40,3 +40,14 @@ def upgrade(database: Database, revision: str = "heads") -> None:
         finally:
             if sqlite:
                 connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+
+
+def missing_migrations(database: Database) -> list[str]:
+    """The head revisions of our migrations that ``database`` has not applied (empty: at head)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory.from_config(alembic_config(database)).get_heads())
+    with database.reader.connect() as connection:
+        applied = set(MigrationContext.configure(connection).get_current_heads())
+    return sorted(heads - applied)

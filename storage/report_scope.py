@@ -57,6 +57,11 @@ METRICS: dict[str, ColumnElement[bool]] = {
     "detractors": col(Survey.nps) <= DETRACTOR_NPS,
     "ces_n": col(Survey.ces).is_not(None),
     "dsat": _is(Survey.escalated),
+    "fcr_n": col(Survey.fcr).is_not(None),
+    "fcr_yes": _is(Survey.fcr),
+    "fcr_no": col(Survey.fcr).is_(False),
+    "completed": col(Survey.status) == "completed",
+    "partial": col(Survey.status) == "partial",
 }
 """The surveys each count in :class:`storage.reports.Scores` rests on, by its name."""
 METRICS |= {"csat": METRICS["csat_n"], "nps": METRICS["nps_n"], "ces": METRICS["ces_n"]}

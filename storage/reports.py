@@ -76,6 +76,10 @@ class Scores(_Counts):
     ces_n: int = 0
     ces_sum: int = 0
     dsat: int = 0
+    fcr_n: int = 0
+    fcr_yes: int = 0
+    completed: int = 0
+    partial: int = 0
 
     @property
     def response_rate(self) -> float | None:
@@ -102,6 +106,11 @@ class Scores(_Counts):
     @property
     def ces_mean(self) -> float | None:
         return self.ces_sum / self.ces_n if self.ces_n else None
+
+    @property
+    def fcr_rate(self) -> float | None:
+        """First-contact resolution as customers answered it: the share of "yes"."""
+        return self.fcr_yes / self.fcr_n if self.fcr_n else None
 
     @property
     def dsat_rate(self) -> float | None:
@@ -167,6 +176,7 @@ _FIGURES = {
     "nps": "nps_n",
     "ces_mean": "ces_n",
     "dsat_rate": "responded",
+    "fcr_rate": "fcr_n",
 }
 """Each figure and the count it rests on."""
 
@@ -187,6 +197,10 @@ _AGGREGATES = (
     func.count(col(Survey.ces)).label("ces_n"),
     func.coalesce(func.sum(col(Survey.ces)), 0).label("ces_sum"),
     _count(METRICS["dsat"]).label("dsat"),
+    func.count(col(Survey.fcr)).label("fcr_n"),
+    _count(METRICS["fcr_yes"]).label("fcr_yes"),
+    _count(METRICS["completed"]).label("completed"),
+    _count(METRICS["partial"]).label("partial"),
 )
 
 

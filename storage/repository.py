@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, update
+from sqlalchemy import delete, func, or_, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -16,8 +16,8 @@ from bot.attribution import Credit
 from bot.classification import Classification
 from bot.errors import NotFoundError
 from bot.flow import Flow
+from bot.survey import CLOSED, SurveyState
 from bot.survey import Answer as AnswerValue
-from bot.survey import SurveyState
 from models import (
     Answer,
     Conversation,
@@ -36,6 +36,8 @@ from models import (
 from storage import erasure
 from storage.customer_side import CustomerSideRows, conversation_record
 
+OUTBOX_CLAIM_LOCK = 0x63736174  # "csat": the PostgreSQL advisory lock that serialises outbox claims
+
 
 class SqlRepository(CustomerSideRows):
     """Reads and writes rows in the session's open transaction (never commits itself)."""
@@ -43,6 +45,11 @@ class SqlRepository(CustomerSideRows):
     def __init__(self, session: Session) -> None:
         self.session = session
         self.dialect = session.get_bind().dialect.name
+        self.noted: list[tuple[str, dict[str, str]]] = []
+        """Events for the metrics, counted by the store only once the transaction commits."""
+
+    def _note(self, event: str, **labels: str) -> None:
+        self.noted.append((event, labels))
 
     def _insert(self, table: Any) -> Any:
         return (pg_insert if self.dialect == "postgresql" else sqlite_insert)(table)
@@ -228,6 +235,7 @@ class SqlRepository(CustomerSideRows):
                 needs_human=classification.needs_human,
             )
         )
+        self._note("triage_verdict", intent=classification.intent, sentiment=classification.sentiment)
 
     def note_triage(self, message_id: int, what: str) -> None:
         self.session.execute(update(Message).where(col(Message.id) == message_id).values(triage=what[:200]))
@@ -333,8 +341,11 @@ class SqlRepository(CustomerSideRows):
             row.skip_reason = skip_reason
         if sent and row.sent_at is None:
             row.sent_at = at
-        if state.status in ("completed", "expired") and row.finished_at is None:
+            self._note("survey_sent", kind=row.kind)
+        if state.status in CLOSED and row.finished_at is None:
             row.finished_at = at
+        if state.status == "active" or state.status == "partial":  # where a partial survey stopped
+            row.step = state.step
         self.session.add(row)
 
     def reschedule_survey(self, survey_id: str, due_at: datetime) -> None:
@@ -363,7 +374,11 @@ class SqlRepository(CustomerSideRows):
             return False
         # Reports read the scores from the survey row, not from the answers (see models.Survey).
         row = self._get(Survey, survey_id)
+        if not row.responded:
+            self._note("survey_answered", kind=row.kind)
         row.responded = True
+        if answer.kind == "fcr":
+            row.fcr = answer.option == "yes"
         if answer.kind in ("csat", "nps", "ces") and answer.score is not None:
             current = getattr(row, answer.kind)
             setattr(row, answer.kind, answer.score if current is None else max(current, answer.score))
@@ -423,7 +438,9 @@ class SqlRepository(CustomerSideRows):
             .values(status="cancelled")
         )
 
-    def claim_due_timers(self, now: datetime, limit: int, lease_until: datetime) -> list[records.DueTimer]:
+    def claim_due_timers(
+        self, now: datetime, limit: int, lease_until: datetime, worker: str = ""
+    ) -> list[records.DueTimer]:
         rows = self.session.exec(
             select(Timer)
             .where(
@@ -436,7 +453,7 @@ class SqlRepository(CustomerSideRows):
             .with_for_update(skip_locked=True)
         ).all()
         for row in rows:
-            row.claimed_until = lease_until
+            row.claimed_until, row.claimed_by = lease_until, worker or None
             self.session.add(row)
         return [records.DueTimer(_id(r.id), r.kind, r.subject, r.due_at) for r in rows]
 
@@ -485,55 +502,142 @@ class SqlRepository(CustomerSideRows):
         self.session.flush()
         return _id(row.id)
 
-    def claim_outbox(self, now: datetime, limit: int, lease_until: datetime) -> list[records.OutboxItem]:
-        # Oldest first; a recipient whose earliest pending item is not due yet (backing off) or is
-        # still being delivered blocks its later items, so messages arrive in order.
+    def claim_outbox(
+        self, now: datetime, limit: int, lease_until: datetime, worker: str = ""
+    ) -> list[records.OutboxItem]:
+        # Oldest first; a recipient whose earliest undelivered item is not due yet (backing off,
+        # leased to a sender, or waiting for the platform to confirm it) blocks its later items, so
+        # messages arrive in order.
+        if self.dialect == "postgresql":
+            # One claimer at a time (SQLite's write lock does the same): with SKIP LOCKED, a second
+            # claimer would not see a recipient's earliest row, locked by the first, and could take
+            # that recipient's next message out of order.
+            self.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": OUTBOX_CLAIM_LOCK})
         rows = self.session.exec(
             select(Outbox)
-            .where(col(Outbox.status).in_(("pending", "sending")))
+            .where(col(Outbox.status).in_(("pending", "sending", "unknown")))
             .order_by(col(Outbox.id))
             .limit(limit * 5)
-            .with_for_update(skip_locked=True)
+            .with_for_update()
         ).all()
         blocked: set[str] = set()
-        claimed: list[Outbox] = []
+        claimed: list[tuple[Outbox, str, datetime | None]] = []
         for row in rows:
             key = f"{row.channel}:{row.recipient.get('user')}" if row.kind == "message" else f"#{row.id}"
             if row.kind == "notify":  # notifications to one target keep their order too
                 key = f"notify:{row.recipient.get('target')}"
             if key in blocked:
                 continue
-            if row.next_attempt_at > now:  # backing off, or still leased to a sender
+            if row.next_attempt_at > now:
                 blocked.add(key)
                 continue
             if len(claimed) < limit:
-                row.status, row.next_attempt_at = "sending", lease_until
+                previous = ""
+                if row.status == "unknown":
+                    previous = "unconfirmed"
+                elif row.status == "sending" and row.attempt_at is not None:
+                    previous = "interrupted"  # its worker died (or lost the lease) during the call
+                claimed.append((row, previous, row.attempt_at))
+                row.status, row.next_attempt_at, row.claimed_by = "sending", lease_until, worker or None
                 self.session.add(row)
-                claimed.append(row)
         return [
-            records.OutboxItem(_id(r.id), r.kind, r.channel, r.recipient, r.body, r.attempts) for r in claimed
+            records.OutboxItem(
+                _id(r.id), r.kind, r.channel, r.recipient, r.body, r.attempts, previous, attempt_at
+            )
+            for r, previous, attempt_at in claimed
         ]
 
     def release_outbox(self, item_ids: list[int]) -> None:
         self.session.execute(
             update(Outbox)
             .where(col(Outbox.id).in_(item_ids), col(Outbox.status) == "sending")
-            .values(status="pending", next_attempt_at=Outbox.created_at)
+            .values(status="pending", next_attempt_at=Outbox.created_at, claimed_by=None)
         )
+
+    def outbox_attempt(self, item_id: int, worker: str, at: datetime) -> bool:
+        result = self.session.execute(
+            update(Outbox)
+            .where(
+                col(Outbox.id) == item_id,
+                col(Outbox.status) == "sending",
+                col(Outbox.claimed_by) == worker if worker else col(Outbox.claimed_by).is_(None),
+            )
+            .values(attempt_at=at)
+        )
+        return bool(getattr(result, "rowcount", 0))
 
     def outbox_sent(self, item_id: int, platform_id: str, at: datetime) -> None:
         row = self._get(Outbox, item_id)
+        if row.status == "sent":
+            return  # the platform's confirmation was recorded first
         row.status, row.sent_at, row.platform_id, row.last_error = "sent", at, platform_id or None, None
-        row.attempts += 1
+        row.attempts += 1  # claimed_by stays: which worker sent it
         self.session.add(row)
         if row.message_id is not None and platform_id:
             message = self._get(Message, row.message_id)
             message.platform_id = platform_id
             self.session.add(message)
 
-    def outbox_rejected(self, channel: str, platform_id: str, error: str) -> int | None:
+    def outbox_unknown(self, item_id: int, error: str, wait_until: datetime) -> None:
+        row = self._get(Outbox, item_id)
+        if row.status == "sent":
+            return
+        row.status, row.next_attempt_at, row.claimed_by = "unknown", wait_until, None
+        row.attempts += 1
+        row.last_error = error[:2000]
+        self.session.add(row)
+
+    def outbox_confirmed(self, item_id: int, platform_id: str, at: datetime) -> bool:
+        row = self.session.exec(select(Outbox).where(Outbox.id == item_id).with_for_update()).first()
+        if row is None or row.status not in ("sending", "unknown") or row.attempt_at is None:
+            return False
+        self.outbox_sent(item_id, platform_id, at)
+        row.attempts -= 1  # the confirmation is not an attempt of its own
+        return True
+
+    def renew_leases(self, worker: str, outbox_ids: list[int], timer_ids: list[int], until: datetime) -> None:
+        if outbox_ids:
+            self.session.execute(
+                update(Outbox)
+                .where(
+                    col(Outbox.id).in_(outbox_ids),
+                    col(Outbox.status) == "sending",
+                    col(Outbox.claimed_by) == worker,
+                )
+                .values(next_attempt_at=until)
+            )
+        if timer_ids:
+            self.session.execute(
+                update(Timer)
+                .where(
+                    col(Timer.id).in_(timer_ids),
+                    col(Timer.status) == "pending",
+                    col(Timer.claimed_by) == worker,
+                )
+                .values(claimed_until=until)
+            )
+
+    def reclaim(self, worker: str, now: datetime) -> int:
+        outbox = self.session.execute(
+            update(Outbox)
+            .where(col(Outbox.claimed_by) == worker, col(Outbox.status) == "sending")
+            .values(next_attempt_at=now)
+        )
+        timers = self.session.execute(
+            update(Timer)
+            .where(col(Timer.claimed_by) == worker, col(Timer.status) == "pending")
+            .values(claimed_until=None, claimed_by=None)
+        )
+        return int(getattr(outbox, "rowcount", 0) or 0) + int(getattr(timers, "rowcount", 0) or 0)
+
+    def outbox_rejected(
+        self, channel: str, platform_id: str, error: str, item_id: int | None = None
+    ) -> int | None:
         query = select(Outbox).where(Outbox.channel == channel, Outbox.platform_id == platform_id)
         row = self.session.exec(query.with_for_update()).first()
+        if row is None and item_id is not None:
+            found = self.session.get(Outbox, item_id, with_for_update=True)
+            row = found if found is not None and found.channel == channel else None
         if row is None:
             return None
         row.status, row.last_error = "failed", error[:1000]
@@ -542,7 +646,10 @@ class SqlRepository(CustomerSideRows):
 
     def outbox_failed(self, item_id: int, error: str, retry_at: datetime | None) -> None:
         row = self._get(Outbox, item_id)
+        if row.status == "sent":
+            return  # confirmed by the platform meanwhile
         row.attempts += 1
+        row.attempt_at, row.claimed_by = None, None  # the platform refused it: nothing in doubt
         row.last_error = error[:2000]
         if retry_at is None:
             row.status = "dead"
@@ -598,6 +705,8 @@ class SqlRepository(CustomerSideRows):
         )
         self.session.add(row)
         self.session.flush()
+        # A ticket opened from a survey answer is a DSAT ticket; others come from triage or agents.
+        self._note("ticket_opened", cause="survey" if survey_id and answers else "conversation")
         return _ticket(row)
 
     def get_ticket(self, ticket_id: int, *, lock: bool = False) -> records.Ticket:

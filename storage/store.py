@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 from tenacity import retry, retry_if_exception, stop_after_attempt, wait_random_exponential
 
+from bot.ports import Meter, NoMeter
 from bot.repository import Repository
 from storage.db import Database
 from storage.repository import SqlRepository
@@ -28,8 +29,10 @@ def _transient(exc: BaseException) -> bool:
 class SqlStore:
     """The :class:`bot.repository.Store` on SQLAlchemy: one session and one commit per unit of work."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, meter: Meter | None = None) -> None:
         self.database = database
+        self.meter: Meter = meter or NoMeter()
+        """Counts the events a unit of work noted (surveys sent, tickets opened...), once committed."""
 
     async def run(self, work: Callable[[Repository], T]) -> T:
         """Run ``work`` in a write transaction in a worker thread."""
@@ -46,8 +49,13 @@ class SqlStore:
         reraise=True,
     )
     def run_sync(self, work: Callable[[Repository], T]) -> T:
+        repo: SqlRepository
         with Session(self.database.writer, expire_on_commit=False) as session, session.begin():
-            return work(SqlRepository(session))
+            repo = SqlRepository(session)
+            result = work(repo)
+        for event, labels in repo.noted:
+            self.meter.count(event, **labels)
+        return result
 
     def read_sync(self, work: Callable[[SqlRepository], T]) -> T:
         with Session(self.database.reader, expire_on_commit=False) as session, session.begin():

@@ -14,6 +14,7 @@ from adapters.http import RateLimits
 from adapters.whatsapp.graph import GraphApi, graph_error
 from adapters.whatsapp.render import (
     CAPABILITIES,
+    OPAQUE_MAX,
     WINDOW,
     Message,
     render,
@@ -76,6 +77,8 @@ class WhatsAppAdapter:
             )
         wamid = ""
         for message in self.outgoing(to, prompt):
+            if to.reference:  # echoed in the status webhooks: a send with no answer is reconciled
+                message = {**message, "biz_opaque_callback_data": to.reference[:OPAQUE_MAX]}
             async with self.limits.slot(to.user):
                 wamid = await self.graph.send(phone_number_id, message)
         return Sent(wamid)
@@ -120,7 +123,9 @@ class WhatsAppAdapter:
             log.warning("%s: WhatsApp reported error %s: %s", self.name, error.code, error.title)
 
     async def status_update(self, status: StatusUpdate) -> None:
-        """Act on a status webhook once per (wamid, status): only ``failed`` needs anything."""
+        """Act on a status webhook once per (wamid, status): ``failed`` marks the message failed;
+        the others confirm a message whose send got no answer (matched by our outbox id, echoed in
+        ``biz_opaque_callback_data``)."""
         key = (status.wamid, status.status)
         if key in self._seen_statuses:
             return
@@ -130,14 +135,17 @@ class WhatsAppAdapter:
                 status.wamid,
                 first.code if first else None,
                 first.title if first else "failed, no reason given",
+                status.reference,
             )
+        elif status.reference and status.status in ("sent", "delivered", "read"):
+            await self.ctx.service.delivery_confirmed(self.name, status.reference, status.wamid)
         # Remembered only once handled: if handling failed, WhatsApp's redelivery is handled again.
         self._seen_statuses[key] = None
         while len(self._seen_statuses) > 10_000:
             self._seen_statuses.popitem(last=False)
         self.counts["statuses"] += 1
 
-    async def delivery_failed(self, wamid: str, code: int | None, title: str) -> None:
+    async def delivery_failed(self, wamid: str, code: int | None, title: str, reference: str = "") -> None:
         """A message WhatsApp accepted could not be delivered (a ``failed`` status webhook).
 
         The error is mapped like any Graph error (:func:`graph_error`), logged, and recorded on the
@@ -146,7 +154,7 @@ class WhatsAppAdapter:
         self.counts["failed"] += 1
         error = graph_error(code, title)
         log.warning("%s: message %s was not delivered: %s", self.name, wamid, error)
-        await self.ctx.service.delivery_failed(self.name, wamid, str(error))
+        await self.ctx.service.delivery_failed(self.name, wamid, str(error), reference)
 
     def routes(self) -> APIRouter:
         return webhook_router(self)

@@ -8,12 +8,15 @@ JSON, signed with ``X-Hub-Signature-256``, to csatbot and decodes what users wer
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import itertools
 import json
+import random
 import threading
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,13 +72,30 @@ class FakeGraphApi:
         self.phone_number_id = phone_number_id
         self.accepted: list[Accepted] = []
         self.failures: list[Response] = []
+        self.delays: list[float] = []
+        """The next calls are accepted, then answered this many seconds late (one per call)."""
+        self.failure_rate = 0.0
+        """Answer this share of calls (at random) with a Graph 500, accepting nothing."""
+        self.on_accept: Callable[[Accepted], None] | None = None
+        """Called for each accepted message (the simulator posts its ``sent`` status webhook)."""
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
+        self._random = random.Random(7)
 
-    def __call__(self, request: Recorded) -> Response:
+    def __call__(self, request: Recorded) -> Response | Awaitable[Response]:
         with self._lock:
             if self.failures:
                 return self.failures.pop(0)
+            if self.failure_rate and self._random.random() < self.failure_rate:
+                return graph_error_response(500, 131000, "Something went wrong")
+        answer = self._accept(request)
+        with self._lock:
+            delay = self.delays.pop(0) if self.delays else 0.0
+        if delay:
+            return _late(answer, delay)
+        return answer
+
+    def _accept(self, request: Recorded) -> Response:
         if request.method != "POST" or request.path != f"/{API_VERSION}/{self.phone_number_id}/messages":
             return graph_error_response(400, 100, f"Unsupported {request.method} request {request.path}")
         if request.headers.get("authorization") != f"Bearer {self.token}":
@@ -90,7 +110,10 @@ class FakeGraphApi:
             return graph_error_response(400, code, "Parameter value is not valid", details=details)
         with self._lock:
             wamid = f"wamid.FAKE{next(self._ids):06d}{uuid.uuid4().hex[:8].upper()}"
-            self.accepted.append(Accepted(wamid, body))
+            accepted = Accepted(wamid, body)
+            self.accepted.append(accepted)
+        if self.on_accept is not None:
+            self.on_accept(accepted)
         to = body["to"]
         sent: dict[str, str] = {"id": wamid}
         if body["type"] == "template":
@@ -100,10 +123,18 @@ class FakeGraphApi:
         )
 
 
+async def _late(answer: Response, delay: float) -> Response:
+    await asyncio.sleep(delay)
+    return answer
+
+
 def message_problem(body: Any) -> tuple[int, str] | None:
     """Why the Graph API would refuse ``body`` (error code, details), or ``None``."""
     if not isinstance(body, dict) or body.get("messaging_product") != "whatsapp" or not body.get("to"):
         return 100, "messaging_product must be whatsapp and to is required"
+    opaque = body.get("biz_opaque_callback_data")
+    if opaque is not None and (not isinstance(opaque, str) or len(opaque.encode()) > 512):
+        return 131009, "biz_opaque_callback_data must be a string of at most 512 bytes"
     kind = body.get("type")
     content = body.get(kind) if isinstance(kind, str) else None
     if not isinstance(content, dict):
@@ -196,6 +227,9 @@ class WhatsAppSimulator:
         self.server.requests.clear()
         self.api.accepted.clear()
         self.api.failures.clear()
+        self.api.delays.clear()
+        self.api.failure_rate = 0.0
+        self.api.on_accept = None
         self.api.token = self.environ["WHATSAPP_TOKEN"]
 
     def channel_config(self) -> dict[str, Any]:
@@ -208,6 +242,36 @@ class WhatsAppSimulator:
         if self.template:
             config["template"] = dict(TEMPLATE)
         return config
+
+    def confirm_to(self, *csatbot_urls: str, after: float = 0.2) -> None:
+        """Post a signed ``sent`` status webhook to csatbot ``after`` seconds for every message the
+        fake accepts, echoing its ``biz_opaque_callback_data``, as Meta does; a refused webhook is
+        delivered again (up to 20 rounds a second apart, each trying every URL in turn)."""
+
+        def post(accepted: Accepted) -> None:
+            body = accepted.body
+            payload = self.status(
+                str(body.get("to", "")),
+                accepted.wamid,
+                "sent",
+                reference=str(body.get("biz_opaque_callback_data", "")),
+            )
+            raw = json.dumps(payload, separators=(",", ":")).encode()
+            headers = {
+                "content-type": "application/json",
+                HEADER: sign(raw, self.environ["WHATSAPP_APP_SECRET"]),
+            }
+            time.sleep(after)
+            for _ in range(20):
+                for url in csatbot_urls:
+                    with contextlib.suppress(httpx.HTTPError):
+                        if httpx.post(url + self.path, content=raw, headers=headers, timeout=10).is_success:
+                            return
+                time.sleep(1.0)
+
+        self.api.on_accept = lambda accepted: threading.Thread(
+            target=post, args=(accepted,), daemon=True
+        ).start()
 
     def wa_id(self, user: str) -> str:
         """The WhatsApp id (phone number) of ``user``: itself if all digits, else a made-up one."""
@@ -255,9 +319,16 @@ class WhatsAppSimulator:
         return self.envelope({"contacts": [contact], "messages": [message]})
 
     def status(
-        self, user: str, wamid: str, status: str, errors: list[dict[str, Any]] | None = None
+        self,
+        user: str,
+        wamid: str,
+        status: str,
+        errors: list[dict[str, Any]] | None = None,
+        *,
+        reference: str = "",
     ) -> dict[str, Any]:
-        """The webhook for a status update of message ``wamid`` sent to ``user``."""
+        """The webhook for a status update of message ``wamid`` sent to ``user`` (``reference``:
+        the ``biz_opaque_callback_data`` the message was sent with, echoed back)."""
         update: dict[str, Any] = {
             "id": wamid,
             "status": status,
@@ -266,6 +337,8 @@ class WhatsAppSimulator:
         }
         if errors:
             update["errors"] = errors
+        if reference:
+            update["biz_opaque_callback_data"] = reference
         return self.envelope({"statuses": [update]})
 
     @staticmethod

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from adapters.http import retry_after_seconds, status_error
+from adapters.http import retry_after_seconds, status_error, transport_error
 from bot.errors import DeliveryError
 
 log = logging.getLogger("csatbot.whatsapp")
@@ -111,7 +111,7 @@ class GraphApi:
         try:
             response = await self.http.post(url, json=message, headers=self._headers, timeout=self.timeout)
         except httpx.HTTPError as exc:
-            raise DeliveryError(f"{CHANNEL}: Graph API unreachable: {exc!r}") from exc
+            raise transport_error(CHANNEL, "Graph API", exc) from exc
         if not response.is_success:
             raise response_error(response)
         messages = _json(response.content).get("messages")

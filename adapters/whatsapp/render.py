@@ -32,6 +32,11 @@ LIST_BUTTON_MAX = 20
 WINDOW = timedelta(hours=24)
 """Free-form messages only this long after the customer's last message (customer-service window)."""
 
+CONFIRM_WAIT = timedelta(seconds=30)
+"""How long a message whose send got no answer waits for WhatsApp's status webhook before it is
+sent again (they come within seconds; Meta redelivers a status webhook csatbot failed to take)."""
+OPAQUE_MAX = 512
+"""``biz_opaque_callback_data`` limit in bytes."""
 CAPABILITIES = Capabilities(
     max_buttons=BUTTONS_MAX,
     max_buttons_per_row=BUTTONS_MAX,
@@ -42,6 +47,8 @@ CAPABILITIES = Capabilities(
     max_text=TEXT_MAX,
     can_edit=False,
     window=WINDOW,
+    # Status webhooks (sent, delivered, read) echo biz_opaque_callback_data within seconds.
+    confirm_wait=CONFIRM_WAIT,
 )
 
 

@@ -99,6 +99,7 @@ class _Status(_Model):
     recipient_id: str = ""
     timestamp: str = ""
     errors: list[_Error] = []
+    biz_opaque_callback_data: str = ""
 
 
 class _Value(_Model):
@@ -142,6 +143,8 @@ class StatusUpdate:
     status: str
     recipient: str
     errors: tuple[Failure, ...] = ()
+    reference: str = ""
+    """``biz_opaque_callback_data`` we attached when sending (``outbox:<id>``), if any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +181,9 @@ def parse_webhook(raw: bytes, received_at: datetime) -> Delivery:
             messages.append(_inbound(account, m, names.get(m.sender, fallback), received_at))
         for s in value.statuses:
             failures = tuple(Failure(e.code, e.title or e.message) for e in s.errors)
-            statuses.append(StatusUpdate(account, s.id, s.status, s.recipient_id, failures))
+            statuses.append(
+                StatusUpdate(account, s.id, s.status, s.recipient_id, failures, s.biz_opaque_callback_data)
+            )
         errors.extend(Failure(e.code, e.title or e.message) for e in value.errors)
     return Delivery(tuple(messages), tuple(statuses), tuple(errors))
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.classification import DEFAULT_INTENTS
 from bot.config.durations import format_duration
 from bot.config.priorities import PRIORITIES
-from bot.config.schema import SCALES, Config, SurveySpec
+from bot.config.schema import SCALES, YES_NO, Config, SurveySpec
 from bot.config.texts import PLACEHOLDERS, resolve_texts
 
 Loc = tuple[str | int, ...]
@@ -74,12 +74,13 @@ def _check_survey(sid: str, survey: SurveySpec, config: Config) -> Iterator[Find
                 for key, value in (("min", cond.min), ("max", cond.max)):
                     if value is not None and not scale[0] <= value <= scale[1]:
                         yield (*when, key), f"{value} is outside the {step.type} scale {scale[0]}-{scale[1]}"
-            elif step.type == "choice":
+            elif step.type in ("choice", "yes_no"):
                 if cond.min is not None or cond.max is not None:
                     yield when, "min/max conditions only apply to csat, nps and ces steps; use options"
+                known = ids if step.type == "choice" else list(YES_NO)
                 for picked in cond.options or []:
-                    if picked not in ids:
-                        yield (*when, "options"), _unknown("option", picked, ids)
+                    if picked not in known:
+                        yield (*when, "options"), _unknown("option", picked, known)
             else:
                 yield when, f"a {step.type} step cannot branch; give it only next"
     if survey.start in steps:

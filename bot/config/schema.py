@@ -23,9 +23,11 @@ Localized = dict[str, Annotated[str, Field(min_length=1)]]
 """A text per locale, e.g. ``{en: "Thanks!", zh-CN: "谢谢！"}``."""
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
-StepType = Literal["csat", "nps", "ces", "choice", "text", "end"]
+StepType = Literal["csat", "nps", "ces", "choice", "yes_no", "text", "end"]
 RATING_TYPES: frozenset[str] = frozenset({"csat", "nps", "ces"})
 SCALES: dict[str, tuple[int, int]] = {"csat": (1, 5), "nps": (0, 10), "ces": (1, 7)}
+YES_NO: tuple[str, str] = ("yes", "no")
+"""The option ids of a ``yes_no`` step (branch on them with ``when: {options: [no]}``)."""
 
 
 def _duration_defaults(schema: dict[str, Any], model: type[Any]) -> None:
@@ -92,6 +94,9 @@ class StepSpec(Strict):
     branches: list[Branch] = []
     low_label: Localized | None = None
     high_label: Localized | None = None
+    fcr: bool = False
+    """A ``yes_no`` step asking whether the issue was resolved in this conversation: its answers
+    make the first-contact resolution (FCR) rate in reports."""
 
     @model_validator(mode="after")
     def _fits_type(self) -> StepSpec:
@@ -107,6 +112,8 @@ class StepSpec(Strict):
             raise ValueError(f"a {self.type} step needs next (the step that follows it)")
         if self.type not in RATING_TYPES and (self.low_label or self.high_label):
             raise ValueError("low_label and high_label are only allowed on csat, nps and ces steps")
+        if self.fcr and self.type != "yes_no":
+            raise ValueError(f"fcr is only allowed on yes_no steps, not on {self.type}")
         return self
 
     @property
@@ -256,6 +263,9 @@ class ReportPolicy(Strict):
 
     min_answers: int = Field(default=10, ge=0)
     """Figures resting on fewer answered surveys than this are flagged as "few answers"."""
+    repeat_within: Duration = timedelta(days=7)
+    """Operational first-contact resolution: a conversation counts as resolved at first contact when
+    the customer opens no other one on the same intent within this time after it was resolved."""
 
 
 class HealthRule(Strict):
@@ -350,6 +360,9 @@ class BotTexts(Strict):
     hint_nps: Localized | None = None
     hint_ces: Localized | None = None
     hint_choice: Localized | None = None
+    hint_yes_no: Localized | None = None
+    yes: Localized | None = None
+    no: Localized | None = None
     hint_optional: Localized | None = None
     csat_low: Localized | None = None
     csat_high: Localized | None = None

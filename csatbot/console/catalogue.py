@@ -85,6 +85,7 @@ EN: dict[str, str] = {
     "conv.survey.pending": "survey not sent yet",
     "conv.survey.active": "survey sent, no answer yet",
     "conv.survey.expired": "survey expired unanswered",
+    "conv.survey.partial": "survey answered in part, then expired",
     "conv.survey.skipped": "no survey (skipped)",
     "done.escalate": "Escalated: ticket #{id}.",
     "done.resolve_survey": "Resolved; the survey goes out at {at}.",
@@ -257,6 +258,16 @@ EN: dict[str, str] = {
     "fig.response_rate": "Response rate",
     "fig.dsat_rate": "DSAT rate",
     "fig.recovery": "Recovery rate",
+    "fig.fcr": "FCR (customers say)",
+    "fig.fcr_operational": "FCR (no repeat contact)",
+    "funnel.title": "Survey funnel",
+    "funnel.line": "Sent {sent} → opened {opened} (of {readable} on channels that report reads) → "
+    "first answer {answered} → completed {completed}; partial {partial}",
+    "funnel.abandonment": "Abandonment",
+    "funnel.drop": "{flow}: most customers stop at “{step}”",
+    "drivers.title": "Fix these first",
+    "drivers.line": "DSAT {rate} vs {rest} for the rest (n={n}); {excess} DSAT above the rest's rate",
+    "drivers.none": "No factor stands out with enough answers ({n} answered surveys).",
     "auto.title": "Automatic answers",
     "auto.hint": (
         'Sent by triage rules, each asking "Did this solve it?". A high share of No means a rule is wrong.'
@@ -308,6 +319,8 @@ EN: dict[str, str] = {
     "metric.ces": "with a CES score",
     "metric.ces_n": "with a CES score",
     "metric.dsat": "DSAT (escalated to a human)",
+    "metric.fcr_n": "answered the FCR question",
+    "metric.fcr_yes": "resolved at first contact (said yes)",
 }
 
 ZH: dict[str, str] = {
@@ -388,6 +401,7 @@ ZH: dict[str, str] = {
     "conv.survey.pending": "调查尚未发送",
     "conv.survey.active": "调查已发送，尚未回答",
     "conv.survey.expired": "调查已过期未回答",
+    "conv.survey.partial": "调查部分回答后过期",
     "conv.survey.skipped": "未发送调查（已跳过）",
     "done.escalate": "已升级：工单 #{id}。",
     "done.resolve_survey": "已解决；调查将于 {at} 发送。",
@@ -554,6 +568,16 @@ ZH: dict[str, str] = {
     "fig.response_rate": "回复率",
     "fig.dsat_rate": "不满意率",
     "fig.recovery": "挽回率",
+    "fig.fcr": "一次解决率（客户回答）",
+    "fig.fcr_operational": "一次解决率（无重复联系）",
+    "funnel.title": "调查漏斗",
+    "funnel.line": "已发送 {sent} → 已读 {opened}（{readable} 份在可报告已读的渠道）→ 首次回答 {answered} → "
+    "完成 {completed}；部分回答 {partial}",
+    "funnel.abandonment": "放弃率",
+    "funnel.drop": "{flow}：多数客户停在“{step}”",
+    "drivers.title": "优先改进",
+    "drivers.line": "不满意率 {rate}，其余 {rest}（n={n}）；比其余多 {excess} 份不满意",
+    "drivers.none": "回答不足，没有突出的因素（已回答 {n} 份）。",
     "auto.title": "自动回复",
     "auto.hint": "分流后自动发送，并询问客户“这解决您的问题了吗？”。回答“没有”的比例高说明规则有误。",
     "auto.sent": "已发送",
@@ -603,4 +627,6 @@ ZH: dict[str, str] = {
     "metric.ces": "有费力度评分",
     "metric.ces_n": "有费力度评分",
     "metric.dsat": "不满意（已转人工）",
+    "metric.fcr_n": "回答了一次解决问题",
+    "metric.fcr_yes": "一次解决（回答“是”）",
 }

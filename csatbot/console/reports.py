@@ -24,6 +24,9 @@ from csatbot.console.i18n import translate
 from csatbot.console.render import language, page, runtime_of
 from storage.auto_answer_report import FILTERS as AUTO_FILTERS
 from storage.auto_answer_report import auto_answer_report
+from storage.drivers import key_drivers
+from storage.fcr import operational_fcr
+from storage.funnel import survey_funnel
 from storage.report_scope import (
     DIMENSIONS,
     MAX_RANGE_DAYS,
@@ -199,6 +202,8 @@ async def reports(
     request: Request, s: Scoped, sort: Annotated[str, Query(max_length=16)] = "csat"
 ) -> Response:
     before = s.previous()
+    config = runtime_of(request).settings().config
+    min_answers = config.reports.min_answers
 
     def load(repo: SqlRepository) -> tuple[Any, ...]:
         session = repo.session
@@ -212,10 +217,14 @@ async def reports(
             None if s.locked else auto_answer_report(session, s.since, s.until, auto_filters),
             build_report(session, before.since, before.until, by=(), filters=before.filters, tz=s.tz),
             distributions(session, s.since, s.until, s.filters, tz=s.tz),
+            operational_fcr(session, s.since, s.until, config.reports.repeat_within, s.filters),
+            survey_funnel(session, s.since, s.until, s.filters, tz=s.tz),
+            key_drivers(session, s.since, s.until, s.filters, min_n=max(min_answers, 1), tz=s.tz),
         )
 
-    report, reasons, comments, recovered, auto, previous, spread = await read(request, load)
-    min_answers = runtime_of(request).settings().config.reports.min_answers
+    report, reasons, comments, recovered, auto, previous, spread, fcr, funnel, drivers = await read(
+        request, load
+    )
     lang = language(request)
 
     def t(key: str, **values: object) -> str:
@@ -239,6 +248,9 @@ async def reports(
         sort=sort if sort in LEADERBOARD_SORTS else "csat",
         agents=leaderboard(report.by.get("agent", {}), sort),
         presets=presets(runtime_of(request).clock.now().astimezone(s.tz).date()),
+        fcr=fcr,
+        funnel=funnel.as_dict(min_answers),
+        drivers=drivers,
     )
 
 

@@ -158,4 +158,8 @@ def _scores(survey: Survey) -> Scores:
         ces_n=int(ces is not None),
         ces_sum=ces or 0,
         dsat=int(survey.escalated),
+        fcr_n=int(survey.fcr is not None),
+        fcr_yes=int(bool(survey.fcr)),
+        completed=int(survey.status == "completed"),
+        partial=int(survey.status == "partial"),
     )

@@ -444,7 +444,7 @@ SHIPPED_ERRORS = [
             (
                 "surveys.csat.steps.rating.colour: unknown key 'colour' (expected one of: type, "
                 "text, options, optional, "
-                "next, branches, low_label, high_label)",
+                "next, branches, low_label, high_label, fcr)",
                 "colour:",
             )
         ],
@@ -629,7 +629,7 @@ SHIPPED_ERRORS = [
         [
             (
                 "surveys.csat.steps.rating.type: input should be 'csat', 'nps', 'ces', 'choice', "
-                "'text' or 'end', "
+                "'yes_no', 'text' or 'end', "
                 "got 'stars'",
                 "type: stars",
             )
@@ -800,7 +800,7 @@ SHIPPED_ERRORS = [
             (
                 "surveys.csat.steps.rating.colour: unknown key 'colour' (expected one of: type, "
                 "text, options, optional, "
-                "next, branches, low_label, high_label)",
+                "next, branches, low_label, high_label, fcr)",
                 "colour:",
             ),
             ("surveying.throttle: expected a duration such as 10m, 4h or 1d, got 'soon'", "throttle:"),
@@ -890,6 +890,20 @@ def test_issue_example_message() -> None:
             ],
             id="next-to-missing-end",
         ),
+        pytest.param(
+            "      a:\n        type: csat\n        fcr: true\n        text: {en: Q}\n        next: z\n" + END,
+            ["surveys.s.steps.a: fcr is only allowed on yes_no steps, not on csat at line 7"],
+            id="fcr-on-a-rating",
+        ),
+        pytest.param(
+            "      a:\n        type: yes_no\n        text: {en: Q}\n        next: z\n"
+            "        branches:\n          - {when: {options: [maybe]}, next: z}\n" + END,
+            [
+                "surveys.s.steps.a.branches[0].when.options: unknown option 'maybe' (known: yes, no) "
+                "at line 12"
+            ],
+            id="yes-no-branch-on-unknown-option",
+        ),
     ],
 )
 def test_flow_errors(steps: str, expected: list[str]) -> None:
@@ -954,7 +968,7 @@ def test_new_locale_needs_every_text() -> None:
         "surveys.s.steps.z.text: missing text for locale ja at line 13",
     ]
     assert "texts.reprompt: missing text for locale ja (no built-in default) at line 1" in found
-    assert len(found) == 2 + 24  # every built-in bot text lacks ja
+    assert len(found) == 2 + 27  # every built-in bot text lacks ja
 
 
 def test_nlu_examples_in_unlisted_locale() -> None:
@@ -1068,6 +1082,7 @@ def test_schema_lists_step_types(schema: dict[str, Any]) -> None:
         "nps",
         "ces",
         "choice",
+        "yes_no",
         "text",
         "end",
     ]

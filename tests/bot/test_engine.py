@@ -170,6 +170,12 @@ SCRIPTS = [
     pytest.param(
         "csat", [Expire(), say("5")], Outcome("expired", "rating", (), ()), id="answer-after-expiry-ignored"
     ),
+    pytest.param(
+        "csat",
+        [say("3"), Expire(), tap("reason", "slow")],
+        Outcome("partial", "reason", (("rating", 3),), (CSAT3,)),
+        id="expired-halfway-is-partial-and-keeps-its-step",
+    ),
 ]
 
 
@@ -784,3 +790,95 @@ def test_resume_shows_the_open_question_again_without_a_reprompt(flows: dict[str
     t = advance(flow, state, Reply(Resume(SID)), NOW)
     assert t == Transition(state, (flow.ask(SID, "rating", "en"),))
     assert advance(flow, state, Reply(Resume("other-survey")), NOW) == Transition(state)
+
+
+# ---- yes/no (first-contact resolution) ----------------------------------------------------------
+
+YES_NO_FLOW = """\
+title: {en: T, zh-CN: T}
+start: solved
+steps:
+  solved:
+    type: yes_no
+    fcr: true
+    text: {en: "Was your issue resolved in this conversation?", zh-CN: 问题一次就解决了吗？}
+    next: thanks
+    branches:
+      - when: {options: ["no"]}
+        next: why
+  why: {type: text, optional: true, text: {en: "What is left?", zh-CN: 还有什么问题？}, next: thanks}
+  thanks: {type: end, text: {en: Bye, zh-CN: 再见}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        pytest.param(
+            "en",
+            AskChoice(
+                SID,
+                "solved",
+                "Was your issue resolved in this conversation?",
+                (Option("yes", "Yes"), Option("no", "No")),
+                'Tap a button or reply "yes" or "no".',
+            ),
+            id="en",
+        ),
+        pytest.param(
+            "zh-CN",
+            AskChoice(
+                SID,
+                "solved",
+                "问题一次就解决了吗？",
+                (Option("yes", "是"), Option("no", "否")),
+                "请点选，或回复“是”或“否”。",
+            ),
+            id="zh-CN",
+        ),
+    ],
+)
+def test_yes_no_asks_two_buttons(make_flow: FlowFactory, locale: str, expected: AskChoice) -> None:
+    flow = make_flow(YES_NO_FLOW, top="locales: [en, zh-CN]\n")
+    assert advance(flow, SurveyState(SID, locale), Start(), NOW).prompts == (expected,)
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        pytest.param(tap("solved", "yes"), ("completed", "thanks", "yes"), id="tap-yes"),
+        pytest.param(tap("solved", "no"), ("active", "why", "no"), id="tap-no-branches"),
+        pytest.param(tap("solved", "maybe"), ("active", "solved", None), id="tap-unknown-value"),
+        pytest.param(say("yes"), ("completed", "thanks", "yes"), id="yes"),
+        pytest.param(say("Yes"), ("completed", "thanks", "yes"), id="label"),
+        pytest.param(say("1"), ("completed", "thanks", "yes"), id="number-1"),
+        pytest.param(say("2"), ("active", "why", "no"), id="number-2"),
+        pytest.param(say("是的"), ("completed", "thanks", "yes"), id="shi-de"),
+        pytest.param(say("解决了"), ("completed", "thanks", "yes"), id="jiejue-le"),
+        pytest.param(say("否"), ("active", "why", "no"), id="fou"),
+        pytest.param(say("没解决"), ("active", "why", "no"), id="mei-jiejue"),
+        pytest.param(say("not really"), ("active", "why", "no"), id="not-really"),
+        pytest.param(say("no, I still can't log in"), ("active", "why", "no"), id="no-with-words"),
+        pytest.param(say("thanks"), ("active", "solved", None), id="thanks-is-no-answer"),
+        pytest.param(say("ok"), ("active", "solved", None), id="ok-is-no-answer"),
+        pytest.param(say("where is my refund?"), ("active", "solved", None), id="question"),
+        pytest.param(say("skip"), ("active", "solved", None), id="skip-not-allowed"),
+    ],
+)
+def test_yes_no_answers(make_flow: FlowFactory, reply: Reply, expected: tuple[str, str, str | None]) -> None:
+    flow = make_flow(YES_NO_FLOW, top="locales: [en, zh-CN]\n")
+    ts = run(flow, [reply])
+    final = ts[-1].state
+    recorded = [e.answer for e in effects_of(ts, RecordAnswer)]  # type: ignore[attr-defined]
+    assert (final.status, final.step, recorded[0].option if recorded else None) == expected
+    assert all(a.kind == "fcr" for a in recorded)
+
+
+def test_a_yes_no_step_without_fcr_records_yes_no(make_flow: FlowFactory) -> None:
+    flow = make_flow(
+        "title: {en: T}\nstart: q\nsteps:\n  q: {type: yes_no, text: {en: Q}, next: end}\n"
+        "  end: {type: end, text: {en: Bye}}\n"
+    )
+    assert effects_of(run(flow, [say("no")]), RecordAnswer) == [
+        RecordAnswer(Answer("q", "yes_no", option="no", raw="no"))
+    ]

@@ -96,7 +96,7 @@ def test_a_comment_waiting_for_its_question_is_kept_when_the_survey_expires(flow
     assert recorded(expired) == [
         Answer("_comment", "text", text="Nobody called me back", raw="Nobody called me back")
     ]
-    assert expired.state.status == "expired" and expired.state.comment is None
+    assert expired.state.status == "partial" and expired.state.comment is None
 
 
 def test_the_carried_comment_survives_storage(flows: dict[str, Flow]) -> None:

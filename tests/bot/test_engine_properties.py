@@ -10,14 +10,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.classification import SENTIMENTS, Classification
-from bot.config import load_config
-from bot.config.schema import SCALES
+from bot.config import load_config, parse_config
+from bot.config.schema import SCALES, YES_NO
 from bot.engine import advance
 from bot.flow import Flow, build_flows
 from bot.messages import ChoicePicked, Resume, Text, Unsupported
-from bot.survey import Escalate, Event, Expire, RecordAnswer, Remind, Reply, Start, SurveyState
+from bot.survey import CLOSED, Escalate, Event, Expire, RecordAnswer, Remind, Reply, Start, SurveyState
 
 FLOWS = build_flows(load_config(Path(__file__).resolve().parents[2] / "config.yaml"))
+FLOWS |= {  # a first-contact-resolution question, branching on "no"
+    "fcr": build_flows(
+        parse_config(
+            "locales: [en]\nsurveys:\n  fcr:\n    title: {en: F}\n    start: q\n    steps:\n"
+            "      q: {type: yes_no, fcr: true, text: {en: Q}, next: end,\n"
+            '         branches: [{when: {options: ["no"]}, next: why}]}\n'
+            "      why: {type: text, optional: true, text: {en: W}, next: end}\n"
+            "      end: {type: end, text: {en: B}}\n"
+        )
+    )["fcr"]
+}
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 SID = "s1"
 PROPERTY = settings(max_examples=200, deadline=None, database=None)
@@ -83,7 +94,7 @@ STEP_IDS = sorted({step for flow in FLOWS.values() for step in flow.steps} | {"n
 sentiments = st.none() | st.sampled_from(SENTIMENTS).map(lambda s: Classification("x", 0.5, s, 0.5))
 texts = st.sampled_from(ANSWER_LIKE) | st.text(max_size=80) | st.text(CN_NUMERALS + "分星满给打 ", max_size=6)
 tap_values = st.sampled_from(
-    [str(v) for v in range(-1, 12)] + ["slow", "other", "x", "²", "①", "9" * 5000]
+    [str(v) for v in range(-1, 12)] + ["slow", "other", "yes", "no", "x", "²", "①", "9" * 5000]
 ) | st.text(max_size=6)
 taps = st.builds(
     ChoicePicked, st.sampled_from([SID, "s0"]), st.sampled_from(STEP_IDS), tap_values, st.text(max_size=5)
@@ -127,7 +138,7 @@ def test_random_events_never_raise_and_keep_the_invariants(
                     assert answer.score is not None and scale[0] <= answer.score <= scale[1]
                 assert answer in state.answers
             escalations += isinstance(effect, Escalate)
-        if before.status in ("completed", "expired"):
+        if before.status in CLOSED:
             assert state == before  # closed surveys never change
         assert state.escalated is (escalations == 1)
     assert escalations <= 1
@@ -143,6 +154,11 @@ def valid_answer(flow: Flow, step_id: str, data: st.DataObject) -> Reply:
         if step.type == "csat":
             typed += ["⭐" * v, "★" * v + "☆" * (5 - v), f"{v} stars"]
         return data.draw(st.sampled_from([Reply(ChoicePicked(SID, step_id, str(v))), *map(say, typed)]))
+    if step.type == "yes_no":
+        typed = ["yes", "no", "是", "否", "解决了", "没解决", "1", "2", "Yes", "No"]
+        return data.draw(
+            st.sampled_from([*(Reply(ChoicePicked(SID, step_id, v)) for v in YES_NO), *map(say, typed)])
+        )
     if step.type == "choice":
         options = step.options or []
         i = data.draw(st.integers(0, len(options) - 1))

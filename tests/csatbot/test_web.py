@@ -335,6 +335,26 @@ async def test_report_api_dimensions_drill_down_reasons_recovery_and_csv(
     assert len(lines) == 3
 
 
+async def test_report_api_fcr_funnel_and_drivers(client: httpx.AsyncClient, as_agent: Any) -> None:
+    await answer_survey(client, "uma", as_agent("bob"), "2")  # waits at the reason question
+    await answer_survey(client, "vic", as_agent("mei"), "5")
+    fcr = (await client.get("/api/reports/fcr")).json()
+    assert fcr["answered"] == {"rate": None, "yes": 0, "n": 0}  # the shipped flow asks no FCR question
+    assert (fcr["operational"]["resolved"], fcr["operational"]["rate"], fcr["operational"]["n"]) == (
+        2,
+        1.0,
+        2,
+    )
+    funnel = (await client.get("/api/reports/funnel")).json()
+    total = funnel["total"]
+    assert (total["sent"], total["answered"], total["completed"], total["partial"]) == (2, 2, 1, 0)
+    assert funnel["steps"]["csat"]["rating"]["answered"] == 2 and funnel["drop_step"] == {"csat": None}
+    drivers = (await client.get("/api/reports/drivers")).json()
+    assert (drivers["n"], drivers["dsat"], drivers["fix_first"]) == (2, 1, [])  # too few to name any
+    mine = (await client.get("/api/reports/funnel", headers=as_agent("bob"))).json()
+    assert mine["total"]["sent"] == 1  # an agent sees their own surveys only
+
+
 async def test_report_days_and_times_without_an_offset_are_in_the_configured_time_zone(
     client: httpx.AsyncClient,
 ) -> None:

@@ -262,6 +262,7 @@ async def test_dimensions_and_fair_attribution_with_n_everywhere(scenario: dict[
         "nps": 0,
         "ces_mean": 0,
         "dsat_rate": 1,
+        "fcr_rate": 0,
     }
     assert (
         data["by"]["agent"]["cai"]["few_answers"] is True

@@ -174,4 +174,5 @@ async def test_an_agent_reply_reaches_the_customer(app: Any) -> None:
         "to": app.sim.wa_id("fay"),
         "type": "text",
         "text": {"preview_url": False, "body": "Yes, done!"},
+        "biz_opaque_callback_data": "outbox:1",  # echoed in its status webhooks (send once)
     }

@@ -186,3 +186,19 @@ def test_a_change_is_shown_only_when_both_periods_have_enough_answers() -> None:
     assert compare(now, few, 10)["csat_percent"].delta is None
     assert compare(now, few, 10)["csat_percent"].previous_n == 3
     assert compare(now, Scores(), 10)["nps"].delta is None
+
+
+async def test_reports_show_fcr_the_funnel_and_drivers_with_n(console: Any) -> None:
+    console.add_user("root", "admin")
+    await rated(console, "ann", "2")  # stops at the reason question
+    await rated(console, "ben", "5")
+    await console.sign_in("root")
+    page = (await console.page("/reports")).text
+    assert re.search(r'id="fig-fcr"><b><a [^>]*>–</a></b><span>FCR \(customers say\)</span><small>n=<a', page)
+    assert re.search(
+        r'id="fig-fcr-operational"><b>100%</b><span>FCR \(no repeat contact\)</span><small>n=2<', page
+    )
+    funnel = page[page.index('id="funnel"') : page.index('id="drivers"')]
+    assert "Sent 2 → opened 0 (of 2 on channels that report reads) → first answer 2 → completed 0" in funnel
+    assert "No factor stands out with enough answers (2 answered surveys)." in page
+    console.add_user("mei", "admin")

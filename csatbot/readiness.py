@@ -1,0 +1,74 @@
+"""``/readyz``: may this process take traffic? Each check says what is wrong in words.
+
+- ``database``: a query answers within the time limit;
+- ``migrations``: the schema is at our head revision(s) (an old replica on a newer schema, or the
+  reverse, would misread rows);
+- ``model``: the triage model is ready, loading or training (survey answers never wait for it), or
+  triage is off; missing (not allowed to train) or failed is not ready;
+- ``outbox``: the oldest undelivered message has waited less than ``max_outbox_lag`` seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from csatbot.runtime import Runtime
+from storage.migrate import missing_migrations
+
+MODEL_OK = ("ready", "loading", "training", "starting")
+
+
+@dataclass
+class Readiness:
+    """The checks' findings; ``problems`` is empty when the process is ready."""
+
+    checks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def document(self) -> dict[str, Any]:
+        return {
+            "status": "ready" if not self.problems else "not ready",
+            "checks": self.checks,
+            "problems": self.problems,
+        }
+
+
+async def readiness(rt: Runtime, *, max_outbox_lag: float = 300.0, timeout: float = 3.0) -> Readiness:
+    """Run every check (the database ones in a thread, each bounded by ``timeout`` seconds)."""
+    found = Readiness()
+    try:
+        waiting = await asyncio.wait_for(asyncio.to_thread(rt.backlog_now), timeout)
+        missing = await asyncio.wait_for(asyncio.to_thread(missing_migrations, rt.database), timeout)
+    except TimeoutError:
+        found.checks["database"] = {"ok": False}
+        found.problems.append(f"database: no answer within {timeout:g} s")
+    except Exception as exc:
+        found.checks["database"] = {"ok": False}
+        found.problems.append(
+            f"database: unreachable ({type(exc).__name__}: {str(exc).splitlines()[0][:200]})"
+        )
+    else:
+        found.checks["database"] = {"ok": True, "dialect": rt.database.dialect}
+        found.checks["migrations"] = {"ok": not missing, "missing": missing}
+        if missing:
+            found.problems.append(
+                f"migrations: the database lacks {', '.join(missing)}; run `csatbot db upgrade`"
+            )
+        lag = waiting.outbox_lag(rt.clock.now())
+        ok = lag < max_outbox_lag
+        found.checks["outbox"] = {"ok": ok, "lag_seconds": round(lag, 1), "depth": waiting.outbox}
+        if not ok:
+            found.problems.append(
+                f"outbox: the oldest undelivered message has waited {lag:.0f} s "
+                f"(limit {max_outbox_lag:g} s); check the platforms' status and the sends in /metrics"
+            )
+    state = "off" if rt.model is None else rt.model.state
+    model_ok = state == "off" or state in MODEL_OK
+    found.checks["model"] = {"ok": model_ok, "state": state}
+    if not model_ok:
+        found.problems.append(
+            f"model: the triage model is {state}; train it (`csatbot nlu train`) or see the log"
+        )
+    return found

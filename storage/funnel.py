@@ -1,0 +1,144 @@
+"""The survey funnel: sent -> opened (where the channel reports it) -> first answer -> completed, per
+flow and channel, with the questions customers stop at.
+
+``partial`` surveys (answered halfway, then expired) are counted apart from ``completed`` ones: the
+abandonment rate is ``partial / (completed + partial)``, of the surveys that got a first answer and
+are closed. ``opened`` rests only on channels that report reads (:data:`READ_CHANNELS`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+
+from sqlalchemy import case, func
+from sqlmodel import Session, col, select
+
+from models import Answer, Survey
+from storage.report_scope import conditions
+
+READ_CHANNELS: tuple[str, ...] = ("whatsapp", "webchat")
+"""Channels that say when the customer saw a message (WhatsApp read statuses, the web chat page)."""
+
+
+@dataclass
+class Stage:
+    """The counts of one funnel (a flow, a channel or all surveys)."""
+
+    sent: int = 0
+    readable: int = 0
+    opened: int = 0
+    answered: int = 0
+    completed: int = 0
+    partial: int = 0
+    unanswered: int = 0
+
+    def add(self, other: Stage) -> None:
+        for name, value in asdict(other).items():
+            setattr(self, name, getattr(self, name) + value)
+
+    def as_dict(self, min_answers: int = 0) -> dict[str, Any]:
+        def share(part: int, whole: int) -> float | None:
+            return round(part / whole, 4) if whole else None
+
+        closed = self.completed + self.partial
+        return asdict(self) | {
+            "open_rate": share(self.opened, self.readable),
+            "answer_rate": share(self.answered, self.sent),
+            "completion_rate": share(self.completed, self.sent),
+            "abandonment_rate": share(self.partial, closed),
+            "n": {
+                "open_rate": self.readable,
+                "answer_rate": self.sent,
+                "completion_rate": self.sent,
+                "abandonment_rate": closed,
+            },
+            "few_answers": closed < min_answers,
+        }
+
+
+@dataclass
+class Funnel:
+    total: Stage = field(default_factory=Stage)
+    by_flow: dict[str, Stage] = field(default_factory=dict)
+    by_channel: dict[str, Stage] = field(default_factory=dict)
+    steps: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+    """Per flow, per step: ``answered`` (surveys that answered it) and ``stopped`` (partial surveys
+    that were waiting on it when they expired)."""
+
+    def drop_step(self, flow: str) -> str | None:
+        """The question of ``flow`` most surveys stopped at (``None`` when none stopped)."""
+        stopped = {step: c["stopped"] for step, c in self.steps.get(flow, {}).items() if c["stopped"]}
+        return max(sorted(stopped), key=lambda step: stopped[step]) if stopped else None
+
+    def as_dict(self, min_answers: int = 0) -> dict[str, Any]:
+        return {
+            "total": self.total.as_dict(min_answers),
+            "by_flow": {k: v.as_dict(min_answers) for k, v in sorted(self.by_flow.items())},
+            "by_channel": {k: v.as_dict(min_answers) for k, v in sorted(self.by_channel.items())},
+            "steps": self.steps,
+            "drop_step": {flow: self.drop_step(flow) for flow in sorted(self.steps)},
+        }
+
+
+def _count(condition: Any) -> Any:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def survey_funnel(
+    session: Session,
+    since: datetime,
+    until: datetime,
+    filters: Mapping[str, str] | None = None,
+    *,
+    tz: tzinfo = UTC,
+) -> Funnel:
+    """The funnel of the main surveys sent in ``[since, until)`` matching ``filters``."""
+    where = conditions(since, until, filters, tz=tz)
+    status = col(Survey.status)
+    query = (
+        select(
+            Survey.flow_id,
+            Survey.channel,
+            func.count().label("sent"),
+            _count(col(Survey.channel).in_(READ_CHANNELS)).label("readable"),
+            _count(col(Survey.opened_at).is_not(None)).label("opened"),
+            _count(col(Survey.responded).is_(True)).label("answered"),
+            _count(status == "completed").label("completed"),
+            _count(status == "partial").label("partial"),
+            _count((status == "expired") & col(Survey.responded).is_(False)).label("unanswered"),
+        )
+        .where(*where)
+        .group_by(col(Survey.flow_id), col(Survey.channel))
+    )
+    funnel = Funnel()
+    for row in session.execute(query).mappings():
+        stage = Stage(**{name: int(row[name]) for name in asdict(Stage())})
+        funnel.total.add(stage)
+        funnel.by_flow.setdefault(row["flow_id"], Stage()).add(stage)
+        funnel.by_channel.setdefault(row["channel"], Stage()).add(stage)
+    answered = (
+        select(Survey.flow_id, Answer.step, func.count())
+        .join(Answer, col(Answer.survey_id) == col(Survey.id))
+        .where(*where, col(Answer.step) != "_comment")
+        .group_by(col(Survey.flow_id), col(Answer.step))
+    )
+    for flow_id, step, count in session.execute(answered).all():
+        funnel.steps.setdefault(flow_id, {}).setdefault(step, {"answered": 0, "stopped": 0})["answered"] = (
+            count
+        )
+    stopped = (
+        select(Survey.flow_id, Survey.step, func.count())
+        .where(*where, status == "partial", col(Survey.step).is_not(None))
+        .group_by(col(Survey.flow_id), col(Survey.step))
+    )
+    for flow_id, step, count in session.execute(stopped).all():
+        funnel.steps.setdefault(flow_id, {}).setdefault(step, {"answered": 0, "stopped": 0})["stopped"] = (
+            count
+        )
+    return funnel
+
+
+__all__ = ["READ_CHANNELS", "Funnel", "Stage", "survey_funnel"]

@@ -1,0 +1,76 @@
+"""``csatbot serve`` as a real process (for kill -9 and several-process tests), bounded in time."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ServeProcess:
+    """``python -c 'csatbot.cli.main()' serve`` on 127.0.0.1 with JSON logs into ``log``."""
+
+    def __init__(
+        self,
+        config: Path,
+        database_url: str,
+        log: Path,
+        *,
+        env: dict[str, str] | None = None,
+        extra: list[str] | None = None,
+    ) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        command = [sys.executable, "-c", "from csatbot.cli import main; main()", "serve"]
+        command += ["--config", str(config), "--db", database_url, "--port", str(self.port)]
+        command += ["--no-triage", "--log-format", "json", *(extra or [])]
+        self.command = command
+        self.env = {**os.environ, **(env or {})}
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 60.0) -> ServeProcess:
+        with self.log.open("ab") as sink:  # stderr: the log; stdout: the banner, not kept
+            self.process = subprocess.Popen(
+                self.command, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=sink
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"csatbot serve exited with {self.process.returncode}; see {self.log}")
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        self.kill()
+        raise RuntimeError(f"csatbot serve did not answer /healthz within {timeout:g} s; see {self.log}")
+
+    def kill(self) -> None:
+        """kill -9: no shutdown, no lifespan, leases left as they were."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.kill()

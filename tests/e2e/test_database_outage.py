@@ -1,0 +1,88 @@
+"""A database outage (PostgreSQL refusing connections, for real) answers 503 with Retry-After, and
+the same process serves again once the database is back: no restart."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from adapters.whatsapp.fake import ENVIRON, WhatsAppSimulator
+from csatbot.runtime import Runtime
+
+from ..conftest import _reset_postgres, chat_headers, served
+from ..faults import TcpCut
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.postgres
+
+
+def with_channels(folder: Path, **channels: Any) -> Path:
+    """The shipped config.yaml with ``channels`` set (surveys at once, no quiet hours)."""
+    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    data["channels"].update(channels)
+    data["triggers"][0]["delay"] = "0s"
+    data["surveying"]["quiet_hours"] = None
+    path = folder / "config.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def postgres(postgres_server_url: str) -> str:
+    from storage import open_database
+    from storage.migrate import upgrade
+
+    database = open_database(postgres_server_url)
+    upgrade(database)
+    database.dispose()
+    _reset_postgres(postgres_server_url)
+    return postgres_server_url
+
+
+async def test_an_outage_answers_503_with_retry_after_and_recovers_without_a_restart(
+    postgres: str, tmp_path: Path
+) -> None:
+    whatsapp = WhatsAppSimulator()
+    whatsapp.start()
+    proxy = TcpCut.to(postgres)
+    config = with_channels(tmp_path, whatsapp=whatsapp.channel_config())
+    environ = {**os.environ, **ENVIRON, "CSATBOT_SECRET_KEY": "outage-test-session-key-0123456789"}
+    runtime = Runtime(config, proxy.url(postgres), tick_seconds=0.1, environ=environ)
+    try:
+        async with served(runtime) as http:
+            ann = await chat_headers(http, "ann")
+            assert (
+                await http.post("/api/webchat/messages", json={"text": "hi"}, headers=ann)
+            ).status_code == 202
+
+            proxy.cut()
+            chat = await http.post("/api/webchat/messages", json={"text": "still there?"}, headers=ann)
+            api = await http.get("/api/conversations")
+            hook = await whatsapp.say(http, "bob", "hello")
+            ready = await http.get("/readyz")
+            metrics = await http.get("/metrics")
+            assert (chat.status_code, chat.headers.get("retry-after")) == (503, "5"), chat.text
+            assert chat.json() == {"detail": "the database is unreachable; nothing was changed, retry in 5 s"}
+            assert (api.status_code, api.headers.get("retry-after")) == (503, "5")
+            assert hook.status_code == 500  # WhatsApp delivers a webhook again after any 5xx
+            assert ready.status_code == 503 and ready.json()["problems"][0].startswith(
+                "database: unreachable"
+            )
+            assert metrics.status_code == 200 and "csatbot_database_up 0.0" in metrics.text
+            print(f"\noutage: chat {chat.status_code}, api {api.status_code}, whatsapp {hook.status_code}")
+
+            proxy.restore()
+            again = await http.post("/api/webchat/messages", json={"text": "still there?"}, headers=ann)
+            redelivered = await whatsapp.say(http, "bob", "hello")
+            assert again.status_code == 202, again.text
+            assert redelivered.status_code == 200
+            assert (await http.get("/readyz")).status_code == 200
+            texts = [c["customer"]["user"] for c in (await http.get("/api/conversations")).json()]
+            assert sorted(texts) == sorted(["ann", whatsapp.wa_id("bob")])
+    finally:
+        proxy.close()
+        whatsapp.stop()
