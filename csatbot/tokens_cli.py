@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from csatbot.console.cli import Db, RoleName, on_database
+from csatbot.console.cli import ConfigFile, Db, RoleName, on_database, shown_time
 
 if TYPE_CHECKING:
     from csatbot.tokens import ApiTokens
@@ -39,13 +40,13 @@ def add(
 
 
 @tokens_app.command("list")
-def list_tokens(db: Db = None) -> None:
-    """Each token's name, role and creation time (never the token)."""
+def list_tokens(db: Db = None, config: ConfigFile = Path("config.yaml")) -> None:
+    """Each token's name, role and creation time in config.yaml's time zone (never the token)."""
     found = _run(db, lambda tokens: tokens.list())
     if not found:
         typer.echo("no API tokens yet: make one with `csatbot tokens add NAME --role agent`")
     for info in found:
-        typer.echo(f"{info.name:<28} {info.role:<6} created {info.created_at:%Y-%m-%d %H:%M} UTC")
+        typer.echo(f"{info.name:<28} {info.role:<6} created {shown_time(info.created_at, config)}")
 
 
 @tokens_app.command("revoke")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -361,3 +362,10 @@ async def app_client(app_runtime: Any) -> AsyncIterator[httpx.AsyncClient]:
 def as_agent(app_runtime: Any) -> Any:
     """``as_agent("bob")``: headers that make a request to ``app_client`` act as agent bob."""
     return lambda name, role="agent": api_headers(app_runtime.database, name, role)
+
+
+def in_zone(zone: str) -> str:
+    """The shipped config.yaml with its ``timezone`` set to ``zone``."""
+    return re.sub(
+        r"(?m)^timezone: .*$", f"timezone: {zone}", (ROOT / "config.yaml").read_text(encoding="utf-8")
+    )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
@@ -24,6 +26,12 @@ Db = Annotated[
     str | None,
     typer.Option("--db", help="database URL or SQLite file (default: $DATABASE_URL or var/csatbot.db)"),
 ]
+ConfigFile = Annotated[
+    Path,
+    typer.Option(
+        "--config", "-c", help="config.yaml whose timezone the times are shown in (UTC without one)"
+    ),
+]
 PasswordStdin = Annotated[
     bool, typer.Option("--password-stdin", help="read the password from the first line of stdin")
 ]
@@ -32,6 +40,21 @@ PasswordStdin = Annotated[
 class RoleName(StrEnum):
     agent = "agent"
     admin = "admin"
+
+
+def shown_time(when: datetime | None, config: Path) -> str:
+    """``when`` in config.yaml's time zone with its offset, as the console shows it (``never``: none)."""
+    from bot.config import load_config
+    from csatbot.local_times import local_time
+
+    if when is None:
+        return "never"
+    try:
+        zone = load_config(config).timezone if config.is_file() else "UTC"
+    except CsatbotError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    return local_time(when, zone)
 
 
 def on_database(db: str | None, work: Callable[[Database], T]) -> T:
@@ -88,14 +111,14 @@ def add(
 
 
 @users_app.command("list")
-def list_users(db: Db = None) -> None:
-    """Every console user with their role and last sign-in."""
+def list_users(db: Db = None, config: ConfigFile = Path("config.yaml")) -> None:
+    """Every console user with their role and last sign-in (in config.yaml's time zone)."""
     accounts = _run(db, lambda users: users.list())
     if not accounts:
         typer.echo("no console users yet: add one with `csatbot users add NAME --role admin`")
         return
     for account in accounts:
-        last = f"{account.last_login_at:%Y-%m-%d %H:%M} UTC" if account.last_login_at else "never"
+        last = shown_time(account.last_login_at, config)
         shown = f" ({account.display_name})" if account.display_name else ""
         typer.echo(f"{account.username + shown:<28} {account.role:<6} last sign-in: {last}")
 

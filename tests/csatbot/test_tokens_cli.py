@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -9,6 +10,8 @@ from typer.testing import CliRunner
 from csatbot.cli import app
 from csatbot.tokens import ApiTokens, token_digest
 from storage import open_database
+
+from ..conftest import in_zone
 
 runner = CliRunner()
 
@@ -22,6 +25,9 @@ def test_add_list_revoke(tmp_path: Path) -> None:
     assert "not shown again" in added.stderr
     listed = runner.invoke(app, ["tokens", "list", "--db", db])
     assert "helpdesk" in listed.output and "agent" in listed.output and token not in listed.output
+    (tmp_path / "config.yaml").write_text(in_zone("America/Sao_Paulo"), encoding="utf-8")
+    zoned = runner.invoke(app, ["tokens", "list", "--db", db, "--config", str(tmp_path / "config.yaml")])
+    assert re.search(r"created 20\d\d-\d\d-\d\d \d\d:\d\d -03:00$", zoned.output, re.M), zoned.output
     database = open_database(f"sqlite:///{db}")
     try:
         with database.reader.connect() as conn:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ from csatbot.cli import app
 from csatbot.console import users as users_module
 from csatbot.console.users import Users
 from storage import open_database
+
+from ..conftest import in_zone
 
 runner = CliRunner()
 
@@ -77,7 +80,7 @@ def test_add_rejects_a_mismatch_a_short_password_a_duplicate_and_a_bad_role(db: 
     assert name.exit_code == 1 and "invalid user name 'a b'" in name.output
 
 
-def test_list_passwd_and_remove(db: str) -> None:
+def test_list_passwd_and_remove(db: str, tmp_path: Path) -> None:
     empty = runner.invoke(app, ["users", "list", "--db", db])
     assert "no console users yet: add one with `csatbot users add NAME --role admin`" in empty.output
     for name, role in (("li", "agent"), ("amy", "admin")):
@@ -108,6 +111,10 @@ def test_list_passwd_and_remove(db: str) -> None:
     assert changed.exit_code == 0, changed.output
     assert check(db, "li", "second password") == "agent" and check(db, "li", "first password") is None
     assert "last sign-in: 20" in runner.invoke(app, ["users", "list", "--db", db]).output
+    assert re.search(r"last sign-in: 20\d\d-\d\d-\d\d \d\d:\d\d \+00:00$", listed_in(db, None), re.M)
+    shanghai = tmp_path / "config.yaml"
+    shanghai.write_text(in_zone("Asia/Shanghai"), encoding="utf-8")
+    assert re.search(r"last sign-in: 20\d\d-\d\d-\d\d \d\d:\d\d \+08:00$", listed_in(db, shanghai), re.M)
 
     unknown = runner.invoke(app, ["users", "passwd", "zed", "--db", db], input="whatever pass\n")
     assert unknown.exit_code == 1
@@ -116,3 +123,11 @@ def test_list_passwd_and_remove(db: str) -> None:
     assert runner.invoke(app, ["users", "remove", "li", "--db", db]).output == "removed 'li'\n"
     assert check(db, "li", "second password") is None
     assert runner.invoke(app, ["users", "remove", "li", "--db", db]).exit_code == 1
+
+
+def listed_in(db: str, config: Path | None) -> str:
+    """``csatbot users list`` with ``config`` (``None``: a config file that does not exist: UTC)."""
+    where = str(config) if config else str(Path(db).parent / "missing.yaml")
+    result = runner.invoke(app, ["users", "list", "--db", db, "--config", where])
+    assert result.exit_code == 0, result.output
+    return result.output
