@@ -290,7 +290,11 @@ _NO = {
     "未解决", "不行", "还是不行", "不管用", "没效果", "转人工", "人工", "人工客服", "找人工", "真人",
     "找客服", "要人工", "我要人工", "客服",
 }  # fmt: skip
-_CONTRAST = re.compile(r"\b(?:but|still|however|though|except)\b|但|可是|不过|还是|仍然|依然")
+# After a yes, words that take it back: a contrast, a repeat, or "thanks for nothing".
+_CONTRAST = re.compile(
+    r"\b(?:but|still|however|though|except|again|for nothing|useless)\b"
+    r"|但|可是|不过|还是|仍然|依然|又|白费|白等|没用"
+)
 _WANTS_PERSON = re.compile(
     r"\b(?:need|want|talk to|speak to|speak with|talk with|get me|connect me (?:to|with))\b.*"
     r"\b(?:human|person|agent|someone|somebody|representative|operator|manager)\b"

@@ -124,10 +124,17 @@ def typed(
     said = parse_confirmation(text) or _by_label(settings, text, numbers=numbers)
     if said is None:
         return None
+    if said == YES and _upset(classification):
+        said = NO  # "thanks, the parcel is lost AGAIN": not solved; never close it on a guess
     _answered(
         repo, settings, identity, answer, said, "typed", text, now, new_survey_id, platform_id, classification
     )
     return answer.conversation_id
+
+
+def _upset(verdict: Classification | None) -> bool:
+    """Triage reads the reply as negative or as needing a person."""
+    return verdict is not None and (verdict.sentiment == "negative" or verdict.wants_human)
 
 
 def implied(

@@ -53,6 +53,8 @@ class Keywords:
             low = text.lower()
             if "password" in low or "密码" in low or "link" in low:
                 out.append(verdict("password_reset", "negative" if "still" in low else "neutral"))
+            elif "for nothing" in low or "wasted" in low:
+                out.append(verdict("complaint", "negative"))
             elif "thank" in low or "谢谢" in low:
                 out.append(verdict("greeting_thanks", "positive"))
             elif "refund" in low:
@@ -173,6 +175,24 @@ async def test_a_thank_you_is_a_yes(h: Any) -> None:
     await h.say("ann", "You guys are awesome, thank you")
     assert outcome(h) == [("password_reset", "yes", "implied")]
     assert conversation(h, conversation_id)[:2] == ("resolved", "bot_resolved")
+
+
+@pytest.mark.parametrize(
+    ("typed", "settled"),
+    [
+        # No yes (its words take it back): a complaint, which the escalation rule hands to a person.
+        ("thanks for nothing, the parcel is lost AGAIN", ("moved_on", "implied")),
+        ("Yes. Wasted an hour of my life on this", ("no", "typed")),  # a yes that triage reads as upset
+    ],
+)
+async def test_an_upset_yes_is_not_solved_and_reaches_a_person(
+    h: Any, typed: str, settled: tuple[str, str]
+) -> None:
+    conversation_id, _ = await asked(h)
+    await h.say("ann", typed)
+    assert outcome(h) == [("password_reset", *settled)]
+    assert h.rows("select count(*) from ticket") == [(1,)]
+    assert conversation(h, conversation_id)[0] == "open"  # never closed on a guess
 
 
 async def test_the_same_problem_again_is_a_no(h: Any) -> None:
