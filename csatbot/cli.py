@@ -106,7 +106,7 @@ def serve(
         typer.Option(
             min=1,
             help="server processes on this port (the kernel spreads connections over them); more "
-            "than 1 needs PostgreSQL and is refused on SQLite. Only the first may train the model.",
+            "than 1 needs PostgreSQL and is refused on SQLite. Only the first trains a missing model.",
         ),
     ] = 1,
     worker_index: Annotated[int | None, typer.Option(hidden=True)] = None,
@@ -131,7 +131,7 @@ def serve(
         command += [*(["--db", db] if db else []), "--triage" if triage else "--no-triage"]
         code = supervise(
             [
-                [*command, "--train" if train and i == 0 else "--no-train", "--worker-index", str(i)]
+                [*command, "--train" if train else "--no-train", "--worker-index", str(i)]
                 for i in range(workers)
             ]
         )
@@ -143,7 +143,9 @@ def serve(
             _db_url(db),
             telegram_polling=telegram_polling,
             triage_model=triage,
-            train_if_missing=train,
+            # of several workers only the first trains a missing model; the others wait for it
+            train_if_missing=train and not worker_index,
+            await_model=train and bool(worker_index),
             # Stable across restarts of this process (same host, same port): a restart takes its own
             # in-flight work back at once instead of waiting for its leases to run out.
             worker_id=lease_owner if worker_index is None else worker_id(lease_owner, worker_index),
