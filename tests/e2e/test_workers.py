@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -36,3 +38,28 @@ def test_two_workers_share_one_port_and_both_serve(tmp_path: Path, postgres_serv
     assert server.process is not None and server.process.returncode == 0, server.log.read_text()[-2000:]
     with pytest.raises(httpx.HTTPError):
         httpx.get(f"{server.url}/healthz", timeout=2)  # no worker left behind on the port
+
+
+@pytest.mark.postgres
+def test_a_worker_that_dies_takes_the_set_down_for_the_process_manager(
+    tmp_path: Path, postgres_server_url: str
+) -> None:
+    server = ServeProcess(
+        ROOT / "config.yaml", postgres_server_url, tmp_path / "serve.log", extra=["--workers", "2"]
+    ).start()
+    try:
+        assert server.process is not None
+        children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children").read_text()
+        workers = [int(pid) for pid in children.split()]
+        assert len(workers) == 2
+        os.kill(workers[1], signal.SIGKILL)
+        code = server.process.wait(30)  # the supervisor stops the other worker and exits
+    finally:
+        server.stop()
+    assert code != 0
+    assert not Path(f"/proc/{workers[0]}").exists() or "zombie" in _state(workers[0])
+    assert f"(pid {workers[1]}) exited with -9; stopping the others" in server.log.read_text()
+
+
+def _state(pid: int) -> str:
+    return Path(f"/proc/{pid}/status").read_text().lower()
