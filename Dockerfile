@@ -36,7 +36,7 @@ RUN pip install .
 
 COPY config.yaml ./
 
-RUN useradd --create-home csatbot && mkdir -p /app/var && chown csatbot /app/var
+RUN useradd --create-home csatbot && mkdir -p /app/var/models && chown -R csatbot /app/var
 USER csatbot
 VOLUME ["/app/var"]
 EXPOSE 8000

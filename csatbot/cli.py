@@ -101,35 +101,65 @@ def serve(
     train: Annotated[
         bool, typer.Option(help="train the triage model in the background when there is none yet")
     ] = True,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="server processes on this port (the kernel spreads connections over them); more "
+            "than 1 needs PostgreSQL and is refused on SQLite. Only the first trains a missing model.",
+        ),
+    ] = 1,
+    worker_index: Annotated[int | None, typer.Option(hidden=True)] = None,
 ) -> None:
     """Serve the web chat, the webhooks and the support API."""
     import uvicorn
 
     from csatbot.runtime import Runtime
     from csatbot.web import Server, create_app
+    from csatbot.workers import reuse_port_socket, worker_id
 
     _setup_logging(log_level.upper(), log_format.value)
-    _refuse_unsafe_exposure(host, db)
+    if workers > 1:
+        _refuse_workers_here(db, telegram_polling)
+    if worker_index is None:  # a worker of `--workers N`: the supervisor checked and migrated
+        _refuse_unsafe_exposure(host, db)
+    if workers > 1:
+        from csatbot.workers import python_command, supervise
+
+        command = [*python_command(), "serve", "--config", str(config), "--host", host]
+        command += ["--port", str(port), "--log-level", log_level, "--log-format", log_format.value]
+        command += [*(["--db", db] if db else []), "--triage" if triage else "--no-triage"]
+        code = supervise(
+            [
+                [*command, "--train" if train else "--no-train", "--worker-index", str(i)]
+                for i in range(workers)
+            ]
+        )
+        raise typer.Exit(code)
+    lease_owner = os.environ.get("CSATBOT_WORKER_ID") or f"{socket.gethostname()}:{port}"
     try:
         runtime = Runtime(
             config,
             _db_url(db),
             telegram_polling=telegram_polling,
             triage_model=triage,
-            train_if_missing=train,
+            # of several workers only the first trains a missing model; the others wait for it
+            train_if_missing=train and not worker_index,
+            await_model=train and bool(worker_index),
             # Stable across restarts of this process (same host, same port): a restart takes its own
             # in-flight work back at once instead of waiting for its leases to run out.
-            worker_id=os.environ.get("CSATBOT_WORKER_ID") or f"{socket.gethostname()}:{port}",
+            worker_id=lease_owner if worker_index is None else worker_id(lease_owner, worker_index),
         )
     except ConfigError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     base = f"http://{shown}:{port}"
-    typer.echo(
-        f"csatbot web chat:   {base}/\nagent desk:         {base}/agent\nconsole:            {base}/console\n"
-        f"API docs (OpenAPI): {base}/docs"
-    )
+    if worker_index is None or worker_index == 0:
+        typer.echo(
+            f"csatbot web chat:   {base}/\nagent desk:         {base}/agent\n"
+            f"console:            {base}/console\nAPI docs (OpenAPI): {base}/docs"
+        )
     config = uvicorn.Config(
         create_app(runtime),
         host=host,
@@ -139,10 +169,30 @@ def serve(
         timeout_graceful_shutdown=10,
     )
     server = Server(runtime, config)  # ends open chat pages' long polls at once on Ctrl+C
+    sockets = None if worker_index is None else [reuse_port_socket(host, port)]
     with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl+C after a clean shutdown
-        server.run()
+        server.run(sockets=sockets)
     if not server.started:
         raise typer.Exit(1)
+
+
+def _refuse_workers_here(db: str | None, telegram_polling: bool) -> None:
+    """Exit 2 when ``--workers N`` cannot work: SQLite (one writer at a time; the supported
+    scale-out is PostgreSQL) or Telegram long polling (one poller per bot)."""
+    from sqlalchemy.engine import make_url
+
+    from storage import database_url
+
+    if make_url(database_url(_db_url(db))).get_backend_name() == "sqlite":
+        typer.echo(
+            "--workers needs PostgreSQL: pass --db postgresql://... (or set DATABASE_URL); "
+            'on SQLite run one process (README, "Scaling out")',
+            err=True,
+        )
+        raise typer.Exit(2)
+    if telegram_polling:
+        typer.echo("--telegram-polling runs one poller per bot: use the webhook with --workers", err=True)
+        raise typer.Exit(2)
 
 
 def _refuse_unsafe_exposure(host: str, db: str | None) -> None:

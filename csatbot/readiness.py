@@ -3,7 +3,8 @@
 - ``database``: a query answers within the time limit;
 - ``migrations``: the schema is at our head revision(s) (an old replica on a newer schema, or the
   reverse, would misread rows);
-- ``model``: the triage model is ready, loading or training (survey answers never wait for it), or
+- ``model``: the triage model is ready, loading, training or ``waiting`` (for another
+  ``--workers`` process to train it) (survey answers never wait for it), or
   triage is off; missing (not allowed to train) or failed is not ready;
 - ``outbox``: the oldest undelivered message has waited less than ``max_outbox_lag`` seconds.
 """
@@ -17,7 +18,7 @@ from typing import Any
 from csatbot.runtime import Runtime
 from storage.migrate import missing_migrations
 
-MODEL_OK = ("ready", "loading", "training", "starting")
+MODEL_OK = ("ready", "loading", "training", "waiting", "starting")
 
 
 @dataclass

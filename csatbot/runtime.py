@@ -139,10 +139,12 @@ class Runtime:
         telegram_polling: bool = False,
         triage_model: bool = False,
         train_if_missing: bool = False,
+        await_model: bool = False,
         worker_id: str | None = None,
     ) -> None:
         """``triage_model`` loads the configured model (``nlu.model_dir``) in the background, and
-        ``train_if_missing`` trains it first when there is none (``csatbot serve`` does both).
+        ``train_if_missing`` trains it first when there is none (``csatbot serve`` does both);
+        ``await_model`` waits for another process to train it instead (``serve --workers``).
         ``worker_id`` names this process's leases; one that stays the same across restarts (``csatbot
         serve`` uses the host name and port) lets a restarted process take its own work back at once."""
         self.config_path = Path(config_path)
@@ -174,6 +176,7 @@ class Runtime:
         self.dispatcher.wake = self.outbox.kick
         self.model: BackgroundModel | None = None
         self.train_if_missing = train_if_missing
+        self.await_model = await_model
         if classifier is None and triage_model:
             nlu = self._settings.config.nlu
             self.model = BackgroundModel(Path(nlu.model_dir), nlu.threshold, self.config_path, self.metrics)
@@ -298,7 +301,7 @@ class Runtime:
         for adapter in self.adapters.values():
             await adapter.start()
         if self.model is not None:
-            self.model.start(train_if_missing=self.train_if_missing)
+            self.model.start(train_if_missing=self.train_if_missing, await_model=self.await_model)
         await self.service.schedule_retention()
         # What this worker held when it last stopped (killed mid-send?) is taken back now, not after
         # its lease; then the leases of what it works on are renewed while the work runs.

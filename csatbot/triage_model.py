@@ -18,6 +18,7 @@ from bot.classification import Classification
 from bot.ports import Meter, NoMeter
 
 log = logging.getLogger("csatbot.triage")
+AWAIT_SECONDS = 5.0  # how often a worker waiting for another one's training looks for the model
 
 
 class BackgroundModel:
@@ -34,7 +35,8 @@ class BackgroundModel:
         self._ready = False
         self.meter: Meter = meter or NoMeter()
         self.state = "starting"
-        """For ``/readyz``: starting, loading, training, ready, missing (not allowed to train) or failed."""
+        """For ``/readyz``: starting, loading, training, waiting (for another process to train it),
+        ready, missing (not allowed to train) or failed."""
         self._task: asyncio.Task[None] | None = None
         self._training: asyncio.subprocess.Process | None = None
         self.on_ready: Callable[[], Awaitable[object]] | None = None
@@ -51,14 +53,20 @@ class BackgroundModel:
         finally:
             self.meter.observe("model", time.perf_counter() - started)
 
-    def start(self, *, train_if_missing: bool) -> None:
-        """Load the model, training it first (in a subprocess) when none exists and that is allowed."""
-        self._task = asyncio.get_running_loop().create_task(self._prepare(train_if_missing))
+    def start(self, *, train_if_missing: bool, await_model: bool = False) -> None:
+        """Load the model, training it first (in a subprocess) when none exists and that is allowed;
+        with ``await_model``, wait for another process (``serve --workers``' first) to train it."""
+        self._task = asyncio.get_running_loop().create_task(self._prepare(train_if_missing, await_model))
 
-    async def _prepare(self, train_if_missing: bool) -> None:
+    async def _prepare(self, train_if_missing: bool, await_model: bool = False) -> None:
         from nlu.runtime import model_is_ready
 
         try:
+            if not model_is_ready(self.model_dir) and await_model and not train_if_missing:
+                self.state = "waiting"
+                log.info("no triage model in %s yet: waiting for another worker to train it", self.model_dir)
+                while not model_is_ready(self.model_dir):
+                    await asyncio.sleep(AWAIT_SECONDS)
             if not model_is_ready(self.model_dir):
                 if not train_if_missing:
                     log.warning(

@@ -258,9 +258,11 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
     @app.get("/readyz", tags=["ops"])
     async def ready() -> JSONResponse:
         """Readiness: 200 when the database answers, the schema is at head, the triage model is ready
-        or on its way and the outbox keeps up; else 503 with ``problems`` naming what is wrong."""
+        or on its way and the outbox keeps up; else 503 with ``problems`` naming what is wrong.
+        ``worker`` names the answering process (its lease owner id; one per ``--workers`` process)."""
         found = await readiness(runtime)
-        return JSONResponse(found.document(), status_code=503 if found.problems else 200)
+        document = {**found.document(), "worker": runtime.leases.worker}
+        return JSONResponse(document, status_code=503 if found.problems else 200)
 
     metrics_token = runtime.environ.get(METRICS_TOKEN, "")
     redaction.protect([metrics_token])

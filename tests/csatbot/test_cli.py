@@ -209,3 +209,10 @@ def test_report_refuses_a_database_that_does_not_exist(
     assert result.exit_code == 2
     assert f"no database at {tmp_path / 'var' / 'csatbot.db'}: pass --db" in result.output
     assert not (tmp_path / "var").exists()  # nothing created
+
+
+def test_serve_refuses_several_workers_on_sqlite(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["serve", "--db", str(tmp_path / "csatbot.db"), "--workers", "2"])
+    assert result.exit_code == 2
+    assert "--workers needs PostgreSQL: pass --db postgresql://..." in result.output
+    assert not (tmp_path / "csatbot.db").exists()  # refused before creating or migrating anything
