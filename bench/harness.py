@@ -99,6 +99,14 @@ class Result:
     client_cpu_s: float | None = None
     latencies_ms: list[float] = field(default_factory=list, repr=False)
 
+    def record(self, started: float, ok: bool) -> None:
+        """A request begun at ``started`` (perf_counter): counted with its latency, or as an error."""
+        if ok:
+            self.requests += 1
+            self.latencies_ms.append((time.perf_counter() - started) * 1000)
+        else:
+            self.errors += 1
+
     @property
     def per_second(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0

@@ -157,11 +157,7 @@ async def drive(
                     ok = response.status_code == 202 and not response.json()["duplicate"]
                 except httpx.HTTPError:
                     ok = False
-                if ok:
-                    result.requests += 1
-                    result.latencies_ms.append((time.perf_counter() - started) * 1000)
-                else:
-                    result.errors += 1
+                result.record(started, ok)
 
     began = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))

@@ -330,11 +330,7 @@ async def drive(
                 ok = (await client.post(url, content=hook.body, headers=hook.headers)).status_code == 200
             except httpx.HTTPError:
                 ok = False
-            if ok:
-                result.requests += 1
-                result.latencies_ms.append((time.perf_counter() - started) * 1000)
-            else:
-                result.errors += 1
+            result.record(started, ok)
 
     server_cpu, client_cpu, began = server.cpu_seconds(), time.process_time(), time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))

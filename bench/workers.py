@@ -79,11 +79,7 @@ async def drive(url: str, seconds: float, concurrency: int) -> Result:
                         ok = answer.status_code == 202
                     except httpx.HTTPError:
                         ok = False
-                    if ok:
-                        result.requests += 1
-                        result.latencies_ms.append((time.perf_counter() - started) * 1000)
-                    else:
-                        result.errors += 1
+                    result.record(started, ok)
 
         began = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
