@@ -12,11 +12,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from models import AutoAnswer
-from storage.report_scope import ReportFilterError
+from storage.report_scope import ReportFilterError, count_where
 
 OUTCOMES = ("yes", "no", "silent", "moved_on", "pending")
 FILTERS = ("channel", "locale", "intent")
@@ -87,10 +87,7 @@ def auto_answer_report(
             known = ", ".join(FILTERS)
             raise ReportFilterError(f"automatic answers cannot be filtered by '{name}' (known: {known})")
         where.append(col(getattr(AutoAnswer, name)) == value)
-    counts = [
-        func.coalesce(func.sum(case((col(AutoAnswer.status) == outcome, 1), else_=0)), 0).label(outcome)
-        for outcome in OUTCOMES
-    ]
+    counts = [count_where(col(AutoAnswer.status) == outcome).label(outcome) for outcome in OUTCOMES]
     query = (
         select(col(AutoAnswer.intent), func.count().label("sent"), *counts)
         .where(*where)

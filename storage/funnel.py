@@ -13,11 +13,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import case, func
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from models import Answer, Survey
-from storage.report_scope import conditions
+from storage.report_scope import conditions, count_where
 
 READ_CHANNELS: tuple[str, ...] = ("whatsapp", "webchat")
 """Channels that say when the customer saw a message (WhatsApp read statuses, the web chat page)."""
@@ -83,10 +83,6 @@ class Funnel:
         }
 
 
-def _count(condition: Any) -> Any:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
 def survey_funnel(
     session: Session,
     since: datetime,
@@ -103,12 +99,12 @@ def survey_funnel(
             Survey.flow_id,
             Survey.channel,
             func.count().label("sent"),
-            _count(col(Survey.channel).in_(READ_CHANNELS)).label("readable"),
-            _count(col(Survey.opened_at).is_not(None)).label("opened"),
-            _count(col(Survey.responded).is_(True)).label("answered"),
-            _count(status == "completed").label("completed"),
-            _count(status == "partial").label("partial"),
-            _count((status == "expired") & col(Survey.responded).is_(False)).label("unanswered"),
+            count_where(col(Survey.channel).in_(READ_CHANNELS)).label("readable"),
+            count_where(col(Survey.opened_at).is_not(None)).label("opened"),
+            count_where(col(Survey.responded).is_(True)).label("answered"),
+            count_where(status == "completed").label("completed"),
+            count_where(status == "partial").label("partial"),
+            count_where((status == "expired") & col(Survey.responded).is_(False)).label("unanswered"),
         )
         .where(*where)
         .group_by(col(Survey.flow_id), col(Survey.channel))

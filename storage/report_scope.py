@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import ColumnElement, Text, and_, cast, or_, true
+from sqlalchemy import ColumnElement, Text, and_, case, cast, func, or_, true
 from sqlmodel import col
 
 from models import Survey
@@ -233,3 +233,8 @@ __all__ = [
     "midnight",
     "offset_spans",
 ]
+
+
+def count_where(condition: Any) -> Any:
+    """SQL: how many rows meet ``condition`` (0, not NULL, when none do)."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)

@@ -11,15 +11,15 @@ answer table, except where the answers themselves are the subject (reasons, comm
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import Select, case, func, literal_column
+from sqlalchemy import Select, func, literal_column
 from sqlmodel import Session, col, select
 
+from bot.drivers import wilson as score_interval
 from models import Answer, Customer, FlowVersion, Identity, Survey, Ticket
 from storage.report_scope import (
     DIMENSIONS,
@@ -32,6 +32,7 @@ from storage.report_scope import (
     agents_text,
     check_dimensions,
     conditions,
+    count_where,
     dimension_column,
     offset_spans,
 )
@@ -135,12 +136,7 @@ class Scores(_Counts):
 def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float] | None:
     """The Wilson score interval of the proportion ``successes / n`` (95% for ``z`` = 1.96): honest
     at small ``n`` and near 0 or 1, where the normal approximation claims certainty it lacks."""
-    if n <= 0:
-        return None
-    p = successes / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
+    return score_interval(successes, n, z) if n > 0 else None
 
 
 SCALES: dict[str, range] = {"csat": range(1, 6), "nps": range(0, 11), "ces": range(1, 8)}
@@ -181,26 +177,22 @@ _FIGURES = {
 """Each figure and the count it rests on."""
 
 
-def _count(condition: Any) -> Any:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
 _AGGREGATES = (
     func.count().label("sent"),
-    _count(METRICS["responded"]).label("responded"),
+    count_where(METRICS["responded"]).label("responded"),
     func.count(col(Survey.csat)).label("csat_n"),
-    _count(METRICS["csat_satisfied"]).label("csat_satisfied"),
+    count_where(METRICS["csat_satisfied"]).label("csat_satisfied"),
     func.coalesce(func.sum(col(Survey.csat)), 0).label("csat_sum"),
     func.count(col(Survey.nps)).label("nps_n"),
-    _count(METRICS["promoters"]).label("promoters"),
-    _count(METRICS["detractors"]).label("detractors"),
+    count_where(METRICS["promoters"]).label("promoters"),
+    count_where(METRICS["detractors"]).label("detractors"),
     func.count(col(Survey.ces)).label("ces_n"),
     func.coalesce(func.sum(col(Survey.ces)), 0).label("ces_sum"),
-    _count(METRICS["dsat"]).label("dsat"),
+    count_where(METRICS["dsat"]).label("dsat"),
     func.count(col(Survey.fcr)).label("fcr_n"),
-    _count(METRICS["fcr_yes"]).label("fcr_yes"),
-    _count(METRICS["completed"]).label("completed"),
-    _count(METRICS["partial"]).label("partial"),
+    count_where(METRICS["fcr_yes"]).label("fcr_yes"),
+    count_where(METRICS["completed"]).label("completed"),
+    count_where(METRICS["partial"]).label("partial"),
 )
 
 
@@ -477,10 +469,10 @@ def recovery(
             col(Ticket.team).label("team"),
             col(Ticket.assignee).label("assignee"),
             func.count().label("dsat_tickets"),
-            _count(col(Ticket.resolved_at).is_not(None)).label("resolved"),
-            _count(followup.c.sent_at.is_not(None)).label("resurveyed"),
-            _count(followup.c.csat.is_not(None)).label("responded"),
-            _count(followup.c.csat >= SATISFIED_CSAT).label("recovered"),
+            count_where(col(Ticket.resolved_at).is_not(None)).label("resolved"),
+            count_where(followup.c.sent_at.is_not(None)).label("resurveyed"),
+            count_where(followup.c.csat.is_not(None)).label("responded"),
+            count_where(followup.c.csat >= SATISFIED_CSAT).label("recovered"),
         )
         .select_from(Ticket)
         .join(Survey, col(Survey.id) == col(Ticket.survey_id))
