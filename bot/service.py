@@ -32,8 +32,13 @@ TicketAction = Literal["claim", "assign", "note", "reply", "resolve", "close"]
 
 
 def new_survey_id() -> str:
-    """A short opaque survey id (8 URL-safe characters) that fits in every platform's button data."""
-    return secrets.token_urlsafe(6)
+    """A short opaque survey id (8 URL-safe characters) that fits in every platform's button data.
+
+    It never starts with ``-`` or ``_``: a spreadsheet would read a leading ``-`` as a formula, so
+    the CSV export would have to quote the id and it would no longer match the console's."""
+    while (survey_id := secrets.token_urlsafe(6))[0] in "-_":
+        pass
+    return survey_id
 
 
 class ConversationService:
@@ -60,6 +65,9 @@ class ConversationService:
         self.new_id = new_id
         self.wake = wake
         self._said_not_ready = False
+        # One timer run at a time in this process: an agent's "send now" waits for a run already
+        # under way (which may hold its survey's timer) instead of returning before the survey is out.
+        self._firing = asyncio.Lock()
 
     async def handle(self, msg: InboundMessage) -> TurnResult:
         """Process one inbound message exactly once (a redelivery returns ``duplicate=True``)."""
@@ -225,6 +233,10 @@ class ConversationService:
         """Claim and carry out every timer that is due now; each in its own transaction.
 
         The claim is a short lease (:class:`bot.leases.Leases`), renewed while this runs."""
+        async with self._firing:
+            return await self._fire_due(limit)
+
+    async def _fire_due(self, limit: int) -> list[str]:
         now = self.clock.now()
         until, worker = self.leases.until(now), self.leases.worker
         due = await self.store.run(lambda repo: repo.claim_due_timers(now, limit, until, worker))
