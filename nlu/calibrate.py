@@ -143,15 +143,25 @@ def fit_language_calibration(
     *,
     min_rows: int = 100,
     class_bias: bool = False,
+    lexical_langs: frozenset[str] | None = None,
 ) -> LanguageCalibration:
-    """A calibration per language that has at least ``min_rows`` held-out rows, plus a shared one."""
-    default = fit_calibration(transformer_logits, lexical_log_proba, y, class_bias=class_bias)
+    """A calibration per language that has at least ``min_rows`` held-out rows, plus a shared one.
+
+    With ``lexical_langs``, only those languages may give the lexical model a share (the others,
+    and the shared calibration, use the transformer alone)."""
+    default = fit_calibration(
+        transformer_logits,
+        lexical_log_proba if lexical_langs is None else None,
+        y,
+        class_bias=class_bias,
+    )
     codes = np.asarray(langs)
     by_lang = {}
     for lang in sorted(set(langs)):
         rows = np.flatnonzero(codes == lang)
         if len(rows) >= min_rows:
-            lex = None if lexical_log_proba is None else lexical_log_proba[rows]
+            mixed = lexical_log_proba is not None and (lexical_langs is None or lang in lexical_langs)
+            lex = lexical_log_proba[rows] if mixed and lexical_log_proba is not None else None
             by_lang[lang] = fit_calibration(transformer_logits[rows], lex, y[rows], class_bias=class_bias)
     return LanguageCalibration(default, by_lang)
 

@@ -12,8 +12,10 @@ from nlu.calibrate import (
     fit_language_calibration,
     log_softmax,
 )
+from nlu.data import Example
 from nlu.lexical import fit_lexical, hashed, load_lexical, save_lexical
 from nlu.model import load_base
+from nlu.training import MIN_PUBLIC_POLARITY, polarity_langs
 from nlu.vocab import extend_tokenizer, gb2312_chars, unknown_rate
 
 
@@ -57,6 +59,34 @@ def test_each_language_gets_its_own_mix() -> None:
         again.log_proba(transformer, lexical, langs), cal.log_proba(transformer, lexical, langs)
     )
     assert LanguageCalibration.from_dict({}).log_proba(transformer, None, langs).shape == (1200, 3)
+
+
+def test_a_language_left_out_of_the_lexical_languages_is_served_by_the_transformer_alone() -> None:
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 3, 1200)
+    langs = ["en"] * 600 + ["zh"] * 600
+    good = log_softmax(np.eye(3)[y] * 4 + rng.normal(size=(1200, 3)))
+    noise = rng.normal(size=(1200, 3)) * 3
+    cal = fit_language_calibration(noise, good, y, langs, lexical_langs=frozenset({"zh"}))
+    assert cal.by_lang["zh"].weight >= 0.8  # the lexical model is better, and allowed
+    assert cal.by_lang["en"].weight == 0.0 and cal.default.weight == 0.0  # better, but not allowed
+
+
+def test_lexical_sentiment_joins_only_where_public_reviews_taught_both_polarities() -> None:
+    def rows(lang: str, source: str, sentiment: str, n: int) -> list[Example]:
+        return [Example(f"{source} {i}", lang, None, sentiment, source, "train") for i in range(n)]
+
+    enough, short = MIN_PUBLIC_POLARITY, MIN_PUBLIC_POLARITY - 1
+    found = polarity_langs(
+        rows("zh", "online_shopping", "positive", enough)
+        + rows("zh", "online_shopping", "negative", enough)
+        + rows("en", "triage", "positive", 5 * enough)  # our own templates do not count
+        + rows("en", "triage", "negative", 5 * enough)
+        + rows("en", "clinc", "neutral", 5 * enough)
+        + rows("en", "bitext", "positive", enough)
+        + rows("en", "bitext", "negative", short)
+    )
+    assert found == frozenset({"zh"})
 
 
 def test_lexical_model_round_trip(tmp_path: Path) -> None:
