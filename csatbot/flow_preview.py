@@ -15,9 +15,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from adapters.telegram import render as telegram
+from adapters.webchat.channel import WebChatChannel
 from adapters.wechat import render as wechat
 from adapters.wechat.factory import OFFICIAL_CAPABILITIES, WECOM_CAPABILITIES
-from adapters.webchat.channel import WebChatChannel
 from adapters.whatsapp import render as whatsapp
 from bot.config.durations import format_duration
 from bot.config.schema import Config
@@ -137,23 +137,24 @@ def preview(config: Config, flow_id: str, channel: str, locale: str) -> FlowPrev
     draw = _DRAW[channel]
     steps = []
     for step_id in flow.steps:  # in config.yaml's order, as the author wrote them
-        spec = flow.steps[step_id]
+        step = flow.steps[step_id]
         prompt = flow.ask(SURVEY_ID, step_id, locale)
         drawn = tuple(draw(prompt, locale)) if getattr(prompt, "text", "") else ()
         steps.append(
             StepPreview(
                 step_id,
-                spec.type,
+                step.type,
                 drawn,
                 tuple(fallbacks(channel, prompt, drawn)),
-                spec.next,
-                tuple((_condition(b.when), b.next) for b in spec.branches),
+                step.next,
+                tuple((_condition(b.when), b.next) for b in step.branches),
             )
         )
-    spec = config.surveys[flow_id]
-    title = spec.title.get(locale) or spec.title.get(config.default_locale) or flow_id
+    title = flow.local(config.surveys[flow_id].title, locale)
     uses = tuple(flow_uses(config).get(flow_id, ()))
-    return FlowPreview(flow_id, title, channel, locale, uses, tuple(_flow_notes(config, flow, channel, locale)), tuple(steps))
+    return FlowPreview(
+        flow_id, title, channel, locale, uses, tuple(_flow_notes(config, flow, channel, locale)), tuple(steps)
+    )
 
 
 def _condition(when: Any) -> str:
@@ -175,7 +176,9 @@ def fallbacks(channel: str, prompt: Prompt, drawn: tuple[Drawn, ...]) -> list[st
     kinds = {d.kind for d in drawn}
     if kinds <= {"text"}:
         most = max(caps.max_buttons, caps.max_list_rows)
-        why = f"{n} options, more than the {most} {channel} can show" if n > most else "the options do not fit"
+        why = (
+            f"{n} options, more than the {most} {channel} can show" if n > most else "the options do not fit"
+        )
         return [f"no buttons: {why}; the customer types the answer"]
     notes = []
     if "list" in kinds:
@@ -190,7 +193,11 @@ def fallbacks(channel: str, prompt: Prompt, drawn: tuple[Drawn, ...]) -> list[st
 
 
 def _flow_notes(config: Config, flow: Flow, channel: str, locale: str) -> list[str]:
-    notes = []
+    notes = [
+        f"trigger {use.index} does not send it on {channel} (only on {', '.join(use.channels)})"
+        for use in flow_uses(config).get(flow.id, ())
+        if use.channels is not None and channel not in use.channels
+    ]
     window = CAPABILITIES[channel].window
     if channel == "whatsapp":
         template = config.channels.whatsapp.template
@@ -250,7 +257,9 @@ def _wechat(prompt: Prompt, locale: str) -> list[Drawn]:
         if body["msgtype"] == "msgmenu":
             menu = body["msgmenu"]
             rows = tuple((item["content"],) for item in menu["list"])
-            drawn.append(Drawn("menu", menu["head_content"], rows, footer=menu.get("tail_content", ""), body=body))
+            drawn.append(
+                Drawn("menu", menu["head_content"], rows, footer=menu.get("tail_content", ""), body=body)
+            )
         else:
             drawn.append(Drawn("text", body["text"]["content"], body=body))
     return drawn
@@ -279,9 +288,19 @@ def _webchat(prompt: Prompt, locale: str) -> list[Drawn]:
     if body["type"] == "AskText" and body["optional"] and body["skip_word"]:
         labels.append(WEBCHAT_SKIP["zh" if locale.lower().startswith("zh") else "en"])
     scale = body.get("scale") or {}
-    ends = [f"{scale[v]} = {scale[k]}" for v, k in (("low", "low_label"), ("high", "high_label")) if scale.get(k)]
+    ends = [
+        f"{scale[v]} = {scale[k]}" for v, k in (("low", "low_label"), ("high", "high_label")) if scale.get(k)
+    ]
     footer = "\n".join(p for p in ("   ".join(ends), body.get("hint", "")) if p)
-    return [Drawn("buttons" if labels else "text", body["text"], (tuple(labels),) if labels else (), footer=footer, body=body)]
+    return [
+        Drawn(
+            "buttons" if labels else "text",
+            body["text"],
+            (tuple(labels),) if labels else (),
+            footer=footer,
+            body=body,
+        )
+    ]
 
 
 _DRAW: dict[str, Callable[[Prompt, str], list[Drawn]]] = {

@@ -43,7 +43,9 @@ def list_flows(config: ConfigOption = Path("config.yaml")) -> None:
 def preview_flow(
     flow: Annotated[str, typer.Argument(help="a survey under `surveys` in config.yaml")],
     channel: Annotated[str, typer.Option(help="telegram, whatsapp, wechat, wecom or webchat")],
-    locale: Annotated[str | None, typer.Option(help="one of config.yaml's locales (default: default_locale)")] = None,
+    locale: Annotated[
+        str | None, typer.Option(help="one of config.yaml's locales (default: default_locale)")
+    ] = None,
     config: ConfigOption = Path("config.yaml"),
     as_json: Annotated[bool, typer.Option("--json", help="the steps with the exact platform bodies")] = False,
 ) -> None:
