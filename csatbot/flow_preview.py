@@ -24,6 +24,7 @@ from bot.config.schema import Config
 from bot.flow import Flow, build_flows
 from bot.ports import Capabilities
 from bot.prompts import AskChoice, AskRating, Prompt, prompt_to_dict
+from csatbot.console.i18n import translate
 
 CHANNELS: tuple[str, ...] = ("telegram", "whatsapp", "wechat", "wecom", "webchat")
 """The channels a flow can be previewed on (``wechat``: an Official Account; ``wecom``: a WeCom app)."""
@@ -44,6 +45,10 @@ CAPABILITIES: dict[str, Capabilities] = {
 
 class UnknownName(ValueError):
     """A flow, channel or locale that does not exist; the message lists the known ones."""
+
+    def __init__(self, what: str, name: str, known: tuple[str, ...] | list[str]) -> None:
+        super().__init__(f"unknown {what} {name!r} (known: {', '.join(known)})")
+        self.what, self.name, self.known = what, name, tuple(known)
 
 
 @dataclass(frozen=True)
@@ -66,13 +71,25 @@ class Drawn:
 
 
 @dataclass(frozen=True)
+class Note:
+    """Something to know about a step or the flow on this channel: a catalogue key
+    (``preview.note.<key>``) and its values, in words with :meth:`text`."""
+
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str = "en") -> str:
+        return translate(lang, f"preview.note.{self.key}", **self.values)
+
+
+@dataclass(frozen=True)
 class StepPreview:
     """A step: the messages it sends, the fallbacks it gets on the channel, where it goes next."""
 
     step: str
     type: str
     messages: tuple[Drawn, ...]
-    notes: tuple[str, ...]
+    notes: tuple[Note, ...]
     next: str | None
     branches: tuple[tuple[str, str], ...]
     """(condition, step) pairs: ``("≤3", "reason")``."""
@@ -96,11 +113,16 @@ class FlowPreview:
     channel: str
     locale: str
     uses: tuple[Use, ...]
-    notes: tuple[str, ...]
+    notes: tuple[Note, ...]
     steps: tuple[StepPreview, ...]
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """JSON-ready, each note also in English words (``text``)."""
+        data = asdict(self)
+        data["notes"] = [{**asdict(n), "text": n.text()} for n in self.notes]
+        for step, found in zip(data["steps"], self.steps, strict=True):
+            step["notes"] = [{**asdict(n), "text": n.text()} for n in found.notes]
+        return data
 
 
 def flow_uses(config: Config) -> dict[str, list[Use]]:
@@ -122,12 +144,12 @@ def pick(config: Config, flow: str, channel: str, locale: str) -> tuple[Flow, st
     """The flow, channel and locale (as config.yaml spells it) named; :class:`UnknownName` if not."""
     flows = build_flows(config)
     if flow not in flows:
-        raise UnknownName(f"unknown flow {flow!r} (known: {', '.join(flows)})")
+        raise UnknownName("flow", flow, list(flows))
     if channel not in CHANNELS:
-        raise UnknownName(f"unknown channel {channel!r} (known: {', '.join(CHANNELS)})")
+        raise UnknownName("channel", channel, CHANNELS)
     found = next((known for known in config.locales if known.casefold() == locale.casefold()), None)
     if found is None:
-        raise UnknownName(f"unknown locale {locale!r} (known: {', '.join(config.locales)})")
+        raise UnknownName("locale", locale, config.locales)
     return flows[flow], channel, found
 
 
@@ -168,33 +190,30 @@ def _condition(when: Any) -> str:
     return " ".join(parts)
 
 
-def fallbacks(channel: str, prompt: Prompt, drawn: tuple[Drawn, ...]) -> list[str]:
-    """What the channel does instead of plain buttons for this question, in words."""
+def fallbacks(channel: str, prompt: Prompt, drawn: tuple[Drawn, ...]) -> list[Note]:
+    """What the channel does instead of plain buttons for this question."""
     if not isinstance(prompt, AskRating | AskChoice):
         return []
     caps, n = CAPABILITIES[channel], len(prompt.options)
     kinds = {d.kind for d in drawn}
     if kinds <= {"text"}:
         most = max(caps.max_buttons, caps.max_list_rows)
-        why = (
-            f"{n} options, more than the {most} {channel} can show" if n > most else "the options do not fit"
-        )
-        return [f"no buttons: {why}; the customer types the answer"]
+        if n > most:
+            return [Note("typed_too_many", {"n": n, "most": most, "channel": channel})]
+        return [Note("typed")]
     notes = []
     if "list" in kinds:
-        notes.append(
-            f"a list instead of reply buttons: WhatsApp shows at most {whatsapp.BUTTONS_MAX} buttons "
-            f"of {whatsapp.BUTTON_TITLE_MAX} characters ({n} options here)"
-        )
+        values = {"buttons": whatsapp.BUTTONS_MAX, "chars": whatsapp.BUTTON_TITLE_MAX, "n": n}
+        notes.append(Note("list", values))
     taps = [label for d in drawn for row in d.rows for label in row]
     if taps[:n] == [str(i) for i in range(1, n + 1)] and [o.label for o in prompt.options] != taps[:n]:
-        notes.append("labels too long for the buttons: listed by number in the text, numbers on the buttons")
+        notes.append(Note("numbered"))
     return notes
 
 
-def _flow_notes(config: Config, flow: Flow, channel: str, locale: str) -> list[str]:
+def _flow_notes(config: Config, flow: Flow, channel: str, locale: str) -> list[Note]:
     notes = [
-        f"trigger {use.index} does not send it on {channel} (only on {', '.join(use.channels)})"
+        Note("not_on_channel", {"index": use.index, "channel": channel, "channels": ", ".join(use.channels)})
         for use in flow_uses(config).get(flow.id, ())
         if use.channels is not None and channel not in use.channels
     ]
@@ -202,20 +221,16 @@ def _flow_notes(config: Config, flow: Flow, channel: str, locale: str) -> list[s
     if channel == "whatsapp":
         template = config.channels.whatsapp.template
         notes.append(
-            f"outside WhatsApp's 24-hour window the first question goes as the approved template "
-            f"{template.name!r} ({template.language}); its button shows the question"
+            Note("template", {"name": template.name, "language": template.language})
             if template is not None
-            else "outside WhatsApp's 24-hour window no survey is sent (channels.whatsapp.template is not set)"
+            else Note("no_template")
         )
     elif window is not None:
-        hours = window.total_seconds() / 3600
-        notes.append(f"sent only within {hours:g} hours of the customer's last message ({channel}'s window)")
+        notes.append(Note("window", {"hours": f"{window.total_seconds() / 3600:g}", "channel": channel}))
     if flow.remind_after is not None and flow.remind_after < flow.expire_after:
-        notes.append(
-            f"unanswered after {format_duration(flow.remind_after)}: “{flow.text('reminder', locale)}”, "
-            "then the open question again"
-        )
-    notes.append(f"closes after {format_duration(flow.expire_after)} (half answered: partial)")
+        after = format_duration(flow.remind_after)
+        notes.append(Note("remind", {"after": after, "text": flow.text("reminder", locale)}))
+    notes.append(Note("expire", {"after": format_duration(flow.expire_after)}))
     return notes
 
 
@@ -313,28 +328,34 @@ _DRAW: dict[str, Callable[[Prompt, str], list[Drawn]]] = {
 
 
 def as_text(found: FlowPreview) -> str:
-    """The preview as the command line prints it."""
+    """The preview as the command line prints it (in English)."""
     lines = [f"{found.flow} · {found.title} — {found.channel}, {found.locale}"]
-    lines += [f"in use: {describe_use(use)}" for use in found.uses] or ["in use: no (no trigger sends it)"]
-    lines += [f"note: {note}" for note in found.notes]
+    lines += [f"sent by: {describe_use(use)}" for use in found.uses] or [f"sent by: {describe_use(None)}"]
+    lines += [f"note: {note.text()}" for note in found.notes]
     for number, step in enumerate(found.steps, 1):
         lines += ["", f"{number}. {step.step} ({step.type})"]
         for message in step.messages:
             lines += _message_lines(message)
         if not step.messages:
             lines.append("   (nothing is sent)")
-        lines += [f"   note: {note}" for note in step.notes]
+        lines += [f"   note: {note.text()}" for note in step.notes]
         goes = [f"{cond} → {to}" for cond, to in step.branches] + ([f"→ {step.next}"] if step.next else [])
         if goes:
             lines.append(f"   next: {'; '.join(goes)}")
     return "\n".join(lines) + "\n"
 
 
-def describe_use(use: Use) -> str:
+def describe_use(use: Use | None, lang: str = "en") -> str:
+    """What sends a flow, in words (``None``: nothing does)."""
+    if use is None:
+        return translate(lang, "preview.use.none")
     if use.kind == "resurvey":
-        return f"re-survey, {use.delay} after a DSAT ticket is resolved (tickets.resurvey)"
-    where = f" on {', '.join(use.channels)}" if use.channels is not None else ""
-    return f"trigger {use.index}: after {', '.join(use.events)}, {use.delay} later{where}"
+        return translate(lang, "preview.use.resurvey", delay=use.delay)
+    where = translate(lang, "preview.use.on", channels=", ".join(use.channels)) if use.channels else ""
+    events = ", ".join(use.events)
+    return translate(
+        lang, "preview.use.trigger", index=use.index, events=events, delay=use.delay, where=where
+    )
 
 
 def _message_lines(message: Drawn) -> list[str]:
@@ -354,6 +375,7 @@ __all__ = [
     "CHANNELS",
     "Drawn",
     "FlowPreview",
+    "Note",
     "StepPreview",
     "UnknownName",
     "Use",

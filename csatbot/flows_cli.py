@@ -35,7 +35,7 @@ def list_flows(config: ConfigOption = Path("config.yaml")) -> None:
     loaded = _config(config)
     uses = flow_uses(loaded)
     for flow_id, spec in loaded.surveys.items():
-        used = "; ".join(describe_use(use) for use in uses.get(flow_id, ())) or "not in use"
+        used = "; ".join(describe_use(use) for use in uses.get(flow_id, ())) or describe_use(None)
         typer.echo(f"{flow_id:<16} {len(spec.steps)} steps  {used}")
 
 

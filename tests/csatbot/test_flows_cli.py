@@ -54,7 +54,7 @@ def flows(*args: str) -> tuple[int, str, str]:
 EXPECTED = {
     "telegram": """\
 mini · 小调查 — telegram, zh-CN
-in use: trigger 1: after agent_resolved, 5m later on telegram, webchat
+sent by: trigger 1: after agent_resolved, 5m later on telegram, webchat
 note: unanswered after 4h: “温馨提醒：期待您的评价。”, then the open question again
 note: closes after 1d (half answered: partial)
 
@@ -80,7 +80,7 @@ note: closes after 1d (half answered: partial)
 """,
     "whatsapp": """\
 mini · 小调查 — whatsapp, zh-CN
-in use: trigger 1: after agent_resolved, 5m later on telegram, webchat
+sent by: trigger 1: after agent_resolved, 5m later on telegram, webchat
 note: trigger 1 does not send it on whatsapp (only on telegram, webchat)
 note: outside WhatsApp's 24-hour window no survey is sent (channels.whatsapp.template is not set)
 note: unanswered after 4h: “温馨提醒：期待您的评价。”, then the open question again
@@ -114,7 +114,7 @@ note: closes after 1d (half answered: partial)
 """,
     "wechat": """\
 mini · 小调查 — wechat, zh-CN
-in use: trigger 1: after agent_resolved, 5m later on telegram, webchat
+sent by: trigger 1: after agent_resolved, 5m later on telegram, webchat
 note: trigger 1 does not send it on wechat (only on telegram, webchat)
 note: sent only within 48 hours of the customer's last message (wechat's window)
 note: unanswered after 4h: “温馨提醒：期待您的评价。”, then the open question again
@@ -147,7 +147,7 @@ note: closes after 1d (half answered: partial)
 """,
     "wecom": """\
 mini · 小调查 — wecom, zh-CN
-in use: trigger 1: after agent_resolved, 5m later on telegram, webchat
+sent by: trigger 1: after agent_resolved, 5m later on telegram, webchat
 note: trigger 1 does not send it on wecom (only on telegram, webchat)
 note: unanswered after 4h: “温馨提醒：期待您的评价。”, then the open question again
 note: closes after 1d (half answered: partial)
@@ -175,7 +175,7 @@ note: closes after 1d (half answered: partial)
 """,
     "webchat": """\
 mini · 小调查 — webchat, zh-CN
-in use: trigger 1: after agent_resolved, 5m later on telegram, webchat
+sent by: trigger 1: after agent_resolved, 5m later on telegram, webchat
 note: unanswered after 4h: “温馨提醒：期待您的评价。”, then the open question again
 note: closes after 1d (half answered: partial)
 
@@ -274,8 +274,8 @@ def test_list_says_which_flows_are_in_use_and_by_what(config: Path) -> None:
     assert code == 0
     assert out.splitlines() == [
         "csat             4 steps  trigger 2: after agent_resolved, idle, bot_resolved, 10m later",
-        "nps              3 steps  not in use",
-        "ces              2 steps  not in use",
+        "nps              3 steps  nothing: not in use (no trigger sends it)",
+        "ces              2 steps  nothing: not in use (no trigger sends it)",
         "resolved_check   3 steps  re-survey, 10m after a DSAT ticket is resolved (tickets.resurvey)",
         "mini             4 steps  trigger 1: after agent_resolved, 5m later on telegram, webchat",
     ]
