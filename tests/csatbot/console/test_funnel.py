@@ -9,25 +9,13 @@ from typing import Any
 
 from sqlalchemy import text
 
-from ...conftest import chat_headers, conversation_of, customer_says
-
-
-async def surveyed(console: Any, user: str) -> str:
-    await customer_says(console.http, user, text="where is my order?")
-    conversation = await conversation_of(console.http, user)
-    resolved = await console.http.post(
-        f"/api/conversations/{conversation}/resolve",
-        json={"send_survey_now": True},
-        headers=console.agent("bob"),
-    )
-    await console.survey_sent(conversation)
-    return str(resolved.json()["survey_id"])
+from ...conftest import chat_headers
 
 
 async def test_the_funnel_says_opened_per_channel_or_not_reported(console: Any) -> None:
     console.add_user("root", "admin")
-    await surveyed(console, "ann")
-    other = await surveyed(console, "ben")
+    await console.surveyed("ann")
+    _, other = await console.surveyed("ben")
     seen = await console.http.get("/api/webchat/messages", headers=await chat_headers(console.http, "ann"))
     assert seen.status_code == 200  # ann's page fetched (and shows) the question
     # ben's survey stands in for one sent on Telegram, which never reports reads.
