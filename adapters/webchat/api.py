@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
@@ -29,6 +30,7 @@ from bot.service import ConversationService
 from storage.opened import seen, unopened
 from storage.store import SqlStore
 
+log = logging.getLogger("csatbot.webchat")
 STATIC = Path(__file__).parent / "static"
 UserId = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.@:-]+$")]
 CUSTOMER_FIELDS = ("id", "direction", "author", "text", "at", "prompt", "recorded", "survey_id")
@@ -212,9 +214,12 @@ async def _seen(ctx: WebChatContext, found: list[dict[str, Any]]) -> None:
     asked = {m["survey_id"] for m in found if m["direction"] == "out" and m.get("survey_id")}
     if not asked:
         return
-    fresh = await ctx.store.read(lambda repo: unopened(repo.session, asked))
-    if fresh:
-        await ctx.store.run(seen(fresh, ctx.clock.now()))
+    try:
+        fresh = await ctx.store.read(lambda repo: unopened(repo.session, asked))
+        if fresh:
+            await ctx.store.run(seen(fresh, ctx.clock.now()))
+    except Exception:  # the customer still gets their messages; the next fetch marks them
+        log.warning("web chat: could not record surveys %s as opened", sorted(asked), exc_info=True)
 
 
 async def _read(ctx: WebChatContext, user: str, after: int) -> list[dict[str, Any]]:
