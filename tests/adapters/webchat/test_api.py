@@ -314,7 +314,8 @@ async def test_the_page_fetching_a_survey_question_marks_the_survey_opened_once(
     [question] = (await messages(client, "ann", after=before))["messages"]
     assert question["prompt"]["type"] == "AskRating"
     [(first,)] = opened()
-    assert first is not None
+    detail = (await client.get(f"/api/conversations/{conversation_id}")).json()
+    assert first is not None and detail["survey"]["opened_at"] is not None
     await messages(client, "ann")  # a reload fetches it again: the first sighting stays
     assert opened() == [(first,)]
     funnel = (await client.get("/api/reports/funnel")).json()
