@@ -274,3 +274,17 @@ def test_a_broken_config_is_reported(tmp_path: Path) -> None:
     path.write_text("surveys: 3\n", encoding="utf-8")
     code, out, err = flows("preview", "csat", "--channel", "telegram", "-c", str(path))
     assert code == 1 and out == "" and "surveys" in err
+
+
+def test_whatsapp_names_the_template_that_opens_a_survey_outside_the_window(config: Path) -> None:
+    text = config.read_text(encoding="utf-8").replace(
+        "  whatsapp: {enabled: false}",
+        "  whatsapp: {enabled: false, template: {name: csat_invite, language: zh_CN}}",
+    )
+    config.write_text(text, encoding="utf-8")
+    code, out, _ = flows("preview", "csat", "--channel", "whatsapp", "-c", str(config))
+    assert code == 0
+    assert (
+        "note: outside WhatsApp's 24-hour window the first question goes as the approved template "
+        "'csat_invite' (zh_CN); its button shows the question\n" in out
+    )
