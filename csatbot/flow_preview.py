@@ -20,7 +20,7 @@ from adapters.wechat import render as wechat
 from adapters.wechat.factory import OFFICIAL_CAPABILITIES, WECOM_CAPABILITIES
 from adapters.whatsapp import render as whatsapp
 from bot.config.durations import format_duration
-from bot.config.schema import Config
+from bot.config.schema import Condition, Config
 from bot.flow import Flow, build_flows
 from bot.ports import Capabilities
 from bot.prompts import AskChoice, AskRating, Prompt, prompt_to_dict
@@ -179,7 +179,7 @@ def preview(config: Config, flow_id: str, channel: str, locale: str) -> FlowPrev
     )
 
 
-def _condition(when: Any) -> str:
+def _condition(when: Condition) -> str:
     parts = []
     if when.min is not None:
         parts.append(f"≥{when.min}")
