@@ -14,11 +14,6 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from adapters.telegram import render as telegram
-from adapters.webchat.channel import WebChatChannel
-from adapters.wechat import render as wechat
-from adapters.wechat.factory import OFFICIAL_CAPABILITIES, WECOM_CAPABILITIES
-from adapters.whatsapp import render as whatsapp
 from bot.config.durations import format_duration
 from bot.config.schema import Condition, Config
 from bot.flow import Flow, build_flows
@@ -34,13 +29,25 @@ USER = "CUSTOMER"
 WEBCHAT_SKIP = {"en": "Skip this question", "zh": "跳过此题"}
 """The label chat.js puts on an optional question's skip button (it sends the flow's skip word)."""
 
-CAPABILITIES: dict[str, Capabilities] = {
-    "telegram": telegram.CAPABILITIES,
-    "whatsapp": whatsapp.CAPABILITIES,
-    "wechat": OFFICIAL_CAPABILITIES,
-    "wecom": WECOM_CAPABILITIES,
-    "webchat": WebChatChannel.capabilities,
-}
+
+def capabilities(channel: str) -> Capabilities:
+    """What ``channel`` can draw, from its adapter. Each adapter is imported only when its channel
+    is asked for (Telegram's pulls in aiogram, seconds of start-up for the command line)."""
+    if channel == "telegram":
+        from adapters.telegram.render import CAPABILITIES
+
+        return CAPABILITIES
+    if channel == "whatsapp":
+        from adapters.whatsapp.render import CAPABILITIES as WHATSAPP
+
+        return WHATSAPP
+    if channel in ("wechat", "wecom"):
+        from adapters.wechat.factory import OFFICIAL_CAPABILITIES, WECOM_CAPABILITIES
+
+        return OFFICIAL_CAPABILITIES if channel == "wechat" else WECOM_CAPABILITIES
+    from adapters.webchat.channel import WebChatChannel
+
+    return WebChatChannel.capabilities
 
 
 class UnknownName(ValueError):
@@ -194,7 +201,7 @@ def fallbacks(channel: str, prompt: Prompt, drawn: tuple[Drawn, ...]) -> list[No
     """What the channel does instead of plain buttons for this question."""
     if not isinstance(prompt, AskRating | AskChoice):
         return []
-    caps, n = CAPABILITIES[channel], len(prompt.options)
+    caps, n = capabilities(channel), len(prompt.options)
     kinds = {d.kind for d in drawn}
     if kinds <= {"text"}:
         most = max(caps.max_buttons, caps.max_list_rows)
@@ -202,8 +209,8 @@ def fallbacks(channel: str, prompt: Prompt, drawn: tuple[Drawn, ...]) -> list[No
             return [Note("typed_too_many", {"n": n, "most": most, "channel": channel})]
         return [Note("typed")]
     notes = []
-    if "list" in kinds:
-        values = {"buttons": whatsapp.BUTTONS_MAX, "chars": whatsapp.BUTTON_TITLE_MAX, "n": n}
+    if "list" in kinds:  # only WhatsApp draws lists
+        values = {"buttons": caps.max_buttons, "chars": caps.max_button_label, "n": n}
         notes.append(Note("list", values))
     taps = [label for d in drawn for row in d.rows for label in row]
     if taps[:n] == [str(i) for i in range(1, n + 1)] and [o.label for o in prompt.options] != taps[:n]:
@@ -217,7 +224,7 @@ def _flow_notes(config: Config, flow: Flow, channel: str, locale: str) -> list[N
         for use in flow_uses(config).get(flow.id, ())
         if use.channels is not None and channel not in use.channels
     ]
-    window = CAPABILITIES[channel].window
+    window = capabilities(channel).window
     if channel == "whatsapp":
         template = config.channels.whatsapp.template
         notes.append(
@@ -235,8 +242,10 @@ def _flow_notes(config: Config, flow: Flow, channel: str, locale: str) -> list[N
 
 
 def _telegram(prompt: Prompt, locale: str) -> list[Drawn]:
+    from adapters.telegram.render import render
+
     drawn = []
-    for method in telegram.render(prompt, USER):
+    for method in render(prompt, USER):
         markup = method.reply_markup
         keyboard = getattr(markup, "inline_keyboard", None) or []
         rows = tuple(tuple(button.text for button in row) for row in keyboard)
@@ -246,8 +255,10 @@ def _telegram(prompt: Prompt, locale: str) -> list[Drawn]:
 
 
 def _whatsapp(prompt: Prompt, locale: str) -> list[Drawn]:
+    from adapters.whatsapp.render import render
+
     drawn = []
-    for body in whatsapp.render(prompt, USER):
+    for body in render(prompt, USER):
         if body["type"] != "interactive":
             drawn.append(Drawn("text", body["text"]["body"], body=body))
             continue
@@ -267,8 +278,10 @@ def _whatsapp(prompt: Prompt, locale: str) -> list[Drawn]:
 
 
 def _wechat(prompt: Prompt, locale: str) -> list[Drawn]:
+    from adapters.wechat.render import official_bodies
+
     drawn = []
-    for body in wechat.official_bodies(USER, prompt):
+    for body in official_bodies(USER, prompt):
         if body["msgtype"] == "msgmenu":
             menu = body["msgmenu"]
             rows = tuple((item["content"],) for item in menu["list"])
@@ -281,8 +294,10 @@ def _wechat(prompt: Prompt, locale: str) -> list[Drawn]:
 
 
 def _wecom(prompt: Prompt, locale: str) -> list[Drawn]:
+    from adapters.wechat.render import wecom_bodies
+
     drawn = []
-    for body in wechat.wecom_bodies(USER, 1000002, prompt, lambda: "preview"):
+    for body in wecom_bodies(USER, 1000002, prompt, lambda: "preview"):
         if body["msgtype"] == "template_card":
             card = body["template_card"]
             title = card["main_title"]
