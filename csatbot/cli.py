@@ -22,6 +22,7 @@ from rich.table import Table
 from bot.errors import ConfigError
 from csatbot.console.cli import users_app
 from csatbot.customers_cli import customers_app
+from csatbot.flows_cli import flows_app
 from csatbot.tokens_cli import tokens_app
 from nlu.cli import app as nlu_app
 from nlu.cli import classify_command
@@ -37,6 +38,7 @@ app.add_typer(nlu_app, name="nlu")
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(customers_app, name="customers")
+app.add_typer(flows_app, name="flows")
 app.command("classify")(classify_command)
 
 

@@ -3,7 +3,9 @@ flow and channel, with the questions customers stop at.
 
 ``partial`` surveys (answered halfway, then expired) are counted apart from ``completed`` ones: the
 abandonment rate is ``partial / (completed + partial)``, of the surveys that got a first answer and
-are closed. ``opened`` rests only on channels that report reads (:data:`READ_CHANNELS`).
+are closed. ``opened`` rests only on channels that report reads (:data:`READ_CHANNELS`, recorded by
+:mod:`storage.opened`): a funnel with none of them says ``opened: null, opened_reported: false``
+("not reported"), never 0, and ``opened_not_reported`` names the channels that cannot tell.
 """
 
 from __future__ import annotations
@@ -44,7 +46,10 @@ class Stage:
             return round(part / whole, 4) if whole else None
 
         closed = self.completed + self.partial
+        reported = self.readable > 0 or self.sent == 0
         return asdict(self) | {
+            "opened": self.opened if reported else None,
+            "opened_reported": reported,
             "open_rate": share(self.opened, self.readable),
             "answer_rate": share(self.answered, self.sent),
             "completion_rate": share(self.completed, self.sent),
@@ -80,6 +85,7 @@ class Funnel:
             "by_channel": {k: v.as_dict(min_answers) for k, v in sorted(self.by_channel.items())},
             "steps": self.steps,
             "drop_step": {flow: self.drop_step(flow) for flow in sorted(self.steps)},
+            "opened_not_reported": sorted(set(self.by_channel) - set(READ_CHANNELS)),
         }
 
 

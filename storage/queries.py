@@ -200,6 +200,7 @@ def survey_json(survey: Survey) -> dict[str, Any]:
         "skip_reason": survey.skip_reason,
         "due_at": survey.due_at.isoformat(),
         "sent_at": survey.sent_at.isoformat() if survey.sent_at else None,
+        "opened_at": survey.opened_at.isoformat() if survey.opened_at else None,
     }
 
 

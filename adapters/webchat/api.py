@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
@@ -26,8 +27,10 @@ from adapters.webchat.sessions import (
 from bot.messages import ChoicePicked, InboundMessage, Text
 from bot.ports import Clock
 from bot.service import ConversationService
+from storage.opened import seen, unopened
 from storage.store import SqlStore
 
+log = logging.getLogger("csatbot.webchat")
 STATIC = Path(__file__).parent / "static"
 UserId = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.@:-]+$")]
 CUSTOMER_FIELDS = ("id", "direction", "author", "text", "at", "prompt", "recorded", "survey_id")
@@ -199,9 +202,24 @@ def webchat_router(ctx: WebChatContext, secret: str) -> APIRouter:
                         found = await _read(ctx, who.user, after)
             except ChatBusy as exc:
                 raise HTTPException(429, str(exc), headers={"Retry-After": "1"}) from exc
+        await _seen(ctx, found)
         return Messages(messages=found, last_id=found[-1]["id"] if found else after)
 
     return router
+
+
+async def _seen(ctx: WebChatContext, found: list[dict[str, Any]]) -> None:
+    """The page fetched these messages to show them: the surveys they ask count as opened (checked
+    in a read first, so a page that fetches them again writes nothing)."""
+    asked = {m["survey_id"] for m in found if m["direction"] == "out" and m.get("survey_id")}
+    if not asked:
+        return
+    try:
+        fresh = await ctx.store.read(lambda repo: unopened(repo.session, asked))
+        if fresh:
+            await ctx.store.run(seen(fresh, ctx.clock.now()))
+    except Exception:  # the customer still gets their messages; the next fetch marks them
+        log.warning("web chat: could not record surveys %s as opened", sorted(asked), exc_info=True)
 
 
 async def _read(ctx: WebChatContext, user: str, after: int) -> list[dict[str, Any]]:

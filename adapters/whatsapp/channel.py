@@ -24,9 +24,11 @@ from adapters.whatsapp.render import (
 from adapters.whatsapp.webhook import webhook_router
 from adapters.whatsapp.wire import Delivery, StatusUpdate
 from bot.config.channels import WhatsAppConfig
+from bot.delivery import outbox_id
 from bot.errors import DeliveryError
 from bot.ports import Recipient, Sent
 from bot.prompts import AskChoice, AskRating, AskText, Prompt
+from storage.opened import read_receipt
 
 log = logging.getLogger("csatbot.whatsapp")
 
@@ -125,7 +127,7 @@ class WhatsAppAdapter:
     async def status_update(self, status: StatusUpdate) -> None:
         """Act on a status webhook once per (wamid, status): ``failed`` marks the message failed;
         the others confirm a message whose send got no answer (matched by our outbox id, echoed in
-        ``biz_opaque_callback_data``)."""
+        ``biz_opaque_callback_data``); ``read`` also marks the message's survey opened."""
         key = (status.wamid, status.status)
         if key in self._seen_statuses:
             return
@@ -139,11 +141,19 @@ class WhatsAppAdapter:
             )
         elif status.reference and status.status in ("sent", "delivered", "read"):
             await self.ctx.service.delivery_confirmed(self.name, status.reference, status.wamid)
+        if status.status == "read":
+            await self.survey_read(status)
         # Remembered only once handled: if handling failed, WhatsApp's redelivery is handled again.
         self._seen_statuses[key] = None
         while len(self._seen_statuses) > 10_000:
             self._seen_statuses.popitem(last=False)
         self.counts["statuses"] += 1
+
+    async def survey_read(self, status: StatusUpdate) -> None:
+        """The customer read a message: if it was a survey's, the survey counts as opened."""
+        work = read_receipt(self.name, status.wamid, outbox_id(status.reference), self.ctx.clock.now())
+        if await self.ctx.service.store.run(work):
+            self.counts["surveys_opened"] += 1
 
     async def delivery_failed(self, wamid: str, code: int | None, title: str, reference: str = "") -> None:
         """A message WhatsApp accepted could not be delivered (a ``failed`` status webhook).

@@ -226,6 +226,51 @@ EN: dict[str, str] = {
     "flows.branches": "Branches",
     "flows.optional": "optional",
     "flows.triggers": "Sent after: {events}, {delay} later",
+    "flows.sent_by": "Sent by",
+    "flows.preview": "Preview on",
+    "preview.title": "{flow} on {channel}",
+    "preview.locale": "Language",
+    "preview.channel": "Channel",
+    "preview.intro": (
+        "Each step as {channel} shows it, drawn by the channel's own renderer; where it cannot show "
+        "buttons the step says what it does instead."
+    ),
+    "preview.nothing": "Nothing is sent at this step.",
+    "preview.opens_list": "opens a list",
+    "preview.next": "Next",
+    "preview.body": "Platform body",
+    "preview.back": "All flows",
+    "preview.unknown_flow": "Unknown flow '{name}' (known: {known}).",
+    "preview.unknown_channel": "Unknown channel '{name}' (known: {known}).",
+    "preview.unknown_locale": "Unknown language '{name}' (known: {known}).",
+    "preview.use.trigger": "trigger {index}: after {events}, {delay} later{where}",
+    "preview.use.on": " on {channels}",
+    "preview.use.resurvey": "re-survey, {delay} after a DSAT ticket is resolved (tickets.resurvey)",
+    "preview.use.none": "nothing: not in use (no trigger sends it)",
+    "preview.note.window": (
+        "sent only within {hours} hours of the customer's last message ({channel}'s window)"
+    ),
+    "preview.note.template": (
+        "outside WhatsApp's 24-hour window the first question goes as the approved template '{name}' "
+        "({language}); its button shows the question"
+    ),
+    "preview.note.no_template": (
+        "outside WhatsApp's 24-hour window no survey is sent (channels.whatsapp.template is not set)"
+    ),
+    "preview.note.remind": "unanswered after {after}: “{text}”, then the open question again",
+    "preview.note.expire": "closes after {after} (half answered: partial)",
+    "preview.note.not_on_channel": "trigger {index} does not send it on {channel} (only on {channels})",
+    "preview.note.typed_too_many": (
+        "no buttons: {n} options, more than the {most} {channel} can show; the customer types the answer"
+    ),
+    "preview.note.typed": "no buttons: the options do not fit; the customer types the answer",
+    "preview.note.list": (
+        "a list instead of reply buttons: WhatsApp shows at most {buttons} buttons of {chars} characters "
+        "({n} options here)"
+    ),
+    "preview.note.numbered": (
+        "labels too long for the buttons: listed by number in the text, numbers on the buttons"
+    ),
     "reports.title": "Reports",
     "reports.mine": "surveys credited to you",
     "reports.since": "From",
@@ -264,6 +309,13 @@ EN: dict[str, str] = {
     "funnel.line": "Sent {sent} → opened {opened} (of {readable} on channels that report reads) → "
     "first answer {answered} → completed {completed}; partial {partial}",
     "funnel.abandonment": "Abandonment",
+    "funnel.not_reported": "not reported",
+    "funnel.channel": "Channel",
+    "funnel.sent": "Sent",
+    "funnel.opened": "Opened",
+    "funnel.answered": "First answer",
+    "funnel.completed": "Completed",
+    "funnel.partial": "Partial",
     "funnel.drop": "{flow}: most customers stop at “{step}”",
     "drivers.title": "Fix these first",
     "drivers.line": "DSAT {rate} vs {rest} for the rest (n={n}); {excess} DSAT above the rest's rate",
@@ -536,6 +588,42 @@ ZH: dict[str, str] = {
     "flows.branches": "分支",
     "flows.optional": "可选",
     "flows.triggers": "触发：{events}，{delay} 后发送",
+    "flows.sent_by": "发送方式",
+    "flows.preview": "预览渠道",
+    "preview.title": "{flow} · {channel} 预览",
+    "preview.locale": "语言",
+    "preview.channel": "渠道",
+    "preview.intro": (
+        "以下为每一步在 {channel} 上的实际样子（由该渠道自己的渲染器生成）；不能显示按钮时会注明替代方式。"
+    ),
+    "preview.nothing": "此步骤不发送消息。",
+    "preview.opens_list": "点开列表",
+    "preview.next": "下一步",
+    "preview.body": "平台消息体",
+    "preview.back": "全部流程",
+    "preview.unknown_flow": "没有流程“{name}”（已有：{known}）。",
+    "preview.unknown_channel": "没有渠道“{name}”（已有：{known}）。",
+    "preview.unknown_locale": "没有语言“{name}”（已有：{known}）。",
+    "preview.use.trigger": "触发规则 {index}：{events} 后 {delay} 发送{where}",
+    "preview.use.on": "（仅 {channels}）",
+    "preview.use.resurvey": "回访：DSAT 工单解决后 {delay} 发送（tickets.resurvey）",
+    "preview.use.none": "未使用（没有触发规则发送它）",
+    "preview.note.window": "仅在客户最后一条消息后 {hours} 小时内发送（{channel} 的客服消息窗口）",
+    "preview.note.template": (
+        "超出 WhatsApp 24 小时窗口时，第一题以已审核模板“{name}”（{language}）发送，点按钮后显示题目"
+    ),
+    "preview.note.no_template": "超出 WhatsApp 24 小时窗口时不发送调查（未设置 channels.whatsapp.template）",
+    "preview.note.remind": "{after} 未回答时发送“{text}”，并再次发送当前问题",
+    "preview.note.expire": "{after} 后关闭（答了一半的记为部分完成）",
+    "preview.note.not_on_channel": "触发规则 {index} 不在 {channel} 发送（仅 {channels}）",
+    "preview.note.typed_too_many": (
+        "无按钮：{n} 个选项，超过 {channel} 最多可显示的 {most} 个；客户需输入回答"
+    ),
+    "preview.note.typed": "无按钮：选项放不进按钮；客户需输入回答",
+    "preview.note.list": (
+        "以列表代替回复按钮：WhatsApp 最多显示 {buttons} 个按钮、每个 {chars} 个字符（此处 {n} 个选项）"
+    ),
+    "preview.note.numbered": "选项文字太长：在消息中按编号列出，按钮上显示编号",
     "reports.title": "报表",
     "reports.mine": "计入您名下的调查",
     "reports.since": "开始日期",
@@ -574,6 +662,13 @@ ZH: dict[str, str] = {
     "funnel.line": "已发送 {sent} → 已读 {opened}（{readable} 份在可报告已读的渠道）→ 首次回答 {answered} → "
     "完成 {completed}；部分回答 {partial}",
     "funnel.abandonment": "放弃率",
+    "funnel.not_reported": "渠道不提供",
+    "funnel.channel": "渠道",
+    "funnel.sent": "已发送",
+    "funnel.opened": "已读",
+    "funnel.answered": "首次回答",
+    "funnel.completed": "完成",
+    "funnel.partial": "部分完成",
     "funnel.drop": "{flow}：多数客户停在“{step}”",
     "drivers.title": "优先改进",
     "drivers.line": "不满意率 {rate}，其余 {rest}（n={n}）；比其余多 {excess} 份不满意",

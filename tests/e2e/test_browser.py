@@ -113,6 +113,7 @@ def test_a_customer_rates_by_tapping_and_the_answers_are_stored(
         ("comment", None, None, "Nobody called me back."),
     ]
     assert detail["ticket"]["reasons"] == ["CSAT 2 (at most 3)"]
+    assert survey["opened_at"] is not None  # the page fetched the question to show it
 
     # After a reload the page shows the same chat, with the picked answers still marked.
     page.reload()

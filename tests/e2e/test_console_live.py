@@ -215,7 +215,11 @@ def test_every_console_page_fits_a_phone(browser: Browser, server: LiveServer, a
         "/console/reports/surveys?metric=sent",
         "/console/reports/good-news",
         "/console/flows",
+        "/console/flows/csat/preview?channel=whatsapp&locale=en",
+        "/console/flows/nps/preview?channel=telegram&locale=zh-CN",
     ]:
         page.goto(f"{server.url}{path}")
         expect(page.locator("h1")).to_be_visible()
+        if "/preview" in path:  # a flow's preview, not an error page
+            expect(page.locator(".preview-step .tap").first).to_be_visible()
         fits(page, 390)

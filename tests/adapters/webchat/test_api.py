@@ -290,3 +290,33 @@ async def test_the_page_and_its_assets_are_served_and_nothing_else(client: httpx
     assert "?user=" not in script and 'params.get("user")' not in script and "/agent" not in script
     for sneaky in ("api.py", "..%2Fapi.py", "%2E%2E/channel.py", "nope.js"):
         assert (await client.get(f"/static/webchat/{sneaky}")).status_code == 404
+
+
+async def test_the_page_fetching_a_survey_question_marks_the_survey_opened_once(
+    client: httpx.AsyncClient, app_runtime: Any
+) -> None:
+    def opened() -> list[Any]:
+        with app_runtime.database.reader.connect() as conn:
+            return list(conn.exec_driver_sql("select opened_at from survey"))
+
+    await say(client, "ann", text="hi")
+    conversation_id = await conversation_of(client, "ann")
+    before = (await messages(client, "ann"))["last_id"]
+    resolved = await client.post(
+        f"/api/conversations/{conversation_id}/resolve", json={"send_survey_now": True}
+    )
+    assert resolved.status_code == 200
+    deadline = time.monotonic() + 10
+    while (await client.get(f"/api/conversations/{conversation_id}")).json()["survey"]["status"] != "active":
+        assert time.monotonic() < deadline, "the survey was not sent"
+        await asyncio.sleep(0.05)
+    assert opened() == [(None,)]  # sent, not seen: the page has not fetched it
+    [question] = (await messages(client, "ann", after=before))["messages"]
+    assert question["prompt"]["type"] == "AskRating"
+    [(first,)] = opened()
+    detail = (await client.get(f"/api/conversations/{conversation_id}")).json()
+    assert first is not None and detail["survey"]["opened_at"] is not None
+    await messages(client, "ann")  # a reload fetches it again: the first sighting stays
+    assert opened() == [(first,)]
+    funnel = (await client.get("/api/reports/funnel")).json()
+    assert (funnel["total"]["opened"], funnel["by_channel"]["webchat"]["open_rate"]) == (1, 1.0)

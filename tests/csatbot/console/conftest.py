@@ -89,6 +89,19 @@ class Console:
             assert asyncio.get_running_loop().time() < deadline, "the survey was not sent within 15 s"
             await asyncio.sleep(0.05)
 
+    async def surveyed(self, user: str, text: str = "where is my order?") -> tuple[int, str]:
+        """Web chat customer ``user`` writes ``text``, bob resolves with the survey now, and it is
+        sent: the conversation and the survey."""
+        await customer_says(self.http, user, text=text)
+        conversation = await conversation_of(self.http, user)
+        resolved = await self.http.post(
+            f"/api/conversations/{conversation}/resolve",
+            json={"send_survey_now": True},
+            headers=self.agent("bob"),
+        )
+        await self.survey_sent(conversation)
+        return conversation, str(resolved.json()["survey_id"])
+
     async def post(self, path: str, **form: str) -> httpx.Response:
         """A form POST as the page sends it (``csrf=None``-like tests pass their own ``csrf``)."""
         return await self.http.post(f"/console{path}", data={"csrf": self.token} | form)

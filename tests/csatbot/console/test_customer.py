@@ -5,20 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...conftest import conversation_of, customer_says
+from ...conftest import customer_says
 
 
 async def rated(console: Any, user: str, score: str) -> int:
     """``user`` writes, bob resolves with the survey now, ``user`` rates ``score``: the conversation."""
-    await customer_says(console.http, user, text="my parcel is late")
-    conversation = await conversation_of(console.http, user)
-    resolved = await console.http.post(
-        f"/api/conversations/{conversation}/resolve",
-        json={"send_survey_now": True},
-        headers=console.agent("bob"),
-    )
-    await console.survey_sent(conversation)
-    survey = resolved.json()["survey_id"]
+    conversation, survey = await console.surveyed(user, "my parcel is late")
     await customer_says(console.http, user, choice={"survey": survey, "step": "rating", "value": score})
     return conversation
 

@@ -59,3 +59,81 @@ async def test_every_page_says_so_while_config_yaml_on_disk_is_broken(console: A
     path.write_text(good, encoding="utf-8")
     assert console.runtime.reload_if_changed()
     assert 'id="config-banner"' not in (await console.page("/")).text
+
+
+async def test_each_flow_says_what_sends_it_and_links_its_previews(console: Any) -> None:
+    console.add_user("root", "admin")
+    await console.sign_in("root")
+    page = html.unescape((await console.page("/flows")).text)
+    card = {sid: page[page.index(f'id="flow-{sid}"') :] for sid in ("csat", "nps", "resolved_check")}
+    assert (
+        'class="in-use">Sent by: trigger 1: after agent_resolved, idle, bot_resolved, 0s later<'
+        in card["csat"]
+    )
+    assert 'class="not-in-use">Sent by: nothing: not in use (no trigger sends it)<' in card["nps"]
+    assert (
+        "Sent by: re-survey, 10m after a DSAT ticket is resolved (tickets.resurvey)" in card["resolved_check"]
+    )
+    for channel in ("telegram", "whatsapp", "wechat", "wecom", "webchat"):
+        assert f'href="/console/flows/csat/preview?channel={channel}&locale=en"' in card["csat"]
+    console.http.headers["accept-language"] = "zh-CN"
+    await console.http.get("/console/lang/zh-CN")
+    page = html.unescape((await console.page("/flows")).text)
+    assert "发送方式: 触发规则 1：agent_resolved, idle, bot_resolved 后 0s 发送" in page
+    assert 'href="/console/flows/csat/preview?channel=telegram&locale=zh-CN"' in page
+
+
+async def test_the_preview_shows_each_step_as_the_channel_draws_it(console: Any) -> None:
+    console.add_user("root", "admin")
+    await console.sign_in("root")
+    response = await console.page("/flows/csat/preview", channel="whatsapp", locale="en")
+    assert response.status_code == 200
+    page = html.unescape(response.text)
+    rating = page[page.index('id="step-rating"') : page.index('id="step-reason"')]
+    assert (
+        '<p class="text">How satisfied are you with the help you received?\nTap a star or reply 1-5.</p>'
+        in rating
+    )
+    assert '<span class="tap">☰ 1–5</span>' in rating
+    rows = re.findall(r"<li>(.*?)</li>", rating.split('class="plain list-rows">')[1].split("</ul>")[0])
+    assert rows == ["⭐ — very dissatisfied", "⭐⭐", "⭐⭐⭐", "⭐⭐⭐⭐", "⭐⭐⭐⭐⭐ — very satisfied"]
+    assert (
+        "a list instead of reply buttons: WhatsApp shows at most 3 buttons of 20 characters (5 options here)"
+        in rating
+    )
+    assert '"type": "list"' in rating  # the Graph API body itself
+    assert "outside WhatsApp's 24-hour window no survey is sent" in page
+    # Telegram, in Chinese: an inline keyboard with the scale's ends on a row of their own.
+    console.http.headers["accept-language"] = "zh-CN"
+    await console.http.get("/console/lang/zh-CN")
+    page = html.unescape((await console.page("/flows/csat/preview", channel="telegram", locale="zh-CN")).text)
+    rating = page[page.index('id="step-rating"') : page.index('id="step-reason"')]
+    assert re.findall(r'<span class="tap">(.*?)</span>', rating) == [
+        "⭐",
+        "⭐⭐",
+        "⭐⭐⭐",
+        "⭐⭐⭐⭐",
+        "⭐⭐⭐⭐⭐",
+        "1 · 非常不满意",
+        "5 · 非常满意",
+    ]
+    nps = html.unescape((await console.page("/flows/nps/preview", channel="wecom", locale="zh-CN")).text)
+    assert "无按钮：11 个选项，超过 wecom 最多可显示的 6 个；客户需输入回答" in nps
+
+
+async def test_unknown_names_are_refused_with_the_known_ones(console: Any) -> None:
+    console.add_user("root", "admin")
+    console.add_user("amy")
+    await console.sign_in("amy")
+    assert (await console.page("/flows/csat/preview")).status_code == 403
+    await console.sign_in("root")
+    missing = await console.page("/flows/nope/preview")
+    assert missing.status_code == 404
+    assert "Unknown flow 'nope' (known: csat, nps, ces, resolved_check)." in html.unescape(missing.text)
+    bad = await console.page("/flows/csat/preview", channel="sms")
+    assert bad.status_code == 400
+    assert "Unknown channel 'sms' (known: telegram, whatsapp, wechat, wecom, webchat)." in html.unescape(
+        bad.text
+    )
+    bad = await console.page("/flows/csat/preview", channel="webchat", locale="fr")
+    assert bad.status_code == 400 and "Unknown language 'fr' (known: zh-CN, en)." in html.unescape(bad.text)

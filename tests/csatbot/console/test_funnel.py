@@ -1,0 +1,34 @@
+"""The reports page's funnel per channel: opened where the channel reports reads (the web chat page
+fetching the question), "not reported" where it cannot (never 0)."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from sqlalchemy import text
+
+from ...conftest import chat_headers
+
+
+async def test_the_funnel_says_opened_per_channel_or_not_reported(console: Any) -> None:
+    console.add_user("root", "admin")
+    await console.surveyed("ann")
+    _, other = await console.surveyed("ben")
+    seen = await console.http.get("/api/webchat/messages", headers=await chat_headers(console.http, "ann"))
+    assert seen.status_code == 200  # ann's page fetched (and shows) the question
+    # ben's survey stands in for one sent on Telegram, which never reports reads.
+    with console.runtime.database.writer.begin() as conn:
+        conn.execute(text("update survey set channel = 'telegram' where id = :id"), {"id": other})
+    await console.sign_in("root")
+    page = html.unescape((await console.page("/reports")).text)
+    funnel = page[page.index('id="funnel"') : page.index('id="drivers"')]
+    assert "Sent 2 → opened 1 (of 1 on channels that report reads) → first answer 0" in funnel
+    rows = dict(re.findall(r'<tr data-channel="(\w+)">(.*?)</tr>', funnel))
+    assert re.sub(r"<[^>]+>", "|", rows["webchat"]).count("1 |(100%)") == 1
+    assert '<small class="not-reported">not reported</small>' in rows["telegram"]
+    console.http.headers["accept-language"] = "zh-CN"
+    await console.http.get("/console/lang/zh-CN")
+    page = html.unescape((await console.page("/reports")).text)
+    assert '<small class="not-reported">渠道不提供</small>' in page
