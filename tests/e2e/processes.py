@@ -46,7 +46,12 @@ class ServeProcess:
     def start(self, timeout: float = 60.0) -> ServeProcess:
         with self.log.open("ab") as sink:  # stderr: the log; stdout: the banner, not kept
             self.process = subprocess.Popen(
-                self.command, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=sink
+                self.command,
+                cwd=ROOT,
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=sink,
+                start_new_session=True,  # its own process group: kill() reaches --workers' workers too
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -62,9 +67,10 @@ class ServeProcess:
         raise RuntimeError(f"csatbot serve did not answer /healthz within {timeout:g} s; see {self.log}")
 
     def kill(self) -> None:
-        """kill -9: no shutdown, no lifespan, leases left as they were."""
+        """kill -9 of the server (with ``--workers``, of the supervisor and every worker): no
+        shutdown, no lifespan, leases left as they were."""
         if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
+            os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(10)
 
     def stop(self) -> None:
