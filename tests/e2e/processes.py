@@ -80,3 +80,33 @@ class ServeProcess:
                 self.process.wait(20)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+    def workers(self) -> dict[int, int]:
+        """With ``--workers``: the supervisor's live workers, pid by ``--worker-index``."""
+        assert self.process is not None
+        pid = self.process.pid
+        found = {}
+        for child in map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split()):
+            try:
+                command = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+                state = Path(f"/proc/{child}/status").read_text().lower()
+            except FileNotFoundError:
+                continue  # it ended meanwhile
+            if b"--worker-index" in command and "zombie" not in state:
+                found[int(command[command.index(b"--worker-index") + 1])] = child
+        return found
+
+    def answering(self, wanted: set[str], timeout: float) -> set[str]:
+        """Ask ``/readyz`` (a new connection each time, so the kernel picks a worker) until each
+        worker of ``wanted`` (``w0``, ``w1``...) answered 200, or ``timeout`` seconds: those that did."""
+        seen: set[str] = set()
+        deadline = time.monotonic() + timeout
+        while not wanted <= seen and time.monotonic() < deadline:
+            try:
+                answer = httpx.get(f"{self.url}/readyz", timeout=5)
+            except httpx.HTTPError:
+                time.sleep(0.1)
+                continue
+            assert answer.status_code == 200, answer.text
+            seen.add(answer.json()["worker"].rsplit(":", 1)[1])
+        return seen
