@@ -12,14 +12,16 @@ import pytest
 from .conftest import ROOT
 from .processes import ServeProcess
 
+START = 120.0  # seconds: two processes importing at once on a loaded 2-core machine took 57 s
+
 
 @pytest.mark.postgres
 def test_two_workers_share_one_port_and_both_serve(tmp_path: Path, postgres_server_url: str) -> None:
     server = ServeProcess(
         ROOT / "config.yaml", postgres_server_url, tmp_path / "serve.log", extra=["--workers", "2"]
-    ).start()
+    ).start(timeout=START)
     try:
-        seen = server.answering({"w0", "w1"}, 60)  # the second worker may still be starting
+        seen = server.answering({"w0", "w1"}, START)  # the second worker may still be starting
         print(f"workers that answered /readyz: {sorted(seen)}")
         assert seen == {"w0", "w1"}, f"only {seen} answered; see {server.log}"
     finally:
@@ -35,7 +37,7 @@ def test_a_killed_worker_is_started_again_while_the_other_keeps_serving(
 ) -> None:
     server = ServeProcess(
         ROOT / "config.yaml", postgres_server_url, tmp_path / "serve.log", extra=["--workers", "2"]
-    ).start()
+    ).start(timeout=START)
     try:
         assert server.process is not None
         before = server.workers()
