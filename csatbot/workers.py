@@ -12,6 +12,9 @@ process manager (systemd, Docker's restart policy) sees the failure.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import os
 import signal
 import socket
 import subprocess
@@ -30,6 +33,7 @@ GIVE_UP = 5
 """Quick deaths in a row of one worker that stop the set: restarting it is not helping."""
 REFUSED = 2
 """The exit code of ``csatbot serve`` refusing its configuration: a restart would refuse again."""
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a child gets when its parent dies
 
 
 def reuse_port_socket(host: str, port: int) -> socket.socket:
@@ -48,6 +52,20 @@ def worker_id(base: str, index: int) -> str:
     return f"{base}:w{index}"
 
 
+def spawn(command: list[str]) -> subprocess.Popen[bytes]:
+    """Start a worker that gets SIGTERM if the supervisor dies (even by kill -9), so no orphan
+    keeps serving on the port beside the next supervisor's workers (Linux; elsewhere a no-op)."""
+    supervisor = os.getpid()
+
+    def tie_to_supervisor() -> None:
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != supervisor:  # it died before the tie was made
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return subprocess.Popen(command, preexec_fn=tie_to_supervisor if sys.platform == "linux" else None)
+
+
 @dataclass
 class Worker:
     """One worker's command and its current process."""
@@ -63,7 +81,7 @@ class Worker:
     signalled: bool = False
 
     def start(self) -> None:
-        self.process = subprocess.Popen(self.command)
+        self.process = spawn(self.command)
         self.started, self.restart_at, self.signalled = time.monotonic(), None, False
 
     def terminate(self) -> None:
@@ -83,7 +101,7 @@ def supervise(
     """Run one process per command until a signal, restarting any that dies; return the exit
     code: 0 after a signal, else the code of the worker whose crash loop (or refusal) ended it."""
     now = time.monotonic()
-    workers = [Worker(i, command, subprocess.Popen(command), now) for i, command in enumerate(commands)]
+    workers = [Worker(i, command, spawn(command), now) for i, command in enumerate(commands)]
     stopping = interrupted = False
 
     def stop(signum: int, _frame: FrameType | None) -> None:

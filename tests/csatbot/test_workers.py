@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 WORKER = """
@@ -89,3 +90,26 @@ def test_a_worker_refusing_its_configuration_stops_the_set_at_once(tmp_path: Pat
     assert len(second) == 1  # not started again: it would refuse again
     assert "exited with 2: it refuses its configuration; stopping the others" in said
     assert not alive(first[0])
+
+
+def test_workers_do_not_outlive_a_supervisor_killed_with_sigkill(tmp_path: Path) -> None:
+    logs = [tmp_path / "w0.log", tmp_path / "w1.log"]
+    commands = [[sys.executable, "-c", WORKER, str(log), "run"] for log in logs]
+    supervisor = subprocess.Popen(
+        [sys.executable, "-c", SUPERVISOR, json.dumps([commands, {}])], cwd=ROOT, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not all(log.exists() and log.read_text().strip() for log in logs):
+            assert time.monotonic() < deadline, "the workers did not start"
+            time.sleep(0.05)
+        pids = [int(log.read_text().split()[0]) for log in logs]
+        supervisor.kill()
+        supervisor.wait(10)
+        deadline = time.monotonic() + 10
+        while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        supervisor.kill()
+        supervisor.wait(10)
+    assert not any(alive(pid) for pid in pids)  # no orphan left serving on the port
