@@ -206,7 +206,9 @@ class Runtime:
             self.database.dispose()  # the process will not start: leave no open database behind
             raise
         self.channels.update(self.adapters)
-        share_rate_limits(self.adapters, SqlRates(self.database))
+        rates = SqlRates(self.database)
+        share_rate_limits(self.adapters, rates)
+        self.notifier.pacer.share(rates)  # notification targets' limits too
         self.dispatcher.notifier = self.notifier
         for name, adapter in self.adapters.items():
             caps = adapter.capabilities

@@ -6,18 +6,27 @@
 - Telegram group: 20 messages per minute per group (the bot's own 1/s per chat applies as well).
 - Signed webhook: 10 per second, to be gentle with a ticketing system.
 
-A limit of N per window is a leaky bucket (aiolimiter) that lets a quarter of N through at once
-and spreads the rest over the window, so no window of that length ever sees more than N.
+A limit of N per window is a leaky bucket that lets a quarter of N through at once and spreads the
+rest over the window, so no window of that length ever sees more than N. The limits are the
+platform's, per target, whatever number of processes send to it: once :meth:`Pacer.share` is
+called the buckets live in the database (``storage.rates.SqlRates``), shared by every process of
+the deployment; before that (or while the database cannot be asked) they are this process's own
+(aiolimiter).
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import logging
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from aiolimiter import AsyncLimiter
+
+log = logging.getLogger("csatbot.limits")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +35,14 @@ class Rate:
 
     count: int
     per: float
+
+    def leak(self) -> tuple[float, float]:
+        """The leaky bucket that keeps this rate: (messages drained per second, bucket size)."""
+        if self.count <= 1:
+            return 1 / self.per, 1.0
+        burst = max(1, self.count // 4)
+        # Over any window: the burst plus what drains during it, (count - burst) / per per second.
+        return (self.count - burst) / self.per, float(burst)
 
 
 RATES: dict[str, tuple[Rate, ...]] = {
@@ -41,11 +58,17 @@ POLL = 0.05
 
 def bucket(rate: Rate) -> AsyncLimiter:
     """A leaky bucket that never lets more than ``rate.count`` through in ``rate.per`` seconds."""
-    if rate.count <= 1:
-        return AsyncLimiter(1, rate.per)
-    burst = max(1, rate.count // 4)
-    # Over any window: the burst plus what drains during it, (count - burst) / per per second.
-    return AsyncLimiter(burst, burst * rate.per / (rate.count - burst))
+    per_second, burst = rate.leak()
+    return AsyncLimiter(burst, burst / per_second)
+
+
+class SharedRooms(Protocol):
+    """Leaky buckets every process of a deployment shares (``storage.rates.SqlRates``)."""
+
+    async def take_all(self, wanted: Sequence[tuple[str, float, float]]) -> float:
+        """0 when one message's room was taken in every bucket of ``wanted`` (key, per second,
+        size), else the seconds to wait before asking again, nothing taken in any."""
+        ...
 
 
 class Pacer:
@@ -55,6 +78,45 @@ class Pacer:
         self.rates = rates
         self.keep = keep
         self._buckets: OrderedDict[str, tuple[AsyncLimiter, ...]] = OrderedDict()
+        self._shared: SharedRooms | None = None
+
+    def share(self, rooms: SharedRooms) -> None:
+        """Take room from ``rooms``, shared with every other process, from now on."""
+        self._shared = rooms
+
+    async def take(self, key: str, kind: str, within: float) -> bool:
+        """Take room for one message to ``key``, waiting up to ``within`` seconds; ``False`` if none.
+
+        Room is taken in every bucket at once or in none, so a refusal costs nothing.
+        """
+        rates = self.rates.get(kind, ())
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        if self._shared is not None and rates:
+            # The key may be a webhook URL, which is a secret: the database keeps only its digest.
+            digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+            wanted = [(f"notify:{kind}:{digest}:{r.count}/{r.per:g}", *r.leak()) for r in rates]
+            try:
+                while (wait := await self._shared.take_all(wanted)) > 0:
+                    if wait > deadline - loop.time():
+                        return False
+                    await asyncio.sleep(wait)
+                return True
+            except Exception as exc:
+                log.warning("shared notification limits unavailable (%s); this process's own apply", exc)
+        return await self._take_here(key, kind, deadline)
+
+    async def _take_here(self, key: str, kind: str, deadline: float) -> bool:
+        buckets = self._for(key, kind)
+        loop = asyncio.get_running_loop()
+        while not all(b.has_capacity() for b in buckets):
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return False
+            await asyncio.sleep(min(POLL, remaining))
+        for b in buckets:
+            await b.acquire()  # immediate: each has room, and nothing ran since the check
+        return True
 
     def _for(self, key: str, kind: str) -> tuple[AsyncLimiter, ...]:
         found = self._buckets.get(key)
@@ -64,20 +126,3 @@ class Pacer:
                 self._buckets.popitem(last=False)
         self._buckets.move_to_end(key)
         return found
-
-    async def take(self, key: str, kind: str, within: float) -> bool:
-        """Take room for one message to ``key``, waiting up to ``within`` seconds; ``False`` if none.
-
-        Room is taken in every bucket at once or in none, so a refusal costs nothing.
-        """
-        buckets = self._for(key, kind)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + within
-        while not all(b.has_capacity() for b in buckets):
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                return False
-            await asyncio.sleep(min(POLL, remaining))
-        for b in buckets:
-            await b.acquire()  # immediate: each has room, and nothing ran since the check
-        return True

@@ -46,7 +46,12 @@ class ServeProcess:
     def start(self, timeout: float = 60.0) -> ServeProcess:
         with self.log.open("ab") as sink:  # stderr: the log; stdout: the banner, not kept
             self.process = subprocess.Popen(
-                self.command, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=sink
+                self.command,
+                cwd=ROOT,
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=sink,
+                start_new_session=True,  # its own process group: kill() reaches --workers' workers too
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -62,9 +67,10 @@ class ServeProcess:
         raise RuntimeError(f"csatbot serve did not answer /healthz within {timeout:g} s; see {self.log}")
 
     def kill(self) -> None:
-        """kill -9: no shutdown, no lifespan, leases left as they were."""
+        """kill -9 of the server (with ``--workers``, of the supervisor and every worker): no
+        shutdown, no lifespan, leases left as they were."""
         if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
+            os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(10)
 
     def stop(self) -> None:
@@ -74,3 +80,33 @@ class ServeProcess:
                 self.process.wait(20)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+    def workers(self) -> dict[int, int]:
+        """With ``--workers``: the supervisor's live workers, pid by ``--worker-index``."""
+        assert self.process is not None
+        pid = self.process.pid
+        found = {}
+        for child in map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split()):
+            try:
+                command = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+                state = Path(f"/proc/{child}/status").read_text().lower()
+            except FileNotFoundError:
+                continue  # it ended meanwhile
+            if b"--worker-index" in command and "zombie" not in state:
+                found[int(command[command.index(b"--worker-index") + 1])] = child
+        return found
+
+    def answering(self, wanted: set[str], timeout: float) -> set[str]:
+        """Ask ``/readyz`` (a new connection each time, so the kernel picks a worker) until each
+        worker of ``wanted`` (``w0``, ``w1``...) answered 200, or ``timeout`` seconds: those that did."""
+        seen: set[str] = set()
+        deadline = time.monotonic() + timeout
+        while not wanted <= seen and time.monotonic() < deadline:
+            try:
+                answer = httpx.get(f"{self.url}/readyz", timeout=5)
+            except httpx.HTTPError:
+                time.sleep(0.1)
+                continue
+            assert answer.status_code == 200, answer.text
+            seen.add(answer.json()["worker"].rsplit(":", 1)[1])
+        return seen

@@ -1,13 +1,16 @@
 """kill -9 under load, two processes on one database, webhooks delivered twice at once, a fake
 WhatsApp that fails 30% of sends and answers some late: nothing lost, nothing said twice.
 
-Bounded: 40 customers with 3 messages each, two kills, about a minute per database. It prints what
-it counted (sends, duplicates, order, recovery time after each kill).
+Bounded: 100 customers with 3 messages each, two kills, about a minute per database; then the same
+load on ``serve --workers 2`` (PostgreSQL) with one worker killed. Each prints what it counted
+(sends, duplicates, order, recovery time after each kill).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import socket
 import time
 from datetime import UTC, datetime
@@ -15,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 import yaml
 from sqlalchemy import text
 
@@ -103,52 +107,31 @@ async def twice_at_once(sim: WhatsAppSimulator, urls: list[str], n: int) -> list
     return statuses
 
 
-def test_kill_9_under_load_loses_nothing_and_repeats_nothing(tmp_path: Path, database_url: str) -> None:
-    sim = WhatsAppSimulator()
-    sim.start()
-    config = whatsapp_config(tmp_path, sim)
-    env = {**sim.environ, "CSATBOT_SECRET_KEY": "crash-test-session-key-0123456789abcdef"}
-    a = ServeProcess(config, database_url, tmp_path / "a.log", env=env).start()
-    b = ServeProcess(config, database_url, tmp_path / "b.log", env=env).start()
-    sim.confirm_to(a.url, b.url)
-    sim.api.failure_rate = 0.3  # Graph 500s, retried with backoff
-    sim.api.delays = [16.0, 16.0]  # two replies later than the 15 s client timeout
-    recoveries: list[tuple[int, float]] = []
-    drained = 0.0
-    try:
-        enqueue(database_url, sim)
-        statuses = asyncio.run(twice_at_once(sim, [a.url, b.url], 10))
-        # 1: a dies; b, alive, takes a's in-flight work over once a's leases end.
-        # 2: b dies and restarts at once (same worker id): it takes its own work back at start-up.
-        for victim, restart in ((a, False), (b, True)):
-            time.sleep(1.0)
-            worker = f"{socket.gethostname()}:{victim.port}"  # csatbot serve's worker id
-            victim.kill()
-            killed = time.monotonic()
-            in_flight = [
-                row[0]
-                for row in rows(
-                    database_url,
-                    f"SELECT id FROM outbox WHERE status = 'sending' AND claimed_by = '{worker}'",
-                )
-            ]
-            if restart:
-                victim.start()
-                killed = time.monotonic()  # from the moment it answers again
-            while not taken_over(database_url, worker, in_flight) and time.monotonic() - killed < 60:
-                time.sleep(0.1)
-            recoveries.append((len(in_flight), time.monotonic() - killed))
-            if not restart:
-                victim.start()
-        sim.api.failure_rate = 0.0  # the platform recovers; what backs off goes out at its retry
-        deadline = time.monotonic() + 90
-        while len(set(delivered(sim))) < CUSTOMERS * EACH and time.monotonic() < deadline:
-            time.sleep(0.2)
-        drained = time.monotonic() - killed
-    finally:
-        a.stop()
-        b.stop()
-        sim.stop()
+def in_flight(database_url: str, worker: str) -> list[int]:
+    """The outbox rows ``worker`` was sending."""
+    sql = f"SELECT id FROM outbox WHERE status = 'sending' AND claimed_by = '{worker}'"
+    return [row[0] for row in rows(database_url, sql)]
+
+
+def settled(database_url: str, worker: str, ids: list[int], since: float) -> tuple[int, float]:
+    """Wait (up to 60 s) until the dead ``worker``'s in-flight rows ``ids`` are taken over: how
+    many there were, and the seconds it took from ``since``."""
+    while not taken_over(database_url, worker, ids) and time.monotonic() - since < 60:
+        time.sleep(0.1)
+    return len(ids), time.monotonic() - since
+
+
+def drain(sim: WhatsAppSimulator) -> None:
+    """The platform recovers: wait (up to 90 s) until every message went out once."""
+    sim.api.failure_rate = 0.0  # what backs off goes out at its retry
+    deadline = time.monotonic() + 90
+    while len(set(delivered(sim))) < CUSTOMERS * EACH and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+def check(sim: WhatsAppSimulator, database_url: str, statuses: list[int], kills: int) -> None:
+    """Nothing lost, at most one repeat per kill, each customer's messages in order, each inbound
+    webhook stored once (prints what it counted)."""
     sent = delivered(sim)
     duplicates = len(sent) - len(set(sent))
     database = open_database(database_url)
@@ -164,18 +147,107 @@ def test_kill_9_under_load_loses_nothing_and_repeats_nothing(tmp_path: Path, dat
     print(
         f"\nsends {len(sent)} (distinct {len(set(sent))} of {CUSTOMERS * EACH}), duplicates {duplicates}, "
         f"out of order {len(out_of_order)}, undelivered rows {left}, inbound stored {inbound} of 10 "
-        f"(webhook answers {sorted(set(statuses))}); in flight at the kill, settled after: "
-        f"taken over by the live process {recoveries[0][0]} rows {recoveries[0][1]:.1f} s, "
-        f"restarted process {recoveries[1][0]} rows {recoveries[1][1]:.1f} s; every message delivered "
-        f"{drained:.1f} s after the last kill (unconfirmed sends wait 30 s for WhatsApp's status)"
+        f"(webhook answers {sorted(set(statuses))})"
     )
     assert len(set(sent)) == CUSTOMERS * EACH and left == 0  # nothing lost
-    assert duplicates <= 2  # at most one per kill, and only the message in flight then
+    assert duplicates <= kills  # at most one per kill, and only the message in flight then
     assert not out_of_order
+    assert inbound == 10 and set(statuses) == {200}
+
+
+def check_recovery(recoveries: list[tuple[int, float]]) -> None:
     slowest = max(seconds for _, seconds in recoveries)
     print(
         f"slowest takeover {slowest:.1f} s: "
         f"{'within' if slowest <= RECOVERY else 'over'} the {RECOVERY:.0f} s target"
     )
     assert slowest <= RECOVERY_BOUND, recoveries
-    assert inbound == 10 and set(statuses) == {200}
+
+
+def test_kill_9_under_load_loses_nothing_and_repeats_nothing(tmp_path: Path, database_url: str) -> None:
+    sim = WhatsAppSimulator()
+    sim.start()
+    config = whatsapp_config(tmp_path, sim)
+    env = {**sim.environ, "CSATBOT_SECRET_KEY": "crash-test-session-key-0123456789abcdef"}
+    a = ServeProcess(config, database_url, tmp_path / "a.log", env=env).start()
+    b = ServeProcess(config, database_url, tmp_path / "b.log", env=env).start()
+    sim.confirm_to(a.url, b.url)
+    sim.api.failure_rate = 0.3  # Graph 500s, retried with backoff
+    sim.api.delays = [16.0, 16.0]  # two replies later than the 15 s client timeout
+    recoveries: list[tuple[int, float]] = []
+    try:
+        enqueue(database_url, sim)
+        statuses = asyncio.run(twice_at_once(sim, [a.url, b.url], 10))
+        # 1: a dies; b, alive, takes a's in-flight work over once a's leases end.
+        # 2: b dies and restarts at once (same worker id): it takes its own work back at start-up.
+        for victim, restart in ((a, False), (b, True)):
+            time.sleep(1.0)
+            worker = f"{socket.gethostname()}:{victim.port}"  # csatbot serve's worker id
+            victim.kill()
+            killed = time.monotonic()
+            ids = in_flight(database_url, worker)
+            if restart:
+                victim.start()
+                killed = time.monotonic()  # from the moment it answers again
+            recoveries.append(settled(database_url, worker, ids, killed))
+            if not restart:
+                victim.start()
+        drain(sim)
+        drained = time.monotonic() - killed
+    finally:
+        a.stop()
+        b.stop()
+        sim.stop()
+    check(sim, database_url, statuses, kills=2)
+    print(
+        "in flight at the kill, settled after: "
+        f"taken over by the live process {recoveries[0][0]} rows {recoveries[0][1]:.1f} s, "
+        f"restarted process {recoveries[1][0]} rows {recoveries[1][1]:.1f} s; every message delivered "
+        f"{drained:.1f} s after the last kill (unconfirmed sends wait 30 s for WhatsApp's status)"
+    )
+    check_recovery(recoveries)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_kill_9_of_one_worker_of_two_loses_nothing_and_repeats_nothing(
+    tmp_path: Path, database_url: str
+) -> None:
+    """``serve --workers 2``: one worker is killed with SIGKILL mid-load; the supervisor starts it
+    again (it takes its own work back at start-up) while the other keeps serving and takes over
+    whatever the dead one held once its leases end, whichever comes first."""
+    sim = WhatsAppSimulator()
+    sim.start()
+    config = whatsapp_config(tmp_path, sim)
+    env = {**sim.environ, "CSATBOT_SECRET_KEY": "crash-test-session-key-0123456789abcdef"}
+    server = ServeProcess(config, database_url, tmp_path / "serve.log", env=env, extra=["--workers", "2"])
+    server.start(timeout=120)
+    sim.confirm_to(server.url)
+    sim.api.failure_rate = 0.3
+    sim.api.delays = [16.0, 16.0]
+    try:
+        assert server.answering({"w0", "w1"}, 120) == {"w0", "w1"}, f"see {server.log}"
+        enqueue(database_url, sim)
+        statuses = asyncio.run(twice_at_once(sim, [server.url, server.url], 10))  # spread over both
+        time.sleep(1.0)
+        worker = f"{socket.gethostname()}:{server.port}:w1"  # the worker id of --workers' w1
+        killed_pid = server.workers()[1]
+        os.kill(killed_pid, signal.SIGKILL)
+        killed = time.monotonic()
+        ids = in_flight(database_url, worker)
+        recovery = settled(database_url, worker, ids, killed)
+        drain(sim)
+        drained = time.monotonic() - killed
+        back = server.answering({"w1"}, 90)  # started again by the supervisor
+        assert server.process is not None and server.process.poll() is None  # the set went on
+    finally:
+        server.stop()
+        sim.stop()
+    check(sim, database_url, statuses, kills=1)
+    print(
+        f"w1 killed with {recovery[0]} rows in flight, settled after {recovery[1]:.1f} s; "
+        f"every message delivered {drained:.1f} s after the kill"
+    )
+    assert "w1" in back, f"w1 was not started again; see {server.log}"
+    assert f"csatbot worker 1 (pid {killed_pid}) exited with -9; starting it again" in server.log.read_text()
+    check_recovery([recovery])

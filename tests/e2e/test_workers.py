@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 from pathlib import Path
 
 import httpx
@@ -13,26 +12,18 @@ import pytest
 from .conftest import ROOT
 from .processes import ServeProcess
 
+START = 120.0  # seconds: two processes importing at once on a loaded 2-core machine took 57 s
+
 
 @pytest.mark.postgres
 def test_two_workers_share_one_port_and_both_serve(tmp_path: Path, postgres_server_url: str) -> None:
     server = ServeProcess(
         ROOT / "config.yaml", postgres_server_url, tmp_path / "serve.log", extra=["--workers", "2"]
-    ).start()
-    seen: set[str] = set()
+    ).start(timeout=START)
     try:
-        deadline = time.monotonic() + 60  # the second worker may still be starting
-        while len(seen) < 2 and time.monotonic() < deadline:
-            try:
-                answer = httpx.get(f"{server.url}/readyz", timeout=5)  # a new connection each time
-            except httpx.HTTPError:
-                time.sleep(0.1)
-                continue
-            assert answer.status_code == 200, answer.text
-            seen.add(answer.json()["worker"])
+        seen = server.answering({"w0", "w1"}, START)  # the second worker may still be starting
         print(f"workers that answered /readyz: {sorted(seen)}")
-        assert len(seen) == 2, f"only {seen} answered; see {server.log}"
-        assert {worker.rsplit(":", 1)[1] for worker in seen} == {"w0", "w1"}
+        assert seen == {"w0", "w1"}, f"only {seen} answered; see {server.log}"
     finally:
         server.stop()
     assert server.process is not None and server.process.returncode == 0, server.log.read_text()[-2000:]
@@ -41,25 +32,26 @@ def test_two_workers_share_one_port_and_both_serve(tmp_path: Path, postgres_serv
 
 
 @pytest.mark.postgres
-def test_a_worker_that_dies_takes_the_set_down_for_the_process_manager(
+def test_a_killed_worker_is_started_again_while_the_other_keeps_serving(
     tmp_path: Path, postgres_server_url: str
 ) -> None:
     server = ServeProcess(
         ROOT / "config.yaml", postgres_server_url, tmp_path / "serve.log", extra=["--workers", "2"]
-    ).start()
+    ).start(timeout=START)
     try:
         assert server.process is not None
-        children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children").read_text()
-        workers = [int(pid) for pid in children.split()]
-        assert len(workers) == 2
-        os.kill(workers[1], signal.SIGKILL)
-        code = server.process.wait(30)  # the supervisor stops the other worker and exits
+        before = server.workers()
+        assert sorted(before) == [0, 1]
+        os.kill(before[1], signal.SIGKILL)
+        seen = server.answering({"w1"}, 90)  # a restart takes 4-25 s on a loaded machine
+        after = server.workers()
+        assert server.process.poll() is None  # the supervisor went on
     finally:
         server.stop()
-    assert code != 0
-    assert not Path(f"/proc/{workers[0]}").exists() or "zombie" in _state(workers[0])
-    assert f"(pid {workers[1]}) exited with -9; stopping the others" in server.log.read_text()
-
-
-def _state(pid: int) -> str:
-    return Path(f"/proc/{pid}/status").read_text().lower()
+    assert server.process.returncode == 0, server.log.read_text()[-2000:]
+    assert "w1" in seen, f"the restarted worker never answered; see {server.log}"
+    assert after[0] == before[0]  # the other worker was left alone
+    assert after[1] != before[1]
+    log = server.log.read_text()
+    assert f"csatbot worker 1 (pid {before[1]}) exited with -9; starting it again in 1 s" in log
+    assert f"csatbot worker 1 started again (pid {after[1]})" in log
