@@ -5,6 +5,7 @@ from models.tables import (
     ApiToken,
     AuditEvent,
     AutoAnswer,
+    CommentTheme,
     ConfigSnapshot,
     ConsoleSession,
     Conversation,
@@ -21,6 +22,7 @@ from models.tables import (
     Survey,
     Ticket,
     TicketEvent,
+    Theme,
     Timer,
     User,
 )
@@ -30,6 +32,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "AutoAnswer",
+    "CommentTheme",
     "ConfigSnapshot",
     "ConsoleSession",
     "Conversation",
@@ -46,6 +49,7 @@ __all__ = [
     "Survey",
     "Ticket",
     "TicketEvent",
+    "Theme",
     "Timer",
     "User",
 ]
