@@ -32,7 +32,8 @@ class SentenceEncoder:
         self._tokens: Tokens | None = None
         self._normalize = False
         self._lock = threading.Lock()
-        self.model_id = ""
+        self.model_id = model_id_of(self.model_dir)
+        """The model's id (``triage-<date>-s<seed>``): stored with every embedding."""
 
     def _load(self) -> tuple[Any, Tokens]:
         with self._lock:
@@ -54,7 +55,6 @@ class SentenceEncoder:
                 net.eval()
                 self._tokens = Tokens(self.model_dir / TOKENIZER_FILE, max_length)
                 self._normalize = bool(meta.get("normalize"))
-                self.model_id = str(meta.get("model_id", ""))
                 self._net = net
             return self._net, self._tokens
 

@@ -48,8 +48,8 @@ DRIFT_MIN = 200
 """Refit when at least :data:`DRIFT_MIN` comments came since the fit and :data:`DRIFT_SHARE` of them
 are off (below their theme's fitting-time 10th percentile of similarity)."""
 LABEL_TERMS = 4
-DISTANCE = 0.65
-"""Average-linkage clusters are cut at this cosine distance (similarity 0.35)."""
+DISTANCE = 0.7
+"""Average-linkage clusters are cut at this cosine distance (similarity 0.3)."""
 SKETCH_DIMENSIONS = 512
 
 _EN_WORD = re.compile(r"[a-z][a-z']*[a-z]|[a-z]")
@@ -128,25 +128,29 @@ def _zh_words() -> frozenset[str]:
 
 
 def c_tf_idf(docs: Sequence[Sequence[str]], themes: Sequence[int], n_themes: int) -> list[Counter[str]]:
-    """The c-TF-IDF weight of every term in every theme (BERTopic's: ``tf * log(1 + A / f)``,
-    frequencies normalised by each theme's term count)."""
+    """The c-TF-IDF weight of every term in every theme, from each comment's terms and theme."""
     per_theme: list[Counter[str]] = [Counter() for _ in range(n_themes)]
     for words, theme in zip(docs, themes, strict=True):
         if 0 <= theme < n_themes:
             per_theme[theme].update(words)
+    return class_weights(per_theme)
+
+
+def class_weights(per_theme: Sequence[Counter[str]]) -> list[Counter[str]]:
+    """BERTopic's c-TF-IDF from each theme's term counts: ``tf * log(1 + A / f)``, ``tf`` normalised
+    by the theme's term count, ``A`` the average term count per theme, ``f`` the term's count over
+    all themes."""
     overall: Counter[str] = Counter()
     for counts in per_theme:
         overall.update(counts)
     sizes = [sum(c.values()) for c in per_theme]
     average = sum(sizes) / max(sum(1 for s in sizes if s), 1)
-    weights: list[Counter[str]] = []
-    for counts, size in zip(per_theme, sizes, strict=True):
-        weights.append(
-            Counter({t: (f / size) * math.log(1 + average / overall[t]) for t, f in counts.items()})
-            if size
-            else Counter()
-        )
-    return weights
+    return [
+        Counter({t: (f / size) * math.log(1 + average / overall[t]) for t, f in counts.items()})
+        if size
+        else Counter()
+        for counts, size in zip(per_theme, sizes, strict=True)
+    ]
 
 
 def top_terms(weights: Counter[str], count: int = LABEL_TERMS) -> list[str]:
@@ -310,6 +314,7 @@ __all__ = [
     "MIN_COMMENTS",
     "Fit",
     "c_tf_idf",
+    "class_weights",
     "drifted",
     "fit_themes",
     "label_themes",
