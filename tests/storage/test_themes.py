@@ -4,11 +4,9 @@ examples linked to their conversations, and erased comments leaving it."""
 
 from __future__ import annotations
 
-import importlib.util
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -17,18 +15,7 @@ from nlu.sentences import SentenceEncoder
 from storage.erasure import erase_customer
 from storage.themes import fit_state, refresh, theme_report
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _planted() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("planted_themes", ROOT / "tests" / "nlu" / "test_themes.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-PLANTED = _planted()
+from ..planted_comments import planted, words_of
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +35,7 @@ async def commented(h: Any, user: str, text: str, theme: str) -> int:
 
 
 async def fill(h: Any, per_group: int, seed: int) -> dict[int, tuple[str, str]]:
-    texts, truth = PLANTED.planted(per_group, seed)
+    texts, truth = planted(per_group, seed)
     conversations = {}
     for i, (text, group) in enumerate(zip(texts, truth, strict=True)):
         conversations[await commented(h, f"u{seed}-{i}", text, group[0])] = group
@@ -78,11 +65,10 @@ async def test_themes_from_survey_comments_with_dsat_share_and_examples(
     for theme in found["themes"]:
         groups = Counter(truth[e["conversation_id"]][0] for e in theme["examples"])
         assert len(groups) == 1, theme  # one planted theme per theme
-        planted = next(iter(groups))
-        words = set().union(*(PLANTED.WORDS[(planted, lang)] for lang in ("en", "zh")))
-        assert words & set(theme["label"]), theme["label"]
+        theme_of = next(iter(groups))
+        assert words_of(theme_of) & set(theme["label"]), theme["label"]
         assert 1 <= len(theme["examples"]) <= 3
-        assert theme["dsat"] == (0 if planted == "delivery" else theme["count"])
+        assert theme["dsat"] == (0 if theme_of == "delivery" else theme["count"])
         assert theme["dsat_share"] == round(theme["dsat"] / 16, 4)
         assert theme["few_answers"] is (theme["count"] < 8)
         assert theme["trend"] is None and theme["previous"] == {"count": 0, "share": None}  # nothing before
@@ -115,11 +101,7 @@ async def test_new_comments_join_the_nearest_theme_without_refitting(
     for conversation_id, theme_id in rows:
         assert theme_id in before
         label = set(before[theme_id]["label"])
-        planted = truth[conversation_id][0]
-        assert label & set().union(*(PLANTED.WORDS[(planted, lang)] for lang in ("en", "zh"))), (
-            planted,
-            label,
-        )
+        assert label & words_of(truth[conversation_id][0]), (truth[conversation_id], label)
     forced = refresh(h.store, encoder, limit=1000, now=h.clock.now(), force_fit=True)
     assert (forced.refitted, forced.generation) == (True, 2)
     assert h.store.read_sync(lambda repo: fit_state(repo.session)).since_fit == 0

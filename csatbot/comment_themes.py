@@ -1,0 +1,76 @@
+"""Comment themes for the API, the console and the CLI: the sentence encoder of the configured triage
+model, and a bounded refresh (embed and assign what came since) before each report.
+
+A report request embeds at most :data:`PER_REQUEST` new comments, so a backlog never holds a page for
+long: it says how many are still ``unassigned``, and ``csatbot report themes`` works a backlog off at
+once. Without a trained model no new comment is assigned (``model: "missing"``); themes already
+stored are still reported.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Mapping
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Any
+
+from nlu.errors import NluError
+from nlu.runtime import model_is_ready
+from nlu.sentences import SentenceEncoder, model_id_of
+from storage.themes import refresh, theme_report
+
+PER_REQUEST = 300
+_encoders: dict[Path, SentenceEncoder] = {}
+_lock = threading.Lock()
+log = logging.getLogger(__name__)
+
+
+def model_dir_of(runtime: Any) -> Path:
+    """The triage model's folder: the running model's, else config.yaml's ``nlu.model_dir``."""
+    model = getattr(runtime, "model", None)
+    if model is not None:
+        return Path(model.model_dir)
+    return Path(runtime.settings().config.nlu.model_dir)
+
+
+def encoder_for(model_dir: Path) -> SentenceEncoder | None:
+    """The sentence encoder of the model in ``model_dir`` (one per folder, renewed when the model is
+    retrained); ``None`` while there is no trained model."""
+    if not model_is_ready(model_dir):
+        return None
+    key = model_dir.resolve()
+    with _lock:
+        found = _encoders.get(key)
+        if found is None or found.model_id != model_id_of(key):
+            found = _encoders[key] = SentenceEncoder(key)
+        return found
+
+
+async def themes_report(
+    runtime: Any,
+    since: datetime,
+    until: datetime,
+    filters: Mapping[str, str],
+    *,
+    tz: tzinfo,
+    min_n: int,
+    limit: int = PER_REQUEST,
+) -> dict[str, Any]:
+    """Embed and assign up to ``limit`` new comments, then the themes report of the range."""
+    encoder = encoder_for(model_dir_of(runtime))
+    state = "missing"
+    if encoder is not None:
+        try:
+            await asyncio.to_thread(refresh, runtime.store, encoder, limit=limit, now=runtime.clock.now())
+            state = "ready"
+        except NluError:  # the stored themes are still reported
+            log.exception("comment themes: the model in %s could not embed comments", encoder.model_dir)
+            state = "failed"
+    found: dict[str, Any] = await runtime.store.read(
+        lambda repo: theme_report(repo.session, since, until, filters, min_n=min_n, tz=tz)
+    )
+    found["model"] = state
+    return found
