@@ -13,7 +13,8 @@ typed comment replaced by a generated one (eight themes in English and Chinese, 
 
 Printed, as a table: embedding + assigning 1,000 new comments (what a report request pays for
 new comments, at most ``csatbot.comment_themes.PER_REQUEST`` of them); fitting themes on the
-3,000-comment sample; embedding every comment of the database once; fitting again (sample fit plus
+3,000-comment sample; embedding every comment of the database once; a report request's refresh
+when nothing is new (the look for new and erased comments); fitting again (sample fit plus
 re-assigning every stored comment); the themes report over 30 days and over the whole year. Each in
 wall-clock and CPU seconds of this process (on a shared machine the two differ). The 1M columns
 scale linearly by survey count where the work grows with it (the report, the full embedding, the
@@ -166,6 +167,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--drop", action="store_true", help="drop the PostgreSQL bench database at the end")
     args = parser.parse_args(argv)
 
+    from csatbot.comment_themes import PER_REQUEST
     from nlu.runtime import model_is_ready
     from nlu.sentences import SentenceEncoder
     from nlu.themes import features, fit_themes, nearest
@@ -198,6 +200,8 @@ def main(argv: list[str] | None = None) -> None:
     scale = 1_000_000 / args.surveys
     wall, cpu, _ = timed(lambda: refresh(store, encoder, limit=stored + 1, now=END))
     rows.append((f"embed + assign all {stored:,} comments once (first fit included)", wall, cpu, scale))
+    wall, cpu, _ = timed(lambda: refresh(store, encoder, limit=PER_REQUEST, now=END), repeat=3)
+    rows.append(("a report request's refresh with nothing new", wall, cpu, scale))
     wall, cpu, _ = timed(lambda: refresh(store, encoder, limit=1, now=END, force_fit=True))
     rows.append(("fit again: sample fit + re-assign every comment", wall, cpu, scale))
     month = (END - timedelta(days=30), END)

@@ -20,9 +20,9 @@ from models.tables import (
     RateBucket,
     SavedFilter,
     Survey,
+    Theme,
     Ticket,
     TicketEvent,
-    Theme,
     Timer,
     User,
 )
@@ -47,9 +47,9 @@ __all__ = [
     "RateBucket",
     "SavedFilter",
     "Survey",
+    "Theme",
     "Ticket",
     "TicketEvent",
-    "Theme",
     "Timer",
     "User",
 ]

@@ -385,8 +385,10 @@ class SavedFilter(SQLModel, table=True):
 class Theme(SQLModel, table=True):
     """One comment theme of a fit (``generation``; reports read the newest): its label terms, its
     centroid (float32 bytes) and its members' 10th-percentile similarity at fitting time (``floor``:
-    a new comment below it is off the theme)."""
+    a new comment below it is off the theme). Two processes fitting at once cannot both write a
+    generation: the second one's insert fails on the unique key."""
 
+    __table_args__ = (UniqueConstraint("generation", "number", name="uq_theme_generation_number"),)
     id: int | None = Field(default=None, primary_key=True)
     generation: int = Field(index=True)
     number: int

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 import numpy as np
 from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from bot.drivers import two_proportion_z, wilson
@@ -169,7 +170,11 @@ def save_vectors(
 
 def forget_erased(session: Session) -> int:
     """Delete the embeddings of comments erased since they were stored."""
-    erased = select(Answer.id).where(or_(_TEXT == ERASED, _TEXT == ""))
+    erased = (
+        select(CommentTheme.answer_id)
+        .join(Answer, col(Answer.id) == col(CommentTheme.answer_id))
+        .where(or_(_TEXT == ERASED, _TEXT == ""))
+    )
     result = session.execute(delete(CommentTheme).where(col(CommentTheme.answer_id).in_(erased)))
     return int(getattr(result, "rowcount", 0) or 0)
 
@@ -316,16 +321,24 @@ def refresh(
         embedded = 0
         if comments:
             vectors = embedder.embed([c.text for c in comments])
-            embedded = store.run_sync(
-                lambda repo: save_vectors(repo.session, comments, vectors, model_id, now)
-            )
+
+            def save(repo: Any) -> int:
+                return save_vectors(repo.session, comments, vectors, model_id, now)
+
+            try:
+                embedded = store.run_sync(save)
+            except IntegrityError:  # another process stored some of them meanwhile: update those
+                embedded = store.run_sync(save)
         forgotten = store.run_sync(lambda repo: forget_erased(repo.session))
         state = store.read_sync(lambda repo: fit_state(repo.session))
         pending_left = len(comments) == limit
         refitted = False
         generation = state.generation
         if force_fit or (needs_fit(state, model_id) and not (pending_left and state.generation is not None)):
-            made = store.run_sync(lambda repo: refit(repo.session, model_id, now))
+            try:
+                made = store.run_sync(lambda repo: refit(repo.session, model_id, now))
+            except IntegrityError:  # another process fitted the same generation first: keep theirs
+                made = 0
             refitted, generation = bool(made), made or generation
         return Refreshed(embedded, forgotten, generation, refitted)
 

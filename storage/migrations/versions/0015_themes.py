@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("model_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("fitted_at", models.types.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("generation", "number", name="uq_theme_generation_number"),
     )
     op.create_index(op.f("ix_theme_generation"), "theme", ["generation"], unique=False)
     op.create_table(
