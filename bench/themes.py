@@ -9,7 +9,8 @@ that the triage model is fine-tuned from (the same six layers, so the same cost)
 is the point then: the base encoder knows no Chinese characters (the triage model adds them), so
 its Chinese comments fall into one theme; theme quality is tested on a trained model
 (tests/nlu/test_themes.py). The database is ``bench/reports_data.py``'s year of surveys with each
-typed comment replaced by a generated one (eight themes in English and Chinese, varied wording).
+typed comment replaced by a generated one (eight themes in English and Chinese, varied wording,
+given at random: the DSAT shares it prints mean nothing).
 
 Printed, as a table: embedding + assigning 1,000 new comments (what a report request pays for
 new comments, at most ``csatbot.comment_themes.PER_REQUEST`` of them); fitting themes on the
