@@ -148,7 +148,9 @@ def replace_comments(url: str, seed: int) -> int:
 
     database = open_database(url)
     with Session(database.writer) as session, session.begin():
-        ids = list(session.scalars(select(Answer.id).where(col(Answer.kind) == "text").order_by(Answer.id)))
+        ids = list(
+            session.scalars(select(col(Answer.id)).where(col(Answer.kind) == "text").order_by(col(Answer.id)))
+        )
         texts = comments(len(ids), seed)
         for start in range(0, len(ids), 5000):
             part = zip(ids[start : start + 5000], texts[start : start + 5000], strict=True)

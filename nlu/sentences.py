@@ -18,6 +18,7 @@ from nlu.backend import Tokens
 from nlu.errors import NluError
 from nlu.normalize import normalize
 from nlu.runtime import META_FILE, TOKENIZER_FILE
+from nlu.themes import unit
 
 BATCH = 64
 
@@ -84,8 +85,7 @@ class SentenceEncoder:
                 pooled = (states.last_hidden_state * m).sum(1) / m.sum(1).clamp(min=1.0)
             parts.append(pooled.numpy())
         vectors = np.concatenate(parts)[np.argsort(order)]
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0).astype(np.float32)
+        return unit(vectors)
 
 
 def model_id_of(model_dir: Path) -> str:

@@ -84,7 +84,13 @@ def pending_comments(session: Session, model_id: str, limit: int) -> list[Commen
     """Up to ``limit`` comments not yet embedded by ``model_id``, oldest first."""
     query = (
         select(
-            Answer.id, Answer.survey_id, Answer.kind, Answer.raw, Answer.option, _TEXT, Survey.flow_version
+            col(Answer.id),
+            col(Answer.survey_id),
+            col(Answer.kind),
+            col(Answer.raw),
+            col(Answer.option),
+            _TEXT,
+            col(Survey.flow_version),
         )
         .join(Survey, col(Survey.id) == col(Answer.survey_id))
         .outerjoin(CommentTheme, col(CommentTheme.answer_id) == col(Answer.id))
@@ -123,7 +129,9 @@ def _current(session: Session) -> list[Theme]:
     newest = session.execute(select(func.max(Theme.generation))).scalar()
     if newest is None:
         return []
-    return list(session.scalars(select(Theme).where(col(Theme.generation) == newest).order_by(Theme.number)))
+    return list(
+        session.scalars(select(Theme).where(col(Theme.generation) == newest).order_by(col(Theme.number)))
+    )
 
 
 def save_vectors(
@@ -134,7 +142,7 @@ def save_vectors(
     themes = [t for t in _current(session) if t.model_id == model_id]
     known = set(
         session.scalars(
-            select(CommentTheme.answer_id).where(
+            select(col(CommentTheme.answer_id)).where(
                 col(CommentTheme.answer_id).in_([c.answer_id for c in comments])
             )
         )
@@ -171,7 +179,7 @@ def save_vectors(
 def forget_erased(session: Session) -> int:
     """Delete the embeddings of comments erased since they were stored."""
     erased = (
-        select(CommentTheme.answer_id)
+        select(col(CommentTheme.answer_id))
         .join(Answer, col(Answer.id) == col(CommentTheme.answer_id))
         .where(or_(_TEXT == ERASED, _TEXT == ""))
     )
@@ -223,7 +231,7 @@ def refit(session: Session, model_id: str, now: datetime, *, seed: int = 0) -> i
     assign every comment to the new themes; returns the new generation (0: too few comments)."""
     ids = list(
         session.scalars(
-            select(CommentTheme.answer_id)
+            select(col(CommentTheme.answer_id))
             .where(col(CommentTheme.model_id) == model_id)
             .order_by(col(CommentTheme.answer_id))
         )
@@ -291,7 +299,7 @@ def refit(session: Session, model_id: str, now: datetime, *, seed: int = 0) -> i
 
 def _load(session: Session, answer_ids: Sequence[int]) -> tuple[list[int], np.ndarray, list[str]]:
     rows = session.execute(
-        select(CommentTheme.answer_id, CommentTheme.vector, _TEXT)
+        select(col(CommentTheme.answer_id), col(CommentTheme.vector), _TEXT)
         .join(Answer, col(Answer.id) == col(CommentTheme.answer_id))
         .where(col(CommentTheme.answer_id).in_(list(answer_ids)))
         .order_by(col(CommentTheme.answer_id))
@@ -349,7 +357,7 @@ def _counts(
     """Comments per theme (``None``: not assigned yet) with their DSAT, and comments not yet embedded."""
     where = [*conditions(since, until, filters, tz=tz), _is_comment()]
     rows = session.execute(
-        select(CommentTheme.theme_id, func.count(), count_where(col(Survey.escalated).is_(True)))
+        select(col(CommentTheme.theme_id), func.count(), count_where(col(Survey.escalated).is_(True)))
         .select_from(Answer)
         .join(Survey, col(Survey.id) == col(Answer.survey_id))
         .join(CommentTheme, col(CommentTheme.answer_id) == col(Answer.id))
@@ -453,7 +461,7 @@ def theme_report(
     dsat_total = sum(d for _, d in now_counts.values())
     before_total = sum(n for n, _ in before_counts.values())
     examples = _examples(session, since, until, filters, tz, [t.id for t in themes if t.id is not None])
-    rows = []
+    rows: list[dict[str, Any]] = []
     for theme in themes:
         n, dsat = now_counts.get(theme.id, (0, 0))
         before, _ = before_counts.get(theme.id, (0, 0))
