@@ -13,7 +13,7 @@ import pytest
 
 from nlu.sentences import SentenceEncoder
 from storage.erasure import erase_customer
-from storage.themes import fit_state, refresh, theme_report
+from storage.themes import fit_state, pending_comments, refresh, theme_report
 
 from ..planted_comments import planted, words_of
 
@@ -127,3 +127,22 @@ async def test_trend_against_the_previous_period_and_erased_comments_leave(
     done = refresh(h.store, encoder, limit=1000, now=h.clock.now())
     assert done.forgotten == 1
     assert h.rows("SELECT count(*) FROM comment_theme")[0][0] == 47
+
+
+async def test_a_reason_answered_in_the_customer_s_own_words_is_a_comment(
+    make_harness: Any, settings: Any
+) -> None:
+    h = make_harness(settings)
+    for user, answers in (
+        ("a", ["2", "the agent was rude to me", "skip"]),  # read as "Unfriendly service"
+        ("b", ["2", "Slow response", "skip"]),  # the option's label: no words of their own
+        ("c", ["2", "2", "nobody called back"]),  # a number, then a comment
+    ):
+        said = await h.say(user, "help")
+        await h.service.resolve(said.conversation_id, "bob", send_now=True)
+        for answer in answers:
+            await h.say(user, answer)
+    options = h.rows("SELECT option, raw FROM answer WHERE kind = 'choice' ORDER BY id")
+    assert [o for o, _ in options] == ["attitude", "slow", "unresolved"]
+    found = h.store.read_sync(lambda repo: pending_comments(repo.session, "m", 10))
+    assert [c.text for c in found] == ["the agent was rude to me", "nobody called back"]
