@@ -20,11 +20,15 @@ from typing import Any
 from nlu.errors import NluError
 from nlu.runtime import model_is_ready
 from nlu.sentences import SentenceEncoder, model_id_of
-from storage.themes import refresh, theme_report
+from storage.themes import fit_now, refresh, theme_report
 
 PER_REQUEST = 300
+FIT_IN_REQUEST = 3000
+"""Up to this many stored comments a request fits the themes itself (a few seconds at most);
+beyond, a background thread does it and the request reports the themes as they are."""
 _encoders: dict[Path, SentenceEncoder] = {}
 _lock = threading.Lock()
+_fitting: list[threading.Thread] = []
 log = logging.getLogger(__name__)
 
 
@@ -49,6 +53,24 @@ def encoder_for(model_dir: Path) -> SentenceEncoder | None:
         return found
 
 
+def _fit_in_background(store: Any, model_id: str, now: datetime) -> None:
+    """Fit the themes again in a daemon thread, unless one is at it already."""
+    with _lock:
+        if any(t.is_alive() for t in _fitting):
+            return
+        _fitting.clear()
+
+        def work() -> None:
+            try:
+                fit_now(store, model_id, now)
+            except Exception:  # a background thread has nobody to tell but the log
+                log.exception("comment themes: fitting failed")
+
+        thread = threading.Thread(target=work, name="comment-themes-fit", daemon=True)
+        _fitting.append(thread)
+        thread.start()
+
+
 async def themes_report(
     runtime: Any,
     since: datetime,
@@ -64,7 +86,12 @@ async def themes_report(
     state = "missing"
     if encoder is not None:
         try:
-            await asyncio.to_thread(refresh, runtime.store, encoder, limit=limit, now=runtime.clock.now())
+            now = runtime.clock.now()
+            done = await asyncio.to_thread(
+                refresh, runtime.store, encoder, limit=limit, now=now, fit_up_to=FIT_IN_REQUEST
+            )
+            if done.wants_fit:
+                _fit_in_background(runtime.store, encoder.model_id, now)
             state = "ready"
         except NluError:  # the stored themes are still reported
             log.exception("comment themes: the model in %s could not embed comments", encoder.model_dir)

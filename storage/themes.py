@@ -309,20 +309,29 @@ def _load(session: Session, answer_ids: Sequence[int]) -> tuple[list[int], np.nd
 
 @dataclass(frozen=True)
 class Refreshed:
-    """What one :func:`refresh` did."""
+    """What one :func:`refresh` did; ``wants_fit``: the themes should be fitted again, and were not
+    (more comments than ``fit_up_to``: see :func:`fit_now`)."""
 
     embedded: int
     forgotten: int
     generation: int | None
     refitted: bool
+    wants_fit: bool = False
 
 
 def refresh(
-    store: Any, embedder: Embedder, *, limit: int, now: datetime, force_fit: bool = False
+    store: Any,
+    embedder: Embedder,
+    *,
+    limit: int,
+    now: datetime,
+    force_fit: bool = False,
+    fit_up_to: int | None = None,
 ) -> Refreshed:
     """Embed up to ``limit`` new comments and assign them; fit themes again when there are none
-    yet, the model changed, they drifted, or ``force_fit``. One refresh at a time per process;
-    ``store`` is a :class:`storage.store.SqlStore`."""
+    yet, the model changed, they drifted, or ``force_fit``, but only with at most ``fit_up_to``
+    comments stored (``None``: any number). One refresh at a time per process; ``store`` is a
+    :class:`storage.store.SqlStore`."""
     with _lock:
         model_id = embedder.model_id
         comments = store.read_sync(lambda repo: pending_comments(repo.session, model_id, limit))
@@ -340,15 +349,27 @@ def refresh(
         forgotten = store.run_sync(lambda repo: forget_erased(repo.session))
         state = store.read_sync(lambda repo: fit_state(repo.session))
         pending_left = len(comments) == limit
-        refitted = False
-        generation = state.generation
-        if force_fit or (needs_fit(state, model_id) and not (pending_left and state.generation is not None)):
-            try:
-                made = store.run_sync(lambda repo: refit(repo.session, model_id, now))
-            except IntegrityError:  # another process fitted the same generation first: keep theirs
-                made = 0
-            refitted, generation = bool(made), made or generation
-        return Refreshed(embedded, forgotten, generation, refitted)
+        wanted = force_fit or (
+            needs_fit(state, model_id) and not (pending_left and state.generation is not None)
+        )
+        if wanted and (fit_up_to is None or state.comments <= fit_up_to):
+            made = _fit(store, model_id, now)
+            return Refreshed(embedded, forgotten, made or state.generation, bool(made))
+        return Refreshed(embedded, forgotten, state.generation, False, wanted)
+
+
+def fit_now(store: Any, model_id: str, now: datetime) -> int:
+    """Fit the themes again (what :func:`refresh` left, in a background thread); the generation."""
+    with _lock:
+        return _fit(store, model_id, now)
+
+
+def _fit(store: Any, model_id: str, now: datetime) -> int:
+    try:
+        made: int = store.run_sync(lambda repo: refit(repo.session, model_id, now))
+    except IntegrityError:  # another process fitted the same generation first: keep theirs
+        return 0
+    return made
 
 
 def _counts(
@@ -509,6 +530,7 @@ __all__ = [
     "Embedder",
     "FitState",
     "Refreshed",
+    "fit_now",
     "fit_state",
     "forget_erased",
     "needs_fit",

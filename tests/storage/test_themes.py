@@ -13,7 +13,7 @@ import pytest
 
 from nlu.sentences import SentenceEncoder
 from storage.erasure import erase_customer
-from storage.themes import fit_state, pending_comments, refresh, theme_report
+from storage.themes import fit_now, fit_state, pending_comments, refresh, theme_report
 
 from ..planted_comments import planted, words_of
 
@@ -146,3 +146,15 @@ async def test_a_reason_answered_in_the_customer_s_own_words_is_a_comment(
     assert [o for o, _ in options] == ["attitude", "slow", "unresolved"]
     found = h.store.read_sync(lambda repo: pending_comments(repo.session, "m", 10))
     assert [c.text for c in found] == ["the agent was rude to me", "nobody called back"]
+
+
+async def test_a_fit_too_large_for_a_request_is_left_for_later(
+    make_harness: Any, settings: Any, encoder: SentenceEncoder
+) -> None:
+    h = make_harness(settings)
+    await fill(h, 4, seed=5)
+    done = refresh(h.store, encoder, limit=1000, now=h.clock.now(), fit_up_to=10)
+    assert (done.embedded, done.refitted, done.wants_fit, done.generation) == (24, False, True, None)
+    assert report(h)["unassigned"] == 24  # embedded, not yet in a theme
+    assert fit_now(h.store, encoder.model_id, h.clock.now()) == 1
+    assert report(h)["unassigned"] == 0
