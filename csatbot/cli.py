@@ -23,6 +23,7 @@ from bot.errors import ConfigError
 from csatbot.console.cli import users_app
 from csatbot.customers_cli import customers_app
 from csatbot.flows_cli import flows_app
+from csatbot.themes_cli import themes_command
 from csatbot.tokens_cli import tokens_app
 from nlu.cli import app as nlu_app
 from nlu.cli import classify_command
@@ -351,8 +352,14 @@ def _report_window(since: str | None, until: str | None, tz: tzinfo) -> tuple[da
     return (bound(since, end=False) if since else midnight(last_days(last)[0], tz)), stop
 
 
-@app.command()
+report_app = typer.Typer(invoke_without_command=True)
+app.add_typer(report_app, name="report")
+report_app.command("themes")(themes_command)
+
+
+@report_app.callback()
 def report(
+    context: typer.Context,
     since: Annotated[str | None, typer.Option(help="first day (default: 29 days before --until)")] = None,
     until: Annotated[str | None, typer.Option(help="last day, included (default: today)")] = None,
     format: Annotated[
@@ -363,7 +370,11 @@ def report(
 ) -> None:
     """CSAT, NPS, CES, response rate and DSAT in total, by channel, by agent and by day, over the
     console's default range (the last 30 days); days are in the config's ``timezone``, and figures
-    resting on fewer than ``reports.min_answers`` answers are flagged, as in the console."""
+    resting on fewer than ``reports.min_answers`` answers are flagged, as in the console.
+
+    ``csatbot report themes``: the comment themes (see its --help)."""
+    if context.invoked_subcommand is not None:
+        return
     from storage import open_database
     from storage.migrate import upgrade
     from storage.reports import Scores, build_report

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import StreamingResponse
 
 from csatbot.access import Who
+from csatbot.comment_themes import themes_report
 from csatbot.runtime import Runtime
 from storage.auto_answer_report import auto_answer_report
 from storage.drivers import key_drivers
@@ -227,6 +228,19 @@ def report_router(rt: Runtime) -> APIRouter:
             )
         )
         return found
+
+    @router.get("/themes")
+    async def themes(s: Scoped) -> dict[str, Any]:
+        """Comment themes (zh and en) grouped with the triage model's encoder, labelled by their top
+        terms: each with its count, share, DSAT share, trend against the previous period of the same
+        length, and example comments with their conversations; ``few_answers`` below
+        ``reports.min_answers``. New comments are assigned first (a bounded number per request;
+        ``unassigned`` says how many wait)."""
+        since, until, tz = window(s)
+        try:
+            return await themes_report(rt, since, until, s.filters, tz=tz, min_n=max(min_answers(), 1))
+        except ReportFilterError as exc:
+            raise HTTPException(422, str(exc)) from exc
 
     @router.get("/export.csv", response_class=StreamingResponse)
     async def export(s: Scoped, metric: str | None = None) -> StreamingResponse:

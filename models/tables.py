@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.types import UTCDateTime
@@ -379,4 +379,42 @@ class SavedFilter(SQLModel, table=True):
     username: str = Field(max_length=64, index=True)
     name: str = Field(max_length=64)
     query: str = Field(max_length=500)
+    created_at: datetime = _at()
+
+
+class Theme(SQLModel, table=True):
+    """One comment theme of a fit (``generation``; reports read the newest): its label terms, its
+    centroid (float32 bytes) and its members' 10th-percentile similarity at fitting time (``floor``:
+    a new comment below it is off the theme). Two processes fitting at once cannot both write a
+    generation: the second one's insert fails on the unique key."""
+
+    __table_args__ = (UniqueConstraint("generation", "number", name="uq_theme_generation_number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    generation: int = Field(index=True)
+    number: int
+    """0 for the largest theme of its generation, then by size."""
+    label: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    centroid: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    floor: float
+    size: int
+    """Comments in the theme when it was fitted."""
+    model_id: str = Field(default="", max_length=64)
+    fitted_at: datetime = _at()
+
+
+class CommentTheme(SQLModel, table=True):
+    """A survey comment's sentence embedding (float16 bytes, by ``model_id``), computed once, and
+    its theme: the nearest centroid of the newest generation, or none before themes exist.
+    ``fitted``: the comment was in the fit (else assigned after it, and ``off`` when below its
+    theme's floor); what decides when to fit again."""
+
+    __tablename__ = "comment_theme"
+    answer_id: int = Field(primary_key=True, foreign_key="answer.id")
+    survey_id: str = Field(foreign_key="survey.id", max_length=16, index=True)
+    vector: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    model_id: str = Field(default="", max_length=64)
+    theme_id: int | None = Field(default=None, foreign_key="theme.id", index=True)
+    similarity: float | None = None
+    fitted: bool = False
+    off: bool = False
     created_at: datetime = _at()

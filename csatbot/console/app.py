@@ -13,7 +13,18 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from bot.errors import NotFoundError
-from csatbot.console import bulk, conversations, customers, flows, live, login, queue, reports, ticket
+from csatbot.console import (
+    bulk,
+    conversations,
+    customers,
+    flows,
+    live,
+    login,
+    queue,
+    reports,
+    themes,
+    ticket,
+)
 from csatbot.console.auth import SignInRequired
 from csatbot.console.i18n import EN, translate
 from csatbot.console.render import language, page
@@ -39,7 +50,7 @@ def console_app(runtime: Runtime, *, secret: str | None = None) -> FastAPI:
     app.state.throttle = SignInThrottle(runtime.database, runtime.clock)
     app.state.sessions = SessionStore(runtime.database, runtime.clock, timedelta(seconds=MAX_AGE))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (login, queue, bulk, live, ticket, conversations, customers, flows, reports):
+    for module in (login, queue, bulk, live, ticket, conversations, customers, flows, themes, reports):
         app.include_router(module.router)
     app.add_middleware(
         ConsoleSessions,
