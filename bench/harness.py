@@ -42,6 +42,15 @@ def free_port() -> int:
         return port
 
 
+def process_cpu_seconds(pid: int) -> float | None:
+    """Process ``pid``'s user + system CPU time so far (Linux ``/proc``), or ``None`` elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class ServerProcess:
     """``python <script> --port N <args>`` in a subprocess; ``url`` once :meth:`ready`."""
 
@@ -72,11 +81,7 @@ class ServerProcess:
 
     def cpu_seconds(self) -> float | None:
         """The server's user + system CPU time so far (Linux ``/proc``), or ``None`` elsewhere."""
-        try:
-            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return None
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return process_cpu_seconds(self.proc.pid)
 
     def stop(self) -> None:
         self.proc.terminate()
