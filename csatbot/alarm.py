@@ -60,6 +60,8 @@ class Alarm:
         self.shortest = min(shortest, longest)
         self.looks = 0
         """How many times the loop has read the next due times (tests, the start-up bench)."""
+        self.sleep = 0.0
+        """How long the last look chose to sleep, in seconds (unless woken)."""
         self._woken = asyncio.Event()
         self._stopping = asyncio.Event()
         self._stopped = False
@@ -131,6 +133,7 @@ class Alarm:
                     log.warning("due times not read: the database is unreachable (%s)", exc)
                 else:
                     log.exception("reading the due times failed")
+            self.sleep = wait
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._woken.wait(), wait)
 

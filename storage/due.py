@@ -13,6 +13,7 @@ from sqlalchemy import Select, bindparam, func, or_, select
 from sqlmodel import Session, col
 
 from models import Outbox, Timer
+from models.types import UTCDateTime
 
 WAITING = ("pending", "sending", "unknown")
 """Outbox states a claim takes (``sending`` and ``unknown`` once ``next_attempt_at`` has passed)."""
@@ -26,14 +27,14 @@ class NextDue:
     outbox: datetime | None
 
 
-def _statement() -> Select[tuple[datetime | None, datetime | None, datetime | None]]:
-    now = bindparam("now")
+def _statement() -> Select[datetime, datetime | None, datetime]:
+    now = bindparam("now", type_=UTCDateTime())
     pending = col(Timer.status) == "pending"
     free = or_(col(Timer.claimed_until).is_(None), col(Timer.claimed_until) <= now)
     # Each part walks an index: timers (status, due_at); a claimed timer was due when claimed, so
     # the leased ones are among the overdue; outbox (status, next_attempt_at).
     unclaimed = (
-        select(Timer.due_at).where(pending, free).order_by(col(Timer.due_at)).limit(1).scalar_subquery()
+        select(col(Timer.due_at)).where(pending, free).order_by(col(Timer.due_at)).limit(1).scalar_subquery()
     )
     leased = (
         select(func.min(Timer.claimed_until))
@@ -41,7 +42,7 @@ def _statement() -> Select[tuple[datetime | None, datetime | None, datetime | No
         .scalar_subquery()
     )
     outbox = (
-        select(Outbox.next_attempt_at)
+        select(col(Outbox.next_attempt_at))
         .where(col(Outbox.status).in_(WAITING))
         .order_by(col(Outbox.next_attempt_at))
         .limit(1)
