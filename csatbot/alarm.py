@@ -3,8 +3,8 @@
 Instead of a transaction every tick, one loop reads when the next timer and outbox row fall due
 (:func:`storage.due.next_due`, one indexed query) and sleeps until the earliest of:
 
-* that time (a timer leased by another worker counts at its lease's end: a dead worker's timer is
-  taken over when its lease runs out, as before);
+* that time (work a worker holds counts at its lease's end plus ``shortest``: a dead worker's
+  work is taken over when its lease runs out, as before, and a live worker's renewal may be late);
 * a wake: this process wrote a timer (watched on the database engine, so every code path that
   schedules one counts; the wake comes once the connection is back in the pool, after its commit)
   or asked for one (:meth:`Alarm.wake`); the outbox pump is kicked directly by whoever queues a
@@ -22,7 +22,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import event
@@ -145,7 +145,8 @@ class Alarm:
     async def _look(self) -> float:
         """Kick what is due now; return how long to sleep."""
         now = self.clock.now()
-        due: NextDue = await self.store.read(lambda repo: next_due(repo.session, now))
+        grace = timedelta(seconds=self.shortest)
+        due: NextDue = await self.store.read(lambda repo: next_due(repo.session, now, grace))
         self.looks += 1
         wait = self.longest
         for kick, at in zip(self.kicks, (due.timers, due.outbox), strict=True):

@@ -7,16 +7,14 @@ claimed meanwhile, or (outbox) wait behind an earlier message to the same recipi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Select, bindparam, func, or_, select
 from sqlmodel import Session, col
 
 from models import Outbox, Timer
 from models.types import UTCDateTime
-
-WAITING = ("pending", "sending", "unknown")
-"""Outbox states a claim takes (``sending`` and ``unknown`` once ``next_attempt_at`` has passed)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,35 +25,38 @@ class NextDue:
     outbox: datetime | None
 
 
-def _statement() -> Select[datetime, datetime | None, datetime]:
+def _first(column: Any, *where: Any) -> Any:
+    return select(col(column)).where(*where).order_by(col(column)).limit(1).scalar_subquery()
+
+
+def _statement() -> Select[datetime, datetime | None, datetime, datetime]:
     now = bindparam("now", type_=UTCDateTime())
     pending = col(Timer.status) == "pending"
     free = or_(col(Timer.claimed_until).is_(None), col(Timer.claimed_until) <= now)
     # Each part walks an index: timers (status, due_at); a claimed timer was due when claimed, so
     # the leased ones are among the overdue; outbox (status, next_attempt_at).
-    unclaimed = (
-        select(col(Timer.due_at)).where(pending, free).order_by(col(Timer.due_at)).limit(1).scalar_subquery()
-    )
+    unclaimed = _first(Timer.due_at, pending, free)
     leased = (
         select(func.min(Timer.claimed_until))
         .where(pending, col(Timer.due_at) <= now, col(Timer.claimed_until) > now)
         .scalar_subquery()
     )
-    outbox = (
-        select(col(Outbox.next_attempt_at))
-        .where(col(Outbox.status).in_(WAITING))
-        .order_by(col(Outbox.next_attempt_at))
-        .limit(1)
-        .scalar_subquery()
-    )
-    return select(unclaimed, leased, outbox)
+    outbox = _first(Outbox.next_attempt_at, col(Outbox.status).in_(("pending", "unknown")))
+    sending = _first(Outbox.next_attempt_at, col(Outbox.status) == "sending")  # when leases end
+    return select(unclaimed, leased, outbox, sending)
 
 
 STATEMENT = _statement()
 
 
-def next_due(session: Session, now: datetime) -> NextDue:
-    """The earliest claimable timer (its lease's end when another worker holds it) and outbox row."""
-    unclaimed, leased, outbox = session.execute(STATEMENT, {"now": now}).one()
-    times = [t for t in (unclaimed, leased) if t is not None]
-    return NextDue(min(times) if times else None, outbox)
+def next_due(session: Session, now: datetime, grace: timedelta = timedelta(0)) -> NextDue:
+    """The earliest claimable timer and outbox row; one a worker holds counts at its lease's end
+    plus ``grace`` (its holder renews the lease while it works: a renewal a little late under load
+    must not hand a live worker's message to another)."""
+    unclaimed, leased, outbox, sending = session.execute(STATEMENT, {"now": now}).one()
+    return NextDue(_earliest(unclaimed, leased, grace), _earliest(outbox, sending, grace))
+
+
+def _earliest(free: datetime | None, leased: datetime | None, grace: timedelta) -> datetime | None:
+    times = [t for t in (free, None if leased is None else leased + grace) if t is not None]
+    return min(times) if times else None
