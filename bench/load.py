@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import cast
 
@@ -35,19 +35,32 @@ def encode(method: str, path: str, body: bytes = b"", headers: Mapping[str, str]
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
 
 
+Answer = tuple[int, bytes]
+"""An answer's status and body."""
+Check = Callable[[int, bytes], bool]
+
+
+def status_is(expected: int) -> Check:
+    """Counts an answer as done when its status is ``expected``."""
+    return lambda status, _body: status == expected
+
+
+OK = status_is(200)
+
+
 class Connection(asyncio.Protocol):
-    """One keep-alive connection; :meth:`send` writes a request and resolves to the answer's status."""
+    """One keep-alive connection; :meth:`send` writes a request and resolves to the answer."""
 
     def __init__(self) -> None:
         self.transport: asyncio.Transport | None = None
         self.buffer = bytearray()
-        self.waiting: asyncio.Future[int] | None = None
+        self.waiting: asyncio.Future[Answer] | None = None
         self.closed = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
 
-    def send(self, raw: bytes) -> asyncio.Future[int]:
+    def send(self, raw: bytes) -> asyncio.Future[Answer]:
         assert self.transport is not None
         self.waiting = asyncio.get_running_loop().create_future()
         self.transport.write(raw)
@@ -55,12 +68,12 @@ class Connection(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data
-        status = self._complete()
-        if status is not None and self.waiting is not None and not self.waiting.done():
-            self.waiting.set_result(status)
+        answer = self._complete()
+        if answer is not None and self.waiting is not None and not self.waiting.done():
+            self.waiting.set_result(answer)
 
-    def _complete(self) -> int | None:
-        """The status once the whole answer is in the buffer (then the buffer is emptied)."""
+    def _complete(self) -> Answer | None:
+        """The answer once all of it is in the buffer (then the buffer is emptied)."""
         end = self.buffer.find(b"\r\n\r\n")
         if end < 0:
             return None
@@ -70,9 +83,10 @@ class Connection(asyncio.Protocol):
             if len(self.buffer) < end + 4 + int(length.group(1)):
                 return None
         elif CHUNKED.search(head) and not self.buffer.endswith(b"0\r\n\r\n"):
-            return None
+            return None  # a chunked body is returned with its chunk sizes
+        body = bytes(self.buffer[end + 4 :])
         self.buffer.clear()
-        return int(head[9:12])
+        return int(head[9:12]), body
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
@@ -88,34 +102,37 @@ async def connect(port: int) -> Connection:
 async def drive(
     server: ServerProcess,
     name: str,
-    requests: Iterable[bytes],
+    streams: Iterable[Sequence[bytes]],
     *,
     seconds: float,
     concurrency: int,
-    ok: int = 200,
+    ok: Check | None = None,
     result: Result | None = None,
 ) -> Result:
-    """``concurrency`` connections send ``requests`` (each once, in order) until time is up or none
-    is left; each answer ``ok`` counts with its latency, anything else as an error. The server's
-    CPU time and this process's are added to ``result`` (a new one unless given: rounds add up)."""
+    """``concurrency`` connections each take the next stream and send its requests in order (one
+    customer's answers, say), until time is up or no stream is left. An answer ``ok`` accepts (a
+    200 by default) counts with its latency, any other as an error. The server's CPU time and this
+    process's are added to ``result`` (a new one unless given: rounds add up)."""
+    ok = ok or OK
     result = result or Result(name)
     port = int(server.url.rsplit(":", 1)[1])
-    pending: Iterator[bytes] = iter(requests)
+    pending: Iterator[Sequence[bytes]] = iter(streams)
     connections = [await connect(port) for _ in range(concurrency)]
     stop_at = time.perf_counter() + seconds
 
     async def worker(connection: Connection) -> None:
-        for raw in pending:
-            if time.perf_counter() >= stop_at:
-                return
-            if connection.closed:
-                connection = await connect(port)
-            started = time.perf_counter()
-            try:
-                status = await connection.send(raw)
-            except ConnectionError:
-                status = 0
-            result.record(started, status == ok)
+        for stream in pending:
+            for raw in stream:
+                if time.perf_counter() >= stop_at:
+                    return
+                if connection.closed:
+                    connection = await connect(port)
+                started = time.perf_counter()
+                try:
+                    status, body = await connection.send(raw)
+                except ConnectionError:
+                    status, body = 0, b""
+                result.record(started, ok(status, body))
 
     server_cpu, client_cpu, began = server.cpu_seconds(), time.process_time(), time.perf_counter()
     try:
@@ -131,9 +148,14 @@ async def drive(
     return result
 
 
-def repeat(requests: list[bytes]) -> Iterator[bytes]:
-    """``requests`` round and round (the bare endpoint answers the same body as often as asked)."""
-    return itertools.cycle(requests)
+def singles(requests: Iterable[bytes]) -> Iterator[Sequence[bytes]]:
+    """Each request a stream of its own (no order to keep between them)."""
+    return ([raw] for raw in requests)
+
+
+def repeat(requests: list[bytes]) -> Iterator[Sequence[bytes]]:
+    """``requests`` round and round, one a stream (the bare endpoint answers them as often as asked)."""
+    return singles(itertools.cycle(requests))
 
 
 WRK_SCRIPT = """

@@ -409,7 +409,7 @@ async def bench_channel(
                 print(
                     f"{channel.name} set-up: {len(taps)} customers asked in {setup_s:.1f} s", file=sys.stderr
                 )
-                pending = iter(encoded(path, taps))
+                pending = load.singles(encoded(path, taps))
                 baseline_bodies = load.repeat(encoded(path, taps))
                 csatbot = Result(f"{channel.name} {channel.tap_kind} (csatbot)")
                 baseline = Result(f"bare Starlette ({channel.name} body)")
