@@ -7,7 +7,8 @@ Each round starts a fresh ``csatbot serve`` on a new SQLite file with the reposi
 ``config.yaml`` (web chat only: no channel SDK is needed) and polls ``/healthz`` and ``/readyz``
 every 10 ms. It reports the wall time from ``exec`` to the first 200 of each, the server's CPU time
 (user + system, from ``/proc``) at the first ``/healthz`` 200, its resident memory then, and its
-CPU per second over ``--idle`` seconds of no requests after a short settling pause. The variants
+CPU per second over ``--idle`` seconds of no requests after a short settling pause (from each
+thread's ``schedstat``, in nanoseconds). The variants
 alternate round by round (A, B, A, B...) so both see the same machine load; the table shows the
 median of each. The default variant triages: without a trained model it runs with ``--no-train``
 (training takes minutes of CPU) and ``/readyz`` stays 503 (model missing), so its column is empty.
@@ -67,6 +68,18 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def threads_cpu_seconds(pid: int) -> float:
+    """CPU time of ``pid``'s live threads in nanoseconds' precision (``/proc/.../schedstat``): the
+    clock-tick counts of ``/proc/PID/stat`` (10 ms) are too coarse for an idle server."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue  # the thread ended meanwhile
+    return total / 1e9
+
+
 def model_exists() -> bool:
     from bot.config import load_config
 
@@ -102,9 +115,9 @@ def one_round(variant: str, args: list[str], idle: float, settle: float) -> Roun
         if healthz is None:
             raise SystemExit(f"{variant}: no 200 on /healthz within 120 s")
         time.sleep(settle)
-        before = process_cpu_seconds(proc.pid) or 0.0
+        before = threads_cpu_seconds(proc.pid)
         time.sleep(idle)
-        spent = (process_cpu_seconds(proc.pid) or 0.0) - before
+        spent = threads_cpu_seconds(proc.pid) - before
         return Round(variant, healthz, readyz, cpu, memory, 1000 * spent / idle)
     finally:
         proc.terminate()

@@ -227,7 +227,7 @@ class Runtime:
             shortest=min(1.0, tick_seconds),
         )
         self._watching: asyncio.Task[None] | None = None
-        self.closing_workers = asyncio.Event()
+        self._closing_config = asyncio.Event()
         self._keeping: asyncio.Task[None] | None = None
 
     def backlog_now(self) -> Backlog:
@@ -320,15 +320,15 @@ class Runtime:
         self.alarm.start()
         self.outbox.kick()
         if watch_config:
-            self.closing_workers.clear()
+            self._closing_config.clear()
             self._watching = asyncio.get_running_loop().create_task(self._watch_config())
 
     async def _watch_config(self) -> None:
         """A content check every 2 s: cheap for a small file, and unlike inotify it also works on
         container mounts and network file systems, and never misses an edit made during start-up."""
-        while not self.closing_workers.is_set():
+        while not self._closing_config.is_set():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.closing_workers.wait(), CONFIG_CHECK_SECONDS)
+                await asyncio.wait_for(self._closing_config.wait(), CONFIG_CHECK_SECONDS)
                 return
             if self._fingerprint() != self._loaded:
                 try:
@@ -338,7 +338,7 @@ class Runtime:
 
     async def stop(self) -> None:
         if self._watching is not None:
-            self.closing_workers.set()  # ends the config check after a reload in progress
+            self._closing_config.set()  # ends the config check after a reload in progress
             await asyncio.gather(self._watching, return_exceptions=True)
             self._watching = None
         await self.alarm.stop()
