@@ -87,14 +87,15 @@ def model_exists() -> bool:
     return model_dir.is_dir() and any(model_dir.iterdir())
 
 
-def one_round(variant: str, args: list[str], idle: float, settle: float) -> Round:
+def one_round(variant: str, args: list[str], idle: float, settle: float, root: Path = ROOT) -> Round:
     folder = Path(tempfile.mkdtemp(prefix="csatbot-startup-"))
     port = free_port()
     command = [sys.executable, "-c", "from csatbot.cli import main; main()", "serve"]
-    command += ["--config", str(ROOT / "config.yaml"), "--db", str(folder / "csatbot.db")]
+    command += ["--config", str(root / "config.yaml"), "--db", str(folder / "csatbot.db")]
     command += ["--port", str(port), "--log-level", "warning", *args]
     began = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
+    environ = {**os.environ, "PYTHONPATH": str(root)}
+    proc = subprocess.Popen(command, cwd=root, env=environ, stdout=subprocess.DEVNULL)
     try:
         healthz = readyz = None
         cpu = 0.0
@@ -162,7 +163,7 @@ def print_table(data: dict[str, Any]) -> None:
     console.print(table)
     console.print(
         f"targets: first 200 < {TARGET_START:g} s with --no-triage; idle < {TARGET_IDLE:g} ms CPU per "
-        f"second. {data['cpus']} cpus, load average {data['load']}, python {data['python']}"
+        f"second. {data['root']}; {data['cpus']} cpus, load average {data['load']}, python {data['python']}"
     )
 
 
@@ -174,13 +175,16 @@ def main() -> None:
     parser.add_argument("--idle", type=float, default=10.0, help="seconds of idle CPU measured per round")
     parser.add_argument("--settle", type=float, default=3.0, help="seconds after start-up before that")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument(
+        "--root", type=Path, default=ROOT, help="the checkout to start (another branch's, to compare)"
+    )
     args = parser.parse_args()
     default = [] if model_exists() else ["--no-train"]
     variants = {"--no-triage": ["--no-triage"], "default": default}
     rounds: list[Round] = []
     for index in range(args.rounds):
         for name, flags in variants.items():
-            found = one_round(name, flags, args.idle, args.settle)
+            found = one_round(name, flags, args.idle, args.settle, args.root.resolve())
             print(f"round {index + 1} {name}: {found}", file=sys.stderr)
             rounds.append(found)
     data: dict[str, Any] = {
@@ -201,6 +205,7 @@ def main() -> None:
         "cpus": os.cpu_count(),
         "load": " ".join(f"{x:.1f}" for x in os.getloadavg()),
         "python": sys.version.split()[0],
+        "root": str(args.root.resolve()),
     }
     print_table(data)
     if args.json:
