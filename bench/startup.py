@@ -2,14 +2,15 @@
 
     python bench/startup.py                  # 3 rounds of each, about 1 min
     python bench/startup.py --rounds 5 --idle 20 --json var/bench/startup.json
+    python bench/startup.py --compare ../main          # another checkout in the same rounds
 
 Each round starts a fresh ``csatbot serve`` on a new SQLite file with the repository's
 ``config.yaml`` (web chat only: no channel SDK is needed) and polls ``/healthz`` and ``/readyz``
 every 10 ms. It reports the wall time from ``exec`` to the first 200 of each, the server's CPU time
 (user + system, from ``/proc``) at the first ``/healthz`` 200, its resident memory then, and its
 CPU per second over ``--idle`` seconds of no requests after a short settling pause (from each
-thread's ``schedstat``, in nanoseconds). The variants
-alternate round by round (A, B, A, B...) so both see the same machine load; the table shows the
+thread's ``schedstat``, in nanoseconds). The variants (and ``--compare``'s, another checkout)
+alternate round by round (A, B, A, B...) so all see the same machine load; the table shows the
 median of each. The default variant triages: without a trained model it runs with ``--no-train``
 (training takes minutes of CPU) and ``/readyz`` stays 503 (model missing), so its column is empty.
 """
@@ -87,7 +88,7 @@ def model_exists() -> bool:
     return model_dir.is_dir() and any(model_dir.iterdir())
 
 
-def one_round(variant: str, args: list[str], idle: float, settle: float, root: Path = ROOT) -> Round:
+def one_round(variant: str, args: list[str], idle: float, settle: float, root: Path) -> Round:
     folder = Path(tempfile.mkdtemp(prefix="csatbot-startup-"))
     port = free_port()
     command = [sys.executable, "-c", "from csatbot.cli import main; main()", "serve"]
@@ -176,15 +177,23 @@ def main() -> None:
     parser.add_argument("--settle", type=float, default=3.0, help="seconds after start-up before that")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     parser.add_argument(
-        "--root", type=Path, default=ROOT, help="the checkout to start (another branch's, to compare)"
+        "--compare",
+        type=Path,
+        default=None,
+        help="another checkout (main's, say) started in the same rounds, alternating with this one",
     )
     args = parser.parse_args()
     default = [] if model_exists() else ["--no-train"]
-    variants = {"--no-triage": ["--no-triage"], "default": default}
+    roots = {"": ROOT} | ({f"{args.compare.name}: ": args.compare.resolve()} if args.compare else {})
+    variants = {
+        f"{label}{name}": (flags, root)
+        for label, root in roots.items()
+        for name, flags in (("--no-triage", ["--no-triage"]), ("default", default))
+    }
     rounds: list[Round] = []
     for index in range(args.rounds):
-        for name, flags in variants.items():
-            found = one_round(name, flags, args.idle, args.settle, args.root.resolve())
+        for name, (flags, root) in variants.items():
+            found = one_round(name, flags, args.idle, args.settle, root)
             print(f"round {index + 1} {name}: {found}", file=sys.stderr)
             rounds.append(found)
     data: dict[str, Any] = {
@@ -194,18 +203,19 @@ def main() -> None:
             {
                 "variant": name,
                 "args": flags,
+                "root": str(root),
                 **{
                     key: median([getattr(r, key) for r in rounds if r.variant == name])
                     for key in ("healthz_s", "readyz_s", "cpu_at_healthz_s", "rss_mb", "idle_cpu_ms_per_s")
                 },
             }
-            for name, flags in variants.items()
+            for name, (flags, root) in variants.items()
         ],
         "all_rounds": [asdict(r) for r in rounds],
         "cpus": os.cpu_count(),
         "load": " ".join(f"{x:.1f}" for x in os.getloadavg()),
         "python": sys.version.split()[0],
-        "root": str(args.root.resolve()),
+        "root": str(ROOT) + (f" (compared with {args.compare.resolve()})" if args.compare else ""),
     }
     print_table(data)
     if args.json:
