@@ -16,8 +16,6 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from bot.errors import ConfigError
 from csatbot.console.cli import users_app
@@ -160,7 +158,7 @@ def serve(
             f"csatbot web chat:   {base}/\nagent desk:         {base}/agent\n"
             f"console:            {base}/console\nAPI docs (OpenAPI): {base}/docs"
         )
-    config = uvicorn.Config(
+    settings = uvicorn.Config(
         create_app(runtime),
         host=host,
         port=port,
@@ -168,7 +166,7 @@ def serve(
         log_config=None,  # uvicorn's lines go through our handler: same format, trace id, scrubbing
         timeout_graceful_shutdown=10,
     )
-    server = Server(runtime, config)  # ends open chat pages' long polls at once on Ctrl+C
+    server = Server(runtime, settings)  # ends open chat pages' long polls at once on Ctrl+C
     sockets = None if worker_index is None else [reuse_port_socket(host, port)]
     with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl+C after a clean shutdown
         server.run(sockets=sockets)
@@ -362,6 +360,9 @@ def report(
     """CSAT, NPS, CES, response rate and DSAT in total, by channel, by agent and by day, over the
     console's default range (the last 30 days); days are in the config's ``timezone``, and figures
     resting on fewer than ``reports.min_answers`` answers are flagged, as in the console."""
+    from rich.console import Console
+    from rich.table import Table
+
     from storage import open_database
     from storage.migrate import upgrade
     from storage.reports import Scores, build_report
