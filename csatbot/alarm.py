@@ -1,4 +1,5 @@
-"""When the timer and outbox workers run: at the next due time, when woken, and on a slow rescan.
+"""When the timer and outbox workers run: at the next due time, when woken, and when another
+process may have queued work.
 
 Instead of a transaction every tick, one loop reads when the next timer and outbox row fall due
 (:func:`storage.due.next_due`, one indexed query) and sleeps until the earliest of:
@@ -9,7 +10,10 @@ Instead of a transaction every tick, one loop reads when the next timer and outb
   schedules one counts; the wake comes once the connection is back in the pool, after its commit)
   or asked for one (:meth:`Alarm.wake`); the outbox pump is kicked directly by whoever queues a
   message (``ConversationService.wake``);
-* ``longest`` seconds: work queued by another process, which this one cannot hear about.
+* a check every ``longest`` seconds (1 s, the old tick) for work this process cannot hear about:
+  on SQLite two ``stat`` calls on the database and its WAL, and a read only when one changed
+  (another process committed); on PostgreSQL a read each time; and whether the clock has reached
+  the next due time (a test's clock moves by itself).
 
 Two looks are at least ``shortest`` seconds apart (under load, a wake per turn would cost more than
 the turn), and rows that are due but not claimable (a recipient's later messages wait behind one in
@@ -21,8 +25,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
@@ -38,6 +43,7 @@ log = logging.getLogger("csatbot")
 TIMER_WRITES = ("INSERT INTO timer ", "UPDATE timer ")
 """How a statement that schedules, moves or releases a timer begins (both dialects)."""
 WRITTEN = "csatbot_timer_written"
+WEEK = 7 * 24 * 3600.0  # seconds: how long a look with nothing due sleeps between checks
 
 
 class Alarm:
@@ -52,8 +58,13 @@ class Alarm:
         *,
         longest: float,
         shortest: float,
+        files: Sequence[Path] = (),
     ) -> None:
+        """``longest``: seconds between two checks for work this process cannot hear about; with
+        ``files`` (a SQLite database and its WAL) a check is two ``stat`` calls and the database
+        is read only when one changed (another process wrote), else it is read each time."""
         self.store = store
+        self.files = tuple(files)
         self.clock = clock
         self.kicks = (timers, outbox)
         self.longest = longest
@@ -62,6 +73,8 @@ class Alarm:
         """How many times the loop has read the next due times (tests, the start-up bench)."""
         self.sleep = 0.0
         """How long the last look chose to sleep, in seconds (unless woken)."""
+        self.next: datetime | None = None
+        """The earliest due time the last look found (clock time)."""
         self._woken = asyncio.Event()
         self._stopping = asyncio.Event()
         self._stopped = False
@@ -117,14 +130,16 @@ class Alarm:
             self._engine = None
 
     async def _run(self) -> None:
-        assert self._loop is not None
+        loop = self._loop
+        assert loop is not None
         last = -self.shortest
         while not self._stopped:
-            await self._sleep(last + self.shortest - self._loop.time())  # looks stay apart
+            await self._sleep(last + self.shortest - loop.time())  # looks stay apart
             if self._stopped:
                 return
             self._woken.clear()  # a wake from here on means: look again
-            last = self._loop.time()
+            last = loop.time()
+            seen = self._files_now()
             try:
                 wait = await self._look()
             except Exception as exc:
@@ -134,8 +149,27 @@ class Alarm:
                 else:
                     log.exception("reading the due times failed")
             self.sleep = wait
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._woken.wait(), wait)
+            await self._until_due(loop.time() + wait, seen)
+
+    async def _until_due(self, deadline: float, seen: tuple[tuple[int, int] | None, ...]) -> None:
+        """Sleep until ``deadline`` or a wake; every ``longest`` seconds, end early when another
+        process may have written (the files changed, or there are none to tell) or the clock has
+        reached the next due time (a test's clock moves by itself)."""
+        loop = self._loop
+        assert loop is not None
+        while (left := deadline - loop.time()) > 0:
+            try:
+                await asyncio.wait_for(self._woken.wait(), min(left, self.longest))
+                return
+            except TimeoutError:
+                pass
+            if not self.files or self._files_now() != seen:
+                return
+            if self.next is not None and self.clock.now() >= self.next:
+                return
+
+    def _files_now(self) -> tuple[tuple[int, int] | None, ...]:
+        return tuple(_signature(path) for path in self.files)
 
     async def _sleep(self, seconds: float) -> None:
         if seconds > 0:
@@ -148,7 +182,9 @@ class Alarm:
         grace = timedelta(seconds=self.shortest)
         due: NextDue = await self.store.read(lambda repo: next_due(repo.session, now, grace))
         self.looks += 1
-        wait = self.longest
+        known = [at for at in (due.timers, due.outbox) if at is not None]
+        self.next = min(known) if known else None
+        wait = WEEK
         for kick, at in zip(self.kicks, (due.timers, due.outbox), strict=True):
             if at is None:
                 continue
@@ -158,6 +194,14 @@ class Alarm:
                 delay = self.shortest  # claimed by the run just kicked, or waiting behind one
             wait = min(wait, delay)
         return wait
+
+
+def _signature(path: Path) -> tuple[int, int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size
 
 
 def _seconds(at: datetime, now: datetime) -> float:

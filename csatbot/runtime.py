@@ -42,8 +42,8 @@ from storage.rates import SqlRates
 
 log = logging.getLogger("csatbot")
 
-RESCAN_SECONDS = 5.0
-"""The longest the workers go without looking for due work (what other processes queued)."""
+RESCAN_SECONDS = 1.0
+"""How often the workers check for work other processes queued (on SQLite: two ``stat`` calls)."""
 CONFIG_CHECK_SECONDS = 2.0
 
 
@@ -59,6 +59,16 @@ def secret_names(config: Config) -> list[str]:
     for target in config.notifications.targets.values():
         names += [n for n in (target.url_env, target.secret_env) if n]
     return names
+
+
+def sqlite_files(url: str) -> list[Path]:
+    """A SQLite database's file and its write-ahead log (empty for other databases): when neither
+    changed, no other process has queued work."""
+    parsed = make_url(url)
+    name = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or name in ("", ":memory:"):
+        return []
+    return [Path(name), Path(f"{name}-wal")]
 
 
 def database_password(url: str) -> str | None:
@@ -148,9 +158,10 @@ class Runtime:
         ``await_model`` waits for another process to train it instead (``serve --workers``).
         ``worker_id`` names this process's leases; one that stays the same across restarts (``csatbot
         serve`` uses the host name and port) lets a restarted process take its own work back at once.
-        ``tick_seconds`` is the longest the timer and outbox workers sleep without looking at the
-        database (:class:`csatbot.alarm.Alarm`: they also wake when work falls due, and when this
-        process writes a timer); tests with a fake clock pass a short one."""
+        ``tick_seconds`` is how often the timer and outbox workers check for work other processes
+        queued, or a test's clock reached (:class:`csatbot.alarm.Alarm`: they sleep until the next
+        due time, and wake when this process writes a timer); tests with a fake clock pass a short
+        one."""
         self.config_path = Path(config_path)
         self._loaded = self._fingerprint()
         self._windows: dict[str, MessagingWindow] = {}
@@ -225,6 +236,7 @@ class Runtime:
             self.outbox.kick,
             longest=tick_seconds,
             shortest=min(1.0, tick_seconds),
+            files=sqlite_files(self.database.url),
         )
         self._watching: asyncio.Task[None] | None = None
         self._closing_config = asyncio.Event()

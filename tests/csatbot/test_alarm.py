@@ -1,6 +1,7 @@
 """The workers' alarm, on SQLite and PostgreSQL: due work is started at its due time without polling
 the database every tick; a timer written here wakes it; another worker's lease is waited out; work
-another process queued is found by the slow rescan; rows due but not claimable never spin."""
+another process queued is found by the next check (on SQLite by the files changing, with no read
+while nothing changes); rows due but not claimable never spin."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pytest
 
 from bot.ports import SystemClock
 from csatbot.alarm import Alarm
-from csatbot.runtime import Runtime
+from csatbot.runtime import Runtime, sqlite_files
 from models import Outbox, Timer
 from storage import open_database
 from storage.db import Database
@@ -198,3 +199,39 @@ async def test_a_survey_due_at_once_goes_out_at_once_with_no_polling(tmp_path: P
             assert loop.time() - began < 5.0, "the survey's timer did not wake the alarm"
             await asyncio.sleep(0.05)
         assert runtime.alarm.looks - looks <= 6  # woken by the writes, not polling
+
+
+async def test_on_sqlite_an_idle_alarm_only_stats_the_files_and_reads_when_another_process_wrote(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'idle.db'}"
+    database = open_database(url)
+    upgrade(database)
+    kicks = Kicks()
+    alarm = Alarm(
+        SqlStore(database),
+        SystemClock(),
+        kicks.note(kicks.timers),
+        kicks.note(kicks.outbox),
+        longest=0.1,
+        shortest=0.05,
+        files=sqlite_files(url),
+    )
+    kicks.alarm = alarm
+    alarm.watch(database.writer)
+    alarm.start()
+    other = open_database(url)  # another process's engine: only the files tell
+    try:
+        await until(lambda: alarm.looks >= 1)
+        await asyncio.sleep(0.3)
+        looks = alarm.looks
+        await asyncio.sleep(1.0)  # ten checks, nothing written: no read
+        assert alarm.looks == looks
+        began = asyncio.get_running_loop().time()
+        await add(SqlStore(other), timer(0.0))
+        await until(lambda: kicks.timers, 5)
+        assert kicks.timers[0][0] - began < 1.0
+    finally:
+        await alarm.stop()
+        other.dispose()
+        database.dispose()
