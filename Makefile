@@ -54,6 +54,7 @@ check-config: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/webchat.py
 	$(BIN)/python bench/webhooks.py
+	$(BIN)/python bench/startup.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

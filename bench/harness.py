@@ -42,6 +42,28 @@ def free_port() -> int:
         return port
 
 
+def process_cpu_seconds(pid: int) -> float | None:
+    """Process ``pid``'s user + system CPU time so far (Linux ``/proc``), or ``None`` elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_seconds(pid: int) -> float | None:
+    """CPU time of ``pid`` and its live descendants (``serve --workers N``: the supervisor and its
+    workers), from ``/proc``; ``None`` where there is none."""
+    own = process_cpu_seconds(pid)
+    if own is None:
+        return None
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return own
+    return own + sum(tree_cpu_seconds(int(child)) or 0.0 for child in children)
+
+
 class ServerProcess:
     """``python <script> --port N <args>`` in a subprocess; ``url`` once :meth:`ready`."""
 
@@ -72,11 +94,7 @@ class ServerProcess:
 
     def cpu_seconds(self) -> float | None:
         """The server's user + system CPU time so far (Linux ``/proc``), or ``None`` elsewhere."""
-        try:
-            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return None
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return process_cpu_seconds(self.proc.pid)
 
     def stop(self) -> None:
         self.proc.terminate()

@@ -1,10 +1,12 @@
 """Survey answers per second through the web chat HTTP API (SQLite), beside a bare Starlette endpoint.
 
-    python bench/webchat.py                                   # about 45 s on 2 cores
+    python bench/webchat.py                                   # about 1 min on 2 cores
     python bench/webchat.py --customers 2000 --concurrency 32 --seconds 20 --json var/bench/webchat.json
 
-Both servers are real uvicorn processes on 127.0.0.1 with the same settings, measured in the same run
-by the same client (``httpx.AsyncClient``, ``--concurrency`` requests in flight):
+Both servers are real uvicorn processes on 127.0.0.1 with the same settings, running side by side
+and measured in alternating rounds (``--rounds``: csatbot, bare, csatbot, ...) by the same load
+client: raw asyncio keep-alive connections (``bench/load.py``, ``--concurrency`` requests in
+flight, every request encoded before the clock starts):
 
 * **csatbot**: ``create_app(Runtime(...))`` on a fresh SQLite file. Each customer first chats and an
   agent resolves the conversation with ``send_survey_now`` (set-up, not timed), so every customer
@@ -12,21 +14,20 @@ by the same client (``httpx.AsyncClient``, ``--concurrency`` requests in flight)
   3 customers) the reason choice and a typed comment, i.e. every POST is one survey answer.
 * **bare**: a Starlette app whose only route parses the same JSON body and answers 202.
 
-The ratio (csatbot / bare) is the number to track. At the end the answers stored are checked
-against the answers posted, through ``/api/reports?surveys=true``.
+The ratio (csatbot / bare) is the number to track, beside the server's CPU time per request (from
+``/proc``). At the end the answers stored are checked against the answers posted, through
+``/api/reports?surveys=true``.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
 import json
 import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +37,11 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import load  # noqa: E402
 from bench.harness import AUTH, Result, ServerProcess, chat_session  # noqa: E402
 
 LOW_EVERY = 3  # every third customer gives a low rating and answers the reason and comment too
+MESSAGES = "/api/webchat/messages"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -133,36 +136,15 @@ async def set_up(
     return out
 
 
-async def drive(
-    client: httpx.AsyncClient,
-    url: str,
-    name: str,
-    streams: Iterable[Customer],
-    seconds: float,
-    concurrency: int,
-) -> Result:
-    """``concurrency`` workers each take a customer and post their answers in order, until time is up."""
-    result = Result(name)
-    pending = iter(streams)
-    stop_at = time.perf_counter() + seconds
+def encoded(customer: Customer) -> list[bytes]:
+    session, bodies = customer
+    headers = {"content-type": "application/json", **session}
+    return [load.encode("POST", MESSAGES, json.dumps(body).encode(), headers) for body in bodies]
 
-    async def worker() -> None:
-        for session, bodies in pending:
-            for body in bodies:
-                if time.perf_counter() >= stop_at:
-                    return
-                started = time.perf_counter()
-                try:
-                    response = await client.post(f"{url}/api/webchat/messages", json=body, headers=session)
-                    ok = response.status_code == 202 and not response.json()["duplicate"]
-                except httpx.HTTPError:
-                    ok = False
-                result.record(started, ok)
 
-    began = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    result.seconds = time.perf_counter() - began
-    return result
+def accepted(status: int, body: bytes) -> bool:
+    """A 202 that is not a duplicate: one survey answer taken."""
+    return status == 202 and json.loads(body)["duplicate"] is False
 
 
 async def stored_answers(client: httpx.AsyncClient, url: str) -> int:
@@ -181,41 +163,53 @@ def write_config(folder: Path) -> Path:
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="csatbot-bench-"))
     config, db = write_config(folder), folder / "bench.db"
-    limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
-    async with httpx.AsyncClient(timeout=60, limits=limits, headers=AUTH) as client:
-        app = start("csatbot", config, db)
+    async with httpx.AsyncClient(timeout=60, headers=AUTH) as client:
+        app, bare = start("csatbot", config, db), start("bare", config, db)
         try:
             await app.ready(client, "/healthz")
+            await bare.ready(client, MESSAGES)
             began = time.perf_counter()
             surveys = await set_up(client, app.url, args.customers, args.concurrency)
             setup_s = time.perf_counter() - began
             print(f"set-up: {len(surveys)} customers with an open survey in {setup_s:.1f} s", file=sys.stderr)
-            streams = [answers_for(i, session, survey) for i, (session, survey) in enumerate(surveys)]
+            customers = [answers_for(i, session, survey) for i, (session, survey) in enumerate(surveys)]
+            streams = iter([encoded(customer) for customer in customers])
+            session, bodies = customers[0]
+            same = load.repeat(encoded((session, [bodies[0]])))  # the same JSON body; never runs out
             before = await stored_answers(client, app.url)
-            csatbot = await drive(
-                client, app.url, "csatbot web chat (SQLite)", streams, args.seconds, args.concurrency
-            )
+            csatbot, baseline = Result("csatbot web chat (SQLite)"), Result("bare Starlette JSON endpoint")
+            each = args.seconds / args.rounds
+            for _ in range(args.rounds):
+                await load.drive(
+                    app,
+                    csatbot.name,
+                    streams,
+                    seconds=each,
+                    concurrency=args.concurrency,
+                    ok=accepted,
+                    result=csatbot,
+                )
+                await load.drive(
+                    bare,
+                    baseline.name,
+                    same,
+                    seconds=each,
+                    concurrency=args.concurrency,
+                    ok=accepted,
+                    result=baseline,
+                )
             stored = await stored_answers(client, app.url) - before
         finally:
             app.stop()
-        posted_all = sum(len(bodies) for _, bodies in streams)
-        if csatbot.requests >= posted_all:
-            print("warning: every customer answered before time was up; raise --customers", file=sys.stderr)
-
-        bare = start("bare", config, db)
-        try:
-            await bare.ready(client, "/api/webchat/messages")
-            session, bodies = streams[0]
-            same = itertools.repeat((session, [bodies[0]] * 3))  # the same JSON body; never runs out
-            baseline = await drive(
-                client, bare.url, "bare Starlette JSON endpoint", same, args.seconds, args.concurrency
-            )
-        finally:
             bare.stop()
+    posted_all = sum(len(bodies) for _, bodies in customers)
+    if csatbot.requests >= posted_all:
+        print("warning: every customer answered before time was up; raise --customers", file=sys.stderr)
     return {
         "customers": len(surveys),
         "concurrency": args.concurrency,
         "seconds": args.seconds,
+        "rounds": args.rounds,
         "setup_seconds": round(setup_s, 2),
         "answers_stored": stored,
         "answers_posted": csatbot.requests,
@@ -223,6 +217,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "ratio": round(csatbot.per_second / baseline.per_second, 4) if baseline.per_second else None,
         "python": sys.version.split()[0],
         "cpus": os.cpu_count(),
+        "load": " ".join(f"{x:.1f}" for x in os.getloadavg()),
     }
 
 
@@ -231,24 +226,35 @@ def print_table(data: dict[str, Any]) -> None:
     from rich.table import Table
 
     table = Table(
-        title=f"web chat survey answers: {data['concurrency']} in flight, {data['seconds']} s each, "
-        f"{data['customers']} customers"
+        title=f"web chat survey answers: {data['concurrency']} in flight, {data['rounds']} alternating "
+        f"rounds in {data['seconds']:g} s per server, {data['customers']} customers"
     )
-    for column in ("server", "answers/s", "p50 ms", "p99 ms", "requests", "errors"):
+    columns = ["server", "answers/s", "vs bare", "p50 ms", "p99 ms", "requests", "errors"]
+    columns += ["server cpu ms/req", "cpu vs bare", "client cpu"]
+    for column in columns:
         table.add_column(column, justify="left" if column == "server" else "right")
+    bare = data["results"][1]
     for r in data["results"]:
+        cpu, bare_cpu = r["server_cpu_ms_per_request"], bare["server_cpu_ms_per_request"]
         table.add_row(
             r["name"],
             f"{r['per_second']:.0f}",
+            f"{r['per_second'] / bare['per_second']:.4f}" if bare["per_second"] else "?",
             f"{r['p50_ms']:.1f}",
             f"{r['p99_ms']:.1f}",
             str(r["requests"]),
             str(r["errors"]),
+            "?" if cpu is None else f"{cpu:.3f}",
+            f"{cpu / bare_cpu:.1f}" if cpu is not None and bare_cpu else "?",
+            f"{r['client_cpu_share']:.0%}",
         )
-    console = Console()
+    console = Console(width=None if sys.stdout.isatty() else 150)
     console.print(table)
-    console.print(f"ratio csatbot / bare: [bold]{data['ratio']:.3f}[/bold]")
-    console.print(f"answers posted {data['answers_posted']}, stored {data['answers_stored']}")
+    console.print(f"ratio csatbot / bare: [bold]{data['ratio']:.4f}[/bold]")
+    console.print(
+        f"answers posted {data['answers_posted']}, stored {data['answers_stored']}; {data['cpus']} cpus, "
+        f"load average {data['load']}, python {data['python']}"
+    )
 
 
 def main() -> None:
@@ -258,6 +264,7 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=1500, help="customers with an open survey (set-up)")
     parser.add_argument("--concurrency", type=int, default=16, help="requests in flight")
     parser.add_argument("--seconds", type=float, default=10.0, help="measuring time per server")
+    parser.add_argument("--rounds", type=int, default=4, help="alternating rounds per server")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     parser.add_argument("--serve", choices=["csatbot", "bare"], help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)

@@ -1,12 +1,14 @@
 """Rating taps per second through csatbot's Telegram and WhatsApp webhooks, beside a bare Starlette endpoint.
 
     python bench/webhooks.py                                  # about 2 min on 2 busy cores
-    python bench/webhooks.py --customers 2000 --concurrency 32 --seconds 15 --json var/bench/webhooks.json
+    python bench/webhooks.py --customers 2000 --concurrency 32 --seconds 16 --json var/bench/webhooks.json
 
-Every server is a real uvicorn process on 127.0.0.1 with the same settings, measured one after the
-other in the same run by the same client (``httpx.AsyncClient``, ``--concurrency`` requests in
-flight). The requests are the platforms' real webhooks, built by the channel simulators
-(``adapters/<channel>/fake.py``) and signed before the clock starts:
+Every server is a real uvicorn process on 127.0.0.1 with the same settings, measured in the same
+run by the same load client: raw asyncio keep-alive connections (``bench/load.py``, ``--concurrency``
+requests in flight, each request encoded before the clock starts), cheap enough to saturate bare
+Starlette (``wrk``, when installed, measures the bare endpoint once more as a check). The requests
+are the platforms' real webhooks, built by the channel simulators (``adapters/<channel>/fake.py``)
+and signed before the clock starts:
 
 * **csatbot, per channel**: ``create_app(Runtime(...))`` on a fresh SQLite file with the channel
   enabled against its fake platform API (run here, in this process). Set-up, not timed: each
@@ -14,16 +16,17 @@ flight). The requests are the platforms' real webhooks, built by the channel sim
   platform receives the rating question. Then each customer taps a rating once (every third one a
   low rating, which also opens a DSAT ticket): a Telegram ``callback_query`` with the secret header,
   or a WhatsApp interactive reply (``list_reply`` for the CSAT list) signed with
-  ``X-Hub-Signature-256``. Each tap runs verification, dedupe, the survey engine and the SQLite
-  commit before its 200; the edit of the Telegram question and the next message go out afterwards.
+  ``X-Hub-Signature-256``. The edit of the Telegram question and the next message go out afterwards.
 * **bare**: a Starlette app whose only route, at the same path, parses the same JSON and answers 200.
 
-The csatbot phase ends when time is up or every customer has tapped; the ratio (csatbot / bare
-requests per second, per channel) is the number to track. Beside it, the server's CPU time per
-request (from ``/proc``, Linux only) is steadier than requests per second on a busy machine, and
-the load generator's CPU share shows when a row measured the client rather than the server (the
-bare rows usually do). At the end the rating answers stored (``/api/reports?surveys=true``) are
-checked against the taps accepted: exactly one each.
+Both servers run side by side; ``--rounds`` alternate them (csatbot, bare, csatbot, bare...), each
+round ``--seconds / --rounds`` long, and after each csatbot round the bench waits for that round's
+follow-ups, so both see the same machine load. Printed per server: requests per second, latency,
+the server's CPU time per request (from ``/proc``; steadier than requests per second on a busy
+machine) and the client's CPU share; per channel: the ratio to bare Starlette (throughput, and CPU
+per request), csatbot's CPU per tap including its follow-ups, and the SQL statements per tap
+(counted in the server, follow-ups included). At the end the rating answers stored
+(``/api/reports?surveys=true``) are checked against the taps accepted: exactly one each.
 """
 
 from __future__ import annotations
@@ -31,7 +34,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
-import itertools
 import json
 import os
 import sys
@@ -45,9 +47,17 @@ from typing import Any, Protocol, TypeVar
 import httpx
 import yaml
 
+try:
+    import uvloop
+
+    UVLOOP = True
+except ImportError:  # pragma: no cover - uvicorn[standard] brings it
+    UVLOOP = False
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import load  # noqa: E402
 from bench.harness import AUTH, Result, ServerProcess  # noqa: E402
 
 LOW_EVERY = 3  # every third customer taps a low rating (2), the others 4 or 5
@@ -56,6 +66,8 @@ QUESTION_WAIT = 180.0  # seconds for every rating question to reach the fake pla
 FOLLOW_UP_STALL = 15.0  # seconds without a new follow-up of a tap before giving up on the rest
 FOLLOW_UP = {"telegram": "question edited", "whatsapp": "next message sent"}
 """What the platform gets after a tap's 200, counted until every accepted tap has one (untimed)."""
+STATEMENTS_PATH = "/bench-statements"
+"""Where the benchmarked csatbot server says how many SQL statements it has run."""
 
 T = TypeVar("T")
 
@@ -94,7 +106,23 @@ def serve(kind: str, port: int, config: str, db: str, path: str) -> None:
     from csatbot.web import Server, create_app
 
     runtime = Runtime(config, f"sqlite:///{db}")  # channel secrets from this process's environment
-    Server(runtime, uvicorn.Config(create_app(runtime), **settings)).run()
+    app = create_app(runtime)
+    count_statements(runtime, app)
+    Server(runtime, uvicorn.Config(app, **settings)).run()
+
+
+def count_statements(runtime: Any, app: Any) -> None:
+    """Count every SQL statement the server runs; ``GET /bench-statements`` answers the count."""
+    from sqlalchemy import event
+
+    count = [0]
+
+    def counted(*_args: Any) -> None:
+        count[0] += 1
+
+    for engine in {runtime.database.writer, runtime.database.reader}:
+        event.listen(engine, "before_cursor_execute", counted)
+    app.add_api_route(STATEMENTS_PATH, lambda: {"statements": count[0]}, include_in_schema=False)
 
 
 def start(
@@ -301,44 +329,18 @@ async def gather(items: Iterable[T], work: Callable[[T], Awaitable[None]], concu
 
 
 # ---------------------------------------------------------------------------------------------
-# Load.
+# Load: the raw keep-alive client of ``bench.load``, csatbot and bare Starlette in alternating rounds.
 
 
-async def drive(
-    client: httpx.AsyncClient,
-    server: ServerProcess,
-    path: str,
-    name: str,
-    webhooks: list[Webhook],
-    *,
-    repeat: bool,
-    seconds: float,
-    concurrency: int,
-) -> Result:
-    """``concurrency`` workers post the webhooks (each once, or round and round) until time is up."""
-    result = Result(name)
-    url = server.url + path
-    pending = itertools.cycle(webhooks) if repeat else iter(webhooks)
-    stop_at = time.perf_counter() + seconds
+def encoded(path: str, hooks: list[Webhook]) -> list[bytes]:
+    return [load.encode("POST", path, hook.body, hook.headers) for hook in hooks]
 
-    async def worker() -> None:
-        for hook in pending:
-            if time.perf_counter() >= stop_at:
-                return
-            started = time.perf_counter()
-            try:
-                ok = (await client.post(url, content=hook.body, headers=hook.headers)).status_code == 200
-            except httpx.HTTPError:
-                ok = False
-            result.record(started, ok)
 
-    server_cpu, client_cpu, began = server.cpu_seconds(), time.process_time(), time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    result.seconds = time.perf_counter() - began
-    result.client_cpu_s = time.process_time() - client_cpu
-    if server_cpu is not None and (now := server.cpu_seconds()) is not None:
-        result.server_cpu_s = now - server_cpu
-    return result
+async def statements(client: httpx.AsyncClient, server: ServerProcess) -> int:
+    """SQL statements the benchmarked csatbot server has run so far (its ``/bench/statements``)."""
+    response = await client.get(server.url + STATEMENTS_PATH)
+    response.raise_for_status()
+    return int(response.json()["statements"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -365,7 +367,7 @@ async def follow_up_lag(channel: Channel, expected: int) -> float | None:
     began = progressed = time.perf_counter()
     count = channel.follow_ups()
     while count < expected:
-        await asyncio.sleep(0.1)
+        await asyncio.sleep(0.05)
         now, previous, count = time.perf_counter(), count, channel.follow_ups()
         if count > previous:
             progressed = now
@@ -388,13 +390,17 @@ def write_config(folder: Path, channel: Channel) -> Path:
 async def bench_channel(
     client: httpx.AsyncClient, channel: Channel, args: argparse.Namespace
 ) -> dict[str, Any]:
-    """Set up and measure csatbot with ``channel`` on, then the bare endpoint with the same bodies."""
+    """Set up csatbot with ``channel`` on and a bare endpoint at the same path, then measure them in
+    alternating rounds (csatbot, bare, csatbot, ...) with the same client and the same bodies."""
     channel.sim.start()
+    path = channel.sim.path
+    bare = start("bare", path)
     try:
         config = write_config(Path(tempfile.mkdtemp(prefix=f"csatbot-bench-{channel.name}-")), channel)
-        app = start("csatbot", channel.sim.path, config=config, environ=channel.sim.environ)
+        app = start("csatbot", path, config=config, environ=channel.sim.environ)
         try:
             await app.ready(client)
+            await bare.ready(client)
             setup = httpx.AsyncClient(base_url=app.url, timeout=60, headers=AUTH)
             began = time.perf_counter()
             async with setup:
@@ -403,67 +409,88 @@ async def bench_channel(
                 print(
                     f"{channel.name} set-up: {len(taps)} customers asked in {setup_s:.1f} s", file=sys.stderr
                 )
-                before = channel.follow_ups()
-                csatbot = await drive(
-                    client,
-                    app,
-                    channel.sim.path,
-                    f"{channel.name} {channel.tap_kind} (csatbot)",
-                    taps,
-                    repeat=False,
-                    seconds=args.seconds,
-                    concurrency=args.concurrency,
-                )
+                pending = load.singles(encoded(path, taps))
+                baseline_bodies = load.repeat(encoded(path, taps))
+                csatbot = Result(f"{channel.name} {channel.tap_kind} (csatbot)")
+                baseline = Result(f"bare Starlette ({channel.name} body)")
+                with_follow_ups, lags, statement_count = 0.0, [], 0
+                for _ in range(args.rounds):
+                    before_taps, cpu = csatbot.requests, app.cpu_seconds() or 0.0
+                    before_statements = await statements(client, app)
+                    before = channel.follow_ups() - before_taps
+                    await load.drive(
+                        app,
+                        csatbot.name,
+                        pending,
+                        seconds=args.seconds / args.rounds,
+                        concurrency=args.concurrency,
+                        result=csatbot,
+                    )
+                    lags.append(await follow_up_lag(channel, before + csatbot.requests))
+                    with_follow_ups += (app.cpu_seconds() or 0.0) - cpu
+                    statement_count += await statements(client, app) - before_statements
+                    await load.drive(
+                        bare,
+                        baseline.name,
+                        baseline_bodies,
+                        seconds=args.seconds / args.rounds,
+                        concurrency=args.concurrency,
+                        result=baseline,
+                    )
                 stored, doubled = await stored_ratings(setup, channel.name)
-                lag = await follow_up_lag(channel, before + csatbot.requests)
+            wrk = load.wrk_rate(
+                bare,
+                "POST",
+                path,
+                taps[0].body,
+                taps[0].headers,
+                seconds=args.seconds / args.rounds,
+                concurrency=args.concurrency,
+            )
         finally:
             app.stop()
     finally:
+        bare.stop()
         channel.sim.stop()
     if csatbot.requests + csatbot.errors >= len(taps):
         print(f"{channel.name}: every customer tapped before time was up; raise --customers", file=sys.stderr)
-
-    bare = start("bare", channel.sim.path)
-    try:
-        await bare.ready(client)
-        baseline = await drive(
-            client,
-            bare,
-            channel.sim.path,
-            f"bare Starlette ({channel.name} body)",
-            taps,
-            repeat=True,
-            seconds=args.seconds,
-            concurrency=args.concurrency,
-        )
-    finally:
-        bare.stop()
+    known = [lag for lag in lags if lag is not None]
+    taps_done = csatbot.requests
     return {
         "channel": channel.name,
         "setup_seconds": round(setup_s, 2),
-        "taps_accepted": csatbot.requests,
+        "taps_accepted": taps_done,
         "ratings_stored": stored,
         "surveys_rated_twice": doubled,
         "follow_up": FOLLOW_UP[channel.name],
-        "follow_up_lag_seconds": None if lag is None else round(lag, 2),
+        "follow_up_lag_seconds": None if len(known) < len(lags) else round(max(known, default=0.0), 2),
+        "server_cpu_ms_per_tap_with_follow_ups": round(1000 * with_follow_ups / taps_done, 2)
+        if taps_done
+        else None,
+        "statements_per_tap": round(statement_count / taps_done, 1) if taps_done else None,
         "ratio": round(csatbot.per_second / baseline.per_second, 4) if baseline.per_second else None,
+        "bare_wrk": None
+        if wrk is None
+        else {"per_second": round(wrk[0], 1), "server_cpu_ms_per_request": wrk[1]},
         "results": [csatbot.summary(), baseline.summary()],
     }
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     began = time.perf_counter()
-    limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
-    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+    async with httpx.AsyncClient(timeout=60) as client:
         channels = [await bench_channel(client, c, args) for c in (TelegramChannel(), WhatsAppChannel())]
     return {
         "customers": args.customers,
         "concurrency": args.concurrency,
         "seconds": args.seconds,
+        "rounds": args.rounds,
+        "client": "bench/load.py (asyncio keep-alive" + (", uvloop)" if UVLOOP else ")"),
         "channels": channels,
         "wall_seconds": round(time.perf_counter() - began, 1),
         "python": sys.version.split()[0],
         "cpus": os.cpu_count(),
+        "load": " ".join(f"{x:.1f}" for x in os.getloadavg()),
     }
 
 
@@ -472,39 +499,62 @@ def print_table(data: dict[str, Any]) -> None:
     from rich.table import Table
 
     table = Table(
-        title=f"webhook rating taps: {data['concurrency']} in flight, up to {data['seconds']:g} s each, "
-        f"{data['customers']} customers per channel"
+        title=f"webhook rating taps: {data['concurrency']} in flight, {data['rounds']} alternating rounds "
+        f"in {data['seconds']:g} s per server, {data['customers']} customers per channel; client "
+        f"{data['client']}"
     )
-    columns = ("server", "req/s", "p50 ms", "p99 ms", "requests", "errors", "server cpu ms/req", "client cpu")
+    columns = ["server", "req/s", "vs bare", "p50 ms", "p99 ms", "requests", "errors"]
+    columns += ["server cpu ms/req", "cpu vs bare", "client cpu"]
     for column in columns:
         table.add_column(column, justify="left" if column == "server" else "right")
+
+    def cell(value: float | None, spec: str) -> str:
+        return "?" if value is None else format(value, spec)
+
     for channel in data["channels"]:
-        for r in channel["results"]:
-            cpu = r["server_cpu_ms_per_request"]
+        csatbot, bare = channel["results"]
+        for r in (csatbot, bare):
+            cpu, bare_cpu = r["server_cpu_ms_per_request"], bare["server_cpu_ms_per_request"]
             table.add_row(
                 r["name"],
                 f"{r['per_second']:.0f}",
+                cell(r["per_second"] / bare["per_second"] if bare["per_second"] else None, ".4f"),
                 f"{r['p50_ms']:.1f}",
                 f"{r['p99_ms']:.1f}",
                 str(r["requests"]),
                 str(r["errors"]),
-                "?" if cpu is None else f"{cpu:.2f}",
+                cell(cpu, ".3f"),
+                cell(cpu / bare_cpu if cpu is not None and bare_cpu else None, ".1f"),
                 f"{r['client_cpu_share']:.0%}",
             )
-    console = Console(width=None if sys.stdout.isatty() else 120)
+        if (wrk := channel["bare_wrk"]) is not None:
+            table.add_row(
+                f"bare Starlette ({channel['channel']} body), wrk -t1",
+                f"{wrk['per_second']:.0f}",
+                cell(wrk["per_second"] / bare["per_second"] if bare["per_second"] else None, ".2f"),
+                *["-"] * 4,
+                cell(wrk["server_cpu_ms_per_request"], ".3f"),
+                "-",
+                "-",
+            )
+    console = Console(width=None if sys.stdout.isatty() else 150)
     console.print(table)
     for c in data["channels"]:
-        ratio = "?" if c["ratio"] is None else f"{c['ratio']:.3f}"
         lag = c["follow_up_lag_seconds"]
         console.print(
-            f"{c['channel']}: ratio csatbot / bare [bold]{ratio}[/bold]; taps accepted "
-            f"{c['taps_accepted']}, ratings stored {c['ratings_stored']}; set-up {c['setup_seconds']:.1f} s; "
-            f"every tap's {c['follow_up']} "
-            + ("[bold red]never (stalled)[/]" if lag is None else f"{lag:.1f} s after the timed phase")
+            f"{c['channel']}: ratio csatbot / bare [bold]{cell(c['ratio'], '.4f')}[/bold]; csatbot "
+            f"{cell(c['server_cpu_ms_per_tap_with_follow_ups'], '.2f')} ms server CPU and "
+            f"{cell(c['statements_per_tap'], '.1f')} SQL statements per tap, follow-ups included; taps "
+            f"accepted {c['taps_accepted']}, ratings stored {c['ratings_stored']}; set-up "
+            f"{c['setup_seconds']:.1f} s; every tap's {c['follow_up']} "
+            + ("[bold red]never (stalled)[/]" if lag is None else f"at most {lag:.1f} s after its round")
         )
     if any(r["client_cpu_share"] > 0.8 for c in data["channels"] for r in c["results"]):
         console.print("client cpu near 100%: that row is bounded by the load generator (a floor)")
-    console.print(f"{data['cpus']} cpus, python {data['python']}, total {data['wall_seconds']:.0f} s")
+    console.print(
+        f"{data['cpus']} cpus, load average {data['load']}, python {data['python']}, "
+        f"total {data['wall_seconds']:.0f} s"
+    )
 
 
 def main() -> None:
@@ -514,6 +564,7 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=300, help="customers per channel (one tap each)")
     parser.add_argument("--concurrency", type=int, default=16, help="requests in flight")
     parser.add_argument("--seconds", type=float, default=8.0, help="most measuring time per server")
+    parser.add_argument("--rounds", type=int, default=4, help="alternating rounds per server")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     parser.add_argument("--serve", choices=["csatbot", "bare"], help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
@@ -524,6 +575,8 @@ def main() -> None:
     if args.serve:
         serve(args.serve, args.port, args.config, args.db, args.path)
         return
+    if UVLOOP:
+        uvloop.install()  # the client's own CPU per request, lower still (uvicorn serves on uvloop too)
     data = asyncio.run(run(args))
     print_table(data)
     if args.json:

@@ -5,13 +5,17 @@
 Each N gets a fresh database (created beside the given one and dropped after) and a real
 ``csatbot serve --workers N --no-triage`` on 127.0.0.1. ``--concurrency`` clients post customer
 messages (each a turn: dedupe, engine, commit, outbox) for ``--seconds``; a customer says 5 things,
-then a new one starts. The client runs on the same machine, so on few cores it takes its share.
+then a new one starts. The client (``bench/load.py``: raw keep-alive connections) runs on the same
+machine, so on few cores it takes its share: its CPU share is printed, beside the server processes'
+CPU time per message.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
+import hmac
 import itertools
 import json
 import os
@@ -29,7 +33,12 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.harness import API_TOKEN, IDENTITY_SECRET, Result, chat_session, free_port  # noqa: E402
+from bench import load  # noqa: E402
+from bench.harness import API_TOKEN, IDENTITY_SECRET, Result, free_port, tree_cpu_seconds  # noqa: E402
+
+SESSION = "/api/webchat/session"
+MESSAGES = "/api/webchat/messages"
+JSON = {"content-type": "application/json"}
 
 
 def serve(database: str, port: int, workers: int) -> subprocess.Popen[bytes]:
@@ -56,34 +65,47 @@ async def ready(url: str, workers: int, timeout: float = 90.0) -> None:
         await asyncio.sleep(0.05)
 
 
-async def drive(url: str, seconds: float, concurrency: int) -> Result:
+async def drive(url: str, seconds: float, concurrency: int, server: int) -> Result:
+    """``concurrency`` keep-alive connections (``bench/load.py``): each opens a chat session for a new
+    customer (untimed), posts 5 messages, and starts over until time is up; ``server``'s process tree
+    CPU time is measured around it."""
     result = Result("csatbot")
     counter = itertools.count()
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
-        stop_at = time.perf_counter() + seconds
+    port = int(url.rsplit(":", 1)[1])
+    connections = [await load.connect(port) for _ in range(concurrency)]
+    stop_at = time.perf_counter() + seconds
 
-        async def worker() -> None:
-            while time.perf_counter() < stop_at:
-                session = await chat_session(client, url, f"bench-{next(counter):07d}")
-                for turn in range(5):
-                    if time.perf_counter() >= stop_at:
-                        return
-                    started = time.perf_counter()
-                    try:
-                        answer = await client.post(
-                            f"{url}/api/webchat/messages",
-                            json={"text": f"my parcel is late ({turn})"},
-                            headers=session,
-                        )
-                        ok = answer.status_code == 202
-                    except httpx.HTTPError:
-                        ok = False
-                    result.record(started, ok)
+    async def worker(connection: load.Connection) -> None:
+        while time.perf_counter() < stop_at:
+            user = f"bench-{next(counter):07d}"
+            user_hash = hmac.new(IDENTITY_SECRET.encode(), user.encode(), hashlib.sha256).hexdigest()
+            body = json.dumps({"user_id": user, "user_hash": user_hash, "cookie": False}).encode()
+            status, answer = await connection.send(load.encode("POST", SESSION, body, JSON))
+            if status != 200:
+                raise SystemExit(f"a chat session got {status}: {answer[:200]!r}")
+            headers = {**JSON, "X-Chat-Session": json.loads(answer)["token"]}
+            for turn in range(5):
+                if time.perf_counter() >= stop_at:
+                    return
+                message = json.dumps({"text": f"my parcel is late ({turn})"}).encode()
+                started = time.perf_counter()
+                try:
+                    status, _ = await connection.send(load.encode("POST", MESSAGES, message, headers))
+                except ConnectionError:
+                    status = 0
+                result.record(started, status == 202)
 
-        began = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        result.seconds = time.perf_counter() - began
+    cpu, client_cpu, began = tree_cpu_seconds(server), time.process_time(), time.perf_counter()
+    try:
+        await asyncio.gather(*(worker(c) for c in connections))
+    finally:
+        for connection in connections:
+            if connection.transport is not None:
+                connection.transport.close()
+    result.seconds = time.perf_counter() - began
+    result.client_cpu_s = time.process_time() - client_cpu
+    if cpu is not None and (now := tree_cpu_seconds(server)) is not None:
+        result.server_cpu_s = now - cpu
     return result
 
 
@@ -98,7 +120,7 @@ def run_one(postgres: str, workers: int, seconds: float, concurrency: int) -> di
     try:
         url = f"http://127.0.0.1:{port}"
         asyncio.run(ready(url, workers))
-        result = asyncio.run(drive(url, seconds, concurrency))
+        result = asyncio.run(drive(url, seconds, concurrency, server.pid))
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(60)
@@ -120,7 +142,9 @@ def main() -> None:
     for row in rows:
         print(
             f"workers={row['workers']}: {row['per_second']:.1f} messages/s, p50 {row['p50_ms']} ms, "
-            f"p99 {row['p99_ms']} ms, errors {row['errors']} ({row['cpus']} CPUs)"
+            f"p99 {row['p99_ms']} ms, errors {row['errors']}, server CPU "
+            f"{row['server_cpu_ms_per_request']} ms/message, client CPU share {row['client_cpu_share']} "
+            f"({row['cpus']} CPUs)"
         )
     print(json.dumps(rows))
 

@@ -16,8 +16,6 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from bot.errors import ConfigError
 from csatbot.console.cli import users_app
@@ -163,7 +161,7 @@ def serve(
             f"csatbot web chat:   {base}/\nagent desk:         {base}/agent\n"
             f"console:            {base}/console\nAPI docs (OpenAPI): {base}/docs"
         )
-    config = uvicorn.Config(
+    settings = uvicorn.Config(
         create_app(runtime),
         host=host,
         port=port,
@@ -171,7 +169,7 @@ def serve(
         log_config=None,  # uvicorn's lines go through our handler: same format, trace id, scrubbing
         timeout_graceful_shutdown=10,
     )
-    server = Server(runtime, config)  # ends open chat pages' long polls at once on Ctrl+C
+    server = Server(runtime, settings)  # ends open chat pages' long polls at once on Ctrl+C
     sockets = None if worker_index is None else [reuse_port_socket(host, port)]
     with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl+C after a clean shutdown
         server.run(sockets=sockets)
@@ -375,6 +373,9 @@ def report(
     ``csatbot report themes``: the comment themes (see its --help)."""
     if context.invoked_subcommand is not None:
         return
+    from rich.console import Console
+    from rich.table import Table
+
     from storage import open_database
     from storage.migrate import upgrade
     from storage.reports import Scores, build_report

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import os
@@ -13,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.engine import make_url
 
 from adapters.base import AdapterContext, ChannelAdapter
@@ -31,6 +31,7 @@ from bot.service import ConversationService
 from bot.settings import MessagingWindow, Settings
 from bot.tracing import begin_trace, end_trace, new_trace_id
 from csatbot import redaction
+from csatbot.alarm import Alarm
 from csatbot.metrics import Metrics
 from csatbot.triage_model import BackgroundModel
 from storage import SqlStore, config_snapshots, open_database
@@ -40,6 +41,10 @@ from storage.migrate import upgrade
 from storage.rates import SqlRates
 
 log = logging.getLogger("csatbot")
+
+RESCAN_SECONDS = 1.0
+"""How often the workers check for work other processes queued (on SQLite: two ``stat`` calls)."""
+CONFIG_CHECK_SECONDS = 2.0
 
 
 FIXED_SECRETS = ("CSATBOT_API_TOKEN", "CSATBOT_SECRET_KEY", "CSATBOT_WEBCHAT_IDENTITY_SECRET", "DATABASE_URL")
@@ -54,6 +59,16 @@ def secret_names(config: Config) -> list[str]:
     for target in config.notifications.targets.values():
         names += [n for n in (target.url_env, target.secret_env) if n]
     return names
+
+
+def sqlite_files(url: str) -> list[Path]:
+    """A SQLite database's file and its write-ahead log (empty for other databases): when neither
+    changed, no other process has queued work."""
+    parsed = make_url(url)
+    name = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or name in ("", ":memory:"):
+        return []
+    return [Path(name), Path(f"{name}-wal")]
 
 
 def database_password(url: str) -> str | None:
@@ -96,10 +111,6 @@ class Pump:
             return
         self._task = asyncio.get_running_loop().create_task(self._run())
 
-    async def tick(self) -> None:
-        """``kick`` as a coroutine: APScheduler runs plain functions in a worker thread (no event loop)."""
-        self.kick()
-
     async def _run(self) -> None:
         while True:
             self._again = False
@@ -134,7 +145,7 @@ class Runtime:
         clock: Clock | None = None,
         classifier: Classifier | None = None,
         http: httpx.AsyncClient | None = None,
-        tick_seconds: float = 1.0,
+        tick_seconds: float = RESCAN_SECONDS,
         environ: Mapping[str, str] | None = None,
         telegram_polling: bool = False,
         triage_model: bool = False,
@@ -146,7 +157,11 @@ class Runtime:
         ``train_if_missing`` trains it first when there is none (``csatbot serve`` does both);
         ``await_model`` waits for another process to train it instead (``serve --workers``).
         ``worker_id`` names this process's leases; one that stays the same across restarts (``csatbot
-        serve`` uses the host name and port) lets a restarted process take its own work back at once."""
+        serve`` uses the host name and port) lets a restarted process take its own work back at once.
+        ``tick_seconds`` is how often the timer and outbox workers check for work other processes
+        queued, or a test's clock reached (:class:`csatbot.alarm.Alarm`: they sleep until the next
+        due time, and wake when this process writes a timer); tests with a fake clock pass a short
+        one."""
         self.config_path = Path(config_path)
         self._loaded = self._fingerprint()
         self._windows: dict[str, MessagingWindow] = {}
@@ -216,7 +231,17 @@ class Runtime:
                 self._windows[name] = MessagingWindow(caps.window, caps.reopens_window)
         self._settings = Settings.from_config(self._settings.config, self._windows)
         self.tick_seconds = tick_seconds
-        self._scheduler: AsyncIOScheduler | None = None
+        self.alarm = Alarm(
+            self.store,
+            self.clock,
+            self.timers.kick,
+            self.outbox.kick,
+            longest=tick_seconds,
+            shortest=min(1.0, tick_seconds),
+            files=sqlite_files(self.database.url),
+        )
+        self._watching: asyncio.Task[None] | None = None
+        self._closing_config = asyncio.Event()
         self._keeping: asyncio.Task[None] | None = None
 
     def backlog_now(self) -> Backlog:
@@ -292,14 +317,7 @@ class Runtime:
         return True
 
     async def start(self, *, watch_config: bool = True) -> None:
-        """Start the workers: timers and outbox every tick, and the config reload check."""
-        scheduler = AsyncIOScheduler()
-        for pump in (self.timers, self.outbox):
-            scheduler.add_job(
-                pump.tick, "interval", seconds=self.tick_seconds, id=pump.name, max_instances=1, coalesce=True
-            )
-        scheduler.start()
-        self._scheduler = scheduler
+        """Start the workers: timers and outbox when due (:attr:`alarm`), and the config reload check."""
         for adapter in self.adapters.values():
             await adapter.start()
         if self.model is not None:
@@ -311,18 +329,33 @@ class Runtime:
         if reclaimed := await self.store.run(lambda repo: repo.reclaim(worker, now)):
             log.warning("took back %d outbox rows and timers this worker held before it restarted", reclaimed)
         self._keeping = asyncio.get_running_loop().create_task(self.leases.keep(self.store, self.clock))
-        # Catch up at once on what fell due while the process was down.
-        self.timers.kick()
+        # The first look catches up at once on what fell due while the process was down.
+        self.alarm.watch(self.database.writer)
+        self.alarm.start()
         self.outbox.kick()
         if watch_config:
-            # A content check every 2 s: cheap for a small file, and unlike inotify it also works on
-            # container mounts and network file systems, and never misses an edit made during start-up.
-            scheduler.add_job(self.reload_if_changed, "interval", seconds=2, id="config", max_instances=1)
+            self._closing_config.clear()
+            self._watching = asyncio.get_running_loop().create_task(self._watch_config())
+
+    async def _watch_config(self) -> None:
+        """A content check every 2 s: cheap for a small file, and unlike inotify it also works on
+        container mounts and network file systems, and never misses an edit made during start-up."""
+        while not self._closing_config.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._closing_config.wait(), CONFIG_CHECK_SECONDS)
+                return
+            if self._fingerprint() != self._loaded:
+                try:
+                    await asyncio.to_thread(self.reload_if_changed)  # writes the snapshot: a thread
+                except Exception:
+                    log.exception("config reload failed")
 
     async def stop(self) -> None:
-        if self._scheduler is not None:
-            self._scheduler.shutdown(wait=False)
-            self._scheduler = None
+        if self._watching is not None:
+            self._closing_config.set()  # ends the config check after a reload in progress
+            await asyncio.gather(self._watching, return_exceptions=True)
+            self._watching = None
+        await self.alarm.stop()
         for adapter in self.adapters.values():
             await adapter.stop()
         if self.model is not None:

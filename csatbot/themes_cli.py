@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 BATCH = 2000
 
@@ -30,6 +28,9 @@ def themes_command(
     ``reports.min_answers`` comments are marked ``*``. New comments are embedded first (all of them;
     a report request in the console or the API embeds a few hundred at most)."""
     from datetime import UTC, datetime
+
+    from rich.console import Console
+    from rich.table import Table
 
     from bot.config import load_config
     from csatbot.cli import _db_url, _existing_database, _report_settings, _report_window

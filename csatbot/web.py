@@ -32,6 +32,7 @@ from csatbot.console.sessions import MAX_AGE, secret_key
 from csatbot.edge import RefuseNul, RowId, invalid_request
 from csatbot.metrics import CONTENT_TYPE
 from csatbot.observe import Observe, webhook_prefixes
+from csatbot.quiet import QuietServer
 from csatbot.readiness import readiness
 from csatbot.report_api import report_router
 from csatbot.runtime import Runtime
@@ -193,7 +194,7 @@ def support_router(rt: Runtime) -> APIRouter:
     return router
 
 
-class Server(uvicorn.Server):
+class Server(QuietServer):
     """uvicorn's server that ends the web chat's long polls and the console's live-queue streams
     first when it shuts down.
 

@@ -6,9 +6,10 @@ environment, after a restart) applies to the retries of notifications already qu
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import httpx
 
@@ -16,11 +17,13 @@ from adapters.base import AdapterContext, ChannelAdapter
 from adapters.notify import feishu, slack, webhook, wecom_robot
 from adapters.notify.limits import Pacer
 from adapters.notify.posting import ErrorCheck, RedactUrls, post
-from adapters.telegram import TelegramAdapter, group
 from bot.config.notifications import NotificationTarget, missing_secrets
 from bot.errors import DeliveryError, SecretMissingError
 from bot.notifications import Notice
 from bot.settings import Settings
+
+if TYPE_CHECKING:  # aiogram is imported only when channels.telegram is enabled
+    from adapters.telegram import TelegramAdapter
 
 
 class Notifications:
@@ -102,6 +105,8 @@ class Notifications:
         chat = str(spec.chat_id)
         if not await self.pacer.take(f"telegram:{chat}", spec.kind, wait):
             return None
+        from adapters.telegram import group  # the adapter exists: aiogram is loaded already
+
         message = await self.telegram.call(group.render_notice(notice, spec.chat_id, locale), chat)
         return str(message.message_id)
 
@@ -145,5 +150,14 @@ def build_notifier(ctx: AdapterContext, telegram: ChannelAdapter | None = None) 
         ctx.settings,
         ctx.http,
         ctx.environ,
-        telegram=telegram if isinstance(telegram, TelegramAdapter) else None,
+        telegram=telegram if _is_telegram(telegram) else None,
     )
+
+
+def _is_telegram(adapter: ChannelAdapter | None) -> TypeGuard[TelegramAdapter]:
+    """Whether ``adapter`` is the Telegram adapter, without importing aiogram when it is not built."""
+    if adapter is None or "adapters.telegram" not in sys.modules:
+        return False
+    from adapters.telegram import TelegramAdapter
+
+    return isinstance(adapter, TelegramAdapter)
