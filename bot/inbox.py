@@ -170,7 +170,9 @@ class InboxWorker:
                 exc,
                 exc_info=give_up,
             )
-            await self.storage.retry(item.id, repr(exc)[:500], self.clock.now() + backoff(item.attempts), give_up=give_up)
+            await self.storage.retry(
+                item.id, repr(exc)[:500], self.clock.now() + backoff(item.attempts), give_up=give_up
+            )
             return False
         return True
 

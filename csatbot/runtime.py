@@ -31,6 +31,7 @@ from bot.service import ConversationService
 from bot.settings import MessagingWindow, Settings
 from bot.tracing import begin_trace, end_trace, new_trace_id
 from csatbot import redaction
+from csatbot.inbox import InboxRunner
 from csatbot.metrics import Metrics
 from csatbot.triage_model import BackgroundModel
 from storage import SqlStore, config_snapshots, open_database
@@ -197,10 +198,17 @@ class Runtime:
         """Where secrets come from (the process environment unless given)."""
         redaction.protect(redaction.secrets_in(self.environ, secret_names(self._settings.config)))
         redaction.protect([database_password(self.database.url)])
-        context = AdapterContext(self.service, self.clock, self.http, self.settings, self.environ)
+        self.adapters: dict[str, ChannelAdapter] = {}
+        self.inbox = InboxRunner(
+            self.database, self.clock, self.leases.worker, self.adapters, self.environ, wake=self._inbox_kick
+        )
+        self.inbox_pump = Pump("inbox", self.inbox.run)
+        context = AdapterContext(
+            self.service, self.clock, self.http, self.settings, self.environ, inbox=self.inbox.intake
+        )
         overrides = {"telegram": {"enabled": True, "polling": True}} if telegram_polling else None
         try:
-            self.adapters: dict[str, ChannelAdapter] = build_adapters(context, overrides)
+            self.adapters.update(build_adapters(context, overrides))
             self.notifier = build_notifier(context, self.adapters.get("telegram"))
         except BaseException:
             self.database.dispose()  # the process will not start: leave no open database behind
@@ -216,6 +224,13 @@ class Runtime:
         self.tick_seconds = tick_seconds
         self._scheduler: AsyncIOScheduler | None = None
         self._keeping: asyncio.Task[None] | None = None
+
+    def _inbox_kick(self) -> None:
+        self.inbox_pump.kick()
+
+    async def inbox_settled(self, timeout: float = 10.0) -> None:
+        """Wait until the inbox worker has handled everything claimable now (tests use it)."""
+        await self.inbox.settled(self.inbox_pump.drain, timeout)
 
     def backlog_now(self) -> Backlog:
         """Undelivered outbox rows and due timers, read now (blocking: call it in a thread)."""
@@ -292,7 +307,7 @@ class Runtime:
     async def start(self, *, watch_config: bool = True) -> None:
         """Start the workers: timers and outbox every tick, and the config reload check."""
         scheduler = AsyncIOScheduler()
-        for pump in (self.timers, self.outbox):
+        for pump in (self.timers, self.outbox, self.inbox_pump):
             scheduler.add_job(
                 pump.tick, "interval", seconds=self.tick_seconds, id=pump.name, max_instances=1, coalesce=True
             )
@@ -309,6 +324,8 @@ class Runtime:
         if reclaimed := await self.store.run(lambda repo: repo.reclaim(worker, now)):
             log.warning("took back %d outbox rows and timers this worker held before it restarted", reclaimed)
         self._keeping = asyncio.get_running_loop().create_task(self.leases.keep(self.store, self.clock))
+        await self.inbox.start()  # updates accepted before a restart (or by a process that died) run now
+        scheduler.add_job(self.inbox.prune, "interval", hours=1, id="inbox-prune", max_instances=1)
         # Catch up at once on what fell due while the process was down.
         self.timers.kick()
         self.outbox.kick()
@@ -321,6 +338,9 @@ class Runtime:
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
+        self.inbox_pump.closed = True  # turns under way finish; what is left waits in the inbox
+        await self.inbox_pump.drain()
+        await self.inbox.stop()
         for adapter in self.adapters.values():
             await adapter.stop()
         if self.model is not None:

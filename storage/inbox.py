@@ -67,6 +67,8 @@ class SqlInbox:
         """Up to ``limit`` pending rows whose lease (or retry wait) is over, oldest first, leased to
         ``worker`` until ``until``; a sender whose earliest pending row is not claimable yet has
         none of its later rows claimed either (one sender's updates run in order)."""
+        if not self._any_due(now):
+            return []  # a read without the write lock: an idle tick costs little
         with self.database.writer.begin() as conn:
             if conn.dialect.name == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": INBOX_CLAIM_LOCK})
@@ -146,13 +148,26 @@ class SqlInbox:
             query = select(func.count()).select_from(inbox).where(inbox.c.status == "pending")
             return int(conn.execute(query).scalar_one())
 
+    def due_sync(self, now: datetime) -> int:
+        """Pending rows claimable at ``now`` (none: the worker has caught up)."""
+        with self.database.reader.connect() as conn:
+            query = select(func.count()).select_from(inbox).where(*_due(now))
+            return int(conn.execute(query).scalar_one())
+
+    def _any_due(self, now: datetime) -> bool:
+        with self.database.reader.connect() as conn:
+            return conn.execute(select(inbox.c.id).where(*_due(now)).limit(1)).first() is not None
+
     def prune_sync(self, before: datetime) -> int:
         """Forget handled rows older than ``before`` (a platform redelivers for a day at most)."""
         with self.database.writer.begin() as conn:
-            result = conn.execute(
-                inbox.delete().where(inbox.c.status == "done", inbox.c.done_at < before)
-            )
+            result = conn.execute(inbox.delete().where(inbox.c.status == "done", inbox.c.done_at < before))
             return int(result.rowcount or 0)
+
+
+def _due(now: datetime) -> tuple[Any, ...]:
+    lease_over = inbox.c.claimed_until.is_(None) | (inbox.c.claimed_until <= now)
+    return (inbox.c.status == "pending", lease_over)
 
 
 def _claim(conn: Connection, worker: str, now: datetime, limit: int, until: datetime) -> list[InboxItem]:
@@ -173,7 +188,9 @@ def _claim(conn: Connection, worker: str, now: datetime, limit: int, until: date
             blocked.add(sender)
             continue
         claimed.append(
-            InboxItem(row.id, row.channel, row.key, row.sender, bytes(row.body), row.received_at, row.attempts + 1)
+            InboxItem(
+                row.id, row.channel, row.key, row.sender, bytes(row.body), row.received_at, row.attempts + 1
+            )
         )
         if len(claimed) == limit:
             break

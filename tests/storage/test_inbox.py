@@ -164,6 +164,7 @@ async def test_a_failing_row_stays_and_holds_back_its_senders_later_rows(inbox: 
     assert await worker.run_due() == 1
     assert handled == ["3"] and inbox.pending_sync() == 2
     clock.at = T0 + timedelta(seconds=2)
+
     async def recovered(item: InboxItem) -> None:
         handled.append(item.key)
 

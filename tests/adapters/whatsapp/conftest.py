@@ -54,7 +54,9 @@ def make_runtime(
     )
     built = runtime.adapters["whatsapp"]
     assert isinstance(built, WhatsAppAdapter)
-    ctx = AdapterContext(runtime.service, runtime.clock, runtime.http, runtime.settings, sim.environ)
+    ctx = AdapterContext(
+        runtime.service, runtime.clock, runtime.http, runtime.settings, sim.environ, inbox=runtime.inbox.intake
+    )
     adapter = WhatsAppAdapter(built.config, ctx, per_user=FAST)
     runtime.adapters["whatsapp"] = runtime.channels["whatsapp"] = adapter
     return runtime
