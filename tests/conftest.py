@@ -323,7 +323,7 @@ def api_headers(database: Any, name: str = "support", role: str = "admin") -> di
 
 
 class SettlingTransport(httpx.AsyncBaseTransport):
-    """An ASGI transport that, after each POST is answered, waits for the inbox worker to catch up.
+    """An ASGI transport that, after each POST is answered 2xx, waits for the inbox worker to catch up.
 
     Webhooks acknowledge as soon as an update is stored and its turn runs right after; a test that
     posts a message and then checks what it caused reads the state after that turn (a test of the
@@ -336,7 +336,7 @@ class SettlingTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         response = await self.inner.handle_async_request(request)
-        if request.method == "POST":
+        if request.method == "POST" and response.status_code < 300:
             await response.aread()
             await self.runtime.inbox_settled()
         return response

@@ -65,7 +65,8 @@ def webhook_router(adapter: WhatsAppAdapter) -> APIRouter:
             raise HTTPException(400, str(exc)) from exc
         if delivery.messages or delivery.statuses or delivery.errors:
             sender = delivery.messages[0].user if delivery.messages else ""
-            await adapter.ctx.intake().accept(adapter.name, delivery_key(delivery, raw), sender, raw)
+            if not await adapter.ctx.intake().accept(adapter.name, delivery_key(delivery, raw), sender, raw):
+                adapter.counts["duplicates"] += len(delivery.messages)  # a redelivery: stored before
         return Response(status_code=200)
 
     return router
