@@ -50,16 +50,42 @@ class SqlInbox:
     def __init__(self, database: Database) -> None:
         self.database = database
         self._insert = _insert_statement(database.dialect)
+        self._waiting: list[tuple[dict[str, Any], asyncio.Future[bool]]] = []
+        self._committing: asyncio.Task[None] | None = None
 
     # accepting ---------------------------------------------------------------------------------
 
     def accept_sync(self, channel: str, key: str, sender: str, body: bytes, at: datetime) -> bool:
-        params = {"channel": channel, "key": key, "sender": sender[:128], "body": body, "at": at}
-        with self.database.writer.begin() as conn:
-            return conn.execute(self._insert, params).first() is not None
+        [new] = self._insert_all([_params(channel, key, sender, body, at)])
+        return new
 
     async def accept(self, channel: str, key: str, sender: str, body: bytes, at: datetime) -> bool:
-        return await asyncio.to_thread(self.accept_sync, channel, key, sender, body, at)
+        """Store one update, committed together with those that arrive while a commit runs (group
+        commit: one writer, one transaction per batch); answers once its batch has committed."""
+        loop = asyncio.get_running_loop()
+        answer: asyncio.Future[bool] = loop.create_future()
+        self._waiting.append((_params(channel, key, sender, body, at), answer))
+        if self._committing is None or self._committing.done():
+            self._committing = loop.create_task(self._commit_waiting())
+        return await answer
+
+    async def _commit_waiting(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                stored = await asyncio.to_thread(self._insert_all, [params for params, _ in batch])
+            except Exception as exc:  # every request of the batch fails: none is acknowledged
+                for _, answer in batch:
+                    if not answer.done():
+                        answer.set_exception(exc)
+                continue
+            for (_, answer), new in zip(batch, stored, strict=True):
+                if not answer.done():  # its request may have been cancelled meanwhile
+                    answer.set_result(new)
+
+    def _insert_all(self, rows: list[dict[str, Any]]) -> list[bool]:
+        with self.database.writer.begin() as conn:
+            return [conn.execute(self._insert, params).first() is not None for params in rows]
 
     # working -----------------------------------------------------------------------------------
 
@@ -163,6 +189,10 @@ class SqlInbox:
         with self.database.writer.begin() as conn:
             result = conn.execute(inbox.delete().where(inbox.c.status == "done", inbox.c.done_at < before))
             return int(result.rowcount or 0)
+
+
+def _params(channel: str, key: str, sender: str, body: bytes, at: datetime) -> dict[str, Any]:
+    return {"channel": channel, "key": key, "sender": sender[:128], "body": body, "at": at}
 
 
 def _due(now: datetime) -> tuple[Any, ...]:
