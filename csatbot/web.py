@@ -36,6 +36,7 @@ from csatbot.readiness import readiness
 from csatbot.report_api import report_router
 from csatbot.runtime import Runtime
 from csatbot.tokens import ApiTokens
+from csatbot.webhook_lane import Endpoint, WebhookLane, lane_routes
 from storage import queries
 from storage.db import is_unreachable
 
@@ -236,14 +237,16 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
     redaction.protect([secret])  # also when it came from the key file rather than the environment
     sessions = SessionStore(runtime.database, runtime.clock, timedelta(seconds=MAX_AGE))
     app.state.access = Access(ApiTokens(runtime.database), sessions, secret, runtime.environ)
-    app.include_router(webchat_router(runtime, secret))
-    app.include_router(support_router(runtime))
-    app.mount("/console", console_app(runtime, secret=secret))  # the support team's web console (HTML)
     webhooks: dict[str, list[str]] = {}
+    lane: dict[str, Endpoint] = {}
     for adapter in runtime.adapters.values():
         routes = adapter.routes()
         webhooks[adapter.name] = [str(getattr(route, "path", "")) for route in routes.routes]
+        lane |= lane_routes(routes.routes)
         app.include_router(routes, tags=[f"webhook: {adapter.name}"])
+    app.include_router(webchat_router(runtime, secret))
+    app.include_router(support_router(runtime))
+    app.mount("/console", console_app(runtime, secret=secret))  # the support team's web console (HTML)
 
     @app.get("/agent", include_in_schema=False)
     async def agent_desk() -> Response:
@@ -282,6 +285,7 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
         body = await asyncio.to_thread(runtime.metrics.render)
         return Response(body, media_type=CONTENT_TYPE)
 
+    app.add_middleware(WebhookLane, routes=lane, handlers=app.exception_handlers)  # innermost
     app.add_middleware(RefuseNul)
     app.add_middleware(Observe, meter=runtime.metrics, webhooks=webhook_prefixes(webhooks))
     app.add_exception_handler(RequestValidationError, invalid_request)

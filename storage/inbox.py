@@ -40,7 +40,7 @@ def _insert_statement(dialect: str) -> Any:
             attempts=0,
         )
         .on_conflict_do_nothing(index_elements=["channel", "key"])
-        .returning(inbox.c.id)
+        .returning(inbox.c.channel, inbox.c.key)
     )
 
 
@@ -84,8 +84,16 @@ class SqlInbox:
                     answer.set_result(new)
 
     def _insert_all(self, rows: list[dict[str, Any]]) -> list[bool]:
+        """One multi-row ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` for the batch; whether
+        each row was new (of two deliveries of one update in a batch, the first is)."""
         with self.database.writer.begin() as conn:
-            return [conn.execute(self._insert, params).first() is not None for params in rows]
+            stored = {(row.channel, row.key) for row in conn.execute(self._insert, rows)}
+        new: list[bool] = []
+        for params in rows:
+            key = (params["channel"], params["key"])
+            new.append(key in stored)
+            stored.discard(key)
+        return new
 
     # working -----------------------------------------------------------------------------------
 
