@@ -200,7 +200,9 @@ async def test_a_failed_status_for_an_unknown_message_is_only_logged(
     assert "outside the 24-hour customer-service window" in logged
 
 
-async def test_a_failure_while_storing_answers_500_so_whatsapp_delivers_again(app: Any, payload: Load) -> None:
+async def test_a_failure_while_storing_answers_500_so_whatsapp_delivers_again(
+    app: Any, payload: Load
+) -> None:
     with app.runtime.database.writer.begin() as conn:
         conn.execute(text("ALTER TABLE inbox RENAME TO inbox_gone"))
     response = await app.sim.post(app.http, payload("text"))
