@@ -28,7 +28,7 @@ def lane_routes(routes: Iterable[Any]) -> dict[str, Endpoint]:
     the request (the platform webhooks)."""
     found: dict[str, Endpoint] = {}
     for route in routes:
-        if not isinstance(route, APIRoute) or "POST" not in route.methods or "{" in route.path:
+        if not isinstance(route, APIRoute) or "POST" not in (route.methods or ()) or "{" in route.path:
             continue
         if len(inspect.signature(route.endpoint).parameters) == 1:
             found[route.path] = route.endpoint
