@@ -52,8 +52,7 @@ class InboxRunner:
         if reclaimed := await self.storage.reclaim(self.worker.worker):
             log.warning("took back %d inbox rows this worker held before it restarted", reclaimed)
         if self.delay <= 0:
-            self._open = True
-            self.wake()
+            self.open()
             return
         log.warning(
             "%s=%s: the inbox worker starts %s s late (tests only)", DELAY_ENV, self.delay, self.delay
@@ -62,6 +61,10 @@ class InboxRunner:
 
     async def _open_later(self) -> None:
         await asyncio.sleep(self.delay)
+        self.open()
+
+    def open(self) -> None:
+        """Let the worker run (at start-up, or when the test delay is over)."""
         self._open = True
         self.wake()
 
@@ -82,9 +85,10 @@ class InboxRunner:
             log.info("forgot %d handled inbox rows", forgotten)
 
     async def settled(self, drain: Callable[[], Awaitable[None]], timeout: float = 10.0) -> None:
-        """Wait until no row is claimable now and ``drain`` (the pump's) is done (tests use it)."""
+        """Wait until no row is claimable now and ``drain`` (the pump's) is done (tests use it);
+        at once while the worker is held back."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        while self._open and time.monotonic() < deadline:
             await drain()
             if not await asyncio.to_thread(self.storage.due_sync, self.clock.now()):
                 await drain()
