@@ -36,7 +36,7 @@ from csatbot.readiness import readiness
 from csatbot.report_api import report_router
 from csatbot.runtime import Runtime
 from csatbot.tokens import ApiTokens
-from csatbot.webhook_lane import Endpoint, WebhookLane, lane_routes
+from csatbot.webhook_lane import Endpoint, EndpointApp, LaneApp, lane_routes
 from storage import queries
 from storage.db import is_unreachable
 
@@ -224,7 +224,7 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
         finally:
             await runtime.stop()
 
-    app = FastAPI(
+    app = LaneApp(
         title="csatbot",
         summary="In-chat customer-satisfaction surveys and ticket triage",
         version="0.1.0",
@@ -285,9 +285,16 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
         body = await asyncio.to_thread(runtime.metrics.render)
         return Response(body, media_type=CONTENT_TYPE)
 
-    app.add_middleware(WebhookLane, routes=lane, handlers=app.exception_handlers)  # innermost
     app.add_middleware(RefuseNul)
     app.add_middleware(Observe, meter=runtime.metrics, webhooks=webhook_prefixes(webhooks))
+    app.lane = {  # webhook POSTs: the same checks, then the endpoint (csatbot.webhook_lane)
+        path: Observe(
+            RefuseNul(EndpointApp(endpoint, app.exception_handlers)),
+            meter=runtime.metrics,
+            webhooks=webhook_prefixes(webhooks),
+        )
+        for path, endpoint in lane.items()
+    }
     app.add_exception_handler(RequestValidationError, invalid_request)
 
     @app.exception_handler(NotFoundError)
