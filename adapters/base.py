@@ -15,6 +15,7 @@ from typing import Protocol
 import httpx
 from fastapi import APIRouter
 
+from bot.inbox import Intake
 from bot.ports import Capabilities, Clock, Recipient, Sent
 from bot.prompts import Prompt
 from bot.service import ConversationService
@@ -34,6 +35,14 @@ class AdapterContext:
     http: httpx.AsyncClient
     settings: Callable[[], Settings]
     environ: Mapping[str, str]
+    inbox: Intake | None = None
+    """Where webhooks store what they accept (:mod:`bot.inbox`); set by the runtime."""
+
+    def intake(self) -> Intake:
+        """:attr:`inbox`, which every webhook needs."""
+        if self.inbox is None:
+            raise RuntimeError("no inbox: adapters that take webhooks need AdapterContext.inbox")
+        return self.inbox
 
     @property
     def max_body_bytes(self) -> int:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.engine import make_url
 
 from adapters.base import AdapterContext, ChannelAdapter
@@ -32,6 +33,7 @@ from bot.settings import MessagingWindow, Settings
 from bot.tracing import begin_trace, end_trace, new_trace_id
 from csatbot import redaction
 from csatbot.alarm import Alarm
+from csatbot.inbox import InboxRunner
 from csatbot.metrics import Metrics
 from csatbot.triage_model import BackgroundModel
 from storage import SqlStore, config_snapshots, open_database
@@ -212,10 +214,17 @@ class Runtime:
         """Where secrets come from (the process environment unless given)."""
         redaction.protect(redaction.secrets_in(self.environ, secret_names(self._settings.config)))
         redaction.protect([database_password(self.database.url)])
-        context = AdapterContext(self.service, self.clock, self.http, self.settings, self.environ)
+        self.adapters: dict[str, ChannelAdapter] = {}
+        self.inbox = InboxRunner(
+            self.database, self.clock, self.leases.worker, self.adapters, self.environ, wake=self._inbox_kick
+        )
+        self.inbox_pump = Pump("inbox", self.inbox.run)
+        context = AdapterContext(
+            self.service, self.clock, self.http, self.settings, self.environ, inbox=self.inbox.intake
+        )
         overrides = {"telegram": {"enabled": True, "polling": True}} if telegram_polling else None
         try:
-            self.adapters: dict[str, ChannelAdapter] = build_adapters(context, overrides)
+            self.adapters.update(build_adapters(context, overrides))
             self.notifier = build_notifier(context, self.adapters.get("telegram"))
         except BaseException:
             self.database.dispose()  # the process will not start: leave no open database behind
@@ -240,9 +249,17 @@ class Runtime:
             shortest=min(1.0, tick_seconds),
             files=sqlite_files(self.database.url),
         )
+        self._scheduler: AsyncIOScheduler | None = None
         self._watching: asyncio.Task[None] | None = None
         self._closing_config = asyncio.Event()
         self._keeping: asyncio.Task[None] | None = None
+
+    def _inbox_kick(self) -> None:
+        self.inbox_pump.kick()
+
+    async def inbox_settled(self, timeout: float = 10.0) -> None:
+        """Wait until the inbox worker has handled everything claimable now (tests use it)."""
+        await self.inbox.settled(self.inbox_pump.drain, timeout)
 
     def backlog_now(self) -> Backlog:
         """Undelivered outbox rows and due timers, read now (blocking: call it in a thread)."""
@@ -317,7 +334,19 @@ class Runtime:
         return True
 
     async def start(self, *, watch_config: bool = True) -> None:
-        """Start the workers: timers and outbox when due (:attr:`alarm`), and the config reload check."""
+        """Start the workers: timers and outbox when due (:attr:`alarm`), the inbox every tick (and
+        at once after an accept), the hourly inbox prune and the config reload check."""
+        scheduler = AsyncIOScheduler()
+        scheduler.add_job(
+            self.inbox_pump.tick,
+            "interval",
+            seconds=self.tick_seconds,
+            id=self.inbox_pump.name,
+            max_instances=1,
+            coalesce=True,
+        )
+        scheduler.start()
+        self._scheduler = scheduler
         for adapter in self.adapters.values():
             await adapter.start()
         if self.model is not None:
@@ -332,6 +361,8 @@ class Runtime:
         # The first look catches up at once on what fell due while the process was down.
         self.alarm.watch(self.database.writer)
         self.alarm.start()
+        await self.inbox.start()  # updates accepted before a restart (or by a process that died) run now
+        scheduler.add_job(self.inbox.prune, "interval", hours=1, id="inbox-prune", max_instances=1)
         self.outbox.kick()
         if watch_config:
             self._closing_config.clear()
@@ -356,6 +387,12 @@ class Runtime:
             await asyncio.gather(self._watching, return_exceptions=True)
             self._watching = None
         await self.alarm.stop()
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None
+        self.inbox_pump.closed = True  # turns under way finish; what is left waits in the inbox
+        await self.inbox_pump.drain()
+        await self.inbox.stop()
         for adapter in self.adapters.values():
             await adapter.stop()
         if self.model is not None:

@@ -37,6 +37,7 @@ from csatbot.readiness import readiness
 from csatbot.report_api import report_router
 from csatbot.runtime import Runtime
 from csatbot.tokens import ApiTokens
+from csatbot.webhook_lane import Endpoint, EndpointApp, LaneApp, lane_routes
 from storage import queries
 from storage.db import is_unreachable
 
@@ -224,7 +225,7 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
         finally:
             await runtime.stop()
 
-    app = FastAPI(
+    app = LaneApp(
         title="csatbot",
         summary="In-chat customer-satisfaction surveys and ticket triage",
         version="0.1.0",
@@ -237,14 +238,16 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
     redaction.protect([secret])  # also when it came from the key file rather than the environment
     sessions = SessionStore(runtime.database, runtime.clock, timedelta(seconds=MAX_AGE))
     app.state.access = Access(ApiTokens(runtime.database), sessions, secret, runtime.environ)
-    app.include_router(webchat_router(runtime, secret))
-    app.include_router(support_router(runtime))
-    app.mount("/console", console_app(runtime, secret=secret))  # the support team's web console (HTML)
     webhooks: dict[str, list[str]] = {}
+    lane: dict[str, Endpoint] = {}
     for adapter in runtime.adapters.values():
         routes = adapter.routes()
         webhooks[adapter.name] = [str(getattr(route, "path", "")) for route in routes.routes]
+        lane |= lane_routes(routes.routes)
         app.include_router(routes, tags=[f"webhook: {adapter.name}"])
+    app.include_router(webchat_router(runtime, secret))
+    app.include_router(support_router(runtime))
+    app.mount("/console", console_app(runtime, secret=secret))  # the support team's web console (HTML)
 
     @app.get("/agent", include_in_schema=False)
     async def agent_desk() -> Response:
@@ -285,6 +288,14 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
 
     app.add_middleware(RefuseNul)
     app.add_middleware(Observe, meter=runtime.metrics, webhooks=webhook_prefixes(webhooks))
+    app.lane = {  # webhook POSTs: the same checks, then the endpoint (csatbot.webhook_lane)
+        path: Observe(
+            RefuseNul(EndpointApp(endpoint, app.exception_handlers)),
+            meter=runtime.metrics,
+            webhooks=webhook_prefixes(webhooks),
+        )
+        for path, endpoint in lane.items()
+    }
     app.add_exception_handler(RequestValidationError, invalid_request)
 
     @app.exception_handler(NotFoundError)

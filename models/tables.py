@@ -115,6 +115,34 @@ class InboundReceipt(SQLModel, table=True):
     received_at: datetime = _at()
 
 
+class InboxRow(SQLModel, table=True):
+    """A verified platform update, stored raw before it is acknowledged; turns run from here.
+
+    ``(channel, key)`` is the platform's update or message id: a redelivery is not stored twice. A
+    worker claims pending rows (``claimed_by`` until ``claimed_until``) and marks them ``done``.
+    """
+
+    __tablename__ = "inbox"
+    __table_args__ = (
+        UniqueConstraint("channel", "key", name="uq_inbox_channel_key"),
+        Index("ix_inbox_status_id", "status", "id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=32)
+    key: str = Field(max_length=256)
+    sender: str = Field(default="", max_length=128)
+    """Whose update it is: one sender's updates are handled in the order they came."""
+    body: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    received_at: datetime = _at()
+    status: str = Field(default="pending", max_length=16)
+    """``pending``, ``done``, or ``failed`` (gave up after many attempts; ``error`` says why)."""
+    attempts: int = 0
+    error: str | None = None
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_until: datetime | None = _at(nullable=True)
+    done_at: datetime | None = _at(nullable=True)
+
+
 class FlowVersion(SQLModel, table=True):
     """The exact flow a survey runs, kept so config edits never change a survey under way."""
 

@@ -323,6 +323,29 @@ def api_headers(database: Any, name: str = "support", role: str = "admin") -> di
     return {"Authorization": f"Bearer {ApiTokens(database).issue(name, role)}"}
 
 
+class SettlingTransport(httpx.AsyncBaseTransport):
+    """An ASGI transport that, after each POST is answered 2xx, waits for the inbox worker to catch up.
+
+    Webhooks acknowledge as soon as an update is stored and its turn runs right after; a test that
+    posts a message and then checks what it caused reads the state after that turn (a test of the
+    acknowledgement itself uses the response, which came before the wait).
+    """
+
+    def __init__(self, runtime: Any, inner: httpx.AsyncBaseTransport) -> None:
+        self.runtime = runtime
+        self.inner = inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if request.method == "POST" and response.status_code < 300:
+            await response.aread()
+            await self.runtime.inbox_settled()
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
 @contextlib.asynccontextmanager
 async def served(runtime: Any, *, signed_in: bool = True) -> AsyncIterator[httpx.AsyncClient]:
     """The app on ``runtime``, started (workers running) and behind an ASGI client; stopped after.
@@ -333,7 +356,7 @@ async def served(runtime: Any, *, signed_in: bool = True) -> AsyncIterator[httpx
     from csatbot.web import create_app
 
     app = create_app(runtime)
-    transport = httpx.ASGITransport(app=app)
+    transport = SettlingTransport(runtime, httpx.ASGITransport(app=app))
     headers = api_headers(runtime.database) if signed_in else {}
     async with (
         app.router.lifespan_context(app),

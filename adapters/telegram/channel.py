@@ -10,7 +10,7 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
 
 from aiogram import Bot
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
@@ -33,10 +33,11 @@ from adapters.telegram import group
 from adapters.telegram.polling import Poller
 from adapters.telegram.render import CAPABILITIES, render, utf16_len
 from adapters.telegram.session import HttpxSession, RedactToken, delivery_error
-from adapters.telegram.webhook import webhook_router
-from adapters.telegram.wire import ALLOWED_UPDATES, CHANNEL, Tap, parse_update
+from adapters.telegram.webhook import webhook_answer, webhook_router
+from adapters.telegram.wire import ALLOWED_UPDATES, CHANNEL, Tap, decode_update, parse_update
 from bot.config.channels import TelegramConfig
 from bot.errors import ConfigError, DeliveryError
+from bot.inbox import InboxItem
 from bot.ports import Recipient, Sent
 from bot.prompts import Prompt
 
@@ -105,7 +106,7 @@ class TelegramAdapter:
         except AiogramError as exc:
             raise delivery_error(exc) from exc
 
-    async def receive(self, update: Update) -> Reaction:
+    async def receive(self, update: Update, received_at: datetime | None = None) -> Reaction:
         """Store what ``update`` brings (once, however often Telegram delivers it).
 
         A tap on a ticket notification's button (in a support group) works the ticket instead.
@@ -114,7 +115,7 @@ class TelegramAdapter:
         if query is not None and (ticket_tap := group.unpack(query.data)) is not None:
             answer, edit = await group.handle_tap(self.ctx, self.account, update.update_id, query, ticket_tap)
             return Reaction(answer, edit)
-        incoming = parse_update(update, self.account, self.ctx.clock.now())
+        incoming = parse_update(update, self.account, received_at or self.ctx.clock.now())
         if incoming is None:
             return Reaction()
         result = await self.ctx.service.handle(incoming.message) if incoming.message is not None else None
@@ -125,6 +126,18 @@ class TelegramAdapter:
         return Reaction(
             AnswerCallbackQuery(callback_query_id=tap.query_id), answered_edit(tap) if answered else None
         )
+
+    async def handle_stored(self, item: InboxItem) -> None:
+        """An update the webhook stored (:mod:`bot.inbox`): run its turn, then react on Telegram.
+
+        A survey tap was answered in the webhook reply already (:func:`webhook_answer`); a ticket
+        tap's answer says what happened, so it is sent now.
+        """
+        update = decode_update(item.body)
+        reaction = await self.receive(update, item.received_at)
+        if webhook_answer(update) is not None:
+            reaction = Reaction(None, reaction.edit)
+        await self.react(reaction)
 
     async def edit(self, method: EditMessageText | EditMessageReplyMarkup) -> None:
         """Show the chosen answer; cosmetic, so a failure is logged, not raised."""
@@ -143,10 +156,6 @@ class TelegramAdapter:
                 log.warning("could not answer callback query: %s", exc)
         if reaction.edit is not None:
             await self.edit(reaction.edit)
-
-    def webhook_reply(self, method: TelegramMethod[Any]) -> dict[str, str]:
-        """``method`` as a webhook response body, which Telegram carries out (one round trip less)."""
-        return {"method": method.__api_method__, **self.session.form(self.bot, method)}
 
     def routes(self) -> APIRouter:
         """The webhook at ``channels.telegram.path`` (none when polling without a webhook secret)."""

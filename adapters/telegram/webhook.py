@@ -1,9 +1,10 @@
 """The webhook endpoint Telegram posts updates to.
 
 Order matters: the secret header is checked first (constant time), then the body is read within
-the size limit and parsed, then the update is stored, and only then does Telegram get its 200, so
-an update is never acknowledged before it is safe. A tap is answered in the response itself
-(``answerCallbackQuery`` as a webhook reply); editing the question follows after the response.
+the size limit and parsed, then the update is stored in the inbox (:mod:`bot.inbox`), and only then
+does Telegram get its 200, so an update is never acknowledged before it is safe. Its turn runs right
+after, off the request path. A tap is answered in the response itself (``answerCallbackQuery`` as a
+webhook reply) so the client's spinner stops at once; editing the question follows its turn.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ import hmac
 import logging
 from typing import TYPE_CHECKING
 
-from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
+from aiogram.types import Update
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
 
 from adapters.http import read_body
-from adapters.telegram.wire import decode_update
+from adapters.telegram import group
+from adapters.telegram.wire import CHANNEL, decode_update
 from bot.errors import SignatureError, WireFormatError
 
 if TYPE_CHECKING:
@@ -33,12 +36,29 @@ def verify_secret(given: str | None, secret: str) -> None:
         raise SignatureError(f"telegram: {'wrong' if given else 'missing'} {SECRET_HEADER}")
 
 
+def webhook_answer(update: Update, *, new: bool = True) -> dict[str, str] | None:
+    """The reply a webhook gives a tap at once (stopping the client's spinner before the turn runs):
+    ``answerCallbackQuery`` for any tap but a new ticket button's, whose answer says what its turn
+    did (a redelivered one was answered when it first came)."""
+    query = update.callback_query
+    if query is None or (new and group.unpack(query.data) is not None):
+        return None
+    return {"method": "answerCallbackQuery", "callback_query_id": query.id}
+
+
+def sender(update: Update) -> str:
+    """Who sent ``update`` (one person's updates are handled in order), ``""`` if no one."""
+    source = update.message or update.callback_query
+    user = source.from_user if source is not None else None
+    return str(user.id) if user is not None else ""
+
+
 def webhook_router(adapter: TelegramAdapter, secret: str, path: str) -> APIRouter:
     """``POST path``: 401 without the right secret, 413 over the size limit, 400 if not an update."""
     router = APIRouter()
 
     @router.post(path, summary="Telegram webhook (setWebhook with secret_token)")
-    async def telegram_webhook(request: Request, background: BackgroundTasks) -> JSONResponse:
+    async def telegram_webhook(request: Request) -> JSONResponse:
         try:
             verify_secret(request.headers.get(SECRET_HEADER), secret)
         except SignatureError as exc:
@@ -49,10 +69,9 @@ def webhook_router(adapter: TelegramAdapter, secret: str, path: str) -> APIRoute
             update = decode_update(body)
         except WireFormatError as exc:
             raise HTTPException(400, str(exc)) from exc
-        reaction = await adapter.receive(update)
-        if reaction.edit is not None:
-            background.add_task(adapter.edit, reaction.edit)
-        reply = adapter.webhook_reply(reaction.answer) if reaction.answer is not None else {}
-        return JSONResponse(reply)
+        if update.message is None and update.callback_query is None:
+            return JSONResponse({})  # nothing csatbot handles (edits, membership changes...)
+        new = await adapter.ctx.intake().accept(CHANNEL, str(update.update_id), sender(update), body)
+        return JSONResponse(webhook_answer(update, new=new) or {})
 
     return router

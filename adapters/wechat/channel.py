@@ -1,10 +1,10 @@
 """The WeChat Official Account and WeCom channels: one adapter class, configured per platform.
 
-Inbound: verify (signature, freshness, replay, decryption) and parse off the event loop, hand the
-message to the service, and answer within WeChat's 5-second deadline: the acknowledgement
-(``success`` for an OA, an empty body for WeCom) goes out after at most ``ack_deadline`` seconds
-even if the turn is still running, so WeChat never retries. Bot messages are never passive
-replies: the outbox sends them through the customer-service / app message API.
+Inbound: verify (signature, freshness, replay, decryption) and parse off the event loop, store the
+message's XML in the inbox (:mod:`bot.inbox`) and acknowledge at once, well within WeChat's 5-second
+deadline (``success`` for an OA, an empty body for WeCom, so WeChat never retries); the turn runs
+right after. Bot messages are never passive replies: the outbox sends them through the
+customer-service / app message API.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -27,14 +26,12 @@ from adapters.wechat.api import WeChatApi
 from adapters.wechat.verify import MissingSignature, Verifier
 from adapters.wechat.wire import parse_message
 from bot.errors import DeliveryError, SignatureError, WireFormatError
+from bot.inbox import InboxItem
 from bot.messages import InboundMessage
 from bot.ports import Capabilities, Recipient, Sent
 from bot.prompts import Prompt
 
 log = logging.getLogger("csatbot.adapters.wechat")
-
-ACK_DEADLINE = 4.0
-"""Seconds after which a webhook is acknowledged even if its turn is still running (WeChat: 5 s)."""
 
 Render = Callable[[Recipient, Prompt], list[dict[str, Any]]]
 
@@ -63,7 +60,6 @@ class WeChatChannel:
         path: str,
         verifier: Verifier,
         api: WeChatApi,
-        ack_deadline: float = ACK_DEADLINE,
     ) -> None:
         self.platform = platform
         self.name = platform.name
@@ -72,8 +68,6 @@ class WeChatChannel:
         self.path = path
         self.verifier = verifier
         self.api = api
-        self.ack_deadline = ack_deadline
-        self._late: set[asyncio.Task[Any]] = set()
 
     async def send(self, to: Recipient, prompt: Prompt) -> Sent:
         """Post ``prompt`` through the message API; :class:`DeliveryError` outside the window."""
@@ -116,42 +110,38 @@ class WeChatChannel:
         return PlainTextResponse(echo)
 
     async def receive(self, request: Request) -> PlainTextResponse:
-        """One message or event: verified, parsed, handled, acknowledged within the deadline."""
-        started = time.monotonic()
+        """One message or event: verified, parsed, stored in the inbox (:mod:`bot.inbox`) and
+        acknowledged at once; its turn runs right after (:meth:`handle_stored`)."""
         body = await read_body(request, self.ctx.max_body_bytes)
         query = dict(request.query_params)
         with _rejections(self.name):
-            msg = await asyncio.to_thread(self._open, query, body, self.ctx.clock.now())
-        if msg is not None:
-            await self._handle(msg, self.ack_deadline - (time.monotonic() - started))
+            opened = await asyncio.to_thread(self._open, query, body, self.ctx.clock.now())
+        if opened is not None:
+            msg, xml = opened
+            await self.ctx.intake().accept(self.name, msg.platform_id, msg.user, xml.encode())
         return PlainTextResponse(self.platform.ack)
 
-    def _open(self, query: dict[str, str], body: bytes, now: datetime) -> InboundMessage | None:
+    def _open(self, query: dict[str, str], body: bytes, now: datetime) -> tuple[InboundMessage, str] | None:
         xml = self.verifier.open(query, body, now)
-        return parse_message(xml, channel=self.name, enterprise=self.platform.enterprise, received_at=now)
+        msg = self._parse(xml, now)
+        return None if msg is None else (msg, xml)
 
-    async def _handle(self, msg: InboundMessage, budget: float) -> None:
-        task = asyncio.ensure_future(self.ctx.service.handle(msg))
-        try:
-            await asyncio.wait_for(asyncio.shield(task), max(budget, 0.0))
-        except TimeoutError:
-            # Answer now (WeChat would retry after 5 s and show the user an error); the turn goes on.
-            log.warning("%s: message %s acknowledged before its turn finished", self.name, msg.platform_id)
-            self._late.add(task)
-            task.add_done_callback(self._late_done)
+    def _parse(self, xml: str, received_at: datetime) -> InboundMessage | None:
+        return parse_message(
+            xml, channel=self.name, enterprise=self.platform.enterprise, received_at=received_at
+        )
 
-    def _late_done(self, task: asyncio.Task[Any]) -> None:
-        self._late.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("%s: a late turn failed", self.name, exc_info=task.exception())
+    async def handle_stored(self, item: InboxItem) -> None:
+        """A message the webhook stored (its verified, decrypted XML): hand it to the service."""
+        msg = self._parse(item.body.decode(), item.received_at)
+        if msg is not None:
+            await self.ctx.service.handle(msg)
 
     async def start(self) -> None:
         """Nothing runs in the background."""
 
     async def stop(self) -> None:
-        """Let turns still running after their acknowledgement finish (up to 10 s)."""
-        if self._late:
-            await asyncio.wait(set(self._late), timeout=10)
+        """Nothing to stop: turns run from the inbox."""
 
 
 @contextlib.contextmanager

@@ -22,10 +22,11 @@ from adapters.whatsapp.render import (
     template_message,
 )
 from adapters.whatsapp.webhook import webhook_router
-from adapters.whatsapp.wire import Delivery, StatusUpdate
+from adapters.whatsapp.wire import Delivery, StatusUpdate, parse_webhook
 from bot.config.channels import WhatsAppConfig
 from bot.delivery import outbox_id
 from bot.errors import DeliveryError
+from bot.inbox import InboxItem
 from bot.ports import Recipient, Sent
 from bot.prompts import AskChoice, AskRating, AskText, Prompt
 from storage.opened import read_receipt
@@ -123,6 +124,10 @@ class WhatsAppAdapter:
         for error in delivery.errors:
             self.counts["errors_reported"] += 1
             log.warning("%s: WhatsApp reported error %s: %s", self.name, error.code, error.title)
+
+    async def handle_stored(self, item: InboxItem) -> None:
+        """A delivery the webhook stored (:mod:`bot.inbox`): hand it to :meth:`receive`."""
+        await self.receive(parse_webhook(item.body, item.received_at))
 
     async def status_update(self, status: StatusUpdate) -> None:
         """Act on a status webhook once per (wamid, status): ``failed`` marks the message failed;

@@ -61,10 +61,15 @@ class Platform:
         return question
 
     async def conversation_of(self, user: str) -> dict[str, Any]:
-        listed = (await self.app.get("/api/conversations", params={"limit": 500})).json()
-        [conversation] = [
-            c for c in listed if c["customer"]["user"] == user and c["channel"] == self.sim.channel
-        ]
+        """``user``'s conversation, once stored (a webhook is acknowledged before its turn runs)."""
+        deadline = time.monotonic() + WAIT
+        while True:
+            listed = (await self.app.get("/api/conversations", params={"limit": 500})).json()
+            found = [c for c in listed if c["customer"]["user"] == user and c["channel"] == self.sim.channel]
+            if found or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.05)
+        [conversation] = found
         detail: dict[str, Any] = (await self.app.get(f"/api/conversations/{conversation['id']}")).json()
         return detail
 

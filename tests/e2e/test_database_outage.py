@@ -68,7 +68,7 @@ async def test_an_outage_answers_503_with_retry_after_and_recovers_without_a_res
             assert (chat.status_code, chat.headers.get("retry-after")) == (503, "5"), chat.text
             assert chat.json() == {"detail": "the database is unreachable; nothing was changed, retry in 5 s"}
             assert (api.status_code, api.headers.get("retry-after")) == (503, "5")
-            assert hook.status_code == 500  # WhatsApp delivers a webhook again after any 5xx
+            assert hook.status_code == 503  # not stored: WhatsApp delivers a webhook again after any 5xx
             assert ready.status_code == 503 and ready.json()["problems"][0].startswith(
                 "database: unreachable"
             )

@@ -126,8 +126,14 @@ def question(shown: list[Shown], step: str) -> Shown | None:
 async def rate_low(app: httpx.AsyncClient, sim: Any, user: str) -> None:
     """``user`` writes, support resolves at once, the customer taps 1 star: a ticket opens."""
     assert (await sim.say(app, user, "my parcel is late")).status_code < 300
-    listed = (await app.get("/api/conversations", params={"limit": 500})).json()
-    [conversation] = [c["id"] for c in listed if c["channel"] == sim.channel]
+    deadline = time.monotonic() + 20
+    while True:  # the webhook is acknowledged once stored; its turn runs right after
+        listed = (await app.get("/api/conversations", params={"limit": 500})).json()
+        found = [c["id"] for c in listed if c["channel"] == sim.channel]
+        if found or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.05)
+    [conversation] = found
     resolved = await app.post(f"/api/conversations/{conversation}/resolve", json={"send_survey_now": True})
     assert resolved.status_code == 200, resolved.text
     rating = await until(lambda: question(sim.shown(user), "rating"), f"{sim.channel} rating question")

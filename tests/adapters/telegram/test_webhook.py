@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from adapters.telegram.fake import BOT_USER, TOKEN
+from adapters.telegram.fake import BOT_USER, TOKEN, TelegramSimulator
 from adapters.testing import Button
+from csatbot.inbox import DELAY_ENV
 
 from .conftest import App
 
@@ -109,6 +110,24 @@ async def test_a_redelivered_update_is_stored_once(app: App) -> None:
     for _ in range(3):  # Telegram re-sends when our answer was lost
         assert (await app.sim.post(app.http, update)).status_code == 200
     assert await app.transcript() == [("customer", "hello?")]
+
+
+async def test_an_update_is_acknowledged_once_stored_and_a_redelivery_before_its_turn_runs_once(
+    make_app: Callable[..., AbstractAsyncContextManager[App]], sim: TelegramSimulator
+) -> None:
+    async with make_app(environ={**sim.environ, DELAY_ENV: "3600"}) as app:  # the worker held back
+        update = app.sim.message_update("ann", "hello?")
+        for _ in range(2):  # the second delivery comes before the first one's turn ran
+            response = await app.sim.post(app.http, update)
+            assert (response.status_code, response.json()) == (200, {})
+        assert await app.conversations() == []  # acknowledged: stored, its turn not run yet
+        assert app.runtime.inbox.storage.pending_sync() == 1
+        app.runtime.inbox.open()
+        await app.runtime.inbox_settled()
+        assert await app.transcript() == [("customer", "hello?")]
+        assert app.runtime.inbox.storage.pending_sync() == 0
+        assert (await app.sim.post(app.http, update)).status_code == 200  # after its turn: still once
+        assert await app.transcript() == [("customer", "hello?")]
 
 
 @pytest.mark.parametrize(

