@@ -113,6 +113,10 @@ class Pump:
             return
         self._task = asyncio.get_running_loop().create_task(self._run())
 
+    async def tick(self) -> None:
+        """``kick`` as a coroutine: APScheduler runs plain functions in a worker thread (no event loop)."""
+        self.kick()
+
     async def _run(self) -> None:
         while True:
             self._again = False
