@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
@@ -158,6 +158,10 @@ class Repository(Protocol):
         ...
 
     def cancel_timer(self, kind: str, subject: str) -> None: ...
+
+    def cancel_timers(self, subject: str, kinds: Sequence[str]) -> None:
+        """Cancel the pending timers of these kinds for ``subject`` (one statement)."""
+        ...
 
     def claim_due_timers(
         self, now: datetime, limit: int, lease_until: datetime, worker: str = ""

@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import partial
 from typing import Literal
 
-from bot import alerts, backlog, privacy, tickets, turns
+from bot import backlog, privacy, tickets, turns
 from bot.classification import Classification
 from bot.config.durations import format_duration
 from bot.delivery import outbox_id
@@ -21,7 +21,7 @@ from bot.links import LINK_TTL, link_digest, new_link_token
 from bot.masking import mask
 from bot.messages import InboundMessage, Text
 from bot.ports import Classifier, Clock, Meter, NoMeter
-from bot.records import Ticket
+from bot.records import DueTimer, Ticket
 from bot.repository import Repository, Store
 from bot.settings import Settings
 from bot.storable import storable_message
@@ -232,7 +232,7 @@ class ConversationService:
         done: list[str] = []
         try:
             for timer in due:
-                outcome = await self._fire(timer.id, timer.kind, timer.subject, now)
+                outcome = await self._fire(timer, now)
                 self.leases.timers.discard(timer.id)
                 if outcome is not None:
                     log.info("timer %s: %s", timer.kind, outcome)
@@ -243,23 +243,16 @@ class ConversationService:
             self.wake()
         return done
 
-    async def _fire(self, timer_id: int, kind: str, subject: str, now: datetime) -> str | None:
+    async def _fire(self, timer: DueTimer, now: datetime) -> str | None:
         settings = self.settings()
         survey_id = self.new_id()
         try:
-            if kind == privacy.RETENTION_TIMER:
-                return await self.store.run(lambda repo: privacy.sweep(repo, settings.config, timer_id, now))
-            if kind == alerts.SLA_TIMER:
-                config = settings.config
-                return await self.store.run(
-                    lambda repo: alerts.fire_sla(repo, config, timer_id, subject, now)
-                )
             return await self.store.run(
-                lambda repo: turns.fire_timer(repo, settings, timer_id, kind, subject, now, survey_id)
+                partial(turns.fire_timer, settings=settings, timer=timer, now=now, new_survey_id=survey_id)
             )
         except Exception:
             # One bad timer must not stop the others; it stays claimed and is retried after its lease.
-            log.exception("timer %s (%s %s) failed", timer_id, kind, subject)
+            log.exception("timer %s (%s %s) failed", timer.id, timer.kind, timer.subject)
             return None
 
     async def triage_backlog(self, batch: int = 32) -> int:
