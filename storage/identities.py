@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, case, delete, update
 from sqlalchemy.exc import IntegrityError
@@ -29,17 +30,17 @@ _TOUCH = (
 """Touch a known identity: the time of its last message, and a changed name or locale."""
 
 
+def _receipt(rows: Rows) -> Any:
+    insert = rows._insert(InboundReceipt).on_conflict_do_nothing()
+    return insert.returning(col(InboundReceipt.platform_id))
+
+
 class IdentityRows(Rows):
     """The identities part of the repository."""
 
     def claim_receipt(self, channel: str, account: str, platform_id: str, at: datetime) -> bool:
-        statement = (
-            self._insert(InboundReceipt)
-            .values(channel=channel, account=account, platform_id=platform_id, received_at=at)
-            .on_conflict_do_nothing()
-            .returning(InboundReceipt.platform_id)
-        )
-        return self._core.execute(statement).first() is not None
+        values = {"channel": channel, "account": account, "platform_id": platform_id, "received_at": at}
+        return self._core.execute(self._prebuilt("receipt", _receipt), values).first() is not None
 
     def identity(
         self, channel: str, account: str, user: str, *, display_name: str, locale: str, at: datetime

@@ -61,6 +61,15 @@ _CLAIM = (
     .where(col(Outbox.id).in_(bindparam("b_ids", expanding=True)))
     .values(status="sending", next_attempt_at=bindparam("b_until"), claimed_by=bindparam("b_worker"))
 )
+_ATTEMPT = update(Outbox).values(attempt_at=bindparam("b_at"))
+_ATTEMPT_BY = _ATTEMPT.where(
+    col(Outbox.id) == bindparam("b_id"),
+    col(Outbox.status) == "sending",
+    col(Outbox.claimed_by) == bindparam("b_worker"),
+)
+_ATTEMPT_UNNAMED = _ATTEMPT.where(
+    col(Outbox.id) == bindparam("b_id"), col(Outbox.status) == "sending", col(Outbox.claimed_by).is_(None)
+)
 _SENT = (
     update(Outbox)
     .where(col(Outbox.id) == bindparam("b_id"), col(Outbox.status) != "sent")
@@ -150,16 +159,8 @@ class OutboxRows(Rows):
         )
 
     def outbox_attempt(self, item_id: int, worker: str, at: datetime) -> bool:
-        result = self._core.execute(
-            update(Outbox)
-            .where(
-                col(Outbox.id) == item_id,
-                col(Outbox.status) == "sending",
-                col(Outbox.claimed_by) == worker if worker else col(Outbox.claimed_by).is_(None),
-            )
-            .values(attempt_at=at)
-        )
-        return bool(result.rowcount)
+        statement = _ATTEMPT_BY if worker else _ATTEMPT_UNNAMED
+        return bool(self._core.execute(statement, {"b_id": item_id, "b_at": at, "b_worker": worker}).rowcount)
 
     def outbox_sent(self, item_id: int, platform_id: str, at: datetime) -> None:
         self._mark_sent(item_id, platform_id, at, attempt=1)

@@ -7,6 +7,7 @@ field added to a record cannot shift the others.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -18,6 +19,8 @@ from bot import records
 from bot.errors import NotFoundError
 from bot.survey import SurveyState
 from models import Answer, Identity, Message, Survey, Ticket
+
+_PREBUILT: dict[tuple[str, str], Any] = {}
 
 
 class Rows:
@@ -35,6 +38,15 @@ class Rows:
 
     def _insert(self, table: Any) -> Any:
         return (pg_insert if self.dialect == "postgresql" else sqlite_insert)(table)
+
+    def _prebuilt(self, name: str, build: Callable[[Rows], Any]) -> Any:
+        """The statement ``build`` makes for this dialect, built once per process (values come as
+        parameters at execution: building and caching a statement per call costs more than running it)."""
+        key = (name, self.dialect)
+        statement = _PREBUILT.get(key)
+        if statement is None:
+            statement = _PREBUILT[key] = build(self)
+        return statement
 
     @property
     def _core(self) -> Connection:

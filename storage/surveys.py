@@ -19,6 +19,10 @@ _FLOWS: dict[str, Flow] = {}
 """Parsed flows by version (flows are immutable: a changed flow is a new version)."""
 
 
+def _answer(rows: Rows) -> Any:
+    return rows._insert(Answer).on_conflict_do_nothing().returning(col(Answer.id))
+
+
 class SurveyRows(Rows):
     """The surveys part of the repository."""
 
@@ -127,23 +131,18 @@ class SurveyRows(Rows):
         self.session.add(row)
 
     def record_answer(self, survey_id: str, answer: AnswerValue, at: datetime) -> bool:
-        statement = (
-            self._insert(Answer)
-            .values(
-                survey_id=survey_id,
-                step=answer.step,
-                kind=answer.kind,
-                score=answer.score,
-                option=answer.option,
-                text=answer.text,
-                raw=answer.raw,
-                sentiment=answer.sentiment,
-                created_at=at,
-            )
-            .on_conflict_do_nothing()
-            .returning(Answer.id)
-        )
-        if self._core.execute(statement).first() is None:
+        values = {
+            "survey_id": survey_id,
+            "step": answer.step,
+            "kind": answer.kind,
+            "score": answer.score,
+            "option": answer.option,
+            "text": answer.text,
+            "raw": answer.raw,
+            "sentiment": answer.sentiment,
+            "created_at": at,
+        }
+        if self._core.execute(self._prebuilt("answer", _answer), values).first() is None:
             return False
         # Reports read the scores from the survey row, not from the answers (see models.Survey).
         row = self._get(Survey, survey_id)
