@@ -42,6 +42,12 @@ class SqlRepository(
         self.noted: list[tuple[str, dict[str, str]]] = []
         """Events for the metrics, counted by the store only once the transaction commits."""
         self.held: list[Any] = []
+        self.surveys: dict[str, dict[str, Any]] = {}
+        self.survey_changes: dict[str, dict[str, Any]] = {}
+
+    def flush(self) -> None:
+        """Write what this unit of work still holds back (the store calls it before committing)."""
+        self.flush_surveys()
 
     # privacy --------------------------------------------------------------------------------
 

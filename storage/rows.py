@@ -7,7 +7,7 @@ field added to a record cannot shift the others.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -18,7 +18,7 @@ from sqlmodel import Session
 from bot import records
 from bot.errors import NotFoundError
 from bot.survey import SurveyState
-from models import Answer, Identity, Message, Survey, Ticket
+from models import Answer, Identity, Message, Ticket
 
 _PREBUILT: dict[tuple[str, str], Any] = {}
 
@@ -30,6 +30,10 @@ class Rows:
     dialect: str
     noted: list[tuple[str, dict[str, str]]]
     held: list[Any]
+    surveys: dict[str, dict[str, Any]]
+    """Survey rows (Core, by column) as this unit of work last read or wrote them."""
+    survey_changes: dict[str, dict[str, Any]]
+    """Changes to survey rows not written yet (see ``SurveyRows.flush_surveys``)."""
     """Rows loaded in this unit of work, kept referenced so the session's (weak) identity map finds
     them again without a query, and so their changes go out as one UPDATE at the flush."""
 
@@ -121,21 +125,21 @@ def identity_record(row: Identity | Any) -> records.Identity:
     )
 
 
-def survey_record(row: Survey | Any) -> records.Survey:
-    """A survey row (ORM or Core) as the core sees it."""
+def survey_record(row: Mapping[str, Any]) -> records.Survey:
+    """A survey row (its columns by name) as the core sees it."""
     return records.Survey(
-        id=row.id,
-        customer_id=row.customer_id,
-        conversation_id=row.conversation_id,
-        identity_id=row.identity_id,
-        channel=row.channel,
-        flow_id=row.flow_id,
-        flow_version=row.flow_version,
-        state=SurveyState.from_json(row.state),
-        due_at=row.due_at,
-        sent_at=row.sent_at,
-        kind=row.kind,
-        ticket_id=row.ticket_id,
+        id=row["id"],
+        customer_id=row["customer_id"],
+        conversation_id=row["conversation_id"],
+        identity_id=row["identity_id"],
+        channel=row["channel"],
+        flow_id=row["flow_id"],
+        flow_version=row["flow_version"],
+        state=SurveyState.from_json(row["state"]),
+        due_at=row["due_at"],
+        sent_at=row["sent_at"],
+        kind=row["kind"],
+        ticket_id=row["ticket_id"],
     )
 
 
