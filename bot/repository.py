@@ -222,6 +222,10 @@ class Repository(Protocol):
 
     def outbox_sent(self, item_id: int, platform_id: str, at: datetime) -> None: ...
 
+    def outbox_sent_many(self, sent: Sequence[tuple[int, str]], at: datetime) -> None:
+        """:meth:`outbox_sent` for many (item id, platform id) at once, in one statement per table."""
+        ...
+
     def outbox_rejected(
         self, channel: str, platform_id: str, error: str, item_id: int | None = None
     ) -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -80,11 +81,18 @@ _SENT = (
         last_error=None,
         attempts=col(Outbox.attempts) + bindparam("b_attempt"),
     )  # claimed_by stays: which worker sent it
-    .returning(col(Outbox.message_id))
 )
 _MESSAGE_PLATFORM_ID = (
-    update(Message).where(col(Message.id) == bindparam("b_id")).values(platform_id=bindparam("b_platform_id"))
+    update(Message)
+    .where(
+        col(Message.id)
+        == core_select(col(Outbox.message_id))
+        .where(col(Outbox.id) == bindparam("b_id"), col(Outbox.status) != "sent")
+        .scalar_subquery()
+    )
+    .values(platform_id=bindparam("b_platform_id"))
 )
+"""The platform's id onto an outbox row's message, unless the row is already recorded as sent."""
 
 
 def outbox_item(row: Any) -> records.OutboxItem:
@@ -163,17 +171,23 @@ class OutboxRows(Rows):
         return bool(self._core.execute(statement, {"b_id": item_id, "b_at": at, "b_worker": worker}).rowcount)
 
     def outbox_sent(self, item_id: int, platform_id: str, at: datetime) -> None:
-        self._mark_sent(item_id, platform_id, at, attempt=1)
+        self.outbox_sent_many([(item_id, platform_id)], at)
 
-    def _mark_sent(self, item_id: int, platform_id: str, at: datetime, *, attempt: int) -> bool:
-        """Record the row as sent (and its platform id on its message) unless it already is."""
-        values = {"b_id": item_id, "b_at": at, "b_platform_id": platform_id or None, "b_attempt": attempt}
-        sent = self._core.execute(_SENT, values).first()
-        if sent is None:
-            return False  # the platform's confirmation was recorded first (or the other way round)
-        if sent.message_id is not None and platform_id:
-            self._core.execute(_MESSAGE_PLATFORM_ID, {"b_id": sent.message_id, "b_platform_id": platform_id})
-        return True
+    def outbox_sent_many(self, sent: Sequence[tuple[int, str]], at: datetime) -> None:
+        # Two statements whatever the batch's size (each run for every row): the platform's ids onto
+        # the messages first, while the outbox rows still say they are not sent.
+        named = [
+            {"b_id": item_id, "b_platform_id": platform_id} for item_id, platform_id in sent if platform_id
+        ]
+        if named:
+            self._core.execute(_MESSAGE_PLATFORM_ID, named)
+        self._core.execute(
+            _SENT, [self._sent_values(item_id, platform_id, at, 1) for item_id, platform_id in sent]
+        )
+
+    @staticmethod
+    def _sent_values(item_id: int, platform_id: str, at: datetime, attempt: int) -> dict[str, Any]:
+        return {"b_id": item_id, "b_at": at, "b_platform_id": platform_id or None, "b_attempt": attempt}
 
     def outbox_unknown(self, item_id: int, error: str, wait_until: datetime) -> None:
         row = self._get(Outbox, item_id)
@@ -189,8 +203,10 @@ class OutboxRows(Rows):
         row = self._core.execute(query).first()
         if row is None or row.status not in ("sending", "unknown") or row.attempt_at is None:
             return False
+        if platform_id:
+            self._core.execute(_MESSAGE_PLATFORM_ID, {"b_id": item_id, "b_platform_id": platform_id})
         # The confirmation is not an attempt of its own.
-        return self._mark_sent(item_id, platform_id, at, attempt=0)
+        return bool(self._core.execute(_SENT, self._sent_values(item_id, platform_id, at, 0)).rowcount)
 
     def outbox_rejected(
         self, channel: str, platform_id: str, error: str, item_id: int | None = None
