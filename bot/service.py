@@ -36,6 +36,38 @@ def new_survey_id() -> str:
     return secrets.token_urlsafe(6)
 
 
+def _work_ticket(
+    repo: Repository,
+    *,
+    settings: Settings,
+    action: TicketAction,
+    ticket_id: int,
+    agent: str,
+    text: str,
+    now: datetime,
+    survey_id: str,
+    receipt: tuple[str, str, str] | None,
+) -> Ticket:
+    """One agent action on a ticket (see :meth:`ConversationService.ticket`), in its transaction."""
+    if receipt is not None and not repo.claim_receipt(*receipt, now):
+        return repo.get_ticket(ticket_id)
+    match action:
+        case "claim":
+            return tickets.assign(repo, ticket_id, agent, agent, now, settings=settings)
+        case "assign":
+            return tickets.assign(repo, ticket_id, text, agent, now, settings=settings)
+        case "note":
+            return tickets.note(repo, ticket_id, agent, text, now)
+        case "reply":
+            ticket = tickets.contacted(repo, ticket_id, agent, now)
+            turns.agent_reply(repo, settings, ticket.conversation_id, agent, text, now)
+            return ticket
+        case "resolve":
+            return tickets.resolve(repo, settings, ticket_id, agent, now, survey_id)
+        case "close":
+            return tickets.close(repo, ticket_id, agent, now, config=settings.config)
+
+
 class ConversationService:
     """Handles inbound messages, agent actions and due timers, one transaction per turn."""
 
@@ -114,25 +146,10 @@ class ConversationService:
         now = self.clock.now()
         survey_id = self.new_id() if action == "resolve" else ""  # a resolved DSAT ticket's re-survey
 
-        def work(repo: Repository) -> Ticket:
-            if receipt is not None and not repo.claim_receipt(*receipt, now):
-                return repo.get_ticket(ticket_id)
-            match action:
-                case "claim":
-                    return tickets.assign(repo, ticket_id, agent, agent, now, settings=settings)
-                case "assign":
-                    return tickets.assign(repo, ticket_id, text, agent, now, settings=settings)
-                case "note":
-                    return tickets.note(repo, ticket_id, agent, text, now)
-                case "reply":
-                    ticket = tickets.contacted(repo, ticket_id, agent, now)
-                    turns.agent_reply(repo, settings, ticket.conversation_id, agent, text, now)
-                    return ticket
-                case "resolve":
-                    return tickets.resolve(repo, settings, ticket_id, agent, now, survey_id)
-                case "close":
-                    return tickets.close(repo, ticket_id, agent, now, config=settings.config)
-
+        work = partial(
+            _work_ticket, settings=settings, action=action, ticket_id=ticket_id, agent=agent, text=text,
+            now=now, survey_id=survey_id, receipt=receipt,
+        )  # fmt: skip
         ticket = await self.store.run(work)
         self.wake()
         return ticket

@@ -99,6 +99,11 @@ def triage_message(
     )
 
 
+def _note(repo: Repository, message_id: int, what: str, held_back: bool) -> None:
+    """What triage did with the message, and why, for the agents."""
+    repo.note_triage(message_id, ("held back, an agent replied: " if held_back else "") + what)
+
+
 def _queue_triage(
     repo: Repository, settings: Settings, message_id: int, now: datetime, *, during_survey: bool
 ) -> None:
@@ -133,8 +138,7 @@ def apply_triage(
     decision = decide(config.triage, verdict, config.nlu.threshold, during_survey=during_survey)
     held_back = decision is not None and decision.rule.action == "auto_answer" and not answer
     if message_id is not None:
-        held = "held back, an agent replied: " if held_back else ""
-        repo.note_triage(message_id, no_action(verdict) if decision is None else held + decision.summary)
+        _note(repo, message_id, no_action(verdict) if decision is None else decision.summary, held_back)
     if decision is None or held_back:
         return
     rule = decision.rule

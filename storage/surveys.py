@@ -57,6 +57,49 @@ _UPDATE = update(_TABLE).where(_TABLE.c.id == bindparam("b_id"))
 """Sets the columns its parameters name (Core derives the SET clause from them)."""
 
 
+def _new_row(
+    survey_id: str,
+    conversation: records.Conversation,
+    flow: Flow,
+    state: SurveyState,
+    *,
+    due_at: datetime,
+    at: datetime,
+    skip_reason: str | None,
+) -> dict[str, Any]:
+    """Every column of a new survey (Core inserts get no model defaults)."""
+    return {
+        "id": survey_id,
+        "customer_id": conversation.customer_id,
+        "conversation_id": conversation.id,
+        "identity_id": conversation.identity_id,
+        "channel": conversation.channel,
+        "flow_id": flow.id,
+        "flow_version": flow.version,
+        "locale": state.locale,
+        "status": "skipped" if skip_reason else "pending",
+        "state": state.to_json(),
+        "escalated": False,
+        "skip_reason": skip_reason,
+        "created_at": at,
+        "due_at": due_at,
+        "sent_at": None,
+        "finished_at": at if skip_reason else None,
+        "kind": "main",
+        "ticket_id": None,
+        "team": None,
+        "intent": None,
+        "responded": False,
+        "csat": None,
+        "nps": None,
+        "ces": None,
+        "fcr": None,
+        "step": None,
+        "opened_at": None,
+        "agents": [],
+    }
+
+
 def _answer(rows: Rows) -> Any:
     return rows._insert(Answer).on_conflict_do_nothing().returning(col(Answer.id))
 
@@ -96,36 +139,10 @@ class SurveyRows(Rows):
         state = SurveyState(survey_id=survey_id, locale=locale)
         if skip_reason is not None:
             state = state.evolve(status="expired")
-        row = {
-            "id": survey_id,
-            "customer_id": conversation.customer_id,
-            "conversation_id": conversation.id,
-            "identity_id": conversation.identity_id,
-            "channel": conversation.channel,
-            "flow_id": flow.id,
-            "flow_version": flow.version,
-            "locale": locale,
-            "status": "skipped" if skip_reason else "pending",
-            "state": state.to_json(),
-            "escalated": False,
-            "skip_reason": skip_reason,
-            "created_at": at,
-            "due_at": due_at,
-            "sent_at": None,
-            "finished_at": at if skip_reason else None,
-            "kind": kind,
-            "ticket_id": ticket_id,
-            "team": credit.team if credit else None,
-            "intent": credit.intent if credit else None,
-            "responded": False,
-            "csat": None,
-            "nps": None,
-            "ces": None,
-            "fcr": None,
-            "step": None,
-            "opened_at": None,
-            "agents": list(credit.agents) if credit else [],
-        }
+        row = _new_row(survey_id, conversation, flow, state, due_at=due_at, at=at, skip_reason=skip_reason)
+        row.update(kind=kind, ticket_id=ticket_id)
+        if credit is not None:
+            row.update(team=credit.team, intent=credit.intent, agents=list(credit.agents))
         self._core.execute(_CREATE, row)
         self.surveys[survey_id] = {key: row[key] for key in _KEPT}
         return survey_record(row)
