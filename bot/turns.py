@@ -76,8 +76,10 @@ def inbound(
         )
         if confirmed is not None:
             return TurnResult(conversation_id=confirmed, answered=True)
-    if isinstance(payload, SURVEY_REPLIES) and (survey := survey or repo.active_survey(identity.id)):
-        return _survey_reply(repo, settings, survey, identity, turn)
+    if isinstance(payload, SURVEY_REPLIES):
+        survey = survey if isinstance(payload, ChoicePicked) else repo.active_survey(identity.id)
+        if survey is not None:
+            return _survey_reply(repo, settings, survey, identity, turn)
     if isinstance(payload, ChoicePicked | Resume):
         return TurnResult()  # a tap on a survey that is over: nothing changes
     return _support_turn(repo, settings, identity, turn)
