@@ -18,6 +18,7 @@ from bot.ports import Channel, Clock, Meter, NoMeter, Recipient
 from bot.prompts import prompt_from_dict
 from bot.records import OutboxItem
 from bot.repository import Repository, Store
+from bot.sent_marks import SentMarks
 
 log = logging.getLogger("csatbot.delivery")
 
@@ -106,6 +107,7 @@ class Dispatcher:
         self.wake = wake
         self.record_tries = record_tries
         self._limit = asyncio.Semaphore(concurrency)
+        self._sent = SentMarks(self._record, clock.now)
         self._queues: dict[str, asyncio.Task[int]] = {}
 
     async def deliver_due(self, limit: int = 200, *, wait: bool = True) -> int:
@@ -222,8 +224,7 @@ class Dispatcher:
         if platform_id is None:
             await self._record(lambda repo: repo.release_outbox([item.id]))
             return "later"
-        now = self.clock.now()
-        await self._record(lambda repo: repo.outbox_sent(item.id, platform_id, now))
+        await self._sent.mark(item.id, platform_id)
         return "sent"
 
     async def _record(self, work: Callable[[Repository], T]) -> T:
