@@ -18,6 +18,7 @@ from bot.ports import Channel, Clock, Meter, NoMeter, Recipient
 from bot.prompts import prompt_from_dict
 from bot.records import OutboxItem
 from bot.repository import Repository, Store
+from bot.sent_marks import SentMarks
 
 log = logging.getLogger("csatbot.delivery")
 
@@ -106,6 +107,7 @@ class Dispatcher:
         self.wake = wake
         self.record_tries = record_tries
         self._limit = asyncio.Semaphore(concurrency)
+        self._sent = SentMarks(self._record, clock.now)
         self._queues: dict[str, asyncio.Task[int]] = {}
 
     async def deliver_due(self, limit: int = 200, *, wait: bool = True) -> int:
@@ -180,16 +182,17 @@ class Dispatcher:
         channel = self.channels.get(item.channel) if item.kind == "message" else None
         return channel.capabilities.confirm_wait if channel is not None else None
 
+    async def _interrupted(self, item: OutboxItem, wait: timedelta, attempt_at: datetime) -> Outcome:
+        """Its worker died during the call: the platform may have it. Wait for its confirmation."""
+        until = attempt_at + wait
+        log.warning("outbox %s: its send was interrupted; waiting for the platform to confirm it", item.id)
+        await self._record(lambda repo: repo.outbox_unknown(item.id, "send interrupted", until))
+        return "unknown"
+
     async def _attempt(self, item: OutboxItem) -> Outcome:
         wait = self._confirm_wait(item)
         if item.previous == "interrupted" and wait is not None and item.attempt_at is not None:
-            # Its worker died during the call: the platform may have it. Wait for its confirmation.
-            until = item.attempt_at + wait
-            log.warning(
-                "outbox %s: its send was interrupted; waiting for the platform to confirm it", item.id
-            )
-            await self._record(lambda repo: repo.outbox_unknown(item.id, "send interrupted", until))
-            return "unknown"
+            return await self._interrupted(item, wait, item.attempt_at)
         if item.previous:
             log.warning(
                 "outbox %s: %s send, not confirmed by the platform: sending it again", item.id, item.previous
@@ -221,8 +224,7 @@ class Dispatcher:
         if platform_id is None:
             await self._record(lambda repo: repo.release_outbox([item.id]))
             return "later"
-        now = self.clock.now()
-        await self._record(lambda repo: repo.outbox_sent(item.id, platform_id, now))
+        await self._sent.mark(item.id, platform_id)
         return "sent"
 
     async def _record(self, work: Callable[[Repository], T]) -> T:
@@ -279,13 +281,13 @@ class Dispatcher:
         r = item.recipient
         last_inbound = r.get("last_inbound_at")
         to = Recipient(
-            r["channel"],
-            r.get("account", ""),
-            r["user"],
-            r.get("thread", ""),
-            r.get("locale", ""),
-            datetime.fromisoformat(last_inbound) if last_inbound else None,
-            f"{REFERENCE}{item.id}" if confirms else "",
+            channel=r["channel"],
+            account=r.get("account", ""),
+            user=r["user"],
+            thread=r.get("thread", ""),
+            locale=r.get("locale", ""),
+            last_inbound_at=datetime.fromisoformat(last_inbound) if last_inbound else None,
+            reference=f"{REFERENCE}{item.id}" if confirms else "",
         )
         sent = await channel.send(to, prompt)
         return sent.platform_id

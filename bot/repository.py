@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
@@ -159,6 +159,10 @@ class Repository(Protocol):
 
     def cancel_timer(self, kind: str, subject: str) -> None: ...
 
+    def cancel_timers(self, subject: str, kinds: Sequence[str]) -> None:
+        """Cancel the pending timers of these kinds for ``subject`` (one statement)."""
+        ...
+
     def claim_due_timers(
         self, now: datetime, limit: int, lease_until: datetime, worker: str = ""
     ) -> list[DueTimer]: ...
@@ -217,6 +221,10 @@ class Repository(Protocol):
         ...
 
     def outbox_sent(self, item_id: int, platform_id: str, at: datetime) -> None: ...
+
+    def outbox_sent_many(self, sent: Sequence[tuple[int, str]], at: datetime) -> None:
+        """:meth:`outbox_sent` for many (item id, platform id) at once, in one statement per table."""
+        ...
 
     def outbox_rejected(
         self, channel: str, platform_id: str, error: str, item_id: int | None = None

@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import partial
 from typing import Literal
 
-from bot import alerts, backlog, privacy, tickets, turns
+from bot import backlog, privacy, tickets, turns
 from bot.classification import Classification
 from bot.config.durations import format_duration
 from bot.delivery import outbox_id
@@ -21,7 +21,7 @@ from bot.links import LINK_TTL, link_digest, new_link_token
 from bot.masking import mask
 from bot.messages import InboundMessage, Text
 from bot.ports import Classifier, Clock, Meter, NoMeter
-from bot.records import Ticket
+from bot.records import DueTimer, Ticket
 from bot.repository import Repository, Store
 from bot.settings import Settings
 from bot.storable import storable_message
@@ -39,6 +39,38 @@ def new_survey_id() -> str:
     while (survey_id := secrets.token_urlsafe(6))[0] in "-_":
         pass
     return survey_id
+
+
+def _work_ticket(
+    repo: Repository,
+    *,
+    settings: Settings,
+    action: TicketAction,
+    ticket_id: int,
+    agent: str,
+    text: str,
+    now: datetime,
+    survey_id: str,
+    receipt: tuple[str, str, str] | None,
+) -> Ticket:
+    """One agent action on a ticket (see :meth:`ConversationService.ticket`), in its transaction."""
+    if receipt is not None and not repo.claim_receipt(*receipt, now):
+        return repo.get_ticket(ticket_id)
+    match action:
+        case "claim":
+            return tickets.assign(repo, ticket_id, agent, agent, now, settings=settings)
+        case "assign":
+            return tickets.assign(repo, ticket_id, text, agent, now, settings=settings)
+        case "note":
+            return tickets.note(repo, ticket_id, agent, text, now)
+        case "reply":
+            ticket = tickets.contacted(repo, ticket_id, agent, now)
+            turns.agent_reply(repo, settings, ticket.conversation_id, agent, text, now)
+            return ticket
+        case "resolve":
+            return tickets.resolve(repo, settings, ticket_id, agent, now, survey_id)
+        case "close":
+            return tickets.close(repo, ticket_id, agent, now, config=settings.config)
 
 
 class ConversationService:
@@ -122,25 +154,10 @@ class ConversationService:
         now = self.clock.now()
         survey_id = self.new_id() if action == "resolve" else ""  # a resolved DSAT ticket's re-survey
 
-        def work(repo: Repository) -> Ticket:
-            if receipt is not None and not repo.claim_receipt(*receipt, now):
-                return repo.get_ticket(ticket_id)
-            match action:
-                case "claim":
-                    return tickets.assign(repo, ticket_id, agent, agent, now, settings=settings)
-                case "assign":
-                    return tickets.assign(repo, ticket_id, text, agent, now, settings=settings)
-                case "note":
-                    return tickets.note(repo, ticket_id, agent, text, now)
-                case "reply":
-                    ticket = tickets.contacted(repo, ticket_id, agent, now)
-                    turns.agent_reply(repo, settings, ticket.conversation_id, agent, text, now)
-                    return ticket
-                case "resolve":
-                    return tickets.resolve(repo, settings, ticket_id, agent, now, survey_id)
-                case "close":
-                    return tickets.close(repo, ticket_id, agent, now, config=settings.config)
-
+        work = partial(
+            _work_ticket, settings=settings, action=action, ticket_id=ticket_id, agent=agent, text=text,
+            now=now, survey_id=survey_id, receipt=receipt,
+        )  # fmt: skip
         ticket = await self.store.run(work)
         self.wake()
         return ticket
@@ -244,7 +261,7 @@ class ConversationService:
         done: list[str] = []
         try:
             for timer in due:
-                outcome = await self._fire(timer.id, timer.kind, timer.subject, now)
+                outcome = await self._fire(timer, now)
                 self.leases.timers.discard(timer.id)
                 if outcome is not None:
                     log.info("timer %s: %s", timer.kind, outcome)
@@ -255,23 +272,16 @@ class ConversationService:
             self.wake()
         return done
 
-    async def _fire(self, timer_id: int, kind: str, subject: str, now: datetime) -> str | None:
+    async def _fire(self, timer: DueTimer, now: datetime) -> str | None:
         settings = self.settings()
         survey_id = self.new_id()
         try:
-            if kind == privacy.RETENTION_TIMER:
-                return await self.store.run(lambda repo: privacy.sweep(repo, settings.config, timer_id, now))
-            if kind == alerts.SLA_TIMER:
-                config = settings.config
-                return await self.store.run(
-                    lambda repo: alerts.fire_sla(repo, config, timer_id, subject, now)
-                )
             return await self.store.run(
-                lambda repo: turns.fire_timer(repo, settings, timer_id, kind, subject, now, survey_id)
+                partial(turns.fire_timer, settings=settings, timer=timer, now=now, new_survey_id=survey_id)
             )
         except Exception:
             # One bad timer must not stop the others; it stays claimed and is retried after its lease.
-            log.exception("timer %s (%s %s) failed", timer_id, kind, subject)
+            log.exception("timer %s (%s %s) failed", timer.id, timer.kind, timer.subject)
             return None
 
     async def triage_backlog(self, batch: int = 32) -> int:

@@ -6,12 +6,13 @@ and carries out what it decided: answers recorded, timers set, the ticket opened
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from bot.engine import advance
+from bot.flow import Flow
 from bot.messages import ChoicePicked, Command, InboundMessage, Resume, Text, Unsupported
 from bot.notices import follow_up_line
 from bot.outbound import send_prompt
@@ -20,6 +21,7 @@ from bot.prompts import End, Prompt, Say
 from bot.records import Identity, Survey
 from bot.repository import Repository
 from bot.settings import MessagingWindow, Settings
+from bot.support import CustomerTurn, hand_on
 from bot.survey import (
     CompleteSurvey,
     Escalate,
@@ -30,19 +32,27 @@ from bot.survey import (
     Reply,
     Schedule,
     Start,
+    SurveyState,
 )
 from bot.tickets import escalate
 from bot.triggers import outside_quiet_hours, throttled
 
+REMIND_TIMER, EXPIRE_TIMER = "remind", "expire"
+SURVEY_TIMERS = (REMIND_TIMER, EXPIRE_TIMER)
+"""The timers of a survey out (subject: its id); ``send`` (``bot.landing.SEND_TIMER``) sends it."""
+
 
 @dataclass
 class Outcome:
-    """What a survey turn did: the replies handed on as support messages, whether triage already
-    answered one of them (``told``), and whether it answered the survey."""
+    """What a survey turn did: the replies handed on as support messages (and the conversation the
+    last went to), whether triage already answered one of them (``told``), whether it answered
+    the survey, and the reasons to escalate it."""
 
     handed_on: list[str] = field(default_factory=list)
+    conversation_id: int | None = None
     answered: bool = False
     told: bool = False
+    escalate: list[str] = field(default_factory=list)
 
 
 def message_text(msg: InboundMessage) -> str:
@@ -68,78 +78,107 @@ def survey_turn(
     identity: Identity,
     event: Event,
     now: datetime,
-    msg: InboundMessage | None = None,
-    *,
-    hand_on: Callable[[str], bool] | None = None,
+    turn: CustomerTurn | None = None,
 ) -> Outcome:
     """Run the engine for one survey event and carry out its effects.
 
-    ``hand_on`` stores a reply that was not an answer as a support message and says whether triage
-    answered it already (then "passed on to our support team" is not said too); it runs before the
-    bot's prompts are written, so the customer's message comes before the bot's answer to it.
+    ``turn`` is the customer's message when the event is their reply: one that is not an answer is
+    handed on as a support message (:func:`bot.support.hand_on`) before the bot's prompts are
+    written, so the customer's message comes before the bot's answer to it.
     """
     flow = repo.load_flow(survey.flow_version)
     transition = advance(flow, survey.state, event, now)
+    handed = any(isinstance(e, HandOn) for e in transition.effects)
+    if turn is not None and isinstance(event, Reply) and not handed:
+        _store_reply(repo, survey, identity, event, transition.effects, turn)
+    outcome = _apply(repo, settings, survey, identity, transition.effects, now, turn)
+    repo.save_survey(survey.id, transition.state, now, sent=isinstance(event, Start))
+    state = transition.state
+    if outcome.escalate or (outcome.answered and state.escalated):
+        conversation = repo.get_conversation(survey.conversation_id)
+        if outcome.escalate:
+            escalate(repo, settings, conversation, outcome.escalate, now, survey_id=survey.id)
+        elif repo.open_ticket_for(conversation.id) is not None:
+            escalate(repo, settings, conversation, [], now, survey_id=survey.id)
+    _say(repo, settings, survey, identity, flow, transition.prompts, state, outcome, now)
+    return outcome
+
+
+def _store_reply(
+    repo: Repository,
+    survey: Survey,
+    identity: Identity,
+    reply: Reply,
+    effects: tuple[object, ...],
+    turn: CustomerTurn,
+) -> None:
+    """The customer's answer, in the transcript (a reply that is not one is handed on instead)."""
+    repo.add_message(
+        identity_id=identity.id,
+        conversation_id=survey.conversation_id,
+        direction="in",
+        author="customer",
+        text=message_text(turn.msg),
+        at=turn.now,
+        payload=_recorded(survey.id, effects),
+        platform_id=turn.msg.platform_id,
+        survey_id=survey.id,
+        classification=reply.classification,
+    )
+
+
+def _apply(
+    repo: Repository,
+    settings: Settings,
+    survey: Survey,
+    identity: Identity,
+    effects: tuple[object, ...],
+    now: datetime,
+    turn: CustomerTurn | None,
+) -> Outcome:
+    """Carry out the engine's effects (all of them, here); escalation is left to the caller."""
     outcome = Outcome()
-    if msg is not None and isinstance(event, Reply):
-        handed = any(isinstance(e, HandOn) for e in transition.effects)
-        if not handed:
-            repo.add_message(
-                identity_id=identity.id,
-                conversation_id=survey.conversation_id,
-                direction="in",
-                author="customer",
-                text=message_text(msg),
-                at=now,
-                payload=_recorded(survey.id, transition.effects),
-                platform_id=msg.platform_id,
-                survey_id=survey.id,
-                classification=event.classification,
-            )
-    quiet = settings.config.surveying.quiet_hours
-    escalate_reasons: list[str] = []
-    for effect in transition.effects:
+    for effect in effects:
         match effect:
             case RecordAnswer(answer=answer):
                 outcome.answered = repo.record_answer(survey.id, answer, now) or outcome.answered
             case Schedule(kind=kind, due_at=due_at):
-                if kind == "remind":
-                    due_at = outside_quiet_hours(due_at, quiet, settings.config.timezone)
-                    remind_at = _remind_in_window(
-                        settings.windows.get(identity.channel), identity, due_at, now
-                    )
-                    if remind_at is None:
-                        continue
-                    due_at = remind_at
-                repo.schedule(kind, survey.id, due_at, now)
+                due = _remind_at(settings, identity, due_at, now) if kind == REMIND_TIMER else due_at
+                if due is not None:
+                    repo.schedule(kind, survey.id, due, now)
             case CompleteSurvey():
-                repo.cancel_timer("remind", survey.id)
-                repo.cancel_timer("expire", survey.id)
+                repo.cancel_timers(survey.id, SURVEY_TIMERS)
             case Escalate(reasons=reasons):
-                escalate_reasons.extend(reasons)
+                outcome.escalate.extend(reasons)
             case HandOn(text=text):
                 outcome.handed_on.append(text)
-                if hand_on is not None and hand_on(text):
-                    outcome.told = True
-    repo.save_survey(survey.id, transition.state, now, sent=isinstance(event, Start))
-    conversation = repo.get_conversation(survey.conversation_id)
-    if escalate_reasons:
-        escalate(repo, settings, conversation, escalate_reasons, now, survey_id=survey.id)
-    elif outcome.answered and transition.state.escalated:
-        ticket = repo.open_ticket_for(conversation.id)
-        if ticket is not None:
-            escalate(repo, settings, conversation, [], now, survey_id=survey.id)
-    locale = transition.state.locale
-    if outcome.handed_on and not outcome.told:  # "passed on to our support team", unless triage said more
-        text = flow.text("handed_on", locale)
-        send_prompt(
-            repo, identity, survey.conversation_id, Say(text), now, survey_id=survey.id, locale=locale
-        )
-    for prompt in transition.prompts:
-        if isinstance(prompt, End) and transition.state.escalated:
-            prompt = _what_next(repo, settings, conversation.id, prompt, locale)
-        send_prompt(repo, identity, survey.conversation_id, prompt, now, survey_id=survey.id, locale=locale)
+                if turn is not None:
+                    outcome.conversation_id, told = hand_on(repo, settings, identity, text, turn)
+                    outcome.told = outcome.told or told
     return outcome
+
+
+def _say(
+    repo: Repository,
+    settings: Settings,
+    survey: Survey,
+    identity: Identity,
+    flow: Flow,
+    prompts: Sequence[Prompt],
+    state: SurveyState,
+    outcome: Outcome,
+    now: datetime,
+) -> None:
+    """Queue the bot's side of the turn: "passed on to our support team" for a reply handed on
+    (unless triage said more), then the engine's prompts."""
+    locale, conversation_id = state.locale, survey.conversation_id
+    if outcome.handed_on and not outcome.told:
+        text = flow.text("handed_on", locale)
+        send_prompt(repo, identity, conversation_id, Say(text), now, survey_id=survey.id, locale=locale)
+    for prompt in prompts:
+        if isinstance(prompt, End) and state.escalated:
+            prompt = _what_next(repo, settings, conversation_id, prompt, locale)
+        send_prompt(repo, identity, conversation_id, prompt, now, survey_id=survey.id, locale=locale)
 
 
 def _recorded(survey_id: str, effects: tuple[object, ...]) -> dict[str, Any] | None:
@@ -188,6 +227,13 @@ def send_survey(
     if main:
         repo.mark_surveyed(survey.customer_id, now)
     return f"sent survey {survey.id}"
+
+
+def _remind_at(settings: Settings, identity: Identity, due: datetime, now: datetime) -> datetime | None:
+    """When to remind: outside quiet hours and inside the messaging window (``None``: not at all)."""
+    config = settings.config
+    due = outside_quiet_hours(due, config.surveying.quiet_hours, config.timezone)
+    return _remind_in_window(settings.windows.get(identity.channel), identity, due, now)
 
 
 def _remind_in_window(

@@ -11,31 +11,23 @@ from datetime import datetime
 
 from bot import confirmation
 from bot.classification import Classification
-from bot.errors import NotFoundError
-from bot.landing import conversation_for
 from bot.links import link_digest
 from bot.locales import pick_locale, written_locale
 from bot.messages import ChoicePicked, Command, InboundMessage, Resume, Text, Unsupported
 from bot.outbound import send_prompt
 from bot.prompts import Say
-from bot.records import Identity
+from bot.records import AutoAnswer, DueTimer, Identity, Survey
 from bot.repository import Repository
-from bot.resolution import Resolution, ResolveResult, resolve, resolve_idle
+from bot.resolution import Resolution, ResolveResult, resolve
 from bot.settings import Settings
-from bot.survey import (
-    Event,
-    Expire,
-    Remind,
-    Reply,
-    SurveyState,
-)
-from bot.survey_turns import message_text, send_survey, survey_turn
-from bot.tickets import escalate
-from bot.triage import decide, no_action
-from bot.waiting import IDLE_TIMER, customer_wrote, support_answered
+from bot.support import TRIAGE_TIMER, CustomerTurn, apply_triage, support_message, triage_message
+from bot.survey import Reply, SurveyState
+from bot.survey_turns import message_text, survey_turn
+from bot.timers import Firing, fire
+from bot.waiting import support_answered
 
-TRIAGE_TIMER = "triage"
-"""Timer kind of a message stored while the triage model was not ready; it expires at ``nlu.queue_for``."""
+SURVEY_REPLIES = (Text, ChoicePicked, Unsupported, Resume)
+"""What an open survey takes as a reply (anything but a command)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,199 +60,99 @@ def inbound(
     """
     if not repo.claim_receipt(msg.channel, msg.account, msg.platform_id, now):
         return TurnResult(duplicate=True)
-    config = settings.config
+    turn = CustomerTurn(msg, now, classification, new_survey_id, queue_triage)
+    identity = _arrived(repo, turn)
     payload = msg.payload
+    survey: Survey | None = None
+    if isinstance(payload, ChoicePicked):
+        survey = repo.active_survey(identity.id)
+        # The usual tap is on the open survey's question; any other may be on an automatic answer.
+        auto = repo.get_auto_answer(payload.survey) if survey is None or survey.id != payload.survey else None
+        if auto is not None:
+            return _tapped(repo, settings, identity, auto, payload, turn)
+    elif isinstance(payload, Text):
+        confirmed = confirmation.typed(
+            repo, settings, identity, payload.text, classification, now, new_survey_id, msg.platform_id
+        )
+        if confirmed is not None:
+            return TurnResult(conversation_id=confirmed, answered=True)
+    if isinstance(payload, SURVEY_REPLIES):
+        survey = survey if isinstance(payload, ChoicePicked) else repo.active_survey(identity.id)
+        if survey is not None:
+            return _survey_reply(repo, settings, survey, identity, turn)
+    if isinstance(payload, ChoicePicked | Resume):
+        return TurnResult()  # a tap on a survey that is over: nothing changes
+    return _support_turn(repo, settings, identity, turn)
+
+
+def _arrived(repo: Repository, turn: CustomerTurn) -> Identity:
+    """The sender's identity, noted as just heard from (a deep link may attach it to a customer)."""
+    msg, payload = turn.msg, turn.msg.payload
     # The language the customer writes in; when their words show none, the platform's.
     locale = (written_locale(payload.text) if isinstance(payload, Text) else "") or msg.locale
     identity = repo.identity(
-        msg.channel, msg.account, msg.user, display_name=msg.display_name, locale=locale, at=now
+        msg.channel, msg.account, msg.user, display_name=msg.display_name, locale=locale, at=turn.now
     )
     # A deep link (t.me/<bot>?start=<token>) attaches this chat to a customer we already know.
     if (
         isinstance(payload, Command)
         and payload.name == "start"
         and payload.argument
-        and repo.link_identity(identity.id, link_digest(payload.argument), now) is not None
+        and repo.link_identity(identity.id, link_digest(payload.argument), turn.now) is not None
     ):
         identity = repo.get_identity(identity.id)
-    if isinstance(payload, ChoicePicked) and (auto := repo.get_auto_answer(payload.survey)) is not None:
-        answered = confirmation.tapped(
-            repo, settings, identity, auto, payload.value, payload.label, now, new_survey_id, msg.platform_id
-        )
-        return TurnResult(conversation_id=auto.conversation_id, answered=answered)
-    if isinstance(payload, Text):
-        confirmed = confirmation.typed(
-            repo, settings, identity, payload.text, classification, now, new_survey_id, msg.platform_id
-        )
-        if confirmed is not None:
-            return TurnResult(conversation_id=confirmed, answered=True)
-    survey = repo.active_survey(identity.id)
-    if survey is not None and isinstance(payload, Text | ChoicePicked | Unsupported | Resume):
-        conversation_id = survey.conversation_id
-
-        def hand_on(text: str) -> bool:
-            nonlocal conversation_id
-            conversation_id, message_id = _support_message(
-                repo, settings, identity, text, now, msg, classification
-            )
-            _triage_message(
-                repo, settings, identity, conversation_id, message_id, classification, now, new_survey_id,
-                during_survey=True, queue=queue_triage,
-            )  # fmt: skip
-            # Triage already answered it (an automatic answer, "a person will reply here")?
-            return bool(repo.transcript(conversation_id)[-1]["direction"] == "out")
-
-        reply = Reply(payload, classification)
-        outcome = survey_turn(repo, settings, survey, identity, reply, now, msg, hand_on=hand_on)
-        return TurnResult(
-            conversation_id=conversation_id,
-            survey_id=survey.id,
-            answered=outcome.answered,
-            handed_on=bool(outcome.handed_on),
-        )
-    if isinstance(payload, ChoicePicked | Resume):
-        return TurnResult()  # a tap on a survey that is over: nothing changes
-    conversation_id, message_id = _support_message(
-        repo, settings, identity, message_text(msg), now, msg, classification
-    )
-    if isinstance(payload, Text):
-        _triage_message(
-            repo, settings, identity, conversation_id, message_id, classification, now, new_survey_id,
-            during_survey=False, queue=queue_triage,
-        )  # fmt: skip
-    if isinstance(payload, Command) and payload.name == "start":
-        locale = pick_locale(identity.locale, config.locales, config.default_locale)
-        send_prompt(
-            repo, identity, conversation_id, Say(settings.text("welcome", locale)), now, locale=locale
-        )
-        support_answered(repo, settings, conversation_id, now)
-    return TurnResult(conversation_id=conversation_id)
+    return identity
 
 
-def _triage_message(
+def _tapped(
     repo: Repository,
     settings: Settings,
     identity: Identity,
-    conversation_id: int,
-    message_id: int,
-    classification: Classification | None,
-    now: datetime,
-    new_survey_id: str,
-    *,
-    during_survey: bool,
-    queue: bool,
-) -> None:
-    """A typed support message: it may settle a pending automatic answer; then triage acts on it."""
-    if classification is None and queue:
-        _queue_triage(repo, settings, message_id, now, during_survey=during_survey)
-    if not confirmation.implied(
+    auto: AutoAnswer,
+    tap: ChoicePicked,
+    turn: CustomerTurn,
+) -> TurnResult:
+    """A tap under an automatic answer's "Did this solve it?"."""
+    answered = confirmation.tapped(
         repo,
         settings,
         identity,
-        conversation_id,
-        classification,
-        now,
-        new_survey_id,
-        during_survey=during_survey,
-    ):
-        repo.note_triage(message_id, 'taken as the customer\'s answer to "Did this solve it?"')
-        return
-    apply_triage(
-        repo, settings, identity, conversation_id, classification, now, new_survey_id, during_survey,
-        message_id=message_id,
-    )  # fmt: skip
+        auto,
+        tap.value,
+        tap.label,
+        turn.now,
+        turn.new_survey_id,
+        turn.msg.platform_id,
+    )
+    return TurnResult(conversation_id=auto.conversation_id, answered=answered)
 
 
-def _queue_triage(
-    repo: Repository, settings: Settings, message_id: int, now: datetime, *, during_survey: bool
-) -> None:
-    wait = settings.config.nlu.queue_for
-    if wait is not None and settings.config.triage:
-        subject = f"{message_id}/survey" if during_survey else str(message_id)
-        repo.schedule(TRIAGE_TIMER, subject, now + wait, now)
-
-
-def apply_triage(
-    repo: Repository,
-    settings: Settings,
-    identity: Identity,
-    conversation_id: int,
-    verdict: Classification | None,
-    now: datetime,
-    new_survey_id: str,
-    during_survey: bool,
-    *,
-    answer: bool = True,
-    message_id: int | None = None,
-) -> None:
-    """Carry out the triage rule that matches the message's classification, if any.
-
-    An automatic answer asks whether it helped (:mod:`bot.confirmation`), as ``new_survey_id``.
-    ``answer=False`` holds back automatic answers (an agent already wrote to the customer). What
-    triage did, and why, is noted on the message ``message_id`` for agents.
-    """
-    config = settings.config
-    if verdict is None or not config.triage:
-        return
-    decision = decide(config.triage, verdict, config.nlu.threshold, during_survey=during_survey)
-    held_back = decision is not None and decision.rule.action == "auto_answer" and not answer
-    if message_id is not None:
-        if decision is None:
-            repo.note_triage(message_id, no_action(verdict))
-        else:
-            repo.note_triage(
-                message_id, ("held back, an agent replied: " if held_back else "") + decision.summary
-            )
-    if decision is None or held_back:
-        return
-    rule = decision.rule
-    if rule.action == "auto_answer" and rule.reply is not None:
-        confirmation.ask(
-            repo, settings, identity, conversation_id, decision, verdict, now, new_survey_id,
-            message_id=message_id,
-        )  # fmt: skip
-        return
-    conversation = repo.get_conversation(conversation_id)
-    escalate(
-        repo,
-        settings,
-        conversation,
-        [decision.reason],
-        now,
-        by="triage",
-        team=rule.team,
-        priority=rule.priority,
+def _survey_reply(
+    repo: Repository, settings: Settings, survey: Survey, identity: Identity, turn: CustomerTurn
+) -> TurnResult:
+    reply = Reply(turn.msg.payload, turn.classification)  # type: ignore[arg-type]
+    outcome = survey_turn(repo, settings, survey, identity, reply, turn.now, turn)
+    return TurnResult(
+        conversation_id=outcome.conversation_id or survey.conversation_id,
+        survey_id=survey.id,
+        answered=outcome.answered,
+        handed_on=bool(outcome.handed_on),
     )
 
 
-def _support_message(
-    repo: Repository,
-    settings: Settings,
-    identity: Identity,
-    text: str,
-    now: datetime,
-    msg: InboundMessage,
-    classification: Classification | None,
-) -> tuple[int, int]:
-    """Store a customer message in the conversation it belongs to (:mod:`bot.landing`); it is now
-    the support side's turn. Returns the conversation's id and the message's."""
-    conversation = conversation_for(repo, settings, identity, now)
-    message_id = repo.add_message(
-        identity_id=identity.id,
-        conversation_id=conversation.id,
-        direction="in",
-        author="customer",
-        text=text,
-        at=now,
-        platform_id=msg.platform_id,
-        classification=classification,
-    )
-    customer_wrote(repo, conversation.id, now)
-    ticket = repo.open_ticket_for(conversation.id)
-    if ticket is not None:  # the agents working the ticket see the customer's reply on it
-        repo.update_ticket(ticket.id, now, transcript=repo.transcript(conversation.id))
-        repo.ticket_event(ticket.id, "customer", "customer_wrote", text[:200], now)
-    return conversation.id, message_id
+def _support_turn(repo: Repository, settings: Settings, identity: Identity, turn: CustomerTurn) -> TurnResult:
+    """A message outside any survey: stored, triaged if typed, welcomed if ``/start``."""
+    payload, now = turn.msg.payload, turn.now
+    conversation_id, message_id = support_message(repo, settings, identity, message_text(turn.msg), turn)
+    if isinstance(payload, Text):
+        triage_message(repo, settings, identity, conversation_id, message_id, turn, during_survey=False)
+    if isinstance(payload, Command) and payload.name == "start":
+        config = settings.config
+        locale = pick_locale(identity.locale, config.locales, config.default_locale)
+        welcome = Say(settings.text("welcome", locale))
+        send_prompt(repo, identity, conversation_id, welcome, now, locale=locale)
+        support_answered(repo, settings, conversation_id, now)
+    return TurnResult(conversation_id=conversation_id)
 
 
 def agent_reply(
@@ -292,41 +184,20 @@ def agent_reply(
 
 
 def fire_timer(
-    repo: Repository,
-    settings: Settings,
-    timer_id: int,
-    kind: str,
-    subject: str,
-    now: datetime,
-    new_survey_id: str,
+    repo: Repository, settings: Settings, timer: DueTimer, now: datetime, new_survey_id: str
 ) -> str:
-    """Carry out one due timer; returns what happened, for the log."""
-    if not repo.take_timer(timer_id):
-        return "already done"
-    if kind == IDLE_TIMER:
-        return resolve_idle(repo, settings, int(subject), now, new_survey_id)
-    if kind == confirmation.CONFIRM_TIMER:
-        return confirmation.silence(repo, settings, subject, now, new_survey_id)
-    if kind == TRIAGE_TIMER:
-        return f"message {subject.split('/')[0]} left untriaged: the model was not ready in time"
-    try:
-        survey = repo.get_survey(subject, lock=True)
-    except NotFoundError:
-        return "survey gone"
-    identity = repo.get_identity(survey.identity_id)
-    if kind == "send":
-        return send_survey(repo, settings, survey, identity, now)
-    event: Event = Remind() if kind == "remind" else Expire()
-    survey_turn(repo, settings, survey, identity, event, now)
-    return f"{kind} survey {survey.id}"
+    """Carry out one due timer (:data:`bot.timers.TIMER_KINDS`); returns what happened, for the log."""
+    return fire(Firing(repo, settings, timer, now, new_survey_id))
 
 
 __all__ = [
+    "TRIAGE_TIMER",
     "Resolution",
     "ResolveResult",
     "SurveyState",
     "TurnResult",
     "agent_reply",
+    "apply_triage",
     "fire_timer",
     "inbound",
     "resolve",

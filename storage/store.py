@@ -53,6 +53,7 @@ class SqlStore:
         with Session(self.database.writer, expire_on_commit=False) as session, session.begin():
             repo = SqlRepository(session)
             result = work(repo)
+            repo.flush()
         for event, labels in repo.noted:
             self.meter.count(event, **labels)
         return result

@@ -1,0 +1,122 @@
+"""Conversations and the messages in and out of them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, update
+from sqlmodel import col, select
+
+from bot import records
+from bot.classification import Classification
+from models import Conversation, Message
+from storage.customer_side import conversation_record
+from storage.rows import Rows, message_json, row_id
+
+_ADD_MESSAGE = insert(Message).returning(col(Message.id))
+"""A message, every column given (Core: no ORM object to build, track and flush)."""
+
+
+class ConversationRows(Rows):
+    """The conversations part of the repository."""
+
+    def open_conversation(self, identity_id: int) -> records.Conversation | None:
+        row = self.session.exec(
+            select(Conversation)
+            .where(Conversation.identity_id == identity_id, Conversation.status == "open")
+            .order_by(col(Conversation.id).desc())
+        ).first()
+        return conversation_record(row) if row is not None else None
+
+    def start_conversation(self, identity: records.Identity, at: datetime) -> records.Conversation:
+        row = Conversation(
+            customer_id=identity.customer_id,
+            identity_id=identity.id,
+            channel=identity.channel,
+            opened_at=at,
+            last_message_at=at,
+            agents=[],
+        )
+        self.session.add(row)
+        self.session.flush()
+        return conversation_record(row)
+
+    def get_conversation(self, conversation_id: int, *, lock: bool = False) -> records.Conversation:
+        return conversation_record(self._get(Conversation, conversation_id, lock=lock))
+
+    def update_conversation(self, conversation_id: int, **changes: Any) -> None:
+        row = self._get(Conversation, conversation_id)
+        for key, value in changes.items():
+            setattr(row, key, list(value) if key == "agents" else value)
+        self.session.add(row)
+
+    def add_message(
+        self,
+        *,
+        identity_id: int,
+        conversation_id: int | None,
+        direction: str,
+        author: str,
+        text: str,
+        at: datetime,
+        payload: dict[str, Any] | None = None,
+        platform_id: str | None = None,
+        survey_id: str | None = None,
+        classification: Classification | None = None,
+    ) -> int:
+        c = classification
+        values = {
+            "identity_id": identity_id,
+            "conversation_id": conversation_id,
+            "direction": direction,
+            "author": author,
+            "text": text,
+            "payload": payload,
+            "platform_id": platform_id,
+            "survey_id": survey_id,
+            "created_at": at,
+            "intent": c.intent if c else None,
+            "intent_confidence": c.intent_confidence if c else None,
+            "sentiment": c.sentiment if c else None,
+            "sentiment_confidence": c.sentiment_confidence if c else None,
+            "needs_human": c.needs_human if c else None,
+            "triage": None,
+        }
+        return row_id(self._core.execute(_ADD_MESSAGE, values).scalar_one())
+
+    def transcript(self, conversation_id: int) -> list[dict[str, Any]]:
+        rows = self.session.exec(
+            select(Message).where(Message.conversation_id == conversation_id).order_by(col(Message.id))
+        ).all()
+        return [message_json(row) for row in rows]
+
+    def message(self, message_id: int) -> dict[str, Any]:
+        return message_json(self._get(Message, message_id))
+
+    def classify_message(self, message_id: int, classification: Classification) -> None:
+        self.session.execute(
+            update(Message)
+            .where(col(Message.id) == message_id)
+            .values(
+                intent=classification.intent,
+                intent_confidence=classification.intent_confidence,
+                sentiment=classification.sentiment,
+                sentiment_confidence=classification.sentiment_confidence,
+                needs_human=classification.needs_human,
+            )
+        )
+        self._note("triage_verdict", intent=classification.intent, sentiment=classification.sentiment)
+
+    def note_triage(self, message_id: int, what: str) -> None:
+        self.session.execute(update(Message).where(col(Message.id) == message_id).values(triage=what[:200]))
+
+    def messages_for(self, identity_id: int, after_id: int = 0, limit: int = 200) -> list[dict[str, Any]]:
+        """Messages in and out of one identity, oldest first, after ``after_id`` (for web chat)."""
+        rows = self.session.exec(
+            select(Message)
+            .where(Message.identity_id == identity_id, col(Message.id) > after_id)
+            .order_by(col(Message.id))
+            .limit(limit)
+        ).all()
+        return [message_json(row) for row in rows]

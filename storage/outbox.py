@@ -1,0 +1,236 @@
+"""The outbox: what to deliver once the transaction that decided it has committed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, bindparam, exists, insert, or_, text, update
+from sqlalchemy import select as core_select
+from sqlalchemy.orm import aliased
+from sqlmodel import col, select
+
+from bot import records
+from models import Message, Outbox
+from storage.rows import Rows, row_id
+
+OUTBOX_CLAIM_LOCK = 0x63736174  # "csat": the PostgreSQL advisory lock that serialises outbox claims
+UNDELIVERED = ("pending", "sending", "unknown")
+
+_CLAIMED_COLUMNS = ("id", "kind", "channel", "recipient", "body", "attempts", "status", "attempt_at")
+_ENQUEUE = insert(Outbox).returning(col(Outbox.id))
+
+
+def _claimable() -> Any:
+    """Due rows, oldest first, but not behind an earlier undelivered row to the same recipient that
+    is not due (backing off, leased to a sender, or waiting for the platform to confirm it): so
+    messages arrive in order. Messages queue per channel and user, notifications per target."""
+    earlier = aliased(Outbox, name="earlier")
+    user, target = col(Outbox.recipient)["user"].as_string(), col(Outbox.recipient)["target"].as_string()
+    same_queue = or_(
+        and_(
+            col(Outbox.kind) == "message",
+            col(earlier.kind) == "message",
+            col(earlier.channel) == col(Outbox.channel),
+            col(earlier.recipient)["user"].as_string() == user,
+        ),
+        and_(
+            col(Outbox.kind) == "notify",
+            col(earlier.kind) == "notify",
+            col(earlier.recipient)["target"].as_string() == target,
+        ),
+    )
+    blocked = exists().where(
+        col(earlier.status).in_(UNDELIVERED),
+        col(earlier.next_attempt_at) > bindparam("now"),
+        col(earlier.id) < col(Outbox.id),
+        same_queue,
+    )
+    return (
+        core_select(*(col(getattr(Outbox, name)) for name in _CLAIMED_COLUMNS))
+        .where(col(Outbox.status).in_(UNDELIVERED), col(Outbox.next_attempt_at) <= bindparam("now"), ~blocked)
+        .order_by(col(Outbox.id))
+        .limit(bindparam("limit"))
+        .with_for_update(of=Outbox)
+    )
+
+
+_CLAIMABLE = _claimable()
+_CLAIM = (
+    update(Outbox)
+    .where(col(Outbox.id).in_(bindparam("b_ids", expanding=True)))
+    .values(status="sending", next_attempt_at=bindparam("b_until"), claimed_by=bindparam("b_worker"))
+)
+_ATTEMPT = update(Outbox).values(attempt_at=bindparam("b_at"))
+_ATTEMPT_BY = _ATTEMPT.where(
+    col(Outbox.id) == bindparam("b_id"),
+    col(Outbox.status) == "sending",
+    col(Outbox.claimed_by) == bindparam("b_worker"),
+)
+_ATTEMPT_UNNAMED = _ATTEMPT.where(
+    col(Outbox.id) == bindparam("b_id"), col(Outbox.status) == "sending", col(Outbox.claimed_by).is_(None)
+)
+_SENT = (
+    update(Outbox)
+    .where(col(Outbox.id) == bindparam("b_id"), col(Outbox.status) != "sent")
+    .values(
+        status="sent",
+        sent_at=bindparam("b_at"),
+        platform_id=bindparam("b_platform_id"),
+        last_error=None,
+        attempts=col(Outbox.attempts) + bindparam("b_attempt"),
+    )  # claimed_by stays: which worker sent it
+)
+_MESSAGE_PLATFORM_ID = (
+    update(Message)
+    .where(
+        col(Message.id)
+        == core_select(col(Outbox.message_id))
+        .where(col(Outbox.id) == bindparam("b_id"), col(Outbox.status) != "sent")
+        .scalar_subquery()
+    )
+    .values(platform_id=bindparam("b_platform_id"))
+)
+"""The platform's id onto an outbox row's message, unless the row is already recorded as sent."""
+
+
+def outbox_item(row: Any) -> records.OutboxItem:
+    """A claimed row, and what became of its previous attempt."""
+    previous = ""
+    if row.status == "unknown":
+        previous = "unconfirmed"
+    elif row.status == "sending" and row.attempt_at is not None:
+        previous = "interrupted"  # its worker died (or lost the lease) during the call
+    return records.OutboxItem(
+        id=row_id(row.id),
+        kind=row.kind,
+        channel=row.channel,
+        recipient=row.recipient,
+        body=row.body,
+        attempts=row.attempts,
+        previous=previous,
+        attempt_at=row.attempt_at,
+    )
+
+
+class OutboxRows(Rows):
+    """The outbox part of the repository."""
+
+    def enqueue(
+        self,
+        kind: str,
+        channel: str,
+        recipient: dict[str, Any],
+        body: dict[str, Any],
+        *,
+        at: datetime,
+        message_id: int | None = None,
+    ) -> int:
+        values = {
+            "kind": kind,
+            "channel": channel,
+            "recipient": recipient,
+            "body": body,
+            "message_id": message_id,
+            "status": "pending",
+            "attempts": 0,
+            "last_error": None,
+            "platform_id": None,
+            "created_at": at,
+            "next_attempt_at": at,
+            "sent_at": None,
+            "attempt_at": None,
+            "claimed_by": None,
+        }
+        return row_id(self._core.execute(_ENQUEUE, values).scalar_one())
+
+    def claim_outbox(
+        self, now: datetime, limit: int, lease_until: datetime, worker: str = ""
+    ) -> list[records.OutboxItem]:
+        if self.dialect == "postgresql":
+            # One claimer at a time (SQLite's write lock does the same): with SKIP LOCKED, a second
+            # claimer would not see a recipient's earliest row, locked by the first, and could take
+            # that recipient's next message out of order.
+            self._core.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": OUTBOX_CLAIM_LOCK})
+        rows = self._core.execute(_CLAIMABLE, {"now": now, "limit": limit}).all()
+        if rows:
+            ids = [row.id for row in rows]
+            self._core.execute(_CLAIM, {"b_ids": ids, "b_until": lease_until, "b_worker": worker or None})
+        return [outbox_item(row) for row in rows]
+
+    def release_outbox(self, item_ids: list[int]) -> None:
+        self.session.execute(
+            update(Outbox)
+            .where(col(Outbox.id).in_(item_ids), col(Outbox.status) == "sending")
+            .values(status="pending", next_attempt_at=Outbox.created_at, claimed_by=None)
+        )
+
+    def outbox_attempt(self, item_id: int, worker: str, at: datetime) -> bool:
+        statement = _ATTEMPT_BY if worker else _ATTEMPT_UNNAMED
+        return bool(self._core.execute(statement, {"b_id": item_id, "b_at": at, "b_worker": worker}).rowcount)
+
+    def outbox_sent(self, item_id: int, platform_id: str, at: datetime) -> None:
+        self.outbox_sent_many([(item_id, platform_id)], at)
+
+    def outbox_sent_many(self, sent: Sequence[tuple[int, str]], at: datetime) -> None:
+        # Two statements whatever the batch's size (each run for every row): the platform's ids onto
+        # the messages first, while the outbox rows still say they are not sent.
+        named = [
+            {"b_id": item_id, "b_platform_id": platform_id} for item_id, platform_id in sent if platform_id
+        ]
+        if named:
+            self._core.execute(_MESSAGE_PLATFORM_ID, named)
+        self._core.execute(
+            _SENT, [self._sent_values(item_id, platform_id, at, 1) for item_id, platform_id in sent]
+        )
+
+    @staticmethod
+    def _sent_values(item_id: int, platform_id: str, at: datetime, attempt: int) -> dict[str, Any]:
+        return {"b_id": item_id, "b_at": at, "b_platform_id": platform_id or None, "b_attempt": attempt}
+
+    def outbox_unknown(self, item_id: int, error: str, wait_until: datetime) -> None:
+        row = self._get(Outbox, item_id)
+        if row.status == "sent":
+            return
+        row.status, row.next_attempt_at, row.claimed_by = "unknown", wait_until, None
+        row.attempts += 1
+        row.last_error = error[:2000]
+        self.session.add(row)
+
+    def outbox_confirmed(self, item_id: int, platform_id: str, at: datetime) -> bool:
+        query = select(Outbox.status, Outbox.attempt_at).where(col(Outbox.id) == item_id).with_for_update()
+        row = self._core.execute(query).first()
+        if row is None or row.status not in ("sending", "unknown") or row.attempt_at is None:
+            return False
+        if platform_id:
+            self._core.execute(_MESSAGE_PLATFORM_ID, {"b_id": item_id, "b_platform_id": platform_id})
+        # The confirmation is not an attempt of its own.
+        return bool(self._core.execute(_SENT, self._sent_values(item_id, platform_id, at, 0)).rowcount)
+
+    def outbox_rejected(
+        self, channel: str, platform_id: str, error: str, item_id: int | None = None
+    ) -> int | None:
+        query = select(Outbox).where(Outbox.channel == channel, Outbox.platform_id == platform_id)
+        row = self.session.exec(query.with_for_update()).first()
+        if row is None and item_id is not None:
+            found = self.session.get(Outbox, item_id, with_for_update=True)
+            row = found if found is not None and found.channel == channel else None
+        if row is None:
+            return None
+        row.status, row.last_error = "failed", error[:1000]
+        self.session.add(row)
+        return row.id
+
+    def outbox_failed(self, item_id: int, error: str, retry_at: datetime | None) -> None:
+        row = self._get(Outbox, item_id)
+        if row.status == "sent":
+            return  # confirmed by the platform meanwhile
+        row.attempts += 1
+        row.attempt_at, row.claimed_by = None, None  # the platform refused it: nothing in doubt
+        row.last_error = error[:2000]
+        if retry_at is None:
+            row.status = "dead"
+        else:
+            row.status, row.next_attempt_at = "pending", retry_at
+        self.session.add(row)

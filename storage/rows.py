@@ -1,0 +1,167 @@
+"""What the repository's parts share: the session they work in, and rows mapped to core records.
+
+Each part of :class:`storage.repository.SqlRepository` (identities, conversations, surveys, timers,
+outbox, tickets) is a mixin on :class:`Rows`. The mappers name every field (keyword arguments), so a
+field added to a record cannot shift the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
+from sqlmodel import Session
+
+from bot import records
+from bot.errors import NotFoundError
+from bot.survey import SurveyState
+from models import Answer, Identity, Message, Ticket
+
+_PREBUILT: dict[tuple[str, str], Any] = {}
+
+
+class Rows:
+    """The open session (never committed here) and the events noted for the metrics."""
+
+    session: Session
+    dialect: str
+    noted: list[tuple[str, dict[str, str]]]
+    held: list[Any]
+    surveys: dict[str, dict[str, Any]]
+    """Survey rows (Core, by column) as this unit of work last read or wrote them."""
+    survey_changes: dict[str, dict[str, Any]]
+    """Changes to survey rows not written yet (see ``SurveyRows.flush_surveys``)."""
+    """Rows loaded in this unit of work, kept referenced so the session's (weak) identity map finds
+    them again without a query, and so their changes go out as one UPDATE at the flush."""
+
+    def _note(self, event: str, **labels: str) -> None:
+        self.noted.append((event, labels))
+
+    def _insert(self, table: Any) -> Any:
+        return (pg_insert if self.dialect == "postgresql" else sqlite_insert)(table)
+
+    def _prebuilt(self, name: str, build: Callable[[Rows], Any]) -> Any:
+        """The statement ``build`` makes for this dialect, built once per process (values come as
+        parameters at execution: building and caching a statement per call costs more than running it)."""
+        key = (name, self.dialect)
+        statement = _PREBUILT.get(key)
+        if statement is None:
+            statement = _PREBUILT[key] = build(self)
+        return statement
+
+    @property
+    def _core(self) -> Connection:
+        """The transaction's connection, for Core statements (no ORM bookkeeping, no autoflush)."""
+        return self.session.connection()
+
+    def _hold(self, row: Any) -> Any:
+        self.held.append(row)
+        return row
+
+    def _get(self, table: Any, key: Any, *, lock: bool = False) -> Any:
+        row = self.session.get(table, key, with_for_update=lock)
+        if row is None:
+            raise NotFoundError(f"no {table.__name__.lower()} with id {key!r}")
+        return self._hold(row)
+
+
+def row_id(value: int | None) -> int:
+    """A flushed row's id (flushed rows always have one; this guards programmer errors)."""
+    if value is None:
+        raise RuntimeError("row has no id; flush before reading it")
+    return value
+
+
+def message_json(row: Message) -> dict[str, Any]:
+    """A message as the APIs and tickets show it."""
+    data: dict[str, Any] = {
+        "id": row.id,
+        "conversation_id": row.conversation_id,
+        "direction": row.direction,
+        "author": row.author,
+        "text": row.text,
+        "at": row.created_at.isoformat(),
+    }
+    if row.payload is not None:  # a bot question; on a customer's reply, what it was recorded as
+        data["prompt" if row.direction == "out" else "recorded"] = row.payload
+    if row.survey_id is not None:
+        data["survey_id"] = row.survey_id
+    if row.intent is not None:
+        data["classification"] = {
+            "intent": row.intent,
+            "intent_confidence": row.intent_confidence,
+            "sentiment": row.sentiment,
+            "sentiment_confidence": row.sentiment_confidence,
+            "needs_human": row.needs_human,
+            "triage": row.triage,
+        }
+    return data
+
+
+def answer_json(row: Answer) -> dict[str, Any]:
+    """A survey answer as the APIs and tickets show it."""
+    data: dict[str, Any] = {"step": row.step, "kind": row.kind, "at": row.created_at.isoformat()}
+    for key in ("score", "option", "text", "sentiment"):
+        value = getattr(row, key)
+        if value is not None:
+            data[key] = value
+    return data
+
+
+def identity_record(row: Identity | Any) -> records.Identity:
+    """An identity row (ORM or Core) as the core sees it."""
+    return records.Identity(
+        id=row_id(row.id),
+        customer_id=row.customer_id,
+        channel=row.channel,
+        account=row.account,
+        user=row.user,
+        display_name=row.display_name,
+        locale=row.locale,
+        last_inbound_at=row.last_inbound_at,
+    )
+
+
+def survey_record(row: Mapping[str, Any]) -> records.Survey:
+    """A survey row (its columns by name) as the core sees it."""
+    return records.Survey(
+        id=row["id"],
+        customer_id=row["customer_id"],
+        conversation_id=row["conversation_id"],
+        identity_id=row["identity_id"],
+        channel=row["channel"],
+        flow_id=row["flow_id"],
+        flow_version=row["flow_version"],
+        state=SurveyState.from_json(row["state"]),
+        due_at=row["due_at"],
+        sent_at=row["sent_at"],
+        kind=row["kind"],
+        ticket_id=row["ticket_id"],
+    )
+
+
+def ticket_record(row: Ticket) -> records.Ticket:
+    """A ticket row as the core sees it."""
+    return records.Ticket(
+        id=row_id(row.id),
+        customer_id=row.customer_id,
+        conversation_id=row.conversation_id,
+        team=row.team,
+        status=row.status,
+        reasons=tuple(row.reasons),
+        survey_id=row.survey_id,
+        created_at=row.created_at,
+        sla_due_at=row.sla_due_at,
+        answers=tuple(row.answers),
+        transcript=tuple(row.transcript),
+        assignee=row.assignee,
+        priority=row.priority,
+        intent=row.intent,
+        sentiment=row.sentiment,
+        resolved_at=row.resolved_at,
+        first_response_due_at=row.first_response_due_at,
+        first_responded_at=row.first_responded_at,
+    )

@@ -1,0 +1,90 @@
+"""The outbox's rows: only due rows claimed, in each recipient's order; a batch marked sent at once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import event, text
+
+from storage import SqlStore, open_database
+from storage.migrate import upgrade
+
+T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+LEASE = T0 + timedelta(minutes=2)
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[SqlStore]:
+    database = open_database(database_url)
+    upgrade(database)
+    yield SqlStore(database)
+    database.dispose()
+
+
+def queue(store: SqlStore, user: str, *, at: datetime = T0) -> tuple[int, int]:
+    """A bot message to ``user`` and its outbox row; returns (message id, outbox id)."""
+
+    def work(repo: Any) -> tuple[int, int]:
+        identity = repo.identity("telegram", "b", user, display_name="", locale="", at=at)
+        message = repo.add_message(
+            identity_id=identity.id, conversation_id=None, direction="out", author="bot", text="hi", at=at
+        )
+        recipient = {"channel": "telegram", "account": "b", "user": user}
+        return message, repo.enqueue(
+            "message", "telegram", recipient, {"prompt": {}}, at=at, message_id=message
+        )
+
+    return store.run_sync(work)
+
+
+def rows(store: SqlStore, sql: str) -> list[Any]:
+    with store.database.reader.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(sql))]
+
+
+def test_a_batch_is_marked_sent_in_one_statement_per_table(store: SqlStore) -> None:
+    queued = [queue(store, user) for user in ("ann", "bob", "cy")]
+    store.run_sync(lambda r: r.claim_outbox(T0, 10, LEASE))
+    statements: list[str] = []
+    listener = lambda *a: statements.append(a[2])  # noqa: E731
+    event.listen(store.database.writer, "before_cursor_execute", listener)
+    try:
+        sent = [(queued[0][1], "p-ann"), (queued[1][1], ""), (queued[2][1], "p-cy")]
+        store.run_sync(lambda r: r.outbox_sent_many(sent, T0))
+    finally:
+        event.remove(store.database.writer, "before_cursor_execute", listener)
+    assert [s.split()[0:2] for s in statements if not s.startswith("BEGIN")] == [
+        ["UPDATE", "message"],
+        ["UPDATE", "outbox"],
+    ]
+    assert rows(store, "select status, attempts, platform_id from outbox order by id") == [
+        ("sent", 1, "p-ann"),
+        ("sent", 1, None),
+        ("sent", 1, "p-cy"),
+    ]
+    assert rows(store, "select platform_id from message order by id") == [("p-ann",), (None,), ("p-cy",)]
+
+
+def test_a_row_already_recorded_sent_is_left_as_it_is(store: SqlStore) -> None:
+    message, item = queue(store, "ann")
+    store.run_sync(lambda r: r.claim_outbox(T0, 10, LEASE))
+    store.run_sync(lambda r: r.outbox_attempt(item, "", T0))
+    assert store.run_sync(lambda r: r.outbox_confirmed(item, "p-confirmed", T0)) is True
+    store.run_sync(lambda r: r.outbox_sent_many([(item, "p-late")], T0))
+    assert rows(store, "select status, attempts, platform_id from outbox") == [("sent", 0, "p-confirmed")]
+    assert rows(store, f"select platform_id from message where id = {message}") == [("p-confirmed",)]
+
+
+def test_only_due_rows_are_claimed_and_a_recipient_waits_behind_its_earlier_message(store: SqlStore) -> None:
+    _, ann_first = queue(store, "ann")
+    _, ann_second = queue(store, "ann")
+    _, bob = queue(store, "bob")
+    _, later = queue(store, "cy", at=T0 + timedelta(minutes=5))
+    store.run_sync(lambda r: r.outbox_failed(ann_first, "busy", T0 + timedelta(minutes=1)))
+    claimed = store.run_sync(lambda r: r.claim_outbox(T0, 10, T0 + timedelta(hours=1)))
+    assert [i.id for i in claimed] == [bob]  # ann's second waits for her first; cy's is not due
+    claimed = store.run_sync(lambda r: r.claim_outbox(T0 + timedelta(minutes=5), 10, LEASE))
+    assert [i.id for i in claimed] == [ann_first, ann_second, later]
