@@ -104,7 +104,7 @@ def test_a_wrong_typed_value_does_not_hide_the_other_problems() -> None:
         f"got 'lots' at line {line_of(text, 'min_answers: lots')}",
         "timezone: unknown time zone 'Mars/Olympus' (expected e.g. UTC, Asia/Shanghai) "
         f"at line {line_of(text, 'timezone: Mars')}",
-        "surveys.csat.steps.rating.branches[0].next: unknown step 'reasons' (known: reason, comment, thanks) "
+        "surveys.csat.steps.rating.branches[0].next: unknown step 'reasons' (known: praise, reason, comment, thanks) "
         f"at line {line_of(text, 'next: reasons')}",
         "surveys.csat.steps.reason: step 'reason' cannot be reached from start 'rating' "
         f"at line {line_of(text, '      reason:')}",
@@ -149,14 +149,14 @@ SHIPPED_ERRORS = [
                 "        next: q9\n        branches:\n          - when: {max: 3}",
             )
         ],
-        [("surveys.csat.steps.rating.next: unknown step 'q9' (known: reason, comment, thanks)", "next: q9")],
+        [("surveys.csat.steps.rating.next: unknown step 'q9' (known: praise, reason, comment, thanks)", "next: q9")],
         id="unknown-step-in-next",
     ),
     pytest.param(
         [("            next: reason\n", "            next: reasons\n")],
         [
             (
-                "surveys.csat.steps.rating.branches[0].next: unknown step 'reasons' (known: reason, "
+                "surveys.csat.steps.rating.branches[0].next: unknown step 'reasons' (known: praise, reason, "
                 "comment, thanks)",
                 "next: reasons",
             ),
@@ -175,7 +175,7 @@ SHIPPED_ERRORS = [
         [("    start: rating", "    start: ratings")],
         [
             (
-                "surveys.csat.start: unknown step 'ratings' (known: rating, reason, comment, thanks)",
+                "surveys.csat.start: unknown step 'ratings' (known: rating, praise, reason, comment, thanks)",
                 "start: ratings",
             )
         ],
