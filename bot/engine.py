@@ -57,7 +57,9 @@ def advance(flow: Flow, state: SurveyState, event: Event, now: datetime) -> Tran
             return Transition(state.evolve(reminded=True), prompts)
         case Expire():
             kept = _leftover_comment(state)
-            status: Literal["completed", "partial", "expired"] = "partial" if state.answers or kept else "expired"
+            status: Literal["completed", "partial", "expired"] = (
+                "partial" if state.answers or kept else "expired"
+            )
             if status == "partial" and state.step is not None and flow.only_optional_left(state.step):
                 status = "completed"  # only optional questions were left unanswered: not abandoned
             done = state.evolve(status=status, comment=None, comment_sentiment=None)
@@ -124,7 +126,9 @@ def _reply(flow: Flow, state: SurveyState, event: Reply) -> Transition:
     return Transition(entered.state, entered.prompts, (*effects, *entered.effects))
 
 
-REQUESTS: frozenset[str] = frozenset({"password_reset", "billing", "refund", "delivery", "cancel", "request_human"})
+REQUESTS: frozenset[str] = frozenset(
+    {"password_reset", "billing", "refund", "delivery", "cancel", "request_human"}
+)
 """Intents of the bundled model that read as a new request for help, not as a comment."""
 REQUEST_CONFIDENCE = 0.5
 

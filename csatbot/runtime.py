@@ -34,6 +34,7 @@ from csatbot import redaction
 from csatbot.metrics import Metrics
 from csatbot.triage_model import BackgroundModel
 from storage import SqlStore, config_snapshots, open_database
+from storage import digest as digest_store
 from storage.backlog import Backlog, backlog
 from storage.db import is_unreachable
 from storage.migrate import upgrade
@@ -296,6 +297,10 @@ class Runtime:
             scheduler.add_job(
                 pump.tick, "interval", seconds=self.tick_seconds, id=pump.name, max_instances=1, coalesce=True
             )
+        # The good-news digest: a check a minute; the period's unique key sends it once across processes.
+        scheduler.add_job(
+            self.send_digest, "interval", seconds=60, id="digest", max_instances=1, coalesce=True
+        )
         scheduler.start()
         self._scheduler = scheduler
         for adapter in self.adapters.values():
@@ -303,6 +308,7 @@ class Runtime:
         if self.model is not None:
             self.model.start(train_if_missing=self.train_if_missing, await_model=self.await_model)
         await self.service.schedule_retention()
+        await self.send_digest()
         # What this worker held when it last stopped (killed mid-send?) is taken back now, not after
         # its lease; then the leases of what it works on are renewed while the work runs.
         worker, now = self.leases.worker, self.clock.now()
@@ -316,6 +322,20 @@ class Runtime:
             # A content check every 2 s: cheap for a small file, and unlike inotify it also works on
             # container mounts and network file systems, and never misses an edit made during start-up.
             scheduler.add_job(self.reload_if_changed, "interval", seconds=2, id="config", max_instances=1)
+
+    async def send_digest(self) -> str | None:
+        """Send the good-news digest of the latest due period unless some process sent it already
+        (``digest:`` in config.yaml); what happened, or ``None``."""
+        config, now = self.settings().config, self.clock.now()
+        try:
+            outcome = await self.store.run(lambda repo: digest_store.send_due(repo, config, now))
+        except Exception:
+            log.exception("the good-news digest could not be prepared; the next check tries again")
+            return None
+        if outcome is not None:
+            log.info("%s", outcome)
+            self.outbox.kick()
+        return outcome
 
     async def stop(self) -> None:
         if self._scheduler is not None:

@@ -29,6 +29,7 @@ def check_config(config: Config) -> list[Finding]:
         *_check_texts(config),
         *_check_references(config),
         *_check_notifications(config),
+        *_check_digest(config),
     ]
 
 
@@ -268,6 +269,35 @@ def _check_notifications(config: Config) -> Iterator[Finding]:
         other = groups.setdefault(target.chat_id, name)
         if other != name:
             yield (*base, "chat_id"), f"chat {target.chat_id} is already the target '{other}'; merge the two"
+
+
+def _check_digest(config: Config) -> Iterator[Finding]:
+    policy = config.digest
+    if policy is None:
+        return
+    if policy.every == "daily" and policy.weekday is not None:
+        yield (
+            ("digest", "weekday"),
+            "weekday only applies to every: weekly (a daily digest goes out every day)",
+        )
+    targets = config.notifications.targets
+    for i, name in enumerate(policy.targets or []):
+        here: Loc = ("digest", "targets", i)
+        target = targets.get(name)
+        if target is None:
+            yield here, _unknown("notification target", name, list(targets))
+        elif target.kind == "webhook":
+            yield (
+                here,
+                (
+                    f"target '{name}' is a webhook, which gets ticket events only; the digest goes to chat "
+                    "targets (slack, wecom_robot, feishu, telegram_group)"
+                ),
+            )
+        elif not target.enabled:
+            yield here, f"target '{name}' is disabled (enabled: false), so it would get no digest"
+        if name in (policy.targets or [])[:i]:
+            yield here, f"target '{name}' is listed twice"
 
 
 _CONFIRM_MIN, _CONFIRM_MAX = timedelta(minutes=1), timedelta(days=7)

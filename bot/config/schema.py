@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
 from bot.config.channels import ChannelsConfig
+from bot.config.digest import DigestPolicy
 from bot.config.durations import Duration, format_duration
 from bot.config.notifications import NotificationsConfig
 from bot.config.priorities import FALLBACK as FALLBACK_PRIORITY
@@ -406,6 +407,8 @@ class Config(Strict):
     channels: ChannelsConfig = ChannelsConfig()
     nlu: NluConfig = NluConfig()
     notifications: NotificationsConfig = NotificationsConfig()
+    digest: DigestPolicy | None = None
+    """Good news for staff: the best comments of happy customers, daily or weekly (``null``: none)."""
     retention: RetentionPolicy = RetentionPolicy()
     masking: list[MaskKind] = []
     """What is masked in customers' messages before they are stored or sent to a team."""

@@ -149,7 +149,12 @@ SHIPPED_ERRORS = [
                 "        next: q9\n        branches:\n          - when: {max: 3}",
             )
         ],
-        [("surveys.csat.steps.rating.next: unknown step 'q9' (known: praise, reason, comment, thanks)", "next: q9")],
+        [
+            (
+                "surveys.csat.steps.rating.next: unknown step 'q9' (known: praise, reason, comment, thanks)",
+                "next: q9",
+            )
+        ],
         id="unknown-step-in-next",
     ),
     pytest.param(
@@ -433,7 +438,7 @@ SHIPPED_ERRORS = [
                 "surveying.every: unknown key 'every' (expected one of: throttle, remind_after, "
                 "expire_after, reprompts, "
                 "quiet_hours)",
-                "every:",
+                "every: 2d",
             )
         ],
         id="unknown-key-lists-allowed-keys",
@@ -931,8 +936,8 @@ def test_flow_errors(steps: str, expected: list[str]) -> None:
             [
                 "bogus: unknown key 'bogus' (expected one of: locales, default_locale, "
                 "timezone, texts, surveys, triggers, surveying, conversations, dsat, teams, "
-                "routing, triage, tickets, reports, customers, channels, nlu, notifications, retention, "
-                "masking) at line 2"
+                "routing, triage, tickets, reports, customers, channels, nlu, notifications, digest, "
+                "retention, masking) at line 2"
             ],
             id="unknown-top-level-key",
         ),
@@ -1143,3 +1148,108 @@ def test_enabled_channels_name_each_missing_secret_for_how_they_are_configured()
     )
     plain = ChannelsConfig.model_validate({"wechat": {"enabled": True, "safe_mode": False}})
     assert missing_secrets(plain, {"WECHAT_TOKEN": "t", "WECHAT_APP_SECRET": "s"}) == []
+
+
+# ---- digest: good news for staff -------------------------------------------------------------------
+
+DIGEST = """digest:
+  every: weekly        # or daily: yesterday's comments, each day
+  weekday: mon         # weekly: the day it goes out, for the week Monday to Sunday before
+  at: "09:00"          # local time (`timezone`)
+  best: 5              # comments at most
+"""
+TARGETS = (
+    "  targets: {}\n",
+    "  targets:\n"
+    "    slack_a: {kind: slack, url_env: SLACK_A}\n"
+    "    hooks: {kind: webhook, url_env: HOOKS}\n"
+    "    muted: {kind: feishu, url_env: FEISHU, enabled: false}\n",
+)
+
+
+def with_digest(body: str) -> str:
+    return edited(SHIPPED, ("  targets: {}\n", TARGETS[1]), (DIGEST, f"digest:\n{body}"))
+
+
+def test_the_shipped_digest_is_weekly_on_monday_morning() -> None:
+    digest = parse_config(SHIPPED).digest
+    assert digest is not None
+    assert (digest.every, digest.day, digest.at, digest.best, digest.targets) == (
+        "weekly",
+        0,
+        time(9),
+        5,
+        None,
+    )
+    assert parse_config(edited(SHIPPED, (DIGEST, ""))).digest is None
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(
+            "  every: daily\n  weekday: fri\n",
+            [
+                (
+                    "digest.weekday: weekday only applies to every: weekly (a daily digest goes out every day)",
+                    "weekday",
+                )
+            ],
+            id="weekday-on-daily",
+        ),
+        pytest.param(
+            "  every: weekly\n  targets: [slack_a, slak_b, hooks, muted, slack_a]\n",
+            [
+                (
+                    "digest.targets[1]: unknown notification target 'slak_b' (known: slack_a, hooks, muted)",
+                    "targets: [slack_a",
+                ),
+                (
+                    "digest.targets[2]: target 'hooks' is a webhook, which gets ticket events only; the digest "
+                    "goes to chat targets (slack, wecom_robot, feishu, telegram_group)",
+                    "targets: [slack_a",
+                ),
+                (
+                    "digest.targets[3]: target 'muted' is disabled (enabled: false), so it would get no digest",
+                    "targets: [slack_a",
+                ),
+                ("digest.targets[4]: target 'slack_a' is listed twice", "targets: [slack_a"),
+            ],
+            id="targets",
+        ),
+        pytest.param(
+            "  every: monthly\n",
+            [("digest.every: input should be 'daily' or 'weekly', got 'monthly'", "every: monthly")],
+            id="every",
+        ),
+        pytest.param(
+            "  every: weekly\n  weekday: monday\n",
+            [
+                (
+                    "digest.weekday: input should be 'mon', 'tue', 'wed', 'thu', 'fri', 'sat' or 'sun', got 'monday'",
+                    "weekday: monday",
+                )
+            ],
+            id="weekday-spelled-out",
+        ),
+        pytest.param(
+            "  every: weekly\n  best: 0\n",
+            [("digest.best: input should be greater than or equal to 1, got 0", "best: 0")],
+            id="best-zero",
+        ),
+        pytest.param(
+            '  every: weekly\n  at: "09:00+08:00"\n',
+            [
+                (
+                    'digest.at: write a local time such as "09:00" without an offset: it is read in `timezone`, '
+                    "got '09:00+08:00'",
+                    'at: "09:00+08:00"',
+                )
+            ],
+            id="at-with-offset",
+        ),
+    ],
+)
+def test_digest_errors_name_the_key_and_what_to_write(body: str, expected: list[tuple[str, str]]) -> None:
+    text = with_digest(body)
+    assert problems(text) == [f"{message} at line {line_of(text, needle)}" for message, needle in expected]
