@@ -88,8 +88,9 @@ def claim(session: Session, key: str, now: datetime) -> bool:
         insert(Timer)
         .values(kind=DIGEST_TIMER, subject=key, status="done", due_at=now, created_at=now)
         .on_conflict_do_nothing(index_elements=["kind", "subject"])
+        .returning(col(Timer.id))
     )
-    return bool(getattr(session.execute(statement), "rowcount", 0))
+    return session.execute(statement).first() is not None
 
 
 def sent_at(session: Session, key: str) -> datetime | None:
