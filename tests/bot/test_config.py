@@ -104,7 +104,8 @@ def test_a_wrong_typed_value_does_not_hide_the_other_problems() -> None:
         f"got 'lots' at line {line_of(text, 'min_answers: lots')}",
         "timezone: unknown time zone 'Mars/Olympus' (expected e.g. UTC, Asia/Shanghai) "
         f"at line {line_of(text, 'timezone: Mars')}",
-        "surveys.csat.steps.rating.branches[0].next: unknown step 'reasons' (known: praise, reason, comment, thanks) "
+        "surveys.csat.steps.rating.branches[0].next: unknown step 'reasons' "
+        "(known: praise, reason, comment, thanks) "
         f"at line {line_of(text, 'next: reasons')}",
         "surveys.csat.steps.reason: step 'reason' cannot be reached from start 'rating' "
         f"at line {line_of(text, '      reason:')}",
@@ -1191,7 +1192,8 @@ def test_the_shipped_digest_is_weekly_on_monday_morning() -> None:
             "  every: daily\n  weekday: fri\n",
             [
                 (
-                    "digest.weekday: weekday only applies to every: weekly (a daily digest goes out every day)",
+                    "digest.weekday: weekday only applies to every: weekly "
+                    "(a daily digest goes out every day)",
                     "weekday",
                 )
             ],
@@ -1205,12 +1207,13 @@ def test_the_shipped_digest_is_weekly_on_monday_morning() -> None:
                     "targets: [slack_a",
                 ),
                 (
-                    "digest.targets[2]: target 'hooks' is a webhook, which gets ticket events only; the digest "
-                    "goes to chat targets (slack, wecom_robot, feishu, telegram_group)",
+                    "digest.targets[2]: target 'hooks' is a webhook, which gets ticket events only; "
+                    "the digest goes to chat targets (slack, wecom_robot, feishu, telegram_group)",
                     "targets: [slack_a",
                 ),
                 (
-                    "digest.targets[3]: target 'muted' is disabled (enabled: false), so it would get no digest",
+                    "digest.targets[3]: target 'muted' is disabled (enabled: false), "
+                    "so it would get no digest",
                     "targets: [slack_a",
                 ),
                 ("digest.targets[4]: target 'slack_a' is listed twice", "targets: [slack_a"),
@@ -1226,7 +1229,8 @@ def test_the_shipped_digest_is_weekly_on_monday_morning() -> None:
             "  every: weekly\n  weekday: monday\n",
             [
                 (
-                    "digest.weekday: input should be 'mon', 'tue', 'wed', 'thu', 'fri', 'sat' or 'sun', got 'monday'",
+                    "digest.weekday: input should be 'mon', 'tue', 'wed', 'thu', 'fri', 'sat' or 'sun', "
+                    "got 'monday'",
                     "weekday: monday",
                 )
             ],
@@ -1241,8 +1245,8 @@ def test_the_shipped_digest_is_weekly_on_monday_morning() -> None:
             '  every: weekly\n  at: "09:00+08:00"\n',
             [
                 (
-                    'digest.at: write a local time such as "09:00" without an offset: it is read in `timezone`, '
-                    "got '09:00+08:00'",
+                    'digest.at: write a local time such as "09:00" without an offset: '
+                    "it is read in `timezone`, got '09:00+08:00'",
                     'at: "09:00+08:00"',
                 )
             ],

@@ -92,7 +92,10 @@ SCRIPTS = [
         id="csat-tap-5-skips-the-praise",
     ),
     pytest.param(
-        "csat", [tap("rating", "5")], Outcome("active", "praise", (("rating", 5),), ()), id="csat-5-asks-praise"
+        "csat",
+        [tap("rating", "5")],
+        Outcome("active", "praise", (("rating", 5),), ()),
+        id="csat-5-asks-praise",
     ),
     pytest.param(
         "csat",

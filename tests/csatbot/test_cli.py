@@ -34,8 +34,8 @@ def test_config_check_names_the_bad_key_and_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["config", "check", str(bad)])
     assert result.exit_code == 1
     assert (
-        f"surveys.csat.steps.rating.next: unknown step 'q9' (known: praise, reason, comment, thanks) at line {line}"
-        in (result.output)
+        "surveys.csat.steps.rating.next: unknown step 'q9' (known: praise, reason, comment, thanks) "
+        f"at line {line}" in (result.output)
     )
 
 
