@@ -9,7 +9,8 @@ several processes, and again never after a restart.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import func
@@ -30,7 +31,7 @@ from bot.digest import (
     known_agents,
 )
 from models import Answer, Survey, Timer
-from storage.report_scope import SATISFIED
+from storage.report_scope import SATISFIED, conditions
 
 LOOK_BACK = timedelta(days=30)
 """Comments are read from surveys sent this long before the period (lets the sent_at index work)."""
@@ -38,16 +39,22 @@ MOST = 2000
 """At most this many comments are ranked per period (the longest)."""
 
 
-def happy_comments(session: Session, since: datetime, until: datetime) -> list[Comment]:
-    """Comments answered in ``[since, until)`` on satisfied main surveys, not negative, longest first."""
+def happy_comments(
+    session: Session,
+    since: datetime,
+    until: datetime,
+    filters: Mapping[str, str] | None = None,
+    *,
+    tz: tzinfo = UTC,
+) -> list[Comment]:
+    """Comments answered in ``[since, until)`` on satisfied main surveys (with the report
+    ``filters``), not negative, longest first."""
     sentiment = func.coalesce(col(Answer.sentiment), "")
     rows = session.exec(
         select(Survey, Answer.text, Answer.sentiment)
         .join(Answer, col(Answer.survey_id) == col(Survey.id))
         .where(
-            col(Survey.kind) == "main",
-            col(Survey.sent_at) >= since - LOOK_BACK,
-            col(Survey.sent_at) < until,
+            *conditions(since - LOOK_BACK, until, filters, tz=tz),
             col(Answer.created_at) >= since,
             col(Answer.created_at) < until,
             col(Answer.kind) == "text",
@@ -100,9 +107,16 @@ def sent_at(session: Session, key: str) -> datetime | None:
     ).first()
 
 
-def digest_for(session: Session, config: Config, period: Period) -> Digest:
-    """The digest of ``period`` for the console (every team's comments)."""
-    comments = happy_comments(session, period.since, period.until)
+def digest_for(
+    session: Session,
+    config: Config,
+    period: Period,
+    filters: Mapping[str, str] | None = None,
+    *,
+    tz: tzinfo = UTC,
+) -> Digest:
+    """The digest of ``period`` for the console and the API (the report ``filters`` applied)."""
+    comments = happy_comments(session, period.since, period.until, filters, tz=tz)
     served = {agent for c in comments for agent in c.agents}
     return build_digest(config, period, comments, known_agents(config, served))
 
@@ -126,3 +140,8 @@ def send_due(repo: Any, config: Config, now: datetime) -> str | None:
             repo.enqueue(NOTIFY, target.kind, {"target": name}, {"digest": digest.to_dict()}, at=now)
             told += 1
     return f"digest {period.key}: {told} target(s) told"
+
+
+def range_period(since: datetime, until: datetime, first: date, last: date) -> Period:
+    """A console or API range as a digest period (nothing is claimed for it)."""
+    return Period(f"range:{first.isoformat()}", since, until, until, first, last)
