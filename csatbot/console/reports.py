@@ -18,12 +18,14 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from sqlmodel import Session
 
+from bot.digest import Digest, digest_targets
 from csatbot.console.auth import Agent
 from csatbot.console.charts import trend_charts
 from csatbot.console.i18n import translate
 from csatbot.console.render import language, page, runtime_of
 from storage.auto_answer_report import FILTERS as AUTO_FILTERS
 from storage.auto_answer_report import auto_answer_report
+from storage.digest import digest_for, range_period
 from storage.drivers import key_drivers
 from storage.fcr import operational_fcr
 from storage.funnel import survey_funnel
@@ -280,11 +282,29 @@ async def surveys(
 
 @router.get("/reports/good-news")
 async def good_news(request: Request, s: Scoped) -> Response:
-    """Comments from satisfied customers (or with a positive sentiment), newest first."""
-    found = await read(
-        request, lambda repo: positive_comments(repo.session, s.since, s.until, s.filters, 200, tz=s.tz)
+    """The best comments of the range, credited (as the digest sends them), and every comment from
+    satisfied customers (or with a positive sentiment), newest first."""
+    config = runtime_of(request).settings().config
+    period = range_period(s.since, s.until, s.first, s.last)
+
+    def load(repo: SqlRepository) -> tuple[Any, Digest]:
+        session = repo.session
+        return (
+            positive_comments(session, s.since, s.until, s.filters, 200, tz=s.tz),
+            digest_for(session, config, period, s.filters, tz=s.tz),
+        )
+
+    found, best = await read(request, load)
+    return page(
+        request,
+        "good_news.html",
+        s=s,
+        comments=found,
+        digest=best,
+        schedule=config.digest,
+        targets=digest_targets(config),
+        timezone=config.timezone,
     )
-    return page(request, "good_news.html", s=s, comments=found)
 
 
 @router.get("/reports/export.csv")
