@@ -18,6 +18,7 @@ from csatbot.runtime import Runtime
 from storage.auto_answer_report import auto_answer_report
 from storage.digest import digest_for, range_period, sent_at
 from storage.drivers import key_drivers
+from storage.experiments import experiment_report
 from storage.fcr import operational_fcr
 from storage.funnel import survey_funnel
 from storage.report_scope import DIMENSIONS, METRICS, ReportFilterError, check_range, check_year
@@ -223,6 +224,21 @@ def report_router(rt: Runtime) -> APIRouter:
             "targets": digest_targets(config),
             "schedule": schedule,
         }
+
+    @router.get("/experiments")
+    async def experiments(s: Scoped) -> list[dict[str, Any]]:
+        """Each experiment (declared on a trigger, or with surveys in the range): per variant the
+        surveys sent, answered, completed and satisfied, with response rate, completion rate and
+        satisfied rate (each with ``n`` and a Wilson 95% interval, ``few_answers`` below
+        ``reports.min_answers``), each against the control (the first variant: difference,
+        two-proportion z, two-sided p, significant at p < 0.05), and per rate a verdict: ``winner``,
+        ``no_clear_winner`` or ``too_few``."""
+        since, until, tz = window(s)
+        config = rt.settings().config
+        found: list[dict[str, Any]] = await read(
+            lambda repo: experiment_report(repo.session, config, since, until, s.filters, tz=tz)
+        )
+        return found
 
     @router.get("/fcr")
     async def fcr(s: Scoped) -> dict[str, Any]:

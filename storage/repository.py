@@ -35,11 +35,12 @@ from models import (
 )
 from storage import erasure
 from storage.customer_side import CustomerSideRows, conversation_record
+from storage.experiments import ExperimentRows
 
 OUTBOX_CLAIM_LOCK = 0x63736174  # "csat": the PostgreSQL advisory lock that serialises outbox claims
 
 
-class SqlRepository(CustomerSideRows):
+class SqlRepository(CustomerSideRows, ExperimentRows):
     """Reads and writes rows in the session's open transaction (never commits itself)."""
 
     def __init__(self, session: Session) -> None:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, mod
 from bot.config.channels import ChannelsConfig
 from bot.config.digest import DigestPolicy
 from bot.config.durations import Duration, format_duration
+from bot.config.experiments import Experiment
 from bot.config.notifications import NotificationsConfig
 from bot.config.priorities import FALLBACK as FALLBACK_PRIORITY
 from bot.config.priorities import PRIORITIES, PerPriority, Priority, format_per_priority
@@ -170,6 +171,8 @@ class Trigger(Strict):
     require_reply: bool = False
     """Only survey a conversation in which an agent wrote or the bot answered automatically (an idle
     conversation never gets a survey without one, whatever this says)."""
+    experiment: Experiment | None = None
+    """Variants of this trigger's survey (wording, question order, delay) with a split."""
 
 
 class ConversationPolicy(Strict):

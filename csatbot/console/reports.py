@@ -27,6 +27,7 @@ from storage.auto_answer_report import FILTERS as AUTO_FILTERS
 from storage.auto_answer_report import auto_answer_report
 from storage.digest import digest_for, range_period
 from storage.drivers import key_drivers
+from storage.experiments import experiment_report
 from storage.fcr import operational_fcr
 from storage.funnel import survey_funnel
 from storage.report_scope import (
@@ -222,9 +223,10 @@ async def reports(
             operational_fcr(session, s.since, s.until, config.reports.repeat_within, s.filters),
             survey_funnel(session, s.since, s.until, s.filters, tz=s.tz),
             key_drivers(session, s.since, s.until, s.filters, min_n=max(min_answers, 1), tz=s.tz),
+            experiment_report(session, config, s.since, s.until, s.filters, tz=s.tz),
         )
 
-    report, reasons, comments, recovered, auto, previous, spread, fcr, funnel, drivers = await read(
+    report, reasons, comments, recovered, auto, previous, spread, fcr, funnel, drivers, tests = await read(
         request, load
     )
     lang = language(request)
@@ -253,6 +255,7 @@ async def reports(
         fcr=fcr,
         funnel=funnel.as_dict(min_answers),
         drivers=drivers,
+        experiments=tests,
     )
 
 
