@@ -284,7 +284,10 @@ EN: dict[str, str] = {
     "funnel.drop": "{flow}: most customers stop at “{step}”",
     "drivers.title": "Fix these first",
     "exp.title": "Experiments",
-    "exp.hint": "Each customer always sees the same variant. Rates against the control: two-proportion z-test, p < 0.05 counts.",
+    "exp.hint": (
+        "Each customer always sees the same variant. Rates against the control: two-proportion z-test, "
+        "p < 0.05 counts."
+    ),
     "exp.ended": "no longer in config.yaml",
     "exp.variant": "Variant",
     "exp.split": "Split",
