@@ -1257,3 +1257,89 @@ def test_the_shipped_digest_is_weekly_on_monday_morning() -> None:
 def test_digest_errors_name_the_key_and_what_to_write(body: str, expected: list[tuple[str, str]]) -> None:
     text = with_digest(body)
     assert problems(text) == [f"{message} at line {line_of(text, needle)}" for message, needle in expected]
+
+
+# ---- experiments on a trigger ----------------------------------------------------------------------
+
+SHORT_FLOW = """
+  csat_short:
+    title: {en: Quick rating, zh-CN: 快速评分}
+    start: rating
+    steps:
+      rating: {type: csat, text: {en: "Rate us?", zh-CN: 请评分}, next: thanks}
+      thanks: {type: end, text: {en: Thanks!, zh-CN: 谢谢！}}
+"""
+
+
+def with_experiment(block: str) -> str:
+    return edited(SHIPPED, ("    delay: 10m\n", f"    delay: 10m\n{block}")) + SHORT_FLOW
+
+
+def test_an_experiment_on_the_trigger_is_read() -> None:
+    block = (
+        "    experiment:\n      name: wording\n      variants:\n"
+        "        long: {split: 70}\n        short: {split: 30, survey: csat_short, delay: 1h}\n"
+    )
+    spec = parse_config(with_experiment(block)).triggers[0].experiment
+    assert spec is not None and list(spec.variants) == ["long", "short"]
+    assert (spec.variants["short"].survey, spec.variants["short"].delay) == ("csat_short", timedelta(hours=1))
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        pytest.param(
+            "    experiment:\n      name: wording\n      variants:\n"
+            "        a: {split: 60}\n        b: {split: 30, survey: csat_shrt}\n        c: {split: 0}\n",
+            [
+                ("triggers[0].experiment.variants: the splits add up to 90, not 100", "variants:"),
+                (
+                    "triggers[0].experiment.variants.b.survey: unknown survey 'csat_shrt' "
+                    "(known: csat, nps, ces, resolved_check, csat_short)",
+                    "b: {split",
+                ),
+                (
+                    "triggers[0].experiment.variants.c.split: a split of 0 shows this variant to nobody: remove it",
+                    "c: {",
+                ),
+            ],
+            id="splits-and-surveys",
+        ),
+        pytest.param(
+            "    experiment:\n      name: wording\n      variants:\n        a: {split: 100}\n",
+            [
+                (
+                    "triggers[0].experiment.variants: dictionary should have at least 2 items after validation, "
+                    "not 1",
+                    "variants:",
+                )
+            ],
+            id="one-variant",
+        ),
+        pytest.param(
+            "    experiment:\n      name: wording\n      variants:\n        a: {split: 50}\n        b: {split: 150}\n",
+            [
+                (
+                    "triggers[0].experiment.variants.b.split: input should be less than or equal to 100, got 150",
+                    "b: {",
+                )
+            ],
+            id="split-over-100",
+        ),
+    ],
+)
+def test_experiment_errors_name_the_key_and_what_to_write(
+    block: str, expected: list[tuple[str, str]]
+) -> None:
+    text = with_experiment(block)
+    assert problems(text) == [f"{message} at line {line_of(text, needle)}" for message, needle in expected]
+
+
+def test_an_experiment_name_is_declared_once() -> None:
+    block = "    experiment:\n      name: wording\n      variants: {a: {split: 50}, b: {split: 50}}\n"
+    second = f"  - survey: nps\n    events: [bot_resolved]\n{block}"
+    text = edited(with_experiment(block), ("\nsurveying:", f"{second}\nsurveying:"))
+    assert problems(text) == [
+        "triggers[1].experiment.name: experiment 'wording' is already declared on triggers[0] "
+        f"at line {text.count(chr(10), 0, text.index('name: wording', text.index('survey: nps'))) + 1}"
+    ]
