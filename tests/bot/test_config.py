@@ -1299,7 +1299,8 @@ def test_an_experiment_on_the_trigger_is_read() -> None:
                     "b: {split",
                 ),
                 (
-                    "triggers[0].experiment.variants.c.split: a split of 0 shows this variant to nobody: remove it",
+                    "triggers[0].experiment.variants.c.split: a split of 0 shows this variant to nobody: "
+                    "remove it",
                     "c: {",
                 ),
             ],
@@ -1309,18 +1310,20 @@ def test_an_experiment_on_the_trigger_is_read() -> None:
             "    experiment:\n      name: wording\n      variants:\n        a: {split: 100}\n",
             [
                 (
-                    "triggers[0].experiment.variants: dictionary should have at least 2 items after validation, "
-                    "not 1",
+                    "triggers[0].experiment.variants: dictionary should have at least 2 items after "
+                    "validation, not 1",
                     "variants:",
                 )
             ],
             id="one-variant",
         ),
         pytest.param(
-            "    experiment:\n      name: wording\n      variants:\n        a: {split: 50}\n        b: {split: 150}\n",
+            "    experiment:\n      name: wording\n      variants:\n"
+            "        a: {split: 50}\n        b: {split: 150}\n",
             [
                 (
-                    "triggers[0].experiment.variants.b.split: input should be less than or equal to 100, got 150",
+                    "triggers[0].experiment.variants.b.split: input should be less than or equal to 100, "
+                    "got 150",
                     "b: {",
                 )
             ],
