@@ -148,6 +148,7 @@ def test_chat_says_why_a_survey_waits_or_is_not_sent(tmp_path: Path) -> None:
             "/resolve",  # 07:30 + 10 min falls in the quiet hours: 08:00
             "/tick 30",
             "5",
+            "skip",  # the optional praise question
             "one more question",
             "/agent Sure, done.",
             "/resolve",  # surveyed a moment ago: throttled
