@@ -123,7 +123,7 @@ def test_chat_reply_resolve_and_a_low_rating_by_button_opens_a_ticket(
 
 @pytest.mark.parametrize(
     ("typed", "score", "next_prompt"),
-    [("4", 4, "End"), ("非常满意", 5, "End"), ("★★★☆☆", 3, "AskChoice"), ("4/5", 4, "End")],
+    [("4", 4, "AskText"), ("非常满意", 5, "AskText"), ("★★★☆☆", 3, "AskChoice"), ("4/5", 4, "AskText")],
 )
 def test_rating_by_typing(api: httpx.Client, customer: Any, typed: str, score: int, next_prompt: str) -> None:
     before = report(api)["total"]
