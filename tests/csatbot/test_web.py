@@ -369,6 +369,7 @@ async def test_report_api_digest_ranks_and_credits_happy_comments(
     recent = (datetime.now(UTC) - timedelta(days=2)).isoformat()
     latest = (await client.get("/api/reports/digest")).json()  # the last full week: nothing yet
     assert (latest["key"].split(":")[0], latest["praises"], latest["targets"]) == ("weekly", [], [])
+    assert latest["sent_at"] is not None  # the server's start-up check took the period (no target to tell)
     assert latest["schedule"] == {
         "every": "weekly",
         "weekday": "mon",
