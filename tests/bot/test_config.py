@@ -1292,7 +1292,10 @@ def test_an_experiment_on_the_trigger_is_read() -> None:
             "    experiment:\n      name: wording\n      variants:\n"
             "        a: {split: 60}\n        b: {split: 30, survey: csat_shrt}\n        c: {split: 0}\n",
             [
-                ("triggers[0].experiment.variants: the splits add up to 90, not 100", "variants:\n        a:"),
+                (
+                    "triggers[0].experiment.variants: the splits add up to 90, not 100",
+                    "variants:\n        a:",
+                ),
                 (
                     "triggers[0].experiment.variants.b.survey: unknown survey 'csat_shrt' "
                     "(known: csat, nps, ces, resolved_check, csat_short)",
