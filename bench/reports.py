@@ -98,7 +98,10 @@ def reference_report(session: Any, since: datetime, until: datetime) -> Any:
 
 def queries(busiest_agent: str, last_day: str) -> dict[str, Query]:
     """The report queries, by the name the table shows."""
+    from bot.config import load_config
     from storage import reports as r
+    from storage.digest import digest_for, range_period
+    from storage.experiments import experiment_report
 
     def by(*dimensions: str) -> Query:
         return lambda s, a, b, f: r.build_report(s, a, b, by=dimensions, filters=f)
@@ -107,6 +110,12 @@ def queries(busiest_agent: str, last_day: str) -> dict[str, Query]:
         return sum(len(chunk) for chunk in r.iter_csv(s, a, b, filters=f))
 
     shanghai = ZoneInfo("Asia/Shanghai")
+    shipped = load_config(ROOT / "config.yaml")
+
+    def good_news(s: Any, a: datetime, b: datetime, f: dict[str, str]) -> Any:
+        period = range_period(a, b, a.date(), (b - timedelta(days=1)).date())
+        return digest_for(s, shipped, period, f)
+
     return {
         "total and by day": by(),
         "total and by day, Asia/Shanghai days": lambda s, a, b, f: r.build_report(
@@ -124,6 +133,8 @@ def queries(busiest_agent: str, last_day: str) -> dict[str, Query]:
         "ranked reasons": lambda s, a, b, f: r.ranked_reasons(s, a, b, f),
         "positive comments": lambda s, a, b, f: r.positive_comments(s, a, b, f),
         "recovery": lambda s, a, b, f: r.recovery(s, a, b, f),
+        "good-news digest (ranked, credited)": good_news,
+        "experiments (per variant)": lambda s, a, b, f: experiment_report(s, shipped, a, b, f),
         "channel, locale, day (as reference)": by("channel", "locale"),
         "reference: answer join (before)": lambda s, a, b, f: reference_report(s, a, b),
         "CSV export, 30 days": export,

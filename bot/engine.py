@@ -50,13 +50,18 @@ def advance(flow: Flow, state: SurveyState, event: Event, now: datetime) -> Tran
         case Reply():
             return _reply(flow, state, event)
         case Remind():
-            if state.reminded or state.step is None:
+            # Nobody is reminded of a question they may skip (an optional comment after the score).
+            if state.reminded or state.step is None or flow.only_optional_left(state.step):
                 return Transition(state)
             prompts = (Say(flow.text("reminder", state.locale)), _ask(flow, state, state.step))
             return Transition(state.evolve(reminded=True), prompts)
         case Expire():
             kept = _leftover_comment(state)
-            status: Literal["partial", "expired"] = "partial" if state.answers or kept else "expired"
+            status: Literal["completed", "partial", "expired"] = (
+                "partial" if state.answers or kept else "expired"
+            )
+            if status == "partial" and state.step is not None and flow.only_optional_left(state.step):
+                status = "completed"  # only optional questions were left unanswered: not abandoned
             done = state.evolve(status=status, comment=None, comment_sentiment=None)
             return Transition(done, effects=(*kept, CompleteSurvey(status)))
         case Start():
@@ -92,6 +97,12 @@ def _reply(flow: Flow, state: SurveyState, event: Reply) -> Transition:
     if isinstance(payload, Resume):  # show the open question again; not a failed answer
         same = payload.survey == state.survey_id
         return Transition(state, (_ask(flow, state, step_id),) if same else ())
+    if isinstance(payload, Text) and _moves_on(flow, state, step, event):
+        # A happy customer asked something new where an optional comment was invited: the question
+        # goes to support and the survey closes quietly (skipping only what was optional).
+        skipped = _enter(flow, state, _next_step(step, None))
+        if skipped.state.status == "completed":
+            return Transition(skipped.state, (), (HandOn(payload.text), *skipped.effects))
     answer = _read(flow, step_id, step, event)
     if answer is _SKIPPED_REQUIRED:  # "skip" where an answer is needed: ask again, never hand it on
         prompts = (Say(flow.text("skip_required", state.locale)), _ask(flow, state, step_id))
@@ -113,6 +124,27 @@ def _reply(flow: Flow, state: SurveyState, event: Reply) -> Transition:
         state = state.evolve(comment=comment, comment_sentiment=_sentiment(event))
     entered = _enter(flow, state.evolve(answers=answers), _next_step(step, answer))
     return Transition(entered.state, entered.prompts, (*effects, *entered.effects))
+
+
+REQUESTS: frozenset[str] = frozenset(
+    {"password_reset", "billing", "refund", "delivery", "cancel", "request_human"}
+)
+"""Intents of the bundled model that read as a new request for help, not as a comment."""
+REQUEST_CONFIDENCE = 0.5
+
+
+def _moves_on(flow: Flow, state: SurveyState, step: StepSpec, event: Reply) -> bool:
+    """Whether the reply to an optional text question of a satisfied (not escalated) customer is a
+    new request (the triage model reads an intent of its own, not positive) rather than a comment."""
+    verdict = event.classification
+    if state.escalated or step.type != "text" or not step.optional or verdict is None or state.step is None:
+        return False
+    return (
+        verdict.intent in REQUESTS
+        and verdict.intent_confidence >= REQUEST_CONFIDENCE
+        and verdict.sentiment != "positive"
+        and flow.only_optional_left(state.step)
+    )
 
 
 def _sentiment(event: Reply) -> str | None:

@@ -47,6 +47,25 @@ class Flow(BaseModel):
     def local(self, value: dict[str, str], locale: str) -> str:
         return value.get(locale) or value.get(self.default_locale) or next(iter(value.values()))
 
+    def only_optional_left(self, step_id: str) -> bool:
+        """Whether every question from ``step_id`` to the end may be skipped (the customer has
+        answered everything the survey needs)."""
+        seen: set[str] = set()
+        stack = [step_id]
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            step = self.steps[current]
+            if step.type == "end":
+                continue
+            if not step.optional:
+                return False
+            stack.extend(b.next for b in step.branches)
+            stack.extend([step.next] if step.next else [])
+        return True
+
     def ask(self, survey_id: str, step_id: str, locale: str) -> Prompt:
         """The prompt for one step in ``locale``."""
         step = self.steps[step_id]

@@ -120,6 +120,10 @@ class Repository(Protocol):
         skip_reason: str | None = None,
     ) -> None: ...
 
+    def record_variant(self, survey_id: str, experiment: str, variant: str) -> None:
+        """Note the experiment and variant a survey goes out under (``bot.experiments``)."""
+        ...
+
     def reschedule_survey(self, survey_id: str, due_at: datetime) -> None:
         """Move a survey that has not been sent to a new send time."""
         ...

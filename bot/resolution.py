@@ -9,6 +9,7 @@ from typing import Literal
 
 from bot.attribution import credit
 from bot.errors import NotFoundError
+from bot.experiments import arm_for
 from bot.planning import open_survey, plan_survey
 from bot.records import Conversation
 from bot.repository import Repository
@@ -67,11 +68,11 @@ def resolve(
         return ResolveResult(conversation.id, skip_reason=f"no trigger for {how} on {conversation.channel}")
     earlier = repo.survey_for_conversation(conversation.id)
     identity = repo.get_identity(conversation.identity_id)
+    arm = arm_for(trigger, conversation.customer_id)  # an experiment's variant: its flow and delay
+    delay = arm.delay if arm is not None else trigger.delay
     if earlier is not None and earlier.sent_at is None and earlier.state.status == "pending":
         # Reopened before its survey went out: the survey goes out as planned now.
-        plan = plan_survey(
-            repo, settings, conversation, identity, now, delay=trigger.delay, send_now=send_now
-        )
+        plan = plan_survey(repo, settings, conversation, identity, now, delay=delay, send_now=send_now)
         if plan.skip_reason is not None:
             repo.save_survey(
                 earlier.id, earlier.state.evolve(status="expired"), now, skip_reason=plan.skip_reason
@@ -96,17 +97,19 @@ def resolve(
         return ResolveResult(
             conversation.id, skip_reason="nobody from support answered the customer in this conversation"
         )
-    plan = plan_survey(repo, settings, conversation, identity, now, delay=trigger.delay, send_now=send_now)
+    plan = plan_survey(repo, settings, conversation, identity, now, delay=delay, send_now=send_now)
     transcript, ticket = repo.transcript(conversation.id), repo.open_ticket_for(conversation.id)
     survey = open_survey(
         repo,
         conversation,
-        settings.flows[trigger.survey],
+        settings.flows[arm.survey if arm is not None else trigger.survey],
         plan,
         now,
         new_survey_id,
         credit=credit(config, conversation, how, by, transcript, ticket),
     )
+    if arm is not None:
+        repo.record_variant(survey.id, arm.experiment, arm.variant)
     return ResolveResult(
         conversation.id,
         survey_id=survey.id,

@@ -12,11 +12,14 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import StreamingResponse
 
+from bot.digest import Digest, digest_targets, due_period
 from csatbot.access import Who
 from csatbot.comment_themes import themes_report
 from csatbot.runtime import Runtime
 from storage.auto_answer_report import auto_answer_report
+from storage.digest import digest_for, range_period, sent_at
 from storage.drivers import key_drivers
+from storage.experiments import experiment_report
 from storage.fcr import operational_fcr
 from storage.funnel import survey_funnel
 from storage.report_scope import DIMENSIONS, METRICS, ReportFilterError, check_range, check_year
@@ -184,6 +187,59 @@ def report_router(rt: Runtime) -> APIRouter:
         report = await read(lambda repo: auto_answer_report(repo.session, since, until, s.filters))
         result: dict[str, Any] = report.as_dict()
         return result
+
+    @router.get("/digest")
+    async def good_news_digest(s: Scoped) -> dict[str, Any]:
+        """Good news for staff: the best comments of satisfied customers (not negative), the most
+        specific first, each credited to the agents who served the conversation, the agents it names
+        and the team, with how often each is thanked. Without ``since``/``until`` and with ``digest``
+        configured: the latest period the digest went (or goes) out for, with ``sent_at`` (``null``:
+        not yet) and the ``targets`` it goes to."""
+        config = rt.settings().config
+        tz = ZoneInfo(config.timezone)
+        if s.since is None and s.until is None and config.digest is not None:
+            period = due_period(config.digest, rt.clock.now(), config.timezone)
+        else:
+            since, until, tz = window(s)
+            last = (until - timedelta(microseconds=1)).astimezone(tz).date()
+            period = range_period(since, until, since.astimezone(tz).date(), last)
+
+        def load(repo: Any) -> tuple[Digest, datetime | None]:
+            found = digest_for(repo.session, config, period, s.filters, tz=tz)
+            return found, sent_at(repo.session, period.key)
+
+        found, when = await read(load)
+        policy = config.digest
+        schedule = (
+            None
+            if policy is None
+            else {
+                "every": policy.every,
+                "weekday": (policy.weekday or "mon") if policy.every == "weekly" else None,
+                "at": policy.at.strftime("%H:%M"),
+                "timezone": config.timezone,
+            }
+        )
+        return found.to_dict() | {
+            "sent_at": when.isoformat() if when else None,
+            "targets": digest_targets(config),
+            "schedule": schedule,
+        }
+
+    @router.get("/experiments")
+    async def experiments(s: Scoped) -> list[dict[str, Any]]:
+        """Each experiment (declared on a trigger, or with surveys in the range): per variant the
+        surveys sent, answered, completed and satisfied, with response rate, completion rate and
+        satisfied rate (each with ``n`` and a Wilson 95% interval, ``few_answers`` below
+        ``reports.min_answers``), each against the control (the first variant: difference,
+        two-proportion z, two-sided p, significant at p < 0.05), and per rate a verdict: ``winner``,
+        ``no_clear_winner`` or ``too_few``."""
+        since, until, tz = window(s)
+        config = rt.settings().config
+        found: list[dict[str, Any]] = await read(
+            lambda repo: experiment_report(repo.session, config, since, until, s.filters, tz=tz)
+        )
+        return found
 
     @router.get("/fcr")
     async def fcr(s: Scoped) -> dict[str, Any]:

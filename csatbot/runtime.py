@@ -37,6 +37,7 @@ from csatbot.inbox import InboxRunner
 from csatbot.metrics import Metrics
 from csatbot.triage_model import BackgroundModel
 from storage import SqlStore, config_snapshots, open_database
+from storage import digest as digest_store
 from storage.backlog import Backlog, backlog
 from storage.db import is_unreachable
 from storage.migrate import upgrade
@@ -339,7 +340,7 @@ class Runtime:
 
     async def start(self, *, watch_config: bool = True) -> None:
         """Start the workers: timers and outbox when due (:attr:`alarm`), the inbox every tick (and
-        at once after an accept), the hourly inbox prune and the config reload check."""
+        at once after an accept), the hourly inbox prune, the digest check and the config reload check."""
         scheduler = AsyncIOScheduler()
         scheduler.add_job(
             self.inbox_pump.tick,
@@ -349,6 +350,10 @@ class Runtime:
             max_instances=1,
             coalesce=True,
         )
+        # The good-news digest: a check a minute; the period's unique key sends it once across processes.
+        scheduler.add_job(
+            self.send_digest, "interval", seconds=60, id="digest", max_instances=1, coalesce=True
+        )
         scheduler.start()
         self._scheduler = scheduler
         for adapter in self.adapters.values():
@@ -356,6 +361,7 @@ class Runtime:
         if self.model is not None:
             self.model.start(train_if_missing=self.train_if_missing, await_model=self.await_model)
         await self.service.schedule_retention()
+        await self.send_digest()
         # What this worker held when it last stopped (killed mid-send?) is taken back now, not after
         # its lease; then the leases of what it works on are renewed while the work runs.
         worker, now = self.leases.worker, self.clock.now()
@@ -384,6 +390,20 @@ class Runtime:
                     await asyncio.to_thread(self.reload_if_changed)  # writes the snapshot: a thread
                 except Exception:
                     log.exception("config reload failed")
+
+    async def send_digest(self) -> str | None:
+        """Send the good-news digest of the latest due period unless some process sent it already
+        (``digest:`` in config.yaml); what happened, or ``None``."""
+        config, now = self.settings().config, self.clock.now()
+        try:
+            outcome = await self.store.run(lambda repo: digest_store.send_due(repo, config, now))
+        except Exception:
+            log.exception("the good-news digest could not be prepared; the next check tries again")
+            return None
+        if outcome is not None:
+            log.info("%s", outcome)
+            self.outbox.kick()
+        return outcome
 
     async def stop(self) -> None:
         if self._watching is not None:

@@ -202,6 +202,9 @@ class Survey(SQLModel, table=True):
     agents: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     """Who the survey is credited to: the agents who handled the conversation, ``bot`` when the bot
     resolved it (see ``bot.attribution``). A survey with two agents counts for each."""
+    experiment: str | None = Field(default=None, max_length=32, index=True)
+    """The trigger's experiment this survey was sent under (``bot.experiments``), with its ``variant``."""
+    variant: str | None = Field(default=None, max_length=32)
 
 
 class Answer(SQLModel, table=True):

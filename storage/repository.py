@@ -15,6 +15,7 @@ from bot.errors import NotFoundError
 from storage import erasure
 from storage.conversations import ConversationRows
 from storage.customer_side import CustomerSideRows
+from storage.experiments import ExperimentRows
 from storage.identities import IdentityRows
 from storage.leases import LeaseRows
 from storage.outbox import OUTBOX_CLAIM_LOCK, OutboxRows
@@ -33,6 +34,7 @@ class SqlRepository(
     OutboxRows,
     TicketRows,
     CustomerSideRows,
+    ExperimentRows,
 ):
     """Reads and writes rows in the session's open transaction (never commits itself)."""
 

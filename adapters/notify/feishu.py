@@ -61,7 +61,11 @@ def render(notice: Notice, locale: str, *, secret: str | None = None, timestamp:
         },
         "elements": elements,
     }
-    message: dict[str, Any] = {"msg_type": "interactive", "card": card}
+    return signed({"msg_type": "interactive", "card": card}, secret, timestamp)
+
+
+def signed(message: dict[str, Any], secret: str | None, timestamp: int) -> dict[str, Any]:
+    """``message`` with the request's signature when the bot has a ``secret``."""
     if secret:
         return {"timestamp": str(timestamp), "sign": sign(timestamp, secret), **message}
     return message

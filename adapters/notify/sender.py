@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 import httpx
 
 from adapters.base import AdapterContext, ChannelAdapter
-from adapters.notify import feishu, slack, webhook, wecom_robot
+from adapters.notify import digest, feishu, slack, webhook, wecom_robot
 from adapters.notify.limits import Pacer
 from adapters.notify.posting import ErrorCheck, RedactUrls, post
 from bot.config.notifications import NotificationTarget, missing_secrets
+from bot.digest import Digest
 from bot.errors import DeliveryError, SecretMissingError
 from bot.notifications import Notice
 from bot.settings import Settings
@@ -62,11 +63,13 @@ class Notifications:
             raise DeliveryError(
                 f"notification target {target!r} is no longer in config.yaml, or disabled", permanent=True
             )
+        locale = spec.locale or config.default_locale
+        if "digest" in body:
+            return await self._digest(target, spec, body["digest"], locale, wait)
         try:
             notice = Notice.from_dict(body["notice"])
         except (KeyError, TypeError, ValueError) as exc:
             raise DeliveryError(f"{target}: outbox body is not a notice: {exc!r}", permanent=True) from exc
-        locale = spec.locale or config.default_locale
         if spec.kind == "telegram_group":
             return await self._to_group(target, spec, notice, locale, wait)
         url = self._url(target, spec)
@@ -98,17 +101,56 @@ class Notifications:
         return ""
 
     async def _to_group(
-        self, target: str, spec: NotificationTarget, notice: Notice, locale: str, wait: float
+        self, target: str, spec: NotificationTarget, notice: Notice | Digest, locale: str, wait: float
     ) -> str | None:
         if self.telegram is None or spec.chat_id is None:
             raise DeliveryError(f"{target}: telegram_group needs channels.telegram enabled", permanent=True)
         chat = str(spec.chat_id)
         if not await self.pacer.take(f"telegram:{chat}", spec.kind, wait):
             return None
-        from adapters.telegram import group  # the adapter exists: aiogram is loaded already
+        from aiogram.methods import SendMessage  # the adapter exists: aiogram is loaded already
 
-        message = await self.telegram.call(group.render_notice(notice, spec.chat_id, locale), chat)
+        from adapters.telegram import group
+        from adapters.telegram.render import MAX_TEXT, split_text
+
+        if isinstance(notice, Digest):
+            method = SendMessage(
+                chat_id=spec.chat_id, text=split_text(digest.plain_text(notice, locale), MAX_TEXT)[0]
+            )
+        else:
+            method = group.render_notice(notice, spec.chat_id, locale)
+        message = await self.telegram.call(method, chat)
         return str(message.message_id)
+
+    async def _digest(
+        self, target: str, spec: NotificationTarget, data: Any, locale: str, wait: float
+    ) -> str | None:
+        """Post the good-news digest (:mod:`adapters.notify.digest`) to a chat target."""
+        try:
+            found = Digest.from_dict(data)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise DeliveryError(f"{target}: outbox body is not a digest: {exc!r}", permanent=True) from exc
+        if spec.kind == "telegram_group":
+            return await self._to_group(target, spec, found, locale, wait)
+        url = self._url(target, spec)
+        if not await self.pacer.take(url, spec.kind, wait):
+            return None
+        check: ErrorCheck
+        match spec.kind:
+            case "slack":
+                payload, check = digest.slack(found, locale), slack.delivery_error
+            case "wecom_robot":
+                payload, check = digest.wecom(found, locale), wecom_robot.delivery_error
+            case "feishu":
+                message = {"msg_type": "interactive", "card": digest.feishu_card(found, locale)}
+                secret = self._secret(target, spec)
+                payload = feishu.signed(message, secret, int(self.clock()))
+                check = feishu.delivery_error
+            case _:
+                raise DeliveryError(f"{target}: a {spec.kind} target gets no digest", permanent=True)
+        self._redact.add(url, target)
+        await post(self.http, target, url, webhook.encode(payload), check, timeout=self.timeout)
+        return ""
 
     def _url(self, target: str, spec: NotificationTarget) -> str:
         if spec.url is not None:

@@ -29,6 +29,8 @@ def check_config(config: Config) -> list[Finding]:
         *_check_texts(config),
         *_check_references(config),
         *_check_notifications(config),
+        *_check_digest(config),
+        *_check_experiments(config),
     ]
 
 
@@ -268,6 +270,61 @@ def _check_notifications(config: Config) -> Iterator[Finding]:
         other = groups.setdefault(target.chat_id, name)
         if other != name:
             yield (*base, "chat_id"), f"chat {target.chat_id} is already the target '{other}'; merge the two"
+
+
+def _check_digest(config: Config) -> Iterator[Finding]:
+    policy = config.digest
+    if policy is None:
+        return
+    if policy.every == "daily" and policy.weekday is not None:
+        yield (
+            ("digest", "weekday"),
+            "weekday only applies to every: weekly (a daily digest goes out every day)",
+        )
+    targets = config.notifications.targets
+    for i, name in enumerate(policy.targets or []):
+        here: Loc = ("digest", "targets", i)
+        target = targets.get(name)
+        if target is None:
+            yield here, _unknown("notification target", name, list(targets))
+        elif target.kind == "webhook":
+            yield (
+                here,
+                (
+                    f"target '{name}' is a webhook, which gets ticket events only; the digest goes to chat "
+                    "targets (slack, wecom_robot, feishu, telegram_group)"
+                ),
+            )
+        elif not target.enabled:
+            yield here, f"target '{name}' is disabled (enabled: false), so it would get no digest"
+        if name in (policy.targets or [])[:i]:
+            yield here, f"target '{name}' is listed twice"
+
+
+def _check_experiments(config: Config) -> Iterator[Finding]:
+    named: dict[str, int] = {}
+    for i, trigger in enumerate(config.triggers):
+        experiment = trigger.experiment
+        if experiment is None:
+            continue
+        base: Loc = ("triggers", i, "experiment")
+        first = named.setdefault(experiment.name, i)
+        if first != i:
+            yield (*base, "name"), f"experiment '{experiment.name}' is already declared on triggers[{first}]"
+        total = sum(v.split for v in experiment.variants.values())
+        if total != 100:
+            yield (*base, "variants"), f"the splits add up to {total}, not 100"
+        for vid, variant in experiment.variants.items():
+            if variant.survey is not None and variant.survey not in config.surveys:
+                yield (
+                    (*base, "variants", vid, "survey"),
+                    _unknown("survey", variant.survey, list(config.surveys)),
+                )
+            if variant.split == 0:
+                yield (
+                    (*base, "variants", vid, "split"),
+                    "a split of 0 shows this variant to nobody: remove it",
+                )
 
 
 _CONFIRM_MIN, _CONFIRM_MAX = timedelta(minutes=1), timedelta(days=7)

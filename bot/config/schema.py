@@ -13,7 +13,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
 from bot.config.channels import ChannelsConfig
+from bot.config.digest import DigestPolicy
 from bot.config.durations import Duration, format_duration
+from bot.config.experiments import Experiment
 from bot.config.notifications import NotificationsConfig
 from bot.config.priorities import FALLBACK as FALLBACK_PRIORITY
 from bot.config.priorities import PRIORITIES, PerPriority, Priority, format_per_priority
@@ -169,6 +171,8 @@ class Trigger(Strict):
     require_reply: bool = False
     """Only survey a conversation in which an agent wrote or the bot answered automatically (an idle
     conversation never gets a survey without one, whatever this says)."""
+    experiment: Experiment | None = None
+    """Variants of this trigger's survey (wording, question order, delay) with a split."""
 
 
 class ConversationPolicy(Strict):
@@ -406,6 +410,8 @@ class Config(Strict):
     channels: ChannelsConfig = ChannelsConfig()
     nlu: NluConfig = NluConfig()
     notifications: NotificationsConfig = NotificationsConfig()
+    digest: DigestPolicy | None = None
+    """Good news for staff: the best comments of happy customers, daily or weekly (``null``: none)."""
     retention: RetentionPolicy = RetentionPolicy()
     masking: list[MaskKind] = []
     """What is masked in customers' messages before they are stored or sent to a team."""

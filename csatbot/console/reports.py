@@ -18,13 +18,16 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from sqlmodel import Session
 
+from bot.digest import Digest, digest_targets
 from csatbot.console.auth import Agent
 from csatbot.console.charts import trend_charts
 from csatbot.console.i18n import translate
 from csatbot.console.render import language, page, runtime_of
 from storage.auto_answer_report import FILTERS as AUTO_FILTERS
 from storage.auto_answer_report import auto_answer_report
+from storage.digest import digest_for, range_period
 from storage.drivers import key_drivers
+from storage.experiments import experiment_report
 from storage.fcr import operational_fcr
 from storage.funnel import survey_funnel
 from storage.report_scope import (
@@ -220,9 +223,10 @@ async def reports(
             operational_fcr(session, s.since, s.until, config.reports.repeat_within, s.filters),
             survey_funnel(session, s.since, s.until, s.filters, tz=s.tz),
             key_drivers(session, s.since, s.until, s.filters, min_n=max(min_answers, 1), tz=s.tz),
+            experiment_report(session, config, s.since, s.until, s.filters, tz=s.tz),
         )
 
-    report, reasons, comments, recovered, auto, previous, spread, fcr, funnel, drivers = await read(
+    report, reasons, comments, recovered, auto, previous, spread, fcr, funnel, drivers, tests = await read(
         request, load
     )
     lang = language(request)
@@ -251,6 +255,7 @@ async def reports(
         fcr=fcr,
         funnel=funnel.as_dict(min_answers),
         drivers=drivers,
+        experiments=tests,
     )
 
 
@@ -280,11 +285,29 @@ async def surveys(
 
 @router.get("/reports/good-news")
 async def good_news(request: Request, s: Scoped) -> Response:
-    """Comments from satisfied customers (or with a positive sentiment), newest first."""
-    found = await read(
-        request, lambda repo: positive_comments(repo.session, s.since, s.until, s.filters, 200, tz=s.tz)
+    """The best comments of the range, credited (as the digest sends them), and every comment from
+    satisfied customers (or with a positive sentiment), newest first."""
+    config = runtime_of(request).settings().config
+    period = range_period(s.since, s.until, s.first, s.last)
+
+    def load(repo: SqlRepository) -> tuple[Any, Digest]:
+        session = repo.session
+        return (
+            positive_comments(session, s.since, s.until, s.filters, 200, tz=s.tz),
+            digest_for(session, config, period, s.filters, tz=s.tz),
+        )
+
+    found, best = await read(request, load)
+    return page(
+        request,
+        "good_news.html",
+        s=s,
+        comments=found,
+        digest=best,
+        schedule=config.digest,
+        targets=digest_targets(config),
+        timezone=config.timezone,
     )
-    return page(request, "good_news.html", s=s, comments=found)
 
 
 @router.get("/reports/export.csv")

@@ -150,6 +150,10 @@ async def test_the_same_conversation_stores_the_same_answers_on_every_channel(pl
     )
     await platform.question(typer, "rating")
     await platform.ok(await sim.say(app, typer, "4分"))
+    await platform.shown_when(
+        typer, "the praise question in Chinese", lambda s: "很高兴能帮到您" in s[-1].text
+    )
+    await platform.ok(await sim.say(app, typer, "小王很耐心"))  # happy customers may say what went well
     await platform.shown_when(typer, "the thanks in Chinese", lambda s: _thanked(s, "zh-CN"))
 
     def stored(detail: dict[str, Any]) -> list[tuple[Any, ...]]:
@@ -164,5 +168,5 @@ async def test_the_same_conversation_stores_the_same_answers_on_every_channel(pl
         ("comment", None, None, "Nobody called me back."),
     ]
     assert first["survey"]["status"] == "completed" and first["ticket"]["reasons"] == ["CSAT 2 (at most 3)"]
-    assert stored(second) == [("rating", 4, None, None)]
+    assert stored(second) == [("rating", 4, None, None), ("praise", None, None, "小王很耐心")]
     assert second["survey"]["status"] == "completed" and second["ticket"] is None

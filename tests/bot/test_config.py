@@ -104,7 +104,8 @@ def test_a_wrong_typed_value_does_not_hide_the_other_problems() -> None:
         f"got 'lots' at line {line_of(text, 'min_answers: lots')}",
         "timezone: unknown time zone 'Mars/Olympus' (expected e.g. UTC, Asia/Shanghai) "
         f"at line {line_of(text, 'timezone: Mars')}",
-        "surveys.csat.steps.rating.branches[0].next: unknown step 'reasons' (known: reason, comment, thanks) "
+        "surveys.csat.steps.rating.branches[0].next: unknown step 'reasons' "
+        "(known: praise, reason, comment, thanks) "
         f"at line {line_of(text, 'next: reasons')}",
         "surveys.csat.steps.reason: step 'reason' cannot be reached from start 'rating' "
         f"at line {line_of(text, '      reason:')}",
@@ -149,14 +150,19 @@ SHIPPED_ERRORS = [
                 "        next: q9\n        branches:\n          - when: {max: 3}",
             )
         ],
-        [("surveys.csat.steps.rating.next: unknown step 'q9' (known: reason, comment, thanks)", "next: q9")],
+        [
+            (
+                "surveys.csat.steps.rating.next: unknown step 'q9' (known: praise, reason, comment, thanks)",
+                "next: q9",
+            )
+        ],
         id="unknown-step-in-next",
     ),
     pytest.param(
         [("            next: reason\n", "            next: reasons\n")],
         [
             (
-                "surveys.csat.steps.rating.branches[0].next: unknown step 'reasons' (known: reason, "
+                "surveys.csat.steps.rating.branches[0].next: unknown step 'reasons' (known: praise, reason, "
                 "comment, thanks)",
                 "next: reasons",
             ),
@@ -175,7 +181,7 @@ SHIPPED_ERRORS = [
         [("    start: rating", "    start: ratings")],
         [
             (
-                "surveys.csat.start: unknown step 'ratings' (known: rating, reason, comment, thanks)",
+                "surveys.csat.start: unknown step 'ratings' (known: rating, praise, reason, comment, thanks)",
                 "start: ratings",
             )
         ],
@@ -433,7 +439,7 @@ SHIPPED_ERRORS = [
                 "surveying.every: unknown key 'every' (expected one of: throttle, remind_after, "
                 "expire_after, reprompts, "
                 "quiet_hours)",
-                "every:",
+                "every: 2d",
             )
         ],
         id="unknown-key-lists-allowed-keys",
@@ -477,7 +483,7 @@ SHIPPED_ERRORS = [
         [
             (
                 "triggers[0].after: unknown key 'after' "
-                "(expected one of: survey, events, delay, channels, require_reply)",
+                "(expected one of: survey, events, delay, channels, require_reply, experiment)",
                 "    after: 5m",
             )
         ],
@@ -931,8 +937,8 @@ def test_flow_errors(steps: str, expected: list[str]) -> None:
             [
                 "bogus: unknown key 'bogus' (expected one of: locales, default_locale, "
                 "timezone, texts, surveys, triggers, surveying, conversations, dsat, teams, "
-                "routing, triage, tickets, reports, customers, channels, nlu, notifications, retention, "
-                "masking) at line 2"
+                "routing, triage, tickets, reports, customers, channels, nlu, notifications, digest, "
+                "retention, masking) at line 2"
             ],
             id="unknown-top-level-key",
         ),
@@ -1143,3 +1149,203 @@ def test_enabled_channels_name_each_missing_secret_for_how_they_are_configured()
     )
     plain = ChannelsConfig.model_validate({"wechat": {"enabled": True, "safe_mode": False}})
     assert missing_secrets(plain, {"WECHAT_TOKEN": "t", "WECHAT_APP_SECRET": "s"}) == []
+
+
+# ---- digest: good news for staff -------------------------------------------------------------------
+
+DIGEST = """digest:
+  every: weekly        # or daily: yesterday's comments, each day
+  weekday: mon         # weekly: the day it goes out, for the week Monday to Sunday before
+  at: "09:00"          # local time (`timezone`)
+  best: 5              # comments at most
+"""
+TARGETS = (
+    "  targets: {}\n",
+    "  targets:\n"
+    "    slack_a: {kind: slack, url_env: SLACK_A}\n"
+    "    hooks: {kind: webhook, url_env: HOOKS}\n"
+    "    muted: {kind: feishu, url_env: FEISHU, enabled: false}\n",
+)
+
+
+def with_digest(body: str) -> str:
+    return edited(SHIPPED, ("  targets: {}\n", TARGETS[1]), (DIGEST, f"digest:\n{body}"))
+
+
+def test_the_shipped_digest_is_weekly_on_monday_morning() -> None:
+    digest = parse_config(SHIPPED).digest
+    assert digest is not None
+    assert (digest.every, digest.day, digest.at, digest.best, digest.targets) == (
+        "weekly",
+        0,
+        time(9),
+        5,
+        None,
+    )
+    assert parse_config(edited(SHIPPED, (DIGEST, ""))).digest is None
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(
+            "  every: daily\n  weekday: fri\n",
+            [
+                (
+                    "digest.weekday: weekday only applies to every: weekly "
+                    "(a daily digest goes out every day)",
+                    "weekday",
+                )
+            ],
+            id="weekday-on-daily",
+        ),
+        pytest.param(
+            "  every: weekly\n  targets: [slack_a, slak_b, hooks, muted, slack_a]\n",
+            [
+                (
+                    "digest.targets[1]: unknown notification target 'slak_b' (known: slack_a, hooks, muted)",
+                    "targets: [slack_a",
+                ),
+                (
+                    "digest.targets[2]: target 'hooks' is a webhook, which gets ticket events only; "
+                    "the digest goes to chat targets (slack, wecom_robot, feishu, telegram_group)",
+                    "targets: [slack_a",
+                ),
+                (
+                    "digest.targets[3]: target 'muted' is disabled (enabled: false), "
+                    "so it would get no digest",
+                    "targets: [slack_a",
+                ),
+                ("digest.targets[4]: target 'slack_a' is listed twice", "targets: [slack_a"),
+            ],
+            id="targets",
+        ),
+        pytest.param(
+            "  every: monthly\n",
+            [("digest.every: input should be 'daily' or 'weekly', got 'monthly'", "every: monthly")],
+            id="every",
+        ),
+        pytest.param(
+            "  every: weekly\n  weekday: monday\n",
+            [
+                (
+                    "digest.weekday: input should be 'mon', 'tue', 'wed', 'thu', 'fri', 'sat' or 'sun', "
+                    "got 'monday'",
+                    "weekday: monday",
+                )
+            ],
+            id="weekday-spelled-out",
+        ),
+        pytest.param(
+            "  every: weekly\n  best: 0\n",
+            [("digest.best: input should be greater than or equal to 1, got 0", "best: 0")],
+            id="best-zero",
+        ),
+        pytest.param(
+            '  every: weekly\n  at: "09:00+08:00"\n',
+            [
+                (
+                    'digest.at: write a local time such as "09:00" without an offset: '
+                    "it is read in `timezone`, got '09:00+08:00'",
+                    'at: "09:00+08:00"',
+                )
+            ],
+            id="at-with-offset",
+        ),
+    ],
+)
+def test_digest_errors_name_the_key_and_what_to_write(body: str, expected: list[tuple[str, str]]) -> None:
+    text = with_digest(body)
+    assert problems(text) == [f"{message} at line {line_of(text, needle)}" for message, needle in expected]
+
+
+# ---- experiments on a trigger ----------------------------------------------------------------------
+
+SHORT_FLOW = """
+  csat_short:
+    title: {en: Quick rating, zh-CN: 快速评分}
+    start: rating
+    steps:
+      rating: {type: csat, text: {en: "Rate us?", zh-CN: 请评分}, next: thanks}
+      thanks: {type: end, text: {en: Thanks!, zh-CN: 谢谢！}}
+"""
+
+
+def with_experiment(block: str) -> str:
+    return edited(SHIPPED, ("    delay: 10m\n", f"    delay: 10m\n{block}")) + SHORT_FLOW
+
+
+def test_an_experiment_on_the_trigger_is_read() -> None:
+    block = (
+        "    experiment:\n      name: wording\n      variants:\n"
+        "        long: {split: 70}\n        short: {split: 30, survey: csat_short, delay: 1h}\n"
+    )
+    spec = parse_config(with_experiment(block)).triggers[0].experiment
+    assert spec is not None and list(spec.variants) == ["long", "short"]
+    assert (spec.variants["short"].survey, spec.variants["short"].delay) == ("csat_short", timedelta(hours=1))
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        pytest.param(
+            "    experiment:\n      name: wording\n      variants:\n"
+            "        a: {split: 60}\n        b: {split: 30, survey: csat_shrt}\n        c: {split: 0}\n",
+            [
+                (
+                    "triggers[0].experiment.variants: the splits add up to 90, not 100",
+                    "variants:\n        a:",
+                ),
+                (
+                    "triggers[0].experiment.variants.b.survey: unknown survey 'csat_shrt' "
+                    "(known: csat, nps, ces, resolved_check, csat_short)",
+                    "b: {split",
+                ),
+                (
+                    "triggers[0].experiment.variants.c.split: a split of 0 shows this variant to nobody: "
+                    "remove it",
+                    "c: {",
+                ),
+            ],
+            id="splits-and-surveys",
+        ),
+        pytest.param(
+            "    experiment:\n      name: wording\n      variants:\n        a: {split: 100}\n",
+            [
+                (
+                    "triggers[0].experiment.variants: dictionary should have at least 2 items after "
+                    "validation, not 1",
+                    "variants:\n        a:",
+                )
+            ],
+            id="one-variant",
+        ),
+        pytest.param(
+            "    experiment:\n      name: wording\n      variants:\n"
+            "        a: {split: 50}\n        b: {split: 150}\n",
+            [
+                (
+                    "triggers[0].experiment.variants.b.split: input should be less than or equal to 100, "
+                    "got 150",
+                    "b: {",
+                )
+            ],
+            id="split-over-100",
+        ),
+    ],
+)
+def test_experiment_errors_name_the_key_and_what_to_write(
+    block: str, expected: list[tuple[str, str]]
+) -> None:
+    text = with_experiment(block)
+    assert problems(text) == [f"{message} at line {line_of(text, needle)}" for message, needle in expected]
+
+
+def test_an_experiment_name_is_declared_once() -> None:
+    block = "    experiment:\n      name: wording\n      variants: {a: {split: 50}, b: {split: 50}}\n"
+    second = f"  - survey: nps\n    events: [bot_resolved]\n{block}"
+    text = edited(with_experiment(block), ("\nsurveying:", f"{second}\nsurveying:"))
+    assert problems(text) == [
+        "triggers[1].experiment.name: experiment 'wording' is already declared on triggers[0] "
+        f"at line {text.count(chr(10), 0, text.index('name: wording', text.index('survey: nps'))) + 1}"
+    ]

@@ -86,13 +86,46 @@ def outcome(flow: Flow, events: Sequence[Event]) -> Outcome:
 CSAT3 = ("CSAT 3 (at most 3)",)
 SCRIPTS = [
     pytest.param(
-        "csat", [tap("rating", "5")], Outcome("completed", "thanks", (("rating", 5),), ()), id="csat-tap-5"
+        "csat",
+        [tap("rating", "5"), say("skip")],
+        Outcome("completed", "thanks", (("rating", 5),), ()),
+        id="csat-tap-5-skips-the-praise",
     ),
     pytest.param(
-        "csat", [say("4")], Outcome("completed", "thanks", (("rating", 4),), ()), id="csat-typed-4-thanks"
+        "csat",
+        [tap("rating", "5")],
+        Outcome("active", "praise", (("rating", 5),), ()),
+        id="csat-5-asks-praise",
     ),
     pytest.param(
-        "csat", [say("非常满意")], Outcome("completed", "thanks", (("rating", 5),), ()), id="csat-words"
+        "csat",
+        [tap("rating", "5"), say("Amy sorted it out in two minutes")],
+        Outcome("completed", "thanks", (("rating", 5), ("praise", "Amy sorted it out in two minutes")), ()),
+        id="csat-5-praise-answered",
+    ),
+    pytest.param(
+        "csat",
+        [say("5"), Expire()],
+        Outcome("completed", "praise", (("rating", 5),), ()),
+        id="left-at-the-optional-praise-is-complete-not-partial",
+    ),
+    pytest.param(
+        "csat",
+        [say("3"), tap("reason", "slow"), Expire()],
+        Outcome("completed", "comment", (("rating", 3), ("reason", "slow")), (CSAT3,)),
+        id="left-at-an-optional-comment-is-complete-not-partial",
+    ),
+    pytest.param(
+        "csat",
+        [say("4"), say("no thanks")],
+        Outcome("completed", "thanks", (("rating", 4),), ()),
+        id="csat-typed-4-thanks",
+    ),
+    pytest.param(
+        "csat",
+        [say("非常满意"), say("跳过")],
+        Outcome("completed", "thanks", (("rating", 5),), ()),
+        id="csat-words",
     ),
     pytest.param(
         "csat",
@@ -119,13 +152,13 @@ SCRIPTS = [
     ),
     pytest.param(
         "csat",
-        [say("where is my refund?"), say("5")],
+        [say("where is my refund?"), say("5"), say("skip")],
         Outcome("completed", "thanks", (("rating", 5),), ()),
         id="csat-question-then-answer",
     ),
     pytest.param(
         "csat",
-        [say("12345678"), say("11"), say("4")],
+        [say("12345678"), say("11"), say("4"), say("skip")],
         Outcome("completed", "thanks", (("rating", 4),), ()),
         id="csat-junk-twice-then-answer",
     ),
@@ -163,7 +196,7 @@ SCRIPTS = [
     ),
     pytest.param(
         "csat",
-        [say("5"), Expire()],
+        [say("5"), say("skip"), Expire()],
         Outcome("completed", "thanks", (("rating", 5),), ()),
         id="expire-after-completion-ignored",
     ),
@@ -296,15 +329,57 @@ def test_survey_completed_at_start_schedules_no_timers(make_flow: FlowFactory) -
         pytest.param(say("⭐⭐⭐⭐⭐"), "⭐⭐⭐⭐⭐", id="typed-stars"),
     ],
 )
-def test_rating_answer_is_recorded_and_survey_completes(
+def test_rating_answer_is_recorded_and_the_optional_praise_completes_on_skip(
     flows: dict[str, Flow], event: Reply, raw: str
 ) -> None:
     state = started(flows["csat"])
     t = advance(flows["csat"], state, event, NOW)
     answer = Answer("rating", "csat", score=5, raw=raw)
-    assert t.effects == (RecordAnswer(answer), CompleteSurvey("completed"))
-    assert t.prompts == (End(SID, "Thank you for your feedback!"),)
-    assert t.state == state.evolve(status="completed", step="thanks", answers=(answer,))
+    assert t.effects == (RecordAnswer(answer),)
+    praise = "Glad we could help! Anything you would like to tell us, or the person who helped you?"
+    assert t.prompts == (AskText(SID, "praise", f'{praise}\nReply "skip" to skip.', True, "skip"),)
+    assert t.state == state.evolve(step="praise", answers=(answer,))
+    done = advance(flows["csat"], t.state, say("skip"), NOW)
+    assert done.effects == (CompleteSurvey("completed"),)
+    assert done.prompts == (End(SID, "Thank you for your feedback!"),)
+    assert done.state == state.evolve(status="completed", step="thanks", answers=(answer,))
+
+
+def asks(text: str, intent: str, sentiment: Sentiment) -> Reply:
+    return Reply(Text(text), Classification(intent, 0.9, sentiment, 0.9))
+
+
+def test_a_happy_customers_new_request_at_the_optional_praise_goes_to_support(flows: dict[str, Flow]) -> None:
+    flow = flows["csat"]
+    at_praise = advance(flow, started(flow), tap("rating", "5"), NOW).state
+    t = advance(flow, at_praise, asks("one more question about my invoice", "billing", "neutral"), NOW)
+    assert t.effects == (HandOn("one more question about my invoice"), CompleteSurvey("completed"))
+    assert t.prompts == ()  # closes quietly: support answers the question
+    assert (t.state.status, t.state.step, t.state.answers) == ("completed", "thanks", at_praise.answers)
+    # Praise that names a topic is still praise; so is anything when no model read it.
+    for reply in (asks("Amy fixed my billing problem in minutes", "billing", "positive"), say("billing")):
+        kept = advance(flow, at_praise, reply, NOW)
+        assert [e.answer.step for e in kept.effects if isinstance(e, RecordAnswer)] == ["praise"]
+
+
+def test_an_unhappy_customers_words_at_the_optional_comment_stay_the_comment(flows: dict[str, Flow]) -> None:
+    flow = flows["csat"]
+    state = advance(flow, started(flow), say("2"), NOW).state
+    state = advance(flow, state, tap("reason", "unresolved"), NOW).state
+    t = advance(flow, state, asks("my refund has still not arrived", "refund", "negative"), NOW)
+    assert [(e.answer.step, e.answer.text) for e in t.effects if isinstance(e, RecordAnswer)] == [
+        ("comment", "my refund has still not arrived")
+    ]
+    assert not any(isinstance(e, HandOn) for e in t.effects)
+
+
+def test_nobody_is_reminded_of_an_optional_question(flows: dict[str, Flow]) -> None:
+    flow = flows["csat"]
+    at_praise = advance(flow, started(flow), say("5"), NOW).state
+    assert advance(flow, at_praise, Remind(), NOW) == Transition(at_praise)
+    at_rating = started(flow)
+    reminded = advance(flow, at_rating, Remind(), NOW)
+    assert reminded.state.reminded and len(reminded.prompts) == 2
 
 
 def test_choice_answer_by_tap_and_text_answer_with_sentiment(flows: dict[str, Flow]) -> None:

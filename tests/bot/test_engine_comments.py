@@ -32,12 +32,12 @@ def recorded(*transitions: object) -> list[Answer]:
     return [e.answer for t in transitions for e in t.effects if isinstance(e, RecordAnswer)]  # type: ignore[attr-defined]
 
 
-def test_a_high_score_with_words_stores_both_and_ends(flows: dict[str, Flow]) -> None:
+def test_a_high_score_with_words_answers_the_praise_question_and_ends(flows: dict[str, Flow]) -> None:
     flow = flows["csat"]
     t = advance(flow, started(flow), say("5 stars, super quick reply", "positive"), NOW)
     assert recorded(t) == [
         Answer("rating", "csat", score=5, raw="5 stars, super quick reply"),
-        Answer("_comment", "text", text="super quick reply", raw="super quick reply", sentiment="positive"),
+        Answer("praise", "text", text="super quick reply", raw="super quick reply", sentiment="positive"),
     ]
     assert t.prompts == (End(SID, "Thank you for your feedback!"),)
     assert t.state.status == "completed" and t.state.comment is None
@@ -86,7 +86,7 @@ def test_an_angry_comment_escalates_even_with_a_high_score(flows: dict[str, Flow
     t = advance(flow, started(flow), say("5 stars but the agent hung up on me", "negative"), NOW)
     assert [e for e in t.effects if isinstance(e, Escalate)] == [Escalate(("negative comment",))]
     assert t.state.escalated
-    assert [(a.step, a.score) for a in recorded(t)] == [("rating", 5), ("_comment", None)]
+    assert [(a.step, a.score) for a in recorded(t)] == [("rating", 5), ("praise", None)]
 
 
 def test_a_comment_waiting_for_its_question_is_kept_when_the_survey_expires(flows: dict[str, Flow]) -> None:

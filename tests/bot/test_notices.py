@@ -67,6 +67,8 @@ async def test_a_happy_survey_closes_as_before(harness: Any) -> None:
     resolved = await harness.service.resolve(result.conversation_id, "bob", send_now=True)
     await harness.dispatcher.deliver_due()
     await harness.tap("ann", resolved.survey_id, "rating", "5")
+    assert harness.channel.texts("ann")[-1].startswith("Glad we could help!")
+    await harness.say("ann", "Amy was quick, thank you")
     assert harness.channel.texts("ann")[-1] == "Thank you for your feedback!"
 
 

@@ -46,6 +46,9 @@ def answers(h: Any, survey_id: str) -> list[tuple[Any, ...]]:
 async def test_happy_path_stores_every_answer_and_thanks(harness: Any) -> None:
     sid = await surveyed(harness)
     await harness.tap("ann", sid, "rating", "5")
+    assert isinstance(harness.channel.sent[-1][1], AskText)  # the optional praise question
+    assert harness.rows("select status from survey") == [("active",)]
+    await harness.say("ann", "skip")
     assert answers(harness, sid) == [("rating", "csat", 5, None, None)]
     assert isinstance(harness.channel.sent[-1][1], End)
     assert harness.channel.texts()[-1] == "Thank you for your feedback!"

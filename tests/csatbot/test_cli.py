@@ -34,8 +34,8 @@ def test_config_check_names_the_bad_key_and_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["config", "check", str(bad)])
     assert result.exit_code == 1
     assert (
-        f"surveys.csat.steps.rating.next: unknown step 'q9' (known: reason, comment, thanks) at line {line}"
-        in (result.output)
+        "surveys.csat.steps.rating.next: unknown step 'q9' (known: praise, reason, comment, thanks) "
+        f"at line {line}" in (result.output)
     )
 
 
@@ -148,6 +148,7 @@ def test_chat_says_why_a_survey_waits_or_is_not_sent(tmp_path: Path) -> None:
             "/resolve",  # 07:30 + 10 min falls in the quiet hours: 08:00
             "/tick 30",
             "5",
+            "skip",  # the optional praise question
             "one more question",
             "/agent Sure, done.",
             "/resolve",  # surveyed a moment ago: throttled

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -337,7 +338,7 @@ async def test_report_api_dimensions_drill_down_reasons_recovery_and_csv(
 
 async def test_report_api_fcr_funnel_and_drivers(client: httpx.AsyncClient, as_agent: Any) -> None:
     await answer_survey(client, "uma", as_agent("bob"), "2")  # waits at the reason question
-    await answer_survey(client, "vic", as_agent("mei"), "5")
+    await answer_survey(client, "vic", as_agent("mei"), "5", "skip")  # skips the optional praise
     fcr = (await client.get("/api/reports/fcr")).json()
     assert fcr["answered"] == {"rate": None, "yes": 0, "n": 0}  # the shipped flow asks no FCR question
     assert (fcr["operational"]["resolved"], fcr["operational"]["rate"], fcr["operational"]["n"]) == (
@@ -353,6 +354,41 @@ async def test_report_api_fcr_funnel_and_drivers(client: httpx.AsyncClient, as_a
     assert (drivers["n"], drivers["dsat"], drivers["fix_first"]) == (2, 1, [])  # too few to name any
     mine = (await client.get("/api/reports/funnel", headers=as_agent("bob"))).json()
     assert mine["total"]["sent"] == 1  # an agent sees their own surveys only
+
+
+async def test_report_api_digest_ranks_and_credits_happy_comments(
+    client: httpx.AsyncClient, as_agent: Any
+) -> None:
+    await answer_survey(client, "dee", as_agent("bob"), "5", "Quick answer, thanks a lot")
+    await answer_survey(
+        client, "eli", as_agent("mei"), "4", "Mei and Bob explained the refund rules very clearly"
+    )
+    await answer_survey(
+        client, "fox", as_agent("bob"), "2", "slow", "the refund took three weeks, explain that"
+    )
+    recent = (datetime.now(UTC) - timedelta(days=2)).isoformat()
+    latest = (await client.get("/api/reports/digest")).json()  # the last full week: nothing yet
+    assert (latest["key"].split(":")[0], latest["praises"], latest["targets"]) == ("weekly", [], [])
+    assert latest["sent_at"] is not None  # the server's start-up check took the period (no target to tell)
+    assert latest["schedule"] == {
+        "every": "weekly",
+        "weekday": "mon",
+        "at": "09:00",
+        "timezone": "Asia/Shanghai",
+    }
+    for _ in range(100):  # the customers' messages are handled by the workers, not in the request
+        found = (await client.get("/api/reports/digest", params={"since": recent})).json()
+        if found["considered"] == 2:
+            break
+        await asyncio.sleep(0.1)
+    assert [(p["text"], p["agents"], p["named"]) for p in found["praises"]] == [
+        ("Mei and Bob explained the refund rules very clearly", ["mei"], ["bob"]),
+        ("Quick answer, thanks a lot", ["bob"], []),
+    ]
+    assert found["agents"] == [{"name": "bob", "count": 2}, {"name": "mei", "count": 1}]
+    assert found["considered"] == 2 and found["sent_at"] is None
+    mine = (await client.get("/api/reports/digest", params={"since": recent}, headers=as_agent("mei"))).json()
+    assert [p["agents"] for p in mine["praises"]] == [["mei"]]  # an agent sees their own surveys only
 
 
 async def test_report_days_and_times_without_an_offset_are_in_the_configured_time_zone(

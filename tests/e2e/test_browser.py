@@ -174,8 +174,11 @@ def test_the_agent_desk_replies_and_resolves_and_the_customer_rates_with_the_key
         chat.keyboard.press("ArrowRight")
     expect(stars.nth(3)).to_be_focused()
     chat.keyboard.press("Enter")
-    expect(chat.locator("#log li.out").last).to_have_text("Thank you for your feedback!")
+    expect(chat.locator("#log li.out").last).to_contain_text("Glad we could help!")  # the optional praise
     expect(chat.locator('.options[data-step="rating"] button.picked')).to_have_attribute("data-value", "4")
+    chat.fill("#text", "Bob was quick and kind")
+    chat.press("#text", "Enter")
+    expect(chat.locator("#log li.out").last).to_have_text("Thank you for your feedback!")
 
     desk.reload()
     expect(desk.locator("#answers")).to_contain_text("CSAT rating: 4")
@@ -185,7 +188,7 @@ def test_the_agent_desk_replies_and_resolves_and_the_customer_rates_with_the_key
 
     survey = conversation_of(api, user)["survey"]
     assert survey["status"] == "completed"
-    assert [(a["step"], a.get("score")) for a in survey["answers"]] == [("rating", 4)]
+    assert [(a["step"], a.get("score")) for a in survey["answers"]] == [("rating", 4), ("praise", None)]
 
 
 def test_a_typed_answer_marks_its_button_and_an_open_question_keeps_its_buttons(
@@ -219,7 +222,7 @@ def test_a_typed_answer_marks_its_button_and_an_open_question_keeps_its_buttons(
     five = page.locator('.options[data-step="rating"] button.picked')
     expect(five).to_have_count(1)
     expect(five).to_have_attribute("data-value", "5")
-    expect(page.locator(".options:not(.done)")).to_have_count(0)
+    expect(page.locator('.options[data-step="rating"]:not(.done)')).to_have_count(0)
     page.reload()  # what was recorded is still shown after a reload
     expect(page.locator('.options[data-step="rating"] button.picked')).to_have_attribute("data-value", "5")
     answers = api.get(f"/api/conversations/{conversation_id}").json()["survey"]["answers"]

@@ -133,7 +133,7 @@ def test_a_rating_with_a_comment_a_paraphrased_reason_and_a_refused_skip(app: An
     stored = detail(api, happy_id)["survey"]["answers"]
     assert [(a["step"], a.get("score"), a.get("text")) for a in stored] == [
         ("rating", 5, None),
-        ("_comment", None, "super quick reply"),
+        ("praise", None, "super quick reply"),  # the words answer the optional praise question
     ]
 
 

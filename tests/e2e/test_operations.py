@@ -70,6 +70,8 @@ def test_a_survey_that_fell_due_while_down_is_sent_when_the_server_starts(
         rating = c.prompt("AskRating", "rating")
         assert rating["survey"] == resolved["survey_id"]
         c.say("5")
+        c.prompt("AskText", "praise")
+        c.say("skip")
         c.prompt("End")
         survey = api.get(f"/api/conversations/{conversation_id}").json()["survey"]
         assert survey["status"] == "completed"

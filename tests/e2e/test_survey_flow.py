@@ -123,7 +123,7 @@ def test_chat_reply_resolve_and_a_low_rating_by_button_opens_a_ticket(
 
 @pytest.mark.parametrize(
     ("typed", "score", "next_prompt"),
-    [("4", 4, "End"), ("非常满意", 5, "End"), ("★★★☆☆", 3, "AskChoice"), ("4/5", 4, "End")],
+    [("4", 4, "AskText"), ("非常满意", 5, "AskText"), ("★★★☆☆", 3, "AskChoice"), ("4/5", 4, "AskText")],
 )
 def test_rating_by_typing(api: httpx.Client, customer: Any, typed: str, score: int, next_prompt: str) -> None:
     before = report(api)["total"]
@@ -164,11 +164,11 @@ def test_a_retried_post_with_the_same_id_changes_nothing(api: httpx.Client, cust
     assert first["duplicate"] is False and first["survey_id"] == rating["survey"]
     assert again == {"duplicate": True, "survey_id": None}
     assert also_text["duplicate"] is True
-    c.prompt("End")
+    c.prompt("AskText", "praise")  # asked once: the optional praise question
     assert answers_of(api, conversation_id) == [("rating", 5, None, None)]
     transcript = conversation(api, conversation_id)["transcript"]
     assert [m["text"] for m in transcript if m["direction"] == "in"] == ["my parcel is late", "⭐⭐⭐⭐⭐"]
-    assert sum(1 for m in transcript if (m.get("prompt") or {}).get("type") == "End") == 1
+    assert sum(1 for m in transcript if (m.get("prompt") or {}).get("type") == "AskText") == 1
 
 
 def test_a_double_tap_changes_nothing(api: httpx.Client, customer: Any) -> None:
@@ -227,6 +227,8 @@ def test_a_non_answer_is_reprompted_once_handed_on_and_never_scored(api: httpx.C
     assert (after["csat_n"], after["responded"]) == (before["csat_n"], before["responded"])
 
     c.say("5")  # a real answer is still taken
+    c.prompt("AskText", "praise")
+    c.say("skip")
     c.prompt("End")
     assert answers_of(api, conversation_id) == [("rating", 5, None, None)]
 

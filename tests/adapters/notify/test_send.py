@@ -15,7 +15,7 @@ import yaml
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from adapters.base import AdapterContext
-from adapters.notify import feishu, slack, webhook, wecom_robot
+from adapters.notify import digest, feishu, slack, webhook, wecom_robot
 from adapters.notify.fake import (
     SLACK_PATH,
     WECOM_KEY,
@@ -28,6 +28,7 @@ from adapters.notify.limits import RATES, Pacer, bucket
 from adapters.notify.sender import Notifications, build_notifier
 from adapters.testing import FakeServer
 from bot.config import parse_config
+from bot.digest import Digest, Praise
 from bot.errors import DeliveryError, SecretMissingError
 from bot.notifications import Notice
 from bot.settings import Settings
@@ -315,3 +316,74 @@ def test_a_target_without_its_environment_variable_refuses_to_start() -> None:
         context({"HOOKS_SECRET": "s", "SLACK_OPS_URL": "https://hooks.slack.com/services/x"})
     )
     sender.close()
+
+
+# ---- the good-news digest ----------------------------------------------------------------------------
+
+
+def good_news() -> Digest:
+    praise = Praise(
+        survey_id="s1",
+        conversation_id=3,
+        text="Amy <b>sorted</b> my refund & more",
+        score="CSAT 5",
+        agents=("amy",),
+        named=("bob",),
+        team="support",
+        team_name="Customer Support",
+        channel="webchat",
+    )
+    return Digest(
+        key="weekly:2026-11-23",
+        every="weekly",
+        first="2026-11-23",
+        last="2026-11-29",
+        timezone="Asia/Shanghai",
+        link="https://support.example.com/console/reports/good-news?since=2026-11-23&until=2026-11-29",
+        praises=(praise,),
+        considered=4,
+        agents=(("amy", 1), ("bob", 1)),
+        teams=(("Customer Support", 1),),
+    )
+
+
+async def test_the_digest_reaches_each_chat_platform_as_its_own_message(
+    make: Make, fake: FakeNotifyPlatforms
+) -> None:
+    sender = make()
+    found = good_news()
+    for target in ("slack_support", "wecom_support", "feishu_support"):
+        assert await sender.notify(target, {"digest": found.to_dict()}, 42, wait=1.0) == ""
+    assert fake.accepted["slack"] == [digest.slack(found, "en")]
+    assert fake.accepted["wecom_robot"] == [digest.wecom(found, "en")]
+    card = {"msg_type": "interactive", "card": digest.feishu_card(found, "en")}
+    assert fake.accepted["feishu"] == [
+        feishu.signed(card, fake.feishu_secret, int(NOW))
+    ]  # signature verified
+    [slack_json] = fake.accepted["slack"]
+    texts = [b["text"]["text"] for b in slack_json["blocks"] if b["type"] == "section"]
+    quote = "> Amy &lt;b&gt;sorted&lt;/b&gt; my refund &amp; more"
+    assert texts[0] == f"{quote}\n_CSAT 5 · amy, bob (named) · Customer Support_"
+    assert slack_json["blocks"][-1]["elements"][0]["text"] == (
+        "Thanks to: amy ×1, bob ×1 · Teams: Customer Support ×1 · 1 of 4 happy comments"
+    )
+    with pytest.raises(DeliveryError, match="a webhook target gets no digest") as info:
+        await sender.notify("ticketing", {"digest": found.to_dict()}, 43, wait=1.0)
+    assert info.value.permanent and fake.accepted["webhook"] == []
+    with pytest.raises(DeliveryError, match="outbox body is not a digest") as bad:
+        await sender.notify("slack_support", {"digest": {"key": "x"}}, 44, wait=1.0)
+    assert bad.value.permanent and len(fake.accepted["slack"]) == 1
+
+
+def test_the_digest_in_chinese_and_as_plain_text() -> None:
+    found = good_news()
+    text = digest.plain_text(found, "zh-CN")
+    assert text.splitlines()[:3] == [
+        "🌟 好消息：2026-11-23 – 2026-11-29 的最佳评价",
+        "",
+        "“Amy <b>sorted</b> my refund & more”",
+    ]
+    assert "— CSAT 5 · amy, bob (被点名) · Customer Support" in text
+    assert "共 4 条好评，精选 1 条" in text and text.endswith(found.link)
+    content = digest.wecom(found, "zh-CN")["markdown"]["content"]
+    assert "> Amy ‹b›sorted‹/b› my refund & more" in content  # no tags reach WeCom's markdown

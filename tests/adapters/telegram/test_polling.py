@@ -44,7 +44,7 @@ async def test_updates_are_polled_stored_and_answered(make_app: MakeApp) -> None
         update = app.sim.callback_update("ann", shown[-1].buttons[4])
         app.sim.api.queue_update(update)
         shown = await app.shown(
-            "ann", lambda s: s[-1].text == "Thank you for your feedback!" and not s[1].buttons
+            "ann", lambda s: s[-1].text.startswith("Glad we could help!") and not s[1].buttons
         )
         assert shown[1].text.endswith("\n\n✅ ⭐⭐⭐⭐⭐")
         query_id = update["callback_query"]["id"]

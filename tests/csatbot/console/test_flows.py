@@ -34,7 +34,9 @@ async def test_a_broken_file_on_disk_is_reported_while_the_last_good_config_runs
     await console.sign_in("root")
     page = html.unescape((await console.page("/flows")).text)
     assert "has 1 problem(s). The server keeps running the last good configuration" in page
-    assert "surveys.csat.steps.rating.next: unknown step 'q9' (known: reason, comment, thanks)" in page
+    assert "surveys.csat.steps.rating.next: unknown step 'q9' (known: praise, reason, comment, thanks)" in (
+        page
+    )
     assert "<code>thanks</code>" in page  # the running flow, unchanged
     console.http.headers["accept-language"] = "zh-CN"
     await console.http.get("/console/lang/zh-CN")

@@ -76,6 +76,18 @@ async def test_figures_rest_on_their_surveys_and_every_number_opens_them(console
     assert "Great help, thank you!" in good and "nobody called back" not in good
     all_good = (await console.page("/reports/good-news")).text
     assert "Great help, thank you!" in all_good and "nobody called back" not in all_good
+    # The best comments of the range, credited as the digest sends them (the shipped digest: weekly).
+    best = all_good[
+        all_good.index('id="digest"') : all_good.index("</section>", all_good.index('id="digest"'))
+    ]
+    assert "The digest goes out every Monday at 09:00 (Asia/Shanghai) to: no chat target" in best
+    assert "“Great help, thank you!”</blockquote><small>CSAT 5 · bob · Customer Support" in best
+    assert "Thanks to: <strong>bob</strong> ×1 · Teams: Customer Support ×1" in best
+    assert "1 of 1 happy comments" in best and "nobody called back" not in best
+    console.http.headers["accept-language"] = "zh-CN"
+    zh = (await console.page("/reports/good-news")).text
+    assert "每周一 09:00（Asia/Shanghai）发送好评摘要至" in zh and "感谢: <strong>bob</strong> ×1" in zh
+    del console.http.headers["accept-language"]
     assert page.count("<svg") == 1 and "<script" not in page  # no NPS or CES asked: no empty charts
     assert not re.search(r'(?:src|href)="https?://', page)  # nothing loads from the internet
 
