@@ -1,4 +1,4 @@
-"""When the timer and outbox workers run: at the next due time, when woken, and when another
+"""When the timer, outbox and inbox workers run: at the next due time, when woken, and when another
 process may have queued work.
 
 Instead of a transaction every tick, one loop reads when the next timer and outbox row fall due
@@ -7,9 +7,10 @@ Instead of a transaction every tick, one loop reads when the next timer and outb
 * that time (work a worker holds counts at its lease's end plus ``shortest``: a dead worker's
   work is taken over when its lease runs out, as before, and a live worker's renewal may be late);
 * a wake: this process wrote a timer (watched on the database engine, so every code path that
-  schedules one counts; the wake comes once the connection is back in the pool, after its commit)
-  or asked for one (:meth:`Alarm.wake`); the outbox pump is kicked directly by whoever queues a
-  message (``ConversationService.wake``);
+  schedules one, or puts an inbox update back to be retried, counts; the wake comes once the
+  connection is back in the pool, after its commit) or asked for one (:meth:`Alarm.wake`); the
+  outbox pump is kicked directly by whoever queues a message (``ConversationService.wake``), the
+  inbox pump by the webhook that accepted an update;
 * a check every ``longest`` seconds (1 s, the old tick) for work this process cannot hear about:
   on SQLite two ``stat`` calls on the database and its WAL, and a read only when one changed
   (another process committed); on PostgreSQL a read each time; and whether the clock has reached
@@ -40,14 +41,15 @@ from storage.store import SqlStore
 
 log = logging.getLogger("csatbot")
 
-TIMER_WRITES = ("INSERT INTO timer ", "UPDATE timer ")
-"""How a statement that schedules, moves or releases a timer begins (both dialects)."""
+TIMER_WRITES = ("INSERT INTO timer ", "UPDATE timer ", "UPDATE inbox ")
+"""How a statement that schedules, moves or releases a timer (or an inbox update) begins (both
+dialects)."""
 WRITTEN = "csatbot_timer_written"
 WEEK = 7 * 24 * 3600.0  # seconds: how long a look with nothing due sleeps between checks
 
 
 class Alarm:
-    """Kicks ``timers`` and ``outbox`` (each a ``Pump.kick``) when their rows fall due."""
+    """Kicks ``timers``, ``outbox`` and ``inbox`` (each a ``Pump.kick``) when their rows fall due."""
 
     def __init__(
         self,
@@ -59,6 +61,7 @@ class Alarm:
         longest: float,
         shortest: float,
         files: Sequence[Path] = (),
+        inbox: Callable[[], None] = lambda: None,
     ) -> None:
         """``longest``: seconds between two checks for work this process cannot hear about; with
         ``files`` (a SQLite database and its WAL) a check is two ``stat`` calls and the database
@@ -66,7 +69,7 @@ class Alarm:
         self.store = store
         self.files = tuple(files)
         self.clock = clock
-        self.kicks = (timers, outbox)
+        self.kicks = (timers, outbox, inbox)
         self.longest = longest
         self.shortest = min(shortest, longest)
         self.looks = 0
@@ -182,10 +185,11 @@ class Alarm:
         grace = timedelta(seconds=self.shortest)
         due: NextDue = await self.store.read(lambda repo: next_due(repo.session, now, grace))
         self.looks += 1
-        known = [at for at in (due.timers, due.outbox) if at is not None]
+        times = (due.timers, due.outbox, due.inbox)
+        known = [at for at in times if at is not None]
         self.next = min(known) if known else None
         wait = WEEK
-        for kick, at in zip(self.kicks, (due.timers, due.outbox), strict=True):
+        for kick, at in zip(self.kicks, times, strict=True):
             if at is None:
                 continue
             delay = _seconds(at, now)

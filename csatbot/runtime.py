@@ -114,10 +114,6 @@ class Pump:
             return
         self._task = asyncio.get_running_loop().create_task(self._run())
 
-    async def tick(self) -> None:
-        """``kick`` as a coroutine: APScheduler runs plain functions in a worker thread (no event loop)."""
-        self.kick()
-
     async def _run(self) -> None:
         while True:
             self._again = False
@@ -253,6 +249,7 @@ class Runtime:
             longest=tick_seconds,
             shortest=min(1.0, tick_seconds),
             files=sqlite_files(self.database.url),
+            inbox=self.inbox_pump.kick,
         )
         self._scheduler: AsyncIOScheduler | None = None
         self._watching: asyncio.Task[None] | None = None
@@ -339,17 +336,9 @@ class Runtime:
         return True
 
     async def start(self, *, watch_config: bool = True) -> None:
-        """Start the workers: timers and outbox when due (:attr:`alarm`), the inbox every tick (and
-        at once after an accept), the hourly inbox prune, the digest check and the config reload check."""
+        """Start the workers: timers, outbox and inbox when due (:attr:`alarm`; the inbox also at once
+        after an accept), the hourly inbox prune, the digest check and the config reload check."""
         scheduler = AsyncIOScheduler()
-        scheduler.add_job(
-            self.inbox_pump.tick,
-            "interval",
-            seconds=self.tick_seconds,
-            id=self.inbox_pump.name,
-            max_instances=1,
-            coalesce=True,
-        )
         # The good-news digest: a check a minute; the period's unique key sends it once across processes.
         scheduler.add_job(
             self.send_digest, "interval", seconds=60, id="digest", max_instances=1, coalesce=True

@@ -17,7 +17,7 @@ import pytest
 from bot.ports import SystemClock
 from csatbot.alarm import Alarm
 from csatbot.runtime import Runtime, sqlite_files
-from models import Outbox, Timer
+from models import InboxRow, Outbox, Timer
 from storage import open_database
 from storage.db import Database
 from storage.migrate import upgrade
@@ -34,6 +34,7 @@ class Kicks:
     alarm: Alarm | None = None
     timers: list[tuple[float, int]] = field(default_factory=list)
     outbox: list[tuple[float, int]] = field(default_factory=list)
+    inbox: list[tuple[float, int]] = field(default_factory=list)
 
     def note(self, into: list[tuple[float, int]]) -> Callable[[], None]:
         def kicked() -> None:
@@ -72,6 +73,7 @@ def make_alarm(database_url: str) -> MakeAlarm:
             kicks.note(kicks.outbox),
             longest=longest,
             shortest=shortest,
+            inbox=kicks.note(kicks.inbox),
         )
         kicks.alarm = alarm
         alarm.watch(database.writer)
@@ -107,7 +109,7 @@ def timer(due_in: float, *, leased_for: float | None = None, worker: str | None 
     )
 
 
-async def add(store: SqlStore, row: Timer | Outbox) -> None:
+async def add(store: SqlStore, row: Timer | Outbox | InboxRow) -> None:
     await store.run(lambda repo: repo.session.add(row))  # type: ignore[attr-defined]
 
 
@@ -125,6 +127,26 @@ async def test_a_timer_written_here_wakes_the_alarm_which_then_sleeps_until_it_i
         # one look for the write, one at the due time: no polling in between (longest is 60 s)
         assert looks_then - looks <= 3
         assert not running.kicks.outbox
+
+
+async def test_an_inbox_update_left_by_another_process_or_put_back_for_a_retry_is_kicked_when_due(
+    make_alarm: MakeAlarm, database_url: str
+) -> None:
+    async with make_alarm(longest=0.5) as running:
+        other = open_database(database_url)  # a process that accepted it and died before its turn
+        try:
+            loop = asyncio.get_running_loop()
+            written = loop.time()
+            retry_at = datetime.now(UTC) + timedelta(seconds=0.8)
+            row = InboxRow(
+                channel="telegram", key="7", body=b"{}", received_at=datetime.now(UTC), claimed_until=retry_at
+            )
+            await add(SqlStore(other), row)
+            await until(lambda: running.kicks.inbox, 5)
+            assert 0.6 <= running.kicks.inbox[0][0] - written < 2.5  # not before its retry time
+            assert not running.kicks.timers and not running.kicks.outbox
+        finally:
+            other.dispose()
 
 
 async def test_another_workers_lease_is_waited_out_then_its_timer_is_taken_over(
