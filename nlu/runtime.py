@@ -16,13 +16,12 @@ from typing import TYPE_CHECKING, cast
 from bot.classification import Classification, Sentiment
 from nlu.errors import ModelNotReadyError, NluError
 from nlu.labels import FALLBACK_INTENT, lang_of_text
+from nlu.model_files import LEXICAL_FILE as LEXICAL_FILE  # re-exported: callers import it from here
+from nlu.model_files import META_FILE, TOKENIZER_FILE
 
 if TYPE_CHECKING:
     from nlu.scorer import Scorer, Scores
 
-META_FILE = "meta.json"  # written last: its presence marks a complete model
-LEXICAL_FILE = "lexical.npz"
-TOKENIZER_FILE = "tokenizer/tokenizer.json"
 DEFAULT_THRESHOLD = 0.35
 log = logging.getLogger(__name__)
 

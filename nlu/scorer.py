@@ -14,8 +14,8 @@ from nlu.calibrate import LanguageCalibration
 from nlu.errors import NluError
 from nlu.labels import lang_of_text
 from nlu.lexical import LexicalModel, hashed, load_lexical
+from nlu.model_files import LEXICAL_FILE, META_FILE, TOKENIZER_FILE
 from nlu.normalize import normalize
-from nlu.runtime import LEXICAL_FILE, META_FILE, TOKENIZER_FILE
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,23 +11,29 @@ from __future__ import annotations
 
 import hmac
 import logging
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from aiogram.types import Update
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
 
+from adapters.base import AdapterContext
 from adapters.http import read_body
 from adapters.telegram import group
 from adapters.telegram.wire import CHANNEL, decode_update
 from bot.errors import SignatureError, WireFormatError
 
-if TYPE_CHECKING:
-    from adapters.telegram.channel import TelegramAdapter
-
 log = logging.getLogger("csatbot.telegram")
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+class WebhookOwner(Protocol):
+    """What the endpoint needs of :class:`~adapters.telegram.channel.TelegramAdapter` (declared
+    here so the webhook does not import the adapter that mounts it)."""
+
+    @property
+    def ctx(self) -> AdapterContext: ...
 
 
 def verify_secret(given: str | None, secret: str) -> None:
@@ -53,7 +59,7 @@ def sender(update: Update) -> str:
     return str(user.id) if user is not None else ""
 
 
-def webhook_router(adapter: TelegramAdapter, secret: str, path: str) -> APIRouter:
+def webhook_router(adapter: WebhookOwner, secret: str, path: str) -> APIRouter:
     """``POST path``: 401 without the right secret, 413 over the size limit, 400 if not an update."""
     router = APIRouter()
 

@@ -5,18 +5,36 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import TYPE_CHECKING, Annotated
+from collections import Counter
+from typing import Annotated, Protocol
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 
+from adapters.base import AdapterContext
 from adapters.http import read_body
 from adapters.whatsapp.signature import HEADER, verify_signature
 from adapters.whatsapp.wire import Delivery, parse_webhook
+from bot.config.channels import WhatsAppConfig
 from bot.errors import WireFormatError
 
-if TYPE_CHECKING:
-    from adapters.whatsapp.channel import WhatsAppAdapter
+
+class WebhookOwner(Protocol):
+    """What the endpoints need of :class:`~adapters.whatsapp.channel.WhatsAppAdapter` (declared
+    here so the webhook does not import the adapter that mounts it)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def config(self) -> WhatsAppConfig: ...
+    @property
+    def ctx(self) -> AdapterContext: ...
+    @property
+    def app_secret(self) -> str: ...
+    @property
+    def verify_token(self) -> str: ...
+    @property
+    def counts(self) -> Counter[str]: ...
 
 
 def delivery_key(delivery: Delivery, raw: bytes) -> str:
@@ -31,7 +49,7 @@ def delivery_key(delivery: Delivery, raw: bytes) -> str:
     return "sha256:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def webhook_router(adapter: WhatsAppAdapter) -> APIRouter:
+def webhook_router(adapter: WebhookOwner) -> APIRouter:
     """``GET`` and ``POST`` at ``channels.whatsapp.path`` (the callback URL set in the Meta app)."""
     router = APIRouter()
     path = adapter.config.path
