@@ -14,6 +14,20 @@ from fastapi.responses import StreamingResponse
 
 from bot.digest import Digest, digest_targets, due_period
 from csatbot.access import Who
+from csatbot.api_models import (
+    AutoAnswerReport,
+    CsatReport,
+    DigestReport,
+    DriversReport,
+    Experiment,
+    Fcr,
+    FunnelReport,
+    GoodComment,
+    Reason,
+    RecoveryReport,
+    SurveyPage,
+    ThemesReport,
+)
 from csatbot.comment_themes import themes_report
 from csatbot.runtime import Runtime
 from storage.auto_answer_report import auto_answer_report
@@ -109,7 +123,7 @@ def report_router(rt: Runtime) -> APIRouter:
         except ReportFilterError as exc:
             raise HTTPException(422, str(exc)) from exc
 
-    @router.get("")
+    @router.get("", response_model=CsatReport)
     async def reports(
         s: Scoped,
         surveys: bool = False,
@@ -127,7 +141,7 @@ def report_router(rt: Runtime) -> APIRouter:
         result: dict[str, Any] = report.as_dict(min_answers())
         return result
 
-    @router.get("/surveys")
+    @router.get("/surveys", response_model=SurveyPage)
     async def drill_down(
         s: Scoped,
         metric: Annotated[str | None, Query(description=f"one of {', '.join(METRICS)}")] = None,
@@ -151,7 +165,7 @@ def report_router(rt: Runtime) -> APIRouter:
         result: dict[str, Any] = page.as_dict()
         return result
 
-    @router.get("/reasons")
+    @router.get("/reasons", response_model=list[Reason])
     async def reasons(s: Scoped) -> list[dict[str, Any]]:
         """The options picked in low-score follow-up questions, most picked first."""
         since, until, tz = window(s)
@@ -160,7 +174,7 @@ def report_router(rt: Runtime) -> APIRouter:
         )
         return found
 
-    @router.get("/comments")
+    @router.get("/comments", response_model=list[GoodComment])
     async def comments(s: Scoped, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[dict[str, Any]]:
         """Good news: comments from satisfied surveys or with a positive sentiment, newest first."""
         since, until, tz = window(s)
@@ -169,7 +183,7 @@ def report_router(rt: Runtime) -> APIRouter:
         )
         return found
 
-    @router.get("/recovery")
+    @router.get("/recovery", response_model=RecoveryReport)
     async def recovery_report(s: Scoped) -> dict[str, Any]:
         """DSAT tickets, how many were re-surveyed after being resolved, and how many came back
         satisfied (the recovery rate), in total, by team and by assignee."""
@@ -178,7 +192,7 @@ def report_router(rt: Runtime) -> APIRouter:
         result: dict[str, Any] = report.as_dict(min_answers())
         return result
 
-    @router.get("/auto-answers")
+    @router.get("/auto-answers", response_model=AutoAnswerReport)
     async def auto_answers(s: Scoped) -> dict[str, Any]:
         """Automatic answers by intent: sent, and how customers answered "Did this solve it?" (yes,
         no, silent, moved on, still pending), with the deflection rate and the share of "no", each
@@ -188,7 +202,7 @@ def report_router(rt: Runtime) -> APIRouter:
         result: dict[str, Any] = report.as_dict()
         return result
 
-    @router.get("/digest")
+    @router.get("/digest", response_model=DigestReport)
     async def good_news_digest(s: Scoped) -> dict[str, Any]:
         """Good news for staff: the best comments of satisfied customers (not negative), the most
         specific first, each credited to the agents who served the conversation, the agents it names
@@ -226,7 +240,7 @@ def report_router(rt: Runtime) -> APIRouter:
             "schedule": schedule,
         }
 
-    @router.get("/experiments")
+    @router.get("/experiments", response_model=list[Experiment])
     async def experiments(s: Scoped) -> list[dict[str, Any]]:
         """Each experiment (declared on a trigger, or with surveys in the range): per variant the
         surveys sent, answered, completed and satisfied, with response rate, completion rate and
@@ -241,7 +255,7 @@ def report_router(rt: Runtime) -> APIRouter:
         )
         return found
 
-    @router.get("/fcr")
+    @router.get("/fcr", response_model=Fcr)
     async def fcr(s: Scoped) -> dict[str, Any]:
         """First-contact resolution two ways, each with ``n``: as customers answered the flow's
         ``fcr`` question, and operationally (resolved conversations with no repeat contact on the
@@ -265,7 +279,7 @@ def report_router(rt: Runtime) -> APIRouter:
         result: dict[str, Any] = await read(load)
         return result
 
-    @router.get("/funnel")
+    @router.get("/funnel", response_model=FunnelReport)
     async def funnel(s: Scoped) -> dict[str, Any]:
         """Sent -> opened (channels that report reads) -> first answer -> completed, per flow and
         channel; partial surveys apart, the abandonment rate and the question customers stop at."""
@@ -274,7 +288,7 @@ def report_router(rt: Runtime) -> APIRouter:
         result: dict[str, Any] = found.as_dict(min_answers())
         return result
 
-    @router.get("/drivers")
+    @router.get("/drivers", response_model=DriversReport)
     async def drivers(s: Scoped) -> dict[str, Any]:
         """Which factors go with DSAT, ranked by the DSAT they add, and the top three to fix first."""
         since, until, tz = window(s)
@@ -285,7 +299,7 @@ def report_router(rt: Runtime) -> APIRouter:
         )
         return found
 
-    @router.get("/themes")
+    @router.get("/themes", response_model=ThemesReport)
     async def themes(s: Scoped) -> dict[str, Any]:
         """Comment themes (zh and en) grouped with the triage model's encoder, labelled by their top
         terms: each with its count, share, DSAT share, trend against the previous period of the same

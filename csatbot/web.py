@@ -26,6 +26,16 @@ from bot.service import TicketAction
 from csatbot import redaction
 from csatbot.access import CSRF_HEADER, Access, Admin, Who, current_principal
 from csatbot.api_docs import add_api_docs
+from csatbot.api_models import (
+    ConversationDetail,
+    ConversationRow,
+    CustomerLink,
+    Erased,
+    Health,
+    ReplySent,
+    TicketDetail,
+    TicketRow,
+)
 from csatbot.console.app import console_app
 from csatbot.console.session_store import SessionStore
 from csatbot.console.sessions import MAX_AGE, secret_key
@@ -101,7 +111,7 @@ def support_router(rt: Runtime) -> APIRouter:
         its CSRF token."""
         return Me(name=who.name, role=who.role, via=who.via, csrf=who.csrf)
 
-    @router.get("/conversations")
+    @router.get("/conversations", response_model=list[ConversationRow])
     async def conversations(
         status: Annotated[str | None, Query(pattern="^(open|resolved)$")] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -109,12 +119,16 @@ def support_router(rt: Runtime) -> APIRouter:
         """Conversations, most recently active first."""
         return await rt.store.read(lambda repo: queries.list_conversations(repo.session, status, limit))
 
-    @router.get("/conversations/{conversation_id}")
+    @router.get(
+        "/conversations/{conversation_id}",
+        response_model=ConversationDetail,
+        response_model_exclude_unset=True,
+    )
     async def conversation(conversation_id: RowId) -> dict[str, Any]:
         """One conversation with transcript, survey answers and ticket."""
         return await rt.store.read(lambda repo: queries.conversation_detail(repo.session, conversation_id))
 
-    @router.post("/conversations/{conversation_id}/reply", status_code=202)
+    @router.post("/conversations/{conversation_id}/reply", status_code=202, response_model=ReplySent)
     async def reply(conversation_id: RowId, body: AgentReply, who: Who) -> dict[str, int]:
         """Send the caller's reply to the customer in the conversation's own channel."""
         message_id = await rt.service.agent_reply(conversation_id, who.name, body.text)
@@ -126,7 +140,9 @@ def support_router(rt: Runtime) -> APIRouter:
         result = await rt.service.resolve(conversation_id, who.name, send_now=body.send_survey_now)
         return Resolved(**asdict(result))
 
-    @router.post("/customers/{customer_id}/link")
+    @router.post(
+        "/customers/{customer_id}/link", response_model=CustomerLink, response_model_exclude_unset=True
+    )
     async def customer_link(customer_id: RowId) -> dict[str, str]:
         """A deep link that attaches the customer's chat on another channel to this customer: each call
         makes a new one, used once and expiring after 24 hours."""
@@ -137,7 +153,7 @@ def support_router(rt: Runtime) -> APIRouter:
             links["telegram"] = f"https://t.me/{telegram.bot_username}?start={token}"
         return links
 
-    @router.delete("/customers/{customer_id}")
+    @router.delete("/customers/{customer_id}", response_model=Erased)
     async def erase_customer(customer_id: RowId, who: Admin) -> dict[str, Any]:
         """Admins: forget the customer's words and identity for good (GDPR erasure). Their messages,
         answers' text, ticket copies, deliveries and notification copies are emptied and their
@@ -145,7 +161,7 @@ def support_router(rt: Runtime) -> APIRouter:
         counts = await rt.service.erase_customer(customer_id, f"{who.name} ({who.via})")
         return {"customer_id": customer_id, "erased": counts}
 
-    @router.get("/tickets")
+    @router.get("/tickets", response_model=list[TicketRow], response_model_exclude_unset=True)
     async def tickets(
         status: Annotated[str | None, Query(pattern="^(open|assigned|contacted|resolved|closed)$")] = None,
         team: str | None = None,
@@ -166,12 +182,14 @@ def support_router(rt: Runtime) -> APIRouter:
             )
         )
 
-    @router.get("/tickets/{ticket_id}")
+    @router.get("/tickets/{ticket_id}", response_model=TicketDetail, response_model_exclude_unset=True)
     async def ticket(ticket_id: RowId) -> dict[str, Any]:
         """One ticket: transcript, answers, labels, the customer's channels and the audit trail."""
         return await rt.store.read(lambda repo: queries.ticket_detail(repo.session, ticket_id))
 
-    @router.post("/tickets/{ticket_id}/{action}")
+    @router.post(
+        "/tickets/{ticket_id}/{action}", response_model=TicketDetail, response_model_exclude_unset=True
+    )
     async def work_ticket(
         ticket_id: RowId, action: TicketAction, body: TicketWork, who: Who
     ) -> dict[str, Any]:
@@ -184,7 +202,11 @@ def support_router(rt: Runtime) -> APIRouter:
         await rt.service.ticket(action, ticket_id, who.name, text or "")
         return await rt.store.read(lambda repo: queries.ticket_detail(repo.session, ticket_id))
 
-    @router.post("/conversations/{conversation_id}/escalate")
+    @router.post(
+        "/conversations/{conversation_id}/escalate",
+        response_model=TicketDetail,
+        response_model_exclude_unset=True,
+    )
     async def escalate(conversation_id: RowId, body: Escalation, who: Who) -> dict[str, Any]:
         """Hand the conversation to a team as a ticket (or add the reason to its open ticket)."""
         ticket = await rt.service.escalate(conversation_id, who.name, body.reason)
@@ -254,7 +276,7 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
         """The old agent desk lives in the console now (behind its sign-in)."""
         return RedirectResponse("/console/conversations", status_code=308)
 
-    @app.get("/healthz", tags=["ops"])
+    @app.get("/healthz", tags=["ops"], response_model=Health)
     async def health() -> dict[str, str]:
         """Liveness: the process answers (it checks nothing else; see ``/readyz``)."""
         return {"status": "ok"}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Mapping
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Protocol
 
@@ -15,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from adapters.strict_json import StrictJSONRoute
 from adapters.webchat.channel import ChatBusy, WebChatChannel
+from adapters.webchat.models import Accepted, ChatMessage, Messages, SessionIssued
 from adapters.webchat.sessions import (
     ANONYMOUS,
     COOKIE,
@@ -73,22 +73,6 @@ class SessionRequest(BaseModel):
     user_id: UserId | None = None
     user_hash: str | None = Field(default=None, max_length=128, description="hex HMAC-SHA256 of user_id")
     cookie: bool = Field(default=True, description="false: no cookie; the token comes back in the body")
-
-
-class SessionIssued(BaseModel):
-    verified: bool
-    expires_at: datetime
-    token: str | None = Field(default=None, description=f"send it in {HEADER} (only when cookie is false)")
-
-
-class Accepted(BaseModel):
-    duplicate: bool
-    survey_id: str | None
-
-
-class Messages(BaseModel):
-    messages: list[dict[str, Any]]
-    last_id: int
 
 
 class WebChatContext(Protocol):
@@ -183,7 +167,9 @@ def webchat_router(ctx: WebChatContext, secret: str) -> APIRouter:
             ctx.webchat.notify(who.user)  # the customer's own message shows in their other long polls
         return Accepted(duplicate=result.duplicate, survey_id=result.survey_id)
 
-    @router.get("/api/webchat/messages", response_model=Messages, tags=["web chat"])
+    @router.get(
+        "/api/webchat/messages", response_model=Messages, response_model_exclude_unset=True, tags=["web chat"]
+    )
     async def get_messages(
         after: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
         wait: Annotated[float, Query(ge=0, le=30, description="long-poll seconds when nothing is new")] = 0,
@@ -203,7 +189,10 @@ def webchat_router(ctx: WebChatContext, secret: str) -> APIRouter:
             except ChatBusy as exc:
                 raise HTTPException(429, str(exc), headers={"Retry-After": "1"}) from exc
         await _seen(ctx, found)
-        return Messages(messages=found, last_id=found[-1]["id"] if found else after)
+        return Messages(
+            messages=[ChatMessage.model_validate(m) for m in found],
+            last_id=found[-1]["id"] if found else after,
+        )
 
     return router
 
