@@ -1,7 +1,8 @@
 """Per-channel settings in ``config.yaml``. Secrets never live here: they come from the environment.
 
-Each channel lists the environment variables it needs in ``secrets``; an enabled channel whose
-variables are unset refuses to start (:func:`missing_secrets`).
+Each channel lists the environment variables it needs in ``secrets``, declared here only (adapters
+import the names from here); an enabled channel whose variables are unset refuses to start
+(:func:`missing_secrets`).
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ class WebChatConfig(_Channel):
 class TelegramConfig(_Channel):
     """Telegram bot through aiogram: webhook at ``path`` or long polling for development."""
 
-    secrets: ClassVar[tuple[str, ...]] = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET")
+    token_env: ClassVar[str] = "TELEGRAM_BOT_TOKEN"
+    secret_env: ClassVar[str] = "TELEGRAM_WEBHOOK_SECRET"
+    secrets: ClassVar[tuple[str, ...]] = (token_env, secret_env)
     path: str = "/webhooks/telegram"
     api_base: HttpUrl | None = None
     bot_username: str = ""
@@ -42,7 +45,7 @@ class TelegramConfig(_Channel):
 
     def required_secrets(self) -> tuple[str, ...]:
         # Polling needs no webhook secret: Telegram never calls us.
-        return ("TELEGRAM_BOT_TOKEN",) if self.polling else self.secrets
+        return (self.token_env,) if self.polling else self.secrets
 
 
 class WeChatConfig(_Channel):
