@@ -51,20 +51,26 @@ class TelegramConfig(_Channel):
 class WeChatConfig(_Channel):
     """WeChat Official Account: plain or safe (AES) mode."""
 
-    secrets: ClassVar[tuple[str, ...]] = ("WECHAT_TOKEN", "WECHAT_APP_SECRET")
+    token_env: ClassVar[str] = "WECHAT_TOKEN"
+    app_secret_env: ClassVar[str] = "WECHAT_APP_SECRET"
+    aes_key_env: ClassVar[str] = "WECHAT_ENCODING_AES_KEY"
+    secrets: ClassVar[tuple[str, ...]] = (token_env, app_secret_env)
     path: str = "/webhooks/wechat"
     app_id: str = ""
     safe_mode: bool = True
     api_base: HttpUrl | None = None
 
     def required_secrets(self) -> tuple[str, ...]:
-        return (*self.secrets, "WECHAT_ENCODING_AES_KEY") if self.safe_mode else self.secrets
+        return (*self.secrets, self.aes_key_env) if self.safe_mode else self.secrets
 
 
 class WeComConfig(_Channel):
     """WeCom (企业微信) self-built application callbacks."""
 
-    secrets: ClassVar[tuple[str, ...]] = ("WECOM_TOKEN", "WECOM_SECRET", "WECOM_ENCODING_AES_KEY")
+    token_env: ClassVar[str] = "WECOM_TOKEN"
+    secret_env: ClassVar[str] = "WECOM_SECRET"
+    aes_key_env: ClassVar[str] = "WECOM_ENCODING_AES_KEY"
+    secrets: ClassVar[tuple[str, ...]] = (token_env, secret_env, aes_key_env)
     path: str = "/webhooks/wecom"
     corp_id: str = ""
     agent_id: int = 0
@@ -82,7 +88,10 @@ class WhatsAppTemplate(BaseModel):
 class WhatsAppConfig(_Channel):
     """WhatsApp Cloud API webhooks and the ``/{phone-number-id}/messages`` endpoint."""
 
-    secrets: ClassVar[tuple[str, ...]] = ("WHATSAPP_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN")
+    token_env: ClassVar[str] = "WHATSAPP_TOKEN"
+    app_secret_env: ClassVar[str] = "WHATSAPP_APP_SECRET"
+    verify_token_env: ClassVar[str] = "WHATSAPP_VERIFY_TOKEN"
+    secrets: ClassVar[tuple[str, ...]] = (token_env, app_secret_env, verify_token_env)
     path: str = "/webhooks/whatsapp"
     phone_number_id: str = ""
     api_base: HttpUrl = HttpUrl("https://graph.facebook.com/v23.0/")
