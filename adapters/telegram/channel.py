@@ -43,8 +43,8 @@ from bot.prompts import Prompt
 
 log = logging.getLogger("csatbot.telegram")
 
-TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
-SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
+TOKEN_ENV = TelegramConfig.token_env
+SECRET_ENV = TelegramConfig.secret_env
 ANSWERED_MARK = "✅"
 REDACTED_LOGGERS = ("httpx",)  # it logs request URLs at INFO, and Bot API URLs hold the token
 

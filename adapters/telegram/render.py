@@ -18,12 +18,14 @@ from collections.abc import Sequence
 from aiogram.methods import SendMessage
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from adapters.kit import text as text_kit
+from adapters.kit.text import utf16_len as utf16_len  # re-exported: Telegram counts this way
 from adapters.telegram import callback
 from bot.ports import Capabilities
 from bot.prompts import AskChoice, AskRating, Option, Prompt, prompt_text
 
 MAX_TEXT = 4096
-"""Telegram's message limit, counted (like Telegram) in UTF-16 code units."""
+"""Telegram's message limit, counted (like Telegram) in UTF-16 code units (:func:`utf16_len`)."""
 
 CAPABILITIES = Capabilities(
     max_buttons=100,  # Telegram's keyboard limit
@@ -120,46 +122,10 @@ def _chunk(buttons: list[InlineKeyboardButton], sizes: list[int]) -> list[list[I
     return rows
 
 
-def utf16_len(text: str) -> int:
-    """Length as Telegram counts it (characters outside the BMP, like most emoji, count twice)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     """``text`` in parts of at most ``limit`` (UTF-16) units, cut at a line break or space if any.
 
     Only the whitespace character at a cut is dropped; no other character is lost. An empty or
     all-blank text gives no parts (Telegram refuses empty messages).
     """
-    parts: list[str] = []
-    rest = text
-    while utf16_len(rest) > limit:
-        cut = _fit(rest, limit)
-        at = _break(rest[: cut + 1], cut // 2)
-        if at is None:  # no break in the second half: cut the word
-            parts.append(rest[:cut])
-            rest = rest[cut:]
-        else:
-            parts.append(rest[:at])
-            rest = rest[at + 1 :]
-    parts.append(rest)
-    return [part for part in parts if part.strip()]
-
-
-def _break(window: str, earliest: int) -> int | None:
-    """The last line break (else space) in ``window`` at or after ``earliest``."""
-    for separator in ("\n", " "):
-        at = window.rfind(separator)
-        if at >= earliest and at > 0:
-            return at
-    return None
-
-
-def _fit(text: str, limit: int) -> int:
-    """How many characters of ``text`` fit in ``limit`` UTF-16 units."""
-    units = 0
-    for i, char in enumerate(text):
-        units += 2 if ord(char) > 0xFFFF else 1
-        if units > limit:
-            return i
-    return len(text)
+    return text_kit.split_text(text, limit, measure=utf16_len, keep_spaces=True)

@@ -23,7 +23,6 @@ from bot.config.channels import WeChatConfig, WeComConfig
 from bot.errors import ConfigError
 from bot.ports import Capabilities
 
-OA_AES_KEY = "WECHAT_ENCODING_AES_KEY"
 OA_BASE = "https://api.weixin.qq.com"
 WECOM_BASE = "https://qyapi.weixin.qq.com"
 WINDOW = timedelta(hours=48)
@@ -59,10 +58,11 @@ def build_official_account(config: WeChatConfig, ctx: AdapterContext) -> WeChatC
         raise ConfigError(["channels.wechat.app_id: required (the Official Account's AppID, wx...)"])
     cipher = None
     if config.safe_mode:  # the registry has checked that the variable is set (required_secrets)
-        cipher = _cipher(env["WECHAT_TOKEN"], env[OA_AES_KEY], OA_AES_KEY, config.app_id, enterprise=False)
+        key = config.aes_key_env
+        cipher = _cipher(env[config.token_env], env[key], key, config.app_id, enterprise=False)
     token = TokenSource(
         "/cgi-bin/token",
-        {"grant_type": "client_credential", "appid": config.app_id, "secret": env["WECHAT_APP_SECRET"]},
+        {"grant_type": "client_credential", "appid": config.app_id, "secret": env[config.app_secret_env]},
     )
     platform = Platform(
         name="wechat",
@@ -74,7 +74,7 @@ def build_official_account(config: WeChatConfig, ctx: AdapterContext) -> WeChatC
         render=lambda to, prompt: render.official_bodies(to.user, prompt),
     )
     return _assemble(
-        platform, ctx, config.path, env["WECHAT_TOKEN"], cipher, token, _base(config.api_base, OA_BASE)
+        platform, ctx, config.path, env[config.token_env], cipher, token, _base(config.api_base, OA_BASE)
     )
 
 
@@ -88,9 +88,9 @@ def build_wecom(config: WeComConfig, ctx: AdapterContext) -> WeChatChannel:
         problems.append("channels.wecom.agent_id: required (the app's AgentId, a positive number)")
     if problems:
         raise ConfigError(problems)
-    key = "WECOM_ENCODING_AES_KEY"
-    cipher = _cipher(env["WECOM_TOKEN"], env[key], key, config.corp_id, enterprise=True)
-    token = TokenSource("/cgi-bin/gettoken", {"corpid": config.corp_id, "corpsecret": env["WECOM_SECRET"]})
+    key = config.aes_key_env
+    cipher = _cipher(env[config.token_env], env[key], key, config.corp_id, enterprise=True)
+    token = TokenSource("/cgi-bin/gettoken", {"corpid": config.corp_id, "corpsecret": env[config.secret_env]})
     agent_id = config.agent_id
     platform = Platform(
         name="wecom",
@@ -103,7 +103,7 @@ def build_wecom(config: WeComConfig, ctx: AdapterContext) -> WeChatChannel:
         render=lambda to, prompt: render.wecom_bodies(to.user, agent_id, prompt, _task_id),
     )
     return _assemble(
-        platform, ctx, config.path, env["WECOM_TOKEN"], cipher, token, _base(config.api_base, WECOM_BASE)
+        platform, ctx, config.path, env[config.token_env], cipher, token, _base(config.api_base, WECOM_BASE)
     )
 
 

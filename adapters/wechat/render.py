@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from adapters.kit import text as text_kit
+from adapters.kit.text import utf8_len
 from adapters.wechat.wire import option_key
 from bot.prompts import AskChoice, AskRating, Prompt, Scale, prompt_text
 
@@ -182,15 +184,4 @@ def _anchored(labels: list[str], scale: Scale) -> list[str]:
 def split_text(text: str, max_bytes: int = TEXT_BYTES) -> list[str]:
     """``text`` in parts of at most ``max_bytes`` UTF-8 bytes, cut at a line break when there is one
     (an empty text gives no parts)."""
-    parts: list[str] = []
-    rest = text.strip()
-    while rest:
-        if len(rest.encode()) <= max_bytes:
-            parts.append(rest)
-            break
-        cut = len(rest.encode()[:max_bytes].decode("utf-8", errors="ignore"))
-        newline = rest.rfind("\n", 0, cut)
-        cut = newline if newline > cut // 2 else cut
-        parts.append(rest[:cut].rstrip())
-        rest = rest[cut:].strip()
-    return parts
+    return text_kit.split_text(text, max_bytes, measure=utf8_len, breaks=("\n",))

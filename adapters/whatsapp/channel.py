@@ -61,9 +61,9 @@ class WhatsAppAdapter:
         self.config = config
         self.ctx = ctx
         self.capabilities = replace(CAPABILITIES, reopens_window=config.template is not None)
-        self.graph = GraphApi(ctx.http, str(config.api_base), ctx.environ["WHATSAPP_TOKEN"])
-        self.app_secret = ctx.environ["WHATSAPP_APP_SECRET"]
-        self.verify_token = ctx.environ["WHATSAPP_VERIFY_TOKEN"]
+        self.graph = GraphApi(ctx.http, str(config.api_base), ctx.environ[config.token_env])
+        self.app_secret = ctx.environ[config.app_secret_env]
+        self.verify_token = ctx.environ[config.verify_token_env]
         self.per_user = per_user
         self.limits = RateLimits(per_second, per_user)
         self.counts: Counter[str] = Counter()

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from adapters.kit import text as text_kit
+from adapters.kit.text import utf16_len
 from adapters.whatsapp.ids import START, encode_option
 from bot.config.channels import WhatsAppTemplate
 from bot.ports import Capabilities
@@ -37,6 +39,8 @@ CONFIRM_WAIT = timedelta(seconds=30)
 sent again (they come within seconds; Meta redelivers a status webhook csatbot failed to take)."""
 OPAQUE_MAX = 512
 """``biz_opaque_callback_data`` limit in bytes."""
+width = utf16_len
+"""Length as WhatsApp may count it: UTF-16 code units (never less than code points)."""
 CAPABILITIES = Capabilities(
     max_buttons=BUTTONS_MAX,
     max_buttons_per_row=BUTTONS_MAX,
@@ -50,11 +54,6 @@ CAPABILITIES = Capabilities(
     # Status webhooks (sent, delivered, read) echo biz_opaque_callback_data within seconds.
     confirm_wait=CONFIRM_WAIT,
 )
-
-
-def width(text: str) -> int:
-    """Length as WhatsApp may count it: UTF-16 code units (never less than code points)."""
-    return len(text.encode("utf-16-le")) // 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,25 +205,4 @@ def _bytes(text: str) -> int:
 def split_text(text: str, limit: int) -> list[str]:
     """``text`` in parts of at most ``limit`` (by :func:`width`), cut at a line break or space
     in the second half of a part when there is one."""
-    parts: list[str] = []
-    rest = text.strip()
-    while width(rest) > limit:
-        end = _fit(rest, limit)
-        head = rest[:end]
-        breaks = [head.rfind("\n"), head.rfind(" ")]
-        cut = next((b for b in breaks if b > end // 2), end)
-        parts.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    if rest:
-        parts.append(rest)
-    return parts
-
-
-def _fit(text: str, limit: int) -> int:
-    """The length of the longest prefix of ``text`` whose width is at most ``limit``."""
-    used = 0
-    for index, char in enumerate(text):
-        used += 2 if ord(char) > 0xFFFF else 1
-        if used > limit:
-            return index
-    return len(text)
+    return text_kit.split_text(text, limit, measure=width)

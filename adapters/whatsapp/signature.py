@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from bot.errors import SignatureError
+
 HEADER = "X-Hub-Signature-256"
 
 
@@ -13,8 +15,9 @@ def sign(raw: bytes, app_secret: str) -> str:
     return "sha256=" + hmac.new(app_secret.encode(), raw, hashlib.sha256).hexdigest()
 
 
-def verify_signature(raw: bytes, header: str | None, app_secret: str) -> bool:
-    """Whether ``header`` signs exactly these bytes (compared in constant time)."""
+def verify_signature(raw: bytes, header: str | None, app_secret: str) -> None:
+    """Raise :class:`SignatureError` unless ``header`` signs exactly these bytes (constant time)."""
     if not header or not header.startswith("sha256="):
-        return False
-    return hmac.compare_digest(sign(raw, app_secret).encode(), header.strip().encode("ascii", "replace"))
+        raise SignatureError(f"whatsapp: {'malformed' if header else 'missing'} {HEADER}")
+    if not hmac.compare_digest(sign(raw, app_secret).encode(), header.strip().encode("ascii", "replace")):
+        raise SignatureError(f"whatsapp: wrong {HEADER}")

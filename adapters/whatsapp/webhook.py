@@ -16,7 +16,7 @@ from adapters.http import read_body
 from adapters.whatsapp.signature import HEADER, verify_signature
 from adapters.whatsapp.wire import Delivery, parse_webhook
 from bot.config.channels import WhatsAppConfig
-from bot.errors import WireFormatError
+from bot.errors import SignatureError, WireFormatError
 
 
 class WebhookOwner(Protocol):
@@ -73,9 +73,11 @@ def webhook_router(adapter: WebhookOwner) -> APIRouter:
         """Messages and statuses, signed with ``X-Hub-Signature-256``; answered 200 once stored in
         the inbox (:mod:`bot.inbox`), handled right after (:meth:`WhatsAppAdapter.handle_stored`)."""
         raw = await read_body(request, adapter.ctx.max_body_bytes)
-        if not verify_signature(raw, request.headers.get(HEADER), adapter.app_secret):
+        try:
+            verify_signature(raw, request.headers.get(HEADER), adapter.app_secret)
+        except SignatureError as exc:
             adapter.counts["bad_signature"] += 1
-            raise HTTPException(401, f"missing or wrong {HEADER}")
+            raise HTTPException(401, f"missing or wrong {HEADER}") from exc
         try:
             delivery = parse_webhook(raw, adapter.ctx.clock.now())
         except WireFormatError as exc:

@@ -1,7 +1,8 @@
 """Per-channel settings in ``config.yaml``. Secrets never live here: they come from the environment.
 
-Each channel lists the environment variables it needs in ``secrets``; an enabled channel whose
-variables are unset refuses to start (:func:`missing_secrets`).
+Each channel lists the environment variables it needs in ``secrets``, declared here only (adapters
+import the names from here); an enabled channel whose variables are unset refuses to start
+(:func:`missing_secrets`).
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ class WebChatConfig(_Channel):
 class TelegramConfig(_Channel):
     """Telegram bot through aiogram: webhook at ``path`` or long polling for development."""
 
-    secrets: ClassVar[tuple[str, ...]] = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET")
+    token_env: ClassVar[str] = "TELEGRAM_BOT_TOKEN"
+    secret_env: ClassVar[str] = "TELEGRAM_WEBHOOK_SECRET"
+    secrets: ClassVar[tuple[str, ...]] = (token_env, secret_env)
     path: str = "/webhooks/telegram"
     api_base: HttpUrl | None = None
     bot_username: str = ""
@@ -42,26 +45,32 @@ class TelegramConfig(_Channel):
 
     def required_secrets(self) -> tuple[str, ...]:
         # Polling needs no webhook secret: Telegram never calls us.
-        return ("TELEGRAM_BOT_TOKEN",) if self.polling else self.secrets
+        return (self.token_env,) if self.polling else self.secrets
 
 
 class WeChatConfig(_Channel):
     """WeChat Official Account: plain or safe (AES) mode."""
 
-    secrets: ClassVar[tuple[str, ...]] = ("WECHAT_TOKEN", "WECHAT_APP_SECRET")
+    token_env: ClassVar[str] = "WECHAT_TOKEN"
+    app_secret_env: ClassVar[str] = "WECHAT_APP_SECRET"
+    aes_key_env: ClassVar[str] = "WECHAT_ENCODING_AES_KEY"
+    secrets: ClassVar[tuple[str, ...]] = (token_env, app_secret_env)
     path: str = "/webhooks/wechat"
     app_id: str = ""
     safe_mode: bool = True
     api_base: HttpUrl | None = None
 
     def required_secrets(self) -> tuple[str, ...]:
-        return (*self.secrets, "WECHAT_ENCODING_AES_KEY") if self.safe_mode else self.secrets
+        return (*self.secrets, self.aes_key_env) if self.safe_mode else self.secrets
 
 
 class WeComConfig(_Channel):
     """WeCom (企业微信) self-built application callbacks."""
 
-    secrets: ClassVar[tuple[str, ...]] = ("WECOM_TOKEN", "WECOM_SECRET", "WECOM_ENCODING_AES_KEY")
+    token_env: ClassVar[str] = "WECOM_TOKEN"
+    secret_env: ClassVar[str] = "WECOM_SECRET"
+    aes_key_env: ClassVar[str] = "WECOM_ENCODING_AES_KEY"
+    secrets: ClassVar[tuple[str, ...]] = (token_env, secret_env, aes_key_env)
     path: str = "/webhooks/wecom"
     corp_id: str = ""
     agent_id: int = 0
@@ -79,7 +88,10 @@ class WhatsAppTemplate(BaseModel):
 class WhatsAppConfig(_Channel):
     """WhatsApp Cloud API webhooks and the ``/{phone-number-id}/messages`` endpoint."""
 
-    secrets: ClassVar[tuple[str, ...]] = ("WHATSAPP_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN")
+    token_env: ClassVar[str] = "WHATSAPP_TOKEN"
+    app_secret_env: ClassVar[str] = "WHATSAPP_APP_SECRET"
+    verify_token_env: ClassVar[str] = "WHATSAPP_VERIFY_TOKEN"
+    secrets: ClassVar[tuple[str, ...]] = (token_env, app_secret_env, verify_token_env)
     path: str = "/webhooks/whatsapp"
     phone_number_id: str = ""
     api_base: HttpUrl = HttpUrl("https://graph.facebook.com/v23.0/")

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from adapters.whatsapp.signature import sign, verify_signature
+from adapters.whatsapp.signature import HEADER, sign, verify_signature
+from bot.errors import SignatureError
 
 BODY = json.dumps({"object": "whatsapp_business_account", "entry": []}).encode()
 
@@ -19,7 +20,7 @@ def test_known_vector() -> None:
 
 
 def test_valid_signature_passes() -> None:
-    assert verify_signature(BODY, sign(BODY, "app-secret"), "app-secret")
+    verify_signature(BODY, sign(BODY, "app-secret"), "app-secret")  # raises SignatureError if not
 
 
 @pytest.mark.parametrize(
@@ -36,11 +37,13 @@ def test_valid_signature_passes() -> None:
     ],
 )
 def test_bad_signatures_fail(header: str | None) -> None:
-    assert not verify_signature(BODY, header, "app-secret")
+    with pytest.raises(SignatureError, match=HEADER):
+        verify_signature(BODY, header, "app-secret")
 
 
 def test_reserialised_body_fails() -> None:
     """Meta signs its own bytes (non-ASCII escaped); re-encoding the JSON changes them."""
     payload = {"text": {"body": "Café 👍"}}
     raw = json.dumps(payload).encode()
-    assert not verify_signature(json.dumps(payload, ensure_ascii=False).encode(), sign(raw, "s"), "s")
+    with pytest.raises(SignatureError, match="wrong"):
+        verify_signature(json.dumps(payload, ensure_ascii=False).encode(), sign(raw, "s"), "s")

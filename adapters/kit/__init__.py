@@ -1,0 +1,1 @@
+"""What every channel adapter shares: text splitting, signature checks, secret names."""
