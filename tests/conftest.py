@@ -331,9 +331,10 @@ class SettlingTransport(httpx.AsyncBaseTransport):
     acknowledgement itself uses the response, which came before the wait).
     """
 
-    def __init__(self, runtime: Any, inner: httpx.AsyncBaseTransport) -> None:
+    def __init__(self, runtime: Any, inner: httpx.ASGITransport) -> None:
         self.runtime = runtime
         self.inner = inner
+        self.app = inner.app  # tests that build a transport of their own (another address) use it
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         response = await self.inner.handle_async_request(request)

@@ -239,7 +239,7 @@ def test_list_says_which_flows_are_in_use_and_by_what(config: Path) -> None:
     code, out, _ = flows("list", "-c", str(config))
     assert code == 0
     assert out.splitlines() == [
-        "csat             4 steps  trigger 2: after agent_resolved, idle, bot_resolved, 10m later",
+        "csat             5 steps  trigger 2: after agent_resolved, idle, bot_resolved, 10m later",
         "nps              3 steps  nothing: not in use (no trigger sends it)",
         "ces              2 steps  nothing: not in use (no trigger sends it)",
         "resolved_check   3 steps  re-survey, 10m after a DSAT ticket is resolved (tickets.resurvey)",
