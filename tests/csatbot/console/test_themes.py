@@ -58,7 +58,10 @@ async def test_the_api_reports_planted_themes_with_their_conversations(themed: C
         assert len(named) == 1, theme["label"]
         seen |= named
         assert theme["few_answers"] is (theme["count"] < 10)
-        assert theme["dsat"] == (0 if named == {"delivery"} else theme["count"])
+        # mostly one planted theme (see tests/storage/test_themes.py)
+        assert theme["dsat"] == pytest.approx(
+            0 if named == {"delivery"} else theme["count"], abs=0.25 * theme["count"]
+        )
         for example in theme["examples"]:
             assert example["conversation_id"] in conversations
         assert texts and all(t.strip() for t in texts)
