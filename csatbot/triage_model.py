@@ -39,6 +39,7 @@ class BackgroundModel:
         ready, missing (not allowed to train) or failed."""
         self._task: asyncio.Task[None] | None = None
         self._training: asyncio.subprocess.Process | None = None
+        self._stopping = False
         self.on_ready: Callable[[], Awaitable[object]] | None = None
         """Called once the model is ready (the service triages what waited for it)."""
 
@@ -80,6 +81,10 @@ class BackgroundModel:
             self.state = "loading"
             await asyncio.to_thread(self._model.load)
         except Exception:
+            if self._stopping:  # the server is stopping and ended the training: nothing went wrong
+                log.info("triage model training stopped with the server; the next start trains again")
+                self.state = "missing"
+                return
             log.exception("the triage model could not be prepared; messages are not triaged")
             self.state = "failed"
             return
@@ -110,6 +115,7 @@ class BackgroundModel:
             raise RuntimeError(f"training failed with exit code {code}; see {log_path}")
 
     async def stop(self) -> None:
+        self._stopping = True
         if self._training is not None and self._training.returncode is None:
             self._training.terminate()  # a restart trains again from the start
             await self._training.wait()

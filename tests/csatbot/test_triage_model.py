@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 
 import pytest
@@ -40,3 +41,20 @@ async def test_without_waiting_a_missing_model_is_missing(tmp_path: Path) -> Non
     await asyncio.sleep(0.1)
     assert model.state == "missing"
     await model.stop()
+
+
+async def test_stopping_the_server_while_it_trains_is_not_an_error(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="csatbot.triage")
+    model = BackgroundModel(tmp_path / "triage", 0.5, ROOT / "config.yaml")
+    model.start(train_if_missing=True)
+    for _ in range(500):
+        if model.state == "training" and model._training is not None:
+            break
+        await asyncio.sleep(0.01)
+    assert model.state == "training"
+    await model.stop()  # ends the training process (a restart trains again)
+    assert model.state == "missing"
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == []
+    assert any("training stopped with the server" in r.getMessage() for r in caplog.records)
