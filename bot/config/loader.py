@@ -172,6 +172,9 @@ def _describe(error: Any, lines: dict[Loc, int]) -> str:
         message = f"{text[0].lower()}{text[1:]}" if text else kind
         if "input" in error and not isinstance(error["input"], dict | list) and ", got" not in message:
             message += f", got {error['input']!r}"
+        if isinstance(error.get("input"), bool) and kind == "string_type":
+            word = "yes/on/true" if error["input"] else "no/off/false"
+            message += f" (YAML reads an unquoted {word} as {error['input']}: put the text in quotes)"
     return f"{format_path(loc)}: {message}{_at(loc, lines)}"
 
 

@@ -428,6 +428,17 @@ SHIPPED_ERRORS = [
         id="boolean-duration",
     ),
     pytest.param(
+        [("          - id: slow", "          - id: no")],
+        [
+            (
+                "surveys.csat.steps.reason.options[0].id: input should be a valid string, got False "
+                "(YAML reads an unquoted no/off/false as False: put the text in quotes)",
+                "- id: no",
+            )
+        ],
+        id="yaml-no-as-a-string",
+    ),
+    pytest.param(
         [("    delay: 10m", "    delay: 10 minutes")],
         [("triggers[0].delay: expected a duration such as 10m, 4h or 1d, got '10 minutes'", "delay:")],
         id="bad-trigger-delay",
