@@ -123,3 +123,16 @@ class _BacklogCollector(Collector):
         due = GaugeMetricFamily("csatbot_timers_due", "Timers due now and not yet carried out")
         due.add_metric([], waiting.timers_due)
         yield due
+        inbox = GaugeMetricFamily("csatbot_inbox_depth", "Accepted webhook updates not handled yet")
+        inbox.add_metric([], waiting.inbox)
+        yield inbox
+        inbox_lag = GaugeMetricFamily(
+            "csatbot_inbox_lag_seconds", "Age of the oldest accepted webhook update not handled yet"
+        )
+        inbox_lag.add_metric([], waiting.inbox_lag(now))
+        yield inbox_lag
+        failed = GaugeMetricFamily(
+            "csatbot_inbox_failed", "Webhook updates given up on after repeated errors (kept to inspect)"
+        )
+        failed.add_metric([], waiting.inbox_failed)
+        yield failed

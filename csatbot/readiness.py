@@ -6,7 +6,9 @@
 - ``model``: the triage model is ready, loading, training or ``waiting`` (for another
   ``--workers`` process to train it) (survey answers never wait for it), or
   triage is off; missing (not allowed to train) or failed is not ready;
-- ``outbox``: the oldest undelivered message has waited less than ``max_outbox_lag`` seconds.
+- ``outbox``: the oldest undelivered message has waited less than ``max_outbox_lag`` seconds;
+- ``inbox``: the oldest accepted webhook update not handled yet has waited less than
+  ``max_inbox_lag`` seconds (turns run right after acceptance, so a lag means they stalled).
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ class Readiness:
         }
 
 
-async def readiness(rt: Runtime, *, max_outbox_lag: float = 300.0, timeout: float = 3.0) -> Readiness:
+async def readiness(
+    rt: Runtime, *, max_outbox_lag: float = 300.0, max_inbox_lag: float = 120.0, timeout: float = 3.0
+) -> Readiness:
     """Run every check (the database ones in a thread, each bounded by ``timeout`` seconds)."""
     found = Readiness()
     try:
@@ -64,6 +68,19 @@ async def readiness(rt: Runtime, *, max_outbox_lag: float = 300.0, timeout: floa
             found.problems.append(
                 f"outbox: the oldest undelivered message has waited {lag:.0f} s "
                 f"(limit {max_outbox_lag:g} s); check the platforms' status and the sends in /metrics"
+            )
+        inbox_lag = waiting.inbox_lag(rt.clock.now())
+        inbox_ok = inbox_lag < max_inbox_lag
+        found.checks["inbox"] = {
+            "ok": inbox_ok,
+            "lag_seconds": round(inbox_lag, 1),
+            "depth": waiting.inbox,
+            "failed": waiting.inbox_failed,
+        }
+        if not inbox_ok:
+            found.problems.append(
+                f"inbox: the oldest accepted webhook update has waited {inbox_lag:.0f} s to be handled "
+                f"(limit {max_inbox_lag:g} s); the log says why turns stall (database, errors)"
             )
     state = "off" if rt.model is None else rt.model.state
     model_ok = state == "off" or state in MODEL_OK

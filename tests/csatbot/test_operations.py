@@ -42,6 +42,7 @@ async def test_readyz_is_ready_on_a_migrated_database_with_triage_off(app_client
     assert body["checks"]["migrations"] == {"ok": True, "missing": []}
     assert body["checks"]["model"] == {"ok": True, "state": "off"}
     assert body["checks"]["outbox"]["ok"] is True
+    assert body["checks"]["inbox"] == {"ok": True, "lag_seconds": 0.0, "depth": 0, "failed": 0}
 
 
 async def test_readyz_names_a_schema_behind_head_and_a_stuck_outbox(app_runtime: Runtime) -> None:
@@ -167,3 +168,28 @@ def test_json_log_lines_carry_the_trace_id_and_stay_scrubbed(caplog: pytest.LogC
 def test_the_app_lists_the_ops_routes(app_runtime: Runtime) -> None:
     paths = {getattr(route, "path", "") for route in create_app(app_runtime, start_workers=False).routes}
     assert {"/healthz", "/readyz", "/metrics"} <= paths
+
+
+async def test_readyz_and_metrics_show_a_stalled_inbox_and_failed_updates(app_runtime: Runtime) -> None:
+    insert = (
+        "INSERT INTO inbox (channel, key, sender, body, received_at, status, attempts, claimed_by, "
+        "claimed_until) VALUES ('telegram', :key, 'u1', :body, '2020-01-01 00:00:00', :status, 9, "
+        "'gone-worker', '2999-01-01 00:00:00')"
+    )
+    async with served(app_runtime) as http:
+        with app_runtime.database.writer.begin() as conn:  # held by a worker that never comes back
+            conn.execute(text(insert), {"key": "1", "body": b"{}", "status": "pending"})
+            conn.execute(text(insert), {"key": "2", "body": b"{}", "status": "failed"})
+        ready = await http.get("/readyz")
+        metrics = samples((await http.get("/metrics")).text)
+    assert ready.status_code == 503
+    body = ready.json()
+    assert body["checks"]["inbox"]["ok"] is False
+    assert body["checks"]["inbox"]["depth"] == 1 and body["checks"]["inbox"]["failed"] == 1
+    assert body["problems"] == [
+        f"inbox: the oldest accepted webhook update has waited {body['checks']['inbox']['lag_seconds']:.0f} s "
+        "to be handled (limit 120 s); the log says why turns stall (database, errors)"
+    ]
+    assert metrics[("csatbot_inbox_depth", ())] == 1
+    assert metrics[("csatbot_inbox_failed", ())] == 1
+    assert metrics[("csatbot_inbox_lag_seconds", ())] > 24 * 3600
