@@ -18,10 +18,11 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/csatbot serve
 
-## Set up and run every test, on SQLite and on the PostgreSQL server at CSATBOT_TEST_POSTGRES_URL.
+## Set up, lint (ruff, strict mypy) and run every test, on SQLite and on the PostgreSQL server at
+## CSATBOT_TEST_POSTGRES_URL.
 CSATBOT_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export CSATBOT_TEST_POSTGRES_URL
-test: $(STAMP) chromium
+test: $(STAMP) chromium lint
 	CSATBOT_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
 ## Re-take the README's screenshots (docs/screenshots) with emoji and CJK fonts installed.

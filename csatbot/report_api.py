@@ -210,7 +210,7 @@ def report_router(rt: Runtime) -> APIRouter:
         configured: the latest period the digest went (or goes) out for, with ``sent_at`` (``null``:
         not yet) and the ``targets`` it goes to."""
         config = rt.settings().config
-        tz = ZoneInfo(config.timezone)
+        tz: tzinfo = ZoneInfo(config.timezone)
         if s.since is None and s.until is None and config.digest is not None:
             period = due_period(config.digest, rt.clock.now(), config.timezone)
         else:
@@ -234,11 +234,12 @@ def report_router(rt: Runtime) -> APIRouter:
                 "timezone": config.timezone,
             }
         )
-        return found.to_dict() | {
+        answer: dict[str, Any] = found.to_dict() | {
             "sent_at": when.isoformat() if when else None,
             "targets": digest_targets(config),
             "schedule": schedule,
         }
+        return answer
 
     @router.get("/experiments", response_model=list[Experiment])
     async def experiments(s: Scoped) -> list[dict[str, Any]]:

@@ -49,7 +49,8 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
     """Row-wise log-softmax."""
     z = np.asarray(z, dtype=np.float64)
     z = z - z.max(axis=1, keepdims=True)
-    return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    log_proba: np.ndarray = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    return log_proba
 
 
 def nll(log_proba: np.ndarray, y: np.ndarray) -> float:

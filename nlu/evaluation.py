@@ -43,7 +43,8 @@ def sentiment_predictions(proba: np.ndarray, rows: list[Example], labels: list[s
     if binary.any():
         pred = pred.copy()
         pred[binary] = np.where(proba[binary, pos] >= proba[binary, neg], pos, neg)
-    return pred
+    chosen: np.ndarray = pred
+    return chosen
 
 
 def _grouped(rows: list[Example], y: np.ndarray, pred: np.ndarray) -> dict[str, Any]:

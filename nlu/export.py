@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 _KNOWN_EXPORT_WARNINGS = (
     (DeprecationWarning, "You are using the legacy TorchScript-based ONNX export"),
     (DeprecationWarning, "The feature will be removed"),
-    (torch.jit.TracerWarning, ""),
+    (torch.jit.TracerWarning, ""),  # type: ignore[attr-defined]
     (UserWarning, "Exporting aten::index operator"),
 )
 

@@ -65,7 +65,8 @@ class LexicalModel:
         """L2-normalised sublinear TF-IDF values of one text's buckets (from :func:`hashed`)."""
         values = (1.0 + np.log(counts)) * self.idf[ids]
         norm = float(np.sqrt(values @ values))
-        return (values / norm if norm else values).astype(np.float32)
+        scaled: np.ndarray = (values / norm if norm else values).astype(np.float32)
+        return scaled
 
     def matrix(self, texts: list[Hashed]) -> sparse.csr_matrix:
         """TF-IDF rows of hashed texts as a sparse matrix (used to fit)."""
@@ -82,7 +83,8 @@ class LexicalModel:
             ids, counts = hashed(text) if isinstance(text, str) else text
             z[i] = self.tfidf(ids, counts) @ self.weights[ids] + self.intercept
         z -= z.max(axis=1, keepdims=True)
-        return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        log_proba: np.ndarray = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        return log_proba
 
     def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
         """Arrays for ``np.savez``; the coefficient matrix is stored sparse (most hashes are unused)."""

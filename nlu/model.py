@@ -31,7 +31,7 @@ def offline() -> None:
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     from transformers.utils import logging as hf_logging
 
-    hf_logging.disable_progress_bar()
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
 
 class TriageNet(nn.Module):

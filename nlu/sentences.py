@@ -16,8 +16,8 @@ import numpy as np
 
 from nlu.backend import Tokens
 from nlu.errors import NluError
+from nlu.model_files import META_FILE, TOKENIZER_FILE
 from nlu.normalize import normalize
-from nlu.runtime import META_FILE, TOKENIZER_FILE
 from nlu.themes import unit
 
 BATCH = 64

@@ -73,7 +73,9 @@ def pick_floor(floors: dict[str, float] | None, lang: str) -> float | None:
     return floors.get(lang, floors.get("all"))
 
 
-def _features(intent_proba: np.ndarray, sentiment_proba: np.ndarray, human_cols: list[int], negative: int):
+def _features(
+    intent_proba: np.ndarray, sentiment_proba: np.ndarray, human_cols: list[int], negative: int
+) -> np.ndarray:
     eps = 1e-6
     human = np.clip(intent_proba[:, human_cols].sum(axis=1), eps, 1 - eps) if human_cols else None
     neg = np.clip(sentiment_proba[:, negative], eps, 1 - eps)
@@ -106,7 +108,8 @@ class NeedsHuman:
         human_cols = [intents.index(i) for i in HUMAN_INTENTS if i in intents]
         x = _features(intent_proba, sentiment_proba, human_cols, list(sentiments).index("negative"))
         z = x @ np.asarray(self.weights[: x.shape[1]]) + self.bias
-        return 1.0 / (1.0 + np.exp(-z))
+        proba: np.ndarray = 1.0 / (1.0 + np.exp(-z))
+        return proba
 
     def floor_for(self, lang: str) -> float:
         return self.by_lang.get(lang, self.floor)

@@ -28,8 +28,9 @@ from nlu.evaluation import evaluate_examples
 from nlu.labels import DEFAULT_INTENTS, SENTIMENTS, lang_of_text
 from nlu.lexical import LexicalModel, fit_lexical, save_lexical
 from nlu.model import TriageNet, add_rows, load_base, save_net
+from nlu.model_files import META_FILE
 from nlu.normalize import NORMALIZE_VERSION, normalize
-from nlu.runtime import LEXICAL_FILE, META_FILE
+from nlu.runtime import LEXICAL_FILE
 from nlu.scorer import Scorer, Scores
 from nlu.settings import TrainResult, TrainSettings
 from nlu.thresholds import answer_floors, fit_needs_human, needs_human_label
@@ -127,10 +128,10 @@ def fine_tune(
                 loss = loss + loss_fn(intent_logits, yi[index])
             if (ys[index] != -100).any():
                 loss = loss + loss_fn(sentiment_logits, ys[index])
-            loss.backward()
+            loss.backward()  # type: ignore[no-untyped-call]
             torch.nn.utils.clip_grad_norm_(body + heads, 1.0)
             dense.step()
-            sparse.step()
+            sparse.step()  # type: ignore[no-untyped-call]
             for s in schedulers:
                 s.step()
             dense.zero_grad()
@@ -234,12 +235,12 @@ def _build_net(
     if added:
         glosses = gloss_ids(tokenizer, first_new) if settings.gloss_init else None
         glossed = add_rows(encoder, len(tokenizer), settings.seed, glosses)
-    zh = [e.text for e in corpus.test if e.lang == "zh"][:500]
+    zh_test = [e.text for e in corpus.test if e.lang == "zh"][:500]
     vocab = {
         "added_tokens": added,
         "chinese_words": len(words),
         "glossed_tokens": glossed,
-        "zh_unknown_token_rate": round(unknown_rate(tokenizer, zh), 4) if zh else 0,
+        "zh_unknown_token_rate": round(unknown_rate(tokenizer, zh_test), 4) if zh_test else 0,
     }
     return TriageNet(encoder, len(intents), len(SENTIMENTS)), tokenizer, vocab
 

@@ -33,6 +33,7 @@ from models import (
     Conversation,
     Customer,
     Identity,
+    InboxRow,
     LinkToken,
     LoginThrottle,
     Message,
@@ -94,7 +95,7 @@ def _forget_outbox(session: Session, ids: list[int]) -> int:
 
 def _notices_about(session: Session, ticket_ids: set[int]) -> list[int]:
     """Outbox rows of notifications and team webhooks that carry one of ``ticket_ids``' contents."""
-    query = select(Outbox.id, Outbox.body).where(col(Outbox.kind).in_(("notify", "webhook")))
+    query = select(col(Outbox.id), col(Outbox.body)).where(col(Outbox.kind).in_(("notify", "webhook")))
     found = []
     for row_id, body in session.execute(query).all():
         body = body or {}
@@ -104,30 +105,45 @@ def _notices_about(session: Session, ticket_ids: set[int]) -> list[int]:
     return found
 
 
+def _forget_updates(session: Session, identities: list[int]) -> int:
+    """Anonymise the inbox updates these identities sent and empty the raw bodies of those given up on
+    (kept to inspect); handled ones keep no body, pending ones are still to be handled."""
+    senders = session.execute(
+        select(col(Identity.channel), col(Identity.user)).where(col(Identity.id).in_(identities))
+    ).all()
+    forgotten = 0
+    for channel, user in senders:
+        theirs = col(InboxRow.channel) == channel, col(InboxRow.sender) == user
+        failed = col(InboxRow.status) == "failed"
+        forgotten += _set(session, InboxRow, *theirs, failed, body=b"", error=ERASED)
+        _set(session, InboxRow, *theirs, col(InboxRow.status) != "pending", sender=ERASED)
+    return forgotten
+
+
 def erase_customer(session: Session, customer_id: int) -> dict[str, int]:
     """Remove or anonymise every row holding the customer's words or identity; returns counts per
     table. ``LookupError`` when there is no such customer."""
     customer = session.get(Customer, customer_id, with_for_update=True)
     if customer is None:
         raise LookupError(customer_id)
-    identities = _ids(session, select(Identity.id).where(col(Identity.customer_id) == customer_id))
+    identities = _ids(session, select(col(Identity.id)).where(col(Identity.customer_id) == customer_id))
     theirs = col(Conversation.customer_id) == customer_id, col(Conversation.identity_id).in_(identities)
-    conversations = _ids(session, select(Conversation.id).where(or_(*theirs)))
+    conversations = _ids(session, select(col(Conversation.id)).where(or_(*theirs)))
     in_them = col(Survey.customer_id) == customer_id, col(Survey.conversation_id).in_(conversations)
-    surveys = [str(s) for s in _ids(session, select(Survey.id).where(or_(*in_them)))]
+    surveys = [str(s) for s in _ids(session, select(col(Survey.id)).where(or_(*in_them)))]
     on_them = col(Ticket.customer_id) == customer_id, col(Ticket.conversation_id).in_(conversations)
-    tickets = set(_ids(session, select(Ticket.id).where(or_(*on_them))))
+    tickets = set(_ids(session, select(col(Ticket.id)).where(or_(*on_them))))
     said = col(Message.identity_id).in_(identities), col(Message.conversation_id).in_(conversations)
-    messages = _ids(session, select(Message.id).where(or_(*said)))
+    messages = _ids(session, select(col(Message.id)).where(or_(*said)))
 
-    counts = {"identities": len(identities)}
+    counts = {"identities": len(identities), "inbox": _forget_updates(session, identities)}
     for identity_id in identities:
         where = col(Identity.id) == identity_id
         _set(session, Identity, where, user=f"erased-{identity_id}", display_name="", locale="")
     customer.display_name, customer.locale = "", ""
     session.add(customer)
     _drop(session, LinkToken, col(LinkToken.customer_id) == customer_id)
-    deliveries = _ids(session, select(Outbox.id).where(col(Outbox.message_id).in_(messages)))
+    deliveries = _ids(session, select(col(Outbox.id)).where(col(Outbox.message_id).in_(messages)))
     counts["outbox"] = _forget_outbox(session, [*deliveries, *_notices_about(session, tickets)])
     counts["messages"] = _set(
         session, Message, col(Message.id).in_(messages), text=ERASED, payload=None, platform_id=None
@@ -148,7 +164,8 @@ def forget_before(
     session: Session, transcripts_before: datetime | None, comments_before: datetime | None, now: datetime
 ) -> dict[str, int]:
     """The retention sweep: customers' words older than the cutoffs (``None``: keep). Transcripts are
-    message text, ticket transcript copies and the payloads of delivered messages and notifications;
+    message text, ticket transcript copies, the payloads of delivered messages and notifications, and
+    the raw bodies of webhook updates given up on;
     comments are survey answers' typed text. Expired sessions, deep links and old sign-in failures go
     too."""
     counts: dict[str, int] = {}
@@ -160,11 +177,16 @@ def forget_before(
         counts["tickets"] = _set(session, Ticket, *done, transcript=[], answers=[])
         sent = col(Outbox.created_at) < transcripts_before, col(Outbox.status).not_in(PENDING)
         counts["outbox"] = _set(session, Outbox, *sent, body={}, recipient={})
+        given_up = col(InboxRow.received_at) < transcripts_before, col(InboxRow.status) == "failed"
+        counts["inbox"] = _set(
+            session, InboxRow, *given_up, col(InboxRow.body) != b"", body=b"", error=ERASED
+        )
     if comments_before is not None:
         typed = col(Answer.created_at) < comments_before, col(Answer.text).is_not(None)
         counts["answers"] = _set(session, Answer, *typed, col(Answer.text) != ERASED, text=ERASED, raw="")
         finished = col(Survey.finished_at) < comments_before, col(Survey.state).contains('"text": "')
-        counts["surveys"] = _forget_survey_texts(session, _ids(session, select(Survey.id).where(*finished)))
+        finished_ids = _ids(session, select(col(Survey.id)).where(*finished))
+        counts["surveys"] = _forget_survey_texts(session, finished_ids)
     counts["sessions"] = _drop(session, ConsoleSession, col(ConsoleSession.expires_at) <= now)
     counts["link_tokens"] = _drop(session, LinkToken, col(LinkToken.expires_at) <= now)
     stale = col(LoginThrottle.last_failure_at) < now - timedelta(days=1)  # forgotten after an hour anyway

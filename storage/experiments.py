@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import case, func, update
-from sqlmodel import Session, col, select
+from sqlalchemy import case, func, select, update
+from sqlmodel import Session, col
 
 from bot.config.schema import Config
 from bot.experiments import VariantCounts, compare

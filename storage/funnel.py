@@ -15,8 +15,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlalchemy import func, select
+from sqlmodel import Session, col
 
 from models import Answer, Survey
 from storage.report_scope import conditions, count_where
@@ -102,8 +102,8 @@ def survey_funnel(
     status = col(Survey.status)
     query = (
         select(
-            Survey.flow_id,
-            Survey.channel,
+            col(Survey.flow_id),
+            col(Survey.channel),
             func.count().label("sent"),
             count_where(col(Survey.channel).in_(READ_CHANNELS)).label("readable"),
             count_where(col(Survey.opened_at).is_not(None)).label("opened"),
@@ -122,7 +122,7 @@ def survey_funnel(
         funnel.by_flow.setdefault(row["flow_id"], Stage()).add(stage)
         funnel.by_channel.setdefault(row["channel"], Stage()).add(stage)
     answered = (
-        select(Survey.flow_id, Answer.step, func.count())
+        select(col(Survey.flow_id), col(Answer.step), func.count())
         .join(Answer, col(Answer.survey_id) == col(Survey.id))
         .where(*where, col(Answer.step) != "_comment")
         .group_by(col(Survey.flow_id), col(Answer.step))
@@ -132,7 +132,7 @@ def survey_funnel(
             count
         )
     stopped = (
-        select(Survey.flow_id, Survey.step, func.count())
+        select(col(Survey.flow_id), col(Survey.step), func.count())
         .where(*where, status == "partial", col(Survey.step).is_not(None))
         .group_by(col(Survey.flow_id), col(Survey.step))
     )

@@ -98,7 +98,7 @@ class IdentityRows(Rows):
         used = self.session.execute(
             delete(LinkToken)
             .where(col(LinkToken.token_hash) == digest, col(LinkToken.expires_at) > at)
-            .returning(LinkToken.customer_id)
+            .returning(col(LinkToken.customer_id))
         ).first()
         if used is None:
             return None
@@ -119,7 +119,8 @@ class IdentityRows(Rows):
                     .where(mine, col(table.customer_id) == moved_from)
                     .values(customer_id=target.id)
                 )
-        return target.id
+        linked: int | None = target.id
+        return linked
 
     def find_identity(self, channel: str, account: str, user: str) -> records.Identity | None:
         row = self.session.exec(

@@ -29,8 +29,9 @@ def upgrade(database: Database, revision: str = "heads") -> None:
         # SQLite rebuilds a table to change its constraints (batch mode); with foreign keys on,
         # dropping the old table would fail for every row that references it. The pragma only
         # takes effect outside a transaction, and the result is checked before it commits.
-        if sqlite:
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        driver = connection.connection.driver_connection
+        if sqlite and driver is not None:
+            driver.execute("PRAGMA foreign_keys=OFF")
         try:
             with connection.begin():
                 config.attributes["connection"] = connection
@@ -38,8 +39,8 @@ def upgrade(database: Database, revision: str = "heads") -> None:
                 if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").first()):
                     raise StorageError(f"migration left a dangling foreign key: {tuple(broken)}")
         finally:
-            if sqlite:
-                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+            if sqlite and driver is not None:
+                driver.execute("PRAGMA foreign_keys=ON")
 
 
 def missing_migrations(database: Database) -> list[str]:

@@ -130,7 +130,7 @@ def queue_stamp(session: Session) -> dict[str, Any]:
 
 def urgency() -> list[Any]:
     """ORDER BY terms: priority rank, then the next due time."""
-    rank = case(*((Ticket.priority == p, n) for p, n in RANK.items()), else_=len(RANK))
+    rank = case(*((col(Ticket.priority) == p, n) for p, n in RANK.items()), else_=len(RANK))
     next_due = case(
         (
             and_(

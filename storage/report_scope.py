@@ -201,7 +201,7 @@ def conditions(
     return where
 
 
-def agents_text() -> Any:
+def agents_text() -> ColumnElement[str]:
     """``Survey.agents`` as its JSON text (``["amy", "bob"]``): groupable and searchable on both
     databases (PostgreSQL's ``json`` has no equality)."""
     return cast(col(Survey.agents), Text)

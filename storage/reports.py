@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import Select, func, literal_column
-from sqlmodel import Session, col, select
+from sqlalchemy import Select, func, literal_column, select
+from sqlmodel import Session, col
 
 from bot.drivers import wilson as score_interval
 from models import Answer, Customer, FlowVersion, Identity, Survey, Ticket
@@ -57,7 +57,7 @@ class _Counts:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     @classmethod
-    def of(cls, row: Mapping[str, Any]) -> Any:
+    def of(cls, row: Mapping[Any, Any]) -> Any:
         """From a result row with a column per field."""
         return cls(**{name: int(row[name] or 0) for name in cls.__dataclass_fields__})
 
@@ -320,7 +320,7 @@ def ranked_reasons(
     """
     where = [*conditions(since, until, filters, tz=tz), LOW, col(Answer.kind) == "choice"]
     picked = (
-        select(Survey.flow_id, Answer.step, Answer.option, func.count().label("count"))
+        select(col(Survey.flow_id), col(Answer.step), col(Answer.option), func.count().label("count"))
         .join(Answer, col(Answer.survey_id) == col(Survey.id))
         .where(*where)
         .group_by(col(Survey.flow_id), col(Answer.step), col(Answer.option))
@@ -350,7 +350,7 @@ def _option_labels(session: Session, flow_ids: set[str]) -> dict[tuple[str, str,
     labels: dict[tuple[str, str, str], dict[str, str]] = {}
     if not flow_ids:
         return labels
-    versions = session.exec(
+    versions = session.scalars(
         select(FlowVersion)
         .where(col(FlowVersion.flow_id).in_(flow_ids))
         .order_by(col(FlowVersion.created_at))
@@ -375,7 +375,9 @@ def positive_comments(
     escalated) or with a positive sentiment, never a negative one; newest first."""
     sentiment = func.coalesce(col(Answer.sentiment), "")
     query = (
-        select(Survey, Answer.text, Answer.sentiment, Customer.display_name, Identity.user)
+        select(
+            Survey, col(Answer.text), col(Answer.sentiment), col(Customer.display_name), col(Identity.user)
+        )
         .join(Answer, col(Answer.survey_id) == col(Survey.id))
         .join(Customer, col(Customer.id) == col(Survey.customer_id))
         .join(Identity, col(Identity.id) == col(Survey.identity_id))

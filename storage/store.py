@@ -36,7 +36,7 @@ class SqlStore:
 
     async def run(self, work: Callable[[Repository], T]) -> T:
         """Run ``work`` in a write transaction in a worker thread."""
-        return await asyncio.to_thread(self.run_sync, work)
+        return await asyncio.to_thread(self.run_sync, work)  # type: ignore[arg-type]  # tenacity's decorator type
 
     async def read(self, work: Callable[[SqlRepository], T]) -> T:
         """Run read-only ``work`` without taking the write lock."""

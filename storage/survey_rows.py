@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -153,7 +154,8 @@ def _answers(session: Session, ids: Sequence[str]) -> dict[str, list[dict[str, A
 def _tickets(session: Session, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     tickets: dict[str, dict[str, Any]] = {}
     for chunk in _chunks(ids):
-        query = select(Ticket.survey_id, Ticket.id, Ticket.status).where(col(Ticket.survey_id).in_(chunk))
+        query = select(col(Ticket.survey_id), col(Ticket.id), col(Ticket.status))
+        query = query.where(col(Ticket.survey_id).in_(chunk))
         for survey_id, ticket_id, status in session.exec(query).all():
             tickets[str(survey_id)] = {"id": ticket_id, "status": status}
     return tickets
@@ -184,11 +186,25 @@ def csv_rows(
             col(Survey.sent_at) >= sent,
             or_(col(Survey.sent_at) > sent, col(Survey.id) > survey_id),
         ]
-    columns = (Survey.id, Survey.sent_at, Survey.channel, Survey.team, Survey.agents, Survey.locale)
-    scores = (Survey.intent, Survey.status, Survey.csat, Survey.nps, Survey.ces, Survey.escalated)
-    who = (Survey.customer_id, Identity.display_name, Identity.user)
+    columns: tuple[Any, ...] = (
+        Survey.id,
+        Survey.sent_at,
+        Survey.channel,
+        Survey.team,
+        Survey.agents,
+        Survey.locale,
+    )
+    scores: tuple[Any, ...] = (
+        Survey.intent,
+        Survey.status,
+        Survey.csat,
+        Survey.nps,
+        Survey.ces,
+        Survey.escalated,
+    )
+    who: tuple[Any, ...] = (Survey.customer_id, Identity.display_name, Identity.user)
     query = (
-        select(*columns, *scores, *who)
+        sa.select(*columns, *scores, *who)
         .join(Identity, col(Identity.id) == col(Survey.identity_id))
         .where(*where)
         .order_by(col(Survey.sent_at), col(Survey.id))
@@ -263,7 +279,7 @@ def _comments(session: Session, batch: list[Any]) -> dict[str, str]:
     """The text answers of the surveys ``batch`` selects, joined per survey."""
     texts: dict[str, list[str]] = {}
     query = (
-        select(Answer.survey_id, Answer.text)
+        select(col(Answer.survey_id), col(Answer.text))
         .join(Survey, col(Survey.id) == col(Answer.survey_id))
         .where(*batch, col(Answer.kind) == "text")
         .order_by(col(Answer.id))
@@ -277,25 +293,26 @@ def _reasons(session: Session, batch: list[Any]) -> dict[str, str]:
     """The options chosen in the surveys ``batch`` selects (the reason steps), joined per survey."""
     chosen: dict[str, list[str]] = {}
     query = (
-        select(Answer.survey_id, Answer.option)
+        select(col(Answer.survey_id), col(Answer.option))
         .join(Survey, col(Survey.id) == col(Answer.survey_id))
         .where(*batch, col(Answer.option).is_not(None))
         .order_by(col(Answer.id))
     )
     for survey_id, option in session.connection().execute(query).all():
-        chosen.setdefault(survey_id, []).append(option)
+        chosen.setdefault(survey_id, []).append(str(option))
     return {survey_id: ";".join(options) for survey_id, options in chosen.items()}
 
 
 def _ticket_ids(session: Session, batch: list[Any]) -> dict[str, int]:
     """The DSAT ticket each survey ``batch`` selects opened (the first, if ever more than one)."""
     query = (
-        select(Ticket.survey_id, func.min(Ticket.id))
+        select(col(Ticket.survey_id), func.min(col(Ticket.id)).label("ticket"))
         .join(Survey, col(Survey.id) == col(Ticket.survey_id))
         .where(*batch)
         .group_by(col(Ticket.survey_id))
     )
-    return {str(survey_id): int(ticket) for survey_id, ticket in session.connection().execute(query).all()}
+    rows = session.connection().execute(query).all()
+    return {str(survey_id): int(ticket or 0) for survey_id, ticket in rows}
 
 
 def _recovered(session: Session, batch: list[Any]) -> dict[str, str]:
@@ -303,13 +320,13 @@ def _recovered(session: Session, batch: list[Any]) -> dict[str, str]:
     their ticket was answered."""
     followup = aliased(Survey, name="followup")
     query = (
-        select(Survey.id, followup.csat)
+        select(col(Survey.id), col(followup.csat))
         .join(Ticket, col(Ticket.survey_id) == col(Survey.id))
         .join(followup, col(followup.ticket_id) == col(Ticket.id))  # only follow-ups have a ticket_id
         .where(*batch, col(Survey.escalated).is_(True), col(followup.csat).is_not(None))
     )
     return {
-        str(survey_id): "true" if csat >= SATISFIED_CSAT else "false"
+        str(survey_id): "true" if (csat or 0) >= SATISFIED_CSAT else "false"
         for survey_id, csat in session.connection().execute(query).all()
     }
 

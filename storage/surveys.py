@@ -249,7 +249,8 @@ class SurveyRows(Rows):
         return [answer_json(row) for row in rows]
 
     def last_surveyed_at(self, customer_id: int) -> datetime | None:
-        return self._get(Customer, customer_id).last_surveyed_at
+        at: datetime | None = self._get(Customer, customer_id).last_surveyed_at
+        return at
 
     def mark_surveyed(self, customer_id: int, at: datetime) -> None:
         row = self._get(Customer, customer_id)

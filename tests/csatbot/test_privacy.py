@@ -77,6 +77,21 @@ def everything(runtime: Runtime) -> str:
         return "\n".join(f"{t}: {list(conn.execute(text(f'select * from {t}')))}" for t in sorted(tables))
 
 
+def give_up_on_an_update_from(runtime: Runtime, customer: int, body: bytes) -> None:
+    """An inbox update of ``customer``'s that the worker gave up on (its raw body is kept to inspect)."""
+    with runtime.database.writer.begin() as conn:
+        channel, user = conn.execute(
+            text('select channel, "user" from identity where customer_id = :c'), {"c": customer}
+        ).one()
+        conn.execute(
+            text(
+                "insert into inbox (channel, key, sender, body, received_at, status, attempts, error) "
+                "values (:channel, 'k1', :user, :body, '2020-01-01 00:00:00', 'failed', 9, 'boom')"
+            ),
+            {"channel": channel, "user": user, "body": body},
+        )
+
+
 async def totals(http: httpx.AsyncClient) -> dict[str, Any]:
     report = (await http.get("/api/reports")).json()["total"]
     return {k: report[k] for k in ("sent", "responded", "csat_n", "dsat")}
@@ -88,6 +103,7 @@ async def test_erasing_a_customer_removes_their_words_and_identity_and_keeps_the
     http, runtime = app
     ann = await unhappy_customer(http, "ann.lee@example.com", "Ann Lee", "the courier stole it")
     await unhappy_customer(http, "bob", "Bob Ray", "never again", street="9 Side Road")
+    give_up_on_an_update_from(runtime, ann, b"the courier stole it, 5 Main Street")
     before, dump = await totals(http), everything(runtime)
     assert all(word in dump for word in ANN_WORDS)
     tickets_before = len((await http.get("/api/tickets")).json())
@@ -98,7 +114,7 @@ async def test_erasing_a_customer_removes_their_words_and_identity_and_keeps_the
     assert erased.status_code == 200, erased.text
     counts = erased.json()["erased"]
     assert counts["identities"] == 1 and counts["messages"] >= 6 and counts["tickets"] == 1
-    assert counts["outbox"] >= 1 and counts["answers"] == 3
+    assert counts["outbox"] >= 1 and counts["answers"] == 3 and counts["inbox"] == 1
 
     dump = everything(runtime)
     assert [line[:300] for line in dump.splitlines() if any(w in line for w in ANN_WORDS)] == []
@@ -153,6 +169,14 @@ async def test_the_daily_sweep_forgets_old_words_and_keeps_scores(make_harness: 
     await h.tap("ann", survey, "rating", "2")
     await h.tap("ann", survey, "reason", "slow")
     await h.say("ann", "an old comment")
+    with h.database.writer.begin() as conn:  # an update the inbox worker gave up on, kept to inspect
+        conn.execute(
+            text(
+                "insert into inbox (channel, key, sender, body, received_at, status, attempts, error) "
+                "values ('telegram', 'k1', 'ann', :body, :at, 'failed', 9, 'boom')"
+            ),
+            {"body": b"an old update about 5 Main Street", "at": h.clock.now()},
+        )
     assert await h.service.schedule_retention() is True
     assert await h.service.schedule_retention() is False  # one pending sweep, however often asked
     assert await h.tick(seconds=1) == ["retention sweep: nothing was due"]
@@ -167,6 +191,7 @@ async def test_the_daily_sweep_forgets_old_words_and_keeps_scores(make_harness: 
     assert h.rows("select score from answer where score is not null") == [(2,)]
     assert h.rows("select csat from survey where csat is not null") == [(2,)]
     assert "old comment" not in str(h.rows("select state from survey"))
+    assert h.rows("select body, error from inbox") in ([(b"", "[erased]")], [(memoryview(b""), "[erased]")])
     assert str(h.rows("select transcript from ticket")).count("Main Street") == 1  # the ticket is still open
     assert h.rows("select due_at > :now from timer where kind = 'retention'", now=h.clock.now()) == [(True,)]
 
