@@ -101,7 +101,10 @@ def queries(busiest_agent: str, last_day: str) -> dict[str, Query]:
     from bot.config import load_config
     from storage import reports as r
     from storage.digest import digest_for, range_period
+    from storage.drivers import key_drivers
     from storage.experiments import experiment_report
+    from storage.fcr import operational_fcr
+    from storage.funnel import survey_funnel
 
     def by(*dimensions: str) -> Query:
         return lambda s, a, b, f: r.build_report(s, a, b, by=dimensions, filters=f)
@@ -135,6 +138,9 @@ def queries(busiest_agent: str, last_day: str) -> dict[str, Query]:
         "recovery": lambda s, a, b, f: r.recovery(s, a, b, f),
         "good-news digest (ranked, credited)": good_news,
         "experiments (per variant)": lambda s, a, b, f: experiment_report(s, shipped, a, b, f),
+        "survey funnel (flow, channel, step)": lambda s, a, b, f: survey_funnel(s, a, b, f, tz=shanghai),
+        "key drivers of DSAT (ranked)": lambda s, a, b, f: key_drivers(s, a, b, f, tz=shanghai),
+        "operational FCR": lambda s, a, b, f: operational_fcr(s, a, b, shipped.reports.repeat_within, f),
         "channel, locale, day (as reference)": by("channel", "locale"),
         "reference: answer join (before)": lambda s, a, b, f: reference_report(s, a, b),
         "CSV export, 30 days": export,

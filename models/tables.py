@@ -43,7 +43,12 @@ class Identity(SQLModel, table=True):
 class Conversation(SQLModel, table=True):
     """A support conversation on one channel, from first message to resolution."""
 
-    __table_args__ = (Index("ix_conversation_identity_status", "identity_id", "status"),)
+    __table_args__ = (
+        Index("ix_conversation_identity_status", "identity_id", "status"),
+        # Operational FCR reads the conversations resolved, or opened, in a report's range.
+        Index("ix_conversation_resolved_at", "resolved_at"),
+        Index("ix_conversation_opened_at", "opened_at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id", index=True)
     identity_id: int = Field(foreign_key="identity.id")

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import or_, select
+from sqlmodel import Session, col
 
 from models import Conversation, Survey
 from storage.report_scope import NONE, ReportFilterError
@@ -57,37 +58,63 @@ def operational_fcr(
     """The operational FCR of conversations resolved in ``[since, until)`` (``filters``: channel,
     team, intent, agent; others are ignored, as they say nothing about a conversation)."""
     filters = {k: v for k, v in (filters or {}).items() if k in FILTERS}
-    intent = select(Survey.intent).where(
-        col(Survey.conversation_id) == col(Conversation.id), col(Survey.kind) == "main"
-    )
-    resolved = select(Conversation.customer_id).where(
-        col(Conversation.resolved_at) >= since, col(Conversation.resolved_at) < until
-    )
+    # Only what can count: the conversations resolved in the range, and those opened from its start
+    # to a window after its end (the repeat contacts), not each customer's whole history.
     query = (
-        select(Conversation, intent.scalar_subquery().label("intent"))
-        .where(
-            col(Conversation.customer_id).in_(resolved),
-            col(Conversation.opened_at) < until + window,
+        select(
+            col(Conversation.customer_id),
+            col(Conversation.opened_at),
+            col(Conversation.resolved_at),
+            col(Conversation.channel),
+            col(Conversation.team),
+            col(Conversation.agents),
+            col(Survey.intent),
         )
-        .order_by(col(Conversation.customer_id), col(Conversation.opened_at))
+        .outerjoin(
+            Survey, (col(Survey.conversation_id) == col(Conversation.id)) & (col(Survey.kind) == "main")
+        )
+        .where(
+            or_(
+                (col(Conversation.resolved_at) >= since) & (col(Conversation.resolved_at) < until),
+                (col(Conversation.opened_at) >= since) & (col(Conversation.opened_at) < until + window),
+            )
+        )
     )
     result = OperationalFcr(window)
-    rows = session.execute(query).all()
-    for i, (conversation, topic) in enumerate(rows):
-        done = conversation.resolved_at
-        if done is None or not since <= done < until or not _matches(conversation, topic, filters):
+    # Sorted here: ORDER BY customer would lead SQLite to walk the customer index over every row.
+    rows = sorted((_Row(*row) for row in session.execute(query).all()), key=_by_customer_then_time)
+    for i, row in enumerate(rows):
+        done = row.resolved_at
+        if done is None or not since <= done < until or not _matches(row, filters):
             continue
         result.n += 1
-        for later, later_topic in rows[i + 1 :]:
-            if later.customer_id != conversation.customer_id or later.opened_at > done + window:
+        for later in rows[i + 1 :]:
+            if later.customer_id != row.customer_id or later.opened_at > done + window:
                 break
-            if later.opened_at > done and (topic is None or later_topic is None or topic == later_topic):
+            if later.opened_at > done and (
+                row.intent is None or later.intent is None or row.intent == later.intent
+            ):
                 result.repeated += 1
                 break
     return result
 
 
-def _matches(conversation: Conversation, intent: str | None, filters: Mapping[str, str]) -> bool:
+@dataclass(frozen=True, slots=True)
+class _Row:
+    customer_id: int
+    opened_at: datetime
+    resolved_at: datetime | None
+    channel: str
+    team: str | None
+    agents: list[str]
+    intent: str | None
+
+
+def _by_customer_then_time(row: _Row) -> tuple[int, datetime]:
+    return row.customer_id, row.opened_at
+
+
+def _matches(conversation: _Row, filters: Mapping[str, str]) -> bool:
     for key, value in filters.items():
         if key == "agent":
             if (value == NONE and conversation.agents) or (
@@ -95,7 +122,9 @@ def _matches(conversation: Conversation, intent: str | None, filters: Mapping[st
             ):
                 return False
             continue
-        have = {"channel": conversation.channel, "team": conversation.team, "intent": intent}[key]
+        have = {"channel": conversation.channel, "team": conversation.team, "intent": conversation.intent}[
+            key
+        ]
         if (have is None and value != NONE) or (have is not None and have != value):
             return False
     return True

@@ -186,9 +186,10 @@ async def test_readyz_and_metrics_show_a_stalled_inbox_and_failed_updates(app_ru
     body = ready.json()
     assert body["checks"]["inbox"]["ok"] is False
     assert body["checks"]["inbox"]["depth"] == 1 and body["checks"]["inbox"]["failed"] == 1
+    waited = body["checks"]["inbox"]["lag_seconds"]
     assert body["problems"] == [
-        f"inbox: the oldest accepted webhook update has waited {body['checks']['inbox']['lag_seconds']:.0f} s "
-        "to be handled (limit 120 s); the log says why turns stall (database, errors)"
+        f"inbox: the oldest accepted webhook update has waited {waited:.0f} s to be handled "
+        "(limit 120 s); the log says why turns stall (database, errors)"
     ]
     assert metrics[("csatbot_inbox_depth", ())] == 1
     assert metrics[("csatbot_inbox_failed", ())] == 1

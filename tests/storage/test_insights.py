@@ -78,6 +78,7 @@ async def test_operational_fcr_counts_a_repeat_contact_within_the_window(make_ha
     h = make_harness(fcr_settings())
     await surveyed(h, "a", [])
     await surveyed(h, "b", [])
+    first_done = h.clock.now()
     await h.tick(days=2)  # past conversations.reopen_within: a new conversation
     await surveyed(h, "a", [], first="it is broken again")
     await h.tick(days=10)
@@ -90,6 +91,16 @@ async def test_operational_fcr_counts_a_repeat_contact_within_the_window(make_ha
         lambda repo: operational_fcr(repo.session, since, until, timedelta(days=7), {"channel": "telegram"})
     )
     assert channel.n == 0 and channel.rate is None
+
+    def fcr_between(start: Any, end: Any) -> tuple[int, int]:
+        found = h.store.read_sync(lambda repo: operational_fcr(repo.session, start, end, timedelta(days=7)))
+        return found.n, found.repeated
+
+    # A range holding only the first two resolutions: a's repeat contact, opened after the range
+    # ends but within the window, still counts against it.
+    assert fcr_between(since, first_done + timedelta(seconds=1)) == (2, 1)
+    # A range starting after them: the earlier history is not read as anyone's repeat.
+    assert fcr_between(first_done + timedelta(days=1), until) == (2, 0)
 
 
 async def test_key_drivers_read_answered_surveys(make_harness: Any) -> None:
