@@ -38,7 +38,7 @@ _NUMBER = r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十]+|" + "|".joi
 _PREFIX = (
     r"(?:i(?:'d|'ll| would| will)? (?:give|rate)(?: (?:it|you|this|u))?(?: a| an)?"
     r"|(?:give|rate|rated|rating)(?: (?:it|you|u))?(?: a| an)?"
-    r"|(?:my )?(?:score|rating)(?: is)?:?|我?(?:给|打|评|选)?(?:你们|你|个)?(?:打|评)?个?|就)"
+    r"|(?:my )?(?:score|rating)(?: is)?:?|(?:那就|那|就)?我?就?(?:给|打|评|选)?(?:你们|你|个)?(?:打|评)?个?)"
 )
 _SUFFIX = (
     r"(?:\s*(?:/|out of|of)\s*(?P<den>\d+|十|ten|seven|five))?"
@@ -99,6 +99,12 @@ _LEAD_IN = re.compile(
 _LEAD_IN_ZH = re.compile(
     r"^(?:我觉得|我感觉|感觉|觉得|总体来说|总的来说|总体|整体|总之|我们|我)(?:还是|是)?(?=.)"
 )
+# Words before a whole-message score that change nothing: "honestly a 4", "definitely 10", "a 4".
+_SCORE_LEAD_IN = re.compile(
+    r"^(?:(?:honestly|definitely|easily|solid|overall|i'?d say|i would say|i say)[\s,，]+)?(?:a|an)?\s*(?=\S)"
+)
+# Nouns after a word rating that change nothing: "terrible experience", "excellent support".
+_RATED_NOUN = re.compile(r"\s+(?:experience|service|support|help|job|chat|agent)$")
 _PUNCT = re.compile(r"[\s!！。.~～,，?？]+")
 _GIVE = re.compile(r"^我?(?:给|打)(?:你们|你)?个?")  # "给个好评": give a good review
 _PARTICLES = "的啊了吧呢哦呀啦哈嘛"
@@ -171,6 +177,8 @@ def _lexicon(text: str, words: dict[str, int]) -> int | None:
     cleaned = _PUNCT.sub(" ", text).strip()
     if cleaned in words:
         return words[cleaned]
+    if (noun := _RATED_NOUN.search(cleaned)) is not None and cleaned[: noun.start()] in words:
+        return words[cleaned[: noun.start()]]
     squashed = cleaned.replace(" ", "")
     if squashed and all("\u4e00" <= ch <= "\u9fff" for ch in squashed):
         bare = _GIVE.sub("", squashed).rstrip(_PARTICLES)
@@ -199,7 +207,7 @@ def _rating(text: str, kind: ScaleKind, low: int, high: int, *, thanks: bool) ->
         return None
     # Stars are a 1-5 satisfaction idiom: "5 stars" on a 0-10 NPS question means 10, not 5.
     value = _stars(t) if kind == "csat" else None
-    if value is None and (match := _SCORE.match(t)) is not None:
+    if value is None and (match := _score_match(t, whole=thanks)) is not None:
         value = _number(match["num"], high)
         if match["den"] is not None and _number(match["den"], high) != high:
             return None
@@ -219,6 +227,14 @@ def _rating(text: str, kind: ScaleKind, low: int, high: int, *, thanks: bool) ->
     if value is None or not low <= value <= high:
         return None
     return value
+
+
+def _score_match(t: str, *, whole: bool) -> re.Match[str] | None:
+    """A score expression filling ``t``; a whole message may lead in with "honestly", "a"..."""
+    match = _SCORE.match(t)
+    if match is None and whole and (lead := _SCORE_LEAD_IN.match(t)) is not None and lead.end():
+        match = _SCORE.match(t[lead.end() :])
+    return match
 
 
 def read_rating(text: str, kind: ScaleKind, low: int, high: int) -> Scored | None:

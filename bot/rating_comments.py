@@ -17,6 +17,7 @@ from dataclasses import dataclass
 MAX_LENGTH = 300
 _SEPARATORS = " \t\n,，、;；:：.。!！?？~～-–—|/()（）[]【】\"'“”‘’…"
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_PARTICLES = "的了吧啊呢哦呀啦嘛"
 _WORDY = re.compile(r"[a-z\u4e00-\u9fff]", re.IGNORECASE)
 _DIGIT_WORD = re.compile(r"^[0-9]")
 _BARE_NUMBER = re.compile(
@@ -42,6 +43,11 @@ _REFERENCE_BEFORE = {
     "iphone", "windows", "ios", "android", "chapter", "part", "phase", "round", "the", "a", "an", "my",
     "your", "our", "his", "her", "their", "its", "this", "that", "these", "those", "store", "shop",
     "platform", "terminal", "aisle", "bus", "route", "flight", "train", "no.",
+    # verbs that take a count: "I bought 3", "we need 2", "they sent 4"
+    "bought", "buy", "ordered", "got", "get", "have", "had", "has", "need", "needs", "want", "wanted",
+    "paid", "pay", "received", "sent", "send", "returned", "return", "lost", "owe", "took", "take",
+    "takes", "cost", "costs", "tried", "asked", "called", "emailed", "contacted", "until", "till",
+    "before", "since", "by", "with", "another", "extra", "left", "missing", "x",
 }  # fmt: skip
 # Chinese before a trailing bare number that makes it a reference: 订单号 5, 房间 3.
 _REFERENCE_HAN = (
@@ -107,8 +113,8 @@ def _cuts(t: str, *, from_start: bool) -> Iterator[int]:
             right in _SEPARATORS if from_start else left in _SEPARATORS
         )
         between_han = bool(_HAN.match(left) or _HAN.match(right)) and not (
-            left in _SEPARATORS or right in _SEPARATORS
-        )
+            left in _SEPARATORS or right in _SEPARATORS or (right in _PARTICLES and _HAN.match(left))
+        )  # a particle belongs to the word before it: "挺满意的" is one phrase
         if at_separator or between_han:
             yield i
 
@@ -161,8 +167,8 @@ def _score(
         neighbour = words_around[0] if leading else words_around[-1]
         if (neighbour in _QUANTITY_AFTER) if leading else (neighbour in _REFERENCE_BEFORE):
             return None
-        if not leading and len(words_around) < 2 and not _HAN.search(comment):
-            return None  # "junk 1", "Gate 5": one word and a number is a name, not a rating
+        if not leading and len(words_around) < 2 and not _HAN.search(comment) and parse(comment) is None:
+            return None  # "junk 1", "Gate 5": one word and a number is a name ("easy 7" is a rating)
         if leading and neighbour[:1] in _QUANTITY_HAN:
             return None
     if _BARE_NUMBER.match(part) and not leading and _REFERENCE_BEFORE & {comment.split()[-1].rstrip(".")}:

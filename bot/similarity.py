@@ -33,6 +33,7 @@ _STOP = {
     "entirely", "much", "any", "yet", "one", "option", "because",
     "了", "的", "得", "地", "太", "很", "还", "是", "都", "也", "就", "有", "吧", "啊", "呢", "啦",
     "们", "我", "你", "她", "这", "那", "个", "根", "本", "非", "常", "真", "特",
+    "等",  # "wait": 等太久了 is about as slow as 太慢了
 }  # fmt: skip
 # A few common synonyms, each mapped to one form (lexical matching cannot know them otherwise).
 _SYNONYMS = {
