@@ -248,15 +248,18 @@ def read_rating(text: str, kind: ScaleKind, low: int, high: int) -> Scored | Non
     return split_rating(text, lambda part: _rating(part, kind, low, high, thanks=False), words=kind != "nps")
 
 
-def parse_choice(text: str, options: Sequence[tuple[str, Iterable[str]]]) -> str | None:
-    """The id of the option ``text`` names: by id, by label in any locale, or by its 1-based number."""
+def parse_choice(
+    text: str, options: Sequence[tuple[str, Iterable[str]]], *, numbered: bool = True
+) -> str | None:
+    """The id of the option ``text`` names: by id, by label in any locale, or (``numbered``) by its
+    1-based number."""
     t = _PUNCT.sub(" ", normalize(text)).strip()
     if not t or len(t) > _MAX_CHOICE_LENGTH:
         return None
     for option_id, labels in options:
         if t == option_id.lower() or any(t == _PUNCT.sub(" ", normalize(label)).strip() for label in labels):
             return option_id
-    if (match := _ORDINAL.match(t)) is not None:
+    if numbered and (match := _ORDINAL.match(t)) is not None:
         number = _number(match["num"], len(options))
         if number is not None and 1 <= number <= len(options):
             return options[number - 1][0]
