@@ -87,6 +87,8 @@ _EFFORT: dict[str, int] = {
     "very easy": 7, "extremely easy": 7, "super easy": 7, "effortless": 7, "easy": 6, "quite easy": 6,
     "fairly easy": 5, "somewhat easy": 5, "neutral": 4, "ok": 4, "okay": 4, "average": 4,
     "somewhat difficult": 3, "a bit hard": 3, "difficult": 2, "hard": 2,
+    "not easy": 3, "not very easy": 3, "not that easy": 3, "not so easy": 3, "不容易": 3, "不太容易": 3,
+    "not hard": 5, "not difficult": 5, "not too hard": 5, "不难": 5, "不太难": 5, "不麻烦": 5,
     "very difficult": 1, "very hard": 1, "extremely difficult": 1,
 }  # fmt: skip
 # A thank-you before or after an answer ("5, thanks!", "谢谢，非常满意") is dropped before parsing.

@@ -31,7 +31,20 @@ _QUANTITY_AFTER = {
     "calls", "emails", "messages", "more", "or", "and", "to", "of", "out", "in", "at", "for", "x",
     "dollars", "usd", "euros", "eur", "yuan", "rmb", "bucks", "pm", "am", "o'clock", "percent", "%",
     "th", "st", "nd", "rd", "kg", "km", "pieces", "pcs", "euro", "dollar", "weeks'", "days'",
-    "star", "stars", "point", "points", "pts", "pt",
+    "star", "stars", "point", "points", "pts", "pt", "tries", "try", "attempts", "clicks", "steps",
+    "tickets", "replies", "chats", "questions", "things", "pages",
+}  # fmt: skip
+# Nouns after a score with its scale ("2 of 5 items") or before it ("page 2 of 5") that make it a
+# count or a position, not a rating.
+_COUNTED = {
+    "day", "days", "hour", "hours", "minute", "minutes", "mins", "week", "weeks", "month", "months",
+    "item", "items", "order", "orders", "package", "packages", "parcel", "parcels", "box", "boxes",
+    "people", "calls", "emails", "messages", "tries", "attempts", "clicks", "steps", "pieces", "pcs",
+    "times", "questions", "pages", "tickets",
+}  # fmt: skip
+_POSITION_BEFORE = {
+    "page", "step", "order", "item", "chapter", "part", "room", "ticket", "level", "round", "phase",
+    "no", "no.", "number", "#", "question", "option", "version", "episode", "day", "week",
 }  # fmt: skip
 # Words before a trailing bare number that make it a reference or a quantity: "order 5", "waited 3".
 _REFERENCE_BEFORE = {
@@ -170,6 +183,10 @@ def _score(
         if not leading and len(words_around) < 2 and not _HAN.search(comment) and parse(comment) is None:
             return None  # "junk 1", "Gate 5": one word and a number is a name ("easy 7" is a rating)
         if leading and neighbour[:1] in _QUANTITY_HAN:
+            return None
+    if not punctuated and not _BARE_NUMBER.match(part):  # "2 of 5 items", "page 2 of 5"
+        words_around = comment.split()
+        if (words_around[0] in _COUNTED) if leading else (words_around[-1] in _POSITION_BEFORE):
             return None
     if _BARE_NUMBER.match(part) and not leading and _REFERENCE_BEFORE & {comment.split()[-1].rstrip(".")}:
         return None  # "order no. 5", "room: 5"

@@ -434,6 +434,9 @@ def scored(text: str, kind: ScaleKind = "csat") -> tuple[int, str] | None:
         pytest.param("definitely 10", "nps", (10, ""), id="definitely"),
         pytest.param("就给3分吧", "csat", (3, ""), id="jiu-gei"),
         pytest.param("terrible experience", "csat", (1, ""), id="word-and-noun"),
+        pytest.param("not easy", "ces", (3, ""), id="not-easy"),
+        pytest.param("不难", "ces", (5, ""), id="bu-nan"),
+        pytest.param("5 stars for the quick help", "csat", (5, "for the quick help"), id="stars-for"),
     ],
 )
 def test_a_score_and_its_comment(text: str, kind: ScaleKind, expected: tuple[int, str]) -> None:
@@ -445,6 +448,9 @@ def test_a_score_and_its_comment(text: str, kind: ScaleKind, expected: tuple[int
     [
         pytest.param("my order 5 is late", "csat", id="order-in-sentence"),
         pytest.param("I bought 3", "nps", id="count-after-a-verb"),
+        pytest.param("3 tries", "ces", id="count-of-tries"),
+        pytest.param("2 of 5 items", "csat", id="x-of-y-items"),
+        pytest.param("page 2 of 5", "csat", id="page-x-of-y"),
         pytest.param("we need 2", "csat", id="count-after-need"),
         pytest.param("a 5 minute wait, slow", "csat", id="article-only-on-a-whole-score"),
         pytest.param("order 5", "csat", id="order-number"),
