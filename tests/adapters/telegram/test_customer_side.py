@@ -210,3 +210,32 @@ async def test_an_angry_comment_beside_a_high_score_escalates_and_a_required_ski
     ]
     mine = [c for c in await app.conversations() if c["customer"]["user"] == str(app.sim.chat_id("fay"))]
     assert len(mine) == 1  # "skip" did not start a conversation with the support team
+
+
+async def test_the_re_survey_shows_its_own_ends_and_understands_them_typed(tg: Any) -> None:
+    app, clock = tg
+    await app.sim.say(app.http, "gus", "my parcel is late")
+    conversation = await conversation_of(app, "gus")
+    await app.http.post(
+        f"/api/conversations/{conversation['id']}/resolve",
+        json={"send_survey_now": True},
+        headers=as_agent(app, "bob"),
+    )
+    await app.shown("gus", lambda s: len(s) == 1)
+    await app.sim.say(app.http, "gus", "1 star, nobody called me back")
+    await app.shown("gus", lambda s: len(s) == 2)
+    await app.sim.say(app.http, "gus", "too slow")
+    await app.shown("gus", lambda s: len(s) == 3)
+    [ticket] = [
+        t for t in (await app.http.get("/api/tickets")).json() if t["conversation_id"] == conversation["id"]
+    ]
+    await app.http.post(f"/api/tickets/{ticket['id']}/resolve", json={}, headers=as_agent(app, "amy"))
+    await app.shown("gus", lambda s: len(s) == 4)  # the close-the-loop message
+    clock.advance(timedelta(minutes=11))  # the re-survey's delay
+    shown = await app.shown("gus", lambda s: len(s) == 5)
+    again = shown[-1]
+    assert again.text == "We followed up on your feedback. Is your problem solved now?"
+    assert [b.label for b in again.buttons[-2:]] == ["1 · Not solved", "5 · Fully solved"]
+    await app.sim.say(app.http, "gus", "still not solved")  # the low end, typed in its own words
+    shown = await app.shown("gus", lambda s: len(s) == 6)
+    assert shown[-1].text.startswith("Sorry it is not solved yet. What is still wrong?")
