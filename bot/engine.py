@@ -213,7 +213,7 @@ def _read(flow: Flow, step_id: str, step: StepSpec, event: Reply) -> Answer | ob
 
 def _typed_end(step: StepSpec, kind: ScaleKind, text: str) -> int | None:
     """An end of the scale typed in the words the step configures for it ("Fully solved", "没解决"
-    for 没有解决): its low or high value. The default anchors are left to the rating lexicon."""
+    for 没有解决, or a yes or no): its low or high value. Default anchors are left to the lexicon."""
     low, high = SCALES[kind]
     ends = [
         (str(value), list(label.values()))
@@ -223,6 +223,11 @@ def _typed_end(step: StepSpec, kind: ScaleKind, text: str) -> int | None:
     if not ends:
         return None
     picked = parse_choice(text, ends, numbered=False)  # "second" is no end of a scale
+    if picked is None and len(ends) == 2:
+        # Ends of the step's own ("Not solved" / "Fully solved") belong to a question asked as one
+        # ("Is your problem solved now?"): a plain "no" / "yes" is its low / high end.
+        said = parse_yes_no(text)
+        picked = None if said is None else ends[0][0] if said == "no" else ends[1][0]
     return None if picked is None else int(picked)
 
 
