@@ -114,7 +114,7 @@ _SKIP_WORDS = {
     "skip", "no", "nope", "none", "n/a", "na", "nothing", "no thanks",
     "pass", "nah", "skip it", "no comment", "no comments", "nothing else", "nothing more",
     "跳过", "没有", "无", "不用了", "没了", "算了", "不用", "没有了", "略",
-    "没什么", "没啥", "不了", "暂无", "没意见", "不想说", "不想回答", "不方便说", "不说了",
+    "没什么", "没啥", "不了", "暂无", "没意见", "不想说", "不想回答", "不方便说", "不说了", "不想选",
     "prefer not to say", "rather not say", "i'd rather not say", "no answer",
 }  # fmt: skip
 _SKIP_TOKENS = {"skip", "跳过", "pass"}
@@ -286,6 +286,8 @@ def is_skip(text: str, skip_words: Iterable[str] = ()) -> bool:
     if t in _SKIP_WORDS or t in own:
         return True
     # "nothing, skip", "skip please", "跳过吧": a skip word in a short reply
+    if t.startswith("跳过") and len(t) <= 6:  # 跳过这题, 跳过吧
+        return True
     words = t.split()
     return len(words) <= 3 and any(
         w in _SKIP_TOKENS | own or w.rstrip(_PARTICLES) in _SKIP_TOKENS for w in words

@@ -289,6 +289,15 @@ OPTIONS = [
         pytest.param("响应太慢，非常失望", "slow", id="feichang-is-not-a-negation"),
         pytest.param("等太久了", "slow", id="waited-too-long-zh"),
         pytest.param("等了很久", "slow", id="waited-a-long-time-zh"),
+        pytest.param("速度太慢", "slow", id="sudu-tai-man"),
+        pytest.param("回得太慢", "slow", id="hui-de-tai-man"),
+        pytest.param("没搞定", "unresolved", id="mei-gaoding"),
+        pytest.param("不耐烦", "attitude", id="bu-naifan"),
+        pytest.param("bad attitude", "attitude", id="bad-attitude"),
+        pytest.param("still broken", "unresolved", id="still-broken"),
+        pytest.param("issue persists", "unresolved", id="issue-persists"),
+        pytest.param("none of the above", "other", id="none-of-the-above"),
+        pytest.param("以上都不是", "other", id="yishang-dou-bushi"),
     ],
 )
 def test_choice_is_understood(text: str, expected: str) -> None:
@@ -335,6 +344,8 @@ ZH_SKIPS = {
     "meishenme": "没什么",
     "meisha": "没啥",
     "suanle": "算了",
+    "tiaoguo-zheti": "跳过这题",
+    "buxiangxuan": "不想选",
 }
 
 
