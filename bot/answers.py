@@ -38,7 +38,7 @@ _NUMBER = r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十]+|" + "|".joi
 _PREFIX = (
     r"(?:i(?:'d|'ll| would| will)? (?:give|rate)(?: (?:it|you|this|u))?(?: a| an)?"
     r"|(?:give|rate|rated|rating)(?: (?:it|you|u))?(?: a| an)?"
-    r"|(?:my )?(?:score|rating)(?: is)?:?|我?(?:给|打|评|选)?(?:你们|你|个)?(?:打|评)?个?|就)"
+    r"|(?:my )?(?:score|rating)(?: is)?:?|(?:那就|那|就)?我?就?(?:给|打|评|选)?(?:你们|你|个)?(?:打|评)?个?)"
 )
 _SUFFIX = (
     r"(?:\s*(?:/|out of|of)\s*(?P<den>\d+|十|ten|seven|five))?"
@@ -87,6 +87,8 @@ _EFFORT: dict[str, int] = {
     "very easy": 7, "extremely easy": 7, "super easy": 7, "effortless": 7, "easy": 6, "quite easy": 6,
     "fairly easy": 5, "somewhat easy": 5, "neutral": 4, "ok": 4, "okay": 4, "average": 4,
     "somewhat difficult": 3, "a bit hard": 3, "difficult": 2, "hard": 2,
+    "not easy": 3, "not very easy": 3, "not that easy": 3, "not so easy": 3, "不容易": 3, "不太容易": 3,
+    "not hard": 5, "not difficult": 5, "not too hard": 5, "不难": 5, "不太难": 5, "不麻烦": 5,
     "very difficult": 1, "very hard": 1, "extremely difficult": 1,
 }  # fmt: skip
 # A thank-you before or after an answer ("5, thanks!", "谢谢，非常满意") is dropped before parsing.
@@ -99,6 +101,12 @@ _LEAD_IN = re.compile(
 _LEAD_IN_ZH = re.compile(
     r"^(?:我觉得|我感觉|感觉|觉得|总体来说|总的来说|总体|整体|总之|我们|我)(?:还是|是)?(?=.)"
 )
+# Words before a whole-message score that change nothing: "honestly a 4", "definitely 10", "a 4".
+_SCORE_LEAD_IN = re.compile(
+    r"^(?:(?:honestly|definitely|easily|solid|overall|i'?d say|i would say|i say)[\s,，]+)?(?:a|an)?\s*(?=\S)"
+)
+# Nouns after a word rating that change nothing: "terrible experience", "excellent support".
+_RATED_NOUN = re.compile(r"\s+(?:experience|service|support|help|job|chat|agent)$")
 _PUNCT = re.compile(r"[\s!！。.~～,，?？]+")
 _GIVE = re.compile(r"^我?(?:给|打)(?:你们|你)?个?")  # "给个好评": give a good review
 _PARTICLES = "的啊了吧呢哦呀啦哈嘛"
@@ -106,7 +114,7 @@ _SKIP_WORDS = {
     "skip", "no", "nope", "none", "n/a", "na", "nothing", "no thanks",
     "pass", "nah", "skip it", "no comment", "no comments", "nothing else", "nothing more",
     "跳过", "没有", "无", "不用了", "没了", "算了", "不用", "没有了", "略",
-    "没什么", "没啥", "不了", "暂无", "没意见", "不想说", "不想回答", "不方便说", "不说了",
+    "没什么", "没啥", "不了", "暂无", "没意见", "不想说", "不想回答", "不方便说", "不说了", "不想选",
     "prefer not to say", "rather not say", "i'd rather not say", "no answer",
 }  # fmt: skip
 _SKIP_TOKENS = {"skip", "跳过", "pass"}
@@ -171,6 +179,8 @@ def _lexicon(text: str, words: dict[str, int]) -> int | None:
     cleaned = _PUNCT.sub(" ", text).strip()
     if cleaned in words:
         return words[cleaned]
+    if (noun := _RATED_NOUN.search(cleaned)) is not None and cleaned[: noun.start()] in words:
+        return words[cleaned[: noun.start()]]
     squashed = cleaned.replace(" ", "")
     if squashed and all("\u4e00" <= ch <= "\u9fff" for ch in squashed):
         bare = _GIVE.sub("", squashed).rstrip(_PARTICLES)
@@ -199,7 +209,7 @@ def _rating(text: str, kind: ScaleKind, low: int, high: int, *, thanks: bool) ->
         return None
     # Stars are a 1-5 satisfaction idiom: "5 stars" on a 0-10 NPS question means 10, not 5.
     value = _stars(t) if kind == "csat" else None
-    if value is None and (match := _SCORE.match(t)) is not None:
+    if value is None and (match := _score_match(t, whole=thanks)) is not None:
         value = _number(match["num"], high)
         if match["den"] is not None and _number(match["den"], high) != high:
             return None
@@ -221,6 +231,14 @@ def _rating(text: str, kind: ScaleKind, low: int, high: int, *, thanks: bool) ->
     return value
 
 
+def _score_match(t: str, *, whole: bool) -> re.Match[str] | None:
+    """A score expression filling ``t``; a whole message may lead in with "honestly", "a"..."""
+    match = _SCORE.match(t)
+    if match is None and whole and (lead := _SCORE_LEAD_IN.match(t)) is not None and lead.end():
+        match = _SCORE.match(t[lead.end() :])
+    return match
+
+
 def read_rating(text: str, kind: ScaleKind, low: int, high: int) -> Scored | None:
     """The score in ``text`` and the words said with it: the whole reply as :func:`parse_rating`
     reads it, else a score at its start or end with a comment beside it ("5 stars, super quick
@@ -232,15 +250,18 @@ def read_rating(text: str, kind: ScaleKind, low: int, high: int) -> Scored | Non
     return split_rating(text, lambda part: _rating(part, kind, low, high, thanks=False), words=kind != "nps")
 
 
-def parse_choice(text: str, options: Sequence[tuple[str, Iterable[str]]]) -> str | None:
-    """The id of the option ``text`` names: by id, by label in any locale, or by its 1-based number."""
+def parse_choice(
+    text: str, options: Sequence[tuple[str, Iterable[str]]], *, numbered: bool = True
+) -> str | None:
+    """The id of the option ``text`` names: by id, by label in any locale, or (``numbered``) by its
+    1-based number."""
     t = _PUNCT.sub(" ", normalize(text)).strip()
     if not t or len(t) > _MAX_CHOICE_LENGTH:
         return None
     for option_id, labels in options:
         if t == option_id.lower() or any(t == _PUNCT.sub(" ", normalize(label)).strip() for label in labels):
             return option_id
-    if (match := _ORDINAL.match(t)) is not None:
+    if numbered and (match := _ORDINAL.match(t)) is not None:
         number = _number(match["num"], len(options))
         if number is not None and 1 <= number <= len(options):
             return options[number - 1][0]
@@ -265,6 +286,8 @@ def is_skip(text: str, skip_words: Iterable[str] = ()) -> bool:
     if t in _SKIP_WORDS or t in own:
         return True
     # "nothing, skip", "skip please", "跳过吧": a skip word in a short reply
+    if t.startswith("跳过") and len(t) <= 6:  # 跳过这题, 跳过吧
+        return True
     words = t.split()
     return len(words) <= 3 and any(
         w in _SKIP_TOKENS | own or w.rstrip(_PARTICLES) in _SKIP_TOKENS for w in words

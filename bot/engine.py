@@ -182,7 +182,7 @@ def _read(flow: Flow, step_id: str, step: StepSpec, event: Reply) -> Answer | ob
             score = int(value) if fits and low <= int(value) <= high else None
         elif isinstance(payload, Text):
             scored = read_rating(payload.text, kind, low, high)
-            score = scored.score if scored is not None else None
+            score = scored.score if scored is not None else _typed_end(step, kind, payload.text)
             if score is None and _skips(flow, payload.text):
                 return _SKIPPED_REQUIRED
         else:
@@ -209,6 +209,26 @@ def _read(flow: Flow, step_id: str, step: StepSpec, event: Reply) -> Answer | ob
         sentiment = event.classification.sentiment if event.classification else None
         return Answer(step_id, "text", text=payload.text.strip(), raw=payload.text, sentiment=sentiment)
     return _NOT_ANSWER
+
+
+def _typed_end(step: StepSpec, kind: ScaleKind, text: str) -> int | None:
+    """An end of the scale typed in the words the step configures for it ("Fully solved", "没解决"
+    for 没有解决, or a yes or no): its low or high value. Default anchors are left to the lexicon."""
+    low, high = SCALES[kind]
+    ends = [
+        (str(value), list(label.values()))
+        for value, label in ((low, step.low_label), (high, step.high_label))
+        if label is not None
+    ]
+    if not ends:
+        return None
+    picked = parse_choice(text, ends, numbered=False)  # "second" is no end of a scale
+    if picked is None and len(ends) == 2:
+        # Ends of the step's own ("Not solved" / "Fully solved") belong to a question asked as one
+        # ("Is your problem solved now?"): a plain "no" / "yes" is its low / high end.
+        said = parse_yes_no(text)
+        picked = None if said is None else ends[0][0] if said == "no" else ends[1][0]
+    return None if picked is None else int(picked)
 
 
 def _yes_no(flow: Flow, step_id: str, step: StepSpec, payload: object) -> Answer | object:

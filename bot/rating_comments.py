@@ -17,6 +17,7 @@ from dataclasses import dataclass
 MAX_LENGTH = 300
 _SEPARATORS = " \t\n,，、;；:：.。!！?？~～-–—|/()（）[]【】\"'“”‘’…"
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_PARTICLES = "的了吧啊呢哦呀啦嘛"
 _WORDY = re.compile(r"[a-z\u4e00-\u9fff]", re.IGNORECASE)
 _DIGIT_WORD = re.compile(r"^[0-9]")
 _BARE_NUMBER = re.compile(
@@ -30,7 +31,20 @@ _QUANTITY_AFTER = {
     "calls", "emails", "messages", "more", "or", "and", "to", "of", "out", "in", "at", "for", "x",
     "dollars", "usd", "euros", "eur", "yuan", "rmb", "bucks", "pm", "am", "o'clock", "percent", "%",
     "th", "st", "nd", "rd", "kg", "km", "pieces", "pcs", "euro", "dollar", "weeks'", "days'",
-    "star", "stars", "point", "points", "pts", "pt",
+    "star", "stars", "point", "points", "pts", "pt", "tries", "try", "attempts", "clicks", "steps",
+    "tickets", "replies", "chats", "questions", "things", "pages",
+}  # fmt: skip
+# Nouns after a score with its scale ("2 of 5 items") or before it ("page 2 of 5") that make it a
+# count or a position, not a rating.
+_COUNTED = {
+    "day", "days", "hour", "hours", "minute", "minutes", "mins", "week", "weeks", "month", "months",
+    "item", "items", "order", "orders", "package", "packages", "parcel", "parcels", "box", "boxes",
+    "people", "calls", "emails", "messages", "tries", "attempts", "clicks", "steps", "pieces", "pcs",
+    "times", "questions", "pages", "tickets",
+}  # fmt: skip
+_POSITION_BEFORE = {
+    "page", "step", "order", "item", "chapter", "part", "room", "ticket", "level", "round", "phase",
+    "no", "no.", "number", "#", "question", "option", "version", "episode", "day", "week",
 }  # fmt: skip
 # Words before a trailing bare number that make it a reference or a quantity: "order 5", "waited 3".
 _REFERENCE_BEFORE = {
@@ -42,6 +56,11 @@ _REFERENCE_BEFORE = {
     "iphone", "windows", "ios", "android", "chapter", "part", "phase", "round", "the", "a", "an", "my",
     "your", "our", "his", "her", "their", "its", "this", "that", "these", "those", "store", "shop",
     "platform", "terminal", "aisle", "bus", "route", "flight", "train", "no.",
+    # verbs that take a count: "I bought 3", "we need 2", "they sent 4"
+    "bought", "buy", "ordered", "got", "get", "have", "had", "has", "need", "needs", "want", "wanted",
+    "paid", "pay", "received", "sent", "send", "returned", "return", "lost", "owe", "took", "take",
+    "takes", "cost", "costs", "tried", "asked", "called", "emailed", "contacted", "until", "till",
+    "before", "since", "by", "with", "another", "extra", "left", "missing", "x",
 }  # fmt: skip
 # Chinese before a trailing bare number that makes it a reference: 订单号 5, 房间 3.
 _REFERENCE_HAN = (
@@ -107,8 +126,8 @@ def _cuts(t: str, *, from_start: bool) -> Iterator[int]:
             right in _SEPARATORS if from_start else left in _SEPARATORS
         )
         between_han = bool(_HAN.match(left) or _HAN.match(right)) and not (
-            left in _SEPARATORS or right in _SEPARATORS
-        )
+            left in _SEPARATORS or right in _SEPARATORS or (right in _PARTICLES and _HAN.match(left))
+        )  # a particle belongs to the word before it: "挺满意的" is one phrase
         if at_separator or between_han:
             yield i
 
@@ -161,9 +180,13 @@ def _score(
         neighbour = words_around[0] if leading else words_around[-1]
         if (neighbour in _QUANTITY_AFTER) if leading else (neighbour in _REFERENCE_BEFORE):
             return None
-        if not leading and len(words_around) < 2 and not _HAN.search(comment):
-            return None  # "junk 1", "Gate 5": one word and a number is a name, not a rating
+        if not leading and len(words_around) < 2 and not _HAN.search(comment) and parse(comment) is None:
+            return None  # "junk 1", "Gate 5": one word and a number is a name ("easy 7" is a rating)
         if leading and neighbour[:1] in _QUANTITY_HAN:
+            return None
+    if not punctuated and not _BARE_NUMBER.match(part):  # "2 of 5 items", "page 2 of 5"
+        words_around = comment.split()
+        if (words_around[0] in _COUNTED) if leading else (words_around[-1] in _POSITION_BEFORE):
             return None
     if _BARE_NUMBER.match(part) and not leading and _REFERENCE_BEFORE & {comment.split()[-1].rstrip(".")}:
         return None  # "order no. 5", "room: 5"

@@ -33,6 +33,7 @@ _STOP = {
     "entirely", "much", "any", "yet", "one", "option", "because",
     "了", "的", "得", "地", "太", "很", "还", "是", "都", "也", "就", "有", "吧", "啊", "呢", "啦",
     "们", "我", "你", "她", "这", "那", "个", "根", "本", "非", "常", "真", "特",
+    "等",  # "wait": 等太久了 is about as slow as 太慢了
 }  # fmt: skip
 # A few common synonyms, each mapped to one form (lexical matching cannot know them otherwise).
 _SYNONYMS = {
@@ -43,10 +44,11 @@ _SYNONYMS = {
     "answer": "response", "issue": "problem", "issues": "problem", "problems": "problem",
     "staff": "service", "agent": "service", "agents": "service", "support": "service",
     "else": "other", "reason": "other", "others": "other", "something": "other",
+    "attitude": "unfriendly",
     "差": "坏", "劣": "坏", "恶": "坏", "凶": "坏", "久": "慢",
     "它": "他",  # 其它 / 其他
 }  # fmt: skip
-# Words that mean the same as another (bad = not good), replaced before splitting into characters.
+# Words and phrases that mean the same as another (bad = not good), replaced before splitting.
 _CJK_WORDS = {
     "不太好": "坏",
     "不好": "坏",
@@ -56,6 +58,15 @@ _CJK_WORDS = {
     "回应": "响应",
     "处理": "解决",
     "别的": "其他",
+    "速度": "响应",  # 速度太慢: slow to respond
+    "回得": "响应",
+    "搞定": "解决",
+    "不耐烦": "态度坏",
+    "以上都不是": "其他",
+    "都不是": "其他",
+    "none of the above": "other",
+    "still broken": "not solved",
+    "persists": "not solved",
 }
 
 

@@ -287,6 +287,17 @@ OPTIONS = [
         pytest.param("problem not solved at all", "unresolved", id="label-inside-reply"),
         pytest.param("其他问题", "other", id="label-inside-reply-zh"),
         pytest.param("响应太慢，非常失望", "slow", id="feichang-is-not-a-negation"),
+        pytest.param("等太久了", "slow", id="waited-too-long-zh"),
+        pytest.param("等了很久", "slow", id="waited-a-long-time-zh"),
+        pytest.param("速度太慢", "slow", id="sudu-tai-man"),
+        pytest.param("回得太慢", "slow", id="hui-de-tai-man"),
+        pytest.param("没搞定", "unresolved", id="mei-gaoding"),
+        pytest.param("不耐烦", "attitude", id="bu-naifan"),
+        pytest.param("bad attitude", "attitude", id="bad-attitude"),
+        pytest.param("still broken", "unresolved", id="still-broken"),
+        pytest.param("issue persists", "unresolved", id="issue-persists"),
+        pytest.param("none of the above", "other", id="none-of-the-above"),
+        pytest.param("以上都不是", "other", id="yishang-dou-bushi"),
     ],
 )
 def test_choice_is_understood(text: str, expected: str) -> None:
@@ -333,6 +344,8 @@ ZH_SKIPS = {
     "meishenme": "没什么",
     "meisha": "没啥",
     "suanle": "算了",
+    "tiaoguo-zheti": "跳过这题",
+    "buxiangxuan": "不想选",
 }
 
 
@@ -424,6 +437,17 @@ def scored(text: str, kind: ScaleKind = "csat") -> tuple[int, str] | None:
         pytest.param("五星好评！谢谢客服小王", "csat", (5, "谢谢客服小王"), id="good-review"),
         pytest.param("5", "csat", (5, ""), id="no-comment"),
         pytest.param("5, thanks!", "csat", (5, ""), id="a-thank-you-is-no-comment"),
+        # found by the audit of issue 15 on a fresh set of typed answers
+        pytest.param("挺满意的，5分", "csat", (5, "挺满意的"), id="particle-stays-with-its-word"),
+        pytest.param("easy 7", "ces", (7, "easy"), id="rating-word-then-number"),
+        pytest.param("honestly a 4", "csat", (4, ""), id="lead-in-and-article"),
+        pytest.param("a 4", "csat", (4, ""), id="article"),
+        pytest.param("definitely 10", "nps", (10, ""), id="definitely"),
+        pytest.param("就给3分吧", "csat", (3, ""), id="jiu-gei"),
+        pytest.param("terrible experience", "csat", (1, ""), id="word-and-noun"),
+        pytest.param("not easy", "ces", (3, ""), id="not-easy"),
+        pytest.param("不难", "ces", (5, ""), id="bu-nan"),
+        pytest.param("5 stars for the quick help", "csat", (5, "for the quick help"), id="stars-for"),
     ],
 )
 def test_a_score_and_its_comment(text: str, kind: ScaleKind, expected: tuple[int, str]) -> None:
@@ -434,6 +458,12 @@ def test_a_score_and_its_comment(text: str, kind: ScaleKind, expected: tuple[int
     ("text", "kind"),
     [
         pytest.param("my order 5 is late", "csat", id="order-in-sentence"),
+        pytest.param("I bought 3", "nps", id="count-after-a-verb"),
+        pytest.param("3 tries", "ces", id="count-of-tries"),
+        pytest.param("2 of 5 items", "csat", id="x-of-y-items"),
+        pytest.param("page 2 of 5", "csat", id="page-x-of-y"),
+        pytest.param("we need 2", "csat", id="count-after-need"),
+        pytest.param("a 5 minute wait, slow", "csat", id="article-only-on-a-whole-score"),
         pytest.param("order 5", "csat", id="order-number"),
         pytest.param("3 days and still nothing", "csat", id="quantity"),
         pytest.param("5分钟就回复了", "csat", id="minutes"),

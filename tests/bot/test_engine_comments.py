@@ -113,3 +113,32 @@ def test_non_answers_are_never_scored_or_kept_as_comments(flows: dict[str, Flow]
     flow = flows["csat"]
     t = advance(flow, started(flow), say(text), NOW)
     assert recorded(t) == [] and t.state.comment is None
+
+
+@pytest.mark.parametrize(
+    ("text", "score"),
+    [
+        ("Fully solved", 5),
+        ("完全解决了，谢谢", 5),
+        ("not solved", 1),
+        ("没解决", 1),  # a paraphrase of the low end, 没有解决
+        ("no", 1),  # the question is asked as a yes/no one: "Is your problem solved now?"
+        ("是的，解决了", 5),
+        ("yes but it took a week", None),
+        ("not fully solved", None),  # neither end
+        ("second", None),  # two ends are no numbered list
+        ("hello", None),
+    ],
+)
+def test_a_scale_end_typed_in_the_steps_own_words_is_that_end(
+    flows: dict[str, Flow], text: str, score: int | None
+) -> None:
+    flow = flows["resolved_check"]  # "Is your problem solved now?" 1 = Not solved, 5 = Fully solved
+    t = advance(flow, started(flow), say(text), NOW)
+    assert [a.score for a in recorded(t)] == ([] if score is None else [score])
+
+
+def test_the_default_ends_of_a_scale_are_not_matched_loosely(flows: dict[str, Flow]) -> None:
+    flow = flows["nps"]  # "not at all likely" is NPS's default low end: "not very likely" is not 0
+    assert recorded(advance(flow, started(flow), say("not very likely"), NOW)) == []
+    assert recorded(advance(flow, started(flow), say("no"), NOW)) == []

@@ -142,3 +142,100 @@ async def test_an_automatic_answer_asks_with_native_buttons_and_no_reaches_a_per
     assert detail["ticket"]["reasons"] == ["the automatic answer (password_reset) did not help"]
     report = (await app.http.get("/api/reports/auto-answers")).json()
     assert report["by_intent"]["password_reset"]["no"] == 1 and report["total"]["sent"] == 1
+
+
+class RudeIsNegative:
+    """The triage model at its port: a message about a rude agent reads as negative."""
+
+    ready = True
+
+    def classify(self, texts: Any) -> list[Any]:
+        from bot.classification import Classification
+
+        return [
+            Classification("complaint", 0.8, "negative", 0.9)
+            if "rude" in t
+            else Classification("other", 0.4, "neutral", 0.9)
+            for t in texts
+        ]
+
+
+async def test_an_angry_comment_beside_a_high_score_escalates_and_a_required_skip_is_asked_again(
+    tg: Any,
+) -> None:
+    app, _ = tg
+    app.runtime.service.classifier = RudeIsNegative()
+    await app.sim.say(app.http, "eve", "my parcel is late")
+    happy = await conversation_of(app, "eve")
+    await app.http.post(
+        f"/api/conversations/{happy['id']}/resolve",
+        json={"send_survey_now": True},
+        headers=as_agent(app, "bob"),
+    )
+    await app.shown("eve", lambda s: len(s) == 1)
+    await app.sim.say(app.http, "eve", "5 stars but the agent was rude to me")
+    shown = await app.shown("eve", lambda s: len(s) == 2)
+    assert shown[-1].text == (
+        "Thank you for your feedback!\nI've passed this to Customer Support: a person will reply here. "
+        "Our hours: 9-18."
+    )
+    detail = await app.conversation(happy["id"])
+    assert [(a["step"], a.get("score")) for a in detail["survey"]["answers"]] == [
+        ("rating", 5),
+        ("praise", None),
+    ]
+    [ticket] = [t for t in (await app.http.get("/api/tickets")).json() if t["conversation_id"] == happy["id"]]
+    assert ticket["reasons"] == ["negative comment"]
+
+    await app.sim.say(app.http, "fay", "where is my parcel")
+    unhappy = await conversation_of(app, "fay")
+    await app.http.post(
+        f"/api/conversations/{unhappy['id']}/resolve",
+        json={"send_survey_now": True},
+        headers=as_agent(app, "bob"),
+    )
+    await app.shown("fay", lambda s: len(s) == 1)
+    await app.sim.say(app.http, "fay", "2")
+    await app.shown("fay", lambda s: len(s) == 2)
+    await app.sim.say(app.http, "fay", "skip")  # the reason is required: asked again, not handed on
+    shown = await app.shown("fay", lambda s: len(s) == 4)
+    assert shown[2].text == "This question can't be skipped, sorry."
+    assert shown[3].text.startswith("Sorry to hear that. What went wrong?") and shown[3].buttons
+    await app.sim.say(app.http, "fay", "took way too long")  # a paraphrase of "Slow response"
+    await app.shown("fay", lambda s: len(s) == 5)
+    detail = await app.conversation(unhappy["id"])
+    assert [(a["step"], a.get("option")) for a in detail["survey"]["answers"]][:2] == [
+        ("rating", None),
+        ("reason", "slow"),
+    ]
+    mine = [c for c in await app.conversations() if c["customer"]["user"] == str(app.sim.chat_id("fay"))]
+    assert len(mine) == 1  # "skip" did not start a conversation with the support team
+
+
+async def test_the_re_survey_shows_its_own_ends_and_understands_them_typed(tg: Any) -> None:
+    app, clock = tg
+    await app.sim.say(app.http, "gus", "my parcel is late")
+    conversation = await conversation_of(app, "gus")
+    await app.http.post(
+        f"/api/conversations/{conversation['id']}/resolve",
+        json={"send_survey_now": True},
+        headers=as_agent(app, "bob"),
+    )
+    await app.shown("gus", lambda s: len(s) == 1)
+    await app.sim.say(app.http, "gus", "1 star, nobody called me back")
+    await app.shown("gus", lambda s: len(s) == 2)
+    await app.sim.say(app.http, "gus", "too slow")
+    await app.shown("gus", lambda s: len(s) == 3)
+    [ticket] = [
+        t for t in (await app.http.get("/api/tickets")).json() if t["conversation_id"] == conversation["id"]
+    ]
+    await app.http.post(f"/api/tickets/{ticket['id']}/resolve", json={}, headers=as_agent(app, "amy"))
+    await app.shown("gus", lambda s: len(s) == 4)  # the close-the-loop message
+    clock.advance(timedelta(minutes=11))  # the re-survey's delay
+    shown = await app.shown("gus", lambda s: len(s) == 5)
+    again = shown[-1]
+    assert again.text == "We followed up on your feedback. Is your problem solved now?"
+    assert [b.label for b in again.buttons[-2:]] == ["1 · Not solved", "5 · Fully solved"]
+    await app.sim.say(app.http, "gus", "still not solved")  # the low end, typed in its own words
+    shown = await app.shown("gus", lambda s: len(s) == 6)
+    assert shown[-1].text.startswith("Sorry it is not solved yet. What is still wrong?")
