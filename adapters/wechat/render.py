@@ -64,8 +64,9 @@ def layout(
     """The items for ``prompt``, numbered when a label does not ``fits``; ``None`` when the question
     cannot be tapped at all (too many options, or a key over ``max_key_bytes``)."""
     options = prompt.options
-    keys = [option_key(prompt.survey, prompt.step, o.id) for o in options]
-    if not 0 < len(options) <= max_items or any(len(k.encode()) > max_key_bytes for k in keys):
+    found = [option_key(prompt.survey, prompt.step, o.id) for o in options]
+    keys = [k for k in found if k is not None]
+    if not 0 < len(keys) == len(options) <= max_items or any(len(k.encode()) > max_key_bytes for k in keys):
         return None
     labels = [o.label for o in options]
     if anchors and isinstance(prompt, AskRating):

@@ -18,23 +18,28 @@ import wechatpy
 import wechatpy.enterprise
 from wechatpy import events, messages
 
+from adapters.kit import options
 from bot.errors import WireFormatError
 from bot.messages import ChoicePicked, Command, InboundMessage, Payload, Text, Unsupported
 
-_KEY = re.compile(
+_BARE_KEY = re.compile(
     r"^(?P<survey>[A-Za-z0-9_-]{1,32}):(?P<step>[a-z][a-z0-9_]{0,31}):(?P<value>[A-Za-z0-9_-]{1,64})$"
 )
+"""The keys sent before the kit's codec: ``<survey>:<step>:<value>`` (menus still in chats)."""
 _START_EVENTS = {"subscribe", "subscribe_scan", "scan"}
 
 
-def option_key(survey: str, step: str, value: str) -> str:
-    """The id of one tappable option: ``<survey>:<step>:<value>``."""
-    return f"{survey}:{step}:{value}"
+def option_key(survey: str, step: str, value: str) -> str | None:
+    """The id of one tappable option (the kit's option reference), ``None`` if a part is empty."""
+    return options.encode(survey, step, value, max_bytes=options.UNLIMITED)
 
 
 def parse_option_key(key: str) -> tuple[str, str, str] | None:
-    """``(survey, step, value)`` of an :func:`option_key`, or ``None`` for any other id."""
-    match = _KEY.match(key.strip())
+    """``(survey, step, value)`` of an :func:`option_key` (or an older bare key), ``None`` for any
+    other id."""
+    if (ref := options.decode(key.strip())) is not None:
+        return ref.survey, ref.step, ref.value
+    match = _BARE_KEY.match(key.strip())
     return None if match is None else (match["survey"], match["step"], match["value"])
 
 

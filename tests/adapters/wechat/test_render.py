@@ -68,11 +68,11 @@ def test_oa_csat_is_a_menu_with_anchors_at_both_ends() -> None:
             "msgmenu": {
                 "head_content": "How satisfied are you with the help you received?",
                 "list": [
-                    {"id": "Ab3_-x9Z:rating:1", "content": "⭐ (very dissatisfied)"},
-                    {"id": "Ab3_-x9Z:rating:2", "content": "⭐⭐"},
-                    {"id": "Ab3_-x9Z:rating:3", "content": "⭐⭐⭐"},
-                    {"id": "Ab3_-x9Z:rating:4", "content": "⭐⭐⭐⭐"},
-                    {"id": "Ab3_-x9Z:rating:5", "content": "⭐⭐⭐⭐⭐ (very satisfied)"},
+                    {"id": "a:Ab3_-x9Z:rating:1", "content": "⭐ (very dissatisfied)"},
+                    {"id": "a:Ab3_-x9Z:rating:2", "content": "⭐⭐"},
+                    {"id": "a:Ab3_-x9Z:rating:3", "content": "⭐⭐⭐"},
+                    {"id": "a:Ab3_-x9Z:rating:4", "content": "⭐⭐⭐⭐"},
+                    {"id": "a:Ab3_-x9Z:rating:5", "content": "⭐⭐⭐⭐⭐ (very satisfied)"},
                 ],
                 "tail_content": "Tap a star or reply 1-5.",
             },
@@ -92,8 +92,8 @@ def test_oa_ces_and_choices_are_menus() -> None:
             "msgmenu": {
                 "head_content": "What went wrong?",
                 "list": [
-                    {"id": "Ab3_-x9Z:reason:slow", "content": "Slow response"},
-                    {"id": "Ab3_-x9Z:reason:other", "content": "Other"},
+                    {"id": "a:Ab3_-x9Z:reason:slow", "content": "Slow response"},
+                    {"id": "a:Ab3_-x9Z:reason:other", "content": "Other"},
                 ],
                 "tail_content": "Tap an option or reply with its number.",
             },
@@ -124,7 +124,7 @@ def test_wecom_csat_is_a_button_card_titled_by_the_hint_when_the_question_is_lon
                 "1 = very dissatisfied, 5 = very satisfied",
                 "task_id": "csatbot-task",
                 "button_list": [
-                    {"text": "⭐" * v, "style": 1, "key": f"Ab3_-x9Z:rating:{v}"} for v in range(1, 6)
+                    {"text": "⭐" * v, "style": 1, "key": f"a:Ab3_-x9Z:rating:{v}"} for v in range(1, 6)
                 ],
             },
         }
@@ -138,8 +138,8 @@ def test_wecom_choices_with_short_labels_are_buttons_and_long_labels_are_numbere
         "main_title": {"title": "主要是哪方面的问题？", "desc": "请点选。"},
         "task_id": "csatbot-task",
         "button_list": [
-            {"text": "响应太慢", "style": 1, "key": "Ab3_-x9Z:reason:slow"},
-            {"text": "其他", "style": 1, "key": "Ab3_-x9Z:reason:other"},
+            {"text": "响应太慢", "style": 1, "key": "a:Ab3_-x9Z:reason:slow"},
+            {"text": "其他", "style": 1, "key": "a:Ab3_-x9Z:reason:other"},
         ],
     }
     [long] = wecom_bodies("u1", 7, REASON, task)  # "Slow response" is over 10 characters
@@ -149,8 +149,8 @@ def test_wecom_choices_with_short_labels_are_buttons_and_long_labels_are_numbere
         "sub_title_text": "1. Slow response\n2. Other",
         "task_id": "csatbot-task",
         "button_list": [
-            {"text": "1", "style": 1, "key": "Ab3_-x9Z:reason:slow"},
-            {"text": "2", "style": 1, "key": "Ab3_-x9Z:reason:other"},
+            {"text": "1", "style": 1, "key": "a:Ab3_-x9Z:reason:slow"},
+            {"text": "2", "style": 1, "key": "a:Ab3_-x9Z:reason:other"},
         ],
     }
 
@@ -188,7 +188,7 @@ def test_labels_too_long_for_a_menu_line_are_numbered_and_listed_in_the_question
     [body] = official_bodies("oU", prompt)
     assert body["msgmenu"] == {
         "head_content": f"为什么？\n1. {long}\n2. 短",
-        "list": [{"id": "Ab3_-x9Z:reason:a", "content": "1"}, {"id": "Ab3_-x9Z:reason:b", "content": "2"}],
+        "list": [{"id": "a:Ab3_-x9Z:reason:a", "content": "1"}, {"id": "a:Ab3_-x9Z:reason:b", "content": "2"}],
         "tail_content": "请回复编号。",
     }
 

@@ -163,5 +163,7 @@ def test_malformed_documents_are_refused(document: str) -> None:
 
 def test_option_keys_round_trip_and_nothing_else_decodes() -> None:
     assert parse_option_key(option_key("Ab3_-x9Z", "rating", "10")) == ("Ab3_-x9Z", "rating", "10")
+    assert option_key("Ab3_-x9Z", "rating", "10") == "a:Ab3_-x9Z:rating:10"
+    assert parse_option_key("Ab3_-x9Z:reason:slow") == ("Ab3_-x9Z", "reason", "slow")  # sent before
     for other in ("101", "a:b", "s1:Rating:1", "s1:rating:", "s1:rating:1:2", "s 1:rating:1", ""):
         assert parse_option_key(other) is None

@@ -35,7 +35,7 @@ def a_list(body: str, button: str, survey: str, step: str, *items: tuple[str, ..
     """An interactive list message; each item is (value, title) or (value, title, description)."""
     rows = []
     for value, title, *description in items:
-        row = {"id": f"cs:{survey}:{step}:{value}", "title": title}
+        row = {"id": f"a:{survey}:{step}:{value}", "title": title}
         if description:
             row["description"] = description[0]
         rows.append(row)
@@ -129,8 +129,8 @@ def test_yes_no_is_reply_buttons() -> None:
                 "body": {"text": "Was your problem solved?\nTap or reply"},
                 "action": {
                     "buttons": [
-                        {"type": "reply", "reply": {"id": "cs:s1:q:o1", "title": "Yes"}},
-                        {"type": "reply", "reply": {"id": "cs:s1:q:o2", "title": "No"}},
+                        {"type": "reply", "reply": {"id": "a:s1:q:o1", "title": "Yes"}},
+                        {"type": "reply", "reply": {"id": "a:s1:q:o2", "title": "No"}},
                     ]
                 },
             }
@@ -167,9 +167,9 @@ def test_labels_too_long_for_a_row_title_move_to_the_description() -> None:
     content = message["interactive"]
     assert content["body"]["text"] == "Was your problem solved?\nTap or reply"
     assert content["action"]["sections"][0]["rows"] == [
-        {"id": "cs:s1:q:o1", "title": "Fine"},
-        {"id": "cs:s1:q:o2", "title": "2", "description": long},
-        {"id": "cs:s1:q:o3", "title": "Other"},
+        {"id": "a:s1:q:o1", "title": "Fine"},
+        {"id": "a:s1:q:o2", "title": "2", "description": long},
+        {"id": "a:s1:q:o3", "title": "Other"},
     ]
 
 
@@ -178,7 +178,7 @@ def test_labels_too_long_for_a_description_move_to_the_body() -> None:
     [message] = render(yes_no("Fine", huge), TO)
     content = message["interactive"]
     assert content["body"]["text"] == f"Was your problem solved?\n2. {huge}\nTap or reply"
-    assert content["action"]["sections"][0]["rows"][1] == {"id": "cs:s1:q:o2", "title": "2"}
+    assert content["action"]["sections"][0]["rows"][1] == {"id": "a:s1:q:o2", "title": "2"}
 
 
 def test_more_than_ten_options_become_numbered_text() -> None:
@@ -254,7 +254,7 @@ def test_template_carries_the_start_payload() -> None:
                     "type": "button",
                     "sub_type": "quick_reply",
                     "index": "0",
-                    "parameters": [{"type": "payload", "payload": "cs:s1:rating:~start"}],
+                    "parameters": [{"type": "payload", "payload": "a:s1:rating:~start"}],
                 }
             ],
         },

@@ -49,8 +49,8 @@ async def test_a_question_is_posted_as_whatsapp_expects(app: Any) -> None:
             "body": {"text": "Was your problem solved?"},
             "action": {
                 "buttons": [
-                    {"type": "reply", "reply": {"id": "cs:s1:solved:yes", "title": "Yes"}},
-                    {"type": "reply", "reply": {"id": "cs:s1:solved:no", "title": "No"}},
+                    {"type": "reply", "reply": {"id": "a:s1:solved:yes", "title": "Yes"}},
+                    {"type": "reply", "reply": {"id": "a:s1:solved:no", "title": "No"}},
                 ]
             },
         },
@@ -90,7 +90,7 @@ async def test_outside_the_window_a_question_becomes_the_template(app: Any, ago:
     )
     [request] = app.sim.server.received("/messages")
     template = WhatsAppTemplate(name="csat_invite_v1", language="en_US")  # as the simulator configures
-    assert request.json() == template_message(USER, template, "cs:s9:rating:~start")
+    assert request.json() == template_message(USER, template, "a:s9:rating:~start")
     assert sent.platform_id.startswith("wamid.")
 
 
@@ -234,4 +234,4 @@ def test_naive_last_inbound_times_count_as_utc(app: Any) -> None:
 async def test_a_text_question_outside_the_window_also_uses_the_template(app: Any) -> None:
     await app.adapter.send(recipient(app, ago=None), AskText("s1", "comment", "Anything else?"))
     [request] = app.sim.server.received("/messages")
-    assert request.json()["template"]["components"][0]["parameters"][0]["payload"] == "cs:s1:comment:~start"
+    assert request.json()["template"]["components"][0]["parameters"][0]["payload"] == "a:s1:comment:~start"
