@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,8 +22,13 @@ ROLES: tuple[str, ...] = get_args(Role)
 MIN_PASSWORD = 8
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 hasher = PasswordHasher()
-# Verified when a username is unknown, so a wrong name takes as long as a wrong password.
-_DUMMY_HASH = hasher.hash("not a password of anyone")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified when a username is unknown, so a wrong name takes as long as a wrong password (made
+    on first use: hashing costs about 50 ms of start-up otherwise)."""
+    return hasher.hash("not a password of anyone")
 
 
 class UserError(CsatbotError):
@@ -121,7 +127,7 @@ class Users:
         with Session(self.database.writer, expire_on_commit=False) as session, session.begin():
             row = session.exec(select(User).where(User.username == username)).first()
             try:
-                hasher.verify(row.password_hash if row is not None else _DUMMY_HASH, password)
+                hasher.verify(row.password_hash if row is not None else _dummy_hash(), password)
             except (VerificationError, InvalidHashError):
                 return None
             if row is None:
