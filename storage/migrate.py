@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -43,12 +44,21 @@ def upgrade(database: Database, revision: str = "heads") -> None:
                 driver.execute("PRAGMA foreign_keys=ON")
 
 
+@functools.cache
+def head_revisions() -> frozenset[str]:
+    """The head revisions of the migrations this version ships (read from their files once)."""
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return frozenset(ScriptDirectory.from_config(config).get_heads())
+
+
 def missing_migrations(database: Database) -> list[str]:
     """The head revisions of our migrations that ``database`` has not applied (empty: at head)."""
     from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
 
-    heads = set(ScriptDirectory.from_config(alembic_config(database)).get_heads())
+    heads = head_revisions()
     with database.reader.connect() as connection:
         applied = set(MigrationContext.configure(connection).get_current_heads())
     return sorted(heads - applied)
