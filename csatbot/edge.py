@@ -1,4 +1,5 @@
-"""What every request meets first: URLs with NUL refused, and validation errors that always encode.
+"""What every request meets first: URLs with NUL refused, bodies capped, and validation errors that
+always encode.
 
 Route parameters that name rows are bounded (:data:`RowId`): an id past the database's integer
 range is a 422, not a driver overflow.
@@ -8,11 +9,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Path, Request
+from fastapi import HTTPException, Path, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.strict_json import json_safe
 
@@ -36,6 +37,38 @@ class RefuseNul:
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+class LimitBody:
+    """413 for a request body over ``limit`` bytes, declared (``Content-Length``) or streamed, before
+    a route has read more than that. The web chat needs no sign-in: without a cap one request makes
+    the server hold, parse and (in a 422) echo back any number of megabytes. Webhooks apply the same
+    limit themselves (``channels.max_body_bytes``)."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        too_large = f"request body over {self.limit} bytes"
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.limit:
+            await JSONResponse({"detail": too_large}, 413)(scope, receive, send)
+            return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.limit:  # FastAPI passes an HTTPException from reading the body on
+                raise HTTPException(413, too_large)
+            return message
+
+        await self.app(scope, counted, send)
 
 
 async def invalid_request(_request: Request, exc: Exception) -> JSONResponse:

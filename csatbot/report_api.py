@@ -29,6 +29,7 @@ from csatbot.api_models import (
     ThemesReport,
 )
 from csatbot.comment_themes import themes_report
+from csatbot.edge import MAX_ROW_ID
 from csatbot.runtime import Runtime
 from storage.auto_answer_report import auto_answer_report
 from storage.digest import digest_for, range_period, sent_at
@@ -146,7 +147,7 @@ def report_router(rt: Runtime) -> APIRouter:
         s: Scoped,
         metric: Annotated[str | None, Query(description=f"one of {', '.join(METRICS)}")] = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
     ) -> dict[str, Any]:
         """The surveys behind a figure: the same filters, plus ``day`` and the ``metric`` counted."""
         since, until, tz = window(s)

@@ -13,6 +13,8 @@ survey              answers' text dropped from the saved state
 ticket              transcript, answers and reasons copies emptied
 ticket event        notes, replies and reasons dropped (``assigned`` keeps the assignee)
 outbox              recipient and payload emptied; what was still to send is not sent
+inbox               the raw platform updates they sent (pending, failed or done) deleted
+inbound receipt     dedupe keys that name them (the web chat's ``<user>/<client id>``) deleted
 ==================  =========================================================================
 """
 
@@ -33,6 +35,7 @@ from models import (
     Conversation,
     Customer,
     Identity,
+    InboundReceipt,
     InboxRow,
     LinkToken,
     LoginThrottle,
@@ -46,6 +49,8 @@ from models import (
 ERASED = "[erased]"
 KEPT_EVENT_DETAILS = ("assigned",)
 """Ticket events whose detail is an agent's name, not something about the customer."""
+WORDED_EVENTS = ("note", "customer_wrote")
+"""Ticket events whose detail holds someone's words (an agent's note, the customer's message)."""
 PENDING = ("pending", "sending")
 
 
@@ -105,19 +110,21 @@ def _notices_about(session: Session, ticket_ids: set[int]) -> list[int]:
     return found
 
 
-def _forget_updates(session: Session, identities: list[int]) -> int:
-    """Anonymise the inbox updates these identities sent and empty the raw bodies of those given up on
-    (kept to inspect); handled ones keep no body, pending ones are still to be handled."""
-    senders = session.execute(
-        select(col(Identity.channel), col(Identity.user)).where(col(Identity.id).in_(identities))
-    ).all()
-    forgotten = 0
-    for channel, user in senders:
-        theirs = col(InboxRow.channel) == channel, col(InboxRow.sender) == user
-        failed = col(InboxRow.status) == "failed"
-        forgotten += _set(session, InboxRow, *theirs, failed, body=b"", error=ERASED)
-        _set(session, InboxRow, *theirs, col(InboxRow.status) != "pending", sender=ERASED)
-    return forgotten
+def _forget_intake(session: Session, identities: list[int]) -> dict[str, int]:
+    """Delete what the intake kept of these identities: their raw updates in the inbox (a failed one
+    keeps its body) and dedupe receipts whose key names them (the web chat's ``<user>/<client id>``)."""
+    inbox = receipts = 0
+    senders = select(col(Identity.channel), col(Identity.account), col(Identity.user)).where(
+        col(Identity.id).in_(identities)
+    )
+    for channel, account, user in session.execute(senders).all():
+        inbox += _drop(
+            session, InboxRow, col(InboxRow.channel) == channel, col(InboxRow.sender) == user[:128]
+        )
+        named = col(InboundReceipt.platform_id).startswith(f"{user}/", autoescape=True)
+        theirs = col(InboundReceipt.channel) == channel, col(InboundReceipt.account) == account, named
+        receipts += _drop(session, InboundReceipt, *theirs)
+    return {"inbox": inbox, "receipts": receipts}
 
 
 def erase_customer(session: Session, customer_id: int) -> dict[str, int]:
@@ -136,7 +143,7 @@ def erase_customer(session: Session, customer_id: int) -> dict[str, int]:
     said = col(Message.identity_id).in_(identities), col(Message.conversation_id).in_(conversations)
     messages = _ids(session, select(col(Message.id)).where(or_(*said)))
 
-    counts = {"identities": len(identities), "inbox": _forget_updates(session, identities)}
+    counts = {"identities": len(identities), **_forget_intake(session, identities)}
     for identity_id in identities:
         where = col(Identity.id) == identity_id
         _set(session, Identity, where, user=f"erased-{identity_id}", display_name="", locale="")
@@ -164,10 +171,10 @@ def forget_before(
     session: Session, transcripts_before: datetime | None, comments_before: datetime | None, now: datetime
 ) -> dict[str, int]:
     """The retention sweep: customers' words older than the cutoffs (``None``: keep). Transcripts are
-    message text, ticket transcript copies, the payloads of delivered messages and notifications, and
-    the raw bodies of webhook updates given up on;
-    comments are survey answers' typed text. Expired sessions, deep links and old sign-in failures go
-    too."""
+    message text, ticket transcript copies and the payloads of delivered messages and notifications;
+    comments are survey answers' typed text. Transcripts also take the notes and customer messages in
+    done tickets' events, failed inbox rows and old dedupe receipts. Expired sessions, deep links and
+    old sign-in failures go too."""
     counts: dict[str, int] = {}
     if transcripts_before is not None:
         old = col(Message.created_at) < transcripts_before, col(Message.text) != ERASED
@@ -175,12 +182,18 @@ def forget_before(
         # Open tickets keep their copy while they are worked; done ones lose it with the messages.
         done = col(Ticket.updated_at) < transcripts_before, col(Ticket.status).in_(("resolved", "closed"))
         counts["tickets"] = _set(session, Ticket, *done, transcript=[], answers=[])
+        closed = select(col(Ticket.id)).where(*done).scalar_subquery()
+        old_events = col(TicketEvent.at) < transcripts_before, col(TicketEvent.ticket_id).in_(closed)
+        worded = col(TicketEvent.action).in_(WORDED_EVENTS), col(TicketEvent.detail) != ""
+        counts["ticket_events"] = _set(session, TicketEvent, *old_events, *worded, detail="")
+        # Dead letters keep the raw update (words and sender); receipts may name the sender.
+        dead = col(InboxRow.status) == "failed", col(InboxRow.received_at) < transcripts_before
+        counts["inbox"] = _drop(session, InboxRow, *dead)
+        counts["receipts"] = _drop(
+            session, InboundReceipt, col(InboundReceipt.received_at) < transcripts_before
+        )
         sent = col(Outbox.created_at) < transcripts_before, col(Outbox.status).not_in(PENDING)
         counts["outbox"] = _set(session, Outbox, *sent, body={}, recipient={})
-        given_up = col(InboxRow.received_at) < transcripts_before, col(InboxRow.status) == "failed"
-        counts["inbox"] = _set(
-            session, InboxRow, *given_up, col(InboxRow.body) != b"", body=b"", error=ERASED
-        )
     if comments_before is not None:
         typed = col(Answer.created_at) < comments_before, col(Answer.text).is_not(None)
         counts["answers"] = _set(session, Answer, *typed, col(Answer.text) != ERASED, text=ERASED, raw="")

@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from adapters import strict_json
 from adapters.whatsapp.ids import START, decode_option
 from bot.errors import WireFormatError
 from bot.messages import ChoicePicked, InboundMessage, Payload, Resume, Text, Unsupported
@@ -159,13 +160,17 @@ class Delivery:
 def parse_webhook(raw: bytes, received_at: datetime) -> Delivery:
     """Parse a (verified) webhook body; raises :class:`WireFormatError` if any part is malformed."""
     try:
-        hook = _Webhook.model_validate_json(raw)
+        # Python's parser, strictly (no NaN, bounded depth) but keeping a lone surrogate or a NUL in
+        # text: the service cleans those before storing, and refusing would make Meta redeliver.
+        hook = _Webhook.model_validate(strict_json.loads(raw, strict_text=False))
         values = [
             _Value.model_validate(change.value)
             for entry in hook.entry
             for change in entry.changes
             if change.field == "messages"  # other subscriptions (template status, account) are not ours
         ]
+    except strict_json.JSONRejected as exc:
+        raise WireFormatError(f"not a WhatsApp webhook payload: {exc}") from exc
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "body"

@@ -8,17 +8,20 @@ from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
+from pydantic import Field
 
 from bot.errors import ConflictError, NotFoundError
 from csatbot.console.auth import Agent, check_csrf
 from csatbot.console.i18n import translate
 from csatbot.console.queue import assignee_choices
 from csatbot.console.render import flash, language, redirect, runtime_of
+from csatbot.edge import MAX_ROW_ID, RowId
 from storage.saved_filters import SavedFilters
 
 router = APIRouter()
 MAX_BULK = 200
 QUEUE_KEYS = frozenset({"status", "team", "assignee", "channel", "overdue"})
+TicketId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
 
 
 def queue_query(text: str) -> str:
@@ -31,7 +34,7 @@ async def bulk(
     request: Request,
     user: Agent,
     action: Annotated[Literal["assign", "resolve"], Form()],
-    ids: Annotated[list[int], Form(max_length=MAX_BULK)] = [],  # noqa: B006 (FastAPI copies it)
+    ids: Annotated[list[TicketId], Form(max_length=MAX_BULK)] = [],  # noqa: B006 (FastAPI copies it)
     assignee: Annotated[str, Form(max_length=64)] = "",
     back: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
@@ -87,7 +90,7 @@ async def save_filter(
 
 
 @router.post("/filters/{filter_id}/delete", dependencies=[Depends(check_csrf)])
-async def delete_filter(request: Request, user: Agent, filter_id: int) -> Response:
+async def delete_filter(request: Request, user: Agent, filter_id: RowId) -> Response:
     removed = await asyncio.to_thread(
         SavedFilters(runtime_of(request).database).remove, user.username, filter_id
     )

@@ -58,6 +58,22 @@ async def test_a_signed_text_is_stored(app: Any, payload: Load) -> None:
     assert app.adapter.counts["messages"] == 1
 
 
+async def test_a_lone_surrogate_or_nul_in_a_signed_text_is_stored_cleaned_not_refused(
+    app: Any, payload: Load
+) -> None:
+    # Refused (4xx) or failed (5xx), Meta would deliver it again for days.
+    data = payload("text")
+    value = data["entry"][0]["changes"][0]["value"]
+    value["messages"][0]["text"]["body"] = "Body \ud800Text\x00!"
+    value["contacts"][0]["profile"]["name"] = "Test\udfff Name"
+    response = await app.sim.post(app.http, json.dumps(data).encode())  # \ud800 escaped, as Meta would
+    assert (response.status_code, response.text) == (200, "")
+    [conversation] = await app.conversations()
+    assert conversation["customer"]["name"] == "Test\ufffd Name"
+    detail = await app.conversation(conversation["id"])
+    assert [m["text"] for m in detail["transcript"]] == ["Body \ufffdText!"]
+
+
 def _tamper(raw: bytes) -> bytes:
     return raw.replace(b"Body Text", b"Body Text!")
 

@@ -38,6 +38,20 @@ async def test_an_id_past_the_integer_range_is_a_4xx(console: Any) -> None:
         assert (await console.post(f"/tickets/{ticket}/claim")).status_code == 422
 
 
+async def test_ids_and_offsets_past_the_integer_range_in_forms_and_queries_are_a_4xx(console: Any) -> None:
+    console.add_user("root", "admin")
+    ticket = await console.escalated("ann")
+    await console.sign_in("root")
+    before = console.rows("select status, assignee from ticket")
+    for big in (2**31, 2**63, 2**70):
+        for action in ("resolve", "assign"):
+            form = {"action": action, "assignee": "root", "ids": [str(ticket), str(big)]}
+            assert (await console.post("/tickets/bulk", **form)).status_code == 422, (action, big)
+        assert (await console.post(f"/filters/{big}/delete")).status_code == 422
+        assert (await console.page("/reports/surveys", offset=str(big))).status_code == 422
+    assert console.rows("select status, assignee from ticket") == before
+
+
 async def test_report_dates_out_of_range_are_400(console: Any) -> None:
     console.add_user("root", "admin")
     await console.sign_in("root")
