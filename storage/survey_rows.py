@@ -331,8 +331,9 @@ def _recovered(session: Session, batch: list[Any]) -> dict[str, str]:
     }
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""What makes a spreadsheet read a cell as a formula (``=HYPERLINK(...)`` in a customer's comment)."""
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+"""What makes a spreadsheet read a cell as a formula (``=HYPERLINK(...)`` in a customer's comment);
+the full-width forms too, which spreadsheets in CJK locales may take for the ASCII ones."""
 
 
 def csv_cell(value: Any) -> Any:
