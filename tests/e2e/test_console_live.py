@@ -133,12 +133,15 @@ def test_the_customer_page_shows_their_history_and_health(
     page.locator("#rows tr", has_text=user).get_by_role("link", name=user).click()
     expect(page.locator("h1")).to_contain_text(user)
     expect(page.locator("#health")).to_have_text("at risk")
-    expect(page.locator("#identities")).to_contain_text("webchat")
+    expect(page.locator("#identities")).to_contain_text("Web chat")  # the channel's name
     expect(page.locator("#trend li")).to_have_count(1)
     expect(page.locator("#trend")).to_contain_text("CSAT 1")
     expect(page.locator("#open-dsat a")).to_have_count(1)
     expect(page.locator("#timeline li.ticket")).to_contain_text("CSAT 1 (at most 3)")
     expect(page.locator("#timeline li.conversation")).to_have_count(1)
+    # A timeline entry reads as one line of a list, not laid out like the ticket page's two columns.
+    for entry in page.locator("#timeline li").all():
+        expect(entry).to_have_css("display", "list-item")
     fits(page, width)
     shot(page, "console-customer.png", width, 1280)
 

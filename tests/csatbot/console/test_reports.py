@@ -7,8 +7,11 @@ import html
 import io
 import re
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+import pytest
 
 from ...conftest import conversation_of, customer_says
 
@@ -214,3 +217,27 @@ async def test_reports_show_fcr_the_funnel_and_drivers_with_n(console: Any) -> N
     assert "Sent 2 → opened 0 (of 2 on channels that report reads) → first answer 2 → completed 0" in funnel
     assert "No factor stands out with enough answers (2 answered surveys)." in page
     console.add_user("mei", "admin")
+
+
+@pytest.mark.parametrize(
+    ("lang", "kind", "delta", "shown"),
+    [
+        ("en", "pct", 6.0, "+6 pts vs the previous 30 days"),
+        ("zh-CN", "pct", 6.0, "较之前 30 天 +6 个百分点"),
+        ("zh-CN", "rate", -0.05, "较之前 30 天 -5 个百分点"),
+        ("zh-CN", "nps", -3.0, "较之前 30 天 -3"),
+        ("zh-CN", "mean", -0.04, "较之前 30 天 -0.04"),
+    ],
+)
+def test_a_change_reads_in_the_page_language_points_included(
+    lang: str, kind: str, delta: float, shown: str
+) -> None:
+    from csatbot.console.i18n import translate
+    from csatbot.console.render import templates
+
+    macro = templates.env.from_string(
+        '{% import "_figures.html" as f with context %}{{ f.change(c, 30, kind) }}'
+    )
+    change = SimpleNamespace(delta=delta, previous_n=40)
+    text = macro.render(t=lambda key, **values: translate(lang, key, **values), c=change, kind=kind)
+    assert re.sub(r"<[^>]+>", "", text) == shown
