@@ -63,6 +63,13 @@ async def test_figures_rest_on_their_surveys_and_every_number_opens_them(console
     behind = (await console.http.get(csat)).text
     assert re.findall(r'<tr data-survey="([^"]+)"', behind) == [high]
     assert "1 surveys: satisfied (CSAT 4-5)" in behind
+    [(conversation,)] = console.rows(f"select conversation_id from survey where id = '{high}'")
+    row = behind[behind.index(f'<tr data-survey="{high}"') :]
+    assert re.match(  # every response opens its conversation
+        rf'<tr data-survey="{high}">\s*<td data-label="Sent"><a class="conversation" '
+        rf'href="/console/conversations/{conversation}"',
+        row,
+    ), row[:300]
     dsat = (await console.http.get(link(page, "fig-dsat"))).text
     assert re.findall(r'<tr data-survey="([^"]+)"', dsat) == [low] and "/console/tickets/" in dsat
 
@@ -241,3 +248,16 @@ def test_a_change_reads_in_the_page_language_points_included(
     change = SimpleNamespace(delta=delta, previous_n=40)
     text = macro.render(t=lambda key, **values: translate(lang, key, **values), c=change, kind=kind)
     assert re.sub(r"<[^>]+>", "", text) == shown
+
+
+def test_the_leaderboard_ranks_by_the_surer_csat_when_sorted_by_its_interval() -> None:
+    from csatbot.console.reports import leaderboard
+    from storage.reports import Scores
+
+    agents = {
+        "lucky": Scores(csat_n=1, csat_satisfied=1),  # 100%, [21-100]
+        "steady": Scores(csat_n=50, csat_satisfied=45),  # 90%, [79-96]
+        "new": Scores(),  # no answers yet
+    }
+    assert [a for a, _ in leaderboard(agents, "csat")] == ["lucky", "steady", "new"]
+    assert [a for a, _ in leaderboard(agents, "ci")] == ["steady", "lucky", "new"]
