@@ -175,8 +175,13 @@ async def test_admins_see_the_automatic_answers_by_intent_and_agents_do_not(cons
     table = table[: table.index("</section>")]
     assert "Automatic answers" in table
     cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", table[table.index("<tbody>") :])
-    assert cells[:7] == ["password_reset", "3", "1", "2", "0", "0", "0"]
+    assert cells[:7] == ["Password reset", "3", "1", "2", "0", "0", "0"]  # the intent's name
     assert "33% <small>n=3</small>" in table and "67% <small>n=3</small>" in table
+    await console.http.get("/console/lang/zh-CN")
+    page = html.unescape((await console.page("/reports")).text)
+    by_intent = page[page.index('id="by-intent"') :]
+    assert re.search(r"<td>重置密码</td>|<th[^>]*>重置密码", by_intent[: by_intent.index("</table>")])
+    await console.http.get("/console/lang/en")
     await console.sign_in("dan")
     assert 'id="auto-answers"' not in (await console.page("/reports")).text
 
