@@ -19,6 +19,11 @@ _BRANDS = {"telegram": "Telegram", "whatsapp": "WhatsApp"}
 # What the bot writes in a ticket's audit trail (bot/resurvey.py, bot/alerts.py): times in UTC.
 _RESURVEY_DUE = re.compile(r"^survey (\S+) due (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC$")
 _SLA_BREACHED = re.compile(r"^overdue by (\S+); (\d+) target\(s\) told$")
+# What triage wrote on a message (bot/triage.py): the rule it applied, or none, and the labels.
+_TRIAGE = re.compile(
+    r"^(?:(?P<action>\w+) \(rule (?P<rule>\d+)\)|no rule matched): triage: (?P<intent>\S+) "
+    r"\((?P<ip>\d+)%\), (?P<sentiment>\w+) \((?P<sp>\d+)%\)(?:, needs a person \((?P<hp>\d+)%\))?$"
+)
 
 
 def in_language(texts: Mapping[str, str] | None, lang: str, config: Config) -> str | None:
@@ -93,3 +98,24 @@ def event_detail(lang: str, timezone: str, action: str, detail: str) -> str:
     if late is not None:
         return translate(lang, "event.sla_late", late=late.group(1), told=late.group(2))
     return detail
+
+
+def triage_text(config: Config, lang: str, written: str) -> str:
+    """Why triage acted on a message, as the bot wrote it (``escalate (rule 1): triage: complaint
+    (92%), negative (88%), needs a person (95%)``), in ``lang`` with intents by name; else as written."""
+    found = _TRIAGE.match(written)
+    if found is None:
+        return written
+    action, rule = found["action"], found["rule"]
+    labels = [
+        f"{dimension_value(config, lang, 'intent', found['intent'])} ({found['ip']}%)",
+        f"{dimension_value(config, lang, 'sentiment', found['sentiment'])} ({found['sp']}%)",
+    ]
+    if found["hp"] is not None:
+        labels.append(translate(lang, "triage.needs_human", p=found["hp"]))
+    what = (
+        translate(lang, "triage.rule", action=translate(lang, f"triage.action.{action}"), rule=rule)
+        if action is not None and f"triage.action.{action}" in EN
+        else translate(lang, "triage.no_rule")
+    )
+    return translate(lang, "triage.summary", what=what, labels=translate(lang, "triage.and").join(labels))
