@@ -204,6 +204,10 @@ def test_every_console_page_fits_a_phone(browser: Browser, server: LiveServer, a
     login.goto(f"{server.url}/console/login")
     fits(login, 390)
     page = signed_in(browser, server, 390)
+    overdue = page.locator("input[name=overdue]").bounding_box()  # a checkbox, not a stretched field
+    assert overdue is not None and overdue["width"] < 30, overdue
+    label = page.locator("label.check").bounding_box()
+    assert label is not None and label["height"] < 30, label  # "Overdue only" on one line beside it
     ticket = page.locator("#rows tr a[href*='/tickets/']").first.get_attribute("href")
     customer = page.locator("#rows tr a.customer").first.get_attribute("href")
     page.goto(f"{server.url}{customer}")
