@@ -124,6 +124,30 @@ def test_a_new_dsat_ticket_appears_in_the_open_queue_and_counts_as_unread(
 
 
 @pytest.mark.parametrize("width", WIDTHS)
+def test_a_conversation_shows_the_customer_s_new_message_without_a_reload_and_counts_it(
+    browser: Browser, server: LiveServer, api: httpx.Client, width: int
+) -> None:
+    customer = Customer(api, new_user("writer"))
+    customer.say("Where is my parcel?")
+    page = signed_in(browser, server, width)
+    page.goto(f"{server.url}/console/conversations/{customer.conversation()}")
+    expect(page.locator("#transcript li.in")).to_have_count(1)
+    expect(page.locator("#unread-messages")).to_be_hidden()
+    page.evaluate("window.notReloaded = true")
+
+    customer.say("Hello? Anyone there?")
+    expect(page.locator("#transcript li.in")).to_have_count(2)
+    expect(page.locator("#transcript li.in").last).to_contain_text("Hello? Anyone there?")
+    expect(page.locator("#unread-messages")).to_have_text("1 new")
+    expect(page).to_have_title(re.compile(r"^\(1\) Conversation #"))
+    assert page.evaluate("window.notReloaded") is True
+    fits(page, width)
+    page.locator("#unread-messages").click()
+    expect(page.locator("#unread-messages")).to_be_hidden()
+    expect(page).to_have_title(re.compile(r"^Conversation #"))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
 def test_the_customer_page_shows_their_history_and_health(
     browser: Browser, server: LiveServer, api: httpx.Client, width: int
 ) -> None:
