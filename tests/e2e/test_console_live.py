@@ -123,6 +123,35 @@ def test_a_new_dsat_ticket_appears_in_the_open_queue_and_counts_as_unread(
     expect(page).to_have_title(re.compile(r"^Ticket queue"))
 
 
+# The browser's notifications, as a lead who allowed them and looks at another tab would have them.
+BACKGROUND_TAB = """
+window.shown = [];
+window.Notification = class {
+  static permission = "default";
+  static requestPermission() {
+    window.Notification.permission = "granted";
+    return Promise.resolve("granted");
+  }
+  constructor(title) { window.shown.push(title); }
+};
+Object.defineProperty(document, "hidden", { get: () => true });
+"""
+
+
+def test_a_new_ticket_is_announced_by_a_browser_notification_once_allowed(
+    browser: Browser, server: LiveServer, api: httpx.Client
+) -> None:
+    page = signed_in(browser, server, 1280)
+    page.add_init_script(BACKGROUND_TAB)
+    page.reload()
+    expect(page.locator("#live-state")).to_be_visible()
+    page.locator("#notify").click()  # asks the browser's permission, then hides
+    expect(page.locator("#notify")).to_be_hidden()
+    dsat_ticket(api, new_user("notified"))
+    expect(page.locator("#unread")).to_have_text("1 new")
+    assert page.evaluate("window.shown") == ["1 new ticket(s) in the queue"]
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_conversation_shows_the_customer_s_new_message_without_a_reload_and_counts_it(
     browser: Browser, server: LiveServer, api: httpx.Client, width: int
