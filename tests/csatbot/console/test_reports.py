@@ -84,6 +84,8 @@ async def test_figures_rest_on_their_surveys_and_every_number_opens_them(console
     assert "Slow response — <b>1</b> <small>/ n=1 (100%)" in reasons
     good = page[page.index('id="good-news"') :]
     assert "Great help, thank you!" in good and "nobody called back" not in good
+    [(ben,)] = console.rows(f"select customer_id from survey where id = '{high}'")
+    assert re.search(rf'</blockquote><small><a href="/console/customers/{ben}">ben</a> · ', good)
     all_good = (await console.page("/reports/good-news")).text
     assert "Great help, thank you!" in all_good and "nobody called back" not in all_good
     # The best comments of the range, credited as the digest sends them (the shipped digest: weekly).
