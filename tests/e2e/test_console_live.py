@@ -219,6 +219,8 @@ def test_the_reports_page_shows_every_figure_with_its_sample(
     expect(page.locator("#dist-nps tbody tr")).to_have_count(11)
     expect(page.locator("#dist-ces tbody tr")).to_have_count(7)
     expect(page.locator("#dist-csat caption")).to_contain_text("n=1")
+    rows = [page.locator(f"#dist-{n} tbody tr").first.bounding_box() for n in ("csat", "nps", "ces")]
+    assert len({round(r["height"]) for r in rows if r}) == 1, rows  # bars as tall in each distribution
     board = page.locator("#leaderboard tbody tr")
     expect(board).to_have_count(1)
     expect(board).to_contain_text("0%")
