@@ -392,7 +392,7 @@ def report(
     )
     database.dispose()
     if format is ReportFormat.json:
-        typer.echo(json.dumps(data.as_dict(min_answers), indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(_in_zone(data.as_dict(min_answers), tz), indent=2, ensure_ascii=False))
         return
     rows: list[tuple[str, str, Scores]] = [("total", "all", data.total)]
     rows += [("channel", k, v) for k, v in sorted(data.by_channel.items())]
@@ -433,6 +433,19 @@ def report(
     if not console.is_terminal:
         console = Console(width=120)
     console.print(table)
+
+
+def _in_zone(report: dict[str, Any], tz: tzinfo) -> dict[str, Any]:
+    """The JSON report's times (the range, each survey's ``sent_at``) in the config's time zone, with
+    its offset, as the console and its CSV show them."""
+
+    def zoned(value: str | None) -> str | None:
+        return None if value is None else datetime.fromisoformat(value).astimezone(tz).isoformat()
+
+    report["since"], report["until"] = zoned(report["since"]), zoned(report["until"])
+    for survey in report["surveys"]:
+        survey["sent_at"] = zoned(survey["sent_at"])
+    return report
 
 
 def _cells(scores: Any, min_answers: int) -> list[str]:

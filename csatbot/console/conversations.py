@@ -50,6 +50,16 @@ async def conversation_page(request: Request, conversation_id: RowId, user: Agen
     )
 
 
+@router.get("/conversations/{conversation_id}/transcript")
+async def transcript(request: Request, conversation_id: RowId, user: Agent) -> Response:
+    """Only the transcript: what a conversation's (or its ticket's) page fetches when a message came."""
+    runtime = runtime_of(request)
+    conversation = await runtime.store.read(
+        lambda repo: queries.conversation_detail(repo.session, conversation_id)
+    )
+    return page(request, "_transcript.html", conversation=conversation)
+
+
 @router.post("/conversations/{conversation_id}/{action}", dependencies=[Depends(check_csrf)])
 async def work(
     request: Request,

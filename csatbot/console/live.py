@@ -1,4 +1,5 @@
-"""Live queue updates as server-sent events: a ``queue`` event whenever the tickets change.
+"""Live updates as server-sent events: a ``queue`` event whenever the tickets change (or, with
+``?conversation=ID``, that conversation's messages: what its page and its ticket's page follow).
 
 Each open console page holds one stream. The stream reads one small summary of the ticket table
 every ``poll`` seconds (cheap, and it sees changes made by any worker process, which an in-process
@@ -15,9 +16,12 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
+from sqlmodel import Session, col, func, select
 
 from csatbot.console.auth import Agent
 from csatbot.console.render import runtime_of
+from csatbot.edge import RowId
+from models.tables import Message
 from storage import queries
 
 router = APIRouter()
@@ -35,9 +39,21 @@ def live_settings(request: Request) -> LiveSettings:
     return found
 
 
+def stamp_of(session: Session, conversation: int | None) -> dict[str, object]:
+    """The queue's stamp, and with ``conversation`` the id of its newest message (``messages``)."""
+    stamp: dict[str, object] = queries.queue_stamp(session)
+    if conversation is not None:
+        newest = session.exec(
+            select(func.max(Message.id)).where(col(Message.conversation_id) == conversation)
+        ).one()
+        stamp["messages"] = int(newest or 0)
+    return stamp
+
+
 @router.get("/events")
-async def events(request: Request, user: Agent) -> StreamingResponse:
-    """``event: queue`` with ``{open, latest, latest_open, changed}`` at once and on every change."""
+async def events(request: Request, user: Agent, conversation: RowId | None = None) -> StreamingResponse:
+    """``event: queue`` with ``{open, latest, latest_open, changed}`` (and ``messages``, the newest
+    message of ``conversation``) at once and on every change."""
     runtime = runtime_of(request)
     timing = live_settings(request)
 
@@ -48,7 +64,7 @@ async def events(request: Request, user: Agent) -> StreamingResponse:
         started = loop.time()
         quiet_since = started
         while True:
-            stamp = await runtime.store.read(lambda repo: queries.queue_stamp(repo.session))
+            stamp = await runtime.store.read(lambda repo: stamp_of(repo.session, conversation))
             now = loop.time()
             if stamp != last:
                 last = stamp

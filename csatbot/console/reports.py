@@ -147,7 +147,7 @@ COMPARED = {
     "dsat_rate": "responded",
 }
 """The figures compared with the previous period, and the count each rests on."""
-LEADERBOARD_SORTS = ("csat", "n", "nps", "dsat", "agent")
+LEADERBOARD_SORTS = ("csat", "ci", "n", "nps", "dsat", "agent")
 
 
 @dataclass(frozen=True)
@@ -171,8 +171,9 @@ def compare(now: Scores, before: Scores, min_answers: int) -> dict[str, Change]:
 
 
 def leaderboard(by_agent: dict[str, Scores], sort: str) -> list[tuple[str, Scores]]:
-    """Agents (not the bot's ``(none)``) ordered by ``sort``: best CSAT %, most answers, best NPS,
-    lowest DSAT rate, or name; figures without answers last, ties by name."""
+    """Agents (not the bot's ``(none)``) ordered by ``sort``: best CSAT %, best lower end of its 95%
+    interval (``ci``: 100% of 1 answer ranks below 90% of 50), most answers, best NPS, lowest DSAT
+    rate, or name; figures without answers last, ties by name."""
     rows = sorted((a, sc) for a, sc in by_agent.items() if a != NONE)
 
     def missing_last(value: float | None, best_high: bool = True) -> tuple[bool, float]:
@@ -180,6 +181,7 @@ def leaderboard(by_agent: dict[str, Scores], sort: str) -> list[tuple[str, Score
 
     keys: dict[str, Callable[[tuple[str, Scores]], Any]] = {
         "csat": lambda r: missing_last(r[1].csat_percent),
+        "ci": lambda r: missing_last(r[1].csat_interval[0] if r[1].csat_interval else None),
         "n": lambda r: -r[1].csat_n,
         "nps": lambda r: missing_last(r[1].nps),
         "dsat": lambda r: missing_last(r[1].dsat_rate, best_high=False),

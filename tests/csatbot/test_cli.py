@@ -112,8 +112,11 @@ def test_chat_runs_a_whole_survey_and_report_shows_it(tmp_path: Path) -> None:
     ]
     # The console's default range (the last 30 days in the zone, today included) and min_answers.
     today = datetime.now(ZoneInfo("Europe/Berlin")).date()
-    assert data["since"] == midnight(today - timedelta(days=29), ZoneInfo("Europe/Berlin")).isoformat()
-    assert data["until"] == midnight(today + timedelta(days=1), ZoneInfo("Europe/Berlin")).isoformat()
+    berlin = ZoneInfo("Europe/Berlin")
+    assert data["since"] == midnight(today - timedelta(days=29), berlin).astimezone(berlin).isoformat()
+    assert data["until"] == midnight(today + timedelta(days=1), berlin).astimezone(berlin).isoformat()
+    sent = datetime.fromisoformat(survey["sent_at"])  # in the config's zone, as the console shows it
+    assert sent.utcoffset() == sent.astimezone(berlin).utcoffset() != timedelta(0)
     assert data["min_answers"] == 10 and data["total"]["few_answers"] is True
     assert data["total"]["few"]["csat_percent"] is True and data["by"]["agent"]["support"]["csat_n"] == 1
     csv_out = runner.invoke(app, ["report", "--db", str(db), "--format", "csv", "--config", str(config)])
@@ -130,8 +133,8 @@ def test_chat_runs_a_whole_survey_and_report_shows_it(tmp_path: Path) -> None:
     days = ["--since", "2026-11-01", "--until", "2026-11-30", "--format", "json", "--config", str(config)]
     november = json.loads(runner.invoke(app, ["report", "--db", str(db), *days]).output)
     assert (november["since"], november["until"]) == (  # both days included, in the config's zone
-        "2026-10-31T23:00:00+00:00",
-        "2026-11-30T23:00:00+00:00",
+        "2026-11-01T00:00:00+01:00",
+        "2026-12-01T00:00:00+01:00",
     )
 
 

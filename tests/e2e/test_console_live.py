@@ -123,6 +123,59 @@ def test_a_new_dsat_ticket_appears_in_the_open_queue_and_counts_as_unread(
     expect(page).to_have_title(re.compile(r"^Ticket queue"))
 
 
+# The browser's notifications, as a lead who allowed them and looks at another tab would have them.
+BACKGROUND_TAB = """
+window.shown = [];
+window.Notification = class {
+  static permission = "default";
+  static requestPermission() {
+    window.Notification.permission = "granted";
+    return Promise.resolve("granted");
+  }
+  constructor(title) { window.shown.push(title); }
+};
+Object.defineProperty(document, "hidden", { get: () => true });
+"""
+
+
+def test_a_new_ticket_is_announced_by_a_browser_notification_once_allowed(
+    browser: Browser, server: LiveServer, api: httpx.Client
+) -> None:
+    page = signed_in(browser, server, 1280)
+    page.add_init_script(BACKGROUND_TAB)
+    page.reload()
+    expect(page.locator("#live-state")).to_be_visible()
+    page.locator("#notify").click()  # asks the browser's permission, then hides
+    expect(page.locator("#notify")).to_be_hidden()
+    dsat_ticket(api, new_user("notified"))
+    expect(page.locator("#unread")).to_have_text("1 new")
+    assert page.evaluate("window.shown") == ["1 new ticket(s) in the queue"]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_conversation_shows_the_customer_s_new_message_without_a_reload_and_counts_it(
+    browser: Browser, server: LiveServer, api: httpx.Client, width: int
+) -> None:
+    customer = Customer(api, new_user("writer"))
+    customer.say("Where is my parcel?")
+    page = signed_in(browser, server, width)
+    page.goto(f"{server.url}/console/conversations/{customer.conversation()}")
+    expect(page.locator("#transcript li.in")).to_have_count(1)
+    expect(page.locator("#unread-messages")).to_be_hidden()
+    page.evaluate("window.notReloaded = true")
+
+    customer.say("Hello? Anyone there?")
+    expect(page.locator("#transcript li.in")).to_have_count(2)
+    expect(page.locator("#transcript li.in").last).to_contain_text("Hello? Anyone there?")
+    expect(page.locator("#unread-messages")).to_have_text("1 new")
+    expect(page).to_have_title(re.compile(r"^\(1\) Conversation #"))
+    assert page.evaluate("window.notReloaded") is True
+    fits(page, width)
+    page.locator("#unread-messages").click()
+    expect(page.locator("#unread-messages")).to_be_hidden()
+    expect(page).to_have_title(re.compile(r"^Conversation #"))
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_customer_page_shows_their_history_and_health(
     browser: Browser, server: LiveServer, api: httpx.Client, width: int
@@ -133,12 +186,15 @@ def test_the_customer_page_shows_their_history_and_health(
     page.locator("#rows tr", has_text=user).get_by_role("link", name=user).click()
     expect(page.locator("h1")).to_contain_text(user)
     expect(page.locator("#health")).to_have_text("at risk")
-    expect(page.locator("#identities")).to_contain_text("webchat")
+    expect(page.locator("#identities")).to_contain_text("Web chat")  # the channel's name
     expect(page.locator("#trend li")).to_have_count(1)
     expect(page.locator("#trend")).to_contain_text("CSAT 1")
     expect(page.locator("#open-dsat a")).to_have_count(1)
     expect(page.locator("#timeline li.ticket")).to_contain_text("CSAT 1 (at most 3)")
     expect(page.locator("#timeline li.conversation")).to_have_count(1)
+    # A timeline entry reads as one line of a list, not laid out like the ticket page's two columns.
+    for entry in page.locator("#timeline li").all():
+        expect(entry).to_have_css("display", "list-item")
     fits(page, width)
     shot(page, "console-customer.png", width, 1280)
 
@@ -163,6 +219,8 @@ def test_the_reports_page_shows_every_figure_with_its_sample(
     expect(page.locator("#dist-nps tbody tr")).to_have_count(11)
     expect(page.locator("#dist-ces tbody tr")).to_have_count(7)
     expect(page.locator("#dist-csat caption")).to_contain_text("n=1")
+    rows = [page.locator(f"#dist-{n} tbody tr").first.bounding_box() for n in ("csat", "nps", "ces")]
+    assert len({round(r["height"]) for r in rows if r}) == 1, rows  # bars as tall in each distribution
     board = page.locator("#leaderboard tbody tr")
     expect(board).to_have_count(1)
     expect(board).to_contain_text("0%")
@@ -201,6 +259,10 @@ def test_every_console_page_fits_a_phone(browser: Browser, server: LiveServer, a
     login.goto(f"{server.url}/console/login")
     fits(login, 390)
     page = signed_in(browser, server, 390)
+    overdue = page.locator("input[name=overdue]").bounding_box()  # a checkbox, not a stretched field
+    assert overdue is not None and overdue["width"] < 30, overdue
+    label = page.locator("label.check").bounding_box()
+    assert label is not None and label["height"] < 30, label  # "Overdue only" on one line beside it
     ticket = page.locator("#rows tr a[href*='/tickets/']").first.get_attribute("href")
     customer = page.locator("#rows tr a.customer").first.get_attribute("href")
     page.goto(f"{server.url}{customer}")

@@ -76,3 +76,48 @@
     lastStamp = stamp;
   });
 })();
+
+// A conversation's (or its ticket's) page: new messages appear without a reload; the customer's
+// new ones are counted (badge and page title) until the badge is clicked.
+(() => {
+  "use strict";
+  const list = document.getElementById("transcript");
+  if (!list || !list.dataset.live || !window.EventSource) return;
+  const badge = document.getElementById("unread-messages");
+  const title = document.title;
+  let unread = 0;
+  let newest = null;
+
+  function showUnread() {
+    if (badge) {
+      badge.hidden = unread === 0;
+      badge.textContent = list.dataset.unreadText.replace("{n}", String(unread));
+    }
+    document.title = unread ? `(${unread}) ${title}` : title;
+  }
+  if (badge) badge.addEventListener("click", () => { unread = 0; showUnread(); });
+
+  async function refresh() {
+    const response = await fetch(list.dataset.fragment, { credentials: "same-origin", cache: "no-store" });
+    if (!response.ok) return;
+    const holder = document.createElement("div");
+    holder.innerHTML = (await response.text()).trim();
+    const fresh = holder.querySelector("#transcript");
+    const current = document.getElementById("transcript");
+    if (!fresh || !current) return;
+    const before = current.querySelectorAll("li.in").length;
+    const came = fresh.querySelectorAll("li.in").length - before;
+    current.replaceChildren(...fresh.children);
+    if (came > 0) {
+      unread += came;
+      showUnread();
+    }
+  }
+
+  const source = new EventSource(list.dataset.live);
+  source.addEventListener("queue", (event) => {
+    const messages = JSON.parse(event.data).messages;
+    if (messages !== newest) refresh(); // the first event too: a message may have come since the page was drawn
+    newest = messages;
+  });
+})();

@@ -22,7 +22,7 @@ async def test_a_happy_customer_is_green_and_an_open_dsat_ticket_makes_them_red(
     await console.sign_in("dan")
     page = (await console.page(f"/customers/{ben}")).text
     assert re.search(r'<span class="health green" id="health"[^>]*>healthy</span>', page)
-    assert "<b>webchat</b>: ben" in page and "n=1" in page
+    assert "<b>Web chat</b>: ben" in page and "n=1" in page  # the channel's name, not its id
     assert f'href="/console/conversations/{happy}"' in page and "CSAT 5" in page
 
     unhappy = await rated(console, "ann", "1")  # DSAT: a ticket opens

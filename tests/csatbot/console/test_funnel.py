@@ -28,7 +28,13 @@ async def test_the_funnel_says_opened_per_channel_or_not_reported(console: Any) 
     rows = dict(re.findall(r'<tr data-channel="(\w+)">(.*?)</tr>', funnel))
     assert re.sub(r"<[^>]+>", "|", rows["webchat"]).count("1 |(100%)") == 1
     assert '<small class="not-reported">not reported</small>' in rows["telegram"]
+    assert rows["telegram"].startswith("<td>Telegram</td>")  # channels by name, not their ids
+    assert rows["webchat"].startswith("<td>Web chat</td>")
+    with console.runtime.database.writer.begin() as conn:
+        conn.execute(text("update survey set channel = 'wecom' where id = :id"), {"id": other})
     console.http.headers["accept-language"] = "zh-CN"
     await console.http.get("/console/lang/zh-CN")
     page = html.unescape((await console.page("/reports")).text)
     assert '<small class="not-reported">渠道不提供</small>' in page
+    rows = dict(re.findall(r'<tr data-channel="(\w+)">(.*?)</tr>', page))
+    assert rows["wecom"].startswith("<td>企业微信</td>") and rows["webchat"].startswith("<td>网页聊天</td>")

@@ -7,8 +7,11 @@ import html
 import io
 import re
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+import pytest
 
 from ...conftest import conversation_of, customer_says
 
@@ -60,6 +63,13 @@ async def test_figures_rest_on_their_surveys_and_every_number_opens_them(console
     behind = (await console.http.get(csat)).text
     assert re.findall(r'<tr data-survey="([^"]+)"', behind) == [high]
     assert "1 surveys: satisfied (CSAT 4-5)" in behind
+    [(conversation,)] = console.rows(f"select conversation_id from survey where id = '{high}'")
+    row = behind[behind.index(f'<tr data-survey="{high}"') :]
+    assert re.match(  # every response opens its conversation
+        rf'<tr data-survey="{high}">\s*<td data-label="Sent"><a class="conversation" '
+        rf'href="/console/conversations/{conversation}"',
+        row,
+    ), row[:300]
     dsat = (await console.http.get(link(page, "fig-dsat"))).text
     assert re.findall(r'<tr data-survey="([^"]+)"', dsat) == [low] and "/console/tickets/" in dsat
 
@@ -74,6 +84,8 @@ async def test_figures_rest_on_their_surveys_and_every_number_opens_them(console
     assert "Slow response — <b>1</b> <small>/ n=1 (100%)" in reasons
     good = page[page.index('id="good-news"') :]
     assert "Great help, thank you!" in good and "nobody called back" not in good
+    [(ben,)] = console.rows(f"select customer_id from survey where id = '{high}'")
+    assert re.search(rf'</blockquote><small><a href="/console/customers/{ben}">ben</a> · ', good)
     all_good = (await console.page("/reports/good-news")).text
     assert "Great help, thank you!" in all_good and "nobody called back" not in all_good
     # The best comments of the range, credited as the digest sends them (the shipped digest: weekly).
@@ -165,8 +177,13 @@ async def test_admins_see_the_automatic_answers_by_intent_and_agents_do_not(cons
     table = table[: table.index("</section>")]
     assert "Automatic answers" in table
     cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", table[table.index("<tbody>") :])
-    assert cells[:7] == ["password_reset", "3", "1", "2", "0", "0", "0"]
+    assert cells[:7] == ["Password reset", "3", "1", "2", "0", "0", "0"]  # the intent's name
     assert "33% <small>n=3</small>" in table and "67% <small>n=3</small>" in table
+    await console.http.get("/console/lang/zh-CN")
+    page = html.unescape((await console.page("/reports")).text)
+    by_intent = page[page.index('id="by-intent"') :]
+    assert re.search(r"<td>重置密码</td>|<th[^>]*>重置密码", by_intent[: by_intent.index("</table>")])
+    await console.http.get("/console/lang/en")
     await console.sign_in("dan")
     assert 'id="auto-answers"' not in (await console.page("/reports")).text
 
@@ -214,3 +231,40 @@ async def test_reports_show_fcr_the_funnel_and_drivers_with_n(console: Any) -> N
     assert "Sent 2 → opened 0 (of 2 on channels that report reads) → first answer 2 → completed 0" in funnel
     assert "No factor stands out with enough answers (2 answered surveys)." in page
     console.add_user("mei", "admin")
+
+
+@pytest.mark.parametrize(
+    ("lang", "kind", "delta", "shown"),
+    [
+        ("en", "pct", 6.0, "+6 pts vs the previous 30 days"),
+        ("zh-CN", "pct", 6.0, "较之前 30 天 +6 个百分点"),
+        ("zh-CN", "rate", -0.05, "较之前 30 天 -5 个百分点"),
+        ("zh-CN", "nps", -3.0, "较之前 30 天 -3"),
+        ("zh-CN", "mean", -0.04, "较之前 30 天 -0.04"),
+    ],
+)
+def test_a_change_reads_in_the_page_language_points_included(
+    lang: str, kind: str, delta: float, shown: str
+) -> None:
+    from csatbot.console.i18n import translate
+    from csatbot.console.render import templates
+
+    macro = templates.env.from_string(
+        '{% import "_figures.html" as f with context %}{{ f.change(c, 30, kind) }}'
+    )
+    change = SimpleNamespace(delta=delta, previous_n=40)
+    text = macro.render(t=lambda key, **values: translate(lang, key, **values), c=change, kind=kind)
+    assert re.sub(r"<[^>]+>", "", text) == shown
+
+
+def test_the_leaderboard_ranks_by_the_surer_csat_when_sorted_by_its_interval() -> None:
+    from csatbot.console.reports import leaderboard
+    from storage.reports import Scores
+
+    agents = {
+        "lucky": Scores(csat_n=1, csat_satisfied=1),  # 100%, [21-100]
+        "steady": Scores(csat_n=50, csat_satisfied=45),  # 90%, [79-96]
+        "new": Scores(),  # no answers yet
+    }
+    assert [a for a, _ in leaderboard(agents, "csat")] == ["lucky", "steady", "new"]
+    assert [a for a, _ in leaderboard(agents, "ci")] == ["steady", "lucky", "new"]

@@ -56,7 +56,7 @@ async def test_the_ticket_page_shows_customer_transcript_labels_answers_and_trai
     page = (await console.page(f"/tickets/{ticket}")).text
     assert f"Ticket #{ticket}" in page and "Dan Wu (agent)" in page
     assert re.search(r'href="/console/customers/\d+" id="customer">ann<', page)
-    assert "webchat: ann" in page  # every channel identity
+    assert "Web chat: ann" in page  # every channel identity, by the channel's name
     transcript = page[page.index('id="transcript"') : page.index("</ol>")]
     assert transcript.index("my parcel is late") < transcript.index("How satisfied are you")
     assert "CSAT 2 (at most 3)" in page
@@ -72,6 +72,8 @@ async def test_the_ticket_page_shows_customer_transcript_labels_answers_and_trai
     answers = page[page.index('id="answers"') : page.index("</dl>", page.index('id="answers"'))]
     assert re.search(r"<dt>满意度评分</dt>\s*<dd>2</dd>", answers) and "响应太慢" in answers
     assert "slow" not in answers
+    trail = page[page.index('id="audit"') :]
+    assert "<b>bot</b> 创建: 满意度 2 分（不高于 3 分）</li>" in trail  # the audit trail too
 
 
 async def test_claim_assign_reply_note_resolve_and_close(console: Any) -> None:
@@ -139,7 +141,7 @@ async def test_the_console_says_why_a_reply_cannot_go_out_when_the_window_closed
     url = f"/tickets/{ticket}"
     page = (await console.page(url)).text
     assert re.search(
-        r'<p class="hint" id="window">webchat accepts replies until [\d-]+ [\d:]+ \+08:00\.</p>', page
+        r'<p class="hint" id="window">Web chat accepts replies until [\d-]+ [\d:]+ \+08:00\.</p>', page
     )
 
     console.clock.advance(timedelta(hours=25))
@@ -192,3 +194,6 @@ async def test_the_ticket_shows_the_re_survey_and_whether_the_customer_was_recov
     assert re.search(r'id="recovery">Recovered: satisfied again.<', page)
     assert re.search(r"<dt>CSAT rating</dt><dd>5</dd>", page)
     assert "SLA met" in page
+    trail = page[page.index('id="audit"') :]  # when the re-survey went out, in the zone as every time
+    assert re.search(r"<b>bot</b> re-survey: survey \w+ due [\d-]+ [\d:]+ \+08:00</li>", trail), trail
+    assert "UTC" not in trail

@@ -107,6 +107,14 @@ async def test_the_live_stream_says_how_many_are_open_and_the_rows_come_as_a_fra
     fragment = (await console.page("/", fragment="true")).text
     assert fragment.startswith('<tbody id="rows" data-total="1"') and "<html" not in fragment
     assert listed(fragment) == [ticket]
+    # A conversation's page follows its newest message, and fetches only the transcript again.
+    [(conversation,)] = console.rows(f"select conversation_id from ticket where id = {ticket}")
+    [before] = _queue_events((await console.http.get(f"/console/events?conversation={conversation}")).text)
+    await customer_says(console.http, "ann", text="any news?")
+    [after] = _queue_events((await console.http.get(f"/console/events?conversation={conversation}")).text)
+    assert after["messages"] > before["messages"] > 0
+    transcript = (await console.page(f"/conversations/{conversation}/transcript")).text
+    assert transcript.strip().startswith('<ol id="transcript"') and "any news?" in transcript
     console.http.headers.pop("Authorization", None)
     await console.post("/logout")
     assert (await console.http.get("/console/events")).status_code == 303
