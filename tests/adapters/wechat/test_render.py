@@ -188,7 +188,10 @@ def test_labels_too_long_for_a_menu_line_are_numbered_and_listed_in_the_question
     [body] = official_bodies("oU", prompt)
     assert body["msgmenu"] == {
         "head_content": f"为什么？\n1. {long}\n2. 短",
-        "list": [{"id": "a:Ab3_-x9Z:reason:a", "content": "1"}, {"id": "a:Ab3_-x9Z:reason:b", "content": "2"}],
+        "list": [
+            {"id": "a:Ab3_-x9Z:reason:a", "content": "1"},
+            {"id": "a:Ab3_-x9Z:reason:b", "content": "2"},
+        ],
         "tail_content": "请回复编号。",
     }
 
