@@ -243,7 +243,7 @@ def test_export_cells_that_would_start_a_formula_are_neutralised() -> None:
     assert csv_text(rows) == (
         's1,"\'=HYPERLINK(""http://evil"",""x"")",\'+1,\'-2+3,\'@SUM(A1),\'\tx,"\'\rx",ok,5,-5\r\n'
     )
-    full_width = [("s2", "＝HYPERLINK(\"http://evil\")", "＋1", "－1", "＠A1", "满意＝5")]
+    full_width = [("s2", '＝HYPERLINK("http://evil")', "＋1", "－1", "＠A1", "满意＝5")]
     assert csv_text(full_width) == 's2,"\'＝HYPERLINK(""http://evil"")",\'＋1,\'－1,\'＠A1,满意＝5\r\n'
 
 
