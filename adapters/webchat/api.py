@@ -83,6 +83,19 @@ class WebChatContext(Protocol):
     environ: Mapping[str, str]
 
 
+PAGE_HEADERS = {
+    # Only our own script, styles and API: a message can never bring in code. Framing stays allowed
+    # (a site may show the chat in an iframe).
+    "content-security-policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+        "connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'"
+    ),
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+}
+"""Sent with the chat page and its assets."""
+
+
 def webchat_router(ctx: WebChatContext, secret: str) -> APIRouter:
     """Routes for the page (``/``) and its API (``/api/webchat``); ``secret`` signs sessions."""
     router = APIRouter(route_class=StrictJSONRoute)
@@ -101,14 +114,14 @@ def webchat_router(ctx: WebChatContext, secret: str) -> APIRouter:
 
     @router.get("/", include_in_schema=False)
     async def page() -> FileResponse:
-        return FileResponse(STATIC / "index.html")
+        return FileResponse(STATIC / "index.html", headers=PAGE_HEADERS)
 
     @router.get("/static/webchat/{name}", include_in_schema=False)
     async def asset(name: str) -> FileResponse:
         path = (STATIC / name).resolve()
         if path.parent != STATIC.resolve() or not path.is_file():
             raise HTTPException(404)
-        return FileResponse(path)
+        return FileResponse(path, headers=PAGE_HEADERS)
 
     @router.post("/api/webchat/session", response_model=SessionIssued, tags=["web chat"])
     async def start_session(request: Request, response: Response, body: SessionRequest) -> SessionIssued:
