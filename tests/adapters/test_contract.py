@@ -17,7 +17,6 @@ from typing import Any
 
 import httpx
 import pytest
-import yaml
 from sqlalchemy import text
 
 from adapters.testing import Button, Shown, Simulator, ThreadedServer
@@ -27,8 +26,8 @@ from csatbot.runtime import Runtime
 from csatbot.web import Server, create_app
 
 from ..conftest import api_headers
+from ..support.config import config_data, write_config_file
 
-ROOT = Path(__file__).resolve().parents[2]
 SIMULATORS = {
     "telegram": "adapters.telegram.fake:TelegramSimulator",
     "webchat": "adapters.webchat.fake:WebChatSimulator",
@@ -102,12 +101,7 @@ async def platform(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
     module, name = SIMULATORS[request.param].split(":")
     sim: Any = getattr(importlib.import_module(module), name)()
     sim.start()
-    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
-    data["triggers"][0]["delay"] = "0s"
-    data["surveying"]["quiet_hours"] = None
-    data["channels"] = {**(data.get("channels") or {}), sim.channel: sim.channel_config()}
-    config = tmp_path / "config.yaml"
-    config.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    config = write_config_file(tmp_path, config_data(channels={sim.channel: sim.channel_config()}))
     runtime = Runtime(config, f"sqlite:///{tmp_path / 'csatbot.db'}", tick_seconds=0.1, environ=sim.environ)
     live = ThreadedServer("csatbot", create_app(runtime), lambda c: Server(runtime, c), lifespan="on")
     live.start()

@@ -4,23 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-from bot.config import parse_config
 from bot.errors import DeliveryError
 from bot.prompts import AskChoice, AskRating, AskText, End
 from bot.settings import Settings
 
-CONFIG_TEXT = (Path(__file__).resolve().parents[2] / "config.yaml").read_text(encoding="utf-8")
+from ..support.config import settings_of, shipped_text
 
 
 def configured(*pairs: tuple[str, str]) -> Settings:
-    text = CONFIG_TEXT
-    for old, new in pairs:
-        assert old in text, old
-        text = text.replace(old, new)
-    return Settings.from_config(parse_config(text))
+    return settings_of(shipped_text(*pairs))
 
 
 async def surveyed(h: Any, user: str = "ann") -> str:
