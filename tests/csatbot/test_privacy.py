@@ -21,7 +21,15 @@ from csatbot.cli import app as cli
 from csatbot.runtime import Runtime
 from storage.survey_rows import csv_text
 
-from ..conftest import CONFIG, api_headers, conversation_of, customer_reads, customer_says, served
+from ..conftest import (
+    CONFIG,
+    MakeHarness,
+    api_headers,
+    conversation_of,
+    customer_reads,
+    customer_says,
+    served,
+)
 
 ANN_WORDS = ("ann.lee@example.com", "Ann Lee", "courier stole", "5 Main Street", "Hi Ann")
 
@@ -145,7 +153,7 @@ def configured(**top: Any) -> Settings:
     return Settings.from_config(parse_config(yaml.safe_dump(data, allow_unicode=True)))
 
 
-async def test_the_daily_sweep_forgets_old_words_and_keeps_scores(make_harness: Any) -> None:
+async def test_the_daily_sweep_forgets_old_words_and_keeps_scores(make_harness: MakeHarness) -> None:
     h = make_harness(configured(retention={"transcripts": "2d", "comments": "3d"}))
     first = await h.say("ann", "an old complaint about 5 Main Street")
     await h.service.resolve(first.conversation_id, "bob", send_now=True)
@@ -171,7 +179,9 @@ async def test_the_daily_sweep_forgets_old_words_and_keeps_scores(make_harness: 
     assert h.rows("select due_at > :now from timer where kind = 'retention'", now=h.clock.now()) == [(True,)]
 
 
-async def test_masking_hides_emails_phones_and_cards_in_what_is_kept_and_sent(make_harness: Any) -> None:
+async def test_masking_hides_emails_phones_and_cards_in_what_is_kept_and_sent(
+    make_harness: MakeHarness,
+) -> None:
     h = make_harness(configured(masking=["email", "phone", "card"]))
     result = await h.say("ann", "mail ann.lee@example.com or call 13800138000, card 4111 1111 1111 1111")
     await h.service.escalate(result.conversation_id, "bob", "call her back")
