@@ -6,7 +6,7 @@ import json
 import logging
 import random
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from nlu.errors import NluError
@@ -98,8 +98,3 @@ def sample(examples: list[Example], cap: int | None, seed: int) -> list[Example]
 def with_split(examples: Iterable[Example], split: Split) -> list[Example]:
     """Only the rows of one split."""
     return [e for e in examples if e.split == split]
-
-
-def relabel(example: Example, **changes: str | None) -> Example:
-    """A copy of ``example`` with some fields changed."""
-    return replace(example, **changes)  # type: ignore[arg-type]

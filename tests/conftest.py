@@ -13,10 +13,10 @@ import os
 import re
 import socket
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -24,6 +24,10 @@ import yaml
 
 from bot.config import load_config
 from bot.settings import Settings
+
+if TYPE_CHECKING:  # the app is imported by the fixtures that need it (most tests never do)
+    from csatbot.runtime import Runtime
+    from storage.db import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "config.yaml"
@@ -301,8 +305,14 @@ def harness(database_url: str, settings: Settings, t0: datetime) -> Iterator[Har
     h.close()
 
 
+MakeHarness = Callable[..., Harness]
+"""``make_harness(settings, now=None)``: a :class:`Harness` with other settings or another start time."""
+AsAgent = Callable[..., dict[str, str]]
+"""``as_agent(name, role="agent")``: request headers acting as that console user."""
+
+
 @pytest.fixture
-def make_harness(database_url: str, t0: datetime) -> Iterator[Any]:
+def make_harness(database_url: str, t0: datetime) -> Iterator[MakeHarness]:
     """Build a :class:`Harness` with other settings or another start time (closed at the end)."""
     made: list[Harness] = []
 
@@ -316,7 +326,7 @@ def make_harness(database_url: str, t0: datetime) -> Iterator[Any]:
         h.close()
 
 
-def api_headers(database: Any, name: str = "support", role: str = "admin") -> dict[str, str]:
+def api_headers(database: Database, name: str = "support", role: str = "admin") -> dict[str, str]:
     """``Authorization`` for a new API token acting as ``name`` (the support API needs one)."""
     from csatbot.tokens import ApiTokens
 
@@ -331,7 +341,7 @@ class SettlingTransport(httpx.AsyncBaseTransport):
     acknowledgement itself uses the response, which came before the wait).
     """
 
-    def __init__(self, runtime: Any, inner: httpx.ASGITransport) -> None:
+    def __init__(self, runtime: Runtime, inner: httpx.ASGITransport) -> None:
         self.runtime = runtime
         self.inner = inner
         self.app = inner.app  # tests that build a transport of their own (another address) use it
@@ -348,7 +358,7 @@ class SettlingTransport(httpx.AsyncBaseTransport):
 
 
 @contextlib.asynccontextmanager
-async def served(runtime: Any, *, signed_in: bool = True) -> AsyncIterator[httpx.AsyncClient]:
+async def served(runtime: Runtime, *, signed_in: bool = True) -> AsyncIterator[httpx.AsyncClient]:
     """The app on ``runtime``, started (workers running) and behind an ASGI client; stopped after.
 
     ``signed_in``: the client sends an admin API token acting as ``support``. Conftests and tests
@@ -369,7 +379,7 @@ async def served(runtime: Any, *, signed_in: bool = True) -> AsyncIterator[httpx
 
 
 @pytest.fixture
-def app_runtime(tmp_path: Path) -> Any:
+def app_runtime(tmp_path: Path) -> Runtime:
     """The shipped config on a fresh SQLite file, fast timers (``app_client`` serves it)."""
     from csatbot.runtime import Runtime
 
@@ -377,14 +387,14 @@ def app_runtime(tmp_path: Path) -> Any:
 
 
 @pytest.fixture
-async def app_client(app_runtime: Any) -> AsyncIterator[httpx.AsyncClient]:
+async def app_client(app_runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
     """The whole app (workers running) behind an ASGI client signed in as admin ``support``."""
     async with served(app_runtime) as http:
         yield http
 
 
 @pytest.fixture
-def as_agent(app_runtime: Any) -> Any:
+def as_agent(app_runtime: Runtime) -> AsAgent:
     """``as_agent("bob")``: headers that make a request to ``app_client`` act as agent bob."""
     return lambda name, role="agent": api_headers(app_runtime.database, name, role)
 

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-import yaml
 
 from storage import open_database
 from storage.migrate import upgrade
 
-CONFIG = Path(__file__).resolve().parents[2] / "config.yaml"
+from ..support.config import config_data, write_config_file
 
 ConfigWriter = Callable[..., Path]
 """``write_config(folder, {"telegram": {...}}, notifications={...})``: see :func:`write_config`."""
@@ -38,36 +34,8 @@ def write_config() -> ConfigWriter:
     The shipped config.yaml with surveys sent at once (``delay: 0s``, no quiet hours), ``channels``
     merged into its ``channels`` section and each ``top_level`` section replaced whole.
     """
-    shipped = yaml.load(CONFIG.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
 
     def write(folder: Path, channels: dict[str, Any], **top_level: Any) -> Path:
-        data = copy.deepcopy(shipped)
-        data.update(top_level)
-        data["triggers"][0]["delay"] = "0s"
-        data["surveying"]["quiet_hours"] = None
-        data["channels"].update(channels)
-        path = folder / "config.yaml"
-        text = yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False)
-        path.write_text(text, encoding="utf-8")
-        return path
+        return write_config_file(folder, config_data(channels=channels, **top_level))
 
     return write
-
-
-@dataclass
-class ApiApp:
-    """csatbot behind an ASGI client; channel conftests subclass it (``from ..conftest import ApiApp``)."""
-
-    http: httpx.AsyncClient
-
-    async def conversations(self) -> list[dict[str, Any]]:
-        response = await self.http.get("/api/conversations", params={"limit": 500})
-        assert response.status_code == 200, response.text
-        found: list[dict[str, Any]] = response.json()
-        return found
-
-    async def conversation(self, conversation_id: int) -> dict[str, Any]:
-        response = await self.http.get(f"/api/conversations/{conversation_id}")
-        assert response.status_code == 200, response.text
-        found: dict[str, Any] = response.json()
-        return found

@@ -8,6 +8,7 @@ adapter sends to over HTTP. csatbot itself runs as a real server (uvicorn) on lo
 from __future__ import annotations
 
 import asyncio
+import copy
 import importlib
 import time
 from collections.abc import AsyncIterator, Callable
@@ -16,15 +17,17 @@ from typing import Any
 
 import httpx
 import pytest
-import yaml
+from sqlalchemy import text
 
 from adapters.testing import Button, Shown, Simulator, ThreadedServer
+from adapters.webchat.sessions import IDENTITY_ENV, identity_hash
+from adapters.wechat.crypto import Cipher
 from csatbot.runtime import Runtime
 from csatbot.web import Server, create_app
 
 from ..conftest import api_headers
+from ..support.config import config_data, write_config_file
 
-ROOT = Path(__file__).resolve().parents[2]
 SIMULATORS = {
     "telegram": "adapters.telegram.fake:TelegramSimulator",
     "webchat": "adapters.webchat.fake:WebChatSimulator",
@@ -38,9 +41,10 @@ WAIT = 15.0
 class Platform:
     """A channel's simulator beside a running csatbot, and the support API of that csatbot."""
 
-    def __init__(self, sim: Simulator, app: httpx.AsyncClient) -> None:
+    def __init__(self, sim: Simulator, app: httpx.AsyncClient, runtime: Runtime) -> None:
         self.sim = sim
         self.app = app
+        self.runtime = runtime
 
     async def shown_when(self, user: str, what: str, done: Callable[[list[Shown]], bool]) -> list[Shown]:
         deadline = time.monotonic() + WAIT
@@ -97,12 +101,7 @@ async def platform(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
     module, name = SIMULATORS[request.param].split(":")
     sim: Any = getattr(importlib.import_module(module), name)()
     sim.start()
-    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
-    data["triggers"][0]["delay"] = "0s"
-    data["surveying"]["quiet_hours"] = None
-    data["channels"] = {**(data.get("channels") or {}), sim.channel: sim.channel_config()}
-    config = tmp_path / "config.yaml"
-    config.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    config = write_config_file(tmp_path, config_data(channels={sim.channel: sim.channel_config()}))
     runtime = Runtime(config, f"sqlite:///{tmp_path / 'csatbot.db'}", tick_seconds=0.1, environ=sim.environ)
     live = ThreadedServer("csatbot", create_app(runtime), lambda c: Server(runtime, c), lifespan="on")
     live.start()
@@ -111,7 +110,7 @@ async def platform(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
     try:
         headers = api_headers(runtime.database)
         async with httpx.AsyncClient(base_url=live.url, timeout=30, headers=headers) as app:
-            yield Platform(sim, app)
+            yield Platform(sim, app, runtime)
     finally:
         live.stop()
         sim.stop()
@@ -170,3 +169,141 @@ async def test_the_same_conversation_stores_the_same_answers_on_every_channel(pl
     assert first["survey"]["status"] == "completed" and first["ticket"]["reasons"] == ["CSAT 2 (at most 3)"]
     assert stored(second) == [("rating", 4, None, None), ("praise", None, None, "小王很耐心")]
     assert second["survey"]["status"] == "completed" and second["ticket"] is None
+
+
+# Signatures: every platform request is authenticated before anything of it is stored.
+
+SIGNED_BY = {  # channel: the header (lower case) or query parameters that carry the signature
+    "telegram": ("header", ("x-telegram-bot-api-secret-token",)),
+    "whatsapp": ("header", ("x-hub-signature-256",)),
+    "wechat": ("query", ("signature", "msg_signature")),  # safe mode: msg_signature signs the body
+    "wecom": ("query", ("msg_signature",)),
+}
+REFUSED = {"telegram": 401, "whatsapp": 401, "wechat": 403, "wecom": 403}
+"""The answer to a wrong signature (WeChat's rejections: 401 unsigned, 403 wrongly signed)."""
+REPLAYED = {"telegram": 200, "whatsapp": 200, "wechat": 403, "wecom": 403}
+"""The answer to the same signed request again: Telegram and Meta redeliver (acknowledged, stored
+once); a WeChat signature does not cover a plain-mode body, so a second use is refused."""
+OTHER_SECRET = "a-secret-csatbot-was-never-given"
+
+
+def signed_elsewhere(sim: Any) -> Any:
+    """A copy of ``sim`` that signs with a secret csatbot does not have."""
+    other = copy.copy(sim)
+    if sim.channel == "telegram":
+        other.secret = OTHER_SECRET
+    elif sim.channel == "whatsapp":
+        other.environ = {**sim.environ, "WHATSAPP_APP_SECRET": OTHER_SECRET}
+    else:
+        other.token = OTHER_SECRET
+        other.cipher = Cipher(
+            OTHER_SECRET, sim.aes_key, sim.cipher.receive_id, enterprise=sim.channel == "wecom"
+        )
+    return other
+
+
+async def captured(sim: Any, user: str, said: str) -> httpx.Request:
+    """The request ``sim`` makes when ``user`` types ``said``, recorded instead of sent."""
+    seen: list[httpx.Request] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={})
+
+    async with httpx.AsyncClient(
+        transport=httpx.MockTransport(record), base_url="http://csatbot.test"
+    ) as fake:
+        await sim.say(fake, user, said)
+    [request] = seen
+    return request
+
+
+async def replayed(
+    platform: Platform, request: httpx.Request, *, drop: tuple[str, ...] = (), content: bytes | None = None
+) -> httpx.Response:
+    """``request`` sent to csatbot again, without the headers or parameters in ``drop``."""
+    headers = {k: v for k, v in request.headers.items() if k not in ("host", "content-length", *drop)}
+    params = {k: v for k, v in request.url.params.items() if k not in drop}
+    body = request.content if content is None else content
+    return await platform.app.request(
+        request.method, request.url.path, params=params, headers=headers, content=body
+    )
+
+
+def forged(request: httpx.Request, where: str, names: tuple[str, ...]) -> httpx.Request:
+    """``request`` with one character of its signature changed."""
+
+    def flip(value: str) -> str:
+        return value[:-1] + ("0" if value[-1] != "0" else "1")
+
+    if where == "header":
+        headers = {k: flip(v) if k in names else v for k, v in request.headers.items()}
+        return httpx.Request(request.method, request.url, headers=headers, content=request.content)
+    params = {k: flip(v) if k in names else v for k, v in request.url.params.items()}
+    return httpx.Request(
+        request.method, request.url.copy_with(params=params), headers=request.headers, content=request.content
+    )
+
+
+def stored(platform: Platform) -> tuple[int, int]:
+    """(inbox rows of the channel, customer messages): what the webhook and its turns stored."""
+    with platform.runtime.database.reader.connect() as conn:
+        channel = {"channel": platform.sim.channel}
+        inbox = conn.execute(
+            text("select count(*) from inbox where channel = :channel"), channel
+        ).scalar_one()
+        said = conn.execute(text("select count(*) from message where direction = 'in'")).scalar_one()
+    return int(inbox), int(said)
+
+
+@pytest.mark.parametrize("platform", sorted(SIGNED_BY), indirect=True)
+async def test_a_webhook_stores_only_correctly_signed_requests_and_each_once(platform: Platform) -> None:
+    sim, channel, user = platform.sim, platform.sim.channel, "8613800000003"
+    where, names = SIGNED_BY[channel]
+    good = await captured(sim, user, "Where is my parcel?")
+
+    refusals = {
+        "missing": await replayed(platform, good, drop=names),
+        "forged": await replayed(platform, forged(good, where, names)),
+        "wrong secret": await replayed(platform, await captured(signed_elsewhere(sim), user, "Where is it?")),
+    }
+    if channel != "telegram":  # Telegram's secret token is a shared password: it signs no body
+        other = await captured(sim, user, "Cancel my order")
+        refusals["body of another request"] = await replayed(platform, good, content=other.content)
+    answers = {case: response.status_code for case, response in refusals.items()}
+    expected = {case: REFUSED[channel] for case in refusals} | {"missing": 401}
+    assert answers == expected, {case: r.text for case, r in refusals.items()}
+    assert stored(platform) == (0, 0)
+
+    await platform.ok(await replayed(platform, good))
+    conversation = await platform.conversation_of(user)
+    assert [m["text"] for m in conversation["transcript"] if m["author"] == "customer"] == [
+        "Where is my parcel?"
+    ]
+    assert stored(platform) == (1, 1)
+
+    assert (await replayed(platform, good)).status_code == REPLAYED[channel]
+    assert stored(platform) == (1, 1)
+
+
+@pytest.mark.parametrize("platform", ["webchat"], indirect=True)
+async def test_the_web_chat_takes_only_signed_identities_and_each_message_once(platform: Platform) -> None:
+    app, secret = platform.app, platform.sim.environ[IDENTITY_ENV]
+    session, messages = "/api/webchat/session", "/api/webchat/messages"
+
+    def identity(user: str, signed_as: str, key: str = secret) -> dict[str, Any]:
+        return {"user_id": user, "user_hash": identity_hash(key, signed_as), "cookie": False}
+
+    assert (await app.post(messages, json={"text": "hi", "id": "m1"})).status_code == 401  # no session
+    assert (await app.post(session, json=identity("ann", "ann", OTHER_SECRET))).status_code == 403
+    assert (await app.post(session, json=identity("ann", "bob"))).status_code == 403  # bob's hash, for ann
+    assert (await app.post(session, json={"user_id": "ann", "cookie": False})).status_code == 403  # no hash
+    assert stored(platform) == (0, 0)
+
+    opened = await app.post(session, json=identity("ann", "ann"))
+    assert opened.status_code == 200, opened.text
+    headers = {"X-Chat-Session": opened.json()["token"]}
+    first = await app.post(messages, json={"text": "Where is my parcel?", "id": "m1"}, headers=headers)
+    again = await app.post(messages, json={"text": "Where is my parcel?", "id": "m1"}, headers=headers)
+    assert (first.json()["duplicate"], again.json()["duplicate"]) == (False, True)
+    assert stored(platform) == (0, 1)

@@ -19,6 +19,8 @@ from bot.errors import ConfigError
 from bot.prompts import AskChoice, AskRating
 from bot.settings import Settings
 
+from ..conftest import Harness, MakeHarness
+
 ROOT = Path(__file__).resolve().parents[2]
 REPLY = {"en": "Reset it at example.com/reset.", "zh-CN": "请访问 example.com/reset 重置密码。"}
 RULES: list[dict[str, Any]] = [
@@ -67,29 +69,29 @@ class Keywords:
 
 
 @pytest.fixture
-def h(make_harness: Any) -> Any:
+def h(make_harness: MakeHarness) -> Any:
     harness = make_harness(settings_with())
     harness.service.classifier = Keywords()
     return harness
 
 
-async def asked(h: Any, user: str = "ann", text: str = "I forgot my password") -> tuple[int, AskChoice]:
+async def asked(h: Harness, user: str = "ann", text: str = "I forgot my password") -> tuple[int, AskChoice]:
     result = await h.say(user, text)
     question = h.channel.sent[-1][1]
     assert isinstance(question, AskChoice)
     return int(result.conversation_id), question
 
 
-def outcome(h: Any) -> list[tuple[Any, ...]]:
+def outcome(h: Harness) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in h.rows("select intent, status, how from autoanswer order by sent_at")]
 
 
-def conversation(h: Any, conversation_id: int) -> tuple[Any, ...]:
+def conversation(h: Harness, conversation_id: int) -> tuple[Any, ...]:
     rows = h.rows("select status, resolution, waiting_on from conversation where id = :c", c=conversation_id)
     return tuple(rows[0])
 
 
-async def test_the_answer_comes_with_native_yes_and_no_buttons(h: Any) -> None:
+async def test_the_answer_comes_with_native_yes_and_no_buttons(h: Harness) -> None:
     conversation_id, question = await asked(h)
     assert question.text == QUESTION_EN
     labels = [(o.id, o.label) for o in question.options]
@@ -102,7 +104,7 @@ async def test_the_answer_comes_with_native_yes_and_no_buttons(h: Any) -> None:
     ]
 
 
-async def test_yes_resolves_as_the_bots_and_surveys(h: Any) -> None:
+async def test_yes_resolves_as_the_bots_and_surveys(h: Harness) -> None:
     conversation_id, question = await asked(h)
     result = await h.tap("ann", question.survey, question.step, "yes")
     assert result.answered
@@ -115,7 +117,7 @@ async def test_yes_resolves_as_the_bots_and_surveys(h: Any) -> None:
     assert h.rows("select agents from survey")[0][0] in ('["bot"]', ["bot"])
 
 
-async def test_no_hands_it_to_a_person_at_once_with_the_transcript(h: Any) -> None:
+async def test_no_hands_it_to_a_person_at_once_with_the_transcript(h: Harness) -> None:
     conversation_id, question = await asked(h)
     await h.tap("ann", question.survey, question.step, "no")
     assert conversation(h, conversation_id) == ("open", None, "support")
@@ -149,7 +151,7 @@ async def test_no_hands_it_to_a_person_at_once_with_the_transcript(h: Any) -> No
         ("No, I need a person", "no"),
     ],
 )
-async def test_typed_answers_are_understood(h: Any, typed: str, said: str) -> None:
+async def test_typed_answers_are_understood(h: Harness, typed: str, said: str) -> None:
     conversation_id, _ = await asked(h)
     result = await h.say("ann", typed)
     assert result.answered and result.conversation_id == conversation_id
@@ -160,7 +162,7 @@ async def test_typed_answers_are_understood(h: Any, typed: str, said: str) -> No
     assert recorded == {"survey": "s000001", "step": "helped", "value": said}
 
 
-async def test_silence_counts_as_solved_after_confirm_within(h: Any) -> None:
+async def test_silence_counts_as_solved_after_confirm_within(h: Harness) -> None:
     conversation_id, _ = await asked(h)
     assert await h.tick(minutes=19) == []
     assert await h.tick(minutes=1) == [
@@ -170,7 +172,7 @@ async def test_silence_counts_as_solved_after_confirm_within(h: Any) -> None:
     assert outcome(h) == [("password_reset", "silent", "timer")]
 
 
-async def test_a_thank_you_is_a_yes(h: Any) -> None:
+async def test_a_thank_you_is_a_yes(h: Harness) -> None:
     conversation_id, _ = await asked(h)
     await h.say("ann", "You guys are awesome, thank you")
     assert outcome(h) == [("password_reset", "yes", "implied")]
@@ -186,7 +188,7 @@ async def test_a_thank_you_is_a_yes(h: Any) -> None:
     ],
 )
 async def test_an_upset_yes_is_not_solved_and_reaches_a_person(
-    h: Any, typed: str, settled: tuple[str, str]
+    h: Harness, typed: str, settled: tuple[str, str]
 ) -> None:
     conversation_id, _ = await asked(h)
     await h.say("ann", typed)
@@ -195,7 +197,7 @@ async def test_an_upset_yes_is_not_solved_and_reaches_a_person(
     assert conversation(h, conversation_id)[0] == "open"  # never closed on a guess
 
 
-async def test_the_same_problem_again_is_a_no(h: Any) -> None:
+async def test_the_same_problem_again_is_a_no(h: Harness) -> None:
     conversation_id, _ = await asked(h)
     await h.say("ann", "the reset link still never arrives")
     assert outcome(h) == [("password_reset", "no", "implied")]
@@ -204,7 +206,7 @@ async def test_the_same_problem_again_is_a_no(h: Any) -> None:
     assert len([p for _, p in h.channel.sent if isinstance(p, AskChoice)]) == 1  # not answered twice
 
 
-async def test_a_new_request_another_rule_handles_moves_on(h: Any) -> None:
+async def test_a_new_request_another_rule_handles_moves_on(h: Harness) -> None:
     await asked(h)
     await h.say("ann", "and where is my refund?")
     assert outcome(h) == [("password_reset", "moved_on", "implied")]
@@ -214,7 +216,7 @@ async def test_a_new_request_another_rule_handles_moves_on(h: Any) -> None:
     )
 
 
-async def test_a_late_no_after_silence_still_reaches_a_person(h: Any) -> None:
+async def test_a_late_no_after_silence_still_reaches_a_person(h: Harness) -> None:
     conversation_id, question = await asked(h)
     await h.tick(minutes=20)
     assert conversation(h, conversation_id)[0] == "resolved"
@@ -225,7 +227,7 @@ async def test_a_late_no_after_silence_still_reaches_a_person(h: Any) -> None:
     assert h.rows("select conversation_id from ticket") == [(conversation_id,)]
 
 
-async def test_retries_double_taps_and_a_racing_timer_settle_it_once(h: Any) -> None:
+async def test_retries_double_taps_and_a_racing_timer_settle_it_once(h: Harness) -> None:
     conversation_id, question = await asked(h)
     first = await h.tap("ann", question.survey, question.step, "yes", platform_id="cb-1")
     again = await h.tap("ann", question.survey, question.step, "yes", platform_id="cb-1")
@@ -239,7 +241,7 @@ async def test_retries_double_taps_and_a_racing_timer_settle_it_once(h: Any) -> 
     assert conversation(h, conversation_id)[0] == "resolved"
 
 
-async def test_concurrent_taps_and_the_timer_settle_it_exactly_once(h: Any) -> None:
+async def test_concurrent_taps_and_the_timer_settle_it_exactly_once(h: Harness) -> None:
     _, question = await asked(h, "bea")
     h.clock.advance(timedelta(minutes=20))
     results = await asyncio.gather(
@@ -253,7 +255,7 @@ async def test_concurrent_taps_and_the_timer_settle_it_exactly_once(h: Any) -> N
     assert sum(1 for r in results[:4] if getattr(r, "answered", False)) <= 1
 
 
-async def test_an_answer_during_a_survey_asks_too_and_keeps_the_survey(h: Any) -> None:
+async def test_an_answer_during_a_survey_asks_too_and_keeps_the_survey(h: Harness) -> None:
     result = await h.say("cy", "hello")
     await h.service.agent_reply(result.conversation_id, "bob", "Hi!")
     resolved = await h.service.resolve(result.conversation_id, "bob", send_now=True)
@@ -289,7 +291,7 @@ def test_confirm_within_is_validated(rule: dict[str, Any], problem: str) -> None
     assert len(caught.value.problems) == 1 and caught.value.problems[0].startswith(problem)
 
 
-async def test_the_question_is_asked_in_the_customers_language(h: Any) -> None:
+async def test_the_question_is_asked_in_the_customers_language(h: Harness) -> None:
     await h.say("li", "我忘记密码了", locale="zh-CN")
     question = h.channel.sent[-1][1]
     assert isinstance(question, AskChoice)

@@ -15,6 +15,8 @@ from bot.classification import Classification
 from bot.config import parse_config
 from bot.settings import Settings
 
+from ..conftest import Harness, MakeHarness
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -38,7 +40,7 @@ class Angry:
         ]
 
 
-async def dsat_ticket(h: Any, user: str = "ann") -> tuple[int, str]:
+async def dsat_ticket(h: Harness, user: str = "ann") -> tuple[int, str]:
     """Chat, agent answers and resolves, the customer rates 2: the conversation and its survey."""
     result = await h.say(user, "my parcel is late")
     await h.service.agent_reply(result.conversation_id, "bob", "It ships today.")
@@ -48,11 +50,11 @@ async def dsat_ticket(h: Any, user: str = "ann") -> tuple[int, str]:
     return int(result.conversation_id), str(resolved.survey_id)
 
 
-def conversations(h: Any) -> list[tuple[Any, ...]]:
+def conversations(h: Harness) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in h.rows("select id, status, waiting_on from conversation order by id")]
 
 
-async def test_a_reply_to_an_agents_ticket_reply_lands_on_the_ticket(harness: Any) -> None:
+async def test_a_reply_to_an_agents_ticket_reply_lands_on_the_ticket(harness: Harness) -> None:
     h = harness
     conversation_id, survey_id = await dsat_ticket(h)
     await h.tap("ann", survey_id, "reason", "slow")
@@ -71,7 +73,9 @@ async def test_a_reply_to_an_agents_ticket_reply_lands_on_the_ticket(harness: An
     assert await h.tick(hours=2) == []  # never idle-resolved while the ticket is open
 
 
-async def test_a_message_during_a_follow_up_question_adds_to_the_open_ticket(make_harness: Any) -> None:
+async def test_a_message_during_a_follow_up_question_adds_to_the_open_ticket(
+    make_harness: MakeHarness,
+) -> None:
     h = make_harness(settings_with())
     h.service.classifier = Angry()
     conversation_id, _ = await dsat_ticket(h)  # now asked "What went wrong?"
@@ -87,7 +91,7 @@ async def test_a_message_during_a_follow_up_question_adds_to_the_open_ticket(mak
     assert conversations(h) == [(conversation_id, "open", "support")]
 
 
-async def test_a_reply_before_the_survey_went_out_reopens_the_conversation(harness: Any) -> None:
+async def test_a_reply_before_the_survey_went_out_reopens_the_conversation(harness: Harness) -> None:
     h = harness
     first = await h.say("ann", "where is my parcel?")
     await h.service.agent_reply(first.conversation_id, "bob", "It arrives tomorrow.")
@@ -104,7 +108,7 @@ async def test_a_reply_before_the_survey_went_out_reopens_the_conversation(harne
     assert h.rows("select count(*) from survey") == [(1,)]
 
 
-async def test_after_the_survey_went_out_a_new_message_is_a_new_conversation(harness: Any) -> None:
+async def test_after_the_survey_went_out_a_new_message_is_a_new_conversation(harness: Harness) -> None:
     h = harness
     first = await h.say("ann", "where is my parcel?")
     await h.service.agent_reply(first.conversation_id, "bob", "It arrives tomorrow.")
@@ -115,7 +119,7 @@ async def test_after_the_survey_went_out_a_new_message_is_a_new_conversation(har
     assert again.conversation_id != first.conversation_id
 
 
-async def test_after_reopen_within_a_new_conversation_starts(make_harness: Any) -> None:
+async def test_after_reopen_within_a_new_conversation_starts(make_harness: MakeHarness) -> None:
     h = make_harness(settings_with(reopen_within="2h"))
     first = await h.say("ann", "where is my parcel?")
     await h.service.agent_reply(first.conversation_id, "bob", "It arrives tomorrow.")
@@ -126,7 +130,7 @@ async def test_after_reopen_within_a_new_conversation_starts(make_harness: Any) 
     assert [status for _, status, _ in conversations(h)] == ["resolved", "open"]
 
 
-async def test_reopening_can_be_switched_off(make_harness: Any) -> None:
+async def test_reopening_can_be_switched_off(make_harness: MakeHarness) -> None:
     h = make_harness(settings_with(reopen_within=None))
     first = await h.say("ann", "where is my parcel?")
     await h.service.agent_reply(first.conversation_id, "bob", "It arrives tomorrow.")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
-from typing import Any
 
 import pytest
 
@@ -12,19 +11,21 @@ from bot.errors import NotFoundError
 from bot.links import link_digest
 from bot.messages import Command, InboundMessage
 
+from ..conftest import Harness
 
-def start(harness: Any, user: str, token: str) -> InboundMessage:
+
+def start(harness: Harness, user: str, token: str) -> InboundMessage:
     return InboundMessage(
         "telegram", "bot1", user, f"start-{user}", harness.clock.now(), Command("start", token), locale="en"
     )
 
 
-def customer_of(harness: Any, user: str) -> int:
+def customer_of(harness: Harness, user: str) -> int:
     [(customer,)] = harness.rows('select customer_id from identity where "user" = :u', u=user)
     return int(customer)
 
 
-async def known_customer(harness: Any) -> int:
+async def known_customer(harness: Harness) -> int:
     first = await harness.say("ann", "hello from the web chat")
     [(customer,)] = harness.rows(
         "select customer_id from conversation where id = :c", c=first.conversation_id
@@ -32,7 +33,7 @@ async def known_customer(harness: Any) -> int:
     return int(customer)
 
 
-async def test_a_token_links_one_chat_only(harness: Any) -> None:
+async def test_a_token_links_one_chat_only(harness: Harness) -> None:
     """Before: one token linked three different Telegram accounts."""
     customer = await known_customer(harness)
     token, _ = await harness.service.link_token(customer)
@@ -43,7 +44,7 @@ async def test_a_token_links_one_chat_only(harness: Any) -> None:
     assert harness.rows("select count(*) from link_token") == [(0,)]
 
 
-async def test_two_chats_racing_with_one_token_link_exactly_one(harness: Any) -> None:
+async def test_two_chats_racing_with_one_token_link_exactly_one(harness: Harness) -> None:
     customer = await known_customer(harness)
     token, _ = await harness.service.link_token(customer)
     await asyncio.gather(*(harness.service.handle(start(harness, f"tg-{i}", token)) for i in range(6)))
@@ -51,7 +52,7 @@ async def test_two_chats_racing_with_one_token_link_exactly_one(harness: Any) ->
     assert len(linked) == 1
 
 
-async def test_an_expired_token_links_nothing_and_is_cleared_later(harness: Any) -> None:
+async def test_an_expired_token_links_nothing_and_is_cleared_later(harness: Harness) -> None:
     customer = await known_customer(harness)
     token, expires_at = await harness.service.link_token(customer)
     harness.clock.advance(expires_at - harness.clock.now())  # the first instant it no longer works
@@ -62,7 +63,7 @@ async def test_an_expired_token_links_nothing_and_is_cleared_later(harness: Any)
     assert harness.rows("select count(*) from link_token") == [(1,)]
 
 
-async def test_only_the_digest_is_stored_and_unknown_customers_are_not_found(harness: Any) -> None:
+async def test_only_the_digest_is_stored_and_unknown_customers_are_not_found(harness: Harness) -> None:
     customer = await known_customer(harness)
     token, _ = await harness.service.link_token(customer)
     assert harness.rows("select token_hash from link_token") == [(link_digest(token),)]

@@ -14,6 +14,8 @@ from bot.config import parse_config
 from bot.prompts import End
 from bot.settings import MessagingWindow, Settings
 
+from ..conftest import Harness, MakeHarness
+
 ROOT = Path(__file__).resolve().parents[2]
 HOURS = {"en": "Mon-Fri 9:00-18:00", "zh-CN": "周一至周五 9:00-18:00"}
 
@@ -25,7 +27,9 @@ def settings_with(keep_posted: bool = True, **team: Any) -> Settings:
     return Settings.from_config(parse_config(yaml.safe_dump(data, allow_unicode=True)))
 
 
-async def test_an_escalation_says_a_person_will_follow_up_with_the_teams_hours(make_harness: Any) -> None:
+async def test_an_escalation_says_a_person_will_follow_up_with_the_teams_hours(
+    make_harness: MakeHarness,
+) -> None:
     h = make_harness(settings_with(hours=HOURS))
     result = await h.say("ann", "please call me back")
     await h.service.escalate(result.conversation_id, "bob", "call back")
@@ -45,7 +49,7 @@ async def test_an_escalation_says_a_person_will_follow_up_with_the_teams_hours(m
     assert len(h.channel.texts("ann")) == 1
 
 
-async def test_a_low_scores_closing_line_says_what_happens_next(make_harness: Any) -> None:
+async def test_a_low_scores_closing_line_says_what_happens_next(make_harness: MakeHarness) -> None:
     h = make_harness(settings_with(members=["amy"]))
     result = await h.say("ann", "my parcel is late")
     resolved = await h.service.resolve(result.conversation_id, "bob", send_now=True)
@@ -62,7 +66,7 @@ async def test_a_low_scores_closing_line_says_what_happens_next(make_harness: An
     assert h.channel.texts("ann").count(end.text) == 1  # said once, at the end of the survey
 
 
-async def test_a_happy_survey_closes_as_before(harness: Any) -> None:
+async def test_a_happy_survey_closes_as_before(harness: Harness) -> None:
     result = await harness.say("ann", "my parcel is late")
     resolved = await harness.service.resolve(result.conversation_id, "bob", send_now=True)
     await harness.dispatcher.deliver_due()
@@ -72,7 +76,9 @@ async def test_a_happy_survey_closes_as_before(harness: Any) -> None:
     assert harness.channel.texts("ann")[-1] == "Thank you for your feedback!"
 
 
-async def test_the_agent_who_takes_the_ticket_is_named_and_resolving_it_is_said(make_harness: Any) -> None:
+async def test_the_agent_who_takes_the_ticket_is_named_and_resolving_it_is_said(
+    make_harness: MakeHarness,
+) -> None:
     h = make_harness(settings_with())
     with h.database.writer.begin() as conn:
         conn.execute(
@@ -95,7 +101,7 @@ async def test_the_agent_who_takes_the_ticket_is_named_and_resolving_it_is_said(
     ]
 
 
-async def test_keeping_the_customer_posted_can_be_switched_off(make_harness: Any) -> None:
+async def test_keeping_the_customer_posted_can_be_switched_off(make_harness: MakeHarness) -> None:
     h = make_harness(settings_with(keep_posted=False, members=["amy"]))
     result = await h.say("ann", "please call me back")
     ticket = await h.service.escalate(result.conversation_id, "bob", "call back")
@@ -104,7 +110,7 @@ async def test_keeping_the_customer_posted_can_be_switched_off(make_harness: Any
     assert h.channel.texts("ann") == []
 
 
-async def test_nothing_is_queued_that_the_channels_window_would_refuse(make_harness: Any) -> None:
+async def test_nothing_is_queued_that_the_channels_window_would_refuse(make_harness: MakeHarness) -> None:
     from dataclasses import replace
 
     settings = settings_with()
@@ -116,7 +122,7 @@ async def test_nothing_is_queued_that_the_channels_window_would_refuse(make_harn
     assert h.rows("select count(*) from outbox where kind = 'message'") == [(0,)]
 
 
-async def test_a_complaint_typed_during_a_survey_is_told_once_what_happens(make_harness: Any) -> None:
+async def test_a_complaint_typed_during_a_survey_is_told_once_what_happens(make_harness: MakeHarness) -> None:
     from bot.classification import Classification
 
     class Angry:

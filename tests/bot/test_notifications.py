@@ -19,6 +19,8 @@ from bot.notifications import Notice, next_alert, subscribers
 from bot.settings import Settings
 from bot.tickets import escalate
 
+from ..conftest import Harness, MakeHarness
+
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
 TARGETS: dict[str, Any] = {
@@ -76,7 +78,7 @@ class RecordingNotifier:
         return ""
 
 
-def notify_rows(h: Any) -> list[tuple[str, str, str]]:
+def notify_rows(h: Harness) -> list[tuple[str, str, str]]:
     """(target, event, status) of every notification row, oldest first."""
     rows = h.rows("select recipient, body, status from outbox where kind = 'notify' order by id")
     return [(_json(r)["target"], _json(b)["notice"]["event"], status) for r, b, status in rows]
@@ -87,12 +89,12 @@ def _json(value: Any) -> Any:
     return value if isinstance(value, dict) else json.loads(value)
 
 
-def bodies(h: Any, target: str) -> list[dict[str, Any]]:
+def bodies(h: Harness, target: str) -> list[dict[str, Any]]:
     rows = h.rows("select recipient, body from outbox where kind = 'notify' order by id")
     return [_json(body) for recipient, body in rows if _json(recipient)["target"] == target]
 
 
-async def opened(h: Any, user: str = "ann", reason: str = "customer is furious") -> tuple[int, int]:
+async def opened(h: Harness, user: str = "ann", reason: str = "customer is furious") -> tuple[int, int]:
     """A customer writes and an agent escalates: (conversation id, ticket id)."""
     result = await h.say(user, "my parcel is late")
     ticket = await h.service.escalate(result.conversation_id, "amy", reason)
@@ -266,7 +268,9 @@ def test_a_notice_survives_the_outbox_and_breaches_are_renotified_without_drift(
 # ---- rows written with the ticket -----------------------------------------------------------------------
 
 
-async def test_an_escalation_queues_one_notification_per_target_with_the_ticket(make_harness: Any) -> None:
+async def test_an_escalation_queues_one_notification_per_target_with_the_ticket(
+    make_harness: MakeHarness,
+) -> None:
     h = make_harness(notify_settings())
     conversation_id, ticket_id = await opened(h)
     assert notify_rows(h) == [("ops", "ticket.opened", "pending"), ("hooks", "ticket.opened", "pending")]
@@ -290,7 +294,7 @@ async def test_an_escalation_queues_one_notification_per_target_with_the_ticket(
     assert [m["text"] for m in document["ticket"]["transcript"]] == ["my parcel is late"]
 
 
-async def test_nothing_is_queued_when_the_ticket_change_rolls_back(make_harness: Any) -> None:
+async def test_nothing_is_queued_when_the_ticket_change_rolls_back(make_harness: MakeHarness) -> None:
     h = make_harness(notify_settings())
     result = await h.say("ann", "hello")
 
@@ -305,7 +309,7 @@ async def test_nothing_is_queued_when_the_ticket_change_rolls_back(make_harness:
 
 
 async def test_claim_resolve_close_are_announced_and_a_second_claim_changes_nothing(
-    make_harness: Any,
+    make_harness: MakeHarness,
 ) -> None:
     h = make_harness(notify_settings())
     h.dispatcher.notifier = notifier = RecordingNotifier()
@@ -335,7 +339,7 @@ async def test_claim_resolve_close_are_announced_and_a_second_claim_changes_noth
     )
 
 
-async def test_an_update_is_announced_only_when_reasons_or_answers_change(make_harness: Any) -> None:
+async def test_an_update_is_announced_only_when_reasons_or_answers_change(make_harness: MakeHarness) -> None:
     h = make_harness(notify_settings())
     conversation_id, _ticket_id = await opened(h)
     await h.service.escalate(conversation_id, "amy", "customer is furious")  # the same reason again
@@ -344,7 +348,7 @@ async def test_an_update_is_announced_only_when_reasons_or_answers_change(make_h
     assert [r[:2] for r in notify_rows(h)][2:] == [("hooks", "ticket.updated")]
 
 
-async def test_the_team_webhook_url_of_old_still_gets_every_event_unsigned(make_harness: Any) -> None:
+async def test_the_team_webhook_url_of_old_still_gets_every_event_unsigned(make_harness: MakeHarness) -> None:
     data = config_data({})
     data["teams"]["support"]["webhook_url"] = "http://127.0.0.1:9/legacy"
     h = make_harness(Settings.from_config(parse_config(yaml.safe_dump(data))))
@@ -360,7 +364,9 @@ async def test_the_team_webhook_url_of_old_still_gets_every_event_unsigned(make_
 # ---- SLA ----------------------------------------------------------------------------------------------
 
 
-async def test_an_sla_breach_is_announced_then_again_every_period_until_resolved(make_harness: Any) -> None:
+async def test_an_sla_breach_is_announced_then_again_every_period_until_resolved(
+    make_harness: MakeHarness,
+) -> None:
     h = make_harness(notify_settings(sla={"renotify_every": "1h"}))
     h.dispatcher.notifier = notifier = RecordingNotifier()
     _, ticket_id = await opened(h)  # SLA 4h
@@ -390,7 +396,9 @@ async def test_an_sla_breach_is_announced_then_again_every_period_until_resolved
     ) == [("overdue by 0s; 2 target(s) told",), ("overdue by 1h; 2 target(s) told",)]
 
 
-async def test_a_breach_is_announced_once_without_renotify_and_late_after_downtime(make_harness: Any) -> None:
+async def test_a_breach_is_announced_once_without_renotify_and_late_after_downtime(
+    make_harness: MakeHarness,
+) -> None:
     h = make_harness(notify_settings(sla={"renotify_every": None}))
     h.dispatcher.notifier = notifier = RecordingNotifier()
     _, ticket_id = await opened(h)
@@ -405,7 +413,7 @@ async def test_a_breach_is_announced_once_without_renotify_and_late_after_downti
     ]
 
 
-async def test_no_sla_timer_when_nobody_hears_of_breaches(make_harness: Any) -> None:
+async def test_no_sla_timer_when_nobody_hears_of_breaches(make_harness: MakeHarness) -> None:
     h = make_harness(
         notify_settings(
             {"ops": {"kind": "slack", "url": "http://127.0.0.1:9/s", "events": ["ticket.opened"]}}
@@ -419,7 +427,7 @@ async def test_no_sla_timer_when_nobody_hears_of_breaches(make_harness: Any) -> 
 
 
 async def test_a_target_at_its_rate_limit_is_put_back_without_an_attempt_and_keeps_order(
-    make_harness: Any,
+    make_harness: MakeHarness,
 ) -> None:
     h = make_harness(notify_settings({"ops": TARGETS["ops"]}))
     h.dispatcher.notifier = notifier = RecordingNotifier()
@@ -437,7 +445,7 @@ async def test_a_target_at_its_rate_limit_is_put_back_without_an_attempt_and_kee
 
 
 async def test_platform_errors_are_retried_after_retry_after_and_permanent_ones_give_up(
-    make_harness: Any,
+    make_harness: MakeHarness,
 ) -> None:
     h = make_harness(notify_settings({"ops": TARGETS["ops"]}))
     h.dispatcher.notifier = notifier = RecordingNotifier()
@@ -465,7 +473,9 @@ async def test_platform_errors_are_retried_after_retry_after_and_permanent_ones_
     ]
 
 
-async def test_notifications_get_more_tries_than_chat_messages_before_giving_up(make_harness: Any) -> None:
+async def test_notifications_get_more_tries_than_chat_messages_before_giving_up(
+    make_harness: MakeHarness,
+) -> None:
     h = make_harness(notify_settings({"ops": TARGETS["ops"]}))
     h.dispatcher.notifier = notifier = RecordingNotifier()
     notifier.fail_with = [DeliveryError("slack: HTTP 500: rollup_error")] * 11
@@ -477,7 +487,7 @@ async def test_notifications_get_more_tries_than_chat_messages_before_giving_up(
     assert h.rows("select status, attempts from outbox where kind = 'notify'") == [("sent", 12)]
 
 
-async def test_after_a_restart_pending_notifications_go_out_once(make_harness: Any) -> None:
+async def test_after_a_restart_pending_notifications_go_out_once(make_harness: MakeHarness) -> None:
     h = make_harness(notify_settings({"ops": TARGETS["ops"]}))
     _, ticket_id = await opened(h)  # queued; the process stops before delivering it
     later = RecordingNotifier()

@@ -11,19 +11,21 @@ import pytest
 from bot.errors import ConflictError, WindowClosedError
 from bot.settings import MessagingWindow, Settings
 
+from ..conftest import Harness, MakeHarness
+
 
 def windowed(settings: Settings, hours: float) -> Settings:
     # A template can reopen a window for a survey, never for an agent's free-form reply.
     return replace(settings, windows={"webchat": MessagingWindow(timedelta(hours=hours), reopenable=True)})
 
 
-async def escalated_ticket(h: Any) -> tuple[int, int]:
+async def escalated_ticket(h: Harness) -> tuple[int, int]:
     result = await h.say("ann", "my parcel is late")
     ticket = await h.service.escalate(result.conversation_id, "bob", "customer asked for a call back")
     return int(result.conversation_id), ticket.id
 
 
-async def test_a_reply_inside_the_window_goes_out(make_harness: Any, settings: Settings) -> None:
+async def test_a_reply_inside_the_window_goes_out(make_harness: MakeHarness, settings: Settings) -> None:
     h = make_harness(windowed(settings, 24))
     conversation, ticket = await escalated_ticket(h)
     h.clock.advance(timedelta(hours=23, minutes=59))
@@ -34,7 +36,7 @@ async def test_a_reply_inside_the_window_goes_out(make_harness: Any, settings: S
 
 
 async def test_a_reply_after_the_window_closed_is_refused_and_nothing_changes(
-    make_harness: Any, settings: Settings
+    make_harness: MakeHarness, settings: Settings
 ) -> None:
     h = make_harness(windowed(settings, 24))
     conversation, ticket = await escalated_ticket(h)

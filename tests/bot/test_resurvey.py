@@ -13,6 +13,8 @@ from bot.config import parse_config
 from bot.prompts import AskRating
 from bot.settings import MessagingWindow, Settings
 
+from ..conftest import Harness, MakeHarness
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -23,7 +25,7 @@ def settings(**tickets: Any) -> Settings:
     return Settings.from_config(parse_config(yaml.safe_dump(data, allow_unicode=True)))
 
 
-async def dsat_ticket(h: Any, user: str = "ann") -> tuple[int, int, str]:
+async def dsat_ticket(h: Harness, user: str = "ann") -> tuple[int, int, str]:
     """A conversation, its survey answered 2: returns (conversation, ticket, survey) ids."""
     result = await h.say(user, "my parcel is late")
     resolved = await h.service.resolve(result.conversation_id, "bob", send_now=True)
@@ -33,7 +35,7 @@ async def dsat_ticket(h: Any, user: str = "ann") -> tuple[int, int, str]:
     return result.conversation_id, int(ticket_id), str(resolved.survey_id)
 
 
-def surveys(h: Any, conversation_id: int) -> list[tuple[Any, ...]]:
+def surveys(h: Harness, conversation_id: int) -> list[tuple[Any, ...]]:
     rows = h.rows(
         "select kind, status, ticket_id, csat from survey where conversation_id = :c order by kind desc",
         c=conversation_id,
@@ -41,7 +43,9 @@ def surveys(h: Any, conversation_id: int) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in rows]
 
 
-async def test_a_resolved_dsat_ticket_is_resurveyed_in_the_same_chat_and_recovers(make_harness: Any) -> None:
+async def test_a_resolved_dsat_ticket_is_resurveyed_in_the_same_chat_and_recovers(
+    make_harness: MakeHarness,
+) -> None:
     h = make_harness(settings())
     conversation_id, ticket_id, _ = await dsat_ticket(h)
     [(surveyed_at,)] = h.rows("select last_surveyed_at from customer")
@@ -66,7 +70,7 @@ async def test_a_resolved_dsat_ticket_is_resurveyed_in_the_same_chat_and_recover
     assert agents in ('["amy"]', ["amy"])  # SQLite hands back the JSON text, PostgreSQL the list
 
 
-async def test_an_unhappy_resurvey_reopens_help_once_and_never_loops(make_harness: Any) -> None:
+async def test_an_unhappy_resurvey_reopens_help_once_and_never_loops(make_harness: MakeHarness) -> None:
     h = make_harness(settings())
     conversation_id, ticket_id, _ = await dsat_ticket(h)
     await h.service.ticket("resolve", ticket_id, "amy")
@@ -81,7 +85,7 @@ async def test_an_unhappy_resurvey_reopens_help_once_and_never_loops(make_harnes
     assert h.rows("select count(*) from timer where kind = 'send' and status = 'pending'") == [(0,)]
 
 
-async def test_no_resurvey_when_switched_off(make_harness: Any) -> None:
+async def test_no_resurvey_when_switched_off(make_harness: MakeHarness) -> None:
     h = make_harness(settings(resurvey=None))
     conversation_id, ticket_id, _ = await dsat_ticket(h)
     await h.service.ticket("resolve", ticket_id, "amy")
@@ -89,7 +93,7 @@ async def test_no_resurvey_when_switched_off(make_harness: Any) -> None:
     assert [kind for kind, *_ in surveys(h, conversation_id)] == ["main"]
 
 
-async def test_no_resurvey_for_a_ticket_no_survey_opened(harness: Any) -> None:
+async def test_no_resurvey_for_a_ticket_no_survey_opened(harness: Harness) -> None:
     result = await harness.say("bo", "I want to speak to a manager")
     ticket = await harness.service.escalate(result.conversation_id, "amy", "asked for a manager")
     await harness.service.ticket("resolve", ticket.id, "amy")
@@ -97,7 +101,7 @@ async def test_no_resurvey_for_a_ticket_no_survey_opened(harness: Any) -> None:
     assert [kind for kind, *_ in surveys(harness, result.conversation_id)] == ["main"]
 
 
-async def test_the_resurvey_waits_for_quiet_hours_to_end(make_harness: Any) -> None:
+async def test_the_resurvey_waits_for_quiet_hours_to_end(make_harness: MakeHarness) -> None:
     late = datetime(2026, 11, 23, 14, 50, tzinfo=UTC)  # 22:50 in Shanghai; quiet 22:00-08:00
     h = make_harness(settings(resurvey={"flow": "resolved_check", "delay": "5m"}), late)
     conversation_id, ticket_id, _ = await dsat_ticket(h)
@@ -115,7 +119,7 @@ def windowed() -> Settings:
     return replace(settings(), windows={"webchat": MessagingWindow(timedelta(hours=24), reopenable=False)})
 
 
-async def test_the_resurvey_is_moved_inside_the_channels_messaging_window(make_harness: Any) -> None:
+async def test_the_resurvey_is_moved_inside_the_channels_messaging_window(make_harness: MakeHarness) -> None:
     h = make_harness(windowed())
     _, ticket_id, _ = await dsat_ticket(h)
     h.clock.advance(timedelta(hours=21, minutes=55))  # the 10 min delay would end past 22 h (2 h margin)
@@ -125,7 +129,9 @@ async def test_the_resurvey_is_moved_inside_the_channels_messaging_window(make_h
     assert [r.split()[0] for r in await h.tick(minutes=5)] == ["sent"]
 
 
-async def test_a_ticket_resolved_after_the_window_gets_no_resurvey_and_says_why(make_harness: Any) -> None:
+async def test_a_ticket_resolved_after_the_window_gets_no_resurvey_and_says_why(
+    make_harness: MakeHarness,
+) -> None:
     h = make_harness(windowed())
     conversation_id, ticket_id, _ = await dsat_ticket(h)
     h.clock.advance(timedelta(hours=25))

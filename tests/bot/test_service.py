@@ -4,26 +4,21 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-from bot.config import parse_config
 from bot.errors import DeliveryError
 from bot.prompts import AskChoice, AskRating, AskText, End
 from bot.settings import Settings
 
-CONFIG_TEXT = (Path(__file__).resolve().parents[2] / "config.yaml").read_text(encoding="utf-8")
+from ..conftest import Harness, MakeHarness
+from ..support.config import settings_of, shipped_text
 
 
 def configured(*pairs: tuple[str, str]) -> Settings:
-    text = CONFIG_TEXT
-    for old, new in pairs:
-        assert old in text, old
-        text = text.replace(old, new)
-    return Settings.from_config(parse_config(text))
+    return settings_of(shipped_text(*pairs))
 
 
-async def surveyed(h: Any, user: str = "ann") -> str:
+async def surveyed(h: Harness, user: str = "ann") -> str:
     """Chat, resolve, let the delay pass; returns the survey id now waiting for a rating."""
     result = await h.say(user, "my parcel is late")
     resolved = await h.service.resolve(result.conversation_id, "bob")
@@ -34,7 +29,7 @@ async def surveyed(h: Any, user: str = "ann") -> str:
     return str(resolved.survey_id)
 
 
-def answers(h: Any, survey_id: str) -> list[tuple[Any, ...]]:
+def answers(h: Harness, survey_id: str) -> list[tuple[Any, ...]]:
     return [
         tuple(r)
         for r in h.rows(
@@ -43,7 +38,7 @@ def answers(h: Any, survey_id: str) -> list[tuple[Any, ...]]:
     ]
 
 
-async def test_happy_path_stores_every_answer_and_thanks(harness: Any) -> None:
+async def test_happy_path_stores_every_answer_and_thanks(harness: Harness) -> None:
     sid = await surveyed(harness)
     await harness.tap("ann", sid, "rating", "5")
     assert isinstance(harness.channel.sent[-1][1], AskText)  # the optional praise question
@@ -56,7 +51,7 @@ async def test_happy_path_stores_every_answer_and_thanks(harness: Any) -> None:
     assert harness.rows("select count(*) from ticket") == [(0,)]
 
 
-async def test_low_score_branches_escalates_once_and_ticket_holds_everything(harness: Any) -> None:
+async def test_low_score_branches_escalates_once_and_ticket_holds_everything(harness: Harness) -> None:
     sid = await surveyed(harness)
     await harness.say("ann", "★★☆☆☆")
     assert isinstance(harness.channel.sent[-1][1], AskChoice)
@@ -77,7 +72,7 @@ async def test_low_score_branches_escalates_once_and_ticket_holds_everything(har
     assert "my parcel is late" in str(transcript)
 
 
-async def test_redelivered_message_changes_nothing(harness: Any) -> None:
+async def test_redelivered_message_changes_nothing(harness: Harness) -> None:
     sid = await surveyed(harness)
     first = await harness.say("ann", "4", platform_id="wamid.1")
     again = await harness.say("ann", "4", platform_id="wamid.1")
@@ -87,7 +82,7 @@ async def test_redelivered_message_changes_nothing(harness: Any) -> None:
     assert harness.rows("select count(*) from message where platform_id = 'wamid.1'") == [(1,)]
 
 
-async def test_double_tap_records_one_answer(harness: Any) -> None:
+async def test_double_tap_records_one_answer(harness: Harness) -> None:
     sid = await surveyed(harness)
     sent_before = len(harness.channel.sent)
     await harness.tap("ann", sid, "rating", "5")
@@ -97,14 +92,14 @@ async def test_double_tap_records_one_answer(harness: Any) -> None:
     assert len(harness.channel.sent) == sent_before + 1  # only the one thank-you
 
 
-async def test_concurrent_taps_record_exactly_one_answer(harness: Any) -> None:
+async def test_concurrent_taps_record_exactly_one_answer(harness: Harness) -> None:
     sid = await surveyed(harness)
     results = await asyncio.gather(*(harness.tap("ann", sid, "rating", "4") for _ in range(8)))
     assert sum(r.answered for r in results) == 1
     assert answers(harness, sid) == [("rating", "csat", 4, None, None)]
 
 
-async def test_non_answer_is_reprompted_once_handed_on_and_never_scored(harness: Any) -> None:
+async def test_non_answer_is_reprompted_once_handed_on_and_never_scored(harness: Harness) -> None:
     sid = await surveyed(harness)
     first = await harness.say("ann", "where is my refund?")
     assert first.handed_on and not first.answered
@@ -129,7 +124,9 @@ async def test_non_answer_is_reprompted_once_handed_on_and_never_scored(harness:
     assert answers(harness, sid) == [("rating", "csat", 3, None, None)]
 
 
-async def test_survey_due_while_down_is_sent_by_the_next_process(harness: Any, settings: Settings) -> None:
+async def test_survey_due_while_down_is_sent_by_the_next_process(
+    harness: Harness, settings: Settings
+) -> None:
     result = await harness.say("ann", "hello")
     resolved = await harness.service.resolve(result.conversation_id, "bob")
     url = harness.database.url
@@ -150,7 +147,7 @@ async def test_survey_due_while_down_is_sent_by_the_next_process(harness: Any, s
         database.dispose()
 
 
-async def test_survey_past_expiry_when_process_returns_is_expired_not_sent(harness: Any) -> None:
+async def test_survey_past_expiry_when_process_returns_is_expired_not_sent(harness: Harness) -> None:
     result = await harness.say("ann", "hello")
     resolved = await harness.service.resolve(result.conversation_id, "bob")
     done = await harness.tick(days=2)
@@ -159,7 +156,7 @@ async def test_survey_past_expiry_when_process_returns_is_expired_not_sent(harne
     assert harness.rows("select status from survey") == [("expired",)]
 
 
-async def test_second_resolve_is_idempotent(harness: Any) -> None:
+async def test_second_resolve_is_idempotent(harness: Harness) -> None:
     result = await harness.say("ann", "hello")
     first = await harness.service.resolve(result.conversation_id, "bob")
     second = await harness.service.resolve(result.conversation_id, "bob")
@@ -168,7 +165,7 @@ async def test_second_resolve_is_idempotent(harness: Any) -> None:
     assert harness.rows("select count(*) from timer where kind = 'send'") == [(1,)]
 
 
-async def test_throttle_skips_a_second_survey_across_channels_and_says_why(harness: Any) -> None:
+async def test_throttle_skips_a_second_survey_across_channels_and_says_why(harness: Harness) -> None:
     await surveyed(harness)
     result = await harness.say("ann", "one more thing")
     again = await harness.service.resolve(result.conversation_id, "bob")
@@ -179,7 +176,9 @@ async def test_throttle_skips_a_second_survey_across_channels_and_says_why(harne
     ]
 
 
-async def test_quiet_hours_hold_the_survey_until_morning(make_harness: Any, settings: Settings) -> None:
+async def test_quiet_hours_hold_the_survey_until_morning(
+    make_harness: MakeHarness, settings: Settings
+) -> None:
     h = make_harness(settings, datetime(2026, 11, 23, 14, 55, tzinfo=UTC))  # 22:55 in Asia/Shanghai
     result = await h.say("ann", "hi")
     resolved = await h.service.resolve(result.conversation_id, "bob")
@@ -189,7 +188,7 @@ async def test_quiet_hours_hold_the_survey_until_morning(make_harness: Any, sett
     assert await h.tick(minutes=1) == [f"sent survey {resolved.survey_id}"]
 
 
-async def test_idle_conversation_ends_by_itself_and_gets_its_survey(harness: Any) -> None:
+async def test_idle_conversation_ends_by_itself_and_gets_its_survey(harness: Harness) -> None:
     result = await harness.say("ann", "hello?")
     await harness.service.agent_reply(result.conversation_id, "bob", "Hi! What can I do for you?")
     assert await harness.tick(minutes=20) == []
@@ -204,7 +203,7 @@ async def test_idle_conversation_ends_by_itself_and_gets_its_survey(harness: Any
     assert harness.rows("select status from survey") == [("pending",)]
 
 
-async def test_a_customer_left_waiting_is_never_idle_resolved_nor_surveyed(harness: Any) -> None:
+async def test_a_customer_left_waiting_is_never_idle_resolved_nor_surveyed(harness: Harness) -> None:
     result = await harness.say("ann", "I want to speak to a manager")
     assert await harness.tick(minutes=31) == []
     assert await harness.tick(days=3) == []
@@ -216,7 +215,7 @@ async def test_a_customer_left_waiting_is_never_idle_resolved_nor_surveyed(harne
     assert harness.rows("select count(*) from survey") == [(0,)]
 
 
-async def test_an_open_ticket_keeps_the_conversation_open_after_the_agent_replied(harness: Any) -> None:
+async def test_an_open_ticket_keeps_the_conversation_open_after_the_agent_replied(harness: Harness) -> None:
     result = await harness.say("ann", "my parcel is late")
     await harness.service.escalate(result.conversation_id, "bob", "call back")
     await harness.service.agent_reply(result.conversation_id, "bob", "Looking into it.")
@@ -227,7 +226,7 @@ async def test_an_open_ticket_keeps_the_conversation_open_after_the_agent_replie
     assert harness.rows("select status, count(*) from conversation group by status") == [("open", 1)]
 
 
-async def test_an_idle_conversation_nobody_answered_gets_no_survey(harness: Any) -> None:
+async def test_an_idle_conversation_nobody_answered_gets_no_survey(harness: Harness) -> None:
     from bot.messages import Command, InboundMessage
 
     start = InboundMessage("webchat", "", "ann", "u1", harness.clock.now(), Command("start"))
@@ -241,7 +240,7 @@ async def test_an_idle_conversation_nobody_answered_gets_no_survey(harness: Any)
     assert harness.rows("select count(*) from survey") == [(0,)]
 
 
-async def test_a_trigger_can_require_that_someone_answered(make_harness: Any) -> None:
+async def test_a_trigger_can_require_that_someone_answered(make_harness: MakeHarness) -> None:
     settings = configured(("    delay: 10m\n", "    delay: 10m\n    require_reply: true\n"))
     h = make_harness(settings)
     silent = await h.say("ann", "hello?")
@@ -254,7 +253,7 @@ async def test_a_trigger_can_require_that_someone_answered(make_harness: Any) ->
     assert surveyed_.survey_id is not None and surveyed_.skip_reason is None
 
 
-async def test_reminder_once_then_expiry(harness: Any) -> None:
+async def test_reminder_once_then_expiry(harness: Harness) -> None:
     sid = await surveyed(harness)
     count = len(harness.channel.sent)
     assert await harness.tick(hours=4) == [f"remind survey {sid}"]
@@ -268,7 +267,7 @@ async def test_reminder_once_then_expiry(harness: Any) -> None:
     assert not late.answered and answers(harness, sid) == []
 
 
-async def test_survey_under_way_keeps_its_flow_after_config_edit(harness: Any) -> None:
+async def test_survey_under_way_keeps_its_flow_after_config_edit(harness: Harness) -> None:
     sid = await surveyed(harness)
     harness.current = configured(
         ("en: Sorry to hear that. What went wrong?", "en: CHANGED reason question"),
@@ -292,7 +291,7 @@ async def test_survey_under_way_keeps_its_flow_after_config_edit(harness: Any) -
     assert harness.channel.texts("ben")[-1] == "CHANGED reason question"
 
 
-async def test_chinese_customer_gets_chinese_survey_and_typed_answers(harness: Any) -> None:
+async def test_chinese_customer_gets_chinese_survey_and_typed_answers(harness: Harness) -> None:
     result = await harness.say("li", "我的快递还没到", locale="zh-CN")
     resolved = await harness.service.resolve(result.conversation_id, "bob")
     await harness.tick(minutes=10)
@@ -307,7 +306,7 @@ async def test_chinese_customer_gets_chinese_survey_and_typed_answers(harness: A
     ]
 
 
-async def test_team_webhook_gets_the_ticket_and_is_retried(make_harness: Any) -> None:
+async def test_team_webhook_gets_the_ticket_and_is_retried(make_harness: MakeHarness) -> None:
     settings = configured(("    sla: 4h\n", "    sla: 4h\n    webhook_url: http://127.0.0.1:9/tickets\n"))
     h = make_harness(settings)
     h.webhook_failures = [DeliveryError("HTTP 500"), DeliveryError("HTTP 503")]
@@ -327,7 +326,7 @@ async def test_team_webhook_gets_the_ticket_and_is_retried(make_harness: Any) ->
     assert h.rows("select status, attempts from outbox where kind = 'webhook'") == [("sent", 3)]
 
 
-async def test_delivery_retries_in_order_and_gives_up_on_permanent_errors(harness: Any) -> None:
+async def test_delivery_retries_in_order_and_gives_up_on_permanent_errors(harness: Harness) -> None:
     harness.channel.fail_with = [DeliveryError("429", retry_after=30)]
     result = await harness.say("ann", "hi")
     await harness.service.agent_reply(result.conversation_id, "bob", "first")
@@ -345,7 +344,7 @@ async def test_delivery_retries_in_order_and_gives_up_on_permanent_errors(harnes
     ]
 
 
-async def test_a_start_deep_link_attaches_a_new_chat_to_the_known_customer(harness: Any) -> None:
+async def test_a_start_deep_link_attaches_a_new_chat_to_the_known_customer(harness: Harness) -> None:
     from bot.messages import Command, InboundMessage
 
     first = await harness.say("ann", "hello from the web chat")
@@ -372,7 +371,7 @@ async def test_a_start_deep_link_attaches_a_new_chat_to_the_known_customer(harne
     ]
 
 
-async def test_a_platform_failure_reported_later_marks_the_outbox_row(harness: Any) -> None:
+async def test_a_platform_failure_reported_later_marks_the_outbox_row(harness: Harness) -> None:
     sid = await surveyed(harness)
     [(platform_id,)] = harness.rows(
         "select o.platform_id from outbox o join message m on m.id = o.message_id where m.survey_id = :s",

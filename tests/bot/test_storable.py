@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 from hypothesis import given
@@ -11,6 +10,8 @@ from hypothesis import strategies as st
 
 from bot.messages import ChoicePicked, Command, InboundMessage, Text
 from bot.storable import REPLACEMENT, storable, storable_message
+
+from ..conftest import Harness
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
@@ -54,7 +55,7 @@ def test_every_string_of_a_message_is_cleaned_and_a_clean_one_is_kept_as_is() ->
 
 
 async def test_a_message_no_database_could_hold_is_stored_cleaned_and_a_redelivery_is_a_duplicate(
-    harness: Any,
+    harness: Harness,
 ) -> None:
     """PostgreSQL refuses NUL in text: before, WhatsApp redelivered such a message for days."""
     first = await harness.say("ann\x00", "my parcel\x00 is late \ud800", platform_id="wamid.1\x00")

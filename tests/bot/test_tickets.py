@@ -13,6 +13,8 @@ from bot.errors import ConflictError, NotFoundError
 from bot.prompts import Say
 from bot.settings import Settings
 
+from ..conftest import Harness, MakeHarness
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -30,7 +32,7 @@ def ticket_settings(**changes: Any) -> Settings:
     return Settings.from_config(parse_config(yaml.safe_dump(data, allow_unicode=True)))
 
 
-async def unhappy(h: Any, user: str, score: str) -> int:
+async def unhappy(h: Harness, user: str, score: str) -> int:
     """A customer chats, the conversation is resolved, they rate ``score``: returns the ticket id."""
     result = await h.say(user, "my parcel is late")
     resolved = await h.service.resolve(result.conversation_id, "bob", send_now=True)
@@ -40,19 +42,21 @@ async def unhappy(h: Any, user: str, score: str) -> int:
     return int(ticket_id)
 
 
-def ticket(h: Any, ticket_id: int) -> tuple[Any, ...]:
+def ticket(h: Harness, ticket_id: int) -> tuple[Any, ...]:
     [row] = h.rows("select team, priority, status, assignee from ticket where id = :t", t=ticket_id)
     return tuple(row)
 
 
-def events(h: Any, ticket_id: int) -> list[tuple[str, str, str]]:
+def events(h: Harness, ticket_id: int) -> list[tuple[str, str, str]]:
     rows = h.rows(
         "select actor, action, detail from ticketevent where ticket_id = :t order by id", t=ticket_id
     )
     return [tuple(r) for r in rows]
 
 
-async def test_routing_rules_pick_team_and_priority_and_least_loaded_assignment(make_harness: Any) -> None:
+async def test_routing_rules_pick_team_and_priority_and_least_loaded_assignment(
+    make_harness: MakeHarness,
+) -> None:
     h = make_harness(ticket_settings())
     first = await unhappy(h, "ann", "2")
     assert ticket(h, first) == ("support", "normal", "assigned", "amy")
@@ -65,7 +69,7 @@ async def test_routing_rules_pick_team_and_priority_and_least_loaded_assignment(
     assert sla is not None
 
 
-async def test_round_robin_assignment_cycles_through_the_members(make_harness: Any) -> None:
+async def test_round_robin_assignment_cycles_through_the_members(make_harness: MakeHarness) -> None:
     settings = ticket_settings()
     data = settings.config.model_dump(mode="json")
     data["teams"]["support"]["assignment"] = "round_robin"
@@ -77,7 +81,7 @@ async def test_round_robin_assignment_cycles_through_the_members(make_harness: A
     assert assignees == ["amy", "bob", "cai", "amy"]
 
 
-async def test_a_team_without_members_leaves_the_ticket_in_the_queue_until_claimed(harness: Any) -> None:
+async def test_a_team_without_members_leaves_the_ticket_in_the_queue_until_claimed(harness: Harness) -> None:
     ticket_id = await unhappy(harness, "ann", "2")
     assert ticket(harness, ticket_id) == ("support", "normal", "open", None)
     await harness.service.ticket("claim", ticket_id, "zoe")
@@ -85,7 +89,7 @@ async def test_a_team_without_members_leaves_the_ticket_in_the_queue_until_claim
     assert events(harness, ticket_id)[-1] == ("zoe", "claimed", "zoe")
 
 
-async def test_working_a_ticket_reply_note_resolve_close_with_audit_trail(make_harness: Any) -> None:
+async def test_working_a_ticket_reply_note_resolve_close_with_audit_trail(make_harness: MakeHarness) -> None:
     h = make_harness(ticket_settings())
     ticket_id = await unhappy(h, "ann", "2")
     await h.service.ticket("assign", ticket_id, "lead", "cai")
@@ -117,7 +121,9 @@ async def test_working_a_ticket_reply_note_resolve_close_with_audit_trail(make_h
         await h.service.ticket("claim", 999, "cai")
 
 
-async def test_an_agent_escalation_adds_to_the_open_ticket_instead_of_opening_another(harness: Any) -> None:
+async def test_an_agent_escalation_adds_to_the_open_ticket_instead_of_opening_another(
+    harness: Harness,
+) -> None:
     ticket_id = await unhappy(harness, "ann", "2")
     [(conversation_id,)] = harness.rows("select conversation_id from ticket where id = :t", t=ticket_id)
     again = await harness.service.escalate(conversation_id, "bob", "customer called, still angry")

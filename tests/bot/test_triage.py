@@ -18,6 +18,8 @@ from bot.prompts import AskRating
 from bot.settings import Settings
 from bot.triage import decide
 
+from ..conftest import Harness, MakeHarness
+
 ROOT = Path(__file__).resolve().parents[2]
 RULES = [
     {
@@ -186,7 +188,7 @@ class KeywordClassifier:
 
 
 @pytest.fixture
-def h(make_harness: Any) -> Any:
+def h(make_harness: MakeHarness) -> Any:
     harness = make_harness(triage_settings())
     harness.service.classifier = KeywordClassifier()
     return harness
@@ -197,7 +199,7 @@ def as_list(column: Any) -> list[str]:
     return json.loads(column) if isinstance(column, str) else list(column)
 
 
-def labels(h: Any) -> list[tuple[Any, ...]]:
+def labels(h: Harness) -> list[tuple[Any, ...]]:
     rows = h.rows("select text, intent, sentiment from message where direction = 'in' order by id")
     return [tuple(r) for r in rows]
 
@@ -206,7 +208,9 @@ ANSWER_EN = "Reset it at example.com/reset.\n\nDid this solve it?"
 ANSWER_ZH = "请访问 example.com/reset 重置密码。\n\n这解决您的问题了吗？"
 
 
-async def test_a_password_reset_is_answered_then_silence_resolves_it_as_the_bots_and_surveys(h: Any) -> None:
+async def test_a_password_reset_is_answered_then_silence_resolves_it_as_the_bots_and_surveys(
+    h: Harness,
+) -> None:
     result = await h.say("ann", "I forgot my password")
     assert h.channel.texts("ann") == [ANSWER_EN]
     assert h.rows("select status, waiting_on from conversation where id = :c", c=result.conversation_id) == [
@@ -225,7 +229,9 @@ async def test_a_password_reset_is_answered_then_silence_resolves_it_as_the_bots
     assert isinstance(h.channel.sent[-1][1], AskRating)
 
 
-async def test_without_a_platform_language_the_answer_and_survey_follow_the_customers_writing(h: Any) -> None:
+async def test_without_a_platform_language_the_answer_and_survey_follow_the_customers_writing(
+    h: Harness,
+) -> None:
     # WeChat and WhatsApp send no language: the customer's own words decide.
     await h.say("wei", "password 忘记了怎么办", locale="")
     assert h.channel.texts("wei") == [ANSWER_ZH]
@@ -240,7 +246,7 @@ async def test_without_a_platform_language_the_answer_and_survey_follow_the_cust
     assert h.channel.texts("wei")[-1] == ANSWER_EN
 
 
-async def test_the_customers_writing_wins_over_the_platforms_language(h: Any) -> None:
+async def test_the_customers_writing_wins_over_the_platforms_language(h: Harness) -> None:
     # An English-language Telegram app, a question in Chinese: the answer is in Chinese.
     await h.say("lin", "password 忘记了", locale="en-US")
     assert h.channel.texts("lin") == [ANSWER_ZH]
@@ -248,7 +254,7 @@ async def test_the_customers_writing_wins_over_the_platforms_language(h: Any) ->
     assert h.rows("""select locale from identity where "user" = 'lin'""") == [("zh-TW",)]
 
 
-async def test_asking_for_a_manager_angrily_opens_a_high_priority_ticket_with_the_labels(h: Any) -> None:
+async def test_asking_for_a_manager_angrily_opens_a_high_priority_ticket_with_the_labels(h: Harness) -> None:
     result = await h.say("ben", "get me a manager now")
     [(team, priority, reasons, intent, sentiment)] = h.rows(
         "select team, priority, reasons, intent, sentiment from ticket"
@@ -259,7 +265,7 @@ async def test_asking_for_a_manager_angrily_opens_a_high_priority_ticket_with_th
     assert h.channel.texts("ben") == ["I've passed this to Customer Support: a person will reply here."]
 
 
-async def test_each_customer_message_records_why_triage_acted_or_not(h: Any) -> None:
+async def test_each_customer_message_records_why_triage_acted_or_not(h: Harness) -> None:
     await h.say("ben", "get me a manager now")
     await h.say("ben", "hello there")
     rows = h.rows("select text, triage from message where direction = 'in' order by id")
@@ -269,19 +275,19 @@ async def test_each_customer_message_records_why_triage_acted_or_not(h: Any) -> 
     ]
 
 
-async def test_a_refund_question_is_routed_to_the_billing_team(h: Any) -> None:
+async def test_a_refund_question_is_routed_to_the_billing_team(h: Harness) -> None:
     await h.say("cat", "where is my refund")
     assert h.rows("select team, priority, status from ticket") == [("billing", "normal", "open")]
 
 
-async def test_an_unclassified_message_goes_to_a_human_without_any_automatic_action(h: Any) -> None:
+async def test_an_unclassified_message_goes_to_a_human_without_any_automatic_action(h: Harness) -> None:
     result = await h.say("dan", "hello there")
     assert h.channel.texts("dan") == []
     assert h.rows("select count(*) from ticket") == [(0,)]
     assert h.rows("select status from conversation where id = :c", c=result.conversation_id) == [("open",)]
 
 
-async def test_a_new_request_typed_during_a_survey_is_classified_and_acted_on(h: Any) -> None:
+async def test_a_new_request_typed_during_a_survey_is_classified_and_acted_on(h: Harness) -> None:
     await h.say("eve", "hello there")
     [(conversation_id,)] = h.rows("select id from conversation")
     resolved = await h.service.resolve(conversation_id, "bob", send_now=True)
@@ -297,14 +303,14 @@ async def test_a_new_request_typed_during_a_survey_is_classified_and_acted_on(h:
     assert h.rows("select status from survey where id = :s", s=resolved.survey_id) == [("active",)]
 
 
-async def test_without_a_ready_model_nothing_is_triaged(h: Any) -> None:
+async def test_without_a_ready_model_nothing_is_triaged(h: Harness) -> None:
     h.service.classifier.ready = False
     await h.say("fay", "I forgot my password")
     assert h.channel.texts("fay") == []
     assert labels(h) == [("I forgot my password", None, None)]
 
 
-async def test_messages_that_came_before_the_model_are_triaged_once_it_is_ready(h: Any) -> None:
+async def test_messages_that_came_before_the_model_are_triaged_once_it_is_ready(h: Harness) -> None:
     h.service.classifier.ready = False
     first = await h.say("gil", "I forgot my password")
     await h.say("hal", "get me a manager now")
@@ -329,7 +335,7 @@ async def test_messages_that_came_before_the_model_are_triaged_once_it_is_ready(
     assert h.channel.texts("gil") == [ANSWER_EN]
 
 
-async def test_a_late_verdict_only_labels_what_people_already_handled(h: Any) -> None:
+async def test_a_late_verdict_only_labels_what_people_already_handled(h: Harness) -> None:
     h.service.classifier.ready = False
     done = await h.say("ivy", "I forgot my password")
     await h.service.resolve(done.conversation_id, "bob")
@@ -346,7 +352,7 @@ async def test_a_late_verdict_only_labels_what_people_already_handled(h: Any) ->
     ]
 
 
-async def test_a_queued_message_older_than_queue_for_stays_untriaged(h: Any) -> None:
+async def test_a_queued_message_older_than_queue_for_stays_untriaged(h: Harness) -> None:
     h.service.classifier.ready = False
     await h.say("kim", "I forgot my password")
     done = await h.tick(hours=1, seconds=1)  # nlu.queue_for defaults to 1h
@@ -357,7 +363,7 @@ async def test_a_queued_message_older_than_queue_for_stays_untriaged(h: Any) -> 
     assert h.channel.texts("kim") == []
 
 
-async def test_queueing_can_be_switched_off(make_harness: Any) -> None:
+async def test_queueing_can_be_switched_off(make_harness: MakeHarness) -> None:
     data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
     data["triage"] = RULES[:1]
     data["nlu"] = {**data.get("nlu", {}), "queue_for": None}
@@ -369,7 +375,7 @@ async def test_queueing_can_be_switched_off(make_harness: Any) -> None:
     assert harness.rows("select count(*) from timer where kind = 'triage'") == [(0,)]
 
 
-async def test_an_angry_message_typed_during_a_survey_keeps_its_context_while_it_waits(h: Any) -> None:
+async def test_an_angry_message_typed_during_a_survey_keeps_its_context_while_it_waits(h: Harness) -> None:
     await h.say("max", "hello there")
     [(conversation_id,)] = h.rows("select id from conversation")
     await h.service.resolve(conversation_id, "bob", send_now=True)

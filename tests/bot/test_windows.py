@@ -11,6 +11,8 @@ import pytest
 from bot.prompts import AskRating, Say
 from bot.settings import MessagingWindow, Settings
 
+from ..conftest import Harness, MakeHarness
+
 pytestmark = pytest.mark.asyncio
 
 
@@ -18,17 +20,17 @@ def windowed(settings: Settings, hours: float, *, reopenable: bool = False) -> S
     return replace(settings, windows={"webchat": MessagingWindow(timedelta(hours=hours), reopenable)})
 
 
-async def open_conversation(h: Any, user: str = "ann") -> int:
+async def open_conversation(h: Harness, user: str = "ann") -> int:
     result = await h.say(user, "my parcel is late")
     return int(result.conversation_id)
 
 
-def survey_row(h: Any) -> tuple[Any, ...]:
+def survey_row(h: Harness) -> tuple[Any, ...]:
     return tuple(h.rows("select status, skip_reason from survey")[0])
 
 
 async def test_a_send_that_would_fall_after_the_window_is_moved_inside_it(
-    make_harness: Any, settings: Settings
+    make_harness: MakeHarness, settings: Settings
 ) -> None:
     h = make_harness(windowed(settings, 24))
     conversation = await open_conversation(h)
@@ -42,7 +44,7 @@ async def test_a_send_that_would_fall_after_the_window_is_moved_inside_it(
 
 
 async def test_a_conversation_resolved_after_the_window_gets_no_survey_and_says_why(
-    make_harness: Any, settings: Settings
+    make_harness: MakeHarness, settings: Settings
 ) -> None:
     h = make_harness(windowed(settings, 24))
     conversation = await open_conversation(h)
@@ -56,7 +58,7 @@ async def test_a_conversation_resolved_after_the_window_gets_no_survey_and_says_
 
 
 async def test_a_channel_that_can_reopen_its_window_still_surveys(
-    make_harness: Any, settings: Settings
+    make_harness: MakeHarness, settings: Settings
 ) -> None:
     h = make_harness(windowed(settings, 24, reopenable=True))
     conversation = await open_conversation(h)
@@ -68,7 +70,7 @@ async def test_a_channel_that_can_reopen_its_window_still_surveys(
 
 
 async def test_a_send_timer_that_fires_after_the_window_closed_sends_nothing(
-    make_harness: Any, settings: Settings
+    make_harness: MakeHarness, settings: Settings
 ) -> None:
     h = make_harness(windowed(settings, 1))
     conversation = await open_conversation(h)
@@ -86,7 +88,9 @@ async def test_a_send_timer_that_fires_after_the_window_closed_sends_nothing(
     assert not [p for _, p in h.channel.sent if isinstance(p, AskRating)]
 
 
-async def test_the_reminder_is_pulled_inside_the_window(make_harness: Any, settings: Settings) -> None:
+async def test_the_reminder_is_pulled_inside_the_window(
+    make_harness: MakeHarness, settings: Settings
+) -> None:
     h = make_harness(windowed(settings, 3))  # shipped reminder after 4 h would miss the 3 h window
     conversation = await open_conversation(h)
     await h.service.resolve(conversation, "bob")
@@ -101,7 +105,9 @@ async def test_the_reminder_is_pulled_inside_the_window(make_harness: Any, setti
     assert h.channel.sent[-2][1].text == h.current.text("reminder", "en")
 
 
-async def test_no_reminder_when_none_fits_in_the_window(make_harness: Any, settings: Settings) -> None:
+async def test_no_reminder_when_none_fits_in_the_window(
+    make_harness: MakeHarness, settings: Settings
+) -> None:
     h = make_harness(windowed(settings, 1))
     conversation = await open_conversation(h)
     h.clock.advance(timedelta(minutes=40))

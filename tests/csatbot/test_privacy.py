@@ -21,7 +21,15 @@ from csatbot.cli import app as cli
 from csatbot.runtime import Runtime
 from storage.survey_rows import csv_text
 
-from ..conftest import CONFIG, api_headers, conversation_of, customer_reads, customer_says, served
+from ..conftest import (
+    CONFIG,
+    MakeHarness,
+    api_headers,
+    conversation_of,
+    customer_reads,
+    customer_says,
+    served,
+)
 
 ANN_WORDS = ("ann.lee@example.com", "Ann Lee", "courier stole", "5 Main Street", "Hi Ann")
 
@@ -156,7 +164,7 @@ def configured(**top: Any) -> Settings:
     return Settings.from_config(parse_config(yaml.safe_dump(data, allow_unicode=True)))
 
 
-async def test_the_daily_sweep_forgets_old_words_and_keeps_scores(make_harness: Any) -> None:
+async def test_the_daily_sweep_forgets_old_words_and_keeps_scores(make_harness: MakeHarness) -> None:
     h = make_harness(configured(retention={"transcripts": "2d", "comments": "3d"}))
     first = await h.say("ann", "an old complaint about 5 Main Street")
     await h.service.resolve(first.conversation_id, "bob", send_now=True)
@@ -192,7 +200,7 @@ async def test_the_daily_sweep_forgets_old_words_and_keeps_scores(make_harness: 
 
 
 async def test_the_sweep_forgets_notes_and_words_in_done_tickets_dead_letters_and_old_receipts(
-    make_harness: Any,
+    make_harness: MakeHarness,
 ) -> None:
     h = make_harness(configured(retention={"transcripts": "2d"}))
     first = await h.say("ann", "my parcel to 5 Main Street", platform_id="ann/c-1")
@@ -226,7 +234,9 @@ async def test_the_sweep_forgets_notes_and_words_in_done_tickets_dead_letters_an
     assert h.rows("select platform_id from inboundreceipt") == [("bob/c-1",)]
 
 
-async def test_masking_hides_emails_phones_and_cards_in_what_is_kept_and_sent(make_harness: Any) -> None:
+async def test_masking_hides_emails_phones_and_cards_in_what_is_kept_and_sent(
+    make_harness: MakeHarness,
+) -> None:
     h = make_harness(configured(masking=["email", "phone", "card"]))
     result = await h.say("ann", "mail ann.lee@example.com or call 13800138000, card 4111 1111 1111 1111")
     await h.service.escalate(result.conversation_id, "bob", "call her back")

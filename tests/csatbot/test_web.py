@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from ..conftest import conversation_of, customer_reads, customer_says
+from csatbot.runtime import Runtime
+
+from ..conftest import AsAgent, conversation_of, customer_reads, customer_says
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,7 +49,7 @@ async def test_unknown_conversation_is_404(
     assert only["status"] == "open"
 
 
-async def test_resolve_is_idempotent(client: httpx.AsyncClient, as_agent: Any) -> None:
+async def test_resolve_is_idempotent(client: httpx.AsyncClient, as_agent: AsAgent) -> None:
     conversation_id = await open_conversation(client)
     url = f"/api/conversations/{conversation_id}/resolve"
     first = await client.post(url, json={"send_survey_now": True}, headers=as_agent("bob"))
@@ -73,7 +75,7 @@ async def test_resolve_with_the_trigger_delay_schedules_the_survey(client: httpx
 
 
 async def test_agent_reply_is_stored_and_listed_as_the_caller(
-    client: httpx.AsyncClient, as_agent: Any
+    client: httpx.AsyncClient, as_agent: AsAgent
 ) -> None:
     conversation_id = await open_conversation(client)
     response = await client.post(
@@ -156,7 +158,7 @@ async def test_the_environment_token_acts_as_api_with_the_admin_role(
 
 
 async def test_who_acts_comes_from_the_token_never_from_the_body(
-    client: httpx.AsyncClient, as_agent: Any
+    client: httpx.AsyncClient, as_agent: AsAgent
 ) -> None:
     """Before: anyone could reply as "bob" and move bob's CSAT."""
     conversation_id = await open_conversation(client)
@@ -175,7 +177,7 @@ async def test_who_acts_comes_from_the_token_never_from_the_body(
 
 
 async def test_agents_see_their_own_reports_and_admins_everyones(
-    client: httpx.AsyncClient, as_agent: Any
+    client: httpx.AsyncClient, as_agent: AsAgent
 ) -> None:
     await answer_survey(client, "uma", as_agent("bob"), "2", "slow", "skip")
     await answer_survey(client, "vic", as_agent("mei"), "5")
@@ -190,7 +192,7 @@ async def test_agents_see_their_own_reports_and_admins_everyones(
 
 
 async def test_revoking_a_token_or_removing_the_user_locks_it_out_at_once(
-    client: httpx.AsyncClient, app_runtime: Any
+    client: httpx.AsyncClient, app_runtime: Runtime
 ) -> None:
     from csatbot.console.users import Users
     from csatbot.tokens import ApiTokens
@@ -238,7 +240,9 @@ async def test_each_customer_deep_link_is_new_and_expires_and_unknown_customers_
     assert missing.status_code == 404 and missing.json() == {"detail": "no customer with id 999"}
 
 
-async def test_ticket_api_lists_filters_and_works_a_ticket(client: httpx.AsyncClient, as_agent: Any) -> None:
+async def test_ticket_api_lists_filters_and_works_a_ticket(
+    client: httpx.AsyncClient, as_agent: AsAgent
+) -> None:
     bob, mei = as_agent("bob"), as_agent("mei")
     conversation_id = await open_conversation(client, "tia")
     opened = await client.post(
@@ -290,7 +294,7 @@ async def answer_survey(client: httpx.AsyncClient, user: str, agent: dict[str, s
 
 
 async def test_report_api_dimensions_drill_down_reasons_recovery_and_csv(
-    client: httpx.AsyncClient, as_agent: Any
+    client: httpx.AsyncClient, as_agent: AsAgent
 ) -> None:
     unhappy = await answer_survey(client, "uma", as_agent("bob"), "2", "slow", "skip")
     await answer_survey(client, "vic", as_agent("mei"), "5")
@@ -336,7 +340,7 @@ async def test_report_api_dimensions_drill_down_reasons_recovery_and_csv(
     assert len(lines) == 3
 
 
-async def test_report_api_fcr_funnel_and_drivers(client: httpx.AsyncClient, as_agent: Any) -> None:
+async def test_report_api_fcr_funnel_and_drivers(client: httpx.AsyncClient, as_agent: AsAgent) -> None:
     await answer_survey(client, "uma", as_agent("bob"), "2")  # waits at the reason question
     await answer_survey(client, "vic", as_agent("mei"), "5", "skip")  # skips the optional praise
     fcr = (await client.get("/api/reports/fcr")).json()
@@ -357,7 +361,7 @@ async def test_report_api_fcr_funnel_and_drivers(client: httpx.AsyncClient, as_a
 
 
 async def test_report_api_digest_ranks_and_credits_happy_comments(
-    client: httpx.AsyncClient, as_agent: Any
+    client: httpx.AsyncClient, as_agent: AsAgent
 ) -> None:
     await answer_survey(client, "dee", as_agent("bob"), "5", "Quick answer, thanks a lot")
     await answer_survey(

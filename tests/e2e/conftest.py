@@ -19,7 +19,6 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-import yaml
 from playwright.sync_api import Browser, sync_playwright
 
 from bot.ports import Clock
@@ -27,6 +26,7 @@ from csatbot.runtime import Runtime
 from csatbot.web import Server, create_app
 
 from ..conftest import api_headers, chat_headers_sync
+from ..support.config import config_data, write_config_file
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT = 10.0  # seconds any single expected event may take before a test fails
@@ -47,15 +47,10 @@ def write_config(
     folder: Path, *, delay: str = "0s", webhook_url: str | None = None, name: str = "config.yaml"
 ) -> Path:
     """A copy of the shipped config.yaml with a survey ``delay``, no quiet hours and a team webhook."""
-    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
-    data["triggers"][0]["delay"] = delay
-    data["surveying"]["quiet_hours"] = None  # the tests must not depend on the hour they run at
+    data = config_data(delay=delay)
     if webhook_url is not None:
         data["teams"]["support"]["webhook_url"] = webhook_url
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
+    return write_config_file(folder, data, name)
 
 
 class LiveServer:

@@ -18,6 +18,8 @@ from bot.settings import Settings
 from storage import SqlStore
 from storage.digest import happy_comments, send_due
 
+from ..conftest import Harness, MakeHarness
+
 ROOT = Path(__file__).resolve().parents[2]
 # t0 is Monday 2026-11-23 10:00 in Shanghai; the weekly digest of that week goes out Monday 11-30 09:00.
 SENT_AT = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
@@ -39,7 +41,7 @@ def digest_settings() -> Settings:
     return Settings.from_config(parse_config(yaml.safe_dump(data, allow_unicode=True, sort_keys=False)))
 
 
-async def answered(h: Any, user: str, agent: str, replies: list[str]) -> str:
+async def answered(h: Harness, user: str, agent: str, replies: list[str]) -> str:
     result = await h.say(user, "help please")
     await h.service.agent_reply(result.conversation_id, agent, "Done!")
     resolved = await h.service.resolve(result.conversation_id, agent, send_now=True)
@@ -49,7 +51,7 @@ async def answered(h: Any, user: str, agent: str, replies: list[str]) -> str:
     return str(resolved.survey_id)
 
 
-async def scenario(h: Any) -> dict[str, str]:
+async def scenario(h: Harness) -> dict[str, str]:
     return {
         "ann": await answered(h, "ann", "amy", ["5", "Bob and Amy sorted out my refund in two minutes"]),
         "ben": await answered(h, "ben", "bob", ["2", "1", "the refund took three weeks"]),
@@ -59,7 +61,7 @@ async def scenario(h: Any) -> dict[str, str]:
     }
 
 
-def outbox(h: Any) -> list[tuple[Any, ...]]:
+def outbox(h: Harness) -> list[tuple[Any, ...]]:
     """The digests queued (ben's ticket is announced too: not counted here)."""
     rows = h.rows("select kind, channel, recipient, body from outbox where kind = 'notify' order by id")
     found = [
@@ -69,7 +71,7 @@ def outbox(h: Any) -> list[tuple[Any, ...]]:
     return [row for row in found if "digest" in row[3]]
 
 
-async def test_the_weekly_digest_ranks_credits_and_goes_out_once(make_harness: Any) -> None:
+async def test_the_weekly_digest_ranks_credits_and_goes_out_once(make_harness: MakeHarness) -> None:
     h = make_harness(digest_settings())
     surveys = await scenario(h)
     config = h.current.config
@@ -109,7 +111,7 @@ async def test_the_weekly_digest_ranks_credits_and_goes_out_once(make_harness: A
     assert len(outbox(h)) == 2
 
 
-async def test_two_processes_at_the_same_moment_send_one_digest(make_harness: Any) -> None:
+async def test_two_processes_at_the_same_moment_send_one_digest(make_harness: MakeHarness) -> None:
     h = make_harness(digest_settings())
     await scenario(h)
     config = h.current.config

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from sqlmodel import col, select
 
@@ -14,6 +13,8 @@ from bot.experiments import variant_for
 from bot.settings import Settings
 from models import Survey
 from storage.experiments import experiment_report
+
+from ..conftest import MakeHarness
 
 ROOT = Path(__file__).resolve().parents[2]
 SHORT_FLOW = """
@@ -40,7 +41,7 @@ def experiment_settings(min_answers: int = 3) -> Settings:
 
 
 async def test_each_customer_gets_one_variant_its_flow_and_delay_and_the_report_compares(
-    make_harness: Any,
+    make_harness: MakeHarness,
 ) -> None:
     h = make_harness(experiment_settings())
     spec = h.current.config.triggers[0].experiment
@@ -87,7 +88,7 @@ async def test_each_customer_gets_one_variant_its_flow_and_delay_and_the_report_
     assert report["verdicts"]["completion_rate"]["status"] == "too_few"  # nobody answered the short one
 
 
-async def test_a_customer_keeps_their_variant_on_the_next_survey(make_harness: Any) -> None:
+async def test_a_customer_keeps_their_variant_on_the_next_survey(make_harness: MakeHarness) -> None:
     h = make_harness(experiment_settings())
     first = await h.say("ann", "help")
     await h.service.agent_reply(first.conversation_id, "bob", "Done.")

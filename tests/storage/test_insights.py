@@ -14,6 +14,8 @@ from storage.fcr import operational_fcr
 from storage.funnel import survey_funnel
 from storage.reports import build_report
 
+from ..conftest import Harness, MakeHarness
+
 CONFIG_TEXT = (Path(__file__).resolve().parents[2] / "config.yaml").read_text(encoding="utf-8")
 FCR_FLOW = """
   fcr:
@@ -35,7 +37,7 @@ def fcr_settings() -> Settings:
     return Settings.from_config(parse_config(text))
 
 
-async def surveyed(h: Any, user: str, answers: list[str], first: str = "help") -> int:
+async def surveyed(h: Harness, user: str, answers: list[str], first: str = "help") -> int:
     result = await h.say(user, first)
     resolved = await h.service.resolve(result.conversation_id, "bob", send_now=True)
     for text in answers:
@@ -44,7 +46,7 @@ async def surveyed(h: Any, user: str, answers: list[str], first: str = "help") -
     return int(result.conversation_id)
 
 
-async def test_fcr_answered_and_funnel_with_partial_surveys(make_harness: Any) -> None:
+async def test_fcr_answered_and_funnel_with_partial_surveys(make_harness: MakeHarness) -> None:
     h = make_harness(fcr_settings())
     await surveyed(h, "a", ["yes", "5"])
     await surveyed(h, "b", ["没解决", "2"])
@@ -74,7 +76,7 @@ async def test_fcr_answered_and_funnel_with_partial_surveys(make_harness: Any) -
     assert funnel.drop_step("fcr") == "rating"
 
 
-async def test_operational_fcr_counts_a_repeat_contact_within_the_window(make_harness: Any) -> None:
+async def test_operational_fcr_counts_a_repeat_contact_within_the_window(make_harness: MakeHarness) -> None:
     h = make_harness(fcr_settings())
     await surveyed(h, "a", [])
     await surveyed(h, "b", [])
@@ -103,7 +105,7 @@ async def test_operational_fcr_counts_a_repeat_contact_within_the_window(make_ha
     assert fcr_between(first_done + timedelta(days=1), until) == (2, 0)
 
 
-async def test_key_drivers_read_answered_surveys(make_harness: Any) -> None:
+async def test_key_drivers_read_answered_surveys(make_harness: MakeHarness) -> None:
     h = make_harness(fcr_settings())
     for i in range(6):
         await surveyed(h, f"happy{i}", ["yes", "5"])

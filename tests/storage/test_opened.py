@@ -13,10 +13,10 @@ from models import Survey
 from storage.funnel import survey_funnel
 from storage.opened import mark_opened, read_on_platform, read_receipt, seen, unopened
 
-from ..conftest import RecordingChannel
+from ..conftest import Harness, RecordingChannel
 
 
-async def surveyed(h: Any, user: str, channel: str = "webchat") -> str:
+async def surveyed(h: Harness, user: str, channel: str = "webchat") -> str:
     """``user`` writes on ``channel``, an agent resolves it, the survey goes out: its id."""
     message = InboundMessage(channel, "", user, f"{channel}-{user}", h.clock.now(), Text("help"))
     result = await h.service.handle(message)
@@ -26,11 +26,11 @@ async def surveyed(h: Any, user: str, channel: str = "webchat") -> str:
     return str(resolved.survey_id)
 
 
-def opened_at(h: Any, survey_id: str) -> Any:
+def opened_at(h: Harness, survey_id: str) -> Any:
     return h.store.read_sync(lambda repo: repo.session.get(Survey, survey_id).opened_at)
 
 
-def sent_as(h: Any, survey_id: str) -> tuple[int, str]:
+def sent_as(h: Harness, survey_id: str) -> tuple[int, str]:
     """The outbox row and platform id the survey's question went out as."""
     [(row, platform_id)] = h.rows(
         "select o.id, o.platform_id from outbox o join message m on m.id = o.message_id "
@@ -40,7 +40,7 @@ def sent_as(h: Any, survey_id: str) -> tuple[int, str]:
     return row, platform_id
 
 
-async def test_a_read_receipt_for_a_survey_message_opens_the_survey_once(harness: Any) -> None:
+async def test_a_read_receipt_for_a_survey_message_opens_the_survey_once(harness: Harness) -> None:
     h = harness
     first, second = await surveyed(h, "ann"), await surveyed(h, "ben")
     row, platform_id = sent_as(h, first)
@@ -62,7 +62,7 @@ async def test_a_read_receipt_for_a_survey_message_opens_the_survey_once(harness
     assert row != other_row
 
 
-async def test_a_sighting_marks_only_unopened_surveys(harness: Any) -> None:
+async def test_a_sighting_marks_only_unopened_surveys(harness: Harness) -> None:
     h = harness
     first, second = await surveyed(h, "ann"), await surveyed(h, "ben")
     assert sorted(
@@ -74,7 +74,9 @@ async def test_a_sighting_marks_only_unopened_surveys(harness: Any) -> None:
     assert h.store.run_sync(lambda repo: mark_opened(repo.session, set(), h.clock.now())) == 0
 
 
-async def test_the_funnel_counts_opens_where_reported_and_says_not_reported_elsewhere(harness: Any) -> None:
+async def test_the_funnel_counts_opens_where_reported_and_says_not_reported_elsewhere(
+    harness: Harness,
+) -> None:
     h = harness
     telegram = RecordingChannel("telegram")
     h.dispatcher = Dispatcher(h.store, {"webchat": h.channel, "telegram": telegram}, h, h.clock)

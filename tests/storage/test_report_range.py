@@ -13,11 +13,13 @@ from sqlalchemy import event
 from storage.report_scope import MAX_RANGE_DAYS, ReportFilterError, check_range, offset_spans
 from storage.reports import build_report
 
+from ..conftest import Harness
+
 NEW_YORK = ZoneInfo("America/New_York")  # two offset changes a year
 
 
 @pytest.mark.parametrize(("tz", "pieces"), [(UTC, 1), (ZoneInfo("Asia/Shanghai"), 1), (NEW_YORK, 5)])
-def test_a_two_year_report_is_one_scan_per_offset_piece(harness: Any, tz: Any, pieces: int) -> None:
+def test_a_two_year_report_is_one_scan_per_offset_piece(harness: Harness, tz: Any, pieces: int) -> None:
     since = datetime(2024, 1, 1, tzinfo=tz)
     until = since + timedelta(days=MAX_RANGE_DAYS)
     check_range(since, until)  # the longest allowed

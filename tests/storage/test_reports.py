@@ -28,10 +28,12 @@ from storage.reports import (
     survey_rows,
 )
 
+from ..conftest import Harness, MakeHarness
+
 CONFIG_TEXT = (Path(__file__).resolve().parents[2] / "config.yaml").read_text(encoding="utf-8")
 
 
-async def _survey(h: Any, user: str, answers: list[str]) -> None:
+async def _survey(h: Harness, user: str, answers: list[str]) -> None:
     result = await h.say(user, "help")
     resolved = await h.service.resolve(result.conversation_id, "bob", send_now=True)
     for text in answers:
@@ -39,7 +41,7 @@ async def _survey(h: Any, user: str, answers: list[str]) -> None:
     assert resolved.survey_id
 
 
-async def test_csat_nps_ces_response_rate_and_dsat(make_harness: Any) -> None:
+async def test_csat_nps_ces_response_rate_and_dsat(make_harness: MakeHarness) -> None:
     settings = Settings.from_config(parse_config(CONFIG_TEXT.replace("survey: csat", "survey: csat", 1)))
     h = make_harness(settings)
     await _survey(h, "a", ["5"])
@@ -107,7 +109,7 @@ LOCAL_DAYS = {
 }
 
 
-async def test_days_are_days_in_the_configured_time_zone(make_harness: Any) -> None:
+async def test_days_are_days_in_the_configured_time_zone(make_harness: MakeHarness) -> None:
     data = yaml.safe_load(CONFIG_TEXT)
     data["surveying"].pop("quiet_hours")
     settings = Settings.from_config(parse_config(yaml.safe_dump(data, allow_unicode=True)))
@@ -174,7 +176,13 @@ def scenario_settings() -> Settings:
 
 
 async def conversation(
-    h: Any, user: str, text: str, agents: list[str], by: str, how: str = "agent_resolved", locale: str = "en"
+    h: Harness,
+    user: str,
+    text: str,
+    agents: list[str],
+    by: str,
+    how: str = "agent_resolved",
+    locale: str = "en",
 ) -> str:
     """A customer writes, ``agents`` reply, ``by`` resolves, the survey goes out: returns its id."""
     result = await h.say(user, text, locale=locale)
@@ -186,12 +194,12 @@ async def conversation(
     return str(resolved.survey_id)
 
 
-def ticket_of(h: Any, survey_id: str) -> int:
+def ticket_of(h: Harness, survey_id: str) -> int:
     [(ticket_id,)] = h.rows("select id from ticket where survey_id = :s", s=survey_id)
     return int(ticket_id)
 
 
-async def recover(h: Any, user: str, survey_id: str, agent: str, rating: str) -> str:
+async def recover(h: Harness, user: str, survey_id: str, agent: str, rating: str) -> str:
     """``agent`` works the survey's DSAT ticket to resolved; the customer answers the re-survey."""
     ticket_id = ticket_of(h, survey_id)
     await h.service.ticket("assign", ticket_id, "lead", agent)
@@ -204,7 +212,7 @@ async def recover(h: Any, user: str, survey_id: str, agent: str, rating: str) ->
 
 
 @pytest.fixture
-async def scenario(make_harness: Any) -> dict[str, Any]:
+async def scenario(make_harness: MakeHarness) -> dict[str, Any]:
     h = make_harness(scenario_settings(), SCENARIO_START)
     h.service.classifier = Keywords()
     ids = {}
@@ -233,7 +241,7 @@ async def scenario(make_harness: Any) -> dict[str, Any]:
     return {"h": h, "ids": ids}
 
 
-def read(h: Any, work: Any) -> Any:
+def read(h: Harness, work: Any) -> Any:
     return h.store.read_sync(lambda repo: work(repo.session))
 
 

@@ -15,6 +15,7 @@ from nlu.sentences import SentenceEncoder
 from storage.erasure import erase_customer
 from storage.themes import fit_now, fit_state, pending_comments, refresh, theme_report
 
+from ..conftest import Harness, MakeHarness
 from ..planted_comments import planted, words_of
 
 
@@ -23,7 +24,7 @@ def encoder(model_dir: Path) -> SentenceEncoder:
     return SentenceEncoder(model_dir)
 
 
-async def commented(h: Any, user: str, text: str, theme: str) -> int:
+async def commented(h: Harness, user: str, text: str, theme: str) -> int:
     """A survey answered with ``text`` as its comment: delivery comments come with a 4 (satisfied,
     typed with the rating), the others after a 1 and a reason (DSAT). The conversation's id."""
     said = await h.say(user, "help")
@@ -34,7 +35,7 @@ async def commented(h: Any, user: str, text: str, theme: str) -> int:
     return int(said.conversation_id)
 
 
-async def fill(h: Any, per_group: int, seed: int) -> dict[int, tuple[str, str]]:
+async def fill(h: Harness, per_group: int, seed: int) -> dict[int, tuple[str, str]]:
     texts, truth = planted(per_group, seed)
     conversations = {}
     for i, (text, group) in enumerate(zip(texts, truth, strict=True)):
@@ -42,7 +43,7 @@ async def fill(h: Any, per_group: int, seed: int) -> dict[int, tuple[str, str]]:
     return conversations
 
 
-def report(h: Any, days: int = 8, **extra: Any) -> dict[str, Any]:
+def report(h: Harness, days: int = 8, **extra: Any) -> dict[str, Any]:
     """The themes of the ``days`` days up to tomorrow."""
     until = h.clock.now() + timedelta(days=1)
     since = until - timedelta(days=days)
@@ -50,7 +51,7 @@ def report(h: Any, days: int = 8, **extra: Any) -> dict[str, Any]:
 
 
 async def test_themes_from_survey_comments_with_dsat_share_and_examples(
-    make_harness: Any, settings: Any, encoder: SentenceEncoder
+    make_harness: MakeHarness, settings: Any, encoder: SentenceEncoder
 ) -> None:
     h = make_harness(settings)
     truth = await fill(h, 4, seed=5)  # 24 comments, 4 per theme and language
@@ -86,7 +87,7 @@ async def test_themes_from_survey_comments_with_dsat_share_and_examples(
 
 
 async def test_new_comments_join_the_nearest_theme_without_refitting(
-    make_harness: Any, settings: Any, encoder: SentenceEncoder
+    make_harness: MakeHarness, settings: Any, encoder: SentenceEncoder
 ) -> None:
     h = make_harness(settings)
     await fill(h, 4, seed=5)
@@ -112,7 +113,7 @@ async def test_new_comments_join_the_nearest_theme_without_refitting(
 
 
 async def test_trend_against_the_previous_period_and_erased_comments_leave(
-    make_harness: Any, settings: Any, encoder: SentenceEncoder
+    make_harness: MakeHarness, settings: Any, encoder: SentenceEncoder
 ) -> None:
     h = make_harness(settings)
     await fill(h, 4, seed=5)
@@ -134,7 +135,7 @@ async def test_trend_against_the_previous_period_and_erased_comments_leave(
 
 
 async def test_a_reason_answered_in_the_customer_s_own_words_is_a_comment(
-    make_harness: Any, settings: Any
+    make_harness: MakeHarness, settings: Any
 ) -> None:
     h = make_harness(settings)
     for user, answers in (
@@ -153,7 +154,7 @@ async def test_a_reason_answered_in_the_customer_s_own_words_is_a_comment(
 
 
 async def test_a_fit_too_large_for_a_request_is_left_for_later(
-    make_harness: Any, settings: Any, encoder: SentenceEncoder
+    make_harness: MakeHarness, settings: Any, encoder: SentenceEncoder
 ) -> None:
     h = make_harness(settings)
     await fill(h, 4, seed=5)

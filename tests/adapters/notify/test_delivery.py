@@ -19,11 +19,15 @@ from adapters.testing import FakeServer
 from bot.config import parse_config
 from bot.settings import Settings
 
+from ...conftest import MakeHarness
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
-async def h(make_harness: Any, fake_server: FakeServer, fake: FakeNotifyPlatforms) -> AsyncIterator[Any]:
+async def h(
+    make_harness: MakeHarness, fake_server: FakeServer, fake: FakeNotifyPlatforms
+) -> AsyncIterator[Any]:
     """The harness (service, outbox, frozen clock) with every fake platform as a target."""
     data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
     data["notifications"] = {

@@ -6,12 +6,9 @@ shipped config.yaml with surveys sent at once (``delay: 0s``, no quiet hours).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import shutil
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,45 +17,16 @@ from starlette.responses import Response
 
 from adapters.telegram import TelegramAdapter
 from adapters.telegram.fake import TelegramSimulator
-from adapters.testing import FakeServer, Shown
+from adapters.testing import FakeServer
 from bot.ports import Clock
 from csatbot.runtime import Runtime
 
 from ...conftest import served
-from ..conftest import ApiApp, ConfigWriter
+from ...support.app import AppHarness
+from ..conftest import ConfigWriter
 
-
-@dataclass
-class App(ApiApp):
-    """csatbot behind an ASGI client, its runtime and the fake Telegram."""
-
-    runtime: Runtime
-    sim: TelegramSimulator
-
-    @property
-    def adapter(self) -> TelegramAdapter:
-        adapter = self.runtime.adapters["telegram"]
-        assert isinstance(adapter, TelegramAdapter)
-        return adapter
-
-    async def transcript(self) -> list[tuple[str, str]]:
-        """(author, text) of every message in the one conversation stored so far."""
-        [conversation] = await self.conversations()
-        detail = await self.conversation(conversation["id"])
-        return [(m["author"], m["text"]) for m in detail["transcript"]]
-
-    async def shown(
-        self, user: str, check: Callable[[list[Shown]], bool], timeout: float = 10.0
-    ) -> list[Shown]:
-        """Wait until what ``user`` sees in the fake Telegram satisfies ``check``."""
-        deadline = time.monotonic() + timeout
-        while True:
-            shown = self.sim.shown(user)
-            if check(shown):
-                return shown
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{user} was not shown what was expected; shown: {shown}")
-            await asyncio.sleep(0.02)
+App = AppHarness[TelegramSimulator, TelegramAdapter]
+"""csatbot behind an ASGI client, its runtime and the fake Telegram."""
 
 
 @pytest.fixture(scope="session")
@@ -109,7 +77,7 @@ def make_app(
             clock=clock,
         )
         async with served(runtime) as http:
-            yield App(http, runtime, sim)
+            yield App(http, runtime, sim, TelegramAdapter)
 
     return make
 

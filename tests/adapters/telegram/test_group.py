@@ -14,6 +14,8 @@ import pytest
 from adapters.telegram import callback, group
 from adapters.telegram.fake import TelegramSimulator
 
+from .conftest import App
+
 GROUP = -1001234567890
 NOTIFICATIONS = {
     "public_url": "https://support.example.com",
@@ -42,7 +44,7 @@ async def until(check: Callable[[], Any], timeout: float = 10.0) -> Any:
     return found
 
 
-async def open_ticket(app: Any) -> int:
+async def open_ticket(app: App) -> int:
     """Ann writes to the bot; an agent escalates: the ticket's id (its notice reaches the group)."""
     await app.sim.say(app.http, "ann", "my parcel is late and nobody answers")
     [conversation] = await app.conversations()
@@ -54,7 +56,7 @@ async def open_ticket(app: Any) -> int:
     return ticket_id
 
 
-async def ticket(app: Any, ticket_id: int) -> dict[str, Any]:
+async def ticket(app: App, ticket_id: int) -> dict[str, Any]:
     response = await app.http.get(f"/api/tickets/{ticket_id}")
     assert response.status_code == 200, response.text
     found: dict[str, Any] = response.json()
@@ -70,7 +72,7 @@ def buttons(message: dict[str, Any]) -> list[list[tuple[str, str]]]:
     return [[(key["text"], key["callback_data"]) for key in row] for row in rows]
 
 
-async def tap(app: Any, update: dict[str, Any]) -> dict[str, Any]:
+async def tap(app: App, update: dict[str, Any]) -> dict[str, Any]:
     """Post a tap to the webhook; the answerCallbackQuery it got (as the webhook reply)."""
     answered = len(app.sim.api.answered)
     response = await app.sim.post(app.http, update)
@@ -91,7 +93,7 @@ def test_ticket_buttons_fit_telegram_and_are_never_read_as_survey_answers() -> N
         assert group.unpack(forged) is None
 
 
-async def test_the_group_gets_the_ticket_with_claim_and_resolve_buttons(app: Any) -> None:
+async def test_the_group_gets_the_ticket_with_claim_and_resolve_buttons(app: App) -> None:
     ticket_id = await open_ticket(app)
     [message] = app.sim.api.messages(GROUP)
     assert message["text"].splitlines()[0] == f"🔵 New ticket #{ticket_id}"
@@ -101,7 +103,7 @@ async def test_the_group_gets_the_ticket_with_claim_and_resolve_buttons(app: Any
     assert buttons(message) == [[("Claim", f"t:c:{ticket_id}"), ("Resolve", f"t:r:{ticket_id}")]]
 
 
-async def test_claim_then_resolve_from_the_group_work_the_ticket_once(app: Any) -> None:
+async def test_claim_then_resolve_from_the_group_work_the_ticket_once(app: App) -> None:
     sim: TelegramSimulator = app.sim
     ticket_id = await open_ticket(app)
     sim.user("5001", language_code="en")  # amy, known by user id
@@ -136,7 +138,7 @@ async def test_claim_then_resolve_from_the_group_work_the_ticket_once(app: Any) 
     assert (await ticket(app, ticket_id))["status"] == "resolved"
 
 
-async def test_an_unknown_user_or_another_chat_changes_nothing(app: Any) -> None:
+async def test_an_unknown_user_or_another_chat_changes_nothing(app: App) -> None:
     sim: TelegramSimulator = app.sim
     ticket_id = await open_ticket(app)
     before = await ticket(app, ticket_id)

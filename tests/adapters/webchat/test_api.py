@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from adapters.webchat.sessions import ChatSession, ChatSessions, identity_hash
+from csatbot.runtime import Runtime
 
 from ...conftest import chat_headers, chat_identity, conversation_of, served
 
@@ -113,7 +114,7 @@ async def test_signed_identities_are_off_without_the_secret(
 
 
 async def test_the_page_gets_an_httponly_cookie_and_stays_the_same_anonymous_customer(
-    app_runtime: Any,
+    app_runtime: Runtime,
 ) -> None:
     async with served(app_runtime, signed_in=False) as browser:
         started = await browser.post(SESSION, json={})
@@ -250,7 +251,7 @@ async def test_a_long_poll_with_nothing_new_returns_empty_after_the_wait(client:
     assert time.monotonic() - started >= 0.3
 
 
-async def test_long_poll_state_is_freed_and_bounded(client: httpx.AsyncClient, app_runtime: Any) -> None:
+async def test_long_poll_state_is_freed_and_bounded(client: httpx.AsyncClient, app_runtime: Runtime) -> None:
     """Before: every distinct user id left about 1 KB behind for good."""
     channel = app_runtime.webchat
     polls = [await chat_headers(client, f"poller-{i}") for i in range(30)]
@@ -293,7 +294,7 @@ async def test_the_page_and_its_assets_are_served_and_nothing_else(client: httpx
 
 
 async def test_the_page_fetching_a_survey_question_marks_the_survey_opened_once(
-    client: httpx.AsyncClient, app_runtime: Any
+    client: httpx.AsyncClient, app_runtime: Runtime
 ) -> None:
     def opened() -> list[Any]:
         with app_runtime.database.reader.connect() as conn:

@@ -6,44 +6,26 @@ import shutil
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from adapters.testing import Shown
+from adapters.wechat.channel import WeChatChannel
 from adapters.wechat.fake import WeChatSimulator, WeComSimulator
 from bot.ports import Clock
 from csatbot.runtime import Runtime
 
 from ...conftest import served
-from ..conftest import ApiApp, ConfigWriter
+from ...support.app import AppHarness
+from ..conftest import ConfigWriter
 
 Simulator = WeChatSimulator | WeComSimulator
 
 
-@dataclass
-class App(ApiApp):
-    """csatbot (``http``) and the platform simulator it is connected to."""
-
-    runtime: Runtime
-    sim: Simulator
-
-    async def conversation(self, user: str) -> dict[str, Any]:  # type: ignore[override]
-        """The one conversation with ``user`` (WeChat tests know users, not conversation ids)."""
-        [summary] = [c for c in await self.conversations() if c["customer"]["user"] == user]
-        return await super().conversation(summary["id"])
-
-    async def shown_when(self, user: str, done: Callable[[list[Shown]], bool]) -> list[Shown]:
-        """Wait (up to 10 s) until what ``user`` was shown satisfies ``done``."""
-
-        def check(_: Any) -> bool:
-            return done(self.sim.shown(user))
-
-        await self.sim.server.wait_for(check)
-        return self.sim.shown(user)
+App = AppHarness[Simulator, WeChatChannel]
+"""csatbot (``http``) and the platform simulator it is connected to."""
 
 
 @pytest.fixture(scope="session")
@@ -76,7 +58,7 @@ async def running(
             environ=sim.environ if environ is None else environ,
         )
         async with served(runtime) as http:
-            yield App(http, runtime, sim)
+            yield App(http, runtime, sim, WeChatChannel)
     finally:
         sim.stop()
 

@@ -13,19 +13,21 @@ from bot.errors import DeliveryError
 from bot.ports import Recipient, Sent
 from bot.prompts import Say
 
+from .conftest import App
+
 USER = "o6_bmjrPTlm6_2sgVt7hMZOPfL2M"
 
 
-def recipient(app: Any, *, hours_ago: float | None = 1.0) -> Recipient:
+def recipient(app: App, *, hours_ago: float | None = 1.0) -> Recipient:
     last = None if hours_ago is None else datetime.now(UTC) - timedelta(hours=hours_ago)
     return Recipient(app.sim.channel, app.sim.account, USER, last_inbound_at=last)
 
 
-def channel(app: Any) -> Any:
+def channel(app: App) -> Any:
     return app.runtime.adapters[app.sim.channel]
 
 
-async def test_oa_fetches_a_token_once_and_posts_utf8_json(oa: Any) -> None:
+async def test_oa_fetches_a_token_once_and_posts_utf8_json(oa: App) -> None:
     sent = await channel(oa).send(recipient(oa), Say("您好 ⭐"))
     assert sent == Sent("")
     await channel(oa).send(recipient(oa), Say("second"))
@@ -49,7 +51,7 @@ async def test_oa_fetches_a_token_once_and_posts_utf8_json(oa: Any) -> None:
     assert second.query == {"access_token": "ACCESS-TOKEN-1"}
 
 
-async def test_wecom_sends_app_messages_and_returns_the_msgid(wecom: Any) -> None:
+async def test_wecom_sends_app_messages_and_returns_the_msgid(wecom: App) -> None:
     assert await channel(wecom).send(recipient(wecom), Say("hello")) == Sent("msg-1")
     [token] = wecom.sim.server.received("/cgi-bin/gettoken")
     assert token.query == {"corpid": wecom.sim.account, "corpsecret": wecom.sim.secret}
@@ -102,7 +104,7 @@ ERRORS = [
 ]
 
 
-async def test_platform_and_network_errors_become_typed_delivery_errors(oa: Any) -> None:
+async def test_platform_and_network_errors_become_typed_delivery_errors(oa: App) -> None:
     for answer, permanent, retry_after, words in ERRORS:
         oa.sim.api.fail(answer)
         with pytest.raises(DeliveryError) as caught:
@@ -127,7 +129,7 @@ async def test_wrong_credentials_at_the_token_endpoint_are_permanent(make_app: A
     assert app.sim.server.received("/message/") == []
 
 
-async def test_outside_the_48_hour_window_nothing_is_sent(oa: Any, wecom: Any) -> None:
+async def test_outside_the_48_hour_window_nothing_is_sent(oa: App, wecom: App) -> None:
     with pytest.raises(DeliveryError) as caught:
         await channel(oa).send(recipient(oa, hours_ago=48.5), Say("late"))
     assert caught.value.permanent and "48-hour customer-service window closed" in str(caught.value)
@@ -140,7 +142,7 @@ async def test_outside_the_48_hour_window_nothing_is_sent(oa: Any, wecom: Any) -
     assert [b["text"]["content"] for b in wecom.sim.api.delivered] == ["a month later"]
 
 
-async def test_a_long_text_goes_out_in_parts(wecom: Any) -> None:
+async def test_a_long_text_goes_out_in_parts(wecom: App) -> None:
     text = "\n".join("这是一条很长的客服回复，" * 10 for _ in range(20))
     await channel(wecom).send(recipient(wecom), Say(text))
     parts = [b["text"]["content"] for b in wecom.sim.api.delivered]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from adapters.testing import Button, Shown
+
+from .conftest import App
 
 
 def asking(shown: list[Shown], step: str) -> Shown | None:
@@ -16,7 +16,7 @@ def button(question: Shown | None, value: str) -> Button:
     return next(b for b in question.buttons if b.value == value)
 
 
-async def test_a_whole_survey_by_taps_and_typing(any_app: Any) -> None:
+async def test_a_whole_survey_by_taps_and_typing(any_app: App) -> None:
     app = any_app
     sim, user = app.sim, "o6_bmjrPTlm6_2sgVt7hMZOPfL2M"
     response = await sim.say(app.http, user, "My parcel never arrived")

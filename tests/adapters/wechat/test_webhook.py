@@ -12,10 +12,12 @@ from adapters.wechat.crypto import Cipher
 from adapters.wechat.fake import xml
 from bot.ports import FrozenClock
 
+from .conftest import App
+
 USER = "o6_bmjrPTlm6_2sgVt7hMZOPfL2M"
 
 
-async def post(app: Any, query: dict[str, str], body: bytes) -> httpx.Response:
+async def post(app: App, query: dict[str, str], body: bytes) -> httpx.Response:
     http: httpx.AsyncClient = app.http
     return await http.post(app.sim.path, params=query, content=body, headers={"content-type": "text/xml"})
 
@@ -50,7 +52,7 @@ def signed_by(sim: Any, document: str, **secrets: str) -> tuple[dict[str, str], 
             setattr(sim, name, value)
 
 
-async def assert_stored(app: Any, texts: list[str]) -> None:
+async def assert_stored(app: App, texts: list[str]) -> None:
     conversations = await app.conversations()
     stored = [
         m["text"]
@@ -60,11 +62,11 @@ async def assert_stored(app: Any, texts: list[str]) -> None:
     assert stored == texts
 
 
-def ack(app: Any) -> str:
+def ack(app: App) -> str:
     return "" if app.sim.channel == "wecom" else "success"
 
 
-async def test_the_plain_mode_signature_matrix(oa_plain: Any) -> None:
+async def test_the_plain_mode_signature_matrix(oa_plain: App) -> None:
     app, sim = oa_plain, oa_plain.sim
     document = sim.text(USER, "hello")
     query, body = sim.signed(document)
@@ -92,7 +94,7 @@ async def test_the_plain_mode_signature_matrix(oa_plain: Any) -> None:
     await assert_stored(app, ["hello"])
 
 
-async def test_the_safe_mode_signature_matrix(safe_app: Any) -> None:
+async def test_the_safe_mode_signature_matrix(safe_app: App) -> None:
     app, sim = safe_app, safe_app.sim
     document = sim.text(USER, "hello")
     query, body = sim.signed(document)
@@ -121,7 +123,7 @@ async def test_the_safe_mode_signature_matrix(safe_app: Any) -> None:
 
 
 @pytest.mark.parametrize("platform_app", ["oa-plain", "wecom"], indirect=True)  # OA: plain in both modes
-async def test_the_url_check_echoes_echostr(platform_app: Any) -> None:
+async def test_the_url_check_echoes_echostr(platform_app: App) -> None:
     app, sim = platform_app, platform_app.sim
     response = await sim.check_url(app.http, "5927782489442352469")
     assert (response.status_code, response.text) == (200, "5927782489442352469")
@@ -133,7 +135,7 @@ async def test_the_url_check_echoes_echostr(platform_app: Any) -> None:
     assert (await sim.check_url(app.http, "1")).status_code == 403
 
 
-async def test_malformed_messages_are_400_and_nothing_is_stored(any_app: Any) -> None:
+async def test_malformed_messages_are_400_and_nothing_is_stored(any_app: App) -> None:
     app, sim = any_app, any_app.sim
     head = {"ToUserName": sim.account, "FromUserName": USER, "CreateTime": int(sim.timestamp())}
     documents = {
@@ -152,7 +154,7 @@ async def test_malformed_messages_are_400_and_nothing_is_stored(any_app: Any) ->
     await assert_stored(app, [])
 
 
-async def test_a_body_over_the_limit_is_413(oa: Any) -> None:
+async def test_a_body_over_the_limit_is_413(oa: App) -> None:
     app, sim = oa, oa.sim
     response = await post(app, *sim.signed(sim.text(USER, "x" * 1_000_001)))
     assert response.status_code == 413
@@ -160,7 +162,7 @@ async def test_a_body_over_the_limit_is_413(oa: Any) -> None:
 
 
 @pytest.mark.parametrize("platform_app", ["oa-plain", "wecom"], indirect=True)
-async def test_a_redelivered_message_is_stored_once(platform_app: Any) -> None:
+async def test_a_redelivered_message_is_stored_once(platform_app: App) -> None:
     app, sim = platform_app, platform_app.sim
     document = sim.text(USER, "where is my refund?")
     for _ in range(3):  # WeChat's retries: the same MsgId, signed anew
@@ -169,7 +171,7 @@ async def test_a_redelivered_message_is_stored_once(platform_app: Any) -> None:
     await assert_stored(app, ["where is my refund?"])
 
 
-async def test_following_the_account_is_answered_with_the_welcome(oa: Any) -> None:
+async def test_following_the_account_is_answered_with_the_welcome(oa: App) -> None:
     sim = oa.sim
     head = {"ToUserName": sim.account, "FromUserName": USER, "CreateTime": int(sim.timestamp())}
     follow = xml(**head, MsgType="event", Event="subscribe", EventKey="qrscene_order-1009")
@@ -181,7 +183,7 @@ async def test_following_the_account_is_answered_with_the_welcome(oa: Any) -> No
 
 
 @pytest.mark.parametrize("platform_app", ["oa-safe", "wecom"], indirect=True)
-async def test_events_that_are_not_messages_are_acknowledged_and_not_stored(platform_app: Any) -> None:
+async def test_events_that_are_not_messages_are_acknowledged_and_not_stored(platform_app: App) -> None:
     app, sim = platform_app, platform_app.sim
     head = {"ToUserName": sim.account, "FromUserName": USER, "CreateTime": int(sim.timestamp())}
     for event in ("unsubscribe", "enter_agent", "LOCATION", "VIEW"):
@@ -191,7 +193,7 @@ async def test_events_that_are_not_messages_are_acknowledged_and_not_stored(plat
     assert app.sim.server.requests == []
 
 
-async def test_a_slow_turn_is_acknowledged_before_it_finishes(oa: Any) -> None:
+async def test_a_slow_turn_is_acknowledged_before_it_finishes(oa: App) -> None:
     response = await oa.sim.say(oa.http, USER, "are you there?")
     assert (response.status_code, response.text) == (200, "success")
     for _ in range(200):

@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 
 from adapters.base import AdapterContext
 from adapters.whatsapp import WhatsAppAdapter
@@ -19,7 +17,8 @@ from bot.ports import Clock, OffsetClock
 from csatbot.runtime import Runtime
 
 from ...conftest import served
-from ..conftest import ApiApp, ConfigWriter
+from ...support.app import AppHarness
+from ..conftest import ConfigWriter
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FAST = (1.0, 0.02)  # per-user rate for tests: WhatsApp's real 1 per 6 s would make each test wait
@@ -61,23 +60,8 @@ def make_runtime(
     return runtime
 
 
-@dataclass
-class App(ApiApp):
-    """csatbot (ASGI, workers running) with WhatsApp on, and the fake WhatsApp it talks to."""
-
-    runtime: Runtime
-    sim: WhatsAppSimulator
-    clock: OffsetClock
-
-    @property
-    def adapter(self) -> WhatsAppAdapter:
-        adapter = self.runtime.adapters["whatsapp"]
-        assert isinstance(adapter, WhatsAppAdapter)
-        return adapter
-
-    def rows(self, sql: str) -> list[Any]:
-        with self.runtime.database.reader.connect() as conn:
-            return list(conn.execute(text(sql)))
+App = AppHarness[WhatsAppSimulator, WhatsAppAdapter]
+"""csatbot (ASGI, workers running) with WhatsApp on, the fake WhatsApp it talks to and its clock."""
 
 
 @pytest.fixture(scope="session")
@@ -97,7 +81,7 @@ def sim(_started_sim: WhatsAppSimulator) -> WhatsAppSimulator:
 
 async def _serve(runtime: Runtime, sim: WhatsAppSimulator, clock: OffsetClock) -> AsyncIterator[App]:
     async with served(runtime) as http:
-        yield App(http, runtime, sim, clock)
+        yield App(http, runtime, sim, WhatsAppAdapter, clock)
 
 
 @pytest.fixture

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .conftest import App
 
-async def sent(app: Any, count: int) -> list[Any]:
+
+async def sent(app: App, count: int) -> list[Any]:
     """The first ``count`` messages the fake Graph API accepted, once their outbox rows say sent."""
     await app.sim.server.wait_for(lambda _: len(app.sim.api.accepted) >= count)
     await app.sim.server.wait_for(
@@ -15,12 +17,12 @@ async def sent(app: Any, count: int) -> list[Any]:
     return list(app.sim.api.accepted[:count])
 
 
-async def status(app: Any, user: str, wamid: str, name: str, reference: str = "") -> None:
+async def status(app: App, user: str, wamid: str, name: str, reference: str = "") -> None:
     data = app.sim.status(user, wamid, name, reference=reference)
     assert (await app.sim.post(app.http, data)).status_code == 200
 
 
-async def test_reading_the_survey_question_opens_the_survey(app: Any) -> None:
+async def test_reading_the_survey_question_opens_the_survey(app: App) -> None:
     user = "15550000077"
     assert (await app.sim.say(app.http, user, "Where is my parcel?")).status_code == 200
     [conversation] = await app.conversations()
@@ -52,7 +54,7 @@ async def test_reading_the_survey_question_opens_the_survey(app: Any) -> None:
     assert funnel["opened_not_reported"] == [] and survey
 
 
-async def test_a_read_matched_by_the_echoed_outbox_id(app: Any) -> None:
+async def test_a_read_matched_by_the_echoed_outbox_id(app: App) -> None:
     """A send that got no answer has no wamid stored: the read still finds it by ``outbox:<id>``."""
     user = "15550000078"
     assert (await app.sim.say(app.http, user, "Hi")).status_code == 200

@@ -20,6 +20,8 @@ from bot.errors import DeliveryError
 from bot.ports import Recipient, Sent
 from bot.prompts import AskChoice, AskText, End, Option, Say
 
+from .conftest import App
+
 USER = "15551234567"
 QUESTION = AskChoice(
     "s1", "solved", "Was your problem solved?", (Option("yes", "Yes"), Option("no", "No")), ""
@@ -27,13 +29,13 @@ QUESTION = AskChoice(
 
 
 def recipient(
-    app: Any, *, ago: timedelta | None = timedelta(minutes=5), account: str = PHONE_NUMBER_ID
+    app: App, *, ago: timedelta | None = timedelta(minutes=5), account: str = PHONE_NUMBER_ID
 ) -> Recipient:
     last = None if ago is None else app.clock.now() - ago
     return Recipient("whatsapp", account, USER, last_inbound_at=last)
 
 
-async def test_a_question_is_posted_as_whatsapp_expects(app: Any) -> None:
+async def test_a_question_is_posted_as_whatsapp_expects(app: App) -> None:
     sent = await app.adapter.send(recipient(app), QUESTION)
     [request] = app.sim.server.received("/messages")
     assert (request.method, request.path) == ("POST", f"/v23.0/{PHONE_NUMBER_ID}/messages")
@@ -58,33 +60,33 @@ async def test_a_question_is_posted_as_whatsapp_expects(app: Any) -> None:
     assert sent == Sent(app.sim.api.accepted[0].wamid)
 
 
-async def test_without_an_account_the_configured_number_sends(app: Any) -> None:
+async def test_without_an_account_the_configured_number_sends(app: App) -> None:
     await app.adapter.send(recipient(app, account=""), Say("Hello"))
     [request] = app.sim.server.received("/messages")
     assert request.path == f"/v23.0/{PHONE_NUMBER_ID}/messages"
     assert request.json()["text"] == {"preview_url": False, "body": "Hello"}
 
 
-async def test_a_long_text_goes_out_in_order_in_parts(app: Any) -> None:
+async def test_a_long_text_goes_out_in_order_in_parts(app: App) -> None:
     sent = await app.adapter.send(recipient(app), Say("a " * 2500))
     bodies = [r.json()["text"]["body"] for r in app.sim.server.received("/messages")]
     assert [len(b) for b in bodies] == [4095, 903]
     assert sent == Sent(app.sim.api.accepted[-1].wamid)
 
 
-async def test_an_empty_end_sends_nothing(app: Any) -> None:
+async def test_an_empty_end_sends_nothing(app: App) -> None:
     assert await app.adapter.send(recipient(app), End("s1", "")) == Sent("")
     assert app.sim.server.received() == []
 
 
-async def test_just_inside_the_window_the_question_itself_goes(app: Any) -> None:
+async def test_just_inside_the_window_the_question_itself_goes(app: App) -> None:
     await app.adapter.send(recipient(app, ago=timedelta(hours=23, minutes=59)), QUESTION)
     [request] = app.sim.server.received("/messages")
     assert request.json()["type"] == "interactive"
 
 
 @pytest.mark.parametrize("ago", [None, timedelta(hours=24), timedelta(days=3)], ids=["never", "24h", "3d"])
-async def test_outside_the_window_a_question_becomes_the_template(app: Any, ago: timedelta | None) -> None:
+async def test_outside_the_window_a_question_becomes_the_template(app: App, ago: timedelta | None) -> None:
     sent = await app.adapter.send(
         recipient(app, ago=ago), app.runtime.settings().flows["csat"].ask("s9", "rating", "en")
     )
@@ -95,14 +97,14 @@ async def test_outside_the_window_a_question_becomes_the_template(app: Any, ago:
 
 
 @pytest.mark.parametrize("prompt", [Say("An agent replied"), End("s1", "Thank you!")], ids=["say", "end"])
-async def test_outside_the_window_other_prompts_are_refused(app: Any, prompt: Any) -> None:
+async def test_outside_the_window_other_prompts_are_refused(app: App, prompt: Any) -> None:
     with pytest.raises(DeliveryError, match="outside WhatsApp's 24-hour window") as caught:
         await app.adapter.send(recipient(app, ago=timedelta(hours=25)), prompt)
     assert caught.value.permanent
     assert app.sim.server.received() == []
 
 
-async def test_outside_the_window_without_a_template_nothing_is_sent(app_without_template: Any) -> None:
+async def test_outside_the_window_without_a_template_nothing_is_sent(app_without_template: App) -> None:
     app = app_without_template
     with pytest.raises(DeliveryError) as caught:
         await app.adapter.send(recipient(app, ago=None), QUESTION)
@@ -172,7 +174,7 @@ async def test_graph_errors_are_typed(
     assert str(error).startswith("whatsapp: ")
 
 
-async def test_a_wrong_token_is_a_permanent_error(app: Any) -> None:
+async def test_a_wrong_token_is_a_permanent_error(app: App) -> None:
     app.sim.api.token = "the-token-meta-expects"
     with pytest.raises(DeliveryError, match="190") as caught:
         await app.adapter.send(recipient(app), Say("Hello"))
@@ -187,20 +189,20 @@ async def test_an_unreachable_graph_api_is_retried() -> None:
     assert not caught.value.permanent
 
 
-def test_the_default_rates_are_whatsapps(app: Any) -> None:
+def test_the_default_rates_are_whatsapps(app: App) -> None:
     built = build(app.adapter.config, app.adapter.ctx)
     assert built.per_user == PAIR_RATE == (5.0, 30.0)  # bursts of 5, then one message per 6 s
     assert THROUGHPUT == 80.0
 
 
 def test_a_template_lets_the_core_plan_surveys_outside_the_window(
-    app: Any, app_without_template: Any
+    app: App, app_without_template: App
 ) -> None:
     assert app.adapter.capabilities.reopens_window
     assert not app_without_template.adapter.capabilities.reopens_window
 
 
-async def test_messages_to_one_user_keep_the_per_user_rate(app: Any) -> None:
+async def test_messages_to_one_user_keep_the_per_user_rate(app: App) -> None:
     ctx: AdapterContext = app.adapter.ctx
     adapter = WhatsAppAdapter(app.adapter.config, ctx, per_user=(1.0, 0.5))
     started = time.monotonic()
@@ -214,7 +216,7 @@ async def test_messages_to_one_user_keep_the_per_user_rate(app: Any) -> None:
     assert [r.json()["text"]["body"] for r in app.sim.server.received("/messages")] == ["one", "x", "two"]
 
 
-async def test_rendering_matches_what_is_posted(app: Any) -> None:
+async def test_rendering_matches_what_is_posted(app: App) -> None:
     """Every shipped survey prompt is accepted by the fake Graph API (which checks WhatsApp's limits)."""
     for flow in app.runtime.settings().flows.values():
         for step in flow.steps:
@@ -225,13 +227,13 @@ async def test_rendering_matches_what_is_posted(app: Any) -> None:
     assert bodies[0] == render(app.runtime.settings().flows["csat"].ask("Ab3_-x9Z", "rating", "en"), USER)[0]
 
 
-def test_naive_last_inbound_times_count_as_utc(app: Any) -> None:
+def test_naive_last_inbound_times_count_as_utc(app: App) -> None:
     naive = (datetime.now(UTC) - timedelta(hours=1)).replace(tzinfo=None)
     assert app.adapter.in_window(naive)
     assert not app.adapter.in_window(naive - timedelta(hours=24))
 
 
-async def test_a_text_question_outside_the_window_also_uses_the_template(app: Any) -> None:
+async def test_a_text_question_outside_the_window_also_uses_the_template(app: App) -> None:
     await app.adapter.send(recipient(app, ago=None), AskText("s1", "comment", "Anything else?"))
     [request] = app.sim.server.received("/messages")
     assert request.json()["template"]["components"][0]["parameters"][0]["payload"] == "a:s1:comment:~start"

@@ -8,6 +8,8 @@ from typing import Any
 from adapters.testing import Button, Shown
 from adapters.whatsapp.fake import WhatsAppSimulator, graph_error_response
 
+from .conftest import App
+
 RATING_LIST = {
     "type": "list",
     "body": {"text": "How satisfied are you with the help you received?\nTap a star or reply 1-5."},
@@ -25,21 +27,21 @@ def button(shown: Shown, value: str) -> Button:
     return next(b for b in shown.buttons if b.value == value)
 
 
-async def start(app: Any, user: str, text: str) -> int:
+async def start(app: App, user: str, text: str) -> int:
     assert (await app.sim.say(app.http, user, text)).status_code == 200
     [conversation] = [c for c in await app.conversations() if c["customer"]["user"] == app.sim.wa_id(user)]
     conversation_id: int = conversation["id"]
     return conversation_id
 
 
-async def resolve(app: Any, conversation_id: int) -> None:
+async def resolve(app: App, conversation_id: int) -> None:
     response = await app.http.post(
         f"/api/conversations/{conversation_id}/resolve", json={"send_survey_now": True}
     )
     assert response.status_code == 200, response.text
 
 
-async def answered(app: Any, conversation_id: int, user: str) -> None:
+async def answered(app: App, conversation_id: int, user: str) -> None:
     """An agent answers: the conversation now waits on the customer, so it can go idle."""
     response = await app.http.post(
         f"/api/conversations/{conversation_id}/reply", json={"text": "Glad to help!"}
@@ -48,12 +50,12 @@ async def answered(app: Any, conversation_id: int, user: str) -> None:
     await nth_shown(app.sim, user, 1)
 
 
-async def answers(app: Any, conversation_id: int) -> list[tuple[str, Any]]:
+async def answers(app: App, conversation_id: int) -> list[tuple[str, Any]]:
     detail = await app.conversation(conversation_id)
     return [(a["step"], a.get("score", a.get("option", a.get("text")))) for a in detail["survey"]["answers"]]
 
 
-async def test_a_whole_survey_by_taps_and_typing(app: Any) -> None:
+async def test_a_whole_survey_by_taps_and_typing(app: App) -> None:
     sim, http = app.sim, app.http
     conversation_id = await start(app, "ann", "Hi, my parcel is late")
     await resolve(app, conversation_id)
@@ -101,7 +103,7 @@ async def test_a_whole_survey_by_taps_and_typing(app: Any) -> None:
     assert customer == ["Hi, my parcel is late", "⭐⭐", "Problem not solved", "The courier never came"]
 
 
-async def test_a_rating_by_typing(app: Any) -> None:
+async def test_a_rating_by_typing(app: App) -> None:
     conversation_id = await start(app, "ben", "Where is my refund?")
     await resolve(app, conversation_id)
     await nth_shown(app.sim, "ben", 1)
@@ -114,7 +116,7 @@ async def test_a_rating_by_typing(app: Any) -> None:
     assert await answers(app, conversation_id) == [("rating", 5)]
 
 
-async def test_a_late_survey_starts_with_the_template(app: Any) -> None:
+async def test_a_late_survey_starts_with_the_template(app: App) -> None:
     sim, http = app.sim, app.http
     conversation_id = await start(app, "cat", "Can you resend my invoice?")
     await answered(app, conversation_id, "cat")
@@ -136,7 +138,7 @@ async def test_a_late_survey_starts_with_the_template(app: Any) -> None:
     assert await answers(app, conversation_id) == [("rating", 5)]
 
 
-async def test_a_late_survey_without_a_template_is_not_sent_and_says_why(app_without_template: Any) -> None:
+async def test_a_late_survey_without_a_template_is_not_sent_and_says_why(app_without_template: App) -> None:
     app = app_without_template
     conversation_id = await start(app, "dan", "Can you resend my invoice?")
     await answered(app, conversation_id, "dan")
@@ -155,7 +157,7 @@ async def test_a_late_survey_without_a_template_is_not_sent_and_says_why(app_wit
     assert (await app.conversation(conversation_id))["resolution"] == "idle"
 
 
-async def test_a_rate_limited_question_is_sent_again(app: Any) -> None:
+async def test_a_rate_limited_question_is_sent_again(app: App) -> None:
     app.sim.api.failures.append(graph_error_response(429, 130429, "Rate limit hit", retry_after=0.2))
     conversation_id = await start(app, "eve", "hello")
     await resolve(app, conversation_id)
@@ -166,7 +168,7 @@ async def test_a_rate_limited_question_is_sent_again(app: Any) -> None:
     assert app.rows(query) == [("sent", 2)]
 
 
-async def test_an_agent_reply_reaches_the_customer(app: Any) -> None:
+async def test_an_agent_reply_reaches_the_customer(app: App) -> None:
     conversation_id = await start(app, "fay", "Can I change my address?")
     response = await app.http.post(f"/api/conversations/{conversation_id}/reply", json={"text": "Yes, done!"})
     assert response.status_code == 202

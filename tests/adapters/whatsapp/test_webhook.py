@@ -14,12 +14,14 @@ from sqlalchemy import text
 from adapters.whatsapp.fake import ENVIRON
 from adapters.whatsapp.signature import HEADER, sign
 
+from .conftest import App
+
 Load = Callable[[str], dict[str, Any]]
 PATH = "/webhooks/whatsapp"
 TOKEN = ENVIRON["WHATSAPP_VERIFY_TOKEN"]
 
 
-async def test_subscription_check_echoes_the_challenge(app: Any) -> None:
+async def test_subscription_check_echoes_the_challenge(app: App) -> None:
     params = {"hub.mode": "subscribe", "hub.verify_token": TOKEN, "hub.challenge": "1158201444"}
     response = await app.http.get(PATH, params=params)
     assert response.status_code == 200
@@ -41,13 +43,13 @@ async def test_subscription_check_echoes_the_challenge(app: Any) -> None:
         pytest.param({"hub.mode": "subscribe", "hub.verify_token": TOKEN}, 400, id="no-challenge"),
     ],
 )
-async def test_subscription_check_refused(app: Any, params: dict[str, str], status: int) -> None:
+async def test_subscription_check_refused(app: App, params: dict[str, str], status: int) -> None:
     response = await app.http.get(PATH, params=params)
     assert response.status_code == status
     assert "1" not in response.text.split('"')  # the challenge is not echoed
 
 
-async def test_a_signed_text_is_stored(app: Any, payload: Load) -> None:
+async def test_a_signed_text_is_stored(app: App, payload: Load) -> None:
     response = await app.sim.post(app.http, payload("text"))
     assert (response.status_code, response.text) == (200, "")
     [conversation] = await app.conversations()
@@ -92,7 +94,7 @@ def _tamper(raw: bytes) -> bytes:
     ],
 )
 async def test_bad_signatures_are_refused_and_nothing_is_stored(
-    app: Any, payload: Load, signature: str | None, change: Callable[[bytes], bytes] | None
+    app: App, payload: Load, signature: str | None, change: Callable[[bytes], bytes] | None
 ) -> None:
     data = payload("text")
     data["entry"][0]["changes"][0]["value"]["messages"][0]["text"]["body"] = "Body Text ✓ café"
@@ -110,7 +112,7 @@ async def test_bad_signatures_are_refused_and_nothing_is_stored(
     assert app.adapter.counts["bad_signature"] == 1
 
 
-async def test_a_replayed_delivery_is_stored_once(app: Any, payload: Load) -> None:
+async def test_a_replayed_delivery_is_stored_once(app: App, payload: Load) -> None:
     for _ in range(3):
         assert (await app.sim.post(app.http, payload("text"))).status_code == 200
     [conversation] = await app.conversations()
@@ -119,7 +121,7 @@ async def test_a_replayed_delivery_is_stored_once(app: Any, payload: Load) -> No
     assert (app.adapter.counts["messages"], app.adapter.counts["duplicates"]) == (1, 2)
 
 
-async def test_every_message_of_a_batch_is_stored(app: Any, payload: Load) -> None:
+async def test_every_message_of_a_batch_is_stored(app: App, payload: Load) -> None:
     assert (await app.sim.post(app.http, payload("multi"))).status_code == 200
     stored = {c["customer"]["user"]: c for c in await app.conversations()}
     assert {user: c["customer"]["name"] for user, c in stored.items()} == {
@@ -134,7 +136,7 @@ async def test_every_message_of_a_batch_is_stored(app: Any, payload: Load) -> No
     assert texts == [["Hello"], ["Hi there"], ["[reaction]"]]
 
 
-async def test_unsupported_messages_are_stored_as_their_kind(app: Any, payload: Load) -> None:
+async def test_unsupported_messages_are_stored_as_their_kind(app: App, payload: Load) -> None:
     assert (await app.sim.post(app.http, payload("image"))).status_code == 200
     [conversation] = await app.conversations()
     detail = await app.conversation(conversation["id"])
@@ -149,14 +151,14 @@ async def test_unsupported_messages_are_stored_as_their_kind(app: Any, payload: 
         pytest.param(b'{"object":"whatsapp_business_account"}', id="no-entry"),
     ],
 )
-async def test_malformed_payloads_get_400_and_nothing_is_stored(app: Any, body: bytes) -> None:
+async def test_malformed_payloads_get_400_and_nothing_is_stored(app: App, body: bytes) -> None:
     response = await app.sim.post(app.http, body)
     assert response.status_code == 400
     assert "not a WhatsApp webhook payload" in response.json()["detail"]
     assert await app.conversations() == []
 
 
-async def test_one_malformed_message_refuses_the_whole_batch(app: Any, payload: Load) -> None:
+async def test_one_malformed_message_refuses_the_whole_batch(app: App, payload: Load) -> None:
     data = payload("multi")
     del data["entry"][1]["changes"][0]["value"]["messages"][0]["id"]
     response = await app.sim.post(app.http, data)
@@ -164,7 +166,7 @@ async def test_one_malformed_message_refuses_the_whole_batch(app: Any, payload: 
     assert await app.conversations() == []
 
 
-async def test_a_body_over_the_limit_gets_413(app: Any, payload: Load) -> None:
+async def test_a_body_over_the_limit_gets_413(app: App, payload: Load) -> None:
     data = payload("text")
     data["entry"][0]["changes"][0]["value"]["messages"][0]["text"]["body"] = "x" * 1_000_001
     response = await app.sim.post(app.http, data)
@@ -172,7 +174,7 @@ async def test_a_body_over_the_limit_gets_413(app: Any, payload: Load) -> None:
     assert await app.conversations() == []
 
 
-async def test_statuses_are_not_customer_messages(app: Any, payload: Load) -> None:
+async def test_statuses_are_not_customer_messages(app: App, payload: Load) -> None:
     data = payload("status_sent")
     assert (await app.sim.post(app.http, data)).status_code == 200
     assert (await app.sim.post(app.http, data)).status_code == 200  # WhatsApp sends duplicates
@@ -180,7 +182,7 @@ async def test_statuses_are_not_customer_messages(app: Any, payload: Load) -> No
     assert app.adapter.counts["statuses"] == 1
 
 
-async def test_a_failed_status_marks_the_outbox_row_failed(app: Any) -> None:
+async def test_a_failed_status_marks_the_outbox_row_failed(app: App) -> None:
     user = "15550000042"
     assert (await app.sim.say(app.http, user, "Hello")).status_code == 200
     [conversation] = await app.conversations()
@@ -205,7 +207,7 @@ async def test_a_failed_status_marks_the_outbox_row_failed(app: Any) -> None:
 
 
 async def test_a_failed_status_for_an_unknown_message_is_only_logged(
-    app: Any, payload: Load, caplog: pytest.LogCaptureFixture
+    app: App, payload: Load, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.WARNING):
         assert (await app.sim.post(app.http, payload("status_failed"))).status_code == 200
@@ -217,7 +219,7 @@ async def test_a_failed_status_for_an_unknown_message_is_only_logged(
 
 
 async def test_a_failure_while_storing_answers_500_so_whatsapp_delivers_again(
-    app: Any, payload: Load
+    app: App, payload: Load
 ) -> None:
     with app.runtime.database.writer.begin() as conn:
         conn.execute(text("ALTER TABLE inbox RENAME TO inbox_gone"))
@@ -232,7 +234,7 @@ async def test_a_failure_while_storing_answers_500_so_whatsapp_delivers_again(
 
 
 async def test_a_turn_that_fails_after_the_ack_is_retried_from_the_inbox_and_runs_once(
-    app: Any, payload: Load, caplog: pytest.LogCaptureFixture
+    app: App, payload: Load, caplog: pytest.LogCaptureFixture
 ) -> None:
     with app.runtime.database.writer.begin() as conn:
         conn.execute(text("ALTER TABLE inboundreceipt RENAME TO receipts_gone"))

@@ -12,7 +12,6 @@ from typing import Any
 
 import httpx
 import pytest
-import yaml
 from argon2 import PasswordHasher
 
 from bot.ports import FrozenClock
@@ -21,6 +20,7 @@ from csatbot.console.users import Users
 from csatbot.runtime import Runtime
 
 from ...conftest import api_headers, conversation_of, customer_says, served
+from ...support.config import config_data, write_config_file
 
 ROOT = Path(__file__).resolve().parents[3]
 PASSWORD = "correct horse battery"
@@ -39,15 +39,11 @@ def _fast_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
 def write_config(folder: Path) -> Path:
     """The shipped config with two teams (support: amy and bob), no survey delay or quiet hours, and a
     comment question after any rating."""
-    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
-    data["triggers"][0]["delay"] = "0s"
-    data["surveying"]["quiet_hours"] = None
+    data = config_data()
     data["surveys"]["csat"]["steps"]["rating"]["next"] = "comment"  # happy customers may comment too
     data["teams"]["support"]["members"] = ["amy", "bob"]
     data["teams"]["billing"] = {"name": "Billing", "sla": "1d", "members": ["carol"]}
-    path = folder / "config.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
+    return write_config_file(folder, data)
 
 
 class Console:

@@ -3,18 +3,17 @@ made with the cookie need the session's CSRF token, and signing out ends API acc
 
 from __future__ import annotations
 
-from typing import Any
-
 from ...conftest import customer_says
+from .conftest import Console
 
 
-async def signed_in_without_token(console: Any, name: str, role: str = "agent") -> None:
+async def signed_in_without_token(console: Console, name: str, role: str = "agent") -> None:
     console.http.headers.pop("Authorization", None)  # only the cookie from here on
     console.add_user(name, role)
     await console.sign_in(name)
 
 
-async def test_the_old_agent_desk_is_the_consoles_conversations_behind_its_sign_in(console: Any) -> None:
+async def test_the_old_agent_desk_is_the_consoles_conversations_behind_its_sign_in(console: Console) -> None:
     console.http.headers.pop("Authorization", None)
     console.add_user("amy")
     moved = await console.http.get("/agent")
@@ -30,7 +29,9 @@ async def test_the_old_agent_desk_is_the_consoles_conversations_behind_its_sign_
     assert (await console.http.get("/console/conversations")).status_code == 303
 
 
-async def test_the_cookie_acts_as_the_signed_in_user_and_changes_need_the_csrf_header(console: Any) -> None:
+async def test_the_cookie_acts_as_the_signed_in_user_and_changes_need_the_csrf_header(
+    console: Console,
+) -> None:
     await signed_in_without_token(console, "amy")
     me = (await console.http.get("/api/me")).json()
     assert (me["name"], me["role"], me["via"]) == ("amy", "agent", "session") and len(me["csrf"]) >= 32
@@ -47,7 +48,7 @@ async def test_the_cookie_acts_as_the_signed_in_user_and_changes_need_the_csrf_h
     assert [(m["author"], m["text"]) for m in transcript] == [("customer", "hello?"), ("agent:amy", "hi Ann")]
 
 
-async def test_signing_out_ends_api_access_and_a_replayed_cookie_is_refused(console: Any) -> None:
+async def test_signing_out_ends_api_access_and_a_replayed_cookie_is_refused(console: Console) -> None:
     await signed_in_without_token(console, "amy")
     copied = dict(console.http.cookies)
     assert (await console.http.get("/api/tickets")).status_code == 200
@@ -57,7 +58,7 @@ async def test_signing_out_ends_api_access_and_a_replayed_cookie_is_refused(cons
     assert (await console.http.get("/api/tickets")).status_code == 401
 
 
-async def test_an_agents_session_cannot_do_admin_things(console: Any) -> None:
+async def test_an_agents_session_cannot_do_admin_things(console: Console) -> None:
     await signed_in_without_token(console, "amy")
     report = (await console.http.get("/api/reports", params={"agent": "bob"})).json()
     assert report["filters"] == {"agent": "amy"}

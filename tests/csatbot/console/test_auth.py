@@ -8,7 +8,6 @@ import re
 import stat
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -16,6 +15,8 @@ from argon2 import PasswordHasher
 
 from csatbot.console import users as users_module
 from csatbot.console.sessions import KEY_FILE, secret_key
+
+from .conftest import Console
 
 GENERIC = "Wrong user name or password."
 
@@ -25,7 +26,7 @@ def cookie_header(response: httpx.Response) -> str:
     return cookie
 
 
-async def test_pages_need_a_session_and_send_back_after_signing_in(console: Any) -> None:
+async def test_pages_need_a_session_and_send_back_after_signing_in(console: Console) -> None:
     console.add_user("amy")
     response = await console.page("/tickets/7", x="1")
     assert response.status_code == 303
@@ -38,7 +39,7 @@ async def test_pages_need_a_session_and_send_back_after_signing_in(console: Any)
         assert response.headers["location"] == "/console/", target
 
 
-async def test_a_wrong_password_or_unknown_user_get_the_same_generic_answer(console: Any) -> None:
+async def test_a_wrong_password_or_unknown_user_get_the_same_generic_answer(console: Console) -> None:
     console.add_user("amy")
     wrong = await console.sign_in("amy", "not the password")
     unknown = await console.sign_in("nobody", "not the password")
@@ -50,7 +51,7 @@ async def test_a_wrong_password_or_unknown_user_get_the_same_generic_answer(cons
     assert console.rows("select last_login_at from console_user") == [(None,)]
 
 
-async def test_signing_in_sets_a_hardened_cookie_and_records_the_time(console: Any) -> None:
+async def test_signing_in_sets_a_hardened_cookie_and_records_the_time(console: Console) -> None:
     console.add_user("amy")
     response = await console.sign_in("amy")
     cookie = cookie_header(response).lower()
@@ -72,7 +73,7 @@ async def test_signing_in_sets_a_hardened_cookie_and_records_the_time(console: A
 
 @pytest.mark.parametrize("how", ["https", "env"])
 async def test_the_cookie_is_secure_over_https_or_when_configured(
-    console: Any, how: str, monkeypatch: pytest.MonkeyPatch
+    console: Console, how: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     console.add_user("amy")
     if how == "env":
@@ -93,7 +94,7 @@ async def test_the_cookie_is_secure_over_https_or_when_configured(
             assert (await console.page("/")).status_code == 200
 
 
-async def test_form_posts_without_the_sessions_csrf_token_are_refused(console: Any) -> None:
+async def test_form_posts_without_the_sessions_csrf_token_are_refused(console: Console) -> None:
     console.add_user("dan")
     ticket = await console.escalated("ann")
     before = console.rows("select status, assignee, updated_at from ticket")
@@ -116,7 +117,7 @@ async def test_form_posts_without_the_sessions_csrf_token_are_refused(console: A
     assert console.rows("select status, assignee from ticket") == [("assigned", "dan")]
 
 
-async def test_agents_cannot_see_admin_pages(console: Any) -> None:
+async def test_agents_cannot_see_admin_pages(console: Console) -> None:
     console.add_user("amy", "agent")
     console.add_user("root", "admin")
     await console.sign_in("amy")
@@ -128,7 +129,7 @@ async def test_agents_cannot_see_admin_pages(console: Any) -> None:
     assert (await console.page("/flows")).status_code == 200
 
 
-async def test_sign_out_ends_the_session_on_the_server(console: Any) -> None:
+async def test_sign_out_ends_the_session_on_the_server(console: Console) -> None:
     """Before: the old cookie kept working for up to 12 hours after signing out."""
     console.add_user("amy")
     await console.sign_in("amy")
@@ -146,7 +147,7 @@ async def test_sign_out_ends_the_session_on_the_server(console: Any) -> None:
     assert (await console.page("/")).status_code == 303
 
 
-async def test_a_session_expires_after_12_hours_on_the_server_too(console: Any) -> None:
+async def test_a_session_expires_after_12_hours_on_the_server_too(console: Console) -> None:
     console.add_user("amy")
     await console.sign_in("amy")
     console.clock.advance(timedelta(hours=12) - timedelta(seconds=1))
@@ -155,7 +156,7 @@ async def test_a_session_expires_after_12_hours_on_the_server_too(console: Any) 
     assert (await console.page("/")).status_code == 303
 
 
-async def test_a_password_change_or_removal_ends_open_sessions(console: Any) -> None:
+async def test_a_password_change_or_removal_ends_open_sessions(console: Console) -> None:
     console.add_user("amy")
     console.add_user("bob")
     await console.sign_in("amy")
@@ -169,7 +170,7 @@ async def test_a_password_change_or_removal_ends_open_sessions(console: Any) -> 
     assert (await console.page("/")).status_code == 303
 
 
-async def test_failures_make_that_name_from_that_address_wait_longer_each_time(console: Any) -> None:
+async def test_failures_make_that_name_from_that_address_wait_longer_each_time(console: Console) -> None:
     """The rule (csatbot.console.throttle): 5 free failures per name + address, then 1, 2, 4... up to 15
     minutes between attempts; a right password is refused only while waiting, never for longer."""
     console.add_user("amy")
@@ -188,7 +189,7 @@ async def test_failures_make_that_name_from_that_address_wait_longer_each_time(c
         assert (await console.sign_in("amy", "guess guess")).status_code == 401
 
 
-async def test_waits_grow_to_15_minutes_and_failures_are_forgotten_after_an_hour(console: Any) -> None:
+async def test_waits_grow_to_15_minutes_and_failures_are_forgotten_after_an_hour(console: Console) -> None:
     console.add_user("amy")
     waits: list[int] = []
     while len(waits) < 7:
@@ -201,7 +202,7 @@ async def test_waits_grow_to_15_minutes_and_failures_are_forgotten_after_an_hour
     assert (await console.sign_in("amy")).status_code == 303
 
 
-async def test_someone_elses_guesses_from_another_address_do_not_lock_the_user_out(console: Any) -> None:
+async def test_someone_elses_guesses_from_another_address_do_not_lock_the_user_out(console: Console) -> None:
     console.add_user("amy")
     for _ in range(8):
         await console.sign_in("amy", "guess guess")
@@ -213,7 +214,7 @@ async def test_someone_elses_guesses_from_another_address_do_not_lock_the_user_o
         assert (await console.page("/")).status_code == 200
 
 
-async def test_one_address_guessing_many_names_is_slowed_too(console: Any) -> None:
+async def test_one_address_guessing_many_names_is_slowed_too(console: Console) -> None:
     for i in range(20):
         assert (await console.sign_in(f"user{i}", "guess guess")).status_code == 401
     response = await console.sign_in("user99", "guess guess")
@@ -221,7 +222,7 @@ async def test_one_address_guessing_many_names_is_slowed_too(console: Any) -> No
 
 
 async def test_forty_parallel_guesses_get_five_password_checks(
-    console: Any, monkeypatch: pytest.MonkeyPatch
+    console: Console, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Before: all forty were checked (the count was read before and written after the slow check)."""
     console.add_user("amy")

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from ...conftest import customer_says
+from .conftest import Console
 
 
-async def rated(console: Any, user: str, score: str) -> int:
+async def rated(console: Console, user: str, score: str) -> int:
     """``user`` writes, bob resolves with the survey now, ``user`` rates ``score``: the conversation."""
     conversation, survey = await console.surveyed(user, "my parcel is late")
     await customer_says(console.http, user, choice={"survey": survey, "step": "rating", "value": score})
     return conversation
 
 
-async def test_a_happy_customer_is_green_and_an_open_dsat_ticket_makes_them_red(console: Any) -> None:
+async def test_a_happy_customer_is_green_and_an_open_dsat_ticket_makes_them_red(console: Console) -> None:
     console.add_user("dan")
     happy = await rated(console, "ben", "5")
     [(ben,)] = console.rows("select id from customer")
@@ -42,7 +42,7 @@ async def test_a_happy_customer_is_green_and_an_open_dsat_ticket_makes_them_red(
     assert "需关注" in (await console.page(f"/customers/{ann}")).text
 
 
-async def test_an_unknown_customer_is_a_404_page(console: Any) -> None:
+async def test_an_unknown_customer_is_a_404_page(console: Console) -> None:
     console.add_user("dan")
     await console.sign_in("dan")
     response = await console.page("/customers/999")

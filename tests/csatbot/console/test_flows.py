@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
 
 import yaml
 
+from .conftest import Console
 
-async def test_admins_see_each_step_with_texts_options_and_branches(console: Any) -> None:
+
+async def test_admins_see_each_step_with_texts_options_and_branches(console: Console) -> None:
     console.add_user("root", "admin")
     await console.sign_in("root")
     page = (await console.page("/flows")).text
@@ -25,7 +26,7 @@ async def test_admins_see_each_step_with_texts_options_and_branches(console: Any
     assert "csat — Sent after: agent_resolved, idle, bot_resolved, 0s later" in html.unescape(page)
 
 
-async def test_a_broken_file_on_disk_is_reported_while_the_last_good_config_runs(console: Any) -> None:
+async def test_a_broken_file_on_disk_is_reported_while_the_last_good_config_runs(console: Console) -> None:
     console.add_user("root", "admin")
     path = console.runtime.config_path
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -43,7 +44,7 @@ async def test_a_broken_file_on_disk_is_reported_while_the_last_good_config_runs
     assert "服务器继续使用上一次有效的配置" in (await console.page("/flows")).text
 
 
-async def test_every_page_says_so_while_config_yaml_on_disk_is_broken(console: Any) -> None:
+async def test_every_page_says_so_while_config_yaml_on_disk_is_broken(console: Console) -> None:
     console.add_user("amy")
     console.add_user("root", "admin")
     path = console.runtime.config_path
@@ -63,7 +64,7 @@ async def test_every_page_says_so_while_config_yaml_on_disk_is_broken(console: A
     assert 'id="config-banner"' not in (await console.page("/")).text
 
 
-async def test_each_flow_says_what_sends_it_and_links_its_previews(console: Any) -> None:
+async def test_each_flow_says_what_sends_it_and_links_its_previews(console: Console) -> None:
     console.add_user("root", "admin")
     await console.sign_in("root")
     page = html.unescape((await console.page("/flows")).text)
@@ -85,7 +86,7 @@ async def test_each_flow_says_what_sends_it_and_links_its_previews(console: Any)
     assert 'href="/console/flows/csat/preview?channel=telegram&locale=zh-CN"' in page
 
 
-async def test_the_preview_shows_each_step_as_the_channel_draws_it(console: Any) -> None:
+async def test_the_preview_shows_each_step_as_the_channel_draws_it(console: Console) -> None:
     console.add_user("root", "admin")
     await console.sign_in("root")
     response = await console.page("/flows/csat/preview", channel="whatsapp", locale="en")
@@ -123,7 +124,7 @@ async def test_the_preview_shows_each_step_as_the_channel_draws_it(console: Any)
     assert "无按钮：11 个选项，超过 wecom 最多可显示的 6 个；客户需输入回答" in nps
 
 
-async def test_unknown_names_are_refused_with_the_known_ones(console: Any) -> None:
+async def test_unknown_names_are_refused_with_the_known_ones(console: Console) -> None:
     console.add_user("root", "admin")
     console.add_user("amy")
     await console.sign_in("amy")

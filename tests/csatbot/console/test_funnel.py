@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
 
 from sqlalchemy import text
 
 from ...conftest import chat_headers
+from .conftest import Console
 
 
-async def test_the_funnel_says_opened_per_channel_or_not_reported(console: Any) -> None:
+async def test_the_funnel_says_opened_per_channel_or_not_reported(console: Console) -> None:
     console.add_user("root", "admin")
     await console.surveyed("ann")
     _, other = await console.surveyed("ben")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from .conftest import Console
 
 
-async def test_a_non_ascii_csrf_value_is_refused_not_a_500(console: Any) -> None:
+async def test_a_non_ascii_csrf_value_is_refused_not_a_500(console: Console) -> None:
     console.add_user("amy")
     await console.page("/login")
     for forged in ("%C3%A9" * 43, "%E4%BB%A4%E7%89%8C", "%ED%A0%80", "%FF"):  # é..., 令牌, bad UTF-8
@@ -18,7 +18,7 @@ async def test_a_non_ascii_csrf_value_is_refused_not_a_500(console: Any) -> None
     assert console.rows("select last_login_at from console_user") == [(None,)]
 
 
-async def test_nul_in_a_form_field_is_400_and_nothing_is_written(console: Any) -> None:
+async def test_nul_in_a_form_field_is_400_and_nothing_is_written(console: Console) -> None:
     console.add_user("amy")
     ticket = await console.escalated("ann")
     await console.sign_in("amy")
@@ -30,7 +30,7 @@ async def test_nul_in_a_form_field_is_400_and_nothing_is_written(console: Any) -
     assert (await console.post(f"/tickets/{ticket}/note", text="a clean note")).status_code == 303
 
 
-async def test_an_id_past_the_integer_range_is_a_4xx(console: Any) -> None:
+async def test_an_id_past_the_integer_range_is_a_4xx(console: Console) -> None:
     console.add_user("amy")
     await console.sign_in("amy")
     for ticket in (2**31, 2**63, 2**70):
@@ -38,7 +38,9 @@ async def test_an_id_past_the_integer_range_is_a_4xx(console: Any) -> None:
         assert (await console.post(f"/tickets/{ticket}/claim")).status_code == 422
 
 
-async def test_ids_and_offsets_past_the_integer_range_in_forms_and_queries_are_a_4xx(console: Any) -> None:
+async def test_ids_and_offsets_past_the_integer_range_in_forms_and_queries_are_a_4xx(
+    console: Console,
+) -> None:
     console.add_user("root", "admin")
     ticket = await console.escalated("ann")
     await console.sign_in("root")
@@ -52,7 +54,7 @@ async def test_ids_and_offsets_past_the_integer_range_in_forms_and_queries_are_a
     assert console.rows("select status, assignee from ticket") == before
 
 
-async def test_report_dates_out_of_range_are_400(console: Any) -> None:
+async def test_report_dates_out_of_range_are_400(console: Console) -> None:
     console.add_user("root", "admin")
     await console.sign_in("root")
     for params, detail in (
@@ -72,7 +74,7 @@ NASTY = [
 """Form values as raw urlencoded text (so invalid UTF-8 and NUL go through as a hostile client sends)."""
 
 
-async def test_every_console_form_survives_hostile_values(console: Any) -> None:
+async def test_every_console_form_survives_hostile_values(console: Console) -> None:
     console.add_user("amy")
     ticket = await console.escalated("ann")
     await console.sign_in("amy")

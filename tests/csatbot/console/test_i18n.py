@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import string
-from typing import Any
 
 import pytest
 
 from csatbot.console.i18n import CATALOGUE, EN, ZH, from_accept_language, pick_language, translate
+
+from .conftest import Console
 
 
 def fields(text: str) -> set[str]:
@@ -49,7 +50,7 @@ def test_the_switch_beats_the_users_locale_which_beats_the_browser() -> None:
     assert translate("zh-CN", "queue.count", n=3) == "共 3 个工单"
 
 
-async def test_pages_follow_the_browser_and_the_switch(console: Any) -> None:
+async def test_pages_follow_the_browser_and_the_switch(console: Console) -> None:
     console.add_user("amy")
     console.http.headers["accept-language"] = "zh-CN,zh;q=0.9,en;q=0.5"
     login = await console.page("/login")
@@ -71,7 +72,7 @@ async def test_pages_follow_the_browser_and_the_switch(console: Any) -> None:
     assert "工单队列" in (await console.page("/")).text
 
 
-async def test_a_users_own_locale_applies_until_they_switch(console: Any) -> None:
+async def test_a_users_own_locale_applies_until_they_switch(console: Console) -> None:
     console.add_user("li", locale="zh-CN")
     console.http.headers["accept-language"] = "en-US"
     await console.sign_in("li")

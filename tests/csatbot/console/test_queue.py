@@ -13,6 +13,7 @@ from bot import tickets
 from csatbot.console import queue as queue_page
 
 from ...conftest import conversation_of, customer_says
+from .conftest import Console
 
 
 def listed(html: str) -> list[int]:
@@ -20,7 +21,7 @@ def listed(html: str) -> list[int]:
     return [int(n) for n in re.findall(r'<tr data-ticket="(\d+)"', html)]
 
 
-async def test_filters_by_status_team_assignee_channel_and_overdue(console: Any) -> None:
+async def test_filters_by_status_team_assignee_channel_and_overdue(console: Console) -> None:
     console.add_user("amy")
     console.add_user("dan")
     one = await console.escalated("ann")  # support, auto-assigned to amy
@@ -58,7 +59,7 @@ async def test_filters_by_status_team_assignee_channel_and_overdue(console: Any)
     assert await ids(assignee="mine") == []
 
 
-async def test_each_row_shows_the_sla_due_time_and_marks_overdue_ones(console: Any) -> None:
+async def test_each_row_shows_the_sla_due_time_and_marks_overdue_ones(console: Console) -> None:
     console.add_user("amy")
     ticket = await console.escalated("ann", "CSAT 1 (at most 3)")
     await console.sign_in("amy")
@@ -76,7 +77,7 @@ async def test_each_row_shows_the_sla_due_time_and_marks_overdue_ones(console: A
     assert late is not None and '<strong class="late">overdue</strong>' in late.group(1)
 
 
-def reconfigure(console: Any, **team: Any) -> None:
+def reconfigure(console: Console, **team: Any) -> None:
     """Change the support team in the running config (as an admin editing config.yaml would)."""
     path = console.runtime.config_path
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -85,7 +86,7 @@ def reconfigure(console: Any, **team: Any) -> None:
     assert console.runtime.reload()
 
 
-async def escalated_with(console: Any, user: str, priority: str) -> int:
+async def escalated_with(console: Console, user: str, priority: str) -> int:
     """A web chat customer writes; triage escalates the conversation at ``priority``."""
     assert (await customer_says(console.http, user, text="where is my parcel")).status_code == 202
     conversation = await conversation_of(console.http, user)
@@ -104,7 +105,7 @@ async def escalated_with(console: Any, user: str, priority: str) -> int:
     return int(ticket.id)
 
 
-async def test_open_tickets_come_by_priority_then_due_time_with_sla_per_priority(console: Any) -> None:
+async def test_open_tickets_come_by_priority_then_due_time_with_sla_per_priority(console: Console) -> None:
     reconfigure(console, sla={"urgent": "30m", "high": "1h", "normal": "4h", "low": "1d"})
     console.add_user("amy")
     low = await escalated_with(console, "ann", "low")
@@ -128,7 +129,7 @@ async def test_open_tickets_come_by_priority_then_due_time_with_sla_per_priority
     }
 
 
-async def test_first_response_sla_makes_a_ticket_overdue_until_an_agent_replies(console: Any) -> None:
+async def test_first_response_sla_makes_a_ticket_overdue_until_an_agent_replies(console: Console) -> None:
     reconfigure(console, sla="4h", first_response={"normal": "1h", "high": "15m"})
     console.add_user("amy")
     normal = await escalated_with(console, "ann", "normal")
@@ -142,7 +143,7 @@ async def test_first_response_sla_makes_a_ticket_overdue_until_an_agent_replies(
     assert "first reply late" in detail
 
 
-async def test_resolved_tickets_say_whether_the_sla_was_met(console: Any) -> None:
+async def test_resolved_tickets_say_whether_the_sla_was_met(console: Console) -> None:
     console.add_user("amy")
     early = await escalated_with(console, "ann", "normal")
     late = await escalated_with(console, "ben", "normal")
@@ -160,7 +161,7 @@ async def test_resolved_tickets_say_whether_the_sla_was_met(console: Any) -> Non
 
 
 async def test_the_header_counts_every_open_ticket_not_the_page(
-    console: Any, monkeypatch: pytest.MonkeyPatch
+    console: Console, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(queue_page, "LIMIT", 2)
     console.add_user("amy")

@@ -14,9 +14,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from ...conftest import conversation_of, customer_says
+from .conftest import Console
 
 
-async def rated(console: Any, user: str, stars: str, reason: str | None = None, comment: str = "") -> str:
+async def rated(console: Console, user: str, stars: str, reason: str | None = None, comment: str = "") -> str:
     """A web chat conversation resolved by ``bob``, surveyed at once and answered: the survey id."""
     await customer_says(console.http, user, text="where is my order?")
     conversation = await conversation_of(console.http, user)
@@ -46,7 +47,7 @@ def link(page: str, element_id: str) -> str:
     return html.unescape(found.group(1))
 
 
-async def test_figures_rest_on_their_surveys_and_every_number_opens_them(console: Any) -> None:
+async def test_figures_rest_on_their_surveys_and_every_number_opens_them(console: Console) -> None:
     console.add_user("root", "admin")
     low = await rated(console, "ann", "2", "slow", "nobody called back")
     high = await rated(console, "ben", "5", comment="Great help, thank you!")
@@ -115,7 +116,7 @@ async def test_figures_rest_on_their_surveys_and_every_number_opens_them(console
         assert datetime.fromisoformat(row["sent_at"]) == _utc(sent[row["id"]])
 
 
-async def test_agents_see_their_own_surveys_only(console: Any) -> None:
+async def test_agents_see_their_own_surveys_only(console: Console) -> None:
     console.add_user("bob")
     console.add_user("dan")
     await rated(console, "ann", "4")
@@ -130,7 +131,7 @@ async def test_agents_see_their_own_surveys_only(console: Any) -> None:
     assert re.search(r'id="fig-response"><b><a [^>]*>100%</a>', page)
 
 
-async def test_reports_in_chinese_and_bad_input(console: Any) -> None:
+async def test_reports_in_chinese_and_bad_input(console: Console) -> None:
     console.add_user("root", "admin")
     await rated(console, "ann", "3", "attitude")
     console.http.headers["accept-language"] = "zh-CN"
@@ -143,7 +144,7 @@ async def test_reports_in_chinese_and_bad_input(console: Any) -> None:
     assert (await console.page("/reports/surveys", metric="bogus")).status_code == 400
 
 
-async def test_days_are_the_configured_time_zone_s_days(console: Any) -> None:
+async def test_days_are_the_configured_time_zone_s_days(console: Console) -> None:
     console.clock.at = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)  # already the 24th in Shanghai
     console.add_user("root", "admin")
     survey = await rated(console, "ann", "5")
@@ -156,7 +157,7 @@ async def test_days_are_the_configured_time_zone_s_days(console: Any) -> None:
     assert "<tr data-survey=" not in on_23rd
 
 
-async def test_admins_see_the_automatic_answers_by_intent_and_agents_do_not(console: Any) -> None:
+async def test_admins_see_the_automatic_answers_by_intent_and_agents_do_not(console: Console) -> None:
     from bot.classification import Classification
 
     class Password:
@@ -217,7 +218,7 @@ def test_a_change_is_shown_only_when_both_periods_have_enough_answers() -> None:
     assert compare(now, Scores(), 10)["nps"].delta is None
 
 
-async def test_reports_show_fcr_the_funnel_and_drivers_with_n(console: Any) -> None:
+async def test_reports_show_fcr_the_funnel_and_drivers_with_n(console: Console) -> None:
     console.add_user("root", "admin")
     await rated(console, "ann", "2")  # stops at the reason question
     await rated(console, "ben", "5")

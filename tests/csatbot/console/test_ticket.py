@@ -7,19 +7,19 @@ import html
 import re
 from dataclasses import replace
 from datetime import timedelta
-from typing import Any
 
 from bot.settings import MessagingWindow
 
 from ...conftest import conversation_of, customer_reads, customer_says
+from .conftest import Console
 
 
-async def chat(console: Any, user: str) -> list[tuple[str, str]]:
+async def chat(console: Console, user: str) -> list[tuple[str, str]]:
     response = await customer_reads(console.http, user)
     return [(m["author"], m["text"]) for m in response.json()["messages"]]
 
 
-async def until_in_chat(console: Any, user: str, text: str) -> None:
+async def until_in_chat(console: Console, user: str, text: str) -> None:
     for _ in range(200):
         if any(t == text for _, t in await chat(console, user)):
             return
@@ -32,11 +32,11 @@ def flash(page: str) -> str:
     return html.unescape(found.group(1)) if found else ""
 
 
-def audit(console: Any) -> list[tuple[str, str, str]]:
+def audit(console: Console) -> list[tuple[str, str, str]]:
     return [tuple(r) for r in console.rows("select actor, action, detail from ticketevent order by id")]
 
 
-async def test_the_ticket_page_shows_customer_transcript_labels_answers_and_trail(console: Any) -> None:
+async def test_the_ticket_page_shows_customer_transcript_labels_answers_and_trail(console: Console) -> None:
     console.add_user("dan", display_name="Dan Wu")
     await customer_says(console.http, "ann", text="my parcel is late")
     conversation = await conversation_of(console.http, "ann")
@@ -76,7 +76,7 @@ async def test_the_ticket_page_shows_customer_transcript_labels_answers_and_trai
     assert "<b>bot</b> 创建: 满意度 2 分（不高于 3 分）</li>" in trail  # the audit trail too
 
 
-async def test_claim_assign_reply_note_resolve_and_close(console: Any) -> None:
+async def test_claim_assign_reply_note_resolve_and_close(console: Console) -> None:
     console.add_user("dan")
     ticket = await console.escalated("ann")
     await console.sign_in("dan")
@@ -131,7 +131,7 @@ async def test_claim_assign_reply_note_resolve_and_close(console: Any) -> None:
     assert console.rows("select status, assignee from ticket") == [("closed", "bob")]
 
 
-async def test_the_console_says_why_a_reply_cannot_go_out_when_the_window_closed(console: Any) -> None:
+async def test_the_console_says_why_a_reply_cannot_go_out_when_the_window_closed(console: Console) -> None:
     console.add_user("dan")
     runtime = console.runtime
     # As WhatsApp's adapter declares it: free-form messages only within 24 h of the customer's last one.
@@ -159,7 +159,7 @@ async def test_the_console_says_why_a_reply_cannot_go_out_when_the_window_closed
     assert console.rows("select status from ticket") == [("assigned",)]
 
 
-async def test_an_unknown_ticket_is_a_404_page(console: Any) -> None:
+async def test_an_unknown_ticket_is_a_404_page(console: Console) -> None:
     console.add_user("dan")
     await console.sign_in("dan")
     response = await console.page("/tickets/999")
@@ -167,7 +167,9 @@ async def test_an_unknown_ticket_is_a_404_page(console: Any) -> None:
     assert "Not found: no ticket with id 999" in response.text
 
 
-async def test_the_ticket_shows_the_re_survey_and_whether_the_customer_was_recovered(console: Any) -> None:
+async def test_the_ticket_shows_the_re_survey_and_whether_the_customer_was_recovered(
+    console: Console,
+) -> None:
     console.add_user("dan")
     await customer_says(console.http, "ann", text="my parcel is late")
     conversation = await conversation_of(console.http, "ann")

@@ -10,10 +10,11 @@ from typing import Any
 from csatbot.console.live import LiveSettings
 
 from ...conftest import conversation_of, customer_says
+from .conftest import Console
 from .test_queue import escalated_with, listed
 
 
-async def test_an_agent_replies_resolves_and_escalates_conversations_as_themselves(console: Any) -> None:
+async def test_an_agent_replies_resolves_and_escalates_conversations_as_themselves(console: Console) -> None:
     console.add_user("amy")
     await customer_says(console.http, "ann", text="Do you ship to Hangzhou?")
     conversation = await conversation_of(console.http, "ann")
@@ -36,7 +37,7 @@ async def test_an_agent_replies_resolves_and_escalates_conversations_as_themselv
     assert f'data-conversation="{conversation}"' in (await console.page("/conversations", status="all")).text
 
 
-async def test_bulk_assign_and_resolve_say_what_was_done_and_what_was_not(console: Any) -> None:
+async def test_bulk_assign_and_resolve_say_what_was_done_and_what_was_not(console: Console) -> None:
     console.add_user("amy")
     console.add_user("dan")
     one, two, three = [await escalated_with(console, user, "normal") for user in ("ann", "ben", "cat")]
@@ -74,7 +75,7 @@ async def test_bulk_assign_and_resolve_say_what_was_done_and_what_was_not(consol
     assert "zed is neither a console user nor a member of the team." in (await console.page("/")).text
 
 
-async def test_saved_filters_are_links_on_the_queue_page_for_their_owner_only(console: Any) -> None:
+async def test_saved_filters_are_links_on_the_queue_page_for_their_owner_only(console: Console) -> None:
     console.add_user("amy")
     console.add_user("dan")
     await console.sign_in("amy")
@@ -92,7 +93,9 @@ async def test_saved_filters_are_links_on_the_queue_page_for_their_owner_only(co
     assert console.rows("SELECT count(*) FROM saved_filter") == [(0,)]
 
 
-async def test_the_live_stream_says_how_many_are_open_and_the_rows_come_as_a_fragment(console: Any) -> None:
+async def test_the_live_stream_says_how_many_are_open_and_the_rows_come_as_a_fragment(
+    console: Console,
+) -> None:
     console.add_user("amy")
     await console.sign_in("amy")
     app = console.http._transport.app  # the console is mounted at /console
