@@ -267,7 +267,7 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
         webhooks[adapter.name] = [str(getattr(route, "path", "")) for route in routes.routes]
         lane |= lane_routes(routes.routes)
         app.include_router(routes, tags=[f"webhook: {adapter.name}"])
-    app.include_router(webchat_router(runtime, secret))
+    app.include_router(webchat_router(runtime, secret, runtime.settings().config.channels.webchat))
     app.include_router(support_router(runtime))
     app.mount("/console", console_app(runtime, secret=secret))  # the support team's web console (HTML)
 

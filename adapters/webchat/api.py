@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import uuid
 from collections.abc import Mapping
@@ -14,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from adapters.strict_json import StrictJSONRoute
 from adapters.webchat.channel import ChatBusy, WebChatChannel
+from adapters.webchat.limits import PerKeyLimit
 from adapters.webchat.models import Accepted, ChatMessage, Messages, SessionIssued
 from adapters.webchat.sessions import (
     ANONYMOUS,
@@ -24,6 +26,7 @@ from adapters.webchat.sessions import (
     ChatSessions,
     check_identity,
 )
+from bot.config.channels import WebChatConfig
 from bot.messages import ChoicePicked, InboundMessage, Text
 from bot.ports import Clock
 from bot.service import ConversationService
@@ -83,6 +86,14 @@ class WebChatContext(Protocol):
     environ: Mapping[str, str]
 
 
+def ip_address_is_loopback(address: str) -> bool:
+    """``True`` for 127.0.0.0/8 and ::1 (tests, a local proxy without forwarded addresses)."""
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
 PAGE_HEADERS = {
     # Only our own script, styles and API: a message can never bring in code. Framing stays allowed
     # (a site may show the chat in an iframe).
@@ -96,10 +107,22 @@ PAGE_HEADERS = {
 """Sent with the chat page and its assets."""
 
 
-def webchat_router(ctx: WebChatContext, secret: str) -> APIRouter:
-    """Routes for the page (``/``) and its API (``/api/webchat``); ``secret`` signs sessions."""
+def webchat_router(ctx: WebChatContext, secret: str, config: WebChatConfig | None = None) -> APIRouter:
+    """Routes for the page (``/``) and its API (``/api/webchat``); ``secret`` signs sessions and
+    ``config`` sets how fast a customer may write and an address may start sessions."""
     router = APIRouter(route_class=StrictJSONRoute)
     sessions = ChatSessions(secret)
+    config = config or WebChatConfig()
+    writes = PerKeyLimit(config.messages_per_minute, burst=20) if config.messages_per_minute else None
+    starts = PerKeyLimit(config.sessions_per_minute, burst=30) if config.sessions_per_minute else None
+
+    def within(limit: PerKeyLimit | None, key: str, what: str) -> None:
+        if limit is not None and not limit.take(key):
+            raise HTTPException(
+                429,
+                f"{what}: at most {limit.per_minute} a minute; retry in {limit.retry_after} s",
+                headers={"Retry-After": str(limit.retry_after)},
+            )
 
     def customer(request: Request) -> ChatSession:
         """The session's customer (cookie, or the header for apps), or 401."""
@@ -128,6 +151,9 @@ def webchat_router(ctx: WebChatContext, secret: str) -> APIRouter:
         """Start (or renew) the customer's chat session. Without ``user_id`` the customer is anonymous
         (the same one again while the session lasts); with it, ``user_hash`` must be the site's
         HMAC-SHA256 of ``user_id`` under ``CSATBOT_WEBCHAT_IDENTITY_SECRET``."""
+        address = request.client.host if request.client is not None else ""
+        if not ip_address_is_loopback(address):
+            within(starts, address, "too many chat sessions from this address")
         if body.user_id is not None:
             secret = ctx.environ.get(IDENTITY_ENV, "")
             if not secret:
@@ -159,6 +185,7 @@ def webchat_router(ctx: WebChatContext, secret: str) -> APIRouter:
     @router.post("/api/webchat/messages", response_model=Accepted, status_code=202, tags=["web chat"])
     async def post_message(body: CustomerMessage, who: ChatSession = session_of) -> Accepted:
         """Send a customer message (typed text or a tapped choice) into the chat."""
+        within(writes, who.user, "too many messages")
         payload = (
             Text(body.text)
             if body.text is not None

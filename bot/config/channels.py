@@ -29,6 +29,12 @@ class WebChatConfig(_Channel):
 
     enabled: bool = True
     title: str = "csatbot"
+    messages_per_minute: int | None = Field(default=60, ge=1)
+    """Messages one customer may send a minute after a first 20 (a 429 beyond); ``null``: no limit."""
+    sessions_per_minute: int | None = Field(default=30, ge=1)
+    """Chat sessions one client address may start a minute after a first 30 (loopback is not
+    limited: behind a proxy set ``FORWARDED_ALLOW_IPS`` so addresses are the clients'); ``null``: no
+    limit."""
 
 
 class TelegramConfig(_Channel):

@@ -293,6 +293,46 @@ async def test_the_page_and_its_assets_are_served_and_nothing_else(client: httpx
         assert (await client.get(f"/static/webchat/{sneaky}")).status_code == 404
 
 
+async def test_the_page_is_served_with_a_content_security_policy(client: httpx.AsyncClient) -> None:
+    for path in ("/", "/static/webchat/chat.js"):
+        headers = (await client.get(path)).headers
+        assert "script-src 'self'" in headers["content-security-policy"]
+        assert headers["x-content-type-options"] == "nosniff"
+
+
+async def test_a_customer_writing_faster_than_a_person_gets_429_and_nothing_more_is_stored(
+    client: httpx.AsyncClient, app_runtime: Runtime
+) -> None:
+    headers = await chat_headers(client, "flood")
+    answers = [
+        (await client.post(MESSAGES, json={"text": f"spam {n}"}, headers=headers)).status_code
+        for n in range(25)
+    ]
+    assert answers == [202] * 20 + [429] * 5  # a first 20 at once, then 60 a minute
+    refused = await client.post(MESSAGES, json={"text": "more"}, headers=headers)
+    assert refused.headers["retry-after"] == "1" and "at most 60 a minute" in refused.json()["detail"]
+    with app_runtime.database.reader.connect() as conn:
+        stored = conn.exec_driver_sql("select count(*) from message where text like 'spam %'").scalar()
+    assert stored == 20
+    assert (await say(client, "someone-else", text="hello")).status_code == 202  # per customer
+
+
+async def test_one_address_may_start_only_so_many_sessions_a_minute(client: httpx.AsyncClient) -> None:
+    outside = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=client._transport.app, client=("203.0.113.7", 40000)),  # type: ignore[attr-defined]
+        base_url="http://chat.test",
+    )
+    async with outside:
+        started = [(await outside.post(SESSION, json={"cookie": False})).status_code for _ in range(32)]
+        assert started == [200] * 30 + [429] * 2
+        other = httpx.ASGITransport(app=client._transport.app, client=("203.0.113.8", 40000))  # type: ignore[attr-defined]
+        async with httpx.AsyncClient(transport=other, base_url="http://chat.test") as neighbour:
+            assert (await neighbour.post(SESSION, json={"cookie": False})).status_code == 200
+    # loopback (a local proxy that forwards no addresses, the tests) is never limited
+    local = [(await client.post(SESSION, json={"cookie": False})).status_code for _ in range(35)]
+    assert local == [200] * 35
+
+
 async def test_the_page_fetching_a_survey_question_marks_the_survey_opened_once(
     client: httpx.AsyncClient, app_runtime: Runtime
 ) -> None:
