@@ -1,6 +1,6 @@
 """Latency of a Telegram rating tap under open-loop load, on SQLite and PostgreSQL (issue 18 point 3).
 
-    python bench/latency.py                                   # about 4 min on 2 busy cores
+    python bench/latency.py                                   # about 5 min on 2 busy cores
     python bench/latency.py --seconds 8 --burst 150 --sqlite-only
 
 A real ``csatbot serve --no-triage`` process per database, Telegram on, pointed at the project's
@@ -398,7 +398,10 @@ async def measure(database: str, name: str, args: argparse.Namespace, folder: Pa
         try:
             async with httpx.AsyncClient(base_url="", timeout=60) as plain:
                 await server.ready(plain)
-            async with httpx.AsyncClient(base_url=server.url, timeout=60, headers=AUTH) as client:
+            keep = httpx.Limits(keepalive_expiry=1.0)  # under uvicorn's 5 s: never reuse one it is closing
+            async with httpx.AsyncClient(
+                base_url=server.url, timeout=60, headers=AUTH, limits=keep
+            ) as client:
                 steady_n = round(args.rate * args.seconds)
                 began = time.perf_counter()
                 taps = await prepare(client, channel, 0, args.burst + steady_n)
