@@ -26,8 +26,11 @@ Telegram allows a bot about 30 messages a second in all; a tap brings two (the e
 question), so 20 taps/s is over the platform's own quota and the adapter's limiter would queue them
 for seconds. The server runs with that overall limit lifted (``--telegram-limit`` keeps it): the
 bench measures csatbot, not Telegram's quota. The limiter still runs (its buckets in the database).
-The fake platform shares this process's GIL with the client; the machine is shared, so the load
-average is printed with the table.
+A second table splits each tap into the server's steps (a trace the server writes at exit: see
+:func:`trace`), with the server's event-loop stalls and how long its threads were runnable but
+had no CPU (``/proc`` schedstat), which tells a busy machine from a slow server. The fake platform
+shares this process's GIL with the client; the machine is shared, so the load average is printed
+with the table.
 """
 
 from __future__ import annotations
@@ -233,10 +236,21 @@ class Phase:
     next_at: dict[str, float] = field(default_factory=dict)  # chat id -> next question received
     segments: dict[str, list[float]] = field(default_factory=dict)  # from the server's trace, ms
     stalls_ms: list[float] = field(default_factory=list)
+    cpu_wait: float | None = None  # seconds the server's threads waited for a CPU, per second
 
     @property
     def achieved(self) -> float:
         return len(self.sent) / self.span_s if self.span_s else 0.0
+
+
+def runqueue_seconds(pid: int) -> float | None:
+    """Seconds the threads of ``pid`` spent runnable but waiting for a CPU (``/proc`` schedstat,
+    Linux), or ``None`` where it cannot be read."""
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+        return sum(int((task / "schedstat").read_text().split()[1]) for task in tasks) / 1e9
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 class Pool:
@@ -429,8 +443,11 @@ async def measure(database: str, name: str, args: argparse.Namespace, folder: Pa
                     phase = Phase(title, rate)
                     await asyncio.sleep(1.0)  # set-up's last messages out of the way
                     mark, before = len(api.stamps), server.cpu_seconds()
+                    waited, began = runqueue_seconds(server.proc.pid), time.perf_counter()
                     await open_loop(pool, phase, phase_taps, rate)
                     await settle(api, phase, mark)
+                    if waited is not None and (now := runqueue_seconds(server.proc.pid)) is not None:
+                        phase.cpu_wait = (now - waited) / (time.perf_counter() - began)
                     if before is not None and (after := server.cpu_seconds()) is not None:
                         cpu, cpu_taps = cpu + after - before, cpu_taps + len(phase.sent)
                     run.phases.append(phase)
@@ -536,7 +553,7 @@ def print_table(runs: list[Run], args: argparse.Namespace, loads: list[str], wal
     console.print(table)
     parts = Table(title="where a tap's time goes (server trace): median / p99 ms per tap")
     names = [*(name for name, _, _ in SEGMENTS), BUCKETS]
-    for column in ["database", "phase", *names, "loop stalls > 5 ms"]:
+    for column in ["database", "phase", *names, "loop stalls > 5 ms", "runnable, no CPU: thread-s/s"]:
         parts.add_column(column, justify="left" if column in ("database", "phase") else "right")
     for run in runs:
         for phase in run.phases:
@@ -548,7 +565,8 @@ def print_table(runs: list[Run], args: argparse.Namespace, loads: list[str], wal
             ]
             stalls = phase.stalls_ms
             stall = f"{len(stalls)}, max {max(stalls):.0f}" if stalls else "0"
-            parts.add_row(run.database, phase.name, *cells, stall)
+            share = "-" if phase.cpu_wait is None else f"{phase.cpu_wait:.2f}"
+            parts.add_row(run.database, phase.name, *cells, stall, share)
     console.print(parts)
     for run in runs:
         cpu = "?" if run.server_cpu_ms_per_tap is None else f"{run.server_cpu_ms_per_tap:.1f}"
