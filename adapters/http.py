@@ -7,7 +7,7 @@ import contextlib
 import email.utils
 import logging
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -70,8 +70,9 @@ def transport_error(channel: str, what: str, exc: httpx.HTTPError) -> DeliveryEr
 class SharedBuckets(Protocol):
     """Leaky buckets every process of a deployment shares (``storage.rates.SqlRates``)."""
 
-    async def take(self, key: str, rate: float, burst: float) -> float:
-        """0 when one message's room was taken in bucket ``key``, else seconds to wait first."""
+    async def take_all(self, wanted: Sequence[tuple[str, float, float]]) -> float:
+        """0 when one message's room was taken in every bucket of ``wanted`` (key, messages per
+        second, burst) at once, in one transaction; else seconds to wait first (nothing taken)."""
         ...
 
 
@@ -105,10 +106,9 @@ class RateLimits:
         if self._per_chat is not None:
             count, period = self._per_chat
             wanted.insert(0, (f"{self._scope}:chat:{chat}", count / period, count))
-        try:
-            for key, rate, burst in wanted:
-                while (wait := await buckets.take(key, rate, burst)) > 0:
-                    await asyncio.sleep(wait)
+        try:  # the chat's bucket and the overall one in one write: a message costs one transaction
+            while (wait := await buckets.take_all(wanted)) > 0:
+                await asyncio.sleep(wait)
         except Exception as exc:
             log.warning("shared rate limits unavailable (%s); this process's own limits apply", exc)
             return False

@@ -134,7 +134,8 @@ def test_two_processes_together_keep_one_bots_rate_limit(tmp_path: Path, databas
     assert sorted(chats) == list(range(10_000, 10_000 + MESSAGES))  # each once
     assert len(by_worker) == 2, f"both processes should have sent: {by_worker}"
     assert sustained <= LIMIT * 1.1
-    assert max(per_second[1:-1], default=0) <= LIMIT * 1.2
+    # A leaky bucket lets its burst (one second's worth) and a second's rate through in any second.
+    assert max(per_second[1:-1], default=0) <= LIMIT * 2
 
 
 NOTICES = 6  # per target: 12 notifications, about 12 s at Slack's 1 per second

@@ -1,0 +1,33 @@
+"""Rate limits shared through the database (:class:`adapters.http.RateLimits` on
+:class:`storage.rates.SqlRates`), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlmodel import Session, select
+
+from adapters.http import RateLimits
+from models import RateBucket
+from storage import open_database
+from storage.migrate import upgrade
+from storage.rates import SqlRates
+
+
+async def test_a_message_takes_room_in_its_chat_and_overall_in_one_transaction(database_url: str) -> None:
+    database = open_database(database_url)
+    upgrade(database)
+    limits = RateLimits(30.0, per_chat=(3.0, 3.0))
+    limits.share(SqlRates(database), "telegram:1")
+    commits: list[Any] = []
+    event.listen(database.writer, "commit", commits.append)
+    try:
+        async with limits.slot("42"):
+            pass
+        with Session(database.reader) as session:
+            levels = {row.key: row.level for row in session.exec(select(RateBucket))}
+    finally:
+        database.dispose()
+    assert len(commits) == 1  # one write transaction a message (it was one per bucket)
+    assert levels == {"telegram:1:all": 1.0, "telegram:1:chat:42": 1.0}
