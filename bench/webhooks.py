@@ -279,6 +279,21 @@ def rating_of(index: int) -> str:
 # Set-up: customers with an open survey whose rating question the platform was asked to show.
 
 
+async def open_conversations(client: httpx.AsyncClient, channel: Channel, users: set[str]) -> dict[str, int]:
+    """The open conversation of each of ``users``, once every one exists: webhooks are acknowledged
+    when stored, and the turns that open the conversations run right after."""
+    deadline = time.monotonic() + QUESTION_WAIT
+    while True:
+        listed = await client.get("/api/conversations", params={"status": "open", "limit": 500})
+        listed.raise_for_status()
+        ids = {c["customer"]["user"]: c["id"] for c in listed.json() if c["channel"] == channel.name}
+        if users <= ids.keys():
+            return ids
+        if time.monotonic() > deadline:
+            raise SystemExit(f"{channel.name}: {len(users - ids.keys())} conversations never opened")
+        await asyncio.sleep(0.05)
+
+
 async def set_up(
     client: httpx.AsyncClient, channel: Channel, customers: int, concurrency: int
 ) -> list[Webhook]:
@@ -287,9 +302,7 @@ async def set_up(
     for start in range(0, customers, SETUP_BATCH):
         batch = names[start : start + SETUP_BATCH]
         await gather(batch, functools.partial(say, client, channel), concurrency)
-        listed = await client.get("/api/conversations", params={"status": "open", "limit": 500})
-        listed.raise_for_status()
-        ids = {c["customer"]["user"]: c["id"] for c in listed.json() if c["channel"] == channel.name}
+        ids = await open_conversations(client, channel, {channel.user(n) for n in batch})
         await gather([ids[channel.user(n)] for n in batch], functools.partial(resolve, client), concurrency)
 
     wanted = {channel.user(name) for name in names}
