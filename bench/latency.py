@@ -144,7 +144,7 @@ def trace(path: Path) -> None:
     import atexit
 
     from adapters.http import RateLimits
-    from adapters.telegram.channel import TelegramAdapter
+    from adapters.telegram.channel import TelegramChannel as Adapter
     from bot.inbox import Intake
     from storage.inbox import SqlInbox
 
@@ -177,16 +177,16 @@ def trace(path: Path) -> None:
             note("claimed", item.sender)
 
     wrap(SqlInbox, "claim", None, claimed)
-    wrap(TelegramAdapter, "handle_stored", lambda _self, item: note("turn", item.sender), None)
+    wrap(Adapter, "handle_stored", lambda _self, item: note("turn", item.sender), None)
     wrap(
-        TelegramAdapter,
+        Adapter,
         "react",
         lambda _self, reaction: note("edit", reaction.edit.chat_id) if reaction.edit else None,
         None,
     )
     wrap(RateLimits, "_take_shared", lambda _self, _b, chat: note("bucket", chat), None)
     wrap(RateLimits, "_take_shared", None, lambda _r, _self, _b, chat: note("bucket_done", chat))
-    wrap(TelegramAdapter, "send", lambda _self, to, _prompt: note("send", to.user), None)
+    wrap(Adapter, "send", lambda _self, to, _prompt: note("send", to.user), None)
 
     async def watch_loop() -> None:
         while True:
@@ -195,13 +195,13 @@ def trace(path: Path) -> None:
             if (late := time.perf_counter() - began - 0.005) > 0.005:
                 stalls.append((began, late * 1000))
 
-    original_start = TelegramAdapter.start
+    original_start = Adapter.start
 
-    async def start(self: TelegramAdapter) -> None:
+    async def start(self: Adapter) -> None:
         asyncio.get_running_loop().create_task(watch_loop())
         await original_start(self)
 
-    TelegramAdapter.start = start  # type: ignore[method-assign]
+    Adapter.start = start  # type: ignore[method-assign]
 
     def dump() -> None:
         path.write_text(json.dumps({"events": events, "stalls": stalls}), encoding="utf-8")

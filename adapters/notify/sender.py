@@ -24,7 +24,7 @@ from bot.notifications import Notice
 from bot.settings import Settings
 
 if TYPE_CHECKING:  # aiogram is imported only when channels.telegram is enabled
-    from adapters.telegram import TelegramAdapter
+    from adapters.telegram import TelegramChannel
 
 
 class Notifications:
@@ -41,7 +41,7 @@ class Notifications:
         http: httpx.AsyncClient,
         environ: Mapping[str, str],
         *,
-        telegram: TelegramAdapter | None = None,
+        telegram: TelegramChannel | None = None,
         pacer: Pacer | None = None,
         clock: Callable[[], float] = time.time,
         timeout: float = 10.0,
@@ -196,10 +196,10 @@ def build_notifier(ctx: AdapterContext, telegram: ChannelAdapter | None = None) 
     )
 
 
-def _is_telegram(adapter: ChannelAdapter | None) -> TypeGuard[TelegramAdapter]:
+def _is_telegram(adapter: ChannelAdapter | None) -> TypeGuard[TelegramChannel]:
     """Whether ``adapter`` is the Telegram adapter, without importing aiogram when it is not built."""
     if adapter is None or "adapters.telegram" not in sys.modules:
         return False
-    from adapters.telegram import TelegramAdapter
+    from adapters.telegram import TelegramChannel
 
-    return isinstance(adapter, TelegramAdapter)
+    return isinstance(adapter, TelegramChannel)

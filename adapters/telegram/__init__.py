@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from adapters.base import AdapterContext
-from adapters.telegram.channel import TelegramAdapter
+from adapters.telegram.channel import TelegramChannel
 from bot.config.channels import TelegramConfig
 
 
-def build(config: TelegramConfig, ctx: AdapterContext) -> TelegramAdapter:
+def build(config: TelegramConfig, ctx: AdapterContext) -> TelegramChannel:
     """The adapter for ``channels.telegram``; long polling when ``polling`` is set (development)."""
-    return TelegramAdapter(config, ctx)
+    return TelegramChannel(config, ctx)
 
 
-__all__ = ["TelegramAdapter", "build"]
+__all__ = ["TelegramChannel", "build"]

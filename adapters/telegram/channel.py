@@ -1,7 +1,7 @@
 """The Telegram adapter: sends prompts through aiogram's ``Bot`` and handles updates.
 
 Updates arrive by webhook (:mod:`adapters.telegram.webhook`) or, for development, by long polling
-(:mod:`adapters.telegram.polling`); both end in :meth:`TelegramAdapter.receive`.
+(:mod:`adapters.telegram.polling`); both end in :meth:`TelegramChannel.receive`.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ class Reaction:
     edit: EditMessageText | EditMessageReplyMarkup | None = None
 
 
-class TelegramAdapter:
+class TelegramChannel:
     """Telegram through aiogram 3: a :class:`adapters.base.ChannelAdapter`."""
 
     name = CHANNEL

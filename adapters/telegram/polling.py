@@ -19,7 +19,7 @@ from adapters.telegram.wire import ALLOWED_UPDATES
 from bot.errors import DeliveryError
 
 if TYPE_CHECKING:
-    from adapters.telegram.channel import TelegramAdapter
+    from adapters.telegram.channel import TelegramChannel
 
 log = logging.getLogger("csatbot.telegram")
 
@@ -34,7 +34,7 @@ class Poller:
 
     def __init__(
         self,
-        adapter: TelegramAdapter,
+        adapter: TelegramChannel,
         *,
         timeout: int = 25,
         min_interval: float = 0.25,

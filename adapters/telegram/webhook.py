@@ -29,7 +29,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 class WebhookOwner(Protocol):
-    """What the endpoint needs of :class:`~adapters.telegram.channel.TelegramAdapter` (declared
+    """What the endpoint needs of :class:`~adapters.telegram.channel.TelegramChannel` (declared
     here so the webhook does not import the adapter that mounts it)."""
 
     @property

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from adapters.base import AdapterContext
-from adapters.whatsapp.channel import PAIR_RATE, THROUGHPUT, WhatsAppAdapter
+from adapters.whatsapp.channel import PAIR_RATE, THROUGHPUT, WhatsAppChannel
 from bot.config.channels import WhatsAppConfig
 
 
-def build(config: WhatsAppConfig, ctx: AdapterContext) -> WhatsAppAdapter:
+def build(config: WhatsAppConfig, ctx: AdapterContext) -> WhatsAppChannel:
     """The adapter for ``channels.whatsapp`` (the registry's factory)."""
-    return WhatsAppAdapter(config, ctx)
+    return WhatsAppChannel(config, ctx)
 
 
-__all__ = ["PAIR_RATE", "THROUGHPUT", "WhatsAppAdapter", "build"]
+__all__ = ["PAIR_RATE", "THROUGHPUT", "WhatsAppChannel", "build"]

@@ -41,7 +41,7 @@ THROUGHPUT = 80.0
 """Messages per second per phone number (error 130429 beyond)."""
 
 
-class WhatsAppAdapter:
+class WhatsAppChannel:
     """WhatsApp Cloud API: webhook routes in, ``/{phone-number-id}/messages`` out.
 
     ``per_user`` is the per-user rate as (messages, seconds) (see :data:`PAIR_RATE`, the default);

@@ -20,7 +20,7 @@ from bot.errors import SignatureError, WireFormatError
 
 
 class WebhookOwner(Protocol):
-    """What the endpoints need of :class:`~adapters.whatsapp.channel.WhatsAppAdapter` (declared
+    """What the endpoints need of :class:`~adapters.whatsapp.channel.WhatsAppChannel` (declared
     here so the webhook does not import the adapter that mounts it)."""
 
     @property
@@ -71,7 +71,7 @@ def webhook_router(adapter: WebhookOwner) -> APIRouter:
     @router.post(path)
     async def receive(request: Request) -> Response:
         """Messages and statuses, signed with ``X-Hub-Signature-256``; answered 200 once stored in
-        the inbox (:mod:`bot.inbox`), handled right after (:meth:`WhatsAppAdapter.handle_stored`)."""
+        the inbox (:mod:`bot.inbox`), handled right after (:meth:`WhatsAppChannel.handle_stored`)."""
         raw = await read_body(request, adapter.ctx.max_body_bytes)
         try:
             verify_signature(raw, request.headers.get(HEADER), adapter.app_secret)

@@ -1,6 +1,6 @@
 """The one app harness: csatbot running (workers on) behind an ASGI client, beside a fake platform.
 
-Channel conftests make one per test (``App = AppHarness[TelegramSimulator, TelegramAdapter]``) and
+Channel conftests make one per test (``App = AppHarness[TelegramSimulator, TelegramChannel]``) and
 keep their fixture names (``app``, ``make_app``...).
 """
 

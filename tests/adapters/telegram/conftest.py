@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from starlette.responses import Response
 
-from adapters.telegram import TelegramAdapter
+from adapters.telegram import TelegramChannel
 from adapters.telegram.fake import TelegramSimulator
 from adapters.testing import FakeServer
 from bot.ports import Clock
@@ -25,7 +25,7 @@ from ...conftest import served
 from ...support.app import AppHarness
 from ..conftest import ConfigWriter
 
-App = AppHarness[TelegramSimulator, TelegramAdapter]
+App = AppHarness[TelegramSimulator, TelegramChannel]
 """csatbot behind an ASGI client, its runtime and the fake Telegram."""
 
 
@@ -77,7 +77,7 @@ def make_app(
             clock=clock,
         )
         async with served(runtime) as http:
-            yield App(http, runtime, sim, TelegramAdapter)
+            yield App(http, runtime, sim, TelegramChannel)
 
     return make
 

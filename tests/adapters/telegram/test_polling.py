@@ -6,7 +6,7 @@ from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
-from adapters.telegram import TelegramAdapter
+from adapters.telegram import TelegramChannel
 from adapters.telegram.fake import TOKEN
 from csatbot.runtime import Runtime
 
@@ -81,6 +81,6 @@ def test_serve_telegram_polling_turns_the_channel_on_in_polling_mode(
     )
     try:
         adapter = runtime.adapters["telegram"]
-        assert isinstance(adapter, TelegramAdapter) and adapter.polling and adapter.secret is None
+        assert isinstance(adapter, TelegramChannel) and adapter.polling and adapter.secret is None
     finally:
         runtime.database.dispose()

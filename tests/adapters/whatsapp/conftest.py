@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from adapters.base import AdapterContext
-from adapters.whatsapp import WhatsAppAdapter
+from adapters.whatsapp import WhatsAppChannel
 from adapters.whatsapp.fake import WhatsAppSimulator
 from bot.ports import Clock, OffsetClock
 from csatbot.runtime import Runtime
@@ -52,15 +52,15 @@ def make_runtime(
         environ=sim.environ,
     )
     built = runtime.adapters["whatsapp"]
-    assert isinstance(built, WhatsAppAdapter)
+    assert isinstance(built, WhatsAppChannel)
     intake = runtime.inbox.intake
     ctx = AdapterContext(runtime.service, runtime.clock, runtime.http, runtime.settings, sim.environ, intake)
-    adapter = WhatsAppAdapter(built.config, ctx, per_user=FAST)
+    adapter = WhatsAppChannel(built.config, ctx, per_user=FAST)
     runtime.adapters["whatsapp"] = runtime.channels["whatsapp"] = adapter
     return runtime
 
 
-App = AppHarness[WhatsAppSimulator, WhatsAppAdapter]
+App = AppHarness[WhatsAppSimulator, WhatsAppChannel]
 """csatbot (ASGI, workers running) with WhatsApp on, the fake WhatsApp it talks to and its clock."""
 
 
@@ -81,7 +81,7 @@ def sim(_started_sim: WhatsAppSimulator) -> WhatsAppSimulator:
 
 async def _serve(runtime: Runtime, sim: WhatsAppSimulator, clock: OffsetClock) -> AsyncIterator[App]:
     async with served(runtime) as http:
-        yield App(http, runtime, sim, WhatsAppAdapter, clock)
+        yield App(http, runtime, sim, WhatsAppChannel, clock)
 
 
 @pytest.fixture

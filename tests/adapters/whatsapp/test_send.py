@@ -11,7 +11,7 @@ import pytest
 from starlette.responses import Response
 
 from adapters.base import AdapterContext
-from adapters.whatsapp import PAIR_RATE, THROUGHPUT, WhatsAppAdapter, build
+from adapters.whatsapp import PAIR_RATE, THROUGHPUT, WhatsAppChannel, build
 from adapters.whatsapp.fake import ENVIRON, PHONE_NUMBER_ID, WhatsAppSimulator, graph_error_response
 from adapters.whatsapp.graph import GraphApi
 from adapters.whatsapp.render import render, template_message
@@ -204,7 +204,7 @@ def test_a_template_lets_the_core_plan_surveys_outside_the_window(
 
 async def test_messages_to_one_user_keep_the_per_user_rate(app: App) -> None:
     ctx: AdapterContext = app.adapter.ctx
-    adapter = WhatsAppAdapter(app.adapter.config, ctx, per_user=(1.0, 0.5))
+    adapter = WhatsAppChannel(app.adapter.config, ctx, per_user=(1.0, 0.5))
     started = time.monotonic()
     await adapter.send(recipient(app), Say("one"))
     await adapter.send(
