@@ -127,9 +127,13 @@ class Dispatcher:
         queues: dict[str, list[OutboxItem]] = {}
         for item in items:
             queues.setdefault(_recipient_key(item), []).append(item)
+        # A recipient still being served here (this process stalled past its leases): the rows its
+        # task holds stay claimed (the claim just renewed them; released, another process could send
+        # the one in flight again), and newer ones go back to wait for that task to finish.
         busy = [item.id for key, q in queues.items() if key in self._queues for item in q]
-        if busy:  # still being served here (its lease ran out meanwhile): the running task goes on
-            await self.store.run(lambda repo: repo.release_outbox(busy))
+        later = [row for row in busy if row not in self.leases.outbox]
+        if later:
+            await self.store.run(lambda repo: repo.release_outbox(later))
         started: list[asyncio.Task[int]] = []
         for key, queue in queues.items():
             if key in self._queues:

@@ -180,6 +180,31 @@ async def test_one_hung_send_delays_only_its_own_customer(harness: Harness) -> N
     assert h.channel.texts("slow") == ["first to slow", "second to slow"]  # still in order
 
 
+async def test_a_stalled_worker_keeps_the_message_in_flight_and_no_one_else_sends_it(
+    harness: Harness,
+) -> None:
+    h = harness
+    first = await queue_reply(h, "slow", "first to slow")
+    gate = Gate(h.channel)
+    w1 = Dispatcher(h.store, {"webchat": gate}, h, h.clock, leases=Leases("w1"))
+    assert await w1.deliver_due(wait=False) == 1  # the send hangs: "first to slow" is in flight
+    conversation_id = h.rows("SELECT max(id) FROM conversation")[0][0]
+    await h.service.agent_reply(conversation_id, "bob", "second to slow")
+    second = int(h.rows("SELECT max(id) FROM outbox")[0][0])
+    h.clock.advance(timedelta(seconds=7))  # w1 stalled past its lease without renewing
+    assert await w1.deliver_due(wait=False) == 2  # it claims both again, its task still running
+    claimed = h.rows(
+        "SELECT id, status, claimed_by FROM outbox WHERE id IN (:a, :b) ORDER BY id", a=first, b=second
+    )
+    assert [tuple(row) for row in claimed] == [(first, "sending", "w1"), (second, "pending", None)]
+    w2 = Dispatcher(h.store, {"webchat": h.channel}, h, h.clock, leases=Leases("w2"))
+    assert await w2.deliver_due() == 0  # the one in flight stays w1's; the next waits behind it
+    gate.release.set()
+    await w1.drain()
+    await w1.deliver_due()
+    assert h.channel.texts("slow") == ["first to slow", "second to slow"]  # each once, in order
+
+
 def test_leases_are_short_enough_for_a_takeover_within_10_seconds() -> None:
     assert Leases("w").length + timedelta(seconds=1) <= timedelta(seconds=10)  # lease + one tick
 
