@@ -9,15 +9,15 @@ import os
 import re
 import socket
 import sys
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 import typer
 
 from bot.errors import ConfigError
+from csatbot.cli_options import db_url, existing_database, report_settings, report_window, when
 from csatbot.console.cli import users_app
 from csatbot.customers_cli import customers_app
 from csatbot.flows_cli import flows_app
@@ -51,30 +51,6 @@ DbOption = Annotated[
     str | None,
     typer.Option("--db", help="database URL or SQLite file (default: $DATABASE_URL or var/csatbot.db)"),
 ]
-
-
-def _db_url(db: str | None) -> str | None:
-    if db is None or "://" in db:
-        return db
-    return f"sqlite:///{db}"
-
-
-def _existing_database(url: str | None) -> None:
-    """Refuse a SQLite file that does not exist (a report must not create an empty database and
-    print zeros); other databases are checked by connecting."""
-    from sqlalchemy.engine import make_url
-
-    from storage import database_url
-
-    parsed = make_url(database_url(url))
-    file = parsed.database if parsed.get_backend_name() == "sqlite" else None
-    if file and file != ":memory:" and not Path(file).is_file():
-        typer.echo(
-            f"no database at {Path(file).resolve()}: pass --db (or set DATABASE_URL) to the "
-            "database csatbot serve uses",
-            err=True,
-        )
-        raise typer.Exit(2)
 
 
 def _setup_logging(level: str = "INFO", log_format: str = "plain") -> None:
@@ -141,7 +117,7 @@ def serve(
     try:
         runtime = Runtime(
             config,
-            _db_url(db),
+            db_url(db),
             telegram_polling=telegram_polling,
             triage_model=triage,
             # of several workers only the first trains a missing model; the others wait for it
@@ -184,7 +160,7 @@ def _refuse_workers_here(db: str | None, telegram_polling: bool) -> None:
 
     from storage import database_url
 
-    if make_url(database_url(_db_url(db))).get_backend_name() == "sqlite":
+    if make_url(database_url(db_url(db))).get_backend_name() == "sqlite":
         typer.echo(
             "--workers needs PostgreSQL: pass --db postgresql://... (or set DATABASE_URL); "
             'on SQLite run one process (README, "Scaling out")',
@@ -203,7 +179,7 @@ def _refuse_unsafe_exposure(host: str, db: str | None) -> None:
     from storage import open_database
     from storage.migrate import upgrade
 
-    database = open_database(_db_url(db))
+    database = open_database(db_url(db))
     try:
         upgrade(database)
         problems = exposure_problems(host, os.environ, database)
@@ -251,7 +227,7 @@ def db_upgrade(db: DbOption = None) -> None:
     from storage import open_database
     from storage.migrate import upgrade
 
-    database = open_database(_db_url(db))
+    database = open_database(db_url(db))
     upgrade(database)
     typer.echo(f"database at {database.url} is up to date")
 
@@ -276,7 +252,7 @@ def chat(
     _setup_logging("WARNING")
     try:
         start = None if at is None else _start_time(at, _report_zone(config))
-        asyncio.run(run_chat(str(config), _db_url(db), start_at=start))
+        asyncio.run(run_chat(str(config), db_url(db), start_at=start))
     except ConfigError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
@@ -288,19 +264,6 @@ class ReportFormat(StrEnum):
     csv = "csv"
 
 
-def _when(value: str | None, default: datetime, tz: tzinfo) -> datetime:
-    """A date or time from the command line; one without an offset is a time in ``tz``."""
-    if value is None:
-        return default
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise typer.BadParameter(
-            f"expected a date like 2026-11-01 or 2026-11-01T08:00, got {value!r}"
-        ) from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
-
-
 def _start_time(value: str, tz: tzinfo) -> datetime:
     """``--at``: ``HH:MM`` today in ``tz``, or a date and time (in ``tz`` unless it has an offset)."""
     if re.fullmatch(r"\d{1,2}:\d{2}", value):
@@ -310,44 +273,12 @@ def _start_time(value: str, tz: tzinfo) -> datetime:
             return today.replace(hour=hours, minute=minutes, second=0, microsecond=0)
         except ValueError as exc:
             raise typer.BadParameter(f"--at: {value!r} is not a time of day (expected e.g. 07:30)") from exc
-    return _when(value, datetime.now(tz), tz)
+    return when(value, datetime.now(tz), tz)
 
 
 def _report_zone(config: Path) -> tzinfo:
     """config.yaml's ``timezone``; UTC when there is no config file."""
-    return _report_settings(config)[0]
-
-
-def _report_settings(config: Path) -> tuple[tzinfo, int]:
-    """config.yaml's ``timezone`` and ``reports.min_answers`` (UTC and the default without a file)."""
-    from bot.config import load_config
-    from bot.config.schema import ReportPolicy
-
-    if not config.is_file():
-        return UTC, ReportPolicy().min_answers
-    try:
-        loaded = load_config(config)
-    except ConfigError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from exc
-    return ZoneInfo(loaded.timezone), loaded.reports.min_answers
-
-
-def _report_window(since: str | None, until: str | None, tz: tzinfo) -> tuple[datetime, datetime]:
-    """The console's range: a date is a whole day in ``tz`` (``until``'s included); a date and time
-    is that instant (``until`` excluded); by default the last 30 days, today included."""
-    from storage.report_scope import last_days, midnight
-
-    def bound(value: str, *, end: bool) -> datetime:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            day = _when(value, datetime.now(tz), tz).date()
-            return midnight(day + timedelta(days=1) if end else day, tz)
-        return _when(value, datetime.now(tz), tz)
-
-    today = datetime.now(tz).date()
-    stop = bound(until, end=True) if until else midnight(today + timedelta(days=1), tz)
-    last = (stop - timedelta(microseconds=1)).astimezone(tz).date()
-    return (bound(since, end=False) if since else midnight(last_days(last)[0], tz)), stop
+    return report_settings(config)[0]
 
 
 report_app = typer.Typer(invoke_without_command=True)
@@ -381,10 +312,10 @@ def report(
     from storage.reports import Scores, build_report
     from storage.store import SqlStore
 
-    tz, min_answers = _report_settings(config)
-    start, end = _report_window(since, until, tz)
-    _existing_database(_db_url(db))
-    database = open_database(_db_url(db))
+    tz, min_answers = report_settings(config)
+    start, end = report_window(since, until, tz)
+    existing_database(db_url(db))
+    database = open_database(db_url(db))
     upgrade(database)
     store = SqlStore(database)
     data = store.read_sync(

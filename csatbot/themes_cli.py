@@ -33,18 +33,18 @@ def themes_command(
     from rich.table import Table
 
     from bot.config import load_config
-    from csatbot.cli import _db_url, _existing_database, _report_settings, _report_window
+    from csatbot.cli_options import db_url, existing_database, report_settings, report_window
     from csatbot.comment_themes import encoder_for
     from nlu.runtime import default_model_dir
     from storage import SqlStore, open_database
     from storage.migrate import upgrade
     from storage.themes import refresh, theme_report
 
-    tz, min_answers = _report_settings(config)
-    start, end = _report_window(since, until, tz)
-    _existing_database(_db_url(db))
+    tz, min_answers = report_settings(config)
+    start, end = report_window(since, until, tz)
+    existing_database(db_url(db))
     model_dir = Path(load_config(config).nlu.model_dir) if config.is_file() else default_model_dir()
-    database = open_database(_db_url(db))
+    database = open_database(db_url(db))
     upgrade(database)
     store = SqlStore(database)
     encoder = encoder_for(model_dir)

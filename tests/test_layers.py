@@ -37,9 +37,6 @@ ALLOWED_DEFERRED_TANGLES: frozenset[frozenset[str]] = frozenset(
         # The poller calls the adapter (call/receive/react) and the adapter owns the poller; typing
         # it needs a Protocol over aiogram's generic ``call``, left for the adapter kit (issue 20.1).
         frozenset({"adapters.telegram.channel", "adapters.telegram.polling"}),
-        # ``csatbot themes`` reuses cli's private database/report helpers; moving them to a shared
-        # module is csatbot's CLI owner's change, not this one.
-        frozenset({"csatbot.cli", "csatbot.themes_cli"}),
     }
 )
 

@@ -1,0 +1,82 @@
+"""Options the report commands share: the database, config.yaml's zone and minimum, the range."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, tzinfo
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import typer
+
+from bot.errors import ConfigError
+
+
+def db_url(db: str | None) -> str | None:
+    """``--db``: a database URL as it is, a file path as a SQLite URL (``None``: DATABASE_URL)."""
+    if db is None or "://" in db:
+        return db
+    return f"sqlite:///{db}"
+
+
+def existing_database(url: str | None) -> None:
+    """Refuse a SQLite file that does not exist (a report must not create an empty database and
+    print zeros); other databases are checked by connecting."""
+    from sqlalchemy.engine import make_url
+
+    from storage import database_url
+
+    parsed = make_url(database_url(url))
+    file = parsed.database if parsed.get_backend_name() == "sqlite" else None
+    if file and file != ":memory:" and not Path(file).is_file():
+        typer.echo(
+            f"no database at {Path(file).resolve()}: pass --db (or set DATABASE_URL) to the "
+            "database csatbot serve uses",
+            err=True,
+        )
+        raise typer.Exit(2)
+
+
+def when(value: str | None, default: datetime, tz: tzinfo) -> datetime:
+    """A date or time from the command line; one without an offset is a time in ``tz``."""
+    if value is None:
+        return default
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(
+            f"expected a date like 2026-11-01 or 2026-11-01T08:00, got {value!r}"
+        ) from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+
+
+def report_settings(config: Path) -> tuple[tzinfo, int]:
+    """config.yaml's ``timezone`` and ``reports.min_answers`` (UTC and the default without a file)."""
+    from bot.config import load_config
+    from bot.config.schema import ReportPolicy
+
+    if not config.is_file():
+        return UTC, ReportPolicy().min_answers
+    try:
+        loaded = load_config(config)
+    except ConfigError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    return ZoneInfo(loaded.timezone), loaded.reports.min_answers
+
+
+def report_window(since: str | None, until: str | None, tz: tzinfo) -> tuple[datetime, datetime]:
+    """The console's range: a date is a whole day in ``tz`` (``until``'s included); a date and time
+    is that instant (``until`` excluded); by default the last 30 days, today included."""
+    from storage.report_scope import last_days, midnight
+
+    def bound(value: str, *, end: bool) -> datetime:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            day = when(value, datetime.now(tz), tz).date()
+            return midnight(day + timedelta(days=1) if end else day, tz)
+        return when(value, datetime.now(tz), tz)
+
+    today = datetime.now(tz).date()
+    stop = bound(until, end=True) if until else midnight(today + timedelta(days=1), tz)
+    last = (stop - timedelta(microseconds=1)).astimezone(tz).date()
+    return (bound(since, end=False) if since else midnight(last_days(last)[0], tz)), stop
