@@ -88,15 +88,23 @@ def operational_fcr(
         if done is None or not since <= done < until or not _matches(row, filters):
             continue
         result.n += 1
-        for later in rows[i + 1 :]:
-            if later.customer_id != row.customer_id or later.opened_at > done + window:
-                break
-            if later.opened_at > done and (
-                row.intent is None or later.intent is None or row.intent == later.intent
-            ):
-                result.repeated += 1
-                break
+        result.repeated += _repeated(row, done, rows, i + 1, window)
     return result
+
+
+def _repeated(row: _Row, done: datetime, rows: list[_Row], start: int, window: timedelta) -> bool:
+    """Whether the customer came back on the same intent within ``window`` of ``done``: the rows
+    after ``start`` are theirs, by opening time, until another customer's begin (walked by index:
+    a slice would copy the rest of the list for every conversation)."""
+    for j in range(start, len(rows)):
+        later = rows[j]
+        if later.customer_id != row.customer_id or later.opened_at > done + window:
+            return False
+        if later.opened_at > done and (
+            row.intent is None or later.intent is None or row.intent == later.intent
+        ):
+            return True
+    return False
 
 
 @dataclass(frozen=True, slots=True)
