@@ -22,6 +22,7 @@ from nlu.compose import compose, load_families
 DATA_DIR = Path(__file__).parent / "data"
 TRIAGE_FILE = DATA_DIR / "triage.jsonl"
 PER_INTENT = 600  # target messages per intent and language
+MIN_PER_TEMPLATE = 2  # the clean message and at least one dressed variant, however wide the intent
 TEST_SHARE, CALIB_SHARE = 0.2, 0.1
 GENERATOR_SEED = 20261123
 
@@ -396,7 +397,7 @@ def generate(seed: int = GENERATOR_SEED) -> list[dict[str, str]]:
             per_intent[t.intent] = per_intent.get(t.intent, 0) + 1
         requests: dict[str, list[tuple[str, str, str]]] = {}
         for t in templates:
-            want = -(-PER_INTENT // per_intent[t.intent])
+            want = max(MIN_PER_TEMPLATE, -(-PER_INTENT // per_intent[t.intent]))
             made = 0
             for _ in range(want * 6):
                 if made >= want:

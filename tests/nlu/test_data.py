@@ -9,7 +9,7 @@ import yaml
 import nlu
 from bot.config.schema import NluConfig
 from nlu.data import config_examples, drop_leaks, load_triage
-from nlu.generate import TRIAGE_FILE, generate
+from nlu.generate import MIN_PER_TEMPLATE, TRIAGE_FILE, generate
 from nlu.labels import DEFAULT_INTENTS
 from nlu.public import load_public
 
@@ -76,3 +76,10 @@ def test_the_proposed_config_block_is_a_valid_nlu_section() -> None:
     section = NluConfig.model_validate(raw["nlu"])
     assert set(section.intents) == set(DEFAULT_INTENTS)
     assert all(set(spec.examples) == {"en", "zh-CN"} for spec in section.intents.values())
+
+
+def test_every_template_of_a_wide_intent_gives_a_dressed_variant_too() -> None:
+    # past PER_INTENT templates an intent (``other``) would get only each clean message, no variant
+    per_template = Counter(r["template"] for r in generate() if ":compose:" not in r["template"])
+    wide = [t for t in per_template if t.split(":")[1] == "other" and len(t.split(":", 2)[2]) > 12]
+    assert wide and all(per_template[t] >= MIN_PER_TEMPLATE for t in wide)
