@@ -282,17 +282,7 @@ class Dispatcher:
             prompt = prompt_from_dict(item.body["prompt"])
         except (KeyError, TypeError, ValueError) as exc:
             raise DeliveryError(f"outbox body is not a prompt: {exc}", permanent=True) from exc
-        r = item.recipient
-        last_inbound = r.get("last_inbound_at")
-        to = Recipient(
-            channel=r["channel"],
-            account=r.get("account", ""),
-            user=r["user"],
-            thread=r.get("thread", ""),
-            locale=r.get("locale", ""),
-            last_inbound_at=datetime.fromisoformat(last_inbound) if last_inbound else None,
-            reference=f"{REFERENCE}{item.id}" if confirms else "",
-        )
+        to = Recipient.from_json(item.recipient, f"{REFERENCE}{item.id}" if confirms else "")
         sent = await channel.send(to, prompt)
         return sent.platform_id
 

@@ -5,21 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.ports import Recipient
 from bot.prompts import Prompt, prompt_text, prompt_to_dict
 from bot.records import Identity
 from bot.repository import Repository
 
 
 def recipient_of(identity: Identity, locale: str = "") -> dict[str, Any]:
-    """The outbox recipient for an identity (JSON-ready)."""
-    return {
-        "channel": identity.channel,
-        "account": identity.account,
-        "user": identity.user,
-        "locale": locale or identity.locale,
+    """The outbox recipient for an identity, as the outbox stores it."""
+    return Recipient(
+        channel=identity.channel,
+        account=identity.account,
+        user=identity.user,
+        locale=locale or identity.locale,
         # Platforms with a messaging window (WhatsApp 24 h, WeChat 48 h) count from the last inbound.
-        "last_inbound_at": identity.last_inbound_at.isoformat() if identity.last_inbound_at else None,
-    }
+        last_inbound_at=identity.last_inbound_at,
+    ).as_json()
 
 
 def send_prompt(

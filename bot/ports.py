@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.classification import Classification
 from bot.prompts import Prompt
@@ -98,6 +98,31 @@ class Recipient:
     reference: str = ""
     """Our id for the message (``outbox:<id>``), for platforms that echo one back (WhatsApp's
     ``biz_opaque_callback_data``) so their confirmations can be matched."""
+
+    def as_json(self) -> dict[str, Any]:
+        """The form the outbox stores (``reference`` is not kept: it names the outbox row itself)."""
+        return {
+            "channel": self.channel,
+            "account": self.account,
+            "user": self.user,
+            "thread": self.thread,
+            "locale": self.locale,
+            "last_inbound_at": self.last_inbound_at.isoformat() if self.last_inbound_at else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], reference: str = "") -> Recipient:
+        """The recipient :meth:`as_json` stored (``KeyError`` without a channel or user)."""
+        last_inbound = data.get("last_inbound_at")
+        return cls(
+            channel=data["channel"],
+            account=data.get("account", ""),
+            user=data["user"],
+            thread=data.get("thread", ""),
+            locale=data.get("locale", ""),
+            last_inbound_at=datetime.fromisoformat(last_inbound) if last_inbound else None,
+            reference=reference,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,44 @@
+"""The recipient the outbox stores: one JSON form, read back the same (bot/ports.py)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.outbound import recipient_of
+from bot.ports import Recipient
+from bot.records import Identity
+
+AT = datetime(2026, 12, 5, 8, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "recipient",
+    [
+        Recipient("whatsapp", "1055", "15550001", locale="zh-CN", last_inbound_at=AT),
+        Recipient("telegram", "", "42", thread="7"),
+        Recipient("webchat", "", "anon-1"),
+    ],
+)
+def test_a_recipient_reads_back_as_it_was_stored(recipient: Recipient) -> None:
+    assert Recipient.from_json(recipient.as_json()) == recipient
+
+
+def test_the_reference_names_the_outbox_row_and_is_not_stored() -> None:
+    stored = Recipient("whatsapp", "1055", "15550001", reference="outbox:9").as_json()
+    assert "reference" not in stored
+    assert Recipient.from_json(stored, "outbox:12").reference == "outbox:12"
+
+
+def test_an_identity_becomes_a_recipient_in_its_language_unless_one_is_asked() -> None:
+    ann = Identity(1, 1, "whatsapp", "1055", "15550001", locale="en", last_inbound_at=AT)
+    assert Recipient.from_json(recipient_of(ann)) == Recipient(
+        "whatsapp", "1055", "15550001", locale="en", last_inbound_at=AT
+    )
+    assert Recipient.from_json(recipient_of(ann, "zh-CN")).locale == "zh-CN"
+
+
+def test_rows_stored_before_the_thread_key_still_read() -> None:
+    old = {"channel": "wechat", "account": "gh_1", "user": "o-1", "locale": "", "last_inbound_at": None}
+    assert Recipient.from_json(old) == Recipient("wechat", "gh_1", "o-1")
