@@ -41,6 +41,7 @@ from models import (
     LoginThrottle,
     Message,
     Outbox,
+    RateBucket,
     Survey,
     Ticket,
     TicketEvent,
@@ -112,7 +113,8 @@ def _notices_about(session: Session, ticket_ids: set[int]) -> list[int]:
 
 def _forget_intake(session: Session, identities: list[int]) -> dict[str, int]:
     """Delete what the intake kept of these identities: their raw updates in the inbox (a failed one
-    keeps its body) and dedupe receipts whose key names them (the web chat's ``<user>/<client id>``)."""
+    keeps its body), dedupe receipts whose key names them (the web chat's ``<user>/<client id>``) and
+    their chats' rate buckets (keyed by the platform's user id)."""
     inbox = receipts = 0
     senders = select(col(Identity.channel), col(Identity.account), col(Identity.user)).where(
         col(Identity.id).in_(identities)
@@ -124,6 +126,13 @@ def _forget_intake(session: Session, identities: list[int]) -> dict[str, int]:
         named = col(InboundReceipt.platform_id).startswith(f"{user}/", autoescape=True)
         theirs = col(InboundReceipt.channel) == channel, col(InboundReceipt.account) == account, named
         receipts += _drop(session, InboundReceipt, *theirs)
+        # Per-chat rate buckets are keyed "<channel>:<account>:chat:<user>" (a phone number on WhatsApp).
+        key = col(RateBucket.key)
+        buckets = (
+            key.startswith(f"{channel}:", autoescape=True),
+            key.endswith(f":chat:{user}", autoescape=True),
+        )
+        _drop(session, RateBucket, *buckets)
     return {"inbox": inbox, "receipts": receipts}
 
 

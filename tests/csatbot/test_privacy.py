@@ -106,6 +106,11 @@ async def test_erasing_a_customer_removes_their_words_and_identity_and_keeps_the
             ),
             {"who": "ann.lee@example.com", "body": b"courier stole it again", "at": runtime.clock.now()},
         )
+        for user in ("ann.lee@example.com", "bob"):  # per-chat rate buckets name the platform's user
+            conn.execute(
+                text("insert into rate_bucket (key, level, updated) values (:key, 1, 0)"),
+                {"key": f"webchat:default:chat:{user}"},
+            )
     before, dump = await totals(http), everything(runtime)
     assert all(word in dump for word in ANN_WORDS) and "ann.lee@example.com/c-1" in dump
     tickets_before = len((await http.get("/api/tickets")).json())
@@ -122,6 +127,7 @@ async def test_erasing_a_customer_removes_their_words_and_identity_and_keeps_the
     dump = everything(runtime)
     assert [line[:300] for line in dump.splitlines() if any(w in line for w in ANN_WORDS)] == []
     assert "Bob Ray" in dump and "never again" in dump  # nobody else's data moved
+    assert "webchat:default:chat:bob" in dump
     assert await totals(http) == before  # reports keep their numbers
     assert len((await http.get("/api/tickets")).json()) == tickets_before
     with runtime.database.reader.connect() as conn:
