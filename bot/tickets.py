@@ -208,7 +208,9 @@ def resolve(
     repo.ticket_event(ticket_id, agent, "resolved", "", at)
     alerts.unwatch_sla(repo, ticket_id)
     alerts.announce(repo, settings.config, ticket, "ticket.resolved", at, actor=agent)
-    message = settings.config.tickets.close_message
+    policy = settings.config.tickets
+    # A ticket a survey answer opened closes the feedback loop; any other one answers a request.
+    message = policy.close_message if ticket.survey_id else policy.resolved_message or policy.close_message
     conversation = repo.get_conversation(ticket.conversation_id)
     if message:
         identity = repo.get_identity(conversation.identity_id)

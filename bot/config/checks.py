@@ -240,10 +240,11 @@ def _check_references(config: Config) -> Iterator[Finding]:
                     (f"only auto_answer asks the customer to confirm (this rule does {triage.action})"),
                 )
     policy = config.tickets
-    if policy.close_message is not None:
-        for locale in config.locales:
-            if locale not in policy.close_message:
-                yield ("tickets", "close_message"), f"missing the '{locale}' text"
+    for key in ("close_message", "resolved_message"):
+        texts = getattr(policy, key)
+        for locale in config.locales if texts is not None else ():
+            if locale not in texts:
+                yield ("tickets", key), f"missing the '{locale}' text"
     if policy.resurvey is not None:
         name, here = policy.resurvey.flow, ("tickets", "resurvey", "flow")
         flow = config.surveys.get(name)

@@ -254,7 +254,10 @@ class TicketPolicy(Strict):
     """Closing the loop with the customer when a ticket is resolved."""
 
     close_message: Localized | None = None
-    """Sent to the customer in their chat when an agent resolves the ticket."""
+    """Sent to the customer in their chat when an agent resolves a ticket their survey answer opened."""
+    resolved_message: Localized | None = None
+    """Sent instead when an agent resolves any other ticket (an escalated request, a complaint):
+    those customers gave no feedback to thank them for. ``null``: ``close_message`` for every ticket."""
     resurvey: Resurvey | None = None
     """Re-survey the customer after their DSAT ticket is resolved (``null``: never)."""
     keep_customer_posted: bool = True

@@ -97,7 +97,7 @@ async def test_the_agent_who_takes_the_ticket_is_named_and_resolving_it_is_said(
     assert h.channel.texts("ann")[1:] == [
         "Amy Li from Customer Support is on it.",
         "bob from Customer Support is on it.",
-        "We've looked into your feedback and resolved it. Thank you for helping us improve!",
+        "Your request has been resolved. If anything is still unclear, just reply here.",
     ]
 
 
@@ -149,3 +149,21 @@ async def test_a_complaint_typed_during_a_survey_is_told_once_what_happens(make_
     assert texts[-1] == "How satisfied are you with the help you received?"  # the question again
     await h.say("ann", "where is my parcel")  # not an answer, and nothing triage acts on
     assert h.channel.texts("ann")[-1] == "I've passed your message on to our support team."
+
+
+async def test_a_request_resolved_is_not_thanked_for_feedback_unless_only_that_text_is_set(
+    make_harness: MakeHarness,
+) -> None:
+    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    h = make_harness(Settings.from_config(parse_config(yaml.safe_dump(data, allow_unicode=True))))
+    for user, resolved_message, said in (
+        ("li", data["tickets"]["resolved_message"], "您的问题已处理完毕。如还有疑问，直接在这里回复即可。"),
+        ("wang", None, "我们已处理您的反馈，感谢您帮助我们改进！"),  # an older config: one text for all
+    ):
+        data["tickets"]["resolved_message"] = resolved_message
+        h.current = Settings.from_config(parse_config(yaml.safe_dump(data, allow_unicode=True)))
+        said_first = await h.say(user, "请给我回电话", locale="zh-CN")
+        ticket = await h.service.escalate(said_first.conversation_id, "bob", "call back")
+        await h.service.ticket("resolve", ticket.id, "bob")
+        await h.dispatcher.deliver_due()
+        assert h.channel.texts(user)[-1] == said

@@ -164,7 +164,7 @@ def test_the_customer_is_kept_in_the_loop_and_replies_land_on_the_ticket(app: An
         ticket["id"]
     ]
     api.post(f"/api/tickets/{ticket['id']}/resolve", json={}, headers=as_agent(server, "amy"))
-    bot_said(c, "We've looked into your feedback and resolved it. Thank you for helping us improve!")
+    bot_said(c, "Your request has been resolved. If anything is still unclear, just reply here.")
 
 
 def test_an_automatic_answer_asks_whether_it_helped(app: Any) -> None:

@@ -109,7 +109,7 @@ async def test_claim_assign_reply_note_resolve_and_close(console: Console) -> No
     assert flash(page) == "Resolved; the customer gets the close-the-loop message."
     assert 'id="status">resolved<' in page and 'id="reply"' not in page and 'id="finished"' in page
     await until_in_chat(
-        console, "ann", "We've looked into your feedback and resolved it. Thank you for helping us improve!"
+        console, "ann", "Your request has been resolved. If anything is still unclear, just reply here."
     )
 
     await console.post(f"{url}/claim")  # too late: the service says why
