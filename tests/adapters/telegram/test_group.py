@@ -130,8 +130,8 @@ async def test_claim_then_resolve_from_the_group_work_the_ticket_once(app: App) 
     assert trail(detail)[-2:] == [("amy", "claimed"), ("bob", "resolved")]
     done = await until(lambda: [m for m in sim.api.messages(GROUP) if m["text"].endswith("Resolved by bob")])
     assert buttons(done[0]) == []  # resolved: no more buttons
-    # The customer hears that it is solved (tickets.close_message), in their own chat.
-    await app.shown("ann", lambda shown: any("resolved it" in s.text for s in shown))
+    # The customer hears that their request is solved (tickets.resolved_message), in their own chat.
+    await app.shown("ann", lambda shown: any("Your request has been resolved" in s.text for s in shown))
 
     answer = await tap(app, sim.button_update("5001", GROUP, f"t:c:{ticket_id}"))  # too late
     assert answer["show_alert"] == "true" and answer["text"] == f"Ticket #{ticket_id} is resolved"
