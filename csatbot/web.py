@@ -290,6 +290,9 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
         document = {**found.document(), "worker": runtime.leases.worker}
         return JSONResponse(document, status_code=503 if found.problems else 200)
 
+    for path, probe in (("/healthz", health), ("/readyz", ready)):  # uptime checkers often send HEAD
+        app.add_api_route(path, probe, methods=["HEAD"], include_in_schema=False)
+
     metrics_token = runtime.environ.get(METRICS_TOKEN, "")
     redaction.protect([metrics_token])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Protocol
 
@@ -135,7 +135,7 @@ def webchat_router(ctx: WebChatContext, secret: str, config: WebChatConfig | Non
     # are resolved in the module's globals).
     session_of = Depends(customer)
 
-    @router.get("/", include_in_schema=False)
+    @router.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     async def page() -> FileResponse:
         return FileResponse(STATIC / "index.html", headers=PAGE_HEADERS)
 
@@ -255,6 +255,21 @@ async def _read(ctx: WebChatContext, user: str, after: int) -> list[dict[str, An
     def work(repo: Any) -> list[dict[str, Any]]:
         identity = repo.find_identity("webchat", "", user)
         found = [] if identity is None else repo.messages_for(identity.id, after)
-        return [{k: m[k] for k in CUSTOMER_FIELDS if k in m} for m in found]
+        names: dict[str, str] = {}
+        shown = [{k: m[k] for k in CUSTOMER_FIELDS if k in m} for m in found]
+        for m in shown:
+            m["author"] = _shown_author(str(m["author"]), names, repo.agent_name)
+        return shown
 
     return await ctx.store.read(work)
+
+
+def _shown_author(author: str, names: dict[str, str], agent_name: Callable[[str], str]) -> str:
+    """An agent's reply is signed with the name the console shows for them (their display name when
+    they have one, as in the "ticket taken" notice), never bare the console's sign-in name."""
+    if not author.startswith("agent:"):
+        return author
+    username = author.removeprefix("agent:")
+    if username not in names:
+        names[username] = agent_name(username)
+    return f"agent:{names[username]}"

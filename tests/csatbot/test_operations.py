@@ -117,6 +117,17 @@ async def test_every_response_carries_a_request_id_and_a_given_one_is_kept(
     assert hostile.headers["x-request-id"].startswith("req-")
 
 
+async def test_probes_and_the_chat_page_answer_head_as_uptime_checkers_send_it(
+    app_client: httpx.AsyncClient,
+) -> None:
+    for path in ("/healthz", "/readyz", "/"):
+        got = await app_client.get(path)
+        head = await app_client.head(path)
+        kind = got.headers["content-type"]
+        assert (head.status_code, head.headers["content-type"], head.content) == (got.status_code, kind, b"")
+    assert (await app_client.head("/api/me")).status_code == 405  # only where GET is a probe or a page
+
+
 async def test_webhooks_are_counted_by_channel_and_outcome(tmp_path: Path) -> None:
     from adapters.whatsapp.fake import ENVIRON
 

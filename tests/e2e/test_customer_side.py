@@ -77,6 +77,24 @@ def test_a_customer_left_waiting_is_not_idle_resolved_until_someone_answers(app:
     assert found["survey"]["id"] == rating["survey"]
 
 
+def test_the_customer_sees_an_agents_display_name_not_their_sign_in_name(app: Any) -> None:
+    from csatbot.console.users import Users
+
+    server, _clock, api = app
+    Users(server.runtime.database).add("jchen", "a long enough password 1", "agent", display_name="Jia Chen")
+    c = Customer(api)
+    c.say("I want to speak to a manager")
+    conversation_id = c.conversation()
+    for name, text in (("jchen", "Hello, Jia here."), ("bob", "And Bob.")):
+        reply = f"/api/conversations/{conversation_id}/reply"
+        api.post(reply, json={"text": text}, headers=as_agent(server, name))
+    c.until(lambda m: m["text"] == "And Bob.")
+    shown = {m["text"]: m["author"] for m in c.seen if m["direction"] == "out"}
+    # bob has no console account with a name: the name he acts under is all there is (as in notices)
+    assert (shown["Hello, Jia here."], shown["And Bob."]) == ("agent:Jia Chen", "agent:bob")
+    assert all("jchen" not in str(m) for m in c.seen)
+
+
 def test_a_rating_with_a_comment_a_paraphrased_reason_and_a_refused_skip(app: Any) -> None:
     server, _, api = app
     c = Customer(api, locale="zh-CN")
