@@ -31,14 +31,8 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
 NLU_MAY_IMPORT_FROM_BOT = ("bot.classification", "bot.config", "bot.errors", "bot.triage")
 
 # Cycles that only deferred imports (inside functions, under TYPE_CHECKING) close: they load fine
-# but still tie two modules together. Known ones, each with why it is left; a new one fails.
-ALLOWED_DEFERRED_TANGLES: frozenset[frozenset[str]] = frozenset(
-    {
-        # The poller calls the adapter (call/receive/react) and the adapter owns the poller; typing
-        # it needs a Protocol over aiogram's generic ``call``, left for the adapter kit (issue 20.1).
-        frozenset({"adapters.telegram.channel", "adapters.telegram.polling"}),
-    }
-)
+# but still tie two modules together. None is left; one added here needs its reason beside it.
+ALLOWED_DEFERRED_TANGLES: frozenset[frozenset[str]] = frozenset()
 
 # Known layer violations (none today), one line each with the reason; an entry that no longer occurs
 # fails the test too, so the list only shrinks. Format: (importing module, imported module).

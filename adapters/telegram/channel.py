@@ -80,7 +80,7 @@ class TelegramChannel:
         self.account = str(self.bot.id)  # the bot's id is the token's prefix
         self.limits = RateLimits(RATE_OVERALL, per_chat=RATE_PER_CHAT)
         self.polling = config.polling
-        self._poller: Poller | None = None
+        self._poller: Poller[Reaction] | None = None
 
     async def send(self, to: Recipient, prompt: Prompt) -> Sent:
         """Send ``prompt`` (several messages if its text is long); the last message's id."""

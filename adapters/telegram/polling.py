@@ -11,20 +11,34 @@ import asyncio
 import contextlib
 import logging
 import time
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import Generic, Protocol, TypeVar
 
 from aiogram.methods import DeleteWebhook, GetUpdates
+from aiogram.methods.base import TelegramMethod, TelegramType
+from aiogram.types import Update
 
 from adapters.telegram.wire import ALLOWED_UPDATES
 from bot.errors import DeliveryError
 
-if TYPE_CHECKING:
-    from adapters.telegram.channel import TelegramChannel
-
 log = logging.getLogger("csatbot.telegram")
+Reaction = TypeVar("Reaction")
 
 
-class Poller:
+class Source(Protocol[Reaction]):
+    """What the poller needs of the Telegram adapter: Bot API calls, and storing then acting on an
+    update (declared here so that the poller does not import the adapter that owns it)."""
+
+    async def call(
+        self, method: TelegramMethod[TelegramType], chat: str | None = None, timeout: int | None = None
+    ) -> TelegramType: ...
+
+    async def receive(self, update: Update, received_at: datetime | None = None) -> Reaction: ...
+
+    async def react(self, reaction: Reaction) -> None: ...
+
+
+class Poller(Generic[Reaction]):
     """Reads updates with ``getUpdates`` in a background task and hands them to the adapter.
 
     ``timeout`` is the long-poll wait Telegram holds an empty request for; ``min_interval`` spaces
@@ -34,7 +48,7 @@ class Poller:
 
     def __init__(
         self,
-        adapter: TelegramChannel,
+        adapter: Source[Reaction],
         *,
         timeout: int = 25,
         min_interval: float = 0.25,
