@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from adapters.kit.cookies import forced_secure
 from adapters.strict_json import StrictJSONRoute
 from adapters.webchat.channel import ChatBusy, WebChatChannel
 from adapters.webchat.limits import PerKeyLimit
@@ -38,7 +39,6 @@ STATIC = Path(__file__).parent / "static"
 UserId = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.@:-]+$")]
 CUSTOMER_FIELDS = ("id", "direction", "author", "text", "at", "prompt", "recorded", "survey_id")
 """What the customer sees of a message: no conversation id, no triage labels."""
-SECURE_ENV = "CSATBOT_SECURE_COOKIES"
 
 
 class Choice(BaseModel):
@@ -170,7 +170,7 @@ def webchat_router(ctx: WebChatContext, secret: str, config: WebChatConfig | Non
         expires_at = sessions.expires_at(ctx.clock.now())
         if not body.cookie:
             return SessionIssued(verified=session.verified, expires_at=expires_at, token=token)
-        secure = request.url.scheme == "https" or ctx.environ.get(SECURE_ENV, "") in ("1", "true", "yes")
+        secure = request.url.scheme == "https" or forced_secure(ctx.environ)
         response.set_cookie(
             COOKIE,
             token,

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
+from adapters.kit.cookies import forced_secure
 from bot.errors import NotFoundError
 from csatbot.console import (
     bulk,
@@ -29,7 +30,7 @@ from csatbot.console.auth import SignInRequired
 from csatbot.console.i18n import EN, translate
 from csatbot.console.render import language, page
 from csatbot.console.session_store import SessionStore
-from csatbot.console.sessions import MAX_AGE, SECURE_ENV, ConsoleSessions, secret_key
+from csatbot.console.sessions import MAX_AGE, ConsoleSessions, secret_key
 from csatbot.console.throttle import SignInThrottle
 from csatbot.console.users import Users
 from csatbot.runtime import Runtime
@@ -55,7 +56,7 @@ def console_app(runtime: Runtime, *, secret: str | None = None) -> FastAPI:
     app.add_middleware(
         ConsoleSessions,
         secret=secret or secret_key(runtime.database.url, runtime.environ),
-        force_secure=runtime.environ.get(SECURE_ENV, "") in ("1", "true", "yes"),
+        force_secure=forced_secure(runtime.environ),
     )
 
     @app.exception_handler(SignInRequired)

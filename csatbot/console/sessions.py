@@ -24,7 +24,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("csatbot.console")
 SECRET_ENV = "CSATBOT_SECRET_KEY"
-SECURE_ENV = "CSATBOT_SECURE_COOKIES"
 KEY_FILE = "console-secret.key"
 COOKIE = "csatbot_console"
 MAX_AGE = 12 * 60 * 60  # a working day; signing in again after that is cheap
