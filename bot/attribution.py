@@ -8,12 +8,11 @@ survey opens later are judged by the re-survey after it, not by the score that o
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from bot.config.schema import Config
-from bot.records import Conversation, Ticket
+from bot.records import Conversation, Ticket, TranscriptMessage
 
 BOT = "bot"
 """The agent name reports use for the bot, when it resolved a conversation itself."""
@@ -33,7 +32,7 @@ def credit(
     conversation: Conversation,
     how: str,
     by: str,
-    transcript: Sequence[Mapping[str, Any]],
+    transcript: Sequence[TranscriptMessage],
     open_ticket: Ticket | None = None,
 ) -> Credit:
     """The credit of the survey of ``conversation``, resolved ``how`` (``agent_resolved``, ``idle``,
@@ -60,15 +59,13 @@ def credit(
     return Credit(tuple(agents), team, conversation_intent(transcript))
 
 
-def conversation_intent(transcript: Sequence[Mapping[str, Any]]) -> str | None:
+def conversation_intent(transcript: Sequence[TranscriptMessage]) -> str | None:
     """What the conversation was about: the first classified customer message's intent, ``other``
     only when no message said more."""
     intents = [
-        found["intent"]
+        found.intent
         for message in transcript
-        if message.get("direction") == "in"
-        and (found := message.get("classification"))
-        and found.get("intent")
+        if message.direction == "in" and (found := message.classification) and found.intent
     ]
     return next((i for i in intents if i != "other"), intents[0] if intents else None)
 

@@ -47,7 +47,7 @@ def _queued(repo: Repository, timer: DueTimer) -> Queued | None:
         message = repo.message(int(message_id))
     except (NotFoundError, ValueError):
         return None
-    return Queued(timer.id, int(message_id), str(message["text"]), where == "survey")
+    return Queued(timer.id, int(message_id), message.text, where == "survey")
 
 
 def triage_late(
@@ -68,12 +68,14 @@ def triage_late(
         return None
     repo.classify_message(item.message_id, verdict)
     message = repo.message(item.message_id)
-    conversation = repo.get_conversation(int(message["conversation_id"]))
     labels = f"{verdict.intent}/{verdict.sentiment}"
+    if message.conversation_id is None:  # triage queues customer messages, which all belong to one
+        return f"message {item.message_id} labelled {labels}; it belongs to no conversation"
+    conversation = repo.get_conversation(message.conversation_id)
     if conversation.status != "open":
         return f"message {item.message_id} labelled {labels}; conversation already {conversation.status}"
-    later = [m for m in repo.transcript(conversation.id) if m["id"] > item.message_id]
-    agent_wrote = any(str(m["author"]).startswith("agent:") for m in later)
+    later = [m for m in repo.transcript(conversation.id) if m.id > item.message_id]
+    agent_wrote = any(m.author.startswith("agent:") for m in later)
     identity = repo.get_identity(conversation.identity_id)
     apply_triage(
         repo,

@@ -119,7 +119,7 @@ def make_notice(
         actor=actor,
         timezone=config.timezone,
         assignee=ticket.assignee,
-        score=next((int(a["score"]) for a in ticket.answers if a.get("score") is not None), None),
+        score=ticket.score,
         intent=ticket.intent,
         sla_due_at=ticket.sla_due_at,
         overdue=overdue,
@@ -144,8 +144,8 @@ def ticket_json(ticket: Ticket, event: str) -> dict[str, Any]:
             "reasons": list(ticket.reasons),
             "created_at": ticket.created_at.isoformat() if ticket.created_at else None,
             "sla_due_at": ticket.sla_due_at.isoformat() if ticket.sla_due_at else None,
-            "answers": list(ticket.answers),
-            "transcript": list(ticket.transcript),
+            "answers": [a.as_json() for a in ticket.answers],
+            "transcript": [m.as_json() for m in ticket.transcript],
         },
     }
 

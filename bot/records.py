@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 from bot.survey import SurveyState
+
+JsonValue: TypeAlias = "str | int | float | bool | list[JsonValue] | dict[str, JsonValue] | None"
+JsonObject: TypeAlias = "dict[str, JsonValue]"
+"""A JSON document kept as it was written (a prompt, what a reply was recorded as)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +101,135 @@ class OutboxItem:
     """When that previous, unfinished attempt's call began."""
 
 
+@dataclass(frozen=True, slots=True)
+class MessageLabels:
+    """What triage read in a customer message, and what it did with it."""
+
+    intent: str
+    intent_confidence: float | None = None
+    sentiment: str | None = None
+    sentiment_confidence: float | None = None
+    needs_human: float | None = None
+    triage: str | None = None
+    """What triage did and why (shown to agents), once it acted."""
+
+    def as_json(self) -> JsonObject:
+        return {
+            "intent": self.intent,
+            "intent_confidence": self.intent_confidence,
+            "sentiment": self.sentiment,
+            "sentiment_confidence": self.sentiment_confidence,
+            "needs_human": self.needs_human,
+            "triage": self.triage,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> MessageLabels:
+        return cls(
+            intent=data["intent"],
+            intent_confidence=data.get("intent_confidence"),
+            sentiment=data.get("sentiment"),
+            sentiment_confidence=data.get("sentiment_confidence"),
+            needs_human=data.get("needs_human"),
+            triage=data.get("triage"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptMessage:
+    """One message of a conversation, as a person reads it (a ticket keeps a copy of them)."""
+
+    id: int
+    conversation_id: int | None
+    direction: str
+    """``in`` (the customer's) or ``out`` (the bot's or an agent's)."""
+    author: str
+    text: str
+    at: datetime
+    prompt: JsonObject | None = None
+    """An outgoing message's prompt (``bot.prompts.prompt_to_dict``)."""
+    recorded: JsonObject | None = None
+    """What a customer's reply was recorded as (survey, step, value)."""
+    survey_id: str | None = None
+    classification: MessageLabels | None = None
+
+    def as_json(self) -> JsonObject:
+        """The message as the APIs and tickets show it (keys that do not apply are left out)."""
+        data: JsonObject = {
+            "id": self.id,
+            "conversation_id": self.conversation_id,
+            "direction": self.direction,
+            "author": self.author,
+            "text": self.text,
+            "at": self.at.isoformat(),
+        }
+        if self.prompt is not None:
+            data["prompt"] = self.prompt
+        if self.recorded is not None:
+            data["recorded"] = self.recorded
+        if self.survey_id is not None:
+            data["survey_id"] = self.survey_id
+        if self.classification is not None:
+            data["classification"] = self.classification.as_json()
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> TranscriptMessage:
+        """The message :meth:`as_json` wrote (a ticket's copy)."""
+        labels = data.get("classification")
+        return cls(
+            id=data["id"],
+            conversation_id=data.get("conversation_id"),
+            direction=data["direction"],
+            author=data["author"],
+            text=data["text"],
+            at=datetime.fromisoformat(data["at"]),
+            prompt=data.get("prompt"),
+            recorded=data.get("recorded"),
+            survey_id=data.get("survey_id"),
+            classification=MessageLabels.from_json(labels) if labels else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyAnswer:
+    """One stored answer of a survey, as a person reads it (a ticket keeps a copy of them)."""
+
+    step: str
+    kind: str
+    at: datetime
+    score: int | None = None
+    option: str | None = None
+    text: str | None = None
+    sentiment: str | None = None
+
+    def as_json(self) -> JsonObject:
+        """The answer as the APIs and tickets show it (values that are not set are left out)."""
+        data: JsonObject = {"step": self.step, "kind": self.kind, "at": self.at.isoformat()}
+        for key, value in (
+            ("score", self.score),
+            ("option", self.option),
+            ("text", self.text),
+            ("sentiment", self.sentiment),
+        ):
+            if value is not None:
+                data[key] = value
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> SurveyAnswer:
+        """The answer :meth:`as_json` wrote (a ticket's copy)."""
+        return cls(
+            step=data["step"],
+            kind=data["kind"],
+            at=datetime.fromisoformat(data["at"]),
+            score=data.get("score"),
+            option=data.get("option"),
+            text=data.get("text"),
+            sentiment=data.get("sentiment"),
+        )
+
+
 OPEN_TICKET_STATUSES = ("open", "assigned", "contacted")
 
 
@@ -110,8 +244,10 @@ class Ticket:
     survey_id: str | None = None
     created_at: datetime | None = None
     sla_due_at: datetime | None = None
-    answers: tuple[dict[str, Any], ...] = field(default=())
-    transcript: tuple[dict[str, Any], ...] = field(default=())
+    answers: tuple[SurveyAnswer, ...] = field(default=())
+    """The survey answers copied when the ticket opened (or a survey added them)."""
+    transcript: tuple[TranscriptMessage, ...] = field(default=())
+    """The conversation as it stood when the ticket opened or the customer last wrote."""
     assignee: str | None = None
     priority: str = "normal"
     intent: str | None = None
@@ -119,6 +255,11 @@ class Ticket:
     resolved_at: datetime | None = None
     first_response_due_at: datetime | None = None
     first_responded_at: datetime | None = None
+
+    @property
+    def score(self) -> int | None:
+        """The rating among the copied survey answers, if there is one."""
+        return next((a.score for a in self.answers if a.score is not None), None)
 
     @property
     def is_open(self) -> bool:

@@ -5,15 +5,41 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypedDict, TypeVar, Unpack
 
 from bot.attribution import Credit
 from bot.classification import Classification
 from bot.flow import Flow
-from bot.records import AutoAnswer, Conversation, DueTimer, Identity, OutboxItem, Survey, Ticket
+from bot.records import (
+    AutoAnswer,
+    Conversation,
+    DueTimer,
+    Identity,
+    OutboxItem,
+    Survey,
+    SurveyAnswer,
+    Ticket,
+    TranscriptMessage,
+)
 from bot.survey import Answer, SurveyState
 
 T = TypeVar("T")
+
+
+class TicketChanges(TypedDict, total=False):
+    """What :meth:`Repository.update_ticket` may change (only the keys given change)."""
+
+    status: str
+    team: str
+    priority: str
+    assignee: str | None
+    reasons: Sequence[str]
+    transcript: Sequence[TranscriptMessage]
+    answers: Sequence[SurveyAnswer]
+    survey_id: str | None
+    sla_due_at: datetime
+    resolved_at: datetime | None
+    first_responded_at: datetime | None
 
 
 class Repository(Protocol):
@@ -68,10 +94,12 @@ class Repository(Protocol):
         classification: Classification | None = None,
     ) -> int: ...
 
-    def transcript(self, conversation_id: int) -> list[dict[str, Any]]: ...
+    def transcript(self, conversation_id: int) -> list[TranscriptMessage]:
+        """The conversation's messages, oldest first."""
+        ...
 
-    def message(self, message_id: int) -> dict[str, Any]:
-        """One message, in the shape of a transcript entry; ``NotFoundError`` when there is none."""
+    def message(self, message_id: int) -> TranscriptMessage:
+        """One message, as a transcript shows it; ``NotFoundError`` when there is none."""
         ...
 
     def classify_message(self, message_id: int, classification: Classification) -> None:
@@ -251,8 +279,8 @@ class Repository(Protocol):
         survey_id: str | None,
         team: str,
         reasons: list[str],
-        transcript: list[dict[str, Any]],
-        answers: list[dict[str, Any]],
+        transcript: Sequence[TranscriptMessage],
+        answers: Sequence[SurveyAnswer],
         sla_due_at: datetime,
         at: datetime,
         priority: str = "normal",
@@ -262,7 +290,7 @@ class Repository(Protocol):
         first_response_due_at: datetime | None = None,
     ) -> Ticket: ...
 
-    def update_ticket(self, ticket_id: int, at: datetime, **changes: Any) -> Ticket: ...
+    def update_ticket(self, ticket_id: int, at: datetime, **changes: Unpack[TicketChanges]) -> Ticket: ...
 
     def get_ticket(self, ticket_id: int, *, lock: bool = False) -> Ticket: ...
 
@@ -278,7 +306,7 @@ class Repository(Protocol):
         """Who got the team's most recently assigned ticket (for round-robin)."""
         ...
 
-    def survey_answers(self, survey_id: str) -> list[dict[str, Any]]: ...
+    def survey_answers(self, survey_id: str) -> list[SurveyAnswer]: ...
 
     # the customer's side: automatic answers, who answered, where a new message belongs
     def create_auto_answer(

@@ -72,7 +72,7 @@ def hand_on(
     here"), so the survey need not say "passed on to our support team" too."""
     conversation_id, message_id = support_message(repo, settings, identity, text, turn)
     triage_message(repo, settings, identity, conversation_id, message_id, turn, during_survey=True)
-    return conversation_id, bool(repo.transcript(conversation_id)[-1]["direction"] == "out")
+    return conversation_id, repo.transcript(conversation_id)[-1].direction == "out"
 
 
 def triage_message(

@@ -6,9 +6,9 @@ ticket's audit trail as it goes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from bot import alerts, notices, waiting
 from bot.config.schema import Config, Team
@@ -16,7 +16,7 @@ from bot.errors import ConflictError
 from bot.locales import pick_locale
 from bot.outbound import send_prompt
 from bot.prompts import Say
-from bot.records import Conversation, Ticket
+from bot.records import Conversation, SurveyAnswer, Ticket, TranscriptMessage
 from bot.repository import Repository
 from bot.resurvey import schedule_resurvey
 from bot.settings import Settings
@@ -52,18 +52,31 @@ def pick_assignee(repo: Repository, team_id: str, team: Team) -> str | None:
     return min(members, key=lambda member: (load.get(member, 0), members.index(member)))
 
 
-def labels(transcript: Sequence[Mapping[str, Any]]) -> tuple[str | None, str | None]:
+def labels(transcript: Sequence[TranscriptMessage]) -> tuple[str | None, str | None]:
     """The intent and sentiment of the customer's latest classified message."""
     for message in reversed(transcript):
-        found = message.get("classification")
-        if message.get("direction") == "in" and found:
-            return found.get("intent"), found.get("sentiment")
+        found = message.classification
+        if message.direction == "in" and found:
+            return found.intent, found.sentiment
     return None, None
 
 
-def first_score(answers: Sequence[Mapping[str, Any]]) -> int | None:
+def first_score(answers: Sequence[SurveyAnswer]) -> int | None:
     """The survey's rating, if it has one."""
-    return next((int(a["score"]) for a in answers if a.get("score") is not None), None)
+    return next((a.score for a in answers if a.score is not None), None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Escalation:
+    """What one escalation brings: the conversation as it stands and the survey's answers."""
+
+    conversation: Conversation
+    reasons: list[str]
+    transcript: list[TranscriptMessage]
+    answers: list[SurveyAnswer]
+    survey_id: str | None
+    by: str
+    at: datetime
 
 
 def escalate(
@@ -84,62 +97,81 @@ def escalate(
     say, and is assigned within the team.
     The targets in ``notifications`` that get the event are told (:mod:`bot.alerts`).
     """
-    config = settings.config
     transcript = repo.transcript(conversation.id)
     answers = repo.survey_answers(survey_id) if survey_id else []
+    what = _Escalation(conversation, reasons, transcript, answers, survey_id, by, at)
     ticket = repo.open_ticket_for(conversation.id)
     if ticket is not None:
-        added = [r for r in reasons if r not in ticket.reasons]
-        before = ticket.answers
-        ticket = repo.update_ticket(
-            ticket.id,
-            at,
-            reasons=[*ticket.reasons, *added],
-            transcript=transcript,
-            answers=answers or list(ticket.answers),
-            survey_id=ticket.survey_id or survey_id,
-        )
-        if added:
-            repo.ticket_event(ticket.id, by, "updated", "; ".join(added), at)
+        ticket, changed = _add_to(repo, ticket, what)
         event = "ticket.updated"
-        changed = bool(added) or ticket.answers != before
     else:
-        identity = repo.get_identity(conversation.identity_id)
-        locale = pick_locale(identity.locale, config.locales, config.default_locale)
-        intent, sentiment = labels(transcript)
-        team_id, routed_priority = route(
-            config, channel=conversation.channel, locale=locale, intent=intent, score=first_score(answers)
-        )
-        team_id = team or team_id
-        priority = priority or routed_priority
-        spec = config.teams[team_id]
-        first = spec.first_response_for(priority)
-        assignee = pick_assignee(repo, team_id, spec)
-        ticket = repo.open_ticket(
-            conversation=conversation,
-            survey_id=survey_id,
-            team=team_id,
-            reasons=reasons,
-            transcript=transcript,
-            answers=answers,
-            sla_due_at=at + spec.sla_for(priority),
-            first_response_due_at=at + first if first is not None else None,
-            at=at,
-            priority=priority,
-            assignee=assignee,
-            intent=intent,
-            sentiment=sentiment,
-        )
-        repo.ticket_event(ticket.id, by, "opened", "; ".join(reasons), at)
-        if assignee is not None:
-            repo.ticket_event(ticket.id, "auto", "assigned", assignee, at)
-        alerts.watch_sla(repo, config, ticket, at)
+        ticket = _open(repo, settings, what, team=team, priority=priority)
         event, changed = "ticket.opened", True
-        if survey_id is None:  # a survey says it in its closing line instead (bot.turns)
-            notices.tell_escalated(repo, settings, conversation, ticket, at)
     if changed:
-        alerts.announce(repo, config, ticket, event, at, actor=by)
+        alerts.announce(repo, settings.config, ticket, event, at, actor=by)
     return ticket
+
+
+def _add_to(repo: Repository, ticket: Ticket, what: _Escalation) -> tuple[Ticket, bool]:
+    """Bring the open ticket up to date; whether that changed what it says (new reasons or answers)."""
+    added = [r for r in what.reasons if r not in ticket.reasons]
+    before = ticket.answers
+    ticket = repo.update_ticket(
+        ticket.id,
+        what.at,
+        reasons=[*ticket.reasons, *added],
+        transcript=what.transcript,
+        answers=what.answers or list(ticket.answers),
+        survey_id=ticket.survey_id or what.survey_id,
+    )
+    if added:
+        repo.ticket_event(ticket.id, what.by, "updated", "; ".join(added), what.at)
+    return ticket, bool(added) or ticket.answers != before
+
+
+def _open(
+    repo: Repository, settings: Settings, what: _Escalation, *, team: str | None, priority: str | None
+) -> Ticket:
+    """Open a new ticket, routed, assigned and watched; tell the customer unless a survey will."""
+    config, conversation, at = settings.config, what.conversation, what.at
+    identity = repo.get_identity(conversation.identity_id)
+    locale = pick_locale(identity.locale, config.locales, config.default_locale)
+    intent, sentiment = labels(what.transcript)
+    team_id, routed_priority = route(
+        config, channel=conversation.channel, locale=locale, intent=intent, score=first_score(what.answers)
+    )
+    team_id = team or team_id
+    priority = priority or routed_priority
+    spec = config.teams[team_id]
+    first = spec.first_response_for(priority)
+    assignee = pick_assignee(repo, team_id, spec)
+    ticket = repo.open_ticket(
+        conversation=conversation,
+        survey_id=what.survey_id,
+        team=team_id,
+        reasons=what.reasons,
+        transcript=what.transcript,
+        answers=what.answers,
+        sla_due_at=at + spec.sla_for(priority),
+        first_response_due_at=at + first if first is not None else None,
+        at=at,
+        priority=priority,
+        assignee=assignee,
+        intent=intent,
+        sentiment=sentiment,
+    )
+    _opened(repo, settings, what, ticket)
+    return ticket
+
+
+def _opened(repo: Repository, settings: Settings, what: _Escalation, ticket: Ticket) -> None:
+    """The audit trail, the SLA watch and the customer's notice of a ticket just opened."""
+    repo.ticket_event(ticket.id, what.by, "opened", "; ".join(what.reasons), what.at)
+    if ticket.assignee is not None:
+        repo.ticket_event(ticket.id, "auto", "assigned", ticket.assignee, what.at)
+    alerts.watch_sla(repo, settings.config, ticket, what.at)
+    if what.survey_id is None:  # a survey says it in its closing line instead (bot.turns)
+        notices.tell_escalated(repo, settings, what.conversation, ticket, what.at)
 
 
 def assign(

@@ -22,6 +22,40 @@ class CustomerRef(BaseModel):
     user: str | None = Field(default=None, description="the channel's user id (conversations only)")
 
 
+class Classification(BaseModel):
+    """What triage read in a customer message (copies on tickets opened before a label existed lack it)."""
+
+    intent: str
+    intent_confidence: float | None = None
+    sentiment: str | None = None
+    sentiment_confidence: float | None = None
+    needs_human: float | None = None
+    triage: str | None = None
+
+
+class TranscriptMessage(BaseModel):
+    id: int
+    conversation_id: int | None
+    direction: str
+    author: str
+    text: str
+    at: Iso
+    prompt: dict[str, Any] | None = Field(default=None, description="a bot question")
+    recorded: dict[str, Any] | None = Field(default=None, description="what a reply was recorded as")
+    survey_id: str | None = None
+    classification: Classification | None = None
+
+
+class SurveyAnswer(BaseModel):
+    step: str
+    kind: str
+    at: Iso
+    score: int | None = None
+    option: str | None = None
+    text: str | None = None
+    sentiment: str | None = None
+
+
 class TicketRow(BaseModel):
     """A ticket as lists show it."""
 
@@ -32,7 +66,7 @@ class TicketRow(BaseModel):
     conversation_id: int
     survey_id: str | None
     reasons: list[str]
-    answers: list[dict[str, Any]]
+    answers: list[SurveyAnswer] = Field(description="the survey answers copied when it opened")
     assignee: str | None
     priority: str
     intent: str | None
@@ -67,41 +101,9 @@ class TicketDetail(TicketRow):
     """One ticket: its row, the transcript copied when it opened, the audit trail and every channel
     identity of its customer."""
 
-    transcript: list[dict[str, Any]]
+    transcript: list[TranscriptMessage] = Field(description="the conversation copied onto the ticket")
     events: list[TicketEvent]
     identities: list[ChannelIdentity]
-
-
-class Classification(BaseModel):
-    intent: str
-    intent_confidence: float | None
-    sentiment: str | None
-    sentiment_confidence: float | None
-    needs_human: float | None
-    triage: str | None
-
-
-class TranscriptMessage(BaseModel):
-    id: int
-    conversation_id: int | None
-    direction: str
-    author: str
-    text: str
-    at: Iso
-    prompt: dict[str, Any] | None = Field(default=None, description="a bot question")
-    recorded: dict[str, Any] | None = Field(default=None, description="what a reply was recorded as")
-    survey_id: str | None = None
-    classification: Classification | None = None
-
-
-class SurveyAnswer(BaseModel):
-    step: str
-    kind: str
-    at: Iso
-    score: int | None = None
-    option: str | None = None
-    text: str | None = None
-    sentiment: str | None = None
 
 
 class SurveyDetail(BaseModel):

@@ -12,7 +12,7 @@ from bot import records
 from bot.classification import Classification
 from models import Conversation, Message
 from storage.customer_side import conversation_record
-from storage.rows import Rows, message_json, row_id
+from storage.rows import Rows, message_json, message_record, row_id
 
 _ADD_MESSAGE = insert(Message).returning(col(Message.id))
 """A message, every column given (Core: no ORM object to build, track and flush)."""
@@ -85,14 +85,14 @@ class ConversationRows(Rows):
         }
         return row_id(self._core.execute(_ADD_MESSAGE, values).scalar_one())
 
-    def transcript(self, conversation_id: int) -> list[dict[str, Any]]:
+    def transcript(self, conversation_id: int) -> list[records.TranscriptMessage]:
         rows = self.session.exec(
             select(Message).where(Message.conversation_id == conversation_id).order_by(col(Message.id))
         ).all()
-        return [message_json(row) for row in rows]
+        return [message_record(row) for row in rows]
 
-    def message(self, message_id: int) -> dict[str, Any]:
-        return message_json(self._get(Message, message_id))
+    def message(self, message_id: int) -> records.TranscriptMessage:
+        return message_record(self._get(Message, message_id))
 
     def classify_message(self, message_id: int, classification: Classification) -> None:
         self.session.execute(

@@ -75,40 +75,53 @@ def row_id(value: int | None) -> int:
     return value
 
 
-def message_json(row: Message) -> dict[str, Any]:
-    """A message as the APIs and tickets show it."""
-    data: dict[str, Any] = {
-        "id": row.id,
-        "conversation_id": row.conversation_id,
-        "direction": row.direction,
-        "author": row.author,
-        "text": row.text,
-        "at": row.created_at.isoformat(),
-    }
-    if row.payload is not None:  # a bot question; on a customer's reply, what it was recorded as
-        data["prompt" if row.direction == "out" else "recorded"] = row.payload
-    if row.survey_id is not None:
-        data["survey_id"] = row.survey_id
-    if row.intent is not None:
-        data["classification"] = {
-            "intent": row.intent,
-            "intent_confidence": row.intent_confidence,
-            "sentiment": row.sentiment,
-            "sentiment_confidence": row.sentiment_confidence,
-            "needs_human": row.needs_human,
-            "triage": row.triage,
-        }
-    return data
+def message_record(row: Message) -> records.TranscriptMessage:
+    """A message row as a transcript shows it."""
+    payload = row.payload  # a bot question; on a customer's reply, what it was recorded as
+    return records.TranscriptMessage(
+        id=row_id(row.id),
+        conversation_id=row.conversation_id,
+        direction=row.direction,
+        author=row.author,
+        text=row.text,
+        at=row.created_at,
+        prompt=payload if row.direction == "out" else None,
+        recorded=payload if row.direction != "out" else None,
+        survey_id=row.survey_id,
+        classification=None
+        if row.intent is None
+        else records.MessageLabels(
+            intent=row.intent,
+            intent_confidence=row.intent_confidence,
+            sentiment=row.sentiment,
+            sentiment_confidence=row.sentiment_confidence,
+            needs_human=row.needs_human,
+            triage=row.triage,
+        ),
+    )
 
 
-def answer_json(row: Answer) -> dict[str, Any]:
-    """A survey answer as the APIs and tickets show it."""
-    data: dict[str, Any] = {"step": row.step, "kind": row.kind, "at": row.created_at.isoformat()}
-    for key in ("score", "option", "text", "sentiment"):
-        value = getattr(row, key)
-        if value is not None:
-            data[key] = value
-    return data
+def message_json(row: Message) -> records.JsonObject:
+    """A message as the APIs show it."""
+    return message_record(row).as_json()
+
+
+def answer_record(row: Answer) -> records.SurveyAnswer:
+    """A survey answer row as a person reads it."""
+    return records.SurveyAnswer(
+        step=row.step,
+        kind=row.kind,
+        at=row.created_at,
+        score=row.score,
+        option=row.option,
+        text=row.text,
+        sentiment=row.sentiment,
+    )
+
+
+def answer_json(row: Answer) -> records.JsonObject:
+    """A survey answer as the APIs show it."""
+    return answer_record(row).as_json()
 
 
 def identity_record(row: Identity | Any) -> records.Identity:
@@ -155,8 +168,8 @@ def ticket_record(row: Ticket) -> records.Ticket:
         survey_id=row.survey_id,
         created_at=row.created_at,
         sla_due_at=row.sla_due_at,
-        answers=tuple(row.answers),
-        transcript=tuple(row.transcript),
+        answers=tuple(records.SurveyAnswer.from_json(a) for a in row.answers),
+        transcript=tuple(records.TranscriptMessage.from_json(m) for m in row.transcript),
         assignee=row.assignee,
         priority=row.priority,
         intent=row.intent,

@@ -16,7 +16,7 @@ from bot.flow import Flow
 from bot.survey import CLOSED, SurveyState
 from bot.survey import Answer as AnswerValue
 from models import Answer, Customer, FlowVersion, Survey
-from storage.rows import Rows, answer_json, survey_record
+from storage.rows import Rows, answer_record, survey_record
 
 _FLOWS: dict[str, Flow] = {}
 """Parsed flows by version (flows are immutable: a changed flow is a new version)."""
@@ -242,11 +242,11 @@ class SurveyRows(Rows):
             self._core.execute(_UPDATE, {"b_id": survey_id, **changes})
             self.surveys[survey_id].update(changes)
 
-    def survey_answers(self, survey_id: str) -> list[dict[str, Any]]:
+    def survey_answers(self, survey_id: str) -> list[records.SurveyAnswer]:
         rows = self.session.exec(
             select(Answer).where(Answer.survey_id == survey_id).order_by(col(Answer.id))
         ).all()
-        return [answer_json(row) for row in rows]
+        return [answer_record(row) for row in rows]
 
     def last_surveyed_at(self, customer_id: int) -> datetime | None:
         at: datetime | None = self._get(Customer, customer_id).last_surveyed_at

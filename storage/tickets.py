@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Unpack
 
 from sqlmodel import col, func, select
 
 from bot import records
+from bot.repository import TicketChanges
 from models import Ticket, TicketEvent
 from storage.rows import Rows, ticket_record
 
@@ -31,8 +33,8 @@ class TicketRows(Rows):
         survey_id: str | None,
         team: str,
         reasons: list[str],
-        transcript: list[dict[str, Any]],
-        answers: list[dict[str, Any]],
+        transcript: Sequence[records.TranscriptMessage],
+        answers: Sequence[records.SurveyAnswer],
         sla_due_at: datetime,
         at: datetime,
         priority: str = "normal",
@@ -47,9 +49,9 @@ class TicketRows(Rows):
             conversation_id=conversation.id,
             survey_id=survey_id,
             team=team,
-            reasons=reasons,
-            transcript=transcript,
-            answers=answers,
+            reasons=list(reasons),
+            transcript=[m.as_json() for m in transcript],
+            answers=[a.as_json() for a in answers],
             created_at=at,
             updated_at=at,
             sla_due_at=sla_due_at,
@@ -92,11 +94,23 @@ class TicketRows(Rows):
             .limit(1)
         ).first()
 
-    def update_ticket(self, ticket_id: int, at: datetime, **changes: Any) -> records.Ticket:
+    def update_ticket(self, ticket_id: int, at: datetime, **changes: Unpack[TicketChanges]) -> records.Ticket:
         row = self._get(Ticket, ticket_id)
-        for key, value in changes.items():
+        for key, value in _columns(changes).items():
             setattr(row, key, value)
         row.updated_at = at
         self.session.add(row)
         self.session.flush()
         return ticket_record(row)
+
+
+def _columns(changes: TicketChanges) -> dict[str, object]:
+    """The changes as the ticket row's columns hold them (JSON for the copied messages and answers)."""
+    columns: dict[str, object] = dict(changes)
+    if "reasons" in changes:
+        columns["reasons"] = list(changes["reasons"])
+    if "transcript" in changes:
+        columns["transcript"] = [m.as_json() for m in changes["transcript"]]
+    if "answers" in changes:
+        columns["answers"] = [a.as_json() for a in changes["answers"]]
+    return columns

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from bot.attribution import BOT, Credit, conversation_intent, credit, ticket_credit
 from bot.config.schema import Config
-from bot.records import Conversation, Ticket
+from bot.records import Conversation, MessageLabels, Ticket, TranscriptMessage
 
 from ..support.config import config_data
 
@@ -25,8 +24,11 @@ def conversation(*agents: str) -> Conversation:
     return Conversation(1, 1, 1, "webchat", "open", T0, T0, agents=agents)
 
 
-def said(intent: str | None, direction: str = "in") -> dict[str, Any]:
-    return {"direction": direction, "classification": {"intent": intent} if intent else None}
+def said(intent: str | None, direction: str = "in") -> TranscriptMessage:
+    labels = MessageLabels(intent=intent) if intent else None
+    return TranscriptMessage(
+        id=1, conversation_id=1, direction=direction, author="customer", text="", at=T0, classification=labels
+    )
 
 
 def test_the_agents_who_wrote_and_who_resolved_each_count_once() -> None:

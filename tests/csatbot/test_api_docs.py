@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, get_args, get_origin
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from fastapi.datastructures import DefaultPlaceholder
+from fastapi.responses import FileResponse, StreamingResponse
+from fastapi.routing import iter_route_contexts
+from pydantic import BaseModel
+
+from csatbot.runtime import Runtime
+from csatbot.web import create_app
 
 LINKED = re.compile(r"""(?:src|href|url)\s*[:=]\s*['"]([^'"]+)['"]""")
 
@@ -62,3 +70,41 @@ async def test_every_api_route_documents_its_response_with_a_model(app_client: h
     assert {("get", "/api/tickets/{ticket_id}"), ("get", "/api/webchat/messages")} <= set(documented)
     listed = {(method, path) for path, ops in spec["paths"].items() for method in ops}
     assert FILE_ROUTES - listed == set()  # no stale allow-list entries
+
+
+def _api_routes(app: FastAPI) -> list[tuple[str, str, Any]]:
+    """(method, path, route) of every ``/api`` endpoint, included routers walked into."""
+    return [
+        (method.lower(), str(route.path), route)
+        for route in iter_route_contexts(app.routes)
+        if str(route.path or "").startswith("/api/")
+        for method in sorted(route.methods or ())
+    ]
+
+
+def _a_model(annotation: Any) -> bool:
+    """A pydantic model, or a list of one (``dict[str, Any]`` is not: the schema says nothing)."""
+    if get_origin(annotation) is list:
+        return _a_model(get_args(annotation)[0])
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def _says_it_is_a_file(route: Any) -> bool:
+    """The route names its non-JSON answer: a streaming or file ``response_class`` (not the default),
+    or a ``responses=`` entry for 200 whose content is not JSON."""
+    declared = route.response_class
+    streams = (StreamingResponse, FileResponse)
+    if not isinstance(declared, DefaultPlaceholder) and issubclass(declared, streams):
+        return True
+    content = (route.responses or {}).get(200, {}).get("content", {})
+    return bool(content) and "application/json" not in content
+
+
+def test_every_api_route_declares_a_response_model_or_says_it_answers_a_file(app_runtime: Runtime) -> None:
+    routes = _api_routes(create_app(app_runtime, start_workers=False))
+    assert len(routes) >= 25  # the walk reached into the included routers
+    without = {(method, path) for method, path, route in routes if not _a_model(route.response_model)}
+    assert without == FILE_ROUTES  # a new route without a model fails here, as does a stale entry
+    for method, path, route in routes:
+        if (method, path) in FILE_ROUTES:
+            assert route.response_model is None and _says_it_is_a_file(route), (method, path)

@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from bot.survey import Answer, SurveyState
-from storage import SqlStore, open_database
-from storage.migrate import upgrade
+from storage import SqlStore
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def store(database_url: str) -> Iterator[SqlStore]:
-    database = open_database(database_url)
-    upgrade(database)
-    yield SqlStore(database)
-    database.dispose()
 
 
 def run(store: SqlStore, work: Any) -> Any:
@@ -84,7 +74,7 @@ def test_answer_is_recorded_once_per_step(store: SqlStore, settings: Any) -> Non
     answer = Answer("rating", "csat", score=4, raw="4")
     assert run(store, lambda r: r.record_answer(survey.id, answer, T0)) is True
     assert run(store, lambda r: r.record_answer(survey.id, Answer("rating", "csat", score=1), T0)) is False
-    assert run(store, lambda r: r.survey_answers(survey.id))[0]["score"] == 4
+    assert run(store, lambda r: r.survey_answers(survey.id))[0].score == 4
 
 
 def test_survey_keeps_its_flow_version_and_state(store: SqlStore, settings: Any) -> None:
