@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeAlias
@@ -230,6 +230,11 @@ class SurveyAnswer:
         )
 
 
+def first_score(answers: Sequence[SurveyAnswer]) -> int | None:
+    """The survey's rating among ``answers``, if it has one."""
+    return next((a.score for a in answers if a.score is not None), None)
+
+
 OPEN_TICKET_STATUSES = ("open", "assigned", "contacted")
 
 
@@ -259,7 +264,7 @@ class Ticket:
     @property
     def score(self) -> int | None:
         """The rating among the copied survey answers, if there is one."""
-        return next((a.score for a in self.answers if a.score is not None), None)
+        return first_score(self.answers)
 
     @property
     def is_open(self) -> bool:

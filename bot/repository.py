@@ -15,6 +15,7 @@ from bot.records import (
     Conversation,
     DueTimer,
     Identity,
+    JsonObject,
     OutboxItem,
     Survey,
     SurveyAnswer,
@@ -24,6 +25,18 @@ from bot.records import (
 from bot.survey import Answer, SurveyState
 
 T = TypeVar("T")
+
+
+class ConversationChanges(TypedDict, total=False):
+    """What :meth:`Repository.update_conversation` may change (only the keys given change)."""
+
+    status: str
+    resolution: str | None
+    resolved_by: str | None
+    resolved_at: datetime | None
+    agents: Sequence[str]
+    last_message_at: datetime
+    waiting_on: str
 
 
 class TicketChanges(TypedDict, total=False):
@@ -77,7 +90,7 @@ class Repository(Protocol):
 
     def get_conversation(self, conversation_id: int, *, lock: bool = False) -> Conversation: ...
 
-    def update_conversation(self, conversation_id: int, **changes: Any) -> None: ...
+    def update_conversation(self, conversation_id: int, **changes: Unpack[ConversationChanges]) -> None: ...
 
     def add_message(
         self,
@@ -88,7 +101,7 @@ class Repository(Protocol):
         author: str,
         text: str,
         at: datetime,
-        payload: dict[str, Any] | None = None,
+        payload: JsonObject | None = None,
         platform_id: str | None = None,
         survey_id: str | None = None,
         classification: Classification | None = None,

@@ -16,7 +16,7 @@ from bot.errors import ConflictError
 from bot.locales import pick_locale
 from bot.outbound import send_prompt
 from bot.prompts import Say
-from bot.records import Conversation, SurveyAnswer, Ticket, TranscriptMessage
+from bot.records import Conversation, SurveyAnswer, Ticket, TranscriptMessage, first_score
 from bot.repository import Repository
 from bot.resurvey import schedule_resurvey
 from bot.settings import Settings
@@ -59,11 +59,6 @@ def labels(transcript: Sequence[TranscriptMessage]) -> tuple[str | None, str | N
         if message.direction == "in" and found:
             return found.intent, found.sentiment
     return None, None
-
-
-def first_score(answers: Sequence[SurveyAnswer]) -> int | None:
-    """The survey's rating, if it has one."""
-    return next((a.score for a in answers if a.score is not None), None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Unpack
 
 from sqlalchemy import insert, update
 from sqlmodel import col, select
 
 from bot import records
 from bot.classification import Classification
+from bot.repository import ConversationChanges
 from models import Conversation, Message
 from storage.customer_side import conversation_record
 from storage.rows import Rows, message_json, message_record, row_id
@@ -45,10 +46,12 @@ class ConversationRows(Rows):
     def get_conversation(self, conversation_id: int, *, lock: bool = False) -> records.Conversation:
         return conversation_record(self._get(Conversation, conversation_id, lock=lock))
 
-    def update_conversation(self, conversation_id: int, **changes: Any) -> None:
+    def update_conversation(self, conversation_id: int, **changes: Unpack[ConversationChanges]) -> None:
         row = self._get(Conversation, conversation_id)
         for key, value in changes.items():
-            setattr(row, key, list(value) if key == "agents" else value)
+            setattr(row, key, value)
+        if "agents" in changes:  # a JSON column: a list, whatever sequence came
+            row.agents = list(changes["agents"])
         self.session.add(row)
 
     def add_message(
@@ -60,7 +63,7 @@ class ConversationRows(Rows):
         author: str,
         text: str,
         at: datetime,
-        payload: dict[str, Any] | None = None,
+        payload: records.JsonObject | None = None,
         platform_id: str | None = None,
         survey_id: str | None = None,
         classification: Classification | None = None,
@@ -111,7 +114,7 @@ class ConversationRows(Rows):
     def note_triage(self, message_id: int, what: str) -> None:
         self.session.execute(update(Message).where(col(Message.id) == message_id).values(triage=what[:200]))
 
-    def messages_for(self, identity_id: int, after_id: int = 0, limit: int = 200) -> list[dict[str, Any]]:
+    def messages_for(self, identity_id: int, after_id: int = 0, limit: int = 200) -> list[records.JsonObject]:
         """Messages in and out of one identity, oldest first, after ``after_id`` (for web chat)."""
         rows = self.session.exec(
             select(Message)
