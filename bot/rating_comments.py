@@ -132,7 +132,7 @@ def _cuts(t: str, *, from_start: bool) -> Iterator[int]:
             yield i
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: frozen instances cost more to make, one per cut tried
 class _Cut:
     """One way of cutting a message: ``part`` that may be the score, ``rest`` its comment."""
 
@@ -144,9 +144,21 @@ class _Cut:
     comment: str
     decoration: bool
     """The comment is only emoji or an emoticon ("5 👍")."""
-    numeric: bool
-    punctuated: bool
-    """Punctuation, or a space between Chinese words (the way Chinese chat separates phrases)."""
+
+    # Properties, not fields: most cuts are refused before these are needed.
+    @property
+    def numeric(self) -> bool:
+        return bool(
+            re.search(r"\d|[零〇一二两三四五六七八九十]|⭐|★|满分", self.part)
+            or _BARE_NUMBER.match(self.part)
+        )
+
+    @property
+    def punctuated(self) -> bool:
+        """Punctuation, or a space between Chinese words (the way Chinese chat separates phrases)."""
+        return any(ch not in " \t\n" for ch in self.gap) or (
+            bool(self.gap) and _HAN.search(self.part) is not None
+        )
 
     @classmethod
     def make(cls, part: str, rest: str, *, leading: bool) -> _Cut:
@@ -165,10 +177,6 @@ class _Cut:
             gap=gap,
             comment=rest.strip(_SEPARATORS),
             decoration=bool(bare) and (all(_emoji(ch) for ch in bare) or bool(_EMOTICON.match(bare))),
-            numeric=bool(
-                re.search(r"\d|[零〇一二两三四五六七八九十]|⭐|★|满分", part) or _BARE_NUMBER.match(part)
-            ),
-            punctuated=any(ch not in " \t\n" for ch in gap) or (bool(gap) and _HAN.search(part) is not None),
         )
 
 
