@@ -57,10 +57,7 @@ def ask(
     if rule.reply is None:
         return
     locale = pick_locale(identity.locale, config.locales, config.default_locale)
-    earlier = repo.pending_auto_answer(conversation_id)
-    if earlier is not None:  # the customer asked something else instead of answering
-        repo.settle_auto_answer(earlier.id, "moved_on", "implied", now)
-        repo.cancel_timer(CONFIRM_TIMER, earlier.id)
+    _move_on(repo, conversation_id, now)
     conversation = repo.get_conversation(conversation_id)
     repo.create_auto_answer(
         answer_id=answer_id,
@@ -72,15 +69,30 @@ def ask(
         at=now,
     )
     reply = rule.reply.get(locale) or rule.reply[config.default_locale]
+    send_prompt(
+        repo, identity, conversation_id, _question(settings, answer_id, reply, locale), now, locale=locale
+    )
+    support_answered(repo, settings, conversation_id, now, idle_timer=False)
+    repo.cancel_timer(IDLE_TIMER, str(conversation_id))  # silence has its own meaning here
+    repo.schedule(CONFIRM_TIMER, answer_id, now + rule.confirm_after, now)
+
+
+def _move_on(repo: Repository, conversation_id: int, now: datetime) -> None:
+    """A new automatic answer replaces one still waiting: the customer asked something else
+    instead of answering it."""
+    earlier = repo.pending_auto_answer(conversation_id)
+    if earlier is not None:
+        repo.settle_auto_answer(earlier.id, "moved_on", "implied", now)
+        repo.cancel_timer(CONFIRM_TIMER, earlier.id)
+
+
+def _question(settings: Settings, answer_id: str, reply: str, locale: str) -> AskChoice:
+    """The reply with "Did this solve it? [Yes] [No, I need a person]" under it."""
     options = (
         Option(YES, settings.text("confirm_yes", locale)),
         Option(NO, settings.text("confirm_no", locale)),
     )
-    question = AskChoice(answer_id, STEP, f"{reply}\n\n{settings.text('confirm_question', locale)}", options)
-    send_prompt(repo, identity, conversation_id, question, now, locale=locale)
-    support_answered(repo, settings, conversation_id, now, idle_timer=False)
-    repo.cancel_timer(IDLE_TIMER, str(conversation_id))  # silence has its own meaning here
-    repo.schedule(CONFIRM_TIMER, answer_id, now + rule.confirm_after, now)
+    return AskChoice(answer_id, STEP, f"{reply}\n\n{settings.text('confirm_question', locale)}", options)
 
 
 def tapped(

@@ -223,37 +223,43 @@ def build_digest(
     policy = config.digest or DigestPolicy(every="weekly")
     chosen = [c for c in comments if teams is None or c.team in teams]
     top, considered = best_comments(chosen, known_agents, best=policy.best, min_chars=policy.min_chars)
-    praises = tuple(
-        Praise(
-            survey_id=c.survey_id,
-            conversation_id=c.conversation_id,
-            text=mask(c.text.strip(), config.masking) if config.masking else c.text.strip(),
-            score=c.score,
-            agents=tuple(a for a in c.agents if a != "bot"),
-            named=named,
-            team=c.team,
-            team_name=_team_name(config, c.team),
-            channel=c.channel,
-        )
-        for c, named in top
-    )
+    praises = tuple(_praise(config, c, named) for c, named in top)
     agents = Counter(a for p in praises for a in {*p.agents, *p.named})
     team_counts = Counter(p.team_name for p in praises if p.team_name)
-    base = str(config.notifications.public_url).rstrip("/") if config.notifications.public_url else ""
-    link = (
-        f"{base}/console/reports/good-news?since={period.first.isoformat()}&until={period.last.isoformat()}"
-    )
     return Digest(
         key=period.key,
         every=policy.every,
         first=period.first.isoformat(),
         last=period.last.isoformat(),
         timezone=config.timezone,
-        link=link,
+        link=_good_news_link(config, period),
         praises=praises,
         considered=considered,
         agents=tuple(sorted(agents.items(), key=lambda kv: (-kv[1], kv[0]))),
         teams=tuple(sorted(team_counts.items(), key=lambda kv: (-kv[1], kv[0]))),
+    )
+
+
+def _praise(config: Config, c: Comment, named: tuple[str, ...]) -> Praise:
+    """A chosen comment as the digest quotes it: masked, credited to its agents (never the bot)."""
+    return Praise(
+        survey_id=c.survey_id,
+        conversation_id=c.conversation_id,
+        text=mask(c.text.strip(), config.masking) if config.masking else c.text.strip(),
+        score=c.score,
+        agents=tuple(a for a in c.agents if a != "bot"),
+        named=named,
+        team=c.team,
+        team_name=_team_name(config, c.team),
+        channel=c.channel,
+    )
+
+
+def _good_news_link(config: Config, period: Period) -> str:
+    """The console's good-news page for the period (a relative link without a public URL)."""
+    base = str(config.notifications.public_url).rstrip("/") if config.notifications.public_url else ""
+    return (
+        f"{base}/console/reports/good-news?since={period.first.isoformat()}&until={period.last.isoformat()}"
     )
 
 

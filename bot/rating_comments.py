@@ -132,65 +132,127 @@ def _cuts(t: str, *, from_start: bool) -> Iterator[int]:
             yield i
 
 
+@dataclass(slots=True)  # not frozen: frozen instances cost more to make, one per cut tried
+class _Cut:
+    """One way of cutting a message: ``part`` that may be the score, ``rest`` its comment."""
+
+    part: str
+    rest: str
+    leading: bool
+    gap: str
+    """The separators between the score and the comment."""
+    comment: str
+    decoration: bool
+    """The comment is only emoji or an emoticon ("5 👍")."""
+
+    # Properties, not fields: most cuts are refused before these are needed.
+    @property
+    def numeric(self) -> bool:
+        return bool(
+            re.search(r"\d|[零〇一二两三四五六七八九十]|⭐|★|满分", self.part)
+            or _BARE_NUMBER.match(self.part)
+        )
+
+    @property
+    def punctuated(self) -> bool:
+        """Punctuation, or a space between Chinese words (the way Chinese chat separates phrases)."""
+        return any(ch not in " \t\n" for ch in self.gap) or (
+            bool(self.gap) and _HAN.search(self.part) is not None
+        )
+
+    @classmethod
+    def make(cls, part: str, rest: str, *, leading: bool) -> _Cut:
+        # Only the side of the cut loses its separators: "-1" stays a negative number.
+        part = part.rstrip(_SEPARATORS).lstrip() if leading else part.lstrip(_SEPARATORS).rstrip()
+        gap = (
+            rest[: len(rest) - len(rest.lstrip(_SEPARATORS))]
+            if leading
+            else rest[len(rest.rstrip(_SEPARATORS)) :]
+        )
+        bare = rest.replace(" ", "")
+        return cls(
+            part=part,
+            rest=rest,
+            leading=leading,
+            gap=gap,
+            comment=rest.strip(_SEPARATORS),
+            decoration=bool(bare) and (all(_emoji(ch) for ch in bare) or bool(_EMOTICON.match(bare))),
+        )
+
+
 def _score(
     part: str, rest: str, parse: Callable[[str], int | None], *, words: bool, leading: bool
 ) -> int | None:
     """The score in ``part`` if ``rest`` (the other side) can stand as its comment."""
-    # Only the side of the cut loses its separators: "-1" stays a negative number.
-    part = part.rstrip(_SEPARATORS).lstrip() if leading else part.lstrip(_SEPARATORS).rstrip()
-    gap = (
-        rest[: len(rest) - len(rest.lstrip(_SEPARATORS))]
-        if leading
-        else rest[len(rest.rstrip(_SEPARATORS)) :]
-    )
-    comment = rest.strip(_SEPARATORS)
-    bare = rest.replace(" ", "")
-    decoration = bool(bare) and (all(_emoji(ch) for ch in bare) or bool(_EMOTICON.match(bare)))
-    if not part or not (decoration or len(_WORDY.findall(comment)) >= 2):
+    cut = _Cut.make(part, rest, leading=leading)
+    if not cut.part or not (cut.decoration or len(_WORDY.findall(cut.comment)) >= 2):
         return None  # the other side must be words ("5 👍" is a score with a thumbs-up)
-    numeric = bool(re.search(r"\d|[零〇一二两三四五六七八九十]|⭐|★|满分", part)) or _BARE_NUMBER.match(part)
-    if leading and numeric and (_DIGIT_WORD.match(comment) or comment.startswith(("/", "分之"))):
-        return None  # "4.5", "4-5", "10:30", "8/10"
-    if not leading and comment[-1:].isdigit() and not any(ch.isspace() for ch in gap):
-        return None  # "please 4.5", "1-5", "10:30"
-    score = parse(part)
-    if score is None or decoration:
+    if _number_runs_on(cut):
+        return None
+    score = parse(cut.part)
+    if score is None or cut.decoration:
         return score
-    # Punctuation, or a space between Chinese words (the way Chinese chat separates phrases).
-    punctuated = any(ch not in " \t\n" for ch in gap) or (bool(gap) and _HAN.search(part) is not None)
-    if not leading and comment.endswith(_HEDGE_BEFORE):
+    if not leading and cut.comment.endswith(_HEDGE_BEFORE):
         return None
-    if not leading and _BARE_NUMBER.match(part) and comment.endswith(_REFERENCE_HAN):
+    if not leading and _BARE_NUMBER.match(cut.part) and cut.comment.endswith(_REFERENCE_HAN):
         return None
-    if not numeric:  # a word rating ("非常满意，..."), never right after a negation
-        if not words or (not leading and _NEGATING_BEFORE.search(comment)):
-            return None
-        if leading and parse(comment) is not None:
-            return None  # "average, 3 stars": the number is the rating
-        glued = not gap and bool(_HAN.match(part)) and len(part) >= 3  # "服务很好非常满意"
-        return score if punctuated or glued else None
-    if part.startswith(_NOT_A_SCORE_PREFIX) and _HAN.match(rest.lstrip()[:1] or " "):
+    if not cut.numeric:
+        return _word_rating(cut, score, parse, words=words)
+    return _number_rating(cut, score, parse)
+
+
+def _number_runs_on(cut: _Cut) -> bool:
+    """The score is part of a longer number on the other side of the cut."""
+    if (
+        cut.leading
+        and cut.numeric
+        and (_DIGIT_WORD.match(cut.comment) or cut.comment.startswith(("/", "分之")))
+    ):
+        return True  # "4.5", "4-5", "10:30", "8/10"
+    # "please 4.5", "1-5", "10:30"
+    return not cut.leading and cut.comment[-1:].isdigit() and not any(ch.isspace() for ch in cut.gap)
+
+
+def _word_rating(cut: _Cut, score: int, parse: Callable[[str], int | None], *, words: bool) -> int | None:
+    """A word rating ("非常满意，..."), never right after a negation."""
+    if not words or (not cut.leading and _NEGATING_BEFORE.search(cut.comment)):
+        return None
+    if cut.leading and parse(cut.comment) is not None:
+        return None  # "average, 3 stars": the number is the rating
+    glued = not cut.gap and bool(_HAN.match(cut.part)) and len(cut.part) >= 3  # "服务很好非常满意"
+    return score if cut.punctuated or glued else None
+
+
+def _number_rating(cut: _Cut, score: int, parse: Callable[[str], int | None]) -> int | None:
+    """A rating with digits, number words or stars, unless the words beside make it a quantity."""
+    part, comment, leading = cut.part, cut.comment, cut.leading
+    if part.startswith(_NOT_A_SCORE_PREFIX) and _HAN.match(cut.rest.lstrip()[:1] or " "):
         return None  # 十分满意: "very satisfied", not ten points
-    if not gap:  # glued to Chinese: "三分态度一般", "客服很专业给五星"
-        return _glued(part, rest, score, leading=leading)
-    if _BARE_NUMBER.match(part) and not punctuated:
-        if leading and not part.isdigit() and not _HAN.match(part):
-            return None  # "one sec", "two more questions": a number word before words is a quantity
-        words_around = comment.split()
-        neighbour = words_around[0] if leading else words_around[-1]
-        if (neighbour in _QUANTITY_AFTER) if leading else (neighbour in _REFERENCE_BEFORE):
-            return None
-        if not leading and len(words_around) < 2 and not _HAN.search(comment) and parse(comment) is None:
-            return None  # "junk 1", "Gate 5": one word and a number is a name ("easy 7" is a rating)
-        if leading and neighbour[:1] in _QUANTITY_HAN:
-            return None
-    if not punctuated and not _BARE_NUMBER.match(part):  # "2 of 5 items", "page 2 of 5"
+    if not cut.gap:  # glued to Chinese: "三分态度一般", "客服很专业给五星"
+        return _glued(part, cut.rest, score, leading=leading)
+    if _BARE_NUMBER.match(part) and not cut.punctuated and _bare_number_is_quantity(cut, parse):
+        return None
+    if not cut.punctuated and not _BARE_NUMBER.match(part):  # "2 of 5 items", "page 2 of 5"
         words_around = comment.split()
         if (words_around[0] in _COUNTED) if leading else (words_around[-1] in _POSITION_BEFORE):
             return None
     if _BARE_NUMBER.match(part) and not leading and _REFERENCE_BEFORE & {comment.split()[-1].rstrip(".")}:
         return None  # "order no. 5", "room: 5"
     return score
+
+
+def _bare_number_is_quantity(cut: _Cut, parse: Callable[[str], int | None]) -> bool:
+    """A bare number ("3", "three") set off by a space only is a count or a name by the word beside it."""
+    part, comment, leading = cut.part, cut.comment, cut.leading
+    if leading and not part.isdigit() and not _HAN.match(part):
+        return True  # "one sec", "two more questions": a number word before words is a quantity
+    words_around = comment.split()
+    neighbour = words_around[0] if leading else words_around[-1]
+    if (neighbour in _QUANTITY_AFTER) if leading else (neighbour in _REFERENCE_BEFORE):
+        return True
+    if not leading and len(words_around) < 2 and not _HAN.search(comment) and parse(comment) is None:
+        return True  # "junk 1", "Gate 5": one word and a number is a name ("easy 7" is a rating)
+    return bool(leading and neighbour[:1] in _QUANTITY_HAN)
 
 
 def _glued(part: str, rest: str, score: int, *, leading: bool) -> int | None:

@@ -8,10 +8,11 @@ from datetime import datetime
 from typing import Literal
 
 from bot.attribution import credit
+from bot.config.schema import Trigger
 from bot.errors import NotFoundError
-from bot.experiments import arm_for
-from bot.planning import open_survey, plan_survey
-from bot.records import Conversation
+from bot.experiments import Arm, arm_for
+from bot.planning import SurveyPlan, open_survey, plan_survey
+from bot.records import Conversation, Identity, Survey
 from bot.repository import Repository
 from bot.settings import Settings
 from bot.triggers import pick_trigger
@@ -51,68 +52,109 @@ def resolve(
     """
     conversation = repo.get_conversation(conversation_id, lock=True)
     if conversation.status != "open":
-        existing = repo.survey_for_conversation(conversation.id)
-        return ResolveResult(
-            conversation.id,
-            already_resolved=True,
-            survey_id=existing.id if existing else None,
-            survey_due_at=existing.due_at if existing else None,
-        )
+        return _already_resolved(repo, conversation.id)
     repo.update_conversation(
         conversation.id, status="resolved", resolution=how, resolved_by=by, resolved_at=now
     )
     repo.cancel_timer(IDLE_TIMER, str(conversation.id))
-    config = settings.config
-    trigger = pick_trigger(config.triggers, how, conversation.channel)
+    trigger = pick_trigger(settings.config.triggers, how, conversation.channel)
     if trigger is None:
         return ResolveResult(conversation.id, skip_reason=f"no trigger for {how} on {conversation.channel}")
     earlier = repo.survey_for_conversation(conversation.id)
     identity = repo.get_identity(conversation.identity_id)
     arm = arm_for(trigger, conversation.customer_id)  # an experiment's variant: its flow and delay
-    delay = arm.delay if arm is not None else trigger.delay
-    if earlier is not None and earlier.sent_at is None and earlier.state.status == "pending":
-        # Reopened before its survey went out: the survey goes out as planned now.
-        plan = plan_survey(repo, settings, conversation, identity, now, delay=delay, send_now=send_now)
-        if plan.skip_reason is not None:
-            repo.save_survey(
-                earlier.id, earlier.state.evolve(status="expired"), now, skip_reason=plan.skip_reason
-            )
-        else:
-            repo.reschedule_survey(earlier.id, plan.due)
-            repo.schedule("send", earlier.id, plan.due, now)
-        return ResolveResult(
-            conversation.id,
-            survey_id=earlier.id,
-            survey_due_at=plan.due,
-            skip_reason=plan.skip_reason,
-            wait_reason=plan.wait_reason,
-        )
+    ending = _Ending(repo, settings, conversation, identity, trigger, arm, now, send_now)
     if earlier is not None:
-        return ResolveResult(
-            conversation.id,
-            survey_id=earlier.id,
-            skip_reason=f"already surveyed (survey {earlier.id}) before the conversation was reopened",
-        )
+        return _after_reopening(ending, earlier)
     if (trigger.require_reply or require_reply) and not repo.support_replied(conversation.id):
         return ResolveResult(
             conversation.id, skip_reason="nobody from support answered the customer in this conversation"
         )
-    plan = plan_survey(repo, settings, conversation, identity, now, delay=delay, send_now=send_now)
+    return _open(ending, how, by, new_survey_id)
+
+
+@dataclass(frozen=True, slots=True)
+class _Ending:
+    """What the survey steps of :func:`resolve` share once the conversation is resolved."""
+
+    repo: Repository
+    settings: Settings
+    conversation: Conversation
+    identity: Identity
+    trigger: Trigger
+    arm: Arm | None
+    now: datetime
+    send_now: bool
+
+    def plan(self) -> SurveyPlan:
+        """When (and whether) the survey goes out, with the arm's delay when there is an arm."""
+        delay = self.arm.delay if self.arm is not None else self.trigger.delay
+        return plan_survey(
+            self.repo,
+            self.settings,
+            self.conversation,
+            self.identity,
+            self.now,
+            delay=delay,
+            send_now=self.send_now,
+        )
+
+
+def _already_resolved(repo: Repository, conversation_id: int) -> ResolveResult:
+    """Resolving again changes nothing: the result names the survey the first resolution opened."""
+    existing = repo.survey_for_conversation(conversation_id)
+    return ResolveResult(
+        conversation_id,
+        already_resolved=True,
+        survey_id=existing.id if existing else None,
+        survey_due_at=existing.due_at if existing else None,
+    )
+
+
+def _after_reopening(ending: _Ending, earlier: Survey) -> ResolveResult:
+    """The conversation was reopened after it had a survey: one survey per conversation."""
+    conversation_id = ending.conversation.id
+    if earlier.sent_at is not None or earlier.state.status != "pending":
+        return ResolveResult(
+            conversation_id,
+            survey_id=earlier.id,
+            skip_reason=f"already surveyed (survey {earlier.id}) before the conversation was reopened",
+        )
+    # Reopened before its survey went out: the survey goes out as planned now.
+    repo, plan = ending.repo, ending.plan()
+    if plan.skip_reason is not None:
+        repo.save_survey(
+            earlier.id, earlier.state.evolve(status="expired"), ending.now, skip_reason=plan.skip_reason
+        )
+    else:
+        repo.reschedule_survey(earlier.id, plan.due)
+        repo.schedule("send", earlier.id, plan.due, ending.now)
+    return _planned(conversation_id, earlier.id, plan)
+
+
+def _open(ending: _Ending, how: Resolution, by: str, new_survey_id: str) -> ResolveResult:
+    """Open the conversation's survey, credited to who resolved it, in the arm's flow if any."""
+    repo, conversation, arm = ending.repo, ending.conversation, ending.arm
+    plan = ending.plan()
     transcript, ticket = repo.transcript(conversation.id), repo.open_ticket_for(conversation.id)
     survey = open_survey(
         repo,
         conversation,
-        settings.flows[arm.survey if arm is not None else trigger.survey],
+        ending.settings.flows[arm.survey if arm is not None else ending.trigger.survey],
         plan,
-        now,
+        ending.now,
         new_survey_id,
-        credit=credit(config, conversation, how, by, transcript, ticket),
+        credit=credit(ending.settings.config, conversation, how, by, transcript, ticket),
     )
     if arm is not None:
         repo.record_variant(survey.id, arm.experiment, arm.variant)
+    return _planned(conversation.id, survey.id, plan)
+
+
+def _planned(conversation_id: int, survey_id: str, plan: SurveyPlan) -> ResolveResult:
     return ResolveResult(
-        conversation.id,
-        survey_id=survey.id,
+        conversation_id,
+        survey_id=survey_id,
         survey_due_at=plan.due,
         skip_reason=plan.skip_reason,
         wait_reason=plan.wait_reason,

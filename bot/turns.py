@@ -63,19 +63,10 @@ def inbound(
     turn = CustomerTurn(msg, now, classification, new_survey_id, queue_triage)
     identity = _arrived(repo, turn)
     payload = msg.payload
-    survey: Survey | None = None
-    if isinstance(payload, ChoicePicked):
-        survey = repo.active_survey(identity.id)
-        # The usual tap is on the open survey's question; any other may be on an automatic answer.
-        auto = repo.get_auto_answer(payload.survey) if survey is None or survey.id != payload.survey else None
-        if auto is not None:
-            return _tapped(repo, settings, identity, auto, payload, turn)
-    elif isinstance(payload, Text):
-        confirmed = confirmation.typed(
-            repo, settings, identity, payload.text, classification, now, new_survey_id, msg.platform_id
-        )
-        if confirmed is not None:
-            return TurnResult(conversation_id=confirmed, answered=True)
+    survey = repo.active_survey(identity.id) if isinstance(payload, ChoicePicked) else None
+    confirmed = _auto_answer_reply(repo, settings, identity, survey, turn)
+    if confirmed is not None:
+        return confirmed
     if isinstance(payload, SURVEY_REPLIES):
         survey = survey if isinstance(payload, ChoicePicked) else repo.active_survey(identity.id)
         if survey is not None:
@@ -83,6 +74,32 @@ def inbound(
     if isinstance(payload, ChoicePicked | Resume):
         return TurnResult()  # a tap on a survey that is over: nothing changes
     return _support_turn(repo, settings, identity, turn)
+
+
+def _auto_answer_reply(
+    repo: Repository, settings: Settings, identity: Identity, survey: Survey | None, turn: CustomerTurn
+) -> TurnResult | None:
+    """The message answers an automatic answer's "Did this solve it?" (a tap, or typed words):
+    what came of it; ``None`` when it is something else. ``survey``: the open survey, for a tap."""
+    payload = turn.msg.payload
+    if isinstance(payload, ChoicePicked):
+        # The usual tap is on the open survey's question; any other may be on an automatic answer.
+        auto = repo.get_auto_answer(payload.survey) if survey is None or survey.id != payload.survey else None
+        return _tapped(repo, settings, identity, auto, payload, turn) if auto is not None else None
+    if isinstance(payload, Text):
+        confirmed = confirmation.typed(
+            repo,
+            settings,
+            identity,
+            payload.text,
+            turn.classification,
+            turn.now,
+            turn.new_survey_id,
+            turn.msg.platform_id,
+        )
+        if confirmed is not None:
+            return TurnResult(conversation_id=confirmed, answered=True)
+    return None
 
 
 def _arrived(repo: Repository, turn: CustomerTurn) -> Identity:

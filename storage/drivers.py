@@ -46,6 +46,18 @@ def driver_rows(
         .where(*where)
     )
     found = session.execute(query).all()
+    opened_by = _opened_by_customer(session, where, since)
+    rows = []
+    for survey in found:
+        times = opened_by.get(survey.customer_id, [])
+        count = bisect_right(times, survey.opened_at) - bisect_left(times, survey.opened_at - CONTACT_WINDOW)
+        rows.append((_factors(survey, contacts=count), bool(survey.escalated)))
+    return rows
+
+
+def _opened_by_customer(session: Session, where: list[Any], since: datetime) -> dict[int, list[datetime]]:
+    """When each surveyed customer opened conversations (from :data:`CONTACT_WINDOW` before
+    ``since``), oldest first: how many contacts a survey's issue took is counted in these."""
     customers = select(Survey.customer_id).where(*where)
     opened_by: dict[int, list[datetime]] = {}
     for customer_id, opened in session.execute(
@@ -57,24 +69,22 @@ def driver_rows(
         .order_by(col(Conversation.opened_at))
     ).all():
         opened_by.setdefault(customer_id, []).append(opened)
-    rows = []
-    for survey in found:
-        opened, resolved = survey.opened_at, survey.resolved_at
-        times = opened_by.get(survey.customer_id, [])
-        count = bisect_right(times, opened) - bisect_left(times, opened - CONTACT_WINDOW)
-        factors: dict[str, Any] = {
-            "channel": survey.channel,
-            "team": survey.team or NONE,
-            "intent": survey.intent or NONE,
-            "locale": survey.locale or NONE,
-            "agent": [a for a in survey.agents if a != "bot"] or [NONE],
-            "handled_by": "bot" if survey.agents == ["bot"] else "human",
-            "fcr": "unasked" if survey.fcr is None else ("yes" if survey.fcr else "no"),
-            "contacts": "3+" if count >= 3 else str(max(count, 1)),
-            "resolve_time": _resolve_time(opened, resolved),
-        }
-        rows.append((factors, bool(survey.escalated)))
-    return rows
+    return opened_by
+
+
+def _factors(survey: Any, *, contacts: int) -> dict[str, Any]:
+    """The factors of one survey row of :func:`driver_rows`, ``contacts`` in the window included."""
+    return {
+        "channel": survey.channel,
+        "team": survey.team or NONE,
+        "intent": survey.intent or NONE,
+        "locale": survey.locale or NONE,
+        "agent": [a for a in survey.agents if a != "bot"] or [NONE],
+        "handled_by": "bot" if survey.agents == ["bot"] else "human",
+        "fcr": "unasked" if survey.fcr is None else ("yes" if survey.fcr else "no"),
+        "contacts": "3+" if contacts >= 3 else str(max(contacts, 1)),
+        "resolve_time": _resolve_time(survey.opened_at, survey.resolved_at),
+    }
 
 
 def key_drivers(

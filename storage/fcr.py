@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlmodel import Session, col
 
 from models import Conversation, Survey
@@ -58,9 +58,27 @@ def operational_fcr(
     """The operational FCR of conversations resolved in ``[since, until)`` (``filters``: channel,
     team, intent, agent; others are ignored, as they say nothing about a conversation)."""
     filters = {k: v for k, v in (filters or {}).items() if k in FILTERS}
-    # Only what can count: the conversations resolved in the range, and those opened from its start
-    # to a window after its end (the repeat contacts), not each customer's whole history.
-    query = (
+    result = OperationalFcr(window)
+    # Sorted here: ORDER BY customer would lead SQLite to walk the customer index over every row.
+    found = session.execute(_candidates(since, until, window)).all()
+    rows = sorted((_Row(**row._mapping) for row in found), key=_by_customer_then_time)
+    for i, row in enumerate(rows):
+        done = row.resolved_at
+        if done is None or not since <= done < until or not _matches(row, filters):
+            continue
+        result.n += 1
+        result.repeated += _repeated(row, done, rows, i + 1, window)
+    return result
+
+
+def _candidates(
+    since: datetime, until: datetime, window: timedelta
+) -> Select[int, datetime, datetime | None, str, str | None, list[str], str | None]:
+    """The conversations that can count, as :class:`_Row` columns.
+
+    Only what can count: the conversations resolved in the range, and those opened from its start
+    to a window after its end (the repeat contacts), not each customer's whole history."""
+    return (
         select(
             col(Conversation.customer_id),
             col(Conversation.opened_at),
@@ -80,16 +98,6 @@ def operational_fcr(
             )
         )
     )
-    result = OperationalFcr(window)
-    # Sorted here: ORDER BY customer would lead SQLite to walk the customer index over every row.
-    rows = sorted((_Row(*row) for row in session.execute(query).all()), key=_by_customer_then_time)
-    for i, row in enumerate(rows):
-        done = row.resolved_at
-        if done is None or not since <= done < until or not _matches(row, filters):
-            continue
-        result.n += 1
-        result.repeated += _repeated(row, done, rows, i + 1, window)
-    return result
 
 
 def _repeated(row: _Row, done: datetime, rows: list[_Row], start: int, window: timedelta) -> bool:
@@ -109,6 +117,8 @@ def _repeated(row: _Row, done: datetime, rows: list[_Row], start: int, window: t
 
 @dataclass(frozen=True, slots=True)
 class _Row:
+    """A conversation as :func:`_candidates` reads it, built by keyword from the row's columns."""
+
     customer_id: int
     opened_at: datetime
     resolved_at: datetime | None

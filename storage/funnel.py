@@ -10,12 +10,12 @@ are closed. ``opened`` rests only on channels that report reads (:data:`READ_CHA
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlmodel import Session, col
 
 from models import Answer, Survey
@@ -99,8 +99,32 @@ def survey_funnel(
 ) -> Funnel:
     """The funnel of the main surveys sent in ``[since, until)`` matching ``filters``."""
     where = conditions(since, until, filters, tz=tz)
+    funnel = Funnel()
+    for row in session.execute(_stages(where)).mappings():
+        stage = Stage(**{name: int(row[name]) for name in asdict(Stage())})
+        funnel.total.add(stage)
+        funnel.by_flow.setdefault(row["flow_id"], Stage()).add(stage)
+        funnel.by_channel.setdefault(row["channel"], Stage()).add(stage)
+    answered = (
+        select(col(Survey.flow_id), col(Answer.step), func.count())
+        .join(Answer, col(Answer.survey_id) == col(Survey.id))
+        .where(*where, col(Answer.step) != "_comment")
+        .group_by(col(Survey.flow_id), col(Answer.step))
+    )
+    _count_steps(funnel, session.execute(answered).all(), "answered")
+    stopped = (
+        select(col(Survey.flow_id), col(Survey.step), func.count())
+        .where(*where, col(Survey.status) == "partial", col(Survey.step).is_not(None))
+        .group_by(col(Survey.flow_id), col(Survey.step))
+    )
+    _count_steps(funnel, session.execute(stopped).all(), "stopped")
+    return funnel
+
+
+def _stages(where: list[Any]) -> Select[Any]:
+    """One row per flow and channel with the :class:`Stage` counts, named as its fields."""
     status = col(Survey.status)
-    query = (
+    return (
         select(
             col(Survey.flow_id),
             col(Survey.channel),
@@ -115,32 +139,12 @@ def survey_funnel(
         .where(*where)
         .group_by(col(Survey.flow_id), col(Survey.channel))
     )
-    funnel = Funnel()
-    for row in session.execute(query).mappings():
-        stage = Stage(**{name: int(row[name]) for name in asdict(Stage())})
-        funnel.total.add(stage)
-        funnel.by_flow.setdefault(row["flow_id"], Stage()).add(stage)
-        funnel.by_channel.setdefault(row["channel"], Stage()).add(stage)
-    answered = (
-        select(col(Survey.flow_id), col(Answer.step), func.count())
-        .join(Answer, col(Answer.survey_id) == col(Survey.id))
-        .where(*where, col(Answer.step) != "_comment")
-        .group_by(col(Survey.flow_id), col(Answer.step))
-    )
-    for flow_id, step, count in session.execute(answered).all():
-        funnel.steps.setdefault(flow_id, {}).setdefault(step, {"answered": 0, "stopped": 0})["answered"] = (
-            count
-        )
-    stopped = (
-        select(col(Survey.flow_id), col(Survey.step), func.count())
-        .where(*where, status == "partial", col(Survey.step).is_not(None))
-        .group_by(col(Survey.flow_id), col(Survey.step))
-    )
-    for flow_id, step, count in session.execute(stopped).all():
-        funnel.steps.setdefault(flow_id, {}).setdefault(step, {"answered": 0, "stopped": 0})["stopped"] = (
-            count
-        )
-    return funnel
+
+
+def _count_steps(funnel: Funnel, rows: Sequence[Any], key: str) -> None:
+    """Set ``key`` (``answered`` or ``stopped``) of each (flow, step, count) row in ``funnel.steps``."""
+    for flow_id, step, count in rows:
+        funnel.steps.setdefault(flow_id, {}).setdefault(step, {"answered": 0, "stopped": 0})[key] = count
 
 
 __all__ = ["READ_CHANNELS", "Funnel", "Stage", "survey_funnel"]

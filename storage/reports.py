@@ -254,24 +254,11 @@ def build_report(
     report = Report(since, until, str(tz), filters=dict(filters or {}), by={d: {} for d in dimensions})
     # One scan per query: by day (and the total), by the single-valued dimensions together (a few
     # hundred groups, split per dimension here), and by agent. Grouping the days with the
-    # dimensions would make thousands of groups to add up in Python. The days take one scan per
-    # UTC offset in the range (two when it spans a daylight saving change).
-    dialect = session.get_bind().dialect.name
-    for start, end, offset in offset_spans(since, until, tz):
-        day = _local_date(dialect, offset).label("day")
-        span = [*where, col(Survey.sent_at) >= start, col(Survey.sent_at) < end]
-        for row in session.execute(select(day, *_AGGREGATES).where(*span).group_by(day)).mappings():
-            scores = Scores.of(row)
-            report.total.add(scores)
-            report.by_day.setdefault(str(row["day"]), Scores()).add(scores)
+    # dimensions would make thousands of groups to add up in Python.
+    _add_days(session, report, where, tz)
     single = [d for d in dimensions if d != "agent"]
     if single:
-        keys = [dimension_column(d).label(d) for d in single]
-        for row in session.execute(select(*keys, *_AGGREGATES).where(*where).group_by(*keys)).mappings():
-            scores = Scores.of(row)
-            for dimension in single:
-                value = row[dimension]
-                report.by[dimension].setdefault(NONE if value is None else str(value), Scores()).add(scores)
+        _add_single_valued(session, report, where, single)
     if "agent" in dimensions:
         report.by["agent"] = _by_agent(session, where)
     if with_surveys:
@@ -279,6 +266,29 @@ def build_report(
             session, since, until, filters=filters, limit=None, newest_first=False
         ).rows
     return report
+
+
+def _add_days(session: Session, report: Report, where: list[Any], tz: tzinfo) -> None:
+    """The report's days and total. The days take one scan per UTC offset in the range (two when it
+    spans a daylight saving change)."""
+    dialect = session.get_bind().dialect.name
+    for start, end, offset in offset_spans(report.since, report.until, tz):
+        day = _local_date(dialect, offset).label("day")
+        span = [*where, col(Survey.sent_at) >= start, col(Survey.sent_at) < end]
+        for row in session.execute(select(day, *_AGGREGATES).where(*span).group_by(day)).mappings():
+            scores = Scores.of(row)
+            report.total.add(scores)
+            report.by_day.setdefault(str(row["day"]), Scores()).add(scores)
+
+
+def _add_single_valued(session: Session, report: Report, where: list[Any], single: list[str]) -> None:
+    """The breakdowns by the ``single``-valued dimensions (all but agent), from one grouped scan."""
+    keys = [dimension_column(d).label(d) for d in single]
+    for row in session.execute(select(*keys, *_AGGREGATES).where(*where).group_by(*keys)).mappings():
+        scores = Scores.of(row)
+        for dimension in single:
+            value = row[dimension]
+            report.by[dimension].setdefault(NONE if value is None else str(value), Scores()).add(scores)
 
 
 def _local_date(dialect: str, offset: timedelta) -> Any:
@@ -390,23 +400,29 @@ def positive_comments(
         .order_by(col(Survey.sent_at).desc(), col(Survey.id).desc(), col(Answer.id))
         .limit(limit)
     )
-    rows = session.execute(query).all()
     return [
-        {
-            "survey_id": survey.id,
-            "sent_at": survey.sent_at.isoformat() if survey.sent_at else None,
-            "customer": {"id": survey.customer_id, "name": name or user, "user": user},
-            "channel": survey.channel,
-            "agents": list(survey.agents),
-            "team": survey.team,
-            "csat": survey.csat,
-            "nps": survey.nps,
-            "ces": survey.ces,
-            "text": text,
-            "sentiment": answer_sentiment,
-        }
-        for survey, text, answer_sentiment, name, user in rows
+        _good_news(survey=survey, text=text, sentiment=answer_sentiment, name=name, user=user)
+        for survey, text, answer_sentiment, name, user in session.execute(query).all()
     ]
+
+
+def _good_news(
+    *, survey: Survey, text: str | None, sentiment: str | None, name: str | None, user: str
+) -> dict[str, Any]:
+    """One comment of :func:`positive_comments` with its survey and customer."""
+    return {
+        "survey_id": survey.id,
+        "sent_at": survey.sent_at.isoformat() if survey.sent_at else None,
+        "customer": {"id": survey.customer_id, "name": name or user, "user": user},
+        "channel": survey.channel,
+        "agents": list(survey.agents),
+        "team": survey.team,
+        "csat": survey.csat,
+        "nps": survey.nps,
+        "ces": survey.ces,
+        "text": text,
+        "sentiment": sentiment,
+    }
 
 
 @dataclass

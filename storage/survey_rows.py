@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy import func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from models import Answer, Customer, Identity, Survey, Ticket
 from storage.report_scope import SATISFIED_CSAT, conditions
@@ -80,6 +81,28 @@ def survey_rows(
     A ``day`` filter names a day in ``tz``."""
     where = conditions(since, until, filters, metric, tz=tz)
     total = int(session.exec(select(func.count()).select_from(Survey).where(*where)).one())
+    query = _page_query(where, newest_first=newest_first, limit=limit, offset=offset)
+    rows = session.exec(query).all()
+    ids = [survey.id for survey, _, _ in rows]
+    answers = _answers(session, ids)
+    tickets = _tickets(session, ids)
+    entries = [
+        _page_entry(
+            survey=survey,
+            identity=identity,
+            customer=customer,
+            ticket=tickets.get(survey.id),
+            answers=answers.get(survey.id, []),
+        )
+        for survey, identity, customer in rows
+    ]
+    return SurveyPage(total, entries, limit, offset)
+
+
+def _page_query(
+    where: list[Any], *, newest_first: bool, limit: int | None, offset: int
+) -> Select[Survey, Identity, Customer]:
+    """The surveys of one page with their identity and customer, in the page's order."""
     order = (
         (col(Survey.sent_at).desc(), col(Survey.id).desc())
         if newest_first
@@ -93,44 +116,42 @@ def survey_rows(
         .order_by(*order)
         .offset(offset)
     )
-    if limit is not None:
-        query = query.limit(limit)
-    rows = session.exec(query).all()
-    ids = [survey.id for survey, _, _ in rows]
-    answers = _answers(session, ids)
-    tickets = _tickets(session, ids)
-    return SurveyPage(
-        total,
-        [
-            {
-                "id": survey.id,
-                "flow": survey.flow_id,
-                "channel": survey.channel,
-                "customer": {
-                    "id": customer.id,
-                    "name": customer.display_name or identity.display_name or identity.user,
-                    "user": identity.user,
-                },
-                "conversation_id": survey.conversation_id,
-                "sent_at": survey.sent_at.isoformat() if survey.sent_at else None,
-                "status": survey.status,
-                "locale": survey.locale,
-                "team": survey.team,
-                "intent": survey.intent,
-                "agents": list(survey.agents),
-                "responded": survey.responded,
-                "csat": survey.csat,
-                "nps": survey.nps,
-                "ces": survey.ces,
-                "escalated": survey.escalated,
-                "ticket": tickets.get(survey.id),
-                "answers": answers.get(survey.id, []),
-            }
-            for survey, identity, customer in rows
-        ],
-        limit,
-        offset,
-    )
+    return query if limit is None else query.limit(limit)
+
+
+def _page_entry(
+    *,
+    survey: Survey,
+    identity: Identity,
+    customer: Customer,
+    ticket: dict[str, Any] | None,
+    answers: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """One survey of a drill-down page, as the API and the console show it."""
+    return {
+        "id": survey.id,
+        "flow": survey.flow_id,
+        "channel": survey.channel,
+        "customer": {
+            "id": customer.id,
+            "name": customer.display_name or identity.display_name or identity.user,
+            "user": identity.user,
+        },
+        "conversation_id": survey.conversation_id,
+        "sent_at": survey.sent_at.isoformat() if survey.sent_at else None,
+        "status": survey.status,
+        "locale": survey.locale,
+        "team": survey.team,
+        "intent": survey.intent,
+        "agents": list(survey.agents),
+        "responded": survey.responded,
+        "csat": survey.csat,
+        "nps": survey.nps,
+        "ces": survey.ces,
+        "escalated": survey.escalated,
+        "ticket": ticket,
+        "answers": answers,
+    }
 
 
 def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -186,36 +207,53 @@ def csv_rows(
             col(Survey.sent_at) >= sent,
             or_(col(Survey.sent_at) > sent, col(Survey.id) > survey_id),
         ]
-    columns: tuple[Any, ...] = (
-        Survey.id,
-        Survey.sent_at,
-        Survey.channel,
-        Survey.team,
-        Survey.agents,
-        Survey.locale,
-    )
-    scores: tuple[Any, ...] = (
-        Survey.intent,
-        Survey.status,
-        Survey.csat,
-        Survey.nps,
-        Survey.ces,
-        Survey.escalated,
-    )
-    who: tuple[Any, ...] = (Survey.customer_id, Identity.display_name, Identity.user)
     query = (
-        sa.select(*columns, *scores, *who)
+        sa.select(*_EXPORT_SELECT)
         .join(Identity, col(Identity.id) == col(Survey.identity_id))
         .where(*where)
         .order_by(col(Survey.sent_at), col(Survey.id))
         .limit(limit)
     )
     rows = session.connection().execute(query).all()  # plain rows: no ORM loading for 5,000 of them
-    comments: dict[str, str] = {}
-    reasons: dict[str, str] = {}
-    tickets: dict[str, int] = {}
-    recovered: dict[str, str] = {}
-    if rows:
+    extras = _BatchExtras.load(session, where, rows)
+    out = [_ExportRow(**row._mapping).cells(extras, tz) for row in rows]
+    cursor = (rows[-1][1], rows[-1][0]) if len(rows) == limit else None
+    return out, cursor
+
+
+_EXPORT_SELECT: tuple[Any, ...] = (
+    Survey.id,
+    Survey.sent_at,
+    Survey.channel,
+    Survey.team,
+    Survey.agents,
+    Survey.locale,
+    Survey.intent,
+    Survey.status,
+    Survey.csat,
+    Survey.nps,
+    Survey.ces,
+    Survey.escalated,
+    Survey.customer_id,
+    Identity.display_name,
+    Identity.user,
+)
+"""What the export reads of a survey; the row's keys are :class:`_ExportRow`'s fields."""
+
+
+@dataclass(frozen=True)
+class _BatchExtras:
+    """What one export batch adds to its rows from other tables, by survey id."""
+
+    comments: dict[str, str] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)
+    tickets: dict[str, int] = field(default_factory=dict)
+    recovered: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, session: Session, where: list[Any], rows: Sequence[Any]) -> _BatchExtras:
+        if not rows:
+            return cls()
         # The batch's own rows by range (up to its last row), not by a list of 5,000 ids: the
         # comments and re-survey answers then come in one indexed join each.
         last_sent, last_id = rows[-1][1], rows[-1][0]
@@ -224,51 +262,57 @@ def csv_rows(
             col(Survey.sent_at) <= last_sent,
             or_(col(Survey.sent_at) < last_sent, col(Survey.id) <= last_id),
         ]
-        comments = _comments(session, batch)
-        reasons = _reasons(session, batch)
-        tickets = _ticket_ids(session, batch)
-        recovered = _recovered(session, batch)
-    out = [
-        (
-            sid,
-            sent.astimezone(tz).isoformat() if sent else "",
-            customer_id,
-            name or user,
-            channel,
-            team or "",
-            ";".join(agents),
-            locale,
-            intent or "",
-            status,
-            _blank(csat),
-            _blank(nps),
-            _blank(ces),
-            reasons.get(sid, ""),
-            comments.get(sid, ""),
-            "true" if escalated else "false",
-            tickets.get(sid, ""),
-            recovered.get(sid, ""),
+        return cls(
+            comments=_comments(session, batch),
+            reasons=_reasons(session, batch),
+            tickets=_ticket_ids(session, batch),
+            recovered=_recovered(session, batch),
         )
-        for (
+
+
+@dataclass(frozen=True)
+class _ExportRow:
+    """One row of the export query (:data:`_EXPORT_SELECT`), built by keyword from its columns."""
+
+    id: str
+    sent_at: datetime | None
+    channel: str
+    team: str | None
+    agents: list[str]
+    locale: str
+    intent: str | None
+    status: str
+    csat: int | None
+    nps: int | None
+    ces: int | None
+    escalated: bool
+    customer_id: int
+    display_name: str | None
+    user: str
+
+    def cells(self, extras: _BatchExtras, tz: tzinfo) -> tuple[Any, ...]:
+        """The row's cells in :data:`CSV_COLUMNS` order."""
+        sid = self.id
+        return (
             sid,
-            sent,
-            channel,
-            team,
-            agents,
-            locale,
-            intent,
-            status,
-            csat,
-            nps,
-            ces,
-            escalated,
-            customer_id,
-            name,
-            user,
-        ) in rows
-    ]
-    cursor = (rows[-1][1], rows[-1][0]) if len(rows) == limit else None
-    return out, cursor
+            self.sent_at.astimezone(tz).isoformat() if self.sent_at else "",
+            self.customer_id,
+            self.display_name or self.user,
+            self.channel,
+            self.team or "",
+            ";".join(self.agents),
+            self.locale,
+            self.intent or "",
+            self.status,
+            _blank(self.csat),
+            _blank(self.nps),
+            _blank(self.ces),
+            extras.reasons.get(sid, ""),
+            extras.comments.get(sid, ""),
+            "true" if self.escalated else "false",
+            extras.tickets.get(sid, ""),
+            extras.recovered.get(sid, ""),
+        )
 
 
 def _blank(value: int | None) -> Any:

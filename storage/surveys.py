@@ -69,6 +69,7 @@ def _new_row(
 ) -> dict[str, Any]:
     """Every column of a new survey (Core inserts get no model defaults)."""
     return {
+        **_UNSET,
         "id": survey_id,
         "customer_id": conversation.customer_id,
         "conversation_id": conversation.id,
@@ -79,25 +80,30 @@ def _new_row(
         "locale": state.locale,
         "status": "skipped" if skip_reason else "pending",
         "state": state.to_json(),
-        "escalated": False,
         "skip_reason": skip_reason,
         "created_at": at,
         "due_at": due_at,
-        "sent_at": None,
         "finished_at": at if skip_reason else None,
-        "kind": "main",
-        "ticket_id": None,
-        "team": None,
-        "intent": None,
-        "responded": False,
-        "csat": None,
-        "nps": None,
-        "ces": None,
-        "fcr": None,
-        "step": None,
-        "opened_at": None,
-        "agents": [],
+        "agents": [],  # a list of its own per row, never a shared default
     }
+
+
+_UNSET: dict[str, Any] = {
+    "escalated": False,
+    "sent_at": None,
+    "kind": "main",
+    "ticket_id": None,
+    "team": None,
+    "intent": None,
+    "responded": False,
+    "csat": None,
+    "nps": None,
+    "ces": None,
+    "fcr": None,
+    "step": None,
+    "opened_at": None,
+}
+"""The columns of a new main survey that nothing is known of yet: set as it is sent and answered."""
 
 
 def _answer(rows: Rows) -> Any:

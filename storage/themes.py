@@ -238,14 +238,36 @@ def refit(session: Session, model_id: str, now: datetime, *, seed: int = 0) -> i
     )
     if len(ids) < MIN_COMMENTS:
         return 0
+    _, vectors, texts = _load(session, _sample(ids, seed))
+    fit = fit_themes(features(vectors, texts), seed=seed)
+    newest = session.execute(select(func.max(Theme.generation))).scalar()
+    generation = (newest or 0) + 1
+    themes = _new_themes(session, fit.centroids, generation, model_id, now)
+    tally = _Tally.empty(len(themes))
+    for start in range(0, len(ids), CHUNK):
+        _assign(session, ids[start : start + CHUNK], themes, fit.centroids, tally)
+    tally.describe(themes)
+    session.execute(
+        update(CommentTheme)
+        .where(col(CommentTheme.model_id) != model_id)
+        .values(theme_id=None, similarity=None)
+    )
+    return generation
+
+
+def _sample(ids: list[int], seed: int) -> list[int]:
+    """The comments a fit is made on: all of them, or a seeded sample of :data:`nlu.themes.SAMPLE`."""
     from nlu.themes import SAMPLE
 
     rng = np.random.default_rng(seed)
-    chosen = ids if len(ids) <= SAMPLE else sorted(rng.choice(ids, SAMPLE, replace=False).tolist())
-    sample = _load(session, chosen)
-    fit = fit_themes(features(sample[1], sample[2]), seed=seed)
-    newest = session.execute(select(func.max(Theme.generation))).scalar()
-    generation = (newest or 0) + 1
+    return ids if len(ids) <= SAMPLE else sorted(rng.choice(ids, SAMPLE, replace=False).tolist())
+
+
+def _new_themes(
+    session: Session, centroids: np.ndarray, generation: int, model_id: str, now: datetime
+) -> list[Theme]:
+    """The fit's themes as rows of a new generation, flushed so they have ids; labelled and sized
+    once every comment is assigned (:meth:`_Tally.describe`)."""
     themes = [
         Theme(
             generation=generation,
@@ -257,44 +279,57 @@ def refit(session: Session, model_id: str, now: datetime, *, seed: int = 0) -> i
             model_id=model_id,
             fitted_at=now,
         )
-        for i, c in enumerate(fit.centroids)
+        for i, c in enumerate(centroids)
     ]
     session.add_all(themes)
     session.flush()
-    counts: list[Counter[str]] = [Counter() for _ in themes]
-    sims_by_theme: list[list[np.ndarray]] = [[] for _ in themes]
-    for start in range(0, len(ids), CHUNK):
-        answer_ids, vectors, texts = _load(session, ids[start : start + CHUNK])
-        best, sims = nearest(features(vectors, texts), fit.centroids)
-        for text, b in zip(texts, best, strict=True):
-            counts[int(b)].update(terms(text))
-        for i in range(len(themes)):
-            sims_by_theme[i].append(sims[best == i])
-        session.execute(
-            update(CommentTheme),
-            [
-                {
-                    "answer_id": a,
-                    "theme_id": themes[int(b)].id,
-                    "similarity": float(s),
-                    "fitted": True,
-                    "off": False,
-                }
-                for a, b, s in zip(answer_ids, best, sims, strict=True)
-            ],
-        )
-    weights = class_weights(counts)
-    for i, theme in enumerate(themes):
-        sims = np.concatenate(sims_by_theme[i]) if sims_by_theme[i] else np.zeros(0)
-        theme.size = len(sims)
-        theme.floor = float(np.quantile(sims, 0.1)) if len(sims) else 1.0
-        theme.label = top_terms(weights[i])
+    return themes
+
+
+@dataclass(frozen=True)
+class _Tally:
+    """What a refit gathers per theme while it assigns the comments chunk by chunk."""
+
+    counts: list[Counter[str]]
+    sims: list[list[np.ndarray]]
+
+    @classmethod
+    def empty(cls, themes: int) -> _Tally:
+        return cls([Counter() for _ in range(themes)], [[] for _ in range(themes)])
+
+    def describe(self, themes: list[Theme]) -> None:
+        """Each theme's size, floor (the 10th percentile of its members' similarity) and label."""
+        weights = class_weights(self.counts)
+        for i, theme in enumerate(themes):
+            sims = np.concatenate(self.sims[i]) if self.sims[i] else np.zeros(0)
+            theme.size = len(sims)
+            theme.floor = float(np.quantile(sims, 0.1)) if len(sims) else 1.0
+            theme.label = top_terms(weights[i])
+
+
+def _assign(
+    session: Session, chunk: Sequence[int], themes: list[Theme], centroids: np.ndarray, tally: _Tally
+) -> None:
+    """Assign one chunk of comments to their nearest new theme, and tally their terms and similarity."""
+    answer_ids, vectors, texts = _load(session, chunk)
+    best, sims = nearest(features(vectors, texts), centroids)
+    for text, b in zip(texts, best, strict=True):
+        tally.counts[int(b)].update(terms(text))
+    for i in range(len(themes)):
+        tally.sims[i].append(sims[best == i])
     session.execute(
-        update(CommentTheme)
-        .where(col(CommentTheme.model_id) != model_id)
-        .values(theme_id=None, similarity=None)
+        update(CommentTheme),
+        [
+            {
+                "answer_id": a,
+                "theme_id": themes[int(b)].id,
+                "similarity": float(s),
+                "fitted": True,
+                "off": False,
+            }
+            for a, b, s in zip(answer_ids, best, sims, strict=True)
+        ],
     )
-    return generation
 
 
 def _load(session: Session, answer_ids: Sequence[int]) -> tuple[list[int], np.ndarray, list[str]]:
@@ -404,6 +439,19 @@ def _examples(
     theme_ids: list[int],
 ) -> dict[int, list[dict[str, Any]]]:
     """Each theme's comments nearest its centroid in the range (:data:`EXAMPLES` of them)."""
+    ranked = _ranked_comments(
+        conditions(since, until, filters, tz=tz), col(CommentTheme.theme_id).in_(theme_ids)
+    )
+    found: dict[int, list[dict[str, Any]]] = {}
+    for row in session.execute(
+        select(ranked).where(ranked.c.rank <= EXAMPLES).order_by(ranked.c.theme_id, ranked.c.rank)
+    ).mappings():
+        found.setdefault(row["theme_id"], []).append(_example(**row))
+    return found
+
+
+def _ranked_comments(where: list[Any], in_themes: Any) -> Any:
+    """The comments ``where`` selects in ``in_themes``, ranked in each theme by similarity."""
     rank = (
         func.row_number()
         .over(
@@ -412,7 +460,7 @@ def _examples(
         )
         .label("rank")
     )
-    ranked = (
+    return (
         select(
             col(CommentTheme.theme_id).label("theme_id"),
             _TEXT.label("text"),
@@ -427,30 +475,33 @@ def _examples(
         .select_from(Answer)
         .join(Survey, col(Survey.id) == col(Answer.survey_id))
         .join(CommentTheme, col(CommentTheme.answer_id) == col(Answer.id))
-        .where(
-            *conditions(since, until, filters, tz=tz),
-            _is_comment(),
-            col(CommentTheme.theme_id).in_(theme_ids),
-        )
+        .where(*where, _is_comment(), in_themes)
         .subquery()
     )
-    found: dict[int, list[dict[str, Any]]] = {}
-    for row in session.execute(
-        select(ranked).where(ranked.c.rank <= EXAMPLES).order_by(ranked.c.theme_id, ranked.c.rank)
-    ).mappings():
-        sent = row["sent_at"]
-        found.setdefault(row["theme_id"], []).append(
-            {
-                "text": row["text"],
-                "survey_id": row["survey_id"],
-                "conversation_id": row["conversation_id"],
-                "channel": row["channel"],
-                "csat": row["csat"],
-                "dsat": bool(row["escalated"]),
-                "sent_at": sent.isoformat() if sent else None,
-            }
-        )
-    return found
+
+
+def _example(
+    *,
+    theme_id: int,
+    text: str,
+    survey_id: str,
+    conversation_id: int,
+    csat: int | None,
+    escalated: bool,
+    sent_at: datetime | None,
+    channel: str,
+    rank: int,
+) -> dict[str, Any]:
+    """One example comment (a row of :func:`_ranked_comments`), as the report shows it."""
+    return {
+        "text": text,
+        "survey_id": survey_id,
+        "conversation_id": conversation_id,
+        "channel": channel,
+        "csat": csat,
+        "dsat": bool(escalated),
+        "sent_at": sent_at.isoformat() if sent_at else None,
+    }
 
 
 METHOD = (
@@ -478,47 +529,66 @@ def theme_report(
     themes = _current(session)
     now_counts, waiting = _counts(session, since, until, filters, tz)
     before_counts, _ = _counts(session, since - (until - since), since, filters, tz)
-    total = sum(n for n, _ in now_counts.values())
-    dsat_total = sum(d for _, d in now_counts.values())
-    before_total = sum(n for n, _ in before_counts.values())
+    periods = _Periods(now_counts, before_counts)
     examples = _examples(session, since, until, filters, tz, [t.id for t in themes if t.id is not None])
-    rows: list[dict[str, Any]] = []
-    for theme in themes:
-        n, dsat = now_counts.get(theme.id, (0, 0))
-        before, _ = before_counts.get(theme.id, (0, 0))
-        low, high = wilson(dsat, n)
-        few = n < min_n or before < min_n
-        z = two_proportion_z(n, total, before, before_total)
-        rows.append(
-            {
-                "id": theme.id,
-                "label": list(theme.label),
-                "count": n,
-                "share": _ratio(n, total),
-                "dsat": dsat,
-                "dsat_share": _ratio(dsat, dsat_total),
-                "dsat_rate": _ratio(dsat, n),
-                "dsat_rate_ci95": [round(low, 4), round(high, 4)] if n else None,
-                "few_answers": n < min_n,
-                "previous": {"count": before, "share": _ratio(before, before_total)},
-                "change": None if few else round(n / total - before / before_total, 4),
-                "trend": None if few else ("up" if z >= 1.96 else "down" if z <= -1.96 else "flat"),
-                "examples": examples.get(theme.id or 0, []),
-            }
-        )
+    rows = [periods.row(theme, examples.get(theme.id or 0, []), min_n) for theme in themes]
     rows.sort(key=lambda r: (-r["count"], r["id"]))
     return {
         "generation": themes[0].generation if themes else None,
         "fitted_at": themes[0].fitted_at.isoformat() if themes else None,
         "model_id": themes[0].model_id if themes else None,
-        "comments": total,
-        "dsat_comments": dsat_total,
-        "previous_comments": before_total,
+        "comments": periods.total,
+        "dsat_comments": periods.dsat_total,
+        "previous_comments": periods.before_total,
         "unassigned": now_counts.get(None, (0, 0))[0] + waiting,
         "min_n": min_n,
         "method": METHOD,
         "themes": [r for r in rows if r["count"] or r["previous"]["count"]],
     }
+
+
+@dataclass(frozen=True)
+class _Periods:
+    """Comments and DSAT per theme in the report's range (``now``) and the period before it."""
+
+    now: dict[int | None, tuple[int, int]]
+    before: dict[int | None, tuple[int, int]]
+
+    @property
+    def total(self) -> int:
+        return sum(n for n, _ in self.now.values())
+
+    @property
+    def dsat_total(self) -> int:
+        return sum(d for _, d in self.now.values())
+
+    @property
+    def before_total(self) -> int:
+        return sum(n for n, _ in self.before.values())
+
+    def row(self, theme: Theme, examples: list[dict[str, Any]], min_n: int) -> dict[str, Any]:
+        """One theme of the report: its figures now, before, the trend between, and examples."""
+        total, before_total = self.total, self.before_total
+        n, dsat = self.now.get(theme.id, (0, 0))
+        before, _ = self.before.get(theme.id, (0, 0))
+        low, high = wilson(dsat, n)
+        few = n < min_n or before < min_n
+        z = two_proportion_z(n, total, before, before_total)
+        return {
+            "id": theme.id,
+            "label": list(theme.label),
+            "count": n,
+            "share": _ratio(n, total),
+            "dsat": dsat,
+            "dsat_share": _ratio(dsat, self.dsat_total),
+            "dsat_rate": _ratio(dsat, n),
+            "dsat_rate_ci95": [round(low, 4), round(high, 4)] if n else None,
+            "few_answers": n < min_n,
+            "previous": {"count": before, "share": _ratio(before, before_total)},
+            "change": None if few else round(n / total - before / before_total, 4),
+            "trend": None if few else ("up" if z >= 1.96 else "down" if z <= -1.96 else "flat"),
+            "examples": examples,
+        }
 
 
 def _ratio(a: int, b: int) -> float | None:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.classification import DEFAULT_INTENTS
 from bot.config.durations import format_duration
 from bot.config.priorities import PRIORITIES
-from bot.config.schema import SCALES, YES_NO, Config, SurveySpec
+from bot.config.schema import SCALES, YES_NO, Condition, Config, StepSpec, SurveySpec, TriageRule
 from bot.config.texts import PLACEHOLDERS, resolve_texts
 
 Loc = tuple[str | int, ...]
@@ -52,41 +52,49 @@ def _check_survey(sid: str, survey: SurveySpec, config: Config) -> Iterator[Find
         yield (*base, "steps"), "no end step: add a step with type: end so the survey can finish"
     for name, step in steps.items():
         here: Loc = (*base, "steps", name)
-        others = [s for s in steps if s != name]
-        targets: list[tuple[Loc, str]] = []
-        if step.next is not None:
-            targets.append(((*here, "next"), step.next))
-        targets += [((*here, "branches", i, "next"), b.next) for i, b in enumerate(step.branches)]
-        for loc, target in targets:
-            if target == name:
-                yield loc, f"step '{name}' cannot lead to itself"
-            elif target not in steps:
-                yield loc, _unknown("step", target, others)
+        yield from _check_targets(here, name, step, list(steps))
         ids = [option.id for option in step.options or []]
         for i, option_id in enumerate(ids):
             if option_id in ids[:i]:
                 yield (*here, "options", i, "id"), f"option id '{option_id}' is used twice in this step"
-        scale = SCALES.get(step.type)
         for i, branch in enumerate(step.branches):
-            when: Loc = (*here, "branches", i, "when")
-            cond = branch.when
-            if scale is not None:
-                if cond.options is not None:
-                    yield when, f"options conditions only apply to choice steps; use min/max on a {step.type}"
-                for key, value in (("min", cond.min), ("max", cond.max)):
-                    if value is not None and not scale[0] <= value <= scale[1]:
-                        yield (*when, key), f"{value} is outside the {step.type} scale {scale[0]}-{scale[1]}"
-            elif step.type in ("choice", "yes_no"):
-                if cond.min is not None or cond.max is not None:
-                    yield when, "min/max conditions only apply to csat, nps and ces steps; use options"
-                known = ids if step.type == "choice" else list(YES_NO)
-                for picked in cond.options or []:
-                    if picked not in known:
-                        yield (*when, "options"), _unknown("option", picked, known)
-            else:
-                yield when, f"a {step.type} step cannot branch; give it only next"
+            yield from _check_condition((*here, "branches", i, "when"), step, branch.when, ids)
     if survey.start in steps:
         yield from _check_graph(base, survey)
+
+
+def _check_targets(here: Loc, name: str, step: StepSpec, steps: list[str]) -> Iterator[Finding]:
+    """The steps that ``step`` leads to (its ``next`` and its branches') exist and are not itself."""
+    others = [s for s in steps if s != name]
+    targets: list[tuple[Loc, str]] = []
+    if step.next is not None:
+        targets.append(((*here, "next"), step.next))
+    targets += [((*here, "branches", i, "next"), b.next) for i, b in enumerate(step.branches)]
+    for loc, target in targets:
+        if target == name:
+            yield loc, f"step '{name}' cannot lead to itself"
+        elif target not in steps:
+            yield loc, _unknown("step", target, others)
+
+
+def _check_condition(when: Loc, step: StepSpec, cond: Condition, ids: list[str]) -> Iterator[Finding]:
+    """A branch condition fits its step's type: a score range on a scale, options on a choice."""
+    scale = SCALES.get(step.type)
+    if scale is not None:
+        if cond.options is not None:
+            yield when, f"options conditions only apply to choice steps; use min/max on a {step.type}"
+        for key, value in (("min", cond.min), ("max", cond.max)):
+            if value is not None and not scale[0] <= value <= scale[1]:
+                yield (*when, key), f"{value} is outside the {step.type} scale {scale[0]}-{scale[1]}"
+    elif step.type in ("choice", "yes_no"):
+        if cond.min is not None or cond.max is not None:
+            yield when, "min/max conditions only apply to csat, nps and ces steps; use options"
+        known = ids if step.type == "choice" else list(YES_NO)
+        for picked in cond.options or []:
+            if picked not in known:
+                yield (*when, "options"), _unknown("option", picked, known)
+    else:
+        yield when, f"a {step.type} step cannot branch; give it only next"
 
 
 def _check_graph(base: Loc, survey: SurveySpec) -> Iterator[Finding]:
@@ -127,27 +135,42 @@ def _check_graph(base: Loc, survey: SurveySpec) -> Iterator[Finding]:
 
 def _check_texts(config: Config) -> Iterator[Finding]:
     locales = config.locales
-
-    def localized(loc: Loc, value: dict[str, str] | None) -> Iterator[Finding]:
-        if value is None:
-            return
-        for extra in sorted(set(value) - set(locales)):
-            yield (*loc, extra), f"locale '{extra}' is not in locales ({', '.join(locales)})"
-        missing = [loc_ for loc_ in locales if loc_ not in value]
-        if missing:
-            yield loc, f"missing text for locale {', '.join(missing)}"
-
     for sid, survey in config.surveys.items():
-        yield from localized(("surveys", sid, "title"), survey.title)
+        yield from _localized(locales, ("surveys", sid, "title"), survey.title)
         for name, step in survey.steps.items():
             here: Loc = ("surveys", sid, "steps", name)
-            yield from localized((*here, "text"), step.text)
-            yield from localized((*here, "low_label"), step.low_label)
-            yield from localized((*here, "high_label"), step.high_label)
+            yield from _localized(locales, (*here, "text"), step.text)
+            yield from _localized(locales, (*here, "low_label"), step.low_label)
+            yield from _localized(locales, (*here, "high_label"), step.high_label)
             for i, option in enumerate(step.options or []):
-                yield from localized((*here, "options", i, "label"), option.label)
-    resolved = resolve_texts(config.texts)
-    for key, value in resolved.items():
+                yield from _localized(locales, (*here, "options", i, "label"), option.label)
+    yield from _check_bot_texts(config)
+    for team_id, team in config.teams.items():
+        yield from _localized(locales, ("teams", team_id, "hours"), team.hours)
+    for name, intent in config.nlu.intents.items():
+        for extra in sorted(set(intent.examples) - set(locales)):
+            yield (
+                ("nlu", "intents", name, "examples", extra),
+                (f"locale '{extra}' is not in locales ({', '.join(locales)})"),
+            )
+
+
+def _localized(locales: list[str], loc: Loc, value: dict[str, str] | None) -> Iterator[Finding]:
+    """A text given per locale has one for each of ``locales`` and none for another."""
+    if value is None:
+        return
+    for extra in sorted(set(value) - set(locales)):
+        yield (*loc, extra), f"locale '{extra}' is not in locales ({', '.join(locales)})"
+    missing = [loc_ for loc_ in locales if loc_ not in value]
+    if missing:
+        yield loc, f"missing text for locale {', '.join(missing)}"
+
+
+def _check_bot_texts(config: Config) -> Iterator[Finding]:
+    """The bot's own texts (``texts``, over the built-in defaults): every locale, known placeholders."""
+    locales = config.locales
+    for key, value in resolve_texts(config.texts).items():
+        # The built-in defaults come in en and zh-CN, whether or not this config uses them.
         for extra in sorted(set(value) - {"en", "zh-CN"} - set(locales)):
             yield ("texts", key, extra), f"locale '{extra}' is not in locales ({', '.join(locales)})"
         missing = [loc_ for loc_ in locales if loc_ not in value]
@@ -158,17 +181,28 @@ def _check_texts(config: Config) -> Iterator[Finding]:
             problem = _placeholder_problem(text, allowed)
             if problem is not None:
                 yield ("texts", key, locale), problem
-    for team_id, team in config.teams.items():
-        yield from localized(("teams", team_id, "hours"), team.hours)
-    for name, intent in config.nlu.intents.items():
-        for extra in sorted(set(intent.examples) - set(locales)):
-            yield (
-                ("nlu", "intents", name, "examples", extra),
-                (f"locale '{extra}' is not in locales ({', '.join(locales)})"),
-            )
 
 
 def _check_references(config: Config) -> Iterator[Finding]:
+    yield from _check_triggers(config)
+    yield from _check_team_times(config)
+    health = config.customers.health
+    if health.red_after > health.recent:
+        yield (
+            ("customers", "health", "red_after"),
+            f"{health.red_after} is more than recent ({health.recent}), so scores alone could never make "
+            "a customer red",
+        )
+    if config.dsat.team not in config.teams:
+        yield ("dsat", "team"), _unknown("team", config.dsat.team, list(config.teams))
+    yield from _check_routing(config)
+    known_intents = [*DEFAULT_INTENTS, *(i for i in config.nlu.intents if i not in DEFAULT_INTENTS)]
+    for i, triage in enumerate(config.triage):
+        yield from _check_triage(config, ("triage", i), triage, known_intents)
+    yield from _check_ticket_policy(config)
+
+
+def _check_triggers(config: Config) -> Iterator[Finding]:
     channel_names = config.channels.names()
     for i, trigger in enumerate(config.triggers):
         if trigger.survey not in config.surveys:
@@ -176,6 +210,10 @@ def _check_references(config: Config) -> Iterator[Finding]:
         for name in trigger.channels or []:
             if name not in channel_names:
                 yield ("triggers", i, "channels"), _unknown("channel", name, channel_names)
+
+
+def _check_team_times(config: Config) -> Iterator[Finding]:
+    """A team's first reply is due before its resolution; one finding per team is enough."""
     for team_id, team in config.teams.items():
         for priority in PRIORITIES:
             first = team.first_response_for(priority)
@@ -189,15 +227,10 @@ def _check_references(config: Config) -> Iterator[Finding]:
                     ),
                 )
                 break
-    health = config.customers.health
-    if health.red_after > health.recent:
-        yield (
-            ("customers", "health", "red_after"),
-            f"{health.red_after} is more than recent ({health.recent}), so scores alone could never make "
-            "a customer red",
-        )
-    if config.dsat.team not in config.teams:
-        yield ("dsat", "team"), _unknown("team", config.dsat.team, list(config.teams))
+
+
+def _check_routing(config: Config) -> Iterator[Finding]:
+    channel_names = config.channels.names()
     for i, rule in enumerate(config.routing):
         if rule.team not in config.teams:
             yield ("routing", i, "team"), _unknown("team", rule.team, list(config.teams))
@@ -207,38 +240,48 @@ def _check_references(config: Config) -> Iterator[Finding]:
         for locale in rule.when.locales or []:
             if locale not in config.locales:
                 yield ("routing", i, "when", "locales"), _unknown("locale", locale, config.locales)
-    known_intents = [*DEFAULT_INTENTS, *(i for i in config.nlu.intents if i not in DEFAULT_INTENTS)]
-    for i, triage in enumerate(config.triage):
-        base: Loc = ("triage", i)
-        if triage.team is not None and triage.team not in config.teams:
-            yield (*base, "team"), _unknown("team", triage.team, list(config.teams))
-        for intent in triage.when.intents or []:
-            if intent not in known_intents:
-                yield (*base, "when", "intents"), _unknown("intent", intent, known_intents)
-        if triage.action == "auto_answer":
-            if triage.reply is None:
-                yield (*base, "reply"), "auto_answer needs a reply per locale"
-            else:
-                for locale in config.locales:
-                    if locale not in triage.reply:
-                        yield (*base, "reply"), f"missing the '{locale}' text"
-            wait = triage.confirm_within
-            if wait is not None and not _CONFIRM_MIN <= wait <= _CONFIRM_MAX:
-                yield (
-                    (*base, "confirm_within"),
-                    (
-                        f"{format_duration(wait)} is outside 1m-7d: the customer needs time to answer "
-                        '"Did this solve it?", and the conversation must not wait for ever'
-                    ),
-                )
-        else:
-            if triage.reply is not None:
-                yield (*base, "reply"), f"only auto_answer sends a reply (this rule does {triage.action})"
-            if triage.confirm_within is not None:
-                yield (
-                    (*base, "confirm_within"),
-                    (f"only auto_answer asks the customer to confirm (this rule does {triage.action})"),
-                )
+
+
+def _check_triage(
+    config: Config, base: Loc, triage: TriageRule, known_intents: list[str]
+) -> Iterator[Finding]:
+    if triage.team is not None and triage.team not in config.teams:
+        yield (*base, "team"), _unknown("team", triage.team, list(config.teams))
+    for intent in triage.when.intents or []:
+        if intent not in known_intents:
+            yield (*base, "when", "intents"), _unknown("intent", intent, known_intents)
+    if triage.action == "auto_answer":
+        yield from _check_auto_answer(config, base, triage)
+        return
+    if triage.reply is not None:
+        yield (*base, "reply"), f"only auto_answer sends a reply (this rule does {triage.action})"
+    if triage.confirm_within is not None:
+        yield (
+            (*base, "confirm_within"),
+            (f"only auto_answer asks the customer to confirm (this rule does {triage.action})"),
+        )
+
+
+def _check_auto_answer(config: Config, base: Loc, triage: TriageRule) -> Iterator[Finding]:
+    """An auto-answer has its reply in every locale and waits a sensible time for "solved?"."""
+    if triage.reply is None:
+        yield (*base, "reply"), "auto_answer needs a reply per locale"
+    else:
+        for locale in config.locales:
+            if locale not in triage.reply:
+                yield (*base, "reply"), f"missing the '{locale}' text"
+    wait = triage.confirm_within
+    if wait is not None and not _CONFIRM_MIN <= wait <= _CONFIRM_MAX:
+        yield (
+            (*base, "confirm_within"),
+            (
+                f"{format_duration(wait)} is outside 1m-7d: the customer needs time to answer "
+                '"Did this solve it?", and the conversation must not wait for ever'
+            ),
+        )
+
+
+def _check_ticket_policy(config: Config) -> Iterator[Finding]:
     policy = config.tickets
     for key in ("close_message", "resolved_message"):
         texts = getattr(policy, key)
