@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -13,6 +13,7 @@ import pytest
 from bot.delivery import Dispatcher
 from bot.errors import DeliveryError
 from bot.leases import Leases
+from bot.settings import Settings
 
 from ..conftest import Harness
 
@@ -226,7 +227,7 @@ class CuttingChannel:
 
 @pytest.mark.postgres
 async def test_the_result_is_recorded_after_a_database_blip_and_the_message_is_not_sent_again(
-    postgres_server_url: str, settings: Any, t0: Any
+    postgres_server_url: str, settings: Settings, t0: datetime
 ) -> None:
     from storage import open_database
     from storage.migrate import upgrade

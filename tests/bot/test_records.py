@@ -1,4 +1,5 @@
-"""The records a ticket copies (``bot.records``): their JSON form, read back unchanged."""
+"""Plain records the core reads from storage (``bot.records``), and those a ticket copies: their JSON
+form, read back unchanged."""
 
 from __future__ import annotations
 
@@ -6,7 +7,17 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from bot.records import MessageLabels, SurveyAnswer, Ticket, TranscriptMessage
+from bot.records import (
+    OPEN_TICKET_STATUSES,
+    Conversation,
+    Identity,
+    MessageLabels,
+    Survey,
+    SurveyAnswer,
+    Ticket,
+    TranscriptMessage,
+)
+from bot.survey import SurveyState
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 LABELS = MessageLabels("refund", 0.9, "negative", 0.7, needs_human=0.8, triage="escalated")
@@ -91,3 +102,24 @@ def test_a_tickets_score_is_its_first_rating() -> None:
     )  # fmt: skip
     assert ticket.score == 2
     assert Ticket(id=1, customer_id=1, conversation_id=1, team="t", status="open", reasons=()).score is None
+
+
+@pytest.mark.parametrize(
+    ("status", "is_open"),
+    [("open", True), ("assigned", True), ("contacted", True), ("resolved", False), ("closed", False)],
+)
+def test_a_ticket_is_open_while_it_is_being_worked(status: str, is_open: bool) -> None:
+    ticket = Ticket(1, 1, 1, "support", status, ("DSAT",))
+    assert ticket.is_open is is_open
+    assert (status in OPEN_TICKET_STATUSES) is is_open
+
+
+def test_defaults_of_what_storage_may_leave_out() -> None:
+    identity = Identity(1, 2, "webchat", "", "ann")
+    assert (identity.display_name, identity.locale, identity.last_inbound_at) == ("", "", None)
+    conversation = Conversation(1, 2, 1, "webchat", "open", T0, T0)
+    assert (conversation.waiting_on, conversation.agents, conversation.resolution) == ("support", (), None)
+    survey = Survey("s1", 2, 1, 1, "webchat", "csat", "v1", SurveyState("s1", "en"), T0)
+    assert (survey.kind, survey.sent_at, survey.ticket_id) == ("main", None, None)
+    ticket = Ticket(1, 2, 1, "support", "open", ())
+    assert (ticket.priority, ticket.answers, ticket.transcript, ticket.assignee) == ("normal", (), (), None)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -68,7 +67,7 @@ async def test_a_reply_after_the_window_closed_is_refused_and_nothing_changes(
     assert h.channel.texts("ann")[-1] == "Sorry for the wait."
 
 
-def test_a_customer_who_never_wrote_has_no_window(settings: Settings, t0: Any) -> None:
+def test_a_customer_who_never_wrote_has_no_window(settings: Settings, t0: datetime) -> None:
     window = MessagingWindow(timedelta(hours=48))
     error = window.refusal("wechat", None, t0)
     assert error is not None and error.closed_at is None

@@ -96,8 +96,18 @@ class LiveServer:
             raise RuntimeError(f"the csatbot server on {self.url} did not stop within 30 s")
 
 
+StartServer = Callable[..., LiveServer]
+"""``start_server(config, database_url=..., clock=None)``: a :class:`LiveServer` (stopped at the end)."""
+AsAgent = Callable[[str], dict[str, str]]
+"""``agent("bob")``: headers that make a support API request act as agent bob."""
+MakeConfig = Callable[..., Path]
+"""``make_config(delay="10m", webhook_url=...)``: a temp copy of config.yaml."""
+WaitUntil = Callable[..., Any]
+"""``wait_until(check, timeout=...)``: poll ``check`` until truthy and return its value."""
+
+
 @pytest.fixture
-def start_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
+def start_server(tmp_path: Path) -> Iterator[StartServer]:
     """Start servers for one test (each stopped at the end); ``db`` is shared across restarts."""
     started: list[LiveServer] = []
     db = f"sqlite:///{tmp_path / 'csatbot.db'}"
@@ -130,7 +140,7 @@ def api(live: LiveServer) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture
-def agent(live: LiveServer) -> Callable[[str], dict[str, str]]:
+def agent(live: LiveServer) -> AsAgent:
     """``agent("bob")``: headers that make a support API request act as agent bob."""
     return lambda name: api_headers(live.runtime.database, name, "agent")
 
@@ -215,6 +225,10 @@ class Customer:
         return [(m.get("prompt") or m)["text"] for m in self.seen if m["direction"] == "out"]
 
 
+MakeCustomer = Callable[..., Customer]
+"""``customer()`` or ``customer(user, locale="zh-CN", http=...)``: a new web chat :class:`Customer`."""
+
+
 def eventually(check: Callable[[], Any], timeout: float = WAIT, interval: float = 0.05) -> Any:
     """Call ``check`` until it returns something truthy (returned) or ``timeout`` passes (fail)."""
     deadline = time.monotonic() + timeout
@@ -281,7 +295,7 @@ def receiver() -> Iterator[WebhookReceiver]:
 
 
 @pytest.fixture
-def customer(api: httpx.Client) -> Callable[..., Customer]:
+def customer(api: httpx.Client) -> MakeCustomer:
     """Make a new web chat customer on the session server: ``customer()`` or ``customer(locale="zh-CN")``."""
 
     def make(user: str | None = None, *, locale: str = "en", http: httpx.Client | None = None) -> Customer:
@@ -291,13 +305,13 @@ def customer(api: httpx.Client) -> Callable[..., Customer]:
 
 
 @pytest.fixture
-def wait_until() -> Callable[..., Any]:
+def wait_until() -> WaitUntil:
     """``wait_until(check, timeout=...)``: poll ``check`` until truthy and return its value."""
     return eventually
 
 
 @pytest.fixture
-def make_config(tmp_path: Path) -> Callable[..., Path]:
+def make_config(tmp_path: Path) -> MakeConfig:
     """``make_config(delay="10m", webhook_url=...)``: a temp copy of config.yaml."""
     return lambda **changes: write_config(tmp_path / "config", **changes)
 

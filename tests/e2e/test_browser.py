@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, Page, Route, expect
 from csatbot.console.users import Users
 
 from ..conftest import chat_identity
+from .conftest import AsAgent, LiveServer
 
 pytestmark = pytest.mark.browser
 
@@ -56,7 +57,7 @@ def conversation_of(api: httpx.Client, user: str) -> dict[str, Any]:
 
 
 def test_a_customer_rates_by_tapping_and_the_answers_are_stored(
-    browser: Browser, live: Any, api: httpx.Client, agent: Any
+    browser: Browser, live: LiveServer, api: httpx.Client, agent: AsAgent
 ) -> None:
     user = "browser-ann"
     page = open_chat(browser, live.url, user)
@@ -125,7 +126,7 @@ def test_a_customer_rates_by_tapping_and_the_answers_are_stored(
 
 
 def test_the_agent_desk_replies_and_resolves_and_the_customer_rates_with_the_keyboard(
-    browser: Browser, live: Any, api: httpx.Client
+    browser: Browser, live: LiveServer, api: httpx.Client
 ) -> None:
     user = "browser-li"
     chat = open_chat(browser, live.url, user)
@@ -192,7 +193,7 @@ def test_the_agent_desk_replies_and_resolves_and_the_customer_rates_with_the_key
 
 
 def test_a_typed_answer_marks_its_button_and_an_open_question_keeps_its_buttons(
-    browser: Browser, live: Any, api: httpx.Client, agent: Callable[[str], dict[str, str]]
+    browser: Browser, live: LiveServer, api: httpx.Client, agent: Callable[[str], dict[str, str]]
 ) -> None:
     user = "browser-typed"
     page = open_chat(browser, live.url, user, locale="zh-CN")
@@ -229,7 +230,7 @@ def test_a_typed_answer_marks_its_button_and_an_open_question_keeps_its_buttons(
     assert [(a["step"], a.get("score")) for a in answers] == [("rating", 5)]
 
 
-def test_chinese_page_chrome_and_error_lines(browser: Browser, live: Any, api: httpx.Client) -> None:
+def test_chinese_page_chrome_and_error_lines(browser: Browser, live: LiveServer, api: httpx.Client) -> None:
     page = browser.new_page(locale="zh-CN", viewport={"width": 760, "height": 600})
     # The server is unreachable: the page says so, and recovers by itself when it is back.
     page.route("**/api/webchat/messages?**", lambda route: route.abort("connectionrefused"))
@@ -266,7 +267,7 @@ def test_chinese_page_chrome_and_error_lines(browser: Browser, live: Any, api: h
 
 
 def test_an_anonymous_customer_keeps_their_chat_across_reloads_and_scripts_cannot_read_the_session(
-    browser: Browser, live: Any
+    browser: Browser, live: LiveServer
 ) -> None:
     page = browser.new_page(locale="en-US", viewport={"width": 760, "height": 600})
     requests: list[str] = []

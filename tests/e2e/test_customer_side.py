@@ -17,11 +17,14 @@ import yaml
 from bot.ports import OffsetClock
 
 from ..conftest import PasswordTriage, api_headers
-from .conftest import Customer, LiveServer, eventually, write_config
+from .conftest import Customer, LiveServer, StartServer, eventually, write_config
+
+Served = tuple[LiveServer, OffsetClock, httpx.Client]
+"""The running server, its movable clock and a support API client signed in as admin."""
 
 
 @pytest.fixture
-def app(start_server: Any, tmp_path: Path) -> Iterator[tuple[LiveServer, OffsetClock, httpx.Client]]:
+def app(start_server: StartServer, tmp_path: Path) -> Iterator[Served]:
     """The shipped config (surveys at once, no quiet hours, team hours), a movable clock, triage."""
     path = write_config(tmp_path / "cfg")
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -55,7 +58,7 @@ def bot_said(c: Customer, text: str) -> None:
     eventually(said)
 
 
-def test_a_customer_left_waiting_is_not_idle_resolved_until_someone_answers(app: Any) -> None:
+def test_a_customer_left_waiting_is_not_idle_resolved_until_someone_answers(app: Served) -> None:
     server, clock, api = app
     c = Customer(api)
     c.say("I want to speak to a manager")
@@ -77,7 +80,7 @@ def test_a_customer_left_waiting_is_not_idle_resolved_until_someone_answers(app:
     assert found["survey"]["id"] == rating["survey"]
 
 
-def test_the_customer_sees_an_agents_display_name_not_their_sign_in_name(app: Any) -> None:
+def test_the_customer_sees_an_agents_display_name_not_their_sign_in_name(app: Served) -> None:
     from csatbot.console.users import Users
 
     server, _clock, api = app
@@ -95,7 +98,7 @@ def test_the_customer_sees_an_agents_display_name_not_their_sign_in_name(app: An
     assert all("jchen" not in str(m) for m in c.seen)
 
 
-def test_a_rating_with_a_comment_a_paraphrased_reason_and_a_refused_skip(app: Any) -> None:
+def test_a_rating_with_a_comment_a_paraphrased_reason_and_a_refused_skip(app: Served) -> None:
     server, _, api = app
     c = Customer(api, locale="zh-CN")
     c.say("我的快递还没到")
@@ -155,7 +158,7 @@ def test_a_rating_with_a_comment_a_paraphrased_reason_and_a_refused_skip(app: An
     ]
 
 
-def test_the_customer_is_kept_in_the_loop_and_replies_land_on_the_ticket(app: Any) -> None:
+def test_the_customer_is_kept_in_the_loop_and_replies_land_on_the_ticket(app: Served) -> None:
     server, _, api = app
     c = Customer(api)
     c.say("my refund never came")
@@ -185,7 +188,7 @@ def test_the_customer_is_kept_in_the_loop_and_replies_land_on_the_ticket(app: An
     bot_said(c, "Your request has been resolved. If anything is still unclear, just reply here.")
 
 
-def test_an_automatic_answer_asks_whether_it_helped(app: Any) -> None:
+def test_an_automatic_answer_asks_whether_it_helped(app: Served) -> None:
     _, clock, api = app
     no = Customer(api)
     no.say("I forgot my password")

@@ -7,6 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
+from .conftest import MakeCustomer
+
 
 def test_openapi_documents_the_support_and_web_chat_endpoints(api: httpx.Client) -> None:
     schema = api.get("/openapi.json").json()
@@ -59,7 +61,7 @@ BAD_CUSTOMER_BODIES = [
 
 @pytest.mark.parametrize("raw", BAD_CUSTOMER_BODIES)
 def test_malformed_customer_messages_are_422_and_store_nothing(
-    api: httpx.Client, customer: Any, raw: bytes
+    api: httpx.Client, customer: MakeCustomer, raw: bytes
 ) -> None:
     c = customer()
     before = len(api.get("/api/conversations", params={"limit": 500}).json())
@@ -72,7 +74,9 @@ def test_malformed_customer_messages_are_422_and_store_nothing(
     assert len(api.get("/api/conversations", params={"limit": 500}).json()) == before
 
 
-def test_malformed_support_calls_are_rejected_and_change_nothing(api: httpx.Client, customer: Any) -> None:
+def test_malformed_support_calls_are_rejected_and_change_nothing(
+    api: httpx.Client, customer: MakeCustomer
+) -> None:
     c = customer()
     c.say("hello")
     conversation_id = c.conversation()

@@ -10,6 +10,10 @@ import httpx
 from bot.ports import OffsetClock
 
 from ..conftest import api_headers
+from .conftest import MakeConfig, MakeCustomer, StartServer, WaitUntil, WebhookReceiver
+
+Received = tuple[int, str, dict[str, Any]]
+"""What the webhook receiver got: the status it answered, the path, the body."""
 
 
 def shifted(delta: timedelta) -> OffsetClock:
@@ -19,7 +23,7 @@ def shifted(delta: timedelta) -> OffsetClock:
 
 
 def test_team_webhook_receives_the_ticket_and_a_500_is_retried_until_it_succeeds(
-    start_server: Any, make_config: Any, receiver: Any, customer: Any
+    start_server: StartServer, make_config: MakeConfig, receiver: WebhookReceiver, customer: MakeCustomer
 ) -> None:
     receiver.statuses = [500]  # the first POST fails, the retry succeeds
     server = start_server(make_config(webhook_url=receiver.url))
@@ -32,7 +36,9 @@ def test_team_webhook_receives_the_ticket_and_a_500_is_retried_until_it_succeeds
         c.tap(rating, "1")
         c.prompt("AskChoice", "reason")
 
-        opened = lambda reqs: [r for r in reqs if r[2]["event"] == "ticket.opened"]  # noqa: E731
+        def opened(reqs: list[Received]) -> list[Received]:
+            return [r for r in reqs if r[2]["event"] == "ticket.opened"]
+
         receiver.wait_for(lambda reqs: any(status == 200 for status, _, _ in opened(reqs)), timeout=15)
         attempts = opened(receiver.requests)
         assert [status for status, _, _ in attempts] == [500, 200]
@@ -50,7 +56,7 @@ def test_team_webhook_receives_the_ticket_and_a_500_is_retried_until_it_succeeds
 
 
 def test_a_survey_that_fell_due_while_down_is_sent_when_the_server_starts(
-    start_server: Any, make_config: Any, customer: Any, wait_until: Any
+    start_server: StartServer, make_config: MakeConfig, customer: MakeCustomer, wait_until: WaitUntil
 ) -> None:
     config = make_config(delay="10m")
     first = start_server(config)
@@ -80,7 +86,7 @@ def test_a_survey_that_fell_due_while_down_is_sent_when_the_server_starts(
 
 
 def test_a_survey_past_its_expiry_at_restart_is_expired_not_sent(
-    start_server: Any, make_config: Any, customer: Any, wait_until: Any
+    start_server: StartServer, make_config: MakeConfig, customer: MakeCustomer, wait_until: WaitUntil
 ) -> None:
     config = make_config(delay="10m")
     first = start_server(config)

@@ -7,6 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
+from .conftest import AsAgent, Customer, MakeCustomer
+
 
 def report(api: httpx.Client) -> dict[str, Any]:
     response = api.get("/api/reports", params={"surveys": "true"})
@@ -39,7 +41,7 @@ def resolve_now(
     return data
 
 
-def surveyed(api: httpx.Client, c: Any, first: str = "my parcel is late") -> tuple[int, dict[str, Any]]:
+def surveyed(api: httpx.Client, c: Customer, first: str = "my parcel is late") -> tuple[int, dict[str, Any]]:
     """Chat, resolve now; return the conversation id and the rating prompt the customer got."""
     c.say(first)
     conversation_id = c.conversation()
@@ -50,7 +52,7 @@ def surveyed(api: httpx.Client, c: Any, first: str = "my parcel is late") -> tup
 
 
 def test_chat_reply_resolve_and_a_low_rating_by_button_opens_a_ticket(
-    api: httpx.Client, customer: Any, agent: Any
+    api: httpx.Client, customer: MakeCustomer, agent: AsAgent
 ) -> None:
     bob = agent("bob")
     before = report(api)["total"]
@@ -125,7 +127,9 @@ def test_chat_reply_resolve_and_a_low_rating_by_button_opens_a_ticket(
     ("typed", "score", "next_prompt"),
     [("4", 4, "AskText"), ("非常满意", 5, "AskText"), ("★★★☆☆", 3, "AskChoice"), ("4/5", 4, "AskText")],
 )
-def test_rating_by_typing(api: httpx.Client, customer: Any, typed: str, score: int, next_prompt: str) -> None:
+def test_rating_by_typing(
+    api: httpx.Client, customer: MakeCustomer, typed: str, score: int, next_prompt: str
+) -> None:
     before = report(api)["total"]
     c = customer()
     conversation_id, _ = surveyed(api, c)
@@ -141,7 +145,7 @@ def test_rating_by_typing(api: httpx.Client, customer: Any, typed: str, score: i
     assert after["dsat"] - before["dsat"] == (1 if score <= 3 else 0)
 
 
-def test_chinese_customer_is_surveyed_in_chinese(api: httpx.Client, customer: Any) -> None:
+def test_chinese_customer_is_surveyed_in_chinese(api: httpx.Client, customer: MakeCustomer) -> None:
     c = customer(locale="zh-CN")
     conversation_id, rating = surveyed(api, c, "我的快递还没到")
     assert rating["text"] == "您对本次服务满意吗？"
@@ -155,7 +159,7 @@ def test_chinese_customer_is_surveyed_in_chinese(api: httpx.Client, customer: An
     assert answers_of(api, conversation_id) == [("rating", 3, None, None), ("reason", None, "slow", None)]
 
 
-def test_a_retried_post_with_the_same_id_changes_nothing(api: httpx.Client, customer: Any) -> None:
+def test_a_retried_post_with_the_same_id_changes_nothing(api: httpx.Client, customer: MakeCustomer) -> None:
     c = customer()
     conversation_id, rating = surveyed(api, c)
     first = c.tap(rating, "5", id="client-msg-1")
@@ -171,7 +175,7 @@ def test_a_retried_post_with_the_same_id_changes_nothing(api: httpx.Client, cust
     assert sum(1 for m in transcript if (m.get("prompt") or {}).get("type") == "AskText") == 1
 
 
-def test_a_double_tap_changes_nothing(api: httpx.Client, customer: Any) -> None:
+def test_a_double_tap_changes_nothing(api: httpx.Client, customer: MakeCustomer) -> None:
     c = customer()
     conversation_id, rating = surveyed(api, c)
     results = [c.tap(rating, "1"), c.tap(rating, "1"), c.tap(rating, "4")]  # new client ids each time
@@ -186,7 +190,9 @@ def test_a_double_tap_changes_nothing(api: httpx.Client, customer: Any) -> None:
     assert conversation(api, conversation_id)["ticket"]["reasons"] == ["CSAT 1 (at most 3)"]
 
 
-def test_a_non_answer_is_reprompted_once_handed_on_and_never_scored(api: httpx.Client, customer: Any) -> None:
+def test_a_non_answer_is_reprompted_once_handed_on_and_never_scored(
+    api: httpx.Client, customer: MakeCustomer
+) -> None:
     before = report(api)["total"]
     c = customer()
     conversation_id, rating = surveyed(api, c)
@@ -234,7 +240,7 @@ def test_a_non_answer_is_reprompted_once_handed_on_and_never_scored(api: httpx.C
 
 
 def test_the_survey_is_sent_by_the_timer_worker_when_resolved_without_send_now(
-    api: httpx.Client, customer: Any
+    api: httpx.Client, customer: MakeCustomer
 ) -> None:
     c = customer()
     c.say("hello?")

@@ -8,6 +8,9 @@ from typing import Any
 
 import pytest
 
+from bot.records import Survey
+from bot.repository import Repository
+from bot.settings import Settings
 from bot.survey import Answer, SurveyState
 from storage import SqlStore
 
@@ -54,10 +57,10 @@ def test_times_come_back_as_aware_utc(store: SqlStore) -> None:
     assert loaded.opened_at == local and loaded.opened_at.tzinfo == UTC
 
 
-def _survey(store: SqlStore, settings: Any, survey_id: str = "s1") -> Any:
+def _survey(store: SqlStore, settings: Settings, survey_id: str = "s1") -> Survey:
     flow = settings.flows["csat"]
 
-    def work(repo: Any) -> Any:
+    def work(repo: Repository) -> Survey:
         ident = repo.identity("webchat", "", "ann", display_name="", locale="en", at=T0)
         conv = repo.start_conversation(ident, T0)
         repo.save_flow(flow, T0)
@@ -66,10 +69,11 @@ def _survey(store: SqlStore, settings: Any, survey_id: str = "s1") -> Any:
             survey_id=survey_id, conversation=conv, flow=flow, locale="en", due_at=T0, at=T0
         )
 
-    return run(store, work)
+    survey: Survey = run(store, work)
+    return survey
 
 
-def test_answer_is_recorded_once_per_step(store: SqlStore, settings: Any) -> None:
+def test_answer_is_recorded_once_per_step(store: SqlStore, settings: Settings) -> None:
     survey = _survey(store, settings)
     answer = Answer("rating", "csat", score=4, raw="4")
     assert run(store, lambda r: r.record_answer(survey.id, answer, T0)) is True
@@ -77,7 +81,7 @@ def test_answer_is_recorded_once_per_step(store: SqlStore, settings: Any) -> Non
     assert run(store, lambda r: r.survey_answers(survey.id))[0].score == 4
 
 
-def test_survey_keeps_its_flow_version_and_state(store: SqlStore, settings: Any) -> None:
+def test_survey_keeps_its_flow_version_and_state(store: SqlStore, settings: Settings) -> None:
     survey = _survey(store, settings)
     assert survey.flow_version == settings.flows["csat"].version
     assert run(store, lambda r: r.load_flow(survey.flow_version)) == settings.flows["csat"]

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from bot.settings import Settings
 from nlu.sentences import SentenceEncoder
 from storage.erasure import erase_customer
 from storage.themes import fit_now, fit_state, pending_comments, refresh, theme_report
@@ -51,7 +52,7 @@ def report(h: Harness, days: int = 8, **extra: Any) -> dict[str, Any]:
 
 
 async def test_themes_from_survey_comments_with_dsat_share_and_examples(
-    make_harness: MakeHarness, settings: Any, encoder: SentenceEncoder
+    make_harness: MakeHarness, settings: Settings, encoder: SentenceEncoder
 ) -> None:
     h = make_harness(settings)
     truth = await fill(h, 4, seed=5)  # 24 comments, 4 per theme and language
@@ -87,7 +88,7 @@ async def test_themes_from_survey_comments_with_dsat_share_and_examples(
 
 
 async def test_new_comments_join_the_nearest_theme_without_refitting(
-    make_harness: MakeHarness, settings: Any, encoder: SentenceEncoder
+    make_harness: MakeHarness, settings: Settings, encoder: SentenceEncoder
 ) -> None:
     h = make_harness(settings)
     await fill(h, 4, seed=5)
@@ -113,7 +114,7 @@ async def test_new_comments_join_the_nearest_theme_without_refitting(
 
 
 async def test_trend_against_the_previous_period_and_erased_comments_leave(
-    make_harness: MakeHarness, settings: Any, encoder: SentenceEncoder
+    make_harness: MakeHarness, settings: Settings, encoder: SentenceEncoder
 ) -> None:
     h = make_harness(settings)
     await fill(h, 4, seed=5)
@@ -135,7 +136,7 @@ async def test_trend_against_the_previous_period_and_erased_comments_leave(
 
 
 async def test_a_reason_answered_in_the_customer_s_own_words_is_a_comment(
-    make_harness: MakeHarness, settings: Any
+    make_harness: MakeHarness, settings: Settings
 ) -> None:
     h = make_harness(settings)
     for user, answers in (
@@ -154,7 +155,7 @@ async def test_a_reason_answered_in_the_customer_s_own_words_is_a_comment(
 
 
 async def test_a_fit_too_large_for_a_request_is_left_for_later(
-    make_harness: MakeHarness, settings: Any, encoder: SentenceEncoder
+    make_harness: MakeHarness, settings: Settings, encoder: SentenceEncoder
 ) -> None:
     h = make_harness(settings)
     await fill(h, 4, seed=5)

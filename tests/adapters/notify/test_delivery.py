@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -19,7 +18,7 @@ from adapters.testing import FakeServer
 from bot.config import parse_config
 from bot.settings import Settings
 
-from ...conftest import MakeHarness
+from ...conftest import Harness, MakeHarness
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -27,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[3]
 @pytest.fixture
 async def h(
     make_harness: MakeHarness, fake_server: FakeServer, fake: FakeNotifyPlatforms
-) -> AsyncIterator[Any]:
+) -> AsyncIterator[Harness]:
     """The harness (service, outbox, frozen clock) with every fake platform as a target."""
     data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
     data["notifications"] = {
@@ -42,17 +41,18 @@ async def h(
         sender.close()
 
 
-async def unhappy(h: Any, user: str = "ann") -> int:
+async def unhappy(h: Harness, user: str = "ann") -> int:
     """Chat, resolve, rate 1: the ticket's id."""
     result = await h.say(user, "my parcel is late")
     resolved = await h.service.resolve(result.conversation_id, "bob", send_now=True)
     await h.dispatcher.deliver_due()
+    assert resolved.survey_id is not None
     await h.tap(user, resolved.survey_id, "rating", "1")
     [(ticket_id,)] = h.rows("select id from ticket where conversation_id = :c", c=result.conversation_id)
     return int(ticket_id)
 
 
-async def test_a_dsat_ticket_reaches_every_platform_once(h: Any, fake: FakeNotifyPlatforms) -> None:
+async def test_a_dsat_ticket_reaches_every_platform_once(h: Harness, fake: FakeNotifyPlatforms) -> None:
     ticket_id = await unhappy(h)  # h.tap delivers the outbox
     [slack] = fake.accepted["slack"]
     assert slack["blocks"][0]["text"]["text"] == f"🔵 New ticket #{ticket_id}"
@@ -72,7 +72,9 @@ async def test_a_dsat_ticket_reaches_every_platform_once(h: Any, fake: FakeNotif
     ]
 
 
-async def test_a_failed_post_is_retried_later_and_delivered_once(h: Any, fake: FakeNotifyPlatforms) -> None:
+async def test_a_failed_post_is_retried_later_and_delivered_once(
+    h: Harness, fake: FakeNotifyPlatforms
+) -> None:
     fake.fail("webhook", JSONResponse({"error": "maintenance"}, 503))
     fake.fail("slack", JSONResponse({}, 429, headers={"Retry-After": "20"}))
     await unhappy(h)

@@ -26,6 +26,8 @@ from ...support.app import AppHarness
 from ..conftest import ConfigWriter
 
 App = AppHarness[TelegramSimulator, TelegramChannel]
+MakeApp = Callable[..., contextlib.AbstractAsyncContextManager[App]]
+"""``async with make_app(**telegram_config_changes) as app``."""
 """csatbot behind an ASGI client, its runtime and the fake Telegram."""
 
 
@@ -48,7 +50,7 @@ def sim(fake_server: FakeServer) -> Iterator[TelegramSimulator]:
 @pytest.fixture
 def make_app(
     sim: TelegramSimulator, tmp_path: Path, migrated_db: Path, write_config: ConfigWriter
-) -> Callable[..., contextlib.AbstractAsyncContextManager[App]]:
+) -> MakeApp:
     """``async with make_app(**telegram_config_changes) as app``: the app running with workers."""
 
     @contextlib.asynccontextmanager

@@ -4,8 +4,7 @@ kept in the loop, replies landing on the ticket, and automatic answers with nati
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -15,13 +14,16 @@ from adapters.testing import Shown
 from bot.ports import OffsetClock
 
 from ...conftest import PasswordTriage, api_headers
-from .conftest import App
+from .conftest import App, MakeApp
+
+Telegram = tuple[App, OffsetClock]
+"""The app on Telegram's simulator, with triage and a clock the test moves."""
 
 SUPPORT = {"support": {"name": "Customer Support", "sla": "4h", "hours": {"en": "9-18", "zh-CN": "9-18点"}}}
 
 
 @pytest.fixture
-async def tg(make_app: Callable[..., contextlib.AbstractAsyncContextManager[App]]) -> AsyncIterator[Any]:
+async def tg(make_app: MakeApp) -> AsyncIterator[Telegram]:
     clock = OffsetClock()
     async with make_app(clock=clock, top={"teams": SUPPORT}) as app:
         app.runtime.service.classifier = PasswordTriage()
@@ -45,7 +47,7 @@ def texts(shown: list[Shown]) -> list[str]:
     return [s.text for s in shown]
 
 
-async def test_nobody_waiting_on_support_is_surveyed_until_an_agent_answers(tg: Any) -> None:
+async def test_nobody_waiting_on_support_is_surveyed_until_an_agent_answers(tg: Telegram) -> None:
     app, clock = tg
     await app.sim.say(app.http, "ann", "when will my refund arrive?")
     conversation = await conversation_of(app, "ann")
@@ -65,7 +67,7 @@ async def test_nobody_waiting_on_support_is_surveyed_until_an_agent_answers(tg: 
     assert (await app.conversation(conversation["id"]))["resolution"] == "idle"
 
 
-async def test_a_typed_rating_with_a_comment_and_what_happens_next(tg: Any) -> None:
+async def test_a_typed_rating_with_a_comment_and_what_happens_next(tg: Telegram) -> None:
     app, _ = tg
     await app.sim.say(app.http, "bea", "my parcel is late")
     conversation = await conversation_of(app, "bea")
@@ -94,7 +96,9 @@ async def test_a_typed_rating_with_a_comment_and_what_happens_next(tg: Any) -> N
     ]
 
 
-async def test_a_reply_to_the_agent_lands_on_the_ticket_and_the_customer_hears_who_has_it(tg: Any) -> None:
+async def test_a_reply_to_the_agent_lands_on_the_ticket_and_the_customer_hears_who_has_it(
+    tg: Telegram,
+) -> None:
     app, _ = tg
     await app.sim.say(app.http, "cy", "I was charged twice")
     conversation = await conversation_of(app, "cy")
@@ -124,7 +128,7 @@ async def test_a_reply_to_the_agent_lands_on_the_ticket_and_the_customer_hears_w
     )
 
 
-async def test_an_automatic_answer_asks_with_native_buttons_and_no_reaches_a_person(tg: Any) -> None:
+async def test_an_automatic_answer_asks_with_native_buttons_and_no_reaches_a_person(tg: Telegram) -> None:
     app, _ = tg
     await app.sim.say(app.http, "dee", "I forgot my password")
     [question] = await app.shown("dee", lambda s: len(s) == 1)
@@ -161,7 +165,7 @@ class RudeIsNegative:
 
 
 async def test_an_angry_comment_beside_a_high_score_escalates_and_a_required_skip_is_asked_again(
-    tg: Any,
+    tg: Telegram,
 ) -> None:
     app, _ = tg
     app.runtime.service.classifier = RudeIsNegative()
@@ -212,7 +216,7 @@ async def test_an_angry_comment_beside_a_high_score_escalates_and_a_required_ski
     assert len(mine) == 1  # "skip" did not start a conversation with the support team
 
 
-async def test_the_re_survey_shows_its_own_ends_and_understands_them_typed(tg: Any) -> None:
+async def test_the_re_survey_shows_its_own_ends_and_understands_them_typed(tg: Telegram) -> None:
     app, clock = tg
     await app.sim.say(app.http, "gus", "my parcel is late")
     conversation = await conversation_of(app, "gus")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 
@@ -14,6 +13,8 @@ from adapters.wechat.wire import parse_message
 from bot.errors import SignatureError, WireFormatError
 from bot.messages import Text
 from bot.ports import FrozenClock
+
+from .conftest import MakeApp
 
 # Tencent's WXBizMsgCrypt sample (Official Account).
 OA_TOKEN = "spamtest"
@@ -227,7 +228,7 @@ class VectorWeCom(WeComSimulator):
     account, token, aes_key, agent_id = WECOM_CORP_ID, WECOM_TOKEN, WECOM_KEY, 1
 
 
-async def test_the_official_vectors_through_the_webhooks(make_app: Any) -> None:
+async def test_the_official_vectors_through_the_webhooks(make_app: MakeApp) -> None:
     oa = await make_app(VectorAccount(safe_mode=True), clock=FrozenClock(at(OA_TIMESTAMP)))
     tampered = OA_QUERY | {"msg_signature": OA_MSG_SIGNATURE[:-1] + "b"}
     assert (await oa.http.post(oa.sim.path, params=tampered, content=OA_BODY)).status_code == 403

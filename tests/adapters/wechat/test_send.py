@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,7 +14,7 @@ from bot.errors import DeliveryError
 from bot.ports import Recipient, Sent
 from bot.prompts import Say
 
-from .conftest import App
+from .conftest import App, MakeApp, Simulator
 
 USER = "o6_bmjrPTlm6_2sgVt7hMZOPfL2M"
 
@@ -66,7 +67,9 @@ async def test_wecom_sends_app_messages_and_returns_the_msgid(wecom: App) -> Non
 
 
 @pytest.mark.parametrize("make_sim", [WeChatSimulator, WeComSimulator])
-async def test_an_expired_token_is_refreshed_once_and_the_call_retried(make_sim: Any, make_app: Any) -> None:
+async def test_an_expired_token_is_refreshed_once_and_the_call_retried(
+    make_sim: Callable[[], Simulator], make_app: MakeApp
+) -> None:
     app = await make_app(make_sim())
     await channel(app).send(recipient(app), Say("one"))
     app.sim.api.expire_tokens()
@@ -120,7 +123,7 @@ async def test_platform_and_network_errors_become_typed_delivery_errors(oa: App)
     assert not caught.value.permanent and "unreachable" in str(caught.value)
 
 
-async def test_wrong_credentials_at_the_token_endpoint_are_permanent(make_app: Any) -> None:
+async def test_wrong_credentials_at_the_token_endpoint_are_permanent(make_app: MakeApp) -> None:
     sim = WeComSimulator()
     app = await make_app(sim, environ=sim.environ | {"WECOM_SECRET": "not-the-secret"})
     with pytest.raises(DeliveryError) as caught:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx
 import pytest
@@ -18,7 +17,7 @@ from adapters.whatsapp.render import render, template_message
 from bot.config.channels import WhatsAppTemplate
 from bot.errors import DeliveryError
 from bot.ports import Recipient, Sent
-from bot.prompts import AskChoice, AskText, End, Option, Say
+from bot.prompts import AskChoice, AskText, End, Option, Prompt, Say
 
 from .conftest import App
 
@@ -97,7 +96,7 @@ async def test_outside_the_window_a_question_becomes_the_template(app: App, ago:
 
 
 @pytest.mark.parametrize("prompt", [Say("An agent replied"), End("s1", "Thank you!")], ids=["say", "end"])
-async def test_outside_the_window_other_prompts_are_refused(app: App, prompt: Any) -> None:
+async def test_outside_the_window_other_prompts_are_refused(app: App, prompt: Prompt) -> None:
     with pytest.raises(DeliveryError, match="outside WhatsApp's 24-hour window") as caught:
         await app.adapter.send(recipient(app, ago=timedelta(hours=25)), prompt)
     assert caught.value.permanent

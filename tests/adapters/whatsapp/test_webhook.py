@@ -61,7 +61,7 @@ async def test_a_signed_text_is_stored(app: App, payload: Load) -> None:
 
 
 async def test_a_lone_surrogate_or_nul_in_a_signed_text_is_stored_cleaned_not_refused(
-    app: Any, payload: Load
+    app: App, payload: Load
 ) -> None:
     # Refused (4xx) or failed (5xx), Meta would deliver it again for days.
     data = payload("text")

@@ -1,13 +1,14 @@
-"""The recipient the outbox stores: one JSON form, read back the same (bot/ports.py)."""
+"""The small types of the core's ports (``bot.ports``): the recipient the outbox stores (one JSON
+form, read back the same), the clocks, and the meter that counts nothing."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.outbound import recipient_of
-from bot.ports import Recipient
+from bot.ports import Clock, FrozenClock, Meter, NoMeter, OffsetClock, Recipient, SystemClock
 from bot.records import Identity
 
 AT = datetime(2026, 12, 5, 8, 30, tzinfo=UTC)
@@ -42,3 +43,31 @@ def test_an_identity_becomes_a_recipient_in_its_language_unless_one_is_asked() -
 def test_rows_stored_before_the_thread_key_still_read() -> None:
     old = {"channel": "wechat", "account": "gh_1", "user": "o-1", "locale": "", "last_inbound_at": None}
     assert Recipient.from_json(old) == Recipient("wechat", "gh_1", "o-1")
+
+
+def test_a_frozen_clock_moves_only_when_told() -> None:
+    clock = FrozenClock(AT)
+    assert clock.now() == clock.now() == AT
+    clock.advance(timedelta(minutes=90))
+    assert clock.now() == AT + timedelta(minutes=90)
+
+
+def test_the_offset_clock_is_the_real_time_moved_forward() -> None:
+    clock = OffsetClock()
+    before = datetime.now(UTC)
+    clock.advance(timedelta(days=2))
+    now = clock.now()
+    assert before + timedelta(days=2) <= now <= datetime.now(UTC) + timedelta(days=2)
+    assert now.tzinfo is not None
+
+
+def test_the_system_clock_tells_the_time_in_utc() -> None:
+    clocks: list[Clock] = [SystemClock(), OffsetClock(), FrozenClock(AT)]
+    for clock in clocks:
+        assert clock.now().utcoffset() == timedelta(0)
+
+
+def test_the_default_meter_takes_counts_and_timings_and_keeps_nothing() -> None:
+    meter: Meter = NoMeter()  # it is a Meter: the service's default when none is given
+    meter.count("sent", channel="webchat")
+    meter.observe("turn", 0.25, channel="webchat")

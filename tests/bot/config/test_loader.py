@@ -1,0 +1,99 @@
+"""Reading ``config.yaml`` (``bot.config.loader``): every problem at once, each naming its YAML path
+and line, and YAML read the way admins mean it."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import time
+from pathlib import Path
+
+import pytest
+
+from bot.config.loader import format_path, load_config, parse_config
+from bot.errors import ConfigError
+
+from ...support.config import SHIPPED, shipped_text
+
+SMALL = """\
+locales: [en]
+surveys:
+  s:
+    title: {en: S}
+    start: q1
+    steps:
+      q1: {type: csat, text: {en: How was it}, next: done}
+      done: {type: end, text: {en: Thanks!}}
+"""
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(textwrap.dedent(text), source="site.yaml")
+    assert caught.value.source == "site.yaml"
+    return caught.value.problems
+
+
+def test_the_shipped_config_loads() -> None:
+    config = load_config(SHIPPED)
+    assert config.surveys and config.default_locale in config.locales
+
+
+def test_a_small_config_parses() -> None:
+    assert list(parse_config(SMALL).surveys["s"].steps) == ["q1", "done"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: [", ["invalid YAML at line 1: expected the node content, but found '<stream end>'"]),
+        ("surveys: {}\nsurveys: {}\n", ["surveys: key given twice at line 2"]),
+        ("- 1\n", ["the file must be a mapping with at least a 'surveys' key"]),
+        ("", ["the file must be a mapping with at least a 'surveys' key"]),
+        (SMALL.replace("start: q1", "start: q1\n    colour: red"),
+         ["surveys.s.colour: unknown key 'colour' (expected one of: title, start, steps, reprompts, "
+          "remind_after, expire_after) at line 6"]),
+        (SMALL.replace("next: done", "next: q9"),
+         ["surveys.s.steps.q1.next: unknown step 'q9' (known: done) at line 7",
+          "surveys.s.steps.done: step 'done' cannot be reached from start 'q1' at line 8"]),
+        (SMALL.replace("{en: Thanks!}", "yes"),
+         ["surveys.s.steps.done.text: input should be a valid dictionary, got True at line 8"]),
+    ],
+)  # fmt: skip
+def test_each_problem_names_its_path_and_line(text: str, expected: list[str]) -> None:
+    assert problems(text) == expected
+
+
+def test_a_bad_value_does_not_hide_the_problems_elsewhere() -> None:
+    text = SMALL.replace("locales: [en]", "locales: [en]\nsurveying: {throttle: soon}").replace(
+        "{en: Thanks!}", "{fr: Merci}"
+    )
+    found = problems(text)
+    assert found[0].startswith("surveying.throttle: expected a duration such as 10m, 4h or 1d, got 'soon'")
+    assert any(p.startswith("surveys.s.steps.done.text: ") and "en" in p for p in found[1:]), found
+
+
+def test_a_yes_where_text_is_expected_says_to_quote_it() -> None:
+    [problem] = problems(SMALL.replace("title: {en: S}", "title: {en: yes}"))
+    assert "(YAML reads an unquoted yes/on/true as True: put the text in quotes)" in problem
+
+
+def test_a_clock_time_stays_a_time_not_a_number_of_minutes() -> None:
+    quoted, bare = 'quiet_hours: {start: "22:00", end: "08:00"}', "quiet_hours: {start: 22:00, end: 08:00}"
+    text = shipped_text((quoted, bare))
+    quiet = parse_config(text).surveying.quiet_hours
+    assert quiet is not None and (quiet.start, quiet.end) == (time(22, 0), time(8, 0))
+
+
+def test_a_file_that_cannot_be_read_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read") as caught:
+        load_config(tmp_path / "missing.yaml")
+    assert caught.value.source == str(tmp_path / "missing.yaml")
+
+
+@pytest.mark.parametrize(
+    ("loc", "path"),
+    [(("surveys", "csat", "steps"), "surveys.csat.steps"), (("triggers", 0, "delay"), "triggers[0].delay"),
+     ((), "(top level)"), ((0,), "[0]")],
+)  # fmt: skip
+def test_paths_are_written_as_admins_read_them(loc: tuple[str | int, ...], path: str) -> None:
+    assert format_path(loc) == path

@@ -1,0 +1,133 @@
+"""The inbox (``bot.inbox``): updates stored once before they are acknowledged, then handed to their
+channel's handler, one sender's in order, failures retried with backoff and given up on at last.
+On a real inbox table (SQLite, and PostgreSQL when configured) with a frozen clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+
+from bot.inbox import MAX_ATTEMPTS, Handler, InboxItem, InboxWorker, Intake, backoff, channel_handlers
+from storage.inbox import SqlInbox
+
+from ..conftest import Harness
+
+
+class Platform:
+    """A channel's ``handle_stored``: records what it was handed, fails on bodies it is told to."""
+
+    def __init__(self) -> None:
+        self.handled: list[tuple[str, bytes]] = []
+        self.refuse: set[bytes] = set()
+
+    async def handle_stored(self, item: InboxItem) -> None:
+        if item.body in self.refuse:
+            raise ValueError(f"cannot read {item.body!r}")
+        self.handled.append((item.sender, item.body))
+
+
+@pytest.fixture
+def inbox(harness: Harness) -> Iterator[SqlInbox]:
+    yield SqlInbox(harness.database)
+
+
+def worker(
+    h: Harness, inbox: SqlInbox, adapters: dict[str, object], max_attempts: int = MAX_ATTEMPTS
+) -> InboxWorker:
+    return InboxWorker(inbox, channel_handlers(adapters), h.clock, "w1", max_attempts=max_attempts)
+
+
+def statuses(h: Harness) -> list[tuple[str, str, int]]:
+    return [
+        (str(k), str(s), int(a)) for k, s, a in h.rows("select key, status, attempts from inbox order by id")
+    ]
+
+
+async def test_an_update_is_stored_once_and_wakes_the_worker_once(harness: Harness, inbox: SqlInbox) -> None:
+    woken: list[bool] = []
+    intake = Intake(inbox, harness.clock, lambda: woken.append(True))
+    assert await intake.accept("telegram", "u1", "42", b'{"update_id": 1}') is True
+    assert await intake.accept("telegram", "u1", "42", b'{"update_id": 1}') is False  # a redelivery
+    assert woken == [True]
+    assert harness.rows("select channel, key, sender, status from inbox") == [
+        ("telegram", "u1", "42", "pending")
+    ]
+
+
+async def test_each_update_goes_to_its_channel_one_senders_in_order(
+    harness: Harness, inbox: SqlInbox
+) -> None:
+    telegram, wechat = Platform(), Platform()
+    for n, (channel, sender) in enumerate(
+        [("telegram", "a"), ("wechat", "b"), ("telegram", "a"), ("telegram", "c")]
+    ):
+        await inbox.accept(channel, f"k{n}", sender, f"{channel}{n}".encode(), harness.clock.now())
+    assert await worker(harness, inbox, {"telegram": telegram, "wechat": wechat}).run_due() == 4
+    assert [h for h in telegram.handled if h[0] == "a"] == [("a", b"telegram0"), ("a", b"telegram2")]
+    assert sorted(telegram.handled) == [("a", b"telegram0"), ("a", b"telegram2"), ("c", b"telegram3")]
+    assert wechat.handled == [("b", b"wechat1")]
+    assert {s for _, s, _ in statuses(harness)} == {"done"}
+    assert harness.rows("select count(*) from inbox where body != :empty", empty=b"") == [
+        (0,)
+    ]  # bodies dropped
+
+
+async def test_a_failure_holds_back_that_senders_later_updates_only(
+    harness: Harness, inbox: SqlInbox
+) -> None:
+    platform = Platform()
+    platform.refuse.add(b"bad")
+    for key, sender, body in [("k1", "a", b"bad"), ("k2", "a", b"after"), ("k3", "b", b"other")]:
+        await inbox.accept("telegram", key, sender, body, harness.clock.now())
+    assert await worker(harness, inbox, {"telegram": platform}).run_due() == 1
+    assert platform.handled == [("b", b"other")]
+    assert statuses(harness) == [("k1", "pending", 1), ("k2", "pending", 0), ("k3", "done", 1)]
+    [(error,)] = harness.rows("select error from inbox where key = 'k1'")
+    assert "cannot read" in str(error)
+
+    platform.refuse.clear()
+    assert await worker(harness, inbox, {"telegram": platform}).run_due() == 0  # it waits its backoff
+    harness.clock.advance(backoff(1))
+    assert await worker(harness, inbox, {"telegram": platform}).run_due() == 2
+    assert platform.handled[1:] == [("a", b"bad"), ("a", b"after")]
+
+
+async def test_an_update_is_given_up_on_after_the_last_attempt(harness: Harness, inbox: SqlInbox) -> None:
+    platform = Platform()
+    platform.refuse.add(b"bad")
+    await inbox.accept("telegram", "k1", "a", b"bad", harness.clock.now())
+    for attempt in range(1, 4):
+        await worker(harness, inbox, {"telegram": platform}, max_attempts=3).run_due()
+        harness.clock.advance(backoff(attempt))
+    assert statuses(harness) == [("k1", "failed", 3)]
+    assert await worker(harness, inbox, {"telegram": platform}, max_attempts=3).run_due() == 0
+
+
+async def test_an_update_of_a_channel_not_enabled_waits_with_the_reason(
+    harness: Harness, inbox: SqlInbox
+) -> None:
+    await inbox.accept("wecom", "k1", "a", b"<xml/>", harness.clock.now())
+    assert await worker(harness, inbox, {"telegram": Platform()}).run_due() == 0
+    [(status, error)] = harness.rows("select status, error from inbox")
+    assert status == "pending" and "no channel 'wecom' is enabled" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("attempts", "wait"),
+    [(0, 1), (1, 1), (2, 2), (3, 4), (6, 32), (9, 256), (10, 300), (MAX_ATTEMPTS + 20, 300)],
+)
+def test_backoff_doubles_up_to_five_minutes(attempts: int, wait: int) -> None:
+    assert backoff(attempts) == timedelta(seconds=wait)
+
+
+def test_a_channels_handler_is_looked_up_when_needed() -> None:
+    adapters: dict[str, object] = {"telegram": Platform(), "wechat": object()}
+    lookup = channel_handlers(adapters)
+    handler: Handler | None = lookup("telegram")
+    assert handler is not None and getattr(handler, "__self__", None) is adapters["telegram"]
+    assert lookup("wechat") is None  # no handle_stored
+    assert lookup("wecom") is None
+    adapters["wecom"] = Platform()  # adapters may be swapped while running
+    assert lookup("wecom") is not None

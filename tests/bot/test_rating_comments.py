@@ -1,0 +1,67 @@
+"""A score and a comment in one message (``bot.rating_comments.split_rating``): the score at the
+start or the end, the rest kept as the comment, and no score where the number is a quantity, a
+reference or a hedge. Scores are read by the real ``bot.answers.parse_rating``."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answers import parse_rating
+from bot.rating_comments import MAX_LENGTH, Scored, split_rating
+
+
+def csat(part: str) -> int | None:
+    return parse_rating(part, "csat", 1, 5)
+
+
+def nps(part: str) -> int | None:
+    return parse_rating(part, "nps", 0, 10)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("5 stars, super quick reply", Scored(5, "super quick reply")),
+        ("super quick reply, 5", Scored(5, "super quick reply")),
+        ("the agent was great 5", Scored(5, "the agent was great")),
+        ("2，等太久了", Scored(2, "等太久了")),
+        ("客服很专业给五星", Scored(5, "客服很专业")),
+        ("给五星 客服很专业", Scored(5, "客服很专业")),
+        ("非常满意，客服很耐心", Scored(5, "客服很耐心")),  # a word rating, punctuation between
+        ("very satisfied, agent was kind", Scored(5, "agent was kind")),
+        ("not satisfied, agent was kind", Scored(2, "agent was kind")),
+        ("5 👍", Scored(5, "👍")),  # a score with a thumbs-up
+    ],
+)
+def test_a_score_beside_words_is_split_from_its_comment(text: str, expected: Scored) -> None:
+    assert split_rating(text, csat, words=True) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3 days later",  # a quantity
+        "order 5",  # a reference
+        "5分钟",  # minutes
+        "十分满意",  # "very satisfied", not ten points
+        "maybe 4",  # a hedge
+        "4.5",
+        "4-5",
+        "10:30",
+        "not satisfied",  # a word rating alone is no score with a comment
+        "5",  # a score alone is parse_rating's to read, with no comment
+        "",
+        "5, " + "x" * MAX_LENGTH,  # too long to be a reply to a rating question
+    ],
+)
+def test_no_score_where_the_number_is_not_one_or_there_is_no_comment(text: str) -> None:
+    assert split_rating(text, csat, words=True) is None
+
+
+def test_a_scale_without_words_takes_no_word_rating_beside_a_comment() -> None:
+    assert split_rating("非常满意，客服很耐心", nps, words=False) is None
+    assert split_rating("pretty easy, 6", nps, words=False) == Scored(6, "pretty easy")
+
+
+def test_a_score_the_scale_cannot_hold_is_no_score() -> None:
+    assert split_rating("pretty easy, 6", csat, words=True) is None  # CSAT runs 1 to 5

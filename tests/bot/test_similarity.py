@@ -1,0 +1,55 @@
+"""A typed reply and the labels of a choice question (``bot.similarity``): paraphrases match an
+option, ambiguous or negated replies match none."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.similarity import MAX_LENGTH, closest, negated, similarity, tokens
+
+OPTIONS = [
+    ("slow", ["Slow response", "响应太慢"]),
+    ("unsolved", ["Problem not solved", "问题没有解决"]),
+    ("rude", ["Unfriendly service", "服务态度不好"]),
+    ("other", ["Something else", "其他"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("reply", "option"),
+    [
+        ("too slow", "slow"),
+        ("没解决", "unsolved"),
+        ("problem not solved", "unsolved"),
+        ("the agent was rude", "rude"),  # synonyms: rude is unfriendly, the agent is the service
+        ("other", "other"),
+        # none
+        ("not slow", None),  # the negation differs from the label's
+        ("slow and not solved", None),  # two parts name two options
+        ("太慢了而且态度差", None),
+        ("哈哈", None),
+        ("slow " * (MAX_LENGTH // 5 + 1), None),  # too long to be a pick
+    ],
+)
+def test_a_reply_picks_the_option_it_paraphrases_and_only_that_one(reply: str, option: str | None) -> None:
+    assert closest(reply, OPTIONS) == option
+
+
+def test_tokens_drop_function_words_and_map_synonyms() -> None:
+    assert tokens("The agent was RUDE") == ["service", "unfriendly"]
+    assert tokens("响应太慢") == ["响", "应", "慢"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("not solved", True), ("没解决", True), ("didn't help", True), ("不好", False)]
+)
+def test_negation(text: str, expected: bool) -> None:
+    assert negated(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "score"),
+    [(["a", "b"], ["a", "b"], 1.0), (["a", "b"], ["a", "c"], 0.5), ([], ["a"], 0.0), (["a"], ["b"], 0.0)],
+)
+def test_similarity_is_the_dice_coefficient(a: list[str], b: list[str], score: float) -> None:
+    assert similarity(a, b) == score
