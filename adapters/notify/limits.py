@@ -65,9 +65,10 @@ def bucket(rate: Rate) -> AsyncLimiter:
 class SharedRooms(Protocol):
     """Leaky buckets every process of a deployment shares (``storage.rates.SqlRates``)."""
 
-    async def take_all(self, wanted: Sequence[tuple[str, float, float]]) -> float:
-        """0 when one message's room was taken in every bucket of ``wanted`` (key, per second,
-        size), else the seconds to wait before asking again, nothing taken in any."""
+    async def reserve(self, wanted: Sequence[tuple[str, float, float]], within: float) -> float | None:
+        """Take one message's room in every bucket of ``wanted`` (key, per second, size) at once, at
+        the first moment all have it if that is within ``within`` seconds: the seconds to wait
+        before sending, or ``None`` (nothing taken in any) when it is further off."""
         ...
 
 
@@ -97,13 +98,14 @@ class Pacer:
             digest = hashlib.sha256(key.encode()).hexdigest()[:32]
             wanted = [(f"notify:{kind}:{digest}:{r.count}/{r.per:g}", *r.leak()) for r in rates]
             try:
-                while (wait := await self._shared.take_all(wanted)) > 0:
-                    if wait > deadline - loop.time():
-                        return False
-                    await asyncio.sleep(wait)
-                return True
+                wait = await self._shared.reserve(wanted, max(0.0, deadline - loop.time()))
             except Exception as exc:
                 log.warning("shared notification limits unavailable (%s); this process's own apply", exc)
+            else:
+                if wait is None:
+                    return False
+                await asyncio.sleep(wait)
+                return True
         return await self._take_here(key, kind, deadline)
 
     async def _take_here(self, key: str, kind: str, deadline: float) -> bool:

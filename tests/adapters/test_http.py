@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 from sqlmodel import Session, select
 
@@ -31,3 +33,26 @@ async def test_a_message_takes_room_in_its_chat_and_overall_in_one_transaction(d
         database.dispose()
     assert len(commits) == 1  # one write transaction a message (it was one per bucket)
     assert levels == {"telegram:1:all": 1.0, "telegram:1:chat:42": 1.0}
+
+
+async def test_waiting_senders_take_their_room_once_and_go_out_at_the_rate(database_url: str) -> None:
+    database = open_database(database_url)
+    upgrade(database)
+    limits = RateLimits(10.0, per_chat=None)  # 10 at once, then one every 0.1 s
+    limits.share(SqlRates(database), "telegram:1")
+    commits: list[Any] = []
+    event.listen(database.writer, "commit", commits.append)
+    loop = asyncio.get_running_loop()
+    began = loop.time()
+
+    async def send() -> float:
+        async with limits.slot("42"):
+            return loop.time() - began
+
+    try:
+        sent = sorted(await asyncio.gather(*(send() for _ in range(15))))
+    finally:
+        database.dispose()
+    assert len(commits) == 15  # each waiting sender wrote once, never polled the bucket
+    assert sent[9] < 0.4  # the burst at once
+    assert sent[14] - sent[9] == pytest.approx(0.5, abs=0.15)  # the rest at the rate
