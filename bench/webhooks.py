@@ -309,10 +309,11 @@ async def open_conversations(client: httpx.AsyncClient, channel: Channel, users:
 
 
 async def set_up(
-    client: httpx.AsyncClient, channel: Channel, customers: int, concurrency: int
+    client: httpx.AsyncClient, channel: Channel, customers: int, concurrency: int, offset: int = 0
 ) -> list[Webhook]:
-    """Each customer writes and is resolved with ``send_survey_now``; returns one tap per customer."""
-    names = [channel.customer(i) for i in range(customers)]
+    """Each customer (numbers ``offset`` on) writes and is resolved with ``send_survey_now``;
+    returns one tap per customer (:func:`rating_of` its number)."""
+    names = [channel.customer(offset + i) for i in range(customers)]
     for start in range(0, customers, SETUP_BATCH):
         batch = names[start : start + SETUP_BATCH]
         await gather(batch, functools.partial(say, client, channel), concurrency)
@@ -328,7 +329,7 @@ async def set_up(
                 f"question within {QUESTION_WAIT:.0f} s"
             )
         await asyncio.sleep(0.25)
-    return [channel.tap(name, rating_of(i)) for i, name in enumerate(names)]
+    return [channel.tap(name, rating_of(offset + i)) for i, name in enumerate(names)]
 
 
 async def say(client: httpx.AsyncClient, channel: Channel, name: str) -> None:
