@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.utils
+import functools
 import logging
 import math
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -81,6 +82,32 @@ class SharedBuckets(Protocol):
         ...
 
 
+LATE = 0.25
+"""Seconds a sender may wake after the moment its room was taken for and still send. Later (its
+process was paused or starved of CPU), senders after it may have used their moments meanwhile: it
+takes room anew rather than send in a burst with them (the room it had is lost, never reused)."""
+RETAKES = 3
+"""Times a sender that woke too late takes room anew before it sends however late it is."""
+
+
+async def take_in_turn(reserve: Callable[[float], Awaitable[float | None]], within: float = math.inf) -> bool:
+    """Take one message's room with ``reserve(within)`` (seconds to wait, or ``None``: none that
+    soon) and sleep until its moment; ``False`` when there is none within ``within`` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    for _ in range(RETAKES + 1):
+        wait = await reserve(max(0.0, deadline - loop.time()))
+        if wait is None:
+            return False
+        due = loop.time() + wait
+        if wait > 0:
+            await asyncio.sleep(wait)
+        if loop.time() - due <= LATE:
+            break
+        log.warning("woke %.2f s after a rate limit's moment; taking room anew", loop.time() - due)
+    return True
+
+
 class LocalBuckets:
     """:class:`SharedBuckets` kept in this process (the ``keep`` most recently used buckets), on
     the monotonic clock: what a process falls back to when the database cannot be asked."""
@@ -143,21 +170,17 @@ class RateLimits:
             wanted.insert(0, (f"{self._scope}:chat:{chat}", count / period, count))
         return wanted
 
-    async def _wait(self, chat: str) -> float:
+    async def _wait(self, chat: str, within: float = math.inf) -> float | None:
         """Take one message's room; the seconds until it may be sent."""
         wanted = self._wanted(chat)
         if self._shared is not None:
             try:  # the chat's bucket and the overall one in one write: a message costs one transaction
-                wait = await self._shared.reserve(wanted)
-                if wait is not None:
-                    return wait
+                return await self._shared.reserve(wanted, within)
             except Exception as exc:
                 log.warning("shared rate limits unavailable (%s); this process's own limits apply", exc)
-        return await self._local.reserve(wanted) or 0.0
+        return await self._local.reserve(wanted, within)
 
     @contextlib.asynccontextmanager
     async def slot(self, chat: str) -> AsyncIterator[None]:
-        wait = await self._wait(chat)
-        if wait > 0:
-            await asyncio.sleep(wait)
+        await take_in_turn(functools.partial(self._wait, chat))
         yield

@@ -17,6 +17,7 @@ the deployment; before that (or while the database cannot be asked) they are thi
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import logging
 from collections import OrderedDict
@@ -25,6 +26,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from aiolimiter import AsyncLimiter
+
+from adapters.http import take_in_turn
 
 log = logging.getLogger("csatbot.limits")
 
@@ -98,14 +101,9 @@ class Pacer:
             digest = hashlib.sha256(key.encode()).hexdigest()[:32]
             wanted = [(f"notify:{kind}:{digest}:{r.count}/{r.per:g}", *r.leak()) for r in rates]
             try:
-                wait = await self._shared.reserve(wanted, max(0.0, deadline - loop.time()))
+                return await take_in_turn(functools.partial(self._shared.reserve, wanted), within)
             except Exception as exc:
                 log.warning("shared notification limits unavailable (%s); this process's own apply", exc)
-            else:
-                if wait is None:
-                    return False
-                await asyncio.sleep(wait)
-                return True
         return await self._take_here(key, kind, deadline)
 
     async def _take_here(self, key: str, kind: str, deadline: float) -> bool:

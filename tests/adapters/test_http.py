@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import pytest
 from sqlalchemy import event
 from sqlmodel import Session, select
 
-from adapters.http import RateLimits
+from adapters.http import LATE, RateLimits, take_in_turn
 from models import RateBucket
 from storage import open_database
 from storage.migrate import upgrade
@@ -56,3 +57,21 @@ async def test_waiting_senders_take_their_room_once_and_go_out_at_the_rate(datab
     assert len(commits) == 15  # each waiting sender wrote once, never polled the bucket
     assert sent[9] < 0.4  # the burst at once
     assert sent[14] - sent[9] == pytest.approx(0.5, abs=0.15)  # the rest at the rate
+
+
+async def test_a_sender_that_wakes_too_late_for_its_moment_takes_room_anew() -> None:
+    asked: list[float] = []
+
+    async def reserve(within: float) -> float | None:
+        asked.append(within)
+        return 0.05
+
+    loop = asyncio.get_running_loop()
+    loop.call_later(0.01, time.sleep, LATE + 0.15)  # the process stalls while the sender sleeps
+    assert await take_in_turn(reserve)
+    assert len(asked) == 2  # the moment it had passed: it took another, and was in time for that
+
+    async def none_soon(within: float) -> float | None:
+        return None if within < 5 else 0.0
+
+    assert not await take_in_turn(none_soon, within=1.0)
