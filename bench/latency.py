@@ -175,8 +175,8 @@ def trace(path: Path) -> None:
         lambda _self, reaction: note("edit", reaction.edit.chat_id) if reaction.edit else None,
         None,
     )
-    wrap(RateLimits, "_wait", lambda _self, chat: note("bucket", chat), None)
-    wrap(RateLimits, "_wait", None, lambda _r, _self, chat: note("bucket_done", chat))
+    wrap(RateLimits, "_wait", lambda _self, chat, *_: note("bucket", chat), None)
+    wrap(RateLimits, "_wait", None, lambda _r, _self, chat, *_: note("bucket_done", chat))
     wrap(Adapter, "send", lambda _self, to, _prompt: note("send", to.user), None)
 
     async def watch_loop() -> None:
