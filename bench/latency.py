@@ -441,7 +441,8 @@ SEGMENTS = (
 """What the trace splits a tap into: (name, from stage, to stage), each stage's first time after the
 tap was sent; ``sent``, ``first`` and ``next`` are the client's send and the fake platform's first
 message (the edit) and next question. The outbox is woken when the turn commits, so its send runs
-beside the edit. A call includes the rate-limit buckets (two writes to the database), shown apart."""
+beside the edit. A call includes taking room in the rate-limit buckets (one transaction, shown apart) and
+any wait for that room."""
 BUCKETS = "buckets per message"
 
 
