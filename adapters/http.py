@@ -5,16 +5,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.utils
+import functools
 import logging
+import math
+import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Protocol
 
 import httpx
-from aiolimiter import AsyncLimiter
 from fastapi import HTTPException, Request
 
+from bot.buckets import Bucket, take_room
 from bot.errors import DeliveryError
 
 log = logging.getLogger("csatbot.limits")
@@ -70,30 +73,89 @@ def transport_error(channel: str, what: str, exc: httpx.HTTPError) -> DeliveryEr
 class SharedBuckets(Protocol):
     """Leaky buckets every process of a deployment shares (``storage.rates.SqlRates``)."""
 
-    async def take_all(self, wanted: Sequence[tuple[str, float, float]]) -> float:
-        """0 when one message's room was taken in every bucket of ``wanted`` (key, messages per
-        second, burst) at once, in one transaction; else seconds to wait first (nothing taken)."""
+    async def reserve(
+        self, wanted: Sequence[tuple[str, float, float]], within: float = math.inf
+    ) -> float | None:
+        """Take one message's room in every bucket of ``wanted`` (key, messages per second, burst)
+        at once, at the first moment all have it if that is within ``within`` seconds: the seconds
+        to wait before sending (0: now), or ``None`` (nothing taken) when it is further off."""
         ...
+
+
+LATE = 0.25
+"""Seconds a sender may wake after the moment its room was taken for and still send. Later (its
+process was paused or starved of CPU), senders after it may have used their moments meanwhile: it
+takes room anew rather than send in a burst with them (the room it had is lost, never reused)."""
+RETAKES = 3
+"""Times a sender that woke too late takes room anew before it sends however late it is."""
+
+
+async def take_in_turn(reserve: Callable[[float], Awaitable[float | None]], within: float = math.inf) -> bool:
+    """Take one message's room with ``reserve(within)`` (seconds to wait, or ``None``: none that
+    soon) and sleep until its moment; ``False`` when there is none within ``within`` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    for _ in range(RETAKES + 1):
+        wait = await reserve(max(0.0, deadline - loop.time()))
+        if wait is None:
+            return False
+        due = loop.time() + wait
+        if wait > 0:
+            await asyncio.sleep(wait)
+        if loop.time() - due <= LATE:
+            break
+        log.warning("woke %.2f s after a rate limit's moment; taking room anew", loop.time() - due)
+    return True
+
+
+class LocalBuckets:
+    """:class:`SharedBuckets` kept in this process (the ``keep`` most recently used buckets), on
+    the monotonic clock: what a process falls back to when the database cannot be asked."""
+
+    def __init__(self, keep: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:
+        self.keep = keep
+        self._clock = clock
+        self._levels: OrderedDict[str, tuple[float, float]] = OrderedDict()  # key -> (level, when)
+
+    async def reserve(
+        self, wanted: Sequence[tuple[str, float, float]], within: float = math.inf
+    ) -> float | None:
+        now = self._clock()
+        known = [self._levels.get(key, (0.0, now)) for key, _, _ in wanted]
+        buckets = [
+            Bucket(level, when, rate, size)
+            for (level, when), (_, rate, size) in zip(known, wanted, strict=True)
+        ]
+        wait, levels = take_room(buckets, now, within)
+        if levels is None:
+            return None
+        for (key, _, _), level in zip(wanted, levels, strict=True):
+            self._levels[key] = (level, now)
+            self._levels.move_to_end(key)
+        while len(self._levels) > self.keep:
+            self._levels.popitem(last=False)
+        return wait
 
 
 class RateLimits:
     """An overall limit plus one per chat, both leaky buckets.
 
-    ``async with limits.slot(chat):`` waits until both allow one more message. In one process they
-    are aiolimiter buckets (per-chat ones kept for the ``keep`` most recent chats); once
-    :meth:`share` is called they live in the database, shared by every process that sends for the
-    same ``scope`` (a bot token, a WhatsApp number), so N processes together keep the platform's
-    limit instead of N times it. If the database cannot be asked, the process's own buckets apply.
+    ``async with limits.slot(chat):`` waits until both allow one more message: its room is taken
+    at once, for the first moment both have it, and the sender sleeps until then (it never asks
+    again, so waiting senders go in the order they asked and cost the database nothing). In one
+    process the buckets are :class:`LocalBuckets` (per-chat ones kept for the ``keep`` most recent
+    chats); once :meth:`share` is called they live in the database, shared by every process that
+    sends for the same ``scope`` (a bot token, a WhatsApp number), so N processes together keep the
+    platform's limit instead of N times it. If the database cannot be asked, the process's own
+    buckets apply.
     """
 
     def __init__(
         self, overall_per_second: float, per_chat: tuple[float, float] | None, keep: int = 10_000
     ) -> None:
         self._overall_rate = overall_per_second
-        self._overall = AsyncLimiter(overall_per_second, 1.0)
         self._per_chat = per_chat
-        self._chats: OrderedDict[str, AsyncLimiter] = OrderedDict()
-        self._keep = keep
+        self._local = LocalBuckets(keep + 1)  # the overall bucket and ``keep`` chats'
         self._shared: SharedBuckets | None = None
         self._scope = ""
 
@@ -101,37 +163,24 @@ class RateLimits:
         """Take room from ``buckets`` under ``scope`` (e.g. ``telegram:<bot id>``) from now on."""
         self._shared, self._scope = buckets, scope
 
-    async def _take_shared(self, buckets: SharedBuckets, chat: str) -> bool:
+    def _wanted(self, chat: str) -> list[tuple[str, float, float]]:
         wanted = [(f"{self._scope}:all", self._overall_rate, self._overall_rate)]
         if self._per_chat is not None:
             count, period = self._per_chat
             wanted.insert(0, (f"{self._scope}:chat:{chat}", count / period, count))
-        try:  # the chat's bucket and the overall one in one write: a message costs one transaction
-            while (wait := await buckets.take_all(wanted)) > 0:
-                await asyncio.sleep(wait)
-        except Exception as exc:
-            log.warning("shared rate limits unavailable (%s); this process's own limits apply", exc)
-            return False
-        return True
+        return wanted
 
-    def _chat(self, chat: str) -> AsyncLimiter | None:
-        if self._per_chat is None:
-            return None
-        limiter = self._chats.get(chat)
-        if limiter is None:
-            limiter = self._chats[chat] = AsyncLimiter(*self._per_chat)
-            while len(self._chats) > self._keep:
-                self._chats.popitem(last=False)
-        self._chats.move_to_end(chat)
-        return limiter
+    async def _wait(self, chat: str, within: float = math.inf) -> float | None:
+        """Take one message's room; the seconds until it may be sent."""
+        wanted = self._wanted(chat)
+        if self._shared is not None:
+            try:  # the chat's bucket and the overall one in one write: a message costs one transaction
+                return await self._shared.reserve(wanted, within)
+            except Exception as exc:
+                log.warning("shared rate limits unavailable (%s); this process's own limits apply", exc)
+        return await self._local.reserve(wanted, within)
 
     @contextlib.asynccontextmanager
     async def slot(self, chat: str) -> AsyncIterator[None]:
-        if self._shared is not None and await self._take_shared(self._shared, chat):
-            yield
-            return
-        limiter = self._chat(chat)
-        if limiter is not None:
-            await limiter.acquire()
-        await self._overall.acquire()
+        await take_in_turn(functools.partial(self._wait, chat))
         yield

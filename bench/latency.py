@@ -59,16 +59,7 @@ from adapters.telegram.fake_api import FakeBotApi  # noqa: E402
 from bench import load  # noqa: E402
 from bench.harness import API_TOKEN, AUTH, IDENTITY_SECRET, ServerProcess, free_port  # noqa: E402
 from bench.turns import postgres_database  # noqa: E402
-from bench.webhooks import (  # noqa: E402
-    QUESTION_WAIT,
-    SETUP_BATCH,
-    TelegramChannel,
-    gather,
-    rating_of,
-    resolve,
-    say,
-    write_config,
-)
+from bench.webhooks import TelegramChannel, encoded, set_up, write_config  # noqa: E402
 
 MESSAGES = frozenset({"sendMessage", "editMessageText", "editMessageReplyMarkup"})
 """Bot API calls that put something in front of the customer (answerCallbackQuery does not)."""
@@ -184,8 +175,8 @@ def trace(path: Path) -> None:
         lambda _self, reaction: note("edit", reaction.edit.chat_id) if reaction.edit else None,
         None,
     )
-    wrap(RateLimits, "_take_shared", lambda _self, _b, chat: note("bucket", chat), None)
-    wrap(RateLimits, "_take_shared", None, lambda _r, _self, _b, chat: note("bucket_done", chat))
+    wrap(RateLimits, "_wait", lambda _self, chat, *_: note("bucket", chat), None)
+    wrap(RateLimits, "_wait", None, lambda _r, _self, chat, *_: note("bucket_done", chat))
     wrap(Adapter, "send", lambda _self, to, _prompt: note("send", to.user), None)
 
     async def watch_loop() -> None:
@@ -366,36 +357,11 @@ class Run:
 async def prepare(
     client: httpx.AsyncClient, channel: TelegramChannel, offset: int, n: int
 ) -> list[tuple[str, bytes]]:
-    """``n`` more customers (from number ``offset``), each with the rating question; their (chat
-    id, encoded tap). Like ``bench/webhooks.py``'s set-up, but a first message's turn runs after the
-    webhook's 200 (the inbox), so its conversation is waited for before it is resolved."""
-    names = [channel.customer(offset + i) for i in range(n)]
-    for start in range(0, n, SETUP_BATCH):
-        batch = names[start : start + SETUP_BATCH]
-        await gather(batch, functools.partial(say, client, channel), IN_FLIGHT)
-        users = {channel.user(name) for name in batch}
-        deadline = time.monotonic() + QUESTION_WAIT
-        while True:
-            listed = await client.get("/api/conversations", params={"status": "open", "limit": 500})
-            listed.raise_for_status()
-            ids = {c["customer"]["user"]: c["id"] for c in listed.json() if c["channel"] == channel.name}
-            if users <= ids.keys():
-                break
-            if time.monotonic() > deadline:
-                raise SystemExit(f"{len(users - ids.keys())} customers' conversations never opened")
-            await asyncio.sleep(0.2)
-        await gather([ids[u] for u in users], functools.partial(resolve, client), IN_FLIGHT)
-    wanted = {channel.user(name) for name in names}
-    deadline = time.monotonic() + QUESTION_WAIT
-    while not wanted <= channel.asked():
-        if time.monotonic() > deadline:
-            raise SystemExit(f"{len(wanted - channel.asked())} customers never got the rating question")
-        await asyncio.sleep(0.2)
-    hooks = [channel.tap(name, rating_of(offset + i)) for i, name in enumerate(names)]
-    return [
-        (channel.user(name), load.encode("POST", channel.sim.path, hook.body, hook.headers))
-        for name, hook in zip(names, hooks, strict=True)
-    ]
+    """``n`` more customers (from number ``offset``), each with the rating question
+    (``bench/webhooks.py``'s set-up); their (chat id, encoded tap)."""
+    hooks = await set_up(client, channel, n, IN_FLIGHT, offset)
+    users = [channel.user(channel.customer(offset + i)) for i in range(n)]
+    return list(zip(users, encoded(channel.sim.path, hooks), strict=True))
 
 
 async def measure(database: str, name: str, args: argparse.Namespace, folder: Path) -> Run:
@@ -475,7 +441,8 @@ SEGMENTS = (
 """What the trace splits a tap into: (name, from stage, to stage), each stage's first time after the
 tap was sent; ``sent``, ``first`` and ``next`` are the client's send and the fake platform's first
 message (the edit) and next question. The outbox is woken when the turn commits, so its send runs
-beside the edit. A call includes the rate-limit buckets (two writes to the database), shown apart."""
+beside the edit. A call includes taking room in the rate-limit buckets (one transaction, shown apart) and
+any wait for that room."""
 BUCKETS = "buckets per message"
 
 

@@ -115,14 +115,25 @@ def count_statements(runtime: Any, app: Any) -> None:
     """Count every SQL statement the server runs; ``GET /bench-statements`` answers the count."""
     from sqlalchemy import event
 
-    count = [0]
+    kinds: dict[str, int] = {}
 
-    def counted(*_args: Any) -> None:
-        count[0] += 1
+    def counted(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        kind = statement_kind(statement)
+        kinds[kind] = kinds.get(kind, 0) + 1
 
     for engine in {runtime.database.writer, runtime.database.reader}:
         event.listen(engine, "before_cursor_execute", counted)
-    app.add_api_route(STATEMENTS_PATH, lambda: {"statements": count[0]}, include_in_schema=False)
+    app.add_api_route(STATEMENTS_PATH, lambda: dict(kinds), include_in_schema=False)
+
+
+def statement_kind(statement: str) -> str:
+    """A statement's verb and first table, e.g. ``UPDATE outbox`` or ``BEGIN IMMEDIATE``."""
+    words = statement.split()
+    verb = " ".join(words[:2]).upper() if words[:1] == ["BEGIN"] else (words[0].upper() if words else "")
+    table = next(
+        (words[i + 1] for i, w in enumerate(words[:-1]) if w.upper() in ("FROM", "INTO", "UPDATE")), ""
+    )
+    return f"{verb} {table.strip(chr(34))}".strip()
 
 
 def start(
@@ -271,6 +282,9 @@ class WhatsAppChannel:
         return len(self.sim.api.accepted)
 
 
+CHANNELS: dict[str, Callable[[], Channel]] = {"telegram": TelegramChannel, "whatsapp": WhatsAppChannel}
+
+
 def rating_of(index: int) -> str:
     return "2" if index % LOW_EVERY == 0 else str(4 + index % 2)
 
@@ -295,10 +309,11 @@ async def open_conversations(client: httpx.AsyncClient, channel: Channel, users:
 
 
 async def set_up(
-    client: httpx.AsyncClient, channel: Channel, customers: int, concurrency: int
+    client: httpx.AsyncClient, channel: Channel, customers: int, concurrency: int, offset: int = 0
 ) -> list[Webhook]:
-    """Each customer writes and is resolved with ``send_survey_now``; returns one tap per customer."""
-    names = [channel.customer(i) for i in range(customers)]
+    """Each customer (numbers ``offset`` on) writes and is resolved with ``send_survey_now``;
+    returns one tap per customer (:func:`rating_of` its number)."""
+    names = [channel.customer(offset + i) for i in range(customers)]
     for start in range(0, customers, SETUP_BATCH):
         batch = names[start : start + SETUP_BATCH]
         await gather(batch, functools.partial(say, client, channel), concurrency)
@@ -314,7 +329,7 @@ async def set_up(
                 f"question within {QUESTION_WAIT:.0f} s"
             )
         await asyncio.sleep(0.25)
-    return [channel.tap(name, rating_of(i)) for i, name in enumerate(names)]
+    return [channel.tap(name, rating_of(offset + i)) for i, name in enumerate(names)]
 
 
 async def say(client: httpx.AsyncClient, channel: Channel, name: str) -> None:
@@ -349,11 +364,17 @@ def encoded(path: str, hooks: list[Webhook]) -> list[bytes]:
     return [load.encode("POST", path, hook.body, hook.headers) for hook in hooks]
 
 
-async def statements(client: httpx.AsyncClient, server: ServerProcess) -> int:
-    """SQL statements the benchmarked csatbot server has run so far (its ``/bench/statements``)."""
+async def statements(client: httpx.AsyncClient, server: ServerProcess) -> dict[str, int]:
+    """SQL statements the benchmarked csatbot server has run so far, by kind (``/bench-statements``)."""
     response = await client.get(server.url + STATEMENTS_PATH)
     response.raise_for_status()
-    return int(response.json()["statements"])
+    return {str(k): int(v) for k, v in response.json().items()}
+
+
+def added(total: dict[str, int], before: dict[str, int], after: dict[str, int]) -> None:
+    """Add to ``total`` the statements run between ``before`` and ``after``."""
+    for kind, count in after.items():
+        total[kind] = total.get(kind, 0) + count - before.get(kind, 0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -426,7 +447,7 @@ async def bench_channel(
                 baseline_bodies = load.repeat(encoded(path, taps))
                 csatbot = Result(f"{channel.name} {channel.tap_kind} (csatbot)")
                 baseline = Result(f"bare Starlette ({channel.name} body)")
-                with_follow_ups, lags, statement_count = 0.0, [], 0
+                with_follow_ups, lags, kinds = 0.0, [], dict[str, int]()
                 for _ in range(args.rounds):
                     before_taps, cpu = csatbot.requests, app.cpu_seconds() or 0.0
                     before_statements = await statements(client, app)
@@ -441,7 +462,7 @@ async def bench_channel(
                     )
                     lags.append(await follow_up_lag(channel, before + csatbot.requests))
                     with_follow_ups += (app.cpu_seconds() or 0.0) - cpu
-                    statement_count += await statements(client, app) - before_statements
+                    added(kinds, before_statements, await statements(client, app))
                     await load.drive(
                         bare,
                         baseline.name,
@@ -480,7 +501,12 @@ async def bench_channel(
         "server_cpu_ms_per_tap_with_follow_ups": round(1000 * with_follow_ups / taps_done, 2)
         if taps_done
         else None,
-        "statements_per_tap": round(statement_count / taps_done, 1) if taps_done else None,
+        "statements_per_tap": round(sum(kinds.values()) / taps_done, 1) if taps_done else None,
+        "statements_per_tap_by_kind": {
+            kind: round(count / taps_done, 2)
+            for kind, count in sorted(kinds.items(), key=lambda kv: -kv[1])
+            if taps_done and count
+        },
         "ratio": round(csatbot.per_second / baseline.per_second, 4) if baseline.per_second else None,
         "bare_wrk": None
         if wrk is None
@@ -492,7 +518,7 @@ async def bench_channel(
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     began = time.perf_counter()
     async with httpx.AsyncClient(timeout=60) as client:
-        channels = [await bench_channel(client, c, args) for c in (TelegramChannel(), WhatsAppChannel())]
+        channels = [await bench_channel(client, CHANNELS[name](), args) for name in args.channels]
     return {
         "customers": args.customers,
         "concurrency": args.concurrency,
@@ -562,6 +588,8 @@ def print_table(data: dict[str, Any]) -> None:
             f"{c['setup_seconds']:.1f} s; every tap's {c['follow_up']} "
             + ("[bold red]never (stalled)[/]" if lag is None else f"at most {lag:.1f} s after its round")
         )
+        kinds = ", ".join(f"{kind} {n:g}" for kind, n in c["statements_per_tap_by_kind"].items())
+        console.print(f"  statements per tap by kind: {kinds}")
     if any(r["client_cpu_share"] > 0.8 for c in data["channels"] for r in c["results"]):
         console.print("client cpu near 100%: that row is bounded by the load generator (a floor)")
     console.print(
@@ -579,6 +607,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8.0, help="most measuring time per server")
     parser.add_argument("--rounds", type=int, default=4, help="alternating rounds per server")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument(
+        "--channels", nargs="+", choices=sorted(CHANNELS), default=list(CHANNELS), help="channels to measure"
+    )
     parser.add_argument("--serve", choices=["csatbot", "bare"], help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--path", default="/", help=argparse.SUPPRESS)

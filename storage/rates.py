@@ -2,24 +2,35 @@
 
 Each bucket is one row (``rate_bucket``), taken from inside a write transaction that locks it
 (``FOR UPDATE`` on PostgreSQL, the write lock on SQLite), so two processes never both take the last
-room. A take costs one short transaction, however many buckets it takes room in.
+room. A take is one short transaction of two statements, however many buckets it takes room in:
+one that locks and reads the rows (in key order: no deadlock; made at their first take), one that
+writes their new levels. The arithmetic is :func:`bot.buckets.take_room`'s.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import Callable, Sequence
 
+from sqlalchemy import Connection, Table, bindparam, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, select
 
+from bot.buckets import Bucket, take_room
 from models import RateBucket
 from storage.db import Database
 
 Wanted = tuple[str, float, float]
 """One bucket to take room in: its key, how many messages drain from it per second, its size."""
+
+TABLE: Table = RateBucket.__table__  # type: ignore[attr-defined]
+_WRITE = (
+    update(TABLE)
+    .where(TABLE.c.key == bindparam("k"))
+    .values(level=bindparam("new_level"), updated=bindparam("new_updated"))
+)
 
 
 class SqlRates:
@@ -29,6 +40,7 @@ class SqlRates:
     def __init__(self, database: Database, now: Callable[[], float] = time.time) -> None:
         self.database = database
         self.now = now
+        self._insert = pg_insert if database.dialect == "postgresql" else sqlite_insert
 
     async def take(self, key: str, rate: float, burst: float) -> float:
         """Take room for one message in bucket ``key`` (``rate`` per second, up to ``burst`` at
@@ -41,30 +53,39 @@ class SqlRates:
         return await asyncio.to_thread(self.take_all_sync, wanted)
 
     def take_all_sync(self, wanted: Sequence[Wanted]) -> float:
-        insert = pg_insert if self.database.dialect == "postgresql" else sqlite_insert
-        with Session(self.database.writer) as session, session.begin():
-            rows: list[tuple[RateBucket, float, float]] = []
-            for key, rate, burst in sorted(wanted):  # always locked in key order: no deadlock
-                row = session.get(RateBucket, key, with_for_update=True)
-                if row is None:  # the first take ever: make the row, or find another process's
-                    session.execute(
-                        insert(RateBucket).values(key=key, level=0.0, updated=0.0).on_conflict_do_nothing()
-                    )
-                    row = session.exec(
-                        select(RateBucket).where(RateBucket.key == key).with_for_update()
-                    ).one()
-                rows.append((row, rate, burst))
+        wait, taken = self.reserve_sync(wanted, 0.0)
+        return 0.0 if taken else wait
+
+    async def reserve(self, wanted: Sequence[Wanted], within: float = math.inf) -> float | None:
+        """Take room for one message in every bucket of ``wanted``, at the first moment all of them
+        have it if that is within ``within`` seconds: the seconds to wait before sending (0: now),
+        or ``None`` when it is further off (nothing taken). Waiting senders never ask again."""
+        wait, taken = await asyncio.to_thread(self.reserve_sync, wanted, within)
+        return wait if taken else None
+
+    def reserve_sync(self, wanted: Sequence[Wanted], within: float) -> tuple[float, bool]:
+        """The wait until ``wanted`` all have room, and whether room was taken (wait within ``within``)."""
+        limits = {key: (rate, size) for key, rate, size in wanted}
+        with self.database.writer.begin() as conn:
+            rows = self._lock(conn, sorted(limits))
             now = self.now()
-            # A clock behind the one that last wrote a row drains nothing (never fills it up).
-            levels = [max(0.0, row.level - max(0.0, now - row.updated) * rate) for row, rate, _ in rows]
-            wait = max(
-                ((level + 1 - burst) / rate for level, (_, rate, burst) in zip(levels, rows, strict=True)),
-                default=0.0,
-            )
-            if wait > 0:
-                return wait  # nothing written: a refusal costs no bucket anything
-            for level, (row, _, _) in zip(levels, rows, strict=True):
-                row.level = level + 1
-                row.updated = max(row.updated, now)
-                session.add(row)
-            return 0.0
+            buckets = [Bucket(level, updated, *limits[key]) for key, (level, updated) in rows.items()]
+            wait, levels = take_room(buckets, now, within)
+            if levels is None:
+                return wait, False  # nothing changed: a refusal costs no bucket anything
+            written = [
+                {"k": key, "new_level": level, "new_updated": max(updated, now)}
+                for (key, (_, updated)), level in zip(rows.items(), levels, strict=True)
+            ]
+            conn.execute(_WRITE, written)
+            return wait, True
+
+    def _lock(self, conn: Connection, keys: list[str]) -> dict[str, tuple[float, float]]:
+        """Lock the rows of ``keys`` in key order (no deadlock), made at their first take, and read
+        them: one statement (an upsert that changes nothing in a row that exists)."""
+        made = self._insert(TABLE).values([{"key": key, "level": 0.0, "updated": 0.0} for key in keys])
+        statement = made.on_conflict_do_update(
+            index_elements=[TABLE.c.key], set_={"key": made.excluded.key}
+        ).returning(TABLE.c.key, TABLE.c.level, TABLE.c.updated)
+        found = {key: (level, updated) for key, level, updated in conn.execute(statement)}
+        return {key: found[key] for key in keys}

@@ -17,6 +17,7 @@ the deployment; before that (or while the database cannot be asked) they are thi
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import logging
 from collections import OrderedDict
@@ -25,6 +26,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from aiolimiter import AsyncLimiter
+
+from adapters.http import take_in_turn
 
 log = logging.getLogger("csatbot.limits")
 
@@ -65,9 +68,10 @@ def bucket(rate: Rate) -> AsyncLimiter:
 class SharedRooms(Protocol):
     """Leaky buckets every process of a deployment shares (``storage.rates.SqlRates``)."""
 
-    async def take_all(self, wanted: Sequence[tuple[str, float, float]]) -> float:
-        """0 when one message's room was taken in every bucket of ``wanted`` (key, per second,
-        size), else the seconds to wait before asking again, nothing taken in any."""
+    async def reserve(self, wanted: Sequence[tuple[str, float, float]], within: float) -> float | None:
+        """Take one message's room in every bucket of ``wanted`` (key, per second, size) at once, at
+        the first moment all have it if that is within ``within`` seconds: the seconds to wait
+        before sending, or ``None`` (nothing taken in any) when it is further off."""
         ...
 
 
@@ -97,11 +101,7 @@ class Pacer:
             digest = hashlib.sha256(key.encode()).hexdigest()[:32]
             wanted = [(f"notify:{kind}:{digest}:{r.count}/{r.per:g}", *r.leak()) for r in rates]
             try:
-                while (wait := await self._shared.take_all(wanted)) > 0:
-                    if wait > deadline - loop.time():
-                        return False
-                    await asyncio.sleep(wait)
-                return True
+                return await take_in_turn(functools.partial(self._shared.reserve, wanted), within)
             except Exception as exc:
                 log.warning("shared notification limits unavailable (%s); this process's own apply", exc)
         return await self._take_here(key, kind, deadline)

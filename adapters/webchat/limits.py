@@ -13,6 +13,8 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
+from bot.buckets import Bucket, take_room
+
 
 class PerKeyLimit:
     """At most ``per_minute`` requests a minute per key after a first ``burst``."""
@@ -35,9 +37,8 @@ class PerKeyLimit:
         """Take room for one request of ``key``; ``False`` (and nothing taken) when there is none."""
         now = self._clock()
         level, since = self._levels.pop(key, (0.0, now))
-        level = max(0.0, level - (now - since) * self.per_minute / 60)
-        allowed = level + 1 <= self.burst
-        self._levels[key] = (level + 1 if allowed else level, now)
+        _, taken = take_room([Bucket(level, since, self.per_minute / 60, self.burst)], now)
+        self._levels[key] = (level, since) if taken is None else (taken[0], now)
         while len(self._levels) > self.keep:
             self._levels.popitem(last=False)
-        return allowed
+        return taken is not None

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 from sqlmodel import Session, select
 
-from adapters.http import RateLimits
+from adapters.http import LATE, RateLimits, take_in_turn
 from models import RateBucket
 from storage import open_database
 from storage.migrate import upgrade
@@ -31,3 +34,44 @@ async def test_a_message_takes_room_in_its_chat_and_overall_in_one_transaction(d
         database.dispose()
     assert len(commits) == 1  # one write transaction a message (it was one per bucket)
     assert levels == {"telegram:1:all": 1.0, "telegram:1:chat:42": 1.0}
+
+
+async def test_waiting_senders_take_their_room_once_and_go_out_at_the_rate(database_url: str) -> None:
+    database = open_database(database_url)
+    upgrade(database)
+    limits = RateLimits(10.0, per_chat=None)  # 10 at once, then one every 0.1 s
+    limits.share(SqlRates(database), "telegram:1")
+    commits: list[Any] = []
+    event.listen(database.writer, "commit", commits.append)
+    loop = asyncio.get_running_loop()
+    began = loop.time()
+
+    async def send() -> float:
+        async with limits.slot("42"):
+            return loop.time() - began
+
+    try:
+        sent = sorted(await asyncio.gather(*(send() for _ in range(15))))
+    finally:
+        database.dispose()
+    assert len(commits) == 15  # each waiting sender wrote once, never polled the bucket
+    assert sent[9] < 0.4  # the burst at once
+    assert sent[14] - sent[9] == pytest.approx(0.5, abs=0.15)  # the rest at the rate
+
+
+async def test_a_sender_that_wakes_too_late_for_its_moment_takes_room_anew() -> None:
+    asked: list[float] = []
+
+    async def reserve(within: float) -> float | None:
+        asked.append(within)
+        return 0.05
+
+    loop = asyncio.get_running_loop()
+    loop.call_later(0.01, time.sleep, LATE + 0.15)  # the process stalls while the sender sleeps
+    assert await take_in_turn(reserve)
+    assert len(asked) == 2  # the moment it had passed: it took another, and was in time for that
+
+    async def none_soon(within: float) -> float | None:
+        return None if within < 5 else 0.0
+
+    assert not await take_in_turn(none_soon, within=1.0)

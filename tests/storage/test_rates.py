@@ -70,3 +70,13 @@ def test_a_clock_behind_the_last_writer_drains_nothing(databases: tuple[Database
     assert ahead.take_all_sync([("b", 1.0, 1.0)]) == 0.0
     assert behind.take_all_sync([("b", 1.0, 1.0)]) == pytest.approx(1.0)  # not 31 s of room
     assert SqlRates(databases[1], now=lambda: NOW + 1).take_all_sync([("b", 1.0, 1.0)]) == 0.0
+
+
+def test_room_taken_ahead_queues_senders_across_handles_and_within_bounds_it(
+    databases: tuple[Database, Database],
+) -> None:
+    rates = [SqlRates(database, now=lambda: NOW) for database in databases]
+    waits = [rates[i % 2].reserve_sync([("b", 2.0, 2.0)], 60.0) for i in range(5)]
+    assert waits == [(0.0, True), (0.0, True), (0.5, True), (1.0, True), (1.5, True)]
+    assert rates[0].reserve_sync([("b", 2.0, 2.0)], 1.0) == (2.0, False)  # too far off: not taken
+    assert level(databases[0], "b") == pytest.approx(5.0)

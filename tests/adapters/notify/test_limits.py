@@ -88,7 +88,7 @@ async def test_a_pacer_without_the_database_keeps_its_own_limits_and_says_so(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     class Down:
-        async def take_all(self, wanted: object) -> float:
+        async def reserve(self, wanted: object, within: float) -> float:
             raise ConnectionError("database unreachable")
 
     pacer = Pacer()
