@@ -20,7 +20,7 @@ from torch import nn
 
 from nlu.backend import onnx_available
 from nlu.calibrate import LanguageCalibration, fit_language_calibration
-from nlu.card import build_card, write_card
+from nlu.card import build_card, fingerprint, read_card, write_card
 from nlu.corpus import Corpus, build_corpus
 from nlu.data import Example
 from nlu.errors import NluError
@@ -281,9 +281,19 @@ def _write_model(
         "normalize": NORMALIZE_VERSION,
         "calibration": {},
     }
-    meta_file = out / META_FILE
-    meta_file.write_text(json.dumps(meta, indent=2), encoding="utf-8")
     t0 = time.monotonic()
+    report = _calibrate_and_evaluate(out, meta, corpus, intents, settings.threshold)
+    timings["calibrate_evaluate_s"] = round(time.monotonic() - t0, 1)
+    return meta, report
+
+
+def _calibrate_and_evaluate(
+    out: Path, meta: dict[str, Any], corpus: Corpus, intents: list[str], threshold: float
+) -> dict[str, Any]:
+    """Fit the calibration and thresholds of the model in ``out`` (``meta`` is updated and written)."""
+    meta_file = out / META_FILE
+    meta["calibration"] = {}
+    meta_file.write_text(json.dumps(meta, indent=2), encoding="utf-8")
     scorer = Scorer(out)
     calib_scores = scorer.scores([e.text for e in corpus.calib])
     calibration = _calibrate(corpus.calib, calib_scores, intents, corpus.lexical)
@@ -291,10 +301,47 @@ def _write_model(
     meta["calibration"] = {task: cal.to_dict() for task, cal in calibration.items()}
     meta.update(_thresholds(corpus.calib, calib_scores, calibration, intents))
     scorer.meta = meta
-    report = evaluate_examples(scorer, corpus.test, settings.threshold)
-    timings["calibrate_evaluate_s"] = round(time.monotonic() - t0, 1)
+    report = evaluate_examples(scorer, corpus.test, threshold)
     meta_file.write_text(json.dumps(meta, indent=2), encoding="utf-8")
-    return meta, report
+    return report
+
+
+def refit(model_dir: Path, settings: TrainSettings | None = None) -> dict[str, Any]:
+    """Refit the lexical models, the calibration and the thresholds of a trained model in place,
+    keeping its fine-tuned network: what a change to those parts needs, without minutes of
+    fine-tuning. The rows are the ones ``settings`` give (the same as training's, for the same
+    settings and data). Files are rewritten in place, so not for a model a running bot reads.
+    Returns the updated model card."""
+    settings = settings or TrainSettings()
+    started = time.monotonic()
+    corpus = build_corpus(settings)
+    meta = json.loads((model_dir / META_FILE).read_text(encoding="utf-8"))
+    intents = list(meta["intents"])
+    lexical = _fit_lexical(corpus, intents, settings) if settings.lexical else {}
+    (model_dir / LEXICAL_FILE).unlink(missing_ok=True)
+    if lexical:
+        save_lexical(lexical, model_dir / LEXICAL_FILE)
+    meta["lexical"] = sorted(lexical)
+    report = _calibrate_and_evaluate(model_dir, meta, corpus, intents, settings.threshold)
+    card = read_card(model_dir)
+    for key in ("calibration", "answer_floors", "needs_human"):
+        card[key] = meta.get(key, {})
+    card["metrics"] = report
+    card["refitted"] = {
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "seconds": round(time.monotonic() - started, 1),
+        "data_fingerprint": fingerprint(corpus),
+    }
+    write_card(card, model_dir)
+    return card
+
+
+SENTIMENT_C = 16.0
+"""Inverse regularisation of the lexical sentiment model, chosen on the calibration split of the
+Chinese reviews (6,065 rows it never learns from; measured 2026-12-05): chat-length accuracy 0.9317,
+0.9331, 0.9342, 0.9347, 0.9349, 0.9351 at C = 2, 4, 8, 16, 32, 64; longer reviews 0.916, 0.917,
+0.924, 0.924, 0.922, 0.923. Fitted by SGD on these 70k rows, C = 4 stopped short of where L-BFGS
+lands (0.924 on the longer reviews, in 154 s against 21 s under load)."""
 
 
 def _fit_lexical(corpus: Corpus, intents: list[str], settings: TrainSettings) -> dict[str, LexicalModel]:
@@ -307,7 +354,7 @@ def _fit_lexical(corpus: Corpus, intents: list[str], settings: TrainSettings) ->
         models["intent"] = fit_lexical(texts, labels, intents, c=20.0, seed=settings.seed)
     if rows_s:
         texts, labels = [normalize(e.text) for e in rows_s], [str(e.sentiment) for e in rows_s]
-        models["sentiment"] = fit_lexical(texts, labels, list(SENTIMENTS), c=4.0, seed=settings.seed)
+        models["sentiment"] = fit_lexical(texts, labels, list(SENTIMENTS), c=SENTIMENT_C, seed=settings.seed)
     return models
 
 
@@ -410,4 +457,4 @@ def check_labels(examples: Mapping[str, Any]) -> None:
             raise NluError(f"nlu.intents.{name}: an intent name must be letters, digits and underscores")
 
 
-__all__ = ["TrainResult", "TrainSettings", "check_labels", "fine_tune", "train", "train_corpus"]
+__all__ = ["TrainResult", "TrainSettings", "check_labels", "fine_tune", "refit", "train", "train_corpus"]

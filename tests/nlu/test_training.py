@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -118,3 +119,42 @@ def test_a_slow_machine_trains_the_same_model(tmp_path: Path, monkeypatch: pytes
     assert slow.card["training"]["steps"] == quick.card["training"]["steps"] > 0
     heads = [torch.load(r.model_dir / "heads.pt", weights_only=True) for r in (quick, slow)]
     assert all(torch.equal(heads[0][k], heads[1][k]) for k in heads[0])
+
+
+def test_refit_keeps_the_network_and_refits_only_lexical_and_calibration(
+    model_dir: Path, config_file: Path, tmp_path: Path
+) -> None:
+    from nlu.cli import nlu_section
+    from nlu.training import refit
+
+    copy = tmp_path / "triage"
+    shutil.copytree(model_dir, copy)
+    settings = TrainSettings.from_config(nlu_section(config_file), small=True, seed=7, out_dir=copy)
+    before = json.loads((copy / "meta.json").read_text(encoding="utf-8"))
+    network = (copy / "model.int8.onnx").read_bytes()
+
+    card = refit(copy, settings)  # the settings training used: the same lexical models and calibration
+    after = json.loads((copy / "meta.json").read_text(encoding="utf-8"))
+    assert (copy / "model.int8.onnx").read_bytes() == network
+    assert after["model_id"] == before["model_id"]
+    for key in ("calibration", "answer_floors", "needs_human"):
+        assert _rounded(after[key]) == _rounded(before[key]), key
+    assert card["refitted"]["seconds"] > 0 and read_card(copy)["calibration"] == after["calibration"]
+
+    refit(copy, replace(settings, lexical=False))  # a change that does need refitting
+    changed = json.loads((copy / "meta.json").read_text(encoding="utf-8"))
+    assert changed["lexical"] == [] and not (copy / "lexical.npz").exists()
+    assert all(c["weight"] == 0 for task in changed["calibration"].values() for c in task.values())
+    got = TransformerClassifier(copy, threshold=0.0).classify(["where is my parcel?", "我的快递到哪了"])
+    assert [c.intent for c in got] == ["delivery", "delivery"]
+
+
+def _rounded(value: object) -> object:
+    """Floats rounded to 6 places, inside dicts and lists (to compare fitted numbers)."""
+    if isinstance(value, float):
+        return round(value, 6)
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    return value
