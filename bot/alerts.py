@@ -26,6 +26,7 @@ from bot.notifications import (
     team_webhook,
     ticket_document,
 )
+from bot.ports import NotifyTarget, WebhookAddress
 from bot.records import Ticket
 from bot.repository import Repository
 
@@ -70,9 +71,9 @@ def announce(
         body = {"notice": notice.to_dict()}
         if target.kind == "webhook":
             body["document"] = document
-        repo.enqueue(NOTIFY, target.kind, {"target": name}, body, at=at)
+        repo.enqueue(NOTIFY, target.kind, NotifyTarget(name), body, at=at)
     if url is not None:
-        repo.enqueue("webhook", "", {"url": url}, document, at=at)
+        repo.enqueue("webhook", "", WebhookAddress(url), document, at=at)
     return len(targets) + (url is not None)
 
 

@@ -14,7 +14,7 @@ from typing import Any, Literal, Protocol, TypeVar
 from bot.alerts import NOTIFY
 from bot.errors import DeliveryError
 from bot.leases import Leases
-from bot.ports import Channel, Clock, Meter, NoMeter, Recipient
+from bot.ports import Addressee, Channel, Clock, Meter, NoMeter, NotifyTarget, Recipient, WebhookAddress
 from bot.prompts import prompt_from_dict
 from bot.records import OutboxItem
 from bot.repository import Repository, Store
@@ -267,14 +267,14 @@ class Dispatcher:
         await self._record(lambda repo: repo.outbox_failed(item.id, error, retry_at))
 
     async def _send(self, item: OutboxItem, confirms: bool) -> str | None:
-        if item.kind == "webhook":
-            await self.webhooks.post_json(str(item.recipient["url"]), item.body)
+        to = addressee(item, f"{REFERENCE}{item.id}" if confirms else "")
+        if isinstance(to, WebhookAddress):
+            await self.webhooks.post_json(to.url, item.body)
             return ""
-        if item.kind == NOTIFY:
+        if isinstance(to, NotifyTarget):
             if self.notifier is None:
                 raise DeliveryError("notifications are not set up in this process", permanent=True)
-            target = str(item.recipient.get("target", ""))
-            return await self.notifier.notify(target, item.body, item.id, self.notify_wait)
+            return await self.notifier.notify(to.name, item.body, item.id, self.notify_wait)
         channel = self.channels.get(item.channel)
         if channel is None:
             raise DeliveryError(f"channel {item.channel!r} is not enabled", permanent=True)
@@ -282,9 +282,18 @@ class Dispatcher:
             prompt = prompt_from_dict(item.body["prompt"])
         except (KeyError, TypeError, ValueError) as exc:
             raise DeliveryError(f"outbox body is not a prompt: {exc}", permanent=True) from exc
-        to = Recipient.from_json(item.recipient, f"{REFERENCE}{item.id}" if confirms else "")
         sent = await channel.send(to, prompt)
         return sent.platform_id
+
+
+def addressee(item: OutboxItem, reference: str = "") -> Addressee:
+    """Where ``item`` goes, read back from the row as :meth:`Repository.enqueue` stored it
+    (``KeyError`` for a chat message stored without a channel or user: it fails, nothing else)."""
+    if item.kind == "webhook":
+        return WebhookAddress(str(item.recipient["url"]))
+    if item.kind == NOTIFY:
+        return NotifyTarget(str(item.recipient.get("target", "")))
+    return Recipient.from_json(item.recipient, reference)
 
 
 def outbox_id(reference: str) -> int | None:

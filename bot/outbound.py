@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from bot.ports import Recipient
 from bot.prompts import Prompt, prompt_text, prompt_to_dict
@@ -11,8 +10,8 @@ from bot.records import Identity
 from bot.repository import Repository
 
 
-def recipient_of(identity: Identity, locale: str = "") -> dict[str, Any]:
-    """The outbox recipient for an identity, as the outbox stores it."""
+def recipient_of(identity: Identity, locale: str = "") -> Recipient:
+    """The outbox recipient for an identity."""
     return Recipient(
         channel=identity.channel,
         account=identity.account,
@@ -20,7 +19,7 @@ def recipient_of(identity: Identity, locale: str = "") -> dict[str, Any]:
         locale=locale or identity.locale,
         # Platforms with a messaging window (WhatsApp 24 h, WeChat 48 h) count from the last inbound.
         last_inbound_at=identity.last_inbound_at,
-    ).as_json()
+    )
 
 
 def send_prompt(

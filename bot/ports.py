@@ -126,6 +126,30 @@ class Recipient:
 
 
 @dataclass(frozen=True, slots=True)
+class WebhookAddress:
+    """A ticketing system's webhook (``tickets.webhook_url``): the outbox posts the ticket there."""
+
+    url: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"url": self.url}
+
+
+@dataclass(frozen=True, slots=True)
+class NotifyTarget:
+    """A notification target of config.yaml (``notifications.targets``), by its name."""
+
+    name: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"target": self.name}
+
+
+Addressee = Recipient | WebhookAddress | NotifyTarget
+"""Where an outbox row goes: a customer's chat, a webhook, or a notification target."""
+
+
+@dataclass(frozen=True, slots=True)
 class Sent:
     """The platform's id of a message it accepted (empty when the platform gives none)."""
 

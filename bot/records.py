@@ -91,6 +91,7 @@ class OutboxItem:
     kind: str
     channel: str
     recipient: dict[str, Any]
+    """Where it goes as stored: ``bot.delivery.addressee`` reads it back as a ``bot.ports.Addressee``."""
     body: dict[str, Any]
     attempts: int
     previous: str = ""

@@ -10,6 +10,7 @@ from typing import Any, Protocol, TypedDict, TypeVar, Unpack
 from bot.attribution import Credit
 from bot.classification import Classification
 from bot.flow import Flow
+from bot.ports import Addressee
 from bot.records import (
     AutoAnswer,
     Conversation,
@@ -227,7 +228,7 @@ class Repository(Protocol):
         self,
         kind: str,
         channel: str,
-        recipient: dict[str, Any],
+        to: Addressee,
         body: dict[str, Any],
         *,
         at: datetime,

@@ -30,6 +30,7 @@ from bot.digest import (
     due_period,
     known_agents,
 )
+from bot.ports import NotifyTarget
 from models import Answer, Survey, Timer
 from storage.report_scope import SATISFIED, conditions
 
@@ -137,7 +138,7 @@ def send_due(repo: Any, config: Config, now: datetime) -> str | None:
         target = config.notifications.targets[name]
         digest = build_digest(config, period, comments, known, teams=target.teams)
         if digest.praises:
-            repo.enqueue(NOTIFY, target.kind, {"target": name}, {"digest": digest.to_dict()}, at=now)
+            repo.enqueue(NOTIFY, target.kind, NotifyTarget(name), {"digest": digest.to_dict()}, at=now)
             told += 1
     return f"digest {period.key}: {told} target(s) told"
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
 from bot import records
+from bot.ports import Addressee
 from models import Message, Outbox
 from storage.rows import Rows, row_id
 
@@ -121,7 +122,7 @@ class OutboxRows(Rows):
         self,
         kind: str,
         channel: str,
-        recipient: dict[str, Any],
+        to: Addressee,
         body: dict[str, Any],
         *,
         at: datetime,
@@ -130,7 +131,7 @@ class OutboxRows(Rows):
         values = {
             "kind": kind,
             "channel": channel,
-            "recipient": recipient,
+            "recipient": to.as_json(),
             "body": body,
             "message_id": message_id,
             "status": "pending",

@@ -8,6 +8,7 @@ import asyncio
 from datetime import datetime, timedelta
 
 from bot.leases import LEASE, Leases
+from bot.ports import Recipient
 from bot.repository import Repository
 
 from ..conftest import Harness
@@ -21,7 +22,7 @@ async def claimed(h: Harness, worker: str = WORKER) -> tuple[int, int]:
     now = h.clock.now()
 
     def claim(repo: Repository) -> tuple[int, int]:
-        repo.enqueue("message", "webchat", {"channel": "webchat", "user": "ann"}, {}, at=now)
+        repo.enqueue("message", "webchat", Recipient("webchat", "", "ann"), {}, at=now)
         repo.schedule("remind", f"s-{worker}", now, now)
         [item] = repo.claim_outbox(now, 10, now + LEASE, worker)
         [timer] = repo.claim_due_timers(now, 10, now + LEASE, worker)

@@ -7,9 +7,21 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.delivery import addressee
 from bot.outbound import recipient_of
-from bot.ports import Clock, FrozenClock, Meter, NoMeter, OffsetClock, Recipient, SystemClock
-from bot.records import Identity
+from bot.ports import (
+    Addressee,
+    Clock,
+    FrozenClock,
+    Meter,
+    NoMeter,
+    NotifyTarget,
+    OffsetClock,
+    Recipient,
+    SystemClock,
+    WebhookAddress,
+)
+from bot.records import Identity, OutboxItem
 
 AT = datetime(2026, 12, 5, 8, 30, tzinfo=UTC)
 
@@ -34,10 +46,10 @@ def test_the_reference_names_the_outbox_row_and_is_not_stored() -> None:
 
 def test_an_identity_becomes_a_recipient_in_its_language_unless_one_is_asked() -> None:
     ann = Identity(1, 1, "whatsapp", "1055", "15550001", locale="en", last_inbound_at=AT)
-    assert Recipient.from_json(recipient_of(ann)) == Recipient(
+    assert Recipient.from_json(recipient_of(ann).as_json()) == Recipient(
         "whatsapp", "1055", "15550001", locale="en", last_inbound_at=AT
     )
-    assert Recipient.from_json(recipient_of(ann, "zh-CN")).locale == "zh-CN"
+    assert Recipient.from_json(recipient_of(ann, "zh-CN").as_json()).locale == "zh-CN"
 
 
 def test_rows_stored_before_the_thread_key_still_read() -> None:
@@ -71,3 +83,16 @@ def test_the_default_meter_takes_counts_and_timings_and_keeps_nothing() -> None:
     meter: Meter = NoMeter()  # it is a Meter: the service's default when none is given
     meter.count("sent", channel="webchat")
     meter.observe("turn", 0.25, channel="webchat")
+
+
+@pytest.mark.parametrize(
+    ("kind", "to"),
+    [
+        ("message", Recipient("telegram", "b", "42", thread="7", locale="zh-CN", last_inbound_at=AT)),
+        ("webhook", WebhookAddress("https://tickets.example.com/hook")),
+        ("notify", NotifyTarget("oncall")),
+    ],
+)
+def test_every_addressee_reads_back_from_the_outbox_row_as_it_was_queued(kind: str, to: Addressee) -> None:
+    item = OutboxItem(id=9, kind=kind, channel="telegram", recipient=to.as_json(), body={}, attempts=0)
+    assert addressee(item) == to

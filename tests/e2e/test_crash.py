@@ -23,6 +23,7 @@ import yaml
 from sqlalchemy import text
 
 from adapters.whatsapp.fake import PHONE_NUMBER_ID, WhatsAppSimulator
+from bot.ports import Recipient
 from bot.prompts import Say, prompt_to_dict
 from storage import SqlStore, open_database
 
@@ -53,12 +54,7 @@ def enqueue(database_url: str, sim: WhatsAppSimulator) -> None:
     def work(repo: Any) -> None:
         for seq in range(EACH):
             for c in range(CUSTOMERS):
-                recipient = {
-                    "channel": "whatsapp",
-                    "account": PHONE_NUMBER_ID,
-                    "user": sim.wa_id(f"c{c}"),
-                    "last_inbound_at": now.isoformat(),
-                }
+                recipient = Recipient("whatsapp", PHONE_NUMBER_ID, sim.wa_id(f"c{c}"), last_inbound_at=now)
                 body = {"prompt": prompt_to_dict(Say(f"c{c} #{seq}"))}
                 repo.enqueue("message", "whatsapp", recipient, body, at=now)
 

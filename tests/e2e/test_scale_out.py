@@ -25,6 +25,7 @@ from adapters.testing import FakeServer, Recorded
 from bot.alerts import NOTIFY
 from bot.leases import LEASE
 from bot.notifications import Notice
+from bot.ports import NotifyTarget, Recipient
 from bot.prompts import Say, prompt_to_dict
 from models import Outbox
 from storage import SqlStore, open_database
@@ -69,7 +70,7 @@ def enqueue(database_url: str, account: str, count: int) -> None:
 
     def work(repo: Any) -> None:
         for chat in range(count):
-            recipient = {"channel": "telegram", "account": account, "user": str(10_000 + chat)}
+            recipient = Recipient("telegram", account, str(10_000 + chat))
             repo.enqueue("message", "telegram", recipient, body, at=now)
 
     in_database(database_url, work)
@@ -171,7 +172,7 @@ def enqueue_notices(database_url: str, target: str, first: int) -> None:
                 at=now,
                 actor="csatbot",
             )
-            repo.enqueue(NOTIFY, "slack", {"target": target}, {"notice": notice.to_dict()}, at=now)
+            repo.enqueue(NOTIFY, "slack", NotifyTarget(target), {"notice": notice.to_dict()}, at=now)
 
     in_database(database_url, work)
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, text
 
+from bot.ports import Recipient
 from storage import SqlStore, open_database
 from storage.migrate import upgrade
 
@@ -32,7 +33,7 @@ def queue(store: SqlStore, user: str, *, at: datetime = T0) -> tuple[int, int]:
         message = repo.add_message(
             identity_id=identity.id, conversation_id=None, direction="out", author="bot", text="hi", at=at
         )
-        recipient = {"channel": "telegram", "account": "b", "user": user}
+        recipient = Recipient("telegram", "b", user)
         return message, repo.enqueue(
             "message", "telegram", recipient, {"prompt": {}}, at=at, message_id=message
         )

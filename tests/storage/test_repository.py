@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.ports import Recipient, WebhookAddress
 from bot.records import Survey
 from bot.repository import Repository
 from bot.settings import Settings
@@ -120,7 +121,7 @@ def test_cancelled_timer_never_fires(store: SqlStore) -> None:
 
 def test_outbox_keeps_order_per_recipient(store: SqlStore) -> None:
     def queue(user: str, text: str) -> int:
-        rec = {"channel": "webchat", "account": "", "user": user}
+        rec = Recipient("webchat", "", user)
         return run(
             store,
             lambda r: r.enqueue("message", "webchat", rec, {"prompt": {"type": "Say", "text": text}}, at=T0),
@@ -145,7 +146,8 @@ def test_outbox_keeps_order_per_recipient(store: SqlStore) -> None:
 
 def test_outbox_gives_up_for_good(store: SqlStore) -> None:
     item = run(
-        store, lambda r: r.enqueue("webhook", "", {"url": "http://127.0.0.1:9/"}, {"event": "x"}, at=T0)
+        store,
+        lambda r: r.enqueue("webhook", "", WebhookAddress("http://127.0.0.1:9/"), {"event": "x"}, at=T0),
     )
     run(store, lambda r: r.claim_outbox(T0, 10, T0 + timedelta(minutes=2)))
     run(store, lambda r: r.outbox_failed(item, "HTTP 404", None))
