@@ -12,7 +12,7 @@ from storage.migrate import upgrade
 
 @pytest.fixture
 def store(database_url: str) -> Iterator[SqlStore]:
-    """A store on a migrated, empty database (modules that define their own ``store`` keep it)."""
+    """A store on a migrated, empty database."""
     database = open_database(database_url)
     upgrade(database)
     yield SqlStore(database)

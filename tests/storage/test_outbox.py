@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import event, text
 
 from bot.ports import Recipient
-from storage import SqlStore, open_database
-from storage.migrate import upgrade
+from storage import SqlStore
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 LEASE = T0 + timedelta(minutes=2)
-
-
-@pytest.fixture
-def store(database_url: str) -> Iterator[SqlStore]:
-    database = open_database(database_url)
-    upgrade(database)
-    yield SqlStore(database)
-    database.dispose()
 
 
 def queue(store: SqlStore, user: str, *, at: datetime = T0) -> tuple[int, int]:
