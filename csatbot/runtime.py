@@ -22,6 +22,7 @@ from adapters.http import RateLimits, SharedBuckets
 from adapters.notify.sender import build_notifier
 from adapters.registry import build_adapters
 from adapters.webchat import WebChatChannel
+from adapters.webchat.sessions import IDENTITY_ENV
 from adapters.webhook import HttpWebhookPoster
 from bot.config import Config, parse_config
 from bot.delivery import Dispatcher
@@ -32,7 +33,9 @@ from bot.service import ConversationService
 from bot.settings import MessagingWindow, Settings
 from bot.tracing import begin_trace, end_trace, new_trace_id
 from csatbot import redaction
+from csatbot.access import TOKEN_ENV as API_TOKEN_ENV
 from csatbot.alarm import Alarm
+from csatbot.console.sessions import SECRET_ENV as CONSOLE_SECRET_ENV
 from csatbot.inbox import InboxRunner
 from csatbot.metrics import Metrics
 from csatbot.triage_model import BackgroundModel
@@ -50,7 +53,7 @@ RESCAN_SECONDS = 1.0
 CONFIG_CHECK_SECONDS = 2.0
 
 
-FIXED_SECRETS = ("CSATBOT_API_TOKEN", "CSATBOT_SECRET_KEY", "CSATBOT_WEBCHAT_IDENTITY_SECRET", "DATABASE_URL")
+FIXED_SECRETS = (API_TOKEN_ENV, CONSOLE_SECRET_ENV, IDENTITY_ENV, "DATABASE_URL")
 
 
 def secret_names(config: Config) -> list[str]:
