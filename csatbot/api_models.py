@@ -161,6 +161,16 @@ class Health(BaseModel):
     status: str
 
 
+class ReadinessDocument(BaseModel):
+    """``/readyz``: ``ready`` (200) or ``not ready`` (503) with each check's findings and, in words,
+    what is wrong."""
+
+    status: str = Field(description="ready or not ready")
+    checks: dict[str, dict[str, Any]] = Field(description="per check (database, model, outbox, inbox...)")
+    problems: list[str] = Field(description="empty when ready")
+    worker: str = Field(description="the answering process's lease owner id")
+
+
 class Report(BaseModel):
     """An open-ended report: the keys named here, and the tables the route's description names."""
 

@@ -32,6 +32,7 @@ from csatbot.api_models import (
     CustomerLink,
     Erased,
     Health,
+    ReadinessDocument,
     ReplySent,
     TicketDetail,
     TicketRow,
@@ -281,7 +282,15 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
         """Liveness: the process answers (it checks nothing else; see ``/readyz``)."""
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["ops"])
+    @app.get(
+        "/readyz",
+        tags=["ops"],
+        response_class=JSONResponse,
+        responses={
+            200: {"model": ReadinessDocument, "description": "ready"},
+            503: {"model": ReadinessDocument, "description": "not ready: `problems` says why"},
+        },
+    )
     async def ready() -> JSONResponse:
         """Readiness: 200 when the database answers, the schema is at head, the triage model is ready
         or on its way and the outbox keeps up; else 503 with ``problems`` naming what is wrong.

@@ -14,6 +14,7 @@ from alembic.script import ScriptDirectory
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text
 
+from csatbot.api_models import ReadinessDocument
 from csatbot.logs import JsonFormatter, TraceFilter
 from csatbot.runtime import Runtime
 from csatbot.web import create_app
@@ -43,6 +44,12 @@ async def test_readyz_is_ready_on_a_migrated_database_with_triage_off(app_client
     assert body["checks"]["model"] == {"ok": True, "state": "off"}
     assert body["checks"]["outbox"]["ok"] is True
     assert body["checks"]["inbox"] == {"ok": True, "lag_seconds": 0.0, "depth": 0, "failed": 0}
+    assert ReadinessDocument.model_validate(body).worker == body["worker"]  # what /openapi.json documents
+    documented = (await app_client.get("/openapi.json")).json()["paths"]["/readyz"]["get"]["responses"]
+    for status in ("200", "503"):
+        assert documented[status]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/ReadinessDocument"
+        }
 
 
 async def test_readyz_names_a_schema_behind_head_and_a_stuck_outbox(app_runtime: Runtime) -> None:
