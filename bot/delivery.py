@@ -69,8 +69,9 @@ class Dispatcher:
     attempt), so a busy target never holds up the customers' messages. They get
     ``notify_attempts`` tries, as chat platforms' outages outlast a message's.
 
-    Send once: the attempt is recorded before the platform call and its result right after; that
-    bookkeeping is retried while the database blips (the send never is). A call that got no
+    Send once: the attempt is recorded before the platform call where it matters (a channel that
+    confirms messages, a retry, a claim no longer fresh: see :meth:`_may_send`) and its result right
+    after; that bookkeeping is retried while the database blips (the send never is). A call that got no
     answer, or whose worker died during it, may have reached the platform: on a channel that
     confirms messages (``Capabilities.confirm_wait``) it waits for that confirmation and is sent
     again only if none comes; elsewhere it is retried (at most one duplicate, that message).
@@ -109,6 +110,8 @@ class Dispatcher:
         self._limit = asyncio.Semaphore(concurrency)
         self._sent = SentMarks(self._record, clock.now)
         self._queues: dict[str, asyncio.Task[int]] = {}
+        self._fresh: dict[int, datetime] = {}
+        """Claimed rows not yet tried: until when the claim is fresh (half its lease)."""
 
     async def deliver_due(self, limit: int = 200, *, wait: bool = True) -> int:
         """Claim what is due now and start delivering it, one task per recipient.
@@ -139,6 +142,7 @@ class Dispatcher:
             if key in self._queues:
                 continue
             self.leases.outbox.update(item.id for item in queue)
+            self._fresh.update((item.id, now + (until - now) / 2) for item in queue)
             task = asyncio.get_running_loop().create_task(self._deliver_in_order(queue))
             self._queues[key] = task
             task.add_done_callback(partial(self._finished, key))
@@ -175,6 +179,8 @@ class Dispatcher:
                 delivered += 1
         finally:
             self.leases.outbox.difference_update(item.id for item in queue)
+            for item in queue:
+                self._fresh.pop(item.id, None)
         return delivered
 
     async def _deliver(self, item: OutboxItem) -> Outcome:
@@ -201,10 +207,8 @@ class Dispatcher:
             log.warning(
                 "outbox %s: %s send, not confirmed by the platform: sending it again", item.id, item.previous
             )
-        worker = self.leases.worker
         async with self._limit:
-            started = self.clock.now()
-            if not await self._record(lambda repo: repo.outbox_attempt(item.id, worker, started)):
+            if not await self._may_send(item, wait):
                 log.warning("outbox %s: lease lost before sending; another worker has it", item.id)
                 return "later"
             try:
@@ -230,6 +234,23 @@ class Dispatcher:
             return "later"
         await self._sent.mark(item.id, platform_id)
         return "sent"
+
+    async def _may_send(self, item: OutboxItem, confirm_wait: timedelta | None) -> bool:
+        """Whether this worker still holds ``item``, with the attempt recorded where it matters.
+
+        A channel that confirms messages needs the attempt's time (a send interrupted by a crash
+        waits for the platform's word); so does a send whose claim is no longer fresh (this process
+        may have stalled past its lease, and another taken the row): those record it, and learn
+        whether the lease still holds, in one statement. A first try on any other channel within the
+        first half of the lease just claimed needs neither: nobody else can hold the row, and an
+        interrupted send is sent again either way.
+        """
+        started = self.clock.now()
+        fresh_until = self._fresh.pop(item.id, None)
+        if confirm_wait is None and not item.previous and fresh_until is not None and started < fresh_until:
+            return True
+        worker = self.leases.worker
+        return await self._record(lambda repo: repo.outbox_attempt(item.id, worker, started))
 
     async def _record(self, work: Callable[[Repository], T]) -> T:
         """Run bookkeeping ``work``, retried with backoff while the database fails (never the send:

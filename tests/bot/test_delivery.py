@@ -151,9 +151,11 @@ class Gate:
         self.name = inner.name
         self.capabilities = inner.capabilities
         self.release = asyncio.Event()
+        self.entered = asyncio.Event()
 
     async def send(self, to: Any, prompt: Any) -> Any:
         if to.user == "slow":
+            self.entered.set()
             await self.release.wait()
         return await self.inner.send(to, prompt)
 
@@ -253,3 +255,30 @@ async def test_the_result_is_recorded_after_a_database_blip_and_the_message_is_n
     finally:
         h.close()
         proxy.close()
+
+
+async def test_a_fresh_claim_sends_without_an_attempt_record_unless_the_channel_confirms_or_time_passed(
+    harness: Harness,
+) -> None:
+    """The attempt is written before the platform call only where it is read: a channel that
+    confirms messages, or a send that starts after the first half of its claim's lease."""
+    h = harness
+    first = await queue_reply(h, "slow", "first to slow")
+    conversation_id = h.rows("SELECT max(id) FROM conversation")[0][0]
+    await h.service.agent_reply(conversation_id, "bob", "second to slow")
+    second = int(h.rows("SELECT max(id) FROM outbox")[0][0])
+    gate = Gate(h.channel)
+    dispatcher = Dispatcher(h.store, {"webchat": gate}, h, h.clock, leases=Leases("w"))
+    assert await dispatcher.deliver_due(wait=False) == 2
+    await asyncio.wait_for(gate.entered.wait(), 5)  # "first" is in the platform call
+    h.clock.advance(timedelta(seconds=4))  # past half of the 6 s lease (still held)
+    gate.release.set()
+    await dispatcher.drain()
+    attempts = dict(h.rows("SELECT id, attempt_at FROM outbox WHERE id IN (:a, :b)", a=first, b=second))
+    assert attempts[first] is None and attempts[second] is not None
+    assert h.channel.texts("slow") == ["first to slow", "second to slow"]
+    confirming(h)
+    third = await queue_reply(h, "ann", "on a confirming channel")
+    await h.dispatcher.deliver_due()
+    [(attempt_at,)] = h.rows("SELECT attempt_at FROM outbox WHERE id = :i", i=third)
+    assert attempt_at is not None
