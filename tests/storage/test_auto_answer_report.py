@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from bot.records import Identity
-from storage import SqlStore, open_database
+from storage import SqlStore
 from storage.auto_answer_report import auto_answer_report
-from storage.migrate import upgrade
 from storage.report_scope import ReportFilterError
 from storage.repository import SqlRepository
 
@@ -49,13 +47,10 @@ def fill(repo: SqlRepository) -> None:
 
 
 @pytest.fixture
-def store(database_url: str) -> Iterator[SqlStore]:
-    database = open_database(database_url)
-    upgrade(database)
-    store = SqlStore(database)
+def store(store: SqlStore) -> SqlStore:
+    """The package's ``store`` (tests/storage/conftest.py) with the answers :func:`fill` writes."""
     store.run_sync(fill)
-    yield store
-    database.dispose()
+    return store
 
 
 def test_outcomes_and_rates_per_intent_with_n(store: SqlStore) -> None:

@@ -3,27 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.inbox import InboxItem, InboxWorker
 from bot.ports import Clock
-from storage import open_database
+from storage import SqlStore
 from storage.inbox import SqlInbox
-from storage.migrate import upgrade
 
 T0 = datetime(2026, 12, 5, 8, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=30)
 
 
 @pytest.fixture
-def inbox(database_url: str) -> Iterator[SqlInbox]:
-    database = open_database(database_url)
-    upgrade(database)
-    yield SqlInbox(database)
-    database.dispose()
+def inbox(store: SqlStore) -> SqlInbox:
+    """The inbox on the migrated database of the package's ``store`` fixture."""
+    return SqlInbox(store.database)
 
 
 def keys(items: list[InboxItem]) -> list[str]:
