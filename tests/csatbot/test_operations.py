@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -191,13 +192,17 @@ def test_the_app_lists_the_ops_routes(app_runtime: Runtime) -> None:
 async def test_readyz_and_metrics_show_a_stalled_inbox_and_failed_updates(app_runtime: Runtime) -> None:
     insert = (
         "INSERT INTO inbox (channel, key, sender, body, received_at, status, attempts, claimed_by, "
-        "claimed_until) VALUES ('telegram', :key, 'u1', :body, '2020-01-01 00:00:00', :status, 9, "
+        "claimed_until) VALUES ('telegram', :key, 'u1', :body, :received, :status, 9, "
         "'gone-worker', '2999-01-01 00:00:00')"
     )
+    # The failed update is recent: the retention sweep the server starts with forgets failed updates
+    # older than the transcripts' cutoff, and could do so between the two requests.
+    recent = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S")
     async with served(app_runtime) as http:
         with app_runtime.database.writer.begin() as conn:  # held by a worker that never comes back
-            conn.execute(text(insert), {"key": "1", "body": b"{}", "status": "pending"})
-            conn.execute(text(insert), {"key": "2", "body": b"{}", "status": "failed"})
+            old = "2020-01-01 00:00:00"
+            conn.execute(text(insert), {"key": "1", "body": b"{}", "status": "pending", "received": old})
+            conn.execute(text(insert), {"key": "2", "body": b"{}", "status": "failed", "received": recent})
         ready = await http.get("/readyz")
         metrics = samples((await http.get("/metrics")).text)
     assert ready.status_code == 503
