@@ -269,7 +269,7 @@ class Repository(Protocol):
     def outbox_sent(self, item_id: int, platform_id: str, at: datetime) -> None: ...
 
     def outbox_sent_many(self, sent: Sequence[tuple[int, str]], at: datetime) -> None:
-        """:meth:`outbox_sent` for many (item id, platform id) at once, in one statement per table."""
+        """:meth:`outbox_sent` for many (item id, platform id) at once, in one statement."""
         ...
 
     def outbox_rejected(

@@ -78,7 +78,7 @@ class Message(SQLModel, table=True):
     author: str = Field(max_length=64)
     text: str = ""
     payload: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
-    platform_id: str | None = None
+    platform_id: str | None = None  # a customer's message's id on the platform (ours: on the outbox row)
     survey_id: str | None = Field(default=None, max_length=16)
     intent: str | None = None
     intent_confidence: float | None = None

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 
 from bot import records
 from bot.ports import Addressee
-from models import Message, Outbox
+from models import Outbox
 from storage.rows import Rows, row_id
 
 OUTBOX_CLAIM_LOCK = 0x63736174  # "csat": the PostgreSQL advisory lock that serialises outbox claims
@@ -83,17 +83,6 @@ _SENT = (
         attempts=col(Outbox.attempts) + bindparam("b_attempt"),
     )  # claimed_by stays: which worker sent it
 )
-_MESSAGE_PLATFORM_ID = (
-    update(Message)
-    .where(
-        col(Message.id)
-        == core_select(col(Outbox.message_id))
-        .where(col(Outbox.id) == bindparam("b_id"), col(Outbox.status) != "sent")
-        .scalar_subquery()
-    )
-    .values(platform_id=bindparam("b_platform_id"))
-)
-"""The platform's id onto an outbox row's message, unless the row is already recorded as sent."""
 
 
 def outbox_item(row: Any) -> records.OutboxItem:
@@ -175,13 +164,8 @@ class OutboxRows(Rows):
         self.outbox_sent_many([(item_id, platform_id)], at)
 
     def outbox_sent_many(self, sent: Sequence[tuple[int, str]], at: datetime) -> None:
-        # Two statements whatever the batch's size (each run for every row): the platform's ids onto
-        # the messages first, while the outbox rows still say they are not sent.
-        named = [
-            {"b_id": item_id, "b_platform_id": platform_id} for item_id, platform_id in sent if platform_id
-        ]
-        if named:
-            self._core.execute(_MESSAGE_PLATFORM_ID, named)
+        # One statement whatever the batch's size. The platform's id of a message we sent stays on its
+        # outbox row (``Outbox.message_id`` leads to it): a read receipt or a failure report names it.
         self._core.execute(
             _SENT, [self._sent_values(item_id, platform_id, at, 1) for item_id, platform_id in sent]
         )
@@ -204,8 +188,6 @@ class OutboxRows(Rows):
         row = self._core.execute(query).first()
         if row is None or row.status not in ("sending", "unknown") or row.attempt_at is None:
             return False
-        if platform_id:
-            self._core.execute(_MESSAGE_PLATFORM_ID, {"b_id": item_id, "b_platform_id": platform_id})
         # The confirmation is not an attempt of its own.
         return bool(self._core.execute(_SENT, self._sent_values(item_id, platform_id, at, 0)).rowcount)
 
