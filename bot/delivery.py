@@ -192,20 +192,22 @@ class Dispatcher:
         channel = self.channels.get(item.channel) if item.kind == "message" else None
         return channel.capabilities.confirm_wait if channel is not None else None
 
-    async def _interrupted(self, item: OutboxItem, wait: timedelta, attempt_at: datetime) -> Outcome:
+    async def _interrupted(self, item: OutboxItem, until: datetime) -> Outcome:
         """Its worker died during the call: the platform may have it. Wait for its confirmation."""
-        until = attempt_at + wait
         log.warning("outbox %s: its send was interrupted; waiting for the platform to confirm it", item.id)
         await self._record(lambda repo: repo.outbox_unknown(item.id, "send interrupted", until))
         return "unknown"
 
     async def _attempt(self, item: OutboxItem) -> Outcome:
         wait = self._confirm_wait(item)
-        if item.previous == "interrupted" and wait is not None and item.attempt_at is not None:
-            return await self._interrupted(item, wait, item.attempt_at)
-        if item.previous:
+        if item.attempt_at is not None:
+            # An earlier call's outcome is unknown: a channel that confirms what it delivered gets
+            # the time to say so (counted from that call); after that, or on any other channel, the
+            # message goes again.
+            if wait is not None and self.clock.now() < item.attempt_at + wait:
+                return await self._interrupted(item, item.attempt_at + wait)
             log.warning(
-                "outbox %s: %s send, not confirmed by the platform: sending it again", item.id, item.previous
+                "outbox %s: an earlier send was not confirmed by the platform: sending it again", item.id
             )
         async with self._limit:
             if not await self._may_send(item, wait):
@@ -247,7 +249,12 @@ class Dispatcher:
         """
         started = self.clock.now()
         fresh_until = self._fresh.pop(item.id, None)
-        if confirm_wait is None and not item.previous and fresh_until is not None and started < fresh_until:
+        if (
+            confirm_wait is None
+            and item.attempt_at is None
+            and fresh_until is not None
+            and started < fresh_until
+        ):
             return True
         worker = self.leases.worker
         return await self._record(lambda repo: repo.outbox_attempt(item.id, worker, started))

@@ -94,12 +94,10 @@ class OutboxItem:
     """Where it goes as stored: ``bot.delivery.addressee`` reads it back as a ``bot.ports.Addressee``."""
     body: dict[str, Any]
     attempts: int
-    previous: str = ""
-    """What became of the attempt before this claim: "" (nothing pending), ``interrupted`` (its
-    worker died during the platform call: maybe sent) or ``unconfirmed`` (no answer came and the
-    platform did not confirm it in time)."""
     attempt_at: datetime | None = None
-    """When that previous, unfinished attempt's call began."""
+    """When an earlier attempt's platform call began, if neither its outcome nor the platform's
+    confirmation was recorded: its worker died or lost its lease during the call, or the platform
+    answered nothing and did not confirm it in time. The platform may have the message."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,14 +19,14 @@ from storage.rows import Rows, row_id
 OUTBOX_CLAIM_LOCK = 0x63736174  # "csat": the PostgreSQL advisory lock that serialises outbox claims
 UNDELIVERED = ("pending", "sending", "unknown")
 
-_CLAIMED_COLUMNS = ("id", "kind", "channel", "recipient", "body", "attempts", "status", "attempt_at")
+_CLAIMED_COLUMNS = ("id", "kind", "channel", "recipient", "body", "attempts", "attempt_at")
 _ENQUEUE = insert(Outbox).returning(col(Outbox.id))
 
 
 def _claimable() -> Any:
-    """Due rows, oldest first, but not behind an earlier undelivered row to the same recipient that
-    is not due (backing off, leased to a sender, or waiting for the platform to confirm it): so
-    messages arrive in order. Messages queue per channel and user, notifications per target."""
+    """Due rows' ids, oldest first, but not behind an earlier undelivered row to the same recipient
+    that is not due (backing off, leased to a sender, or waiting for the platform to confirm it):
+    so messages arrive in order. Messages queue per channel and user, notifications per target."""
     earlier = aliased(Outbox, name="earlier")
     user, target = col(Outbox.recipient)["user"].as_string(), col(Outbox.recipient)["target"].as_string()
     same_queue = or_(
@@ -49,7 +49,7 @@ def _claimable() -> Any:
         same_queue,
     )
     return (
-        core_select(*(col(getattr(Outbox, name)) for name in _CLAIMED_COLUMNS))
+        core_select(col(Outbox.id))
         .where(col(Outbox.status).in_(UNDELIVERED), col(Outbox.next_attempt_at) <= bindparam("now"), ~blocked)
         .order_by(col(Outbox.id))
         .limit(bindparam("limit"))
@@ -57,12 +57,14 @@ def _claimable() -> Any:
     )
 
 
-_CLAIMABLE = _claimable()
 _CLAIM = (
     update(Outbox)
-    .where(col(Outbox.id).in_(bindparam("b_ids", expanding=True)))
-    .values(status="sending", next_attempt_at=bindparam("b_until"), claimed_by=bindparam("b_worker"))
+    .where(col(Outbox.id).in_(_claimable().scalar_subquery()), col(Outbox.status).in_(UNDELIVERED))
+    .values(status="sending", next_attempt_at=bindparam("until"), claimed_by=bindparam("worker"))
+    .returning(*(col(getattr(Outbox, name)) for name in _CLAIMED_COLUMNS))
 )
+"""Lease the due rows and read them back, in one statement (the row lock the subquery takes makes
+PostgreSQL re-check a row another transaction changed meanwhile, and skip it if no longer due)."""
 _ATTEMPT = update(Outbox).values(attempt_at=bindparam("b_at"))
 _ATTEMPT_BY = _ATTEMPT.where(
     col(Outbox.id) == bindparam("b_id"),
@@ -86,12 +88,7 @@ _SENT = (
 
 
 def outbox_item(row: Any) -> records.OutboxItem:
-    """A claimed row, and what became of its previous attempt."""
-    previous = ""
-    if row.status == "unknown":
-        previous = "unconfirmed"
-    elif row.status == "sending" and row.attempt_at is not None:
-        previous = "interrupted"  # its worker died (or lost the lease) during the call
+    """A claimed row, with when its unfinished previous attempt began, if it has one."""
     return records.OutboxItem(
         id=row_id(row.id),
         kind=row.kind,
@@ -99,7 +96,6 @@ def outbox_item(row: Any) -> records.OutboxItem:
         recipient=row.recipient,
         body=row.body,
         attempts=row.attempts,
-        previous=previous,
         attempt_at=row.attempt_at,
     )
 
@@ -143,11 +139,9 @@ class OutboxRows(Rows):
             # claimer would not see a recipient's earliest row, locked by the first, and could take
             # that recipient's next message out of order.
             self._core.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": OUTBOX_CLAIM_LOCK})
-        rows = self._core.execute(_CLAIMABLE, {"now": now, "limit": limit}).all()
-        if rows:
-            ids = [row.id for row in rows]
-            self._core.execute(_CLAIM, {"b_ids": ids, "b_until": lease_until, "b_worker": worker or None})
-        return [outbox_item(row) for row in rows]
+        parameters = {"now": now, "limit": limit, "until": lease_until, "worker": worker or None}
+        rows = self._core.execute(_CLAIM, parameters).all()
+        return [outbox_item(row) for row in sorted(rows, key=lambda row: row.id)]
 
     def release_outbox(self, item_ids: list[int]) -> None:
         self.session.execute(
