@@ -110,6 +110,10 @@ class Dispatcher:
         self._limit = asyncio.Semaphore(concurrency)
         self._sent = SentMarks(self._record, clock.now)
         self._queues: dict[str, asyncio.Task[int]] = {}
+        self._releasing: set[asyncio.Task[None]] = set()
+        self._recheck = False
+        """A claim ran while deliveries were in flight: claim again when one ends (a recipient's
+        later message may have waited behind it). Other processes' rows: ``csatbot.alarm``."""
         self._fresh: dict[int, datetime] = {}
         """Claimed rows not yet tried: until when the claim is fresh (half its lease)."""
 
@@ -121,12 +125,47 @@ class Dispatcher:
         """
         # No more than this process can send at once: what it cannot start now is left for others.
         room = max(0, self.concurrency - len(self._queues))
+        self._recheck = self._recheck or bool(self._queues)
         if room == 0:
             return 0
         now = self.clock.now()
         until = self.leases.until(now)
         worker = self.leases.worker
         items = await self.store.run(lambda repo: repo.claim_outbox(now, min(limit, room), until, worker))
+        started, later = self._start(items, now, until)
+        if later:
+            await self._record(partial(_release, ids=later))
+        if not wait:
+            return len(items)
+        results = await asyncio.gather(*started, return_exceptions=True)
+        return sum(r for r in results if isinstance(r, int))
+
+    @property
+    def worker(self) -> str:
+        return self.leases.worker
+
+    def lease_until(self, now: datetime) -> datetime:
+        return self.leases.until(now)
+
+    def take(self, claimed: list[OutboxItem], until: datetime | None, queued: bool) -> None:
+        """Deliver the messages a committed unit of work leased to this process as it queued them
+        (the store's :class:`bot.repository.Handoff`); with ``queued``, also claim what it left."""
+        if claimed and until is not None:
+            _, later = self._start(claimed, self.clock.now(), until)
+            if later:  # the same customer's earlier message is still being sent here
+                self._release_soon(later)
+        if queued:
+            self.wake()
+
+    def _release_soon(self, ids: list[int]) -> None:
+        task = asyncio.get_running_loop().create_task(self._record(partial(_release, ids=ids)))
+        self._releasing.add(task)
+        task.add_done_callback(self._releasing.discard)
+
+    def _start(
+        self, items: list[OutboxItem], now: datetime, until: datetime
+    ) -> tuple[list[asyncio.Task[int]], list[int]]:
+        """A delivery task per recipient for claimed ``items`` (in order), and the rows to put back."""
         queues: dict[str, list[OutboxItem]] = {}
         for item in items:
             queues.setdefault(_recipient_key(item), []).append(item)
@@ -135,8 +174,6 @@ class Dispatcher:
         # the one in flight again), and newer ones go back to wait for that task to finish.
         busy = [item.id for key, q in queues.items() if key in self._queues for item in q]
         later = [row for row in busy if row not in self.leases.outbox]
-        if later:
-            await self.store.run(lambda repo: repo.release_outbox(later))
         started: list[asyncio.Task[int]] = []
         for key, queue in queues.items():
             if key in self._queues:
@@ -147,17 +184,16 @@ class Dispatcher:
             self._queues[key] = task
             task.add_done_callback(partial(self._finished, key))
             started.append(task)
-        if not wait:
-            return len(items)
-        results = await asyncio.gather(*started, return_exceptions=True)
-        return sum(r for r in results if isinstance(r, int))
+        return started, later
 
     def _finished(self, key: str, task: asyncio.Task[int]) -> None:
         self._queues.pop(key, None)
         if not task.cancelled() and task.exception() is not None:
             log.error("delivering to %s failed", key, exc_info=task.exception())
-        elif not task.cancelled() and task.result():
-            self.wake()  # later messages to this recipient may be due now
+        elif not task.cancelled() and task.result() and self._recheck:
+            # A claim ran while this was in flight: what it found behind this may be due now.
+            self._recheck = False
+            self.wake()
 
     async def drain(self) -> None:
         """Wait for the deliveries in progress."""

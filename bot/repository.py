@@ -366,7 +366,26 @@ class Repository(Protocol):
         ...
 
 
+class Handoff(Protocol):
+    """This process's sender, taking the chat messages a unit of work queued already leased to it.
+
+    A store that has one (:attr:`Store.handoff`) leases each chat message to ``worker`` as it is
+    queued, where no earlier message to the same customer is still undelivered, and hands those to
+    :meth:`take` once the transaction has committed: the message goes out without a claim of its
+    own. Anything else it queued is left for the next claim, and ``queued`` says so."""
+
+    @property
+    def worker(self) -> str: ...
+
+    def lease_until(self, now: datetime) -> datetime: ...
+
+    def take(self, claimed: list[OutboxItem], until: datetime | None, queued: bool) -> None: ...
+
+
 class Store(Protocol):
     """Runs units of work, each in its own transaction, off the event loop."""
+
+    handoff: Handoff | None
+    """Set by a process that sends what it queues itself (see :class:`Handoff`)."""
 
     async def run(self, work: Callable[[Repository], T]) -> T: ...

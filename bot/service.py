@@ -101,6 +101,12 @@ class ConversationService:
         # under way (which may hold its survey's timer) instead of returning before the survey is out.
         self._firing = asyncio.Lock()
 
+    def _queued(self) -> None:
+        """After a unit of work that may have queued messages: wake the sender, unless the store
+        hands it what was queued already (then it has them, and was woken for anything else)."""
+        if self.store.handoff is None:
+            self.wake()
+
     async def handle(self, msg: InboundMessage) -> TurnResult:
         """Process one inbound message exactly once (a redelivery returns ``duplicate=True``)."""
         started = time.perf_counter()
@@ -119,7 +125,7 @@ class ConversationService:
             )
         )
         if not result.duplicate:
-            self.wake()
+            self._queued()
         self.meter.observe("turn", time.perf_counter() - started, channel=msg.channel)
         return result
 
@@ -132,7 +138,7 @@ class ConversationService:
         message_id = await self.store.run(
             lambda repo: turns.agent_reply(repo, settings, conversation_id, agent, text, now)
         )
-        self.wake()
+        self._queued()
         return message_id
 
     async def ticket(
@@ -159,7 +165,7 @@ class ConversationService:
             now=now, survey_id=survey_id, receipt=receipt,
         )  # fmt: skip
         ticket = await self.store.run(work)
-        self.wake()
+        self._queued()
         return ticket
 
     async def escalate(self, conversation_id: int, agent: str, reason: str) -> Ticket:
@@ -172,7 +178,7 @@ class ConversationService:
             return tickets.escalate(repo, settings, conversation, [reason], now, by=agent)
 
         ticket = await self.store.run(work)
-        self.wake()
+        self._queued()
         return ticket
 
     async def delivery_failed(self, channel: str, platform_id: str, error: str, reference: str = "") -> bool:
@@ -269,7 +275,7 @@ class ConversationService:
         finally:
             self.leases.timers.difference_update(timer.id for timer in due)
         if done:
-            self.wake()
+            self._queued()
         return done
 
     async def _fire(self, timer: DueTimer, now: datetime) -> str | None:
@@ -311,7 +317,7 @@ class ConversationService:
                     done += 1
         if done:
             log.info("triaged %d messages that waited for the model", done)
-            self.wake()
+            self._queued()
         return done
 
     def _waiting_for_model(self, msg: InboundMessage) -> bool:

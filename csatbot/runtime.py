@@ -195,6 +195,7 @@ class Runtime:
         )
         self.outbox = Pump("outbox", partial(self.dispatcher.deliver_due, wait=False))
         self.dispatcher.wake = self.outbox.kick
+        self.store.handoff = self.dispatcher  # what a unit of work queues goes out from here at once
         self.model: BackgroundModel | None = None
         self.train_if_missing = train_if_missing
         self.await_model = await_model

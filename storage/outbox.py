@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, insert, or_, text, update
+from sqlalchemy import and_, bindparam, case, exists, insert, null, or_, text, update
 from sqlalchemy import select as core_select
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
@@ -21,6 +21,12 @@ UNDELIVERED = ("pending", "sending", "unknown")
 
 _CLAIMED_COLUMNS = ("id", "kind", "channel", "recipient", "body", "attempts", "attempt_at")
 _ENQUEUE = insert(Outbox).returning(col(Outbox.id))
+_ENQUEUE_COLUMNS = (
+    "kind", "channel", "recipient", "body", "message_id", "status", "attempts", "last_error",
+    "platform_id", "created_at", "next_attempt_at", "sent_at", "attempt_at", "claimed_by",
+)  # fmt: skip
+_LEASED = ("status", "next_attempt_at", "claimed_by")
+"""Columns a message queued for this process's own sender gets from :func:`_enqueue_leased`."""
 
 
 def _claimable() -> Any:
@@ -57,6 +63,37 @@ def _claimable() -> Any:
     )
 
 
+def _enqueue_leased() -> Any:
+    """Queue a chat message already leased to ``worker`` until ``until``, unless an earlier message
+    to the same customer is still undelivered (then it waits, due now, for the claim that keeps
+    their order): one INSERT ... SELECT that returns the row's id and status."""
+    earlier = aliased(Outbox, name="earlier")
+    waiting = exists().where(
+        col(earlier.status).in_(UNDELIVERED),
+        col(earlier.kind) == "message",
+        col(earlier.channel) == bindparam("channel"),
+        col(earlier.recipient)["user"].as_string() == bindparam("user"),
+    )
+    behind = core_select(waiting.label("behind")).subquery("queue")
+    table = Outbox.__table__.c  # type: ignore[attr-defined]
+    plain = [name for name in _ENQUEUE_COLUMNS if name not in _LEASED]
+    leased = [
+        case((behind.c.behind, "pending"), else_="sending"),
+        case(
+            (behind.c.behind, bindparam("next_attempt_at", type_=table.next_attempt_at.type)),
+            else_=bindparam("until", type_=table.next_attempt_at.type),
+        ),
+        case((behind.c.behind, null()), else_=bindparam("worker", type_=table.claimed_by.type)),
+    ]
+    values = [bindparam(name, type_=table[name].type) for name in plain] + leased
+    return (
+        insert(Outbox)
+        .from_select([*plain, *_LEASED], core_select(*values).select_from(behind))
+        .returning(col(Outbox.id), col(Outbox.status))
+    )
+
+
+_ENQUEUE_LEASED = _enqueue_leased()
 _CLAIM = (
     update(Outbox)
     .where(col(Outbox.id).in_(_claimable().scalar_subquery()), col(Outbox.status).in_(UNDELIVERED))
@@ -113,10 +150,11 @@ class OutboxRows(Rows):
         at: datetime,
         message_id: int | None = None,
     ) -> int:
+        recipient = to.as_json()
         values = {
             "kind": kind,
             "channel": channel,
-            "recipient": to.as_json(),
+            "recipient": recipient,
             "body": body,
             "message_id": message_id,
             "status": "pending",
@@ -129,7 +167,30 @@ class OutboxRows(Rows):
             "attempt_at": None,
             "claimed_by": None,
         }
-        return row_id(self._core.execute(_ENQUEUE, values).scalar_one())
+        handoff = self.handoff
+        if handoff is None or kind != "message" or self.dialect != "sqlite":
+            # PostgreSQL: two transactions could each see no earlier message and both lease theirs;
+            # its claims take an advisory lock to keep each customer's order.
+            self.queued = True
+            return row_id(self._core.execute(_ENQUEUE, values).scalar_one())
+        until = handoff.lease_until(at)
+        leased = {
+            **values,
+            "user": recipient.get("user"),
+            "until": until,
+            "worker": handoff.worker or None,
+        }
+        row = self._core.execute(_ENQUEUE_LEASED, leased).one()
+        if row.status != "sending":
+            self.queued = True
+            return row_id(row.id)
+        self.claim_until = until
+        self.claimed.append(
+            records.OutboxItem(
+                id=row.id, kind=kind, channel=channel, recipient=recipient, body=body, attempts=0
+            )
+        )
+        return row_id(row.id)
 
     def claim_outbox(
         self, now: datetime, limit: int, lease_until: datetime, worker: str = ""

@@ -12,6 +12,8 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.errors import NotFoundError
+from bot.records import OutboxItem
+from bot.repository import Handoff
 from storage import erasure
 from storage.conversations import ConversationRows
 from storage.customer_side import CustomerSideRows
@@ -38,8 +40,14 @@ class SqlRepository(
 ):
     """Reads and writes rows in the session's open transaction (never commits itself)."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, handoff: Handoff | None = None) -> None:
         self.session = session
+        self.handoff = handoff
+        """Lease queued chat messages to this process's sender (SQLite; see ``OutboxRows.enqueue``)."""
+        self.claimed: list[OutboxItem] = []
+        self.claim_until: datetime | None = None
+        self.queued = False
+        """Something was queued that waits for a claim."""
         self.dialect = session.get_bind().dialect.name
         self.noted: list[tuple[str, dict[str, str]]] = []
         """Events for the metrics, counted by the store only once the transaction commits."""

@@ -8,6 +8,7 @@ field added to a record cannot shift the others.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -17,6 +18,7 @@ from sqlmodel import Session
 
 from bot import records
 from bot.errors import NotFoundError
+from bot.repository import Handoff
 from bot.survey import SurveyState
 from models import Answer, Identity, Message, Ticket
 
@@ -34,6 +36,10 @@ class Rows:
     """Survey rows (Core, by column) as this unit of work last read or wrote them."""
     survey_changes: dict[str, dict[str, Any]]
     """Changes to survey rows not written yet (see ``SurveyRows.flush_surveys``)."""
+    handoff: Handoff | None
+    claimed: list[records.OutboxItem]
+    claim_until: datetime | None
+    queued: bool
     """Rows loaded in this unit of work, kept referenced so the session's (weak) identity map finds
     them again without a query, and so their changes go out as one UPDATE at the flush."""
 

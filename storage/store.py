@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 from tenacity import retry, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from bot.ports import Meter, NoMeter
-from bot.repository import Repository
+from bot.repository import Handoff, Repository
 from storage.db import Database
 from storage.repository import SqlRepository
 
@@ -33,10 +33,17 @@ class SqlStore:
         self.database = database
         self.meter: Meter = meter or NoMeter()
         """Counts the events a unit of work noted (surveys sent, tickets opened...), once committed."""
+        self.handoff: Handoff | None = None
 
     async def run(self, work: Callable[[Repository], T]) -> T:
-        """Run ``work`` in a write transaction in a worker thread."""
-        return await asyncio.to_thread(self.run_sync, work)  # type: ignore[arg-type]  # tenacity's decorator type
+        """Run ``work`` in a write transaction in a worker thread (and hand what it queued on)."""
+        handoff = self.handoff
+        if handoff is None:
+            return await asyncio.to_thread(self.run_sync, work)
+        result, repo = await asyncio.to_thread(self._unit, work, handoff)
+        if repo.claimed or repo.queued:
+            handoff.take(repo.claimed, repo.claim_until, repo.queued)
+        return cast(T, result)  # tenacity's decorator loses the type
 
     async def read(self, work: Callable[[SqlRepository], T]) -> T:
         """Run read-only ``work`` without taking the write lock."""
@@ -48,15 +55,19 @@ class SqlStore:
         wait=wait_random_exponential(multiplier=0.05, max=1.0),
         reraise=True,
     )
-    def run_sync(self, work: Callable[[Repository], T]) -> T:
+    def _unit(self, work: Callable[[Repository], T], handoff: Handoff | None) -> tuple[T, SqlRepository]:
         repo: SqlRepository
         with Session(self.database.writer, expire_on_commit=False) as session, session.begin():
-            repo = SqlRepository(session)
+            repo = SqlRepository(session, handoff)
             result = work(repo)
             repo.flush()
         for event, labels in repo.noted:
             self.meter.count(event, **labels)
-        return result
+        return result, repo
+
+    def run_sync(self, work: Callable[[Repository], T]) -> T:
+        """Run ``work`` in a write transaction here (what it queues waits for a claim)."""
+        return cast(T, self._unit(work, None)[0])  # tenacity's decorator loses the type
 
     def read_sync(self, work: Callable[[SqlRepository], T]) -> T:
         with Session(self.database.reader, expire_on_commit=False) as session, session.begin():

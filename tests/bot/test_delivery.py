@@ -283,3 +283,44 @@ async def test_a_fresh_claim_sends_without_an_attempt_record_unless_the_channel_
     await h.dispatcher.deliver_due()
     [(attempt_at,)] = h.rows("SELECT attempt_at FROM outbox WHERE id = :i", i=third)
     assert attempt_at is not None
+
+
+async def test_a_sending_process_delivers_what_its_turns_queue_without_claiming_it(harness: Harness) -> None:
+    h = harness
+    woken: list[str] = []
+    h.dispatcher.wake = lambda: woken.append("claim")
+    h.store.handoff = h.dispatcher  # as `csatbot serve` runs
+    await queue_reply(h, "ann", "first")
+    await h.dispatcher.deliver_due()  # PostgreSQL: claimed (SQLite: leased already, nothing to claim)
+    await h.dispatcher.drain()
+    assert h.channel.texts("ann") == ["first"]
+    h.channel.sent.clear()
+    woken.clear()
+    conversation_id = h.rows("SELECT max(id) FROM conversation")[0][0]
+    await h.service.agent_reply(conversation_id, "bob", "your refund is on its way")
+    await h.dispatcher.drain()
+    if h.database.dialect == "sqlite":  # leased as it was queued: sent without a claim or a wake
+        assert woken == []
+    else:  # queued for the claim, which keeps each customer's order across transactions
+        assert woken == ["claim"] and h.channel.texts("ann") == []
+        assert await h.dispatcher.deliver_due() == 1
+    assert h.channel.texts("ann") == ["your refund is on its way"]
+    assert h.rows("SELECT status FROM outbox ORDER BY id DESC LIMIT 1") == [("sent",)]
+
+
+async def test_a_message_queued_behind_an_unconfirmed_one_waits_for_the_claim(harness: Harness) -> None:
+    h = harness
+    confirming(h)
+    first = await queue_reply(h, "ann", "first")
+    h.channel.fail_with = [DeliveryError("webchat: did not answer: ReadTimeout", maybe_sent=True)]
+    assert await h.dispatcher.deliver_due() == 0
+    woken: list[str] = []
+    h.dispatcher.wake = lambda: woken.append("claim")
+    h.store.handoff = h.dispatcher
+    conversation_id = h.rows("SELECT conversation_id FROM message WHERE text = 'first'")[0][0]
+    await h.service.agent_reply(conversation_id, "bob", "second")
+    await h.dispatcher.drain()
+    assert h.channel.texts("ann") == [] and woken == ["claim"]  # in the queue, behind "first"
+    await h.service.delivery_confirmed("webchat", f"outbox:{first}", "wamid.F")
+    await h.dispatcher.deliver_due()
+    assert h.channel.texts("ann") == ["second"]

@@ -77,3 +77,45 @@ def test_only_due_rows_are_claimed_and_a_recipient_waits_behind_its_earlier_mess
     assert [i.id for i in claimed] == [bob]  # ann's second waits for her first; cy's is not due
     claimed = store.run_sync(lambda r: r.claim_outbox(T0 + timedelta(minutes=5), 10, LEASE))
     assert [i.id for i in claimed] == [ann_first, ann_second, later]
+
+
+class Sender:
+    """A process's sender as the store sees it (``bot.repository.Handoff``): what it was handed."""
+
+    worker = "w1"
+
+    def __init__(self) -> None:
+        self.taken: list[tuple[list[int], bool]] = []
+
+    def lease_until(self, now: datetime) -> datetime:
+        return now + timedelta(seconds=6)
+
+    def take(self, claimed: list[Any], until: datetime | None, queued: bool) -> None:
+        self.taken.append(([item.id for item in claimed], queued))
+
+
+async def test_a_message_queued_through_a_sending_store_is_leased_to_its_process_on_sqlite(
+    store: SqlStore,
+) -> None:
+    sender = Sender()
+    store.handoff = sender
+    first = await store.run(lambda repo: queue_in(repo, "ann"))
+    second = await store.run(lambda repo: queue_in(repo, "ann"))  # behind the first, not sent yet
+    other = await store.run(lambda repo: queue_in(repo, "bob"))
+    statuses = rows(store, "select id, status, claimed_by from outbox order by id")
+    if store.database.dialect == "sqlite":
+        assert statuses == [(first, "sending", "w1"), (second, "pending", None), (other, "sending", "w1")]
+        assert sender.taken == [([first], False), ([], True), ([other], False)]
+        due = rows(store, f"select next_attempt_at from outbox where id = {first}")[0][0]
+        assert str(due).startswith("2026-11-23 02:00:06")  # leased for the sender's lease
+    else:  # two transactions could each see no earlier message: PostgreSQL's claims keep the order
+        assert [status for _, status, _ in statuses] == ["pending"] * 3
+        assert sender.taken == [([], True)] * 3
+    store.handoff = None
+    assert [item.id for item in store.run_sync(lambda r: r.claim_outbox(T0, 10, LEASE))] == (
+        [first, second, other] if store.database.dialect != "sqlite" else []  # leased: not due
+    )
+
+
+def queue_in(repo: Any, user: str) -> int:
+    return int(repo.enqueue("message", "telegram", Recipient("telegram", "b", user), {"prompt": {}}, at=T0))
