@@ -16,9 +16,8 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.strict_json import json_safe
+from models import MAX_ROW_ID
 
-MAX_ROW_ID = 2**31 - 1
-"""Row ids are PostgreSQL ``integer``s (SQLite's are wider, but both databases must agree)."""
 RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 

@@ -29,8 +29,8 @@ from csatbot.api_models import (
     ThemesReport,
 )
 from csatbot.comment_themes import themes_report
-from csatbot.edge import MAX_ROW_ID
 from csatbot.runtime import Runtime
+from models import MAX_ROW_ID
 from storage.auto_answer_report import auto_answer_report
 from storage.digest import digest_for, range_period, sent_at
 from storage.drivers import key_drivers

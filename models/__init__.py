@@ -1,6 +1,7 @@
 """SQLModel tables: the rows csatbot keeps. Data access lives in ``storage``."""
 
 from models.tables import (
+    MAX_ROW_ID,
     Answer,
     ApiToken,
     AuditEvent,
@@ -29,6 +30,7 @@ from models.tables import (
 )
 
 __all__ = [
+    "MAX_ROW_ID",
     "Answer",
     "ApiToken",
     "AuditEvent",

@@ -10,6 +10,10 @@ from sqlmodel import Field, SQLModel
 
 from models.types import UTCDateTime
 
+MAX_ROW_ID = 2**31 - 1
+"""Row ids are PostgreSQL ``integer``s (SQLite's are wider, but both databases must agree): an id
+or cursor a request names beyond this is refused, not sent to the database."""
+
 
 def _at(*, index: bool = False, nullable: bool = False) -> Any:
     return Field(default=None, sa_column=Column(UTCDateTime(), index=index, nullable=nullable))

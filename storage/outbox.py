@@ -13,6 +13,7 @@ from sqlmodel import col, select
 
 from bot import records
 from bot.ports import Addressee
+from bot.repository import Handoff
 from models import Outbox
 from storage.rows import Rows, row_id
 
@@ -124,6 +125,33 @@ _SENT = (
 )
 
 
+def _new_row(
+    kind: str,
+    channel: str,
+    recipient: dict[str, Any],
+    body: dict[str, Any],
+    message_id: int | None,
+    at: datetime,
+) -> dict[str, Any]:
+    """A new outbox row's values, due at once."""
+    return {
+        "kind": kind,
+        "channel": channel,
+        "recipient": recipient,
+        "body": body,
+        "message_id": message_id,
+        "status": "pending",
+        "attempts": 0,
+        "last_error": None,
+        "platform_id": None,
+        "created_at": at,
+        "next_attempt_at": at,
+        "sent_at": None,
+        "attempt_at": None,
+        "claimed_by": None,
+    }
+
+
 def outbox_item(row: Any) -> records.OutboxItem:
     """A claimed row, with when its unfinished previous attempt began, if it has one."""
     return records.OutboxItem(
@@ -150,46 +178,34 @@ class OutboxRows(Rows):
         at: datetime,
         message_id: int | None = None,
     ) -> int:
-        recipient = to.as_json()
-        values = {
-            "kind": kind,
-            "channel": channel,
-            "recipient": recipient,
-            "body": body,
-            "message_id": message_id,
-            "status": "pending",
-            "attempts": 0,
-            "last_error": None,
-            "platform_id": None,
-            "created_at": at,
-            "next_attempt_at": at,
-            "sent_at": None,
-            "attempt_at": None,
-            "claimed_by": None,
-        }
+        values = _new_row(kind, channel, to.as_json(), body, message_id, at)
         handoff = self.handoff
         if handoff is None or kind != "message" or self.dialect != "sqlite":
             # PostgreSQL: two transactions could each see no earlier message and both lease theirs;
             # its claims take an advisory lock to keep each customer's order.
             self.queued = True
             return row_id(self._core.execute(_ENQUEUE, values).scalar_one())
-        until = handoff.lease_until(at)
-        leased = {
-            **values,
-            "user": recipient.get("user"),
-            "until": until,
-            "worker": handoff.worker or None,
-        }
+        return self._enqueue_leased(values, handoff)
+
+    def _enqueue_leased(self, values: dict[str, Any], handoff: Handoff) -> int:
+        """Queue a chat message leased to ``handoff``'s process, or waiting behind an earlier one."""
+        recipient: dict[str, Any] = values["recipient"]
+        until = handoff.lease_until(values["created_at"])
+        leased = {**values, "user": recipient.get("user"), "until": until, "worker": handoff.worker or None}
         row = self._core.execute(_ENQUEUE_LEASED, leased).one()
         if row.status != "sending":
             self.queued = True
             return row_id(row.id)
         self.claim_until = until
-        self.claimed.append(
-            records.OutboxItem(
-                id=row.id, kind=kind, channel=channel, recipient=recipient, body=body, attempts=0
-            )
+        item = records.OutboxItem(
+            id=row.id,
+            kind="message",
+            channel=values["channel"],
+            recipient=recipient,
+            body=values["body"],
+            attempts=0,
         )
+        self.claimed.append(item)
         return row_id(row.id)
 
     def claim_outbox(

@@ -31,6 +31,7 @@ from bot.config.channels import WebChatConfig
 from bot.messages import ChoicePicked, InboundMessage, Text
 from bot.ports import Clock
 from bot.service import ConversationService
+from models import MAX_ROW_ID
 from storage.opened import seen, unopened
 from storage.store import SqlStore
 
@@ -211,7 +212,7 @@ def webchat_router(ctx: WebChatContext, secret: str, config: WebChatConfig | Non
         "/api/webchat/messages", response_model=Messages, response_model_exclude_unset=True, tags=["web chat"]
     )
     async def get_messages(
-        after: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
+        after: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
         wait: Annotated[float, Query(ge=0, le=30, description="long-poll seconds when nothing is new")] = 0,
         who: ChatSession = session_of,
     ) -> Messages:

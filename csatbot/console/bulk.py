@@ -15,7 +15,8 @@ from csatbot.console.auth import Agent, check_csrf
 from csatbot.console.i18n import translate
 from csatbot.console.queue import assignee_choices
 from csatbot.console.render import flash, language, redirect, runtime_of
-from csatbot.edge import MAX_ROW_ID, RowId
+from csatbot.edge import RowId
+from models import MAX_ROW_ID
 from storage.saved_filters import SavedFilters
 
 router = APIRouter()

@@ -23,7 +23,7 @@ from csatbot.console.auth import Agent
 from csatbot.console.charts import trend_charts
 from csatbot.console.i18n import translate
 from csatbot.console.render import language, page, runtime_of
-from csatbot.edge import MAX_ROW_ID
+from models import MAX_ROW_ID
 from storage.auto_answer_report import FILTERS as AUTO_FILTERS
 from storage.auto_answer_report import auto_answer_report
 from storage.digest import digest_for, range_period

@@ -271,8 +271,8 @@ async def test_long_poll_state_is_freed_and_bounded(client: httpx.AsyncClient, a
 
 @pytest.mark.parametrize(
     "params",
-    [{"after": -1}, {"wait": 31}, {"after": 2**63}, {"wait": "soon"}],
-    ids=["negative-after", "wait-too-long", "after-too-big", "wait-not-a-number"],
+    [{"after": -1}, {"wait": 31}, {"after": 2**63}, {"after": 2**31}, {"wait": "soon"}],
+    ids=["negative-after", "wait-too-long", "after-too-big", "after-past-a-row-id", "wait-not-a-number"],
 )
 async def test_bad_read_parameters_are_422(client: httpx.AsyncClient, params: dict[str, Any]) -> None:
     headers = await chat_headers(client, "ann")
