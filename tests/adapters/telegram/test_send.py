@@ -20,12 +20,12 @@ from .conftest import App
 ANN = Recipient("telegram", "123456", "4242", locale="en")
 
 
-async def test_a_message_is_one_form_post_to_send_message(app: App) -> None:
+async def test_a_message_is_one_json_post_to_send_message(app: App) -> None:
     prompt = AskChoice("AbCdEfGh", "reason", "What went wrong?", (Option("slow", "Slow response"),))
     sent = await app.adapter.send(ANN, prompt)
     [request] = app.sim.server.requests
     assert (request.method, request.path) == ("POST", f"/bot{TOKEN}/sendMessage")
-    assert request.headers["content-type"] == "application/x-www-form-urlencoded"
+    assert request.headers["content-type"] == "application/json"
     assert app.sim.api.called("sendMessage") == [
         {
             "chat_id": "4242",
