@@ -1,0 +1,226 @@
+"""CPU per outgoing channel call: csatbot's Bot API client beside the aiogram path it replaced.
+
+    python bench/sdk_calls.py                    # about a minute on 2 busy cores
+    python bench/sdk_calls.py --calls 300 --rounds 8 --json var/bench/sdk_calls.json
+
+Each call goes over HTTP to the fake platform API (``adapters/*/fake*.py``) served by uvicorn in a
+thread of this process, so the CPU counted (``time.thread_time`` of the event loop's thread) is the
+client's alone: building the request, the HTTP exchange on a kept-alive connection, reading the
+answer. Paths, alternated in every round (their order flipped each round), ``--calls`` calls each:
+
+* **aiogram** (before): the aiogram method object built from the same parameters, sent by
+  ``aiogram.Bot`` through csatbot's former ``HttpxSession`` (loaded from git, the revision before
+  ``adapters/telegram/session.py`` was removed: form fields dumped from the model, the answer
+  validated into aiogram types through ``Response[T]``), on the same shared ``httpx.AsyncClient``.
+* **botapi** (now): :class:`adapters.telegram.botapi.BotApi` posting the ``Call``'s JSON and reading
+  ``message_id`` / ``ok`` from the answer.
+
+Rows per Telegram method (``sendMessage`` with a five-star keyboard, ``editMessageText``,
+``answerCallbackQuery``), plus context rows that are not compared: WhatsApp's Graph ``send``
+(``adapters/whatsapp/graph.py``, unchanged: one long-lived client, headers built once), and the
+floor of the transport, one bare ``httpx`` POST (and one ``aiohttp`` POST, aiogram's transport) of
+the same body. Printed: the median CPU ms per call over the rounds, and the ratio now / before
+(the median of each round's ratio).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import aiohttp  # aiogram's transport (a dependency of aiogram): only the floor row uses it
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from adapters.telegram.botapi import BotApi, Call, message_id, send_message  # noqa: E402
+from adapters.telegram.fake_api import TOKEN, FakeBotApi  # noqa: E402
+from adapters.testing import FakeServer  # noqa: E402
+from adapters.whatsapp.fake import API_VERSION, PHONE_NUMBER_ID, FakeGraphApi  # noqa: E402
+from adapters.whatsapp.graph import GraphApi  # noqa: E402
+
+FORMER = "adapters/telegram/session.py"
+GRAPH_TOKEN = "bench-graph-token"
+CHAT = 4242
+KEYBOARD = {
+    "inline_keyboard": [
+        [{"text": "⭐" * v, "callback_data": f"a:AbCdEfGh:q1:{v}"} for v in range(1, 6)],
+        [
+            {"text": "1 · very dissatisfied", "callback_data": "a:AbCdEfGh:q1:1"},
+            {"text": "5 · very satisfied", "callback_data": "a:AbCdEfGh:q1:5"},
+        ],
+    ]
+}
+QUESTION = "How satisfied are you with the help you received?"
+Path_ = Callable[[], Awaitable[Any]]
+
+
+def former_session() -> ModuleType:
+    """``adapters/telegram/session.py`` as it was before its removal (``git show``)."""
+    removed = subprocess.run(
+        ["git", "rev-list", "-n", "1", "HEAD", "--", FORMER], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    source = subprocess.run(
+        ["git", "show", f"{removed}^:{FORMER}"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    path = Path(tempfile.mkdtemp()) / "former_session.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("former_session", path)
+    if spec is None or spec.loader is None:
+        raise RuntimeError(f"cannot load {FORMER} from git")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class Telegram:
+    """The two Telegram paths against one fake Bot API; each call's parameters as csatbot sends them."""
+
+    def __init__(self, http: httpx.AsyncClient, url: str) -> None:
+        from aiogram import Bot
+        from aiogram.client.telegram import TelegramAPIServer
+
+        self.api = BotApi(http, TOKEN, url)
+        session = former_session().HttpxSession(http, TelegramAPIServer.from_base(url))
+        self.bot = Bot(TOKEN, session=session)
+        self.edited = 0
+
+    def calls(self) -> dict[str, tuple[Path_, Path_]]:
+        """Per method: (aiogram path, botapi path)."""
+        from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
+
+        def edit() -> Call:
+            self.edited += 1  # a new text each time: an unchanged one is refused ("not modified")
+            return Call.of("editMessageText", chat_id=CHAT, message_id=101, text=f"{QUESTION} {self.edited}")
+
+        async def old_send() -> int:
+            method = SendMessage.model_validate(send_message(CHAT, QUESTION, KEYBOARD).params)
+            return (await self.bot(method)).message_id
+
+        async def new_send() -> int:
+            return message_id(await self.api.call(send_message(CHAT, QUESTION, KEYBOARD)))
+
+        async def old_edit() -> Any:
+            return await self.bot(EditMessageText.model_validate(edit().params))
+
+        async def new_edit() -> Any:
+            return message_id(await self.api.call(edit()))
+
+        answer = Call.of("answerCallbackQuery", callback_query_id="cbq-1")
+        return {
+            "sendMessage (5-star keyboard)": (old_send, new_send),
+            "editMessageText": (old_edit, new_edit),
+            "answerCallbackQuery": (
+                lambda: self.bot(AnswerCallbackQuery.model_validate(answer.params)),
+                lambda: self.api.call(answer),
+            ),
+        }
+
+
+def context_calls(
+    http: httpx.AsyncClient, aio: aiohttp.ClientSession, telegram_url: str, graph_url: str
+) -> dict[str, Path_]:
+    """Calls that are not compared: WhatsApp's client, and the transports' floor."""
+    graph = GraphApi(http, f"{graph_url}/{API_VERSION}", GRAPH_TOKEN)
+    text = {"messaging_product": "whatsapp", "to": "15550001111", "type": "text", "text": {"body": QUESTION}}
+    url = f"{telegram_url}/bot{TOKEN}/answerCallbackQuery"
+    body = b'{"callback_query_id":"cbq-1"}'
+    headers = {"content-type": "application/json"}
+
+    async def bare_aiohttp() -> bytes:
+        async with aio.post(url, data=body, headers=headers) as response:
+            return await response.read()
+
+    async def bare_httpx() -> bytes:
+        return (await http.post(url, content=body, headers=headers)).content
+
+    return {
+        "WhatsApp Graph send (unchanged)": lambda: graph.send(PHONE_NUMBER_ID, text),
+        "floor: bare httpx POST": bare_httpx,
+        "floor: bare aiohttp POST": bare_aiohttp,
+    }
+
+
+async def cpu_ms(call: Path_, count: int) -> float:
+    """CPU ms of this thread per call, over ``count`` calls one after another."""
+    started = time.thread_time()
+    for _ in range(count):
+        await call()
+    return (time.thread_time() - started) / count * 1000
+
+
+async def measure(calls: int, rounds: int, warmup: int) -> dict[str, dict[str, list[float]]]:
+    fake = FakeServer("telegram", FakeBotApi()).start()
+    graph = FakeServer("whatsapp", FakeGraphApi(GRAPH_TOKEN)).start()
+    try:
+        async with httpx.AsyncClient(timeout=30) as http, aiohttp.ClientSession() as aio:
+            telegram = Telegram(http, fake.url)
+            compared = telegram.calls()
+            context = context_calls(http, aio, fake.url, graph.url)
+            for old, new in compared.values():
+                await cpu_ms(old, warmup)
+                await cpu_ms(new, warmup)
+            for call in context.values():
+                await cpu_ms(call, warmup)
+            results: dict[str, dict[str, list[float]]] = {}
+            for name in compared:
+                results[name] = {"aiogram": [], "botapi": []}
+            for name in context:
+                results[name] = {"now": []}
+            for round_ in range(rounds):
+                for name, (old, new) in compared.items():
+                    paths = [("aiogram", old), ("botapi", new)]
+                    for label, call in paths if round_ % 2 == 0 else paths[::-1]:
+                        results[name][label].append(await cpu_ms(call, calls))
+                for name, call in context.items():
+                    results[name]["now"].append(await cpu_ms(call, calls))
+                print(f"round {round_ + 1}/{rounds} done", file=sys.stderr)
+    finally:
+        fake.stop()
+        graph.stop()
+    return results
+
+
+def table(results: dict[str, dict[str, list[float]]]) -> str:
+    lines = [
+        "| call | aiogram path (before) CPU ms | botapi (now) CPU ms | now / before |",
+        "|---|---|---|---|",
+    ]
+    for name, paths in results.items():
+        if "aiogram" in paths:
+            ratios = [new / old for old, new in zip(paths["aiogram"], paths["botapi"], strict=True)]
+            old_ms, new_ms = statistics.median(paths["aiogram"]), statistics.median(paths["botapi"])
+            lines.append(f"| {name} | {old_ms:.3f} | {new_ms:.3f} | {statistics.median(ratios):.2f} |")
+        else:
+            lines.append(f"| {name} | | {statistics.median(paths['now']):.3f} | (context) |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=200, help="calls per path per round")
+    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--warmup", type=int, default=30)
+    parser.add_argument("--json", type=Path, help="write the per-round CPU ms here too")
+    args = parser.parse_args()
+    results = asyncio.run(measure(args.calls, args.rounds, args.warmup))
+    print(table(results))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
