@@ -6,27 +6,29 @@
 Each call goes over HTTP to the fake platform API (``adapters/*/fake*.py``) served by uvicorn in a
 thread of this process, so the CPU counted (``time.thread_time`` of the event loop's thread) is the
 client's alone: building the request, the HTTP exchange on a kept-alive connection, reading the
-answer. Paths, alternated in every round (their order flipped each round), ``--calls`` calls each:
+answer. Paths, each going first in turn from round to round, ``--calls`` calls each per round:
 
-* **aiogram** (before): the aiogram method object built from the same parameters, sent by
+* **aiogram (before)**: the aiogram method object built from the same parameters, sent by
   ``aiogram.Bot`` through csatbot's former ``HttpxSession`` (loaded from git, the revision before
   ``adapters/telegram/session.py`` was removed: form fields dumped from the model, the answer
-  validated into aiogram types through ``Response[T]``), on the same shared ``httpx.AsyncClient``.
-* **botapi** (now): :class:`adapters.telegram.botapi.BotApi` posting the ``Call``'s JSON and reading
-  ``message_id`` / ``ok`` from the answer.
+  validated into aiogram types through ``Response[T]``) on an ``httpx.AsyncClient``.
+* **botapi on httpx**: :class:`adapters.telegram.botapi.BotApi` (the ``Call``'s JSON posted once,
+  ``message_id`` / ``ok`` read from the answer) on the same ``httpx.AsyncClient``: what the request
+  objects cost, apart from the transport.
+* **botapi on aiohttp (now)**: the same on :class:`adapters.poster.Poster`, as the adapter runs.
 
 Rows per Telegram method (``sendMessage`` with a five-star keyboard, ``editMessageText``,
 ``answerCallbackQuery``), plus context rows that are not compared: WhatsApp's Graph ``send``
-(``adapters/whatsapp/graph.py``, unchanged: one long-lived client, headers built once), and the
-floor of the transport, one bare ``httpx`` POST (and one ``aiohttp`` POST, aiogram's transport) of
-the same body. Printed: the median CPU ms per call over the rounds, and the ratio now / before
-(the median of each round's ratio).
+(``adapters/whatsapp/graph.py``: one long-lived httpx client, headers built once), and the floor
+of each transport, one bare ``httpx`` and one bare ``aiohttp`` POST of a small body. Printed: the
+median CPU ms per call over the rounds, and now / before (the median of the rounds' ratios).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import importlib.util
 import json
 import statistics
@@ -34,7 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -45,6 +47,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from adapters.poster import Answer, Poster  # noqa: E402
 from adapters.telegram.botapi import BotApi, Call, message_id, send_message  # noqa: E402
 from adapters.telegram.fake_api import TOKEN, FakeBotApi  # noqa: E402
 from adapters.testing import FakeServer  # noqa: E402
@@ -52,6 +55,9 @@ from adapters.whatsapp.fake import API_VERSION, PHONE_NUMBER_ID, FakeGraphApi  #
 from adapters.whatsapp.graph import GraphApi  # noqa: E402
 
 FORMER = "adapters/telegram/session.py"
+BEFORE = "aiogram (before)"
+NOW = "botapi on aiohttp (now)"
+CONTEXT = "context"
 GRAPH_TOKEN = "bench-graph-token"
 CHAT = 4242
 KEYBOARD = {
@@ -85,48 +91,74 @@ def former_session() -> ModuleType:
     return module
 
 
+class HttpxPoster(Poster):
+    """The :class:`Poster` interface on the app's shared ``httpx.AsyncClient`` (what ``BotApi`` used
+    first), to tell the request objects' cost from the transport's."""
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        super().__init__()
+        self.http = http
+
+    async def post(
+        self, url: str, body: bytes, headers: Mapping[str, str], timeout: float | None = None
+    ) -> Answer:
+        response = await self.http.post(url, content=body, headers=headers, timeout=timeout or self.timeout)
+        return Answer(response.status_code, response.headers, response.content)
+
+
 class Telegram:
-    """The two Telegram paths against one fake Bot API; each call's parameters as csatbot sends them."""
+    """The Telegram paths against one fake Bot API; each call's parameters as csatbot sends them."""
 
     def __init__(self, http: httpx.AsyncClient, url: str) -> None:
         from aiogram import Bot
         from aiogram.client.telegram import TelegramAPIServer
 
-        self.api = BotApi(http, TOKEN, url)
+        self.apis = {
+            "botapi on httpx": BotApi(HttpxPoster(http), TOKEN, url),
+            NOW: BotApi(Poster(), TOKEN, url),
+        }
         session = former_session().HttpxSession(http, TelegramAPIServer.from_base(url))
         self.bot = Bot(TOKEN, session=session)
         self.edited = 0
 
-    def calls(self) -> dict[str, tuple[Path_, Path_]]:
-        """Per method: (aiogram path, botapi path)."""
-        from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
+    async def aclose(self) -> None:
+        for api in self.apis.values():
+            await api.aclose()
 
-        def edit() -> Call:
-            self.edited += 1  # a new text each time: an unchanged one is refused ("not modified")
-            return Call.of("editMessageText", chat_id=CHAT, message_id=101, text=f"{QUESTION} {self.edited}")
+    def _edit(self) -> Call:
+        self.edited += 1  # a new text each time: an unchanged one is refused ("not modified")
+        return Call.of("editMessageText", chat_id=CHAT, message_id=101, text=f"{QUESTION} {self.edited}")
+
+    def calls(self) -> dict[str, dict[str, Path_]]:
+        """Per method, per path: one call, as a coroutine function."""
+        from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 
         async def old_send() -> int:
             method = SendMessage.model_validate(send_message(CHAT, QUESTION, KEYBOARD).params)
             return (await self.bot(method)).message_id
 
-        async def new_send() -> int:
-            return message_id(await self.api.call(send_message(CHAT, QUESTION, KEYBOARD)))
-
         async def old_edit() -> Any:
-            return await self.bot(EditMessageText.model_validate(edit().params))
-
-        async def new_edit() -> Any:
-            return message_id(await self.api.call(edit()))
+            return await self.bot(EditMessageText.model_validate(self._edit().params))
 
         answer = Call.of("answerCallbackQuery", callback_query_id="cbq-1")
-        return {
-            "sendMessage (5-star keyboard)": (old_send, new_send),
-            "editMessageText": (old_edit, new_edit),
-            "answerCallbackQuery": (
-                lambda: self.bot(AnswerCallbackQuery.model_validate(answer.params)),
-                lambda: self.api.call(answer),
-            ),
+        old = {
+            "sendMessage (5-star keyboard)": old_send,
+            "editMessageText": old_edit,
+            "answerCallbackQuery": lambda: self.bot(AnswerCallbackQuery.model_validate(answer.params)),
         }
+        paths: dict[str, dict[str, Path_]] = {name: {BEFORE: call} for name, call in old.items()}
+        for label, api in self.apis.items():
+            paths["sendMessage (5-star keyboard)"][label] = functools.partial(self._send, api)
+            paths["editMessageText"][label] = functools.partial(self._new_edit, api)
+            paths["answerCallbackQuery"][label] = functools.partial(api.call, answer)
+        return paths
+
+    @staticmethod
+    async def _send(api: BotApi) -> int:
+        return message_id(await api.call(send_message(CHAT, QUESTION, KEYBOARD)))
+
+    async def _new_edit(self, api: BotApi) -> int:
+        return message_id(await api.call(self._edit()))
 
 
 def context_calls(
@@ -162,31 +194,29 @@ async def cpu_ms(call: Path_, count: int) -> float:
 
 
 async def measure(calls: int, rounds: int, warmup: int) -> dict[str, dict[str, list[float]]]:
+    """CPU ms per call of every path, per round: ``{call: {path: [ms, ...]}}``."""
     fake = FakeServer("telegram", FakeBotApi()).start()
     graph = FakeServer("whatsapp", FakeGraphApi(GRAPH_TOKEN)).start()
     try:
         async with httpx.AsyncClient(timeout=30) as http, aiohttp.ClientSession() as aio:
             telegram = Telegram(http, fake.url)
-            compared = telegram.calls()
-            context = context_calls(http, aio, fake.url, graph.url)
-            for old, new in compared.values():
-                await cpu_ms(old, warmup)
-                await cpu_ms(new, warmup)
-            for call in context.values():
-                await cpu_ms(call, warmup)
-            results: dict[str, dict[str, list[float]]] = {}
-            for name in compared:
-                results[name] = {"aiogram": [], "botapi": []}
-            for name in context:
-                results[name] = {"now": []}
+            timed = telegram.calls() | {
+                name: {CONTEXT: call} for name, call in context_calls(http, aio, fake.url, graph.url).items()
+            }
+            for paths in timed.values():
+                for call in paths.values():
+                    await cpu_ms(call, warmup)
+            results: dict[str, dict[str, list[float]]] = {
+                name: {label: [] for label in paths} for name, paths in timed.items()
+            }
             for round_ in range(rounds):
-                for name, (old, new) in compared.items():
-                    paths = [("aiogram", old), ("botapi", new)]
-                    for label, call in paths if round_ % 2 == 0 else paths[::-1]:
+                for name, paths in timed.items():
+                    order = list(paths.items())
+                    shift = round_ % len(order)  # each path goes first in turn
+                    for label, call in order[shift:] + order[:shift]:
                         results[name][label].append(await cpu_ms(call, calls))
-                for name, call in context.items():
-                    results[name]["now"].append(await cpu_ms(call, calls))
                 print(f"round {round_ + 1}/{rounds} done", file=sys.stderr)
+            await telegram.aclose()
     finally:
         fake.stop()
         graph.stop()
@@ -194,17 +224,20 @@ async def measure(calls: int, rounds: int, warmup: int) -> dict[str, dict[str, l
 
 
 def table(results: dict[str, dict[str, list[float]]]) -> str:
+    """Median CPU ms per call of each path, and the median of the rounds' ratios to before."""
+    labels = [BEFORE, "botapi on httpx", NOW]
     lines = [
-        "| call | aiogram path (before) CPU ms | botapi (now) CPU ms | now / before |",
-        "|---|---|---|---|",
+        "| call | " + " | ".join(f"{label} CPU ms" for label in labels) + f" | {NOW} / before |",
+        "|---|" + "---|" * (len(labels) + 1),
     ]
     for name, paths in results.items():
-        if "aiogram" in paths:
-            ratios = [new / old for old, new in zip(paths["aiogram"], paths["botapi"], strict=True)]
-            old_ms, new_ms = statistics.median(paths["aiogram"]), statistics.median(paths["botapi"])
-            lines.append(f"| {name} | {old_ms:.3f} | {new_ms:.3f} | {statistics.median(ratios):.2f} |")
+        if CONTEXT in paths:
+            cells = ["", "", f"{statistics.median(paths[CONTEXT]):.3f}", "(context)"]
         else:
-            lines.append(f"| {name} | | {statistics.median(paths['now']):.3f} | (context) |")
+            ratios = [new / old for old, new in zip(paths[BEFORE], paths[NOW], strict=True)]
+            cells = [f"{statistics.median(paths[label]):.3f}" for label in labels]
+            cells.append(f"{statistics.median(ratios):.2f}")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

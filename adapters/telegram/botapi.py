@@ -1,4 +1,5 @@
-"""The Bot API over the app's shared ``httpx.AsyncClient``: one JSON POST per call, errors mapped once.
+"""The Bot API: one JSON POST per call on a kept-alive connection (:mod:`adapters.poster`), errors
+mapped once.
 
 aiogram builds a pydantic method object per call, dumps it field by field into a form, and validates
 the answer into aiogram types through ``Response[T]``, a generic model pydantic caches only weakly,
@@ -16,9 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
 from adapters.http import status_error
+from adapters.poster import Poster, PostFailed
 
 CHANNEL = "telegram"
 PRODUCTION = "https://api.telegram.org"
@@ -52,8 +52,7 @@ def send_message(chat_id: int | str, text: str, reply_markup: Mapping[str, Any] 
 
 
 class RedactToken(logging.Filter):
-    """Hides the bot token in log records: Bot API URLs carry it (``/bot<token>/sendMessage``) and
-    httpx logs every request URL at INFO."""
+    """Hides the bot token in log records: Bot API URLs carry it (``/bot<token>/sendMessage``)."""
 
     def __init__(self, token: str) -> None:
         super().__init__()
@@ -69,8 +68,8 @@ class RedactToken(logging.Filter):
 class BotApi:
     """Calls the Bot API at ``base`` (a local Bot API server, a fake) as the bot with ``token``."""
 
-    def __init__(self, http: httpx.AsyncClient, token: str, base: str = PRODUCTION, timeout: float = 30.0):
-        self.http = http
+    def __init__(self, poster: Poster, token: str, base: str = PRODUCTION, timeout: float = 30.0):
+        self.poster = poster
         self.timeout = timeout
         self._token = token
         self._root = f"{base.rstrip('/')}/bot{token}/"
@@ -85,17 +84,16 @@ class BotApi:
     async def call(self, call: Call, timeout: float | None = None) -> Any:
         """``call``'s ``result`` (JSON values); any failure as :class:`DeliveryError` (:func:`result_of`)."""
         body = json.dumps(call.params, ensure_ascii=False, separators=(",", ":")).encode()
+        limit = self.timeout if timeout is None else timeout
         try:
-            response = await self.http.post(
-                self.url(call.method),
-                content=body,
-                headers=JSON_BODY,
-                timeout=self.timeout if timeout is None else timeout,
-            )
-        except httpx.HTTPError as exc:
+            answer = await self.poster.post(self.url(call.method), body, JSON_BODY, limit)
+        except PostFailed as exc:
             detail = str(exc).replace(self._token, TOKEN_SHOWN)  # the token is part of every URL
-            raise status_error(CHANNEL, 503, f"{type(exc).__name__}: {detail}") from exc
-        return result_of(response.status_code, response.content)
+            raise status_error(CHANNEL, 503, detail) from exc
+        return result_of(answer.status, answer.body)
+
+    async def aclose(self) -> None:
+        await self.poster.aclose()
 
 
 def result_of(status: int, content: bytes) -> Any:

@@ -19,6 +19,7 @@ from fastapi import APIRouter
 
 from adapters.base import AdapterContext
 from adapters.http import RateLimits
+from adapters.poster import Poster
 from adapters.telegram import group
 from adapters.telegram.botapi import PRODUCTION, BotApi, Call, RedactToken, message_id
 from adapters.telegram.polling import Poller
@@ -36,7 +37,7 @@ log = logging.getLogger("csatbot.telegram")
 TOKEN_ENV = TelegramConfig.token_env
 SECRET_ENV = TelegramConfig.secret_env
 ANSWERED_MARK = "✅"
-REDACTED_LOGGERS = ("httpx",)  # it logs request URLs at INFO, and Bot API URLs hold the token
+REDACTED_LOGGERS = ("aiohttp.client",)  # its errors may name a request URL, and Bot API URLs hold the token
 
 # Bots FAQ: about 1 message per second per chat (short bursts pass), about 30 per second in all.
 RATE_OVERALL = 30.0
@@ -67,7 +68,7 @@ class TelegramChannel:
         self._redact = RedactToken(token)
         for logger in REDACTED_LOGGERS:
             logging.getLogger(logger).addFilter(self._redact)
-        self.api = BotApi(ctx.http, token, str(config.api_base) if config.api_base else PRODUCTION)
+        self.api = BotApi(Poster(), token, str(config.api_base) if config.api_base else PRODUCTION)
         self.account = token.split(":", 1)[0]  # the bot's id is the token's prefix
         self.limits = RateLimits(RATE_OVERALL, per_chat=RATE_PER_CHAT)
         self.polling = config.polling
@@ -167,6 +168,7 @@ class TelegramChannel:
         if self._poller is not None:
             await self._poller.stop()
             self._poller = None
+        await self.api.aclose()
         for logger in REDACTED_LOGGERS:
             logging.getLogger(logger).removeFilter(self._redact)
 

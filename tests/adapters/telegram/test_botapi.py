@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 
-import httpx
 import pytest
+from starlette.responses import Response
 
+from adapters.poster import Poster
 from adapters.telegram.botapi import TOKEN_SHOWN, BotApi, Call, message_id, result_of, send_message
 from adapters.telegram.fake import TOKEN, TelegramSimulator
 from adapters.telegram.polling import updates_in
@@ -18,8 +20,9 @@ from .conftest import App
 
 @pytest.fixture
 async def api(sim: TelegramSimulator) -> AsyncIterator[BotApi]:
-    async with httpx.AsyncClient() as http:
-        yield BotApi(http, TOKEN, sim.server.url + "/")
+    client = BotApi(Poster(), TOKEN, sim.server.url + "/")
+    yield client
+    await client.aclose()
 
 
 async def test_a_call_posts_its_parameters_as_json_once_and_returns_the_result(
@@ -43,13 +46,31 @@ async def test_an_edit_that_changes_nothing_says_so(api: BotApi, sim: TelegramSi
     assert "message is not modified" in str(failed.value) and failed.value.permanent
 
 
+async def test_a_call_reuses_its_connection(api: BotApi, sim: TelegramSimulator) -> None:
+    for _ in range(3):
+        await api.call(Call.of("getMe"))
+    assert len(sim.server.requests) == 3
+    assert len({r.peer for r in sim.server.requests}) == 1
+
+
 async def test_a_network_failure_is_retried_and_never_shows_the_token() -> None:
-    async with httpx.AsyncClient() as http:
-        api = BotApi(http, TOKEN, "http://127.0.0.1:9")  # nothing listens on the discard port
-        with pytest.raises(DeliveryError) as failed:
-            await api.call(send_message(1, "hi"))
-    assert not failed.value.permanent and "HTTP 503: ConnectError" in str(failed.value)
+    api = BotApi(Poster(), TOKEN, "http://127.0.0.1:9")  # nothing listens on the discard port
+    with pytest.raises(DeliveryError) as failed:
+        await api.call(send_message(1, "hi"))
+    await api.aclose()
+    assert not failed.value.permanent and "HTTP 503: ClientConnectorError" in str(failed.value)
     assert TOKEN not in str(failed.value)
+
+
+async def test_a_call_that_outlives_its_timeout_is_retried(api: BotApi, sim: TelegramSimulator) -> None:
+    async def late(_request: object) -> Response:
+        await asyncio.sleep(1.0)
+        return Response(status_code=200)
+
+    sim.server.handler = late
+    with pytest.raises(DeliveryError) as failed:
+        await api.call(send_message(1, "hi"), timeout=0.1)
+    assert not failed.value.permanent and "HTTP 503: TimeoutError" in str(failed.value)
 
 
 def answer(status: int, body: str) -> DeliveryError:
