@@ -36,7 +36,16 @@ class Answer:
 
 class PostFailed(Exception):
     """No answer: the connection failed or the time ran out (``str`` says which; aiohttp names the
-    URL in some of its errors, so a caller whose URLs hold a secret redacts it)."""
+    URL in some of its errors, so a caller whose URLs hold a secret redacts it). ``maybe_sent``:
+    the request may have reached the server (it failed after the connection was made)."""
+
+    def __init__(self, detail: str, *, maybe_sent: bool) -> None:
+        super().__init__(detail)
+        self.maybe_sent = maybe_sent
+
+
+NOT_SENT = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError, aiohttp.InvalidURL)
+"""Failures before the request left: the server cannot have it."""
 
 
 class Poster:
@@ -72,7 +81,8 @@ class Poster:
             ) as response:
                 return Answer(response.status, response.headers, await response.read())
         except (aiohttp.ClientError, TimeoutError) as exc:
-            raise PostFailed(f"{type(exc).__name__}: {exc or 'no answer in time'}") from exc
+            detail = f"{type(exc).__name__}: {exc or 'no answer in time'}"
+            raise PostFailed(detail, maybe_sent=not isinstance(exc, NOT_SENT)) from exc
 
     def _proxy(self, url: str) -> Proxy:
         """The proxy the environment names for ``url``'s origin (``None``: connect directly)."""

@@ -1,6 +1,6 @@
-"""CPU per outgoing channel call: csatbot's Bot API client beside the aiogram path it replaced.
+"""CPU per outgoing channel call: csatbot's Bot API and Graph API clients beside the paths they replaced.
 
-    python bench/sdk_calls.py                    # about a minute on 2 busy cores
+    python bench/sdk_calls.py                    # about two minutes on 2 busy cores
     python bench/sdk_calls.py --calls 300 --rounds 8 --json var/bench/sdk_calls.json
 
 Each call goes over HTTP to the fake platform API (``adapters/*/fake*.py``) served by uvicorn in a
@@ -8,20 +8,20 @@ thread of this process, so the CPU counted (``time.thread_time`` of the event lo
 client's alone: building the request, the HTTP exchange on a kept-alive connection, reading the
 answer. Paths, each going first in turn from round to round, ``--calls`` calls each per round:
 
-* **aiogram (before)**: the aiogram method object built from the same parameters, sent by
-  ``aiogram.Bot`` through csatbot's former ``HttpxSession`` (loaded from git, the revision before
-  ``adapters/telegram/session.py`` was removed: form fields dumped from the model, the answer
-  validated into aiogram types through ``Response[T]``) on an ``httpx.AsyncClient``.
-* **botapi on httpx**: :class:`adapters.telegram.botapi.BotApi` (the ``Call``'s JSON posted once,
-  ``message_id`` / ``ok`` read from the answer) on the same ``httpx.AsyncClient``: what the request
-  objects cost, apart from the transport.
-* **botapi on aiohttp (now)**: the same on :class:`adapters.poster.Poster`, as the adapter runs.
+* **before** (the modules as they were at ``--before``, loaded from git): Telegram's aiogram method
+  object built from the same parameters and sent by ``aiogram.Bot`` through csatbot's former
+  ``HttpxSession`` (form fields dumped from the model, the answer validated into aiogram types
+  through ``Response[T]``); WhatsApp's former ``GraphApi`` (httpx's ``json=``). Both on an
+  ``httpx.AsyncClient``, like the app's shared one.
+* **new client on httpx**: :class:`adapters.telegram.botapi.BotApi` (the ``Call``'s JSON posted
+  once, ``message_id`` / ``ok`` read from the answer) and :class:`adapters.whatsapp.graph.GraphApi`
+  on that same ``httpx.AsyncClient``: what the request objects cost, apart from the transport.
+* **new client on aiohttp (now)**: the same on :class:`adapters.poster.Poster`, as the adapters run.
 
-Rows per Telegram method (``sendMessage`` with a five-star keyboard, ``editMessageText``,
-``answerCallbackQuery``), plus context rows that are not compared: WhatsApp's Graph ``send``
-(``adapters/whatsapp/graph.py``: one long-lived httpx client, headers built once), and the floor
-of each transport, one bare ``httpx`` and one bare ``aiohttp`` POST of a small body. Printed: the
-median CPU ms per call over the rounds, and now / before (the median of the rounds' ratios).
+Rows: Telegram's ``sendMessage`` with a five-star keyboard, ``editMessageText`` and
+``answerCallbackQuery``, WhatsApp's text message, and (not compared, context) the floor of each
+transport: one bare ``httpx`` and one bare ``aiohttp`` POST of a small body. Printed: the median
+CPU ms per call over the rounds, and now / before (the median of the rounds' ratios).
 """
 
 from __future__ import annotations
@@ -54,9 +54,12 @@ from adapters.testing import FakeServer  # noqa: E402
 from adapters.whatsapp.fake import API_VERSION, PHONE_NUMBER_ID, FakeGraphApi  # noqa: E402
 from adapters.whatsapp.graph import GraphApi  # noqa: E402
 
-FORMER = "adapters/telegram/session.py"
-BEFORE = "aiogram (before)"
-NOW = "botapi on aiohttp (now)"
+BEFORE_REVISION = "36d0a8f"
+"""The main branch before these clients: Telegram through aiogram's ``Bot`` and ``HttpxSession``,
+WhatsApp's ``GraphApi`` on the app's httpx client."""
+BEFORE = "before"
+ON_HTTPX = "new client on httpx"
+NOW = "new client on aiohttp (now)"
 CONTEXT = "context"
 GRAPH_TOKEN = "bench-graph-token"
 CHAT = 4242
@@ -73,19 +76,17 @@ QUESTION = "How satisfied are you with the help you received?"
 Path_ = Callable[[], Awaitable[Any]]
 
 
-def former_session() -> ModuleType:
-    """``adapters/telegram/session.py`` as it was before its removal (``git show``)."""
-    removed = subprocess.run(
-        ["git", "rev-list", "-n", "1", "HEAD", "--", FORMER], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
+def former(path: str, revision: str) -> ModuleType:
+    """Module ``path`` as it was at ``revision`` (``git show``), loaded under another name."""
     source = subprocess.run(
-        ["git", "show", f"{removed}^:{FORMER}"], cwd=ROOT, capture_output=True, text=True, check=True
+        ["git", "show", f"{revision}:{path}"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
-    path = Path(tempfile.mkdtemp()) / "former_session.py"
-    path.write_text(source)
-    spec = importlib.util.spec_from_file_location("former_session", path)
+    name = "former_" + path.replace("/", "_").removesuffix(".py")
+    file = Path(tempfile.mkdtemp()) / f"{name}.py"
+    file.write_text(source)
+    spec = importlib.util.spec_from_file_location(name, file)
     if spec is None or spec.loader is None:
-        raise RuntimeError(f"cannot load {FORMER} from git")
+        raise RuntimeError(f"cannot load {path} at {revision}")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -109,15 +110,17 @@ class HttpxPoster(Poster):
 class Telegram:
     """The Telegram paths against one fake Bot API; each call's parameters as csatbot sends them."""
 
-    def __init__(self, http: httpx.AsyncClient, url: str) -> None:
+    def __init__(self, http: httpx.AsyncClient, url: str, revision: str) -> None:
         from aiogram import Bot
         from aiogram.client.telegram import TelegramAPIServer
 
         self.apis = {
-            "botapi on httpx": BotApi(HttpxPoster(http), TOKEN, url),
+            ON_HTTPX: BotApi(HttpxPoster(http), TOKEN, url),
             NOW: BotApi(Poster(), TOKEN, url),
         }
-        session = former_session().HttpxSession(http, TelegramAPIServer.from_base(url))
+        session = former("adapters/telegram/session.py", revision).HttpxSession(
+            http, TelegramAPIServer.from_base(url)
+        )
         self.bot = Bot(TOKEN, session=session)
         self.edited = 0
 
@@ -161,12 +164,35 @@ class Telegram:
         return message_id(await api.call(self._edit()))
 
 
-def context_calls(
-    http: httpx.AsyncClient, aio: aiohttp.ClientSession, telegram_url: str, graph_url: str
-) -> dict[str, Path_]:
-    """Calls that are not compared: WhatsApp's client, and the transports' floor."""
-    graph = GraphApi(http, f"{graph_url}/{API_VERSION}", GRAPH_TOKEN)
-    text = {"messaging_product": "whatsapp", "to": "15550001111", "type": "text", "text": {"body": QUESTION}}
+class WhatsApp:
+    """WhatsApp's Graph ``send`` before (the former ``GraphApi`` on httpx's ``json=``) and now."""
+
+    def __init__(self, http: httpx.AsyncClient, url: str, revision: str) -> None:
+        base = f"{url}/{API_VERSION}"
+        before = former("adapters/whatsapp/graph.py", revision).GraphApi(http, base, GRAPH_TOKEN)
+        self.apis = {BEFORE: before, ON_HTTPX: GraphApi(HttpxPoster(http), base, GRAPH_TOKEN)}
+        self.apis[NOW] = GraphApi(Poster(), base, GRAPH_TOKEN)
+
+    async def aclose(self) -> None:
+        await self.apis[ON_HTTPX].aclose()
+        await self.apis[NOW].aclose()
+
+    def calls(self) -> dict[str, dict[str, Path_]]:
+        text = {
+            "messaging_product": "whatsapp",
+            "to": "15550001111",
+            "type": "text",
+            "text": {"body": QUESTION},
+        }
+        return {
+            "WhatsApp messages (text)": {
+                label: functools.partial(api.send, PHONE_NUMBER_ID, text) for label, api in self.apis.items()
+            }
+        }
+
+
+def floor_calls(http: httpx.AsyncClient, aio: aiohttp.ClientSession, telegram_url: str) -> dict[str, Path_]:
+    """Calls that are not compared: the floor of each transport, one bare POST of a small body."""
     url = f"{telegram_url}/bot{TOKEN}/answerCallbackQuery"
     body = b'{"callback_query_id":"cbq-1"}'
     headers = {"content-type": "application/json"}
@@ -178,11 +204,7 @@ def context_calls(
     async def bare_httpx() -> bytes:
         return (await http.post(url, content=body, headers=headers)).content
 
-    return {
-        "WhatsApp Graph send (unchanged)": lambda: graph.send(PHONE_NUMBER_ID, text),
-        "floor: bare httpx POST": bare_httpx,
-        "floor: bare aiohttp POST": bare_aiohttp,
-    }
+    return {"floor: bare httpx POST": bare_httpx, "floor: bare aiohttp POST": bare_aiohttp}
 
 
 async def cpu_ms(call: Path_, count: int) -> float:
@@ -193,16 +215,19 @@ async def cpu_ms(call: Path_, count: int) -> float:
     return (time.thread_time() - started) / count * 1000
 
 
-async def measure(calls: int, rounds: int, warmup: int) -> dict[str, dict[str, list[float]]]:
+async def measure(
+    calls: int, rounds: int, warmup: int, revision: str = BEFORE_REVISION
+) -> dict[str, dict[str, list[float]]]:
     """CPU ms per call of every path, per round: ``{call: {path: [ms, ...]}}``."""
     fake = FakeServer("telegram", FakeBotApi()).start()
     graph = FakeServer("whatsapp", FakeGraphApi(GRAPH_TOKEN)).start()
     try:
         async with httpx.AsyncClient(timeout=30) as http, aiohttp.ClientSession() as aio:
-            telegram = Telegram(http, fake.url)
-            timed = telegram.calls() | {
-                name: {CONTEXT: call} for name, call in context_calls(http, aio, fake.url, graph.url).items()
-            }
+            telegram, whatsapp = Telegram(http, fake.url, revision), WhatsApp(http, graph.url, revision)
+            floors = floor_calls(http, aio, fake.url)
+            timed = (
+                telegram.calls() | whatsapp.calls() | {name: {CONTEXT: call} for name, call in floors.items()}
+            )
             for paths in timed.values():
                 for call in paths.values():
                     await cpu_ms(call, warmup)
@@ -217,6 +242,7 @@ async def measure(calls: int, rounds: int, warmup: int) -> dict[str, dict[str, l
                         results[name][label].append(await cpu_ms(call, calls))
                 print(f"round {round_ + 1}/{rounds} done", file=sys.stderr)
             await telegram.aclose()
+            await whatsapp.aclose()
     finally:
         fake.stop()
         graph.stop()
@@ -225,7 +251,7 @@ async def measure(calls: int, rounds: int, warmup: int) -> dict[str, dict[str, l
 
 def table(results: dict[str, dict[str, list[float]]]) -> str:
     """Median CPU ms per call of each path, and the median of the rounds' ratios to before."""
-    labels = [BEFORE, "botapi on httpx", NOW]
+    labels = [BEFORE, ON_HTTPX, NOW]
     lines = [
         "| call | " + " | ".join(f"{label} CPU ms" for label in labels) + f" | {NOW} / before |",
         "|---|" + "---|" * (len(labels) + 1),
@@ -247,8 +273,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--warmup", type=int, default=30)
     parser.add_argument("--json", type=Path, help="write the per-round CPU ms here too")
+    parser.add_argument("--before", default=BEFORE_REVISION, help="the git revision of the before paths")
     args = parser.parse_args()
-    results = asyncio.run(measure(args.calls, args.rounds, args.warmup))
+    results = asyncio.run(measure(args.calls, args.rounds, args.warmup, args.before))
     print(table(results))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
