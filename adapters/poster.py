@@ -11,6 +11,7 @@ hot path import this module. Like the app's httpx client it reads proxies from t
 from __future__ import annotations
 
 import asyncio
+import logging
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from aiohttp.helpers import get_env_proxy_for_url
 from yarl import URL
 
 Proxy = tuple[URL | None, aiohttp.BasicAuth | None]
+log = logging.getLogger("csatbot.poster")
+"""Each request at DEBUG, as httpx logs its own (URLs may hold secrets: csatbot.redaction scrubs them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +82,13 @@ class Poster:
             async with session.post(
                 url, data=body, headers=headers, timeout=limit, proxy=proxy, proxy_auth=proxy_auth
             ) as response:
-                return Answer(response.status, response.headers, await response.read())
+                answer = Answer(response.status, response.headers, await response.read())
         except (aiohttp.ClientError, TimeoutError) as exc:
             detail = f"{type(exc).__name__}: {exc or 'no answer in time'}"
             raise PostFailed(detail, maybe_sent=not isinstance(exc, NOT_SENT)) from exc
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug('HTTP Request: POST %s "%d %s"', url, answer.status, response.reason or "")
+        return answer
 
     def _proxy(self, url: str) -> Proxy:
         """The proxy the environment names for ``url``'s origin (``None``: connect directly)."""

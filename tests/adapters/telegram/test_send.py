@@ -119,6 +119,9 @@ async def test_the_bot_token_never_reaches_the_logs(
     make_app: Callable[..., AbstractAsyncContextManager[App]], caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    async with make_app() as app:
+        await app.adapter.send(ANN, Say("hello"))
+    assert '/bot[redacted]/sendMessage "200 OK"' in caplog.text  # each request, at DEBUG
     async with make_app(api_base="http://127.0.0.1:9", polling=True) as app:  # every call fails
         with pytest.raises(DeliveryError):
             await app.adapter.send(ANN, Say("hello"))
