@@ -11,6 +11,7 @@ hot path import this module. Like the app's httpx client it reads proxies from t
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import ssl
 from collections.abc import Mapping
@@ -64,8 +65,7 @@ class Poster:
     def _current(self) -> aiohttp.ClientSession:
         loop = asyncio.get_running_loop()
         if self._session is None or self._loop is not loop or self._session.closed:
-            context = ssl.create_default_context(cafile=certifi.where())
-            connector = aiohttp.TCPConnector(ssl=context)
+            connector = aiohttp.TCPConnector(ssl=_tls())
             self._session = aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar())
             self._loop = loop
         return self._session
@@ -107,3 +107,9 @@ class Poster:
         if self._session is not None and self._loop is asyncio.get_running_loop():
             await self._session.close()
         self._session = self._loop = None
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """certifi's certificates, loaded once (tens of milliseconds) for every session."""
+    return ssl.create_default_context(cafile=certifi.where())
