@@ -14,7 +14,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Protocol
 
-import httpx
 from fastapi import HTTPException, Request
 
 from bot.buckets import Bucket, take_room
@@ -57,17 +56,13 @@ def status_error(channel: str, status: int, detail: str, retry_after: float | No
     )
 
 
-NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
-"""Transport errors raised before the request left: the platform cannot have it."""
-
-
-def transport_error(channel: str, what: str, exc: httpx.HTTPError) -> DeliveryError:
+def transport_error(channel: str, what: str, detail: str, *, maybe_sent: bool) -> DeliveryError:
     """The :class:`DeliveryError` for a request that got no answer. Before the request left
     (connection refused, no free connection) it surely was not sent; after (read timeout, dropped
     connection) the platform may have it: ``maybe_sent``, so it is reconciled, not blindly resent."""
-    if isinstance(exc, NOT_SENT):
-        return DeliveryError(f"{channel}: {what} unreachable: {exc!r}")
-    return DeliveryError(f"{channel}: {what} did not answer: {exc!r}", maybe_sent=True)
+    if not maybe_sent:
+        return DeliveryError(f"{channel}: {what} unreachable: {detail}")
+    return DeliveryError(f"{channel}: {what} did not answer: {detail}", maybe_sent=True)
 
 
 class SharedBuckets(Protocol):

@@ -35,6 +35,8 @@ class Recorded:
     query: dict[str, str]
     headers: dict[str, str]
     body: bytes
+    peer: str = ""
+    """The client's ``host:port``: requests on one kept-alive connection share it."""
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -107,6 +109,7 @@ class FakeServer:
             dict(request.query_params),
             {k.lower(): v for k, v in request.headers.items()},
             await request.body(),
+            f"{request.client.host}:{request.client.port}" if request.client else "",
         )
         with self._lock:
             self.requests.append(recorded)

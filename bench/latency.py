@@ -172,7 +172,7 @@ def trace(path: Path) -> None:
     wrap(
         Adapter,
         "react",
-        lambda _self, reaction: note("edit", reaction.edit.chat_id) if reaction.edit else None,
+        lambda _self, reaction: note("edit", reaction.edit.chat) if reaction.edit else None,
         None,
     )
     wrap(RateLimits, "_wait", lambda _self, chat, *_: note("bucket", chat), None)

@@ -245,12 +245,10 @@ def _telegram(prompt: Prompt, locale: str) -> list[Drawn]:
     from adapters.telegram.render import render
 
     drawn = []
-    for method in render(prompt, USER):
-        markup = method.reply_markup
-        keyboard = getattr(markup, "inline_keyboard", None) or []
-        rows = tuple(tuple(button.text for button in row) for row in keyboard)
-        body = method.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
-        drawn.append(Drawn("keyboard" if rows else "text", method.text, rows, body=body))
+    for call in render(prompt, USER):
+        keyboard = call.params.get("reply_markup", {}).get("inline_keyboard", [])
+        rows = tuple(tuple(button["text"] for button in row) for row in keyboard)
+        drawn.append(Drawn("keyboard" if rows else "text", call.params["text"], rows, body=dict(call.params)))
     return drawn
 
 

@@ -11,23 +11,20 @@ rest over the window, so no window of that length ever sees more than N. The lim
 platform's, per target, whatever number of processes send to it: once :meth:`Pacer.share` is
 called the buckets live in the database (``storage.rates.SqlRates``), shared by every process of
 the deployment; before that (or while the database cannot be asked) they are this process's own
-(aiolimiter).
+(:class:`adapters.http.LocalBuckets`, the same leaky buckets in memory). Either way room is taken
+at once for the first moment every bucket has it, and the sender sleeps until then: no polling.
 """
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import hashlib
 import logging
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from aiolimiter import AsyncLimiter
-
-from adapters.http import take_in_turn
+from adapters.http import LocalBuckets, take_in_turn
 
 log = logging.getLogger("csatbot.limits")
 
@@ -55,14 +52,6 @@ RATES: dict[str, tuple[Rate, ...]] = {
     "telegram_group": (Rate(20, 60.0),),
     "webhook": (Rate(10, 1.0),),
 }
-POLL = 0.05
-"""Seconds between looks at a full bucket while waiting for room."""
-
-
-def bucket(rate: Rate) -> AsyncLimiter:
-    """A leaky bucket that never lets more than ``rate.count`` through in ``rate.per`` seconds."""
-    per_second, burst = rate.leak()
-    return AsyncLimiter(burst, burst / per_second)
 
 
 class SharedRooms(Protocol):
@@ -76,12 +65,14 @@ class SharedRooms(Protocol):
 
 
 class Pacer:
-    """Rate limits per target (keyed by URL or chat), kept for the ``keep`` most recent targets."""
+    """Rate limits per target (keyed by URL or chat); this process's own buckets are kept for the
+    ``keep`` most recent targets."""
 
     def __init__(self, rates: Mapping[str, tuple[Rate, ...]] = RATES, keep: int = 1000) -> None:
         self.rates = rates
         self.keep = keep
-        self._buckets: OrderedDict[str, tuple[AsyncLimiter, ...]] = OrderedDict()
+        most = max((len(r) for r in rates.values()), default=1)
+        self._local = LocalBuckets(keep * most)
         self._shared: SharedRooms | None = None
 
     def share(self, rooms: SharedRooms) -> None:
@@ -94,35 +85,14 @@ class Pacer:
         Room is taken in every bucket at once or in none, so a refusal costs nothing.
         """
         rates = self.rates.get(kind, ())
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + within
-        if self._shared is not None and rates:
-            # The key may be a webhook URL, which is a secret: the database keeps only its digest.
-            digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-            wanted = [(f"notify:{kind}:{digest}:{r.count}/{r.per:g}", *r.leak()) for r in rates]
+        if not rates:
+            return True
+        # The key may be a webhook URL, which is a secret: the database keeps only its digest.
+        digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+        wanted = [(f"notify:{kind}:{digest}:{r.count}/{r.per:g}", *r.leak()) for r in rates]
+        if self._shared is not None:
             try:
                 return await take_in_turn(functools.partial(self._shared.reserve, wanted), within)
             except Exception as exc:
                 log.warning("shared notification limits unavailable (%s); this process's own apply", exc)
-        return await self._take_here(key, kind, deadline)
-
-    async def _take_here(self, key: str, kind: str, deadline: float) -> bool:
-        buckets = self._for(key, kind)
-        loop = asyncio.get_running_loop()
-        while not all(b.has_capacity() for b in buckets):
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                return False
-            await asyncio.sleep(min(POLL, remaining))
-        for b in buckets:
-            await b.acquire()  # immediate: each has room, and nothing ran since the check
-        return True
-
-    def _for(self, key: str, kind: str) -> tuple[AsyncLimiter, ...]:
-        found = self._buckets.get(key)
-        if found is None:
-            found = self._buckets[key] = tuple(bucket(rate) for rate in self.rates.get(kind, ()))
-            while len(self._buckets) > self.keep:
-                self._buckets.popitem(last=False)
-        self._buckets.move_to_end(key)
-        return found
+        return await take_in_turn(functools.partial(self._local.reserve, wanted), within)

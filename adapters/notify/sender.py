@@ -108,19 +108,15 @@ class Notifications:
         chat = str(spec.chat_id)
         if not await self.pacer.take(f"telegram:{chat}", spec.kind, wait):
             return None
-        from aiogram.methods import SendMessage  # the adapter exists: aiogram is loaded already
-
-        from adapters.telegram import group
+        from adapters.telegram import group  # the adapter exists: its modules are loaded already
+        from adapters.telegram.botapi import message_id, send_message
         from adapters.telegram.render import MAX_TEXT, split_text
 
         if isinstance(notice, Digest):
-            method = SendMessage(
-                chat_id=spec.chat_id, text=split_text(digest.plain_text(notice, locale), MAX_TEXT)[0]
-            )
+            call = send_message(spec.chat_id, split_text(digest.plain_text(notice, locale), MAX_TEXT)[0])
         else:
-            method = group.render_notice(notice, spec.chat_id, locale)
-        message = await self.telegram.call(method, chat)
-        return str(message.message_id)
+            call = group.render_notice(notice, spec.chat_id, locale)
+        return str(message_id(await self.telegram.call(call)))
 
     async def _digest(
         self, target: str, spec: NotificationTarget, data: Any, locale: str, wait: float

@@ -1,4 +1,4 @@
-"""The Telegram adapter: sends prompts through aiogram's ``Bot`` and handles updates.
+"""The Telegram adapter: sends prompts with :class:`~adapters.telegram.botapi.BotApi`, handles updates.
 
 Updates arrive by webhook (:mod:`adapters.telegram.webhook`) or, for development, by long polling
 (:mod:`adapters.telegram.polling`); both end in :meth:`TelegramChannel.receive`.
@@ -11,28 +11,19 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from aiogram import Bot
-from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
-from aiogram.exceptions import AiogramError
-from aiogram.methods import (
-    AnswerCallbackQuery,
-    EditMessageReplyMarkup,
-    EditMessageText,
-    SetWebhook,
-    TelegramMethod,
-)
-from aiogram.methods.base import TelegramType
 from aiogram.types import Update
 from aiogram.utils.token import TokenValidationError, validate_token
 from fastapi import APIRouter
 
 from adapters.base import AdapterContext
 from adapters.http import RateLimits
+from adapters.poster import Poster
 from adapters.telegram import group
+from adapters.telegram.botapi import PRODUCTION, BotApi, Call, RedactToken, message_id
 from adapters.telegram.polling import Poller
 from adapters.telegram.render import CAPABILITIES, render, utf16_len
-from adapters.telegram.session import HttpxSession, RedactToken, delivery_error
 from adapters.telegram.webhook import webhook_answer, webhook_router
 from adapters.telegram.wire import ALLOWED_UPDATES, CHANNEL, Tap, decode_update, parse_update
 from bot.config.channels import TelegramConfig
@@ -46,7 +37,7 @@ log = logging.getLogger("csatbot.telegram")
 TOKEN_ENV = TelegramConfig.token_env
 SECRET_ENV = TelegramConfig.secret_env
 ANSWERED_MARK = "✅"
-REDACTED_LOGGERS = ("httpx",)  # it logs request URLs at INFO, and Bot API URLs hold the token
+REDACTED_LOGGERS = ("csatbot.poster",)  # it logs request URLs at DEBUG, and Bot API URLs hold the token
 
 # Bots FAQ: about 1 message per second per chat (short bursts pass), about 30 per second in all.
 RATE_OVERALL = 30.0
@@ -57,27 +48,28 @@ RATE_PER_CHAT = (3.0, 3.0)  # a burst of 3 (thanks + next question), then 1 per 
 class Reaction:
     """What to do on Telegram after an update was stored: answer the tap, edit its question."""
 
-    answer: AnswerCallbackQuery | None = None
-    edit: EditMessageText | EditMessageReplyMarkup | None = None
+    answer: Call | None = None
+    """``answerCallbackQuery``."""
+    edit: Call | None = None
+    """``editMessageText`` or ``editMessageReplyMarkup`` of the tapped question."""
 
 
 class TelegramChannel:
-    """Telegram through aiogram 3: a :class:`adapters.base.ChannelAdapter`."""
+    """Telegram (updates parsed with aiogram 3's types, calls made by :class:`BotApi`): a
+    :class:`adapters.base.ChannelAdapter`."""
 
     name = CHANNEL
     capabilities = CAPABILITIES
 
     def __init__(self, config: TelegramConfig, ctx: AdapterContext) -> None:
         token, self.secret = read_secrets(ctx.environ, polling=config.polling)
-        api = TelegramAPIServer.from_base(str(config.api_base)) if config.api_base else PRODUCTION
         self.config = config
         self.ctx = ctx
         self._redact = RedactToken(token)
         for logger in REDACTED_LOGGERS:
             logging.getLogger(logger).addFilter(self._redact)
-        self.session = HttpxSession(ctx.http, api)
-        self.bot = Bot(token, session=self.session)
-        self.account = str(self.bot.id)  # the bot's id is the token's prefix
+        self.api = BotApi(Poster(), token, str(config.api_base) if config.api_base else PRODUCTION)
+        self.account = token.split(":", 1)[0]  # the bot's id is the token's prefix
         self.limits = RateLimits(RATE_OVERALL, per_chat=RATE_PER_CHAT)
         self.polling = config.polling
         self._poller: Poller[Reaction] | None = None
@@ -85,26 +77,21 @@ class TelegramChannel:
     async def send(self, to: Recipient, prompt: Prompt) -> Sent:
         """Send ``prompt`` (several messages if its text is long); the last message's id."""
         sent = Sent()
-        for method in render(prompt, to.user):
-            message = await self.call(method, to.user)
-            sent = Sent(str(message.message_id))
+        for call in render(prompt, to.user):
+            sent = Sent(str(message_id(await self.call(call))))
         return sent
 
-    async def call(
-        self, method: TelegramMethod[TelegramType], chat: str | None = None, timeout: int | None = None
-    ) -> TelegramType:
-        """One Bot API call; failures as :class:`DeliveryError`.
+    async def call(self, call: Call, timeout: float | None = None) -> Any:
+        """One Bot API call: its ``result``; failures as :class:`DeliveryError`.
 
-        Calls that write into a ``chat`` (messages, edits) wait for the rate limits first; others
+        Calls that write into a chat (messages, edits) wait for the rate limits first; others
         (answering a tap, polling) do not count against them.
         """
-        try:
-            if chat is None:
-                return await self.bot(method, request_timeout=timeout)
-            async with self.limits.slot(chat):
-                return await self.bot(method, request_timeout=timeout)
-        except AiogramError as exc:
-            raise delivery_error(exc) from exc
+        chat = call.chat
+        if chat is None:
+            return await self.api.call(call, timeout)
+        async with self.limits.slot(chat):
+            return await self.api.call(call, timeout)
 
     async def receive(self, update: Update, received_at: datetime | None = None) -> Reaction:
         """Store what ``update`` brings (once, however often Telegram delivers it).
@@ -124,7 +111,8 @@ class TelegramChannel:
             return Reaction()
         answered = result is not None and result.answered and not result.duplicate
         return Reaction(
-            AnswerCallbackQuery(callback_query_id=tap.query_id), answered_edit(tap) if answered else None
+            Call.of("answerCallbackQuery", callback_query_id=tap.query_id),
+            answered_edit(tap) if answered else None,
         )
 
     async def handle_stored(self, item: InboxItem) -> None:
@@ -139,13 +127,13 @@ class TelegramChannel:
             reaction = Reaction(None, reaction.edit)
         await self.react(reaction)
 
-    async def edit(self, method: EditMessageText | EditMessageReplyMarkup) -> None:
+    async def edit(self, call: Call) -> None:
         """Show the chosen answer; cosmetic, so a failure is logged, not raised."""
         try:
-            await self.call(method, str(method.chat_id))
+            await self.call(call)
         except DeliveryError as exc:
             if "message is not modified" not in str(exc):
-                log.warning("could not mark the answered question %s: %s", method.message_id, exc)
+                log.warning("could not mark the answered question %s: %s", call.params.get("message_id"), exc)
 
     async def react(self, reaction: Reaction) -> None:
         """Carry out ``reaction`` with Bot API calls (long polling has no webhook reply)."""
@@ -167,7 +155,9 @@ class TelegramChannel:
         """Point Telegram at ``url`` with the secret token and the update types handled here."""
         if self.secret is None:
             raise ConfigError([f"{SECRET_ENV} is not set: a webhook needs it"], source="environment")
-        await self.call(SetWebhook(url=url, secret_token=self.secret, allowed_updates=list(ALLOWED_UPDATES)))
+        await self.call(
+            Call.of("setWebhook", url=url, secret_token=self.secret, allowed_updates=list(ALLOWED_UPDATES))
+        )
 
     async def start(self) -> None:
         if self.polling:
@@ -178,18 +168,19 @@ class TelegramChannel:
         if self._poller is not None:
             await self._poller.stop()
             self._poller = None
+        await self.api.aclose()
         for logger in REDACTED_LOGGERS:
             logging.getLogger(logger).removeFilter(self._redact)
 
 
-def answered_edit(tap: Tap) -> EditMessageText | EditMessageReplyMarkup | None:
+def answered_edit(tap: Tap) -> Call | None:
     """The edit that shows the chosen answer under the question and drops its keyboard."""
     if tap.chat_id is None or tap.message_id is None or tap.text is None:
         return None  # Telegram no longer lets the bot see (or edit) the message
     text = f"{tap.text}\n\n{ANSWERED_MARK} {tap.label}"
     if tap.label and utf16_len(text) <= CAPABILITIES.max_text:
-        return EditMessageText(chat_id=tap.chat_id, message_id=tap.message_id, text=text)
-    return EditMessageReplyMarkup(chat_id=tap.chat_id, message_id=tap.message_id)
+        return Call.of("editMessageText", chat_id=tap.chat_id, message_id=tap.message_id, text=text)
+    return Call.of("editMessageReplyMarkup", chat_id=tap.chat_id, message_id=tap.message_id)
 
 
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")

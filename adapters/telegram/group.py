@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 
 from adapters.base import AdapterContext
 from adapters.notify.text import plain_text, words
+from adapters.telegram.botapi import Call, send_message
 from adapters.telegram.render import MAX_TEXT, split_text, utf16_len
 from adapters.telegram.wire import CHANNEL
 from bot.config.notifications import NotificationTarget
@@ -54,23 +54,19 @@ def unpack(data: str | None) -> TicketTap | None:
     return TicketTap(ACTIONS[parts[1]], int(parts[2]))
 
 
-def keyboard(ticket_id: int, locale: str) -> InlineKeyboardMarkup:
+def keyboard(ticket_id: int, locale: str) -> dict[str, Any]:
     w = words(locale)
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(text=w["claim"], callback_data=pack("claim", ticket_id)),
-                InlineKeyboardButton(text=w["resolve"], callback_data=pack("resolve", ticket_id)),
-            ]
-        ]
-    )
+    buttons = [
+        {"text": w[action], "callback_data": pack(action, ticket_id)} for action in ("claim", "resolve")
+    ]
+    return {"inline_keyboard": [buttons]}
 
 
-def render_notice(notice: Notice, chat_id: int, locale: str) -> SendMessage:
-    """The group message for ``notice``: buttons while the ticket is still open."""
+def render_notice(notice: Notice, chat_id: int, locale: str) -> Call:
+    """The group message (``sendMessage``) for ``notice``: buttons while the ticket is still open."""
     text = split_text(plain_text(notice, locale), MAX_TEXT)[0]
     markup = keyboard(notice.ticket_id, locale) if notice.is_open else None
-    return SendMessage(chat_id=chat_id, text=text, reply_markup=markup)
+    return send_message(chat_id, text, markup)
 
 
 def group_target(ctx: AdapterContext, chat_id: int | None) -> NotificationTarget | None:
@@ -83,8 +79,9 @@ def group_target(ctx: AdapterContext, chat_id: int | None) -> NotificationTarget
 
 async def handle_tap(
     ctx: AdapterContext, account: str, update_id: int, query: CallbackQuery, tap: TicketTap
-) -> tuple[AnswerCallbackQuery, EditMessageText | None]:
-    """Work the ticket for an agent's tap; the answer to the tap and the edit showing the result.
+) -> tuple[Call, Call | None]:
+    """Work the ticket for an agent's tap; the answer to the tap (``answerCallbackQuery``) and the
+    edit showing the result (``editMessageText``).
 
     Anyone else (an unknown user, another chat, a ticket of another team) gets an alert and
     nothing changes.
@@ -122,11 +119,13 @@ async def handle_tap(
         status = w["is_status"].format(id=ticket.id, status=ticket.status)
         return _alert(query, status), status_edit(message, ticket, status, locale)
     done = w["claimed_by" if tap.action == "claim" else "resolved_by"].format(agent=agent)
-    answer = AnswerCallbackQuery(callback_query_id=query.id, text=f"#{ticket.id}: {done}"[:ALERT_CHARS])
+    answer = Call.of(
+        "answerCallbackQuery", callback_query_id=query.id, text=f"#{ticket.id}: {done}"[:ALERT_CHARS]
+    )
     return answer, status_edit(message, ticket, done, locale)
 
 
-def status_edit(message: Message | None, ticket: Ticket, status: str, locale: str) -> EditMessageText | None:
+def status_edit(message: Message | None, ticket: Ticket, status: str, locale: str) -> Call | None:
     """The message with ``status`` as its last line (replacing an earlier one); buttons while open."""
     if message is None or message.text is None:
         return None  # Telegram no longer shows the message to the bot
@@ -134,10 +133,16 @@ def status_edit(message: Message | None, ticket: Ticket, status: str, locale: st
     if utf16_len(text) > MAX_TEXT:
         return None
     markup = keyboard(ticket.id, locale) if ticket.is_open else None
-    return EditMessageText(
-        chat_id=message.chat.id, message_id=message.message_id, text=text, reply_markup=markup
+    return Call.of(
+        "editMessageText",
+        chat_id=message.chat.id,
+        message_id=message.message_id,
+        text=text,
+        reply_markup=markup,
     )
 
 
-def _alert(query: CallbackQuery, text: str) -> AnswerCallbackQuery:
-    return AnswerCallbackQuery(callback_query_id=query.id, text=text[:ALERT_CHARS], show_alert=True)
+def _alert(query: CallbackQuery, text: str) -> Call:
+    return Call.of(
+        "answerCallbackQuery", callback_query_id=query.id, text=text[:ALERT_CHARS], show_alert=True
+    )

@@ -12,14 +12,14 @@ import contextlib
 import logging
 import time
 from datetime import datetime
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
-from aiogram.methods import DeleteWebhook, GetUpdates
-from aiogram.methods.base import TelegramMethod, TelegramType
 from aiogram.types import Update
+from pydantic import ValidationError
 
+from adapters.telegram.botapi import Call
 from adapters.telegram.wire import ALLOWED_UPDATES
-from bot.errors import DeliveryError
+from bot.errors import DeliveryError, WireFormatError
 
 log = logging.getLogger("csatbot.telegram")
 Reaction = TypeVar("Reaction")
@@ -29,9 +29,7 @@ class Source(Protocol[Reaction]):
     """What the poller needs of the Telegram adapter: Bot API calls, and storing then acting on an
     update (declared here so that the poller does not import the adapter that owns it)."""
 
-    async def call(
-        self, method: TelegramMethod[TelegramType], chat: str | None = None, timeout: int | None = None
-    ) -> TelegramType: ...
+    async def call(self, call: Call, timeout: float | None = None) -> Any: ...
 
     async def receive(self, update: Update, received_at: datetime | None = None) -> Reaction: ...
 
@@ -79,7 +77,7 @@ class Poller(Generic[Reaction]):
             started = time.monotonic()
             try:
                 if not webhook_deleted:
-                    await self.adapter.call(DeleteWebhook(drop_pending_updates=False))
+                    await self.adapter.call(Call.of("deleteWebhook", drop_pending_updates=False))
                     webhook_deleted = True
                 got = await self.poll_once()
             except Exception as exc:
@@ -99,10 +97,22 @@ class Poller(Generic[Reaction]):
 
     async def poll_once(self) -> int:
         """One ``getUpdates``: store each update, then move past it; returns how many came."""
-        method = GetUpdates(offset=self.offset, timeout=self.timeout, allowed_updates=list(ALLOWED_UPDATES))
-        updates = await self.adapter.call(method, timeout=self.timeout + 10)
+        call = Call.of(
+            "getUpdates", offset=self.offset, timeout=self.timeout, allowed_updates=list(ALLOWED_UPDATES)
+        )
+        updates = updates_in(await self.adapter.call(call, timeout=self.timeout + 10))
         for update in updates:
             reaction = await self.adapter.receive(update)
             self.offset = update.update_id + 1
             await self.adapter.react(reaction)
         return len(updates)
+
+
+def updates_in(result: Any) -> list[Update]:
+    """The updates in a ``getUpdates`` result; :class:`WireFormatError` if it holds something else."""
+    if not isinstance(result, list):
+        raise WireFormatError(f"telegram: getUpdates answered {type(result).__name__}, not a list")
+    try:
+        return [Update.model_validate(update) for update in result]
+    except ValidationError as exc:
+        raise WireFormatError(f"telegram: getUpdates answered something that is not updates: {exc}") from exc

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-
-from aiogram.methods import SendMessage
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from typing import Any
 
 from adapters.kit import text as text_kit
 from adapters.kit.text import utf16_len as utf16_len  # re-exported: Telegram counts this way
 from adapters.telegram import callback
+from adapters.telegram.botapi import Call, send_message
 from bot.ports import Capabilities
 from bot.prompts import AskChoice, AskRating, Option, Prompt, prompt_text
 
@@ -38,17 +37,21 @@ CAPABILITIES = Capabilities(
 )
 
 
-def render(prompt: Prompt, chat_id: str, capabilities: Capabilities = CAPABILITIES) -> list[SendMessage]:
+Button = dict[str, str]
+"""An ``InlineKeyboardButton``: ``{"text": ..., "callback_data": ...}``."""
+
+
+def render(prompt: Prompt, chat_id: str, capabilities: Capabilities = CAPABILITIES) -> list[Call]:
     """The ``sendMessage`` calls that show ``prompt`` in ``chat_id`` (none for an empty text)."""
     text, markup = _draw(prompt, capabilities)
     parts = split_text(text, capabilities.max_text)
     return [
-        SendMessage(chat_id=chat_id, text=part, reply_markup=markup if last else None)
+        send_message(chat_id, part, markup if last else None)
         for last, part in ((i == len(parts) - 1, part) for i, part in enumerate(parts))
     ]
 
 
-def _draw(prompt: Prompt, caps: Capabilities) -> tuple[str, InlineKeyboardMarkup | None]:
+def _draw(prompt: Prompt, caps: Capabilities) -> tuple[str, dict[str, Any] | None]:
     if not isinstance(prompt, AskRating | AskChoice):
         return prompt_text(prompt), None
     head = prompt.text
@@ -61,8 +64,9 @@ def _draw(prompt: Prompt, caps: Capabilities) -> tuple[str, InlineKeyboardMarkup
         if scale.low_label or scale.high_label:
             head = f"{head}\n{', '.join(anchors)}"
     options = prompt.options
-    datas = [callback.pack(prompt.survey, prompt.step, o.id) for o in options]
-    if any(d is None for d in datas) or not 0 < len(options) <= caps.max_buttons:
+    packed = [callback.pack(prompt.survey, prompt.step, o.id) for o in options]
+    datas = [d for d in packed if d is not None]
+    if len(datas) < len(packed) or not 0 < len(options) <= caps.max_buttons:
         return _numbered(head, options, prompt.hint, listed=isinstance(prompt, AskChoice)), None
     labels = [o.label for o in options]
     listed = any(len(label) > caps.max_button_label for label in labels)
@@ -72,15 +76,12 @@ def _draw(prompt: Prompt, caps: Capabilities) -> tuple[str, InlineKeyboardMarkup
     sizes = _rows(
         len(options), caps.max_buttons_per_row, one_per_row=isinstance(prompt, AskChoice) and not listed
     )
-    buttons = [
-        InlineKeyboardButton(text=label, callback_data=data)
-        for label, data in zip(labels, datas, strict=True)
-    ]
+    buttons = [{"text": label, "callback_data": data} for label, data in zip(labels, datas, strict=True)]
     rows = _chunk(buttons, sizes)
-    return head, InlineKeyboardMarkup(inline_keyboard=[*rows, ends] if ends else rows)
+    return head, {"inline_keyboard": [*rows, ends] if ends else rows}
 
 
-def _anchor_row(prompt: AskRating, caps: Capabilities) -> list[InlineKeyboardButton]:
+def _anchor_row(prompt: AskRating, caps: Capabilities) -> list[Button]:
     """The scale's anchor words as a row of two buttons that answer its ends ([] when they do not fit)."""
     scale = prompt.scale
     if not (scale.low_label and scale.high_label):
@@ -91,7 +92,7 @@ def _anchor_row(prompt: AskRating, caps: Capabilities) -> list[InlineKeyboardBut
         data = callback.pack(prompt.survey, prompt.step, str(value))
         if data is None or len(text) > caps.max_button_label:
             return []
-        row.append(InlineKeyboardButton(text=text, callback_data=data))
+        row.append({"text": text, "callback_data": data})
     return row
 
 
@@ -114,7 +115,7 @@ def _rows(count: int, per_row: int, *, one_per_row: bool) -> list[int]:
     return [count // rows + (1 if i < count % rows else 0) for i in range(rows)]
 
 
-def _chunk(buttons: list[InlineKeyboardButton], sizes: list[int]) -> list[list[InlineKeyboardButton]]:
+def _chunk(buttons: list[Button], sizes: list[int]) -> list[list[Button]]:
     rows, start = [], 0
     for size in sizes:
         rows.append(buttons[start : start + size])

@@ -3,8 +3,9 @@ needs no sign-in, so without these one client could fill the database or every l
 
 Each key (a session's user, a client address) gets a leaky bucket of ``burst`` requests that
 drains at ``per_minute``; the ``keep`` most recently seen keys are remembered. Limits are per
-process: N processes allow N times as much, which still bounds a flood. (aiolimiter's buckets
-wait for room and belong to one event loop; these only answer yes or no, from any thread or loop.)
+process: N processes allow N times as much, which still bounds a flood. (The channels' and
+notifications' buckets, ``adapters.http.LocalBuckets``, take room for a later moment and the sender
+sleeps until then; these only answer yes or no, from any thread or loop.)
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from fastapi import APIRouter
 
 from adapters.base import AdapterContext
 from adapters.http import RateLimits
+from adapters.poster import Poster
 from adapters.whatsapp.graph import GraphApi, graph_error
 from adapters.whatsapp.render import (
     CAPABILITIES,
@@ -61,7 +62,7 @@ class WhatsAppChannel:
         self.config = config
         self.ctx = ctx
         self.capabilities = replace(CAPABILITIES, reopens_window=config.template is not None)
-        self.graph = GraphApi(ctx.http, str(config.api_base), ctx.environ[config.token_env])
+        self.graph = GraphApi(Poster(), str(config.api_base), ctx.environ[config.token_env])
         self.app_secret = ctx.environ[config.app_secret_env]
         self.verify_token = ctx.environ[config.verify_token_env]
         self.per_user = per_user
@@ -183,4 +184,4 @@ class WhatsAppChannel:
             )
 
     async def stop(self) -> None:
-        return None
+        await self.graph.aclose()

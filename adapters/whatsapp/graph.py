@@ -11,9 +11,8 @@ import json
 import logging
 from typing import Any
 
-import httpx
-
 from adapters.http import retry_after_seconds, status_error, transport_error
+from adapters.poster import Answer, Poster, PostFailed
 from bot.errors import DeliveryError
 
 log = logging.getLogger("csatbot.whatsapp")
@@ -71,18 +70,19 @@ def graph_error(
     return status_error(CHANNEL, status, detail, retry_after)
 
 
-def response_error(response: httpx.Response) -> DeliveryError:
+def response_error(response: Answer) -> DeliveryError:
     """The typed error for a non-2xx Graph answer (JSON ``{"error": {"code", "message", ...}}``)."""
     retry_after = retry_after_seconds(response.headers.get("retry-after"))
-    error = _json(response.content).get("error")
+    error = _json(response.body).get("error")
     if not isinstance(error, dict):
-        return status_error(CHANNEL, response.status_code, response.text[:200] or "no body", retry_after)
+        shown = response.body[:200].decode(errors="replace") or "no body"
+        return status_error(CHANNEL, response.status, shown, retry_after)
     code = error.get("code")
     message = str(error.get("message") or error.get("error_user_msg") or "")
     data = error.get("error_data")
     details = data.get("details") if isinstance(data, dict) else None
     title = f"{message}: {details}" if details else message
-    return graph_error(code if isinstance(code, int) else None, title, response.status_code, retry_after)
+    return graph_error(code if isinstance(code, int) else None, title, response.status, retry_after)
 
 
 def _json(content: bytes) -> dict[str, Any]:
@@ -94,12 +94,13 @@ def _json(content: bytes) -> dict[str, Any]:
 
 
 class GraphApi:
-    """Posts messages for one WhatsApp Business app (``Authorization: Bearer <token>``)."""
+    """Posts messages for one WhatsApp Business app (``Authorization: Bearer <token>``) on a
+    kept-alive connection (:mod:`adapters.poster`); :meth:`aclose` closes it."""
 
-    def __init__(self, http: httpx.AsyncClient, base: str, token: str, *, timeout: float = 15.0) -> None:
-        self.http = http
+    def __init__(self, poster: Poster, base: str, token: str, *, timeout: float = 15.0) -> None:
+        self.poster = poster
         self.base = base.rstrip("/")
-        self._headers = {"Authorization": f"Bearer {token}"}
+        self._headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         self.timeout = timeout
 
     def messages_url(self, phone_number_id: str) -> str:
@@ -108,14 +109,18 @@ class GraphApi:
     async def send(self, phone_number_id: str, message: dict[str, Any]) -> str:
         """Post one message; returns its ``wamid`` ("" if the answer names none)."""
         url = self.messages_url(phone_number_id)
+        body = json.dumps(message, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
         try:
-            response = await self.http.post(url, json=message, headers=self._headers, timeout=self.timeout)
-        except httpx.HTTPError as exc:
-            raise transport_error(CHANNEL, "Graph API", exc) from exc
-        if not response.is_success:
+            response = await self.poster.post(url, body, self._headers, self.timeout)
+        except PostFailed as exc:
+            raise transport_error(CHANNEL, "Graph API", str(exc), maybe_sent=exc.maybe_sent) from exc
+        if not 200 <= response.status < 300:
             raise response_error(response)
-        messages = _json(response.content).get("messages")
+        messages = _json(response.body).get("messages")
         if isinstance(messages, list) and messages and isinstance(messages[0], dict):
             return str(messages[0].get("id", ""))
-        log.warning("Graph API accepted a message without naming its id: %s", response.text[:200])
+        log.warning("Graph API accepted a message without naming its id: %s", response.body[:200])
         return ""
+
+    async def aclose(self) -> None:
+        await self.poster.aclose()

@@ -199,6 +199,6 @@ async def test_no_secret_reaches_any_log_record(
     assert any(name.startswith("csatbot") for name in names)
     assert {r.levelno for r in records} >= {logging.DEBUG, logging.INFO}
     assert "hub.verify_token=[redacted]" in logged and "hub.challenge=[redacted]" in logged
-    assert "/bot[redacted]/sendMessage" in logged
+    assert "/bot[redacted]/sendMessage" in logged  # adapters/poster.py's DEBUG line
     assert "access_token=[redacted]" in logged and "secret=[redacted]" in logged
     assert len(records) > 200

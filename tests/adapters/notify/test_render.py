@@ -150,14 +150,15 @@ def test_the_signed_webhook_signature_verifies_and_every_tampering_fails() -> No
 
 
 def test_telegram_group_message_has_claim_and_resolve_only_while_open(notice: Notice) -> None:
-    method = group.render_notice(notice, -1001, "zh-CN")
-    assert method.chat_id == -1001
-    assert method.text.splitlines()[0] == "🟠 新工单 #12"
-    assert method.text.endswith(LINK)
-    assert method.reply_markup is not None
-    keys = [(b.text, b.callback_data) for row in method.reply_markup.inline_keyboard for b in row]
+    call = group.render_notice(notice, -1001, "zh-CN")
+    assert (call.method, call.params["chat_id"]) == ("sendMessage", -1001)
+    assert call.params["text"].splitlines()[0] == "🟠 新工单 #12"
+    assert call.params["text"].endswith(LINK)
+    keys = [
+        (b["text"], b["callback_data"]) for row in call.params["reply_markup"]["inline_keyboard"] for b in row
+    ]
     assert keys == [("认领", "t:c:12"), ("解决", "t:r:12")]
     done = group.render_notice(
         dataclasses.replace(notice, event="ticket.resolved", status="resolved"), -1001, "en"
     )
-    assert done.reply_markup is None
+    assert "reply_markup" not in done.params

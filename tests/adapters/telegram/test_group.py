@@ -134,7 +134,7 @@ async def test_claim_then_resolve_from_the_group_work_the_ticket_once(app: App) 
     await app.shown("ann", lambda shown: any("Your request has been resolved" in s.text for s in shown))
 
     answer = await tap(app, sim.button_update("5001", GROUP, f"t:c:{ticket_id}"))  # too late
-    assert answer["show_alert"] == "true" and answer["text"] == f"Ticket #{ticket_id} is resolved"
+    assert answer["show_alert"] is True and answer["text"] == f"Ticket #{ticket_id} is resolved"
     assert (await ticket(app, ticket_id))["status"] == "resolved"
 
 
@@ -144,7 +144,7 @@ async def test_an_unknown_user_or_another_chat_changes_nothing(app: App) -> None
     before = await ticket(app, ticket_id)
     sim.user("6666", username="mallory")
     answer = await tap(app, sim.button_update("6666", GROUP, f"t:r:{ticket_id}"))
-    assert answer["show_alert"] == "true"
+    assert answer["show_alert"] is True
     assert answer["text"] == "You are not a known agent: ask an admin to add you to this group's agents."
 
     # A known agent's tap forged onto a message in a chat that is not a support group.
@@ -153,7 +153,7 @@ async def test_an_unknown_user_or_another_chat_changes_nothing(app: App) -> None
     elsewhere["update_id"] += 1000
     elsewhere["callback_query"]["message"]["chat"] = {"id": -100999, "type": "supergroup", "title": "other"}
     answer = await tap(app, elsewhere)
-    assert (answer["show_alert"], answer["text"]) == ("true", "This chat does not take ticket actions.")
+    assert (answer["show_alert"], answer["text"]) == (True, "This chat does not take ticket actions.")
 
     after = await ticket(app, ticket_id)
     assert (after["status"], after["assignee"], trail(after)) == (

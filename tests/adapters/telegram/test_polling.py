@@ -31,9 +31,9 @@ async def test_updates_are_polled_stored_and_answered(make_app: MakeApp) -> None
         assert shown[0].text == "Hi! Tell us how we can help."
         calls = [c.method for c in app.sim.api.calls]
         assert calls[:2] == ["deleteWebhook", "getUpdates"]
-        assert app.sim.api.called("deleteWebhook")[0] == {"drop_pending_updates": "false"}
+        assert app.sim.api.called("deleteWebhook")[0] == {"drop_pending_updates": False}
         first_poll = app.sim.api.called("getUpdates")[0]
-        assert first_poll == {"timeout": "25", "allowed_updates": ["message", "callback_query"]}
+        assert first_poll == {"timeout": 25, "allowed_updates": ["message", "callback_query"]}
         [conversation] = await app.conversations()
 
         response = await app.http.post(
@@ -49,8 +49,10 @@ async def test_updates_are_polled_stored_and_answered(make_app: MakeApp) -> None
         assert shown[1].text.endswith("\n\n✅ ⭐⭐⭐⭐⭐")
         query_id = update["callback_query"]["id"]
         assert app.sim.api.called("answerCallbackQuery") == [{"callback_query_id": query_id}]
-        confirmed = f"offset={update['update_id'] + 1}".encode()  # the next poll confirms what was read
-        await app.sim.server.wait_for(lambda requests: any(confirmed in r.body for r in requests))
+        confirmed = update["update_id"] + 1  # the next poll confirms what was read
+        await app.sim.server.wait_for(
+            lambda _requests: any(p.get("offset") == confirmed for p in app.sim.api.called("getUpdates"))
+        )
         detail = await app.conversation(conversation["id"])
         assert [(a["step"], a["score"]) for a in detail["survey"]["answers"]] == [("rating", 5)]
     assert all(r.path.startswith(f"/bot{TOKEN}/") for r in app.sim.server.requests)

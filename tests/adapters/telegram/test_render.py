@@ -5,26 +5,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
 import pytest
-from aiogram import Bot
-from aiogram.client.telegram import TelegramAPIServer
 
 from adapters.telegram.render import CAPABILITIES, render, split_text, utf16_len
-from adapters.telegram.session import HttpxSession
 from bot.flow import rating_label
 from bot.prompts import AskChoice, AskRating, AskText, End, Option, Prompt, Say, Scale, ScaleKind
 
-SESSION = HttpxSession(httpx.AsyncClient(), TelegramAPIServer.from_base("http://127.0.0.1:1"))
-BOT = Bot("123456:TEST-TOKEN-not-real", session=SESSION)
-
 
 def wire(prompt: Prompt) -> list[dict[str, Any]]:
-    """The form fields each ``sendMessage`` posts, with ``reply_markup`` decoded."""
-    fields = [SESSION.form(BOT, method) for method in render(prompt, "4242")]
-    return [
-        f | ({"reply_markup": json.loads(f["reply_markup"])} if "reply_markup" in f else {}) for f in fields
-    ]
+    """The JSON body each call posts, decoded (every call is a ``sendMessage``)."""
+    calls = render(prompt, "4242")
+    assert {call.method for call in calls} <= {"sendMessage"}
+    return [json.loads(json.dumps(call.params)) for call in calls]
 
 
 def rating(kind: ScaleKind, low: int, high: int, low_label: str, high_label: str) -> AskRating:

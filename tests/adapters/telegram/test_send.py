@@ -20,12 +20,12 @@ from .conftest import App
 ANN = Recipient("telegram", "123456", "4242", locale="en")
 
 
-async def test_a_message_is_one_form_post_to_send_message(app: App) -> None:
+async def test_a_message_is_one_json_post_to_send_message(app: App) -> None:
     prompt = AskChoice("AbCdEfGh", "reason", "What went wrong?", (Option("slow", "Slow response"),))
     sent = await app.adapter.send(ANN, prompt)
     [request] = app.sim.server.requests
     assert (request.method, request.path) == ("POST", f"/bot{TOKEN}/sendMessage")
-    assert request.headers["content-type"] == "application/x-www-form-urlencoded"
+    assert request.headers["content-type"] == "application/json"
     assert app.sim.api.called("sendMessage") == [
         {
             "chat_id": "4242",
@@ -115,9 +115,16 @@ async def test_about_one_message_per_second_per_chat_after_a_short_burst(app: Ap
     assert len(app.sim.api.called("sendMessage")) == 10
 
 
-async def test_the_bot_token_never_reaches_the_logs(app: App, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.INFO, logger="httpx"):
+async def test_the_bot_token_never_reaches_the_logs(
+    make_app: Callable[..., AbstractAsyncContextManager[App]], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with make_app() as app:
         await app.adapter.send(ANN, Say("hello"))
-    assert "sendMessage" in caplog.text
+    assert '/bot[redacted]/sendMessage "200 OK"' in caplog.text  # each request, at DEBUG
+    async with make_app(api_base="http://127.0.0.1:9", polling=True) as app:  # every call fails
+        with pytest.raises(DeliveryError):
+            await app.adapter.send(ANN, Say("hello"))
+        await app.sim.server.wait_for(lambda _: "telegram polling failed" in caplog.text, timeout=5)
+    assert "ClientConnectorError" in caplog.text  # the failure, with its traceback, is logged
     assert TOKEN not in caplog.text
-    assert "/bot[redacted]/sendMessage" in caplog.text  # csatbot.redaction scrubs every record

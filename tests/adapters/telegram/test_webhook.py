@@ -180,7 +180,7 @@ async def test_start_with_a_deep_link_is_a_command_and_gets_the_welcome(app: App
     assert (await app.transcript())[0] == ("customer", "/start s_abc123")
     [request] = app.sim.server.received("/sendMessage")
     assert (request.method, request.path) == ("POST", f"/bot{TOKEN}/sendMessage")
-    assert request.headers["content-type"] == "application/x-www-form-urlencoded"
+    assert request.headers["content-type"] == "application/json"
     assert app.sim.api.called("sendMessage") == [{"chat_id": "4242", "text": "Hi! Tell us how we can help."}]
 
 
@@ -208,7 +208,7 @@ async def test_a_tap_is_answered_in_the_webhook_reply_and_the_question_marked(ap
     }
     message_id = question.raw["message_id"]
     assert app.sim.api.called("editMessageText") == [
-        {"chat_id": "4242", "message_id": str(message_id), "text": f"{question.text}\n\n✅ ⭐⭐⭐⭐⭐"}
+        {"chat_id": 4242, "message_id": message_id, "text": f"{question.text}\n\n✅ ⭐⭐⭐⭐⭐"}
     ]
     shown = await app.shown("ann", lambda s: s[-1].text.startswith(PRAISE))
     marked = next(m for m in shown if m.raw["message_id"] == message_id)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import pytest
 from starlette.responses import Response
 
 from adapters.base import AdapterContext
+from adapters.poster import Poster
 from adapters.whatsapp import PAIR_RATE, THROUGHPUT, WhatsAppChannel, build
 from adapters.whatsapp.fake import ENVIRON, PHONE_NUMBER_ID, WhatsAppSimulator, graph_error_response
 from adapters.whatsapp.graph import GraphApi
@@ -163,10 +164,10 @@ async def test_graph_errors_are_typed(
     sim: WhatsAppSimulator, answer: Response, permanent: bool, retry_after: float | None, words: str
 ) -> None:
     sim.api.failures.append(answer)
-    async with httpx.AsyncClient() as http:
-        graph = GraphApi(http, f"{sim.server.url}/v23.0/", ENVIRON["WHATSAPP_TOKEN"])
-        with pytest.raises(DeliveryError) as caught:
-            await graph.send(PHONE_NUMBER_ID, render(Say("Hello"), USER)[0])
+    graph = GraphApi(Poster(), f"{sim.server.url}/v23.0/", ENVIRON["WHATSAPP_TOKEN"])
+    with pytest.raises(DeliveryError) as caught:
+        await graph.send(PHONE_NUMBER_ID, render(Say("Hello"), USER)[0])
+    await graph.aclose()
     error = caught.value
     assert (error.permanent, error.retry_after) == (permanent, retry_after)
     assert words in str(error)
@@ -181,11 +182,27 @@ async def test_a_wrong_token_is_a_permanent_error(app: App) -> None:
 
 
 async def test_an_unreachable_graph_api_is_retried() -> None:
-    async with httpx.AsyncClient() as http:
-        graph = GraphApi(http, "http://127.0.0.1:9/v23.0/", "token")
-        with pytest.raises(DeliveryError, match="unreachable") as caught:
-            await graph.send(PHONE_NUMBER_ID, {"to": USER})
-    assert not caught.value.permanent
+    graph = GraphApi(Poster(), "http://127.0.0.1:9/v23.0/", "token")
+    with pytest.raises(DeliveryError, match="unreachable") as caught:
+        await graph.send(PHONE_NUMBER_ID, {"to": USER})
+    await graph.aclose()
+    assert not caught.value.permanent and not caught.value.maybe_sent
+
+
+async def test_a_graph_api_that_does_not_answer_in_time_may_have_the_message(sim: WhatsAppSimulator) -> None:
+    async def late(_request: object) -> Response:
+        await asyncio.sleep(1.0)
+        return Response(status_code=200)
+
+    sim.server.handler = late
+    graph = GraphApi(Poster(), f"{sim.server.url}/v23.0/", ENVIRON["WHATSAPP_TOKEN"], timeout=0.1)
+    try:
+        with pytest.raises(DeliveryError, match="did not answer") as caught:
+            await graph.send(PHONE_NUMBER_ID, render(Say("Hello"), USER)[0])
+    finally:
+        sim.server.handler = sim.api  # the fake is shared by the session's tests
+        await graph.aclose()
+    assert not caught.value.permanent and caught.value.maybe_sent
 
 
 def test_the_default_rates_are_whatsapps(app: App) -> None:
@@ -205,13 +222,16 @@ async def test_messages_to_one_user_keep_the_per_user_rate(app: App) -> None:
     ctx: AdapterContext = app.adapter.ctx
     adapter = WhatsAppChannel(app.adapter.config, ctx, per_user=(1.0, 0.5))
     started = time.monotonic()
-    await adapter.send(recipient(app), Say("one"))
-    await adapter.send(
-        Recipient("whatsapp", PHONE_NUMBER_ID, "15550000002", last_inbound_at=app.clock.now()), Say("x")
-    )
-    assert time.monotonic() - started < 0.45  # another user does not wait
-    await adapter.send(recipient(app), Say("two"))
-    assert time.monotonic() - started >= 0.45
+    try:
+        await adapter.send(recipient(app), Say("one"))
+        await adapter.send(
+            Recipient("whatsapp", PHONE_NUMBER_ID, "15550000002", last_inbound_at=app.clock.now()), Say("x")
+        )
+        assert time.monotonic() - started < 0.45  # another user does not wait
+        await adapter.send(recipient(app), Say("two"))
+        assert time.monotonic() - started >= 0.45
+    finally:
+        await adapter.stop()
     assert [r.json()["text"]["body"] for r in app.sim.server.received("/messages")] == ["one", "x", "two"]
 
 

@@ -1,0 +1,130 @@
+"""The Bot API: one JSON POST per call on a kept-alive connection (:mod:`adapters.poster`), errors
+mapped once.
+
+aiogram builds a pydantic method object per call, dumps it field by field into a form, and validates
+the answer into aiogram types through ``Response[T]``, a generic model pydantic caches only weakly,
+so every garbage collection that frees it makes the next call rebuild it (milliseconds). Here a call
+is a method name and its parameters as JSON values (:class:`Call`): the body is serialised once,
+each method's URL is built once, and csatbot reads only the fields it needs from the answer
+(``ok``, ``result``, ``error_code``, ``description``, ``parameters.retry_after``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from adapters.http import status_error
+from adapters.poster import Poster, PostFailed
+
+CHANNEL = "telegram"
+PRODUCTION = "https://api.telegram.org"
+TOKEN_SHOWN = "<TELEGRAM_BOT_TOKEN>"
+JSON_BODY = {"content-type": "application/json"}
+_KNOWN_STATUS = frozenset({400, 401, 403, 404, 409, 413, 429})
+"""Statuses the Bot API answers with a meaning of their own; any other failure (5xx aside) means the
+server misbehaved, and is retried as a 502."""
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One Bot API method call: its name and parameters as JSON values (``None`` ones left out)."""
+
+    method: str
+    params: Mapping[str, Any]
+
+    @classmethod
+    def of(cls, method: str, **params: Any) -> Call:
+        return cls(method, {key: value for key, value in params.items() if value is not None})
+
+    @property
+    def chat(self) -> str | None:
+        """The chat the call writes into (rate limited), ``None`` for calls that write into none."""
+        chat_id = self.params.get("chat_id")
+        return None if chat_id is None else str(chat_id)
+
+
+def send_message(chat_id: int | str, text: str, reply_markup: Mapping[str, Any] | None = None) -> Call:
+    return Call.of("sendMessage", chat_id=chat_id, text=text, reply_markup=reply_markup)
+
+
+class RedactToken(logging.Filter):
+    """Hides the bot token in log records: Bot API URLs carry it (``/bot<token>/sendMessage``)."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.token in message:
+            record.msg, record.args = message.replace(self.token, TOKEN_SHOWN), ()
+        return True
+
+
+class BotApi:
+    """Calls the Bot API at ``base`` (a local Bot API server, a fake) as the bot with ``token``."""
+
+    def __init__(self, poster: Poster, token: str, base: str = PRODUCTION, timeout: float = 30.0):
+        self.poster = poster
+        self.timeout = timeout
+        self._token = token
+        self._root = f"{base.rstrip('/')}/bot{token}/"
+        self._urls: dict[str, str] = {}
+
+    def url(self, method: str) -> str:
+        url = self._urls.get(method)
+        if url is None:
+            url = self._urls[method] = self._root + method
+        return url
+
+    async def call(self, call: Call, timeout: float | None = None) -> Any:
+        """``call``'s ``result`` (JSON values); any failure as :class:`DeliveryError` (:func:`result_of`)."""
+        body = json.dumps(call.params, ensure_ascii=False, separators=(",", ":")).encode()
+        limit = self.timeout if timeout is None else timeout
+        try:
+            answer = await self.poster.post(self.url(call.method), body, JSON_BODY, limit)
+        except PostFailed as exc:
+            detail = str(exc).replace(self._token, TOKEN_SHOWN)  # the token is part of every URL
+            raise status_error(CHANNEL, 503, detail) from exc
+        return result_of(answer.status, answer.body)
+
+    async def aclose(self) -> None:
+        await self.poster.aclose()
+
+
+def result_of(status: int, content: bytes) -> Any:
+    """The ``result`` of a Bot API answer; a failed call mapped to :class:`~bot.errors.DeliveryError`
+    (the one mapping).
+
+    429 (or any answer with ``parameters.retry_after``) carries Telegram's ``retry_after``; 5xx and
+    answers that are not the Bot API's are retried; 400/401/403/404 (bad request, wrong token, user
+    blocked the bot or never started it) are not.
+    """
+    try:
+        answer = json.loads(content)
+    except ValueError:
+        answer = None
+    if not isinstance(answer, dict) or not isinstance(answer.get("ok"), bool):
+        shown = content[:200].decode(errors="replace") or "no body"
+        raise status_error(CHANNEL, 502, f"not a Bot API answer (HTTP {status}): {shown}")
+    if answer["ok"] and 200 <= status < 300:
+        return answer.get("result")
+    description = str(answer.get("description") or f"error {answer.get('error_code')}")
+    parameters = answer.get("parameters")
+    retry_after = parameters.get("retry_after") if isinstance(parameters, dict) else None
+    if isinstance(retry_after, int | float) and retry_after > 0:
+        raise status_error(CHANNEL, 429, description, float(retry_after))
+    known = status in _KNOWN_STATUS or status >= 500
+    raise status_error(CHANNEL, status if known else 502, description)
+
+
+def message_id(result: Any) -> int:
+    """The ``message_id`` of a sent or edited message in a call's result."""
+    found = result.get("message_id") if isinstance(result, dict) else None
+    if not isinstance(found, int):
+        raise status_error(CHANNEL, 502, f"an answer without a message_id: {str(result)[:200]}")
+    return found
