@@ -52,6 +52,7 @@ class World:
         # No background delivery: a row the outbox worker updates after an earlier request must not
         # look like a change made by a refused one.
         self.runtime.service.wake = lambda: None
+        self.runtime.store.handoff = None  # nor sending what a turn queued, once it has committed
         self.app = create_app(self.runtime, start_workers=False)
         self.headers = asyncio.run(self._seed())
         self.runtime.webchat.close()  # long polls (wait=30) return at once
