@@ -18,12 +18,13 @@ import weakref
 from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nlu.errors import NluError
 from nlu.runtime import model_is_ready
-from nlu.sentences import SentenceEncoder, model_id_of
-from storage.themes import fit_now, refresh, theme_report
+
+if TYPE_CHECKING:  # NumPy and the encoder load with the first themes report, not at start-up
+    from nlu.sentences import SentenceEncoder
 
 PER_REQUEST = 300
 EVERY = 30.0
@@ -52,6 +53,8 @@ def encoder_for(model_dir: Path) -> SentenceEncoder | None:
     retrained); ``None`` while there is no trained model."""
     if not model_is_ready(model_dir):
         return None
+    from nlu.sentences import SentenceEncoder, model_id_of
+
     key = model_dir.resolve()
     with _lock:
         found = _encoders.get(key)
@@ -79,6 +82,8 @@ def _fit_in_background(store: Any, model_id: str, now: datetime) -> None:
         _fitting.clear()
 
         def work() -> None:
+            from storage.themes import fit_now
+
             try:
                 fit_now(store, model_id, now)
             except Exception:  # a background thread has nobody to tell but the log
@@ -100,6 +105,8 @@ async def themes_report(
     limit: int = PER_REQUEST,
 ) -> dict[str, Any]:
     """Embed and assign up to ``limit`` new comments, then the themes report of the range."""
+    from storage.themes import refresh, theme_report
+
     encoder = encoder_for(model_dir_of(runtime))
     state = "missing" if encoder is None else "ready"
     if encoder is not None and _due(runtime.store):

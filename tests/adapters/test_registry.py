@@ -19,7 +19,8 @@ from adapters.wechat.fake import WeChatSimulator
 from adapters.whatsapp.fake import WhatsAppSimulator
 
 ROOT = Path(__file__).resolve().parents[2]
-SDKS = ("aiogram", "wechatpy")
+SDKS = ("aiogram", "wechatpy", "numpy")
+"""The channels' SDKs, and NumPy (comment themes load it with their first report, not at start-up)."""
 BUILD = f"""
 import json, sys
 from csatbot.runtime import Runtime
