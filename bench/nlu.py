@@ -99,13 +99,13 @@ def _label(e: Example) -> str:
     return str(e.sentiment or e.intent)
 
 
-def ensure_model(model_dir: Path, public: Path, retrain: bool) -> dict[str, Any] | None:
-    """Train the default model into ``model_dir`` unless one is there; returns its timings."""
+def ensure_model(model_dir: Path, public: Path, retrain: bool, seed: int) -> dict[str, Any] | None:
+    """Train the default model with ``seed`` into ``model_dir`` unless one is there; returns its timings."""
     if model_is_ready(model_dir) and not retrain:
         return None
     log.info("training the default model into %s", model_dir)
     started = time.monotonic()
-    result = train(replace(TrainSettings(), out_dir=model_dir, data_dir=public))
+    result = train(replace(TrainSettings(), out_dir=model_dir, data_dir=public, seed=seed))
     steps = result.card["training"].get("steps")
     return {"wall_s": round(time.monotonic() - started, 1), "steps": steps, **result.card["timings_s"]}
 
@@ -380,7 +380,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     console = Console(width=140)
     if set(parts) - {"banking77"}:
-        if training := ensure_model(args.model, public, args.retrain):
+        if training := ensure_model(args.model, public, args.retrain, args.seed):
             results["training"] = training
         elif args.refit:
             log.info("refitting the lexical models and calibration of %s", args.model)
