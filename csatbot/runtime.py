@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 
 from adapters.base import AdapterContext, ChannelAdapter
 from adapters.http import RateLimits, SharedBuckets
@@ -353,7 +354,10 @@ class Runtime:
             await adapter.start()
         if self.model is not None:
             self.model.start(train_if_missing=self.train_if_missing, await_model=self.await_model)
-        await self.service.schedule_retention()
+        try:
+            await self.service.schedule_retention()
+        except IntegrityError:  # a process starting beside this one inserted it first: look again
+            await self.service.schedule_retention()
         await self.send_digest()
         # What this worker held when it last stopped (killed mid-send?) is taken back now, not after
         # its lease; then the leases of what it works on are renewed while the work runs.
