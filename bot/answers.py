@@ -13,6 +13,9 @@ from typing import Literal
 
 from bot.prompts import ScaleKind
 from bot.rating_comments import Scored, split_rating
+from bot.rating_words import PARTICLES as _PARTICLES
+from bot.rating_words import PUNCT as _PUNCT
+from bot.rating_words import word_rating
 from bot.similarity import closest
 
 _CN_DIGITS = {
@@ -55,61 +58,13 @@ _FILLED_STARS = set("⭐★🌟✭✮✯✪")
 _EMPTY_STARS = set("☆✩")
 _IGNORED = set(" \t\u200d")
 
-# Satisfaction words on a 1-5 scale. Longest phrases are tried first, so negations win.
-_SATISFACTION: dict[str, int] = {
-    "非常满意": 5, "十分满意": 5, "很满意": 5, "超级满意": 5, "特别满意": 5, "太棒了": 5, "非常好": 5,
-    "很好": 4, "满意": 4, "不错": 4, "挺好": 4, "还不错": 4, "挺满意": 4, "比较满意": 4,
-    "一般": 3, "还行": 3, "还可以": 3, "凑合": 3, "马马虎虎": 3, "一般般": 3,
-    "不满意": 2, "不太满意": 2, "不是很满意": 2, "不是很好": 2, "不怎么样": 2,
-    "不好": 2, "差": 2, "较差": 2, "不太好": 2,
-    "非常不满意": 1, "很不满意": 1, "极不满意": 1, "太差了": 1, "很差": 1, "非常差": 1, "极差": 1,
-    "垃圾": 1, "糟糕": 1, "太糟糕了": 1, "好评": 5, "中评": 3, "差评": 1,
-    "very satisfied": 5, "extremely satisfied": 5, "excellent": 5, "perfect": 5, "amazing": 5,
-    "awesome": 5, "outstanding": 5, "great": 5, "fantastic": 5, "very good": 5, "very happy": 5,
-    "satisfied": 4, "good": 4, "happy": 4, "pretty good": 4, "not bad": 4, "quite good": 4, "nice": 4,
-    "ok": 3, "okay": 3, "average": 3, "neutral": 3, "so so": 3, "so-so": 3, "fine": 3, "meh": 3,
-    "dissatisfied": 2, "unsatisfied": 2, "not satisfied": 2, "unhappy": 2, "not happy": 2, "bad": 2,
-    "poor": 2, "not good": 2, "disappointed": 2, "bad service": 2, "great service": 5, "good service": 4,
-    "great job": 5, "good job": 4, "excellent service": 5,
-    "not satisfied at all": 1, "not at all satisfied": 1,
-    "very dissatisfied": 1, "very unsatisfied": 1, "very bad": 1, "terrible": 1, "awful": 1,
-    "horrible": 1, "worst": 1, "very poor": 1, "very unhappy": 1, "the worst": 1,
-    "😡": 1, "🤬": 1, "😠": 2, "😞": 2, "🙁": 2, "☹": 2, "😐": 3, "😑": 3, "🙂": 4, "😊": 4, "👍": 4, "👎": 2,
-    "😀": 5, "😁": 5, "😍": 5, "🤩": 5, "🥰": 5, "👍👍": 5,
-}  # fmt: skip
-# Effort words on the 1-7 CES scale (7 = very easy).
-_EFFORT: dict[str, int] = {
-    "非常容易": 7, "非常简单": 7, "很容易": 7, "很简单": 7, "非常轻松": 7, "很轻松": 7,
-    "容易": 6, "简单": 6, "轻松": 6, "挺容易": 6, "比较容易": 5, "还算容易": 5,
-    "一般": 4, "还行": 4,
-    "比较难": 3, "有点难": 3, "有点麻烦": 3, "难": 2, "困难": 2, "麻烦": 2, "费劲": 2, "很麻烦": 2,
-    "非常困难": 1, "非常难": 1, "很难": 1, "非常麻烦": 1, "太麻烦了": 1, "太难了": 1,
-    "very easy": 7, "extremely easy": 7, "super easy": 7, "effortless": 7, "easy": 6, "quite easy": 6,
-    "fairly easy": 5, "somewhat easy": 5, "neutral": 4, "ok": 4, "okay": 4, "average": 4,
-    "somewhat difficult": 3, "a bit hard": 3, "difficult": 2, "hard": 2,
-    "not easy": 3, "not very easy": 3, "not that easy": 3, "not so easy": 3, "不容易": 3, "不太容易": 3,
-    "not hard": 5, "not difficult": 5, "not too hard": 5, "不难": 5, "不太难": 5, "不麻烦": 5,
-    "very difficult": 1, "very hard": 1, "extremely difficult": 1,
-}  # fmt: skip
 # A thank-you before or after an answer ("5, thanks!", "谢谢，非常满意") is dropped before parsing.
 _THANKS = r"(?:\b(?:thanks|thank you|thx|ty)\b|谢谢你们|谢谢你|谢谢|感谢|多谢)"
 _FILLERS = re.compile(rf"^{_THANKS}[\s!！。.~～,，]+|[\s!！。.~～,，]*{_THANKS}[\s!！。.~～]*$")
-_LEAD_IN = re.compile(
-    r"^(?:(?:it|that|this|the service|service|support|the experience|experience)\s*(?:was|is|'s)"
-    r"|it's|overall|all in all|honestly|really)[\s,，]+"
-)
-_LEAD_IN_ZH = re.compile(
-    r"^(?:我觉得|我感觉|感觉|觉得|总体来说|总的来说|总体|整体|总之|我们|我)(?:还是|是)?(?=.)"
-)
 # Words before a whole-message score that change nothing: "honestly a 4", "definitely 10", "a 4".
 _SCORE_LEAD_IN = re.compile(
     r"^(?:(?:honestly|definitely|easily|solid|overall|i'?d say|i would say|i say)[\s,，]+)?(?:a|an)?\s*(?=\S)"
 )
-# Nouns after a word rating that change nothing: "terrible experience", "excellent support".
-_RATED_NOUN = re.compile(r"\s+(?:experience|service|support|help|job|chat|agent)$")
-_PUNCT = re.compile(r"[\s!！。.~～,，?？]+")
-_GIVE = re.compile(r"^我?(?:给|打)(?:你们|你)?个?")  # "给个好评": give a good review
-_PARTICLES = "的啊了吧呢哦呀啦哈嘛"
 _SKIP_WORDS = {
     "skip", "no", "nope", "none", "n/a", "na", "nothing", "no thanks",
     "pass", "nah", "skip it", "no comment", "no comments", "nothing else", "nothing more",
@@ -175,19 +130,6 @@ def _stars(text: str) -> int | None:
     return filled or None
 
 
-def _lexicon(text: str, words: dict[str, int]) -> int | None:
-    cleaned = _PUNCT.sub(" ", text).strip()
-    if cleaned in words:
-        return words[cleaned]
-    if (noun := _RATED_NOUN.search(cleaned)) is not None and cleaned[: noun.start()] in words:
-        return words[cleaned[: noun.start()]]
-    squashed = cleaned.replace(" ", "")
-    if squashed and all("\u4e00" <= ch <= "\u9fff" for ch in squashed):
-        bare = _GIVE.sub("", squashed).rstrip(_PARTICLES)
-        return words.get(bare) or words.get(_LEAD_IN_ZH.sub("", bare))
-    return None
-
-
 def parse_rating(text: str, kind: ScaleKind, low: int, high: int) -> int | None:
     """The score in ``text`` on the ``low``-``high`` scale, or ``None`` when it is not one.
 
@@ -220,12 +162,8 @@ def _rating(text: str, kind: ScaleKind, low: int, high: int, *, thanks: bool) ->
         review = match["review"]
         if review is not None and (kind != "csat" or value not in _REVIEWS[review]):
             return None
-    if value is None:
-        words = _SATISFACTION if kind == "csat" else _EFFORT if kind == "ces" else None
-        if words is not None:
-            value = _lexicon(t, words)
-            if value is None and (lead := _LEAD_IN.match(t)) is not None:
-                value = _lexicon(t[lead.end() :], words)  # "it was ok", "overall, very easy"
+    if value is None and kind != "nps":
+        value = word_rating(t, kind)
     if value is None or not low <= value <= high:
         return None
     return value

@@ -20,6 +20,9 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _PARTICLES = "的了吧啊呢哦呀啦嘛"
 _WORDY = re.compile(r"[a-z\u4e00-\u9fff]", re.IGNORECASE)
 _DIGIT_WORD = re.compile(r"^[0-9]")
+_NUMERIC = re.compile(
+    r"\d|[零〇一二两三四五六七八九十]|⭐|★|满分|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b"
+)
 _BARE_NUMBER = re.compile(
     r"^(?:\d+|[零〇一二两三四五六七八九十]+|zero|one|two|three|four|five|six|seven|eight|nine|ten)$"
 )
@@ -100,16 +103,18 @@ def split_rating(text: str, parse: Callable[[str], int | None], *, words: bool) 
     t = original.lower()
     if not t or len(t) > MAX_LENGTH or len(t) != len(original):
         return None
-    for end in _cuts(t, from_start=True):
-        head, rest = t[:end], t[end:]
-        score = _score(head, rest, parse, words=words, leading=True)
-        if score is not None:
-            return Scored(score, _comment(original[end:]))
-    for start in _cuts(t, from_start=False):
-        rest, tail = t[:start], t[start:]
-        score = _score(tail, rest, parse, words=words, leading=False)
-        if score is not None:
-            return Scored(score, _comment(original[:start]))
+    # Numbers first: in "态度很好但是没解决问题，3分" the rating is the 3, the words its comment.
+    for numbers in (True, False):
+        for end in _cuts(t, from_start=True):
+            head, rest = t[:end], t[end:]
+            score = _score(head, rest, parse, words=words, leading=True, numbers=numbers)
+            if score is not None:
+                return Scored(score, _comment(original[end:]))
+        for start in _cuts(t, from_start=False):
+            rest, tail = t[:start], t[start:]
+            score = _score(tail, rest, parse, words=words, leading=False, numbers=numbers)
+            if score is not None:
+                return Scored(score, _comment(original[:start]))
     return None
 
 
@@ -148,10 +153,7 @@ class _Cut:
     # Properties, not fields: most cuts are refused before these are needed.
     @property
     def numeric(self) -> bool:
-        return bool(
-            re.search(r"\d|[零〇一二两三四五六七八九十]|⭐|★|满分", self.part)
-            or _BARE_NUMBER.match(self.part)
-        )
+        return bool(_NUMERIC.search(self.part) or _BARE_NUMBER.match(self.part))
 
     @property
     def punctuated(self) -> bool:
@@ -181,12 +183,15 @@ class _Cut:
 
 
 def _score(
-    part: str, rest: str, parse: Callable[[str], int | None], *, words: bool, leading: bool
+    part: str, rest: str, parse: Callable[[str], int | None], *, words: bool, leading: bool, numbers: bool
 ) -> int | None:
-    """The score in ``part`` if ``rest`` (the other side) can stand as its comment."""
+    """The score in ``part`` if ``rest`` (the other side) can stand as its comment; ``numbers``: only
+    a score with digits, number words or stars, else only a word rating."""
     cut = _Cut.make(part, rest, leading=leading)
     if not cut.part or not (cut.decoration or len(_WORDY.findall(cut.comment)) >= 2):
         return None  # the other side must be words ("5 👍" is a score with a thumbs-up)
+    if cut.numeric != numbers:
+        return None
     if _number_runs_on(cut):
         return None
     score = parse(cut.part)

@@ -1,0 +1,174 @@
+"""The words and faces customers rate with: "非常满意", "very easy", "服务很好", "not helpful", "👍👍👍".
+
+A word rating counts only when the whole reply is the rating (a comment beside it is split off by
+:mod:`bot.rating_comments`). Explicit phrases win; otherwise a reply is read as a known word with a
+subject before it ("服务很好", "the agent was great"), a negation ("not helpful", "不方便"), a
+softener ("挺方便", "quite happy") or an intensifier ("really bad", "超级方便", "👍👍👍") around it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+WordScale = Literal["csat", "ces"]
+
+# Satisfaction words on a 1-5 scale (3 is neutral).
+SATISFACTION: dict[str, int] = {
+    "非常满意": 5, "十分满意": 5, "很满意": 5, "超级满意": 5, "特别满意": 5, "太棒了": 5, "非常好": 5,
+    "很好": 4, "满意": 4, "不错": 4, "挺好": 4, "还不错": 4, "挺满意": 4, "比较满意": 4,
+    "一般": 3, "还行": 3, "还可以": 3, "凑合": 3, "马马虎虎": 3, "一般般": 3,
+    "不满意": 2, "不太满意": 2, "不是很满意": 2, "不是很好": 2, "不怎么样": 2,
+    "不好": 2, "差": 2, "较差": 2, "不太好": 2,
+    "非常不满意": 1, "很不满意": 1, "极不满意": 1, "太差了": 1, "很差": 1, "非常差": 1, "极差": 1,
+    "垃圾": 1, "糟糕": 1, "太糟糕了": 1, "好评": 5, "中评": 3, "差评": 1,
+    "超赞": 5, "赞": 4, "好棒": 5, "好差": 1, "点赞": 5, "棒": 4, "棒棒的": 5, "棒极了": 5, "好极了": 5,
+    "太好了": 5, "完美": 5,
+    "优秀": 5, "很不错": 5, "非常不错": 5, "蛮好": 4, "满分好评": 5, "还好": 3, "不行": 2, "不太行": 2,
+    "失望": 2, "差劲": 1, "not bad at all": 4, "烂": 1, "太烂了": 1, "一塌糊涂": 1, "无语": 2,
+    "very satisfied": 5, "extremely satisfied": 5, "excellent": 5, "perfect": 5, "amazing": 5,
+    "awesome": 5, "outstanding": 5, "great": 5, "fantastic": 5, "very good": 5, "very happy": 5,
+    "satisfied": 4, "good": 4, "happy": 4, "pretty good": 4, "not bad": 4, "quite good": 4, "nice": 4,
+    "ok": 3, "okay": 3, "average": 3, "neutral": 3, "so so": 3, "so-so": 3, "fine": 3, "meh": 3,
+    "dissatisfied": 2, "unsatisfied": 2, "not satisfied": 2, "unhappy": 2, "not happy": 2, "bad": 2,
+    "poor": 2, "not good": 2, "disappointed": 2, "bad service": 2, "great service": 5, "good service": 4,
+    "great job": 5, "good job": 4, "excellent service": 5,
+    "not satisfied at all": 1, "not at all satisfied": 1,
+    "very dissatisfied": 1, "very unsatisfied": 1, "very bad": 1, "terrible": 1, "awful": 1,
+    "horrible": 1, "worst": 1, "very poor": 1, "very unhappy": 1, "the worst": 1,
+    "superb": 5, "brilliant": 5, "wonderful": 5, "incredible": 5, "fabulous": 5, "exceptional": 5,
+    "top notch": 5, "the best": 5, "best ever": 5, "best service": 5, "best service ever": 5,
+    "love it": 5, "loved it": 5, "delighted": 5, "impressed": 5, "helpful": 4, "pleased": 4,
+    "satisfactory": 4, "decent": 4, "thumbs up": 4, "alright": 3, "all right": 3, "acceptable": 3,
+    "mediocre": 3, "could be better": 3, "not great": 2, "unhelpful": 2, "disappointing": 2,
+    "frustrating": 2, "frustrated": 2, "annoyed": 2, "thumbs down": 2, "useless": 1, "pathetic": 1,
+    "rubbish": 1, "garbage": 1, "it sucks": 1, "sucks": 1, "worst ever": 1, "worst service ever": 1,
+    "😡": 1, "🤬": 1, "😠": 2, "😞": 2, "🙁": 2, "☹": 2, "😐": 3, "😑": 3, "🙂": 4, "😊": 4, "👍": 4, "👎": 2,
+    "😀": 5, "😁": 5, "😍": 5, "🤩": 5, "🥰": 5, "👍👍": 5,
+    "😃": 5, "😄": 5, "❤": 5, "💯": 5, "👌": 4, "😒": 2, "🙄": 2, "😢": 2, "😤": 1, "🤮": 1, "💩": 1,
+}  # fmt: skip
+# Effort words on the 1-7 CES scale (7 = very easy, 4 is neutral).
+EFFORT: dict[str, int] = {
+    "非常容易": 7, "非常简单": 7, "很容易": 7, "很简单": 7, "非常轻松": 7, "很轻松": 7,
+    "容易": 6, "简单": 6, "轻松": 6, "挺容易": 6, "比较容易": 5, "还算容易": 5,
+    "一般": 4, "还行": 4,
+    "比较难": 3, "有点难": 3, "有点麻烦": 3, "难": 2, "困难": 2, "麻烦": 2, "费劲": 2, "很麻烦": 2,
+    "非常困难": 1, "非常难": 1, "很难": 1, "非常麻烦": 1, "太麻烦了": 1, "太难了": 1,
+    "方便": 6, "顺利": 6, "省事": 6, "省心": 6, "复杂": 2, "繁琐": 2, "一点都不难": 6, "一点也不难": 6,
+    "一点都不麻烦": 6, "一点也不麻烦": 6, "有点复杂": 3,
+    "very easy": 7, "extremely easy": 7, "super easy": 7, "effortless": 7, "easy": 6, "quite easy": 6,
+    "fairly easy": 5, "somewhat easy": 5, "neutral": 4, "ok": 4, "okay": 4, "average": 4,
+    "somewhat difficult": 3, "a bit hard": 3, "difficult": 2, "hard": 2,
+    "not easy": 3, "not very easy": 3, "not that easy": 3, "not so easy": 3, "不容易": 3, "不太容易": 3,
+    "not hard": 5, "not difficult": 5, "not too hard": 5, "不难": 5, "不太难": 5, "不麻烦": 5,
+    "very difficult": 1, "very hard": 1, "extremely difficult": 1,
+    "easy peasy": 7, "quick and easy": 7, "fast and easy": 7, "piece of cake": 7, "seamless": 7,
+    "hassle-free": 7, "hassle free": 7, "simple": 6, "straightforward": 6, "smooth": 6, "no hassle": 6,
+    "a bit complicated": 3, "complicated": 2, "confusing": 2, "a hassle": 2, "tedious": 2,
+    "painful": 2, "a nightmare": 1, "nightmare": 1,
+}  # fmt: skip
+_WORDS: dict[WordScale, tuple[dict[str, int], int, int, int]] = {
+    "csat": (SATISFACTION, 1, 3, 5),
+    "ces": (EFFORT, 1, 4, 7),
+}
+PUNCT = re.compile(r"[\s!！。.~～,，?？]+")
+PARTICLES = "的啊了吧呢哦呀啦哈嘛"
+# Who or what is rated before the words: "it was ok", "the agent was great", "overall, very easy".
+_LEAD_IN = re.compile(
+    r"^(?:(?:it|that|this|the service|service|support|the experience|experience|the support"
+    r"|(?:the |your |my )?(?:agent|staff|team|rep|representative|process))\s*(?:was|is|'s)"
+    r"|it's|overall|all in all|honestly|really)[\s,，]+"
+)
+_LEAD_IN_ZH = re.compile(
+    r"^(?:我觉得|我感觉|感觉|觉得|总体来说|总的来说|总体|整体|总之|我们|我)(?:还是|是)?(?=.)"
+)
+# What Chinese replies name before the words: "服务很好", "客服态度非常好", "这次体验不错".
+_SUBJECT_ZH = re.compile(
+    r"^(?:这次的?|你们的?|本次的?)?(?:客服态度|服务态度|服务|态度|客服|体验|处理|回复|解答|沟通|流程|操作)"
+    r"(?:也|都)?(?=.)"
+)
+# Nouns after a word rating that change nothing: "terrible experience", "excellent support".
+_RATED_NOUN = re.compile(r"\s+(?:experience|service|support|help|job|chat|agent)$")
+_RATED_NOUN_ZH = re.compile(r"的(?:服务|体验|客服|服务态度|态度)$")  # "非常好的服务", "很差的体验"
+_GIVE = re.compile(r"^我?(?:给|打)(?:你们|你)?个?")  # "给个好评": give a good review
+# Words before a known phrase that turn it round, keep it or strengthen it. English words end at a
+# space; Chinese ones run straight into the phrase.
+_NEGATED = re.compile(r"^(?:(?:not|isn't|wasn't)\s+|(?:不太|不是很|不怎么|不大|不)(?=\S))")
+_SOFTENED = re.compile(r"^(?:(?:pretty|quite|fairly|rather)\s+|(?:挺|蛮|比较|还算|算是)(?=\S))")
+_INTENSIFIED = re.compile(
+    r"^(?:(?:very|really|so|super|extremely|truly|absolutely|incredibly|totally)\s+"
+    r"|(?:非常|特别|超级|十分|相当|真的|真|太|超|很)(?=\S))"
+)
+
+
+def word_rating(text: str, scale: WordScale) -> int | None:
+    """The score a word reply gives on ``scale`` ("很满意" -> 5, "not easy" -> 3), else ``None``.
+
+    ``text`` is already normalised (:func:`bot.answers.normalize`: lower case, half-width).
+    """
+    value = _phrase(text, scale)
+    if value is None and (lead := _LEAD_IN.match(text)) is not None:
+        value = _phrase(text[lead.end() :], scale)  # "it was ok", "the agent was great"
+    return value
+
+
+def _phrase(text: str, scale: WordScale) -> int | None:
+    cleaned = PUNCT.sub(" ", text).strip()
+    # "best service" is a phrase; "excellent support" is "excellent" with what it rates.
+    for phrase in dict.fromkeys((cleaned, _RATED_NOUN.sub("", cleaned))):
+        squashed = phrase.replace(" ", "")
+        if squashed and all("\u4e00" <= ch <= "\u9fff" for ch in squashed):
+            value = _chinese(_GIVE.sub("", squashed), scale)
+        else:
+            value = _modified(phrase, scale) if phrase else None
+        if value is not None:
+            return value
+    return None
+
+
+def _chinese(text: str, scale: WordScale) -> int | None:
+    """A Chinese word rating, its closing particles kept ("太好了") or dropped ("满意的")."""
+    for whole in dict.fromkeys((text, text.rstrip(PARTICLES))):
+        bare = _RATED_NOUN_ZH.sub("", whole) or whole
+        half = len(bare) // 2
+        if len(bare) % 2 == 0 and bare[:half] == bare[half:]:
+            bare = bare[:half]  # said twice: "不错不错", "满意满意"
+        lead_in = _LEAD_IN_ZH.sub("", bare)
+        for candidate in (bare, lead_in, _SUBJECT_ZH.sub("", lead_in)):
+            if (value := _modified(candidate, scale)) is not None:
+                return value
+    return None
+
+
+def _modified(phrase: str, scale: WordScale) -> int | None:
+    """A known phrase, or one with a negation, softener or intensifier before it."""
+    words, low, mid, high = _WORDS[scale]
+    if phrase in words:
+        return words[phrase]
+    if (negation := _NEGATED.match(phrase)) is not None:
+        value = _modified(phrase[negation.end() :], scale)  # "not really good"
+        if value is None or value == mid:
+            return None
+        return mid - 1 if value > mid else mid + 1  # "not helpful" 2, "不方便" 3, "not terrible" 4
+    if (softener := _SOFTENED.match(phrase)) is not None:
+        return _modified(phrase[softener.end() :], scale)
+    if (intensifier := _INTENSIFIED.match(phrase)) is not None:
+        value = _modified(phrase[intensifier.end() :], scale)  # "really very good"
+        return None if value is None else _stronger(value, low, mid, high)
+    return _faces(phrase, scale)
+
+
+def _faces(phrase: str, scale: WordScale) -> int | None:
+    """The same face repeated counts stronger: "👍👍👍" 5, "😡😡" 1."""
+    words, low, mid, high = _WORDS[scale]
+    chars = [ch for ch in phrase if ch != " "]
+    if len(chars) < 2 or len(set(chars)) != 1 or (value := words.get(chars[0])) is None:
+        return None
+    return _stronger(value, low, mid, high)
+
+
+def _stronger(value: int, low: int, mid: int, high: int) -> int:
+    """One step further from neutral, within the scale: 4 -> 5, 2 -> 1, 3 stays 3."""
+    if value > mid:
+        return min(value + 1, high)
+    return max(value - 1, low) if value < mid else value

@@ -1,0 +1,136 @@
+"""Word and face ratings: the phrases, what a subject, negation, softener or intensifier does to them,
+and the replies that stay no rating. Cases written for the project (2026-12-05 round)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answers import normalize
+from bot.config.schema import SCALES
+from bot.prompts import ScaleKind
+from bot.rating_words import EFFORT, SATISFACTION, WordScale, word_rating
+
+from .test_answers import rate
+
+WORDS = [
+    # Chinese praise and complaint words
+    pytest.param("超赞", "csat", 5, id="chao-zan"),
+    pytest.param("很棒", "csat", 5, id="hen-bang-intensified"),
+    pytest.param("好棒！", "csat", 5, id="hao-bang-intensified"),
+    pytest.param("棒", "csat", 4, id="bang"),
+    pytest.param("完美", "csat", 5, id="wanmei"),
+    pytest.param("不太行", "csat", 2, id="bu-tai-xing"),
+    pytest.param("很失望", "csat", 1, id="hen-shiwang"),
+    pytest.param("不差", "csat", 4, id="bu-cha-negated"),
+    pytest.param("挺不错的", "csat", 4, id="ting-bucuo-softened"),
+    pytest.param("蛮好的", "csat", 4, id="man-hao"),
+    pytest.param("还好吧", "csat", 3, id="hai-hao"),
+    pytest.param("不错不错", "csat", 4, id="said-twice"),
+    pytest.param("非常非常满意", "csat", 5, id="very-very"),
+    # what is rated, named first or after
+    pytest.param("服务很好", "csat", 4, id="fuwu-hen-hao"),
+    pytest.param("客服态度非常好", "csat", 5, id="kefu-taidu-feichang-hao"),
+    pytest.param("这次体验不错", "csat", 4, id="zhe-ci-tiyan-bucuo"),
+    pytest.param("我觉得服务很好", "csat", 4, id="lead-in-and-subject"),
+    pytest.param("态度很差", "csat", 1, id="taidu-hen-cha"),
+    pytest.param("非常好的服务", "csat", 5, id="noun-after-de"),
+    pytest.param("很差的体验", "csat", 1, id="bad-experience-zh"),
+    pytest.param("the agent was great", "csat", 5, id="agent-was-great"),
+    pytest.param("Your staff is excellent!", "csat", 5, id="staff-is-excellent"),
+    # English praise and complaint words, negated, softened, intensified
+    pytest.param("the best", "csat", 5, id="the-best"),
+    pytest.param("Loved it!", "csat", 5, id="loved-it"),
+    pytest.param("very helpful", "csat", 5, id="very-helpful"),
+    pytest.param("helpful", "csat", 4, id="helpful"),
+    pytest.param("not helpful", "csat", 2, id="not-helpful"),
+    pytest.param("useless", "csat", 1, id="useless"),
+    pytest.param("worst service ever", "csat", 1, id="worst-ever"),
+    pytest.param("really good", "csat", 5, id="really-good"),
+    pytest.param("so bad", "csat", 1, id="so-bad"),
+    pytest.param("not great", "csat", 2, id="not-great"),
+    pytest.param("not very good", "csat", 2, id="not-very-good"),
+    pytest.param("not terrible", "csat", 4, id="not-terrible"),
+    pytest.param("not bad at all", "csat", 4, id="not-bad-at-all"),
+    pytest.param("quite happy", "csat", 4, id="quite-happy"),
+    # faces, repeated for emphasis
+    pytest.param("👍👍👍", "csat", 5, id="three-thumbs"),
+    pytest.param("👍 👍 👍", "csat", 5, id="three-thumbs-spaced"),
+    pytest.param("😊😊", "csat", 5, id="two-smiles"),
+    pytest.param("😡😡", "csat", 1, id="two-angry"),
+    pytest.param("❤️", "csat", 5, id="heart"),
+    pytest.param("💯", "csat", 5, id="hundred-emoji"),
+    # effort
+    pytest.param("so easy", "ces", 7, id="ces-so-easy"),
+    pytest.param("easy peasy", "ces", 7, id="ces-easy-peasy"),
+    pytest.param("quick and easy", "ces", 7, id="ces-quick-and-easy"),
+    pytest.param("hassle-free", "ces", 7, id="ces-hassle-free"),
+    pytest.param("straightforward", "ces", 6, id="ces-straightforward"),
+    pytest.param("pretty easy", "ces", 6, id="ces-pretty-easy"),
+    pytest.param("not simple", "ces", 3, id="ces-not-simple"),
+    pytest.param("confusing", "ces", 2, id="ces-confusing"),
+    pytest.param("really hard", "ces", 1, id="ces-really-hard"),
+    pytest.param("方便", "ces", 6, id="ces-fangbian"),
+    pytest.param("很方便", "ces", 7, id="ces-hen-fangbian"),
+    pytest.param("挺方便的", "ces", 6, id="ces-ting-fangbian"),
+    pytest.param("不方便", "ces", 3, id="ces-bu-fangbian"),
+    pytest.param("不太方便", "ces", 3, id="ces-bu-tai-fangbian"),
+    pytest.param("一点都不难", "ces", 6, id="ces-not-hard-at-all"),
+    pytest.param("操作很简单", "ces", 7, id="ces-subject-and-words"),
+    pytest.param("流程太复杂", "ces", 1, id="ces-too-complicated"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), WORDS)
+def test_word_rating(text: str, kind: ScaleKind, expected: int) -> None:
+    assert rate(text, kind) == expected
+
+
+NOT_WORDS = [
+    "not sure", "so what", "really?", "好久", "太久了", "很慢", "不知道", "很急", "超时", "super slow",
+    "very slow", "best regards", "best", "not now", "不用了", "客服呢", "服务呢？", "态度", "服务", "不是",
+    "不要", "好", "好好", "真的吗", "很好奇", "nothing", "notable", "goodbye", "good morning", "好的谢谢",
+    "行吧", "可以的", "回复太慢了", "your staff was rude", "love", "not ok",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", NOT_WORDS)
+@pytest.mark.parametrize("kind", ["csat", "ces"])
+def test_not_a_word_rating(text: str, kind: ScaleKind) -> None:
+    assert rate(text, kind) is None
+
+
+SCALES_OF_WORDS: list[tuple[WordScale, dict[str, int], int]] = [("csat", SATISFACTION, 3), ("ces", EFFORT, 4)]
+
+
+@pytest.mark.parametrize(("scale", "words", "mid"), SCALES_OF_WORDS)
+def test_every_phrase_reads_as_its_own_score(scale: WordScale, words: dict[str, int], mid: int) -> None:
+    low, high = SCALES[scale]
+    read = {phrase: word_rating(normalize(phrase), scale) for phrase in words}
+    assert {p: (v, read[p]) for p, v in words.items() if read[p] != v} == {}
+    assert all(low <= v <= high for v in words.values())
+
+
+@pytest.mark.parametrize(("scale", "words", "mid"), SCALES_OF_WORDS)
+def test_an_intensifier_never_crosses_neutral_and_never_weakens(
+    scale: WordScale, words: dict[str, int], mid: int
+) -> None:
+    """A word after "really" is at least as far from neutral as alone, and on the same side."""
+    for phrase, value in words.items():
+        if not phrase.isascii() or phrase.startswith(("not ", "very ", "really ")):
+            continue
+        stronger = word_rating(f"really {phrase}", scale)
+        if stronger is not None:
+            assert (stronger - mid) * (value - mid) >= 0, phrase
+            assert abs(stronger - mid) >= abs(value - mid), phrase
+
+
+@pytest.mark.parametrize(("scale", "words", "mid"), SCALES_OF_WORDS)
+def test_a_negation_lands_on_the_other_side_of_neutral(
+    scale: WordScale, words: dict[str, int], mid: int
+) -> None:
+    for phrase, value in words.items():
+        if not phrase.isascii() or " " in phrase or value == mid:
+            continue
+        negated = word_rating(f"not {phrase}", scale)
+        assert negated is not None, phrase
+        assert (negated - mid) * (value - mid) < 0, phrase
