@@ -239,6 +239,10 @@ _YES = {
     "helpful", "perfect", "great", "got it", "ok", "okay", "k", "done", "thanks", "thank you", "thx",
     "是", "是的", "对", "对的", "嗯", "嗯嗯", "好", "好的", "好了", "可以", "可以了", "行", "行了",
     "有用", "有帮助", "解决了", "已解决", "搞定了", "谢谢", "感谢", "收到", "明白了", "懂了", "ok了",
+    "works now", "it works", "it works now", "working now", "it's working", "it is working", "that fixed it",
+    "fixed it", "that solved it", "problem solved", "issue solved", "sorted", "all sorted", "yes it did",
+    "yes it worked", "it's fixed", "it is fixed", "all set", "👍", "👌", "已经好了", "搞定",
+    "已经解决了", "已经解决", "可以用了", "能用了", "没问题了", "没问题", "弄好了", "成功了", "登上了",
 }  # fmt: skip
 _NO = {
     "no", "n", "nope", "nah", "no it didn't", "not really", "didn't help", "did not help", "doesn't help",
@@ -250,6 +254,11 @@ _NO = {
     "不", "不是", "没有", "没", "否", "不对", "没用", "没有用", "没帮助", "没有帮助", "没解决", "没有解决",
     "未解决", "不行", "还是不行", "不管用", "没效果", "转人工", "人工", "人工客服", "找人工", "真人",
     "找客服", "要人工", "我要人工", "客服",
+    "it didn't help", "it did not help", "didn't fix it", "did not fix it", "not fixed", "still not fixed",
+    "not yet", "still the same", "same problem", "same issue", "it doesn't work",
+    "it does not work", "it's not working", "it is not working", "still doesn't work", "👎",
+    "还没好", "还没解决", "解决不了", "还是解决不了", "还是没解决", "没好", "没有好", "还是不能用",
+    "还是老样子", "不能用", "用不了", "没反应",
 }  # fmt: skip
 # After a yes, words that take it back: a contrast, a repeat, or "thanks for nothing".
 _CONTRAST = re.compile(
@@ -257,7 +266,8 @@ _CONTRAST = re.compile(
     r"|但|可是|不过|还是|仍然|依然|又|白费|白等|没用"
 )
 _WANTS_PERSON = re.compile(
-    r"\b(?:need|want|talk to|speak to|speak with|talk with|get me|connect me (?:to|with))\b.*"
+    r"\bstill need (?:some |more )?help\b|\bneed (?:more|further) help\b"
+    r"|\b(?:need|want|talk to|speak to|speak with|talk with|get me|connect me (?:to|with))\b.*"
     r"\b(?:human|person|agent|someone|somebody|representative|operator|manager)\b"
     r"|转人工|人工客服|找人工|要人工|真人|找客服"
 )
@@ -267,6 +277,8 @@ _CJK_PHRASES = sorted(
      if len(phrase) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in phrase)),
     key=lambda item: -len(item[0]),
 )  # fmt: skip
+# English yes and no phrases of more than one word, longest first: "it works, thanks", "not fixed yet".
+_EN_PHRASES = sorted((p for p in _YES | _NO if " " in p and p.isascii()), key=lambda p: -len(p))
 
 
 def parse_confirmation(text: str) -> Confirmation | None:
@@ -330,5 +342,8 @@ def _split_head(t: str) -> tuple[str, str]:
             if t.startswith(phrase) and len(t) > len(phrase):
                 return phrase, t[len(phrase) :].strip(_SEPARATORS + _PARTICLES)
         return "", t
+    for phrase in _EN_PHRASES:
+        if t.startswith(phrase + " "):
+            return phrase, t[len(phrase) :].strip()
     head, _, rest = t.partition(" ")
     return head, rest.strip()

@@ -6,7 +6,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.answers import chinese_number, is_skip, normalize, parse_choice, parse_rating, read_rating
+from bot.answers import (
+    chinese_number,
+    is_skip,
+    normalize,
+    parse_choice,
+    parse_confirmation,
+    parse_rating,
+    read_rating,
+)
 from bot.config.schema import SCALES
 from bot.prompts import ScaleKind
 
@@ -543,3 +551,60 @@ def test_a_score_beside_words_is_stored_once_with_the_words_as_comment(
 ) -> None:
     text = f"{score}{separator}{comment}" if first else f"{comment}{separator}{score}"
     assert scored(text) == (score, comment)
+
+
+SOLVED = [
+    "yes",
+    "yes thanks",
+    "perfect thanks!",
+    "解决了谢谢",
+    "是的",
+    "好的谢谢",
+    "可以了",
+    "thx it worked",
+    "👍",
+    "已经好了",
+    "搞定",
+    "works now",
+    "it works, thanks",
+    "that fixed it, cheers",
+    "没问题了",
+    "能用了",
+    "YES",
+]
+NOT_SOLVED = [
+    "no",
+    "nope still broken",
+    "no, still can't log in",
+    "it didn't help",
+    "I still need help",
+    "没有，还是登不上",
+    "还是不行啊",
+    "没用",
+    "转人工客服",
+    "👎",
+    "not yet",
+    "not fixed yet",
+    "still the same problem",
+    "解决不了",
+    "用不了啊",
+    "没解决，我要找人工",
+]
+NEITHER = [
+    "yes but I have another question",
+    "it works but now I cannot pay",
+    "kind of",
+    "not sure",
+    "还没试",
+    "我试试",
+    "稍等",
+    "where is my parcel",
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [*((t, "yes") for t in SOLVED), *((t, "no") for t in NOT_SOLVED), *((t, None) for t in NEITHER)],
+)
+def test_did_this_solve_it_answers(text: str, expected: str | None) -> None:
+    assert parse_confirmation(text) == expected
