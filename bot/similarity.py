@@ -24,7 +24,7 @@ COVERED = 1 / 3
 _WORD = re.compile(r"[a-z']+|[\u4e00-\u9fff]")
 _NEGATIONS = {
     "not", "no", "never", "isn't", "wasn't", "aren't", "weren't", "didn't", "doesn't", "don't",
-    "hasn't", "haven't", "won't", "can't", "cannot", "nothing", "不", "没", "未", "无", "非",
+    "hasn't", "haven't", "won't", "can't", "cannot", "nothing", "nobody", "不", "没", "未", "无", "非",
 }  # fmt: skip
 _STOP = {
     "the", "a", "an", "was", "is", "were", "are", "be", "been", "it", "it's", "its", "my", "me", "i",
@@ -65,6 +65,11 @@ _CJK_WORDS = {
     "以上都不是": "其他",
     "都不是": "其他",
     "none of the above": "other",
+    "none of these": "other",
+    "不友好": "态度坏",
+    "问题还在": "问题没解决",
+    "still there": "not solved",
+    "still happening": "not solved",
     "still broken": "not solved",
     "persists": "not solved",
 }

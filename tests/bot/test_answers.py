@@ -306,6 +306,11 @@ OPTIONS = [
         pytest.param("issue persists", "unresolved", id="issue-persists"),
         pytest.param("none of the above", "other", id="none-of-the-above"),
         pytest.param("以上都不是", "other", id="yishang-dou-bushi"),
+        pytest.param("none of these", "other", id="none-of-these"),
+        pytest.param("nobody fixed it", "unresolved", id="nobody-fixed-it"),
+        pytest.param("my problem is still there", "unresolved", id="still-there"),
+        pytest.param("问题还在", "unresolved", id="wenti-hai-zai"),
+        pytest.param("不友好", "attitude", id="bu-youhao"),
     ],
 )
 def test_choice_is_understood(text: str, expected: str) -> None:
