@@ -28,7 +28,8 @@ class Classification:
     The model also says how likely the customer should reach a person (``needs_human``: angry or
     dissatisfied, or asking for one) and the thresholds it chose on held-out data: ``answer_floor``,
     the intent confidence above which its automatic answers were at least 97% right (``None``: not
-    known, e.g. an older model), and ``needs_human_floor``.
+    known, e.g. an older model), and ``needs_human_floor``. ``withheld`` says why no automatic
+    answer may be given although the confidence clears the floor (empty: nothing withholds it).
     """
 
     intent: str
@@ -39,6 +40,7 @@ class Classification:
     needs_human: float = 0.0
     needs_human_floor: float = 0.5
     answer_floor: float | None = None
+    withheld: str = ""
 
     @property
     def wants_human(self) -> bool:

@@ -30,7 +30,8 @@ def decide(
 
     Automatic answers are precision-first: they need the intent's confidence to clear ``threshold``,
     the rule's ``min_confidence`` and the model's answer floor for that intent (chosen on held-out
-    data for at least 97% precision). An ``other`` intent (the classifier was unsure) never gets one.
+    data for at least 97% precision). An ``other`` intent (the classifier was unsure) never gets one,
+    nor does a verdict whose answer is ``withheld`` (the customer denied the intent).
     """
     for index, rule in enumerate(rules, 1):
         when = rule.when
@@ -44,7 +45,7 @@ def decide(
             continue
         floor = when.min_confidence or 0.0
         if rule.action == "auto_answer":
-            if verdict.intent == "other":
+            if verdict.intent == "other" or verdict.withheld:
                 continue
             floor = max(floor, threshold, verdict.answer_floor or 0.0)
         if verdict.intent_confidence < floor:
@@ -66,4 +67,6 @@ def describe(verdict: Classification) -> str:
     )
     if verdict.wants_human:
         text += f", needs a person ({verdict.needs_human:.0%})"
+    if verdict.withheld:
+        text += f"; no automatic answer: {verdict.withheld}"
     return text

@@ -257,6 +257,7 @@ def classify_command(
             "needs_human": c.needs_human,
             "needs_human_floor": c.needs_human_floor,
             "answer_floor": c.answer_floor,
+            "withheld": c.withheld,
             "model": c.model,
         }
         if dist is not None:

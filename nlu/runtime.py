@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from bot.classification import Classification, Sentiment
+from nlu.denials import withhold_denied_answers
 from nlu.errors import ModelNotReadyError, NluError
 from nlu.labels import FALLBACK_INTENT, lang_of_text
 from nlu.model_files import LEXICAL_FILE as LEXICAL_FILE  # re-exported: callers import it from here
@@ -126,10 +127,12 @@ class TransformerClassifier:
 
     def classify(self, texts: Sequence[str]) -> list[Classification]:
         """One :class:`Classification` per text, in order (batched internally)."""
-        scorer = self.scorer
         texts = [str(t) for t in texts]
-        scores = scorer.scores(texts)
-        return decide(scores, scorer, self.threshold, [lang_of_text(t) for t in texts])
+        return withhold_denied_answers(texts, self._classify(texts), self._classify)
+
+    def _classify(self, texts: Sequence[str]) -> list[Classification]:
+        scorer = self.scorer
+        return decide(scorer.scores(list(texts)), scorer, self.threshold, [lang_of_text(t) for t in texts])
 
     def probabilities(self, texts: Sequence[str]) -> list[dict[str, dict[str, float]]]:
         """The full calibrated distributions per text: ``{"intent": {...}, "sentiment": {...}}``."""

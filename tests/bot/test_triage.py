@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from bot.config.schema import TriageRule
 from bot.errors import ConfigError
 from bot.prompts import AskRating
 from bot.settings import Settings
-from bot.triage import decide
+from bot.triage import decide, describe
 
 from ..conftest import Harness, MakeHarness
 
@@ -125,6 +126,20 @@ def test_the_summary_names_the_rule_and_the_reasons() -> None:
     assert decision.summary == (
         "escalate (rule 1): triage: complaint (91%), negative (80%), needs a person (95%)"
     )
+
+
+def test_a_withheld_answer_is_never_given_and_says_why() -> None:
+    rules_ = [TriageRule.model_validate(r) for r in NEEDS_HUMAN_RULES]
+    denied = replace(
+        judged("password_reset", 0.99, "neutral", 0.1, 0.5), withheld='"密码没问题" denies password_reset'
+    )
+    assert decide(rules_, denied, 0.55, during_survey=False) is None
+    assert describe(denied) == (
+        'triage: password_reset (99%), neutral (80%); no automatic answer: "密码没问题" denies password_reset'
+    )
+    upset = replace(denied, sentiment="negative", needs_human=0.9)  # other rules still apply
+    decision = decide(rules_, upset, 0.55, during_survey=False)
+    assert decision is not None and decision.rule.action == "escalate"
 
 
 def test_an_unsure_intent_is_never_auto_answered_even_by_a_catch_all_rule() -> None:

@@ -1,0 +1,75 @@
+"""Clauses that deny a topic: "不是密码的问题，账号被封了", "the password is fine, but ...".
+
+A classifier that sees "password" in a denial and a problem beside it can read the whole message as
+the denied intent with high confidence ("密码没问题，账号被封了" -> password_reset 0.97). An automatic
+answer must not rest on that. The check is counterfactual, with no word lists per intent: when a
+clause is a denial ("not the X", "X is fine", "跟X没关系", "X没问题", "不是X的问题", "没忘X") and the
+message without it is not the intent, the intent came from the denied topic, and the automatic
+answer is withheld (the message still reaches a person when it should); the labels stay as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from bot.classification import Classification
+from nlu.labels import FALLBACK_INTENT
+
+Classify = Callable[[Sequence[str]], list[Classification]]
+
+# Clause boundaries: punctuation, and contrast words that start a new clause.
+_CLAUSE = re.compile(r"[,，。.;；!！?？\n]+|\s+(?:but|though|however|yet)\s+|但是|不过|可是|而是")
+# Denials of a topic, whatever the topic: the constructions, not the words of any intent.
+_DENIAL = re.compile(
+    r"\b(?:not|isn't|is not|wasn't|was not|it's not)\s+(?:the|about|a|an|my|your|because of)\b"
+    r"|\b(?:is|are|was|were)\s+(?:fine|ok|okay|correct|right|not the (?:problem|issue))\b"
+    r"|\b(?:works|is working) (?:fine|ok|okay)\b|\bnothing to do with\b|\bi know (?:my|the)\b"
+    r"|\b(?:didn't|did not|don't|do not|haven't|have not) (?:forget|forgot|lose|lost|need|want)\b"
+    r"|\bnot (?:a|an|the)?\s*\w+ (?:problem|issue|question)\b|\bno (?:problem|issue) with\b"
+    r"|不是.{0,10}(?:问题|原因|的事)|(?:没|没有|不是)(?:问题|关系|错)|无关|是对的|正确的|没忘|没有忘|不是忘"
+)
+MAX_CLAUSES = 6
+"""Longer messages are not checked (each denying clause costs one more classification)."""
+
+
+def clauses(text: str) -> list[str]:
+    """The non-empty clauses of ``text``, in order."""
+    return [part.strip() for part in _CLAUSE.split(text) if part and part.strip()]
+
+
+def denials(text: str) -> list[tuple[str, str]]:
+    """Each clause that denies a topic, in a message of two or more clauses, with the message left
+    without it: ``[(clause, rest), ...]``."""
+    parts = clauses(text)
+    if not 2 <= len(parts) <= MAX_CLAUSES:
+        return []
+    return [
+        (part, " ".join(parts[:n] + parts[n + 1 :]))
+        for n, part in enumerate(parts)
+        if _DENIAL.search(part.lower())
+    ]
+
+
+def withhold_denied_answers(
+    texts: Sequence[str], verdicts: list[Classification], classify: Classify
+) -> list[Classification]:
+    """``verdicts`` with the automatic answer withheld wherever the intent came from a denied topic
+    (see the module docstring). Only verdicts that would clear their answer floor are checked."""
+    checks: list[tuple[int, str]] = []  # verdict, denying clause; the rest is at the same index in batch
+    batch: list[str] = []
+    for n, (text, verdict) in enumerate(zip(texts, verdicts, strict=True)):
+        floor = verdict.answer_floor
+        if floor is None or verdict.intent == FALLBACK_INTENT or verdict.intent_confidence < floor:
+            continue
+        for clause, without in denials(text):
+            checks.append((n, clause))
+            batch.append(without)
+    if not batch:
+        return verdicts
+    out = list(verdicts)
+    for (n, clause), remaining in zip(checks, classify(batch), strict=True):
+        if not out[n].withheld and remaining.intent != verdicts[n].intent:
+            out[n] = replace(out[n], withheld=f'"{clause}" denies {verdicts[n].intent}')
+    return out

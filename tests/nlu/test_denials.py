@@ -1,0 +1,87 @@
+"""Denied topics withhold an automatic answer: which clauses deny, and the counterfactual check."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from bot.classification import Classification
+from nlu.denials import clauses, denials, withhold_denied_answers
+
+
+@pytest.mark.parametrize(
+    ("text", "denying"),
+    [
+        ("不是密码的问题，账号被封了", ["不是密码的问题"]),
+        ("密码没问题，账号被封了", ["密码没问题"]),
+        ("跟密码没关系，账号被封了", ["跟密码没关系"]),
+        ("密码是对的，但是显示账号异常", ["密码是对的"]),
+        ("不是忘记密码，是手机号换了收不到短信", ["不是忘记密码"]),
+        ("it's not the password, my account got suspended", ["it's not the password"]),
+        ("the password is fine, but I can't see my orders", ["the password is fine"]),
+        (
+            "I did not forget my password. my account shows someone else's name",
+            ["I did not forget my password"],
+        ),
+        ("I know my password, the app keeps crashing", ["I know my password"]),
+        ("nothing to do with the refund, where is my parcel?", ["nothing to do with the refund"]),
+        # negations that are the customer's problem, not a denial
+        ("I can't remember my password, can you help", []),
+        ("I never got the reset email, how do I reset my password?", []),
+        ("密码不记得了，能帮我重置吗", []),
+        ("登录不了，提示密码错误，怎么重置", []),
+        ("我没收到重置密码的邮件，密码忘了", []),
+        # one clause: nothing to weigh it against
+        ("不是密码的问题", []),
+        ("the password is fine", []),
+    ],
+)
+def test_denying_clauses(text: str, denying: list[str]) -> None:
+    assert [clause for clause, _ in denials(text)] == denying
+
+
+def test_the_rest_is_the_message_without_the_denial() -> None:
+    assert clauses("不是密码的问题，账号被封了。怎么办？") == ["不是密码的问题", "账号被封了", "怎么办"]
+    assert denials("the password is fine, but I can't see my orders") == [
+        ("the password is fine", "I can't see my orders")
+    ]
+
+
+def by_words(texts: Sequence[str]) -> list[Classification]:
+    """A stand-in for the model: password_reset whenever a text names the password, else other."""
+    return [
+        Classification("password_reset" if "password" in t or "密码" in t else "other", 0.97, "neutral", 0.9,
+                       answer_floor=0.7)
+        for t in texts
+    ]  # fmt: skip
+
+
+def test_an_answer_resting_on_a_denied_topic_is_withheld() -> None:
+    texts = [
+        "密码没问题，账号被封了",  # the rest names no password: withheld
+        "I don't want a human, just send me a password reset link",  # the rest is the intent: kept
+        "I forgot my password, please help",  # no denial: kept
+    ]
+    got = withhold_denied_answers(texts, by_words(texts), by_words)
+    assert [v.withheld for v in got] == ['"密码没问题" denies password_reset', "", ""]
+    assert [v.intent for v in got] == ["password_reset"] * 3  # the labels stay
+
+
+def test_only_verdicts_that_would_be_answered_are_checked() -> None:
+    calls: list[Sequence[str]] = []
+
+    def counting(texts: Sequence[str]) -> list[Classification]:
+        calls.append(list(texts))
+        return by_words(texts)
+
+    under_floor = Classification("password_reset", 0.5, "neutral", 0.9, answer_floor=0.7)
+    no_floor = Classification("password_reset", 0.99, "neutral", 0.9)
+    unsure = Classification("other", 0.99, "neutral", 0.9, answer_floor=0.7)
+    texts = ["密码没问题，账号被封了"] * 3
+    assert withhold_denied_answers(texts, [under_floor, no_floor, unsure], counting) == [
+        under_floor,
+        no_floor,
+        unsure,
+    ]
+    assert calls == []
