@@ -217,7 +217,7 @@ def _answered(
     late_no = answer.status == "silent" and said == NO
     if answer.status != "pending" and not late_no:
         return False
-    repo.add_message(
+    repo.add_message_later(
         identity_id=identity.id,
         conversation_id=answer.conversation_id,
         direction="in",

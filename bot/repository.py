@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, Protocol, TypedDict, TypeVar, Unpack
+from typing import Any, NotRequired, Protocol, TypedDict, TypeVar, Unpack
 
 from bot.attribution import Credit
 from bot.classification import Classification
@@ -38,6 +38,21 @@ class ConversationChanges(TypedDict, total=False):
     agents: Sequence[str]
     last_message_at: datetime
     waiting_on: str
+
+
+class NewMessage(TypedDict):
+    """A message for :meth:`Repository.add_message_later` (the parameters of ``add_message``)."""
+
+    identity_id: int
+    conversation_id: int | None
+    direction: str
+    author: str
+    text: str
+    at: datetime
+    payload: NotRequired[JsonObject | None]
+    platform_id: NotRequired[str | None]
+    survey_id: NotRequired[str | None]
+    classification: NotRequired[Classification | None]
 
 
 class TicketChanges(TypedDict, total=False):
@@ -107,6 +122,13 @@ class Repository(Protocol):
         survey_id: str | None = None,
         classification: Classification | None = None,
     ) -> int: ...
+
+    def add_message_later(self, **message: Unpack[NewMessage]) -> None:
+        """:meth:`add_message` for a message whose id nobody needs: it may be held back and written
+        with the next message of this unit of work, in one INSERT. Held back or not, it is in the
+        transcript before any message added after it, it is written before anything in this unit of
+        work reads, and it commits or rolls back with the rest."""
+        ...
 
     def transcript(self, conversation_id: int) -> list[TranscriptMessage]:
         """The conversation's messages, oldest first."""

@@ -113,7 +113,7 @@ def _store_reply(
     turn: CustomerTurn,
 ) -> None:
     """The customer's answer, in the transcript (a reply that is not one is handed on instead)."""
-    repo.add_message(
+    repo.add_message_later(
         identity_id=identity.id,
         conversation_id=survey.conversation_id,
         direction="in",

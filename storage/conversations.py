@@ -3,20 +3,39 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Unpack
+from typing import Any, Unpack
 
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlmodel import col, select
 
 from bot import records
 from bot.classification import Classification
-from bot.repository import ConversationChanges
+from bot.repository import ConversationChanges, NewMessage
 from models import Conversation, Message
 from storage.customer_side import conversation_record
-from storage.rows import Rows, message_json, message_record, row_id
+from storage.rows import Rows, message_json, message_record
 
-_ADD_MESSAGE = insert(Message).returning(col(Message.id))
-"""A message, every column given (Core: no ORM object to build, track and flush)."""
+
+def _columns(message: NewMessage) -> dict[str, Any]:
+    """A message's row, every column given (Core: no ORM object to build, track and flush)."""
+    c = message.get("classification")
+    return {
+        "identity_id": message["identity_id"],
+        "conversation_id": message["conversation_id"],
+        "direction": message["direction"],
+        "author": message["author"],
+        "text": message["text"],
+        "payload": message.get("payload"),
+        "platform_id": message.get("platform_id"),
+        "survey_id": message.get("survey_id"),
+        "created_at": message["at"],
+        "intent": c.intent if c else None,
+        "intent_confidence": c.intent_confidence if c else None,
+        "sentiment": c.sentiment if c else None,
+        "sentiment_confidence": c.sentiment_confidence if c else None,
+        "needs_human": c.needs_human if c else None,
+        "triage": None,
+    }
 
 
 class ConversationRows(Rows):
@@ -68,25 +87,22 @@ class ConversationRows(Rows):
         survey_id: str | None = None,
         classification: Classification | None = None,
     ) -> int:
-        c = classification
-        values = {
-            "identity_id": identity_id,
-            "conversation_id": conversation_id,
-            "direction": direction,
-            "author": author,
-            "text": text,
-            "payload": payload,
-            "platform_id": platform_id,
-            "survey_id": survey_id,
-            "created_at": at,
-            "intent": c.intent if c else None,
-            "intent_confidence": c.intent_confidence if c else None,
-            "sentiment": c.sentiment if c else None,
-            "sentiment_confidence": c.sentiment_confidence if c else None,
-            "needs_human": c.needs_human if c else None,
-            "triage": None,
-        }
-        return row_id(self._core.execute(_ADD_MESSAGE, values).scalar_one())
+        message = NewMessage(
+            identity_id=identity_id,
+            conversation_id=conversation_id,
+            direction=direction,
+            author=author,
+            text=text,
+            at=at,
+            payload=payload,
+            platform_id=platform_id,
+            survey_id=survey_id,
+            classification=classification,
+        )
+        return self._write_messages([_columns(message)])
+
+    def add_message_later(self, **message: Unpack[NewMessage]) -> None:
+        self.pending_messages.append(_columns(message))
 
     def transcript(self, conversation_id: int) -> list[records.TranscriptMessage]:
         rows = self.session.exec(

@@ -6,16 +6,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from bot import records
 from models import AutoAnswer, Conversation, Message, Ticket, User
+from storage.rows import Rows
 
 
-class CustomerSideRows:
+class CustomerSideRows(Rows):
     """The part of the repository that :mod:`bot.confirmation` and :mod:`bot.landing` use."""
-
-    session: Session
 
     def create_auto_answer(
         self,

@@ -15,12 +15,11 @@ from bot.config.schema import Config
 from bot.experiments import VariantCounts, compare
 from models import Survey
 from storage.report_scope import SATISFIED, conditions
+from storage.rows import Rows
 
 
-class ExperimentRows:
+class ExperimentRows(Rows):
     """Mixed into :class:`storage.repository.SqlRepository`."""
-
-    session: Session
 
     def record_variant(self, survey_id: str, experiment: str, variant: str) -> None:
         self.session.execute(

@@ -41,7 +41,8 @@ class SqlRepository(
     """Reads and writes rows in the session's open transaction (never commits itself)."""
 
     def __init__(self, session: Session, handoff: Handoff | None = None) -> None:
-        self.session = session
+        self._session = session
+        self.pending_messages: list[dict[str, Any]] = []
         self.handoff = handoff
         """Lease queued chat messages to this process's sender (SQLite; see ``OutboxRows.enqueue``)."""
         self.claimed: list[OutboxItem] = []
@@ -57,6 +58,7 @@ class SqlRepository(
 
     def flush(self) -> None:
         """Write what this unit of work still holds back (the store calls it before committing)."""
+        self.flush_messages()
         self.flush_surveys()
 
     # privacy --------------------------------------------------------------------------------

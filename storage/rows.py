@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -23,12 +24,20 @@ from bot.survey import SurveyState
 from models import Answer, Identity, Message, Ticket
 
 _PREBUILT: dict[tuple[str, str], Any] = {}
+_MESSAGE_ID = Message.__table__.c.id  # type: ignore[attr-defined]
+_ADD_MESSAGE = insert(Message).returning(_MESSAGE_ID)
+"""A message, every column given (Core: no ORM object to build, track and flush). Given several
+rows, SQLAlchemy sends them as one multi-row INSERT ("insertmanyvalues"), their ids returned."""
+_ADD_MESSAGES_IN_ORDER = insert(Message).returning(_MESSAGE_ID, sort_by_parameter_order=True)
+"""Several messages on PostgreSQL: SQLAlchemy writes ``INSERT ... SELECT ... FROM (VALUES ...)
+ORDER BY <row number>``, the form whose serial ids follow that order (SQLAlchemy relies on it too).
+SQLite would fall back to one INSERT per row with it: there the plain multi-row form is used."""
 
 
 class Rows:
     """The open session (never committed here) and the events noted for the metrics."""
 
-    session: Session
+    _session: Session
     dialect: str
     noted: list[tuple[str, dict[str, str]]]
     held: list[Any]
@@ -42,6 +51,36 @@ class Rows:
     queued: bool
     """Rows loaded in this unit of work, kept referenced so the session's (weak) identity map finds
     them again without a query, and so their changes go out as one UPDATE at the flush."""
+    pending_messages: list[dict[str, Any]]
+    """Messages whose ids nobody asked for, not written yet (see ``ConversationRows.add_message_later``)."""
+
+    @property
+    def session(self) -> Session:
+        """The unit of work's session. Asking for it first writes the messages held back, so that no
+        statement through it misses them (of the Core statements on ``_core``, only the messages' own
+        INSERT touches the message table)."""
+        if self.pending_messages:
+            self.flush_messages()
+        return self._session
+
+    def flush_messages(self) -> None:
+        """Write the messages held back (one INSERT, in the order they were added)."""
+        if self.pending_messages:
+            self._write_messages([])
+
+    def _write_messages(self, values: list[dict[str, Any]]) -> int:
+        """Insert the messages held back, then ``values``, as one INSERT; returns the last one's id.
+
+        Ids must follow the order the messages were added in (transcripts sort by id). SQLite inserts
+        the rows of a ``VALUES`` list one after the other in its order, each new rowid larger than
+        the last; PostgreSQL gets the ordered form (see ``_ADD_MESSAGES_IN_ORDER``).
+        ``tests/storage/test_conversations.py`` checks both. The order of the ``RETURNING``
+        rows is not relied on: the last row's id is the largest."""
+        rows, self.pending_messages = [*self.pending_messages, *values], []
+        if len(rows) == 1:
+            return int(self._core.execute(_ADD_MESSAGE, rows[0]).scalar_one())
+        statement = _ADD_MESSAGES_IN_ORDER if self.dialect == "postgresql" else _ADD_MESSAGE
+        return int(max(self._core.execute(statement, rows).scalars()))
 
     def _note(self, event: str, **labels: str) -> None:
         self.noted.append((event, labels))
@@ -68,7 +107,7 @@ class Rows:
         same): asking for every statement cost about a tenth of a survey turn's CPU."""
         connection = self._connection
         if connection is None or connection.closed:
-            connection = self._connection = self.session.connection()
+            connection = self._connection = self._session.connection()
         return connection
 
     def _hold(self, row: Any) -> Any:

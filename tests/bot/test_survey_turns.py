@@ -7,8 +7,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from bot.messages import ChoicePicked, Command, InboundMessage, Payload, Resume, Text, Unsupported
 from bot.records import Identity, Survey
@@ -161,6 +163,23 @@ async def test_a_tap_is_recorded_with_what_it_picked(harness: Harness) -> None:
     [(text, payload)] = harness.rows("select text, payload from message where direction = 'in'")
     assert (text, stored(payload)) == ("⭐⭐⭐⭐⭐", {"survey": "s1", "step": "rating", "value": "5"})
     assert harness.rows("select count(*) from ticket") == [(0,)]
+
+
+async def test_a_tap_and_the_thanks_are_written_together_in_transcript_order(harness: Harness) -> None:
+    inserts: list[str] = []
+
+    def counted(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+        if sql.lstrip().upper().startswith("INSERT INTO MESSAGE"):
+            inserts.append(sql)
+
+    event.listen(harness.database.writer, "before_cursor_execute", counted)
+    tap = ChoicePicked("s1", "rating", "5", "5 stars")
+    await with_survey(harness, answering(harness.current, harness.clock.now(), tap))
+    event.remove(harness.database.writer, "before_cursor_execute", counted)
+    said = harness.rows("select direction, text from message order by id")
+    assert [d for d, _ in said] == ["out", "in", "out"]
+    assert said[0][1].startswith("How satisfied") and said[1][1] == "5 stars"
+    assert len(inserts) == 2  # the question; then the tap with the thank-you, in one INSERT
 
 
 async def test_expiry_closes_the_survey_and_its_timers(harness: Harness) -> None:
