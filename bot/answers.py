@@ -41,17 +41,23 @@ _NUMBER = r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十]+|" + "|".joi
 _PREFIX = (
     r"(?:i(?:'d|'ll| would| will)? (?:give|rate)(?: (?:it|you|this|u))?(?: a| an)?"
     r"|(?:give|rate|rated|rating)(?: (?:it|you|u))?(?: a| an)?"
-    r"|(?:my )?(?:score|rating)(?: is)?:?|(?:那就|那|就)?我?就?(?:给|打|评|选)?(?:你们|你|个)?(?:打|评)?个?)"
+    r"|(?:my )?(?:score|rating|nps|csat|ces)(?: is)?:?|[⭐★]"  # "nps 9", "★5"
+    r"|(?:那就|那|就)?我?就?(?:给|打|评|选)?(?:你们|你|个)?(?:打|评)?个?)"
 )
+_OUT_OF = r"\s*(?:/|out of|outta|of)\s*"
+_DENOMINATOR = r"\d+|十|ten|seven|five"
 _SUFFIX = (
-    r"(?:\s*(?:/|out of|of)\s*(?P<den>\d+|十|ten|seven|five))?"
-    r"\s*(?P<unit>分|颗星|星|stars?|points?|pts?|⭐|★)?"
+    rf"(?:{_OUT_OF}(?P<den>{_DENOMINATOR}))?"
+    r"\s*-?\s*(?P<unit>分|颗星星|颗星|星星|星|stars?|points?|pts?|⭐|★)?"  # "5-star", "五颗星星"
+    rf"(?:{_OUT_OF}(?P<den_after>{_DENOMINATOR}))?"  # "4 stars out of 5"
     r"(?P<full>\s*满分)?"  # "10分满分": ten points, full marks
     r"\s*(?P<review>好评|中评|差评)?"  # "五星好评": a five-star good review
 )
+_BRACKETED = re.compile(r"^[(\[（【](.+)[)\]）】]$")
+_FULL_MARKS = {"full marks", "top marks", "full score", "top score"}
 _TAIL = r"[\s!！。.~～,，吧啊了呢哈的]*"
 _SCORE = re.compile(rf"^\s*{_PREFIX}\s*(?P<num>{_NUMBER}){_SUFFIX}{_TAIL}$")
-_STAR_UNITS = {"颗星", "星", "star", "stars", "⭐", "★"}
+_STAR_UNITS = {"颗星星", "颗星", "星星", "星", "star", "stars", "⭐", "★"}
 # The star ratings each Chinese review word stands for (as on Taobao and JD).
 _REVIEWS = {"好评": range(4, 6), "中评": range(3, 4), "差评": range(1, 3)}
 _FILLED_STARS = set("⭐★🌟✭✮✯✪")
@@ -63,7 +69,8 @@ _THANKS = r"(?:\b(?:thanks|thank you|thx|ty)\b|谢谢你们|谢谢你|谢谢|感
 _FILLERS = re.compile(rf"^{_THANKS}[\s!！。.~～,，]+|[\s!！。.~～,，]*{_THANKS}[\s!！。.~～]*$")
 # Words before a whole-message score that change nothing: "honestly a 4", "definitely 10", "a 4".
 _SCORE_LEAD_IN = re.compile(
-    r"^(?:(?:honestly|definitely|easily|solid|overall|i'?d say|i would say|i say)[\s,，]+)?(?:a|an)?\s*(?=\S)"
+    r"^(?:(?:a|an)\s+)?(?:(?:honestly|definitely|easily|solid|overall|i'?d say|i would say|i say)[\s,，]+)?"
+    r"(?:a|an)?\s*(?=\S)"
 )
 _SKIP_WORDS = {
     "skip", "no", "nope", "none", "n/a", "na", "nothing", "no thanks",
@@ -147,14 +154,18 @@ def _rating(text: str, kind: ScaleKind, low: int, high: int, *, thanks: bool) ->
         return None
     if thanks:
         t = _FILLERS.sub("", t).strip()
+    t = _BRACKETED.sub(r"\1", t).strip()  # "(5)", "[4]", "【5分】"
     if not t:
         return None
+    if t in _FULL_MARKS:
+        return high
     # Stars are a 1-5 satisfaction idiom: "5 stars" on a 0-10 NPS question means 10, not 5.
     value = _stars(t) if kind == "csat" else None
     if value is None and (match := _score_match(t, whole=thanks)) is not None:
         value = _number(match["num"], high)
-        if match["den"] is not None and _number(match["den"], high) != high:
-            return None
+        for den in (match["den"], match["den_after"]):
+            if den is not None and _number(den, high) != high:
+                return None
         if match["unit"] in _STAR_UNITS and kind != "csat":
             return None
         if match["full"] is not None and value != high:
@@ -177,6 +188,22 @@ def _score_match(t: str, *, whole: bool) -> re.Match[str] | None:
     return match
 
 
+# The scale named beside a score: "10分满分", "（满分10分）", "(out of 10)".
+_SCALE_NOTE = re.compile(
+    r"[(（]?\s*(?:满分\s*(?:是)?\s*(?P<a>\d+)\s*分?|(?P<b>\d+)\s*分\s*满分|out of (?P<c>\d+))\s*[)）]?[,，]?"
+)
+
+
+def _without_scale(text: str, high: int) -> str:
+    """``text`` without the scale named in it, when that is the question's scale and a score remains."""
+    t = unicodedata.normalize("NFKC", text)
+    found = _SCALE_NOTE.search(t)
+    if found is None or int(found["a"] or found["b"] or found["c"]) != high:
+        return text
+    rest = (t[: found.start()] + " " + t[found.end() :]).strip()
+    return rest if any(ch.isdigit() for ch in rest) else text
+
+
 def read_rating(text: str, kind: ScaleKind, low: int, high: int) -> Scored | None:
     """The score in ``text`` and the words said with it: the whole reply as :func:`parse_rating`
     reads it, else a score at its start or end with a comment beside it ("5 stars, super quick
@@ -184,6 +211,8 @@ def read_rating(text: str, kind: ScaleKind, low: int, high: int) -> Scored | Non
     whole = parse_rating(text, kind, low, high)
     if whole is not None:
         return Scored(whole)
+    if (unscaled := _without_scale(text, high)) != text:
+        return read_rating(unscaled, kind, low, high)  # "10分满分给9分", "9分（满分10分）"
     # The score part of a split is read without dropping a thank-you: that belongs to the comment.
     return split_rating(text, lambda part: _rating(part, kind, low, high, thanks=False), words=kind != "nps")
 

@@ -203,6 +203,8 @@ def _score(
         return None
     if not cut.numeric:
         return _word_rating(cut, score, parse, words=words)
+    if leading and any(ch.isdigit() for ch in cut.comment) and parse(cut.comment) is not None:
+        return None  # two scores: "10分满分给9分" gives the 9 after the scale, read from the end
     return _number_rating(cut, score, parse)
 
 
@@ -270,7 +272,7 @@ def _glued(part: str, rest: str, score: int, *, leading: bool) -> int | None:
         if rest[:1] in _UNIT_WORDS.get(unit, set()) or rest[:1] in _QUANTITY_HAN - {"分", "星"}:
             return None
         return score
-    return score if part[:1] in "给打评" or part[-1:] in "分星" else None
+    return score if part[:1] in "给打评" or part[-1:] in "分星⭐★" else None  # "非常满意⭐⭐⭐⭐⭐"
 
 
 _EMOTICON = re.compile(r"^(?:[:;=8][-']?[)(dpo3*\]\[|/\\]+|\^_*\^|xd+|<3)+$", re.IGNORECASE)

@@ -111,6 +111,18 @@ RATINGS = [
     pytest.param("rating: 4", "csat", 4, id="rating-colon"),
     pytest.param("score 8", "nps", 8, id="score"),
     pytest.param("3 pts", "csat", 3, id="pts"),
+    # forms added on 2026-12-05
+    pytest.param("5-star", "csat", 5, id="hyphenated-star"),
+    pytest.param("4 stars out of 5", "csat", 4, id="stars-then-out-of"),
+    pytest.param("4 outta 5", "csat", 4, id="outta"),
+    pytest.param("a solid 5", "csat", 5, id="a-solid"),
+    pytest.param("★5", "csat", 5, id="star-before-number"),
+    pytest.param("(5)", "csat", 5, id="in-brackets"),
+    pytest.param("【9分】", "nps", 9, id="in-chinese-brackets"),
+    pytest.param("五颗星星", "csat", 5, id="wu-ke-xingxing"),
+    pytest.param("full marks", "nps", 10, id="full-marks-words"),
+    pytest.param("top marks", "csat", 5, id="top-marks"),
+    pytest.param("nps 9", "nps", 9, id="nps-prefix"),
     # thanks around an answer
     pytest.param("5, thanks!", "csat", 5, id="digit-thanks"),
     pytest.param("thanks, 5", "csat", 5, id="thanks-digit"),
@@ -461,6 +473,10 @@ def scored(text: str, kind: ScaleKind = "csat") -> tuple[int, str] | None:
         pytest.param("not easy", "ces", (3, ""), id="not-easy"),
         pytest.param("不难", "ces", (5, ""), id="bu-nan"),
         pytest.param("5 stars for the quick help", "csat", (5, "for the quick help"), id="stars-for"),
+        pytest.param("非常满意⭐⭐⭐⭐⭐", "csat", (5, "非常满意"), id="words-glued-to-stars"),
+        pytest.param("10分满分给9分", "nps", (9, ""), id="scale-then-score"),
+        pytest.param("9分（满分10分）", "nps", (9, ""), id="score-then-scale"),
+        pytest.param("4 out of 5, slow delivery", "csat", (4, "slow delivery"), id="out-of-then-comment"),
     ],
 )
 def test_a_score_and_its_comment(text: str, kind: ScaleKind, expected: tuple[int, str]) -> None:
@@ -490,6 +506,7 @@ def test_a_score_and_its_comment(text: str, kind: ScaleKind, expected: tuple[int
         pytest.param("I am not, satisfied", "csat", id="negated-word-rating"),
         pytest.param("5?", "csat", id="question"),
         pytest.param('1"<一', "ces", id="symbols-are-no-comment"),
+        pytest.param("I waited 3 out of 5 days", "csat", id="out-of-days"),
     ],
 )
 def test_not_a_score_with_a_comment(text: str, kind: ScaleKind) -> None:
