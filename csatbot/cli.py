@@ -228,7 +228,10 @@ def db_upgrade(db: DbOption = None) -> None:
     from storage.migrate import upgrade
 
     database = open_database(db_url(db))
-    upgrade(database)
+    try:
+        upgrade(database)
+    finally:
+        database.dispose()
     typer.echo(f"database at {database.url} is up to date")
 
 
@@ -316,12 +319,13 @@ def report(
     start, end = report_window(since, until, tz)
     existing_database(db_url(db))
     database = open_database(db_url(db))
-    upgrade(database)
-    store = SqlStore(database)
-    data = store.read_sync(
-        lambda repo: build_report(repo.session, start, end, with_surveys=format == "json", tz=tz)
-    )
-    database.dispose()
+    try:
+        upgrade(database)
+        data = SqlStore(database).read_sync(
+            lambda repo: build_report(repo.session, start, end, with_surveys=format == "json", tz=tz)
+        )
+    finally:
+        database.dispose()
     if format is ReportFormat.json:
         typer.echo(json.dumps(_in_zone(data.as_dict(min_answers), tz), indent=2, ensure_ascii=False))
         return

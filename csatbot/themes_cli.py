@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from storage import SqlStore
 
 BATCH = 2000
 
@@ -27,44 +30,31 @@ def themes_command(
     share, share of DSAT, trend against the previous period, and top terms; themes on fewer than
     ``reports.min_answers`` comments are marked ``*``. New comments are embedded first (all of them;
     a report request in the console or the API embeds a few hundred at most)."""
-    from datetime import UTC, datetime
 
     from rich.console import Console
     from rich.table import Table
 
     from bot.config import load_config
     from csatbot.cli_options import db_url, existing_database, report_settings, report_window
-    from csatbot.comment_themes import encoder_for
     from nlu.runtime import default_model_dir
     from storage import SqlStore, open_database
     from storage.migrate import upgrade
-    from storage.themes import refresh, theme_report
+    from storage.themes import theme_report
 
     tz, min_answers = report_settings(config)
     start, end = report_window(since, until, tz)
     existing_database(db_url(db))
     model_dir = Path(load_config(config).nlu.model_dir) if config.is_file() else default_model_dir()
     database = open_database(db_url(db))
-    upgrade(database)
-    store = SqlStore(database)
-    encoder = encoder_for(model_dir)
-    err = Console(stderr=True)
-    if encoder is None:
-        err.print(
-            f"no trained triage model in {model_dir}: new comments are not grouped (`csatbot nlu train`)"
+    try:
+        upgrade(database)
+        store = SqlStore(database)
+        _embed_new_comments(store, model_dir, refit=refit)
+        found: dict[str, Any] = store.read_sync(
+            lambda repo: theme_report(repo.session, start, end, min_n=max(min_answers, 1), tz=tz)
         )
-    else:
-        embedded, force = 0, refit
-        while True:
-            done = refresh(store, encoder, limit=BATCH, now=datetime.now(UTC), force_fit=force)
-            embedded, force = embedded + done.embedded, False
-            if done.embedded < BATCH:
-                break
-        err.print(f"{embedded} new comments embedded; themes generation {done.generation}")
-    found: dict[str, Any] = store.read_sync(
-        lambda repo: theme_report(repo.session, start, end, min_n=max(min_answers, 1), tz=tz)
-    )
-    database.dispose()
+    finally:
+        database.dispose()
     if as_json:
         typer.echo(json.dumps(found, indent=2, ensure_ascii=False))
         return
@@ -92,6 +82,31 @@ def themes_command(
     console.print(table)
     if found["unassigned"]:
         console.print(f"{found['unassigned']} comments in the range are not in a theme yet")
+
+
+def _embed_new_comments(store: SqlStore, model_dir: Path, *, refit: bool) -> None:
+    """Embed the comments that came since the last time, in batches, and say so on stderr."""
+    from datetime import UTC, datetime
+
+    from rich.console import Console
+
+    from csatbot.comment_themes import encoder_for
+    from storage.themes import refresh
+
+    encoder = encoder_for(model_dir)
+    err = Console(stderr=True)
+    if encoder is None:
+        err.print(
+            f"no trained triage model in {model_dir}: new comments are not grouped (`csatbot nlu train`)"
+        )
+    else:
+        embedded, force = 0, refit
+        while True:
+            done = refresh(store, encoder, limit=BATCH, now=datetime.now(UTC), force_fit=force)
+            embedded, force = embedded + done.embedded, False
+            if done.embedded < BATCH:
+                break
+        err.print(f"{embedded} new comments embedded; themes generation {done.generation}")
 
 
 def _pct(value: float | None) -> str:

@@ -37,12 +37,14 @@ def _fast_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def write_config(folder: Path) -> Path:
-    """The shipped config with two teams (support: amy and bob), no survey delay or quiet hours, and a
-    comment question after any rating."""
+    """The shipped config with two teams (support: amy and bob), no survey delay or quiet hours, a
+    comment question after any rating, and no trained triage model."""
     data = config_data()
     data["surveys"]["csat"]["steps"]["rating"]["next"] = "comment"  # happy customers may comment too
     data["teams"]["support"]["members"] = ["amy", "bob"]
     data["teams"]["billing"] = {"name": "Billing", "sla": "1d", "members": ["carol"]}
+    # A model of the test's own (none): never the one a developer trained into var/models/triage.
+    data.setdefault("nlu", {})["model_dir"] = str(folder / "models" / "triage")
     return write_config_file(folder, data)
 
 
