@@ -67,6 +67,30 @@ async def test_unusable_json_is_422_with_the_reason_and_changes_nothing(
     assert await stored(app) == (1, 1)
 
 
+@pytest.mark.parametrize("kind", ["text/plain", "application/x-www-form-urlencoded", None])
+async def test_a_body_sent_without_a_json_content_type_is_422_whatever_its_bytes(
+    app: httpx.AsyncClient, kind: str | None
+) -> None:
+    """FastAPI echoes such a body as bytes in its 422; bytes that were not UTF-8 made the echo (and
+    the request) a 500."""
+    assert (await customer_says(app, "ann", text="first")).status_code == 202
+    conversation = await conversation_of(app, "ann")
+    chat = await chat_headers(app, "ann")
+    headers = chat if kind is None else {"content-type": kind, **chat}
+    for body in ('{"text": "caf\xe9"}'.encode("latin-1"), '{"text": "hi"}'.encode("utf-16"), b"\xff\xfe\x00"):
+        for path in (
+            "/api/webchat/session",
+            "/api/webchat/messages",
+            f"/api/conversations/{conversation}/reply",
+        ):
+            response = await app.post(path, content=body, headers=headers)
+            assert response.status_code == 422, (path, body, response.text)
+            [error] = response.json()["detail"]
+            assert error["loc"] == ["body"] and "\\x" in error["input"], error
+            assert "send it with Content-Type: application/json" in error["msg"]
+    assert await stored(app) == (1, 1)
+
+
 @pytest.mark.parametrize(
     "body",
     [
