@@ -16,7 +16,7 @@ from bot.errors import DeliveryError
 from bot.leases import Leases
 from bot.ports import Addressee, Channel, Clock, Meter, NoMeter, NotifyTarget, Recipient, WebhookAddress
 from bot.prompts import prompt_from_dict
-from bot.records import OutboxItem
+from bot.records import OutboxItem, row_id
 from bot.repository import Repository, Store
 from bot.sent_marks import SentMarks
 
@@ -362,8 +362,7 @@ def addressee(item: OutboxItem, reference: str = "") -> Addressee:
 
 def outbox_id(reference: str) -> int | None:
     """The outbox row id in a ``Recipient.reference`` a platform echoed back (``outbox:<id>``)."""
-    number = reference.removeprefix(REFERENCE)
-    return int(number) if reference.startswith(REFERENCE) and number.isdigit() and len(number) < 12 else None
+    return row_id(reference.removeprefix(REFERENCE)) if reference.startswith(REFERENCE) else None
 
 
 def _release(repo: Repository, ids: list[int]) -> None:

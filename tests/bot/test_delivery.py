@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.delivery import Dispatcher
+from bot.delivery import Dispatcher, outbox_id
 from bot.errors import DeliveryError
 from bot.leases import Leases
 from bot.settings import Settings
@@ -324,3 +324,12 @@ async def test_a_message_queued_behind_an_unconfirmed_one_waits_for_the_claim(ha
     await h.service.delivery_confirmed("webchat", f"outbox:{first}", "wamid.F")
     await h.dispatcher.deliver_due()
     assert h.channel.texts("ann") == ["second"]
+
+
+def test_an_outbox_reference_a_platform_echoes_names_a_row_or_nothing() -> None:
+    """WhatsApp echoes ``biz_opaque_callback_data`` in signed status webhooks: ``outbox:²`` raised
+    ValueError and ``outbox:99999999999`` reached PostgreSQL (integer out of range), failing every
+    retry of the status's turn."""
+    assert outbox_id("outbox:42") == 42
+    for reference in ("outbox:²", "outbox:99999999999", "outbox:2147483648", "outbox:", "outbox:0", "42"):
+        assert outbox_id(reference) is None, reference
