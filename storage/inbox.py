@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.inbox import InboxItem
-from bot.storable import bounded
+from bot.storable import bounded, storable
 from models import InboxRow
 from storage.db import Database
 
@@ -204,11 +204,12 @@ class SqlInbox:
 
 def _params(channel: str, key: str, sender: str, body: bytes, at: datetime) -> dict[str, Any]:
     # A platform's update id longer than the column (a signed Telegram update_id of 300 digits, a
-    # WeChat MsgId of 5,000 characters) failed the insert on PostgreSQL: a 500, redelivered for days.
+    # WeChat MsgId of 5,000 characters) or holding a NUL (a WhatsApp wamid) failed the insert on
+    # PostgreSQL: a 500, redelivered for days.
     return {
         "channel": channel,
-        "key": bounded(key, KEY_CHARS),
-        "sender": sender[:128],
+        "key": bounded(storable(key), KEY_CHARS),
+        "sender": storable(sender)[:128],
         "body": body,
         "at": at,
     }

@@ -59,6 +59,20 @@ async def test_an_update_id_longer_than_the_column_is_stored_under_a_bounded_key
     assert InboxRow.__table__.c.key.type.length == KEY_CHARS  # type: ignore[attr-defined]
 
 
+async def test_a_key_or_sender_holding_a_nul_or_a_lone_surrogate_is_stored_cleaned_and_deduped(
+    inbox: SqlInbox,
+) -> None:
+    """A signed WhatsApp message or status whose id held a NUL: PostgreSQL refused the insert (500)."""
+    assert await inbox.accept("whatsapp", "wamid.\x00x", "ann\x00", b"{}", T0) is True
+    assert await inbox.accept("whatsapp", "wamid.\x00x", "ann\x00", b"{}", T0) is False
+    assert await inbox.accept("whatsapp", "wamid.\ud800y", "\udfff", b"{}", T0) is True
+    [first, second] = inbox.claim_sync("w1", T0, 10, T0 + LEASE)
+    assert [(first.key, first.sender), (second.key, second.sender)] == [
+        ("wamid.x", "ann"),
+        ("wamid.\ufffdy", "\ufffd"),
+    ]
+
+
 def test_a_handled_update_is_still_deduped_and_its_body_dropped(inbox: SqlInbox) -> None:
     inbox.accept_sync("telegram", "7", "ann", b"secret text", T0)
     [item] = inbox.claim_sync("w1", T0, 10, T0 + LEASE)
