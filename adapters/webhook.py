@@ -14,7 +14,7 @@ def delivery_error(response: httpx.Response) -> DeliveryError:
     status = response.status_code
     retry_after: float | None = None
     header = response.headers.get("retry-after", "")
-    if header.isdigit():
+    if header.isascii() and header.isdigit():  # "²" is a digit to isdigit(), not to float()
         retry_after = float(header)
     retriable = status in (408, 425, 429) or status >= 500
     return DeliveryError(f"webhook answered HTTP {status}", retry_after=retry_after, permanent=not retriable)

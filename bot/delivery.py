@@ -16,7 +16,7 @@ from bot.errors import DeliveryError
 from bot.leases import Leases
 from bot.ports import Addressee, Channel, Clock, Meter, NoMeter, NotifyTarget, Recipient, WebhookAddress
 from bot.prompts import prompt_from_dict
-from bot.records import OutboxItem
+from bot.records import OutboxItem, row_id
 from bot.repository import Repository, Store
 from bot.sent_marks import SentMarks
 
@@ -47,13 +47,19 @@ REFERENCE = "outbox:"
 """``Recipient.reference`` of an outbox message: ``outbox:<row id>``."""
 
 
+MAX_RETRY_AFTER = 24 * 3600.0
+"""The longest wait a platform's ``retry_after`` gets: a receiver answering ``Retry-After:`` with 20
+nines (or a number that parses to infinity) overflowed the retry time, so the attempt was never
+recorded and the row was sent again after every lease, without end."""
+
+
 def backoff(
     attempts: int, retry_after: float | None = None, *, base: float = 2.0, cap: float = 600.0
 ) -> float:
-    """Seconds to wait before attempt ``attempts + 1``: the platform's ``retry_after`` if given, else
-    exponential with jitter."""
-    if retry_after is not None:
-        return retry_after
+    """Seconds to wait before attempt ``attempts + 1``: the platform's ``retry_after`` if given (at
+    most :data:`MAX_RETRY_AFTER`), else exponential with jitter."""
+    if retry_after is not None and retry_after >= 0:  # NaN is no wait
+        return min(retry_after, MAX_RETRY_AFTER)
     delay: float = min(cap, base * 2.0 ** max(attempts - 1, 0))
     return delay * random.uniform(0.8, 1.2)
 
@@ -362,8 +368,7 @@ def addressee(item: OutboxItem, reference: str = "") -> Addressee:
 
 def outbox_id(reference: str) -> int | None:
     """The outbox row id in a ``Recipient.reference`` a platform echoed back (``outbox:<id>``)."""
-    number = reference.removeprefix(REFERENCE)
-    return int(number) if reference.startswith(REFERENCE) and number.isdigit() and len(number) < 12 else None
+    return row_id(reference.removeprefix(REFERENCE)) if reference.startswith(REFERENCE) else None
 
 
 def _release(repo: Repository, ids: list[int]) -> None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_AT_DOMAIN = re.compile(r"@[\w-]+(?:\.[\w-]+)+")
+_LOCAL = re.compile(r"[\w.+-]")
 # Bounded by anything but ASCII letters and digits: Chinese text runs straight into a number.
 _CARD = re.compile(r"(?<![A-Za-z0-9-])\d(?:[ -]?\d){12,18}(?![A-Za-z0-9-])")
 _PHONE = re.compile(r"(?<![A-Za-z0-9])\+?\(?\d[\d ().-]{5,}\d(?![A-Za-z0-9])")
@@ -39,10 +40,28 @@ def _phone(match: re.Match[str]) -> str:
     return MASKS["phone"]
 
 
+def _mask_emails(text: str) -> str:
+    """Each e-mail address (``local@domain.tld``: ``[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+``) replaced by its
+    mask, in linear time. That pattern as one regex tries every start in a run of address
+    characters and scans the run from each: 20,000 letters without an ``@`` took 1.4 s and 60,000
+    took 14 s, on the event loop. Here each ``@domain`` is found once and its local part read
+    backwards, never past the end of the previous address."""
+    parts: list[str] = []
+    done = 0
+    for found in _AT_DOMAIN.finditer(text):
+        start = found.start()
+        while start > done and _LOCAL.match(text, start - 1):
+            start -= 1
+        if start < found.start():
+            parts += [text[done:start], MASKS["email"]]
+            done = found.end()
+    return "".join(parts) + text[done:]
+
+
 def mask(text: str, kinds: Collection[str]) -> str:
     """``text`` with each listed kind replaced by its mask (``[email]``, ``[card]``, ``[phone]``)."""
     if "email" in kinds:
-        text = _EMAIL.sub(MASKS["email"], text)
+        text = _mask_emails(text)
     if "card" in kinds:
         text = _CARD.sub(_card, text)
     if "phone" in kinds:

@@ -9,6 +9,22 @@ from typing import Any, TypeAlias
 
 from bot.survey import SurveyState
 
+MAX_ROW_ID = 2**31 - 1
+"""The largest row id (PostgreSQL ``integer``, as ``models.MAX_ROW_ID``): a larger number that a
+platform echoes back names no row, and the database would refuse it."""
+
+
+def row_id(text: str) -> int | None:
+    """``text`` as a row id (ASCII digits, 1 to :data:`MAX_ROW_ID`), ``None`` for anything else.
+
+    A platform echoes ids in button data and message references: ``str.isdigit`` takes ``"²"``,
+    which ``int`` refuses (a ValueError failed the webhook and every retry of its turn)."""
+    if not (0 < len(text) <= len(str(MAX_ROW_ID)) and text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ROW_ID else None
+
+
 JsonValue: TypeAlias = "str | int | float | bool | list[JsonValue] | dict[str, JsonValue] | None"
 JsonObject: TypeAlias = "dict[str, JsonValue]"
 """A JSON document kept as it was written (a prompt, what a reply was recorded as)."""

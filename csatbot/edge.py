@@ -7,7 +7,7 @@ range is a 422, not a driver overflow.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import HTTPException, Path, Request
 from fastapi.encoders import jsonable_encoder
@@ -19,6 +19,7 @@ from adapters.strict_json import json_safe
 from models import MAX_ROW_ID
 
 RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+NOT_JSON = "the body was not read as JSON"
 
 
 class RefuseNul:
@@ -72,6 +73,19 @@ class LimitBody:
 
 async def invalid_request(_request: Request, exc: Exception) -> JSONResponse:
     """FastAPI's 422 body, made JSON-safe: it echoes the input, which may hold NaN or a lone
-    surrogate that ``json.dumps`` (or UTF-8) refuses."""
+    surrogate that ``json.dumps`` (or UTF-8) refuses, or the raw body (a body sent without a JSON
+    content type is echoed as bytes, which need not be UTF-8)."""
     errors = exc.errors() if isinstance(exc, RequestValidationError) else [{"msg": str(exc)}]
-    return JSONResponse({"detail": json_safe(jsonable_encoder(errors))}, status_code=422)
+    encoded = jsonable_encoder([_explained(e) for e in errors], custom_encoder={bytes: _printable})
+    return JSONResponse({"detail": json_safe(encoded)}, status_code=422)
+
+
+def _explained(error: dict[str, Any]) -> dict[str, Any]:
+    """A body FastAPI did not read as JSON (its content type is not JSON) says what to send."""
+    if isinstance(error.get("input"), bytes) and tuple(error.get("loc", ())) == ("body",):
+        return error | {"msg": f"{NOT_JSON}: send it with Content-Type: application/json"}
+    return error
+
+
+def _printable(raw: bytes) -> str:
+    return raw.decode("utf-8", "backslashreplace")

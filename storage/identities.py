@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from bot import records
+from bot.storable import ACCOUNT_CHARS, ID_CHARS, bounded
 from models import Conversation, Customer, Identity, InboundReceipt, LinkToken, Survey, Ticket
 from storage.rows import Rows, identity_record, row_id
 
@@ -39,6 +40,9 @@ class IdentityRows(Rows):
     """The identities part of the repository."""
 
     def claim_receipt(self, channel: str, account: str, platform_id: str, at: datetime) -> bool:
+        # Bounded here too: a chat button's receipt is its update id (a signed Telegram update_id
+        # may have 300 digits), which reaches no message cleaning.
+        account, platform_id = bounded(account, ACCOUNT_CHARS), bounded(platform_id, ID_CHARS)
         values = {"channel": channel, "account": account, "platform_id": platform_id, "received_at": at}
         return self._core.execute(self._prebuilt("receipt", _receipt), values).first() is not None
 

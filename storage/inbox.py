@@ -16,10 +16,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.inbox import InboxItem
+from bot.storable import bounded, storable
 from models import InboxRow
 from storage.db import Database
 
 INBOX_CLAIM_LOCK = 0x696E6278  # "inbx": the PostgreSQL advisory lock that serialises inbox claims
+KEY_CHARS = 256
+"""The longest ``inbox.key``: a longer one is stored :func:`~bot.storable.bounded` (still unique)."""
 SCAN = 5
 """Pending rows read per row claimed: a sender with an earlier row in flight blocks its later ones."""
 
@@ -200,7 +203,16 @@ class SqlInbox:
 
 
 def _params(channel: str, key: str, sender: str, body: bytes, at: datetime) -> dict[str, Any]:
-    return {"channel": channel, "key": key, "sender": sender[:128], "body": body, "at": at}
+    # A platform's update id longer than the column (a signed Telegram update_id of 300 digits, a
+    # WeChat MsgId of 5,000 characters) or holding a NUL (a WhatsApp wamid) failed the insert on
+    # PostgreSQL: a 500, redelivered for days.
+    return {
+        "channel": channel,
+        "key": bounded(storable(key), KEY_CHARS),
+        "sender": storable(sender)[:128],
+        "body": body,
+        "at": at,
+    }
 
 
 def _due(now: datetime) -> tuple[Any, ...]:

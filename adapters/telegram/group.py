@@ -23,7 +23,7 @@ from adapters.telegram.wire import CHANNEL
 from bot.config.notifications import NotificationTarget
 from bot.errors import ConflictError, NotFoundError
 from bot.notifications import Notice
-from bot.records import Ticket
+from bot.records import Ticket, row_id
 
 log = logging.getLogger("csatbot.telegram")
 
@@ -49,9 +49,10 @@ def pack(action: Literal["claim", "resolve"], ticket_id: int) -> str:
 def unpack(data: str | None) -> TicketTap | None:
     """The ticket action in ``data``, or ``None`` for any other callback data."""
     parts = (data or "").split(":")
-    if len(parts) != 3 or parts[0] != PREFIX or parts[1] not in ACTIONS or not parts[2].isdigit():
+    if len(parts) != 3 or parts[0] != PREFIX or parts[1] not in ACTIONS:
         return None
-    return TicketTap(ACTIONS[parts[1]], int(parts[2]))
+    ticket_id = row_id(parts[2])
+    return None if ticket_id is None else TicketTap(ACTIONS[parts[1]], ticket_id)
 
 
 def keyboard(ticket_id: int, locale: str) -> dict[str, Any]:

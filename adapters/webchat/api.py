@@ -143,7 +143,7 @@ def webchat_router(ctx: WebChatContext, secret: str, config: WebChatConfig | Non
     @router.get("/static/webchat/{name}", include_in_schema=False)
     async def asset(name: str) -> FileResponse:
         path = (STATIC / name).resolve()
-        if path.parent != STATIC.resolve() or not path.is_file():
+        if path.parent != STATIC.resolve() or not _is_file(path):
             raise HTTPException(404)
         return FileResponse(path, headers=PAGE_HEADERS)
 
@@ -236,6 +236,15 @@ def webchat_router(ctx: WebChatContext, secret: str, config: WebChatConfig | Non
         )
 
     return router
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; ``False`` for a name the file system refuses (over 255 bytes:
+    ``OSError`` was a 500)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 async def _seen(ctx: WebChatContext, found: list[dict[str, Any]]) -> None:

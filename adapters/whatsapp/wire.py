@@ -18,6 +18,7 @@ from adapters import strict_json
 from adapters.whatsapp.ids import START, decode_option
 from bot.errors import WireFormatError
 from bot.messages import ChoicePicked, InboundMessage, Payload, Resume, Text, Unsupported
+from bot.storable import storable
 
 CHANNEL = "whatsapp"
 
@@ -185,12 +186,19 @@ def parse_webhook(raw: bytes, received_at: datetime) -> Delivery:
         for m in value.messages:
             messages.append(_inbound(account, m, names.get(m.sender, fallback), received_at))
         for s in value.statuses:
-            failures = tuple(Failure(e.code, e.title or e.message) for e in s.errors)
-            statuses.append(
-                StatusUpdate(account, s.id, s.status, s.recipient_id, failures, s.biz_opaque_callback_data)
+            # A status's texts are matched and stored (an outbox row's error) like a customer's words
+            # (:mod:`bot.storable`): a NUL or a lone surrogate failed the status's turn on every retry.
+            wamid, status, recipient, reference = (
+                storable(text) for text in (s.id, s.status, s.recipient_id, s.biz_opaque_callback_data)
             )
-        errors.extend(Failure(e.code, e.title or e.message) for e in value.errors)
+            failures = tuple(_failure(e) for e in s.errors)
+            statuses.append(StatusUpdate(account, wamid, status, recipient, failures, reference))
+        errors.extend(_failure(e) for e in value.errors)
     return Delivery(tuple(messages), tuple(statuses), tuple(errors))
+
+
+def _failure(error: _Error) -> Failure:
+    return Failure(error.code, storable(error.title or error.message))
 
 
 def _inbound(account: str, m: _Message, name: str, received_at: datetime) -> InboundMessage:

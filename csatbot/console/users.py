@@ -20,7 +20,10 @@ from storage.db import Database
 Role = Literal["agent", "admin"]
 ROLES: tuple[str, ...] = get_args(Role)
 MIN_PASSWORD = 8
-USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+NAME_CHARS = 64 - len("agent:")
+"""The longest user (or token) name: a reply is stored signed ``agent:<name>`` in ``message.author``
+(64 characters; PostgreSQL refused a longer one, so a 64-character agent's replies were a 500)."""
+USERNAME = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9._@-]{{0,{NAME_CHARS - 1}}}$")
 hasher = PasswordHasher()
 
 
@@ -55,7 +58,7 @@ def check_name_and_role(name: str, role: str, what: str = "user name") -> None:
     """:class:`UserError` unless ``name`` is a valid user (or token) name and ``role`` a role."""
     if not USERNAME.match(name):
         raise UserError(
-            f"invalid {what} {name!r}: use 1-64 letters, digits, '.', '_', '-' or '@', "
+            f"invalid {what} {name!r}: use 1-{NAME_CHARS} letters, digits, '.', '_', '-' or '@', "
             "starting with a letter or digit"
         )
     if role not in ROLES:

@@ -7,11 +7,13 @@ import asyncio
 import time
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import event
 from sqlmodel import Session, select
 
-from adapters.http import LATE, RateLimits, take_in_turn
+from adapters.http import LATE, RateLimits, retry_after_seconds, take_in_turn
+from adapters.webhook import delivery_error
 from models import RateBucket
 from storage import open_database
 from storage.migrate import upgrade
@@ -75,3 +77,11 @@ async def test_a_sender_that_wakes_too_late_for_its_moment_takes_room_anew() -> 
         return None if within < 5 else 0.0
 
     assert not await take_in_turn(none_soon, within=1.0)
+
+
+def test_a_retry_after_header_is_seconds_an_http_date_or_nothing() -> None:
+    assert retry_after_seconds("12") == 12.0 and retry_after_seconds(" 1.5 ") == 1.5
+    for odd in ("²", "١٢", "-1", "soon", "", None):  # "²" passed isdigit() and failed float()
+        assert retry_after_seconds(odd) is None, odd
+    assert delivery_error(httpx.Response(429, headers={"retry-after": b"\xb2"})).retry_after is None
+    assert delivery_error(httpx.Response(429, headers={"retry-after": "30"})).retry_after == 30.0

@@ -18,7 +18,7 @@ from adapters.telegram.wire import decode_update, parse_update
 from adapters.wechat.wire import parse_message
 from adapters.whatsapp.wire import parse_webhook
 from bot.errors import WireFormatError
-from bot.storable import storable_message
+from bot.storable import ACCOUNT_CHARS, ID_CHARS, storable_message
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 FUZZ = settings(max_examples=150, derandomize=True, deadline=None, database=None,
@@ -52,8 +52,11 @@ whatsapp = st.fixed_dictionaries(
 
 
 def storable(message: Any) -> None:
-    """What the service would store: every string encodable once cleaned."""
+    """What the service would store: every string encodable once cleaned, and the ids within their
+    columns (PostgreSQL refuses longer ones)."""
     cleaned = storable_message(message)
+    assert len(cleaned.account) <= ACCOUNT_CHARS
+    assert len(cleaned.user) <= ID_CHARS and len(cleaned.platform_id) <= ID_CHARS
     for value in (
         cleaned.user,
         cleaned.account,

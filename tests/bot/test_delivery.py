@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.delivery import Dispatcher
+from bot.delivery import MAX_RETRY_AFTER, Dispatcher, outbox_id
 from bot.errors import DeliveryError
 from bot.leases import Leases
 from bot.settings import Settings
@@ -324,3 +324,32 @@ async def test_a_message_queued_behind_an_unconfirmed_one_waits_for_the_claim(ha
     await h.service.delivery_confirmed("webchat", f"outbox:{first}", "wamid.F")
     await h.dispatcher.deliver_due()
     assert h.channel.texts("ann") == ["second"]
+
+
+def test_an_outbox_reference_a_platform_echoes_names_a_row_or_nothing() -> None:
+    """WhatsApp echoes ``biz_opaque_callback_data`` in signed status webhooks: ``outbox:²`` raised
+    ValueError and ``outbox:99999999999`` reached PostgreSQL (integer out of range), failing every
+    retry of the status's turn."""
+    assert outbox_id("outbox:42") == 42
+    for reference in ("outbox:²", "outbox:99999999999", "outbox:2147483648", "outbox:", "outbox:0", "42"):
+        assert outbox_id(reference) is None, reference
+
+
+@pytest.mark.parametrize("retry_after", [float("inf"), 1e30, float("nan")], ids=["inf", "1e30", "nan"])
+async def test_a_platforms_retry_after_past_any_date_is_capped_and_the_attempt_counted(
+    harness: Harness, retry_after: float
+) -> None:
+    """A receiver answering 429 with ``Retry-After: 999...`` (20 nines or more): the retry time
+    overflowed (OverflowError), the attempt was never recorded, and the row went again after every
+    lease, without end."""
+    h = harness
+    item = await queue_reply(h, "ann", "first")
+    h.channel.fail_with = [DeliveryError("webchat: HTTP 429", retry_after=retry_after)]
+    assert await h.dispatcher.deliver_due() == 0
+    [(state, attempts, due)] = h.rows(
+        "SELECT status, attempts, next_attempt_at FROM outbox WHERE id = :i", i=item
+    )
+    assert (state, attempts) == ("pending", 1)
+    assert datetime.fromisoformat(str(due)) <= h.clock.now().replace(tzinfo=None) + timedelta(
+        seconds=MAX_RETRY_AFTER
+    )

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from bot.records import (
+    MAX_ROW_ID,
     OPEN_TICKET_STATUSES,
     Conversation,
     Identity,
@@ -16,6 +17,7 @@ from bot.records import (
     SurveyAnswer,
     Ticket,
     TranscriptMessage,
+    row_id,
 )
 from bot.survey import SurveyState
 
@@ -123,3 +125,30 @@ def test_defaults_of_what_storage_may_leave_out() -> None:
     assert (survey.kind, survey.sent_at, survey.ticket_id) == ("main", None, None)
     ticket = Ticket(1, 2, 1, "support", "open", ())
     assert (ticket.priority, ticket.answers, ticket.transcript, ticket.assignee) == ("normal", (), (), None)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("1", 1),
+        ("2147483647", MAX_ROW_ID),
+        ("007", 7),
+        ("0", None),
+        ("2147483648", None),
+        ("-1", None),
+        ("²", None),
+        ("١٢٣", None),
+        ("1" * 5000, None),
+        ("", None),
+        (" 1", None),
+        ("1_0", None),
+    ],
+)
+def test_a_row_id_a_platform_echoes_is_ascii_digits_within_the_column(text: str, found: int | None) -> None:
+    assert row_id(text) == found
+
+
+def test_the_row_id_bound_is_the_tables() -> None:
+    from models import MAX_ROW_ID as TABLES_MAX_ROW_ID
+
+    assert MAX_ROW_ID == TABLES_MAX_ROW_ID

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.messages import ChoicePicked, Command, InboundMessage, Text
-from bot.storable import REPLACEMENT, storable, storable_message
+from bot.storable import ACCOUNT_CHARS, ID_CHARS, REPLACEMENT, bounded, storable, storable_message
 
 from ..conftest import Harness
 
@@ -65,3 +65,38 @@ async def test_a_message_no_database_could_hold_is_stored_cleaned_and_a_redelive
         (f"my parcel is late {REPLACEMENT}",)
     ]
     assert [tuple(r) for r in harness.rows('select "user" from identity')] == [("ann",)]
+
+
+def test_ids_longer_than_their_columns_are_bounded_distinct_and_stable() -> None:
+    short = "u" * ID_CHARS
+    assert bounded(short, ID_CHARS) is short
+    long_a, long_b = "u" * 5000, "u" * 4999 + "v"
+    assert len(bounded(long_a, ID_CHARS)) == ID_CHARS
+    assert bounded(long_a, ID_CHARS) == bounded(long_a, ID_CHARS) != bounded(long_b, ID_CHARS)
+    assert bounded(long_a, ID_CHARS).startswith("u" * 200)
+    msg = InboundMessage("wecom", "a" * 500, "b" * 300, "9" * 301, NOW, Text("hi"))
+    clean = storable_message(msg)
+    lengths = (len(clean.account), len(clean.user), len(clean.platform_id))
+    assert lengths == (ACCOUNT_CHARS, ID_CHARS, ID_CHARS)
+
+
+async def test_a_message_whose_ids_overflow_the_columns_is_stored_once_not_retried_forever(
+    harness: Harness,
+) -> None:
+    """A signed Telegram update with a user id of 301 digits, a WeChat callback naming a 5,000
+    character OpenID or account: PostgreSQL refused the insert, so every retry of the turn failed."""
+    giant = InboundMessage("wecom", "t" * 5000, str(10**300), "1" * 5000, NOW, Text("my parcel is late"))
+    first = await harness.service.handle(giant)
+    again = await harness.service.handle(giant)
+    assert first.duplicate is False and again.duplicate is True
+    [(account, user)] = [tuple(r) for r in harness.rows('select account, "user" from identity')]
+    assert (len(account), len(user)) == (ACCOUNT_CHARS, ID_CHARS) and user.startswith("1000")
+    assert [tuple(r) for r in harness.rows("select text from message")] == [("my parcel is late",)]
+
+
+def test_the_bounds_are_the_columns_widths() -> None:
+    from models import Identity, InboundReceipt
+
+    identity, receipt = Identity.__table__.c, InboundReceipt.__table__.c  # type: ignore[attr-defined]
+    assert identity.account.type.length == receipt.account.type.length == ACCOUNT_CHARS
+    assert identity.user.type.length == receipt.platform_id.type.length == ID_CHARS

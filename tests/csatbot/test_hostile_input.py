@@ -16,9 +16,10 @@ import pytest
 
 from adapters.telegram.wire import decode_update
 from bot.errors import WireFormatError
+from csatbot.console.users import NAME_CHARS, UserError, check_name_and_role
 from csatbot.runtime import Runtime
 
-from ..conftest import CONFIG, chat_headers, conversation_of, customer_says, served
+from ..conftest import CONFIG, api_headers, chat_headers, conversation_of, customer_says, served
 
 BIG = 2**63
 PG_MAX = 2**31 - 1
@@ -64,6 +65,30 @@ async def test_unusable_json_is_422_with_the_reason_and_changes_nothing(
         assert response.status_code == 422, (path, response.text)
         [error] = response.json()["detail"]
         assert error["type"] == "json_invalid" and error["ctx"]["error"], error
+    assert await stored(app) == (1, 1)
+
+
+@pytest.mark.parametrize("kind", ["text/plain", "application/x-www-form-urlencoded", None])
+async def test_a_body_sent_without_a_json_content_type_is_422_whatever_its_bytes(
+    app: httpx.AsyncClient, kind: str | None
+) -> None:
+    """FastAPI echoes such a body as bytes in its 422; bytes that were not UTF-8 made the echo (and
+    the request) a 500."""
+    assert (await customer_says(app, "ann", text="first")).status_code == 202
+    conversation = await conversation_of(app, "ann")
+    chat = await chat_headers(app, "ann")
+    headers = chat if kind is None else {"content-type": kind, **chat}
+    for body in ('{"text": "caf\xe9"}'.encode("latin-1"), '{"text": "hi"}'.encode("utf-16"), b"\xff\xfe\x00"):
+        for path in (
+            "/api/webchat/session",
+            "/api/webchat/messages",
+            f"/api/conversations/{conversation}/reply",
+        ):
+            response = await app.post(path, content=body, headers=headers)
+            assert response.status_code == 422, (path, body, response.text)
+            [error] = response.json()["detail"]
+            assert error["loc"] == ["body"] and "\\x" in error["input"], error
+            assert "send it with Content-Type: application/json" in error["msg"]
     assert await stored(app) == (1, 1)
 
 
@@ -177,3 +202,28 @@ async def test_a_body_over_the_limit_is_413_before_it_is_read_whole(
     assert "request body over 1000000 bytes" in response.text
     assert len(response.content) < 10_000
     assert await stored(app) == (0, 0)
+
+
+async def test_the_longest_agent_name_can_reply_escalate_and_resolve(database_url: str) -> None:
+    """A reply is stored signed ``agent:<name>`` (message.author, 64 characters): an agent or token
+    named with 64 characters, which the name rule allowed, got a 500 on PostgreSQL for every reply."""
+    runtime = Runtime(CONFIG, database_url, tick_seconds=0.1)
+    async with served(runtime) as app:
+        longest = api_headers(runtime.database, "a" * NAME_CHARS, "agent")
+        assert (await customer_says(app, "ann", text="my parcel is late")).status_code == 202
+        conversation = await conversation_of(app, "ann")
+        url = f"/api/conversations/{conversation}"
+        assert (
+            await app.post(f"{url}/reply", json={"text": "on its way"}, headers=longest)
+        ).status_code == 202
+        ticket = await app.post(f"{url}/escalate", json={"reason": "a call"}, headers=longest)
+        assert ticket.status_code == 200, ticket.text
+        for action, body in (("reply", {"text": "we called"}), ("resolve", {})):
+            worked = await app.post(
+                f"/api/tickets/{ticket.json()['id']}/{action}", json=body, headers=longest
+            )
+            assert worked.status_code == 200, (action, worked.text)
+        authors = {m["author"] for m in (await app.get(url)).json()["transcript"]}
+        assert f"agent:{'a' * NAME_CHARS}" in authors
+    with pytest.raises(UserError, match=f"use 1-{NAME_CHARS} letters"):
+        check_name_and_role("a" * (NAME_CHARS + 1), "agent", "token name")

@@ -9,8 +9,9 @@ import pytest
 
 from bot.inbox import InboxItem, InboxWorker
 from bot.ports import Clock
+from models import InboxRow
 from storage import SqlStore
-from storage.inbox import SqlInbox
+from storage.inbox import KEY_CHARS, SqlInbox
 
 T0 = datetime(2026, 12, 5, 8, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=30)
@@ -39,6 +40,37 @@ def test_an_update_is_stored_once_however_often_it_is_delivered(inbox: SqlInbox)
         T0,
     )
     assert (second.channel, second.attempts) == ("whatsapp", 1)
+
+
+async def test_an_update_id_longer_than_the_column_is_stored_under_a_bounded_key_and_deduped(
+    inbox: SqlInbox,
+) -> None:
+    """A signed Telegram update_id of 301 digits, a WeChat MsgId of 5,000 characters: PostgreSQL
+    refused the insert (varchar(256)) and the webhook answered 500, so the platform redelivered."""
+    giant, other = str(10**300), "1" * 5000
+    assert await inbox.accept("telegram", giant, "ann", b"{}", T0) is True
+    assert await inbox.accept("telegram", giant, "ann", b"{}", T0) is False
+    assert await inbox.accept("telegram", giant[:-1] + "1", "ann", b"{}", T0) is True  # same start
+    assert inbox.accept_sync("wechat", other, "bob", b"<xml/>", T0) is True
+    stored = keys(inbox.claim_sync("w1", T0, 10, T0 + LEASE))
+    assert len(stored) == 3 and len(set(stored)) == 3
+    assert all(len(key) == KEY_CHARS for key in stored)
+    assert stored[0].startswith(giant[:200]) and stored[2].startswith(other[:200])
+    assert InboxRow.__table__.c.key.type.length == KEY_CHARS  # type: ignore[attr-defined]
+
+
+async def test_a_key_or_sender_holding_a_nul_or_a_lone_surrogate_is_stored_cleaned_and_deduped(
+    inbox: SqlInbox,
+) -> None:
+    """A signed WhatsApp message or status whose id held a NUL: PostgreSQL refused the insert (500)."""
+    assert await inbox.accept("whatsapp", "wamid.\x00x", "ann\x00", b"{}", T0) is True
+    assert await inbox.accept("whatsapp", "wamid.\x00x", "ann\x00", b"{}", T0) is False
+    assert await inbox.accept("whatsapp", "wamid.\ud800y", "\udfff", b"{}", T0) is True
+    [first, second] = inbox.claim_sync("w1", T0, 10, T0 + LEASE)
+    assert [(first.key, first.sender), (second.key, second.sender)] == [
+        ("wamid.x", "ann"),
+        ("wamid.\ufffdy", "\ufffd"),
+    ]
 
 
 def test_a_handled_update_is_still_deduped_and_its_body_dropped(inbox: SqlInbox) -> None:

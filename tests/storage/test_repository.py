@@ -27,6 +27,9 @@ def test_receipt_is_claimed_once_per_channel_and_account(store: SqlStore) -> Non
     assert run(store, lambda r: r.claim_receipt("telegram", "bot1", "900001", T0)) is False
     assert run(store, lambda r: r.claim_receipt("telegram", "bot2", "900001", T0)) is True
     assert run(store, lambda r: r.claim_receipt("whatsapp", "bot1", "900001", T0)) is True
+    giant = str(10**300)  # a signed Telegram update_id behind a ticket button: varchar(256) refused it
+    assert run(store, lambda r: r.claim_receipt("telegram", "b" * 200, giant, T0)) is True
+    assert run(store, lambda r: r.claim_receipt("telegram", "b" * 200, giant, T0)) is False
 
 
 def test_receipt_is_rolled_back_with_a_failed_turn(store: SqlStore) -> None:

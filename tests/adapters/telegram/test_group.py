@@ -89,7 +89,7 @@ def test_ticket_buttons_fit_telegram_and_are_never_read_as_survey_answers() -> N
     assert callback.unpack(data) is None  # the survey parser ignores ticket buttons
     survey = callback.pack("s1", "rating", "5")
     assert group.unpack(survey) is None
-    for forged in ("t:x:1", "t:c:", "t:c:1:2", "t:c:-1", "a:c:1", ""):
+    for forged in ("t:x:1", "t:c:", "t:c:1:2", "t:c:-1", "a:c:1", "", "t:c:²", "t:c:0", "t:c:2147483648"):
         assert group.unpack(forged) is None
 
 

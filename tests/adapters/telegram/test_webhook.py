@@ -250,6 +250,30 @@ async def test_a_tap_on_a_foreign_button_is_answered_and_nothing_stored(app: App
     assert await app.conversations() == []
 
 
+@pytest.mark.parametrize("data", ["t:c:²", "t:r:" + "1" * 5000, "t:c:2147483648", "t:r:0"])
+async def test_a_ticket_button_naming_no_possible_ticket_is_answered_like_a_foreign_one(
+    app: App, data: str
+) -> None:
+    """``"²"`` is a digit to ``str.isdigit`` but not to ``int``: the ValueError answered 500 (after the
+    update was stored) and failed every retry of its turn; an id past the integer range reached the
+    database."""
+    update = {
+        "update_id": 78,
+        "callback_query": {
+            "id": "cbq-y",
+            "chat_instance": "1",
+            "data": data,
+            "from": {"id": 4242, "is_bot": False, "first_name": "Ann"},
+        },
+    }
+    response = await app.sim.post(app.http, update)
+    assert (response.status_code, response.json()) == (
+        200,
+        {"method": "answerCallbackQuery", "callback_query_id": "cbq-y"},
+    )
+    assert app.rows("select status, error from inbox") == [("done", None)]
+
+
 async def test_a_failed_edit_does_not_fail_the_webhook(app: App) -> None:
     _, question = await survey_question(app, "ann")
     app.sim.api.fail("editMessageText", 400, "Bad Request: message can't be edited")

@@ -293,6 +293,12 @@ async def test_the_page_and_its_assets_are_served_and_nothing_else(client: httpx
         assert (await client.get(f"/static/webchat/{sneaky}")).status_code == 404
 
 
+async def test_an_asset_name_too_long_for_the_file_system_is_404_not_500(client: httpx.AsyncClient) -> None:
+    for name in ("a" * 256, "a" * 5000, "é" * 200):  # over 255 bytes: the stat raised OSError (ENAMETOOLONG)
+        response = await client.get(f"/static/webchat/{name}")
+        assert response.status_code == 404, response.text[:200]
+
+
 async def test_the_page_is_served_with_a_content_security_policy(client: httpx.AsyncClient) -> None:
     for path in ("/", "/static/webchat/chat.js"):
         headers = (await client.get(path)).headers

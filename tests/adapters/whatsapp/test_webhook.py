@@ -182,8 +182,8 @@ async def test_statuses_are_not_customer_messages(app: App, payload: Load) -> No
     assert app.adapter.counts["statuses"] == 1
 
 
-async def test_a_failed_status_marks_the_outbox_row_failed(app: App) -> None:
-    user = "15550000042"
+async def replied(app: App, user: str) -> tuple[dict[str, Any], str]:
+    """``user`` writes and an agent replies: the conversation and the reply's wamid, once sent."""
     assert (await app.sim.say(app.http, user, "Hello")).status_code == 200
     [conversation] = await app.conversations()
     reply = {"text": "We are on it."}
@@ -191,8 +191,13 @@ async def test_a_failed_status_marks_the_outbox_row_failed(app: App) -> None:
         await app.http.post(f"/api/conversations/{conversation['id']}/reply", json=reply)
     ).status_code == 202
     await app.sim.server.wait_for(lambda _: len(app.sim.api.accepted) == 1)
-    wamid = app.sim.api.accepted[0].wamid
     await app.sim.server.wait_for(lambda _: app.rows("select status from outbox")[0][0] == "sent")
+    return conversation, app.sim.api.accepted[0].wamid
+
+
+async def test_a_failed_status_marks_the_outbox_row_failed(app: App) -> None:
+    user = "15550000042"
+    conversation, wamid = await replied(app, user)
 
     error = {"code": 131026, "title": "Message undeliverable", "message": "Message undeliverable"}
     for status in ("sent", "failed", "failed"):  # WhatsApp may repeat a status
@@ -204,6 +209,19 @@ async def test_a_failed_status_marks_the_outbox_row_failed(app: App) -> None:
     assert "undeliverable" in last_error
     assert app.adapter.counts["failed"] == 1
     assert len((await app.conversation(conversation["id"]))["transcript"]) == 2  # nothing new stored
+
+
+async def test_a_failed_status_whose_error_holds_a_lone_surrogate_is_recorded_cleaned(app: App) -> None:
+    """The error text is stored on the outbox row: a lone surrogate in Meta's title raised
+    UnicodeEncodeError in the status's turn on every retry, and the row never showed it failed."""
+    user = "15550000043"
+    _, wamid = await replied(app, user)
+    error = {"code": 131026, "title": "Undeliverable \ud800\u0000here"}
+    data = json.dumps(app.sim.status(user, wamid, "failed", [error])).encode()  # escaped, as Meta would
+    assert (await app.sim.post(app.http, data)).status_code == 200
+    [(status, last_error)] = app.rows("select status, last_error from outbox")
+    assert status == "failed" and "Undeliverable \ufffdhere" in last_error
+    assert app.rows("select status from inbox order by id") == [("done",), ("done",)]
 
 
 async def test_a_failed_status_for_an_unknown_message_is_only_logged(

@@ -94,6 +94,23 @@ def test_statuses(payload: Load) -> None:
     )
 
 
+def test_a_status_with_a_nul_or_a_lone_surrogate_comes_out_storable(payload: Load) -> None:
+    """Its id is matched and its error stored: the database refused them (on every retry)."""
+    data = payload("status_failed")
+    [status] = data["entry"][0]["changes"][0]["value"]["statuses"]
+    status.update(id="wamid.\x00f", recipient_id="97\ud8002", biz_opaque_callback_data="outbox:\x007")
+    status["errors"] = [{"code": 131047, "title": "Re-\udfffengagement\x00"}]
+    [failed] = parse(data).statuses
+    assert failed == StatusUpdate(
+        "1122334455667",
+        "wamid.f",
+        "failed",
+        "97\ufffd2",
+        (Failure(131047, "Re-\ufffdengagement"),),
+        "outbox:7",
+    )
+
+
 def test_every_entry_change_message_and_status(payload: Load) -> None:
     delivery = parse(payload("multi"))
     assert [(m.account, m.user, m.platform_id, m.display_name, m.payload) for m in delivery.messages] == [
