@@ -25,7 +25,7 @@ _CLAUSE = re.compile(r"[,，。.;；!！?？\n]+|\s+(?:but|though|however|yet)\s
 _DENIAL = re.compile(
     r"\b(?:not|isn't|is not|wasn't|was not|it's not)\s+(?:the|about|a|an|my|your|because of)\b"
     r"|\b(?:is|are|was|were)\s+(?:fine|ok|okay|correct|right|not the (?:problem|issue))\b"
-    r"|\b(?:works|is working) (?:fine|ok|okay)\b|\bnothing to do with\b|\bi know (?:my|the)\b"
+    r"|\b(?:works|is working)(?: fine| ok| okay)?$|\bnothing to do with\b|\bi know (?:my|the)\b"
     r"|\b(?:didn't|did not|don't|do not|haven't|have not) (?:forget|forgot|lose|lost|need|want)\b"
     r"|\bnot (?:a|an|the)?\s*\w+ (?:problem|issue|question)\b|\bno (?:problem|issue) with\b"
     r"|不是.{0,10}(?:问题|原因|的事)|(?:没|没有|不是)(?:问题|关系|错)|无关|是对的|正确的|没忘|没有忘|不是忘"

@@ -26,6 +26,7 @@ from nlu.denials import clauses, denials, withhold_denied_answers
         ),
         ("I know my password, the app keeps crashing", ["I know my password"]),
         ("nothing to do with the refund, where is my parcel?", ["nothing to do with the refund"]),
+        ("password works, but two-factor codes never arrive", ["password works"]),
         # negations that are the customer's problem, not a denial
         ("I can't remember my password, can you help", []),
         ("I never got the reset email, how do I reset my password?", []),
