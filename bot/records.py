@@ -10,8 +10,8 @@ from typing import Any, TypeAlias
 from bot.survey import SurveyState
 
 MAX_ROW_ID = 2**31 - 1
-"""The largest row id (PostgreSQL ``integer``, as ``models.MAX_ROW_ID``): a larger number that a
-platform echoes back names no row, and the database would refuse it."""
+"""The largest row id (PostgreSQL ``integer``; ``models.MAX_ROW_ID`` is this one): a larger number
+that a platform echoes back, or a request names, is no row, and the database would refuse it."""
 
 
 def row_id(text: str) -> int | None:

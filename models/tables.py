@@ -8,11 +8,12 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from bot import records
 from models.types import UTCDateTime
 
-MAX_ROW_ID = 2**31 - 1
-"""Row ids are PostgreSQL ``integer``s (SQLite's are wider, but both databases must agree): an id
-or cursor a request names beyond this is refused, not sent to the database."""
+# Row ids are PostgreSQL ``integer``s (SQLite's are wider, but both databases must agree): an id or
+# cursor a request names beyond this is refused, not sent to the database. One value, the core's.
+MAX_ROW_ID = records.MAX_ROW_ID
 
 
 def _at(*, index: bool = False, nullable: bool = False) -> Any:
