@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from bot.prompts import ScaleKind
+from bot.rating_comments import SCORE_LEAD_IN as _SCORE_LEAD_IN
 from bot.rating_comments import Scored, split_rating
 from bot.rating_words import PARTICLES as _PARTICLES
 from bot.rating_words import PUNCT as _PUNCT
@@ -48,10 +49,15 @@ _OUT_OF = r"\s*(?:/|out of|outta|of)\s*"
 _DENOMINATOR = r"\d+|十|ten|seven|five"
 _SUFFIX = (
     rf"(?:{_OUT_OF}(?P<den>{_DENOMINATOR}))?"
-    r"\s*-?\s*(?P<unit>分|颗星星|颗星|星星|星|stars?|points?|pts?|⭐|★)?"  # "5-star", "五颗星星"
+    r"\s*-?\s*(?P<unit>分|颗星星|颗星|星星|星|stars?|points?|pts?|颗?⭐+|颗?★+)?"  # "5-star", "五颗星星"
     rf"(?:{_OUT_OF}(?P<den_after>{_DENOMINATOR}))?"  # "4 stars out of 5"
     r"(?P<full>\s*满分)?"  # "10分满分": ten points, full marks
     r"\s*(?P<review>好评|中评|差评)?"  # "五星好评": a five-star good review
+)
+# The lowest score, said as refusing any: "一分都不想给", "连一颗星都不想给", "负分", "not even one star".
+_NOT_EVEN_ONE = re.compile(
+    r"^(?:连\s*)?(?:一|1|零|0)\s*(?:分|颗?星|颗?[⭐★])\s*(?:都|也)\s*(?:不想|不愿意|不愿|不该|不)给$"
+    r"|^(?:给|打)?负分$|^not even (?:one|1|a single) (?:star|point)$"
 )
 _BRACKETED = re.compile(r"^[(\[（【](.+)[)\]）】]$")
 _FULL_MARKS = {"full marks", "top marks", "full score", "top score"}
@@ -67,11 +73,6 @@ _IGNORED = set(" \t\u200d")
 # A thank-you before or after an answer ("5, thanks!", "谢谢，非常满意") is dropped before parsing.
 _THANKS = r"(?:\b(?:thanks|thank you|thx|ty)\b|谢谢你们|谢谢你|谢谢|感谢|多谢)"
 _FILLERS = re.compile(rf"^{_THANKS}[\s!！。.~～,，]+|[\s!！。.~～,，]*{_THANKS}[\s!！。.~～]*$")
-# Words before a whole-message score that change nothing: "honestly a 4", "definitely 10", "a 4".
-_SCORE_LEAD_IN = re.compile(
-    r"^(?:(?:a|an)\s+)?(?:(?:honestly|definitely|easily|solid|overall|i'?d say|i would say|i say)[\s,，]+)?"
-    r"(?:a|an)?\s*(?=\S)"
-)
 _SKIP_WORDS = {
     "skip", "no", "nope", "none", "n/a", "na", "nothing", "no thanks",
     "pass", "nah", "skip it", "no comment", "no comments", "nothing else", "nothing more",
@@ -159,23 +160,40 @@ def _rating(text: str, kind: ScaleKind, low: int, high: int, *, thanks: bool) ->
         return None
     if t in _FULL_MARKS:
         return high
+    if _NOT_EVEN_ONE.match(t):
+        return low
     # Stars are a 1-5 satisfaction idiom: "5 stars" on a 0-10 NPS question means 10, not 5.
     value = _stars(t) if kind == "csat" else None
     if value is None and (match := _score_match(t, whole=thanks)) is not None:
-        value = _number(match["num"], high)
-        for den in (match["den"], match["den_after"]):
-            if den is not None and _number(den, high) != high:
-                return None
-        if match["unit"] in _STAR_UNITS and kind != "csat":
-            return None
-        if match["full"] is not None and value != high:
-            return None
-        review = match["review"]
-        if review is not None and (kind != "csat" or value not in _REVIEWS[review]):
+        value = _matched_score(match, kind, low, high)
+        if value is None:
             return None
     if value is None and kind != "nps":
         value = word_rating(t, kind)
     if value is None or not low <= value <= high:
+        return None
+    return value
+
+
+def _matched_score(match: re.Match[str], kind: ScaleKind, low: int, high: int) -> int | None:
+    """The score a :data:`_SCORE` match gives, or ``None`` when its scale, unit or review word says
+    it is not one on this question ("8/10" asked out of 5, "5 stars" on NPS, "五星差评")."""
+    value = _number(match["num"], high)
+    if value is None:
+        return None
+    for den in (match["den"], match["den_after"]):
+        if den is not None and _number(den, high) != high:
+            return None
+    unit = match["unit"] or ""
+    if unit in _STAR_UNITS or _stars(unit.lstrip("颗")) is not None:
+        if kind != "csat" or _stars(unit.lstrip("颗")) not in (None, 1, value):
+            return None  # stars on NPS, or "5 ⭐⭐⭐": which?
+        if value == 0 and match["num"] + unit != "零星":  # 零星 is "a few"
+            value = low  # "zero stars (if I could)": the lowest there is
+    if match["full"] is not None and value != high:
+        return None
+    review = match["review"]
+    if review is not None and (kind != "csat" or value not in _REVIEWS[review]):
         return None
     return value
 
@@ -287,7 +305,9 @@ _NO = {
     "not yet", "still the same", "same problem", "same issue", "it doesn't work",
     "it does not work", "it's not working", "it is not working", "still doesn't work", "👎",
     "还没好", "还没解决", "解决不了", "还是解决不了", "还是没解决", "没好", "没有好", "还是不能用",
-    "还是老样子", "不能用", "用不了", "没反应",
+    "还是老样子", "不能用", "用不了", "没反应", "还不行", "问题依旧", "依然不行", "仍然不行", "还是一样",
+    "还是没好", "问题还在", "没什么用", "不太行", "still no", "still nothing", "no change", "nothing changed",
+    "same thing", "still the same problem", "that didn't work", "that did not work",
 }  # fmt: skip
 # After a yes, words that take it back: a contrast, a repeat, or "thanks for nothing".
 _CONTRAST = re.compile(

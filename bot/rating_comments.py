@@ -84,6 +84,16 @@ _NOT_A_SCORE_PREFIX = ("十分", "万分", "百分")
 _QUANTITY_HAN = set("天个件次小时号元块周月年岁位条单遍秒点楼层箱包台分钟星期倍米斤克")
 
 
+# Words before a score that change nothing: "honestly a 4", "definitely 10", "a 4". A whole reply
+# may start with them; a score with a comment only when punctuation sets it off ("a 3, meh"), since
+# "a 2 pack of cables arrived broken" is no rating.
+SCORE_LEAD_IN = re.compile(
+    r"^(?:(?:a|an)\s+)?"
+    r"(?:(?:honestly|definitely|def|defo|easily|solid|overall|i'?d say|i would say|i say)[\s,，]+)?"
+    r"(?:a|an)?\s*(?=\S)"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Scored:
     """A score and the words said with it (``comment`` is empty when there were none)."""
@@ -195,6 +205,14 @@ def _score(
     if _number_runs_on(cut):
         return None
     score = parse(cut.part)
+    if (
+        score is None
+        and leading
+        and cut.punctuated
+        and (lead := SCORE_LEAD_IN.match(cut.part))
+        and lead.end()
+    ):
+        score = parse(cut.part[lead.end() :])  # "a 3, meh", "i'd say 2, it took three days"
     if score is None or cut.decoration:
         return score
     if not leading and cut.comment.endswith(_HEDGE_BEFORE):

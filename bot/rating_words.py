@@ -23,7 +23,7 @@ SATISFACTION: dict[str, int] = {
     "非常不满意": 1, "很不满意": 1, "极不满意": 1, "太差了": 1, "很差": 1, "非常差": 1, "极差": 1,
     "垃圾": 1, "糟糕": 1, "太糟糕了": 1, "好评": 5, "中评": 3, "差评": 1,
     "超赞": 5, "赞": 4, "好棒": 5, "好差": 1, "点赞": 5, "棒": 4, "棒棒的": 5, "棒极了": 5, "好极了": 5,
-    "太好了": 5, "完美": 5,
+    "太好了": 5, "完美": 5, "还凑合": 3, "不好不坏": 3, "不好也不坏": 3, "中规中矩": 3,
     "优秀": 5, "很不错": 5, "非常不错": 5, "蛮好": 4, "满分好评": 5, "还好": 3, "不行": 2, "不太行": 2,
     "失望": 2, "差劲": 1, "not bad at all": 4, "烂": 1, "太烂了": 1, "一塌糊涂": 1, "无语": 2,
     "very satisfied": 5, "extremely satisfied": 5, "excellent": 5, "perfect": 5, "amazing": 5,
@@ -79,6 +79,8 @@ _LEAD_IN = re.compile(
     r"|(?:the |your |my )?(?:agent|staff|team|rep|representative|process))\s*(?:was|is|'s)"
     r"|it's|overall|all in all|honestly|really)[\s,，]+"
 )
+# Words after the rating that change nothing: "fine i guess", "great overall", "good tbh".
+_TRAILING = re.compile(r"[\s,，]+(?:i guess|i suppose|i think|overall|tbh|honestly|to be honest)[\s.!]*$")
 _LEAD_IN_ZH = re.compile(
     r"^(?:我觉得|我感觉|感觉|觉得|总体来说|总的来说|总体|整体|总之|我们|我)(?:还是|是)?(?=.)"
 )
@@ -106,6 +108,8 @@ def word_rating(text: str, scale: WordScale) -> int | None:
 
     ``text`` is already normalised (:func:`bot.answers.normalize`: lower case, half-width).
     """
+    if (tail := _TRAILING.search(text)) is not None and tail.start():
+        text = text[: tail.start()]  # "fine i guess", "good overall"
     value = _phrase(text, scale)
     if value is None and (lead := _LEAD_IN.match(text)) is not None:
         value = _phrase(text[lead.end() :], scale)  # "it was ok", "the agent was great"
@@ -121,6 +125,9 @@ def _phrase(text: str, scale: WordScale) -> int | None:
             value = _chinese(_GIVE.sub("", squashed), scale)
         else:
             value = _modified(phrase, scale) if phrase else None
+            tokens = phrase.split()
+            if value is None and len(tokens) in (2, 3) and len(set(tokens)) == 1 and tokens[0].isalpha():
+                value = _modified(tokens[0], scale)  # said twice: "ok ok", "good good good"
         if value is not None:
             return value
     return None

@@ -163,6 +163,20 @@ RATINGS = [
     pytest.param("很麻烦", "ces", 2, id="ces-hen-mafan"),
     pytest.param("非常容易", "ces", 7, id="ces-feichang-rongyi"),
     pytest.param("一般", "ces", 4, id="ces-yiban"),
+    # refusing any score is the lowest one
+    pytest.param("一分都不想给", "nps", 0, id="not-even-one-point-nps"),
+    pytest.param("连一颗星都不想给", "csat", 1, id="not-even-one-star"),
+    pytest.param("负分", "csat", 1, id="negative-points"),
+    pytest.param("not even one star", "csat", 1, id="not-even-one-star-en"),
+    pytest.param("zero stars", "csat", 1, id="zero-stars"),
+    # stars written beside the number, and words around a word rating
+    pytest.param("五颗⭐", "csat", 5, id="wu-ke-star-emoji"),
+    pytest.param("5 ⭐⭐⭐⭐⭐", "csat", 5, id="number-and-as-many-stars"),
+    pytest.param("还凑合吧", "csat", 3, id="hai-couhe"),
+    pytest.param("不好不坏", "csat", 3, id="neither-good-nor-bad-zh"),
+    pytest.param("fine I guess", "csat", 3, id="trailing-i-guess"),
+    pytest.param("great overall", "csat", 5, id="trailing-overall"),
+    pytest.param("def a 5", "csat", 5, id="def-lead-in"),
 ]
 
 
@@ -227,6 +241,10 @@ NOT_RATINGS = [
     pytest.param("no one helped me", "csat", id="no-one"),
     pytest.param("not slow at all", "csat", id="not-an-answer-phrase"),
     pytest.param("Ⅴ", "csat", id="roman-numeral"),
+    pytest.param("5 ⭐⭐⭐", "csat", id="number-and-other-stars"),
+    pytest.param("0 stars", "nps", id="stars-on-nps-even-zero"),
+    pytest.param("零星", "csat", id="lingxing-is-a-few"),
+    pytest.param("i guess", "csat", id="only-the-trailing-words"),
 ]
 
 
@@ -477,6 +495,12 @@ def scored(text: str, kind: ScaleKind = "csat") -> tuple[int, str] | None:
         pytest.param("10分满分给9分", "nps", (9, ""), id="scale-then-score"),
         pytest.param("9分（满分10分）", "nps", (9, ""), id="score-then-scale"),
         pytest.param("4 out of 5, slow delivery", "csat", (4, "slow delivery"), id="out-of-then-comment"),
+        pytest.param("a 3, meh", "csat", (3, "meh"), id="article-then-comment"),
+        pytest.param("i'd say 3, took forever", "nps", (3, "took forever"), id="i-would-say-then-comment"),
+        pytest.param("zero stars if I could", "csat", (1, "if I could"), id="zero-stars-is-the-lowest"),
+        pytest.param("0星", "csat", (1, ""), id="zero-stars-zh"),
+        pytest.param("ok ok", "csat", (3, ""), id="word-said-twice"),
+        pytest.param("good good good", "csat", (4, ""), id="word-said-three-times"),
     ],
 )
 def test_a_score_and_its_comment(text: str, kind: ScaleKind, expected: tuple[int, str]) -> None:
@@ -507,6 +531,11 @@ def test_a_score_and_its_comment(text: str, kind: ScaleKind, expected: tuple[int
         pytest.param("5?", "csat", id="question"),
         pytest.param('1"<一', "ces", id="symbols-are-no-comment"),
         pytest.param("I waited 3 out of 5 days", "csat", id="out-of-days"),
+        pytest.param("a 2 pack of cables arrived broken", "csat", id="article-and-count-no-punctuation"),
+        pytest.param("a 5 year old could do better", "nps", id="article-and-age"),
+        pytest.param("maybe a 4", "csat", id="hedged-article"),
+        pytest.param("零星", "csat", id="lingxing-is-a-few"),
+        pytest.param("0 stars", "nps", id="zero-stars-on-nps"),
     ],
 )
 def test_not_a_score_with_a_comment(text: str, kind: ScaleKind) -> None:
@@ -611,6 +640,10 @@ NOT_SOLVED = [
     "解决不了",
     "用不了啊",
     "没解决，我要找人工",
+    "问题依旧",
+    "还不行",
+    "still nothing",
+    "nothing changed",
 ]
 NEITHER = [
     "yes but I have another question",
