@@ -89,6 +89,8 @@ _ORDINAL = re.compile(
     rf"^\s*(?:the\s+)?(?:选|option|no\.?|#)?\s*第?\s*(?P<num>{'|'.join(_EN_ORDINALS)}|{_NUMBER})"
     rf"(?:st|nd|rd|th)?\s*(?:个|项|号|one|option)?{_TAIL}$"
 )
+_LETTERS = "abcdefghij"
+_LETTER = re.compile(r"^\s*(?:选|option\s+)?[(（]?(?P<letter>[a-j])\s*[).、:：]?\s*$")
 # A label found inside a longer reply does not count when the reply negates it ("not slow at all").
 _NEGATION = re.compile(r"\b(?:not|no|never)\b|n't|不|没|非(?!常)")  # 非常 is "very"
 _MAX_CHOICE_LENGTH = 200
@@ -246,6 +248,9 @@ def parse_choice(
     for option_id, labels in options:
         if t == option_id.lower() or any(t == _PUNCT.sub(" ", normalize(label)).strip() for label in labels):
             return option_id
+    letter = _LETTER.match(normalize(text)) if numbered else None
+    if letter is not None and (index := _LETTERS.index(letter["letter"])) < len(options):
+        return options[index][0]  # "A", "b)", "(c)", "选B": options listed as letters elsewhere
     if numbered and (match := _ORDINAL.match(t)) is not None:
         number = _number(match["num"], len(options))
         if number is not None and 1 <= number <= len(options):

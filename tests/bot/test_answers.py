@@ -341,6 +341,11 @@ OPTIONS = [
         pytest.param("my problem is still there", "unresolved", id="still-there"),
         pytest.param("问题还在", "unresolved", id="wenti-hai-zai"),
         pytest.param("不友好", "attitude", id="bu-youhao"),
+        pytest.param("等了好久", "slow", id="waited-ages-zh"),
+        pytest.param("A", "slow", id="letter"),
+        pytest.param("b)", "unresolved", id="letter-bracket"),
+        pytest.param("选C", "attitude", id="xuan-letter"),
+        pytest.param("(d)", "other", id="letter-in-brackets"),
     ],
 )
 def test_choice_is_understood(text: str, expected: str) -> None:
@@ -366,6 +371,8 @@ def test_choice_is_understood(text: str, expected: str) -> None:
         pytest.param("没有其他", id="negated-label-zh"),
         pytest.param("slow " * 30, id="label-in-long-text"),
         pytest.param("2.5", id="decimal"),
+        pytest.param("e", id="letter-past-options"),
+        pytest.param("a b", id="two-letters"),
     ],
 )
 def test_non_choice_is_none(text: str) -> None:
