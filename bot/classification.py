@@ -29,7 +29,8 @@ class Classification:
     dissatisfied, or asking for one) and the thresholds it chose on held-out data: ``answer_floor``,
     the intent confidence above which its automatic answers were at least 97% right (``None``: not
     known, e.g. an older model), and ``needs_human_floor``. ``withheld`` says why no automatic
-    answer may be given although the confidence clears the floor (empty: nothing withholds it).
+    answer may be given although the confidence clears the floor (empty: nothing withholds it);
+    ``reread`` that the labels come from the message without a clause that denied their topic.
     """
 
     intent: str
@@ -41,6 +42,7 @@ class Classification:
     needs_human_floor: float = 0.5
     answer_floor: float | None = None
     withheld: str = ""
+    reread: str = ""
 
     @property
     def wants_human(self) -> bool:

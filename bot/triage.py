@@ -67,6 +67,8 @@ def describe(verdict: Classification) -> str:
     )
     if verdict.wants_human:
         text += f", needs a person ({verdict.needs_human:.0%})"
+    if verdict.reread:
+        text += f"; {verdict.reread}"
     if verdict.withheld:
         text += f"; no automatic answer: {verdict.withheld}"
     return text

@@ -258,6 +258,7 @@ def classify_command(
             "needs_human_floor": c.needs_human_floor,
             "answer_floor": c.answer_floor,
             "withheld": c.withheld,
+            "reread": c.reread,
             "model": c.model,
         }
         if dist is not None:

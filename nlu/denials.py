@@ -5,7 +5,12 @@ the denied intent with high confidence ("密码没问题，账号被封了" -> p
 answer must not rest on that. The check is counterfactual, with no word lists per intent: when a
 clause is a denial ("not the X", "X is fine", "跟X没关系", "X没问题", "不是X的问题", "没忘X") and the
 message without it is not the intent, the intent came from the denied topic, and the automatic
-answer is withheld (the message still reaches a person when it should); the labels stay as they are.
+answer is withheld (the message still reaches a person when it should).
+
+When the denying clause on its own reads as the message's intent ("no complaints at all" ->
+complaint, "不是付款的问题" -> billing) and the rest of the message does not, the topic the customer
+set aside decided the labels: the message is read again without that clause ("the driver was lovely,
+no complaints at all, but I got billed twice" -> billing), and the verdict says so (``reread``).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ _DENIAL = re.compile(
     r"|\b(?:works|is working)(?: fine| ok| okay)?$|\bnothing to do with\b|\bi know (?:my|the)\b"
     r"|\b(?:didn't|did not|don't|do not|haven't|have not) (?:forget|forgot|lose|lost|need|want)\b"
     r"|\bnot (?:a|an|the)?\s*\w+ (?:problem|issue|question)\b|\bno (?:problem|issue) with\b"
+    r"|^no (?:complaints?|problems?|issues?)\b"
     r"|不是.{0,10}(?:问题|原因|的事)|(?:没|没有|不是)(?:问题|关系|错)|无关|是对的|正确的|没忘|没有忘|不是忘"
 )
 MAX_CLAUSES = 6
@@ -72,4 +78,30 @@ def withhold_denied_answers(
     for (n, clause), remaining in zip(checks, classify(batch), strict=True):
         if not out[n].withheld and remaining.intent != verdicts[n].intent:
             out[n] = replace(out[n], withheld=f'"{clause}" denies {verdicts[n].intent}')
+    return out
+
+
+def reread_denied_topics(
+    texts: Sequence[str], verdicts: list[Classification], classify: Classify
+) -> list[Classification]:
+    """``verdicts`` with each message whose intent came from a topic it denies read again without
+    the denying clause (see the module docstring). Costs two classifications per denying clause,
+    only for messages that have one."""
+    checks: list[tuple[int, str]] = []  # verdict, denying clause; clause and rest sit side by side in batch
+    batch: list[str] = []
+    for n, (text, verdict) in enumerate(zip(texts, verdicts, strict=True)):
+        if verdict.intent == FALLBACK_INTENT:
+            continue
+        for clause, without in denials(text):
+            checks.append((n, clause))
+            batch += [clause, without]
+    if not batch:
+        return verdicts
+    read = classify(batch)
+    out = list(verdicts)
+    for k, (n, clause) in enumerate(checks):
+        alone, rest = read[2 * k], read[2 * k + 1]
+        intent = verdicts[n].intent
+        if out[n] is verdicts[n] and alone.intent == intent and rest.intent != intent:
+            out[n] = replace(rest, reread=f'read without "{clause}" (denies {intent})')
     return out

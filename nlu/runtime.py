@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from bot.classification import Classification, Sentiment
-from nlu.denials import withhold_denied_answers
+from nlu.denials import reread_denied_topics, withhold_denied_answers
 from nlu.errors import ModelNotReadyError, NluError
 from nlu.labels import FALLBACK_INTENT, lang_of_text
 from nlu.model_files import LEXICAL_FILE as LEXICAL_FILE  # re-exported: callers import it from here
@@ -128,7 +128,8 @@ class TransformerClassifier:
     def classify(self, texts: Sequence[str]) -> list[Classification]:
         """One :class:`Classification` per text, in order (batched internally)."""
         texts = [str(t) for t in texts]
-        return withhold_denied_answers(texts, self._classify(texts), self._classify)
+        verdicts = reread_denied_topics(texts, self._classify(texts), self._classify)
+        return withhold_denied_answers(texts, verdicts, self._classify)
 
     def _classify(self, texts: Sequence[str]) -> list[Classification]:
         scorer = self.scorer

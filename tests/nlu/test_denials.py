@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pytest
 
 from bot.classification import Classification
-from nlu.denials import clauses, denials, withhold_denied_answers
+from nlu.denials import clauses, denials, reread_denied_topics, withhold_denied_answers
 
 
 @pytest.mark.parametrize(
@@ -27,6 +27,7 @@ from nlu.denials import clauses, denials, withhold_denied_answers
         ("I know my password, the app keeps crashing", ["I know my password"]),
         ("nothing to do with the refund, where is my parcel?", ["nothing to do with the refund"]),
         ("password works, but two-factor codes never arrive", ["password works"]),
+        ("the driver was lovely, no complaints at all, but I got billed twice", ["no complaints at all"]),
         # negations that are the customer's problem, not a denial
         ("I can't remember my password, can you help", []),
         ("I never got the reset email, how do I reset my password?", []),
@@ -86,3 +87,41 @@ def test_only_verdicts_that_would_be_answered_are_checked() -> None:
         unsure,
     ]
     assert calls == []
+
+
+def by_topic(texts: Sequence[str]) -> list[Classification]:
+    """A stand-in for the model: the first topic a text names decides its intent."""
+    topics = {"complain": "complaint", "billed": "billing", "付款": "billing", "发货": "delivery"}
+    out = []
+    for t in texts:
+        named = sorted((t.find(word), intent) for word, intent in topics.items() if word in t)
+        out.append(Classification(named[0][1] if named else "other", 0.9, "neutral", 0.9))
+    return out
+
+
+def test_a_message_whose_intent_came_from_a_denied_topic_is_read_without_it() -> None:
+    texts = [
+        "no complaints at all, but I got billed twice",  # the denial alone is the intent: read again
+        "不是付款的问题，就是一直没发货",
+        "it's not the first time, I want to complain",  # the denial alone is not the intent: kept
+        "I want to complain, I got billed twice",  # no denial: kept
+    ]
+    got = reread_denied_topics(texts, by_topic(texts), by_topic)
+    assert [v.intent for v in got] == ["billing", "delivery", "complaint", "complaint"]
+    assert [v.reread for v in got] == [
+        'read without "no complaints at all" (denies complaint)',
+        'read without "不是付款的问题" (denies billing)',
+        "",
+        "",
+    ]
+
+
+def test_the_console_says_when_a_message_was_read_without_a_denial() -> None:
+    from bot.triage import describe
+
+    verdict = Classification(
+        "billing", 0.9, "neutral", 0.8, reread='read without "no complaints" (denies complaint)'
+    )
+    assert describe(verdict) == (
+        'triage: billing (90%), neutral (80%); read without "no complaints" (denies complaint)'
+    )
