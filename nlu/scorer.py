@@ -67,8 +67,8 @@ class Scorer:
         if not texts:
             empty_i, empty_s = np.zeros((0, len(self.intents))), np.zeros((0, len(self.sentiments)))
             return Scores(empty_i, empty_s, None, None, empty_i, empty_s)
-        if self.meta.get("normalize"):
-            texts = [normalize(t) for t in texts]
+        if version := int(self.meta.get("normalize") or 0):
+            texts = [normalize(t, version) for t in texts]
         intent_t, sent_t = run_batched(self.encoder, texts, batch_size)
         hashes = [hashed(t) for t in texts] if self.lexical else []
         intent_l = self.lexical["intent"].log_proba(hashes) if "intent" in self.lexical else None

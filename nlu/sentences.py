@@ -31,7 +31,7 @@ class SentenceEncoder:
         self.threads = threads
         self._net: Any = None
         self._tokens: Tokens | None = None
-        self._normalize = False
+        self._normalize = 0  # the normalisation version the model was trained with (0: none)
         self._lock = threading.Lock()
         self.model_id = model_id_of(self.model_dir)
         """The model's id (``triage-<date>-s<seed>``): stored with every embedding."""
@@ -55,7 +55,7 @@ class SentenceEncoder:
                     raise NluError(f"cannot load the encoder from {self.model_dir}: {e}") from e
                 net.eval()
                 self._tokens = Tokens(self.model_dir / TOKENIZER_FILE, max_length)
-                self._normalize = bool(meta.get("normalize"))
+                self._normalize = int(meta.get("normalize") or 0)
                 self._net = net
             return self._net, self._tokens
 
@@ -72,7 +72,7 @@ class SentenceEncoder:
         if not texts:
             return np.zeros((0, int(net.config.hidden_size)), dtype=np.float32)
         if self._normalize:
-            texts = [normalize(t) for t in texts]
+            texts = [normalize(t, self._normalize) for t in texts]
         if torch.get_num_threads() != self.threads:
             torch.set_num_threads(self.threads)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))

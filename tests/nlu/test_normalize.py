@@ -25,7 +25,12 @@ from nlu.normalize import WECHAT_EMOTICONS, normalize
         pytest.param("🤦🏻‍♀️", "🤦", id="emoji-modifiers-dropped"),
         pytest.param("thanks :)", "thanks 🙂", id="ascii-emoticon"),
         pytest.param("ok:(", "ok 🙁", id="emoticon-after-a-word"),
-        pytest.param("see https://x.io/a at 8:30", "see https://x.io/a at 8:30", id="not-emoticons"),
+        pytest.param("see x.io/a at 8:30 :/", "see x.io/a at 8:30 😕", id="not-emoticons"),
+        pytest.param("@united thanks for nothing #fail", "thanks for nothing fail", id="handle-and-hashtag"),
+        pytest.param("@VirginAmerica love it! http://t.co/abc123", "love it!", id="handle-and-link"),
+        pytest.param("@客服小王 我的退款呢", "我的退款呢", id="wechat-mention"),
+        pytest.param("mail me at jo@example.com", "mail me at jo@example.com", id="email-stays"),
+        pytest.param("order #12345, C# course", "order #12345, C# course", id="numbers-and-c-sharp-stay"),
         pytest.param("XDA phone", "XDA phone", id="letters-need-a-boundary"),
         pytest.param("wheres my pakage", "wheres my package", id="typo"),
         pytest.param("agnet pls", "agent pls", id="typo-abbreviation-kept"),
@@ -50,3 +55,9 @@ def test_every_emoticon_maps_to_something_else() -> None:
 def test_normalising_twice_changes_nothing(text: str) -> None:
     once = normalize(text)
     assert normalize(once) == once
+
+
+def test_a_model_trained_before_version_2_reads_handles_and_links_as_it_was_trained() -> None:
+    text = "@united see https://x.io/a #fail"
+    assert normalize(text, 1) == "@united see https://x.io/a #fail"
+    assert normalize(text) == "see fail"

@@ -95,6 +95,21 @@ def test_needs_human_combines_sentiment_and_intent_and_meets_its_recall() -> Non
     assert NeedsHuman.from_dict(None) == NeedsHuman()
 
 
+def test_a_clearly_happy_customer_who_neither_complains_nor_asks_for_a_person_needs_no_one() -> None:
+    intents = ["delivery", "complaint", "request_human", "other"]
+    sentiments = ["negative", "neutral", "positive"]
+    model = NeedsHuman((1.0, 1.0), 3.0)  # a generous model: everyone below would be flagged
+    intent_p = np.array(
+        [[0.1, 0.3, 0.1, 0.5], [0.1, 0.6, 0.1, 0.2], [0.1, 0.1, 0.7, 0.1], [0.1, 0.3, 0.1, 0.5]]
+    )
+    sent_p = np.array([[0.1, 0.05, 0.85], [0.05, 0.05, 0.9], [0.05, 0.05, 0.9], [0.3, 0.1, 0.6]])
+    p = model.proba(intent_p, sent_p, intents, sentiments)
+    assert p[0] == 0.0  # happy, likeliest intent "other"
+    assert p[1] > 0.5  # happy words, but a complaint ("great, lost my bag again")
+    assert p[2] > 0.5  # happy, but asking for a person
+    assert p[3] > 0.5  # not sure enough that they are happy
+
+
 def test_recall_floor() -> None:
     p = np.array([0.9, 0.8, 0.7, 0.6, 0.1])
     y = np.array([1, 1, 1, 1, 0])
