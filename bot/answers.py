@@ -43,6 +43,7 @@ _PREFIX = (
     r"(?:i(?:'d|'ll| would| will)? (?:give|rate)(?: (?:it|you|this|u))?(?: a| an)?"
     r"|(?:give|rate|rated|rating)(?: (?:it|you|u))?(?: a| an)?"
     r"|(?:my )?(?:score|rating|nps|csat|ces)(?: is)?:?|[⭐★]"  # "nps 9", "★5"
+    r"|(?:推荐指数|推荐度|满意度|评分|打分|分数)(?:是|为)?:?"  # "推荐指数9", "满意度：5"
     r"|(?:那就|那|就)?我?就?(?:给|打|评|选)?(?:你们|你|个)?(?:打|评)?个?)"
 )
 _OUT_OF = r"\s*(?:/|out of|outta|of)\s*"
@@ -158,6 +159,8 @@ def _rating(text: str, kind: ScaleKind, low: int, high: int, *, thanks: bool) ->
     if thanks:
         t = _FILLERS.sub("", t).strip()
     t = _BRACKETED.sub(r"\1", t).strip()  # "(5)", "[4]", "【5分】"
+    if t[-1:] in ")）" and not any(ch in t for ch in "(（"):
+        t = t[:-1].strip()  # "5)": what is left of "very satisfied (5)" once the words are split off
     if not t:
         return None
     if t in _FULL_MARKS:

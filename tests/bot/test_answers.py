@@ -177,6 +177,8 @@ RATINGS = [
     pytest.param("fine I guess", "csat", 3, id="trailing-i-guess"),
     pytest.param("great overall", "csat", 5, id="trailing-overall"),
     pytest.param("def a 5", "csat", 5, id="def-lead-in"),
+    pytest.param("推荐指数9", "nps", 9, id="tuijian-zhishu"),
+    pytest.param("满意度：5", "csat", 5, id="manyidu-colon"),
 ]
 
 
@@ -503,6 +505,7 @@ def scored(text: str, kind: ScaleKind = "csat") -> tuple[int, str] | None:
         pytest.param("9分（满分10分）", "nps", (9, ""), id="score-then-scale"),
         pytest.param("4 out of 5, slow delivery", "csat", (4, "slow delivery"), id="out-of-then-comment"),
         pytest.param("a 3, meh", "csat", (3, "meh"), id="article-then-comment"),
+        pytest.param("Very satisfied (5)", "csat", (5, "Very satisfied"), id="label-then-bracketed-score"),
         pytest.param("i'd say 3, took forever", "nps", (3, "took forever"), id="i-would-say-then-comment"),
         pytest.param("zero stars if I could", "csat", (1, "if I could"), id="zero-stars-is-the-lowest"),
         pytest.param("0星", "csat", (1, ""), id="zero-stars-zh"),
