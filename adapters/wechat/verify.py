@@ -59,6 +59,12 @@ class ReplayGuard:
                 raise SignatureError("this signed request was already received (replay)")
             self._seen[key] = now
 
+    def forget(self, key: tuple[str, ...]) -> None:
+        """Let ``key`` in again: the request it names was verified but not taken (the store failed),
+        and WeChat sends the very same request again."""
+        with self._lock:
+            self._seen.pop(key, None)
+
 
 class Verifier:
     """Checks one account's callbacks: the GET URL check and the POSTed messages.
@@ -93,14 +99,24 @@ class Verifier:
             given, timestamp, nonce = _require(query, "signature", "timestamp", "nonce")
             self.guard.check_fresh(timestamp, now)
             _check(given, self.token, timestamp, nonce)
-            self.guard.remember((timestamp, nonce, given.lower()), now)
+            self.guard.remember(self._key(query), now)
             return _text(body)
         given, timestamp, nonce = _require(query, "msg_signature", "timestamp", "nonce")
         self.guard.check_fresh(timestamp, now)
         encrypted = _encrypted_part(_text(body))
         _check(given, self.token, timestamp, nonce, encrypted)
-        self.guard.remember((timestamp, nonce, given.lower()), now)
+        self.guard.remember(self._key(query), now)
         return self.cipher.decrypt(encrypted)
+
+    def release(self, query: Mapping[str, str]) -> None:
+        """The callback :meth:`open` accepted was not stored: WeChat's retry of it (the same signed
+        query) must not be refused as a replay, or the message is lost."""
+        self.guard.forget(self._key(query))
+
+    def _key(self, query: Mapping[str, str]) -> tuple[str, ...]:
+        """What the replay guard remembers of a callback: its timestamp, nonce and signature."""
+        name = "signature" if self.cipher is None else "msg_signature"
+        return (query.get("timestamp", ""), query.get("nonce", ""), query.get(name, "").lower())
 
     def _cipher(self) -> Cipher:
         if self.cipher is None:

@@ -211,6 +211,22 @@ def test_a_safe_mode_body_without_encrypt_is_malformed() -> None:
             oa_verifier().open(query, body, at(stamp))
 
 
+@pytest.mark.parametrize("mode", ["plain", "safe"])
+def test_a_released_callback_is_let_in_again_and_only_then(mode: str) -> None:
+    """A callback verified but not stored (the database failed: a 5xx) is released, so WeChat's
+    retry of the very same request is taken rather than refused as a replay."""
+    verifier = Verifier(OA_TOKEN, None, encrypted_echo=False) if mode == "plain" else oa_verifier()
+    query = OA_QUERY if mode == "safe" else {k: OA_QUERY[k] for k in ("signature", "timestamp", "nonce")}
+    now = at(OA_TIMESTAMP)
+    first = verifier.open(query, OA_BODY.encode(), now)
+    with pytest.raises(SignatureError, match="replay"):
+        verifier.open(query, OA_BODY.encode(), now)
+    verifier.release(query)
+    assert verifier.open(query, OA_BODY.encode(), now) == first
+    with pytest.raises(SignatureError, match="replay"):
+        verifier.open(query, OA_BODY.encode(), now)
+
+
 UNSIGNED_ENVELOPES = {
     "nested": "<xml>" + "<a>" * 100_000 + "</a>" * 100_000 + "</xml>",
     "wide": "<xml>" + "<a/>" * 200_000 + "</xml>",
