@@ -211,9 +211,13 @@ def _score_match(t: str, *, whole: bool) -> re.Match[str] | None:
     return match
 
 
-# The scale named beside a score: "10分满分", "（满分10分）", "(out of 10)".
+# The scale named beside a score: "10分满分", "（满分10分）", "(out of 10)". Its number is a whole run
+# of at most 4 digits: an unanchored \d+ searched from every position of a long run of digits took
+# quadratic time (4,096 fives: a quarter of a second per message), and int() refuses over 4,300.
+_SCALE = r"(?<!\d)\d{1,4}(?!\d)"
 _SCALE_NOTE = re.compile(
-    r"[(（]?\s*(?:满分\s*(?:是)?\s*(?P<a>\d+)\s*分?|(?P<b>\d+)\s*分\s*满分|out of (?P<c>\d+))\s*[)）]?[,，]?"
+    rf"[(（]?\s*(?:满分\s*(?:是)?\s*(?P<a>{_SCALE})\s*分?|(?P<b>{_SCALE})\s*分\s*满分|out of (?P<c>{_SCALE}))"
+    r"\s*[)）]?[,，]?"
 )
 
 
@@ -227,15 +231,22 @@ def _without_scale(text: str, high: int) -> str:
     return rest if any(ch.isdigit() for ch in rest) else text
 
 
+MAX_SCALE_NOTES = 2
+"""How many scale notes ("满分10分") a reply is read without: a reply made of a thousand of them
+recursed past Python's limit (a RecursionError: the customer's message was a 500)."""
+
+
 def read_rating(text: str, kind: ScaleKind, low: int, high: int) -> Scored | None:
     """The score in ``text`` and the words said with it: the whole reply as :func:`parse_rating`
     reads it, else a score at its start or end with a comment beside it ("5 stars, super quick
     reply", "8 - helpful but slow", "客服很专业 给五星", "2，等太久了"). ``None``: not a rating."""
-    whole = parse_rating(text, kind, low, high)
-    if whole is not None:
-        return Scored(whole)
-    if (unscaled := _without_scale(text, high)) != text:
-        return read_rating(unscaled, kind, low, high)  # "10分满分给9分", "9分（满分10分）"
+    for _ in range(MAX_SCALE_NOTES + 1):
+        whole = parse_rating(text, kind, low, high)
+        if whole is not None:
+            return Scored(whole)
+        if (unscaled := _without_scale(text, high)) == text:
+            break
+        text = unscaled  # "10分满分给9分", "9分（满分10分）"
     # The score part of a split is read without dropping a thank-you: that belongs to the comment.
     return split_rating(text, lambda part: _rating(part, kind, low, high, thanks=False), words=kind != "nps")
 

@@ -106,9 +106,13 @@ def tapped(
     new_survey_id: str,
     platform_id: str,
 ) -> bool:
-    """The customer tapped Yes or No under an automatic answer; ``False`` if it changed nothing."""
+    """The customer tapped Yes or No under an automatic answer; ``False`` if it changed nothing.
+
+    Only the chat the answer was sent to may settle it: a tap names the answer by its id, which any
+    client can put in a forged tap (the web chat's ``choice``), and another customer's tap must not
+    write into that conversation or close it."""
     said: Confirmation | None = YES if value == YES else NO if value == NO else None
-    if said is None:
+    if said is None or repo.get_conversation(answer.conversation_id).identity_id != identity.id:
         return False
     text = label or settings.text(f"confirm_{said}", answer.locale or identity.locale or "en")
     return _answered(repo, settings, identity, answer, said, "tap", text, now, new_survey_id, platform_id)

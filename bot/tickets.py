@@ -92,6 +92,9 @@ def escalate(
     say, and is assigned within the team.
     The targets in ``notifications`` that get the event are told (:mod:`bot.alerts`).
     """
+    # Locked first: escalations of one conversation at once (two agents, an agent and the customer's
+    # turn) must find each other's ticket, not each open one (PostgreSQL reads committed rows only).
+    repo.get_conversation(conversation.id, lock=True)
     transcript = repo.transcript(conversation.id)
     answers = repo.survey_answers(survey_id) if survey_id else []
     what = _Escalation(conversation, reasons, transcript, answers, survey_id, by, at)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping
 
+from adapters.webchat.sessions import IDENTITY_ENV
 from csatbot.access import TOKEN_ENV
 from csatbot.console.sessions import SECRET_ENV
 from csatbot.console.users import Users
@@ -41,6 +42,13 @@ def exposure_problems(host: str, environ: Mapping[str, str], database: Database)
     if api_token and len(api_token) < MIN_SECRET:
         problems.append(
             f"{TOKEN_ENV} is shorter than {MIN_SECRET} characters: use e.g. `openssl rand -hex 32`"
+        )
+    identity = environ.get(IDENTITY_ENV, "")
+    if identity and len(identity) < MIN_SECRET:
+        problems.append(
+            f"{IDENTITY_ENV} is shorter than {MIN_SECRET} characters: a site's pages show user_hash values "
+            "made with it, so a short one is guessed offline and any customer's chat can be read; use e.g. "
+            "`openssl rand -hex 32`"
         )
     if not api_token and not Users(database).list() and not ApiTokens(database).count():
         problems.append(

@@ -38,8 +38,10 @@ from csatbot.api_models import (
     TicketRow,
 )
 from csatbot.console.app import console_app
+from csatbot.console.queue import assignees
 from csatbot.console.session_store import SessionStore
 from csatbot.console.sessions import MAX_AGE, secret_key
+from csatbot.console.users import Users
 from csatbot.edge import LimitBody, RefuseNul, RowId, invalid_request
 from csatbot.metrics import CONTENT_TYPE
 from csatbot.observe import Observe, webhook_prefixes
@@ -55,6 +57,8 @@ from storage.db import is_unreachable
 RETRY_AFTER = 5
 """Seconds a client is told to wait (``Retry-After``) while the database is unreachable."""
 METRICS_TOKEN = "CSATBOT_METRICS_TOKEN"
+MAX_NAMES_SHOWN = 20
+"""How many possible assignees a refused assignment lists."""
 log = logging.getLogger("csatbot.web")
 
 
@@ -99,6 +103,7 @@ class Me(BaseModel):
 
 def support_router(rt: Runtime) -> APIRouter:
     """The support side: what agents and integrations call."""
+    users = Users(rt.database)
     router = APIRouter(
         prefix="/api",
         dependencies=[Depends(current_principal)],
@@ -200,6 +205,8 @@ def support_router(rt: Runtime) -> APIRouter:
         if action in ("assign", "note", "reply") and not text:
             field = "assignee" if action == "assign" else "text"
             raise HTTPException(422, f"{action} needs '{field}'")
+        if action == "assign":
+            await _check_assignee(ticket_id, text or "")
         await rt.service.ticket(action, ticket_id, who.name, text or "")
         return await rt.store.read(lambda repo: queries.ticket_detail(repo.session, ticket_id))
 
@@ -212,6 +219,19 @@ def support_router(rt: Runtime) -> APIRouter:
         """Hand the conversation to a team as a ticket (or add the reason to its open ticket)."""
         ticket = await rt.service.escalate(conversation_id, who.name, body.reason)
         return await rt.store.read(lambda repo: queries.ticket_detail(repo.session, ticket.id))
+
+    async def _check_assignee(ticket_id: int, assignee: str) -> None:
+        """422 unless ``assignee`` is someone the console could assign the ticket to (a ghost name
+        or a blank one would hold the ticket where nobody sees it)."""
+        team = await rt.store.read(lambda repo: repo.get_ticket(ticket_id).team)
+        known = await asyncio.to_thread(assignees, users, rt.settings().config, team)
+        if assignee not in known:
+            shown = ", ".join(known[:MAX_NAMES_SHOWN]) + (", ..." if len(known) > MAX_NAMES_SHOWN else "")
+            raise HTTPException(
+                422,
+                f"assignee {assignee[:64]!r} is neither a console user nor a member of team "
+                f"{team!r}; assign to one of: {shown or '(none: add one with csatbot users add)'}",
+            )
 
     router.include_router(report_router(rt))  # /reports, /reports/surveys, ... (csatbot.report_api)
 

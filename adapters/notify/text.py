@@ -151,8 +151,13 @@ def cut_bytes(text: str, limit: int) -> str:
 
 
 def no_tags(value: str) -> str:
-    """``value`` safe inside markdown that knows tags (WeCom ``<font>``, Feishu ``<at>``)."""
-    return value.replace("<", "‹").replace(">", "›")
+    """``value`` safe inside markdown that knows tags (WeCom ``<font>``, Feishu ``<at>``) and links:
+    a customer named ``[Verify your login](https://...)`` must not show the team a link that hides
+    where it goes."""
+    return value.translate(_NO_MARKUP)
+
+
+_NO_MARKUP = str.maketrans({"<": "‹", ">": "›", "[": "［", "]": "］"})
 
 
 def _one_line(value: str, limit: int) -> str:

@@ -140,7 +140,7 @@ def webchat_router(ctx: WebChatContext, secret: str, config: WebChatConfig | Non
     async def page() -> FileResponse:
         return FileResponse(STATIC / "index.html", headers=PAGE_HEADERS)
 
-    @router.get("/static/webchat/{name}", include_in_schema=False)
+    @router.api_route("/static/webchat/{name}", methods=["GET", "HEAD"], include_in_schema=False)
     async def asset(name: str) -> FileResponse:
         path = (STATIC / name).resolve()
         if path.parent != STATIC.resolve() or not _is_file(path):

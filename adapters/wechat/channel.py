@@ -118,7 +118,11 @@ class WeChatChannel:
             opened = await asyncio.to_thread(self._open, query, body, self.ctx.clock.now())
         if opened is not None:
             msg, xml = opened
-            await self.ctx.intake().accept(self.name, msg.platform_id, msg.user, xml.encode())
+            try:
+                await self.ctx.intake().accept(self.name, msg.platform_id, msg.user, xml.encode())
+            except BaseException:
+                self.verifier.release(query)  # not stored (a 5xx): WeChat's retry must get in
+                raise
         return PlainTextResponse(self.platform.ack)
 
     def _open(self, query: dict[str, str], body: bytes, now: datetime) -> tuple[InboundMessage, str] | None:

@@ -12,9 +12,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from xml.parsers import expat
 from xml.parsers.expat import ExpatError
-
-import xmltodict  # no stubs; wechatpy depends on it
 
 from adapters.wechat.crypto import Cipher, signature_matches
 from bot.errors import SignatureError, WireFormatError
@@ -60,6 +59,12 @@ class ReplayGuard:
                 raise SignatureError("this signed request was already received (replay)")
             self._seen[key] = now
 
+    def forget(self, key: tuple[str, ...]) -> None:
+        """Let ``key`` in again: the request it names was verified but not taken (the store failed),
+        and WeChat sends the very same request again."""
+        with self._lock:
+            self._seen.pop(key, None)
+
 
 class Verifier:
     """Checks one account's callbacks: the GET URL check and the POSTed messages.
@@ -94,14 +99,24 @@ class Verifier:
             given, timestamp, nonce = _require(query, "signature", "timestamp", "nonce")
             self.guard.check_fresh(timestamp, now)
             _check(given, self.token, timestamp, nonce)
-            self.guard.remember((timestamp, nonce, given.lower()), now)
+            self.guard.remember(self._key(query), now)
             return _text(body)
         given, timestamp, nonce = _require(query, "msg_signature", "timestamp", "nonce")
         self.guard.check_fresh(timestamp, now)
         encrypted = _encrypted_part(_text(body))
         _check(given, self.token, timestamp, nonce, encrypted)
-        self.guard.remember((timestamp, nonce, given.lower()), now)
+        self.guard.remember(self._key(query), now)
         return self.cipher.decrypt(encrypted)
+
+    def release(self, query: Mapping[str, str]) -> None:
+        """The callback :meth:`open` accepted was not stored: WeChat's retry of it (the same signed
+        query) must not be refused as a replay, or the message is lost."""
+        self.guard.forget(self._key(query))
+
+    def _key(self, query: Mapping[str, str]) -> tuple[str, ...]:
+        """What the replay guard remembers of a callback: its timestamp, nonce and signature."""
+        name = "signature" if self.cipher is None else "msg_signature"
+        return (query.get("timestamp", ""), query.get("nonce", ""), query.get(name, "").lower())
 
     def _cipher(self) -> Cipher:
         if self.cipher is None:
@@ -129,12 +144,67 @@ def _text(body: bytes) -> str:
 
 
 def _encrypted_part(xml: str) -> str:
-    """The ``Encrypt`` element of a safe-mode envelope."""
+    """The ``Encrypt`` element of a safe-mode envelope (``<xml>`` with ``Encrypt`` among its
+    children). It is read before the signature can be checked (the signature covers it), so by
+    anyone: the read stops at the first DTD, past :data:`MAX_ENVELOPE_DEPTH` levels or
+    :data:`MAX_ENVELOPE_ELEMENTS` elements (a megabyte of nested tags cost half a second of CPU)."""
+    envelope = _Envelope()
     try:
-        root = xmltodict.parse(xml).get("xml")
-    except (ExpatError, ValueError) as exc:
+        envelope.read(xml)
+    except ExpatError as exc:
         raise WireFormatError(f"the body is not XML: {exc}") from exc
-    encrypted = root.get("Encrypt") if isinstance(root, dict) else None
-    if not isinstance(encrypted, str) or not encrypted:
+    if envelope.root != "xml" or len(envelope.encrypted) != 1 or not envelope.encrypted[0].strip():
         raise WireFormatError("safe mode: the body has no <Encrypt> element")
-    return encrypted.strip()
+    return envelope.encrypted[0].strip()
+
+
+MAX_ENVELOPE_DEPTH = 16
+MAX_ENVELOPE_ELEMENTS = 512
+"""What a safe-mode envelope may hold: WeChat's has ``<xml>`` and a few children (compatibility mode
+adds the plain message's fields; a picture event nests five deep)."""
+
+
+class _Envelope:
+    """A bounded, DTD-free read of a safe-mode envelope: its root's name and the text of each
+    ``Encrypt`` child of the root."""
+
+    def __init__(self) -> None:
+        self.root = ""
+        self.encrypted: list[str] = []
+        self._depth = 0
+        self._elements = 0
+        self._inside: list[str] | None = None
+
+    def read(self, xml: str) -> None:
+        parser = expat.ParserCreate("utf-8")  # the text is decoded already, whatever it declares
+        parser.StartDoctypeDeclHandler = self._doctype
+        parser.StartElementHandler = self._start
+        parser.EndElementHandler = self._end
+        parser.CharacterDataHandler = self._text
+        parser.Parse(xml.encode("utf-8"), True)
+
+    def _doctype(self, *_: object) -> None:
+        raise WireFormatError("safe mode: the body has a DTD (WeChat never sends one)")
+
+    def _start(self, name: str, _attributes: object) -> None:
+        self._depth += 1
+        self._elements += 1
+        if self._depth > MAX_ENVELOPE_DEPTH or self._elements > MAX_ENVELOPE_ELEMENTS:
+            raise WireFormatError(
+                f"safe mode: the body nests over {MAX_ENVELOPE_DEPTH} levels or holds over "
+                f"{MAX_ENVELOPE_ELEMENTS} elements; WeChat sends <xml> with <Encrypt> and a few fields"
+            )
+        if self._depth == 1:
+            self.root = name
+        elif self._depth == 2 and name == "Encrypt":
+            self._inside = []
+
+    def _end(self, name: str) -> None:
+        if self._depth == 2 and self._inside is not None:
+            self.encrypted.append("".join(self._inside))
+            self._inside = None
+        self._depth -= 1
+
+    def _text(self, data: str) -> None:
+        if self._inside is not None:
+            self._inside.append(data)

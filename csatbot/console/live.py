@@ -3,8 +3,9 @@
 
 Each open console page holds one stream. The stream reads one small summary of the ticket table
 every ``poll`` seconds (cheap, and it sees changes made by any worker process, which an in-process
-signal would not) and ends after ``lifetime`` seconds, or when the server shuts down; the browser's
-EventSource reconnects by itself.
+signal would not) and ends after ``lifetime`` seconds, when the server shuts down, or when its
+session ends (checked before each event and heartbeat); the browser's EventSource reconnects by
+itself.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from sqlmodel import Session, col, func, select
 
-from csatbot.console.auth import Agent
+from csatbot.console.auth import SESSION_FIELD, Agent, sessions_of
 from csatbot.console.render import runtime_of
 from csatbot.edge import RowId
 from models.tables import Message
@@ -50,6 +51,15 @@ def stamp_of(session: Session, conversation: int | None) -> dict[str, object]:
     return stamp
 
 
+async def _still_signed_in(request: Request) -> bool:
+    """Whether the stream's session is still live (checked before each event and heartbeat: a
+    stream lasts minutes, and ending a session must end what it sees at once)."""
+    session_id = request.session.get(SESSION_FIELD)
+    if not isinstance(session_id, str):
+        return False
+    return await asyncio.to_thread(sessions_of(request).account, session_id) is not None
+
+
 @router.get("/events")
 async def events(request: Request, user: Agent, conversation: RowId | None = None) -> StreamingResponse:
     """``event: queue`` with ``{open, latest, latest_open, changed}`` (and ``messages``, the newest
@@ -66,13 +76,15 @@ async def events(request: Request, user: Agent, conversation: RowId | None = Non
         while True:
             stamp = await runtime.store.read(lambda repo: stamp_of(repo.session, conversation))
             now = loop.time()
-            if stamp != last:
-                last = stamp
+            if stamp != last or now - quiet_since >= timing.heartbeat:
+                if not await _still_signed_in(request):
+                    return  # signed out, password changed or user removed meanwhile: nothing more
+                if stamp != last:
+                    last = stamp
+                    yield f"event: queue\ndata: {json.dumps(stamp)}\n\n"
+                else:
+                    yield ": still here\n\n"  # a comment line keeps proxies from closing an idle stream
                 quiet_since = now
-                yield f"event: queue\ndata: {json.dumps(stamp)}\n\n"
-            elif now - quiet_since >= timing.heartbeat:
-                quiet_since = now
-                yield ": still here\n\n"  # a comment line keeps proxies from closing an idle stream
             if runtime.closing or now - started >= timing.lifetime or await request.is_disconnected():
                 return
             await asyncio.sleep(timing.poll)

@@ -10,9 +10,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from bot.config import Config
 from bot.records import OPEN_TICKET_STATUSES
 from csatbot.console.auth import Agent, users_of
 from csatbot.console.render import page, runtime_of
+from csatbot.console.users import Users
 from storage import queries
 from storage.saved_filters import SavedFilters
 
@@ -35,12 +37,17 @@ def is_overdue(ticket: dict[str, Any], now: datetime) -> bool:
     )
 
 
-async def assignee_choices(request: Request, team: str | None = None) -> list[str]:
-    """Who a ticket can go to: console users and the configured team members (of ``team``, or all)."""
-    config = runtime_of(request).settings().config
+def assignees(users: Users, config: Config, team: str | None = None) -> list[str]:
+    """Who a ticket can go to: console users and the configured team members (of ``team``, or all).
+    The console and the support API both check an assignee against this."""
     teams = [config.teams[team]] if team in config.teams else list(config.teams.values())
-    accounts = await asyncio.to_thread(users_of(request).list)
-    return sorted({a.username for a in accounts} | {m for spec in teams for m in spec.members})
+    return sorted({a.username for a in users.list()} | {m for spec in teams for m in spec.members})
+
+
+async def assignee_choices(request: Request, team: str | None = None) -> list[str]:
+    """:func:`assignees` for a console request."""
+    config = runtime_of(request).settings().config
+    return await asyncio.to_thread(assignees, users_of(request), config, team)
 
 
 @router.get("/")

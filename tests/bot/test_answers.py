@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -673,3 +675,24 @@ NEITHER = [
 )
 def test_did_this_solve_it_answers(text: str, expected: str | None) -> None:
     assert parse_confirmation(text) == expected
+
+
+LONG_REPLIES = {
+    "a-thousand-scale-notes": ("5满分" * 1366)[:4096],  # recursed past Python's limit: a 500
+    "notes-and-scores": ("满分5分" * 1024)[:4096],
+    "out-of-notes": ("out of 5分" * 410)[:4096],
+    "a-run-of-digits": "5" * 4096,  # quadratic: a quarter of a second
+    "digits-then-a-note": "5" * 4090 + "分满分",
+    "a-note-over-int-digits": "满分" + "5" * 5000,  # int() refuses over 4,300 digits: ValueError
+}
+
+
+@pytest.mark.parametrize("text", LONG_REPLIES.values(), ids=LONG_REPLIES.keys())
+def test_a_long_reply_is_read_in_bounded_time_and_never_raises(text: str) -> None:
+    """The longest replies the channels allow (4,096 characters; a forged webhook may send more),
+    made of what the rating reader looks for, are no score and cost milliseconds."""
+    started = time.process_time()
+    for kind in ("csat", "nps", "ces"):
+        low, high = SCALES[kind]
+        assert read_rating(text, kind, low, high) is None
+    assert time.process_time() - started < 0.2

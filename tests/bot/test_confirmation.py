@@ -241,6 +241,24 @@ async def test_retries_double_taps_and_a_racing_timer_settle_it_once(h: Harness)
     assert conversation(h, conversation_id)[0] == "resolved"
 
 
+async def test_another_customers_tap_on_the_answer_changes_nothing(h: Harness) -> None:
+    """A tap names the answer by its id, which a client can forge (the web chat's ``choice``): only
+    the chat it was sent to may settle it. Before, mallory's forged "no" was written into ann's
+    conversation and handed it to a person."""
+    conversation_id, question = await asked(h, "ann")
+    for value in ("no", "yes"):
+        forged = await h.tap("mallory", question.survey, question.step, value)
+        assert not forged.answered
+    assert outcome(h) == [("password_reset", "pending", None)]
+    assert conversation(h, conversation_id) == ("open", None, "customer")
+    assert h.rows("select count(*) from ticket") == [(0,)]
+    assert h.rows("select count(*) from message where conversation_id = :c and author = 'customer'",
+                  c=conversation_id) == [(1,)]  # fmt: skip
+    assert h.channel.texts("mallory") == []
+    assert (await h.tap("ann", question.survey, question.step, "yes")).answered  # ann's own still counts
+    assert outcome(h) == [("password_reset", "yes", "tap")]
+
+
 async def test_concurrent_taps_and_the_timer_settle_it_exactly_once(h: Harness) -> None:
     _, question = await asked(h, "bea")
     h.clock.advance(timedelta(minutes=20))

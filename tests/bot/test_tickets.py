@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from pathlib import Path
 from typing import Any
 
@@ -131,3 +133,18 @@ async def test_an_agent_escalation_adds_to_the_open_ticket_instead_of_opening_an
     assert again.reasons == ("CSAT 2 (at most 3)", "customer called, still angry")
     assert harness.rows("select count(*) from ticket") == [(1,)]
     assert events(harness, ticket_id)[-1] == ("bob", "updated", "customer called, still angry")
+
+
+async def test_escalations_at_the_same_moment_open_one_ticket(harness: Harness) -> None:
+    """Agents (or an agent and the customer's own turn) escalating one conversation at once: one
+    ticket, every reason on it. On PostgreSQL each transaction saw no open ticket and opened its
+    own (8 at once opened 3 or 4)."""
+    result = await harness.say("ann", "my parcel is late")
+    reasons = [f"reason {n}" for n in range(8)]
+    opened = await asyncio.gather(
+        *(harness.service.escalate(result.conversation_id, "bob", reason) for reason in reasons)
+    )
+    assert len({ticket.id for ticket in opened}) == 1
+    assert harness.rows("select count(*) from ticket") == [(1,)]
+    [(stored,)] = harness.rows("select reasons from ticket")
+    assert sorted(json.loads(stored) if isinstance(stored, str) else stored) == reasons

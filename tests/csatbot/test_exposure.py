@@ -53,6 +53,17 @@ def test_each_missing_secret_is_named(database: Database) -> None:
     assert [p.split(" ")[0] for p in short] == ["CSATBOT_SECRET_KEY", "CSATBOT_API_TOKEN"]
 
 
+def test_a_short_web_chat_identity_secret_is_named(database: Database) -> None:
+    """Pages carry user_hash = HMAC(secret, user id) next to the id: a short secret is found offline,
+    and with it any customer's chat (their history on any device) is open."""
+    environ = {"CSATBOT_SECRET_KEY": KEY, "CSATBOT_API_TOKEN": "t" * 40}
+    short = exposure_problems("0.0.0.0", environ | {"CSATBOT_WEBCHAT_IDENTITY_SECRET": "site-key"}, database)
+    assert [p.split(" ")[0] for p in short] == ["CSATBOT_WEBCHAT_IDENTITY_SECRET"]
+    assert "shorter than 32 characters" in short[0] and "openssl rand -hex 32" in short[0]
+    assert exposure_problems("0.0.0.0", environ | {"CSATBOT_WEBCHAT_IDENTITY_SECRET": KEY}, database) == []
+    assert exposure_problems("127.0.0.1", {"CSATBOT_WEBCHAT_IDENTITY_SECRET": "site-key"}, database) == []
+
+
 @pytest.mark.parametrize("way_in", ["env-token", "console-user", "api-token"])
 def test_a_secret_key_and_one_way_in_are_enough(
     database: Database, way_in: str, monkeypatch: pytest.MonkeyPatch

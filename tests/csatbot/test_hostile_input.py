@@ -227,3 +227,20 @@ async def test_the_longest_agent_name_can_reply_escalate_and_resolve(database_ur
         assert f"agent:{'a' * NAME_CHARS}" in authors
     with pytest.raises(UserError, match=f"use 1-{NAME_CHARS} letters"):
         check_name_and_role("a" * (NAME_CHARS + 1), "agent", "token name")
+
+
+async def test_a_survey_reply_made_of_a_thousand_scale_notes_is_taken_not_a_500(
+    app: httpx.AsyncClient,
+) -> None:
+    """The rating reader recursed once per "满分" note: 4,096 characters of them were a
+    RecursionError, the customer's message a 500 (and, from a platform, an update given up on)."""
+    assert (await customer_says(app, "ann", text="hello")).status_code == 202
+    conversation = await conversation_of(app, "ann")
+    await app.post(f"/api/conversations/{conversation}/reply", json={"text": "done"})
+    resolve = await app.post(f"/api/conversations/{conversation}/resolve", json={"send_survey_now": True})
+    survey = resolve.json()["survey_id"]
+    reply = await customer_says(app, "ann", text=("5满分" * 1366)[:4096])
+    assert reply.status_code == 202, reply.text
+    assert (await customer_says(app, "ann", text="4")).json()["survey_id"] == survey
+    detail = (await app.get(f"/api/conversations/{conversation}")).json()
+    assert [a["score"] for a in detail["survey"]["answers"]] == [4]

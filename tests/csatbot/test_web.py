@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from csatbot.console.users import Users
 from csatbot.runtime import Runtime
 
 from ..conftest import AsAgent, conversation_of, customer_reads, customer_says
@@ -278,6 +279,28 @@ async def test_ticket_api_lists_filters_and_works_a_ticket(
     assert again.status_code == 409
     assert (await client.post(f"{path}/bogus", json={}, headers=mei)).status_code == 422
     assert (await client.get("/api/tickets/999")).status_code == 404
+
+
+@pytest.mark.parametrize("assignee", ["nobody", "  ", "<b>amy</b>", "a\u202eb"])
+async def test_assigning_to_someone_unknown_is_422_and_changes_nothing(
+    client: httpx.AsyncClient, app_runtime: Runtime, assignee: str
+) -> None:
+    """The API assigns only to whom the console could: a console user or a member of the ticket's
+    team. Before, any name (blank, markup) was stored and the ticket sat with nobody."""
+    Users(app_runtime.database).add("dan", "a long enough password", "agent")
+    conversation_id = await open_conversation(client, "tia")
+    escalated = await client.post(f"/api/conversations/{conversation_id}/escalate", json={"reason": "r"})
+    ticket = escalated.json()
+    path = f"/api/tickets/{ticket['id']}"
+    refused = await client.post(f"{path}/assign", json={"assignee": assignee})
+    assert refused.status_code == 422, refused.text
+    assert "neither a console user nor a member of team 'support'" in refused.json()["detail"]
+    assert "assign to one of: dan" in refused.json()["detail"]
+    after = (await client.get(path)).json()
+    assert (after["status"], after["assignee"], len(after["events"])) == ("open", None, len(ticket["events"]))
+    assigned = await client.post(f"{path}/assign", json={"assignee": "dan"})
+    assert (assigned.status_code, assigned.json()["assignee"]) == (200, "dan")
+    assert (await client.post("/api/tickets/999/assign", json={"assignee": "dan"})).status_code == 404
 
 
 async def answer_survey(client: httpx.AsyncClient, user: str, agent: dict[str, str], *texts: str) -> str:

@@ -7,9 +7,11 @@ import os
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import yaml
 
+from adapters.wechat.fake import WeChatSimulator
 from adapters.whatsapp.fake import ENVIRON, WhatsAppSimulator
 from csatbot.runtime import Runtime
 
@@ -86,3 +88,37 @@ async def test_an_outage_answers_503_with_retry_after_and_recovers_without_a_res
     finally:
         proxy.close()
         whatsapp.stop()
+
+
+@pytest.mark.parametrize("safe_mode", [False, True], ids=["plain", "safe"])
+async def test_a_wechat_callback_refused_in_an_outage_is_taken_when_wechat_sends_it_again(
+    postgres: str, tmp_path: Path, safe_mode: bool
+) -> None:
+    """WeChat sends a callback again with the same signed query. The replay guard remembered it
+    before the store failed, so the retry after a 503 was a "replay" (403) and the message was lost."""
+    wechat = WeChatSimulator(safe_mode=safe_mode)
+    wechat.start()
+    proxy = TcpCut.to(postgres)
+    config = with_channels(tmp_path, wechat=wechat.channel_config())
+    environ = {**os.environ, **wechat.environ, "CSATBOT_SECRET_KEY": "outage-test-session-key-0123456789"}
+    runtime = Runtime(config, proxy.url(postgres), tick_seconds=0.1, environ=environ)
+    query, body = wechat.signed(wechat.text("o-mei", "are you there?"))
+
+    async def deliver() -> httpx.Response:
+        return await http.post(wechat.path, params=query, content=body, headers={"content-type": "text/xml"})
+
+    try:
+        async with served(runtime) as http:
+            proxy.cut()
+            assert (await deliver()).status_code == 503
+            proxy.restore()
+            again = await deliver()
+            assert (again.status_code, again.text) == (200, "success")
+            assert (await deliver()).status_code == 403  # taken once: now it is a replay
+            listed = (await http.get("/api/conversations")).json()
+            assert [c["customer"]["user"] for c in listed] == ["o-mei"]
+            [message] = (await http.get(f"/api/conversations/{listed[0]['id']}")).json()["transcript"]
+            assert message["text"] == "are you there?"
+    finally:
+        proxy.close()
+        wechat.stop()

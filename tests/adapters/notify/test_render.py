@@ -81,6 +81,18 @@ def test_wecom_robot_content_is_cut_to_4096_bytes_and_keeps_the_link(notice: Not
     assert "…" in content
 
 
+def test_a_customers_words_never_become_a_link_or_a_mention_in_markdown(notice: Notice) -> None:
+    """The customer's name and the reasons are theirs to write: in WeCom's and Feishu's markdown
+    ``[text](url)`` showed the team a link hiding where it goes."""
+    bait = "[Verify your login](https://evil.example/x) <@all> <at id=all></at>"
+    tricked = dataclasses.replace(notice, customer=bait, reasons=(bait,))
+    wecom = wecom_robot.render(tricked, "en")["markdown"]["content"]
+    lark = json.dumps(feishu.render(tricked, "en", secret="s", timestamp=1)["card"], ensure_ascii=False)
+    for content in (wecom, lark):
+        assert "［Verify your login］(https://evil.example/x) ‹@all› ‹at id=all›‹/at›" in content
+        assert "](https://evil" not in content and "<@all>" not in content
+
+
 def test_feishu_card_is_signed_as_feishu_documents(notice: Notice) -> None:
     message = feishu.render(notice, "en", secret="fake-secret", timestamp=1_700_000_000)
     key = b"1700000000\nfake-secret"

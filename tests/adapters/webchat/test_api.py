@@ -287,6 +287,8 @@ async def test_the_page_and_its_assets_are_served_and_nothing_else(client: httpx
     for name, kind in (("chat.js", "javascript"), ("chat.css", "text/css")):
         asset = await client.get(f"/static/webchat/{name}")
         assert asset.status_code == 200 and kind in asset.headers["content-type"]
+        head = await client.head(f"/static/webchat/{name}")  # as the page's HEAD (caches, CDNs): not 405
+        assert (head.status_code, head.content) == (200, b"") and kind in head.headers["content-type"]
     script = (await client.get("/static/webchat/chat.js")).text
     assert "?user=" not in script and 'params.get("user")' not in script and "/agent" not in script
     for sneaky in ("api.py", "..%2Fapi.py", "%2E%2E/channel.py", "nope.js"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -208,6 +209,50 @@ def test_a_safe_mode_body_without_encrypt_is_malformed() -> None:
     for body in (b"<xml><ToUserName>a</ToUserName></xml>", b"not xml", b"\xff\xfe"):
         with pytest.raises(WireFormatError):
             oa_verifier().open(query, body, at(stamp))
+
+
+@pytest.mark.parametrize("mode", ["plain", "safe"])
+def test_a_released_callback_is_let_in_again_and_only_then(mode: str) -> None:
+    """A callback verified but not stored (the database failed: a 5xx) is released, so WeChat's
+    retry of the very same request is taken rather than refused as a replay."""
+    verifier = Verifier(OA_TOKEN, None, encrypted_echo=False) if mode == "plain" else oa_verifier()
+    query = OA_QUERY if mode == "safe" else {k: OA_QUERY[k] for k in ("signature", "timestamp", "nonce")}
+    now = at(OA_TIMESTAMP)
+    first = verifier.open(query, OA_BODY.encode(), now)
+    with pytest.raises(SignatureError, match="replay"):
+        verifier.open(query, OA_BODY.encode(), now)
+    verifier.release(query)
+    assert verifier.open(query, OA_BODY.encode(), now) == first
+    with pytest.raises(SignatureError, match="replay"):
+        verifier.open(query, OA_BODY.encode(), now)
+
+
+UNSIGNED_ENVELOPES = {
+    "nested": "<xml>" + "<a>" * 100_000 + "</a>" * 100_000 + "</xml>",
+    "wide": "<xml>" + "<a/>" * 200_000 + "</xml>",
+    "many-encrypt": "<xml>" + "<Encrypt>x</Encrypt>" * 40_000 + "</xml>",
+    "dtd": '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "abc">]><xml><Encrypt>&e;</Encrypt></xml>',
+}
+
+
+@pytest.mark.parametrize("body", UNSIGNED_ENVELOPES.values(), ids=UNSIGNED_ENVELOPES.keys())
+def test_an_unsigned_envelope_is_read_only_as_far_as_an_envelope_goes(body: str) -> None:
+    """The envelope is read before its signature can be checked, so by anyone: a megabyte of nested
+    or sibling tags cost about half a second of CPU per request before the read was bounded."""
+    stamp = "1700000000"
+    query = {"msg_signature": "x", "timestamp": stamp, "nonce": "1"}
+    started = time.process_time()
+    with pytest.raises(WireFormatError, match="safe mode: the body"):
+        oa_verifier().open(query, body.encode(), at(stamp))
+    assert time.process_time() - started < 0.1
+
+
+def test_a_compatibility_mode_envelope_with_markup_in_the_text_is_read() -> None:
+    """Compatibility mode sends the plain fields beside ``Encrypt``: a customer's ``<`` in them is
+    text, not a reason to refuse the message."""
+    body = OA_BODY.replace("abcdteT", "1 < 2 <<<< " * 100)
+    plain = oa_verifier().open(OA_QUERY, body.encode(), at(OA_TIMESTAMP))
+    assert "<Content><![CDATA[abcdteT]]></Content>" in plain
 
 
 def test_a_tampered_encrypted_body_is_refused() -> None:

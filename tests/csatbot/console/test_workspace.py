@@ -3,8 +3,10 @@ live queue (server-sent events and the rows it fetches)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+import time
 from typing import Any
 
 from csatbot.console.live import LiveSettings
@@ -121,6 +123,24 @@ async def test_the_live_stream_says_how_many_are_open_and_the_rows_come_as_a_fra
     console.http.headers.pop("Authorization", None)
     await console.post("/logout")
     assert (await console.http.get("/console/events")).status_code == 303
+
+
+async def test_a_live_stream_ends_when_its_session_does(console: Console) -> None:
+    """A stream lasts minutes; a password change (or signing out, or removing the user) ends what it
+    shows at once. Before, it went on telling the queue's changes until its lifetime ran out."""
+    console.add_user("amy")
+    await console.sign_in("amy")
+    app = console.http._transport.app
+    console_app = next(r.app for r in app.routes if getattr(r, "path", "") == "/console")
+    console_app.state.live = LiveSettings(poll=0.02, lifetime=20.0)
+    streaming = asyncio.create_task(console.http.get("/console/events"))
+    await asyncio.sleep(0.3)
+    console.users.set_password("amy", "another long password")  # ends amy's sessions
+    ticket = await escalated_with(console, "ann", "high")  # the queue changes after that
+    started = time.monotonic()
+    body = (await asyncio.wait_for(streaming, timeout=10)).text
+    assert time.monotonic() - started < 5
+    assert _queue_events(body) == [{"open": 0, "latest": 0, "latest_open": 0, "changed": ""}], ticket
 
 
 def _queue_events(body: str) -> list[dict[str, Any]]:
