@@ -4,8 +4,9 @@ A classifier that sees "password" in a denial and a problem beside it can read t
 the denied intent with high confidence ("密码没问题，账号被封了" -> password_reset 0.97). An automatic
 answer must not rest on that. The check is counterfactual, with no word lists per intent: when a
 clause is a denial ("not the X", "X is fine", "跟X没关系", "X没问题", "不是X的问题", "没忘X") and the
-message without it is not the intent, the intent came from the denied topic, and the automatic
-answer is withheld (the message still reaches a person when it should).
+message without it is not the intent (or not surely enough to be answered: under the answer
+floor), the answer rested on the denied topic, and the automatic answer is withheld (the message
+still reaches a person when it should).
 
 When the denying clause on its own reads as the message's intent ("no complaints at all" ->
 complaint, "不是付款的问题" -> billing) and the rest of the message does not, the topic the customer
@@ -76,7 +77,10 @@ def withhold_denied_answers(
         return verdicts
     out = list(verdicts)
     for (n, clause), remaining in zip(checks, classify(batch), strict=True):
-        if not out[n].withheld and remaining.intent != verdicts[n].intent:
+        floor = verdicts[n].answer_floor or 0.0
+        if not out[n].withheld and (
+            remaining.intent != verdicts[n].intent or remaining.intent_confidence < floor
+        ):
             out[n] = replace(out[n], withheld=f'"{clause}" denies {verdicts[n].intent}')
     return out
 

@@ -70,6 +70,16 @@ def test_an_answer_resting_on_a_denied_topic_is_withheld() -> None:
     assert [v.intent for v in got] == ["password_reset"] * 3  # the labels stay
 
 
+def test_an_answer_is_withheld_when_the_rest_alone_is_the_intent_but_under_its_floor() -> None:
+    def unsure_rest(texts: Sequence[str]) -> list[Classification]:
+        confidence = [0.97 if "密码" in t else 0.49 for t in texts]
+        return [Classification("password_reset", c, "neutral", 0.9, answer_floor=0.5) for c in confidence]
+
+    texts = ["不是密码的问题，账号被封了"]  # "账号被封了" alone reads as password_reset, at 0.49
+    got = withhold_denied_answers(texts, unsure_rest(texts), unsure_rest)
+    assert [v.withheld for v in got] == ['"不是密码的问题" denies password_reset']
+
+
 def test_only_verdicts_that_would_be_answered_are_checked() -> None:
     calls: list[Sequence[str]] = []
 
