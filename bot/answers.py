@@ -60,6 +60,7 @@ _NOT_EVEN_ONE = re.compile(
     r"^(?:连\s*)?(?:一|1|零|0)\s*(?:分|颗?星|颗?[⭐★])\s*(?:都|也)\s*(?:不想|不愿意|不愿|不该|不)给$"
     r"|^(?:给|打)?负分$|^not even (?:one|1|a single) (?:star|point)$"
 )
+_ALL_THE_WAY = re.compile(r"^(?:100\s*%|百分百|百分之百)\s*")
 _BRACKETED = re.compile(r"^[(\[（【](.+)[)\]）】]$")
 _FULL_MARKS = {"full marks", "top marks", "full score", "top score"}
 _TAIL = r"[\s!！。.~～,，吧啊了呢哈的]*"
@@ -159,6 +160,7 @@ def _rating(text: str, kind: ScaleKind, low: int, high: int, *, thanks: bool) ->
     if thanks:
         t = _FILLERS.sub("", t).strip()
     t = _BRACKETED.sub(r"\1", t).strip()  # "(5)", "[4]", "【5分】"
+    t = _ALL_THE_WAY.sub(lambda m: "very " if m.group(0)[-1] == " " else "非常", t)  # "100% satisfied"
     if t[-1:] in ")）" and not any(ch in t for ch in "(（"):
         t = t[:-1].strip()  # "5)": what is left of "very satisfied (5)" once the words are split off
     if not t:

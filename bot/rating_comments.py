@@ -81,7 +81,7 @@ _NEGATING_BEFORE = re.compile(
 # hotel), 星期 (week)... and 十分/万分 as "very".
 _UNIT_WORDS = {"分": set("钟之享配别开析手店期量类批数行"), "星": set("级期球座人座")}
 _NOT_A_SCORE_PREFIX = ("十分", "万分", "百分")
-_QUANTITY_HAN = set("天个件次小时号元块周月年岁位条单遍秒点楼层箱包台分钟星期倍米斤克")
+_QUANTITY_HAN = set("天个件次小时号元块周月年岁位条单遍秒点楼层箱包台分钟星期倍米斤克百千万")
 
 
 # Words before a score that change nothing: "honestly a 4", "definitely 10", "a 4". A whole reply

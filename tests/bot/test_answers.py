@@ -181,6 +181,8 @@ RATINGS = [
     pytest.param("def a 5", "csat", 5, id="def-lead-in"),
     pytest.param("推荐指数9", "nps", 9, id="tuijian-zhishu"),
     pytest.param("满意度：5", "csat", 5, id="manyidu-colon"),
+    pytest.param("100% satisfied", "csat", 5, id="100-percent-satisfied"),
+    pytest.param("百分百满意", "csat", 5, id="baifenbai-manyi"),
 ]
 
 
@@ -249,6 +251,9 @@ NOT_RATINGS = [
     pytest.param("0 stars", "nps", id="stars-on-nps-even-zero"),
     pytest.param("零星", "csat", id="lingxing-is-a-few"),
     pytest.param("i guess", "csat", id="only-the-trailing-words"),
+    pytest.param("等了100分钟", "nps", id="a-hundred-minutes"),
+    pytest.param("给你们一百分", "nps", id="a-hundred-is-off-the-scale-not-one"),
+    pytest.param("100%", "csat", id="percent-alone"),
 ]
 
 
