@@ -11,7 +11,7 @@ import asyncio
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select, text, update
+from sqlalchemy import BindParameter, Connection, bindparam, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -117,11 +117,7 @@ class SqlInbox:
     def done_sync(self, ids: list[int], at: datetime) -> None:
         """Mark rows handled; their bodies (customer data) are dropped, their keys kept for dedupe."""
         with self.database.writer.begin() as conn:
-            conn.execute(
-                update(inbox)
-                .where(inbox.c.id.in_(ids), inbox.c.status == "pending")
-                .values(status="done", done_at=at, body=b"", claimed_by=None, claimed_until=None, error=None)
-            )
+            conn.execute(_DONE, {"b_ids": ids, "b_at": at})
 
     async def done(self, ids: list[int], at: datetime) -> None:
         await asyncio.to_thread(self.done_sync, ids, at)
@@ -193,7 +189,7 @@ class SqlInbox:
 
     def _any_due(self, now: datetime) -> bool:
         with self.database.reader.connect() as conn:
-            return conn.execute(select(inbox.c.id).where(*_due(now)).limit(1)).first() is not None
+            return conn.execute(_ANY_DUE, {"b_now": now}).first() is not None
 
     def prune_sync(self, before: datetime) -> int:
         """Forget handled rows older than ``before`` (a platform redelivers for a day at most)."""
@@ -215,19 +211,40 @@ def _params(channel: str, key: str, sender: str, body: bytes, at: datetime) -> d
     }
 
 
-def _due(now: datetime) -> tuple[Any, ...]:
+def _due(now: Any) -> tuple[Any, ...]:
     lease_over = inbox.c.claimed_until.is_(None) | (inbox.c.claimed_until <= now)
     return (inbox.c.status == "pending", lease_over)
 
 
+# The hot path's statements, built once: building one anew (and its cache key) cost more CPU than
+# running it.
+_ANY_DUE = select(inbox.c.id).where(*_due(bindparam("b_now"))).limit(1)
+_PENDING = (
+    select(inbox)
+    .where(inbox.c.status == "pending")
+    .order_by(inbox.c.id)
+    .limit(bindparam("b_scan"))
+    .with_for_update()
+)
+_IDS: BindParameter[list[int]] = bindparam("b_ids", expanding=True)
+_CLAIM = (
+    update(inbox)
+    .where(inbox.c.id.in_(_IDS))
+    .values(
+        claimed_by=bindparam("b_worker"), claimed_until=bindparam("b_until"), attempts=inbox.c.attempts + 1
+    )
+)
+_DONE = (
+    update(inbox)
+    .where(inbox.c.id.in_(_IDS), inbox.c.status == "pending")
+    .values(
+        status="done", done_at=bindparam("b_at"), body=b"", claimed_by=None, claimed_until=None, error=None
+    )
+)
+
+
 def _claim(conn: Connection, worker: str, now: datetime, limit: int, until: datetime) -> list[InboxItem]:
-    rows = conn.execute(
-        select(inbox)
-        .where(inbox.c.status == "pending")
-        .order_by(inbox.c.id)
-        .limit(limit * SCAN)
-        .with_for_update()
-    ).all()
+    rows = conn.execute(_PENDING, {"b_scan": limit * SCAN}).all()
     blocked: set[tuple[str, str]] = set()
     claimed: list[InboxItem] = []
     for row in rows:
@@ -245,9 +262,5 @@ def _claim(conn: Connection, worker: str, now: datetime, limit: int, until: date
         if len(claimed) == limit:
             break
     if claimed:
-        conn.execute(
-            update(inbox)
-            .where(inbox.c.id.in_([item.id for item in claimed]))
-            .values(claimed_by=worker, claimed_until=until, attempts=inbox.c.attempts + 1)
-        )
+        conn.execute(_CLAIM, {"b_ids": [item.id for item in claimed], "b_worker": worker, "b_until": until})
     return claimed

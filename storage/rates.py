@@ -10,13 +10,12 @@ writes their new levels. The arithmetic is :func:`bot.buckets.take_room`'s.
 from __future__ import annotations
 
 import asyncio
+import functools
 import math
 import time
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import Connection, Table, bindparam, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, Table, TextClause, bindparam, text, update
 
 from bot.buckets import Bucket, take_room
 from models import RateBucket
@@ -33,6 +32,18 @@ _WRITE = (
 )
 
 
+@functools.cache
+def _lock_statement(keys: int) -> TextClause:
+    """The upsert that makes, locks and reads ``keys`` buckets (``:k0``, ``:k1``...), the same text
+    on SQLite and PostgreSQL. Written out once per count: SQLAlchemy cannot cache a multi-row
+    ``insert().values([...])``, and compiling one anew cost a take about 0.3 ms of CPU."""
+    rows = ", ".join(f"(:k{i}, 0.0, 0.0)" for i in range(keys))
+    return text(
+        f'INSERT INTO {TABLE.name} ("key", level, updated) VALUES {rows} '
+        'ON CONFLICT ("key") DO UPDATE SET "key" = excluded."key" RETURNING "key", level, updated'
+    )
+
+
 class SqlRates:
     """:class:`adapters.http.SharedBuckets` and :class:`adapters.notify.limits.SharedRooms` on the
     database; ``now`` gives seconds (the same clock in every process: the Unix time)."""
@@ -40,7 +51,6 @@ class SqlRates:
     def __init__(self, database: Database, now: Callable[[], float] = time.time) -> None:
         self.database = database
         self.now = now
-        self._insert = pg_insert if database.dialect == "postgresql" else sqlite_insert
 
     async def take(self, key: str, rate: float, burst: float) -> float:
         """Take room for one message in bucket ``key`` (``rate`` per second, up to ``burst`` at
@@ -83,9 +93,7 @@ class SqlRates:
     def _lock(self, conn: Connection, keys: list[str]) -> dict[str, tuple[float, float]]:
         """Lock the rows of ``keys`` in key order (no deadlock), made at their first take, and read
         them: one statement (an upsert that changes nothing in a row that exists)."""
-        made = self._insert(TABLE).values([{"key": key, "level": 0.0, "updated": 0.0} for key in keys])
-        statement = made.on_conflict_do_update(
-            index_elements=[TABLE.c.key], set_={"key": made.excluded.key}
-        ).returning(TABLE.c.key, TABLE.c.level, TABLE.c.updated)
-        found = {key: (level, updated) for key, level, updated in conn.execute(statement)}
+        params = {f"k{i}": key for i, key in enumerate(keys)}
+        rows = conn.execute(_lock_statement(len(keys)), params)
+        found = {key: (level, updated) for key, level, updated in rows}
         return {key: found[key] for key in keys}

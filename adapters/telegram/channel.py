@@ -25,7 +25,7 @@ from adapters.telegram.botapi import PRODUCTION, BotApi, Call, RedactToken, mess
 from adapters.telegram.polling import Poller
 from adapters.telegram.render import CAPABILITIES, render, utf16_len
 from adapters.telegram.webhook import webhook_answer, webhook_router
-from adapters.telegram.wire import ALLOWED_UPDATES, CHANNEL, Tap, decode_update, parse_update
+from adapters.telegram.wire import ALLOWED_UPDATES, CHANNEL, DecodedUpdates, Tap, parse_update
 from bot.config.channels import TelegramConfig
 from bot.errors import ConfigError, DeliveryError
 from bot.inbox import InboxItem
@@ -73,6 +73,7 @@ class TelegramChannel:
         self.limits = RateLimits(RATE_OVERALL, per_chat=RATE_PER_CHAT)
         self.polling = config.polling
         self._poller: Poller[Reaction] | None = None
+        self.decoded = DecodedUpdates()
 
     async def send(self, to: Recipient, prompt: Prompt) -> Sent:
         """Send ``prompt`` (several messages if its text is long); the last message's id."""
@@ -121,7 +122,7 @@ class TelegramChannel:
         A survey tap was answered in the webhook reply already (:func:`webhook_answer`); a ticket
         tap's answer says what happened, so it is sent now.
         """
-        update = decode_update(item.body)
+        update = self.decoded.take(item.body)
         reaction = await self.receive(update, item.received_at)
         if webhook_answer(update) is not None:
             reaction = Reaction(None, reaction.edit)

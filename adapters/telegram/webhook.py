@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse
 from adapters.base import AdapterContext
 from adapters.http import read_body
 from adapters.telegram import group
-from adapters.telegram.wire import CHANNEL, decode_update
+from adapters.telegram.wire import CHANNEL, DecodedUpdates, decode_update
 from bot.errors import SignatureError, WireFormatError
 
 log = logging.getLogger("csatbot.telegram")
@@ -34,6 +34,11 @@ class WebhookOwner(Protocol):
 
     @property
     def ctx(self) -> AdapterContext: ...
+
+    @property
+    def decoded(self) -> DecodedUpdates:
+        """Where the endpoint leaves the update it stored, for its turn (decoded once)."""
+        ...
 
 
 def verify_secret(given: str | None, secret: str) -> None:
@@ -77,7 +82,13 @@ def webhook_router(adapter: WebhookOwner, secret: str, path: str) -> APIRouter:
             raise HTTPException(400, str(exc)) from exc
         if update.message is None and update.callback_query is None:
             return JSONResponse({})  # nothing csatbot handles (edits, membership changes...)
-        new = await adapter.ctx.intake().accept(CHANNEL, str(update.update_id), sender(update), body)
+        adapter.decoded.remember(body, update)  # before it is stored: its turn may run at once
+        new = False
+        try:
+            new = await adapter.ctx.intake().accept(CHANNEL, str(update.update_id), sender(update), body)
+        finally:
+            if not new:
+                adapter.decoded.forget(body)  # not stored now (a redelivery, or the insert failed)
         return JSONResponse(webhook_answer(update, new=new) or {})
 
     return router

@@ -7,6 +7,7 @@ updates, inline queries...) is acknowledged and dropped: :func:`parse_update` re
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -61,6 +62,38 @@ def decode_update(body: bytes) -> Update:
         return Update.model_validate(data)
     except (ValueError, ValidationError) as exc:
         raise WireFormatError(f"telegram: not an Update: {str(exc)[:300]}") from exc
+
+
+KEPT_BODY = 16_384
+"""The longest body :class:`DecodedUpdates` keeps its update for (a tap's is under 1 KB)."""
+
+
+class DecodedUpdates:
+    """Updates the webhook decoded, kept (the ``keep`` most recent) for the turn that follows.
+
+    Validating an aiogram ``Update`` is most of a webhook's parsing CPU, and the inbox worker would
+    decode the body it stored again moments later in the same process. Keyed by the body: what is
+    handled is exactly what was stored, and a body decoded elsewhere (another process, a restart)
+    is decoded anew.
+    """
+
+    def __init__(self, keep: int = 256) -> None:
+        self.keep = keep
+        self._updates: OrderedDict[bytes, Update] = OrderedDict()
+
+    def remember(self, body: bytes, update: Update) -> None:
+        if len(body) <= KEPT_BODY:
+            self._updates[body] = update
+            while len(self._updates) > self.keep:
+                self._updates.popitem(last=False)
+
+    def forget(self, body: bytes) -> None:
+        self._updates.pop(body, None)
+
+    def take(self, body: bytes) -> Update:
+        """The update in ``body``: the one remembered for it (forgotten now), else decoded."""
+        update = self._updates.pop(body, None)
+        return decode_update(body) if update is None else update
 
 
 def parse_update(update: Update, account: str, now: datetime) -> Incoming | None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from adapters.telegram.wire import Incoming, Tap, decode_update, parse_update
+from adapters.telegram.wire import KEPT_BODY, DecodedUpdates, Incoming, Tap, decode_update, parse_update
 from bot.errors import WireFormatError
 from bot.messages import ChoicePicked, Command, InboundMessage, Text, Unsupported
 
@@ -211,3 +211,28 @@ def test_a_tap_on_a_message_too_old_to_see() -> None:
 def test_malformed_bodies(body: bytes) -> None:
     with pytest.raises(WireFormatError, match="not an Update"):
         decode_update(body)
+
+
+def test_a_remembered_update_is_handed_to_its_turn_once_and_others_are_decoded() -> None:
+    decoded = DecodedUpdates(keep=2)
+    bodies = [json.dumps({**TAP, "update_id": n}).encode() for n in range(3)]
+    updates = [decode_update(body) for body in bodies]
+    for body, update in zip(bodies, updates, strict=True):
+        decoded.remember(body, update)
+    assert decoded.take(bodies[2]) is updates[2]  # the webhook's own object: not validated again
+    taken = decoded.take(bodies[2])  # taken once: then decoded anew
+    assert taken is not updates[2] and taken == updates[2]
+    assert decoded.take(bodies[0]) is not updates[0]  # the oldest was dropped past ``keep``
+    assert decoded.take(bodies[1]) is updates[1]
+
+
+def test_a_forgotten_or_long_body_is_decoded_from_what_was_stored() -> None:
+    decoded = DecodedUpdates()
+    body = json.dumps(TAP).encode()
+    decoded.remember(body, decode_update(json.dumps(START).encode()))
+    decoded.forget(body)
+    assert decoded.take(body).callback_query is not None  # never what was forgotten
+    long = json.dumps({**START, "padding": "x" * KEPT_BODY}).encode()
+    kept = decode_update(long)
+    decoded.remember(long, kept)
+    assert decoded.take(long) is not kept
