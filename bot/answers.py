@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
+from bot.hanzi import simplified
 from bot.prompts import ScaleKind
 from bot.rating_comments import SCORE_LEAD_IN as _SCORE_LEAD_IN
 from bot.rating_comments import Scored, split_rating
@@ -105,7 +106,8 @@ _TYPING = str.maketrans({"’": "'", "‘": "'", "\u200b": None, "\u2060": None,
 
 
 def normalize(text: str) -> str:
-    """Full-width to half-width, lower case, outer whitespace and typing artefacts stripped."""
+    """Full-width to half-width, lower case, outer whitespace and typing artefacts stripped. (The
+    public parsers read Traditional Chinese as Simplified first, once: :func:`bot.hanzi.simplified`.)"""
     return unicodedata.normalize("NFKC", text).translate(_TYPING).strip().lower()
 
 
@@ -150,6 +152,7 @@ def parse_rating(text: str, kind: ScaleKind, low: int, high: int) -> int | None:
     and CES, words and faces (``非常满意``, ``very satisfied``, ``一般``, ``terrible``, ``very easy``,
     ``it was ok``). A thank-you around the answer is ignored ("5, thanks!").
     """
+    text = simplified(text)  # "非常滿意" reads as "非常满意"
     return _rating(text, kind, low, high, thanks=True)
 
 
@@ -242,6 +245,7 @@ def read_rating(text: str, kind: ScaleKind, low: int, high: int) -> Scored | Non
     """The score in ``text`` and the words said with it: the whole reply as :func:`parse_rating`
     reads it, else a score at its start or end with a comment beside it ("5 stars, super quick
     reply", "8 - helpful but slow", "客服很专业 给五星", "2，等太久了"). ``None``: not a rating."""
+    written, text = text, simplified(text)  # "非常滿意" reads as "非常满意"
     for _ in range(MAX_SCALE_NOTES + 1):
         whole = parse_rating(text, kind, low, high)
         if whole is not None:
@@ -250,7 +254,15 @@ def read_rating(text: str, kind: ScaleKind, low: int, high: int) -> Scored | Non
             break
         text = unscaled  # "10分满分给9分", "9分（满分10分）"
     # The score part of a split is read without dropping a thank-you: that belongs to the comment.
-    return split_rating(text, lambda part: _rating(part, kind, low, high, thanks=False), words=kind != "nps")
+    found = split_rating(text, lambda part: _rating(part, kind, low, high, thanks=False), words=kind != "nps")
+    if (
+        found is not None
+        and found.comment
+        and len(written) == len(text)
+        and (at := text.find(found.comment)) >= 0
+    ):
+        return Scored(found.score, written[at : at + len(found.comment)])  # the customer's own characters
+    return found
 
 
 def parse_choice(
@@ -258,6 +270,8 @@ def parse_choice(
 ) -> str | None:
     """The id of the option ``text`` names: by id, by label in any locale, or (``numbered``) by its
     1-based number."""
+    text = simplified(text)  # "問題沒有解決" reads as "问题没有解决"
+    options = [(option_id, [simplified(label) for label in labels]) for option_id, labels in options]
     t = _PUNCT.sub(" ", normalize(text)).strip()
     if not t or len(t) > _MAX_CHOICE_LENGTH:
         return None
@@ -287,8 +301,9 @@ def parse_choice(
 
 def is_skip(text: str, skip_words: Iterable[str] = ()) -> bool:
     """Whether ``text`` declines an optional question ("skip", "跳过", "no", ...)."""
+    text = simplified(text)  # "非常滿意" reads as "非常满意"
     t = _PUNCT.sub(" ", normalize(text)).strip()
-    own = {normalize(w) for w in skip_words}
+    own = {normalize(simplified(w)) for w in skip_words}
     if t in _SKIP_WORDS or t in own:
         return True
     # "nothing, skip", "skip please", "跳过吧": a skip word in a short reply
@@ -358,6 +373,7 @@ def parse_confirmation(text: str) -> Confirmation | None:
     ("no, I still can't log in", "是的，谢谢", "好的谢谢", "不是这个问题"), or asking for a person
     ("I need a human"). A yes with a "but" or "still" after it is no answer.
     """
+    text = simplified(text)  # "非常滿意" reads as "非常满意"
     t = _PUNCT.sub(" ", normalize(text)).strip()
     if not t or len(t) > _MAX_CHOICE_LENGTH:
         return None

@@ -272,7 +272,7 @@ def _bare_number_is_quantity(cut: _Cut, parse: Callable[[str], int | None]) -> b
     if leading and not part.isdigit() and not _HAN.match(part):
         return True  # "one sec", "two more questions": a number word before words is a quantity
     words_around = comment.split()
-    neighbour = words_around[0] if leading else words_around[-1]
+    neighbour = (words_around[0] if leading else words_around[-1]).strip(_SEPARATORS)  # "stars," is "stars"
     if (neighbour in _QUANTITY_AFTER) if leading else (neighbour in _REFERENCE_BEFORE):
         return True
     if not leading and len(words_around) < 2 and not _HAN.search(comment) and parse(comment) is None:

@@ -23,11 +23,10 @@ Pure and fast (tens of microseconds a message); OpenCC and the spelling list are
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
-from typing import Any
 
+from bot.hanzi import simplified
 from nlu.spelling import correct
 
 # WeChat / WeCom built-in emoticons as they arrive in message text, and the emoji closest in meaning.
@@ -215,17 +214,6 @@ _SPACE = re.compile(r"\s+")
 _LATIN = re.compile(r"[A-Za-z]{4}")
 
 
-@functools.cache
-def _converter() -> Any:
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def _has_han(text: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
-
-
 def _emoticon(match: re.Match[str]) -> str:
     name = match.group(1) or match.group(2)
     emoji = WECHAT_EMOTICONS.get(name)
@@ -244,8 +232,7 @@ def normalize(text: str, version: int = NORMALIZE_VERSION) -> str:
         text, found = _ASCII.subn(lambda m: f" {EMOTICONS[m.group(1) or m.group(2)]} ", text)
         if not found:
             break
-    if _has_han(text):
-        text = _converter().convert(text)
+    text = simplified(text)
     text = _RUN.sub(lambda m: m.group(1) * 3, text)
     if _LATIN.search(text):
         text = correct(text)

@@ -183,6 +183,11 @@ RATINGS = [
     pytest.param("满意度：5", "csat", 5, id="manyidu-colon"),
     pytest.param("100% satisfied", "csat", 5, id="100-percent-satisfied"),
     pytest.param("百分百满意", "csat", 5, id="baifenbai-manyi"),
+    # Traditional Chinese reads as Simplified
+    pytest.param("非常滿意", "csat", 5, id="traditional-feichang-manyi"),
+    pytest.param("給五星", "csat", 5, id="traditional-gei-wuxing"),
+    pytest.param("滿分", "nps", 10, id="traditional-manfen"),
+    pytest.param("不滿意", "csat", 2, id="traditional-bu-manyi"),
 ]
 
 
@@ -355,6 +360,8 @@ OPTIONS = [
         pytest.param("b)", "unresolved", id="letter-bracket"),
         pytest.param("选C", "attitude", id="xuan-letter"),
         pytest.param("(d)", "other", id="letter-in-brackets"),
+        pytest.param("問題沒有解決", "unresolved", id="traditional-label"),
+        pytest.param("回覆太慢", "slow", id="traditional-paraphrase"),
     ],
 )
 def test_choice_is_understood(text: str, expected: str) -> None:
@@ -381,6 +388,7 @@ def test_choice_is_understood(text: str, expected: str) -> None:
         pytest.param("slow " * 30, id="label-in-long-text"),
         pytest.param("2.5", id="decimal"),
         pytest.param("e", id="letter-past-options"),
+        pytest.param("很滿意", id="traditional-word-that-is-no-option"),
         pytest.param("a b", id="two-letters"),
     ],
 )
@@ -513,6 +521,9 @@ def scored(text: str, kind: ScaleKind = "csat") -> tuple[int, str] | None:
         pytest.param("4 out of 5, slow delivery", "csat", (4, "slow delivery"), id="out-of-then-comment"),
         pytest.param("a 3, meh", "csat", (3, "meh"), id="article-then-comment"),
         pytest.param("Very satisfied (5)", "csat", (5, "Very satisfied"), id="label-then-bracketed-score"),
+        pytest.param(
+            "非常滿意，客服很專業", "csat", (5, "客服很專業"), id="traditional-keeps-the-comment-as-written"
+        ),
         pytest.param("i'd say 3, took forever", "nps", (3, "took forever"), id="i-would-say-then-comment"),
         pytest.param("zero stars if I could", "csat", (1, "if I could"), id="zero-stars-is-the-lowest"),
         pytest.param("0星", "csat", (1, ""), id="zero-stars-zh"),
@@ -550,6 +561,7 @@ def test_a_score_and_its_comment(text: str, kind: ScaleKind, expected: tuple[int
         pytest.param("I waited 3 out of 5 days", "csat", id="out-of-days"),
         pytest.param("a 2 pack of cables arrived broken", "csat", id="article-and-count-no-punctuation"),
         pytest.param("a 5 year old could do better", "nps", id="article-and-age"),
+        pytest.param("5 stars, super quick reply", "nps", id="stars-then-comma-on-nps"),
         pytest.param("maybe a 4", "csat", id="hedged-article"),
         pytest.param("零星", "csat", id="lingxing-is-a-few"),
         pytest.param("0 stars", "nps", id="zero-stars-on-nps"),
@@ -638,6 +650,7 @@ SOLVED = [
     "that fixed it, cheers",
     "没问题了",
     "能用了",
+    "解決了",
     "YES",
 ]
 NOT_SOLVED = [
@@ -656,6 +669,8 @@ NOT_SOLVED = [
     "still the same problem",
     "解决不了",
     "用不了啊",
+    "沒解決",
+    "還是不行",
     "没解决，我要找人工",
     "问题依旧",
     "还不行",

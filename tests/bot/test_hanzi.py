@@ -1,0 +1,25 @@
+"""Traditional Chinese read as Simplified."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.hanzi import has_han, simplified
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("非常滿意", "非常满意"),
+        ("問題沒有解決", "问题没有解决"),
+        ("非常满意", "非常满意"),  # Simplified stays
+        ("5 stars, great", "5 stars, great"),  # no Chinese: as it is
+        ("給5分 thanks", "给5分 thanks"),
+    ],
+)
+def test_simplified(text: str, expected: str) -> None:
+    assert simplified(text) == expected
+
+
+def test_has_han() -> None:
+    assert has_han("ok 好") and has_han("\uf900") and not has_han("ok 👍 ５")
