@@ -128,8 +128,16 @@ class TransformerClassifier:
     def classify(self, texts: Sequence[str]) -> list[Classification]:
         """One :class:`Classification` per text, in order (batched internally)."""
         texts = [str(t) for t in texts]
-        verdicts = reread_denied_topics(texts, self._classify(texts), self._classify)
-        return withhold_denied_answers(texts, verdicts, self._classify)
+        # Both denial checks read a denying message without its clause: each text is classified once.
+        read: dict[str, Classification] = {}
+
+        def once(batch: Sequence[str]) -> list[Classification]:
+            todo = [t for t in dict.fromkeys(batch) if t not in read]
+            read.update(zip(todo, self._classify(todo), strict=True))
+            return [read[t] for t in batch]
+
+        verdicts = reread_denied_topics(texts, self._classify(texts), once)
+        return withhold_denied_answers(texts, verdicts, once)
 
     def _classify(self, texts: Sequence[str]) -> list[Classification]:
         scorer = self.scorer
