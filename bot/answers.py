@@ -366,6 +366,20 @@ _CJK_PHRASES = sorted(
 _EN_PHRASES = sorted((p for p in _YES | _NO if " " in p and p.isascii()), key=lambda p: -len(p))
 
 
+# "Partly": neither a yes nor a no, nor an end of a scale ("部分解决" is not "完全解决", "差不多解决了"
+# is not "没有解决", "not fully solved" is not "Not solved").
+_PARTLY = re.compile(
+    r"\b(?:partly|partially|in part|half|halfway|mostly|almost|nearly|kind of|kinda|sort of|sorta|somewhat"
+    r"|more or less|not (?:fully|completely|entirely|totally|quite|100 ?%)|yes and no)\b"
+    r"|部分|一半|基本|差不多|大体|大致|不完全|没有?完全|不彻底|没有?彻底|差一点|一定程度|算是"
+)
+
+
+def partly(text: str) -> bool:
+    """Whether ``text`` says something is only partly so ("partially solved", "解决了一半")."""
+    return _PARTLY.search(normalize(simplified(text))) is not None
+
+
 def parse_confirmation(text: str) -> Confirmation | None:
     """``yes`` or ``no`` when ``text`` answers "Did this solve it?", else ``None``.
 
@@ -375,7 +389,7 @@ def parse_confirmation(text: str) -> Confirmation | None:
     """
     text = simplified(text)  # "非常滿意" reads as "非常满意"
     t = _PUNCT.sub(" ", normalize(text)).strip()
-    if not t or len(t) > _MAX_CHOICE_LENGTH:
+    if not t or len(t) > _MAX_CHOICE_LENGTH or _PARTLY.search(t):
         return None
     squashed = t.replace(" ", "") if _HAN.search(t) else t
     for candidate in (t, squashed, squashed.rstrip(_PARTICLES)):

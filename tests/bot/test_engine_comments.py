@@ -126,6 +126,12 @@ def test_non_answers_are_never_scored_or_kept_as_comments(flows: dict[str, Flow]
         ("是的，解决了", 5),
         ("yes but it took a week", None),
         ("not fully solved", None),  # neither end
+        ("部分解决", None),  # "partly solved": not 完全解决 though it shares 解决
+        ("partially solved", None),
+        ("mostly solved", None),
+        ("差不多解决了", None),  # "almost solved": its 不 is no "not solved"
+        ("没有完全解决", None),  # "not fully solved": not 没有解决
+        ("解决了一半", None),  # "half solved": no yes
         ("second", None),  # two ends are no numbered list
         ("hello", None),
     ],
