@@ -4,7 +4,9 @@ People rate in chat the way they talk: the score first or last, the reason besid
 finds a score expression (anything :func:`bot.answers.parse_rating` reads on its own) at the start or
 the end of the message and keeps the rest as the comment. It refuses whenever the number is more
 likely a quantity or a reference than a score: "3 days later", "order 5", "5分钟", "十分满意",
-"maybe 4", "4.5", "4-5", "10:30", and a word rating right after a negation ("not satisfied").
+"maybe 4", "4.5", "4-5", "10:30", a number its words hedge, bound, deny or make a condition ("at
+least 4", "not 5 stars", "给不了5分", "would have been 5", "5 if you had answered sooner", "5? no way"),
+and a word rating right after a negation ("not satisfied").
 """
 
 from __future__ import annotations
@@ -81,6 +83,30 @@ _NEGATING_BEFORE = re.compile(
 # hotel), 星期 (week)... and 十分/万分 as "very".
 _UNIT_WORDS = {"分": set("钟之享配别开析手店期量类批数行"), "星": set("级期球座人座")}
 _NOT_A_SCORE_PREFIX = ("十分", "万分", "百分")
+# Words right before a trailing score that hedge it, bound it, deny it or make it what would have
+# been: "maybe 4 stars", "at least 4", "3 or 4 stars", "not 5 stars", "I'd never give 5", "would
+# have given 5", "可能给4星", "最多3分", "不是5分", "给不了5分". A verb may stand between ("give", 给).
+_QUALIFIED_BEFORE = re.compile(
+    r"(?:\b(?:maybe|perhaps|probably|possibly|about|around|roughly|approximately|approx|almost|nearly"
+    r"|not|not even|no|never|hardly|barely|would have|could have|should have|would've|could've|used to)"
+    r"|n't|'d have)(?:\s+(?:give|gave|given|giving|rate|rated|it|you|u|them|a|an|be|been))*$"
+    r"|(?:可能|大概|也许|估计|大约|不|没|不是|没有|并不|别|不能|不会|不想|不愿意?|不可能|没法|无法|不该"
+    r"|最多|至少|最少|顶多|不到|不超过|超过|低于|高于|少于|多于)(?:给|打|评)?个?$|(?:给|打|评)不(?:了|到|上)$"
+)
+# ... and right before the number itself: "3 or 4 stars", "at least 4" ("I'd like to give 5" is a 5).
+_BOUNDED_BEFORE = re.compile(
+    r"\b(?:at least|at most|than|over|under|above|below|up to|between|or|and|to|from)$"
+)
+# Chinese before a trailing score that makes it a condition or what was meant, not given: "如果快一点
+# 就5分", "本来想给5分的", "差点给1星" (almost gave one star).
+_HYPOTHETICAL_HAN = re.compile(r"如果|要是|假如|假设|本来|原本|本想|原想|本打算|差点|下次|上次")
+# Words right after a leading score that make it a condition, a bound or a denial: "5 if you had
+# answered sooner", "4 stars or more", "4分以上", "5星不可能". "0 if I could" is still a score.
+_QUALIFIED_AFTER = re.compile(
+    r"^(?:if\b(?! (?:i|we|you) (?:could|can|were able|was able))(?! possible)|once\b|next time\b"
+    r"|as soon as\b|or\b|and (?:up|above|higher)\b|at (?:least|most)\b|max\b|tops\b|no way\b|lol no\b"
+    r"|以上|以下|左右|上下|以内|之间|往上|往下|出头|是?不可能|没可能|做梦|想得美|门都没有|想都别想)"
+)
 _QUANTITY_HAN = set("天个件次小时号元块周月年岁位条单遍秒点楼层箱包台分钟星期倍米斤克百千万")
 
 
@@ -221,9 +247,24 @@ def _score(
         return None
     if not cut.numeric:
         return _word_rating(cut, score, parse, words=words)
+    if _qualified(cut):
+        return None
     if leading and any(ch.isdigit() for ch in cut.comment) and parse(cut.comment) is not None:
         return None  # two scores: "10分满分给9分" gives the 9 after the scale, read from the end
     return _number_rating(cut, score, parse)
+
+
+def _qualified(cut: _Cut) -> bool:
+    """The words beside a number score hedge, bound or deny it, make it a condition, or question it
+    ("5? no way")."""
+    if cut.leading:
+        return "?" in cut.gap or "？" in cut.gap or _QUALIFIED_AFTER.match(cut.comment) is not None
+    if _HYPOTHETICAL_HAN.search(cut.comment):
+        return True
+    if cut.punctuated:
+        return False
+    bounded = _NUMERIC.match(cut.part) is not None and _BOUNDED_BEFORE.search(cut.comment) is not None
+    return bounded or _QUALIFIED_BEFORE.search(cut.comment) is not None
 
 
 def _number_runs_on(cut: _Cut) -> bool:
