@@ -88,8 +88,9 @@ _NOT_A_SCORE_PREFIX = ("十分", "万分", "百分")
 # have given 5", "可能给4星", "最多3分", "不是5分", "给不了5分". A verb may stand between ("give", 给).
 _QUALIFIED_BEFORE = re.compile(
     r"(?:\b(?:maybe|perhaps|probably|possibly|about|around|roughly|approximately|approx|almost|nearly"
-    r"|not|not even|no|never|hardly|barely|would have|could have|should have|would've|could've|used to)"
-    r"|n't|'d have)(?:\s+(?:give|gave|given|giving|rate|rated|it|you|u|them|a|an|be|been))*$"
+    r"|not|not even|no|never|hardly|barely|would have|could have|should have|would've|could've|used to"
+    r"|would be|could be)|n't|'d have|'d be)"
+    r"(?:\s+(?:give|gave|given|giving|rate|rated|it|you|u|them|a|an|be|been))*$"
     r"|(?:可能|大概|也许|估计|大约|不|没|不是|没有|并不|别|不能|不会|不想|不愿意?|不可能|没法|无法|不该"
     r"|最多|至少|最少|顶多|不到|不超过|超过|低于|高于|少于|多于)(?:给|打|评)?个?$|(?:给|打|评)不(?:了|到|上)$"
 )
@@ -251,7 +252,51 @@ def _score(
         return None
     if leading and any(ch.isdigit() for ch in cut.comment) and parse(cut.comment) is not None:
         return None  # two scores: "10分满分给9分" gives the 9 after the scale, read from the end
+    if _another_score(cut.comment, score, parse):
+        return None
     return _number_rating(cut, score, parse)
+
+
+# A number in a comment that may be a score of its own: digits standing alone, or a Chinese numeral
+# with 分 or 星; not part of a longer token ("2nd", "3:30", "4.5", "24/7", "#3", "$5", "第3次") or
+# the start of a range ("7-10天").
+_NUMBER_IN_COMMENT = re.compile(
+    r"(?<![0-9a-z.:/#$¥￥第零〇一二两三四五六七八九十-])"
+    r"(?:\d{1,2}|[零〇一二两三四五六七八九十]{1,3}(?=\s*颗?[分星]))"
+    r"(?![0-9a-z.:/%零〇一二两三四五六七八九十-]|\s*[-~～到至]\s*\d)"
+)
+_SCORE_UNIT = re.compile(r"\s*(?:颗?[分星]|stars?\b|points?\b|pts?\b)")
+# Prepositions after a number do not make it a quantity here: "5 stars for speed, 2 for quality".
+_NOT_QUANTITIES = {"star", "stars", "point", "points", "pts", "pt", "for", "in", "at", "of", "out"}
+
+
+def _another_score(comment: str, score: int, parse: Callable[[str], int | None]) -> bool:
+    """``comment`` gives a different score of its own: "last time 5, this time 2", "2 then 4",
+    "客服5分，产品1分". Quantities ("took 2 days", "等了3天") and references ("order 4") are none."""
+    for found in _NUMBER_IN_COMMENT.finditer(comment):
+        before, after = comment[: found.start()].rstrip(), comment[found.end() :]
+        unit = _SCORE_UNIT.match(after)
+        if unit is not None:
+            if after[unit.end() : unit.end() + 1] in _UNIT_WORDS.get(unit[0][-1], set()):
+                continue  # 3分钟, 5星级
+        else:
+            word = re.match(r"\s*([a-z']+|[\u4e00-\u9fff])", after)
+            if word is not None and (
+                (word[1] in _QUANTITY_AFTER and word[1] not in _NOT_QUANTITIES) or word[1] in _QUANTITY_HAN
+            ):
+                continue  # "2 days", "3天"
+        words_before = before.split()
+        if (
+            (words_before and words_before[-1] in _REFERENCE_BEFORE)
+            or before.endswith((*_REFERENCE_HAN, *_HEDGE_BEFORE, "满分", "满分是"))
+            or _QUALIFIED_BEFORE.search(before)
+            or _HYPOTHETICAL_HAN.search(before)
+        ):
+            continue  # "order 4", "订单号5", "满分10分", "would've been 5", "本来想给5分"
+        value = parse(found[0] + (unit[0] if unit is not None else ""))
+        if value is not None and value != score:
+            return True
+    return False
 
 
 def _qualified(cut: _Cut) -> bool:
@@ -283,8 +328,8 @@ def _word_rating(cut: _Cut, score: int, parse: Callable[[str], int | None], *, w
     """A word rating ("非常满意，..."), never right after a negation."""
     if not words or (not cut.leading and _NEGATING_BEFORE.search(cut.comment)):
         return None
-    if cut.leading and parse(cut.comment) is not None:
-        return None  # "average, 3 stars": the number is the rating
+    if (cut.leading and parse(cut.comment) is not None) or _another_score(cut.comment, score, parse):
+        return None  # "average, 3 stars": the number is the rating; "5分，2号客服很好": which?
     glued = not cut.gap and bool(_HAN.match(cut.part)) and len(cut.part) >= 3  # "服务很好非常满意"
     return score if cut.punctuated or glued else None
 

@@ -533,6 +533,9 @@ def scored(text: str, kind: ScaleKind = "csat") -> tuple[int, str] | None:
         pytest.param("I'd like to give 5 stars", "csat", (5, "I'd like to"), id="to-then-verb"),
         pytest.param("想给5星", "csat", (5, "想给"), id="want-to-give-zh"),
         pytest.param("服务不好1分", "csat", (1, "服务不好"), id="negated-words-before-a-score"),
+        pytest.param("3 because it took 2 days", "csat", (3, "because it took 2 days"), id="quantity"),
+        pytest.param("1分 退款要7-10天", "nps", (1, "退款要7-10天"), id="a-range-of-days-beside"),
+        pytest.param("3, not 5", "csat", (3, "not 5"), id="a-score-denied-beside"),
     ],
 )
 def test_a_score_and_its_comment(text: str, kind: ScaleKind, expected: tuple[int, str]) -> None:
@@ -593,6 +596,14 @@ def test_a_score_and_its_comment(text: str, kind: ScaleKind, expected: tuple[int
         pytest.param("如果快一点就5分", "csat", id="condition-before-zh"),
         pytest.param("本来想给5分的", "csat", id="meant-to-give-zh"),
         pytest.param("差点给1星", "csat", id="almost-gave-zh"),
+        pytest.param("would be 5 if faster", "csat", id="would-be"),
+        # two different scores: which one?
+        pytest.param("last time 5, this time 2", "csat", id="two-scores-then-and-now"),
+        pytest.param("2 then 4", "csat", id="two-scores-then"),
+        pytest.param("4 now, was 2 before", "csat", id="two-scores-now-and-before"),
+        pytest.param("客服5分，产品1分", "csat", id="two-scores-for-two-things-zh"),
+        pytest.param("5 stars for speed 2 for quality", "csat", id="two-scores-for-two-things"),
+        pytest.param("5分，2号客服很好", "csat", id="a-score-beside-a-word-rating"),
     ],
 )
 def test_not_a_score_with_a_comment(text: str, kind: ScaleKind) -> None:
