@@ -38,6 +38,8 @@ _QUANTITY_AFTER = {
     "th", "st", "nd", "rd", "kg", "km", "pieces", "pcs", "euro", "dollar", "weeks'", "days'",
     "star", "stars", "point", "points", "pts", "pt", "tries", "try", "attempts", "clicks", "steps",
     "tickets", "replies", "chats", "questions", "things", "pages",
+    "sec", "secs", "moment", "moments", "question", "thing", "business", "working", "wk", "wks", "mo",
+    "mos", "yr", "yrs", "call", "email", "message", "reply", "ticket", "chat", "click", "step", "attempt",
 }  # fmt: skip
 # Nouns after a score with its scale ("2 of 5 items") or before it ("page 2 of 5") that make it a
 # count or a position, not a rating.
