@@ -100,9 +100,10 @@ _MAX_CHOICE_LENGTH = 200
 
 
 # Typing artefacts that change nothing: curly apostrophes (iOS), zero-width characters, the keycap
-# and emoji-style marks of "5️⃣" and "⭐️".
+# and emoji-style marks of "5️⃣" and "⭐️", and skin tones ("👍🏻" is "👍").
+_SKIN_TONES: dict[str, None] = dict.fromkeys(map(chr, range(0x1F3FB, 0x1F400)))
 _TYPING = str.maketrans({"’": "'", "‘": "'", "\u200b": None, "\u2060": None, "\ufeff": None,
-                         "\u20e3": None, "\ufe0f": None, "🔟": "10"})  # fmt: skip
+                         "\u20e3": None, "\ufe0f": None, "🔟": "10", **_SKIN_TONES})  # fmt: skip
 
 
 def normalize(text: str) -> str:

@@ -26,6 +26,8 @@ SATISFACTION: dict[str, int] = {
     "太好了": 5, "完美": 5, "还凑合": 3, "不好不坏": 3, "不好也不坏": 3, "中规中矩": 3,
     "优秀": 5, "很不错": 5, "非常不错": 5, "蛮好": 4, "满分好评": 5, "还好": 3, "不行": 2, "不太行": 2,
     "失望": 2, "差劲": 1, "not bad at all": 4, "烂": 1, "太烂了": 1, "一塌糊涂": 1, "无语": 2,
+    "普通": 3, "普普通通": 3, "不咋地": 2, "不咋样": 2, "不怎么地": 2, "没毛病": 4, "没得说": 5, "没话说": 5,
+    "无可挑剔": 5, "棒棒": 5, "棒棒哒": 5,
     "very satisfied": 5, "extremely satisfied": 5, "excellent": 5, "perfect": 5, "amazing": 5,
     "awesome": 5, "outstanding": 5, "great": 5, "fantastic": 5, "very good": 5, "very happy": 5,
     "satisfied": 4, "good": 4, "happy": 4, "pretty good": 4, "not bad": 4, "quite good": 4, "nice": 4,
@@ -40,7 +42,8 @@ SATISFACTION: dict[str, int] = {
     "top notch": 5, "the best": 5, "best ever": 5, "best service": 5, "best service ever": 5,
     "love it": 5, "loved it": 5, "delighted": 5, "impressed": 5, "helpful": 4, "pleased": 4,
     "satisfactory": 4, "decent": 4, "thumbs up": 4, "alright": 3, "all right": 3, "acceptable": 3,
-    "mediocre": 3, "could be better": 3, "not great": 2, "unhelpful": 2, "disappointing": 2,
+    "mediocre": 3, "could be better": 3, "neither satisfied nor dissatisfied": 3, "neither good nor bad": 3,
+    "no complaints": 4, "nothing to complain about": 4, "not great": 2, "unhelpful": 2, "disappointing": 2,
     "frustrating": 2, "frustrated": 2, "annoyed": 2, "thumbs down": 2, "useless": 1, "pathetic": 1,
     "rubbish": 1, "garbage": 1, "it sucks": 1, "sucks": 1, "worst ever": 1, "worst service ever": 1,
     "😡": 1, "🤬": 1, "😠": 2, "😞": 2, "🙁": 2, "☹": 2, "😐": 3, "😑": 3, "🙂": 4, "😊": 4, "👍": 4, "👎": 2,
@@ -66,18 +69,19 @@ EFFORT: dict[str, int] = {
     "hassle-free": 7, "hassle free": 7, "simple": 6, "straightforward": 6, "smooth": 6, "no hassle": 6,
     "a bit complicated": 3, "complicated": 2, "confusing": 2, "a hassle": 2, "tedious": 2,
     "painful": 2, "a nightmare": 1, "nightmare": 1,
+    "neither easy nor difficult": 4, "neither easy nor hard": 4,
 }  # fmt: skip
 _WORDS: dict[WordScale, tuple[dict[str, int], int, int, int]] = {
     "csat": (SATISFACTION, 1, 3, 5),
     "ces": (EFFORT, 1, 4, 7),
 }
 PUNCT = re.compile(r"[\s!！。.~～,，?？]+")
-PARTICLES = "的啊了吧呢哦呀啦哈嘛"
+PARTICLES = "的啊了吧呢哦呀啦哈嘛哒滴"  # 哒, 滴: chat spellings of 的 ("满意哒", "好滴")
 # Who or what is rated before the words: "it was ok", "the agent was great", "overall, very easy".
 _LEAD_IN = re.compile(
     r"^(?:(?:it|that|this|the service|service|support|the experience|experience|the support"
     r"|(?:the |your |my )?(?:agent|staff|team|rep|representative|process))\s*(?:was|is|'s)"
-    r"|it's|overall|all in all|honestly|really)[\s,，]+"
+    r"|it's|overall|all in all|honestly|really|i'm|i am|i was|we're|we are|i feel)[\s,，]+"
 )
 # Words after the rating that change nothing: "fine i guess", "great overall", "good tbh".
 _TRAILING = re.compile(r"[\s,，]+(?:i guess|i suppose|i think|overall|tbh|honestly|to be honest)[\s.!]*$")
@@ -95,10 +99,21 @@ _RATED_NOUN_ZH = re.compile(r"的(?:服务|体验|客服|服务态度|态度)$")
 _GIVE = re.compile(r"^我?(?:给|打)(?:你们|你)?个?")  # "给个好评": give a good review
 # Words before a known phrase that turn it round, keep it or strengthen it. English words end at a
 # space; Chinese ones run straight into the phrase.
-_NEGATED = re.compile(r"^(?:(?:not|isn't|wasn't)\s+|(?:不太|不是很|不怎么|不大|不)(?=\S))")
-_SOFTENED = re.compile(r"^(?:(?:pretty|quite|fairly|rather)\s+|(?:挺|蛮|比较|还算|算是)(?=\S))")
+_NEGATED = re.compile(
+    r"^(?:(?:not|isn't|wasn't)\s+(?:(?:too|that|so|all that)\s+)?|(?:不太|不是很|不怎么|不大|不)(?=\S))"
+)  # "not too bad" is "bad" negated
+# A negation that goes all the way: "not helpful at all", "一点都不满意" (the lowest; "一点都不难", "not
+# bad at all" are explicit phrases, and a negated complaint is only just on the good side).
+_NOT_AT_ALL = re.compile(
+    r"^(?:not|isn't|wasn't)\s+(?P<en>.+?)\s+at all$"
+    r"|^(?:一点都不|一点也不|一点儿都不|一点儿也不|完全不|根本不|毫不)(?P<zh>\S+)$"
+)
+_SOFTENED = re.compile(
+    r"^(?:(?:pretty|quite|fairly|rather|somewhat|mostly|kinda|kind of|sort of|generally|reasonably)\s+"
+    r"|(?:挺|蛮|比较|还算|算是)(?=\S))"
+)
 _INTENSIFIED = re.compile(
-    r"^(?:(?:very|really|so|super|extremely|truly|absolutely|incredibly|totally)\s+"
+    r"^(?:(?:very|really|so+|super|extremely|truly|absolutely|incredibly|totally)\s+"
     r"|(?:非常|特别|超级|十分|相当|真的|真|太|超|很)(?=\S))"
 )
 
@@ -138,7 +153,7 @@ def _chinese(text: str, scale: WordScale) -> int | None:
     for whole in dict.fromkeys((text, text.rstrip(PARTICLES))):
         bare = _RATED_NOUN_ZH.sub("", whole) or whole
         half = len(bare) // 2
-        if len(bare) % 2 == 0 and bare[:half] == bare[half:]:
+        if len(bare) % 2 == 0 and bare[:half] == bare[half:] and bare not in _WORDS[scale][0]:
             bare = bare[:half]  # said twice: "不错不错", "满意满意"
         lead_in = _LEAD_IN_ZH.sub("", bare)
         for candidate in (bare, lead_in, _SUBJECT_ZH.sub("", lead_in)):
@@ -152,6 +167,11 @@ def _modified(phrase: str, scale: WordScale) -> int | None:
     words, low, mid, high = _WORDS[scale]
     if phrase in words:
         return words[phrase]
+    if (fully := _NOT_AT_ALL.match(phrase)) is not None:
+        value = _modified(fully["en"] or fully["zh"], scale)
+        if value is None or value == mid:
+            return None
+        return low if value > mid else mid + 1
     if (negation := _NEGATED.match(phrase)) is not None:
         value = _modified(phrase[negation.end() :], scale)  # "not really good"
         if value is None or value == mid:

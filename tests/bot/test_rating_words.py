@@ -52,11 +52,32 @@ WORDS = [
     pytest.param("not terrible", "csat", 4, id="not-terrible"),
     pytest.param("not bad at all", "csat", 4, id="not-bad-at-all"),
     pytest.param("quite happy", "csat", 4, id="quite-happy"),
+    pytest.param("not too bad", "csat", 4, id="not-too-bad"),
+    pytest.param("not that great", "csat", 2, id="not-that-great"),
+    pytest.param("not happy at all", "csat", 1, id="not-happy-at-all"),
+    pytest.param("一点都不满意", "csat", 1, id="yidian-dou-bu-manyi"),
+    pytest.param("完全不满意", "csat", 1, id="wanquan-bu-manyi"),
+    pytest.param("sooo good", "csat", 5, id="so-stretched"),
+    pytest.param("I'm not satisfied", "csat", 2, id="i-am-lead-in"),
+    pytest.param("I am very happy", "csat", 5, id="i-am-very-happy"),
+    # the labels of a five-point satisfaction scale, typed
+    pytest.param("somewhat satisfied", "csat", 4, id="somewhat-satisfied"),
+    pytest.param("somewhat dissatisfied", "csat", 2, id="somewhat-dissatisfied"),
+    pytest.param("neither satisfied nor dissatisfied", "csat", 3, id="neither-nor"),
+    pytest.param("no complaints", "csat", 4, id="no-complaints"),
+    pytest.param("普通", "csat", 3, id="putong"),
+    pytest.param("不咋地", "csat", 2, id="bu-za-di"),
+    pytest.param("没得说", "csat", 5, id="mei-de-shuo"),
+    pytest.param("无可挑剔", "csat", 5, id="wu-ke-tiao-ti"),
+    pytest.param("满意哒", "csat", 4, id="particle-da"),
+    pytest.param("棒棒哒", "csat", 5, id="bang-bang-da"),
     # faces, repeated for emphasis
     pytest.param("👍👍👍", "csat", 5, id="three-thumbs"),
     pytest.param("👍 👍 👍", "csat", 5, id="three-thumbs-spaced"),
     pytest.param("😊😊", "csat", 5, id="two-smiles"),
     pytest.param("😡😡", "csat", 1, id="two-angry"),
+    pytest.param("👍🏻", "csat", 4, id="thumb-skin-tone"),
+    pytest.param("👎🏽", "csat", 2, id="thumb-down-skin-tone"),
     pytest.param("❤️", "csat", 5, id="heart"),
     pytest.param("💯", "csat", 5, id="hundred-emoji"),
     # effort
@@ -75,6 +96,8 @@ WORDS = [
     pytest.param("不方便", "ces", 3, id="ces-bu-fangbian"),
     pytest.param("不太方便", "ces", 3, id="ces-bu-tai-fangbian"),
     pytest.param("一点都不难", "ces", 6, id="ces-not-hard-at-all"),
+    pytest.param("not easy at all", "ces", 1, id="ces-not-easy-at-all"),
+    pytest.param("neither easy nor difficult", "ces", 4, id="ces-neither-nor"),
     pytest.param("操作很简单", "ces", 7, id="ces-subject-and-words"),
     pytest.param("流程太复杂", "ces", 1, id="ces-too-complicated"),
 ]
@@ -89,7 +112,8 @@ NOT_WORDS = [
     "not sure", "so what", "really?", "好久", "太久了", "很慢", "不知道", "很急", "超时", "super slow",
     "very slow", "best regards", "best", "not now", "不用了", "客服呢", "服务呢？", "态度", "服务", "不是",
     "不要", "好", "好好", "真的吗", "很好奇", "nothing", "notable", "goodbye", "good morning", "好的谢谢",
-    "行吧", "可以的", "回复太慢了", "your staff was rude", "love", "not ok",
+    "行吧", "可以的", "回复太慢了", "your staff was rude", "love", "not ok", "not at all", "一点都不",
+    "完全不", "好哒", "i'm", "i am",
 ]  # fmt: skip
 
 
