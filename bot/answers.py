@@ -88,12 +88,17 @@ _EN_ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
     "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
 }  # fmt: skip
+_PICK = r"(?:(?:那就|就|我)?(?:选项|选择|选)|option|answer|choice)"  # "选项A", "就选2", "answer b"
 _ORDINAL = re.compile(
-    rf"^\s*(?:the\s+)?(?:选|option|no\.?|#)?\s*第?\s*(?P<num>{'|'.join(_EN_ORDINALS)}|{_NUMBER})"
+    rf"^\s*(?:the\s+)?(?:{_PICK}|no\.?|#)?\s*第?\s*(?P<num>{'|'.join(_EN_ORDINALS)}|{_NUMBER})"
     rf"(?:st|nd|rd|th)?\s*(?:个|项|号|one|option)?{_TAIL}$"
 )
 _LETTERS = "abcdefghij"
-_LETTER = re.compile(r"^\s*(?:选|option\s+)?[(（]?(?P<letter>[a-j])\s*[).、:：]?\s*$")
+_LETTER = re.compile(rf"^\s*(?:{_PICK}\s*)?[(（]?(?P<letter>[a-j])\s*[).、:：]?{_TAIL}$")
+_LAST = re.compile(
+    rf"^\s*(?:the\s+)?(?:{_PICK}\s*)?(?:last(?: one| option)?|最后(?:一个|一项|那个|一))"
+    rf"{_TAIL}$"
+)
 # A label found inside a longer reply does not count when the reply negates it ("not slow at all").
 _NEGATION = re.compile(r"\b(?:not|no|never)\b|n't|不|没|非(?!常)")  # 非常 is "very"
 _MAX_CHOICE_LENGTH = 200
@@ -282,6 +287,8 @@ def parse_choice(
     letter = _LETTER.match(normalize(text)) if numbered else None
     if letter is not None and (index := _LETTERS.index(letter["letter"])) < len(options):
         return options[index][0]  # "A", "b)", "(c)", "选B": options listed as letters elsewhere
+    if numbered and _LAST.match(t) is not None:
+        return options[-1][0]  # "the last one", "最后一个"
     if numbered and (match := _ORDINAL.match(t)) is not None:
         number = _number(match["num"], len(options))
         if number is not None and 1 <= number <= len(options):
