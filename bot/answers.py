@@ -334,6 +334,8 @@ _YES = {
     "fixed it", "that solved it", "problem solved", "issue solved", "sorted", "all sorted", "yes it did",
     "yes it worked", "it's fixed", "it is fixed", "all set", "👍", "👌", "已经好了", "搞定",
     "已经解决了", "已经解决", "可以用了", "能用了", "没问题了", "没问题", "弄好了", "成功了", "登上了",
+    "ya", "yah", "yas", "yeh", "ye", "yeap", "definitely", "absolutely", "of course", "correct", "certainly",
+    "恩", "恩恩",  # 恩 for 嗯, as often typed
 }  # fmt: skip
 _NO = {
     "no", "n", "nope", "nah", "no it didn't", "not really", "didn't help", "did not help", "doesn't help",
@@ -353,10 +355,13 @@ _NO = {
     "还是没好", "问题还在", "没什么用", "不太行", "still no", "still nothing", "no change", "nothing changed",
     "same thing", "still the same problem", "that didn't work", "that did not work",
 }  # fmt: skip
-# After a yes, words that take it back: a contrast, a repeat, or "thanks for nothing".
+# "Not yet" said in Chinese, only as a whole reply: "还没试" (not tried yet) is no "no".
+_NOT_YET = {"还没", "还没有", "暂时没有", "暂时还没有", "还没呢", "still not", "not yet no"}
+# After a yes, words that take it back: a contrast, a repeat, "thanks for nothing", a "not" ("of
+# course not"), or trying it first ("好的，我试试", "ok I'll try": not known yet).
 _CONTRAST = re.compile(
-    r"\b(?:but|still|however|though|except|again|for nothing|useless)\b"
-    r"|但|可是|不过|还是|仍然|依然|又|白费|白等|没用"
+    r"\b(?:but|still|however|though|except|again|for nothing|useless|not|try|check)\b"
+    r"|但|可是|不过|还是|仍然|依然|又|白费|白等|没用|试试|试一下|试下|去试|再试|看看|等下|等一下|稍等"
 )
 _WANTS_PERSON = re.compile(
     r"\bstill need (?:some |more )?help\b|\bneed (?:more|further) help\b"
@@ -400,13 +405,17 @@ def parse_confirmation(text: str) -> Confirmation | None:
     if not t or len(t) > _MAX_CHOICE_LENGTH or _PARTLY.search(t):
         return None
     squashed = t.replace(" ", "") if _HAN.search(t) else t
-    for candidate in (t, squashed, squashed.rstrip(_PARTICLES)):
-        if candidate in _YES:
+    for candidate in (t, squashed, squashed.rstrip(_PARTICLES), _STRETCHED.sub(r"\1", t)):
+        if candidate in _YES or _said_over(candidate, _YES):
             return "yes"
-        if candidate in _NO:
+        if candidate in _NO or candidate in _NOT_YET or _said_over(candidate, _NO):
             return "no"
     if _WANTS_PERSON.search(t):
         return "no"
+    first, _, after = t.partition(" ")
+    if _HAN.match(first) and len(first) == 1 and after:  # "嗯，解决了", "对，可以了", "不，还是不行"
+        said = parse_confirmation(first)  # the rest must say it too: "好，我试试" (OK, I'll try) is none
+        return said if said is not None and parse_confirmation(after) == said else None
     head, rest = _split_head(squashed if _HAN.search(t) else t)
     if head in _NO:
         return "no"
@@ -416,6 +425,21 @@ def parse_confirmation(text: str) -> Confirmation | None:
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+# A letter held down at the end of a word: "yesss", "nooo", "yeahhh".
+_STRETCHED = re.compile(r"([a-z])\1+$")
+
+
+def _said_over(text: str, words: set[str]) -> bool:
+    """``text`` is one short Chinese word of ``words`` said again and again: "对对", "是是是", "不不"."""
+    return (
+        2 <= len(text) <= 4
+        and len(set(text)) == 1
+        and _HAN.match(text) is not None
+        and text[0] in words
+        and text[0] not in _NOT_YES_NO  # "好好" is "OK, OK"
+    )
+
+
 # Replies that confirm an automatic answer but do not say whether an issue was resolved.
 _NOT_YES_NO = {
     "thanks",
