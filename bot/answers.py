@@ -62,9 +62,9 @@ _NOT_EVEN_ONE = re.compile(
     r"|^(?:给|打)?负分$|^not even (?:one|1|a single) (?:star|point)$"
 )
 _ALL_THE_WAY = re.compile(r"^(?:100\s*%|百分百|百分之百)\s*")
-_BRACKETED = re.compile(r"^[(\[（【](.+)[)\]）】]$")
+_BRACKETED = re.compile(r"^[(\[（【「『《〈](.+)[)\]）】」』》〉]$")
 _FULL_MARKS = {"full marks", "top marks", "full score", "top score"}
-_TAIL = r"[\s!！。.~～,，吧啊了呢哈的]*"
+_TAIL = r"[\s!！。.、~～,，吧啊了呢哈的哦噢喔啦呀嘛哒]*"  # "5分哦", "五星啦"
 _SCORE = re.compile(rf"^\s*{_PREFIX}\s*(?P<num>{_NUMBER}){_SUFFIX}{_TAIL}$")
 _STAR_UNITS = {"颗星星", "颗星", "星星", "星", "star", "stars", "⭐", "★"}
 # The star ratings each Chinese review word stands for (as on Taobao and JD).

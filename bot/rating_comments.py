@@ -83,7 +83,7 @@ _NEGATING_BEFORE = re.compile(
 )
 # Characters after 分/星 that make another word: 分钟 (minutes), 分之 (fraction), 星级 (star-rated
 # hotel), 星期 (week)... and 十分/万分 as "very".
-_UNIT_WORDS = {"分": set("钟之享配别开析手店期量类批数行"), "星": set("级期球座人座")}
+_UNIT_WORDS = {"分": set("钟之享配别开析手店期量类批数行钱"), "星": set("级期球座人座手")}  # 分钱, 三星手机
 _NOT_A_SCORE_PREFIX = ("十分", "万分", "百分")
 # Words right before a trailing score that hedge it, bound it, deny it or make it what would have
 # been: "maybe 4 stars", "at least 4", "3 or 4 stars", "not 5 stars", "I'd never give 5", "would
@@ -172,7 +172,8 @@ def _cuts(t: str, *, from_start: bool) -> Iterator[int]:
         between_han = bool(_HAN.match(left) or _HAN.match(right)) and not (
             left in _SEPARATORS or right in _SEPARATORS or (right in _PARTICLES and _HAN.match(left))
         )  # a particle belongs to the word before it: "挺满意的" is one phrase
-        if at_separator or between_han:
+        at_emoji = _emoji(left) != _emoji(right) and left not in _SEPARATORS and right not in _SEPARATORS
+        if at_separator or between_han or at_emoji:  # "5👍"
             yield i
 
 
@@ -371,8 +372,8 @@ def _bare_number_is_quantity(cut: _Cut, parse: Callable[[str], int | None]) -> b
 def _glued(part: str, rest: str, score: int, *, leading: bool) -> int | None:
     """A score written against Chinese text without a space: it needs its unit (分, 星) or a 给/打
     before it, and the next character must not make another word of the unit (分钟, 星级)."""
-    if _BARE_NUMBER.match(part):
-        return None
+    if _BARE_NUMBER.match(part) or (leading and _NUMERIC.match(part[-1]) and rest[:1] in "分星颗"):
+        return None  # "给5|分哦": the cut is inside the score
     if leading:
         unit = part[-1]
         if rest[:1] in _UNIT_WORDS.get(unit, set()) or rest[:1] in _QUANTITY_HAN - {"分", "星"}:
