@@ -113,12 +113,15 @@ _QUALIFIED_AFTER = re.compile(
 _QUANTITY_HAN = set("天个件次小时号元块周月年岁位条单遍秒点楼层箱包台分钟星期倍米斤克百千万")
 
 
+# Words after a score that say it is meant, though "for" and "of" after a number make it a count.
+_SURELY = re.compile(r"^(?:for sure|of course|for real)\b")
 # Words before a score that change nothing: "honestly a 4", "definitely 10", "a 4". A whole reply
 # may start with them; a score with a comment only when punctuation sets it off ("a 3, meh"), since
 # "a 2 pack of cables arrived broken" is no rating.
 SCORE_LEAD_IN = re.compile(
     r"^(?:(?:a|an)\s+)?"
-    r"(?:(?:honestly|definitely|def|defo|easily|solid|overall|i'?d say|i would say|i say)[\s,，]+)?"
+    r"(?:(?:honestly|definitely|def|defo|easily|solid|overall|i'?d say|i would say|i say|absolutely"
+    r"|certainly|surely|totally)[\s,，]+)?"
     r"(?:a|an)?\s*(?=\S)"
 )
 
@@ -362,6 +365,8 @@ def _bare_number_is_quantity(cut: _Cut, parse: Callable[[str], int | None]) -> b
         return True  # "one sec", "two more questions": a number word before words is a quantity
     words_around = comment.split()
     neighbour = (words_around[0] if leading else words_around[-1]).strip(_SEPARATORS)  # "stars," is "stars"
+    if leading and _SURELY.match(comment):
+        return False  # "10 for sure", "10 of course"
     if (neighbour in _QUANTITY_AFTER) if leading else (neighbour in _REFERENCE_BEFORE):
         return True
     if not leading and len(words_around) < 2 and not _HAN.search(comment) and parse(comment) is None:
