@@ -82,6 +82,11 @@ _SKIP_WORDS = {
     "跳过", "没有", "无", "不用了", "没了", "算了", "不用", "没有了", "略",
     "没什么", "没啥", "不了", "暂无", "没意见", "不想说", "不想回答", "不方便说", "不说了", "不想选",
     "prefer not to say", "rather not say", "i'd rather not say", "no answer",
+    "i'm good", "im good", "nah i'm good", "no i'm good", "that's all", "thats all", "that's it",
+    "nothing to add", "nothing to say", "nothing more to say", "no more", "rather not",
+    "i'd rather not", "nope nothing", "no nothing", "-", "--", "/",
+    "没有别的", "暂时没有", "不需要", "没有意见", "无意见", "没有建议", "没有补充",
+    "就这样", "就这些", "没什么要说的", "没有想说的", "没想法", "不想写", "没得", "没别的",
 }  # fmt: skip
 _SKIP_TOKENS = {"skip", "跳过", "pass"}
 _EN_ORDINALS = {
@@ -312,7 +317,10 @@ def is_skip(text: str, skip_words: Iterable[str] = ()) -> bool:
     text = simplified(text)  # "非常滿意" reads as "非常满意"
     t = _PUNCT.sub(" ", normalize(text)).strip()
     own = {normalize(simplified(w)) for w in skip_words}
-    if t in _SKIP_WORDS or t in own:
+    # "no thank you", "没有了，谢谢", "没什么了": the words around a skip change nothing
+    bare = _PUNCT.sub(" ", _FILLERS.sub("", t)).strip()
+    once = bare[:-1] if bare.endswith(tuple(_PARTICLES)) else bare  # "没有别的了": only the last particle
+    if any(w in _SKIP_WORDS or w in own for w in {t, bare, once, bare.rstrip(_PARTICLES)} if w):
         return True
     # "nothing, skip", "skip please", "跳过吧": a skip word in a short reply
     if t.startswith("跳过") and len(t) <= 6:  # 跳过这题, 跳过吧

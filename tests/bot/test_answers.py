@@ -431,6 +431,13 @@ ZH_SKIPS = {
     "suanle": "算了",
     "tiaoguo-zheti": "跳过这题",
     "buxiangxuan": "不想选",
+    "meiyou-le-xiexie": "没有了，谢谢",
+    "meiyou-biede-le": "没有别的了",
+    "meishenme-le": "没什么了",
+    "zanshi-meiyou": "暂时没有",
+    "meiyou-yijian": "没有意见",
+    "jiu-zheyang": "就这样",
+    "bu-xuyao": "不需要",
 }
 
 
@@ -452,6 +459,12 @@ ZH_SKIPS = {
         "nah",
         "no comment",
         "nothing else",
+        "no thank you",
+        "nope, thanks",
+        "I'm good",
+        "that's all",
+        "nothing to add",
+        "-",
         *(pytest.param(text, id=name) for name, text in ZH_SKIPS.items()),
     ],
 )
@@ -469,6 +482,10 @@ def test_skip_words(text: str) -> None:
         "5",
         pytest.param("没有人回复我", id="nobody-answered-me"),
         pytest.param("不", id="bu"),
+        "thank you",
+        pytest.param("谢谢", id="xiexie"),
+        "no more waiting please",
+        "not really",  # on a rating question it is a rating
     ],
 )
 def test_not_skip(text: str) -> None:
