@@ -107,7 +107,8 @@ _HYPOTHETICAL_HAN = re.compile(r"如果|要是|假如|假设|本来|原本|本�
 # answered sooner", "4 stars or more", "4分以上", "5星不可能". "0 if I could" is still a score.
 _QUALIFIED_AFTER = re.compile(
     r"^(?:if\b(?! (?:i|we|you) (?:could|can|were able|was able))(?! possible)|once\b|next time\b"
-    r"|as soon as\b|or\b|and (?:up|above|higher)\b|at (?:least|most)\b|max\b|tops\b|no way\b|lol no\b"
+    r"|maybe\b|perhaps\b|as soon as\b|or\b|and (?:up|above|higher)\b|at (?:least|most)\b|max\b|tops\b"
+    r"|no way\b|lol no\b"
     r"|以上|以下|左右|上下|以内|之间|往上|往下|出头|是?不可能|没可能|做梦|想得美|门都没有|想都别想)"
 )
 _QUANTITY_HAN = set("天个件次小时号元块周月年岁位条单遍秒点楼层箱包台分钟星期倍米斤克百千万")
@@ -121,7 +122,8 @@ _SURELY = re.compile(r"^(?:for sure|of course|for real)\b")
 SCORE_LEAD_IN = re.compile(
     r"^(?:(?:a|an)\s+)?"
     r"(?:(?:honestly|definitely|def|defo|easily|solid|overall|i'?d say|i would say|i say|absolutely"
-    r"|certainly|surely|totally)[\s,，]+)?"
+    r"|certainly|surely|totally|(?:it's|it is|that's|that is|i'm|i am|you get|you guys get)(?=\s+an?\s))"
+    r"[\s,，]+)?"
     r"(?:a|an)?\s*(?=\S)"
 )
 
