@@ -546,6 +546,8 @@ def scored(text: str, kind: ScaleKind = "csat") -> tuple[int, str] | None:
         pytest.param("a 4", "csat", (4, ""), id="article"),
         pytest.param("definitely 10", "nps", (10, ""), id="definitely"),
         pytest.param("absolutely 10", "nps", (10, ""), id="absolutely"),
+        pytest.param("it's a 4, slow though", "csat", (4, "slow though"), id="its-a"),
+        pytest.param("I am a 5", "csat", (5, ""), id="i-am-a"),
         pytest.param("10 for sure!", "nps", (10, "for sure"), id="for-sure-is-no-count"),
         pytest.param("10 of course", "nps", (10, "of course"), id="of-course-is-no-count"),
         pytest.param("就给3分吧", "csat", (3, ""), id="jiu-gei"),
@@ -646,6 +648,8 @@ def test_a_score_and_its_comment(text: str, kind: ScaleKind, expected: tuple[int
         pytest.param("本来想给5分的", "csat", id="meant-to-give-zh"),
         pytest.param("差点给1星", "csat", id="almost-gave-zh"),
         pytest.param("would be 5 if faster", "csat", id="would-be"),
+        pytest.param("4 maybe", "csat", id="hedged-after"),
+        pytest.param("it's a 5 minute wait", "csat", id="its-a-count"),
         # two different scores: which one?
         pytest.param("last time 5, this time 2", "csat", id="two-scores-then-and-now"),
         pytest.param("2 then 4", "csat", id="two-scores-then"),
