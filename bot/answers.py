@@ -265,7 +265,12 @@ def read_rating(text: str, kind: ScaleKind, low: int, high: int) -> Scored | Non
             break
         text = unscaled  # "10分满分给9分", "9分（满分10分）"
     # The score part of a split is read without dropping a thank-you: that belongs to the comment.
-    found = split_rating(text, lambda part: _rating(part, kind, low, high, thanks=False), words=kind != "nps")
+    found = split_rating(
+        text,
+        lambda part: _rating(part, kind, low, high, thanks=False),
+        words=kind != "nps",
+        middle=(low + high) / 2,
+    )
     if (
         found is not None
         and found.comment

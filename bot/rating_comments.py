@@ -136,12 +136,16 @@ class Scored:
     comment: str = ""
 
 
-def split_rating(text: str, parse: Callable[[str], int | None], *, words: bool) -> Scored | None:
+def split_rating(
+    text: str, parse: Callable[[str], int | None], *, words: bool, middle: float | None = None
+) -> Scored | None:
     """The score ``parse`` finds at the start or the end of ``text``, and the rest as the comment.
 
     ``parse`` reads a whole reply ("5 stars", "给五星", "非常满意"); ``words`` says whether the
     scale has words at all (CSAT and CES do: "very satisfied"; NPS does not), which allows a word
-    rating beside a comment when punctuation separates them ("非常满意，客服很耐心").
+    rating beside a comment when punctuation separates them ("非常满意，客服很耐心"). With the
+    scale's ``middle``, a comment that is itself a rating on the other side of it makes the reply
+    none: "1 - very easy" on CES (7 is easy), "非常满意，1分".
     """
     original = unicodedata.normalize("NFKC", text).strip()
     t = original.lower()
@@ -153,13 +157,23 @@ def split_rating(text: str, parse: Callable[[str], int | None], *, words: bool) 
             head, rest = t[:end], t[end:]
             score = _score(head, rest, parse, words=words, leading=True, numbers=numbers)
             if score is not None:
-                return Scored(score, _comment(original[end:]))
+                return _unless_contradicted(Scored(score, _comment(original[end:])), parse, middle)
         for start in _cuts(t, from_start=False):
             rest, tail = t[:start], t[start:]
             score = _score(tail, rest, parse, words=words, leading=False, numbers=numbers)
             if score is not None:
-                return Scored(score, _comment(original[:start]))
+                return _unless_contradicted(Scored(score, _comment(original[:start])), parse, middle)
     return None
+
+
+def _unless_contradicted(
+    found: Scored, parse: Callable[[str], int | None], middle: float | None
+) -> Scored | None:
+    """``found``, unless its comment rates on the other side of the scale's middle: the customer
+    read the scale the other way round ("1 - excellent service") or said two things."""
+    if middle is None or not found.comment or (said := parse(found.comment.lower())) is None:
+        return found
+    return None if (found.score - middle) * (said - middle) < 0 else found
 
 
 def _cuts(t: str, *, from_start: bool) -> Iterator[int]:

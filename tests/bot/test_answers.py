@@ -548,6 +548,8 @@ def scored(text: str, kind: ScaleKind = "csat") -> tuple[int, str] | None:
         pytest.param("absolutely 10", "nps", (10, ""), id="absolutely"),
         pytest.param("it's a 4, slow though", "csat", (4, "slow though"), id="its-a"),
         pytest.param("I am a 5", "csat", (5, ""), id="i-am-a"),
+        pytest.param("3 - terrible", "csat", (3, "terrible"), id="neutral-is-no-contradiction"),
+        pytest.param("4 - easy", "ces", (4, "easy"), id="ces-neutral-and-easy"),
         pytest.param("10 for sure!", "nps", (10, "for sure"), id="for-sure-is-no-count"),
         pytest.param("10 of course", "nps", (10, "of course"), id="of-course-is-no-count"),
         pytest.param("就给3分吧", "csat", (3, ""), id="jiu-gei"),
@@ -649,6 +651,12 @@ def test_a_score_and_its_comment(text: str, kind: ScaleKind, expected: tuple[int
         pytest.param("差点给1星", "csat", id="almost-gave-zh"),
         pytest.param("would be 5 if faster", "csat", id="would-be"),
         pytest.param("4 maybe", "csat", id="hedged-after"),
+        # the number and the words beside it on two sides of neutral: the scale read the other way
+        pytest.param("1 - very easy", "ces", id="ces-read-backwards"),
+        pytest.param("7 (very hard)", "ces", id="ces-read-backwards-bracketed"),
+        pytest.param("1 - excellent service", "csat", id="one-as-number-one"),
+        pytest.param("5, terrible", "csat", id="five-and-terrible"),
+        pytest.param("非常满意，1分", "csat", id="very-satisfied-and-one-zh"),
         pytest.param("it's a 5 minute wait", "csat", id="its-a-count"),
         # two different scores: which one?
         pytest.param("last time 5, this time 2", "csat", id="two-scores-then-and-now"),
