@@ -47,7 +47,7 @@ SATISFACTION: dict[str, int] = {
     "frustrating": 2, "frustrated": 2, "annoyed": 2, "thumbs down": 2, "useless": 1, "pathetic": 1,
     "rubbish": 1, "garbage": 1, "it sucks": 1, "sucks": 1, "worst ever": 1, "worst service ever": 1,
     "😡": 1, "🤬": 1, "😠": 2, "😞": 2, "🙁": 2, "☹": 2, "😐": 3, "😑": 3, "🙂": 4, "😊": 4, "👍": 4, "👎": 2,
-    "😀": 5, "😁": 5, "😍": 5, "🤩": 5, "🥰": 5, "👍👍": 5,
+    "😀": 5, "😁": 5, "😍": 5, "🤩": 5, "🥰": 5, "👍👍": 5, "👏": 5, "🙌": 5, "😔": 2, "💔": 1, "super": 5,
     "😃": 5, "😄": 5, "❤": 5, "💯": 5, "👌": 4, "😒": 2, "🙄": 2, "😢": 2, "😤": 1, "🤮": 1, "💩": 1,
 }  # fmt: skip
 # Effort words on the 1-7 CES scale (7 = very easy, 4 is neutral).
@@ -182,7 +182,42 @@ def _modified(phrase: str, scale: WordScale) -> int | None:
     if (intensifier := _INTENSIFIED.match(phrase)) is not None:
         value = _modified(phrase[intensifier.end() :], scale)  # "really very good"
         return None if value is None else _stronger(value, low, mid, high)
+    if (spelled := _spelled(phrase, scale)) is not None:
+        return words[spelled]  # "exellent", "satisifed", "terible"
     return _faces(phrase, scale)
+
+
+_MIN_MISSPELLED = 7
+"""Only words this long are read through one slip of the keyboard: shorter ones are too near
+other words ("please" is one letter from "pleased", "recent" from "decent")."""
+
+
+def _spelled(word: str, scale: WordScale) -> str | None:
+    """The one rating word of ``scale`` that ``word`` misspells by a single letter added, dropped,
+    changed or two swapped; ``None`` when there is none or more than one."""
+    if len(word) < _MIN_MISSPELLED or not word.isascii() or not word.isalpha():
+        return None
+    near = [known for known in _SPELLING[scale] if _one_slip(word, known)]
+    return near[0] if len(near) == 1 else None
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by exactly one edit (Damerau-Levenshtein distance 1)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :] or (a[i + 2 :] == b[i + 2 :] and a[i : i + 2] == b[i : i + 2][::-1])
+    shorter, longer = (a, b) if len(a) < len(b) else (b, a)
+    return shorter[i:] == longer[i + 1 :]
+
+
+_SPELLING: dict[WordScale, tuple[str, ...]] = {
+    scale: tuple(w for w in words if w.isascii() and w.isalpha() and len(w) >= _MIN_MISSPELLED - 1)
+    for scale, (words, *_) in _WORDS.items()
+}
 
 
 def _faces(phrase: str, scale: WordScale) -> int | None:

@@ -71,6 +71,14 @@ WORDS = [
     pytest.param("无可挑剔", "csat", 5, id="wu-ke-tiao-ti"),
     pytest.param("满意哒", "csat", 4, id="particle-da"),
     pytest.param("棒棒哒", "csat", 5, id="bang-bang-da"),
+    # one slip of the keyboard in a long word
+    pytest.param("exellent", "csat", 5, id="misspelled-excellent"),
+    pytest.param("very satisifed", "csat", 5, id="misspelled-satisfied-intensified"),
+    pytest.param("terible!", "csat", 1, id="misspelled-terrible"),
+    pytest.param("disatisfied", "csat", 2, id="misspelled-dissatisfied"),
+    pytest.param("descent", "csat", 4, id="misspelled-decent"),
+    pytest.param("efortless", "ces", 7, id="ces-misspelled-effortless"),
+    pytest.param("👏", "csat", 5, id="applause"),
     # faces, repeated for emphasis
     pytest.param("👍👍👍", "csat", 5, id="three-thumbs"),
     pytest.param("👍 👍 👍", "csat", 5, id="three-thumbs-spaced"),
@@ -113,7 +121,7 @@ NOT_WORDS = [
     "very slow", "best regards", "best", "not now", "不用了", "客服呢", "服务呢？", "态度", "服务", "不是",
     "不要", "好", "好好", "真的吗", "很好奇", "nothing", "notable", "goodbye", "good morning", "好的谢谢",
     "行吧", "可以的", "回复太慢了", "your staff was rude", "love", "not ok", "not at all", "一点都不",
-    "完全不", "好哒", "i'm", "i am",
+    "完全不", "好哒", "i'm", "i am", "unimpressed", "please", "recent", "satisfaction",
 ]  # fmt: skip
 
 
