@@ -81,8 +81,10 @@ PARTICLES = "的啊了吧呢哦呀啦哈嘛哒滴"  # 哒, 滴: chat spellings o
 _LEAD_IN = re.compile(
     r"^(?:(?:it|that|this|the service|service|support|the experience|experience|the support"
     r"|(?:the |your |my )?(?:agent|staff|team|rep|representative|process))\s*(?:was|is|'s)"
-    r"|it's|overall|all in all|honestly|really|i'm|i am|i was|we're|we are|i feel)[\s,，]+"
+    r"|it's|overall|all in all|honestly|really|(?P<self>i'm|i am|i was|we're|we are|i feel))[\s,，]+"
 )
+# "I'm good", "I'm fine", "we're ok" decline more often than they rate ("no thanks, I'm good").
+_DECLINING = {"good", "fine", "ok", "okay", "alright", "all right", "all good", "good thanks"}
 # Words after the rating that change nothing: "fine i guess", "great overall", "good tbh".
 _TRAILING = re.compile(r"[\s,，]+(?:i guess|i suppose|i think|overall|tbh|honestly|to be honest)[\s.!]*$")
 _LEAD_IN_ZH = re.compile(
@@ -127,7 +129,10 @@ def word_rating(text: str, scale: WordScale) -> int | None:
         text = text[: tail.start()]  # "fine i guess", "good overall"
     value = _phrase(text, scale)
     if value is None and (lead := _LEAD_IN.match(text)) is not None:
-        value = _phrase(text[lead.end() :], scale)  # "it was ok", "the agent was great"
+        rest = text[lead.end() :]
+        if lead["self"] and PUNCT.sub(" ", rest).strip() in _DECLINING:
+            return None
+        value = _phrase(rest, scale)  # "it was ok", "the agent was great", "I'm happy"
     return value
 
 

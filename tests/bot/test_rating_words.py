@@ -121,7 +121,8 @@ NOT_WORDS = [
     "very slow", "best regards", "best", "not now", "不用了", "客服呢", "服务呢？", "态度", "服务", "不是",
     "不要", "好", "好好", "真的吗", "很好奇", "nothing", "notable", "goodbye", "good morning", "好的谢谢",
     "行吧", "可以的", "回复太慢了", "your staff was rude", "love", "not ok", "not at all", "一点都不",
-    "完全不", "好哒", "i'm", "i am", "unimpressed", "please", "recent", "satisfaction",
+    "完全不", "好哒", "i'm", "i am", "unimpressed", "please", "recent", "satisfaction", "I'm good",
+    "i'm fine", "we're ok",
 ]  # fmt: skip
 
 
