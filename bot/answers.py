@@ -432,12 +432,13 @@ def parse_confirmation(text: str) -> Confirmation | None:
     head, rest = _split_head(squashed if _HAN.search(t) else t)
     if head in _NO:
         return "no"
-    if head in _YES and rest and not _CONTRAST.search(rest):
+    if head in _YES and rest and not _CONTRAST.search(rest) and not _DIGIT.search(rest):  # "definitely 10"
         return "yes" if parse_confirmation(rest) != "no" else None
     return None
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_DIGIT = re.compile(r"\d")
 # A letter held down at the end of a word: "yesss", "nooo", "yeahhh".
 _STRETCHED = re.compile(r"([a-z])\1+$")
 

@@ -810,6 +810,8 @@ NEITHER = [
     "好，我试试",
     "不，谢谢",
     "好好",
+    "definitely 10",  # a rating for an open survey, not "yes"
+    "yes 5",
     "还没试",
     "我试试",
     "稍等",
