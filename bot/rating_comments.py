@@ -279,6 +279,8 @@ def _score(
     return _number_rating(cut, score, parse)
 
 
+# What is taken off a score is no score of its own: "4星，扣一星因为物流", "5 stars minus 1 for the wait".
+_TAKEN_OFF = ("扣", "减", "少", "扣了", "减了", "少了", "扣掉", "减掉", "minus", "off", "lose", "less")
 # A number in a comment that may be a score of its own: digits standing alone, or a Chinese numeral
 # with 分 or 星; not part of a longer token ("2nd", "3:30", "4.5", "24/7", "#3", "$5", "第3次") or
 # the start of a range ("7-10天").
@@ -308,6 +310,11 @@ def _another_score(comment: str, score: int, parse: Callable[[str], int | None])
             ):
                 continue  # "2 days", "3天"
         words_before = before.split()
+        if before.endswith(_TAKEN_OFF) and not before.endswith(("至少", "最少", "多少")):
+            # "4星，扣一星因为物流" explains the 4; "五星，扣一分": 5 or 4?
+            if parse(str(score + 1)) is None:
+                return True
+            continue
         if (
             (words_before and words_before[-1] in _REFERENCE_BEFORE)
             or before.endswith((*_REFERENCE_HAN, *_HEDGE_BEFORE, "满分", "满分是"))
@@ -347,8 +354,10 @@ def _number_runs_on(cut: _Cut) -> bool:
 
 
 def _word_rating(cut: _Cut, score: int, parse: Callable[[str], int | None], *, words: bool) -> int | None:
-    """A word rating ("非常满意，..."), never right after a negation."""
-    if not words or (not cut.leading and _NEGATING_BEFORE.search(cut.comment)):
+    """A word rating ("非常满意，..."), never right after a negation or a condition ("本来想给差评的")."""
+    if not words or (
+        not cut.leading and (_NEGATING_BEFORE.search(cut.comment) or _HYPOTHETICAL_HAN.search(cut.comment))
+    ):
         return None
     if (cut.leading and parse(cut.comment) is not None) or _another_score(cut.comment, score, parse):
         return None  # "average, 3 stars": the number is the rating; "5分，2号客服很好": which?

@@ -581,6 +581,9 @@ def scored(text: str, kind: ScaleKind = "csat") -> tuple[int, str] | None:
         pytest.param("3 because it took 2 days", "csat", (3, "because it took 2 days"), id="quantity"),
         pytest.param("1分 退款要7-10天", "nps", (1, "退款要7-10天"), id="a-range-of-days-beside"),
         pytest.param("3, not 5", "csat", (3, "not 5"), id="a-score-denied-beside"),
+        pytest.param("4星，扣一星因为物流", "csat", (4, "扣一星因为物流"), id="a-star-off-explains-it-zh"),
+        pytest.param("9分，扣一分因为物流", "nps", (9, "扣一分因为物流"), id="a-point-off-explains-it-zh"),
+        pytest.param("4 stars, minus 1 for the wait", "csat", (4, "minus 1 for the wait"), id="minus-one"),
         # "I am" leads in like "it was": the comma typed inside "not satisfied" makes no 4 of it
         pytest.param("I am not, satisfied", "csat", (2, ""), id="i-am-negated-word-rating"),
     ],
@@ -665,6 +668,9 @@ def test_a_score_and_its_comment(text: str, kind: ScaleKind, expected: tuple[int
         pytest.param("客服5分，产品1分", "csat", id="two-scores-for-two-things-zh"),
         pytest.param("5 stars for speed 2 for quality", "csat", id="two-scores-for-two-things"),
         pytest.param("5分，2号客服很好", "csat", id="a-score-beside-a-word-rating"),
+        pytest.param("五星，扣一分是因为慢", "csat", id="top-score-and-a-point-off-zh"),
+        pytest.param("5 stars, minus 1 for the wait", "csat", id="top-score-and-a-point-off"),
+        pytest.param("本来想给差评的", "csat", id="meant-to-give-a-bad-review-zh"),
     ],
 )
 def test_not_a_score_with_a_comment(text: str, kind: ScaleKind) -> None:
