@@ -111,7 +111,8 @@ _NOT_AT_ALL = re.compile(
     r"|^(?:一点都不|一点也不|一点儿都不|一点儿也不|完全不|根本不|毫不)(?P<zh>\S+)$"
 )
 _SOFTENED = re.compile(
-    r"^(?:(?:pretty|quite|fairly|rather|somewhat|mostly|kinda|kind of|sort of|generally|reasonably)\s+"
+    r"^(?:(?:pretty|quite|fairly|rather|somewhat|mostly|kinda|kind of|sort of|generally|reasonably|a bit"
+    r"|a little|slightly|just|only)\s+"
     r"|(?:挺|蛮|比较|还算|算是)(?=\S))"
 )
 _INTENSIFIED = re.compile(

@@ -671,6 +671,9 @@ def test_a_score_and_its_comment(text: str, kind: ScaleKind, expected: tuple[int
         pytest.param("五星，扣一分是因为慢", "csat", id="top-score-and-a-point-off-zh"),
         pytest.param("5 stars, minus 1 for the wait", "csat", id="top-score-and-a-point-off"),
         pytest.param("本来想给差评的", "csat", id="meant-to-give-a-bad-review-zh"),
+        pytest.param("great... NOT", "csat", id="taken-back"),
+        pytest.param("so helpful (not)", "csat", id="taken-back-bracketed"),
+        pytest.param("5 jk", "csat", id="just-kidding"),
     ],
 )
 def test_not_a_score_with_a_comment(text: str, kind: ScaleKind) -> None:

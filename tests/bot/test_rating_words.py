@@ -79,6 +79,9 @@ WORDS = [
     pytest.param("descent", "csat", 4, id="misspelled-decent"),
     pytest.param("efortless", "ces", 7, id="ces-misspelled-effortless"),
     pytest.param("👏", "csat", 5, id="applause"),
+    pytest.param("a little disappointed", "csat", 2, id="a-little"),
+    pytest.param("slightly dissatisfied", "csat", 2, id="slightly"),
+    pytest.param("just ok", "csat", 3, id="just-ok"),
     # faces, repeated for emphasis
     pytest.param("👍👍👍", "csat", 5, id="three-thumbs"),
     pytest.param("👍 👍 👍", "csat", 5, id="three-thumbs-spaced"),
