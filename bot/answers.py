@@ -177,8 +177,8 @@ def _rating(text: str, kind: ScaleKind, low: int, high: int, *, thanks: bool) ->
     t = _ALL_THE_WAY.sub(lambda m: "very " if m.group(0)[-1] == " " else "非常", t)  # "100% satisfied"
     if t[-1:] in ")）" and not any(ch in t for ch in "(（"):
         t = t[:-1].strip()  # "5)": what is left of "very satisfied (5)" once the words are split off
-    if not t:
-        return None
+    if not t or t.endswith("?"):
+        return None  # "满意？", "satisfied?": asked back, not answered
     if t in _FULL_MARKS:
         return high
     if _NOT_EVEN_ONE.match(t):

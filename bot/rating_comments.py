@@ -79,7 +79,8 @@ _HEDGE_BEFORE = (
 )  # fmt: skip
 # A word rating right after one of these is negated or hedged ("not satisfied", "never easy").
 _NEGATING_BEFORE = re.compile(
-    r"(?:\b(?:not|no|never|hardly|barely|isn't|wasn't|aren't|weren't)|n't|不|没|不是|没有|并不|一点也不)$"
+    r"(?:\b(?:not|no|never|hardly|barely|isn't|wasn't|aren't|weren't)|n't|不|没|不是|没有|并不|一点也不"
+    r"|没什么|没啥|谈不上|说不上|算不上|称不上|不算|并非)$"  # "没什么不满意的": nothing to be unhappy about
 )
 # Characters after 分/星 that make another word: 分钟 (minutes), 分之 (fraction), 星级 (star-rated
 # hotel), 星期 (week)... and 十分/万分 as "very".

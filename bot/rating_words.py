@@ -27,7 +27,7 @@ SATISFACTION: dict[str, int] = {
     "优秀": 5, "很不错": 5, "非常不错": 5, "蛮好": 4, "满分好评": 5, "还好": 3, "不行": 2, "不太行": 2,
     "失望": 2, "差劲": 1, "not bad at all": 4, "烂": 1, "太烂了": 1, "一塌糊涂": 1, "无语": 2,
     "普通": 3, "普普通通": 3, "不咋地": 2, "不咋样": 2, "不怎么地": 2, "没毛病": 4, "没得说": 5, "没话说": 5,
-    "无可挑剔": 5, "棒棒": 5, "棒棒哒": 5,
+    "无可挑剔": 5, "棒棒": 5, "棒棒哒": 5, "不满": 2, "极佳": 5, "极好": 5,
     "very satisfied": 5, "extremely satisfied": 5, "excellent": 5, "perfect": 5, "amazing": 5,
     "awesome": 5, "outstanding": 5, "great": 5, "fantastic": 5, "very good": 5, "very happy": 5,
     "satisfied": 4, "good": 4, "happy": 4, "pretty good": 4, "not bad": 4, "quite good": 4, "nice": 4,
@@ -113,7 +113,7 @@ _NOT_AT_ALL = re.compile(
 _SOFTENED = re.compile(
     r"^(?:(?:pretty|quite|fairly|rather|somewhat|mostly|kinda|kind of|sort of|generally|reasonably|a bit"
     r"|a little|slightly|just|only)\s+"
-    r"|(?:挺|蛮|比较|还算|算是)(?=\S))"
+    r"|(?:挺|蛮|比较|还算|算是|有点|有些|稍微)(?=\S))"
 )
 _INTENSIFIED = re.compile(
     r"^(?:(?:very|really|so+|super|extremely|truly|absolutely|incredibly|totally)\s+"

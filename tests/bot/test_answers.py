@@ -224,6 +224,8 @@ NOT_RATINGS = [
     pytest.param("4 or 5", "csat", id="two-numbers"),
     pytest.param("4-5", "csat", id="range"),
     pytest.param("5?", "csat", id="question-mark"),
+    pytest.param("满意？", "csat", id="words-asked-back-zh"),
+    pytest.param("very satisfied?", "csat", id="words-asked-back"),
     pytest.param("maybe 4", "csat", id="hedged"),
     pytest.param("", "csat", id="empty"),
     pytest.param("   ", "csat", id="whitespace"),
@@ -674,6 +676,8 @@ def test_a_score_and_its_comment(text: str, kind: ScaleKind, expected: tuple[int
         pytest.param("great... NOT", "csat", id="taken-back"),
         pytest.param("so helpful (not)", "csat", id="taken-back-bracketed"),
         pytest.param("5 jk", "csat", id="just-kidding"),
+        pytest.param("没什么不满意的", "csat", id="nothing-to-be-unhappy-about-zh"),
+        pytest.param("谈不上不满意", "csat", id="cannot-say-unhappy-zh"),
     ],
 )
 def test_not_a_score_with_a_comment(text: str, kind: ScaleKind) -> None:

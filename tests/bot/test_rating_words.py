@@ -82,6 +82,9 @@ WORDS = [
     pytest.param("a little disappointed", "csat", 2, id="a-little"),
     pytest.param("slightly dissatisfied", "csat", 2, id="slightly"),
     pytest.param("just ok", "csat", 3, id="just-ok"),
+    pytest.param("有点失望", "csat", 2, id="youdian-shiwang"),
+    pytest.param("很不满", "csat", 1, id="hen-buman"),
+    pytest.param("体验极佳", "csat", 5, id="tiyan-jijia"),
     # faces, repeated for emphasis
     pytest.param("👍👍👍", "csat", 5, id="three-thumbs"),
     pytest.param("👍 👍 👍", "csat", 5, id="three-thumbs-spaced"),
