@@ -43,7 +43,10 @@ SATISFACTION: dict[str, int] = {
     "love it": 5, "loved it": 5, "delighted": 5, "impressed": 5, "helpful": 4, "pleased": 4,
     "satisfactory": 4, "decent": 4, "thumbs up": 4, "alright": 3, "all right": 3, "acceptable": 3,
     "mediocre": 3, "could be better": 3, "neither satisfied nor dissatisfied": 3, "neither good nor bad": 3,
-    "no complaints": 4, "nothing to complain about": 4, "not great": 2, "unhelpful": 2, "disappointing": 2,
+    "no complaints": 4, "nothing to complain about": 4, "can't complain": 4, "cannot complain": 4,
+    "couldn't be happier": 5, "could not be happier": 5, "couldn't be better": 5, "could not be better": 5,
+    "never been better": 5, "over the moon": 5, "couldn't be worse": 1, "could not be worse": 1,
+    "could be worse": 3, "no problems": 4, "no issues": 4, "not great": 2, "unhelpful": 2, "disappointing": 2,
     "frustrating": 2, "frustrated": 2, "annoyed": 2, "thumbs down": 2, "useless": 1, "pathetic": 1,
     "rubbish": 1, "garbage": 1, "it sucks": 1, "sucks": 1, "worst ever": 1, "worst service ever": 1,
     "😡": 1, "🤬": 1, "😠": 2, "😞": 2, "🙁": 2, "☹": 2, "😐": 3, "😑": 3, "🙂": 4, "😊": 4, "👍": 4, "👎": 2,
@@ -116,7 +119,7 @@ _SOFTENED = re.compile(
     r"|(?:挺|蛮|比较|还算|算是|有点|有些|稍微)(?=\S))"
 )
 _INTENSIFIED = re.compile(
-    r"^(?:(?:very|really|so+|super|extremely|truly|absolutely|incredibly|totally)\s+"
+    r"^(?:(?:very|really|so+|super|extremely|truly|absolutely|incredibly|totally|completely|fully|entirely)\s+"
     r"|(?:非常|特别|超级|十分|相当|真的|真|太|超|很)(?=\S))"
 )
 

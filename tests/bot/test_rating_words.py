@@ -85,6 +85,11 @@ WORDS = [
     pytest.param("有点失望", "csat", 2, id="youdian-shiwang"),
     pytest.param("很不满", "csat", 1, id="hen-buman"),
     pytest.param("体验极佳", "csat", 5, id="tiyan-jijia"),
+    pytest.param("can't complain", "csat", 4, id="cant-complain"),
+    pytest.param("couldn't be happier", "csat", 5, id="couldnt-be-happier"),
+    pytest.param("could be worse", "csat", 3, id="could-be-worse"),
+    pytest.param("completely satisfied", "csat", 5, id="completely-satisfied"),
+    pytest.param("no issues", "csat", 4, id="no-issues"),
     # faces, repeated for emphasis
     pytest.param("👍👍👍", "csat", 5, id="three-thumbs"),
     pytest.param("👍 👍 👍", "csat", 5, id="three-thumbs-spaced"),
