@@ -349,6 +349,7 @@ _YES = {
     "已经解决了", "已经解决", "可以用了", "能用了", "没问题了", "没问题", "弄好了", "成功了", "登上了",
     "ya", "yah", "yas", "yeh", "ye", "yeap", "definitely", "absolutely", "of course", "correct", "certainly",
     "恩", "恩恩",  # 恩 for 嗯, as often typed
+    "no problems now", "no issues now", "no more problems", "no problems anymore", "no issues anymore",
 }  # fmt: skip
 _NO = {
     "no", "n", "nope", "nah", "no it didn't", "not really", "didn't help", "did not help", "doesn't help",
@@ -417,6 +418,8 @@ def parse_confirmation(text: str) -> Confirmation | None:
     t = _PUNCT.sub(" ", normalize(text)).strip()
     if not t or len(t) > _MAX_CHOICE_LENGTH or _PARTLY.search(t):
         return None
+    if _NO_PROBLEM.match(t):
+        return None  # "no problem", "no worries": an acknowledgement, not "it did not help"
     squashed = t.replace(" ", "") if _HAN.search(t) else t
     for candidate in (t, squashed, squashed.rstrip(_PARTICLES), _STRETCHED.sub(r"\1", t)):
         if candidate in _YES or _said_over(candidate, _YES):
@@ -439,6 +442,10 @@ def parse_confirmation(text: str) -> Confirmation | None:
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _DIGIT = re.compile(r"\d")
+# "No problem" acknowledges; it does not say the answer failed (unless the problem is "still" there).
+_NO_PROBLEM = re.compile(
+    r"^no (?:problems?|issues?|worries|prob|probs)\b(?!.*\b(?:still|again|but)\b)(?!.*\b(?:now|anymore)$)"
+)
 # A letter held down at the end of a word: "yesss", "nooo", "yeahhh".
 _STRETCHED = re.compile(r"([a-z])\1+$")
 

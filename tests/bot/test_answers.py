@@ -773,6 +773,7 @@ SOLVED = [
     "嗯，解决了",
     "对，可以了",
     "可以了，试过了",
+    "no problems now",
 ]
 NOT_SOLVED = [
     "no",
@@ -825,6 +826,8 @@ NEITHER = [
     "好好",
     "definitely 10",  # a rating for an open survey, not "yes"
     "yes 5",
+    "no problem",  # an acknowledgement, not "it did not help"
+    "no worries",
     "还没试",
     "我试试",
     "稍等",
