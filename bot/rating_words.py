@@ -114,9 +114,14 @@ _NOT_AT_ALL = re.compile(
     r"|^(?:一点都不|一点也不|一点儿都不|一点儿也不|完全不|根本不|毫不)(?P<zh>\S+)$"
 )
 _SOFTENED = re.compile(
-    r"^(?:(?:pretty|quite|fairly|rather|somewhat|mostly|kinda|kind of|sort of|generally|reasonably|a bit"
-    r"|a little|slightly|just|only)\s+"
-    r"|(?:挺|蛮|比较|还算|算是|有点|有些|稍微)(?=\S))"
+    r"^(?:(?:pretty|quite|fairly|rather|somewhat|mostly|kinda|kind of|sort of|generally|reasonably|just"
+    r"|only)\s+"
+    r"|(?:挺|蛮|比较|还算|算是)(?=\S))"
+)
+# "A bit" moves a word two steps from neutral one step back, as the phrases "a bit hard" (3) and
+# "有点麻烦" (3) do on CES; a word one step from it stays ("有点失望" 2).
+_DIMINISHED = re.compile(
+    r"^(?:(?:a bit|a little|slightly|a tad)\s+|(?:有点儿?|有些|稍微有点|稍微|稍稍)(?=\S))"
 )
 _INTENSIFIED = re.compile(
     r"^(?:(?:very|really|so+|super|extremely|truly|absolutely|incredibly|totally|completely|fully|entirely)\s+"
@@ -188,6 +193,11 @@ def _modified(phrase: str, scale: WordScale) -> int | None:
         return mid - 1 if value > mid else mid + 1  # "not helpful" 2, "不方便" 3, "not terrible" 4
     if (softener := _SOFTENED.match(phrase)) is not None:
         return _modified(phrase[softener.end() :], scale)
+    if (diminisher := _DIMINISHED.match(phrase)) is not None:
+        value = _modified(phrase[diminisher.end() :], scale)  # "a little disappointed", "有点费劲"
+        if value is None or abs(value - mid) < 2:
+            return value
+        return value + (value < mid) - (value > mid)
     if (intensifier := _INTENSIFIED.match(phrase)) is not None:
         value = _modified(phrase[intensifier.end() :], scale)  # "really very good"
         return None if value is None else _stronger(value, low, mid, high)
