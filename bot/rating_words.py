@@ -125,7 +125,7 @@ _DIMINISHED = re.compile(
 )
 _INTENSIFIED = re.compile(
     r"^(?:(?:very|really|so+|super|extremely|truly|absolutely|incredibly|totally|completely|fully|entirely)\s+"
-    r"|(?:非常|特别|超级|十分|相当|真的|真|太|超|很)(?=\S))"
+    r"|(?:非常|特别|超级|十分|相当|真的|真|太|超|很|好)(?=\S))"  # 好 before a word: "好难"
 )
 
 
