@@ -125,7 +125,7 @@ _DIMINISHED = re.compile(
 )
 _INTENSIFIED = re.compile(
     r"^(?:(?:very|really|so+|super|extremely|truly|absolutely|incredibly|totally|completely|fully|entirely)\s+"
-    r"|(?:非常|特别|超级|十分|相当|真的|真|太|超|很|好)(?=\S))"  # 好 before a word: "好难"
+    r"|(?:非常|特别|超级|十分|相当|真的|真|太|超|很)(?=\S))"
 )
 
 
@@ -198,6 +198,9 @@ def _modified(phrase: str, scale: WordScale) -> int | None:
         if value is None or abs(value - mid) < 2:
             return value
         return value + (value < mid) - (value > mid)
+    if phrase[:1] == "好" and phrase[1:] in words and not _INTENSIFIED.match(phrase[1:]):
+        # "好难", "好方便": 好 strengthens a plain word ("服务很好非常满意" is two phrases)
+        return _stronger(words[phrase[1:]], low, mid, high)
     if (intensifier := _INTENSIFIED.match(phrase)) is not None:
         value = _modified(phrase[intensifier.end() :], scale)  # "really very good"
         return None if value is None else _stronger(value, low, mid, high)

@@ -573,6 +573,7 @@ def scored(text: str, kind: ScaleKind = "csat") -> tuple[int, str] | None:
         pytest.param("0星", "csat", (1, ""), id="zero-stars-zh"),
         pytest.param("ok ok", "csat", (3, ""), id="word-said-twice"),
         pytest.param("5👍", "csat", (5, "👍"), id="emoji-glued-after"),
+        pytest.param("服务很好非常满意", "csat", (5, "服务很好"), id="two-word-ratings-glued-zh"),
         pytest.param("👍5", "csat", (5, "👍"), id="emoji-glued-before"),
         pytest.param("给5分哦亲们", "csat", (5, "亲们"), id="score-not-cut-from-its-unit"),
         pytest.param("good good good", "csat", (4, ""), id="word-said-three-times"),
