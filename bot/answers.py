@@ -435,13 +435,20 @@ def parse_confirmation(text: str) -> Confirmation | None:
     head, rest = _split_head(squashed if _HAN.search(t) else t)
     if head in _NO:
         return "no"
-    if head in _YES and rest and not _CONTRAST.search(rest) and not _DIGIT.search(rest):  # "definitely 10"
+    if (
+        head in _YES
+        and rest
+        and not _CONTRAST.search(rest)
+        and not (head in _RATING_ADVERBS and _DIGIT.search(rest))
+    ):
         return "yes" if parse_confirmation(rest) != "no" else None
     return None
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _DIGIT = re.compile(r"\d")
+# Yes words that also strengthen a rating: "definitely 10" answers a survey, not "Did this solve it?".
+_RATING_ADVERBS = {"definitely", "absolutely", "of course", "certainly", "sure"}
 # "No problem" acknowledges; it does not say the answer failed (unless the problem is "still" there).
 _NO_PROBLEM = re.compile(
     r"^no (?:problems?|issues?|worries|prob|probs)\b(?!.*\b(?:still|again|but)\b)(?!.*\b(?:now|anymore)$)"

@@ -775,6 +775,7 @@ SOLVED = [
     "对，可以了",
     "可以了，试过了",
     "no problems now",
+    "it's fixed, thanks! 5/5",
 ]
 NOT_SOLVED = [
     "no",
@@ -826,7 +827,6 @@ NEITHER = [
     "不，谢谢",
     "好好",
     "definitely 10",  # a rating for an open survey, not "yes"
-    "yes 5",
     "no problem",  # an acknowledgement, not "it did not help"
     "no worries",
     "还没试",
