@@ -70,12 +70,29 @@ _CJK_WORDS = {
     "none of the above": "other",
     "none of these": "other",
     "不友好": "态度坏",
+    "好差": "坏",  # "so bad": its 好 is no praise
+    "好慢": "慢",
     "问题还在": "问题没解决",
     "still there": "not solved",
     "still happening": "not solved",
     "still broken": "not solved",
     "persists": "not solved",
 }
+
+
+# Words that say the opposite of a label's word: "回复很快" (replied fast) is no "响应太慢", "服务态度很好"
+# no "服务态度不好", "friendly service" no "Unfriendly service".
+_OPPOSITES = {
+    "慢": {"快", "及", "迅", "秒"},
+    "slow": {"fast", "quick", "quickly", "timely", "prompt", "promptly", "speedy", "rapid", "instant"},
+    "坏": {"好", "错", "棒", "耐", "热", "礼", "专"},  # 好, 不错, 棒, 耐心, 热情, 礼貌, 专业
+    "unfriendly": {"friendly", "nice", "kind", "polite", "patient", "good", "great", "professional"},
+}
+
+
+def opposed(mine: Sequence[str], theirs: Sequence[str]) -> bool:
+    """Whether the reply's tokens ``mine`` hold the opposite of a word of the label's ``theirs``."""
+    return any(_OPPOSITES.get(word, set()) & set(mine) for word in theirs)
 
 
 def tokens(text: str) -> list[str]:
@@ -136,10 +153,12 @@ def _closest(text: str, options: Sequence[tuple[str, Iterable[str]]]) -> str | N
         best, covered = 0.0, 0.0
         for label in labels:  # ids are matched exactly before this
             theirs = tokens(label)
-            if negated(label) != negation or not theirs:
+            if negated(label) != negation or not theirs or opposed(mine, theirs):
                 continue
-            best = max(best, similarity(mine, theirs))
-            covered = max(covered, sum((Counter(mine) & Counter(theirs)).values()) / len(theirs))
+            shared = sum((Counter(mine) & Counter(theirs)).values())
+            if shared >= len(mine) - shared:  # more of the reply is the label's words than not
+                best = max(best, similarity(mine, theirs))
+            covered = max(covered, shared / len(theirs))
         scored.append((best, covered, option_id))
     scored.sort(reverse=True)
     if not scored or scored[0][0] < THRESHOLD:

@@ -413,6 +413,9 @@ def test_choice_is_understood(text: str, expected: str) -> None:
         pytest.param("at last", id="at-last"),
         pytest.param("最后", id="zuihou-alone"),
         pytest.param("答案是B吗", id="asking-about-a-letter"),
+        pytest.param("客服态度很好", id="praise-opposite-to-a-label-zh"),
+        pytest.param("速度很快", id="fast-is-no-slow-zh"),
+        pytest.param("very friendly agent", id="friendly-is-no-unfriendly"),
     ],
 )
 def test_non_choice_is_none(text: str) -> None:

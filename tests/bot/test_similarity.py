@@ -29,6 +29,14 @@ OPTIONS = [
         ("太慢了而且态度差", None),
         ("哈哈", None),
         ("slow " * (MAX_LENGTH // 5 + 1), None),  # too long to be a pick
+        ("回复很快", None),  # the opposite of the label's word: replied fast is no slow response
+        ("回复很及时", None),
+        ("fast response", None),
+        ("服务态度很好", None),  # attitude good is no 服务态度不好
+        ("friendly service", None),
+        ("机器人回复", None),  # the bot replied: most of the reply is not the label's words
+        ("态度好差", "rude"),  # 好差 is "so bad"
+        ("回复好慢", "slow"),
     ],
 )
 def test_a_reply_picks_the_option_it_paraphrases_and_only_that_one(reply: str, option: str | None) -> None:
