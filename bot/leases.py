@@ -14,17 +14,22 @@ from datetime import datetime, timedelta
 
 from bot.ports import Clock
 from bot.repository import Store
+from bot.storable import bounded
 
 log = logging.getLogger("csatbot.leases")
 
 LEASE = timedelta(seconds=6)
+WORKER_CHARS = 64
+"""The longest worker id stored (``claimed_by``): a longer one (a long host name, or
+``$CSATBOT_WORKER_ID``) is kept as its start and a digest, still distinct; PostgreSQL refused it
+whole, so every claim failed and nothing was sent."""
 
 
 class Leases:
     """What ``worker`` holds now (outbox row ids, timer ids); :meth:`keep` renews them."""
 
     def __init__(self, worker: str, length: timedelta = LEASE) -> None:
-        self.worker = worker
+        self.worker = bounded(worker, WORKER_CHARS)
         self.length = length
         self.outbox: set[int] = set()
         self.timers: set[int] = set()

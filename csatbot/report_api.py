@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import StreamingResponse
 
 from bot.digest import Digest, digest_targets, due_period
-from csatbot.access import Who
+from csatbot.access import Admin, Who
 from csatbot.api_models import (
     AutoAnswerReport,
     CsatReport,
@@ -194,10 +194,11 @@ def report_router(rt: Runtime) -> APIRouter:
         return result
 
     @router.get("/auto-answers", response_model=AutoAnswerReport)
-    async def auto_answers(s: Scoped) -> dict[str, Any]:
-        """Automatic answers by intent: sent, and how customers answered "Did this solve it?" (yes,
-        no, silent, moved on, still pending), with the deflection rate and the share of "no", each
-        with ``n``. Filters: ``channel``, ``locale``, ``intent``."""
+    async def auto_answers(s: Scoped, _admin: Admin) -> dict[str, Any]:
+        """Admins: automatic answers by intent: sent, and how customers answered "Did this solve
+        it?" (yes, no, silent, moved on, still pending), with the deflection rate and the share of
+        "no", each with ``n``. Filters: ``channel``, ``locale``, ``intent``. They are the bot's, as
+        on the console's reports page: an agent has none of their own."""
         since, until, _ = window(s)
         report = await read(lambda repo: auto_answer_report(repo.session, since, until, s.filters))
         result: dict[str, Any] = report.as_dict()

@@ -100,19 +100,38 @@ class Poller(Generic[Reaction]):
         call = Call.of(
             "getUpdates", offset=self.offset, timeout=self.timeout, allowed_updates=list(ALLOWED_UPDATES)
         )
-        updates = updates_in(await self.adapter.call(call, timeout=self.timeout + 10))
+        updates, last = updates_in(await self.adapter.call(call, timeout=self.timeout + 10))
         for update in updates:
             reaction = await self.adapter.receive(update)
             self.offset = update.update_id + 1
             await self.adapter.react(reaction)
+        if last is not None:  # past the unreadable updates too (the webhook answers them 400)
+            self.offset = max(self.offset or 0, last + 1)
         return len(updates)
 
 
-def updates_in(result: Any) -> list[Update]:
-    """The updates in a ``getUpdates`` result; :class:`WireFormatError` if it holds something else."""
+def updates_in(result: Any) -> tuple[list[Update], int | None]:
+    """The updates in a ``getUpdates`` result and the last update id in it (``None``: none came).
+
+    An update aiogram cannot read is logged and skipped: raising for the whole answer kept the offset
+    before it, so every later poll fetched it again and no update after it was ever handled.
+    :class:`WireFormatError` if the result is not a list of updates with ids.
+    """
     if not isinstance(result, list):
         raise WireFormatError(f"telegram: getUpdates answered {type(result).__name__}, not a list")
-    try:
-        return [Update.model_validate(update) for update in result]
-    except ValidationError as exc:
-        raise WireFormatError(f"telegram: getUpdates answered something that is not updates: {exc}") from exc
+    updates: list[Update] = []
+    last: int | None = None
+    for item in result:
+        update_id = item.get("update_id") if isinstance(item, dict) else None
+        if not isinstance(update_id, int) or isinstance(update_id, bool):
+            raise WireFormatError(
+                f"telegram: getUpdates answered something that is not an update: {item!r:.300}"
+            )
+        last = update_id if last is None else max(last, update_id)
+        try:
+            updates.append(Update.model_validate(item))
+        except ValidationError as exc:
+            log.warning(
+                "telegram: update %s skipped, it is not an update aiogram reads: %.300s", update_id, exc
+            )
+    return updates, last

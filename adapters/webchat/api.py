@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from adapters.kit.addresses import rate_key
 from adapters.kit.cookies import forced_secure
 from adapters.strict_json import StrictJSONRoute
 from adapters.webchat.channel import ChatBusy, WebChatChannel
@@ -154,7 +155,7 @@ def webchat_router(ctx: WebChatContext, secret: str, config: WebChatConfig | Non
         HMAC-SHA256 of ``user_id`` under ``CSATBOT_WEBCHAT_IDENTITY_SECRET``."""
         address = request.client.host if request.client is not None else ""
         if not ip_address_is_loopback(address):
-            within(starts, address, "too many chat sessions from this address")
+            within(starts, rate_key(address), "too many chat sessions from this address")
         if body.user_id is not None:
             secret = ctx.environ.get(IDENTITY_ENV, "")
             if not secret:

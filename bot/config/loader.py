@@ -17,10 +17,28 @@ from bot.config.schema import Config
 from bot.errors import ConfigError
 
 Loc = tuple[str | int, ...]
+MAX_CHARS = 1_000_000
+"""The longest config read (the shipped one has 12,000 characters); reading 2 MB of YAML took 40 s."""
+MAX_VALUES = 100_000
+"""The most values (mappings, lists and scalars, each alias counted as what it repeats) a config may
+hold; the shipped one has about 500. Aliases nested in aliases grow tenfold per level ("billion
+laughs"), and every later check walks the expanded values."""
+MAX_DEPTH = 64
+"""The deepest nesting a config may have (the shipped one: 7 levels)."""
 
 
 class _Loader(yaml.SafeLoader):
-    """PyYAML's safe YAML 1.1, except that ``22:00`` stays the text it looks like, not 1320 (base 60)."""
+    """PyYAML's safe YAML 1.1, except that ``22:00`` stays the text it looks like, not 1320 (base 60),
+    and a value a constructor cannot read (``2026-02-30``, ``!!int abc``) is a YAML error at its line."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, AttributeError) as exc:
+            shown = str(node.value)[:40] + ("..." if len(str(node.value)) > 40 else "")
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read {shown!r} as {node.tag.rsplit(':', 1)[-1]}: {exc}", node.start_mark
+            ) from exc
 
     def construct_sexagesimal_as_text(self, node: yaml.ScalarNode) -> Any:
         value = self.construct_scalar(node)
@@ -45,9 +63,17 @@ def load_config(path: str | Path) -> Config:
 
 def parse_config(text: str, source: str = "config.yaml") -> Config:
     """Parse YAML text into a checked :class:`Config`."""
+    if len(text) > MAX_CHARS:
+        raise ConfigError(
+            [f"the file has {len(text):,} characters; a config may have at most {MAX_CHARS:,}"], source=source
+        )
     try:
         root = yaml.compose(text, Loader=_Loader)
+        if root is not None:
+            _check_size(root)  # before anything walks the values aliases repeat
         data = yaml.load(text, Loader=_Loader)  # a SafeLoader
+    except RecursionError:
+        raise ConfigError([f"invalid YAML: nested over {MAX_DEPTH} levels deep"], source=source) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
@@ -77,6 +103,43 @@ def parse_config(text: str, source: str = "config.yaml") -> Config:
     if findings:
         raise ConfigError(findings, source=source)
     return config
+
+
+def _check_size(root: yaml.Node) -> None:
+    """A YAML error unless ``root`` holds at most :data:`MAX_VALUES` values nested at most
+    :data:`MAX_DEPTH` deep, aliases expanded (each node is walked once however often it is used),
+    and no alias holds itself."""
+    measured: dict[int, tuple[int, int]] = {}  # node id: (values, levels) of its expansion
+    open_nodes: set[int] = set()
+
+    def refuse(node: yaml.Node, problem: str) -> yaml.YAMLError:
+        return yaml.composer.ComposerError(None, None, problem, node.start_mark)
+
+    def measure(node: yaml.Node) -> tuple[int, int]:
+        if id(node) in measured:
+            return measured[id(node)]
+        if id(node) in open_nodes:
+            raise refuse(node, "an alias (*name) stands for a value that holds the alias itself")
+        open_nodes.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            children = [child for pair in node.value for child in pair]
+        else:
+            children = node.value if isinstance(node, yaml.SequenceNode) else []
+        inside = [measure(child) for child in children]
+        values, levels = 1 + sum(v for v, _ in inside), 1 + max((d for _, d in inside), default=0)
+        open_nodes.discard(id(node))
+        if levels > MAX_DEPTH:
+            raise refuse(node, f"nested over {MAX_DEPTH} levels deep")
+        if values > MAX_VALUES:
+            raise refuse(
+                node,
+                f"this holds over {MAX_VALUES:,} values (an alias counts as all it repeats): "
+                "write repeated values out instead of nesting aliases (*name) in aliases",
+            )
+        measured[id(node)] = values, levels
+        return values, levels
+
+    measure(root)
 
 
 def _without_errors(data: dict[str, Any], error: ValidationError) -> tuple[Config | None, list[Loc]]:

@@ -33,6 +33,11 @@ TargetName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
 _TELEGRAM_USER = re.compile(r"^(\d{1,20}|@[A-Za-z0-9_]{4,32})$")
 
 
+AGENT_CHARS = 64 - len("agent:")
+"""The longest agent name (as for console users): a Resolve tap sends the customer the resolved
+message signed ``agent:<name>`` in ``message.author`` (64 characters), which PostgreSQL refuses longer."""
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -56,7 +61,7 @@ class NotificationTarget(_Strict):
     """Feishu: the signing secret; webhook: the HMAC secret of ``X-Csatbot-Signature``."""
     chat_id: int | None = None
     """telegram_group: the group's chat id (negative, e.g. -1001234567890)."""
-    agents: dict[str, Annotated[str, Field(min_length=1, max_length=64)]] = {}
+    agents: dict[str, Annotated[str, Field(min_length=1, max_length=AGENT_CHARS)]] = {}
     """telegram_group: who may tap Claim and Resolve: Telegram user id or @username -> agent name."""
 
     @field_validator("agents", mode="before")

@@ -390,6 +390,9 @@ class BotTexts(Strict):
 
 
 _LOCALE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+LOCALE_CHARS = 16
+"""The longest locale tag: surveys' automatic answers store theirs in a 16-character column, which
+PostgreSQL refuses longer (the customer's message failed on every retry)."""
 
 
 class Config(Strict):
@@ -429,9 +432,12 @@ class Config(Strict):
     @field_validator("locales")
     @classmethod
     def _locales(cls, value: list[str]) -> list[str]:
-        bad = [loc for loc in value if not _LOCALE.match(loc)]
+        bad = [loc for loc in value if not _LOCALE.match(loc) or len(loc) > LOCALE_CHARS]
         if bad:
-            raise ValueError(f"not a locale tag: {', '.join(bad)} (expected e.g. en, zh-CN)")
+            raise ValueError(
+                f"not a locale tag: {', '.join(bad)} "
+                f"(expected e.g. en, zh-CN; at most {LOCALE_CHARS} characters)"
+            )
         if not value:
             raise ValueError("at least one locale is needed")
         if len(set(value)) != len(value):

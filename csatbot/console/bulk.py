@@ -16,6 +16,7 @@ from csatbot.console.i18n import translate
 from csatbot.console.queue import assignee_choices
 from csatbot.console.render import flash, language, redirect, runtime_of
 from csatbot.edge import RowId
+from csatbot.runtime import Runtime
 from models import MAX_ROW_ID
 from storage.saved_filters import SavedFilters
 
@@ -52,8 +53,17 @@ async def bulk(
         return redirect(request, target)
     done: list[int] = []
     skipped: list[str] = []
+    choices: dict[str | None, list[str]] = {}  # per team: who a ticket of it may go to
     for ticket_id in dict.fromkeys(ids):
         try:
+            if action == "assign":
+                team = await _team_of(runtime, ticket_id)
+                if team not in choices:
+                    choices[team] = await assignee_choices(request, team)
+                if assignee not in choices[team]:  # as the ticket's own page refuses it
+                    unknown = translate(lang, "error.unknown_assignee", name=assignee)
+                    skipped.append(f"#{ticket_id}: {unknown}")
+                    continue
             await runtime.service.ticket(
                 action, ticket_id, user.username, assignee if action == "assign" else ""
             )
@@ -66,6 +76,10 @@ async def bulk(
         text += " " + translate(lang, "bulk.skipped", n=len(skipped), why="; ".join(skipped))
     flash(request, "error" if skipped and not done else "ok", text)
     return redirect(request, target)
+
+
+async def _team_of(runtime: Runtime, ticket_id: int) -> str | None:
+    return await runtime.store.read(lambda repo: repo.get_ticket(ticket_id).team)
 
 
 @router.post("/filters", dependencies=[Depends(check_csrf)])

@@ -23,6 +23,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, delete, select, update
 
+from adapters.kit.addresses import rate_key
 from bot.ports import Clock
 from models import LoginThrottle
 from storage.db import Database
@@ -51,6 +52,7 @@ class SignInThrottle:
 
     @staticmethod
     def _keys(username: str, client: str) -> list[tuple[str, int]]:
+        client = rate_key(client)  # an IPv6 /64 is one address: its host may use any of 2**64
         return [
             (f"pair:{username.lower()}|{client}"[:200], PAIR_LIMIT),
             (f"ip:{client}"[:200], ADDRESS_LIMIT),

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
 from bot.errors import ConflictError, CsatbotError, NotFoundError
+from csatbot.console.i18n import LANGUAGES, normalize
 from models import ApiToken, ConsoleSession, User
 from storage.db import Database
 
@@ -90,13 +91,20 @@ class Users:
     ) -> Account:
         check_name_and_role(username, role)
         check_password(password)
+        # Kept as the console language it names: any text went to a 16-character column (a longer
+        # one was a DataError traceback on PostgreSQL) and one the console does not have was ignored.
+        language = normalize(locale) or ""
+        if locale and not language:
+            raise UserError(
+                f"unknown console language {locale[:40]!r} (expected one of: {', '.join(LANGUAGES)})"
+            )
         now = datetime.now(UTC)
         row = User(
             username=username,
             password_hash=hasher.hash(password),
             role=role,
             display_name=display_name,
-            locale=locale,
+            locale=language,
             created_at=now,
         )
         try:

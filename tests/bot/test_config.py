@@ -681,8 +681,19 @@ SHIPPED_ERRORS = [
     ),
     pytest.param(
         [("locales: [zh-CN, en]", "locales: [zh_CN, en]")],
-        [("locales: not a locale tag: zh_CN (expected e.g. en, zh-CN)", "locales:")],
+        [("locales: not a locale tag: zh_CN (expected e.g. en, zh-CN; at most 16 characters)", "locales:")],
         id="bad-locale-tag",
+    ),
+    pytest.param(  # an automatic answer stores its locale in 16 characters: PostgreSQL refused more
+        [("locales: [zh-CN, en]", "locales: [zh-CN, en, en-GB-oxendict-x1]")],
+        [
+            (
+                "locales: not a locale tag: en-GB-oxendict-x1 "
+                "(expected e.g. en, zh-CN; at most 16 characters)",
+                "locales:",
+            )
+        ],
+        id="locale-tag-too-long",
     ),
     pytest.param(
         [("locales: [zh-CN, en]", "locales: [en, zh-CN, en]")],

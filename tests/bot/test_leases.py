@@ -70,3 +70,22 @@ async def test_keep_renews_every_third_of_the_lease_until_stopped(harness: Harne
     await asyncio.wait_for(keeping, 5)
     until = harness.clock.now() + timedelta(milliseconds=90)
     assert leases_of(harness) == [(until, until)]
+
+
+async def test_a_worker_id_longer_than_its_column_is_kept_bounded_and_distinct(harness: Harness) -> None:
+    """The id is ``<hostname>:<port>`` (or ``$CSATBOT_WORKER_ID``); claimed_by holds 64 characters, so
+    on PostgreSQL a host named with 60 characters failed every claim: nothing was ever sent."""
+    host = "ip-10-0-0-1.eu-west-1.compute.internal.example-" + "x" * 20
+    first, second = Leases(f"{host}:8000:w1"), Leases(f"{host}:8000:w2")
+    assert len(first.worker) == len(second.worker) == 64 and first.worker != second.worker
+    assert Leases(WORKER).worker == WORKER
+    now = harness.clock.now()
+
+    def claim(repo: Repository) -> None:
+        repo.enqueue("message", "webchat", Recipient("webchat", "", "ann"), {}, at=now)
+        repo.schedule("remind", "s-1", now, now)
+        assert len(repo.claim_outbox(now, 10, now + LEASE, first.worker)) == 1
+        assert len(repo.claim_due_timers(now, 10, now + LEASE, first.worker)) == 1
+
+    await harness.store.run(claim)
+    assert harness.rows("select claimed_by from timer") == [(first.worker,)]

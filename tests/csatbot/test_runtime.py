@@ -74,3 +74,21 @@ def test_a_broken_file_and_no_good_config_kept_refuses_to_start(tmp_path: Path) 
     )
     with pytest.raises(ConfigError, match=r"surveying\.throttle"):
         Runtime(config, f"sqlite:///{tmp_path / 'r.db'}")
+
+
+def test_a_reload_of_an_alias_bomb_keeps_the_last_good_config_and_says_why(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    text = (ROOT / "config.yaml").read_text(encoding="utf-8")
+    config.write_text(text)
+    runtime = Runtime(config, f"sqlite:///{tmp_path / 'r.db'}")
+    try:
+        before = runtime.settings()
+        laughs = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+        laughs += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+        config.write_text("\n".join([*laughs, "surveys: *a9", ""]))
+        assert runtime.reload_if_changed() is False  # at once: it was an hour of CPU and gigabytes
+        assert runtime.settings() is before
+        assert runtime.config_error is not None
+        assert "holds over 100,000 values" in runtime.config_error.problems[0]
+    finally:
+        runtime.database.dispose()

@@ -80,6 +80,24 @@ def test_add_rejects_a_mismatch_a_short_password_a_duplicate_and_a_bad_role(db: 
     assert name.exit_code == 1 and "invalid user name 'a b'" in name.output
 
 
+def test_add_keeps_the_console_language_a_locale_names_and_refuses_any_other(db: str) -> None:
+    """``--locale`` went to console_user.locale (16 characters) as typed: a longer one was a
+    PostgreSQL DataError traceback, an unknown one a language the console silently ignored."""
+    add = ["users", "add", "--role", "agent", "--password-stdin", "--db", db]
+    for name, locale in (("li", "zh-Hans-CN-x-guangdong"), ("amy", "en-GB")):
+        result = runner.invoke(app, [*add[:2], name, *add[2:], "--locale", locale], input="long enough\n")
+        assert result.exit_code == 0, result.output
+    for locale in ("fr", "x" * 40):
+        refused = runner.invoke(app, [*add[:2], "bo", *add[2:], "--locale", locale], input="long enough\n")
+        assert refused.exit_code == 1
+        assert f"unknown console language {locale!r} (expected one of: en, zh-CN)" in refused.output
+    database = open_database(f"sqlite:///{db}")
+    with database.reader.connect() as conn:
+        stored = conn.exec_driver_sql("select username, locale from console_user order by username").all()
+    database.dispose()
+    assert stored == [("amy", "en"), ("li", "zh-CN")]
+
+
 def test_list_passwd_and_remove(db: str, tmp_path: Path) -> None:
     empty = runner.invoke(app, ["users", "list", "--db", db])
     assert "no console users yet: add one with `csatbot users add NAME --role admin`" in empty.output

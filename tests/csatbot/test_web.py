@@ -381,6 +381,14 @@ async def test_report_api_fcr_funnel_and_drivers(client: httpx.AsyncClient, as_a
     assert (drivers["n"], drivers["dsat"], drivers["fix_first"]) == (2, 1, [])  # too few to name any
     mine = (await client.get("/api/reports/funnel", headers=as_agent("bob"))).json()
     assert mine["total"]["sent"] == 1  # an agent sees their own surveys only
+    # Automatic answers are the bot's (the console shows them to admins only): an agent was told
+    # "automatic answers cannot be filtered by 'agent'", a 422 about a filter they never sent.
+    refused = await client.get("/api/reports/auto-answers", headers=as_agent("bob"))
+    assert (refused.status_code, refused.json()) == (
+        403,
+        {"detail": "bob is an agent; this needs the admin role"},
+    )
+    assert (await client.get("/api/reports/auto-answers")).status_code == 200
 
 
 async def test_report_api_digest_ranks_and_credits_happy_comments(

@@ -120,8 +120,10 @@ def test_a_result_comes_back_as_json_values() -> None:
 
 
 def test_a_get_updates_result_that_holds_no_updates_is_a_wire_format_error() -> None:
-    assert [u.update_id for u in updates_in([{"update_id": 5}])] == [5]
-    for result in ({"update_id": 5}, [{"update": 5}]):
+    updates, last = updates_in([{"update_id": 5}, {"update_id": 6, "message": {"text": "no chat"}}])
+    assert ([u.update_id for u in updates], last) == ([5], 6)  # 6 skipped: the next poll starts at 7
+    assert updates_in([]) == ([], None)
+    for result in ({"update_id": 5}, [{"update": 5}], [{"update_id": True}]):
         with pytest.raises(WireFormatError):
             updates_in(result)
 

@@ -66,6 +66,23 @@ async def test_polling_goes_on_after_telegram_refuses_a_poll(make_app: MakeApp) 
         assert shown[0].text == "Hi! Tell us how we can help."
 
 
+async def test_an_update_aiogram_cannot_read_is_skipped_not_polled_again_forever(make_app: MakeApp) -> None:
+    """One unreadable update made the whole getUpdates answer a WireFormatError: the offset never
+    moved past it, so every poll fetched it again and no later update was ever handled."""
+    async with make_app(polling=True) as app:
+        broken = app.sim.message_update("ann", "hello")
+        del broken["message"]["chat"]  # a message aiogram refuses (a field it requires is missing)
+        app.sim.api.queue_update(broken)
+        app.sim.api.queue_update(app.sim.message_update("ben", "/start"))
+        shown = await app.shown("ben", lambda s: len(s) == 1)
+        assert shown[0].text == "Hi! Tell us how we can help."
+        confirmed = broken["update_id"] + 2
+        await app.sim.server.wait_for(
+            lambda _requests: any(p.get("offset") == confirmed for p in app.sim.api.called("getUpdates"))
+        )
+        assert len(await app.conversations()) == 1  # ben's; the unreadable update stored nothing
+
+
 async def test_polling_stops_with_the_app(make_app: MakeApp) -> None:
     async with make_app(polling=True) as app:
         await app.sim.server.wait_for(lambda requests: any("getUpdates" in r.path for r in requests))

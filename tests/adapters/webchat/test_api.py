@@ -351,6 +351,21 @@ async def test_one_address_may_start_only_so_many_sessions_a_minute(client: http
     assert local == [200] * 35
 
 
+async def test_addresses_of_one_ipv6_network_share_the_session_limit(client: httpx.AsyncClient) -> None:
+    """Any IPv6 host holds a /64 network (2**64 addresses): one address per request started
+    unlimited anonymous sessions. A /64 is counted as one address; another /64 is another one."""
+    app = client._transport.app  # type: ignore[attr-defined]
+
+    async def start(address: str) -> int:
+        transport = httpx.ASGITransport(app=app, client=(address, 40000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://chat.test") as outside:
+            return (await outside.post(SESSION, json={"cookie": False})).status_code
+
+    started = [await start(f"2001:db8:7:1::{i:x}") for i in range(1, 33)]
+    assert started == [200] * 30 + [429] * 2
+    assert await start("2001:db8:7:2::1") == 200
+
+
 async def test_the_page_fetching_a_survey_question_marks_the_survey_opened_once(
     client: httpx.AsyncClient, app_runtime: Runtime
 ) -> None:

@@ -4,6 +4,7 @@ and line, and YAML read the way admins mean it."""
 from __future__ import annotations
 
 import textwrap
+import time as clock
 from datetime import time
 from pathlib import Path
 
@@ -88,6 +89,68 @@ def test_a_file_that_cannot_be_read_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read") as caught:
         load_config(tmp_path / "missing.yaml")
     assert caught.value.source == str(tmp_path / "missing.yaml")
+
+
+def _laughs(levels: int) -> str:
+    """A "billion laughs": each anchor a list of nine aliases of the one before (9**levels values)."""
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, levels + 1)]
+    return "\n".join([*lines, f"surveys: *a{levels}", ""])
+
+
+HOSTILE = {
+    "billion-laughs": (
+        _laughs(9),
+        "invalid YAML at line 6: this holds over 100,000 values (an alias counts as all it repeats): "
+        "write repeated values out instead of nesting aliases (*name) in aliases",
+    ),
+    "alias-of-itself": (
+        "surveys: &a [*a]\n",
+        "invalid YAML at line 1: an alias (*name) stands for a value that holds the alias itself",
+    ),
+    "deep-lists": ("surveys: " + "[" * 5000 + "]" * 5000 + "\n", "invalid YAML: nested over 64 levels deep"),
+    "deep-mappings": (
+        "".join("  " * i + f"k{i}:\n" for i in range(100)),
+        "invalid YAML at line 37: nested over 64 levels deep",
+    ),
+    "deep-through-aliases": (
+        "".join(
+            f"l{i}: &l{i} " + "[" * 40 + (f"*l{i - 1}" if i else "x") + "]" * 40 + "\n" for i in range(30)
+        ),
+        "invalid YAML at line 2: nested over 64 levels deep",
+    ),
+    "huge": ("#" * 1_000_001, "the file has 1,000,001 characters; a config may have at most 1,000,000"),
+    "impossible-date": (
+        "surveys: {}\nretention: {transcripts: 2026-02-30}\n",
+        "invalid YAML at line 2: cannot read '2026-02-30' as timestamp: day is out of range for month",
+    ),
+    "int-of-10001-digits": (
+        "surveys: {}\nreports: {min_answers: 1" + "0" * 10_000 + "}\n",
+        "invalid YAML at line 2: cannot read '1000000000000000000000000000000000000000...' as int: Exceeds "
+        "the limit (4300 digits) for integer string conversion: value has 10001 digits; use "
+        "sys.set_int_max_str_digits() to increase the limit",
+    ),
+    "not-an-int": (
+        "surveys: !!int abc\n",
+        "invalid YAML at line 1: cannot read 'abc' as int: invalid literal for int() with base 10: 'abc'",
+    ),
+    "python-object": (
+        "surveys: !!python/object/apply:os.system [echo hi]\n",
+        "invalid YAML at line 1: could not determine a constructor for the tag "
+        "'tag:yaml.org,2002:python/object/apply:os.system'",
+    ),
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), HOSTILE.values(), ids=HOSTILE.keys())
+def test_hostile_yaml_is_one_clear_problem_found_at_once(text: str, expected: str) -> None:
+    """Each was a hang (aliases of aliases: an hour of CPU and gigabytes to index), a traceback
+    (RecursionError, ValueError) or 40 s of parsing before; a reload keeps the last good config."""
+    started = clock.monotonic()
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text)
+    assert caught.value.problems == [expected]
+    assert clock.monotonic() - started < 5
 
 
 @pytest.mark.parametrize(

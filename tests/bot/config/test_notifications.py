@@ -27,6 +27,9 @@ GROUP = {"kind": "telegram_group", "chat_id": -1001234567890}
         ({"kind": "telegram_group"}, "a telegram_group target needs chat_id"),
         ({**GROUP, "url": "https://example.com/hook"}, "url does not apply to a telegram_group target"),
         ({**GROUP, "agents": {"amy": "Amy"}}, "agents: amy is not a Telegram user id or @username"),
+        # Its Resolve tap signed the customer's message agent:<name>: over message.author's 64
+        # characters on PostgreSQL (a DataError on every retry of the tap's turn).
+        ({**GROUP, "agents": {"5001": "a" * 59}}, "String should have at most 58 characters"),
         ({"kind": "slack"}, "a slack target needs exactly one of url or url_env"),
         ({"kind": "slack", "url": "https://hooks.example/1", "url_env": "SLACK_URL"}, "exactly one of url"),
         ({"kind": "slack", "url_env": "SLACK_URL", "chat_id": 5}, "chat_id and agents only apply"),

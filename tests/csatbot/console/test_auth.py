@@ -16,7 +16,7 @@ from argon2 import PasswordHasher
 from csatbot.console import users as users_module
 from csatbot.console.sessions import KEY_FILE, secret_key
 
-from .conftest import Console
+from .conftest import PASSWORD, Console
 
 GENERIC = "Wrong user name or password."
 
@@ -200,6 +200,24 @@ async def test_waits_grow_to_15_minutes_and_failures_are_forgotten_after_an_hour
     assert waits == [1, 2, 4, 8, 15, 15, 15]
     console.clock.advance(timedelta(hours=1))
     assert (await console.sign_in("amy")).status_code == 303
+
+
+async def test_guesses_from_one_ipv6_network_count_as_from_one_address(console: Console) -> None:
+    """An IPv6 host holds a /64: a new address for each guess got 5 free failures each, so the
+    throttle never slowed password guessing. A /64 is one address; another /64 is another one."""
+    console.add_user("amy")
+    app = console.http._transport.app  # type: ignore[attr-defined]
+
+    async def sign_in_from(address: str, password: str) -> int:
+        transport = httpx.ASGITransport(app=app, client=(address, 40000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://csatbot.test") as http:
+            console.http = http
+            return (await console.sign_in("amy", password)).status_code
+
+    guesses = [await sign_in_from(f"2001:db8:7:1::{i:x}", "guess guess") for i in range(1, 8)]
+    assert guesses == [401] * 5 + [429] * 2
+    assert await sign_in_from("2001:db8:7:1::99", PASSWORD) == 429  # the right one waits too
+    assert await sign_in_from("2001:db8:7:2::1", PASSWORD) == 303  # amy, from her own network
 
 
 async def test_someone_elses_guesses_from_another_address_do_not_lock_the_user_out(console: Console) -> None:

@@ -77,6 +77,26 @@ async def test_bulk_assign_and_resolve_say_what_was_done_and_what_was_not(consol
     assert "zed is neither a console user nor a member of the team." in (await console.page("/")).text
 
 
+async def test_bulk_assign_refuses_whom_the_ticket_page_refuses_and_changes_nothing(console: Console) -> None:
+    """carol is in billing, not a console user: each support ticket's own page refuses her; the bulk
+    form (checking against every team's members) gave her both tickets, where support never saw them."""
+    console.add_user("amy")
+    one, two = [await escalated_with(console, user, "normal") for user in ("ann", "ben")]
+    await console.sign_in("amy")
+    before = console.rows("SELECT id, status, assignee FROM ticket ORDER BY id")
+    events = console.rows("SELECT count(*) FROM ticketevent")
+    form = {"csrf": console.token, "action": "assign", "assignee": "carol", "ids": [one, two]}
+    assert (await console.http.post("/console/tickets/bulk", data=form)).status_code == 303
+    html = (await console.page("/")).text
+    assert "Assigned 0 ticket(s) to carol. 2 not changed: " in html
+    assert f"#{one}: carol is neither a console user nor a member of the team." in html
+    assert console.rows("SELECT id, status, assignee FROM ticket ORDER BY id") == before
+    assert console.rows("SELECT count(*) FROM ticketevent") == events
+    form["assignee"] = "bob"  # a support member: still fine
+    await console.http.post("/console/tickets/bulk", data=form)
+    assert [a for _, a in console.rows("SELECT id, assignee FROM ticket ORDER BY id")] == ["bob", "bob"]
+
+
 async def test_saved_filters_are_links_on_the_queue_page_for_their_owner_only(console: Console) -> None:
     console.add_user("amy")
     console.add_user("dan")
