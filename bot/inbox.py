@@ -116,14 +116,19 @@ class InboxWorker:
         self.max_attempts = max_attempts
 
     async def run_due(self) -> int:
-        """Handle claimable rows until none is left; how many were handled."""
+        """Handle claimable rows until none is left; how many were handled.
+
+        A claim that found fewer rows than a batch found all that was due: another claim would find
+        only rows accepted since (their webhook kicks the pump, which runs this again once it
+        returns) or rows that fell due since (the alarm kicks it), so it is not made."""
         handled = 0
         while True:
             now = self.clock.now()
             items = await self.storage.claim(self.worker, now, self.batch, now + self.lease)
-            if not items:
+            if items:
+                handled += await self.run_batch(items)
+            if len(items) < self.batch:
                 return handled
-            handled += await self.run_batch(items)
 
     async def run_batch(self, items: list[InboxItem]) -> int:
         """Handle ``items`` (claimed), renewing their lease meanwhile; mark the handled ones done."""

@@ -5,7 +5,7 @@ On a real inbox table (SQLite, and PostgreSQL when configured) with a frozen clo
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -131,3 +131,25 @@ def test_a_channels_handler_is_looked_up_when_needed() -> None:
     assert lookup("wecom") is None
     adapters["wecom"] = Platform()  # adapters may be swapped while running
     assert lookup("wecom") is not None
+
+
+class CountingInbox(SqlInbox):
+    """The inbox, counting claims and what each returned."""
+
+    claimed: list[int]
+
+    async def claim(self, worker: str, now: datetime, limit: int, until: datetime) -> list[InboxItem]:
+        items = await super().claim(worker, now, limit, until)
+        self.claimed.append(len(items))
+        return items
+
+
+async def test_a_claim_short_of_a_batch_is_the_last_of_a_run(harness: Harness) -> None:
+    inbox = CountingInbox(harness.database)
+    inbox.claimed = []
+    for n in range(5):
+        await inbox.accept("telegram", f"k{n}", f"s{n}", b"x", harness.clock.now())
+    w = InboxWorker(inbox, channel_handlers({"telegram": Platform()}), harness.clock, "w1", batch=2)
+    assert await w.run_due() == 5
+    assert inbox.claimed == [2, 2, 1]  # a full batch claims again; the short one found all that was due
+    assert await w.run_due() == 0 and inbox.claimed[3:] == [0]
