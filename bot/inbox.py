@@ -3,10 +3,12 @@ turned into conversation turns right after, off the request path.
 
 A webhook costs one verification and one insert (:meth:`Intake.accept`); the :class:`InboxWorker`
 claims pending rows in small batches under a lease (so two processes never handle one row), hands
-each to its channel's handler and marks the batch handled in one statement. A row left claimed by a
-process that died is taken over when its lease ends (or at once by the same worker restarted). A
-row handled but not yet marked (a crash between the two) is handled again: the service's own dedupe
-of platform message ids makes that a no-op.
+each to its channel's handler and marks the batch handled in one statement. A handler whose last
+durable step is one turn marks its row done in that turn's transaction instead (:data:`Handler`):
+one commit fewer, and no window between the turn and the mark. A row left claimed by a process that
+died is taken over when its lease ends (or at once by the same worker restarted). A row handled but
+not yet marked (a crash between the two) is handled again: the service's own dedupe of platform
+message ids makes that a no-op.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Literal, Protocol
 
 from bot.ports import Clock
 
@@ -65,7 +67,10 @@ class InboxStorage(Protocol):
     async def reclaim(self, worker: str) -> int: ...
 
 
-Handler = Callable[[InboxItem], Awaitable[None]]
+Handler = Callable[[InboxItem], Awaitable[bool | None]]
+"""A channel's ``handle_stored``: ``True`` when it marked the row done itself, in the transaction of
+the turn that handled it (``ConversationService.handle(..., inbox_id=...)``); else the worker does."""
+Outcome = Literal["failed", "handled", "marked"]
 
 
 class Intake:
@@ -141,27 +146,30 @@ class InboxWorker:
         finally:
             renewing.cancel()
             await asyncio.gather(renewing, return_exceptions=True)
-        done = [item_id for ids, _ in outcomes for item_id in ids]
+        done = [item.id for handled, _ in outcomes for item, how in handled if how == "handled"]
         if done:
             await self.storage.done(done, self.clock.now())
         if untried := [item_id for _, ids in outcomes for item_id in ids]:
             await self.storage.release(self.worker, untried)
-        return len(done)
+        return sum(len(handled) for handled, _ in outcomes)
 
-    async def _in_order(self, items: list[InboxItem]) -> tuple[list[int], list[int]]:
+    async def _in_order(self, items: list[InboxItem]) -> tuple[list[tuple[InboxItem, Outcome]], list[int]]:
         """Handle one sender's items in order; stop at the first failure (its later ones wait).
-        The ids handled, and those not tried."""
+        The items handled (and whether their handler marked them done), and the ids not tried."""
+        handled: list[tuple[InboxItem, Outcome]] = []
         for n, item in enumerate(items):
-            if not await self._handle(item):
-                return [i.id for i in items[:n]], [i.id for i in items[n + 1 :]]
-        return [i.id for i in items], []
+            how = await self._handle(item)
+            if how == "failed":
+                return handled, [i.id for i in items[n + 1 :]]
+            handled.append((item, how))
+        return handled, []
 
-    async def _handle(self, item: InboxItem) -> bool:
+    async def _handle(self, item: InboxItem) -> Outcome:
         handler = self.handlers(item.channel)
         try:
             if handler is None:
                 raise LookupError(f"no channel {item.channel!r} is enabled to handle it")
-            await handler(item)
+            marked = await handler(item)
         except Exception as exc:
             give_up = item.attempts >= self.max_attempts
             log.log(
@@ -178,8 +186,8 @@ class InboxWorker:
             await self.storage.retry(
                 item.id, repr(exc)[:500], self.clock.now() + backoff(item.attempts), give_up=give_up
             )
-            return False
-        return True
+            return "failed"
+        return "marked" if marked is True else "handled"
 
     async def _renew(self, ids: list[int]) -> None:
         every = self.lease.total_seconds() / 3

@@ -19,6 +19,7 @@ from bot.inbox import InboxItem
 from bot.storable import bounded, storable
 from models import InboxRow
 from storage.db import Database
+from storage.rows import Rows
 
 INBOX_CLAIM_LOCK = 0x696E6278  # "inbx": the PostgreSQL advisory lock that serialises inbox claims
 KEY_CHARS = 256
@@ -241,6 +242,13 @@ _DONE = (
         status="done", done_at=bindparam("b_at"), body=b"", claimed_by=None, claimed_until=None, error=None
     )
 )
+
+
+class InboxRows(Rows):
+    """The inbox part of the repository: a turn marks the row it handles done in its own transaction."""
+
+    def inbox_done(self, item_id: int, at: datetime) -> None:
+        self._core.execute(_DONE, {"b_ids": [item_id], "b_at": at})
 
 
 def _claim(conn: Connection, worker: str, now: datetime, limit: int, until: datetime) -> list[InboxItem]:

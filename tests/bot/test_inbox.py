@@ -10,7 +10,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.inbox import MAX_ATTEMPTS, Handler, InboxItem, InboxWorker, Intake, backoff, channel_handlers
+from bot.messages import InboundMessage, Text
 from storage.inbox import SqlInbox
+from storage.repository import SqlRepository
 
 from ..conftest import Harness
 
@@ -153,3 +155,65 @@ async def test_a_claim_short_of_a_batch_is_the_last_of_a_run(harness: Harness) -
     assert await w.run_due() == 5
     assert inbox.claimed == [2, 2, 1]  # a full batch claims again; the short one found all that was due
     assert await w.run_due() == 0 and inbox.claimed[3:] == [0]
+
+
+class Turns:
+    """A channel whose ``handle_stored`` runs the body's message as a turn that marks the row done."""
+
+    def __init__(self, h: Harness) -> None:
+        self.h = h
+        self.duplicates: list[bool] = []
+
+    async def handle_stored(self, item: InboxItem) -> bool:
+        msg = InboundMessage("webchat", "", item.sender, item.body.decode(), item.received_at, Text("hi"))
+        result = await self.h.service.handle(msg, inbox_id=item.id)
+        self.duplicates.append(result.duplicate)
+        return True
+
+
+class MarkingInbox(SqlInbox):
+    """The inbox, recording the ids the worker marks done itself."""
+
+    marked: list[int]
+
+    async def done(self, ids: list[int], at: datetime) -> None:
+        self.marked.extend(ids)
+        await super().done(ids, at)
+
+
+async def test_a_turn_marks_its_inbox_row_done_in_its_own_transaction(harness: Harness) -> None:
+    inbox = MarkingInbox(harness.database)
+    inbox.marked = []
+    turns = Turns(harness)
+    await inbox.accept("webchat", "k1", "ann", b"m1", harness.clock.now())
+    await inbox.accept("webchat", "k2", "ann", b"m1", harness.clock.now())  # the same message again
+    await inbox.accept("webchat", "k3", "bob", b"m3", harness.clock.now())
+    await inbox.accept("telegram", "k4", "cid", b"other", harness.clock.now())
+    adapters: dict[str, object] = {"webchat": turns, "telegram": Platform()}
+    assert await worker(harness, inbox, adapters).run_due() == 4
+    assert sorted(turns.duplicates) == [False, False, True]  # a repeat's row is marked by its turn too
+    assert inbox.marked == [4]  # the worker marks only the row whose handler did not
+    assert {s for _, s, _ in statuses(harness)} == {"done"}
+    assert harness.rows("select count(*) from inbox where body != :empty", empty=b"") == [(0,)]
+    assert harness.rows("select count(*) from message where direction = 'in'") == [(2,)]
+
+
+async def test_a_turn_that_fails_at_commit_leaves_its_row_pending_and_is_retried(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox = SqlInbox(harness.database)
+    turns = Turns(harness)
+    await inbox.accept("webchat", "k1", "ann", b"m1", harness.clock.now())
+
+    def fail(_repo: object) -> None:
+        raise RuntimeError("the disk is full")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(SqlRepository, "flush", fail)  # after the turn and its mark, before the commit
+        assert await worker(harness, inbox, {"webchat": turns}).run_due() == 0
+    assert statuses(harness) == [("k1", "pending", 1)]  # neither the mark nor the turn committed
+    assert harness.rows("select count(*) from message") == [(0,)]
+    harness.clock.advance(backoff(1))
+    assert await worker(harness, inbox, {"webchat": turns}).run_due() == 1
+    assert statuses(harness) == [("k1", "done", 2)] and turns.duplicates == [False]
+    assert harness.rows("select count(*) from message where direction = 'in'") == [(1,)]
