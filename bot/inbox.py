@@ -3,9 +3,9 @@ turned into conversation turns right after, off the request path.
 
 A webhook costs one verification and one insert (:meth:`Intake.accept`); the :class:`InboxWorker`
 claims pending rows in small batches under a lease (so two processes never handle one row), hands
-each to its channel's handler and marks the batch handled in one statement. A handler whose last
-durable step is one turn marks its row done in that turn's transaction instead (:data:`Handler`):
-one commit fewer, and no window between the turn and the mark. A row left claimed by a process that
+each to its channel's handler and marks the batch handled in one statement. A batch of one row (at a
+low rate each update is claimed alone) is marked by its turn instead, when that turn is the
+handler's last durable step (:data:`Handler`): one commit fewer. A row left claimed by a process that
 died is taken over when its lease ends (or at once by the same worker restarted). A row handled but
 not yet marked (a crash between the two) is handled again: the service's own dedupe of platform
 message ids makes that a no-op.
@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
@@ -41,6 +41,15 @@ class InboxItem:
     body: bytes
     received_at: datetime
     attempts: int
+    alone: bool = False
+    """The only row of its batch: its turn marks it done (:attr:`turn_marks`)."""
+
+    @property
+    def turn_marks(self) -> int | None:
+        """The id for the handler's turn to mark done in its own transaction, when the row is its
+        batch's only one; ``None`` when the batch's rows are marked together in one statement (a
+        statement each in their turns would cost more than that one transaction)."""
+        return self.id if self.alone else None
 
 
 class InboxStorage(Protocol):
@@ -69,7 +78,8 @@ class InboxStorage(Protocol):
 
 Handler = Callable[[InboxItem], Awaitable[bool | None]]
 """A channel's ``handle_stored``: ``True`` when it marked the row done itself, in the transaction of
-the turn that handled it (``ConversationService.handle(..., inbox_id=...)``); else the worker does."""
+the turn that handled it (``ConversationService.handle(..., inbox_id=item.turn_marks)``, with an id
+only for a batch's only row); else the worker does."""
 Outcome = Literal["failed", "handled", "marked"]
 
 
@@ -137,6 +147,8 @@ class InboxWorker:
 
     async def run_batch(self, items: list[InboxItem]) -> int:
         """Handle ``items`` (claimed), renewing their lease meanwhile; mark the handled ones done."""
+        if len(items) == 1:
+            items = [replace(items[0], alone=True)]
         renewing = asyncio.create_task(self._renew([item.id for item in items]))
         try:
             by_sender: dict[tuple[str, str], list[InboxItem]] = {}

@@ -127,14 +127,15 @@ class TelegramChannel:
 
     async def handle_stored(self, item: InboxItem) -> bool:
         """An update the webhook stored (:mod:`bot.inbox`): run its turn, then react on Telegram;
-        whether the turn marked the inbox row done (an update holds one message at most, and what
-        follows its turn is a courtesy that a repeat would not redo: a duplicate is not edited).
+        whether the turn marked the inbox row done (:attr:`InboxItem.turn_marks`: an update holds
+        one message at most, and what follows its turn is a courtesy a repeat would not redo: a
+        duplicate is not edited).
 
         A survey tap was answered in the webhook reply already (:func:`webhook_answer`); a ticket
         tap's answer says what happened, so it is sent now.
         """
         update = self.decoded.take(item.body)
-        reaction = await self.receive(update, item.received_at, inbox_id=item.id)
+        reaction = await self.receive(update, item.received_at, inbox_id=item.turn_marks)
         if webhook_answer(update) is not None:
             reaction = Reaction(None, reaction.edit, reaction.marked)
         await self.react(reaction)

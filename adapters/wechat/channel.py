@@ -136,13 +136,13 @@ class WeChatChannel:
         )
 
     async def handle_stored(self, item: InboxItem) -> bool:
-        """A message the webhook stored (its verified, decrypted XML): hand it to the service, whose
-        turn marks the inbox row done; whether there was a turn."""
+        """A message the webhook stored (its verified, decrypted XML): hand it to the service;
+        whether its turn marked the inbox row done (:attr:`InboxItem.turn_marks`)."""
         msg = self._parse(item.body.decode(), item.received_at)
         if msg is None:
             return False
-        await self.ctx.service.handle(msg, inbox_id=item.id)
-        return True
+        await self.ctx.service.handle(msg, inbox_id=item.turn_marks)
+        return item.turn_marks is not None
 
     async def start(self) -> None:
         """Nothing runs in the background."""

@@ -133,8 +133,8 @@ class WhatsAppChannel:
 
     async def handle_stored(self, item: InboxItem) -> bool:
         """A delivery the webhook stored (:mod:`bot.inbox`): hand it to :meth:`receive`; whether
-        a turn marked the inbox row done."""
-        return await self.receive(parse_webhook(item.body, item.received_at), inbox_id=item.id)
+        a turn marked the inbox row done (:attr:`InboxItem.turn_marks`)."""
+        return await self.receive(parse_webhook(item.body, item.received_at), inbox_id=item.turn_marks)
 
     async def status_update(self, status: StatusUpdate) -> None:
         """Act on a status webhook once per (wamid, status): ``failed`` marks the message failed;

@@ -166,9 +166,9 @@ class Turns:
 
     async def handle_stored(self, item: InboxItem) -> bool:
         msg = InboundMessage("webchat", "", item.sender, item.body.decode(), item.received_at, Text("hi"))
-        result = await self.h.service.handle(msg, inbox_id=item.id)
+        result = await self.h.service.handle(msg, inbox_id=item.turn_marks)
         self.duplicates.append(result.duplicate)
-        return True
+        return item.turn_marks is not None
 
 
 class MarkingInbox(SqlInbox):
@@ -181,21 +181,28 @@ class MarkingInbox(SqlInbox):
         await super().done(ids, at)
 
 
-async def test_a_turn_marks_its_inbox_row_done_in_its_own_transaction(harness: Harness) -> None:
+async def test_a_row_claimed_alone_is_marked_done_by_its_turn_a_batch_in_one_statement(
+    harness: Harness,
+) -> None:
     inbox = MarkingInbox(harness.database)
     inbox.marked = []
     turns = Turns(harness)
-    await inbox.accept("webchat", "k1", "ann", b"m1", harness.clock.now())
-    await inbox.accept("webchat", "k2", "ann", b"m1", harness.clock.now())  # the same message again
-    await inbox.accept("webchat", "k3", "bob", b"m3", harness.clock.now())
-    await inbox.accept("telegram", "k4", "cid", b"other", harness.clock.now())
     adapters: dict[str, object] = {"webchat": turns, "telegram": Platform()}
-    assert await worker(harness, inbox, adapters).run_due() == 4
-    assert sorted(turns.duplicates) == [False, False, True]  # a repeat's row is marked by its turn too
-    assert inbox.marked == [4]  # the worker marks only the row whose handler did not
+    await inbox.accept("webchat", "k1", "ann", b"m1", harness.clock.now())
+    assert await worker(harness, inbox, adapters).run_due() == 1
+    await inbox.accept("webchat", "k2", "ann", b"m1", harness.clock.now())  # the same message again
+    assert await worker(harness, inbox, adapters).run_due() == 1
+    assert turns.duplicates == [False, True] and inbox.marked == []  # each marked by its own turn
+    assert statuses(harness) == [("k1", "done", 1), ("k2", "done", 1)]
+
+    await inbox.accept("webchat", "k3", "bob", b"m3", harness.clock.now())
+    await inbox.accept("webchat", "k4", "cid", b"m4", harness.clock.now())
+    await inbox.accept("telegram", "k5", "dan", b"other", harness.clock.now())
+    assert await worker(harness, inbox, adapters).run_due() == 3
+    assert turns.duplicates[2:] == [False, False] and sorted(inbox.marked) == [3, 4, 5]  # one statement
     assert {s for _, s, _ in statuses(harness)} == {"done"}
     assert harness.rows("select count(*) from inbox where body != :empty", empty=b"") == [(0,)]
-    assert harness.rows("select count(*) from message where direction = 'in'") == [(2,)]
+    assert harness.rows("select count(*) from message where direction = 'in'") == [(3,)]
 
 
 async def test_a_turn_that_fails_at_commit_leaves_its_row_pending_and_is_retried(
