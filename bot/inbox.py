@@ -3,10 +3,12 @@ turned into conversation turns right after, off the request path.
 
 A webhook costs one verification and one insert (:meth:`Intake.accept`); the :class:`InboxWorker`
 claims pending rows in small batches under a lease (so two processes never handle one row), hands
-each to its channel's handler and marks the batch handled in one statement. A row left claimed by a
-process that died is taken over when its lease ends (or at once by the same worker restarted). A
-row handled but not yet marked (a crash between the two) is handled again: the service's own dedupe
-of platform message ids makes that a no-op.
+each to its channel's handler and marks the batch handled in one statement. A batch of one row (at a
+low rate each update is claimed alone) is marked by its turn instead, when that turn is the
+handler's last durable step (:data:`Handler`): one commit fewer. A row left claimed by a process that
+died is taken over when its lease ends (or at once by the same worker restarted). A row handled but
+not yet marked (a crash between the two) is handled again: the service's own dedupe of platform
+message ids makes that a no-op.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Literal, Protocol
 
 from bot.ports import Clock
 
@@ -39,6 +41,15 @@ class InboxItem:
     body: bytes
     received_at: datetime
     attempts: int
+    alone: bool = False
+    """The only row of its batch: its turn marks it done (:attr:`turn_marks`)."""
+
+    @property
+    def turn_marks(self) -> int | None:
+        """The id for the handler's turn to mark done in its own transaction, when the row is its
+        batch's only one; ``None`` when the batch's rows are marked together in one statement (a
+        statement each in their turns would cost more than that one transaction)."""
+        return self.id if self.alone else None
 
 
 class InboxStorage(Protocol):
@@ -65,7 +76,11 @@ class InboxStorage(Protocol):
     async def reclaim(self, worker: str) -> int: ...
 
 
-Handler = Callable[[InboxItem], Awaitable[None]]
+Handler = Callable[[InboxItem], Awaitable[bool | None]]
+"""A channel's ``handle_stored``: ``True`` when it marked the row done itself, in the transaction of
+the turn that handled it (``ConversationService.handle(..., inbox_id=item.turn_marks)``, with an id
+only for a batch's only row); else the worker does."""
+Outcome = Literal["failed", "handled", "marked"]
 
 
 class Intake:
@@ -116,17 +131,24 @@ class InboxWorker:
         self.max_attempts = max_attempts
 
     async def run_due(self) -> int:
-        """Handle claimable rows until none is left; how many were handled."""
+        """Handle claimable rows until none is left; how many were handled.
+
+        A claim that found fewer rows than a batch found all that was due: another claim would find
+        only rows accepted since (their webhook kicks the pump, which runs this again once it
+        returns) or rows that fell due since (the alarm kicks it), so it is not made."""
         handled = 0
         while True:
             now = self.clock.now()
             items = await self.storage.claim(self.worker, now, self.batch, now + self.lease)
-            if not items:
+            if items:
+                handled += await self.run_batch(items)
+            if len(items) < self.batch:
                 return handled
-            handled += await self.run_batch(items)
 
     async def run_batch(self, items: list[InboxItem]) -> int:
         """Handle ``items`` (claimed), renewing their lease meanwhile; mark the handled ones done."""
+        if len(items) == 1:
+            items = [replace(items[0], alone=True)]
         renewing = asyncio.create_task(self._renew([item.id for item in items]))
         try:
             by_sender: dict[tuple[str, str], list[InboxItem]] = {}
@@ -136,27 +158,30 @@ class InboxWorker:
         finally:
             renewing.cancel()
             await asyncio.gather(renewing, return_exceptions=True)
-        done = [item_id for ids, _ in outcomes for item_id in ids]
+        done = [item.id for handled, _ in outcomes for item, how in handled if how == "handled"]
         if done:
             await self.storage.done(done, self.clock.now())
         if untried := [item_id for _, ids in outcomes for item_id in ids]:
             await self.storage.release(self.worker, untried)
-        return len(done)
+        return sum(len(handled) for handled, _ in outcomes)
 
-    async def _in_order(self, items: list[InboxItem]) -> tuple[list[int], list[int]]:
+    async def _in_order(self, items: list[InboxItem]) -> tuple[list[tuple[InboxItem, Outcome]], list[int]]:
         """Handle one sender's items in order; stop at the first failure (its later ones wait).
-        The ids handled, and those not tried."""
+        The items handled (and whether their handler marked them done), and the ids not tried."""
+        handled: list[tuple[InboxItem, Outcome]] = []
         for n, item in enumerate(items):
-            if not await self._handle(item):
-                return [i.id for i in items[:n]], [i.id for i in items[n + 1 :]]
-        return [i.id for i in items], []
+            how = await self._handle(item)
+            if how == "failed":
+                return handled, [i.id for i in items[n + 1 :]]
+            handled.append((item, how))
+        return handled, []
 
-    async def _handle(self, item: InboxItem) -> bool:
+    async def _handle(self, item: InboxItem) -> Outcome:
         handler = self.handlers(item.channel)
         try:
             if handler is None:
                 raise LookupError(f"no channel {item.channel!r} is enabled to handle it")
-            await handler(item)
+            marked = await handler(item)
         except Exception as exc:
             give_up = item.attempts >= self.max_attempts
             log.log(
@@ -173,8 +198,8 @@ class InboxWorker:
             await self.storage.retry(
                 item.id, repr(exc)[:500], self.clock.now() + backoff(item.attempts), give_up=give_up
             )
-            return False
-        return True
+            return "failed"
+        return "marked" if marked is True else "handled"
 
     async def _renew(self, ids: list[int]) -> None:
         every = self.lease.total_seconds() / 3

@@ -75,6 +75,11 @@ class Repository(Protocol):
     """Reads and writes inside the current transaction."""
 
     # inbound dedupe and identities
+    def inbox_done(self, item_id: int, at: datetime) -> None:
+        """Mark the inbox row this unit of work handles done, committed with the work (a row
+        already done stays as it is)."""
+        ...
+
     def claim_receipt(self, channel: str, account: str, platform_id: str, at: datetime) -> bool:
         """Record a platform message id; ``False`` when it was seen before (a duplicate)."""
         ...

@@ -107,8 +107,11 @@ class ConversationService:
         if self.store.handoff is None:
             self.wake()
 
-    async def handle(self, msg: InboundMessage) -> TurnResult:
-        """Process one inbound message exactly once (a redelivery returns ``duplicate=True``)."""
+    async def handle(self, msg: InboundMessage, *, inbox_id: int | None = None) -> TurnResult:
+        """Process one inbound message exactly once (a redelivery returns ``duplicate=True``).
+
+        ``inbox_id``: the inbox row the message came from, marked done in the turn's transaction
+        (its handler has nothing durable left to do: see :data:`bot.inbox.Handler`)."""
         started = time.perf_counter()
         msg = storable_message(msg)  # a NUL or a lone surrogate must not fail the insert (and the retry)
         classification = await self._classify(msg)
@@ -119,11 +122,14 @@ class ConversationService:
             msg = replace(msg, payload=Text(mask(msg.payload.text, settings.config.masking)))
         now = self.clock.now()
         survey_id = self.new_id()
-        result = await self.store.run(
-            lambda repo: turns.inbound(
-                repo, settings, msg, now, classification, survey_id, queue_triage=queue
-            )
-        )
+
+        def work(repo: Repository) -> TurnResult:
+            result = turns.inbound(repo, settings, msg, now, classification, survey_id, queue_triage=queue)
+            if inbox_id is not None:
+                repo.inbox_done(inbox_id, now)
+            return result
+
+        result = await self.store.run(work)
         if not result.duplicate:
             self._queued()
         self.meter.observe("turn", time.perf_counter() - started, channel=msg.channel)

@@ -19,6 +19,8 @@ from bot.inbox import InboxItem
 from bot.storable import bounded, storable
 from models import InboxRow
 from storage.db import Database
+from storage.group_commit import GroupCommit
+from storage.rows import Rows
 
 INBOX_CLAIM_LOCK = 0x696E6278  # "inbx": the PostgreSQL advisory lock that serialises inbox claims
 KEY_CHARS = 256
@@ -53,8 +55,7 @@ class SqlInbox:
     def __init__(self, database: Database) -> None:
         self.database = database
         self._insert = _insert_statement(database.dialect)
-        self._waiting: list[tuple[dict[str, Any], asyncio.Future[bool]]] = []
-        self._committing: asyncio.Task[None] | None = None
+        self._accepting = GroupCommit(self._insert_all)
 
     # accepting ---------------------------------------------------------------------------------
 
@@ -64,27 +65,9 @@ class SqlInbox:
 
     async def accept(self, channel: str, key: str, sender: str, body: bytes, at: datetime) -> bool:
         """Store one update, committed together with those that arrive while a commit runs (group
-        commit: one writer, one transaction per batch); answers once its batch has committed."""
-        loop = asyncio.get_running_loop()
-        answer: asyncio.Future[bool] = loop.create_future()
-        self._waiting.append((_params(channel, key, sender, body, at), answer))
-        if self._committing is None or self._committing.done():
-            self._committing = loop.create_task(self._commit_waiting())
-        return await answer
-
-    async def _commit_waiting(self) -> None:
-        while self._waiting:
-            batch, self._waiting = self._waiting, []
-            try:
-                stored = await asyncio.to_thread(self._insert_all, [params for params, _ in batch])
-            except Exception as exc:  # every request of the batch fails: none is acknowledged
-                for _, answer in batch:
-                    if not answer.done():
-                        answer.set_exception(exc)
-                continue
-            for (_, answer), new in zip(batch, stored, strict=True):
-                if not answer.done():  # its request may have been cancelled meanwhile
-                    answer.set_result(new)
+        commit: one writer, one transaction per batch); answers once its batch has committed (every
+        request of a batch that failed fails: none is acknowledged)."""
+        return await self._accepting.ask(_params(channel, key, sender, body, at))
 
     def _insert_all(self, rows: list[dict[str, Any]]) -> list[bool]:
         """One multi-row ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` for the batch; whether
@@ -241,6 +224,13 @@ _DONE = (
         status="done", done_at=bindparam("b_at"), body=b"", claimed_by=None, claimed_until=None, error=None
     )
 )
+
+
+class InboxRows(Rows):
+    """The inbox part of the repository: a turn marks the row it handles done in its own transaction."""
+
+    def inbox_done(self, item_id: int, at: datetime) -> None:
+        self._core.execute(_DONE, {"b_ids": [item_id], "b_at": at})
 
 
 def _claim(conn: Connection, worker: str, now: datetime, limit: int, until: datetime) -> list[InboxItem]:

@@ -4,7 +4,10 @@ Each bucket is one row (``rate_bucket``), taken from inside a write transaction 
 (``FOR UPDATE`` on PostgreSQL, the write lock on SQLite), so two processes never both take the last
 room. A take is one short transaction of two statements, however many buckets it takes room in:
 one that locks and reads the rows (in key order: no deadlock; made at their first take), one that
-writes their new levels. The arithmetic is :func:`bot.buckets.take_room`'s.
+writes their new levels. Takes asked for while one is being written share the next transaction,
+taken one after the other in the order asked (what separate transactions in that order would
+take): a Telegram tap's edit and its next question ask at the same moment. The arithmetic is
+:func:`bot.buckets.take_room`'s.
 """
 
 from __future__ import annotations
@@ -20,9 +23,12 @@ from sqlalchemy import Connection, Table, TextClause, bindparam, text, update
 from bot.buckets import Bucket, take_room
 from models import RateBucket
 from storage.db import Database
+from storage.group_commit import GroupCommit
 
 Wanted = tuple[str, float, float]
 """One bucket to take room in: its key, how many messages drain from it per second, its size."""
+Asked = tuple[Sequence[Wanted], float]
+"""One take: the buckets it takes room in, and how many seconds ahead it may take it."""
 
 TABLE: Table = RateBucket.__table__  # type: ignore[attr-defined]
 _WRITE = (
@@ -51,6 +57,7 @@ class SqlRates:
     def __init__(self, database: Database, now: Callable[[], float] = time.time) -> None:
         self.database = database
         self.now = now
+        self._taking = GroupCommit(self.reserve_each_sync)
 
     async def take(self, key: str, rate: float, burst: float) -> float:
         """Take room for one message in bucket ``key`` (``rate`` per second, up to ``burst`` at
@@ -69,31 +76,52 @@ class SqlRates:
     async def reserve(self, wanted: Sequence[Wanted], within: float = math.inf) -> float | None:
         """Take room for one message in every bucket of ``wanted``, at the first moment all of them
         have it if that is within ``within`` seconds: the seconds to wait before sending (0: now),
-        or ``None`` when it is further off (nothing taken). Waiting senders never ask again."""
-        wait, taken = await asyncio.to_thread(self.reserve_sync, wanted, within)
+        or ``None`` when it is further off (nothing taken). Waiting senders never ask again.
+
+        Takes asked for while one is being written share the next transaction (in the order asked)."""
+        wait, taken = await self._taking.ask((wanted, within))
         return wait if taken else None
 
     def reserve_sync(self, wanted: Sequence[Wanted], within: float) -> tuple[float, bool]:
         """The wait until ``wanted`` all have room, and whether room was taken (wait within ``within``)."""
-        limits = {key: (rate, size) for key, rate, size in wanted}
-        with self.database.writer.begin() as conn:
-            rows = self._lock(conn, sorted(limits))
-            now = self.now()
-            buckets = [Bucket(level, updated, *limits[key]) for key, (level, updated) in rows.items()]
-            wait, levels = take_room(buckets, now, within)
-            if levels is None:
-                return wait, False  # nothing changed: a refusal costs no bucket anything
-            written = [
-                {"k": key, "new_level": level, "new_updated": max(updated, now)}
-                for (key, (_, updated)), level in zip(rows.items(), levels, strict=True)
-            ]
-            conn.execute(_WRITE, written)
-            return wait, True
+        [result] = self.reserve_each_sync([(wanted, within)])
+        return result
 
-    def _lock(self, conn: Connection, keys: list[str]) -> dict[str, tuple[float, float]]:
+    def reserve_each_sync(self, asked: Sequence[Asked]) -> list[tuple[float, bool]]:
+        """:meth:`reserve_sync` for each of ``asked`` in turn, in one transaction."""
+        with self.database.writer.begin() as conn:
+            rows = self._lock(conn, sorted({key for wanted, _ in asked for key, _, _ in wanted}))
+            now = self.now()
+            results = [_take(rows, wanted, within, now) for wanted, within in asked]
+            written = [
+                {"k": key, "new_level": level, "new_updated": updated}
+                for key, (level, updated, changed) in rows.items()
+                if changed
+            ]
+            if written:  # else nothing changed: a refusal costs no bucket anything
+                conn.execute(_WRITE, written)
+            return results
+
+    def _lock(self, conn: Connection, keys: list[str]) -> dict[str, Level]:
         """Lock the rows of ``keys`` in key order (no deadlock), made at their first take, and read
         them: one statement (an upsert that changes nothing in a row that exists)."""
         params = {f"k{i}": key for i, key in enumerate(keys)}
         rows = conn.execute(_lock_statement(len(keys)), params)
-        found = {key: (level, updated) for key, level, updated in rows}
+        found = {key: (level, updated, False) for key, level, updated in rows}
         return {key: found[key] for key in keys}
+
+
+Level = tuple[float, float, bool]
+"""A locked bucket's level, as of when (seconds), and whether a take of this transaction changed it."""
+
+
+def _take(rows: dict[str, Level], wanted: Sequence[Wanted], within: float, now: float) -> tuple[float, bool]:
+    """Take one message's room in ``wanted`` from the locked ``rows`` (updated in place): the wait,
+    and whether room was taken."""
+    buckets = [Bucket(rows[key][0], rows[key][1], rate, size) for key, rate, size in wanted]
+    wait, levels = take_room(buckets, now, within)
+    if levels is None:
+        return wait, False
+    for (key, _, _), level in zip(wanted, levels, strict=True):
+        rows[key] = (level, max(rows[key][1], now), True)
+    return wait, True

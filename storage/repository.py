@@ -1,7 +1,7 @@
 """The :class:`bot.repository.Repository` on SQLModel rows, inside one session's transaction.
 
 It is assembled from one part per area (each a :class:`storage.rows.Rows` mixin): identities,
-conversations, surveys, timers, leases, outbox, tickets, and the customer's side.
+conversations, surveys, timers, leases, outbox, inbox, tickets, and the customer's side.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from storage.conversations import ConversationRows
 from storage.customer_side import CustomerSideRows
 from storage.experiments import ExperimentRows
 from storage.identities import IdentityRows
+from storage.inbox import InboxRows
 from storage.leases import LeaseRows
 from storage.outbox import OUTBOX_CLAIM_LOCK, OutboxRows
 from storage.rows import answer_json, message_json
@@ -29,6 +30,7 @@ from storage.timers import TimerRows
 
 class SqlRepository(
     IdentityRows,
+    InboxRows,
     ConversationRows,
     SurveyRows,
     TimerRows,

@@ -52,6 +52,8 @@ class Reaction:
     """``answerCallbackQuery``."""
     edit: Call | None = None
     """``editMessageText`` or ``editMessageReplyMarkup`` of the tapped question."""
+    marked: bool = False
+    """The turn marked the update's inbox row done (see :meth:`TelegramChannel.handle_stored`)."""
 
 
 class TelegramChannel:
@@ -94,8 +96,11 @@ class TelegramChannel:
         async with self.limits.slot(chat):
             return await self.api.call(call, timeout)
 
-    async def receive(self, update: Update, received_at: datetime | None = None) -> Reaction:
-        """Store what ``update`` brings (once, however often Telegram delivers it).
+    async def receive(
+        self, update: Update, received_at: datetime | None = None, *, inbox_id: int | None = None
+    ) -> Reaction:
+        """Store what ``update`` brings (once, however often Telegram delivers it); ``inbox_id``
+        (the row it was stored in) is marked done by the turn, if there is one.
 
         A tap on a ticket notification's button (in a support group) works the ticket instead.
         """
@@ -106,27 +111,35 @@ class TelegramChannel:
         incoming = parse_update(update, self.account, received_at or self.ctx.clock.now())
         if incoming is None:
             return Reaction()
-        result = await self.ctx.service.handle(incoming.message) if incoming.message is not None else None
+        result = None
+        if incoming.message is not None:
+            result = await self.ctx.service.handle(incoming.message, inbox_id=inbox_id)
+        marked = result is not None and inbox_id is not None
         tap = incoming.tap
         if tap is None:
-            return Reaction()
+            return Reaction(marked=marked)
         answered = result is not None and result.answered and not result.duplicate
         return Reaction(
             Call.of("answerCallbackQuery", callback_query_id=tap.query_id),
             answered_edit(tap) if answered else None,
+            marked,
         )
 
-    async def handle_stored(self, item: InboxItem) -> None:
-        """An update the webhook stored (:mod:`bot.inbox`): run its turn, then react on Telegram.
+    async def handle_stored(self, item: InboxItem) -> bool:
+        """An update the webhook stored (:mod:`bot.inbox`): run its turn, then react on Telegram;
+        whether the turn marked the inbox row done (:attr:`InboxItem.turn_marks`: an update holds
+        one message at most, and what follows its turn is a courtesy a repeat would not redo: a
+        duplicate is not edited).
 
         A survey tap was answered in the webhook reply already (:func:`webhook_answer`); a ticket
         tap's answer says what happened, so it is sent now.
         """
         update = self.decoded.take(item.body)
-        reaction = await self.receive(update, item.received_at)
+        reaction = await self.receive(update, item.received_at, inbox_id=item.turn_marks)
         if webhook_answer(update) is not None:
-            reaction = Reaction(None, reaction.edit)
+            reaction = Reaction(None, reaction.edit, reaction.marked)
         await self.react(reaction)
+        return reaction.marked
 
     async def edit(self, call: Call) -> None:
         """Show the chosen answer; cosmetic, so a failure is logged, not raised."""

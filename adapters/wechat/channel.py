@@ -135,11 +135,14 @@ class WeChatChannel:
             xml, channel=self.name, enterprise=self.platform.enterprise, received_at=received_at
         )
 
-    async def handle_stored(self, item: InboxItem) -> None:
-        """A message the webhook stored (its verified, decrypted XML): hand it to the service."""
+    async def handle_stored(self, item: InboxItem) -> bool:
+        """A message the webhook stored (its verified, decrypted XML): hand it to the service;
+        whether its turn marked the inbox row done (:attr:`InboxItem.turn_marks`)."""
         msg = self._parse(item.body.decode(), item.received_at)
-        if msg is not None:
-            await self.ctx.service.handle(msg)
+        if msg is None:
+            return False
+        await self.ctx.service.handle(msg, inbox_id=item.turn_marks)
+        return item.turn_marks is not None
 
     async def start(self) -> None:
         """Nothing runs in the background."""

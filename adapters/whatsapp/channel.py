@@ -115,20 +115,26 @@ class WhatsAppChannel:
             last_inbound_at = last_inbound_at.replace(tzinfo=UTC)
         return self.ctx.clock.now() - last_inbound_at < WINDOW
 
-    async def receive(self, delivery: Delivery) -> None:
-        """Hand a verified webhook's messages to the service (deduped there), then its statuses."""
-        for message in delivery.messages:
-            result = await self.ctx.service.handle(message)
+    async def receive(self, delivery: Delivery, *, inbox_id: int | None = None) -> bool:
+        """Hand a verified webhook's messages to the service (deduped there), then its statuses.
+
+        ``inbox_id`` (the row the delivery was stored in) is marked done by the last message's turn
+        when no status follows it (a status is durable work of its own); whether it was."""
+        last = len(delivery.messages) - 1 if inbox_id is not None and not delivery.statuses else -1
+        for n, message in enumerate(delivery.messages):
+            result = await self.ctx.service.handle(message, inbox_id=inbox_id if n == last else None)
             self.counts["duplicates" if result.duplicate else "messages"] += 1
         for status in delivery.statuses:
             await self.status_update(status)
         for error in delivery.errors:
             self.counts["errors_reported"] += 1
             log.warning("%s: WhatsApp reported error %s: %s", self.name, error.code, error.title)
+        return last >= 0
 
-    async def handle_stored(self, item: InboxItem) -> None:
-        """A delivery the webhook stored (:mod:`bot.inbox`): hand it to :meth:`receive`."""
-        await self.receive(parse_webhook(item.body, item.received_at))
+    async def handle_stored(self, item: InboxItem) -> bool:
+        """A delivery the webhook stored (:mod:`bot.inbox`): hand it to :meth:`receive`; whether
+        a turn marked the inbox row done (:attr:`InboxItem.turn_marks`)."""
+        return await self.receive(parse_webhook(item.body, item.received_at), inbox_id=item.turn_marks)
 
     async def status_update(self, status: StatusUpdate) -> None:
         """Act on a status webhook once per (wamid, status): ``failed`` marks the message failed;

@@ -5,12 +5,14 @@ On a real inbox table (SQLite, and PostgreSQL when configured) with a frozen clo
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from bot.inbox import MAX_ATTEMPTS, Handler, InboxItem, InboxWorker, Intake, backoff, channel_handlers
+from bot.messages import InboundMessage, Text
 from storage.inbox import SqlInbox
+from storage.repository import SqlRepository
 
 from ..conftest import Harness
 
@@ -131,3 +133,94 @@ def test_a_channels_handler_is_looked_up_when_needed() -> None:
     assert lookup("wecom") is None
     adapters["wecom"] = Platform()  # adapters may be swapped while running
     assert lookup("wecom") is not None
+
+
+class CountingInbox(SqlInbox):
+    """The inbox, counting claims and what each returned."""
+
+    claimed: list[int]
+
+    async def claim(self, worker: str, now: datetime, limit: int, until: datetime) -> list[InboxItem]:
+        items = await super().claim(worker, now, limit, until)
+        self.claimed.append(len(items))
+        return items
+
+
+async def test_a_claim_short_of_a_batch_is_the_last_of_a_run(harness: Harness) -> None:
+    inbox = CountingInbox(harness.database)
+    inbox.claimed = []
+    for n in range(5):
+        await inbox.accept("telegram", f"k{n}", f"s{n}", b"x", harness.clock.now())
+    w = InboxWorker(inbox, channel_handlers({"telegram": Platform()}), harness.clock, "w1", batch=2)
+    assert await w.run_due() == 5
+    assert inbox.claimed == [2, 2, 1]  # a full batch claims again; the short one found all that was due
+    assert await w.run_due() == 0 and inbox.claimed[3:] == [0]
+
+
+class Turns:
+    """A channel whose ``handle_stored`` runs the body's message as a turn that marks the row done."""
+
+    def __init__(self, h: Harness) -> None:
+        self.h = h
+        self.duplicates: list[bool] = []
+
+    async def handle_stored(self, item: InboxItem) -> bool:
+        msg = InboundMessage("webchat", "", item.sender, item.body.decode(), item.received_at, Text("hi"))
+        result = await self.h.service.handle(msg, inbox_id=item.turn_marks)
+        self.duplicates.append(result.duplicate)
+        return item.turn_marks is not None
+
+
+class MarkingInbox(SqlInbox):
+    """The inbox, recording the ids the worker marks done itself."""
+
+    marked: list[int]
+
+    async def done(self, ids: list[int], at: datetime) -> None:
+        self.marked.extend(ids)
+        await super().done(ids, at)
+
+
+async def test_a_row_claimed_alone_is_marked_done_by_its_turn_a_batch_in_one_statement(
+    harness: Harness,
+) -> None:
+    inbox = MarkingInbox(harness.database)
+    inbox.marked = []
+    turns = Turns(harness)
+    adapters: dict[str, object] = {"webchat": turns, "telegram": Platform()}
+    await inbox.accept("webchat", "k1", "ann", b"m1", harness.clock.now())
+    assert await worker(harness, inbox, adapters).run_due() == 1
+    await inbox.accept("webchat", "k2", "ann", b"m1", harness.clock.now())  # the same message again
+    assert await worker(harness, inbox, adapters).run_due() == 1
+    assert turns.duplicates == [False, True] and inbox.marked == []  # each marked by its own turn
+    assert statuses(harness) == [("k1", "done", 1), ("k2", "done", 1)]
+
+    await inbox.accept("webchat", "k3", "bob", b"m3", harness.clock.now())
+    await inbox.accept("webchat", "k4", "cid", b"m4", harness.clock.now())
+    await inbox.accept("telegram", "k5", "dan", b"other", harness.clock.now())
+    assert await worker(harness, inbox, adapters).run_due() == 3
+    assert turns.duplicates[2:] == [False, False] and sorted(inbox.marked) == [3, 4, 5]  # one statement
+    assert {s for _, s, _ in statuses(harness)} == {"done"}
+    assert harness.rows("select count(*) from inbox where body != :empty", empty=b"") == [(0,)]
+    assert harness.rows("select count(*) from message where direction = 'in'") == [(3,)]
+
+
+async def test_a_turn_that_fails_at_commit_leaves_its_row_pending_and_is_retried(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox = SqlInbox(harness.database)
+    turns = Turns(harness)
+    await inbox.accept("webchat", "k1", "ann", b"m1", harness.clock.now())
+
+    def fail(_repo: object) -> None:
+        raise RuntimeError("the disk is full")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(SqlRepository, "flush", fail)  # after the turn and its mark, before the commit
+        assert await worker(harness, inbox, {"webchat": turns}).run_due() == 0
+    assert statuses(harness) == [("k1", "pending", 1)]  # neither the mark nor the turn committed
+    assert harness.rows("select count(*) from message") == [(0,)]
+    harness.clock.advance(backoff(1))
+    assert await worker(harness, inbox, {"webchat": turns}).run_due() == 1
+    assert statuses(harness) == [("k1", "done", 2)] and turns.duplicates == [False]
+    assert harness.rows("select count(*) from message where direction = 'in'") == [(1,)]

@@ -9,7 +9,11 @@ from pathlib import Path
 import pytest
 
 from bot.errors import ConfigError
-from csatbot.runtime import Runtime
+from bot.inbox import InboxItem, InboxWorker, Intake
+from csatbot.runtime import Pump, Runtime
+from storage.inbox import SqlInbox
+
+from ..conftest import Harness
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -92,3 +96,25 @@ def test_a_reload_of_an_alias_bomb_keeps_the_last_good_config_and_says_why(tmp_p
         assert "holds over 100,000 values" in runtime.config_error.problems[0]
     finally:
         runtime.database.dispose()
+
+
+async def test_an_update_accepted_while_the_inbox_pump_runs_is_handled_by_its_next_run(
+    harness: Harness,
+) -> None:
+    """The inbox worker claims once when that claim is short of a batch; an update accepted after
+    the claim, while its batch runs, is not lost: its wake makes the pump run once more."""
+    inbox = SqlInbox(harness.database)
+    worker = InboxWorker(inbox, {"telegram": None}.get, harness.clock, "w1")
+    pump = Pump("inbox", worker.run_due)
+    intake = Intake(inbox, harness.clock, pump.kick)
+    handled: list[str] = []
+
+    async def handle(item: InboxItem) -> None:
+        handled.append(item.key)
+        if item.key == "k1":  # claimed alone: this run claims nothing more
+            await intake.accept("telegram", "k2", "b", b"{}")
+
+    worker.handlers = {"telegram": handle}.get
+    await intake.accept("telegram", "k1", "a", b"{}")
+    await pump.drain()
+    assert handled == ["k1", "k2"] and inbox.pending_sync() == 0

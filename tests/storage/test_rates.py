@@ -4,10 +4,12 @@ in all of them at once or in none."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import Session
 
 from models import RateBucket
@@ -80,3 +82,30 @@ def test_room_taken_ahead_queues_senders_across_handles_and_within_bounds_it(
     assert waits == [(0.0, True), (0.0, True), (0.5, True), (1.0, True), (1.5, True)]
     assert rates[0].reserve_sync([("b", 2.0, 2.0)], 1.0) == (2.0, False)  # too far off: not taken
     assert level(databases[0], "b") == pytest.approx(5.0)
+
+
+async def test_takes_asked_at_once_share_a_transaction_and_take_as_one_after_the_other_would(
+    databases: tuple[Database, Database],
+) -> None:
+    rates = SqlRates(databases[0], now=lambda: NOW)
+    commits: list[object] = []
+    event.listen(databases[0].writer, "commit", commits.append)
+    chat, overall = ("chat", 1.0, 3.0), ("all", 2.0, 2.0)
+    waits = await asyncio.gather(
+        rates.reserve([chat, overall]),
+        rates.reserve([overall], 0.0),  # the overall bucket's last room now
+        rates.reserve([chat, overall]),
+        rates.reserve([chat, overall], 0.2),  # refused: 1.0 s off
+        rates.reserve([chat]),
+    )
+    assert len(commits) == 1
+    assert waits == [0.0, 0.0, 0.5, None, 0.0]  # the third waits for room the first two took
+    assert level(databases[0], "chat") == pytest.approx(3.0)
+    assert level(databases[0], "all") == pytest.approx(3.0)  # room taken ahead: a debt
+    # The same takes one after the other, each its own transaction, on fresh buckets:
+    serial = SqlRates(databases[1], now=lambda: NOW)
+    renamed = [("c2", 1.0, 3.0), ("a2", 2.0, 2.0)]
+    asked = [(renamed, 1e9), ([renamed[1]], 0.0), (renamed, 1e9), (renamed, 0.2), ([renamed[0]], 1e9)]
+    assert [serial.reserve_sync(wanted, within) for wanted, within in asked] == [
+        (0.0, True), (0.0, True), (0.5, True), (1.0, False), (0.0, True)
+    ]  # fmt: skip

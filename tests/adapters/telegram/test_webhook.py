@@ -8,6 +8,7 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from adapters.telegram.fake import BOT_USER, TOKEN, TelegramSimulator
 from adapters.testing import Button
@@ -281,3 +282,28 @@ async def test_a_failed_edit_does_not_fail_the_webhook(app: App) -> None:
     assert response.status_code == 200
     await app.shown("ann", lambda s: s[-1].text.startswith(PRAISE))
     assert question.buttons  # the keyboard stays, and a second tap is still ignored by the core
+
+
+async def test_a_tap_takes_its_two_messages_rate_room_in_one_transaction_and_marks_its_row_with_its_turn(
+    app: App,
+) -> None:
+    _, question = await survey_question(app, "ann")
+    await app.runtime.inbox_settled()
+    statements: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement.split(" (")[0].split(" SET")[0])
+
+    engine = app.runtime.database.writer
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        five = next(b for b in question.buttons if b.value == "5")
+        assert (await app.sim.post(app.http, app.sim.callback_update("ann", five))).status_code == 200
+        await app.shown("ann", lambda s: s[-1].text.startswith(PRAISE))
+        await app.runtime.inbox_settled()
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert app.sim.api.called("editMessageText")
+    assert statements.count("INSERT INTO rate_bucket") == 1  # the edit's and the next question's room
+    assert statements.count("UPDATE inbox") == 2  # the claim, and the turn's mark (no batch mark)
+    assert app.rows("select status from inbox order by id desc limit 1") == [("done",)]
