@@ -51,7 +51,8 @@ _OUT_OF = r"\s*(?:/|out of|outta|of)\s*"
 _DENOMINATOR = r"\d+|十|ten|seven|five"
 _SUFFIX = (
     rf"(?:{_OUT_OF}(?P<den>{_DENOMINATOR}))?"
-    r"\s*-?\s*(?P<unit>分|颗星星|颗星|星星|星|stars?|points?|pts?|颗?⭐+|颗?★+)?"  # "5-star", "五颗星星"
+    # "5-star", "五颗星星"; a dash without a unit is a school grade's minus ("4-": 4 or less?)
+    r"(?:\s*-?\s*(?P<unit>分|颗星星|颗星|星星|星|stars?|points?|pts?|颗?⭐+|颗?★+))?"
     rf"(?:{_OUT_OF}(?P<den_after>{_DENOMINATOR}))?"  # "4 stars out of 5"
     r"(?P<full>\s*满分)?"  # "10分满分": ten points, full marks
     r"\s*(?P<review>好评|中评|差评)?"  # "五星好评": a five-star good review

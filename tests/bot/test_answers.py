@@ -270,6 +270,8 @@ NOT_RATINGS = [
     pytest.param("等了100分钟", "nps", id="a-hundred-minutes"),
     pytest.param("给你们一百分", "nps", id="a-hundred-is-off-the-scale-not-one"),
     pytest.param("100%", "csat", id="percent-alone"),
+    pytest.param("4-", "csat", id="a-grade-minus"),
+    pytest.param("9-", "nps", id="a-grade-minus-nps"),
 ]
 
 
