@@ -101,13 +101,16 @@ _QUALIFIED_BEFORE = re.compile(
 _BOUNDED_BEFORE = re.compile(
     r"\b(?:at least|at most|than|over|under|above|below|up to|between|or|and|to|from)$"
 )
-# Chinese before a trailing score that makes it a condition or what was meant, not given: "如果快一点
-# 就5分", "本来想给5分的", "差点给1星" (almost gave one star).
-_HYPOTHETICAL_HAN = re.compile(r"如果|要是|假如|假设|本来|原本|本想|原想|本打算|差点|下次|上次")
+# Chinese before a trailing score that makes it a condition, what was meant or what is to come, not
+# given: "如果快一点就5分", "本来想给5分的", "差点给1星" (almost gave one star), "等收到货再给5分".
+_HYPOTHETICAL_HAN = re.compile(
+    r"如果|要是|假如|假设|本来|原本|本想|原想|本打算|差点|下次|上次|等[^,，.。!！;；\s]*再(?!也)|之后再|以后再"
+)  # "等收到货再给5分": once the parcel has come
 # Words right after a leading score that make it a condition, a bound or a denial: "5 if you had
 # answered sooner", "4 stars or more", "4分以上", "5星不可能". "0 if I could" is still a score.
 _QUALIFIED_AFTER = re.compile(
     r"^(?:if\b(?! (?:i|we|you) (?:could|can|were able|was able))(?! possible)|once\b|next time\b"
+    r"|when(?:ever)?\b|until\b|till\b"  # "5 when it arrives", "10 when you fix the app"
     r"|maybe\b|perhaps\b|as soon as\b|or\b|and (?:up|above|higher)\b|at (?:least|most)\b|max\b|tops\b"
     r"|no way\b|lol no\b"
     r"|以上|以下|左右|上下|以内|之间|往上|往下|出头|是?不可能|没可能|做梦|想得美|门都没有|想都别想)"

@@ -595,6 +595,7 @@ def scored(text: str, kind: ScaleKind = "csat") -> tuple[int, str] | None:
         pytest.param("4星，扣一星因为物流", "csat", (4, "扣一星因为物流"), id="a-star-off-explains-it-zh"),
         pytest.param("9分，扣一分因为物流", "nps", (9, "扣一分因为物流"), id="a-point-off-explains-it-zh"),
         pytest.param("4 stars, minus 1 for the wait", "csat", (4, "minus 1 for the wait"), id="minus-one"),
+        pytest.param("等了三天 再也不来了 1分", "csat", (1, "等了三天 再也不来了"), id="never-again-zh"),
         # "I am" leads in like "it was": the comma typed inside "not satisfied" makes no 4 of it
         pytest.param("I am not, satisfied", "csat", (2, ""), id="i-am-negated-word-rating"),
     ],
@@ -660,6 +661,10 @@ def test_a_score_and_its_comment(text: str, kind: ScaleKind, expected: tuple[int
         pytest.param("5 if you had answered sooner", "csat", id="condition-after"),
         pytest.param("9 if shipping were faster", "nps", id="condition-after-nps"),
         pytest.param("10 next time", "nps", id="next-time"),
+        pytest.param("5 when it arrives", "csat", id="when-after"),
+        pytest.param("10 when you fix the app", "nps", id="when-after-nps"),
+        pytest.param("5 until the next problem", "csat", id="until-after"),
+        pytest.param("等收到货再给5分", "csat", id="once-it-comes-zh"),
         pytest.param("如果快一点就5分", "csat", id="condition-before-zh"),
         pytest.param("本来想给5分的", "csat", id="meant-to-give-zh"),
         pytest.param("差点给1星", "csat", id="almost-gave-zh"),
