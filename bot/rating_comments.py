@@ -25,6 +25,9 @@ _DIGIT_WORD = re.compile(r"^[0-9]")
 _NUMERIC = re.compile(
     r"\d|[零〇一二两三四五六七八九十]|⭐|★|满分|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b"
 )
+_NUMBER_AT_END = re.compile(
+    r"(?:\d|[零〇一二两三四五六七八九十]|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten))$"
+)
 _BARE_NUMBER = re.compile(
     r"^(?:\d+|[零〇一二两三四五六七八九十]+|zero|one|two|three|four|five|six|seven|eight|nine|ten)$"
 )
@@ -359,6 +362,9 @@ def _number_runs_on(cut: _Cut) -> bool:
         and (_DIGIT_WORD.match(cut.comment) or cut.comment.startswith(("/", "分之")))
     ):
         return True  # "4.5", "4-5", "10:30", "8/10"
+    other_number = _NUMERIC.match if cut.leading else _NUMBER_AT_END.search
+    if cut.numeric and "/" in cut.gap and other_number(cut.comment):
+        return True  # "four/five": four out of five, whatever the scale asked
     # "please 4.5", "1-5", "10:30"
     return not cut.leading and cut.comment[-1:].isdigit() and not any(ch.isspace() for ch in cut.gap)
 

@@ -677,6 +677,9 @@ def test_a_score_and_its_comment(text: str, kind: ScaleKind, expected: tuple[int
         pytest.param("5, terrible", "csat", id="five-and-terrible"),
         pytest.param("非常满意，1分", "csat", id="very-satisfied-and-one-zh"),
         pytest.param("it's a 5 minute wait", "csat", id="its-a-count"),
+        pytest.param("four/five", "nps", id="words-out-of-five-on-nps"),
+        pytest.param("four/five", "ces", id="words-out-of-five-on-ces"),
+        pytest.param("four / ten", "csat", id="words-out-of-ten-on-csat"),
         # two different scores: which one?
         pytest.param("last time 5, this time 2", "csat", id="two-scores-then-and-now"),
         pytest.param("2 then 4", "csat", id="two-scores-then"),
