@@ -271,8 +271,8 @@ def _score(
         score = parse(cut.part[lead.end() :])  # "a 3, meh", "i'd say 2, it took three days"
     if score is None or cut.decoration:
         return score
-    if cut.leading and cut.comment in _TAKEN_BACK:
-        return None  # "great... NOT", "so helpful (not)"
+    if (cut.leading and cut.comment in _TAKEN_BACK) or _SNEER.search(cut.comment):
+        return None  # "great... NOT", "so helpful (not)", "呵呵，五星"
     if not leading and cut.comment.endswith(_HEDGE_BEFORE):
         return None
     if not leading and _BARE_NUMBER.match(cut.part) and cut.comment.endswith(_REFERENCE_HAN):
@@ -292,6 +292,8 @@ def _score(
 _TAKEN_BACK = {
     "not", "jk", "just kidding", "kidding", "/s", "lol not", "not really", "sarcasm", "yeah right", "as if",
 }  # fmt: skip
+# 呵呵 beside a rating is a sneer in Chinese chat: "呵呵，五星" is no five stars.
+_SNEER = re.compile(r"^(?:呵呵|嗬嗬)|(?:呵呵|嗬嗬)[呵嗬的哒]*$")
 # What is taken off a score is no score of its own: "4星，扣一星因为物流", "5 stars minus 1 for the wait".
 _TAKEN_OFF = ("扣", "减", "少", "扣了", "减了", "少了", "扣掉", "减掉", "minus", "off", "lose", "less")
 # A number in a comment that may be a score of its own: digits standing alone, or a Chinese numeral
