@@ -75,11 +75,15 @@ _EMPTY_STARS = set("☆✩")
 _IGNORED = set(" \t\u200d")
 
 # A thank-you before or after an answer ("5, thanks!", "谢谢，非常满意") is dropped before parsing.
-_THANKS = r"(?:\b(?:thanks|thank you|thx|ty)\b|谢谢你们|谢谢你|谢谢|感谢|多谢)"
+_THANKS = r"(?:\b(?:thanks|thank you|thx|ty)\b|(?:谢谢你们|谢谢你|谢谢|感谢|多谢)(?:亲亲|亲们|亲)?)"
 # A thank-you that a 十分 / 非常 strengthens is no filler: "十分感谢" is "many thanks", not 10 and thanks.
 _STRENGTHENED = "".join(f"(?<!{w})" for w in ("十分", "万分", "非常", "特别", "衷心", "很"))
 _FILLERS = re.compile(
     rf"^{_THANKS}[\s!！。.~～,，]+|[\s!！。.~～,，]*{_STRENGTHENED}{_THANKS}[\s!！。.~～]*$"
+)
+# 亲 ("dear", as shoppers and shops call each other) around an answer: "亲，五星", "5分哦亲".
+_DEAR = re.compile(
+    r"^亲(?:亲|们|爱的)?(?:[\s!！。.~～,，]+|(?=\d))|(?:[\s!！。.~～,，]+|(?<=[分星哦啊呀啦]))亲(?:亲|们|爱的)?[\s!！。.~～]*$"
 )
 _SKIP_WORDS = {
     "skip", "no", "nope", "none", "n/a", "na", "nothing", "no thanks",
@@ -178,6 +182,7 @@ def _rating(text: str, kind: ScaleKind, low: int, high: int, *, thanks: bool) ->
         return None
     if thanks:
         t = _FILLERS.sub("", t).strip()
+    t = _DEAR.sub("", t).strip()
     t = _BRACKETED.sub(r"\1", t).strip()  # "(5)", "[4]", "【5分】"
     t = _ALL_THE_WAY.sub(lambda m: "very " if m.group(0)[-1] == " " else "非常", t)  # "100% satisfied"
     if t[-1:] in ")）" and not any(ch in t for ch in "(（"):

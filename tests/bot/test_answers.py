@@ -190,6 +190,11 @@ RATINGS = [
     pytest.param("满意度：5", "csat", 5, id="manyidu-colon"),
     pytest.param("100% satisfied", "csat", 5, id="100-percent-satisfied"),
     pytest.param("百分百满意", "csat", 5, id="baifenbai-manyi"),
+    # 亲 ("dear") around the answer, as shoppers write
+    pytest.param("亲，五星", "csat", 5, id="dear-before-zh"),
+    pytest.param("亲 5分", "csat", 5, id="dear-space-before-zh"),
+    pytest.param("五星哦亲", "csat", 5, id="dear-after-zh"),
+    pytest.param("谢谢亲，9分", "nps", 9, id="thanks-dear-zh"),
     # Traditional Chinese reads as Simplified
     pytest.param("非常滿意", "csat", 5, id="traditional-feichang-manyi"),
     pytest.param("給五星", "csat", 5, id="traditional-gei-wuxing"),
@@ -271,6 +276,8 @@ NOT_RATINGS = [
     pytest.param("给你们一百分", "nps", id="a-hundred-is-off-the-scale-not-one"),
     pytest.param("100%", "csat", id="percent-alone"),
     pytest.param("4-", "csat", id="a-grade-minus"),
+    pytest.param("亲", "csat", id="dear-alone-zh"),
+    pytest.param("亲测好用", "csat", id="tested-in-person-zh"),
     pytest.param("9-", "nps", id="a-grade-minus-nps"),
 ]
 
@@ -583,7 +590,7 @@ def scored(text: str, kind: ScaleKind = "csat") -> tuple[int, str] | None:
         pytest.param("5👍", "csat", (5, "👍"), id="emoji-glued-after"),
         pytest.param("服务很好非常满意", "csat", (5, "服务很好"), id="two-word-ratings-glued-zh"),
         pytest.param("👍5", "csat", (5, "👍"), id="emoji-glued-before"),
-        pytest.param("给5分哦亲们", "csat", (5, "亲们"), id="score-not-cut-from-its-unit"),
+        pytest.param("给5分哦亲们", "csat", (5, ""), id="score-not-cut-from-its-unit"),
         pytest.param("good good good", "csat", (4, ""), id="word-said-three-times"),
         pytest.param("0 if I could", "nps", (0, "if I could"), id="lowest-if-i-could-is-no-condition"),
         pytest.param("I'd like to give 5 stars", "csat", (5, "I'd like to"), id="to-then-verb"),
@@ -595,6 +602,7 @@ def scored(text: str, kind: ScaleKind = "csat") -> tuple[int, str] | None:
         pytest.param("4星，扣一星因为物流", "csat", (4, "扣一星因为物流"), id="a-star-off-explains-it-zh"),
         pytest.param("9分，扣一分因为物流", "nps", (9, "扣一分因为物流"), id="a-point-off-explains-it-zh"),
         pytest.param("4 stars, minus 1 for the wait", "csat", (4, "minus 1 for the wait"), id="minus-one"),
+        pytest.param("亲，5分，客服很好", "csat", (5, "客服很好"), id="dear-score-and-comment-zh"),
         pytest.param("等了三天 再也不来了 1分", "csat", (1, "等了三天 再也不来了"), id="never-again-zh"),
         # "I am" leads in like "it was": the comma typed inside "not satisfied" makes no 4 of it
         pytest.param("I am not, satisfied", "csat", (2, ""), id="i-am-negated-word-rating"),
