@@ -28,6 +28,9 @@ SATISFACTION: dict[str, int] = {
     "失望": 2, "差劲": 1, "not bad at all": 4, "烂": 1, "太烂了": 1, "一塌糊涂": 1, "无语": 2,
     "普通": 3, "普普通通": 3, "不咋地": 2, "不咋样": 2, "不怎么地": 2, "没毛病": 4, "没得说": 5, "没话说": 5,
     "无可挑剔": 5, "棒棒": 5, "棒棒哒": 5, "不满": 2, "极佳": 5, "极好": 5,
+    # chat slang: 绝绝子 (the best), 还阔以 (还可以), 就那样 (so-so), 拉胯 (let down), 给力, 靠谱 (reliable)
+    "绝绝子": 5, "还阔以": 3, "阔以": 3, "就那样": 3, "也就那样": 3, "不咋滴": 2, "不咋的": 2,
+    "拉胯": 2, "给力": 4, "靠谱": 4, "牛逼": 5, "赞一个": 5, "点个赞": 5, "可以可以": 4,
     "very satisfied": 5, "extremely satisfied": 5, "excellent": 5, "perfect": 5, "amazing": 5,
     "awesome": 5, "outstanding": 5, "great": 5, "fantastic": 5, "very good": 5, "very happy": 5,
     "satisfied": 4, "good": 4, "happy": 4, "pretty good": 4, "not bad": 4, "quite good": 4, "nice": 4,
@@ -35,6 +38,7 @@ SATISFACTION: dict[str, int] = {
     "dissatisfied": 2, "unsatisfied": 2, "not satisfied": 2, "unhappy": 2, "not happy": 2, "bad": 2,
     "poor": 2, "not good": 2, "disappointed": 2, "bad service": 2, "great service": 5, "good service": 4,
     "great job": 5, "good job": 4, "excellent service": 5,
+    "goated": 5, "solid": 4, "mid": 3, "trash": 1,  # chat slang
     "not satisfied at all": 1, "not at all satisfied": 1,
     "very dissatisfied": 1, "very unsatisfied": 1, "very bad": 1, "terrible": 1, "awful": 1,
     "horrible": 1, "worst": 1, "very poor": 1, "very unhappy": 1, "the worst": 1,
@@ -105,7 +109,8 @@ _GIVE = re.compile(r"^我?(?:给|打)(?:你们|你)?个?")  # "给个好评": gi
 # Words before a known phrase that turn it round, keep it or strengthen it. English words end at a
 # space; Chinese ones run straight into the phrase.
 _NEGATED = re.compile(
-    r"^(?:(?:not|isn't|wasn't)\s+(?:(?:too|that|so|all that)\s+)?|(?:不太|不是很|不怎么|不大|不)(?=\S))"
+    r"^(?:(?:not|isn't|wasn't)\s+(?:(?:too|that|so|all that)\s+)?"
+    r"|(?:不太|不是很|不是特别|不是非常|不是太|不算太|不算很|不算|不怎么|不大|不)(?=\S))"
 )  # "not too bad" is "bad" negated
 # A negation that goes all the way: "not helpful at all", "一点都不满意" (the lowest; "一点都不难", "not
 # bad at all" are explicit phrases, and a negated complaint is only just on the good side).
@@ -116,7 +121,7 @@ _NOT_AT_ALL = re.compile(
 _SOFTENED = re.compile(
     r"^(?:(?:pretty|quite|fairly|rather|somewhat|mostly|kinda|kind of|sort of|generally|reasonably|just"
     r"|only)\s+"
-    r"|(?:挺|蛮|比较|还算|算是)(?=\S))"
+    r"|(?:挺|蛮|比较|还算|算是|基本上?)(?=\S))"
 )
 # "A bit" moves a word two steps from neutral one step back, as the phrases "a bit hard" (3) and
 # "有点麻烦" (3) do on CES; a word one step from it stays ("有点失望" 2).
@@ -125,7 +130,7 @@ _DIMINISHED = re.compile(
 )
 _INTENSIFIED = re.compile(
     r"^(?:(?:very|really|so+|super|extremely|truly|absolutely|incredibly|totally|completely|fully|entirely)\s+"
-    r"|(?:非常|特别|超级|十分|相当|真的|真|太|超|很)(?=\S))"
+    r"|(?:非常|特别|超级|十分|相当|真的|真|太|超|很|巨|贼)(?=\S))"  # 巨, 贼: chat for "very"
 )
 
 
@@ -151,7 +156,7 @@ def _phrase(text: str, scale: WordScale) -> int | None:
     for phrase in dict.fromkeys((cleaned, _RATED_NOUN.sub("", cleaned))):
         squashed = phrase.replace(" ", "")
         if squashed and all("\u4e00" <= ch <= "\u9fff" for ch in squashed):
-            value = _chinese(_GIVE.sub("", squashed), scale)
+            value = _chinese(squashed, scale) or _chinese(_GIVE.sub("", squashed), scale)  # "给力", "给好评"
         else:
             value = _modified(phrase, scale) if phrase else None
             tokens = phrase.split()
