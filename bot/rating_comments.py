@@ -116,6 +116,10 @@ _QUALIFIED_AFTER = re.compile(
     r"|when(?:ever)?\b|until\b|till\b"  # "5 when it arrives", "10 when you fix the app"
     r"|maybe\b|perhaps\b|as soon as\b|or\b|and (?:up|above|higher)\b|at (?:least|most)\b|max\b|tops\b"
     r"|no way\b|lol no\b"
+    # taken back at once: "5 no wait 4", "4 sorry i mean 3", "4分，不对，5分"
+    r"|(?:no )?wait\b(?=[\s,.!…]*(?:$|\d|zero|one|two|three|four|five|six|seven|eight|nine|ten|make|i mean))"
+    r"|(?:sorry[\s,]*)?i mean\b|(?:sorry[\s,]*)?i meant\b|oops\b|correction\b|make (?:that|it)\b"
+    r"|不对|错了|打错|点错|说错|改成|更正"
     r"|以上|以下|左右|上下|以内|之间|往上|往下|出头|是?不可能|没可能|做梦|想得美|门都没有|想都别想)"
 )
 _QUANTITY_HAN = set("天个件次小时号元块周月年岁位条单遍秒点楼层箱包台分钟星期倍米斤克百千万")
@@ -294,6 +298,8 @@ _TAKEN_BACK = {
 }  # fmt: skip
 # 呵呵 beside a rating is a sneer in Chinese chat: "呵呵，五星" is no five stars.
 _SNEER = re.compile(r"^(?:呵呵|嗬嗬)|(?:呵呵|嗬嗬)[呵嗬的哒]*$")
+# "gets a 10", "deserve an 8": the article after a verb that rates is a score's, not a count's.
+_RATES_AN = re.compile(r"\b(?:gets?|got|give[ns]?|gave|deserves?|deserved|rate[sd]?|earns?|earned) an?$")
 # What is taken off a score is no score of its own: "4星，扣一星因为物流", "5 stars minus 1 for the wait".
 _TAKEN_OFF = ("扣", "减", "少", "扣了", "减了", "少了", "扣掉", "减掉", "minus", "off", "lose", "less")
 # A number in a comment that may be a score of its own: digits standing alone, or a Chinese numeral
@@ -331,7 +337,7 @@ def _another_score(comment: str, score: int, parse: Callable[[str], int | None])
                 return True
             continue
         if (
-            (words_before and words_before[-1] in _REFERENCE_BEFORE)
+            (words_before and words_before[-1] in _REFERENCE_BEFORE and not _RATES_AN.search(before))
             or before.endswith((*_REFERENCE_HAN, *_HEDGE_BEFORE, "满分", "满分是"))
             or _QUALIFIED_BEFORE.search(before)
             or _HYPOTHETICAL_HAN.search(before)
