@@ -262,10 +262,19 @@ MAX_SCALE_NOTES = 2
 recursed past Python's limit (a RecursionError: the customer's message was a 500)."""
 
 
+# What chat apps put before a reply: WeChat's quote of the message answered ("「客服：请打分」" and its
+# dashed rule), "回复 客服：", and @mentions ("@客服小美 5分").
+_QUOTED = re.compile(
+    r"^\s*(?:「[^」\n]*[:：][^」\n]*」\s*(?:-[\s-]*\n)?|回复\s*[^\s:：]{1,20}\s*[:：]|@[^\s@]{1,20}[\s\u2005]+)+"
+)
+
+
 def read_rating(text: str, kind: ScaleKind, low: int, high: int) -> Scored | None:
     """The score in ``text`` and the words said with it: the whole reply as :func:`parse_rating`
     reads it, else a score at its start or end with a comment beside it ("5 stars, super quick
-    reply", "8 - helpful but slow", "客服很专业 给五星", "2，等太久了"). ``None``: not a rating."""
+    reply", "8 - helpful but slow", "客服很专业 给五星", "2，等太久了"). ``None``: not a rating.
+    A quote of the question or a mention before the reply is dropped ("「客服：请打分」5")."""
+    text = _QUOTED.sub("", text, count=1) or text
     written, text = text, simplified(text)  # "非常滿意" reads as "非常满意"
     for _ in range(MAX_SCALE_NOTES + 1):
         whole = parse_rating(text, kind, low, high)

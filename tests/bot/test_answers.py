@@ -605,6 +605,17 @@ def scored(text: str, kind: ScaleKind = "csat") -> tuple[int, str] | None:
         pytest.param("5 wait time was long", "csat", (5, "wait time was long"), id="wait-is-no-correction"),
         pytest.param("5 sorry for the late reply", "csat", (5, "sorry for the late reply"), id="sorry"),
         pytest.param("6, a 2 day wait", "nps", (6, "a 2 day wait"), id="article-and-count-beside"),
+        # what chat apps put before the reply: a quote of the question, a mention
+        pytest.param("「客服：请打分」5", "csat", (5, ""), id="wechat-quote"),
+        pytest.param(
+            "「客服：请对本次服务打分」\n- - - - - - - - - - - - - - -\n5分，很耐心",
+            "csat",
+            (5, "很耐心"),
+            id="wechat-quote-with-its-rule",
+        ),
+        pytest.param("回复 客服：五星", "csat", (5, ""), id="reply-to-zh"),
+        pytest.param("@客服小美 9分", "nps", (9, ""), id="mention-zh"),
+        pytest.param("@Amy thanks, 5", "csat", (5, ""), id="mention"),
         pytest.param("亲，5分，客服很好", "csat", (5, "客服很好"), id="dear-score-and-comment-zh"),
         pytest.param("等了三天 再也不来了 1分", "csat", (1, "等了三天 再也不来了"), id="never-again-zh"),
         # "I am" leads in like "it was": the comma typed inside "not satisfied" makes no 4 of it
@@ -704,6 +715,7 @@ def test_a_score_and_its_comment(text: str, kind: ScaleKind, expected: tuple[int
         pytest.param("great... NOT", "csat", id="taken-back"),
         pytest.param("so helpful (not)", "csat", id="taken-back-bracketed"),
         pytest.param("5 jk", "csat", id="just-kidding"),
+        pytest.param("「客服：请打分」", "csat", id="only-the-quote"),
         pytest.param("5 no wait 4", "csat", id="corrected-at-once"),
         pytest.param("4 sorry i mean 3", "csat", id="corrected-i-mean"),
         pytest.param("5分，打错了", "csat", id="mistyped-zh"),
