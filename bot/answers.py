@@ -185,7 +185,7 @@ def _rating(text: str, kind: ScaleKind, low: int, high: int, *, thanks: bool) ->
     t = _DEAR.sub("", t).strip()
     t = _BRACKETED.sub(r"\1", t).strip()  # "(5)", "[4]", "【5分】"
     t = _ALL_THE_WAY.sub(lambda m: "very " if m.group(0)[-1] == " " else "非常", t)  # "100% satisfied"
-    if t[-1:] in ")）" and not any(ch in t for ch in "(（"):
+    if t[-1:] in ")）" and not any(ch in t for ch in "(（") and t[:-1].rstrip()[-1:].isalnum():
         t = t[:-1].strip()  # "5)": what is left of "very satisfied (5)" once the words are split off
     if not t or t.endswith("?"):
         return None  # "满意？", "satisfied?": asked back, not answered

@@ -168,21 +168,23 @@ def split_rating(
             head, rest = t[:end], t[end:]
             score = _score(head, rest, parse, words=words, leading=True, numbers=numbers)
             if score is not None:
-                return _unless_contradicted(Scored(score, _comment(original[end:])), parse, middle)
+                return _unless_contradicted(Scored(score, _comment(original[end:])), rest, parse, middle)
         for start in _cuts(t, from_start=False):
             rest, tail = t[:start], t[start:]
             score = _score(tail, rest, parse, words=words, leading=False, numbers=numbers)
             if score is not None:
-                return _unless_contradicted(Scored(score, _comment(original[:start])), parse, middle)
+                return _unless_contradicted(Scored(score, _comment(original[:start])), rest, parse, middle)
     return None
 
 
 def _unless_contradicted(
-    found: Scored, parse: Callable[[str], int | None], middle: float | None
+    found: Scored, rest: str, parse: Callable[[str], int | None], middle: float | None
 ) -> Scored | None:
-    """``found``, unless its comment rates on the other side of the scale's middle: the customer
+    """``found``, unless its comment (or ``rest``, the other side of the cut, when that is all
+    separators: an emoticon, "5 :(") rates on the other side of the scale's middle: the customer
     read the scale the other way round ("1 - excellent service") or said two things."""
-    if middle is None or not found.comment or (said := parse(found.comment.lower())) is None:
+    said_with = found.comment.lower() or rest.strip()
+    if middle is None or not said_with or (said := parse(said_with)) is None:
         return found
     return None if (found.score - middle) * (said - middle) < 0 else found
 

@@ -191,6 +191,8 @@ RATINGS = [
     pytest.param("100% satisfied", "csat", 5, id="100-percent-satisfied"),
     pytest.param("百分百满意", "csat", 5, id="baifenbai-manyi"),
     # 亲 ("dear") around the answer, as shoppers write
+    pytest.param(":)", "csat", 4, id="emoticon-smile"),
+    pytest.param(":(", "csat", 2, id="emoticon-frown"),
     pytest.param("亲，五星", "csat", 5, id="dear-before-zh"),
     pytest.param("亲 5分", "csat", 5, id="dear-space-before-zh"),
     pytest.param("五星哦亲", "csat", 5, id="dear-after-zh"),
@@ -616,6 +618,7 @@ def scored(text: str, kind: ScaleKind = "csat") -> tuple[int, str] | None:
         pytest.param("回复 客服：五星", "csat", (5, ""), id="reply-to-zh"),
         pytest.param("@客服小美 9分", "nps", (9, ""), id="mention-zh"),
         pytest.param("@Amy thanks, 5", "csat", (5, ""), id="mention"),
+        pytest.param("5 :)", "csat", (5, ""), id="score-and-a-smile"),
         pytest.param("亲，5分，客服很好", "csat", (5, "客服很好"), id="dear-score-and-comment-zh"),
         pytest.param("等了三天 再也不来了 1分", "csat", (1, "等了三天 再也不来了"), id="never-again-zh"),
         # "I am" leads in like "it was": the comma typed inside "not satisfied" makes no 4 of it
@@ -716,6 +719,8 @@ def test_a_score_and_its_comment(text: str, kind: ScaleKind, expected: tuple[int
         pytest.param("so helpful (not)", "csat", id="taken-back-bracketed"),
         pytest.param("5 jk", "csat", id="just-kidding"),
         pytest.param("「客服：请打分」", "csat", id="only-the-quote"),
+        pytest.param("5 :(", "csat", id="top-score-and-a-frown"),
+        pytest.param("1 :)", "csat", id="lowest-score-and-a-smile"),
         pytest.param("5 no wait 4", "csat", id="corrected-at-once"),
         pytest.param("4 sorry i mean 3", "csat", id="corrected-i-mean"),
         pytest.param("5分，打错了", "csat", id="mistyped-zh"),
