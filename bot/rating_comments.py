@@ -28,6 +28,7 @@ _NUMERIC = re.compile(
 _NUMBER_AT_END = re.compile(
     r"(?:\d|[零〇一二两三四五六七八九十]|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten))$"
 )
+_HAN_POINT = re.compile(r"[\d零〇一二两三四五六七八九十]\s*点$")  # the decimal point of "九点五"
 _BARE_NUMBER = re.compile(
     r"^(?:\d+|[零〇一二两三四五六七八九十]+|zero|one|two|three|four|five|six|seven|eight|nine|ten)$"
 )
@@ -98,7 +99,8 @@ _QUALIFIED_BEFORE = re.compile(
     r"|would be|could be)|n't|'d have|'d be)"
     r"(?:\s+(?:give|gave|given|giving|rate|rated|it|you|u|them|a|an|be|been))*$"
     r"|(?:可能|大概|也许|估计|大约|不|没|不是|没有|并不|别|不能|不会|不想|不愿意?|不可能|没法|无法|不该"
-    r"|最多|至少|最少|顶多|不到|不超过|超过|低于|高于|少于|多于)(?:给|打|评)?个?$|(?:给|打|评)不(?:了|到|上)$"
+    r"|最多|至少|最少|顶多|不到|不超过|超过|低于|高于|少于|多于|差一点|差一些)(?:给|打|评)?个?$"
+    r"|(?:给|打|评)不(?:了|到|上)$"
 )
 # ... and right before the number itself: "3 or 4 stars", "at least 4" ("I'd like to give 5" is a 5).
 _BOUNDED_BEFORE = re.compile(
@@ -375,6 +377,8 @@ def _number_runs_on(cut: _Cut) -> bool:
     other_number = _NUMERIC.match if cut.leading else _NUMBER_AT_END.search
     if cut.numeric and "/" in cut.gap and other_number(cut.comment):
         return True  # "four/five": four out of five, whatever the scale asked
+    if not cut.leading and not cut.gap and _HAN_POINT.search(cut.comment):
+        return True  # "九点五分", "四点五星": 9.5 points, 4.5 stars
     # "please 4.5", "1-5", "10:30"
     return not cut.leading and cut.comment[-1:].isdigit() and not any(ch.isspace() for ch in cut.gap)
 
