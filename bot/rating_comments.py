@@ -44,6 +44,7 @@ _QUANTITY_AFTER = {
     "tickets", "replies", "chats", "questions", "things", "pages",
     "sec", "secs", "moment", "moments", "question", "thing", "business", "working", "wk", "wks", "mo",
     "mos", "yr", "yrs", "call", "email", "message", "reply", "ticket", "chat", "click", "step", "attempt",
+    "friend", "friends", "kids", "children", "colleagues", "coworkers", "users", "customers", "members",
 }  # fmt: skip
 # Nouns after a score with its scale ("2 of 5 items") or before it ("page 2 of 5") that make it a
 # count or a position, not a rating.
@@ -71,7 +72,7 @@ _REFERENCE_BEFORE = {
     "bought", "buy", "ordered", "got", "get", "have", "had", "has", "need", "needs", "want", "wanted",
     "paid", "pay", "received", "sent", "send", "returned", "return", "lost", "owe", "took", "take",
     "takes", "cost", "costs", "tried", "asked", "called", "emailed", "contacted", "until", "till",
-    "before", "since", "by", "with", "another", "extra", "left", "missing", "x",
+    "before", "since", "by", "with", "another", "extra", "left", "missing", "x", "me",
 }  # fmt: skip
 # Chinese before a trailing bare number that makes it a reference: 订单号 5, 房间 3.
 _REFERENCE_HAN = (

@@ -642,6 +642,8 @@ def test_a_score_and_its_comment(text: str, kind: ScaleKind, expected: tuple[int
         pytest.param("2 of 5 items", "csat", id="x-of-y-items"),
         pytest.param("page 2 of 5", "csat", id="page-x-of-y"),
         pytest.param("we need 2", "csat", id="count-after-need"),
+        pytest.param("9 friends would love it", "nps", id="count-of-friends"),
+        pytest.param("give me 5", "nps", id="give-me-five"),
         pytest.param("a 5 minute wait, slow", "csat", id="article-only-on-a-whole-score"),
         pytest.param("order 5", "csat", id="order-number"),
         pytest.param("3 days and still nothing", "csat", id="quantity"),
