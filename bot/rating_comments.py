@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 MAX_LENGTH = 300
-_SEPARATORS = " \t\n,，、;；:：.。!！?？~～-–—|/()（）[]【】\"'“”‘’…"
+_SEPARATORS = " \t\n,，、;；:：.。!！?？~～-–—|/()（）[]【】\"'“”‘’…=→"  # "7 = very easy"
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _PARTICLES = "的了吧啊呢哦呀啦嘛"
 _WORDY = re.compile(r"[a-z\u4e00-\u9fff]", re.IGNORECASE)
@@ -392,7 +392,10 @@ def _word_rating(cut: _Cut, score: int, parse: Callable[[str], int | None], *, w
         return None
     if (cut.leading and parse(cut.comment) is not None) or _another_score(cut.comment, score, parse):
         return None  # "average, 3 stars": the number is the rating; "5分，2号客服很好": which?
-    glued = not cut.gap and bool(_HAN.match(cut.part)) and len(cut.part) >= 3  # "服务很好非常满意"
+    # "服务很好非常满意"; "不难也不简单" (neither hard nor easy) is one phrase
+    glued = (
+        not cut.gap and bool(_HAN.match(cut.part)) and len(cut.part) >= 3 and not cut.comment.endswith("也")
+    )
     return score if cut.punctuated or glued else None
 
 

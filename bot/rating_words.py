@@ -30,6 +30,7 @@ SATISFACTION: dict[str, int] = {
     "无可挑剔": 5, "棒棒": 5, "棒棒哒": 5, "不满": 2, "极佳": 5, "极好": 5,
     # chat slang: 绝绝子 (the best), 还阔以 (还可以), 就那样 (so-so), 拉胯 (let down), 给力, 靠谱 (reliable)
     "绝绝子": 5, "还阔以": 3, "阔以": 3, "就那样": 3, "也就那样": 3, "不咋滴": 2, "不咋的": 2,
+    "良好": 4, "及格": 3, "将就": 3, "还将就": 3,
     "拉胯": 2, "给力": 4, "靠谱": 4, "牛逼": 5, "赞一个": 5, "点个赞": 5, "可以可以": 4,
     "very satisfied": 5, "extremely satisfied": 5, "excellent": 5, "perfect": 5, "amazing": 5,
     "awesome": 5, "outstanding": 5, "great": 5, "fantastic": 5, "very good": 5, "very happy": 5,
@@ -78,6 +79,9 @@ EFFORT: dict[str, int] = {
     "a bit complicated": 3, "complicated": 2, "confusing": 2, "a hassle": 2, "tedious": 2,
     "painful": 2, "a nightmare": 1, "nightmare": 1,
     "neither easy nor difficult": 4, "neither easy nor hard": 4,
+    "不难也不简单": 4, "不简单也不难": 4, "一般般": 4, "方便快捷": 7, "简单方便": 7, "折腾": 2, "费时费力": 2,
+    "有点难度": 3, "难度不大": 5, "没有难度": 6, "a breeze": 7, "breeze": 7, "painless": 6,
+    "could be easier": 3, "could have been easier": 3, "no effort": 7, "a lot of effort": 2,
 }  # fmt: skip
 _WORDS: dict[WordScale, tuple[dict[str, int], int, int, int]] = {
     "csat": (SATISFACTION, 1, 3, 5),

@@ -619,6 +619,7 @@ def scored(text: str, kind: ScaleKind = "csat") -> tuple[int, str] | None:
         pytest.param("@客服小美 9分", "nps", (9, ""), id="mention-zh"),
         pytest.param("@Amy thanks, 5", "csat", (5, ""), id="mention"),
         pytest.param("5 :)", "csat", (5, ""), id="score-and-a-smile"),
+        pytest.param("1 = very difficult", "ces", (1, "very difficult"), id="equals-sets-off-the-words"),
         pytest.param("亲，5分，客服很好", "csat", (5, "客服很好"), id="dear-score-and-comment-zh"),
         pytest.param("等了三天 再也不来了 1分", "csat", (1, "等了三天 再也不来了"), id="never-again-zh"),
         # "I am" leads in like "it was": the comma typed inside "not satisfied" makes no 4 of it
@@ -722,6 +723,7 @@ def test_a_score_and_its_comment(text: str, kind: ScaleKind, expected: tuple[int
         pytest.param("5 jk", "csat", id="just-kidding"),
         pytest.param("「客服：请打分」", "csat", id="only-the-quote"),
         pytest.param("九点五分", "nps", id="nine-point-five-zh"),
+        pytest.param("7 = very difficult", "ces", id="ces-read-backwards-with-equals"),
         pytest.param("四点五星", "csat", id="four-point-five-stars-zh"),
         pytest.param("差一点五星", "csat", id="almost-five-stars-zh"),
         pytest.param("5 :(", "csat", id="top-score-and-a-frown"),

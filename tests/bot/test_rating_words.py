@@ -140,6 +140,11 @@ WORDS = [
     pytest.param("not easy at all", "ces", 1, id="ces-not-easy-at-all"),
     pytest.param("neither easy nor difficult", "ces", 4, id="ces-neither-nor"),
     pytest.param("操作很简单", "ces", 7, id="ces-subject-and-words"),
+    pytest.param("不难也不简单", "ces", 4, id="ces-neither-hard-nor-simple-zh"),
+    pytest.param("太折腾了", "ces", 1, id="ces-tai-zheteng"),
+    pytest.param("a breeze", "ces", 7, id="ces-a-breeze"),
+    pytest.param("could be easier", "ces", 3, id="ces-could-be-easier"),
+    pytest.param("良好", "csat", 4, id="lianghao"),
     pytest.param("流程太复杂", "ces", 1, id="ces-too-complicated"),
 ]
 
