@@ -139,11 +139,26 @@ _INTENSIFIED = re.compile(
 )
 
 
+# A yes or no before the words: "yeah it was good", "nah it was bad". It must agree with them: "no
+# good" is no 4 and "yes bad" no 2.
+_AGREEING = re.compile(r"^(?:(?P<yes>yes|yeah|yep|yup|ya)|(?P<no>no|nah|nope))[\s,，]+(?=\S)")
+
+
 def word_rating(text: str, scale: WordScale) -> int | None:
     """The score a word reply gives on ``scale`` ("很满意" -> 5, "not easy" -> 3), else ``None``.
 
     ``text`` is already normalised (:func:`bot.answers.normalize`: lower case, half-width).
     """
+    value = _words(text, scale)  # "no complaints", "no hassle" are phrases
+    if value is None and (said := _AGREEING.match(text)) is not None:
+        value = _words(text[said.end() :], scale)
+        mid = _WORDS[scale][2]
+        agrees = value is not None and (value > mid if said["yes"] else value < mid)
+        return value if agrees else None
+    return value
+
+
+def _words(text: str, scale: WordScale) -> int | None:
     if (tail := _TRAILING.search(text)) is not None and tail.start():
         text = text[: tail.start()]  # "fine i guess", "good overall"
     value = _phrase(text, scale)

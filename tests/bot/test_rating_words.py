@@ -42,6 +42,9 @@ WORDS = [
     pytest.param("不算满意", "csat", 2, id="busuan-manyi"),
     pytest.param("基本满意", "csat", 4, id="jiben-manyi"),
     pytest.param("goated", "csat", 5, id="goated"),
+    pytest.param("yeah it was good", "csat", 4, id="yes-and-agreeing-words"),
+    pytest.param("nah it was bad", "csat", 2, id="no-and-agreeing-words"),
+    pytest.param("no complaints", "csat", 4, id="no-in-a-phrase"),
     pytest.param("pretty mid", "csat", 3, id="pretty-mid"),
     pytest.param("it was trash", "csat", 1, id="it-was-trash"),
     # what is rated, named first or after
@@ -160,7 +163,7 @@ NOT_WORDS = [
     "不要", "好", "好好", "真的吗", "很好奇", "nothing", "notable", "goodbye", "good morning", "好的谢谢",
     "行吧", "可以的", "回复太慢了", "your staff was rude", "love", "not ok", "not at all", "一点都不",
     "完全不", "好哒", "i'm", "i am", "unimpressed", "please", "recent", "satisfaction", "I'm good",
-    "i'm fine", "we're ok",
+    "i'm fine", "we're ok", "yes bad", "no, good", "yeah no",
 ]  # fmt: skip
 
 
