@@ -28,6 +28,8 @@ _NUMERIC = re.compile(
 _NUMBER_AT_END = re.compile(
     r"(?:\d|[零〇一二两三四五六七八九十]|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten))$"
 )
+_CLAUSE_BREAK = re.compile(r"^\s*[,.;!]\s+$")
+_UNIT_END = re.compile(r"(?:[分星⭐★]|\bstars?|\bpoints?|\bpts?)$")
 _HAN_POINT = re.compile(r"[\d零〇一二两三四五六七八九十]\s*点$")  # the decimal point of "九点五"
 _BARE_NUMBER = re.compile(
     r"^(?:\d+|[零〇一二两三四五六七八九十]+|zero|one|two|three|four|five|six|seven|eight|nine|ten)$"
@@ -367,14 +369,28 @@ def _qualified(cut: _Cut) -> bool:
     return bounded or _QUALIFIED_BEFORE.search(cut.comment) is not None
 
 
+def _clause_break(cut: _Cut) -> bool:
+    """A comma or full stop ends the score's clause: a space after it, or a unit before it ("1星，")."""
+    return bool(_CLAUSE_BREAK.match(cut.gap)) or (
+        _UNIT_END.search(cut.part) is not None and cut.gap.strip() in {",", ";", "!"}
+    )
+
+
+def _starts_with_count(comment: str) -> bool:
+    """``comment`` starts with a count of time or things: "3 days to reply", "3天才回复"."""
+    found = re.match(r"\d+\s*([a-z]+|[\u4e00-\u9fff])", comment)
+    return found is not None and (found[1] in _COUNTED or found[1] in _QUANTITY_HAN - set("号分星点"))
+
+
 def _number_runs_on(cut: _Cut) -> bool:
     """The score is part of a longer number on the other side of the cut."""
     if (
         cut.leading
         and cut.numeric
         and (_DIGIT_WORD.match(cut.comment) or cut.comment.startswith(("/", "分之")))
+        and not (_starts_with_count(cut.comment) and _clause_break(cut))
     ):
-        return True  # "4.5", "4-5", "10:30", "8/10"
+        return True  # "4.5", "4-5", "10:30", "8/10"; not "2 stars, 3 days to reply"
     other_number = _NUMERIC.match if cut.leading else _NUMBER_AT_END.search
     if cut.numeric and "/" in cut.gap and other_number(cut.comment):
         return True  # "four/five": four out of five, whatever the scale asked
