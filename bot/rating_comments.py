@@ -179,7 +179,41 @@ def split_rating(
             score = _score(tail, rest, parse, words=words, leading=False, numbers=numbers)
             if score is not None:
                 return _unless_contradicted(Scored(score, _comment(original[:start])), rest, parse, middle)
-    return None
+    return _buried(original, parse, middle)
+
+
+# Clauses of a longer message: "物流很快，客服态度很好，五星好评，下次还会再来的".
+_CLAUSE = re.compile(r"[^,，。.!！;；\n]+")
+# Words anywhere around a buried score that may make it a condition, a guess, a correction or a sneer.
+_DOUBT = re.compile(
+    r"\b(?:if|when|once|unless|until|would|could|should|might|may|maybe|perhaps|probably|wish|next time"
+    r"|last time|before|was going to|meant|wanted to|not|no|never|jk|kidding|lol|wait|actually|sorry)\b"
+    r"|可能|大概|也许|估计|应该|不对|错了|改成|呵呵|本来|原本|如果|要是|假如|上次|之前|以前|不是|不能|不会"
+)
+
+
+def _buried(original: str, parse: Callable[[str], int | None], middle: float | None) -> Scored | None:
+    """A score with its unit or its verb that is a whole clause in the middle of a longer message
+    ("昨天问了三次才解决，体验不太好，给2分吧，希望改进"): the only clause that is a score, among
+    words that neither doubt it nor give another."""
+    t = original.lower()
+    clauses = list(_CLAUSE.finditer(t))
+    scored = [
+        (clause, score)
+        for clause in clauses[1:-1]
+        if _NUMERIC.search(part := clause[0].strip())
+        and not _BARE_NUMBER.match(part)
+        and (score := parse(part)) is not None
+    ]
+    if len(scored) != 1 or any(parse(c[0].strip()) is not None for c in (clauses[0], clauses[-1])):
+        return None
+    ((clause, score),) = scored
+    comment = t[: clause.start()] + t[clause.end() :].lstrip(_SEPARATORS)
+    if _DOUBT.search(comment) or _another_score(comment, score, parse):
+        return None
+    before, after = original[: clause.start()].rstrip(), original[clause.end() :].lstrip(_SEPARATORS)
+    words = before + ("" if _HAN.match(after[:1]) else " ") + after
+    return _unless_contradicted(Scored(score, _comment(words)), comment, parse, middle)
 
 
 def _unless_contradicted(
