@@ -99,10 +99,12 @@ _NOT_A_SCORE_PREFIX = ("十分", "万分", "百分")
 _QUALIFIED_BEFORE = re.compile(
     r"(?:\b(?:maybe|perhaps|probably|possibly|about|around|roughly|approximately|approx|almost|nearly"
     r"|not|not even|no|never|hardly|barely|would have|could have|should have|would've|could've|used to"
-    r"|would be|could be)|n't|'d have|'d be)"
+    r"|would be|could be"
+    r"|(?:asked|told|wanted|wants?|begged|reminded|forced|made) (?:me|us)(?: to)?)|n't|'d have|'d be)"
     r"(?:\s+(?:give|gave|given|giving|rate|rated|it|you|u|them|a|an|be|been))*$"
     r"|(?:可能|大概|也许|估计|大约|不|没|不是|没有|并不|别|不能|不会|不想|不愿意?|不可能|没法|无法|不该"
-    r"|最多|至少|最少|顶多|不到|不超过|超过|低于|高于|少于|多于|差一点|差一些)(?:给|打|评)?个?$"
+    r"|最多|至少|最少|顶多|不到|不超过|超过|低于|高于|少于|多于|差一点|差一些"
+    r"|让我|叫我|要我|求我|让|说要)(?:给|打|评)?个?$"  # "客服让我给五星": asked to, not given
     r"|(?:给|打|评)不(?:了|到|上)$"
 )
 # ... and right before the number itself: "3 or 4 stars", "at least 4" ("I'd like to give 5" is a 5).
@@ -114,6 +116,7 @@ _BOUNDED_BEFORE = re.compile(
 _HYPOTHETICAL_HAN = re.compile(
     r"如果|要是|假如|假设|本来|原本|本想|原想|本打算|差点|下次|上次|等[^,，.。!！;；\s]*再(?!也)|之后再|以后再"
 )  # "等收到货再给5分": once the parcel has come
+_ASKING = re.compile(r"(?:吗|么|什么|怎么样|如何|行不行|好不好|可不可以|\?)[\s!！。.~～]*$")
 # Words right after a leading score that make it a condition, a bound or a denial: "5 if you had
 # answered sooner", "4 stars or more", "4分以上", "5星不可能". "0 if I could" is still a score.
 _QUALIFIED_AFTER = re.compile(
@@ -187,8 +190,10 @@ _CLAUSE = re.compile(r"[^,，。.!！;；\n]+")
 # Words anywhere around a buried score that may make it a condition, a guess, a correction or a sneer.
 _DOUBT = re.compile(
     r"\b(?:if|when|once|unless|until|would|could|should|might|may|maybe|perhaps|probably|wish|next time"
-    r"|last time|before|was going to|meant|wanted to|not|no|never|jk|kidding|lol|wait|actually|sorry)\b"
+    r"|last time|before|was going to|meant|wanted to|not|no|never|jk|kidding|lol|wait|actually|sorry"
+    r"|asked|told|wants?)\b|\?"
     r"|可能|大概|也许|估计|应该|不对|错了|改成|呵呵|本来|原本|如果|要是|假如|上次|之前|以前|不是|不能|不会"
+    r"|让我|叫我|要我|说要|客服说|吗|什么|怎么|为什么|为啥|几时|哪"  # asked to, or asking
 )
 
 
@@ -394,6 +399,8 @@ def _qualified(cut: _Cut) -> bool:
     """The words beside a number score hedge, bound or deny it, make it a condition, or question it
     ("5? no way")."""
     if cut.leading:
+        if not cut.punctuated and _ASKING.search(cut.rest):
+            return True  # "5星能返现吗", "5分是最高吗": asked about, not given
         return "?" in cut.gap or "？" in cut.gap or _QUALIFIED_AFTER.match(cut.comment) is not None
     if _HYPOTHETICAL_HAN.search(cut.comment):
         return True
