@@ -52,14 +52,15 @@ _DENOMINATOR = r"\d+|十|ten|seven|five"
 _SUFFIX = (
     rf"(?:{_OUT_OF}(?P<den>{_DENOMINATOR}))?"
     # "5-star", "五颗星星"; a dash without a unit is a school grade's minus ("4-": 4 or less?)
-    r"(?:\s*-?\s*(?P<unit>分|颗星星|颗星|星星|星|stars?|points?|pts?|颗?⭐+|颗?★+))?"
+    r"(?:\s*-?\s*(?P<unit>分|[颗个]星星|[颗个]星|星星|星|stars?|points?|pts?|[颗个]?⭐+|[颗个]?★+))?"
     rf"(?:{_OUT_OF}(?P<den_after>{_DENOMINATOR}))?"  # "4 stars out of 5"
     r"(?P<full>\s*满分)?"  # "10分满分": ten points, full marks
     r"\s*(?P<review>好评|中评|差评)?"  # "五星好评": a five-star good review
 )
 # The lowest score, said as refusing any: "一分都不想给", "连一颗星都不想给", "负分", "not even one star".
 _NOT_EVEN_ONE = re.compile(
-    r"^(?:连\s*)?(?:一|1|零|0)\s*(?:分|颗?星|颗?[⭐★])\s*(?:都|也)\s*(?:不想|不愿意|不愿|不该|不)给$"
+    r"^(?:连\s*)?(?:给|打)?(?:一|1|零|0)\s*(?:分|颗?星|颗?[⭐★])\s*(?:都|也)\s*"
+    r"(?:(?:不想|不愿意|不愿|不该|不)给|嫌多|是多的|多了|给多了)$"  # "1星都嫌多": even one is too many
     r"|^(?:给|打)?负分$|^not even (?:one|1|a single) (?:star|point)$"
 )
 _ALL_THE_WAY = re.compile(r"^(?:100\s*%|百分百|百分之百)\s*")
@@ -67,7 +68,7 @@ _BRACKETED = re.compile(r"^[(\[（【「『《〈](.+)[)\]）】」』》〉]$")
 _FULL_MARKS = {"full marks", "top marks", "full score", "top score"}
 _TAIL = r"[\s!！。.、~～,，吧啊了呢哈的哦噢喔啦呀嘛哒]*"  # "5分哦", "五星啦"
 _SCORE = re.compile(rf"^\s*{_PREFIX}\s*(?P<num>{_NUMBER}){_SUFFIX}{_TAIL}$")
-_STAR_UNITS = {"颗星星", "颗星", "星星", "星", "star", "stars", "⭐", "★"}
+_STAR_UNITS = {"颗星星", "颗星", "个星星", "个星", "星星", "星", "star", "stars", "⭐", "★"}  # "四个星"
 # The star ratings each Chinese review word stands for (as on Taobao and JD).
 _REVIEWS = {"好评": range(4, 6), "中评": range(3, 4), "差评": range(1, 3)}
 _FILLED_STARS = set("⭐★🌟✭✮✯✪")
@@ -216,8 +217,8 @@ def _matched_score(match: re.Match[str], kind: ScaleKind, low: int, high: int) -
         if den is not None and _number(den, high) != high:
             return None
     unit = match["unit"] or ""
-    if unit in _STAR_UNITS or _stars(unit.lstrip("颗")) is not None:
-        if kind != "csat" or _stars(unit.lstrip("颗")) not in (None, 1, value):
+    if unit in _STAR_UNITS or _stars(unit.lstrip("颗个")) is not None:
+        if kind != "csat" or _stars(unit.lstrip("颗个")) not in (None, 1, value):
             return None  # stars on NPS, or "5 ⭐⭐⭐": which?
         if value == 0 and match["num"] + unit != "零星":  # 零星 is "a few"
             value = low  # "zero stars (if I could)": the lowest there is

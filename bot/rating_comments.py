@@ -87,11 +87,13 @@ _HEDGE_BEFORE = (
 # A word rating right after one of these is negated or hedged ("not satisfied", "never easy").
 _NEGATING_BEFORE = re.compile(
     r"(?:\b(?:not|no|never|hardly|barely|isn't|wasn't|aren't|weren't)|n't|不|没|不是|没有|并不|一点也不"
-    r"|没什么|没啥|谈不上|说不上|算不上|称不上|不算|并非)$"  # "没什么不满意的": nothing to be unhappy about
+    r"|没什么|没啥|谈不上|说不上|算不上|称不上|不算|并非"  # "没什么不满意的": nothing to be unhappy about
+    r"|(?:不想|不会|不愿意?|不能|不打算|没法|无法|不|没)(?:(?:给|打|评)个?)?)$"  # "不想给好评"
 )
 # Characters after 分/星 that make another word: 分钟 (minutes), 分之 (fraction), 星级 (star-rated
 # hotel), 星期 (week)... and 十分/万分 as "very".
-_UNIT_WORDS = {"分": set("钟之享配别开析手店期量类批数行钱"), "星": set("级期球座人座手")}  # 分钱, 三星手机
+# 分钱, 三星手机, and 半: "4星半" is four and a half stars
+_UNIT_WORDS = {"分": set("钟之享配别开析手店期量类批数行钱半"), "星": set("级期球座人座手半")}
 _NOT_A_SCORE_PREFIX = ("十分", "万分", "百分")
 # Words right before a trailing score that hedge it, bound it, deny it or make it what would have
 # been: "maybe 4 stars", "at least 4", "3 or 4 stars", "not 5 stars", "I'd never give 5", "would
@@ -128,7 +130,8 @@ _QUALIFIED_AFTER = re.compile(
     r"|(?:no )?wait\b(?=[\s,.!…]*(?:$|\d|zero|one|two|three|four|five|six|seven|eight|nine|ten|make|i mean))"
     r"|(?:sorry[\s,]*)?i mean\b|(?:sorry[\s,]*)?i meant\b|oops\b|correction\b|make (?:that|it)\b"
     r"|不对|错了|打错|点错|说错|改成|更正"
-    r"|以上|以下|左右|上下|以内|之间|往上|往下|出头|是?不可能|没可能|做梦|想得美|门都没有|想都别想)"
+    r"|以上|以下|左右|上下|以内|之间|往上|往下|出头|是?不可能|没可能|做梦|想得美|门都没有|想都别想"
+    r"|半|都嫌多|也嫌多|都是多的|都多了|都给多了)"  # "3分都嫌多": even 3 is too many
 )
 _QUANTITY_HAN = set("天个件次小时号元块周月年岁位条单遍秒点楼层箱包台分钟星期倍米斤克百千万")
 
@@ -354,10 +357,10 @@ _TAKEN_OFF = ("扣", "减", "少", "扣了", "减了", "少了", "扣掉", "减�
 # the start of a range ("7-10天").
 _NUMBER_IN_COMMENT = re.compile(
     r"(?<![0-9a-z.:/#$¥￥第零〇一二两三四五六七八九十-])"
-    r"(?:\d{1,2}|[零〇一二两三四五六七八九十]{1,3}(?=\s*颗?[分星]))"
+    r"(?:\d{1,2}|[零〇一二两三四五六七八九十]{1,3}(?=\s*(?:[颗个]?[分星]|颗)))"
     r"(?![0-9a-z.:/%零〇一二两三四五六七八九十-]|\s*[-~～到至]\s*\d)"
 )
-_SCORE_UNIT = re.compile(r"\s*(?:颗?[分星]|stars?\b|points?\b|pts?\b)")
+_SCORE_UNIT = re.compile(r"\s*(?:[颗个]?[分星]|颗|stars?\b|points?\b|pts?\b)")  # "五颗星给四颗"
 # Prepositions after a number do not make it a quantity here: "5 stars for speed, 2 for quality".
 _NOT_QUANTITIES = {"star", "stars", "point", "points", "pts", "pt", "for", "in", "at", "of", "out"}
 
@@ -390,7 +393,8 @@ def _another_score(comment: str, score: int, parse: Callable[[str], int | None])
             or _HYPOTHETICAL_HAN.search(before)
         ):
             continue  # "order 4", "订单号5", "满分10分", "would've been 5", "本来想给5分"
-        value = parse(found[0] + (unit[0] if unit is not None else ""))
+        said = "" if unit is None else "颗星" if unit[0].strip() == "颗" else unit[0]  # "四颗": four stars
+        value = parse(found[0] + said)
         if value is not None and value != score:
             return True
     return False
@@ -448,6 +452,8 @@ def _word_rating(cut: _Cut, score: int, parse: Callable[[str], int | None], *, w
         not cut.leading and (_NEGATING_BEFORE.search(cut.comment) or _HYPOTHETICAL_HAN.search(cut.comment))
     ):
         return None
+    if cut.leading and ("?" in cut.gap or "？" in cut.gap):
+        return None  # "好评？不存在的": asked back
     if (cut.leading and parse(cut.comment) is not None) or _another_score(cut.comment, score, parse):
         return None  # "average, 3 stars": the number is the rating; "5分，2号客服很好": which?
     # "服务很好非常满意"; "不难也不简单" (neither hard nor easy) is one phrase
