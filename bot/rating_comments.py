@@ -179,6 +179,14 @@ def split_rating(
         for end in _cuts(t, from_start=True):
             head, rest = t[:end], t[end:]
             score = _score(head, rest, parse, words=words, leading=True, numbers=numbers)
+            if (
+                score is not None
+                and not numbers
+                and middle is not None
+                and score > middle
+                and _SNARK.search(rest)
+            ):
+                return None  # "great, now my account is locked", "perfect, it broke again"
             if score is not None:
                 return _unless_contradicted(Scored(score, _comment(original[end:])), rest, parse, middle)
         for start in _cuts(t, from_start=False):
@@ -189,6 +197,12 @@ def split_rating(
     return _buried(original, parse, middle)
 
 
+# A complaint after praise words makes them sarcasm: "wonderful, still not fixed", "awesome, still waiting".
+_SNARK = re.compile(
+    r"\b(?:still|again|now my|not fixed|broke|broken|locked|doesn't work|didn't work|not working"
+    r"|thanks for nothing)\b"
+    r"|还是不行|还是没|又坏|又不行|依然不|仍然不|没解决|不能用|用不了"
+)
 # Clauses of a longer message: "物流很快，客服态度很好，五星好评，下次还会再来的".
 _CLAUSE = re.compile(r"[^,，。.!！;；\n]+")
 # Words anywhere around a buried score that may make it a condition, a guess, a correction or a sneer.

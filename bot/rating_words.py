@@ -39,7 +39,7 @@ SATISFACTION: dict[str, int] = {
     "dissatisfied": 2, "unsatisfied": 2, "not satisfied": 2, "unhappy": 2, "not happy": 2, "bad": 2,
     "poor": 2, "not good": 2, "disappointed": 2, "bad service": 2, "great service": 5, "good service": 4,
     "great job": 5, "good job": 4, "excellent service": 5,
-    "goated": 5, "solid": 4, "mid": 3, "trash": 1,  # chat slang
+    "goated": 5, "solid": 4, "mid": 3, "trash": 1, "you rock": 5, "you guys rock": 5,  # chat slang
     "not satisfied at all": 1, "not at all satisfied": 1,
     "very dissatisfied": 1, "very unsatisfied": 1, "very bad": 1, "terrible": 1, "awful": 1,
     "horrible": 1, "worst": 1, "very poor": 1, "very unhappy": 1, "the worst": 1,
@@ -93,6 +93,7 @@ PARTICLES = "的啊了吧呢哦呀啦哈嘛哒滴"  # 哒, 滴: chat spellings o
 _LEAD_IN = re.compile(
     r"^(?:(?:it|that|this|the service|service|support|the experience|experience|the support"
     r"|(?:the |your |my )?(?:agent|staff|team|rep|representative|process))\s*(?:was|is|'s)"
+    r"|(?:you|you guys|y'all|you all)\s*(?:were|are|'re)"  # "you guys are the best"
     r"|it's|overall|all in all|honestly|really|(?P<self>i'm|i am|i was|we're|we are|i feel))[\s,，]+"
 )
 # "I'm good", "I'm fine", "we're ok" decline more often than they rate ("no thanks, I'm good").
@@ -231,9 +232,14 @@ def _modified(phrase: str, scale: WordScale) -> int | None:
         return None if value is None else _stronger(value, low, mid, high)
     if (spelled := _spelled(phrase, scale)) is not None:
         return words[spelled]  # "exellent", "satisifed", "terible"
+    if _HELD_DOWN.search(phrase):  # "greaaat", "gooood", "baaad", "amazinggg"
+        for held in (_HELD_DOWN.sub(r"\1", phrase), _HELD_DOWN.sub(r"\1\1", phrase)):
+            if held in words:
+                return words[held]
     return _faces(phrase, scale)
 
 
+_HELD_DOWN = re.compile(r"([a-z])\1{2,}")
 _MIN_MISSPELLED = 7
 """Only words this long are read through one slip of the keyboard: shorter ones are too near
 other words ("please" is one letter from "pleased", "recent" from "decent")."""

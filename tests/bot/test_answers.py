@@ -650,6 +650,10 @@ def scored(text: str, kind: ScaleKind = "csat") -> tuple[int, str] | None:
         ),
         pytest.param("Well, I'd give 8, the app is good", "nps", (8, "the app is good"), id="well-leads-in"),
         pytest.param("5分，什么时候发货？", "csat", (5, "什么时候发货"), id="a-score-then-a-question-zh"),
+        pytest.param("非常满意，又快又好", "csat", (5, "又快又好"), id="praise-and-more-praise-zh"),
+        pytest.param(
+            "5, still waiting on the refund", "csat", (5, "still waiting on the refund"), id="score-and-still"
+        ),
         pytest.param("1 = very difficult", "ces", (1, "very difficult"), id="equals-sets-off-the-words"),
         pytest.param("亲，5分，客服很好", "csat", (5, "客服很好"), id="dear-score-and-comment-zh"),
         pytest.param("等了三天 再也不来了 1分", "csat", (1, "等了三天 再也不来了"), id="never-again-zh"),
@@ -756,6 +760,10 @@ def test_a_score_and_its_comment(text: str, kind: ScaleKind, expected: tuple[int
         pytest.param("九点五分", "nps", id="nine-point-five-zh"),
         pytest.param("呵呵，五星，客服真棒", "csat", id="buried-and-sneered-zh"),
         pytest.param("五颗星给四颗", "csat", id="five-stars-give-four-zh"),
+        pytest.param("great, now my account is locked", "csat", id="praise-then-a-complaint"),
+        pytest.param("wonderful, still not fixed", "csat", id="praise-then-still"),
+        pytest.param("perfect, it broke again", "csat", id="praise-then-again"),
+        pytest.param("太好了，还是不行", "csat", id="praise-then-still-not-working-zh"),
         pytest.param("4星半吧", "csat", id="four-and-a-half-stars-zh"),
         pytest.param("3分都嫌多", "csat", id="even-three-is-too-many-zh"),
         pytest.param("不想给好评", "csat", id="not-want-to-give-a-good-review-zh"),
