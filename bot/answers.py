@@ -422,6 +422,14 @@ _PARTLY = re.compile(
 )
 
 
+_SNEERING = re.compile(r"呵呵|嗬嗬")
+
+
+def sneers(text: str) -> bool:
+    """Whether ``text`` sneers (呵呵 in Chinese chat): "呵呵，解决了" is no "solved"."""
+    return _SNEERING.search(text) is not None
+
+
 def partly(text: str) -> bool:
     """Whether ``text`` says something is only partly so ("partially solved", "解决了一半")."""
     return _PARTLY.search(normalize(simplified(text))) is not None
@@ -436,7 +444,7 @@ def parse_confirmation(text: str) -> Confirmation | None:
     """
     text = simplified(text)  # "非常滿意" reads as "非常满意"
     t = _PUNCT.sub(" ", normalize(text)).strip()
-    if not t or len(t) > _MAX_CHOICE_LENGTH or _PARTLY.search(t):
+    if not t or len(t) > _MAX_CHOICE_LENGTH or _PARTLY.search(t) or sneers(t):
         return None
     if _NO_PROBLEM.match(t):
         return None  # "no problem", "no worries": an acknowledgement, not "it did not help"

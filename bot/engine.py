@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from bot.answers import is_skip, parse_choice, parse_yes_no, partly, read_rating
+from bot.answers import is_skip, parse_choice, parse_yes_no, partly, read_rating, sneers
 from bot.config.schema import SCALES, YES_NO, StepSpec
 from bot.flow import Flow
 from bot.messages import ChoicePicked, Resume, Text
@@ -220,8 +220,8 @@ def _typed_end(step: StepSpec, kind: ScaleKind, text: str) -> int | None:
         for value, label in ((low, step.low_label), (high, step.high_label))
         if label is not None
     ]
-    if not ends or partly(text):
-        return None  # "部分解决", "mostly solved": neither end
+    if not ends or partly(text) or sneers(text):
+        return None  # "部分解决", "mostly solved": neither end; "呵呵，解决了" is a sneer
     picked = parse_choice(text, ends, numbered=False)  # "second" is no end of a scale
     if picked is None and len(ends) == 2:
         # Ends of the step's own ("Not solved" / "Fully solved") belong to a question asked as one

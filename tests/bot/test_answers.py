@@ -951,6 +951,8 @@ NEITHER = [
     "我试试",
     "稍等",
     "where is my parcel",
+    "好的呵呵",  # a sneer
+    "呵呵，解决了",
 ]
 
 

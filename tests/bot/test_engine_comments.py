@@ -132,6 +132,8 @@ def test_non_answers_are_never_scored_or_kept_as_comments(flows: dict[str, Flow]
         ("差不多解决了", None),  # "almost solved": its 不 is no "not solved"
         ("没有完全解决", None),  # "not fully solved": not 没有解决
         ("解决了一半", None),  # "half solved": no yes
+        ("呵呵，解决了", None),  # a sneer: no "solved"
+        ("亲，解决了", 5),
         ("second", None),  # two ends are no numbered list
         ("hello", None),
     ],
