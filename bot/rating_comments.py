@@ -115,8 +115,11 @@ _BOUNDED_BEFORE = re.compile(
 )
 # Chinese before a trailing score that makes it a condition, what was meant or what is to come, not
 # given: "如果快一点就5分", "本来想给5分的", "差点给1星" (almost gave one star), "等收到货再给5分".
+# "满意的话给5分" (if satisfied), "客服说，给5分" (the agent said: give 5)
+_IF_OR_REPORTED = r"(?<![分星])的话|(?:客服|他|她|他们|她们|你们|朋友|别人)都?说"
 _HYPOTHETICAL_HAN = re.compile(
-    r"如果|要是|假如|假设|本来|原本|本想|原想|本打算|差点|下次|上次|等[^,，.。!！;；\s]*再(?!也)|之后再|以后再"
+    r"如果|要是|假如|假设|本来|原本|本想|原想|本打算|差点|下次|上次|等[^,，.。!！;；\s]*再(?!也)|之后再|以后再|"
+    + _IF_OR_REPORTED
 )  # "等收到货再给5分": once the parcel has come
 _ASKING = re.compile(r"(?:吗|么|什么|怎么样|如何|行不行|好不好|可不可以|\?)[\s!！。.~～]*$")
 # Words right after a leading score that make it a condition, a bound or a denial: "5 if you had
@@ -232,7 +235,7 @@ def _buried(original: str, parse: Callable[[str], int | None], middle: float | N
         return None
     ((clause, score),) = scored
     comment = t[: clause.start()] + t[clause.end() :].lstrip(_SEPARATORS)
-    if _DOUBT.search(comment) or _another_score(comment, score, parse):
+    if _DOUBT.search(comment) or re.search(_IF_OR_REPORTED, comment) or _another_score(comment, score, parse):
         return None
     before, after = original[: clause.start()].rstrip(), original[clause.end() :].lstrip(_SEPARATORS)
     words = before + ("" if _HAN.match(after[:1]) else " ") + after
@@ -359,6 +362,7 @@ def _score(
 # A comment that takes the rating before it back.
 _TAKEN_BACK = {
     "not", "jk", "just kidding", "kidding", "/s", "lol not", "not really", "sarcasm", "yeah right", "as if",
+    "no", "nope", "nah",  # "5 no": asked and answered?
 }  # fmt: skip
 # 呵呵 beside a rating is a sneer in Chinese chat: "呵呵，五星" is no five stars.
 _SNEER = re.compile(r"^(?:呵呵|嗬嗬)|(?:呵呵|嗬嗬)[呵嗬的哒]*$")
