@@ -93,7 +93,7 @@ _NEGATING_BEFORE = re.compile(
 # Characters after 分/星 that make another word: 分钟 (minutes), 分之 (fraction), 星级 (star-rated
 # hotel), 星期 (week)... and 十分/万分 as "very".
 # 分钱, 三星手机, and 半: "4星半" is four and a half stars
-_UNIT_WORDS = {"分": set("钟之享配别开析手店期量类批数行钱半"), "星": set("级期球座人座手半")}
+_UNIT_WORDS = {"分": set("钟之享配别开析手店期量类批数行钱半制"), "星": set("级期球座人座手半")}
 _NOT_A_SCORE_PREFIX = ("十分", "万分", "百分")
 # Words right before a trailing score that hedge it, bound it, deny it or make it what would have
 # been: "maybe 4 stars", "at least 4", "3 or 4 stars", "not 5 stars", "I'd never give 5", "would
@@ -116,7 +116,7 @@ _BOUNDED_BEFORE = re.compile(
 # Chinese before a trailing score that makes it a condition, what was meant or what is to come, not
 # given: "如果快一点就5分", "本来想给5分的", "差点给1星" (almost gave one star), "等收到货再给5分".
 # "满意的话给5分" (if satisfied), "客服说，给5分" (the agent said: give 5)
-_IF_OR_REPORTED = r"(?<![分星])的话|(?:客服|他|她|他们|她们|你们|朋友|别人)都?说"
+_IF_OR_REPORTED = r"(?<![分星制])的话|(?:客服|他|她|他们|她们|你们|朋友|别人)都?说"
 _HYPOTHETICAL_HAN = re.compile(
     r"如果|要是|假如|假设|本来|原本|本想|原想|本打算|差点|下次|上次|等[^,，.。!！;；\s]*再(?!也)|之后再|以后再|"
     + _IF_OR_REPORTED

@@ -650,6 +650,8 @@ def scored(text: str, kind: ScaleKind = "csat") -> tuple[int, str] | None:
         ),
         pytest.param("Well, I'd give 8, the app is good", "nps", (8, "the app is good"), id="well-leads-in"),
         pytest.param("5分，什么时候发货？", "csat", (5, "什么时候发货"), id="a-score-then-a-question-zh"),
+        pytest.param("5分制的话4分", "csat", (4, "5分制的话"), id="on-a-five-point-scale-zh"),
+        pytest.param("10分制8分", "nps", (8, "10分制"), id="on-a-ten-point-scale-zh"),
         pytest.param("非常满意，又快又好", "csat", (5, "又快又好"), id="praise-and-more-praise-zh"),
         pytest.param(
             "5, still waiting on the refund", "csat", (5, "still waiting on the refund"), id="score-and-still"
