@@ -53,6 +53,15 @@ def test_a_small_config_parses() -> None:
         (SMALL.replace("start: q1", "start: q1\n    colour: red"),
          ["surveys.s.colour: unknown key 'colour' (expected one of: title, start, steps, reprompts, "
           "remind_after, expire_after) at line 6"]),
+        # Keys starting with "[" (found by fuzzing): the top-level one raised IndexError, the nested
+        # one was reported, and dropped, as its parent ("unknown key 's'").
+        ('"[x]": 0\n' + SMALL,
+         ["[x]: unknown key '[x]' (expected one of: locales, default_locale, timezone, texts, surveys, "
+          "triggers, surveying, conversations, dsat, teams, routing, triage, tickets, reports, customers, "
+          "channels, nlu, notifications, digest, retention, masking) at line 1"]),
+        (SMALL.replace("start: q1", 'start: q1\n    "[x]": red'),
+         ["surveys.s.[x]: unknown key '[x]' (expected one of: title, start, steps, reprompts, "
+          "remind_after, expire_after) at line 6"]),
         (SMALL.replace("next: done", "next: q9"),
          ["surveys.s.steps.q1.next: unknown step 'q9' (known: done) at line 7",
           "surveys.s.steps.done: step 'done' cannot be reached from start 'q1' at line 8"]),
