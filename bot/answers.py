@@ -177,9 +177,13 @@ def parse_rating(text: str, kind: ScaleKind, low: int, high: int) -> int | None:
     return _rating(text, kind, low, high, thanks=True)
 
 
+MAX_SCORE_CHARS = 60
+"""The longest reply (once normalised) read as a score on its own; a longer one is a comment."""
+
+
 def _rating(text: str, kind: ScaleKind, low: int, high: int, *, thanks: bool) -> int | None:
     t = normalize(text)
-    if len(t) > 60:
+    if len(t) > MAX_SCORE_CHARS:
         return None
     if thanks:
         t = _FILLERS.sub("", t).strip()
@@ -290,6 +294,7 @@ def read_rating(text: str, kind: ScaleKind, low: int, high: int) -> Scored | Non
         lambda part: _rating(part, kind, low, high, thanks=False),
         words=kind != "nps",
         middle=(low + high) / 2,
+        longest=MAX_SCORE_CHARS,
     )
     if (
         found is not None

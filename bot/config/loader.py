@@ -150,7 +150,7 @@ def _without_errors(data: dict[str, Any], error: ValidationError) -> tuple[Confi
     for _ in range(5):
         locs = set()
         for problem in error.errors(include_url=False):
-            loc: Loc = tuple(p for p in problem["loc"] if not (isinstance(p, str) and p.startswith("[")))
+            loc = _file_loc(problem)
             locs.add(loc[:-1] if problem["type"] == "missing" else loc)
         # Deepest and last first, so taking a list item out does not move the next one to remove.
         for loc in sorted(locs, key=lambda loc: [str(p).zfill(8) for p in loc], reverse=True):
@@ -220,8 +220,16 @@ def _at(loc: Loc, lines: dict[Loc, int]) -> str:
     return ""
 
 
+def _file_loc(error: Any) -> Loc:
+    """Where in the file a pydantic error is: its path without the ``[key]`` pydantic adds after a
+    mapping key it refused. Only that marker goes: a key of the file may start with "[" too (an
+    unknown top-level ``"[x]"`` left no path at all, and an IndexError instead of a ConfigError)."""
+    loc: Loc = tuple(error["loc"])
+    return loc[:-1] if error["type"] != "extra_forbidden" and loc[-1:] == ("[key]",) else loc
+
+
 def _describe(error: Any, lines: dict[Loc, int]) -> str:
-    loc: Loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("[")))
+    loc = _file_loc(error)
     kind = error["type"]
     if kind == "extra_forbidden":
         parent, key = loc[:-1], loc[-1]

@@ -65,3 +65,19 @@ def test_a_scale_without_words_takes_no_word_rating_beside_a_comment() -> None:
 
 def test_a_score_the_scale_cannot_hold_is_no_score() -> None:
     assert split_rating("pretty easy, 6", csat, words=True) is None  # CSAT runs 1 to 5
+
+
+def test_a_side_longer_than_a_score_is_not_parsed() -> None:
+    """Every cut is tried (one per character of Chinese); parsing each side of 299 × "不" made a
+    message cost 0.1 s of CPU. With ``longest``, ``parse`` never sees a side it could not read."""
+    seen: list[str] = []
+
+    def counting(part: str) -> int | None:
+        seen.append(part)
+        return csat(part)
+
+    assert split_rating("不" * 299, counting, words=True, longest=60) is None
+    assert seen and max(map(len, seen)) <= 60
+    assert split_rating("5 stars, super quick reply", counting, words=True, longest=60) == Scored(
+        5, "super quick reply"
+    )

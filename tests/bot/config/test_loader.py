@@ -9,8 +9,12 @@ from datetime import time
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.config.loader import format_path, load_config, parse_config
+from bot.config.schema import Config
 from bot.errors import ConfigError
 
 from ...support.config import SHIPPED, shipped_text
@@ -52,6 +56,15 @@ def test_a_small_config_parses() -> None:
         ("", ["the file must be a mapping with at least a 'surveys' key"]),
         (SMALL.replace("start: q1", "start: q1\n    colour: red"),
          ["surveys.s.colour: unknown key 'colour' (expected one of: title, start, steps, reprompts, "
+          "remind_after, expire_after) at line 6"]),
+        # Keys starting with "[" (found by fuzzing): the top-level one raised IndexError, the nested
+        # one was reported, and dropped, as its parent ("unknown key 's'").
+        ('"[x]": 0\n' + SMALL,
+         ["[x]: unknown key '[x]' (expected one of: locales, default_locale, timezone, texts, surveys, "
+          "triggers, surveying, conversations, dsat, teams, routing, triage, tickets, reports, customers, "
+          "channels, nlu, notifications, digest, retention, masking) at line 1"]),
+        (SMALL.replace("start: q1", 'start: q1\n    "[x]": red'),
+         ["surveys.s.[x]: unknown key '[x]' (expected one of: title, start, steps, reprompts, "
           "remind_after, expire_after) at line 6"]),
         (SMALL.replace("next: done", "next: q9"),
          ["surveys.s.steps.q1.next: unknown step 'q9' (known: done) at line 7",
@@ -160,3 +173,35 @@ def test_hostile_yaml_is_one_clear_problem_found_at_once(text: str, expected: st
 )  # fmt: skip
 def test_paths_are_written_as_admins_read_them(loc: tuple[str | int, ...], path: str) -> None:
     assert format_path(loc) == path
+
+
+_keys = st.text(st.sampled_from("[]{}.:-_ azQ9满\x85"), max_size=6) | st.sampled_from(
+    ["[key]", "steps", "q1", "en"]
+)
+_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | _keys,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_keys, inner, max_size=3),
+    max_leaves=8,
+)
+
+
+def _mappings(node: object) -> list[dict[object, object]]:
+    if isinstance(node, dict):
+        return [node, *(m for v in node.values() for m in _mappings(v))]
+    return [m for v in node for m in _mappings(v)] if isinstance(node, list) else []
+
+
+@settings(max_examples=80, derandomize=True, deadline=None, database=None,
+          suppress_health_check=list(HealthCheck))  # fmt: skip
+@given(st.lists(st.tuples(st.integers(min_value=0), _keys, _values), min_size=1, max_size=3))
+def test_a_mutated_config_is_a_config_or_a_config_error(edits: list[tuple[int, str, object]]) -> None:
+    """Keys and values set anywhere in a valid config: parsing gives a Config or ConfigError, never
+    another exception (an unknown key starting with "[" was an IndexError)."""
+    doc = yaml.safe_load(SMALL)
+    for at, key, value in edits:
+        places = _mappings(doc)
+        places[at % len(places)][key] = value
+    try:
+        assert isinstance(parse_config(yaml.safe_dump(doc, allow_unicode=True)), Config)
+    except ConfigError as exc:
+        assert exc.problems and all(isinstance(p, str) and p for p in exc.problems)
