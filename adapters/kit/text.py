@@ -40,7 +40,7 @@ def split_text(
     parts: list[str] = []
     rest = text if keep_spaces else text.strip()
     while measure(rest) > limit:
-        end = _fit(rest, limit, measure)
+        end = max(_fit(rest, limit, measure), 1)  # a character wider than the limit is a part alone
         if keep_spaces:
             at = _last_break(rest[: end + 1], breaks, earliest=max(end // 2, 1))
             parts.append(rest[: end if at is None else at])

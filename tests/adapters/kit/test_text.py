@@ -42,6 +42,12 @@ def test_split_by_measure(text: str, limit: int, measure: Measure, parts: list[s
     assert all(measure(p) <= limit for p in parts)
 
 
+@pytest.mark.parametrize("keep_spaces", [False, True])
+def test_a_character_wider_than_the_limit_is_a_part_of_its_own(keep_spaces: bool) -> None:
+    # it looped for ever: the longest prefix that fits was empty, and nothing was taken off
+    assert split_text("😀ab", 1, measure=utf16_len, keep_spaces=keep_spaces) == ["😀", "a", "b"]
+
+
 def test_breaks_choose_where_a_part_may_end() -> None:
     assert split_text("aaaaaa bbbbbbb", 10) == ["aaaaaa", "bbbbbbb"]
     assert split_text("aaaaaa bbbbbbb", 10, breaks=("\n",)) == ["aaaaaa bbb", "bbbb"]
