@@ -6,6 +6,8 @@ refused message for days, so the customer's text is kept with those characters r
 
 Ids are bounded too: a signed but hostile update may name a user, account or message id longer
 than its column (PostgreSQL refuses it; SQLite stores it), which failed every retry of the turn.
+A display name is shown to agents (console, CSV, notifications): it loses control characters and
+bidirectional overrides, which could reorder what an agent reads ("\u202egnp.exe").
 """
 
 from __future__ import annotations
@@ -22,6 +24,11 @@ ACCOUNT_CHARS = 128
 """The longest ``account`` stored (``identity.account``, ``inboundreceipt.account``)."""
 ID_CHARS = 256
 """The longest ``user`` or ``platform_id`` stored (``identity.user``, ``inboundreceipt.platform_id``)."""
+NAME_CHARS = 128
+"""The longest display name kept (Telegram's first and last name together are at most 128)."""
+# C0 and C1 controls (line breaks and tabs included), and the marks and embeddings that change the
+# direction text is shown in (U+061C, U+200E-U+200F, U+202A-U+202E, U+2066-U+2069).
+_NOT_IN_A_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+")
 
 
 def storable(text: str) -> str:
@@ -33,6 +40,13 @@ def storable(text: str) -> str:
     except UnicodeEncodeError:
         text = _SURROGATE.sub(REPLACEMENT, text)
     return text
+
+
+def display_name(name: str) -> str:
+    """``name`` as agents may see it: :func:`storable`, with controls and direction overrides turned
+    into spaces, runs of spaces into one, at most :data:`NAME_CHARS` characters."""
+    name = " ".join(_NOT_IN_A_NAME.sub(" ", storable(name)).split())
+    return name[:NAME_CHARS]
 
 
 def bounded(value: str, limit: int) -> str:
@@ -67,7 +81,7 @@ def storable_message(msg: InboundMessage) -> InboundMessage:
         user=bounded(storable(msg.user), ID_CHARS),
         platform_id=bounded(storable(msg.platform_id), ID_CHARS),
         thread=storable(msg.thread),
-        display_name=storable(msg.display_name),
+        display_name=display_name(msg.display_name),
         locale=storable(msg.locale),
         payload=_payload(msg.payload),
         extra={storable(k): storable(v) for k, v in msg.extra.items()},

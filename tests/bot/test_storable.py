@@ -9,7 +9,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.messages import ChoicePicked, Command, InboundMessage, Text
-from bot.storable import ACCOUNT_CHARS, ID_CHARS, REPLACEMENT, bounded, storable, storable_message
+from bot.storable import (
+    ACCOUNT_CHARS,
+    ID_CHARS,
+    NAME_CHARS,
+    REPLACEMENT,
+    bounded,
+    display_name,
+    storable,
+    storable_message,
+)
 
 from ..conftest import Harness
 
@@ -52,6 +61,26 @@ def test_every_string_of_a_message_is_cleaned_and_a_clean_one_is_kept_as_is() ->
     assert storable_message(tap).payload == ChoicePicked("s", "q", "5", REPLACEMENT)
     ok = InboundMessage("telegram", "1", "42", "11", NOW, Command("start", "tok"))
     assert storable_message(ok) is ok
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("Anna Lee", "Anna Lee"),
+        ("王小明", "王小明"),
+        ("👩\u200d💻 Dev", "👩\u200d💻 Dev"),  # the joiner of an emoji stays
+        ("Eve\u202egnp.exe", "Eve gnp.exe"),  # a right-to-left override would show "exe.png"
+        ("\u2066Mallory\u2069", "Mallory"),
+        ("Bob\nADMIN: refund approved", "Bob ADMIN: refund approved"),  # no line of its own in a log or CSV
+        ("tab\there\x00", "tab here"),
+        ("   ", ""),
+        ("x" * 300, "x" * NAME_CHARS),
+    ],
+)
+def test_a_display_name_is_shown_without_controls_or_direction_overrides(name: str, shown: str) -> None:
+    assert display_name(name) == shown
+    msg = InboundMessage("webchat", "", "u1", "m1", NOW, Text("hi"), display_name=name)
+    assert storable_message(msg).display_name == shown
 
 
 async def test_a_message_no_database_could_hold_is_stored_cleaned_and_a_redelivery_is_a_duplicate(
