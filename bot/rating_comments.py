@@ -188,13 +188,7 @@ def split_rating(
         for end in _cuts(t, from_start=True):
             head, rest = t[:end], t[end:]
             score = _score(head, rest, parse, words=words, leading=True, numbers=numbers, longest=longest)
-            if (
-                score is not None
-                and not numbers
-                and middle is not None
-                and score > middle
-                and _SNARK.search(rest)
-            ):
+            if score is not None and not numbers and _snark(score, rest, middle):
                 return None  # "great, now my account is locked", "perfect, it broke again"
             if score is not None:
                 return _unless_contradicted(Scored(score, _comment(original[end:])), rest, parse, middle)
@@ -212,6 +206,13 @@ _SNARK = re.compile(
     r"|thanks for nothing)\b"
     r"|还是不行|还是没|又坏|又不行|依然不|仍然不|没解决|不能用|用不了"
 )
+
+
+def _snark(score: int, rest: str, middle: float | None) -> bool:
+    """A word rating on the good side of ``middle`` followed by a complaint: sarcasm."""
+    return middle is not None and score > middle and _SNARK.search(rest) is not None
+
+
 # Clauses of a longer message: "物流很快，客服态度很好，五星好评，下次还会再来的".
 _CLAUSE = re.compile(r"[^,，。.!！;；\n]+")
 # Words anywhere around a buried score that may make it a condition, a guess, a correction or a sneer.
@@ -338,42 +339,59 @@ def _score(
     """The score in ``part`` if ``rest`` (the other side) can stand as its comment; ``numbers``: only
     a score with digits, number words or stars, else only a word rating."""
     cut = _Cut.make(part, rest, leading=leading)
+    if not _may_hold_score(cut, numbers=numbers, longest=longest):
+        return None
+    score = _parsed(cut, parse)
+    if score is None or cut.decoration:
+        return score
+    if _withdrawn(cut):
+        return None
+    if not cut.numeric:
+        return _word_rating(cut, score, parse, words=words)
+    if _qualified(cut) or _two_scores(cut, score, parse):
+        return None
+    return _number_rating(cut, score, parse)
+
+
+def _may_hold_score(cut: _Cut, *, numbers: bool, longest: int | None) -> bool:
+    """Whether ``cut`` is worth parsing: a short enough part of the kind asked for, words beside it."""
     if longest is not None and len(cut.part) > longest:
         # Every cut of a message is tried (one per character of Chinese), each through regexes and a
         # parse over its whole part: 299 × "不" cost 0.2 s a message before this early refusal.
-        return None
+        return False
     if not cut.part or not (cut.decoration or len(_WORDY.findall(cut.comment)) >= 2):
-        return None  # the other side must be words ("5 👍" is a score with a thumbs-up)
-    if cut.numeric != numbers:
-        return None
-    if _number_runs_on(cut):
-        return None
+        return False  # the other side must be words ("5 👍" is a score with a thumbs-up)
+    return cut.numeric == numbers and not _number_runs_on(cut)
+
+
+def _parsed(cut: _Cut, parse: Callable[[str], int | None]) -> int | None:
+    """The score ``cut``'s part reads as, after a lead-in before a punctuated leading score."""
     score = parse(cut.part)
     if (
         score is None
-        and leading
+        and cut.leading
         and cut.punctuated
         and (lead := SCORE_LEAD_IN.match(cut.part))
         and lead.end()
     ):
         score = parse(cut.part[lead.end() :])  # "a 3, meh", "i'd say 2, it took three days"
-    if score is None or cut.decoration:
-        return score
+    return score
+
+
+def _withdrawn(cut: _Cut) -> bool:
+    """The words beside the score take it back, sneer at it, hedge it or make it a reference."""
     if (cut.leading and cut.comment in _TAKEN_BACK) or _SNEER.search(cut.comment):
-        return None  # "great... NOT", "so helpful (not)", "呵呵，五星"
-    if not leading and cut.comment.endswith(_HEDGE_BEFORE):
-        return None
-    if not leading and _BARE_NUMBER.match(cut.part) and cut.comment.endswith(_REFERENCE_HAN):
-        return None
-    if not cut.numeric:
-        return _word_rating(cut, score, parse, words=words)
-    if _qualified(cut):
-        return None
-    if leading and any(ch.isdigit() for ch in cut.comment) and parse(cut.comment) is not None:
-        return None  # two scores: "10分满分给9分" gives the 9 after the scale, read from the end
-    if _another_score(cut.comment, score, parse):
-        return None
-    return _number_rating(cut, score, parse)
+        return True  # "great... NOT", "so helpful (not)", "呵呵，五星"
+    if not cut.leading and cut.comment.endswith(_HEDGE_BEFORE):
+        return True
+    return not cut.leading and bool(_BARE_NUMBER.match(cut.part)) and cut.comment.endswith(_REFERENCE_HAN)
+
+
+def _two_scores(cut: _Cut, score: int, parse: Callable[[str], int | None]) -> bool:
+    """The comment gives a score of its own."""
+    if cut.leading and any(ch.isdigit() for ch in cut.comment) and parse(cut.comment) is not None:
+        return True  # "10分满分给9分" gives the 9 after the scale, read from the end
+    return _another_score(cut.comment, score, parse)
 
 
 # A comment that takes the rating before it back.

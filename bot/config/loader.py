@@ -67,18 +67,7 @@ def parse_config(text: str, source: str = "config.yaml") -> Config:
         raise ConfigError(
             [f"the file has {len(text):,} characters; a config may have at most {MAX_CHARS:,}"], source=source
         )
-    try:
-        root = yaml.compose(text, Loader=_Loader)
-        if root is not None:
-            _check_size(root)  # before anything walks the values aliases repeat
-        data = yaml.load(text, Loader=_Loader)  # a SafeLoader
-    except RecursionError:
-        raise ConfigError([f"invalid YAML: nested over {MAX_DEPTH} levels deep"], source=source) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError([f"invalid YAML{where}: {problem}"], source=source) from exc
+    root, data = _read_yaml(text, source)
     lines: dict[Loc, int] = {}
     duplicates: list[str] = []
     if root is not None:
@@ -103,6 +92,23 @@ def parse_config(text: str, source: str = "config.yaml") -> Config:
     if findings:
         raise ConfigError(findings, source=source)
     return config
+
+
+def _read_yaml(text: str, source: str) -> tuple[yaml.Node | None, Any]:
+    """The YAML's node tree and its values; :class:`ConfigError` for YAML that is not well formed or
+    too big."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+        if root is not None:
+            _check_size(root)  # before anything walks the values aliases repeat
+        return root, yaml.load(text, Loader=_Loader)  # a SafeLoader
+    except RecursionError:
+        raise ConfigError([f"invalid YAML: nested over {MAX_DEPTH} levels deep"], source=source) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError([f"invalid YAML{where}: {problem}"], source=source) from exc
 
 
 def _check_size(root: yaml.Node) -> None:
