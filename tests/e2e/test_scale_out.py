@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import OperationalError
 from sqlmodel import col
 
 from adapters.notify.fake import SLACK_PATH, FakeNotifyPlatforms
@@ -260,19 +261,23 @@ def pause(process: ServeProcess, database_url: str, *, lease_left: float = 0.0) 
     deadline = time.monotonic() + 10
     try:
         while True:
-            with database.writer.begin() as conn:  # SQLite: BEGIN IMMEDIATE
-                if database.dialect == "postgresql":
-                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": OUTBOX_CLAIM_LOCK})
-                    conn.execute(text("LOCK TABLE rate_bucket, outbox, timer IN EXCLUSIVE MODE"))
-                leased = select(func.min(col(Outbox.next_attempt_at))).where(col(Outbox.status) == "sending")
-                end = conn.execute(leased).scalar_one()
-                left = (
-                    math.inf if end is None else (end.replace(tzinfo=UTC) - datetime.now(UTC)).total_seconds()
-                )
-                if left >= lease_left or time.monotonic() > deadline:
-                    if process.process is not None and process.process.poll() is None:
-                        os.kill(process.process.pid, signal.SIGSTOP)
-                    return left
+            try:
+                with database.writer.begin() as conn:  # SQLite: BEGIN IMMEDIATE
+                    if database.dialect == "postgresql":
+                        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": OUTBOX_CLAIM_LOCK})
+                        conn.execute(text("LOCK TABLE rate_bucket, outbox, timer IN EXCLUSIVE MODE"))
+                    sending = col(Outbox.status) == "sending"
+                    leased = select(func.min(col(Outbox.next_attempt_at))).where(sending)
+                    end = conn.execute(leased).scalar_one()
+                    now = datetime.now(UTC)
+                    left = math.inf if end is None else (end.replace(tzinfo=UTC) - now).total_seconds()
+                    if left >= lease_left or time.monotonic() > deadline:
+                        if process.process is not None and process.process.poll() is None:
+                            os.kill(process.process.pid, signal.SIGSTOP)
+                        return left
+            except OperationalError as exc:  # PostgreSQL broke a deadlock with a server's transaction
+                if "deadlock" not in str(exc):
+                    raise
             time.sleep(0.1)
     finally:
         database.dispose()
