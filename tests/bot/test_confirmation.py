@@ -225,6 +225,8 @@ async def test_a_late_no_after_silence_still_reaches_a_person(h: Harness) -> Non
     assert outcome(h) == [("password_reset", "no", "tap")]
     assert conversation(h, conversation_id) == ("open", None, "support")
     assert h.rows("select conversation_id from ticket") == [(conversation_id,)]
+    assert await h.tick(minutes=30) == []  # the survey the silence planned waits for a new resolve
+    assert h.rows("select count(*) from survey where sent_at is null") == [(1,)]
 
 
 async def test_retries_double_taps_and_a_racing_timer_settle_it_once(h: Harness) -> None:
@@ -268,7 +270,12 @@ async def test_concurrent_taps_and_the_timer_settle_it_exactly_once(h: Harness) 
     )
     [(status,)] = h.rows("select status from autoanswer")
     assert status in ("yes", "no", "silent")
-    assert h.rows("select count(*) from survey") == [(1 if status != "no" else 0,)]
+    # When the timer went first, the "no" is a late no: the survey it planned stays, never sent.
+    assert h.rows(
+        "select count(*) from survey s join timer t on t.subject = s.id"
+        " where t.kind = 'send' and t.status = 'pending'"
+    ) == [(1 if status != "no" else 0,)]
+    assert h.rows("select count(*) from survey where sent_at is not null") == [(0,)]
     assert h.rows("select count(*) from ticket") == [(1 if status == "no" else 0,)]
     assert sum(1 for r in results[:4] if getattr(r, "answered", False)) <= 1
 
