@@ -1,13 +1,15 @@
 """Authenticating WeChat and WeCom callbacks before anything is parsed or stored.
 
 Plain mode (OA only) signs only ``token, timestamp, nonce``, not the body, so a captured signature
-could carry any body: every signed (timestamp, nonce, signature) is accepted once, and only within
-five minutes of its timestamp. Safe mode (OA ``safe_mode``, WeCom always) signs the ``Encrypt``
-text too, and the message is decrypted with the account's EncodingAESKey.
+could carry any body: a signed (timestamp, nonce, signature) is accepted only within five minutes of
+its timestamp, and again only with the very same body (WeChat's retry). Safe mode (OA ``safe_mode``,
+WeCom always) signs the ``Encrypt`` text too, and the message is decrypted with the account's
+EncodingAESKey.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -26,7 +28,12 @@ class MissingSignature(SignatureError):
 
 
 class ReplayGuard:
-    """Refuses stale timestamps and a second use of the same signed request within the window.
+    """Refuses stale timestamps, and a signed request used again within the window with another body.
+
+    The same request again (the same signed query and the same body) is WeChat's own retry of a
+    callback it saw no answer to in 5 s: taken again, so the retry is acknowledged (the inbox keeps one
+    copy of the message); refusing it showed the customer "this account cannot serve you now" for a
+    message that was stored. A captured signature carrying any other body stays refused.
 
     Thread-safe (the webhook verifies in a worker thread). Remembers at most ``keep`` requests; the
     memory is per process, so run one worker per callback URL or accept a replay across workers
@@ -36,7 +43,7 @@ class ReplayGuard:
     def __init__(self, window: timedelta = REPLAY_WINDOW, keep: int = 200_000) -> None:
         self.window = window
         self._keep = keep
-        self._seen: OrderedDict[tuple[str, ...], datetime] = OrderedDict()
+        self._seen: OrderedDict[tuple[str, ...], tuple[datetime, bytes]] = OrderedDict()
         self._lock = threading.Lock()
 
     def check_fresh(self, timestamp: str, now: datetime) -> None:
@@ -47,23 +54,21 @@ class ReplayGuard:
         if skew > self.window.total_seconds():
             raise SignatureError(f"timestamp {timestamp} is {skew:.0f} s away from now (replay window)")
 
-    def remember(self, key: tuple[str, ...], now: datetime) -> None:
-        """Record one verified request; :class:`SignatureError` if it was seen within the window."""
+    def remember(self, key: tuple[str, ...], now: datetime, body: bytes = b"") -> None:
+        """Record one verified request and the digest of its ``body``; :class:`SignatureError` if
+        ``key`` was seen within the window with another body."""
+        digest = hashlib.sha256(body).digest()
         with self._lock:
             while self._seen:
-                oldest, at = next(iter(self._seen.items()))
+                oldest, (at, _) = next(iter(self._seen.items()))
                 if now - at <= self.window and len(self._seen) < self._keep:
                     break
                 del self._seen[oldest]
-            if key in self._seen:
-                raise SignatureError("this signed request was already received (replay)")
-            self._seen[key] = now
-
-    def forget(self, key: tuple[str, ...]) -> None:
-        """Let ``key`` in again: the request it names was verified but not taken (the store failed),
-        and WeChat sends the very same request again."""
-        with self._lock:
-            self._seen.pop(key, None)
+            seen = self._seen.get(key)
+            if seen is not None and seen[1] != digest:
+                raise SignatureError("this signed request was already received with another body (replay)")
+            if seen is None:
+                self._seen[key] = (now, digest)
 
 
 class Verifier:
@@ -99,19 +104,14 @@ class Verifier:
             given, timestamp, nonce = _require(query, "signature", "timestamp", "nonce")
             self.guard.check_fresh(timestamp, now)
             _check(given, self.token, timestamp, nonce)
-            self.guard.remember(self._key(query), now)
+            self.guard.remember(self._key(query), now, body)
             return _text(body)
         given, timestamp, nonce = _require(query, "msg_signature", "timestamp", "nonce")
         self.guard.check_fresh(timestamp, now)
         encrypted = _encrypted_part(_text(body))
         _check(given, self.token, timestamp, nonce, encrypted)
-        self.guard.remember(self._key(query), now)
+        self.guard.remember(self._key(query), now, body)
         return self.cipher.decrypt(encrypted)
-
-    def release(self, query: Mapping[str, str]) -> None:
-        """The callback :meth:`open` accepted was not stored: WeChat's retry of it (the same signed
-        query) must not be refused as a replay, or the message is lost."""
-        self.guard.forget(self._key(query))
 
     def _key(self, query: Mapping[str, str]) -> tuple[str, ...]:
         """What the replay guard remembers of a callback: its timestamp, nonce and signature."""
