@@ -18,10 +18,18 @@ ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
 
 
-def test_config_check_accepts_the_shipped_config() -> None:
-    result = runner.invoke(app, ["config", "check", str(ROOT / "config.yaml")])
+@pytest.mark.parametrize("how", [[], ["-c"], ["--config"]])
+def test_config_check_accepts_the_shipped_config(how: list[str]) -> None:
+    """The file as an argument, or with -c / --config as every other command takes it."""
+    result = runner.invoke(app, ["config", "check", *how, str(ROOT / "config.yaml")])
     assert result.exit_code == 0, result.output
     assert "OK (4 surveys, channels: webchat)" in result.output
+
+
+def test_config_check_refuses_two_different_files(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["config", "check", str(ROOT / "config.yaml"), "-c", str(tmp_path / "b")])
+    assert result.exit_code == 2
+    assert "two config files named" in result.output
 
 
 def test_config_check_names_the_bad_key_and_line(tmp_path: Path) -> None:
