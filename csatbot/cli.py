@@ -198,15 +198,15 @@ def _refuse_unsafe_exposure(host: str, db: str | None) -> None:
 @config_app.command("check")
 def config_check(
     file: Annotated[Path | None, typer.Argument(help="config file")] = None,
-    config: Annotated[Path | None, typer.Option("--config", "-c", help="config file, as elsewhere")] = None,
+    named: Annotated[Path | None, typer.Option("--config", "-c", help="config file, as elsewhere")] = None,
 ) -> None:
     """Validate a config file (config.yaml unless named); print every problem and exit non-zero if
     there are any."""
     from bot.config import load_config
 
-    if file is not None and config is not None and file != config:
-        raise typer.BadParameter(f"two config files named ({file} and {config}): name one")
-    file = file or config or Path("config.yaml")
+    if file is not None and named is not None and file != named:
+        raise typer.BadParameter(f"two config files named ({file} and {named}): name one")
+    file = file or named or Path("config.yaml")
 
     try:
         config = load_config(file)
