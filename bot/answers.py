@@ -33,13 +33,19 @@ _CN_DIGITS = {
     "七": 7,
     "八": 8,
     "九": 9,
-}
+    # The capital numerals of cheques and receipts ("伍分") and the spoken 俩 and 仨 (two, three).
+    "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9, "俩": 2, "仨": 3,
+}  # fmt: skip
 _EN_NUMBERS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
     "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
 }  # fmt: skip
 # "满" (full marks) only counts as a number in 满分 / 满星, never on its own ("满了" is "it's full").
-_NUMBER = r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十]+|" + "|".join(_EN_NUMBERS) + r"|满(?=\s*(?:分|颗?星))"
+_NUMBER = (
+    r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾俩仨]+|"
+    + "|".join(_EN_NUMBERS)
+    + r"|满(?=\s*(?:分|颗?星))"
+)
 _PREFIX = (
     r"(?:i(?:'d|'ll| would| will)? (?:give|rate)(?: (?:it|you|this|u))?(?: a| an)?"
     r"|(?:give|rate|rated|rating)(?: (?:it|you|u))?(?: a| an)?"
@@ -52,7 +58,7 @@ _DENOMINATOR = r"\d+|十|ten|seven|five"
 _SUFFIX = (
     rf"(?:{_OUT_OF}(?P<den>{_DENOMINATOR}))?"
     # "5-star", "五颗星星"; a dash without a unit is a school grade's minus ("4-": 4 or less?)
-    r"(?:\s*-?\s*(?P<unit>分|[颗个]星星|[颗个]星|星星|星|stars?|points?|pts?|[颗个]?⭐+|[颗个]?★+))?"
+    r"(?:\s*-?\s*(?P<unit>分|[颗个]星星|[颗个]星|星星|星|stars?|points?|pts?|[颗个]?⭐+|[颗个]?★+|[颗个]?🌟+))?"
     rf"(?:{_OUT_OF}(?P<den_after>{_DENOMINATOR}))?"  # "4 stars out of 5"
     r"(?P<full>\s*满分)?"  # "10分满分": ten points, full marks
     r"\s*(?P<review>好评|中评|差评)?"  # "五星好评": a five-star good review
@@ -66,7 +72,7 @@ _NOT_EVEN_ONE = re.compile(
 _ALL_THE_WAY = re.compile(r"^(?:100\s*%|百分百|百分之百)\s*")
 _BRACKETED = re.compile(r"^[(\[（【「『《〈](.+)[)\]）】」』》〉]$")
 _FULL_MARKS = {"full marks", "top marks", "full score", "top score"}
-_TAIL = r"[\s!！。.、~～,，吧啊了呢哈的哦噢喔啦呀嘛哒]*"  # "5分哦", "五星啦"
+_TAIL = r"[\s!！。.、~～,，吧把啊了呢哈的哦噢喔啦呀嘛哒]*"  # "5分哦", "五星啦", "4分把" (吧 mistyped)
 _SCORE = re.compile(rf"^\s*{_PREFIX}\s*(?P<num>{_NUMBER}){_SUFFIX}{_TAIL}$")
 _STAR_UNITS = {"颗星星", "颗星", "个星星", "个星", "星星", "星", "star", "stars", "⭐", "★"}  # "四个星"
 # The star ratings each Chinese review word stands for (as on Taobao and JD).
@@ -76,7 +82,11 @@ _EMPTY_STARS = set("☆✩")
 _IGNORED = set(" \t\u200d")
 
 # A thank-you before or after an answer ("5, thanks!", "谢谢，非常满意") is dropped before parsing.
-_THANKS = r"(?:\b(?:thanks|thank you|thx|ty)\b|(?:谢谢你们|谢谢你|谢谢|感谢|多谢)(?:亲亲|亲们|亲)?)"
+_THANKS = (
+    r"(?:\b(?:(?:many )?thanks|thank (?:you|u)|thx|ty|tysm|tyvm|cheers)"
+    r"(?: (?:a lot|so much|very much|again))?\b"
+    r"|(?:谢谢你们|谢谢你|谢谢啦|谢谢|谢啦|谢了|感谢|多谢|辛苦(?:你们|你|您)?(?:了|啦))(?:亲亲|亲们|亲)?)"
+)  # 辛苦了: "thanks for your trouble"
 # A thank-you that a 十分 / 非常 strengthens is no filler: "十分感谢" is "many thanks", not 10 and thanks.
 _STRENGTHENED = "".join(f"(?<!{w})" for w in ("十分", "万分", "非常", "特别", "衷心", "很"))
 _FILLERS = re.compile(
@@ -134,8 +144,9 @@ def normalize(text: str) -> str:
 
 def chinese_number(text: str) -> int | None:
     """Value of a Chinese numeral from 零 to 九十九, e.g. ``十`` -> 10, ``二十一`` -> 21."""
-    if not text or any(ch not in _CN_DIGITS and ch != "十" for ch in text):
+    if not text or any(ch not in _CN_DIGITS and ch not in "十拾" for ch in text):
         return None
+    text = text.replace("拾", "十")
     if "十" not in text:
         return _CN_DIGITS[text] if len(text) == 1 else None
     tens, _, units = text.partition("十")
@@ -274,12 +285,37 @@ _QUOTED = re.compile(
 )
 
 
+# A greeting or an acknowledgement before the reply says nothing about the score: "hi, 5", "ok 4 stars",
+# "好的，5分", "嗯 五星". (A greeting alone, or "ok" alone, is read as before: it is not stripped.)
+_HELLO = re.compile(
+    r"^\s*(?:(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening|day)|ok|okay|sure|yes|yeah|yep)"
+    r"(?: (?:there|guys|team|all|everyone))?[\s,，!！.。~～:：]+"
+    r"|(?:您好|你好|嗨|哈喽|哈啰|早上好|上午好|下午好|晚上好|嗯+|恩+|好的|好吧|好滴|行)(?:[\s,，!！.。~～:：]+|(?=\d)))"
+    r"(?=\S)",
+    re.IGNORECASE,
+)
+# Words beside a score that emphasise it or take leave, and so are no comment on the service: "5 from
+# me", "10 hands down", "必须五星", "5 stars, bye".
+_NO_COMMENT = re.compile(
+    r"(?:from (?:me|us|my side|my end)|hands down|no doubt|without a doubt|obviously"
+    r"|definitely|absolutely|please|pls|plz|bye|bye bye|goodbye"
+    r"|必须的?|当然(?:是|的)?|肯定(?:是|的)?|绝对(?:是|的)?|全部|全|拜拜|再见)[\s!！.。~～]*"
+)
+
+
+def _says_nothing(comment: str) -> bool:
+    """Whether a comment found beside a score is only emphasis, a farewell or a thank-you."""
+    short = len(comment) <= MAX_SCORE_CHARS  # the thank-you search is quadratic in a run of spaces
+    return short and _NO_COMMENT.fullmatch(_FILLERS.sub("", comment.lower()).strip()) is not None
+
+
 def read_rating(text: str, kind: ScaleKind, low: int, high: int) -> Scored | None:
     """The score in ``text`` and the words said with it: the whole reply as :func:`parse_rating`
     reads it, else a score at its start or end with a comment beside it ("5 stars, super quick
     reply", "8 - helpful but slow", "客服很专业 给五星", "2，等太久了"). ``None``: not a rating.
     A quote of the question or a mention before the reply is dropped ("「客服：请打分」5")."""
     text = _QUOTED.sub("", text, count=1) or text
+    text = _HELLO.sub("", text, count=1)
     written, text = text, simplified(text)  # "非常滿意" reads as "非常满意"
     for _ in range(MAX_SCALE_NOTES + 1):
         whole = parse_rating(text, kind, low, high)
@@ -296,6 +332,8 @@ def read_rating(text: str, kind: ScaleKind, low: int, high: int) -> Scored | Non
         middle=(low + high) / 2,
         longest=MAX_SCORE_CHARS,
     )
+    if found is not None and found.comment and _says_nothing(found.comment):
+        return Scored(found.score)  # "10 hands down", "必须五星", "5 from me, thanks!"
     if (
         found is not None
         and found.comment

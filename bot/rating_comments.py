@@ -100,7 +100,8 @@ _NOT_A_SCORE_PREFIX = ("十分", "万分", "百分")
 # have given 5", "可能给4星", "最多3分", "不是5分", "给不了5分". A verb may stand between ("give", 给).
 _QUALIFIED_BEFORE = re.compile(
     r"(?:\b(?:maybe|perhaps|probably|possibly|about|around|roughly|approximately|approx|almost|nearly"
-    r"|not|not even|no|never|hardly|barely|would have|could have|should have|would've|could've|used to"
+    r"|not|not even|no|never|hardly|barely|negative|minus"
+    r"|would have|could have|should have|would've|could've|used to"
     r"|would be|could be"
     r"|(?:asked|told|wanted|wants?|begged|reminded|forced|made) (?:me|us)(?: to)?)|n't|'d have|'d be)"
     r"(?:\s+(?:give|gave|given|giving|rate|rated|it|you|u|them|a|an|be|been))*$"
@@ -127,7 +128,8 @@ _ASKING = re.compile(r"(?:吗|么|什么|怎么样|如何|行不行|好不好|�
 _QUALIFIED_AFTER = re.compile(
     r"^(?:if\b(?! (?:i|we|you) (?:could|can|were able|was able))(?! possible)|once\b|next time\b"
     r"|when(?:ever)?\b|until\b|till\b"  # "5 when it arrives", "10 when you fix the app"
-    r"|maybe\b|perhaps\b|as soon as\b|or\b|and (?:up|above|higher)\b|at (?:least|most)\b|max\b|tops\b"
+    r"|maybe\b|perhaps\b|ish\b|(?:probably|possibly|give or take|more or less)\b(?!\s+[a-z])"  # "8-ish"
+    r"|as soon as\b|or\b|and (?:up|above|higher)\b|at (?:least|most)\b|max\b|tops\b"
     r"|no way\b|lol no\b"
     # taken back at once: "5 no wait 4", "4 sorry i mean 3", "4分，不对，5分"
     r"|(?:no )?wait\b(?=[\s,.!…]*(?:$|\d|zero|one|two|three|four|five|six|seven|eight|nine|ten|make|i mean))"

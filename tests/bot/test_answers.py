@@ -785,7 +785,8 @@ def test_a_score_and_its_comment(text: str, kind: ScaleKind, expected: tuple[int
         pytest.param("5星怎么样", "csat", id="how-about-zh"),
         pytest.param("客服很好，5分，物流1分", "csat", id="buried-and-another-score-zh"),
         pytest.param("如果快一点，5分，可惜太慢", "csat", id="buried-in-a-condition-zh"),
-        pytest.param("hi, 5, thanks", "csat", id="buried-bare-number"),
+        # ("hi, 5, thanks" was this row: a greeting and a thank-you around a score now leave the score)
+        pytest.param("I called twice, 5, nobody answered", "csat", id="buried-bare-number"),
         pytest.param("the product, 8/10, would buy again if cheaper", "nps", id="buried-and-doubted"),
         pytest.param("4, 5 stars", "csat", id="two-scores-after-a-comma"),
         pytest.param("8. 9 would be too much", "nps", id="two-scores-after-a-full-stop"),
@@ -989,3 +990,73 @@ def test_a_long_reply_is_read_in_bounded_time_and_never_raises(text: str) -> Non
         low, high = SCALES[kind]
         assert read_rating(text, kind, low, high) is None
     assert time.process_time() - started < 0.2
+
+
+# The third hunt (2026-12-06): replies as customers type them, read whole by read_rating. None: the
+# bot asks again.
+THIRD_HUNT = [
+    # a greeting or an acknowledgement before the score is neither part of it nor a comment
+    pytest.param("hi 5", "csat", (5, ""), id="hi-bare-number"),
+    pytest.param("hello 4 stars", "csat", (4, ""), id="hello-stars"),
+    pytest.param("Hey there, 9", "nps", (9, ""), id="hey-there"),
+    pytest.param("good morning, 5", "csat", (5, ""), id="good-morning"),
+    pytest.param("ok, 5", "csat", (5, ""), id="ok-before"),
+    pytest.param("yes 10", "nps", (10, ""), id="yes-before"),
+    pytest.param("sure, 7 very easy", "ces", (7, "very easy"), id="sure-before-score-and-words"),
+    pytest.param("hi, 5, thanks", "csat", (5, ""), id="hi-score-thanks"),
+    pytest.param("hi, 5 from me, thanks!", "csat", (5, ""), id="hi-score-from-me-thanks"),
+    pytest.param("您好，5分", "csat", (5, ""), id="nin-hao-zh"),
+    pytest.param("嗯 5分", "csat", (5, ""), id="en-space-zh"),
+    pytest.param("好的，五星", "csat", (5, ""), id="hao-de-before-zh"),
+    pytest.param("嗯嗯，2分，物流太慢了", "csat", (2, "物流太慢了"), id="en-en-score-and-comment-zh"),
+    # ... but on its own it is no score, and "ok" after a score stays the customer's word
+    pytest.param("hi", "csat", None, id="hi-alone"),
+    pytest.param("嗯", "csat", None, id="en-alone-zh"),
+    pytest.param("hi, 2 items missing", "csat", None, id="hi-then-a-count"),
+    # thanks, emphasis and goodbyes beside a score are no comment on the service
+    pytest.param("5 thanks a lot", "csat", (5, ""), id="thanks-a-lot"),
+    pytest.param("5, cheers", "csat", (5, ""), id="cheers"),
+    pytest.param("cheers 5", "csat", (5, ""), id="cheers-before"),
+    pytest.param("9 thank you so much!", "nps", (9, ""), id="thank-you-so-much"),
+    pytest.param("5分，辛苦了", "csat", (5, ""), id="xinku-le-zh"),
+    pytest.param("辛苦啦 五星", "csat", (5, ""), id="xinku-la-before-zh"),
+    pytest.param("5 please", "csat", (5, ""), id="please-after"),
+    pytest.param("5 from me", "csat", (5, ""), id="from-me"),
+    pytest.param("10 hands down", "nps", (10, ""), id="hands-down"),
+    pytest.param("10, no doubt", "nps", (10, ""), id="no-doubt"),
+    pytest.param("5 stars, bye", "csat", (5, ""), id="bye"),
+    pytest.param("5分，拜拜", "csat", (5, ""), id="baibai-zh"),
+    pytest.param("必须五星", "csat", (5, ""), id="bixu-zh"),
+    pytest.param("肯定是5分", "csat", (5, ""), id="kending-shi-zh"),
+    pytest.param("全部五星", "csat", (5, ""), id="quanbu-zh"),
+    pytest.param(
+        "9 thanks for your help", "nps", (9, "thanks for your help"), id="thanks-for-what-is-a-comment"
+    ),
+    # number forms
+    pytest.param("伍分", "csat", (5, ""), id="capital-numeral-zh"),
+    pytest.param("捌分", "nps", (8, ""), id="capital-eight-zh"),
+    pytest.param("拾分", "nps", (10, ""), id="capital-ten-zh"),
+    pytest.param("肆", "csat", (4, ""), id="capital-alone-zh"),
+    pytest.param("俩星", "csat", (2, ""), id="lia-two-zh"),
+    pytest.param("仨星", "csat", (3, ""), id="sa-three-zh"),
+    pytest.param("4分把", "csat", (4, ""), id="ba-mistyped-zh"),
+    pytest.param("5🌟", "csat", (5, ""), id="glowing-star-unit"),
+    pytest.param("4 🌟 quick reply", "csat", (4, "quick reply"), id="glowing-star-unit-comment"),
+    # hedged, approximate or negative: the customer did not give that score
+    pytest.param("9 probably", "nps", None, id="probably-after"),
+    pytest.param(
+        "9, probably the best service", "nps", (9, "probably the best service"), id="probably-opens-a-comment"
+    ),
+    pytest.param("8-ish", "nps", None, id="ish"),
+    pytest.param("8ish", "nps", None, id="ish-glued"),
+    pytest.param("7 more or less", "nps", None, id="more-or-less"),
+    pytest.param("negative 5 stars", "csat", None, id="negative-five-stars"),
+    pytest.param("minus 5 stars", "csat", None, id="minus-five-stars"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), THIRD_HUNT)
+def test_the_third_hunts_replies_are_read_as_meant(
+    text: str, kind: ScaleKind, expected: tuple[int, str] | None
+) -> None:
+    assert scored(text, kind) == expected
