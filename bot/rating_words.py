@@ -32,6 +32,7 @@ SATISFACTION: dict[str, int] = {
     "绝绝子": 5, "还阔以": 3, "阔以": 3, "就那样": 3, "也就那样": 3, "不咋滴": 2, "不咋的": 2,
     "良好": 4, "及格": 3, "将就": 3, "还将就": 3,
     "拉胯": 2, "给力": 4, "靠谱": 4, "牛逼": 5, "赞一个": 5, "点个赞": 5, "可以可以": 4,
+    "牛": 5, "yyds": 5,  # 牛 ("awesome", as in 太牛了), yyds (永远的神: "the GOAT")
     "very satisfied": 5, "extremely satisfied": 5, "excellent": 5, "perfect": 5, "amazing": 5,
     "awesome": 5, "outstanding": 5, "great": 5, "fantastic": 5, "very good": 5, "very happy": 5,
     "satisfied": 4, "good": 4, "happy": 4, "pretty good": 4, "not bad": 4, "quite good": 4, "nice": 4,
@@ -57,6 +58,7 @@ SATISFACTION: dict[str, int] = {
     "😡": 1, "🤬": 1, "😠": 2, "😞": 2, "🙁": 2, "☹": 2, "😐": 3, "😑": 3, "🙂": 4, "😊": 4, "👍": 4, "👎": 2,
     "😀": 5, "😁": 5, "😍": 5, "🤩": 5, "🥰": 5, "👍👍": 5, "👏": 5, "🙌": 5, "😔": 2, "💔": 1, "super": 5,
     ":)": 4, ":-)": 4, "=)": 4, ":d": 5, ":-d": 5, ":(": 2, ":-(": 2, "=(": 2, ":'(": 2,  # emoticons
+    "♥": 5, "💖": 5, "💕": 5, "💗": 5,
     "😃": 5, "😄": 5, "❤": 5, "💯": 5, "👌": 4, "😒": 2, "🙄": 2, "😢": 2, "😤": 1, "🤮": 1, "💩": 1,
 }  # fmt: skip
 # Effort words on the 1-7 CES scale (7 = very easy, 4 is neutral).
@@ -80,7 +82,8 @@ EFFORT: dict[str, int] = {
     "painful": 2, "a nightmare": 1, "nightmare": 1,
     "neither easy nor difficult": 4, "neither easy nor hard": 4,
     "不难也不简单": 4, "不简单也不难": 4, "一般般": 4, "方便快捷": 7, "简单方便": 7, "折腾": 2, "费时费力": 2,
-    "有点难度": 3, "难度不大": 5, "没有难度": 6, "a breeze": 7, "breeze": 7, "painless": 6,
+    "有点难度": 3, "难度不大": 5, "没有难度": 6, "费力": 2, "毫不费力": 7, "简单快捷": 7, "简单易懂": 7,
+    "轻松搞定": 7, "a breeze": 7, "breeze": 7, "painless": 6,
     "could be easier": 3, "could have been easier": 3, "no effort": 7, "a lot of effort": 2,
 }  # fmt: skip
 _WORDS: dict[WordScale, tuple[dict[str, int], int, int, int]] = {
@@ -101,7 +104,7 @@ _DECLINING = {"good", "fine", "ok", "okay", "alright", "all right", "all good", 
 # Words after the rating that change nothing: "fine i guess", "great overall", "good tbh".
 _TRAILING = re.compile(r"[\s,，]+(?:i guess|i suppose|i think|overall|tbh|honestly|to be honest)[\s.!]*$")
 _LEAD_IN_ZH = re.compile(
-    r"^(?:我觉得|我感觉|感觉|觉得|总体来说|总的来说|总体|整体|总之|我们|我)(?:还是|是)?(?=.)"
+    r"^(?:我觉得|我感觉|感觉|觉得|总体来说|总的来说|总体|整体|总之|我们|我|必须|肯定|当然)(?:还是|是)?(?=.)"
 )
 # What Chinese replies name before the words: "服务很好", "客服态度非常好", "这次体验不错".
 _SUBJECT_ZH = re.compile(
@@ -110,7 +113,8 @@ _SUBJECT_ZH = re.compile(
 )
 # Nouns after a word rating that change nothing: "terrible experience", "excellent support".
 _RATED_NOUN = re.compile(r"\s+(?:experience|service|support|help|job|chat|agent)$")
-_RATED_NOUN_ZH = re.compile(r"的(?:服务|体验|客服|服务态度|态度)$")  # "非常好的服务", "很差的体验"
+# "非常好的服务", "很差的体验", "垃圾服务"
+_RATED_NOUN_ZH = re.compile(r"的(?:服务|体验|客服|服务态度|态度)$|(?<=..)(?:服务|体验)$")
 _GIVE = re.compile(r"^我?(?:给|打)(?:你们|你)?个?")  # "给个好评": give a good review
 # Words before a known phrase that turn it round, keep it or strengthen it. English words end at a
 # space; Chinese ones run straight into the phrase.
@@ -127,17 +131,22 @@ _NOT_AT_ALL = re.compile(
 _SOFTENED = re.compile(
     r"^(?:(?:pretty|quite|fairly|rather|somewhat|mostly|kinda|kind of|sort of|generally|reasonably|just"
     r"|only)\s+"
-    r"|(?:挺|蛮|比较|还算|算是|基本上?)(?=\S))"
+    r"|(?:挺|蛮|比较|还算|算是|基本上?|还(?!是))(?=\S))"  # "还满意", "还ok"
 )
 # "A bit" moves a word two steps from neutral one step back, as the phrases "a bit hard" (3) and
 # "有点麻烦" (3) do on CES; a word one step from it stays ("有点失望" 2).
 _DIMINISHED = re.compile(
-    r"^(?:(?:a bit|a little|slightly|a tad)\s+|(?:有点儿?|有些|稍微有点|稍微|稍稍)(?=\S))"
+    r"^(?:(?:a bit|a little|slightly|a tad)\s+|(?:有一?点儿?|有一?些|稍微有点|稍微|稍稍)(?=\S))"
 )
 _INTENSIFIED = re.compile(
-    r"^(?:(?:very|really|so+|super|extremely|truly|absolutely|incredibly|totally|completely|fully|entirely)\s+"
-    r"|(?:非常|特别|超级|十分|相当|真的|真|太|超|很|巨|贼)(?=\S))"  # 巨, 贼: chat for "very"
+    r"^(?:(?:very|really|so+|super|extremely|truly|absolutely|incredibly|totally|completely|fully|entirely"
+    r"|too)\s+"
+    r"|(?:非常|特别|超级|十分|相当|真的|真|太|超|很|巨|贼|绝对)(?=\S))"  # 巨, 贼: chat for "very"
 )
+# Chinese puts "very" after a word too: "麻烦死了" (a pain to death), "差透了", "简单得很".
+_INTENSIFIED_AFTER = re.compile(r"(?<=\S)(?:死了|死啦|死|极了|透了|得很|得不行|爆了|到爆)$")
+# "No hassle at all", "no complaints at all": a "no" phrase said all the way.
+_NO_AT_ALL = re.compile(r"^(?P<no>no\s.+?)\s+at all$")
 
 
 # A yes or no before the words: "yeah it was good", "nah it was bad". It must agree with them: "no
@@ -176,7 +185,7 @@ def _phrase(text: str, scale: WordScale) -> int | None:
     # "best service" is a phrase; "excellent support" is "excellent" with what it rates.
     for phrase in dict.fromkeys((cleaned, _RATED_NOUN.sub("", cleaned))):
         squashed = phrase.replace(" ", "")
-        if squashed and all("\u4e00" <= ch <= "\u9fff" for ch in squashed):
+        if _HAN.search(squashed) and all("\u4e00" <= ch <= "\u9fff" or _latin(ch) for ch in squashed):
             value = _chinese(squashed, scale) or _chinese(_GIVE.sub("", squashed), scale)  # "给力", "给好评"
         else:
             value = _modified(phrase, scale) if phrase else None
@@ -186,6 +195,13 @@ def _phrase(text: str, scale: WordScale) -> int | None:
         if value is not None:
             return value
     return None
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _latin(ch: str) -> bool:
+    return "a" <= ch <= "z"  # "ok的", "还ok": an English word inside Chinese
 
 
 def _chinese(text: str, scale: WordScale) -> int | None:
@@ -229,6 +245,9 @@ def _modified(phrase: str, scale: WordScale) -> int | None:
         return _stronger(words[phrase[1:]], low, mid, high)
     if (intensifier := _INTENSIFIED.match(phrase)) is not None:
         value = _modified(phrase[intensifier.end() :], scale)  # "really very good"
+        return None if value is None else _stronger(value, low, mid, high)
+    if (after := _INTENSIFIED_AFTER.search(phrase)) is not None or (after := _NO_AT_ALL.match(phrase)):
+        value = _modified(phrase[: after.start()] if after.start() else after["no"], scale)
         return None if value is None else _stronger(value, low, mid, high)
     if (spelled := _spelled(phrase, scale)) is not None:
         return words[spelled]  # "exellent", "satisifed", "terible"

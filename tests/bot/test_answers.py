@@ -1029,6 +1029,9 @@ THIRD_HUNT = [
     pytest.param("必须五星", "csat", (5, ""), id="bixu-zh"),
     pytest.param("肯定是5分", "csat", (5, ""), id="kending-shi-zh"),
     pytest.param("全部五星", "csat", (5, ""), id="quanbu-zh"),
+    pytest.param("全五星", "csat", (5, ""), id="quan-zh"),
+    pytest.param("必须五星好评", "csat", (5, ""), id="bixu-good-review-zh"),
+    pytest.param("必须五星，客服很耐心", "csat", (5, "客服很耐心"), id="bixu-and-a-comment-zh"),
     pytest.param(
         "9 thanks for your help", "nps", (9, "thanks for your help"), id="thanks-for-what-is-a-comment"
     ),

@@ -154,6 +154,37 @@ WORDS = [
     pytest.param("could be easier", "ces", 3, id="ces-could-be-easier"),
     pytest.param("良好", "csat", 4, id="lianghao"),
     pytest.param("流程太复杂", "ces", 1, id="ces-too-complicated"),
+    # third hunt (2026-12-06): "very" said after the word in Chinese, English inside Chinese, slang
+    pytest.param("麻烦死了", "ces", 1, id="ces-mafan-si-le"),
+    pytest.param("难死了", "ces", 1, id="ces-nan-si-le"),
+    pytest.param("简单得很", "ces", 7, id="ces-jiandan-de-hen"),
+    pytest.param("差透了", "csat", 1, id="cha-tou-le"),
+    pytest.param("ok的", "csat", 3, id="ok-de"),
+    pytest.param("还ok", "csat", 3, id="hai-ok"),
+    pytest.param("蛮ok的", "csat", 3, id="man-ok-de"),
+    pytest.param("good啊", "csat", 4, id="good-a"),
+    pytest.param("还满意", "csat", 4, id="hai-manyi-softened"),
+    pytest.param("牛", "csat", 5, id="niu"),
+    pytest.param("太牛了", "csat", 5, id="tai-niu-le"),
+    pytest.param("yyds", "csat", 5, id="yyds"),
+    pytest.param("必须好评", "csat", 5, id="bixu-haoping"),
+    pytest.param("当然不满意", "csat", 2, id="dangran-bu-manyi"),
+    pytest.param("绝对满意", "csat", 5, id="juedui-manyi"),
+    pytest.param("垃圾服务", "csat", 1, id="laji-fuwu-noun-after"),
+    pytest.param("♥️", "csat", 5, id="heart-suit"),
+    pytest.param("💖💖", "csat", 5, id="sparkling-heart"),
+    pytest.param("有一点麻烦", "ces", 3, id="ces-you-yidian-mafan"),
+    pytest.param("费力", "ces", 2, id="ces-feili"),
+    pytest.param("很费力", "ces", 1, id="ces-hen-feili"),
+    pytest.param("不费力", "ces", 5, id="ces-bu-feili"),
+    pytest.param("毫不费力", "ces", 7, id="ces-haobu-feili"),
+    pytest.param("简单快捷", "ces", 7, id="ces-jiandan-kuaijie"),
+    pytest.param("轻松搞定", "ces", 7, id="ces-qingsong-gaoding"),
+    pytest.param("too hard", "ces", 1, id="ces-too-hard"),
+    pytest.param("too complicated", "ces", 1, id="ces-too-complicated-en"),
+    pytest.param("not too hard", "ces", 5, id="ces-not-too-hard-stays-negated"),
+    pytest.param("no hassle at all", "ces", 7, id="ces-no-hassle-at-all"),
+    pytest.param("no complaints at all", "csat", 5, id="no-complaints-at-all"),
 ]
 
 
@@ -169,6 +200,8 @@ NOT_WORDS = [
     "行吧", "可以的", "回复太慢了", "your staff was rude", "love", "not ok", "not at all", "一点都不",
     "完全不", "好哒", "i'm", "i am", "unimpressed", "please", "recent", "satisfaction", "I'm good",
     "i'm fine", "we're ok", "yes bad", "no, good", "yeah no",
+    "笑死了", "气死了", "还差一点", "还没到", "体验", "全部", "必须的", "too", "me too", "too late", "不ok",
+    "no help at all", "no reply at all", "ok的吗",
 ]  # fmt: skip
 
 
