@@ -30,6 +30,12 @@ _NUMBER_AT_END = re.compile(
 )
 _CLAUSE_BREAK = re.compile(r"^\s*[,.;!]\s+$")
 _UNIT_END = re.compile(r"(?:[分星⭐★]|\bstars?|\bpoints?|\bpts?)$")
+# A range said in words: "six-seven", "four ~ five stars" (digits are caught as they run on).
+_RANGE_GAP = re.compile(r"[-~～–—]")
+_RANGE_END = re.compile(
+    r"^(?:\d{1,2}|zero|one|two|three|four|five|six|seven|eight|nine|ten)(?:\s*(?:stars?|points?))?$"
+)
+_UNIT_START = re.compile(r"(?:stars?|points?|pts?)\b|[分星⭐★🌟]")
 _HAN_POINT = re.compile(r"[\d零〇一二两三四五六七八九十]\s*点$")  # the decimal point of "九点五"
 _BARE_NUMBER = re.compile(
     r"^(?:\d+|[零〇一二两三四五六七八九十]+|zero|one|two|three|four|five|six|seven|eight|nine|ten)$"
@@ -128,7 +134,8 @@ _ASKING = re.compile(r"(?:吗|么|什么|怎么样|如何|行不行|好不好|�
 _QUALIFIED_AFTER = re.compile(
     r"^(?:if\b(?! (?:i|we|you) (?:could|can|were able|was able))(?! possible)|once\b|next time\b"
     r"|when(?:ever)?\b|until\b|till\b"  # "5 when it arrives", "10 when you fix the app"
-    r"|maybe\b|perhaps\b|ish\b|(?:probably|possibly|give or take|more or less)\b(?!\s+[a-z])"  # "8-ish"
+    r"|maybe\b|perhaps\b|ish\b"  # "8-ish"; "9 probably", but not "9, probably the best service"
+    r"|(?:probably|prob|probs|prolly|possibly|give or take|more or less)\b(?!\s+[a-z])"
     r"|as soon as\b|or\b|and (?:up|above|higher)\b|at (?:least|most)\b|max\b|tops\b"
     r"|no way\b|lol no\b"
     # taken back at once: "5 no wait 4", "4 sorry i mean 3", "4分，不对，5分"
@@ -495,6 +502,10 @@ def _number_runs_on(cut: _Cut) -> bool:
     other_number = _NUMERIC.match if cut.leading else _NUMBER_AT_END.search
     if cut.numeric and "/" in cut.gap and other_number(cut.comment):
         return True  # "four/five": four out of five, whatever the scale asked
+    if cut.leading and cut.numeric and _UNIT_START.match(cut.comment) and not _clause_break(cut):
+        return True  # "5-star" on NPS: the score was said with its unit, and the scale refused it
+    if cut.numeric and _RANGE_GAP.search(cut.gap) and _RANGE_END.match(cut.comment):
+        return True  # "six-seven", "four - five stars": a range
     if not cut.leading and not cut.gap and _HAN_POINT.search(cut.comment):
         return True  # "九点五分", "四点五星": 9.5 points, 4.5 stars
     # "please 4.5", "1-5", "10:30"

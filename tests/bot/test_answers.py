@@ -1055,6 +1055,22 @@ THIRD_HUNT = [
     pytest.param("7 more or less", "nps", None, id="more-or-less"),
     pytest.param("negative 5 stars", "csat", None, id="negative-five-stars"),
     pytest.param("minus 5 stars", "csat", None, id="minus-five-stars"),
+    pytest.param("6 prob", "nps", None, id="prob-after"),
+    pytest.param("six-seven", "nps", None, id="range-in-words"),
+    pytest.param("four - five stars", "csat", None, id="range-in-words-with-unit"),
+    pytest.param("5 - one of the best", "csat", (5, "one of the best"), id="a-number-word-opens-a-comment"),
+    # quotes and chat-app emphasis around the score (WhatsApp: *bold*, _italic_)
+    pytest.param("*5*", "csat", (5, ""), id="whatsapp-bold"),
+    pytest.param("**9**", "nps", (9, ""), id="markdown-bold"),
+    pytest.param("_4_", "csat", (4, ""), id="whatsapp-italic"),
+    pytest.param('"5"', "csat", (5, ""), id="double-quotes"),
+    pytest.param("“8”", "nps", (8, ""), id="curly-quotes"),
+    pytest.param("'3'", "ces", (3, ""), id="single-quotes"),
+    pytest.param("~5~", "csat", None, id="whatsapp-struck-through"),
+    # stars on NPS are refused with or without a dash (they were read as 5 with the comment "star")
+    pytest.param("5-star", "nps", None, id="hyphenated-star-on-nps"),
+    pytest.param("five-stars", "nps", None, id="hyphenated-word-stars-on-nps"),
+    pytest.param("5-star, great", "csat", (5, "great"), id="hyphenated-star-and-comment"),
 ]
 
 
