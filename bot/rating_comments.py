@@ -90,6 +90,11 @@ _REFERENCE_HAN = (
 _HEDGE_BEFORE = (
     "可能", "大概", "也许", "差不多", "估计", "约", "到", "至", "或", "和", "第", "每", "前", "后",
 )  # fmt: skip
+# ... of which these join the number after them ("7到8分", "第5"), unless a comma ends their clause.
+_JOINING_BEFORE = ("到", "至", "或", "和", "第", "每", "前", "后")
+_CLAUSE_ENDS = {",", "，", ";", "；"}
+# Asked how many points or stars ("满分几分"); 几分钟 and 几星期 are a few minutes and weeks.
+_HOW_MANY = re.compile(r"几(?:分(?!钟)|星(?!期)|颗)|多少(?:分(?!钟)|星(?!期)|颗)")
 # A word rating right after one of these is negated or hedged ("not satisfied", "never easy").
 _NEGATING_BEFORE = re.compile(
     r"(?:\b(?:not|no|never|hardly|barely|isn't|wasn't|aren't|weren't)|n't|不|没|不是|没有|并不|一点也不"
@@ -138,6 +143,7 @@ _QUALIFIED_AFTER = re.compile(
     r"|(?:probably|prob|probs|prolly|possibly|give or take|more or less)\b(?!\s+[a-z])"
     r"|as soon as\b|or\b|and (?:up|above|higher)\b|at (?:least|most)\b|max\b|tops\b"
     r"|no way\b|lol no\b"
+    r"|(?:is|means)\b.*\b(?:right|correct)$"  # "5 is the best right": asked without a question mark
     # taken back at once: "5 no wait 4", "4 sorry i mean 3", "4分，不对，5分"
     r"|(?:no )?wait\b(?=[\s,.!…]*(?:$|\d|zero|one|two|three|four|five|six|seven|eight|nine|ten|make|i mean))"
     r"|(?:sorry[\s,]*)?i mean\b|(?:sorry[\s,]*)?i meant\b|oops\b|correction\b|make (?:that|it)\b"
@@ -392,7 +398,10 @@ def _withdrawn(cut: _Cut) -> bool:
     if (cut.leading and cut.comment in _TAKEN_BACK) or _SNEER.search(cut.comment):
         return True  # "great... NOT", "so helpful (not)", "呵呵，五星"
     if not cut.leading and cut.comment.endswith(_HEDGE_BEFORE):
-        return True
+        # "7到8分", "可能，4分"; but a comma ends "等了5天才到，1星" before its score
+        return not (cut.comment.endswith(_JOINING_BEFORE) and cut.gap.strip() in _CLAUSE_ENDS)
+    if _HOW_MANY.search(cut.comment):
+        return True  # "满分几分": how many points is full marks?
     return not cut.leading and bool(_BARE_NUMBER.match(cut.part)) and cut.comment.endswith(_REFERENCE_HAN)
 
 
@@ -542,8 +551,13 @@ def _number_rating(cut: _Cut, score: int, parse: Callable[[str], int | None]) ->
         words_around = comment.split()
         if (words_around[0] in _COUNTED) if leading else (words_around[-1] in _POSITION_BEFORE):
             return None
-    if _BARE_NUMBER.match(part) and not leading and _REFERENCE_BEFORE & {comment.split()[-1].rstrip(".")}:
-        return None  # "order no. 5", "room: 5"
+    if (
+        _BARE_NUMBER.match(part)
+        and not leading
+        and _REFERENCE_BEFORE & {comment.split()[-1].rstrip(".")}
+        and cut.gap.strip() not in _CLAUSE_ENDS
+    ):
+        return None  # "order no. 5", "room: 5"; not "waited 3 days, 1"
     return score
 
 

@@ -400,6 +400,9 @@ OPTIONS = [
         pytest.param("最后一个", "other", id="zuihou-yige"),
         pytest.param("問題沒有解決", "unresolved", id="traditional-label"),
         pytest.param("回覆太慢", "slow", id="traditional-paraphrase"),
+        pytest.param("(2)", "unresolved", id="number-in-brackets"),
+        pytest.param("2)", "unresolved", id="number-closing-bracket"),
+        pytest.param("（3）", "attitude", id="number-in-fullwidth-brackets"),
     ],
 )
 def test_choice_is_understood(text: str, expected: str) -> None:
@@ -434,6 +437,7 @@ def test_choice_is_understood(text: str, expected: str) -> None:
         pytest.param("客服态度很好", id="praise-opposite-to-a-label-zh"),
         pytest.param("速度很快", id="fast-is-no-slow-zh"),
         pytest.param("very friendly agent", id="friendly-is-no-unfriendly"),
+        pytest.param("(5)", id="bracketed-number-past-options"),
     ],
 )
 def test_non_choice_is_none(text: str) -> None:
@@ -1071,6 +1075,18 @@ THIRD_HUNT = [
     pytest.param("5-star", "nps", None, id="hyphenated-star-on-nps"),
     pytest.param("five-stars", "nps", None, id="hyphenated-word-stars-on-nps"),
     pytest.param("5-star, great", "csat", (5, "great"), id="hyphenated-star-and-comment"),
+    # a complaint with a number, then the score after a comma: the comma ends the complaint
+    pytest.param("等了5天才到，1星", "csat", (1, "等了5天才到"), id="arrived-after-days-comma-zh"),
+    pytest.param("2 items missing, 1", "csat", (1, "2 items missing"), id="items-missing-comma"),
+    pytest.param("waited 3 days, 1", "csat", (1, "waited 3 days"), id="waited-days-comma"),
+    pytest.param("7到，8分", "nps", None, id="a-range-split-by-a-comma-stays-none-zh"),
+    pytest.param("可能，4分", "csat", None, id="a-hedge-before-a-comma-stays-zh"),
+    # asked about, not given
+    pytest.param("满分几分", "csat", None, id="how-many-points-is-full-marks-zh"),
+    pytest.param("几分满分", "nps", None, id="how-many-points-full-marks-zh"),
+    pytest.param("5分，几分钟就回复了", "csat", (5, "几分钟就回复了"), id="a-few-minutes-is-no-question-zh"),
+    pytest.param("5 is the best right", "csat", None, id="tag-question"),
+    pytest.param("10 means very likely, correct", "nps", None, id="tag-question-correct"),
 ]
 
 
