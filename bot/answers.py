@@ -52,7 +52,7 @@ _PREFIX = (
     r"|(?:my )?(?:score|rating|nps|csat|ces)(?: is)?:?|[⭐★]"  # "nps 9", "★5"
     r"|(?:推荐指数|推荐度|满意度|评分|打分|分数)(?:是|为)?:?"  # "推荐指数9", "满意度：5"
     r"|(?:必须|肯定是?|当然是?|绝对是?|全部?)?"  # "必须五星好评", "全五星"
-    r"(?:那就|那|就)?我?就?(?:给|打|评|选)?(?:你们|你|个)?(?:打|评)?个?)"
+    r"(?:那就|那|就)?我?就?(?:给|打|评|选|俾|畀)?(?:你们|你|个)?(?:打|评)?个?)"  # 俾, 畀: Cantonese 给
 )
 _OUT_OF = r"\s*(?:/|out of|outta|of)\s*"
 _DENOMINATOR = r"\d+|十|ten|seven|five"
@@ -70,12 +70,14 @@ _NOT_EVEN_ONE = re.compile(
     r"(?:(?:不想|不愿意|不愿|不该|不)给|嫌多|是多的|多了|给多了)$"  # "1星都嫌多": even one is too many
     r"|^(?:给|打)?负分$|^not even (?:one|1|a single) (?:star|point)$"
 )
+# A number word with its last letter held down: "fiveeee", "tennn".
+_HELD_NUMBER = re.compile(r"\b(" + "|".join(_EN_NUMBERS) + r")([a-z])\2*\b")
 _ALL_THE_WAY = re.compile(r"^(?:100\s*%|百分百|百分之百)\s*")
 _BRACKETED = re.compile(r"^[(\[（【「『《〈](.+)[)\]）】」』》〉]$")
 # Quotes and chat-app emphasis around the answer: '"5"', "*5*" (WhatsApp bold), "**5**", "_5_".
 _EMPHASISED = re.compile(r"^(?:\*+|_+|[\"“']+)(.+?)(?:\*+|_+|[\"”']+)$")
 _FULL_MARKS = {"full marks", "top marks", "full score", "top score"}
-_TAIL = r"[\s!！。.、~～,，吧把啊了呢哈的哦噢喔啦呀嘛哒]*"  # "5分哦", "五星啦", "4分把" (吧 mistyped)
+_TAIL = r"[\s!！。.、~～,，吧把啊了呢哈的哦噢喔啦呀嘛哒喇咯啰]*"  # "5分哦", "五星啦", "4分把" (吧 mistyped)
 _SCORE = re.compile(rf"^\s*{_PREFIX}\s*(?P<num>{_NUMBER}){_SUFFIX}{_TAIL}$")
 _STAR_UNITS = {"颗星星", "颗星", "个星星", "个星", "星星", "星", "star", "stars", "⭐", "★"}  # "四个星"
 # The star ratings each Chinese review word stands for (as on Taobao and JD).
@@ -202,6 +204,7 @@ def _rating(text: str, kind: ScaleKind, low: int, high: int, *, thanks: bool) ->
     if thanks:
         t = _FILLERS.sub("", t).strip()
     t = _DEAR.sub("", t).strip()
+    t = _HELD_NUMBER.sub(lambda m: m[1] if m[1][-1] == m[2] else m[0], t)
     t = _EMPHASISED.sub(r"\1", _BRACKETED.sub(r"\1", t).strip()).strip()  # "(5)", "【5分】", "*5*"
     t = _ALL_THE_WAY.sub(lambda m: "very " if m.group(0)[-1] == " " else "非常", t)  # "100% satisfied"
     if t[-1:] in ")）" and not any(ch in t for ch in "(（") and t[:-1].rstrip()[-1:].isalnum():

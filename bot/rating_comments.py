@@ -97,7 +97,7 @@ _CLAUSE_ENDS = {",", "，", ";", "；"}
 _HOW_MANY = re.compile(r"几(?:分(?!钟)|星(?!期)|颗)|多少(?:分(?!钟)|星(?!期)|颗)")
 # A word rating right after one of these is negated or hedged ("not satisfied", "never easy").
 _NEGATING_BEFORE = re.compile(
-    r"(?:\b(?:not|no|never|hardly|barely|isn't|wasn't|aren't|weren't)|n't|不|没|不是|没有|并不|一点也不"
+    r"(?:\b(?:not|no|never|hardly|barely|isn't|wasn't|aren't|weren't)|n't|不|没|不是|没有|并不|一点也不|唔|唔系|冇"
     r"|没什么|没啥|谈不上|说不上|算不上|称不上|不算|并非"  # "没什么不满意的": nothing to be unhappy about
     r"|(?:不想|不会|不愿意?|不能|不打算|没法|无法|不|没)(?:(?:给|打|评)个?)?)$"  # "不想给好评"
 )

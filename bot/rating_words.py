@@ -32,7 +32,8 @@ SATISFACTION: dict[str, int] = {
     "绝绝子": 5, "还阔以": 3, "阔以": 3, "就那样": 3, "也就那样": 3, "不咋滴": 2, "不咋的": 2,
     "良好": 4, "及格": 3, "将就": 3, "还将就": 3,
     "拉胯": 2, "给力": 4, "靠谱": 4, "牛逼": 5, "赞一个": 5, "点个赞": 5, "可以可以": 4,
-    "牛": 5, "yyds": 5,  # 牛 ("awesome", as in 太牛了), yyds (永远的神: "the GOAT")
+    # 牛 ("awesome", as in 太牛了), yyds (永远的神: "the GOAT"); Cantonese 正 (great), 麻麻 (so-so)
+    "牛": 5, "yyds": 5, "好正": 5, "超正": 5, "麻麻": 3, "麻麻地": 3, "麻麻哋": 3,
     "very satisfied": 5, "extremely satisfied": 5, "excellent": 5, "perfect": 5, "amazing": 5,
     "awesome": 5, "outstanding": 5, "great": 5, "fantastic": 5, "very good": 5, "very happy": 5,
     "satisfied": 4, "good": 4, "happy": 4, "pretty good": 4, "not bad": 4, "quite good": 4, "nice": 4,
@@ -91,7 +92,8 @@ _WORDS: dict[WordScale, tuple[dict[str, int], int, int, int]] = {
     "ces": (EFFORT, 1, 4, 7),
 }
 PUNCT = re.compile(r"[\s!！。.~～,，?？]+")
-PARTICLES = "的啊了吧呢哦呀啦哈嘛哒滴"  # 哒, 滴: chat spellings of 的 ("满意哒", "好滴")
+# 哒, 滴: chat spellings of 的 ("满意哒", "好滴"); 喇, 咯, 啰: Cantonese
+PARTICLES = "的啊了吧呢哦呀啦哈嘛哒滴喇咯啰"
 # Who or what is rated before the words: "it was ok", "the agent was great", "overall, very easy".
 _LEAD_IN = re.compile(
     r"^(?:(?:it|that|this|the service|service|support|the experience|experience|the support"
@@ -120,7 +122,7 @@ _GIVE = re.compile(r"^我?(?:给|打)(?:你们|你)?个?")  # "给个好评": gi
 # space; Chinese ones run straight into the phrase.
 _NEGATED = re.compile(
     r"^(?:(?:not|isn't|wasn't)\s+(?:(?:too|that|so|all that)\s+)?"
-    r"|(?:不太|不是很|不是特别|不是非常|不是太|不算太|不算很|不算|不怎么|不大|不)(?=\S))"
+    r"|(?:不太|不是很|不是好|不是特别|不是非常|不是太|不算太|不算很|不算|不怎么|不大|不)(?=\S))"
 )  # "not too bad" is "bad" negated
 # A negation that goes all the way: "not helpful at all", "一点都不满意" (the lowest; "一点都不难", "not
 # bad at all" are explicit phrases, and a negated complaint is only just on the good side).
@@ -154,11 +156,24 @@ _NO_AT_ALL = re.compile(r"^(?P<no>no\s.+?)\s+at all$")
 _AGREEING = re.compile(r"^(?:(?P<yes>yes|yeah|yep|yup|ya)|(?P<no>no|nah|nope))[\s,，]+(?=\S)")
 
 
+# Cantonese, as customers in Hong Kong type it, in the Mandarin words the lexicon knows: 唔 (not;
+# 唔好 is also "don't", so it stays), 唔係 (is not), 冇 (have not), 有啲 / 有d (a bit), 嘅 (的), and
+# before a word 劲 (very: "勁好") and 几 (quite: "幾好", "幾方便").
+_CANTONESE = re.compile(r"唔系|唔(?!好)|冇|有啲|有d|嘅|^劲(?=\S)|^几(?=\S)")
+_TO_MANDARIN = {"唔系": "不是", "唔": "不", "冇": "没", "有啲": "有点", "有d": "有点", "嘅": "的", "劲": "很",
+                "几": "挺"}  # fmt: skip
+
+
+def _mandarin(text: str) -> str:
+    return _CANTONESE.sub(lambda found: _TO_MANDARIN[found[0]], text)
+
+
 def word_rating(text: str, scale: WordScale) -> int | None:
     """The score a word reply gives on ``scale`` ("很满意" -> 5, "not easy" -> 3), else ``None``.
 
     ``text`` is already normalised (:func:`bot.answers.normalize`: lower case, half-width).
     """
+    text = _mandarin(text)  # "唔满意" (Cantonese) is "不满意"
     value = _words(text, scale)  # "no complaints", "no hassle" are phrases
     if value is None and (said := _AGREEING.match(text)) is not None:
         value = _words(text[said.end() :], scale)

@@ -1048,6 +1048,12 @@ THIRD_HUNT = [
     pytest.param("仨星", "csat", (3, ""), id="sa-three-zh"),
     pytest.param("4分把", "csat", (4, ""), id="ba-mistyped-zh"),
     pytest.param("5🌟", "csat", (5, ""), id="glowing-star-unit"),
+    pytest.param("Fiveeee", "csat", (5, ""), id="number-word-held-down"),
+    pytest.param("tennn!", "nps", (10, ""), id="ten-held-down"),
+    pytest.param("俾5分", "csat", (5, ""), id="yue-bei-give"),
+    pytest.param("畀五星呀", "csat", (5, ""), id="yue-bei-give-variant"),
+    pytest.param("5分喇", "csat", (5, ""), id="yue-laa-particle"),
+    pytest.param("唔係好滿意，3分", "csat", (3, "唔係好滿意"), id="yue-negated-words-then-score"),
     pytest.param("4 🌟 quick reply", "csat", (4, "quick reply"), id="glowing-star-unit-comment"),
     # hedged, approximate or negative: the customer did not give that score
     pytest.param("9 probably", "nps", None, id="probably-after"),

@@ -185,6 +185,20 @@ WORDS = [
     pytest.param("not too hard", "ces", 5, id="ces-not-too-hard-stays-negated"),
     pytest.param("no hassle at all", "ces", 7, id="ces-no-hassle-at-all"),
     pytest.param("no complaints at all", "csat", 5, id="no-complaints-at-all"),
+    # Cantonese (Hong Kong): 唔 not, 唔係 is not, 有啲 a bit, 幾 quite, 勁 very, 正 great, 麻麻 so-so
+    pytest.param("唔錯", "csat", 4, id="yue-m-cuo"),
+    pytest.param("唔滿意", "csat", 2, id="yue-m-mun-yi"),
+    pytest.param("唔係好滿意", "csat", 2, id="yue-m-hai-hou-mun-yi"),
+    pytest.param("幾好", "csat", 4, id="yue-gei-hou"),
+    pytest.param("勁好", "csat", 4, id="yue-ging-hou"),
+    pytest.param("好正", "csat", 5, id="yue-hou-zeng"),
+    pytest.param("麻麻地", "csat", 3, id="yue-maa-maa-dei"),
+    pytest.param("好滿意嘅", "csat", 5, id="yue-ge-particle"),
+    pytest.param("唔方便", "ces", 3, id="yue-ces-m-fong-bin"),
+    pytest.param("有啲麻煩", "ces", 3, id="yue-ces-jau-di-maa-faan"),
+    pytest.param("有d麻烦", "ces", 3, id="yue-ces-jau-d"),
+    pytest.param("幾方便", "ces", 6, id="yue-ces-gei-fong-bin"),
+    pytest.param("唔難", "ces", 5, id="yue-ces-m-naan"),
 ]
 
 
@@ -201,7 +215,7 @@ NOT_WORDS = [
     "完全不", "好哒", "i'm", "i am", "unimpressed", "please", "recent", "satisfaction", "I'm good",
     "i'm fine", "we're ok", "yes bad", "no, good", "yeah no",
     "笑死了", "气死了", "还差一点", "还没到", "体验", "全部", "必须的", "too", "me too", "too late", "不ok",
-    "no help at all", "no reply at all", "ok的吗",
+    "no help at all", "no reply at all", "ok的吗", "唔好", "唔该", "冇", "正", "几分", "几天",
 ]  # fmt: skip
 
 
