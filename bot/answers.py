@@ -49,9 +49,11 @@ _NUMBER = (
 _PREFIX = (
     r"(?:i(?:'d|'ll| would| will)? (?:give|rate)(?: (?:it|you|this|u))?(?: a| an)?"
     r"|(?:give|rate|rated|rating)(?: (?:it|you|u))?(?: a| an)?"
+    r"|(?:(?:you|u|you guys|y'all|they|he|she|it|the agent)\s+)?"  # "deserves a 5", "you guys deserve a 5"
+    r"(?:deserves?|deserved|earned|is worth|are worth|worth)(?: a| an)?"
     r"|(?:my )?(?:score|rating|nps|csat|ces)(?: is)?:?|[⭐★]"  # "nps 9", "★5"
     r"|(?:推荐指数|推荐度|满意度|评分|打分|分数)(?:是|为)?:?"  # "推荐指数9", "满意度：5"
-    r"|(?:必须|肯定是?|当然是?|绝对是?|全部?)?"  # "必须五星好评", "全五星"
+    r"|(?:必须|肯定是?|当然是?|绝对是?|全部?|值得?|配得上)?"  # "必须五星好评", "全五星", "值五星"
     r"(?:那就|那|就)?我?就?(?:给|打|评|选|俾|畀)?(?:你们|你|个)?(?:打|评)?个?)"  # 俾, 畀: Cantonese 给
 )
 _OUT_OF = r"\s*(?:/|out of|outta|of)\s*"
@@ -303,7 +305,8 @@ _HELLO = re.compile(
 # Words beside a score that emphasise it or take leave, and so are no comment on the service: "5 from
 # me", "10 hands down", "必须五星", "5 stars, bye".
 _NO_COMMENT = re.compile(
-    r"(?:from (?:me|us|my side|my end)|hands down|no doubt|without a doubt|obviously"
+    r"(?:from (?:me|us|my side|my end)|(?:for|to) (?:you|u|ya|you guys|you all|y'all)"
+    r"|hands down|no doubt|without a doubt|obviously"
     r"|definitely|absolutely|please|pls|plz|bye|bye bye|goodbye"
     r"|必须的?|当然(?:是|的)?|肯定(?:是|的)?|绝对(?:是|的)?|全部|全|拜拜|再见)[\s!！.。~～]*"
 )
@@ -338,14 +341,25 @@ def read_rating(text: str, kind: ScaleKind, low: int, high: int) -> Scored | Non
         middle=(low + high) / 2,
         longest=MAX_SCORE_CHARS,
     )
-    if found is not None and found.comment and _says_nothing(found.comment):
+    return _with_comment(found, kind, written, text)
+
+
+# "10/10 would not recommend" is a joke at the survey's expense, not a promoter.
+_WONT_RECOMMEND = re.compile(
+    r"(?:\bnot|\bnever|n't)\s+(?:\w+\s+)?recommend|不(?:会|想|愿意?|敢|可能)?再?推荐"
+)
+
+
+def _with_comment(found: Scored | None, kind: ScaleKind, written: str, text: str) -> Scored | None:
+    """``found`` with its comment as the customer wrote it; a comment that says nothing dropped, and
+    no score where the comment takes a high NPS back."""
+    if found is None or not found.comment:
+        return found
+    if _says_nothing(found.comment):
         return Scored(found.score)  # "10 hands down", "必须五星", "5 from me, thanks!"
-    if (
-        found is not None
-        and found.comment
-        and len(written) == len(text)
-        and (at := text.find(found.comment)) >= 0
-    ):
+    if kind == "nps" and found.score > 6 and _WONT_RECOMMEND.search(found.comment.lower()):
+        return None
+    if len(written) == len(text) and (at := text.find(found.comment)) >= 0:
         return Scored(found.score, written[at : at + len(found.comment)])  # the customer's own characters
     return found
 

@@ -154,8 +154,13 @@ _QUALIFIED_AFTER = re.compile(
 _QUANTITY_HAN = set("天个件次小时号元块周月年岁位条单遍秒点楼层箱包台分钟星期倍米斤克百千万")
 
 
-# Words after a score that say it is meant, though "for" and "of" after a number make it a count.
-_SURELY = re.compile(r"^(?:for sure|of course|for real)\b")
+# Words after a score that say it is meant, or whom it is for, though "for" and "of" after a number
+# make it a count: "10 for sure", "5 for you", "5 to the team" ("5 for $10" is a count).
+_SURELY = re.compile(
+    r"^(?:for sure|of course|for real"
+    r"|(?:for|to) (?:you|u|ya|y'all|you guys|you all|him|her|them"
+    r"|(?:the|your) (?:agent|staff|service|support|team|help|rep|guy|lady|girl|chat|experience)))\b"
+)
 # Words before a score that change nothing: "honestly a 4", "definitely 10", "a 4". A whole reply
 # may start with them; a score with a comment only when punctuation sets it off ("a 3, meh"), since
 # "a 2 pack of cables arrived broken" is no rating.
@@ -163,6 +168,7 @@ SCORE_LEAD_IN = re.compile(
     r"^(?:(?:a|an)\s+)?"
     r"(?:(?:honestly|definitely|def|defo|easily|solid|overall|i'?d say|i would say|i say|absolutely"
     r"|certainly|surely|totally|obviously|clearly|ngl|tbh|um+|uh+|hm+|well|for me"
+    r"|only|just|sadly|unfortunately|regrettably|sorry(?: but)?|strong|weak|hard|firm"  # "just a 3"
     r"|(?:it's|it is|that's|that is|i'm|i am|you get|you guys get)(?=\s+an?\s))"
     r"[\s,，]+)?"
     r"(?:(?:a|an)\s*(?=\d)|(?:a|an)\s+)?(?=\S)"  # "a 4", "an 8", "a5"; "i'd say an 8" is no "a" + "n 8"

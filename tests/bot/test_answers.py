@@ -1093,6 +1093,28 @@ THIRD_HUNT = [
     pytest.param("5分，几分钟就回复了", "csat", (5, "几分钟就回复了"), id="a-few-minutes-is-no-question-zh"),
     pytest.param("5 is the best right", "csat", None, id="tag-question"),
     pytest.param("10 means very likely, correct", "nps", None, id="tag-question-correct"),
+    # whom the score is for, what it is worth, and how it is said
+    pytest.param("5 for you", "csat", (5, ""), id="for-you"),
+    pytest.param("5 for the agent", "csat", (5, "for the agent"), id="for-the-agent"),
+    pytest.param("5 to the team, great job", "csat", (5, "to the team, great job"), id="to-the-team"),
+    pytest.param("5 for $10", "csat", None, id="for-a-price-stays-a-count"),
+    pytest.param("deserves a 5", "csat", (5, ""), id="deserves-a"),
+    pytest.param("you guys deserve a 10", "nps", (10, ""), id="you-guys-deserve-a"),
+    pytest.param("值五星", "csat", (5, ""), id="zhi-wuxing-zh"),
+    pytest.param("just a 3", "csat", (3, ""), id="just-a"),
+    pytest.param("only 3, slow", "csat", (3, "slow"), id="only-and-a-comment"),
+    pytest.param("only 3 arrived", "csat", None, id="only-three-arrived-is-a-count"),
+    pytest.param("sadly 2", "csat", (2, ""), id="sadly"),
+    pytest.param("sorry but 2", "csat", (2, ""), id="sorry-but"),
+    pytest.param("a strong 8", "nps", (8, ""), id="a-strong"),
+    pytest.param("high 5", "nps", None, id="high-five-is-no-nps-score"),
+    # a promoter's score taken back by its words
+    pytest.param("10/10 would not recommend", "nps", None, id="would-not-recommend-meme"),
+    pytest.param("9，不会再推荐了", "nps", None, id="will-not-recommend-again-zh"),
+    pytest.param("3分 不会推荐", "nps", (3, "不会推荐"), id="a-detractor-who-will-not-recommend-zh"),
+    pytest.param(
+        "0/10 would not recommend", "nps", (0, "would not recommend"), id="zero-would-not-recommend"
+    ),
 ]
 
 
