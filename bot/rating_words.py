@@ -41,6 +41,8 @@ SATISFACTION: dict[str, int] = {
     "dissatisfied": 2, "unsatisfied": 2, "not satisfied": 2, "unhappy": 2, "not happy": 2, "bad": 2,
     "poor": 2, "not good": 2, "disappointed": 2, "bad service": 2, "great service": 5, "good service": 4,
     "great job": 5, "good job": 4, "excellent service": 5,
+    "gud": 4, "gr8": 5, "awsome": 5, "amazin": 5, "love you": 5, "love u": 5,  # as typed in chat
+    "not great not terrible": 3, "not bad not great": 3, "not good not bad": 3, "could have been better": 3,
     "goated": 5, "solid": 4, "mid": 3, "trash": 1, "you rock": 5, "you guys rock": 5,  # chat slang
     "not satisfied at all": 1, "not at all satisfied": 1,
     "very dissatisfied": 1, "very unsatisfied": 1, "very bad": 1, "terrible": 1, "awful": 1,
@@ -86,6 +88,8 @@ EFFORT: dict[str, int] = {
     "有点难度": 3, "难度不大": 5, "没有难度": 6, "费力": 2, "毫不费力": 7, "简单快捷": 7, "简单易懂": 7,
     "轻松搞定": 7, "a breeze": 7, "breeze": 7, "painless": 6,
     "could be easier": 3, "could have been easier": 3, "no effort": 7, "a lot of effort": 2,
+    "minimal effort": 6, "little effort": 6, "low effort": 6, "much effort": 2, "lots of effort": 2,
+    "high effort": 2, "a struggle": 2, "struggle": 2, "a pain": 2, "pain in the neck": 2,
 }  # fmt: skip
 _WORDS: dict[WordScale, tuple[dict[str, int], int, int, int]] = {
     "csat": (SATISFACTION, 1, 3, 5),
@@ -104,7 +108,10 @@ _LEAD_IN = re.compile(
 # "I'm good", "I'm fine", "we're ok" decline more often than they rate ("no thanks, I'm good").
 _DECLINING = {"good", "fine", "ok", "okay", "alright", "all right", "all good", "good thanks"}
 # Words after the rating that change nothing: "fine i guess", "great overall", "good tbh".
-_TRAILING = re.compile(r"[\s,，]+(?:i guess|i suppose|i think|overall|tbh|honestly|to be honest)[\s.!]*$")
+_TRAILING = re.compile(
+    r"[\s,，]+(?:i guess|i suppose|i think|overall|tbh|honestly|to be honest"
+    r"|guys|folks|team|mate|y'all)[\s.!]*$"  # "great job guys"
+)
 _LEAD_IN_ZH = re.compile(
     r"^(?:我觉得|我感觉|感觉|觉得|总体来说|总的来说|总体|整体|总之|我们|我|必须|肯定|当然)(?:还是|是)?(?=.)"
 )
@@ -142,11 +149,12 @@ _DIMINISHED = re.compile(
 )
 _INTENSIFIED = re.compile(
     r"^(?:(?:very|really|so+|super|extremely|truly|absolutely|incredibly|totally|completely|fully|entirely"
-    r"|too)\s+"
+    r"|too|v\.?)\s+"  # "v good"
     r"|(?:非常|特别|超级|十分|相当|真的|真|太|超|很|巨|贼|绝对)(?=\S))"  # 巨, 贼: chat for "very"
 )
 # Chinese puts "very" after a word too: "麻烦死了" (a pain to death), "差透了", "简单得很".
 _INTENSIFIED_AFTER = re.compile(r"(?<=\S)(?:死了|死啦|死|极了|透了|得很|得不行|爆了|到爆)$")
+_ENOUGH = re.compile(r"(?<=\S)\s+enough$")
 # "No hassle at all", "no complaints at all": a "no" phrase said all the way.
 _NO_AT_ALL = re.compile(r"^(?P<no>no\s.+?)\s+at all$")
 
@@ -173,7 +181,7 @@ def word_rating(text: str, scale: WordScale) -> int | None:
 
     ``text`` is already normalised (:func:`bot.answers.normalize`: lower case, half-width).
     """
-    text = _mandarin(text)  # "唔满意" (Cantonese) is "不满意"
+    text = _mandarin(text).replace("'ve ", " have ")  # "唔满意" (Cantonese) is "不满意"; "could've"
     value = _words(text, scale)  # "no complaints", "no hassle" are phrases
     if value is None and (said := _AGREEING.match(text)) is not None:
         value = _words(text[said.end() :], scale)
@@ -261,9 +269,21 @@ def _modified(phrase: str, scale: WordScale) -> int | None:
     if (intensifier := _INTENSIFIED.match(phrase)) is not None:
         value = _modified(phrase[intensifier.end() :], scale)  # "really very good"
         return None if value is None else _stronger(value, low, mid, high)
+    return _said_after(phrase, scale)
+
+
+def _said_after(phrase: str, scale: WordScale) -> int | None:
+    """A known phrase with a word after it that strengthens ("麻烦死了", "no hassle at all") or
+    weakens it ("easy enough"), misspelled, held down, or a face repeated."""
+    words, low, mid, high = _WORDS[scale]
     if (after := _INTENSIFIED_AFTER.search(phrase)) is not None or (after := _NO_AT_ALL.match(phrase)):
         value = _modified(phrase[: after.start()] if after.start() else after["no"], scale)
         return None if value is None else _stronger(value, low, mid, high)
+    if (enough := _ENOUGH.search(phrase)) is not None:
+        value = _modified(phrase[: enough.start()], scale)  # "easy enough" 5, as "fairly easy"
+        if value is None or abs(value - mid) < 2:
+            return value
+        return value + (value < mid) - (value > mid)
     if (spelled := _spelled(phrase, scale)) is not None:
         return words[spelled]  # "exellent", "satisifed", "terible"
     if _HELD_DOWN.search(phrase):  # "greaaat", "gooood", "baaad", "amazinggg"

@@ -199,6 +199,23 @@ WORDS = [
     pytest.param("有d麻烦", "ces", 3, id="yue-ces-jau-d"),
     pytest.param("幾方便", "ces", 6, id="yue-ces-gei-fong-bin"),
     pytest.param("唔難", "ces", 5, id="yue-ces-m-naan"),
+    # chat spellings, words after the rating, "enough", effort said as a noun
+    pytest.param("gud", "csat", 4, id="gud"),
+    pytest.param("gr8", "csat", 5, id="gr8"),
+    pytest.param("v good", "csat", 5, id="v-for-very"),
+    pytest.param("v. happy", "csat", 5, id="v-dot-for-very"),
+    pytest.param("awsome", "csat", 5, id="awsome"),
+    pytest.param("great job guys", "csat", 5, id="trailing-guys"),
+    pytest.param("love you guys", "csat", 5, id="love-you-guys"),
+    pytest.param("not great, not terrible", "csat", 3, id="not-great-not-terrible"),
+    pytest.param("could've been better", "csat", 3, id="could-ve-been-better"),
+    pytest.param("easy enough", "ces", 5, id="ces-easy-enough-is-fairly-easy"),
+    pytest.param("good enough", "csat", 4, id="good-enough-stays-good"),
+    pytest.param("struggled", "ces", 2, id="ces-struggled"),
+    pytest.param("a pain", "ces", 2, id="ces-a-pain"),
+    pytest.param("minimal effort", "ces", 6, id="ces-minimal-effort"),
+    pytest.param("too much effort", "ces", 1, id="ces-too-much-effort"),
+    pytest.param("not much effort", "ces", 5, id="ces-not-much-effort"),
 ]
 
 
@@ -215,7 +232,8 @@ NOT_WORDS = [
     "完全不", "好哒", "i'm", "i am", "unimpressed", "please", "recent", "satisfaction", "I'm good",
     "i'm fine", "we're ok", "yes bad", "no, good", "yeah no",
     "笑死了", "气死了", "还差一点", "还没到", "体验", "全部", "必须的", "too", "me too", "too late", "不ok",
-    "no help at all", "no reply at all", "ok的吗", "唔好", "唔该", "冇", "正", "几分", "几天",
+    "no help at all", "no reply at all", "ok的吗", "唔好", "唔该", "冇", "正", "几分", "几天", "enough",
+    "v", "guys", "not enough",
 ]  # fmt: skip
 
 
