@@ -133,7 +133,9 @@ _HYPOTHETICAL_HAN = re.compile(
     r"如果|要是|假如|假设|本来|原本|本想|原想|本打算|差点|下次|上次|等[^,，.。!！;；\s]*再(?!也)|之后再|以后再|"
     + _IF_OR_REPORTED
 )  # "等收到货再给5分": once the parcel has come
-_ASKING = re.compile(r"(?:吗|么|什么|怎么样|如何|行不行|好不好|可不可以|\?)[\s!！。.~～]*$")
+_ASKING = re.compile(
+    r"(?:吗|么|什么|怎么样|如何|行不行|好不好|可不可以|对吧|是吧|对不对|是不是|对嘛|是嘛|\?)[\s!！。.~～]*$"
+)  # "5分最高对吧": the highest, right?
 # Words right after a leading score that make it a condition, a bound or a denial: "5 if you had
 # answered sooner", "4 stars or more", "4分以上", "5星不可能". "0 if I could" is still a score.
 _QUALIFIED_AFTER = re.compile(

@@ -1093,6 +1093,10 @@ THIRD_HUNT = [
     pytest.param("5分，几分钟就回复了", "csat", (5, "几分钟就回复了"), id="a-few-minutes-is-no-question-zh"),
     pytest.param("5 is the best right", "csat", None, id="tag-question"),
     pytest.param("10 means very likely, correct", "nps", None, id="tag-question-correct"),
+    pytest.param("5分最高对吧", "csat", None, id="tag-question-dui-ba-zh"),
+    pytest.param("五星是最好的对不对", "csat", None, id="tag-question-dui-bu-dui-zh"),
+    pytest.param("给5分就行了是吧", "csat", None, id="tag-question-shi-ba-zh"),
+    pytest.param("给了五星了", "csat", (5, ""), id="gave-already-zh"),
     # whom the score is for, what it is worth, and how it is said
     pytest.param("5 for you", "csat", (5, ""), id="for-you"),
     pytest.param("5 for the agent", "csat", (5, "for the agent"), id="for-the-agent"),
