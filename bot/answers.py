@@ -72,6 +72,9 @@ _NOT_EVEN_ONE = re.compile(
     r"(?:(?:不想|不愿意|不愿|不该|不)给|嫌多|是多的|多了|给多了)$"  # "1星都嫌多": even one is too many
     r"|^(?:给|打)?负分$|^not even (?:one|1|a single) (?:star|point)$"
 )
+# Voice typing writes a number before "stars" as a word that sounds the same: "for stars" is four.
+_SOUNDS_LIKE = re.compile(r"^(for|fore|to|too|won)(?=\s+stars?\b)")
+_SAID = {"for": "four", "fore": "four", "to": "two", "too": "two", "won": "one"}
 # A number word with its last letter held down: "fiveeee", "tennn".
 _HELD_NUMBER = re.compile(r"\b(" + "|".join(_EN_NUMBERS) + r")([a-z])\2*\b")
 _ALL_THE_WAY = re.compile(r"^(?:100\s*%|百分百|百分之百)\s*")
@@ -207,6 +210,7 @@ def _rating(text: str, kind: ScaleKind, low: int, high: int, *, thanks: bool) ->
         t = _FILLERS.sub("", t).strip()
     t = _DEAR.sub("", t).strip()
     t = _HELD_NUMBER.sub(lambda m: m[1] if m[1][-1] == m[2] else m[0], t)
+    t = _SOUNDS_LIKE.sub(lambda m: _SAID[m[1]], t)
     t = _EMPHASISED.sub(r"\1", _BRACKETED.sub(r"\1", t).strip()).strip()  # "(5)", "【5分】", "*5*"
     t = _ALL_THE_WAY.sub(lambda m: "very " if m.group(0)[-1] == " " else "非常", t)  # "100% satisfied"
     if t[-1:] in ")）" and not any(ch in t for ch in "(（") and t[:-1].rstrip()[-1:].isalnum():

@@ -1119,6 +1119,48 @@ THIRD_HUNT = [
     pytest.param(
         "0/10 would not recommend", "nps", (0, "would not recommend"), id="zero-would-not-recommend"
     ),
+    # voice typing: a word that sounds like the number, before "stars" only
+    pytest.param("For stars!", "csat", (4, ""), id="voice-for-stars"),
+    pytest.param("to stars", "csat", (2, ""), id="voice-to-stars"),
+    pytest.param("won star", "csat", (1, ""), id="voice-won-star"),
+    pytest.param("for stars, slow", "csat", (4, "slow"), id="voice-for-stars-and-a-comment"),
+    pytest.param("to the stars", "csat", None, id="voice-to-the-stars-is-no-number"),
+    pytest.param("for stars", "nps", None, id="voice-stars-on-nps"),
+    # the forms the hunt was asked about that were read right already, held to it
+    pytest.param("⑤", "csat", (5, ""), id="circled-five"),
+    pytest.param("⑩", "nps", (10, ""), id="circled-ten"),
+    pytest.param("两分", "csat", (2, ""), id="liang-fen-zh"),
+    pytest.param("eight", "nps", (8, ""), id="eight"),
+    pytest.param("9 of 10", "nps", (9, ""), id="nine-of-ten"),
+    # a half or a decimal is refused, not rounded: the scale has whole steps, and which way a
+    # customer meant "4.5" to go is theirs to say (the bot asks again)
+    pytest.param("4½", "csat", None, id="vulgar-half"),
+    pytest.param("4,5", "csat", None, id="decimal-comma"),
+    pytest.param("4.5 stars", "csat", None, id="decimal-stars"),
+    # between two scores, or "or more": which one? (asked again)
+    pytest.param("8-9", "nps", None, id="range-digits"),
+    pytest.param("8 or 9", "nps", None, id="two-scores-or"),
+    pytest.param("4+", "csat", None, id="four-plus"),
+    pytest.param("#5", "csat", None, id="hash-number-is-a-reference"),
+    # NPS has no words: a promoter in words is asked for the number
+    pytest.param("would definitely recommend", "nps", None, id="nps-words-are-asked-again"),
+    pytest.param("already recommended you to my sister", "nps", None, id="nps-already-recommended"),
+    pytest.param("看情况", "nps", None, id="depends-zh"),
+    pytest.param("quite difficult", "ces", (2, ""), id="ces-quite-difficult"),
+    pytest.param("很轻松", "ces", (7, ""), id="ces-hen-qingsong"),
+    pytest.param("effortless", "ces", (7, ""), id="ces-effortless"),
+    pytest.param("5 ty", "csat", (5, ""), id="ty"),
+    pytest.param("谢谢，给五星", "csat", (5, ""), id="thanks-then-five-stars-zh"),
+    pytest.param("👍👍👍👍👍", "csat", (5, ""), id="five-thumbs"),
+    pytest.param("⭐️⭐️⭐️⭐️", "csat", (4, ""), id="stars-with-variation-selectors"),
+    pytest.param("what does 5 mean?", "csat", None, id="what-does-five-mean"),
+    pytest.param("5是最好吗", "csat", None, id="is-five-best-zh"),
+    pytest.param("at 5pm", "csat", None, id="at-five-pm"),
+    pytest.param("5点前到吗", "csat", None, id="before-five-oclock-zh"),
+    pytest.param("I don't want to rate", "csat", None, id="refusal"),
+    pytest.param("不评了", "csat", None, id="refusal-zh"),
+    pytest.param("stop", "nps", None, id="stop"),
+    pytest.param("等了5天", "csat", None, id="waited-five-days-zh"),
 ]
 
 
