@@ -82,7 +82,7 @@ EFFORT: dict[str, int] = {
     "easy peasy": 7, "quick and easy": 7, "fast and easy": 7, "piece of cake": 7, "seamless": 7,
     "hassle-free": 7, "hassle free": 7, "simple": 6, "straightforward": 6, "smooth": 6, "no hassle": 6,
     "a bit complicated": 3, "complicated": 2, "confusing": 2, "a hassle": 2, "tedious": 2,
-    "painful": 2, "a nightmare": 1, "nightmare": 1,
+    "painful": 2, "a nightmare": 1, "nightmare": 1, "impossible": 1,
     "neither easy nor difficult": 4, "neither easy nor hard": 4,
     "不难也不简单": 4, "不简单也不难": 4, "一般般": 4, "方便快捷": 7, "简单方便": 7, "折腾": 2, "费时费力": 2,
     "有点难度": 3, "难度不大": 5, "没有难度": 6, "费力": 2, "毫不费力": 7, "简单快捷": 7, "简单易懂": 7,
@@ -123,6 +123,10 @@ _SUBJECT_ZH = re.compile(
 # Nouns after a word rating that change nothing: "terrible experience", "excellent support".
 _RATED_NOUN = re.compile(r"\s+(?:experience|service|support|help|job|chat|agent)$")
 # "非常好的服务", "很差的体验", "垃圾服务"
+_RATED_WITH = re.compile(
+    r"\s+with (?:(?:the|your|my|this|our) )?(?:service|answer|help|support|agent|experience|response|reply"
+    r"|outcome|result|solution|chat|staff|team|process|it|everything|you|you guys)\b"
+)
 _RATED_NOUN_ZH = re.compile(r"的(?:服务|体验|客服|服务态度|态度)$|(?<=..)(?:服务|体验)$")
 _GIVE = re.compile(r"^我?(?:给|打)(?:你们|你)?个?")  # "给个好评": give a good review
 # Words before a known phrase that turn it round, keep it or strengthen it. English words end at a
@@ -192,6 +196,7 @@ def word_rating(text: str, scale: WordScale) -> int | None:
 
 
 def _words(text: str, scale: WordScale) -> int | None:
+    text = _RATED_WITH.sub("", text)  # "happy with the service", "not satisfied with the answer at all"
     if (tail := _TRAILING.search(text)) is not None and tail.start():
         text = text[: tail.start()]  # "fine i guess", "good overall"
     value = _phrase(text, scale)

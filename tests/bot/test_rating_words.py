@@ -216,6 +216,14 @@ WORDS = [
     pytest.param("minimal effort", "ces", 6, id="ces-minimal-effort"),
     pytest.param("too much effort", "ces", 1, id="ces-too-much-effort"),
     pytest.param("not much effort", "ces", 5, id="ces-not-much-effort"),
+    pytest.param("impossible", "ces", 1, id="ces-impossible"),
+    # what the words are about, after them: "with the service"
+    pytest.param("happy with the service", "csat", 4, id="happy-with-the-service"),
+    pytest.param("very happy with the service", "csat", 5, id="very-happy-with-the-service"),
+    pytest.param("not satisfied with the answer", "csat", 2, id="not-satisfied-with-the-answer"),
+    pytest.param("not satisfied with the answer at all", "csat", 1, id="not-satisfied-with-at-all"),
+    pytest.param("really pleased with the help", "csat", 5, id="pleased-with-the-help"),
+    pytest.param("happy with it", "csat", 4, id="happy-with-it"),
 ]
 
 
@@ -233,7 +241,7 @@ NOT_WORDS = [
     "i'm fine", "we're ok", "yes bad", "no, good", "yeah no",
     "笑死了", "气死了", "还差一点", "还没到", "体验", "全部", "必须的", "too", "me too", "too late", "不ok",
     "no help at all", "no reply at all", "ok的吗", "唔好", "唔该", "冇", "正", "几分", "几天", "enough",
-    "v", "guys", "not enough",
+    "v", "guys", "not enough", "with the service",
 ]  # fmt: skip
 
 
