@@ -363,8 +363,10 @@ def _with_comment(found: Scored | None, kind: ScaleKind, written: str, text: str
         return Scored(found.score)  # "10 hands down", "必须五星", "5 from me, thanks!"
     if kind == "nps" and found.score > 6 and _WONT_RECOMMEND.search(found.comment.lower()):
         return None
-    if len(written) == len(text) and (at := text.find(found.comment)) >= 0:
-        return Scored(found.score, written[at : at + len(found.comment)])  # the customer's own characters
+    # The comment is found in the text as NFKC made it ("，" is ","): the customer's own characters.
+    wide = unicodedata.normalize("NFKC", text)
+    if len(written) == len(text) == len(wide) and (at := wide.find(found.comment)) >= 0:
+        return Scored(found.score, written[at : at + len(found.comment)])
     return found
 
 

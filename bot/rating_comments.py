@@ -22,8 +22,11 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _PARTICLES = "的了吧啊呢哦呀啦嘛"
 _WORDY = re.compile(r"[a-z\u4e00-\u9fff]", re.IGNORECASE)
 _DIGIT_WORD = re.compile(r"^[0-9]")
+# A number in a part of the message; 一 in 一般, 一点, 一直... is a word's, not a number ("一般般吧，三星" is
+# a three with the comment 一般般吧, not the word 一般 with the comment "般吧，三星").
 _NUMERIC = re.compile(
-    r"\d|[零〇一二两三四五六七八九十]|⭐|★|满分|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b"
+    r"\d|一(?![般点直样起定些会下切共向旦边面])|[零〇二两三四五六七八九十]|⭐|★|满分"
+    r"|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b"
 )
 _NUMBER_AT_END = re.compile(
     r"(?:\d|[零〇一二两三四五六七八九十]|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten))$"

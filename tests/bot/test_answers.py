@@ -1097,6 +1097,17 @@ THIRD_HUNT = [
     pytest.param("五星是最好的对不对", "csat", None, id="tag-question-dui-bu-dui-zh"),
     pytest.param("给5分就行了是吧", "csat", None, id="tag-question-shi-ba-zh"),
     pytest.param("给了五星了", "csat", (5, ""), id="gave-already-zh"),
+    # 一 in 一般 is no number: the three is the score, 一般般 its comment
+    pytest.param("一般般吧，三星", "csat", (3, "一般般吧"), id="yiban-then-stars-zh"),
+    pytest.param("一般般吧，3星", "csat", (3, "一般般吧"), id="yiban-then-digit-stars-zh"),
+    pytest.param("一直没人回，1分", "csat", (1, "一直没人回"), id="yizhi-then-score-zh"),
+    # a comment keeps the customer's full-width commas (it had a half-width one inside)
+    pytest.param(
+        "五星好评，客服很专业，解决问题很快",
+        "csat",
+        (5, "客服很专业，解决问题很快"),
+        id="comment-keeps-fullwidth-comma",
+    ),
     # whom the score is for, what it is worth, and how it is said
     pytest.param("5 for you", "csat", (5, ""), id="for-you"),
     pytest.param("5 for the agent", "csat", (5, "for the agent"), id="for-the-agent"),
