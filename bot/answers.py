@@ -330,6 +330,7 @@ def read_rating(text: str, kind: ScaleKind, low: int, high: int) -> Scored | Non
     text = _QUOTED.sub("", text, count=1) or text
     text = _HELLO.sub("", text, count=1)
     written, text = text, simplified(text)  # "非常滿意" reads as "非常满意"
+    said = text
     for _ in range(MAX_SCALE_NOTES + 1):
         whole = parse_rating(text, kind, low, high)
         if whole is not None:
@@ -338,14 +339,18 @@ def read_rating(text: str, kind: ScaleKind, low: int, high: int) -> Scored | Non
             break
         text = unscaled  # "10分满分给9分", "9分（满分10分）"
     # The score part of a split is read without dropping a thank-you: that belongs to the comment.
-    found = split_rating(
-        text,
-        lambda part: _rating(part, kind, low, high, thanks=False),
-        words=kind != "nps",
-        middle=(low + high) / 2,
-        longest=MAX_SCORE_CHARS,
-    )
-    return _with_comment(found, kind, written, text)
+    found = None
+    for reply in dict.fromkeys((text, said)):  # unscaled, else as said ("I'd say 3 out of 5, slow")
+        found = split_rating(
+            reply,
+            lambda part: _rating(part, kind, low, high, thanks=False),
+            words=kind != "nps",
+            middle=(low + high) / 2,
+            longest=MAX_SCORE_CHARS,
+        )
+        if found is not None:
+            return _with_comment(found, kind, written, reply)
+    return None
 
 
 # "10/10 would not recommend" is a joke at the survey's expense, not a promoter.

@@ -477,8 +477,8 @@ def _another_score(comment: str, score: int, parse: Callable[[str], int | None])
             continue  # "order 4", "订单号5", "满分10分", "would've been 5", "本来想给5分"
         said = "" if unit is None else "颗星" if unit[0].strip() == "颗" else unit[0]  # "四颗": four stars
         value = parse(found[0] + said)
-        if value is not None and value != score:
-            return True
+        if (value is not None and value != score) or (value is None and said and found[0].isdigit()):
+            return True  # "10分满分给9分，很好" asked out of 5: points on another scale
     return False
 
 
@@ -498,16 +498,20 @@ def _qualified(cut: _Cut) -> bool:
 
 
 def _clause_break(cut: _Cut) -> bool:
-    """A comma or full stop ends the score's clause: a space after it, or a unit before it ("1星，")."""
+    """A comma or full stop ends the score's clause: a space after it, or a unit or a Chinese word
+    before it ("1星，", "五星好评，")."""
     return bool(_CLAUSE_BREAK.match(cut.gap)) or (
-        _UNIT_END.search(cut.part) is not None and cut.gap.strip() in {",", ";", "!"}
+        (_UNIT_END.search(cut.part) is not None or _HAN.match(cut.part[-1:]) is not None)
+        and cut.gap.strip() in {",", ";", "!"}
     )
 
 
 def _starts_with_count(comment: str) -> bool:
     """``comment`` starts with a count of time or things: "3 days to reply", "3天才回复"."""
-    found = re.match(r"\d+\s*([a-z]+|[\u4e00-\u9fff])", comment)
-    return found is not None and (found[1] in _COUNTED or found[1] in _QUANTITY_HAN - set("号分星点"))
+    found = re.match(r"\d+\s*([a-z]+|分钟|星期|[\u4e00-\u9fff])", comment)  # "10分钟": minutes, not points
+    return found is not None and (
+        found[1] in _COUNTED or found[1] in _QUANTITY_HAN - set("号分星点") or found[1] in ("分钟", "星期")
+    )
 
 
 def _number_runs_on(cut: _Cut) -> bool:

@@ -1101,6 +1101,13 @@ THIRD_HUNT = [
     pytest.param("一般般吧，三星", "csat", (3, "一般般吧"), id="yiban-then-stars-zh"),
     pytest.param("一般般吧，3星", "csat", (3, "一般般吧"), id="yiban-then-digit-stars-zh"),
     pytest.param("一直没人回，1分", "csat", (1, "一直没人回"), id="yizhi-then-score-zh"),
+    # minutes after a score are minutes (10分钟), and points of another scale are no word rating's comment
+    pytest.param("五星，10分钟就回复了", "csat", (5, "10分钟就回复了"), id="stars-then-minutes-zh"),
+    pytest.param("五星好评，10分钟就回复了", "csat", (5, "10分钟就回复了"), id="good-review-then-minutes-zh"),
+    pytest.param("5分，3星期才到", "csat", (5, "3星期才到"), id="points-then-weeks-zh"),
+    pytest.param("10分满分给9分，很好", "csat", None, id="ten-point-scale-asked-out-of-five-zh"),
+    pytest.param("10分满分给9分，很好", "nps", (9, "很好"), id="ten-point-scale-on-nps-zh"),
+    pytest.param("I'd say 3 out of 5, slow", "csat", (3, "slow"), id="out-of-the-scale-and-a-comment"),
     # a comment keeps the customer's full-width commas (it had a half-width one inside)
     pytest.param(
         "五星好评，客服很专业，解决问题很快",
