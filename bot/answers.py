@@ -302,7 +302,8 @@ _QUOTED = re.compile(
 _HELLO = re.compile(
     r"^\s*(?:(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening|day)|ok|okay|sure|yes|yeah|yep)"
     r"(?: (?:there|guys|team|all|everyone))?[\s,，!！.。~～:：]+"
-    r"|(?:您好|你好|嗨|哈喽|哈啰|早上好|上午好|下午好|晚上好|嗯+|恩+|好的|好吧|好滴|行)(?:[\s,，!！.。~～:：]+|(?=\d)))"
+    r"|(?:您好|你好|嗨|哈喽|哈啰|早上好|上午好|下午好|晚上好|嗯+|恩+|好的|好吧|好滴|行)(?:[\s,，!！.。~～:：]+|(?=\d))"
+    rf"|{_THANKS}\s*[,，!！.。~～]+\s*)"  # "Thanks! 5/5, great"; "thanks for the help, 5" keeps its words
     r"(?=\S)",
     re.IGNORECASE,
 )

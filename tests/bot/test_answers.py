@@ -1039,6 +1039,11 @@ THIRD_HUNT = [
     pytest.param(
         "9 thanks for your help", "nps", (9, "thanks for your help"), id="thanks-for-what-is-a-comment"
     ),
+    pytest.param("Thanks! 5/5, very helpful", "csat", (5, "very helpful"), id="thanks-then-score-and-words"),
+    pytest.param("谢谢！5分，很耐心", "csat", (5, "很耐心"), id="thanks-then-score-and-words-zh"),
+    pytest.param(
+        "thanks for the help, 5", "csat", (5, "thanks for the help"), id="thanks-for-stays-a-comment"
+    ),
     # number forms
     pytest.param("伍分", "csat", (5, ""), id="capital-numeral-zh"),
     pytest.param("捌分", "nps", (8, ""), id="capital-eight-zh"),
