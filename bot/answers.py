@@ -354,10 +354,23 @@ def read_rating(text: str, kind: ScaleKind, low: int, high: int) -> Scored | Non
     return None
 
 
-# "10/10 would not recommend" is a joke at the survey's expense, not a promoter.
+# Words beside an NPS score that say the customer would not recommend, or would: "10/10 would not
+# recommend" is a joke at the survey's expense, "1 = extremely likely" a scale read backwards.
 _WONT_RECOMMEND = re.compile(
-    r"(?:\bnot|\bnever|n't)\s+(?:\w+\s+)?recommend|不(?:会|想|愿意?|敢|可能)?再?推荐"
+    r"(?:\bnot|\bnever|n't)\s+(?:\w+\s+)?(?:recommend|likely)|\bunlikely\b"
+    r"|不(?:会|想|愿意?|敢|可能|太会)?再?推荐|不太可能"
 )
+_WOULD_RECOMMEND = re.compile(
+    r"\b(?:very|extremely|highly|quite|most|really|super)\s+likely\b"
+    r"|\b(?:would|will|definitely|already|highly)\s+(?:\w+\s+)?recommend|会推荐|肯定推荐|已经?推荐"
+)
+
+
+def _nps_taken_back(score: int, comment: str) -> bool:
+    """The words beside an NPS score say the other end of it: "10 - not likely", "0 - extremely likely"."""
+    if _WONT_RECOMMEND.search(comment):
+        return score >= 7
+    return _WOULD_RECOMMEND.search(comment) is not None and score <= 4
 
 
 def _with_comment(found: Scored | None, kind: ScaleKind, written: str, text: str) -> Scored | None:
@@ -367,7 +380,7 @@ def _with_comment(found: Scored | None, kind: ScaleKind, written: str, text: str
         return found
     if _says_nothing(found.comment):
         return Scored(found.score)  # "10 hands down", "必须五星", "5 from me, thanks!"
-    if kind == "nps" and found.score > 6 and _WONT_RECOMMEND.search(found.comment.lower()):
+    if kind == "nps" and _nps_taken_back(found.score, found.comment.lower()):
         return None
     # The comment is found in the text as NFKC made it ("，" is ","): the customer's own characters.
     wide = unicodedata.normalize("NFKC", text)

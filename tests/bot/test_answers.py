@@ -1138,6 +1138,14 @@ THIRD_HUNT = [
     # a promoter's score taken back by its words
     pytest.param("10/10 would not recommend", "nps", None, id="would-not-recommend-meme"),
     pytest.param("9，不会再推荐了", "nps", None, id="will-not-recommend-again-zh"),
+    pytest.param("10 - not likely", "nps", None, id="ten-not-likely"),
+    pytest.param("1 = extremely likely", "nps", None, id="scale-read-backwards-nps"),
+    pytest.param("0 - extremely likely", "nps", None, id="zero-extremely-likely"),
+    pytest.param("0/10 would recommend", "nps", None, id="zero-would-recommend"),
+    pytest.param("10 - extremely likely", "nps", (10, "extremely likely"), id="ten-extremely-likely"),
+    pytest.param("not likely at all, 1", "nps", (1, "not likely at all"), id="not-likely-at-all-one"),
+    pytest.param("9分 已经推荐给朋友了", "nps", (9, "已经推荐给朋友了"), id="already-recommended-zh"),
+    pytest.param("不一定推荐 5", "nps", (5, "不一定推荐"), id="passive-who-may-not-recommend-zh"),
     pytest.param("3分 不会推荐", "nps", (3, "不会推荐"), id="a-detractor-who-will-not-recommend-zh"),
     pytest.param(
         "0/10 would not recommend", "nps", (0, "would not recommend"), id="zero-would-not-recommend"
