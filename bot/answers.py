@@ -317,6 +317,12 @@ _NO_COMMENT = re.compile(
 )
 
 
+def _said_again(found: Scored, kind: ScaleKind, low: int, high: int) -> bool:
+    """The comment is the score again in digits or stars ("⭐⭐⭐⭐⭐ 5/5"); words are one ("3 态度一般")."""
+    again = _rating(found.comment, kind, low, high, thanks=True) == found.score
+    return again and any(ch.isdigit() or ch in _FILLED_STARS for ch in found.comment)
+
+
 def _says_nothing(comment: str) -> bool:
     """Whether a comment found beside a score is only emphasis, a farewell or a thank-you."""
     short = len(comment) <= MAX_SCORE_CHARS  # the thank-you search is quadratic in a run of spaces
@@ -350,7 +356,7 @@ def read_rating(text: str, kind: ScaleKind, low: int, high: int) -> Scored | Non
             longest=MAX_SCORE_CHARS,
         )
         if found is not None:
-            return _with_comment(found, kind, written, reply)
+            return _with_comment(found, (kind, low, high), written, reply)
     return None
 
 
@@ -373,13 +379,16 @@ def _nps_taken_back(score: int, comment: str) -> bool:
     return _WOULD_RECOMMEND.search(comment) is not None and score <= 4
 
 
-def _with_comment(found: Scored | None, kind: ScaleKind, written: str, text: str) -> Scored | None:
+def _with_comment(
+    found: Scored | None, scale: tuple[ScaleKind, int, int], written: str, text: str
+) -> Scored | None:
     """``found`` with its comment as the customer wrote it; a comment that says nothing dropped, and
     no score where the comment takes a high NPS back."""
     if found is None or not found.comment:
         return found
-    if _says_nothing(found.comment):
-        return Scored(found.score)  # "10 hands down", "必须五星", "5 from me, thanks!"
+    kind, low, high = scale
+    if _says_nothing(found.comment) or _said_again(found, kind, low, high):
+        return Scored(found.score)  # "10 hands down", "必须五星", "5 from me, thanks!", "⭐⭐⭐⭐⭐ 5/5"
     if kind == "nps" and _nps_taken_back(found.score, found.comment.lower()):
         return None
     # The comment is found in the text as NFKC made it ("，" is ","): the customer's own characters.

@@ -369,7 +369,8 @@ def _score(
         return None
     score = _parsed(cut, parse)
     if score is None or cut.decoration:
-        return score
+        stars = cut.decoration and bool(_STARS.search(cut.comment))
+        return None if stars and parse(cut.comment) not in (None, score) else score  # "⭐⭐⭐⭐ 5/5": which?
     if _withdrawn(cut):
         return None
     if not cut.numeric:
@@ -418,8 +419,8 @@ def _withdrawn(cut: _Cut) -> bool:
 
 def _two_scores(cut: _Cut, score: int, parse: Callable[[str], int | None]) -> bool:
     """The comment gives a score of its own."""
-    if cut.leading and any(ch.isdigit() for ch in cut.comment) and parse(cut.comment) is not None:
-        return True  # "10分满分给9分" gives the 9 after the scale, read from the end
+    if cut.leading and any(ch.isdigit() for ch in cut.comment) and parse(cut.comment) not in (None, score):
+        return True  # "10分满分给9分": the 9 after the scale, read from the end ("⭐⭐⭐⭐⭐ 5/5" is one)
     return _another_score(cut.comment, score, parse)
 
 
@@ -526,7 +527,8 @@ def _number_runs_on(cut: _Cut) -> bool:
     other_number = _NUMERIC.match if cut.leading else _NUMBER_AT_END.search
     if cut.numeric and "/" in cut.gap and other_number(cut.comment):
         return True  # "four/five": four out of five, whatever the scale asked
-    if cut.leading and cut.numeric and _UNIT_START.match(cut.comment) and not _clause_break(cut):
+    unit_after = cut.leading and _BARE_NUMBER.match(cut.part) and _UNIT_START.match(cut.comment)
+    if unit_after and not _clause_break(cut):
         return True  # "5-star" on NPS: the score was said with its unit, and the scale refused it
     if cut.numeric and _RANGE_GAP.search(cut.gap) and _RANGE_END.match(cut.comment):
         return True  # "six-seven", "four - five stars": a range
@@ -605,13 +607,14 @@ def _glued(part: str, rest: str, score: int, *, leading: bool) -> int | None:
     return score if part[:1] in "给打评" or part[-1:] in "分星⭐★" else None  # "非常满意⭐⭐⭐⭐⭐"
 
 
+_STARS = re.compile(r"[⭐★🌟]")
 _EMOTICON = re.compile(r"^(?:[:;=8][-']?[)(dpo3*\]\[|/\\]+|\^_*\^|xd+|<3)+$", re.IGNORECASE)
 
 
 def _emoji(ch: str) -> bool:
     """A pictograph (👍 😊 ❤ ✨) or the variation selector after one."""
     code = ord(ch)
-    return code >= 0x1F300 or 0x2600 <= code <= 0x27BF or code == 0xFE0F
+    return code >= 0x1F300 or 0x2600 <= code <= 0x27BF or code in (0x2B50, 0xFE0F)  # ⭐
 
 
 def _comment(text: str) -> str:
