@@ -47,14 +47,22 @@ _NUMBER = (
     + r"|满(?=\s*(?:分|颗?星))"
 )
 _PREFIX = (
-    r"(?:i(?:'d|'ll| would| will)? (?:give|rate)(?: (?:it|you|this|u))?(?: a| an)?"
+    r"(?:i(?:'d|'ll| would| will)? (?:give|rate)(?: (?:it|you|this|u|you guys|y'all|the service|the agent))?"
+    r"(?: a| an)?"
+    # "I choose 5", "my answer is 5", "let's say 4", "mark it 5": words that only bring in the score
+    r"|(?:i(?:'d|'ll| would| will)? )?(?:choose|pick|select|vote|go with)(?: a| an)?"
+    r"|(?:my |the )?(?:answer|choice|pick|vote|grade|verdict)(?: is| would be)?:?(?: a| an)?"
+    r"|(?:let's say|let's go with|going with|put me down for|mark (?:it|me)(?: as| down as| down for)?"
+    r"|call it)"
+    r"(?: a| an)?"
     r"|(?:give|rate|rated|rating)(?: (?:it|you|u))?(?: a| an)?"
     r"|(?:(?:you|u|you guys|y'all|they|he|she|it|the agent)\s+)?"  # "deserves a 5", "you guys deserve a 5"
     r"(?:deserves?|deserved|earned|is worth|are worth|worth)(?: a| an)?"
     r"|(?:my )?(?:score|rating|nps|csat|ces)(?: is)?:?|[⭐★]"  # "nps 9", "★5"
-    r"|(?:推荐指数|推荐度|满意度|评分|打分|分数)(?:是|为)?:?"  # "推荐指数9", "满意度：5"
+    r"|(?:我的)?(?:推荐指数|推荐度|满意度|评分|打分|分数|评价|选择|答案)(?:是|为)?:?"  # "推荐指数9", "评价5"
     r"|(?:必须|肯定是?|当然是?|绝对是?|全部?|值得?|配得上)?"  # "必须五星好评", "全五星", "值五星"
-    r"(?:那就|那|就)?我?就?(?:(?:给|打|评|选|俾|畀)了?)?(?:你们|你|个)?(?:打|评)?个?)"  # 俾, 畀: Cantonese 给
+    # "我给客服打5分", "给了五星"; 俾, 畀: Cantonese 给
+    r"(?:那就|那|就)?我?就?(?:(?:给|打|评|选|俾|畀)了?)?(?:你们|你|个|客服|小姐姐)?(?:打|评)?个?)"
 )
 _OUT_OF = r"\s*(?:/|out of|outta|of)\s*"
 _DENOMINATOR = r"\d+|十|ten|seven|five"
@@ -312,7 +320,7 @@ _HELLO = re.compile(
 _NO_COMMENT = re.compile(
     r"(?:from (?:me|us|my side|my end)|(?:for|to) (?:you|u|ya|you guys|you all|y'all)"
     r"|hands down|no doubt|without a doubt|obviously"
-    r"|definitely|absolutely|please|pls|plz|bye|bye bye|goodbye"
+    r"|definitely|absolutely|please|pls|plz|bye|bye bye|goodbye|it is|all the way"
     r"|必须的?|当然(?:是|的)?|肯定(?:是|的)?|绝对(?:是|的)?|全部|全|拜拜|再见)[\s!！.。~～]*"
 )
 
