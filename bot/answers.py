@@ -125,8 +125,11 @@ _SKIP_WORDS = {
     "i'd rather not", "nope nothing", "no nothing", "-", "--", "/",
     "没有别的", "暂时没有", "不需要", "没有意见", "无意见", "没有建议", "没有补充",
     "就这样", "就这些", "没什么要说的", "没有想说的", "没想法", "不想写", "没得", "没别的",
+    "all good", "nope all good", "no all good", "nah im good", "no im good", "nah all good",
+    "没", "没问题", "没什么问题", "没有问题",
 }  # fmt: skip
 _SKIP_TOKENS = {"skip", "跳过", "pass"}
+_FACES = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF]+|(?<!\S)[:;=][-']?[)(dp](?!\S)")
 _EN_ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
     "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
@@ -445,7 +448,7 @@ def parse_choice(
 def is_skip(text: str, skip_words: Iterable[str] = ()) -> bool:
     """Whether ``text`` declines an optional question ("skip", "跳过", "no", ...)."""
     text = simplified(text)  # "非常滿意" reads as "非常满意"
-    t = _PUNCT.sub(" ", normalize(text)).strip()
+    t = _PUNCT.sub(" ", _FACES.sub(" ", normalize(text))).strip()  # "no 🙂", "nope 👍"
     own = {normalize(simplified(w)) for w in skip_words}
     # "no thank you", "没有了，谢谢", "没什么了": the words around a skip change nothing
     bare = _PUNCT.sub(" ", _FILLERS.sub("", t)).strip()

@@ -495,6 +495,17 @@ ZH_SKIPS = {
         "that's all",
         "nothing to add",
         "-",
+        # third hunt: a face beside the no, "all good", thanks said another way
+        "no 🙂",
+        "nope 👍",
+        "no :)",
+        "nope, all good",
+        "nah im good thx",
+        "no, cheers",
+        "nothing, thank you so much",
+        pytest.param("没", id="mei"),
+        pytest.param("没什么问题", id="mei-shenme-wenti"),
+        pytest.param("不用了，辛苦了", id="buyong-le-xinku-le"),
         *(pytest.param(text, id=name) for name, text in ZH_SKIPS.items()),
     ],
 )
@@ -516,6 +527,9 @@ def test_skip_words(text: str) -> None:
         pytest.param("谢谢", id="xiexie"),
         "no more waiting please",
         "not really",  # on a rating question it is a rating
+        "👍",
+        "slow 😡",
+        pytest.param("问题没解决", id="not-solved-is-an-answer"),
     ],
 )
 def test_not_skip(text: str) -> None:
