@@ -217,6 +217,19 @@ WORDS = [
     pytest.param("too much effort", "ces", 1, id="ces-too-much-effort"),
     pytest.param("not much effort", "ces", 5, id="ces-not-much-effort"),
     pytest.param("impossible", "ces", 1, id="ces-impossible"),
+    # Chinese idioms and strengthened words
+    pytest.param("十全十美", "csat", 5, id="shiquan-shimei"),
+    pytest.param("服务一流", "csat", 5, id="fuwu-yiliu"),
+    pytest.param("一级棒", "csat", 5, id="yiji-bang"),
+    pytest.param("乱七八糟", "csat", 1, id="luan-qi-ba-zao"),
+    pytest.param("一无是处", "csat", 1, id="yi-wu-shi-chu"),
+    pytest.param("一点也不好", "csat", 1, id="yidian-ye-bu-hao"),
+    pytest.param("特别好", "csat", 5, id="tebie-hao"),
+    pytest.param("好得很", "csat", 5, id="hao-de-hen"),
+    pytest.param("十二分满意", "csat", 5, id="shi-er-fen-manyi"),
+    pytest.param("万分满意", "csat", 5, id="wan-fen-manyi"),
+    pytest.param("差得要命", "csat", 1, id="cha-de-yaoming"),
+    pytest.param("麻烦得要命", "ces", 1, id="ces-mafan-de-yaoming"),
     # what the words are about, after them: "with the service"
     pytest.param("happy with the service", "csat", 4, id="happy-with-the-service"),
     pytest.param("very happy with the service", "csat", 5, id="very-happy-with-the-service"),
@@ -241,7 +254,7 @@ NOT_WORDS = [
     "i'm fine", "we're ok", "yes bad", "no, good", "yeah no",
     "笑死了", "气死了", "还差一点", "还没到", "体验", "全部", "必须的", "too", "me too", "too late", "不ok",
     "no help at all", "no reply at all", "ok的吗", "唔好", "唔该", "冇", "正", "几分", "几天", "enough",
-    "v", "guys", "not enough", "with the service",
+    "v", "guys", "not enough", "with the service", "七上八下", "八九不离十", "一言难尽",
 ]  # fmt: skip
 
 
