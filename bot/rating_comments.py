@@ -57,6 +57,11 @@ _QUANTITY_AFTER = {
     "mos", "yr", "yrs", "call", "email", "message", "reply", "ticket", "chat", "click", "step", "attempt",
     "friend", "friends", "kids", "children", "colleagues", "coworkers", "users", "customers", "members",
 }  # fmt: skip
+# Words after a number that count money or time, whatever words bring the number in.
+_MONEY_AND_TIME = _QUANTITY_AFTER - {
+    "more", "or", "and", "to", "of", "out", "in", "at", "for", "x",
+    "star", "stars", "point", "points", "pts", "pt",
+}  # fmt: skip
 # Nouns after a score with its scale ("2 of 5 items") or before it ("page 2 of 5") that make it a
 # count or a position, not a rating.
 _COUNTED = {
@@ -118,7 +123,7 @@ _QUALIFIED_BEFORE = re.compile(
     r"|would have|could have|should have|would've|could've|used to"
     r"|would be|could be"
     r"|(?:asked|told|wanted|wants?|begged|reminded|forced|made) (?:me|us)(?: to)?)|n't|'d have|'d be)"
-    r"(?:\s+(?:give|gave|given|giving|rate|rated|it|you|u|them|a|an|be|been))*$"
+    r"(?:\s+(?:give|gave|given|giving|rate|rated|it|you|u|them|a|an|be|been|worth))*$"  # "not worth 10"
     r"|(?:可能|大概|也许|估计|大约|不|没|不是|没有|并不|别|不能|不会|不想|不愿意?|不可能|没法|无法|不该"
     r"|最多|至少|最少|顶多|不到|不超过|超过|低于|高于|少于|多于|差一点|差一些"
     r"|让我|叫我|要我|求我|让|说要)(?:给|打|评)?个?$"  # "客服让我给五星": asked to, not given
@@ -568,6 +573,8 @@ def _number_rating(cut: _Cut, score: int, parse: Callable[[str], int | None]) ->
         words_around = comment.split()
         if (words_around[0] in _COUNTED) if leading else (words_around[-1] in _POSITION_BEFORE):
             return None
+        if leading and _BARE_NUMBER.match(part.split()[-1]) and words_around[0] in _MONEY_AND_TIME:
+            return None  # "worth 10 dollars", "I'd give 5 bucks": the number counts what follows
     if (
         _BARE_NUMBER.match(part)
         and not leading
