@@ -35,6 +35,7 @@ SATISFACTION: dict[str, int] = {
     # 牛 ("awesome", as in 太牛了), yyds (永远的神: "the GOAT"); Cantonese 正 (great), 麻麻 (so-so)
     "十全十美": 5, "一流": 5, "一级棒": 5, "特别好": 5, "超好": 5, "超级好": 5, "好得很": 5, "好的很": 5,
     "乱七八糟": 1, "一无是处": 1, "一团糟": 1, "糟透了": 1, "一点也不好": 1, "一点都不好": 1,
+    "普普": 3,  # Taiwan: so-so
     "牛": 5, "yyds": 5, "好正": 5, "超正": 5, "麻麻": 3, "麻麻地": 3, "麻麻哋": 3,
     "very satisfied": 5, "extremely satisfied": 5, "excellent": 5, "perfect": 5, "amazing": 5,
     "awesome": 5, "outstanding": 5, "great": 5, "fantastic": 5, "very good": 5, "very happy": 5,
@@ -98,8 +99,8 @@ _WORDS: dict[WordScale, tuple[dict[str, int], int, int, int]] = {
     "ces": (EFFORT, 1, 4, 7),
 }
 PUNCT = re.compile(r"[\s!！。.~～,，?？]+")
-# 哒, 滴: chat spellings of 的 ("满意哒", "好滴"); 喇, 咯, 啰: Cantonese
-PARTICLES = "的啊了吧呢哦呀啦哈嘛哒滴喇咯啰"
+# 哒, 滴: chat spellings of 的 ("满意哒", "好滴"); 喇, 咯, 啰: Cantonese; 喔, 唷, 耶: Taiwan
+PARTICLES = "的啊了吧呢哦呀啦哈嘛哒滴喇咯啰喔唷耶"
 # Who or what is rated before the words: "it was ok", "the agent was great", "overall, very easy".
 _LEAD_IN = re.compile(
     r"^(?:(?:it|that|this|the service|service|support|the experience|experience|the support"
@@ -156,7 +157,7 @@ _DIMINISHED = re.compile(
 _INTENSIFIED = re.compile(
     r"^(?:(?:very|really|so+|super|extremely|truly|absolutely|incredibly|totally|completely|fully|entirely"
     r"|too|v\.?)\s+"  # "v good"
-    r"|(?:非常|特别|超级|十二分|十分|万分|一百个|相当|真的|真|太|超|很|巨|贼|绝对)(?=\S))"  # 巨, 贼: chat
+    r"|(?:非常|特别|超级|十二分|十分|万分|一百个|相当|真的|真|太|超|很|巨|贼|绝对|有够)(?=\S))"  # 巨 贼 有够
 )
 # Chinese puts "very" after a word too: "麻烦死了" (a pain to death), "差透了", "简单得很".
 _INTENSIFIED_AFTER = re.compile(r"(?<=\S)(?:死了|死啦|死|极了|透了|得很|得不行|得要命|要命|爆了|到爆)$")

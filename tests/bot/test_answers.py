@@ -1076,6 +1076,7 @@ THIRD_HUNT = [
     pytest.param("俾5分", "csat", (5, ""), id="yue-bei-give"),
     pytest.param("畀五星呀", "csat", (5, ""), id="yue-bei-give-variant"),
     pytest.param("5分喇", "csat", (5, ""), id="yue-laa-particle"),
+    pytest.param("給5分唷", "csat", (5, ""), id="tw-yo-particle"),
     pytest.param("唔係好滿意，3分", "csat", (3, "唔係好滿意"), id="yue-negated-words-then-score"),
     pytest.param("4 🌟 quick reply", "csat", (4, "quick reply"), id="glowing-star-unit-comment"),
     # hedged, approximate or negative: the customer did not give that score

@@ -199,6 +199,13 @@ WORDS = [
     pytest.param("有d麻烦", "ces", 3, id="yue-ces-jau-d"),
     pytest.param("幾方便", "ces", 6, id="yue-ces-gei-fong-bin"),
     pytest.param("唔難", "ces", 5, id="yue-ces-m-naan"),
+    # Taiwan: 喔, 唷, 耶 close a sentence, 有夠 is "very", 普普 "so-so"
+    pytest.param("不錯喔", "csat", 4, id="tw-bucuo-o"),
+    pytest.param("很滿意唷", "csat", 5, id="tw-hen-manyi-yo"),
+    pytest.param("有夠爛", "csat", 1, id="tw-yougou-lan"),
+    pytest.param("普普啦", "csat", 3, id="tw-pupu"),
+    pytest.param("很簡單喔", "ces", 7, id="tw-ces-hen-jiandan-o"),
+    pytest.param("有夠麻煩", "ces", 1, id="tw-ces-yougou-mafan"),
     # chat spellings, words after the rating, "enough", effort said as a noun
     pytest.param("gud", "csat", 4, id="gud"),
     pytest.param("gr8", "csat", 5, id="gr8"),
