@@ -281,7 +281,9 @@ def _score_match(t: str, *, whole: bool) -> re.Match[str] | None:
 # quadratic time (4,096 fives: a quarter of a second per message), and int() refuses over 4,300.
 _SCALE = r"(?<!\d)\d{1,4}(?!\d)"
 _SCALE_NOTE = re.compile(
-    rf"[(（]?\s*(?:满分\s*(?:是)?\s*(?P<a>{_SCALE})\s*分?|(?P<b>{_SCALE})\s*分\s*满分|out of (?P<c>{_SCALE}))"
+    # \s{0,3}, not \s*: searched from every position of 4,096 newlines, \s* took a second a message
+    rf"[(（]?\s{{0,3}}(?:满分\s*(?:是)?\s*(?P<a>{_SCALE})\s*分?|(?P<b>{_SCALE})\s*分\s*满分"
+    rf"|out of (?P<c>{_SCALE}))"
     r"\s*[)）]?[,，]?"
 )
 
@@ -304,8 +306,11 @@ recursed past Python's limit (a RecursionError: the customer's message was a 500
 # What chat apps put before a reply: WeChat's quote of the message answered ("「客服：请打分」" and its
 # dashed rule), "回复 客服：", and @mentions ("@客服小美 5分").
 _QUOTED = re.compile(
-    r"^\s*(?:「[^」\n]*[:：][^」\n]*」\s*(?:-[\s-]*\n)?|回复\s*[^\s:：]{1,20}\s*[:：]|@[^\s@]{1,20}[\s\u2005]+)+"
+    r"^\s*(?:「[^」\n]*[:：][^」\n]*」\s*(?:-[\s-]*\n)?|回复\s*[^\s:：]{1,20}\s*[:：]|@[^\s@]{1,20}[\s\u2005]+"
+    r"|>[^\n]*\n)+"  # "> How satisfied were you?" quoted on its own line, as mail and markdown do
 )
+# What a phone adds under a message: "Sent from my iPhone", "发自我的iPhone".
+_SIGNATURE = re.compile(r"\n[ \t]*(?:sent from my|发自我的)[^\n,，]{0,40}\s*$", re.IGNORECASE)
 
 
 # A greeting or an acknowledgement before the reply says nothing about the score: "hi, 5", "ok 4 stars",
@@ -345,7 +350,7 @@ def read_rating(text: str, kind: ScaleKind, low: int, high: int) -> Scored | Non
     reads it, else a score at its start or end with a comment beside it ("5 stars, super quick
     reply", "8 - helpful but slow", "客服很专业 给五星", "2，等太久了"). ``None``: not a rating.
     A quote of the question or a mention before the reply is dropped ("「客服：请打分」5")."""
-    text = _QUOTED.sub("", text, count=1) or text
+    text = _SIGNATURE.sub("", _QUOTED.sub("", text, count=1)) or text
     text = _HELLO.sub("", text, count=1)
     written, text = text, simplified(text)  # "非常滿意" reads as "非常满意"
     said = text

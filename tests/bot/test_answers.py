@@ -996,6 +996,10 @@ LONG_REPLIES = {
     "a-run-of-digits": "5" * 4096,  # quadratic: a quarter of a second
     "digits-then-a-note": "5" * 4090 + "分满分",
     "a-note-over-int-digits": "满分" + "5" * 5000,  # int() refuses over 4,300 digits: ValueError
+    "newlines": "\n" * 4096,  # a scale note searched after \s* from each: a second a message
+    "spaces": " " * 4096,
+    "quoted-lines": "> q\n" * 1024,
+    "greetings": "hi, " * 1024,
 }
 
 
@@ -1166,6 +1170,12 @@ THIRD_HUNT = [
     pytest.param("not worth 10", "nps", None, id="not-worth-ten"),
     pytest.param("hi, 5 minutes ago I asked", "csat", None, id="hi-then-minutes-ago"),
     pytest.param("好的，5号发货", "csat", None, id="ok-then-a-date-zh"),
+    # a quoted question above the reply, a phone's signature under it
+    pytest.param("> How satisfied were you? (1-5)\n5", "csat", (5, ""), id="quoted-question-line"),
+    pytest.param("> q1\n> q2\n4 stars, slow", "csat", (4, "slow"), id="quoted-lines-then-score-and-words"),
+    pytest.param("5\n\nSent from my iPhone", "csat", (5, ""), id="sent-from-my-iphone"),
+    pytest.param("5分\n发自我的华为手机", "csat", (5, ""), id="sent-from-my-phone-zh"),
+    pytest.param("5 > 4", "csat", None, id="greater-than-is-no-quote"),
     pytest.param("just a 3", "csat", (3, ""), id="just-a"),
     pytest.param("only 3, slow", "csat", (3, "slow"), id="only-and-a-comment"),
     pytest.param("only 3 arrived", "csat", None, id="only-three-arrived-is-a-count"),
