@@ -69,7 +69,8 @@ _DENOMINATOR = r"\d+|十|ten|seven|five"
 _SUFFIX = (
     rf"(?:{_OUT_OF}(?P<den>{_DENOMINATOR}))?"
     # "5-star", "五颗星星"; a dash without a unit is a school grade's minus ("4-": 4 or less?)
-    r"(?:\s*-?\s*(?P<unit>分|[颗个]星星|[颗个]星|星星|星|stars?|points?|pts?|[颗个]?⭐+|[颗个]?★+|[颗个]?🌟+))?"
+    r"(?:\s*-?\s*(?P<unit>分|[颗个]星星|[颗个]星|星星|星|stars?|points?|pts?|[颗个]?⭐+|[颗个]?★+|[颗个]?🌟+"
+    r"|starz|stras|satrs|strs|starts?))?"  # as typed in a hurry, or corrected on a phone
     rf"(?:{_OUT_OF}(?P<den_after>{_DENOMINATOR}))?"  # "4 stars out of 5"
     r"(?P<full>\s*满分)?"  # "10分满分": ten points, full marks
     r"\s*(?P<review>好评|中评|差评)?"  # "五星好评": a five-star good review
@@ -93,6 +94,7 @@ _FULL_MARKS = {"full marks", "top marks", "full score", "top score"}
 _TAIL = r"[\s!！。.、~～,，吧把啊了呢哈的哦噢喔唷耶啦呀嘛哒喇咯啰]*"  # "5分哦", "4分把" (吧 mistyped)
 _SCORE = re.compile(rf"^\s*{_PREFIX}\s*(?P<num>{_NUMBER}){_SUFFIX}{_TAIL}$")
 _STAR_UNITS = {"颗星星", "颗星", "个星星", "个星", "星星", "星", "star", "stars", "⭐", "★"}  # "四个星"
+_STAR_UNITS |= {"starz", "stras", "satrs", "strs", "start", "starts"}
 # The star ratings each Chinese review word stands for (as on Taobao and JD).
 _REVIEWS = {"好评": range(4, 6), "中评": range(3, 4), "差评": range(1, 3)}
 _FILLED_STARS = set("⭐★🌟✭✮✯✪")
@@ -328,7 +330,8 @@ _HELLO = re.compile(
 _NO_COMMENT = re.compile(
     r"(?:from (?:me|us|my side|my end)|(?:for|to) (?:you|u|ya|you guys|you all|y'all)"
     r"|hands down|no doubt|without a doubt|obviously"
-    r"|definitely|absolutely|please|pls|plz|bye|bye bye|goodbye|it is|all the way"
+    r"|definitely|absolutely|please|pls|plz|bye|bye bye|goodbye|it is|all the way|all day|every time"
+    r"|as always|like always|as usual|again"
     r"|必须的?|当然(?:是|的)?|肯定(?:是|的)?|绝对(?:是|的)?|全部|全|拜拜|再见)[\s!！.。~～]*"
 )
 

@@ -38,7 +38,7 @@ _RANGE_GAP = re.compile(r"[-~～–—]")
 _RANGE_END = re.compile(
     r"^(?:\d{1,2}|zero|one|two|three|four|five|six|seven|eight|nine|ten)(?:\s*(?:stars?|points?))?$"
 )
-_UNIT_START = re.compile(r"(?:stars?|points?|pts?)\b|[分星⭐★🌟]")
+_UNIT_START = re.compile(r"(?:stars?|starz|stras|satrs|strs|starts?|points?|pts?)\b|[分星⭐★🌟]")
 _HAN_POINT = re.compile(r"[\d零〇一二两三四五六七八九十]\s*点$")  # the decimal point of "九点五"
 _BARE_NUMBER = re.compile(
     r"^(?:\d+|[零〇一二两三四五六七八九十]+|zero|one|two|three|four|five|six|seven|eight|nine|ten)$"

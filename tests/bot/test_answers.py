@@ -1159,6 +1159,13 @@ THIRD_HUNT = [
     pytest.param("put me down for a 4", "csat", (4, ""), id="put-me-down-for"),
     pytest.param("I'd rate you guys 5", "csat", (5, ""), id="id-rate-you-guys"),
     pytest.param("5 it is", "csat", (5, ""), id="it-is"),
+    pytest.param("5 again!", "csat", (5, ""), id="again"),
+    pytest.param("5 as always", "csat", (5, ""), id="as-always"),
+    # "stars" mistyped or autocorrected is still the unit, and still no NPS score
+    pytest.param("5 starz", "csat", (5, ""), id="starz"),
+    pytest.param("5 start", "csat", (5, ""), id="start-autocorrected"),
+    pytest.param("4 satrs, slow", "csat", (4, "slow"), id="satrs-and-a-comment"),
+    pytest.param("5 starts", "nps", None, id="starts-on-nps"),
     pytest.param("评价：五星", "csat", (5, ""), id="pingjia-colon-zh"),
     pytest.param("我的评分是5", "csat", (5, ""), id="my-score-is-zh"),
     pytest.param("选择5", "csat", (5, ""), id="xuanze-zh"),
