@@ -90,7 +90,9 @@ _ALL_THE_WAY = re.compile(r"^(?:100\s*%|百分百|百分之百)\s*")
 _BRACKETED = re.compile(r"^[(\[（【「『《〈](.+)[)\]）】」』》〉]$")
 # Quotes and chat-app emphasis around the answer: '"5"', "*5*" (WhatsApp bold), "**5**", "_5_".
 _EMPHASISED = re.compile(r"^(?:\*+|_+|[\"“']+)(.+?)(?:\*+|_+|[\"”']+)$")
-_FULL_MARKS = {"full marks", "top marks", "full score", "top score"}
+_FULL_MARKS = {"full marks", "top marks", "full score", "top score", "perfect score", "a perfect score",
+               "highest score", "the highest score", "the highest", "最高分", "给最高分"}  # fmt: skip
+_LOWEST = {"lowest score", "the lowest score", "the lowest", "最低分", "给最低分"}
 _TAIL = r"[\s!！。.、~～,，吧把啊了呢哈的哦噢喔唷耶啦呀嘛哒喇咯啰]*"  # "5分哦", "4分把" (吧 mistyped)
 _SCORE = re.compile(rf"^\s*{_PREFIX}\s*(?P<num>{_NUMBER}){_SUFFIX}{_TAIL}$")
 _STAR_UNITS = {"颗星星", "颗星", "个星星", "个星", "星星", "星", "star", "stars", "⭐", "★"}  # "四个星"
@@ -215,10 +217,9 @@ MAX_SCORE_CHARS = 60
 """The longest reply (once normalised) read as a score on its own; a longer one is a comment."""
 
 
-def _rating(text: str, kind: ScaleKind, low: int, high: int, *, thanks: bool) -> int | None:
+def _tidied(text: str, *, thanks: bool) -> str:
+    """``text`` normalised, without what is said around a score: thanks, 亲, brackets, emphasis."""
     t = normalize(text)
-    if len(t) > MAX_SCORE_CHARS:
-        return None
     if thanks:
         t = _FILLERS.sub("", t).strip()
     t = _DEAR.sub("", t).strip()
@@ -228,11 +229,32 @@ def _rating(text: str, kind: ScaleKind, low: int, high: int, *, thanks: bool) ->
     t = _ALL_THE_WAY.sub(lambda m: "very " if m.group(0)[-1] == " " else "非常", t)  # "100% satisfied"
     if t[-1:] in ")）" and not any(ch in t for ch in "(（") and t[:-1].rstrip()[-1:].isalnum():
         t = t[:-1].strip()  # "5)": what is left of "very satisfied (5)" once the words are split off
+    if (again := _REPEATED.match(t)) is not None and _said_over_again(again[1], t):
+        t = again[1].strip()  # "五星五星五星", "5 5 5", "满意满意满意"
+    return t
+
+
+# The same score said again and again: "五星五星", "5 5 5". Stars and faces repeated count ("⭐⭐⭐" is 3).
+_REPEATED = re.compile(r"^(.+?)(?:[\s,，、!！]*\1){1,4}[\s,，、!！]*$")
+
+
+def _said_over_again(one: str, t: str) -> bool:
+    """Whether ``t`` is ``one`` said again: digits apart ("5 5 5"; "55" is fifty-five, "5,5" five and a
+    half), or a word of two characters or more ("五星五星")."""
+    if one.isdigit():
+        return re.search(r"\d[,，!！]?\s+\d", t) is not None
+    return len(one.strip()) >= 2 and any(ch.isalnum() for ch in one)  # "差差差" stays stronger
+
+
+def _rating(text: str, kind: ScaleKind, low: int, high: int, *, thanks: bool) -> int | None:
+    if len(normalize(text)) > MAX_SCORE_CHARS:
+        return None
+    t = _tidied(text, thanks=thanks)
     if not t or t.endswith("?"):
         return None  # "满意？", "satisfied?": asked back, not answered
     if t in _FULL_MARKS:
         return high
-    if _NOT_EVEN_ONE.match(t):
+    if t in _LOWEST or _NOT_EVEN_ONE.match(t):
         return low
     # Stars are a 1-5 satisfaction idiom: "5 stars" on a 0-10 NPS question means 10, not 5.
     value = _stars(t) if kind == "csat" else None
@@ -330,7 +352,7 @@ _HELLO = re.compile(
 _NO_COMMENT = re.compile(
     r"(?:from (?:me|us|my side|my end)|(?:for|to) (?:you|u|ya|you guys|you all|y'all)"
     r"|hands down|no doubt|without a doubt|obviously"
-    r"|definitely|absolutely|please|pls|plz|bye|bye bye|goodbye|it is|all the way|all day|every time"
+    r"|definitely|absolutely|please|pls|plz|bye|bye bye|goodbye|it is|all the way|all day|every time|好评"
     r"|as always|like always|as usual|again"
     r"|必须的?|当然(?:是|的)?|肯定(?:是|的)?|绝对(?:是|的)?|全部|全|拜拜|再见)[\s!！.。~～]*"
 )

@@ -1160,6 +1160,22 @@ THIRD_HUNT = [
     pytest.param("I'd rate you guys 5", "csat", (5, ""), id="id-rate-you-guys"),
     pytest.param("5 it is", "csat", (5, ""), id="it-is"),
     pytest.param("5 again!", "csat", (5, ""), id="again"),
+    # the same score said again and again; stars and faces repeated still count up
+    pytest.param("五星五星五星", "csat", (5, ""), id="wuxing-three-times-zh"),
+    pytest.param("5星5星", "csat", (5, ""), id="five-stars-twice-zh"),
+    pytest.param("5 5 5", "csat", (5, ""), id="five-three-times"),
+    pytest.param("满意满意满意", "csat", (4, ""), id="manyi-three-times-zh"),
+    pytest.param("好评五星", "csat", (5, ""), id="good-review-then-stars-zh"),
+    pytest.param("5,5", "nps", None, id="decimal-comma-is-no-repeat"),
+    pytest.param("5 5 4", "csat", None, id="two-different-scores"),
+    pytest.param("差差差", "csat", (1, ""), id="cha-three-times-stays-stronger-zh"),
+    pytest.param("⭐⭐⭐", "csat", (3, ""), id="three-stars-stay-three"),
+    # the top or the bottom of the scale, said in words
+    pytest.param("perfect 10", "nps", (10, ""), id="perfect-ten"),
+    pytest.param("a perfect score", "csat", (5, ""), id="a-perfect-score"),
+    pytest.param("the lowest score", "nps", (0, ""), id="the-lowest-score"),
+    pytest.param("最高分", "csat", (5, ""), id="zuigao-fen-zh"),
+    pytest.param("最低分", "ces", (1, ""), id="zuidi-fen-zh"),
     pytest.param("5 as always", "csat", (5, ""), id="as-always"),
     # "stars" mistyped or autocorrected is still the unit, and still no NPS score
     pytest.param("5 starz", "csat", (5, ""), id="starz"),
