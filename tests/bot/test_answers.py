@@ -403,6 +403,11 @@ OPTIONS = [
         pytest.param("(2)", "unresolved", id="number-in-brackets"),
         pytest.param("2)", "unresolved", id="number-closing-bracket"),
         pytest.param("（3）", "attitude", id="number-in-fullwidth-brackets"),
+        pytest.param("nobody answered for hours", "slow", id="nobody-answered"),
+        pytest.param("半天没人回", "slow", id="nobody-replied-for-ages-zh"),
+        pytest.param("回复不及时", "slow", id="not-in-time-zh"),
+        pytest.param("问题依旧", "unresolved", id="problem-as-before-zh"),
+        pytest.param("没礼貌", "attitude", id="impolite-zh"),
     ],
 )
 def test_choice_is_understood(text: str, expected: str) -> None:
