@@ -47,7 +47,8 @@ _NUMBER = (
     + r"|满(?=\s*(?:分|颗?星))"
 )
 _PREFIX = (
-    r"(?:i(?:'d|'ll| would| will)? (?:give|rate)(?: (?:it|you|this|u|you guys|y'all|the service|the agent))?"
+    r"(?:i(?:'d|'ll| would| will| already| have already|'ve already)? (?:give|gave|given|rate|rated)"
+    r"(?: (?:it|you|this|u|you guys|y'all|the service|the agent))?"
     r"(?: a| an)?"
     # "I choose 5", "my answer is 5", "let's say 4", "mark it 5": words that only bring in the score
     r"|(?:i(?:'d|'ll| would| will)? )?(?:choose|pick|select|vote|go with)(?: a| an)?"
@@ -55,7 +56,7 @@ _PREFIX = (
     r"|(?:let's say|let's go with|going with|put me down for|mark (?:it|me)(?: as| down as| down for)?"
     r"|call it)"
     r"(?: a| an)?"
-    r"|(?:give|rate|rated|rating)(?: (?:it|you|u))?(?: a| an)?"
+    r"|(?:already )?(?:give|gave|rate|rated|rating)(?: (?:it|you|u))?(?: a| an)?"
     r"|(?:(?:you|u|you guys|y'all|they|he|she|it|the agent)\s+)?"  # "deserves a 5", "you guys deserve a 5"
     r"(?:deserves?|deserved|earned|is worth|are worth|worth)(?: a| an)?"
     r"|(?:my )?(?:score|rating|nps|csat|ces)(?: is)?:?|[⭐★]"  # "nps 9", "★5"
@@ -353,7 +354,7 @@ _NO_COMMENT = re.compile(
     r"(?:from (?:me|us|my side|my end)|(?:for|to) (?:you|u|ya|you guys|you all|y'all)"
     r"|hands down|no doubt|without a doubt|obviously"
     r"|definitely|absolutely|please|pls|plz|bye|bye bye|goodbye|it is|all the way|all day|every time|好评"
-    r"|as always|like always|as usual|again"
+    r"|as always|like always|as usual|again|sorry|already"
     r"|必须的?|当然(?:是|的)?|肯定(?:是|的)?|绝对(?:是|的)?|全部|全|拜拜|再见)[\s!！.。~～]*"
 )
 

@@ -1164,6 +1164,11 @@ THIRD_HUNT = [
     pytest.param("put me down for a 4", "csat", (4, ""), id="put-me-down-for"),
     pytest.param("I'd rate you guys 5", "csat", (5, ""), id="id-rate-you-guys"),
     pytest.param("5 it is", "csat", (5, ""), id="it-is"),
+    pytest.param("I already gave 5", "csat", (5, ""), id="already-gave"),
+    pytest.param("i gave 5 stars", "csat", (5, ""), id="gave-stars"),
+    pytest.param("I have already given 5 stars", "csat", (5, ""), id="have-already-given"),
+    pytest.param("I gave 5 days", "csat", None, id="gave-days-is-a-count"),
+    pytest.param("only 2, sorry", "csat", (2, ""), id="sorry-is-no-comment"),
     pytest.param("5 again!", "csat", (5, ""), id="again"),
     # the same score said again and again; stars and faces repeated still count up
     pytest.param("五星五星五星", "csat", (5, ""), id="wuxing-three-times-zh"),
