@@ -91,6 +91,7 @@ EFFORT: dict[str, int] = {
     "有点难度": 3, "难度不大": 5, "没有难度": 6, "费力": 2, "毫不费力": 7, "简单快捷": 7, "简单易懂": 7,
     "轻松搞定": 7, "a breeze": 7, "breeze": 7, "painless": 6,
     "could be easier": 3, "could have been easier": 3, "no effort": 7, "a lot of effort": 2,
+    "so-so": 4, "so so": 4, "medium": 4, "moderate": 4, "not easy not hard": 4, "not hard not easy": 4,
     "minimal effort": 6, "little effort": 6, "low effort": 6, "much effort": 2, "lots of effort": 2,
     "high effort": 2, "a struggle": 2, "struggle": 2, "a pain": 2, "pain in the neck": 2,
 }  # fmt: skip
@@ -145,18 +146,19 @@ _NOT_AT_ALL = re.compile(
     r"|^(?:一点都不|一点也不|一点儿都不|一点儿也不|完全不|根本不|毫不)(?P<zh>\S+)$"
 )
 _SOFTENED = re.compile(
-    r"^(?:(?:pretty|quite|fairly|rather|somewhat|mostly|kinda|kind of|sort of|generally|reasonably|just"
+    r"^(?:(?:pretty|quite|fairly|rather|mostly|kinda|kind of|sort of|generally|reasonably|just|surprisingly"
     r"|only)\s+"
     r"|(?:挺|蛮|比较|还算|算是|基本上?|还(?!是))(?=\S))"  # "还满意", "还ok"
 )
 # "A bit" moves a word two steps from neutral one step back, as the phrases "a bit hard" (3) and
 # "有点麻烦" (3) do on CES; a word one step from it stays ("有点失望" 2).
 _DIMINISHED = re.compile(
-    r"^(?:(?:a bit|a little|slightly|a tad)\s+|(?:有一?点儿?|有一?些|稍微有点|稍微|稍稍)(?=\S))"
+    r"^(?:(?:a bit|a little|slightly|a tad|somewhat|moderately)\s+"
+    r"|(?:有一?点儿?|有一?些|稍微有点|稍微|稍稍)(?=\S))"
 )
 _INTENSIFIED = re.compile(
     r"^(?:(?:very|really|so+|super|extremely|truly|absolutely|incredibly|totally|completely|fully|entirely"
-    r"|too|v\.?)\s+"  # "v good"
+    r"|too|v\.?|ridiculously|insanely|unbelievably|crazy)\s+"  # "v good"
     r"|(?:非常|特别|超级|十二分|十分|万分|一百个|相当|真的|真|太|超|很|巨|贼|绝对|有够)(?=\S))"  # 巨 贼 有够
 )
 # Chinese puts "very" after a word too: "麻烦死了" (a pain to death), "差透了", "简单得很".
