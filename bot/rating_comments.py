@@ -136,9 +136,10 @@ _BOUNDED_BEFORE = re.compile(
 # Chinese before a trailing score that makes it a condition, what was meant or what is to come, not
 # given: "如果快一点就5分", "本来想给5分的", "差点给1星" (almost gave one star), "等收到货再给5分".
 # "满意的话给5分" (if satisfied), "客服说，给5分" (the agent said: give 5)
-_IF_OR_REPORTED = r"(?<![分星制])的话|(?:客服|他|她|他们|她们|你们|朋友|别人)都?说"
+# ("可以的话", "如果可以": "if I could", as "0 if I could" is still a score)
+_IF_OR_REPORTED = r"(?<![分星制以能])的话|(?:客服|他|她|他们|她们|你们|朋友|别人)都?说"
 _HYPOTHETICAL_HAN = re.compile(
-    r"如果|要是|假如|假设|本来|原本|本想|原想|本打算|差点|下次|上次|等[^,，.。!！;；\s]*再(?!也)|之后再|以后再|"
+    r"(?:如果|要是)(?!(?:可以|能)(?:的话)?(?:给|打|[,，]|$))|假如|假设|本来|原本|本想|原想|本打算|差点|下次|上次|等[^,，.。!！;；\s]*再(?!也)|之后再|以后再|"
     + _IF_OR_REPORTED
 )  # "等收到货再给5分": once the parcel has come
 _ASKING = re.compile(

@@ -1124,6 +1124,12 @@ THIRD_HUNT = [
     pytest.param("满分几分", "csat", None, id="how-many-points-is-full-marks-zh"),
     pytest.param("几分满分", "nps", None, id="how-many-points-full-marks-zh"),
     pytest.param("5分，几分钟就回复了", "csat", (5, "几分钟就回复了"), id="a-few-minutes-is-no-question-zh"),
+    # "if I could", as "0 if I could" is still a score; a condition on the service stays none
+    pytest.param("如果可以给0分", "nps", (0, "如果可以"), id="if-i-could-zero-zh"),
+    pytest.param("可以的话0星", "csat", (1, "可以的话"), id="if-i-could-zero-stars-zh"),
+    pytest.param("要是能快点就给5星", "csat", None, id="if-it-were-faster-zh"),
+    pytest.param("如果可以快点，5分", "csat", None, id="if-it-could-be-faster-zh"),
+    pytest.param("负分滚粗", "csat", (1, ""), id="negative-points-get-lost-zh"),
     pytest.param("5 is the best right", "csat", None, id="tag-question"),
     pytest.param("10 means very likely, correct", "nps", None, id="tag-question-correct"),
     pytest.param("5分最高对吧", "csat", None, id="tag-question-dui-ba-zh"),
