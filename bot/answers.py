@@ -362,7 +362,7 @@ _NO_COMMENT = re.compile(
 def _said_again(found: Scored, kind: ScaleKind, low: int, high: int) -> bool:
     """The comment is the score again in digits or stars ("⭐⭐⭐⭐⭐ 5/5"); words are one ("3 态度一般")."""
     again = _rating(found.comment, kind, low, high, thanks=True) == found.score
-    return again and any(ch.isdigit() or ch in _FILLED_STARS for ch in found.comment)
+    return again and any(ch.isdigit() or ch in _FILLED_STARS or ch in "星分" for ch in found.comment)
 
 
 def _says_nothing(comment: str) -> bool:

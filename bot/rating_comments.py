@@ -308,7 +308,9 @@ def _cuts(t: str, *, from_start: bool) -> Iterator[int]:
         between_han = bool(_HAN.match(left) or _HAN.match(right)) and not (
             left in _SEPARATORS or right in _SEPARATORS or (right in _PARTICLES and _HAN.match(left))
         )  # a particle belongs to the word before it: "挺满意的" is one phrase
-        at_emoji = _emoji(left) != _emoji(right) and left not in _SEPARATORS and right not in _SEPARATORS
+        before = t[i - 2] if left == "\ufe0f" and i >= 2 else left  # "⭐️" is one star
+        at_emoji = right != "\ufe0f" and _glyph(before) != _glyph(right)
+        at_emoji = at_emoji and left not in _SEPARATORS and right not in _SEPARATORS
         if at_separator or between_han or at_emoji:  # "5👍"
             yield i
 
@@ -617,6 +619,11 @@ def _glued(part: str, rest: str, score: int, *, leading: bool) -> int | None:
 
 _STARS = re.compile(r"[⭐★🌟]")
 _EMOTICON = re.compile(r"^(?:[:;=8][-']?[)(dpo3*\]\[|/\\]+|\^_*\^|xd+|<3)+$", re.IGNORECASE)
+
+
+def _glyph(ch: str) -> int:
+    """0 for text, 1 for an emoji, 2 for a star: a cut falls where they change ("5👍", "⭐⭐⭐⭐⭐👍")."""
+    return 2 if ch in "⭐★☆🌟" else int(_emoji(ch))
 
 
 def _emoji(ch: str) -> bool:
