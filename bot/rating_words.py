@@ -44,6 +44,9 @@ SATISFACTION: dict[str, int] = {
     "dissatisfied": 2, "unsatisfied": 2, "not satisfied": 2, "unhappy": 2, "not happy": 2, "bad": 2,
     "poor": 2, "not good": 2, "disappointed": 2, "bad service": 2, "great service": 5, "good service": 4,
     "great job": 5, "good job": 4, "excellent service": 5,
+    "crap": 1, "crappy": 1, "shit": 1, "shitty": 1, "sucked": 1, "it sucked": 1, "lousy": 2, "okish": 3,
+    "okey": 3, "okk": 3, "okayy": 3, "nice one": 4, "nice work": 4, "good work": 4, "great work": 5,
+    "well done": 5, "good stuff": 4, "great stuff": 5, "could be better could be worse": 3,
     "gud": 4, "gr8": 5, "awsome": 5, "amazin": 5, "love you": 5, "love u": 5,  # as typed in chat
     "not great not terrible": 3, "not bad not great": 3, "not good not bad": 3, "could have been better": 3,
     "goated": 5, "solid": 4, "mid": 3, "trash": 1, "you rock": 5, "you guys rock": 5,  # chat slang
@@ -158,11 +161,13 @@ _DIMINISHED = re.compile(
 )
 _INTENSIFIED = re.compile(
     r"^(?:(?:very|really|so+|super|extremely|truly|absolutely|incredibly|totally|completely|fully|entirely"
-    r"|too|v\.?|ridiculously|insanely|unbelievably|crazy)\s+"  # "v good"
+    r"|too|v\.?|ridiculously|insanely|unbelievably|crazy|hella|mad|real)\s+"  # "v good", "hella good"
     r"|(?:非常|特别|超级|十二分|十分|万分|一百个|相当|真的|真|太|超|很|巨|贼|绝对|有够)(?=\S))"  # 巨 贼 有够
 )
-# Chinese puts "very" after a word too: "麻烦死了" (a pain to death), "差透了", "简单得很".
-_INTENSIFIED_AFTER = re.compile(r"(?<=\S)(?:死了|死啦|死|极了|透了|得很|得不行|得要命|要命|爆了|到爆)$")
+# Chinese puts "very" after a word too: "麻烦死了" (a pain to death), "差透了", "简单得很"; chat: "good af".
+_INTENSIFIED_AFTER = re.compile(
+    r"(?<=\S)(?:死了|死啦|死|极了|透了|得很|得不行|得要命|要命|爆了|到爆|\s+(?:af|asf))$"
+)
 _ENOUGH = re.compile(r"(?<=\S)\s+enough$")
 # "No hassle at all", "no complaints at all": a "no" phrase said all the way.
 _NO_AT_ALL = re.compile(r"^(?P<no>no\s.+?)\s+at all$")

@@ -232,6 +232,18 @@ WORDS = [
     pytest.param("so-so", "ces", 4, id="ces-so-so"),
     pytest.param("medium", "ces", 4, id="ces-medium"),
     pytest.param("somewhat satisfied", "csat", 4, id="somewhat-one-step-stays"),
+    # English chat: "af" after, "hella" / "mad" before, and the words themselves
+    pytest.param("good af", "csat", 5, id="good-af"),
+    pytest.param("satisfied af", "csat", 5, id="satisfied-af"),
+    pytest.param("hella good", "csat", 5, id="hella-good"),
+    pytest.param("mad helpful", "csat", 5, id="mad-helpful"),
+    pytest.param("crappy service", "csat", 1, id="crappy-service"),
+    pytest.param("it sucked", "csat", 1, id="it-sucked"),
+    pytest.param("lousy", "csat", 2, id="lousy"),
+    pytest.param("well done", "csat", 5, id="well-done"),
+    pytest.param("good stuff", "csat", 4, id="good-stuff"),
+    pytest.param("okey", "csat", 3, id="okey"),
+    pytest.param("could be better, could be worse", "csat", 3, id="could-be-better-could-be-worse"),
     # Chinese idioms and strengthened words
     pytest.param("十全十美", "csat", 5, id="shiquan-shimei"),
     pytest.param("服务一流", "csat", 5, id="fuwu-yiliu"),
@@ -269,7 +281,8 @@ NOT_WORDS = [
     "i'm fine", "we're ok", "yes bad", "no, good", "yeah no",
     "笑死了", "气死了", "还差一点", "还没到", "体验", "全部", "必须的", "too", "me too", "too late", "不ok",
     "no help at all", "no reply at all", "ok的吗", "唔好", "唔该", "冇", "正", "几分", "几天", "enough",
-    "v", "guys", "not enough", "with the service", "七上八下", "八九不离十", "一言难尽",
+    "v", "guys", "not enough", "with the service", "七上八下", "八九不离十", "一言难尽", "af", "mad",
+    "hella",
 ]  # fmt: skip
 
 
