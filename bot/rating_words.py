@@ -36,6 +36,8 @@ SATISFACTION: dict[str, int] = {
     "十全十美": 5, "一流": 5, "一级棒": 5, "特别好": 5, "超好": 5, "超级好": 5, "好得很": 5, "好的很": 5,
     "乱七八糟": 1, "一无是处": 1, "一团糟": 1, "糟透了": 1, "一点也不好": 1, "一点都不好": 1,
     "普普": 3,  # Taiwan: so-so
+    # chat: nb / 牛b / 牛批 (牛逼), 坑 (a rip-off), 坑爹, 辣鸡 (垃圾), 醉了 (speechless), 心累 (worn out)
+    "nb": 5, "牛b": 5, "牛批": 5, "坑": 2, "坑爹": 1, "辣鸡": 1, "垃圾中的垃圾": 1, "醉了": 2, "心累": 2,
     "牛": 5, "yyds": 5, "好正": 5, "超正": 5, "麻麻": 3, "麻麻地": 3, "麻麻哋": 3,
     "very satisfied": 5, "extremely satisfied": 5, "excellent": 5, "perfect": 5, "amazing": 5,
     "awesome": 5, "outstanding": 5, "great": 5, "fantastic": 5, "very good": 5, "very happy": 5,
@@ -92,7 +94,8 @@ EFFORT: dict[str, int] = {
     "neither easy nor difficult": 4, "neither easy nor hard": 4,
     "不难也不简单": 4, "不简单也不难": 4, "一般般": 4, "方便快捷": 7, "简单方便": 7, "折腾": 2, "费时费力": 2,
     "有点难度": 3, "难度不大": 5, "没有难度": 6, "费力": 2, "毫不费力": 7, "简单快捷": 7, "简单易懂": 7,
-    "轻松搞定": 7, "a breeze": 7, "breeze": 7, "painless": 6,
+    "轻松搞定": 7, "累": 2, "心累": 2, "一点都不累": 6, "一点也不累": 6, "顺畅": 6, "流畅": 6, "绕": 2,
+    "便捷": 6, "快捷": 6, "高效": 6, "a breeze": 7, "breeze": 7, "painless": 6,
     "could be easier": 3, "could have been easier": 3, "no effort": 7, "a lot of effort": 2,
     "so-so": 4, "so so": 4, "medium": 4, "moderate": 4, "not easy not hard": 4, "not hard not easy": 4,
     "minimal effort": 6, "little effort": 6, "low effort": 6, "much effort": 2, "lots of effort": 2,

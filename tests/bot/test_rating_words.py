@@ -243,6 +243,17 @@ WORDS = [
     pytest.param("well done", "csat", 5, id="well-done"),
     pytest.param("good stuff", "csat", 4, id="good-stuff"),
     pytest.param("okey", "csat", 3, id="okey"),
+    # Chinese chat: nb, 牛批, 坑, 辣鸡, 醉了; effort: 累, 顺畅, 便捷, 绕
+    pytest.param("nb", "csat", 5, id="nb"),
+    pytest.param("牛批", "csat", 5, id="niupi"),
+    pytest.param("太坑了", "csat", 1, id="tai-keng-le"),
+    pytest.param("辣鸡", "csat", 1, id="laji-homophone"),
+    pytest.param("醉了", "csat", 2, id="zui-le"),
+    pytest.param("累死了", "ces", 1, id="ces-lei-si-le"),
+    pytest.param("一点都不累", "ces", 6, id="ces-not-tiring-at-all"),
+    pytest.param("很顺畅", "ces", 7, id="ces-hen-shunchang"),
+    pytest.param("很便捷", "ces", 7, id="ces-hen-bianjie"),
+    pytest.param("太绕了", "ces", 1, id="ces-tai-rao-le"),
     pytest.param("could be better, could be worse", "csat", 3, id="could-be-better-could-be-worse"),
     # Chinese idioms and strengthened words
     pytest.param("十全十美", "csat", 5, id="shiquan-shimei"),
