@@ -340,14 +340,19 @@ _SIGNATURE = re.compile(r"\n[ \t]*(?:sent from my|发自我的)[^\n,，]{0,40}\s
 
 # A greeting or an acknowledgement before the reply says nothing about the score: "hi, 5", "ok 4 stars",
 # "好的，5分", "嗯 五星". (A greeting alone, or "ok" alone, is read as before: it is not stripped.)
+_GREETING = (
+    r"(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening|day))(?: (?:there|guys|team|all|everyone))?"
+    r"[\s,，!！.。~～:：]+|(?:您好|你好|嗨|哈喽|哈啰|早上好|上午好|下午好|晚上好)(?:[\s,，!！.。~～:：]+|(?=\d))"
+)
 _HELLO = re.compile(
-    r"^\s*(?:(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening|day)|ok|okay|sure|yes|yeah|yep)"
-    r"(?: (?:there|guys|team|all|everyone))?[\s,，!！.。~～:：]+"
-    r"|(?:您好|你好|嗨|哈喽|哈啰|早上好|上午好|下午好|晚上好|嗯+|恩+|好的|好吧|好滴|行)(?:[\s,，!！.。~～:：]+|(?=\d))"
+    rf"^\s*(?:{_GREETING}|(?:ok|okay|sure|yes|yeah|yep)[\s,，!！.。~～:：]+"
+    r"|(?:嗯+|恩+|好的|好吧|好滴|行)(?:[\s,，!！.。~～:：]+|(?=\d))"
     rf"|{_THANKS}\s*[,，!！.。~～]+\s*)"  # "Thanks! 5/5, great"; "thanks for the help, 5" keeps its words
     r"(?=\S)",
     re.IGNORECASE,
 )
+# Only a greeting before a choice: "yes no" is no "no", and "ok, no" is a no either way.
+_HELLO_ONLY = re.compile(rf"^\s*(?:{_GREETING})(?=\S)", re.IGNORECASE)
 # Words beside a score that emphasise it or take leave, and so are no comment on the service: "5 from
 # me", "10 hands down", "必须五星", "5 stars, bye".
 _NO_COMMENT = re.compile(
@@ -440,12 +445,25 @@ def _with_comment(
     return found
 
 
+_PLEASE = re.compile(r"[\s,，]*\b(?:please|pls|plz)[\s!.]*$")
+
+
+def _courtesy_free(text: str) -> str:
+    """``text`` without a greeting before it, thanks or a please after it, or emphasis around it: "hi 2",
+    "B thx", "2, thanks!", "*2*" (what is left when that is all there was: "thanks")."""
+    if len(text) > _MAX_CHOICE_LENGTH:
+        return text
+    t = _FILLERS.sub("", normalize(_HELLO_ONLY.sub("", text, count=1))).strip()
+    t = _EMPHASISED.sub(r"\1", _PLEASE.sub("", t)).strip()
+    return t or text
+
+
 def parse_choice(
     text: str, options: Sequence[tuple[str, Iterable[str]]], *, numbered: bool = True
 ) -> str | None:
     """The id of the option ``text`` names: by id, by label in any locale, or (``numbered``) by its
     1-based number."""
-    text = simplified(text)  # "問題沒有解決" reads as "问题没有解决"
+    text = _courtesy_free(simplified(text))  # "問題沒有解決" reads as "问题没有解决"; "2 thanks" as "2"
     options = [(option_id, [simplified(label) for label in labels]) for option_id, labels in options]
     t = _PUNCT.sub(" ", normalize(text)).strip()
     if not t or len(t) > _MAX_CHOICE_LENGTH:

@@ -408,6 +408,13 @@ OPTIONS = [
         pytest.param("回复不及时", "slow", id="not-in-time-zh"),
         pytest.param("问题依旧", "unresolved", id="problem-as-before-zh"),
         pytest.param("没礼貌", "attitude", id="impolite-zh"),
+        # thanks, a greeting, a please or emphasis around the choice
+        pytest.param("2 thanks", "unresolved", id="number-thanks"),
+        pytest.param("B thx", "unresolved", id="letter-thx"),
+        pytest.param("hi 2", "unresolved", id="hi-number"),
+        pytest.param("option 2 please", "unresolved", id="option-please"),
+        pytest.param("选B谢谢", "unresolved", id="xuan-letter-xiexie"),
+        pytest.param("*2*", "unresolved", id="whatsapp-bold-number"),
     ],
 )
 def test_choice_is_understood(text: str, expected: str) -> None:
@@ -443,10 +450,17 @@ def test_choice_is_understood(text: str, expected: str) -> None:
         pytest.param("速度很快", id="fast-is-no-slow-zh"),
         pytest.param("very friendly agent", id="friendly-is-no-unfriendly"),
         pytest.param("(5)", id="bracketed-number-past-options"),
+        pytest.param("thanks", id="thanks-alone"),
+        pytest.param("hi", id="hi-alone"),
     ],
 )
 def test_non_choice_is_none(text: str) -> None:
     assert parse_choice(text, OPTIONS) is None
+
+
+def test_only_a_greeting_is_dropped_before_a_yes_or_no() -> None:
+    labels = [("yes", ["Yes", "是"]), ("no", ["No", "否"])]
+    assert [parse_choice(t, labels) for t in ("yes no", "hi, no", "hello, Yes")] == [None, "no", "yes"]
 
 
 def test_choice_labels_of_every_locale_and_numbers_follow_option_order() -> None:
