@@ -230,11 +230,13 @@ def _tidied(text: str, *, thanks: bool) -> str:
     t = _ALL_THE_WAY.sub(lambda m: "very " if m.group(0)[-1] == " " else "非常", t)  # "100% satisfied"
     if t[-1:] in ")）" and not any(ch in t for ch in "(（") and t[:-1].rstrip()[-1:].isalnum():
         t = t[:-1].strip()  # "5)": what is left of "very satisfied (5)" once the words are split off
+    t = _TIMES_STARS.sub(lambda m: (m["a"] or m["b"]) + "⭐", t)  # "⭐x5", "5 x ⭐"
     if (again := _REPEATED.match(t)) is not None and _said_over_again(again[1], t):
         t = again[1].strip()  # "五星五星五星", "5 5 5", "满意满意满意"
     return t
 
 
+_TIMES_STARS = re.compile(r"^(?:[⭐★🌟]\s*[x×*]\s*(?P<a>\d{1,2})|(?P<b>\d{1,2})\s*[x×*]\s*[⭐★🌟])$")
 # The same score said again and again: "五星五星", "5 5 5". Stars and faces repeated count ("⭐⭐⭐" is 3).
 _REPEATED = re.compile(r"^(.+?)(?:[\s,，、!！]*\1){1,4}[\s,，、!！]*$")
 

@@ -1203,6 +1203,10 @@ THIRD_HUNT = [
     pytest.param("5 5 4", "csat", None, id="two-different-scores"),
     pytest.param("差差差", "csat", (1, ""), id="cha-three-times-stays-stronger-zh"),
     pytest.param("⭐⭐⭐", "csat", (3, ""), id="three-stars-stay-three"),
+    pytest.param("⭐️x5", "csat", (5, ""), id="star-times-five"),
+    pytest.param("4 × ⭐", "csat", (4, ""), id="four-times-star"),
+    pytest.param("⭐x5", "nps", None, id="star-times-five-on-nps"),
+    pytest.param("⭐x6", "csat", None, id="star-times-six"),
     # the top or the bottom of the scale, said in words
     pytest.param("perfect 10", "nps", (10, ""), id="perfect-ten"),
     pytest.param("a perfect score", "csat", (5, ""), id="a-perfect-score"),
