@@ -71,7 +71,7 @@ _SUFFIX = (
     rf"(?:{_OUT_OF}(?P<den>{_DENOMINATOR}))?"
     # "5-star", "五颗星星"; a dash without a unit is a school grade's minus ("4-": 4 or less?)
     r"(?:\s*-?\s*(?P<unit>分|[颗个]星星|[颗个]星|星星|星|stars?|points?|pts?|[颗个]?⭐+|[颗个]?★+|[颗个]?🌟+"
-    r"|starz|stras|satrs|strs|starts?))?"  # as typed in a hurry, or corrected on a phone
+    r"|starz|stras|satrs|strs|starts?|颗(?!星)))?"  # typed in a hurry, corrected on a phone; "给五颗"
     rf"(?:{_OUT_OF}(?P<den_after>{_DENOMINATOR}))?"  # "4 stars out of 5"
     r"(?P<full>\s*满分)?"  # "10分满分": ten points, full marks
     r"\s*(?P<review>好评|中评|差评)?"  # "五星好评": a five-star good review
@@ -97,7 +97,7 @@ _LOWEST = {"lowest score", "the lowest score", "the lowest", "最低分", "给�
 _TAIL = r"[\s!！。.、~～,，吧把啊了呢哈的哦噢喔唷耶啦呀嘛哒喇咯啰]*"  # "5分哦", "4分把" (吧 mistyped)
 _SCORE = re.compile(rf"^\s*{_PREFIX}\s*(?P<num>{_NUMBER}){_SUFFIX}{_TAIL}$")
 _STAR_UNITS = {"颗星星", "颗星", "个星星", "个星", "星星", "星", "star", "stars", "⭐", "★"}  # "四个星"
-_STAR_UNITS |= {"starz", "stras", "satrs", "strs", "start", "starts"}
+_STAR_UNITS |= {"starz", "stras", "satrs", "strs", "start", "starts", "颗"}
 # The star ratings each Chinese review word stands for (as on Taobao and JD).
 _REVIEWS = {"好评": range(4, 6), "中评": range(3, 4), "差评": range(1, 3)}
 _FILLED_STARS = set("⭐★🌟✭✮✯✪")
@@ -231,12 +231,17 @@ def _tidied(text: str, *, thanks: bool) -> str:
     if t[-1:] in ")）" and not any(ch in t for ch in "(（") and t[:-1].rstrip()[-1:].isalnum():
         t = t[:-1].strip()  # "5)": what is left of "very satisfied (5)" once the words are split off
     t = _TIMES_STARS.sub(lambda m: (m["a"] or m["b"]) + "⭐", t)  # "⭐x5", "5 x ⭐"
+    t = _STAR_GRADE.sub(lambda m: (m[1] or m[2]) + "星", t)  # "五星级服务" (a 五星级酒店 is a hotel)
     if (again := _REPEATED.match(t)) is not None and _said_over_again(again[1], t):
         t = again[1].strip()  # "五星五星五星", "5 5 5", "满意满意满意"
     return t
 
 
 _TIMES_STARS = re.compile(r"^(?:[⭐★🌟]\s*[x×*]\s*(?P<a>\d{1,2})|(?P<b>\d{1,2})\s*[x×*]\s*[⭐★🌟])$")
+_STAR_GRADE = re.compile(
+    r"^(?:(?:服务|体验|客服|态度)(?:是|也是)?([\d零〇一二两三四五六七八九十]+)星级的?"
+    r"|([\d零〇一二两三四五六七八九十]+)星级的?(?:服务|体验|客服|态度))$"
+)
 # The same score said again and again: "五星五星", "5 5 5". Stars and faces repeated count ("⭐⭐⭐" is 3).
 _REPEATED = re.compile(r"^(.+?)(?:[\s,，、!！]*\1){1,4}[\s,，、!！]*$")
 
@@ -413,11 +418,11 @@ def read_rating(text: str, kind: ScaleKind, low: int, high: int) -> Scored | Non
 # recommend" is a joke at the survey's expense, "1 = extremely likely" a scale read backwards.
 _WONT_RECOMMEND = re.compile(
     r"(?:\bnot|\bnever|n't)\s+(?:\w+\s+)?(?:recommend|likely)|\bunlikely\b"
-    r"|不(?:会|想|愿意?|敢|可能|太会)?再?推荐|不太可能"
+    r"|不(?:会|想|愿意?|敢|可能|太会)?再?推荐|不太可能|差评"
 )
 _WOULD_RECOMMEND = re.compile(
     r"\b(?:very|extremely|highly|quite|most|really|super)\s+likely\b"
-    r"|\b(?:would|will|definitely|already|highly)\s+(?:\w+\s+)?recommend|会推荐|肯定推荐|已经?推荐"
+    r"|\b(?:would|will|definitely|already|highly)\s+(?:\w+\s+)?recommend|会推荐|肯定推荐|已经?推荐|好评"
 )
 
 
@@ -436,10 +441,10 @@ def _with_comment(
     if found is None or not found.comment:
         return found
     kind, low, high = scale
-    if _says_nothing(found.comment) or _said_again(found, kind, low, high):
-        return Scored(found.score)  # "10 hands down", "必须五星", "5 from me, thanks!", "⭐⭐⭐⭐⭐ 5/5"
     if kind == "nps" and _nps_taken_back(found.score, found.comment.lower()):
         return None
+    if _says_nothing(found.comment) or _said_again(found, kind, low, high):
+        return Scored(found.score)  # "10 hands down", "必须五星", "5 from me, thanks!", "⭐⭐⭐⭐⭐ 5/5"
     # The comment is found in the text as NFKC made it ("，" is ","): the customer's own characters.
     wide = unicodedata.normalize("NFKC", text)
     if len(written) == len(text) == len(wide) and (at := wide.find(found.comment)) >= 0:

@@ -1207,6 +1207,18 @@ THIRD_HUNT = [
     pytest.param("4 × ⭐", "csat", (4, ""), id="four-times-star"),
     pytest.param("⭐x5", "nps", None, id="star-times-five-on-nps"),
     pytest.param("⭐x6", "csat", None, id="star-times-six"),
+    # 颗 counts stars ("给五颗"); 五星级 grades a service ("五星级服务"), a hotel is no rating
+    pytest.param("给五颗", "csat", (5, ""), id="gei-wu-ke-zh"),
+    pytest.param("四颗吧", "csat", (4, ""), id="si-ke-ba-zh"),
+    pytest.param("五颗", "nps", None, id="ke-on-nps-zh"),
+    pytest.param("五星级服务", "csat", (5, ""), id="five-star-service-zh"),
+    pytest.param("服务五星级", "csat", (5, ""), id="service-five-star-zh"),
+    pytest.param("五星级酒店", "csat", None, id="five-star-hotel-stays-none-zh"),
+    pytest.param("五星级", "csat", None, id="five-star-grade-alone-zh"),
+    # a review word that says the other end of an NPS score
+    pytest.param("10分差评", "nps", None, id="ten-and-a-bad-review-zh"),
+    pytest.param("0分好评", "nps", None, id="zero-and-a-good-review-zh"),
+    pytest.param("9分好评", "nps", (9, ""), id="nine-and-a-good-review-zh"),
     # the top or the bottom of the scale, said in words
     pytest.param("perfect 10", "nps", (10, ""), id="perfect-ten"),
     pytest.param("a perfect score", "csat", (5, ""), id="a-perfect-score"),
