@@ -366,7 +366,7 @@ _NO_COMMENT = re.compile(
     r"(?:from (?:me|us|my side|my end)|(?:for|to) (?:you|u|ya|you guys|you all|y'all)"
     r"|hands down|no doubt|without a doubt|obviously"
     r"|definitely|absolutely|please|pls|plz|bye|bye bye|goodbye|it is|all the way|all day|every time|好评"
-    r"|as always|like always|as usual|again|sorry|already"
+    r"|as always|like always|as usual|again|already"
     r"|必须的?|当然(?:是|的)?|肯定(?:是|的)?|绝对(?:是|的)?|全部|全|拜拜|再见)[\s!！.。~～]*"
 )
 

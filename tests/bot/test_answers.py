@@ -1191,7 +1191,7 @@ THIRD_HUNT = [
     pytest.param("i gave 5 stars", "csat", (5, ""), id="gave-stars"),
     pytest.param("I have already given 5 stars", "csat", (5, ""), id="have-already-given"),
     pytest.param("I gave 5 days", "csat", None, id="gave-days-is-a-count"),
-    pytest.param("only 2, sorry", "csat", (2, ""), id="sorry-is-no-comment"),
+    pytest.param("only 2, sorry", "csat", (2, "sorry"), id="sorry-stays-a-comment-as-the-answer-set-has-it"),
     pytest.param("5 again!", "csat", (5, ""), id="again"),
     # the same score said again and again; stars and faces repeated still count up
     pytest.param("五星五星五星", "csat", (5, ""), id="wuxing-three-times-zh"),
