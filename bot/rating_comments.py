@@ -315,6 +315,9 @@ def _cuts(t: str, *, from_start: bool) -> Iterator[int]:
             yield i
 
 
+_OPENING = " \t\n(（[【"
+
+
 @dataclass(slots=True)  # not frozen: frozen instances cost more to make, one per cut tried
 class _Cut:
     """One way of cutting a message: ``part`` that may be the score, ``rest`` its comment."""
@@ -343,7 +346,8 @@ class _Cut:
     @classmethod
     def make(cls, part: str, rest: str, *, leading: bool) -> _Cut:
         # Only the side of the cut loses its separators: "-1" stays a negative number.
-        part = part.rstrip(_SEPARATORS).lstrip() if leading else part.lstrip(_SEPARATORS).rstrip()
+        # ... and an opening bracket before a leading score goes with its closing one: "(5) Very satisfied"
+        part = part.rstrip(_SEPARATORS).lstrip(_OPENING) if leading else part.lstrip(_SEPARATORS).rstrip()
         gap = (
             rest[: len(rest) - len(rest.lstrip(_SEPARATORS))]
             if leading

@@ -1193,6 +1193,9 @@ THIRD_HUNT = [
     pytest.param("I gave 5 days", "csat", None, id="gave-days-is-a-count"),
     pytest.param("only 2, sorry", "csat", (2, "sorry"), id="sorry-stays-a-comment-as-the-answer-set-has-it"),
     pytest.param("5 again!", "csat", (5, ""), id="again"),
+    pytest.param("(5) Very satisfied", "csat", (5, "Very satisfied"), id="bracketed-number-then-the-label"),
+    pytest.param("(2) slow", "csat", (2, "slow"), id="bracketed-number-then-words"),
+    pytest.param("(5 days) late", "csat", None, id="bracketed-count-stays-none"),
     # the same score said again and again; stars and faces repeated still count up
     pytest.param("五星五星五星", "csat", (5, ""), id="wuxing-three-times-zh"),
     pytest.param("5星5星", "csat", (5, ""), id="five-stars-twice-zh"),
