@@ -60,7 +60,8 @@ _PREFIX = (
     r"(?:deserves?|deserved|earned|is worth|are worth|worth)(?: a| an)?"
     r"|(?:my )?(?:score|rating|nps|csat|ces)(?: is)?:?|[⭐★]"  # "nps 9", "★5"
     r"|(?:我的)?(?:推荐指数|推荐度|满意度|评分|打分|分数|评价|选择|答案)(?:是|为)?:?"  # "推荐指数9", "评价5"
-    r"|(?:必须|肯定是?|当然是?|绝对是?|全部?|值得?|配得上)?"  # "必须五星好评", "全五星", "值五星"
+    r"|(?:我?觉得|我?感觉|我想)?(?:可以)?"  # "我觉得4分吧", "我觉得可以打4分"
+    r"(?:必须|肯定是?|当然是?|绝对是?|全部?|值得?|配得上)?"  # "必须五星好评", "全五星", "值五星"
     # "我给客服打5分", "给了五星"; 俾, 畀: Cantonese 给
     r"(?:那就|那|就)?我?就?(?:(?:给|打|评|选|俾|畀)了?)?(?:你们|你|个|客服|小姐姐)?(?:打|评)?个?)"
 )
@@ -351,8 +352,8 @@ _GREETING = (
     r"[\s,，!！.。~～:：]+|(?:您好|你好|嗨|哈喽|哈啰|早上好|上午好|下午好|晚上好)(?:[\s,，!！.。~～:：]+|(?=\d))"
 )
 _HELLO = re.compile(
-    rf"^\s*(?:{_GREETING}|(?:ok|okay|sure|yes|yeah|yep)[\s,，!！.。~～:：]+"
-    r"|(?:嗯+|恩+|好的|好吧|好滴|行)(?:[\s,，!！.。~～:：]+|(?=\d))"
+    rf"^\s*(?:{_GREETING}|(?:ok|okay|sure|yes|yeah|yep|uh+|um+|hm+|eh|er+|erm)[\s,，!！.。~～:：…]+"
+    r"|(?:嗯+|恩+|好的|好吧|好滴|行|额|呃|emm+)(?:[\s,，!！.。~～:：…]+|(?=\d))"
     rf"|{_THANKS}\s*[,，!！.。~～]+\s*)"  # "Thanks! 5/5, great"; "thanks for the help, 5" keeps its words
     r"(?=\S)",
     re.IGNORECASE,
@@ -365,7 +366,7 @@ _NO_COMMENT = re.compile(
     r"(?:from (?:me|us|my side|my end)|(?:for|to) (?:you|u|ya|you guys|you all|y'all)"
     r"|hands down|no doubt|without a doubt|obviously"
     r"|definitely|absolutely|please|pls|plz|bye|bye bye|goodbye|it is|all the way|all day|every time|好评"
-    r"|as always|like always|as usual|again|already"
+    r"|as always|like always|as usual|again|already|i think|i guess|i suppose"
     r"|必须的?|当然(?:是|的)?|肯定(?:是|的)?|绝对(?:是|的)?|全部|全|拜拜|再见)[\s!！.。~～]*"
 )
 

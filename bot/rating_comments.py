@@ -618,7 +618,8 @@ def _glued(part: str, rest: str, score: int, *, leading: bool) -> int | None:
         if rest[:1] in _UNIT_WORDS.get(unit, set()) or rest[:1] in _QUANTITY_HAN - {"分", "星"}:
             return None
         return score
-    return score if part[:1] in "给打评" or part[-1:] in "分星⭐★" else None  # "非常满意⭐⭐⭐⭐⭐"
+    unit = part.rstrip(_PARTICLES + "!！~～")[-1:]  # "我觉得4分吧"
+    return score if part[:1] in "给打评" or unit in "分星⭐★颗" else None  # "非常满意⭐⭐⭐⭐⭐"
 
 
 _STARS = re.compile(r"[⭐★🌟]")

@@ -950,6 +950,12 @@ THIRD_HUNT = [
     pytest.param("嗯 5分", "csat", (5, ""), id="en-space-zh"),
     pytest.param("好的，五星", "csat", (5, ""), id="hao-de-before-zh"),
     pytest.param("嗯嗯，2分，物流太慢了", "csat", (2, "物流太慢了"), id="en-en-score-and-comment-zh"),
+    pytest.param("uh, 4 I think", "csat", (4, ""), id="uh-then-i-think"),
+    pytest.param("嗯…3分吧", "csat", (3, ""), id="en-ellipsis-zh"),
+    pytest.param("额，3分", "csat", (3, ""), id="e-hesitation-zh"),
+    pytest.param("我觉得4分吧", "csat", (4, ""), id="i-think-four-zh"),
+    pytest.param("我觉得可以打4分", "csat", (4, ""), id="i-think-i-can-give-four-zh"),
+    pytest.param("我觉得5点前能到", "csat", None, id="i-think-by-five-oclock-zh"),
     # ... but on its own it is no score, and "ok" after a score stays the customer's word
     pytest.param("hi", "csat", None, id="hi-alone"),
     pytest.param("嗯", "csat", None, id="en-alone-zh"),
