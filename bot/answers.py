@@ -58,7 +58,7 @@ _PREFIX = (
     r"|(?:already )?(?:give|gave|rate|rated|rating)(?: (?:it|you|u))?(?: a| an)?"
     r"|(?:(?:you|u|you guys|y'all|they|he|she|it|the agent)\s+)?"  # "deserves a 5", "you guys deserve a 5"
     r"(?:deserves?|deserved|earned|is worth|are worth|worth)(?: a| an)?"
-    r"|(?:my )?(?:score|rating|nps|csat|ces)(?: is)?:?|[⭐★]"  # "nps 9", "★5"
+    r"|(?:my )?(?:score|rating|nps|csat|ces)(?: is)?\s*(?::|=|[-–](?=\s))?|[⭐★]"  # "Score = 4", not "-5"
     r"|(?:我的)?(?:推荐指数|推荐度|满意度|评分|打分|分数|评价|选择|答案)(?:是|为)?:?"  # "推荐指数9", "评价5"
     r"|(?:我?觉得|我?感觉|我想)?(?:可以)?"  # "我觉得4分吧", "我觉得可以打4分"
     r"(?:必须|肯定是?|当然是?|绝对是?|全部?|值得?|配得上)?"  # "必须五星好评", "全五星", "值五星"

@@ -38,6 +38,7 @@ _RANGE_GAP = re.compile(r"[-~～–—]")
 _RANGE_END = re.compile(
     r"^(?:\d{1,2}|zero|one|two|three|four|five|six|seven|eight|nine|ten)(?:\s*(?:stars?|points?))?$"
 )
+_NEGATIVE_SIGN = re.compile(r"(?:^|\s)[-−]$")
 _UNIT_START = re.compile(r"(?:stars?|starz|stras|satrs|strs|starts?|points?|pts?)\b|[分星⭐★🌟]")
 _HAN_POINT = re.compile(r"[\d零〇一二两三四五六七八九十]\s*点$")  # the decimal point of "九点五"
 _BARE_NUMBER = re.compile(
@@ -539,6 +540,8 @@ def _number_runs_on(cut: _Cut) -> bool:
     other_number = _NUMERIC.match if cut.leading else _NUMBER_AT_END.search
     if cut.numeric and "/" in cut.gap and other_number(cut.comment):
         return True  # "four/five": four out of five, whatever the scale asked
+    if not cut.leading and _NEGATIVE_SIGN.search(cut.gap) and cut.part[:1].isdigit():
+        return True  # "good -1", "rating -1": a negative number, not a 1
     unit_after = cut.leading and _BARE_NUMBER.match(cut.part) and _UNIT_START.match(cut.comment)
     if unit_after and not _clause_break(cut):
         return True  # "5-star" on NPS: the score was said with its unit, and the scale refused it
