@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import Literal
 
 from bot.hanzi import simplified
 from bot.prompts import ScaleKind
@@ -33,26 +32,46 @@ _CN_DIGITS = {
     "七": 7,
     "八": 8,
     "九": 9,
-}
+    # The capital numerals of cheques and receipts ("伍分") and the spoken 俩 and 仨 (two, three).
+    "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9, "俩": 2, "仨": 3,
+}  # fmt: skip
 _EN_NUMBERS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
     "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
 }  # fmt: skip
 # "满" (full marks) only counts as a number in 满分 / 满星, never on its own ("满了" is "it's full").
-_NUMBER = r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十]+|" + "|".join(_EN_NUMBERS) + r"|满(?=\s*(?:分|颗?星))"
+_NUMBER = (
+    r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾俩仨]+|"
+    + "|".join(_EN_NUMBERS)
+    + r"|满(?=\s*(?:分|颗?星))"
+)
 _PREFIX = (
-    r"(?:i(?:'d|'ll| would| will)? (?:give|rate)(?: (?:it|you|this|u))?(?: a| an)?"
-    r"|(?:give|rate|rated|rating)(?: (?:it|you|u))?(?: a| an)?"
-    r"|(?:my )?(?:score|rating|nps|csat|ces)(?: is)?:?|[⭐★]"  # "nps 9", "★5"
-    r"|(?:推荐指数|推荐度|满意度|评分|打分|分数)(?:是|为)?:?"  # "推荐指数9", "满意度：5"
-    r"|(?:那就|那|就)?我?就?(?:给|打|评|选)?(?:你们|你|个)?(?:打|评)?个?)"
+    r"(?:i(?:'d|'ll| would| will| already| have already|'ve already)? (?:give|gave|given|rate|rated)"
+    r"(?: (?:it|you|this|u|you guys|y'all|the service|the agent))?"
+    r"(?: a| an)?"
+    # "I choose 5", "my answer is 5", "let's say 4", "mark it 5": words that only bring in the score
+    r"|(?:i(?:'d|'ll| would| will)? )?(?:choose|pick|select|vote|go with)(?: a| an)?"
+    r"|(?:my |the )?(?:answer|choice|pick|vote|grade|verdict)(?: is| would be)?:?(?: a| an)?"
+    r"|(?:let's say|let's go with|going with|put me down for|mark (?:it|me)(?: as| down as| down for)?"
+    r"|call it)"
+    r"(?: a| an)?"
+    r"|(?:already )?(?:give|gave|rate|rated|rating)(?: (?:it|you|u))?(?: a| an)?"
+    r"|(?:(?:you|u|you guys|y'all|they|he|she|it|the agent)\s+)?"  # "deserves a 5", "you guys deserve a 5"
+    r"(?:deserves?|deserved|earned|is worth|are worth|worth)(?: a| an)?"
+    r"|(?:my )?(?:score|rating|nps|csat|ces)(?: is)?\s*(?::|=|[-–](?=\s))?|[⭐★]"  # "Score = 4", not "-5"
+    r"|(?:我的)?(?:推荐指数|推荐度|满意度|评分|打分|分数|评价|选择|答案)(?:是|为)?:?"  # "推荐指数9", "评价5"
+    r"|(?:我?觉得|我?感觉|我想)?(?:可以)?"  # "我觉得4分吧", "我觉得可以打4分"
+    r"(?:必须|肯定是?|当然是?|绝对是?|全部?|值得?|配得上)?"  # "必须五星好评", "全五星", "值五星"
+    # "我给客服打5分", "给了五星"; 俾, 畀: Cantonese 给
+    r"(?:那就|那|就)?我?就?(?:(?:给|打|评|选|俾|畀)了?)?(?:你们|你|个|客服|小姐姐)?(?:打|评)?个?)"
 )
 _OUT_OF = r"\s*(?:/|out of|outta|of)\s*"
 _DENOMINATOR = r"\d+|十|ten|seven|five"
 _SUFFIX = (
     rf"(?:{_OUT_OF}(?P<den>{_DENOMINATOR}))?"
     # "5-star", "五颗星星"; a dash without a unit is a school grade's minus ("4-": 4 or less?)
-    r"(?:\s*-?\s*(?P<unit>分|[颗个]星星|[颗个]星|星星|星|stars?|points?|pts?|[颗个]?⭐+|[颗个]?★+))?"
+    r"(?:\s*-?\s*(?P<unit>分|[颗个]星星|[颗个]星|星星|星|stars?|points?|pts?|[颗个]?⭐+|[颗个]?★+|[颗个]?🌟+"
+    r"|starz|stras|satrs|strs|starts?|颗(?!星)))?"  # typed in a hurry, corrected on a phone; "给五颗"
     rf"(?:{_OUT_OF}(?P<den_after>{_DENOMINATOR}))?"  # "4 stars out of 5"
     r"(?P<full>\s*满分)?"  # "10分满分": ten points, full marks
     r"\s*(?P<review>好评|中评|差评)?"  # "五星好评": a five-star good review
@@ -61,14 +80,24 @@ _SUFFIX = (
 _NOT_EVEN_ONE = re.compile(
     r"^(?:连\s*)?(?:给|打)?(?:一|1|零|0)\s*(?:分|颗?星|颗?[⭐★])\s*(?:都|也)\s*"
     r"(?:(?:不想|不愿意|不愿|不该|不)给|嫌多|是多的|多了|给多了)$"  # "1星都嫌多": even one is too many
-    r"|^(?:给|打)?负分$|^not even (?:one|1|a single) (?:star|point)$"
+    r"|^(?:给|打)?负分(?:滚粗|滚)?$|^not even (?:one|1|a single) (?:star|point)$"
 )
+# Voice typing writes a number before "stars" as a word that sounds the same: "for stars" is four.
+_SOUNDS_LIKE = re.compile(r"^(for|fore|to|too|won)(?=\s+stars?\b)")
+_SAID = {"for": "four", "fore": "four", "to": "two", "too": "two", "won": "one"}
+# A number word with its last letter held down: "fiveeee", "tennn".
+_HELD_NUMBER = re.compile(r"\b(" + "|".join(_EN_NUMBERS) + r")([a-z])\2*\b")
 _ALL_THE_WAY = re.compile(r"^(?:100\s*%|百分百|百分之百)\s*")
 _BRACKETED = re.compile(r"^[(\[（【「『《〈](.+)[)\]）】」』》〉]$")
-_FULL_MARKS = {"full marks", "top marks", "full score", "top score"}
-_TAIL = r"[\s!！。.、~～,，吧啊了呢哈的哦噢喔啦呀嘛哒]*"  # "5分哦", "五星啦"
+# Quotes and chat-app emphasis around the answer: '"5"', "*5*" (WhatsApp bold), "**5**", "_5_".
+_EMPHASISED = re.compile(r"^(?:\*+|_+|[\"“']+)(.+?)(?:\*+|_+|[\"”']+)$")
+_FULL_MARKS = {"full marks", "top marks", "full score", "top score", "perfect score", "a perfect score",
+               "highest score", "the highest score", "the highest", "最高分", "给最高分"}  # fmt: skip
+_LOWEST = {"lowest score", "the lowest score", "the lowest", "最低分", "给最低分"}
+_TAIL = r"[\s!！。.、~～,，吧把啊了呢哈的哦噢喔唷耶啦呀嘛哒喇咯啰]*"  # "5分哦", "4分把" (吧 mistyped)
 _SCORE = re.compile(rf"^\s*{_PREFIX}\s*(?P<num>{_NUMBER}){_SUFFIX}{_TAIL}$")
 _STAR_UNITS = {"颗星星", "颗星", "个星星", "个星", "星星", "星", "star", "stars", "⭐", "★"}  # "四个星"
+_STAR_UNITS |= {"starz", "stras", "satrs", "strs", "start", "starts", "颗"}
 # The star ratings each Chinese review word stands for (as on Taobao and JD).
 _REVIEWS = {"好评": range(4, 6), "中评": range(3, 4), "差评": range(1, 3)}
 _FILLED_STARS = set("⭐★🌟✭✮✯✪")
@@ -76,7 +105,11 @@ _EMPTY_STARS = set("☆✩")
 _IGNORED = set(" \t\u200d")
 
 # A thank-you before or after an answer ("5, thanks!", "谢谢，非常满意") is dropped before parsing.
-_THANKS = r"(?:\b(?:thanks|thank you|thx|ty)\b|(?:谢谢你们|谢谢你|谢谢|感谢|多谢)(?:亲亲|亲们|亲)?)"
+_THANKS = (
+    r"(?:\b(?:(?:many )?thanks|thank (?:you|u)|thx|ty|tysm|tyvm|cheers)"
+    r"(?: (?:a lot|so much|very much|again))?\b"
+    r"|(?:谢谢你们|谢谢你|谢谢啦|谢谢|谢啦|谢了|感谢|多谢|辛苦(?:你们|你|您)?(?:了|啦))(?:亲亲|亲们|亲)?)"
+)  # 辛苦了: "thanks for your trouble"
 # A thank-you that a 十分 / 非常 strengthens is no filler: "十分感谢" is "many thanks", not 10 and thanks.
 _STRENGTHENED = "".join(f"(?<!{w})" for w in ("十分", "万分", "非常", "特别", "衷心", "很"))
 _FILLERS = re.compile(
@@ -97,16 +130,19 @@ _SKIP_WORDS = {
     "i'd rather not", "nope nothing", "no nothing", "-", "--", "/",
     "没有别的", "暂时没有", "不需要", "没有意见", "无意见", "没有建议", "没有补充",
     "就这样", "就这些", "没什么要说的", "没有想说的", "没想法", "不想写", "没得", "没别的",
+    "all good", "nope all good", "no all good", "nah im good", "no im good", "nah all good",
+    "没", "没问题", "没什么问题", "没有问题",
 }  # fmt: skip
 _SKIP_TOKENS = {"skip", "跳过", "pass"}
+_FACES = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF]+|(?<!\S)[:;=][-']?[)(dp](?!\S)")
 _EN_ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
     "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
 }  # fmt: skip
 _PICK = r"(?:(?:那就|就|我)?(?:选项|选择|选)|option|answer|choice)"  # "选项A", "就选2", "answer b"
 _ORDINAL = re.compile(
-    rf"^\s*(?:the\s+)?(?:{_PICK}|no\.?|#)?\s*第?\s*(?P<num>{'|'.join(_EN_ORDINALS)}|{_NUMBER})"
-    rf"(?:st|nd|rd|th)?\s*(?:个|项|号|one|option)?{_TAIL}$"
+    rf"^\s*(?:the\s+)?(?:{_PICK}|no\.?|#)?\s*第?\s*[(（]?(?P<num>{'|'.join(_EN_ORDINALS)}|{_NUMBER})"
+    rf"(?:st|nd|rd|th)?[)）]?\s*(?:个|项|号|one|option)?{_TAIL}$"  # "(2)", "2)": a numbered list
 )
 _LETTERS = "abcdefghij"
 _LETTER = re.compile(rf"^\s*(?:{_PICK}\s*)?[(（]?(?P<letter>[a-j])\s*[).、:：]?{_TAIL}$")
@@ -134,8 +170,9 @@ def normalize(text: str) -> str:
 
 def chinese_number(text: str) -> int | None:
     """Value of a Chinese numeral from 零 to 九十九, e.g. ``十`` -> 10, ``二十一`` -> 21."""
-    if not text or any(ch not in _CN_DIGITS and ch != "十" for ch in text):
+    if not text or any(ch not in _CN_DIGITS and ch not in "十拾" for ch in text):
         return None
+    text = text.replace("拾", "十")
     if "十" not in text:
         return _CN_DIGITS[text] if len(text) == 1 else None
     tens, _, units = text.partition("十")
@@ -181,22 +218,51 @@ MAX_SCORE_CHARS = 60
 """The longest reply (once normalised) read as a score on its own; a longer one is a comment."""
 
 
-def _rating(text: str, kind: ScaleKind, low: int, high: int, *, thanks: bool) -> int | None:
+def _tidied(text: str, *, thanks: bool) -> str:
+    """``text`` normalised, without what is said around a score: thanks, 亲, brackets, emphasis."""
     t = normalize(text)
-    if len(t) > MAX_SCORE_CHARS:
-        return None
     if thanks:
         t = _FILLERS.sub("", t).strip()
     t = _DEAR.sub("", t).strip()
-    t = _BRACKETED.sub(r"\1", t).strip()  # "(5)", "[4]", "【5分】"
+    t = _HELD_NUMBER.sub(lambda m: m[1] if m[1][-1] == m[2] else m[0], t)
+    t = _SOUNDS_LIKE.sub(lambda m: _SAID[m[1]], t)
+    t = _EMPHASISED.sub(r"\1", _BRACKETED.sub(r"\1", t).strip()).strip()  # "(5)", "【5分】", "*5*"
     t = _ALL_THE_WAY.sub(lambda m: "very " if m.group(0)[-1] == " " else "非常", t)  # "100% satisfied"
     if t[-1:] in ")）" and not any(ch in t for ch in "(（") and t[:-1].rstrip()[-1:].isalnum():
         t = t[:-1].strip()  # "5)": what is left of "very satisfied (5)" once the words are split off
+    t = _TIMES_STARS.sub(lambda m: (m["a"] or m["b"]) + "⭐", t)  # "⭐x5", "5 x ⭐"
+    t = _STAR_GRADE.sub(lambda m: (m[1] or m[2]) + "星", t)  # "五星级服务" (a 五星级酒店 is a hotel)
+    if (again := _REPEATED.match(t)) is not None and _said_over_again(again[1], t):
+        t = again[1].strip()  # "五星五星五星", "5 5 5", "满意满意满意"
+    return t
+
+
+_TIMES_STARS = re.compile(r"^(?:[⭐★🌟]\s*[x×*]\s*(?P<a>\d{1,2})|(?P<b>\d{1,2})\s*[x×*]\s*[⭐★🌟])$")
+_STAR_GRADE = re.compile(
+    r"^(?:(?:服务|体验|客服|态度)(?:是|也是)?([\d零〇一二两三四五六七八九十]+)星级的?"
+    r"|([\d零〇一二两三四五六七八九十]+)星级的?(?:服务|体验|客服|态度))$"
+)
+# The same score said again and again: "五星五星", "5 5 5". Stars and faces repeated count ("⭐⭐⭐" is 3).
+_REPEATED = re.compile(r"^(.+?)(?:[\s,，、!！]*\1){1,4}[\s,，、!！]*$")
+
+
+def _said_over_again(one: str, t: str) -> bool:
+    """Whether ``t`` is ``one`` said again: digits apart ("5 5 5"; "55" is fifty-five, "5,5" five and a
+    half), or a word of two characters or more ("五星五星")."""
+    if one.isdigit():
+        return re.search(r"\d[,，!！]?\s+\d", t) is not None
+    return len(one.strip()) >= 2 and any(ch.isalnum() for ch in one)  # "差差差" stays stronger
+
+
+def _rating(text: str, kind: ScaleKind, low: int, high: int, *, thanks: bool) -> int | None:
+    if len(normalize(text)) > MAX_SCORE_CHARS:
+        return None
+    t = _tidied(text, thanks=thanks)
     if not t or t.endswith("?"):
         return None  # "满意？", "satisfied?": asked back, not answered
     if t in _FULL_MARKS:
         return high
-    if _NOT_EVEN_ONE.match(t):
+    if t in _LOWEST or _NOT_EVEN_ONE.match(t):
         return low
     # Stars are a 1-5 satisfaction idiom: "5 stars" on a 0-10 NPS question means 10, not 5.
     value = _stars(t) if kind == "csat" else None
@@ -247,7 +313,9 @@ def _score_match(t: str, *, whole: bool) -> re.Match[str] | None:
 # quadratic time (4,096 fives: a quarter of a second per message), and int() refuses over 4,300.
 _SCALE = r"(?<!\d)\d{1,4}(?!\d)"
 _SCALE_NOTE = re.compile(
-    rf"[(（]?\s*(?:满分\s*(?:是)?\s*(?P<a>{_SCALE})\s*分?|(?P<b>{_SCALE})\s*分\s*满分|out of (?P<c>{_SCALE}))"
+    # \s{0,3}, not \s*: searched from every position of 4,096 newlines, \s* took a second a message
+    rf"[(（]?\s{{0,3}}(?:满分\s*(?:是)?\s*(?P<a>{_SCALE})\s*分?|(?P<b>{_SCALE})\s*分\s*满分"
+    rf"|out of (?P<c>{_SCALE}))"
     r"\s*[)）]?[,，]?"
 )
 
@@ -270,8 +338,49 @@ recursed past Python's limit (a RecursionError: the customer's message was a 500
 # What chat apps put before a reply: WeChat's quote of the message answered ("「客服：请打分」" and its
 # dashed rule), "回复 客服：", and @mentions ("@客服小美 5分").
 _QUOTED = re.compile(
-    r"^\s*(?:「[^」\n]*[:：][^」\n]*」\s*(?:-[\s-]*\n)?|回复\s*[^\s:：]{1,20}\s*[:：]|@[^\s@]{1,20}[\s\u2005]+)+"
+    r"^\s*(?:「[^」\n]*[:：][^」\n]*」\s*(?:-[\s-]*\n)?|回复\s*[^\s:：]{1,20}\s*[:：]|@[^\s@]{1,20}[\s\u2005]+"
+    r"|>[^\n]*\n)+"  # "> How satisfied were you?" quoted on its own line, as mail and markdown do
 )
+# What a phone adds under a message: "Sent from my iPhone", "发自我的iPhone".
+_SIGNATURE = re.compile(r"\n[ \t]*(?:sent from my|发自我的)[^\n,，]{0,40}\s*$", re.IGNORECASE)
+
+
+# A greeting or an acknowledgement before the reply says nothing about the score: "hi, 5", "ok 4 stars",
+# "好的，5分", "嗯 五星". (A greeting alone, or "ok" alone, is read as before: it is not stripped.)
+_GREETING = (
+    r"(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening|day))(?: (?:there|guys|team|all|everyone))?"
+    r"[\s,，!！.。~～:：]+|(?:您好|你好|嗨|哈喽|哈啰|早上好|上午好|下午好|晚上好)(?:[\s,，!！.。~～:：]+|(?=\d))"
+)
+_HELLO = re.compile(
+    rf"^\s*(?:{_GREETING}|(?:ok|okay|sure|yes|yeah|yep|uh+|um+|hm+|eh|er+|erm)[\s,，!！.。~～:：…]+"
+    r"|(?:嗯+|恩+|好的|好吧|好滴|行|额|呃|emm+)(?:[\s,，!！.。~～:：…]+|(?=\d))"
+    rf"|{_THANKS}\s*[,，!！.。~～]+\s*)"  # "Thanks! 5/5, great"; "thanks for the help, 5" keeps its words
+    r"(?=\S)",
+    re.IGNORECASE,
+)
+# Only a greeting before a choice: "yes no" is no "no", and "ok, no" is a no either way.
+_HELLO_ONLY = re.compile(rf"^\s*(?:{_GREETING})(?=\S)", re.IGNORECASE)
+# Words beside a score that emphasise it or take leave, and so are no comment on the service: "5 from
+# me", "10 hands down", "必须五星", "5 stars, bye".
+_NO_COMMENT = re.compile(
+    r"(?:from (?:me|us|my side|my end)|(?:for|to) (?:you|u|ya|you guys|you all|y'all)"
+    r"|hands down|no doubt|without a doubt|obviously"
+    r"|definitely|absolutely|please|pls|plz|bye|bye bye|goodbye|it is|all the way|all day|every time|好评"
+    r"|as always|like always|as usual|again|already|i think|i guess|i suppose"
+    r"|必须的?|当然(?:是|的)?|肯定(?:是|的)?|绝对(?:是|的)?|全部|全|拜拜|再见)[\s!！.。~～]*"
+)
+
+
+def _said_again(found: Scored, kind: ScaleKind, low: int, high: int) -> bool:
+    """The comment is the score again in digits or stars ("⭐⭐⭐⭐⭐ 5/5"); words are one ("3 态度一般")."""
+    again = _rating(found.comment, kind, low, high, thanks=True) == found.score
+    return again and any(ch.isdigit() or ch in _FILLED_STARS or ch in "星分" for ch in found.comment)
+
+
+def _says_nothing(comment: str) -> bool:
+    """Whether a comment found beside a score is only emphasis, a farewell or a thank-you."""
+    short = len(comment) <= MAX_SCORE_CHARS  # the thank-you search is quadratic in a run of spaces
+    return short and _NO_COMMENT.fullmatch(_FILLERS.sub("", comment.lower()).strip()) is not None
 
 
 def read_rating(text: str, kind: ScaleKind, low: int, high: int) -> Scored | None:
@@ -279,8 +388,10 @@ def read_rating(text: str, kind: ScaleKind, low: int, high: int) -> Scored | Non
     reads it, else a score at its start or end with a comment beside it ("5 stars, super quick
     reply", "8 - helpful but slow", "客服很专业 给五星", "2，等太久了"). ``None``: not a rating.
     A quote of the question or a mention before the reply is dropped ("「客服：请打分」5")."""
-    text = _QUOTED.sub("", text, count=1) or text
+    text = _SIGNATURE.sub("", _QUOTED.sub("", text, count=1)) or text
+    text = _HELLO.sub("", text, count=1)
     written, text = text, simplified(text)  # "非常滿意" reads as "非常满意"
+    said = text
     for _ in range(MAX_SCALE_NOTES + 1):
         whole = parse_rating(text, kind, low, high)
         if whole is not None:
@@ -289,21 +400,69 @@ def read_rating(text: str, kind: ScaleKind, low: int, high: int) -> Scored | Non
             break
         text = unscaled  # "10分满分给9分", "9分（满分10分）"
     # The score part of a split is read without dropping a thank-you: that belongs to the comment.
-    found = split_rating(
-        text,
-        lambda part: _rating(part, kind, low, high, thanks=False),
-        words=kind != "nps",
-        middle=(low + high) / 2,
-        longest=MAX_SCORE_CHARS,
-    )
-    if (
-        found is not None
-        and found.comment
-        and len(written) == len(text)
-        and (at := text.find(found.comment)) >= 0
-    ):
-        return Scored(found.score, written[at : at + len(found.comment)])  # the customer's own characters
+    found = None
+    for reply in dict.fromkeys((text, said)):  # unscaled, else as said ("I'd say 3 out of 5, slow")
+        found = split_rating(
+            reply,
+            lambda part: _rating(part, kind, low, high, thanks=False),
+            words=kind != "nps",
+            middle=(low + high) / 2,
+            longest=MAX_SCORE_CHARS,
+        )
+        if found is not None:
+            return _with_comment(found, (kind, low, high), written, reply)
+    return None
+
+
+# Words beside an NPS score that say the customer would not recommend, or would: "10/10 would not
+# recommend" is a joke at the survey's expense, "1 = extremely likely" a scale read backwards.
+_WONT_RECOMMEND = re.compile(
+    r"(?:\bnot|\bnever|n't)\s+(?:\w+\s+)?(?:recommend|likely)|\bunlikely\b"
+    r"|不(?:会|想|愿意?|敢|可能|太会)?再?推荐|不太可能|差评"
+)
+_WOULD_RECOMMEND = re.compile(
+    r"\b(?:very|extremely|highly|quite|most|really|super)\s+likely\b"
+    r"|\b(?:would|will|definitely|already|highly)\s+(?:\w+\s+)?recommend|会推荐|肯定推荐|已经?推荐|好评"
+)
+
+
+def _nps_taken_back(score: int, comment: str) -> bool:
+    """The words beside an NPS score say the other end of it: "10 - not likely", "0 - extremely likely"."""
+    if _WONT_RECOMMEND.search(comment):
+        return score >= 7
+    return _WOULD_RECOMMEND.search(comment) is not None and score <= 4
+
+
+def _with_comment(
+    found: Scored | None, scale: tuple[ScaleKind, int, int], written: str, text: str
+) -> Scored | None:
+    """``found`` with its comment as the customer wrote it; a comment that says nothing dropped, and
+    no score where the comment takes a high NPS back."""
+    if found is None or not found.comment:
+        return found
+    kind, low, high = scale
+    if kind == "nps" and _nps_taken_back(found.score, found.comment.lower()):
+        return None
+    if _says_nothing(found.comment) or _said_again(found, kind, low, high):
+        return Scored(found.score)  # "10 hands down", "必须五星", "5 from me, thanks!", "⭐⭐⭐⭐⭐ 5/5"
+    # The comment is found in the text as NFKC made it ("，" is ","): the customer's own characters.
+    wide = unicodedata.normalize("NFKC", text)
+    if len(written) == len(text) == len(wide) and (at := wide.find(found.comment)) >= 0:
+        return Scored(found.score, written[at : at + len(found.comment)])
     return found
+
+
+_PLEASE = re.compile(r"[\s,，]*\b(?:please|pls|plz)[\s!.]*$")
+
+
+def _courtesy_free(text: str) -> str:
+    """``text`` without a greeting before it, thanks or a please after it, or emphasis around it: "hi 2",
+    "B thx", "2, thanks!", "*2*" (what is left when that is all there was: "thanks")."""
+    if len(text) > _MAX_CHOICE_LENGTH:
+        return text
+    t = _FILLERS.sub("", normalize(_HELLO_ONLY.sub("", text, count=1))).strip()
+    t = _EMPHASISED.sub(r"\1", _PLEASE.sub("", t)).strip()
+    return t or text
 
 
 def parse_choice(
@@ -311,7 +470,7 @@ def parse_choice(
 ) -> str | None:
     """The id of the option ``text`` names: by id, by label in any locale, or (``numbered``) by its
     1-based number."""
-    text = simplified(text)  # "問題沒有解決" reads as "问题没有解决"
+    text = _courtesy_free(simplified(text))  # "問題沒有解決" reads as "问题没有解决"; "2 thanks" as "2"
     options = [(option_id, [simplified(label) for label in labels]) for option_id, labels in options]
     t = _PUNCT.sub(" ", normalize(text)).strip()
     if not t or len(t) > _MAX_CHOICE_LENGTH:
@@ -345,7 +504,7 @@ def parse_choice(
 def is_skip(text: str, skip_words: Iterable[str] = ()) -> bool:
     """Whether ``text`` declines an optional question ("skip", "跳过", "no", ...)."""
     text = simplified(text)  # "非常滿意" reads as "非常满意"
-    t = _PUNCT.sub(" ", normalize(text)).strip()
+    t = _PUNCT.sub(" ", _FACES.sub(" ", normalize(text))).strip()  # "no 🙂", "nope 👍"
     own = {normalize(simplified(w)) for w in skip_words}
     # "no thank you", "没有了，谢谢", "没什么了": the words around a skip change nothing
     bare = _PUNCT.sub(" ", _FILLERS.sub("", t)).strip()
@@ -359,184 +518,3 @@ def is_skip(text: str, skip_words: Iterable[str] = ()) -> bool:
     return len(words) <= 3 and any(
         w in _SKIP_TOKENS | own or w.rstrip(_PARTICLES) in _SKIP_TOKENS for w in words
     )
-
-
-Confirmation = Literal["yes", "no"]
-_YES = {
-    "yes", "y", "yeah", "yea", "yep", "yup", "yes please", "sure", "it did", "it worked", "that worked",
-    "worked", "solved", "yes solved", "resolved", "fixed", "all good", "that helped", "it helped",
-    "helpful", "perfect", "great", "got it", "ok", "okay", "k", "done", "thanks", "thank you", "thx",
-    "是", "是的", "对", "对的", "嗯", "嗯嗯", "好", "好的", "好了", "可以", "可以了", "行", "行了",
-    "有用", "有帮助", "解决了", "已解决", "搞定了", "谢谢", "感谢", "收到", "明白了", "懂了", "ok了",
-    "works now", "it works", "it works now", "working now", "it's working", "it is working", "that fixed it",
-    "fixed it", "that solved it", "problem solved", "issue solved", "sorted", "all sorted", "yes it did",
-    "yes it worked", "it's fixed", "it is fixed", "all set", "👍", "👌", "已经好了", "搞定",
-    "已经解决了", "已经解决", "可以用了", "能用了", "没问题了", "没问题", "弄好了", "成功了", "登上了",
-    "ya", "yah", "yas", "yeh", "ye", "yeap", "definitely", "absolutely", "of course", "correct", "certainly",
-    "恩", "恩恩",  # 恩 for 嗯, as often typed
-    "no problems now", "no issues now", "no more problems", "no problems anymore", "no issues anymore",
-}  # fmt: skip
-_NO = {
-    "no", "n", "nope", "nah", "no it didn't", "not really", "didn't help", "did not help", "doesn't help",
-    "it didn't", "it did not", "not solved", "unsolved", "didn't work", "did not work", "doesn't work",
-    "does not work", "not working", "still not working", "still broken", "no luck", "useless",
-    "human", "a human", "agent", "an agent", "person", "a person", "real person", "a real person",
-    "representative", "operator", "talk to a human", "speak to a human", "talk to someone",
-    "speak to someone", "talk to a person", "speak to a person", "talk to an agent",
-    "不", "不是", "没有", "没", "否", "不对", "没用", "没有用", "没帮助", "没有帮助", "没解决", "没有解决",
-    "未解决", "不行", "还是不行", "不管用", "没效果", "转人工", "人工", "人工客服", "找人工", "真人",
-    "找客服", "要人工", "我要人工", "客服",
-    "it didn't help", "it did not help", "didn't fix it", "did not fix it", "not fixed", "still not fixed",
-    "not yet", "still the same", "same problem", "same issue", "it doesn't work",
-    "it does not work", "it's not working", "it is not working", "still doesn't work", "👎",
-    "还没好", "还没解决", "解决不了", "还是解决不了", "还是没解决", "没好", "没有好", "还是不能用",
-    "还是老样子", "不能用", "用不了", "没反应", "还不行", "问题依旧", "依然不行", "仍然不行", "还是一样",
-    "还是没好", "问题还在", "没什么用", "不太行", "still no", "still nothing", "no change", "nothing changed",
-    "same thing", "still the same problem", "that didn't work", "that did not work",
-}  # fmt: skip
-# "Not yet" said in Chinese, only as a whole reply: "还没试" (not tried yet) is no "no".
-_NOT_YET = {"还没", "还没有", "暂时没有", "暂时还没有", "还没呢", "still not", "not yet no"}
-# After a yes, words that take it back: a contrast, a repeat, "thanks for nothing", a "not" ("of
-# course not"), or trying it first ("好的，我试试", "ok I'll try": not known yet).
-_CONTRAST = re.compile(
-    r"\b(?:but|still|however|though|except|again|for nothing|useless|not|try|check)\b"
-    r"|但|可是|不过|还是|仍然|依然|又|白费|白等|没用|试试|试一下|试下|去试|再试|看看|等下|等一下|稍等"
-)
-_WANTS_PERSON = re.compile(
-    r"\bstill need (?:some |more )?help\b|\bneed (?:more|further) help\b"
-    r"|\b(?:need|want|talk to|speak to|speak with|talk with|get me|connect me (?:to|with))\b.*"
-    r"\b(?:human|person|agent|someone|somebody|representative|operator|manager)\b"
-    r"|转人工|人工客服|找人工|要人工|真人|找客服"
-)
-_SEPARATORS = " ,，.。!！~～:：-"
-_CJK_PHRASES = sorted(
-    ((phrase, answer) for words, answer in ((_YES, "yes"), (_NO, "no")) for phrase in words
-     if len(phrase) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in phrase)),
-    key=lambda item: -len(item[0]),
-)  # fmt: skip
-# English yes and no phrases of more than one word, longest first: "it works, thanks", "not fixed yet".
-_EN_PHRASES = sorted((p for p in _YES | _NO if " " in p and p.isascii()), key=lambda p: -len(p))
-
-
-# "Partly": neither a yes nor a no, nor an end of a scale ("部分解决" is not "完全解决", "差不多解决了"
-# is not "没有解决", "not fully solved" is not "Not solved").
-_PARTLY = re.compile(
-    r"\b(?:partly|partially|in part|half|halfway|mostly|almost|nearly|kind of|kinda|sort of|sorta|somewhat"
-    r"|more or less|not (?:fully|completely|entirely|totally|quite|100 ?%)|yes and no)\b"
-    r"|部分|一半|基本|差不多|大体|大致|不完全|没有?完全|不彻底|没有?彻底|差一点|一定程度|算是"
-)
-
-
-_SNEERING = re.compile(r"呵呵|嗬嗬")
-
-
-def sneers(text: str) -> bool:
-    """Whether ``text`` sneers (呵呵 in Chinese chat): "呵呵，解决了" is no "solved"."""
-    return _SNEERING.search(text) is not None
-
-
-def partly(text: str) -> bool:
-    """Whether ``text`` says something is only partly so ("partially solved", "解决了一半")."""
-    return _PARTLY.search(normalize(simplified(text))) is not None
-
-
-def parse_confirmation(text: str) -> Confirmation | None:
-    """``yes`` or ``no`` when ``text`` answers "Did this solve it?", else ``None``.
-
-    Whole replies ("yes", "not really", "没用", "转人工"), a yes or no followed by more words
-    ("no, I still can't log in", "是的，谢谢", "好的谢谢", "不是这个问题"), or asking for a person
-    ("I need a human"). A yes with a "but" or "still" after it is no answer.
-    """
-    text = simplified(text)  # "非常滿意" reads as "非常满意"
-    t = _PUNCT.sub(" ", normalize(text)).strip()
-    if not t or len(t) > _MAX_CHOICE_LENGTH or _PARTLY.search(t) or sneers(t):
-        return None
-    if _NO_PROBLEM.match(t):
-        return None  # "no problem", "no worries": an acknowledgement, not "it did not help"
-    squashed = t.replace(" ", "") if _HAN.search(t) else t
-    for candidate in (t, squashed, squashed.rstrip(_PARTICLES), _STRETCHED.sub(r"\1", t)):
-        if candidate in _YES or _said_over(candidate, _YES):
-            return "yes"
-        if candidate in _NO or candidate in _NOT_YET or _said_over(candidate, _NO):
-            return "no"
-    if _WANTS_PERSON.search(t):
-        return "no"
-    first, _, after = t.partition(" ")
-    if _HAN.match(first) and len(first) == 1 and after:  # "嗯，解决了", "对，可以了", "不，还是不行"
-        said = parse_confirmation(first)  # the rest must say it too: "好，我试试" (OK, I'll try) is none
-        return said if said is not None and parse_confirmation(after) == said else None
-    head, rest = _split_head(squashed if _HAN.search(t) else t)
-    if head in _NO:
-        return "no"
-    if (
-        head in _YES
-        and rest
-        and not _CONTRAST.search(rest)
-        and not (head in _RATING_ADVERBS and _DIGIT.search(rest))
-    ):
-        return "yes" if parse_confirmation(rest) != "no" else None
-    return None
-
-
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-_DIGIT = re.compile(r"\d")
-# Yes words that also strengthen a rating: "definitely 10" answers a survey, not "Did this solve it?".
-_RATING_ADVERBS = {"definitely", "absolutely", "of course", "certainly", "sure"}
-# "No problem" acknowledges; it does not say the answer failed (unless the problem is "still" there).
-_NO_PROBLEM = re.compile(
-    r"^no (?:problems?|issues?|worries|prob|probs)\b(?!.*\b(?:still|again|but)\b)(?!.*\b(?:now|anymore)$)"
-)
-# A letter held down at the end of a word: "yesss", "nooo", "yeahhh".
-_STRETCHED = re.compile(r"([a-z])\1+$")
-
-
-def _said_over(text: str, words: set[str]) -> bool:
-    """``text`` is one short Chinese word of ``words`` said again and again: "对对", "是是是", "不不"."""
-    return (
-        2 <= len(text) <= 4
-        and len(set(text)) == 1
-        and _HAN.match(text) is not None
-        and text[0] in words
-        and text[0] not in _NOT_YES_NO  # "好好" is "OK, OK"
-    )
-
-
-# Replies that confirm an automatic answer but do not say whether an issue was resolved.
-_NOT_YES_NO = {
-    "thanks",
-    "thank you",
-    "thx",
-    "ok",
-    "okay",
-    "k",
-    "got it",
-    "谢谢",
-    "感谢",
-    "收到",
-    "好",
-    "好的",
-    "嗯",
-}
-
-
-def parse_yes_no(text: str) -> Confirmation | None:
-    """``yes`` or ``no`` when ``text`` answers a yes/no question ("Was your issue resolved?"):
-    "yes", "解决了", "no", "没解决", "否", "not really"...; a bare "thanks" or "ok" is no answer."""
-    t = _PUNCT.sub(" ", normalize(text)).strip()
-    if t.replace(" ", "").rstrip(_PARTICLES) in _NOT_YES_NO or t in _NOT_YES_NO:
-        return None
-    return parse_confirmation(text)
-
-
-def _split_head(t: str) -> tuple[str, str]:
-    """The leading yes or no word or phrase of ``t`` and the rest (``("", t)`` when none leads)."""
-    if _HAN.match(t):
-        for phrase, _ in _CJK_PHRASES:
-            if t.startswith(phrase) and len(t) > len(phrase):
-                return phrase, t[len(phrase) :].strip(_SEPARATORS + _PARTICLES)
-        return "", t
-    for phrase in _EN_PHRASES:
-        if t.startswith(phrase + " "):
-            return phrase, t[len(phrase) :].strip()
-    head, _, rest = t.partition(" ")
-    return head, rest.strip()

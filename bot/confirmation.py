@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.answers import Confirmation, parse_choice, parse_confirmation
+from bot.answers import parse_choice
 from bot.classification import Classification
 from bot.landing import reopen
 from bot.locales import pick_locale
@@ -31,6 +31,7 @@ from bot.settings import Settings
 from bot.tickets import escalate
 from bot.triage import Decision, decide
 from bot.waiting import IDLE_TIMER, customer_wrote, support_answered
+from bot.yes_no import Confirmation, parse_confirmation
 
 CONFIRM_TIMER = "confirm"
 STEP = "helped"

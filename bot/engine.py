@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from bot.answers import is_skip, parse_choice, parse_yes_no, partly, read_rating, sneers
+from bot.answers import is_skip, parse_choice, read_rating
 from bot.config.schema import SCALES, YES_NO, StepSpec
 from bot.flow import Flow
 from bot.messages import ChoicePicked, Resume, Text
@@ -31,6 +31,7 @@ from bot.survey import (
     SurveyState,
     Transition,
 )
+from bot.yes_no import parse_yes_no, partly, sneers
 
 _NOT_ANSWER = object()
 _SKIPPED_REQUIRED = object()

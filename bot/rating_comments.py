@@ -22,14 +22,24 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _PARTICLES = "的了吧啊呢哦呀啦嘛"
 _WORDY = re.compile(r"[a-z\u4e00-\u9fff]", re.IGNORECASE)
 _DIGIT_WORD = re.compile(r"^[0-9]")
+# A number in a part of the message; 一 in 一般, 一点, 一直... is a word's, not a number ("一般般吧，三星" is
+# a three with the comment 一般般吧, not the word 一般 with the comment "般吧，三星").
 _NUMERIC = re.compile(
-    r"\d|[零〇一二两三四五六七八九十]|⭐|★|满分|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b"
+    r"\d|一(?![般点直样起定些会下切共向旦边面])|[零〇二两三四五六七八九十]|⭐|★|满分"
+    r"|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b"
 )
 _NUMBER_AT_END = re.compile(
     r"(?:\d|[零〇一二两三四五六七八九十]|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten))$"
 )
 _CLAUSE_BREAK = re.compile(r"^\s*[,.;!]\s+$")
 _UNIT_END = re.compile(r"(?:[分星⭐★]|\bstars?|\bpoints?|\bpts?)$")
+# A range said in words: "six-seven", "four ~ five stars" (digits are caught as they run on).
+_RANGE_GAP = re.compile(r"[-~～–—]")
+_RANGE_END = re.compile(
+    r"^(?:\d{1,2}|zero|one|two|three|four|five|six|seven|eight|nine|ten)(?:\s*(?:stars?|points?))?$"
+)
+_NEGATIVE_SIGN = re.compile(r"(?:^|\s)[-−]$")
+_UNIT_START = re.compile(r"(?:stars?|starz|stras|satrs|strs|starts?|points?|pts?)\b|[分星⭐★🌟]")
 _HAN_POINT = re.compile(r"[\d零〇一二两三四五六七八九十]\s*点$")  # the decimal point of "九点五"
 _BARE_NUMBER = re.compile(
     r"^(?:\d+|[零〇一二两三四五六七八九十]+|zero|one|two|three|four|five|six|seven|eight|nine|ten)$"
@@ -47,6 +57,11 @@ _QUANTITY_AFTER = {
     "sec", "secs", "moment", "moments", "question", "thing", "business", "working", "wk", "wks", "mo",
     "mos", "yr", "yrs", "call", "email", "message", "reply", "ticket", "chat", "click", "step", "attempt",
     "friend", "friends", "kids", "children", "colleagues", "coworkers", "users", "customers", "members",
+}  # fmt: skip
+# Words after a number that count money or time, whatever words bring the number in.
+_MONEY_AND_TIME = _QUANTITY_AFTER - {
+    "more", "or", "and", "to", "of", "out", "in", "at", "for", "x",
+    "star", "stars", "point", "points", "pts", "pt",
 }  # fmt: skip
 # Nouns after a score with its scale ("2 of 5 items") or before it ("page 2 of 5") that make it a
 # count or a position, not a rating.
@@ -84,9 +99,14 @@ _REFERENCE_HAN = (
 _HEDGE_BEFORE = (
     "可能", "大概", "也许", "差不多", "估计", "约", "到", "至", "或", "和", "第", "每", "前", "后",
 )  # fmt: skip
+# ... of which these join the number after them ("7到8分", "第5"), unless a comma ends their clause.
+_JOINING_BEFORE = ("到", "至", "或", "和", "第", "每", "前", "后")
+_CLAUSE_ENDS = {",", "，", ";", "；"}
+# Asked how many points or stars ("满分几分"); 几分钟 and 几星期 are a few minutes and weeks.
+_HOW_MANY = re.compile(r"几(?:分(?!钟)|星(?!期)|颗)|多少(?:分(?!钟)|星(?!期)|颗)")
 # A word rating right after one of these is negated or hedged ("not satisfied", "never easy").
 _NEGATING_BEFORE = re.compile(
-    r"(?:\b(?:not|no|never|hardly|barely|isn't|wasn't|aren't|weren't)|n't|不|没|不是|没有|并不|一点也不"
+    r"(?:\b(?:not|no|never|hardly|barely|isn't|wasn't|aren't|weren't)|n't|不|没|不是|没有|并不|一点也不|唔|唔系|冇"
     r"|没什么|没啥|谈不上|说不上|算不上|称不上|不算|并非"  # "没什么不满意的": nothing to be unhappy about
     r"|(?:不想|不会|不愿意?|不能|不打算|没法|无法|不|没)(?:(?:给|打|评)个?)?)$"  # "不想给好评"
 )
@@ -100,10 +120,11 @@ _NOT_A_SCORE_PREFIX = ("十分", "万分", "百分")
 # have given 5", "可能给4星", "最多3分", "不是5分", "给不了5分". A verb may stand between ("give", 给).
 _QUALIFIED_BEFORE = re.compile(
     r"(?:\b(?:maybe|perhaps|probably|possibly|about|around|roughly|approximately|approx|almost|nearly"
-    r"|not|not even|no|never|hardly|barely|would have|could have|should have|would've|could've|used to"
+    r"|not|not even|no|never|hardly|barely|negative|minus"
+    r"|would have|could have|should have|would've|could've|used to"
     r"|would be|could be"
     r"|(?:asked|told|wanted|wants?|begged|reminded|forced|made) (?:me|us)(?: to)?)|n't|'d have|'d be)"
-    r"(?:\s+(?:give|gave|given|giving|rate|rated|it|you|u|them|a|an|be|been))*$"
+    r"(?:\s+(?:give|gave|given|giving|rate|rated|it|you|u|them|a|an|be|been|worth))*$"  # "not worth 10"
     r"|(?:可能|大概|也许|估计|大约|不|没|不是|没有|并不|别|不能|不会|不想|不愿意?|不可能|没法|无法|不该"
     r"|最多|至少|最少|顶多|不到|不超过|超过|低于|高于|少于|多于|差一点|差一些"
     r"|让我|叫我|要我|求我|让|说要)(?:给|打|评)?个?$"  # "客服让我给五星": asked to, not given
@@ -116,19 +137,25 @@ _BOUNDED_BEFORE = re.compile(
 # Chinese before a trailing score that makes it a condition, what was meant or what is to come, not
 # given: "如果快一点就5分", "本来想给5分的", "差点给1星" (almost gave one star), "等收到货再给5分".
 # "满意的话给5分" (if satisfied), "客服说，给5分" (the agent said: give 5)
-_IF_OR_REPORTED = r"(?<![分星制])的话|(?:客服|他|她|他们|她们|你们|朋友|别人)都?说"
+# ("可以的话", "如果可以": "if I could", as "0 if I could" is still a score)
+_IF_OR_REPORTED = r"(?<![分星制以能])的话|(?:客服|他|她|他们|她们|你们|朋友|别人)都?说"
 _HYPOTHETICAL_HAN = re.compile(
-    r"如果|要是|假如|假设|本来|原本|本想|原想|本打算|差点|下次|上次|等[^,，.。!！;；\s]*再(?!也)|之后再|以后再|"
+    r"(?:如果|要是)(?!(?:可以|能)(?:的话)?(?:给|打|[,，]|$))|假如|假设|本来|原本|本想|原想|本打算|差点|下次|上次|等[^,，.。!！;；\s]*再(?!也)|之后再|以后再|"
     + _IF_OR_REPORTED
 )  # "等收到货再给5分": once the parcel has come
-_ASKING = re.compile(r"(?:吗|么|什么|怎么样|如何|行不行|好不好|可不可以|\?)[\s!！。.~～]*$")
+_ASKING = re.compile(
+    r"(?:吗|么|什么|怎么样|如何|行不行|好不好|可不可以|对吧|是吧|对不对|是不是|对嘛|是嘛|\?)[\s!！。.~～]*$"
+)  # "5分最高对吧": the highest, right?
 # Words right after a leading score that make it a condition, a bound or a denial: "5 if you had
 # answered sooner", "4 stars or more", "4分以上", "5星不可能". "0 if I could" is still a score.
 _QUALIFIED_AFTER = re.compile(
     r"^(?:if\b(?! (?:i|we|you) (?:could|can|were able|was able))(?! possible)|once\b|next time\b"
     r"|when(?:ever)?\b|until\b|till\b"  # "5 when it arrives", "10 when you fix the app"
-    r"|maybe\b|perhaps\b|as soon as\b|or\b|and (?:up|above|higher)\b|at (?:least|most)\b|max\b|tops\b"
+    r"|maybe\b|perhaps\b|ish\b"  # "8-ish"; "9 probably", but not "9, probably the best service"
+    r"|(?:probably|prob|probs|prolly|possibly|give or take|more or less)\b(?!\s+[a-z])"
+    r"|as soon as\b|or\b|and (?:up|above|higher)\b|at (?:least|most)\b|max\b|tops\b"
     r"|no way\b|lol no\b"
+    r"|(?:is|means)\b.*\b(?:right|correct)$"  # "5 is the best right": asked without a question mark
     # taken back at once: "5 no wait 4", "4 sorry i mean 3", "4分，不对，5分"
     r"|(?:no )?wait\b(?=[\s,.!…]*(?:$|\d|zero|one|two|three|four|five|six|seven|eight|nine|ten|make|i mean))"
     r"|(?:sorry[\s,]*)?i mean\b|(?:sorry[\s,]*)?i meant\b|oops\b|correction\b|make (?:that|it)\b"
@@ -139,8 +166,13 @@ _QUALIFIED_AFTER = re.compile(
 _QUANTITY_HAN = set("天个件次小时号元块周月年岁位条单遍秒点楼层箱包台分钟星期倍米斤克百千万")
 
 
-# Words after a score that say it is meant, though "for" and "of" after a number make it a count.
-_SURELY = re.compile(r"^(?:for sure|of course|for real)\b")
+# Words after a score that say it is meant, or whom it is for, though "for" and "of" after a number
+# make it a count: "10 for sure", "5 for you", "5 to the team" ("5 for $10" is a count).
+_SURELY = re.compile(
+    r"^(?:for sure|of course|for real"
+    r"|(?:for|to) (?:you|u|ya|y'all|you guys|you all|him|her|them"
+    r"|(?:the|your) (?:agent|staff|service|support|team|help|rep|guy|lady|girl|chat|experience)))\b"
+)
 # Words before a score that change nothing: "honestly a 4", "definitely 10", "a 4". A whole reply
 # may start with them; a score with a comment only when punctuation sets it off ("a 3, meh"), since
 # "a 2 pack of cables arrived broken" is no rating.
@@ -148,6 +180,7 @@ SCORE_LEAD_IN = re.compile(
     r"^(?:(?:a|an)\s+)?"
     r"(?:(?:honestly|definitely|def|defo|easily|solid|overall|i'?d say|i would say|i say|absolutely"
     r"|certainly|surely|totally|obviously|clearly|ngl|tbh|um+|uh+|hm+|well|for me"
+    r"|only|just|sadly|unfortunately|regrettably|sorry(?: but)?|strong|weak|hard|firm|perfect"  # "just a 3"
     r"|(?:it's|it is|that's|that is|i'm|i am|you get|you guys get)(?=\s+an?\s))"
     r"[\s,，]+)?"
     r"(?:(?:a|an)\s*(?=\d)|(?:a|an)\s+)?(?=\S)"  # "a 4", "an 8", "a5"; "i'd say an 8" is no "a" + "n 8"
@@ -276,9 +309,14 @@ def _cuts(t: str, *, from_start: bool) -> Iterator[int]:
         between_han = bool(_HAN.match(left) or _HAN.match(right)) and not (
             left in _SEPARATORS or right in _SEPARATORS or (right in _PARTICLES and _HAN.match(left))
         )  # a particle belongs to the word before it: "挺满意的" is one phrase
-        at_emoji = _emoji(left) != _emoji(right) and left not in _SEPARATORS and right not in _SEPARATORS
+        before = t[i - 2] if left == "\ufe0f" and i >= 2 else left  # "⭐️" is one star
+        at_emoji = right != "\ufe0f" and _glyph(before) != _glyph(right)
+        at_emoji = at_emoji and left not in _SEPARATORS and right not in _SEPARATORS
         if at_separator or between_han or at_emoji:  # "5👍"
             yield i
+
+
+_OPENING = " \t\n(（[【"
 
 
 @dataclass(slots=True)  # not frozen: frozen instances cost more to make, one per cut tried
@@ -309,7 +347,8 @@ class _Cut:
     @classmethod
     def make(cls, part: str, rest: str, *, leading: bool) -> _Cut:
         # Only the side of the cut loses its separators: "-1" stays a negative number.
-        part = part.rstrip(_SEPARATORS).lstrip() if leading else part.lstrip(_SEPARATORS).rstrip()
+        # ... and an opening bracket before a leading score goes with its closing one: "(5) Very satisfied"
+        part = part.rstrip(_SEPARATORS).lstrip(_OPENING) if leading else part.lstrip(_SEPARATORS).rstrip()
         gap = (
             rest[: len(rest) - len(rest.lstrip(_SEPARATORS))]
             if leading
@@ -343,7 +382,8 @@ def _score(
         return None
     score = _parsed(cut, parse)
     if score is None or cut.decoration:
-        return score
+        stars = cut.decoration and bool(_STARS.search(cut.comment))
+        return None if stars and parse(cut.comment) not in (None, score) else score  # "⭐⭐⭐⭐ 5/5": which?
     if _withdrawn(cut):
         return None
     if not cut.numeric:
@@ -383,14 +423,17 @@ def _withdrawn(cut: _Cut) -> bool:
     if (cut.leading and cut.comment in _TAKEN_BACK) or _SNEER.search(cut.comment):
         return True  # "great... NOT", "so helpful (not)", "呵呵，五星"
     if not cut.leading and cut.comment.endswith(_HEDGE_BEFORE):
-        return True
+        # "7到8分", "可能，4分"; but a comma ends "等了5天才到，1星" before its score
+        return not (cut.comment.endswith(_JOINING_BEFORE) and cut.gap.strip() in _CLAUSE_ENDS)
+    if _HOW_MANY.search(cut.comment):
+        return True  # "满分几分": how many points is full marks?
     return not cut.leading and bool(_BARE_NUMBER.match(cut.part)) and cut.comment.endswith(_REFERENCE_HAN)
 
 
 def _two_scores(cut: _Cut, score: int, parse: Callable[[str], int | None]) -> bool:
     """The comment gives a score of its own."""
-    if cut.leading and any(ch.isdigit() for ch in cut.comment) and parse(cut.comment) is not None:
-        return True  # "10分满分给9分" gives the 9 after the scale, read from the end
+    if cut.leading and any(ch.isdigit() for ch in cut.comment) and parse(cut.comment) not in (None, score):
+        return True  # "10分满分给9分": the 9 after the scale, read from the end ("⭐⭐⭐⭐⭐ 5/5" is one)
     return _another_score(cut.comment, score, parse)
 
 
@@ -448,8 +491,8 @@ def _another_score(comment: str, score: int, parse: Callable[[str], int | None])
             continue  # "order 4", "订单号5", "满分10分", "would've been 5", "本来想给5分"
         said = "" if unit is None else "颗星" if unit[0].strip() == "颗" else unit[0]  # "四颗": four stars
         value = parse(found[0] + said)
-        if value is not None and value != score:
-            return True
+        if (value is not None and value != score) or (value is None and said and found[0].isdigit()):
+            return True  # "10分满分给9分，很好" asked out of 5: points on another scale
     return False
 
 
@@ -469,16 +512,20 @@ def _qualified(cut: _Cut) -> bool:
 
 
 def _clause_break(cut: _Cut) -> bool:
-    """A comma or full stop ends the score's clause: a space after it, or a unit before it ("1星，")."""
+    """A comma or full stop ends the score's clause: a space after it, or a unit or a Chinese word
+    before it ("1星，", "五星好评，")."""
     return bool(_CLAUSE_BREAK.match(cut.gap)) or (
-        _UNIT_END.search(cut.part) is not None and cut.gap.strip() in {",", ";", "!"}
+        (_UNIT_END.search(cut.part) is not None or _HAN.match(cut.part[-1:]) is not None)
+        and cut.gap.strip() in {",", ";", "!"}
     )
 
 
 def _starts_with_count(comment: str) -> bool:
     """``comment`` starts with a count of time or things: "3 days to reply", "3天才回复"."""
-    found = re.match(r"\d+\s*([a-z]+|[\u4e00-\u9fff])", comment)
-    return found is not None and (found[1] in _COUNTED or found[1] in _QUANTITY_HAN - set("号分星点"))
+    found = re.match(r"\d+\s*([a-z]+|分钟|星期|[\u4e00-\u9fff])", comment)  # "10分钟": minutes, not points
+    return found is not None and (
+        found[1] in _COUNTED or found[1] in _QUANTITY_HAN - set("号分星点") or found[1] in ("分钟", "星期")
+    )
 
 
 def _number_runs_on(cut: _Cut) -> bool:
@@ -493,6 +540,13 @@ def _number_runs_on(cut: _Cut) -> bool:
     other_number = _NUMERIC.match if cut.leading else _NUMBER_AT_END.search
     if cut.numeric and "/" in cut.gap and other_number(cut.comment):
         return True  # "four/five": four out of five, whatever the scale asked
+    if not cut.leading and _NEGATIVE_SIGN.search(cut.gap) and cut.part[:1].isdigit():
+        return True  # "good -1", "rating -1": a negative number, not a 1
+    unit_after = cut.leading and _BARE_NUMBER.match(cut.part) and _UNIT_START.match(cut.comment)
+    if unit_after and not _clause_break(cut):
+        return True  # "5-star" on NPS: the score was said with its unit, and the scale refused it
+    if cut.numeric and _RANGE_GAP.search(cut.gap) and _RANGE_END.match(cut.comment):
+        return True  # "six-seven", "four - five stars": a range
     if not cut.leading and not cut.gap and _HAN_POINT.search(cut.comment):
         return True  # "九点五分", "四点五星": 9.5 points, 4.5 stars
     # "please 4.5", "1-5", "10:30"
@@ -529,8 +583,15 @@ def _number_rating(cut: _Cut, score: int, parse: Callable[[str], int | None]) ->
         words_around = comment.split()
         if (words_around[0] in _COUNTED) if leading else (words_around[-1] in _POSITION_BEFORE):
             return None
-    if _BARE_NUMBER.match(part) and not leading and _REFERENCE_BEFORE & {comment.split()[-1].rstrip(".")}:
-        return None  # "order no. 5", "room: 5"
+        if leading and _BARE_NUMBER.match(part.split()[-1]) and words_around[0] in _MONEY_AND_TIME:
+            return None  # "worth 10 dollars", "I'd give 5 bucks": the number counts what follows
+    if (
+        _BARE_NUMBER.match(part)
+        and not leading
+        and _REFERENCE_BEFORE & {comment.split()[-1].rstrip(".")}
+        and cut.gap.strip() not in _CLAUSE_ENDS
+    ):
+        return None  # "order no. 5", "room: 5"; not "waited 3 days, 1"
     return score
 
 
@@ -560,16 +621,23 @@ def _glued(part: str, rest: str, score: int, *, leading: bool) -> int | None:
         if rest[:1] in _UNIT_WORDS.get(unit, set()) or rest[:1] in _QUANTITY_HAN - {"分", "星"}:
             return None
         return score
-    return score if part[:1] in "给打评" or part[-1:] in "分星⭐★" else None  # "非常满意⭐⭐⭐⭐⭐"
+    unit = part.rstrip(_PARTICLES + "!！~～")[-1:]  # "我觉得4分吧"
+    return score if part[:1] in "给打评" or unit in "分星⭐★颗" else None  # "非常满意⭐⭐⭐⭐⭐"
 
 
+_STARS = re.compile(r"[⭐★🌟]")
 _EMOTICON = re.compile(r"^(?:[:;=8][-']?[)(dpo3*\]\[|/\\]+|\^_*\^|xd+|<3)+$", re.IGNORECASE)
+
+
+def _glyph(ch: str) -> int:
+    """0 for text, 1 for an emoji, 2 for a star: a cut falls where they change ("5👍", "⭐⭐⭐⭐⭐👍")."""
+    return 2 if ch in "⭐★☆🌟" else int(_emoji(ch))
 
 
 def _emoji(ch: str) -> bool:
     """A pictograph (👍 😊 ❤ ✨) or the variation selector after one."""
     code = ord(ch)
-    return code >= 0x1F300 or 0x2600 <= code <= 0x27BF or code == 0xFE0F
+    return code >= 0x1F300 or 0x2600 <= code <= 0x27BF or code in (0x2B50, 0xFE0F)  # ⭐
 
 
 def _comment(text: str) -> str:

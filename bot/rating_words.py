@@ -32,6 +32,13 @@ SATISFACTION: dict[str, int] = {
     "绝绝子": 5, "还阔以": 3, "阔以": 3, "就那样": 3, "也就那样": 3, "不咋滴": 2, "不咋的": 2,
     "良好": 4, "及格": 3, "将就": 3, "还将就": 3,
     "拉胯": 2, "给力": 4, "靠谱": 4, "牛逼": 5, "赞一个": 5, "点个赞": 5, "可以可以": 4,
+    # 牛 ("awesome", as in 太牛了), yyds (永远的神: "the GOAT"); Cantonese 正 (great), 麻麻 (so-so)
+    "十全十美": 5, "一流": 5, "一级棒": 5, "特别好": 5, "超好": 5, "超级好": 5, "好得很": 5, "好的很": 5,
+    "乱七八糟": 1, "一无是处": 1, "一团糟": 1, "糟透了": 1, "一点也不好": 1, "一点都不好": 1,
+    "普普": 3,  # Taiwan: so-so
+    # chat: nb / 牛b / 牛批 (牛逼), 坑 (a rip-off), 坑爹, 辣鸡 (垃圾), 醉了 (speechless), 心累 (worn out)
+    "nb": 5, "牛b": 5, "牛批": 5, "坑": 2, "坑爹": 1, "辣鸡": 1, "垃圾中的垃圾": 1, "醉了": 2, "心累": 2,
+    "牛": 5, "yyds": 5, "好正": 5, "超正": 5, "麻麻": 3, "麻麻地": 3, "麻麻哋": 3,
     "very satisfied": 5, "extremely satisfied": 5, "excellent": 5, "perfect": 5, "amazing": 5,
     "awesome": 5, "outstanding": 5, "great": 5, "fantastic": 5, "very good": 5, "very happy": 5,
     "satisfied": 4, "good": 4, "happy": 4, "pretty good": 4, "not bad": 4, "quite good": 4, "nice": 4,
@@ -39,6 +46,11 @@ SATISFACTION: dict[str, int] = {
     "dissatisfied": 2, "unsatisfied": 2, "not satisfied": 2, "unhappy": 2, "not happy": 2, "bad": 2,
     "poor": 2, "not good": 2, "disappointed": 2, "bad service": 2, "great service": 5, "good service": 4,
     "great job": 5, "good job": 4, "excellent service": 5,
+    "crap": 1, "crappy": 1, "shit": 1, "shitty": 1, "sucked": 1, "it sucked": 1, "lousy": 2, "okish": 3,
+    "okey": 3, "okk": 3, "okayy": 3, "nice one": 4, "nice work": 4, "good work": 4, "great work": 5,
+    "well done": 5, "good stuff": 4, "great stuff": 5, "could be better could be worse": 3,
+    "gud": 4, "gr8": 5, "awsome": 5, "amazin": 5, "love you": 5, "love u": 5,  # as typed in chat
+    "not great not terrible": 3, "not bad not great": 3, "not good not bad": 3, "could have been better": 3,
     "goated": 5, "solid": 4, "mid": 3, "trash": 1, "you rock": 5, "you guys rock": 5,  # chat slang
     "not satisfied at all": 1, "not at all satisfied": 1,
     "very dissatisfied": 1, "very unsatisfied": 1, "very bad": 1, "terrible": 1, "awful": 1,
@@ -57,6 +69,7 @@ SATISFACTION: dict[str, int] = {
     "😡": 1, "🤬": 1, "😠": 2, "😞": 2, "🙁": 2, "☹": 2, "😐": 3, "😑": 3, "🙂": 4, "😊": 4, "👍": 4, "👎": 2,
     "😀": 5, "😁": 5, "😍": 5, "🤩": 5, "🥰": 5, "👍👍": 5, "👏": 5, "🙌": 5, "😔": 2, "💔": 1, "super": 5,
     ":)": 4, ":-)": 4, "=)": 4, ":d": 5, ":-d": 5, ":(": 2, ":-(": 2, "=(": 2, ":'(": 2,  # emoticons
+    "♥": 5, "💖": 5, "💕": 5, "💗": 5,
     "😃": 5, "😄": 5, "❤": 5, "💯": 5, "👌": 4, "😒": 2, "🙄": 2, "😢": 2, "😤": 1, "🤮": 1, "💩": 1,
 }  # fmt: skip
 # Effort words on the 1-7 CES scale (7 = very easy, 4 is neutral).
@@ -77,18 +90,24 @@ EFFORT: dict[str, int] = {
     "easy peasy": 7, "quick and easy": 7, "fast and easy": 7, "piece of cake": 7, "seamless": 7,
     "hassle-free": 7, "hassle free": 7, "simple": 6, "straightforward": 6, "smooth": 6, "no hassle": 6,
     "a bit complicated": 3, "complicated": 2, "confusing": 2, "a hassle": 2, "tedious": 2,
-    "painful": 2, "a nightmare": 1, "nightmare": 1,
+    "painful": 2, "a nightmare": 1, "nightmare": 1, "impossible": 1,
     "neither easy nor difficult": 4, "neither easy nor hard": 4,
     "不难也不简单": 4, "不简单也不难": 4, "一般般": 4, "方便快捷": 7, "简单方便": 7, "折腾": 2, "费时费力": 2,
-    "有点难度": 3, "难度不大": 5, "没有难度": 6, "a breeze": 7, "breeze": 7, "painless": 6,
+    "有点难度": 3, "难度不大": 5, "没有难度": 6, "费力": 2, "毫不费力": 7, "简单快捷": 7, "简单易懂": 7,
+    "轻松搞定": 7, "累": 2, "心累": 2, "一点都不累": 6, "一点也不累": 6, "顺畅": 6, "流畅": 6, "绕": 2,
+    "便捷": 6, "快捷": 6, "高效": 6, "a breeze": 7, "breeze": 7, "painless": 6,
     "could be easier": 3, "could have been easier": 3, "no effort": 7, "a lot of effort": 2,
+    "so-so": 4, "so so": 4, "medium": 4, "moderate": 4, "not easy not hard": 4, "not hard not easy": 4,
+    "minimal effort": 6, "little effort": 6, "low effort": 6, "much effort": 2, "lots of effort": 2,
+    "high effort": 2, "a struggle": 2, "struggle": 2, "a pain": 2, "pain in the neck": 2,
 }  # fmt: skip
 _WORDS: dict[WordScale, tuple[dict[str, int], int, int, int]] = {
     "csat": (SATISFACTION, 1, 3, 5),
     "ces": (EFFORT, 1, 4, 7),
 }
 PUNCT = re.compile(r"[\s!！。.~～,，?？]+")
-PARTICLES = "的啊了吧呢哦呀啦哈嘛哒滴"  # 哒, 滴: chat spellings of 的 ("满意哒", "好滴")
+# 哒, 滴: chat spellings of 的 ("满意哒", "好滴"); 喇, 咯, 啰: Cantonese; 喔, 唷, 耶: Taiwan
+PARTICLES = "的啊了吧呢哦呀啦哈嘛哒滴喇咯啰喔唷耶"
 # Who or what is rated before the words: "it was ok", "the agent was great", "overall, very easy".
 _LEAD_IN = re.compile(
     r"^(?:(?:it|that|this|the service|service|support|the experience|experience|the support"
@@ -99,9 +118,12 @@ _LEAD_IN = re.compile(
 # "I'm good", "I'm fine", "we're ok" decline more often than they rate ("no thanks, I'm good").
 _DECLINING = {"good", "fine", "ok", "okay", "alright", "all right", "all good", "good thanks"}
 # Words after the rating that change nothing: "fine i guess", "great overall", "good tbh".
-_TRAILING = re.compile(r"[\s,，]+(?:i guess|i suppose|i think|overall|tbh|honestly|to be honest)[\s.!]*$")
+_TRAILING = re.compile(
+    r"[\s,，]+(?:i guess|i suppose|i think|overall|tbh|honestly|to be honest"
+    r"|guys|folks|team|mate|y'all)[\s.!]*$"  # "great job guys"
+)
 _LEAD_IN_ZH = re.compile(
-    r"^(?:我觉得|我感觉|感觉|觉得|总体来说|总的来说|总体|整体|总之|我们|我)(?:还是|是)?(?=.)"
+    r"^(?:我觉得|我感觉|感觉|觉得|总体来说|总的来说|总体|整体|总之|我们|我|必须|肯定|当然)(?:还是|是)?(?=.)"
 )
 # What Chinese replies name before the words: "服务很好", "客服态度非常好", "这次体验不错".
 _SUBJECT_ZH = re.compile(
@@ -110,13 +132,18 @@ _SUBJECT_ZH = re.compile(
 )
 # Nouns after a word rating that change nothing: "terrible experience", "excellent support".
 _RATED_NOUN = re.compile(r"\s+(?:experience|service|support|help|job|chat|agent)$")
-_RATED_NOUN_ZH = re.compile(r"的(?:服务|体验|客服|服务态度|态度)$")  # "非常好的服务", "很差的体验"
+# "非常好的服务", "很差的体验", "垃圾服务"
+_RATED_WITH = re.compile(
+    r"\s+with (?:(?:the|your|my|this|our) )?(?:service|answer|help|support|agent|experience|response|reply"
+    r"|outcome|result|solution|chat|staff|team|process|it|everything|you|you guys)\b"
+)
+_RATED_NOUN_ZH = re.compile(r"的(?:服务|体验|客服|服务态度|态度)$|(?<=..)(?:服务|体验)$")
 _GIVE = re.compile(r"^我?(?:给|打)(?:你们|你)?个?")  # "给个好评": give a good review
 # Words before a known phrase that turn it round, keep it or strengthen it. English words end at a
 # space; Chinese ones run straight into the phrase.
 _NEGATED = re.compile(
     r"^(?:(?:not|isn't|wasn't)\s+(?:(?:too|that|so|all that)\s+)?"
-    r"|(?:不太|不是很|不是特别|不是非常|不是太|不算太|不算很|不算|不怎么|不大|不)(?=\S))"
+    r"|(?:不太|不是很|不是好|不是特别|不是非常|不是太|不算太|不算很|不算|不怎么|不大|不)(?=\S))"
 )  # "not too bad" is "bad" negated
 # A negation that goes all the way: "not helpful at all", "一点都不满意" (the lowest; "一点都不难", "not
 # bad at all" are explicit phrases, and a negated complaint is only just on the good side).
@@ -125,19 +152,28 @@ _NOT_AT_ALL = re.compile(
     r"|^(?:一点都不|一点也不|一点儿都不|一点儿也不|完全不|根本不|毫不)(?P<zh>\S+)$"
 )
 _SOFTENED = re.compile(
-    r"^(?:(?:pretty|quite|fairly|rather|somewhat|mostly|kinda|kind of|sort of|generally|reasonably|just"
+    r"^(?:(?:pretty|quite|fairly|rather|mostly|kinda|kind of|sort of|generally|reasonably|just|surprisingly"
     r"|only)\s+"
-    r"|(?:挺|蛮|比较|还算|算是|基本上?)(?=\S))"
+    r"|(?:挺|蛮|比较|还算|算是|基本上?|还(?!是))(?=\S))"  # "还满意", "还ok"
 )
 # "A bit" moves a word two steps from neutral one step back, as the phrases "a bit hard" (3) and
 # "有点麻烦" (3) do on CES; a word one step from it stays ("有点失望" 2).
 _DIMINISHED = re.compile(
-    r"^(?:(?:a bit|a little|slightly|a tad)\s+|(?:有点儿?|有些|稍微有点|稍微|稍稍)(?=\S))"
+    r"^(?:(?:a bit|a little|slightly|a tad|somewhat|moderately)\s+"
+    r"|(?:有一?点儿?|有一?些|稍微有点|稍微|稍稍)(?=\S))"
 )
 _INTENSIFIED = re.compile(
-    r"^(?:(?:very|really|so+|super|extremely|truly|absolutely|incredibly|totally|completely|fully|entirely)\s+"
-    r"|(?:非常|特别|超级|十分|相当|真的|真|太|超|很|巨|贼)(?=\S))"  # 巨, 贼: chat for "very"
+    r"^(?:(?:very|really|so+|super|extremely|truly|absolutely|incredibly|totally|completely|fully|entirely"
+    r"|too|v\.?|ridiculously|insanely|unbelievably|crazy|hella|mad|real)\s+"  # "v good", "hella good"
+    r"|(?:非常|特别|超级|十二分|十分|万分|一百个|相当|真的|真|太|超|很|巨|贼|绝对|有够)(?=\S))"  # 巨 贼 有够
 )
+# Chinese puts "very" after a word too: "麻烦死了" (a pain to death), "差透了", "简单得很"; chat: "good af".
+_INTENSIFIED_AFTER = re.compile(
+    r"(?<=\S)(?:死了|死啦|死|极了|透了|得很|得不行|得要命|要命|爆了|到爆|\s+(?:af|asf))$"
+)
+_ENOUGH = re.compile(r"(?<=\S)\s+enough$")
+# "No hassle at all", "no complaints at all": a "no" phrase said all the way.
+_NO_AT_ALL = re.compile(r"^(?P<no>no\s.+?)\s+at all$")
 
 
 # A yes or no before the words: "yeah it was good", "nah it was bad". It must agree with them: "no
@@ -145,11 +181,24 @@ _INTENSIFIED = re.compile(
 _AGREEING = re.compile(r"^(?:(?P<yes>yes|yeah|yep|yup|ya)|(?P<no>no|nah|nope))[\s,，]+(?=\S)")
 
 
+# Cantonese, as customers in Hong Kong type it, in the Mandarin words the lexicon knows: 唔 (not;
+# 唔好 is also "don't", so it stays), 唔係 (is not), 冇 (have not), 有啲 / 有d (a bit), 嘅 (的), and
+# before a word 劲 (very: "勁好") and 几 (quite: "幾好", "幾方便").
+_CANTONESE = re.compile(r"唔系|唔(?!好)|冇|有啲|有d|嘅|^劲(?=\S)|^几(?=\S)")
+_TO_MANDARIN = {"唔系": "不是", "唔": "不", "冇": "没", "有啲": "有点", "有d": "有点", "嘅": "的", "劲": "很",
+                "几": "挺"}  # fmt: skip
+
+
+def _mandarin(text: str) -> str:
+    return _CANTONESE.sub(lambda found: _TO_MANDARIN[found[0]], text)
+
+
 def word_rating(text: str, scale: WordScale) -> int | None:
     """The score a word reply gives on ``scale`` ("很满意" -> 5, "not easy" -> 3), else ``None``.
 
     ``text`` is already normalised (:func:`bot.answers.normalize`: lower case, half-width).
     """
+    text = _mandarin(text).replace("'ve ", " have ")  # "唔满意" (Cantonese) is "不满意"; "could've"
     value = _words(text, scale)  # "no complaints", "no hassle" are phrases
     if value is None and (said := _AGREEING.match(text)) is not None:
         value = _words(text[said.end() :], scale)
@@ -160,6 +209,7 @@ def word_rating(text: str, scale: WordScale) -> int | None:
 
 
 def _words(text: str, scale: WordScale) -> int | None:
+    text = _RATED_WITH.sub("", text)  # "happy with the service", "not satisfied with the answer at all"
     if (tail := _TRAILING.search(text)) is not None and tail.start():
         text = text[: tail.start()]  # "fine i guess", "good overall"
     value = _phrase(text, scale)
@@ -176,7 +226,7 @@ def _phrase(text: str, scale: WordScale) -> int | None:
     # "best service" is a phrase; "excellent support" is "excellent" with what it rates.
     for phrase in dict.fromkeys((cleaned, _RATED_NOUN.sub("", cleaned))):
         squashed = phrase.replace(" ", "")
-        if squashed and all("\u4e00" <= ch <= "\u9fff" for ch in squashed):
+        if _HAN.search(squashed) and all("\u4e00" <= ch <= "\u9fff" or _latin(ch) for ch in squashed):
             value = _chinese(squashed, scale) or _chinese(_GIVE.sub("", squashed), scale)  # "给力", "给好评"
         else:
             value = _modified(phrase, scale) if phrase else None
@@ -186,6 +236,13 @@ def _phrase(text: str, scale: WordScale) -> int | None:
         if value is not None:
             return value
     return None
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _latin(ch: str) -> bool:
+    return "a" <= ch <= "z"  # "ok的", "还ok": an English word inside Chinese
 
 
 def _chinese(text: str, scale: WordScale) -> int | None:
@@ -230,6 +287,21 @@ def _modified(phrase: str, scale: WordScale) -> int | None:
     if (intensifier := _INTENSIFIED.match(phrase)) is not None:
         value = _modified(phrase[intensifier.end() :], scale)  # "really very good"
         return None if value is None else _stronger(value, low, mid, high)
+    return _said_after(phrase, scale)
+
+
+def _said_after(phrase: str, scale: WordScale) -> int | None:
+    """A known phrase with a word after it that strengthens ("麻烦死了", "no hassle at all") or
+    weakens it ("easy enough"), misspelled, held down, or a face repeated."""
+    words, low, mid, high = _WORDS[scale]
+    if (after := _INTENSIFIED_AFTER.search(phrase)) is not None or (after := _NO_AT_ALL.match(phrase)):
+        value = _modified(phrase[: after.start()] if after.start() else after["no"], scale)
+        return None if value is None else _stronger(value, low, mid, high)
+    if (enough := _ENOUGH.search(phrase)) is not None:
+        value = _modified(phrase[: enough.start()], scale)  # "easy enough" 5, as "fairly easy"
+        if value is None or abs(value - mid) < 2:
+            return value
+        return value + (value < mid) - (value > mid)
     if (spelled := _spelled(phrase, scale)) is not None:
         return words[spelled]  # "exellent", "satisifed", "terible"
     if _HELD_DOWN.search(phrase):  # "greaaat", "gooood", "baaad", "amazinggg"

@@ -77,6 +77,18 @@ _CJK_WORDS = {
     "still happening": "not solved",
     "still broken": "not solved",
     "persists": "not solved",
+    # third hunt: 不及时 (not in time), 没人回 (nobody replied), 依旧 (still so), 没礼貌 (impolite)
+    "不及时": "慢",
+    "没人回": "响应慢",
+    "没人理": "响应慢",
+    "问题依旧": "问题没解决",
+    "依然没": "没",
+    "没礼貌": "态度坏",
+    "不礼貌": "态度坏",
+    "nobody answered": "slow response",
+    "nobody replied": "slow response",
+    "no one answered": "slow response",
+    "no one replied": "slow response",
 }
 
 

@@ -107,7 +107,33 @@ def test_the_carried_comment_survives_storage(flows: dict[str, Flow]) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["order 98765", "my order 5 is late", "4.5", "0", "6", "3 days later", "5分钟就回复了", "maybe 4"]
+    "text", ["hi, 5 from me, thanks!", "5 stars, bye", "必须五星", "I choose 5", "好的，5分"]
+)
+def test_a_score_with_only_greetings_or_emphasis_around_it_still_asks_the_praise_question(
+    flows: dict[str, Flow], text: str
+) -> None:
+    flow = flows["csat"]
+    t = advance(flow, started(flow), say(text), NOW)
+    assert [(a.step, a.score) for a in recorded(t)] == [("rating", 5)]
+    assert t.state.step == "praise" and t.state.comment is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "order 98765",
+        "my order 5 is late",
+        "4.5",
+        "0",
+        "6",
+        "3 days later",
+        "5分钟就回复了",
+        "maybe 4",
+        "hi, 2 items missing",
+        "negative 5 stars",
+        "满分几分",
+        "⭐⭐⭐⭐ 5/5",
+    ],
 )
 def test_non_answers_are_never_scored_or_kept_as_comments(flows: dict[str, Flow], text: str) -> None:
     flow = flows["csat"]

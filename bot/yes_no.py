@@ -1,0 +1,197 @@
+"""Yes and no typed in Chinese and English: "Did this solve it?", "Was your issue resolved?".
+
+Each parser returns ``None`` for anything that is not clearly a yes or a no: a bare "thanks", a
+"yes, but...", "partly solved", or a sneer.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from bot.answers import normalize
+from bot.hanzi import simplified
+from bot.rating_words import PARTICLES as _PARTICLES
+from bot.rating_words import PUNCT as _PUNCT
+
+_MAX_LENGTH = 200  # the longest reply read as a yes or a no
+
+Confirmation = Literal["yes", "no"]
+_YES = {
+    "yes", "y", "yeah", "yea", "yep", "yup", "yes please", "sure", "it did", "it worked", "that worked",
+    "worked", "solved", "yes solved", "resolved", "fixed", "all good", "that helped", "it helped",
+    "helpful", "perfect", "great", "got it", "ok", "okay", "k", "done", "thanks", "thank you", "thx",
+    "是", "是的", "对", "对的", "嗯", "嗯嗯", "好", "好的", "好了", "可以", "可以了", "行", "行了",
+    "有用", "有帮助", "解决了", "已解决", "搞定了", "谢谢", "感谢", "收到", "明白了", "懂了", "ok了",
+    "works now", "it works", "it works now", "working now", "it's working", "it is working", "that fixed it",
+    "fixed it", "that solved it", "problem solved", "issue solved", "sorted", "all sorted", "yes it did",
+    "yes it worked", "it's fixed", "it is fixed", "all set", "👍", "👌", "已经好了", "搞定",
+    "已经解决了", "已经解决", "可以用了", "能用了", "没问题了", "没问题", "弄好了", "成功了", "登上了",
+    "ya", "yah", "yas", "yeh", "ye", "yeap", "definitely", "absolutely", "of course", "correct", "certainly",
+    "恩", "恩恩",  # 恩 for 嗯, as often typed
+    "no problems now", "no issues now", "no more problems", "no problems anymore", "no issues anymore",
+}  # fmt: skip
+_NO = {
+    "no", "n", "nope", "nah", "no it didn't", "not really", "didn't help", "did not help", "doesn't help",
+    "it didn't", "it did not", "not solved", "unsolved", "didn't work", "did not work", "doesn't work",
+    "does not work", "not working", "still not working", "still broken", "no luck", "useless",
+    "human", "a human", "agent", "an agent", "person", "a person", "real person", "a real person",
+    "representative", "operator", "talk to a human", "speak to a human", "talk to someone",
+    "speak to someone", "talk to a person", "speak to a person", "talk to an agent",
+    "不", "不是", "没有", "没", "否", "不对", "没用", "没有用", "没帮助", "没有帮助", "没解决", "没有解决",
+    "未解决", "不行", "还是不行", "不管用", "没效果", "转人工", "人工", "人工客服", "找人工", "真人",
+    "找客服", "要人工", "我要人工", "客服",
+    "it didn't help", "it did not help", "didn't fix it", "did not fix it", "not fixed", "still not fixed",
+    "not yet", "still the same", "same problem", "same issue", "it doesn't work",
+    "it does not work", "it's not working", "it is not working", "still doesn't work", "👎",
+    "还没好", "还没解决", "解决不了", "还是解决不了", "还是没解决", "没好", "没有好", "还是不能用",
+    "还是老样子", "不能用", "用不了", "没反应", "还不行", "问题依旧", "依然不行", "仍然不行", "还是一样",
+    "还是没好", "问题还在", "没什么用", "不太行", "still no", "still nothing", "no change", "nothing changed",
+    "same thing", "still the same problem", "that didn't work", "that did not work",
+}  # fmt: skip
+# "Not yet" said in Chinese, only as a whole reply: "还没试" (not tried yet) is no "no".
+_NOT_YET = {"还没", "还没有", "暂时没有", "暂时还没有", "还没呢", "still not", "not yet no"}
+# After a yes, words that take it back: a contrast, a repeat, "thanks for nothing", a "not" ("of
+# course not"), or trying it first ("好的，我试试", "ok I'll try": not known yet).
+_CONTRAST = re.compile(
+    r"\b(?:but|still|however|though|except|again|for nothing|useless|not|try|check)\b"
+    r"|但|可是|不过|还是|仍然|依然|又|白费|白等|没用|试试|试一下|试下|去试|再试|看看|等下|等一下|稍等"
+)
+_WANTS_PERSON = re.compile(
+    r"\bstill need (?:some |more )?help\b|\bneed (?:more|further) help\b"
+    r"|\b(?:need|want|talk to|speak to|speak with|talk with|get me|connect me (?:to|with))\b.*"
+    r"\b(?:human|person|agent|someone|somebody|representative|operator|manager)\b"
+    r"|转人工|人工客服|找人工|要人工|真人|找客服"
+)
+_SEPARATORS = " ,，.。!！~～:：-"
+_CJK_PHRASES = sorted(
+    ((phrase, answer) for words, answer in ((_YES, "yes"), (_NO, "no")) for phrase in words
+     if len(phrase) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in phrase)),
+    key=lambda item: -len(item[0]),
+)  # fmt: skip
+# English yes and no phrases of more than one word, longest first: "it works, thanks", "not fixed yet".
+_EN_PHRASES = sorted((p for p in _YES | _NO if " " in p and p.isascii()), key=lambda p: -len(p))
+
+
+# "Partly": neither a yes nor a no, nor an end of a scale ("部分解决" is not "完全解决", "差不多解决了"
+# is not "没有解决", "not fully solved" is not "Not solved").
+_PARTLY = re.compile(
+    r"\b(?:partly|partially|in part|half|halfway|mostly|almost|nearly|kind of|kinda|sort of|sorta|somewhat"
+    r"|more or less|not (?:fully|completely|entirely|totally|quite|100 ?%)|yes and no)\b"
+    r"|部分|一半|基本|差不多|大体|大致|不完全|没有?完全|不彻底|没有?彻底|差一点|一定程度|算是"
+)
+
+
+_SNEERING = re.compile(r"呵呵|嗬嗬")
+
+
+def sneers(text: str) -> bool:
+    """Whether ``text`` sneers (呵呵 in Chinese chat): "呵呵，解决了" is no "solved"."""
+    return _SNEERING.search(text) is not None
+
+
+def partly(text: str) -> bool:
+    """Whether ``text`` says something is only partly so ("partially solved", "解决了一半")."""
+    return _PARTLY.search(normalize(simplified(text))) is not None
+
+
+def parse_confirmation(text: str) -> Confirmation | None:
+    """``yes`` or ``no`` when ``text`` answers "Did this solve it?", else ``None``.
+
+    Whole replies ("yes", "not really", "没用", "转人工"), a yes or no followed by more words
+    ("no, I still can't log in", "是的，谢谢", "好的谢谢", "不是这个问题"), or asking for a person
+    ("I need a human"). A yes with a "but" or "still" after it is no answer.
+    """
+    text = simplified(text)  # "非常滿意" reads as "非常满意"
+    t = _PUNCT.sub(" ", normalize(text)).strip()
+    if not t or len(t) > _MAX_LENGTH or _PARTLY.search(t) or sneers(t):
+        return None
+    if _NO_PROBLEM.match(t):
+        return None  # "no problem", "no worries": an acknowledgement, not "it did not help"
+    squashed = t.replace(" ", "") if _HAN.search(t) else t
+    for candidate in (t, squashed, squashed.rstrip(_PARTICLES), _STRETCHED.sub(r"\1", t)):
+        if candidate in _YES or _said_over(candidate, _YES):
+            return "yes"
+        if candidate in _NO or candidate in _NOT_YET or _said_over(candidate, _NO):
+            return "no"
+    if _WANTS_PERSON.search(t):
+        return "no"
+    first, _, after = t.partition(" ")
+    if _HAN.match(first) and len(first) == 1 and after:  # "嗯，解决了", "对，可以了", "不，还是不行"
+        said = parse_confirmation(first)  # the rest must say it too: "好，我试试" (OK, I'll try) is none
+        return said if said is not None and parse_confirmation(after) == said else None
+    head, rest = _split_head(squashed if _HAN.search(t) else t)
+    if head in _NO:
+        return "no"
+    if (
+        head in _YES
+        and rest
+        and not _CONTRAST.search(rest)
+        and not (head in _RATING_ADVERBS and _DIGIT.search(rest))
+    ):
+        return "yes" if parse_confirmation(rest) != "no" else None
+    return None
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_DIGIT = re.compile(r"\d")
+# Yes words that also strengthen a rating: "definitely 10" answers a survey, not "Did this solve it?".
+_RATING_ADVERBS = {"definitely", "absolutely", "of course", "certainly", "sure"}
+# "No problem" acknowledges; it does not say the answer failed (unless the problem is "still" there).
+_NO_PROBLEM = re.compile(
+    r"^no (?:problems?|issues?|worries|prob|probs)\b(?!.*\b(?:still|again|but)\b)(?!.*\b(?:now|anymore)$)"
+)
+# A letter held down at the end of a word: "yesss", "nooo", "yeahhh".
+_STRETCHED = re.compile(r"([a-z])\1+$")
+
+
+def _said_over(text: str, words: set[str]) -> bool:
+    """``text`` is one short Chinese word of ``words`` said again and again: "对对", "是是是", "不不"."""
+    return (
+        2 <= len(text) <= 4
+        and len(set(text)) == 1
+        and _HAN.match(text) is not None
+        and text[0] in words
+        and text[0] not in _NOT_YES_NO  # "好好" is "OK, OK"
+    )
+
+
+# Replies that confirm an automatic answer but do not say whether an issue was resolved.
+_NOT_YES_NO = {
+    "thanks",
+    "thank you",
+    "thx",
+    "ok",
+    "okay",
+    "k",
+    "got it",
+    "谢谢",
+    "感谢",
+    "收到",
+    "好",
+    "好的",
+    "嗯",
+}
+
+
+def parse_yes_no(text: str) -> Confirmation | None:
+    """``yes`` or ``no`` when ``text`` answers a yes/no question ("Was your issue resolved?"):
+    "yes", "解决了", "no", "没解决", "否", "not really"...; a bare "thanks" or "ok" is no answer."""
+    t = _PUNCT.sub(" ", normalize(text)).strip()
+    if t.replace(" ", "").rstrip(_PARTICLES) in _NOT_YES_NO or t in _NOT_YES_NO:
+        return None
+    return parse_confirmation(text)
+
+
+def _split_head(t: str) -> tuple[str, str]:
+    """The leading yes or no word or phrase of ``t`` and the rest (``("", t)`` when none leads)."""
+    if _HAN.match(t):
+        for phrase, _ in _CJK_PHRASES:
+            if t.startswith(phrase) and len(t) > len(phrase):
+                return phrase, t[len(phrase) :].strip(_SEPARATORS + _PARTICLES)
+        return "", t
+    for phrase in _EN_PHRASES:
+        if t.startswith(phrase + " "):
+            return phrase, t[len(phrase) :].strip()
+    head, _, rest = t.partition(" ")
+    return head, rest.strip()

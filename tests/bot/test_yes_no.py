@@ -1,0 +1,105 @@
+"""Yes and no typed in answer to "Did this solve it?": what counts, and what stays no answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.yes_no import parse_confirmation
+
+SOLVED = [
+    "yes",
+    "yes thanks",
+    "perfect thanks!",
+    "解决了谢谢",
+    "是的",
+    "好的谢谢",
+    "可以了",
+    "thx it worked",
+    "👍",
+    "已经好了",
+    "搞定",
+    "works now",
+    "it works, thanks",
+    "that fixed it, cheers",
+    "没问题了",
+    "能用了",
+    "解決了",
+    "YES",
+    "yesss",
+    "yepp",
+    "of course",
+    "恩",
+    "对对",
+    "嗯，解决了",
+    "对，可以了",
+    "可以了，试过了",
+    "no problems now",
+    "it's fixed, thanks! 5/5",
+]
+NOT_SOLVED = [
+    "no",
+    "nope still broken",
+    "no, still can't log in",
+    "it didn't help",
+    "I still need help",
+    "没有，还是登不上",
+    "还是不行啊",
+    "没用",
+    "转人工客服",
+    "👎",
+    "not yet",
+    "not fixed yet",
+    "still the same problem",
+    "解决不了",
+    "用不了啊",
+    "沒解決",
+    "還是不行",
+    "没解决，我要找人工",
+    "问题依旧",
+    "还不行",
+    "still nothing",
+    "nothing changed",
+    "nooo",
+    "还没",
+    "还没呢",
+    "暂时没有",
+    "不不",
+    "不，还是不行",
+]
+NEITHER = [
+    "yes but I have another question",
+    "it works but now I cannot pay",
+    "kind of",
+    "not sure",
+    "solved partly",
+    "mostly works",
+    "yes and no",
+    "解决了一半",
+    "基本解决了",
+    "差不多解决了",
+    "没有完全解决",
+    "of course not",
+    "sure not",
+    "好的，我试试",
+    "ok I'll try",
+    "好，我试试",
+    "不，谢谢",
+    "好好",
+    "definitely 10",  # a rating for an open survey, not "yes"
+    "no problem",  # an acknowledgement, not "it did not help"
+    "no worries",
+    "还没试",
+    "我试试",
+    "稍等",
+    "where is my parcel",
+    "好的呵呵",  # a sneer
+    "呵呵，解决了",
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [*((t, "yes") for t in SOLVED), *((t, "no") for t in NOT_SOLVED), *((t, None) for t in NEITHER)],
+)
+def test_did_this_solve_it_answers(text: str, expected: str | None) -> None:
+    assert parse_confirmation(text) == expected
