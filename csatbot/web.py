@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DBAPIError
 
+from adapters.kit.refusals import refusals
 from adapters.strict_json import StrictJSONRoute
 from adapters.webchat import webchat_router
 from bot.errors import ConflictError, CsatbotError, NotFoundError, SignatureError, WireFormatError
@@ -60,6 +61,8 @@ METRICS_TOKEN = "CSATBOT_METRICS_TOKEN"
 MAX_NAMES_SHOWN = 20
 """How many possible assignees a refused assignment lists."""
 log = logging.getLogger("csatbot.web")
+MISSING = refusals(404)
+"""For routes that name a row: it may not exist."""
 
 
 class AgentReply(BaseModel):
@@ -109,6 +112,7 @@ def support_router(rt: Runtime) -> APIRouter:
         dependencies=[Depends(current_principal)],
         tags=["support"],
         route_class=StrictJSONRoute,
+        responses=refusals(400, 401, 403, 413, 422, 503),
     )
 
     @router.get("/me", response_model=Me)
@@ -129,25 +133,31 @@ def support_router(rt: Runtime) -> APIRouter:
         "/conversations/{conversation_id}",
         response_model=ConversationDetail,
         response_model_exclude_unset=True,
+        responses=MISSING,
     )
     async def conversation(conversation_id: RowId) -> dict[str, Any]:
         """One conversation with transcript, survey answers and ticket."""
         return await rt.store.read(lambda repo: queries.conversation_detail(repo.session, conversation_id))
 
-    @router.post("/conversations/{conversation_id}/reply", status_code=202, response_model=ReplySent)
+    @router.post(
+        "/conversations/{conversation_id}/reply", status_code=202, response_model=ReplySent, responses=MISSING
+    )
     async def reply(conversation_id: RowId, body: AgentReply, who: Who) -> dict[str, int]:
         """Send the caller's reply to the customer in the conversation's own channel."""
         message_id = await rt.service.agent_reply(conversation_id, who.name, body.text)
         return {"message_id": message_id}
 
-    @router.post("/conversations/{conversation_id}/resolve", response_model=Resolved)
+    @router.post("/conversations/{conversation_id}/resolve", response_model=Resolved, responses=MISSING)
     async def resolve(conversation_id: RowId, body: Resolve, who: Who) -> Resolved:
         """Resolve the conversation as the caller; the survey is scheduled per the triggers (idempotent)."""
         result = await rt.service.resolve(conversation_id, who.name, send_now=body.send_survey_now)
         return Resolved(**asdict(result))
 
     @router.post(
-        "/customers/{customer_id}/link", response_model=CustomerLink, response_model_exclude_unset=True
+        "/customers/{customer_id}/link",
+        response_model=CustomerLink,
+        response_model_exclude_unset=True,
+        responses=MISSING,
     )
     async def customer_link(customer_id: RowId) -> dict[str, str]:
         """A deep link that attaches the customer's chat on another channel to this customer: each call
@@ -159,7 +169,7 @@ def support_router(rt: Runtime) -> APIRouter:
             links["telegram"] = f"https://t.me/{telegram.bot_username}?start={token}"
         return links
 
-    @router.delete("/customers/{customer_id}", response_model=Erased)
+    @router.delete("/customers/{customer_id}", response_model=Erased, responses=MISSING)
     async def erase_customer(customer_id: RowId, who: Admin) -> dict[str, Any]:
         """Admins: forget the customer's words and identity for good (GDPR erasure). Their messages,
         answers' text, ticket copies, deliveries and notification copies are emptied and their
@@ -188,13 +198,21 @@ def support_router(rt: Runtime) -> APIRouter:
             )
         )
 
-    @router.get("/tickets/{ticket_id}", response_model=TicketDetail, response_model_exclude_unset=True)
+    @router.get(
+        "/tickets/{ticket_id}",
+        response_model=TicketDetail,
+        response_model_exclude_unset=True,
+        responses=MISSING,
+    )
     async def ticket(ticket_id: RowId) -> dict[str, Any]:
         """One ticket: transcript, answers, labels, the customer's channels and the audit trail."""
         return await rt.store.read(lambda repo: queries.ticket_detail(repo.session, ticket_id))
 
     @router.post(
-        "/tickets/{ticket_id}/{action}", response_model=TicketDetail, response_model_exclude_unset=True
+        "/tickets/{ticket_id}/{action}",
+        response_model=TicketDetail,
+        response_model_exclude_unset=True,
+        responses=refusals(404, 409),
     )
     async def work_ticket(
         ticket_id: RowId, action: TicketAction, body: TicketWork, who: Who
@@ -214,6 +232,7 @@ def support_router(rt: Runtime) -> APIRouter:
         "/conversations/{conversation_id}/escalate",
         response_model=TicketDetail,
         response_model_exclude_unset=True,
+        responses=MISSING,
     )
     async def escalate(conversation_id: RowId, body: Escalation, who: Who) -> dict[str, Any]:
         """Hand the conversation to a team as a ticket (or add the reason to its open ticket)."""
