@@ -58,7 +58,16 @@ class CustomerMessage(BaseModel):
     """A message from the web chat page: ``text`` or ``choice``, exactly one. Who sends it is the
     session's customer (see :mod:`adapters.webchat.sessions`)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        # What _one_payload checks, for the schema: a string text or an object choice, not both.
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["text"], "properties": {"text": {"type": "string"}}},
+                {"required": ["choice"], "properties": {"choice": {"type": "object"}}},
+            ]
+        },
+    )
     text: str | None = Field(default=None, min_length=1, max_length=4096)
     choice: Choice | None = None
     id: str | None = Field(default=None, max_length=64, description="client message id; resends are ignored")
