@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 import uvicorn
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,7 +23,6 @@ from adapters.kit.refusals import refusals
 from adapters.strict_json import StrictJSONRoute
 from adapters.webchat import webchat_router
 from bot.errors import ConflictError, CsatbotError, NotFoundError, SignatureError, WireFormatError
-from bot.service import TicketAction
 from csatbot import redaction
 from csatbot.access import CSRF_HEADER, Access, Admin, Who, current_principal
 from csatbot.api_docs import add_api_docs
@@ -39,10 +38,8 @@ from csatbot.api_models import (
     TicketRow,
 )
 from csatbot.console.app import console_app
-from csatbot.console.queue import assignees
 from csatbot.console.session_store import SessionStore
 from csatbot.console.sessions import MAX_AGE, secret_key
-from csatbot.console.users import Users
 from csatbot.edge import LimitBody, RefuseNul, RowId, invalid_request
 from csatbot.metrics import CONTENT_TYPE
 from csatbot.observe import Observe, webhook_prefixes
@@ -50,6 +47,7 @@ from csatbot.quiet import QuietServer
 from csatbot.readiness import readiness
 from csatbot.report_api import report_router
 from csatbot.runtime import Runtime
+from csatbot.ticket_api import ticket_router
 from csatbot.tokens import ApiTokens
 from csatbot.webhook_lane import Endpoint, EndpointApp, LaneApp, lane_routes
 from storage import queries
@@ -58,8 +56,6 @@ from storage.db import is_unreachable
 RETRY_AFTER = 5
 """Seconds a client is told to wait (``Retry-After``) while the database is unreachable."""
 METRICS_TOKEN = "CSATBOT_METRICS_TOKEN"
-MAX_NAMES_SHOWN = 20
-"""How many possible assignees a refused assignment lists."""
 log = logging.getLogger("csatbot.web")
 MISSING = refusals(404)
 """For routes that name a row: it may not exist."""
@@ -73,14 +69,6 @@ class AgentReply(BaseModel):
 class Resolve(BaseModel):
     model_config = ConfigDict(extra="forbid")
     send_survey_now: bool = Field(default=False, description="skip the trigger's delay and quiet hours")
-
-
-class TicketWork(BaseModel):
-    """The text or assignee the action needs (who works the ticket is the caller)."""
-
-    model_config = ConfigDict(extra="forbid")
-    text: str | None = Field(default=None, min_length=1, max_length=4096)
-    assignee: str | None = Field(default=None, min_length=1, max_length=64)
 
 
 class Escalation(BaseModel):
@@ -106,7 +94,6 @@ class Me(BaseModel):
 
 def support_router(rt: Runtime) -> APIRouter:
     """The support side: what agents and integrations call."""
-    users = Users(rt.database)
     router = APIRouter(
         prefix="/api",
         dependencies=[Depends(current_principal)],
@@ -209,26 +196,6 @@ def support_router(rt: Runtime) -> APIRouter:
         return await rt.store.read(lambda repo: queries.ticket_detail(repo.session, ticket_id))
 
     @router.post(
-        "/tickets/{ticket_id}/{action}",
-        response_model=TicketDetail,
-        response_model_exclude_unset=True,
-        responses=refusals(404, 409),
-    )
-    async def work_ticket(
-        ticket_id: RowId, action: TicketAction, body: TicketWork, who: Who
-    ) -> dict[str, Any]:
-        """As the caller: ``claim``, ``assign`` (to ``assignee``), ``note``, ``reply`` (to the customer,
-        in their channel), ``resolve`` (sends the close-the-loop message) or ``close``."""
-        text = body.assignee if action == "assign" else body.text
-        if action in ("assign", "note", "reply") and not text:
-            field = "assignee" if action == "assign" else "text"
-            raise HTTPException(422, f"{action} needs '{field}'")
-        if action == "assign":
-            await _check_assignee(ticket_id, text or "")
-        await rt.service.ticket(action, ticket_id, who.name, text or "")
-        return await rt.store.read(lambda repo: queries.ticket_detail(repo.session, ticket_id))
-
-    @router.post(
         "/conversations/{conversation_id}/escalate",
         response_model=TicketDetail,
         response_model_exclude_unset=True,
@@ -239,19 +206,7 @@ def support_router(rt: Runtime) -> APIRouter:
         ticket = await rt.service.escalate(conversation_id, who.name, body.reason)
         return await rt.store.read(lambda repo: queries.ticket_detail(repo.session, ticket.id))
 
-    async def _check_assignee(ticket_id: int, assignee: str) -> None:
-        """422 unless ``assignee`` is someone the console could assign the ticket to (a ghost name
-        or a blank one would hold the ticket where nobody sees it)."""
-        team = await rt.store.read(lambda repo: repo.get_ticket(ticket_id).team)
-        known = await asyncio.to_thread(assignees, users, rt.settings().config, team)
-        if assignee not in known:
-            shown = ", ".join(known[:MAX_NAMES_SHOWN]) + (", ..." if len(known) > MAX_NAMES_SHOWN else "")
-            raise HTTPException(
-                422,
-                f"assignee {assignee[:64]!r} is neither a console user nor a member of team "
-                f"{team!r}; assign to one of: {shown or '(none: add one with csatbot users add)'}",
-            )
-
+    router.include_router(ticket_router(rt))  # /tickets/{ticket_id}/{action} (csatbot.ticket_api)
     router.include_router(report_router(rt))  # /reports, /reports/surveys, ... (csatbot.report_api)
 
     return router

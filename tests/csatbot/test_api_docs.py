@@ -143,3 +143,26 @@ async def test_every_api_refusal_is_documented_with_the_body_it_has(app_client: 
         {"type": "string"},
         {"type": "array", "items": {"$ref": "#/components/schemas/FieldError"}},
     ]
+
+
+@pytest.mark.parametrize(
+    ("action", "required"),
+    [
+        ("claim", []),
+        ("assign", ["assignee"]),
+        ("note", ["text"]),
+        ("reply", ["text"]),
+        ("resolve", []),
+        ("close", []),
+    ],
+)
+async def test_each_ticket_action_documents_the_body_it_needs(
+    app_client: httpx.AsyncClient, action: str, required: list[str]
+) -> None:
+    spec = (await app_client.get("/openapi.json")).json()
+    operation = spec["paths"][f"/api/tickets/{{ticket_id}}/{action}"]["post"]
+    ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    body = spec["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+    assert body.get("required", []) == required
+    assert [body["properties"][name]["type"] for name in required] == ["string"] * len(required)
+    assert {"404", "409"} <= set(operation["responses"])
