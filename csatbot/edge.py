@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import HTTPException, Path, Request
+from fastapi import FastAPI, HTTPException, Path, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -37,6 +37,52 @@ class RefuseNul:
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+NUL_STRING: dict[str, Any] = {"type": "string", "pattern": "\u0000"}
+"""What a parameter's or a body string's schema says it is ``not``: a string holding NUL."""
+
+
+def document_nul_refusal(app: FastAPI) -> None:
+    """Make ``app``'s OpenAPI schema say, once for every operation, what it refuses: a NUL character
+    in a path or query parameter (:class:`RefuseNul`, 400) or in a JSON body's string
+    (:class:`~adapters.strict_json.StrictJSONRoute`, 422)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()  # FastAPI keeps it in app.openapi_schema: changed in place, once
+            operations = [op for item in schema.get("paths", {}).values() for op in item.values()]
+            for parameter in (p for op in operations for p in op.get("parameters", [])):
+                if parameter["in"] in ("path", "query"):
+                    parameter["schema"]["not"] = dict(NUL_STRING)
+            bodies = [
+                m["schema"]
+                for op in operations
+                for m in op.get("requestBody", {}).get("content", {}).values()
+            ]
+            _strings_without_nul(bodies, schema.get("components", {}).get("schemas", {}))
+        return app.openapi_schema or build()
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _strings_without_nul(bodies: list[Any], components: dict[str, Any]) -> None:
+    """Every string in ``bodies``' schemas, and in the components they refer to, made ``not`` NUL."""
+    todo, seen = list(bodies), set()
+    while todo:
+        node = todo.pop()
+        if isinstance(node, list):
+            todo.extend(node)
+        elif isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            name = node["$ref"].rsplit("/", 1)[-1]
+            if name not in seen:
+                seen.add(name)
+                todo.append(components[name])
+        elif isinstance(node, dict):
+            if node.get("type") == "string":
+                node["not"] = dict(NUL_STRING)
+            todo.extend(value for key, value in node.items() if key != "not")
 
 
 class LimitBody:

@@ -9,8 +9,9 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
+from pydantic import WithJsonSchema
 
 from bot.digest import Digest, digest_targets, due_period
 from csatbot.access import Admin, Who
@@ -37,7 +38,16 @@ from storage.drivers import key_drivers
 from storage.experiments import experiment_report
 from storage.fcr import operational_fcr
 from storage.funnel import survey_funnel
-from storage.report_scope import DIMENSIONS, METRICS, ReportFilterError, check_range, check_year
+from storage.report_scope import (
+    DIMENSIONS,
+    FIRST_YEAR,
+    LAST_YEAR,
+    MAX_RANGE_DAYS,
+    METRICS,
+    ReportFilterError,
+    check_range,
+    check_year,
+)
 from storage.reports import (
     CSV_COLUMNS,
     Cursor,
@@ -51,6 +61,32 @@ from storage.reports import (
 )
 
 Filter = Annotated[str | None, Query(max_length=128)]
+YEAR = r"(19[7-9]\d|2\d{3})"
+"""A year reports cover (:data:`FIRST_YEAR` to :data:`LAST_YEAR`), as the schema's patterns say it."""
+COVERED = (
+    f"years {FIRST_YEAR}-{LAST_YEAR}; until defaults to now and since to 30 days before until; "
+    f"since..until spans at most {MAX_RANGE_DAYS} days (longer: 422)"
+)
+# The schema states what the handlers accept; the handlers still check it themselves (their 422s
+# say why in a sentence), so these are documentation, not FastAPI's validation.
+Moment = Annotated[
+    datetime | None,
+    Query(description=f"ISO 8601; without an offset, in config.yaml's timezone; {COVERED}"),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": f"^{YEAR}-"}),
+]
+Day = Annotated[
+    str | None,
+    Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD, in config.yaml's timezone"),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": f"^{YEAR}-\\d{{2}}-\\d{{2}}$"}),
+]
+Metric = Annotated[
+    str | None, Query(description="count only these surveys"), WithJsonSchema({"enum": list(METRICS)})
+]
+Dimensions = Annotated[
+    list[str] | None,
+    Query(description=f"dimensions: {', '.join(DIMENSIONS)}"),
+    WithJsonSchema({"type": "array", "items": {"enum": list(DIMENSIONS)}}),
+]
 
 
 @dataclass(frozen=True)
@@ -79,14 +115,14 @@ class Scope:
 
 def scope(
     who: Who,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Moment = None,
+    until: Moment = None,
     channel: Filter = None,
     team: Filter = None,
     agent: Filter = None,
     intent: Filter = None,
     locale: Filter = None,
-    day: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
+    day: Day = None,
     flow: Filter = None,
 ) -> Scope:
     """``[since, until)`` and filters on dimension values (``(none)`` matches surveys without a
@@ -100,6 +136,26 @@ def scope(
 
 
 Scoped = Annotated[Scope, Depends(scope)]
+NOT_THE_BOTS = ("team", "agent", "day", "flow")
+"""Filters the automatic answers' report does not take (they are the bot's)."""
+
+
+def bot_scope(
+    request: Request,
+    since: Moment = None,
+    until: Moment = None,
+    channel: Filter = None,
+    intent: Filter = None,
+    locale: Filter = None,
+) -> Scope:
+    """The automatic answers' range and filters. A filter they do not take, sent anyway, is passed on
+    to be refused by name (a 422) rather than ignored: the figures would not be what was asked."""
+    given = {"channel": channel, "intent": intent, "locale": locale}
+    given |= {name: request.query_params.get(name) for name in NOT_THE_BOTS}
+    return Scope(since, until, {k: v for k, v in given.items() if v is not None})
+
+
+BotScoped = Annotated[Scope, Depends(bot_scope)]
 
 
 def report_router(rt: Runtime) -> APIRouter:
@@ -128,7 +184,7 @@ def report_router(rt: Runtime) -> APIRouter:
     async def reports(
         s: Scoped,
         surveys: bool = False,
-        by: Annotated[list[str] | None, Query(description=f"dimensions: {', '.join(DIMENSIONS)}")] = None,
+        by: Dimensions = None,
     ) -> dict[str, Any]:
         """CSAT %, NPS, CES, response rate and DSAT rate in total, by dimension and by day; each figure
         with ``n``, the surveys it rests on, and ``few_answers`` below ``reports.min_answers``."""
@@ -145,7 +201,7 @@ def report_router(rt: Runtime) -> APIRouter:
     @router.get("/surveys", response_model=SurveyPage)
     async def drill_down(
         s: Scoped,
-        metric: Annotated[str | None, Query(description=f"one of {', '.join(METRICS)}")] = None,
+        metric: Metric = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
         offset: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
     ) -> dict[str, Any]:
@@ -194,7 +250,7 @@ def report_router(rt: Runtime) -> APIRouter:
         return result
 
     @router.get("/auto-answers", response_model=AutoAnswerReport)
-    async def auto_answers(s: Scoped, _admin: Admin) -> dict[str, Any]:
+    async def auto_answers(s: BotScoped, _admin: Admin) -> dict[str, Any]:
         """Admins: automatic answers by intent: sent, and how customers answered "Did this solve
         it?" (yes, no, silent, moved on, still pending), with the deflection rate and the share of
         "no", each with ``n``. Filters: ``channel``, ``locale``, ``intent``. They are the bot's, as
@@ -316,7 +372,7 @@ def report_router(rt: Runtime) -> APIRouter:
             raise HTTPException(422, str(exc)) from exc
 
     @router.get("/export.csv", response_class=StreamingResponse)
-    async def export(s: Scoped, metric: str | None = None) -> StreamingResponse:
+    async def export(s: Scoped, metric: Metric = None) -> StreamingResponse:
         """One row per survey (UTF-8 with a BOM, so spreadsheets read Chinese text correctly),
         streamed in batches, each read in its own short transaction."""
         since, until, tz = window(s)

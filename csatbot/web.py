@@ -13,16 +13,16 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 import uvicorn
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DBAPIError
 
+from adapters.kit.refusals import refusals
 from adapters.strict_json import StrictJSONRoute
 from adapters.webchat import webchat_router
 from bot.errors import ConflictError, CsatbotError, NotFoundError, SignatureError, WireFormatError
-from bot.service import TicketAction
 from csatbot import redaction
 from csatbot.access import CSRF_HEADER, Access, Admin, Who, current_principal
 from csatbot.api_docs import add_api_docs
@@ -38,17 +38,16 @@ from csatbot.api_models import (
     TicketRow,
 )
 from csatbot.console.app import console_app
-from csatbot.console.queue import assignees
 from csatbot.console.session_store import SessionStore
 from csatbot.console.sessions import MAX_AGE, secret_key
-from csatbot.console.users import Users
-from csatbot.edge import LimitBody, RefuseNul, RowId, invalid_request
+from csatbot.edge import LimitBody, RefuseNul, RowId, document_nul_refusal, invalid_request
 from csatbot.metrics import CONTENT_TYPE
 from csatbot.observe import Observe, webhook_prefixes
 from csatbot.quiet import QuietServer
 from csatbot.readiness import readiness
 from csatbot.report_api import report_router
 from csatbot.runtime import Runtime
+from csatbot.ticket_api import ticket_router
 from csatbot.tokens import ApiTokens
 from csatbot.webhook_lane import Endpoint, EndpointApp, LaneApp, lane_routes
 from storage import queries
@@ -57,9 +56,9 @@ from storage.db import is_unreachable
 RETRY_AFTER = 5
 """Seconds a client is told to wait (``Retry-After``) while the database is unreachable."""
 METRICS_TOKEN = "CSATBOT_METRICS_TOKEN"
-MAX_NAMES_SHOWN = 20
-"""How many possible assignees a refused assignment lists."""
 log = logging.getLogger("csatbot.web")
+MISSING = refusals(404)
+"""For routes that name a row: it may not exist."""
 
 
 class AgentReply(BaseModel):
@@ -70,14 +69,6 @@ class AgentReply(BaseModel):
 class Resolve(BaseModel):
     model_config = ConfigDict(extra="forbid")
     send_survey_now: bool = Field(default=False, description="skip the trigger's delay and quiet hours")
-
-
-class TicketWork(BaseModel):
-    """The text or assignee the action needs (who works the ticket is the caller)."""
-
-    model_config = ConfigDict(extra="forbid")
-    text: str | None = Field(default=None, min_length=1, max_length=4096)
-    assignee: str | None = Field(default=None, min_length=1, max_length=64)
 
 
 class Escalation(BaseModel):
@@ -103,12 +94,12 @@ class Me(BaseModel):
 
 def support_router(rt: Runtime) -> APIRouter:
     """The support side: what agents and integrations call."""
-    users = Users(rt.database)
     router = APIRouter(
         prefix="/api",
         dependencies=[Depends(current_principal)],
         tags=["support"],
         route_class=StrictJSONRoute,
+        responses=refusals(400, 401, 403, 413, 422, 503),
     )
 
     @router.get("/me", response_model=Me)
@@ -129,25 +120,31 @@ def support_router(rt: Runtime) -> APIRouter:
         "/conversations/{conversation_id}",
         response_model=ConversationDetail,
         response_model_exclude_unset=True,
+        responses=MISSING,
     )
     async def conversation(conversation_id: RowId) -> dict[str, Any]:
         """One conversation with transcript, survey answers and ticket."""
         return await rt.store.read(lambda repo: queries.conversation_detail(repo.session, conversation_id))
 
-    @router.post("/conversations/{conversation_id}/reply", status_code=202, response_model=ReplySent)
+    @router.post(
+        "/conversations/{conversation_id}/reply", status_code=202, response_model=ReplySent, responses=MISSING
+    )
     async def reply(conversation_id: RowId, body: AgentReply, who: Who) -> dict[str, int]:
         """Send the caller's reply to the customer in the conversation's own channel."""
         message_id = await rt.service.agent_reply(conversation_id, who.name, body.text)
         return {"message_id": message_id}
 
-    @router.post("/conversations/{conversation_id}/resolve", response_model=Resolved)
+    @router.post("/conversations/{conversation_id}/resolve", response_model=Resolved, responses=MISSING)
     async def resolve(conversation_id: RowId, body: Resolve, who: Who) -> Resolved:
         """Resolve the conversation as the caller; the survey is scheduled per the triggers (idempotent)."""
         result = await rt.service.resolve(conversation_id, who.name, send_now=body.send_survey_now)
         return Resolved(**asdict(result))
 
     @router.post(
-        "/customers/{customer_id}/link", response_model=CustomerLink, response_model_exclude_unset=True
+        "/customers/{customer_id}/link",
+        response_model=CustomerLink,
+        response_model_exclude_unset=True,
+        responses=MISSING,
     )
     async def customer_link(customer_id: RowId) -> dict[str, str]:
         """A deep link that attaches the customer's chat on another channel to this customer: each call
@@ -159,7 +156,7 @@ def support_router(rt: Runtime) -> APIRouter:
             links["telegram"] = f"https://t.me/{telegram.bot_username}?start={token}"
         return links
 
-    @router.delete("/customers/{customer_id}", response_model=Erased)
+    @router.delete("/customers/{customer_id}", response_model=Erased, responses=MISSING)
     async def erase_customer(customer_id: RowId, who: Admin) -> dict[str, Any]:
         """Admins: forget the customer's words and identity for good (GDPR erasure). Their messages,
         answers' text, ticket copies, deliveries and notification copies are emptied and their
@@ -188,51 +185,28 @@ def support_router(rt: Runtime) -> APIRouter:
             )
         )
 
-    @router.get("/tickets/{ticket_id}", response_model=TicketDetail, response_model_exclude_unset=True)
+    @router.get(
+        "/tickets/{ticket_id}",
+        response_model=TicketDetail,
+        response_model_exclude_unset=True,
+        responses=MISSING,
+    )
     async def ticket(ticket_id: RowId) -> dict[str, Any]:
         """One ticket: transcript, answers, labels, the customer's channels and the audit trail."""
-        return await rt.store.read(lambda repo: queries.ticket_detail(repo.session, ticket_id))
-
-    @router.post(
-        "/tickets/{ticket_id}/{action}", response_model=TicketDetail, response_model_exclude_unset=True
-    )
-    async def work_ticket(
-        ticket_id: RowId, action: TicketAction, body: TicketWork, who: Who
-    ) -> dict[str, Any]:
-        """As the caller: ``claim``, ``assign`` (to ``assignee``), ``note``, ``reply`` (to the customer,
-        in their channel), ``resolve`` (sends the close-the-loop message) or ``close``."""
-        text = body.assignee if action == "assign" else body.text
-        if action in ("assign", "note", "reply") and not text:
-            field = "assignee" if action == "assign" else "text"
-            raise HTTPException(422, f"{action} needs '{field}'")
-        if action == "assign":
-            await _check_assignee(ticket_id, text or "")
-        await rt.service.ticket(action, ticket_id, who.name, text or "")
         return await rt.store.read(lambda repo: queries.ticket_detail(repo.session, ticket_id))
 
     @router.post(
         "/conversations/{conversation_id}/escalate",
         response_model=TicketDetail,
         response_model_exclude_unset=True,
+        responses=MISSING,
     )
     async def escalate(conversation_id: RowId, body: Escalation, who: Who) -> dict[str, Any]:
         """Hand the conversation to a team as a ticket (or add the reason to its open ticket)."""
         ticket = await rt.service.escalate(conversation_id, who.name, body.reason)
         return await rt.store.read(lambda repo: queries.ticket_detail(repo.session, ticket.id))
 
-    async def _check_assignee(ticket_id: int, assignee: str) -> None:
-        """422 unless ``assignee`` is someone the console could assign the ticket to (a ghost name
-        or a blank one would hold the ticket where nobody sees it)."""
-        team = await rt.store.read(lambda repo: repo.get_ticket(ticket_id).team)
-        known = await asyncio.to_thread(assignees, users, rt.settings().config, team)
-        if assignee not in known:
-            shown = ", ".join(known[:MAX_NAMES_SHOWN]) + (", ..." if len(known) > MAX_NAMES_SHOWN else "")
-            raise HTTPException(
-                422,
-                f"assignee {assignee[:64]!r} is neither a console user nor a member of team "
-                f"{team!r}; assign to one of: {shown or '(none: add one with csatbot users add)'}",
-            )
-
+    router.include_router(ticket_router(rt))  # /tickets/{ticket_id}/{action} (csatbot.ticket_api)
     router.include_router(report_router(rt))  # /reports, /reports/surveys, ... (csatbot.report_api)
 
     return router
@@ -342,6 +316,7 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
 
     app.add_middleware(LimitBody, limit=runtime.settings().config.channels.max_body_bytes)
     app.add_middleware(RefuseNul)
+    document_nul_refusal(app)
     app.add_middleware(Observe, meter=runtime.metrics, webhooks=webhook_prefixes(webhooks))
     app.lane = {  # webhook POSTs: the same checks, then the endpoint (csatbot.webhook_lane)
         path: Observe(

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from adapters.kit.addresses import rate_key
 from adapters.kit.cookies import forced_secure
+from adapters.kit.refusals import refusals
 from adapters.strict_json import StrictJSONRoute
 from adapters.webchat.channel import ChatBusy, WebChatChannel
 from adapters.webchat.limits import PerKeyLimit
@@ -57,7 +58,16 @@ class CustomerMessage(BaseModel):
     """A message from the web chat page: ``text`` or ``choice``, exactly one. Who sends it is the
     session's customer (see :mod:`adapters.webchat.sessions`)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        # What _one_payload checks, for the schema: a string text or an object choice, not both.
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["text"], "properties": {"text": {"type": "string"}}},
+                {"required": ["choice"], "properties": {"choice": {"type": "object"}}},
+            ]
+        },
+    )
     text: str | None = Field(default=None, min_length=1, max_length=4096)
     choice: Choice | None = None
     id: str | None = Field(default=None, max_length=64, description="client message id; resends are ignored")
@@ -113,6 +123,7 @@ def webchat_router(ctx: WebChatContext, secret: str, config: WebChatConfig | Non
     """Routes for the page (``/``) and its API (``/api/webchat``); ``secret`` signs sessions and
     ``config`` sets how fast a customer may write and an address may start sessions."""
     router = APIRouter(route_class=StrictJSONRoute)
+    signed_in = refusals(400, 401, 413, 422, 429, 503)  # the routes behind a chat session
     sessions = ChatSessions(secret)
     config = config or WebChatConfig()
     writes = PerKeyLimit(config.messages_per_minute, burst=20) if config.messages_per_minute else None
@@ -148,7 +159,12 @@ def webchat_router(ctx: WebChatContext, secret: str, config: WebChatConfig | Non
             raise HTTPException(404)
         return FileResponse(path, headers=PAGE_HEADERS)
 
-    @router.post("/api/webchat/session", response_model=SessionIssued, tags=["web chat"])
+    @router.post(
+        "/api/webchat/session",
+        response_model=SessionIssued,
+        tags=["web chat"],
+        responses=refusals(400, 403, 413, 422, 429, 503),
+    )
     async def start_session(request: Request, response: Response, body: SessionRequest) -> SessionIssued:
         """Start (or renew) the customer's chat session. Without ``user_id`` the customer is anonymous
         (the same one again while the session lasts); with it, ``user_hash`` must be the site's
@@ -184,7 +200,13 @@ def webchat_router(ctx: WebChatContext, secret: str, config: WebChatConfig | Non
         )
         return SessionIssued(verified=session.verified, expires_at=expires_at)
 
-    @router.post("/api/webchat/messages", response_model=Accepted, status_code=202, tags=["web chat"])
+    @router.post(
+        "/api/webchat/messages",
+        response_model=Accepted,
+        status_code=202,
+        tags=["web chat"],
+        responses=signed_in,
+    )
     async def post_message(body: CustomerMessage, who: ChatSession = session_of) -> Accepted:
         """Send a customer message (typed text or a tapped choice) into the chat."""
         within(writes, who.user, "too many messages")
@@ -210,7 +232,11 @@ def webchat_router(ctx: WebChatContext, secret: str, config: WebChatConfig | Non
         return Accepted(duplicate=result.duplicate, survey_id=result.survey_id)
 
     @router.get(
-        "/api/webchat/messages", response_model=Messages, response_model_exclude_unset=True, tags=["web chat"]
+        "/api/webchat/messages",
+        response_model=Messages,
+        response_model_exclude_unset=True,
+        tags=["web chat"],
+        responses=signed_in,
     )
     async def get_messages(
         after: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,

@@ -108,3 +108,61 @@ def test_every_api_route_declares_a_response_model_or_says_it_answers_a_file(app
     for method, path, route in routes:
         if (method, path) in FILE_ROUTES:
             assert route.response_model is None and _says_it_is_a_file(route), (method, path)
+
+
+def _refusal_codes(operation: dict[str, Any]) -> dict[str, str]:
+    """Each documented 4xx and 5xx of ``operation`` with the component its JSON body refers to."""
+    return {
+        code: answer["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+        for code, answer in operation["responses"].items()
+        if code[0] in "45"
+    }
+
+
+async def test_every_api_refusal_is_documented_with_the_body_it_has(app_client: httpx.AsyncClient) -> None:
+    """Our 4xx bodies are ``{"detail": "a sentence"}`` or FastAPI's list: FastAPI's default 422
+    (HTTPValidationError, the list only) would make every sentence a schema violation."""
+    spec = (await app_client.get("/openapi.json")).json()
+    api = {
+        (method, path): operation
+        for path, operations in spec["paths"].items()
+        if path.startswith("/api/")
+        for method, operation in operations.items()
+    }
+    for key, operation in api.items():
+        codes = _refusal_codes(operation)
+        assert set(codes.values()) == {"Refusal"}, key
+        assert {"400", "413", "422", "503"} <= set(codes), key
+    support = [key for key in api if not key[1].startswith("/api/webchat/")]
+    assert all({"401", "403"} <= set(_refusal_codes(api[key])) for key in support)
+    assert all("404" in _refusal_codes(api[key]) for key in support if key[1].endswith("_id}"))
+    assert "403" in _refusal_codes(api[("post", "/api/webchat/session")])
+    assert "401" in _refusal_codes(api[("get", "/api/webchat/messages")])
+    detail = spec["components"]["schemas"]["Refusal"]["properties"]["detail"]
+    assert detail["anyOf"] == [
+        {"type": "string"},
+        {"type": "array", "items": {"$ref": "#/components/schemas/FieldError"}},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("action", "required"),
+    [
+        ("claim", []),
+        ("assign", ["assignee"]),
+        ("note", ["text"]),
+        ("reply", ["text"]),
+        ("resolve", []),
+        ("close", []),
+    ],
+)
+async def test_each_ticket_action_documents_the_body_it_needs(
+    app_client: httpx.AsyncClient, action: str, required: list[str]
+) -> None:
+    spec = (await app_client.get("/openapi.json")).json()
+    operation = spec["paths"][f"/api/tickets/{{ticket_id}}/{action}"]["post"]
+    ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    body = spec["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+    assert body.get("required", []) == required
+    assert [body["properties"][name]["type"] for name in required] == ["string"] * len(required)
+    assert {"404", "409"} <= set(operation["responses"])

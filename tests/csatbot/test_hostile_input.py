@@ -168,6 +168,26 @@ async def test_nul_in_a_url_is_400(app: httpx.AsyncClient, path: str) -> None:
     assert response.json() == {"detail": "NUL characters are not allowed in URLs"}
 
 
+async def test_the_schema_says_no_url_parameter_nor_body_string_holds_nul(app: httpx.AsyncClient) -> None:
+    """Else a client (or schemathesis) reading the schema would send one and be surprised by the
+    400 (URL) or the 422 (body: strict JSON)."""
+    spec = (await app.get("/openapi.json")).json()
+    parameters = [
+        p
+        for item in spec["paths"].values()
+        for operation in item.values()
+        for p in operation.get("parameters", [])
+    ]
+    url = [p for p in parameters if p["in"] in ("path", "query")]
+    nul = {"type": "string", "pattern": "\u0000"}
+    assert len(url) > 50 and all(p["schema"]["not"] == nul for p in url)
+    bodies = spec["components"]["schemas"]
+    assert bodies["AgentReply"]["properties"]["text"]["not"] == nul
+    assert bodies["Choice"]["properties"]["value"]["not"] == nul  # a model inside a body model
+    assert [s["not"] for s in bodies["CustomerMessage"]["properties"]["text"]["anyOf"][:1]] == [nul]
+    assert "not" not in bodies["Refusal"]["properties"]["detail"]["anyOf"][0]  # an answer, not a body
+
+
 def test_a_telegram_update_nested_1000_deep_is_a_wire_format_error_not_a_recursion_error() -> None:
     with pytest.raises(WireFormatError, match="nested more than 64 levels"):
         decode_update(b'{"update_id": 1, "message": ' + b"[" * 1000 + b"]" * 1000 + b"}")

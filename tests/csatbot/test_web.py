@@ -456,6 +456,7 @@ async def test_report_days_and_times_without_an_offset_are_in_the_configured_tim
         ("/api/reports/surveys", {"metric": "happiness"}, "unknown metric 'happiness'"),
         ("/api/reports/surveys", {"day": "2026-13-45"}, "day '2026-13-45' is not a date"),
         ("/api/reports/export.csv", {"metric": "joy"}, "unknown metric 'joy'"),
+        ("/api/reports/auto-answers", {"team": "billing"}, "automatic answers cannot be filtered by 'team'"),
     ],
 )
 async def test_report_api_rejects_unknown_dimensions_metrics_and_days(
