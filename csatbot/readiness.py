@@ -61,19 +61,20 @@ async def readiness(
             found.problems.append(
                 f"migrations: the database lacks {', '.join(missing)}; run `csatbot db upgrade`"
             )
-        lag = waiting.outbox_lag(rt.clock.now())
+        # Rounded once: the problem's sentence shows the number the check reports.
+        lag = round(waiting.outbox_lag(rt.clock.now()), 1)
         ok = lag < max_outbox_lag
-        found.checks["outbox"] = {"ok": ok, "lag_seconds": round(lag, 1), "depth": waiting.outbox}
+        found.checks["outbox"] = {"ok": ok, "lag_seconds": lag, "depth": waiting.outbox}
         if not ok:
             found.problems.append(
                 f"outbox: the oldest undelivered message has waited {lag:.0f} s "
                 f"(limit {max_outbox_lag:g} s); check the platforms' status and the sends in /metrics"
             )
-        inbox_lag = waiting.inbox_lag(rt.clock.now())
+        inbox_lag = round(waiting.inbox_lag(rt.clock.now()), 1)
         inbox_ok = inbox_lag < max_inbox_lag
         found.checks["inbox"] = {
             "ok": inbox_ok,
-            "lag_seconds": round(inbox_lag, 1),
+            "lag_seconds": inbox_lag,
             "depth": waiting.inbox,
             "failed": waiting.inbox_failed,
         }
