@@ -218,9 +218,8 @@ MAX_SCORE_CHARS = 60
 """The longest reply (once normalised) read as a score on its own; a longer one is a comment."""
 
 
-def _tidied(text: str, *, thanks: bool) -> str:
-    """``text`` normalised, without what is said around a score: thanks, 亲, brackets, emphasis."""
-    t = normalize(text)
+def _tidied(t: str, *, thanks: bool) -> str:
+    """``t`` (normalised) without what is said around a score: thanks, 亲, brackets, emphasis."""
     if thanks:
         t = _FILLERS.sub("", t).strip()
     t = _DEAR.sub("", t).strip()
@@ -255,9 +254,10 @@ def _said_over_again(one: str, t: str) -> bool:
 
 
 def _rating(text: str, kind: ScaleKind, low: int, high: int, *, thanks: bool) -> int | None:
-    if len(normalize(text)) > MAX_SCORE_CHARS:
+    t = normalize(text)
+    if len(t) > MAX_SCORE_CHARS:
         return None
-    t = _tidied(text, thanks=thanks)
+    t = _tidied(t, thanks=thanks)
     if not t or t.endswith("?"):
         return None  # "满意？", "satisfied?": asked back, not answered
     if t in _FULL_MARKS:
