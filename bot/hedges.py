@@ -1,0 +1,91 @@
+"""Words beside a score that hedge, bound, deny, question or take it back ("maybe 4", "at least 4",
+"not 5 stars", "5 if you had answered sooner", "5分最高对吧", "5 jk", "呵呵，五星"): the customer did
+not give that score, and is asked again."""
+
+from __future__ import annotations
+
+import re
+
+# Chinese before a trailing score that hedges it or makes it a range or a position: 可能4分, 7到8分.
+HEDGE_BEFORE = (
+    "可能", "大概", "也许", "差不多", "估计", "约", "到", "至", "或", "和", "第", "每", "前", "后",
+)  # fmt: skip
+# ... of which these join the number after them ("7到8分", "第5"), unless a comma ends their clause.
+JOINING_BEFORE = ("到", "至", "或", "和", "第", "每", "前", "后")
+# Asked how many points or stars ("满分几分"); 几分钟 and 几星期 are a few minutes and weeks.
+HOW_MANY = re.compile(r"几(?:分(?!钟)|星(?!期)|颗)|多少(?:分(?!钟)|星(?!期)|颗)")
+# A word rating right after one of these is negated or hedged ("not satisfied", "never easy").
+NEGATING_BEFORE = re.compile(
+    r"(?:\b(?:not|no|never|hardly|barely|isn't|wasn't|aren't|weren't)|n't|不|没|不是|没有|并不|一点也不|唔|唔系|冇"
+    r"|没什么|没啥|谈不上|说不上|算不上|称不上|不算|并非"  # "没什么不满意的": nothing to be unhappy about
+    r"|(?:不想|不会|不愿意?|不能|不打算|没法|无法|不|没)(?:(?:给|打|评)个?)?)$"  # "不想给好评"
+)
+# Words right before a trailing score that hedge it, bound it, deny it or make it what would have
+# been: "maybe 4 stars", "at least 4", "3 or 4 stars", "not 5 stars", "I'd never give 5", "would
+# have given 5", "可能给4星", "最多3分", "不是5分", "给不了5分". A verb may stand between ("give", 给).
+QUALIFIED_BEFORE = re.compile(
+    r"(?:\b(?:maybe|perhaps|probably|possibly|about|around|roughly|approximately|approx|almost|nearly"
+    r"|not|not even|no|never|hardly|barely|negative|minus"
+    r"|would have|could have|should have|would've|could've|used to"
+    r"|would be|could be"
+    r"|(?:asked|told|wanted|wants?|begged|reminded|forced|made) (?:me|us)(?: to)?)|n't|'d have|'d be)"
+    r"(?:\s+(?:give|gave|given|giving|rate|rated|it|you|u|them|a|an|be|been|worth))*$"  # "not worth 10"
+    r"|(?:可能|大概|也许|估计|大约|不|没|不是|没有|并不|别|不能|不会|不想|不愿意?|不可能|没法|无法|不该"
+    r"|最多|至少|最少|顶多|不到|不超过|超过|低于|高于|少于|多于|差一点|差一些"
+    r"|让我|叫我|要我|求我|让|说要)(?:给|打|评)?个?$"  # "客服让我给五星": asked to, not given
+    r"|(?:给|打|评)不(?:了|到|上)$"
+)
+# ... and right before the number itself: "3 or 4 stars", "at least 4" ("I'd like to give 5" is a 5).
+BOUNDED_BEFORE = re.compile(
+    r"\b(?:at least|at most|than|over|under|above|below|up to|between|or|and|to|from)$"
+)
+# Chinese before a trailing score that makes it a condition, what was meant or what is to come, not
+# given: "如果快一点就5分", "本来想给5分的", "差点给1星" (almost gave one star), "等收到货再给5分".
+# "满意的话给5分" (if satisfied), "客服说，给5分" (the agent said: give 5)
+# ("可以的话", "如果可以": "if I could", as "0 if I could" is still a score)
+IF_OR_REPORTED = r"(?<![分星制以能])的话|(?:客服|他|她|他们|她们|你们|朋友|别人)都?说"
+HYPOTHETICAL_HAN = re.compile(
+    r"(?:如果|要是)(?!(?:可以|能)(?:的话)?(?:给|打|[,，]|$))|假如|假设|本来|原本|本想|原想|本打算|差点|下次|上次|等[^,，.。!！;；\s]*再(?!也)|之后再|以后再|"
+    + IF_OR_REPORTED
+)  # "等收到货再给5分": once the parcel has come
+ASKING = re.compile(
+    r"(?:吗|么|什么|怎么样|如何|行不行|好不好|可不可以|对吧|是吧|对不对|是不是|对嘛|是嘛|\?)[\s!！。.~～]*$"
+)  # "5分最高对吧": the highest, right?
+# Words right after a leading score that make it a condition, a bound or a denial: "5 if you had
+# answered sooner", "4 stars or more", "4分以上", "5星不可能". "0 if I could" is still a score.
+QUALIFIED_AFTER = re.compile(
+    r"^(?:if\b(?! (?:i|we|you) (?:could|can|were able|was able))(?! possible)|once\b|next time\b"
+    r"|when(?:ever)?\b|until\b|till\b"  # "5 when it arrives", "10 when you fix the app"
+    r"|maybe\b|perhaps\b|ish\b"  # "8-ish"; "9 probably", but not "9, probably the best service"
+    r"|(?:probably|prob|probs|prolly|possibly|give or take|more or less)\b(?!\s+[a-z])"
+    r"|as soon as\b|or\b|and (?:up|above|higher)\b|at (?:least|most)\b|max\b|tops\b"
+    r"|no way\b|lol no\b"
+    r"|(?:is|means)\b.*\b(?:right|correct)$"  # "5 is the best right": asked without a question mark
+    # taken back at once: "5 no wait 4", "4 sorry i mean 3", "4分，不对，5分"
+    r"|(?:no )?wait\b(?=[\s,.!…]*(?:$|\d|zero|one|two|three|four|five|six|seven|eight|nine|ten|make|i mean))"
+    r"|(?:sorry[\s,]*)?i mean\b|(?:sorry[\s,]*)?i meant\b|oops\b|correction\b|make (?:that|it)\b"
+    r"|不对|错了|打错|点错|说错|改成|更正"
+    r"|以上|以下|左右|上下|以内|之间|往上|往下|出头|是?不可能|没可能|做梦|想得美|门都没有|想都别想"
+    r"|半|都嫌多|也嫌多|都是多的|都多了|都给多了)"  # "3分都嫌多": even 3 is too many
+)
+# A complaint after praise words makes them sarcasm: "wonderful, still not fixed", "awesome, still waiting".
+SNARK = re.compile(
+    r"\b(?:still|again|now my|not fixed|broke|broken|locked|doesn't work|didn't work|not working"
+    r"|thanks for nothing)\b"
+    r"|还是不行|还是没|又坏|又不行|依然不|仍然不|没解决|不能用|用不了"
+)
+# Words anywhere around a buried score that may make it a condition, a guess, a correction or a sneer.
+DOUBT = re.compile(
+    r"\b(?:if|when|once|unless|until|would|could|should|might|may|maybe|perhaps|probably|wish|next time"
+    r"|last time|before|was going to|meant|wanted to|not|no|never|jk|kidding|lol|wait|actually|sorry"
+    r"|asked|told|wants?)\b|\?"
+    r"|可能|大概|也许|估计|应该|不对|错了|改成|呵呵|本来|原本|如果|要是|假如|上次|之前|以前|不是|不能|不会"
+    r"|让我|叫我|要我|说要|客服说|吗|什么|怎么|为什么|为啥|几时|哪"  # asked to, or asking
+)
+# A comment that takes the rating before it back.
+TAKEN_BACK = {
+    "not", "jk", "just kidding", "kidding", "/s", "lol not", "not really", "sarcasm", "yeah right", "as if",
+    "no", "nope", "nah",  # "5 no": asked and answered?
+}  # fmt: skip
+# 呵呵 beside a rating is a sneer in Chinese chat: "呵呵，五星" is no five stars.
+SNEER = re.compile(r"^(?:呵呵|嗬嗬)|(?:呵呵|嗬嗬)[呵嗬的哒]*$")

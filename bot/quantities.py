@@ -1,0 +1,72 @@
+"""Numbers in a reply that count, time, price or name something: "3 days", "2 boxes", "10 dollars",
+"order 5", "等了3天", "订单号5". Beside a score they are its comment; alone they are no score."""
+
+from __future__ import annotations
+
+import re
+
+# Words after a leading bare number that make it a quantity: "3 days", "2 people", "1 more thing".
+QUANTITY_AFTER = {
+    "day", "days", "hour", "hours", "hr", "hrs", "minute", "minutes", "min", "mins", "second", "seconds",
+    "week", "weeks", "month", "months", "year", "years", "time", "times", "item", "items", "order",
+    "orders", "package", "packages", "parcel", "parcels", "box", "boxes", "people", "person", "agents",
+    "calls", "emails", "messages", "more", "or", "and", "to", "of", "out", "in", "at", "for", "x",
+    "dollars", "usd", "euros", "eur", "yuan", "rmb", "bucks", "pm", "am", "o'clock", "percent", "%",
+    "th", "st", "nd", "rd", "kg", "km", "pieces", "pcs", "euro", "dollar", "weeks'", "days'",
+    "star", "stars", "point", "points", "pts", "pt", "tries", "try", "attempts", "clicks", "steps",
+    "tickets", "replies", "chats", "questions", "things", "pages",
+    "sec", "secs", "moment", "moments", "question", "thing", "business", "working", "wk", "wks", "mo",
+    "mos", "yr", "yrs", "call", "email", "message", "reply", "ticket", "chat", "click", "step", "attempt",
+    "friend", "friends", "kids", "children", "colleagues", "coworkers", "users", "customers", "members",
+}  # fmt: skip
+# Words after a number that count money or time, whatever words bring the number in.
+MONEY_AND_TIME = QUANTITY_AFTER - {
+    "more", "or", "and", "to", "of", "out", "in", "at", "for", "x",
+    "star", "stars", "point", "points", "pts", "pt",
+}  # fmt: skip
+# Nouns after a score with its scale ("2 of 5 items") or before it ("page 2 of 5") that make it a
+# count or a position, not a rating.
+COUNTED = {
+    "day", "days", "hour", "hours", "minute", "minutes", "mins", "week", "weeks", "month", "months",
+    "item", "items", "order", "orders", "package", "packages", "parcel", "parcels", "box", "boxes",
+    "people", "calls", "emails", "messages", "tries", "attempts", "clicks", "steps", "pieces", "pcs",
+    "times", "questions", "pages", "tickets",
+}  # fmt: skip
+POSITION_BEFORE = {
+    "page", "step", "order", "item", "chapter", "part", "room", "ticket", "level", "round", "phase",
+    "no", "no.", "number", "#", "question", "option", "version", "episode", "day", "week",
+}  # fmt: skip
+# Words before a trailing bare number that make it a reference or a quantity: "order 5", "waited 3".
+REFERENCE_BEFORE = {
+    "order", "no", "number", "#", "room", "ticket", "item", "items", "step", "page", "option", "version",
+    "floor", "gate", "seat", "day", "days", "week", "hour", "hours", "minute", "minutes", "waited",
+    "wait", "after", "for", "in", "at", "about", "around", "over", "under", "than", "of", "maybe",
+    "perhaps", "probably", "like", "between", "or", "and", "to", "from", "only", "just", "almost",
+    "nearly", "approximately", "approx", "call", "line", "level", "size", "model", "plan", "tier",
+    "iphone", "windows", "ios", "android", "chapter", "part", "phase", "round", "the", "a", "an", "my",
+    "your", "our", "his", "her", "their", "its", "this", "that", "these", "those", "store", "shop",
+    "platform", "terminal", "aisle", "bus", "route", "flight", "train", "no.",
+    # verbs that take a count: "I bought 3", "we need 2", "they sent 4"
+    "bought", "buy", "ordered", "got", "get", "have", "had", "has", "need", "needs", "want", "wanted",
+    "paid", "pay", "received", "sent", "send", "returned", "return", "lost", "owe", "took", "take",
+    "takes", "cost", "costs", "tried", "asked", "called", "emailed", "contacted", "until", "till",
+    "before", "since", "by", "with", "another", "extra", "left", "missing", "x", "me",
+}  # fmt: skip
+# Chinese before a trailing bare number that makes it a reference: 订单号 5, 房间 3.
+REFERENCE_HAN = (
+    "订单", "单号", "号码", "编号", "房间", "房号", "工单", "电话", "手机", "尾号", "型号", "版本", "号",
+)  # fmt: skip
+# Characters after 分/星 that make another word: 分钟 (minutes), 分之 (fraction), 星级 (star-rated
+# hotel), 星期 (week)... and 十分/万分 as "very".
+# 分钱, 三星手机, and 半: "4星半" is four and a half stars
+UNIT_WORDS = {"分": set("钟之享配别开析手店期量类批数行钱半制"), "星": set("级期球座人座手半")}
+NOT_A_SCORE_PREFIX = ("十分", "万分", "百分")
+QUANTITY_HAN = set("天个件次小时号元块周月年岁位条单遍秒点楼层箱包台分钟星期倍米斤克百千万")
+
+
+def starts_with_count(comment: str) -> bool:
+    """``comment`` starts with a count of time or things: "3 days to reply", "3天才回复"."""
+    found = re.match(r"\d+\s*([a-z]+|分钟|星期|[\u4e00-\u9fff])", comment)  # "10分钟": minutes, not points
+    return found is not None and (
+        found[1] in COUNTED or found[1] in QUANTITY_HAN - set("号分星点") or found[1] in ("分钟", "星期")
+    )

@@ -1,0 +1,87 @@
+"""Words beside a score that hedge, bound, deny, question or take it back (``bot.hedges``): each
+pattern on the side of the score it guards, and the look-alikes it must leave alone."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+
+from bot import hedges
+
+
+def _after(text: str) -> bool:
+    return hedges.QUALIFIED_AFTER.match(text) is not None
+
+
+def _before(text: str) -> bool:
+    return hedges.QUALIFIED_BEFORE.search(text) is not None
+
+
+@pytest.mark.parametrize(
+    ("words", "pattern", "found"),
+    [
+        # after a leading score: a condition, a bound, a hedge or a take-back
+        ("if you had answered sooner", _after, True),
+        ("if i could", _after, False),  # "0 if I could": still a score
+        ("or more", _after, True),
+        ("probably", _after, True),
+        ("probably the best service", _after, False),
+        ("no way", _after, True),
+        ("以上", _after, True),
+        ("都嫌多", _after, True),
+        ("wait time was long", _after, False),
+        # before a trailing score: a hedge, a denial or what would have been
+        ("maybe", _before, True),
+        ("i'd never give", _before, True),
+        ("would have given", _before, True),
+        ("not worth", _before, True),
+        ("可能给", _before, True),
+        ("给不了", _before, True),
+        ("客服让我给", _before, True),
+        ("the agent was great", _before, False),
+        ("我给", _before, False),
+    ],
+)
+def test_a_pattern_finds_what_qualifies_a_score_and_nothing_else(
+    words: str, pattern: Callable[[str], bool], found: bool
+) -> None:
+    assert pattern(words) is found
+
+
+@pytest.mark.parametrize(
+    ("regex", "text", "found"),
+    [
+        (hedges.HYPOTHETICAL_HAN, "本来想给", True),
+        (hedges.HYPOTHETICAL_HAN, "等收到货再给", True),
+        (hedges.HYPOTHETICAL_HAN, "如果可以给", False),  # "if I could give": still given
+        (hedges.ASKING, "5分最高对吧", True),
+        (hedges.ASKING, "5分最高", False),
+        (hedges.HOW_MANY, "满分几分", True),
+        (hedges.HOW_MANY, "等了几分钟", False),
+        (hedges.NEGATING_BEFORE, "not", True),
+        (hedges.NEGATING_BEFORE, "不想给", True),
+        (hedges.NEGATING_BEFORE, "the agent was", False),
+        (hedges.BOUNDED_BEFORE, "at least", True),
+        (hedges.BOUNDED_BEFORE, "i'd like to give", False),
+        (hedges.SNARK, "still not fixed", True),
+        (hedges.SNARK, "fixed in minutes", False),
+        (hedges.SNEER, "呵呵", True),
+        (hedges.SNEER, "客服很好", False),
+        (hedges.DOUBT, "if you fix it", True),
+        (hedges.DOUBT, "the agent fixed it", False),
+    ],
+)
+def test_each_regex_of_doubt(regex: re.Pattern[str], text: str, found: bool) -> None:
+    assert (regex.search(text) is not None) is found
+
+
+def test_the_joining_words_are_hedges_too() -> None:
+    """A joining word before a score ("7到8分") is a hedge whose comma may end its clause."""
+    assert set(hedges.JOINING_BEFORE) <= set(hedges.HEDGE_BEFORE)
+
+
+def test_a_take_back_is_a_short_whole_comment() -> None:
+    assert {"jk", "not", "no"} <= hedges.TAKEN_BACK
+    assert "not bad" not in hedges.TAKEN_BACK

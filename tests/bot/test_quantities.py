@@ -1,0 +1,43 @@
+"""Numbers that count, time, price or name something (``bot.quantities``): what follows or comes
+before a number that makes it no score."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import quantities
+
+
+@pytest.mark.parametrize(
+    ("comment", "counted"),
+    [
+        ("3 days to reply", True),
+        ("2 items missing", True),
+        ("3天才回复", True),
+        ("10分钟", True),  # minutes, not points
+        ("2星期", True),  # weeks, not stars
+        ("5分", False),
+        ("3 stars", False),
+        ("4 great service", False),
+    ],
+)
+def test_a_comment_starting_with_a_count(comment: str, counted: bool) -> None:
+    assert quantities.starts_with_count(comment) is counted
+
+
+def test_money_and_time_are_quantities_without_the_prepositions_and_units() -> None:
+    assert {"dollars", "days", "hours"} <= quantities.MONEY_AND_TIME < quantities.QUANTITY_AFTER
+    assert not {"for", "of", "stars", "points"} & quantities.MONEY_AND_TIME
+
+
+def test_references_and_their_chinese_words() -> None:
+    assert {"order", "room", "ticket", "waited"} <= quantities.REFERENCE_BEFORE
+    assert "订单号".endswith(quantities.REFERENCE_HAN)
+    assert not "给".endswith(quantities.REFERENCE_HAN)
+
+
+@pytest.mark.parametrize(
+    ("unit", "after"), [("分", "钟"), ("分", "之"), ("星", "级"), ("星", "期"), ("星", "半")]
+)
+def test_a_unit_and_the_character_after_it_make_another_word(unit: str, after: str) -> None:
+    assert after in quantities.UNIT_WORDS[unit]
