@@ -247,10 +247,12 @@ _REPEATED = re.compile(r"^(.+?)(?:[\s,，、!！]*\1){1,4}[\s,，、!！]*$")
 
 def _said_over_again(one: str, t: str) -> bool:
     """Whether ``t`` is ``one`` said again: digits apart ("5 5 5"; "55" is fifty-five, "5,5" five and a
-    half), or a word of two characters or more ("五星五星")."""
+    half), or a word of two characters or more ("五星五星") that is no phrase doubled ("so so")."""
     if one.isdigit():
         return re.search(r"\d[,，!！]?\s+\d", t) is not None
-    return len(one.strip()) >= 2 and any(ch.isalnum() for ch in one)  # "差差差" stays stronger
+    if len(one.strip()) < 2 or not any(ch.isalnum() for ch in one):
+        return False  # "差差差" stays stronger
+    return all(word_rating(t, kind) is None for kind in ("csat", "ces"))
 
 
 def _rating(text: str, kind: ScaleKind, low: int, high: int, *, thanks: bool) -> int | None:
@@ -366,15 +368,20 @@ _NO_COMMENT = re.compile(
     r"(?:from (?:me|us|my side|my end)|(?:for|to) (?:you|u|ya|you guys|you all|y'all)"
     r"|hands down|no doubt|without a doubt|obviously"
     r"|definitely|absolutely|please|pls|plz|bye|bye bye|goodbye|it is|all the way|all day|every time|好评"
-    r"|as always|like always|as usual|again|already|i think|i guess|i suppose"
+    r"|(?:as |like )?always|as usual|again|already|i think|i guess|i suppose"
     r"|必须的?|当然(?:是|的)?|肯定(?:是|的)?|绝对(?:是|的)?|全部|全|拜拜|再见)[\s!！.。~～]*"
 )
 
 
+_NUMBER_WORD = re.compile(rf"\b(?:{'|'.join(_EN_NUMBERS)})\b")
+
+
 def _said_again(found: Scored, kind: ScaleKind, low: int, high: int) -> bool:
-    """The comment is the score again in digits or stars ("⭐⭐⭐⭐⭐ 5/5"); words are one ("3 态度一般")."""
+    """The comment is the score again in digits, stars or a number word ("⭐⭐⭐⭐⭐ 5/5", "5 (five)");
+    other words are one ("3 态度一般")."""
     again = _rating(found.comment, kind, low, high, thanks=True) == found.score
-    return again and any(ch.isdigit() or ch in _FILLED_STARS or ch in "星分" for ch in found.comment)
+    numeric = any(ch.isdigit() or ch in _FILLED_STARS or ch in "星分" for ch in found.comment)
+    return again and (numeric or _NUMBER_WORD.search(found.comment.lower()) is not None)
 
 
 def _says_nothing(comment: str) -> bool:

@@ -33,7 +33,7 @@ QUALIFIED_BEFORE = re.compile(
     r"|(?:可能|大概|也许|估计|大约|不|没|不是|没有|并不|别|不能|不会|不想|不愿意?|不可能|没法|无法|不该"
     r"|最多|至少|最少|顶多|不到|不超过|超过|低于|高于|少于|多于|差一点|差一些"
     r"|让我|叫我|要我|求我|让|说要)(?:给|打|评)?个?$"  # "客服让我给五星": asked to, not given
-    r"|(?:给|打|评)不(?:了|到|上)$"
+    r"|(?:给|打|评)不(?:了|到|上)$|应该(?:是|有)?$"  # "应该8分": probably 8 ("应该给五星": deserves five)
 )
 # ... and right before the number itself: "3 or 4 stars", "at least 4" ("I'd like to give 5" is a 5).
 BOUNDED_BEFORE = re.compile(

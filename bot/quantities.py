@@ -65,8 +65,49 @@ QUANTITY_HAN = set("天个件次小时号元块周月年岁位条单遍秒点楼
 
 
 def starts_with_count(comment: str) -> bool:
-    """``comment`` starts with a count of time or things: "3 days to reply", "3天才回复"."""
+    """``comment`` starts with a count of time or things: "3 days to reply", "2 shirts", "3天才回复"."""
     found = re.match(r"\d+\s*([a-z]+|分钟|星期|[\u4e00-\u9fff])", comment)  # "10分钟": minutes, not points
     return found is not None and (
-        found[1] in COUNTED or found[1] in QUANTITY_HAN - set("号分星点") or found[1] in ("分钟", "星期")
+        found[1] in COUNTED
+        or found[1] in QUANTITY_HAN - set("号分星点")
+        or found[1] in ("分钟", "星期")
+        or counts(found[1])
     )
+
+
+# A word ending in s after a number is mostly a plural it counts ("3 colors", "2 shirts missing"); these
+# are not: adverbs, thanks, idioms ("10 hands down", "5 thumbs up"), verbs ("5 rocks") and score units.
+_NOT_PLURALS = {
+    "always", "anyways", "sideways", "afterwards", "towards", "besides", "sometimes", "nowadays", "perhaps",
+    "thanks", "thnks", "thks", "cheers", "kudos", "props", "regards", "thumbs", "hands", "guys", "lots",
+    "oops", "does", "sucks", "rocks", "rules", "works", "helps", "says", "goes", "means", "seems", "looks",
+    "feels", "gets", "deserves", "makes", "sounds", "wins", "stands", "keeps", "needs", "stars", "points",
+}  # fmt: skip
+_PLURAL = re.compile(r"[a-z]{2,}[^iu's]s")  # "colors", "boxes"; not "yes", "this", "plus", "boss", "it's"
+_SINGULAR_VERB = {"was", "is", "has", "does", "did"}  # "5 james was great": a name, not a plural
+_PUNCTUATION = " ,，.。!！?？:：;；()（）\"'…"
+
+
+def counts(after: str) -> bool:
+    """``after`` (what follows a number) starts with a plural noun the number counts: "3 colors",
+    "2 boxes arrived broken"; not "5 thanks guys", "10 hands down" or "5 james was great"."""
+    words = [word.strip(_PUNCTUATION) for word in after.split(maxsplit=2)[:2]]
+    if not words or _PLURAL.fullmatch(words[0]) is None or words[0] in _NOT_PLURALS:
+        return False
+    return len(words) < 2 or words[1] not in _SINGULAR_VERB
+
+
+# What "for" after a number makes of it: a count or a price ("2 for 1", "5 for $10", "3 for a week"),
+# else whom or what the score is for ("5 for Maria", "4 for the delivery").
+_COUNTING_FOR = {
+    "a", "an", "each", "every", "both", "all", "half", "free", "only", "just", "about", "over", "under",
+    "around", "more", "less", "ages", "long", "now", "one", "two", "three", "four", "five", "six", "seven",
+    "eight", "nine", "ten", "twenty", "hundred", "thousand",
+}  # fmt: skip
+_FOR_WHOM = re.compile(r"for ([a-z][a-z'-]*)\b")
+
+
+def for_whom(after: str) -> bool:
+    """``after`` (what follows a number) says whom or what the score is for: "for Maria", "for the app"."""
+    found = _FOR_WHOM.match(after)
+    return found is not None and found[1] not in _COUNTING_FOR and found[1] not in QUANTITY_AFTER

@@ -64,7 +64,7 @@ _SURELY = re.compile(
 SCORE_LEAD_IN = re.compile(
     r"^(?:(?:a|an)\s+)?"
     r"(?:(?:honestly|definitely|def|defo|easily|solid|overall|i'?d say|i would say|i say|absolutely"
-    r"|certainly|surely|totally|obviously|clearly|ngl|tbh|um+|uh+|hm+|well|for me"
+    r"|certainly|surely|totally|obviously|clearly|ngl|tbh|um+|uh+|hm+|well|for me|always|as always|actually"
     r"|only|just|sadly|unfortunately|regrettably|sorry(?: but)?|strong|weak|hard|firm|perfect"  # "just a 3"
     r"|(?:it's|it is|that's|that is|i'm|i am|you get|you guys get)(?=\s+an?\s))"
     r"[\s,，]+)?"
@@ -227,15 +227,10 @@ class _Cut:
             if leading
             else rest[len(rest.rstrip(_SEPARATORS)) :]
         )
-        bare = rest.replace(" ", "")
-        return cls(
-            part=part,
-            rest=rest,
-            leading=leading,
-            gap=gap,
-            comment=rest.strip(_SEPARATORS),
-            decoration=bool(bare) and (all(_emoji(ch) for ch in bare) or bool(_EMOTICON.match(bare))),
-        )
+        comment = rest.strip(_SEPARATORS)
+        bare, shown = rest.replace(" ", ""), comment.replace(" ", "")  # "⭐⭐⭐⭐⭐, 5": set off by a comma
+        emoji = any(text and all(_emoji(ch) for ch in text) for text in (bare, shown))
+        return cls(part, rest, leading, gap, comment, decoration=emoji or bool(_EMOTICON.match(bare)))
 
 
 def _score(
@@ -353,7 +348,9 @@ def _number_runs_on(cut: _Cut) -> bool:
     if not cut.leading and _NEGATIVE_SIGN.search(cut.gap) and cut.part[:1].isdigit():
         return True  # "good -1", "rating -1": a negative number, not a 1
     unit_after = cut.leading and _BARE_NUMBER.match(cut.part) and _UNIT_START.match(cut.comment)
-    if unit_after and not _clause_break(cut):
+    if (
+        unit_after and not _clause_break(cut) and not set(cut.gap) & set("(（")
+    ):  # "5 (⭐⭐⭐⭐⭐)": said twice
         return True  # "5-star" on NPS: the score was said with its unit, and the scale refused it
     if cut.numeric and _RANGE_GAP.search(cut.gap) and _RANGE_END.match(cut.comment):
         return True  # "six-seven", "four - five stars": a range
@@ -400,7 +397,8 @@ def _number_rating(cut: _Cut, score: int, parse: Callable[[str], int | None]) ->
             else (words_around[-1] in quantities.POSITION_BEFORE)
         ):
             return None
-        if leading and _BARE_NUMBER.match(part.split()[-1]) and words_around[0] in quantities.MONEY_AND_TIME:
+        counted = words_around[0] in quantities.MONEY_AND_TIME or quantities.counts(comment)
+        if leading and _BARE_NUMBER.match(part.split()[-1]) and counted:
             return None  # "worth 10 dollars", "I'd give 5 bucks": the number counts what follows
     if (
         _BARE_NUMBER.match(part)
@@ -419,9 +417,11 @@ def _bare_number_is_quantity(cut: _Cut, parse: Callable[[str], int | None]) -> b
         return True  # "one sec", "two more questions": a number word before words is a quantity
     words_around = comment.split()
     neighbour = (words_around[0] if leading else words_around[-1]).strip(_SEPARATORS)  # "stars," is "stars"
-    if leading and _SURELY.match(comment):
-        return False  # "10 for sure", "10 of course"
-    if (neighbour in quantities.QUANTITY_AFTER) if leading else (neighbour in quantities.REFERENCE_BEFORE):
+    if leading and (_SURELY.match(comment) or quantities.for_whom(comment)):
+        return False  # "10 for sure", "10 of course", "5 for Maria"
+    if leading and (neighbour in quantities.QUANTITY_AFTER or quantities.counts(comment)):
+        return True  # "3 days", "3 colors"
+    if not leading and neighbour in quantities.REFERENCE_BEFORE:
         return True
     if not leading and len(words_around) < 2 and not _HAN.search(comment) and parse(comment) is None:
         return True  # "junk 1", "Gate 5": one word and a number is a name ("easy 7" is a rating)

@@ -42,8 +42,9 @@ def another_score(comment: str, score: int, parse: Callable[[str], int | None]) 
             if word is not None and (
                 (word[1] in quantities.QUANTITY_AFTER and word[1] not in _NOT_QUANTITIES)
                 or word[1] in quantities.QUANTITY_HAN
+                or quantities.counts(after)
             ):
-                continue  # "2 days", "3天"
+                continue  # "2 days", "3天", "2 shirts"
         words_before = before.split()
         if before.endswith(_TAKEN_OFF) and not before.endswith(("至少", "最少", "多少")):
             # "4星，扣一星因为物流" explains the 4; "五星，扣一分": 5 or 4?

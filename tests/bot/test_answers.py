@@ -919,6 +919,10 @@ LONG_REPLIES = {
     "spaces": " " * 4096,
     "quoted-lines": "> q\n" * 1024,
     "greetings": "hi, " * 1024,
+    "counts": ("3 colors " * 455)[:4096],
+    "for-names": ("5 for maria " * 342)[:4096],
+    "stars-and-commas": ("⭐, " * 1366)[:4096],
+    "words-said-twice": "so " * 1365,
 }
 
 
@@ -1232,6 +1236,116 @@ THIRD_HUNT = [
 
 @pytest.mark.parametrize(("text", "kind", "expected"), THIRD_HUNT)
 def test_the_third_hunts_replies_are_read_as_meant(
+    text: str, kind: ScaleKind, expected: tuple[int, str] | None
+) -> None:
+    assert scored(text, kind) == expected
+
+
+# The fourth hunt (2026-12-06): the third's leftovers, then replies written for this hunt as they come
+# on WeChat, WhatsApp and Telegram after a rating question. None: the bot asks again.
+FOURTH_HUNT = [
+    # praise for the agent by name: "for" before a name is whom the score is for, not a count
+    pytest.param("5 for Maria", "csat", (5, "for Maria"), id="for-a-name"),
+    pytest.param("5 for Maria!", "csat", (5, "for Maria"), id="for-a-name-bang"),
+    pytest.param(
+        "10 for Lisa, she fixed it in 2 minutes",
+        "nps",
+        (10, "for Lisa, she fixed it in 2 minutes"),
+        id="for-a-name-and-why",
+    ),
+    pytest.param("5 for the quick refund", "csat", (5, "for the quick refund"), id="for-what"),
+    pytest.param("3 for delivery", "csat", (3, "for delivery"), id="for-a-noun"),
+    pytest.param("2 for 1", "csat", None, id="for-a-number-is-a-count"),
+    pytest.param("5 for $10", "csat", None, id="for-money-is-a-price"),
+    pytest.param("3 for a week", "csat", None, id="for-a-span-is-a-duration"),
+    pytest.param("4 for Ahmed, 2 for the courier", "csat", None, id="two-scores-for-two-people"),
+    # the score said again, in brackets, after a comma, in words
+    pytest.param("⭐⭐⭐⭐⭐ (5)", "csat", (5, ""), id="stars-then-bracketed-digit"),
+    pytest.param("⭐⭐⭐⭐⭐, 5", "csat", (5, ""), id="stars-comma-digit"),
+    pytest.param("5 (⭐⭐⭐⭐⭐)", "csat", (5, ""), id="digit-then-bracketed-stars"),
+    pytest.param("5 (five)", "csat", (5, ""), id="digit-then-word"),
+    pytest.param("4 (four stars)", "csat", (4, ""), id="digit-then-words-and-unit"),
+    pytest.param("⭐⭐⭐⭐, 5", "csat", None, id="four-stars-comma-five"),
+    pytest.param("5, ⭐⭐⭐⭐", "csat", None, id="five-comma-four-stars"),
+    # "always" is emphasis, before or after
+    pytest.param("always 5", "csat", (5, ""), id="always-before"),
+    pytest.param("always a 5", "csat", (5, ""), id="always-a"),
+    pytest.param("5 always", "csat", (5, ""), id="always-after"),
+    pytest.param("10, always", "nps", (10, ""), id="always-after-comma"),
+    pytest.param("actually 5", "csat", (5, ""), id="actually-before"),
+    # a number that counts things is no score, unless a score is said too
+    pytest.param("3 colors", "csat", None, id="a-count-of-colours"),
+    pytest.param("pick 3 colors", "csat", None, id="pick-a-count"),
+    pytest.param("2 shirts missing", "csat", None, id="a-count-of-shirts"),
+    pytest.param("3 sizes too small", "csat", None, id="a-count-of-sizes"),
+    pytest.param("2 bags missing", "csat", None, id="a-count-of-bags"),
+    pytest.param("3 weeks for a refund", "csat", None, id="weeks"),
+    pytest.param("3 calls and still nothing", "csat", None, id="calls"),
+    pytest.param("3 bags missing, 2", "csat", (2, "3 bags missing"), id="a-count-then-the-score"),
+    pytest.param(
+        "4, 2 shirts were missing", "csat", (4, "2 shirts were missing"), id="the-score-then-a-count"
+    ),
+    pytest.param("5 stars, 3 colors in stock", "csat", (5, "3 colors in stock"), id="stars-then-a-count"),
+    pytest.param("2 sizes wrong, 1", "csat", (1, "2 sizes wrong"), id="a-count-then-the-lowest"),
+    pytest.param(
+        "5 mins on hold then solved, 4", "csat", (4, "5 mins on hold then solved"), id="minutes-then"
+    ),
+    pytest.param("waited 3 hours, 2", "csat", (2, "waited 3 hours"), id="waited-then-the-score"),
+    pytest.param("3件都坏了", "csat", None, id="a-count-of-items-zh"),
+    pytest.param("3个客服都没解决", "csat", None, id="a-count-of-agents-zh"),
+    pytest.param("第3次找客服了", "csat", None, id="the-third-time-zh"),
+    pytest.param("打了5次电话才有人接", "csat", None, id="five-calls-zh"),
+    pytest.param("买了3件，2分", "csat", (2, "买了3件"), id="a-count-then-the-score-zh"),
+    pytest.param("两个小时才回复，2分", "csat", (2, "两个小时才回复"), id="hours-then-the-score-zh"),
+    # ... but a plural-looking word after a score may be no count
+    pytest.param("5 thumbs up", "csat", (5, "thumbs up"), id="thumbs-up"),
+    pytest.param("5 james was great", "csat", (5, "james was great"), id="a-name-ending-in-s"),
+    pytest.param("5 kudos to Maria", "csat", (5, "kudos to Maria"), id="kudos"),
+    pytest.param("4 guys helped me", "csat", (4, "guys helped me"), id="guys"),
+    # hedges are refused, in both languages, as "probably 7, the prices went up" is
+    pytest.param("probably 7, the prices went up", "nps", None, id="probably-with-a-reason"),
+    pytest.param("应该8分", "nps", None, id="yinggai-probably-zh"),
+    pytest.param("应该是8分吧", "nps", None, id="yinggai-shi-zh"),
+    pytest.param("大概三星吧", "csat", None, id="dagai-zh"),
+    pytest.param("最多3星", "csat", None, id="at-most-zh"),
+    pytest.param("7 i guess", "nps", (7, ""), id="i-guess-is-an-opinion-not-a-hedge"),
+    # ranges: which one? (asked again)
+    pytest.param("7 or 8", "nps", None, id="or"),
+    pytest.param("between 7 and 8", "nps", None, id="between"),
+    pytest.param("3-4 stars", "csat", None, id="range-stars"),
+    pytest.param("4~5分", "csat", None, id="range-tilde-zh"),
+    pytest.param("三四分吧", "csat", None, id="range-numerals-zh"),
+    pytest.param("八到九", "nps", None, id="range-dao-zh"),
+    # Chinese numerals, verbs and measure words; full-width digits; zh and en mixed
+    pytest.param("打个三分吧", "csat", (3, ""), id="da-ge-san-fen-zh"),
+    pytest.param("给你们打个九分", "nps", (9, ""), id="gei-nimen-da-ge-zh"),
+    pytest.param("给三颗星吧", "csat", (3, ""), id="san-ke-xing-zh"),
+    pytest.param("七分吧，价格有点贵", "nps", (7, "价格有点贵"), id="qi-fen-with-a-reason-zh"),
+    pytest.param("满分10分，给8分", "nps", (8, ""), id="scale-then-score-zh"),
+    pytest.param("客服小王，5分", "csat", (5, "客服小王"), id="agent-name-then-score-zh"),
+    pytest.param("１０，客服很专业", "nps", (10, "客服很专业"), id="fullwidth-ten-and-words"),
+    pytest.param("４　服务不错", "csat", (4, "服务不错"), id="fullwidth-digit-and-space"),
+    pytest.param("９／１０", "nps", (9, ""), id="fullwidth-over-ten"),
+    pytest.param("4星 the agent was patient", "csat", (4, "the agent was patient"), id="zh-unit-en-words"),
+    pytest.param("2 stars 物流太慢", "csat", (2, "物流太慢"), id="en-unit-zh-words"),
+    pytest.param("打9分 because fast delivery", "nps", (9, "because fast delivery"), id="zh-verb-en-reason"),
+    pytest.param("服务很好 5 stars", "csat", (5, "服务很好"), id="zh-words-en-score"),
+    pytest.param("ok啦 4分", "csat", (4, "ok啦"), id="ok-la-then-score"),
+    # words, intensifiers, faces
+    pytest.param("so so", "csat", (3, ""), id="so-so-is-no-word-said-twice"),
+    pytest.param("so so", "ces", (4, ""), id="so-so-ces"),
+    pytest.param("very very happy", "csat", (5, ""), id="very-very"),
+    pytest.param("非常非常满意", "csat", (5, ""), id="feichang-feichang-zh"),
+    pytest.param("一点都不满意", "csat", (1, ""), id="not-at-all-satisfied-zh"),
+    pytest.param("不是很满意", "csat", (2, ""), id="not-very-satisfied-zh"),
+    pytest.param("⭐⭐，太慢了", "csat", (2, "太慢了"), id="stars-comma-reason-zh"),
+    pytest.param("5分！！！👍👍", "csat", (5, "👍👍"), id="score-bangs-thumbs"),
+    pytest.param("1 😡😡😡", "csat", (1, "😡😡😡"), id="lowest-and-angry-faces"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), FOURTH_HUNT)
+def test_the_fourth_hunts_replies_are_read_as_meant(
     text: str, kind: ScaleKind, expected: tuple[int, str] | None
 ) -> None:
     assert scored(text, kind) == expected

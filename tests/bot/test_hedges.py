@@ -42,6 +42,8 @@ def _before(text: str) -> bool:
         ("客服让我给", _before, True),
         ("the agent was great", _before, False),
         ("我给", _before, False),
+        ("应该", _before, True),  # "应该8分": probably 8
+        ("应该给", _before, False),  # "应该给五星": it deserves five
     ],
 )
 def test_a_pattern_finds_what_qualifies_a_score_and_nothing_else(

@@ -41,3 +41,50 @@ def test_references_and_their_chinese_words() -> None:
 )
 def test_a_unit_and_the_character_after_it_make_another_word(unit: str, after: str) -> None:
     assert after in quantities.UNIT_WORDS[unit]
+
+
+@pytest.mark.parametrize(
+    ("after", "counted"),
+    [
+        ("colors", True),
+        ("shirts missing", True),
+        ("boxes arrived broken", True),
+        ("colours, wrong", True),
+        ("thanks guys", False),
+        ("hands down", False),
+        ("thumbs up", False),
+        ("always", False),
+        ("stars", False),  # the score's own unit
+        ("rocks", False),  # a verb: "5 rocks"
+        ("james was great", False),  # a name: a plural takes "were"
+        ("yes", False),
+        ("plus shipping", False),
+        ("great service", False),
+        ("", False),
+    ],
+)
+def test_a_plural_after_a_number_is_what_it_counts(after: str, counted: bool) -> None:
+    assert quantities.counts(after) is counted
+
+
+@pytest.mark.parametrize(
+    ("after", "whom"),
+    [
+        ("for maria", True),
+        ("for the quick refund", True),
+        ("for delivery", True),
+        ("for 1", False),
+        ("for $10", False),
+        ("for a week", False),
+        ("for days", False),
+        ("for now", False),
+        ("maria", False),
+    ],
+)
+def test_for_before_a_name_says_whom_the_score_is_for(after: str, whom: bool) -> None:
+    assert quantities.for_whom(after) is whom
+
+
+def test_a_comment_starting_with_a_counted_plural_is_a_count() -> None:
+    assert quantities.starts_with_count("2 shirts were missing")
+    assert not quantities.starts_with_count("2 thanks")
