@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
+from bot.corrections import read_corrected
 from bot.hanzi import simplified
 from bot.prompts import ScaleKind
 from bot.rating_comments import SCORE_LEAD_IN as _SCORE_LEAD_IN
@@ -394,7 +395,16 @@ def read_rating(text: str, kind: ScaleKind, low: int, high: int) -> Scored | Non
     """The score in ``text`` and the words said with it: the whole reply as :func:`parse_rating`
     reads it, else a score at its start or end with a comment beside it ("5 stars, super quick
     reply", "8 - helpful but slow", "客服很专业 给五星", "2，等太久了"). ``None``: not a rating.
-    A quote of the question or a mention before the reply is dropped ("「客服：请打分」5")."""
+    A quote of the question or a mention before the reply is dropped ("「客服：请打分」5"); a
+    score taken back and said again counts as said again ("3... no, 4")."""
+    return _read_rating(text, kind, low, high, corrections=MAX_CORRECTIONS)
+
+
+MAX_CORRECTIONS = 3
+"""How many times a reply may take its score back and give another ("3 no 4 no 5")."""
+
+
+def _read_rating(text: str, kind: ScaleKind, low: int, high: int, *, corrections: int) -> Scored | None:
     text = _SIGNATURE.sub("", _QUOTED.sub("", text, count=1)) or text
     text = _HELLO.sub("", text, count=1)
     written, text = text, simplified(text)  # "非常滿意" reads as "非常满意"
@@ -406,6 +416,8 @@ def read_rating(text: str, kind: ScaleKind, low: int, high: int) -> Scored | Non
         if (unscaled := _without_scale(text, high)) == text:
             break
         text = unscaled  # "10分满分给9分", "9分（满分10分）"
+    if corrections and (again := _read_corrected(written, (kind, low, high), corrections)) is not None:
+        return again
     # The score part of a split is read without dropping a thank-you: that belongs to the comment.
     found = None
     for reply in dict.fromkeys((text, said)):  # unscaled, else as said ("I'd say 3 out of 5, slow")
@@ -419,6 +431,14 @@ def read_rating(text: str, kind: ScaleKind, low: int, high: int) -> Scored | Non
         if found is not None:
             return _with_comment(found, (kind, low, high), written, reply)
     return None
+
+
+def _read_corrected(text: str, scale: tuple[ScaleKind, int, int], corrections: int) -> Scored | None:
+    return read_corrected(
+        text,
+        lambda head: parse_rating(head, *scale),
+        lambda tail: _read_rating(tail, *scale, corrections=corrections - 1),
+    )
 
 
 # Words beside an NPS score that say the customer would not recommend, or would: "10/10 would not

@@ -61,7 +61,9 @@ QUALIFIED_AFTER = re.compile(
     r"|as soon as\b|or\b|and (?:up|above|higher)\b|at (?:least|most)\b|max\b|tops\b"
     r"|no way\b|lol no\b"
     r"|(?:is|means)\b.*\b(?:right|correct)$"  # "5 is the best right": asked without a question mark
-    # taken back at once: "5 no wait 4", "4 sorry i mean 3", "4分，不对，5分"
+    # taken back at once ("5分，打错了"; bot.corrections reads a score said after: "5 no wait 4")
+    r"|(?:no|nah|nope)\b(?=[\s,.!…]{0,3}(?:\d{1,2}|zero|one|two|three|four|five|six|seven|eight|nine|ten)"
+    r"(?:[\s.!]*$|[\s,.!…]{1,3}(?:no|nah|nope)\b))"  # "3 no 4", "3 no 4 no 5"; not "5 no 1 else helped"
     r"|(?:no )?wait\b(?=[\s,.!…]*(?:$|\d|zero|one|two|three|four|five|six|seven|eight|nine|ten|make|i mean))"
     r"|(?:sorry[\s,]*)?i mean\b|(?:sorry[\s,]*)?i meant\b|oops\b|correction\b|make (?:that|it)\b"
     r"|不对|错了|打错|点错|说错|改成|更正"

@@ -1,0 +1,95 @@
+"""A score taken back and said again in one message (``bot.corrections``): the score said last
+counts. Read whole by the real ``bot.answers.read_rating``; None: the bot asks again."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answers import parse_rating, read_rating
+from bot.config.schema import SCALES
+from bot.corrections import read_corrected
+from bot.prompts import ScaleKind
+from bot.rating_comments import Scored
+
+
+def scored(text: str, kind: ScaleKind = "csat") -> tuple[int, str] | None:
+    low, high = SCALES[kind]
+    found = read_rating(text, kind, low, high)
+    return None if found is None else (found.score, found.comment)
+
+
+CORRECTED = [
+    pytest.param("3... no, 4", "csat", (4, ""), id="ellipsis-no"),
+    pytest.param("3 no 4", "csat", (4, ""), id="bare-no"),
+    pytest.param("3, no 4", "csat", (4, ""), id="comma-no"),
+    pytest.param("5 no wait 4", "csat", (4, ""), id="no-wait"),  # was refused
+    pytest.param("3 wait no 2", "csat", (2, ""), id="wait-no"),
+    pytest.param("4 sorry i mean 3", "csat", (3, ""), id="sorry-i-mean"),  # was refused
+    pytest.param("2... nah 3", "csat", (3, ""), id="nah"),
+    pytest.param("4 oops 5", "csat", (5, ""), id="oops"),
+    pytest.param("4... actually 5", "csat", (5, ""), id="actually"),
+    pytest.param("8 actually make it 9", "nps", (9, ""), id="make-it"),
+    pytest.param("8 no 9", "nps", (9, ""), id="nps-no"),
+    pytest.param("10 no wait 0", "nps", (0, ""), id="nps-to-the-lowest"),
+    pytest.param("4 no wait, 5 stars", "csat", (5, ""), id="to-a-score-with-its-unit"),
+    pytest.param(
+        "3 i mean 4, the agent was nice", "csat", (4, "the agent was nice"), id="with-a-comment-after"
+    ),
+    pytest.param("5 nah 2, delivery was awful", "csat", (2, "delivery was awful"), id="down-with-a-reason"),
+    pytest.param("3 no 4 no 5", "csat", (5, ""), id="twice"),
+    pytest.param("hi 3 no 4", "csat", (4, ""), id="after-a-greeting"),
+    pytest.param("4分，不对，5分", "csat", (5, ""), id="budui-zh"),
+    pytest.param("四分，哦不对，五分", "csat", (5, ""), id="o-budui-zh"),
+    pytest.param("三分，不，四分", "csat", (4, ""), id="bu-between-commas-zh"),
+    pytest.param("三星 不 五星", "csat", (5, ""), id="bu-between-spaces-zh"),
+    pytest.param("4星 哦不 5星", "csat", (5, ""), id="o-bu-zh"),
+    pytest.param("2分 说错了 3分", "csat", (3, ""), id="shuocuo-le-zh"),
+    pytest.param("4星，不对，是5星", "csat", (5, ""), id="budui-shi-zh"),
+    pytest.param("4星，更正：5星", "csat", (5, ""), id="gengzheng-zh"),
+    pytest.param("三星……不对，四星", "csat", (4, ""), id="chinese-ellipsis-zh"),
+    pytest.param("3分，哦不，4分，客服挺好的", "csat", (4, "客服挺好的"), id="with-a-comment-zh"),
+    # taken back with no score after, or not taken back at all
+    pytest.param("5 no wait", "csat", None, id="none-after"),
+    pytest.param("5分，打错了", "csat", None, id="mistyped-zh"),
+    pytest.param("5 no", "csat", None, id="no-alone"),
+    pytest.param("5, wait 4?", "csat", None, id="asked"),
+    pytest.param("1 no 2 no 3 no 4 no 5", "csat", None, id="more-than-three-times"),
+    pytest.param("5 no complaints", "csat", (5, "no complaints"), id="no-before-words"),
+    pytest.param("9 no 1 else helped", "nps", (9, "no 1 else helped"), id="no-one-is-nobody"),
+    pytest.param("5 wait time was long", "csat", (5, "wait time was long"), id="wait-before-words"),
+    pytest.param("5, not 4", "csat", (5, "not 4"), id="not-keeps-the-first"),
+    pytest.param("5分不错", "csat", (5, "不错"), id="bu-in-a-word-zh"),
+    pytest.param("5星不", "csat", None, id="bu-after-zh"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), CORRECTED)
+def test_the_score_said_last_counts(text: str, kind: ScaleKind, expected: tuple[int, str] | None) -> None:
+    assert scored(text, kind) == expected
+
+
+def _csat(text: str) -> int | None:
+    return parse_rating(text, "csat", 1, 5)
+
+
+def _then(tail: str) -> Scored | None:
+    return Scored(0, tail)  # what the caller is given to read
+
+
+@pytest.mark.parametrize(
+    ("text", "tail"),
+    [
+        ("3 no 4", "4"),
+        ("3 i mean 4, slow", "4, slow"),
+        ("4分，不对，是5分", "5分"),
+        ("三分，不，四分", "四分"),
+        ("order 3 no 4", None),  # nothing before is a score
+        ("3 no thanks", None),  # no number after
+        ("no 4", None),
+        ("5 not 4", None),
+        ("x" * 70 + " 3 no 4", None),  # past where a score may end
+    ],
+)
+def test_what_follows_a_taken_back_score_is_read(text: str, tail: str | None) -> None:
+    found = read_corrected(text, _csat, _then)
+    assert (None if found is None else found.comment) == tail
