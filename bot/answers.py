@@ -11,7 +11,11 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 from bot.corrections import read_corrected
+from bot.framing import HELLO_ONLY as _HELLO_ONLY
+from bot.framing import THANKS as _THANKS
+from bot.framing import unframed
 from bot.hanzi import simplified
+from bot.hedges import nps_taken_back
 from bot.prompts import ScaleKind
 from bot.rating_comments import SCORE_LEAD_IN as _SCORE_LEAD_IN
 from bot.rating_comments import Scored, split_rating
@@ -105,12 +109,6 @@ _FILLED_STARS = set("⭐★🌟✭✮✯✪")
 _EMPTY_STARS = set("☆✩")
 _IGNORED = set(" \t\u200d")
 
-# A thank-you before or after an answer ("5, thanks!", "谢谢，非常满意") is dropped before parsing.
-_THANKS = (
-    r"(?:\b(?:(?:many )?thanks|thank (?:you|u)|thx|ty|tysm|tyvm|cheers)"
-    r"(?: (?:a lot|so much|very much|again))?\b"
-    r"|(?:谢谢你们|谢谢你|谢谢啦|谢谢|谢啦|谢了|感谢|多谢|辛苦(?:你们|你|您)?(?:了|啦))(?:亲亲|亲们|亲)?)"
-)  # 辛苦了: "thanks for your trouble"
 # A thank-you that a 十分 / 非常 strengthens is no filler: "十分感谢" is "many thanks", not 10 and thanks.
 _STRENGTHENED = "".join(f"(?<!{w})" for w in ("十分", "万分", "非常", "特别", "衷心", "很"))
 _FILLERS = re.compile(
@@ -338,31 +336,6 @@ MAX_SCALE_NOTES = 2
 recursed past Python's limit (a RecursionError: the customer's message was a 500)."""
 
 
-# What chat apps put before a reply: WeChat's quote of the message answered ("「客服：请打分」" and its
-# dashed rule), "回复 客服：", and @mentions ("@客服小美 5分").
-_QUOTED = re.compile(
-    r"^\s*(?:「[^」\n]*[:：][^」\n]*」\s*(?:-[\s-]*\n)?|回复\s*[^\s:：]{1,20}\s*[:：]|@[^\s@]{1,20}[\s\u2005]+"
-    r"|>[^\n]*\n)+"  # "> How satisfied were you?" quoted on its own line, as mail and markdown do
-)
-# What a phone adds under a message: "Sent from my iPhone", "发自我的iPhone".
-_SIGNATURE = re.compile(r"\n[ \t]*(?:sent from my|发自我的)[^\n,，]{0,40}\s*$", re.IGNORECASE)
-
-
-# A greeting or an acknowledgement before the reply says nothing about the score: "hi, 5", "ok 4 stars",
-# "好的，5分", "嗯 五星". (A greeting alone, or "ok" alone, is read as before: it is not stripped.)
-_GREETING = (
-    r"(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening|day))(?: (?:there|guys|team|all|everyone))?"
-    r"[\s,，!！.。~～:：]+|(?:您好|你好|嗨|哈喽|哈啰|早上好|上午好|下午好|晚上好)(?:[\s,，!！.。~～:：]+|(?=\d))"
-)
-_HELLO = re.compile(
-    rf"^\s*(?:{_GREETING}|(?:ok|okay|sure|yes|yeah|yep|uh+|um+|hm+|eh|er+|erm)[\s,，!！.。~～:：…]+"
-    r"|(?:嗯+|恩+|好的|好吧|好滴|行|额|呃|emm+)(?:[\s,，!！.。~～:：…]+|(?=\d))"
-    rf"|{_THANKS}\s*[,，!！.。~～]+\s*)"  # "Thanks! 5/5, great"; "thanks for the help, 5" keeps its words
-    r"(?=\S)",
-    re.IGNORECASE,
-)
-# Only a greeting before a choice: "yes no" is no "no", and "ok, no" is a no either way.
-_HELLO_ONLY = re.compile(rf"^\s*(?:{_GREETING})(?=\S)", re.IGNORECASE)
 # Words beside a score that emphasise it or take leave, and so are no comment on the service: "5 from
 # me", "10 hands down", "必须五星", "5 stars, bye".
 _NO_COMMENT = re.compile(
@@ -405,8 +378,7 @@ MAX_CORRECTIONS = 3
 
 
 def _read_rating(text: str, kind: ScaleKind, low: int, high: int, *, corrections: int) -> Scored | None:
-    text = _SIGNATURE.sub("", _QUOTED.sub("", text, count=1)) or text
-    text = _HELLO.sub("", text, count=1)
+    text = unframed(text)
     written, text = text, simplified(text)  # "非常滿意" reads as "非常满意"
     said = text
     for _ in range(MAX_SCALE_NOTES + 1):
@@ -441,25 +413,6 @@ def _read_corrected(text: str, scale: tuple[ScaleKind, int, int], corrections: i
     )
 
 
-# Words beside an NPS score that say the customer would not recommend, or would: "10/10 would not
-# recommend" is a joke at the survey's expense, "1 = extremely likely" a scale read backwards.
-_WONT_RECOMMEND = re.compile(
-    r"(?:\bnot|\bnever|n't)\s+(?:\w+\s+)?(?:recommend|likely)|\bunlikely\b"
-    r"|不(?:会|想|愿意?|敢|可能|太会)?再?推荐|不太可能|差评"
-)
-_WOULD_RECOMMEND = re.compile(
-    r"\b(?:very|extremely|highly|quite|most|really|super)\s+likely\b"
-    r"|\b(?:would|will|definitely|already|highly)\s+(?:\w+\s+)?recommend|会推荐|肯定推荐|已经?推荐|好评"
-)
-
-
-def _nps_taken_back(score: int, comment: str) -> bool:
-    """The words beside an NPS score say the other end of it: "10 - not likely", "0 - extremely likely"."""
-    if _WONT_RECOMMEND.search(comment):
-        return score >= 7
-    return _WOULD_RECOMMEND.search(comment) is not None and score <= 4
-
-
 def _with_comment(
     found: Scored | None, scale: tuple[ScaleKind, int, int], written: str, text: str
 ) -> Scored | None:
@@ -468,7 +421,7 @@ def _with_comment(
     if found is None or not found.comment:
         return found
     kind, low, high = scale
-    if kind == "nps" and _nps_taken_back(found.score, found.comment.lower()):
+    if kind == "nps" and nps_taken_back(found.score, found.comment.lower()):
         return None
     if _says_nothing(found.comment) or _said_again(found, kind, low, high):
         return Scored(found.score)  # "10 hands down", "必须五星", "5 from me, thanks!", "⭐⭐⭐⭐⭐ 5/5"

@@ -91,3 +91,22 @@ TAKEN_BACK = {
 }  # fmt: skip
 # 呵呵 beside a rating is a sneer in Chinese chat: "呵呵，五星" is no five stars.
 SNEER = re.compile(r"^(?:呵呵|嗬嗬)|(?:呵呵|嗬嗬)[呵嗬的哒]*$")
+
+
+# Words beside an NPS score that say the customer would not recommend, or would: "10/10 would not
+# recommend" is a joke at the survey's expense, "1 = extremely likely" a scale read backwards.
+_WONT_RECOMMEND = re.compile(
+    r"(?:\bnot|\bnever|n't)\s+(?:\w+\s+)?(?:recommend|likely)|\bunlikely\b"
+    r"|不(?:会|想|愿意?|敢|可能|太会)?再?推荐|不太可能|差评"
+)
+_WOULD_RECOMMEND = re.compile(
+    r"\b(?:very|extremely|highly|quite|most|really|super)\s+likely\b"
+    r"|\b(?:would|will|definitely|already|highly)\s+(?:\w+\s+)?recommend|会推荐|肯定推荐|已经?推荐|好评"
+)
+
+
+def nps_taken_back(score: int, comment: str) -> bool:
+    """The words beside an NPS score say the other end of it: "10 - not likely", "0 - extremely likely"."""
+    if _WONT_RECOMMEND.search(comment):
+        return score >= 7
+    return _WOULD_RECOMMEND.search(comment) is not None and score <= 4

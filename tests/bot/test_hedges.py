@@ -87,3 +87,20 @@ def test_the_joining_words_are_hedges_too() -> None:
 def test_a_take_back_is_a_short_whole_comment() -> None:
     assert {"jk", "not", "no"} <= hedges.TAKEN_BACK
     assert "not bad" not in hedges.TAKEN_BACK
+
+
+@pytest.mark.parametrize(
+    ("score", "comment", "taken_back"),
+    [
+        (10, "would not recommend", True),
+        (9, "不会再推荐了", True),
+        (0, "extremely likely", True),  # the scale read backwards
+        (2, "would definitely recommend", True),
+        (10, "would definitely recommend", False),
+        (3, "not likely", False),
+        (6, "not likely", False),
+        (9, "great agent", False),
+    ],
+)
+def test_an_nps_score_its_own_words_take_back(score: int, comment: str, taken_back: bool) -> None:
+    assert hedges.nps_taken_back(score, comment) is taken_back

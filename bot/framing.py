@@ -1,0 +1,46 @@
+"""What chat apps and people put around an answer and says nothing about it: a quote of the
+question or an @mention before it ("「客服：请打分」5", "@客服小美 5分"), a phone's signature under it,
+a greeting, an "ok" or a thank-you before it ("hi, 5", "好的，五星", "Thanks! 5/5, great")."""
+
+from __future__ import annotations
+
+import re
+
+# A thank-you before or after an answer ("5, thanks!", "谢谢，非常满意") is dropped before parsing.
+THANKS = (
+    r"(?:\b(?:(?:many )?thanks|thank (?:you|u)|thx|ty|tysm|tyvm|cheers)"
+    r"(?: (?:a lot|so much|very much|again))?\b"
+    r"|(?:谢谢你们|谢谢你|谢谢啦|谢谢|谢啦|谢了|感谢|多谢|辛苦(?:你们|你|您)?(?:了|啦))(?:亲亲|亲们|亲)?)"
+)  # 辛苦了: "thanks for your trouble"
+
+# What chat apps put before a reply: WeChat's quote of the message answered ("「客服：请打分」" and its
+# dashed rule), "回复 客服：", and @mentions ("@客服小美 5分").
+_QUOTED = re.compile(
+    r"^\s*(?:「[^」\n]*[:：][^」\n]*」\s*(?:-[\s-]*\n)?|回复\s*[^\s:：]{1,20}\s*[:：]|@[^\s@]{1,20}[\s\u2005]+"
+    r"|>[^\n]*\n)+"  # "> How satisfied were you?" quoted on its own line, as mail and markdown do
+)
+# What a phone adds under a message: "Sent from my iPhone", "发自我的iPhone".
+_SIGNATURE = re.compile(r"\n[ \t]*(?:sent from my|发自我的)[^\n,，]{0,40}\s*$", re.IGNORECASE)
+
+
+# A greeting or an acknowledgement before the reply says nothing about the score: "hi, 5", "ok 4 stars",
+# "好的，5分", "嗯 五星". (A greeting alone, or "ok" alone, is read as before: it is not stripped.)
+_GREETING = (
+    r"(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening|day))(?: (?:there|guys|team|all|everyone))?"
+    r"[\s,，!！.。~～:：]+|(?:您好|你好|嗨|哈喽|哈啰|早上好|上午好|下午好|晚上好)(?:[\s,，!！.。~～:：]+|(?=\d))"
+)
+_HELLO = re.compile(
+    rf"^\s*(?:{_GREETING}|(?:ok|okay|sure|yes|yeah|yep|uh+|um+|hm+|eh|er+|erm)[\s,，!！.。~～:：…]+"
+    r"|(?:嗯+|恩+|好的|好吧|好滴|行|额|呃|emm+)(?:[\s,，!！.。~～:：…]+|(?=\d))"
+    rf"|{THANKS}\s*[,，!！.。~～]+\s*)"  # "Thanks! 5/5, great"; "thanks for the help, 5" keeps its words
+    r"(?=\S)",
+    re.IGNORECASE,
+)
+# Only a greeting before a choice: "yes no" is no "no", and "ok, no" is a no either way.
+HELLO_ONLY = re.compile(rf"^\s*(?:{_GREETING})(?=\S)", re.IGNORECASE)
+
+
+def unframed(text: str) -> str:
+    """``text`` without a quote or a mention before it, a signature under it, or a greeting before it."""
+    text = _SIGNATURE.sub("", _QUOTED.sub("", text, count=1)) or text
+    return _HELLO.sub("", text, count=1)

@@ -1,0 +1,47 @@
+"""What surrounds an answer in a chat message (``bot.framing``): dropped before the answer is read,
+and nothing else is."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.framing import HELLO_ONLY, THANKS, unframed
+
+
+@pytest.mark.parametrize(
+    ("text", "left"),
+    [
+        ("「客服：请打分」5", "5"),
+        ("「客服：请打分」\n- - - - -\n5分", "5分"),
+        ("回复 客服：5分", "5分"),
+        ("@客服小美 5分", "5分"),
+        ("> How satisfied were you?\n4", "4"),
+        ("5\nSent from my iPhone", "5"),
+        ("5分\n发自我的iPhone", "5分"),
+        ("hi, 5", "5"),
+        ("ok 4 stars", "4 stars"),
+        ("好的，5分", "5分"),
+        ("嗯 五星", "五星"),
+        ("Thanks! 5/5, great", "5/5, great"),
+        ("thanks for the help, 5", "thanks for the help, 5"),  # the thanks says what for: a comment
+        ("hi", "hi"),  # a greeting alone stays
+        ("ok", "ok"),
+        ("5 stars", "5 stars"),
+    ],
+)
+def test_the_frame_around_an_answer_is_dropped(text: str, left: str) -> None:
+    assert unframed(text) == left
+
+
+def test_only_a_greeting_is_dropped_before_a_choice() -> None:
+    assert HELLO_ONLY.sub("", "hi no", count=1) == "no"
+    assert HELLO_ONLY.sub("", "ok, no", count=1) == "ok, no"
+
+
+@pytest.mark.parametrize(
+    ("text", "found"), [("thanks a lot", True), ("谢谢亲", True), ("辛苦了", True), ("thank", False)]
+)
+def test_a_thank_you(text: str, found: bool) -> None:
+    assert (re.fullmatch(THANKS, text) is not None) is found
