@@ -137,8 +137,13 @@ def serve(
             f"csatbot web chat:   {base}/\nagent desk:         {base}/agent\n"
             f"console:            {base}/console\nAPI docs (OpenAPI): {base}/docs"
         )
+    try:
+        app = create_app(runtime)
+    except ConfigError as exc:  # an empty signing key file (csatbot.console.sessions.secret_key)
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
     settings = uvicorn.Config(
-        create_app(runtime),
+        app,
         host=host,
         port=port,
         log_level=log_level.lower(),

@@ -13,6 +13,7 @@ from fastapi import FastAPI, HTTPException, Path, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.strict_json import json_safe
@@ -37,6 +38,31 @@ class RefuseNul:
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+class Uncached:
+    """``Cache-Control: no-store`` and ``X-Content-Type-Options: nosniff`` on every answer under
+    ``/api/`` that does not say otherwise: transcripts, reports, exports and a customer's chat are
+    never kept in a browser's disk cache (a shared computer) or a shared cache, and none is read as
+    another type. The console sets its own (:mod:`csatbot.console.sessions`)."""
+
+    def __init__(self, app: ASGIApp, prefix: str = "/api/") -> None:
+        self.app = app
+        self.prefix = prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("cache-control", "no-store")
+                headers.setdefault("x-content-type-options", "nosniff")
+            await send(message)
+
+        await self.app(scope, receive, sending)
 
 
 NUL_STRING: dict[str, Any] = {"type": "string", "pattern": "\u0000"}

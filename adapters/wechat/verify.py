@@ -87,7 +87,11 @@ class Verifier:
         self.guard = guard or ReplayGuard()
 
     def echo(self, query: Mapping[str, str], now: datetime) -> str:
-        """What to answer the GET URL check: the (decrypted) ``echostr``."""
+        """What to answer the GET URL check: the (decrypted) ``echostr``.
+
+        A plain signature covers no ``echostr`` and is the very one a plain-mode POST carries: it is
+        remembered as used for this echo, so the check's query (in a proxy's access log, say) cannot
+        carry a message for the rest of the window. WeChat's retry of the check is answered again."""
         name = "msg_signature" if self.encrypted_echo else "signature"
         given, timestamp, nonce, echostr = _require(query, name, "timestamp", "nonce", "echostr")
         self.guard.check_fresh(timestamp, now)
@@ -95,6 +99,9 @@ class Verifier:
             _check(given, self.token, timestamp, nonce, echostr)
             return self._cipher().decrypt(echostr)
         _check(given, self.token, timestamp, nonce)
+        self.guard.remember(
+            (timestamp, nonce, given.lower()), now, b"echostr:" + echostr.encode("utf-8", "replace")
+        )
         return echostr
 
     def open(self, query: Mapping[str, str], body: bytes, now: datetime) -> str:

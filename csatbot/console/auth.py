@@ -79,8 +79,14 @@ async def check_csrf(request: Request) -> None:
 
 
 async def sign_in(request: Request, account: Account) -> None:
-    """A fresh session for ``account`` (new CSRF token: nothing from before signing in carries over)."""
-    session_id = await asyncio.to_thread(sessions_of(request).open, account.username)
+    """A fresh session for ``account`` (new CSRF token: nothing from before signing in carries over).
+    A session the cookie named before (signing in again, or as someone else) ends on the server:
+    the browser forgets its cookie, so nobody could sign it out any more."""
+    store = sessions_of(request)
+    previous = request.session.get(SESSION_FIELD)
+    session_id = await asyncio.to_thread(store.open, account.username)
+    if isinstance(previous, str):
+        await asyncio.to_thread(store.end, previous)
     lang = request.session.get("lang")
     request.session.clear()
     if lang is not None:

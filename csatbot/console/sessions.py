@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import secrets
+import time
 from base64 import b64decode
 from collections.abc import Mapping
 from pathlib import Path
@@ -22,11 +23,15 @@ from starlette.datastructures import MutableHeaders
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.errors import SecretMissingError
+
 log = logging.getLogger("csatbot.console")
 SECRET_ENV = "CSATBOT_SECRET_KEY"
 KEY_FILE = "console-secret.key"
 COOKIE = "csatbot_console"
 MAX_AGE = 12 * 60 * 60  # a working day; signing in again after that is cheap
+KEY_WRITE_WAIT = 2.0
+"""Seconds a key file may stay empty: another process (a worker of ``--workers``) has just made it."""
 # Everything comes from the app itself: no CDN, no remote font or script. Inline styles are allowed
 # for pygal's SVG charts, which carry their own <style>.
 CSP = (
@@ -44,16 +49,16 @@ def key_folder(database_url: str) -> Path:
 
 
 def secret_key(database_url: str, environ: Mapping[str, str] | None = None) -> str:
-    """``$CSATBOT_SECRET_KEY``, else a key generated once into a 0600 file beside the database."""
+    """``$CSATBOT_SECRET_KEY``, else a key generated once into a 0600 file beside the database.
+
+    :class:`SecretMissingError` for a key file that stays empty (a start that died between making
+    the file and writing it): signing with an empty key would let anyone make web chat sessions."""
     env = os.environ if environ is None else environ
     if env.get(SECRET_ENV):
         log.info("console sessions are signed with %s", SECRET_ENV)
         return env[SECRET_ENV]
     path = key_folder(database_url) / KEY_FILE
-    try:
-        key = path.read_text(encoding="ascii").strip()
-    except FileNotFoundError:
-        key = ""
+    key = _read_key(path)
     if key:
         log.info("console sessions are signed with the key in %s (set %s to override)", path, SECRET_ENV)
         return key
@@ -61,8 +66,8 @@ def secret_key(database_url: str, environ: Mapping[str, str] | None = None) -> s
     key = secrets.token_urlsafe(48)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process wrote it first: use theirs
-        return path.read_text(encoding="ascii").strip()
+    except FileExistsError:  # another process made it first: use theirs, once they have written it
+        return _read_key(path) or secret_key(database_url, env)  # (or removed it again: start over)
     with os.fdopen(fd, "w", encoding="ascii") as out:
         out.write(key + "\n")
     log.warning(
@@ -71,6 +76,28 @@ def secret_key(database_url: str, environ: Mapping[str, str] | None = None) -> s
         SECRET_ENV,
     )
     return key
+
+
+def _read_key(path: Path, wait: float = KEY_WRITE_WAIT) -> str | None:
+    """The key in ``path`` (``None`` when there is no file), waiting up to ``wait`` seconds for the
+    process that made the file to write it; :class:`SecretMissingError` when it stays empty."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            key = path.read_text(encoding="ascii").strip()
+        except FileNotFoundError:
+            return None
+        if key:
+            return key
+        if time.monotonic() >= deadline:
+            raise SecretMissingError(
+                [
+                    f"the signing key file {path} is empty: delete it (a new key is made at the next "
+                    f"start; everyone signs in again) or set {SECRET_ENV}"
+                ],
+                source=str(path),
+            )
+        time.sleep(0.05)
 
 
 def read_cookie(cookies: Mapping[str, str], secret: str) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from csatbot.console.users import Users
 from csatbot.runtime import Runtime
 
 from ..conftest import AsAgent, conversation_of, customer_reads, customer_says
+from ..support.config import config_data, write_config_file
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -465,3 +467,115 @@ async def test_report_api_rejects_unknown_dimensions_metrics_and_days(
     response = await client.get(path, params=params)
     assert response.status_code == 422
     assert response.json()["detail"].startswith(detail)
+
+
+WALK_ENVIRON = {
+    "CSATBOT_SECRET_KEY": "a-signing-key-of-the-route-walk-test",
+    "TELEGRAM_BOT_TOKEN": "123456:walk-test-token",
+    "TELEGRAM_WEBHOOK_SECRET": "walk-test-webhook-secret",
+    "WECHAT_TOKEN": "walk-test-token",
+    "WECHAT_APP_SECRET": "walk-test-app-secret",
+    "WECHAT_ENCODING_AES_KEY": "a" * 43,
+    "WECOM_TOKEN": "walk-test-token",
+    "WECOM_SECRET": "walk-test-secret",
+    "WECOM_ENCODING_AES_KEY": "b" * 43,
+    "WHATSAPP_TOKEN": "walk-test-token",
+    "WHATSAPP_APP_SECRET": "walk-test-app-secret",
+    "WHATSAPP_VERIFY_TOKEN": "walk-test-verify-token",
+}
+"""Every channel on (its webhooks are routes too), never contacted: the app's workers do not run."""
+PUBLIC = {
+    ("GET", "/"),  # the web chat page and its files
+    ("HEAD", "/"),
+    ("GET", "/static/webchat/{name}"),
+    ("HEAD", "/static/webchat/{name}"),
+    ("POST", "/api/webchat/session"),  # a customer starts a session: customers have no sign-in
+    ("GET", "/openapi.json"),  # the documentation holds no customer data
+    ("HEAD", "/openapi.json"),
+    ("GET", "/docs"),
+    ("GET", "/docs/oauth2-redirect"),
+    ("GET", "/docs/assets/{path}"),
+    ("GET", "/redoc"),
+    ("GET", "/healthz"),
+    ("HEAD", "/healthz"),
+    ("GET", "/readyz"),
+    ("HEAD", "/readyz"),
+    ("GET", "/metrics"),  # counts only; CSATBOT_METRICS_TOKEN closes it
+    ("GET", "/agent"),  # a redirect into the console, which asks who you are
+    ("GET", "/console/login"),
+    ("POST", "/console/login"),  # CSRF-checked; the throttle counts every try
+    ("GET", "/console/lang/{code}"),  # a language in the session, then back to a console page
+    ("GET", "/console/static/{path}"),
+}
+"""(method, path) that answer without a sign-in, an API token, a chat session or a platform's
+signature. Every other route of the app refuses (README, Security: who can reach what)."""
+
+
+def app_routes(routes: list[Any], prefix: str = "") -> set[tuple[str, str]]:
+    """(method, path) of every route of the app: included routers, mounted apps and file mounts."""
+    from fastapi.routing import iter_route_contexts
+    from starlette.routing import Mount
+
+    found: set[tuple[str, str]] = set()
+    for route in iter_route_contexts(routes):
+        original = route.original_route
+        if isinstance(original, Mount) and not hasattr(original.app, "routes"):
+            found.add(("GET", f"{prefix}{original.path}/{{path}}"))  # files (StaticFiles)
+        elif isinstance(original, Mount):
+            found |= app_routes(original.app.routes, prefix + original.path)
+        else:
+            found |= {(method, f"{prefix}{route.path}") for method in route.methods or ()}
+    return found
+
+
+def refused(response: httpx.Response) -> bool:
+    """401 or 403, or a console page's redirect to its sign-in form."""
+    location = response.headers.get("location", "")
+    return response.status_code in (401, 403) or (
+        response.status_code == 303 and location.startswith("/console/login?next=")
+    )
+
+
+async def test_every_route_refuses_a_stranger_but_the_public_ones(tmp_path: Path) -> None:
+    """Walks every route of the app (the console, the support API, the customer API and every
+    channel's webhook) as someone with no token, no sign-in, no chat session and no signature: each
+    answers 401 or 403 (or the console's sign-in redirect), with nothing but its path and an empty
+    body, and also with a console cookie of a visitor who opened the sign-in page (a real CSRF token,
+    nobody signed in). A new route that answers anyone fails here until it is added to ``PUBLIC``."""
+    from csatbot.web import create_app
+
+    channels = {
+        "telegram": {"enabled": True, "api_base": "http://127.0.0.1:9/"},
+        "wechat": {"enabled": True, "app_id": "wx-walk", "api_base": "http://127.0.0.1:9/"},
+        "wecom": {"enabled": True, "corp_id": "ww-walk", "agent_id": 1, "api_base": "http://127.0.0.1:9/"},
+        "whatsapp": {"enabled": True, "phone_number_id": "1", "api_base": "http://127.0.0.1:9/"},
+    }
+    config = write_config_file(tmp_path, config_data(channels=channels))
+    runtime = Runtime(config, f"sqlite:///{tmp_path / 'walk.db'}", environ=WALK_ENVIRON)
+    app = create_app(runtime, start_workers=False)
+    routes = app_routes(app.routes)
+    assert {
+        ("POST", "/webhooks/telegram"),
+        ("GET", "/webhooks/wechat"),
+        ("DELETE", "/api/customers/{customer_id}"),
+    } <= routes
+    assert PUBLIC - routes == set()  # no stale entry
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        httpx.AsyncClient(transport=transport, base_url="http://csatbot.test") as stranger,
+        httpx.AsyncClient(transport=transport, base_url="http://csatbot.test") as visitor,
+    ):
+        form = await visitor.get("/console/login")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form.text)
+        assert csrf is not None and visitor.cookies.get("csatbot_console")
+        answers: dict[tuple[str, str], list[int]] = {}
+        for method, path in sorted(routes - PUBLIC):
+            url = re.sub(r"\{[^}]+\}", "1", path)
+            by_stranger = await stranger.request(method, url)
+            data = {"csrf": csrf.group(1)} if method == "POST" else None
+            by_visitor = await visitor.request(method, url, data=data)
+            if not (refused(by_stranger) and refused(by_visitor)):
+                answers[(method, path)] = [by_stranger.status_code, by_visitor.status_code]
+    runtime.database.dispose()
+    assert answers == {}
+    assert len(routes - PUBLIC) >= 55  # the walk reached the console, the API and the webhooks

@@ -56,3 +56,35 @@ def test_the_proxy_is_an_official_image_in_front_of_both_replicas() -> None:
     assert upstream is not None
     assert re.findall(r"server (\S+);?", upstream.group(1)) == ["csatbot-1:8000", "csatbot-2:8000"]
     assert "proxy_pass http://csatbot;" in conf
+
+
+def nginx_forwarded_for(conf: str, remote_addr: str, sent: str | None) -> str:
+    """The ``X-Forwarded-For`` nginx passes on (its ``proxy_set_header`` in ``conf``) for a client
+    at ``remote_addr`` that sent ``sent`` itself."""
+    directive = re.search(r"proxy_set_header X-Forwarded-For (\S+);", conf)
+    assert directive is not None
+    value = {"$remote_addr": remote_addr, "$proxy_add_x_forwarded_for": f"{sent}, {remote_addr}"}
+    return value[directive.group(1)] if sent else remote_addr
+
+
+async def test_a_client_cannot_name_its_own_address_through_the_proxy() -> None:
+    """Before: nginx appended to the client's X-Forwarded-For and the replicas trust any proxy
+    (FORWARDED_ALLOW_IPS "*", so uvicorn takes the first address of the list): a client that sent
+    ``X-Forwarded-For: 127.0.0.1`` was loopback (no limit on starting chat sessions) and one that
+    sent a new address each time was never slowed down guessing console passwords."""
+    from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+    conf = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    trusted = compose()["services"]["csatbot-1"]["environment"]["FORWARDED_ALLOW_IPS"]
+    seen: list[str] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        seen.append(scope["client"][0])
+
+    replica = ProxyHeadersMiddleware(app, trusted_hosts=trusted)
+    for spoofed in (None, "127.0.0.1", "198.51.100.7, 10.0.0.1"):
+        forwarded = nginx_forwarded_for(conf, "203.0.113.9", spoofed)
+        headers = [(b"x-forwarded-for", forwarded.encode())]
+        scope = {"type": "http", "client": ("172.18.0.5", 41000), "headers": headers, "scheme": "http"}
+        await replica(scope, None, None)
+    assert seen == ["203.0.113.9"] * 3

@@ -202,3 +202,21 @@ async def test_a_slow_turn_is_acknowledged_before_it_finishes(oa: App) -> None:
             break
         await oa.runtime.outbox.drain()
     await assert_stored(oa, ["are you there?"])
+
+
+async def test_the_url_checks_signature_cannot_carry_a_message(oa_plain: App) -> None:
+    """Plain mode signs only the token, timestamp and nonce, the same for the GET URL check as for a
+    POSTed message. Before: the signed query of a URL check (seen in a proxy's access log) carried
+    any message for five minutes, as any customer; a POST's query was already kept to its body."""
+    app, sim = oa_plain, oa_plain.sim
+    checked = await sim.check_url(app.http, "5927782489442352469")
+    assert checked.status_code == 200
+    query = {k: v for k, v in checked.request.url.params.items() if k != "echostr"}
+    forged = sim.text(USER, "please refund order 42 to my new card").encode()
+    assert (await post(app, query, forged)).status_code == 403
+    await assert_stored(app, [])
+    # WeChat's own retry of the check still gets its echo; nothing else is echoed with its signature.
+    again = await app.http.get(sim.path, params=dict(checked.request.url.params))
+    assert (again.status_code, again.text) == (200, "5927782489442352469")
+    reflected = await app.http.get(sim.path, params=query | {"echostr": "<script>alert(1)</script>"})
+    assert reflected.status_code == 403 and "<script>" not in reflected.text

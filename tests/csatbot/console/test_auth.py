@@ -147,6 +147,23 @@ async def test_sign_out_ends_the_session_on_the_server(console: Console) -> None
     assert (await console.page("/")).status_code == 303
 
 
+async def test_signing_in_again_ends_the_session_the_cookie_named_before(console: Console) -> None:
+    """Before: signing in as someone else (or again) in the same browser left the first session live
+    on the server for 12 hours; a copy of its cookie kept working and nobody could sign it out."""
+    console.add_user("amy")
+    console.add_user("dan")
+    await console.sign_in("amy")
+    copied = dict(console.http.cookies)
+    await console.sign_in("dan")
+    assert (await console.page("/")).status_code == 200
+    assert console.rows("select username from console_session") == [("dan",)]
+    console.http.cookies.clear()
+    for name, value in copied.items():
+        console.http.cookies.set(name, value)
+    assert (await console.page("/")).status_code == 303
+    assert (await console.http.get("/api/me", headers={"Authorization": ""})).status_code == 401
+
+
 async def test_a_session_expires_after_12_hours_on_the_server_too(console: Console) -> None:
     console.add_user("amy")
     await console.sign_in("amy")

@@ -1,0 +1,39 @@
+"""What every request meets first, through the real app: answers under /api/ are never cached."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from ..conftest import chat_headers, customer_says
+
+
+@pytest.mark.parametrize(
+    ("path", "as_customer", "status"),
+    [
+        ("/api/conversations", False, 200),
+        ("/api/reports/export.csv", False, 200),
+        ("/api/webchat/messages", True, 200),
+        ("/api/webchat/messages", False, 401),  # a refusal too
+        ("/api/conversations?limit=%00", False, 400),
+    ],
+)
+async def test_api_answers_are_never_stored_by_a_cache(
+    app_client: httpx.AsyncClient, path: str, as_customer: bool, status: int
+) -> None:
+    """Before: the API's answers (a customer's whole chat, transcripts, report exports) said nothing
+    about caching, so a browser kept them on disk (a shared computer, after the customer left)."""
+    assert (await customer_says(app_client, "ann", text="my card number is in this chat")).status_code == 202
+    headers = await chat_headers(app_client, "ann") if as_customer else {}
+    response = await app_client.get(path, headers=headers)
+    assert response.status_code == status, response.text
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    if as_customer:
+        assert "my card number" in response.text
+
+
+async def test_the_chat_page_and_its_files_stay_cacheable(app_client: httpx.AsyncClient) -> None:
+    for path in ("/", "/static/webchat/chat.js", "/healthz"):
+        response = await app_client.get(path)
+        assert response.status_code == 200 and "no-store" not in response.headers.get("cache-control", "")
