@@ -9,6 +9,11 @@ _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # Characters that exist only in one Chinese script; frequent in customer messages.
 _ONLY_TRADITIONAL = set("們這說問題謝錢貨訂單麼沒還發會對時個來請賬號碼務該給嗎讓開關買賣換幫")
 _ONLY_SIMPLIFIED = set("们这说问题谢钱货订单么没还发会对时个来请账号码务该给吗让开关买卖换帮")
+_SUBTAG = re.compile(r"[A-Za-z0-9]{1,8}")
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}")
+_EXTLANG = re.compile(r"[A-Za-z]{3}")
+_SCRIPT = re.compile(r"[A-Za-z]{4}")
+_REGION = re.compile(r"[A-Za-z]{2}|[0-9]{3}")
 
 
 def pick_locale(wanted: str, locales: list[str], default: str) -> str:
@@ -25,6 +30,30 @@ def pick_locale(wanted: str, locales: list[str], default: str) -> str:
         script = _chinese_script(tag)
         same_language.sort(key=lambda loc: _chinese_script(loc.lower()) != script)
     return same_language[0] if same_language else default
+
+
+def language_tag(raw: str) -> str:
+    """The language, script and region of a BCP 47 tag, in their usual case (``zh_hans_cn`` ->
+    ``zh-Hans-CN``); ``""`` when ``raw`` is no tag or names no language (``und``, ``x-private``).
+
+    Browsers and apps send what the customer set, extensions and all
+    (``en-US-u-ca-gregory-hc-h12``, ``sr-Latn-RS-x-private``); only these parts choose a locale, and
+    what is kept stays short whatever came in. Variants, extensions and private use are dropped.
+    """
+    parts = raw.strip().replace("_", "-").split("-")
+    if not all(_SUBTAG.fullmatch(part) for part in parts) or not _LANGUAGE.fullmatch(parts[0]):
+        return ""
+    language, rest = parts[0].lower(), parts[1:]
+    if language == "und":
+        return ""
+    while rest and _EXTLANG.fullmatch(rest[0]):  # zh-yue-HK: the macrolanguage is what we match on
+        rest = rest[1:]
+    kept = [language]
+    if rest and _SCRIPT.fullmatch(rest[0]):
+        kept.append(rest.pop(0).title())
+    if rest and _REGION.fullmatch(rest[0]):
+        kept.append(rest.pop(0).upper())
+    return "-".join(kept)
 
 
 def _chinese_script(tag: str) -> str:

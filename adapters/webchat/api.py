@@ -11,7 +11,7 @@ from typing import Annotated, Any, Protocol
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from adapters.kit.addresses import rate_key
 from adapters.kit.cookies import forced_secure
@@ -30,6 +30,7 @@ from adapters.webchat.sessions import (
     check_identity,
 )
 from bot.config.channels import WebChatConfig
+from bot.locales import language_tag
 from bot.messages import ChoicePicked, InboundMessage, Text
 from bot.ports import Clock
 from bot.service import ConversationService
@@ -40,6 +41,9 @@ from storage.store import SqlStore
 log = logging.getLogger("csatbot.webchat")
 STATIC = Path(__file__).parent / "static"
 UserId = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.@:-]+$")]
+MAX_LOCALE = 100
+"""Longer than any language tag a browser sends (``zh-Hans-CN-u-nu-hanidec`` is 23), short enough to
+refuse a flood."""
 CUSTOMER_FIELDS = ("id", "direction", "author", "text", "at", "prompt", "recorded", "survey_id")
 """What the customer sees of a message: no conversation id, no triage labels."""
 
@@ -72,7 +76,17 @@ class CustomerMessage(BaseModel):
     choice: Choice | None = None
     id: str | None = Field(default=None, max_length=64, description="client message id; resends are ignored")
     name: str = Field(default="", max_length=100)
-    locale: str = Field(default="", max_length=16)
+    locale: str = Field(
+        default="",
+        max_length=MAX_LOCALE,
+        description="the browser's language tag (BCP 47); kept as language, script and region",
+    )
+
+    @field_validator("locale")
+    @classmethod
+    def _language_only(cls, locale: str) -> str:
+        # Whatever the browser is set to, the customer can write: a tag we can't read is no tag.
+        return language_tag(locale)
 
     @model_validator(mode="after")
     def _one_payload(self) -> CustomerMessage:

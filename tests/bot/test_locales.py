@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.locales import pick_locale, written_locale
+from bot.locales import language_tag, pick_locale, written_locale
 
 
 @pytest.mark.parametrize(
@@ -43,6 +43,38 @@ def test_pick_locale_default_need_not_be_first() -> None:
 )
 def test_pick_locale_respects_chinese_script(wanted: str, locales: list[str], expected: str) -> None:
     assert pick_locale(wanted, locales, "en") == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "tag", "locale"),
+    [
+        pytest.param("en-US", "en-US", "en", id="plain"),
+        pytest.param("zh-CN", "zh-CN", "zh-CN", id="zh-CN"),
+        pytest.param("zh-Hans-CN-u-nu-hanidec", "zh-Hans-CN", "zh-CN", id="unicode-extension"),
+        pytest.param("en-US-u-ca-gregory-hc-h12", "en-US", "en", id="calendar-and-hour-cycle"),
+        pytest.param("sr-Latn-RS-x-private", "sr-Latn-RS", "en", id="private-use"),
+        pytest.param("zh-Hant-TW-u-ca-roc", "zh-Hant-TW", "zh-CN", id="traditional-with-extension"),
+        pytest.param("de-DE-1996", "de-DE", "en", id="variant"),
+        pytest.param("ca-ES-valencia", "ca-ES", "en", id="long-variant"),
+        pytest.param("es-419", "es-419", "en", id="numeric-region"),
+        pytest.param("zh-yue-HK", "zh-HK", "zh-CN", id="extlang"),
+        pytest.param("EN_us", "en-US", "en", id="case-and-underscore"),
+        pytest.param("zh_hans_cn", "zh-Hans-CN", "zh-CN", id="all-lower"),
+        pytest.param(" zh-CN ", "zh-CN", "zh-CN", id="spaces-around"),
+        pytest.param("en-a-bbb-x-a-ccc", "en", "en", id="other-extension"),
+        pytest.param("und", "", "en", id="undetermined"),
+        pytest.param("x-private", "", "en", id="private-use-only"),
+        pytest.param("i-klingon", "", "en", id="grandfathered"),
+        pytest.param("en-US,en;q=0.9", "", "en", id="an-accept-language-header"),
+        pytest.param("<script>", "", "en", id="markup"),
+        pytest.param("en--US", "", "en", id="empty-subtag"),
+        pytest.param("english", "", "en", id="a-word"),
+        pytest.param("", "", "en", id="empty"),
+    ],
+)
+def test_language_tag_keeps_language_script_and_region(raw: str, tag: str, locale: str) -> None:
+    assert language_tag(raw) == tag
+    assert pick_locale(language_tag(raw), ["zh-CN", "en"], "en") == locale
 
 
 @pytest.mark.parametrize(

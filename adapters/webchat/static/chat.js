@@ -7,7 +7,8 @@
 // so a returning customer gets their history on any device.
 (() => {
   const params = new URLSearchParams(location.search);
-  const locale = params.get("lang") || navigator.language || "en";
+  // The server keeps a tag's language, script and region; it refuses only what no browser sends.
+  const locale = (params.get("lang") || navigator.language || "en").slice(0, 100);
   const zh = locale.toLowerCase().startsWith("zh");
   const T = zh ? {
     title: "在线客服", placeholder: "输入消息…", send: "发送",
