@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
-from .conftest import LiveServer
+from .conftest import AsAgent, LiveServer
 from .test_browser import conversation_of, open_chat
 
 pytestmark = pytest.mark.browser
@@ -38,3 +38,65 @@ def test_a_browser_with_a_long_language_tag_can_chat(
     with live.runtime.database.reader.connect() as conn:
         stored = list(conn.exec_driver_sql("select locale from identity where user = ?", (user,)))
     assert stored == [(language,)]
+
+
+def without_cookies(page: Page) -> list[str]:
+    """The browser keeps no cookie (blocked by the customer, or a third-party frame): every
+    ``Set-Cookie`` of the chat API is dropped. Returns the API requests made ("POST session"...)."""
+    requests: list[str] = []
+
+    def strip(route: Route) -> None:
+        path = route.request.url.split("/api/webchat/")[1].split("?")[0]
+        requests.append(f"{route.request.method} {path}")
+        response = route.fetch()
+        page.context.clear_cookies()  # route.fetch keeps the cookie in the context's jar
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "set-cookie"}
+        route.fulfill(response=response, headers=headers)
+
+    page.route("**/api/webchat/**", strip)
+    return requests
+
+
+def test_a_browser_that_keeps_no_cookie_still_chats_and_keeps_its_chat(
+    browser: Browser, live: LiveServer, api: httpx.Client, agent: AsAgent
+) -> None:
+    """Before: every request was a 401, the page started sessions in a tight loop until the
+    address hit its session limit (429), and no message could be sent."""
+    page = browser.new_page(locale="en-US")
+    requests = without_cookies(page)
+    page.goto(f"{live.url}/")
+    sent(page, "my cookies are off")
+    expect(page.locator("#status")).to_be_hidden()
+    conversation = next(
+        c
+        for c in api.get("/api/conversations", params={"limit": 500}).json()
+        if c["customer"]["user"].startswith("anon-")
+        and api.get(f"/api/conversations/{c['id']}").json()["transcript"][0]["text"] == "my cookies are off"
+    )
+    reply = {"text": "We can help."}
+    api.post(f"/api/conversations/{conversation['id']}/reply", json=reply, headers=agent("Bob"))
+    expect(page.locator("#log li.agent")).to_contain_text("We can help.")
+    assert requests.count("POST session") <= 3, requests
+    page.reload()  # the same anonymous customer, with their chat
+    expect(page.locator("#log li")).to_have_count(2)
+    expect(page.locator("#log li.in")).to_have_text("my cookies are off")
+    assert requests.count("POST session") <= 4, requests
+
+
+def test_a_tab_left_open_for_days_renews_its_session_and_stays_the_same_customer(
+    browser: Browser, live: LiveServer
+) -> None:
+    """Sessions last 7 days from their last renewal; before, only a page load renewed one, so a tab
+    left open past a week became a new anonymous customer without its chat."""
+    page = browser.new_page(locale="en-US")
+    renewals: list[str] = []
+    page.on("request", lambda r: renewals.append(r.url) if r.url.endswith("/api/webchat/session") else None)
+    page.clock.install()
+    page.goto(f"{live.url}/")
+    sent(page, "before the weekend")
+    assert len(renewals) == 1
+    page.clock.fast_forward("25:00:00")
+    sent(page, "after the weekend")
+    assert len(renewals) == 2
+    page.reload()
+    expect(page.locator("#log li.in")).to_have_text(["before the weekend", "after the weekend"])

@@ -35,18 +35,57 @@
 
   function newId() { return crypto.getRandomValues(new Uint32Array(4)).join("-"); }
 
-  // Start (or renew) the session; the cookie it sets carries who the customer is.
-  let session = null;
+  // Start (or renew) the session; the cookie it sets carries who the customer is. A browser that
+  // keeps no cookie (cookies blocked, or a third-party frame) gets it as a token instead, sent in
+  // X-Chat-Session and kept for this tab (sessionStorage, where the browser allows it).
+  const TOKEN_KEY = "csatbot-chat-session";
+  const RENEW_MS = 24 * 3600 * 1000;   // a session lasts 7 days from its last renewal: an open tab renews daily
+  let token = null;
+  try { token = sessionStorage.getItem(TOKEN_KEY); } catch (e) { /* storage blocked too */ }
+  let useToken = token !== null || !navigator.cookieEnabled;
+  let session = null, issuedAt = 0;
+  const working = new WeakSet();   // sessions the server has accepted at least once
+
+  function keepToken(value) {
+    token = value;
+    try { sessionStorage.setItem(TOKEN_KEY, value); } catch (e) { /* this page only */ }
+  }
+  function withSession(headers) { return useToken && token ? Object.assign({ "X-Chat-Session": token }, headers) : headers; }
+
   function startSession() {
     const who = window.csatbotIdentity || {};
     const body = who.userId ? { user_id: who.userId, user_hash: who.userHash } : {};
-    session = fetch("/api/webchat/session", {
-      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
-    }).then((res) => { if (!res.ok) throw new Error(`HTTP ${res.status}`); });
-    session.catch(() => { session = null; });
-    return session;
+    const tokenMode = useToken;
+    if (tokenMode) body.cookie = false;
+    const started = {};   // an object, not the promise: an async function's result would unwrap it
+    started.ready = fetch("/api/webchat/session", {   // the current session keeps an anonymous customer
+      method: "POST", headers: withSession({ "content-type": "application/json" }), body: JSON.stringify(body),
+    }).then(async (res) => {
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      if (tokenMode) keepToken((await res.json()).token);
+    });
+    session = started; issuedAt = Date.now();
+    started.ready.catch(() => { if (session === started) session = null; });
+    return started;
   }
-  async function ensureSession() { await (session || startSession()); }
+  async function ensureSession() {
+    if (session && Date.now() - issuedAt > RENEW_MS) session = null;
+    const current = session || startSession();
+    await current.ready;
+    return current;
+  }
+
+  // The server knows no session for a request made with `used`. True: renew and try again. A session
+  // that had worked expired; one that never worked was a cookie the browser did not keep, so carry a
+  // token from now on. False when even a token was refused (try again later).
+  function renew(used) {
+    if (session !== used) return true;   // another request renewed it meanwhile
+    session = null;
+    if (working.has(used)) return true;
+    if (useToken) return false;
+    useToken = true;
+    return true;
+  }
 
   // Returns "" when the server took the message, else a reason to show. The same client id is sent
   // on every retry, so the server ignores resends that did arrive.
@@ -55,12 +94,12 @@
     let reason = T.offline;
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
-        await ensureSession();
+        const used = await ensureSession();
         const res = await fetch("/api/webchat/messages", {
-          method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload) });
-        if (res.ok) { showStatus(""); return ""; }
+          method: "POST", headers: withSession({ "content-type": "application/json" }), body: JSON.stringify(payload) });
+        if (res.ok) { working.add(used); showStatus(""); return ""; }
         reason = `HTTP ${res.status}`;
-        if (res.status === 401) { session = null; continue; }   // the session expired: renew, resend
+        if (res.status === 401 && renew(used)) continue;   // renew, resend
         if (res.status < 500) {
           const data = await res.json().catch(() => ({}));
           const first = Array.isArray(data.detail) ? data.detail[0] : null;
@@ -209,16 +248,17 @@
     for (;;) {
       try {
         const wait = probe ? 0 : 20;
-        await ensureSession();
-        const res = await fetch(`/api/webchat/messages?after=${after}&wait=${wait}`);
+        const used = await ensureSession();
+        const res = await fetch(`/api/webchat/messages?after=${after}&wait=${wait}`, { headers: withSession({}) });
         if (res.ok) {
+          working.add(used);
           const data = await res.json();
           if (probe) { probe = false; showStatus(""); }
           data.messages.forEach(draw);
           after = data.last_id;
           continue;
         }
-        if (res.status === 401) { session = null; continue; }   // expired: renew and read on
+        if (res.status === 401 && renew(used)) continue;   // renew and read on
         showStatus(`${T.failed}HTTP ${res.status}`);
       } catch (e) {
         showStatus(T.offline);   // server restarting or network down: keep trying
