@@ -56,11 +56,11 @@ def write_config(
 class LiveServer:
     """``create_app(Runtime(...))`` served by uvicorn on 127.0.0.1 and a free port, in a thread."""
 
-    def __init__(self, config: Path, database_url: str, *, clock: Clock | None = None) -> None:
+    def __init__(self, config: Path, database_url: str, *, clock: Clock | None = None, port: int = 0) -> None:
         self.runtime = Runtime(config, database_url, clock=clock, tick_seconds=0.1)
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind(("127.0.0.1", 0))
+        self._socket.bind(("127.0.0.1", port))  # a restarted server takes its predecessor's port
         self.port: int = self._socket.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(
@@ -97,7 +97,8 @@ class LiveServer:
 
 
 StartServer = Callable[..., LiveServer]
-"""``start_server(config, database_url=..., clock=None)``: a :class:`LiveServer` (stopped at the end)."""
+"""``start_server(config, database_url=..., clock=None, port=0)``: a :class:`LiveServer` (stopped at the
+end)."""
 AsAgent = Callable[[str], dict[str, str]]
 """``agent("bob")``: headers that make a support API request act as agent bob."""
 MakeConfig = Callable[..., Path]
@@ -112,8 +113,10 @@ def start_server(tmp_path: Path) -> Iterator[StartServer]:
     started: list[LiveServer] = []
     db = f"sqlite:///{tmp_path / 'csatbot.db'}"
 
-    def start(config: Path, *, database_url: str = db, clock: Clock | None = None) -> LiveServer:
-        server = LiveServer(config, database_url, clock=clock).start()
+    def start(
+        config: Path, *, database_url: str = db, clock: Clock | None = None, port: int = 0
+    ) -> LiveServer:
+        server = LiveServer(config, database_url, clock=clock, port=port).start()
         started.append(server)
         return server
 

@@ -3,11 +3,14 @@ tags, blocked cookies, right-to-left text, two tabs, a server restart mid-chat."
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
-from .conftest import AsAgent, LiveServer
+from ..conftest import api_headers
+from .conftest import AsAgent, LiveServer, MakeConfig, StartServer
 from .test_browser import conversation_of, open_chat
 
 pytestmark = pytest.mark.browser
@@ -100,3 +103,58 @@ def test_a_tab_left_open_for_days_renews_its_session_and_stays_the_same_customer
     assert len(renewals) == 2
     page.reload()
     expect(page.locator("#log li.in")).to_have_text(["before the weekend", "after the weekend"])
+
+
+def test_right_to_left_text_reads_right_to_left_and_emoji_arrive_whole(
+    browser: Browser, live: LiveServer
+) -> None:
+    page = open_chat(browser, live.url, "browser-rtl")
+    expect(page.locator("#text")).to_have_attribute("dir", "auto")  # typing Arabic runs right to left
+    for text in ("مرحبا! طلبي رقم 1009 لم يصل.", "שלום, ההזמנה שלי לא הגיעה?", "Hello, order 1009?"):
+        sent(page, text)
+    family = "👩‍👩‍👧‍👦 🏳️‍🌈 👍🏽"
+    sent(page, family)
+    directions = page.locator("#log li.in .text").evaluate_all(
+        "(all) => all.map(e => getComputedStyle(e).direction)"
+    )
+    assert directions == ["rtl", "rtl", "ltr", "ltr"]
+    page.reload()
+    expect(page.locator("#log li.in").last).to_have_text(family)
+
+
+def shown(page: Page) -> list[tuple[int, str]]:
+    """The chat as the page shows it: (message id, text) per bubble, top to bottom."""
+    found: list[list[Any]] = page.locator("#log li").evaluate_all(
+        "(all) => all.map(li => [Number(li.dataset.id), li.querySelector('.text').textContent])"
+    )
+    return [(int(i), str(t)) for i, t in found]
+
+
+def test_two_tabs_and_a_server_restart_mid_poll_show_every_message_once_in_order(
+    browser: Browser, start_server: StartServer, make_config: MakeConfig
+) -> None:
+    first = start_server(make_config())
+    user = "browser-restart"
+    tabs = [open_chat(browser, first.url, user), open_chat(browser, first.url, user)]
+    with httpx.Client(base_url=first.url, timeout=30, headers=api_headers(first.runtime.database)) as api:
+        sent(tabs[0], "one")
+        conversation_id = conversation_of(api, user)["id"]
+        reply = f"/api/conversations/{conversation_id}/reply"
+        api.post(reply, json={"text": "r1"}, headers=api_headers(first.runtime.database, "bob", "agent"))
+        for tab in tabs:
+            expect(tab.locator("#log li")).to_have_count(2)
+        first.stop()  # both tabs are in a long poll
+        for tab in tabs:
+            expect(tab.locator("#status")).to_have_text("Can't reach the server. Retrying…")
+    second = start_server(make_config(), port=first.port)
+    with httpx.Client(base_url=second.url, timeout=30, headers=api_headers(second.runtime.database)) as api:
+        api.post(reply, json={"text": "r2"}, headers=api_headers(second.runtime.database, "bob", "agent"))
+        expect(tabs[1].locator("#log li")).to_have_count(3)
+        sent(tabs[1], "two")
+        sent(tabs[0], "three")
+        stored = [(m["id"], m["text"]) for m in conversation_of(api, user)["transcript"]]
+    assert [text for _, text in stored] == ["one", "r1", "r2", "two", "three"]
+    for tab in tabs:
+        expect(tab.locator("#log li")).to_have_count(5)
+        expect(tab.locator("#status")).to_be_hidden()
+        assert shown(tab) == stored

@@ -216,12 +216,13 @@
     if (m.author.startsWith("agent:")) {
       li.classList.add("agent");
       const by = document.createElement("span");
-      by.className = "by"; by.textContent = m.author.slice(6);
+      by.className = "by"; by.dir = "auto"; by.textContent = m.author.slice(6);
       li.append(by);
     }
     const prompt = m.prompt || {};
     const text = document.createElement("span");
     text.className = "text";
+    text.dir = "auto";   // Arabic or Hebrew reads right to left, its punctuation at its end
     text.textContent = prompt.text !== undefined ? prompt.text : m.text;
     li.append(text);
     const hasButtons = (prompt.options && prompt.options.length) ||
