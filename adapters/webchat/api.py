@@ -253,6 +253,7 @@ def webchat_router(ctx: WebChatContext, secret: str, config: WebChatConfig | Non
         responses=signed_in,
     )
     async def get_messages(
+        request: Request,
         after: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
         wait: Annotated[float, Query(ge=0, le=30, description="long-poll seconds when nothing is new")] = 0,
         who: ChatSession = session_of,
@@ -266,7 +267,8 @@ def webchat_router(ctx: WebChatContext, secret: str, config: WebChatConfig | Non
                 with ctx.webchat.listening(who.user) as event:
                     found = await _read(ctx, who.user, after)
                     if not found:
-                        await ctx.webchat.wait(event, wait)
+                        if not await ctx.webchat.wait(event, wait, lambda: _hung_up(request)):
+                            return Messages(messages=[], last_id=after)  # nobody to answer
                         found = await _read(ctx, who.user, after)
             except ChatBusy as exc:
                 raise HTTPException(429, str(exc), headers={"Retry-After": "1"}) from exc
@@ -286,6 +288,12 @@ def _is_file(path: Path) -> bool:
         return path.is_file()
     except OSError:
         return False
+
+
+async def _hung_up(request: Request) -> None:
+    """Return once the client has gone (for a GET, every message before that is its empty body)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 async def _seen(ctx: WebChatContext, found: list[dict[str, Any]]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 
 from bot.errors import CsatbotError
 from bot.ports import Capabilities, Recipient, Sent
@@ -74,12 +74,24 @@ class WebChatChannel:
                 if self._events.get(user) is event:
                     del self._events[user]
 
-    async def wait(self, event: asyncio.Event, timeout: float) -> None:
-        """Return when ``event`` is set (something was sent) or after ``timeout``."""
+    async def wait(
+        self, event: asyncio.Event, timeout: float, gone: Callable[[], Awaitable[None]] | None = None
+    ) -> bool:
+        """Return when ``event`` is set (something was sent) or after ``timeout``; ``False`` as soon as
+        ``gone()`` completes instead: the client hung up (a reload, a closed tab), and its slot is free
+        now, not after the wait (before, a few quick reloads filled a customer's slots for 20 s)."""
         if self._closed:
-            return
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(event.wait(), timeout)
+            return True
+        sent = asyncio.ensure_future(event.wait())
+        hung_up = None if gone is None else asyncio.ensure_future(gone())
+        tasks = {sent} if hung_up is None else {sent, hung_up}
+        try:
+            done, _ = await asyncio.wait(tasks, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)  # leave nothing running
+        return hung_up not in done
 
     def close(self) -> None:
         """The server is stopping: end every long poll now, and don't start new waits."""

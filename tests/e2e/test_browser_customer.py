@@ -158,3 +158,63 @@ def test_two_tabs_and_a_server_restart_mid_poll_show_every_message_once_in_order
         expect(tab.locator("#log li")).to_have_count(5)
         expect(tab.locator("#status")).to_be_hidden()
         assert shown(tab) == stored
+
+
+def test_a_double_tap_and_a_reload_mid_survey_record_one_answer(
+    browser: Browser, live: LiveServer, api: httpx.Client, agent: AsAgent
+) -> None:
+    user = "browser-double-tap"
+    page = open_chat(browser, live.url, user)
+    sent(page, "where is my parcel")
+    conversation_id = conversation_of(api, user)["id"]
+    api.post(
+        f"/api/conversations/{conversation_id}/resolve", json={"send_survey_now": True}, headers=agent("Bob")
+    )
+    stars = page.locator('.options[data-step="rating"] button')
+    expect(stars).to_have_count(5)
+    page.reload()  # mid-survey: the open question is live again
+    expect(page.locator(".options:not(.done) button")).to_have_count(5)
+    stars.nth(1).dblclick()
+    expect(page.locator('.options[data-step="reason"] button')).to_have_count(4)
+    page.locator('.options[data-step="reason"] button').first.click(click_count=3)
+    expect(page.locator('.options[data-step="comment"]')).to_have_count(1)
+    survey = conversation_of(api, user)["survey"]
+    assert [(a["step"], a.get("score"), a.get("option")) for a in survey["answers"]] == [
+        ("rating", 2, None),
+        ("reason", None, "slow"),
+    ]
+    taps = [m for m in conversation_of(api, user)["transcript"] if m["direction"] == "in"]
+    assert len(taps) == 3  # the first message and one of each tap
+    expect(page.locator("#log li.in")).to_have_count(3)
+
+
+def test_reloading_again_and_again_never_runs_out_of_long_polls(browser: Browser, live: LiveServer) -> None:
+    """Before: a poll cut off by a reload held its slot for its whole 20 s wait, so the ninth quick
+    reload met 429s and the page flashed "Message not sent: HTTP 429"."""
+    page = open_chat(browser, live.url, "browser-reloads")
+    answers: list[int] = []
+    page.on("response", lambda r: answers.append(r.status) if "/api/webchat/messages?" in r.url else None)
+    sent(page, "hello?")
+    for _ in range(12):
+        page.reload()
+        expect(page.locator("#log li.in")).to_have_text("hello?")
+    sent(page, "still there?")
+    expect(page.locator("#status")).to_be_hidden()
+    assert 429 not in answers
+    assert live.runtime.webchat.waiting <= 2
+
+
+def test_a_failing_read_never_says_a_message_was_not_sent(browser: Browser, live: LiveServer) -> None:
+    """Before: a 503 or 429 on the long poll showed "Message not sent: HTTP 503" to a customer who
+    had sent nothing."""
+    page = open_chat(browser, live.url, "browser-read-fails")
+    page.route(  # the poll under way when this is set still reaches the server
+        "**/api/webchat/messages?**",
+        lambda route: route.fulfill(
+            status=503, json={"detail": "database unavailable"}, headers={"Retry-After": "5"}
+        ),
+    )
+    sent(page, "hello")  # wakes that poll; the next ones fail
+    expect(page.locator("#status")).to_have_text("Can't reach the server. Retrying…")
+    page.unroute("**/api/webchat/messages?**")
+    expect(page.locator("#status")).to_be_hidden()

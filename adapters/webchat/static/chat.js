@@ -260,7 +260,7 @@
           continue;
         }
         if (res.status === 401 && renew(used)) continue;   // renew and read on
-        showStatus(`${T.failed}HTTP ${res.status}`);
+        showStatus(T.offline);   // busy or down for a moment (nothing the customer sent was lost)
       } catch (e) {
         showStatus(T.offline);   // server restarting or network down: keep trying
       }
