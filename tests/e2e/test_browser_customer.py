@@ -3,6 +3,9 @@ tags, blocked cookies, right-to-left text, two tabs, a server restart mid-chat."
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -218,3 +221,44 @@ def test_a_failing_read_never_says_a_message_was_not_sent(browser: Browser, live
     expect(page.locator("#status")).to_have_text("Can't reach the server. Retrying…")
     page.unroute("**/api/webchat/messages?**")
     expect(page.locator("#status")).to_be_hidden()
+
+
+@pytest.fixture
+def shop(live: LiveServer) -> Iterator[str]:
+    """Another site's page (``localhost``, where the chat is ``127.0.0.1``) showing the chat in a frame."""
+    page = f'<h1>Shop</h1><iframe src="{live.url}/" width="700" height="600"></iframe>'.encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("content-type", "text/html")
+            self.send_header("content-length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, name="shop", daemon=True)
+    thread.start()
+    yield f"http://localhost:{httpd.server_address[1]}/help"
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(5)
+
+
+def test_the_chat_works_in_a_frame_on_another_site(browser: Browser, shop: str) -> None:
+    """A site may show the chat in an iframe. There the SameSite=Lax cookie is a third-party one the
+    browser refuses; before, every request was a 401 and nothing could be sent. (Storage is denied
+    there too, so a reload starts a new anonymous chat.)"""
+    page = browser.new_page(locale="en-US")
+    page.goto(shop)
+    chat = page.frame_locator("iframe")
+    chat.locator("#text").fill("hello from the shop")
+    chat.locator("#text").press("Enter")
+    expect(chat.locator("#log li.in")).to_have_text("hello from the shop")
+    expect(chat.locator("#status")).to_be_hidden()
+    chat.locator("#text").fill("and a second one")
+    chat.locator("#text").press("Enter")
+    expect(chat.locator("#log li.in")).to_have_text(["hello from the shop", "and a second one"])
