@@ -262,3 +262,31 @@ def test_the_chat_works_in_a_frame_on_another_site(browser: Browser, shop: str) 
     chat.locator("#text").fill("and a second one")
     chat.locator("#text").press("Enter")
     expect(chat.locator("#log li.in")).to_have_text(["hello from the shop", "and a second one"])
+
+
+def test_a_message_resent_after_a_network_blip_is_not_overtaken_by_the_next(
+    browser: Browser, live: LiveServer, api: httpx.Client
+) -> None:
+    """Before: the first message's resend went out 0.5 s later, after the one typed meanwhile, so
+    the chat (and a survey's answers) were stored out of order."""
+    user = "browser-blip"
+    page = open_chat(browser, live.url, user)
+    failures = [1]
+
+    def once_offline(route: Route) -> None:
+        if route.request.method == "POST" and failures:
+            failures.pop()
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/api/webchat/messages", once_offline)
+    for text in ("my parcel is late", "order 1009"):
+        page.fill("#text", text)
+        page.press("#text", "Enter")
+    expect(page.locator("#log li.in")).to_have_text(["my parcel is late", "order 1009"])
+    assert [m["text"] for m in conversation_of(api, user)["transcript"]] == [
+        "my parcel is late",
+        "order 1009",
+    ]
+    expect(page.locator("#status")).to_be_hidden()

@@ -114,6 +114,15 @@
     return reason;
   }
 
+  // One message at a time, in the order the customer sent them: a resend after a network blip must
+  // not be overtaken by what they wrote next (the bot reads a survey's answers in order).
+  let sending = Promise.resolve("");
+  function send(body) {
+    const result = sending.then(() => post(body));
+    sending = result.catch(() => "");
+    return result;
+  }
+
   // Only the newest question's buttons are live; older ones are kept, disabled, for the record.
   function retire(box) {
     box.classList.add("done");
@@ -165,7 +174,7 @@
         const body = o.id
           ? { choice: { survey: prompt.survey, step: prompt.step, value: o.id, label: o.label } }
           : { text: o.text };
-        const problem = await post(body);
+        const problem = await send(body);
         if (problem) {   // let the customer try again
           box.classList.remove("done"); b.classList.remove("picked"); b.setAttribute("aria-pressed", "false");
           box.querySelectorAll("button").forEach(x => { x.disabled = false; x.tabIndex = 0; });
@@ -274,7 +283,7 @@
     const text = input.value.trim();
     if (!text) return;
     input.value = "";
-    const problem = await post({ text });
+    const problem = await send({ text });
     if (problem) {
       if (!input.value) input.value = text;   // give the text back so nothing typed is lost
       showStatus(T.failed + problem);
