@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -41,6 +42,10 @@ from storage.store import SqlStore
 log = logging.getLogger("csatbot.webchat")
 STATIC = Path(__file__).parent / "static"
 UserId = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.@:-]+$")]
+_BLANKS = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff"
+"""Spaces (``str.isspace``) and what a paste may bring that shows nothing (zero-width space and
+joiners, word joiner, BOM), as a regex class for both the check and the schema."""
+BLANK = re.compile(f"[{_BLANKS}]*")
 MAX_LOCALE = 100
 """Longer than any language tag a browser sends (``zh-Hans-CN-u-nu-hanidec`` is 23), short enough to
 refuse a flood."""
@@ -72,7 +77,9 @@ class CustomerMessage(BaseModel):
             ]
         },
     )
-    text: str | None = Field(default=None, min_length=1, max_length=4096)
+    text: str | None = Field(
+        default=None, min_length=1, max_length=4096, json_schema_extra={"pattern": f"[^{_BLANKS}]"}
+    )
     choice: Choice | None = None
     id: str | None = Field(default=None, max_length=64, description="client message id; resends are ignored")
     name: str = Field(default="", max_length=100)
@@ -81,6 +88,14 @@ class CustomerMessage(BaseModel):
         max_length=MAX_LOCALE,
         description="the browser's language tag (BCP 47); kept as language, script and region",
     )
+
+    @field_validator("text")
+    @classmethod
+    def _something_said(cls, text: str | None) -> str | None:
+        # The page sends none: a blank message would open a conversation about nothing.
+        if text is not None and BLANK.fullmatch(text):
+            raise ValueError("text is only spaces: write something")
+        return text
 
     @field_validator("locale")
     @classmethod

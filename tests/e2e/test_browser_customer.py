@@ -113,6 +113,13 @@ def test_right_to_left_text_reads_right_to_left_and_emoji_arrive_whole(
 ) -> None:
     page = open_chat(browser, live.url, "browser-rtl")
     expect(page.locator("#text")).to_have_attribute("dir", "auto")  # typing Arabic runs right to left
+    posts: list[str] = []
+    page.on(
+        "request",
+        lambda r: posts.append(r.url) if r.method == "POST" and r.url.endswith("/messages") else None,
+    )
+    page.fill("#text", " \u200b \ufeff ")  # shows nothing: not sent (before: sent, a blank message)
+    page.press("#text", "Enter")
     for text in ("مرحبا! طلبي رقم 1009 لم يصل.", "שלום, ההזמנה שלי לא הגיעה?", "Hello, order 1009?"):
         sent(page, text)
     family = "👩‍👩‍👧‍👦 🏳️‍🌈 👍🏽"
@@ -121,6 +128,7 @@ def test_right_to_left_text_reads_right_to_left_and_emoji_arrive_whole(
         "(all) => all.map(e => getComputedStyle(e).direction)"
     )
     assert directions == ["rtl", "rtl", "ltr", "ltr"]
+    assert len(posts) == 4
     page.reload()
     expect(page.locator("#log li.in").last).to_have_text(family)
 

@@ -281,7 +281,7 @@
   $("composer").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const text = input.value.trim();
-    if (!text) return;
+    if (!text.replace(/[\s\u200b-\u200d\u2060\ufeff]/g, "")) return;   // nothing to read (the server refuses it)
     input.value = "";
     const problem = await send({ text });
     if (problem) {

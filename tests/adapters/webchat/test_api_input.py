@@ -89,3 +89,32 @@ async def test_the_survey_comes_in_the_language_of_a_long_browser_tag(
         assert time.monotonic() < deadline, "the survey was not sent"
         await asyncio.sleep(0.05)
     assert question in asked[0]["text"]
+
+
+@pytest.mark.parametrize("text", ["   ", "\r\n\t", "\u3000", "\u200b", "\ufeff \u200d"])
+async def test_a_message_of_nothing_but_spaces_is_refused_and_opens_no_conversation(
+    app_client: httpx.AsyncClient, text: str
+) -> None:
+    response = await say(app_client, "ann", text=text)
+    assert response.status_code == 422
+    assert "text is only spaces" in response.text
+    assert (await app_client.get("/api/conversations")).json() == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("好" * 4096, id="4096-chinese"),
+        pytest.param("👍" * 4096, id="4096-emoji-outside-the-bmp"),
+        pytest.param("👩\u200d👩\u200d👧\u200d👦" * 585, id="zwj-families-4095"),
+        pytest.param("مرحبا! طلبي رقم 1009 لم يصل.", id="arabic"),
+        pytest.param("5 Main St\r\nSpringfield\r\n", id="crlf"),
+        pytest.param(" \u200b hi \u200b ", id="text-between-invisibles"),
+    ],
+)
+async def test_odd_but_real_texts_come_back_as_sent(app_client: httpx.AsyncClient, text: str) -> None:
+    response = await say(app_client, "ann", text=text)
+    assert response.status_code == 202, response.text
+    headers = await chat_headers(app_client, "ann")
+    [shown] = (await app_client.get(MESSAGES, headers=headers)).json()["messages"]
+    assert shown["text"] == text

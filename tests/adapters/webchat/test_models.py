@@ -37,6 +37,12 @@ def _model_accepts(body: dict[str, Any]) -> bool:
         ({"text": None}, False),
         ({"text": None, "choice": None}, False),
         ({"text": "hello", "choice": CHOICE}, False),
+        ({"text": " hi "}, True),
+        ({"text": "👍"}, True),
+        ({"text": "   "}, False),
+        ({"text": "\u3000\r\n"}, False),
+        ({"text": "\u200b\ufeff"}, False),
+        ({"text": "\x1c"}, False),
     ],
 )
 def test_the_schema_and_the_model_agree_on_exactly_one_of_text_and_choice(
