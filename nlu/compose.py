@@ -7,6 +7,9 @@ Templates teach what each intent sounds like; these families teach what must NOT
 - ``negation``: "I don't need a refund, where is my parcel?" is delivery: a denied intent is not the
   intent. Each message joins a denial of one intent to a real request of another (a filled template).
 - ``resolved``: "the refund has arrived, thanks" is thanks, not a refund request.
+- ``praise``: a good experience told as it happened, often with no thanks ("checked in and through
+  security in 15 minutes, smooth as ever"): thanks, positive. The mirror of ``sarcasm``: the event
+  decides, and here it went well (without it, speed and staff read as a complaint's words).
 - ``emoji``: emoji-only and emoticon-only messages, by the feeling they show.
 
 Every part goes wholly to one split (by a stable hash of the part that carries the meaning: the
@@ -28,6 +31,7 @@ import yaml
 SARCASM_ROWS = 220
 NEGATIONS_PER_INTENT = 45
 RESOLVED_ROWS = 160
+PRAISE_ROWS = 200
 EMOJI_REPEATS = 2  # each emoji alone, and in this many short sequences
 NEGATED_INTENTS = ("password_reset", "billing", "refund", "delivery", "cancel", "request_human", "complaint")
 EMOJI_LABELS = {
@@ -65,24 +69,43 @@ def _join(lang: str, *parts: str) -> str:
     return text if lang == "en" else re.sub(r"\s*([，。！？、])\s*", r"\1", text)
 
 
-def sarcasm(fam: dict[str, Any], lang: str, rng: random.Random) -> list[Composed]:
-    """Praise or thanks around a bad event, or thanks *for* a bad thing: complaint, negative."""
-    if not fam:
-        return []
+def _framed(fam: dict[str, Any], lang: str, rng: random.Random, rows: int) -> list[tuple[str, str]]:
+    """``rows`` events framed by the family's patterns: (text, event) pairs."""
     out = []
-    for _ in range(SARCASM_ROWS):
+    for _ in range(rows):
         pattern = rng.choice(fam["patterns"])
         event = rng.choice(fam["events"])
         text = pattern.format(
             opener=rng.choice(fam["openers"]), event=event, closer=rng.choice(fam["closers"])
         )
-        out.append(Composed(_join(lang, text), "complaint", "negative", "sarcasm", event))
+        out.append((_join(lang, text), event))
+    return out
+
+
+def sarcasm(fam: dict[str, Any], lang: str, rng: random.Random) -> list[Composed]:
+    """Praise or thanks around a bad event, or thanks *for* a bad thing: complaint, negative."""
+    if not fam:
+        return []
+    out = [
+        Composed(text, "complaint", "negative", "sarcasm", event)
+        for text, event in _framed(fam, lang, rng, SARCASM_ROWS)
+    ]
     things, patterns = fam.get("things") or [], fam.get("thing_patterns") or []
     for _ in range(SARCASM_ROWS if things and patterns else 0):
         thing = rng.choice(things)
         text = rng.choice(patterns).format(thing=thing, closer=rng.choice(fam["closers"]))
         out.append(Composed(_join(lang, text), "complaint", "negative", "sarcasm", thing))
     return out
+
+
+def praise(fam: dict[str, Any], lang: str, rng: random.Random) -> list[Composed]:
+    """A good experience, bare or framed by praise: greeting_thanks, positive."""
+    if not fam:
+        return []
+    return [
+        Composed(text, "greeting_thanks", "positive", "praise", event)
+        for text, event in _framed(fam, lang, rng, PRAISE_ROWS)
+    ]
 
 
 def negation(
@@ -145,6 +168,7 @@ def compose(
         *negation(families.get("negation") or {}, lang, requests, rng),
         *resolved(families.get("resolved") or {}, lang, rng),
         *emoji(families.get("emoji") or {}, rng),
+        *praise(families.get("praise") or {}, lang, rng),
     ]
 
 

@@ -25,6 +25,7 @@ PER_INTENT = 600  # target messages per intent and language
 MIN_PER_TEMPLATE = 2  # the clean message and at least one dressed variant, however wide the intent
 TEST_SHARE, CALIB_SHARE = 0.2, 0.1
 GENERATOR_SEED = 20261123
+OWN_STREAM_FAMILIES = ("praise",)
 
 _NOISE = {
     "en": {
@@ -411,10 +412,14 @@ def generate(seed: int = GENERATOR_SEED) -> list[dict[str, str]]:
                         requests.setdefault(t.intent, []).append((base, t.sentiment, t.key))
                     made += 1
         families = load_families(DATA_DIR / f"compose_{lang}.yaml")
+        # A family added later dresses its rows from its own stream, so adding it leaves every
+        # other row as it was.
+        streams = {family: random.Random(f"{seed}:{lang}:{family}") for family in OWN_STREAM_FAMILIES}
         for c in compose(families, lang, requests, seed):
             key = f"{lang}:{c.intent}:compose:{c.family}:{c.part}"
             split = splits[c.template_key] if c.template_key else split_of_part(key)
-            add(_dress(c.text, lang, rng) if c.family != "emoji" else c.text, lang, c.intent, c.sentiment,
+            dress = streams.get(c.family, rng)
+            add(_dress(c.text, lang, dress) if c.family != "emoji" else c.text, lang, c.intent, c.sentiment,
                 key, split)  # fmt: skip
     return rows
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-from nlu.compose import compose, emoji, negation, resolved, sarcasm
+from nlu.compose import compose, emoji, negation, praise, resolved, sarcasm
 from nlu.data import load_triage
 
 FAMILIES = {
@@ -21,6 +21,12 @@ FAMILIES = {
     },
     "resolved": {"things": ["the refund has arrived"], "closers": ["thanks"]},
     "emoji": {"negative": ["👎"], "positive": ["🥳"], "neutral": ["🤔"]},
+    "praise": {
+        "openers": ["kudos"],
+        "events": ["the crew found us seats together", "boarding took ten minutes"],
+        "closers": ["smooth as ever"],
+        "patterns": ["{event}", "{opener}, {event}. {closer}"],
+    },
 }
 REQUESTS = {
     "delivery": [("Where is my parcel?", "neutral", "en:delivery:where is my parcel?")],
@@ -59,6 +65,19 @@ def test_resolved_outcomes_are_thanks_and_emoji_follow_their_feeling() -> None:
     }
 
 
+def test_praise_is_positive_thanks_with_or_without_polite_words() -> None:
+    rows = praise(FAMILIES["praise"], "en", random.Random(0))
+    assert {(r.intent, r.sentiment, r.family) for r in rows} == {("greeting_thanks", "positive", "praise")}
+    assert all(r.part in r.text for r in rows)  # the good event is always said
+    said = {r.text for r in rows}
+    assert {"boarding took ten minutes", "kudos, boarding took ten minutes. smooth as ever"} <= said
+
+
+def test_praise_comes_after_every_other_family_so_their_rows_stay() -> None:
+    without = compose({k: v for k, v in FAMILIES.items() if k != "praise"}, "en", REQUESTS, 1)
+    assert compose(FAMILIES, "en", REQUESTS, 1)[: len(without)] == without
+
+
 def test_chinese_parts_join_without_stray_spaces() -> None:
     fam = {
         "openers": ["太棒了"],
@@ -78,7 +97,7 @@ def test_the_shipped_set_holds_every_family_in_both_languages_split_by_part() ->
     rows = [e for e in load_triage() if ":compose:" in e.template]
     families = Counter((e.lang, e.template.split(":")[3]) for e in rows)
     for lang in ("en", "zh"):
-        for family in ("sarcasm", "negation", "resolved", "emoji"):
+        for family in ("sarcasm", "negation", "resolved", "emoji", "praise"):
             assert families[lang, family] >= 100, (lang, family)
     splits: dict[str, set[str]] = {}
     for e in rows:

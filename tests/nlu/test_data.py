@@ -4,9 +4,11 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
 import yaml
 
 import nlu
+import nlu.generate
 from bot.config.schema import NluConfig
 from nlu.data import config_examples, drop_leaks, load_triage
 from nlu.generate import MIN_PER_TEMPLATE, TRIAGE_FILE, generate
@@ -38,6 +40,15 @@ def test_held_out_split_is_by_template() -> None:
 def test_the_data_file_is_what_the_generator_makes() -> None:
     lines = TRIAGE_FILE.read_text(encoding="utf-8").splitlines()
     assert [json.loads(line) for line in lines] == generate()
+
+
+def test_a_family_on_its_own_stream_leaves_every_other_row_as_it_was(monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = generate()
+    read = nlu.generate.load_families
+    monkeypatch.setattr(nlu.generate, "load_families", lambda path: {**read(path), "praise": {}})
+    without = generate()
+    assert without and not any(":compose:praise:" in r["template"] for r in without)
+    assert [r for r in rows if ":compose:praise:" not in r["template"]] == without
 
 
 def test_config_examples_are_grown_and_kept_for_training() -> None:
