@@ -14,6 +14,10 @@ _LANGUAGE = re.compile(r"[A-Za-z]{2,3}")
 _EXTLANG = re.compile(r"[A-Za-z]{3}")
 _SCRIPT = re.compile(r"[A-Za-z]{4}")
 _REGION = re.compile(r"[A-Za-z]{2}|[0-9]{3}")
+# Chinese languages a tag may name instead of ``zh`` (Mandarin, Cantonese, Wu, Hakka...; not Min
+# Nan's ``nan``, which a broken client sends as NaN). Cantonese is written in Traditional characters
+# unless its region says otherwise.
+_CHINESE = {"cmn", "yue", "wuu", "hak", "gan", "hsn", "cjy", "cdo", "cpx", "czh", "mnp", "lzh"}
 
 
 def pick_locale(wanted: str, locales: list[str], default: str) -> str:
@@ -24,7 +28,10 @@ def pick_locale(wanted: str, locales: list[str], default: str) -> str:
     by_lower = {loc.lower(): loc for loc in locales}
     if tag in by_lower:
         return by_lower[tag]
-    base = tag.split("-")[0]
+    base, *rest = tag.split("-")
+    if base in _CHINESE:  # yue-HK reads like zh-HK; plain yue like zh-Hant
+        tag = "-".join(["zh", *(rest or (["hant"] if base == "yue" else []))])
+        base = "zh"
     same_language = [loc for loc in locales if loc.lower().split("-")[0] == base]
     if base == "zh":  # Chinese: the same script first (zh-HK reads zh-TW, not zh-CN)
         script = _chinese_script(tag)

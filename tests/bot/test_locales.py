@@ -39,6 +39,14 @@ def test_pick_locale_default_need_not_be_first() -> None:
         pytest.param("zh-Hant", ["zh-CN", "zh-TW", "en"], "zh-TW", id="traditional-script"),
         pytest.param("zh-HK", ["zh-CN", "zh-TW", "en"], "zh-TW", id="hong-kong"),
         pytest.param("zh-Hans", ["zh-TW", "zh-CN", "en"], "zh-CN", id="simplified-script"),
+        pytest.param("cmn", ["en", "zh-CN"], "zh-CN", id="mandarin"),
+        pytest.param("cmn-Hant-TW", ["zh-CN", "zh-TW", "en"], "zh-TW", id="mandarin-traditional"),
+        pytest.param("yue-HK", ["zh-CN", "zh-TW", "en"], "zh-TW", id="cantonese-hong-kong"),
+        pytest.param("yue", ["zh-CN", "zh-TW", "en"], "zh-TW", id="cantonese-traditional-by-default"),
+        pytest.param("yue-CN", ["zh-TW", "zh-CN", "en"], "zh-CN", id="cantonese-in-guangdong"),
+        pytest.param("yue", ["zh-CN", "en"], "zh-CN", id="cantonese-with-only-simplified"),
+        pytest.param("NaN", ["zh-CN", "en"], "en", id="not-a-number-is-no-language"),
+        pytest.param("wuu", ["en", "zh-CN"], "zh-CN", id="wu"),
     ],
 )
 def test_pick_locale_respects_chinese_script(wanted: str, locales: list[str], expected: str) -> None:
