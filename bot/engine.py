@@ -31,6 +31,7 @@ from bot.survey import (
     SurveyState,
     Transition,
 )
+from bot.typed_reasons import is_request, typed_reason
 from bot.yes_no import parse_yes_no, partly, sneers
 
 _NOT_ANSWER = object()
@@ -104,7 +105,7 @@ def _reply(flow: Flow, state: SurveyState, event: Reply) -> Transition:
         skipped = _enter(flow, state, _next_step(step, None))
         if skipped.state.status == "completed":
             return Transition(skipped.state, (), (HandOn(payload.text), *skipped.effects))
-    answer = _read(flow, step_id, step, event)
+    answer, comment = _read_with_words(flow, step_id, step, event)
     if answer is _SKIPPED_REQUIRED:  # "skip" where an answer is needed: ask again, never hand it on
         prompts = (Say(flow.text("skip_required", state.locale)), _ask(flow, state, step_id))
         return Transition(state, prompts)
@@ -112,7 +113,6 @@ def _reply(flow: Flow, state: SurveyState, event: Reply) -> Transition:
         return _not_an_answer(flow, state, step_id, payload)
     effects: list[Effect] = []
     answers = state.answers
-    comment = _comment_with_rating(step, event)
     if isinstance(answer, Answer):
         effects.append(RecordAnswer(answer))
         answers = (*answers, answer)
@@ -127,25 +127,13 @@ def _reply(flow: Flow, state: SurveyState, event: Reply) -> Transition:
     return Transition(entered.state, entered.prompts, (*effects, *entered.effects))
 
 
-REQUESTS: frozenset[str] = frozenset(
-    {"password_reset", "billing", "refund", "delivery", "cancel", "request_human"}
-)
-"""Intents of the bundled model that read as a new request for help, not as a comment."""
-REQUEST_CONFIDENCE = 0.5
-
-
 def _moves_on(flow: Flow, state: SurveyState, step: StepSpec, event: Reply) -> bool:
     """Whether the reply to an optional text question of a satisfied (not escalated) customer is a
     new request (the triage model reads an intent of its own, not positive) rather than a comment."""
     verdict = event.classification
     if state.escalated or step.type != "text" or not step.optional or verdict is None or state.step is None:
         return False
-    return (
-        verdict.intent in REQUESTS
-        and verdict.intent_confidence >= REQUEST_CONFIDENCE
-        and verdict.sentiment != "positive"
-        and flow.only_optional_left(state.step)
-    )
+    return is_request(verdict) and verdict.sentiment != "positive" and flow.only_optional_left(state.step)
 
 
 def _sentiment(event: Reply) -> str | None:
@@ -159,6 +147,20 @@ def _comment_with_rating(step: StepSpec, event: Reply) -> str:
     low, high = SCALES[step.type]
     scored = read_rating(event.payload.text, step.type, low, high)  # type: ignore[arg-type]
     return scored.comment if scored is not None else ""
+
+
+def _read_with_words(
+    flow: Flow, step_id: str, step: StepSpec, event: Reply
+) -> tuple[Answer | object | None, str]:
+    """The answer in ``event`` and the words said with it: beside a rating, or a typed reason that
+    named no option and so counts as the choice step's catch-all option (``otherwise``)."""
+    answer = _read(flow, step_id, step, event)
+    payload = event.payload
+    if answer is _NOT_ANSWER and step.otherwise is not None and isinstance(payload, Text):
+        words = typed_reason(payload.text, event.classification)
+        if words:
+            return Answer(step_id, "choice", option=step.otherwise, raw=payload.text), words
+    return answer, _comment_with_rating(step, event)
 
 
 def _leftover_comment(state: SurveyState) -> tuple[Effect, ...]:

@@ -57,6 +57,8 @@ def _check_survey(sid: str, survey: SurveySpec, config: Config) -> Iterator[Find
         for i, option_id in enumerate(ids):
             if option_id in ids[:i]:
                 yield (*here, "options", i, "id"), f"option id '{option_id}' is used twice in this step"
+        if step.otherwise is not None and step.otherwise not in ids:
+            yield (*here, "otherwise"), _unknown("option", step.otherwise, ids)
         for i, branch in enumerate(step.branches):
             yield from _check_condition((*here, "branches", i, "when"), step, branch.when, ids)
     if survey.start in steps:

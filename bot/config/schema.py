@@ -99,6 +99,9 @@ class StepSpec(Strict):
     fcr: bool = False
     """A ``yes_no`` step asking whether the issue was resolved in this conversation: its answers
     make the first-contact resolution (FCR) rate in reports."""
+    otherwise: Identifier | None = None
+    """A choice step's catch-all option: a typed reason that names no option ("it took 4 days")
+    counts as this one, its words kept as the comment, instead of being asked again."""
 
     @model_validator(mode="after")
     def _fits_type(self) -> StepSpec:
@@ -116,6 +119,8 @@ class StepSpec(Strict):
             raise ValueError("low_label and high_label are only allowed on csat, nps and ces steps")
         if self.fcr and self.type != "yes_no":
             raise ValueError(f"fcr is only allowed on yes_no steps, not on {self.type}")
+        if self.otherwise is not None and self.type != "choice":
+            raise ValueError(f"otherwise is only allowed on choice steps, not on {self.type}")
         return self
 
     @property

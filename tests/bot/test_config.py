@@ -223,14 +223,25 @@ SHIPPED_ERRORS = [
         id="cycle",
     ),
     pytest.param(
-        [("          - id: other\n", "          - id: slow\n")],
+        [("          - id: attitude\n", "          - id: slow\n")],
         [
             (
-                "surveys.csat.steps.reason.options[3].id: option id 'slow' is used twice in this step",
-                "- id: slow\n            label: {en: Something",
+                "surveys.csat.steps.reason.options[2].id: option id 'slow' is used twice in this step",
+                "- id: slow\n            label: {en: Unfriendly",
             )
         ],
         id="duplicate-option-id",
+    ),
+    pytest.param(
+        [("        otherwise: other ", "        otherwise: price ")],
+        [
+            (
+                "surveys.csat.steps.reason.otherwise: unknown option 'price' (known: slow, unresolved, "
+                "attitude, other)",
+                "        otherwise: price",
+            )
+        ],
+        id="otherwise-unknown-option",
     ),
     pytest.param(
         [("{max: 3}", "{max: 7}")],
@@ -461,7 +472,7 @@ SHIPPED_ERRORS = [
             (
                 "surveys.csat.steps.rating.colour: unknown key 'colour' (expected one of: type, "
                 "text, options, optional, "
-                "next, branches, low_label, high_label, fcr)",
+                "next, branches, low_label, high_label, fcr, otherwise)",
                 "colour:",
             )
         ],
@@ -828,7 +839,7 @@ SHIPPED_ERRORS = [
             (
                 "surveys.csat.steps.rating.colour: unknown key 'colour' (expected one of: type, "
                 "text, options, optional, "
-                "next, branches, low_label, high_label, fcr)",
+                "next, branches, low_label, high_label, fcr, otherwise)",
                 "colour:",
             ),
             ("surveying.throttle: expected a duration such as 10m, 4h or 1d, got 'soon'", "throttle:"),
@@ -922,6 +933,12 @@ def test_issue_example_message() -> None:
             "      a:\n        type: csat\n        fcr: true\n        text: {en: Q}\n        next: z\n" + END,
             ["surveys.s.steps.a: fcr is only allowed on yes_no steps, not on csat at line 7"],
             id="fcr-on-a-rating",
+        ),
+        pytest.param(
+            "      a:\n        type: text\n        otherwise: other\n        text: {en: Q}\n        next: z\n"
+            + END,
+            ["surveys.s.steps.a: otherwise is only allowed on choice steps, not on text at line 7"],
+            id="otherwise-on-a-text-step",
         ),
         pytest.param(
             "      a:\n        type: yes_no\n        text: {en: Q}\n        next: z\n"

@@ -402,6 +402,75 @@ def test_choice_answer_by_tap_and_text_answer_with_sentiment(flows: dict[str, Fl
 
 
 @pytest.mark.parametrize(
+    ("text", "locale"), [("it took 4 days", "en"), ("物流太慢了，等了一个星期", "zh-CN")]
+)
+def test_a_typed_reason_naming_no_option_is_the_catch_all_with_its_words(
+    flows: dict[str, Flow], text: str, locale: str
+) -> None:
+    flow = flows["csat"]  # reason: options slow, unresolved, attitude, other; otherwise: other
+    at_reason = advance(flow, started(flow, locale), tap("rating", "2"), NOW).state
+    t = advance(flow, at_reason, say(text, "negative"), NOW)
+    reason = Answer("reason", "choice", option="other", raw=text)
+    comment = Answer("comment", "text", text=text, raw=text, sentiment="negative")
+    assert t.effects == (RecordAnswer(reason), RecordAnswer(comment), CompleteSurvey("completed"))
+    assert t.prompts == (End(SID, flow.local(flow.steps["thanks"].text, locale)),)
+    assert t.state.answers[-2:] == (reason, comment)
+
+
+@pytest.mark.parametrize("text", ["why is nobody answering me??", "I don't know", "ok", "什么意思"])
+def test_a_question_a_shrug_or_filler_at_a_choice_is_asked_again(flows: dict[str, Flow], text: str) -> None:
+    flow = flows["csat"]
+    at_reason = advance(flow, started(flow), tap("rating", "2"), NOW).state
+    t = advance(flow, at_reason, say(text), NOW)
+    assert t.state == at_reason.evolve(reprompts=1)
+    assert t.effects == (HandOn(text),)
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        ("I want to cancel my order", Classification("cancel", 0.93, "neutral", 0.8)),
+        ("get me a manager", Classification("request_human", 0.9, "negative", 0.9)),
+    ],
+)
+def test_a_calm_request_or_a_call_for_a_person_at_a_choice_goes_to_support(
+    flows: dict[str, Flow], text: str, verdict: Classification
+) -> None:
+    flow = flows["csat"]
+    at_reason = advance(flow, started(flow), tap("rating", "2"), NOW).state
+    t = advance(flow, at_reason, Reply(Text(text), verdict), NOW)
+    assert t.state == at_reason.evolve(reprompts=1)
+    assert t.effects == (HandOn(text),)
+
+
+def test_an_unhappy_request_at_a_choice_is_what_went_wrong(flows: dict[str, Flow]) -> None:
+    flow = flows["csat"]
+    at_reason = advance(flow, started(flow), tap("rating", "2"), NOW).state
+    text = "still no refund after 3 weeks"
+    t = advance(flow, at_reason, Reply(Text(text), Classification("refund", 0.95, "negative", 0.9)), NOW)
+    assert t.effects[0] == RecordAnswer(Answer("reason", "choice", option="other", raw=text))
+    assert t.state.status == "completed"
+
+
+def test_without_otherwise_a_typed_reason_is_asked_again(make_flow: FlowFactory) -> None:
+    flow = make_flow(
+        """
+        title: {en: Why}
+        start: why
+        steps:
+          why:
+            type: choice
+            text: {en: "Why?"}
+            options: [{id: slow, label: {en: Slow}}, {id: other, label: {en: Something else}}]
+            next: end
+          end: {type: end, text: {en: Bye}}
+        """
+    )
+    t = advance(flow, started(flow), say("it took 4 days"), NOW)
+    assert t.effects == (HandOn("it took 4 days"),) and t.state.step == "why"
+
+
+@pytest.mark.parametrize(
     "event",
     [
         pytest.param(tap("rating", "0"), id="tap-below-scale"),

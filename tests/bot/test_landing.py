@@ -79,7 +79,7 @@ async def test_a_message_during_a_follow_up_question_adds_to_the_open_ticket(
     h = make_harness(settings_with())
     h.service.classifier = Angry()
     conversation_id, _ = await dsat_ticket(h)  # now asked "What went wrong?"
-    result = await h.say("ann", "this is the third time I write to you!!")
+    result = await h.say("ann", "why does nobody answer me?!!")  # a question, not a reason
     assert result.handed_on and result.conversation_id == conversation_id
     assert h.rows("select count(*) from ticket") == [(1,)]
     [(reasons,)] = h.rows("select reasons from ticket")
@@ -89,6 +89,27 @@ async def test_a_message_during_a_follow_up_question_adds_to_the_open_ticket(
         "triage: complaint (90%), negative (90%), needs a person (95%)",
     ]
     assert conversations(h) == [(conversation_id, "open", "support")]
+
+
+async def test_an_angry_reason_typed_at_what_went_wrong_is_the_reason_not_asked_again(
+    make_harness: MakeHarness,
+) -> None:
+    h = make_harness(settings_with())
+    h.service.classifier = Angry()
+    _, survey_id = await dsat_ticket(h)  # now asked "What went wrong?"
+    result = await h.say("ann", "this is the third time I write to you!!")
+    assert result.answered and not result.handed_on
+    assert h.rows("select step, option, text from answer where survey_id = :s order by id", s=survey_id) == [
+        ("rating", None, None),
+        ("reason", "other", None),
+        ("comment", None, "this is the third time I write to you!!"),
+    ]
+    assert h.rows("select status from survey") == [("completed",)]
+    assert h.rows("select count(*) from ticket") == [(1,)]
+    await h.dispatcher.deliver_due()
+    assert h.channel.texts("ann")[-1] == (
+        "Thank you for your feedback!\nI've passed this to Customer Support: a person will reply here."
+    )
 
 
 async def test_a_reply_before_the_survey_went_out_reopens_the_conversation(harness: Harness) -> None:
