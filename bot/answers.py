@@ -11,9 +11,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 from bot.corrections import read_corrected
+from bot.framing import FILLERS as _FILLERS
 from bot.framing import HELLO_ONLY as _HELLO_ONLY
-from bot.framing import THANKS as _THANKS
-from bot.framing import unframed
+from bot.framing import says_nothing, unframed
 from bot.hanzi import simplified
 from bot.hedges import nps_taken_back
 from bot.prompts import ScaleKind
@@ -109,11 +109,6 @@ _FILLED_STARS = set("⭐★🌟✭✮✯✪")
 _EMPTY_STARS = set("☆✩")
 _IGNORED = set(" \t\u200d")
 
-# A thank-you that a 十分 / 非常 strengthens is no filler: "十分感谢" is "many thanks", not 10 and thanks.
-_STRENGTHENED = "".join(f"(?<!{w})" for w in ("十分", "万分", "非常", "特别", "衷心", "很"))
-_FILLERS = re.compile(
-    rf"^{_THANKS}[\s!！。.~～,，]+|[\s!！。.~～,，]*{_STRENGTHENED}{_THANKS}[\s!！。.~～]*$"
-)
 # 亲 ("dear", as shoppers and shops call each other) around an answer: "亲，五星", "5分哦亲".
 _DEAR = re.compile(
     r"^亲(?:亲|们|爱的)?(?:[\s!！。.~～,，]+|(?=\d))|(?:[\s!！。.~～,，]+|(?<=[分星哦啊呀啦]))亲(?:亲|们|爱的)?[\s!！。.~～]*$"
@@ -336,17 +331,6 @@ MAX_SCALE_NOTES = 2
 recursed past Python's limit (a RecursionError: the customer's message was a 500)."""
 
 
-# Words beside a score that emphasise it or take leave, and so are no comment on the service: "5 from
-# me", "10 hands down", "必须五星", "5 stars, bye".
-_NO_COMMENT = re.compile(
-    r"(?:from (?:me|us|my side|my end)|(?:for|to) (?:you|u|ya|you guys|you all|y'all)"
-    r"|hands down|no doubt|without a doubt|obviously"
-    r"|definitely|absolutely|please|pls|plz|bye|bye bye|goodbye|it is|all the way|all day|every time|好评"
-    r"|(?:as |like )?always|as usual|again|already|i think|i guess|i suppose"
-    r"|必须的?|当然(?:是|的)?|肯定(?:是|的)?|绝对(?:是|的)?|全部|全|拜拜|再见)[\s!！.。~～]*"
-)
-
-
 _NUMBER_WORD = re.compile(rf"\b(?:{'|'.join(_EN_NUMBERS)})\b")
 
 
@@ -356,12 +340,6 @@ def _said_again(found: Scored, kind: ScaleKind, low: int, high: int) -> bool:
     again = _rating(found.comment, kind, low, high, thanks=True) == found.score
     numeric = any(ch.isdigit() or ch in _FILLED_STARS or ch in "星分" for ch in found.comment)
     return again and (numeric or _NUMBER_WORD.search(found.comment.lower()) is not None)
-
-
-def _says_nothing(comment: str) -> bool:
-    """Whether a comment found beside a score is only emphasis, a farewell or a thank-you."""
-    short = len(comment) <= MAX_SCORE_CHARS  # the thank-you search is quadratic in a run of spaces
-    return short and _NO_COMMENT.fullmatch(_FILLERS.sub("", comment.lower()).strip()) is not None
 
 
 def read_rating(text: str, kind: ScaleKind, low: int, high: int) -> Scored | None:
@@ -423,7 +401,7 @@ def _with_comment(
     kind, low, high = scale
     if kind == "nps" and nps_taken_back(found.score, found.comment.lower()):
         return None
-    if _says_nothing(found.comment) or _said_again(found, kind, low, high):
+    if says_nothing(found.comment) or _said_again(found, kind, low, high):
         return Scored(found.score)  # "10 hands down", "必须五星", "5 from me, thanks!", "⭐⭐⭐⭐⭐ 5/5"
     # The comment is found in the text as NFKC made it ("，" is ","): the customer's own characters.
     wide = unicodedata.normalize("NFKC", text)

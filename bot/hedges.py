@@ -65,7 +65,7 @@ QUALIFIED_AFTER = re.compile(
     r"|(?:no|nah|nope)\b(?=[\s,.!…]{0,3}(?:\d{1,2}|zero|one|two|three|four|five|six|seven|eight|nine|ten)"
     r"(?:[\s.!]*$|[\s,.!…]{1,3}(?:no|nah|nope)\b))"  # "3 no 4", "3 no 4 no 5"; not "5 no 1 else helped"
     r"|(?:no )?wait\b(?=[\s,.!…]*(?:$|\d|zero|one|two|three|four|five|six|seven|eight|nine|ten|make|i mean))"
-    r"|(?:sorry[\s,]*)?i mean\b|(?:sorry[\s,]*)?i meant\b|oops\b|correction\b|make (?:that|it)\b"
+    r"|(?:sorry[\s,]*)?i mean\b(?! it\b)|(?:sorry[\s,]*)?i meant\b|oops\b|correction\b|make (?:that|it)\b"
     r"|不对|错了|打错|点错|说错|改成|更正"
     r"|以上|以下|左右|上下|以内|之间|往上|往下|出头|是?不可能|没可能|做梦|想得美|门都没有|想都别想"
     r"|半|都嫌多|也嫌多|都是多的|都多了|都给多了)"  # "3分都嫌多": even 3 is too many

@@ -51,10 +51,10 @@ _BARE_NUMBER = re.compile(
 _CLAUSE_ENDS = {",", "，", ";", "；"}
 
 
-# Words after a score that say it is meant, or whom it is for, though "for" and "of" after a number
-# make it a count: "10 for sure", "5 for you", "5 to the team" ("5 for $10" is a count).
+# Words after a score that say it is meant, for now, or whom it is for, though "for" and "of" after a
+# number make it a count: "10 for sure", "5 for now", "5 for you", "5 to the team" ("5 for $10" is a count).
 _SURELY = re.compile(
-    r"^(?:for sure|of course|for real"
+    r"^(?:for sure|of course|for real|for now|so far|for the moment|for the time being"
     r"|(?:for|to) (?:you|u|ya|y'all|you guys|you all|him|her|them"
     r"|(?:the|your) (?:agent|staff|service|support|team|help|rep|guy|lady|girl|chat|experience)))\b"
 )

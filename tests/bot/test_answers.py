@@ -1348,8 +1348,33 @@ FOURTH_HUNT = [
 ]
 
 
-@pytest.mark.parametrize(("text", "kind", "expected"), FOURTH_HUNT)
-def test_the_fourth_hunts_replies_are_read_as_meant(
+# The fifth hunt (2026-12-06): the fourth's leftovers, then replies written by category (emphasis,
+# names, scales, stars, slang, Cantonese, words that correct). None: the bot asks again.
+FIFTH_HUNT = [
+    # emphasis and laughter beside a score say nothing about the service
+    pytest.param("5 seriously", "csat", (5, ""), id="seriously"),
+    pytest.param("5 no joke", "csat", (5, ""), id="no-joke"),
+    pytest.param("10 for real", "nps", (10, ""), id="for-real"),
+    pytest.param("5 lol", "csat", (5, ""), id="lol"),
+    pytest.param("5 haha", "csat", (5, ""), id="haha"),
+    pytest.param("4 typo", "csat", (4, ""), id="typo"),
+    pytest.param("4. sorry typo", "csat", (4, ""), id="sorry-typo"),
+    pytest.param("only 2, sorry", "csat", (2, "sorry"), id="sorry-stays-a-comment"),
+    # a name ending in s before a verb of helping is whom the score is for (boxes arrive, they do not help)
+    pytest.param("5 charles helped", "csat", (5, "charles helped"), id="name-in-s-helped"),
+    pytest.param("5 james fixed it", "csat", (5, "james fixed it"), id="name-in-s-fixed"),
+    pytest.param("2 boxes arrived broken", "csat", None, id="boxes-arrived-is-a-count"),
+    pytest.param("2 parcels fixed", "csat", None, id="parcels-fixed-is-a-count"),
+    # a score for now is a score, said with its reservation
+    pytest.param("5 for now", "csat", (5, "for now"), id="for-now"),
+    pytest.param("8 for now", "nps", (8, "for now"), id="for-now-nps"),
+    pytest.param("4 so far", "csat", (4, "so far"), id="so-far"),
+    pytest.param("2 for 1", "csat", None, id="for-a-number-still-counts"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), FOURTH_HUNT + FIFTH_HUNT)
+def test_the_fourth_and_fifth_hunts_replies_are_read_as_meant(
     text: str, kind: ScaleKind, expected: tuple[int, str] | None
 ) -> None:
     assert scored(text, kind) == expected
