@@ -216,7 +216,7 @@ def _tidied(t: str, *, thanks: bool) -> str:
     """``t`` (normalised) without what is said around a score: thanks, 亲, brackets, emphasis."""
     if thanks:
         t = _FILLERS.sub("", t).strip()
-    t = _DEAR.sub("", t).strip()
+    t = _DEAR.sub("", t).strip().replace("粒星", "颗星")  # 粒: Cantonese for 颗 ("五粒星")
     t = _HELD_NUMBER.sub(lambda m: m[1] if m[1][-1] == m[2] else m[0], t)
     t = _SOUNDS_LIKE.sub(lambda m: _SAID[m[1]], t)
     t = _EMPHASISED.sub(r"\1", _BRACKETED.sub(r"\1", t).strip()).strip()  # "(5)", "【5分】", "*5*"

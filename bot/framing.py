@@ -55,7 +55,7 @@ _GREETING = (
     r"[\s,，!！.。~～:：]+|(?:您好|你好|嗨|哈喽|哈啰|早上好|上午好|下午好|晚上好)(?:[\s,，!！.。~～:：]+|(?=\d))"
 )
 _HELLO = re.compile(
-    rf"^\s*(?:{_GREETING}|(?:ok|okay|sure|yes|yeah|yep|uh+|um+|hm+|eh|er+|erm)[\s,，!！.。~～:：…]+"
+    rf"^\s*(?:{_GREETING}|(?:ok|okay|sure|yes|yeah|yep|uh+|um+|hm+|eh|er+|erm)[\s,，!！.。~～:：…]+(?!(?:la|lah|lor|leh)\b)"
     r"|(?:嗯+|恩+|好的|好吧|好滴|行|额|呃|emm+)(?:[\s,，!！.。~～:：…]+|(?=\d))"
     rf"|{THANKS}\s*[,，!！.。~～]+\s*)"  # "Thanks! 5/5, great"; "thanks for the help, 5" keeps its words
     r"(?=\S)",

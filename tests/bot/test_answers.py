@@ -1370,6 +1370,11 @@ FIFTH_HUNT = [
     pytest.param("8 for now", "nps", (8, "for now"), id="for-now-nps"),
     pytest.param("4 so far", "csat", (4, "so far"), id="so-far"),
     pytest.param("2 for 1", "csat", None, id="for-a-number-still-counts"),
+    # Cantonese counts stars with 粒 (颗): "五粒星" was refused, "畀五粒星" kept "粒星" as its comment
+    pytest.param("五粒星", "csat", (5, ""), id="wu-li-xing-yue"),
+    pytest.param("畀五粒星", "csat", (5, ""), id="bei-wu-li-xing-yue"),
+    pytest.param("3粒星，服务一般", "csat", (3, "服务一般"), id="li-xing-with-a-comment-yue"),
+    pytest.param("ok la, 4", "csat", (4, "ok la"), id="singlish-then-a-score"),
 ]
 
 
