@@ -76,7 +76,8 @@ _SUFFIX = (
     rf"(?:{_OUT_OF}(?P<den>{_DENOMINATOR}))?"
     # "5-star", "五颗星星"; a dash without a unit is a school grade's minus ("4-": 4 or less?)
     r"(?:\s*-?\s*(?P<unit>分|[颗个]星星|[颗个]星|星星|星|stars?|points?|pts?|[颗个]?⭐+|[颗个]?★+|[颗个]?🌟+"
-    r"|starz|stras|satrs|strs|starts?|颗(?!星)))?"  # typed in a hurry, corrected on a phone; "给五颗"
+    # typed in a hurry, corrected on a phone; "给五颗"; "4*"
+    r"|starz|stras|satrs|strs|starts?|颗(?!星)|\*(?=\s*$)))?"
     rf"(?:{_OUT_OF}(?P<den_after>{_DENOMINATOR}))?"  # "4 stars out of 5"
     r"(?P<full>\s*满分)?"  # "10分满分": ten points, full marks
     r"\s*(?P<review>好评|中评|差评)?"  # "五星好评": a five-star good review
@@ -102,7 +103,7 @@ _LOWEST = {"lowest score", "the lowest score", "the lowest", "最低分", "给�
 _TAIL = r"[\s!！。.、~～,，吧把啊了呢哈的哦噢喔唷耶啦呀嘛哒喇咯啰]*"  # "5分哦", "4分把" (吧 mistyped)
 _SCORE = re.compile(rf"^\s*{_PREFIX}\s*(?P<num>{_NUMBER}){_SUFFIX}{_TAIL}$")
 _STAR_UNITS = {"颗星星", "颗星", "个星星", "个星", "星星", "星", "star", "stars", "⭐", "★"}  # "四个星"
-_STAR_UNITS |= {"starz", "stras", "satrs", "strs", "start", "starts", "颗"}
+_STAR_UNITS |= {"starz", "stras", "satrs", "strs", "start", "starts", "颗", "*"}
 # The star ratings each Chinese review word stands for (as on Taobao and JD).
 _REVIEWS = {"好评": range(4, 6), "中评": range(3, 4), "差评": range(1, 3)}
 _FILLED_STARS = set("⭐★🌟✭✮✯✪")
@@ -219,6 +220,8 @@ def _tidied(t: str, *, thanks: bool) -> str:
     t = _DEAR.sub("", t).strip().replace("粒星", "颗星")  # 粒: Cantonese for 颗 ("五粒星")
     t = _HELD_NUMBER.sub(lambda m: m[1] if m[1][-1] == m[2] else m[0], t)
     t = _SOUNDS_LIKE.sub(lambda m: _SAID[m[1]], t)
+    t = _ASTERISKS.sub(lambda m: "⭐" * m[0].count("*"), t)  # "*****": stars typed on a keyboard
+    t = _STARS_OVER.sub(lambda m: f"{len(m[1].replace(' ', ''))}/5", t)  # "⭐⭐⭐/5"
     t = _EMPHASISED.sub(r"\1", _BRACKETED.sub(r"\1", t).strip()).strip()  # "(5)", "【5分】", "*5*"
     t = _ALL_THE_WAY.sub(lambda m: "very " if m.group(0)[-1] == " " else "非常", t)  # "100% satisfied"
     if t[-1:] in ")）" and not any(ch in t for ch in "(（") and t[:-1].rstrip()[-1:].isalnum():
@@ -230,6 +233,8 @@ def _tidied(t: str, *, thanks: bool) -> str:
     return t
 
 
+_ASTERISKS = re.compile(r"^\*(?:\s?\*){2,4}$")  # three to five: "**" is bold with nothing in it
+_STARS_OVER = re.compile(r"^([⭐★🌟](?:\s?[⭐★🌟]){0,4})\s*(?:/|out of)\s*5$")
 _TIMES_STARS = re.compile(r"^(?:[⭐★🌟]\s*[x×*]\s*(?P<a>\d{1,2})|(?P<b>\d{1,2})\s*[x×*]\s*[⭐★🌟])$")
 _STAR_GRADE = re.compile(
     r"^(?:(?:服务|体验|客服|态度)(?:是|也是)?([\d零〇一二两三四五六七八九十]+)星级的?"
@@ -280,8 +285,10 @@ def _matched_score(match: re.Match[str], kind: ScaleKind, low: int, high: int) -
     if value is None:
         return None
     for den in (match["den"], match["den_after"]):
-        if den is not None and _number(den, high) != high:
-            return None
+        if den is not None and (scale := _number(den, high)) != high:
+            # "8/10" asked out of 5: which way to round is the customer's call; full marks or none
+            # are the same on any scale ("10/10" is a 5, "0/10" the lowest)
+            return high if value == scale else low if value == 0 and match["unit"] is None else None
     unit = match["unit"] or ""
     if unit in _STAR_UNITS or _stars(unit.lstrip("颗个")) is not None:
         if kind != "csat" or _stars(unit.lstrip("颗个")) not in (None, 1, value):

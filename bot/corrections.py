@@ -36,7 +36,7 @@ _RESTATED = re.compile(r"(?:应该是|是|it'?s|it is)\s*", re.IGNORECASE)  # "�
 # "no" must be set off by a comma ("no. 5" is number 5, "no 5" which?); a score before them is
 # read by :func:`read_corrected`.
 _CORRECTING = re.compile(
-    r"(?:(?:no+|nah|nope)\s*[,，!！…]+|(?:nah|nope)(?=\s)"
+    r"(?:(?:no+|nah|nope)\s*[,，!！…]+|(?:nah|nope)(?=\s)|\*(?=\s*\d)"  # "*4": chat's "I meant"
     r"|(?:sorry[\s,]*)?(?:oops|no wait|wait|correction|update|edit|i mean|i meant|make (?:that|it)"
     r"|scratch that|changed my mind|on second thought|on second thoughts|second thought|typo)\b"
     r"|not (?:a |an )?\d{1,2}(?:\s*(?:stars?|points?))?\s*[,，;]|不是\s*\d{1,2}\s*[分星]?\s*[,，]"

@@ -25,7 +25,8 @@ _SEPARATORS = " \t\n,，、;；:：.。!！?？~～-–—|/()（）[]【】\"'�
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _PARTICLES = "的了吧啊呢哦呀啦嘛"
 _WORDY = re.compile(r"[a-z\u4e00-\u9fff]", re.IGNORECASE)
-_DIGIT_WORD = re.compile(r"^[0-9]")
+_DIGIT_WORD = re.compile(r"^(?:[0-9]|/|分之)")  # "4.5", "8/10", "三分之一"
+_OVER = re.compile(r"(?:out of|outta|of)\s*(?:\d|ten\b|five\b|seven\b)")  # "5 stars out of 10": its scale
 # A number in a part of the message; 一 in 一般, 一点, 一直... is a word's, not a number ("一般般吧，三星" is
 # a three with the comment 一般般吧, not the word 一般 with the comment "般吧，三星").
 _NUMERIC = re.compile(
@@ -338,7 +339,7 @@ def _number_runs_on(cut: _Cut) -> bool:
     if (
         cut.leading
         and cut.numeric
-        and (_DIGIT_WORD.match(cut.comment) or cut.comment.startswith(("/", "分之")))
+        and (_DIGIT_WORD.match(cut.comment) or _OVER.match(cut.comment))
         and not (quantities.starts_with_count(cut.comment) and _clause_break(cut))
     ):
         return True  # "4.5", "4-5", "10:30", "8/10"; not "2 stars, 3 days to reply"

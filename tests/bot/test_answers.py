@@ -256,7 +256,10 @@ NOT_RATINGS = [
     pytest.param("五星", "ces", id="stars-on-ces"),
     pytest.param("⭐⭐⭐⭐⭐⭐", "csat", id="too-many-stars"),
     pytest.param("☆☆☆☆☆", "csat", id="only-empty-stars"),
-    pytest.param("*****", "csat", id="asterisks"),
+    # (the fifth hunt reads "*****" as five stars: a deliberate change, see FIFTH_HUNT)
+    pytest.param("**", "csat", id="two-asterisks-bold-with-nothing-in-it"),
+    pytest.param("******", "csat", id="six-asterisks"),
+    pytest.param("5*", "nps", id="asterisk-star-on-nps"),
     pytest.param("8分满分", "nps", id="full-marks-but-not-top"),
     pytest.param("5星差评", "csat", id="five-stars-bad-review-contradicts"),
     pytest.param("1星好评", "csat", id="one-star-good-review-contradicts"),
@@ -1375,6 +1378,27 @@ FIFTH_HUNT = [
     pytest.param("畀五粒星", "csat", (5, ""), id="bei-wu-li-xing-yue"),
     pytest.param("3粒星，服务一般", "csat", (3, "服务一般"), id="li-xing-with-a-comment-yue"),
     pytest.param("ok la, 4", "csat", (4, "ok la"), id="singlish-then-a-score"),
+    # stars typed on a keyboard (NOT_RATINGS had "*****" as no score: changed on purpose, as the
+    # bot reads the customer's own text and nothing else writes asterisks into it)
+    pytest.param("*****", "csat", (5, ""), id="five-asterisks"),
+    pytest.param("* * *", "csat", (3, ""), id="spaced-asterisks"),
+    pytest.param("4*", "csat", (4, ""), id="digit-asterisk"),
+    pytest.param("4*, great agent", "csat", (4, "great agent"), id="digit-asterisk-comment"),
+    pytest.param("*", "csat", None, id="one-asterisk"),
+    pytest.param("*4", "csat", (4, ""), id="chat-correction-asterisk"),
+    pytest.param("⭐⭐⭐/5", "csat", (3, ""), id="stars-over-five"),
+    # full marks or none are the same on any scale; between them the customer is asked on this one
+    pytest.param("10/10", "csat", (5, ""), id="ten-over-ten-on-csat"),
+    pytest.param("10/10 service", "csat", (5, "service"), id="ten-over-ten-with-words"),
+    pytest.param("5/5", "nps", (10, ""), id="five-over-five-on-nps"),
+    pytest.param("10/10", "ces", (7, ""), id="ten-over-ten-on-ces"),
+    pytest.param("0/10", "csat", (1, ""), id="zero-over-ten-on-csat"),
+    pytest.param("100/100", "csat", (5, ""), id="hundred-over-hundred"),
+    pytest.param("8/10", "csat", None, id="eight-over-ten-still-asked"),
+    pytest.param("90/100", "csat", None, id="ninety-over-hundred-asked"),
+    pytest.param("5 stars out of 10", "csat", None, id="stars-out-of-ten"),  # was 5, "out of 10"
+    pytest.param("90分", "csat", None, id="ninety-points-asked-zh"),
+    pytest.param("九十分", "nps", None, id="ninety-points-numerals-zh"),
 ]
 
 
