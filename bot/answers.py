@@ -70,7 +70,7 @@ _PREFIX = (
     # "我给客服打5分", "给了五星"; 俾, 畀: Cantonese 给
     r"(?:那就|那|就)?我?就?(?:(?:给|打|评|选|俾|畀)了?)?(?:你们|你|个|客服|小姐姐)?(?:打|评)?个?)"
 )
-_OUT_OF = r"\s*(?:/|out of|outta|of)\s*"
+_OUT_OF = r"(?:\s*(?:/|out of|outta|outa|of)\s*|\s+(?:from|over|on)\s+)"  # "9 over 10", "4 on 5"
 _DENOMINATOR = r"\d+|十|ten|seven|five"
 _SUFFIX = (
     rf"(?:{_OUT_OF}(?P<den>{_DENOMINATOR}))?"
@@ -80,6 +80,7 @@ _SUFFIX = (
     r"|starz|stras|satrs|strs|starts?|颗(?!星)|\*(?=\s*$)))?"
     rf"(?:{_OUT_OF}(?P<den_after>{_DENOMINATOR}))?"  # "4 stars out of 5"
     r"(?P<full>\s*满分)?"  # "10分满分": ten points, full marks
+    r"(?P<plus>\s*(?:\+{1,3}|plus))?"  # "10+", "5++": over the top of the scale
     r"\s*(?P<review>好评|中评|差评)?"  # "五星好评": a five-star good review
 )
 # The lowest score, said as refusing any: "一分都不想给", "连一颗星都不想给", "负分", "not even one star".
@@ -295,7 +296,7 @@ def _matched_score(match: re.Match[str], kind: ScaleKind, low: int, high: int) -
             return None  # stars on NPS, or "5 ⭐⭐⭐": which?
         if value == 0 and match["num"] + unit != "零星":  # 零星 is "a few"
             value = low  # "zero stars (if I could)": the lowest there is
-    if match["full"] is not None and value != high:
+    if (match["full"] is not None or match["plus"] is not None) and value != high:
         return None
     review = match["review"]
     if review is not None and (kind != "csat" or value not in _REVIEWS[review]):

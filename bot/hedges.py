@@ -58,7 +58,7 @@ QUALIFIED_AFTER = re.compile(
     r"|when(?:ever)?\b|until\b|till\b"  # "5 when it arrives", "10 when you fix the app"
     r"|maybe\b|perhaps\b|ish\b"  # "8-ish"; "9 probably", but not "9, probably the best service"
     r"|(?:probably|prob|probs|prolly|possibly|give or take|more or less)\b(?!\s+[a-z])"
-    r"|as soon as\b|or\b|and (?:up|above|higher)\b|at (?:least|most)\b|max\b|tops\b"
+    r"|as soon as\b|or\b|and (?:up|above|higher)\b|at (?:least|most)\b|max\b|tops\b|plus$"  # "4 plus"
     r"|no way\b|lol no\b"
     r"|(?:is|means)\b.*\b(?:right|correct)$"  # "5 is the best right": asked without a question mark
     # taken back at once ("5分，打错了"; bot.corrections reads a score said after: "5 no wait 4")

@@ -26,7 +26,8 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _PARTICLES = "的了吧啊呢哦呀啦嘛"
 _WORDY = re.compile(r"[a-z\u4e00-\u9fff]", re.IGNORECASE)
 _DIGIT_WORD = re.compile(r"^(?:[0-9]|/|分之)")  # "4.5", "8/10", "三分之一"
-_OVER = re.compile(r"(?:out of|outta|of)\s*(?:\d|ten\b|five\b|seven\b)")  # "5 stars out of 10": its scale
+# "5 stars out of 10": the score's scale, after it
+_OVER = re.compile(r"(?:out of|outta|outa|of|from|over|on)\s*(?:\d|ten\b|five\b|seven\b)")
 # A number in a part of the message; 一 in 一般, 一点, 一直... is a word's, not a number ("一般般吧，三星" is
 # a three with the comment 一般般吧, not the word 一般 with the comment "般吧，三星").
 _NUMERIC = re.compile(

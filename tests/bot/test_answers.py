@@ -1399,6 +1399,20 @@ FIFTH_HUNT = [
     pytest.param("5 stars out of 10", "csat", None, id="stars-out-of-ten"),  # was 5, "out of 10"
     pytest.param("90分", "csat", None, id="ninety-points-asked-zh"),
     pytest.param("九十分", "nps", None, id="ninety-points-numerals-zh"),
+    # the scale said with other words; over the top of it
+    pytest.param("9 over 10", "nps", (9, ""), id="over-ten"),  # was 9, "over 10"
+    pytest.param("9 from 10", "nps", (9, ""), id="from-ten"),
+    pytest.param("4 on 5", "csat", (4, ""), id="on-five"),  # was refused
+    pytest.param("9 outa 10", "nps", (9, ""), id="outa-ten"),
+    pytest.param("5 over 10 minutes", "csat", None, id="over-ten-minutes-is-a-span"),
+    pytest.param("9 from 10 people", "nps", None, id="from-ten-people-is-a-count"),
+    pytest.param("10+", "nps", (10, ""), id="ten-plus"),
+    pytest.param("5++", "csat", (5, ""), id="five-plus-plus"),
+    pytest.param("5 plus", "csat", (5, ""), id="five-plus-word"),  # was 5, "plus"
+    pytest.param("9+", "nps", None, id="nine-plus-is-nine-or-more"),
+    pytest.param("4 plus", "csat", None, id="four-plus-word"),
+    pytest.param("11/10", "nps", None, id="eleven-over-ten-may-be-a-date"),
+    pytest.param("555", "csat", None, id="crying-555-zh"),  # 呜呜呜 in Chinese chat
 ]
 
 
