@@ -9,14 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
+from bot.hedges import TAKING_BACK_EN, TAKING_BACK_ZH
 from bot.rating_comments import Scored
 
 # Words that take back what was just said. "no" is also a determiner ("5 no 1 else helped"), so after
 # it the new score must stand alone or end its clause; 不 alone only between punctuation ("三分，不，四分").
 # "not" is none: "5, not 4" keeps the 5.
 _MARKER = (
-    r"\b(?:no+|nah|nope|wait|sorry|oops|correction|actually|i mean|i meant|make (?:that|it)|scratch that)\b"
-    r"|[哦噢啊额呃]?不对|[哦噢啊额呃]不|打错了?|说错了?|点错了?|写错了?|错了|更正|改成|改为|改一下|算了|不不|等等|等一下"
+    rf"\b(?:no+|nah|nope|wait|sorry|actually|i mean|{TAKING_BACK_EN})\b"
+    rf"|{TAKING_BACK_ZH}|[哦噢啊额呃]不|算了|不不|等等|等一下"
     r"|(?<=[\s,，.。…!！])不(?=[\s,，.。…!！])"
 )
 _GAP = r"[\s,，.。…!！~～:：;；-]{0,4}"  # bounded: a run of spaces is never searched twice over
@@ -37,10 +38,10 @@ _RESTATED = re.compile(r"(?:应该是|是|it'?s|it is)\s*", re.IGNORECASE)  # "�
 # read by :func:`read_corrected`.
 _CORRECTING = re.compile(
     r"(?:(?:no+|nah|nope)\s*[,，!！…]+|(?:nah|nope)(?=\s)|\*(?=\s*\d)"  # "*4": chat's "I meant"
-    r"|(?:sorry[\s,]*)?(?:oops|no wait|wait|correction|update|edit|i mean|i meant|make (?:that|it)"
-    r"|scratch that|changed my mind|on second thought|on second thoughts|second thought|typo)\b"
+    rf"|(?:sorry[\s,]*)?(?:{TAKING_BACK_EN}|no wait|wait|update|edit|i mean"
+    r"|changed my mind|on second thought|on second thoughts|second thought|typo)\b"
     r"|not (?:a |an )?\d{1,2}(?:\s*(?:stars?|points?))?\s*[,，;]|不是\s*\d{1,2}\s*[分星]?\s*[,，]"
-    r"|(?:刚才|刚刚|不好意思|抱歉)?[,，]?(?:[哦噢啊额呃]?不对|打错了?|说错了?|点错了?|写错了?|选错了?|错了|更正|改成|改为|换成|改一下|重新打分|重新打|重打)"
+    rf"|(?:刚才|刚刚|不好意思|抱歉)?[,，]?(?:{TAKING_BACK_ZH}|换成|重新打分|重新打|重打)"
     r"|我是说|我的意思是|想了想|考虑了一下|算了|还是)[\s,，.。…!！~～:：;；-]{0,4}",
     re.IGNORECASE,
 )

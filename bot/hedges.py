@@ -51,6 +51,11 @@ HYPOTHETICAL_HAN = re.compile(
 ASKING = re.compile(
     r"(?:吗|么|什么|怎么样|如何|行不行|好不好|可不可以|对吧|是吧|对不对|是不是|对嘛|是嘛|\?)[\s!！。.~～]*$"
 )  # "5分最高对吧": the highest, right?
+# Words that say what was just said is wrong, read alike after a score ("5分，打错了": asked again) and
+# between two (:mod:`bot.corrections`: "5 oops 4" is 4, "改成4分" is 4 with no comment).
+TAKING_BACK_EN = r"oops|correction|i meant|make (?:that|it)|scratch that"
+TAKING_BACK_ZH = r"[哦噢啊额呃]?不对|错了|打错了?|点错了?|说错了?|写错了?|选错了?|改成|改为|更正|改一下"
+
 # Words right after a leading score that make it a condition, a bound or a denial: "5 if you had
 # answered sooner", "4 stars or more", "4分以上", "5星不可能". "0 if I could" is still a score.
 QUALIFIED_AFTER = re.compile(
@@ -65,8 +70,7 @@ QUALIFIED_AFTER = re.compile(
     r"|(?:no|nah|nope)\b(?=[\s,.!…]{0,3}(?:\d{1,2}|zero|one|two|three|four|five|six|seven|eight|nine|ten)"
     r"(?:[\s.!]*$|[\s,.!…]{1,3}(?:no|nah|nope)\b))"  # "3 no 4", "3 no 4 no 5"; not "5 no 1 else helped"
     r"|(?:no )?wait\b(?=[\s,.!…]*(?:$|\d|zero|one|two|three|four|five|six|seven|eight|nine|ten|make|i mean))"
-    r"|(?:sorry[\s,]*)?i mean\b(?! it\b)|(?:sorry[\s,]*)?i meant\b|oops\b|correction\b|make (?:that|it)\b"
-    r"|不对|错了|打错|点错|说错|改成|更正"
+    rf"|(?:sorry[\s,]*)?(?:i mean\b(?! it\b)|(?:{TAKING_BACK_EN})\b)|{TAKING_BACK_ZH}"
     r"|以上|以下|左右|上下|以内|之间|往上|往下|出头|是?不可能|没可能|做梦|想得美|门都没有|想都别想"
     r"|半|都嫌多|也嫌多|都是多的|都多了|都给多了)"  # "3分都嫌多": even 3 is too many
 )

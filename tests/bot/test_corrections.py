@@ -105,6 +105,15 @@ CORRECTING_FIRST = [
     pytest.param("4 i mean it", "csat", (4, ""), id="i-mean-it"),
     pytest.param("5, i mean it", "csat", (5, ""), id="comma-i-mean-it"),
     pytest.param("4 i mean 5", "csat", (5, ""), id="i-mean-another"),
+    # one list of the words that take a score back (bot.hedges): after a score with none after it,
+    # the words bot.corrections knew were kept as the comment
+    pytest.param("5分，写错了", "csat", None, id="xiecuo-after-zh"),  # was 5, "写错了"
+    pytest.param("5分，选错了", "csat", None, id="xuancuo-after-zh"),
+    pytest.param("5分，改为", "csat", None, id="gaiwei-after-zh"),  # was 5, "改为"
+    pytest.param("5分 改一下", "csat", None, id="gaiyixia-after-zh"),  # was 5, "改一下"
+    pytest.param("5 scratch that", "csat", None, id="scratch-that-after"),  # was 5, "scratch that"
+    pytest.param("5 scratch that, 4", "csat", (4, ""), id="scratch-that-between"),
+    pytest.param("5分，写错了，4分", "csat", (4, ""), id="xiecuo-between-zh"),
 ]
 
 
