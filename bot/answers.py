@@ -90,8 +90,12 @@ _NOT_EVEN_ONE = re.compile(
     r"|^(?:给|打)?负分(?:滚粗|滚)?$|^not even (?:one|1|a single) (?:star|point)$"
 )
 # Voice typing writes a number before "stars" as a word that sounds the same: "for stars" is four.
-_SOUNDS_LIKE = re.compile(r"^(for|fore|to|too|won)(?=\s+stars?\b)")
-_SAID = {"for": "four", "fore": "four", "to": "two", "too": "two", "won": "one"}
+_SOUNDS_LIKE = re.compile(
+    r"^(?:for|fore|to|too|won|tree)(?=\s+stars?\b)"
+    r"|^ate(?=\s*/\s*(?:10|ten)\b|\s+(?:out of|outta)\s+(?:10|ten)\b)"  # "ate out of ten": eight
+)
+_SAID = {"for": "four", "fore": "four", "to": "two", "too": "two", "won": "one", "tree": "three"}
+_SAID["ate"] = "eight"
 # A number word with its last letter held down: "fiveeee", "tennn".
 _HELD_NUMBER = re.compile(r"\b(" + "|".join(_EN_NUMBERS) + r")([a-z])\2*\b")
 _ALL_THE_WAY = re.compile(r"^(?:100\s*%|百分百|百分之百)\s*")
@@ -101,7 +105,7 @@ _EMPHASISED = re.compile(r"^(?:\*+|_+|[\"“']+)(.+?)(?:\*+|_+|[\"”']+)$")
 _FULL_MARKS = {"full marks", "top marks", "full score", "top score", "perfect score", "a perfect score",
                "highest score", "the highest score", "the highest", "最高分", "给最高分"}  # fmt: skip
 _LOWEST = {"lowest score", "the lowest score", "the lowest", "最低分", "给最低分"}
-_TAIL = r"[\s!！。.、~～,，吧把啊了呢哈的哦噢喔唷耶啦呀嘛哒喇咯啰]*"  # "5分哦", "4分把" (吧 mistyped)
+_TAIL = r"[\s!！。.、~～,，吧把啊了呢哈的哦噢喔唷耶啦呀嘛哒喇咯啰呗]*"  # "5分哦", "4分把" (吧 mistyped)
 _SCORE = re.compile(rf"^\s*{_PREFIX}\s*(?P<num>{_NUMBER}){_SUFFIX}{_TAIL}$")
 _STAR_UNITS = {"颗星星", "颗星", "个星星", "个星", "星星", "星", "star", "stars", "⭐", "★"}  # "四个星"
 _STAR_UNITS |= {"starz", "stras", "satrs", "strs", "start", "starts", "颗", "*"}
@@ -220,7 +224,7 @@ def _tidied(t: str, *, thanks: bool) -> str:
         t = _FILLERS.sub("", t).strip()
     t = _DEAR.sub("", t).strip().replace("粒星", "颗星")  # 粒: Cantonese for 颗 ("五粒星")
     t = _HELD_NUMBER.sub(lambda m: m[1] if m[1][-1] == m[2] else m[0], t)
-    t = _SOUNDS_LIKE.sub(lambda m: _SAID[m[1]], t)
+    t = _SOUNDS_LIKE.sub(lambda m: _SAID[m[0]], t)
     t = _ASTERISKS.sub(lambda m: "⭐" * m[0].count("*"), t)  # "*****": stars typed on a keyboard
     t = _STARS_OVER.sub(lambda m: f"{len(m[1].replace(' ', ''))}/5", t)  # "⭐⭐⭐/5"
     t = _EMPHASISED.sub(r"\1", _BRACKETED.sub(r"\1", t).strip()).strip()  # "(5)", "【5分】", "*5*"

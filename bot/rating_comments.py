@@ -347,6 +347,8 @@ def _number_runs_on(cut: _Cut) -> bool:
     other_number = _NUMERIC.match if cut.leading else _NUMBER_AT_END.search
     if cut.numeric and "/" in cut.gap and other_number(cut.comment):
         return True  # "four/five": four out of five, whatever the scale asked
+    if not cut.leading and cut.gap.endswith("/") and _BARE_NUMBER.match(cut.part):
+        return True  # "meh/5", "great/10": the scale of the words, not a score
     if not cut.leading and _NEGATIVE_SIGN.search(cut.gap) and cut.part[:1].isdigit():
         return True  # "good -1", "rating -1": a negative number, not a 1
     unit_after = cut.leading and _BARE_NUMBER.match(cut.part) and _UNIT_START.match(cut.comment)

@@ -930,6 +930,13 @@ LONG_REPLIES = {
     "corrections": ("3 no " * 820)[:4096],
     "corrections-zh": ("三分，不，" * 820)[:4096],
     "corrections-and-spaces": "3 no" + " " * 4090 + "4?",
+    "corrections-first": ("改成" * 2048),  # the fifth hunt's words before a score, stars and scales
+    "no-commas": ("no, " * 1024),
+    "asterisks": "*" * 4096,
+    "pluses": "10" + "+" * 4094,
+    "over-tens": ("9 over 10 " * 410)[:4096],
+    "li-xing": ("五粒星" * 1366)[:4096],
+    "laughter": "哈" * 4096,
 }
 
 
@@ -1413,6 +1420,18 @@ FIFTH_HUNT = [
     pytest.param("4 plus", "csat", None, id="four-plus-word"),
     pytest.param("11/10", "nps", None, id="eleven-over-ten-may-be-a-date"),
     pytest.param("555", "csat", None, id="crying-555-zh"),  # 呜呜呜 in Chinese chat
+    # a number right after a slash is the scale of the words before it, not a score
+    pytest.param("meh/5", "csat", None, id="words-over-five"),  # was 5, "meh"
+    pytest.param("great/10", "nps", None, id="words-over-ten"),  # was 10, "great"
+    pytest.param("good service, 9/10", "nps", (9, "good service"), id="words-then-a-score-over-ten"),
+    # voice typing: a number heard as a word that sounds the same
+    pytest.param("ate out of ten", "nps", (8, ""), id="ate-out-of-ten"),
+    pytest.param("ate/10", "nps", (8, ""), id="ate-over-ten"),  # was 10, "ate"
+    pytest.param("tree stars", "csat", (3, ""), id="tree-stars"),
+    pytest.param("ate", "nps", None, id="ate-alone"),
+    # 呗, a particle of "just": "4呗"
+    pytest.param("4呗", "csat", (4, ""), id="bei-particle-zh"),
+    pytest.param("5分呗", "csat", (5, ""), id="fen-bei-particle-zh"),
 ]
 
 
