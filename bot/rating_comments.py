@@ -68,8 +68,9 @@ SCORE_LEAD_IN = re.compile(
     r"(?:(?:honestly|definitely|def|defo|easily|solid|overall|i'?d say|i would say|i say|absolutely"
     r"|certainly|surely|totally|obviously|clearly|ngl|tbh|um+|uh+|hm+|well|for me|always|as always|actually"
     r"|only|just|sadly|unfortunately|regrettably|sorry(?: but)?|strong|weak|hard|firm|perfect"  # "just a 3"
+    r"|of course|ofc|obvs|duh"
     r"|(?:it's|it is|that's|that is|i'm|i am|you get|you guys get)(?=\s+an?\s))"
-    r"[\s,，]+)?"
+    r"[\s,，.…]+)?"  # "well... 3"
     r"(?:(?:a|an)\s*(?=\d)|(?:a|an)\s+)?(?=\S)"  # "a 4", "an 8", "a5"; "i'd say an 8" is no "a" + "n 8"
 )
 

@@ -616,7 +616,8 @@ def scored(text: str, kind: ScaleKind = "csat") -> tuple[int, str] | None:
         pytest.param("3 - terrible", "csat", (3, "terrible"), id="neutral-is-no-contradiction"),
         pytest.param("4 - easy", "ces", (4, "easy"), id="ces-neutral-and-easy"),
         pytest.param("10 for sure!", "nps", (10, "for sure"), id="for-sure-is-no-count"),
-        pytest.param("10 of course", "nps", (10, "of course"), id="of-course-is-no-count"),
+        # ("of course" was kept as the comment until the fifth hunt: emphasis, as "definitely" is)
+        pytest.param("10 of course", "nps", (10, ""), id="of-course-is-no-count"),
         pytest.param("就给3分吧", "csat", (3, ""), id="jiu-gei"),
         pytest.param("terrible experience", "csat", (1, ""), id="word-and-noun"),
         pytest.param("not easy", "ces", (3, ""), id="not-easy"),
@@ -1432,6 +1433,21 @@ FIFTH_HUNT = [
     # 呗, a particle of "just": "4呗"
     pytest.param("4呗", "csat", (4, ""), id="bei-particle-zh"),
     pytest.param("5分呗", "csat", (5, ""), id="fen-bei-particle-zh"),
+    # emphasis before or after: no comment
+    pytest.param("3 tbh", "csat", (3, ""), id="tbh-after"),
+    pytest.param("3 ngl", "csat", (3, ""), id="ngl-after"),
+    pytest.param("3 idk", "csat", (3, ""), id="idk-after-as-i-guess"),
+    pytest.param("5 ofc", "csat", (5, ""), id="ofc-after"),
+    pytest.param("ofc 5", "csat", (5, ""), id="ofc-before"),  # was refused
+    pytest.param("of course 5", "csat", (5, ""), id="of-course-before"),  # was 5, "of course"
+    pytest.param("5 duh", "csat", (5, ""), id="duh"),
+    pytest.param("5, no question", "csat", (5, ""), id="no-question"),
+    pytest.param("5 easily", "csat", (5, ""), id="easily-after"),
+    pytest.param("5 every day", "csat", (5, ""), id="every-day"),
+    pytest.param("well... 3", "csat", (3, ""), id="well-dots-before"),  # was 3, "well"
+    pytest.param("idk 3", "csat", None, id="idk-before-stays-asked"),
+    pytest.param("5 but the wait was long", "csat", (5, "but the wait was long"), id="but-is-a-comment"),
+    pytest.param("3 being generous", "csat", (3, "being generous"), id="being-generous-is-a-comment"),
 ]
 
 
