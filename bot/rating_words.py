@@ -104,6 +104,8 @@ EFFORT: dict[str, int] = {
     "so-so": 4, "so so": 4, "soso": 4, "medium": 4, "moderate": 4, "not easy not hard": 4,
     "not hard not easy": 4,
     "minimal effort": 6, "little effort": 6, "low effort": 6, "much effort": 2, "lots of effort": 2,
+    "ez": 6, "ezpz": 7, "easy peasy lemon squeezy": 7, "zero effort": 7, "0 effort": 7, "took no effort": 7,
+    "顺": 6, "难搞": 2, "搞了半天": 2, "折腾半天": 2,  # chat: "ez"; 难搞 (hard to deal with), 搞了半天 (ages)
     "high effort": 2, "a struggle": 2, "struggle": 2, "a pain": 2, "pain in the neck": 2,
 }  # fmt: skip
 _WORDS: dict[WordScale, tuple[dict[str, int], int, int, int]] = {
@@ -166,12 +168,12 @@ _SOFTENED = re.compile(
 # "A bit" moves a word two steps from neutral one step back, as the phrases "a bit hard" (3) and
 # "有点麻烦" (3) do on CES; a word one step from it stays ("有点失望" 2).
 _DIMINISHED = re.compile(
-    r"^(?:(?:a bit|a little|slightly|a tad|somewhat|moderately)\s+"
+    r"^(?:(?:a bit of|a bit|a little|slightly|a tad|somewhat|moderately)\s+"
     r"|(?:有一?点儿?|有一?些|稍微有点|稍微|稍稍)(?=\S))"
 )
 _INTENSIFIED = re.compile(
     r"^(?:(?:very|really|so+|super duper|super|extremely|truly|absolutely|incredibly|totally|completely"
-    r"|fully|entirely|too|v\.?|ridiculously|insanely|unbelievably|crazy|hella|mad|real|mega)\s+"  # "v good"
+    r"|fully|entirely|way too|too|v\.?|ridiculously|insanely|unbelievably|crazy|hella|mad|real|mega)\s+"
     r"|(?:非常之?|特别|超级|十二分|十分|万分|一百个|相当|真的|真|太|超|很|巨|贼|绝对|有够)(?=\S))"  # 巨 贼
 )
 # Chinese puts "very" after a word too: "麻烦死了" (a pain to death), "差透了", "简单得很"; chat: "good af".
@@ -205,7 +207,8 @@ def word_rating(text: str, scale: WordScale) -> int | None:
 
     ``text`` is already normalised (:func:`bot.answers.normalize`: lower case, half-width).
     """
-    text = _mandarin(text).replace("'ve ", " have ")  # "唔满意" (Cantonese) is "不满意"; "could've"
+    # "唔满意" (Cantonese) is "不满意"; "could've"; 一点儿 (northern speech) is 一点
+    text = _mandarin(text).replace("'ve ", " have ").replace("一点儿", "一点")
     value = _words(text, scale)  # "no complaints", "no hassle" are phrases
     if value is None and (said := _AGREEING.match(text)) is not None:
         value = _words(text[said.end() :], scale)

@@ -302,6 +302,18 @@ WORDS = [
     pytest.param("棒呆了", "csat", 5, id="bangdaile-tw"),
     pytest.param("态度恶劣", "csat", 1, id="taidu-elie-zh"),
     pytest.param("垃圾客服", "csat", 1, id="laji-kefu-zh"),
+    pytest.param("ez", "ces", 6, id="ces-ez"),
+    pytest.param("ezpz", "ces", 7, id="ces-ezpz"),
+    pytest.param("zero effort", "ces", 7, id="ces-zero-effort"),
+    pytest.param("0 effort", "ces", 7, id="ces-digit-zero-effort"),
+    pytest.param("took no effort", "ces", 7, id="ces-took-no-effort"),
+    pytest.param("way too complicated", "ces", 1, id="ces-way-too"),
+    pytest.param("a bit of a hassle", "ces", 3, id="ces-a-bit-of-a-hassle"),
+    pytest.param("很顺", "ces", 7, id="ces-hen-shun-zh"),
+    pytest.param("太难搞了", "ces", 1, id="ces-tai-nangao-zh"),
+    pytest.param("搞了半天", "ces", 2, id="ces-gao-le-bantian-zh"),
+    pytest.param("一点儿都不麻烦", "ces", 6, id="ces-yidianr-as-yidian-zh"),  # was 5 (一点都不麻烦 is 6)
+    pytest.param("一点儿都不满意", "csat", 1, id="yidianr-bu-manyi-zh"),
 ]
 
 
