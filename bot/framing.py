@@ -26,7 +26,7 @@ _NO_COMMENT = re.compile(
     r"|definitely|absolutely|please|pls|plz|bye|bye bye|goodbye|it is|all the way|all day|every time|好评"
     r"|(?:as |like )?always|as usual|again|already|i think|i guess|i suppose"
     r"|i mean it|seriously|no joke|for real|fr|honestly|truly|(?:sorry,? )?typo|my bad"  # "4 i mean it"
-    r"|tbh|ngl|idk|of course|ofc|obvs|duh|easily|no question|without (?:a )?question|fo sho|every ?day"
+    r"|tbh|ngl|idk|of course|ofc|obvs|duh|no question|without (?:a )?question|fo sho|every ?day"
     r"|lol|lmao|haha+|hehe+|xd+|哈哈+|嘿嘿|hh+|嘻嘻"  # laughter: "5 lol", "5 haha"
     r"|必须的?|当然(?:是|的)?|肯定(?:是|的)?|绝对(?:是|的)?|全部|全|拜拜|再见)[\s!！.。~～]*"
 )

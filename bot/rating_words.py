@@ -36,7 +36,7 @@ SATISFACTION: dict[str, int] = {
     "十全十美": 5, "一流": 5, "一级棒": 5, "特别好": 5, "超好": 5, "超级好": 5, "好得很": 5, "好的很": 5,
     "乱七八糟": 1, "一无是处": 1, "一团糟": 1, "糟透了": 1, "一点也不好": 1, "一点都不好": 1,
     "普普": 3,  # Taiwan: so-so
-    "棒呆了": 5, "棒呆": 5, "恶劣": 1,  # Taiwan: awesome; 态度恶劣 (a vile attitude)
+    "棒呆了": 5, "棒呆": 5, "恶劣": 1, "垃圾客服": 1,  # Taiwan: awesome; 态度恶劣 (a vile attitude)
     # chat: nb / 牛b / 牛批 (牛逼), 坑 (a rip-off), 坑爹, 辣鸡 (垃圾), 醉了 (speechless), 心累 (worn out)
     "nb": 5, "牛b": 5, "牛批": 5, "坑": 2, "坑爹": 1, "辣鸡": 1, "垃圾中的垃圾": 1, "醉了": 2, "心累": 2,
     "牛": 5, "yyds": 5, "好正": 5, "超正": 5, "麻麻": 3, "麻麻地": 3, "麻麻哋": 3,
@@ -144,9 +144,7 @@ _RATED_WITH = re.compile(
     r"\s+with (?:(?:the|your|my|this|our) )?(?:service|answer|help|support|agent|experience|response|reply"
     r"|outcome|result|solution|chat|staff|team|process|it|everything|you|you guys)\b"
 )
-_RATED_NOUN_ZH = re.compile(
-    r"的(?:服务|体验|客服|服务态度|态度)$|(?<=..)(?:服务|体验)$|(?<=^..)客服$"  # "垃圾客服"
-)
+_RATED_NOUN_ZH = re.compile(r"的(?:服务|体验|客服|服务态度|态度)$|(?<=..)(?:服务|体验)$")
 _GIVE = re.compile(r"^我?(?:给|打)(?:你们|你)?个?")  # "给个好评": give a good review
 # Words before a known phrase that turn it round, keep it or strengthen it. English words end at a
 # space; Chinese ones run straight into the phrase.
