@@ -8,8 +8,9 @@ import re
 
 # A thank-you before or after an answer ("5, thanks!", "谢谢，非常满意") is dropped before parsing.
 THANKS = (
-    r"(?:\b(?:(?:many )?thanks|thank (?:you|u)|thx|ty|tysm|tyvm|cheers)"
-    r"(?: (?:a lot|so much|very much|again))?\b"
+    r"(?:\b(?:(?:many )?thanks|thank (?:you|u)|thx|ty|tysm|tyvm|cheers|tq|tks|thnx|thanx|thnks|thks"
+    r"|merci|danke|gracias|arigato|(?:much |greatly )?appreciated|appreciate it)"  # as chat spells it
+    r"(?: (?:a lot|so much|very much|again|a ton|heaps|a bunch|a million|mate))?\b"
     r"|(?:谢谢你们|谢谢你|谢谢啦|谢谢|谢啦|谢了|感谢|多谢|辛苦(?:你们|你|您)?(?:了|啦))(?:亲亲|亲们|亲)?)"
 )  # 辛苦了: "thanks for your trouble"
 
@@ -28,6 +29,7 @@ _NO_COMMENT = re.compile(
     r"|i mean it|seriously|no joke|for real|fr|honestly|truly|(?:sorry,? )?typo|my bad"  # "4 i mean it"
     r"|tbh|ngl|idk|of course|ofc|obvs|duh|no question|without (?:a )?question|fo sho|every ?day"
     r"|lol|lmao|haha+|hehe+|xd+|哈哈+|嘿嘿|hh+|嘻嘻"  # laughter: "5 lol", "5 haha"
+    r"|have a (?:nice|good|great) (?:day|one|evening|weekend)|good ?night|god bless|晚安"  # farewells
     r"|必须的?|当然(?:是|的)?|肯定(?:是|的)?|绝对(?:是|的)?|全部|全|拜拜|再见)[\s!！.。~～]*"
 )
 _LONGEST_NOTHING = 60

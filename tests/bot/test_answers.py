@@ -1449,6 +1449,19 @@ FIFTH_HUNT = [
     pytest.param("idk 3", "csat", None, id="idk-before-stays-asked"),
     pytest.param("5 but the wait was long", "csat", (5, "but the wait was long"), id="but-is-a-comment"),
     pytest.param("3 being generous", "csat", (3, "being generous"), id="being-generous-is-a-comment"),
+    # thanks as chat spells it, and farewells (each was kept as the comment; "5 gracias" was refused)
+    pytest.param("5 tq", "csat", (5, ""), id="tq"),
+    pytest.param("5 thnx", "csat", (5, ""), id="thnx"),
+    pytest.param("5 gracias", "csat", (5, ""), id="gracias-no-plural"),
+    pytest.param("5 merci", "csat", (5, ""), id="merci"),
+    pytest.param("5 thanks a ton", "csat", (5, ""), id="thanks-a-ton"),
+    pytest.param("5 much appreciated", "csat", (5, ""), id="much-appreciated"),
+    pytest.param("5 cheers mate", "csat", (5, ""), id="cheers-mate"),
+    pytest.param("5 have a nice day", "csat", (5, ""), id="have-a-nice-day"),
+    pytest.param("5 晚安", "csat", (5, ""), id="wanan-zh"),
+    pytest.param("1 not appreciated", "csat", (1, "not appreciated"), id="not-appreciated-is-a-comment"),
+    pytest.param("5 keep up the good work", "csat", (5, "keep up the good work"), id="praise-is-a-comment"),
+    pytest.param("5 加油", "csat", (5, "加油"), id="jiayou-is-a-comment-zh"),
 ]
 
 
