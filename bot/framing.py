@@ -30,6 +30,7 @@ _NO_COMMENT = re.compile(
     r"|tbh|ngl|idk|of course|ofc|obvs|duh|no question|without (?:a )?question|fo sho|every ?day"
     r"|lol|lmao|haha+|hehe+|xd+|哈哈+|嘿嘿|hh+|嘻嘻"  # laughter: "5 lol", "5 haha"
     r"|have a (?:nice|good|great) (?:day|one|evening|weekend)|good ?night|god bless|晚安"  # farewells
+    r"|(?:in )?(?:one|1|a) word"  # "1 word: great"
     r"|必须的?|当然(?:是|的)?|肯定(?:是|的)?|绝对(?:是|的)?|全部|全|拜拜|再见)[\s!！.。~～]*"
 )
 _LONGEST_NOTHING = 60

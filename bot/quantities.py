@@ -18,6 +18,7 @@ QUANTITY_AFTER = {
     "sec", "secs", "moment", "moments", "question", "thing", "business", "working", "wk", "wks", "mo",
     "mos", "yr", "yrs", "call", "email", "message", "reply", "ticket", "chat", "click", "step", "attempt",
     "friend", "friends", "kids", "children", "colleagues", "coworkers", "users", "customers", "members",
+    "word", "words",  # "1 word: great"
 }  # fmt: skip
 # Words after a number that count money or time, whatever words bring the number in.
 MONEY_AND_TIME = QUANTITY_AFTER - {

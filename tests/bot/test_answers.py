@@ -1462,6 +1462,10 @@ FIFTH_HUNT = [
     pytest.param("1 not appreciated", "csat", (1, "not appreciated"), id="not-appreciated-is-a-comment"),
     pytest.param("5 keep up the good work", "csat", (5, "keep up the good work"), id="praise-is-a-comment"),
     pytest.param("5 加油", "csat", (5, "加油"), id="jiayou-is-a-comment-zh"),
+    # "1 word" counts words: it is no score of 1 (was 1, "word: great")
+    pytest.param("1 word: great", "csat", (5, ""), id="one-word-great"),
+    pytest.param("in one word, terrible", "csat", (1, ""), id="in-one-word-terrible"),
+    pytest.param("2 words: never again", "csat", None, id="two-words"),
 ]
 
 
