@@ -56,7 +56,7 @@ _CLAUSE_ENDS = {",", "，", ";", "；"}
 # Words after a score that say it is meant, for now, or whom it is for, though "for" and "of" after a
 # number make it a count: "10 for sure", "5 for now", "5 for you", "5 to the team" ("5 for $10" is a count).
 _SURELY = re.compile(
-    r"^(?:for sure|of course|for real|for now|so far|for the moment|for the time being"
+    r"^(?:for sure|of course|for real|for now|so far|for the moment|for the time being|to be (?:honest|fair)"
     r"|(?:for|to) (?:you|u|ya|y'all|you guys|you all|him|her|them"
     r"|(?:the|your) (?:agent|staff|service|support|team|help|rep|guy|lady|girl|chat|experience)))\b"
 )
@@ -68,7 +68,7 @@ SCORE_LEAD_IN = re.compile(
     r"(?:(?:honestly|definitely|def|defo|easily|solid|overall|i'?d say|i would say|i say|absolutely"
     r"|certainly|surely|totally|obviously|clearly|ngl|tbh|um+|uh+|hm+|well|for me|always|as always|actually"
     r"|only|just|sadly|unfortunately|regrettably|sorry(?: but)?|strong|weak|hard|firm|perfect"  # "just a 3"
-    r"|of course|ofc|obvs|duh"
+    r"|of course|ofc|obvs|duh|generous|mere|measly|to be (?:honest|fair)|tbf"
     r"|(?:it's|it is|that's|that is|i'm|i am|you get|you guys get)(?=\s+an?\s))"
     r"[\s,，.…]+)?"  # "well... 3"
     r"(?:(?:a|an)\s*(?=\d)|(?:a|an)\s+)?(?=\S)"  # "a 4", "an 8", "a5"; "i'd say an 8" is no "a" + "n 8"

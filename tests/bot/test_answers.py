@@ -1466,6 +1466,22 @@ FIFTH_HUNT = [
     pytest.param("1 word: great", "csat", (5, ""), id="one-word-great"),
     pytest.param("in one word, terrible", "csat", (1, ""), id="in-one-word-terrible"),
     pytest.param("2 words: never again", "csat", None, id="two-words"),
+    # denied, bounded or only: "no way 5" and "不值5分" stored 5 with the denial as the comment
+    pytest.param("no way 5", "csat", None, id="no-way-before"),
+    pytest.param("不值5分", "csat", None, id="buzhi-not-worth-zh"),
+    pytest.param("不配5星", "csat", None, id="bupei-zh"),
+    pytest.param("2, at best", "csat", None, id="at-best-after-a-comma"),  # "2 at best" was refused
+    pytest.param("3 at a push", "csat", None, id="at-a-push"),
+    pytest.param("只能给3分", "csat", (3, ""), id="zhineng-only-zh"),  # was 3, "只能"
+    pytest.param("只给3分", "csat", (3, ""), id="zhi-gei-zh"),
+    pytest.param("勉强给个3分吧", "csat", (3, "勉强"), id="mianqiang-is-a-comment-zh"),
+    pytest.param("a mere 2", "csat", (2, ""), id="a-mere"),
+    pytest.param("a generous 3", "csat", (3, ""), id="a-generous"),
+    pytest.param("6 to be honest", "nps", (6, ""), id="to-be-honest-after"),  # was refused
+    pytest.param("to be honest, 6", "nps", (6, ""), id="to-be-honest-before"),
+    pytest.param("4 if I'm honest", "csat", (4, ""), id="if-im-honest-is-no-condition"),  # was refused
+    pytest.param("3 if I'm being nice", "csat", (3, "if I'm being nice"), id="if-im-being-nice"),
+    pytest.param("5 if you fix the app", "csat", None, id="if-still-a-condition"),
 ]
 
 
