@@ -142,7 +142,7 @@ _EN_ORDINALS = {
 }  # fmt: skip
 _PICK = r"(?:(?:那就|就|我)?(?:选项|选择|选)|option|answer|choice)"  # "选项A", "就选2", "answer b"
 _ORDINAL = re.compile(
-    rf"^\s*(?:the\s+)?(?:{_PICK}|no\.?|#)?\s*第?\s*[(（]?(?P<num>{'|'.join(_EN_ORDINALS)}|{_NUMBER})"
+    rf"^\s*(?:the\s+)?(?:{_PICK}|no\.?|#|number|num\.?|nr\.?)?\s*第?\s*[(（]?(?P<num>{'|'.join(_EN_ORDINALS)}|{_NUMBER})"
     rf"(?:st|nd|rd|th)?[)）]?\s*(?:个|项|号|one|option)?{_TAIL}$"  # "(2)", "2)": a numbered list
 )
 _LETTERS = "abcdefghij"

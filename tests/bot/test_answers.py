@@ -417,6 +417,10 @@ OPTIONS = [
         pytest.param("option 2 please", "unresolved", id="option-please"),
         pytest.param("选B谢谢", "unresolved", id="xuan-letter-xiexie"),
         pytest.param("*2*", "unresolved", id="whatsapp-bold-number"),
+        # the fifth hunt: "number 2" was refused
+        pytest.param("number 2", "unresolved", id="number-word-before"),
+        pytest.param("nr. 2", "unresolved", id="nr-before"),
+        pytest.param("wrong answer", "unresolved", id="wrong-answer-is-no-slow-response"),  # was slow
     ],
 )
 def test_choice_is_understood(text: str, expected: str) -> None:
