@@ -106,6 +106,7 @@ SNEER = re.compile(r"^(?:呵呵|嗬嗬)|(?:呵呵|嗬嗬)[呵嗬的哒]*$")
 _WONT_RECOMMEND = re.compile(
     r"(?:\bnot|\bnever|n't)\s+(?:\w+\s+)?(?:recommend|likely)|\bunlikely\b"
     r"|不(?:会|想|愿意?|敢|可能|太会)?再?推荐|不太可能|差评"
+    r"|\bnever again\b|\bnever (?:coming|going) back\b|再也不|不会再(?:来|买|用)"  # "10 - never again"
 )
 _WOULD_RECOMMEND = re.compile(
     r"\b(?:very|extremely|highly|quite|most|really|super)\s+likely\b"

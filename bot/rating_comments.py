@@ -143,9 +143,11 @@ def _buried(original: str, parse: Callable[[str], int | None], middle: float | N
         and not _BARE_NUMBER.match(part)
         and (score := parse(part)) is not None
     ]
-    if len(scored) != 1 or any(parse(c[0].strip()) is not None for c in (clauses[0], clauses[-1])):
+    if len(scored) != 1:
         return None
     ((clause, score),) = scored
+    if any(_rival(edge[0].strip(), score, parse, middle) for edge in (clauses[0], clauses[-1])):
+        return None
     comment = t[: clause.start()] + t[clause.end() :].lstrip(_SEPARATORS)
     if (
         hedges.DOUBT.search(comment)
@@ -156,6 +158,15 @@ def _buried(original: str, parse: Callable[[str], int | None], middle: float | N
     before, after = original[: clause.start()].rstrip(), original[clause.end() :].lstrip(_SEPARATORS)
     words = before + ("" if _HAN.match(after[:1]) else " ") + after
     return _unless_contradicted(Scored(score, _comment(words)), comment, parse, middle)
+
+
+def _rival(clause: str, score: int, parse: Callable[[str], int | None], middle: float | None) -> bool:
+    """A first or last clause that is a score of its own beside a buried one: a number, or words on
+    the other side of the middle ("客服很好，给5分，物流慢" is one score with words that agree)."""
+    said = parse(clause)
+    if said is None:
+        return False
+    return bool(_NUMERIC.search(clause)) or middle is None or (said - middle) * (score - middle) <= 0
 
 
 def _unless_contradicted(

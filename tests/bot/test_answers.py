@@ -1486,6 +1486,14 @@ FIFTH_HUNT = [
     pytest.param("4 if I'm honest", "csat", (4, ""), id="if-im-honest-is-no-condition"),  # was refused
     pytest.param("3 if I'm being nice", "csat", (3, "if I'm being nice"), id="if-im-being-nice"),
     pytest.param("5 if you fix the app", "csat", None, id="if-still-a-condition"),
+    # a score in the middle with words that agree on either side (was refused: the first clause rates)
+    pytest.param("客服很好，给5分，物流慢", "csat", (5, "客服很好,物流慢"), id="buried-agreeing-zh"),
+    pytest.param("客服很好，给2分，物流慢", "csat", None, id="buried-disagreeing-zh"),
+    pytest.param("5分，给4分，很好", "csat", None, id="buried-with-another-number-zh"),
+    # an NPS score its words take back: "never again" (was 10 with the words as comment)
+    pytest.param("10 - never again", "nps", None, id="ten-never-again"),
+    pytest.param("9，再也不来了", "nps", None, id="nine-never-again-zh"),
+    pytest.param("0 never again", "nps", (0, "never again"), id="zero-never-again"),
 ]
 
 
