@@ -227,7 +227,7 @@ class _Cut:
     @property
     def punctuated(self) -> bool:
         """Punctuation, or a space between Chinese words (the way Chinese chat separates phrases)."""
-        return any(ch not in " \t\n" for ch in self.gap) or (
+        return any(ch not in " \t" for ch in self.gap) or (  # a line break sets the score off too
             bool(self.gap) and _HAN.search(self.part) is not None
         )
 
@@ -373,7 +373,12 @@ def _number_runs_on(cut: _Cut) -> bool:
     if not cut.leading and not cut.gap and _HAN_POINT.search(cut.comment):
         return True  # "九点五分", "四点五星": 9.5 points, 4.5 stars
     # "please 4.5", "1-5", "10:30"
-    return not cut.leading and cut.comment[-1:].isdigit() and not any(ch.isspace() for ch in cut.gap)
+    return (
+        not cut.leading
+        and cut.comment[-1:].isdigit()
+        and not any(ch.isspace() or ch in "。；" for ch in cut.gap)
+        and not (cut.gap == "," and _LONG_NUMBER_END.search(cut.comment))  # "订单号123456，4": no "4,5"
+    )
 
 
 def _word_rating(cut: _Cut, score: int, parse: Callable[[str], int | None], *, words: bool) -> int | None:
@@ -416,14 +421,27 @@ def _number_rating(cut: _Cut, score: int, parse: Callable[[str], int | None]) ->
         counted = words_around[0] in quantities.MONEY_AND_TIME or quantities.counts(comment)
         if leading and _BARE_NUMBER.match(part.split()[-1]) and counted:
             return None  # "worth 10 dollars", "I'd give 5 bucks": the number counts what follows
+    last = comment.split()[-1]
     if (
         _BARE_NUMBER.match(part)
         and not leading
-        and quantities.REFERENCE_BEFORE & {comment.split()[-1].rstrip(".")}
-        and cut.gap.strip() not in _CLAUSE_ENDS
+        and quantities.REFERENCE_BEFORE & {last.rstrip(".")}
+        and not _sentence_ends(cut.gap, last)
     ):
-        return None  # "order no. 5", "room: 5"; not "waited 3 days, 1"
+        return None  # "order no. 5", "room: 5"; not "waited 3 days, 1", "took 3 days. 4"
     return score
+
+
+_LONG_NUMBER_END = re.compile(r"\d{3,}$")
+_SENTENCE_ENDS = _CLAUSE_ENDS | {"!", "！", "。", "-", "–", "—"}
+
+
+def _sentence_ends(gap: str, word: str) -> bool:
+    """The separators ``gap`` after ``word`` end its clause or sentence: a comma, a line break, a full
+    stop after a word that abbreviates none ("days. 4"; "no. 5" is a number)."""
+    mark = gap.strip()
+    abbreviated = word.rstrip(".") in {"no", "nr", "num"}
+    return "\n" in gap or mark in _SENTENCE_ENDS or (mark == "." and not abbreviated)
 
 
 def _bare_number_is_quantity(cut: _Cut, parse: Callable[[str], int | None]) -> bool:

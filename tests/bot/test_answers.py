@@ -1494,6 +1494,17 @@ FIFTH_HUNT = [
     pytest.param("10 - never again", "nps", None, id="ten-never-again"),
     pytest.param("9，再也不来了", "nps", None, id="nine-never-again-zh"),
     pytest.param("0 never again", "nps", (0, "never again"), id="zero-never-again"),
+    # a count or a reference, then a sentence break, then the score (each was refused)
+    pytest.param("took 3 days. 4", "csat", (4, "took 3 days"), id="days-full-stop-score"),
+    pytest.param("took 3 days - 4", "csat", (4, "took 3 days"), id="days-dash-score"),
+    pytest.param("took 3 days! 4", "csat", (4, "took 3 days"), id="days-bang-score"),
+    pytest.param("订单号123456，4", "csat", (4, "订单号123456"), id="order-number-comma-score-zh"),
+    pytest.param("订单号123456，给4分", "csat", (4, "订单号123456"), id="order-number-gei-zh"),  # kept "给"
+    pytest.param("4\norder #12345 was late", "csat", (4, "order #12345 was late"), id="line-break"),
+    pytest.param("took 3 days 4", "csat", None, id="days-space-score-is-day-four"),
+    pytest.param("order no. 5", "csat", None, id="order-no-dot-five-stays-a-number"),
+    pytest.param("room: 5", "csat", None, id="room-colon-five-stays-a-number"),
+    pytest.param("4,5", "csat", None, id="comma-decimal-stays-refused"),
 ]
 
 
