@@ -69,7 +69,7 @@ _PREFIX = (
     # "必须五星好评", "全五星", "值五星", "只能给3分"
     r"(?:必须|肯定是?|当然是?|绝对是?|全部?|值得?|配得上|只能|只有|只)?"
     # "我给客服打5分", "给了五星"; 俾, 畀: Cantonese 给
-    r"(?:那就|那|就)?我?就?(?:(?:给|打|评|选|俾|畀)了?)?(?:你们|你|个|客服|小姐姐)?(?:打|评)?个?)"
+    r"(?:那就|那|就)?我?就?(?:(?:给|打|评|选|俾|畀)了?)?(?:你们|你|个|客服|小姐姐)?(?:打|评)?(?:一个|个)?(?:大大的|满满的)?)"
 )
 _OUT_OF = r"(?:\s*(?:/|out of|outta|outa|of)\s*|\s+(?:from|over|on)\s+)"  # "9 over 10", "4 on 5"
 _DENOMINATOR = r"\d+|十|ten|seven|five"
@@ -324,7 +324,7 @@ _SCALE = r"(?<!\d)\d{1,4}(?!\d)"
 _SCALE_NOTE = re.compile(
     # \s{0,3}, not \s*: searched from every position of 4,096 newlines, \s* took a second a message
     rf"[(（]?\s{{0,3}}(?:满分\s*(?:是)?\s*(?P<a>{_SCALE})\s*分?|(?P<b>{_SCALE})\s*分\s*满分"
-    rf"|out of (?P<c>{_SCALE}))"
+    rf"|out of (?P<c>{_SCALE})|(?P<d>{_SCALE}|十|五|七)\s*分制(?:的话|来说)?)"  # "5分制给4分"
     r"\s*[)）]?[,，]?"
 )
 
@@ -333,10 +333,13 @@ def _without_scale(text: str, high: int) -> str:
     """``text`` without the scale named in it, when that is the question's scale and a score remains."""
     t = unicodedata.normalize("NFKC", text)
     found = _SCALE_NOTE.search(t)
-    if found is None or int(found["a"] or found["b"] or found["c"]) != high:
+    if found is None or _number(found["a"] or found["b"] or found["c"] or found["d"], high) != high:
         return text
     rest = (t[: found.start()] + " " + t[found.end() :]).strip()
-    return rest if any(ch.isdigit() for ch in rest) else text
+    return rest if _SCORE_LEFT.search(rest) else text
+
+
+_SCORE_LEFT = re.compile(r"\d|[零〇一二两三四五六七八九十]\s*[分星]")  # "十分制八分": 八分 is left
 
 
 MAX_SCALE_NOTES = 2

@@ -694,8 +694,9 @@ def scored(text: str, kind: ScaleKind = "csat") -> tuple[int, str] | None:
         ),
         pytest.param("Well, I'd give 8, the app is good", "nps", (8, "the app is good"), id="well-leads-in"),
         pytest.param("5分，什么时候发货？", "csat", (5, "什么时候发货"), id="a-score-then-a-question-zh"),
-        pytest.param("5分制的话4分", "csat", (4, "5分制的话"), id="on-a-five-point-scale-zh"),
-        pytest.param("10分制8分", "nps", (8, "10分制"), id="on-a-ten-point-scale-zh"),
+        # (the scale note was kept as the comment until the fifth hunt: dropped now, as 满分10分 is)
+        pytest.param("5分制的话4分", "csat", (4, ""), id="on-a-five-point-scale-zh"),
+        pytest.param("10分制8分", "nps", (8, ""), id="on-a-ten-point-scale-zh"),
         pytest.param("非常满意，又快又好", "csat", (5, "又快又好"), id="praise-and-more-praise-zh"),
         pytest.param(
             "5, still waiting on the refund", "csat", (5, "still waiting on the refund"), id="score-and-still"
@@ -1505,6 +1506,18 @@ FIFTH_HUNT = [
     pytest.param("order no. 5", "csat", None, id="order-no-dot-five-stays-a-number"),
     pytest.param("room: 5", "csat", None, id="room-colon-five-stays-a-number"),
     pytest.param("4,5", "csat", None, id="comma-decimal-stays-refused"),
+    # the scale named as 分制, dropped as 满分 is; nearly a score is no score; emphasis in Chinese
+    pytest.param("5分制给4分", "csat", (4, ""), id="fenzhi-scale-note-zh"),
+    pytest.param("十分制八分", "nps", (8, ""), id="fenzhi-numerals-zh"),
+    pytest.param("10分制8分", "csat", None, id="fenzhi-other-scale-zh"),
+    pytest.param("接近5分", "csat", None, id="jiejin-nearly-zh"),  # was 5, "接近"
+    pytest.param("将近5星", "csat", None, id="jiangjin-nearly-zh"),
+    pytest.param("五星没毛病", "csat", (5, ""), id="meimaobing-emphasis-zh"),
+    pytest.param("妥妥的五星", "csat", (5, ""), id="tuotuo-emphasis-zh"),
+    pytest.param("果断五星", "csat", (5, ""), id="guoduan-emphasis-zh"),
+    pytest.param("给你一个大大的五星", "csat", (5, ""), id="dada-de-wuxing-zh"),
+    pytest.param("给个大大的好评", "csat", (5, ""), id="dada-de-haoping-zh"),  # was refused
+    pytest.param("四星半", "csat", None, id="four-and-a-half-stars-asked-zh"),
 ]
 
 
