@@ -31,7 +31,7 @@ _NUMBER_FIRST = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"[,，.。!！;；]")
-_RESTATED = re.compile(r"(?:应该是|是|it'?s|it is)\s*", re.IGNORECASE)  # "不对，是5星"
+_RESTATED = re.compile(r"(?:应该是|而是|是|it'?s|it is)\s*", re.IGNORECASE)  # "不对，是5星"
 # Words at the start of a reply that say the score after them replaces an earlier one: "改成4分", "no, 3",
 # "oops 4", "make that a 4", "on second thought, 4", "不是5分，是4分". They say nothing about the service.
 # "no" must be set off by a comma ("no. 5" is number 5, "no 5" which?); a score before them is
@@ -40,7 +40,8 @@ _CORRECTING = re.compile(
     r"(?:(?:no+|nah|nope)\s*[,，!！…]+|(?:nah|nope)(?=\s)|\*(?=\s*\d)"  # "*4": chat's "I meant"
     rf"|(?:sorry[\s,]*)?(?:{TAKING_BACK_EN}|no wait|wait|update|edit|i mean"
     r"|changed my mind|on second thought|on second thoughts|second thought|typo)\b"
-    r"|not (?:a |an )?\d{1,2}(?:\s*(?:stars?|points?))?\s*[,，;]|不是\s*\d{1,2}\s*[分星]?\s*[,，]"
+    r"|not (?:a |an )?\d{1,2}(?:\s*(?:stars?|points?))?\s*(?:[,，;]|but\b)"  # "not 5 but 4"
+    r"|不是\s*\d{1,2}\s*[分星]?\s*(?:[,，]|(?=而?是))"  # "不是5分是4分"
     rf"|(?:刚才|刚刚|不好意思|抱歉)?[,，]?(?:{TAKING_BACK_ZH}|换成|重新打分|重新打|重打)"
     r"|我是说|我的意思是|想了想|考虑了一下|算了|还是)[\s,，.。…!！~～:：;；-]{0,4}",
     re.IGNORECASE,

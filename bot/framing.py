@@ -28,7 +28,7 @@ _NO_COMMENT = re.compile(
     r"|(?:as |like )?always|as usual|again|already|i think|i guess|i suppose"
     r"|i mean it|seriously|no joke|for real|fr|honestly|truly|(?:sorry,? )?typo|my bad"  # "4 i mean it"
     r"|tbh|tbf|to be (?:honest|fair)|if i'?m (?:being )?(?:honest|fair)|ngl|idk|of course|ofc|obvs|duh"
-    r"|no question|without (?:a )?question|fo sho|every ?day"
+    r"|no question|without (?:a )?question|fo sho|every ?day|no"  # "no thanks, 4"
     r"|lol|lmao|haha+|hehe+|xd+|哈哈+|嘿嘿|hh+|嘻嘻"  # laughter: "5 lol", "5 haha"
     r"|have a (?:nice|good|great) (?:day|one|evening|weekend)|good ?night|god bless|晚安"  # farewells
     r"|(?:in )?(?:one|1|a) word"  # "1 word: great"
