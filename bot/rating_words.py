@@ -45,7 +45,8 @@ SATISFACTION: dict[str, int] = {
     "satisfied": 4, "good": 4, "happy": 4, "pretty good": 4, "not bad": 4, "quite good": 4, "nice": 4,
     "ok": 3, "okay": 3, "average": 3, "neutral": 3, "so so": 3, "so-so": 3, "fine": 3, "meh": 3,
     "soso": 3, "okayish": 3, "ok-ish": 3, "best experience ever": 5, "a+": 5, "a++": 5,
-    "lit": 5, "dope": 5, "fire": 5, "🔥": 5,
+    "lit": 5, "dope": 5, "fire": 5, "🔥": 5, "grt": 5, "awsum": 5, "awesum": 5, "amazeballs": 5, "aweful": 1,
+    "mehh": 3, "okie": 3, "okie dokie": 3, "shabby": 2, "no notes": 5, "chef's kiss": 5,  # "not too shabby" 4
     "dissatisfied": 2, "unsatisfied": 2, "not satisfied": 2, "unhappy": 2, "not happy": 2, "bad": 2,
     "poor": 2, "not good": 2, "disappointed": 2, "bad service": 2, "great service": 5, "good service": 4,
     "great job": 5, "good job": 4, "excellent service": 5,
@@ -159,7 +160,7 @@ _NOT_AT_ALL = re.compile(
     r"|^(?:一点都不|一点也不|一点儿都不|一点儿也不|完全不|根本不|毫不)(?P<zh>\S+)$"
 )
 _SOFTENED = re.compile(
-    r"^(?:(?:pretty|quite|fairly|rather|mostly|kinda|kind of|sort of|generally|reasonably|just|surprisingly"
+    r"^(?:(?:pretty|p|quite|fairly|rather|mostly|kinda|kind of|sort of|generally|reasonably|just|surprisingly"
     r"|only)\s+"
     r"|(?:挺|蛮|比较|还算|算是|基本上?|还(?!是))(?=\S))"  # "还满意", "还ok"
 )
@@ -170,8 +171,9 @@ _DIMINISHED = re.compile(
     r"|(?:有一?点儿?|有一?些|稍微有点|稍微|稍稍)(?=\S))"
 )
 _INTENSIFIED = re.compile(
-    r"^(?:(?:very|really|so+|super duper|super|extremely|truly|absolutely|incredibly|totally|completely"
-    r"|fully|entirely|way too|too|v\.?|ridiculously|insanely|unbelievably|crazy|hella|mad|real|mega)\s+"
+    r"^(?:(?:very|really|rly|realy|verry|vry|so+|super duper|super|extremely|truly|absolutely|incredibly"
+    r"|totally|completely|fully|entirely|way too|too|v\.?|ridiculously|insanely|unbelievably|crazy|hella"
+    r"|mad|real|mega)\s+"
     r"|(?:非常之?|特别|超级|十二分|十分|万分|一百个|相当|真的|真|太|超|很|巨|贼|绝对|有够)(?=\S))"  # 巨 贼
 )
 # Chinese puts "very" after a word too: "麻烦死了" (a pain to death), "差透了", "简单得很"; chat: "good af".

@@ -314,6 +314,15 @@ WORDS = [
     pytest.param("搞了半天", "ces", 2, id="ces-gao-le-bantian-zh"),
     pytest.param("一点儿都不麻烦", "ces", 6, id="ces-yidianr-as-yidian-zh"),  # was 5 (一点都不麻烦 is 6)
     pytest.param("一点儿都不满意", "csat", 1, id="yidianr-bu-manyi-zh"),
+    # chat spellings: "rly", "verry", "p" (pretty), "grt", "awsum", "not too shabby", "no notes"
+    pytest.param("rly good", "csat", 5, id="rly"),
+    pytest.param("verry good", "csat", 5, id="verry"),
+    pytest.param("p good", "csat", 4, id="p-pretty"),
+    pytest.param("grt", "csat", 5, id="grt"),
+    pytest.param("awsum", "csat", 5, id="awsum"),
+    pytest.param("not too shabby", "csat", 4, id="not-too-shabby"),
+    pytest.param("no notes", "csat", 5, id="no-notes"),
+    pytest.param("okie dokie", "csat", 3, id="okie-dokie"),
 ]
 
 
@@ -336,7 +345,7 @@ NOT_WORDS = [
     # the fifth hunt: speed is no effort or satisfaction word, either way ("很快" is also "soon"); a
     # particle, "its" or "mega" alone; praise of the agent that mostly comes as a comment
     "fast", "很快", "quick", "took forever", "la", "lah", "its", "mega", "专业", "很耐心", "服务到位",
-    "气死我了", "best experience",
+    "气死我了", "best experience", "k", "kk", "p", "🤌",
 ]  # fmt: skip
 
 
