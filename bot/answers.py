@@ -83,6 +83,7 @@ _SUFFIX = (
     r"(?P<full>\s*满分)?"  # "10分满分": ten points, full marks
     r"(?P<plus>\s*(?:\+{1,3}|plus))?"  # "10+", "5++": over the top of the scale
     r"\s*(?P<review>好评|中评|差评)?"  # "五星好评": a five-star good review
+    r"(?:你们|你哋|你|佢哋|佢)?"  # Cantonese gives the score before whom: "俾5星你", "畀5分佢"
 )
 # The lowest score, said as refusing any: "一分都不想给", "连一颗星都不想给", "负分", "not even one star".
 _NOT_EVEN_ONE = re.compile(

@@ -1518,6 +1518,11 @@ FIFTH_HUNT = [
     pytest.param("给你一个大大的五星", "csat", (5, ""), id="dada-de-wuxing-zh"),
     pytest.param("给个大大的好评", "csat", (5, ""), id="dada-de-haoping-zh"),  # was refused
     pytest.param("四星半", "csat", None, id="four-and-a-half-stars-asked-zh"),
+    # Cantonese says whom the score is for after it (each was refused)
+    pytest.param("俾個5星你", "csat", (5, ""), id="bei-5-xing-nei-yue"),
+    pytest.param("畀5分佢", "csat", (5, ""), id="bei-5-fen-keoi-yue"),
+    pytest.param("冇得輸", "csat", (5, ""), id="mou-dak-syu-unbeatable-yue"),
+    pytest.param("5个你", "csat", None, id="five-of-you-is-no-score-zh"),
 ]
 
 
