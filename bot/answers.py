@@ -11,9 +11,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 from bot.corrections import read_corrected
+from bot.framing import FILLERS as _FILLERS
 from bot.framing import HELLO_ONLY as _HELLO_ONLY
-from bot.framing import THANKS as _THANKS
-from bot.framing import unframed
+from bot.framing import says_nothing, unframed
 from bot.hanzi import simplified
 from bot.hedges import nps_taken_back
 from bot.prompts import ScaleKind
@@ -66,20 +66,24 @@ _PREFIX = (
     r"|(?:my )?(?:score|rating|nps|csat|ces)(?: is)?\s*(?::|=|[-–](?=\s))?|[⭐★]"  # "Score = 4", not "-5"
     r"|(?:我的)?(?:推荐指数|推荐度|满意度|评分|打分|分数|评价|选择|答案)(?:是|为)?:?"  # "推荐指数9", "评价5"
     r"|(?:我?觉得|我?感觉|我想)?(?:可以)?"  # "我觉得4分吧", "我觉得可以打4分"
-    r"(?:必须|肯定是?|当然是?|绝对是?|全部?|值得?|配得上)?"  # "必须五星好评", "全五星", "值五星"
+    # "必须五星好评", "全五星", "值五星", "只能给3分"
+    r"(?:必须|肯定是?|当然是?|绝对是?|全部?|值得?|配得上|只能|只有|只)?"
     # "我给客服打5分", "给了五星"; 俾, 畀: Cantonese 给
-    r"(?:那就|那|就)?我?就?(?:(?:给|打|评|选|俾|畀)了?)?(?:你们|你|个|客服|小姐姐)?(?:打|评)?个?)"
+    r"(?:那就|那|就)?我?就?(?:(?:给|打|评|选|俾|畀)了?)?(?:你们|你|个|客服|小姐姐)?(?:打|评)?(?:一个|个)?(?:大大的|满满的)?)"
 )
-_OUT_OF = r"\s*(?:/|out of|outta|of)\s*"
+_OUT_OF = r"(?:\s*(?:/|out of|outta|outa|of)\s*|\s+(?:from|over|on)\s+)"  # "9 over 10", "4 on 5"
 _DENOMINATOR = r"\d+|十|ten|seven|five"
 _SUFFIX = (
     rf"(?:{_OUT_OF}(?P<den>{_DENOMINATOR}))?"
     # "5-star", "五颗星星"; a dash without a unit is a school grade's minus ("4-": 4 or less?)
     r"(?:\s*-?\s*(?P<unit>分|[颗个]星星|[颗个]星|星星|星|stars?|points?|pts?|[颗个]?⭐+|[颗个]?★+|[颗个]?🌟+"
-    r"|starz|stras|satrs|strs|starts?|颗(?!星)))?"  # typed in a hurry, corrected on a phone; "给五颗"
+    # typed in a hurry, corrected on a phone; "给五颗"; "4*"
+    r"|starz|stras|satrs|strs|starts?|颗(?!星)|\*(?=\s*$)))?"
     rf"(?:{_OUT_OF}(?P<den_after>{_DENOMINATOR}))?"  # "4 stars out of 5"
     r"(?P<full>\s*满分)?"  # "10分满分": ten points, full marks
+    r"(?P<plus>\s*(?:\+{1,3}|plus))?"  # "10+", "5++": over the top of the scale
     r"\s*(?P<review>好评|中评|差评)?"  # "五星好评": a five-star good review
+    r"(?:你们|你哋|你|佢哋|佢)?"  # Cantonese gives the score before whom: "俾5星你", "畀5分佢"
 )
 # The lowest score, said as refusing any: "一分都不想给", "连一颗星都不想给", "负分", "not even one star".
 _NOT_EVEN_ONE = re.compile(
@@ -88,8 +92,12 @@ _NOT_EVEN_ONE = re.compile(
     r"|^(?:给|打)?负分(?:滚粗|滚)?$|^not even (?:one|1|a single) (?:star|point)$"
 )
 # Voice typing writes a number before "stars" as a word that sounds the same: "for stars" is four.
-_SOUNDS_LIKE = re.compile(r"^(for|fore|to|too|won)(?=\s+stars?\b)")
-_SAID = {"for": "four", "fore": "four", "to": "two", "too": "two", "won": "one"}
+_SOUNDS_LIKE = re.compile(
+    r"^(?:for|fore|to|too|won|tree)(?=\s+stars?\b)"
+    r"|^ate(?=\s*/\s*(?:10|ten)\b|\s+(?:out of|outta)\s+(?:10|ten)\b)"  # "ate out of ten": eight
+)
+_SAID = {"for": "four", "fore": "four", "to": "two", "too": "two", "won": "one", "tree": "three"}
+_SAID["ate"] = "eight"
 # A number word with its last letter held down: "fiveeee", "tennn".
 _HELD_NUMBER = re.compile(r"\b(" + "|".join(_EN_NUMBERS) + r")([a-z])\2*\b")
 _ALL_THE_WAY = re.compile(r"^(?:100\s*%|百分百|百分之百)\s*")
@@ -99,21 +107,16 @@ _EMPHASISED = re.compile(r"^(?:\*+|_+|[\"“']+)(.+?)(?:\*+|_+|[\"”']+)$")
 _FULL_MARKS = {"full marks", "top marks", "full score", "top score", "perfect score", "a perfect score",
                "highest score", "the highest score", "the highest", "最高分", "给最高分"}  # fmt: skip
 _LOWEST = {"lowest score", "the lowest score", "the lowest", "最低分", "给最低分"}
-_TAIL = r"[\s!！。.、~～,，吧把啊了呢哈的哦噢喔唷耶啦呀嘛哒喇咯啰]*"  # "5分哦", "4分把" (吧 mistyped)
+_TAIL = r"[\s!！。.、~～,，吧把啊了呢哈的哦噢喔唷耶啦呀嘛哒喇咯啰呗]*"  # "5分哦", "4分把" (吧 mistyped)
 _SCORE = re.compile(rf"^\s*{_PREFIX}\s*(?P<num>{_NUMBER}){_SUFFIX}{_TAIL}$")
 _STAR_UNITS = {"颗星星", "颗星", "个星星", "个星", "星星", "星", "star", "stars", "⭐", "★"}  # "四个星"
-_STAR_UNITS |= {"starz", "stras", "satrs", "strs", "start", "starts", "颗"}
+_STAR_UNITS |= {"starz", "stras", "satrs", "strs", "start", "starts", "颗", "*"}
 # The star ratings each Chinese review word stands for (as on Taobao and JD).
 _REVIEWS = {"好评": range(4, 6), "中评": range(3, 4), "差评": range(1, 3)}
 _FILLED_STARS = set("⭐★🌟✭✮✯✪")
 _EMPTY_STARS = set("☆✩")
 _IGNORED = set(" \t\u200d")
 
-# A thank-you that a 十分 / 非常 strengthens is no filler: "十分感谢" is "many thanks", not 10 and thanks.
-_STRENGTHENED = "".join(f"(?<!{w})" for w in ("十分", "万分", "非常", "特别", "衷心", "很"))
-_FILLERS = re.compile(
-    rf"^{_THANKS}[\s!！。.~～,，]+|[\s!！。.~～,，]*{_STRENGTHENED}{_THANKS}[\s!！。.~～]*$"
-)
 # 亲 ("dear", as shoppers and shops call each other) around an answer: "亲，五星", "5分哦亲".
 _DEAR = re.compile(
     r"^亲(?:亲|们|爱的)?(?:[\s!！。.~～,，]+|(?=\d))|(?:[\s!！。.~～,，]+|(?<=[分星哦啊呀啦]))亲(?:亲|们|爱的)?[\s!！。.~～]*$"
@@ -140,7 +143,7 @@ _EN_ORDINALS = {
 }  # fmt: skip
 _PICK = r"(?:(?:那就|就|我)?(?:选项|选择|选)|option|answer|choice)"  # "选项A", "就选2", "answer b"
 _ORDINAL = re.compile(
-    rf"^\s*(?:the\s+)?(?:{_PICK}|no\.?|#)?\s*第?\s*[(（]?(?P<num>{'|'.join(_EN_ORDINALS)}|{_NUMBER})"
+    rf"^\s*(?:the\s+)?(?:{_PICK}|no\.?|#|number|num\.?|nr\.?)?\s*第?\s*[(（]?(?P<num>{'|'.join(_EN_ORDINALS)}|{_NUMBER})"
     rf"(?:st|nd|rd|th)?[)）]?\s*(?:个|项|号|one|option)?{_TAIL}$"  # "(2)", "2)": a numbered list
 )
 _LETTERS = "abcdefghij"
@@ -221,9 +224,11 @@ def _tidied(t: str, *, thanks: bool) -> str:
     """``t`` (normalised) without what is said around a score: thanks, 亲, brackets, emphasis."""
     if thanks:
         t = _FILLERS.sub("", t).strip()
-    t = _DEAR.sub("", t).strip()
+    t = _DEAR.sub("", t).strip().replace("粒星", "颗星")  # 粒: Cantonese for 颗 ("五粒星")
     t = _HELD_NUMBER.sub(lambda m: m[1] if m[1][-1] == m[2] else m[0], t)
-    t = _SOUNDS_LIKE.sub(lambda m: _SAID[m[1]], t)
+    t = _SOUNDS_LIKE.sub(lambda m: _SAID[m[0]], t)
+    t = _ASTERISKS.sub(lambda m: "⭐" * m[0].count("*"), t)  # "*****": stars typed on a keyboard
+    t = _STARS_OVER.sub(lambda m: f"{len(m[1].replace(' ', ''))}/5", t)  # "⭐⭐⭐/5"
     t = _EMPHASISED.sub(r"\1", _BRACKETED.sub(r"\1", t).strip()).strip()  # "(5)", "【5分】", "*5*"
     t = _ALL_THE_WAY.sub(lambda m: "very " if m.group(0)[-1] == " " else "非常", t)  # "100% satisfied"
     if t[-1:] in ")）" and not any(ch in t for ch in "(（") and t[:-1].rstrip()[-1:].isalnum():
@@ -235,6 +240,8 @@ def _tidied(t: str, *, thanks: bool) -> str:
     return t
 
 
+_ASTERISKS = re.compile(r"^\*(?:\s?\*){2,4}$")  # three to five: "**" is bold with nothing in it
+_STARS_OVER = re.compile(r"^([⭐★🌟](?:\s?[⭐★🌟]){0,4})\s*(?:/|out of)\s*5$")
 _TIMES_STARS = re.compile(r"^(?:[⭐★🌟]\s*[x×*]\s*(?P<a>\d{1,2})|(?P<b>\d{1,2})\s*[x×*]\s*[⭐★🌟])$")
 _STAR_GRADE = re.compile(
     r"^(?:(?:服务|体验|客服|态度)(?:是|也是)?([\d零〇一二两三四五六七八九十]+)星级的?"
@@ -285,15 +292,17 @@ def _matched_score(match: re.Match[str], kind: ScaleKind, low: int, high: int) -
     if value is None:
         return None
     for den in (match["den"], match["den_after"]):
-        if den is not None and _number(den, high) != high:
-            return None
+        if den is not None and (scale := _number(den, high)) != high:
+            # "8/10" asked out of 5: which way to round is the customer's call; full marks or none
+            # are the same on any scale ("10/10" is a 5, "0/10" the lowest)
+            return high if value == scale else low if value == 0 and match["unit"] is None else None
     unit = match["unit"] or ""
     if unit in _STAR_UNITS or _stars(unit.lstrip("颗个")) is not None:
         if kind != "csat" or _stars(unit.lstrip("颗个")) not in (None, 1, value):
             return None  # stars on NPS, or "5 ⭐⭐⭐": which?
         if value == 0 and match["num"] + unit != "零星":  # 零星 is "a few"
             value = low  # "zero stars (if I could)": the lowest there is
-    if match["full"] is not None and value != high:
+    if (match["full"] is not None or match["plus"] is not None) and value != high:
         return None
     review = match["review"]
     if review is not None and (kind != "csat" or value not in _REVIEWS[review]):
@@ -316,7 +325,7 @@ _SCALE = r"(?<!\d)\d{1,4}(?!\d)"
 _SCALE_NOTE = re.compile(
     # \s{0,3}, not \s*: searched from every position of 4,096 newlines, \s* took a second a message
     rf"[(（]?\s{{0,3}}(?:满分\s*(?:是)?\s*(?P<a>{_SCALE})\s*分?|(?P<b>{_SCALE})\s*分\s*满分"
-    rf"|out of (?P<c>{_SCALE}))"
+    rf"|out of (?P<c>{_SCALE})|(?P<d>{_SCALE}|十|五|七)\s*分制(?:的话|来说)?)"  # "5分制给4分"
     r"\s*[)）]?[,，]?"
 )
 
@@ -325,26 +334,18 @@ def _without_scale(text: str, high: int) -> str:
     """``text`` without the scale named in it, when that is the question's scale and a score remains."""
     t = unicodedata.normalize("NFKC", text)
     found = _SCALE_NOTE.search(t)
-    if found is None or int(found["a"] or found["b"] or found["c"]) != high:
+    if found is None or _number(found["a"] or found["b"] or found["c"] or found["d"], high) != high:
         return text
     rest = (t[: found.start()] + " " + t[found.end() :]).strip()
-    return rest if any(ch.isdigit() for ch in rest) else text
+    return rest if _SCORE_LEFT.search(rest) else text
+
+
+_SCORE_LEFT = re.compile(r"\d|[零〇一二两三四五六七八九十]\s*[分星]")  # "十分制八分": 八分 is left
 
 
 MAX_SCALE_NOTES = 2
 """How many scale notes ("满分10分") a reply is read without: a reply made of a thousand of them
 recursed past Python's limit (a RecursionError: the customer's message was a 500)."""
-
-
-# Words beside a score that emphasise it or take leave, and so are no comment on the service: "5 from
-# me", "10 hands down", "必须五星", "5 stars, bye".
-_NO_COMMENT = re.compile(
-    r"(?:from (?:me|us|my side|my end)|(?:for|to) (?:you|u|ya|you guys|you all|y'all)"
-    r"|hands down|no doubt|without a doubt|obviously"
-    r"|definitely|absolutely|please|pls|plz|bye|bye bye|goodbye|it is|all the way|all day|every time|好评"
-    r"|(?:as |like )?always|as usual|again|already|i think|i guess|i suppose"
-    r"|必须的?|当然(?:是|的)?|肯定(?:是|的)?|绝对(?:是|的)?|全部|全|拜拜|再见)[\s!！.。~～]*"
-)
 
 
 _NUMBER_WORD = re.compile(rf"\b(?:{'|'.join(_EN_NUMBERS)})\b")
@@ -356,12 +357,6 @@ def _said_again(found: Scored, kind: ScaleKind, low: int, high: int) -> bool:
     again = _rating(found.comment, kind, low, high, thanks=True) == found.score
     numeric = any(ch.isdigit() or ch in _FILLED_STARS or ch in "星分" for ch in found.comment)
     return again and (numeric or _NUMBER_WORD.search(found.comment.lower()) is not None)
-
-
-def _says_nothing(comment: str) -> bool:
-    """Whether a comment found beside a score is only emphasis, a farewell or a thank-you."""
-    short = len(comment) <= MAX_SCORE_CHARS  # the thank-you search is quadratic in a run of spaces
-    return short and _NO_COMMENT.fullmatch(_FILLERS.sub("", comment.lower()).strip()) is not None
 
 
 def read_rating(text: str, kind: ScaleKind, low: int, high: int) -> Scored | None:
@@ -423,7 +418,7 @@ def _with_comment(
     kind, low, high = scale
     if kind == "nps" and nps_taken_back(found.score, found.comment.lower()):
         return None
-    if _says_nothing(found.comment) or _said_again(found, kind, low, high):
+    if says_nothing(found.comment) or _said_again(found, kind, low, high):
         return Scored(found.score)  # "10 hands down", "必须五星", "5 from me, thanks!", "⭐⭐⭐⭐⭐ 5/5"
     # The comment is found in the text as NFKC made it ("，" is ","): the customer's own characters.
     wide = unicodedata.normalize("NFKC", text)

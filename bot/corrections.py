@@ -9,14 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
+from bot.hedges import TAKING_BACK_EN, TAKING_BACK_ZH
 from bot.rating_comments import Scored
 
 # Words that take back what was just said. "no" is also a determiner ("5 no 1 else helped"), so after
 # it the new score must stand alone or end its clause; 不 alone only between punctuation ("三分，不，四分").
 # "not" is none: "5, not 4" keeps the 5.
 _MARKER = (
-    r"\b(?:no+|nah|nope|wait|sorry|oops|correction|actually|i mean|i meant|make (?:that|it)|scratch that)\b"
-    r"|[哦噢啊额呃]?不对|[哦噢啊额呃]不|打错了?|说错了?|点错了?|写错了?|错了|更正|改成|改为|改一下|算了|不不|等等|等一下"
+    rf"\b(?:no+|nah|nope|wait|sorry|actually|i mean|{TAKING_BACK_EN})\b"
+    rf"|{TAKING_BACK_ZH}|[哦噢啊额呃]不|算了|不不|等等|等一下"
     r"|(?<=[\s,，.。…!！])不(?=[\s,，.。…!！])"
 )
 _GAP = r"[\s,，.。…!！~～:：;；-]{0,4}"  # bounded: a run of spaces is never searched twice over
@@ -30,7 +31,21 @@ _NUMBER_FIRST = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"[,，.。!！;；]")
-_RESTATED = re.compile(r"(?:应该是|是|it'?s|it is)\s*", re.IGNORECASE)  # "不对，是5星"
+_RESTATED = re.compile(r"(?:应该是|而是|是|it'?s|it is)\s*", re.IGNORECASE)  # "不对，是5星"
+# Words at the start of a reply that say the score after them replaces an earlier one: "改成4分", "no, 3",
+# "oops 4", "make that a 4", "on second thought, 4", "不是5分，是4分". They say nothing about the service.
+# "no" must be set off by a comma ("no. 5" is number 5, "no 5" which?); a score before them is
+# read by :func:`read_corrected`.
+_CORRECTING = re.compile(
+    r"(?:(?:no+|nah|nope)\s*[,，!！…]+|(?:nah|nope)(?=\s)|\*(?=\s*\d)"  # "*4": chat's "I meant"
+    rf"|(?:sorry[\s,]*)?(?:{TAKING_BACK_EN}|no wait|wait|update|edit|i mean"
+    r"|changed my mind|on second thought|on second thoughts|second thought|typo)\b"
+    r"|not (?:a |an )?\d{1,2}(?:\s*(?:stars?|points?))?\s*(?:[,，;]|but\b)"  # "not 5 but 4"
+    r"|不是\s*\d{1,2}\s*[分星]?\s*(?:[,，]|(?=而?是))"  # "不是5分是4分"
+    rf"|(?:刚才|刚刚|不好意思|抱歉)?[,，]?(?:{TAKING_BACK_ZH}|换成|重新打分|重新打|重打)"
+    r"|我是说|我的意思是|想了想|考虑了一下|算了|还是)[\s,，.。…!！~～:：;；-]{0,4}",
+    re.IGNORECASE,
+)
 _HEAD_CHARS = 80
 """Where the taking back is looked for: the score before it is short (a longer one is no score)."""
 
@@ -41,14 +56,30 @@ def read_corrected(
     """The score given after ``first`` reads one and words take it back: ``then`` of what follows.
 
     ``first`` reads a whole reply as a score ("3", "4分"); ``then`` reads a score and its comment
-    ("4, the agent was nice"). ``None`` when nothing in ``text`` is taken back and said again.
+    ("4, the agent was nice"). ``None`` when nothing in ``text`` is taken back and said again, or
+    when it starts with no words that correct a score said before ("改成4分": ``then`` of "4分").
     """
     for marker, tail in _taken_back(text, first):
         said = _CLAUSE_END.split(tail, maxsplit=1)[0]
         if _STRICT.match(marker) and first(said) is None and not any(_taken_back(said, first)):
             continue  # "5 no 1 else could have done better": no one, not a 1; "3 no 4 no 5" is 5
         return then(tail)
-    return None
+    rest = after_correction(text)  # "改成4分", "oops, make that a 4": nothing before to take back
+    return None if rest is None else then(rest)
+
+
+def after_correction(text: str) -> str | None:
+    """What follows the words at the start of ``text`` that say its score replaces an earlier one
+    ("改成4分" -> "4分", "oops, make that a 4" -> "a 4"); ``None`` when it starts with none."""
+    text = text.lstrip()
+    at = 0
+    for _ in range(3):  # "不对不对，改成4分": a few in a row
+        if (lead := _CORRECTING.match(text, at)) is None:
+            break
+        at = lead.end()
+    rest = text[at:]
+    rest = rest[len(restated[0]) :] if (restated := _RESTATED.match(rest)) else rest
+    return rest if at and _NUMBER_FIRST.match(rest) else None
 
 
 def _taken_back(text: str, first: Callable[[str], int | None]) -> Iterator[tuple[str, str]]:

@@ -8,10 +8,41 @@ import re
 
 # A thank-you before or after an answer ("5, thanks!", "谢谢，非常满意") is dropped before parsing.
 THANKS = (
-    r"(?:\b(?:(?:many )?thanks|thank (?:you|u)|thx|ty|tysm|tyvm|cheers)"
-    r"(?: (?:a lot|so much|very much|again))?\b"
+    r"(?:\b(?:(?:many )?thanks|thank (?:you|u)|thx|ty|tysm|tyvm|cheers|tq|tks|thnx|thanx|thnks|thks"
+    r"|merci|danke|gracias|arigato|(?:much |greatly )?appreciated|appreciate it)"  # as chat spells it
+    r"(?: (?:a lot|so much|very much|again|a ton|heaps|a bunch|a million|mate))?\b"
     r"|(?:谢谢你们|谢谢你|谢谢啦|谢谢|谢啦|谢了|感谢|多谢|辛苦(?:你们|你|您)?(?:了|啦))(?:亲亲|亲们|亲)?)"
 )  # 辛苦了: "thanks for your trouble"
+
+# A thank-you that a 十分 / 非常 strengthens is no filler: "十分感谢" is "many thanks", not 10 and thanks.
+_STRENGTHENED = "".join(f"(?<!{w})" for w in ("十分", "万分", "非常", "特别", "衷心", "很"))
+FILLERS = re.compile(rf"^{THANKS}[\s!！。.~～,，]+|[\s!！。.~～,，]*{_STRENGTHENED}{THANKS}[\s!！。.~～]*$")
+"""A thank-you at the start or the end of a reply."""
+
+# Words beside a score that emphasise it or take leave, and so are no comment on the service: "5 from
+# me", "10 hands down", "必须五星", "5 stars, bye".
+_NO_COMMENT = re.compile(
+    r"(?:from (?:me|us|my side|my end)|(?:for|to) (?:you|u|ya|you guys|you all|y'all)"
+    r"|hands down|no doubt|without a doubt|obviously"
+    r"|definitely|absolutely|please|pls|plz|bye|bye bye|goodbye|it is|all the way|all day|every time|好评"
+    r"|(?:as |like )?always|as usual|again|already|i think|i guess|i suppose"
+    r"|i mean it|seriously|no joke|for real|fr|honestly|truly|(?:sorry,? )?typo|my bad"  # "4 i mean it"
+    r"|tbh|tbf|to be (?:honest|fair)|if i'?m (?:being )?(?:honest|fair)|ngl|idk|of course|ofc|obvs|duh"
+    r"|no question|without (?:a )?question|fo sho|every ?day|no"  # "no thanks, 4"
+    r"|lol|lmao|haha+|hehe+|xd+|哈哈+|嘿嘿|hh+|嘻嘻"  # laughter: "5 lol", "5 haha"
+    r"|have a (?:nice|good|great) (?:day|one|evening|weekend)|good ?night|god bless|晚安"  # farewells
+    r"|(?:in )?(?:one|1|a) word"  # "1 word: great"
+    r"|没得说|没话说|没毛病|不解释|妥妥的?|稳稳的?|果断|毫不犹豫|满满的"  # "五星没毛病", "妥妥的五星"
+    r"|必须的?|当然(?:是|的)?|肯定(?:是|的)?|绝对(?:是|的)?|全部|全|拜拜|再见)[\s!！.。~～]*"
+)
+_LONGEST_NOTHING = 60
+
+
+def says_nothing(comment: str) -> bool:
+    """Whether a comment found beside a score is only emphasis, a farewell or a thank-you."""
+    short = len(comment) <= _LONGEST_NOTHING  # the thank-you search is quadratic in a run of spaces
+    return short and _NO_COMMENT.fullmatch(FILLERS.sub("", comment.lower()).strip()) is not None
+
 
 # What chat apps put before a reply: WeChat's quote of the message answered ("「客服：请打分」" and its
 # dashed rule), "回复 客服：", and @mentions ("@客服小美 5分").
@@ -30,7 +61,7 @@ _GREETING = (
     r"[\s,，!！.。~～:：]+|(?:您好|你好|嗨|哈喽|哈啰|早上好|上午好|下午好|晚上好)(?:[\s,，!！.。~～:：]+|(?=\d))"
 )
 _HELLO = re.compile(
-    rf"^\s*(?:{_GREETING}|(?:ok|okay|sure|yes|yeah|yep|uh+|um+|hm+|eh|er+|erm)[\s,，!！.。~～:：…]+"
+    rf"^\s*(?:{_GREETING}|(?:ok|okay|sure|yes|yeah|yep|uh+|um+|hm+|eh|er+|erm)[\s,，!！.。~～:：…]+(?!(?:la|lah|lor|leh)\b)"
     r"|(?:嗯+|恩+|好的|好吧|好滴|行|额|呃|emm+)(?:[\s,，!！.。~～:：…]+|(?=\d))"
     rf"|{THANKS}\s*[,，!！.。~～]+\s*)"  # "Thanks! 5/5, great"; "thanks for the help, 5" keeps its words
     r"(?=\S)",

@@ -25,12 +25,13 @@ NEGATING_BEFORE = re.compile(
 # have given 5", "可能给4星", "最多3分", "不是5分", "给不了5分". A verb may stand between ("give", 给).
 QUALIFIED_BEFORE = re.compile(
     r"(?:\b(?:maybe|perhaps|probably|possibly|about|around|roughly|approximately|approx|almost|nearly"
-    r"|not|not even|no|never|hardly|barely|negative|minus"
+    r"|not|not even|no|no way|never|hardly|barely|negative|minus"
     r"|would have|could have|should have|would've|could've|used to"
     r"|would be|could be"
     r"|(?:asked|told|wanted|wants?|begged|reminded|forced|made) (?:me|us)(?: to)?)|n't|'d have|'d be)"
     r"(?:\s+(?:give|gave|given|giving|rate|rated|it|you|u|them|a|an|be|been|worth))*$"  # "not worth 10"
     r"|(?:可能|大概|也许|估计|大约|不|没|不是|没有|并不|别|不能|不会|不想|不愿意?|不可能|没法|无法|不该"
+    r"|不值得?|不配|配不上|够不上|接近|将近|快到|近乎"  # "不值5分": not worth five; "接近5分": nearly
     r"|最多|至少|最少|顶多|不到|不超过|超过|低于|高于|少于|多于|差一点|差一些"
     r"|让我|叫我|要我|求我|让|说要)(?:给|打|评)?个?$"  # "客服让我给五星": asked to, not given
     r"|(?:给|打|评)不(?:了|到|上)$|应该(?:是|有)?$"  # "应该8分": probably 8 ("应该给五星": deserves five)
@@ -51,22 +52,29 @@ HYPOTHETICAL_HAN = re.compile(
 ASKING = re.compile(
     r"(?:吗|么|什么|怎么样|如何|行不行|好不好|可不可以|对吧|是吧|对不对|是不是|对嘛|是嘛|\?)[\s!！。.~～]*$"
 )  # "5分最高对吧": the highest, right?
+# Words that say what was just said is wrong, read alike after a score ("5分，打错了": asked again) and
+# between two (:mod:`bot.corrections`: "5 oops 4" is 4, "改成4分" is 4 with no comment).
+TAKING_BACK_EN = r"oops|correction|i meant|make (?:that|it)|scratch that"
+TAKING_BACK_ZH = r"[哦噢啊额呃]?不对|错了|打错了?|点错了?|说错了?|写错了?|选错了?|改成|改为|更正|改一下"
+
 # Words right after a leading score that make it a condition, a bound or a denial: "5 if you had
 # answered sooner", "4 stars or more", "4分以上", "5星不可能". "0 if I could" is still a score.
 QUALIFIED_AFTER = re.compile(
-    r"^(?:if\b(?! (?:i|we|you) (?:could|can|were able|was able))(?! possible)|once\b|next time\b"
+    r"^(?:if\b(?! (?:i|we|you) (?:could|can|were able|was able))(?! possible)"
+    r"(?! i'?m (?:being )?(?:honest|nice|generous|fair|kind)\b)"  # "4 if I'm honest": said, not a condition
+    r"|once\b|next time\b"
     r"|when(?:ever)?\b|until\b|till\b"  # "5 when it arrives", "10 when you fix the app"
     r"|maybe\b|perhaps\b|ish\b"  # "8-ish"; "9 probably", but not "9, probably the best service"
     r"|(?:probably|prob|probs|prolly|possibly|give or take|more or less)\b(?!\s+[a-z])"
-    r"|as soon as\b|or\b|and (?:up|above|higher)\b|at (?:least|most)\b|max\b|tops\b"
+    r"|as soon as\b|or\b|and (?:up|above|higher)\b|at (?:least|most|best)\b|at a (?:push|stretch)\b"
+    r"|max\b|tops\b|plus$"  # "4 plus"
     r"|no way\b|lol no\b"
     r"|(?:is|means)\b.*\b(?:right|correct)$"  # "5 is the best right": asked without a question mark
     # taken back at once ("5分，打错了"; bot.corrections reads a score said after: "5 no wait 4")
     r"|(?:no|nah|nope)\b(?=[\s,.!…]{0,3}(?:\d{1,2}|zero|one|two|three|four|five|six|seven|eight|nine|ten)"
     r"(?:[\s.!]*$|[\s,.!…]{1,3}(?:no|nah|nope)\b))"  # "3 no 4", "3 no 4 no 5"; not "5 no 1 else helped"
     r"|(?:no )?wait\b(?=[\s,.!…]*(?:$|\d|zero|one|two|three|four|five|six|seven|eight|nine|ten|make|i mean))"
-    r"|(?:sorry[\s,]*)?i mean\b|(?:sorry[\s,]*)?i meant\b|oops\b|correction\b|make (?:that|it)\b"
-    r"|不对|错了|打错|点错|说错|改成|更正"
+    rf"|(?:sorry[\s,]*)?(?:i mean\b(?! it\b)|(?:{TAKING_BACK_EN})\b)|{TAKING_BACK_ZH}"
     r"|以上|以下|左右|上下|以内|之间|往上|往下|出头|是?不可能|没可能|做梦|想得美|门都没有|想都别想"
     r"|半|都嫌多|也嫌多|都是多的|都多了|都给多了)"  # "3分都嫌多": even 3 is too many
 )
@@ -98,6 +106,7 @@ SNEER = re.compile(r"^(?:呵呵|嗬嗬)|(?:呵呵|嗬嗬)[呵嗬的哒]*$")
 _WONT_RECOMMEND = re.compile(
     r"(?:\bnot|\bnever|n't)\s+(?:\w+\s+)?(?:recommend|likely)|\bunlikely\b"
     r"|不(?:会|想|愿意?|敢|可能|太会)?再?推荐|不太可能|差评"
+    r"|\bnever again\b|\bnever (?:coming|going) back\b|再也不|不会再(?:来|买|用)"  # "10 - never again"
 )
 _WOULD_RECOMMEND = re.compile(
     r"\b(?:very|extremely|highly|quite|most|really|super)\s+likely\b"

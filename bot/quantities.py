@@ -18,6 +18,7 @@ QUANTITY_AFTER = {
     "sec", "secs", "moment", "moments", "question", "thing", "business", "working", "wk", "wks", "mo",
     "mos", "yr", "yrs", "call", "email", "message", "reply", "ticket", "chat", "click", "step", "attempt",
     "friend", "friends", "kids", "children", "colleagues", "coworkers", "users", "customers", "members",
+    "word", "words",  # "1 word: great"
 }  # fmt: skip
 # Words after a number that count money or time, whatever words bring the number in.
 MONEY_AND_TIME = QUANTITY_AFTER - {
@@ -84,7 +85,11 @@ _NOT_PLURALS = {
     "feels", "gets", "deserves", "makes", "sounds", "wins", "stands", "keeps", "needs", "stars", "points",
 }  # fmt: skip
 _PLURAL = re.compile(r"[a-z]{2,}[^iu's]s")  # "colors", "boxes"; not "yes", "this", "plus", "boss", "it's"
-_SINGULAR_VERB = {"was", "is", "has", "does", "did"}  # "5 james was great": a name, not a plural
+# "5 james was great", "5 charles helped": a name, not a plural (boxes arrive, they do not help)
+_SINGULAR_VERB = {
+    "was", "is", "has", "does", "did", "helped", "fixed", "solved", "resolved", "sorted", "answered",
+    "explained", "assisted", "handled", "listened", "understood", "replied", "responded", "rocks", "rocked",
+}  # fmt: skip
 _PUNCTUATION = " ,，.。!！?？:：;；()（）\"'…"
 
 

@@ -25,7 +25,9 @@ _SEPARATORS = " \t\n,，、;；:：.。!！?？~～-–—|/()（）[]【】\"'�
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _PARTICLES = "的了吧啊呢哦呀啦嘛"
 _WORDY = re.compile(r"[a-z\u4e00-\u9fff]", re.IGNORECASE)
-_DIGIT_WORD = re.compile(r"^[0-9]")
+_DIGIT_WORD = re.compile(r"^(?:[0-9]|/|分之)")  # "4.5", "8/10", "三分之一"
+# "5 stars out of 10": the score's scale, after it
+_OVER = re.compile(r"(?:out of|outta|outa|of|from|over|on)\s*(?:\d|ten\b|five\b|seven\b)")
 # A number in a part of the message; 一 in 一般, 一点, 一直... is a word's, not a number ("一般般吧，三星" is
 # a three with the comment 一般般吧, not the word 一般 with the comment "般吧，三星").
 _NUMERIC = re.compile(
@@ -51,10 +53,10 @@ _BARE_NUMBER = re.compile(
 _CLAUSE_ENDS = {",", "，", ";", "；"}
 
 
-# Words after a score that say it is meant, or whom it is for, though "for" and "of" after a number
-# make it a count: "10 for sure", "5 for you", "5 to the team" ("5 for $10" is a count).
+# Words after a score that say it is meant, for now, or whom it is for, though "for" and "of" after a
+# number make it a count: "10 for sure", "5 for now", "5 for you", "5 to the team" ("5 for $10" is a count).
 _SURELY = re.compile(
-    r"^(?:for sure|of course|for real"
+    r"^(?:for sure|of course|for real|for now|so far|for the moment|for the time being|to be (?:honest|fair)"
     r"|(?:for|to) (?:you|u|ya|y'all|you guys|you all|him|her|them"
     r"|(?:the|your) (?:agent|staff|service|support|team|help|rep|guy|lady|girl|chat|experience)))\b"
 )
@@ -66,8 +68,9 @@ SCORE_LEAD_IN = re.compile(
     r"(?:(?:honestly|definitely|def|defo|easily|solid|overall|i'?d say|i would say|i say|absolutely"
     r"|certainly|surely|totally|obviously|clearly|ngl|tbh|um+|uh+|hm+|well|for me|always|as always|actually"
     r"|only|just|sadly|unfortunately|regrettably|sorry(?: but)?|strong|weak|hard|firm|perfect"  # "just a 3"
+    r"|of course|ofc|obvs|duh|generous|mere|measly|to be (?:honest|fair)|tbf"
     r"|(?:it's|it is|that's|that is|i'm|i am|you get|you guys get)(?=\s+an?\s))"
-    r"[\s,，]+)?"
+    r"[\s,，.…]+)?"  # "well... 3"
     r"(?:(?:a|an)\s*(?=\d)|(?:a|an)\s+)?(?=\S)"  # "a 4", "an 8", "a5"; "i'd say an 8" is no "a" + "n 8"
 )
 
@@ -140,9 +143,11 @@ def _buried(original: str, parse: Callable[[str], int | None], middle: float | N
         and not _BARE_NUMBER.match(part)
         and (score := parse(part)) is not None
     ]
-    if len(scored) != 1 or any(parse(c[0].strip()) is not None for c in (clauses[0], clauses[-1])):
+    if len(scored) != 1:
         return None
     ((clause, score),) = scored
+    if any(_rival(edge[0].strip(), score, parse, middle) for edge in (clauses[0], clauses[-1])):
+        return None
     comment = t[: clause.start()] + t[clause.end() :].lstrip(_SEPARATORS)
     if (
         hedges.DOUBT.search(comment)
@@ -153,6 +158,15 @@ def _buried(original: str, parse: Callable[[str], int | None], middle: float | N
     before, after = original[: clause.start()].rstrip(), original[clause.end() :].lstrip(_SEPARATORS)
     words = before + ("" if _HAN.match(after[:1]) else " ") + after
     return _unless_contradicted(Scored(score, _comment(words)), comment, parse, middle)
+
+
+def _rival(clause: str, score: int, parse: Callable[[str], int | None], middle: float | None) -> bool:
+    """A first or last clause that is a score of its own beside a buried one: a number, or words on
+    the other side of the middle ("客服很好，给5分，物流慢" is one score with words that agree)."""
+    said = parse(clause)
+    if said is None:
+        return False
+    return bool(_NUMERIC.search(clause)) or middle is None or (said - middle) * (score - middle) <= 0
 
 
 def _unless_contradicted(
@@ -213,7 +227,7 @@ class _Cut:
     @property
     def punctuated(self) -> bool:
         """Punctuation, or a space between Chinese words (the way Chinese chat separates phrases)."""
-        return any(ch not in " \t\n" for ch in self.gap) or (
+        return any(ch not in " \t" for ch in self.gap) or (  # a line break sets the score off too
             bool(self.gap) and _HAN.search(self.part) is not None
         )
 
@@ -338,13 +352,15 @@ def _number_runs_on(cut: _Cut) -> bool:
     if (
         cut.leading
         and cut.numeric
-        and (_DIGIT_WORD.match(cut.comment) or cut.comment.startswith(("/", "分之")))
+        and (_DIGIT_WORD.match(cut.comment) or _OVER.match(cut.comment))
         and not (quantities.starts_with_count(cut.comment) and _clause_break(cut))
     ):
         return True  # "4.5", "4-5", "10:30", "8/10"; not "2 stars, 3 days to reply"
     other_number = _NUMERIC.match if cut.leading else _NUMBER_AT_END.search
     if cut.numeric and "/" in cut.gap and other_number(cut.comment):
         return True  # "four/five": four out of five, whatever the scale asked
+    if not cut.leading and cut.gap.endswith("/") and _BARE_NUMBER.match(cut.part):
+        return True  # "meh/5", "great/10": the scale of the words, not a score
     if not cut.leading and _NEGATIVE_SIGN.search(cut.gap) and cut.part[:1].isdigit():
         return True  # "good -1", "rating -1": a negative number, not a 1
     unit_after = cut.leading and _BARE_NUMBER.match(cut.part) and _UNIT_START.match(cut.comment)
@@ -357,7 +373,12 @@ def _number_runs_on(cut: _Cut) -> bool:
     if not cut.leading and not cut.gap and _HAN_POINT.search(cut.comment):
         return True  # "九点五分", "四点五星": 9.5 points, 4.5 stars
     # "please 4.5", "1-5", "10:30"
-    return not cut.leading and cut.comment[-1:].isdigit() and not any(ch.isspace() for ch in cut.gap)
+    return (
+        not cut.leading
+        and cut.comment[-1:].isdigit()
+        and not any(ch.isspace() or ch in "。；" for ch in cut.gap)
+        and not (cut.gap == "," and _LONG_NUMBER_END.search(cut.comment))  # "订单号123456，4": no "4,5"
+    )
 
 
 def _word_rating(cut: _Cut, score: int, parse: Callable[[str], int | None], *, words: bool) -> int | None:
@@ -400,14 +421,27 @@ def _number_rating(cut: _Cut, score: int, parse: Callable[[str], int | None]) ->
         counted = words_around[0] in quantities.MONEY_AND_TIME or quantities.counts(comment)
         if leading and _BARE_NUMBER.match(part.split()[-1]) and counted:
             return None  # "worth 10 dollars", "I'd give 5 bucks": the number counts what follows
+    last = comment.split()[-1]
     if (
         _BARE_NUMBER.match(part)
         and not leading
-        and quantities.REFERENCE_BEFORE & {comment.split()[-1].rstrip(".")}
-        and cut.gap.strip() not in _CLAUSE_ENDS
+        and quantities.REFERENCE_BEFORE & {last.rstrip(".")}
+        and not _sentence_ends(cut.gap, last)
     ):
-        return None  # "order no. 5", "room: 5"; not "waited 3 days, 1"
+        return None  # "order no. 5", "room: 5"; not "waited 3 days, 1", "took 3 days. 4"
     return score
+
+
+_LONG_NUMBER_END = re.compile(r"\d{3,}$")
+_SENTENCE_ENDS = _CLAUSE_ENDS | {"!", "！", "。", "-", "–", "—"}
+
+
+def _sentence_ends(gap: str, word: str) -> bool:
+    """The separators ``gap`` after ``word`` end its clause or sentence: a comma, a line break, a full
+    stop after a word that abbreviates none ("days. 4"; "no. 5" is a number)."""
+    mark = gap.strip()
+    abbreviated = word.rstrip(".") in {"no", "nr", "num"}
+    return "\n" in gap or mark in _SENTENCE_ENDS or (mark == "." and not abbreviated)
 
 
 def _bare_number_is_quantity(cut: _Cut, parse: Callable[[str], int | None]) -> bool:

@@ -36,6 +36,8 @@ SATISFACTION: dict[str, int] = {
     "十全十美": 5, "一流": 5, "一级棒": 5, "特别好": 5, "超好": 5, "超级好": 5, "好得很": 5, "好的很": 5,
     "乱七八糟": 1, "一无是处": 1, "一团糟": 1, "糟透了": 1, "一点也不好": 1, "一点都不好": 1,
     "普普": 3,  # Taiwan: so-so
+    # Taiwan 棒呆了 (awesome); 态度恶劣 (a vile attitude); Cantonese 冇得输 (unbeatable), as 冇 reads
+    "棒呆了": 5, "棒呆": 5, "恶劣": 1, "垃圾客服": 1, "没得输": 5,
     # chat: nb / 牛b / 牛批 (牛逼), 坑 (a rip-off), 坑爹, 辣鸡 (垃圾), 醉了 (speechless), 心累 (worn out)
     "nb": 5, "牛b": 5, "牛批": 5, "坑": 2, "坑爹": 1, "辣鸡": 1, "垃圾中的垃圾": 1, "醉了": 2, "心累": 2,
     "牛": 5, "yyds": 5, "好正": 5, "超正": 5, "麻麻": 3, "麻麻地": 3, "麻麻哋": 3,
@@ -43,6 +45,9 @@ SATISFACTION: dict[str, int] = {
     "awesome": 5, "outstanding": 5, "great": 5, "fantastic": 5, "very good": 5, "very happy": 5,
     "satisfied": 4, "good": 4, "happy": 4, "pretty good": 4, "not bad": 4, "quite good": 4, "nice": 4,
     "ok": 3, "okay": 3, "average": 3, "neutral": 3, "so so": 3, "so-so": 3, "fine": 3, "meh": 3,
+    "soso": 3, "okayish": 3, "ok-ish": 3, "best experience ever": 5, "a+": 5, "a++": 5,
+    "lit": 5, "dope": 5, "fire": 5, "🔥": 5, "grt": 5, "awsum": 5, "awesum": 5, "amazeballs": 5, "aweful": 1,
+    "mehh": 3, "okie": 3, "okie dokie": 3, "shabby": 2, "no notes": 5, "chef's kiss": 5,  # "not too shabby" 4
     "dissatisfied": 2, "unsatisfied": 2, "not satisfied": 2, "unhappy": 2, "not happy": 2, "bad": 2,
     "poor": 2, "not good": 2, "disappointed": 2, "bad service": 2, "great service": 5, "good service": 4,
     "great job": 5, "good job": 4, "excellent service": 5,
@@ -68,6 +73,7 @@ SATISFACTION: dict[str, int] = {
     "rubbish": 1, "garbage": 1, "it sucks": 1, "sucks": 1, "worst ever": 1, "worst service ever": 1,
     "😡": 1, "🤬": 1, "😠": 2, "😞": 2, "🙁": 2, "☹": 2, "😐": 3, "😑": 3, "🙂": 4, "😊": 4, "👍": 4, "👎": 2,
     "😀": 5, "😁": 5, "😍": 5, "🤩": 5, "🥰": 5, "👍👍": 5, "👏": 5, "🙌": 5, "😔": 2, "💔": 1, "super": 5,
+    "😕": 2, "😟": 2,
     ":)": 4, ":-)": 4, "=)": 4, ":d": 5, ":-d": 5, ":(": 2, ":-(": 2, "=(": 2, ":'(": 2,  # emoticons
     "♥": 5, "💖": 5, "💕": 5, "💗": 5,
     "😃": 5, "😄": 5, "❤": 5, "💯": 5, "👌": 4, "😒": 2, "🙄": 2, "😢": 2, "😤": 1, "🤮": 1, "💩": 1,
@@ -97,8 +103,11 @@ EFFORT: dict[str, int] = {
     "轻松搞定": 7, "累": 2, "心累": 2, "一点都不累": 6, "一点也不累": 6, "顺畅": 6, "流畅": 6, "绕": 2,
     "便捷": 6, "快捷": 6, "高效": 6, "a breeze": 7, "breeze": 7, "painless": 6,
     "could be easier": 3, "could have been easier": 3, "no effort": 7, "a lot of effort": 2,
-    "so-so": 4, "so so": 4, "medium": 4, "moderate": 4, "not easy not hard": 4, "not hard not easy": 4,
+    "so-so": 4, "so so": 4, "soso": 4, "medium": 4, "moderate": 4, "not easy not hard": 4,
+    "not hard not easy": 4,
     "minimal effort": 6, "little effort": 6, "low effort": 6, "much effort": 2, "lots of effort": 2,
+    "ez": 6, "ezpz": 7, "easy peasy lemon squeezy": 7, "zero effort": 7, "0 effort": 7, "took no effort": 7,
+    "顺": 6, "难搞": 2, "搞了半天": 2, "折腾半天": 2,  # chat: "ez"; 难搞 (hard to deal with), 搞了半天 (ages)
     "high effort": 2, "a struggle": 2, "struggle": 2, "a pain": 2, "pain in the neck": 2,
 }  # fmt: skip
 _WORDS: dict[WordScale, tuple[dict[str, int], int, int, int]] = {
@@ -113,13 +122,13 @@ _LEAD_IN = re.compile(
     r"^(?:(?:it|that|this|the service|service|support|the experience|experience|the support"
     r"|(?:the |your |my )?(?:agent|staff|team|rep|representative|process))\s*(?:was|is|'s)"
     r"|(?:you|you guys|y'all|you all)\s*(?:were|are|'re)"  # "you guys are the best"
-    r"|it's|overall|all in all|honestly|really|(?P<self>i'm|i am|i was|we're|we are|i feel))[\s,，]+"
+    r"|it's|its|overall|all in all|honestly|really|(?P<self>i'm|i am|i was|we're|we are|i feel))[\s,，]+"
 )
 # "I'm good", "I'm fine", "we're ok" decline more often than they rate ("no thanks, I'm good").
 _DECLINING = {"good", "fine", "ok", "okay", "alright", "all right", "all good", "good thanks"}
 # Words after the rating that change nothing: "fine i guess", "great overall", "good tbh".
 _TRAILING = re.compile(
-    r"[\s,，]+(?:i guess|i suppose|i think|overall|tbh|honestly|to be honest"
+    r"[\s,，]+(?:i guess|ig|i suppose|i think|imo|overall|tbh|honestly|to be honest|la|lah|lor|leh"
     r"|guys|folks|team|mate|y'all)[\s.!]*$"  # "great job guys"
 )
 _LEAD_IN_ZH = re.compile(
@@ -131,19 +140,19 @@ _SUBJECT_ZH = re.compile(
     r"(?:也|都)?(?=.)"
 )
 # Nouns after a word rating that change nothing: "terrible experience", "excellent support".
-_RATED_NOUN = re.compile(r"\s+(?:experience|service|support|help|job|chat|agent)$")
+_RATED_NOUN = re.compile(r"\s+(?:experience|service|support|help|job|chat|agent)(?:\s+ever)?$")
 # "非常好的服务", "很差的体验", "垃圾服务"
 _RATED_WITH = re.compile(
     r"\s+with (?:(?:the|your|my|this|our) )?(?:service|answer|help|support|agent|experience|response|reply"
     r"|outcome|result|solution|chat|staff|team|process|it|everything|you|you guys)\b"
 )
 _RATED_NOUN_ZH = re.compile(r"的(?:服务|体验|客服|服务态度|态度)$|(?<=..)(?:服务|体验)$")
-_GIVE = re.compile(r"^我?(?:给|打)(?:你们|你)?个?")  # "给个好评": give a good review
+_GIVE = re.compile(r"^我?(?:给|打)(?:你们|你)?(?:一个|个)?(?:大大的|满满的)?")  # "给个大大的好评"
 # Words before a known phrase that turn it round, keep it or strengthen it. English words end at a
 # space; Chinese ones run straight into the phrase.
 _NEGATED = re.compile(
     r"^(?:(?:not|isn't|wasn't)\s+(?:(?:too|that|so|all that)\s+)?"
-    r"|(?:不太|不是很|不是好|不是特别|不是非常|不是太|不算太|不算很|不算|不怎么|不大|不)(?=\S))"
+    r"|(?:并不|不太|不是很|不是好|不是特别|不是非常|不是太|不算太|不算很|不算|不怎么|不大|不)(?=\S))"
 )  # "not too bad" is "bad" negated
 # A negation that goes all the way: "not helpful at all", "一点都不满意" (the lowest; "一点都不难", "not
 # bad at all" are explicit phrases, and a negated complaint is only just on the good side).
@@ -152,20 +161,21 @@ _NOT_AT_ALL = re.compile(
     r"|^(?:一点都不|一点也不|一点儿都不|一点儿也不|完全不|根本不|毫不)(?P<zh>\S+)$"
 )
 _SOFTENED = re.compile(
-    r"^(?:(?:pretty|quite|fairly|rather|mostly|kinda|kind of|sort of|generally|reasonably|just|surprisingly"
+    r"^(?:(?:pretty|p|quite|fairly|rather|mostly|kinda|kind of|sort of|generally|reasonably|just|surprisingly"
     r"|only)\s+"
     r"|(?:挺|蛮|比较|还算|算是|基本上?|还(?!是))(?=\S))"  # "还满意", "还ok"
 )
 # "A bit" moves a word two steps from neutral one step back, as the phrases "a bit hard" (3) and
 # "有点麻烦" (3) do on CES; a word one step from it stays ("有点失望" 2).
 _DIMINISHED = re.compile(
-    r"^(?:(?:a bit|a little|slightly|a tad|somewhat|moderately)\s+"
+    r"^(?:(?:a bit of|a bit|a little|slightly|a tad|somewhat|moderately)\s+"
     r"|(?:有一?点儿?|有一?些|稍微有点|稍微|稍稍)(?=\S))"
 )
 _INTENSIFIED = re.compile(
-    r"^(?:(?:very|really|so+|super|extremely|truly|absolutely|incredibly|totally|completely|fully|entirely"
-    r"|too|v\.?|ridiculously|insanely|unbelievably|crazy|hella|mad|real)\s+"  # "v good", "hella good"
-    r"|(?:非常|特别|超级|十二分|十分|万分|一百个|相当|真的|真|太|超|很|巨|贼|绝对|有够)(?=\S))"  # 巨 贼 有够
+    r"^(?:(?:very|really|rly|realy|verry|vry|so+|super duper|super|extremely|truly|absolutely|incredibly"
+    r"|totally|completely|fully|entirely|way too|too|v\.?|ridiculously|insanely|unbelievably|crazy|hella"
+    r"|mad|real|mega)\s+"
+    r"|(?:非常之?|特别|超级|十二分|十分|万分|一百个|相当|真的|真|太|超|很|巨|贼|绝对|有够)(?=\S))"  # 巨 贼
 )
 # Chinese puts "very" after a word too: "麻烦死了" (a pain to death), "差透了", "简单得很"; chat: "good af".
 _INTENSIFIED_AFTER = re.compile(
@@ -198,7 +208,8 @@ def word_rating(text: str, scale: WordScale) -> int | None:
 
     ``text`` is already normalised (:func:`bot.answers.normalize`: lower case, half-width).
     """
-    text = _mandarin(text).replace("'ve ", " have ")  # "唔满意" (Cantonese) is "不满意"; "could've"
+    # "唔满意" (Cantonese) is "不满意"; "could've"; 一点儿 (northern speech) is 一点
+    text = _mandarin(text).replace("'ve ", " have ").replace("一点儿", "一点")
     value = _words(text, scale)  # "no complaints", "no hassle" are phrases
     if value is None and (said := _AGREEING.match(text)) is not None:
         value = _words(text[said.end() :], scale)

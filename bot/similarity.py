@@ -25,6 +25,7 @@ _WORD = re.compile(r"[a-z']+|[\u4e00-\u9fff]")
 _NEGATIONS = {
     "not", "no", "never", "isn't", "wasn't", "aren't", "weren't", "didn't", "doesn't", "don't",
     "hasn't", "haven't", "won't", "can't", "cannot", "nothing", "nobody", "不", "没", "未", "无", "非",
+    "didnt", "doesnt", "dont", "isnt", "wasnt", "hasnt", "havent", "wont", "cant", "couldnt",  # as typed
 }  # fmt: skip
 _STOP = {
     "the", "a", "an", "was", "is", "were", "are", "be", "been", "it", "it's", "its", "my", "me", "i",
@@ -89,6 +90,14 @@ _CJK_WORDS = {
     "nobody replied": "slow response",
     "no one answered": "slow response",
     "no one replied": "slow response",
+    # fifth hunt: a wrong answer leaves the problem there ("answer" alone is a response: "wrong answer"
+    # read as Slow response)
+    "wrong answer": "not solved",
+    "incorrect answer": "not solved",
+    "wrong information": "not solved",
+    "wrong info": "not solved",
+    "答非所问": "问题没解决",
+    "答错了": "问题没解决",
 }
 
 

@@ -30,6 +30,9 @@ _YES = {
     "ya", "yah", "yas", "yeh", "ye", "yeap", "definitely", "absolutely", "of course", "correct", "certainly",
     "恩", "恩恩",  # 恩 for 嗯, as often typed
     "no problems now", "no issues now", "no more problems", "no problems anymore", "no issues anymore",
+    "✅", "✔", "☑",  # check marks
+    # Cantonese (read Simplified: 係 is 系): yes, fixed (搞掂, 掂咗), it works (得咗), better (好咗)
+    "系", "系呀", "系啊", "系嘅", "搞掂", "搞掂咗", "掂咗", "得咗", "好咗", "冇问题", "冇问题喇",
 }  # fmt: skip
 _NO = {
     "no", "n", "nope", "nah", "no it didn't", "not really", "didn't help", "did not help", "doesn't help",
@@ -48,6 +51,9 @@ _NO = {
     "还是老样子", "不能用", "用不了", "没反应", "还不行", "问题依旧", "依然不行", "仍然不行", "还是一样",
     "还是没好", "问题还在", "没什么用", "不太行", "still no", "still nothing", "no change", "nothing changed",
     "same thing", "still the same problem", "that didn't work", "that did not work",
+    "❌", "✖", "木有",  # 木有: 没有 in chat
+    # Cantonese: is not, have not, not yet (未, 仲未: still not), it does not work (唔得, 仲系唔得)
+    "唔系", "冇", "冇呀", "未", "未呀", "仲未", "仲未得", "唔得", "仲系唔得", "冇用",
 }  # fmt: skip
 # "Not yet" said in Chinese, only as a whole reply: "还没试" (not tried yet) is no "no".
 _NOT_YET = {"还没", "还没有", "暂时没有", "暂时还没有", "还没呢", "still not", "not yet no"}

@@ -63,7 +63,67 @@ CORRECTED = [
 ]
 
 
-@pytest.mark.parametrize(("text", "kind", "expected"), CORRECTED)
+# The fifth hunt (2026-12-06): words that correct a score with nothing before them to take back are
+# no comment ("no, 3" kept "no", "改成4分" kept "改成"), and a few were refused ("oops 4", "make that 4").
+CORRECTING_FIRST = [
+    pytest.param("no, 3", "csat", (3, ""), id="no-comma"),
+    pytest.param("No, 3", "nps", (3, ""), id="no-comma-capital-nps"),
+    pytest.param("nah 4", "csat", (4, ""), id="nah"),  # was refused
+    pytest.param("nope, 4 stars", "csat", (4, ""), id="nope-unit"),
+    pytest.param("oops 4", "csat", (4, ""), id="oops"),  # was refused
+    pytest.param("no wait, 4", "csat", (4, ""), id="no-wait"),
+    pytest.param("make that 4", "csat", (4, ""), id="make-that"),  # was refused
+    pytest.param("make it a 4", "csat", (4, ""), id="make-it-a"),  # was refused
+    pytest.param("correction: 4", "csat", (4, ""), id="correction"),
+    pytest.param("sorry i meant 4", "csat", (4, ""), id="sorry-i-meant"),
+    pytest.param("update: 8", "nps", (8, ""), id="update"),
+    pytest.param("changed my mind, 4", "csat", (4, ""), id="changed-my-mind"),
+    pytest.param("on second thought 3", "csat", (3, ""), id="second-thought"),
+    pytest.param("not 5, 4", "csat", (4, ""), id="not-the-other"),
+    pytest.param("not 5 but 4", "csat", (4, ""), id="not-but"),  # was 4, "not 5 but"
+    pytest.param("not a 5 but a 4", "csat", (4, ""), id="not-a-but-a"),  # was refused
+    pytest.param("not 5 but close", "csat", None, id="not-but-words"),
+    pytest.param("不是5分是4分", "csat", (4, ""), id="bushi-shi-no-comma-zh"),  # was 4, "不是5分是"
+    pytest.param("不是5分而是4分", "csat", (4, ""), id="bushi-ershi-zh"),
+    pytest.param("no thanks, 4", "csat", (4, ""), id="no-thanks-then"),  # was 4, "no thanks"
+    pytest.param("oops, 4 - the agent was kind", "csat", (4, "the agent was kind"), id="with-a-comment"),
+    pytest.param("不对，3分", "csat", (3, ""), id="budui-zh"),
+    pytest.param("改成3分", "csat", (3, ""), id="gaicheng-zh"),
+    pytest.param("改为5星", "csat", (5, ""), id="gaiwei-zh"),
+    pytest.param("换成4分", "csat", (4, ""), id="huancheng-zh"),
+    pytest.param("更正：4分", "csat", (4, ""), id="gengzheng-zh"),
+    pytest.param("打错了，是4分", "csat", (4, ""), id="dacuo-shi-zh"),
+    pytest.param("刚才点错了，应该是4星", "csat", (4, ""), id="dianchuo-yinggai-zh"),
+    pytest.param("不是5分，是4分", "csat", (4, ""), id="bushi-shi-zh"),
+    pytest.param("我是说8分", "nps", (8, ""), id="woshishuo-zh"),
+    pytest.param("算了，4分吧", "csat", (4, ""), id="suanle-zh"),
+    pytest.param("想了想，还是4分", "csat", (4, ""), id="xiangle-haishi-zh"),
+    pytest.param("改成4分，物流慢", "csat", (4, "物流慢"), id="with-a-comment-zh"),
+    # not a correction, or nothing corrected
+    pytest.param("no 5", "csat", None, id="no-space-which"),
+    pytest.param("no. 5", "csat", None, id="number-five"),
+    pytest.param("应该是4分", "csat", None, id="yinggai-alone-is-a-hedge-zh"),
+    pytest.param("wait 5 days", "csat", None, id="wait-then-a-count"),
+    pytest.param("改成", "csat", None, id="no-score-after-zh"),
+    pytest.param("no, 5 days late", "csat", None, id="no-then-a-count"),
+    pytest.param("nah it was bad", "csat", (2, ""), id="nah-and-words-as-before"),
+    # a correction after the score: "i mean it" is emphasis, not "i mean" (was refused)
+    pytest.param("4 i mean it", "csat", (4, ""), id="i-mean-it"),
+    pytest.param("5, i mean it", "csat", (5, ""), id="comma-i-mean-it"),
+    pytest.param("4 i mean 5", "csat", (5, ""), id="i-mean-another"),
+    # one list of the words that take a score back (bot.hedges): after a score with none after it,
+    # the words bot.corrections knew were kept as the comment
+    pytest.param("5分，写错了", "csat", None, id="xiecuo-after-zh"),  # was 5, "写错了"
+    pytest.param("5分，选错了", "csat", None, id="xuancuo-after-zh"),
+    pytest.param("5分，改为", "csat", None, id="gaiwei-after-zh"),  # was 5, "改为"
+    pytest.param("5分 改一下", "csat", None, id="gaiyixia-after-zh"),  # was 5, "改一下"
+    pytest.param("5 scratch that", "csat", None, id="scratch-that-after"),  # was 5, "scratch that"
+    pytest.param("5 scratch that, 4", "csat", (4, ""), id="scratch-that-between"),
+    pytest.param("5分，写错了，4分", "csat", (4, ""), id="xiecuo-between-zh"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), CORRECTED + CORRECTING_FIRST)
 def test_the_score_said_last_counts(text: str, kind: ScaleKind, expected: tuple[int, str] | None) -> None:
     assert scored(text, kind) == expected
 
@@ -86,6 +146,10 @@ def _then(tail: str) -> Scored | None:
         ("order 3 no 4", None),  # nothing before is a score
         ("3 no thanks", None),  # no number after
         ("no 4", None),
+        ("no, 4", "4"),  # nothing before to take back: words that correct, then the score
+        ("改成4分", "4分"),
+        ("不对，是5星", "5星"),
+        ("改成满意", None),  # a correction to words is left to the rest of the reader
         ("5 not 4", None),
         ("x" * 70 + " 3 no 4", None),  # past where a score may end
     ],

@@ -275,6 +275,54 @@ WORDS = [
     pytest.param("not satisfied with the answer at all", "csat", 1, id="not-satisfied-with-at-all"),
     pytest.param("really pleased with the help", "csat", 5, id="pleased-with-the-help"),
     pytest.param("happy with it", "csat", 4, id="happy-with-it"),
+    # the fifth hunt (2026-12-06): words written by category, each None before
+    pytest.param("super duper happy", "csat", 5, id="super-duper"),
+    pytest.param("mega happy", "csat", 5, id="mega"),
+    pytest.param("soso", "csat", 3, id="soso-one-word"),
+    pytest.param("soso", "ces", 4, id="ces-soso-one-word"),
+    pytest.param("okayish", "csat", 3, id="okayish"),
+    pytest.param("ok-ish", "csat", 3, id="ok-ish"),  # was 3 with the comment "ish"
+    pytest.param("ok la", "csat", 3, id="singlish-la"),  # "ok" was dropped as an "ok, ..." before a reply
+    pytest.param("ok lor", "csat", 3, id="singlish-lor"),
+    pytest.param("not bad lah", "csat", 4, id="singlish-lah"),
+    pytest.param("fine ig", "csat", 3, id="ig-i-guess"),
+    pytest.param("good imo", "csat", 4, id="imo"),
+    pytest.param("its fine", "csat", 3, id="its-without-apostrophe"),
+    pytest.param("its ok", "ces", 4, id="ces-its-without-apostrophe"),
+    pytest.param("worst experience ever", "csat", 1, id="worst-experience-ever"),
+    pytest.param("best experience ever", "csat", 5, id="best-experience-ever"),
+    pytest.param("A+", "csat", 5, id="a-plus"),
+    pytest.param("a+ service", "csat", 5, id="a-plus-service"),
+    pytest.param("lit", "csat", 5, id="lit"),
+    pytest.param("dope", "csat", 5, id="dope"),
+    pytest.param("🔥🔥🔥", "csat", 5, id="fire-faces"),
+    pytest.param("😕", "csat", 2, id="confused-face"),
+    pytest.param("并不满意", "csat", 2, id="bingbu-negated-zh"),
+    pytest.param("非常之满意", "csat", 5, id="feichangzhi-zh"),
+    pytest.param("棒呆了", "csat", 5, id="bangdaile-tw"),
+    pytest.param("态度恶劣", "csat", 1, id="taidu-elie-zh"),
+    pytest.param("垃圾客服", "csat", 1, id="laji-kefu-zh"),
+    pytest.param("ez", "ces", 6, id="ces-ez"),
+    pytest.param("ezpz", "ces", 7, id="ces-ezpz"),
+    pytest.param("zero effort", "ces", 7, id="ces-zero-effort"),
+    pytest.param("0 effort", "ces", 7, id="ces-digit-zero-effort"),
+    pytest.param("took no effort", "ces", 7, id="ces-took-no-effort"),
+    pytest.param("way too complicated", "ces", 1, id="ces-way-too"),
+    pytest.param("a bit of a hassle", "ces", 3, id="ces-a-bit-of-a-hassle"),
+    pytest.param("很顺", "ces", 7, id="ces-hen-shun-zh"),
+    pytest.param("太难搞了", "ces", 1, id="ces-tai-nangao-zh"),
+    pytest.param("搞了半天", "ces", 2, id="ces-gao-le-bantian-zh"),
+    pytest.param("一点儿都不麻烦", "ces", 6, id="ces-yidianr-as-yidian-zh"),  # was 5 (一点都不麻烦 is 6)
+    pytest.param("一点儿都不满意", "csat", 1, id="yidianr-bu-manyi-zh"),
+    # chat spellings: "rly", "verry", "p" (pretty), "grt", "awsum", "not too shabby", "no notes"
+    pytest.param("rly good", "csat", 5, id="rly"),
+    pytest.param("verry good", "csat", 5, id="verry"),
+    pytest.param("p good", "csat", 4, id="p-pretty"),
+    pytest.param("grt", "csat", 5, id="grt"),
+    pytest.param("awsum", "csat", 5, id="awsum"),
+    pytest.param("not too shabby", "csat", 4, id="not-too-shabby"),
+    pytest.param("no notes", "csat", 5, id="no-notes"),
+    pytest.param("okie dokie", "csat", 3, id="okie-dokie"),
 ]
 
 
@@ -294,6 +342,10 @@ NOT_WORDS = [
     "no help at all", "no reply at all", "ok的吗", "唔好", "唔该", "冇", "正", "几分", "几天", "enough",
     "v", "guys", "not enough", "with the service", "七上八下", "八九不离十", "一言难尽", "af", "mad",
     "hella",
+    # the fifth hunt: speed is no effort or satisfaction word, either way ("很快" is also "soon"); a
+    # particle, "its" or "mega" alone; praise of the agent that mostly comes as a comment
+    "fast", "很快", "quick", "took forever", "la", "lah", "its", "mega", "专业", "很耐心", "服务到位",
+    "气死我了", "best experience", "k", "kk", "p", "🤌",
 ]  # fmt: skip
 
 

@@ -37,6 +37,12 @@ OPTIONS = [
         ("机器人回复", None),  # the bot replied: most of the reply is not the label's words
         ("态度好差", "rude"),  # 好差 is "so bad"
         ("回复好慢", "slow"),
+        # fifth hunt: a wrong answer (was Slow response) and a negation typed without its apostrophe
+        ("wrong answer", "unsolved"),
+        ("gave me wrong info", "unsolved"),
+        ("答非所问", "unsolved"),
+        ("didnt fix it", "unsolved"),
+        ("wasnt slow", None),
     ],
 )
 def test_a_reply_picks_the_option_it_paraphrases_and_only_that_one(reply: str, option: str | None) -> None:

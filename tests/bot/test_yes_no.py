@@ -28,6 +28,14 @@ SOLVED = [
     "yesss",
     "yepp",
     "of course",
+    "✅",  # the fifth hunt: check marks and Cantonese (each None before)
+    "✔️",
+    "係",
+    "係呀",
+    "搞掂",
+    "搞掂咗",
+    "得咗",
+    "冇問題",
     "恩",
     "对对",
     "嗯，解决了",
@@ -65,6 +73,14 @@ NOT_SOLVED = [
     "暂时没有",
     "不不",
     "不，还是不行",
+    # the fifth hunt (2026-12-06): check marks, chat and Cantonese (each None before)
+    "❌",
+    "木有",
+    "唔係",
+    "冇",
+    "仲未",
+    "唔得",
+    "仲係唔得",
 ]
 NEITHER = [
     "yes but I have another question",
@@ -94,6 +110,8 @@ NEITHER = [
     "where is my parcel",
     "好的呵呵",  # a sneer
     "呵呵，解决了",
+    "冇试过",  # not tried: no answer yet
+    "未试",
 ]
 
 
