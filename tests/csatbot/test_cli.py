@@ -180,6 +180,16 @@ def test_chat_says_why_a_survey_waits_or_is_not_sent(tmp_path: Path) -> None:
     ), lines
 
 
+def test_chat_refuses_a_tick_that_is_not_a_span_of_time(tmp_path: Path) -> None:
+    """1e308 minutes was an OverflowError traceback (and NaN a ValueError); a negative tick moved the
+    clock back."""
+    script = "\n".join(["hello", "/tick 1e308", "/tick nan", "/tick -5", "/tick 527041", "/tick 1", "/quit"])
+    result = runner.invoke(app, ["chat", "--db", str(tmp_path / "c.db")], input=script)
+    assert result.exit_code == 0, result.output
+    usage = "-- usage: /tick MINUTES (0 to 527040, a year)"
+    assert result.output.count(usage) == 4, result.output
+
+
 def test_chat_refuses_a_start_time_that_is_not_one(tmp_path: Path) -> None:
     result = runner.invoke(app, ["chat", "--db", str(tmp_path / "c.db"), "--at", "25:99"], input="/quit\n")
     assert result.exit_code == 2
