@@ -8,6 +8,7 @@ throttle, the channel's window).
 from __future__ import annotations
 
 import asyncio
+import math
 import re
 import sys
 from collections.abc import Callable
@@ -25,6 +26,8 @@ from csatbot.runtime import Runtime
 from storage.queries import customer_surveys
 
 HELP = "commands: /as NAME, /agent TEXT, /resolve, /tick MINUTES, /quit"
+LONGEST_TICK = 366 * 24 * 60
+"""The most minutes one ``/tick`` moves the clock on (a year)."""
 _SURVEY_ID = re.compile(r"\bsurvey (\S+)")
 
 
@@ -99,7 +102,9 @@ class TerminalChat:
         try:
             minutes = float(rest)
         except ValueError:
-            self.out("-- usage: /tick MINUTES")
+            minutes = math.nan
+        if not 0 <= minutes <= LONGEST_TICK:  # NaN too; 1e308 minutes overflowed timedelta
+            self.out(f"-- usage: /tick MINUTES (0 to {LONGEST_TICK}, a year)")
             return
         self.clock.advance(timedelta(minutes=minutes))
         for outcome in await self.rt.service.fire_due_timers():

@@ -17,7 +17,14 @@ from typing import Annotated, Any
 import typer
 
 from bot.errors import ConfigError
-from csatbot.cli_options import db_url, existing_database, report_settings, report_window, when
+from csatbot.cli_options import (
+    ReadableArguments,
+    db_url,
+    existing_database,
+    report_settings,
+    report_window,
+    when,
+)
 from csatbot.console.cli import users_app
 from csatbot.customers_cli import customers_app
 from csatbot.flows_cli import flows_app
@@ -27,7 +34,9 @@ from nlu.cli import app as nlu_app
 from nlu.cli import classify_command
 
 app = typer.Typer(
-    help="csatbot: in-chat customer-satisfaction surveys and ticket triage.", no_args_is_help=True
+    cls=ReadableArguments,
+    help="csatbot: in-chat customer-satisfaction surveys and ticket triage.",
+    no_args_is_help=True,
 )
 config_app = typer.Typer(help="Check config.yaml or print its JSON Schema.", no_args_is_help=True)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
@@ -64,7 +73,7 @@ def serve(
     config: ConfigOption = Path("config.yaml"),
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    port: Annotated[int, typer.Option(help="port to listen on", min=1, max=65535)] = 8000,
     log_level: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING or ERROR")] = "INFO",
     log_format: Annotated[
         LogFormatChoice, typer.Option(help="plain lines, or one JSON object per line (with trace_id)")

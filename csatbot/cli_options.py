@@ -1,15 +1,36 @@
-"""Options the report commands share: the database, config.yaml's zone and minimum, the range."""
+"""What the commands share: readable arguments, and for reports the database, config.yaml's zone
+and minimum, and the range."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import typer
+from typer.core import TyperGroup
 
 from bot.errors import ConfigError
+
+
+class ReadableArguments(TyperGroup):
+    """The root command: an argument holding bytes that are not UTF-8 (Python keeps each as a lone
+    surrogate, ``$'\\xff'`` as ``'\\udcff'``) is a usage error before any command runs; it was a
+    UnicodeEncodeError traceback where a name was looked up or stored, or a file of that name."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # ctx: typer's own click Context
+        for n, arg in enumerate(args, 1):
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:
+                raise typer.BadParameter(
+                    f"argument {n} ({ascii(arg)[:80]}) is not UTF-8 text: retype it in a UTF-8 terminal",
+                    ctx,
+                ) from None
+        parsed: list[str] = super().parse_args(ctx, args)
+        return parsed
 
 
 def db_url(db: str | None) -> str | None:
@@ -67,16 +88,26 @@ def report_settings(config: Path) -> tuple[tzinfo, int]:
 
 def report_window(since: str | None, until: str | None, tz: tzinfo) -> tuple[datetime, datetime]:
     """The console's range: a date is a whole day in ``tz`` (``until``'s included); a date and time
-    is that instant (``until`` excluded); by default the last 30 days, today included."""
-    from storage.report_scope import last_days, midnight
+    is that instant (``until`` excluded); by default the last 30 days, today included. Refused as
+    the API refuses it (:class:`typer.BadParameter`): a year outside 1970-2999, a range over 731
+    days, or one that ends before it starts."""
+    from storage.report_scope import ReportFilterError, check_range, check_year, last_days, midnight
 
-    def bound(value: str, *, end: bool) -> datetime:
+    def bound(value: str, name: str, *, end: bool) -> datetime:
+        moment = when(value, datetime.now(tz), tz)
+        check_year(moment.date(), name)  # before a day is added or a zone applied: 9999 overflowed
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            day = when(value, datetime.now(tz), tz).date()
-            return midnight(day + timedelta(days=1) if end else day, tz)
-        return when(value, datetime.now(tz), tz)
+            return midnight(moment.date() + timedelta(days=1) if end else moment.date(), tz)
+        return moment
 
-    today = datetime.now(tz).date()
-    stop = bound(until, end=True) if until else midnight(today + timedelta(days=1), tz)
-    last = (stop - timedelta(microseconds=1)).astimezone(tz).date()
-    return (bound(since, end=False) if since else midnight(last_days(last)[0], tz)), stop
+    try:
+        today = datetime.now(tz).date()
+        stop = bound(until, "until", end=True) if until else midnight(today + timedelta(days=1), tz)
+        last = (stop - timedelta(microseconds=1)).astimezone(tz).date()
+        start = bound(since, "since", end=False) if since else midnight(last_days(last)[0], tz)
+        if start >= stop:
+            raise ReportFilterError(f"--since {since} is after --until {until}: give the first day first")
+        check_range(start, stop)
+    except ReportFilterError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    return start, stop

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from csatbot.console.cli import Db, on_database
+from models import MAX_ROW_ID
 
 customers_app = typer.Typer(help="Customers' data: erase one customer for good.", no_args_is_help=True)
 
@@ -17,7 +18,7 @@ customers_app = typer.Typer(help="Customers' data: erase one customer for good."
 @customers_app.command("erase")
 def erase(
     customer_id: Annotated[
-        int, typer.Argument(help="the customer's id (as the console and API show it)", min=1)
+        int, typer.Argument(help="the customer's id (as the console and API show it)", min=1, max=MAX_ROW_ID)
     ],
     yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False,
     db: Db = None,

@@ -25,7 +25,7 @@ from adapters.registry import build_adapters
 from adapters.webchat import WebChatChannel
 from adapters.webchat.sessions import IDENTITY_ENV
 from adapters.webhook import HttpWebhookPoster
-from bot.config import Config, parse_config
+from bot.config import Config, parse_config, read_config_text
 from bot.delivery import Dispatcher
 from bot.errors import ConfigError
 from bot.leases import Leases
@@ -296,12 +296,7 @@ class Runtime:
         return config
 
     def _read_config(self) -> tuple[str, Config]:
-        try:
-            text = self.config_path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(
-                [f"cannot read {self.config_path}: {exc.strerror}"], source=str(self.config_path)
-            ) from exc
+        text = read_config_text(self.config_path)
         return text, parse_config(text, source=str(self.config_path))
 
     def settings(self) -> Settings:

@@ -67,7 +67,7 @@ def verify_signature(
     """
     if not given or not timestamp:
         raise SignatureError(f"missing {SIGNATURE_HEADER} or {TIMESTAMP_HEADER}")
-    if not timestamp.isdigit() or abs(now - int(timestamp)) > tolerance:
+    if not (timestamp.isascii() and timestamp.isdigit()) or abs(now - int(timestamp)) > tolerance:
         raise SignatureError(f"{TIMESTAMP_HEADER} is not within {tolerance:g} s of now (a replay?)")
     if not hmac.compare_digest(given.encode(), signature(secret, int(timestamp), body).encode()):
         raise SignatureError(f"wrong {SIGNATURE_HEADER}")

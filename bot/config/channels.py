@@ -113,7 +113,8 @@ class ChannelsConfig(BaseModel):
     wechat: WeChatConfig = WeChatConfig()
     wecom: WeComConfig = WeComConfig()
     whatsapp: WhatsAppConfig = WhatsAppConfig()
-    max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    max_body_bytes: int = Field(default=1_000_000, ge=1024, le=64 * 2**20)
+    """The largest request body taken (413 beyond); at most 64 MiB, held in memory per request."""
 
     @classmethod
     def names(cls) -> list[str]:

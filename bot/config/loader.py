@@ -54,11 +54,20 @@ _Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_sexagesimal
 def load_config(path: str | Path) -> Config:
     """Load and fully check a config file; raise :class:`ConfigError` listing every problem."""
     path = Path(path)
+    return parse_config(read_config_text(path), source=str(path))
+
+
+def read_config_text(path: Path) -> str:
+    """The text of a config file; :class:`ConfigError` when it cannot be read or is not UTF-8."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError([f"cannot read {path}: {exc.strerror}"], source=str(path)) from exc
-    return parse_config(text, source=str(path))
+    except UnicodeDecodeError as exc:  # a ValueError: it was a traceback at start-up and in `config check`
+        bad = f"byte 0x{exc.object[exc.start]:02x} at offset {exc.start}"
+        raise ConfigError(
+            [f"{path} is not UTF-8 text ({bad} cannot be read): save it as UTF-8"], source=str(path)
+        ) from None
 
 
 def parse_config(text: str, source: str = "config.yaml") -> Config:
@@ -74,6 +83,8 @@ def parse_config(text: str, source: str = "config.yaml") -> Config:
         _index(root, (), lines, duplicates)
     if duplicates:
         raise ConfigError(duplicates, source=source)
+    if unstorable := [f"{where}{_at(loc, lines)}: {fix}" for loc, where, fix in _unstorable(data, ())]:
+        raise ConfigError(unstorable, source=source)
     if not isinstance(data, dict):
         raise ConfigError(["the file must be a mapping with at least a 'surveys' key"], source=source)
     try:
@@ -109,6 +120,33 @@ def _read_yaml(text: str, source: str) -> tuple[yaml.Node | None, Any]:
         where = f" at line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise ConfigError([f"invalid YAML{where}: {problem}"], source=source) from exc
+
+
+def _unstorable(data: Any, loc: Loc) -> Iterator[tuple[Loc, str, str]]:
+    """(path, what, how to fix it) for each key and text holding what no database stores: NUL (a
+    ``"\\0"`` escape made every send of a survey fail on PostgreSQL) or a lone surrogate (``"\\ud800"``)."""
+    stack: list[tuple[Any, Loc]] = [(data, loc)]
+    while stack:
+        value, at = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and (fix := _storable_fix(key)):
+                    yield at, f"{format_path(at)}: {fix[0]} in a key", fix[1]
+                stack.append((item, (*at, str(key))))
+        elif isinstance(value, list):
+            stack.extend((item, (*at, i)) for i, item in enumerate(value))
+        elif isinstance(value, str) and (fix := _storable_fix(value)):
+            yield at, f"{format_path(at)}: {fix[0]} in the text", fix[1]
+
+
+def _storable_fix(text: str) -> tuple[str, str] | None:
+    if "\x00" in text:
+        return "NUL (\\0)", "take it out (a database cannot store it)"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "a lone surrogate (\\ud800-\\udfff)", "write the whole character (UTF-8 holds no half of one)"
+    return None
 
 
 def _check_size(root: yaml.Node) -> None:

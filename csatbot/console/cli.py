@@ -84,7 +84,12 @@ def _run(db: str | None, work: Callable[[Users], T]) -> T:
 
 def _password(from_stdin: bool) -> str:
     if from_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
+        try:
+            password = sys.stdin.readline().rstrip("\r\n")
+            password.encode("utf-8")  # bytes that are not UTF-8 come as lone surrogates (or raise)
+        except UnicodeError:
+            typer.echo("error: the password on stdin is not UTF-8 text: send it as UTF-8", err=True)
+            raise typer.Exit(1) from None
         if not password:
             typer.echo("error: --password-stdin given but stdin has no password line", err=True)
             raise typer.Exit(1)

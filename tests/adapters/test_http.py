@@ -1,5 +1,5 @@
 """Rate limits shared through the database (:class:`adapters.http.RateLimits` on
-:class:`storage.rates.SqlRates`), on SQLite and PostgreSQL."""
+:class:`storage.rates.SqlRates`), on SQLite and PostgreSQL; platform headers and bounded bodies."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import HTTPException
 from sqlalchemy import event
 from sqlmodel import Session, select
+from starlette.requests import Request
 
-from adapters.http import LATE, RateLimits, retry_after_seconds, take_in_turn
+from adapters.http import LATE, RateLimits, read_body, retry_after_seconds, take_in_turn
 from adapters.webhook import delivery_error
 from models import RateBucket
 from storage import open_database
@@ -87,3 +89,20 @@ def test_a_retry_after_header_is_seconds_an_http_date_or_nothing() -> None:
         assert retry_after_seconds(odd) is None, odd
     assert delivery_error(httpx.Response(429, headers={"retry-after": b"\xb2"})).retry_after is None
     assert delivery_error(httpx.Response(429, headers={"retry-after": "30"})).retry_after == 30.0
+
+
+def _request(content_length: bytes, body: bytes) -> Request:
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    scope = {"type": "http", "method": "POST", "path": "/", "headers": [(b"content-length", content_length)]}
+    return Request(scope, receive)
+
+
+@pytest.mark.parametrize("declared", [b"\xb2", b"\xb9\xb2\xb3", b"-1", b"1e3", b"", b" 5"])
+async def test_a_content_length_that_is_not_ascii_digits_is_not_trusted_nor_a_500(declared: bytes) -> None:
+    """A "²" (Latin-1 byte 0xb2) passed isdigit() and failed int(): every webhook answered 500."""
+    assert await read_body(_request(declared, b"{}"), limit=10) == b"{}"
+    with pytest.raises(HTTPException) as caught:  # the bytes read still count
+        await read_body(_request(declared, b"x" * 11), limit=10)
+    assert (caught.value.status_code, caught.value.detail) == (413, "request body over 10 bytes")

@@ -12,6 +12,7 @@ import yaml
 from typer.testing import CliRunner
 
 from csatbot.cli import app
+from models import MAX_ROW_ID
 from storage.report_scope import midnight
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -179,6 +180,16 @@ def test_chat_says_why_a_survey_waits_or_is_not_sent(tmp_path: Path) -> None:
     ), lines
 
 
+def test_chat_refuses_a_tick_that_is_not_a_span_of_time(tmp_path: Path) -> None:
+    """1e308 minutes was an OverflowError traceback (and NaN a ValueError); a negative tick moved the
+    clock back."""
+    script = "\n".join(["hello", "/tick 1e308", "/tick nan", "/tick -5", "/tick 527041", "/tick 1", "/quit"])
+    result = runner.invoke(app, ["chat", "--db", str(tmp_path / "c.db")], input=script)
+    assert result.exit_code == 0, result.output
+    usage = "-- usage: /tick MINUTES (0 to 527040, a year)"
+    assert result.output.count(usage) == 4, result.output
+
+
 def test_chat_refuses_a_start_time_that_is_not_one(tmp_path: Path) -> None:
     result = runner.invoke(app, ["chat", "--db", str(tmp_path / "c.db"), "--at", "25:99"], input="/quit\n")
     assert result.exit_code == 2
@@ -228,3 +239,72 @@ def test_serve_refuses_several_workers_on_sqlite(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "--workers needs PostgreSQL: pass --db postgresql://..." in result.output
     assert not (tmp_path / "csatbot.db").exists()  # refused before creating or migrating anything
+
+
+UNREADABLE = "\udcff"
+"""What Python makes of a command-line byte that is not UTF-8 (``csatbot users remove $'\\xff'``)."""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["users", "remove", UNREADABLE],
+        ["users", "passwd", UNREADABLE],
+        ["tokens", "revoke", UNREADABLE],
+        ["users", "add", "bob", "--role", "admin", "--display-name", f"Bob {UNREADABLE}"],
+        ["customers", "erase", "1", "--db", f"{UNREADABLE}.db"],
+    ],
+    ids=["users-remove", "users-passwd", "tokens-revoke", "display-name", "db-path"],
+)
+def test_an_argument_that_is_not_utf8_is_a_usage_error_and_touches_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    """Each was a UnicodeEncodeError traceback from the database driver (or a file with that name)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'a.db'}")
+    result = runner.invoke(app, args, input="long enough password\n" * 2)
+    assert result.exit_code == 2, result.output
+    assert "is not UTF-8 text" in result.output and "retype it" in result.output
+    assert list(tmp_path.iterdir()) == []  # no database made, nothing written
+
+
+def said(output: str) -> str:
+    """The words of typer's boxed error, on one line."""
+    return " ".join(output.replace("│", " ").split())
+
+
+def test_an_id_past_the_database_range_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["customers", "erase", str(2**63), "--yes", "--db", str(tmp_path / "c.db")])
+    assert result.exit_code == 2  # was an OverflowError traceback from the driver
+    assert f"Input should be less than or equal to {MAX_ROW_ID}" in said(result.output)
+    assert not (tmp_path / "c.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--since", "0001-01-01"], "since '0001-01-01' is out of range (reports cover 1970-2999)"),
+        (["--until", "9999-12-31"], "until '9999-12-31' is out of range (reports cover 1970-2999)"),
+        (["--since", "1990-01-01", "--until", "2020-01-01"], "a report covers at most 731 days"),
+        (["--since", "2026-03-01", "--until", "2026-02-01"], "--since 2026-03-01 is after --until"),
+    ],
+    ids=["year-1", "year-9999", "thirty-years", "backwards"],
+)
+@pytest.mark.parametrize("command", [["report"], ["report", "themes"]])
+def test_report_dates_are_refused_as_the_api_refuses_them(
+    tmp_path: Path, command: list[str], args: list[str], expected: str
+) -> None:
+    """Year 1 or 9999 was an OverflowError traceback; thirty years or a range ending before it
+    starts were reported on (the API answers 422 for both)."""
+    result = runner.invoke(app, [*command, "--db", str(tmp_path / "r.db"), *args])
+    assert result.exit_code == 2, result.output
+    assert expected in said(result.output)
+    assert not (tmp_path / "r.db").exists()
+
+
+def test_serve_refuses_a_port_that_is_not_one(tmp_path: Path) -> None:
+    """Port 99999 was taken as 34463 (modulo 65536) while the banner printed 99999."""
+    result = runner.invoke(app, ["serve", "--db", str(tmp_path / "s.db"), "--port", "99999"])
+    assert result.exit_code == 2
+    assert "Input should be less than or equal to 65535" in said(result.output)
+    assert not (tmp_path / "s.db").exists()

@@ -80,6 +80,34 @@ def test_a_broken_file_and_no_good_config_kept_refuses_to_start(tmp_path: Path) 
         Runtime(config, f"sqlite:///{tmp_path / 'r.db'}")
 
 
+def test_a_file_saved_in_another_encoding_keeps_the_last_good_config_and_says_why(tmp_path: Path) -> None:
+    """A traceback (UnicodeDecodeError) before: at start-up instead of the last good config, and in
+    the reload check, which then never said what was wrong."""
+    config = tmp_path / "config.yaml"
+    text = (ROOT / "config.yaml").read_text(encoding="utf-8")
+    config.write_text(text, encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    runtime = Runtime(config, url)
+    try:
+        before = runtime.settings()
+        config.write_bytes(text.encode("utf-16"))  # as some Windows editors save it
+        assert runtime.reload_if_changed() is False
+        assert runtime.settings() is before
+        assert runtime.config_error is not None
+        assert runtime.config_error.problems == [
+            f"{config} is not UTF-8 text (byte 0xff at offset 0 cannot be read): save it as UTF-8"
+        ]
+    finally:
+        runtime.database.dispose()
+    restarted = Runtime(config, url)  # serves the last good config from the database
+    try:
+        assert (
+            restarted.config_error is not None and "is not UTF-8 text" in restarted.config_error.problems[0]
+        )
+    finally:
+        restarted.database.dispose()
+
+
 def test_a_reload_of_an_alias_bomb_keeps_the_last_good_config_and_says_why(tmp_path: Path) -> None:
     config = tmp_path / "config.yaml"
     text = (ROOT / "config.yaml").read_text(encoding="utf-8")

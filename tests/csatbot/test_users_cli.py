@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import re
+import sys
 from pathlib import Path
 
 import pytest
+import typer
 from argon2 import PasswordHasher
 from typer.testing import CliRunner
 
 from csatbot.cli import app
 from csatbot.console import users as users_module
+from csatbot.console.cli import RoleName, add
 from csatbot.console.users import Users
 from storage import open_database
 
@@ -149,3 +153,18 @@ def listed_in(db: str, config: Path | None) -> str:
     result = runner.invoke(app, ["users", "list", "--db", db, "--config", where])
     assert result.exit_code == 0, result.output
     return result.output
+
+
+@pytest.mark.parametrize("errors", ["surrogateescape", "strict"])
+def test_a_password_on_stdin_that_is_not_utf8_is_refused_and_nothing_is_stored(
+    db: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], errors: str
+) -> None:
+    """A UnicodeEncodeError (or UnicodeDecodeError) traceback before: stdin is read as Python reads
+    it from a pipe, and its bytes were never UTF-8."""
+    stdin = io.TextIOWrapper(io.BytesIO(b"\xff\xfelong enough\n"), encoding="utf-8", errors=errors)
+    monkeypatch.setattr(sys, "stdin", stdin)
+    with pytest.raises(typer.Exit) as ended:
+        add("bo", RoleName.admin, password_stdin=True, db=db)
+    assert ended.value.exit_code == 1
+    assert "the password on stdin is not UTF-8 text" in capsys.readouterr().err
+    assert not Path(db).exists()

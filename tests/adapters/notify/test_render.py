@@ -152,6 +152,7 @@ def test_the_signed_webhook_signature_verifies_and_every_tampering_fails() -> No
         "tampered body": ("s3cret", "1700000000", given, body.replace(b"12", b"13"), 1_700_000_000),
         "replayed": ("s3cret", "1700000000", given, body, 1_700_000_301),
         "moved timestamp": ("s3cret", "1700000001", given, body, 1_700_000_000),
+        "superscript digits": ("s3cret", "¹⁷⁰⁰⁰⁰⁰⁰⁰⁰", given, body, 1_700_000_000),  # int() raised
     }
     for name, (secret, stamp, signature, payload, now) in cases.items():
         with pytest.raises(SignatureError):

@@ -63,3 +63,12 @@ def test_an_empty_variable_counts_as_unset() -> None:
 def test_unknown_keys_are_refused() -> None:
     with pytest.raises(ValueError, match="Extra inputs are not permitted"):
         channels(telegram={"enabled": True, "token": "in the file"})  # secrets come from the environment
+
+
+@pytest.mark.parametrize("size", [64 * 2**20 + 1, 10**23])
+def test_the_body_limit_cannot_be_raised_past_64_mib(size: int) -> None:
+    """It caps what the web chat (no sign-in) and the webhooks hold in memory per request: 10**23 was
+    taken, which is no cap at all."""
+    with pytest.raises(ValueError, match=f"less than or equal to {64 * 2**20}"):
+        ChannelsConfig.model_validate({"max_body_bytes": size})
+    assert ChannelsConfig.model_validate({"max_body_bytes": 64 * 2**20}).max_body_bytes == 64 * 2**20

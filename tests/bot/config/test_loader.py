@@ -104,6 +104,56 @@ def test_a_file_that_cannot_be_read_is_a_config_error(tmp_path: Path) -> None:
     assert caught.value.source == str(tmp_path / "missing.yaml")
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        pytest.param(
+            b"surveys: \xff\n",
+            "is not UTF-8 text (byte 0xff at offset 9 cannot be read): save it as UTF-8",
+            id="latin-1",
+        ),
+        pytest.param(
+            "surveys: {}\n".encode("utf-16"),
+            "is not UTF-8 text (byte 0xff at offset 0 cannot be read): save it as UTF-8",
+            id="utf-16",
+        ),
+    ],
+)
+def test_a_file_that_is_not_utf8_is_one_clear_config_error(tmp_path: Path, raw: bytes, expected: str) -> None:
+    """A traceback (UnicodeDecodeError) before, from ``csatbot config check`` and at start-up."""
+    path = tmp_path / "config.yaml"
+    path.write_bytes(raw)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.problems == [f"{path} {expected}"]
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        pytest.param(
+            ("title: {en: S}", r'title: {en: "S\0"}'),
+            "surveys.s.title.en: NUL (\\0) in the text at line 4: take it out (a database cannot store it)",
+            id="nul-in-text",
+        ),
+        pytest.param(
+            ("locales: [en]", 'locales: [en]\nchannels: {webchat: {title: "Help\\ud800"}}'),
+            "channels.webchat.title: a lone surrogate (\\ud800-\\udfff) in the text at line 2: "
+            "write the whole character (UTF-8 holds no half of one)",
+            id="surrogate-in-title",
+        ),
+        pytest.param(
+            ("q1: {", '"q\\0": {'),
+            "surveys.s.steps: NUL (\\0) in a key at line 6: take it out (a database cannot store it)",
+            id="nul-in-key",
+        ),
+    ],
+)
+def test_text_a_database_cannot_store_is_refused_with_its_path(edit: tuple[str, str], expected: str) -> None:
+    """NUL in a survey's text made every send of it fail on PostgreSQL (the survey never went out)."""
+    assert problems(SMALL.replace(*edit)) == [expected]
+
+
 def _laughs(levels: int) -> str:
     """A "billion laughs": each anchor a list of nine aliases of the one before (9**levels values)."""
     lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
