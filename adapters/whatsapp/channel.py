@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections import Counter, OrderedDict
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from fastapi import APIRouter
 
@@ -23,7 +23,7 @@ from adapters.whatsapp.render import (
     template_message,
 )
 from adapters.whatsapp.webhook import webhook_router
-from adapters.whatsapp.wire import Delivery, StatusUpdate, oldest_taken, parse_webhook
+from adapters.whatsapp.wire import Delivery, StatusUpdate, parse_webhook
 from bot.config.channels import WhatsAppConfig
 from bot.delivery import outbox_id
 from bot.errors import DeliveryError
@@ -107,11 +107,6 @@ class WhatsAppChannel:
             )
         return [template_message(to.user, template, start_payload(prompt.survey, prompt.step))]
 
-    @property
-    def max_age(self) -> timedelta:
-        """How old a message may be and still be taken (:func:`~adapters.whatsapp.wire.oldest_taken`)."""
-        return oldest_taken(self.ctx.settings().config.retention.transcripts)
-
     def in_window(self, last_inbound_at: datetime | None) -> bool:
         """Whether free-form messages may still be sent after the customer wrote at ``last_inbound_at``."""
         if last_inbound_at is None:
@@ -139,8 +134,7 @@ class WhatsAppChannel:
     async def handle_stored(self, item: InboxItem) -> bool:
         """A delivery the webhook stored (:mod:`bot.inbox`): hand it to :meth:`receive`; whether
         a turn marked the inbox row done (:attr:`InboxItem.turn_marks`)."""
-        delivery = parse_webhook(item.body, item.received_at, self.max_age)
-        return await self.receive(delivery, inbox_id=item.turn_marks)
+        return await self.receive(parse_webhook(item.body, item.received_at), inbox_id=item.turn_marks)
 
     async def status_update(self, status: StatusUpdate) -> None:
         """Act on a status webhook once per (wamid, status): ``failed`` marks the message failed;

@@ -4,10 +4,8 @@ then one insert into the inbox, then 200)."""
 from __future__ import annotations
 
 import hashlib
-import logging
 import secrets
 from collections import Counter
-from datetime import timedelta
 from typing import Annotated, Protocol
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -18,10 +16,7 @@ from adapters.http import read_body
 from adapters.whatsapp.signature import HEADER, verify_signature
 from adapters.whatsapp.wire import Delivery, parse_webhook
 from bot.config.channels import WhatsAppConfig
-from bot.config.durations import format_duration
 from bot.errors import SignatureError, WireFormatError
-
-log = logging.getLogger("csatbot.whatsapp")
 
 
 class WebhookOwner(Protocol):
@@ -40,8 +35,6 @@ class WebhookOwner(Protocol):
     def verify_token(self) -> str: ...
     @property
     def counts(self) -> Counter[str]: ...
-    @property
-    def max_age(self) -> timedelta: ...
 
 
 def delivery_key(delivery: Delivery, raw: bytes) -> str:
@@ -86,20 +79,10 @@ def webhook_router(adapter: WebhookOwner) -> APIRouter:
             adapter.counts["bad_signature"] += 1
             raise HTTPException(401, f"missing or wrong {HEADER}") from exc
         try:
-            delivery = parse_webhook(raw, adapter.ctx.clock.now(), adapter.max_age)
+            delivery = parse_webhook(raw, adapter.ctx.clock.now())
         except WireFormatError as exc:
             adapter.counts["malformed"] += 1
             raise HTTPException(400, str(exc)) from exc
-        if delivery.stale:  # acknowledged all the same: Meta would deliver a refused one again
-            adapter.counts["stale"] += len(delivery.stale)
-            log.warning(
-                "%s: %d message(s) older than %s not stored (a replay, or a redelivery dedupe may "
-                "have forgotten): %s",
-                adapter.name,
-                len(delivery.stale),
-                format_duration(adapter.max_age),
-                ", ".join(wamid[:80] for wamid in delivery.stale[:5]),
-            )
         if delivery.messages or delivery.statuses or delivery.errors:
             sender = delivery.messages[0].user if delivery.messages else ""
             if not await adapter.ctx.intake().accept(adapter.name, delivery_key(delivery, raw), sender, raw):

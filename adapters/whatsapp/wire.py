@@ -3,14 +3,13 @@
 One POST may hold several entries, changes, messages and statuses; :func:`parse_webhook` returns
 them all or raises :class:`WireFormatError` for the whole body, so nothing is stored from a payload
 that is not well formed. Unknown fields are ignored (Meta adds some now and then); unknown message
-types become :class:`Unsupported`. A message older than :func:`oldest_taken` allows is left out
-(:attr:`Delivery.stale`): it is a replay, or a redelivery that dedupe may no longer recognise.
+types become :class:`Unsupported`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -22,18 +21,6 @@ from bot.messages import ChoicePicked, InboundMessage, Payload, Resume, Text, Un
 from bot.storable import storable
 
 CHANNEL = "whatsapp"
-MAX_AGE = timedelta(days=7)
-"""Meta retries a webhook for up to 7 days: an older message is not a retry but a replay (of a
-captured signed body, say), which would be stored again once dedupe has forgotten its id."""
-SKEW = timedelta(hours=1)
-"""Leeway for Meta's clock running ahead of ours, taken off a retention shorter than :data:`MAX_AGE`."""
-
-
-def oldest_taken(transcripts: timedelta | None) -> timedelta:
-    """How old a message may be and still be taken: :data:`MAX_AGE`, or less when the retention
-    sweep (``retention.transcripts``) forgets dedupe receipts sooner, so that a message is never
-    taken once its receipt may be gone."""
-    return MAX_AGE if transcripts is None else min(MAX_AGE, transcripts - SKEW)
 
 
 class _Model(BaseModel):
@@ -169,15 +156,10 @@ class Delivery:
     messages: tuple[InboundMessage, ...] = ()
     statuses: tuple[StatusUpdate, ...] = ()
     errors: tuple[Failure, ...] = ()
-    stale: tuple[str, ...] = ()
-    """The ids of messages left out for their age (:func:`oldest_taken`)."""
 
 
-def parse_webhook(raw: bytes, received_at: datetime, max_age: timedelta = MAX_AGE) -> Delivery:
-    """Parse a (verified) webhook body; raises :class:`WireFormatError` if any part is malformed.
-
-    Messages sent more than ``max_age`` before ``received_at`` are left out (their ids in
-    :attr:`Delivery.stale`); one whose ``timestamp`` is not Unix seconds is taken."""
+def parse_webhook(raw: bytes, received_at: datetime) -> Delivery:
+    """Parse a (verified) webhook body; raises :class:`WireFormatError` if any part is malformed."""
     try:
         # Python's parser, strictly (no NaN, bounded depth) but keeping a lone surrogate or a NUL in
         # text: the service cleans those before storing, and refusing would make Meta redeliver.
@@ -197,16 +179,11 @@ def parse_webhook(raw: bytes, received_at: datetime, max_age: timedelta = MAX_AG
     messages: list[InboundMessage] = []
     statuses: list[StatusUpdate] = []
     errors: list[Failure] = []
-    stale: list[str] = []
     for value in values:
         account = value.metadata.phone_number_id
         names = {c.wa_id: c.profile.name for c in value.contacts}
         fallback = value.contacts[0].profile.name if len(value.contacts) == 1 else ""
         for m in value.messages:
-            sent = sent_at(m.timestamp)
-            if sent is not None and received_at - sent > max_age:
-                stale.append(storable(m.id))
-                continue
             messages.append(_inbound(account, m, names.get(m.sender, fallback), received_at))
         for s in value.statuses:
             # A status's texts are matched and stored (an outbox row's error) like a customer's words
@@ -217,14 +194,7 @@ def parse_webhook(raw: bytes, received_at: datetime, max_age: timedelta = MAX_AG
             failures = tuple(_failure(e) for e in s.errors)
             statuses.append(StatusUpdate(account, wamid, status, recipient, failures, reference))
         errors.extend(_failure(e) for e in value.errors)
-    return Delivery(tuple(messages), tuple(statuses), tuple(errors), tuple(stale))
-
-
-def sent_at(timestamp: str) -> datetime | None:
-    """A message's ``timestamp`` (Unix seconds, as a string) as a time; ``None`` if it is not one."""
-    if not timestamp.isascii() or not timestamp.isdigit() or len(timestamp) > 11:
-        return None  # 11 digits reach the year 5138; more would overflow datetime
-    return datetime.fromtimestamp(int(timestamp), UTC)
+    return Delivery(tuple(messages), tuple(statuses), tuple(errors))
 
 
 def _failure(error: _Error) -> Failure:

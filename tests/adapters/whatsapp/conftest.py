@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -27,17 +26,12 @@ FAST = (1.0, 0.02)  # per-user rate for tests: WhatsApp's real 1 per 6 s would m
 
 def _load(name: str) -> dict[str, Any]:
     data: dict[str, Any] = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
-    for entry in data["entry"]:
-        for change in entry["changes"]:
-            for message in change["value"].get("messages", []):
-                message["timestamp"] = str(int(time.time()))  # the documented ones are from 2023: stale
     return data
 
 
 @pytest.fixture
 def payload() -> Callable[[str], dict[str, Any]]:
-    """``payload("text")``: a fresh copy of a webhook payload from fixtures/ (Meta's documented
-    shapes), its messages sent now (older than 7 days, they would be left out as replays)."""
+    """``payload("text")``: a fresh copy of a webhook payload from fixtures/ (Meta's documented shapes)."""
     return _load
 
 
