@@ -87,13 +87,19 @@ def _pending(flow: Flow, state: SurveyState, event: Event, now: datetime) -> Tra
             return Transition(state)
 
 
+def tap_is_open(state: SurveyState, tap: ChoicePicked) -> bool:
+    """Whether ``tap`` is on the question ``state`` waits for; any other (a late tap on an earlier
+    question, from a second tab or an old screen, or on another survey) changes nothing."""
+    return state.step is not None and tap.survey == state.survey_id and tap.step == state.step
+
+
 def _reply(flow: Flow, state: SurveyState, event: Reply) -> Transition:
     step_id = state.step
     if step_id is None:
         return Transition(state)
     step = flow.steps[step_id]
     payload = event.payload
-    if isinstance(payload, ChoicePicked) and (payload.survey != state.survey_id or payload.step != step_id):
+    if isinstance(payload, ChoicePicked) and not tap_is_open(state, payload):
         return Transition(state)  # a late tap on an earlier question: already answered
     if isinstance(payload, Resume):  # show the open question again; not a failed answer
         same = payload.survey == state.survey_id
