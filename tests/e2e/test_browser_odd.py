@@ -1,0 +1,151 @@
+"""The web chat page in headless Chromium under what customers and sites get wrong: a late tap in a
+second tab, a paste past the limit, a site's wrong ``user_hash``, a server that fails for a while,
+a network that drops and comes back."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import time
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route, expect
+
+from .conftest import AsAgent, LiveServer
+from .test_browser import conversation_of, open_chat
+
+pytestmark = pytest.mark.browser
+STUCK = re.compile(r"/api/webchat/messages\?.*wait=20")
+
+
+def sent(page: Page, text: str) -> None:
+    page.fill("#text", text)
+    page.press("#text", "Enter")
+    expect(page.locator("#log li.in").last).to_have_text(text)
+
+
+def test_a_late_tap_in_a_second_tab_shows_what_is_current_and_stores_nothing(
+    browser: Browser, live: LiveServer, api: httpx.Client, agent: AsAgent
+) -> None:
+    """Before: the stale tab marked its tap as picked, the server stored it as a message under the
+    recorded answer, and nothing answered it."""
+    user = "browser-late-tap"
+    here, there = open_chat(browser, live.url, user), open_chat(browser, live.url, user)
+    sent(here, "where is my parcel")
+    expect(there.locator("#log li.in")).to_have_text("where is my parcel")
+    held: list[Route] = []
+    # Its next long poll hangs, as on a network that dropped it.
+    there.route(STUCK, lambda route: held.append(route))
+    conversation_id = conversation_of(api, user)["id"]
+    api.post(
+        f"/api/conversations/{conversation_id}/resolve", json={"send_survey_now": True}, headers=agent("Bob")
+    )
+    for tab in (here, there):
+        expect(tab.locator('.options[data-step="rating"] button')).to_have_count(5)
+    here.locator('.options[data-step="rating"] button[data-value="2"]').click()
+    expect(here.locator('.options[data-step="reason"] button')).to_have_count(4)
+
+    there.locator('.options[data-step="rating"] button[data-value="4"]').click()
+    expect(there.locator("#status")).to_have_text(
+        "That question is already closed (answered in another tab, or expired)."
+    )
+    expect(there.locator('.options[data-step="rating"] button.picked')).to_have_attribute("data-value", "2")
+    expect(there.locator('.options[data-step="rating"] button:enabled')).to_have_count(0)
+    expect(there.locator('.options[data-step="reason"] button:enabled')).to_have_count(4)
+    expect(there.locator("#log li.in")).to_have_count(2)  # the first message and the other tab's tap
+    detail = conversation_of(api, user)
+    assert [(a["step"], a.get("score")) for a in detail["survey"]["answers"]] == [("rating", 2)]
+    assert len([m for m in detail["transcript"] if m["direction"] == "in"]) == 2
+    for route in held:
+        route.abort()
+
+
+def test_a_paste_past_the_limit_is_counted_and_kept_not_cut(browser: Browser, live: LiveServer) -> None:
+    """Before: the box's maxlength cut a 5,000-character paste to 4,096 without a word."""
+    page = open_chat(browser, live.url, "browser-long-paste")
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" and "/messages" in r.url else None)
+    expect(page.locator("#count")).to_be_hidden()
+    page.keyboard.insert_text("1009 " + "😀" * 4995)  # as a paste arrives; an emoji is one character
+    assert page.eval_on_selector("#text", "e => [...e.value].length") == 5000
+    expect(page.locator("#count")).to_have_text("5,000 / 4,096")
+    page.keyboard.press("Enter")
+    expect(page.locator("#status")).to_have_text(
+        "Too long (5,000 / 4,096 characters): please send it in parts."
+    )
+    assert page.eval_on_selector("#text", "e => [...e.value].length") == 5000  # nothing lost
+    assert posts == []
+    page.fill("#text", "1009 " + "😀" * 3995)
+    expect(page.locator("#count")).to_have_text("4,000 / 4,096")
+    page.press("#text", "Enter")
+    expect(page.locator("#log li.in")).to_have_count(1)
+    expect(page.locator("#count")).to_be_hidden()
+    expect(page.locator("#status")).to_be_hidden()
+    assert len(posts) == 1
+
+
+def test_a_sites_wrong_user_hash_stops_the_page_instead_of_retrying_for_ever(
+    browser: Browser, live: LiveServer
+) -> None:
+    """Before: the 403 was retried every second for as long as the page stayed open."""
+    page = browser.new_page(locale="en-US")
+    identity = {"userId": "browser-bad-hash", "userHash": "0" * 64}
+    page.add_init_script(f"window.csatbotIdentity = {json.dumps(identity)};")
+    starts: list[Request] = []
+    page.on("request", lambda r: starts.append(r) if r.url.endswith("/api/webchat/session") else None)
+    errors: list[ConsoleMessage] = []
+    page.on("console", lambda m: errors.append(m) if m.type == "error" else None)
+    page.goto(f"{live.url}/")
+    expect(page.locator("#status")).to_have_text(
+        "This chat can't confirm who you are, so it can't start. Please reload the page; "
+        "if it keeps happening, contact us another way."
+    )
+    expect(page.locator("#text")).to_be_disabled()
+    page.wait_for_timeout(3000)
+    assert len(starts) == 1
+    said = [m.text for m in errors if "csatbot chat" in m.text]
+    assert said and "HTTP 403: user_hash is not the HMAC-SHA256 of user_id" in said[0], said
+
+
+def test_a_server_that_fails_for_a_while_is_asked_less_and_less_often(
+    browser: Browser, live: LiveServer
+) -> None:
+    """Transient failures (503, 429, no answer) are retried, each wait longer than the last; a
+    refusal that cannot change is not (above)."""
+    page = browser.new_page(locale="en-US")
+    tries: list[float] = []
+
+    def down_three_times(route: Route) -> None:
+        tries.append(time.monotonic())
+        if len(tries) <= 3:
+            route.fulfill(status=503, json={"detail": "database unavailable"})
+        else:
+            route.continue_()
+
+    page.route("**/api/webchat/session", down_three_times)
+    page.goto(f"{live.url}/")
+    expect(page.locator("#status")).to_have_text("Can't reach the server. Retrying…")
+    expect(page.locator("#status")).to_be_hidden()
+    sent(page, "back again")
+    gaps = [b - a for a, b in itertools.pairwise(tries[:4])]
+    assert 0.7 < gaps[0] < 1.6 and gaps[1] > 1.3 * gaps[0] and gaps[2] > 1.3 * gaps[1], gaps
+
+
+def test_offline_then_online_the_page_comes_back_at_once_and_sends_once(
+    browser: Browser, live: LiveServer, api: httpx.Client
+) -> None:
+    user = "browser-offline"
+    page = open_chat(browser, live.url, user)
+    sent(page, "before the tunnel")
+    page.context.set_offline(True)
+    page.fill("#text", "in the tunnel")
+    page.press("#text", "Enter")
+    expect(page.locator("#status")).to_have_text("Can't reach the server. Retrying…")
+    page.wait_for_timeout(3500)  # the waits between tries have grown past 2 s
+    page.context.set_offline(False)
+    expect(page.locator("#log li.in")).to_have_text(["before the tunnel", "in the tunnel"], timeout=1500)
+    expect(page.locator("#status")).to_be_hidden()
+    texts = [m["text"] for m in conversation_of(api, user)["transcript"] if m["direction"] == "in"]
+    assert texts == ["before the tunnel", "in the tunnel"]
