@@ -149,3 +149,53 @@ def test_offline_then_online_the_page_comes_back_at_once_and_sends_once(
     expect(page.locator("#status")).to_be_hidden()
     texts = [m["text"] for m in conversation_of(api, user)["transcript"] if m["direction"] == "in"]
     assert texts == ["before the tunnel", "in the tunnel"]
+
+
+def test_a_tab_the_customer_comes_back_to_reads_at_once(browser: Browser, live: LiveServer) -> None:
+    """Its long poll may have been cut while it was hidden or frozen; before, it showed the old chat
+    (and old questions as open) until that poll gave up."""
+    user = "browser-come-back"
+    here, there = open_chat(browser, live.url, user), open_chat(browser, live.url, user)
+    sent(here, "first")
+    expect(there.locator("#log li.in")).to_have_text("first")
+    held: list[Route] = []
+    there.route(STUCK, lambda route: held.append(route))
+    sent(here, "second")  # wakes the poll under way; the next one hangs
+    sent(here, "third")
+    expect(there.locator("#log li.in")).to_have_text(["first", "second"])
+    there.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # the customer looks again
+    expect(there.locator("#log li.in")).to_have_text(["first", "second", "third"])
+    for route in held:
+        route.abort()
+
+
+def test_text_json_cannot_carry_is_cleaned_not_refused(
+    browser: Browser, live: LiveServer, api: httpx.Client
+) -> None:
+    """A lone surrogate half (a broken paste) or a NUL made the whole message a 422 "JSON decode
+    error" the customer could not get past."""
+    user = "browser-odd-text"
+    page = open_chat(browser, live.url, user)
+    for text in ("abc\ud800def", "nul\x00here"):
+        page.evaluate("t => { document.getElementById('text').value = t; }", text)
+        page.press("#text", "Enter")
+    expect(page.locator("#log li.in")).to_have_text(["abc\ufffddef", "nulhere"])
+    expect(page.locator("#status")).to_be_hidden()
+    texts = [m["text"] for m in conversation_of(api, user)["transcript"]]
+    assert texts == ["abc\ufffddef", "nulhere"]
+
+
+def test_a_burst_past_the_rate_limit_waits_and_every_line_arrives_in_order(
+    browser: Browser, live: LiveServer, api: httpx.Client
+) -> None:
+    """A customer pasting a list line by line: past the first 20 the server answers 429. Before, the
+    page gave up on each ("Message not sent: HTTP 429") and all but one of those lines were lost."""
+    user = "browser-burst"
+    page = open_chat(browser, live.url, user)
+    lines = [f"line {i}" for i in range(24)]
+    for line in lines:
+        page.fill("#text", line)
+        page.press("#text", "Enter")
+    expect(page.locator("#log li.in")).to_have_text(lines)
+    expect(page.locator("#status")).to_be_hidden()
+    assert [m["text"] for m in conversation_of(api, user)["transcript"]] == lines

@@ -132,6 +132,7 @@
     const payload = Object.assign({ locale, id: newId() }, body);
     let reason = T.offline;
     for (let attempt = 0; attempt < 5; attempt++) {
+      let asked = 0;   // the server's Retry-After, in ms
       try {
         const used = await ensureSession();
         const res = await fetch("/api/webchat/messages", {
@@ -144,9 +145,10 @@
         }
         reason = `HTTP ${res.status}`;
         if (res.status === 401 && renew(used)) continue;   // renew, resend
-        if (res.status < 500) {
+        asked = 1000 * (Number(res.headers.get("retry-after")) || 0);
+        if (res.status < 500 && res.status !== 429) {   // 429: writing faster than allowed, so wait and resend
           const data = await res.json().catch(() => ({}));
-          const first = Array.isArray(data.detail) ? data.detail[0] : null;
+          const first = Array.isArray(data.detail) ? data.detail[0] : { msg: data.detail };
           return { problem: first && first.msg ? `${reason} (${first.msg})` : reason };
         }
       } catch (e) {
@@ -154,7 +156,7 @@
         reason = T.offline;
         showStatus(T.offline);
       }
-      await nap(500 * (attempt + 1));
+      await nap(Math.max(500 * (attempt + 1), asked));
     }
     return { problem: reason };
   }
@@ -363,9 +365,22 @@
   }
   input.addEventListener("input", counted);
 
+  // A tab the customer comes back to (hidden, frozen, restored from the back/forward cache) reads
+  // at once: its long poll may have been cut, and an old question should not look open.
+  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") catchUp(); });
+  addEventListener("pageshow", (ev) => { if (ev.persisted) catchUp(); });
+
+  // What JSON can carry: a lone surrogate half (a bad paste) becomes U+FFFD and NUL goes, as the
+  // server stores platform text (before, the server refused the whole message: "JSON decode error").
+  function sendable(text) {
+    const whole = text.toWellFormed ? text.toWellFormed()
+      : text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
+    return whole.replace(/\u0000/g, "");
+  }
+
   $("composer").addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    const text = input.value.trim();
+    const text = sendable(input.value).trim();
     if (!text.replace(/[\s\u200b-\u200d\u2060\ufeff]/g, "")) return;   // nothing to read (the server refuses it)
     const n = counted();
     if (n > MAX_TEXT) { showStatus(T.tooLong(n.toLocaleString("en-US"))); return; }
@@ -373,7 +388,9 @@
     counted();
     const { problem } = await send({ text });
     if (problem) {
-      if (!input.value) input.value = text;   // give the text back so nothing typed is lost
+      // Give the text back so nothing typed is lost (after any other text given back, in order).
+      input.value = input.value ? `${input.value} ${text}` : text;
+      counted();
       showStatus(T.failed + problem);
     }
   });
