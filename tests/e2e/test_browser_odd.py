@@ -8,6 +8,8 @@ import itertools
 import json
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -26,18 +28,31 @@ def sent(page: Page, text: str) -> None:
     expect(page.locator("#log li.in").last).to_have_text(text)
 
 
+@contextmanager
+def two_tabs(browser: Browser, url: str, user: str, first: str) -> Iterator[tuple[Page, Page]]:
+    """Two tabs of ``user``'s chat, both showing ``first`` (sent in the first); the second tab's
+    next long poll hangs, as on a network that dropped it, until the end."""
+    here, there = open_chat(browser, url, user), open_chat(browser, url, user)
+    sent(here, first)
+    expect(there.locator("#log li.in")).to_have_text(first)
+    held: list[Route] = []
+    there.route(STUCK, lambda route: held.append(route))
+    yield here, there
+    for route in held:
+        route.abort()
+
+
 def test_a_late_tap_in_a_second_tab_shows_what_is_current_and_stores_nothing(
     browser: Browser, live: LiveServer, api: httpx.Client, agent: AsAgent
 ) -> None:
     """Before: the stale tab marked its tap as picked, the server stored it as a message under the
     recorded answer, and nothing answered it."""
     user = "browser-late-tap"
-    here, there = open_chat(browser, live.url, user), open_chat(browser, live.url, user)
-    sent(here, "where is my parcel")
-    expect(there.locator("#log li.in")).to_have_text("where is my parcel")
-    held: list[Route] = []
-    # Its next long poll hangs, as on a network that dropped it.
-    there.route(STUCK, lambda route: held.append(route))
+    with two_tabs(browser, live.url, user, "where is my parcel") as (here, there):
+        late_tap(api, agent, user, here, there)
+
+
+def late_tap(api: httpx.Client, agent: AsAgent, user: str, here: Page, there: Page) -> None:
     conversation_id = conversation_of(api, user)["id"]
     api.post(
         f"/api/conversations/{conversation_id}/resolve", json={"send_survey_now": True}, headers=agent("Bob")
@@ -58,8 +73,6 @@ def test_a_late_tap_in_a_second_tab_shows_what_is_current_and_stores_nothing(
     detail = conversation_of(api, user)
     assert [(a["step"], a.get("score")) for a in detail["survey"]["answers"]] == [("rating", 2)]
     assert len([m for m in detail["transcript"] if m["direction"] == "in"]) == 2
-    for route in held:
-        route.abort()
 
 
 def test_a_paste_past_the_limit_is_counted_and_kept_not_cut(browser: Browser, live: LiveServer) -> None:
@@ -154,19 +167,12 @@ def test_offline_then_online_the_page_comes_back_at_once_and_sends_once(
 def test_a_tab_the_customer_comes_back_to_reads_at_once(browser: Browser, live: LiveServer) -> None:
     """Its long poll may have been cut while it was hidden or frozen; before, it showed the old chat
     (and old questions as open) until that poll gave up."""
-    user = "browser-come-back"
-    here, there = open_chat(browser, live.url, user), open_chat(browser, live.url, user)
-    sent(here, "first")
-    expect(there.locator("#log li.in")).to_have_text("first")
-    held: list[Route] = []
-    there.route(STUCK, lambda route: held.append(route))
-    sent(here, "second")  # wakes the poll under way; the next one hangs
-    sent(here, "third")
-    expect(there.locator("#log li.in")).to_have_text(["first", "second"])
-    there.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # the customer looks again
-    expect(there.locator("#log li.in")).to_have_text(["first", "second", "third"])
-    for route in held:
-        route.abort()
+    with two_tabs(browser, live.url, "browser-come-back", "first") as (here, there):
+        sent(here, "second")  # wakes the poll under way; the next one hangs
+        sent(here, "third")
+        expect(there.locator("#log li.in")).to_have_text(["first", "second"])
+        there.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # the customer looks again
+        expect(there.locator("#log li.in")).to_have_text(["first", "second", "third"])
 
 
 def test_text_json_cannot_carry_is_cleaned_not_refused(
