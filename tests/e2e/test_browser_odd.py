@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route, expect
 
 from .conftest import AsAgent, LiveServer
-from .test_browser import conversation_of, open_chat
+from .test_browser import conversation_of, open_chat, signed_in_as
 
 pytestmark = pytest.mark.browser
 STUCK = re.compile(r"/api/webchat/messages\?.*wait=20")
@@ -205,3 +205,37 @@ def test_a_burst_past_the_rate_limit_waits_and_every_line_arrives_in_order(
     expect(page.locator("#log li.in")).to_have_text(lines)
     expect(page.locator("#status")).to_be_hidden()
     assert [m["text"] for m in conversation_of(api, user)["transcript"]] == lines
+
+
+def test_a_message_whose_request_is_never_answered_is_sent_again_and_the_next_follows(
+    browser: Browser, live: LiveServer, api: httpx.Client
+) -> None:
+    """A connection the network dropped without a word: before, the first message waited for ever,
+    and everything typed after it waited behind it."""
+    user = "browser-black-hole"
+    page = browser.new_page(locale="en-US")
+    page.clock.install()
+    signed_in_as(page, user)
+    page.goto(f"{live.url}/")
+    held: list[Route] = []
+
+    def first_lost(route: Route) -> None:
+        if route.request.method == "POST" and not held:
+            held.append(route)  # never answered
+        else:
+            route.continue_()
+
+    page.route("**/api/webchat/messages", first_lost)
+    for text in ("hello?", "anyone there?"):
+        page.fill("#text", text)
+        page.press("#text", "Enter")
+    for _ in range(100):  # the route handler runs while the page is driven
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held
+    page.clock.run_for(15_000)  # the page gives up on it ...
+    page.clock.run_for(1_000)  # ... and sends it again after a pause
+    expect(page.locator("#log li.in")).to_have_text(["hello?", "anyone there?"])
+    assert [m["text"] for m in conversation_of(api, user)["transcript"]] == ["hello?", "anyone there?"]
+    held[0].abort()

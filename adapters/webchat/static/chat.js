@@ -53,6 +53,15 @@
   }
   addEventListener("online", () => napping.forEach(up => up()));
 
+  // A request that gets no answer (a connection the network dropped without a word) is given up
+  // after `ms` more than the server may take, so what waits behind it does not wait for ever.
+  const PATIENCE_MS = 15000;
+  function timed(url, options, ms = PATIENCE_MS) {
+    const stop = new AbortController();
+    const timer = setTimeout(() => stop.abort(), ms);
+    return fetch(url, Object.assign({ signal: stop.signal }, options)).finally(() => clearTimeout(timer));
+  }
+
   // A refusal that asking again cannot change (a site's user_hash the server rejects, identities
   // switched off): the page stops and says so, instead of asking every second for ever.
   let refused = null;
@@ -90,7 +99,7 @@
     const tokenMode = useToken;
     if (tokenMode) body.cookie = false;
     const started = {};   // an object, not the promise: an async function's result would unwrap it
-    started.ready = fetch("/api/webchat/session", {   // the current session keeps an anonymous customer
+    started.ready = timed("/api/webchat/session", {   // the current session keeps an anonymous customer
       method: "POST", headers: withSession({ "content-type": "application/json" }), body: JSON.stringify(body),
     }).then(async (res) => {
       if (!res.ok) {
@@ -135,7 +144,7 @@
       let asked = 0;   // the server's Retry-After, in ms
       try {
         const used = await ensureSession();
-        const res = await fetch("/api/webchat/messages", {
+        const res = await timed("/api/webchat/messages", {
           method: "POST", headers: withSession({ "content-type": "application/json" }), body: JSON.stringify(payload) });
         if (res.ok) {
           working.add(used);
@@ -318,7 +327,7 @@
   async function catchUp() {
     try {
       await ensureSession();
-      const res = await fetch(`/api/webchat/messages?after=${after}`, { headers: withSession({}) });
+      const res = await timed(`/api/webchat/messages?after=${after}`, { headers: withSession({}) });
       if (res.ok) take(await res.json());
     } catch (e) { /* the long poll carries on */ }
   }
@@ -331,7 +340,8 @@
       try {
         const wait = failures ? 0 : 20;
         const used = await ensureSession();
-        const res = await fetch(`/api/webchat/messages?after=${after}&wait=${wait}`, { headers: withSession({}) });
+        const res = await timed(`/api/webchat/messages?after=${after}&wait=${wait}`, { headers: withSession({}) },
+          wait * 1000 + PATIENCE_MS);
         if (res.ok) {
           working.add(used);
           const data = await res.json();
