@@ -218,14 +218,7 @@ def test_a_message_whose_request_is_never_answered_is_sent_again_and_the_next_fo
     signed_in_as(page, user)
     page.goto(f"{live.url}/")
     held: list[Route] = []
-
-    def first_lost(route: Route) -> None:
-        if route.request.method == "POST" and not held:
-            held.append(route)  # never answered
-        else:
-            route.continue_()
-
-    page.route("**/api/webchat/messages", first_lost)
+    page.route("**/api/webchat/messages", lambda route: held.append(route), times=1)  # never answered
     for text in ("hello?", "anyone there?"):
         page.fill("#text", text)
         page.press("#text", "Enter")
@@ -239,3 +232,20 @@ def test_a_message_whose_request_is_never_answered_is_sent_again_and_the_next_fo
     expect(page.locator("#log li.in")).to_have_text(["hello?", "anyone there?"])
     assert [m["text"] for m in conversation_of(api, user)["transcript"]] == ["hello?", "anyone there?"]
     held[0].abort()
+
+
+def test_enter_held_down_or_send_clicked_twice_sends_once(
+    browser: Browser, live: LiveServer, api: httpx.Client
+) -> None:
+    user = "browser-held-enter"
+    page = open_chat(browser, live.url, user)
+    page.fill("#text", "held")
+    for _ in range(8):  # the key's auto-repeat
+        page.keyboard.down("Enter")
+    page.keyboard.up("Enter")
+    page.fill("#text", "clicked")
+    page.locator("#send").dblclick()
+    expect(page.locator("#log li.in")).to_have_text(["held", "clicked"])
+    page.wait_for_timeout(500)  # room for a second copy to arrive, if one was sent
+    expect(page.locator("#log li.in")).to_have_count(2)
+    assert [m["text"] for m in conversation_of(api, user)["transcript"]] == ["held", "clicked"]
