@@ -35,6 +35,9 @@ from bot.yes_no import parse_yes_no, partly, sneers
 
 _NOT_ANSWER = object()
 _SKIPPED_REQUIRED = object()
+SKIP_TAP = ""
+"""The value of a tap that skips an optional text question (the web chat's skip button): a tap, so
+one on a question no longer open changes nothing, where the word typed would be a new message."""
 COMMENT_STEP = "_comment"
 """The step a comment given with a rating is stored under when the flow has no text step for it."""
 
@@ -210,7 +213,17 @@ def _read(flow: Flow, step_id: str, step: StepSpec, event: Reply) -> Answer | ob
         return _NOT_ANSWER if option is None else Answer(step_id, "choice", option=option, raw=_raw(payload))
     if step.type == "yes_no":
         return _yes_no(flow, step_id, step, payload)
-    if step.type == "text" and isinstance(payload, Text) and payload.text.strip():
+    if step.type == "text":
+        return _text(flow, step_id, step, event)
+    return _NOT_ANSWER
+
+
+def _text(flow: Flow, step_id: str, step: StepSpec, event: Reply) -> Answer | object | None:
+    """The answer to a text question: words, or a skip (the skip word, or the skip tap)."""
+    payload = event.payload
+    if isinstance(payload, ChoicePicked) and payload.value == SKIP_TAP:
+        return None if step.optional else _SKIPPED_REQUIRED
+    if isinstance(payload, Text) and payload.text.strip():
         if _skips(flow, payload.text):
             return None if step.optional else _SKIPPED_REQUIRED
         sentiment = event.classification.sentiment if event.classification else None

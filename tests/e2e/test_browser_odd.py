@@ -30,8 +30,8 @@ def sent(page: Page, text: str) -> None:
 
 @contextmanager
 def two_tabs(browser: Browser, url: str, user: str, first: str) -> Iterator[tuple[Page, Page]]:
-    """Two tabs of ``user``'s chat, both showing ``first`` (sent in the first); the second tab's
-    next long poll hangs, as on a network that dropped it, until the end."""
+    """Two tabs of ``user``'s chat, both showing ``first`` (sent in the first); in the second, the
+    long poll after the one under way hangs, as on a network that dropped it, until the end."""
     here, there = open_chat(browser, url, user), open_chat(browser, url, user)
     sent(here, first)
     expect(there.locator("#log li.in")).to_have_text(first)
@@ -253,3 +253,44 @@ def test_enter_held_down_or_send_clicked_twice_sends_once(
     expect(page.locator("#log li.in")).to_have_count(2)
     stored = conversation_of(api, "browser-held-enter")["transcript"]
     assert [m["text"] for m in stored] == ["held", "clicked"]
+
+
+def test_the_skip_button_skips_and_a_late_one_in_another_tab_sends_nothing(
+    browser: Browser, live: LiveServer, api: httpx.Client, agent: AsAgent
+) -> None:
+    """Before: the skip button sent the word "skip" as text; from a tab that had missed the end of
+    the survey it reached support as a new message."""
+    user = "browser-late-skip"
+    with two_tabs(browser, live.url, user, "thanks, all sorted") as (here, there):
+        conversation_id = conversation_of(api, user)["id"]
+        resolve = f"/api/conversations/{conversation_id}/resolve"
+        api.post(resolve, json={"send_survey_now": True}, headers=agent("Bob"))
+        for tab in (here, there):
+            expect(tab.locator('.options[data-step="rating"] button')).to_have_count(5)
+        here.locator('.options[data-step="rating"] button[data-value="5"]').click()
+        for tab in (here, there):  # the other tab learns of the praise question on its catch-up
+            tab.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+            expect(tab.get_by_role("button", name="Skip this question")).to_be_enabled()
+        here.get_by_role("button", name="Skip this question").click()
+        expect(here.locator("#log li.out").last).to_have_text("Thank you for your feedback!")
+        there.get_by_role("button", name="Skip this question").click()
+        expect(there.locator("#status")).to_have_text(
+            "That question is already closed (answered in another tab, or expired)."
+        )
+        expect(there.locator("#log li.out").last).to_have_text("Thank you for your feedback!")
+    detail = conversation_of(api, user)
+    assert [m["text"] for m in detail["transcript"] if m["direction"] == "in"] == [
+        "thanks, all sorted",
+        "⭐⭐⭐⭐⭐",
+        "skip",
+    ]
+    assert (
+        len(
+            [
+                c
+                for c in api.get("/api/conversations", params={"limit": 500}).json()
+                if c["customer"]["user"] == user
+            ]
+        )
+        == 1
+    )

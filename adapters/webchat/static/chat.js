@@ -227,9 +227,9 @@
       b.addEventListener("click", async () => {
         if (box.classList.contains("done")) return;
         markPicked(box, b);
-        const body = o.id
-          ? { choice: { survey: prompt.survey, step: prompt.step, value: o.id, label: o.label } }
-          : { text: o.text };
+        // Skipping is a tap too (value ""): on a question no longer open it changes nothing, where
+        // the skip word typed was a new message to support.
+        const body = { choice: { survey: prompt.survey, step: prompt.step, value: o.id, label: o.id ? o.label : o.text } };
         const { problem, stale } = await send(body);
         if (stale) {   // answered meanwhile (another tab) or over: show what is current instead
           b.classList.remove("picked"); b.setAttribute("aria-pressed", "false"); b.title = "";
@@ -383,8 +383,8 @@
   // What JSON can carry: a lone surrogate half (a bad paste) becomes U+FFFD and NUL goes, as the
   // server stores platform text (before, the server refused the whole message: "JSON decode error").
   function sendable(text) {
-    const whole = text.toWellFormed ? text.toWellFormed()
-      : text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
+    // (A pair is kept whole; a half alone is replaced. No lookbehind: older Safari can't parse it.)
+    const whole = text.replace(/[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]/g, (m) => m.length === 2 ? m : "\ufffd");
     return whole.replace(/\u0000/g, "");
   }
 

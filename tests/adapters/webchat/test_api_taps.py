@@ -122,3 +122,19 @@ async def test_one_address_may_hold_only_so_many_long_polls(
             await say(client, user, text="wake up")
         assert {r.status_code for r in await asyncio.gather(*held)} == {200}
     assert (channel.waiting, channel.tracked) == (0, 0)
+
+
+async def test_the_skip_tap_skips_and_a_late_one_opens_nothing(client: httpx.AsyncClient) -> None:
+    """Before: the page's skip button sent the skip word as text, so a second tab's (or a day-old
+    tab's) skip after the survey ended went to support as a new message "skip"."""
+    conversation_id, rating = await surveyed(client, "ann")
+    await say(client, "ann", **tap(rating, "5"))
+    praise = {"survey": rating["survey"], "step": "praise", "value": "", "label": "skip"}
+    assert (await say(client, "ann", choice=praise)).json()["stale"] is False
+    detail = (await client.get(f"/api/conversations/{conversation_id}")).json()
+    assert detail["survey"]["status"] == "completed"
+    assert [a["step"] for a in detail["survey"]["answers"]] == ["rating"]
+    before = await read(client, "ann")
+    assert (await say(client, "ann", choice=praise)).json()["stale"] is True  # the other tab's skip
+    assert await read(client, "ann") == before
+    assert len((await client.get("/api/conversations", params={"limit": 500})).json()) == 1
