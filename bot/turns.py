@@ -147,7 +147,8 @@ def _tapped(
         turn.new_survey_id,
         turn.msg.platform_id,
     )
-    return TurnResult(conversation_id=auto.conversation_id, answered=answered)
+    # One that changed nothing (settled already, in another tab) is a late tap like a survey's.
+    return TurnResult(conversation_id=auto.conversation_id, answered=answered, stale=not answered)
 
 
 def _survey_reply(
