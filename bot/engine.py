@@ -36,6 +36,9 @@ from bot.yes_no import parse_yes_no, partly, sneers
 
 _NOT_ANSWER = object()
 _SKIPPED_REQUIRED = object()
+SKIP_TAP = ""
+"""The value of a tap that skips an optional text question (the web chat's skip button): a tap, so
+one on a question no longer open changes nothing, where the word typed would be a new message."""
 COMMENT_STEP = "_comment"
 """The step a comment given with a rating is stored under when the flow has no text step for it."""
 
@@ -88,13 +91,19 @@ def _pending(flow: Flow, state: SurveyState, event: Event, now: datetime) -> Tra
             return Transition(state)
 
 
+def tap_is_open(state: SurveyState, tap: ChoicePicked) -> bool:
+    """Whether ``tap`` is on the question ``state`` waits for; any other (a late tap on an earlier
+    question, from a second tab or an old screen, or on another survey) changes nothing."""
+    return state.step is not None and tap.survey == state.survey_id and tap.step == state.step
+
+
 def _reply(flow: Flow, state: SurveyState, event: Reply) -> Transition:
     step_id = state.step
     if step_id is None:
         return Transition(state)
     step = flow.steps[step_id]
     payload = event.payload
-    if isinstance(payload, ChoicePicked) and (payload.survey != state.survey_id or payload.step != step_id):
+    if isinstance(payload, ChoicePicked) and not tap_is_open(state, payload):
         return Transition(state)  # a late tap on an earlier question: already answered
     if isinstance(payload, Resume):  # show the open question again; not a failed answer
         same = payload.survey == state.survey_id
@@ -206,7 +215,17 @@ def _read(flow: Flow, step_id: str, step: StepSpec, event: Reply) -> Answer | ob
         return _NOT_ANSWER if option is None else Answer(step_id, "choice", option=option, raw=_raw(payload))
     if step.type == "yes_no":
         return _yes_no(flow, step_id, step, payload)
-    if step.type == "text" and isinstance(payload, Text) and payload.text.strip():
+    if step.type == "text":
+        return _text(flow, step_id, step, event)
+    return _NOT_ANSWER
+
+
+def _text(flow: Flow, step_id: str, step: StepSpec, event: Reply) -> Answer | object | None:
+    """The answer to a text question: words, or a skip (the skip word, or the skip tap)."""
+    payload = event.payload
+    if isinstance(payload, ChoicePicked) and payload.value == SKIP_TAP:
+        return None if step.optional else _SKIPPED_REQUIRED
+    if isinstance(payload, Text) and payload.text.strip():
         if _skips(flow, payload.text):
             return None if step.optional else _SKIPPED_REQUIRED
         sentiment = event.classification.sentiment if event.classification else None

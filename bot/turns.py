@@ -11,6 +11,7 @@ from datetime import datetime
 
 from bot import confirmation
 from bot.classification import Classification
+from bot.engine import tap_is_open
 from bot.links import link_digest
 from bot.locales import pick_locale, written_locale
 from bot.messages import ChoicePicked, Command, InboundMessage, Resume, Text, Unsupported
@@ -39,6 +40,9 @@ class TurnResult:
     survey_id: str | None = None
     answered: bool = False
     handed_on: bool = False
+    stale: bool = False
+    """A tap on a question that is no longer open (answered, maybe in another tab, or its survey
+    over): nothing was stored; the client should show what is current."""
 
 
 def inbound(
@@ -69,10 +73,12 @@ def inbound(
         return confirmed
     if isinstance(payload, SURVEY_REPLIES):
         survey = survey if isinstance(payload, ChoicePicked) else repo.active_survey(identity.id)
+        if isinstance(payload, ChoicePicked) and (survey is None or not tap_is_open(survey.state, payload)):
+            return TurnResult(stale=True)  # a late tap: nothing changes (not even the transcript)
         if survey is not None:
             return _survey_reply(repo, settings, survey, identity, turn)
-    if isinstance(payload, ChoicePicked | Resume):
-        return TurnResult()  # a tap on a survey that is over: nothing changes
+    if isinstance(payload, Resume):
+        return TurnResult()  # asked to see a question of a survey that is over: nothing changes
     return _support_turn(repo, settings, identity, turn)
 
 
@@ -141,7 +147,8 @@ def _tapped(
         turn.new_survey_id,
         turn.msg.platform_id,
     )
-    return TurnResult(conversation_id=auto.conversation_id, answered=answered)
+    # One that changed nothing (settled already, in another tab) is a late tap like a survey's.
+    return TurnResult(conversation_id=auto.conversation_id, answered=answered, stale=not answered)
 
 
 def _survey_reply(

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Protocol
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from adapters.kit.addresses import rate_key
 from adapters.kit.cookies import forced_secure
@@ -46,6 +47,8 @@ _BLANKS = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2
 """Spaces (``str.isspace``) and what a paste may bring that shows nothing (zero-width space and
 joiners, word joiner, BOM), as a regex class for both the check and the schema."""
 BLANK = re.compile(f"[{_BLANKS}]*")
+MAX_TEXT = 4096
+"""Characters (code points: an emoji is one) in one message; the page counts the same way."""
 MAX_LOCALE = 100
 """Longer than any language tag a browser sends (``zh-Hans-CN-u-nu-hanidec`` is 23), short enough to
 refuse a flood."""
@@ -78,7 +81,7 @@ class CustomerMessage(BaseModel):
         },
     )
     text: str | None = Field(
-        default=None, min_length=1, max_length=4096, json_schema_extra={"pattern": f"[^{_BLANKS}]"}
+        default=None, min_length=1, json_schema_extra={"pattern": f"[^{_BLANKS}]", "maxLength": MAX_TEXT}
     )
     choice: Choice | None = None
     id: str | None = Field(default=None, max_length=64, description="client message id; resends are ignored")
@@ -95,6 +98,12 @@ class CustomerMessage(BaseModel):
         # The page sends none: a blank message would open a conversation about nothing.
         if text is not None and BLANK.fullmatch(text):
             raise ValueError("text is only spaces: write something")
+        if text is not None and len(text) > MAX_TEXT:  # a sentence the page can show as it is
+            raise PydanticCustomError(
+                "string_too_long",
+                "the message is {length} characters long: at most {limit} fit in one; send it in parts",
+                {"length": f"{len(text):,}", "limit": f"{MAX_TEXT:,}"},
+            )
         return text
 
     @field_validator("locale")
@@ -258,7 +267,7 @@ def webchat_router(ctx: WebChatContext, secret: str, config: WebChatConfig | Non
         result = await ctx.service.handle(message)
         if not result.duplicate:
             ctx.webchat.notify(who.user)  # the customer's own message shows in their other long polls
-        return Accepted(duplicate=result.duplicate, survey_id=result.survey_id)
+        return Accepted(duplicate=result.duplicate, survey_id=result.survey_id, stale=result.stale)
 
     @router.get(
         "/api/webchat/messages",
@@ -279,14 +288,14 @@ def webchat_router(ctx: WebChatContext, secret: str, config: WebChatConfig | Non
         else:
             try:
                 # Listen before reading: a message sent while we read still wakes this poll.
-                with ctx.webchat.listening(who.user) as event:
+                with ctx.webchat.listening(who.user, _poll_key(request)) as event:
                     found = await _read(ctx, who.user, after)
                     if not found:
                         if not await ctx.webchat.wait(event, wait, lambda: _hung_up(request)):
                             return Messages(messages=[], last_id=after)  # nobody to answer
                         found = await _read(ctx, who.user, after)
             except ChatBusy as exc:
-                raise HTTPException(429, str(exc), headers={"Retry-After": "1"}) from exc
+                raise HTTPException(429, str(exc), headers={"Retry-After": str(exc.retry_after)}) from exc
         await _seen(ctx, found)
         return Messages(
             messages=[ChatMessage.model_validate(m) for m in found],
@@ -294,6 +303,13 @@ def webchat_router(ctx: WebChatContext, secret: str, config: WebChatConfig | Non
         )
 
     return router
+
+
+def _poll_key(request: Request) -> str:
+    """Whose long polls a request counts toward: its address's rate key (an IPv6 /64 is one), or
+    ``""`` for loopback (a proxy that forwards no address would otherwise put everyone under one)."""
+    address = request.client.host if request.client is not None else ""
+    return "" if not address or ip_address_is_loopback(address) else rate_key(address)
 
 
 def _is_file(path: Path) -> bool:

@@ -1,8 +1,10 @@
 """The web chat channel: messages live in the database, so sending only wakes waiting readers.
 
-Long polls are bounded and leave nothing behind: at most ``max_waiting`` in all and
-``max_per_user`` per customer wait at once (more get :class:`ChatBusy`, a 429), and a customer's
-wake-up event is dropped as soon as their last poll ends.
+Long polls are bounded and leave nothing behind: at most ``max_waiting`` in all, ``max_per_user``
+per customer and ``max_per_address`` per client address (an IPv6 /64 counts as one) wait at once
+(more get :class:`ChatBusy`, a 429), and a customer's wake-up event is dropped as soon as their last
+poll ends. Without the per-address cap one address, starting 30 sessions a minute with 8 polls each,
+held all 10,000 slots after about 40 minutes; with it, that takes ten addresses (or /64 networks).
 """
 
 from __future__ import annotations
@@ -17,7 +19,11 @@ from bot.prompts import Prompt
 
 
 class ChatBusy(CsatbotError):
-    """No room for another long poll right now (the client should retry in a moment)."""
+    """No room for another long poll right now (the client should retry after ``retry_after`` s)."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class WebChatChannel:
@@ -28,11 +34,15 @@ class WebChatChannel:
         max_buttons=11, max_buttons_per_row=11, max_option_id_bytes=256, can_edit=False
     )
 
-    def __init__(self, max_waiting: int = 10_000, max_per_user: int = 8) -> None:
+    def __init__(
+        self, max_waiting: int = 10_000, max_per_user: int = 8, max_per_address: int = 1_000
+    ) -> None:
         self.max_waiting = max_waiting
         self.max_per_user = max_per_user
+        self.max_per_address = max_per_address
         self._events: dict[str, asyncio.Event] = {}
         self._waiting: dict[str, int] = {}
+        self._by_address: dict[str, int] = {}
         self._closed = False
 
     @property
@@ -42,8 +52,8 @@ class WebChatChannel:
 
     @property
     def tracked(self) -> int:
-        """Customers with state held here (0 once every poll has ended)."""
-        return len(self._events.keys() | self._waiting.keys())
+        """Customers and addresses with state held here (0 once every poll has ended)."""
+        return len(self._events.keys() | self._waiting.keys()) + len(self._by_address)
 
     async def send(self, to: Recipient, prompt: Prompt) -> Sent:
         self.notify(to.user)
@@ -56,23 +66,29 @@ class WebChatChannel:
             event.set()
 
     @contextlib.contextmanager
-    def listening(self, user: str) -> Iterator[asyncio.Event]:
+    def listening(self, user: str, address: str = "") -> Iterator[asyncio.Event]:
         """The event the next ``notify(user)`` sets, held for one poll. Take it *before* reading, so
-        nothing sent meanwhile is missed; :class:`ChatBusy` when the limits are reached."""
+        nothing sent meanwhile is missed; :class:`ChatBusy` when the limits are reached. ``address``
+        is the client's rate key (``""``: not counted, as for loopback)."""
         if self._waiting.get(user, 0) >= self.max_per_user or self.waiting >= self.max_waiting:
-            raise ChatBusy("too many open long polls: retry in a second")
-        self._waiting[user] = self._waiting.get(user, 0) + 1
+            raise ChatBusy("too many open long polls: retry in a second", 1)
+        if address and self._by_address.get(address, 0) >= self.max_per_address:
+            # Not a second: this address's polls end only as they time out (20 s) or are answered.
+            raise ChatBusy(
+                f"too many open long polls from this address (at most {self.max_per_address}): retry in 5 s",
+                5,
+            )
+        _count(self._waiting, user, 1)
+        if address:
+            _count(self._by_address, address, 1)
         event = self._events.setdefault(user, asyncio.Event())
         try:
             yield event
         finally:
-            left = self._waiting[user] - 1
-            if left:
-                self._waiting[user] = left
-            else:
-                del self._waiting[user]
-                if self._events.get(user) is event:
-                    del self._events[user]
+            if address:
+                _count(self._by_address, address, -1)
+            if not _count(self._waiting, user, -1) and self._events.get(user) is event:
+                del self._events[user]
 
     async def wait(
         self, event: asyncio.Event, timeout: float, gone: Callable[[], Awaitable[None]] | None = None
@@ -99,3 +115,13 @@ class WebChatChannel:
         for event in self._events.values():
             event.set()
         self._events.clear()
+
+
+def _count(counts: dict[str, int], key: str, step: int) -> int:
+    """Add ``step`` to ``key``'s count, dropping the key at 0; the new count."""
+    left = counts.get(key, 0) + step
+    if left:
+        counts[key] = left
+    else:
+        counts.pop(key, None)
+    return left

@@ -19,6 +19,11 @@ class SessionIssued(BaseModel):
 class Accepted(BaseModel):
     duplicate: bool
     survey_id: str | None
+    stale: bool = Field(
+        default=False,
+        description="a tap on a question no longer open (answered in another tab, or its survey over): "
+        "nothing was stored; read the chat for what is current",
+    )
 
 
 class ChatMessage(BaseModel):

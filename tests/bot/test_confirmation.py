@@ -235,6 +235,7 @@ async def test_retries_double_taps_and_a_racing_timer_settle_it_once(h: Harness)
     again = await h.tap("ann", question.survey, question.step, "yes", platform_id="cb-1")
     other = await h.tap("ann", question.survey, question.step, "no", platform_id="cb-2")
     assert first.answered and again.duplicate and not other.answered
+    assert not first.stale and other.stale  # the page of a late tap shows what is current
     assert await h.tick(minutes=30) == ["sent survey s000002"]  # the confirm timer was cancelled
     assert outcome(h) == [("password_reset", "yes", "tap")]
     assert h.rows("select count(*) from survey") == [(1,)]

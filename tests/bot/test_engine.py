@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.classification import Classification, Sentiment
-from bot.engine import advance, dsat_reasons
+from bot.engine import SKIP_TAP, advance, dsat_reasons
 from bot.flow import Flow
 from bot.messages import ChoicePicked, Text, Unsupported
 from bot.prompts import AskChoice, AskRating, AskText, End, Option, Say, Scale
@@ -588,6 +588,23 @@ def test_optional_text_is_skipped_without_an_answer(flows: dict[str, Flow], text
     assert t.effects == (CompleteSurvey("completed"),)
     assert t.state.answers == state.answers
     assert t.prompts == (End(SID, "Thank you!"),)
+
+
+@pytest.mark.parametrize(("optional", "skipped"), [(True, True), (False, False)])
+def test_the_skip_tap_skips_an_optional_text_question_only(
+    make_flow: FlowFactory, optional: bool, skipped: bool
+) -> None:
+    flow = make_flow(
+        "title: {en: T}\nstart: c\nsteps:\n"
+        f"  c: {{type: text, optional: {str(optional).lower()}, text: {{en: Say}}, next: end}}\n"
+        "  end: {type: end, text: {en: Bye}}\n"
+    )
+    t = advance(flow, started(flow), tap("c", SKIP_TAP, label="skip"), NOW)
+    if skipped:
+        assert (t.effects, t.prompts) == ((CompleteSurvey("completed"),), (End(SID, "Bye"),))
+    else:
+        assert t.effects == ()
+        assert t.prompts == (Say("This question can't be skipped, sorry."), flow.ask(SID, "c", "en"))
 
 
 def test_skip_word_from_config_texts_skips(make_flow: FlowFactory) -> None:

@@ -58,9 +58,13 @@ async def test_start_is_welcomed_in_the_customers_language(harness: Harness) -> 
     assert queued == 1
 
 
-@pytest.mark.parametrize("payload", [ChoicePicked("nosuch01", "rating", "5", "5"), Resume("nosuch01")])
-async def test_a_tap_on_a_survey_that_is_over_changes_nothing(harness: Harness, payload: Payload) -> None:
-    assert await turn(harness, message(payload)) == TurnResult()
+@pytest.mark.parametrize(
+    ("payload", "stale"), [(ChoicePicked("nosuch01", "rating", "5", "5"), True), (Resume("nosuch01"), False)]
+)
+async def test_a_tap_on_a_survey_that_is_over_changes_nothing(
+    harness: Harness, payload: Payload, stale: bool
+) -> None:
+    assert await turn(harness, message(payload)) == TurnResult(stale=stale)
     assert transcript(harness) == []
 
 

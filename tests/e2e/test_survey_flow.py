@@ -58,7 +58,11 @@ def test_chat_reply_resolve_and_a_low_rating_by_button_opens_a_ticket(
     before = report(api)["total"]
     c = customer()
     accepted = c.say("Hi, my parcel #A-1009 has not arrived")
-    assert accepted == {"duplicate": False, "survey_id": None}  # no internal ids for customers
+    assert accepted == {
+        "duplicate": False,
+        "survey_id": None,
+        "stale": False,
+    }  # no internal ids for customers
     conversation_id = c.conversation()
     assert c.until(lambda m: m["direction"] == "in")["text"] == "Hi, my parcel #A-1009 has not arrived"
 
@@ -80,7 +84,7 @@ def test_chat_reply_resolve_and_a_low_rating_by_button_opens_a_ticket(
     assert rating["text"] == "How satisfied are you with the help you received?"
 
     tapped = c.tap(rating, "2")
-    assert tapped == {"duplicate": False, "survey_id": resolved["survey_id"]}
+    assert tapped == {"duplicate": False, "survey_id": resolved["survey_id"], "stale": False}
     reason = c.prompt("AskChoice", "reason")
     assert [o["id"] for o in reason["options"]] == ["slow", "unresolved", "attitude", "other"]
     c.tap(reason, "unresolved")
@@ -166,7 +170,7 @@ def test_a_retried_post_with_the_same_id_changes_nothing(api: httpx.Client, cust
     again = c.tap(rating, "5", id="client-msg-1")
     also_text = c.say("1", id="client-msg-1")  # same id, different body: still the same message
     assert first["duplicate"] is False and first["survey_id"] == rating["survey"]
-    assert again == {"duplicate": True, "survey_id": None}
+    assert again == {"duplicate": True, "survey_id": None, "stale": False}
     assert also_text["duplicate"] is True
     c.prompt("AskText", "praise")  # asked once: the optional praise question
     assert answers_of(api, conversation_id) == [("rating", 5, None, None)]

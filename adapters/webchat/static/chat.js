@@ -10,20 +10,27 @@
   // The server keeps a tag's language, script and region; it refuses only what no browser sends.
   const locale = (params.get("lang") || navigator.language || "en").slice(0, 100);
   const zh = locale.toLowerCase().startsWith("zh");
+  const MAX_TEXT = 4096;   // characters (code points, as the server counts: an emoji is one)
   const T = zh ? {
     title: "在线客服", placeholder: "输入消息…", send: "发送",
     empty: "有什么可以帮您？在下面输入消息，客服会在这里回复。",
     offline: "无法连接服务器，正在重试…", failed: "消息未发送：", retry: "请稍后再试。",
     skip: "跳过此题", picked: "已选择", group: "选项",
+    closed: "该问题已结束（已在其他窗口回答，或已过期）。",
+    tooLong: (n) => `消息太长（${n} / ${MAX_TEXT.toLocaleString("en-US")} 字）：请分几条发送。`,
+    refused: "无法确认您的身份，聊天无法开始。请刷新页面；如仍有问题，请通过其他方式联系我们。",
   } : {
     title: "Support chat", placeholder: "Type a message…", send: "Send",
     empty: "How can we help? Type a message below and an agent will answer here.",
     offline: "Can't reach the server. Retrying…", failed: "Message not sent: ", retry: "please try again.",
     skip: "Skip this question", picked: "picked", group: "options",
+    closed: "That question is already closed (answered in another tab, or expired).",
+    tooLong: (n) => `Too long (${n} / ${MAX_TEXT.toLocaleString("en-US")} characters): please send it in parts.`,
+    refused: "This chat can't confirm who you are, so it can't start. Please reload the page; if it keeps happening, contact us another way.",
   };
 
   const $ = (id) => document.getElementById(id);
-  const log = $("log"), input = $("text"), status = $("status");
+  const log = $("log"), input = $("text"), status = $("status"), count = $("count");
   document.documentElement.lang = zh ? "zh-CN" : "en";
   document.title = "csatbot · " + T.title;
   $("send").textContent = T.send;
@@ -34,6 +41,40 @@
   function showStatus(text) { status.textContent = text; status.hidden = !text; }
 
   function newId() { return crypto.getRandomValues(new Uint32Array(4)).join("-"); }
+
+  // A nap after a failure; going back online ends it at once.
+  const napping = new Set();
+  function nap(ms) {
+    return new Promise(r => {
+      const up = () => { clearTimeout(timer); napping.delete(up); r(); };
+      const timer = setTimeout(up, ms);
+      napping.add(up);
+    });
+  }
+  addEventListener("online", () => napping.forEach(up => up()));
+
+  // A request that gets no answer (a connection the network dropped without a word) is given up
+  // after `ms` more than the server may take, so what waits behind it does not wait for ever.
+  const PATIENCE_MS = 15000;
+  function timed(url, options, ms = PATIENCE_MS) {
+    const stop = new AbortController();
+    const timer = setTimeout(() => stop.abort(), ms);
+    return fetch(url, Object.assign({ signal: stop.signal }, options)).finally(() => clearTimeout(timer));
+  }
+
+  // A refusal that asking again cannot change (a site's user_hash the server rejects, identities
+  // switched off): the page stops and says so, instead of asking every second for ever.
+  let refused = null;
+  function giveUp(why) {
+    if (refused) return;
+    refused = why;
+    console.error(`csatbot chat: the server refused the chat session (${why}); not retrying. ` +
+      "A site that sets window.csatbotIdentity must give userHash = hex HMAC-SHA256 of userId " +
+      "under CSATBOT_WEBCHAT_IDENTITY_SECRET.");
+    showStatus(T.refused);
+    input.disabled = true; $("send").disabled = true;
+  }
+  function permanent(res) { return res.status >= 400 && res.status < 500 && ![401, 408, 429].includes(res.status); }
 
   // Start (or renew) the session; the cookie it sets carries who the customer is. A browser that
   // keeps no cookie (cookies blocked, or a third-party frame) gets it as a token instead, sent in
@@ -58,10 +99,15 @@
     const tokenMode = useToken;
     if (tokenMode) body.cookie = false;
     const started = {};   // an object, not the promise: an async function's result would unwrap it
-    started.ready = fetch("/api/webchat/session", {   // the current session keeps an anonymous customer
+    started.ready = timed("/api/webchat/session", {   // the current session keeps an anonymous customer
       method: "POST", headers: withSession({ "content-type": "application/json" }), body: JSON.stringify(body),
     }).then(async (res) => {
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      if (!res.ok) {
+        const data = await res.json().catch(() => ({}));
+        const why = `HTTP ${res.status}` + (typeof data.detail === "string" ? `: ${data.detail}` : "");
+        if (permanent(res)) giveUp(why);
+        throw new Error(why);
+      }
       if (tokenMode) keepToken((await res.json()).token);
     });
     session = started; issuedAt = Date.now();
@@ -69,6 +115,7 @@
     return started;
   }
   async function ensureSession() {
+    if (refused) throw new Error(refused);
     if (session && Date.now() - issuedAt > RENEW_MS) session = null;
     const current = session || startSession();
     await current.ready;
@@ -87,31 +134,40 @@
     return true;
   }
 
-  // Returns "" when the server took the message, else a reason to show. The same client id is sent
-  // on every retry, so the server ignores resends that did arrive.
+  // Returns {problem: ""} when the server took the message (stale: true for a tap on a question no
+  // longer open), else {problem: a reason to show}. The same client id is sent on every retry, so
+  // the server ignores resends that did arrive.
   async function post(body) {
     const payload = Object.assign({ locale, id: newId() }, body);
     let reason = T.offline;
     for (let attempt = 0; attempt < 5; attempt++) {
+      let asked = 0;   // the server's Retry-After, in ms
       try {
         const used = await ensureSession();
-        const res = await fetch("/api/webchat/messages", {
+        const res = await timed("/api/webchat/messages", {
           method: "POST", headers: withSession({ "content-type": "application/json" }), body: JSON.stringify(payload) });
-        if (res.ok) { working.add(used); showStatus(""); return ""; }
+        if (res.ok) {
+          working.add(used);
+          const data = await res.json().catch(() => ({}));
+          if (!data.stale) showStatus("");
+          return { problem: "", stale: !!data.stale };
+        }
         reason = `HTTP ${res.status}`;
         if (res.status === 401 && renew(used)) continue;   // renew, resend
-        if (res.status < 500) {
+        asked = 1000 * (Number(res.headers.get("retry-after")) || 0);
+        if (res.status < 500 && res.status !== 429) {   // 429: writing faster than allowed, so wait and resend
           const data = await res.json().catch(() => ({}));
-          const first = Array.isArray(data.detail) ? data.detail[0] : null;
-          return first && first.msg ? `${reason} (${first.msg})` : reason;
+          const first = Array.isArray(data.detail) ? data.detail[0] : { msg: data.detail };
+          return { problem: first && first.msg ? `${reason} (${first.msg})` : reason };
         }
       } catch (e) {
+        if (refused) return { problem: T.refused };
         reason = T.offline;
         showStatus(T.offline);
       }
-      await new Promise(r => setTimeout(r, 500 * (attempt + 1)));
+      await nap(Math.max(500 * (attempt + 1), asked));
     }
-    return reason;
+    return { problem: reason };
   }
 
   // One message at a time, in the order the customer sent them: a resend after a network blip must
@@ -119,7 +175,7 @@
   let sending = Promise.resolve("");
   function send(body) {
     const result = sending.then(() => post(body));
-    sending = result.catch(() => "");
+    sending = result.catch(() => ({ problem: "" }));
     return result;
   }
 
@@ -171,10 +227,16 @@
       b.addEventListener("click", async () => {
         if (box.classList.contains("done")) return;
         markPicked(box, b);
-        const body = o.id
-          ? { choice: { survey: prompt.survey, step: prompt.step, value: o.id, label: o.label } }
-          : { text: o.text };
-        const problem = await send(body);
+        // Skipping is a tap too (value ""): on a question no longer open it changes nothing, where
+        // the skip word typed was a new message to support.
+        const body = { choice: { survey: prompt.survey, step: prompt.step, value: o.id, label: o.id ? o.label : o.text } };
+        const { problem, stale } = await send(body);
+        if (stale) {   // answered meanwhile (another tab) or over: show what is current instead
+          b.classList.remove("picked"); b.setAttribute("aria-pressed", "false"); b.title = "";
+          showStatus(T.closed);
+          catchUp();
+          return;
+        }
         if (problem) {   // let the customer try again
           box.classList.remove("done"); b.classList.remove("picked"); b.setAttribute("aria-pressed", "false");
           box.querySelectorAll("button").forEach(x => { x.disabled = false; x.tabIndex = 0; });
@@ -253,39 +315,92 @@
     log.scrollTop = log.scrollHeight;
   }
 
+  // Draw what is new; a message two reads both bring (the long poll and a catch-up) is drawn once.
+  function take(data) {
+    for (const m of data.messages) {
+      if (m.id > after) { draw(m); after = m.id; }
+    }
+    after = Math.max(after, data.last_id);
+  }
+
+  // Read now, beside the long poll (which may be stuck on a network that dropped it).
+  async function catchUp() {
+    try {
+      await ensureSession();
+      const res = await timed(`/api/webchat/messages?after=${after}`, { headers: withSession({}) });
+      if (res.ok) take(await res.json());
+    } catch (e) { /* the long poll carries on */ }
+  }
+
+  const PAUSES = [1000, 2000, 4000, 8000, 15000];   // after 1, 2, 3... failures in a row
   async function poll() {
-    let probe = false;   // after a failure, ask without waiting so the error line clears at once
+    let failures = 0;   // after a failure, ask without waiting so the error line clears at once
     for (;;) {
+      let asked = 0;   // the server's Retry-After, in ms
       try {
-        const wait = probe ? 0 : 20;
+        const wait = failures ? 0 : 20;
         const used = await ensureSession();
-        const res = await fetch(`/api/webchat/messages?after=${after}&wait=${wait}`, { headers: withSession({}) });
+        const res = await timed(`/api/webchat/messages?after=${after}&wait=${wait}`, { headers: withSession({}) },
+          wait * 1000 + PATIENCE_MS);
         if (res.ok) {
           working.add(used);
           const data = await res.json();
-          if (probe) { probe = false; showStatus(""); }
-          data.messages.forEach(draw);
-          after = data.last_id;
+          if (failures) { failures = 0; showStatus(""); }
+          take(data);
           continue;
         }
         if (res.status === 401 && renew(used)) continue;   // renew and read on
+        asked = 1000 * (Number(res.headers.get("retry-after")) || 0);
         showStatus(T.offline);   // busy or down for a moment (nothing the customer sent was lost)
       } catch (e) {
+        if (refused) return;   // the page said why; a reload asks again
         showStatus(T.offline);   // server restarting or network down: keep trying
       }
-      probe = true;
-      await new Promise(r => setTimeout(r, 1000));
+      // Wait longer after each failure in a row (and at least what the server asked), spread a
+      // little so that many pages do not all come back in the same second.
+      const pause = Math.max(PAUSES[Math.min(failures, PAUSES.length - 1)], asked);
+      failures++;
+      await nap(pause * (0.8 + 0.4 * Math.random()));
     }
+  }
+
+  // Past 90% of the limit a counter shows how much is left; over it, nothing is sent (before, the
+  // box's maxlength cut a long paste silently).
+  function counted() {
+    const n = [...input.value.trim()].length;
+    count.hidden = n <= MAX_TEXT * 0.9;
+    count.textContent = `${n.toLocaleString("en-US")} / ${MAX_TEXT.toLocaleString("en-US")}`;
+    count.classList.toggle("over", n > MAX_TEXT);
+    return n;
+  }
+  input.addEventListener("input", counted);
+
+  // A tab the customer comes back to (hidden, frozen, restored from the back/forward cache) reads
+  // at once: its long poll may have been cut, and an old question should not look open.
+  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") catchUp(); });
+  addEventListener("pageshow", (ev) => { if (ev.persisted) catchUp(); });
+
+  // What JSON can carry: a lone surrogate half (a bad paste) becomes U+FFFD and NUL goes, as the
+  // server stores platform text (before, the server refused the whole message: "JSON decode error").
+  function sendable(text) {
+    // (A pair is kept whole; a half alone is replaced. No lookbehind: older Safari can't parse it.)
+    const whole = text.replace(/[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]/g, (m) => m.length === 2 ? m : "\ufffd");
+    return whole.replace(/\u0000/g, "");
   }
 
   $("composer").addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    const text = input.value.trim();
+    const text = sendable(input.value).trim();
     if (!text.replace(/[\s\u200b-\u200d\u2060\ufeff]/g, "")) return;   // nothing to read (the server refuses it)
+    const n = counted();
+    if (n > MAX_TEXT) { showStatus(T.tooLong(n.toLocaleString("en-US"))); return; }
     input.value = "";
-    const problem = await send({ text });
+    counted();
+    const { problem } = await send({ text });
     if (problem) {
-      if (!input.value) input.value = text;   // give the text back so nothing typed is lost
+      // Give the text back so nothing typed is lost (after any other text given back, in order).
+      input.value = input.value ? `${input.value} ${text}` : text;
+      counted();
       showStatus(T.failed + problem);
     }
   });

@@ -56,7 +56,7 @@ CHOICE = {"survey": "abc", "step": "rating", "value": "4"}
         pytest.param({}, "exactly one of text and choice", id="neither"),
         pytest.param({"text": None, "choice": None}, "exactly one", id="both-null"),
         pytest.param({"user": "bob", "text": "hi"}, "Extra inputs", id="naming-a-user"),
-        pytest.param({"text": "x" * 4097}, "at most 4096", id="text-too-long"),
+        pytest.param({"text": "x" * 4097}, "at most 4,096 fit in one", id="text-too-long"),
         pytest.param({"text": ""}, "at least 1", id="text-empty"),
         pytest.param({"text": "hi", "id": "i" * 65}, "at most 64", id="client-id-too-long"),
         pytest.param({"choice": {**CHOICE, "value": "v" * 65}}, "at most 64", id="choice-long"),
@@ -164,7 +164,7 @@ async def test_a_text_message_is_stored_and_read_back_without_internal_fields(
     longest = "好" * 4096
     response = await say(client, "ann.lee@example.com", text=longest, name="Ann")
     assert response.status_code == 202, response.text
-    assert response.json() == {"duplicate": False, "survey_id": None}
+    assert response.json() == {"duplicate": False, "survey_id": None, "stale": False}
     [message] = (await messages(client, "ann.lee@example.com"))["messages"]
     assert (message["direction"], message["author"], message["text"]) == ("in", "customer", longest)
     assert set(message) <= {"id", "direction", "author", "text", "at", "prompt", "recorded", "survey_id"}
@@ -192,7 +192,7 @@ async def test_another_customers_client_id_never_swallows_a_message(client: http
 async def test_a_tap_with_no_survey_under_way_changes_nothing(client: httpx.AsyncClient) -> None:
     response = await say(client, "ann", choice=CHOICE)
     assert response.status_code == 202
-    assert response.json() == {"duplicate": False, "survey_id": None}
+    assert response.json() == {"duplicate": False, "survey_id": None, "stale": True}  # the page catches up
     assert await stored_conversations(client) == []
     assert (await messages(client, "ann"))["messages"] == []
 

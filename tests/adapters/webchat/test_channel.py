@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from adapters.webchat.channel import WebChatChannel
+from adapters.webchat.channel import ChatBusy, WebChatChannel
 
 
 async def test_a_send_wakes_the_wait() -> None:
@@ -65,3 +65,14 @@ async def test_a_closed_channel_returns_at_once_and_starts_nothing() -> None:
     with channel.listening("ann") as event:
         assert await channel.wait(event, 30, gone) is True
     assert started == []
+
+
+async def test_an_address_holds_at_most_its_share_and_a_refused_poll_counts_nothing() -> None:
+    channel = WebChatChannel(max_per_address=2)
+    with channel.listening("ann", "net-1"), channel.listening("bob", "net-1"):
+        with pytest.raises(ChatBusy, match=r"from this address \(at most 2\)") as refused:
+            channel.listening("cy", "net-1").__enter__()
+        assert refused.value.retry_after == 5
+        with channel.listening("cy", "net-2"), channel.listening("dee"):  # another address; loopback
+            assert channel.waiting == 4
+    assert (channel.waiting, channel.tracked) == (0, 0)
