@@ -2,7 +2,7 @@
 "物流太慢了") that the step's catch-all option (``otherwise``) can take, with the words as the comment.
 
 Not a reason: a question to the bot, a calm request or a call for a person the triage model reads, courtesy
-or filler alone ("ok thanks", "嗯嗯"), a bare number, one character or one short word ("lol").
+or filler alone ("ok thanks", "嗯嗯"), a score said again ("改成4分"), one character or one short word ("lol").
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.answers import read_rating
 from bot.classification import Classification
 
 REQUESTS: frozenset[str] = frozenset(
@@ -60,6 +61,8 @@ def typed_reason(text: str, verdict: Classification | None) -> str:
         return ""
     if any(_NO_REASON.fullmatch(x.strip(_MARKS)) for x in (t, _COURTESY.sub(" ", t))):
         return ""
+    if read_rating(words, "csat", 1, 5) is not None or read_rating(words, "nps", 0, 10) is not None:
+        return ""  # a score said again ("actually make it 4 stars", "改成4分"): not what went wrong
     rest = _COURTESY.sub(" ", t)
     found = _WORD.findall(rest)
     says = len(_HAN.findall(rest)) >= 2 or len(found) >= 2 or any(len(w) >= 4 for w in found)

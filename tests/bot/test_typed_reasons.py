@@ -20,6 +20,8 @@ REASONS = [
     "包装破了",
     "質量不好",
     "ok, the courier lied about delivery",
+    "waited 2 hours on the phone",
+    "3 times I called",
 ]
 NOT_REASONS = [
     "",
@@ -50,6 +52,9 @@ NOT_REASONS = [
     "honestly I have no idea",
     "👍",
     "不行",
+    "actually make it 4 stars",
+    "改成4分",
+    "8/10",
 ]
 
 

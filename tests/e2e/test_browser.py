@@ -88,7 +88,13 @@ def test_a_customer_rates_by_tapping_and_the_answers_are_stored(
     expect(rating.locator('button[data-value="5"]')).to_be_disabled()
 
     reason = page.locator('.options[data-step="reason"]')
-    expect(reason.locator("button")).to_have_count(4)
+    # Numbered, as the hint under them says ("Tap an option or reply with its number").
+    expect(reason.locator("button")).to_have_text(
+        ["1. Slow response", "2. Problem not solved", "3. Unfriendly service", "4. Something else"]
+    )
+    expect(page.locator("#log li.out").last.locator(".hint")).to_have_text(
+        "Tap an option or reply with its number."
+    )
     reason.get_by_role("button", name="Problem not solved").click()
     expect(reason.locator('button[data-value="unresolved"]')).to_have_class(re.compile(r"\bpicked\b"))
 

@@ -219,9 +219,12 @@
     if (prompt.type === "AskText" && prompt.optional && prompt.skip_word) {
       choices.push({ id: "", label: T.skip, text: prompt.skip_word });
     }
+    // A choice's hint says "reply with its number": the buttons show the numbers a typed digit picks.
+    const numbered = prompt.type === "AskChoice" && !prompt.options.every(o => o.id === "yes" || o.id === "no");
+    choices.forEach((o, i) => { o.shown = numbered && o.id ? `${i + 1}. ${o.label}` : o.label; });
     for (const o of choices) {
       const b = document.createElement("button");
-      b.type = "button"; b.textContent = o.label; b.dataset.value = o.id; b.dataset.text = o.text;
+      b.type = "button"; b.textContent = o.shown; b.dataset.value = o.id; b.dataset.text = o.text;
       b.setAttribute("aria-pressed", "false");
       if (rating) b.setAttribute("aria-label", `${o.id} / ${prompt.scale.high}`);
       b.addEventListener("click", async () => {
