@@ -1,8 +1,9 @@
 """Whether words typed at a choice question are a reason of the customer's own ("it took 4 days",
 "物流太慢了") that the step's catch-all option (``otherwise``) can take, with the words as the comment.
 
-Not a reason: a question to the bot, a calm request or a call for a person the triage model reads, courtesy
-or filler alone ("ok thanks", "嗯嗯"), a score said again ("改成4分"), one character or one short word ("lol").
+Not a reason: a question to the bot, a calm request or a call for a person the triage model reads,
+courtesy or filler alone ("ok thanks", "嗯嗯"), a score said again ("改成4分"), one character or one
+short word ("lol").
 """
 
 from __future__ import annotations
