@@ -114,7 +114,7 @@ def _reply(flow: Flow, state: SurveyState, event: Reply) -> Transition:
         skipped = _enter(flow, state, _next_step(step, None))
         if skipped.state.status == "completed":
             return Transition(skipped.state, (), (HandOn(payload.text), *skipped.effects))
-    answer, comment = _read_with_words(flow, step_id, step, event)
+    answer, comment = _read_with_words(flow, state, step_id, step, event)
     if answer is _SKIPPED_REQUIRED:  # "skip" where an answer is needed: ask again, never hand it on
         prompts = (Say(flow.text("skip_required", state.locale)), _ask(flow, state, step_id))
         return Transition(state, prompts)
@@ -159,14 +159,19 @@ def _comment_with_rating(step: StepSpec, event: Reply) -> str:
 
 
 def _read_with_words(
-    flow: Flow, step_id: str, step: StepSpec, event: Reply
+    flow: Flow, state: SurveyState, step_id: str, step: StepSpec, event: Reply
 ) -> tuple[Answer | object | None, str]:
     """The answer in ``event`` and the words said with it: beside a rating, or a typed reason that
-    named no option and so counts as the choice step's catch-all option (``otherwise``)."""
+    named no option and so counts as the choice step's catch-all option (``otherwise``).
+
+    Once the survey has escalated (a person will read the ticket), whatever the customer writes
+    there that is no question or filler is their reason, a request too ("my order arrived damaged",
+    "I want my money back"); before, a calm request goes to support and the question is asked again.
+    """
     answer = _read(flow, step_id, step, event)
     payload = event.payload
     if answer is _NOT_ANSWER and step.otherwise is not None and isinstance(payload, Text):
-        words = typed_reason(payload.text, event.classification)
+        words = typed_reason(payload.text, None if state.escalated else event.classification)
         if words:
             return Answer(step_id, "choice", option=step.otherwise, raw=payload.text), words
     return answer, _comment_with_rating(step, event)

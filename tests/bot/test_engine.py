@@ -426,6 +426,21 @@ def test_a_question_a_shrug_or_filler_at_a_choice_is_asked_again(flows: dict[str
     assert t.effects == (HandOn(text),)
 
 
+LIKED = """
+title: {en: Liked}
+start: rating
+steps:
+  rating: {type: csat, text: {en: Rate us}, next: liked}
+  liked:
+    type: choice
+    text: {en: "What did you like most?"}
+    options: [{id: speed, label: {en: Speed}}, {id: other, label: {en: Something else}}]
+    otherwise: other
+    next: end
+  end: {type: end, text: {en: Thanks}}
+"""
+
+
 @pytest.mark.parametrize(
     ("text", "verdict"),
     [
@@ -433,14 +448,30 @@ def test_a_question_a_shrug_or_filler_at_a_choice_is_asked_again(flows: dict[str
         ("get me a manager", Classification("request_human", 0.9, "negative", 0.9)),
     ],
 )
-def test_a_calm_request_or_a_call_for_a_person_at_a_choice_goes_to_support(
-    flows: dict[str, Flow], text: str, verdict: Classification
+def test_a_calm_request_or_a_call_for_a_person_at_a_happy_choice_goes_to_support(
+    make_flow: FlowFactory, text: str, verdict: Classification
 ) -> None:
+    flow = make_flow(LIKED)
+    at_liked = advance(flow, started(flow), tap("rating", "5"), NOW).state
+    t = advance(flow, at_liked, Reply(Text(text), verdict), NOW)
+    assert t.state == at_liked.evolve(reprompts=1)
+    assert t.effects == (HandOn(text),)
+    typed = advance(flow, at_liked, say("the chat was friendly and quick"), NOW)
+    assert typed.effects[0] == RecordAnswer(
+        Answer("liked", "choice", option="other", raw="the chat was friendly and quick")
+    )
+
+
+def test_once_escalated_a_request_at_a_choice_is_the_reason(flows: dict[str, Flow]) -> None:
     flow = flows["csat"]
     at_reason = advance(flow, started(flow), tap("rating", "2"), NOW).state
-    t = advance(flow, at_reason, Reply(Text(text), verdict), NOW)
-    assert t.state == at_reason.evolve(reprompts=1)
-    assert t.effects == (HandOn(text),)
+    assert at_reason.escalated  # the ticket is open: a person reads what comes next
+    verdict = Classification("refund", 0.99, "neutral", 0.9)
+    t = advance(flow, at_reason, Reply(Text("I want my money back"), verdict), NOW)
+    assert t.effects[0] == RecordAnswer(
+        Answer("reason", "choice", option="other", raw="I want my money back")
+    )
+    assert t.state.status == "completed"
 
 
 def test_an_unhappy_request_at_a_choice_is_what_went_wrong(flows: dict[str, Flow]) -> None:
