@@ -23,7 +23,7 @@ run: $(STAMP)
 CSATBOT_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export CSATBOT_TEST_POSTGRES_URL
 test: $(STAMP) chromium lint
-	CSATBOT_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
+	CSATBOT_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n auto --maxprocesses 4
 
 ## Re-take the README's screenshots (docs/screenshots) with emoji and CJK fonts installed.
 screenshots: $(STAMP) chromium

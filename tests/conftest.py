@@ -452,16 +452,23 @@ def config_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def model_dir(tmp_path_factory: pytest.TempPathFactory, config_file: Path) -> Path:
+def model_dir(tmp_path_factory: pytest.TempPathFactory, config_file: Path, worker_id: str) -> Path:
     """One small model, trained for real through the CLI, shared by every test that needs one
-    (triage in tests/nlu, comment themes elsewhere)."""
+    (triage in tests/nlu, comment themes elsewhere) and by every pytest-xdist worker of the run: the
+    first worker to ask trains it, the others wait for it (training writes ``meta.json`` last)."""
+    from filelock import FileLock
     from typer.testing import CliRunner
 
     from nlu.cli import app
+    from nlu.model_files import META_FILE
 
-    out = tmp_path_factory.mktemp("models") / "triage"
-    result = CliRunner().invoke(
-        app, ["train", "--small", "--seed", "7", "--config", str(config_file), "--out", str(out)]
-    )
-    assert result.exit_code == 0, result.output
+    run = tmp_path_factory.getbasetemp()
+    shared = run if worker_id == "master" else run.parent  # the run's folder, above each worker's
+    out = shared / "small-model" / "triage"
+    with FileLock(shared / "small-model.lock"):
+        if not (out / META_FILE).is_file():
+            result = CliRunner().invoke(
+                app, ["train", "--small", "--seed", "7", "--config", str(config_file), "--out", str(out)]
+            )
+            assert result.exit_code == 0, result.output
     return out
