@@ -107,13 +107,25 @@ def split_rating(
             if score is not None and not numbers and _snark(score, rest, middle):
                 return None  # "great, now my account is locked", "perfect, it broke again"
             if score is not None:
-                return _unless_contradicted(Scored(score, _comment(original[end:])), rest, parse, middle)
+                return _found(score, original[end:], rest, parse, middle)
         for start in _cuts(t, from_start=False):
             rest, tail = t[:start], t[start:]
             score = _score(tail, rest, parse, words=words, leading=False, numbers=numbers, longest=longest)
             if score is not None:
-                return _unless_contradicted(Scored(score, _comment(original[:start])), rest, parse, middle)
+                return _found(score, original[:start], rest, parse, middle)
     return _buried(original, parse, middle)
+
+
+def _found(
+    score: int, side: str, rest: str, parse: Callable[[str], int | None], middle: float | None
+) -> Scored | None:
+    """``score`` with the other ``side`` of the cut (as written) as its comment; a lone face there
+    only when it says something the score does not (:func:`bot.faces.face_beside`)."""
+    for face in (side.strip(), _comment(side)):  # ":(" is all separators; ", 🙄" is set off by them
+        said = faces.face_beside(face, score, middle) if middle is not None else None
+        if said is not None:
+            return Scored(score, face if said == "comment" else "")
+    return _unless_contradicted(Scored(score, _comment(side)), rest, parse, middle)
 
 
 def _snark(score: int, rest: str, middle: float | None) -> bool:

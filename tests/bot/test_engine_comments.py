@@ -176,3 +176,37 @@ def test_the_default_ends_of_a_scale_are_not_matched_loosely(flows: dict[str, Fl
     flow = flows["nps"]  # "not at all likely" is NPS's default low end: "not very likely" is not 0
     assert recorded(advance(flow, started(flow), say("not very likely"), NOW)) == []
     assert recorded(advance(flow, started(flow), say("no"), NOW)) == []
+
+
+FACES = [
+    # an ironic or unhappy face after a high score: the comment (the praise question is answered)
+    ("5 🙃", "🙃"),
+    ("5 stars 🙄", "🙄"),
+    ("5 👎", "👎"),
+    ("五星😒", "😒"),
+    ("5分🙃", "🙃"),
+    # a face that only agrees with it: no comment (what went well is still asked)
+    ("5 😊", None),
+    ("5 👍", None),
+    ("5 stars ❤️", None),
+    ("5分😊", None),
+    ("五星👍👍", None),
+    ("5分🙏", None),
+]
+
+
+@pytest.mark.parametrize(("text", "face"), FACES)
+def test_a_face_after_a_high_score_is_the_comment_only_when_it_says_something(
+    flows: dict[str, Flow], text: str, face: str | None
+) -> None:
+    flow = flows["csat"]
+    t = advance(flow, started(flow), say(text), NOW)  # the locale changes only the questions' words
+    if face is None:
+        assert [(a.step, a.score) for a in recorded(t)] == [("rating", 5)]
+        assert t.state.step == "praise" and t.state.comment is None
+    else:
+        assert [(a.step, a.score, a.text) for a in recorded(t)] == [
+            ("rating", 5, None),
+            ("praise", None, face),
+        ]
+        assert t.state.status == "completed"
