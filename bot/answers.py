@@ -23,7 +23,7 @@ from bot.rating_words import PARTICLES as _PARTICLES
 from bot.rating_words import PUNCT as _PUNCT
 from bot.rating_words import word_rating
 from bot.scale_notes import MAX_SCALE_NOTES, without_scale
-from bot.similarity import closest
+from bot.similarity import closest, mostly_of
 
 _CN_DIGITS = {
     "零": 0,
@@ -445,6 +445,18 @@ def parse_choice(
     if found:
         return None if any(_NEGATION.search(t.replace(lab, " ")) for _, lab in found) else found[0][0]
     return closest(t, options)  # a paraphrase ("没解决", "too slow")
+
+
+def named_option(comment: str, options: Sequence[tuple[str, Iterable[str]]]) -> str | None:
+    """The one option a comment said with a rating names ("1 star, rude agent", "2分，回复太慢了",
+    "2 - never solved my problem"): by label in any locale or by a paraphrase, as :func:`parse_choice`
+    reads a typed choice, but never by number or letter (a number there counts days or items).
+    ``None`` when it names none or two ("slow and rude"), negates the one it names ("not slow"), or
+    is about more than that option ("delivery was slow": a comment is no answer to the question)."""
+    option = parse_choice(comment, options, numbered=False)
+    labels = [label for option_id, said in options if option_id == option for label in said]
+    text = simplified(comment)
+    return option if any(mostly_of(text, simplified(label)) for label in labels) else None
 
 
 def is_skip(text: str, skip_words: Iterable[str] = ()) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from bot.answers import is_skip, parse_choice, read_rating
+from bot.answers import is_skip, named_option, parse_choice, read_rating
 from bot.config.schema import SCALES, YES_NO, StepSpec
 from bot.flow import Flow
 from bot.messages import ChoicePicked, Resume, Text
@@ -304,16 +304,15 @@ def _next_step(step: StepSpec, answer: Answer | object | None) -> str:
 
 
 def _enter(flow: Flow, state: SurveyState, step_id: str) -> Transition:
-    """Ask ``step_id``; a text step the customer already answered with their rating is answered
-    with those words and passed (the question is not asked again)."""
+    """Ask ``step_id``; a step the customer already answered with their rating is answered from
+    those words and passed (the question is not asked again): a text step with the words, a choice
+    step with the one option they name ("1 star, rude agent"), the words kept for the text step."""
     effects: list[Effect] = []
     step = flow.steps[step_id]
-    while step.type == "text" and state.comment:
-        answer = Answer(
-            step_id, "text", text=state.comment, raw=state.comment, sentiment=state.comment_sentiment
-        )
+    while state.comment and (answer := _said_with_rating(state, step_id, step)) is not None:
         effects.append(RecordAnswer(answer))
-        state = state.evolve(answers=(*state.answers, answer), comment=None, comment_sentiment=None)
+        taken = {"comment": None, "comment_sentiment": None} if answer.kind == "text" else {}
+        state = state.evolve(answers=(*state.answers, answer), **taken)
         step_id = _next_step(step, answer)
         step = flow.steps[step_id]
     prompt = _ask(flow, state, step_id)
@@ -325,6 +324,20 @@ def _enter(flow: Flow, state: SurveyState, step_id: str) -> Transition:
         prompts: tuple[Prompt, ...] = (prompt,) if getattr(prompt, "text", "") else ()
         return Transition(done, prompts, (*effects, CompleteSurvey("completed")))
     return Transition(state.evolve(step=step_id, reprompts=0), (prompt,), tuple(effects))
+
+
+def _said_with_rating(state: SurveyState, step_id: str, step: StepSpec) -> Answer | None:
+    """The answer to ``step_id`` in the comment given with the rating: the words for a text step, the
+    one option they name for a choice step (not its catch-all: "other" is asked, not assumed)."""
+    words = state.comment or ""
+    if step.type == "text":
+        return Answer(step_id, "text", text=words, raw=words, sentiment=state.comment_sentiment)
+    if step.type != "choice" or any(a.step == step_id for a in state.answers):
+        return None  # a choice answered once is never answered again from the same words
+    option = named_option(words, [(o.id, list(o.label.values())) for o in step.options or []])
+    if option is None or option == step.otherwise:
+        return None
+    return Answer(step_id, "choice", option=option, raw=words)
 
 
 def _ask(flow: Flow, state: SurveyState, step_id: str) -> Prompt:

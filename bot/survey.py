@@ -45,7 +45,8 @@ class SurveyState:
     reminded: bool = False
     escalated: bool = False
     comment: str | None = None
-    """Words given with a rating ("5 stars, super quick reply"): the answer to the next text step."""
+    """Words given with a rating ("5 stars, super quick reply"): the answer to the next text step
+    (and to a choice step before it when they name one of its options: "1 star, rude agent")."""
     comment_sentiment: str | None = None
 
     def to_json(self) -> str:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from bot.answers import (
     chinese_number,
     is_skip,
+    named_option,
     normalize,
     parse_choice,
     parse_rating,
@@ -1535,3 +1536,30 @@ def test_the_fourth_and_fifth_hunts_replies_are_read_as_meant(
     text: str, kind: ScaleKind, expected: tuple[int, str] | None
 ) -> None:
     assert scored(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    ("comment", "expected"),
+    [
+        ("rude agent", "attitude"),
+        ("never solved my problem", "unresolved"),
+        ("took forever to reply", "slow"),
+        ("slow response", "slow"),
+        ("回复太慢了", "slow"),
+        ("客服态度太差", "attitude"),
+        ("问题还是没解决", "unresolved"),
+        ("答非所问", "unresolved"),
+        ("slow and rude", None),  # two options
+        ("太慢了而且态度差", None),
+        ("it wasn't slow at all", None),  # negated
+        ("not rude at all", None),
+        ("delivery was slow", None),  # more about the delivery than the response
+        ("物流太慢了", None),
+        ("the second one", None),  # a comment's number or position names no option
+        ("2", None),
+        ("b", None),
+        ("my parcel never arrived", None),
+    ],
+)
+def test_a_comment_names_an_option_only_by_its_words_and_only_one(comment: str, expected: str | None) -> None:
+    assert named_option(comment, OPTIONS) == expected
