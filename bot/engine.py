@@ -11,6 +11,7 @@ from typing import Literal
 
 from bot.answers import is_skip, named_option, parse_choice, read_rating
 from bot.config.schema import SCALES, YES_NO, StepSpec
+from bot.corrections import after_correction
 from bot.flow import Flow
 from bot.messages import ChoicePicked, Resume, Text
 from bot.prompts import Prompt, Say, ScaleKind
@@ -26,6 +27,7 @@ from bot.survey import (
     RecordAnswer,
     Remind,
     Reply,
+    ReviseAnswer,
     Schedule,
     Start,
     SurveyState,
@@ -108,6 +110,8 @@ def _reply(flow: Flow, state: SurveyState, event: Reply) -> Transition:
     if isinstance(payload, Resume):  # show the open question again; not a failed answer
         same = payload.survey == state.survey_id
         return Transition(state, (_ask(flow, state, step_id),) if same else ())
+    if isinstance(payload, Text) and (corrected := _corrected(flow, state, payload.text, event)) is not None:
+        return corrected
     if isinstance(payload, Text) and _moves_on(flow, state, step, event):
         # A happy customer asked something new where an optional comment was invited: the question
         # goes to support and the survey closes quietly (skipping only what was optional).
@@ -133,6 +137,32 @@ def _reply(flow: Flow, state: SurveyState, event: Reply) -> Transition:
     if comment:
         state = state.evolve(comment=comment, comment_sentiment=_sentiment(event))
     entered = _enter(flow, state.evolve(answers=answers), _next_step(step, answer))
+    return Transition(entered.state, entered.prompts, (*effects, *entered.effects))
+
+
+def _corrected(flow: Flow, state: SurveyState, text: str, event: Reply) -> Transition | None:
+    """A clear correction of the rating typed at the question right after it ("改成4分", "actually
+    make it 4 stars", "sorry I meant 5"): the rating is replaced, and the survey goes on from the
+    question the new one leads to (4 stars: no "What went wrong?"). An escalation already made
+    stays (a person may already read the ticket); one the new rating calls for is made."""
+    rated = state.answers[-1] if state.answers else None
+    if rated is None or rated.score is None or (tail := after_correction(text)) is None:
+        return None
+    step = flow.steps[rated.step]
+    if step.type not in SCALES or _next_step(step, rated) != state.step:
+        return None  # only right after the rating: later answers followed from it
+    low, high = SCALES[step.type]
+    scored = read_rating(tail, step.type, low, high)  # type: ignore[arg-type]
+    if scored is None or scored.score == rated.score:
+        return None
+    answer = Answer(rated.step, rated.kind, score=scored.score, raw=text)
+    effects: list[Effect] = [ReviseAnswer(answer)]
+    if (reasons := dsat_reasons(flow, answer)) and not state.escalated:
+        effects.append(Escalate(reasons))
+        state = state.evolve(escalated=True)
+    if scored.comment:  # "改成4分，态度还行": the words go where words with a rating go
+        state = state.evolve(comment=scored.comment, comment_sentiment=_sentiment(event))
+    entered = _enter(flow, state.evolve(answers=(*state.answers[:-1], answer)), _next_step(step, answer))
     return Transition(entered.state, entered.prompts, (*effects, *entered.effects))
 
 

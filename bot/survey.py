@@ -94,6 +94,14 @@ class RecordAnswer:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviseAnswer:
+    """Replace the stored answer of ``answer.step``: the customer corrected their rating after the
+    survey had moved on ("改成4分", "sorry I meant 5")."""
+
+    answer: Answer
+
+
+@dataclass(frozen=True, slots=True)
 class Schedule:
     """Fire ``Remind`` or ``Expire`` for this survey at ``due_at``."""
 
@@ -120,7 +128,7 @@ class HandOn:
     text: str
 
 
-Effect = RecordAnswer | Schedule | CompleteSurvey | Escalate | HandOn
+Effect = RecordAnswer | ReviseAnswer | Schedule | CompleteSurvey | Escalate | HandOn
 
 
 @dataclass(frozen=True, slots=True)

@@ -171,6 +171,25 @@ async def test_words_with_a_low_rating_that_name_the_reason_answer_it_and_end_th
     assert not any("What went wrong?" in text for _, text in replies)
 
 
+async def test_a_rating_corrected_at_the_next_question_is_replaced_in_storage(harness: Harness) -> None:
+    now, settings = harness.clock.now(), harness.current
+
+    def rated_then_corrected(repo: Repository, identity: Identity, survey: Survey) -> str:
+        answering(settings, now, Text("2"))(repo, identity, survey)
+        msg = InboundMessage("webchat", "", "ann", "m2", now, Text("sorry I meant 4"), locale="en")
+        turn = CustomerTurn(msg, now)
+        return repr(
+            survey_turn(repo, settings, repo.get_survey(survey.id), identity, Reply(msg.payload), now, turn)
+        )
+
+    outcome = await with_survey(harness, rated_then_corrected)
+    assert outcome == repr(Outcome(answered=True))  # nothing handed on to support as a request
+    assert harness.rows("select step, score from answer") == [("rating", 4)]
+    assert harness.rows("select csat, step from survey") == [(4, "praise")]
+    last = harness.rows("select text from message where direction = 'out' order by id desc limit 1")
+    assert last[0][0].startswith("Glad we could help!")  # no "What went wrong?" for 4 stars
+
+
 async def test_a_tap_is_recorded_with_what_it_picked(harness: Harness) -> None:
     now = harness.clock.now()
     outcome = await with_survey(
