@@ -22,7 +22,8 @@ from bot.rating_comments import Scored, split_rating
 from bot.rating_words import PARTICLES as _PARTICLES
 from bot.rating_words import PUNCT as _PUNCT
 from bot.rating_words import word_rating
-from bot.similarity import closest
+from bot.scale_notes import MAX_SCALE_NOTES, without_scale
+from bot.similarity import closest, mostly_of
 
 _CN_DIGITS = {
     "零": 0,
@@ -318,36 +319,6 @@ def _score_match(t: str, *, whole: bool) -> re.Match[str] | None:
     return match
 
 
-# The scale named beside a score: "10分满分", "（满分10分）", "(out of 10)". Its number is a whole run
-# of at most 4 digits: an unanchored \d+ searched from every position of a long run of digits took
-# quadratic time (4,096 fives: a quarter of a second per message), and int() refuses over 4,300.
-_SCALE = r"(?<!\d)\d{1,4}(?!\d)"
-_SCALE_NOTE = re.compile(
-    # \s{0,3}, not \s*: searched from every position of 4,096 newlines, \s* took a second a message
-    rf"[(（]?\s{{0,3}}(?:满分\s*(?:是)?\s*(?P<a>{_SCALE})\s*分?|(?P<b>{_SCALE})\s*分\s*满分"
-    rf"|out of (?P<c>{_SCALE})|(?P<d>{_SCALE}|十|五|七)\s*分制(?:的话|来说)?)"  # "5分制给4分"
-    r"\s*[)）]?[,，]?"
-)
-
-
-def _without_scale(text: str, high: int) -> str:
-    """``text`` without the scale named in it, when that is the question's scale and a score remains."""
-    t = unicodedata.normalize("NFKC", text)
-    found = _SCALE_NOTE.search(t)
-    if found is None or _number(found["a"] or found["b"] or found["c"] or found["d"], high) != high:
-        return text
-    rest = (t[: found.start()] + " " + t[found.end() :]).strip()
-    return rest if _SCORE_LEFT.search(rest) else text
-
-
-_SCORE_LEFT = re.compile(r"\d|[零〇一二两三四五六七八九十]\s*[分星]")  # "十分制八分": 八分 is left
-
-
-MAX_SCALE_NOTES = 2
-"""How many scale notes ("满分10分") a reply is read without: a reply made of a thousand of them
-recursed past Python's limit (a RecursionError: the customer's message was a 500)."""
-
-
 _NUMBER_WORD = re.compile(rf"\b(?:{'|'.join(_EN_NUMBERS)})\b")
 
 
@@ -380,7 +351,7 @@ def _read_rating(text: str, kind: ScaleKind, low: int, high: int, *, corrections
         whole = parse_rating(text, kind, low, high)
         if whole is not None:
             return Scored(whole)
-        if (unscaled := _without_scale(text, high)) == text:
+        if (unscaled := without_scale(text, high)) == text:
             break
         text = unscaled  # "10分满分给9分", "9分（满分10分）"
     if corrections and (again := _read_corrected(written, (kind, low, high), corrections)) is not None:
@@ -474,6 +445,18 @@ def parse_choice(
     if found:
         return None if any(_NEGATION.search(t.replace(lab, " ")) for _, lab in found) else found[0][0]
     return closest(t, options)  # a paraphrase ("没解决", "too slow")
+
+
+def named_option(comment: str, options: Sequence[tuple[str, Iterable[str]]]) -> str | None:
+    """The one option a comment said with a rating names ("1 star, rude agent", "2分，回复太慢了",
+    "2 - never solved my problem"): by label in any locale or by a paraphrase, as :func:`parse_choice`
+    reads a typed choice, but never by number or letter (a number there counts days or items).
+    ``None`` when it names none or two ("slow and rude"), negates the one it names ("not slow"), or
+    is about more than that option ("delivery was slow": a comment is no answer to the question)."""
+    option = parse_choice(comment, options, numbered=False)
+    labels = [label for option_id, said in options if option_id == option for label in said]
+    text = simplified(comment)
+    return option if any(mostly_of(text, simplified(label)) for label in labels) else None
 
 
 def is_skip(text: str, skip_words: Iterable[str] = ()) -> bool:

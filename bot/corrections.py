@@ -38,7 +38,7 @@ _RESTATED = re.compile(r"(?:应该是|而是|是|it'?s|it is)\s*", re.IGNORECASE
 # read by :func:`read_corrected`.
 _CORRECTING = re.compile(
     r"(?:(?:no+|nah|nope)\s*[,，!！…]+|(?:nah|nope)(?=\s)|\*(?=\s*\d)"  # "*4": chat's "I meant"
-    rf"|(?:sorry[\s,]*)?(?:{TAKING_BACK_EN}|no wait|wait|update|edit|i mean"
+    rf"|(?:(?:sorry|actually)[\s,]*)?(?:{TAKING_BACK_EN}|no wait|wait|update|edit|i mean"
     r"|changed my mind|on second thought|on second thoughts|second thought|typo)\b"
     r"|not (?:a |an )?\d{1,2}(?:\s*(?:stars?|points?))?\s*(?:[,，;]|but\b)"  # "not 5 but 4"
     r"|不是\s*\d{1,2}\s*[分星]?\s*(?:[,，]|(?=而?是))"  # "不是5分是4分"

@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from bot.answers import is_skip, parse_choice, read_rating
+from bot.answers import is_skip, named_option, parse_choice, read_rating
 from bot.config.schema import SCALES, YES_NO, StepSpec
+from bot.corrections import after_correction
 from bot.flow import Flow
 from bot.messages import ChoicePicked, Resume, Text
 from bot.prompts import Prompt, Say, ScaleKind
@@ -26,6 +27,7 @@ from bot.survey import (
     RecordAnswer,
     Remind,
     Reply,
+    ReviseAnswer,
     Schedule,
     Start,
     SurveyState,
@@ -108,6 +110,8 @@ def _reply(flow: Flow, state: SurveyState, event: Reply) -> Transition:
     if isinstance(payload, Resume):  # show the open question again; not a failed answer
         same = payload.survey == state.survey_id
         return Transition(state, (_ask(flow, state, step_id),) if same else ())
+    if isinstance(payload, Text) and (corrected := _corrected(flow, state, payload.text, event)) is not None:
+        return corrected
     if isinstance(payload, Text) and _moves_on(flow, state, step, event):
         # A happy customer asked something new where an optional comment was invited: the question
         # goes to support and the survey closes quietly (skipping only what was optional).
@@ -133,6 +137,32 @@ def _reply(flow: Flow, state: SurveyState, event: Reply) -> Transition:
     if comment:
         state = state.evolve(comment=comment, comment_sentiment=_sentiment(event))
     entered = _enter(flow, state.evolve(answers=answers), _next_step(step, answer))
+    return Transition(entered.state, entered.prompts, (*effects, *entered.effects))
+
+
+def _corrected(flow: Flow, state: SurveyState, text: str, event: Reply) -> Transition | None:
+    """A clear correction of the rating typed at the question right after it ("改成4分", "actually
+    make it 4 stars", "sorry I meant 5"): the rating is replaced, and the survey goes on from the
+    question the new one leads to (4 stars: no "What went wrong?"). An escalation already made
+    stays (a person may already read the ticket); one the new rating calls for is made."""
+    rated = state.answers[-1] if state.answers else None
+    if rated is None or rated.score is None or (tail := after_correction(text)) is None:
+        return None
+    step = flow.steps[rated.step]
+    if step.type not in SCALES or _next_step(step, rated) != state.step:
+        return None  # only right after the rating: later answers followed from it
+    low, high = SCALES[step.type]
+    scored = read_rating(tail, step.type, low, high)  # type: ignore[arg-type]
+    if scored is None or scored.score == rated.score:
+        return None
+    answer = Answer(rated.step, rated.kind, score=scored.score, raw=text)
+    effects: list[Effect] = [ReviseAnswer(answer)]
+    if (reasons := dsat_reasons(flow, answer)) and not state.escalated:
+        effects.append(Escalate(reasons))
+        state = state.evolve(escalated=True)
+    if scored.comment:  # "改成4分，态度还行": the words go where words with a rating go
+        state = state.evolve(comment=scored.comment, comment_sentiment=_sentiment(event))
+    entered = _enter(flow, state.evolve(answers=(*state.answers[:-1], answer)), _next_step(step, answer))
     return Transition(entered.state, entered.prompts, (*effects, *entered.effects))
 
 
@@ -304,16 +334,15 @@ def _next_step(step: StepSpec, answer: Answer | object | None) -> str:
 
 
 def _enter(flow: Flow, state: SurveyState, step_id: str) -> Transition:
-    """Ask ``step_id``; a text step the customer already answered with their rating is answered
-    with those words and passed (the question is not asked again)."""
+    """Ask ``step_id``; a step the customer already answered with their rating is answered from
+    those words and passed (the question is not asked again): a text step with the words, a choice
+    step with the one option they name ("1 star, rude agent"), the words kept for the text step."""
     effects: list[Effect] = []
     step = flow.steps[step_id]
-    while step.type == "text" and state.comment:
-        answer = Answer(
-            step_id, "text", text=state.comment, raw=state.comment, sentiment=state.comment_sentiment
-        )
+    while state.comment and (answer := _said_with_rating(state, step_id, step)) is not None:
         effects.append(RecordAnswer(answer))
-        state = state.evolve(answers=(*state.answers, answer), comment=None, comment_sentiment=None)
+        taken = {"comment": None, "comment_sentiment": None} if answer.kind == "text" else {}
+        state = state.evolve(answers=(*state.answers, answer), **taken)
         step_id = _next_step(step, answer)
         step = flow.steps[step_id]
     prompt = _ask(flow, state, step_id)
@@ -325,6 +354,20 @@ def _enter(flow: Flow, state: SurveyState, step_id: str) -> Transition:
         prompts: tuple[Prompt, ...] = (prompt,) if getattr(prompt, "text", "") else ()
         return Transition(done, prompts, (*effects, CompleteSurvey("completed")))
     return Transition(state.evolve(step=step_id, reprompts=0), (prompt,), tuple(effects))
+
+
+def _said_with_rating(state: SurveyState, step_id: str, step: StepSpec) -> Answer | None:
+    """The answer to ``step_id`` in the comment given with the rating: the words for a text step, the
+    one option they name for a choice step (not its catch-all: "other" is asked, not assumed)."""
+    words = state.comment or ""
+    if step.type == "text":
+        return Answer(step_id, "text", text=words, raw=words, sentiment=state.comment_sentiment)
+    if step.type != "choice" or any(a.step == step_id for a in state.answers):
+        return None  # a choice answered once is never answered again from the same words
+    option = named_option(words, [(o.id, list(o.label.values())) for o in step.options or []])
+    if option is None or option == step.otherwise:
+        return None
+    return Answer(step_id, "choice", option=option, raw=words)
 
 
 def _ask(flow: Flow, state: SurveyState, step_id: str) -> Prompt:

@@ -15,25 +15,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot import hedges, quantities, second_scores
+from bot import faces, hedges, quantities, second_scores
+from bot.rating_cuts import BARE_NUMBER as _BARE_NUMBER
+from bot.rating_cuts import HAN as _HAN
+from bot.rating_cuts import NUMERIC as _NUMERIC
+from bot.rating_cuts import PARTICLES as _PARTICLES
+from bot.rating_cuts import SEPARATORS as _SEPARATORS
+from bot.rating_cuts import Cut as _Cut
+from bot.rating_cuts import cuts as _cuts
 
 MAX_LENGTH = 300
-_SEPARATORS = " \t\n,，、;；:：.。!！?？~～-–—|/()（）[]【】\"'“”‘’…=→"  # "7 = very easy"
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-_PARTICLES = "的了吧啊呢哦呀啦嘛"
 _WORDY = re.compile(r"[a-z\u4e00-\u9fff]", re.IGNORECASE)
 _DIGIT_WORD = re.compile(r"^(?:[0-9]|/|分之)")  # "4.5", "8/10", "三分之一"
 # "5 stars out of 10": the score's scale, after it
 _OVER = re.compile(r"(?:out of|outta|outa|of|from|over|on)\s*(?:\d|ten\b|five\b|seven\b)")
-# A number in a part of the message; 一 in 一般, 一点, 一直... is a word's, not a number ("一般般吧，三星" is
-# a three with the comment 一般般吧, not the word 一般 with the comment "般吧，三星").
-_NUMERIC = re.compile(
-    r"\d|一(?![般点直样起定些会下切共向旦边面])|[零〇二两三四五六七八九十]|⭐|★|满分"
-    r"|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b"
-)
 _NUMBER_AT_END = re.compile(
     r"(?:\d|[零〇一二两三四五六七八九十]|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten))$"
 )
@@ -47,9 +45,6 @@ _RANGE_END = re.compile(
 _NEGATIVE_SIGN = re.compile(r"(?:^|\s)[-−]$")
 _UNIT_START = re.compile(r"(?:stars?|starz|stras|satrs|strs|starts?|points?|pts?)\b|[分星⭐★🌟]")
 _HAN_POINT = re.compile(r"[\d零〇一二两三四五六七八九十]\s*点$")  # the decimal point of "九点五"
-_BARE_NUMBER = re.compile(
-    r"^(?:\d+|[零〇一二两三四五六七八九十]+|zero|one|two|three|four|five|six|seven|eight|nine|ten)$"
-)
 _CLAUSE_ENDS = {",", "，", ";", "；"}
 
 
@@ -112,13 +107,25 @@ def split_rating(
             if score is not None and not numbers and _snark(score, rest, middle):
                 return None  # "great, now my account is locked", "perfect, it broke again"
             if score is not None:
-                return _unless_contradicted(Scored(score, _comment(original[end:])), rest, parse, middle)
+                return _found(score, original[end:], rest, parse, middle)
         for start in _cuts(t, from_start=False):
             rest, tail = t[:start], t[start:]
             score = _score(tail, rest, parse, words=words, leading=False, numbers=numbers, longest=longest)
             if score is not None:
-                return _unless_contradicted(Scored(score, _comment(original[:start])), rest, parse, middle)
+                return _found(score, original[:start], rest, parse, middle)
     return _buried(original, parse, middle)
+
+
+def _found(
+    score: int, side: str, rest: str, parse: Callable[[str], int | None], middle: float | None
+) -> Scored | None:
+    """``score`` with the other ``side`` of the cut (as written) as its comment; a lone face there
+    only when it says something the score does not (:func:`bot.faces.face_beside`)."""
+    for face in (side.strip(), _comment(side)):  # ":(" is all separators; ", 🙄" is set off by them
+        said = faces.face_beside(face, score, middle) if middle is not None else None
+        if said is not None:
+            return Scored(score, face if said == "comment" else "")
+    return _unless_contradicted(Scored(score, _comment(side)), rest, parse, middle)
 
 
 def _snark(score: int, rest: str, middle: float | None) -> bool:
@@ -181,72 +188,6 @@ def _unless_contradicted(
     return None if (found.score - middle) * (said - middle) < 0 else found
 
 
-def _cuts(t: str, *, from_start: bool) -> Iterator[int]:
-    """Where ``t`` may be cut into score and comment: at separators and at Chinese word edges.
-
-    Longest score first from the start ("5 stars, ..." before "5 ..."); from the end, the longest
-    score first too ("给五星" before "五星").
-    """
-    positions = range(len(t) - 1, 0, -1) if from_start else range(1, len(t))
-    for i in positions:
-        left, right = t[i - 1], t[i]
-        at_separator = (right in _SEPARATORS) != (left in _SEPARATORS) and (
-            right in _SEPARATORS if from_start else left in _SEPARATORS
-        )
-        between_han = bool(_HAN.match(left) or _HAN.match(right)) and not (
-            left in _SEPARATORS or right in _SEPARATORS or (right in _PARTICLES and _HAN.match(left))
-        )  # a particle belongs to the word before it: "挺满意的" is one phrase
-        before = t[i - 2] if left == "\ufe0f" and i >= 2 else left  # "⭐️" is one star
-        at_emoji = right != "\ufe0f" and _glyph(before) != _glyph(right)
-        at_emoji = at_emoji and left not in _SEPARATORS and right not in _SEPARATORS
-        if at_separator or between_han or at_emoji:  # "5👍"
-            yield i
-
-
-_OPENING = " \t\n(（[【"
-
-
-@dataclass(slots=True)  # not frozen: frozen instances cost more to make, one per cut tried
-class _Cut:
-    """One way of cutting a message: ``part`` that may be the score, ``rest`` its comment."""
-
-    part: str
-    rest: str
-    leading: bool
-    gap: str
-    """The separators between the score and the comment."""
-    comment: str
-    decoration: bool
-    """The comment is only emoji or an emoticon ("5 👍")."""
-
-    # Properties, not fields: most cuts are refused before these are needed.
-    @property
-    def numeric(self) -> bool:
-        return bool(_NUMERIC.search(self.part) or _BARE_NUMBER.match(self.part))
-
-    @property
-    def punctuated(self) -> bool:
-        """Punctuation, or a space between Chinese words (the way Chinese chat separates phrases)."""
-        return any(ch not in " \t" for ch in self.gap) or (  # a line break sets the score off too
-            bool(self.gap) and _HAN.search(self.part) is not None
-        )
-
-    @classmethod
-    def make(cls, part: str, rest: str, *, leading: bool) -> _Cut:
-        # Only the side of the cut loses its separators: "-1" stays a negative number.
-        # ... and an opening bracket before a leading score goes with its closing one: "(5) Very satisfied"
-        part = part.rstrip(_SEPARATORS).lstrip(_OPENING) if leading else part.lstrip(_SEPARATORS).rstrip()
-        gap = (
-            rest[: len(rest) - len(rest.lstrip(_SEPARATORS))]
-            if leading
-            else rest[len(rest.rstrip(_SEPARATORS)) :]
-        )
-        comment = rest.strip(_SEPARATORS)
-        bare, shown = rest.replace(" ", ""), comment.replace(" ", "")  # "⭐⭐⭐⭐⭐, 5": set off by a comma
-        emoji = any(text and all(_emoji(ch) for ch in text) for text in (bare, shown))
-        return cls(part, rest, leading, gap, comment, decoration=emoji or bool(_EMOTICON.match(bare)))
-
-
 def _score(
     part: str,
     rest: str,
@@ -264,7 +205,7 @@ def _score(
         return None
     score = _parsed(cut, parse)
     if score is None or cut.decoration:
-        stars = cut.decoration and bool(_STARS.search(cut.comment))
+        stars = cut.decoration and bool(faces.STARS.search(cut.comment))
         return None if stars and parse(cut.comment) not in (None, score) else score  # "⭐⭐⭐⭐ 5/5": which?
     if _withdrawn(cut):
         return None
@@ -474,21 +415,6 @@ def _glued(part: str, rest: str, score: int, *, leading: bool) -> int | None:
         return score
     unit = part.rstrip(_PARTICLES + "!！~～")[-1:]  # "我觉得4分吧"
     return score if part[:1] in "给打评" or unit in "分星⭐★颗" else None  # "非常满意⭐⭐⭐⭐⭐"
-
-
-_STARS = re.compile(r"[⭐★🌟]")
-_EMOTICON = re.compile(r"^(?:[:;=8][-']?[)(dpo3*\]\[|/\\]+|\^_*\^|xd+|<3)+$", re.IGNORECASE)
-
-
-def _glyph(ch: str) -> int:
-    """0 for text, 1 for an emoji, 2 for a star: a cut falls where they change ("5👍", "⭐⭐⭐⭐⭐👍")."""
-    return 2 if ch in "⭐★☆🌟" else int(_emoji(ch))
-
-
-def _emoji(ch: str) -> bool:
-    """A pictograph (👍 😊 ❤ ✨) or the variation selector after one."""
-    code = ord(ch)
-    return code >= 0x1F300 or 0x2600 <= code <= 0x27BF or code in (0x2B50, 0xFE0F)  # ⭐
 
 
 def _comment(text: str) -> str:

@@ -150,6 +150,14 @@ def similarity(a: Sequence[str], b: Sequence[str]) -> float:
     return 2 * shared / (len(a) + len(b))
 
 
+def mostly_of(text: str, label: str) -> bool:
+    """Whether more than half of the content words of ``text`` are words of ``label`` ("took forever
+    to reply" of Slow response; "delivery was slow" is as much about the delivery)."""
+    mine = tokens(text)
+    shared = sum((Counter(mine) & Counter(tokens(label))).values())
+    return bool(mine) and 2 * shared > len(mine)
+
+
 _CLAUSES = re.compile(r"\b(?:and|but|also|plus)\b|而且|并且|还有|以及|[,，;；、]")
 
 

@@ -45,7 +45,8 @@ class SurveyState:
     reminded: bool = False
     escalated: bool = False
     comment: str | None = None
-    """Words given with a rating ("5 stars, super quick reply"): the answer to the next text step."""
+    """Words given with a rating ("5 stars, super quick reply"): the answer to the next text step
+    (and to a choice step before it when they name one of its options: "1 star, rude agent")."""
     comment_sentiment: str | None = None
 
     def to_json(self) -> str:
@@ -93,6 +94,14 @@ class RecordAnswer:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviseAnswer:
+    """Replace the stored answer of ``answer.step``: the customer corrected their rating after the
+    survey had moved on ("改成4分", "sorry I meant 5")."""
+
+    answer: Answer
+
+
+@dataclass(frozen=True, slots=True)
 class Schedule:
     """Fire ``Remind`` or ``Expire`` for this survey at ``due_at``."""
 
@@ -119,7 +128,7 @@ class HandOn:
     text: str
 
 
-Effect = RecordAnswer | Schedule | CompleteSurvey | Escalate | HandOn
+Effect = RecordAnswer | ReviseAnswer | Schedule | CompleteSurvey | Escalate | HandOn
 
 
 @dataclass(frozen=True, slots=True)

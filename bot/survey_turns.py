@@ -30,6 +30,7 @@ from bot.survey import (
     HandOn,
     RecordAnswer,
     Reply,
+    ReviseAnswer,
     Schedule,
     Start,
     SurveyState,
@@ -142,6 +143,9 @@ def _apply(
         match effect:
             case RecordAnswer(answer=answer):
                 outcome.answered = repo.record_answer(survey.id, answer, now) or outcome.answered
+            case ReviseAnswer(answer=answer):
+                repo.revise_answer(survey.id, answer, now)
+                outcome.answered = True
             case Schedule(kind=kind, due_at=due_at):
                 due = _remind_at(settings, identity, due_at, now) if kind == REMIND_TIMER else due_at
                 if due is not None:

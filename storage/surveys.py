@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, func, insert, update
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
@@ -240,6 +240,22 @@ class SurveyRows(Rows):
             changes[answer.kind] = answer.score if current is None else max(current, answer.score)
         row.update(changes)
         return True
+
+    def revise_answer(self, survey_id: str, answer: AnswerValue, at: datetime) -> None:
+        values = {"score": answer.score, "option": answer.option, "text": answer.text, "raw": answer.raw}
+        statement = update(Answer).where(col(Answer.survey_id) == survey_id, col(Answer.step) == answer.step)
+        if (
+            self._core.execute(statement.values(**values, sentiment=answer.sentiment, created_at=at)).rowcount
+            != 1
+        ):
+            raise NotFoundError(f"survey {survey_id!r} has no answer to step {answer.step!r} to revise")
+        if answer.kind in ("csat", "nps", "ces"):  # the survey's score is its answers' highest, as recorded
+            highest = core_select(func.max(col(Answer.score))).where(
+                col(Answer.survey_id) == survey_id, col(Answer.kind) == answer.kind
+            )
+            score = self._core.execute(highest).scalar()
+            self._survey_row(survey_id)[answer.kind] = score
+            self.survey_changes.setdefault(survey_id, {})[answer.kind] = score
 
     def flush_surveys(self) -> None:
         """Write the surveys' changes not written yet (one UPDATE per survey, changed columns only)."""

@@ -24,6 +24,8 @@ LANGUAGES = ("en", "zh")
 TARGET = 0.97
 _CONFIG = load_config(ROOT / "config.yaml")
 REASONS = [(o.id, list(o.label.values())) for o in _CONFIG.surveys["csat"].steps["reason"].options or []]
+NO_COMMENT = "-"
+"""In the comment column: nothing said beside the score is kept as a comment ("5 😊")."""
 _STRIP = string.punctuation + string.whitespace + "，。！？、：；～…"
 
 
@@ -70,6 +72,8 @@ def right(case: Case) -> bool:
     meant, comment = read(case)
     if meant != case.meant:
         return False
+    if case.comment == NO_COMMENT:
+        return comment == ""
     return case.comment is None or comment.strip(_STRIP).casefold() == case.comment.strip(_STRIP).casefold()
 
 

@@ -46,18 +46,72 @@ def test_a_high_score_with_words_answers_the_praise_question_and_ends(flows: dic
 
 def test_a_low_score_with_words_skips_the_comment_question(flows: dict[str, Flow]) -> None:
     flow = flows["csat"]
-    first = advance(flow, started(flow, "zh-CN"), say("2，等太久了", "negative"), NOW)
-    assert recorded(first) == [Answer("rating", "csat", score=2, raw="2，等太久了")]
+    # (this was "2，等太久了" until typed-answers-6: waiting too long names Slow response, which now
+    # answers the reason question too; the words here name no option)
+    first = advance(flow, started(flow, "zh-CN"), say("2，快递一直没到", "negative"), NOW)
+    assert recorded(first) == [Answer("rating", "csat", score=2, raw="2，快递一直没到")]
     assert Escalate(("CSAT 2 (at most 3)",)) in first.effects
     assert isinstance(first.prompts[0], AskChoice) and first.state.step == "reason"
-    assert first.state.comment == "等太久了"
-    second = advance(flow, first.state, Reply(ChoicePicked(SID, "reason", "slow")), NOW)
+    assert first.state.comment == "快递一直没到"
+    second = advance(flow, first.state, Reply(ChoicePicked(SID, "reason", "other")), NOW)
     assert recorded(second) == [
-        Answer("reason", "choice", option="slow", raw="slow"),
-        Answer("comment", "text", text="等太久了", raw="等太久了", sentiment="negative"),
+        Answer("reason", "choice", option="other", raw="other"),
+        Answer("comment", "text", text="快递一直没到", raw="快递一直没到", sentiment="negative"),
     ]
     assert second.prompts == (End(SID, "感谢您的反馈！"),)  # "Anything else?" is not asked
     assert CompleteSurvey("completed") in second.effects
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "option"),
+    [
+        ("1 star, rude agent", "en", "attitude"),
+        ("2 - never solved my problem", "en", "unresolved"),
+        ("1 - nobody replied for hours", "en", "slow"),
+        ("Two stars. Problem not solved!", "en", "unresolved"),
+        ("3 stars, agent was unprofessional", "en", "attitude"),
+        ("2分，回复太慢了", "zh-CN", "slow"),
+        ("2，等太久了", "zh-CN", "slow"),
+        ("1星，答非所问", "zh-CN", "unresolved"),
+        ("三分 客服态度不好", "zh-CN", "attitude"),
+    ],
+)
+def test_words_with_a_low_score_that_name_a_reason_answer_the_reason_question(
+    flows: dict[str, Flow], text: str, locale: str, option: str
+) -> None:
+    flow = flows["csat"]
+    t = advance(flow, started(flow, locale), say(text, "negative"), NOW)
+    rating, reason, comment = recorded(t)
+    assert (rating.step, rating.raw) == ("rating", text)
+    assert (reason.step, reason.option) == ("reason", option)
+    assert comment.step == "comment" and comment.text and comment.text in text
+    assert reason.raw == comment.text  # the reason is read from the words, kept as the comment
+    assert t.state.status == "completed" and isinstance(t.prompts[0], End)
+    assert not any(isinstance(p, AskChoice) for p in t.prompts)
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [
+        ("2 stars, slow and rude", "en"),  # two options named
+        ("1, not slow but didn't solve it", "en"),  # one denied, one said: which is the reason?
+        ("2 - it wasn't slow, just useless", "en"),
+        ("2 stars, delivery was slow", "en"),  # the delivery, not the response
+        ("1 star, my parcel never arrived", "en"),  # a reason of its own: asked, not assumed "other"
+        ("1星，别的", "zh-CN"),  # the catch-all option is asked, not assumed
+        ("2分，回复很快但是没解决", "zh-CN"),
+        ("2分 太慢了而且态度差", "zh-CN"),
+        ("1分 物流太慢了", "zh-CN"),
+    ],
+)
+def test_words_with_a_low_score_that_name_no_single_reason_leave_the_reason_question(
+    flows: dict[str, Flow], text: str, locale: str
+) -> None:
+    flow = flows["csat"]
+    t = advance(flow, started(flow, locale), say(text, "negative"), NOW)
+    assert [a.step for a in recorded(t)] == ["rating"]
+    assert t.state.step == "reason" and isinstance(t.prompts[0], AskChoice)
+    assert t.state.comment  # kept for the comment question
 
 
 @pytest.mark.parametrize(
@@ -176,3 +230,37 @@ def test_the_default_ends_of_a_scale_are_not_matched_loosely(flows: dict[str, Fl
     flow = flows["nps"]  # "not at all likely" is NPS's default low end: "not very likely" is not 0
     assert recorded(advance(flow, started(flow), say("not very likely"), NOW)) == []
     assert recorded(advance(flow, started(flow), say("no"), NOW)) == []
+
+
+FACES = [
+    # an ironic or unhappy face after a high score: the comment (the praise question is answered)
+    ("5 🙃", "🙃"),
+    ("5 stars 🙄", "🙄"),
+    ("5 👎", "👎"),
+    ("五星😒", "😒"),
+    ("5分🙃", "🙃"),
+    # a face that only agrees with it: no comment (what went well is still asked)
+    ("5 😊", None),
+    ("5 👍", None),
+    ("5 stars ❤️", None),
+    ("5分😊", None),
+    ("五星👍👍", None),
+    ("5分🙏", None),
+]
+
+
+@pytest.mark.parametrize(("text", "face"), FACES)
+def test_a_face_after_a_high_score_is_the_comment_only_when_it_says_something(
+    flows: dict[str, Flow], text: str, face: str | None
+) -> None:
+    flow = flows["csat"]
+    t = advance(flow, started(flow), say(text), NOW)  # the locale changes only the questions' words
+    if face is None:
+        assert [(a.step, a.score) for a in recorded(t)] == [("rating", 5)]
+        assert t.state.step == "praise" and t.state.comment is None
+    else:
+        assert [(a.step, a.score, a.text) for a in recorded(t)] == [
+            ("rating", 5, None),
+            ("praise", None, face),
+        ]
+        assert t.state.status == "completed"

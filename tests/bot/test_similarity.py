@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.similarity import MAX_LENGTH, closest, negated, similarity, tokens
+from bot.similarity import MAX_LENGTH, closest, mostly_of, negated, similarity, tokens
 
 OPTIONS = [
     ("slow", ["Slow response", "响应太慢"]),
@@ -67,3 +67,18 @@ def test_negation(text: str, expected: bool) -> None:
 )
 def test_similarity_is_the_dice_coefficient(a: list[str], b: list[str], score: float) -> None:
     assert similarity(a, b) == score
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "expected"),
+    [
+        ("took forever to reply", "Slow response", True),
+        ("too slow", "Slow response", True),
+        ("delivery was slow", "Slow response", False),  # half of it is the delivery
+        ("回复太慢了", "响应太慢", True),
+        ("物流太慢了", "响应太慢", False),
+        ("", "Slow response", False),
+    ],
+)
+def test_mostly_of_a_label(text: str, label: str, expected: bool) -> None:
+    assert mostly_of(text, label) is expected

@@ -144,14 +144,50 @@ def answering(settings: Settings, at: datetime, payload: Answerable, event: Even
 
 async def test_a_low_rating_is_recorded_escalated_and_asked_why(harness: Harness) -> None:
     now = harness.clock.now()
-    outcome = await with_survey(harness, answering(harness.current, now, Text("1, agent was rude")))
+    outcome = await with_survey(harness, answering(harness.current, now, Text("1, nobody called me back")))
     assert outcome == repr(Outcome(answered=True, escalate=["CSAT 1 (at most 3)"]))
     assert harness.rows("select step, score from answer") == [("rating", 1)]
     [(status, reasons, survey_id)] = harness.rows("select status, reasons, survey_id from ticket")
     assert (status, stored(reasons), survey_id) == ("open", ["CSAT 1 (at most 3)"], "s1")
     replies = harness.rows("select direction, text, survey_id from message order by id")
-    assert replies[1] == ("in", "1, agent was rude", "s1")
+    assert replies[1] == ("in", "1, nobody called me back", "s1")
     assert replies[2][0] == "out" and replies[2][1].startswith("Sorry to hear that. What went wrong?")
+
+
+async def test_words_with_a_low_rating_that_name_the_reason_answer_it_and_end_the_survey(
+    harness: Harness,
+) -> None:
+    now = harness.clock.now()
+    outcome = await with_survey(harness, answering(harness.current, now, Text("1, agent was rude")))
+    assert outcome == repr(Outcome(answered=True, escalate=["CSAT 1 (at most 3)"]))
+    stored_answers = harness.rows("select step, score, option, text from answer order by id")
+    assert stored_answers == [
+        ("rating", 1, None, None),
+        ("reason", None, "attitude", None),
+        ("comment", None, None, "agent was rude"),
+    ]
+    replies = harness.rows("select direction, text from message order by id")
+    assert replies[2][0] == "out" and replies[2][1].startswith("Thank you for your feedback!")
+    assert not any("What went wrong?" in text for _, text in replies)
+
+
+async def test_a_rating_corrected_at_the_next_question_is_replaced_in_storage(harness: Harness) -> None:
+    now, settings = harness.clock.now(), harness.current
+
+    def rated_then_corrected(repo: Repository, identity: Identity, survey: Survey) -> str:
+        answering(settings, now, Text("2"))(repo, identity, survey)
+        msg = InboundMessage("webchat", "", "ann", "m2", now, Text("sorry I meant 4"), locale="en")
+        turn = CustomerTurn(msg, now)
+        return repr(
+            survey_turn(repo, settings, repo.get_survey(survey.id), identity, Reply(msg.payload), now, turn)
+        )
+
+    outcome = await with_survey(harness, rated_then_corrected)
+    assert outcome == repr(Outcome(answered=True))  # nothing handed on to support as a request
+    assert harness.rows("select step, score from answer") == [("rating", 4)]
+    assert harness.rows("select csat, step from survey") == [(4, "praise")]
+    last = harness.rows("select text from message where direction = 'out' order by id desc limit 1")
+    assert last[0][0].startswith("Glad we could help!")  # no "What went wrong?" for 4 stars
 
 
 async def test_a_tap_is_recorded_with_what_it_picked(harness: Harness) -> None:

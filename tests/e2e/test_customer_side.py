@@ -114,7 +114,7 @@ def test_a_rating_with_a_comment_a_paraphrased_reason_and_a_refused_skip(app: Se
         headers=as_agent(server, "bob"),
     )
     c.prompt("AskRating", "rating")
-    c.say("2，等太久了")
+    c.say("2，快递一直没到")  # words that name no reason option: the reason is still asked
     c.prompt("AskChoice", "reason")
     c.say("跳过")  # the reason is required: asked again, not handed to the team
     c.prompt("AskChoice", "reason")
@@ -132,7 +132,7 @@ def test_a_rating_with_a_comment_a_paraphrased_reason_and_a_refused_skip(app: Se
     assert answers == [
         ("rating", 2, None, None),
         ("reason", None, "unresolved", None),
-        ("comment", None, None, "等太久了"),
+        ("comment", None, None, "快递一直没到"),
     ]
     listed = api.get("/api/conversations", params={"limit": 500}).json()
     mine = [x["id"] for x in listed if x["customer"]["user"] == c.user]

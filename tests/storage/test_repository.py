@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
+from bot.errors import NotFoundError
 from bot.ports import Recipient, WebhookAddress
 from bot.records import Survey
 from bot.repository import Repository
@@ -83,6 +85,22 @@ def test_answer_is_recorded_once_per_step(store: SqlStore, settings: Settings) -
     assert run(store, lambda r: r.record_answer(survey.id, answer, T0)) is True
     assert run(store, lambda r: r.record_answer(survey.id, Answer("rating", "csat", score=1), T0)) is False
     assert run(store, lambda r: r.survey_answers(survey.id))[0].score == 4
+
+
+def test_a_revised_answer_replaces_the_stored_one_and_the_surveys_score(
+    store: SqlStore, settings: Settings
+) -> None:
+    survey = _survey(store, settings)
+    run(store, lambda r: r.record_answer(survey.id, Answer("rating", "csat", score=2, raw="2"), T0))
+    corrected = Answer("rating", "csat", score=4, raw="改成4分")
+    run(store, lambda r: r.revise_answer(survey.id, corrected, T0 + timedelta(minutes=1)))
+    [stored] = run(store, lambda r: r.survey_answers(survey.id))
+    assert (stored.step, stored.score, stored.at) == ("rating", 4, T0 + timedelta(minutes=1))
+    with store.database.reader.connect() as conn:
+        score = conn.execute(text("select csat from survey where id = 's1'")).scalar()
+    assert score == 4  # not the highest ever given: the 2 was taken back
+    with pytest.raises(NotFoundError, match="no answer to step 'reason'"):
+        run(store, lambda r: r.revise_answer(survey.id, Answer("reason", "choice", option="slow"), T0))
 
 
 def test_survey_keeps_its_flow_version_and_state(store: SqlStore, settings: Settings) -> None:
