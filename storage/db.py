@@ -18,6 +18,8 @@ from bot.errors import StorageError
 DEFAULT_URL = "sqlite:///var/csatbot.db"
 BUSY_TIMEOUT = 30.0
 """Seconds a SQLite transaction waits for another's write lock (``?timeout=`` in the URL sets it)."""
+LOCK_TIMEOUT = "30s"
+"""How long a PostgreSQL statement waits for a lock (unless the role or database sets ``lock_timeout``)."""
 
 
 def database_url(explicit: str | None = None) -> str:
@@ -69,8 +71,26 @@ def open_database(url: str | None = None) -> Database:
         writer = _sqlite_engine(resolved, busy, file, immediate=True)
         reader = _sqlite_engine(resolved, busy, file, immediate=False)
         return Database(resolved, writer, reader, busy)
-    engine = create_engine(resolved, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    engine = _postgres_engine(resolved)
     return Database(resolved, engine, engine)
+
+
+def _postgres_engine(url: str) -> Engine:
+    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+    @event.listens_for(engine, "connect")
+    def _lock_timeout(dbapi_connection: Any, _record: Any) -> None:
+        # A lock held elsewhere (a migration, an admin's LOCK TABLE, a transaction left open) made
+        # every request that needed it wait for ever, and behind them every database thread of the
+        # process. Wait LOCK_TIMEOUT at most, then answer 503; a timeout the role or database sets wins.
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('lock_timeout', %s, false) WHERE current_setting('lock_timeout') = '0'",
+                (LOCK_TIMEOUT,),
+            )
+        dbapi_connection.commit()
+
+    return engine
 
 
 def _busy_timeout(given: str | tuple[str, ...] | None) -> float:
@@ -161,8 +181,9 @@ _SQLITE_UNAVAILABLE = ("unable to open", "disk i/o", "locked", "readonly databas
 
 def is_unreachable(exc: BaseException) -> bool:
     """True when ``exc`` (or what it was raised from) says the database cannot be used right now:
-    a refused or dropped connection, PostgreSQL shutting down or in recovery, SQLite's file gone,
-    unreadable, locked past the busy timeout or its disk full. Such a request may succeed if retried later."""
+    a refused or dropped connection, PostgreSQL shutting down or in recovery or a lock held past
+    ``lock_timeout``, SQLite's file gone, unreadable, locked past the busy timeout or its disk full.
+    Such a request may succeed if retried later."""
     while exc is not None:
         if isinstance(exc, (DisconnectionError, InterfaceError)):
             return True
@@ -171,8 +192,9 @@ def is_unreachable(exc: BaseException) -> bool:
         if isinstance(exc, OperationalError):
             code = getattr(exc.orig, "sqlstate", None)
             if code is not None:
-                # 08: connection exception; 57P01-03: admin shutdown, crash shutdown, cannot connect now.
-                return str(code).startswith("08") or code in ("57P01", "57P02", "57P03")
+                # 08: connection exception; 57P01-03: admin shutdown, crash shutdown, cannot connect now;
+                # 55P03: a lock held elsewhere past lock_timeout.
+                return str(code).startswith("08") or code in ("57P01", "57P02", "57P03", "55P03")
             text = str(exc.orig).lower()
             if type(exc.orig).__module__ == "sqlite3":
                 return any(sign in text for sign in _SQLITE_UNAVAILABLE)
