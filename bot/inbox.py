@@ -121,7 +121,12 @@ class InboxWorker:
         batch: int = BATCH,
         lease: timedelta = LEASE,
         max_attempts: int = MAX_ATTEMPTS,
+        unavailable: Callable[[BaseException], bool] = lambda _exc: False,
     ) -> None:
+        """``unavailable`` says whether a handler's error means the database cannot be used right
+        now (an outage, a full disk): such a row is retried with backoff however often it failed,
+        never given up on, as nothing is wrong with the update itself."""
+        self.unavailable = unavailable
         self.storage = storage
         self.handlers = handlers
         self.clock = clock
@@ -183,7 +188,7 @@ class InboxWorker:
                 raise LookupError(f"no channel {item.channel!r} is enabled to handle it")
             marked = await handler(item)
         except Exception as exc:
-            give_up = item.attempts >= self.max_attempts
+            give_up = item.attempts >= self.max_attempts and not self.unavailable(exc)
             log.log(
                 logging.ERROR if give_up else logging.WARNING,
                 "inbox row %d (%s %s) failed (attempt %d%s): %r",

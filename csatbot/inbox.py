@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from bot.inbox import InboxWorker, Intake, channel_handlers
 from bot.ports import Clock
-from storage.db import Database
+from storage.db import Database, is_unreachable
 from storage.inbox import SqlInbox
 
 log = logging.getLogger("csatbot.inbox")
@@ -40,7 +40,9 @@ class InboxRunner:
     ) -> None:
         self.storage = SqlInbox(database)
         self.clock = clock
-        self.worker = InboxWorker(self.storage, channel_handlers(adapters), clock, worker)
+        self.worker = InboxWorker(
+            self.storage, channel_handlers(adapters), clock, worker, unavailable=is_unreachable
+        )
         self.intake = Intake(self.storage, clock, wake)
         self.wake = wake
         self.delay = float(environ.get(DELAY_ENV) or 0)

@@ -314,8 +314,14 @@ class Runtime:
         fingerprint = self._fingerprint()
         if fingerprint == self._loaded:
             return False
-        self._loaded = fingerprint
-        return self.reload()
+        try:
+            return self.reload()
+        except Exception as exc:
+            if is_unreachable(exc):  # the snapshot was not written: the next check tries this edit again
+                fingerprint = self._loaded
+            raise
+        finally:
+            self._loaded = fingerprint
 
     def reload(self) -> bool:
         """Load the config file again; keep the last good one if it is invalid (and log why)."""
@@ -380,8 +386,17 @@ class Runtime:
             if self._fingerprint() != self._loaded:
                 try:
                     await asyncio.to_thread(self.reload_if_changed)  # writes the snapshot: a thread
-                except Exception:
-                    log.exception("config reload failed")
+                except Exception as exc:
+                    if not is_unreachable(exc):
+                        log.exception("config reload failed")
+                    else:
+                        log.warning(
+                            "%s changed; not applied yet, the database is unreachable (%s): "
+                            "trying again in %.0f s",
+                            self.config_path,
+                            exc,
+                            CONFIG_CHECK_SECONDS,
+                        )
 
     async def send_digest(self) -> str | None:
         """Send the good-news digest of the latest due period unless some process sent it already

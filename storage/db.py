@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -14,6 +16,10 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, Opera
 from bot.errors import StorageError
 
 DEFAULT_URL = "sqlite:///var/csatbot.db"
+BUSY_TIMEOUT = 30.0
+"""Seconds a SQLite transaction waits for another's write lock (``?timeout=`` in the URL sets it)."""
+LOCK_TIMEOUT = "30s"
+"""How long a PostgreSQL statement waits for a lock (unless the role or database sets ``lock_timeout``)."""
 
 
 def database_url(explicit: str | None = None) -> str:
@@ -36,6 +42,8 @@ class Database:
     url: str
     writer: Engine
     reader: Engine
+    busy_timeout: float | None = None
+    """SQLite: seconds a transaction waits for the write lock before it fails ("database is locked")."""
 
     @property
     def dialect(self) -> str:
@@ -58,15 +66,91 @@ def open_database(url: str | None = None) -> Database:
         database = parsed.database or ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        writer = _sqlite_engine(resolved, immediate=True)
-        reader = _sqlite_engine(resolved, immediate=False)
-        return Database(resolved, writer, reader)
-    engine = create_engine(resolved, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        busy = _busy_timeout(parsed.query.get("timeout"))
+        file = SqliteFile(os.path.abspath(database)) if database and database != ":memory:" else None
+        writer = _sqlite_engine(resolved, busy, file, immediate=True)
+        reader = _sqlite_engine(resolved, busy, file, immediate=False)
+        return Database(resolved, writer, reader, busy)
+    engine = _postgres_engine(resolved)
     return Database(resolved, engine, engine)
 
 
-def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+def _postgres_engine(url: str) -> Engine:
+    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+    @event.listens_for(engine, "connect")
+    def _lock_timeout(dbapi_connection: Any, _record: Any) -> None:
+        # A lock held elsewhere (a migration, an admin's LOCK TABLE, a transaction left open) made
+        # every request that needed it wait for ever, and behind them every database thread of the
+        # process. Wait LOCK_TIMEOUT at most, then answer 503; a timeout the role or database sets wins.
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('lock_timeout', %s, false) WHERE current_setting('lock_timeout') = '0'",
+                (LOCK_TIMEOUT,),
+            )
+        dbapi_connection.commit()
+
+    return engine
+
+
+def _busy_timeout(given: str | tuple[str, ...] | None) -> float:
+    if given is None:
+        return BUSY_TIMEOUT
+    try:
+        seconds = float(given if isinstance(given, str) else given[-1])
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 3600:  # NaN too
+        raise StorageError(f"timeout={given!r} in the SQLite URL: give seconds, more than 0 and at most 3600")
+    return seconds
+
+
+class SqliteFile:
+    """The database file this process opened. Deleted or replaced while open (``rm``, a restore
+    moved into its place), SQLite goes on writing to the old file, which nobody can open again: every
+    write accepted after that would be lost at the next restart. So each transaction checks first
+    that the path still names the file the first connection opened, and fails when it does not."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.opened: tuple[int, int] | None = None
+
+    def _identity(self) -> tuple[int, int] | None:
+        try:
+            found = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return found.st_dev, found.st_ino
+
+    def note(self) -> None:
+        """A connection was opened: the first one says which file is ours."""
+        if self.opened is None:
+            self.opened = self._identity()
+
+    def uri(self) -> str:
+        """Open the file read-write, never create it: once ours is gone, an empty database must
+        not take its place (a restart would migrate it and start afresh without a word)."""
+        return f"file:{quote(self.path)}?mode=rw"
+
+    def check(self, statement: str) -> None:
+        """Raise a SQLite "unable to open" error (answered 503) when the file is not ours any more."""
+        if self.opened is None or self._identity() == self.opened:
+            return
+        problem = (
+            f"unable to open database file: {self.path} was deleted or replaced while csatbot had it open; "
+            "nothing more is written to it: put the file back, or restart csatbot to use the one there now"
+        )
+        raise OperationalError(statement, None, sqlite3.OperationalError(problem))
+
+
+def _sqlite_engine(url: str, busy: float, file: SqliteFile | None, *, immediate: bool) -> Engine:
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": busy})
+
+    @event.listens_for(engine, "do_connect")
+    def _existing_file(_dialect: Any, _record: Any, cargs: list[Any], cparams: dict[str, Any]) -> None:
+        if file is not None and file.opened is not None:
+            cargs[:] = [file.uri()]
+            cparams["uri"] = True
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -76,24 +160,30 @@ def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={round(busy * 1000)}")
         cursor.close()
+        if file is not None:
+            file.note()
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
         # Writers take the write lock up front, so read-then-write turns never deadlock.
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        statement = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+        if file is not None:
+            file.check(statement)
+        connection.exec_driver_sql(statement)
 
     return engine
 
 
-_SQLITE_UNAVAILABLE = ("unable to open", "disk i/o", "locked", "readonly database")
+_SQLITE_UNAVAILABLE = ("unable to open", "disk i/o", "locked", "readonly database", "disk is full")
 
 
 def is_unreachable(exc: BaseException) -> bool:
     """True when ``exc`` (or what it was raised from) says the database cannot be used right now:
-    a refused or dropped connection, PostgreSQL shutting down or in recovery, SQLite's file gone,
-    unreadable or locked past the busy timeout. Such a request may succeed if retried later."""
+    a refused or dropped connection, PostgreSQL shutting down or in recovery or a lock held past
+    ``lock_timeout``, SQLite's file gone, unreadable, locked past the busy timeout or its disk full.
+    Such a request may succeed if retried later."""
     while exc is not None:
         if isinstance(exc, (DisconnectionError, InterfaceError)):
             return True
@@ -102,8 +192,9 @@ def is_unreachable(exc: BaseException) -> bool:
         if isinstance(exc, OperationalError):
             code = getattr(exc.orig, "sqlstate", None)
             if code is not None:
-                # 08: connection exception; 57P01-03: admin shutdown, crash shutdown, cannot connect now.
-                return str(code).startswith("08") or code in ("57P01", "57P02", "57P03")
+                # 08: connection exception; 57P01-03: admin shutdown, crash shutdown, cannot connect now;
+                # 55P03: a lock held elsewhere past lock_timeout.
+                return str(code).startswith("08") or code in ("57P01", "57P02", "57P03", "55P03")
             text = str(exc.orig).lower()
             if type(exc.orig).__module__ == "sqlite3":
                 return any(sign in text for sign in _SQLITE_UNAVAILABLE)

@@ -8,7 +8,8 @@ from typing import TypeVar, cast
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
-from tenacity import retry, retry_if_exception, stop_after_attempt, wait_random_exponential
+from tenacity import RetryCallState, retry, retry_if_exception, stop_after_attempt, wait_random_exponential
+from tenacity.stop import stop_base
 
 from bot.ports import Meter, NoMeter
 from bot.repository import Handoff, Repository
@@ -24,6 +25,17 @@ def _transient(exc: BaseException) -> bool:
         return True
     code = getattr(getattr(exc, "orig", None), "sqlstate", None)
     return isinstance(exc, DBAPIError) and code in {"40001", "40P01"}
+
+
+class _WaitedOut(stop_base):
+    """A unit that already waited SQLite's busy timeout for the write lock stops there: another
+    process holds the lock for long, and waiting as long again four more times (2.5 minutes at the
+    default 30 s) outlasts any client; the caller answers 503 with Retry-After instead."""
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        busy = cast(SqlStore, retry_state.args[0]).database.busy_timeout
+        waited = retry_state.seconds_since_start
+        return busy is not None and waited is not None and waited >= busy
 
 
 class SqlStore:
@@ -51,7 +63,7 @@ class SqlStore:
 
     @retry(
         retry=retry_if_exception(_transient),
-        stop=stop_after_attempt(5),
+        stop=stop_after_attempt(5) | _WaitedOut(),
         wait=wait_random_exponential(multiplier=0.05, max=1.0),
         reraise=True,
     )

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from bot.inbox import MAX_ATTEMPTS, Handler, InboxItem, InboxWorker, Intake, backoff, channel_handlers
 from bot.messages import InboundMessage, Text
+from storage.db import is_unreachable
 from storage.inbox import SqlInbox
 from storage.repository import SqlRepository
 
@@ -224,3 +227,46 @@ async def test_a_turn_that_fails_at_commit_leaves_its_row_pending_and_is_retried
     assert await worker(harness, inbox, {"webchat": turns}).run_due() == 1
     assert statuses(harness) == [("k1", "done", 2)] and turns.duplicates == [False]
     assert harness.rows("select count(*) from message where direction = 'in'") == [(1,)]
+
+
+class LongTurns(Turns):
+    """A turn of the body's text said 400 times: it needs new database pages."""
+
+    async def handle_stored(self, item: InboxItem) -> bool:
+        said = Text(item.body.decode() * 400)
+        msg = InboundMessage("webchat", "", item.sender, item.key, item.received_at, said)
+        result = await self.h.service.handle(msg, inbox_id=item.turn_marks)
+        self.duplicates.append(result.duplicate)
+        return item.turn_marks is not None
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # a full disk: SQLite's page cap
+async def test_an_update_whose_turns_fail_on_a_full_disk_is_never_given_up_on(
+    harness: Harness, inbox: SqlInbox
+) -> None:
+    """An accepted update whose turn failed because the database could not be written (disk full,
+    an outage after the claim) used up its attempts and was marked failed after about 2 minutes:
+    accepted, acknowledged, then never handled. Now it waits with backoff until the disk has room."""
+    full = True
+
+    def cap(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        # max_page_count cannot shrink the file: 1 caps it at its size now, a big one lifts the cap.
+        dbapi_connection.execute(f"PRAGMA max_page_count={1 if full else 1_073_741_823}")
+
+    await inbox.accept("webchat", "k1", "ann", b"where is my parcel? ", harness.clock.now())
+    event.listen(harness.database.writer, "checkout", cap)
+    turns = LongTurns(harness)
+    handlers = channel_handlers({"webchat": turns})
+    worker = InboxWorker(inbox, handlers, harness.clock, "w1", max_attempts=2, unavailable=is_unreachable)
+    try:
+        for attempt in range(1, 5):
+            assert await worker.run_due() == 0
+            harness.clock.advance(backoff(attempt))
+        assert statuses(harness) == [("k1", "pending", 4)]
+        full = False
+        assert await worker.run_due() == 1
+    finally:
+        event.remove(harness.database.writer, "checkout", cap)
+    assert statuses(harness) == [("k1", "done", 5)] and turns.duplicates == [False]
+    said = harness.rows("select text from message where direction = 'in'")
+    assert said == [("where is my parcel? " * 400,)]

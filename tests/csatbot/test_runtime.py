@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from bot.errors import ConfigError
 from bot.inbox import InboxItem, InboxWorker, Intake
@@ -14,6 +16,7 @@ from csatbot.runtime import Pump, Runtime
 from storage.inbox import SqlInbox
 
 from ..conftest import Harness
+from ..faults import TcpCut
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -69,6 +72,52 @@ def test_a_restart_with_a_broken_file_serves_the_last_good_config_from_the_datab
         assert runtime.reload_if_changed() and runtime.config_error is None
     finally:
         runtime.database.dispose()
+
+
+def test_an_edit_made_while_the_database_is_locked_is_applied_once_it_is_free(tmp_path: Path) -> None:
+    """The reload writes the last good config to the database; when that failed (the write lock held
+    elsewhere, PostgreSQL down) the edit was marked as seen and never applied until the next edit."""
+    config = tmp_path / "config.yaml"
+    text = (ROOT / "config.yaml").read_text(encoding="utf-8")
+    config.write_text(text)
+    runtime = Runtime(config, f"sqlite:///{tmp_path / 'r.db'}?timeout=0.1")
+    holder = sqlite3.connect(tmp_path / "r.db", isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        config.write_text(text.replace("throttle: 30d", "throttle: 7d"))
+        with pytest.raises(OperationalError, match="database is locked"):
+            runtime.reload_if_changed()
+        assert runtime.settings().config.surveying.throttle.days == 30
+        holder.execute("ROLLBACK")
+        assert runtime.reload_if_changed()  # the next check
+        assert runtime.settings().config.surveying.throttle.days == 7
+        assert runtime.reload_if_changed() is False
+    finally:
+        holder.close()
+        runtime.database.dispose()
+
+
+@pytest.mark.postgres
+def test_an_edit_made_while_postgresql_is_unreachable_is_applied_once_it_is_back(
+    tmp_path: Path, postgres_server_url: str
+) -> None:
+    config = tmp_path / "config.yaml"
+    text = (ROOT / "config.yaml").read_text(encoding="utf-8")
+    config.write_text(text)
+    proxy = TcpCut.to(postgres_server_url)
+    runtime = Runtime(config, proxy.url(postgres_server_url))
+    try:
+        proxy.cut()
+        config.write_text(text.replace("throttle: 30d", "throttle: 7d"))
+        with pytest.raises(OperationalError):
+            runtime.reload_if_changed()
+        assert runtime.settings().config.surveying.throttle.days == 30
+        proxy.restore()
+        assert runtime.reload_if_changed()
+        assert runtime.settings().config.surveying.throttle.days == 7
+    finally:
+        runtime.database.dispose()
+        proxy.close()
 
 
 def test_a_broken_file_and_no_good_config_kept_refuses_to_start(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ the same process serves again once the database is back: no restart."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -124,3 +125,53 @@ async def test_a_wechat_callback_refused_in_an_outage_is_taken_when_wechat_sends
     finally:
         proxy.close()
         wechat.stop()
+
+
+async def test_a_table_locked_elsewhere_answers_503_instead_of_hanging(postgres: str, tmp_path: Path) -> None:
+    """A lock held elsewhere (a migration, an admin's ``LOCK TABLE``, a transaction left open) made
+    the customer's request wait for ever, and every database thread of the process behind it. Now
+    it waits ``lock_timeout`` (30 s unless the database or role sets one; 0.3 s here), answers 503
+    with Retry-After, and the message sent again once the lock is gone is stored once."""
+    import psycopg
+
+    admin = psycopg.connect(postgres, autocommit=True)
+    name = admin.execute("SELECT current_database()").fetchone()[0]  # type: ignore[index]
+    admin.execute(f"ALTER DATABASE \"{name}\" SET lock_timeout = '300ms'")
+    environ = {**os.environ, "CSATBOT_SECRET_KEY": "locked-table-test-session-key-0123456789"}
+    runtime = Runtime(with_channels(tmp_path), postgres, tick_seconds=0.1, environ=environ)
+    holder = psycopg.connect(postgres)
+    try:
+        async with served(runtime) as http:
+            ann = await chat_headers(http, "ann")
+            first = await http.post("/api/webchat/messages", json={"text": "hi"}, headers=ann)
+            assert first.status_code == 202
+            holder.execute("LOCK TABLE message IN ACCESS EXCLUSIVE MODE")
+            message = {"text": "are you there?", "id": "ann-2"}
+            started = time.monotonic()
+            chat = await http.post("/api/webchat/messages", json=message, headers=ann)
+            assert (chat.status_code, chat.headers.get("retry-after")) == (503, "5"), chat.text
+            assert time.monotonic() - started < 3.0
+            holder.rollback()
+            again = await http.post("/api/webchat/messages", json=message, headers=ann)
+            assert (again.status_code, again.json()["duplicate"]) == (202, False), again.text
+            [listed] = (await http.get("/api/conversations")).json()
+            detail = (await http.get(f"/api/conversations/{listed['id']}")).json()
+            said = [m["text"] for m in detail["transcript"] if m["direction"] == "in"]
+            assert said == ["hi", "are you there?"]
+    finally:
+        holder.close()
+        admin.execute(f'ALTER DATABASE "{name}" RESET lock_timeout')
+        admin.close()
+
+
+def test_postgresql_connections_wait_30_s_for_a_lock_unless_the_database_says_otherwise(
+    postgres: str,
+) -> None:
+    from storage import open_database
+
+    database = open_database(postgres)
+    try:
+        with database.writer.connect() as conn:
+            assert conn.exec_driver_sql("SHOW lock_timeout").scalar_one() == "30s"
+    finally:
+        database.dispose()
