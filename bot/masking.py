@@ -14,8 +14,10 @@ from collections.abc import Collection
 _AT_DOMAIN = re.compile(r"@[\w-]+(?:\.[\w-]+)+")
 _LOCAL = re.compile(r"[\w.+-]")
 # Bounded by anything but ASCII letters and digits: Chinese text runs straight into a number.
-_CARD = re.compile(r"(?<![A-Za-z0-9-])\d(?:[ -]?\d){12,18}(?![A-Za-z0-9-])")
-_PHONE = re.compile(r"(?<![A-Za-z0-9])\+?\(?\d[\d ().-]{5,}\d(?![A-Za-z0-9])")
+# Between digits up to three of: spaces of any kind (a no-break space pasted from a web page), "-" and
+# ".": "4111 - 1111 - 1111 - 1111" and "4111.1111.1111.1111" were stored and sent to teams as typed.
+_CARD = re.compile(r"(?<![A-Za-z0-9-])\d(?:[\s.-]{0,3}\d){12,18}(?![A-Za-z0-9-])")
+_PHONE = re.compile(r"(?<![A-Za-z0-9])\+?\(?\d[\d\s().-]{5,}\d(?![A-Za-z0-9])")
 _DATE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
 MASKS = {"email": "[email]", "card": "[card]", "phone": "[phone]"}
 

@@ -7,7 +7,9 @@ range is a 422, not a driver overflow.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
+from urllib.parse import urlsplit, urlunsplit
 
 from fastapi import FastAPI, HTTPException, Path, Request
 from fastapi.encoders import jsonable_encoder
@@ -63,6 +65,43 @@ class Uncached:
             await send(message)
 
         await self.app(scope, receive, sending)
+
+
+class OwnRedirects:
+    """Every redirect's ``Location`` is a path on this server: Starlette writes the one that adds or
+    drops a trailing slash (``/console`` -> ``/console/``) as an absolute URL made from the request's
+    ``Host`` header, so ``Host: evil.example`` sent the browser (or a shared cache's next reader) to
+    another site. The app never redirects anyone off its own server."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start" and 300 <= message["status"] < 400:
+                headers = MutableHeaders(scope=message)
+                if location := headers.get("location"):
+                    headers["location"] = on_this_server(location)
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
+_LEADING_SLASHES = re.compile(r"^[/\\]+")
+
+
+def on_this_server(location: str) -> str:
+    """``location`` as a path on this server: no scheme or host, and one leading slash (browsers read
+    ``//host`` and ``/\\host`` as another host). A relative one (``login?next=``) is kept."""
+    parts = urlsplit(location)
+    if not (parts.scheme or parts.netloc or location.startswith(("//", "/\\"))):
+        return location
+    path = _LEADING_SLASHES.sub("/", parts.path) if parts.path else "/"
+    return urlunsplit(("", "", path if path.startswith("/") else f"/{path}", parts.query, parts.fragment))
 
 
 NUL_STRING: dict[str, Any] = {"type": "string", "pattern": "\u0000"}

@@ -40,7 +40,15 @@ from csatbot.api_models import (
 from csatbot.console.app import console_app
 from csatbot.console.session_store import SessionStore
 from csatbot.console.sessions import MAX_AGE, secret_key
-from csatbot.edge import LimitBody, RefuseNul, RowId, Uncached, document_nul_refusal, invalid_request
+from csatbot.edge import (
+    LimitBody,
+    OwnRedirects,
+    RefuseNul,
+    RowId,
+    Uncached,
+    document_nul_refusal,
+    invalid_request,
+)
 from csatbot.metrics import CONTENT_TYPE
 from csatbot.observe import Observe, webhook_prefixes
 from csatbot.quiet import QuietServer
@@ -317,6 +325,7 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
     app.add_middleware(LimitBody, limit=runtime.settings().config.channels.max_body_bytes)
     app.add_middleware(RefuseNul)
     app.add_middleware(Uncached)
+    app.add_middleware(OwnRedirects)
     document_nul_refusal(app)
     app.add_middleware(Observe, meter=runtime.metrics, webhooks=webhook_prefixes(webhooks))
     app.lane = {  # webhook POSTs: the same checks, then the endpoint (csatbot.webhook_lane)

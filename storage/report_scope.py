@@ -210,8 +210,10 @@ def agents_text() -> ColumnElement[str]:
 def _agent_is(value: str) -> ColumnElement[bool]:
     if value == NONE:
         return agents_text() == "[]"
-    # The agent's name as JSON writes it, quotes included, so "amy" never matches "amy2".
-    return agents_text().contains(json.dumps(value), autoescape=True)
+    # The agent's name as JSON writes it, quotes included, so "amy" never matches "amy2". LIKE ignores
+    # ASCII case on SQLite (agent "AMY", another account, read amy's surveys); replace() never does.
+    name, text = json.dumps(value), agents_text()
+    return and_(text.contains(name, autoescape=True), func.replace(text, name, "") != text)
 
 
 __all__ = [

@@ -13,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
+from bot.attribution import BOT
 from bot.errors import ConflictError, CsatbotError, NotFoundError
 from csatbot.console.i18n import LANGUAGES, normalize
 from models import ApiToken, ConsoleSession, User
@@ -24,7 +25,11 @@ MIN_PASSWORD = 8
 NAME_CHARS = 64 - len("agent:")
 """The longest user (or token) name: a reply is stored signed ``agent:<name>`` in ``message.author``
 (64 characters; PostgreSQL refused a longer one, so a 64-character agent's replies were a 500)."""
-USERNAME = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9._@-]{{0,{NAME_CHARS - 1}}}$")
+USERNAME = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._@-]{{0,{NAME_CHARS - 1}}}")
+"""Matched whole (``fullmatch``: with ``$``, ``"amy\\n"`` passed and signed log lines and replies)."""
+RESERVED = (BOT, "api")
+"""Names that already act: reports credit ``bot`` with what the bot resolved (an agent named so read
+those surveys as their own), and ``CSATBOT_API_TOKEN`` acts as ``api``."""
 hasher = PasswordHasher()
 
 
@@ -57,11 +62,13 @@ class Account:
 
 def check_name_and_role(name: str, role: str, what: str = "user name") -> None:
     """:class:`UserError` unless ``name`` is a valid user (or token) name and ``role`` a role."""
-    if not USERNAME.match(name):
+    if not USERNAME.fullmatch(name):
         raise UserError(
             f"invalid {what} {name!r}: use 1-{NAME_CHARS} letters, digits, '.', '_', '-' or '@', "
             "starting with a letter or digit"
         )
+    if name.lower() in RESERVED:
+        raise UserError(f"{what} {name!r} is taken by csatbot itself ({', '.join(RESERVED)}): pick another")
     if role not in ROLES:
         raise UserError(f"unknown role {role!r} (expected one of: {', '.join(ROLES)})")
 

@@ -28,6 +28,13 @@ ALL = ("email", "card", "phone")
         ("4分", "4分"),
         ("order A-1009 on 2026-11-23", "order A-1009 on 2026-11-23"),
         ("⭐⭐⭐⭐", "⭐⭐⭐⭐"),
+        # Spaced or pasted separators: each of these card numbers was stored and sent to teams as typed.
+        ("card 4111 - 1111 - 1111 - 1111", "card [card]"),
+        ("card 4111  1111  1111  1111", "card [card]"),
+        ("card 4111\u00a01111\u00a01111\u00a01111", "card [card]"),  # copied from a web page
+        ("card 4111.1111.1111.1111.", "card [card]."),
+        ("tel 138\u00a00013\u00a08000", "tel [phone]"),
+        ("v1.2.3 build 2026.11.23", "v1.2.3 build 2026.11.23"),
     ],
 )
 def test_mask(text: str, masked: str) -> None:

@@ -37,3 +37,23 @@ async def test_the_chat_page_and_its_files_stay_cacheable(app_client: httpx.Asyn
     for path in ("/", "/static/webchat/chat.js", "/healthz"):
         response = await app_client.get(path)
         assert response.status_code == 200 and "no-store" not in response.headers.get("cache-control", "")
+
+
+@pytest.mark.parametrize(
+    ("path", "location"),
+    [
+        ("/console", "/console/"),
+        ("/console/reports/", "/console/reports"),
+        ("/api/conversations/", "/api/conversations"),
+        ("/docs/", "/docs"),
+    ],
+)
+async def test_a_redirect_stays_on_this_server_whatever_the_host_header_says(
+    app_client: httpx.AsyncClient, path: str, location: str
+) -> None:
+    """Starlette writes the redirect that adds or drops a trailing slash as an absolute URL made from
+    the request's ``Host``: ``Host: evil.example`` sent the browser (or a shared cache's next reader)
+    to http://evil.example/console/."""
+    response = await app_client.get(path, headers={"Host": "evil.example"})
+    assert response.status_code in (307, 308), response.text
+    assert response.headers["location"] == location

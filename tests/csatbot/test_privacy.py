@@ -4,6 +4,8 @@ PostgreSQL: what the customer wrote and who they are leave every table; the coun
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -19,7 +21,7 @@ from bot.config import parse_config
 from bot.settings import Settings
 from csatbot.cli import app as cli
 from csatbot.runtime import Runtime
-from storage.survey_rows import csv_text
+from storage.survey_rows import FORMULA_STARTS, csv_text
 
 from ..conftest import (
     CONFIG,
@@ -261,6 +263,27 @@ def test_export_cells_that_would_start_a_formula_are_neutralised() -> None:
     )
     full_width = [("s2", '＝HYPERLINK("http://evil")', "＋1", "－1", "＠A1", "满意＝5")]
     assert csv_text(full_width) == 's2,"\'＝HYPERLINK(""http://evil"")",\'＋1,\'－1,\'＠A1,满意＝5\r\n'
+
+
+def test_a_formula_after_a_semicolon_or_leading_spaces_is_neutralised_too() -> None:
+    """Where the list separator is ';' (much of Europe), a spreadsheet splits the unquoted cell
+    ``ok;=cmd|...`` in two and the second is a formula (OWASP: mind the field separator, not only the
+    first character); a formula after leading spaces is one where spaces are trimmed on import."""
+    dde = "ok;=cmd|' /C calc'!A0"
+    rows = [("s3", dde, "x; +1", "a;@SUM(A1)", " =1+1", "\u00a0-2+3", "amy;bob", "a;b")]
+    text = csv_text(rows)
+    for delimiter in (",", ";"):
+        for cell in next(csv.reader(io.StringIO(text), delimiter=delimiter)):
+            assert not cell.lstrip().startswith(FORMULA_STARTS), (delimiter, cell)
+    assert next(csv.reader(io.StringIO(text)))[1:] == [
+        "ok;'=cmd|' /C calc'!A0",
+        "x; '+1",
+        "a;'@SUM(A1)",
+        "' =1+1",
+        "'\u00a0-2+3",
+        "amy;bob",
+        "a;b",
+    ]
 
 
 async def test_the_api_export_neutralises_a_formula_in_a_comment(

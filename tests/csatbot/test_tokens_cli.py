@@ -46,3 +46,19 @@ def test_names_and_roles_are_checked(tmp_path: Path) -> None:
     bad = runner.invoke(app, ["tokens", "add", "bob smith", "--role", "agent", "--db", db])
     assert bad.exit_code == 1 and "invalid token name 'bob smith'" in bad.output
     assert runner.invoke(app, ["tokens", "add", "bob", "--role", "root", "--db", db]).exit_code == 2
+
+
+def test_a_name_with_a_trailing_newline_or_one_csatbot_acts_as_is_refused(tmp_path: Path) -> None:
+    """``amy\\n`` passed the name check (``$`` matches before a final newline); ``bot`` is who reports
+    credit the bot's own resolutions to (an agent token named so read them as its own), ``api`` who
+    ``CSATBOT_API_TOKEN`` acts as."""
+    db = str(tmp_path / "t.db")
+    for name, says in (
+        ("amy\n", "invalid token name 'amy\\n'"),
+        ("bot", "token name 'bot' is taken by csatbot itself"),
+        ("BOT", "token name 'BOT' is taken by csatbot itself"),
+        ("api", "token name 'api' is taken by csatbot itself"),
+    ):
+        refused = runner.invoke(app, ["tokens", "add", name, "--role", "agent", "--db", db])
+        assert refused.exit_code == 1 and says in refused.output, (name, refused.output)
+    assert "no API tokens" in runner.invoke(app, ["tokens", "list", "--db", db]).output

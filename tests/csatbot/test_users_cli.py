@@ -82,6 +82,10 @@ def test_add_rejects_a_mismatch_a_short_password_a_duplicate_and_a_bad_role(db: 
         app, ["users", "add", "a b", "--role", "agent", "--password-stdin", "--db", db], input="long enough\n"
     )
     assert name.exit_code == 1 and "invalid user name 'a b'" in name.output
+    for bad, says in (("amy\n", "invalid user name 'amy\\n'"), ("bot", "user name 'bot' is taken")):
+        command = ["users", "add", bad, "--role", "admin", "--password-stdin", "--db", db]
+        refused = runner.invoke(app, command, input="long enough\n")
+        assert refused.exit_code == 1 and says in refused.output, refused.output
 
 
 def test_add_keeps_the_console_language_a_locale_names_and_refuses_any_other(db: str) -> None:

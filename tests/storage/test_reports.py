@@ -316,6 +316,17 @@ async def test_drill_down_returns_exactly_the_surveys_each_figure_counts(scenari
             read(h, lambda s, bad=bad: survey_rows(s, SINCE, UNTIL, **bad))
 
 
+async def test_an_agent_filter_matches_the_name_exactly_case_included(scenario: dict[str, Any]) -> None:
+    """An agent's reports are filtered by their name: on SQLite LIKE ignores ASCII case, so agent
+    ``AMY`` (another account than ``amy``) read amy's surveys, and ``BOT`` the bot's."""
+    h = scenario["h"]
+    for name in ("AMY", "Amy", "BOT", "am"):
+        only = {"agent": name}
+        assert read(h, lambda s, only=only: survey_rows(s, SINCE, UNTIL, filters=only)).total == 0, name
+        assert read(h, lambda s, only=only: build_report(s, SINCE, UNTIL, filters=only)).total.sent == 0
+    assert read(h, lambda s: survey_rows(s, SINCE, UNTIL, filters={"agent": "amy"})).total == 2
+
+
 async def test_ranked_reasons_and_good_news(scenario: dict[str, Any]) -> None:
     h, ids = scenario["h"], scenario["ids"]
     reasons = read(h, lambda s: ranked_reasons(s, SINCE, UNTIL))
