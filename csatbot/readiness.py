@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,9 @@ from csatbot.runtime import Runtime
 from storage.migrate import missing_migrations
 
 MODEL_OK = ("ready", "loading", "training", "waiting", "starting")
+log = logging.getLogger("csatbot.readiness")
+_LOGGED = {"database": ""}
+"""The database error last logged: probes come every few seconds, its cause is logged once."""
 
 
 @dataclass
@@ -51,10 +55,14 @@ async def readiness(
         found.problems.append(f"database: no answer within {timeout:g} s")
     except Exception as exc:
         found.checks["database"] = {"ok": False}
-        found.problems.append(
-            f"database: unreachable ({type(exc).__name__}: {str(exc).splitlines()[0][:200]})"
-        )
+        # /readyz is public: the driver's words (the database's host, its user, a file's path) go to
+        # the server's log, not to whoever asks.
+        found.problems.append(f"database: unreachable ({type(exc).__name__}); the server's log says why")
+        if (cause := (str(exc).splitlines() or [""])[0][:500]) != _LOGGED["database"]:
+            _LOGGED["database"] = cause
+            log.warning("not ready: the database is unreachable: %s: %s", type(exc).__name__, cause)
     else:
+        _LOGGED["database"] = ""  # the next outage is logged again
         found.checks["database"] = {"ok": True, "dialect": rt.database.dialect}
         found.checks["migrations"] = {"ok": not missing, "missing": missing}
         if missing:

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 
 from adapters.whatsapp.fake import ENVIRON, WhatsAppSimulator
@@ -107,7 +108,9 @@ async def test_a_full_disk_answers_503_and_the_server_takes_messages_again_once_
         whatsapp.stop()
 
 
-async def test_a_database_file_deleted_while_serving_is_refused_until_it_is_put_back(tmp_path: Path) -> None:
+async def test_a_database_file_deleted_while_serving_is_refused_until_it_is_put_back(
+    tmp_path: Path, all_logs: pytest.LogCaptureFixture
+) -> None:
     """SQLite kept writing to the deleted file (still open), so messages were answered 202 and
     /readyz 200 while everything accepted was lost at the next restart."""
     path = tmp_path / "gone.db"
@@ -123,7 +126,18 @@ async def test_a_database_file_deleted_while_serving_is_refused_until_it_is_put_
         ready = await http.get("/readyz")
         assert (chat.status_code, chat.headers.get("retry-after")) == (503, "5"), chat.text
         assert ready.status_code == 503
-        assert f"{path} was deleted or replaced while csatbot had it open" in ready.json()["problems"][0]
+        # /readyz is public: it says what is wrong, the log says where (the path is the operator's)
+        said = f"{path} was deleted or replaced while csatbot had it open"
+        assert (
+            ready.json()["problems"][0]
+            == "database: unreachable (OperationalError); the server's log says why"
+        )
+        assert str(path) not in ready.text
+        assert (await http.get("/readyz")).status_code == 503  # probes come often: the cause is logged once
+        assert (
+            len([r for r in all_logs.records if r.name == "csatbot.readiness" and said in r.getMessage()])
+            == 1
+        )
 
         os.link(tmp_path / "kept.db", path)
         again = await http.post("/api/webchat/messages", json={"text": "anyone?"}, headers=ann)
