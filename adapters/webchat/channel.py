@@ -13,17 +13,13 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Iterator
 
-from bot.errors import CsatbotError
+from adapters.kit.slots import Busy, Slots
 from bot.ports import Capabilities, Recipient, Sent
 from bot.prompts import Prompt
 
 
-class ChatBusy(CsatbotError):
+class ChatBusy(Busy):
     """No room for another long poll right now (the client should retry after ``retry_after`` s)."""
-
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
 
 
 class WebChatChannel:
@@ -41,19 +37,19 @@ class WebChatChannel:
         self.max_per_user = max_per_user
         self.max_per_address = max_per_address
         self._events: dict[str, asyncio.Event] = {}
-        self._waiting: dict[str, int] = {}
-        self._by_address: dict[str, int] = {}
+        self._waiting = Slots()
+        self._by_address = Slots()
         self._closed = False
 
     @property
     def waiting(self) -> int:
         """Long polls waiting now."""
-        return sum(self._waiting.values())
+        return self._waiting.total
 
     @property
     def tracked(self) -> int:
         """Customers and addresses with state held here (0 once every poll has ended)."""
-        return len(self._events.keys() | self._waiting.keys()) + len(self._by_address)
+        return len(self._events.keys() | self._waiting.keys) + len(self._by_address.keys)
 
     async def send(self, to: Recipient, prompt: Prompt) -> Sent:
         self.notify(to.user)
@@ -70,24 +66,22 @@ class WebChatChannel:
         """The event the next ``notify(user)`` sets, held for one poll. Take it *before* reading, so
         nothing sent meanwhile is missed; :class:`ChatBusy` when the limits are reached. ``address``
         is the client's rate key (``""``: not counted, as for loopback)."""
-        if self._waiting.get(user, 0) >= self.max_per_user or self.waiting >= self.max_waiting:
+        if self.waiting >= self.max_waiting or not self._waiting.take(user, self.max_per_user):
             raise ChatBusy("too many open long polls: retry in a second", 1)
-        if address and self._by_address.get(address, 0) >= self.max_per_address:
+        if address and not self._by_address.take(address, self.max_per_address):
+            self._waiting.give_back(user)
             # Not a second: this address's polls end only as they time out (20 s) or are answered.
             raise ChatBusy(
                 f"too many open long polls from this address (at most {self.max_per_address}): retry in 5 s",
                 5,
             )
-        _count(self._waiting, user, 1)
-        if address:
-            _count(self._by_address, address, 1)
         event = self._events.setdefault(user, asyncio.Event())
         try:
             yield event
         finally:
             if address:
-                _count(self._by_address, address, -1)
-            if not _count(self._waiting, user, -1) and self._events.get(user) is event:
+                self._by_address.give_back(address)
+            if not self._waiting.give_back(user) and self._events.get(user) is event:
                 del self._events[user]
 
     async def wait(
@@ -115,13 +109,3 @@ class WebChatChannel:
         for event in self._events.values():
             event.set()
         self._events.clear()
-
-
-def _count(counts: dict[str, int], key: str, step: int) -> int:
-    """Add ``step`` to ``key``'s count, dropping the key at 0; the new count."""
-    left = counts.get(key, 0) + step
-    if left:
-        counts[key] = left
-    else:
-        counts.pop(key, None)
-    return left

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from adapters.kit.cookies import forced_secure
+from adapters.kit.slots import Slots
 from bot.errors import NotFoundError
 from csatbot.console import (
     bulk,
@@ -50,6 +51,7 @@ def console_app(runtime: Runtime, *, secret: str | None = None) -> FastAPI:
         log.warning("no console users yet: create one with `csatbot users add NAME --role admin`")
     app.state.throttle = SignInThrottle(runtime.database, runtime.clock)
     app.state.sessions = SessionStore(runtime.database, runtime.clock, timedelta(seconds=MAX_AGE))
+    app.state.live_streams = Slots()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (login, queue, bulk, live, ticket, conversations, customers, flows, themes, reports):
         app.include_router(module.router)
@@ -69,7 +71,9 @@ def console_app(runtime: Runtime, *, secret: str | None = None) -> FastAPI:
     async def http_error(request: Request, exc: HTTPException) -> Response:
         detail = str(exc.detail)
         text = translate(language(request), detail) if detail in EN else detail
-        return page(request, "error.html", status_code=exc.status_code, message=text)
+        response = page(request, "error.html", status_code=exc.status_code, message=text)
+        response.headers.update(exc.headers or {})  # a 429's Retry-After
+        return response
 
     @app.exception_handler(NotFoundError)
     async def not_found(request: Request, exc: NotFoundError) -> Response:

@@ -163,5 +163,58 @@ async def test_a_live_stream_ends_when_its_session_does(console: Console) -> Non
     assert _queue_events(body) == [{"open": 0, "latest": 0, "latest_open": 0, "changed": ""}], ticket
 
 
+async def test_a_live_stream_for_a_conversation_that_does_not_exist_is_refused_at_once(
+    console: Console,
+) -> None:
+    """Like the conversation's page: a 404. Before, the stream ran until its lifetime ended."""
+    console.add_user("amy")
+    await console.sign_in("amy")
+    _console_app(console).state.live = LiveSettings(poll=0.02, lifetime=20.0)
+    response = await asyncio.wait_for(console.http.get("/console/events?conversation=999999"), timeout=3)
+    assert response.status_code == 404
+    assert "no conversation with id 999999" in response.text
+
+
+async def test_one_user_holds_at_most_twenty_live_streams_and_closing_one_frees_its_slot(
+    console: Console,
+) -> None:
+    """A person with many tabs, not a script: the 21st stream gets a 429 with Retry-After (before,
+    every one was served and held a database poll for its whole lifetime)."""
+    console.add_user("amy")
+    await console.sign_in("amy")
+    app = _console_app(console)
+    app.state.live = LiveSettings(poll=0.05, lifetime=30.0)
+    streams = [asyncio.create_task(console.http.get("/console/events")) for _ in range(20)]
+    try:
+        deadline = time.monotonic() + 5  # until all 20 hold their slots (before the fix: no slots)
+        while _open_streams(app, "amy") < 20 and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        refused = await asyncio.wait_for(console.http.get("/console/events"), timeout=3)
+        assert refused.status_code == 429
+        assert int(refused.headers["retry-after"]) > 0
+        assert "at most 20" in refused.text
+        streams[0].cancel()  # one tab closed
+        await asyncio.gather(streams[0], return_exceptions=True)
+        assert _open_streams(app, "amy") == 19
+        app.state.live = LiveSettings(poll=0.05, lifetime=0.0)
+        again = await asyncio.wait_for(console.http.get("/console/events"), timeout=3)
+        assert again.status_code == 200 and _queue_events(again.text)
+    finally:
+        for stream in streams:
+            stream.cancel()
+        await asyncio.gather(*streams, return_exceptions=True)
+    assert app.state.live_streams.keys == frozenset()
+
+
+def _open_streams(app: Any, user: str) -> int:
+    slots: Any = getattr(app.state, "live_streams", None)
+    return 0 if slots is None else int(slots.count(user))
+
+
+def _console_app(console: Console) -> Any:
+    app = console.http._transport.app  # the console is mounted at /console
+    return next(r.app for r in app.routes if getattr(r, "path", "") == "/console")
+
+
 def _queue_events(body: str) -> list[dict[str, Any]]:
     return [json.loads(line[6:]) for line in body.splitlines() if line.startswith("data: ")]
