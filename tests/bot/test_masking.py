@@ -35,6 +35,26 @@ ALL = ("email", "card", "phone")
         ("card 4111.1111.1111.1111.", "card [card]."),
         ("tel 138\u00a00013\u00a08000", "tel [phone]"),
         ("v1.2.3 build 2026.11.23", "v1.2.3 build 2026.11.23"),
+        # Full-width forms (a Chinese input method types them) are read as NFKC says; the mask covers
+        # the original span. Each of these was stored as typed.
+        ("mail ann＠example.com now", "mail [email] now"),
+        ("mail ａｎｎ@ｅｘａｍｐｌｅ．ｃｏｍ now", "mail [email] now"),
+        ("邮箱 ａｎｎ＠ｅｘａｍｐｌｅ．ｃｏｍ，谢谢", "邮箱 [email]，谢谢"),
+        ("mail ann﹫example.com", "mail [email]"),  # small commercial at
+        ("mail jose\u0301@example.com", "mail [email]"),  # a combining accent inside the local part
+        ("ﬁle@example.com and 4111 1111 1111 1111", "[email] and [card]"),  # a ligature: 1 char, 2 after
+        # Written out to dodge scrapers: the at (and a dot) in brackets.
+        ("mail ann [at] example [dot] com", "mail [email]"),
+        ("mail ann(at)example.com", "mail [email]"),
+        ("mail ann （AT） example．com", "mail [email]"),
+        ("mail ann {at} example (dot) co (dot) uk!", "mail [email]!"),
+        # Not addresses: "at" and "dot" as words, "(at)" with no domain after it.
+        ("meet me at 5 at the station", "meet me at 5 at the station"),
+        ("look at example.com", "look at example.com"),
+        ("ann at example dot com", "ann at example dot com"),
+        ("the dot com bubble, at last", "the dot com bubble, at last"),
+        ("prices (at) cost", "prices (at) cost"),
+        ("联系 ann@example.com。谢谢", "联系 [email]。谢谢"),  # an ideographic full stop ends it
     ],
 )
 def test_mask(text: str, masked: str) -> None:
@@ -62,7 +82,19 @@ def test_emails_are_masked_as_the_pattern_says(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["a" * 50_000, "a." * 25_000, "1-" * 25_000 + "a", "a" * 50_000 + "@", "a@" + "b." * 25_000]
+    "text",
+    [
+        "a" * 50_000,
+        "a." * 25_000,
+        "1-" * 25_000 + "a",
+        "a" * 50_000 + "@",
+        "a@" + "b." * 25_000,
+        "ａ" * 50_000,  # full-width: normalised
+        "ａ＠" + "ｂ．" * 25_000,
+        " " * 50_000 + "[at]",
+        "a (at) " * 10_000,
+        "(at)" * 12_500 + "b.c",
+    ],
 )
 def test_masking_a_long_message_takes_linear_time(text: str) -> None:
     """A signed webhook may carry a megabyte of text; masking runs on the event loop. The regex took
