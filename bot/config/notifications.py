@@ -95,6 +95,7 @@ class NotificationTarget(_Strict):
                 raise ValueError(
                     f"agents: {', '.join(bad)} is not a Telegram user id or @username (e.g. 123456789, @amy)"
                 )
+            _one_key_per_username(self.agents)
             return self
         if (self.url is None) == (self.url_env is None):
             raise ValueError(f"a {kind} target needs exactly one of url or url_env (the webhook URL)")
@@ -123,6 +124,18 @@ class NotificationTarget(_Strict):
             wanted = f"@{username}".lower()
             found = next((agent for key, agent in self.agents.items() if key.lower() == wanted), None)
         return found
+
+
+def _one_key_per_username(agents: dict[str, str]) -> None:
+    """Telegram usernames ignore case: ``@Amy`` and ``@AMY`` are one user, so listing both would
+    leave which agent they are to the order of the keys."""
+    seen: dict[str, str] = {}
+    for key in agents:
+        earlier = seen.setdefault(key.lower(), key)
+        if earlier != key:
+            raise ValueError(
+                f"agents: {earlier} and {key} are one Telegram user (usernames ignore case): keep one"
+            )
 
 
 class SlaNotifications(_Strict):

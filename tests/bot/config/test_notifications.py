@@ -27,6 +27,8 @@ GROUP = {"kind": "telegram_group", "chat_id": -1001234567890}
         ({"kind": "telegram_group"}, "a telegram_group target needs chat_id"),
         ({**GROUP, "url": "https://example.com/hook"}, "url does not apply to a telegram_group target"),
         ({**GROUP, "agents": {"amy": "Amy"}}, "agents: amy is not a Telegram user id or @username"),
+        # Telegram usernames ignore case: one user, two agents (before, the first key listed won).
+        ({**GROUP, "agents": {"@AmyLee": "amy", "@AMYLEE": "eve"}}, "agents: @AmyLee and @AMYLEE are one"),
         # Its Resolve tap signed the customer's message agent:<name>: over message.author's 64
         # characters on PostgreSQL (a DataError on every retry of the tap's turn).
         ({**GROUP, "agents": {"5001": "a" * 59}}, "String should have at most 58 characters"),
@@ -68,8 +70,18 @@ def test_a_telegram_user_is_an_agent_by_id_or_username() -> None:
     target = NotificationTarget.model_validate({**GROUP, "agents": {123456789: "amy", "@BobSmith": "bob"}})
     assert target.agent_for(123456789, None) == "amy"  # YAML's numeric key read as text
     assert target.agent_for(5, "bobsmith") == "bob"  # usernames compare without case
+    assert target.agent_for(5, "BOBSMITH") == target.agent_for(6, "BobSmith") == "bob"
     assert target.agent_for(5, "eve") is None
     assert target.agent_for(5, None) is None
+
+
+def test_a_telegram_username_claims_only_what_the_config_maps_it_to() -> None:
+    """An agent name is never read from Telegram: @amy (any case) is not the console user amy unless
+    ``agents`` says so, and an id listed for amy is not taken over by a username listed for bob."""
+    target = NotificationTarget.model_validate({**GROUP, "agents": {5001: "amy", "@bob_tg": "bob"}})
+    assert target.agent_for(6, "amy") is None and target.agent_for(6, "AMY") is None
+    assert target.agent_for(6, "@bob_tg") is None  # Telegram sends the name without its "@"
+    assert target.agent_for(5001, "bob_tg") == "amy"  # the id is the user; a username can change hands
 
 
 def test_an_enabled_target_names_each_unset_variable() -> None:
