@@ -8,6 +8,7 @@ softener ("挺方便", "quite happy") or an intensifier ("really bad", "超级�
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Literal
 
@@ -127,9 +128,10 @@ _LEAD_IN = re.compile(
 # "I'm good", "I'm fine", "we're ok" decline more often than they rate ("no thanks, I'm good").
 _DECLINING = {"good", "fine", "ok", "okay", "alright", "all right", "all good", "good thanks"}
 # Words after the rating that change nothing: "fine i guess", "great overall", "good tbh".
+# A run of spaces before a word is read from its first space, not from each: quadratic in a long run.
 _TRAILING = re.compile(
-    r"[\s,，]+(?:i guess|ig|i suppose|i think|imo|overall|tbh|honestly|to be honest|la|lah|lor|leh"
-    r"|guys|folks|team|mate|y'all)[\s.!]*$"  # "great job guys"
+    r"(?<![\s,，])[\s,，]+(?:i guess|ig|i suppose|i think|imo|overall|tbh|honestly|to be honest"
+    r"|la|lah|lor|leh|guys|folks|team|mate|y'all)[\s.!]*$"  # "great job guys"
 )
 _LEAD_IN_ZH = re.compile(
     r"^(?:我觉得|我感觉|感觉|觉得|总体来说|总的来说|总体|整体|总之|我们|我|必须|肯定|当然)(?:还是|是)?(?=.)"
@@ -140,11 +142,11 @@ _SUBJECT_ZH = re.compile(
     r"(?:也|都)?(?=.)"
 )
 # Nouns after a word rating that change nothing: "terrible experience", "excellent support".
-_RATED_NOUN = re.compile(r"\s+(?:experience|service|support|help|job|chat|agent)(?:\s+ever)?$")
+_RATED_NOUN = re.compile(r"(?<!\s)\s+(?:experience|service|support|help|job|chat|agent)(?:\s+ever)?$")
 # "非常好的服务", "很差的体验", "垃圾服务"
 _RATED_WITH = re.compile(
-    r"\s+with (?:(?:the|your|my|this|our) )?(?:service|answer|help|support|agent|experience|response|reply"
-    r"|outcome|result|solution|chat|staff|team|process|it|everything|you|you guys)\b"
+    r"(?<!\s)\s+with (?:(?:the|your|my|this|our) )?(?:service|answer|help|support|agent|experience"
+    r"|response|reply|outcome|result|solution|chat|staff|team|process|it|everything|you|you guys)\b"
 )
 _RATED_NOUN_ZH = re.compile(r"的(?:服务|体验|客服|服务态度|态度)$|(?<=..)(?:服务|体验)$")
 _GIVE = re.compile(r"^我?(?:给|打)(?:你们|你)?(?:一个|个)?(?:大大的|满满的)?")  # "给个大大的好评"
@@ -203,11 +205,18 @@ def _mandarin(text: str) -> str:
     return _CANTONESE.sub(lambda found: _TO_MANDARIN[found[0]], text)
 
 
+LONGEST = 300
+"""The longest text read as a word rating (as long as a reply with a comment, ``rating_comments``)."""
+
+
 def word_rating(text: str, scale: WordScale) -> int | None:
     """The score a word reply gives on ``scale`` ("很满意" -> 5, "not easy" -> 3), else ``None``.
 
-    ``text`` is already normalised (:func:`bot.answers.normalize`: lower case, half-width).
+    ``text`` is already normalised (:func:`bot.answers.normalize`: lower case, half-width). A text
+    over :data:`LONGEST` characters is a comment, not a word rating: ``None``.
     """
+    if len(text) > LONGEST:
+        return None  # and "not not not ..." is read one word at a time, recursively
     # "唔满意" (Cantonese) is "不满意"; "could've"; 一点儿 (northern speech) is 一点
     text = _mandarin(text).replace("'ve ", " have ").replace("一点儿", "一点")
     value = _words(text, scale)  # "no complaints", "no hassle" are phrases
@@ -270,6 +279,7 @@ def _chinese(text: str, scale: WordScale) -> int | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)  # a reply is cut at each place a score may end: the same tails again
 def _modified(phrase: str, scale: WordScale) -> int | None:
     """A known phrase, or one with a negation, softener or intensifier before it."""
     words, low, mid, high = _WORDS[scale]

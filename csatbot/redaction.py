@@ -26,11 +26,14 @@ MIN_SECRET = 6
 """Shorter values are not scrubbed by value (they would blank out ordinary words)."""
 SECRET_NAMES = re.compile(r"(_TOKEN|_SECRET|_KEY|_PASSWORD)$")
 """Environment variable names whose values are secrets too (besides those the config names)."""
-_SECRET_QUERY = re.compile(
-    r"(?i)([?&;](?:[^=&\s#\"']*(?:token|secret|key|sign|signature|sig|password|passwd|code|challenge|hash|"
-    r"session|credential|auth)[^=&\s#\"']*)=)[^&\s#\"']*"
+_SECRET_NAME = re.compile(
+    r"token|secret|key|sign|signature|sig|password|passwd|code|challenge|hash|session|credential|auth",
+    re.IGNORECASE,
 )
-_ANY_QUERY = re.compile(r"([?&;][^=&\s#\"']+=)[^&\s#\"']*")
+# A query parameter's name (read once, possessively: a regex that searched a keyword in it from each
+# "?" of "?????..." took seconds on one long URL in the access log), then "=" if one follows.
+_PARAMETER = re.compile(r"[?&;]([^=&\s#\"']++)(=?)")
+_VALUE_END = re.compile(r"[&\s#\"']")
 _BOT_TOKEN = re.compile(r"bot\d{3,}(?::|%3[Aa])[A-Za-z0-9_-]{10,}")
 _BEARER = re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]{8,}")
 ALL_QUERIES = frozenset({"uvicorn.access", "httpx", "httpcore"})
@@ -59,13 +62,26 @@ def redact(text: str, *, every_query: bool = False) -> str:
     """``text`` without secrets (see the module's docstring)."""
     text = _BOT_TOKEN.sub(f"bot{REDACTED}", text)
     text = _BEARER.sub(rf"\1{REDACTED}", text)
-    text = (_ANY_QUERY if every_query else _SECRET_QUERY).sub(rf"\1{REDACTED}", text)
+    text = _queries_redacted(text, every_query=every_query)
     with _lock:
         known = sorted(_secrets, key=len, reverse=True)
     for value in known:  # the patterns first: a known value may be part of what they match
         if value in text:
             text = text.replace(value, REDACTED)
     return text
+
+
+def _queries_redacted(text: str, *, every_query: bool) -> str:
+    """``text`` with the value of each query parameter redacted: every one, or those whose names say
+    they are secret. Linear in ``text``: a name is read once, from the first of its "?" or ";"."""
+    parts, done, at = [], 0, 0
+    while (found := _PARAMETER.search(text, at)) is not None:
+        at = found.end()
+        if found[2] and (every_query or _SECRET_NAME.search(found[1])):
+            end = _VALUE_END.search(text, at)
+            parts += [text[done:at], REDACTED]
+            done = at = end.start() if end is not None else len(text)
+    return "".join(parts) + text[done:]
 
 
 def _scrub(record: logging.LogRecord) -> None:

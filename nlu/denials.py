@@ -25,8 +25,12 @@ from nlu.labels import FALLBACK_INTENT
 
 Classify = Callable[[Sequence[str]], list[Classification]]
 
-# Clause boundaries: punctuation, and contrast words that start a new clause.
-_CLAUSE = re.compile(r"[,，。.;；!！?？\n]+|\s+(?:but|though|however|yet)\s+|但是|不过|可是|而是")
+# Clause boundaries: punctuation, and contrast words that start a new clause. The spaces before a
+# contrast word are read from where they start (or, after a line break, up to the next one), not from
+# each space of a long run: that took a second on 4,096 spaces.
+_CLAUSE = re.compile(
+    r"[,，。.;；!！?？\n]+|(?:(?<!\s)\s+|(?<=\n)[^\S\n]+)(?:but|though|however|yet)\s+|但是|不过|可是|而是"
+)
 # Denials of a topic, whatever the topic: the constructions, not the words of any intent.
 _DENIAL = re.compile(
     r"\b(?:not|isn't|is not|wasn't|was not|it's not)\s+(?:the|about|a|an|my|your|because of)\b"

@@ -1,0 +1,113 @@
+"""Hostile customer text never makes a handler slow: a guard against catastrophic backtracking.
+
+Each entry point that reads customer text (or a URL in the access log) runs on long inputs of the
+shapes that once took seconds: a regex that restarted a scan at every character of a long run of
+spaces, tabs or "?" was quadratic in it (``bot.framing.FILLERS``: 1.9 s on 4,096 tabs). This is no
+speed target: the bound (half a second for one entry on one input of 16,384 characters, on a loaded
+two-core machine) only fails when the work grows with the square of the length or worse. Most inputs
+are four times the web chat's cap (platform webhooks carry longer texts); a few are as long as the
+longest reply read as a score (60 characters), where a parse once took 0.15-0.4 s: their bound is a
+tenth of a second, a hundred times what such a parse takes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.answers import is_skip, parse_choice, read_rating
+from bot.classification import Classification
+from bot.config import load_config
+from bot.engine import advance
+from bot.flow import build_flows
+from bot.framing import FILLERS, says_nothing
+from bot.masking import mask
+from bot.messages import Text
+from bot.rating_words import word_rating
+from bot.survey import Reply, SurveyState
+from bot.typed_reasons import typed_reason
+from bot.yes_no import parse_yes_no
+from csatbot.redaction import redact
+from nlu.denials import denials
+from nlu.normalize import normalize, warm_up
+from nlu.spelling import correct
+
+N = 16_384
+BOUND_S = 0.5
+SHORT_BOUND_S = 0.1
+"""The bound for an input no longer than 300 characters (the longest reply read with a score)."""
+HOSTILE = {
+    "spaces": " " * N,
+    "tabs": "\t" * N,
+    "tabs then a thank-you": "5" + "\t" * N + "thanks!",
+    "commas": "，" * N,
+    "ideographic spaces": "\u3000" * N,
+    "question marks": "?" * N,
+    "question marks and letters": "?a" * (N // 2),
+    "semicolons": ";" * N,
+    "one long word": "a" * N,
+    "haha": "ha" * (N // 2),
+    "not not not": "not " * (N // 4),
+    "thanks, thanks": "thanks, " * (N // 8),
+    "5 5 5": "5 " * (N // 2),
+    "digits": "9" * N,
+    "stars": "⭐" * N,
+    "spaces and line breaks": " \n" * (N // 2),
+    "a letter, spaces, a word": "a" + " " * N + "x",  # a choice by letter: 2.4 s
+    "a pick, spaces, a letter": "option" + " " * N + "b" + " " * N + "x",
+    # as long as a score is read (60): split into a unit said again and separators every way (1.5 s)
+    "marks then a letter": "!" * 59 + "x",
+    "commas then a letter": "、" * 59 + "x",
+}
+OPTIONS = [("slow", ["Slow response", "响应太慢"]), ("other", ["Something else", "其他"])]
+UNHAPPY = Classification("complaint", 0.9, "negative", 0.9)
+FLOW = build_flows(load_config(Path(__file__).resolve().parents[2] / "config.yaml"))["csat"]
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+AT_RATING = SurveyState("s", "en", "active", "rating")
+AT_REASON = SurveyState("s", "en", "active", "reason")
+ENTRIES: dict[str, Callable[[str], object]] = {
+    "read_rating": lambda t: read_rating(t, "csat", 1, 5),
+    "parse_choice": lambda t: parse_choice(t, OPTIONS),
+    "is_skip": is_skip,
+    "parse_yes_no": parse_yes_no,
+    "typed_reason": lambda t: typed_reason(t, UNHAPPY),
+    "FILLERS": lambda t: FILLERS.sub("", t),
+    "says_nothing": says_nothing,
+    "word_rating": lambda t: word_rating(t, "csat"),
+    "engine at the rating": lambda t: advance(FLOW, AT_RATING, Reply(Text(t)), NOW),
+    "engine at a choice": lambda t: advance(FLOW, AT_REASON, Reply(Text(t), UNHAPPY), NOW),
+    "mask": lambda t: mask(t, {"email", "card", "phone"}),
+    "nlu normalize": normalize,
+    "spelling": correct,
+    "denials": denials,
+    "redact": redact,
+    "redact every query": lambda t: redact(t, every_query=True),
+}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _loaded() -> None:
+    warm_up()  # OpenCC and the spelling list load on first use: seconds that are no backtracking
+
+
+@pytest.mark.parametrize("entry", sorted(ENTRIES))
+def test_no_entry_point_is_slow_on_hostile_text(entry: str) -> None:
+    read = ENTRIES[entry]
+    slow = {}
+    for shape, text in HOSTILE.items():
+        start = time.perf_counter()
+        read(text)
+        bound = SHORT_BOUND_S if len(text) <= 300 else BOUND_S
+        if (took := time.perf_counter() - start) > bound:
+            slow[shape] = round(took, 2)
+    assert not slow, f"{entry} took too long on hostile input (catastrophic backtracking?): {slow}"
+
+
+def test_a_long_reply_of_negations_is_no_word_rating_and_no_crash() -> None:
+    # "not not not ..." was read one word at a time, recursively: past 1,000 words, a RecursionError
+    assert word_rating("not " * 2000 + "good", "csat") is None
+    assert word_rating("not good", "csat") == 2
