@@ -190,6 +190,12 @@ def leaderboard(by_agent: dict[str, Scores], sort: str) -> list[tuple[str, Score
     return sorted(rows, key=keys.get(sort, keys["csat"]))
 
 
+def current_preset(presets: list[tuple[str, date, date]], first: date, last: date) -> str | None:
+    """The one preset the shown range is (the first listed when two cover the same days: on the 7th,
+    "Last 7 days" and "This month" are both the 1st to the 7th), else ``None``."""
+    return next((key for key, a, b in presets if (a, b) == (first, last)), None)
+
+
 def presets(today: date) -> list[tuple[str, date, date]]:
     """The usual ranges, ending today: 7, 30 and 90 days, this month, last month."""
     this_month = today.replace(day=1)
@@ -209,6 +215,7 @@ async def reports(
 ) -> Response:
     before = s.previous()
     config = runtime_of(request).settings().config
+    quick = presets(runtime_of(request).clock.now().astimezone(s.tz).date())
     min_answers = config.reports.min_answers
 
     def load(repo: SqlRepository) -> tuple[Any, ...]:
@@ -254,7 +261,8 @@ async def reports(
         spread=spread,
         sort=sort if sort in LEADERBOARD_SORTS else "csat",
         agents=leaderboard(report.by.get("agent", {}), sort),
-        presets=presets(runtime_of(request).clock.now().astimezone(s.tz).date()),
+        presets=quick,
+        current=current_preset(quick, s.first, s.last),
         fcr=fcr,
         funnel=funnel.as_dict(min_answers),
         drivers=drivers,

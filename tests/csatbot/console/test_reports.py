@@ -6,7 +6,7 @@ import csv
 import html
 import io
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -269,3 +269,23 @@ def test_the_leaderboard_ranks_by_the_surer_csat_when_sorted_by_its_interval() -
     }
     assert [a for a, _ in leaderboard(agents, "csat")] == ["lucky", "steady", "new"]
     assert [a for a, _ in leaderboard(agents, "ci")] == ["steady", "lucky", "new"]
+
+
+@pytest.mark.parametrize(
+    ("today", "first", "last", "current"),
+    [
+        (date(2026, 12, 7), date(2026, 12, 1), date(2026, 12, 7), "7d"),  # also this month: one is current
+        (date(2026, 11, 30), date(2026, 11, 1), date(2026, 11, 30), "30d"),  # also this month
+        (date(2026, 12, 20), date(2026, 12, 1), date(2026, 12, 20), "this_month"),
+        (date(2026, 12, 20), date(2026, 11, 1), date(2026, 11, 30), "last_month"),
+        (date(2026, 12, 20), date(2026, 12, 2), date(2026, 12, 20), None),  # a range of one's own
+    ],
+)
+def test_one_quick_range_at_most_is_the_current_one(
+    today: date, first: date, last: date, current: str | None
+) -> None:
+    from csatbot.console.reports import current_preset, presets
+
+    quick = presets(today)
+    assert current_preset(quick, first, last) == current
+    assert sum((a, b) == (first, last) for _, a, b in quick) >= (current is not None)
