@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-parallel install lint check-config bench chromium screenshots clean
+.PHONY: run test test-serial install lint check-config bench chromium screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,16 +19,17 @@ run: $(STAMP)
 	$(BIN)/csatbot serve
 
 ## Set up, lint (ruff, strict mypy) and run every test, on SQLite and on the PostgreSQL server at
-## CSATBOT_TEST_POSTGRES_URL.
+## CSATBOT_TEST_POSTGRES_URL: spread over every core (pytest-xdist), then the few tests that time real
+## processes against a clock (`alone`: rate limits two servers share) one at a time.
 CSATBOT_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export CSATBOT_TEST_POSTGRES_URL
 test: $(STAMP) chromium lint
-	CSATBOT_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
+	CSATBOT_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n auto --maxprocesses 4 -m "not alone"
+	CSATBOT_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -m alone
 
-## The same tests spread over every core (pytest-xdist): about half the time on 2 cores, but the
-## timing tests (rate limits shared by two processes, recovery after kill -9) share the CPU then.
-test-parallel: $(STAMP) chromium lint
-	CSATBOT_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n auto --maxprocesses 4
+## The same tests in one process (about twice the time on 2 cores).
+test-serial: $(STAMP) chromium lint
+	CSATBOT_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
 ## Re-take the README's screenshots (docs/screenshots) with emoji and CJK fonts installed.
 screenshots: $(STAMP) chromium

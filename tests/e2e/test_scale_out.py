@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import OperationalError
@@ -34,6 +35,8 @@ from storage.outbox import OUTBOX_CLAIM_LOCK
 
 from .conftest import ROOT
 from .processes import ServeProcess
+
+pytestmark = pytest.mark.alone  # the rates are timed: make test runs these after the parallel part
 
 MESSAGES = 150
 LIMIT = 30.0  # Telegram: about 30 messages per second per bot (adapters/telegram RATE_OVERALL)
