@@ -181,8 +181,9 @@ _SQLITE_UNAVAILABLE = ("unable to open", "disk i/o", "locked", "readonly databas
 
 def is_unreachable(exc: BaseException) -> bool:
     """True when ``exc`` (or what it was raised from) says the database cannot be used right now:
-    a refused or dropped connection, PostgreSQL shutting down or in recovery or a lock held past
-    ``lock_timeout``, SQLite's file gone, unreadable, locked past the busy timeout or its disk full.
+    a refused or dropped connection, PostgreSQL shutting down or in recovery, out of disk, memory or
+    connections, or a lock held past ``lock_timeout``; SQLite's file gone, unreadable, locked past
+    the busy timeout or its disk full.
     Such a request may succeed if retried later."""
     while exc is not None:
         if isinstance(exc, (DisconnectionError, InterfaceError)):
@@ -193,8 +194,9 @@ def is_unreachable(exc: BaseException) -> bool:
             code = getattr(exc.orig, "sqlstate", None)
             if code is not None:
                 # 08: connection exception; 57P01-03: admin shutdown, crash shutdown, cannot connect now;
+                # 53: insufficient resources (disk full, out of memory, too many connections);
                 # 55P03: a lock held elsewhere past lock_timeout.
-                return str(code).startswith("08") or code in ("57P01", "57P02", "57P03", "55P03")
+                return str(code)[:2] in ("08", "53") or code in ("57P01", "57P02", "57P03", "55P03")
             text = str(exc.orig).lower()
             if type(exc.orig).__module__ == "sqlite3":
                 return any(sign in text for sign in _SQLITE_UNAVAILABLE)

@@ -60,3 +60,22 @@ async def test_a_write_lock_held_past_the_busy_timeout_fails_once_not_five_times
     finally:
         holder.close()
         database.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("condition", ["disk_full", "out_of_memory", "too_many_connections"])
+def test_postgresql_out_of_resources_is_unreachable_for_now(postgres_server_url: str, condition: str) -> None:
+    """PostgreSQL's class 53 (its disk full, out of memory, no connection slot left) was answered 500
+    as if csatbot were broken; it is the database's state, answered 503 with Retry-After like an outage."""
+    database = open_database(postgres_server_url)
+    raise_it = "DO $$ BEGIN RAISE EXCEPTION 'pretend' USING ERRCODE = '{}'; END $$"
+    try:
+        with pytest.raises(OperationalError) as raised, database.writer.connect() as conn:
+            conn.execute(text(raise_it.format(condition)))
+        assert getattr(raised.value.orig, "sqlstate", "").startswith("53")
+        assert is_unreachable(raised.value)
+        with pytest.raises(Exception) as other, database.writer.connect() as conn:  # a bug stays a bug
+            conn.execute(text(raise_it.format("division_by_zero")))
+        assert not is_unreachable(other.value)
+    finally:
+        database.dispose()
