@@ -123,6 +123,35 @@ def test_a_new_dsat_ticket_appears_in_the_open_queue_and_counts_as_unread(
     expect(page).to_have_title(re.compile(r"^Ticket queue"))
 
 
+def test_the_queue_opens_its_live_stream_again_after_a_refusal(
+    browser: Browser, server: LiveServer, api: httpx.Client
+) -> None:
+    """A browser's EventSource gives up for good on an answer other than 200 (a 429 when the lead has
+    too many tabs open, a proxy's 502 while the server restarts): the page stayed without live
+    updates until reloaded. Now it opens the stream again a little later."""
+    refused: list[str] = []
+
+    def twice_busy(route: Route) -> None:
+        if len(refused) < 2:
+            refused.append(route.request.url)
+            route.fulfill(status=429, headers={"Retry-After": "10"}, body="too many live streams")
+        else:
+            route.continue_()
+
+    page = browser.new_page(locale="en-US", viewport={"width": 1280, "height": 860})
+    page.route("**/console/events", twice_busy)
+    page.goto(f"{server.url}/console/login")
+    page.fill("input[name=username]", "lead")
+    page.fill("input[name=password]", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("h1")).to_contain_text("Ticket queue")
+    expect(page.locator("#live-state")).to_be_visible()  # after 2 s and 4 s
+    assert len(refused) == 2
+    late = new_user("after-429")
+    dsat_ticket(api, late)
+    expect(page.locator("#rows tr", has_text=late)).to_have_count(1)
+
+
 # The browser's notifications, as a lead who allowed them and looks at another tab would have them.
 BACKGROUND_TAB = """
 window.shown = [];

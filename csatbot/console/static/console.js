@@ -1,3 +1,22 @@
+// A live stream that comes back. The browser reconnects by itself after a dropped connection, but
+// gives up for good on an answer other than 200 (a 429 when a user has too many tabs open, a proxy's
+// 502 while the server restarts): then the stream is opened again, 2 s later, doubling up to a minute.
+function liveEvents(url, listeners, shown = () => {}) {
+  let wait = 2000;
+  const open = () => {
+    const source = new EventSource(url);
+    source.addEventListener("open", () => { wait = 2000; shown(true); });
+    source.addEventListener("error", () => {
+      shown(false);
+      if (source.readyState !== EventSource.CLOSED) return;
+      setTimeout(open, wait);
+      wait = Math.min(wait * 2, 60000);
+    });
+    for (const [name, listener] of Object.entries(listeners)) source.addEventListener(name, listener);
+  };
+  open();
+}
+
 // The live ticket queue: server-sent events say when tickets change; the rows are fetched again and
 // tickets not seen before count as unread (badge, page title, optional browser notification).
 (() => {
@@ -67,14 +86,13 @@
     }
   }
 
-  const source = new EventSource(head.dataset.live);
-  source.addEventListener("open", () => { liveState.hidden = false; });
-  source.addEventListener("error", () => { liveState.hidden = true; });
-  source.addEventListener("queue", (event) => {
-    const stamp = event.data;
-    if (stamp !== lastStamp) refresh(); // the first event too: tickets may have changed since the page was drawn
-    lastStamp = stamp;
-  });
+  liveEvents(head.dataset.live, {
+    queue: (event) => {
+      const stamp = event.data;
+      if (stamp !== lastStamp) refresh(); // the first event too: tickets may have changed since the page was drawn
+      lastStamp = stamp;
+    },
+  }, (open) => { liveState.hidden = !open; });
 })();
 
 // A conversation's (or its ticket's) page: new messages appear without a reload; the customer's
@@ -114,10 +132,11 @@
     }
   }
 
-  const source = new EventSource(list.dataset.live);
-  source.addEventListener("queue", (event) => {
-    const messages = JSON.parse(event.data).messages;
-    if (messages !== newest) refresh(); // the first event too: a message may have come since the page was drawn
-    newest = messages;
+  liveEvents(list.dataset.live, {
+    queue: (event) => {
+      const messages = JSON.parse(event.data).messages;
+      if (messages !== newest) refresh(); // the first event too: a message may have come since the page was drawn
+      newest = messages;
+    },
   });
 })();
