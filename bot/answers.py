@@ -239,7 +239,7 @@ def _tidied(t: str, *, thanks: bool) -> str:
     if t[-1:] in ")）" and not any(ch in t for ch in "(（") and t[:-1].rstrip()[-1:].isalnum():
         t = t[:-1].strip()  # "5)": what is left of "very satisfied (5)" once the words are split off
     t = _TIMES_STARS.sub(lambda m: (m["a"] or m["b"]) + "⭐", t)  # "⭐x5", "5 x ⭐"
-    t = _STAR_GRADE.sub(lambda m: (m[1] or m[2]) + "星", t)  # "五星级服务" (a 五星级酒店 is a hotel)
+    t = _STAR_GRADE.sub(lambda m: (m[1] or m[2] or m[3] + " ") + "星", t)  # "五星级服务", "5 star service"
     if (again := _REPEATED.match(t)) is not None and _said_over_again(again[1], t):
         t = again[1].strip()  # "五星五星五星", "5 5 5", "满意满意满意"
     return t
@@ -250,7 +250,9 @@ _STARS_OVER = re.compile(r"^([⭐★🌟](?:\s?[⭐★🌟]){0,4})\s*(?:/|out of
 _TIMES_STARS = re.compile(r"^(?:[⭐★🌟]\s*[x×*]\s*(?P<a>\d{1,2})|(?P<b>\d{1,2})\s*[x×*]\s*[⭐★🌟])$")
 _STAR_GRADE = re.compile(
     r"^(?:(?:服务|体验|客服|态度)(?:是|也是)?([\d零〇一二两三四五六七八九十]+)星级的?"
-    r"|([\d零〇一二两三四五六七八九十]+)星级的?(?:服务|体验|客服|态度))$"
+    r"|([\d零〇一二两三四五六七八九十]+)星级的?(?:服务|体验|客服|态度)"
+    # and in English, without the article of a hotel's grade ("a 5 star hotel"): "5 star service"
+    r"|(\d|one|two|three|four|five)[\s-]?stars?\s+(?:service|experience|support|help|job|work))$"
 )
 # The same score said again and again: "五星五星", "5 5 5". Stars and faces repeated count ("⭐⭐⭐" is 3).
 # The unit said again ends in a character that is no separator (one that only separates says nothing
@@ -450,7 +452,7 @@ def parse_choice(
         return None  # two options named: ambiguous
     if found:
         return None if any(_NEGATION.search(t.replace(lab, " ")) for _, lab in found) else found[0][0]
-    return closest(t, options)  # a paraphrase ("没解决", "too slow")
+    return closest(normalize(text), options)  # a paraphrase ("没解决", "too slow"), in its clauses
 
 
 def named_option(comment: str, options: Sequence[tuple[str, Iterable[str]]]) -> str | None:

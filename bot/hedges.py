@@ -14,6 +14,16 @@ HEDGE_BEFORE = (
 JOINING_BEFORE = ("到", "至", "或", "和", "第", "每", "前", "后")
 # Asked how many points or stars ("满分几分"); 几分钟 and 几星期 are a few minutes and weeks.
 HOW_MANY = re.compile(r"几(?:分(?!钟)|星(?!期)|颗)|多少(?:分(?!钟)|星(?!期)|颗)")
+# A question word that is all the words beside a score asks about it, gives none: "5 why", "what is 5",
+# "how do I give 5", "5分是什么意思", "怎么给5分" ("为什么这么慢，1分" has words of its own: a 1).
+ASKED_ALONE_AFTER = (
+    r"(?:what|why|how|huh|where)(?:'s|\s+(?:is|does|do|are|was))?(?:\s+(?:it|that|this))?(?:\s+mean)?$"
+    r"|(?:是|这是|指)?(?:什么|啥)(?:意思)?$|(?:为什么|为啥|怎么)(?:打|给|评|选|算|弄|填|写)?$|在哪(?:里|儿)?$"
+)
+ASKED_ALONE_BEFORE = (
+    r"(?:^|\s)(?:what|why|how|where)(?:'s|\s+(?:is|does|do|are|was|did|can|should))?(?:\s+(?:i|we|you))?"
+    r"(?:\s+(?:give|rate|put|say))?$|^(?:为什么|为啥|怎么|什么|啥)(?:要|是|才|样)?(?:给|打|评)?个?$"
+)
 # A word rating right after one of these is negated or hedged ("not satisfied", "never easy").
 NEGATING_BEFORE = re.compile(
     r"(?:\b(?:not|no|never|hardly|barely|isn't|wasn't|aren't|weren't)|n't|不|没|不是|没有|并不|一点也不|唔|唔系|冇"
@@ -35,6 +45,7 @@ QUALIFIED_BEFORE = re.compile(
     r"|最多|至少|最少|顶多|不到|不超过|超过|低于|高于|少于|多于|差一点|差一些"
     r"|让我|叫我|要我|求我|让|说要)(?:给|打|评)?个?$"  # "客服让我给五星": asked to, not given
     r"|(?:给|打|评)不(?:了|到|上)$|应该(?:是|有)?$"  # "应该8分": probably 8 ("应该给五星": deserves five)
+    rf"|{ASKED_ALONE_BEFORE}"
 )
 # ... and right before the number itself: "3 or 4 stars", "at least 4" ("I'd like to give 5" is a 5).
 BOUNDED_BEFORE = re.compile(
@@ -76,7 +87,13 @@ QUALIFIED_AFTER = re.compile(
     r"|(?:no )?wait\b(?=[\s,.!…]*(?:$|\d|zero|one|two|three|four|five|six|seven|eight|nine|ten|make|i mean))"
     rf"|(?:sorry[\s,]*)?(?:i mean\b(?! it\b)|(?:{TAKING_BACK_EN})\b)|{TAKING_BACK_ZH}"
     r"|以上|以下|左右|上下|以内|之间|往上|往下|出头|是?不可能|没可能|做梦|想得美|门都没有|想都别想"
-    r"|半|都嫌多|也嫌多|都是多的|都多了|都给多了)"  # "3分都嫌多": even 3 is too many
+    r"|半|都嫌多|也嫌多|都是多的|都多了|都给多了"  # "3分都嫌多": even 3 is too many
+    # too much for what was had ("5分太多了", "5 is too generous"), disbelief ("5 stars my ass", "五星你妹")
+    r"|(?:(?:is|was|would be|'s|are)\s+)?(?:(?:way|far|a bit|a little|kinda)\s+)?too"
+    r"\s+(?:much|many|high|generous|kind|nice)(?=\s*$|\s+for\b)"  # not "4 too many problems lately"
+    r"|(?:也|都|就)?(?:太|有点|有些|过于|过)?(?:多|高)了?[吧啊呀哦]*$"
+    r"|my (?:ass|arse|foot)\b|in your dreams\b|dream on\b|你妹|个屁|个鬼|个头"
+    rf"|{ASKED_ALONE_AFTER})"
 )
 # A complaint after praise words makes them sarcasm: "wonderful, still not fixed", "awesome, still waiting".
 SNARK = re.compile(

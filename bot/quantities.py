@@ -19,6 +19,9 @@ QUANTITY_AFTER = {
     "mos", "yr", "yrs", "call", "email", "message", "reply", "ticket", "chat", "click", "step", "attempt",
     "friend", "friends", "kids", "children", "colleagues", "coworkers", "users", "customers", "members",
     "word", "words",  # "1 word: great"
+    # money, measures, clock and age as chat writes them: "5 quid", "10 grand", "5 lbs", "5 o clock", "5 y/o"
+    "quid", "grand", "pence", "cent", "lb", "lbs", "oz", "inch", "inches", "ft", "feet", "foot", "cm", "mm",
+    "gb", "mb", "pct", "oclock", "o", "y/o", "yo", "left", "remaining",
 }  # fmt: skip
 # Words after a number that count money or time, whatever words bring the number in.
 MONEY_AND_TIME = QUANTITY_AFTER - {
@@ -32,6 +35,9 @@ COUNTED = {
     "item", "items", "order", "orders", "package", "packages", "parcel", "parcels", "box", "boxes",
     "people", "calls", "emails", "messages", "tries", "attempts", "clicks", "steps", "pieces", "pcs",
     "times", "questions", "pages", "tickets",
+    # time as chat shortens it: "1 star, 20 min wait"
+    "min", "hr", "hrs", "sec", "secs", "second", "seconds", "year", "years", "yr", "yrs", "wk", "wks", "mo",
+    "mos",
 }  # fmt: skip
 POSITION_BEFORE = {
     "page", "step", "order", "item", "chapter", "part", "room", "ticket", "level", "round", "phase",
@@ -47,12 +53,29 @@ REFERENCE_BEFORE = {
     "iphone", "windows", "ios", "android", "chapter", "part", "phase", "round", "the", "a", "an", "my",
     "your", "our", "his", "her", "their", "its", "this", "that", "these", "those", "store", "shop",
     "platform", "terminal", "aisle", "bus", "route", "flight", "train", "no.",
+    "eta", "ref", "reference", "id", "code", "pin", "case", "tracking", "invoice", "receipt", "account",
+    "ext", "extension",
     # verbs that take a count: "I bought 3", "we need 2", "they sent 4"
     "bought", "buy", "ordered", "got", "get", "have", "had", "has", "need", "needs", "want", "wanted",
     "paid", "pay", "received", "sent", "send", "returned", "return", "lost", "owe", "took", "take",
     "takes", "cost", "costs", "tried", "asked", "called", "emailed", "contacted", "until", "till",
     "before", "since", "by", "with", "another", "extra", "left", "missing", "x", "me",
 }  # fmt: skip
+# Nouns that name a reference when a number is said to be theirs: "my order number is 5", "room: 4".
+REFERENCE_NOUNS = POSITION_BEFORE - {"no", "no.", "#", "option", "question", "day", "week"} | {
+    "code", "id", "pin", "account", "tracking", "reference", "ref", "invoice", "receipt", "case", "seat",
+    "floor", "gate", "phone", "extension", "ext", "address", "zip", "postcode", "table", "size", "model",
+}  # fmt: skip
+_IS = {"is", "was", "are", "were", "=", "'s"}
+
+
+def names_a_reference(before: str) -> bool:
+    """``before`` (the words before a trailing number) says whose number it is: "my order number is",
+    "the room was", "ticket ="; not "the agent was" or "my rating is"."""
+    words = before.replace("'s", " 's").split()
+    return len(words) >= 2 and words[-1] in _IS and words[-2].rstrip(":") in REFERENCE_NOUNS
+
+
 # Chinese before a trailing bare number that makes it a reference: 订单号 5, 房间 3.
 REFERENCE_HAN = (
     "订单", "单号", "号码", "编号", "房间", "房号", "工单", "电话", "手机", "尾号", "型号", "版本", "号",

@@ -35,7 +35,8 @@ _OVER = re.compile(r"(?:out of|outta|outa|of|from|over|on)\s*(?:\d|ten\b|five\b|
 _NUMBER_AT_END = re.compile(
     r"(?:\d|[零〇一二两三四五六七八九十]|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten))$"
 )
-_CLAUSE_BREAK = re.compile(r"^\s*[,.;!]\s+$")
+# "5 stars!! 5 days to deliver"; not a dash: "3 - 4 days" is a range of days
+_CLAUSE_BREAK = re.compile(r"^\s*(?:[,.;]|!+)\s+$")
 _UNIT_END = re.compile(r"(?:[分星⭐★]|\bstars?|\bpoints?|\bpts?)$")
 # A range said in words: "six-seven", "four ~ five stars" (digits are caught as they run on).
 _RANGE_GAP = re.compile(r"[-~～–—]")
@@ -45,6 +46,8 @@ _RANGE_END = re.compile(
 _NEGATIVE_SIGN = re.compile(r"(?:^|\s)[-−]$")
 _UNIT_START = re.compile(r"(?:stars?|starz|stras|satrs|strs|starts?|points?|pts?)\b|[分星⭐★🌟]")
 _HAN_POINT = re.compile(r"[\d零〇一二两三四五六七八九十]\s*点$")  # the decimal point of "九点五"
+# The decimal point said in words: "three point five", "seven point 5" (a number before "point", one after).
+_POINT_END = re.compile(r"(?:\d|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten))\s*point$")
 _CLAUSE_ENDS = {",", "，", ";", "；"}
 
 
@@ -284,7 +287,7 @@ def _clause_break(cut: _Cut) -> bool:
     before it ("1星，", "五星好评，")."""
     return bool(_CLAUSE_BREAK.match(cut.gap)) or (
         (_UNIT_END.search(cut.part) is not None or _HAN.match(cut.part[-1:]) is not None)
-        and cut.gap.strip() in {",", ";", "!"}
+        and (cut.gap.strip() in {",", ";"} or set(cut.gap.strip()) == {"!"})  # "五星！！！3天就到了"
     )
 
 
@@ -313,6 +316,8 @@ def _number_runs_on(cut: _Cut) -> bool:
         return True  # "six-seven", "four - five stars": a range
     if not cut.leading and not cut.gap and _HAN_POINT.search(cut.comment):
         return True  # "九点五分", "四点五星": 9.5 points, 4.5 stars
+    if cut.numeric and (_POINT_END.search(cut.part) if cut.leading else _POINT_END.search(cut.comment)):
+        return _NUMERIC.match(cut.comment if cut.leading else cut.part) is not None  # "three point five"
     # "please 4.5", "1-5", "10:30"
     return (
         not cut.leading
@@ -370,6 +375,8 @@ def _number_rating(cut: _Cut, score: int, parse: Callable[[str], int | None]) ->
         and not _sentence_ends(cut.gap, last)
     ):
         return None  # "order no. 5", "room: 5"; not "waited 3 days, 1", "took 3 days. 4"
+    if _BARE_NUMBER.match(part) and not leading and quantities.names_a_reference(comment):
+        return None  # "my order number is 5", "the room was 4"
     return score
 
 
@@ -412,6 +419,8 @@ def _glued(part: str, rest: str, score: int, *, leading: bool) -> int | None:
         unit = part[-1]
         if rest[:1] in quantities.UNIT_WORDS.get(unit, set()) | (quantities.QUANTITY_HAN - set("分星")):
             return None
+        if unit == "分" and rest.startswith(("多钟", "多分钟")):
+            return None  # "3分多钟": three minutes and more
         return score
     unit = part.rstrip(_PARTICLES + "!！~～")[-1:]  # "我觉得4分吧"
     return score if part[:1] in "给打评" or unit in "分星⭐★颗" else None  # "非常满意⭐⭐⭐⭐⭐"

@@ -98,6 +98,9 @@ _CJK_WORDS = {
     "wrong info": "not solved",
     "答非所问": "问题没解决",
     "答错了": "问题没解决",
+    # 修好, 修复 (repaired) are 解决 for a fault: "还是没修好" is Problem not solved
+    "修好": "解决",
+    "修复": "解决",
 }
 
 
@@ -165,9 +168,20 @@ def closest(text: str, options: Sequence[tuple[str, Iterable[str]]]) -> str | No
     """The option whose labels ``text`` paraphrases (see :func:`_closest`); ``None`` also when two
     parts of the reply name different options ("slow and not solved")."""
     clauses = [c for c in _CLAUSES.split(text) if tokens(c)]
-    if len(clauses) > 1 and len({_closest(c, options) for c in clauses} - {None}) > 1:
+    named = {_closest(c, options) for c in clauses} - {None}
+    if len(clauses) > 1 and len(named) > 1:
         return None
+    if len(clauses) > 1 and named and all(_closest(c, options) or _denial(c) for c in clauses):
+        return named.pop()  # "not the speed, they were rude": one option said, the rest denied
     return _closest(text, options)
+
+
+_DENIAL = re.compile(r"^\s*(?:(?:(?:it|that)(?:'s| is| was)(?: not|n't)|not|no)\b|不是|并不是|倒不是)")
+
+
+def _denial(clause: str) -> bool:
+    """A clause that only says what it was not: "not the speed", "不是慢"."""
+    return _DENIAL.match(clause.lower()) is not None
 
 
 def _closest(text: str, options: Sequence[tuple[str, Iterable[str]]]) -> str | None:

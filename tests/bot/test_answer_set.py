@@ -42,6 +42,7 @@ SETS = {
     "own": "typed_answers_{}.tsv",
     "second": "typed_answers_heldout_{}.tsv",
     "audit": "typed_answers_audit_{}.tsv",
+    "third": "typed_answers_third_{}.tsv",
 }
 
 
@@ -116,6 +117,16 @@ def test_the_audit_set_is_read_as_meant(language: str) -> None:
     """The third set, written by the issue-15 audit after the parser, before its fixes."""
     found = cases(language, which="audit")
     assert len(found) >= 200
+    misses = [f"line {c.line}: {c.text!r} read {read(c)}" for c in found if not right(c)]
+    assert 1 - len(misses) / len(found) >= TARGET, misses
+    assert [c for c in found if c.meant == "-" and c.kind != "choice" and read(c)[0] != "-"] == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_blind_fourth_set_is_read_as_meant(language: str) -> None:
+    """typed_answers_third_*: written blind from the README (branch typed-answers-7), before its fixes."""
+    found = cases(language, which="third")
+    assert len(found) >= 60
     misses = [f"line {c.line}: {c.text!r} read {read(c)}" for c in found if not right(c)]
     assert 1 - len(misses) / len(found) >= TARGET, misses
     assert [c for c in found if c.meant == "-" and c.kind != "choice" and read(c)[0] != "-"] == []

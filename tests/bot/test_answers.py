@@ -422,6 +422,10 @@ OPTIONS = [
         pytest.param("number 2", "unresolved", id="number-word-before"),
         pytest.param("nr. 2", "unresolved", id="nr-before"),
         pytest.param("wrong answer", "unresolved", id="wrong-answer-is-no-slow-response"),  # was slow
+        # typed-answers-7: one option denied, another named, in clauses a comma sets apart (was refused)
+        pytest.param("not the speed, they were rude", "attitude", id="denied-then-named"),
+        pytest.param("不是慢，是态度差", "attitude", id="denied-then-named-zh"),
+        pytest.param("还是没修好", "unresolved", id="not-repaired-zh"),
     ],
 )
 def test_choice_is_understood(text: str, expected: str) -> None:
@@ -459,6 +463,8 @@ def test_choice_is_understood(text: str, expected: str) -> None:
         pytest.param("(5)", id="bracketed-number-past-options"),
         pytest.param("thanks", id="thanks-alone"),
         pytest.param("hi", id="hi-alone"),
+        pytest.param("slow, rude", id="two-options-in-clauses"),
+        pytest.param("not slow, not rude", id="two-denials"),
     ],
 )
 def test_non_choice_is_none(text: str) -> None:
@@ -1531,7 +1537,62 @@ FIFTH_HUNT = [
 ]
 
 
-@pytest.mark.parametrize(("text", "kind", "expected"), FOURTH_HUNT + FIFTH_HUNT)
+# The general causes behind the misreadings of the blind set typed_answers_third_* (typed-answers-7) and
+# the look-alikes found beside them: each was a score (or a comment) before.
+BLIND_SEVENTH = [
+    # the decimal point said in words is no score and a comment
+    pytest.param("three point five", "csat", None, id="three-point-five"),
+    pytest.param("seven point 5", "nps", None, id="seven-point-5-was-5"),
+    pytest.param("four point 5 stars", "csat", None, id="four-point-5-stars-was-5"),
+    pytest.param("three points, slow", "csat", (3, "slow"), id="points-is-still-the-unit"),
+    # a number said to be a reference's
+    pytest.param("my order number is 5", "csat", None, id="order-number-is-5"),
+    pytest.param("the room was 4", "csat", None, id="room-was-4"),
+    pytest.param("ref: 4", "csat", None, id="ref-colon-4"),
+    pytest.param("the agent was great 5", "csat", (5, "the agent was great"), id="agent-was-great-still-5"),
+    # too much for what was had, disbelief
+    pytest.param("5分太多了", "csat", None, id="5-fen-tai-duo-le"),
+    pytest.param("5星太高了", "csat", None, id="5-xing-tai-gao-le"),
+    pytest.param("5 is too much", "csat", None, id="5-is-too-much"),
+    pytest.param(
+        "4 too many problems lately", "nps", (4, "too many problems lately"), id="too-many-is-a-complaint"
+    ),
+    pytest.param("5分，太高兴了", "csat", (5, "太高兴了"), id="tai-gaoxing-is-happy"),
+    pytest.param("5 stars my ass", "csat", None, id="my-ass"),
+    pytest.param("五星你妹", "csat", None, id="ni-mei-zh"),
+    pytest.param("5 stars, dream on", "csat", None, id="dream-on"),
+    # a question word alone beside a score
+    pytest.param("5分是什么意思", "csat", None, id="what-does-5-fen-mean-zh"),
+    pytest.param("怎么给5分", "csat", None, id="how-to-give-5-zh"),
+    pytest.param("what is 5", "csat", None, id="what-is-5"),
+    pytest.param("how do I give 5", "csat", None, id="how-do-i-give-5"),
+    pytest.param("5 why", "csat", None, id="5-why"),
+    pytest.param(
+        "为什么这么慢，1分", "csat", (1, "为什么这么慢"), id="a-complaint-asked-is-still-a-comment-zh"
+    ),
+    pytest.param("5 what a great service", "csat", (5, "what a great service"), id="what-a-great-service"),
+    # money, measures, clock and age as chat writes them
+    pytest.param("5 quid", "csat", None, id="quid"),
+    pytest.param("10 grand", "nps", None, id="grand"),
+    pytest.param("5 lbs", "csat", None, id="lbs"),
+    pytest.param("5 o clock", "csat", None, id="o-clock"),
+    pytest.param("10 left", "nps", None, id="left"),
+    pytest.param("3分多钟", "csat", None, id="three-minutes-and-more-zh"),
+    # a run of "!" ends the score's clause; time as chat shortens it is a count beside it
+    pytest.param(
+        "5 stars!! 5 days to deliver", "csat", (5, "5 days to deliver"), id="bang-bang-then-a-count"
+    ),
+    pytest.param("五星！！！3天就到了", "csat", (5, "3天就到了"), id="bangs-then-a-count-zh"),
+    pytest.param("1 star, 20 min wait", "csat", (1, "20 min wait"), id="min-is-minutes"),
+    pytest.param("3 - 4 days", "csat", None, id="a-dash-before-a-count-is-a-range"),
+    # "five-star service" is the English of 五星级服务: the words add nothing
+    pytest.param("5 star service", "csat", (5, ""), id="five-star-service"),
+    pytest.param("five-star experience", "csat", (5, ""), id="five-star-experience"),
+    pytest.param("5 star service", "nps", None, id="stars-on-nps"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), FOURTH_HUNT + FIFTH_HUNT + BLIND_SEVENTH)
 def test_the_fourth_and_fifth_hunts_replies_are_read_as_meant(
     text: str, kind: ScaleKind, expected: tuple[int, str] | None
 ) -> None:

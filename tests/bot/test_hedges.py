@@ -44,6 +44,29 @@ def _before(text: str) -> bool:
         ("我给", _before, False),
         ("应该", _before, True),  # "应该8分": probably 8
         ("应该给", _before, False),  # "应该给五星": it deserves five
+        # typed-answers-7: too much for what was had, disbelief, a question word alone
+        ("太多了", _after, True),  # "5分太多了"
+        ("太高了", _after, True),
+        ("is too much", _after, True),
+        ("is way too generous", _after, True),
+        ("too many problems lately", _after, False),  # a complaint
+        ("太多问题了", _after, False),
+        ("太高兴了", _after, False),  # so happy
+        ("my ass", _after, True),
+        ("dream on", _after, True),
+        ("你妹", _after, True),
+        ("what does it mean", _after, True),
+        ("why", _after, True),
+        ("是什么意思", _after, True),
+        ("怎么打", _after, True),
+        ("what a great service", _after, False),
+        ("what else can i say", _after, False),
+        ("what is", _before, True),
+        ("how do i give", _before, True),
+        ("怎么给", _before, True),
+        ("为什么要", _before, True),
+        ("somehow", _before, False),
+        ("为什么这么慢", _before, False),  # words of its own: a complaint before the score
     ],
 )
 def test_a_pattern_finds_what_qualifies_a_score_and_nothing_else(

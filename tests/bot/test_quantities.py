@@ -19,6 +19,8 @@ from bot import quantities
         ("5分", False),
         ("3 stars", False),
         ("4 great service", False),
+        ("20 min wait", True),  # time as chat shortens it
+        ("2 hrs on hold", True),
     ],
 )
 def test_a_comment_starting_with_a_count(comment: str, counted: bool) -> None:
@@ -30,8 +32,31 @@ def test_money_and_time_are_quantities_without_the_prepositions_and_units() -> N
     assert not {"for", "of", "stars", "points"} & quantities.MONEY_AND_TIME
 
 
+@pytest.mark.parametrize("unit", ["quid", "grand", "lbs", "inch", "pct", "oclock", "y/o", "left"])
+def test_money_measures_clock_and_age_as_chat_writes_them_are_quantities(unit: str) -> None:
+    assert unit in quantities.QUANTITY_AFTER
+    assert unit in quantities.MONEY_AND_TIME
+
+
+@pytest.mark.parametrize(
+    ("before", "reference"),
+    [
+        ("my order number is", True),
+        ("the room was", True),
+        ("my order's", True),
+        ("tracking code =", True),
+        ("the agent was", False),  # whom the score is for
+        ("my rating is", False),
+        ("service is", False),
+        ("is", False),
+    ],
+)
+def test_a_number_said_to_be_a_references_is_no_score(before: str, reference: bool) -> None:
+    assert quantities.names_a_reference(before) is reference
+
+
 def test_references_and_their_chinese_words() -> None:
-    assert {"order", "room", "ticket", "waited"} <= quantities.REFERENCE_BEFORE
+    assert {"order", "room", "ticket", "waited", "eta", "ref", "code"} <= quantities.REFERENCE_BEFORE
     assert "订单号".endswith(quantities.REFERENCE_HAN)
     assert not "给".endswith(quantities.REFERENCE_HAN)
 

@@ -31,6 +31,10 @@ def nps(part: str) -> int | None:
         ("very satisfied, agent was kind", Scored(5, "agent was kind")),
         ("not satisfied, agent was kind", Scored(2, "agent was kind")),
         ("5 👍", Scored(5, "👍")),  # a score with a thumbs-up
+        # typed-answers-7: a run of "!" ends the score's clause before a count
+        ("5 stars!! 5 days to deliver", Scored(5, "5 days to deliver")),
+        ("五星！！！3天就到了", Scored(5, "3天就到了")),
+        ("1 star, 20 min wait", Scored(1, "20 min wait")),
     ],
 )
 def test_a_score_beside_words_is_split_from_its_comment(text: str, expected: Scored) -> None:
@@ -48,6 +52,14 @@ def test_a_score_beside_words_is_split_from_its_comment(text: str, expected: Sco
         "4.5",
         "4-5",
         "10:30",
+        # typed-answers-7: the decimal point said in words, a number said to be a reference's, a dash
+        # before a count (a range: "3 - 4 days"), 分多钟 (minutes)
+        "three point five",
+        "four point 5 stars",
+        "my order number is 5",
+        "the room was 4",
+        "3 - 4 days",
+        "3分多钟",
         "not satisfied",  # a word rating alone is no score with a comment
         "5",  # a score alone is parse_rating's to read, with no comment
         "",
@@ -56,6 +68,11 @@ def test_a_score_beside_words_is_split_from_its_comment(text: str, expected: Sco
 )
 def test_no_score_where_the_number_is_not_one_or_there_is_no_comment(text: str) -> None:
     assert split_rating(text, csat, words=True) is None
+
+
+def test_the_decimal_point_said_in_words_joins_two_numbers_on_any_scale() -> None:
+    assert [split_rating(t, nps, words=False) for t in ("seven point 5", "nine point five")] == [None, None]
+    assert split_rating("three points, slow", csat, words=True) == Scored(3, "slow")
 
 
 def test_a_scale_without_words_takes_no_word_rating_beside_a_comment() -> None:

@@ -43,6 +43,15 @@ OPTIONS = [
         ("答非所问", "unsolved"),
         ("didnt fix it", "unsolved"),
         ("wasnt slow", None),
+        # typed-answers-7: a clause that only denies one option beside one that names another; 修好 is 解决
+        ("not the speed, they were rude", "rude"),
+        ("it wasn't slow, just rude", "rude"),
+        ("不是慢，是态度差", "rude"),
+        ("not slow, not rude", None),  # two denials name nothing
+        ("slow, rude", None),  # two options named
+        ("not the speed, the price", None),  # the other clause names none
+        ("还是没修好", "unsolved"),
+        ("没修复", "unsolved"),
     ],
 )
 def test_a_reply_picks_the_option_it_paraphrases_and_only_that_one(reply: str, option: str | None) -> None:
