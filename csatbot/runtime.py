@@ -437,4 +437,13 @@ class Runtime:
             await asyncio.gather(self._keeping, return_exceptions=True)
         self.notifier.close()
         await self.http.aclose()
+        await self._lent_back(within=5.0)
         self.database.dispose()
+
+    async def _lent_back(self, within: float) -> None:
+        """Wait (at most ``within`` seconds) for the database connections still lent to threads:
+        a request cancelled while its unit of work ran leaves the thread running, and a connection
+        it brings back after the engines are disposed is never closed."""
+        deadline = asyncio.get_running_loop().time() + within
+        while self.database.lent() and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.01)

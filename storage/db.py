@@ -12,6 +12,7 @@ from urllib.parse import quote
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.pool import QueuePool
 
 from bot.errors import StorageError
 
@@ -50,9 +51,17 @@ class Database:
         return self.writer.dialect.name
 
     def dispose(self) -> None:
-        self.writer.dispose()
-        if self.reader is not self.writer:
-            self.reader.dispose()
+        for engine in self._engines():
+            engine.dispose()
+
+    def lent(self) -> int:
+        """Connections checked out now: units of work still running in some thread."""
+        return sum(
+            engine.pool.checkedout() for engine in self._engines() if isinstance(engine.pool, QueuePool)
+        )
+
+    def _engines(self) -> tuple[Engine, ...]:
+        return (self.writer,) if self.reader is self.writer else (self.writer, self.reader)
 
 
 def open_database(url: str | None = None) -> Database:

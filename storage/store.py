@@ -82,5 +82,17 @@ class SqlStore:
         return cast(T, self._unit(work, None)[0])  # tenacity's decorator loses the type
 
     def read_sync(self, work: Callable[[SqlRepository], T]) -> T:
+        """Run read-only ``work`` here; once more on a fresh connection when the one it had was
+        dropped under it (the database restarted or a proxy cut it after the pool's check): a read
+        changes nothing, so trying it again is safe (a write is not retried: its commit may have
+        landed)."""
+        try:
+            return self._read(work)
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            return self._read(work)
+
+    def _read(self, work: Callable[[SqlRepository], T]) -> T:
         with Session(self.database.reader, expire_on_commit=False) as session, session.begin():
             return work(SqlRepository(session))

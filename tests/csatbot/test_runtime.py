@@ -6,8 +6,10 @@ import asyncio
 import logging
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from bot.errors import ConfigError
@@ -195,3 +197,33 @@ async def test_an_update_accepted_while_the_inbox_pump_runs_is_handled_by_its_ne
     await intake.accept("telegram", "k1", "a", b"{}")
     await pump.drain()
     assert handled == ["k1", "k2"] and inbox.pending_sync() == 0
+
+
+async def test_stopping_waits_for_a_unit_of_work_whose_request_went_away(database_url: str) -> None:
+    """A request cancelled (its client gone) while its unit of work runs leaves the worker thread
+    running. Stopping disposed of the engines under it, and the connection it brought back after
+    that was never closed (a ResourceWarning from psycopg at some later garbage collection). Now
+    stopping waits for it."""
+    import threading
+    import time
+
+    runtime = Runtime(ROOT / "config.yaml", database_url, tick_seconds=0.1)
+    await runtime.start()
+    inside, finished = threading.Event(), threading.Event()
+
+    def slow(repo: Any) -> int:
+        repo.session.execute(text("SELECT 1"))  # holds a connection now
+        inside.set()
+        time.sleep(0.4)
+        finished.set()
+        return 1
+
+    try:
+        reading = asyncio.create_task(runtime.store.read(slow))
+        assert await asyncio.to_thread(inside.wait, 5)
+        reading.cancel()  # the client went away; the thread goes on
+        assert runtime.database.lent() >= 1  # (its workers may hold one too)
+    finally:
+        await runtime.stop()
+    assert finished.is_set()  # stopping waited for it (before: stopped in a few ms)
+    assert runtime.database.lent() == 0

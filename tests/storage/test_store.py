@@ -79,3 +79,34 @@ def test_postgresql_out_of_resources_is_unreachable_for_now(postgres_server_url:
         assert not is_unreachable(other.value)
     finally:
         database.dispose()
+
+
+@pytest.mark.postgres
+def test_a_read_whose_connection_is_dropped_under_it_runs_again_on_a_fresh_one(
+    postgres_server_url: str,
+) -> None:
+    """A pooled connection that passed the pool's check and then died (PostgreSQL restarted, a
+    proxy cut it) failed the request with a 503 although the database was back: a read changes
+    nothing, so it runs once more on a fresh connection."""
+    import psycopg
+
+    database = open_database(postgres_server_url)
+    store = SqlStore(database)
+    killed: list[int] = []
+
+    def work(repo: SqlRepository) -> int:
+        pid = int(repo.session.execute(text("SELECT pg_backend_pid()")).scalar_one())
+        if not killed:  # the first try's connection dies between two statements
+            with psycopg.connect(postgres_server_url.replace("+psycopg", ""), autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+            killed.append(pid)
+        return int(repo.session.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+    try:
+        again = store.read_sync(work)
+        assert killed and again != killed[0]
+        with pytest.raises(OperationalError):  # a write is not tried again
+            killed.clear()
+            store.run_sync(lambda repo: work(cast(SqlRepository, repo)))
+    finally:
+        database.dispose()
