@@ -55,6 +55,13 @@ class LogFormatChoice(StrEnum):
     json = "json"
 
 
+class LogLevel(StrEnum):
+    DEBUG = "DEBUG"
+    INFO = "INFO"
+    WARNING = "WARNING"
+    ERROR = "ERROR"
+
+
 ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="config file")]
 DbOption = Annotated[
     str | None,
@@ -74,7 +81,9 @@ def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on", min=1, max=65535)] = 8000,
-    log_level: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING or ERROR")] = "INFO",
+    log_level: Annotated[
+        LogLevel, typer.Option(case_sensitive=False, help="the least severe lines logged")
+    ] = LogLevel.INFO,
     log_format: Annotated[
         LogFormatChoice, typer.Option(help="plain lines, or one JSON object per line (with trace_id)")
     ] = LogFormatChoice.plain,
@@ -104,7 +113,7 @@ def serve(
     from csatbot.web import Server, create_app
     from csatbot.workers import reuse_port_socket, worker_id
 
-    _setup_logging(log_level.upper(), log_format.value)
+    _setup_logging(log_level.value, log_format.value)
     if workers > 1:
         _refuse_workers_here(db, telegram_polling)
     if worker_index is None:  # a worker of `--workers N`: the supervisor checked and migrated
@@ -113,7 +122,7 @@ def serve(
         from csatbot.workers import python_command, supervise
 
         command = [*python_command(), "serve", "--config", str(config), "--host", host]
-        command += ["--port", str(port), "--log-level", log_level, "--log-format", log_format.value]
+        command += ["--port", str(port), "--log-level", log_level.value, "--log-format", log_format.value]
         command += [*(["--db", db] if db else []), "--triage" if triage else "--no-triage"]
         code = supervise(
             [
@@ -142,10 +151,7 @@ def serve(
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     base = f"http://{shown}:{port}"
     if worker_index is None or worker_index == 0:
-        typer.echo(
-            f"csatbot web chat:   {base}/\nagent desk:         {base}/agent\n"
-            f"console:            {base}/console\nAPI docs (OpenAPI): {base}/docs"
-        )
+        typer.echo(banner(base))
     try:
         app = create_app(runtime)
     except ConfigError as exc:  # an empty signing key file (csatbot.console.sessions.secret_key)
@@ -155,7 +161,7 @@ def serve(
         app,
         host=host,
         port=port,
-        log_level=log_level.lower(),
+        log_level=log_level.value.lower(),
         log_config=None,  # uvicorn's lines go through our handler: same format, trace id, scrubbing
         timeout_graceful_shutdown=10,
     )
@@ -165,6 +171,16 @@ def serve(
         server.run(sockets=sockets)
     if not server.started:
         raise typer.Exit(1)
+
+
+def banner(base: str) -> str:
+    """Where things are, printed when the server starts (the old ``/agent`` desk is the console's
+    conversations now)."""
+    return (
+        f"csatbot web chat:   {base}/\n"
+        f"console:            {base}/console (conversations: {base}/console/conversations)\n"
+        f"API docs (OpenAPI): {base}/docs"
+    )
 
 
 def _refuse_workers_here(db: str | None, telegram_polling: bool) -> None:

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from csatbot.cli import app
+from csatbot.cli import app, banner
 from models import MAX_ROW_ID
 from storage.report_scope import midnight
 
@@ -308,3 +308,19 @@ def test_serve_refuses_a_port_that_is_not_one(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "Input should be less than or equal to 65535" in said(result.output)
     assert not (tmp_path / "s.db").exists()
+
+
+def test_serve_refuses_a_log_level_that_is_not_one(tmp_path: Path) -> None:
+    """``--log-level LOUD`` was a ValueError traceback from the logging module."""
+    result = runner.invoke(app, ["serve", "--db", str(tmp_path / "s.db"), "--log-level", "LOUD"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--log-level': Value error, 'LOUD' is not one of 'debug', 'info'" in said(
+        result.output
+    )
+    assert not (tmp_path / "s.db").exists()
+
+
+def test_the_banner_points_to_the_console_not_the_old_desk() -> None:
+    shown = banner("http://127.0.0.1:8000")
+    assert "http://127.0.0.1:8000/console/conversations" in shown and "/agent" not in shown
+    assert shown.splitlines()[0] == "csatbot web chat:   http://127.0.0.1:8000/"
