@@ -97,7 +97,7 @@ def test_chat_runs_a_whole_survey_and_report_shows_it(tmp_path: Path) -> None:
     assert "bot> How satisfied are you with the help you received?" in lines
     assert "bot> [5] ⭐⭐⭐⭐⭐" in lines
     assert "bot> Sorry, I didn't catch that as an answer." in lines
-    assert "bot> [attitude] Unfriendly service" in lines
+    assert "bot> [3] Unfriendly service" in lines  # numbered, as "reply with its number" says
     assert lines.index("bot> Sorry to hear that. What went wrong?") < lines.index(
         "bot> Anything else you would like to tell us?"
     )
@@ -188,6 +188,15 @@ def test_chat_refuses_a_tick_that_is_not_a_span_of_time(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     usage = "-- usage: /tick MINUTES (0 to 527040, a year)"
     assert result.output.count(usage) == 4, result.output
+
+
+def test_chat_says_how_to_use_as_and_agent_without_their_argument(tmp_path: Path) -> None:
+    """``/as`` alone was an "unknown command /as" though the help lists it."""
+    script = "\n".join(["/as", "/agent  ", "/quit"])
+    result = runner.invoke(app, ["chat", "--db", str(tmp_path / "c.db")], input=script)
+    assert result.exit_code == 0, result.output
+    assert "-- usage: /as NAME" in result.output and "-- usage: /agent TEXT" in result.output
+    assert "unknown command" not in result.output
 
 
 def test_chat_refuses_a_start_time_that_is_not_one(tmp_path: Path) -> None:
