@@ -339,10 +339,10 @@ def report(
     config: ConfigOption = Path("config.yaml"),
 ) -> None:
     """CSAT, NPS, CES, response rate and DSAT in total, by channel, by agent and by day, over the
-    console's default range (the last 30 days); days are in the config's ``timezone``, and figures
-    resting on fewer than ``reports.min_answers`` answers are flagged, as in the console.
+    console's default range (the last 30 days); days are in the config's `timezone`, and figures
+    resting on fewer than `reports.min_answers` answers are flagged, as in the console.
 
-    ``csatbot report themes``: the comment themes (see its --help)."""
+    `csatbot report themes`: the comment themes (see its --help)."""
     if context.invoked_subcommand is not None:
         return
     from rich.console import Console

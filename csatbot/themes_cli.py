@@ -29,7 +29,7 @@ def themes_command(
 ) -> None:
     """Comment themes (zh and en) grouped with the triage model's encoder: each with its comments,
     share, share of DSAT, trend against the previous period, and top terms; themes on fewer than
-    ``reports.min_answers`` comments are marked ``*``. New comments are embedded first (all of them;
+    `reports.min_answers` comments are marked `*`. New comments are embedded first (all of them;
     a report request in the console or the API embeds a few hundred at most)."""
 
     from rich.console import Console

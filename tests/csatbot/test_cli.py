@@ -8,7 +8,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import typer
 import yaml
+from typer.core import TyperGroup
 from typer.testing import CliRunner
 
 from csatbot.cli import app, banner
@@ -333,3 +335,22 @@ def test_the_banner_points_to_the_console_not_the_old_desk() -> None:
     shown = banner("http://127.0.0.1:8000")
     assert "http://127.0.0.1:8000/console/conversations" in shown and "/agent" not in shown
     assert shown.splitlines()[0] == "csatbot web chat:   http://127.0.0.1:8000/"
+
+
+def _commands(group: TyperGroup, path: list[str]) -> list[list[str]]:
+    found = [path]
+    for name, command in group.commands.items():
+        found += _commands(command, [*path, name]) if isinstance(command, TyperGroup) else [[*path, name]]
+    return found
+
+
+def test_every_commands_help_reads_as_plain_text() -> None:
+    """``csatbot report --help`` showed the docstring's reST quoting (``timezone``) to the admin."""
+    root = typer.main.get_command(app)
+    assert isinstance(root, TyperGroup)
+    commands = _commands(root, [])
+    assert ["report", "themes"] in commands and ["users", "add"] in commands
+    for command in commands:
+        result = runner.invoke(app, [*command, "--help"])
+        assert result.exit_code == 0, (command, result.output)
+        assert "``" not in result.output, command
