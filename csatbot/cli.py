@@ -273,10 +273,22 @@ def db_upgrade(db: DbOption = None) -> None:
     typer.echo(f"database at {database.url} is up to date")
 
 
+CHAT_DB = "var/chat.db"
+"""The chat's own database: its /tick fires every timer due in the database it runs on, so on a live
+server's it sent, reminded and expired real customers' surveys early (and swept its retention)."""
+
+
 @app.command()
 def chat(
     config: ConfigOption = Path("config.yaml"),
-    db: DbOption = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help=f"database URL or SQLite file of its own (default: {CHAT_DB}, never $DATABASE_URL): "
+            "/tick fires every timer due in it, so never point it at a live server's",
+        ),
+    ] = None,
     at: Annotated[
         str | None,
         typer.Option(help="start the clock at this local time (HH:MM today, or 2026-11-23T07:30)"),
@@ -293,7 +305,7 @@ def chat(
     _setup_logging("WARNING")
     try:
         start = None if at is None else _start_time(at, _report_zone(config))
-        asyncio.run(run_chat(str(config), db_url(db), start_at=start))
+        asyncio.run(run_chat(str(config), db_url(db or CHAT_DB), start_at=start))
     except ConfigError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc

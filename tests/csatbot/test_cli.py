@@ -201,6 +201,20 @@ def test_chat_says_how_to_use_as_and_agent_without_their_argument(tmp_path: Path
     assert "unknown command" not in result.output
 
 
+def test_chat_keeps_to_a_database_of_its_own_unless_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``csatbot chat`` beside ``make run`` used the server's database: its ``/tick`` then sent,
+    reminded and expired real customers' surveys early and swept their sessions."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'live.db'}")
+    script = "hello\n/tick 1\n/quit\n"
+    result = runner.invoke(app, ["chat", "--config", str(ROOT / "config.yaml")], input=script)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "var" / "chat.db").is_file()
+    assert not (tmp_path / "live.db").exists() and not (tmp_path / "var" / "csatbot.db").exists()
+
+
 def test_chat_refuses_a_start_time_that_is_not_one(tmp_path: Path) -> None:
     result = runner.invoke(app, ["chat", "--db", str(tmp_path / "c.db"), "--at", "25:99"], input="/quit\n")
     assert result.exit_code == 2
