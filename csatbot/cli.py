@@ -12,7 +12,7 @@ import sys
 from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -32,6 +32,9 @@ from csatbot.themes_cli import themes_command
 from csatbot.tokens_cli import tokens_app
 from nlu.cli import app as nlu_app
 from nlu.cli import classify_command
+
+if TYPE_CHECKING:
+    from csatbot.runtime import Runtime
 
 app = typer.Typer(
     cls=ReadableArguments,
@@ -148,15 +151,16 @@ def serve(
     except ConfigError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    base = f"http://{shown}:{port}"
-    if worker_index is None or worker_index == 0:
-        typer.echo(banner(base))
     try:
         app = create_app(runtime)
     except ConfigError as exc:  # an empty signing key file (csatbot.console.sessions.secret_key)
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
+    if worker_index is None:  # before start-up, which takes back what this worker id held
+        _refuse_a_port_in_use(host, port, runtime)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    if worker_index is None or worker_index == 0:
+        typer.echo(banner(f"http://{shown}:{port}"))
     settings = uvicorn.Config(
         app,
         host=host,
@@ -200,6 +204,25 @@ def _refuse_workers_here(db: str | None, telegram_polling: bool) -> None:
     if telegram_polling:
         typer.echo("--telegram-polling runs one poller per bot: use the webhook with --workers", err=True)
         raise typer.Exit(2)
+
+
+def _refuse_a_port_in_use(host: str, port: int, runtime: Runtime) -> None:
+    """Exit 2 when another process listens on ``host:port``, before the server starts up. uvicorn
+    binds only after start-up, so a second ``serve`` on a taken port started up first: it took back
+    the leases of the server already there (the same worker id, host and port) before it failed."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            probe.bind(address)
+    except OSError as exc:
+        runtime.database.dispose()
+        typer.echo(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc} (another csatbot serve, or another "
+            "program, may hold it): stop it or pick another --port",
+            err=True,
+        )
+        raise typer.Exit(2) from None
 
 
 def _refuse_unsafe_exposure(host: str, db: str | None) -> None:

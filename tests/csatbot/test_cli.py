@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import socket
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -368,3 +370,19 @@ def test_every_commands_help_reads_as_plain_text() -> None:
         result = runner.invoke(app, [*command, "--help"])
         assert result.exit_code == 0, (command, result.output)
         assert "``" not in result.output, command
+
+
+def test_serve_refuses_a_port_another_process_holds_before_starting_up(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """It started up first (uvicorn binds after start-up) and took back the leases of the server
+    already on that port, then failed with "address already in use"."""
+    caplog.set_level(logging.INFO)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(app, ["serve", "--db", str(tmp_path / "s.db"), "--port", str(port)])
+    assert result.exit_code == 2, result.output
+    assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in result.output
+    assert "csatbot web chat:" not in result.output and "Waiting for application startup" not in caplog.text
