@@ -33,7 +33,7 @@ class TicketWork(BaseModel):
     """The text or assignee the action needs (who works the ticket is the caller)."""
 
     model_config = ConfigDict(extra="forbid")
-    text: Annotated[str | None, Said] = Field(default=None, min_length=1, max_length=MAX_TEXT)
+    text: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
     assignee: str | None = Field(default=None, min_length=1, max_length=64)
 
 
