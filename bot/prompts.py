@@ -97,12 +97,20 @@ def prompt_text(prompt: Prompt) -> str:
             AskRating(text=text, options=options, hint=hint)
             | AskChoice(text=text, options=options, hint=hint)
         ):
-            lines = [text, *(f"[{o.id}] {o.label}" for o in options)]
+            numbered = _numbered(prompt)
+            keys = [str(n) if numbered else o.id for n, o in enumerate(options, 1)]
+            lines = [text, *(f"[{key}] {o.label}" for key, o in zip(keys, options, strict=True))]
             if hint:
                 lines.append(hint)
             return "\n".join(lines)
         case AskText(text=text):
             return text
+
+
+def _numbered(prompt: Prompt) -> bool:
+    """A choice's hint says "reply with its number": its options show the number a typed digit picks
+    (as the web chat page numbers its buttons), not their ids; a yes/no question's stay "yes"/"no"."""
+    return isinstance(prompt, AskChoice) and not all(o.id in ("yes", "no") for o in prompt.options)
 
 
 _PROMPT_TYPES: dict[str, type[Prompt]] = {

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from bot.config import load_config
 from bot.messages import InboundMessage, Text
 from bot.ports import Classifier, OffsetClock
-from bot.prompts import prompt_from_dict
+from bot.prompts import prompt_from_dict, prompt_text
 from bot.resolution import survey_outcome
 from csatbot.runtime import Runtime
 from storage.queries import customer_surveys
@@ -70,6 +70,8 @@ class TerminalChat:
             await self._resolve()
         elif command == "/tick":
             await self._tick(rest)
+        elif command in ("/as", "/agent"):  # without its NAME or TEXT
+            self.out(f"-- usage: {command} {'NAME' if command == '/as' else 'TEXT'}")
         elif command.startswith("/") and command not in ("/start",):
             self.out(f"-- unknown command {command}; {HELP}")
             return
@@ -169,19 +171,13 @@ def triage_line(found: dict[str, Any]) -> str:
 
 
 def format_message(message: dict[str, Any]) -> str:
-    """``bot> text`` (continuation lines prefixed too), then each choice as ``[id] label``."""
+    """``bot> text`` (continuation lines prefixed too): a question as every channel's plain-text
+    fallback shows it, each choice as ``[number] label`` (``[id]`` for yes and no), then the hint."""
     author = message["author"]
     prefix = "bot> " if author == "bot" else f"{author.replace('agent:', 'agent ')}> "
     data = message.get("prompt")
-    prompt = prompt_from_dict(data) if data else None
-    text = getattr(prompt, "text", message["text"]) if prompt is not None else message["text"]
-    lines = [prefix + part for part in text.split("\n")]
-    for option in getattr(prompt, "options", ()):
-        lines.append(f"{prefix}[{option.id}] {option.label}")
-    hint = getattr(prompt, "hint", "")
-    if hint:
-        lines.append(prefix + hint)
-    return "\n".join(lines)
+    text = prompt_text(prompt_from_dict(data)) if data else message["text"]
+    return "\n".join(prefix + part for part in text.split("\n"))
 
 
 async def load_classifier(config: str, out: Callable[[str], None]) -> Classifier | None:

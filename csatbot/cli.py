@@ -12,7 +12,7 @@ import sys
 from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -32,6 +32,9 @@ from csatbot.themes_cli import themes_command
 from csatbot.tokens_cli import tokens_app
 from nlu.cli import app as nlu_app
 from nlu.cli import classify_command
+
+if TYPE_CHECKING:
+    from csatbot.runtime import Runtime
 
 app = typer.Typer(
     cls=ReadableArguments,
@@ -55,6 +58,13 @@ class LogFormatChoice(StrEnum):
     json = "json"
 
 
+class LogLevel(StrEnum):
+    DEBUG = "DEBUG"
+    INFO = "INFO"
+    WARNING = "WARNING"
+    ERROR = "ERROR"
+
+
 ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="config file")]
 DbOption = Annotated[
     str | None,
@@ -74,7 +84,9 @@ def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on", min=1, max=65535)] = 8000,
-    log_level: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING or ERROR")] = "INFO",
+    log_level: Annotated[
+        LogLevel, typer.Option(case_sensitive=False, help="the least severe lines logged")
+    ] = LogLevel.INFO,
     log_format: Annotated[
         LogFormatChoice, typer.Option(help="plain lines, or one JSON object per line (with trace_id)")
     ] = LogFormatChoice.plain,
@@ -104,7 +116,7 @@ def serve(
     from csatbot.web import Server, create_app
     from csatbot.workers import reuse_port_socket, worker_id
 
-    _setup_logging(log_level.upper(), log_format.value)
+    _setup_logging(log_level.value, log_format.value)
     if workers > 1:
         _refuse_workers_here(db, telegram_polling)
     if worker_index is None:  # a worker of `--workers N`: the supervisor checked and migrated
@@ -113,7 +125,7 @@ def serve(
         from csatbot.workers import python_command, supervise
 
         command = [*python_command(), "serve", "--config", str(config), "--host", host]
-        command += ["--port", str(port), "--log-level", log_level, "--log-format", log_format.value]
+        command += ["--port", str(port), "--log-level", log_level.value, "--log-format", log_format.value]
         command += [*(["--db", db] if db else []), "--triage" if triage else "--no-triage"]
         code = supervise(
             [
@@ -139,23 +151,21 @@ def serve(
     except ConfigError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    base = f"http://{shown}:{port}"
-    if worker_index is None or worker_index == 0:
-        typer.echo(
-            f"csatbot web chat:   {base}/\nagent desk:         {base}/agent\n"
-            f"console:            {base}/console\nAPI docs (OpenAPI): {base}/docs"
-        )
     try:
         app = create_app(runtime)
     except ConfigError as exc:  # an empty signing key file (csatbot.console.sessions.secret_key)
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
+    if worker_index is None:  # before start-up, which takes back what this worker id held
+        _refuse_a_port_in_use(host, port, runtime)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    if worker_index is None or worker_index == 0:
+        typer.echo(banner(f"http://{shown}:{port}"))
     settings = uvicorn.Config(
         app,
         host=host,
         port=port,
-        log_level=log_level.lower(),
+        log_level=log_level.value.lower(),
         log_config=None,  # uvicorn's lines go through our handler: same format, trace id, scrubbing
         timeout_graceful_shutdown=10,
     )
@@ -165,6 +175,16 @@ def serve(
         server.run(sockets=sockets)
     if not server.started:
         raise typer.Exit(1)
+
+
+def banner(base: str) -> str:
+    """Where things are, printed when the server starts (the old ``/agent`` desk is the console's
+    conversations now)."""
+    return (
+        f"csatbot web chat:   {base}/\n"
+        f"console:            {base}/console (conversations: {base}/console/conversations)\n"
+        f"API docs (OpenAPI): {base}/docs"
+    )
 
 
 def _refuse_workers_here(db: str | None, telegram_polling: bool) -> None:
@@ -184,6 +204,25 @@ def _refuse_workers_here(db: str | None, telegram_polling: bool) -> None:
     if telegram_polling:
         typer.echo("--telegram-polling runs one poller per bot: use the webhook with --workers", err=True)
         raise typer.Exit(2)
+
+
+def _refuse_a_port_in_use(host: str, port: int, runtime: Runtime) -> None:
+    """Exit 2 when another process listens on ``host:port``, before the server starts up. uvicorn
+    binds only after start-up, so a second ``serve`` on a taken port started up first: it took back
+    the leases of the server already there (the same worker id, host and port) before it failed."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            probe.bind(address)
+    except OSError as exc:
+        runtime.database.dispose()
+        typer.echo(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc} (another csatbot serve, or another "
+            "program, may hold it): stop it or pick another --port",
+            err=True,
+        )
+        raise typer.Exit(2) from None
 
 
 def _refuse_unsafe_exposure(host: str, db: str | None) -> None:
@@ -257,10 +296,22 @@ def db_upgrade(db: DbOption = None) -> None:
     typer.echo(f"database at {database.url} is up to date")
 
 
+CHAT_DB = "var/chat.db"
+"""The chat's own database: its /tick fires every timer due in the database it runs on, so on a live
+server's it sent, reminded and expired real customers' surveys early (and swept its retention)."""
+
+
 @app.command()
 def chat(
     config: ConfigOption = Path("config.yaml"),
-    db: DbOption = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help=f"database URL or SQLite file of its own (default: {CHAT_DB}, never $DATABASE_URL): "
+            "/tick fires every timer due in it, so never point it at a live server's",
+        ),
+    ] = None,
     at: Annotated[
         str | None,
         typer.Option(help="start the clock at this local time (HH:MM today, or 2026-11-23T07:30)"),
@@ -277,7 +328,7 @@ def chat(
     _setup_logging("WARNING")
     try:
         start = None if at is None else _start_time(at, _report_zone(config))
-        asyncio.run(run_chat(str(config), db_url(db), start_at=start))
+        asyncio.run(run_chat(str(config), db_url(db or CHAT_DB), start_at=start))
     except ConfigError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
@@ -323,10 +374,10 @@ def report(
     config: ConfigOption = Path("config.yaml"),
 ) -> None:
     """CSAT, NPS, CES, response rate and DSAT in total, by channel, by agent and by day, over the
-    console's default range (the last 30 days); days are in the config's ``timezone``, and figures
-    resting on fewer than ``reports.min_answers`` answers are flagged, as in the console.
+    console's default range (the last 30 days); days are in the config's `timezone`, and figures
+    resting on fewer than `reports.min_answers` answers are flagged, as in the console.
 
-    ``csatbot report themes``: the comment themes (see its --help)."""
+    `csatbot report themes`: the comment themes (see its --help)."""
     if context.invoked_subcommand is not None:
         return
     from rich.console import Console

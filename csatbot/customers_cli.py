@@ -27,8 +27,10 @@ def erase(
     copies, deliveries, notifications); counts and scores stay. The audit trail records who erased
     whom."""
     from bot import privacy
+    from csatbot.cli_options import db_url, existing_database
     from storage.store import SqlStore
 
+    existing_database(db_url(db))  # before asking: a mistyped --db has no customer to erase
     if not yes:
         typer.confirm(f"Erase customer {customer_id} for good? This cannot be undone", abort=True)
     actor = f"{getpass.getuser()} (cli)"

@@ -15,13 +15,36 @@ from fastapi import FastAPI, HTTPException, Path, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import AfterValidator, ValidationInfo, WithJsonSchema
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from adapters.kit.text import BLANK, BLANKS
 from adapters.strict_json import json_safe
 from models import MAX_ROW_ID
 
 RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+MAX_TEXT = 4096
+"""Characters in one text a person writes through the support API (a reply, a note)."""
+
+
+def _said(text: str | None, info: ValidationInfo) -> str | None:
+    # The console refuses these too: a reply of spaces went out to the customer as an empty message.
+    if text is not None and BLANK.fullmatch(text):
+        raise ValueError(f"{info.field_name} is only spaces: write something")
+    return text
+
+
+Said = AfterValidator(_said)
+"""Refuses a text that shows nothing (only spaces or invisible characters), naming the field."""
+
+
+def said_schema(max_length: int = MAX_TEXT) -> WithJsonSchema:
+    """The schema of a :data:`Said` text: something visible, at most ``max_length`` characters."""
+    visible = f"[^{BLANKS}]"
+    return WithJsonSchema({"type": "string", "minLength": 1, "maxLength": max_length, "pattern": visible})
+
+
 NOT_JSON = "the body was not read as JSON"
 
 

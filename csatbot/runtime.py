@@ -26,8 +26,10 @@ from adapters.webchat import WebChatChannel
 from adapters.webchat.sessions import IDENTITY_ENV
 from adapters.webhook import HttpWebhookPoster
 from bot.config import Config, parse_config, read_config_text
+from bot.config.channels import missing_secrets as channel_secrets
+from bot.config.notifications import missing_secrets as target_secrets
 from bot.delivery import Dispatcher
-from bot.errors import ConfigError
+from bot.errors import ConfigError, SecretMissingError
 from bot.leases import Leases
 from bot.ports import Channel, Classifier, Clock, SystemClock
 from bot.service import ConversationService
@@ -66,6 +68,14 @@ def secret_names(config: Config) -> list[str]:
     for target in config.notifications.targets.values():
         names += [n for n in (target.url_env, target.secret_env) if n]
     return names
+
+
+def refuse_missing_secrets(config: Config, environ: Mapping[str, str]) -> None:
+    """:class:`SecretMissingError` naming each variable an enabled channel or notification target
+    needs and ``environ`` lacks, as a start with ``config`` would refuse."""
+    problems = channel_secrets(config.channels, environ) + target_secrets(config.notifications, environ)
+    if problems:
+        raise SecretMissingError(problems)
 
 
 def sqlite_files(url: str) -> list[Path]:
@@ -215,6 +225,7 @@ class Runtime:
         )
         if self.model is not None:
             self.model.on_ready = self.service.triage_backlog
+            self.model.on_unavailable = self._without_model
         self.timers = Pump("timers", self.service.fire_due_timers)
         self.environ: Mapping[str, str] = os.environ if environ is None else environ
         """Where secrets come from (the process environment unless given)."""
@@ -260,6 +271,11 @@ class Runtime:
         self._watching: asyncio.Task[None] | None = None
         self._closing_config = asyncio.Event()
         self._keeping: asyncio.Task[None] | None = None
+
+    def _without_model(self) -> None:
+        """The model will not come (``serve --no-train`` without one, or it failed): messages are
+        stored untriaged, not queued for an hour for it (the log said "not ready yet: queued")."""
+        self.service.classifier = None
 
     def _inbox_kick(self) -> None:
         self.inbox_pump.kick()
@@ -324,14 +340,19 @@ class Runtime:
             self._loaded = fingerprint
 
     def reload(self) -> bool:
-        """Load the config file again; keep the last good one if it is invalid (and log why)."""
+        """Load the config file again; keep the last good one if it is invalid (and log why), or if
+        it enables a channel or notification target whose environment variable is unset (a restart
+        would refuse to start with it, and the target's every send would fail)."""
         try:
             text, config = self._read_config()
+            refuse_missing_secrets(config, self.environ)
         except ConfigError as exc:
             self.config_error = exc
             log.error("config reload failed, keeping the last good config:\n%s", exc)
             return False
         self.config_error = None
+        # a target added by this edit: its URL and secret are scrubbed from the logs from now on
+        redaction.protect(redaction.secrets_in(self.environ, secret_names(config)))
         config_snapshots.remember(self.database, str(self.config_path), text, self.clock.now())
         if config.channels != self._settings.config.channels:
             log.warning(

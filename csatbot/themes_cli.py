@@ -4,6 +4,7 @@ since the last time (all of them, in batches) with the configured triage model."
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -28,7 +29,7 @@ def themes_command(
 ) -> None:
     """Comment themes (zh and en) grouped with the triage model's encoder: each with its comments,
     share, share of DSAT, trend against the previous period, and top terms; themes on fewer than
-    ``reports.min_answers`` comments are marked ``*``. New comments are embedded first (all of them;
+    `reports.min_answers` comments are marked `*`. New comments are embedded first (all of them;
     a report request in the console or the API embeds a few hundred at most)."""
 
     from rich.console import Console
@@ -58,8 +59,9 @@ def themes_command(
     if as_json:
         typer.echo(json.dumps(found, indent=2, ensure_ascii=False))
         return
+    last = (end - timedelta(microseconds=1)).astimezone(tz)  # the last day in it, as `report` says
     table = Table(
-        title=f"comment themes {start.astimezone(tz):%Y-%m-%d} .. {end.astimezone(tz):%Y-%m-%d} ({tz}): "
+        title=f"comment themes {start.astimezone(tz):%Y-%m-%d} .. {last:%Y-%m-%d} ({tz}): "
         f"{found['comments']} comments, {found['dsat_comments']} DSAT",
         caption=f"* fewer than {min_answers} comments (reports.min_answers): too few to judge",
     )

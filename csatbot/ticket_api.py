@@ -20,13 +20,12 @@ from csatbot.access import Who
 from csatbot.api_models import TicketDetail
 from csatbot.console.queue import assignees
 from csatbot.console.users import Users
-from csatbot.edge import RowId
+from csatbot.edge import MAX_TEXT, RowId, Said, said_schema
 from csatbot.runtime import Runtime
 from storage import queries
 
 MAX_NAMES_SHOWN = 20
 """How many possible assignees a refused assignment lists."""
-TEXT = {"type": "string", "minLength": 1, "maxLength": 4096}
 ASSIGNEE = {"type": "string", "minLength": 1, "maxLength": 64}
 
 
@@ -34,7 +33,7 @@ class TicketWork(BaseModel):
     """The text or assignee the action needs (who works the ticket is the caller)."""
 
     model_config = ConfigDict(extra="forbid")
-    text: str | None = Field(default=None, min_length=1, max_length=4096)
+    text: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
     assignee: str | None = Field(default=None, min_length=1, max_length=64)
 
 
@@ -42,7 +41,7 @@ class TicketText(TicketWork):
     """``note`` and ``reply``: the text (the handler refuses a body without one, by name)."""
 
     model_config = ConfigDict(json_schema_extra={"required": ["text"]})
-    text: Annotated[str | None, WithJsonSchema(TEXT)] = Field(default=None, min_length=1, max_length=4096)
+    text: Annotated[str | None, Said, said_schema()] = Field(default=None, min_length=1, max_length=MAX_TEXT)
 
 
 class TicketAssignee(TicketWork):

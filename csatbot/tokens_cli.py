@@ -19,10 +19,10 @@ tokens_app = typer.Typer(
 T = TypeVar("T")
 
 
-def _run(db: str | None, work: Callable[[ApiTokens], T]) -> T:
+def _run(db: str | None, work: Callable[[ApiTokens], T], *, create: bool = False) -> T:
     from csatbot.tokens import ApiTokens
 
-    return on_database(db, lambda database: work(ApiTokens(database)))
+    return on_database(db, lambda database: work(ApiTokens(database)), create=create)
 
 
 @tokens_app.command("add")
@@ -34,7 +34,7 @@ def add(
     db: Db = None,
 ) -> None:
     """Make a token and print it (only once: csatbot keeps just its hash)."""
-    token = _run(db, lambda tokens: tokens.issue(name, role.value))
+    token = _run(db, lambda tokens: tokens.issue(name, role.value), create=True)
     typer.echo(token)
     typer.echo(f"^ API token for {name!r} ({role.value}); store it now, it is not shown again", err=True)
 

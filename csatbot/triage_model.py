@@ -42,6 +42,9 @@ class BackgroundModel:
         self._stopping = False
         self.on_ready: Callable[[], Awaitable[object]] | None = None
         """Called once the model is ready (the service triages what waited for it)."""
+        self.on_unavailable: Callable[[], None] | None = None
+        """Called when the model will not come in this process (missing and not to be trained, or
+        failed): messages are then stored untriaged instead of queued for it."""
 
     @property
     def ready(self) -> bool:
@@ -74,7 +77,7 @@ class BackgroundModel:
                         "no triage model in %s: messages are not triaged (train one: csatbot nlu train)",
                         self.model_dir,
                     )
-                    self.state = "missing"
+                    self._unavailable("missing")
                     return
                 self.state = "training"
                 await self._train()
@@ -86,7 +89,7 @@ class BackgroundModel:
                 self.state = "missing"
                 return
             log.exception("the triage model could not be prepared; messages are not triaged")
-            self.state = "failed"
+            self._unavailable("failed")
             return
         self._ready = True
         self.state = "ready"
@@ -96,6 +99,11 @@ class BackgroundModel:
                 await self.on_ready()
             except Exception:
                 log.exception("triaging the messages that waited for the model failed")
+
+    def _unavailable(self, state: str) -> None:
+        self.state = state
+        if self.on_unavailable is not None:
+            self.on_unavailable()
 
     async def _train(self) -> None:
         self.model_dir.parent.mkdir(parents=True, exist_ok=True)

@@ -41,13 +41,16 @@ from csatbot.console.app import console_app
 from csatbot.console.session_store import SessionStore
 from csatbot.console.sessions import MAX_AGE, secret_key
 from csatbot.edge import (
+    MAX_TEXT,
     LimitBody,
     OwnRedirects,
     RefuseNul,
     RowId,
+    Said,
     Uncached,
     document_nul_refusal,
     invalid_request,
+    said_schema,
 )
 from csatbot.metrics import CONTENT_TYPE
 from csatbot.observe import Observe, webhook_prefixes
@@ -71,7 +74,7 @@ MISSING = refusals(404)
 
 class AgentReply(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(min_length=1, max_length=4096)
+    text: Annotated[str, Field(min_length=1, max_length=MAX_TEXT), Said, said_schema()]
 
 
 class Resolve(BaseModel):
@@ -81,7 +84,7 @@ class Resolve(BaseModel):
 
 class Escalation(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Annotated[str, Field(min_length=1, max_length=500), Said, said_schema(500)]
 
 
 class Resolved(BaseModel):

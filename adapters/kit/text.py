@@ -7,9 +7,15 @@ characters, as these are.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 Measure = Callable[[str], int]
+BLANKS = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff"
+"""Spaces (``str.isspace``) and what a paste may bring that shows nothing (zero-width space and
+joiners, word joiner, BOM), as a regex class for both the check and the schema."""
+BLANK = re.compile(f"[{BLANKS}]*")
+"""A text that shows nothing (``BLANK.fullmatch``): a message of it says nothing."""
 
 
 def utf16_len(text: str) -> int:

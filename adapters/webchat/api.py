@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import re
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -18,6 +17,7 @@ from pydantic_core import PydanticCustomError
 from adapters.kit.addresses import rate_key
 from adapters.kit.cookies import forced_secure
 from adapters.kit.refusals import refusals
+from adapters.kit.text import BLANK, BLANKS
 from adapters.strict_json import StrictJSONRoute
 from adapters.webchat.channel import ChatBusy, WebChatChannel
 from adapters.webchat.limits import PerKeyLimit
@@ -43,10 +43,6 @@ from storage.store import SqlStore
 log = logging.getLogger("csatbot.webchat")
 STATIC = Path(__file__).parent / "static"
 UserId = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.@:-]+$")]
-_BLANKS = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff"
-"""Spaces (``str.isspace``) and what a paste may bring that shows nothing (zero-width space and
-joiners, word joiner, BOM), as a regex class for both the check and the schema."""
-BLANK = re.compile(f"[{_BLANKS}]*")
 MAX_TEXT = 4096
 """Characters (code points: an emoji is one) in one message; the page counts the same way."""
 MAX_LOCALE = 100
@@ -81,7 +77,7 @@ class CustomerMessage(BaseModel):
         },
     )
     text: str | None = Field(
-        default=None, min_length=1, json_schema_extra={"pattern": f"[^{_BLANKS}]", "maxLength": MAX_TEXT}
+        default=None, min_length=1, json_schema_extra={"pattern": f"[^{BLANKS}]", "maxLength": MAX_TEXT}
     )
     choice: Choice | None = None
     id: str | None = Field(default=None, max_length=64, description="client message id; resends are ignored")

@@ -57,12 +57,17 @@ def shown_time(when: datetime | None, config: Path) -> str:
     return local_time(when, zone)
 
 
-def on_database(db: str | None, work: Callable[[Database], T]) -> T:
+def on_database(db: str | None, work: Callable[[Database], T], *, create: bool = False) -> T:
     """Run ``work`` on the (migrated) database; our errors end the command with their message and
-    status 1."""
+    status 1. Unless ``create`` (adding the first user or token may come before ``serve``), a SQLite
+    file that does not exist is refused (status 2): a mistyped ``--db`` made an empty database and
+    said there were no users or tokens."""
+    from csatbot.cli_options import db_url, existing_database
     from storage import open_database
     from storage.migrate import upgrade
 
+    if not create:
+        existing_database(db_url(db))
     try:
         database = open_database(db if db is None or "://" in db else f"sqlite:///{db}")
         try:
@@ -75,11 +80,11 @@ def on_database(db: str | None, work: Callable[[Database], T]) -> T:
         raise typer.Exit(1) from exc
 
 
-def _run(db: str | None, work: Callable[[Users], T]) -> T:
+def _run(db: str | None, work: Callable[[Users], T], *, create: bool = False) -> T:
     """Run ``work`` on the users table."""
     from csatbot.console.users import Users
 
-    return on_database(db, lambda database: work(Users(database)))
+    return on_database(db, lambda database: work(Users(database)), create=create)
 
 
 def _password(from_stdin: bool) -> str:
@@ -110,7 +115,9 @@ def add(
     """Create a console user (asks for the password twice, unless --password-stdin)."""
     password = _password(password_stdin)
     account = _run(
-        db, lambda users: users.add(name, password, role.value, display_name=display_name, locale=locale)
+        db,
+        lambda users: users.add(name, password, role.value, display_name=display_name, locale=locale),
+        create=True,
     )
     typer.echo(f"added {account.role} {account.username!r}; they can sign in at /console")
 

@@ -99,9 +99,16 @@ def test_prompt_from_dict_rejects_unknown_types(data: dict[str, Any], message: s
         pytest.param(End("s1", "Thanks!"), "Thanks!", id="end"),
         pytest.param(End("s1"), "", id="end-silent"),
         pytest.param(RATING, "How was it?\n[1] ⭐\n[2] ⭐⭐\n[3] ⭐⭐⭐\nTap a star.", id="ask-rating"),
-        pytest.param(CHOICE, "What went wrong?\n[slow] Slow\n[rude] 粗鲁\nReply 1-2.", id="ask-choice"),
+        # numbered as the hint says ("reply with its number"); the ids showed before, and a typed "slow"
+        # is no number
+        pytest.param(CHOICE, "What went wrong?\n[1] Slow\n[2] 粗鲁\nReply 1-2.", id="ask-choice"),
         pytest.param(
-            AskChoice("s1", "q", "Pick", (Option("a", "A"),)), "Pick\n[a] A", id="ask-choice-without-hint"
+            AskChoice("s1", "q", "Pick", (Option("a", "A"),)), "Pick\n[1] A", id="ask-choice-without-hint"
+        ),
+        pytest.param(
+            AskChoice("s1", "q", "Solved?", (Option("yes", "Yes"), Option("no", "No"))),
+            "Solved?\n[yes] Yes\n[no] No",
+            id="yes-no-keeps-its-words",
         ),
         pytest.param(TEXT, "Anything else?", id="ask-text"),
     ],

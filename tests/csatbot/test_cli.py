@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import logging
+import socket
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import typer
 import yaml
+from typer.core import TyperGroup
 from typer.testing import CliRunner
 
-from csatbot.cli import app
+from csatbot.cli import app, banner
 from models import MAX_ROW_ID
 from storage.report_scope import midnight
 
@@ -97,7 +101,7 @@ def test_chat_runs_a_whole_survey_and_report_shows_it(tmp_path: Path) -> None:
     assert "bot> How satisfied are you with the help you received?" in lines
     assert "bot> [5] ⭐⭐⭐⭐⭐" in lines
     assert "bot> Sorry, I didn't catch that as an answer." in lines
-    assert "bot> [attitude] Unfriendly service" in lines
+    assert "bot> [3] Unfriendly service" in lines  # numbered, as "reply with its number" says
     assert lines.index("bot> Sorry to hear that. What went wrong?") < lines.index(
         "bot> Anything else you would like to tell us?"
     )
@@ -188,6 +192,29 @@ def test_chat_refuses_a_tick_that_is_not_a_span_of_time(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     usage = "-- usage: /tick MINUTES (0 to 527040, a year)"
     assert result.output.count(usage) == 4, result.output
+
+
+def test_chat_says_how_to_use_as_and_agent_without_their_argument(tmp_path: Path) -> None:
+    """``/as`` alone was an "unknown command /as" though the help lists it."""
+    script = "\n".join(["/as", "/agent  ", "/quit"])
+    result = runner.invoke(app, ["chat", "--db", str(tmp_path / "c.db")], input=script)
+    assert result.exit_code == 0, result.output
+    assert "-- usage: /as NAME" in result.output and "-- usage: /agent TEXT" in result.output
+    assert "unknown command" not in result.output
+
+
+def test_chat_keeps_to_a_database_of_its_own_unless_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``csatbot chat`` beside ``make run`` used the server's database: its ``/tick`` then sent,
+    reminded and expired real customers' surveys early and swept their sessions."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'live.db'}")
+    script = "hello\n/tick 1\n/quit\n"
+    result = runner.invoke(app, ["chat", "--config", str(ROOT / "config.yaml")], input=script)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "var" / "chat.db").is_file()
+    assert not (tmp_path / "live.db").exists() and not (tmp_path / "var" / "csatbot.db").exists()
 
 
 def test_chat_refuses_a_start_time_that_is_not_one(tmp_path: Path) -> None:
@@ -308,3 +335,54 @@ def test_serve_refuses_a_port_that_is_not_one(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "Input should be less than or equal to 65535" in said(result.output)
     assert not (tmp_path / "s.db").exists()
+
+
+def test_serve_refuses_a_log_level_that_is_not_one(tmp_path: Path) -> None:
+    """``--log-level LOUD`` was a ValueError traceback from the logging module."""
+    result = runner.invoke(app, ["serve", "--db", str(tmp_path / "s.db"), "--log-level", "LOUD"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--log-level': Value error, 'LOUD' is not one of 'debug', 'info'" in said(
+        result.output
+    )
+    assert not (tmp_path / "s.db").exists()
+
+
+def test_the_banner_points_to_the_console_not_the_old_desk() -> None:
+    shown = banner("http://127.0.0.1:8000")
+    assert "http://127.0.0.1:8000/console/conversations" in shown and "/agent" not in shown
+    assert shown.splitlines()[0] == "csatbot web chat:   http://127.0.0.1:8000/"
+
+
+def _commands(group: TyperGroup, path: list[str]) -> list[list[str]]:
+    found = [path]
+    for name, command in group.commands.items():
+        found += _commands(command, [*path, name]) if isinstance(command, TyperGroup) else [[*path, name]]
+    return found
+
+
+def test_every_commands_help_reads_as_plain_text() -> None:
+    """``csatbot report --help`` showed the docstring's reST quoting (``timezone``) to the admin."""
+    root = typer.main.get_command(app)
+    assert isinstance(root, TyperGroup)
+    commands = _commands(root, [])
+    assert ["report", "themes"] in commands and ["users", "add"] in commands
+    for command in commands:
+        result = runner.invoke(app, [*command, "--help"])
+        assert result.exit_code == 0, (command, result.output)
+        assert "``" not in result.output, command
+
+
+def test_serve_refuses_a_port_another_process_holds_before_starting_up(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """It started up first (uvicorn binds after start-up) and took back the leases of the server
+    already on that port, then failed with "address already in use"."""
+    caplog.set_level(logging.INFO)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(app, ["serve", "--db", str(tmp_path / "s.db"), "--port", str(port)])
+    assert result.exit_code == 2, result.output
+    assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in result.output
+    assert "csatbot web chat:" not in result.output and "Waiting for application startup" not in caplog.text

@@ -165,6 +165,15 @@ def test_the_cli_erases_and_records_who(tmp_path: Path) -> None:
     runtime.database.dispose()
 
 
+def test_the_cli_refuses_a_database_that_does_not_exist_before_asking(tmp_path: Path) -> None:
+    """A mistyped ``--db`` asked "Erase customer 1 for good?", then made an empty database there."""
+    typo = tmp_path / "csatbot.bd"
+    result = CliRunner().invoke(cli, ["customers", "erase", "1", "--db", str(typo)], input="y\n")
+    assert result.exit_code == 2, result.output
+    assert f"no database at {typo}: pass --db" in result.output and "Erase customer" not in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
 def configured(**top: Any) -> Settings:
     data = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
     data["teams"]["support"]["webhook_url"] = "http://127.0.0.1:9/tickets"

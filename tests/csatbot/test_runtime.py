@@ -17,8 +17,9 @@ from bot.inbox import InboxItem, InboxWorker, Intake
 from csatbot.runtime import Pump, Runtime
 from storage.inbox import SqlInbox
 
-from ..conftest import Harness
+from ..conftest import Harness, customer_says, served
 from ..faults import TcpCut
+from ..support.config import config_data, write_config_file
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,6 +46,39 @@ async def test_reload_applies_good_edits_and_keeps_last_good_on_errors(
         await runtime.stop()
 
 
+async def test_a_reload_that_enables_something_without_its_secret_keeps_the_last_good_config(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Enabling Telegram, or a Slack target, whose variable is unset was "config reloaded": every
+    send to the target then failed, and the next restart refused to start. Now the edit is refused
+    as start-up would refuse it, naming the variable, and a target's secrets are scrubbed from the
+    logs from the reload on."""
+    config = tmp_path / "config.yaml"
+    text = (ROOT / "config.yaml").read_text(encoding="utf-8")
+    config.write_text(text)
+    hook = "https://hooks.example.com/services/T0/B0/reloaded-secret-path"
+    environ = {"SLACK_URL": hook}
+    runtime = Runtime(config, f"sqlite:///{tmp_path / 'r.db'}", tick_seconds=0.05, environ=environ)
+    caplog.set_level(logging.INFO, logger="csatbot")
+    try:
+        config.write_text(text.replace("telegram: {enabled: false}", "telegram: {enabled: true}"))
+        assert runtime.reload() is False
+        assert "environment variable TELEGRAM_BOT_TOKEN is not set" in caplog.text
+        assert runtime.config_error is not None and not runtime.settings().config.channels.telegram.enabled
+        unset = "  targets:\n    slack: {kind: slack, url_env: SLACK_UNSET}\n"
+        config.write_text(text.replace("  targets: {}\n", unset))
+        assert runtime.reload() is False
+        assert "notifications.targets.slack: enabled but the environment variable SLACK_UNSET" in caplog.text
+        assert runtime.settings().config.notifications.targets == {}
+        config.write_text(text.replace("  targets: {}\n", unset.replace("SLACK_UNSET", "SLACK_URL")))
+        assert runtime.reload() is True and runtime.config_error is None
+        assert list(runtime.settings().config.notifications.targets) == ["slack"]
+        logging.getLogger("csatbot").warning("posting to %s", hook)
+        assert hook not in caplog.text
+    finally:
+        runtime.database.dispose()
+
+
 async def _until(check: object, seconds: float = 10.0) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
@@ -52,6 +86,27 @@ async def _until(check: object, seconds: float = 10.0) -> None:
         if loop.time() > deadline:
             raise AssertionError("condition not met in time")
         await asyncio.sleep(0.05)
+
+
+async def test_without_a_model_and_not_training_messages_are_not_queued_for_one(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``serve --no-train`` with no model: each message was queued for triage for an hour (a timer
+    row each) and the log said "not ready yet: ... queued for triage once it is", though the model
+    would never come in that process."""
+    nlu = {"model_dir": str(tmp_path / "no-model")}
+    config = write_config_file(tmp_path, config_data(nlu=nlu))
+    runtime = Runtime(config, f"sqlite:///{tmp_path / 'r.db'}", tick_seconds=0.05, triage_model=True)
+    caplog.set_level(logging.INFO)
+    async with served(runtime) as http:
+        assert runtime.model is not None
+        await _until(lambda: runtime.model is not None and runtime.model.state == "missing")
+        assert (await customer_says(http, "ann", text="where is my parcel?")).status_code == 202
+        with sqlite3.connect(tmp_path / "r.db") as db:
+            kinds = [kind for (kind,) in db.execute("select kind from timer")]
+            texts = [text for (text,) in db.execute("select text from message")]
+    assert "triage" not in kinds and texts == ["where is my parcel?"]
+    assert "not ready yet" not in caplog.text and "no triage model in" in caplog.text
 
 
 def test_a_restart_with_a_broken_file_serves_the_last_good_config_from_the_database(

@@ -50,3 +50,18 @@ async def test_report_themes_embeds_fits_and_prints(
     assert "0 new comments embedded" in again.output
     bare = runner.invoke(app, ["report", "--db", str(db), "--config", str(config), "--format", "json", *days])
     assert bare.exit_code == 0 and json.loads(bare.output)["total"]["sent"] == 24  # `report` still works
+
+
+def test_the_title_names_the_last_day_in_the_range_as_report_does(tmp_path: Path) -> None:
+    """The title ended on the day after ``--until`` (the range's exclusive end); ``report`` names the
+    last day in it."""
+    db = tmp_path / "themes.db"
+    assert runner.invoke(app, ["db", "upgrade", "--db", str(db)]).exit_code == 0
+    config = tmp_path / "config.yaml"
+    config.write_text(CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+    days = ["--since", "2026-11-01", "--until", "2026-11-30", "--db", str(db), "--config", str(config)]
+    themes = runner.invoke(app, ["report", "themes", *days])
+    assert themes.exit_code == 0, themes.output
+    assert "comment themes 2026-11-01 .. 2026-11-30 (" in themes.output
+    report = runner.invoke(app, ["report", *days])
+    assert "csatbot report 2026-11-01 .. 2026-11-30 (" in report.output

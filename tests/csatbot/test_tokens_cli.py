@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from csatbot.cli import app
@@ -62,3 +63,15 @@ def test_a_name_with_a_trailing_newline_or_one_csatbot_acts_as_is_refused(tmp_pa
         refused = runner.invoke(app, ["tokens", "add", name, "--role", "agent", "--db", db])
         assert refused.exit_code == 1 and says in refused.output, (name, refused.output)
     assert "no API tokens" in runner.invoke(app, ["tokens", "list", "--db", db]).output
+
+
+@pytest.mark.parametrize(
+    "command", [["tokens", "list"], ["tokens", "revoke", "helpdesk"]], ids=["list", "revoke"]
+)
+def test_a_database_that_does_not_exist_is_refused_never_created(tmp_path: Path, command: list[str]) -> None:
+    """``tokens list --db typo.db`` made an empty database there and said there were no tokens."""
+    typo = tmp_path / "typo.db"
+    result = runner.invoke(app, [*command, "--db", str(typo)])
+    assert result.exit_code == 2, result.output
+    assert f"no database at {typo}: pass --db (or set DATABASE_URL)" in result.output
+    assert list(tmp_path.iterdir()) == []

@@ -107,6 +107,7 @@ def test_add_keeps_the_console_language_a_locale_names_and_refuses_any_other(db:
 
 
 def test_list_passwd_and_remove(db: str, tmp_path: Path) -> None:
+    assert runner.invoke(app, ["db", "upgrade", "--db", db]).exit_code == 0  # as `serve` leaves it
     empty = runner.invoke(app, ["users", "list", "--db", db])
     assert "no console users yet: add one with `csatbot users add NAME --role admin`" in empty.output
     for name, role in (("li", "agent"), ("amy", "admin")):
@@ -172,3 +173,26 @@ def test_a_password_on_stdin_that_is_not_utf8_is_refused_and_nothing_is_stored(
     assert ended.value.exit_code == 1
     assert "the password on stdin is not UTF-8 text" in capsys.readouterr().err
     assert not Path(db).exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["users", "list"], ["users", "passwd", "amy", "--password-stdin"], ["users", "remove", "amy"]],
+    ids=["list", "passwd", "remove"],
+)
+def test_a_database_that_does_not_exist_is_refused_never_created(tmp_path: Path, command: list[str]) -> None:
+    """A mistyped ``--db`` made an empty database there and said there were no users."""
+    typo = tmp_path / "csatbot.bd"
+    result = runner.invoke(app, [*command, "--db", str(typo)], input="long enough password\n")
+    assert result.exit_code == 2, result.output
+    assert f"no database at {typo}: pass --db (or set DATABASE_URL)" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_adding_the_first_user_creates_the_database(db: str) -> None:
+    """``users add`` may come before ``serve`` (the Docker image's first command): it makes the database."""
+    added = runner.invoke(
+        app, ["users", "add", "mei", "--role", "admin", "--password-stdin", "--db", db], input="long enough\n"
+    )
+    assert added.exit_code == 0, added.output
+    assert check(db, "mei", "long enough") == "admin"

@@ -305,6 +305,37 @@ async def test_assigning_to_someone_unknown_is_422_and_changes_nothing(
     assert (await client.post("/api/tickets/999/assign", json={"assignee": "dan"})).status_code == 404
 
 
+@pytest.mark.parametrize("blank", ["   ", "\n\n", "\u200b\u3000"])
+async def test_a_text_of_only_spaces_is_422_and_nothing_goes_out(
+    client: httpx.AsyncClient, blank: str
+) -> None:
+    """A reply, note or reason that shows nothing is refused, naming the field, as the console
+    refuses it. Before, the API took "   " and sent the customer an empty message."""
+    conversation_id = await open_conversation(client, "tia")
+    url = f"/api/conversations/{conversation_id}"
+    ticket = (await client.post(f"{url}/escalate", json={"reason": "r"})).json()
+    before = (await client.get(f"/api/tickets/{ticket['id']}")).json()
+    refusals = [
+        (f"{url}/reply", {"text": blank}, "text"),
+        (f"{url}/escalate", {"reason": blank}, "reason"),
+        (f"/api/tickets/{ticket['id']}/reply", {"text": blank}, "text"),
+        (f"/api/tickets/{ticket['id']}/note", {"text": blank}, "text"),
+    ]
+    for path, body, field in refusals:
+        refused = await client.post(path, json=body)
+        assert refused.status_code == 422, (path, refused.text)
+        [error] = refused.json()["detail"]
+        assert error["loc"] == ["body", field] and f"{field} is only spaces: write something" in error["msg"]
+    after = (await client.get(f"/api/tickets/{ticket['id']}")).json()
+    assert (after["transcript"], after["events"], after["reasons"]) == (
+        before["transcript"],
+        before["events"],
+        before["reasons"],
+    )
+    chat = (await customer_reads(client, "tia")).json()["messages"]
+    assert not [m for m in chat if m["author"].startswith("agent:")]
+
+
 async def answer_survey(client: httpx.AsyncClient, user: str, agent: dict[str, str], *texts: str) -> str:
     """A customer chats, ``agent`` (headers) replies and resolves, the customer answers ``texts``."""
     conversation_id = await open_conversation(client, user)
