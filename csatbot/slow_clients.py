@@ -93,6 +93,11 @@ class GuardedHttp(HttpToolsProtocol):
         if self.cycle.response_complete:  # answered before its body was read (a 413): next request
             self._await("head")
 
+    def handle_websocket_upgrade(self) -> None:
+        self._phase = None  # the WebSocket protocol takes the connection over, with its own timeouts
+        self._disarm()
+        super().handle_websocket_upgrade()
+
     def on_response_complete(self) -> None:
         super().on_response_complete()
         if self._phase is None and not self.transport.is_closing():
