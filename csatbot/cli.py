@@ -113,6 +113,7 @@ def serve(
     import uvicorn
 
     from csatbot.runtime import Runtime
+    from csatbot.slow_clients import GuardedHttp
     from csatbot.web import Server, create_app
     from csatbot.workers import reuse_port_socket, worker_id
 
@@ -168,6 +169,7 @@ def serve(
         log_level=log_level.value.lower(),
         log_config=None,  # uvicorn's lines go through our handler: same format, trace id, scrubbing
         timeout_graceful_shutdown=10,
+        http=GuardedHttp,  # deadlines and a head size cap for slow or hostile clients
     )
     server = Server(runtime, settings)  # ends open chat pages' long polls at once on Ctrl+C
     sockets = None if worker_index is None else [reuse_port_socket(host, port)]

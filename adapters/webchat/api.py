@@ -162,6 +162,8 @@ def webchat_router(ctx: WebChatContext, secret: str, config: WebChatConfig | Non
     config = config or WebChatConfig()
     writes = PerKeyLimit(config.messages_per_minute, burst=20) if config.messages_per_minute else None
     starts = PerKeyLimit(config.sessions_per_minute, burst=30) if config.sessions_per_minute else None
+    per_address = config.address_messages_per_minute
+    address_writes = PerKeyLimit(per_address, burst=100) if per_address else None
 
     def within(limit: PerKeyLimit | None, key: str, what: str) -> None:
         if limit is not None and not limit.take(key):
@@ -241,9 +243,14 @@ def webchat_router(ctx: WebChatContext, secret: str, config: WebChatConfig | Non
         tags=["web chat"],
         responses=signed_in,
     )
-    async def post_message(body: CustomerMessage, who: ChatSession = session_of) -> Accepted:
+    async def post_message(
+        request: Request, body: CustomerMessage, who: ChatSession = session_of
+    ) -> Accepted:
         """Send a customer message (typed text or a tapped choice) into the chat."""
         within(writes, who.user, "too many messages")
+        address = request.client.host if request.client is not None else ""
+        if not ip_address_is_loopback(address):
+            within(address_writes, rate_key(address), "too many messages from this address")
         payload = (
             Text(body.text)
             if body.text is not None

@@ -35,6 +35,10 @@ class WebChatConfig(_Channel):
     """Chat sessions one client address may start a minute after a first 30 (loopback is not
     limited: behind a proxy set ``FORWARDED_ALLOW_IPS`` so addresses are the clients'); ``null``: no
     limit."""
+    address_messages_per_minute: int | None = Field(default=300, ge=1)
+    """Messages all the customers of one client address may send a minute after a first 100 (loopback
+    is not limited): each new session brings its own ``messages_per_minute``, so without this one
+    address wrote faster the longer it went on; ``null``: no limit."""
 
 
 class TelegramConfig(_Channel):

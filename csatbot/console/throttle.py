@@ -35,6 +35,14 @@ LONGEST_WAIT = timedelta(minutes=15)
 FORGET_AFTER = timedelta(hours=1)
 
 
+class _Refused(Exception):
+    """An attempt that must wait ``wait``: raised to roll back what checking it wrote."""
+
+    def __init__(self, wait: timedelta) -> None:
+        super().__init__(wait)
+        self.wait = wait
+
+
 def wait_after(failures: int, limit: int) -> timedelta:
     """How long after the last failure the next attempt must wait."""
     if failures < limit:
@@ -59,31 +67,36 @@ class SignInThrottle:
         ]
 
     def reserve(self, username: str, client: str) -> timedelta:
-        """Count one attempt now and return zero, or return how long to wait (nothing counted)."""
+        """Count one attempt now and return zero, or return how long to wait (nothing counted, and
+        nothing written: a refused attempt under a new name left a row, so one address grew the table
+        by a row per request while every attempt was refused; 300 attempts, 301 rows)."""
+        try:
+            with Session(self.database.writer) as session, session.begin():
+                rows = [(self._locked(session, key), limit) for key, limit in self._keys(username, client)]
+                now = self.clock.now()
+                wait = max(row.last_failure_at + wait_after(row.failures, limit) - now for row, limit in rows)
+                if wait > timedelta(0):
+                    raise _Refused(wait)  # rolls the transaction back: the rows it made go too
+                for row, _limit in rows:
+                    row.failures += 1
+                    row.last_failure_at = now
+                    session.add(row)
+        except _Refused as refused:
+            return refused.wait
+        return timedelta(0)
+
+    def _locked(self, session: Session, key: str) -> LoginThrottle:
+        """``key``'s row, made if missing and locked until the transaction ends (always in the order
+        of :meth:`_keys`: no deadlock), its failures forgotten an hour after the last one."""
         now = self.clock.now()
         insert = pg_insert if self.database.dialect == "postgresql" else sqlite_insert
-        with Session(self.database.writer) as session, session.begin():
-            rows = []
-            for key, limit in self._keys(username, client):  # always in this order: no deadlock
-                session.execute(
-                    insert(LoginThrottle)
-                    .values(key=key, failures=0, last_failure_at=now)
-                    .on_conflict_do_nothing()
-                )
-                row = session.exec(
-                    select(LoginThrottle).where(LoginThrottle.key == key).with_for_update()
-                ).one()
-                if now - row.last_failure_at >= FORGET_AFTER:
-                    row.failures = 0
-                rows.append((row, limit))
-            wait = max(row.last_failure_at + wait_after(row.failures, limit) - now for row, limit in rows)
-            if wait > timedelta(0):
-                return wait
-            for row, _limit in rows:
-                row.failures += 1
-                row.last_failure_at = now
-                session.add(row)
-            return timedelta(0)
+        session.execute(
+            insert(LoginThrottle).values(key=key, failures=0, last_failure_at=now).on_conflict_do_nothing()
+        )
+        row = session.exec(select(LoginThrottle).where(LoginThrottle.key == key).with_for_update()).one()
+        if now - row.last_failure_at >= FORGET_AFTER:
+            row.failures = 0
+        return row
 
     def succeeded(self, username: str, client: str) -> None:
         """The reserved attempt was right: clear the name + address, and take the address's count back."""

@@ -23,6 +23,7 @@ from playwright.sync_api import Browser, sync_playwright
 
 from bot.ports import Clock
 from csatbot.runtime import Runtime
+from csatbot.slow_clients import GuardedHttp
 from csatbot.web import Server, create_app
 
 from ..conftest import api_headers, chat_headers_sync
@@ -64,7 +65,12 @@ class LiveServer:
         self.port: int = self._socket.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(
-            create_app(self.runtime), log_level="warning", access_log=False, ws="none", lifespan="on"
+            create_app(self.runtime),
+            log_level="warning",
+            access_log=False,
+            ws="none",
+            lifespan="on",
+            http=GuardedHttp,  # as `csatbot serve` runs it
         )
         self.server = Server(self.runtime, config)  # what `csatbot serve` runs
         self._thread = threading.Thread(

@@ -256,6 +256,18 @@ async def test_one_address_guessing_many_names_is_slowed_too(console: Console) -
     assert response.status_code == 429 and "Try again in 1 min." in response.text
 
 
+async def test_a_refused_attempt_writes_nothing_whatever_name_it_tries(console: Console) -> None:
+    """Before: each refused attempt under a new name left its row (kept for a day), so one address
+    grew ``login_throttle`` by a row per request while every attempt was refused."""
+    for i in range(20):
+        assert (await console.sign_in(f"user{i}", "guess guess")).status_code == 401
+    before = console.rows("select key, failures, last_failure_at from login_throttle order by key")
+    for i in range(20, 60):
+        assert (await console.sign_in(f"user{i}", "guess guess")).status_code == 429
+    assert console.rows("select key, failures, last_failure_at from login_throttle order by key") == before
+    assert len(before) == 21  # 20 names from this address, and the address
+
+
 async def test_forty_parallel_guesses_get_five_password_checks(
     console: Console, monkeypatch: pytest.MonkeyPatch
 ) -> None:
