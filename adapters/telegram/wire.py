@@ -1,8 +1,9 @@
 """Telegram updates in, channel-neutral messages out (pure: no I/O).
 
-Handled: private-chat messages (text, ``/commands``, and media as :class:`Unsupported`) and
-callback queries from survey buttons. Everything else (edited messages, group chatter, member
-updates, inline queries...) is acknowledged and dropped: :func:`parse_update` returns ``None``.
+Handled: private-chat messages (text, ``/commands``, a caption as text, other media as
+:class:`Unsupported`) and callback queries from survey buttons. Everything else (edited messages,
+group chatter, member updates, inline queries...) is acknowledged and dropped: :func:`parse_update`
+returns ``None``.
 """
 
 from __future__ import annotations
@@ -127,6 +128,8 @@ def _message(update: Update, message: Message, account: str, now: datetime) -> I
     payload: Payload
     if message.text is not None:
         payload = command(message) or Text(message.text)
+    elif message.caption is not None and message.caption.strip():
+        payload = Text(message.caption)  # a captioned photo, video or file: the caption is the text
     elif (kind := str(getattr(message.content_type, "value", message.content_type))) in CUSTOMER_CONTENT:
         payload = Unsupported(kind)
     else:

@@ -23,7 +23,7 @@ from adapters.whatsapp.render import (
     template_message,
 )
 from adapters.whatsapp.webhook import webhook_router
-from adapters.whatsapp.wire import Delivery, StatusUpdate, parse_webhook
+from adapters.whatsapp.wire import Delivery, StatusUpdate, new_type, parse_webhook
 from bot.config.channels import WhatsAppConfig
 from bot.delivery import outbox_id
 from bot.errors import DeliveryError
@@ -68,6 +68,8 @@ class WhatsAppChannel:
         self.per_user = per_user
         self.limits = RateLimits(per_second, per_user)
         self.counts: Counter[str] = Counter()
+        self.new_types: set[str] = set()
+        """Message types not documented when this was written, each logged once when first seen."""
         """Webhook outcomes (messages, duplicates, statuses, bad_signature, malformed, errors)."""
         self._seen_statuses: OrderedDict[tuple[str, str], None] = OrderedDict()
 
@@ -122,6 +124,10 @@ class WhatsAppChannel:
         when no status follows it (a status is durable work of its own); whether it was."""
         last = len(delivery.messages) - 1 if inbox_id is not None and not delivery.statuses else -1
         for n, message in enumerate(delivery.messages):
+            if (kind := new_type(message)) is not None and kind not in self.new_types:
+                self.new_types.add(kind)
+                unknown = "%s: a message of type %r, unknown to csatbot: stored as [%s]"
+                log.warning(unknown, self.name, kind, kind)
             result = await self.ctx.service.handle(message, inbox_id=inbox_id if n == last else None)
             self.counts["duplicates" if result.duplicate else "messages"] += 1
         for status in delivery.statuses:

@@ -3,7 +3,8 @@
 One POST may hold several entries, changes, messages and statuses; :func:`parse_webhook` returns
 them all or raises :class:`WireFormatError` for the whole body, so nothing is stored from a payload
 that is not well formed. Unknown fields are ignored (Meta adds some now and then); unknown message
-types become :class:`Unsupported`.
+types become :class:`Unsupported`. A caption is the customer's text; reactions and system notices
+(a customer's new number) are not messages and are left out.
 """
 
 from __future__ import annotations
@@ -21,6 +22,28 @@ from bot.messages import ChoicePicked, InboundMessage, Payload, Resume, Text, Un
 from bot.storable import storable
 
 CHANNEL = "whatsapp"
+NOT_MESSAGES = frozenset({"reaction", "request_welcome", "system"})
+"""Message types that are no customer message: a reaction (or its removal) to a message, a chat
+opened for the first time (welcome-message sequences) and a notice that the customer changed
+number. Acknowledged and left out, never stored as text."""
+
+
+KNOWN_TYPES = frozenset(
+    {
+        "audio", "button", "contacts", "document", "image", "interactive", "location", "order",
+        "reaction", "request_welcome", "sticker", "system", "text", "unknown", "unsupported", "video",
+    }
+)  # fmt: skip
+"""The message types Meta documents; another is stored as ``[type]`` and logged once (see
+:func:`new_type`)."""
+
+
+def new_type(message: InboundMessage) -> str | None:
+    """The type of ``message`` when it is none Meta documents (one added since), else ``None``."""
+    payload = message.payload
+    if isinstance(payload, Unsupported) and payload.kind not in KNOWN_TYPES and "." not in payload.kind:
+        return payload.kind
+    return None
 
 
 class _Model(BaseModel):
@@ -66,6 +89,10 @@ class _Message(_Model):
     text: _Text | None = None
     interactive: _Interactive | None = None
     button: _TemplateButton | None = None
+    image: object = None
+    video: object = None
+    document: object = None
+    """Media objects, read only for their caption (any other shape is no caption, never a 400)."""
     context: _Context | None = None
 
     @model_validator(mode="after")
@@ -184,6 +211,8 @@ def parse_webhook(raw: bytes, received_at: datetime) -> Delivery:
         names = {c.wa_id: c.profile.name for c in value.contacts}
         fallback = value.contacts[0].profile.name if len(value.contacts) == 1 else ""
         for m in value.messages:
+            if m.type in NOT_MESSAGES:
+                continue
             messages.append(_inbound(account, m, names.get(m.sender, fallback), received_at))
         for s in value.statuses:
             # A status's texts are matched and stored (an outbox row's error) like a customer's words
@@ -228,6 +257,10 @@ def _payload(m: _Message) -> Payload:
         return _tapped(reply.id, reply.title)
     if m.button is not None and m.type == "button":
         return _tapped(m.button.payload, m.button.text)
+    media = {"image": m.image, "video": m.video, "document": m.document}.get(m.type)
+    caption = media.get("caption") if isinstance(media, dict) else None
+    if isinstance(caption, str) and caption.strip():
+        return Text(caption)  # a photo "of the broken box" says what the customer wrote
     return Unsupported(m.type)
 
 

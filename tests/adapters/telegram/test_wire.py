@@ -133,7 +133,7 @@ def test_a_slash_without_a_command_entity_is_text() -> None:
     [
         ({"sticker": {"file_id": "f", "file_unique_id": "u", "type": "regular", "width": 512, "height": 512,
                       "is_animated": False, "is_video": False}}, "sticker"),
-        ({"photo": [{"file_id": "f", "file_unique_id": "u", "width": 90, "height": 90}], "caption": "see"},
+        ({"photo": [{"file_id": "f", "file_unique_id": "u", "width": 90, "height": 90}], "caption": " "},
          "photo"),
         ({"voice": {"file_id": "f", "file_unique_id": "u", "duration": 3}}, "voice"),
         ({"location": {"latitude": 31.2, "longitude": 121.5}}, "location"),
@@ -143,6 +143,13 @@ def test_media_is_unsupported(fields: dict[str, Any], kind: str) -> None:
     incoming = parse(message(**fields))
     assert incoming is not None and incoming.message is not None
     assert incoming.message.payload == Unsupported(kind)
+
+
+def test_a_caption_is_text() -> None:
+    photo = [{"file_id": "f", "file_unique_id": "u", "width": 90, "height": 90}]
+    incoming = parse(message(photo=photo, caption="/start see"))
+    assert incoming is not None and incoming.message is not None
+    assert incoming.message.payload == Text("/start see")  # never a command
 
 
 @pytest.mark.parametrize(

@@ -138,3 +138,18 @@ async def test_the_skip_tap_skips_and_a_late_one_opens_nothing(client: httpx.Asy
     assert (await say(client, "ann", choice=praise)).json()["stale"] is True  # the other tab's skip
     assert await read(client, "ann") == before
     assert len((await client.get("/api/conversations", params={"limit": 500})).json()) == 1
+
+
+async def test_a_tap_naming_another_survey_is_stale_and_changes_neither(client: httpx.AsyncClient) -> None:
+    """A forged or old page's choice: another customer's open survey, or one that does not exist."""
+    ann_conversation, ann_rating = await surveyed(client, "ann")
+    bob_conversation, bob_rating = await surveyed(client, "bob")
+    ann_before, bob_before = await read(client, "ann"), await read(client, "bob")
+    made_up = {"choice": {"survey": "zzzzzzzz", "step": "rating", "value": "5", "label": "5"}}
+    for body in (tap(bob_rating, "1"), made_up, tap(ann_rating | {"step": "comment"}, "5")):
+        response = await say(client, "ann", **body)
+        assert (response.status_code, response.json()["stale"]) == (202, True), body
+    assert (await read(client, "ann"), await read(client, "bob")) == (ann_before, bob_before)
+    for conversation_id in (ann_conversation, bob_conversation):
+        survey = (await client.get(f"/api/conversations/{conversation_id}")).json()["survey"]
+        assert (survey["status"], survey["answers"]) == ("active", [])

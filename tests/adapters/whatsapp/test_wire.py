@@ -62,8 +62,34 @@ def test_template_quick_reply(only_message: Callable[[str], InboundMessage]) -> 
     assert message.platform_id == "wamid.xsidjw"
 
 
-def test_other_types_are_unsupported(only_message: Callable[[str], InboundMessage]) -> None:
-    assert only_message("image").payload == Unsupported("image")
+def test_other_types_are_unsupported_and_a_caption_is_text(payload: Load) -> None:
+    data = payload("image")
+    image = data["entry"][0]["changes"][0]["value"]["messages"][0]["image"]
+    assert parse(data).messages[0].payload == Text("my receipt")
+    image["caption"] = " "
+    assert parse(data).messages[0].payload == Unsupported("image")
+    for odd in (None, 42, ["x"]):
+        image["caption"] = odd
+        assert parse(data).messages[0].payload == Unsupported("image")
+    data["entry"][0]["changes"][0]["value"]["messages"][0]["image"] = "not an object"
+    assert parse(data).messages[0].payload == Unsupported("image")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        {"reaction": {"message_id": "wamid.x", "emoji": "👍"}},
+        {"reaction": {"message_id": "wamid.x"}},
+        {"system": {"body": "Ann changed from 1 to 2", "type": "user_changed_number"}},
+        {"request_welcome": {}},
+    ],
+)
+def test_reactions_and_system_notices_are_no_messages(payload: Load, content: dict[str, Any]) -> None:
+    data = payload("text")
+    message = data["entry"][0]["changes"][0]["value"]["messages"][0]
+    del message["text"]
+    message |= {"type": next(iter(content))} | content
+    assert parse(data) == Delivery()
 
 
 def test_a_tap_on_a_foreign_button_reads_as_its_title(payload: Load) -> None:
@@ -116,7 +142,7 @@ def test_every_entry_change_message_and_status(payload: Load) -> None:
     assert [(m.account, m.user, m.platform_id, m.display_name, m.payload) for m in delivery.messages] == [
         ("1122334455667", "972500000001", "wamid.multi01", "Ann", Text("Hello")),
         ("1122334455667", "972500000002", "wamid.multi02", "Bob", Text("Hi there")),
-        ("9988776655443", "972500000003", "wamid.multi03", "Cy", Unsupported("reaction")),
+        ("9988776655443", "972500000003", "wamid.multi03", "Cy", Unsupported("sticker")),
     ]
     assert delivery.statuses == (StatusUpdate("9988776655443", "wamid.out01", "delivered", "972500000003"),)
 
