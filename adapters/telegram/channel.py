@@ -25,7 +25,14 @@ from adapters.telegram.botapi import PRODUCTION, BotApi, Call, RedactToken, mess
 from adapters.telegram.polling import Poller
 from adapters.telegram.render import CAPABILITIES, render, utf16_len
 from adapters.telegram.webhook import webhook_answer, webhook_router
-from adapters.telegram.wire import ALLOWED_UPDATES, CHANNEL, DecodedUpdates, Tap, parse_update
+from adapters.telegram.wire import (
+    ALLOWED_UPDATES,
+    CHANNEL,
+    DecodedUpdates,
+    Tap,
+    parse_update,
+    unknown_content,
+)
 from bot.config.channels import TelegramConfig
 from bot.errors import ConfigError, DeliveryError
 from bot.inbox import InboxItem
@@ -76,6 +83,8 @@ class TelegramChannel:
         self.polling = config.polling
         self._poller: Poller[Reaction] | None = None
         self.decoded = DecodedUpdates()
+        self.unknown_logged = False
+        """Whether a message of a kind aiogram does not know was logged (once per process)."""
 
     async def send(self, to: Recipient, prompt: Prompt) -> Sent:
         """Send ``prompt`` (several messages if its text is long); the last message's id."""
@@ -110,6 +119,11 @@ class TelegramChannel:
             return Reaction(answer, edit)
         incoming = parse_update(update, self.account, received_at or self.ctx.clock.now())
         if incoming is None:
+            if not self.unknown_logged and unknown_content(update):
+                self.unknown_logged = True
+                log.warning(
+                    "a private message of a kind aiogram does not know (update %s): ignored", update.update_id
+                )
             return Reaction()
         result = None
         if incoming.message is not None:

@@ -137,6 +137,14 @@ def _message(update: Update, message: Message, account: str, now: datetime) -> I
     return Incoming(_inbound(update, user, account, now, payload))
 
 
+def unknown_content(update: Update) -> bool:
+    """Whether ``update`` is a private-chat message of a kind newer than aiogram knows (dropped, as
+    it may be a service message; the channel logs the first one)."""
+    message = update.message
+    kind = str(getattr(message.content_type, "value", message.content_type)) if message is not None else ""
+    return message is not None and message.chat.type == "private" and kind == "unknown"
+
+
 def command(message: Message) -> Command | None:
     """``/name argument`` when the text starts with a bot command (``/start <deep-link payload>``)."""
     text = message.text or ""

@@ -3,6 +3,7 @@ question and after the survey; none fails the webhook, is lost or is stored twic
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
@@ -163,3 +164,19 @@ async def test_media_after_the_survey_is_a_support_message_not_an_answer(app: Ap
     texts = [m["text"] for detail in details for m in detail["transcript"]]
     assert texts.count("[voice]") == 1
     assert len(app.sim.shown("ann")) == len(shown)  # no question asked again
+
+
+async def test_a_message_kind_newer_than_aiogram_is_acknowledged_and_logged_once(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="csatbot.telegram")
+    for _ in range(2):
+        update = app.sim.message_update("ann", "x")
+        del update["message"]["text"]
+        update["message"]["hologram"] = {"file_id": "f"}
+        response = await app.sim.post(app.http, update)
+        assert (response.status_code, response.json()) == (200, {})
+    assert (await app.sim.say(app.http, "ann", "hello")).status_code == 200
+    assert await app.transcript() == [("customer", "hello")]  # handled in order, after the two
+    logged = [r.getMessage() for r in caplog.records if "aiogram does not know" in r.getMessage()]
+    assert len(logged) == 1, logged
