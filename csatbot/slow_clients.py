@@ -87,8 +87,7 @@ class GuardedHttp(HttpToolsProtocol):
         super().on_body(body)
 
     def on_message_complete(self) -> None:
-        self._phase = None
-        self._disarm()
+        self._phase = None  # its deadline, armed, finds nothing to time when it comes
         super().on_message_complete()
         if self.cycle.response_complete:  # answered before its body was read (a 413): next request
             self._await("head")
@@ -104,9 +103,13 @@ class GuardedHttp(HttpToolsProtocol):
             self._await("head")  # uvicorn's keep-alive timeout ends a quiet one sooner
 
     def _await(self, phase: Literal["head", "body"]) -> None:
+        """Time ``phase`` from now. One timer per connection: a phase that begins while it is armed
+        leaves it be (when it comes it waits on for what is left), so a request on a keep-alive
+        connection makes no timer of its own (making and cancelling three cost a request 5 µs, 14%
+        of a bare endpoint's CPU, in ``bench/http_guard.py``)."""
         self._phase, self._since, self._received = phase, time.monotonic(), 0
-        self._disarm()
-        self._deadline = self.loop.call_later(self._allowed(), self._expired)
+        if self._deadline is None:
+            self._deadline = self.loop.call_later(self._allowed(), self._expired)
 
     def _allowed(self) -> float:
         if self._phase == "head":
@@ -124,7 +127,7 @@ class GuardedHttp(HttpToolsProtocol):
             return
         left = self._allowed() - (time.monotonic() - self._since)
         if left > 0 or self._serving():
-            self._deadline = self.loop.call_later(max(left, self.head_seconds / 4), self._expired)
+            self._deadline = self.loop.call_later(left if left > 0 else self.head_seconds / 4, self._expired)
             return
         waited = f"{time.monotonic() - self._since:.0f} s"
         self._refuse(408, f"the request's {self._phase} did not arrive in time ({waited})")
