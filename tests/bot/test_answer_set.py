@@ -113,20 +113,16 @@ def test_the_second_set_written_after_the_parser_is_read_as_meant(language: str)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_audit_set_is_read_as_meant(language: str) -> None:
-    """The third set, written by the issue-15 audit after the parser, before its fixes."""
-    found = cases(language, which="audit")
-    assert len(found) >= 200
-    misses = [f"line {c.line}: {c.text!r} read {read(c)}" for c in found if not right(c)]
-    assert 1 - len(misses) / len(found) >= TARGET, misses
-    assert [c for c in found if c.meant == "-" and c.kind != "choice" and read(c)[0] != "-"] == []
-
-
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_the_blind_fourth_set_is_read_as_meant(language: str) -> None:
-    """typed_answers_third_*: written blind from the README (branch typed-answers-7), before its fixes."""
-    found = cases(language, which="third")
-    assert len(found) >= 60
+@pytest.mark.parametrize(
+    ("which", "at_least"),
+    [
+        ("audit", 200),  # the third set, written by the issue-15 audit after the parser, before its fixes
+        ("third", 60),  # typed_answers_third_*: written blind from the README, before its fixes
+    ],
+)
+def test_the_audit_and_blind_sets_are_read_as_meant(language: str, which: str, at_least: int) -> None:
+    found = cases(language, which=which)
+    assert len(found) >= at_least
     misses = [f"line {c.line}: {c.text!r} read {read(c)}" for c in found if not right(c)]
     assert 1 - len(misses) / len(found) >= TARGET, misses
     assert [c for c in found if c.meant == "-" and c.kind != "choice" and read(c)[0] != "-"] == []
