@@ -8,9 +8,11 @@ from datetime import datetime
 
 @dataclass(frozen=True, slots=True)
 class Text:
-    """Free text typed by the customer."""
+    """Free text typed by the customer; ``attached``: what it is the caption of ("photo", "video"...;
+    empty for a plain message), which the transcript shows and the survey and triage never read."""
 
     text: str
+    attached: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -119,7 +119,8 @@ class ConversationService:
         settings = self.settings()
         if settings.config.masking and isinstance(msg.payload, Text):
             # Triage saw the words; what is kept (and copied to tickets and teams) is masked.
-            msg = replace(msg, payload=Text(mask(msg.payload.text, settings.config.masking)))
+            masked = mask(msg.payload.text, settings.config.masking)
+            msg = replace(msg, payload=replace(msg.payload, text=masked))
         now = self.clock.now()
         survey_id = self.new_id()
 

@@ -60,8 +60,8 @@ def bounded(value: str, limit: int) -> str:
 
 def _payload(payload: Payload) -> Payload:
     match payload:
-        case Text(text):
-            return Text(storable(text))
+        case Text(text, attached):
+            return Text(storable(text), storable(attached))
         case ChoicePicked(survey, step, value, label):
             return ChoicePicked(storable(survey), storable(step), storable(value), storable(label))
         case Command(name, argument):

@@ -60,8 +60,8 @@ def message_text(msg: InboundMessage) -> str:
     """The customer's message as text for the transcript."""
     payload = msg.payload
     match payload:
-        case Text(text=text):
-            return text
+        case Text(text=text, attached=attached):
+            return f"[{attached}] {text}" if attached else text  # "[photo] the box came crushed"
         case Command(name=name, argument=argument):
             return f"/{name} {argument}".strip()
         case Unsupported(kind=kind):

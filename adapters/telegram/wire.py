@@ -126,11 +126,12 @@ def _message(update: Update, message: Message, account: str, now: datetime) -> I
     if message.chat.type != "private" or user is None or user.is_bot:
         return None
     payload: Payload
+    kind = str(getattr(message.content_type, "value", message.content_type))
     if message.text is not None:
         payload = command(message) or Text(message.text)
     elif message.caption is not None and message.caption.strip():
-        payload = Text(message.caption)  # a captioned photo, video or file: the caption is the text
-    elif (kind := str(getattr(message.content_type, "value", message.content_type))) in CUSTOMER_CONTENT:
+        payload = Text(message.caption, attached=kind)  # a captioned photo, video or file
+    elif kind in CUSTOMER_CONTENT:
         payload = Unsupported(kind)
     else:
         return None

@@ -260,7 +260,7 @@ def _payload(m: _Message) -> Payload:
     media = {"image": m.image, "video": m.video, "document": m.document}.get(m.type)
     caption = media.get("caption") if isinstance(media, dict) else None
     if isinstance(caption, str) and caption.strip():
-        return Text(caption)  # a photo "of the broken box" says what the customer wrote
+        return Text(caption, attached=m.type)  # a photo "of the broken box" says what the customer wrote
     return Unsupported(m.type)
 
 

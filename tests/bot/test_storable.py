@@ -59,6 +59,8 @@ def test_every_string_of_a_message_is_cleaned_and_a_clean_one_is_kept_as_is() ->
     assert clean.payload == Text(f"hi{REPLACEMENT}") and clean.extra == {"username": "ann"}
     tap = InboundMessage("telegram", "1", "42", "10", NOW, ChoicePicked("s\x00", "q", "5", "\ud800"))
     assert storable_message(tap).payload == ChoicePicked("s", "q", "5", REPLACEMENT)
+    caption = InboundMessage("telegram", "1", "42", "12", NOW, Text("see\x00", attached="pho\x00to"))
+    assert storable_message(caption).payload == Text("see", attached="photo")
     ok = InboundMessage("telegram", "1", "42", "11", NOW, Command("start", "tok"))
     assert storable_message(ok) is ok
 

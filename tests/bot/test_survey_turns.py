@@ -230,6 +230,7 @@ async def test_expiry_closes_the_survey_and_its_timers(harness: Harness) -> None
     ("payload", "text"),
     [
         (Text("too slow"), "too slow"),
+        (Text("the box came crushed", attached="photo"), "[photo] the box came crushed"),  # a caption
         (Command("start", "ref-1"), "/start ref-1"),
         (Command("help"), "/help"),
         (Unsupported("sticker"), "[sticker]"),

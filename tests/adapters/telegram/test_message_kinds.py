@@ -74,7 +74,11 @@ async def test_a_caption_is_the_customers_text_and_a_redelivery_is_stored_once(a
         assert (await app.sim.post(app.http, update)).status_code == 200
     document = media(app, "ann", "document", "my receipt")
     assert (await app.sim.post(app.http, document)).status_code == 200
-    assert await app.transcript() == [("customer", long_caption), ("customer", "my receipt")]
+    # The agent reads what came with the words: "[photo] The box arrived broken..."
+    assert await app.transcript() == [
+        ("customer", f"[photo] {long_caption}"),
+        ("customer", "[document] my receipt"),
+    ]
 
 
 async def test_a_forwarded_message_and_a_user_without_username_or_last_name(app: App) -> None:

@@ -59,7 +59,7 @@ EXPECTED: dict[str, Incoming | None] = {
     "callback_query_inaccessible": Incoming(
         from_ann(900006, ChoicePicked("s1", "rating", "4", "")), Tap("4382bfdwdsb323b2e1", 4242, 60, None, "")
     ),
-    "photo": Incoming(from_ann(900007, Text("the parcel arrived like this"))),  # its caption
+    "photo": Incoming(from_ann(900007, Text("the parcel arrived like this", attached="photo"))),
     "sticker": Incoming(from_ann(900008, Unsupported("sticker"))),
     "voice": Incoming(from_ann(900009, Unsupported("voice"))),
     "location": Incoming(from_ann(900010, Unsupported("location"))),

@@ -149,7 +149,7 @@ def test_a_caption_is_text() -> None:
     photo = [{"file_id": "f", "file_unique_id": "u", "width": 90, "height": 90}]
     incoming = parse(message(photo=photo, caption="/start see"))
     assert incoming is not None and incoming.message is not None
-    assert incoming.message.payload == Text("/start see")  # never a command
+    assert incoming.message.payload == Text("/start see", attached="photo")  # never a command
 
 
 @pytest.mark.parametrize(

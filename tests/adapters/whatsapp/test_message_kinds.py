@@ -90,7 +90,11 @@ async def test_a_caption_is_the_customers_text_and_a_redelivery_is_stored_once(a
     for name in ("video", "document"):
         captioned = app.sim.message("ann", kind(name, f"see the {name}"))
         assert (await app.sim.post(app.http, captioned)).status_code == 200
-    assert await texts(app, "ann") == ["the box arrived broken", "see the video", "see the document"]
+    assert await texts(app, "ann") == [
+        "[image] the box arrived broken",
+        "[video] see the video",
+        "[document] see the document",
+    ]
 
 
 async def test_a_reply_to_our_message_and_an_ad_referral_are_text(app: App) -> None:

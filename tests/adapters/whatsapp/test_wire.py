@@ -65,7 +65,7 @@ def test_template_quick_reply(only_message: Callable[[str], InboundMessage]) -> 
 def test_other_types_are_unsupported_and_a_caption_is_text(payload: Load) -> None:
     data = payload("image")
     image = data["entry"][0]["changes"][0]["value"]["messages"][0]["image"]
-    assert parse(data).messages[0].payload == Text("my receipt")
+    assert parse(data).messages[0].payload == Text("my receipt", attached="image")
     image["caption"] = " "
     assert parse(data).messages[0].payload == Unsupported("image")
     for odd in (None, 42, ["x"]):
