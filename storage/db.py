@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -73,8 +74,9 @@ def open_database(url: str | None = None) -> Database:
         raise StorageError(f"DATABASE_URL is not a database URL: {resolved!r} ({exc})") from exc
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
-        if database and database != ":memory:":
+        if database and database != ":memory:" and not parsed.query.get("uri"):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(database)
         busy = _busy_timeout(parsed.query.get("timeout"))
         file = SqliteFile(os.path.abspath(database)) if database and database != ":memory:" else None
         writer = _sqlite_engine(resolved, busy, file, immediate=True)
@@ -82,6 +84,14 @@ def open_database(url: str | None = None) -> Database:
         return Database(resolved, writer, reader, busy)
     engine = _postgres_engine(resolved)
     return Database(resolved, engine, engine)
+
+
+def _private_file(path: str) -> None:
+    """Make a new SQLite file readable by its owner only (SQLite gives its -wal and -shm files the
+    same mode): it holds customers' words, names and numbers, and the process's umask (022) left it
+    readable by every user of the machine. An existing file is left as it is."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 def _postgres_engine(url: str) -> Engine:

@@ -110,3 +110,21 @@ def test_a_read_whose_connection_is_dropped_under_it_runs_again_on_a_fresh_one(
             store.run_sync(lambda repo: work(cast(SqlRepository, repo)))
     finally:
         database.dispose()
+
+
+def test_a_new_sqlite_file_and_its_log_are_readable_by_their_owner_only(tmp_path: Path) -> None:
+    """Customers' words, names and numbers were in a file every user of the machine could read
+    (mode 0644 under the usual umask; the signing key beside it is 0600)."""
+    path = tmp_path / "var" / "new.db"
+    database = open_database(f"sqlite:///{path}")
+    try:
+        upgrade(database)
+        modes = {p.name: p.stat().st_mode & 0o777 for p in path.parent.iterdir()}
+        assert modes["new.db"] == 0o600 and modes.get("new.db-wal", 0o600) == 0o600, modes
+    finally:
+        database.dispose()
+    shared = tmp_path / "shared.db"  # an existing file is the admin's choice: left as it is
+    shared.touch(mode=0o640)
+    shared.chmod(0o640)
+    open_database(f"sqlite:///{shared}").dispose()
+    assert shared.stat().st_mode & 0o777 == 0o640
