@@ -83,7 +83,9 @@ def themes_command(
         console = Console(width=120)
     console.print(table)
     if found["unassigned"]:
-        console.print(f"{found['unassigned']} comments in the range are not in a theme yet")
+        left = int(found["unassigned"])
+        said = "1 comment in the range is" if left == 1 else f"{left} comments in the range are"
+        console.print(f"{said} not in a theme yet")
 
 
 def _embed_new_comments(store: SqlStore, model_dir: Path, *, refit: bool) -> None:
