@@ -465,6 +465,7 @@ class Runtime:
         """Wait (at most ``within`` seconds) for the database connections still lent to threads:
         a request cancelled while its unit of work ran leaves the thread running, and a connection
         it brings back after the engines are disposed is never closed."""
-        deadline = asyncio.get_running_loop().time() + within
-        while self.database.lent() and asyncio.get_running_loop().time() < deadline:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while self.database.lent() and loop.time() < deadline:
             await asyncio.sleep(0.01)

@@ -74,11 +74,12 @@ def open_database(url: str | None = None) -> Database:
         raise StorageError(f"DATABASE_URL is not a database URL: {resolved!r} ({exc})") from exc
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
-        if database and database != ":memory:" and not parsed.query.get("uri"):
+        on_disk = bool(database) and database != ":memory:"
+        if on_disk and not parsed.query.get("uri"):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
             _private_file(database)
         busy = _busy_timeout(parsed.query.get("timeout"))
-        file = SqliteFile(os.path.abspath(database)) if database and database != ":memory:" else None
+        file = SqliteFile(os.path.abspath(database)) if on_disk else None
         writer = _sqlite_engine(resolved, busy, file, immediate=True)
         reader = _sqlite_engine(resolved, busy, file, immediate=False)
         return Database(resolved, writer, reader, busy)

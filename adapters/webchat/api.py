@@ -165,6 +165,11 @@ def webchat_router(ctx: WebChatContext, secret: str, config: WebChatConfig | Non
     per_address = config.address_messages_per_minute
     address_writes = PerKeyLimit(per_address, burst=100) if per_address else None
 
+    def within_address(limit: PerKeyLimit | None, request: Request, what: str) -> None:
+        """:func:`within` for the request's address (loopback is not limited, see :func:`_address_key`)."""
+        if key := _address_key(request):
+            within(limit, key, what)
+
     def within(limit: PerKeyLimit | None, key: str, what: str) -> None:
         if limit is not None and not limit.take(key):
             raise HTTPException(
@@ -205,9 +210,7 @@ def webchat_router(ctx: WebChatContext, secret: str, config: WebChatConfig | Non
         """Start (or renew) the customer's chat session. Without ``user_id`` the customer is anonymous
         (the same one again while the session lasts); with it, ``user_hash`` must be the site's
         HMAC-SHA256 of ``user_id`` under ``CSATBOT_WEBCHAT_IDENTITY_SECRET``."""
-        address = request.client.host if request.client is not None else ""
-        if not ip_address_is_loopback(address):
-            within(starts, rate_key(address), "too many chat sessions from this address")
+        within_address(starts, request, "too many chat sessions from this address")
         if body.user_id is not None:
             secret = ctx.environ.get(IDENTITY_ENV, "")
             if not secret:
@@ -248,9 +251,7 @@ def webchat_router(ctx: WebChatContext, secret: str, config: WebChatConfig | Non
     ) -> Accepted:
         """Send a customer message (typed text or a tapped choice) into the chat."""
         within(writes, who.user, "too many messages")
-        address = request.client.host if request.client is not None else ""
-        if not ip_address_is_loopback(address):
-            within(address_writes, rate_key(address), "too many messages from this address")
+        within_address(address_writes, request, "too many messages from this address")
         payload = (
             Text(body.text)
             if body.text is not None
@@ -291,7 +292,7 @@ def webchat_router(ctx: WebChatContext, secret: str, config: WebChatConfig | Non
         else:
             try:
                 # Listen before reading: a message sent while we read still wakes this poll.
-                with ctx.webchat.listening(who.user, _poll_key(request)) as event:
+                with ctx.webchat.listening(who.user, _address_key(request)) as event:
                     found = await _read(ctx, who.user, after)
                     if not found:
                         if not await ctx.webchat.wait(event, wait, lambda: _hung_up(request)):
@@ -308,9 +309,10 @@ def webchat_router(ctx: WebChatContext, secret: str, config: WebChatConfig | Non
     return router
 
 
-def _poll_key(request: Request) -> str:
-    """Whose long polls a request counts toward: its address's rate key (an IPv6 /64 is one), or
-    ``""`` for loopback (a proxy that forwards no address would otherwise put everyone under one)."""
+def _address_key(request: Request) -> str:
+    """Whose limits (sessions, messages, long polls) a request counts toward: its address's rate key
+    (an IPv6 /64 is one), or ``""`` for loopback (a proxy that forwards no address would otherwise
+    put everyone under one)."""
     address = request.client.host if request.client is not None else ""
     return "" if not address or ip_address_is_loopback(address) else rate_key(address)
 
