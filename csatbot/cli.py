@@ -254,10 +254,21 @@ def _refuse_unsafe_exposure(host: str, db: str | None) -> None:
 def config_check(
     file: Annotated[Path | None, typer.Argument(help="config file")] = None,
     named: Annotated[Path | None, typer.Option("--config", "-c", help="config file, as elsewhere")] = None,
+    secrets: Annotated[
+        bool,
+        typer.Option(
+            "--secrets",
+            help="also fail (exit 1) when this environment lacks a secret an enabled channel or "
+            "notification target needs (without it, they are listed as a note)",
+        ),
+    ] = False,
 ) -> None:
     """Validate a config file (config.yaml unless named); print every problem and exit non-zero if
-    there are any."""
+    there are any. Secrets the enabled channels need but this environment lacks are listed too, as
+    a note (a fail with ``--secrets``): `csatbot serve` here would refuse to start without them."""
     from bot.config import load_config
+    from bot.config.channels import missing_secrets as channel_secrets
+    from bot.config.notifications import missing_secrets as target_secrets
 
     if file is not None and named is not None and file != named:
         raise typer.BadParameter(f"two config files named ({file} and {named}): name one")
@@ -271,6 +282,17 @@ def config_check(
     typer.echo(
         f"{file}: OK ({len(config.surveys)} surveys, channels: {', '.join(config.channels.enabled())})"
     )
+    unset = channel_secrets(config.channels, os.environ) + target_secrets(config.notifications, os.environ)
+    if unset:
+        typer.echo(
+            ("" if secrets else "note: ")
+            + f"`csatbot serve` with this environment would refuse to start ({len(unset)} unset):\n"
+            + "".join(f"  {problem}\n" for problem in unset),
+            err=True,
+            nl=False,
+        )
+        if secrets:
+            raise typer.Exit(1)
 
 
 @config_app.command("schema")

@@ -58,6 +58,36 @@ def test_config_check_reports_a_missing_file(tmp_path: Path) -> None:
     assert "cannot read" in result.output
 
 
+def _telegram_on(tmp_path: Path) -> Path:
+    text = (ROOT / "config.yaml").read_text(encoding="utf-8")
+    on = tmp_path / "config.yaml"
+    on.write_text(text.replace("telegram: {enabled: false}", "telegram: {enabled: true}", 1))
+    return on
+
+
+def test_config_check_notes_secrets_this_environment_lacks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A valid file passes, but a start here would be refused: the check says so, and with
+    --secrets (a deploy's pre-flight) fails on it."""
+    for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    config = _telegram_on(tmp_path)
+    noted = runner.invoke(app, ["config", "check", str(config)])
+    assert noted.exit_code == 0, noted.output
+    assert "OK (4 surveys, channels: webchat, telegram)" in noted.output
+    assert "note: `csatbot serve` with this environment would refuse to start (2 unset)" in noted.output
+    assert "environment variable TELEGRAM_BOT_TOKEN is not set" in noted.output
+    strict = runner.invoke(app, ["config", "check", "--secrets", str(config)])
+    assert strict.exit_code == 1
+    assert "environment variable TELEGRAM_WEBHOOK_SECRET is not set" in strict.output
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:abc")
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", "s3cret")
+    ready = runner.invoke(app, ["config", "check", "--secrets", str(config)])
+    assert ready.exit_code == 0, ready.output
+    assert "refuse" not in ready.output
+
+
 def test_config_schema_is_json_schema_for_editors() -> None:
     result = runner.invoke(app, ["config", "schema"])
     assert result.exit_code == 0
