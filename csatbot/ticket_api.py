@@ -32,7 +32,7 @@ ASSIGNEE = {"type": "string", "minLength": 1, "maxLength": 64}
 class TicketWork(BaseModel):
     """The text or assignee the action needs (who works the ticket is the caller)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     text: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
     assignee: str | None = Field(default=None, min_length=1, max_length=64)
 

@@ -73,17 +73,17 @@ MISSING = refusals(404)
 
 
 class AgentReply(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     text: Annotated[str, Field(min_length=1, max_length=MAX_TEXT), Said, said_schema()]
 
 
 class Resolve(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     send_survey_now: bool = Field(default=False, description="skip the trigger's delay and quiet hours")
 
 
 class Escalation(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     reason: Annotated[str, Field(min_length=1, max_length=500), Said, said_schema(500)]
 
 

@@ -55,7 +55,7 @@ CUSTOMER_FIELDS = ("id", "direction", "author", "text", "at", "prompt", "recorde
 class Choice(BaseModel):
     """A tapped button: which survey question and which value."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     survey: str = Field(max_length=32)
     step: str = Field(max_length=32)
     value: str = Field(max_length=64)
@@ -68,6 +68,7 @@ class CustomerMessage(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
         # What _one_payload checks, for the schema: a string text or an object choice, not both.
         json_schema_extra={
             "oneOf": [
@@ -118,7 +119,7 @@ class CustomerMessage(BaseModel):
 class SessionRequest(BaseModel):
     """Start or renew a chat session; ``user_id`` with ``user_hash`` for a customer the site knows."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     user_id: UserId | None = None
     user_hash: str | None = Field(default=None, max_length=128, description="hex HMAC-SHA256 of user_id")
     cookie: bool = Field(default=True, description="false: no cookie; the token comes back in the body")

@@ -15,7 +15,7 @@ import pytest
 from csatbot.console.users import Users
 from csatbot.runtime import Runtime
 
-from ..conftest import AsAgent, conversation_of, customer_reads, customer_says
+from ..conftest import AsAgent, chat_headers, conversation_of, customer_reads, customer_says
 from ..support.config import config_data, write_config_file
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,6 +66,35 @@ async def test_resolve_is_idempotent(client: httpx.AsyncClient, as_agent: AsAgen
     assert detail["status"] == "resolved" and detail["survey"]["id"] == one["survey_id"]
     chat = (await customer_reads(client, "ann")).json()["messages"]
     assert [m["prompt"]["type"] for m in chat if m["author"] == "bot"] == ["AskRating"]  # asked once
+
+
+@pytest.mark.parametrize("flag", [0, 1, 0.0, "true", "yes", None])
+async def test_resolve_takes_only_a_json_boolean(client: httpx.AsyncClient, flag: object) -> None:
+    """The schema says boolean: a number or a string is refused with 422 and resolves nothing
+    (``0.0`` was read as false and resolved the conversation)."""
+    conversation_id = await open_conversation(client)
+    url = f"/api/conversations/{conversation_id}/resolve"
+    response = await client.post(url, json={"send_survey_now": flag})
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"] == ["body", "send_survey_now"]
+    assert (await client.get(f"/api/conversations/{conversation_id}")).json()["status"] == "open"
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/webchat/session", {"cookie": 0}),
+        ("/api/webchat/session", {"cookie": "false"}),
+        ("/api/webchat/messages", {"text": "hi", "name": 7}),
+        ("/api/webchat/messages", {"choice": {"survey": "s", "step": "rating", "value": 5}}),
+    ],
+)
+async def test_web_chat_bodies_take_only_their_json_types(
+    client: httpx.AsyncClient, path: str, body: dict[str, Any]
+) -> None:
+    response = await client.post(path, json=body, headers=await chat_headers(client, "ann"))
+    assert response.status_code == 422, response.text
+    assert (await customer_reads(client, "ann")).json()["messages"] == []
 
 
 async def test_resolve_with_the_trigger_delay_schedules_the_survey(client: httpx.AsyncClient) -> None:
