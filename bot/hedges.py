@@ -116,7 +116,8 @@ DOUBT = re.compile(
 # A high score "for" what went wrong is sarcasm: "5 stars for waiting 3 hours", "10 for losing my parcel"
 # ("5 stars for the quick fix", "5 for Maria" and "1 star for making me wait" are meant).
 SARCASTIC_FOR = re.compile(
-    r"^for\s+(?:(?:not|never|nothing|waiting|ignoring|losing|wasting|ghosting|forgetting|damaging|breaking"
+    r"^for\s+(?:nothing[\s.!]*$"  # "thanks for nothing"; not "for not giving up", "for never giving up"
+    r"|(?:waiting|ignoring|losing|wasting|ghosting|forgetting|damaging|breaking"
     r"|overcharging|refusing|lying|delaying|cancell?ing|hanging up|messing up|screwing up)\b"
     r"|(?:making|keeping|leaving|having) me"
     r" (?:wait|waiting|call|calling|repeat|chase|chasing|on hold|hanging)\b"
@@ -124,7 +125,9 @@ SARCASTIC_FOR = re.compile(
 )
 # ... and in Chinese, a complaint ending in 呢 ("mind you") beside a high score: "给你们10分，等了两个礼拜呢"
 # ("5分，两天就到了" is meant).
-SARCASTIC_HAN = re.compile(r"(?:等了|还没|都没|才)[^,，。.!！?？]{0,12}呢[\s!！。.~～]*$")
+SARCASTIC_HAN = re.compile(
+    r"(?:等了|还没|都没|才(?:到|回|来|发|解决|处理|有人))[^,，。.!！?？]{0,12}呢[\s!！。.~～]*$"
+)  # not "你们才是最棒的呢"
 
 
 def sarcastic(comment: str) -> bool:

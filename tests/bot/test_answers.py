@@ -1605,7 +1605,12 @@ BLIND_EIGHTH = [
     pytest.param("5 stars for waiting 3 hours", "csat", None, id="five-stars-for-waiting"),
     pytest.param("sure, 5 stars for losing my parcel", "csat", None, id="for-losing"),
     pytest.param("10 for waiting two weeks, great job", "nps", None, id="ten-for-waiting"),
-    pytest.param("5 for never calling back", "csat", None, id="for-never"),
+    pytest.param("5 stars for nothing", "csat", None, id="for-nothing"),
+    pytest.param(
+        "5 for never giving up", "csat", (5, "for never giving up"), id="for-never-giving-up-is-meant"
+    ),
+    pytest.param("5分，你们才是最棒的呢", "csat", (5, "你们才是最棒的呢"), id="cai-shi-praise-zh"),
+    pytest.param("五星，三天才到呢", "csat", None, id="cai-dao-ne-zh"),
     pytest.param(
         "2 stars for waiting 3 hours", "csat", (2, "for waiting 3 hours"), id="low-for-waiting-is-meant"
     ),

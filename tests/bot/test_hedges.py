@@ -104,6 +104,9 @@ def test_a_pattern_finds_what_qualifies_a_score_and_nothing_else(
         (hedges.SARCASTIC_FOR, "for making me call 4 times", True),
         (hedges.SARCASTIC_FOR, "for taking 2 weeks", True),
         (hedges.SARCASTIC_FOR, "for nothing", True),
+        (hedges.SARCASTIC_FOR, "for not giving up", False),
+        (hedges.SARCASTIC_FOR, "for never giving up on my case", False),
+        (hedges.SARCASTIC_FOR, "for nothing less than perfect", False),
         (hedges.SARCASTIC_FOR, "for the quick fix", False),
         (hedges.SARCASTIC_FOR, "for keeping me updated", False),
         (hedges.SARCASTIC_FOR, "for taking the time to explain", False),
@@ -112,6 +115,8 @@ def test_a_pattern_finds_what_qualifies_a_score_and_nothing_else(
         (hedges.SARCASTIC_HAN, "还没到呢", True),
         (hedges.SARCASTIC_HAN, "两天就到了", False),
         (hedges.SARCASTIC_HAN, "等了两天", False),
+        (hedges.SARCASTIC_HAN, "三天才到呢", True),
+        (hedges.SARCASTIC_HAN, "你们才是最棒的呢", False),
         # a question offering two readings: "是容易还是难" (easy or hard?)
         (hedges.EITHER_OR, "是容易还是难", True),
         (hedges.EITHER_OR, "是最好还是最差", True),
