@@ -68,7 +68,8 @@ ASKING = re.compile(
 TAKING_BACK_EN = r"oops|correction|i meant|make (?:that|it)|scratch that"
 TAKING_BACK_ZH = (
     r"[哦噢啊额呃]?不对|错了|打错了?|点错了?|说错了?|写错了?|选错了?|改成|改为|更正|改一下"
-    r"|(?:哈{2,6}[\s,，!！]{0,2})?(?:骗你的|逗你的|开玩笑的?|开个玩笑)"  # "五星，哈哈，骗你的，两星"
+    # a joke taken back: "五星，哈哈，骗你的，两星", "逗你玩的", "开个玩笑"
+    r"|(?:哈{2,6}[\s,，!！]{0,2})?(?:(?:骗|逗)你(?:玩)?(?:的|呢)|开(?:个)?玩笑(?:的|呢)?)"
 )
 
 # Words right after a leading score that make it a condition, a bound or a denial: "5 if you had

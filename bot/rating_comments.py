@@ -70,7 +70,8 @@ SCORE_LEAD_IN = re.compile(
     r"|of course|ofc|obvs|duh|generous|mere|measly|to be (?:honest|fair)|tbf"
     r"|so|ok so|okay so|basically"  # as speech runs on: "so basically 4"
     # "its" is how chat spells "it's": "its a three from me"; "it was a 2"; "like a 6" (not "like 6": about 6)
-    r"|(?:it'?s|it is|it was|that'?s|that is|that was|i'm|i am|you get|you guys get|like)(?=\s+an?\s))"
+    r"|(?:it'?s|it is|it was|that'?s|that is|that was|i'm|i am|you get|you guys get|like)"
+    r"(?=\s+(?:like\s+)?an?\s))"  # "it was like a 2"
     r"[\s,，.…?]+){0,3}"  # "well... 3", "honestly? 2", "so basically like a 4": a few in a row
     r"(?:(?:a|an)\s*(?=\d)|(?:a|an)\s+)?(?=\S)"  # "a 4", "an 8", "a5"; "i'd say an 8" is no "a" + "n 8"
 )

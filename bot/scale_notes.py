@@ -15,7 +15,7 @@ import unicodedata
 _SCALE = r"(?<!\d)\d{1,4}(?!\d)"
 _SCALE_NOTE = re.compile(
     # \s{0,3}, not \s*: searched from every position of 4,096 newlines, \s* took a second a message
-    rf"[(（]?\s{{0,3}}(?:满分\s*(?:是)?\s*(?P<a>{_SCALE})\s*分?|(?P<b>{_SCALE})\s*分\s*满分"
+    rf"[(（]?\s{{0,3}}(?:满分\s*(?:是)?\s*(?P<a>{_SCALE}|十|五|七)\s*分?|(?P<b>{_SCALE})\s*分\s*满分"
     rf"|out of (?P<c>{_SCALE})|(?P<d>{_SCALE}|十|五|七)\s*分制"  # "5分制给4分"
     # "on a scale of 0-10", "on a scale from 1 to 10": its lowest end is 0 or 1
     rf"|on a scale (?:of|from) [01] ?(?:-|to) ?(?P<e>{_SCALE}))(?:的话|来说)?"  # "满分5分的话给4"

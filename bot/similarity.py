@@ -86,6 +86,12 @@ _CJK_WORDS = {
     "still there": "not solved",
     "still happening": "not solved",
     "still broken": "not solved",
+    # still without what was asked for: "I still don't have my refund", "退款还没到账" (not "还没收到回复":
+    # a reply not received is a slow response)
+    "still don't have my": "not solved",  # my refund, my order ("still don't have a reply" is no pick)
+    "still dont have my": "not solved",
+    "还没到账": "问题没解决",
+    "还没退": "问题没解决",
     "persists": "not solved",
     # third hunt: 不及时 (not in time), 没人回 (nobody replied), 依旧 (still so), 没礼貌 (impolite)
     "不及时": "慢",

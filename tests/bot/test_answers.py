@@ -1694,6 +1694,19 @@ BLIND_EIGHTH = [
         id="next-time-please",
     ),
     pytest.param("slow reply. 5 next time. 2 now", "csat", None, id="next-time-is-a-condition"),
+    # probed after the fixes above, in the same categories (not blind): what they still missed
+    pytest.param("it was like a 2 honestly", "csat", (2, ""), id="it-was-like-a"),
+    pytest.param("8 - 1 call was enough", "nps", (8, "1 call was enough"), id="dash-then-one-call"),
+    pytest.param("nine i reckon", "nps", (9, ""), id="i-reckon-says-nothing"),
+    pytest.param("五星，逗你玩的，一星", "csat", (1, ""), id="dou-ni-wan-de-zh"),
+    pytest.param("满分十分我给八分", "nps", (8, ""), id="manfen-shifen-in-numerals-zh"),
+    pytest.param("3 - 1 day late", "csat", (3, "1 day late"), id="dash-then-one-day"),
+    pytest.param(
+        "9 out of 10, 1 point off for the price", "nps", (9, "1 point off for the price"), id="point-off"
+    ),
+    pytest.param("ten for ghosting me", "nps", None, id="ten-for-ghosting"),
+    pytest.param("7 for making me wait 2 hours", "ces", None, id="seven-for-making-me-wait"),
+    pytest.param("四分 - 等了一个小时", "csat", (4, "等了一个小时"), id="dash-then-a-wait-zh"),
 ]
 
 

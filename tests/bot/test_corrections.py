@@ -130,6 +130,8 @@ CORRECTING_FIRST = [
     pytest.param("not 5, rather 4", "csat", (4, ""), id="not-rather"),
     pytest.param("五星，哈哈，骗你的，两星", "csat", (2, ""), id="pian-ni-de-zh"),  # was refused
     pytest.param("五星，开玩笑的，三星", "csat", (3, ""), id="kai-wanxiao-zh"),
+    pytest.param("五星，逗你玩的，一星", "csat", (1, ""), id="dou-ni-wan-de-zh"),
+    pytest.param("五星，开个玩笑呢", "csat", None, id="kai-ge-wanxiao-after-zh"),
     pytest.param("5分，骗你的", "csat", None, id="pian-ni-de-after-zh"),  # was 5, "骗你的"
     pytest.param("5分，还是不错的", "csat", (5, "还是不错的"), id="haishi-is-still-zh"),
 ]

@@ -22,6 +22,7 @@ from bot.scale_notes import names_another_scale, without_scale
         ("4分", 5, "4分"),  # nothing named
         ("给9分（满分100分）", 10, "给9分（满分100分）"),
         ("满分5分的话给4", 5, "给4"),  # 的话 ("if") after any note, not only 分制
+        ("满分十分我给八分", 10, "我给八分"),  # the scale in numerals
         ("on a scale of 0-10 id say 8", 10, "id say 8"),
         ("on a scale from 1 to 10, 7", 10, "7"),
         ("on a scale of 1-5, 4", 10, "on a scale of 1-5, 4"),  # another scale: kept

@@ -64,6 +64,11 @@ OPTIONS = [
         ("不回复而且态度差", None),
         ("the answer was wrong", "unsolved"),  # was Slow response ("answer" alone is a response)
         ("soooo", None),
+        ("I still don't have my refund", "unsolved"),
+        ("退款还没到账", "unsolved"),
+        ("钱还没退", "unsolved"),
+        ("I still don't have a reply", None),
+        ("还没收到回复", None),
     ],
 )
 def test_a_reply_picks_the_option_it_paraphrases_and_only_that_one(reply: str, option: str | None) -> None:
