@@ -22,7 +22,7 @@ from bot.rating_comments import Scored, split_rating
 from bot.rating_words import PARTICLES as _PARTICLES
 from bot.rating_words import PUNCT as _PUNCT
 from bot.rating_words import word_rating
-from bot.scale_notes import MAX_SCALE_NOTES, without_scale
+from bot.scale_notes import MAX_SCALE_NOTES, names_another_scale, without_scale
 from bot.similarity import closest, mostly_of
 
 _CN_DIGITS = {
@@ -61,7 +61,8 @@ _PREFIX = (
     r"|(?:let's say|let's go with|going with|put me down for|mark (?:it|me)(?: as| down as| down for)?"
     r"|call it)"
     r"(?: a| an)?"
-    r"|(?:already )?(?:give|gave|rate|rated|rating)(?: (?:it|you|u))?(?: a| an)?"
+    r"|(?:already )?(?:give|gave|rate|rated|rating)"
+    r"(?: (?:it|you|u|you guys|y'all|the service|the agent))?(?: a| an)?"  # "give you guys a 9"
     r"|(?:(?:you|u|you guys|y'all|they|he|she|it|the agent)\s+)?"  # "deserves a 5", "you guys deserve a 5"
     r"(?:deserves?|deserved|earned|is worth|are worth|worth)(?: a| an)?"
     r"|(?:my )?(?:score|rating|nps|csat|ces)(?: is)?\s*(?::|=|[-–](?=\s))?|[⭐★]"  # "Score = 4", not "-5"
@@ -362,6 +363,8 @@ def _read_rating(text: str, kind: ScaleKind, low: int, high: int, *, corrections
         if (unscaled := without_scale(text, high)) == text:
             break
         text = unscaled  # "10分满分给9分", "9分（满分10分）"
+    if names_another_scale(text, high):
+        return None  # "on a scale of 1-5 I'd say 4" asked 0-10, as "8/10" asked out of 5
     if corrections and (again := _read_corrected(written, (kind, low, high), corrections)) is not None:
         return again
     # The score part of a split is read without dropping a thank-you: that belongs to the comment.

@@ -31,7 +31,8 @@ _NUMBER_FIRST = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"[,，.。!！;；]")
-_RESTATED = re.compile(r"(?:应该是|而是|是|it'?s|it is)\s*", re.IGNORECASE)  # "不对，是5星"
+# "不对，是5星", "不对，还是5分", "not a 5, more like a 3"
+_RESTATED = re.compile(r"(?:应该是|而是|还是|是|it'?s|it is|more like|rather|closer to)\s*", re.IGNORECASE)
 # Words at the start of a reply that say the score after them replaces an earlier one: "改成4分", "no, 3",
 # "oops 4", "make that a 4", "on second thought, 4", "不是5分，是4分". They say nothing about the service.
 # "no" must be set off by a comma ("no. 5" is number 5, "no 5" which?); a score before them is

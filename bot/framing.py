@@ -28,7 +28,7 @@ _NO_COMMENT = re.compile(
     r"(?:from (?:me|us|my side|my end)|(?:for|to) (?:you|u|ya|you guys|you all|y'all)"
     r"|hands down|no doubt|without a doubt|obviously"
     r"|definitely|absolutely|please|pls|plz|bye|bye bye|goodbye|it is|all the way|all day|every time|好评"
-    r"|(?:as |like )?always|as usual|again|already|i think|i guess|i suppose"
+    r"|(?:as |like )?always|as usual|again|already|i think|i guess|i suppose|i reckon"
     r"|i mean it|seriously|no joke|for real|fr|honestly|truly|(?:sorry,? )?typo|my bad"  # "4 i mean it"
     r"|tbh|tbf|to be (?:honest|fair)|if i'?m (?:being )?(?:honest|fair)|ngl|idk|of course|ofc|obvs|duh"
     r"|no question|without (?:a )?question|fo sho|every ?day|no"  # "no thanks, 4"

@@ -66,7 +66,11 @@ ASKING = re.compile(
 # Words that say what was just said is wrong, read alike after a score ("5分，打错了": asked again) and
 # between two (:mod:`bot.corrections`: "5 oops 4" is 4, "改成4分" is 4 with no comment).
 TAKING_BACK_EN = r"oops|correction|i meant|make (?:that|it)|scratch that"
-TAKING_BACK_ZH = r"[哦噢啊额呃]?不对|错了|打错了?|点错了?|说错了?|写错了?|选错了?|改成|改为|更正|改一下"
+TAKING_BACK_ZH = (
+    r"[哦噢啊额呃]?不对|错了|打错了?|点错了?|说错了?|写错了?|选错了?|改成|改为|更正|改一下"
+    # a joke taken back: "五星，哈哈，骗你的，两星", "逗你玩的", "开个玩笑"
+    r"|(?:哈{2,6}[\s,，!！]{0,2})?(?:(?:骗|逗)你(?:玩)?(?:的|呢)|开(?:个)?玩笑(?:的|呢)?)"
+)
 
 # Words right after a leading score that make it a condition, a bound or a denial: "5 if you had
 # answered sooner", "4 stars or more", "4分以上", "5星不可能". "0 if I could" is still a score.
@@ -103,17 +107,50 @@ SNARK = re.compile(
 )
 # Words anywhere around a buried score that may make it a condition, a guess, a correction or a sneer.
 DOUBT = re.compile(
-    r"\b(?:if|when|once|unless|until|would|could|should|might|may|maybe|perhaps|probably|wish|next time"
+    r"\b(?:if|when|once|unless|until|would|could|should|might|may|maybe|perhaps|probably|wish"
+    r"|next time(?![\s,]+(?:please|pls|plz)\b)"  # "next time please answer faster" asks, doubts nothing
     r"|last time|before|was going to|meant|wanted to|not|no|never|jk|kidding|lol|wait|actually|sorry"
     r"|asked|told|wants?)\b|\?"
     r"|可能|大概|也许|估计|应该|不对|错了|改成|呵呵|本来|原本|如果|要是|假如|上次|之前|以前|不是|不能|不会"
     r"|让我|叫我|要我|说要|客服说|吗|什么|怎么|为什么|为啥|几时|哪"  # asked to, or asking
 )
+# A high score "for" what went wrong is sarcasm: "5 stars for waiting 3 hours", "10 for losing my parcel"
+# ("5 stars for the quick fix", "5 for Maria" and "1 star for making me wait" are meant).
+SARCASTIC_FOR = re.compile(
+    r"^for\s+(?:nothing[\s.!]*$"  # "thanks for nothing"; not "for not giving up", "for never giving up"
+    r"|(?:waiting|ignoring|losing|wasting|ghosting|forgetting|damaging|breaking"
+    r"|overcharging|refusing|lying|delaying|cancell?ing|hanging up|messing up|screwing up)\b"
+    r"|(?:making|keeping|leaving|having) me"
+    r" (?:wait|waiting|call|calling|repeat|chase|chasing|on hold|hanging)\b"
+    r"|taking (?:so long|forever|ages|weeks|days|hours|\d+|(?:one|two|three|four|five|six|seven|ten) \w+)\b)"
+)
+# ... and in Chinese, a complaint ending in 呢 ("mind you") beside a high score: "给你们10分，等了两个礼拜呢"
+# ("5分，两天就到了" is meant).
+SARCASTIC_HAN = re.compile(
+    r"(?:等了|还没|都没|才(?:到|回|来|发|解决|处理|有人))[^,，。.!！?？]{0,12}呢[\s!！。.~～]*$"
+)  # not "你们才是最棒的呢"
+
+
+def sarcastic(comment: str) -> bool:
+    """Whether ``comment`` beside a high score says it is sarcasm: "for waiting 3 hours", "等了两周呢"."""
+    return SARCASTIC_FOR.match(comment.lower()) is not None or SARCASTIC_HAN.search(comment) is not None
+
+
+# A question that offers two readings after a score asks which it is: "1分是容易还是难" (easy or hard?).
+EITHER_OR = re.compile(r"^是[^\s,，。.!！?？]{1,8}还是[^\s,，。.!！?？]{1,8}$")
 # A comment that takes the rating before it back.
 TAKEN_BACK = {
     "not", "jk", "just kidding", "kidding", "/s", "lol not", "not really", "sarcasm", "yeah right", "as if",
     "no", "nope", "nah",  # "5 no": asked and answered?
 }  # fmt: skip
+_LAUGHING = re.compile(r"^(?:(?:lol|lmao|rofl|haha+|hehe+|哈哈+)[\s,.!…，！]*){1,3}")
+
+
+def taken_back(comment: str) -> bool:
+    """Whether ``comment`` takes the score before it back, laughing or not: "jk", "lol as if"."""
+    return comment in TAKEN_BACK or _LAUGHING.sub("", comment) in TAKEN_BACK
+
+
 # 呵呵 beside a rating is a sneer in Chinese chat: "呵呵，五星" is no five stars.
 SNEER = re.compile(r"^(?:呵呵|嗬嗬)|(?:呵呵|嗬嗬)[呵嗬的哒]*$")
 

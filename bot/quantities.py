@@ -35,6 +35,9 @@ COUNTED = {
     "item", "items", "order", "orders", "package", "packages", "parcel", "parcels", "box", "boxes",
     "people", "calls", "emails", "messages", "tries", "attempts", "clicks", "steps", "pieces", "pcs",
     "times", "questions", "pages", "tickets",
+    # ... and one of them: "8 - 1 call was enough"
+    "call", "email", "message", "try", "attempt", "click", "step", "piece", "time", "question", "page",
+    "ticket", "person",
     # time as chat shortens it: "1 star, 20 min wait"
     "min", "hr", "hrs", "sec", "secs", "second", "seconds", "year", "years", "yr", "yrs", "wk", "wks", "mo",
     "mos",

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot import faces, hedges, quantities, second_scores
+from bot.framing import says_nothing
 from bot.rating_cuts import BARE_NUMBER as _BARE_NUMBER
 from bot.rating_cuts import HAN as _HAN
 from bot.rating_cuts import NUMERIC as _NUMERIC
@@ -63,12 +64,15 @@ _SURELY = re.compile(
 # "a 2 pack of cables arrived broken" is no rating.
 SCORE_LEAD_IN = re.compile(
     r"^(?:(?:a|an)\s+)?"
-    r"(?:(?:honestly|definitely|def|defo|easily|solid|overall|i'?d say|i would say|i say|absolutely"
+    r"(?:(?:honestly|definitely|def|defo|easily|solid|overall|i'?d say|id say|i would say|i say|absolutely"
     r"|certainly|surely|totally|obviously|clearly|ngl|tbh|um+|uh+|hm+|well|for me|always|as always|actually"
     r"|only|just|sadly|unfortunately|regrettably|sorry(?: but)?|strong|weak|hard|firm|perfect"  # "just a 3"
     r"|of course|ofc|obvs|duh|generous|mere|measly|to be (?:honest|fair)|tbf"
-    r"|(?:it's|it is|that's|that is|i'm|i am|you get|you guys get)(?=\s+an?\s))"
-    r"[\s,，.…]+)?"  # "well... 3"
+    r"|so|ok so|okay so|basically"  # as speech runs on: "so basically 4"
+    # "its" is how chat spells "it's": "its a three from me"; "it was a 2"; "like a 6" (not "like 6": about 6)
+    r"|(?:it'?s|it is|it was|that'?s|that is|that was|i'm|i am|you get|you guys get|like)"
+    r"(?=\s+(?:like\s+)?an?\s))"  # "it was like a 2"
+    r"[\s,，.…?]+){0,3}"  # "well... 3", "honestly? 2", "so basically like a 4": a few in a row
     r"(?:(?:a|an)\s*(?=\d)|(?:a|an)\s+)?(?=\S)"  # "a 4", "an 8", "a5"; "i'd say an 8" is no "a" + "n 8"
 )
 
@@ -115,8 +119,24 @@ def split_rating(
             rest, tail = t[:start], t[start:]
             score = _score(tail, rest, parse, words=words, leading=False, numbers=numbers, longest=longest)
             if score is not None:
-                return _found(score, original[:start], rest, parse, middle)
+                side = original[:start]
+                led = _lead_in_clause(side.lower().rstrip())
+                return _found(score, side if led is None else side[:led], rest, parse, middle)
     return _buried(original, parse, middle)
+
+
+_LAST_CLAUSE = re.compile(r"[,，;；.。!！?？]([^,，;；.。!！?？]{1,30})$")  # no \s* before: one way to split
+
+
+def _lead_in_clause(comment: str) -> int | None:
+    """Where the last clause of ``comment`` starts when it only brings in the score after it
+    ("pretty likely, like an", "slow reply, a"); ``None`` when it says more, or is all there is."""
+    clause = _LAST_CLAUSE.search(comment)
+    if clause is None:
+        return None
+    words = clause[1].lstrip()
+    lead = SCORE_LEAD_IN.match(words + " 1")
+    return clause.start(1) if words and lead is not None and lead.end() == len(words) + 1 else None
 
 
 def _found(
@@ -124,6 +144,8 @@ def _found(
 ) -> Scored | None:
     """``score`` with the other ``side`` of the cut (as written) as its comment; a lone face there
     only when it says something the score does not (:func:`bot.faces.face_beside`)."""
+    if middle is not None and score > middle and hedges.sarcastic(_comment(rest)):
+        return None  # "5 stars for waiting 3 hours", "给你们10分，等了两个礼拜呢"
     for face in (side.strip(), _comment(side)):  # ":(" is all separators; ", 🙄" is set off by them
         said = faces.face_beside(face, score, middle) if middle is not None else None
         if said is not None:
@@ -236,17 +258,29 @@ def _parsed(cut: _Cut, parse: Callable[[str], int | None]) -> int | None:
     if (
         score is None
         and cut.leading
-        and cut.punctuated
+        and (cut.punctuated or _set_off(cut.comment))
         and (lead := SCORE_LEAD_IN.match(cut.part))
         and lead.end()
     ):
-        score = parse(cut.part[lead.end() :])  # "a 3, meh", "i'd say 2, it took three days"
+        # "a 3, meh", "i'd say 2, it took three days", "so basically 4 but the app is confusing",
+        # "its a three from me", "like a 4 the delivery guy was rude"; not "a 2 pack of cables"
+        score = parse(cut.part[lead.end() :])
     return score
+
+
+# A conjunction after a score sets it off from its reason as a comma does: "4 but the app is confusing".
+_SETS_OFF = re.compile(r"(?:but|because|cause|cuz|coz|though|although|since|except)\b")
+
+
+def _set_off(comment: str) -> bool:
+    """Whether ``comment`` after a score, with no punctuation between, is no noun the number counts: a
+    reason ("but ..."), a clause of its own ("the delivery guy was rude") or words that say nothing."""
+    return bool(_SETS_OFF.match(comment) or _SUBJECT.match(comment)) or says_nothing(comment)
 
 
 def _withdrawn(cut: _Cut) -> bool:
     """The words beside the score take it back, sneer at it, hedge it or make it a reference."""
-    if (cut.leading and cut.comment in hedges.TAKEN_BACK) or hedges.SNEER.search(cut.comment):
+    if (cut.leading and hedges.taken_back(cut.comment)) or hedges.SNEER.search(cut.comment):
         return True  # "great... NOT", "so helpful (not)", "呵呵，五星"
     if not cut.leading and cut.comment.endswith(hedges.HEDGE_BEFORE):
         # "7到8分", "可能，4分"; but a comma ends "等了5天才到，1星" before its score
@@ -273,6 +307,8 @@ def _qualified(cut: _Cut) -> bool:
     if cut.leading:
         if not cut.punctuated and hedges.ASKING.search(cut.rest):
             return True  # "5星能返现吗", "5分是最高吗": asked about, not given
+        if hedges.EITHER_OR.match(cut.comment):
+            return True  # "1分是容易还是难": which end is which?
         return "?" in cut.gap or "？" in cut.gap or hedges.QUALIFIED_AFTER.match(cut.comment) is not None
     if hedges.HYPOTHETICAL_HAN.search(cut.comment):
         return True
@@ -297,7 +333,7 @@ def _number_runs_on(cut: _Cut) -> bool:
         cut.leading
         and cut.numeric
         and (_DIGIT_WORD.match(cut.comment) or _OVER.match(cut.comment))
-        and not (quantities.starts_with_count(cut.comment) and _clause_break(cut))
+        and not _count_after(cut)
     ):
         return True  # "4.5", "4-5", "10:30", "8/10"; not "2 stars, 3 days to reply"
     other_number = _NUMERIC.match if cut.leading else _NUMBER_AT_END.search
@@ -327,6 +363,27 @@ def _number_runs_on(cut: _Cut) -> bool:
     )
 
 
+def _count_after(cut: _Cut) -> bool:
+    """A count after a leading score, its own clause: after a comma, a unit ("4 stars 2 hours on hold")
+    or a dash down to it ("4 - 2 hours on hold"); or what is taken off ("4 of 5 stars, 1 star off")."""
+    if quantities.starts_with_count(cut.comment):
+        return _clause_break(cut) or _UNIT_END.search(cut.part) is not None or _counts_down(cut)
+    return _DEDUCTED.match(cut.comment) is not None and _clause_break(cut)
+
+
+_DASHES = {"-", "–", "—"}
+# What the comment takes off the score is no number it runs on with: "4 of 5 stars, 1 star off for the wait"
+_DEDUCTED = re.compile(r"\d{1,2}\s*(?:stars?|points?|pts?)\s+(?:off|taken off|deducted|docked)\b")
+
+
+def _counts_down(cut: _Cut) -> bool:
+    """A spaced dash between a score and a smaller count: "4 - 2 hours on hold" (a range goes up:
+    "3 - 4 days")."""
+    score, count = re.match(r"\d{1,2}\b", cut.part), re.match(r"\d{1,4}\b", cut.comment)
+    spaced = cut.gap.strip() in _DASHES and cut.gap[:1].isspace() and cut.gap[-1:].isspace()
+    return spaced and score is not None and count is not None and int(count[0]) < int(score[0])
+
+
 def _word_rating(cut: _Cut, score: int, parse: Callable[[str], int | None], *, words: bool) -> int | None:
     """A word rating ("非常满意，..."), never right after a negation or a condition ("本来想给差评的")."""
     if not words or (
@@ -354,6 +411,8 @@ def _number_rating(cut: _Cut, score: int, parse: Callable[[str], int | None]) ->
         return None  # 十分满意: "very satisfied", not ten points
     if not cut.gap:  # glued to Chinese: "三分态度一般", "客服很专业给五星"
         return _glued(part, cut.rest, score, leading=leading)
+    if not leading and _lead_in_clause(comment) is not None:
+        return score  # "pretty likely, like an 8", "slow reply, a 3": the last clause only brings it in
     if _BARE_NUMBER.match(part) and not cut.punctuated and _bare_number_is_quantity(cut, parse):
         return None
     if not cut.punctuated and not _BARE_NUMBER.match(part):  # "2 of 5 items", "page 2 of 5"
@@ -392,11 +451,17 @@ def _sentence_ends(gap: str, word: str) -> bool:
     return "\n" in gap or mark in _SENTENCE_ENDS or (mark == "." and not abbreviated)
 
 
+# A subject starts a clause of its own: no number counts it ("two it was fine" is no count of "it").
+_SUBJECT = re.compile(r"(?:i|i'm|im|it|it's|its|he|she|they|we|the|my|our)\b")
+
+
 def _bare_number_is_quantity(cut: _Cut, parse: Callable[[str], int | None]) -> bool:
     """A bare number ("3", "three") set off by a space only is a count or a name by the word beside it."""
     part, comment, leading = cut.part, cut.comment, cut.leading
-    if leading and not part.isdigit() and not _HAN.match(part):
-        return True  # "one sec", "two more questions": a number word before words is a quantity
+    if leading and not part.isdigit() and not _HAN.match(part) and not _SUBJECT.match(comment):
+        # "one sec", "two more questions": a number word before words is a quantity; not before words
+        # that say nothing ("six i think") or a clause of its own (voice typing: "six it was okay")
+        return not says_nothing(comment)
     words_around = comment.split()
     neighbour = (words_around[0] if leading else words_around[-1]).strip(_SEPARATORS)  # "stars," is "stars"
     if leading and (_SURELY.match(comment) or quantities.for_whom(comment)):

@@ -15,8 +15,10 @@ import unicodedata
 _SCALE = r"(?<!\d)\d{1,4}(?!\d)"
 _SCALE_NOTE = re.compile(
     # \s{0,3}, not \s*: searched from every position of 4,096 newlines, \s* took a second a message
-    rf"[(（]?\s{{0,3}}(?:满分\s*(?:是)?\s*(?P<a>{_SCALE})\s*分?|(?P<b>{_SCALE})\s*分\s*满分"
-    rf"|out of (?P<c>{_SCALE})|(?P<d>{_SCALE}|十|五|七)\s*分制(?:的话|来说)?)"  # "5分制给4分"
+    rf"[(（]?\s{{0,3}}(?:满分\s*(?:是)?\s*(?P<a>{_SCALE}|十|五|七)\s*分?|(?P<b>{_SCALE})\s*分\s*满分"
+    rf"|out of (?P<c>{_SCALE})|(?P<d>{_SCALE}|十|五|七)\s*分制"  # "5分制给4分"
+    # "on a scale of 0-10", "on a scale from 1 to 10": its lowest end is 0 or 1
+    rf"|on a scale (?:of|from) [01] ?(?:-|to) ?(?P<e>{_SCALE}))(?:的话|来说)?"  # "满分5分的话给4"
     r"\s*[)）]?[,，]?"
 )
 _SCALE_WORDS = {"十": 10, "五": 5, "七": 7}
@@ -34,8 +36,19 @@ def without_scale(text: str, high: int) -> str:
     found = _SCALE_NOTE.search(t)
     if found is None:
         return text
-    named = found["a"] or found["b"] or found["c"] or found["d"]
+    named = found["a"] or found["b"] or found["c"] or found["d"] or found["e"]
     if (int(named) if named.isdigit() else _SCALE_WORDS[named]) != high:
         return text
     rest = (t[: found.start()] + " " + t[found.end() :]).strip()
     return rest if _SCORE_LEFT.search(rest) else text
+
+
+# The scale said in words, whatever it is: "on a scale of 1-5", "on a scale from 0 to 10".
+_SCALE_SAID = re.compile(rf"\bon a scale (?:of|from) [01] ?(?:-|to) ?({_SCALE})")
+
+
+def names_another_scale(text: str, high: int) -> bool:
+    """Whether ``text`` says the score in it is on a scale other than the question's ("on a scale of
+    1-5 I'd say 4" asked 0-10): which way to convert is the customer's call."""
+    said = _SCALE_SAID.search(unicodedata.normalize("NFKC", text).lower())
+    return said is not None and int(said[1]) != high

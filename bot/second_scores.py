@@ -23,6 +23,7 @@ _NUMBER_IN_COMMENT = re.compile(
     r"(?:\d{1,2}|[零〇一二两三四五六七八九十]{1,3}(?=\s*(?:[颗个]?[分星]|颗)))"
     r"(?![0-9a-z.:/%零〇一二两三四五六七八九十-]|\s*[-~～到至]\s*\d)"
 )
+_OFF_AFTER = re.compile(r"\s*(?:off|taken off|deducted|docked)\b")  # "4 stars, 1 star off for the wait"
 _SCORE_UNIT = re.compile(r"\s*(?:[颗个]?[分星]|颗|stars?\b|points?\b|pts?\b)")  # "五颗星给四颗"
 # Prepositions after a number do not make it a quantity here: "5 stars for speed, 2 for quality".
 _NOT_QUANTITIES = {"star", "stars", "point", "points", "pts", "pt", "for", "in", "at", "of", "out"}
@@ -46,7 +47,8 @@ def another_score(comment: str, score: int, parse: Callable[[str], int | None]) 
             ):
                 continue  # "2 days", "3天", "2 shirts"
         words_before = before.split()
-        if before.endswith(_TAKEN_OFF) and not before.endswith(("至少", "最少", "多少")):
+        off_after = unit is not None and _OFF_AFTER.match(after, unit.end()) is not None  # "1 star off"
+        if off_after or (before.endswith(_TAKEN_OFF) and not before.endswith(("至少", "最少", "多少"))):
             # "4星，扣一星因为物流" explains the 4; "五星，扣一分": 5 or 4?
             if parse(str(score + 1)) is None:
                 return True

@@ -51,6 +51,15 @@ _SYNONYMS = {
 }  # fmt: skip
 # Words and phrases that mean the same as another (bad = not good), replaced before splitting.
 _CJK_WORDS = {
+    # Cantonese negations: 唔 (not), 冇 (have not); 唔该 is "thanks" ("態度唔好", "冇解決到")
+    "唔该": " ",
+    "唔": "不",
+    "冇": "没",
+    # not replying is a slow response (mapped before 回复): "客服一直不回消息"; 一直 (all along) adds nothing
+    "不回复": "响应慢",
+    "不回消息": "响应慢",
+    "不回信息": "响应慢",
+    "一直": " ",
     "不太好": "坏",
     "不好": "坏",
     "没有": "没",
@@ -77,6 +86,12 @@ _CJK_WORDS = {
     "still there": "not solved",
     "still happening": "not solved",
     "still broken": "not solved",
+    # still without what was asked for: "I still don't have my refund", "退款还没到账" (not "还没收到回复":
+    # a reply not received is a slow response)
+    "still don't have my": "not solved",  # my refund, my order ("still don't have a reply" is no pick)
+    "still dont have my": "not solved",
+    "还没到账": "问题没解决",
+    "还没退": "问题没解决",
     "persists": "not solved",
     # third hunt: 不及时 (not in time), 没人回 (nobody replied), 依旧 (still so), 没礼貌 (impolite)
     "不及时": "慢",
@@ -93,6 +108,10 @@ _CJK_WORDS = {
     # fifth hunt: a wrong answer leaves the problem there ("answer" alone is a response: "wrong answer"
     # read as Slow response)
     "wrong answer": "not solved",
+    "answer was wrong": "not solved",
+    "answers were wrong": "not solved",
+    "info was wrong": "not solved",
+    "information was wrong": "not solved",
     "incorrect answer": "not solved",
     "wrong information": "not solved",
     "wrong info": "not solved",
@@ -119,12 +138,16 @@ def opposed(mine: Sequence[str], theirs: Sequence[str]) -> bool:
     return any(_OPPOSITES.get(word, set()) & set(mine) for word in theirs)
 
 
+_HELD = re.compile(r"([a-z])\1{2,}")
+
+
 def tokens(text: str) -> list[str]:
     """The content tokens of ``text`` (lower-cased), synonyms mapped, function words dropped."""
     found: list[str] = []
     for raw in _WORD.findall(_mapped(text)):
         word = raw.strip("'")
         if len(word) > 1 and not ("\u4e00" <= word[0] <= "\u9fff"):
+            word = _HELD.sub(r"\1", word)  # a letter held down: "slowww", "ruuude"
             word = _SYNONYMS.get(word, word)
         word = _SYNONYMS.get(word, word)
         if word and word not in _STOP and word not in _NEGATIONS:  # negation is compared apart

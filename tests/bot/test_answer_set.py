@@ -43,6 +43,7 @@ SETS = {
     "second": "typed_answers_heldout_{}.tsv",
     "audit": "typed_answers_audit_{}.tsv",
     "third": "typed_answers_third_{}.tsv",
+    "fourth": "typed_answers_fourth_{}.tsv",
 }
 
 
@@ -118,6 +119,7 @@ def test_the_second_set_written_after_the_parser_is_read_as_meant(language: str)
     [
         ("audit", 200),  # the third set, written by the issue-15 audit after the parser, before its fixes
         ("third", 60),  # typed_answers_third_*: written blind from the README, before its fixes
+        ("fourth", 200),  # typed_answers_fourth_*: a second blind set from the README, before its fixes
     ],
 )
 def test_the_audit_and_blind_sets_are_read_as_meant(language: str, which: str, at_least: int) -> None:

@@ -426,6 +426,12 @@ OPTIONS = [
         pytest.param("not the speed, they were rude", "attitude", id="denied-then-named"),
         pytest.param("不是慢，是态度差", "attitude", id="denied-then-named-zh"),
         pytest.param("还是没修好", "unresolved", id="not-repaired-zh"),
+        # the blind fourth set: Traditional Cantonese, a held letter, not replying (all were refused)
+        pytest.param("態度唔好", "attitude", id="cantonese-m-hou-traditional"),
+        pytest.param("冇解決到", "unresolved", id="cantonese-mou-traditional"),
+        pytest.param("slowww", "slow", id="held-letter"),
+        pytest.param("客服一直不回消息", "slow", id="never-replies-zh"),
+        pytest.param("the answer was wrong", "unresolved", id="answer-was-wrong"),  # was slow
     ],
 )
 def test_choice_is_understood(text: str, expected: str) -> None:
@@ -1592,7 +1598,121 @@ BLIND_SEVENTH = [
 ]
 
 
-@pytest.mark.parametrize(("text", "kind", "expected"), FOURTH_HUNT + FIFTH_HUNT + BLIND_SEVENTH)
+# The blind fourth set (typed_answers_fourth_*, 2026-12-06: 221 en, 203 zh written from the README before
+# reading the parser; first run 87.8% / 94.1%): the general causes of its misses, with look-alikes.
+BLIND_EIGHTH = [
+    # a high score "for" what went wrong is sarcasm (was stored: 5 with the words as comment)
+    pytest.param("5 stars for waiting 3 hours", "csat", None, id="five-stars-for-waiting"),
+    pytest.param("sure, 5 stars for losing my parcel", "csat", None, id="for-losing"),
+    pytest.param("10 for waiting two weeks, great job", "nps", None, id="ten-for-waiting"),
+    pytest.param("5 stars for nothing", "csat", None, id="for-nothing"),
+    pytest.param(
+        "5 for never giving up", "csat", (5, "for never giving up"), id="for-never-giving-up-is-meant"
+    ),
+    pytest.param("5分，你们才是最棒的呢", "csat", (5, "你们才是最棒的呢"), id="cai-shi-praise-zh"),
+    pytest.param("五星，三天才到呢", "csat", None, id="cai-dao-ne-zh"),
+    pytest.param(
+        "2 stars for waiting 3 hours", "csat", (2, "for waiting 3 hours"), id="low-for-waiting-is-meant"
+    ),
+    pytest.param("5 stars for the quick fix", "csat", (5, "for the quick fix"), id="for-what-went-right"),
+    pytest.param(
+        "5 for keeping me updated", "csat", (5, "for keeping me updated"), id="for-keeping-me-updated"
+    ),
+    pytest.param("给你们10分，等了两个礼拜呢", "nps", None, id="ne-after-a-wait-zh"),
+    pytest.param("1分，等了两个礼拜呢", "csat", (1, "等了两个礼拜呢"), id="low-ne-is-meant-zh"),
+    pytest.param("5分，两天就到了", "csat", (5, "两天就到了"), id="no-ne-is-meant-zh"),
+    # laughing before a take-back still takes it back
+    pytest.param("5 stars lol as if", "csat", None, id="lol-as-if"),
+    pytest.param("5 lol", "csat", (5, ""), id="lol-alone-is-emphasis"),
+    # a question offering two readings after the score
+    pytest.param("1分是容易还是难", "ces", None, id="easy-or-hard-zh"),
+    pytest.param("5分是最好还是最差", "csat", None, id="best-or-worst-zh"),
+    # a spaced dash before a smaller count ends the score's clause; a range goes up
+    pytest.param("4 - 2 hours on hold", "csat", (4, "2 hours on hold"), id="dash-then-a-smaller-count"),
+    pytest.param("8 - 2 calls", "nps", (8, "2 calls"), id="dash-then-calls-nps"),
+    pytest.param("3 - 4 days for a reply", "csat", None, id="dash-then-a-larger-count-is-a-range"),
+    pytest.param("4 - 10 minutes wait", "csat", None, id="dash-up-to-ten-is-a-range"),
+    pytest.param("4-2 hours", "csat", None, id="unspaced-dash"),
+    # a unit ends the score: the count after it is its comment
+    pytest.param("4 stars 2 hours on hold", "csat", (4, "2 hours on hold"), id="unit-then-a-count"),
+    pytest.param("4 stars 5 stars", "csat", None, id="unit-then-another-score"),
+    # what is taken off after the score explains it
+    pytest.param(
+        "4 out of 5 stars, 1 star off for the wait", "csat", (4, "1 star off for the wait"), id="star-off"
+    ),
+    pytest.param("5 stars, 1 star off for the wait", "csat", None, id="five-with-one-off-5-or-4"),
+    # words that bring the score in, as speech runs on
+    pytest.param("its a three from me", "csat", (3, ""), id="its-without-apostrophe"),
+    pytest.param(
+        "it was a 2, I had to repeat myself 3 times",
+        "ces",
+        (2, "I had to repeat myself 3 times"),
+        id="it-was-a",
+    ),
+    pytest.param(
+        "Honestly? 2. Nobody read my messages.", "csat", (2, "Nobody read my messages"), id="honestly-asked"
+    ),
+    pytest.param("um like a four i guess", "csat", (4, ""), id="like-a-four"),
+    pytest.param("like 4", "csat", None, id="like-without-an-article-is-about"),
+    pytest.param(
+        "ok so basically 4 but the app is confusing",
+        "csat",
+        (4, "but the app is confusing"),
+        id="so-basically-but",
+    ),
+    pytest.param("a 2 pack of cables arrived broken", "csat", None, id="a-two-pack-still-counts"),
+    pytest.param(
+        "honestly like a 4 the delivery guy was rude",
+        "nps",
+        (4, "the delivery guy was rude"),
+        id="like-a-then-the",
+    ),
+    pytest.param("pretty likely, like an 8", "nps", (8, "pretty likely"), id="last-clause-brings-it-in"),
+    pytest.param("slow reply, a 3", "csat", (3, "slow reply"), id="last-clause-is-an-article"),
+    pytest.param("I bought a 3", "csat", None, id="an-article-after-a-verb-counts"),
+    pytest.param("give you guys a 9", "nps", (9, ""), id="give-you-guys-a"),
+    # a number word before words that say nothing, or before a clause of its own, counts nothing
+    pytest.param("six i think", "ces", (6, ""), id="number-word-i-think"),
+    pytest.param(
+        "six it was okay i had to explain twice",
+        "ces",
+        (6, "it was okay i had to explain twice"),
+        id="number-word-then-a-clause",
+    ),
+    pytest.param("one sec", "csat", None, id="one-sec-still-counts"),
+    pytest.param("two more questions", "csat", None, id="two-more-still-counts"),
+    # the scale said in words: the question's own is no comment, another is asked again
+    pytest.param("on a scale of 0-10 id say 8", "nps", (8, ""), id="on-a-scale-own"),
+    pytest.param("on a scale of 1 to 10, 7", "nps", (7, ""), id="on-a-scale-own-comma"),
+    pytest.param("on a scale of 1-5 id say 4", "nps", None, id="on-a-scale-another"),  # was 4
+    pytest.param("满分5分的话给4", "csat", (4, ""), id="manfen-dehua-zh"),
+    # a wish for next time doubts nothing in a buried score
+    pytest.param(
+        "Thanks for the help. I'd give it a 4. Next time please answer faster.",
+        "csat",
+        (4, "Thanks for the help. Next time please answer faster"),
+        id="next-time-please",
+    ),
+    pytest.param("slow reply. 5 next time. 2 now", "csat", None, id="next-time-is-a-condition"),
+    # probed after the fixes above, in the same categories (not blind): what they still missed
+    pytest.param("it was like a 2 honestly", "csat", (2, ""), id="it-was-like-a"),
+    pytest.param("8 - 1 call was enough", "nps", (8, "1 call was enough"), id="dash-then-one-call"),
+    pytest.param("nine i reckon", "nps", (9, ""), id="i-reckon-says-nothing"),
+    pytest.param("五星，逗你玩的，一星", "csat", (1, ""), id="dou-ni-wan-de-zh"),
+    pytest.param("满分十分我给八分", "nps", (8, ""), id="manfen-shifen-in-numerals-zh"),
+    pytest.param("3 - 1 day late", "csat", (3, "1 day late"), id="dash-then-one-day"),
+    pytest.param(
+        "9 out of 10, 1 point off for the price", "nps", (9, "1 point off for the price"), id="point-off"
+    ),
+    pytest.param("ten for ghosting me", "nps", None, id="ten-for-ghosting"),
+    pytest.param("7 for making me wait 2 hours", "ces", None, id="seven-for-making-me-wait"),
+    pytest.param("四分 - 等了一个小时", "csat", (4, "等了一个小时"), id="dash-then-a-wait-zh"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"), FOURTH_HUNT + FIFTH_HUNT + BLIND_SEVENTH + BLIND_EIGHTH
+)
 def test_the_fourth_and_fifth_hunts_replies_are_read_as_meant(
     text: str, kind: ScaleKind, expected: tuple[int, str] | None
 ) -> None:

@@ -122,6 +122,18 @@ CORRECTING_FIRST = [
     pytest.param("5 scratch that", "csat", None, id="scratch-that-after"),  # was 5, "scratch that"
     pytest.param("5 scratch that, 4", "csat", (4, ""), id="scratch-that-between"),
     pytest.param("5分，写错了，4分", "csat", (4, ""), id="xiecuo-between-zh"),
+    # the blind fourth set (typed_answers_fourth_*): the score said again after 还是, "more like", "rather",
+    # and a joke taken back in Chinese (骗你的, 开玩笑的: "just kidding")
+    pytest.param("4分吧，不对，还是5分", "csat", (5, ""), id="budui-haishi-zh"),  # was refused
+    pytest.param("不对，还是5分吧", "csat", (5, ""), id="budui-haishi-first-zh"),
+    pytest.param("not a 5, more like a 3", "csat", (3, ""), id="not-more-like"),  # was refused
+    pytest.param("not 5, rather 4", "csat", (4, ""), id="not-rather"),
+    pytest.param("五星，哈哈，骗你的，两星", "csat", (2, ""), id="pian-ni-de-zh"),  # was refused
+    pytest.param("五星，开玩笑的，三星", "csat", (3, ""), id="kai-wanxiao-zh"),
+    pytest.param("五星，逗你玩的，一星", "csat", (1, ""), id="dou-ni-wan-de-zh"),
+    pytest.param("五星，开个玩笑呢", "csat", None, id="kai-ge-wanxiao-after-zh"),
+    pytest.param("5分，骗你的", "csat", None, id="pian-ni-de-after-zh"),  # was 5, "骗你的"
+    pytest.param("5分，还是不错的", "csat", (5, "还是不错的"), id="haishi-is-still-zh"),
 ]
 
 

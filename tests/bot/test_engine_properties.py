@@ -129,6 +129,10 @@ def test_random_events_never_raise_and_keep_the_invariants(
             if isinstance(effect, RecordAnswer):
                 answer = effect.answer
                 assert before.status == "active"
+                if answer.step != before.step and answer.kind == "choice":  # the one option they name
+                    options = flow.steps[answer.step].options or []
+                    assert answer.option in {option.id for option in options}
+                    continue
                 if answer.step != before.step:  # words given with a rating, kept as the comment
                     assert answer.kind == "text" and answer.text
                     assert answer.step == "_comment" or flow.steps[answer.step].type == "text"

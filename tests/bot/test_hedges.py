@@ -96,6 +96,32 @@ def test_a_pattern_finds_what_qualifies_a_score_and_nothing_else(
         (hedges.SNEER, "客服很好", False),
         (hedges.DOUBT, "if you fix it", True),
         (hedges.DOUBT, "the agent fixed it", False),
+        (hedges.DOUBT, "5 next time", True),
+        (hedges.DOUBT, "next time please answer faster", False),  # a wish, no condition on the score
+        # a high score "for" what went wrong is sarcasm; "for" what went right is meant
+        (hedges.SARCASTIC_FOR, "for waiting 3 hours", True),
+        (hedges.SARCASTIC_FOR, "for losing my parcel", True),
+        (hedges.SARCASTIC_FOR, "for making me call 4 times", True),
+        (hedges.SARCASTIC_FOR, "for taking 2 weeks", True),
+        (hedges.SARCASTIC_FOR, "for nothing", True),
+        (hedges.SARCASTIC_FOR, "for not giving up", False),
+        (hedges.SARCASTIC_FOR, "for never giving up on my case", False),
+        (hedges.SARCASTIC_FOR, "for nothing less than perfect", False),
+        (hedges.SARCASTIC_FOR, "for the quick fix", False),
+        (hedges.SARCASTIC_FOR, "for keeping me updated", False),
+        (hedges.SARCASTIC_FOR, "for taking the time to explain", False),
+        (hedges.SARCASTIC_FOR, "for maria", False),
+        (hedges.SARCASTIC_HAN, "等了两个礼拜呢", True),
+        (hedges.SARCASTIC_HAN, "还没到呢", True),
+        (hedges.SARCASTIC_HAN, "两天就到了", False),
+        (hedges.SARCASTIC_HAN, "等了两天", False),
+        (hedges.SARCASTIC_HAN, "三天才到呢", True),
+        (hedges.SARCASTIC_HAN, "你们才是最棒的呢", False),
+        # a question offering two readings: "是容易还是难" (easy or hard?)
+        (hedges.EITHER_OR, "是容易还是难", True),
+        (hedges.EITHER_OR, "是最好还是最差", True),
+        (hedges.EITHER_OR, "服务还是不错的", False),  # 还是: "still"
+        (hedges.EITHER_OR, "就是物流还是慢", False),
     ],
 )
 def test_each_regex_of_doubt(regex: re.Pattern[str], text: str, found: bool) -> None:
@@ -110,6 +136,14 @@ def test_the_joining_words_are_hedges_too() -> None:
 def test_a_take_back_is_a_short_whole_comment() -> None:
     assert {"jk", "not", "no"} <= hedges.TAKEN_BACK
     assert "not bad" not in hedges.TAKEN_BACK
+
+
+@pytest.mark.parametrize(
+    ("comment", "taken_back"),
+    [("as if", True), ("lol as if", True), ("haha jk", True), ("lol, just kidding", True), ("lol", False)],
+)
+def test_laughing_before_a_take_back_still_takes_it_back(comment: str, taken_back: bool) -> None:
+    assert hedges.taken_back(comment) is taken_back
 
 
 @pytest.mark.parametrize(

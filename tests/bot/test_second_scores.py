@@ -32,6 +32,9 @@ def csat(part: str) -> int | None:
         ("7-10天", 3, False),
         ("24/7 support", 5, False),
         ("5 stars", 5, False),  # the same score again
+        ("1 star off for the wait", 4, False),  # taken off after: explains the 4
+        ("1 star off for the wait", 5, True),  # 5 or 4?
+        ("2 stars later", 4, True),
     ],
 )
 def test_a_number_in_a_comment_is_another_score_or_not(comment: str, score: int, another: bool) -> None:

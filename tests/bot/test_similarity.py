@@ -52,6 +52,23 @@ OPTIONS = [
         ("not the speed, the price", None),  # the other clause names none
         ("还是没修好", "unsolved"),
         ("没修复", "unsolved"),
+        # the blind fourth set: a held letter, Cantonese negations (唔 not, 冇 have not; 唔该 is thanks),
+        # not replying, the answer said wrong
+        ("slowww", "slow"),
+        ("ruuude", "rude"),
+        ("态度唔好", "rude"),
+        ("冇解决到", "unsolved"),
+        ("唔该，太慢了", "slow"),
+        ("客服一直不回消息", "slow"),
+        ("一直没解决", "unsolved"),
+        ("不回复而且态度差", None),
+        ("the answer was wrong", "unsolved"),  # was Slow response ("answer" alone is a response)
+        ("soooo", None),
+        ("I still don't have my refund", "unsolved"),
+        ("退款还没到账", "unsolved"),
+        ("钱还没退", "unsolved"),
+        ("I still don't have a reply", None),
+        ("还没收到回复", None),
     ],
 )
 def test_a_reply_picks_the_option_it_paraphrases_and_only_that_one(reply: str, option: str | None) -> None:
