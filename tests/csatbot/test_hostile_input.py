@@ -50,6 +50,7 @@ JSON_BODIES = {
     "nul": b'{"text": "a\\u0000b"}',
     "deep": b'{"text": "hi", "name": ' + b"[" * 1000 + b"]" * 1000 + b"}",
     "bad-utf8": b'{"text": "\xff"}',
+    "5000-digits": b'{"text": "hi", "id": ' + b"9" * 5000 + b"}",  # was a generic 400
 }
 
 
