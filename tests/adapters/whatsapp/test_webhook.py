@@ -76,6 +76,17 @@ async def test_a_lone_surrogate_or_nul_in_a_signed_text_is_stored_cleaned_not_re
     assert [m["text"] for m in detail["transcript"]] == ["Body \ufffdText!"]
 
 
+async def test_a_text_that_shows_nothing_is_acknowledged_and_opens_no_conversation(
+    app: App, payload: Load
+) -> None:
+    # Stored cleaned, NUL and zero-width characters made an empty message in a new conversation.
+    data = payload("text")
+    data["entry"][0]["changes"][0]["value"]["messages"][0]["text"]["body"] = "\x00 \u200b\ufeff\x00"
+    response = await app.sim.post(app.http, data)
+    assert (response.status_code, response.text) == (200, "")
+    assert await app.conversations() == []
+
+
 def _tamper(raw: bytes) -> bytes:
     return raw.replace(b"Body Text", b"Body Text!")
 
