@@ -225,6 +225,14 @@ async def test_a_body_over_the_limit_is_413_before_it_is_read_whole(
     assert await stored(app) == (0, 0)
 
 
+@pytest.mark.parametrize("path", ["/api/webchat/session", "/api/webchat/messages", "/console/login"])
+async def test_a_declared_length_of_5000_digits_is_413_not_a_500(app: httpx.AsyncClient, path: str) -> None:
+    # int() refuses more than 4,300 digits: its ValueError was a 500 on every route
+    response = await app.post(path, content=b"{}", headers={"content-length": "9" * 5000})
+    assert response.status_code == 413, response.text
+    assert await stored(app) == (0, 0)
+
+
 async def test_the_longest_agent_name_can_reply_escalate_and_resolve(database_url: str) -> None:
     """A reply is stored signed ``agent:<name>`` (message.author, 64 characters): an agent or token
     named with 64 characters, which the name rule allowed, got a 500 on PostgreSQL for every reply."""
