@@ -2,8 +2,8 @@
 
 Handled: private-chat messages (text, ``/commands``, a caption as text, other media as
 :class:`Unsupported`) and callback queries from survey buttons. Everything else (edited messages,
-group chatter, member updates, inline queries, a text that shows nothing...) is acknowledged and
-dropped: :func:`parse_update` returns ``None``.
+group chatter, member updates, inline queries...) is acknowledged and dropped: :func:`parse_update`
+returns ``None``.
 """
 
 from __future__ import annotations
