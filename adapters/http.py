@@ -25,8 +25,10 @@ log = logging.getLogger("csatbot.limits")
 async def read_body(request: Request, limit: int) -> bytes:
     """The raw request body, or 413 once it grows past ``limit`` bytes (never buffered beyond it)."""
     declared = request.headers.get("content-length")
-    # ASCII digits only: "²" (a Latin-1 header byte) is a digit to isdigit(), not to int()
-    if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > limit:
+    # ASCII digits only: "²" (a Latin-1 header byte) is a digit to isdigit(), not to int(); and
+    # past 4,300 digits int() raises: a length of more than 18 digits is over any limit anyway
+    digits = declared is not None and declared.isascii() and declared.isdigit()
+    if declared is not None and digits and (len(declared) > 18 or int(declared) > limit):
         raise HTTPException(413, f"request body over {limit} bytes")
     body = bytearray()
     async for chunk in request.stream():

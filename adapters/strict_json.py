@@ -2,7 +2,8 @@
 
 Python's ``json`` accepts more than JSON: ``NaN`` and ``Infinity``, numbers that overflow to
 ``inf``, lone surrogates (``"\\ud800"``, which no database can store as UTF-8) and nesting deep
-enough to raise ``RecursionError``. :func:`loads` refuses all of them with one error type, so an
+enough to raise ``RecursionError``; and an integer of over 4,300 digits raises a bare ``ValueError``
+(Python's limit on converting digits). :func:`loads` refuses all of them with one error type, so an
 endpoint answers a clean 4xx instead of failing later (at insert, or in its own 422 handler).
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -52,6 +54,10 @@ def loads(raw: bytes | str, *, max_depth: int = MAX_DEPTH, strict_text: bool = T
         raise JSONRejected(f"nested more than {max_depth} levels deep") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise JSONRejected(f"not JSON: {exc}") from None
+    except JSONRejected:  # NaN or Infinity, from parse_constant
+        raise
+    except ValueError:  # int("9" * 4301): a signed WhatsApp webhook holding one was a 500, redelivered
+        raise JSONRejected(f"a number has more than {sys.get_int_max_str_digits():,} digits") from None
     stack: list[tuple[Any, int]] = [(data, 1)]
     while stack:
         value, depth = stack.pop()

@@ -18,6 +18,13 @@ BLANK = re.compile(f"[{BLANKS}]*")
 """A text that shows nothing (``BLANK.fullmatch``): a message of it says nothing."""
 
 
+def says_nothing(text: str) -> bool:
+    """Whether a platform's ``text`` shows nothing once stored: :data:`BLANK` after its NUL characters
+    are removed (:func:`bot.storable.storable`). A message of it would open a conversation about
+    nothing, as the web chat's blank message would (refused there)."""
+    return BLANK.fullmatch(text.replace("\x00", "")) is not None
+
+
 def utf16_len(text: str) -> int:
     """Length in UTF-16 code units (characters outside the BMP, like most emoji, count twice)."""
     return len(text.encode("utf-16-le")) // 2

@@ -17,6 +17,7 @@ from aiogram.types import CallbackQuery, Message, Update, User
 from pydantic import ValidationError
 
 from adapters import strict_json
+from adapters.kit.text import says_nothing
 from adapters.telegram import callback
 from bot.errors import WireFormatError
 from bot.messages import ChoicePicked, Command, InboundMessage, Payload, Text, Unsupported
@@ -128,8 +129,10 @@ def _message(update: Update, message: Message, account: str, now: datetime) -> I
     payload: Payload
     kind = str(getattr(message.content_type, "value", message.content_type))
     if message.text is not None:
+        if says_nothing(message.text):
+            return None  # only NUL, spaces or zero-width characters
         payload = command(message) or Text(message.text)
-    elif message.caption is not None and message.caption.strip():
+    elif message.caption is not None and not says_nothing(message.caption):
         payload = Text(message.caption, attached=kind)  # a captioned photo, video or file
     elif kind in CUSTOMER_CONTENT:
         payload = Unsupported(kind)

@@ -4,7 +4,8 @@ One POST may hold several entries, changes, messages and statuses; :func:`parse_
 them all or raises :class:`WireFormatError` for the whole body, so nothing is stored from a payload
 that is not well formed. Unknown fields are ignored (Meta adds some now and then); unknown message
 types become :class:`Unsupported`. A caption is the customer's text; reactions and system notices
-(a customer's new number) are not messages and are left out.
+(a customer's new number) are not messages and are left out, as is a text that shows nothing (only
+NUL, spaces or zero-width characters).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from adapters import strict_json
+from adapters.kit.text import says_nothing
 from adapters.whatsapp.ids import START, decode_option
 from bot.errors import WireFormatError
 from bot.messages import ChoicePicked, InboundMessage, Payload, Resume, Text, Unsupported
@@ -211,9 +213,8 @@ def parse_webhook(raw: bytes, received_at: datetime) -> Delivery:
         names = {c.wa_id: c.profile.name for c in value.contacts}
         fallback = value.contacts[0].profile.name if len(value.contacts) == 1 else ""
         for m in value.messages:
-            if m.type in NOT_MESSAGES:
-                continue
-            messages.append(_inbound(account, m, names.get(m.sender, fallback), received_at))
+            if _is_message(m):
+                messages.append(_inbound(account, m, names.get(m.sender, fallback), received_at))
         for s in value.statuses:
             # A status's texts are matched and stored (an outbox row's error) like a customer's words
             # (:mod:`bot.storable`): a NUL or a lone surrogate failed the status's turn on every retry.
@@ -224,6 +225,14 @@ def parse_webhook(raw: bytes, received_at: datetime) -> Delivery:
             statuses.append(StatusUpdate(account, wamid, status, recipient, failures, reference))
         errors.extend(_failure(e) for e in value.errors)
     return Delivery(tuple(messages), tuple(statuses), tuple(errors))
+
+
+def _is_message(m: _Message) -> bool:
+    """Whether ``m`` is a customer's message: not a reaction or a notice, nor a text of only NUL,
+    spaces or zero-width characters (a message about nothing)."""
+    if m.type in NOT_MESSAGES:
+        return False
+    return not (m.type == "text" and m.text is not None and says_nothing(m.text.body))
 
 
 def _failure(error: _Error) -> Failure:
@@ -259,7 +268,7 @@ def _payload(m: _Message) -> Payload:
         return _tapped(m.button.payload, m.button.text)
     media = {"image": m.image, "video": m.video, "document": m.document}.get(m.type)
     caption = media.get("caption") if isinstance(media, dict) else None
-    if isinstance(caption, str) and caption.strip():
+    if isinstance(caption, str) and not says_nothing(caption):
         return Text(caption, attached=m.type)  # a photo "of the broken box" says what the customer wrote
     return Unsupported(m.type)
 

@@ -27,6 +27,7 @@ from adapters.strict_json import MAX_DEPTH, JSONRejected, json_safe, loads
         (b'{"text": "a\\u0000b"}', "NUL characters"),
         (b'{"text": "\xff"}', "not JSON"),
         (b'{"text": ', "not JSON"),
+        (b'{"n": ' + b"9" * 4301 + b"}", "a number has more than 4,300 digits"),
     ],
 )
 def test_refused(raw: bytes, why: str) -> None:

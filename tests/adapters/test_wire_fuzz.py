@@ -3,21 +3,31 @@ either gives messages a database can store or raises WireFormatError, never anyt
 
 Signatures are checked before parsing, so only the platform (or someone holding its secret) can
 reach these; they must still never turn a strange payload into a 500 that the platform redelivers.
+Two WeChat steps come before that check or decide it: the safe-mode envelope (anyone can post one)
+and the decryption of a frame whose length, padding or app id may lie.
 """
 
 from __future__ import annotations
 
+import base64
 import json
+import struct
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+from cryptography.hazmat.primitives.ciphers import Cipher as CipherSuite
+from cryptography.hazmat.primitives.ciphers.algorithms import AES
+from cryptography.hazmat.primitives.ciphers.modes import CBC
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.telegram.wire import decode_update, parse_update
+from adapters.wechat.crypto import Cipher
+from adapters.wechat.verify import Verifier
 from adapters.wechat.wire import parse_message
 from adapters.whatsapp.wire import parse_webhook
-from bot.errors import WireFormatError
+from bot.errors import SignatureError, WireFormatError
 from bot.storable import ACCOUNT_CHARS, ID_CHARS, storable_message
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
@@ -111,3 +121,44 @@ def test_wechat_and_wecom_callbacks(fields: dict[str, str], enterprise: bool) ->
         return
     if message is not None:
         storable(message)
+
+
+KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+tags = st.sampled_from(["xml", "Encrypt", "ToUserName", "AgentID", "a", "!DOCTYPE xml", "?xml version='1.0'"])
+envelopes = st.lists(
+    st.tuples(st.sampled_from(["<", "</", ""]), tags, st.sampled_from([">", "/>", " a='1'>"]), texts),
+    max_size=30,
+).map(lambda parts: "".join(f"{open_}{tag}{close}{text}" for open_, tag, close, text in parts))
+
+
+@FUZZ
+@given(envelopes | texts, st.booleans())
+def test_a_safe_mode_envelope_read_before_its_signature_is_checked(body: str, enterprise: bool) -> None:
+    """Anyone can post one: whatever it holds, the answer is a refusal (the signature cannot match)."""
+    verifier = Verifier(
+        "token", Cipher("token", KEY, "wx1", enterprise=enterprise), encrypted_echo=enterprise
+    )
+    query = {"msg_signature": "0" * 40, "timestamp": str(int(NOW.timestamp())), "nonce": "n"}
+    with pytest.raises((SignatureError, WireFormatError)):
+        verifier.open(query, body.encode("utf-8", "surrogatepass"), NOW)
+
+
+@FUZZ
+@given(st.binary(min_size=16, max_size=16), st.integers(-(2**31), 2**32 - 1), st.binary(max_size=80),
+       st.sampled_from(["wx1", "wx2", ""]), st.integers(0, 255), st.booleans())  # fmt: skip
+def test_decrypting_a_frame_whose_fields_lie(
+    head: bytes, length: int, inner: bytes, receiver: str, pad: int, enterprise: bool
+) -> None:
+    """A decrypted frame is 16 random bytes, a length, the XML and the app id, padded: a length that
+    lies, a wrong padding byte or another app id is a SignatureError, never another exception."""
+    cipher = Cipher("token", KEY, "wx1", enterprise=enterprise)
+    frame = head + struct.pack(">i" if length < 0 else ">I", length) + inner + receiver.encode()
+    frame += bytes([pad]) * (32 - len(frame) % 32)
+    aes = AES(base64.b64decode(KEY + "="))
+    encryptor = CipherSuite(aes, CBC(aes.key[:16])).encryptor()
+    encrypted = base64.b64encode(encryptor.update(frame) + encryptor.finalize()).decode()
+    try:
+        text = cipher.decrypt(encrypted)
+    except SignatureError:
+        return
+    text.encode("utf-8")

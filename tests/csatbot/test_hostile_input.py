@@ -50,6 +50,7 @@ JSON_BODIES = {
     "nul": b'{"text": "a\\u0000b"}',
     "deep": b'{"text": "hi", "name": ' + b"[" * 1000 + b"]" * 1000 + b"}",
     "bad-utf8": b'{"text": "\xff"}',
+    "5000-digits": b'{"text": "hi", "id": ' + b"9" * 5000 + b"}",  # was a generic 400
 }
 
 
@@ -221,6 +222,14 @@ async def test_a_body_over_the_limit_is_413_before_it_is_read_whole(
     assert response.status_code == 413
     assert "request body over 1000000 bytes" in response.text
     assert len(response.content) < 10_000
+    assert await stored(app) == (0, 0)
+
+
+@pytest.mark.parametrize("path", ["/api/webchat/session", "/api/webchat/messages", "/console/login"])
+async def test_a_declared_length_of_5000_digits_is_413_not_a_500(app: httpx.AsyncClient, path: str) -> None:
+    # int() refuses more than 4,300 digits: its ValueError was a 500 on every route
+    response = await app.post(path, content=b"{}", headers={"content-length": "9" * 5000})
+    assert response.status_code == 413, response.text
     assert await stored(app) == (0, 0)
 
 

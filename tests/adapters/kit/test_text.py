@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.kit.text import Measure, split_text, utf8_len, utf16_len
+from adapters.kit.text import Measure, says_nothing, split_text, utf8_len, utf16_len
 
 
 @pytest.mark.parametrize(
@@ -72,3 +72,17 @@ def test_nothing_visible_is_lost() -> None:
         parts = split_text(text, limit, measure=measure)
         assert len(parts) > 1 and all(measure(p) <= limit for p in parts)
         assert "".join("".join(parts).split()) == "".join(text.split())
+
+
+@pytest.mark.parametrize(
+    ("text", "nothing"),
+    [
+        ("", True),
+        ("\x00", True),
+        (" \x00\u200b\ufeff\u2060\u3000", True),
+        ("\x00a", False),
+        ("\ud800", False),
+    ],
+)
+def test_says_nothing_is_a_text_blank_once_its_nul_characters_are_removed(text: str, nothing: bool) -> None:
+    assert says_nothing(text) is nothing

@@ -147,6 +147,10 @@ async def test_an_update_is_acknowledged_once_stored_and_a_redelivery_before_its
         {"update_id": 3, "message": {"message_id": 1, "date": 1, "text": "hi all",
                                      "from": {"id": 7, "is_bot": False, "first_name": "B"},
                                      "chat": {"id": -100, "type": "supergroup", "title": "G"}}},
+        # a text that shows nothing once stored opened a conversation about nothing
+        {"update_id": 4, "message": {"message_id": 1, "date": 1, "text": "\x00 \u200b\ufeff\u2060",
+                                     "from": {"id": 7, "is_bot": False, "first_name": "B"},
+                                     "chat": {"id": 7, "type": "private"}}},
     ],
 )  # fmt: skip
 async def test_updates_the_bot_does_not_handle_are_200_and_not_stored(

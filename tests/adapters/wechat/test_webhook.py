@@ -144,6 +144,7 @@ async def test_malformed_messages_are_400_and_nothing_is_stored(any_app: App) ->
         "no fields": "<xml></xml>",
         "no MsgType": xml(**head, Content="hi", MsgId=1),
         "text without content": xml(**head, MsgType="text", MsgId=2),
+        "text of zero-width characters": xml(**head, MsgType="text", Content="\u200b\u2060 ", MsgId=4),
         "bad CreateTime": xml(**(head | {"CreateTime": "today"}), MsgType="text", Content="hi", MsgId=3),
     }
     for name, document in documents.items():

@@ -76,6 +76,17 @@ async def test_a_lone_surrogate_or_nul_in_a_signed_text_is_stored_cleaned_not_re
     assert [m["text"] for m in detail["transcript"]] == ["Body \ufffdText!"]
 
 
+async def test_a_text_that_shows_nothing_is_acknowledged_and_opens_no_conversation(
+    app: App, payload: Load
+) -> None:
+    # Stored cleaned, NUL and zero-width characters made an empty message in a new conversation.
+    data = payload("text")
+    data["entry"][0]["changes"][0]["value"]["messages"][0]["text"]["body"] = "\x00 \u200b\ufeff\x00"
+    response = await app.sim.post(app.http, data)
+    assert (response.status_code, response.text) == (200, "")
+    assert await app.conversations() == []
+
+
 def _tamper(raw: bytes) -> bytes:
     return raw.replace(b"Body Text", b"Body Text!")
 
@@ -151,6 +162,8 @@ async def test_unsupported_messages_are_stored_as_their_kind(app: App, payload: 
         pytest.param(b"{not json", id="not-json"),
         pytest.param(b'{"object":"page","entry":[]}', id="not-whatsapp"),
         pytest.param(b'{"object":"whatsapp_business_account"}', id="no-entry"),
+        # Python's json raised a bare ValueError for an integer of over 4,300 digits: a 500
+        pytest.param(b'{"object":"whatsapp_business_account","entry":[' + b"9" * 5000 + b"]}", id="digits"),
     ],
 )
 async def test_malformed_payloads_get_400_and_nothing_is_stored(app: App, body: bytes) -> None:
