@@ -66,6 +66,18 @@ class WindowClosedError(ConflictError):
         )
 
 
+class UnreachableError(ConflictError):
+    """A message cannot go out: the customer blocked the bot or unsubscribed on this channel."""
+
+    def __init__(self, channel: str, reason: str) -> None:
+        self.channel = channel
+        self.reason = reason
+        super().__init__(
+            f"not sent: {reason} on {channel}, so nothing we write can arrive; "
+            "replies can go out again once the customer comes back (unblocks the bot, subscribes or writes)"
+        )
+
+
 class AdapterError(CsatbotError):
     """A channel adapter failed."""
 
