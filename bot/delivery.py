@@ -342,7 +342,7 @@ class Dispatcher:
         now = self.clock.now()
         closed = await self._record(lambda repo: gave_up(repo, item.id, error, now))
         if closed is not None:
-            log.warning("survey %s skipped: its question could not be delivered (outbox %s)", closed, item.id)
+            log.warning("survey %s closed: its question could not be delivered (outbox %s)", closed, item.id)
 
     async def _send(self, item: OutboxItem, confirms: bool) -> str | None:
         to = addressee(item, f"{REFERENCE}{item.id}" if confirms else "")

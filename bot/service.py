@@ -208,7 +208,7 @@ class ConversationService:
             return False
         log.error("outbox %s: %s reported delivery failed: %s", row, channel, error)
         if survey is not None:
-            log.warning("survey %s skipped: its question could not be delivered (outbox %s)", survey, row)
+            log.warning("survey %s closed: its question could not be delivered (outbox %s)", survey, row)
         return True
 
     async def delivery_confirmed(self, channel: str, reference: str, platform_id: str) -> bool:

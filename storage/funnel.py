@@ -106,7 +106,7 @@ def survey_funnel(
     where = conditions(since, until, filters, tz=tz)
     funnel = Funnel()
     for row in session.execute(_stages(where)).mappings():
-        stage = Stage(**{name: int(row[name]) for name in asdict(Stage())})
+        stage = Stage(**{name: int(row[name]) for name in asdict(Stage()) if name != "unreached"})
         funnel.total.add(stage)
         funnel.by_flow.setdefault(row["flow_id"], Stage()).add(stage)
         funnel.by_channel.setdefault(row["channel"], Stage()).add(stage)

@@ -341,6 +341,7 @@ EN: dict[str, str] = {
     "funnel.completed": "Completed",
     "funnel.partial": "Partial",
     "funnel.drop": "{flow}: most customers stop at “{step}”",
+    "funnel.unreached": "Not reached: {n} (blocked the bot, unsubscribed or undeliverable; in no rate)",
     "drivers.title": "Fix these first",
     "exp.title": "Experiments",
     "exp.hint": (
@@ -779,6 +780,7 @@ ZH: dict[str, str] = {
     "funnel.completed": "完成",
     "funnel.partial": "部分完成",
     "funnel.drop": "{flow}：多数客户停在“{step}”",
+    "funnel.unreached": "未送达：{n}（屏蔽了机器人、取消关注或无法送达；不计入任何比率）",
     "drivers.title": "优先改进",
     "exp.title": "实验",
     "exp.hint": "每位客户始终看到同一个版本。与对照组比较：双比例 z 检验，p < 0.05 视为显著。",

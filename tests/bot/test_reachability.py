@@ -11,6 +11,7 @@ import pytest
 from bot.errors import DeliveryError, UnreachableError
 from bot.messages import InboundMessage, Reachability
 from storage.funnel import survey_funnel
+from storage.reports import build_report
 
 from ..conftest import Harness
 
@@ -172,3 +173,19 @@ async def test_someone_who_never_wrote_blocking_the_bot_changes_nothing(harness:
     h = harness
     result = await reach(h, "zed", Reachability(False, "blocked"), "u1")
     assert not result.duplicate and h.rows("SELECT count(*) FROM identity") == [(0,)]
+
+
+async def test_the_response_rate_rests_on_the_customers_reached(harness: Harness) -> None:
+    h = harness
+    answered = await surveyed(h, "bob")
+    await h.tap("bob", answered, "rating", "5")
+    lost = await resolved_due(h, "ann")
+    h.channel.fail_with = [DeliveryError(BLOCKED, permanent=True)]
+    await h.tick(minutes=10)
+    assert survey(h, lost)[0] == "skipped"
+    total = await funnel(h)
+    assert (total["sent"], total["answered"], total["answer_rate"], total["unreached"]) == (1, 1, 1.0, 1)
+    report = await h.store.run(
+        lambda repo: build_report(repo.session, h.clock.now() - timedelta(days=2), h.clock.now(), by=())
+    )
+    assert (report.total.sent, report.total.responded, report.total.response_rate) == (1, 1, 1.0)
