@@ -340,7 +340,7 @@ class Dispatcher:
             return
         # A survey question that cannot be delivered closes its survey in the same transaction.
         now = self.clock.now()
-        closed = await self._record(lambda repo: gave_up(repo, item.id, error, now))
+        closed = await self._record(lambda repo: gave_up(repo, item, error, now, exc.unreachable))
         if closed is not None:
             log.warning("survey %s closed: its question could not be delivered (outbox %s)", closed, item.id)
 

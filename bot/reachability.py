@@ -14,6 +14,7 @@ from datetime import datetime
 from bot.engine import advance
 from bot.landing import SEND_TIMER
 from bot.messages import InboundMessage, Reachability
+from bot.records import Identity, OutboxItem
 from bot.repository import Repository
 from bot.survey import CLOSED, Expire, RecordAnswer
 from bot.survey_turns import SURVEY_TIMERS
@@ -38,21 +39,38 @@ def reachability_turn(repo: Repository, msg: InboundMessage, change: Reachabilit
         repo.set_unreachable(identity.id, None, now)
         return f"identity {identity.id} reachable again"
     reason = REASONS.get(change.cause, UNREACHABLE)
+    closed = leave(repo, identity, reason, now)
+    return f"identity {identity.id} unreachable ({reason}); surveys closed: {', '.join(closed) or 'none'}"
+
+
+def leave(repo: Repository, identity: Identity, reason: str, now: datetime) -> list[str]:
+    """Mark ``identity`` unreachable for ``reason``, fail what is queued for it unsent and close
+    its open survey (and those of the messages failed); the surveys closed."""
     repo.set_unreachable(identity.id, reason, now)
     surveys = set(repo.drop_queued(identity.channel, identity.account, identity.user, reason))
     active = repo.active_survey(identity.id)
     if active is not None:
         surveys.add(active.id)
-    closed = [survey for survey in sorted(surveys) if close_unreached(repo, survey, reason, now)]
-    return f"identity {identity.id} unreachable ({reason}); surveys closed: {', '.join(closed) or 'none'}"
+    return [survey for survey in sorted(surveys) if close_unreached(repo, survey, reason, now)]
 
 
-def gave_up(repo: Repository, item_id: int, error: str, now: datetime) -> str | None:
+def gave_up(repo: Repository, item: OutboxItem, error: str, now: datetime, cause: str = "") -> str | None:
     """The outbox gave up on a message for good: record it, and close the survey whose question it
-    carried as ``undelivered``; that survey's id, when one closed."""
-    if not repo.outbox_failed(item_id, error, None):
+    carried as ``undelivered``; that survey's id, when one closed. ``cause`` (``blocked``,
+    ``unsubscribed``): the platform said why, so the customer is unreachable from now on, as if its
+    notice of that had come (:func:`reachability_turn`)."""
+    if not repo.outbox_failed(item.id, error, None):
         return None  # the platform confirmed it meanwhile
-    return undelivered(repo, item_id, error, now)
+    closed = undelivered(repo, item.id, error, now)
+    to = item.recipient
+    identity = (
+        repo.find_identity(item.channel, str(to.get("account", "")), str(to.get("user", "")))
+        if cause
+        else None
+    )
+    if identity is not None and identity.unreachable is None:
+        leave(repo, identity, REASONS.get(cause, UNREACHABLE), now)
+    return closed
 
 
 def undelivered(repo: Repository, item_id: int, error: str, now: datetime) -> str | None:

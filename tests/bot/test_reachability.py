@@ -189,3 +189,15 @@ async def test_the_response_rate_rests_on_the_customers_reached(harness: Harness
         lambda repo: build_report(repo.session, h.clock.now() - timedelta(days=2), h.clock.now(), by=())
     )
     assert (report.total.sent, report.total.responded, report.total.response_rate) == (1, 1, 1.0)
+
+
+async def test_a_refusal_saying_the_customer_blocked_the_bot_makes_them_unreachable(harness: Harness) -> None:
+    h = harness
+    survey_id = await resolved_due(h)
+    conversation_id = h.rows("SELECT max(id) FROM conversation")[0][0]
+    h.channel.fail_with = [DeliveryError(BLOCKED, unreachable="blocked")]
+    await h.tick(minutes=10)
+    assert survey(h, survey_id) == ("skipped", f"undelivered: {BLOCKED}", None)
+    assert h.rows("SELECT unreachable FROM identity") == [("customer blocked the bot",)]
+    with pytest.raises(UnreachableError):
+        await h.service.agent_reply(conversation_id, "bob", "hello?")

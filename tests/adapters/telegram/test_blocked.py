@@ -81,6 +81,9 @@ async def test_a_question_telegram_refuses_skips_the_survey_at_once(app: App) ->
     reason = "undelivered: telegram: HTTP 403: Forbidden: bot was blocked by the user"
     assert (survey["skip_reason"], survey["sent_at"]) == (reason, None)
     assert sends(app) == 1  # the question, tried once
+    assert (await customer(app, conversation_id))["unreachable"] == BLOCKED  # Telegram said why
+    reply = await app.http.post(f"/api/conversations/{conversation_id}/reply", json={"text": "hello?"})
+    assert reply.status_code == 409 and sends(app) == 1
 
 
 async def test_a_customer_who_blocked_the_bot_gets_no_survey(app: App) -> None:
