@@ -62,14 +62,11 @@ def gave_up(repo: Repository, item: OutboxItem, error: str, now: datetime, cause
     if not repo.outbox_failed(item.id, error, None):
         return None  # the platform confirmed it meanwhile
     closed = undelivered(repo, item.id, error, now)
-    to = item.recipient
-    identity = (
-        repo.find_identity(item.channel, str(to.get("account", "")), str(to.get("user", "")))
-        if cause
-        else None
-    )
-    if identity is not None and identity.unreachable is None:
-        leave(repo, identity, REASONS.get(cause, UNREACHABLE), now)
+    if cause:
+        to = item.recipient
+        identity = repo.find_identity(item.channel, str(to.get("account", "")), str(to.get("user", "")))
+        if identity is not None and identity.unreachable is None:
+            leave(repo, identity, REASONS.get(cause, UNREACHABLE), now)
     return closed
 
 
