@@ -16,6 +16,7 @@ from bot.errors import DeliveryError
 from bot.leases import Leases
 from bot.ports import Addressee, Channel, Clock, Meter, NoMeter, NotifyTarget, Recipient, WebhookAddress
 from bot.prompts import prompt_from_dict
+from bot.reachability import gave_up
 from bot.records import OutboxItem, row_id
 from bot.repository import Repository, Store
 from bot.sent_marks import SentMarks
@@ -334,7 +335,14 @@ class Dispatcher:
             )
         else:
             log.warning("outbox %s (%s) failed, retry at %s: %s", item.id, item.kind, retry_at, error)
-        await self._record(lambda repo: repo.outbox_failed(item.id, error, retry_at))
+        if not give_up or item.kind != "message":
+            await self._record(lambda repo: repo.outbox_failed(item.id, error, retry_at))
+            return
+        # A survey question that cannot be delivered closes its survey in the same transaction.
+        now = self.clock.now()
+        closed = await self._record(lambda repo: gave_up(repo, item, error, now, exc.unreachable))
+        if closed is not None:
+            log.warning("survey %s closed: its question could not be delivered (outbox %s)", closed, item.id)
 
     async def _send(self, item: OutboxItem, confirms: bool) -> str | None:
         to = addressee(item, f"{REFERENCE}{item.id}" if confirms else "")

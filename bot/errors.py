@@ -66,6 +66,18 @@ class WindowClosedError(ConflictError):
         )
 
 
+class UnreachableError(ConflictError):
+    """A message cannot go out: the customer blocked the bot or unsubscribed on this channel."""
+
+    def __init__(self, channel: str, reason: str) -> None:
+        self.channel = channel
+        self.reason = reason
+        super().__init__(
+            f"not sent: {reason} on {channel}, so nothing we write can arrive; "
+            "replies can go out again once the customer comes back (unblocks the bot, subscribes or writes)"
+        )
+
+
 class AdapterError(CsatbotError):
     """A channel adapter failed."""
 
@@ -85,6 +97,8 @@ class DeliveryError(AdapterError):
     failures that retrying cannot fix (blocked by the user, outside the messaging window);
     ``maybe_sent`` marks a request that reached the platform but got no answer (a read timeout, a
     dropped connection): the platform may have the message, so it is reconciled, not resent blindly.
+    ``unreachable`` (``blocked``, ``unsubscribed``) says the platform refused because the customer
+    blocked the bot or unfollowed: the core marks them unreachable (:mod:`bot.reachability`).
     """
 
     def __init__(
@@ -94,8 +108,10 @@ class DeliveryError(AdapterError):
         retry_after: float | None = None,
         permanent: bool = False,
         maybe_sent: bool = False,
+        unreachable: str = "",
     ) -> None:
         self.retry_after = retry_after
-        self.permanent = permanent
+        self.permanent = permanent or bool(unreachable)
         self.maybe_sent = maybe_sent
+        self.unreachable = unreachable
         super().__init__(message)

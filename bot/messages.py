@@ -51,7 +51,17 @@ class Resume:
     survey: str
 
 
-Payload = Text | ChoicePicked | Command | Unsupported | Resume
+@dataclass(frozen=True, slots=True)
+class Reachability:
+    """Not a message: the customer blocked the bot or unsubscribed (``reachable`` false, ``cause``
+    ``blocked`` or ``unsubscribed``), or unblocked it. Kept out of the transcript; the core decides
+    what follows (:mod:`bot.reachability`)."""
+
+    reachable: bool
+    cause: str = ""
+
+
+Payload = Text | ChoicePicked | Command | Unsupported | Resume | Reachability
 
 
 @dataclass(frozen=True, slots=True)

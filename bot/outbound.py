@@ -33,7 +33,8 @@ def send_prompt(
     survey_id: str | None = None,
     locale: str = "",
 ) -> int:
-    """Store an outgoing message and queue its delivery; returns the message id."""
+    """Store an outgoing message and queue its delivery; returns the message id. To a customer who
+    blocked the bot or unsubscribed it is stored failed at once, with why: no platform call."""
     body = prompt_to_dict(prompt)
     message_id = repo.add_message(
         identity_id=identity.id,
@@ -52,5 +53,6 @@ def send_prompt(
         {"prompt": body},
         at=at,
         message_id=message_id,
+        failed=identity.unreachable,
     )
     return message_id

@@ -44,13 +44,16 @@ def plan_survey(
     throttle: bool = True,
 ) -> SurveyPlan:
     """Plan a survey ``delay`` after ``now``: out of quiet hours (unless ``send_now``), not within the
-    throttle of the customer's last survey (unless ``throttle`` is off) and inside the window."""
+    throttle of the customer's last survey (unless ``throttle`` is off) and inside the window; none
+    to a customer who blocked the bot or unsubscribed."""
     config = settings.config
     locale = pick_locale(identity.locale, config.locales, config.default_locale)
     policy = config.surveying
     zone = ZoneInfo(config.timezone)
     planned = now + delay
     due = now if send_now else outside_quiet_hours(planned, policy.quiet_hours, config.timezone)
+    if identity.unreachable is not None:  # blocked the bot or unsubscribed: it could not arrive
+        return SurveyPlan(locale, due, identity.unreachable)
     wait = f"quiet hours until {due.astimezone(zone):%H:%M}" if due != planned and not send_now else None
     if throttle:
         last = repo.last_surveyed_at(conversation.customer_id)

@@ -42,6 +42,8 @@ class Identity:
     display_name: str = ""
     locale: str = ""
     last_inbound_at: datetime | None = None
+    unreachable: str | None = None
+    """Why messages cannot reach this account now (the customer blocked the bot, unsubscribed)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,6 +94,11 @@ class Repository(Protocol):
 
     def find_identity(self, channel: str, account: str, user: str) -> Identity | None: ...
 
+    def set_unreachable(self, identity_id: int, reason: str | None, at: datetime) -> None:
+        """Note why our messages cannot reach the identity now (``None``: they can again).
+        A message from it clears this too (:meth:`identity`)."""
+        ...
+
     def add_link_token(self, customer_id: int, digest: str, at: datetime, expires_at: datetime) -> None:
         """Keep a new deep-link token (its digest) for the customer; ``NotFoundError`` if unknown."""
         ...
@@ -265,7 +270,19 @@ class Repository(Protocol):
         *,
         at: datetime,
         message_id: int | None = None,
-    ) -> int: ...
+        failed: str | None = None,
+    ) -> int:
+        """Queue a delivery; with ``failed``, store it failed for that reason instead (never sent)."""
+        ...
+
+    def outbox_survey(self, item_id: int) -> str | None:
+        """The survey whose message the outbox row carries, if it carries one."""
+        ...
+
+    def drop_queued(self, channel: str, account: str, user: str, error: str) -> list[str]:
+        """Fail the chat messages queued for this platform user and not being sent yet, without
+        sending them (``error`` says why); the surveys whose messages they carried."""
+        ...
 
     def claim_outbox(
         self, now: datetime, limit: int, lease_until: datetime, worker: str = ""
@@ -311,8 +328,9 @@ class Repository(Protocol):
         ``item_id`` finds it when its platform id was never recorded (the send got no answer)."""
         ...
 
-    def outbox_failed(self, item_id: int, error: str, retry_at: datetime | None) -> None:
-        """Record a failed attempt; ``retry_at=None`` gives up for good."""
+    def outbox_failed(self, item_id: int, error: str, retry_at: datetime | None) -> bool:
+        """Record a failed attempt; ``retry_at=None`` gives up for good. ``False`` (nothing changes)
+        when the platform confirmed the message meanwhile."""
         ...
 
     # tickets

@@ -21,6 +21,7 @@ from bot.links import LINK_TTL, link_digest, new_link_token
 from bot.masking import mask
 from bot.messages import InboundMessage, Text
 from bot.ports import Classifier, Clock, Meter, NoMeter
+from bot.reachability import undelivered
 from bot.records import DueTimer, Ticket
 from bot.repository import Repository, Store
 from bot.settings import Settings
@@ -194,12 +195,20 @@ class ConversationService:
         ``reference`` (``outbox:<id>``) finds a message whose send got no answer (no platform id
         recorded yet). Returns ``False`` when no sent message has that platform id.
         """
-        item_id = outbox_id(reference)
-        row = await self.store.run(lambda repo: repo.outbox_rejected(channel, platform_id, error, item_id))
+        item_id, now = outbox_id(reference), self.clock.now()
+
+        def work(repo: Repository) -> tuple[int | None, str | None]:
+            row = repo.outbox_rejected(channel, platform_id, error, item_id)
+            # Its survey closes with it, as when the send itself fails (bot.reachability).
+            return row, (undelivered(repo, row, error, now) if row is not None else None)
+
+        row, survey = await self.store.run(work)
         if row is None:
             log.warning("%s reported message %s failed; no sent message has that id", channel, platform_id)
             return False
         log.error("outbox %s: %s reported delivery failed: %s", row, channel, error)
+        if survey is not None:
+            log.warning("survey %s closed: its question could not be delivered (outbox %s)", survey, row)
         return True
 
     async def delivery_confirmed(self, channel: str, reference: str, platform_id: str) -> bool:

@@ -16,7 +16,16 @@ import dataclasses
 import hashlib
 import re
 
-from bot.messages import ChoicePicked, Command, InboundMessage, Payload, Resume, Text, Unsupported
+from bot.messages import (
+    ChoicePicked,
+    Command,
+    InboundMessage,
+    Payload,
+    Reachability,
+    Resume,
+    Text,
+    Unsupported,
+)
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 REPLACEMENT = "\ufffd"
@@ -70,6 +79,8 @@ def _payload(payload: Payload) -> Payload:
             return Unsupported(storable(kind))
         case Resume(survey):
             return Resume(storable(survey))
+        case Reachability(reachable, cause):
+            return Reachability(reachable, storable(cause))
 
 
 def storable_message(msg: InboundMessage) -> InboundMessage:

@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.engine import advance
 from bot.flow import Flow
-from bot.messages import ChoicePicked, Command, InboundMessage, Resume, Text, Unsupported
+from bot.messages import ChoicePicked, Command, InboundMessage, Reachability, Resume, Text, Unsupported
 from bot.notices import follow_up_line
 from bot.outbound import send_prompt
 from bot.planning import outside_window
@@ -70,6 +70,8 @@ def message_text(msg: InboundMessage) -> str:
             return label or value
         case Resume():
             return "[asked to see the question again]"
+        case Reachability(reachable=reachable):
+            return "[can receive messages again]" if reachable else "[can no longer receive messages]"
 
 
 def survey_turn(
@@ -209,6 +211,10 @@ def send_survey(
 ) -> str:
     if survey.state.status != "pending":
         return f"survey {survey.id} already {survey.state.status}"
+    unreachable = identity.unreachable  # blocked the bot or unsubscribed since it was planned
+    if unreachable is not None:
+        repo.save_survey(survey.id, survey.state.evolve(status="expired"), now, skip_reason=unreachable)
+        return f"survey {survey.id} skipped: {unreachable}"
     flow = repo.load_flow(survey.flow_version)
     if now >= survey.due_at + flow.expire_after:
         survey_turn(repo, settings, survey, identity, Expire(), now)

@@ -12,11 +12,13 @@ from datetime import datetime
 from bot import confirmation
 from bot.classification import Classification
 from bot.engine import tap_is_open
+from bot.errors import UnreachableError
 from bot.links import link_digest
 from bot.locales import pick_locale, written_locale
-from bot.messages import ChoicePicked, Command, InboundMessage, Resume, Text, Unsupported
+from bot.messages import ChoicePicked, Command, InboundMessage, Reachability, Resume, Text, Unsupported
 from bot.outbound import send_prompt
 from bot.prompts import Say
+from bot.reachability import reachability_turn
 from bot.records import AutoAnswer, DueTimer, Identity, Survey
 from bot.repository import Repository
 from bot.resolution import Resolution, ResolveResult, resolve
@@ -64,6 +66,9 @@ def inbound(
     """
     if not repo.claim_receipt(msg.channel, msg.account, msg.platform_id, now):
         return TurnResult(duplicate=True)
+    if isinstance(msg.payload, Reachability):  # blocked or unblocked: not a message, no reply
+        reachability_turn(repo, msg, msg.payload, now)
+        return TurnResult()
     turn = CustomerTurn(msg, now, classification, new_survey_id, queue_triage)
     identity = _arrived(repo, turn)
     payload = msg.payload
@@ -189,12 +194,15 @@ def agent_reply(
 ) -> int:
     """Queue a support agent's message to the customer, in the conversation's channel.
 
-    Raises :class:`WindowClosedError` when the channel's messaging window is closed, rather than
+    Raises :class:`WindowClosedError` when the channel's messaging window is closed, and
+    :class:`UnreachableError` when the customer blocked the bot or unsubscribed, rather than
     queueing a message the platform would refuse. The conversation now waits on the customer.
     """
     # Locked: two agents replying at once must both end up in ``agents`` (who surveys credit).
     conversation = repo.get_conversation(conversation_id, lock=True)
     identity = repo.get_identity(conversation.identity_id)
+    if identity.unreachable is not None:
+        raise UnreachableError(conversation.channel, identity.unreachable)
     window = settings.windows.get(conversation.channel)
     refusal = window.refusal(conversation.channel, identity.last_inbound_at, now) if window else None
     if refusal is not None:

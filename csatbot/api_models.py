@@ -16,10 +16,18 @@ Iso = str
 """A time as ISO 8601 text (as the queries write it)."""
 
 
+UNREACHABLE = (
+    "why nothing we send can reach the customer on this channel now ('customer blocked the bot', "
+    "'customer unsubscribed'; null while it can): replies are refused (409) and no survey is sent"
+)
+
+
 class CustomerRef(BaseModel):
     id: int
     name: str
     user: str | None = Field(default=None, description="the channel's user id (conversations only)")
+    unreachable: str | None = Field(default=None, description=UNREACHABLE)
+    unreachable_since: Iso | None = None
 
 
 class Classification(BaseModel):
@@ -95,6 +103,8 @@ class ChannelIdentity(BaseModel):
     account: str
     user: str
     name: str | None
+    unreachable: str | None = Field(default=None, description=UNREACHABLE)
+    unreachable_since: Iso | None = None
 
 
 class TicketDetail(TicketRow):

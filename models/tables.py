@@ -43,6 +43,10 @@ class Identity(SQLModel, table=True):
     locale: str = ""
     last_inbound_at: datetime | None = _at(nullable=True)
     created_at: datetime = _at()
+    unreachable: str | None = Field(default=None, max_length=64)
+    """Why our messages cannot reach this account now ("customer blocked the bot", "customer
+    unsubscribed"), ``None`` while they can; cleared when the customer comes back or writes."""
+    unreachable_since: datetime | None = _at(nullable=True)
 
 
 class Conversation(SQLModel, table=True):

@@ -10,7 +10,7 @@ from sqlmodel.sql.expression import Select
 
 from bot.errors import NotFoundError
 from models import Conversation, Customer, Identity, Survey, Ticket
-from storage.queries import ticket_row_json
+from storage.queries import reachability_json, ticket_row_json
 from storage.report_scope import SATISFIED_CSAT
 
 
@@ -66,6 +66,7 @@ def _identity_json(i: Identity) -> dict[str, Any]:
         "user": i.user,
         "name": i.display_name,
         "last_inbound_at": i.last_inbound_at.isoformat() if i.last_inbound_at else None,
+        **reachability_json(i),
     }
 
 

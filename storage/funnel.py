@@ -6,6 +6,9 @@ abandonment rate is ``partial / (completed + partial)``, of the surveys that got
 are closed. ``opened`` rests only on channels that report reads (:data:`READ_CHANNELS`, recorded by
 :mod:`storage.opened`): a funnel with none of them says ``opened: null, opened_reported: false``
 ("not reported"), never 0, and ``opened_not_reported`` names the channels that cannot tell.
+``unreached`` counts the surveys skipped, closed in the range, because the customer could not be
+reached (blocked the bot, unsubscribed, or the question could not be delivered: see
+:mod:`bot.reachability`): never ``sent``, so in no rate.
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlmodel import Session, col
 
+from bot.reachability import REASONS, UNDELIVERED, UNREACHABLE
 from models import Answer, Survey
 from storage.report_scope import conditions, count_where
 
@@ -36,6 +40,7 @@ class Stage:
     completed: int = 0
     partial: int = 0
     unanswered: int = 0
+    unreached: int = 0
 
     def add(self, other: Stage) -> None:
         for name, value in asdict(other).items():
@@ -101,7 +106,7 @@ def survey_funnel(
     where = conditions(since, until, filters, tz=tz)
     funnel = Funnel()
     for row in session.execute(_stages(where)).mappings():
-        stage = Stage(**{name: int(row[name]) for name in asdict(Stage())})
+        stage = Stage(**{name: int(row[name]) for name in asdict(Stage()) if name != "unreached"})
         funnel.total.add(stage)
         funnel.by_flow.setdefault(row["flow_id"], Stage()).add(stage)
         funnel.by_channel.setdefault(row["channel"], Stage()).add(stage)
@@ -118,7 +123,29 @@ def survey_funnel(
         .group_by(col(Survey.flow_id), col(Survey.step))
     )
     _count_steps(funnel, session.execute(stopped).all(), "stopped")
+    _count_unreached(session, funnel, conditions(since, until, filters, tz=tz, at=Survey.finished_at))
     return funnel
+
+
+UNREACHED = or_(
+    col(Survey.skip_reason).startswith(UNDELIVERED, autoescape=True),
+    col(Survey.skip_reason).in_([*REASONS.values(), UNREACHABLE]),
+)
+"""A survey skipped because its customer could not be reached (:mod:`bot.reachability`)."""
+
+
+def _count_unreached(session: Session, funnel: Funnel, where: list[Any]) -> None:
+    """Add the surveys skipped for an unreachable customer, closed per ``where``, to ``funnel``."""
+    query = (
+        select(col(Survey.flow_id), col(Survey.channel), func.count())
+        .where(*where, col(Survey.status) == "skipped", UNREACHED)
+        .group_by(col(Survey.flow_id), col(Survey.channel))
+    )
+    for flow_id, channel, count in session.execute(query).all():
+        stage = Stage(unreached=int(count))
+        funnel.total.add(stage)
+        funnel.by_flow.setdefault(flow_id, Stage()).add(stage)
+        funnel.by_channel.setdefault(channel, Stage()).add(stage)
 
 
 def _stages(where: list[Any]) -> Select[Any]:

@@ -25,10 +25,13 @@ _TOUCH = (
         last_inbound_at=bindparam("b_at"),
         display_name=case((bindparam("b_name") != "", bindparam("b_name")), else_=col(Identity.display_name)),
         locale=case((bindparam("b_locale") != "", bindparam("b_locale")), else_=col(Identity.locale)),
+        unreachable=None,
+        unreachable_since=None,
     )
     .returning(*Identity.__table__.columns)  # type: ignore[attr-defined]
 )
-"""Touch a known identity: the time of its last message, and a changed name or locale."""
+"""Touch a known identity: the time of its last message, a changed name or locale, and reachable
+again (a customer who writes has unblocked the bot, or subscribed again)."""
 
 
 def _receipt(rows: Rows) -> Any:
@@ -125,6 +128,13 @@ class IdentityRows(Rows):
                 )
         linked: int | None = target.id
         return linked
+
+    def set_unreachable(self, identity_id: int, reason: str | None, at: datetime) -> None:
+        row = self._get(Identity, identity_id)
+        if row.unreachable == reason:
+            return  # no change: "since" stays the first time we heard it
+        row.unreachable, row.unreachable_since = reason, at if reason is not None else None
+        self.session.add(row)
 
     def find_identity(self, channel: str, account: str, user: str) -> records.Identity | None:
         row = self.session.exec(

@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from bot import records
 from bot.ports import Addressee
 from bot.repository import Handoff
-from models import Outbox
+from models import Message, Outbox
 from storage.rows import Rows, row_id
 
 OUTBOX_CLAIM_LOCK = 0x63736174  # "csat": the PostgreSQL advisory lock that serialises outbox claims
@@ -177,8 +177,12 @@ class OutboxRows(Rows):
         *,
         at: datetime,
         message_id: int | None = None,
+        failed: str | None = None,
     ) -> int:
         values = _new_row(kind, channel, to.as_json(), body, message_id, at)
+        if failed is not None:  # never to be sent: kept, failed, for the record
+            values.update(status="dead", last_error=failed[:2000])
+            return row_id(self._core.execute(_ENQUEUE, values).scalar_one())
         handoff = self.handoff
         if handoff is None or kind != "message" or self.dialect != "sqlite":
             # PostgreSQL: two transactions could each see no earlier message and both lease theirs;
@@ -276,10 +280,10 @@ class OutboxRows(Rows):
         self.session.add(row)
         return row.id
 
-    def outbox_failed(self, item_id: int, error: str, retry_at: datetime | None) -> None:
+    def outbox_failed(self, item_id: int, error: str, retry_at: datetime | None) -> bool:
         row = self._get(Outbox, item_id)
         if row.status == "sent":
-            return  # confirmed by the platform meanwhile
+            return False  # confirmed by the platform meanwhile
         row.attempts += 1
         row.attempt_at, row.claimed_by = None, None  # the platform refused it: nothing in doubt
         row.last_error = error[:2000]
@@ -288,3 +292,37 @@ class OutboxRows(Rows):
         else:
             row.status, row.next_attempt_at = "pending", retry_at
         self.session.add(row)
+        return True
+
+    def outbox_survey(self, item_id: int) -> str | None:
+        query = (
+            core_select(col(Message.survey_id))
+            .join(Outbox, col(Outbox.message_id) == col(Message.id))
+            .where(col(Outbox.id) == item_id)
+        )
+        found: str | None = self._core.execute(query).scalar()
+        return found
+
+    def drop_queued(self, channel: str, account: str, user: str, error: str) -> list[str]:
+        recipient = col(Outbox.recipient)
+        dropped = self._core.execute(
+            update(Outbox)
+            .where(
+                col(Outbox.status) == "pending",
+                col(Outbox.kind) == "message",
+                col(Outbox.channel) == channel,
+                recipient["user"].as_string() == user,
+                recipient["account"].as_string() == account,
+            )
+            .values(status="dead", last_error=error[:2000], claimed_by=None)
+            .returning(col(Outbox.message_id))
+        ).scalars()
+        messages = [message for message in dropped if message is not None]
+        if not messages:
+            return []
+        query = (
+            core_select(col(Message.survey_id))
+            .where(col(Message.id).in_(messages), col(Message.survey_id).is_not(None))
+            .distinct()
+        )
+        return sorted(str(survey) for survey in self._core.execute(query).scalars())

@@ -184,6 +184,7 @@ def ticket_detail(session: Session, ticket_id: int) -> dict[str, Any]:
         ],
         "identities": [
             {"channel": i.channel, "account": i.account, "user": i.user, "name": i.display_name}
+            | reachability_json(i)
             for i in identities
         ],
     }
@@ -245,13 +246,19 @@ def _conversation_json(c: Conversation, i: Identity, u: Customer) -> dict[str, A
         "id": c.id,
         "status": c.status,
         "channel": c.channel,
-        "customer": {"id": u.id, "name": _customer_name(u, i), "user": i.user},
+        "customer": {"id": u.id, "name": _customer_name(u, i), "user": i.user, **reachability_json(i)},
         "agents": c.agents,
         "resolution": c.resolution,
         "opened_at": c.opened_at.isoformat(),
         "last_message_at": c.last_message_at.isoformat(),
         "resolved_at": c.resolved_at.isoformat() if c.resolved_at else None,
     }
+
+
+def reachability_json(identity: Identity) -> dict[str, Any]:
+    """Why our messages cannot reach the identity (the customer blocked the bot, unsubscribed) and
+    since when; both ``None`` while they can."""
+    return {"unreachable": identity.unreachable, "unreachable_since": _iso(identity.unreachable_since)}
 
 
 def _customer_name(customer: Customer, identity: Identity) -> str:

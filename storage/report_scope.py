@@ -171,9 +171,10 @@ def conditions(
     *,
     kind: str = "main",
     tz: tzinfo = UTC,
+    at: Any = Survey.sent_at,
 ) -> list[ColumnElement[bool]]:
-    """The WHERE clause on :class:`Survey` for surveys of ``kind`` sent in ``[since, until)``; a
-    ``day`` filter names a day in ``tz``."""
+    """The WHERE clause on :class:`Survey` for surveys of ``kind`` sent (or, by ``at``, another time
+    of theirs) in ``[since, until)``; a ``day`` filter names a day in ``tz``."""
     filters = dict(filters or {})
     unknown = [key for key in filters if key not in FILTERS]
     if unknown:
@@ -183,8 +184,8 @@ def conditions(
         since, until = max(since, start), min(until, end)
     where: list[ColumnElement[bool]] = [
         col(Survey.kind) == kind,
-        col(Survey.sent_at) >= since,
-        col(Survey.sent_at) < until,
+        col(at) >= since,
+        col(at) < until,
     ]
     for key, value in filters.items():
         if key == "agent":

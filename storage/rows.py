@@ -188,6 +188,7 @@ def identity_record(row: Identity | Any) -> records.Identity:
         display_name=row.display_name,
         locale=row.locale,
         last_inbound_at=row.last_inbound_at,
+        unreachable=row.unreachable,
     )
 
 

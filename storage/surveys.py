@@ -197,8 +197,10 @@ class SurveyRows(Rows):
         changes.update(state=state.to_json(), status="skipped" if skip_reason else state.status)
         changes["escalated"] = state.escalated
         if skip_reason:
-            changes["skip_reason"] = skip_reason
-        if sent and row["sent_at"] is None:
+            # Skipped is never sent: a survey closed because its customer could not be reached
+            # (bot.reachability) leaves every report's sent count and rate, as other skipped ones.
+            changes["skip_reason"], changes["sent_at"] = skip_reason, None
+        elif sent and row["sent_at"] is None:
             changes["sent_at"] = at
             self._note("survey_sent", kind=row["kind"])
         if state.status in CLOSED and row["finished_at"] is None:

@@ -102,7 +102,7 @@ def result_of(status: int, content: bytes) -> Any:
 
     429 (or any answer with ``parameters.retry_after``) carries Telegram's ``retry_after``; 5xx and
     answers that are not the Bot API's are retried; 400/401/403/404 (bad request, wrong token, user
-    blocked the bot or never started it) are not.
+    blocked the bot or never started it) are not, and a block also says the customer is unreachable.
     """
     try:
         answer = json.loads(content)
@@ -119,7 +119,10 @@ def result_of(status: int, content: bytes) -> Any:
     if isinstance(retry_after, int | float) and retry_after > 0:
         raise status_error(CHANNEL, 429, description, float(retry_after))
     known = status in _KNOWN_STATUS or status >= 500
-    raise status_error(CHANNEL, status if known else 502, description)
+    error = status_error(CHANNEL, status if known else 502, description)
+    if status == 403 and "blocked by the user" in description:
+        error.unreachable = "blocked"  # the block notice (my_chat_member) may not have come
+    raise error
 
 
 def message_id(result: Any) -> int:

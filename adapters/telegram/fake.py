@@ -127,6 +127,34 @@ class TelegramSimulator:
                 return {"update_id": next(self._update_ids), "callback_query": query}
         raise LookupError(f"no message in chat {chat_id} shows a button with {data!r}")
 
+    def member_update(self, name: str, status: str) -> dict[str, Any]:
+        """The ``my_chat_member`` update Telegram sends when the bot's status in ``name``'s private
+        chat changes to ``status``: ``kicked`` (they blocked the bot) or ``member`` (unblocked)."""
+        user = self.user(name)
+
+        def member(state: str) -> dict[str, Any]:
+            return {"user": dict(BOT_USER), "status": state} | (
+                {"until_date": 0} if state == "kicked" else {}
+            )
+
+        changed = {
+            "chat": {"id": user["id"], "type": "private", "first_name": user["first_name"]},
+            "from": user,
+            "date": int(time.time()),
+            "old_chat_member": member("member" if status == "kicked" else "kicked"),
+            "new_chat_member": member(status),
+        }
+        return {"update_id": next(self._update_ids), "my_chat_member": changed}
+
+    async def block(self, app: httpx.AsyncClient, name: str) -> httpx.Response:
+        """``name`` blocks the bot: sending to them fails (403) and csatbot is told."""
+        self.api.blocked.add(self.chat_id(name))
+        return await self.post(app, self.member_update(name, "kicked"))
+
+    async def unblock(self, app: httpx.AsyncClient, name: str) -> httpx.Response:
+        self.api.blocked.discard(self.chat_id(name))
+        return await self.post(app, self.member_update(name, "member"))
+
     async def post(
         self, app: httpx.AsyncClient, update: dict[str, Any], *, secret: str | None = None
     ) -> httpx.Response:

@@ -59,7 +59,7 @@ def webhook_answer(update: Update, *, new: bool = True) -> dict[str, str] | None
 
 def sender(update: Update) -> str:
     """Who sent ``update`` (one person's updates are handled in order), ``""`` if no one."""
-    source = update.message or update.callback_query
+    source = update.message or update.callback_query or update.my_chat_member
     user = source.from_user if source is not None else None
     return str(user.id) if user is not None else ""
 
@@ -80,8 +80,8 @@ def webhook_router(adapter: WebhookOwner, secret: str, path: str) -> APIRouter:
             update = decode_update(body)
         except WireFormatError as exc:
             raise HTTPException(400, str(exc)) from exc
-        if update.message is None and update.callback_query is None:
-            return JSONResponse({})  # nothing csatbot handles (edits, membership changes...)
+        if update.message is None and update.callback_query is None and update.my_chat_member is None:
+            return JSONResponse({})  # nothing csatbot handles (edits, group membership...)
         adapter.decoded.remember(body, update)  # before it is stored: its turn may run at once
         new = False
         try:

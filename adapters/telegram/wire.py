@@ -1,9 +1,10 @@
 """Telegram updates in, channel-neutral messages out (pure: no I/O).
 
 Handled: private-chat messages (text, ``/commands``, a caption as text, other media as
-:class:`Unsupported`) and callback queries from survey buttons. Everything else (edited messages,
-group chatter, member updates, inline queries...) is acknowledged and dropped: :func:`parse_update`
-returns ``None``.
+:class:`Unsupported`), callback queries from survey buttons, and the bot's own membership in a
+private chat (``my_chat_member``: ``kicked`` when the user blocked the bot, ``member`` when they
+unblocked it) as :class:`Reachability`. Everything else (edited messages, group chatter, inline
+queries...) is acknowledged and dropped: :func:`parse_update` returns ``None``.
 """
 
 from __future__ import annotations
@@ -13,17 +14,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from aiogram.types import CallbackQuery, Message, Update, User
+from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, Update, User
 from pydantic import ValidationError
 
 from adapters import strict_json
 from adapters.kit.text import says_nothing
 from adapters.telegram import callback
 from bot.errors import WireFormatError
-from bot.messages import ChoicePicked, Command, InboundMessage, Payload, Text, Unsupported
+from bot.messages import ChoicePicked, Command, InboundMessage, Payload, Reachability, Text, Unsupported
 
 CHANNEL = "telegram"
-ALLOWED_UPDATES = ("message", "callback_query")
+ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
 """The update types the bot asks Telegram for (``setWebhook`` / ``getUpdates``)."""
 
 # What a customer can send besides text; service messages (pins, shared users...) are ignored.
@@ -104,7 +105,22 @@ def parse_update(update: Update, account: str, now: datetime) -> Incoming | None
         return _message(update, update.message, account, now)
     if update.callback_query is not None:
         return _callback(update, update.callback_query, account, now)
+    if update.my_chat_member is not None:
+        return _membership(update, update.my_chat_member, account, now)
     return None
+
+
+_REACHABILITY = {"kicked": Reachability(False, "blocked"), "member": Reachability(True)}
+"""The bot's new status in a private chat, as the core hears it (others do not occur there)."""
+
+
+def _membership(update: Update, changed: ChatMemberUpdated, account: str, now: datetime) -> Incoming | None:
+    """The user blocked (``kicked``) or unblocked (``member``) the bot in their private chat."""
+    status = changed.new_chat_member.status
+    payload = _REACHABILITY.get(str(getattr(status, "value", status)))
+    if changed.chat.type != "private" or changed.from_user.is_bot or payload is None:
+        return None
+    return Incoming(_inbound(update, changed.from_user, account, now, payload))
 
 
 def _inbound(update: Update, user: User, account: str, now: datetime, payload: Payload) -> InboundMessage:

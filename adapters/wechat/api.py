@@ -37,6 +37,8 @@ _PERMANENT: dict[int, str] = {
     40003: "invalid OpenID / user id",
     81013: "the user is not in the app's visible range",
 }
+UNFOLLOWED = 43004
+"""The user does not follow the account (they unsubscribed)."""
 _REFRESH_MARGIN = 300.0
 
 
@@ -55,7 +57,8 @@ def api_error(channel: str, errcode: int, errmsg: str, *, fetching_token: bool =
     if errcode in TOKEN_ERRORS:
         return DeliveryError(f"{detail}: the access token was refused again after a refresh")
     meaning = _PERMANENT.get(errcode, "refused")
-    return DeliveryError(f"{detail}: {meaning}", permanent=True)
+    gone = "unsubscribed" if errcode == UNFOLLOWED else ""  # the unsubscribe event may not have come
+    return DeliveryError(f"{detail}: {meaning}", permanent=True, unreachable=gone)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from wechatpy import events, messages
 from adapters.kit import options
 from adapters.kit.text import says_nothing
 from bot.errors import WireFormatError
-from bot.messages import ChoicePicked, Command, InboundMessage, Payload, Text, Unsupported
+from bot.messages import ChoicePicked, Command, InboundMessage, Payload, Reachability, Text, Unsupported
 
 _BARE_KEY = re.compile(
     r"^(?P<survey>[A-Za-z0-9_-]{1,32}):(?P<step>[a-z][a-z0-9_]{0,31}):(?P<value>[A-Za-z0-9_-]{1,64})$"
@@ -48,7 +48,9 @@ def parse_message(
     xml: str, *, channel: str, enterprise: bool, received_at: datetime
 ) -> InboundMessage | None:
     """The customer message in a callback's (decrypted) XML, or ``None`` for an event that is not one
-    (unsubscribe, link views, location reports...). :class:`WireFormatError` if it is malformed."""
+    (link views, location reports...). ``unsubscribe`` (the customer unfollowed the Official Account,
+    or left the WeCom app) is :class:`Reachability`; ``subscribe`` a ``/start``, which makes them
+    reachable again. :class:`WireFormatError` if it is malformed."""
     msg = _parse(xml, enterprise)
     data: dict[str, Any] = msg._data
     for name in ("ToUserName", "FromUserName", "CreateTime", "MsgType"):
@@ -118,6 +120,8 @@ def _payload(msg: Any, data: dict[str, Any]) -> Payload | None:
     if data["MsgType"].lower() != "event":
         return Unsupported(data["MsgType"].lower())
     event = str(data.get("Event") or "").lower()
+    if event == "unsubscribe":
+        return Reachability(False, "unsubscribed")
     if event in _START_EVENTS:
         scene = getattr(msg, "scene_id", None) if isinstance(msg, events.BaseEvent) else None
         return Command("start", scene if isinstance(scene, str) else "")

@@ -289,7 +289,16 @@ async def test_ticket_api_lists_filters_and_works_a_ticket(
         ["asked for a manager"],
         "webchat",
     )
-    assert ticket["identities"] == [{"channel": "webchat", "account": "", "user": "tia", "name": ""}]
+    assert ticket["identities"] == [
+        {
+            "channel": "webchat",
+            "account": "",
+            "user": "tia",
+            "name": "",
+            "unreachable": None,
+            "unreachable_since": None,
+        }
+    ]
     assert [(e["actor"], e["action"]) for e in ticket["events"]] == [("bob", "opened")]
     path = f"/api/tickets/{ticket['id']}"
     claimed = (await client.post(f"{path}/claim", json={}, headers=mei)).json()

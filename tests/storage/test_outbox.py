@@ -119,3 +119,56 @@ async def test_a_message_queued_through_a_sending_store_is_leased_to_its_process
 
 def queue_in(repo: Any, user: str) -> int:
     return int(repo.enqueue("message", "telegram", Recipient("telegram", "b", user), {"prompt": {}}, at=T0))
+
+
+def queue_survey_message(store: SqlStore, user: str, survey_id: str | None) -> int:
+    """A bot message to ``user`` (of survey ``survey_id``, if any) in the outbox; returns its id."""
+
+    def work(repo: Any) -> int:
+        identity = repo.identity("telegram", "b", user, display_name="", locale="", at=T0)
+        message = repo.add_message(
+            identity_id=identity.id, conversation_id=None, direction="out", author="bot", text="hi",
+            at=T0, survey_id=survey_id,
+        )  # fmt: skip
+        item: int = repo.enqueue(
+            "message", "telegram", Recipient("telegram", "b", user), {"prompt": {}}, at=T0, message_id=message
+        )
+        return item
+
+    return store.run_sync(work)
+
+
+def test_queued_messages_to_someone_unreachable_fail_unsent_and_name_their_surveys(store: SqlStore) -> None:
+    in_flight = queue_survey_message(store, "ann", "s0")
+    store.run_sync(lambda r: r.claim_outbox(T0, 10, LEASE))
+    question = queue_survey_message(store, "ann", "s1")
+    reply = queue_survey_message(store, "ann", None)
+    bobs = queue_survey_message(store, "bob", "s2")
+    dropped = store.run_sync(lambda r: r.drop_queued("telegram", "b", "ann", "customer blocked the bot"))
+    assert dropped == ["s1"]  # the message being sent is left to its sender; bob's is not ann's
+    assert rows(store, "select id, status, last_error from outbox order by id") == [
+        (in_flight, "sending", None),
+        (question, "dead", "customer blocked the bot"),
+        (reply, "dead", "customer blocked the bot"),
+        (bobs, "pending", None),
+    ]
+    assert store.run_sync(lambda r: (r.outbox_survey(question), r.outbox_survey(reply))) == ("s1", None)
+    assert store.run_sync(lambda r: r.drop_queued("telegram", "b", "ann", "again")) == []
+
+
+GONE = "customer unsubscribed"
+
+
+def test_a_message_queued_failed_is_never_claimed(store: SqlStore) -> None:
+    def work(repo: Any) -> int:
+        to = Recipient("telegram", "b", "ann")
+        item: int = repo.enqueue(
+            "message", "telegram", to, {"prompt": {}}, at=T0, failed="customer unsubscribed"
+        )
+        return item
+
+    item = store.run_sync(work)
+    assert store.run_sync(lambda r: r.claim_outbox(T0 + timedelta(hours=1), 10, LEASE)) == []
+    assert rows(store, "select id, status, last_error from outbox") == [
+        (item, "dead", "customer unsubscribed")
+    ]

@@ -109,6 +109,18 @@ def test_answers_map_to_delivery_errors(
     assert (error.retry_after, error.permanent) == (retry_after, permanent)
 
 
+@pytest.mark.parametrize(
+    ("description", "unreachable"),
+    [
+        ("Forbidden: bot was blocked by the user", "blocked"),
+        ("Forbidden: bot can't send messages to bots", ""),
+    ],
+)
+def test_a_block_says_the_customer_is_unreachable(description: str, unreachable: str) -> None:
+    error = answer(403, f'{{"ok":false,"error_code":403,"description":"{description}"}}')
+    assert (error.permanent, error.unreachable) == (True, unreachable)
+
+
 def test_a_result_comes_back_as_json_values() -> None:
     assert result_of(200, b'{"ok":true,"result":{"message_id":7,"chat":{"id":1}}}') == {
         "message_id": 7,

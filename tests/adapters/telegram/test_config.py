@@ -53,7 +53,7 @@ async def test_set_webhook_registers_the_url_with_the_secret_and_the_handled_upd
         {
             "url": "https://support.example.com/webhooks/telegram",
             "secret_token": SECRET,
-            "allowed_updates": ["message", "callback_query"],
+            "allowed_updates": ["message", "callback_query", "my_chat_member"],
         }
     ]
 

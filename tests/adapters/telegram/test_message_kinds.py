@@ -122,7 +122,7 @@ def other_updates(app: App) -> list[dict[str, Any]]:
                                                "chat": {"id": -1002, "type": "channel", "title": "C"}}},
         {"update_id": 990004, "chat_join_request": {"chat": group, "from": ann, "user_chat_id": ann["id"],
                                                     "date": 1}},
-        {"update_id": 990005, "my_chat_member": member | {
+        {"update_id": 990005, "my_chat_member": member | {"chat": group,  # removed from a group
             "new_chat_member": {"status": "kicked", "user": ann, "until_date": 0}}},
         {"update_id": 990006, "message": app.sim.message_update("ann", "1")["message"] | {"chat": group}},
         {"update_id": 990007, "callback_query": {"id": "cbq-x", "from": ann, "chat_instance": "-1",

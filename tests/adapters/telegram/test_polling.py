@@ -33,7 +33,8 @@ async def test_updates_are_polled_stored_and_answered(make_app: MakeApp) -> None
         assert calls[:2] == ["deleteWebhook", "getUpdates"]
         assert app.sim.api.called("deleteWebhook")[0] == {"drop_pending_updates": False}
         first_poll = app.sim.api.called("getUpdates")[0]
-        assert first_poll == {"timeout": 25, "allowed_updates": ["message", "callback_query"]}
+        allowed = ["message", "callback_query", "my_chat_member"]
+        assert first_poll == {"timeout": 25, "allowed_updates": allowed}
         [conversation] = await app.conversations()
 
         response = await app.http.post(

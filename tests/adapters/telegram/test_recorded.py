@@ -1,8 +1,8 @@
 """Recorded updates (fixtures/, one file per update type, Telegram's wire shapes) through ``wire.py``.
 
 Each fixture is one update as the Bot API posts it; the table says what csatbot makes of it: the
-customer message (its user, id, payload, name, locale, extras) and the tap to acknowledge, or
-nothing for updates the bot does not handle.
+customer message (its user, id, payload, name, locale, extras) and the tap to acknowledge, the
+customer blocking or unblocking the bot, or nothing for updates the bot does not handle.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from adapters.telegram.wire import Incoming, Tap, decode_update, parse_update
-from bot.messages import ChoicePicked, Command, InboundMessage, Payload, Text, Unsupported
+from bot.messages import ChoicePicked, Command, InboundMessage, Payload, Reachability, Text, Unsupported
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
@@ -66,7 +66,10 @@ EXPECTED: dict[str, Incoming | None] = {
     "edited_message": None,
     "group_message": None,
     "new_chat_members": None,
-    "my_chat_member_blocked": None,
+    # The user blocked the bot, then unblocked it; the bot removed from a group is no customer's doing.
+    "my_chat_member_blocked": Incoming(from_ann(900014, Reachability(False, "blocked"))),
+    "my_chat_member_unblocked": Incoming(from_ann(900015, Reachability(True))),
+    "my_chat_member_group": None,
     "channel_post": None,
 }
 

@@ -10,7 +10,7 @@ import pytest
 
 from adapters.telegram.wire import KEPT_BODY, DecodedUpdates, Incoming, Tap, decode_update, parse_update
 from bot.errors import WireFormatError
-from bot.messages import ChoicePicked, Command, InboundMessage, Text, Unsupported
+from bot.messages import ChoicePicked, Command, InboundMessage, Reachability, Text, Unsupported
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 ANN: dict[str, Any] = {
@@ -162,14 +162,14 @@ def test_a_caption_is_text() -> None:
             {
                 "update_id": 9,
                 "my_chat_member": {
-                    "chat": CHAT,
+                    "chat": {"id": -100, "type": "group", "title": "G"},
                     "from": ANN,
                     "date": 1700000000,
                     "old_chat_member": {"status": "member", "user": ANN},
                     "new_chat_member": {"status": "kicked", "user": ANN, "until_date": 0},
                 },
             },
-            id="my-chat-member",
+            id="my-chat-member-in-a-group",
         ),
         pytest.param(message(text="hi", chat={"id": -100, "type": "group", "title": "G"}), id="group"),
         pytest.param(message(text="hi", **{"from": ANN | {"is_bot": True}}), id="from-a-bot"),
@@ -186,6 +186,33 @@ def test_a_caption_is_text() -> None:
 )
 def test_updates_the_bot_does_not_handle(update: dict[str, Any]) -> None:
     assert parse(update) is None
+
+
+def member_update(status: str, **changes: Any) -> dict[str, Any]:
+    """The bot's status in Ann's private chat changed to ``status``."""
+    bot = {"id": 123456, "is_bot": True, "first_name": "Fake"}
+    new = {"status": status, "user": bot} | ({"until_date": 0} if status == "kicked" else {})
+    old = {"status": "left", "user": bot}
+    changed = {"chat": CHAT, "from": ANN, "date": 1700000000, "old_chat_member": old}
+    return {"update_id": 12, "my_chat_member": changed | {"new_chat_member": new} | changes}
+
+
+@pytest.mark.parametrize(
+    ("status", "payload"),
+    [("kicked", Reachability(False, "blocked")), ("member", Reachability(True)), ("left", None)],
+)
+def test_the_user_blocking_or_unblocking_the_bot(status: str, payload: Reachability | None) -> None:
+    incoming = parse(member_update(status))
+    if payload is None:
+        assert incoming is None
+        return
+    assert incoming is not None and incoming.message is not None and incoming.tap is None
+    assert (incoming.message.user, incoming.message.platform_id) == ("4242", "12")
+    assert incoming.message.payload == payload
+
+
+def test_a_bot_blocking_the_bot_is_nobody_to_reach() -> None:
+    assert parse(member_update("kicked", **{"from": ANN | {"is_bot": True}})) is None
 
 
 def test_a_tap_on_a_foreign_button_is_only_acknowledged() -> None:

@@ -19,7 +19,7 @@ import pytest
 from adapters.wechat.crypto import Cipher
 from adapters.wechat.verify import Verifier
 from adapters.wechat.wire import parse_message
-from bot.messages import ChoicePicked, Command, Payload, Text, Unsupported
+from bot.messages import ChoicePicked, Command, Payload, Reachability, Text, Unsupported
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
@@ -57,7 +57,7 @@ OA: dict[str, Expected] = {
     ),
     "scan": (event_id(OA_USER, "scan", "survey42"), Command("start", "survey42"), "event"),
     "click": (event_id(OA_USER, "click", "RATE_US"), Command("menu", "RATE_US"), "event"),
-    "unsubscribe": None,
+    "unsubscribe": (event_id(OA_USER, "unsubscribe"), Reachability(False, "unsubscribed"), "event"),
     "view": None,
     "location_report": None,
     "template_send_job_finish": None,
@@ -77,7 +77,7 @@ WECOM: dict[str, Expected] = {
     "click": (event_id(WECOM_USER, "click", "RATE_US"), Command("menu", "RATE_US"), "event"),
     "subscribe": (event_id(WECOM_USER, "subscribe"), Command("start", ""), "event"),
     "enter_agent": None,
-    "unsubscribe": None,
+    "unsubscribe": (event_id(WECOM_USER, "unsubscribe"), Reachability(False, "unsubscribed"), "event"),
 }
 
 

@@ -115,6 +115,8 @@ async def test_platform_and_network_errors_become_typed_delivery_errors(oa: App)
         error = caught.value
         assert (error.permanent, error.retry_after) == (permanent, retry_after), answer
         assert words in str(error) and str(error).startswith("wechat: "), (answer, str(error))
+        gone = isinstance(answer, dict) and answer["errcode"] == 43004  # they unfollowed
+        assert error.unreachable == ("unsubscribed" if gone else ""), answer
     assert oa.sim.api.delivered == []
 
     oa.sim.server.stop()

@@ -10,7 +10,7 @@ import pytest
 from adapters.wechat.fake import xml
 from adapters.wechat.wire import option_key, parse_message, parse_option_key
 from bot.errors import WireFormatError
-from bot.messages import ChoicePicked, Command, InboundMessage, Text, Unsupported
+from bot.messages import ChoicePicked, Command, InboundMessage, Reachability, Text, Unsupported
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
@@ -80,7 +80,6 @@ def test_events_are_deduped_by_sender_and_time_and_mapped() -> None:
 @pytest.mark.parametrize(
     "event",
     [
-        {"Event": "unsubscribe"},
         {"Event": "VIEW", "EventKey": "https://example.com"},
         {"Event": "LOCATION", "Latitude": "23.1", "Longitude": "113.3", "Precision": "119.3"},
         {"Event": "TEMPLATESENDJOBFINISH", "Status": "success"},
@@ -89,6 +88,12 @@ def test_events_are_deduped_by_sender_and_time_and_mapped() -> None:
 )
 def test_events_that_are_no_customer_message_are_ignored(event: dict[str, str]) -> None:
     assert oa(xml(**head("event", **event))) is None
+
+
+def test_unsubscribing_makes_the_customer_unreachable() -> None:
+    msg = oa(xml(**head("event", Event="unsubscribe")))
+    assert msg is not None and msg.payload == Reachability(False, "unsubscribed")
+    assert (msg.user, msg.platform_id) == ("oU", "oU:1700000000:unsubscribe")
 
 
 def test_a_menu_tap_on_our_menu_is_a_choice_and_any_other_menu_id_is_text() -> None:

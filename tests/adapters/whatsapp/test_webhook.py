@@ -54,7 +54,13 @@ async def test_a_signed_text_is_stored(app: App, payload: Load) -> None:
     assert (response.status_code, response.text) == (200, "")
     [conversation] = await app.conversations()
     assert conversation["channel"] == "whatsapp"
-    assert conversation["customer"] == {"id": 1, "name": "Test Name", "user": "972987654321"}
+    assert conversation["customer"] == {
+        "id": 1,
+        "name": "Test Name",
+        "user": "972987654321",
+        "unreachable": None,
+        "unreachable_since": None,
+    }
     detail = await app.conversation(conversation["id"])
     assert [(m["direction"], m["text"]) for m in detail["transcript"]] == [("in", "Body Text")]
     assert app.adapter.counts["messages"] == 1

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from bot.messages import InboundMessage, Reachability
+
 from ...conftest import customer_says
 from .conftest import Console
 
@@ -47,3 +49,26 @@ async def test_an_unknown_customer_is_a_404_page(console: Console) -> None:
     await console.sign_in("dan")
     response = await console.page("/customers/999")
     assert response.status_code == 404 and "no customer with id 999" in response.text
+
+
+async def test_a_customer_who_blocked_the_bot_is_shown_so_and_not_written_to(console: Console) -> None:
+    console.add_user("dan", "admin")  # an agent's reports are their own surveys (these are bob's)
+    conversation, _ = await console.surveyed("ann")
+    [(channel, account, user, customer)] = console.rows(
+        'select channel, account, "user", customer_id from identity'
+    )
+    gone = InboundMessage(
+        channel, account, user, "gone-1", console.clock.now(), Reachability(False, "blocked")
+    )
+    await console.runtime.service.handle(gone)  # what a channel's block notice becomes (Telegram's)
+    await console.sign_in("dan")
+    page = (await console.page(f"/conversations/{conversation}")).text
+    assert re.search(r'id="unreachable">customer blocked the bot \(since [^)]+\): nothing we send', page)
+    assert (
+        'class="unreachable">· customer blocked the bot'
+        in (await console.page(f"/customers/{customer}")).text
+    )
+    await console.post(f"/conversations/{conversation}/reply", text="still there?")
+    page = (await console.page(f"/conversations/{conversation}")).text
+    assert f"not sent: customer blocked the bot on {channel}" in page
+    assert 'id="unreached">Not reached: 1 (blocked the bot' in (await console.page("/reports")).text
