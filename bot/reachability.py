@@ -2,9 +2,10 @@
 be delivered to them.
 
 Such a customer is not one who did not answer: their open survey closes at once as ``skipped`` (reports
-leave skipped surveys out of every rate), its timers are cancelled, the messages queued for them fail
-without a platform call, and no survey is sent while they stay unreachable. They are reachable again
-when they unblock the bot, subscribe again or write. Each function runs inside the caller's transaction.
+leave skipped surveys out of every rate, and the throttle forgets it), its timers are cancelled, the
+messages queued for them fail without a platform call, and no survey is sent while they stay
+unreachable. They are reachable again when they unblock the bot, subscribe again or write. Each
+function runs inside the caller's transaction.
 """
 
 from __future__ import annotations
@@ -92,6 +93,9 @@ def close_unreached(repo: Repository, survey_id: str, reason: str, now: datetime
         if isinstance(effect, RecordAnswer):  # a comment typed with a rating, kept as the expiry keeps it
             repo.record_answer(survey.id, effect.answer, now)
     state = transition.state
-    repo.save_survey(survey.id, state, now, skip_reason=reason if state.status == "expired" else None)
+    skipped = state.status == "expired"
+    repo.save_survey(survey.id, state, now, skip_reason=reason if skipped else None)
     repo.cancel_timers(survey.id, (SEND_TIMER, *SURVEY_TIMERS))
+    if skipped and survey.kind == "main":
+        repo.recount_surveyed(survey.customer_id)  # not surveyed: no throttle from this one
     return True

@@ -215,6 +215,11 @@ class Repository(Protocol):
 
     def mark_surveyed(self, customer_id: int, at: datetime) -> None: ...
 
+    def recount_surveyed(self, customer_id: int) -> None:
+        """Set when the customer was last surveyed from the main surveys that reached them (one
+        skipped as undelivered no longer counts for the throttle)."""
+        ...
+
     # privacy
     def erase_customer(self, customer_id: int) -> dict[str, int]:
         """Remove or anonymise every row holding the customer's words or identity (counts stay);

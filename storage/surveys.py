@@ -276,7 +276,16 @@ class SurveyRows(Rows):
         at: datetime | None = self._get(Customer, customer_id).last_surveyed_at
         return at
 
-    def mark_surveyed(self, customer_id: int, at: datetime) -> None:
+    def mark_surveyed(self, customer_id: int, at: datetime | None) -> None:
         row = self._get(Customer, customer_id)
         row.last_surveyed_at = at
         self.session.add(row)
+
+    def recount_surveyed(self, customer_id: int) -> None:
+        self.flush_surveys()
+        latest = self._core.execute(
+            core_select(func.max(col(Survey.sent_at))).where(
+                col(Survey.customer_id) == customer_id, col(Survey.kind) == "main"
+            )
+        ).scalar()
+        self.mark_surveyed(customer_id, latest)

@@ -72,6 +72,24 @@ async def test_a_question_the_platform_refuses_for_good_skips_the_survey_at_once
     # Not a customer who did not answer: out of every rate, counted apart.
     total = await funnel(h)
     assert (total["sent"], total["unanswered"], total["answer_rate"], total["unreached"]) == (0, 0, None, 1)
+    # Not surveyed either: the throttle does not keep the next survey from her.
+    assert h.rows("SELECT last_surveyed_at FROM customer") == [(None,)]
+    h.channel.fail_with = []
+    again = await resolved_due(h)
+    assert await h.tick(minutes=10) == [f"sent survey {again}"]
+
+
+async def test_an_undelivered_survey_leaves_the_throttle_to_the_last_that_arrived(harness: Harness) -> None:
+    h = harness
+    first = await surveyed(h)
+    [(reached,)] = h.rows("SELECT sent_at FROM survey WHERE id = :s", s=first)
+    await h.tick(days=31)  # past the throttle: the next survey goes out, and does not arrive
+    due = await resolved_due(h)
+    h.channel.fail_with = [DeliveryError(BLOCKED, permanent=True)]
+    assert await h.tick(minutes=10) == [f"sent survey {due}"]
+    assert survey(h, due)[0] == "skipped"
+    [(last,)] = h.rows("SELECT last_surveyed_at FROM customer")
+    assert str(last)[:19] == str(reached)[:19]
 
 
 async def test_a_question_that_fails_until_the_last_attempt_skips_the_survey_too(harness: Harness) -> None:
