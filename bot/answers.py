@@ -21,7 +21,7 @@ from bot.rating_comments import SCORE_LEAD_IN as _SCORE_LEAD_IN
 from bot.rating_comments import Scored, split_rating
 from bot.rating_words import PARTICLES as _PARTICLES
 from bot.rating_words import PUNCT as _PUNCT
-from bot.rating_words import word_rating
+from bot.rating_words import recommendation, word_rating
 from bot.scale_notes import MAX_SCALE_NOTES, names_another_scale, without_scale
 from bot.similarity import closest, mostly_of
 
@@ -52,11 +52,14 @@ _NUMBER = (
     + r"|满(?=\s*(?:分|颗?星))"
 )
 _PREFIX = (
-    r"(?:i(?:'d|'ll| would| will| already| have already|'ve already)? (?:give|gave|given|rate|rated)"
+    r"(?:i(?:'d|'ll| would| will| already| have already|'ve already)?"
+    r" (?:give|gave|given|rate|rated|score|scored)"
     r"(?: (?:it|you|this|u|you guys|y'all|the service|the agent))?"
-    r"(?: a| an)?"
+    r"(?: a| an)?(?: solid| strong| firm)?"  # "I'd give it a solid 4", "I would score you 10"
     # "I choose 5", "my answer is 5", "let's say 4", "mark it 5": words that only bring in the score
     r"|(?:i(?:'d|'ll| would| will)? )?(?:choose|pick|select|vote|go with)(?: a| an)?"
+    # "I would rate the assistance I received as four": what is rated, then "as"
+    r"|i(?:'d| would)? (?:rate|score) (?:the|your|this|my) (?:[a-z']+ ){1,4}?as(?: a| an)?"
     r"|(?:my |the )?(?:answer|choice|pick|vote|grade|verdict)(?: is| would be)?:?(?: a| an)?"
     r"|(?:let's say|let's go with|going with|put me down for|mark (?:it|me)(?: as| down as| down for)?"
     r"|call it)"
@@ -67,11 +70,11 @@ _PREFIX = (
     r"(?:deserves?|deserved|earned|is worth|are worth|worth)(?: a| an)?"
     r"|(?:my )?(?:score|rating|nps|csat|ces)(?: is)?\s*(?::|=|[-–](?=\s))?|[⭐★]"  # "Score = 4", not "-5"
     r"|(?:我的)?(?:推荐指数|推荐度|满意度|评分|打分|分数|评价|选择|答案)(?:是|为)?:?"  # "推荐指数9", "评价5"
-    r"|(?:我?觉得|我?感觉|我想)?(?:可以)?"  # "我觉得4分吧", "我觉得可以打4分"
+    r"|(?:我?觉得|我?感觉|我想|我?愿意)?(?:可以)?"  # "我觉得4分吧", "我觉得可以打4分"
     # "必须五星好评", "全五星", "值五星", "只能给3分"
     r"(?:必须|肯定是?|当然是?|绝对是?|全部?|值得?|配得上|只能|只有|只)?"
     # "我给客服打5分", "给了五星"; 俾, 畀: Cantonese 给
-    r"(?:那就|那|就)?我?就?(?:(?:给|打|评|选|俾|畀)了?)?(?:你们|你|个|客服|小姐姐)?(?:打|评)?(?:一个|个)?(?:大大的|满满的)?)"
+    r"(?:那就|那|就|特此|在此)?我?就?(?:(?:给予|给出|给|打|评|选|俾|畀)了?)?(?:你们|你|个|客服|小姐姐)?(?:打|评)?(?:一个|个)?(?:大大的|满满的)?)"
 )
 _OUT_OF = r"(?:\s*(?:/|out of|outta|outa|of)\s*|\s+(?:from|over|on)\s+)"  # "9 over 10", "4 on 5"
 _DENOMINATOR = r"\d+|十|ten|seven|five"
@@ -85,6 +88,7 @@ _SUFFIX = (
     r"(?P<full>\s*满分)?"  # "10分满分": ten points, full marks
     r"(?P<plus>\s*(?:\+{1,3}|plus))?"  # "10+", "5++": over the top of the scale
     r"\s*(?P<review>好评|中评|差评)?"  # "五星好评": a five-star good review
+    r"(?:的?评价)?"  # "给予4分评价", "9分的评价": the score named as a rating
     r"(?:你们|你哋|你|佢哋|佢)?"  # Cantonese gives the score before whom: "俾5星你", "畀5分佢"
 )
 # The lowest score, said as refusing any: "一分都不想给", "连一颗星都不想给", "负分", "not even one star".
@@ -102,6 +106,23 @@ _SAID = {"for": "four", "fore": "four", "to": "two", "too": "two", "won": "one",
 _SAID["ate"] = "eight"
 # A number word with its last letter held down: "fiveeee", "tennn".
 _HELD_NUMBER = re.compile(r"\b(" + "|".join(_EN_NUMBERS) + r")([a-z])\2*\b")
+
+
+def _slips(word: str) -> set[str]:
+    """How ``word`` is mistyped in a hurry without becoming another word: two neighbours swapped
+    ("fvie", "fuor", "nien"), a letter doubled ("thrre") or an inner vowel dropped ("sevn")."""
+    swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    doubled = {word[:i] + word[i] + word[i:] for i in range(1, len(word) - 1)}
+    dropped = {word[:i] + word[i + 1 :] for i in range(1, len(word) - 1) if word[i] in "aeiou"}
+    return {w for w in swapped | doubled | dropped if len(w) >= 4} - {word}
+
+
+# Number words of four letters or more, mistyped ("fvie" is five); never an English word ("there", "even").
+_WORDS_NEARBY = {"there", "sven"}
+_MISTYPED = {
+    slip: word for word in _EN_NUMBERS if len(word) >= 4 for slip in _slips(word) if slip not in _WORDS_NEARBY
+}  # fmt: skip
+_MISTYPED_NUMBER = re.compile(r"\b(?:" + "|".join(sorted(_MISTYPED, key=len, reverse=True)) + r")\b")
 _ALL_THE_WAY = re.compile(r"^(?:100\s*%|百分百|百分之百)\s*")
 _BRACKETED = re.compile(r"^[(\[（【「『《〈](.+)[)\]）】」』》〉]$")
 # Quotes and chat-app emphasis around the answer: '"5"', "*5*" (WhatsApp bold), "**5**", "_5_".
@@ -232,8 +253,10 @@ def _tidied(t: str, *, thanks: bool) -> str:
         t = _FILLERS.sub("", t).strip()
     t = _DEAR.sub("", t).strip().replace("粒星", "颗星")  # 粒: Cantonese for 颗 ("五粒星")
     t = _HELD_NUMBER.sub(lambda m: m[1] if m[1][-1] == m[2] else m[0], t)
+    t = _MISTYPED_NUMBER.sub(lambda m: _MISTYPED[m[0]], t)
     t = _SOUNDS_LIKE.sub(lambda m: _SAID[m[0]], t)
     t = _ASTERISKS.sub(lambda m: "⭐" * m[0].count("*"), t)  # "*****": stars typed on a keyboard
+    t = _STAR_AFTER_UNIT.sub("", t)
     t = _STARS_OVER.sub(lambda m: f"{len(m[1].replace(' ', ''))}/5", t)  # "⭐⭐⭐/5"
     t = _EMPHASISED.sub(r"\1", _BRACKETED.sub(r"\1", t).strip()).strip()  # "(5)", "【5分】", "*5*"
     t = _ALL_THE_WAY.sub(lambda m: "very " if m.group(0)[-1] == " " else "非常", t)  # "100% satisfied"
@@ -247,6 +270,7 @@ def _tidied(t: str, *, thanks: bool) -> str:
 
 
 _ASTERISKS = re.compile(r"^\*(?:\s?\*){2,4}$")  # three to five: "**" is bold with nothing in it
+_STAR_AFTER_UNIT = re.compile(r"(?<=星)\s*[⭐★🌟]$")  # "五颗星⭐": the unit drawn once more
 _STARS_OVER = re.compile(r"^([⭐★🌟](?:\s?[⭐★🌟]){0,4})\s*(?:/|out of)\s*5$")
 _TIMES_STARS = re.compile(r"^(?:[⭐★🌟]\s*[x×*]\s*(?P<a>\d{1,2})|(?P<b>\d{1,2})\s*[x×*]\s*[⭐★🌟])$")
 _STAR_GRADE = re.compile(
@@ -275,6 +299,8 @@ def _rating(text: str, kind: ScaleKind, low: int, high: int, *, thanks: bool) ->
     t = normalize(text)
     if len(t) > MAX_SCORE_CHARS:
         return None
+    if kind == "nps" and (said := recommendation(t)) is not None:
+        return said  # "extremely likely", "not at all likely": the scale's own ends
     t = _tidied(t, thanks=thanks)
     if not t or t.endswith("?"):
         return None  # "满意？", "satisfied?": asked back, not answered
@@ -339,6 +365,20 @@ def _said_again(found: Scored, kind: ScaleKind, low: int, high: int) -> bool:
     return again and (numeric or _NUMBER_WORD.search(found.comment.lower()) is not None)
 
 
+_GLOSS_WORDS = 2
+_GLOSS_CHARS = 20
+
+
+def _glossed(found: Scored, scale: tuple[ScaleKind, int, int], text: str) -> bool:
+    """The comment is the score's own words, short, in brackets after it: "7 (very easy)", "1 (非常不满意)"
+    ("4 (the agent was nice)" says who was)."""
+    kind, low, high = scale
+    if len(found.comment.split()) > _GLOSS_WORDS or len(found.comment) > _GLOSS_CHARS:
+        return False
+    bracketed = f"({found.comment})" in normalize(text).replace("（", "(").replace("）", ")")
+    return bracketed and _rating(found.comment, kind, low, high, thanks=False) == found.score
+
+
 def read_rating(text: str, kind: ScaleKind, low: int, high: int) -> Scored | None:
     """The score in ``text`` and the words said with it: the whole reply as :func:`parse_rating`
     reads it, else a score at its start or end with a comment beside it ("5 stars, super quick
@@ -400,8 +440,11 @@ def _with_comment(
     kind, low, high = scale
     if kind == "nps" and nps_taken_back(found.score, found.comment.lower()):
         return None
-    if says_nothing(found.comment) or _said_again(found, kind, low, high):
+    if says_nothing(found.comment) or _said_again(found, kind, low, high) or _glossed(found, scale, text):
         return Scored(found.score)  # "10 hands down", "必须五星", "5 from me, thanks!", "⭐⭐⭐⭐⭐ 5/5"
+    head, comma, rest = found.comment.partition(",")
+    if comma and rest.strip() and says_nothing(head):  # "3 i guess, the app kept crashing"
+        found = Scored(found.score, rest.strip())
     # The comment is found in the text as NFKC made it ("，" is ","): the customer's own characters.
     wide = unicodedata.normalize("NFKC", text)
     if len(written) == len(text) == len(wide) and (at := wide.find(found.comment)) >= 0:
@@ -449,13 +492,23 @@ def parse_choice(
         (option_id, lab)
         for option_id, labels in options
         for label in labels
-        if (lab := _PUNCT.sub(" ", normalize(label)).strip()) and lab in t and len(t) <= 2 * len(lab) + 12
+        if (lab := _PUNCT.sub(" ", normalize(label)).strip())
+        and _contains(t, lab)
+        and len(t) <= 2 * len(lab) + 12
     ]
     if len({option_id for option_id, _ in found}) > 1:
         return None  # two options named: ambiguous
     if found:
         return None if any(_NEGATION.search(t.replace(lab, " ")) for _, lab in found) else found[0][0]
     return closest(normalize(text), options)  # a paraphrase ("没解决", "too slow"), in its clauses
+
+
+def _contains(t: str, label: str) -> bool:
+    """Whether ``label`` stands in ``t`` as words of its own: "no" is not in "it works now", nor one
+    character 是 in "还是老样子" (a single Chinese character inside a longer reply is part of a word)."""
+    if label.isascii():
+        return re.search(rf"(?<![a-z0-9]){re.escape(label)}(?![a-z0-9])", t) is not None
+    return label in t and (len(label) > 1 or t == label)
 
 
 def named_option(comment: str, options: Sequence[tuple[str, Iterable[str]]]) -> str | None:

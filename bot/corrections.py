@@ -32,7 +32,11 @@ _NUMBER_FIRST = re.compile(
 )
 _CLAUSE_END = re.compile(r"[,，.。!！;；]")
 # "不对，是5星", "不对，还是5分", "not a 5, more like a 3"
-_RESTATED = re.compile(r"(?:应该是|而是|还是|是|it'?s|it is|more like|rather|closer to)\s*", re.IGNORECASE)
+_RESTATED = re.compile(
+    r"(?:应该是|而是|还是|是|(?:it|that|mine) should (?:be|have been)"
+    r"|it'?s|it is|more like|rather|closer to)\s*",
+    re.IGNORECASE,
+)
 # Words at the start of a reply that say the score after them replaces an earlier one: "改成4分", "no, 3",
 # "oops 4", "make that a 4", "on second thought, 4", "不是5分，是4分". They say nothing about the service.
 # "no" must be set off by a comma ("no. 5" is number 5, "no 5" which?); a score before them is
@@ -40,10 +44,14 @@ _RESTATED = re.compile(r"(?:应该是|而是|还是|是|it'?s|it is|more like|ra
 _CORRECTING = re.compile(
     r"(?:(?:no+|nah|nope)\s*[,，!！…]+|(?:nah|nope)(?=\s)|\*(?=\s*\d)"  # "*4": chat's "I meant"
     rf"|(?:(?:sorry|actually)[\s,]*)?(?:{TAKING_BACK_EN}|no wait|wait|update|edit|i mean"
-    r"|changed my mind|on second thought|on second thoughts|second thought|typo)\b"
+    r"|changed my mind|on second thought|on second thoughts|second thought|typo"
+    # "change my rating to 3 pls", "please change it to 4"
+    r"|(?:please |pls |can you |could you )?change (?:my |the |it |that )?"
+    r"(?:rating |score |answer |stars? )?to)\b"
     r"|not (?:a |an )?\d{1,2}(?:\s*(?:stars?|points?))?\s*(?:[,，;]|but\b)"  # "not 5 but 4"
     r"|不是\s*\d{1,2}\s*[分星]?\s*(?:[,，]|(?=而?是))"  # "不是5分是4分"
-    rf"|(?:刚才|刚刚|不好意思|抱歉)?[,，]?(?:{TAKING_BACK_ZH}|换成|重新打分|重新打|重打)"
+    rf"|(?:刚才|刚刚|不好意思|抱歉)?[,，]?(?:我想|我要|想|帮我|麻烦)?(?:{TAKING_BACK_ZH}|换成|重新打分|重新打|重打)"
+    r"|(?:不好意思|抱歉|sorry)[,，]?\s*(?=应该是)"  # "不好意思，应该是4分": an apology, then what was meant
     r"|我是说|我的意思是|想了想|考虑了一下|算了|还是)[\s,，.。…!！~～:：;；-]{0,4}",
     re.IGNORECASE,
 )

@@ -10,7 +10,7 @@ import re
 THANKS = (
     r"(?:\b(?:(?:many )?thanks|thank (?:you|u)|thx|ty|tysm|tyvm|cheers|tq|tks|thnx|thanx|thnks|thks"
     r"|merci|danke|gracias|arigato|(?:much |greatly )?appreciated|appreciate it)"  # as chat spells it
-    r"(?: (?:a lot|so much|very much|again|a ton|heaps|a bunch|a million|mate))?\b"
+    r"(?: (?:a lot|so much|very much|again|a ton|heaps|a bunch|a million|mate|kindly))?\b"
     r"|(?:谢谢你们|谢谢你|谢谢啦|谢谢|谢啦|谢了|感谢|多谢|辛苦(?:你们|你|您)?(?:了|啦))(?:亲亲|亲们|亲)?)"
 )  # 辛苦了: "thanks for your trouble"
 
@@ -30,7 +30,7 @@ _NO_COMMENT = re.compile(
     r"|definitely|absolutely|please|pls|plz|bye|bye bye|goodbye|it is|all the way|all day|every time|好评"
     r"|(?:as |like )?always|as usual|again|already|i think|i guess|i suppose|i reckon"
     r"|i mean it|seriously|no joke|for real|fr|honestly|truly|(?:sorry,? )?typo|my bad"  # "4 i mean it"
-    r"|tbh|tbf|to be (?:honest|fair)|if i'?m (?:being )?(?:honest|fair)|ngl|idk|of course|ofc|obvs|duh"
+    r"|tbh|tbf|to be (?:honest|fair)|if i'?m (?:being )?(?:honest|fair)|ngl|idk|of course|ofc|obvs|duh|no cap"
     r"|no question|without (?:a )?question|fo sho|every ?day|no"  # "no thanks, 4"
     r"|lol|lmao|haha+|hehe+|xd+|哈哈+|嘿嘿|hh+|嘻嘻"  # laughter: "5 lol", "5 haha"
     r"|have a (?:nice|good|great) (?:day|one|evening|weekend)|good ?night|god bless|晚安"  # farewells
@@ -51,10 +51,30 @@ def says_nothing(comment: str) -> bool:
 # dashed rule), "回复 客服：", and @mentions ("@客服小美 5分").
 _QUOTED = re.compile(
     r"^\s*(?:「[^」\n]*[:：][^」\n]*」\s*(?:-[\s-]*\n)?|回复\s*[^\s:：]{1,20}\s*[:：]|@[^\s@]{1,20}[\s\u2005]+"
-    r"|>[^\n]*\n)+"  # "> How satisfied were you?" quoted on its own line, as mail and markdown do
+    r"|>[^\n]*\n"  # "> How satisfied were you?" quoted on its own line, as mail and markdown do
+    # the question pasted in quotes: "“您满意吗？” 5"
+    r"|[\"“「『][^\"“”「」『』\n]{1,120}[?？][\"”」』]\s*)+"
 )
-# What a phone adds under a message: "Sent from my iPhone", "发自我的iPhone".
-_SIGNATURE = re.compile(r"\n[ \t]*(?:sent from my|发自我的)[^\n,，]{0,40}\s*$", re.IGNORECASE)
+# What a phone adds under a message ("Sent from my iPhone", "发自我的iPhone", "来自小米手机"), and a
+# letter's sign-off with the name after it ("Kind regards, Margaret", "此致 敬礼"), on a line of their own
+# or after a dash rule ("5 -- Sent from my Galaxy", "8分 -- 张先生"). A single dash is no rule there:
+# "4 - 2 hours on hold" is a score and a comment. The name is a few words at most.
+_SIGN_OFF = r"(?:kind |best |warm )?regards\b|best wishes\b|yours (?:sincerely|truly|faithfully)\b|此致"
+_RULE = (  # each starts at the first of a run of spaces, never inside it: 4,096 spaces are read once
+    r"(?:\n|(?<![ \t])[ \t]*+(?:(?<![-—])(?:-{2,}+|—++)|(?<=[\s.,，。])-(?!-))"
+    rf"|(?<![\s,，.。])[\s,，.。]*(?={_SIGN_OFF})|(?<![ \t])[ \t]+(?=sent from my|发自我的))"
+)
+_SIGNED = (
+    r"(?:sent from my|发自我的|来自(?:我的)?(?=\S{1,12}(?:手机|客户端)\s*$))[^\n,，]{0,40}"
+    r"|(?:(?:kind |best |warm )?regards|best wishes|yours (?:sincerely|truly|faithfully))[,，]?"
+    r"(?:[ \t]+[A-Za-z][\w.'-]{0,20}){0,4}"
+    r"|此致[\s,，]*敬礼"
+)
+_SIGNATURE = re.compile(
+    rf"{_RULE}[ \t]*+(?:{_SIGNED})[ \t.。!！]*$"
+    r"|(?<![ \t])[ \t]++(?:-{2,}+|—{2,}+)[ \t]*+[^\s\d,，.。!！?？-]{1,12}[ \t]*$",  # "8分 -- 张先生"
+    re.IGNORECASE,
+)
 
 
 # A greeting or an acknowledgement before the reply says nothing about the score: "hi, 5", "ok 4 stars",
@@ -62,6 +82,9 @@ _SIGNATURE = re.compile(r"\n[ \t]*(?:sent from my|发自我的)[^\n,，]{0,40}\s
 _GREETING = (
     r"(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening|day))(?: (?:there|guys|team|all|everyone))?"
     r"[\s,，!！.。~～:：]+|(?:您好|你好|嗨|哈喽|哈啰|早上好|上午好|下午好|晚上好)(?:[\s,，!！.。~～:：]+|(?=\d))"
+    # a letter's salutation: "Dear Sir/Madam,", "Dear team,", "尊敬的客服："
+    r"|dear (?:sir(?:/| or )madam|sir|madam|team|all|support|customer service|[a-z]{2,20})[,，:：]\s*"
+    r"|尊敬的[^\s,，:：!！.。]{1,10}[,，:：]\s*"
 )
 _HELLO = re.compile(
     rf"^\s*(?:{_GREETING}|(?:ok|okay|sure|yes|yeah|yep|uh+|um+|hm+|eh|er+|erm)[\s,，!！.。~～:：…]+(?!(?:la|lah|lor|leh)\b)"
@@ -78,3 +101,8 @@ def unframed(text: str) -> str:
     """``text`` without a quote or a mention before it, a signature under it, or a greeting before it."""
     text = _SIGNATURE.sub("", _QUOTED.sub("", text, count=1)) or text
     return _HELLO.sub("", text, count=1)
+
+
+def without_signature(text: str) -> str:
+    """``text`` without a phone's signature or a letter's sign-off under it ("yes -- Sent from my iPhone")."""
+    return _SIGNATURE.sub("", text) or text

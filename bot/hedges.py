@@ -79,6 +79,8 @@ QUALIFIED_AFTER = re.compile(
     r"(?! i'?m (?:being )?(?:honest|nice|generous|fair|kind)\b)"  # "4 if I'm honest": said, not a condition
     r"|once\b|next time\b"
     r"|when(?:ever)?\b|until\b|till\b"  # "5 when it arrives", "10 when you fix the app"
+    # "5分如果能退款的话"; "如果可以的话" is "if I could"
+    r"|(?:如果|要是|假如|只要)(?!(?:可以|能)(?:的话)?(?:给|打|[,，]|$))"
     r"|maybe\b|perhaps\b|ish\b"  # "8-ish"; "9 probably", but not "9, probably the best service"
     r"|(?:probably|prob|probs|prolly|possibly|give or take|more or less)\b(?!\s+[a-z])"
     r"|as soon as\b|or\b|and (?:up|above|higher)\b|at (?:least|most|best)\b|at a (?:push|stretch)\b"

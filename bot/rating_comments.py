@@ -69,6 +69,7 @@ SCORE_LEAD_IN = re.compile(
     r"|only|just|sadly|unfortunately|regrettably|sorry(?: but)?|strong|weak|hard|firm|perfect"  # "just a 3"
     r"|of course|ofc|obvs|duh|generous|mere|measly|to be (?:honest|fair)|tbf"
     r"|so|ok so|okay so|basically"  # as speech runs on: "so basically 4"
+    r"|lo+l|lma+o+|(?:ha){2,}"  # laughing first: "lmaooo 2"
     # "its" is how chat spells "it's": "its a three from me"; "it was a 2"; "like a 6" (not "like 6": about 6)
     r"|(?:it'?s|it is|it was|that'?s|that is|that was|i'm|i am|you get|you guys get|like)"
     r"(?=\s+(?:like\s+)?an?\s))"  # "it was like a 2"

@@ -57,6 +57,7 @@ SATISFACTION: dict[str, int] = {
     "well done": 5, "good stuff": 4, "great stuff": 5, "could be better could be worse": 3,
     "gud": 4, "gr8": 5, "awsome": 5, "amazin": 5, "love you": 5, "love u": 5,  # as typed in chat
     "not great not terrible": 3, "not bad not great": 3, "not good not bad": 3, "could have been better": 3,
+    "bussin": 5, "slaps": 5, "rocks": 5, "rocked": 5,  # chat: "it was bussin", "the app rocks"
     "goated": 5, "solid": 4, "mid": 3, "trash": 1, "you rock": 5, "you guys rock": 5,  # chat slang
     "not satisfied at all": 1, "not at all satisfied": 1,
     "very dissatisfied": 1, "very unsatisfied": 1, "very bad": 1, "terrible": 1, "awful": 1,
@@ -123,7 +124,11 @@ _LEAD_IN = re.compile(
     r"^(?:(?:it|that|this|the service|service|support|the experience|experience|the support"
     r"|(?:the |your |my )?(?:agent|staff|team|rep|representative|process))\s*(?:was|is|'s)"
     r"|(?:you|you guys|y'all|you all)\s*(?:were|are|'re)"  # "you guys are the best"
-    r"|it's|its|overall|all in all|honestly|really|(?P<self>i'm|i am|i was|we're|we are|i feel))[\s,，]+"
+    r"|it's|its|overall|all in all|honestly|really|(?P<self>i'm|i am|i was|we're|we are|i feel)"
+    r"|was|is"  # chat drops the subject: "was a nightmare"
+    # what is rated before a verb that rates it: "ur service sucks", "you guys rock"
+    r"|(?:(?:the|your|ur|my)\s+)?(?:service|support|agent|staff|team|app|experience)(?=\s+(?:sucks|sucked|rocks|rocked)$)"
+    r")[\s,，]+"
 )
 # "I'm good", "I'm fine", "we're ok" decline more often than they rate ("no thanks, I'm good").
 _DECLINING = {"good", "fine", "ok", "okay", "alright", "all right", "all good", "good thanks"}
@@ -131,7 +136,8 @@ _DECLINING = {"good", "fine", "ok", "okay", "alright", "all right", "all good", 
 # A run of spaces before a word is read from its first space, not from each: quadratic in a long run.
 _TRAILING = re.compile(
     r"(?<![\s,，])[\s,，]+(?:i guess|ig|i suppose|i think|imo|overall|tbh|honestly|to be honest"
-    r"|la|lah|lor|leh|guys|folks|team|mate|y'all)[\s.!]*$"  # "great job guys"
+    r"|la|lah|lor|leh|guys|folks|team|mate|y'all"  # "great job guys"
+    r"|indeed|omg|fr|ngl|for real|no cap)[\s.!]*$"  # "very satisfied indeed", "so easy omg", "bussin fr"
 )
 _LEAD_IN_ZH = re.compile(
     r"^(?:我觉得|我感觉|感觉|觉得|总体来说|总的来说|总体|整体|总之|我们|我|必须|肯定|当然)(?:还是|是)?(?=.)"
@@ -176,6 +182,7 @@ _DIMINISHED = re.compile(
 _INTENSIFIED = re.compile(
     r"^(?:(?:very|really|rly|realy|verry|vry|so+|super duper|super|extremely|truly|absolutely|incredibly"
     r"|totally|completely|fully|entirely|way too|too|v\.?|ridiculously|insanely|unbelievably|crazy|hella"
+    r"|absolute|utter"  # "absolute trash", "utter garbage"
     r"|mad|real|mega)\s+"
     r"|(?:非常之?|特别|超级|十二分|十分|万分|一百个|相当|真的|真|太|超|很|巨|贼|绝对|有够)(?=\S))"  # 巨 贼
 )
@@ -380,3 +387,17 @@ def _stronger(value: int, low: int, mid: int, high: int) -> int:
     if value > mid:
         return min(value + 1, high)
     return max(value - 1, low) if value < mid else value
+
+
+# NPS in words only as the question's own ends, the anchors shown under its scale: "extremely likely"
+# (10), "not at all likely" (0). Other words ("would definitely recommend": 9 or 10?, "不太会推荐")
+# name no one score, and the customer is asked for the number.
+_NPS_ENDS = {
+    "extremely likely": 10, "extremely likely to recommend": 10, "非常可能": 10,
+    "not at all likely": 0, "not likely at all": 0, "not at all likely to recommend": 0, "完全不可能": 0,
+}  # fmt: skip
+
+
+def recommendation(text: str) -> int | None:
+    """10 or 0 when ``text`` (normalised) is an end of the NPS scale in its anchor's words, else ``None``."""
+    return _NPS_ENDS.get(PUNCT.sub(" ", text).strip().rstrip(PARTICLES))

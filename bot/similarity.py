@@ -32,6 +32,10 @@ _STOP = {
     "i'm", "you", "your", "we", "our", "they", "he", "she", "this", "that", "so", "too", "very",
     "really", "quite", "way", "still", "at", "all", "to", "of", "for", "and", "just", "bit", "got",
     "entirely", "much", "any", "yet", "one", "option", "because",
+    # sixth hunt: chat's "af", "ur", and what formal replies wrap a reason in ("I'm afraid",
+    # "regrettably", "the matter I raised")
+    "af", "asf", "ur", "with", "rather", "afraid", "regrettably", "unfortunately", "sadly", "anything",
+    "raised", "reported", "mentioned",
     "了", "的", "得", "地", "太", "很", "还", "是", "都", "也", "就", "有", "吧", "啊", "呢", "啦",
     "们", "我", "你", "她", "这", "那", "个", "根", "本", "非", "常", "真", "特",
     "等",  # "wait": 等太久了 is about as slow as 太慢了
@@ -46,6 +50,12 @@ _SYNONYMS = {
     "staff": "service", "agent": "service", "agents": "service", "support": "service",
     "else": "other", "reason": "other", "others": "other", "something": "other",
     "attitude": "unfriendly",
+    # who helped is the service ("the guy was rude af"), and more words for unfriendly ("so mean")
+    "guy": "service", "lady": "service", "girl": "service", "dude": "service", "rep": "service",
+    "representative": "service", "operator": "service", "employee": "service", "person": "service",
+    "mean": "unfriendly", "curt": "unfriendly", "snarky": "unfriendly", "arrogant": "unfriendly",
+    "condescending": "unfriendly", "dismissive": "unfriendly", "nasty": "unfriendly", "hostile": "unfriendly",
+    "matter": "problem",
     "差": "坏", "劣": "坏", "恶": "坏", "凶": "坏", "久": "慢",
     "它": "他",  # 其它 / 其他
 }  # fmt: skip
@@ -57,6 +67,13 @@ _CJK_WORDS = {
     "冇": "没",
     # not replying is a slow response (mapped before 回复): "客服一直不回消息"; 一直 (all along) adds nothing
     "不回复": "响应慢",
+    # processing slowly is a slow response (mapped before 处理: 解决); 爱答不理 (cold, barely answering)
+    "处理太慢": "响应慢",
+    "处理得太慢": "响应慢",
+    "处理慢": "响应慢",
+    "爱答不理": "态度坏",
+    "爱理不理": "态度坏",
+    "unresolved": "not solved",
     "不回消息": "响应慢",
     "不回信息": "响应慢",
     "一直": " ",
@@ -155,8 +172,11 @@ def tokens(text: str) -> list[str]:
     return found
 
 
+_SAID_OVER = re.compile(r"([\u4e00-\u9fff])\1{2,}")
+
+
 def _mapped(text: str) -> str:
-    t = text.lower()
+    t = _SAID_OVER.sub(r"\1", text.lower())  # "慢慢慢慢": one word said over
     for word, same in _CJK_WORDS.items():
         t = t.replace(word, same)
     return t
@@ -191,15 +211,37 @@ def closest(text: str, options: Sequence[tuple[str, Iterable[str]]]) -> str | No
     """The option whose labels ``text`` paraphrases (see :func:`_closest`); ``None`` also when two
     parts of the reply name different options ("slow and not solved")."""
     clauses = [c for c in _CLAUSES.split(text) if tokens(c)]
-    named = {_closest(c, options) for c in clauses} - {None}
+    # A clause that denies ("not the attitude") or praises the opposite of an option ("answered fast")
+    # names none: it only says what went right.
+    # ("不是态度问题" is no "问题没有解决"; "not solved" still names one).
+    naming_none = [c for c in clauses if _IS_NOT.match(c.lower()) or _praises(c, options)]
+    named = {_closest(c, options) for c in clauses if c not in naming_none} - {None}
     if len(clauses) > 1 and len(named) > 1:
         return None
-    if len(clauses) > 1 and named and all(_closest(c, options) or _denial(c) for c in clauses):
+    if (
+        len(clauses) > 1
+        and named
+        and all(_closest(c, options) or _denial(c) or c in naming_none for c in clauses)
+    ):
         return named.pop()  # "not the speed, they were rude": one option said, the rest denied
     return _closest(text, options)
 
 
+def _praises(clause: str, options: Sequence[tuple[str, Iterable[str]]]) -> bool:
+    """A clause that says the opposite of an option and nothing negated: "answered fast", "回复很快"."""
+    mine = tokens(clause)
+    return not negated(clause) and any(
+        opposed(mine, tokens(label)) for _, labels in options for label in labels
+    )
+
+
 _DENIAL = re.compile(r"^\s*(?:(?:(?:it|that)(?:'s| is| was)(?: not|n't)|not|no)\b|不是|并不是|倒不是)")
+
+
+# "It is not ...", "not the ...", "不是...": what follows is denied as a whole, however it reads.
+_IS_NOT = re.compile(
+    r"^\s*(?:(?:it|that)(?:'s| is| was)(?: not|n't)|not (?:the|a|an|about)\b|不是|并不是|倒不是)"
+)
 
 
 def _denial(clause: str) -> bool:

@@ -10,6 +10,7 @@ import re
 from typing import Literal
 
 from bot.answers import normalize
+from bot.framing import without_signature
 from bot.hanzi import simplified
 from bot.rating_words import PARTICLES as _PARTICLES
 from bot.rating_words import PUNCT as _PUNCT
@@ -110,8 +111,12 @@ def parse_confirmation(text: str) -> Confirmation | None:
     """
     text = simplified(text)  # "非常滿意" reads as "非常满意"
     t = _PUNCT.sub(" ", normalize(text)).strip()
-    if not t or len(t) > _MAX_LENGTH or _PARTLY.search(t) or sneers(t):
+    if not t or len(t) > _MAX_LENGTH or _PARTLY.search(t) or sneers(t) or _UNSURE.search(t):
         return None
+    if (plain := _plain(text)) != t:  # "Good morning. Unfortunately no, ...", "nooo 😭", "当然没有"
+        return parse_confirmation(plain) if plain else None
+    if (said := _said_around(t)) is not None:
+        return said
     if _NO_PROBLEM.match(t):
         return None  # "no problem", "no worries": an acknowledgement, not "it did not help"
     squashed = t.replace(" ", "") if _HAN.search(t) else t
@@ -137,6 +142,54 @@ def parse_confirmation(text: str) -> Confirmation | None:
     ):
         return "yes" if parse_confirmation(rest) != "no" else None
     return None
+
+
+def _said_around(t: str) -> Confirmation | None:
+    """A yes scorned ("解决个屁": no), a reply that starts "not solved" ("it has not been resolved, the
+    printer..."), or a yes that is so "again" ("it's working again")."""
+    if (denied := _DENIED.fullmatch(t)) and {denied[1], denied[1] + "了"} & _YES:
+        return "no"
+    if _NOT_DONE.match(t.replace(" ", "") if _HAN.match(t) else t):
+        return "no"
+    if t.endswith(" again") and parse_confirmation(t[: -len(" again")]) == "yes":
+        return "yes"
+    return None
+
+
+# Not knowing is neither a yes nor a no: "not sure", "不是很清楚" (不是 there is no "no").
+_UNSURE = re.compile(
+    r"\b(?:not (?:sure|certain)|no idea|dunno|idk|don'?t know|do not know)\b"
+    r"|不(?:是很|太|大)?(?:清楚|确定|知道|晓得)|说不(?:准|好|清)"
+)
+# Words before a yes or a no that say nothing of it: a greeting, regret ("I am afraid", "unfortunately",
+# "抱歉"), emphasis ("当然", "废话": "of course"). A face or emoji beside it, and a phone's signature
+# under it, say nothing either.
+_LEAD = re.compile(
+    r"^(?:(?:hi|hello|hey|dear \w+|good (?:morning|afternoon|evening|day))(?: (?:there|team|all))?"
+    r"|(?:i'?m|i am) afraid|unfortunately|sadly|regrettably|(?:i'?m )?sorry(?: to say)?"
+    r"|您好|你好|早上好|下午好|晚上好|抱歉|不好意思|很遗憾|遗憾的是|废话|当然(?!了$))[\s,，.。!！:：]*"
+)
+_EMOJI = re.compile(r"[\U0001F300-\U0001FAFF]+")
+# A reply that starts by saying the problem is still not solved, whatever follows.
+_NOT_DONE = re.compile(
+    r"(?:(?:it|this|that|the (?:issue|problem|matter)|my (?:issue|problem)) )?"
+    r"(?:has|have|had|is|was)(?: still)? not(?: yet)? (?:been )?(?:resolved|solved|fixed|sorted)\b"
+    r"|(?:it|this|that|the (?:issue|problem|matter)|my (?:issue|problem))? ?(?:hasn'?t|isn'?t|wasn'?t)"
+    r"(?: yet)? (?:been )?(?:resolved|solved|fixed|sorted)\b"
+    r"|(?:问题|这个问题|我的问题)?(?:还是|还|仍然|仍|依然|依旧)?(?:没有|没|未)(?:被)?(?:解决|修好|处理好)"
+)
+# A yes word scorned by "个屁" and the like: "解决个屁", "有用个鬼" (no: it did not).
+_DENIED = re.compile(r"(\S{1,6}?)个(?:屁|鬼|毛线?|锤子|球)")
+
+
+def _plain(text: str) -> str:
+    """``text`` read as :func:`parse_confirmation` reads it, without what says nothing of a yes or no."""
+    t = _PUNCT.sub(" ", normalize(without_signature(text))).strip()
+    bare = _EMOJI.sub(" ", t).strip()
+    t = bare or t  # "👍" alone is a yes
+    for _ in range(3):  # "Good morning. Unfortunately no"
+        t = _LEAD.sub("", t, count=1).strip()
+    return t
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")

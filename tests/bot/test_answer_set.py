@@ -16,7 +16,10 @@ import pytest
 
 from bot.answers import is_skip, parse_choice, read_rating
 from bot.config import load_config
-from bot.config.schema import SCALES
+from bot.config.schema import SCALES, YES_NO
+from bot.config.texts import DEFAULT_TEXTS
+from bot.corrections import after_correction
+from bot.yes_no import parse_yes_no
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parent / "data"
@@ -44,7 +47,12 @@ SETS = {
     "audit": "typed_answers_audit_{}.tsv",
     "third": "typed_answers_third_{}.tsv",
     "fourth": "typed_answers_fourth_{}.tsv",
+    "fifth": "typed_answers_fifth_{}.tsv",
 }
+KINDS = ("csat", "nps", "ces", "choice", "yesno", "text")
+"""yesno: "Did this solve it?" (yes, no or "-"); text: a reply at the question after a CSAT rating
+(the score it corrects the rating to, or "-": a comment). Only the fifth set has them."""
+YES_NO_LABELS = [(v, list(DEFAULT_TEXTS[v].values())) for v in YES_NO]
 
 
 def cases(language: str, *, held_out: bool = False, which: str | None = None) -> list[Case]:
@@ -65,6 +73,12 @@ def read(case: Case) -> tuple[str, str]:
         if is_skip(case.text):
             return "skip", ""
         return parse_choice(case.text, REASONS) or "-", ""
+    if case.kind == "yesno":  # as the engine reads a yes/no step
+        return parse_choice(case.text, YES_NO_LABELS) or parse_yes_no(case.text) or "-", ""
+    if case.kind == "text":  # as the engine reads a correction at the question after the rating
+        tail = after_correction(case.text)
+        corrected = None if tail is None else read_rating(tail, "csat", *SCALES["csat"])
+        return ("-", "") if corrected is None else (str(corrected.score), corrected.comment)
     low, high = SCALES[case.kind]
     scored = read_rating(case.text, case.kind, low, high)  # type: ignore[arg-type]
     return ("-", "") if scored is None else (str(scored.score), scored.comment)
@@ -101,7 +115,7 @@ def test_typed_answers_are_read_as_meant(language: str) -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_no_non_answer_is_read_as_a_score(language: str) -> None:
-    wrong = [c for c in cases(language) if c.meant == "-" and c.kind != "choice" and read(c)[0] != "-"]
+    wrong = [c for c in cases(language) if c.meant == "-" and c.kind in SCALES and read(c)[0] != "-"]
     assert wrong == []
 
 
@@ -110,7 +124,7 @@ def test_the_second_set_written_after_the_parser_is_read_as_meant(language: str)
     found = cases(language, held_out=True)
     assert len(found) >= 60
     assert sum(right(c) for c in found) / len(found) >= 0.9
-    assert [c for c in found if c.meant == "-" and c.kind != "choice" and read(c)[0] != "-"] == []
+    assert [c for c in found if c.meant == "-" and c.kind in SCALES and read(c)[0] != "-"] == []
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -120,6 +134,7 @@ def test_the_second_set_written_after_the_parser_is_read_as_meant(language: str)
         ("audit", 200),  # the third set, written by the issue-15 audit after the parser, before its fixes
         ("third", 60),  # typed_answers_third_*: written blind from the README, before its fixes
         ("fourth", 200),  # typed_answers_fourth_*: a second blind set from the README, before its fixes
+        ("fifth", 200),  # typed_answers_fifth_*: a third blind set, with yes/no and comment-question rows
     ],
 )
 def test_the_audit_and_blind_sets_are_read_as_meant(language: str, which: str, at_least: int) -> None:
@@ -127,7 +142,7 @@ def test_the_audit_and_blind_sets_are_read_as_meant(language: str, which: str, a
     assert len(found) >= at_least
     misses = [f"line {c.line}: {c.text!r} read {read(c)}" for c in found if not right(c)]
     assert 1 - len(misses) / len(found) >= TARGET, misses
-    assert [c for c in found if c.meant == "-" and c.kind != "choice" and read(c)[0] != "-"] == []
+    assert [c for c in found if c.meant == "-" and c.kind in SCALES and read(c)[0] != "-"] == []
 
 
 def table() -> str:
@@ -135,8 +150,10 @@ def table() -> str:
     for which in SETS:
         for language in LANGUAGES:
             found = cases(language, which=which)
-            for kind in ("csat", "nps", "ces", "choice", "all"):
+            for kind in (*KINDS, "all"):
                 some = [c for c in found if kind in ("all", c.kind)]
+                if not some:
+                    continue
                 ok = sum(right(c) for c in some)
                 rows.append(f"{which:<9} {language:<9} {kind:<7} {len(some):>5}  {ok / len(some):.1%}")
     return "\n".join(rows)

@@ -134,6 +134,13 @@ CORRECTING_FIRST = [
     pytest.param("五星，开个玩笑呢", "csat", None, id="kai-ge-wanxiao-after-zh"),
     pytest.param("5分，骗你的", "csat", None, id="pian-ni-de-after-zh"),  # was 5, "骗你的"
     pytest.param("5分，还是不错的", "csat", (5, "还是不错的"), id="haishi-is-still-zh"),
+    # the blind fifth set: asking to change the rating, "it should be", 我想改成, an apology then 应该是
+    pytest.param("change my rating to 3 pls", "csat", (3, ""), id="change-my-rating-to"),
+    pytest.param("please change it to 4", "csat", (4, ""), id="please-change-it-to"),
+    pytest.param("wait it should be 5", "csat", (5, ""), id="it-should-be"),
+    pytest.param("我想改成三分", "csat", (3, ""), id="woxiang-gaicheng-zh"),
+    pytest.param("不好意思，应该是4分", "csat", (4, ""), id="apology-yinggaishi-zh"),
+    pytest.param("应该是4分", "csat", None, id="yinggaishi-alone-is-a-guess-zh"),
 ]
 
 

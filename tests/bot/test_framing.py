@@ -4,10 +4,11 @@ and nothing else is."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
-from bot.framing import HELLO_ONLY, THANKS, unframed
+from bot.framing import HELLO_ONLY, THANKS, unframed, without_signature
 
 
 @pytest.mark.parametrize(
@@ -29,6 +30,19 @@ from bot.framing import HELLO_ONLY, THANKS, unframed
         ("hi", "hi"),  # a greeting alone stays
         ("ok", "ok"),
         ("5 stars", "5 stars"),
+        # the blind fifth set: a signature after a dash rule, a sign-off, a salutation, a quoted question
+        ("4 -- Sent from my Galaxy", "4"),
+        ("5 —— 发自我的iPhone", "5"),
+        ("7 -- 来自小米手机", "7"),
+        ("8分 -- 张先生", "8分"),
+        ("5 - Regards, Dr. Alan Whitmore", "5"),
+        ("4. Kind regards, Margaret", "4"),
+        ("5分。此致 敬礼", "5分"),
+        ("4 - 2 hours", "4 - 2 hours"),  # one dash is no rule
+        ("Dear team, 10", "10"),
+        ("尊敬的客服：5分", "5分"),
+        ("“您对本次服务满意吗？” 5", "5"),
+        ('"very good" 4', '"very good" 4'),  # quoted words that ask nothing stay
     ],
 )
 def test_the_frame_around_an_answer_is_dropped(text: str, left: str) -> None:
@@ -45,3 +59,15 @@ def test_only_a_greeting_is_dropped_before_a_choice() -> None:
 )
 def test_a_thank_you(text: str, found: bool) -> None:
     assert (re.fullmatch(THANKS, text) is not None) is found
+
+
+def test_a_signature_is_dropped_and_a_reply_that_is_only_one_stays() -> None:
+    assert without_signature("yes -- Sent from my iPhone") == "yes"
+    assert without_signature("Sent from my iPhone") == "Sent from my iPhone"
+
+
+@pytest.mark.parametrize("junk", [" " * 4096, "-" * 4096, "—" * 4096, " --" * 1400, ", " * 2048, "\t" * 4096])
+def test_a_long_run_is_read_once(junk: str) -> None:
+    started = time.perf_counter()
+    unframed("5" + junk + "x")
+    assert time.perf_counter() - started < 0.5

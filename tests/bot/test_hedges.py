@@ -67,6 +67,10 @@ def _before(text: str) -> bool:
         ("为什么要", _before, True),
         ("somehow", _before, False),
         ("为什么这么慢", _before, False),  # words of its own: a complaint before the score
+        ("如果能退款的话", _after, True),  # the blind fifth set: a condition after the score in Chinese
+        ("只要能退款", _after, True),
+        ("如果可以的话", _after, False),  # "if I could": still given
+        ("如果能给的话", _after, False),
     ],
 )
 def test_a_pattern_finds_what_qualifies_a_score_and_nothing_else(

@@ -323,6 +323,15 @@ WORDS = [
     pytest.param("not too shabby", "csat", 4, id="not-too-shabby"),
     pytest.param("no notes", "csat", 5, id="no-notes"),
     pytest.param("okie dokie", "csat", 3, id="okie-dokie"),
+    # the blind fifth set: "absolute" strengthens, chat drops the subject, a verb rates, words after
+    pytest.param("absolute trash service", "csat", 1, id="absolute-trash"),
+    pytest.param("ur service sucks", "csat", 1, id="ur-service-sucks"),
+    pytest.param("the app rocks", "csat", 5, id="app-rocks"),
+    pytest.param("was a nightmare", "ces", 1, id="was-a-nightmare"),
+    pytest.param("is fine", "csat", 3, id="is-fine"),
+    pytest.param("Very satisfied indeed.", "csat", 5, id="indeed"),
+    pytest.param("so easy omg", "ces", 7, id="omg"),
+    pytest.param("it was bussin fr", "csat", 5, id="bussin-fr"),
 ]
 
 

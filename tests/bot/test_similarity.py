@@ -69,6 +69,19 @@ OPTIONS = [
         ("钱还没退", "unsolved"),
         ("I still don't have a reply", None),
         ("还没收到回复", None),
+        # the blind fifth set: who helped, chat's "af" and "ur", formal wrappers, more words for rude
+        ("the guy was rude af", "rude"),
+        ("ur agent was so mean", "rude"),
+        ("The representative was rather curt with me, I'm afraid.", "rude"),
+        ("Regrettably, the matter I raised remains unresolved.", "unsolved"),
+        # a clause that praises the opposite of an option names none; "it is not" denies a whole clause
+        ("answered fast but didn't fix anything", "unsolved"),
+        ("回复很快，但是没解决", "unsolved"),
+        ("不是态度问题，是一直没人回", "slow"),
+        ("slow and not solved", None),
+        ("客服爱答不理的", "rude"),
+        ("处理太慢", "slow"),
+        ("慢慢慢慢", "slow"),
     ],
 )
 def test_a_reply_picks_the_option_it_paraphrases_and_only_that_one(reply: str, option: str | None) -> None:

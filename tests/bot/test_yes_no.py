@@ -121,3 +121,34 @@ NEITHER = [
 )
 def test_did_this_solve_it_answers(text: str, expected: str | None) -> None:
     assert parse_confirmation(text) == expected
+
+
+# The blind fifth set (2026-12-06): what says nothing of a yes or no is read past (a greeting, regret,
+# 当然, a face, a signature), "X个屁" scorns a yes, "has not been resolved" starts a no, and not knowing
+# is neither.
+BLIND_NINTH = [
+    ("nooo 😭", "no"),
+    ("yes 🙏", "yes"),
+    ("当然没有", "no"),
+    ("废话，当然没解决", "no"),
+    ("当然解决了", "yes"),
+    ("解决个屁", "no"),
+    ("有用个鬼", "no"),
+    ("it's working again", "yes"),
+    ("not working again", "no"),
+    ("I am afraid it has not been resolved, the printer still shows the same error.", "no"),
+    ("Good morning. Unfortunately no, the parcel has still not arrived. Kind regards, Edith", "no"),
+    ("您好，问题仍未解决，麻烦再帮忙看一下，谢谢", "no"),
+    ("the issue hasn't been fixed", "no"),
+    ("是 —— 发自我的iPhone", "yes"),
+    ("not sure", None),
+    ("不是很清楚", None),
+    ("dunno", None),
+    ("hi", None),
+    ("当然了", None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BLIND_NINTH)
+def test_the_fifth_blind_sets_yes_and_no(text: str, expected: str | None) -> None:
+    assert parse_confirmation(text) == expected
