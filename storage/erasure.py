@@ -138,6 +138,14 @@ def _forget_intake(session: Session, identities: list[int]) -> dict[str, int]:
     return {"inbox": inbox, "receipts": receipts}
 
 
+def _anonymise(session: Session, identities: list[int], at: datetime) -> None:
+    """Each identity becomes ``erased-<id>``, nameless and unreachable: nothing is sent to it again."""
+    for identity_id in identities:
+        where = col(Identity.id) == identity_id
+        anonymous = {"user": f"erased-{identity_id}", "display_name": "", "locale": ""}
+        _set(session, Identity, where, **anonymous, unreachable=ERASED_CUSTOMER, unreachable_since=at)
+
+
 def erase_customer(session: Session, customer_id: int, at: datetime) -> dict[str, int]:
     """Remove or anonymise every row holding the customer's words or identity, and mark their
     identities unreachable as of ``at`` (an agent's reply or a survey to ``erased-<id>`` stored new
@@ -157,10 +165,7 @@ def erase_customer(session: Session, customer_id: int, at: datetime) -> dict[str
     messages = _ids(session, select(col(Message.id)).where(or_(*said)))
 
     counts = {"identities": len(identities), **_forget_intake(session, identities)}
-    for identity_id in identities:
-        where = col(Identity.id) == identity_id
-        anonymous = {"user": f"erased-{identity_id}", "display_name": "", "locale": ""}
-        _set(session, Identity, where, **anonymous, unreachable=ERASED_CUSTOMER, unreachable_since=at)
+    _anonymise(session, identities, at)
     customer.display_name, customer.locale = "", ""
     session.add(customer)
     _drop(session, LinkToken, col(LinkToken.customer_id) == customer_id)
