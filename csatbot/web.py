@@ -212,7 +212,7 @@ def support_router(rt: Runtime) -> APIRouter:
         "/conversations/{conversation_id}/escalate",
         response_model=TicketDetail,
         response_model_exclude_unset=True,
-        responses=MISSING,
+        responses=REFUSED,
     )
     async def escalate(conversation_id: RowId, body: Escalation, who: Who) -> dict[str, Any]:
         """Hand the conversation to a team as a ticket (or add the reason to its open ticket)."""

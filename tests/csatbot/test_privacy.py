@@ -207,6 +207,8 @@ async def test_nothing_goes_out_to_an_erased_customer_and_nothing_new_is_kept_ab
     assert [tuple(row) for row in skipped] == [("skipped", "customer erased")]
     dump = everything(runtime)
     assert "Hi Ann" not in dump and "5 Main Street" not in dump
+    escalated = await http.post(f"/api/conversations/{conversation}/escalate", json={"reason": "call Ann"})
+    assert escalated.status_code == 409 and "erased" in escalated.json()["detail"], escalated.text
     # A deep link would attach a chat (a name, a phone number) to their kept history again.
     link = await http.post(f"/api/customers/{customer}/link")
     assert link.status_code == 409 and "erased" in link.json()["detail"], link.text
