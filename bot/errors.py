@@ -66,16 +66,23 @@ class WindowClosedError(ConflictError):
         )
 
 
+ERASED_CUSTOMER = "customer erased"
+"""What an erased customer's identities say they are (``unreachable``): nothing goes to them again."""
+
+
 class UnreachableError(ConflictError):
-    """A message cannot go out: the customer blocked the bot or unsubscribed on this channel."""
+    """A message cannot go out: the customer blocked the bot, unsubscribed or was erased."""
 
     def __init__(self, channel: str, reason: str) -> None:
         self.channel = channel
         self.reason = reason
-        super().__init__(
-            f"not sent: {reason} on {channel}, so nothing we write can arrive; "
-            "replies can go out again once the customer comes back (unblocks the bot, subscribes or writes)"
+        again = (
+            "an erased customer who writes again is a new customer, with a new conversation"
+            if reason == ERASED_CUSTOMER
+            else "replies can go out again once the customer comes back "
+            "(unblocks the bot, subscribes or writes)"
         )
+        super().__init__(f"not sent: {reason} on {channel}, so nothing we write can arrive; {again}")
 
 
 class AdapterError(CsatbotError):

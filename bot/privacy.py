@@ -41,6 +41,6 @@ def sweep(repo: Repository, config: Config, timer_id: int, now: datetime) -> str
 
 def erase(repo: Repository, customer_id: int, actor: str, now: datetime) -> dict[str, int]:
     """Erase the customer and record who did it (the audit entry names the customer, not what they said)."""
-    counts = repo.erase_customer(customer_id)
+    counts = repo.erase_customer(customer_id, now)
     repo.audit(actor, "customer.erased", f"customer {customer_id}", now)
     return counts

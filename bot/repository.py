@@ -221,9 +221,10 @@ class Repository(Protocol):
         ...
 
     # privacy
-    def erase_customer(self, customer_id: int) -> dict[str, int]:
-        """Remove or anonymise every row holding the customer's words or identity (counts stay);
-        returns how many rows per table. ``NotFoundError`` for an unknown customer."""
+    def erase_customer(self, customer_id: int, at: datetime) -> dict[str, int]:
+        """Remove or anonymise every row holding the customer's words or identity (counts stay) and
+        make their identities unreachable as of ``at``; returns how many rows per table.
+        ``NotFoundError`` for an unknown customer."""
         ...
 
     def forget_before(

@@ -16,6 +16,7 @@ from bot import backlog, privacy, tickets, turns
 from bot.classification import Classification
 from bot.config.durations import format_duration
 from bot.delivery import outbox_id
+from bot.errors import ERASED_CUSTOMER, ConflictError
 from bot.leases import Leases
 from bot.links import LINK_TTL, link_digest, new_link_token
 from bot.masking import mask
@@ -177,12 +178,18 @@ class ConversationService:
         return ticket
 
     async def escalate(self, conversation_id: int, agent: str, reason: str) -> Ticket:
-        """An agent hands the conversation to a team: open a ticket (or add to the open one)."""
+        """An agent hands the conversation to a team: open a ticket (or add to the open one).
+        ``ConflictError`` for an erased customer's: nobody could be contacted, nothing be said."""
         settings = self.settings()
         now = self.clock.now()
 
         def work(repo: Repository) -> Ticket:
             conversation = repo.get_conversation(conversation_id)
+            if repo.get_identity(conversation.identity_id).unreachable == ERASED_CUSTOMER:
+                raise ConflictError(
+                    f"conversation {conversation_id} is an erased customer's: it is not escalated "
+                    "(a team could not contact them; one who writes again is a new customer)"
+                )
             return tickets.escalate(repo, settings, conversation, [reason], now, by=agent)
 
         ticket = await self.store.run(work)

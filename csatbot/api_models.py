@@ -18,7 +18,8 @@ Iso = str
 
 UNREACHABLE = (
     "why nothing we send can reach the customer on this channel now ('customer blocked the bot', "
-    "'customer unsubscribed'; null while it can): replies are refused (409) and no survey is sent"
+    "'customer unsubscribed', 'customer erased'; null while it can): replies are refused (409) and "
+    "no survey is sent"
 )
 
 

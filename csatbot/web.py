@@ -70,6 +70,8 @@ METRICS_TOKEN = "CSATBOT_METRICS_TOKEN"
 log = logging.getLogger("csatbot.web")
 MISSING = refusals(404)
 """For routes that name a row: it may not exist."""
+REFUSED = refusals(404, 409)
+"""For routes that name a row and may be refused for its state (a customer unreachable or erased)."""
 
 
 class AgentReply(BaseModel):
@@ -138,7 +140,7 @@ def support_router(rt: Runtime) -> APIRouter:
         return await rt.store.read(lambda repo: queries.conversation_detail(repo.session, conversation_id))
 
     @router.post(
-        "/conversations/{conversation_id}/reply", status_code=202, response_model=ReplySent, responses=MISSING
+        "/conversations/{conversation_id}/reply", status_code=202, response_model=ReplySent, responses=REFUSED
     )
     async def reply(conversation_id: RowId, body: AgentReply, who: Who) -> dict[str, int]:
         """Send the caller's reply to the customer in the conversation's own channel."""
@@ -155,11 +157,11 @@ def support_router(rt: Runtime) -> APIRouter:
         "/customers/{customer_id}/link",
         response_model=CustomerLink,
         response_model_exclude_unset=True,
-        responses=MISSING,
+        responses=REFUSED,
     )
     async def customer_link(customer_id: RowId) -> dict[str, str]:
         """A deep link that attaches the customer's chat on another channel to this customer: each call
-        makes a new one, used once and expiring after 24 hours."""
+        makes a new one, used once and expiring after 24 hours. An erased customer gets none (409)."""
         token, expires_at = await rt.service.link_token(customer_id)
         links = {"token": token, "expires_at": expires_at.isoformat()}
         telegram = rt.settings().config.channels.telegram
@@ -210,7 +212,7 @@ def support_router(rt: Runtime) -> APIRouter:
         "/conversations/{conversation_id}/escalate",
         response_model=TicketDetail,
         response_model_exclude_unset=True,
-        responses=MISSING,
+        responses=REFUSED,
     )
     async def escalate(conversation_id: RowId, body: Escalation, who: Who) -> dict[str, Any]:
         """Hand the conversation to a team as a ticket (or add the reason to its open ticket)."""

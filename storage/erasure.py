@@ -5,7 +5,8 @@ status and audit actions, and message rows (so totals and reports keep their num
 everything that holds what the customer (or an agent, about them) wrote, and who they are:
 
 ==================  =========================================================================
-identity            ``user`` becomes ``erased-<id>``; name and language blanked
+identity            ``user`` becomes ``erased-<id>``; name and language blanked; unreachable
+                    (``customer erased``: no reply, survey or notice goes to it again)
 customer            name and language blanked; unused deep-link tokens deleted
 message             text becomes ``[erased]``; the prompt, platform id and labels are dropped
 answer              typed text and raw input dropped (score and option stay)
@@ -28,6 +29,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select, update
 from sqlmodel import Session, col
 
+from bot.errors import ERASED_CUSTOMER
 from models import (
     Answer,
     AuditEvent,
@@ -136,9 +138,19 @@ def _forget_intake(session: Session, identities: list[int]) -> dict[str, int]:
     return {"inbox": inbox, "receipts": receipts}
 
 
-def erase_customer(session: Session, customer_id: int) -> dict[str, int]:
-    """Remove or anonymise every row holding the customer's words or identity; returns counts per
-    table. ``LookupError`` when there is no such customer."""
+def _anonymise(session: Session, identities: list[int], at: datetime) -> None:
+    """Each identity becomes ``erased-<id>``, nameless and unreachable: nothing is sent to it again."""
+    for identity_id in identities:
+        where = col(Identity.id) == identity_id
+        anonymous = {"user": f"erased-{identity_id}", "display_name": "", "locale": ""}
+        _set(session, Identity, where, **anonymous, unreachable=ERASED_CUSTOMER, unreachable_since=at)
+
+
+def erase_customer(session: Session, customer_id: int, at: datetime) -> dict[str, int]:
+    """Remove or anonymise every row holding the customer's words or identity, and mark their
+    identities unreachable as of ``at`` (an agent's reply or a survey to ``erased-<id>`` stored new
+    words about them and went to nobody); returns counts per table. ``LookupError`` when there is no
+    such customer."""
     customer = session.get(Customer, customer_id, with_for_update=True)
     if customer is None:
         raise LookupError(customer_id)
@@ -153,9 +165,7 @@ def erase_customer(session: Session, customer_id: int) -> dict[str, int]:
     messages = _ids(session, select(col(Message.id)).where(or_(*said)))
 
     counts = {"identities": len(identities), **_forget_intake(session, identities)}
-    for identity_id in identities:
-        where = col(Identity.id) == identity_id
-        _set(session, Identity, where, user=f"erased-{identity_id}", display_name="", locale="")
+    _anonymise(session, identities, at)
     customer.display_name, customer.locale = "", ""
     session.add(customer)
     _drop(session, LinkToken, col(LinkToken.customer_id) == customer_id)

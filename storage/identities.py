@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from bot import records
+from bot.errors import ERASED_CUSTOMER, ConflictError
 from bot.storable import ACCOUNT_CHARS, ID_CHARS, bounded
 from models import Conversation, Customer, Identity, InboundReceipt, LinkToken, Survey, Ticket
 from storage.rows import Rows, identity_record, row_id
@@ -95,6 +96,14 @@ class IdentityRows(Rows):
 
     def add_link_token(self, customer_id: int, digest: str, at: datetime, expires_at: datetime) -> None:
         self._get(Customer, customer_id)
+        erased = select(Identity.id).where(
+            Identity.customer_id == customer_id, Identity.unreachable == ERASED_CUSTOMER
+        )
+        if self.session.exec(erased).first() is not None:  # a chat linked now would be theirs again
+            raise ConflictError(
+                f"customer {customer_id} was erased: a chat is not attached to them again "
+                "(one who writes again is a new customer)"
+            )
         self.session.add(
             LinkToken(token_hash=digest, customer_id=customer_id, created_at=at, expires_at=expires_at)
         )

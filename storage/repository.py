@@ -65,9 +65,9 @@ class SqlRepository(
 
     # privacy --------------------------------------------------------------------------------
 
-    def erase_customer(self, customer_id: int) -> dict[str, int]:
+    def erase_customer(self, customer_id: int, at: datetime) -> dict[str, int]:
         try:
-            return erasure.erase_customer(self.session, customer_id)
+            return erasure.erase_customer(self.session, customer_id, at)
         except LookupError:
             raise NotFoundError(f"no customer with id {customer_id}") from None
 

@@ -181,6 +181,39 @@ def configured(**top: Any) -> Settings:
     return Settings.from_config(parse_config(yaml.safe_dump(data, allow_unicode=True)))
 
 
+async def test_nothing_goes_out_to_an_erased_customer_and_nothing_new_is_kept_about_them(
+    app: tuple[httpx.AsyncClient, Runtime],
+) -> None:
+    """Erased, the customer's identity is a placeholder (``erased-<id>``): an agent's reply to their
+    conversation was queued to it (new words stored about them, a send to nobody) and resolving it
+    planned a survey to it. Now a reply is 409 and the survey is skipped before anything is queued."""
+    http, runtime = app
+    await customer_says(http, "ann", text="my parcel never came to 5 Main Street", id="c-1")
+    conversation = await conversation_of(http, "ann")
+    customer = (await http.get(f"/api/conversations/{conversation}")).json()["customer"]["id"]
+    assert (await http.delete(f"/api/customers/{customer}")).status_code == 200
+    queued = "select count(*) from outbox where kind = 'message'"
+    with runtime.database.reader.connect() as conn:
+        before = conn.execute(text(queued)).scalar_one()
+
+    reply = await http.post(f"/api/conversations/{conversation}/reply", json={"text": "Hi Ann, sorry!"})
+    assert reply.status_code == 409, reply.text
+    assert "erased" in reply.json()["detail"]
+    resolved = await http.post(f"/api/conversations/{conversation}/resolve", json={"send_survey_now": True})
+    assert resolved.status_code == 200, resolved.text
+    with runtime.database.reader.connect() as conn:
+        assert conn.execute(text(queued)).scalar_one() == before
+        skipped = conn.execute(text("select status, skip_reason from survey")).all()
+    assert [tuple(row) for row in skipped] == [("skipped", "customer erased")]
+    dump = everything(runtime)
+    assert "Hi Ann" not in dump and "5 Main Street" not in dump
+    escalated = await http.post(f"/api/conversations/{conversation}/escalate", json={"reason": "call Ann"})
+    assert escalated.status_code == 409 and "erased" in escalated.json()["detail"], escalated.text
+    # A deep link would attach a chat (a name, a phone number) to their kept history again.
+    link = await http.post(f"/api/customers/{customer}/link")
+    assert link.status_code == 409 and "erased" in link.json()["detail"], link.text
+
+
 async def test_the_daily_sweep_forgets_old_words_and_keeps_scores(make_harness: MakeHarness) -> None:
     h = make_harness(configured(retention={"transcripts": "2d", "comments": "3d"}))
     first = await h.say("ann", "an old complaint about 5 Main Street")

@@ -128,7 +128,7 @@ async def test_trend_against_the_previous_period_and_erased_comments_leave(
         if not theme["few_answers"] and theme["previous"]["count"] >= 8:
             assert theme["trend"] == "flat"  # the same mix in both periods
     [(customer_id,)] = h.rows("SELECT customer_id FROM survey ORDER BY sent_at DESC LIMIT 1")
-    h.store.run_sync(lambda repo: erase_customer(repo.session, customer_id))
+    h.store.run_sync(lambda repo: erase_customer(repo.session, customer_id, h.clock.now()))
     assert report(h, days=7)["comments"] == 23  # at once
     done = refresh(h.store, encoder, limit=1000, now=h.clock.now())
     assert done.forgotten == 1
