@@ -265,7 +265,7 @@ def config_check(
 ) -> None:
     """Validate a config file (config.yaml unless named); print every problem and exit non-zero if
     there are any. Secrets the enabled channels need but this environment lacks are listed too, as
-    a note (a fail with ``--secrets``): `csatbot serve` here would refuse to start without them."""
+    a note (a fail with --secrets): `csatbot serve` here would refuse to start without them."""
     from bot.config import load_config
     from bot.config.channels import missing_secrets as channel_secrets
     from bot.config.notifications import missing_secrets as target_secrets
