@@ -18,7 +18,7 @@ BLANK = re.compile(f"[{BLANKS}]*")
 """A text that shows nothing (``BLANK.fullmatch``): a message of it says nothing."""
 
 
-def says_nothing(text: str) -> bool:
+def shows_nothing(text: str) -> bool:
     """Whether a platform's ``text`` shows nothing once stored: :data:`BLANK` after its NUL characters
     are removed (:func:`bot.storable.storable`). A message of it would open a conversation about
     nothing, as the web chat's blank message would (refused there)."""

@@ -18,7 +18,7 @@ from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, Update, Use
 from pydantic import ValidationError
 
 from adapters import strict_json
-from adapters.kit.text import says_nothing
+from adapters.kit.text import shows_nothing
 from adapters.telegram import callback
 from bot.errors import WireFormatError
 from bot.messages import ChoicePicked, Command, InboundMessage, Payload, Reachability, Text, Unsupported
@@ -145,10 +145,10 @@ def _message(update: Update, message: Message, account: str, now: datetime) -> I
     payload: Payload
     kind = str(getattr(message.content_type, "value", message.content_type))
     if message.text is not None:
-        if says_nothing(message.text):
+        if shows_nothing(message.text):
             return None  # only NUL, spaces or zero-width characters
         payload = command(message) or Text(message.text)
-    elif message.caption is not None and not says_nothing(message.caption):
+    elif message.caption is not None and not shows_nothing(message.caption):
         payload = Text(message.caption, attached=kind)  # a captioned photo, video or file
     elif kind in CUSTOMER_CONTENT:
         payload = Unsupported(kind)

@@ -19,7 +19,7 @@ import wechatpy.enterprise
 from wechatpy import events, messages
 
 from adapters.kit import options
-from adapters.kit.text import says_nothing
+from adapters.kit.text import shows_nothing
 from bot.errors import WireFormatError
 from bot.messages import ChoicePicked, Command, InboundMessage, Payload, Reachability, Text, Unsupported
 
@@ -107,7 +107,7 @@ def _parse(xml: str, enterprise: bool) -> Any:
 def _payload(msg: Any, data: dict[str, Any]) -> Payload | None:
     if isinstance(msg, messages.TextMessage):
         content = data.get("Content")
-        if not isinstance(content, str) or says_nothing(content):
+        if not isinstance(content, str) or shows_nothing(content):
             raise WireFormatError("a text message without <Content>")
         menu_id = data.get("bizmsgmenuid")
         picked = parse_option_key(menu_id) if isinstance(menu_id, str) else None

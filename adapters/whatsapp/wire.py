@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from adapters import strict_json
-from adapters.kit.text import says_nothing
+from adapters.kit.text import shows_nothing
 from adapters.whatsapp.ids import START, decode_option
 from bot.errors import WireFormatError
 from bot.messages import ChoicePicked, InboundMessage, Payload, Resume, Text, Unsupported
@@ -232,7 +232,7 @@ def _is_message(m: _Message) -> bool:
     spaces or zero-width characters (a message about nothing)."""
     if m.type in NOT_MESSAGES:
         return False
-    return not (m.type == "text" and m.text is not None and says_nothing(m.text.body))
+    return not (m.type == "text" and m.text is not None and shows_nothing(m.text.body))
 
 
 def _failure(error: _Error) -> Failure:
@@ -268,7 +268,7 @@ def _payload(m: _Message) -> Payload:
         return _tapped(m.button.payload, m.button.text)
     media = {"image": m.image, "video": m.video, "document": m.document}.get(m.type)
     caption = media.get("caption") if isinstance(media, dict) else None
-    if isinstance(caption, str) and not says_nothing(caption):
+    if isinstance(caption, str) and not shows_nothing(caption):
         return Text(caption, attached=m.type)  # a photo "of the broken box" says what the customer wrote
     return Unsupported(m.type)
 

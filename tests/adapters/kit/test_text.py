@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.kit.text import Measure, says_nothing, split_text, utf8_len, utf16_len
+from adapters.kit.text import Measure, shows_nothing, split_text, utf8_len, utf16_len
 
 
 @pytest.mark.parametrize(
@@ -85,4 +85,4 @@ def test_nothing_visible_is_lost() -> None:
     ],
 )
 def test_says_nothing_is_a_text_blank_once_its_nul_characters_are_removed(text: str, nothing: bool) -> None:
-    assert says_nothing(text) is nothing
+    assert shows_nothing(text) is nothing
