@@ -158,9 +158,8 @@ def bot_scope(
 BotScoped = Annotated[Scope, Depends(bot_scope)]
 
 
-def report_router(rt: Runtime) -> APIRouter:
-    """The ``/reports`` routes (mounted inside the support router, behind its token)."""
-    router = APIRouter(prefix="/reports")
+def add_report_routes(router: APIRouter, rt: Runtime) -> None:
+    """The ``/reports`` routes, declared on the support router (behind its token)."""
 
     def min_answers() -> int:
         return rt.settings().config.reports.min_answers
@@ -180,7 +179,7 @@ def report_router(rt: Runtime) -> APIRouter:
         except ReportFilterError as exc:
             raise HTTPException(422, str(exc)) from exc
 
-    @router.get("", response_model=CsatReport)
+    @router.get("/reports", response_model=CsatReport)
     async def reports(
         s: Scoped,
         surveys: bool = False,
@@ -198,7 +197,7 @@ def report_router(rt: Runtime) -> APIRouter:
         result: dict[str, Any] = report.as_dict(min_answers())
         return result
 
-    @router.get("/surveys", response_model=SurveyPage)
+    @router.get("/reports/surveys", response_model=SurveyPage)
     async def drill_down(
         s: Scoped,
         metric: Metric = None,
@@ -222,7 +221,7 @@ def report_router(rt: Runtime) -> APIRouter:
         result: dict[str, Any] = page.as_dict()
         return result
 
-    @router.get("/reasons", response_model=list[Reason])
+    @router.get("/reports/reasons", response_model=list[Reason])
     async def reasons(s: Scoped) -> list[dict[str, Any]]:
         """The options picked in low-score follow-up questions, most picked first."""
         since, until, tz = window(s)
@@ -231,7 +230,7 @@ def report_router(rt: Runtime) -> APIRouter:
         )
         return found
 
-    @router.get("/comments", response_model=list[GoodComment])
+    @router.get("/reports/comments", response_model=list[GoodComment])
     async def comments(s: Scoped, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[dict[str, Any]]:
         """Good news: comments from satisfied surveys or with a positive sentiment, newest first."""
         since, until, tz = window(s)
@@ -240,7 +239,7 @@ def report_router(rt: Runtime) -> APIRouter:
         )
         return found
 
-    @router.get("/recovery", response_model=RecoveryReport)
+    @router.get("/reports/recovery", response_model=RecoveryReport)
     async def recovery_report(s: Scoped) -> dict[str, Any]:
         """DSAT tickets, how many were re-surveyed after being resolved, and how many came back
         satisfied (the recovery rate), in total, by team and by assignee."""
@@ -249,7 +248,7 @@ def report_router(rt: Runtime) -> APIRouter:
         result: dict[str, Any] = report.as_dict(min_answers())
         return result
 
-    @router.get("/auto-answers", response_model=AutoAnswerReport)
+    @router.get("/reports/auto-answers", response_model=AutoAnswerReport)
     async def auto_answers(s: BotScoped, _admin: Admin) -> dict[str, Any]:
         """Admins: automatic answers by intent: sent, and how customers answered "Did this solve
         it?" (yes, no, silent, moved on, still pending), with the deflection rate and the share of
@@ -260,7 +259,7 @@ def report_router(rt: Runtime) -> APIRouter:
         result: dict[str, Any] = report.as_dict()
         return result
 
-    @router.get("/digest", response_model=DigestReport)
+    @router.get("/reports/digest", response_model=DigestReport)
     async def good_news_digest(s: Scoped) -> dict[str, Any]:
         """Good news for staff: the best comments of satisfied customers (not negative), the most
         specific first, each credited to the agents who served the conversation, the agents it names
@@ -299,7 +298,7 @@ def report_router(rt: Runtime) -> APIRouter:
         }
         return answer
 
-    @router.get("/experiments", response_model=list[Experiment])
+    @router.get("/reports/experiments", response_model=list[Experiment])
     async def experiments(s: Scoped) -> list[dict[str, Any]]:
         """Each experiment (declared on a trigger, or with surveys in the range): per variant the
         surveys sent, answered, completed and satisfied, with response rate, completion rate and
@@ -314,7 +313,7 @@ def report_router(rt: Runtime) -> APIRouter:
         )
         return found
 
-    @router.get("/fcr", response_model=Fcr)
+    @router.get("/reports/fcr", response_model=Fcr)
     async def fcr(s: Scoped) -> dict[str, Any]:
         """First-contact resolution two ways, each with ``n``: as customers answered the flow's
         ``fcr`` question, and operationally (resolved conversations with no repeat contact on the
@@ -338,7 +337,7 @@ def report_router(rt: Runtime) -> APIRouter:
         result: dict[str, Any] = await read(load)
         return result
 
-    @router.get("/funnel", response_model=FunnelReport)
+    @router.get("/reports/funnel", response_model=FunnelReport)
     async def funnel(s: Scoped) -> dict[str, Any]:
         """Sent -> opened (channels that report reads) -> first answer -> completed, per flow and
         channel; partial surveys apart, the abandonment rate and the question customers stop at."""
@@ -347,7 +346,7 @@ def report_router(rt: Runtime) -> APIRouter:
         result: dict[str, Any] = found.as_dict(min_answers())
         return result
 
-    @router.get("/drivers", response_model=DriversReport)
+    @router.get("/reports/drivers", response_model=DriversReport)
     async def drivers(s: Scoped) -> dict[str, Any]:
         """Which factors go with DSAT, ranked by the DSAT they add, and the top three to fix first."""
         since, until, tz = window(s)
@@ -358,7 +357,7 @@ def report_router(rt: Runtime) -> APIRouter:
         )
         return found
 
-    @router.get("/themes", response_model=ThemesReport)
+    @router.get("/reports/themes", response_model=ThemesReport)
     async def themes(s: Scoped) -> dict[str, Any]:
         """Comment themes (zh and en) grouped with the triage model's encoder, labelled by their top
         terms: each with its count, share, DSAT share, trend against the previous period of the same
@@ -371,7 +370,7 @@ def report_router(rt: Runtime) -> APIRouter:
         except ReportFilterError as exc:
             raise HTTPException(422, str(exc)) from exc
 
-    @router.get("/export.csv", response_class=StreamingResponse)
+    @router.get("/reports/export.csv", response_class=StreamingResponse)
     async def export(s: Scoped, metric: Metric = None) -> StreamingResponse:
         """One row per survey (UTF-8 with a BOM, so spreadsheets read Chinese text correctly),
         streamed in batches, each read in its own short transaction."""
@@ -400,5 +399,3 @@ def report_router(rt: Runtime) -> APIRouter:
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
-
-    return router

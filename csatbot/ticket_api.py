@@ -71,9 +71,9 @@ SUMMARIES: dict[TicketAction, str] = {
 }
 
 
-def ticket_router(rt: Runtime) -> APIRouter:
-    """The ``/tickets/{ticket_id}/{action}`` operations (inside the support router, behind its token)."""
-    router = APIRouter()
+def add_ticket_routes(router: APIRouter, rt: Runtime) -> None:
+    """The ``/tickets/{ticket_id}/{action}`` operations, declared on the support router (behind its
+    token)."""
     users = Users(rt.database)
 
     async def check_assignee(ticket_id: int, assignee: str) -> None:
@@ -116,8 +116,6 @@ def ticket_router(rt: Runtime) -> APIRouter:
     @router.post("/tickets/{ticket_id}/{action}", include_in_schema=False, response_model=TicketDetail)
     async def unknown_action(ticket_id: RowId, action: TicketAction) -> None:
         raise HTTPException(422, f"unknown action {action!r}")
-
-    return router
 
 
 def _endpoint(action: TicketAction, body: type[TicketWork], work: Any) -> Any:

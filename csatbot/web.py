@@ -56,9 +56,10 @@ from csatbot.metrics import CONTENT_TYPE
 from csatbot.observe import Observe, webhook_prefixes
 from csatbot.quiet import QuietServer
 from csatbot.readiness import readiness
-from csatbot.report_api import report_router
+from csatbot.report_api import add_report_routes
+from csatbot.routing import adopt
 from csatbot.runtime import Runtime
-from csatbot.ticket_api import ticket_router
+from csatbot.ticket_api import add_ticket_routes
 from csatbot.tokens import ApiTokens
 from csatbot.webhook_lane import Endpoint, EndpointApp, LaneApp, lane_routes
 from storage import queries
@@ -219,8 +220,8 @@ def support_router(rt: Runtime) -> APIRouter:
         ticket = await rt.service.escalate(conversation_id, who.name, body.reason)
         return await rt.store.read(lambda repo: queries.ticket_detail(repo.session, ticket.id))
 
-    router.include_router(ticket_router(rt))  # /tickets/{ticket_id}/{action} (csatbot.ticket_api)
-    router.include_router(report_router(rt))  # /reports, /reports/surveys, ... (csatbot.report_api)
+    add_ticket_routes(router, rt)  # /tickets/{ticket_id}/{action} (csatbot.ticket_api)
+    add_report_routes(router, rt)  # /reports, /reports/surveys, ... (csatbot.report_api)
 
     return router
 
@@ -274,9 +275,9 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
         routes = adapter.routes()
         webhooks[adapter.name] = [str(getattr(route, "path", "")) for route in routes.routes]
         lane |= lane_routes(routes.routes)
-        app.include_router(routes, tags=[f"webhook: {adapter.name}"])
-    app.include_router(webchat_router(runtime, secret, runtime.settings().config.channels.webchat))
-    app.include_router(support_router(runtime))
+        adopt(app, routes, tags=[f"webhook: {adapter.name}"])
+    adopt(app, webchat_router(runtime, secret, runtime.settings().config.channels.webchat))
+    adopt(app, support_router(runtime))
     app.mount("/console", console_app(runtime, secret=secret))  # the support team's web console (HTML)
 
     @app.get("/agent", include_in_schema=False)

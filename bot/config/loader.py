@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import types
 import typing
 from collections.abc import Iterator, Sequence
@@ -47,8 +48,15 @@ class _Loader(yaml.SafeLoader):
         return self.construct_yaml_int(node) if node.tag.endswith(":int") else self.construct_yaml_float(node)
 
 
-_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_sexagesimal_as_text)
-_Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_sexagesimal_as_text)
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader), _Loader):  # type: ignore[misc]
+    """The same, parsed by libyaml (ten times faster) where PyYAML was built with it: for text
+    nested no deeper than :data:`MAX_DEPTH` (libyaml's composer crashes the process on tens of
+    thousands of nested brackets, where PyYAML's own one raises ``RecursionError``)."""
+
+
+for _loader in (_Loader, _FastLoader):
+    _loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_sexagesimal_as_text)
+    _loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_sexagesimal_as_text)
 
 
 def load_config(path: str | Path) -> Config:
@@ -109,10 +117,12 @@ def _read_yaml(text: str, source: str) -> tuple[yaml.Node | None, Any]:
     """The YAML's node tree and its values; :class:`ConfigError` for YAML that is not well formed or
     too big."""
     try:
-        root = yaml.compose(text, Loader=_Loader)
-        if root is not None:
-            _check_size(root)  # before anything walks the values aliases repeat
-        return root, yaml.load(text, Loader=_Loader)  # a SafeLoader
+        if _flow_depth(text) <= MAX_DEPTH:
+            try:
+                return _parse(_FastLoader, text)
+            except yaml.YAMLError:  # PyYAML's own parser says what is wrong more clearly, and it
+                pass  # reads "\ud800" (libyaml refuses it), so that the check below can name it
+        return _parse(_Loader, text)
     except RecursionError:
         raise ConfigError([f"invalid YAML: nested over {MAX_DEPTH} levels deep"], source=source) from None
     except yaml.YAMLError as exc:
@@ -120,6 +130,31 @@ def _read_yaml(text: str, source: str) -> tuple[yaml.Node | None, Any]:
         where = f" at line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise ConfigError([f"invalid YAML{where}: {problem}"], source=source) from exc
+
+
+def _parse(kind: type[_Loader], text: str) -> tuple[yaml.Node | None, Any]:
+    """Parse once: the node tree (its size checked) and the values read from it."""
+    loader = kind(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None, None
+        _check_size(root)  # before anything walks the values aliases repeat
+        return root, loader.construct_document(root)
+    finally:
+        loader.dispose()
+
+
+def _flow_depth(text: str) -> int:
+    """How deep brackets nest in ``text``, counting those inside quotes too (an overestimate)."""
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(text):
+        depth = depth + 1 if bracket in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+_BRACKETS = re.compile(r"[\[\]{}]")
 
 
 def _unstorable(data: Any, loc: Loc) -> Iterator[tuple[Loc, str, str]]:

@@ -34,6 +34,7 @@ from csatbot.console.session_store import SessionStore
 from csatbot.console.sessions import MAX_AGE, ConsoleSessions, secret_key
 from csatbot.console.throttle import SignInThrottle
 from csatbot.console.users import Users
+from csatbot.routing import adopt
 from csatbot.runtime import Runtime
 
 STATIC = Path(__file__).parent / "static"
@@ -54,7 +55,7 @@ def console_app(runtime: Runtime, *, secret: str | None = None) -> FastAPI:
     app.state.live_streams = Slots()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (login, queue, bulk, live, ticket, conversations, customers, flows, themes, reports):
-        app.include_router(module.router)
+        adopt(app, module.router)
     app.add_middleware(
         ConsoleSessions,
         secret=secret or secret_key(runtime.database.url, runtime.environ),
