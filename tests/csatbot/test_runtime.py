@@ -282,3 +282,14 @@ async def test_stopping_waits_for_a_unit_of_work_whose_request_went_away(databas
         await runtime.stop()
     assert finished.is_set()  # stopping waited for it (before: stopped in a few ms)
     assert runtime.database.lent() == 0
+
+
+def test_outgoing_https_still_verifies_servers_with_the_shared_context() -> None:
+    import ssl
+
+    from csatbot.runtime import tls_context
+
+    context = tls_context()
+    assert context is tls_context()  # loaded once per process
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    assert context.cert_store_stats()["x509_ca"] > 10  # certifi's roots are in it
