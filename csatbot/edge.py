@@ -8,6 +8,7 @@ range is a 422, not a driver overflow.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Annotated, Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -65,26 +66,38 @@ class RefuseNul:
         await self.app(scope, receive, send)
 
 
-class Uncached:
-    """``Cache-Control: no-store`` and ``X-Content-Type-Options: nosniff`` on every answer under
-    ``/api/`` that does not say otherwise: transcripts, reports, exports and a customer's chat are
-    never kept in a browser's disk cache (a shared computer) or a shared cache, and none is read as
-    another type. The console sets its own (:mod:`csatbot.console.sessions`)."""
+API_HEADERS = {"cache-control": "no-store", "x-content-type-options": "nosniff"}
+"""What every answer under ``/api/`` carries unless it says otherwise: transcripts, reports, exports
+and a customer's chat are never kept in a browser's disk cache (a shared computer) or a shared
+cache, and none is read as another type."""
 
-    def __init__(self, app: ASGIApp, prefix: str = "/api/") -> None:
+
+class Uncached:
+    """Headers on every answer under a path prefix that does not set them itself, the refusals of
+    the checks around the app included (a 413 or a NUL's 400 never reaches the console's own)."""
+
+    def __init__(self, app: ASGIApp, headers: Mapping[str, Mapping[str, str]] | None = None) -> None:
         self.app = app
-        self.prefix = prefix
+        self.headers = dict(headers or {"/api/": API_HEADERS})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
+        wanted = next(
+            (
+                h
+                for prefix, h in self.headers.items()
+                if scope["type"] == "http" and scope["path"].startswith(prefix)
+            ),
+            None,
+        )
+        if wanted is None:
             await self.app(scope, receive, send)
             return
 
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers.setdefault("cache-control", "no-store")
-                headers.setdefault("x-content-type-options", "nosniff")
+                for name, value in wanted.items():
+                    headers.setdefault(name, value)
             await send(message)
 
         await self.app(scope, receive, sending)

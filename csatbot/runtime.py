@@ -153,12 +153,12 @@ class Pump:
             await asyncio.shield(self._task)
 
 
-
 @functools.cache
 def tls_context() -> ssl.SSLContext:
     """What httpx verifies servers with by default (certifi's roots, or $SSL_CERT_FILE), loaded once
     per process rather than for each client (40 ms each)."""
     return httpx.create_ssl_context()
+
 
 class Runtime:
     """Everything one csatbot process runs."""

@@ -38,6 +38,14 @@ CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
     "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 )
+SECURITY_HEADERS = {
+    "content-security-policy": CSP,
+    "x-frame-options": "DENY",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+    "cache-control": "no-store",
+}
+"""On every console answer that does not set its own."""
 
 
 def key_folder(database_url: str) -> Path:
@@ -136,11 +144,8 @@ class ConsoleSessions:
         async def headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 extra = MutableHeaders(scope=message)
-                extra.setdefault("content-security-policy", CSP)
-                extra.setdefault("x-frame-options", "DENY")
-                extra.setdefault("x-content-type-options", "nosniff")
-                extra.setdefault("referrer-policy", "same-origin")
-                extra.setdefault("cache-control", "no-store")
+                for name, value in SECURITY_HEADERS.items():
+                    extra.setdefault(name, value)
             await send(message)
 
         https = self.force_secure or scope.get("scheme") == "https"

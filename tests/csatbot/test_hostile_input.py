@@ -167,6 +167,18 @@ async def test_nul_in_a_url_is_400(app: httpx.AsyncClient, path: str) -> None:
     response = await app.get(path)
     assert response.status_code == 400
     assert response.json() == {"detail": "NUL characters are not allowed in URLs"}
+    assert_protected(path, response)
+
+
+def assert_protected(path: str, response: httpx.Response) -> None:
+    """A refusal made before a route is reached still carries the headers of what it refused: the
+    console's own (no framing, no caching, a CSP), no-store under /api/."""
+    if path.startswith("/console"):
+        assert response.headers["x-frame-options"] == "DENY"
+        assert "default-src 'self'" in response.headers["content-security-policy"]
+    if path.startswith(("/console", "/api/")):
+        assert response.headers["cache-control"] == "no-store"
+        assert response.headers["x-content-type-options"] == "nosniff"
 
 
 async def test_the_schema_says_no_url_parameter_nor_body_string_holds_nul(app: httpx.AsyncClient) -> None:
@@ -222,6 +234,7 @@ async def test_a_body_over_the_limit_is_413_before_it_is_read_whole(
     assert response.status_code == 413
     assert "request body over 1000000 bytes" in response.text
     assert len(response.content) < 10_000
+    assert_protected(path, response)
     assert await stored(app) == (0, 0)
 
 
@@ -230,6 +243,7 @@ async def test_a_declared_length_of_5000_digits_is_413_not_a_500(app: httpx.Asyn
     # int() refuses more than 4,300 digits: its ValueError was a 500 on every route
     response = await app.post(path, content=b"{}", headers={"content-length": "9" * 5000})
     assert response.status_code == 413, response.text
+    assert_protected(path, response)
     assert await stored(app) == (0, 0)
 
 
