@@ -22,13 +22,18 @@ from bot.errors import DeliveryError
 log = logging.getLogger("csatbot.limits")
 
 
+def declares_over(declared: str | bytes | None, limit: int) -> bool:
+    """Whether a ``Content-Length`` header declares more than ``limit`` bytes. ASCII digits only:
+    "²" (a Latin-1 header byte) is a digit to ``str.isdigit()``, not to ``int()``; and past 4,300
+    digits ``int()`` raises (it was a 500): a length of more than 18 digits is over any limit anyway."""
+    if not declared or not declared.isascii() or not declared.isdigit():
+        return False
+    return len(declared) > 18 or int(declared) > limit
+
+
 async def read_body(request: Request, limit: int) -> bytes:
     """The raw request body, or 413 once it grows past ``limit`` bytes (never buffered beyond it)."""
-    declared = request.headers.get("content-length")
-    # ASCII digits only: "²" (a Latin-1 header byte) is a digit to isdigit(), not to int(); and
-    # past 4,300 digits int() raises: a length of more than 18 digits is over any limit anyway
-    digits = declared is not None and declared.isascii() and declared.isdigit()
-    if declared is not None and digits and (len(declared) > 18 or int(declared) > limit):
+    if declares_over(request.headers.get("content-length"), limit):
         raise HTTPException(413, f"request body over {limit} bytes")
     body = bytearray()
     async for chunk in request.stream():

@@ -20,6 +20,7 @@ from pydantic import AfterValidator, ValidationInfo, WithJsonSchema
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from adapters.http import declares_over
 from adapters.kit.text import BLANK, BLANKS
 from adapters.strict_json import json_safe
 from models import MAX_ROW_ID
@@ -201,9 +202,7 @@ class LimitBody:
             await self.app(scope, receive, send)
             return
         too_large = f"request body over {self.limit} bytes"
-        declared = dict(scope["headers"]).get(b"content-length", b"")
-        # More than 18 digits is over any limit (and past 4,300 int() raises: it was a 500)
-        if declared.isdigit() and (len(declared) > 18 or int(declared) > self.limit):
+        if declares_over(dict(scope["headers"]).get(b"content-length"), self.limit):
             await JSONResponse({"detail": too_large}, 413)(scope, receive, send)
             return
         received = 0

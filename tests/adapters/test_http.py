@@ -14,7 +14,7 @@ from sqlalchemy import event
 from sqlmodel import Session, select
 from starlette.requests import Request
 
-from adapters.http import LATE, RateLimits, read_body, retry_after_seconds, take_in_turn
+from adapters.http import LATE, RateLimits, declares_over, read_body, retry_after_seconds, take_in_turn
 from adapters.webhook import delivery_error
 from models import RateBucket
 from storage import open_database
@@ -106,3 +106,22 @@ async def test_a_content_length_that_is_not_ascii_digits_is_not_trusted_nor_a_50
     with pytest.raises(HTTPException) as caught:  # the bytes read still count
         await read_body(_request(declared, b"x" * 11), limit=10)
     assert (caught.value.status_code, caught.value.detail) == (413, "request body over 10 bytes")
+
+
+@pytest.mark.parametrize(
+    ("declared", "over"),
+    [
+        ("10", False),
+        ("11", True),
+        ("0" * 30 + "5", True),  # 19+ digits: over any limit, whatever their value
+        ("9" * 5000, True),  # int() of it raises
+        ("\xb2", False),  # a digit to isdigit(), not to int()
+        ("-1", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_a_declared_length_is_over_the_limit_only_in_ascii_digits(declared: str | None, over: bool) -> None:
+    assert declares_over(declared, 10) is over
+    encoded = None if declared is None else declared.encode("latin-1")  # as ASGI hands it over
+    assert declares_over(encoded, 10) is over
