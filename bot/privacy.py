@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.config.schema import Config
+from bot.errors import ERASED_CUSTOMER
+from bot.reachability import close_unreached
 from bot.repository import Repository
 
 RETENTION_TIMER = "retention"
@@ -40,7 +42,11 @@ def sweep(repo: Repository, config: Config, timer_id: int, now: datetime) -> str
 
 
 def erase(repo: Repository, customer_id: int, actor: str, now: datetime) -> dict[str, int]:
-    """Erase the customer and record who did it (the audit entry names the customer, not what they said)."""
+    """Erase the customer and record who did it (the audit entry names the customer, not what they said).
+    Their surveys still planned or asked close first (``customer erased``, their reminders cancelled),
+    rather than wait for a reminder that finds nobody, or expire as unanswered."""
+    closed = [s for s in repo.open_surveys(customer_id) if close_unreached(repo, s, ERASED_CUSTOMER, now)]
     counts = repo.erase_customer(customer_id, now)
+    counts["surveys_closed"] = len(closed)
     repo.audit(actor, "customer.erased", f"customer {customer_id}", now)
     return counts

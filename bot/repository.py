@@ -184,6 +184,10 @@ class Repository(Protocol):
 
     def active_survey(self, identity_id: int) -> Survey | None: ...
 
+    def open_surveys(self, customer_id: int) -> list[str]:
+        """The customer's surveys not closed yet (planned or asked), soonest due first."""
+        ...
+
     def save_survey(
         self,
         survey_id: str,

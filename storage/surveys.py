@@ -52,6 +52,11 @@ _ACTIVE = (
     .limit(1)
     .with_for_update()
 )
+_OPEN = (
+    core_select(_TABLE.c.id)
+    .where(_TABLE.c.customer_id == bindparam("b_customer"), _TABLE.c.status.in_(("pending", "active")))
+    .order_by(_TABLE.c.due_at, _TABLE.c.id)
+)
 _CREATE = insert(_TABLE)
 _UPDATE = update(_TABLE).where(_TABLE.c.id == bindparam("b_id"))
 """Sets the columns its parameters name (Core derives the SET clause from them)."""
@@ -162,6 +167,11 @@ class SurveyRows(Rows):
 
     def active_survey(self, identity_id: int) -> records.Survey | None:
         return self._loaded(_ACTIVE, {"b_identity": identity_id})
+
+    def open_surveys(self, customer_id: int) -> list[str]:
+        self.flush_surveys()
+        rows = self._core.execute(_OPEN, {"b_customer": customer_id})
+        return [str(survey_id) for (survey_id,) in rows]
 
     def _loaded(self, query: Any, values: dict[str, Any] | None = None) -> records.Survey | None:
         self.flush_surveys()

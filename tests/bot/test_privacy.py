@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.privacy import RETENTION_SUBJECT, RETENTION_TIMER, ensure_retention, erase, sweep
 from bot.repository import Repository
 
@@ -69,3 +71,23 @@ async def test_erasing_a_customer_is_audited_without_their_words(harness: Harnes
     assert "1 Main Street" not in " ".join(texts(harness))
     [(actor, action, subject)] = harness.rows("select actor, action, subject from audit_event")
     assert (actor, action) == ("admin:amy", "customer.erased") and subject.startswith("customer ")
+
+
+@pytest.mark.parametrize("asked", [True, False], ids=["asked", "planned"])
+async def test_a_survey_open_at_erasure_closes_with_it(harness: Harness, asked: bool) -> None:
+    """It stayed open until its reminder found nobody there (or it expired as unanswered)."""
+    conversation_id = (await harness.say("ann", "my parcel is late")).conversation_id
+    survey_id = (await harness.service.resolve(conversation_id, "bob")).survey_id
+    if asked:
+        assert await harness.tick(minutes=10) == [f"sent survey {survey_id}"]
+
+    def work(repo: Repository) -> dict[str, int]:
+        return erase(
+            repo, repo.get_conversation(conversation_id).customer_id, "admin:amy", harness.clock.now()
+        )
+
+    assert (await harness.store.run(work))["surveys_closed"] == 1
+    [(status, reason)] = harness.rows("select status, skip_reason from survey where id = :s", s=survey_id)
+    assert (status, reason) == ("skipped", "customer erased")
+    assert harness.rows("select kind from timer where subject = :s and status = 'pending'", s=survey_id) == []
+    assert await harness.tick(days=3) == []  # no reminder, no expiry, nothing sent
