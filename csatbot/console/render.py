@@ -89,6 +89,7 @@ def page(request: Request, name: str, *, status_code: int = 200, **context: Any)
         "team_name": lambda key: wording.team_name(config, key),
         "dim_value": lambda dimension, value: wording.dimension_value(config, lang, dimension, value),
         "reason": lambda text: wording.reason_text(lang, text),
+        "unreachable": lambda text: wording.unreachable_text(lang, text),
         "triage_text": lambda text: wording.triage_text(config, lang, text),
         "event_detail": lambda action, detail: wording.event_detail(lang, config.timezone, action, detail),
     }

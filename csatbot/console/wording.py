@@ -7,6 +7,8 @@ import re
 from collections.abc import Mapping
 
 from bot.config.schema import Config
+from bot.errors import ERASED_CUSTOMER
+from bot.reachability import REASONS, UNREACHABLE
 from csatbot.console.catalogue import EN
 from csatbot.console.i18n import translate
 from csatbot.local_times import local_time
@@ -14,6 +16,12 @@ from storage.report_scope import NONE
 
 _SCORE_REASON = re.compile(r"^(CSAT|NPS|CES) (\d+) \(at most (\d+)\)$")
 _COMMENT_REASON = "negative comment"
+_UNREACHABLE = {
+    REASONS["blocked"]: "blocked",
+    REASONS["unsubscribed"]: "unsubscribed",
+    ERASED_CUSTOMER: "erased",
+    UNREACHABLE: "unknown",
+}
 # Channels called by their brand in every language (the others are in the catalogue: channel.<id>).
 _BRANDS = {"telegram": "Telegram", "whatsapp": "WhatsApp"}
 # What the bot writes in a ticket's audit trail (bot/resurvey.py, bot/alerts.py): times in UTC.
@@ -83,6 +91,12 @@ def reason_text(lang: str, reason: str) -> str:
     if reason == _COMMENT_REASON:
         return translate(lang, "reason.negative_comment")
     return reason
+
+
+def unreachable_text(lang: str, reason: str) -> str:
+    """Why a customer cannot be reached (``identity.unreachable``), in ``lang``; others as written."""
+    key = _UNREACHABLE.get(reason)
+    return translate(lang, f"unreachable.{key}") if key is not None else reason
 
 
 def event_detail(lang: str, timezone: str, action: str, detail: str) -> str:

@@ -63,11 +63,15 @@ async def test_a_customer_who_blocked_the_bot_is_shown_so_and_not_written_to(con
     await console.runtime.service.handle(gone)  # what a channel's block notice becomes (Telegram's)
     await console.sign_in("dan")
     page = (await console.page(f"/conversations/{conversation}")).text
-    assert re.search(r'id="unreachable">customer blocked the bot \(since [^)]+\): nothing we send', page)
+    assert re.search(r'id="unreachable">the customer blocked the bot \(since [^)]+\): nothing we send', page)
     assert (
-        'class="unreachable">· customer blocked the bot'
+        'class="unreachable">· the customer blocked the bot'
         in (await console.page(f"/customers/{customer}")).text
     )
+    await console.http.get("/console/lang/zh-CN")
+    assert "客户已屏蔽机器人（自 " in (await console.page(f"/conversations/{conversation}")).text
+    assert "· 客户已屏蔽机器人（自 " in (await console.page(f"/customers/{customer}")).text
+    await console.http.get("/console/lang/en")
     await console.post(f"/conversations/{conversation}/reply", text="still there?")
     page = (await console.page(f"/conversations/{conversation}")).text
     assert f"not sent: customer blocked the bot on {channel}" in page

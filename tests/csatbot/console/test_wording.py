@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.config.loader import load_config
-from csatbot.console.wording import event_detail, triage_text
+from csatbot.console.wording import event_detail, triage_text, unreachable_text
 
 from ...conftest import ROOT
 
@@ -41,3 +41,20 @@ def test_audit_details_read_in_the_page_language_with_times_in_the_zone(
     lang: str, action: str, detail: str, shown: str
 ) -> None:
     assert event_detail(lang, "Asia/Shanghai", action, detail) == shown
+
+
+@pytest.mark.parametrize(
+    ("lang", "stored", "shown"),
+    [
+        ("en", "customer blocked the bot", "the customer blocked the bot"),
+        ("zh-CN", "customer blocked the bot", "客户已屏蔽机器人"),
+        ("zh-CN", "customer unsubscribed", "客户已取消关注"),
+        ("zh-CN", "customer erased", "客户资料已删除"),
+        ("zh-CN", "customer cannot be reached", "无法联系到客户"),
+        ("zh-CN", "a reason a newer version wrote", "a reason a newer version wrote"),
+    ],
+)
+def test_why_a_customer_cannot_be_reached_reads_in_the_page_language(
+    lang: str, stored: str, shown: str
+) -> None:
+    assert unreachable_text(lang, stored) == shown
