@@ -131,6 +131,14 @@ EN: dict[str, str] = {
         "They last wrote at {last}, so the window closed at {closed}. "
         "The reply can go out once they write again."
     ),
+    "error.unreachable": (
+        "Not sent: {why} on {channel}, so nothing we write can arrive. Replies can go out again once "
+        "the customer comes back (unblocks the bot, subscribes or writes)."
+    ),
+    "error.unreachable_erased": (
+        "Not sent: the customer was erased, so nothing we write can arrive. An erased customer who "
+        "writes again is a new customer, with a new conversation."
+    ),
     "error.unknown_assignee": "{name} is neither a console user nor a member of the team.",
     "error.text_needed": "Write something first.",
     "error.nul": "The form holds a NUL character, which cannot be stored. Nothing was changed.",
@@ -584,6 +592,12 @@ ZH: dict[str, str] = {
     "error.window_closed": (
         "未发送：{channel} 只允许在客户最后一条消息后的 {hours} 小时内回复。"
         "客户最后一次发消息是 {last}，窗口已于 {closed} 关闭。客户再次发消息后即可回复。"
+    ),
+    "error.unreachable": (
+        "未发送：{why}（{channel}），发送的消息都无法送达。客户回来后（取消屏蔽、重新关注或发来消息）即可再次回复。"
+    ),
+    "error.unreachable_erased": (
+        "未发送：客户资料已删除，发送的消息都无法送达。被删除的客户再次来信时是新客户，会开启新的会话。"
     ),
     "error.unknown_assignee": "{name} 既不是控制台用户，也不是该团队成员。",
     "error.text_needed": "请先输入内容。",

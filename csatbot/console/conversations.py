@@ -8,11 +8,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
 
-from bot.errors import ConflictError, WindowClosedError
+from bot.errors import ConflictError
 from csatbot.console.auth import Agent, check_csrf
 from csatbot.console.i18n import translate
 from csatbot.console.render import flash, language, page, redirect, runtime_of
-from csatbot.console.ticket import option_labels, window_text
+from csatbot.console.ticket import option_labels, refusal_text
 from csatbot.edge import RowId
 from csatbot.local_times import local_time
 from storage import queries
@@ -94,8 +94,6 @@ async def work(
             else:
                 done = translate(lang, "done.resolve_no_survey", why=result.skip_reason or "-")
             flash(request, "ok", done)
-    except WindowClosedError as exc:
-        flash(request, "error", window_text(lang, exc, timezone))
     except ConflictError as exc:
-        flash(request, "error", str(exc))
+        flash(request, "error", refusal_text(lang, exc, timezone))
     return redirect(request, here)

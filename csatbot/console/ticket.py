@@ -8,14 +8,14 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from bot.config.schema import Config
-from bot.errors import ConflictError, WindowClosedError
+from bot.errors import ERASED_CUSTOMER, ConflictError, UnreachableError, WindowClosedError
 from bot.records import Identity
 from bot.service import TicketAction
 from csatbot.console.auth import Agent, check_csrf
 from csatbot.console.i18n import translate
 from csatbot.console.queue import assignee_choices, is_overdue
 from csatbot.console.render import flash, language, page, redirect, runtime_of
-from csatbot.console.wording import in_language
+from csatbot.console.wording import in_language, unreachable_text
 from csatbot.edge import RowId
 from csatbot.local_times import local_time
 from storage import queries
@@ -23,6 +23,18 @@ from storage.report_scope import SATISFIED_CSAT
 from storage.repository import SqlRepository
 
 router = APIRouter()
+
+
+def refusal_text(lang: str, error: ConflictError, timezone: str) -> str:
+    """Why a reply or an action was refused, in the page's language where it is one we know."""
+    if isinstance(error, WindowClosedError):
+        return window_text(lang, error, timezone)
+    if isinstance(error, UnreachableError):
+        if error.reason == ERASED_CUSTOMER:
+            return translate(lang, "error.unreachable_erased")
+        why = unreachable_text(lang, error.reason)
+        return translate(lang, "error.unreachable", why=why, channel=error.channel)
+    return str(error)
 
 
 def window_text(lang: str, error: WindowClosedError, timezone: str) -> str:
@@ -121,10 +133,8 @@ async def work(
         text = assignee
     try:
         await runtime.service.ticket(action, ticket_id, user.username, text)
-    except WindowClosedError as exc:
-        flash(request, "error", window_text(lang, exc, runtime.settings().config.timezone))
     except ConflictError as exc:
-        flash(request, "error", str(exc))
+        flash(request, "error", refusal_text(lang, exc, runtime.settings().config.timezone))
     else:
         flash(request, "ok", translate(lang, f"done.{action}", name=text))
     return redirect(request, f"/tickets/{ticket_id}")

@@ -74,5 +74,10 @@ async def test_a_customer_who_blocked_the_bot_is_shown_so_and_not_written_to(con
     await console.http.get("/console/lang/en")
     await console.post(f"/conversations/{conversation}/reply", text="still there?")
     page = (await console.page(f"/conversations/{conversation}")).text
-    assert f"not sent: customer blocked the bot on {channel}" in page
+    assert f"Not sent: the customer blocked the bot on {channel}, so nothing we write can arrive" in page
+    await console.http.get("/console/lang/zh-CN")
+    await console.post(f"/conversations/{conversation}/reply", text="还在吗？")
+    page = (await console.page(f"/conversations/{conversation}")).text
+    assert f"未发送：客户已屏蔽机器人（{channel}）" in page
+    await console.http.get("/console/lang/en")
     assert 'id="unreached">Not reached: 1 (blocked the bot' in (await console.page("/reports")).text
