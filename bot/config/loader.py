@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import re
 import types
 import typing
 from collections.abc import Iterator, Sequence
@@ -48,15 +47,8 @@ class _Loader(yaml.SafeLoader):
         return self.construct_yaml_int(node) if node.tag.endswith(":int") else self.construct_yaml_float(node)
 
 
-class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader), _Loader):  # type: ignore[misc]
-    """The same, parsed by libyaml (ten times faster) where PyYAML was built with it: for text
-    nested no deeper than :data:`MAX_DEPTH` (libyaml's composer crashes the process on tens of
-    thousands of nested brackets, where PyYAML's own one raises ``RecursionError``)."""
-
-
-for _loader in (_Loader, _FastLoader):
-    _loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_sexagesimal_as_text)
-    _loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_sexagesimal_as_text)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_sexagesimal_as_text)
+_Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_sexagesimal_as_text)
 
 
 def load_config(path: str | Path) -> Config:
@@ -114,15 +106,11 @@ def parse_config(text: str, source: str = "config.yaml") -> Config:
 
 
 def _read_yaml(text: str, source: str) -> tuple[yaml.Node | None, Any]:
-    """The YAML's node tree and its values; :class:`ConfigError` for YAML that is not well formed or
-    too big."""
+    """The YAML's node tree and its values, parsed once; :class:`ConfigError` for YAML that is not
+    well formed or too big. PyYAML's own parser, not libyaml (ten times faster): libyaml reads some
+    text PyYAML refuses (``{en: Is it ok?}``), and a config must read the same on every machine."""
     try:
-        if _flow_depth(text) <= MAX_DEPTH:
-            try:
-                return _parse(_FastLoader, text)
-            except yaml.YAMLError:  # PyYAML's own parser says what is wrong more clearly, and it
-                pass  # reads "\ud800" (libyaml refuses it), so that the check below can name it
-        return _parse(_Loader, text)
+        return _parse(text)
     except RecursionError:
         raise ConfigError([f"invalid YAML: nested over {MAX_DEPTH} levels deep"], source=source) from None
     except yaml.YAMLError as exc:
@@ -132,9 +120,9 @@ def _read_yaml(text: str, source: str) -> tuple[yaml.Node | None, Any]:
         raise ConfigError([f"invalid YAML{where}: {problem}"], source=source) from exc
 
 
-def _parse(kind: type[_Loader], text: str) -> tuple[yaml.Node | None, Any]:
-    """Parse once: the node tree (its size checked) and the values read from it."""
-    loader = kind(text)
+def _parse(text: str) -> tuple[yaml.Node | None, Any]:
+    """Parse once: the node tree (its size checked) and the values read from that tree."""
+    loader = _Loader(text)
     try:
         root = loader.get_single_node()
         if root is None:
@@ -143,18 +131,6 @@ def _parse(kind: type[_Loader], text: str) -> tuple[yaml.Node | None, Any]:
         return root, loader.construct_document(root)
     finally:
         loader.dispose()
-
-
-def _flow_depth(text: str) -> int:
-    """How deep brackets nest in ``text``, counting those inside quotes too (an overestimate)."""
-    depth = deepest = 0
-    for bracket in _BRACKETS.findall(text):
-        depth = depth + 1 if bracket in "[{" else max(depth - 1, 0)
-        deepest = max(deepest, depth)
-    return deepest
-
-
-_BRACKETS = re.compile(r"[\[\]{}]")
 
 
 def _unstorable(data: Any, loc: Loc) -> Iterator[tuple[Loc, str, str]]:
