@@ -26,21 +26,26 @@ import json, sys
 from csatbot.runtime import Runtime
 from csatbot.web import create_app
 
-runtime = Runtime(sys.argv[1], sys.argv[2])
-create_app(runtime)
-runtime.database.dispose()
-print(json.dumps(sorted(name for name in {SDKS!r} if name in sys.modules)))
+for config in sys.argv[2:]:
+    runtime = Runtime(config, sys.argv[1])
+    create_app(runtime)
+    runtime.database.dispose()
+    print(json.dumps(sorted(name for name in {SDKS!r} if name in sys.modules)))
 """
 
 
-def loaded_sdks(tmp_path: Path, channels: dict[str, Any], environ: dict[str, str]) -> list[str]:
-    """The SDKs in ``sys.modules`` once the app is built with ``channels`` (a fresh interpreter)."""
+def loaded_sdks(tmp_path: Path, channels: list[dict[str, Any]], environ: dict[str, str]) -> list[list[str]]:
+    """The SDKs in ``sys.modules`` once the app is built with each of ``channels`` in turn (one
+    fresh interpreter: each build's list includes what the builds before it loaded)."""
     data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
-    data["channels"].update(channels)
-    config = tmp_path / "config.yaml"
-    config.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    configs = []
+    for n, enabled in enumerate(channels):
+        config = tmp_path / f"config-{n}.yaml"
+        with_them = {**data, "channels": {**data["channels"], **enabled}}
+        config.write_text(yaml.safe_dump(with_them, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        configs.append(str(config))
     done = subprocess.run(
-        [sys.executable, "-c", BUILD, str(config), f"sqlite:///{tmp_path / 'app.db'}"],
+        [sys.executable, "-c", BUILD, f"sqlite:///{tmp_path / 'app.db'}", *configs],
         cwd=tmp_path,
         env={**os.environ, "PYTHONPATH": str(ROOT), **environ},
         capture_output=True,
@@ -48,19 +53,17 @@ def loaded_sdks(tmp_path: Path, channels: dict[str, Any], environ: dict[str, str
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    found: list[str] = json.loads(done.stdout.strip().splitlines()[-1])
+    found: list[list[str]] = [json.loads(line) for line in done.stdout.strip().splitlines()[-len(configs) :]]
     return found
 
 
-def test_with_only_the_web_chat_no_channel_sdk_is_imported(tmp_path: Path) -> None:
-    assert loaded_sdks(tmp_path, {}, {}) == []
-
-
-def test_whatsapp_needs_no_sdk(tmp_path: Path) -> None:
+def test_with_the_web_chat_alone_or_whatsapp_too_no_channel_sdk_is_imported(tmp_path: Path) -> None:
+    """WhatsApp needs no SDK. One interpreter builds the web-chat-only app, then the one with WhatsApp
+    on too: nothing loaded after the first, nothing after the second."""
     sim = WhatsAppSimulator()
     sim.start()
     try:
-        assert loaded_sdks(tmp_path, {"whatsapp": sim.channel_config()}, sim.environ) == []
+        assert loaded_sdks(tmp_path, [{}, {"whatsapp": sim.channel_config()}], sim.environ) == [[], []]
     finally:
         sim.stop()
 
@@ -72,6 +75,6 @@ def test_an_enabled_channel_imports_its_own_sdk_only(tmp_path: Path, channel: st
     sim = TelegramSimulator() if channel == "telegram" else WeChatSimulator()
     sim.start()
     try:
-        assert loaded_sdks(tmp_path, {channel: sim.channel_config()}, sim.environ) == [sdk]
+        assert loaded_sdks(tmp_path, [{channel: sim.channel_config()}], sim.environ) == [[sdk]]
     finally:
         sim.stop()

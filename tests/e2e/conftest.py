@@ -325,10 +325,10 @@ def make_config(tmp_path: Path) -> MakeConfig:
     return lambda **changes: write_config(tmp_path / "config", **changes)
 
 
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    """A fresh headless Chromium for the browser tests; a missing executable fails the test (it is a
-    prerequisite: Debian's chromium, or ``CSATBOT_CHROMIUM``)."""
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    """One headless Chromium per test module (launching one costs about a second); a missing
+    executable fails the test (it is a prerequisite: Debian's chromium, or ``CSATBOT_CHROMIUM``)."""
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
         pytest.fail(
             f"Chromium is required for the browser tests but {CHROMIUM!r} is not an executable file: "
@@ -336,8 +336,25 @@ def browser() -> Iterator[Browser]:
             pytrace=False,
         )
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            yield browser
+            yield launched
         finally:
-            browser.close()
+            launched.close()
+
+
+@pytest.fixture
+def browser(chromium: Browser) -> Iterator[Browser]:
+    """The module's Chromium with nothing open: each page a test opens (``new_page``, ``new_context``)
+    is in a browser context of its own (cookies, storage, permissions, init scripts, offline state),
+    and every context is closed after the test, so nothing carries over to the next."""
+    assert chromium.is_connected(), "Chromium went away during an earlier test of this module"
+    assert not chromium.contexts
+    try:
+        yield chromium
+    finally:
+        for context in chromium.contexts:
+            for page in context.pages:  # a route still answering a poll must not fail the next test
+                page.unroute_all(behavior="ignoreErrors")
+            context.unroute_all(behavior="ignoreErrors")
+            context.close()

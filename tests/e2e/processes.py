@@ -44,6 +44,10 @@ class ServeProcess:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 60.0) -> ServeProcess:
+        return self.launch().ready(timeout)
+
+    def launch(self) -> ServeProcess:
+        """Start the process without waiting for it (see :meth:`ready`)."""
         with self.log.open("ab") as sink:  # stderr: the log; stdout: the banner, not kept
             self.process = subprocess.Popen(
                 self.command,
@@ -53,6 +57,11 @@ class ServeProcess:
                 stderr=sink,
                 start_new_session=True,  # its own process group: kill() reaches --workers' workers too
             )
+        return self
+
+    def ready(self, timeout: float = 60.0) -> ServeProcess:
+        """Wait until the launched process answers ``/healthz``."""
+        assert self.process is not None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -26,6 +26,7 @@ from adapters.whatsapp.fake import PHONE_NUMBER_ID, WhatsAppSimulator
 from bot.ports import Recipient
 from bot.prompts import Say, prompt_to_dict
 from storage import SqlStore, open_database
+from storage.migrate import upgrade
 
 from .conftest import ROOT
 from .processes import ServeProcess
@@ -60,6 +61,14 @@ def enqueue(database_url: str, sim: WhatsAppSimulator) -> None:
 
     SqlStore(database).run_sync(work)
     database.dispose()
+
+
+def migrate(database_url: str) -> None:
+    database = open_database(database_url)
+    try:
+        upgrade(database)
+    finally:
+        database.dispose()
 
 
 def rows(database_url: str, sql: str) -> list[Any]:
@@ -172,8 +181,11 @@ def test_kill_9_under_load_loses_nothing_and_repeats_nothing(tmp_path: Path, dat
     sim.start()
     config = whatsapp_config(tmp_path, sim)
     env = {**sim.environ, "CSATBOT_SECRET_KEY": "crash-test-session-key-0123456789abcdef"}
-    a = ServeProcess(config, database_url, tmp_path / "a.log", env=env).start()
-    b = ServeProcess(config, database_url, tmp_path / "b.log", env=env).start()
+    migrate(database_url)  # so that the two servers, started at once, find nothing to migrate
+    a = ServeProcess(config, database_url, tmp_path / "a.log", env=env).launch()
+    b = ServeProcess(config, database_url, tmp_path / "b.log", env=env).launch()
+    a.ready()
+    b.ready()
     sim.confirm_to(a.url, b.url)
     sim.api.failure_rate = 0.3  # Graph 500s, retried with backoff
     sim.api.delays = [16.0, 16.0]  # two replies later than the 15 s client timeout

@@ -92,33 +92,30 @@ def test_confidence_is_calibrated_on_held_out_data(model_dir: Path) -> None:
     assert 0 <= ece["calibrated"] < 0.15
 
 
-def test_the_same_seed_gives_the_same_model(tmp_path: Path) -> None:
+def test_the_same_seed_gives_the_same_model_however_slow_the_machine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Training is seeded and step-based: the same seed gives the same model, and however long each
+    step takes (the second training sees an hour pass at every look at the clock) every planned
+    step runs; another seed gives another model. Three trainings prove both."""
+    import nlu.training
+
     tiny = TrainSettings.small(num_layers=1, own_cap=4, epochs=1, own_eval_cap=40, export_onnx=False)
     first = train(replace(tiny, out_dir=tmp_path / "a"))
-    second = train(replace(tiny, out_dir=tmp_path / "b"))
+    with monkeypatch.context() as slow_machine:
+        clock = iter(range(0, 10**9, 3600))  # every look at the clock: another hour has passed
+        slow_machine.setattr(nlu.training.time, "monotonic", lambda: float(next(clock)))
+        second = train(replace(tiny, out_dir=tmp_path / "b"))
     heads = [torch.load(r.model_dir / "heads.pt", weights_only=True) for r in (first, second)]
     assert heads[0].keys() == heads[1].keys()
     assert all(torch.equal(heads[0][k], heads[1][k]) for k in heads[0])
     assert first.card["metrics"] == second.card["metrics"]
     assert first.card["data"]["fingerprint"] == second.card["data"]["fingerprint"]
-    assert first.card["training"]["steps"] == first.card["training"]["planned_steps"]
+    assert first.card["training"]["steps"] == first.card["training"]["planned_steps"] > 0
+    assert second.card["training"]["steps"] == first.card["training"]["steps"]
     other = train(replace(tiny, out_dir=tmp_path / "c", seed=tiny.seed + 1))
     changed = torch.load(other.model_dir / "heads.pt", weights_only=True)
     assert not torch.equal(changed["intent_head.weight"], heads[0]["intent_head.weight"])
-
-
-def test_a_slow_machine_trains_the_same_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Training is step-based: however long each step takes, every planned step runs."""
-    import nlu.training
-
-    tiny = TrainSettings.small(num_layers=1, own_cap=4, epochs=1, own_eval_cap=40, export_onnx=False)
-    quick = train(replace(tiny, out_dir=tmp_path / "quick"))
-    clock = iter(range(0, 10**9, 3600))  # every look at the clock: another hour has passed
-    monkeypatch.setattr(nlu.training.time, "monotonic", lambda: float(next(clock)))
-    slow = train(replace(tiny, out_dir=tmp_path / "slow"))
-    assert slow.card["training"]["steps"] == quick.card["training"]["steps"] > 0
-    heads = [torch.load(r.model_dir / "heads.pt", weights_only=True) for r in (quick, slow)]
-    assert all(torch.equal(heads[0][k], heads[1][k]) for k in heads[0])
 
 
 def test_refit_keeps_the_network_and_refits_only_lexical_and_calibration(
