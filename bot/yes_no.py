@@ -168,16 +168,16 @@ def _done_now(t: str) -> str:
 
 def _said_around(t: str) -> Confirmation | None:
     """A yes scorned ("解决个屁": no), a reply that starts "not solved" ("it has not been resolved, the
-    printer..."), a yes that is so "again" ("it's working again"), or what is said of the problem named
-    first ("问题已解决", "issue resolved")."""
+    printer..."), a yes that is so "again" ("it's working again"), or a yes said of the problem named
+    first ("问题已解决", "issue resolved"; a no after it is read by the lists and :data:`_NOT_DONE`)."""
     if (denied := _DENIED.fullmatch(t)) and {denied[1], denied[1] + "了"} & _YES:
         return "no"
     if _NOT_DONE.match(t.replace(" ", "") if _HAN.match(t) else t):
         return "no"
     if t.endswith(" again") and parse_confirmation(t[: -len(" again")]) == "yes":
         return "yes"
-    if (subject := _SUBJECT.match(t)) and (said_of_it := t[subject.end() :].strip()):
-        return parse_confirmation(said_of_it)  # "问题已解决", "issue resolved, thanks"
+    if (subject := _SUBJECT.match(t)) and parse_confirmation(t[subject.end() :]) == "yes":
+        return "yes"  # "问题已解决", "issue resolved, thanks"; not "问题没有了" (gone) nor "问题不是这个"
     return None
 
 

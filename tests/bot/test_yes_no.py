@@ -169,6 +169,8 @@ BLIND_TENTH = [
     ("问题还在", "no"),
     ("the problem is still there", None),
     ("问题", None),
+    ("问题没有了", None),  # gone, or none? Not "没有" (no) said of the problem
+    ("问题不是这个", None),
     ("并没有解决", "no"),
     ("并不行", "no"),
     ("未搞定", "no"),
