@@ -108,6 +108,30 @@ _SAID["ate"] = "eight"
 _HELD_NUMBER = re.compile(r"\b(" + "|".join(_EN_NUMBERS) + r")([a-z])\2*\b")
 
 
+# A letter held down inside a number word: "fiiiive", "niiine", "seveeeen" (the last letter: _HELD_NUMBER).
+_HELD_INSIDE = re.compile(r"\b[a-z]*([a-z])\1{2,}[a-z]*\b")
+
+
+def _unheld(match: re.Match[str]) -> str:
+    word = match[0]
+    for held in (re.sub(r"([a-z])\1{2,}", r"\1", word), re.sub(r"([a-z])\1{2,}", r"\1\1", word)):
+        if held in _EN_NUMBERS:
+            return held
+    return word
+
+
+# A whole reply of a number and 份 (portions): a phone's pinyin offers 份 for fen as it does 分 ("9份",
+# "打6份吧"); with other words it still counts portions ("买了4份").
+_PORTION = re.compile(
+    r"^((?:打个?|给个?)?(?:\d{1,2}|[零一二两三四五六七八九十]{1,2}))份(?=[吧啊呀哦了\s!！.。]*$)"
+)
+# A fraction said in Chinese, the whole first: "十分之八" is 8/10, "五分之四" 4/5 ("三分之一" is no score
+# either way: 1/3 is on no scale).
+_FRACTION = re.compile(r"^(?P<whole>十|五|10|5)分之(?P<of>\d{1,2}|[零一二三四五六七八九十]{1,2})$")
+# Characters that sound as 五 (wǔ) before a star or a point: "吾星好评".
+_SOUNDS_LIKE_FIVE = re.compile(r"吾(?=\s*(?:颗|个)?(?:星|分))")
+
+
 def _slips(word: str) -> set[str]:
     """How ``word`` is mistyped in a hurry without becoming another word: two neighbours swapped
     ("fvie", "fuor", "nien"), a letter doubled ("thrre") or an inner vowel dropped ("sevn")."""
@@ -253,6 +277,11 @@ def _tidied(t: str, *, thanks: bool) -> str:
         t = _FILLERS.sub("", t).strip()
     t = _DEAR.sub("", t).strip().replace("粒星", "颗星")  # 粒: Cantonese for 颗 ("五粒星")
     t = _HELD_NUMBER.sub(lambda m: m[1] if m[1][-1] == m[2] else m[0], t)
+    t = _HELD_INSIDE.sub(_unheld, t)  # "fiiiive", "seveeen"
+    if thanks:  # the whole reply: "9份" (份 typed for 分 by a phone's pinyin), "十分之八"
+        t = _PORTION.sub(r"\1分", t)
+        t = _FRACTION.sub(lambda m: f"{_number(m['of'], 10)}/{_number(m['whole'], 10)}", t)
+    t = _SOUNDS_LIKE_FIVE.sub("五", t)  # "吾星好评": 吾 sounds as 五 (wǔ)
     t = _MISTYPED_NUMBER.sub(lambda m: _MISTYPED[m[0]], t)
     t = _SOUNDS_LIKE.sub(lambda m: _SAID[m[0]], t)
     t = _ASTERISKS.sub(lambda m: "⭐" * m[0].count("*"), t)  # "*****": stars typed on a keyboard
@@ -334,8 +363,8 @@ def _matched_score(match: re.Match[str], kind: ScaleKind, low: int, high: int) -
             return high if value == scale else low if value == 0 and match["unit"] is None else None
     unit = match["unit"] or ""
     if unit in _STAR_UNITS or _stars(unit.lstrip("颗个")) is not None:
-        if kind != "csat" or _stars(unit.lstrip("颗个")) not in (None, 1, value):
-            return None  # stars on NPS, or "5 ⭐⭐⭐": which?
+        if _stars(unit.lstrip("颗个")) not in (None, 1, value) or (kind != "csat" and value != high):
+            return None  # "5 ⭐⭐⭐": which?, or stars on NPS ("5 stars" there may be 10; "10 stars" is 10)
         if value == 0 and match["num"] + unit != "零星":  # 零星 is "a few"
             value = low  # "zero stars (if I could)": the lowest there is
     if (match["full"] is not None or match["plus"] is not None) and value != high:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from bot.hedges import TAKING_BACK_EN, TAKING_BACK_ZH
-from bot.rating_comments import Scored
+from bot.rating_comments import SCORE_LEAD_IN, Scored
 
 # Words that take back what was just said. "no" is also a determiner ("5 no 1 else helped"), so after
 # it the new score must stand alone or end its clause; 不 alone only between punctuation ("三分，不，四分").
@@ -33,7 +33,7 @@ _NUMBER_FIRST = re.compile(
 _CLAUSE_END = re.compile(r"[,，.。!！;；]")
 # "不对，是5星", "不对，还是5分", "not a 5, more like a 3"
 _RESTATED = re.compile(
-    r"(?:应该是|而是|还是|是|(?:it|that|mine) should (?:be|have been)"
+    r"(?:应该是|应该|而是|还是|是|(?:(?:it|that|mine|the rating|the score) )?should (?:be|have been)"
     r"|it'?s|it is|more like|rather|closer to)\s*",
     re.IGNORECASE,
 )
@@ -43,18 +43,28 @@ _RESTATED = re.compile(
 # read by :func:`read_corrected`.
 _CORRECTING = re.compile(
     r"(?:(?:no+|nah|nope)\s*[,，!！…]+|(?:nah|nope)(?=\s)|\*(?=\s*\d)"  # "*4": chat's "I meant"
-    rf"|(?:(?:sorry|actually)[\s,]*)?(?:{TAKING_BACK_EN}|no wait|wait|update|edit|i mean"
-    r"|changed my mind|on second thought|on second thoughts|second thought|typo"
-    # "change my rating to 3 pls", "please change it to 4"
-    r"|(?:please |pls |can you |could you )?change (?:my |the |it |that )?"
-    r"(?:rating |score |answer |stars? )?to)\b"
+    r"|(?:(?:sorry|actually)[\s,]*)?(?:"
+    # "change my rating to 3 pls", "please change it to 4", "can I update my score to a 4"
+    r"(?:please |pls |can you |could you |can i |could i |may i |i want to |i'd like to |i wanna |let me )?"
+    r"(?:change|update|edit|switch) (?:my |the |it |that )?(?:rating |score |answer |stars? )?to"
+    rf"|{TAKING_BACK_EN}|no wait|wait|update|edit|i mean"
+    r"|changed my mind|on second thought|on second thoughts|second thought|typo|misclicked|mis-clicked"
+    # a wrong tap said in words: "I pressed 1 by mistake", "wrong button", "wrong one"
+    r"|(?:i )?(?:pressed|clicked|tapped|hit|chose|picked|selected|gave)\s+(?:the\s+)?"
+    r"(?:wrong\s+(?:one|button|number|score|star|rating)|\d{1,2}(?:\s*stars?)?\s+by\s+(?:mistake|accident))"
+    r"|wrong (?:one|button|number|score|star|rating)"
+    r"|(?:sorry|apologies|oops)[\s,]*(?=should (?:be|have been))"  # "sorry, should have been 4 stars"
+    r"|i wanted to (?:give|put|say|rate)(?: (?:it|you|u))?)\b"
     r"|not (?:a |an )?\d{1,2}(?:\s*(?:stars?|points?))?\s*(?:[,，;]|but\b)"  # "not 5 but 4"
     r"|不是\s*\d{1,2}\s*[分星]?\s*(?:[,，]|(?=而?是))"  # "不是5分是4分"
-    rf"|(?:刚才|刚刚|不好意思|抱歉)?[,，]?(?:我想|我要|想|帮我|麻烦)?(?:{TAKING_BACK_ZH}|换成|重新打分|重新打|重打)"
+    rf"|(?:刚才|刚刚|不好意思|抱歉)?[,，]?(?:我想|我要|想|帮我|麻烦|能不能|能|可以|可不可以)?"
+    rf"(?:改(?:一下)?(?:评分|分数|打分|评价)|{TAKING_BACK_ZH}|换成|重新打分|重新打|重打)"
     r"|(?:不好意思|抱歉|sorry)[,，]?\s*(?=应该是)"  # "不好意思，应该是4分": an apology, then what was meant
     r"|我是说|我的意思是|想了想|考虑了一下|算了|还是)[\s,，.。…!！~～:：;；-]{0,4}",
     re.IGNORECASE,
 )
+_ASKED = re.compile(r"[\s,，]*(?:吗|嘛|好吗|可以吗|行吗|please|pls|plz)?[\s?？]*$", re.IGNORECASE)
+"""The asking that ends a request to correct a score: "能改成五分吗", "change it to 4 please?"."""
 _HEAD_CHARS = 80
 """Where the taking back is looked for: the score before it is short (a longer one is no score)."""
 
@@ -88,7 +98,11 @@ def after_correction(text: str) -> str | None:
         at = lead.end()
     rest = text[at:]
     rest = rest[len(restated[0]) :] if (restated := _RESTATED.match(rest)) else rest
-    return rest if at and _NUMBER_FIRST.match(rest) else None
+    if at and not _NUMBER_FIRST.match(rest) and (lead := SCORE_LEAD_IN.match(rest)) and lead.end():
+        rest = rest[lead.end() :]  # "not a 5 but def a 4"
+    if not at or not _NUMBER_FIRST.match(rest):
+        return None
+    return _ASKED.sub("", rest)  # "能改成五分吗": a request, not a question about the score
 
 
 def _taken_back(text: str, first: Callable[[str], int | None]) -> Iterator[tuple[str, str]]:

@@ -36,6 +36,8 @@ _NO_COMMENT = re.compile(
     r"|have a (?:nice|good|great) (?:day|one|evening|weekend)|good ?night|god bless|晚安"  # farewells
     r"|(?:in )?(?:one|1|a) word"  # "1 word: great"
     r"|没得说|没话说|没毛病|不解释|妥妥的?|稳稳的?|果断|毫不犹豫|满满的"  # "五星没毛病", "妥妥的五星"
+    r"|我觉得|我认为|我感觉|我想"  # "10分吧我觉得", as "i think"
+    r"|星星|stars|points"  # the unit named before the score: "星星给五颗"
     r"|必须的?|当然(?:是|的)?|肯定(?:是|的)?|绝对(?:是|的)?|全部|全|拜拜|再见)[\s!！.。~～]*"
 )
 _LONGEST_NOTHING = 60
@@ -87,7 +89,7 @@ _GREETING = (
     r"|尊敬的[^\s,，:：!！.。]{1,10}[,，:：]\s*"
 )
 _HELLO = re.compile(
-    rf"^\s*(?:{_GREETING}|(?:ok|okay|sure|yes|yeah|yep|uh+|um+|hm+|eh|er+|erm)[\s,，!！.。~～:：…]+(?!(?:la|lah|lor|leh)\b)"
+    rf"^\s*(?:{_GREETING}|(?:ok|okay|sure|yes|yeah|yep|uh+|um+|hm+|eh+|er+|erm)[\s,，!！.。~～:：…]+(?!(?:la|lah|lor|leh)\b)"
     r"|(?:嗯+|恩+|好的|好吧|好滴|行|额|呃|emm+)(?:[\s,，!！.。~～:：…]+|(?=\d))"
     rf"|{THANKS}\s*[,，!！.。~～]+\s*)"  # "Thanks! 5/5, great"; "thanks for the help, 5" keeps its words
     r"(?=\S)",

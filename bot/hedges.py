@@ -67,7 +67,8 @@ ASKING = re.compile(
 # between two (:mod:`bot.corrections`: "5 oops 4" is 4, "改成4分" is 4 with no comment).
 TAKING_BACK_EN = r"oops|correction|i meant|make (?:that|it)|scratch that"
 TAKING_BACK_ZH = (
-    r"[哦噢啊额呃]?不对|错了|打错了?|点错了?|说错了?|写错了?|选错了?|改成|改为|更正|改一下"
+    r"[哦噢啊额呃]?不对|错了|打错了?|点错了?|说错了?|写错了?|选错了?|按错了?|填错了?|手滑了?|误触了?"
+    r"|改成|改为|更正|改一下"
     # a joke taken back: "五星，哈哈，骗你的，两星", "逗你玩的", "开个玩笑"
     r"|(?:哈{2,6}[\s,，!！]{0,2})?(?:(?:骗|逗)你(?:玩)?(?:的|呢)|开(?:个)?玩笑(?:的|呢)?)"
 )

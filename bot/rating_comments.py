@@ -111,7 +111,9 @@ def split_rating(
     for numbers in (True, False):
         for end in _cuts(t, from_start=True):
             head, rest = t[:end], t[end:]
-            score = _score(head, rest, parse, words=words, leading=True, numbers=numbers, longest=longest)
+            score = _score(
+                head, rest, parse, words=words, leading=True, numbers=numbers, longest=longest, middle=middle
+            )
             if score is not None and not numbers and _snark(score, rest, middle):
                 return None  # "great, now my account is locked", "perfect, it broke again"
             if score is not None:
@@ -223,6 +225,7 @@ def _score(
     leading: bool,
     numbers: bool,
     longest: int | None,
+    middle: float | None = None,
 ) -> int | None:
     """The score in ``part`` if ``rest`` (the other side) can stand as its comment; ``numbers``: only
     a score with digits, number words or stars, else only a word rating."""
@@ -236,7 +239,7 @@ def _score(
     if _withdrawn(cut):
         return None
     if not cut.numeric:
-        return _word_rating(cut, score, parse, words=words)
+        return _word_rating(cut, score, parse, words=words, middle=middle)
     if _qualified(cut) or _two_scores(cut, score, parse):
         return None
     return _number_rating(cut, score, parse)
@@ -259,7 +262,7 @@ def _parsed(cut: _Cut, parse: Callable[[str], int | None]) -> int | None:
     if (
         score is None
         and cut.leading
-        and (cut.punctuated or _set_off(cut.comment))
+        and (cut.punctuated or cut.decoration or _set_off(cut.comment))  # "solid 4/5 👍"
         and (lead := SCORE_LEAD_IN.match(cut.part))
         and lead.end()
     ):
@@ -385,7 +388,9 @@ def _counts_down(cut: _Cut) -> bool:
     return spaced and score is not None and count is not None and int(count[0]) < int(score[0])
 
 
-def _word_rating(cut: _Cut, score: int, parse: Callable[[str], int | None], *, words: bool) -> int | None:
+def _word_rating(
+    cut: _Cut, score: int, parse: Callable[[str], int | None], *, words: bool, middle: float | None = None
+) -> int | None:
     """A word rating ("非常满意，..."), never right after a negation or a condition ("本来想给差评的")."""
     if not words or (
         not cut.leading
@@ -394,7 +399,8 @@ def _word_rating(cut: _Cut, score: int, parse: Callable[[str], int | None], *, w
         return None
     if cut.leading and ("?" in cut.gap or "？" in cut.gap):
         return None  # "好评？不存在的": asked back
-    if cut.leading and parse(cut.comment) is not None:
+    said = parse(cut.comment) if cut.leading else None
+    if said is not None and not _stronger_words(cut, score, said, middle):
         return None  # "average, 3 stars": the number is the rating
     if second_scores.another_score(cut.comment, score, parse):
         return None  # "5分，2号客服很好": which?
@@ -403,6 +409,16 @@ def _word_rating(cut: _Cut, score: int, parse: Callable[[str], int | None], *, w
         not cut.gap and bool(_HAN.match(cut.part)) and len(cut.part) >= 3 and not cut.comment.endswith("也")
     )
     return score if cut.punctuated or glued else None
+
+
+def _stronger_words(cut: _Cut, score: int, said: int, middle: float | None) -> bool:
+    """The leading words rate on the same side of ``middle`` as the word rating after them, and further
+    from it: "非常满意，服务很好" is 5 with what was good as its comment (the 4 of "服务很好" says why)."""
+    if middle is None or not cut.punctuated or _NUMERIC.search(cut.comment):
+        return False  # "超级满意，服务" + "不错" is no cut between two ratings; "average, 3 stars"
+    if _BARE_NUMBER.match(cut.comment):
+        return False
+    return (score - middle) * (said - middle) > 0 and abs(score - middle) > abs(said - middle)
 
 
 def _number_rating(cut: _Cut, score: int, parse: Callable[[str], int | None]) -> int | None:

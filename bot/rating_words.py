@@ -111,6 +111,11 @@ EFFORT: dict[str, int] = {
     "ez": 6, "ezpz": 7, "easy peasy lemon squeezy": 7, "zero effort": 7, "0 effort": 7, "took no effort": 7,
     "顺": 6, "难搞": 2, "搞了半天": 2, "折腾半天": 2,  # chat: "ez"; 难搞 (hard to deal with), 搞了半天 (ages)
     "high effort": 2, "a struggle": 2, "struggle": 2, "a pain": 2, "pain in the neck": 2,
+    # seventh set: "tricky" (a bit hard), the rude ways of "a pain", and "couldn't have been easier"
+    "易": 6,  # Cantonese: "好易" (so easy), "几易"
+    "tricky": 3, "pain in the arse": 2, "pain in the ass": 2, "pain in the butt": 2,
+    "couldn't have been easier": 7, "could not have been easier": 7, "couldn't be easier": 7,
+    "could not be easier": 7,
 }  # fmt: skip
 _WORDS: dict[WordScale, tuple[dict[str, int], int, int, int]] = {
     "csat": (SATISFACTION, 1, 3, 5),
@@ -169,20 +174,21 @@ _NOT_AT_ALL = re.compile(
     r"|^(?:一点都不|一点也不|一点儿都不|一点儿也不|完全不|根本不|毫不)(?P<zh>\S+)$"
 )
 _SOFTENED = re.compile(
-    r"^(?:(?:pretty|p|quite|fairly|rather|mostly|kinda|kind of|sort of|generally|reasonably|just|surprisingly"
+    r"^(?:(?:pretty|p|quite|fairly|rather|mostly|generally|reasonably|just|surprisingly"
     r"|only)\s+"
     r"|(?:挺|蛮|比较|还算|算是|基本上?|还(?!是))(?=\S))"  # "还满意", "还ok"
 )
 # "A bit" moves a word two steps from neutral one step back, as the phrases "a bit hard" (3) and
-# "有点麻烦" (3) do on CES; a word one step from it stays ("有点失望" 2).
+# "有点麻烦" (3) do on CES; a word one step from it stays ("有点失望" 2). "Kinda" and "sort of" hedge
+# as "a bit" does ("kinda hard" 3, "kind of disappointed" 2).
 _DIMINISHED = re.compile(
-    r"^(?:(?:a bit of|a bit|a little|slightly|a tad|somewhat|moderately)\s+"
-    r"|(?:有一?点儿?|有一?些|稍微有点|稍微|稍稍)(?=\S))"
+    r"^(?:(?:a bit of|a bit|a little|slightly|a tad|somewhat|moderately|kinda|kind of|sort of|sorta)\s+"
+    r"|(?:有一?点点?儿?|有一?些|稍微有点|稍微|稍稍)(?=\S))"  # "有一点点麻烦"
 )
 _INTENSIFIED = re.compile(
     r"^(?:(?:very|really|rly|realy|verry|vry|so+|super duper|super|extremely|truly|absolutely|incredibly"
     r"|totally|completely|fully|entirely|way too|too|v\.?|ridiculously|insanely|unbelievably|crazy|hella"
-    r"|absolute|utter"  # "absolute trash", "utter garbage"
+    r"|absolute|utter|total"  # "absolute trash", "utter garbage", "a total pain"
     r"|mad|real|mega)\s+"
     r"|(?:非常之?|特别|超级|十二分|十分|万分|一百个|相当|真的|真|太|超|很|巨|贼|绝对|有够)(?=\S))"  # 巨 贼
 )
@@ -395,6 +401,7 @@ def _stronger(value: int, low: int, mid: int, high: int) -> int:
 _NPS_ENDS = {
     "extremely likely": 10, "extremely likely to recommend": 10, "非常可能": 10,
     "not at all likely": 0, "not likely at all": 0, "not at all likely to recommend": 0, "完全不可能": 0,
+    "extremely unlikely": 0, "非常不可能": 0,  # the low end said as the high one is ("extremely likely")
 }  # fmt: skip
 
 

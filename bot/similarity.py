@@ -32,6 +32,8 @@ _STOP = {
     "i'm", "you", "your", "we", "our", "they", "he", "she", "this", "that", "so", "too", "very",
     "really", "quite", "way", "still", "at", "all", "to", "of", "for", "and", "just", "bit", "got",
     "entirely", "much", "any", "yet", "one", "option", "because",
+    # seventh set: what brings a duration or a reply in ("took 3 days to get a reply", "get back to me")
+    "took", "take", "takes", "get", "getting", "back",
     # sixth hunt: chat's "af", "ur", and what formal replies wrap a reason in ("I'm afraid",
     # "regrettably", "the matter I raised")
     "af", "asf", "ur", "with", "rather", "afraid", "regrettably", "unfortunately", "sadly", "anything",
@@ -137,6 +139,29 @@ _CJK_WORDS = {
     # 修好, 修复 (repaired) are 解决 for a fault: "还是没修好" is Problem not solved
     "修好": "解决",
     "修复": "解决",
+    # seventh set: hanging up on the customer and a cold or brusque way of talking are the attitude
+    # ("she hung up on me", "客服挂我电话", "说话很冲", "太冷漠了"); nobody with a reply (after 回复 became
+    # 响应: "一直没人回复") and waiting said as a noun ("the wait", "waiting time"; not "wait what" or
+    # "waiting for a refund", and "it took 4 days" names no option) are a slow response; 死了 only says
+    # "very" ("慢死了"); still without what was asked for ("never got my refund") and not working
+    # ("还是不能用") leave the problem there
+    "hung up on": "unfriendly",
+    "hang up on": "unfriendly",
+    "挂我电话": "态度坏",
+    "挂电话": "态度坏",
+    "说话": "态度",
+    "冲": "坏",
+    "冷漠": "态度坏",
+    "the wait": "slow",
+    "long wait": "slow",
+    "wait time": "slow response",
+    "waiting time": "slow response",
+    "没人响应": "响应慢",
+    "死了": " ",
+    "never got my": "not solved",
+    "never received my": "not solved",
+    "不能用": "问题没解决",
+    "用不了": "问题没解决",
 }
 
 
@@ -175,11 +200,15 @@ def tokens(text: str) -> list[str]:
 _SAID_OVER = re.compile(r"([\u4e00-\u9fff])\1{2,}")
 
 
+# Not answering, said as 不回 ("半天不回", "都不回我"), but not "not coming back" (不回来, 不回去, 不回家).
+_NOT_ANSWERING = re.compile(r"不回(?![来去家国头])")
+
+
 def _mapped(text: str) -> str:
     t = _SAID_OVER.sub(r"\1", text.lower())  # "慢慢慢慢": one word said over
     for word, same in _CJK_WORDS.items():
         t = t.replace(word, same)
-    return t
+    return _NOT_ANSWERING.sub("响应慢", t)
 
 
 def negated(text: str) -> bool:

@@ -29,6 +29,7 @@ _YES = {
     "yes it worked", "it's fixed", "it is fixed", "all set", "👍", "👌", "已经好了", "搞定",
     "已经解决了", "已经解决", "可以用了", "能用了", "没问题了", "没问题", "弄好了", "成功了", "登上了",
     "ya", "yah", "yas", "yeh", "ye", "yeap", "definitely", "absolutely", "of course", "correct", "certainly",
+    "affirmative",
     "恩", "恩恩",  # 恩 for 嗯, as often typed
     "no problems now", "no issues now", "no more problems", "no problems anymore", "no issues anymore",
     "✅", "✔", "☑",  # check marks
@@ -120,7 +121,7 @@ def parse_confirmation(text: str) -> Confirmation | None:
     if _NO_PROBLEM.match(t):
         return None  # "no problem", "no worries": an acknowledgement, not "it did not help"
     squashed = t.replace(" ", "") if _HAN.search(t) else t
-    for candidate in (t, squashed, squashed.rstrip(_PARTICLES), _STRETCHED.sub(r"\1", t)):
+    for candidate in _readings(t, squashed):
         if candidate in _YES or _said_over(candidate, _YES):
             return "yes"
         if candidate in _NO or candidate in _NOT_YET or _said_over(candidate, _NO):
@@ -144,15 +145,39 @@ def parse_confirmation(text: str) -> Confirmation | None:
     return None
 
 
+def _readings(t: str, squashed: str) -> tuple[str, ...]:
+    """``t`` as the lists may name it: as typed, without spaces between Chinese words, without closing
+    particles, with a held letter let go ("yesss"), with 啦 read as 了 (:func:`_done_now`)."""
+    return (t, squashed, squashed.rstrip(_PARTICLES), _STRETCHED.sub(r"\1", t), _done_now(squashed))
+
+
+# What a reply may name before saying it is solved or not: "问题已解决", "issue resolved", "the problem is
+# fixed".
+_SUBJECT = re.compile(
+    r"^(?:(?:这个|我的|那个)?问题|(?:the |my |this |that )?(?:issue|problem)(?: is| was| has been| got)?)\s*"
+)
+
+
+def _done_now(t: str) -> str:
+    """``t`` with a closing 啦 (了 and 啊 said as one) read as 了 when the word before it is no mere
+    "OK": "解决啦" is "解决了", "搞定啦" is "搞定了", but "好啦" stays an "OK" (no yes)."""
+    if t.endswith("啦") and t[:-1] not in _NOT_YES_NO:
+        return t[:-1] + "了"
+    return t
+
+
 def _said_around(t: str) -> Confirmation | None:
     """A yes scorned ("解决个屁": no), a reply that starts "not solved" ("it has not been resolved, the
-    printer..."), or a yes that is so "again" ("it's working again")."""
+    printer..."), a yes that is so "again" ("it's working again"), or a yes said of the problem named
+    first ("问题已解决", "issue resolved"; a no after it is read by the lists and :data:`_NOT_DONE`)."""
     if (denied := _DENIED.fullmatch(t)) and {denied[1], denied[1] + "了"} & _YES:
         return "no"
     if _NOT_DONE.match(t.replace(" ", "") if _HAN.match(t) else t):
         return "no"
     if t.endswith(" again") and parse_confirmation(t[: -len(" again")]) == "yes":
         return "yes"
+    if (subject := _SUBJECT.match(t)) and parse_confirmation(t[subject.end() :]) == "yes":
+        return "yes"  # "问题已解决", "issue resolved, thanks"; not "问题没有了" (gone) nor "问题不是这个"
     return None
 
 
@@ -167,7 +192,7 @@ _UNSURE = re.compile(
 _LEAD = re.compile(
     r"^(?:(?:hi|hello|hey|dear \w+|good (?:morning|afternoon|evening|day))(?: (?:there|team|all))?"
     r"|(?:i'?m|i am) afraid|unfortunately|sadly|regrettably|(?:i'?m )?sorry(?: to say)?"
-    r"|您好|你好|早上好|下午好|晚上好|抱歉|不好意思|很遗憾|遗憾的是|废话|当然(?!了$))[\s,，.。!！:：]*"
+    r"|您好|你好|早上好|下午好|晚上好|抱歉|不好意思|很遗憾|遗憾的是|废话|当然(?!了$)|并(?=[没不未]))[\s,，.。!！:：]*"
 )
 _EMOJI = re.compile(r"[\U0001F300-\U0001FAFF]+")
 # A reply that starts by saying the problem is still not solved, whatever follows.
@@ -176,7 +201,7 @@ _NOT_DONE = re.compile(
     r"(?:has|have|had|is|was)(?: still)? not(?: yet)? (?:been )?(?:resolved|solved|fixed|sorted)\b"
     r"|(?:it|this|that|the (?:issue|problem|matter)|my (?:issue|problem))? ?(?:hasn'?t|isn'?t|wasn'?t)"
     r"(?: yet)? (?:been )?(?:resolved|solved|fixed|sorted)\b"
-    r"|(?:问题|这个问题|我的问题)?(?:还是|还|仍然|仍|依然|依旧)?(?:没有|没|未)(?:被)?(?:解决|修好|处理好)"
+    r"|(?:问题|这个问题|我的问题)?(?:还是|还|仍然|仍|依然|依旧)?(?:没有|没|未)(?:被)?(?:解决|修好|处理好|搞定|搞掂|弄好)"
 )
 # A yes word scorned by "个屁" and the like: "解决个屁", "有用个鬼" (no: it did not).
 _DENIED = re.compile(r"(\S{1,6}?)个(?:屁|鬼|毛线?|锤子|球)")
@@ -237,8 +262,9 @@ def parse_yes_no(text: str) -> Confirmation | None:
     """``yes`` or ``no`` when ``text`` answers a yes/no question ("Was your issue resolved?"):
     "yes", "解决了", "no", "没解决", "否", "not really"...; a bare "thanks" or "ok" is no answer."""
     t = _PUNCT.sub(" ", normalize(text)).strip()
-    if t.replace(" ", "").rstrip(_PARTICLES) in _NOT_YES_NO or t in _NOT_YES_NO:
-        return None
+    squashed = t.replace(" ", "")
+    if t in _NOT_YES_NO or (squashed.rstrip(_PARTICLES) in _NOT_YES_NO and squashed not in _YES):
+        return None  # "好的", "嗯嗯嗯", "ok啊"; not "好了" or "ok了" (it is fine now)
     return parse_confirmation(text)
 
 

@@ -1845,3 +1845,53 @@ YES_NO_LABELS = [("yes", ["Yes", "是"]), ("no", ["No", "否"])]
 def test_a_label_inside_a_reply_counts_only_as_words_of_its_own(text: str, expected: str | None) -> None:
     options = [*YES_NO_LABELS, ("unresolved", ["Problem not solved"])]
     assert parse_choice(text, options, numbered=False) == expected
+
+
+# The blind sixth set (2026-12-07, typed_answers_sixth_*) and look-alikes: a phone's 份 for 分 in a reply of
+# only the number, a fraction said in Chinese, 吾 (sounds as 五) before a unit, a letter held inside a number
+# word, the top of the NPS scale in stars, a lead-in before a score with a face, the stronger of two word
+# ratings first, "我觉得" as "i think", "kinda" as "a bit", and the low end of NPS said as the high one is.
+BLIND_TENTH = [
+    pytest.param("7份", "nps", (7, ""), id="fen-typed-as-portion"),
+    pytest.param("打6份吧", "nps", (6, ""), id="da-fen-typed-as-portion"),
+    pytest.param("买了4份", "csat", None, id="bought-four-portions"),
+    pytest.param("4份，都坏了", "csat", None, id="four-portions-broken"),
+    pytest.param("十分之九", "nps", (9, ""), id="nine-tenths"),
+    pytest.param("五分之四", "csat", (4, ""), id="four-fifths"),
+    pytest.param("十分之八", "csat", None, id="eight-tenths-asked-out-of-5"),
+    pytest.param("三分之一", "csat", None, id="one-third"),
+    pytest.param("吾颗星", "csat", (5, ""), id="wu-homophone-stars"),
+    pytest.param("吾", "csat", None, id="wu-alone"),
+    pytest.param("niiine", "nps", (9, ""), id="held-inside"),
+    pytest.param("seveeen", "nps", (7, ""), id="held-inside-double"),
+    pytest.param("sooo", "csat", None, id="held-no-number"),
+    pytest.param("10 stars", "nps", (10, ""), id="ten-stars-on-nps"),
+    pytest.param("8 stars", "nps", None, id="eight-stars-on-nps"),
+    pytest.param("5 stars", "nps", None, id="five-stars-on-nps"),
+    pytest.param("solid 8/10 👍", "nps", (8, ""), id="lead-in-and-face"),
+    pytest.param("超级满意，服务不错", "csat", (5, "服务不错"), id="stronger-words-first"),
+    pytest.param("很满意，服务很好", "csat", (5, "服务很好"), id="stronger-words-first-hen"),
+    pytest.param("还行，服务很好", "csat", (4, "还行"), id="neutral-words-first"),
+    pytest.param("非常满意，服务很差", "csat", None, id="words-on-both-sides"),
+    pytest.param("8分我认为", "nps", (8, ""), id="wo-renwei"),
+    pytest.param("ehhh 5", "csat", (5, ""), id="ehhh"),
+    pytest.param("kinda hard", "ces", (3, ""), id="kinda-hard"),
+    pytest.param("kinda easy", "ces", (5, ""), id="kinda-easy"),
+    pytest.param("kind of disappointed", "csat", (2, ""), id="kind-of-disappointed"),
+    pytest.param("pretty hard", "ces", (2, ""), id="pretty-hard"),
+    pytest.param("total pain in the ass", "ces", (1, ""), id="total-pain"),
+    pytest.param("couldn't be easier", "ces", (7, ""), id="couldnt-be-easier"),
+    pytest.param("tricky", "ces", (3, ""), id="tricky"),
+    pytest.param("有一点点麻烦", "ces", (3, ""), id="youyidiandian"),
+    pytest.param("好易", "ces", (7, ""), id="cantonese-hou-ji"),
+    pytest.param("不易", "ces", (3, ""), id="bu-yi"),
+    pytest.param("extremely unlikely", "nps", (0, ""), id="extremely-unlikely"),
+    pytest.param("非常不可能", "nps", (0, ""), id="feichang-bu-keneng"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), BLIND_TENTH)
+def test_the_sixth_blind_sets_replies_are_read_as_meant(
+    text: str, kind: ScaleKind, expected: tuple[int, str] | None
+) -> None:
+    assert scored(text, kind) == expected

@@ -141,6 +141,22 @@ CORRECTING_FIRST = [
     pytest.param("我想改成三分", "csat", (3, ""), id="woxiang-gaicheng-zh"),
     pytest.param("不好意思，应该是4分", "csat", (4, ""), id="apology-yinggaishi-zh"),
     pytest.param("应该是4分", "csat", None, id="yinggaishi-alone-is-a-guess-zh"),
+    # the blind sixth set: a wrong tap said in words, a request with can/could I, 手滑 and 按错, 应该 after
+    # them, a request ending in 吗, "改评分", a lead-in after "not N but"
+    pytest.param("sorry, should be 3", "csat", (3, ""), id="sorry-should-be"),
+    pytest.param("I tapped 2 by mistake, I meant 4", "csat", (4, ""), id="tapped-by-mistake"),
+    pytest.param("wrong button, 5", "csat", (5, ""), id="wrong-button"),
+    pytest.param("wrong button", "csat", None, id="wrong-button-alone"),
+    pytest.param("misclicked, 4", "csat", (4, ""), id="misclicked"),
+    pytest.param("could I change it to 2", "csat", (2, ""), id="could-i-change"),
+    pytest.param("I wanted to give 5", "csat", (5, ""), id="wanted-to-give"),
+    pytest.param("手滑了，应该是5分", "csat", (5, ""), id="shouhua-zh"),
+    pytest.param("按错了 3星", "csat", (3, ""), id="ancuo-zh"),
+    pytest.param("5星，手滑了", "csat", None, id="shouhua-after-zh"),
+    pytest.param("可以改成4分吗", "csat", (4, ""), id="keyi-gaicheng-ma-zh"),
+    pytest.param("改一下评分，3分", "csat", (3, ""), id="gai-pingfen-zh"),
+    pytest.param("not a 5 but def a 4", "csat", (4, ""), id="not-but-def"),
+    pytest.param("not a 10 but probably 8", "nps", None, id="not-but-probably"),
 ]
 
 

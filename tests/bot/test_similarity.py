@@ -82,6 +82,24 @@ OPTIONS = [
         ("客服爱答不理的", "rude"),
         ("处理太慢", "slow"),
         ("慢慢慢慢", "slow"),
+        # the blind sixth set: waiting as a noun, hanging up, a cold or brusque way of talking, 不回 (not
+        # 不回来), nobody replying, 死了 as "very", never getting what was asked for, not working
+        ("the wait", "slow"),
+        ("waiting time", "slow"),
+        ("wait what", None),
+        ("it took 4 days", None),
+        ("she hung up on me", "rude"),
+        ("客服挂我电话", "rude"),
+        ("说话很冲", "rude"),
+        ("太冷漠了", "rude"),
+        ("半天不回", "slow"),
+        ("都不回我", "slow"),
+        ("不回来了", None),
+        ("一直没人回复", "slow"),
+        ("慢死了", "slow"),
+        ("never got my refund", "unsolved"),
+        ("还是不能用", "unsolved"),
+        ("took forever to get back to me", "slow"),
     ],
 )
 def test_a_reply_picks_the_option_it_paraphrases_and_only_that_one(reply: str, option: str | None) -> None:

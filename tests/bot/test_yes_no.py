@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.yes_no import parse_confirmation
+from bot.yes_no import parse_confirmation, parse_yes_no
 
 SOLVED = [
     "yes",
@@ -152,3 +152,32 @@ BLIND_NINTH = [
 @pytest.mark.parametrize(("text", "expected"), BLIND_NINTH)
 def test_the_fifth_blind_sets_yes_and_no(text: str, expected: str | None) -> None:
     assert parse_confirmation(text) == expected
+
+
+# The blind sixth set (2026-12-07): 啦 for 了 after a word that is no mere "OK", a yes word with 了 that the
+# list names whole, the problem named first, 并 before a no, "not yet fixed" in Cantonese.
+BLIND_TENTH = [
+    ("搞定啦", "yes"),
+    ("好啦", None),
+    ("好了", "yes"),
+    ("OK了", "yes"),
+    ("好的", None),
+    ("嗯", None),
+    ("问题已经解决了", "yes"),
+    ("the problem is fixed", "yes"),
+    ("issue resolved", "yes"),
+    ("问题还在", "no"),
+    ("the problem is still there", None),
+    ("问题", None),
+    ("问题没有了", None),  # gone, or none? Not "没有" (no) said of the problem
+    ("问题不是这个", None),
+    ("并没有解决", "no"),
+    ("并不行", "no"),
+    ("未搞定", "no"),
+    ("affirmative", "yes"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BLIND_TENTH)
+def test_the_sixth_blind_sets_yes_and_no(text: str, expected: str | None) -> None:
+    assert parse_yes_no(text) == expected
