@@ -52,12 +52,14 @@ _NUMBER = (
     + r"|满(?=\s*(?:分|颗?星))"
 )
 _PREFIX = (
-    r"(?:i(?:'d|'ll| would| will| already| have already|'ve already)?"
-    r" (?:give|gave|given|rate|rated|score|scored)"
-    r"(?: (?:it|you|this|u|you guys|y'all|the service|the agent))?"
+    # chat drops the apostrophe ("id give em a 3"); "I'm giving you a 1"
+    r"(?:(?:i(?:'d|d|'ll| would| will| already| have already|'ve already)?"
+    r" (?:give|gave|given|rate|rated|score|scored)|i(?:'m|m| am) (?:giving|gonna give|going to give|rating))"
+    r"(?: (?:it|you|this|u|you guys|y'all|them|em|'em|the service|the agent))?"
     r"(?: a| an)?(?: solid| strong| firm)?"  # "I'd give it a solid 4", "I would score you 10"
     # "I choose 5", "my answer is 5", "let's say 4", "mark it 5": words that only bring in the score
     r"|(?:i(?:'d|'ll| would| will)? )?(?:choose|pick|select|vote|go with)(?: a| an)?"
+    r"|i(?:'d|d| would) go(?: with)?(?: a| an)?"  # "on a scale of 0-10 I'd go 9"
     # "I would rate the assistance I received as four": what is rated, then "as"
     r"|i(?:'d| would)? (?:rate|score) (?:the|your|this|my) (?:[a-z']+ ){1,4}?as(?: a| an)?"
     r"|(?:my |the )?(?:answer|choice|pick|vote|grade|verdict)(?: is| would be)?:?(?: a| an)?"
@@ -74,7 +76,7 @@ _PREFIX = (
     # "必须五星好评", "全五星", "值五星", "只能给3分"
     r"(?:必须|肯定是?|当然是?|绝对是?|全部?|值得?|配得上|只能|只有|只)?"
     # "我给客服打5分", "给了五星"; 俾, 畀: Cantonese 给
-    r"(?:那就|那|就|特此|在此)?我?就?(?:(?:给予|给出|给|打|评|选|俾|畀)了?)?(?:你们|你|个|客服|小姐姐)?(?:打|评)?(?:一个|个)?(?:大大的|满满的)?)"
+    r"(?:那就|那|就|特此|在此)?我?(?:会|要)?就?(?:(?:给予|给出|给|打|评|选|俾|畀)了?)?(?:你们|你|个|客服|小姐姐)?(?:打|评)?(?:一个|个)?(?:大大的|满满的)?)"
 )
 _OUT_OF = r"(?:\s*(?:/|out of|outta|outa|of)\s*|\s+(?:from|over|on)\s+)"  # "9 over 10", "4 on 5"
 _DENOMINATOR = r"\d+|十|ten|seven|five"
@@ -128,21 +130,32 @@ _PORTION = re.compile(
 # A fraction said in Chinese, the whole first: "十分之八" is 8/10, "五分之四" 4/5 ("三分之一" is no score
 # either way: 1/3 is on no scale).
 _FRACTION = re.compile(r"^(?P<whole>十|五|10|5)分之(?P<of>\d{1,2}|[零一二三四五六七八九十]{1,2})$")
+# A score typed in pinyin, as a phone without Chinese input (or a hurried one) writes it: "wu xing" (五星),
+# "jiu fen" (九分), "8 fen"; only with its unit, never a syllable alone ("wu" is also a name).
+_PINYIN_NUMBERS = {"ling": "零", "yi": "一", "er": "二", "liang": "两", "san": "三", "si": "四", "wu": "五",
+                   "liu": "六", "qi": "七", "ba": "八", "jiu": "九", "shi": "十"}  # fmt: skip
+_PINYIN_UNITS = {"fen": "分", "xing": "星"}
+_PINYIN_SCORE = re.compile(
+    rf"(?<![a-z])({'|'.join(_PINYIN_NUMBERS)}|\d{{1,2}})\s*({'|'.join(_PINYIN_UNITS)})(?![a-z])"
+)
 # Characters that sound as 五 (wǔ) before a star or a point: "吾星好评".
 _SOUNDS_LIKE_FIVE = re.compile(r"吾(?=\s*(?:颗|个)?(?:星|分))")
 
 
 def _slips(word: str) -> set[str]:
     """How ``word`` is mistyped in a hurry without becoming another word: two neighbours swapped
-    ("fvie", "fuor", "nien"), a letter doubled ("thrre") or an inner vowel dropped ("sevn")."""
+    ("fvie", "fuor", "nien"), a letter doubled ("thrre"), an inner vowel dropped ("sevn") or typed as
+    another vowel ("sevin", "fuve")."""
+    inner = range(1, len(word) - 1)
     swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
-    doubled = {word[:i] + word[i] + word[i:] for i in range(1, len(word) - 1)}
-    dropped = {word[:i] + word[i + 1 :] for i in range(1, len(word) - 1) if word[i] in "aeiou"}
-    return {w for w in swapped | doubled | dropped if len(w) >= 4} - {word}
+    doubled = {word[:i] + word[i] + word[i:] for i in inner}
+    dropped = {word[:i] + word[i + 1 :] for i in inner if word[i] in "aeiou"}
+    vowels = {word[:i] + v + word[i + 1 :] for i in inner if word[i] in "aeiou" for v in "aeiou"}
+    return {w for w in swapped | doubled | dropped | vowels if len(w) >= 4} - {word}
 
 
 # Number words of four letters or more, mistyped ("fvie" is five); never an English word ("there", "even").
-_WORDS_NEARBY = {"there", "sven"}
+_WORDS_NEARBY = {"there", "sven", "fave", "none", "throe", "zoro"}  # "fave": favourite
 _MISTYPED = {
     slip: word for word in _EN_NUMBERS if len(word) >= 4 for slip in _slips(word) if slip not in _WORDS_NEARBY
 }  # fmt: skip
@@ -282,6 +295,7 @@ def _tidied(t: str, *, thanks: bool) -> str:
         t = _PORTION.sub(r"\1分", t)
         t = _FRACTION.sub(lambda m: f"{_number(m['of'], 10)}/{_number(m['whole'], 10)}", t)
     t = _SOUNDS_LIKE_FIVE.sub("五", t)  # "吾星好评": 吾 sounds as 五 (wǔ)
+    t = _PINYIN_SCORE.sub(lambda m: _PINYIN_NUMBERS.get(m[1], m[1]) + _PINYIN_UNITS[m[2]], t)  # "wu xing"
     t = _MISTYPED_NUMBER.sub(lambda m: _MISTYPED[m[0]], t)
     t = _SOUNDS_LIKE.sub(lambda m: _SAID[m[0]], t)
     t = _ASTERISKS.sub(lambda m: "⭐" * m[0].count("*"), t)  # "*****": stars typed on a keyboard

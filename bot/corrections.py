@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
+from bot.hanzi import simplified
 from bot.hedges import TAKING_BACK_EN, TAKING_BACK_ZH
 from bot.rating_comments import SCORE_LEAD_IN, Scored
 
@@ -18,6 +19,8 @@ from bot.rating_comments import SCORE_LEAD_IN, Scored
 _MARKER = (
     rf"\b(?:no+|nah|nope|wait|sorry|actually|i mean|{TAKING_BACK_EN})\b"
     rf"|{TAKING_BACK_ZH}|[哦噢啊额呃]不|算了|不不|等等|等一下"
+    # the score said to be too much, then the one meant: "5 is too much, 4", "5分太高了，4分吧"
+    r"|\b(?:is|'s|would be)\s+(?:(?:way|a bit|a little)\s+)?too\s+(?:much|high|generous)\b|太(?:多|高)了?"
     r"|(?<=[\s,，.。…!！])不(?=[\s,，.。…!！])"
 )
 _GAP = r"[\s,，.。…!！~～:：;；-]{0,4}"  # bounded: a run of spaces is never searched twice over
@@ -33,10 +36,13 @@ _NUMBER_FIRST = re.compile(
 _CLAUSE_END = re.compile(r"[,，.。!！;；]")
 # "不对，是5星", "不对，还是5分", "not a 5, more like a 3"
 _RESTATED = re.compile(
-    r"(?:应该是|应该|而是|还是|是|(?:(?:it|that|mine|the rating|the score) )?should (?:be|have been)"
+    r"(?:应该是|应该|而是|还是|其实是|其实|我?(?:是|本来)?想|我要|是"  # "按错了，我想给5星", "其实是2分"
+    r"|(?:(?:it|that|mine|the rating|the score) )?should (?:be|have been)"
     r"|it'?s|it is|more like|rather|closer to)\s*",
     re.IGNORECASE,
 )
+# What a customer meant to do instead: "I want to give 4 instead", "oops meant to press 4".
+_MEANT_TO = r"(?:give|put|say|rate|press|click|tap|hit|pick|choose)(?: (?:it|you|u))?"
 # Words at the start of a reply that say the score after them replaces an earlier one: "改成4分", "no, 3",
 # "oops 4", "make that a 4", "on second thought, 4", "不是5分，是4分". They say nothing about the service.
 # "no" must be set off by a comma ("no. 5" is number 5, "no 5" which?); a score before them is
@@ -54,17 +60,25 @@ _CORRECTING = re.compile(
     r"(?:wrong\s+(?:one|button|number|score|star|rating)|\d{1,2}(?:\s*stars?)?\s+by\s+(?:mistake|accident))"
     r"|wrong (?:one|button|number|score|star|rating)"
     r"|(?:sorry|apologies|oops)[\s,]*(?=should (?:be|have been))"  # "sorry, should have been 4 stars"
-    r"|i wanted to (?:give|put|say|rate)(?: (?:it|you|u))?)\b"
+    # what was meant, said in words: "I want to give 4 instead", "oops meant to press 4", "meant 4 not 2"
+    rf"|i (?:wanted|want|wanna|would like|'d like|meant) to {_MEANT_TO}|(?:i )?meant(?: to {_MEANT_TO})?"
+    r"|my bad|my mistake)\b"
     r"|not (?:a |an )?\d{1,2}(?:\s*(?:stars?|points?))?\s*(?:[,，;]|but\b)"  # "not 5 but 4"
     r"|不是\s*\d{1,2}\s*[分星]?\s*(?:[,，]|(?=而?是))"  # "不是5分是4分"
-    rf"|(?:刚才|刚刚|不好意思|抱歉)?[,，]?(?:我想|我要|想|帮我|麻烦|能不能|能|可以|可不可以)?"
-    rf"(?:改(?:一下)?(?:评分|分数|打分|评价)|{TAKING_BACK_ZH}|换成|重新打分|重新打|重打)"
-    r"|(?:不好意思|抱歉|sorry)[,，]?\s*(?=应该是)"  # "不好意思，应该是4分": an apology, then what was meant
+    rf"|(?:刚才|刚刚|不好意思|抱歉)?[,，]?(?:我想|我要|想|帮我|麻烦|能不能|能|可以|可不可以|我){{0,2}}"
+    # what was wrong named first: "评分打错了，改为4分"; a new score asked as a new rating: "重新评分：5"
+    rf"(?:评分|分数|打分|评价)?(?:改(?:一下)?(?:评分|分数|打分|评价)|{TAKING_BACK_ZH}|换成"
+    r"|重新(?:评分|打分|评价|打|评)|重打|重评)"
+    # "不好意思，应该是4分", "应该给4星": an apology, then what was meant
+    r"|(?:不好意思|抱歉|sorry)[,，]?\s*(?=应该)"
     r"|我是说|我的意思是|想了想|考虑了一下|算了|还是)[\s,，.。…!！~～:：;；-]{0,4}",
     re.IGNORECASE,
 )
-_ASKED = re.compile(r"[\s,，]*(?:吗|嘛|好吗|可以吗|行吗|please|pls|plz)?[\s?？]*$", re.IGNORECASE)
-"""The asking that ends a request to correct a score: "能改成五分吗", "change it to 4 please?"."""
+_ASKED = re.compile(
+    r"(?:[\s,，]*instead\b)?[\s,，]*(?:吗|嘛|好吗|可以吗|行吗|please|pls|plz)?[\s?？]*$", re.IGNORECASE
+)
+"""The asking that ends a request to correct a score: "能改成五分吗", "change it to 4 please?", and the
+"instead" that says what it replaces ("I want to give 4 instead")."""
 _HEAD_CHARS = 80
 """Where the taking back is looked for: the score before it is short (a longer one is no score)."""
 
@@ -91,18 +105,20 @@ def after_correction(text: str) -> str | None:
     """What follows the words at the start of ``text`` that say its score replaces an earlier one
     ("改成4分" -> "4分", "oops, make that a 4" -> "a 4"); ``None`` when it starts with none."""
     text = text.lstrip()
+    said = simplified(text)  # "評分打錯了，改為4分" is read as Simplified, the rest kept as typed
+    text = text if len(said) == len(text) else said
     at = 0
     for _ in range(3):  # "不对不对，改成4分": a few in a row
-        if (lead := _CORRECTING.match(text, at)) is None:
+        if (lead := _CORRECTING.match(said, at)) is None:
             break
         at = lead.end()
-    rest = text[at:]
-    rest = rest[len(restated[0]) :] if (restated := _RESTATED.match(rest)) else rest
-    if at and not _NUMBER_FIRST.match(rest) and (lead := SCORE_LEAD_IN.match(rest)) and lead.end():
-        rest = rest[lead.end() :]  # "not a 5 but def a 4"
-    if not at or not _NUMBER_FIRST.match(rest):
+    if at and (restated := _RESTATED.match(said, at)) is not None:
+        at = restated.end()
+    if at and not _NUMBER_FIRST.match(said, at) and (lead := SCORE_LEAD_IN.match(said[at:])) and lead.end():
+        at += lead.end()  # "not a 5 but def a 4"
+    if not at or not _NUMBER_FIRST.match(said, at):
         return None
-    return _ASKED.sub("", rest)  # "能改成五分吗": a request, not a question about the score
+    return _ASKED.sub("", text[at:])  # "能改成五分吗": a request, not a question about the score
 
 
 def _taken_back(text: str, first: Callable[[str], int | None]) -> Iterator[tuple[str, str]]:

@@ -29,6 +29,7 @@ _NO_COMMENT = re.compile(
     r"|hands down|no doubt|without a doubt|obviously"
     r"|definitely|absolutely|please|pls|plz|bye|bye bye|goodbye|it is|all the way|all day|every time|好评"
     r"|(?:as |like )?always|as usual|again|already|i think|i guess|i suppose|i reckon"
+    r"|i'?d say|id say|i would say|i'?d go|id go|i would go"  # "solid 3 I'd say"
     r"|i mean it|seriously|no joke|for real|fr|honestly|truly|(?:sorry,? )?typo|my bad"  # "4 i mean it"
     r"|tbh|tbf|to be (?:honest|fair)|if i'?m (?:being )?(?:honest|fair)|ngl|idk|of course|ofc|obvs|duh|no cap"
     r"|no question|without (?:a )?question|fo sho|every ?day|no"  # "no thanks, 4"
@@ -44,9 +45,20 @@ _LONGEST_NOTHING = 60
 
 
 def says_nothing(comment: str) -> bool:
-    """Whether a comment found beside a score is only emphasis, a farewell or a thank-you."""
-    short = len(comment) <= _LONGEST_NOTHING
-    return short and _NO_COMMENT.fullmatch(FILLERS.sub("", comment.lower()).strip()) is not None
+    """Whether a comment found beside a score is only emphasis, a farewell or a thank-you, in one
+    sentence or in a few ("7 from me. Have a nice day")."""
+    if len(comment) > _LONGEST_NOTHING:
+        return False
+    sentences = [s for s in _SENTENCE_END.split(comment) if s.strip()]
+    return bool(sentences) and all(_nothing_said(s) for s in sentences)
+
+
+# A sentence ends at a full stop or an exclamation mark that a space or the end follows ("3.5" is none).
+_SENTENCE_END = re.compile(r"[.!！。]+(?=\s|$)")
+
+
+def _nothing_said(sentence: str) -> bool:
+    return _NO_COMMENT.fullmatch(FILLERS.sub("", sentence.lower()).strip()) is not None
 
 
 # What chat apps put before a reply: WeChat's quote of the message answered ("「客服：请打分」" and its

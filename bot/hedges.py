@@ -93,7 +93,7 @@ QUALIFIED_AFTER = re.compile(
     r"(?:[\s.!]*$|[\s,.!…]{1,3}(?:no|nah|nope)\b))"  # "3 no 4", "3 no 4 no 5"; not "5 no 1 else helped"
     r"|(?:no )?wait\b(?=[\s,.!…]*(?:$|\d|zero|one|two|three|four|five|six|seven|eight|nine|ten|make|i mean))"
     rf"|(?:sorry[\s,]*)?(?:i mean\b(?! it\b)|(?:{TAKING_BACK_EN})\b)|{TAKING_BACK_ZH}"
-    r"|以上|以下|左右|上下|以内|之间|往上|往下|出头|是?不可能|没可能|做梦|想得美|门都没有|想都别想"
+    r"|以上|以下|左右|上下|以内|之间|往上|往下|出头|是?不可能|没可能|做梦|想得美|门都没有|想都别想|才怪"
     r"|半|都嫌多|也嫌多|都是多的|都多了|都给多了"  # "3分都嫌多": even 3 is too many
     # too much for what was had ("5分太多了", "5 is too generous"), disbelief ("5 stars my ass", "五星你妹")
     r"|(?:(?:is|was|would be|'s|are)\s+)?(?:(?:way|far|a bit|a little|kinda)\s+)?too"

@@ -116,6 +116,8 @@ EFFORT: dict[str, int] = {
     "tricky": 3, "pain in the arse": 2, "pain in the ass": 2, "pain in the butt": 2,
     "couldn't have been easier": 7, "could not have been easier": 7, "couldn't be easier": 7,
     "could not be easier": 7,
+    # eighth set: idioms of "very easy"
+    "easy as pie": 7, "easy as abc": 7, "a walk in the park": 7, "walk in the park": 7,
 }  # fmt: skip
 _WORDS: dict[WordScale, tuple[dict[str, int], int, int, int]] = {
     "csat": (SATISFACTION, 1, 3, 5),
@@ -142,7 +144,8 @@ _DECLINING = {"good", "fine", "ok", "okay", "alright", "all right", "all good", 
 _TRAILING = re.compile(
     r"(?<![\s,，])[\s,，]+(?:i guess|ig|i suppose|i think|imo|overall|tbh|honestly|to be honest"
     r"|la|lah|lor|leh|guys|folks|team|mate|y'all"  # "great job guys"
-    r"|indeed|omg|fr|ngl|for real|no cap)[\s.!]*$"  # "very satisfied indeed", "so easy omg", "bussin fr"
+    # "very satisfied indeed", "so easy omg", "bussin fr", "quite easy actually"
+    r"|indeed|omg|fr|ngl|for real|no cap|actually|tho|though)[\s.!]*$"
 )
 _LEAD_IN_ZH = re.compile(
     r"^(?:我觉得|我感觉|感觉|觉得|总体来说|总的来说|总体|整体|总之|我们|我|必须|肯定|当然)(?:还是|是)?(?=.)"
@@ -289,7 +292,18 @@ def _chinese(text: str, scale: WordScale) -> int | None:
         for candidate in (bare, lead_in, _SUBJECT_ZH.sub("", lead_in)):
             if (value := _modified(candidate, scale)) is not None:
                 return value
+        if (value := _doubled_each(bare, scale)) is not None:
+            return value
     return None
+
+
+def _doubled_each(text: str, scale: WordScale) -> int | None:
+    """A word of two characters with each said twice, as Chinese strengthens it: "轻轻松松" (very easy),
+    "简简单单", "顺顺利利" (a phrase the lexicon names itself, "普普通通", is read before)."""
+    words, low, mid, high = _WORDS[scale]
+    if len(text) != 4 or text[0] != text[1] or text[2] != text[3] or (word := text[0] + text[2]) not in words:
+        return None
+    return _stronger(words[word], low, mid, high)
 
 
 @functools.lru_cache(maxsize=4096)  # a reply is cut at each place a score may end: the same tails again
@@ -356,11 +370,11 @@ def _spelled(word: str, scale: WordScale) -> str | None:
     changed or two swapped; ``None`` when there is none or more than one."""
     if len(word) < _MIN_MISSPELLED or not word.isascii() or not word.isalpha():
         return None
-    near = [known for known in _SPELLING[scale] if _one_slip(word, known)]
+    near = [known for known in _SPELLING[scale] if one_slip(word, known)]
     return near[0] if len(near) == 1 else None
 
 
-def _one_slip(a: str, b: str) -> bool:
+def one_slip(a: str, b: str) -> bool:
     """Whether ``a`` and ``b`` differ by exactly one edit (Damerau-Levenshtein distance 1)."""
     if a == b or abs(len(a) - len(b)) > 1:
         return False

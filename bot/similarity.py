@@ -15,6 +15,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from bot.rating_words import one_slip
+
 THRESHOLD = 0.5
 MARGIN = 0.15
 MAX_LENGTH = 60
@@ -41,6 +43,9 @@ _STOP = {
     "了", "的", "得", "地", "太", "很", "还", "是", "都", "也", "就", "有", "吧", "啊", "呢", "啦",
     "们", "我", "你", "她", "这", "那", "个", "根", "本", "非", "常", "真", "特",
     "等",  # "wait": 等太久了 is about as slow as 太慢了
+    # eighth set: who was waited for says nothing of which option ("replies took like 3 days", "waited 2
+    # hours for someone to answer"; "it took 4 days" still names none), nor a closing particle ("好慢呀")
+    "like", "someone", "somebody", "anyone", "anybody", "waited", "呀", "哦", "嘛",
 }  # fmt: skip
 # A few common synonyms, each mapped to one form (lexical matching cannot know them otherwise).
 _SYNONYMS = {
@@ -58,6 +63,10 @@ _SYNONYMS = {
     "mean": "unfriendly", "curt": "unfriendly", "snarky": "unfriendly", "arrogant": "unfriendly",
     "condescending": "unfriendly", "dismissive": "unfriendly", "nasty": "unfriendly", "hostile": "unfriendly",
     "matter": "problem",
+    # eighth set: more words for unfriendly, and help not given is the problem left ("they couldn't help me")
+    "sarcastic": "unfriendly", "impatient": "unfriendly", "patronising": "unfriendly",
+    "patronizing": "unfriendly", "disrespectful": "unfriendly", "abrupt": "unfriendly",
+    "help": "solved", "helped": "solved",
     "差": "坏", "劣": "坏", "恶": "坏", "凶": "坏", "久": "慢",
     "它": "他",  # 其它 / 其他
 }  # fmt: skip
@@ -162,7 +171,33 @@ _CJK_WORDS = {
     "never received my": "not solved",
     "不能用": "问题没解决",
     "用不了": "问题没解决",
+    # eighth set: nobody getting back is a slow response; still crashing or missing leaves the problem
+    # there; a sneering, scolding or cold way of talking is the attitude; 回消息 (answering messages) is
+    # a response, and 要等 (had to wait) for it slow; a refund still not there leaves the problem
+    "nobody got back": "slow response",
+    "no one got back": "slow response",
+    "never got back": "slow response",
+    "never heard back": "slow response",
+    "nobody called back": "slow response",
+    "no one called back": "slow response",
+    "never called back": "slow response",
+    "still crashes": "not solved",
+    "still crashing": "not solved",
+    "still missing": "not solved",
+    "still not working": "not solved",
+    "still doesn't work": "not solved",
+    "still does not work": "not solved",
+    "阴阳怪气": "态度坏",
+    "骂人": "态度坏",
+    "骂我": "态度坏",
+    "冷淡": "态度坏",
+    "回消息": "响应",
+    "回信息": "响应",
+    "要等": "慢",
+    "退款还没": "问题没解决",
 }
+# 好 before a word the map made bad is "so" ("客服好冷淡"), no praise that opposes it.
+_SO = re.compile(r"好(?=态度坏|坏|慢|响应慢|问题没解决)")
 
 
 # Words that say the opposite of a label's word: "回复很快" (replied fast) is no "响应太慢", "服务态度很好"
@@ -208,7 +243,7 @@ def _mapped(text: str) -> str:
     t = _SAID_OVER.sub(r"\1", text.lower())  # "慢慢慢慢": one word said over
     for word, same in _CJK_WORDS.items():
         t = t.replace(word, same)
-    return _NOT_ANSWERING.sub("响应慢", t)
+    return _SO.sub("", _NOT_ANSWERING.sub("响应慢", t))
 
 
 def negated(text: str) -> bool:
@@ -278,6 +313,19 @@ def _denial(clause: str) -> bool:
     return _DENIAL.match(clause.lower()) is not None
 
 
+_MIN_MISSPELLED = 7
+"""Only words this long are read through one slip of the keyboard ("unfrendly"): shorter ones are too
+near other words."""
+
+
+def _respelled(mine: list[str], theirs: list[str]) -> list[str]:
+    """``mine`` with each long word one slip from a word of ``theirs`` read as that word: "unfrendly"."""
+    near = [w for w in theirs if len(w) >= _MIN_MISSPELLED]
+    return [
+        next((w for w in near if one_slip(word, w)), word) if word not in theirs else word for word in mine
+    ]
+
+
 def _closest(text: str, options: Sequence[tuple[str, Iterable[str]]]) -> str | None:
     """The option whose labels ``text`` paraphrases, or ``None`` when none is close enough, two
     are about as close, or the reply also names a good part of another option ("太慢了而且态度差")."""
@@ -292,9 +340,10 @@ def _closest(text: str, options: Sequence[tuple[str, Iterable[str]]]) -> str | N
             theirs = tokens(label)
             if negated(label) != negation or not theirs or opposed(mine, theirs):
                 continue
-            shared = sum((Counter(mine) & Counter(theirs)).values())
+            spelled = _respelled(mine, theirs)
+            shared = sum((Counter(spelled) & Counter(theirs)).values())
             if shared >= len(mine) - shared:  # more of the reply is the label's words than not
-                best = max(best, similarity(mine, theirs))
+                best = max(best, similarity(spelled, theirs))
             covered = max(covered, shared / len(theirs))
         scored.append((best, covered, option_id))
     scored.sort(reverse=True)

@@ -30,6 +30,9 @@ _YES = {
     "已经解决了", "已经解决", "可以用了", "能用了", "没问题了", "没问题", "弄好了", "成功了", "登上了",
     "ya", "yah", "yas", "yeh", "ye", "yeap", "definitely", "absolutely", "of course", "correct", "certainly",
     "affirmative",
+    # eighth set: "all" before a word that says it is done ("all fixed 👍"), and "yes sir"
+    "all fixed", "all done", "all resolved", "all solved", "all working", "all working now", "all fixed now",
+    "yessir", "yes sir", "yes maam", "yes ma'am",
     "恩", "恩恩",  # 恩 for 嗯, as often typed
     "no problems now", "no issues now", "no more problems", "no problems anymore", "no issues anymore",
     "✅", "✔", "☑",  # check marks
@@ -54,6 +57,8 @@ _NO = {
     "还是没好", "问题还在", "没什么用", "不太行", "still no", "still nothing", "no change", "nothing changed",
     "same thing", "still the same problem", "that didn't work", "that did not work",
     "❌", "✖", "木有",  # 木有: 没有 in chat
+    # eighth set: "not at all" (at a yes/no question it answers it), and the same old problem still there
+    "not at all", "还是老问题", "老问题", "还是老毛病", "老毛病", "老毛病了", "还是老问题啊",
     # Cantonese: is not, have not, not yet (未, 仲未: still not), it does not work (唔得, 仲系唔得)
     "唔系", "冇", "冇呀", "未", "未呀", "仲未", "仲未得", "唔得", "仲系唔得", "冇用",
 }  # fmt: skip
@@ -156,6 +161,11 @@ def _readings(t: str, squashed: str) -> tuple[str, ...]:
 _SUBJECT = re.compile(
     r"^(?:(?:这个|我的|那个)?问题|(?:the |my |this |that )?(?:issue|problem)(?: is| was| has been| got)?)\s*"
 )
+# "It" said done: "it's resolved", "it is all sorted now" (not "it's ok": an OK is no answer).
+_IT_DONE = re.compile(
+    r"^(?:it|this|that)(?:'s|s| is| was| has been| got) (?:all )?(?:resolved|solved|fixed|sorted(?: out)?)"
+    r"(?: now)?$"
+)
 
 
 def _done_now(t: str) -> str:
@@ -176,6 +186,8 @@ def _said_around(t: str) -> Confirmation | None:
         return "no"
     if t.endswith(" again") and parse_confirmation(t[: -len(" again")]) == "yes":
         return "yes"
+    if _IT_DONE.match(t):
+        return "yes"
     if (subject := _SUBJECT.match(t)) and parse_confirmation(t[subject.end() :]) == "yes":
         return "yes"  # "问题已解决", "issue resolved, thanks"; not "问题没有了" (gone) nor "问题不是这个"
     return None
@@ -192,7 +204,8 @@ _UNSURE = re.compile(
 _LEAD = re.compile(
     r"^(?:(?:hi|hello|hey|dear \w+|good (?:morning|afternoon|evening|day))(?: (?:there|team|all))?"
     r"|(?:i'?m|i am) afraid|unfortunately|sadly|regrettably|(?:i'?m )?sorry(?: to say)?"
-    r"|您好|你好|早上好|下午好|晚上好|抱歉|不好意思|很遗憾|遗憾的是|废话|当然(?!了$)|并(?=[没不未]))[\s,，.。!！:：]*"
+    r"|您好|你好|早上好|下午好|晚上好|抱歉|不好意思|很遗憾|遗憾的是|废话|当然(?!了$)|并(?=[没不未])"
+    r"|(?:根本|压根儿?|完全|全然)(?=[没不未]))[\s,，.。!！:：]*"  # "根本没解决", "完全没有": a no said harder
 )
 _EMOJI = re.compile(r"[\U0001F300-\U0001FAFF]+")
 # A reply that starts by saying the problem is still not solved, whatever follows.
@@ -202,6 +215,11 @@ _NOT_DONE = re.compile(
     r"|(?:it|this|that|the (?:issue|problem|matter)|my (?:issue|problem))? ?(?:hasn'?t|isn'?t|wasn'?t)"
     r"(?: yet)? (?:been )?(?:resolved|solved|fixed|sorted)\b"
     r"|(?:问题|这个问题|我的问题)?(?:还是|还|仍然|仍|依然|依旧)?(?:没有|没|未)(?:被)?(?:解决|修好|处理好|搞定|搞掂|弄好)"
+    # "not resolved", "it's not fixed"; still not working or still waiting, whatever is named after it
+    r"|(?:(?:it|this|that)'?s )?not(?: yet)? (?:resolved|solved|fixed|sorted)\b"
+    r"|(?:(?:it|this|that|the (?:issue|problem|app)|my (?:issue|problem)) )?still (?:doesn'?t|does not|isn'?t"
+    r"|is not|won'?t|will not|can'?t|cannot|not)\b|(?:i'?m |i am |we'?re |we are )?still waiting\b"
+    r"|(?:还是|仍然|仍|依然|依旧)(?:不能|无法|不可以|登不上|打不开|用不了|进不去)|还在等"
 )
 # A yes word scorned by "个屁" and the like: "解决个屁", "有用个鬼" (no: it did not).
 _DENIED = re.compile(r"(\S{1,6}?)个(?:屁|鬼|毛线?|锤子|球)")

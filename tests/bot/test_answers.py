@@ -1890,8 +1890,51 @@ BLIND_TENTH = [
 ]
 
 
-@pytest.mark.parametrize(("text", "kind", "expected"), BLIND_TENTH)
-def test_the_sixth_blind_sets_replies_are_read_as_meant(
+# The eighth blind set (typed_answers_seventh_*), with look-alikes: what brings a score in as chat types it
+# ("id give em a 3", "I'm giving you a 1", "I'd go 9", 我會給8分), words that say nothing in a few sentences,
+# a vowel typed as another in a number word, pinyin with its unit, 才怪 taking a score back, a score said to
+# be too much and the one meant after it, idioms of "very easy", and a Chinese word with each half doubled.
+BLIND_ELEVENTH = [
+    pytest.param("id give em a 3", "csat", (3, ""), id="id-give-em"),
+    pytest.param("id like a refund", "csat", None, id="id-like-a-refund"),
+    pytest.param(
+        "I'm giving you a 1 because nobody called", "csat", (1, "because nobody called"), id="im-giving"
+    ),
+    pytest.param("I'm giving up", "csat", None, id="im-giving-up"),
+    pytest.param("on a scale of 0-10 I'd go 9", "nps", (9, ""), id="id-go"),
+    pytest.param("i'd go for a refund", "csat", None, id="id-go-for-a-refund"),
+    pytest.param("solid 3 I'd say", "csat", (3, ""), id="id-say-after"),
+    pytest.param("我會給8分", "nps", (8, ""), id="wo-hui-gei"),
+    pytest.param("我要给8分", "nps", (8, ""), id="wo-yao-gei"),
+    pytest.param("我会8点到", "nps", None, id="wo-hui-eight-oclock"),
+    pytest.param("Hi! 7 from me. Have a nice day", "nps", (7, ""), id="sentences-of-nothing"),
+    pytest.param("5. Great job.", "csat", (5, "Great job"), id="sentence-that-says-something"),
+    pytest.param("sevin", "nps", (7, ""), id="vowel-typed-as-another"),
+    pytest.param("thrie stars", "csat", (3, ""), id="vowel-typed-as-another-stars"),
+    pytest.param("fave", "csat", None, id="fave-is-a-word"),
+    pytest.param("none", "nps", None, id="none-is-a-word"),
+    pytest.param("wu xing", "csat", (5, ""), id="pinyin-stars"),
+    pytest.param("jiu fen", "nps", (9, ""), id="pinyin-points"),
+    pytest.param("8 fen", "nps", (8, ""), id="digit-and-pinyin-unit"),
+    pytest.param("wu", "csat", None, id="pinyin-alone"),
+    pytest.param("wu fen zhong", "csat", None, id="pinyin-five-minutes"),
+    pytest.param("10分，才怪", "nps", None, id="caiguai"),
+    pytest.param("给10分才怪", "nps", None, id="gei-caiguai"),
+    pytest.param("5 is too much, 4", "csat", (4, ""), id="too-much-then-meant"),
+    pytest.param("5分太高了，4分吧", "csat", (4, ""), id="tai-gao-then-meant"),
+    pytest.param("5 is too much", "csat", None, id="too-much-alone"),
+    pytest.param("5分太多了", "csat", None, id="tai-duo-alone"),
+    pytest.param("easy as pie", "ces", (7, ""), id="easy-as-pie"),
+    pytest.param("a walk in the park", "ces", (7, ""), id="walk-in-the-park"),
+    pytest.param("quite easy actually", "ces", (6, ""), id="actually-after"),
+    pytest.param("轻轻松松", "ces", (7, ""), id="qingqingsongsong"),
+    pytest.param("简简单单", "ces", (7, ""), id="jianjiandandan"),
+    pytest.param("麻麻地", "csat", (3, ""), id="mamadei-is-no-doubling"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), BLIND_TENTH + BLIND_ELEVENTH)
+def test_the_sixth_and_eighth_blind_sets_replies_are_read_as_meant(
     text: str, kind: ScaleKind, expected: tuple[int, str] | None
 ) -> None:
     assert scored(text, kind) == expected

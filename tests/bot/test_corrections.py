@@ -7,7 +7,7 @@ import pytest
 
 from bot.answers import parse_rating, read_rating
 from bot.config.schema import SCALES
-from bot.corrections import read_corrected
+from bot.corrections import after_correction, read_corrected
 from bot.prompts import ScaleKind
 from bot.rating_comments import Scored
 
@@ -194,3 +194,38 @@ def _then(tail: str) -> Scored | None:
 def test_what_follows_a_taken_back_score_is_read(text: str, tail: str | None) -> None:
     found = read_corrected(text, _csat, _then)
     assert (None if found is None else found.comment) == tail
+
+
+def _corrected(text: str) -> tuple[int, str] | None:
+    """The score a reply at the question after a rating corrects it to, as the engine reads it."""
+    tail = after_correction(text)
+    found = None if tail is None else read_rating(tail, "csat", *SCALES["csat"])
+    return None if found is None else (found.score, found.comment)
+
+
+# The eighth blind set (typed_answers_seventh_*), with look-alikes: what was meant said in words, an apology
+# then 应该, 我想/其实是 after the words that correct, two asking words before 改成, what was wrong named
+# first in Traditional characters, a new rating asked as such, and "instead".
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("oops meant to press 4", (4, "")),
+        ("I want to give 4 instead", (4, "")),
+        ("my bad, 3 stars", (3, "")),
+        ("my bad", None),
+        ("I meant it", None),
+        ("I want to give feedback", None),
+        ("不好意思，应该给4星", (4, "")),
+        ("不好意思，应该快点", None),
+        ("按错了，我想给5星", (5, "")),
+        ("我想给5星", None),  # nothing says it corrects
+        ("能帮我改成五星吗", (5, "")),
+        ("我选错了，其实是2分", (2, "")),
+        ("其实是2分", None),
+        ("評分打錯了，改為4分", (4, "")),
+        ("重新评分：5", (5, "")),
+        ("重新评分", None),
+    ],
+)
+def test_a_correction_at_the_question_after_the_rating(text: str, expected: tuple[int, str] | None) -> None:
+    assert _corrected(text) == expected

@@ -100,6 +100,28 @@ OPTIONS = [
         ("never got my refund", "unsolved"),
         ("还是不能用", "unsolved"),
         ("took forever to get back to me", "slow"),
+        # eighth set: more words for unfriendly, help not given, nobody getting back, still crashing or
+        # missing, a word one slip off a label's, 阴阳怪气, 骂人, 好 as "so" before a bad word, 回消息要等
+        ("he was sarcastic with me", "rude"),
+        ("she was really impatient with me", "rude"),
+        ("the coffee was cold", None),
+        ("they couldn't help me", "unsolved"),
+        ("they helped", None),
+        ("nobody got back to me", "slow"),
+        ("the app still crashes", "unsolved"),
+        ("my refund is still missing", "unsolved"),
+        ("replies took like 3 days", "slow"),
+        ("waited 2 hours for someone to answer", "slow"),
+        ("waited for my refund", None),
+        ("unfrendly", "rude"),
+        ("说话阴阳怪气", "rude"),
+        ("客服骂人", "rude"),
+        ("客服好冷淡", "rude"),
+        ("好慢呀", "slow"),
+        ("快递好慢", None),
+        ("回消息要等一天", "slow"),
+        ("退款要等一周", None),
+        ("退款还没到", "unsolved"),
     ],
 )
 def test_a_reply_picks_the_option_it_paraphrases_and_only_that_one(reply: str, option: str | None) -> None:

@@ -181,3 +181,36 @@ BLIND_TENTH = [
 @pytest.mark.parametrize(("text", "expected"), BLIND_TENTH)
 def test_the_sixth_blind_sets_yes_and_no(text: str, expected: str | None) -> None:
     assert parse_yes_no(text) == expected
+
+
+# The eighth blind set (typed_answers_seventh_*), with look-alikes: "all" before a done word, "not at all",
+# "it's resolved" (not "it's ok"), a reply that starts "not resolved", "still doesn't work" or "still
+# waiting", 依旧/还是 before what cannot be done, 根本/完全 before a no, and the same old problem.
+BLIND_ELEVENTH = [
+    ("all fixed 👍", "yes"),
+    ("all done", "yes"),
+    ("yessir", "yes"),
+    ("not at all", "no"),
+    ("it's resolved", "yes"),
+    ("its fixed now", "yes"),
+    ("it's ok", None),
+    ("it's fine", None),
+    ("not resolved", "no"),
+    ("it's not fixed", "no"),
+    ("it still doesn't work", "no"),
+    ("it still works", None),
+    ("still waiting on my refund", "no"),
+    ("依旧不能登录", "no"),
+    ("还是不能登录", "no"),
+    ("还在等退款", "no"),
+    ("根本没解决", "no"),
+    ("完全没有", "no"),
+    ("完全解决了", None),
+    ("还是老问题", "no"),
+    ("definitely not", None),  # as "of course not": a yes word before "not"
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BLIND_ELEVENTH)
+def test_the_eighth_blind_sets_yes_and_no(text: str, expected: str | None) -> None:
+    assert parse_yes_no(text) == expected
