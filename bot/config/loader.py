@@ -29,7 +29,28 @@ MAX_DEPTH = 64
 
 class _Loader(yaml.SafeLoader):
     """PyYAML's safe YAML 1.1, except that ``22:00`` stays the text it looks like, not 1320 (base 60),
-    and a value a constructor cannot read (``2026-02-30``, ``!!int abc``) is a YAML error at its line."""
+    and a value a constructor cannot read (``2026-02-30``, ``!!int abc``) is a YAML error at its line;
+    nesting past :data:`MAX_DEPTH` is refused where it is read: 5,000 nested brackets took PyYAML 1.3 s
+    (its scanner weighs every open bracket at each token, its composer recursed to Python's limit)."""
+
+    _depth = 0
+
+    def _too_deep(self, mark: yaml.Mark) -> yaml.YAMLError:
+        return yaml.composer.ComposerError(None, None, f"nested over {MAX_DEPTH} levels deep", mark)
+
+    def fetch_flow_collection_start(self, TokenClass: Any) -> None:
+        if self.flow_level >= MAX_DEPTH:  # "[[[[...": before the scanner holds them all
+            raise self._too_deep(self.get_mark())
+        super().fetch_flow_collection_start(TokenClass)
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self._depth >= MAX_DEPTH:  # nesting by indentation
+            raise self._too_deep(self.peek_event().start_mark)  # type: ignore[no-untyped-call]
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from bot.answers import is_skip, parse_choice, read_rating
+from bot.corrections import after_correction
 from bot.classification import Classification
 from bot.config import load_config
 from bot.engine import advance
@@ -62,6 +63,14 @@ HOSTILE = {
     # as long as a score is read (60): split into a unit said again and separators every way (1.5 s)
     "marks then a letter": "!" * 59 + "x",
     "commas then a letter": "、" * 59 + "x",
+    # shapes of the rules of the eighth typed-answer set: pinyin scores, "I meant to", doubled words
+    "pinyin scores": "wu xing " * (N // 8),
+    "pinyin syllables": "wu " * (N // 3),
+    "meant to, meant to": "i meant to " * (N // 11),
+    "too much, too much": "5 is too much " * (N // 14),
+    "sentences": "7. " * (N // 3),
+    "doubled characters": "轻轻" * (N // 2),
+    "corrections in Traditional": "評分打錯了，" * (N // 6),
 }
 OPTIONS = [("slow", ["Slow response", "响应太慢"]), ("other", ["Something else", "其他"])]
 UNHAPPY = Classification("complaint", 0.9, "negative", 0.9)
@@ -73,6 +82,7 @@ ENTRIES: dict[str, Callable[[str], object]] = {
     "read_rating": lambda t: read_rating(t, "csat", 1, 5),
     "parse_choice": lambda t: parse_choice(t, OPTIONS),
     "is_skip": is_skip,
+    "after_correction": after_correction,
     "parse_yes_no": parse_yes_no,
     "typed_reason": lambda t: typed_reason(t, UNHAPPY),
     "FILLERS": lambda t: FILLERS.sub("", t),

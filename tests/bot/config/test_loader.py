@@ -171,12 +171,23 @@ HOSTILE = {
         "surveys: &a [*a]\n",
         "invalid YAML at line 1: an alias (*name) stands for a value that holds the alias itself",
     ),
-    "deep-lists": ("surveys: " + "[" * 5000 + "]" * 5000 + "\n", "invalid YAML: nested over 64 levels deep"),
+    # refused at the 65th bracket: PyYAML took 1.3 s to reach Python's recursion limit on these
+    "deep-lists": (
+        "surveys: " + "[" * 5000 + "]" * 5000 + "\n",
+        "invalid YAML at line 1: nested over 64 levels deep",
+    ),
     # as deep as the size limit allows (libyaml's parser crashes the whole process on this)
-    "deeper-lists": ("surveys: " + "[" * 400_000 + "]" * 400_000, "invalid YAML: nested over 64 levels deep"),
+    "deeper-lists": (
+        "surveys: " + "[" * 400_000 + "]" * 400_000,
+        "invalid YAML at line 1: nested over 64 levels deep",
+    ),
+    "deep-flow-mappings": (
+        "a: " + "{b: " * 70 + "1" + "}" * 70,
+        "invalid YAML at line 1: nested over 64 levels deep",
+    ),
     "deep-mappings": (
         "".join("  " * i + f"k{i}:\n" for i in range(100)),
-        "invalid YAML at line 37: nested over 64 levels deep",
+        "invalid YAML at line 64: nested over 64 levels deep",  # where the 65th level opens,
     ),
     "deep-through-aliases": (
         "".join(
