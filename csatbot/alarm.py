@@ -86,7 +86,15 @@ class Alarm:
         self._engine: Engine | None = None
 
     def watch(self, engine: Engine) -> None:
-        """Wake whenever a connection of ``engine`` that wrote a timer is back in the pool."""
+        """Wake whenever a connection of ``engine`` that wrote a timer is back in the pool.
+
+        The listeners stay for the engine's life (once per engine, a stopped alarm's wake does
+        nothing): SQLAlchemy's listener lists are no thread-safe collections, and removing one while
+        a thread returned a connection failed that return ("deque mutated during iteration"): the
+        unit of work that had committed raised, and its connection stayed counted as lent, so each
+        stop waited 5 s for it."""
+        if self._engine is engine:
+            return
         self._engine = engine
         event.listen(engine, "after_cursor_execute", self._noted)
         event.listen(engine, "checkin", self._returned)
@@ -102,7 +110,7 @@ class Alarm:
     def wake(self) -> None:
         """Look at the due times again now (from any thread)."""
         loop = self._loop
-        if loop is None or loop.is_closed():
+        if loop is None or loop.is_closed() or self._stopped:
             return
         try:
             running = asyncio.get_running_loop()
@@ -127,10 +135,6 @@ class Alarm:
         if self._task is not None:
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
-        if self._engine is not None:
-            event.remove(self._engine, "after_cursor_execute", self._noted)
-            event.remove(self._engine, "checkin", self._returned)
-            self._engine = None
 
     async def _run(self) -> None:
         loop = self._loop

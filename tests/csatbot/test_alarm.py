@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sys
+import threading
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -257,3 +259,44 @@ async def test_on_sqlite_an_idle_alarm_only_stats_the_files_and_reads_when_anoth
         await alarm.stop()
         other.dispose()
         database.dispose()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_connections_returned_while_the_alarm_stops_and_starts_are_returned(
+    make_alarm: MakeAlarm,
+) -> None:
+    """Threads take connections from the pool and return them while the alarm is stopped and
+    started again and again: every return ends well and no connection stays lent. Removing the
+    alarm's listeners at a stop, while a thread iterated them returning its connection, failed that
+    return ("deque mutated during iteration"): a unit that had committed raised, and its connection
+    stayed counted as lent, so the runtime's stop waited 5 s for it."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible: the race shows at once
+    failures: list[BaseException] = []
+    done = threading.Event()
+    try:
+        async with make_alarm(longest=5.0) as running:
+
+            def take_and_return() -> None:
+                while not done.is_set():
+                    try:
+                        running.database.writer.connect().close()  # out of the pool and back
+                    except BaseException as exc:  # the test counts every failure
+                        failures.append(exc)
+
+            threads = [threading.Thread(target=take_and_return) for _ in range(3)]
+            for thread in threads:
+                thread.start()
+            for _ in range(400):
+                await running.alarm.stop()
+                running.alarm.watch(running.database.writer)  # as each start of the runtime does
+                running.alarm.start()
+                await asyncio.sleep(0)
+            done.set()
+            for thread in threads:
+                thread.join(10)
+            assert running.database.lent() == 0
+    finally:
+        done.set()
+        sys.setswitchinterval(interval)
+    assert failures == []
