@@ -47,6 +47,27 @@ def _guard(real: Any) -> Any:
     return connect
 
 
+def _start(item: pytest.Item, trainer: pytest.Item | None) -> int:
+    """When ``item`` runs: the first test that needs the small model (it trains it), the long tests
+    (whole processes, browsers, trainings), the other tests of the small model, then the rest."""
+    if item is trainer:
+        return 0
+    if "model_dir" in getattr(item, "fixturenames", ()):
+        return 2
+    long = item.get_closest_marker("slow") is not None or item.path.parent.name == "e2e"
+    return 1 if long else 3
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Longest first, so that pytest-xdist's workers end together: it hands tests out in this order
+    (a quarter of them round robin, then more to whichever worker runs short), and long tests taken
+    last left one worker running on alone for a minute or more. The model is trained first, on one
+    worker, while the others run long tests that need none; the stable sort keeps each group's
+    order (and so module fixtures' reuse)."""
+    trainer = next((i for i in items if "model_dir" in getattr(i, "fixturenames", ())), None)
+    items.sort(key=lambda item: _start(item, trainer))
+
+
 WEBCHAT_SECRET = "web-chat-identity-secret-of-the-tests"
 """``CSATBOT_WEBCHAT_IDENTITY_SECRET`` in every test: customers sign in as a known user id."""
 
