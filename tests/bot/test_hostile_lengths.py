@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from bot.answers import is_skip, parse_choice, read_rating
-from bot.corrections import after_correction
 from bot.classification import Classification
 from bot.config import load_config
+from bot.corrections import after_correction
 from bot.engine import advance
 from bot.flow import build_flows
 from bot.framing import FILLERS, says_nothing
