@@ -6,7 +6,10 @@ answer must not rest on that. The check is counterfactual, with no word lists pe
 clause is a denial ("not the X", "X is fine", "跟X没关系", "X没问题", "不是X的问题", "没忘X") and the
 message without it is not the intent (or not surely enough to be answered: under the answer
 floor), the answer rested on the denied topic, and the automatic answer is withheld (the message
-still reaches a person when it should).
+still reaches a person when it should). It is withheld too when the denying clause on its own
+reads as the intent: the customer said in so many words that the answer's topic is not theirs
+("密码没忘，是手机号换了收不到验证码": the rest reads as password_reset as well, but an answer
+on how to reset a password contradicts what they wrote).
 
 When the denying clause on its own reads as the message's intent ("no complaints at all" ->
 complaint, "不是付款的问题" -> billing) and the rest of the message does not, the topic the customer
@@ -68,7 +71,7 @@ def withhold_denied_answers(
 ) -> list[Classification]:
     """``verdicts`` with the automatic answer withheld wherever the intent came from a denied topic
     (see the module docstring). Only verdicts that would clear their answer floor are checked."""
-    checks: list[tuple[int, str]] = []  # verdict, denying clause; the rest is at the same index in batch
+    checks: list[tuple[int, str]] = []  # verdict, denying clause; rest and clause side by side in batch
     batch: list[str] = []
     for n, (text, verdict) in enumerate(zip(texts, verdicts, strict=True)):
         floor = verdict.answer_floor
@@ -76,16 +79,18 @@ def withhold_denied_answers(
             continue
         for clause, without in denials(text):
             checks.append((n, clause))
-            batch.append(without)
+            batch += [without, clause]
     if not batch:
         return verdicts
+    read = classify(batch)
     out = list(verdicts)
-    for (n, clause), remaining in zip(checks, classify(batch), strict=True):
-        floor = verdicts[n].answer_floor or 0.0
+    for k, (n, clause) in enumerate(checks):
+        remaining, alone = read[2 * k], read[2 * k + 1]
+        intent, floor = verdicts[n].intent, verdicts[n].answer_floor or 0.0
         if not out[n].withheld and (
-            remaining.intent != verdicts[n].intent or remaining.intent_confidence < floor
+            remaining.intent != intent or remaining.intent_confidence < floor or alone.intent == intent
         ):
-            out[n] = replace(out[n], withheld=f'"{clause}" denies {verdicts[n].intent}')
+            out[n] = replace(out[n], withheld=f'"{clause}" denies {intent}')
     return out
 
 

@@ -356,19 +356,19 @@ def is_short(text: str) -> bool:
 
 
 def held_out_texts() -> set[str]:
-    """Lower-cased texts of the behavioural suites and the realistic set that training must not see
-    (short ones excepted, see :func:`is_short`)."""
+    """Lower-cased texts of the behavioural suites, the realistic set and the blind sets
+    (``blind_*.jsonl``) that training must not see (short ones excepted, see :func:`is_short`)."""
     texts: set[str] = set()
     suites = DATA_DIR / "behaviour.yaml"
     if suites.is_file():
         raw = yaml.safe_load(suites.read_text(encoding="utf-8"))
         for spec in (raw.get("categories") or {}).values():
             texts |= {str(case["text"]).lower() for case in spec.get("cases") or []}
-    realistic = DATA_DIR / "realistic.jsonl"
-    if realistic.is_file():
-        for line in realistic.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                texts.add(str(json.loads(line)["text"]).lower())
+    for labelled in (DATA_DIR / "realistic.jsonl", *sorted(DATA_DIR.glob("blind_*.jsonl"))):
+        if labelled.is_file():
+            for line in labelled.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    texts.add(str(json.loads(line)["text"]).lower())
     return {t for t in texts if not is_short(t)}
 
 

@@ -62,7 +62,21 @@ def test_evaluation_messages_never_appear_in_the_training_data() -> None:
         templates, _ = load_templates(DATA_DIR / f"templates_{lang}.yaml", lang)
         trained |= {t.text.lower() for t in templates}
     held = [c.text for c in load_cases()] + [r.text for r in load_realistic()]
+    held += [r.text for path in sorted(DATA_DIR.glob("blind_*.jsonl")) for r in load_realistic(path)]
     assert [t for t in held if t.lower() in trained and not is_short(t)] == []
+
+
+def test_the_blind_sets_cover_every_intent_in_both_languages_once_per_text() -> None:
+    paths = sorted(DATA_DIR.glob("blind_*.jsonl"))
+    assert paths
+    for path in paths:
+        rows = load_realistic(path)
+        counts = Counter((r.lang, r.intent) for r in rows)
+        for lang in ("en", "zh"):
+            for intent in DEFAULT_INTENTS:
+                assert counts[lang, intent] >= 8, (path.name, lang, intent)
+        assert {r.sentiment for r in rows} == {"negative", "neutral", "positive"}
+        assert len({r.text.lower() for r in rows}) == len(rows)
 
 
 def verdict(intent: str, sentiment: str = "neutral", needs: float = 0.0) -> Classification:

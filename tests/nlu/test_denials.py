@@ -80,6 +80,21 @@ def test_an_answer_is_withheld_when_the_rest_alone_is_the_intent_but_under_its_f
     assert [v.withheld for v in got] == ['"不是密码的问题" denies password_reset']
 
 
+def test_an_answer_is_withheld_when_the_denying_clause_alone_is_the_intent() -> None:
+    def by_codes(texts: Sequence[str]) -> list[Classification]:
+        """password_reset for anything about passwords or codes: the rest reads as the intent too."""
+        return [
+            Classification("password_reset" if "密码" in t or "验证码" in t else "other", 0.97, "neutral",
+                           0.9, answer_floor=0.7)
+            for t in texts
+        ]  # fmt: skip
+
+    texts = ["密码没忘，是手机号换了收不到验证码", "I don't want a human, just send me a password reset link"]
+    got = withhold_denied_answers(texts, by_codes(texts), by_codes)
+    # the customer denied the very topic of the answer; the second denies another topic: answered
+    assert [v.withheld for v in got] == ['"密码没忘" denies password_reset', ""]
+
+
 def test_only_verdicts_that_would_be_answered_are_checked() -> None:
     calls: list[Sequence[str]] = []
 
