@@ -20,9 +20,10 @@ run: $(STAMP)
 
 ## Set up, lint (ruff, strict mypy) and run every test, on SQLite and on the PostgreSQL server at
 ## CSATBOT_TEST_POSTGRES_URL: spread over one pytest-xdist worker more than there are cores (tests
-## that wait on processes, browsers and timers leave a core idle otherwise; at most 5), with mypy
-## checking beside them, then the few tests that time real processes against a clock (`alone`: rate
-## limits two servers share) one at a time.
+## that wait on processes, browsers and timers leave a core idle otherwise; at most 5), each handed
+## its next test only when it is ready for it (the long tests come first: tests/conftest.py), with
+## mypy checking beside them; then the few tests that time real processes against a clock (`alone`:
+## rate limits two servers share) one at a time.
 CSATBOT_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export CSATBOT_TEST_POSTGRES_URL
 WORKERS ?= $(shell $(PYTHON) -c "import os; print(min(len(os.sched_getaffinity(0)) + 1, 5))")
@@ -31,7 +32,7 @@ test: $(STAMP) chromium
 	$(BIN)/ruff format --check .
 	@$(BIN)/mypy > $(VENV)/mypy.log 2>&1 & mypy=$$!; \
 	echo "mypy runs beside the tests (its report follows them)"; \
-	CSATBOT_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n $(WORKERS) -m "not alone"; tests=$$?; \
+	CSATBOT_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n $(WORKERS) --maxschedchunk 1 -m "not alone"; tests=$$?; \
 	wait $$mypy; typed=$$?; cat $(VENV)/mypy.log; test $$tests -eq 0 -a $$typed -eq 0
 	CSATBOT_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -m alone
 

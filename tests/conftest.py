@@ -59,11 +59,11 @@ def _start(item: pytest.Item, trainer: pytest.Item | None) -> int:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Longest first, so that pytest-xdist's workers end together: it hands tests out in this order
-    (a quarter of them round robin, then more to whichever worker runs short), and long tests taken
-    last left one worker running on alone for a minute or more. The model is trained first, on one
-    worker, while the others run long tests that need none; the stable sort keeps each group's
-    order (and so module fixtures' reuse)."""
+    """Longest first, so that pytest-xdist's workers end together: ``make test`` hands each worker
+    its next test in this order when it is ready for it (``--maxschedchunk 1``; by default a worker
+    got the first quarter of its share at once, and long tests taken late left one worker running on
+    alone for minutes). The model is trained first, on one worker, while the others run long tests
+    that need none; the stable sort keeps each group's order (and so module fixtures' reuse)."""
     trainer = next((i for i in items if "model_dir" in getattr(i, "fixturenames", ())), None)
     items.sort(key=lambda item: _start(item, trainer))
 
