@@ -51,7 +51,7 @@ from nlu.public import banking77, data_dir, online_shopping, sst2_dev
 from nlu.runtime import TransformerClassifier, model_is_ready
 from nlu.scorer import Scorer
 from nlu.settings import HELD_OUT_SOURCES, TrainSettings
-from nlu.tables import behaviour_table, realistic_table
+from nlu.tables import BLIND_TITLE, behaviour_table, realistic_table
 from nlu.training import refit, train, train_corpus
 
 PARTS = ("triage", "suites", "ood", "zh_sentiment", "speed", "banking77")
@@ -196,7 +196,7 @@ def bench_ood(scorer: Scorer, public: Path, corpus: Corpus) -> dict[str, Any]:
 def bench_suites(model_dir: Path, config: Path) -> dict[str, Any]:
     """The behavioural suites and the realistic messages, judged with ``config``'s triage rules."""
     from bot.config import load_config
-    from nlu.behaviour import load_cases, load_realistic, run_cases, run_realistic
+    from nlu.behaviour import load_blind, load_cases, load_realistic, run_cases, run_realistic
 
     loaded = load_config(config)
     clf = TransformerClassifier(model_dir, threshold=loaded.nlu.threshold)
@@ -204,6 +204,7 @@ def bench_suites(model_dir: Path, config: Path) -> dict[str, Any]:
     return {
         "behaviour": run_cases(load_cases(), clf.classify, rules, threshold),
         "realistic": run_realistic(load_realistic(), clf.classify, rules, threshold),
+        "blind": run_realistic(load_blind(), clf.classify, rules, threshold),
     }
 
 
@@ -404,6 +405,7 @@ def main(argv: list[str] | None = None) -> int:
     if "suites" in results:
         console.print(behaviour_table(results["suites"]["behaviour"]))
         console.print(realistic_table(results["suites"]["realistic"]))
+        console.print(realistic_table(results["suites"]["blind"], BLIND_TITLE))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")

@@ -152,6 +152,12 @@ def load_realistic(path: Path = REALISTIC_FILE) -> list[Labelled]:
     return rows
 
 
+def load_blind() -> list[Labelled]:
+    """The blind sets (``blind_*.jsonl``): realistic messages written before their writer read the
+    training data, suites or realistic set; never trained on (the generator leaves their texts out)."""
+    return [row for path in sorted(DATA_DIR.glob("blind_*.jsonl")) for row in load_realistic(path)]
+
+
 def run_realistic(
     rows: list[Labelled], classify: Classify, rules: Sequence[TriageRule], threshold: float
 ) -> dict[str, Any]:

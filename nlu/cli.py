@@ -21,7 +21,7 @@ from rich.text import Text
 
 from bot.errors import ConfigError
 from nlu.errors import NluError
-from nlu.tables import behaviour_table, realistic_table
+from nlu.tables import BLIND_TITLE, behaviour_table, realistic_table
 
 if TYPE_CHECKING:
     from bot.config.schema import Config, NluConfig
@@ -187,7 +187,7 @@ def eval_command(
 ) -> None:
     """Held-out accuracy and macro-F1 per task and language with a confusion matrix; the behavioural
     suites and the realistic messages, judged with the config's triage rules."""
-    from nlu.behaviour import load_cases, load_realistic, run_cases, run_realistic
+    from nlu.behaviour import load_blind, load_cases, load_realistic, run_cases, run_realistic
     from nlu.evaluation import evaluate
     from nlu.runtime import TransformerClassifier
 
@@ -201,6 +201,7 @@ def eval_command(
             rules, threshold = loaded.triage, loaded.nlu.threshold
             report["behaviour"] = run_cases(load_cases(), classifier.classify, rules, threshold)
             report["realistic"] = run_realistic(load_realistic(), classifier.classify, rules, threshold)
+            report["blind"] = run_realistic(load_blind(), classifier.classify, rules, threshold)
     if as_json:
         typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
         return
@@ -218,6 +219,7 @@ def eval_command(
     if "behaviour" in report:
         out.print(behaviour_table(report["behaviour"]))
         out.print(realistic_table(report["realistic"]))
+        out.print(realistic_table(report["blind"], BLIND_TITLE))
     else:
         out.print(f"no {config}: pass --config to judge the behavioural suites with its triage rules")
 

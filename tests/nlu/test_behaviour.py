@@ -11,7 +11,7 @@ import pytest
 
 from bot.classification import Classification
 from bot.config.schema import TriageRule
-from nlu.behaviour import Case, load_cases, load_realistic, run_cases, run_realistic
+from nlu.behaviour import Case, load_blind, load_cases, load_realistic, run_cases, run_realistic
 from nlu.data import load_triage
 from nlu.errors import NluError
 from nlu.generate import DATA_DIR, is_short, load_templates
@@ -62,7 +62,7 @@ def test_evaluation_messages_never_appear_in_the_training_data() -> None:
         templates, _ = load_templates(DATA_DIR / f"templates_{lang}.yaml", lang)
         trained |= {t.text.lower() for t in templates}
     held = [c.text for c in load_cases()] + [r.text for r in load_realistic()]
-    held += [r.text for path in sorted(DATA_DIR.glob("blind_*.jsonl")) for r in load_realistic(path)]
+    held += [r.text for r in load_blind()]
     assert [t for t in held if t.lower() in trained and not is_short(t)] == []
 
 

@@ -62,6 +62,7 @@ def test_eval_prints_metrics_per_language_a_confusion_matrix_and_the_behavioural
     assert "confusion" in result.stdout and "password_reset" in result.stdout
     assert "behavioural suites" in result.stdout and "negation" in result.stdout
     assert "should reach a person: escalated" in result.stdout
+    assert "blind set (written before reading the training data" in result.stdout
     args = ["eval", "--model", str(model_dir), "--data-dir", str(tmp_path), "--config", str(config)]
     report = json.loads(CliRunner().invoke(app, [*args, "--json"]).stdout)
     assert report["intent"]["triage"]["zh"]["n"] > 100
@@ -71,6 +72,7 @@ def test_eval_prints_metrics_per_language_a_confusion_matrix_and_the_behavioural
     for cell in categories.values():
         assert 0 <= cell["all"]["passed"] <= cell["all"]["n"]
     assert report["realistic"]["zh"]["intent"]["n"] > 300
+    assert report["blind"]["en"]["intent"]["n"] > 150 and report["blind"]["zh"]["intent"]["n"] > 150
 
 
 def test_settings_come_from_the_config_nlu_section(config_file: Path, tmp_path: Path) -> None:
