@@ -70,7 +70,10 @@ def shot(page: Page, name: str, width: int, at: int) -> None:
 
 
 def fits(page: Page, width: int) -> None:
-    """Nothing on the page is wider than the window (no sideways scrolling)."""
+    """Nothing on the loaded page is wider than the window (no sideways scrolling). Measured after
+    the load event: the text a test waited for comes before the stylesheet that fits the charts to
+    the window (a CI run once measured a chart at its own 568 px, unstyled, after a click)."""
+    page.wait_for_load_state("load")
     scroll_width = page.evaluate("document.scrollingElement.scrollWidth")
     assert scroll_width <= width, (
         f"{page.url} is {scroll_width} px wide in a {width} px window: {page.evaluate(WIDER, width)}"
