@@ -54,11 +54,12 @@ def head_revisions() -> frozenset[str]:
     return frozenset(ScriptDirectory.from_config(config).get_heads())
 
 
-def missing_migrations(database: Database) -> list[str]:
-    """The head revisions of our migrations that ``database`` has not applied (empty: at head)."""
+def missing_migrations(database: Database, heads: frozenset[str] | None = None) -> list[str]:
+    """The head revisions of our migrations (``heads``, else :func:`head_revisions`) that
+    ``database`` has not applied (empty: at head)."""
     from alembic.runtime.migration import MigrationContext
 
-    heads = head_revisions()
+    heads = head_revisions() if heads is None else heads
     with database.reader.connect() as connection:
         applied = set(MigrationContext.configure(connection).get_current_heads())
     return sorted(heads - applied)

@@ -35,8 +35,18 @@ def samples(body: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     return found
 
 
+async def probe(http: httpx.AsyncClient) -> httpx.Response:
+    """GET /readyz again (at most 5 times) while the database check timed out: on a machine busy with
+    other tests a probe's 3 s may pass unanswered, and a kubelet probes again too."""
+    for _ in range(5):
+        response = await http.get("/readyz")
+        if not any(p.startswith("database: no answer within") for p in response.json()["problems"]):
+            break
+    return response
+
+
 async def test_readyz_is_ready_on_a_migrated_database_with_triage_off(app_client: httpx.AsyncClient) -> None:
-    response = await app_client.get("/readyz")
+    response = await probe(app_client)
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["status"] == "ready" and body["problems"] == []
@@ -64,10 +74,10 @@ async def test_readyz_names_a_schema_behind_head_and_a_stuck_outbox(app_runtime:
                     "'2020-01-01 00:00:00', '2999-01-01 00:00:00')"
                 )
             )
-        response = await http.get("/readyz")
+        response = await probe(http)
     assert response.status_code == 503
     body = response.json()
-    assert body["status"] == "not ready"
+    assert body["status"] == "not ready" and body["checks"]["database"]["ok"], body
     [head] = ScriptDirectory.from_config(alembic_config(app_runtime.database)).get_heads()
     assert body["checks"]["migrations"] == {"ok": False, "missing": [head]}
     assert body["checks"]["outbox"]["ok"] is False and body["checks"]["outbox"]["depth"] == {"webhook": 1}
