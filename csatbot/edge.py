@@ -73,7 +73,7 @@ and a customer's chat are never kept in a browser's disk cache (a shared compute
 cache, and none is read as another type."""
 
 
-class Uncached:
+class DefaultHeaders:
     """Headers on every answer under a path prefix that does not set them itself, the refusals of
     the checks around the app included (a 413 or a NUL's 400 never reaches the console's own)."""
 

@@ -43,12 +43,12 @@ from csatbot.console.sessions import MAX_AGE, SECURITY_HEADERS, secret_key
 from csatbot.edge import (
     API_HEADERS,
     MAX_TEXT,
+    DefaultHeaders,
     LimitBody,
     OwnRedirects,
     RefuseNul,
     RowId,
     Said,
-    Uncached,
     document_nul_refusal,
     invalid_request,
     said_schema,
@@ -332,7 +332,7 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
     app.add_middleware(LimitBody, limit=runtime.settings().config.channels.max_body_bytes)
     app.add_middleware(RefuseNul)
     # the console's headers also on the refusals made before it is reached (a 413, a NUL's 400)
-    app.add_middleware(Uncached, headers={"/api/": API_HEADERS, "/console": SECURITY_HEADERS})
+    app.add_middleware(DefaultHeaders, headers={"/api/": API_HEADERS, "/console": SECURITY_HEADERS})
     app.add_middleware(OwnRedirects)
     document_nul_refusal(app)
     app.add_middleware(Observe, meter=runtime.metrics, webhooks=webhook_prefixes(webhooks))
