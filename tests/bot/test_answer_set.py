@@ -140,7 +140,7 @@ def test_the_second_set_written_after_the_parser_is_read_as_meant(language: str)
         ("fifth", 200),  # typed_answers_fifth_*: a third blind set, with yes/no and comment-question rows
         ("sixth", 200),  # typed_answers_sixth_*: a fourth blind set (units, hedges, typos, stray numbers)
         ("seventh", 200),  # typed_answers_seventh_*: a fifth blind set (voice typing, pinyin, dialect)
-        ("eighth", 200),  # typed_answers_eighth_*: a sixth blind set (ranges, negations, wrong scales, numerals)
+        ("eighth", 200),  # typed_answers_eighth_*: a sixth blind set (ranges, negations, wrong scales)
     ],
 )
 def test_the_audit_and_blind_sets_are_read_as_meant(language: str, which: str, at_least: int) -> None:
