@@ -98,9 +98,11 @@ _SIGNATURE = re.compile(
 # "好的，5分", "嗯 五星". (A greeting alone, or "ok" alone, is read as before: it is not stripped.)
 _FACE = "[\U0001f300-\U0001faff\u2600-\u27bf\ufe0f]+"  # "hi 👋", "morning 🙂"
 _GREETING = (
-    r"(?:hi|hello|hey|hiya|howdy|(?:good )?(?:morning|afternoon|evening)|good day)"
-    rf"(?: (?:there|guys|team|all|everyone))?(?:[\s,，!！.。~～:：]*+{_FACE})?"
-    rf"[\s,，!！.。~～:：]+|(?:您好|你好|嗨|哈喽|哈啰|早上好|上午好|下午好|晚上好)(?:{_FACE})?(?:[\s,，!！.。~～:：]+|(?=\d))"
+    r"(?:hi|hello|hey|hiya|howdy|good (?:morning|afternoon|evening|day))"
+    rf"(?: (?:there|guys|team|all|everyone))?(?:[\s,，!！.。~～:：]*+{_FACE})?[\s,，!！.。~～:：]+"
+    # the time of day alone only set off by a face or a mark ("morning delivery was late, 2" says when)
+    rf"|(?:morning|afternoon|evening)(?:\s*+{_FACE}|\s*+[,，!！.。~～:：])[\s,，!！.。~～:：]*"
+    r"|(?:您好|你好|嗨|哈喽|哈啰|早上好|上午好|下午好|晚上好)(?:{_FACE})?(?:[\s,，!！.。~～:：]+|(?=\d))"
     # a letter's salutation: "Dear Sir/Madam,", "Dear team,", "尊敬的客服："
     r"|dear (?:sir(?:/| or )madam|sir|madam|team|all|support|customer service|[a-z]{2,20})[,，:：]\s*"
     r"|尊敬的[^\s,，:：!！.。]{1,10}[,，:：]\s*"

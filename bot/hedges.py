@@ -80,7 +80,8 @@ TAKING_BACK_ZH = (
 QUALIFIED_AFTER = re.compile(
     r"^(?:if\b(?! (?:i|we|you) (?:could|can|were able|was able))(?! possible)"
     r"(?! i'?m (?:being )?(?:honest|nice|generous|fair|kind)\b)"  # "4 if I'm honest": said, not a condition
-    r"|(?:(?:but|and)\s+)?only (?:if|when)\b|as long as\b|provided\b|unless\b"  # "10 but only if you fix it"
+    # "10 but only if you fix it", "5 provided you refund me" ("provided the info I needed" is no condition)
+    r"|(?:(?:but|and)\s+)?only (?:if|when)\b|as long as\b|provided (?:that|you|u|they|it)\b|unless\b"
     r"|once\b|next time\b"
     r"|when(?:ever)?\b|until\b|till\b"  # "5 when it arrives", "10 when you fix the app"
     # "5分如果能退款的话"; "如果可以的话" is "if I could"

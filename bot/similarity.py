@@ -228,6 +228,7 @@ _CJK_WORDS = {
     "黑口黑面": "态度坏",
     "不理人": "响应慢",
     "不理我": "响应慢",
+    "还行": "好",
 }
 # 好 before a word the map made bad is "so" ("客服好冷淡"), no praise that opposes it.
 _SO = re.compile(r"好(?=态度坏|坏|慢|响应慢|问题没解决)")
@@ -238,7 +239,7 @@ _SO = re.compile(r"好(?=态度坏|坏|慢|响应慢|问题没解决)")
 _OPPOSITES = {
     "慢": {"快", "及", "迅", "秒"},
     "slow": {"fast", "quick", "quickly", "timely", "prompt", "promptly", "speedy", "rapid", "instant"},
-    "坏": {"好", "错", "棒", "耐", "热", "礼", "专", "行"},  # 好, 不错, 棒, 耐心, 热情, 礼貌, 专业, 还行
+    "坏": {"好", "错", "棒", "耐", "热", "礼", "专"},  # 好, 不错, 棒, 耐心, 热情, 礼貌, 专业
     "unfriendly": {"friendly", "nice", "kind", "polite", "patient", "good", "great", "professional"},
 }
 

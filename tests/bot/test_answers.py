@@ -1971,6 +1971,14 @@ BLIND_TWELFTH = [
         id="hello-wave",
     ),
     pytest.param("morning", "csat", None, id="morning-alone"),
+    pytest.param("morning, 4", "csat", (4, ""), id="morning-comma"),
+    pytest.param(
+        "morning delivery was late, 2", "csat", (2, "morning delivery was late"), id="morning-says-when"
+    ),
+    pytest.param(
+        "5 - provided the info I needed", "csat", (5, "provided the info I needed"), id="provided-verb"
+    ),
+    pytest.param("5 provided you refund me", "csat", None, id="provided-condition"),
     pytest.param("i give u 5 bro", "csat", (5, ""), id="bro"),
     pytest.param("5 for my bro", "csat", (5, "for my bro"), id="for-my-bro"),
     pytest.param("pfff 2", "ces", (2, ""), id="sigh"),

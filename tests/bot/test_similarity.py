@@ -149,6 +149,7 @@ OPTIONS = [
         ("客服不理人", "slow"),
         ("态度还行，就是慢", "slow"),
         ("态度还行", None),
+        ("行李丢了，态度也差", "rude"),
     ],
 )
 def test_a_reply_picks_the_option_it_paraphrases_and_only_that_one(reply: str, option: str | None) -> None:
