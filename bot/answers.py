@@ -22,7 +22,7 @@ from bot.rating_comments import Scored, split_rating
 from bot.rating_words import PARTICLES as _PARTICLES
 from bot.rating_words import PUNCT as _PUNCT
 from bot.rating_words import recommendation, word_rating
-from bot.scale_notes import MAX_SCALE_NOTES, names_another_scale, without_scale
+from bot.scale_notes import MAX_SCALE_NOTES, another_scale, without_scale
 from bot.similarity import closest, mostly_of
 
 _CN_DIGITS = {
@@ -99,10 +99,11 @@ _NOT_EVEN_ONE = re.compile(
     r"(?:(?:不想|不愿意|不愿|不该|不)给|嫌多|是多的|多了|给多了)$"  # "1星都嫌多": even one is too many
     r"|^(?:给|打)?负分(?:滚粗|滚)?$|^not even (?:one|1|a single) (?:star|point)$"
 )
-# Voice typing writes a number before "stars" as a word that sounds the same: "for stars" is four.
+# Voice typing writes a number before "stars" or the scale as a word that sounds the same: "for stars"
+# and "a for out of five" are four.
 _SOUNDS_LIKE = re.compile(
-    r"^(?:for|fore|to|too|won|tree)(?=\s+stars?\b)"
-    r"|^ate(?=\s*/\s*(?:10|ten)\b|\s+(?:out of|outta)\s+(?:10|ten)\b)"  # "ate out of ten": eight
+    r"^(?P<a>(?:an?\s+)?)(?:(?P<word>for|fore|to|too|won|tree)(?=\s+(?:stars?|out of|outta)\b)"
+    r"|(?P<ate>ate)(?=\s*/\s*(?:10|ten)\b|\s+(?:out of|outta)\s+(?:10|ten)\b))"  # "ate out of ten": eight
 )
 _SAID = {"for": "four", "fore": "four", "to": "two", "too": "two", "won": "one", "tree": "three"}
 _SAID["ate"] = "eight"
@@ -145,17 +146,18 @@ _SOUNDS_LIKE_FIVE = re.compile(r"吾(?=\s*(?:颗|个)?(?:星|分))")
 def _slips(word: str) -> set[str]:
     """How ``word`` is mistyped in a hurry without becoming another word: two neighbours swapped
     ("fvie", "fuor", "nien"), a letter doubled ("thrre"), an inner vowel dropped ("sevn") or typed as
-    another vowel ("sevin", "fuve")."""
+    another vowel ("sevin", "fuve"), or a silent final e left off ("fiv", "thre")."""
     inner = range(1, len(word) - 1)
     swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
     doubled = {word[:i] + word[i] + word[i:] for i in inner}
     dropped = {word[:i] + word[i + 1 :] for i in inner if word[i] in "aeiou"}
     vowels = {word[:i] + v + word[i + 1 :] for i in inner if word[i] in "aeiou" for v in "aeiou"}
-    return {w for w in swapped | doubled | dropped | vowels if len(w) >= 4} - {word}
+    silent = {word[:-1]} if word.endswith("e") and word[-2] not in "aeiou" else set()  # "fiv", "thre"
+    return ({w for w in swapped | doubled | dropped | vowels if len(w) >= 4} | silent) - {word}
 
 
 # Number words of four letters or more, mistyped ("fvie" is five); never an English word ("there", "even").
-_WORDS_NEARBY = {"there", "sven", "fave", "none", "throe", "zoro"}  # "fave": favourite
+_WORDS_NEARBY = {"there", "sven", "fave", "none", "throe", "zoro", "nin"}  # "fave": favourite; 您 is "nin"
 _MISTYPED = {
     slip: word for word in _EN_NUMBERS if len(word) >= 4 for slip in _slips(word) if slip not in _WORDS_NEARBY
 }  # fmt: skip
@@ -206,7 +208,7 @@ _EN_ORDINALS = {
 _PICK = r"(?:(?:那就|就|我)?(?:选项|选择|选)|option|answer|choice)"  # "选项A", "就选2", "answer b"
 _ORDINAL = re.compile(
     rf"^\s*(?:the\s+)?(?:{_PICK}|no\.?|#|number|num\.?|nr\.?)?\s*第?\s*[(（]?(?P<num>{'|'.join(_EN_ORDINALS)}|{_NUMBER})"
-    rf"(?:st|nd|rd|th)?[)）]?\s*(?:个|项|号|one|option)?{_TAIL}$"  # "(2)", "2)": a numbered list
+    rf"(?:st|nd|rd|th)?[)）]?\s*(?:个|号)?(?:选项|项|one|option)?{_TAIL}$"  # "(2)", "2)": a numbered list
 )
 _LETTERS = "abcdefghij"
 # The spaces after the letter are taken whole (possessive): else each split of a long run between
@@ -297,7 +299,7 @@ def _tidied(t: str, *, thanks: bool) -> str:
     t = _SOUNDS_LIKE_FIVE.sub("五", t)  # "吾星好评": 吾 sounds as 五 (wǔ)
     t = _PINYIN_SCORE.sub(lambda m: _PINYIN_NUMBERS.get(m[1], m[1]) + _PINYIN_UNITS[m[2]], t)  # "wu xing"
     t = _MISTYPED_NUMBER.sub(lambda m: _MISTYPED[m[0]], t)
-    t = _SOUNDS_LIKE.sub(lambda m: _SAID[m[0]], t)
+    t = _SOUNDS_LIKE.sub(lambda m: m["a"] + _SAID[m["word"] or m["ate"]], t)
     t = _ASTERISKS.sub(lambda m: "⭐" * m[0].count("*"), t)  # "*****": stars typed on a keyboard
     t = _STAR_AFTER_UNIT.sub("", t)
     t = _STARS_OVER.sub(lambda m: f"{len(m[1].replace(' ', ''))}/5", t)  # "⭐⭐⭐/5"
@@ -446,8 +448,8 @@ def _read_rating(text: str, kind: ScaleKind, low: int, high: int, *, corrections
         if (unscaled := without_scale(text, high)) == text:
             break
         text = unscaled  # "10分满分给9分", "9分（满分10分）"
-    if names_another_scale(text, high):
-        return None  # "on a scale of 1-5 I'd say 4" asked 0-10, as "8/10" asked out of 5
+    if (other := another_scale(text, high)) is not None:
+        return _on_another_scale(text, other, (kind, low, high))
     if corrections and (again := _read_corrected(written, (kind, low, high), corrections)) is not None:
         return again
     # The score part of a split is read without dropping a thank-you: that belongs to the comment.
@@ -463,6 +465,19 @@ def _read_rating(text: str, kind: ScaleKind, low: int, high: int, *, corrections
         if found is not None:
             return _with_comment(found, (kind, low, high), written, reply)
     return None
+
+
+def _on_another_scale(text: str, other: int, scale: tuple[ScaleKind, int, int]) -> Scored | None:
+    """A score said on a scale of ``other`` points, not the question's: full marks or none are the same
+    on any scale ("满分5分给5分" asked 0-10 is a 10), any other is refused ("on a scale of 1-5 I'd say 4",
+    "满分5分给4分" asked 0-10: which way to convert is the customer's call, as "8/10" asked out of 5)."""
+    kind, low, high = scale
+    if (rest := without_scale(text, other)) == text:
+        return None
+    said = _read_rating(rest, kind, 0, other, corrections=0)
+    if said is None or said.score not in (0, other):
+        return None
+    return Scored(high if said.score else low, said.comment)
 
 
 def _read_corrected(text: str, scale: tuple[ScaleKind, int, int], corrections: int) -> Scored | None:

@@ -17,10 +17,12 @@ from bot.rating_comments import SCORE_LEAD_IN, Scored
 # it the new score must stand alone or end its clause; 不 alone only between punctuation ("三分，不，四分").
 # "not" is none: "5, not 4" keeps the 5.
 _MARKER = (
-    rf"\b(?:no+|nah|nope|wait|sorry|actually|i mean|{TAKING_BACK_EN})\b"
+    rf"\b(?:no+|nah|nope|wait|sorry|actually|i mean|{TAKING_BACK_EN}"
+    r"|jk|j/k|just kidding|kidding|just joking)\b"  # "5 stars, jk, 2", "0... just kidding, 8"
     rf"|{TAKING_BACK_ZH}|[哦噢啊额呃]不|算了|不不|等等|等一下"
     # the score said to be too much, then the one meant: "5 is too much, 4", "5分太高了，4分吧"
     r"|\b(?:is|'s|would be)\s+(?:(?:way|a bit|a little)\s+)?too\s+(?:much|high|generous)\b|太(?:多|高)了?"
+    r"|是?不可能的?"  # "5星是不可能的，3星吧"
     r"|(?<=[\s,，.。…!！])不(?=[\s,，.。…!！])"
 )
 _GAP = r"[\s,，.。…!！~～:：;；-]{0,4}"  # bounded: a run of spaces is never searched twice over
@@ -53,7 +55,15 @@ _CORRECTING = re.compile(
     # "change my rating to 3 pls", "please change it to 4", "can I update my score to a 4"
     r"(?:please |pls |can you |could you |can i |could i |may i |i want to |i'd like to |i wanna |let me )?"
     r"(?:change|update|edit|switch) (?:my |the |it |that )?(?:rating |score |answer |stars? )?to"
+    # what was meant, said in words, before "i meant" alone takes it: "I meant to give 5 stars"
+    rf"|i (?:wanted|want|wanna|would like|'d like|meant) to {_MEANT_TO}"
     rf"|{TAKING_BACK_EN}|no wait|wait|update|edit|i mean"
+    r"|fat[- ]?finger(?:ed)?(?: it)?"  # "fat-fingered it, 5"
+    # the score given, named wrong: "I gave 2 but it should be 4", "the 1 was a mistake, 5"
+    r"|(?:i )?(?:gave|put|pressed|clicked|tapped|picked|chose|selected)\s+(?:an?\s+)?\d{1,2}(?:\s*stars?)?"
+    r"\s*,?\s*but(?=\s+(?:(?:it|that|mine|the rating|the score)\s+)?should\b)"
+    r"|(?:the|that|my)\s+\d{1,2}(?:\s*stars?)?\s+(?:was|is)\s+(?:a\s+)?(?:mistake|typo|wrong|an accident)"
+    r"|(?:my|the) (?:rating|score)(?= should (?:be|have been))"  # "my rating should be 5 not 2"
     r"|changed my mind|on second thought|on second thoughts|second thought|typo|misclicked|mis-clicked"
     # a wrong tap said in words: "I pressed 1 by mistake", "wrong button", "wrong one"
     r"|(?:i )?(?:pressed|clicked|tapped|hit|chose|picked|selected|gave)\s+(?:the\s+)?"

@@ -21,7 +21,7 @@ _EMOTICONS = re.compile(_ONE_EMOTICON, re.IGNORECASE)
 # roll ("5 🙃" is not a plain five) ...
 _IRONIC = frozenset("🙃🙄😒😑😏🤨🤔😬👎")
 # ... and cheer, thanks or love, which add nothing to a high score.
-_CHEERFUL = frozenset("😊🙂😀😁😃😄😆😇😘🤗🥰😍🤩🥳🎉✨👍👌👏🙌💪🙏❤♥💖💕💗💯🌹💐")
+_CHEERFUL = frozenset("😊🙂😀😁😃😄😆😇😘🤗🥰😍🤩🥳🎉✨👍👌👏🙌💪🙏❤♥💖💕💗💯🌹💐✅✔☑")  # and check marks
 _CHEERFUL_EMOTICONS = frozenset({";)", ";-)", ";d", "^_^", "^^", "<3", "xd"})
 _GLUM = frozenset("😭😩😫😣😖😓😥💢🤦")  # unhappy faces the lexicon does not score
 _IGNORED = re.compile("[\ufe0f\u200d\U0001f3fb-\U0001f3ff\\s]")  # emoji style, joiners, skin tones
@@ -45,7 +45,8 @@ def face_beside(face: str, score: int, middle: float) -> Said | None:
     """What ``face``, alone beside ``score`` on a scale whose middle is ``middle``, says: "nothing"
     (it agrees: "5 😊", "1 😡"), "comment" (irony or unhappiness after a high score: "5 🙃", "5 :(";
     kept as the comment), or ``None`` when ``face`` is no lone face, or is read as before (a face
-    after a middle score, or after a low one: "1 :)" may be a scale read backwards)."""
+    after a middle score other than a straight one, or after a low one: "1 :)" may be a scale read
+    backwards)."""
     marks = _marks(face)
     if not marks:
         return None
@@ -56,6 +57,8 @@ def face_beside(face: str, score: int, middle: float) -> Said | None:
         return "comment" if any(side is not None and side < 1 for side in sides) else None
     if score < middle and all(side == -1 for side in sides):
         return "nothing"
+    if score == middle and all(SATISFACTION.get(mark) == _MIDDLE for mark in marks):
+        return "nothing"  # "3 😐": a straight face beside the middle score, not an ironic one ("3 🙄")
     return None
 
 

@@ -11,7 +11,8 @@ THANKS = (
     r"(?:\b(?:(?:many )?thanks|thank (?:you|u)|thx|ty|tysm|tyvm|cheers|tq|tks|thnx|thanx|thnks|thks"
     r"|merci|danke|gracias|arigato|(?:much |greatly )?appreciated|appreciate it)"  # as chat spells it
     r"(?: (?:a lot|so much|very much|again|a ton|heaps|a bunch|a million|mate|kindly))?\b"
-    r"|(?:谢谢你们|谢谢你|谢谢啦|谢谢|谢啦|谢了|感谢|多谢|辛苦(?:你们|你|您)?(?:了|啦))(?:亲亲|亲们|亲)?)"
+    r"|(?:谢谢你们|谢谢你|谢谢啦|谢谢|谢啦|谢了|感谢|多谢|辛苦(?:你们|你|您)?(?:了|啦)|唔该)"
+    r"(?:晒|哂)?(?:亲亲|亲们|亲|客服|小姐姐|小哥哥?|老师)?)"  # Cantonese 唔该(晒), 多谢晒; whom: "谢谢客服"
 )  # 辛苦了: "thanks for your trouble"
 
 # A thank-you that a 十分 / 非常 strengthens is no filler: "十分感谢" is "many thanks", not 10 and thanks.
@@ -39,6 +40,8 @@ _NO_COMMENT = re.compile(
     r"|没得说|没话说|没毛病|不解释|妥妥的?|稳稳的?|果断|毫不犹豫|满满的"  # "五星没毛病", "妥妥的五星"
     r"|我觉得|我认为|我感觉|我想"  # "10分吧我觉得", as "i think"
     r"|星星|stars|points"  # the unit named before the score: "星星给五颗"
+    r"|bro|bruh|mate|dude|fam|buddy|pal|sis|老铁|兄弟|姐妹"  # whom it is said to: "i give u 5 bro"
+    r"|实打实的?"  # "实打实的4分", as 稳稳的
     r"|必须的?|当然(?:是|的)?|肯定(?:是|的)?|绝对(?:是|的)?|全部|全|拜拜|再见)[\s!！.。~～]*"
 )
 _LONGEST_NOTHING = 60
@@ -93,15 +96,19 @@ _SIGNATURE = re.compile(
 
 # A greeting or an acknowledgement before the reply says nothing about the score: "hi, 5", "ok 4 stars",
 # "好的，5分", "嗯 五星". (A greeting alone, or "ok" alone, is read as before: it is not stripped.)
+_FACE = "[\U0001f300-\U0001faff\u2600-\u27bf\ufe0f]+"  # "hi 👋", "morning 🙂"
 _GREETING = (
-    r"(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening|day))(?: (?:there|guys|team|all|everyone))?"
-    r"[\s,，!！.。~～:：]+|(?:您好|你好|嗨|哈喽|哈啰|早上好|上午好|下午好|晚上好)(?:[\s,，!！.。~～:：]+|(?=\d))"
+    r"(?:hi|hello|hey|hiya|howdy|good (?:morning|afternoon|evening|day))"
+    rf"(?: (?:there|guys|team|all|everyone))?(?:[\s,，!！.。~～:：]*+{_FACE})?[\s,，!！.。~～:：]+"
+    # the time of day alone only set off by a face or a mark ("morning delivery was late, 2" says when)
+    rf"|(?:morning|afternoon|evening)(?:\s*+{_FACE}|\s*+[,，!！.。~～:：])[\s,，!！.。~～:：]*"
+    r"|(?:您好|你好|嗨|哈喽|哈啰|早上好|上午好|下午好|晚上好)(?:{_FACE})?(?:[\s,，!！.。~～:：]+|(?=\d))"
     # a letter's salutation: "Dear Sir/Madam,", "Dear team,", "尊敬的客服："
     r"|dear (?:sir(?:/| or )madam|sir|madam|team|all|support|customer service|[a-z]{2,20})[,，:：]\s*"
     r"|尊敬的[^\s,，:：!！.。]{1,10}[,，:：]\s*"
 )
 _HELLO = re.compile(
-    rf"^\s*(?:{_GREETING}|(?:ok|okay|sure|yes|yeah|yep|uh+|um+|hm+|eh+|er+|erm)[\s,，!！.。~～:：…]+(?!(?:la|lah|lor|leh)\b)"
+    rf"^\s*(?:{_GREETING}|(?:ok|okay|sure|yes|yeah|yep|uh+|um+|hm+|eh+|er+|erm|pf+t?|ugh+|sigh|welp|oof)[\s,，!！.。~～:：…]+(?!(?:la|lah|lor|leh)\b)"
     r"|(?:嗯+|恩+|好的|好吧|好滴|行|额|呃|emm+)(?:[\s,，!！.。~～:：…]+|(?=\d))"
     rf"|{THANKS}\s*[,，!！.。~～]+\s*)"  # "Thanks! 5/5, great"; "thanks for the help, 5" keeps its words
     r"(?=\S)",

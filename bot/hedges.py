@@ -41,7 +41,8 @@ QUALIFIED_BEFORE = re.compile(
     r"|(?:asked|told|wanted|wants?|begged|reminded|forced|made) (?:me|us)(?: to)?)|n't|'d have|'d be)"
     r"(?:\s+(?:give|gave|given|giving|rate|rated|it|you|u|them|a|an|be|been|worth))*$"  # "not worth 10"
     r"|(?:可能|大概|也许|估计|大约|不|没|不是|没有|并不|别|不能|不会|不想|不愿意?|不可能|没法|无法|不该"
-    r"|不值得?|不配|配不上|够不上|接近|将近|快到|近乎"  # "不值5分": not worth five; "接近5分": nearly
+    # "不值5分": not worth five; "算不上5分": no five to speak of; "接近5分": nearly
+    r"|不值得?|不配|配不上|够不上|算不上|称不上|谈不上|说不上|接近|将近|快到|近乎"
     r"|最多|至少|最少|顶多|不到|不超过|超过|低于|高于|少于|多于|差一点|差一些"
     r"|让我|叫我|要我|求我|让|说要)(?:给|打|评)?个?$"  # "客服让我给五星": asked to, not given
     r"|(?:给|打|评)不(?:了|到|上)$|应该(?:是|有)?$"  # "应该8分": probably 8 ("应该给五星": deserves five)
@@ -68,6 +69,7 @@ ASKING = re.compile(
 TAKING_BACK_EN = r"oops|correction|i meant|make (?:that|it)|scratch that"
 TAKING_BACK_ZH = (
     r"[哦噢啊额呃]?不对|错了|打错了?|点错了?|说错了?|写错了?|选错了?|按错了?|填错了?|手滑了?|误触了?"
+    r"|(?:打|点|选|按|拣|揀)错咗|拣错了?|手抖了?"  # Cantonese 咗 (了) and 拣 (选): "揀錯咗"; 手抖 as 手滑
     r"|改成|改为|更正|改一下"
     # a joke taken back: "五星，哈哈，骗你的，两星", "逗你玩的", "开个玩笑"
     r"|(?:哈{2,6}[\s,，!！]{0,2})?(?:(?:骗|逗)你(?:玩)?(?:的|呢)|开(?:个)?玩笑(?:的|呢)?)"
@@ -78,6 +80,8 @@ TAKING_BACK_ZH = (
 QUALIFIED_AFTER = re.compile(
     r"^(?:if\b(?! (?:i|we|you) (?:could|can|were able|was able))(?! possible)"
     r"(?! i'?m (?:being )?(?:honest|nice|generous|fair|kind)\b)"  # "4 if I'm honest": said, not a condition
+    # "10 but only if you fix it", "5 provided you refund me" ("provided the info I needed" is no condition)
+    r"|(?:(?:but|and)\s+)?only (?:if|when)\b|as long as\b|provided (?:that|you|u|they|it)\b|unless\b"
     r"|once\b|next time\b"
     r"|when(?:ever)?\b|until\b|till\b"  # "5 when it arrives", "10 when you fix the app"
     # "5分如果能退款的话"; "如果可以的话" is "if I could"
@@ -86,6 +90,11 @@ QUALIFIED_AFTER = re.compile(
     r"|(?:probably|prob|probs|prolly|possibly|give or take|more or less)\b(?!\s+[a-z])"
     r"|as soon as\b|or\b|and (?:up|above|higher)\b|at (?:least|most|best)\b|at a (?:push|stretch)\b"
     r"|max\b|tops\b|plus$"  # "4 plus"
+    r"|and (?:a )?half\b"  # "⭐⭐⭐⭐ and a half", as 半 ("四星半")
+    # a hedge that is all the words after a score ("8分，可能吧"), a condition put first ("10分但是要先退款",
+    # "前提是..."), and a cap ("6分封顶")
+    r"|(?:可能|大概|也许|估计|或许)[吧哦啊呢]*[\s!！。.~～]*$|(?:但是?|不过|可是)(?:你们)?(?:要|得|必须|需要)先|前提是"
+    r"|封顶|顶天"
     r"|no way\b|lol no\b"
     r"|(?:is|means)\b.*\b(?:right|correct)$"  # "5 is the best right": asked without a question mark
     # taken back at once ("5分，打错了"; bot.corrections reads a score said after: "5 no wait 4")
@@ -162,7 +171,7 @@ SNEER = re.compile(r"^(?:呵呵|嗬嗬)|(?:呵呵|嗬嗬)[呵嗬的哒]*$")
 # recommend" is a joke at the survey's expense, "1 = extremely likely" a scale read backwards.
 _WONT_RECOMMEND = re.compile(
     r"(?:\bnot|\bnever|n't)\s+(?:\w+\s+)?(?:recommend|likely)|\bunlikely\b"
-    r"|不(?:会|想|愿意?|敢|可能|太会)?再?推荐|不太可能|差评"
+    r"|[不唔](?:会|想|愿意?|敢|可能|太会)?再?推荐|不太可能|差评"  # 唔: Cantonese 不 ("唔會推薦")
     r"|\bnever again\b|\bnever (?:coming|going) back\b|再也不|不会再(?:来|买|用)"  # "10 - never again"
 )
 _WOULD_RECOMMEND = re.compile(

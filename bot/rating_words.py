@@ -118,6 +118,8 @@ EFFORT: dict[str, int] = {
     "could not be easier": 7,
     # eighth set: idioms of "very easy"
     "easy as pie": 7, "easy as abc": 7, "a walk in the park": 7, "walk in the park": 7,
+    # ninth set: the Chinese idioms of "effortless", and 烦 (a bother) as 麻烦 ("好烦", "烦死了")
+    "轻而易举": 7, "易如反掌": 7, "不费吹灰之力": 7, "烦": 2,
 }  # fmt: skip
 _WORDS: dict[WordScale, tuple[dict[str, int], int, int, int]] = {
     "csat": (SATISFACTION, 1, 3, 5),
@@ -185,7 +187,8 @@ _SOFTENED = re.compile(
 # "有点麻烦" (3) do on CES; a word one step from it stays ("有点失望" 2). "Kinda" and "sort of" hedge
 # as "a bit" does ("kinda hard" 3, "kind of disappointed" 2).
 _DIMINISHED = re.compile(
-    r"^(?:(?:a bit of|a bit|a little|slightly|a tad|somewhat|moderately|kinda|kind of|sort of|sorta)\s+"
+    r"^(?:(?:a bit of|a bit|bit of(?=\s+an?\s)|a little|slightly|a tad|somewhat|moderately|kinda|kind of"
+    r"|sort of|sorta)\s+"
     r"|(?:有一?点点?儿?|有一?些|稍微有点|稍微|稍稍)(?=\S))"  # "有一点点麻烦"
 )
 _INTENSIFIED = re.compile(
@@ -193,13 +196,14 @@ _INTENSIFIED = re.compile(
     r"|totally|completely|fully|entirely|way too|too|v\.?|ridiculously|insanely|unbelievably|crazy|hella"
     r"|absolute|utter|total"  # "absolute trash", "utter garbage", "a total pain"
     r"|mad|real|mega)\s+"
-    r"|(?:非常之?|特别|超级|十二分|十分|万分|一百个|相当|真的|真|太|超|很|巨|贼|绝对|有够)(?=\S))"  # 巨 贼
+    r"|(?:非常之?|特别|超级|十二分|十分|万分|一百个|相当|真的|真|太|超|很|巨|贼|绝对|有够|极其|极为|极度)(?=\S))"
 )
 # Chinese puts "very" after a word too: "麻烦死了" (a pain to death), "差透了", "简单得很"; chat: "good af".
 _INTENSIFIED_AFTER = re.compile(
     r"(?<=\S)(?:死了|死啦|死|极了|透了|得很|得不行|得要命|要命|爆了|到爆|\s+(?:af|asf))$"
 )
 _ENOUGH = re.compile(r"(?<=\S)\s+enough$")
+_ARTICLE_INTENSIFIED = re.compile(r"^an?\s+(?:absolute|utter|total|complete|real)\s+(?P<noun>\S.*)$")
 # "No hassle at all", "no complaints at all": a "no" phrase said all the way.
 _NO_AT_ALL = re.compile(r"^(?P<no>no\s.+?)\s+at all$")
 
@@ -212,9 +216,9 @@ _AGREEING = re.compile(r"^(?:(?P<yes>yes|yeah|yep|yup|ya)|(?P<no>no|nah|nope))[\
 # Cantonese, as customers in Hong Kong type it, in the Mandarin words the lexicon knows: 唔 (not;
 # 唔好 is also "don't", so it stays), 唔係 (is not), 冇 (have not), 有啲 / 有d (a bit), 嘅 (的), and
 # before a word 劲 (very: "勁好") and 几 (quite: "幾好", "幾方便").
-_CANTONESE = re.compile(r"唔系|唔(?!好)|冇|有啲|有d|嘅|^劲(?=\S)|^几(?=\S)")
-_TO_MANDARIN = {"唔系": "不是", "唔": "不", "冇": "没", "有啲": "有点", "有d": "有点", "嘅": "的", "劲": "很",
-                "几": "挺"}  # fmt: skip
+_CANTONESE = re.compile(r"唔系几|唔系|唔(?!好)|冇|有啲|有d|嘅|^劲(?=\S)|^几(?=\S)")
+_TO_MANDARIN = {"唔系几": "不是很", "唔系": "不是", "唔": "不", "冇": "没", "有啲": "有点", "有d": "有点",
+                "嘅": "的", "劲": "很", "几": "挺"}  # fmt: skip
 
 
 def _mandarin(text: str) -> str:
@@ -316,7 +320,7 @@ def _modified(phrase: str, scale: WordScale) -> int | None:
         value = _modified(fully["en"] or fully["zh"], scale)
         if value is None or value == mid:
             return None
-        return low if value > mid else mid + 1
+        return low if value > mid else min(mid + 2, high - 1)
     if (negation := _NEGATED.match(phrase)) is not None:
         value = _modified(phrase[negation.end() :], scale)  # "not really good"
         if value is None or value == mid:
@@ -332,6 +336,9 @@ def _modified(phrase: str, scale: WordScale) -> int | None:
     if phrase[:1] == "好" and phrase[1:] in words and not _INTENSIFIED.match(phrase[1:]):
         # "好难", "好方便": 好 strengthens a plain word ("服务很好非常满意" is two phrases)
         return _stronger(words[phrase[1:]], low, mid, high)
+    if (noun := _ARTICLE_INTENSIFIED.match(phrase)) is not None:  # "an absolute nightmare", "a total pain"
+        value = _modified(f"a {noun['noun']}", scale) or _modified(noun["noun"], scale)
+        return None if value is None else _stronger(value, low, mid, high)
     if (intensifier := _INTENSIFIED.match(phrase)) is not None:
         value = _modified(phrase[intensifier.end() :], scale)  # "really very good"
         return None if value is None else _stronger(value, low, mid, high)

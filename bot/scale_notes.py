@@ -36,11 +36,15 @@ def without_scale(text: str, high: int) -> str:
     found = _SCALE_NOTE.search(t)
     if found is None:
         return text
-    named = found["a"] or found["b"] or found["c"] or found["d"] or found["e"]
-    if (int(named) if named.isdigit() else _SCALE_WORDS[named]) != high:
+    if _named(found) != high:
         return text
     rest = (t[: found.start()] + " " + t[found.end() :]).strip()
     return rest if _SCORE_LEFT.search(rest) else text
+
+
+def _named(found: re.Match[str]) -> int:
+    named = found["a"] or found["b"] or found["c"] or found["d"] or found["e"]
+    return int(named) if named.isdigit() else _SCALE_WORDS[named]
 
 
 # The scale said in words, whatever it is: "on a scale of 1-5", "on a scale from 0 to 10".
@@ -50,5 +54,17 @@ _SCALE_SAID = re.compile(rf"\bon a scale (?:of|from) [01] ?(?:-|to) ?({_SCALE})"
 def names_another_scale(text: str, high: int) -> bool:
     """Whether ``text`` says the score in it is on a scale other than the question's ("on a scale of
     1-5 I'd say 4" asked 0-10): which way to convert is the customer's call."""
-    said = _SCALE_SAID.search(unicodedata.normalize("NFKC", text).lower())
-    return said is not None and int(said[1]) != high
+    return another_scale(text, high) is not None
+
+
+def another_scale(text: str, high: int) -> int | None:
+    """The top of the scale ``text`` names when it is not the question's (``high``): in words ("on a
+    scale of 1-5") or as a note ("满分5分给4分", "5分制给4分" asked 0-10); ``None`` when it names none."""
+    t = unicodedata.normalize("NFKC", text).lower()
+    if (said := _SCALE_SAID.search(t)) is not None:
+        named = int(said[1])
+    elif (found := _SCALE_NOTE.search(t)) is not None and found["c"] is None:
+        named = _named(found)  # ("8 out of 10" is read by the number's own rule: "10/10" is a 5)
+    else:
+        return None
+    return None if named == high else named

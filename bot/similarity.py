@@ -67,6 +67,12 @@ _SYNONYMS = {
     "sarcastic": "unfriendly", "impatient": "unfriendly", "patronising": "unfriendly",
     "patronizing": "unfriendly", "disrespectful": "unfriendly", "abrupt": "unfriendly",
     "help": "solved", "helped": "solved",
+    # ninth set: swearing or shouting at the customer is the attitude, its noun too ("rudeness"), and
+    # being ghosted a slow response ("slowness")
+    "swore": "unfriendly", "sworn": "unfriendly", "swearing": "unfriendly", "cursed": "unfriendly",
+    "yelled": "unfriendly", "yelling": "unfriendly", "shouted": "unfriendly", "shouting": "unfriendly",
+    "screamed": "unfriendly", "rudeness": "unfriendly", "unfriendliness": "unfriendly",
+    "arrogance": "unfriendly", "slowness": "slow", "ghosted": "slow", "ghosting": "slow",
     "差": "坏", "劣": "坏", "恶": "坏", "凶": "坏", "久": "慢",
     "它": "他",  # 其它 / 其他
 }  # fmt: skip
@@ -195,6 +201,34 @@ _CJK_WORDS = {
     "回信息": "响应",
     "要等": "慢",
     "退款还没": "问题没解决",
+    # ninth set: left on read and hearing back are about the response; "short with me" is curt; 搞掂
+    # (Cantonese 搞定) after 唔 and 冇 became 不 and 没; 还是没好 (still not better); 难听, 不客气 (how one
+    # was spoken to), 敷衍 (brushed off), 串 and 黑口黑面 (Cantonese: cocky, sullen) are the attitude; 不理人
+    # (ignoring the customer) and 还行 (fine) said of one option beside another
+    "left on read": "slow response",
+    "left me on read": "slow response",
+    "hear back": "response",
+    "heard back": "response",
+    "short with me": "unfriendly",
+    "short with us": "unfriendly",
+    "搞不掂": "没解决",
+    "没搞掂": "没解决",
+    "搞不定": "没解决",
+    "没搞定": "没解决",
+    "搞掂": "解决",
+    "还是没好": "问题没解决",
+    "还没好": "问题没解决",
+    "难听": "坏",
+    "态度很不客气": "态度坏",
+    "态度不客气": "态度坏",
+    "敷衍": "态度坏",
+    "好串": "态度坏",
+    "很串": "态度坏",
+    "太串": "态度坏",
+    "黑口黑面": "态度坏",
+    "不理人": "响应慢",
+    "不理我": "响应慢",
+    "还行": "好",
 }
 # 好 before a word the map made bad is "so" ("客服好冷淡"), no praise that opposes it.
 _SO = re.compile(r"好(?=态度坏|坏|慢|响应慢|问题没解决)")

@@ -59,6 +59,9 @@ _NO = {
     "❌", "✖", "木有",  # 木有: 没有 in chat
     # eighth set: "not at all" (at a yes/no question it answers it), and the same old problem still there
     "not at all", "还是老问题", "老问题", "还是老毛病", "老毛病", "老毛病了", "还是老问题啊",
+    # ninth set: "negative" (as "affirmative" is a yes), and no use at all ("一点用都没有")
+    "negative", "negatory", "一点用都没有", "一点用也没有", "一点用没有", "毫无用处", "一点都没用",
+    "一点也没用", "完全没用",
     # Cantonese: is not, have not, not yet (未, 仲未: still not), it does not work (唔得, 仲系唔得)
     "唔系", "冇", "冇呀", "未", "未呀", "仲未", "仲未得", "唔得", "仲系唔得", "冇用",
 }  # fmt: skip
@@ -152,8 +155,10 @@ def parse_confirmation(text: str) -> Confirmation | None:
 
 def _readings(t: str, squashed: str) -> tuple[str, ...]:
     """``t`` as the lists may name it: as typed, without spaces between Chinese words, without closing
-    particles, with a held letter let go ("yesss"), with 啦 read as 了 (:func:`_done_now`)."""
-    return (t, squashed, squashed.rstrip(_PARTICLES), _STRETCHED.sub(r"\1", t), _done_now(squashed))
+    particles, with a held letter let go ("yesss"), with 啦 read as 了 (:func:`_done_now`), with
+    Cantonese 咗 as 了 and 啥 as 什么 ("解決咗", "没啥用")."""
+    spoken = squashed.replace("咗", "了").replace("啥", "什么")  # Cantonese 咗 (了), chat's 啥 (什么)
+    return (t, squashed, squashed.rstrip(_PARTICLES), _STRETCHED.sub(r"\1", t), _done_now(squashed), spoken)
 
 
 # What a reply may name before saying it is solved or not: "问题已解决", "issue resolved", "the problem is
@@ -220,6 +225,7 @@ _NOT_DONE = re.compile(
     r"|(?:(?:it|this|that|the (?:issue|problem|app)|my (?:issue|problem)) )?still (?:doesn'?t|does not|isn'?t"
     r"|is not|won'?t|will not|can'?t|cannot|not)\b|(?:i'?m |i am |we'?re |we are )?still waiting\b"
     r"|(?:还是|仍然|仍|依然|依旧)(?:不能|无法|不可以|登不上|打不开|用不了|进不去)|还在等"
+    r"|(?:还是|还|仍然|仍|依然|依旧)(?:没有|没|未)(?:收到|到账|拿到)"  # "还没收到退款": still waiting
 )
 # A yes word scorned by "个屁" and the like: "解决个屁", "有用个鬼" (no: it did not).
 _DENIED = re.compile(r"(\S{1,6}?)个(?:屁|鬼|毛线?|锤子|球)")

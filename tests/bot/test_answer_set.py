@@ -50,10 +50,11 @@ SETS = {
     "fifth": "typed_answers_fifth_{}.tsv",
     "sixth": "typed_answers_sixth_{}.tsv",
     "seventh": "typed_answers_seventh_{}.tsv",
+    "eighth": "typed_answers_eighth_{}.tsv",
 }
 KINDS = ("csat", "nps", "ces", "choice", "yesno", "text")
 """yesno: "Did this solve it?" (yes, no or "-"); text: a reply at the question after a CSAT rating
-(the score it corrects the rating to, or "-": a comment). Only the fifth, sixth and seventh sets have them."""
+(the score it corrects the rating to, or "-": a comment). Only the fifth to eighth sets have them."""
 YES_NO_LABELS = [(v, list(DEFAULT_TEXTS[v].values())) for v in YES_NO]
 
 
@@ -139,6 +140,7 @@ def test_the_second_set_written_after_the_parser_is_read_as_meant(language: str)
         ("fifth", 200),  # typed_answers_fifth_*: a third blind set, with yes/no and comment-question rows
         ("sixth", 200),  # typed_answers_sixth_*: a fourth blind set (units, hedges, typos, stray numbers)
         ("seventh", 200),  # typed_answers_seventh_*: a fifth blind set (voice typing, pinyin, dialect)
+        ("eighth", 200),  # typed_answers_eighth_*: a sixth blind set (ranges, negations, wrong scales)
     ],
 )
 def test_the_audit_and_blind_sets_are_read_as_meant(language: str, which: str, at_least: int) -> None:

@@ -1933,6 +1933,86 @@ BLIND_ELEVENTH = [
 ]
 
 
+# The ninth blind set (typed_answers_eighth_*), with look-alikes: a half after stars, a condition after
+# "but only", a hedge or a cap that is all the words after a score, 算不上 before it, a joke taken back
+# before the score meant, voice typing before the scale, a silent final e left off, a greeting with a
+# face, whom it is said to, a sigh, Cantonese thanks and thanks to whom, a straight face at the middle,
+# a check mark, full marks on another scale, and word ratings (an article before an intensifier, "not
+# ... at all" on the 7-point scale, "bit of a", 唔係幾, 极其, idioms of effortless, 烦).
+BLIND_TWELFTH = [
+    pytest.param("⭐⭐⭐⭐ and a half", "csat", None, id="stars-and-a-half"),
+    pytest.param("4 and half", "csat", None, id="and-half"),
+    pytest.param("10 but only if you fix the app", "nps", None, id="but-only-if"),
+    pytest.param("5 as long as the refund comes", "csat", None, id="as-long-as"),
+    pytest.param("5 unless it breaks again", "csat", None, id="unless"),
+    pytest.param("9, only the delivery was slow", "nps", (9, "only the delivery was slow"), id="only-no-if"),
+    pytest.param("8分，可能吧", "nps", None, id="keneng-ba-after"),
+    pytest.param("8分，可能是因为物流慢", "nps", (8, "可能是因为物流慢"), id="keneng-because"),
+    pytest.param("10分但是要先退款", "nps", None, id="danshi-yao-xian"),
+    pytest.param("8分吧，先这样", "nps", (8, "先这样"), id="xian-zheyang"),
+    pytest.param("6分封顶", "nps", None, id="fengding"),
+    pytest.param("算不上5分", "csat", None, id="suanbushang"),
+    pytest.param("称不上五星", "csat", None, id="chengbushang"),
+    pytest.param("唔會推薦，0分", "nps", (0, "唔會推薦"), id="cantonese-wont-recommend-0"),
+    pytest.param("唔會推薦，10分", "nps", None, id="cantonese-wont-recommend-10"),
+    pytest.param("5 stars, jk, 2", "csat", (2, ""), id="jk-then-score"),
+    pytest.param("0... just kidding, 8", "nps", (8, ""), id="just-kidding-then-score"),
+    pytest.param("5 jk", "csat", None, id="jk-alone"),
+    pytest.param("5星是不可能的，3星吧", "csat", (3, ""), id="bukeneng-then-meant"),
+    pytest.param("给五星是不可能的", "csat", None, id="bukeneng-alone"),
+    pytest.param("a for out of five", "csat", (4, ""), id="for-out-of-five"),
+    pytest.param("fiv", "csat", (5, ""), id="silent-e-left-off"),
+    pytest.param("nin", "nps", None, id="nin-is-pinyin"),
+    pytest.param("Morning 🙂 4", "csat", (4, ""), id="morning-face"),
+    pytest.param(
+        "hello 👋 3 stars, took too long to get a reply",
+        "csat",
+        (3, "took too long to get a reply"),
+        id="hello-wave",
+    ),
+    pytest.param("morning", "csat", None, id="morning-alone"),
+    pytest.param("morning, 4", "csat", (4, ""), id="morning-comma"),
+    pytest.param(
+        "morning delivery was late, 2", "csat", (2, "morning delivery was late"), id="morning-says-when"
+    ),
+    pytest.param(
+        "5 - provided the info I needed", "csat", (5, "provided the info I needed"), id="provided-verb"
+    ),
+    pytest.param("5 provided you refund me", "csat", None, id="provided-condition"),
+    pytest.param("i give u 5 bro", "csat", (5, ""), id="bro"),
+    pytest.param("5 for my bro", "csat", (5, "for my bro"), id="for-my-bro"),
+    pytest.param("pfff 2", "ces", (2, ""), id="sigh"),
+    pytest.param("ugh 1", "csat", (1, ""), id="ugh"),
+    pytest.param("实打实的4分", "csat", (4, ""), id="shidashi"),
+    pytest.param("唔該，4分", "csat", (4, ""), id="m-goi"),
+    pytest.param("4分，唔該晒", "csat", (4, ""), id="m-goi-saai"),
+    pytest.param("五星好評，謝謝客服", "csat", (5, ""), id="thanks-to-whom"),
+    pytest.param("五星，谢谢客服帮我退款", "csat", (5, "谢谢客服帮我退款"), id="thanks-for-what"),
+    pytest.param("3 😐", "csat", (3, ""), id="straight-face-at-middle"),
+    pytest.param("3 🙄", "csat", (3, "🙄"), id="eye-roll-at-middle"),
+    pytest.param("7 ✅", "ces", (7, ""), id="check-mark"),
+    pytest.param("满分5分给5分", "nps", (10, ""), id="full-marks-on-another-scale"),
+    pytest.param("满分5分给4分", "nps", None, id="another-scale"),  # was 4 with "满分5分" as its comment
+    pytest.param("on a scale of 1-5 I'd say 5", "nps", (10, ""), id="full-marks-said-in-words"),
+    pytest.param("an absolute nightmare", "ces", (1, ""), id="an-absolute"),
+    pytest.param("a total pain", "ces", (1, ""), id="a-total"),
+    pytest.param("not difficult at all", "ces", (6, ""), id="not-at-all-on-ces"),
+    pytest.param("not bad at all", "csat", (4, ""), id="not-at-all-on-csat"),
+    pytest.param("bit of a hassle", "ces", (3, ""), id="bit-of-a"),
+    pytest.param("唔係幾滿意", "csat", (2, ""), id="m-hai-gei"),
+    pytest.param("极其不满", "csat", (1, ""), id="jiqi"),
+    pytest.param("轻而易举", "ces", (7, ""), id="qingeryiju"),
+    pytest.param("好煩", "ces", (1, ""), id="hao-fan"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), BLIND_TWELFTH)
+def test_the_ninth_blind_sets_replies_are_read_as_meant(
+    text: str, kind: ScaleKind, expected: tuple[int, str] | None
+) -> None:
+    assert scored(text, kind) == expected
+
+
 @pytest.mark.parametrize(("text", "kind", "expected"), BLIND_TENTH + BLIND_ELEVENTH)
 def test_the_sixth_and_eighth_blind_sets_replies_are_read_as_meant(
     text: str, kind: ScaleKind, expected: tuple[int, str] | None

@@ -229,3 +229,24 @@ def _corrected(text: str) -> tuple[int, str] | None:
 )
 def test_a_correction_at_the_question_after_the_rating(text: str, expected: tuple[int, str] | None) -> None:
     assert _corrected(text) == expected
+
+
+# The ninth blind set (typed_answers_eighth_*), with look-alikes: "I meant to give", the score given named
+# wrong, "should be" after the rating, a fat finger, 手抖, Cantonese 揀錯咗.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I meant to give 5 stars", (5, "")),
+        ("I meant to say thanks", None),
+        ("I gave 2 but it should be 4", (4, "")),
+        ("I gave 2 but the agent was nice", None),
+        ("the 1 was a mistake, 5", (5, "")),
+        ("the 1 was a mistake", None),
+        ("my rating should be 5 not 2", (5, "not 2")),
+        ("fat-fingered it, 5", (5, "")),
+        ("手抖了，应该给5分", (5, "")),
+        ("剛才揀錯咗，5分", (5, "")),
+    ],
+)
+def test_the_ninth_blind_sets_corrections(text: str, expected: tuple[int, str] | None) -> None:
+    assert _corrected(text) == expected

@@ -71,6 +71,16 @@ HOSTILE = {
     "sentences": "7. " * (N // 3),
     "doubled characters": "轻轻" * (N // 2),
     "corrections in Traditional": "評分打錯了，" * (N // 6),
+    # shapes of the rules of the ninth set: greetings with faces, sighs, a score given named wrong,
+    # "only if", jokes taken back, another scale, an article before an intensifier
+    "greetings and faces": "hello 👋 " * (N // 8),
+    "faces then a score": "morning" + " 🙂" * (N // 2) + " 4",
+    "sighs": "pfff " * (N // 5),
+    "gave but": "i gave 2 but " * (N // 13),
+    "only if": "5 but only if " * (N // 14),
+    "just kidding": "5 just kidding " * (N // 15),
+    "another scale": "满分5分给" * (N // 5),
+    "an absolute": "an absolute " * (N // 12),
 }
 OPTIONS = [("slow", ["Slow response", "响应太慢"]), ("other", ["Something else", "其他"])]
 UNHAPPY = Classification("complaint", 0.9, "negative", 0.9)

@@ -214,3 +214,21 @@ BLIND_ELEVENTH = [
 @pytest.mark.parametrize(("text", "expected"), BLIND_ELEVENTH)
 def test_the_eighth_blind_sets_yes_and_no(text: str, expected: str | None) -> None:
     assert parse_yes_no(text) == expected
+
+
+# The ninth blind set (typed_answers_eighth_*), with look-alikes: "negative", Cantonese 咗 and chat's 啥, no
+# use at all, and still not received (not "not tried yet").
+BLIND_TWELFTH = [
+    ("negative", "no"),
+    ("解決咗", "yes"),
+    ("搞定咗", "yes"),
+    ("没啥用", "no"),
+    ("一点用都没有", "no"),
+    ("还没收到退款", "no"),
+    ("还没试", None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BLIND_TWELFTH)
+def test_the_ninth_blind_sets_yes_and_no(text: str, expected: str | None) -> None:
+    assert parse_yes_no(text) == expected
