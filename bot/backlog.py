@@ -78,15 +78,7 @@ def triage_late(
     agent_wrote = any(m.author.startswith("agent:") for m in later)
     identity = repo.get_identity(conversation.identity_id)
     apply_triage(
-        repo,
-        settings,
-        identity,
-        conversation.id,
-        verdict,
-        now,
-        new_survey_id,
-        item.during_survey,
-        answer=not agent_wrote,
-        message_id=item.message_id,
-    )
+        repo, settings, identity, conversation.id, verdict, now, new_survey_id, item.during_survey,
+        answer=not agent_wrote, message_id=item.message_id, text=message.text,
+    )  # fmt: skip
     return f"message {item.message_id} triaged late: {labels}"

@@ -164,8 +164,9 @@ def implied(
     new_survey_id: str,
     *,
     during_survey: bool,
+    text: str = "",
 ) -> bool:
-    """Read the customer's other message (already stored) as an answer to a pending automatic
+    """Read the customer's other message ``text`` (already stored) as an answer to a pending automatic
     answer; returns whether triage should still act on the message.
 
     A thank-you settles it as solved; a new request another triage rule handles moves on (and that
@@ -182,7 +183,7 @@ def implied(
     if (
         verdict is not None
         and verdict.intent != answer.intent
-        and decide(rules, verdict, threshold, during_survey=during_survey) is not None
+        and decide(rules, verdict, threshold, during_survey=during_survey, text=text) is not None
     ):
         repo.settle_auto_answer(answer.id, "moved_on", "implied", now)
         repo.cancel_timer(CONFIRM_TIMER, answer.id)

@@ -17,7 +17,7 @@ from bot.records import Identity
 from bot.repository import Repository
 from bot.settings import Settings
 from bot.tickets import escalate
-from bot.triage import decide, no_action
+from bot.triage import Decision, judge
 from bot.waiting import customer_wrote
 
 TRIAGE_TIMER = "triage"
@@ -71,7 +71,7 @@ def hand_on(
     conversation and whether triage already answered it (an automatic answer, "a person will reply
     here"), so the survey need not say "passed on to our support team" too."""
     conversation_id, message_id = support_message(repo, settings, identity, text, turn)
-    triage_message(repo, settings, identity, conversation_id, message_id, turn, during_survey=True)
+    triage_message(repo, settings, identity, (conversation_id, message_id), text, turn, during_survey=True)
     return conversation_id, repo.transcript(conversation_id)[-1].direction == "out"
 
 
@@ -79,24 +79,35 @@ def triage_message(
     repo: Repository,
     settings: Settings,
     identity: Identity,
-    conversation_id: int,
-    message_id: int,
+    stored: tuple[int, int],
+    text: str,
     turn: CustomerTurn,
     *,
     during_survey: bool,
 ) -> None:
-    """A typed support message: it may settle a pending automatic answer; then triage acts on it."""
-    verdict, now, new_id = turn.classification, turn.now, turn.new_survey_id
+    """A typed support message ``text``, ``stored`` as (conversation, message): it may settle a
+    pending automatic answer; then triage acts on it."""
+    (conversation_id, message_id), verdict = stored, turn.classification
+    now, new_id = turn.now, turn.new_survey_id
     if verdict is None and turn.queue_triage:
         _queue_triage(repo, settings, message_id, now, during_survey=during_survey)
     if not confirmation.implied(
-        repo, settings, identity, conversation_id, verdict, now, new_id, during_survey=during_survey
+        repo,
+        settings,
+        identity,
+        conversation_id,
+        verdict,
+        now,
+        new_id,
+        during_survey=during_survey,
+        text=text,
     ):
         repo.note_triage(message_id, 'taken as the customer\'s answer to "Did this solve it?"')
         return
     apply_triage(
-        repo, settings, identity, conversation_id, verdict, now, new_id, during_survey, message_id=message_id
-    )
+        repo, settings, identity, conversation_id, verdict, now, new_id, during_survey,
+        message_id=message_id, text=text,
+    )  # fmt: skip
 
 
 def _note(repo: Repository, message_id: int, what: str, held_back: bool) -> None:
@@ -125,8 +136,10 @@ def apply_triage(
     *,
     answer: bool = True,
     message_id: int | None = None,
+    text: str = "",
 ) -> None:
-    """Carry out the triage rule that matches the message's classification, if any.
+    """Carry out the triage rule that matches the message's classification (and its ``text``: a rule
+    may set aside messages that mention a word), if any.
 
     An automatic answer asks whether it helped (:mod:`bot.confirmation`), as ``new_survey_id``.
     ``answer=False`` holds back automatic answers (an agent already wrote to the customer). What
@@ -135,12 +148,26 @@ def apply_triage(
     config = settings.config
     if verdict is None or not config.triage:
         return
-    decision = decide(config.triage, verdict, config.nlu.threshold, during_survey=during_survey)
+    judged = judge(config.triage, verdict, config.nlu.threshold, during_survey=during_survey, text=text)
+    decision = judged.decision
     held_back = decision is not None and decision.rule.action == "auto_answer" and not answer
     if message_id is not None:
-        _note(repo, message_id, no_action(verdict) if decision is None else decision.summary, held_back)
-    if decision is None or held_back:
-        return
+        _note(repo, message_id, judged.note, held_back)
+    if decision is not None and not held_back:
+        act = (identity, conversation_id, new_survey_id, message_id)
+        _carry_out(repo, settings, act, decision, verdict, now)
+
+
+def _carry_out(
+    repo: Repository,
+    settings: Settings,
+    act: tuple[Identity, int, str, int | None],
+    decision: Decision,
+    verdict: Classification,
+    now: datetime,
+) -> None:
+    """Do what ``decision``'s rule says: ``act`` is (customer, conversation, new id, message)."""
+    identity, conversation_id, new_survey_id, message_id = act
     rule = decision.rule
     if rule.action == "auto_answer" and rule.reply is not None:
         confirmation.ask(

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.classification import Classification
 from bot.config.schema import TriageRule
+from bot.hanzi import simplified
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,35 +27,100 @@ class Decision:
         return f"{self.rule.action} (rule {self.index}): {self.reason}"
 
 
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """The rule that applies (if any) and what agents see on the message: the decision or the labels,
+    and each rule that a word in the message set aside."""
+
+    decision: Decision | None
+    note: str
+
+
 def decide(
-    rules: Sequence[TriageRule], verdict: Classification, threshold: float, *, during_survey: bool
+    rules: Sequence[TriageRule],
+    verdict: Classification,
+    threshold: float,
+    *,
+    during_survey: bool,
+    text: str = "",
 ) -> Decision | None:
-    """The first rule that matches ``verdict``.
+    """The first rule that matches ``verdict`` and ``text`` (the customer's message; see :func:`judge`)."""
+    return judge(rules, verdict, threshold, during_survey=during_survey, text=text).decision
+
+
+def judge(
+    rules: Sequence[TriageRule],
+    verdict: Classification,
+    threshold: float,
+    *,
+    during_survey: bool,
+    text: str = "",
+) -> Judgement:
+    """The first rule that matches ``verdict``, and the note agents see.
 
     Automatic answers are precision-first: they need the intent's confidence to clear ``threshold``,
     the rule's ``min_confidence`` and the model's answer floor for that intent (chosen on held-out
     data for at least 97% precision). An ``other`` intent (the classifier was unsure) never gets one,
-    nor does a verdict whose answer is ``withheld`` (the customer denied the intent).
+    nor does a verdict whose answer is ``withheld`` (the customer denied the intent). A rule whose
+    ``unless_mentions`` names a word of ``text`` does not apply ("the router's admin password" is no
+    account's password): the note says so, and a later rule may apply.
     """
+    set_aside: list[str] = []
     for index, rule in enumerate(rules, 1):
-        when = rule.when
-        if when.intents is not None and verdict.intent not in when.intents:
+        if not _matches(rule, verdict, threshold, during_survey):
             continue
-        if when.sentiments is not None and verdict.sentiment not in when.sentiments:
+        if rule.when.unless_mentions and (word := mentioned(rule.when.unless_mentions, text)):
+            set_aside.append(f'rule {index} set aside: the message mentions "{word}"')
             continue
-        if when.during_survey is not None and when.during_survey != during_survey:
-            continue
-        if when.needs_human is not None and when.needs_human != verdict.wants_human:
-            continue
-        floor = when.min_confidence or 0.0
-        if rule.action == "auto_answer":
-            if verdict.intent == "other" or verdict.withheld:
-                continue
-            floor = max(floor, threshold, verdict.answer_floor or 0.0)
-        if verdict.intent_confidence < floor:
-            continue
-        return Decision(rule, describe(verdict), index)
-    return None
+        decision = Decision(rule, "; ".join([describe(verdict), *set_aside]), index)
+        return Judgement(decision, decision.summary)
+    return Judgement(None, "; ".join([no_action(verdict), *set_aside]))
+
+
+def _matches(rule: TriageRule, verdict: Classification, threshold: float, during_survey: bool) -> bool:
+    when = rule.when
+    if when.intents is not None and verdict.intent not in when.intents:
+        return False
+    if when.sentiments is not None and verdict.sentiment not in when.sentiments:
+        return False
+    if when.during_survey is not None and when.during_survey != during_survey:
+        return False
+    if when.needs_human is not None and when.needs_human != verdict.wants_human:
+        return False
+    floor = when.min_confidence or 0.0
+    if rule.action == "auto_answer":
+        if verdict.intent == "other" or verdict.withheld:
+            return False
+        floor = max(floor, threshold, verdict.answer_floor or 0.0)
+    return verdict.intent_confidence >= floor
+
+
+def _folded(text: str) -> str:
+    """Width, case and Traditional characters set aside: "ＷｉＦｉ", "WIFI" and "wifi" read alike."""
+    return simplified(unicodedata.normalize("NFKC", text)).casefold()
+
+
+@functools.lru_cache(maxsize=64)
+def _mentions(words: tuple[str, ...]) -> re.Pattern[str]:
+    # A Latin word is matched whole ("safe" is not in "unsafe"), also beside Chinese ("wifi密码"); a
+    # Chinese one anywhere (Chinese puts no spaces between words). Longest first: the one named.
+    folded = sorted({_folded(w) for w in words}, key=len, reverse=True)
+    return re.compile("|".join(_whole(w) for w in folded))
+
+
+def _whole(word: str) -> str:
+    """``word`` as a pattern whose Latin letters or digits at either end start or end a word."""
+    before = "(?<![a-z0-9])" if re.match(r"[a-z0-9]", word) else ""
+    after = "(?![a-z0-9])" if re.search(r"[a-z0-9]$", word) else ""
+    return before + re.escape(word) + after
+
+
+def mentioned(words: Sequence[str], text: str) -> str | None:
+    """The first of ``words`` that ``text`` mentions, spelt as in ``words``; ``None`` when none is."""
+    found = _mentions(tuple(words)).search(_folded(text))
+    if found is None:
+        return None
+    return next(w for w in words if _folded(w) == found[0])
 
 
 def no_action(verdict: Classification) -> str:

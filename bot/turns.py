@@ -172,9 +172,12 @@ def _survey_reply(
 def _support_turn(repo: Repository, settings: Settings, identity: Identity, turn: CustomerTurn) -> TurnResult:
     """A message outside any survey: stored, triaged if typed, welcomed if ``/start``."""
     payload, now = turn.msg.payload, turn.now
-    conversation_id, message_id = support_message(repo, settings, identity, message_text(turn.msg), turn)
+    text = message_text(turn.msg)
+    conversation_id, message_id = support_message(repo, settings, identity, text, turn)
     if isinstance(payload, Text):
-        triage_message(repo, settings, identity, conversation_id, message_id, turn, during_survey=False)
+        triage_message(
+            repo, settings, identity, (conversation_id, message_id), text, turn, during_survey=False
+        )
     if isinstance(payload, Command) and payload.name == "start":
         config = settings.config
         locale = pick_locale(identity.locale, config.locales, config.default_locale)

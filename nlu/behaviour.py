@@ -84,9 +84,10 @@ def load_cases(path: Path = BEHAVIOUR_FILE) -> list[Case]:
     return cases
 
 
-def action_of(rules: Sequence[TriageRule], verdict: Classification, threshold: float) -> str:
-    """What the triage rules do with a message outside a survey: auto_answer, escalate, route or none."""
-    decision = decide(rules, verdict, threshold, during_survey=False)
+def action_of(rules: Sequence[TriageRule], verdict: Classification, threshold: float, text: str) -> str:
+    """What the triage rules do with the message ``text`` outside a survey: auto_answer, escalate,
+    route or none."""
+    decision = decide(rules, verdict, threshold, during_survey=False, text=text)
     return decision.rule.action if decision else "none"
 
 
@@ -98,7 +99,7 @@ def run_cases(
     table: dict[str, dict[str, dict[str, int]]] = {}
     failing = []
     for case, verdict in zip(cases, verdicts, strict=True):
-        problems = case.failures(verdict, action_of(rules, verdict, threshold))
+        problems = case.failures(verdict, action_of(rules, verdict, threshold, case.text))
         cell = table.setdefault(case.category, {}).setdefault(case.lang, {"n": 0, "passed": 0})
         cell["n"] += 1
         cell["passed"] += not problems
@@ -165,7 +166,7 @@ def run_realistic(
     from nlu.evaluation import metrics
 
     verdicts = classify([r.text for r in rows])
-    actions = [action_of(rules, v, threshold) for v in verdicts]
+    actions = [action_of(rules, v, threshold, r.text) for v, r in zip(verdicts, rows, strict=True)]
     escalated = [a == "escalate" for a in actions]
     out: dict[str, Any] = {}
     for lang in ("en", "zh", "all"):

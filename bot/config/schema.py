@@ -10,7 +10,15 @@ import re
 from datetime import time, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from bot.config.channels import ChannelsConfig
 from bot.config.digest import DigestPolicy
@@ -319,6 +327,7 @@ class NluConfig(Strict):
 
 
 TriageAction = Literal["auto_answer", "escalate", "route"]
+Word = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
 class TriageWhen(Strict):
@@ -334,6 +343,10 @@ class TriageWhen(Strict):
     """The model judges the customer should reach a person (``true``: angry or dissatisfied, or asking
     for one; decided from sentiment intensity and intent together, at a threshold chosen on held-out
     data), or judges they need not (``false``)."""
+    unless_mentions: list[Word] | None = None
+    """Words that keep the rule from applying when the message mentions one (whole Latin words, any
+    case or width; Chinese anywhere, Traditional read as Simplified): e.g. a router's or a phone's
+    password kept from the automatic answer on resetting the account's."""
 
 
 DEFAULT_CONFIRM_WITHIN = timedelta(minutes=30)

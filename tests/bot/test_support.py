@@ -49,7 +49,13 @@ def handle(
         text = customer.msg.payload.text if isinstance(customer.msg.payload, Text) else ""
         conversation_id, message_id = support_message(repo, settings, identity, text, customer)
         triage_message(
-            repo, settings, identity, conversation_id, message_id, customer, during_survey=during_survey
+            repo,
+            settings,
+            identity,
+            (conversation_id, message_id),
+            text,
+            customer,
+            during_survey=during_survey,
         )
         transcript = repo.transcript(conversation_id)
         return Handled(

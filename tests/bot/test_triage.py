@@ -17,7 +17,7 @@ from bot.config.schema import TriageRule
 from bot.errors import ConfigError
 from bot.prompts import AskRating
 from bot.settings import Settings
-from bot.triage import decide, describe
+from bot.triage import decide, describe, judge, mentioned
 
 from ..conftest import Harness, MakeHarness
 
@@ -147,6 +147,67 @@ def test_an_unsure_intent_is_never_auto_answered_even_by_a_catch_all_rule() -> N
     assert decide([catch_all], verdict("other", 1.0), 0.5, during_survey=False) is None
 
 
+MENTIONS = [
+    pytest.param("I forgot the password of my router", ["router"], "router", id="a-word"),
+    pytest.param("My ROUTER's admin page", ["router"], "router", id="any-case"),
+    pytest.param("the ｒｏｕｔｅｒ password", ["router"], "router", id="full-width"),
+    pytest.param("routers are hard", ["router"], None, id="whole-words-only"),
+    pytest.param("is it unsafe to reset by sms", ["safe"], None, id="not-inside-another"),
+    pytest.param("wifi密码是多少", ["wifi"], "wifi", id="a-latin-word-beside-chinese"),
+    pytest.param("酒店的Wi-Fi密碼是多少", ["wi-fi"], "wi-fi", id="punctuation-inside"),
+    pytest.param("手机锁屏密码忘了", ["锁屏"], "锁屏", id="chinese-anywhere"),
+    pytest.param("门禁app进不去", ["门禁"], "门禁", id="chinese-beside-latin"),
+    pytest.param("門禁密碼不對", ["门禁"], "门禁", id="traditional-as-simplified"),
+    pytest.param("门禁密码不对", ["門禁"], "門禁", id="traditional-in-the-list"),
+    pytest.param("forgot the code to unlock my phone", ["phone", "unlock my phone"], "unlock my phone",
+                 id="the-longest-is-named"),
+    pytest.param("I forgot my password", ["router", "锁屏"], None, id="none"),
+    pytest.param("", ["router"], None, id="no-text"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "words", "expected"), MENTIONS)
+def test_mentioned_finds_whole_words_whatever_their_case_width_or_script(
+    text: str, words: list[str], expected: str | None
+) -> None:
+    assert mentioned(words, text) == expected
+
+
+def test_a_mention_sets_a_rule_aside_and_the_next_rule_applies_with_the_note_saying_why() -> None:
+    rules_ = [TriageRule.model_validate(r) for r in NEEDS_HUMAN_RULES]
+    rules_[1] = rules_[1].model_copy(
+        update={"when": rules_[1].when.model_copy(update={"unless_mentions": ["router", "路由器"]})}
+    )
+    calm = judged("password_reset", 0.99, "neutral", 0.1, 0.5)
+    text = "I forgot the admin password of my router"
+    judgement = judge(rules_, calm, 0.55, during_survey=False, text=text)
+    assert judgement.decision is None
+    assert judgement.note == (
+        "no rule matched: triage: password_reset (99%), neutral (80%); "
+        'rule 2 set aside: the message mentions "router"'
+    )
+    assert decide(rules_, calm, 0.55, during_survey=False, text="I forgot my password") is not None
+    asking = replace(calm, needs_human=0.9)  # a later rule still applies, and says what was set aside
+    escalated = judge(rules_, asking, 0.55, during_survey=False, text="路由器密码忘了，找个人帮我")
+    assert escalated.decision is not None and escalated.decision.index == 3
+    assert escalated.note == (
+        "escalate (rule 3): triage: password_reset (99%), neutral (80%), needs a person (90%); "
+        'rule 2 set aside: the message mentions "路由器"'
+    )
+    assert escalated.decision.reason.endswith('rule 2 set aside: the message mentions "路由器"')
+
+
+def test_a_rule_that_would_not_apply_anyway_is_not_named_as_set_aside() -> None:
+    rules_ = [TriageRule.model_validate(r) for r in NEEDS_HUMAN_RULES]
+    rules_[1] = rules_[1].model_copy(
+        update={"when": rules_[1].when.model_copy(update={"unless_mentions": ["router"]})}
+    )
+    billing = judged("billing", 0.99, "neutral", 0.1, 0.5)
+    assert judge(rules_, billing, 0.55, during_survey=False, text="router bill").note == (
+        "no rule matched: triage: billing (99%), neutral (80%)"
+    )
+
+
 def triage_settings(extra_rules: Sequence[dict[str, Any]] = RULES) -> Settings:
     data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
     data["teams"]["billing"] = {"name": "Billing", "sla": "8h"}
@@ -165,6 +226,10 @@ BAD_RULES = {
         "missing the 'zh-CN' text",
     ),
     "unknown-team": ({"when": {}, "action": "route", "team": "sales"}, "unknown team 'sales'"),
+    "blank-word": (
+        {"when": {"unless_mentions": ["router", "  "]}, "action": "escalate"},
+        "when.unless_mentions[1]: string should have at least 1 character, got '  '",
+    ),
     "reply-on-escalate": (
         {"when": {}, "action": "escalate", "reply": {"en": "x", "zh-CN": "x"}},
         "only auto_answer sends a reply",
@@ -402,3 +467,31 @@ async def test_an_angry_message_typed_during_a_survey_keeps_its_context_while_it
     h.service.classifier.ready = True
     assert await h.service.triage_backlog() == 1
     assert h.rows("select priority, intent from ticket") == [("high", "complaint")]  # the during-survey rule
+
+
+SET_ASIDE = [
+    {**RULES[0], "when": {**RULES[0]["when"], "unless_mentions": ["router", "wifi", "门禁"]}},
+    *RULES[1:],
+]
+
+
+async def test_a_message_that_mentions_a_set_aside_word_gets_no_automatic_answer_now_or_late(
+    make_harness: MakeHarness,
+) -> None:
+    harness = make_harness(triage_settings(SET_ASIDE))
+    harness.service.classifier = KeywordClassifier()
+    await harness.say("ned", "forgot my wifi password")
+    await harness.say("ned", "I forgot my password")
+    harness.service.classifier.ready = False
+    await harness.say("ola", "門禁password不对")  # triaged later, once the model is ready
+    harness.service.classifier.ready = True
+    assert await harness.service.triage_backlog() == 1
+    await harness.dispatcher.deliver_due()
+    assert harness.channel.texts("ned") == [ANSWER_EN]  # the second message only
+    assert harness.channel.texts("ola") == []
+    labelled = "no rule matched: triage: password_reset (95%), neutral (80%); rule 1 set aside: the message"
+    assert harness.rows("select text, triage from message where direction = 'in' order by id") == [
+        ("forgot my wifi password", f'{labelled} mentions "wifi"'),
+        ("I forgot my password", "auto_answer (rule 1): triage: password_reset (95%), neutral (80%)"),
+        ("門禁password不对", f'{labelled} mentions "门禁"'),
+    ]
