@@ -31,6 +31,7 @@ HAPPY = 0.8
 """A customer this likely to be happy (calibrated positive) whose likeliest intent is neither a
 complaint nor asking for a person needs no one: with the low English floor that recall needs,
 "love the new app design" and "thanks for the quick reply" were escalated."""
+THANKS = "greeting_thanks"
 MIN_ROWS = 30  # fewer calibration rows than this for a language: use the floor fitted on all rows
 
 
@@ -114,8 +115,13 @@ class NeedsHuman:
         z = x @ np.asarray(self.weights[: x.shape[1]]) + self.bias
         proba: np.ndarray = 1.0 / (1.0 + np.exp(-z))
         if "positive" in sentiments:
-            happy = sentiment_proba[:, list(sentiments).index("positive")] >= HAPPY
+            positive = list(sentiments).index("positive")
+            happy = sentiment_proba[:, positive] >= HAPPY
             happy &= ~np.isin(intent_proba.argmax(axis=1), human_cols)
+            if THANKS in intents:  # a thank-you read as positive, however sure: nobody is upset
+                happy |= (intent_proba.argmax(axis=1) == intents.index(THANKS)) & (
+                    sentiment_proba.argmax(axis=1) == positive
+                )
             proba = np.where(happy, 0.0, proba)
         return proba
 

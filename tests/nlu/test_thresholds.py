@@ -110,6 +110,18 @@ def test_a_clearly_happy_customer_who_neither_complains_nor_asks_for_a_person_ne
     assert p[3] > 0.5  # not sure enough that they are happy
 
 
+def test_a_thank_you_read_as_positive_needs_no_one_however_unsure_the_positive() -> None:
+    intents = ["greeting_thanks", "complaint", "request_human", "other"]
+    sentiments = ["negative", "neutral", "positive"]
+    model = NeedsHuman((1.0, 1.0), 3.0)  # a generous model: everyone below would be flagged
+    intent_p = np.array([[0.6, 0.2, 0.1, 0.1], [0.6, 0.2, 0.1, 0.1], [0.3, 0.1, 0.1, 0.5]])
+    sent_p = np.array([[0.2, 0.24, 0.56], [0.5, 0.1, 0.4], [0.2, 0.24, 0.56]])
+    p = model.proba(intent_p, sent_p, intents, sentiments)
+    assert p[0] == 0.0  # "thank you for fixing my account, really appreciate it": thanks, positive 0.56
+    assert p[1] > 0.5  # "thanks for nothing": thanks, but negative
+    assert p[2] > 0.5  # positive 0.56 but not a thank-you: the 0.8 of a clearly happy customer applies
+
+
 def test_recall_floor() -> None:
     p = np.array([0.9, 0.8, 0.7, 0.6, 0.1])
     y = np.array([1, 1, 1, 1, 0])
