@@ -97,3 +97,65 @@ async def test_every_console_form_survives_hostile_values(console: Console) -> N
     assert console.rows("select status, assignee from ticket") == before  # no hostile assignee got in
     for value in NASTY:  # last: enough failures here slow further sign-ins down (429)
         await post("/login", f"csrf={console.token}&username={value}&password={value}&next={value}")
+
+
+def multipart(fields: dict[str, str], charset: str) -> tuple[bytes, dict[str, str]]:
+    """A multipart form body whose fields are read in ``charset`` (the sender names it)."""
+    parts = "".join(
+        f'--b0\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n' for k, v in fields.items()
+    )
+    return f"{parts}--b0--\r\n".encode(), {
+        "content-type": f"multipart/form-data; boundary=b0; charset={charset}"
+    }
+
+
+# Each decodes to a lone surrogate: a 422 that echoed it was a 500 (UnicodeEncodeError), every field.
+SURROGATES = {"unicode_escape": "a\\ud800b", "utf-7": "a+2AA-b", "raw_unicode_escape": "\\udfff"}
+
+
+async def test_a_multipart_form_decoded_into_lone_surrogates_is_400_and_nothing_is_written(
+    console: Console,
+) -> None:
+    console.add_user("amy")
+    ticket = await console.escalated("ann")
+    conversation = console.rows("select conversation_id from ticket")[0][0]
+    await console.sign_in("amy")
+    before = (
+        console.rows("select action, detail from ticketevent order by id"),
+        console.rows("select id from message"),
+    )
+    for charset, text in SURROGATES.items():
+        for path, field in (
+            (f"/tickets/{ticket}/note", "text"),
+            (f"/tickets/{ticket}/reply", "text"),
+            (f"/tickets/{ticket}/assign", "assignee"),
+            (f"/conversations/{conversation}/reply", "text"),
+            ("/filters", "name"),
+            ("/tickets/bulk", "assignee"),
+        ):
+            body, headers = multipart({"csrf": console.token, field: text, "action": "assign"}, charset)
+            response = await console.http.post(f"/console{path}", content=body, headers=headers)
+            assert response.status_code == 400, (charset, path, response.status_code, response.text[:200])
+            assert "lone UTF-16 surrogate" in response.text and "Nothing was changed" in response.text
+    after = (
+        console.rows("select action, detail from ticketevent order by id"),
+        console.rows("select id from message"),
+    )
+    assert after == before
+    assert (await console.page(f"/tickets/{ticket}")).status_code == 200
+    body, headers = multipart({"csrf": console.token, "text": "a clean note"}, "utf-8")
+    assert (
+        await console.http.post(f"/console/tickets/{ticket}/note", content=body, headers=headers)
+    ).status_code == 303
+
+
+async def test_a_console_422_echoes_the_input_briefly(console: Console) -> None:
+    """The app's own 422 (csatbot.edge.invalid_request), not FastAPI's: that one echoed any input whole
+    and failed on what JSON cannot hold."""
+    console.add_user("amy")
+    ticket = await console.escalated("ann")
+    await console.sign_in("amy")
+    response = await console.post(f"/tickets/{ticket}/assign", assignee="x" * 50_000)
+    assert response.status_code == 422
+    assert len(response.content) < 2_000, len(response.content)
+    assert response.json()["detail"][0]["loc"] == ["body", "assignee"]
