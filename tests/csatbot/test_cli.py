@@ -416,3 +416,48 @@ def test_serve_refuses_a_port_another_process_holds_before_starting_up(
     assert result.exit_code == 2, result.output
     assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in result.output
     assert "csatbot web chat:" not in result.output and "Waiting for application startup" not in caplog.text
+
+
+BAD_URL = "postgresql://amy:hunter2@127.0.0.1:abc/csat"
+"""A port that is no number: every command that opens the database printed a traceback with the URL,
+password and all."""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["db", "upgrade"],
+        ["report"],
+        ["report", "themes"],
+        ["users", "list"],
+        ["tokens", "list"],
+        ["customers", "erase", "1", "--yes"],
+        ["serve"],
+    ],
+    ids=lambda args: "-".join(args[:2]),
+)
+def test_a_database_url_that_is_none_is_a_usage_error_without_its_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for how in (["--db", BAD_URL], []):  # given, or from DATABASE_URL
+        monkeypatch.setenv("DATABASE_URL", BAD_URL)
+        result = runner.invoke(app, [*args, *how])
+        assert result.exit_code == 2, (how, result.output, result.exception)
+        assert "'postgresql+psycopg://amy:***@127.0.0.1:abc/csat' is not a database URL" in said(
+            result.output
+        )
+        assert "hunter2" not in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.postgres
+def test_db_upgrade_names_the_database_without_its_password(postgres_server_url: str) -> None:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(postgres_server_url)
+    if url.password is None:  # the test server trusts loopback: any password will do
+        url = url.set(password="not-shown-anywhere")
+    result = runner.invoke(app, ["db", "upgrade", "--db", url.render_as_string(hide_password=False)])
+    assert result.exit_code == 0, result.output
+    assert f"{url.username}:***@" in result.output and str(url.password) not in result.output
