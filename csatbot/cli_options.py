@@ -34,12 +34,25 @@ class ReadableArguments(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         """Run the command; a database URL that is none (a port that is no number, ``timeout=0``)
-        is a usage error saying what to write, where it was a traceback that showed the password."""
+        is a usage error saying what to write, where it was a traceback that showed the password,
+        and a database that cannot be reached says so (exit 1), where it was a traceback."""
+        from storage.db import is_unreachable
+
         try:
             return super().invoke(ctx)
         except StorageError as exc:
             typer.echo(f"Error: {exc}", err=True)
             raise typer.Exit(2) from None
+        except Exception as exc:
+            if not is_unreachable(exc):
+                raise
+            why = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            typer.echo(
+                f"Error: the database cannot be reached ({why}): is it running, and are --db or "
+                "DATABASE_URL right?",
+                err=True,
+            )
+            raise typer.Exit(1) from None
 
 
 def db_url(db: str | None) -> str | None:

@@ -461,3 +461,18 @@ def test_db_upgrade_names_the_database_without_its_password(postgres_server_url:
     result = runner.invoke(app, ["db", "upgrade", "--db", url.render_as_string(hide_password=False)])
     assert result.exit_code == 0, result.output
     assert f"{url.username}:***@" in result.output and str(url.password) not in result.output
+
+
+@pytest.mark.parametrize(
+    "args", [["db", "upgrade"], ["report"], ["users", "list"], ["customers", "erase", "1", "--yes"]]
+)
+def test_a_database_that_cannot_be_reached_is_said_not_a_traceback(args: list[str]) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = runner.invoke(app, [*args, "--db", f"postgresql://amy:hunter2@127.0.0.1:{port}/csat"])
+    assert result.exit_code == 1, (result.output, result.exception)
+    assert isinstance(result.exception, SystemExit), result.exception  # not a traceback
+    assert "Error: the database cannot be reached (connection failed:" in said(result.output)
+    assert "is it running, and are --db or DATABASE_URL right?" in said(result.output)
+    assert "hunter2" not in result.output
