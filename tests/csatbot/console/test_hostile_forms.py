@@ -159,3 +159,25 @@ async def test_a_console_422_echoes_the_input_briefly(console: Console) -> None:
     assert response.status_code == 422
     assert len(response.content) < 2_000, len(response.content)
     assert response.json()["detail"][0]["loc"] == ["body", "assignee"]
+
+
+async def test_a_text_of_only_invisible_characters_is_refused_as_the_api_refuses_it(console: Console) -> None:
+    """``str.strip`` keeps zero-width spaces and the BOM: a reply of them went out as an empty-looking
+    message (the support API said "text is only spaces" to the same text)."""
+    console.add_user("amy")
+    ticket = await console.escalated("ann")
+    conversation = console.rows("select conversation_id from ticket")[0][0]
+    await console.sign_in("amy")
+    before = console.rows("select id from message"), console.rows("select id from ticketevent")
+    for text in ("\u200b\u200b", "\ufeff", " \u2060 \u200d ", "\u3000\u200c"):
+        for path in (
+            f"/tickets/{ticket}/reply",
+            f"/tickets/{ticket}/note",
+            f"/conversations/{conversation}/reply",
+            f"/conversations/{conversation}/escalate",
+        ):
+            assert (await console.post(path, text=text)).status_code == 303
+            assert (
+                "Write something first." in (await console.http.get(f"/console{path.rsplit('/', 1)[0]}")).text
+            )
+    assert (console.rows("select id from message"), console.rows("select id from ticketevent")) == before
