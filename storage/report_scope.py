@@ -106,7 +106,13 @@ def check_year(value: date, name: str) -> None:
 
 
 def check_range(since: datetime, until: datetime) -> None:
-    """:class:`ReportFilterError` when ``[since, until)`` spans more than :data:`MAX_RANGE_DAYS`."""
+    """:class:`ReportFilterError` when ``[since, until)`` ends before it starts or spans more than
+    :data:`MAX_RANGE_DAYS`."""
+    if until < since:  # an empty report, answered as if it were one
+        raise ReportFilterError(
+            f"the range ends before it starts (until {until.isoformat()} is before since "
+            f"{since.isoformat()}): give the earlier time as since"
+        )
     days = (until - since).total_seconds() / DAY_SECONDS
     if days > MAX_RANGE_DAYS:
         raise ReportFilterError(

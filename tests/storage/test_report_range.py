@@ -40,6 +40,16 @@ def test_a_two_year_report_is_one_scan_per_offset_piece(harness: Harness, tz: tz
     assert len(statements) == pieces + 2, statements
 
 
+def test_a_range_that_ends_before_it_starts_is_refused_and_an_empty_one_taken() -> None:
+    """Reversed, every report answered as if its range were merely empty (a 200 of zeros)."""
+    since = datetime(2026, 1, 1, tzinfo=UTC)
+    with pytest.raises(
+        ReportFilterError, match=r"the range ends before it starts .* give the earlier time as since"
+    ):
+        check_range(since, since - timedelta(microseconds=1))
+    check_range(since, since)  # [since, since): empty, and said so by its zeros
+
+
 def test_a_longer_range_is_refused_before_any_scan() -> None:
     since = datetime(2024, 1, 1, tzinfo=UTC)
     with pytest.raises(ReportFilterError, match="a report covers at most 731 days"):

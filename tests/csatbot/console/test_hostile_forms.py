@@ -61,6 +61,7 @@ async def test_report_dates_out_of_range_are_400(console: Console) -> None:
         ({"since": "0001-01-01"}, "since &#39;0001-01-01&#39; is out of range"),
         ({"until": "9999-12-31"}, "until &#39;9999-12-31&#39; is out of range"),
         ({"since": "1990-01-01", "until": "2020-01-01"}, "covers more than 731 days"),
+        ({"since": "2026-03-01", "until": "2026-02-01"}, "since 2026-03-01 is after until 2026-02-01"),
     ):
         response = await console.page("/reports", **params)
         assert response.status_code == 400, params
