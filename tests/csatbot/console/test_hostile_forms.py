@@ -182,3 +182,19 @@ async def test_a_text_of_only_invisible_characters_is_refused_as_the_api_refuses
                 "Write something first." in (await console.http.get(f"/console{path.rsplit('/', 1)[0]}")).text
             )
     assert (console.rows("select id from message"), console.rows("select id from ticketevent")) == before
+
+
+async def test_a_file_sent_for_a_text_field_is_422_naming_it_a_file(console: Console) -> None:
+    """The 422 echoed the upload object's insides (its temporary file's settings, its part headers)."""
+    console.add_user("amy")
+    ticket = await console.escalated("ann")
+    await console.sign_in("amy")
+    before = console.rows("select action, detail from ticketevent order by id")
+    for field, path in (("text", f"/tickets/{ticket}/note"), ("assignee", f"/tickets/{ticket}/assign")):
+        files = {field: ("x.txt", b"hello", "text/plain")}
+        response = await console.http.post(f"/console{path}", data={"csrf": console.token}, files=files)
+        assert response.status_code == 422, response.text
+        [error] = response.json()["detail"]
+        assert (error["loc"], error["input"]) == (["body", field], "(a file of 5 bytes, not text)")
+        assert "TemporaryFile" not in response.text
+    assert console.rows("select action, detail from ticketevent order by id") == before
