@@ -476,3 +476,19 @@ def test_a_database_that_cannot_be_reached_is_said_not_a_traceback(args: list[st
     assert "Error: the database cannot be reached (connection failed:" in said(result.output)
     assert "is it running, and are --db or DATABASE_URL right?" in said(result.output)
     assert "hunter2" not in result.output
+
+
+def test_chat_refuses_a_line_that_is_not_utf8_or_holds_nul_and_goes_on(tmp_path: Path) -> None:
+    """``/agent hi`` or ``/as`` followed by a byte that is not UTF-8 (Python reads it as a lone
+    surrogate) was a UnicodeEncodeError traceback from the database driver, ending the chat."""
+    script = "\n".join(["hello", "/agent hi \udcff", "/as \udcfe", "x\x00y", "/agent on its way", "/quit"])
+    raw = script.encode("utf-8", "surrogateescape")  # the bytes a terminal sends
+    result = runner.invoke(app, ["chat", "--db", str(tmp_path / "c.db")], input=raw)
+    assert result.exit_code == 0, (result.output, result.exception)
+    refused = [line for line in result.output.splitlines() if line.startswith("-- not taken: ")]
+    assert refused == [
+        "-- not taken: the line holds bytes that are not UTF-8 text; retype it in a UTF-8 terminal",
+        "-- not taken: the line holds bytes that are not UTF-8 text; retype it in a UTF-8 terminal",
+        "-- not taken: the line holds a NUL character; retype it in a UTF-8 terminal",
+    ]
+    assert "agent support> on its way" in result.output  # the chat went on, as the same customer
