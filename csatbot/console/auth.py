@@ -65,7 +65,10 @@ def csrf_token(request: Request) -> str:
 
 async def check_csrf(request: Request) -> None:
     """Reject a form POST whose token is missing or not this session's (403, nothing done)."""
-    form = await request.form()
+    try:
+        form = await request.form()
+    except ValueError as exc:  # a multipart charset whose codec fails its own way (punycode, undefined)
+        raise HTTPException(400, "error.form") from exc
     sent = form.get(CSRF_FIELD)
     expected = request.session.get(CSRF_FIELD)
     # Bytes, not str: compare_digest raises TypeError on non-ASCII text (a form can send any).

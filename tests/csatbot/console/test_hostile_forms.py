@@ -198,3 +198,26 @@ async def test_a_file_sent_for_a_text_field_is_422_naming_it_a_file(console: Con
         assert (error["loc"], error["input"]) == (["body", field], "(a file of 5 bytes, not text)")
         assert "TemporaryFile" not in response.text
     assert console.rows("select action, detail from ticketevent order by id") == before
+
+
+async def test_a_multipart_charset_whose_codec_fails_is_400_on_every_form(console: Console) -> None:
+    """Starlette falls back to Latin-1 for a charset that fails with UnicodeDecodeError, not for one
+    that raises a bare UnicodeError (punycode, undefined): signing out and deleting a saved filter,
+    the forms with no fields of their own, were a 500 for anyone, before the CSRF check."""
+    console.add_user("amy")
+    ticket = await console.escalated("ann")
+    await console.sign_in("amy")
+    before = console.rows("select action, detail from ticketevent order by id")
+    for charset in ("punycode", "undefined"):
+        for path in (
+            "/logout",
+            "/filters/1/delete",
+            f"/tickets/{ticket}/claim",
+            f"/tickets/{ticket}/note",
+            "/login",
+        ):
+            body, headers = multipart({"csrf": console.token, "text": "hi"}, charset)
+            response = await console.http.post(f"/console{path}", content=body, headers=headers)
+            assert 400 <= response.status_code < 500, (charset, path, response.status_code)
+    assert (await console.page(f"/tickets/{ticket}")).status_code == 200  # still signed in
+    assert console.rows("select action, detail from ticketevent order by id") == before
