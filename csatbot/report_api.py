@@ -46,6 +46,7 @@ from storage.report_scope import (
     MAX_RANGE_DAYS,
     METRICS,
     ReportFilterError,
+    check_order,
     check_range,
     check_year,
 )
@@ -121,6 +122,8 @@ class Scope:
         )
         end = until or now + timedelta(seconds=1)
         start = since or end - timedelta(days=30)
+        if since is not None and until is not None:
+            check_order(start, end)
         check_range(start, end)
         return start, end
 
