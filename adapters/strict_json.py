@@ -30,7 +30,7 @@ def _constant(name: str) -> Any:
     raise JSONRejected(f"{name} is not valid JSON")
 
 
-def _unstorable(text: str) -> str | None:
+def unstorable(text: str) -> str | None:
     """Why ``text`` cannot be stored as it is, or ``None`` when it can."""
     if "\x00" in text:
         return "NUL characters (\\u0000) are not allowed in text"
@@ -68,7 +68,7 @@ def loads(raw: bytes | str, *, max_depth: int = MAX_DEPTH, strict_text: bool = T
             stack.extend((item, depth + 1) for item in items)
         elif isinstance(value, float) and not math.isfinite(value):
             raise JSONRejected("numbers must be finite (this one overflows a double)")
-        elif strict_text and isinstance(value, str) and (why := _unstorable(value)):
+        elif strict_text and isinstance(value, str) and (why := unstorable(value)):
             raise JSONRejected(why)
     return data
 

@@ -8,6 +8,7 @@ throttle, the channel's window).
 from __future__ import annotations
 
 import asyncio
+import io
 import math
 import re
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
+from adapters.strict_json import unstorable
 from bot.config import load_config
 from bot.messages import InboundMessage, Text
 from bot.ports import Classifier, OffsetClock
@@ -51,6 +53,10 @@ class TerminalChat:
                 continue
             if line.strip() == "/quit":
                 break
+            if unstorable(line):  # a traceback from the database driver before
+                what = "a NUL character" if "\x00" in line else "bytes that are not UTF-8 text"
+                self.out(f"-- not taken: the line holds {what}; retype it in a UTF-8 terminal")
+                continue
             await self.step(line)
 
     async def step(self, line: str) -> None:
@@ -214,6 +220,14 @@ async def run_chat(
     classifier = await load_classifier(config, out)
     runtime = Runtime(config, db, clock=clock, classifier=classifier)
     try:
-        await TerminalChat(runtime, clock, out).run(lines if lines is not None else sys.stdin)
+        await TerminalChat(runtime, clock, out).run(lines if lines is not None else _every_byte(sys.stdin))
     finally:
         await runtime.stop()
+
+
+def _every_byte(stdin: TextIO) -> TextIO:
+    """``stdin`` reading a byte that is not UTF-8 as a lone surrogate (which :meth:`TerminalChat.run`
+    refuses by line) rather than failing the whole chat with a UnicodeDecodeError."""
+    if isinstance(stdin, io.TextIOWrapper):
+        stdin.reconfigure(errors="surrogateescape")
+    return stdin

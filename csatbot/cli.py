@@ -310,6 +310,7 @@ def config_schema() -> None:
 def db_upgrade(db: DbOption = None) -> None:
     """Apply database migrations (serve does this at start-up too)."""
     from storage import open_database
+    from storage.db import shown_url
     from storage.migrate import upgrade
 
     database = open_database(db_url(db))
@@ -317,7 +318,7 @@ def db_upgrade(db: DbOption = None) -> None:
         upgrade(database)
     finally:
         database.dispose()
-    typer.echo(f"database at {database.url} is up to date")
+    typer.echo(f"database at {shown_url(database.url)} is up to date")
 
 
 CHAT_DB = "var/chat.db"

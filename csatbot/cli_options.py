@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import typer
 from typer.core import TyperGroup
 
-from bot.errors import ConfigError
+from bot.errors import ConfigError, StorageError
 
 
 class ReadableArguments(TyperGroup):
@@ -32,6 +32,28 @@ class ReadableArguments(TyperGroup):
         parsed: list[str] = super().parse_args(ctx, args)
         return parsed
 
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command; a database URL that is none (a port that is no number, ``timeout=0``)
+        is a usage error saying what to write, where it was a traceback that showed the password,
+        and a database that cannot be reached says so (exit 1), where it was a traceback."""
+        from storage.db import is_unreachable
+
+        try:
+            return super().invoke(ctx)
+        except StorageError as exc:
+            typer.echo(f"Error: {exc}", err=True)
+            raise typer.Exit(2) from None
+        except Exception as exc:
+            if not is_unreachable(exc):
+                raise
+            why = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            typer.echo(
+                f"Error: the database cannot be reached ({why}): is it running, and are --db or "
+                "DATABASE_URL right?",
+                err=True,
+            )
+            raise typer.Exit(1) from None
+
 
 def db_url(db: str | None) -> str | None:
     """``--db``: a database URL as it is, a file path as a SQLite URL (``None``: DATABASE_URL)."""
@@ -43,11 +65,10 @@ def db_url(db: str | None) -> str | None:
 def existing_database(url: str | None) -> None:
     """Refuse a SQLite file that does not exist (a report must not create an empty database and
     print zeros); other databases are checked by connecting."""
-    from sqlalchemy.engine import make_url
-
     from storage import database_url
+    from storage.db import parse_url
 
-    parsed = make_url(database_url(url))
+    parsed = parse_url(database_url(url))
     file = parsed.database if parsed.get_backend_name() == "sqlite" else None
     if file and file != ":memory:" and not Path(file).is_file():
         typer.echo(

@@ -17,7 +17,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, ValidationInfo, WithJsonSchema
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import MutableHeaders, UploadFile
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.http import declares_over
@@ -247,6 +247,8 @@ def brief(value: Any, depth: int = 0) -> Any:
     first :data:`ECHO_ITEMS` items, two levels deep (what is left out is said, not shown)."""
     if isinstance(value, str | bytes):
         return value if len(value) <= ECHO_CHARS else value[:ECHO_CHARS] + _cut_mark(value)
+    if isinstance(value, UploadFile):  # a form field sent as a file: its name, not the object's insides
+        return f"(a file of {value.size} bytes, not text)"
     if isinstance(value, list | tuple | dict):
         if depth >= 2:
             return f"({len(value)} items)"

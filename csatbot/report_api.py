@@ -3,6 +3,7 @@ recovery and the CSV export. Every endpoint takes the same range and dimension f
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
-from pydantic import WithJsonSchema
+from pydantic import BeforeValidator, WithJsonSchema
 
 from bot.digest import Digest, digest_targets, due_period
 from csatbot.access import Admin, Who
@@ -45,6 +46,7 @@ from storage.report_scope import (
     MAX_RANGE_DAYS,
     METRICS,
     ReportFilterError,
+    check_order,
     check_range,
     check_year,
 )
@@ -69,8 +71,19 @@ COVERED = (
 )
 # The schema states what the handlers accept; the handlers still check it themselves (their 422s
 # say why in a sentence), so these are documentation, not FastAPI's validation.
+
+
+def _not_a_number(value: Any) -> Any:
+    """Refuse a number: pydantic reads ``until=5`` or ``1700000000`` as Unix seconds, which the schema
+    (an ISO 8601 date or time) does not offer and nobody writing a report range means."""
+    if isinstance(value, str) and not re.match(r"\s*\d{4}-", value):
+        raise ValueError("give an ISO 8601 date or time (2026-11-01, 2026-11-01T08:00+08:00), not a number")
+    return value
+
+
 Moment = Annotated[
     datetime | None,
+    BeforeValidator(_not_a_number),
     Query(description=f"ISO 8601; without an offset, in config.yaml's timezone; {COVERED}"),
     WithJsonSchema({"type": "string", "format": "date-time", "pattern": f"^{YEAR}-"}),
 ]
@@ -109,6 +122,8 @@ class Scope:
         )
         end = until or now + timedelta(seconds=1)
         start = since or end - timedelta(days=30)
+        if since is not None and until is not None:
+            check_order(start, end)
         check_range(start, end)
         return start, end
 

@@ -7,6 +7,7 @@ through ``bot.config.load_config``; options given on the command line win over i
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import logging
 import sys
@@ -241,7 +242,7 @@ def classify_command(
     likely the customer should reach a person."""
     from nlu.runtime import TransformerClassifier
 
-    lines = list(texts) if texts else [line.rstrip("\r\n") for line in sys.stdin if line.strip()]
+    lines = list(texts) if texts else [line.rstrip("\r\n") for line in _readable(sys.stdin) if line.strip()]
     with _errors_to_exit():
         nlu = nlu_section(config)
         if threshold is None and nlu is not None:
@@ -269,3 +270,11 @@ def classify_command(
 
 
 app.command("classify")(classify_command)
+
+
+def _readable(stdin: Any) -> Any:
+    """``stdin`` with each byte that is not UTF-8 read as U+FFFD (as platform text is cleaned): in a
+    strict UTF-8 locale one such byte was a UnicodeDecodeError traceback before anything was read."""
+    if isinstance(stdin, io.TextIOWrapper):
+        stdin.reconfigure(errors="replace")
+    return stdin

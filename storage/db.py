@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.pool import QueuePool
 
@@ -65,13 +66,31 @@ class Database:
         return (self.writer,) if self.reader is self.writer else (self.writer, self.reader)
 
 
+_PASSWORD = re.compile(r"(://[^/:@]*):[^/]*@")
+"""The password of a URL's ``user:password@``, up to the last ``@`` before the path."""
+
+
+def shown_url(url: str) -> str:
+    """``url`` as it may be printed or logged: its password hidden (``user:***@``), also when the URL
+    cannot be parsed (a bad port), so that no error or message shows it."""
+    return _PASSWORD.sub(r"\1:***@", url)
+
+
+def parse_url(url: str) -> URL:
+    """``url`` parsed; :class:`StorageError` naming it (password hidden) when it is no database URL."""
+    try:
+        return make_url(url)
+    except Exception as exc:  # sqlalchemy raises ArgumentError or ValueError (a port that is no number)
+        raise StorageError(
+            f"{shown_url(url)!r} is not a database URL ({shown_url(str(exc))}): write "
+            "postgresql://USER:PASSWORD@HOST:PORT/NAME or a SQLite file path"
+        ) from exc
+
+
 def open_database(url: str | None = None) -> Database:
     """Open engines for ``url`` (see :func:`database_url`); creates the SQLite file's folder."""
     resolved = database_url(url)
-    try:
-        parsed = make_url(resolved)
-    except Exception as exc:  # sqlalchemy raises ArgumentError with no useful subclass
-        raise StorageError(f"DATABASE_URL is not a database URL: {resolved!r} ({exc})") from exc
+    parsed = parse_url(resolved)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         on_disk = bool(database) and database != ":memory:"

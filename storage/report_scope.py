@@ -105,6 +105,16 @@ def check_year(value: date, name: str) -> None:
         )
 
 
+def check_order(since: datetime, until: datetime) -> None:
+    """:class:`ReportFilterError` when a range given with both ends ends before it starts (it was
+    answered as an empty report). A ``since`` after the default ``until`` (now) is just empty."""
+    if until < since:
+        raise ReportFilterError(
+            f"the range ends before it starts (until {until.isoformat()} is before since "
+            f"{since.isoformat()}): give the earlier time as since"
+        )
+
+
 def check_range(since: datetime, until: datetime) -> None:
     """:class:`ReportFilterError` when ``[since, until)`` spans more than :data:`MAX_RANGE_DAYS`."""
     days = (until - since).total_seconds() / DAY_SECONDS

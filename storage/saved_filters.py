@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from models import SavedFilter
@@ -34,20 +36,20 @@ class SavedFilters:
             return [Saved(_id(row.id), row.name, row.query) for row in rows]
 
     def save(self, username: str, name: str, query: str, at: datetime) -> bool:
-        """Save (or overwrite, by name) a filter; ``False`` when the user already has the most allowed."""
+        """Save (or overwrite, by name) a filter; ``False`` when the user already has the most allowed.
+        One upsert: a form sent twice at once (a double click) inserted the name twice on PostgreSQL,
+        and the second insert's unique violation was a 500."""
         with Session(self.database.writer) as session, session.begin():
-            row = session.exec(
-                select(SavedFilter).where(SavedFilter.username == username, SavedFilter.name == name)
-            ).first()
-            if row is None:
-                count = len(
-                    session.exec(select(SavedFilter.id).where(SavedFilter.username == username)).all()
-                )
-                if count >= MAX_PER_USER:
-                    return False
-                row = SavedFilter(username=username, name=name, query=query, created_at=at)
-            row.query = query
-            session.add(row)
+            mine = select(SavedFilter.id).where(SavedFilter.username == username)
+            new = session.exec(mine.where(SavedFilter.name == name)).first() is None
+            if new and len(session.exec(mine).all()) >= MAX_PER_USER:
+                return False
+            insert = pg_insert if self.database.dialect == "postgresql" else sqlite_insert
+            session.execute(
+                insert(SavedFilter)
+                .values(username=username, name=name, query=query, created_at=at)
+                .on_conflict_do_update(index_elements=["username", "name"], set_={"query": query})
+            )
         return True
 
     def remove(self, username: str, filter_id: int) -> bool:

@@ -29,6 +29,18 @@ _KNOWN_STATUS = frozenset({400, 401, 403, 404, 409, 413, 429})
 server misbehaved, and is retried as a 502."""
 
 
+def json_body(params: Mapping[str, Any]) -> bytes:
+    """``params`` as compact UTF-8 JSON. A lone surrogate can only be one Telegram sent (a callback
+    query id written ``"\\ud800"``), which UTF-8 cannot encode: such a body is written in ASCII
+    escapes, as Telegram wrote it (it was a UnicodeEncodeError: a 500 on the webhook, redelivered,
+    and a failed turn for a tap in a team group)."""
+    text = json.dumps(params, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        return json.dumps(params, separators=(",", ":")).encode()
+
+
 @dataclass(frozen=True, slots=True)
 class Call:
     """One Bot API method call: its name and parameters as JSON values (``None`` ones left out)."""
@@ -83,7 +95,7 @@ class BotApi:
 
     async def call(self, call: Call, timeout: float | None = None) -> Any:
         """``call``'s ``result`` (JSON values); any failure as :class:`DeliveryError` (:func:`result_of`)."""
-        body = json.dumps(call.params, ensure_ascii=False, separators=(",", ":")).encode()
+        body = json_body(call.params)
         limit = self.timeout if timeout is None else timeout
         try:
             answer = await self.poster.post(self.url(call.method), body, JSON_BODY, limit)

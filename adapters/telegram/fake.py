@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from adapters.telegram import callback
+from adapters.telegram.botapi import json_body
 from adapters.telegram.fake_api import BOT_USER, TOKEN, Call, FakeBotApi
 from adapters.testing import Button, FakeServer, Shown
 
@@ -159,8 +160,11 @@ class TelegramSimulator:
         self, app: httpx.AsyncClient, update: dict[str, Any], *, secret: str | None = None
     ) -> httpx.Response:
         """Deliver ``update`` to csatbot's webhook as Telegram does; carry out a webhook reply."""
-        headers = {"X-Telegram-Bot-Api-Secret-Token": self.secret if secret is None else secret}
-        response = await app.post(self.path, json=update, headers=headers)
+        headers = {
+            "X-Telegram-Bot-Api-Secret-Token": self.secret if secret is None else secret,
+            "Content-Type": "application/json",
+        }
+        response = await app.post(self.path, content=json_body(update), headers=headers)
         if response.status_code == 200 and response.content:
             reply = response.json()
             if isinstance(reply, dict) and "method" in reply:

@@ -15,11 +15,12 @@ from typing import Protocol
 
 from aiogram.types import Update
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from adapters.base import AdapterContext
 from adapters.http import read_body
 from adapters.telegram import group
+from adapters.telegram.botapi import json_body
 from adapters.telegram.wire import CHANNEL, DecodedUpdates, decode_update
 from bot.errors import SignatureError, WireFormatError
 
@@ -69,7 +70,7 @@ def webhook_router(adapter: WebhookOwner, secret: str, path: str) -> APIRouter:
     router = APIRouter()
 
     @router.post(path, summary="Telegram webhook (setWebhook with secret_token)")
-    async def telegram_webhook(request: Request) -> JSONResponse:
+    async def telegram_webhook(request: Request) -> Response:
         try:
             verify_secret(request.headers.get(SECRET_HEADER), secret)
         except SignatureError as exc:
@@ -89,6 +90,6 @@ def webhook_router(adapter: WebhookOwner, secret: str, path: str) -> APIRouter:
         finally:
             if not new:
                 adapter.decoded.forget(body)  # not stored now (a redelivery, or the insert failed)
-        return JSONResponse(webhook_answer(update, new=new) or {})
+        return Response(json_body(webhook_answer(update, new=new) or {}), media_type="application/json")
 
     return router

@@ -42,6 +42,12 @@ THROUGHPUT = 80.0
 """Messages per second per phone number (error 130429 beyond)."""
 
 
+MAX_NEW_TYPES = 100
+"""Undocumented message types logged (each once) per process: the set of them stays bounded."""
+TYPE_SHOWN = 64
+"""Characters of such a type a log line shows."""
+
+
 class WhatsAppChannel:
     """WhatsApp Cloud API: webhook routes in, ``/{phone-number-id}/messages`` out.
 
@@ -124,10 +130,14 @@ class WhatsAppChannel:
         when no status follows it (a status is durable work of its own); whether it was."""
         last = len(delivery.messages) - 1 if inbox_id is not None and not delivery.statuses else -1
         for n, message in enumerate(delivery.messages):
-            if (kind := new_type(message)) is not None and kind not in self.new_types:
+            kind = new_type(message)
+            if kind is not None and kind not in self.new_types and len(self.new_types) < MAX_NEW_TYPES:
                 self.new_types.add(kind)
-                unknown = "%s: a message of type %r, unknown to csatbot: stored as [%s]"
-                log.warning(unknown, self.name, kind, kind)
+                shown = repr(
+                    kind[:TYPE_SHOWN]
+                )  # escaped: a type holding a line break made a log line of its own
+                unknown = "%s: a message of type %s, unknown to csatbot: stored as [%s]"
+                log.warning(unknown, self.name, shown, shown[1:-1])
             result = await self.ctx.service.handle(message, inbox_id=inbox_id if n == last else None)
             self.counts["duplicates" if result.duplicate else "messages"] += 1
         for status in delivery.statuses:

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
@@ -34,6 +35,7 @@ from csatbot.console.session_store import SessionStore
 from csatbot.console.sessions import MAX_AGE, ConsoleSessions, secret_key
 from csatbot.console.throttle import SignInThrottle
 from csatbot.console.users import Users
+from csatbot.edge import invalid_request
 from csatbot.routing import adopt
 from csatbot.runtime import Runtime
 
@@ -61,6 +63,9 @@ def console_app(runtime: Runtime, *, secret: str | None = None) -> FastAPI:
         secret=secret or secret_key(runtime.database.url, runtime.environ),
         force_secure=forced_secure(runtime.environ),
     )
+
+    # FastAPI's own 422 echoes the input and failed on what JSON or UTF-8 cannot hold (a 500)
+    app.add_exception_handler(RequestValidationError, invalid_request)
 
     @app.exception_handler(SignInRequired)
     async def sign_in_first(request: Request, _exc: SignInRequired) -> Response:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
+from adapters.strict_json import unstorable
 from csatbot.console.session_store import SessionStore
 from csatbot.console.users import Account, Users
 
@@ -64,7 +65,10 @@ def csrf_token(request: Request) -> str:
 
 async def check_csrf(request: Request) -> None:
     """Reject a form POST whose token is missing or not this session's (403, nothing done)."""
-    form = await request.form()
+    try:
+        form = await request.form()
+    except ValueError as exc:  # a multipart charset whose codec fails its own way (punycode, undefined)
+        raise HTTPException(400, "error.form") from exc
     sent = form.get(CSRF_FIELD)
     expected = request.session.get(CSRF_FIELD)
     # Bytes, not str: compare_digest raises TypeError on non-ASCII text (a form can send any).
@@ -74,8 +78,13 @@ async def check_csrf(request: Request) -> None:
         and secrets.compare_digest(sent.encode("utf-8", "replace"), expected.encode())
     ):
         raise HTTPException(403, "error.csrf")
-    if any(isinstance(value, str) and "\x00" in value for value in form.values()):
+    texts = [text for item in form.multi_items() for text in item if isinstance(text, str)]
+    if any("\x00" in text for text in texts):
         raise HTTPException(400, "error.nul")  # PostgreSQL text cannot hold NUL: refuse, change nothing
+    # A multipart form is decoded in the charset its sender names: unicode_escape or utf-7 make lone
+    # surrogates, which no database driver writes and no page can show.
+    if any(unstorable(text) for text in texts):
+        raise HTTPException(400, "error.surrogate")
 
 
 async def sign_in(request: Request, account: Account) -> None:

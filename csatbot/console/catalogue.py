@@ -142,6 +142,11 @@ EN: dict[str, str] = {
     "error.unknown_assignee": "{name} is neither a console user nor a member of the team.",
     "error.text_needed": "Write something first.",
     "error.nul": "The form holds a NUL character, which cannot be stored. Nothing was changed.",
+    "error.form": "The form could not be read: send it as UTF-8, as the console's pages do. Nothing changed.",
+    "error.surrogate": (
+        "The form holds a broken character (a lone UTF-16 surrogate), which cannot be stored. Nothing was "
+        "changed: send the form as UTF-8."
+    ),
     "queue.title": "Ticket queue",
     "queue.count": "{n} tickets",
     "queue.empty": "No tickets match these filters.",
@@ -602,6 +607,10 @@ ZH: dict[str, str] = {
     "error.unknown_assignee": "{name} 既不是控制台用户，也不是该团队成员。",
     "error.text_needed": "请先输入内容。",
     "error.nul": "表单中含有无法保存的 NUL 字符。未做任何更改。",
+    "error.form": "无法读取表单：请以 UTF-8 提交（控制台页面即是如此）。未做任何更改。",
+    "error.surrogate": (
+        "表单中含有无法保存的残缺字符（孤立的 UTF-16 代理项）。未做任何更改：请以 UTF-8 提交表单。"
+    ),
     "queue.title": "工单队列",
     "queue.count": "共 {n} 个工单",
     "queue.empty": "没有符合筛选条件的工单。",

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
 
+from adapters.kit.text import BLANK
 from bot.errors import ConflictError
 from csatbot.console.auth import Agent, check_csrf
 from csatbot.console.i18n import translate
@@ -75,7 +76,7 @@ async def work(
     timezone = runtime.settings().config.timezone
     here = f"/conversations/{conversation_id}"
     text = text.strip()
-    if action in ("reply", "escalate") and not text:
+    if action in ("reply", "escalate") and BLANK.fullmatch(text):  # zero-width characters too, as the API
         flash(request, "error", translate(lang, "error.text_needed"))
         return redirect(request, here)
     try:

@@ -122,6 +122,8 @@ def report_scope(
     first = _day(since, "since") or last_days(last)[0]
     given = {"channel": channel, "team": team, "agent": agent, "intent": intent, "locale": locale, "day": day}
     filters = {k: v for k, v in given.items() if v}
+    if since and until and first > last:  # an empty report, shown as if it were one
+        raise HTTPException(400, f"since {first} is after until {last}: give the first day first")
     if (last - first).days >= MAX_RANGE_DAYS:
         raise HTTPException(400, f"since..until covers more than {MAX_RANGE_DAYS} days: narrow the range")
     if user.is_admin:

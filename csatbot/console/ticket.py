@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
+from adapters.kit.text import BLANK
 from bot.config.schema import Config
 from bot.errors import ERASED_CUSTOMER, ConflictError, UnreachableError, WindowClosedError
 from bot.records import Identity
@@ -122,7 +123,7 @@ async def work(
     runtime = runtime_of(request)
     lang = language(request)
     text = text.strip()
-    if action in ("reply", "note") and not text:
+    if action in ("reply", "note") and BLANK.fullmatch(text):  # zero-width characters too, as the API
         flash(request, "error", translate(lang, "error.text_needed"))
         return redirect(request, f"/tickets/{ticket_id}")
     if action == "assign":

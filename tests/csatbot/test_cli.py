@@ -416,3 +416,79 @@ def test_serve_refuses_a_port_another_process_holds_before_starting_up(
     assert result.exit_code == 2, result.output
     assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in result.output
     assert "csatbot web chat:" not in result.output and "Waiting for application startup" not in caplog.text
+
+
+BAD_URL = "postgresql://amy:hunter2@127.0.0.1:abc/csat"
+"""A port that is no number: every command that opens the database printed a traceback with the URL,
+password and all."""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["db", "upgrade"],
+        ["report"],
+        ["report", "themes"],
+        ["users", "list"],
+        ["tokens", "list"],
+        ["customers", "erase", "1", "--yes"],
+        ["serve"],
+    ],
+    ids=lambda args: "-".join(args[:2]),
+)
+def test_a_database_url_that_is_none_is_a_usage_error_without_its_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for how in (["--db", BAD_URL], []):  # given, or from DATABASE_URL
+        monkeypatch.setenv("DATABASE_URL", BAD_URL)
+        result = runner.invoke(app, [*args, *how])
+        assert result.exit_code == 2, (how, result.output, result.exception)
+        assert "'postgresql+psycopg://amy:***@127.0.0.1:abc/csat' is not a database URL" in said(
+            result.output
+        )
+        assert "hunter2" not in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.postgres
+def test_db_upgrade_names_the_database_without_its_password(postgres_server_url: str) -> None:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(postgres_server_url)
+    if url.password is None:  # the test server trusts loopback: any password will do
+        url = url.set(password="not-shown-anywhere")
+    result = runner.invoke(app, ["db", "upgrade", "--db", url.render_as_string(hide_password=False)])
+    assert result.exit_code == 0, result.output
+    assert f"{url.username}:***@" in result.output and str(url.password) not in result.output
+
+
+@pytest.mark.parametrize(
+    "args", [["db", "upgrade"], ["report"], ["users", "list"], ["customers", "erase", "1", "--yes"]]
+)
+def test_a_database_that_cannot_be_reached_is_said_not_a_traceback(args: list[str]) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = runner.invoke(app, [*args, "--db", f"postgresql://amy:hunter2@127.0.0.1:{port}/csat"])
+    assert result.exit_code == 1, (result.output, result.exception)
+    assert isinstance(result.exception, SystemExit), result.exception  # not a traceback
+    assert "Error: the database cannot be reached (connection failed:" in said(result.output)
+    assert "is it running, and are --db or DATABASE_URL right?" in said(result.output)
+    assert "hunter2" not in result.output
+
+
+def test_chat_refuses_a_line_that_is_not_utf8_or_holds_nul_and_goes_on(tmp_path: Path) -> None:
+    """``/agent hi`` or ``/as`` followed by a byte that is not UTF-8 (Python reads it as a lone
+    surrogate) was a UnicodeEncodeError traceback from the database driver, ending the chat."""
+    script = "\n".join(["hello", "/agent hi \udcff", "/as \udcfe", "x\x00y", "/agent on its way", "/quit"])
+    raw = script.encode("utf-8", "surrogateescape")  # the bytes a terminal sends
+    result = runner.invoke(app, ["chat", "--db", str(tmp_path / "c.db")], input=raw)
+    assert result.exit_code == 0, (result.output, result.exception)
+    refused = [line for line in result.output.splitlines() if line.startswith("-- not taken: ")]
+    assert refused == [
+        "-- not taken: the line holds bytes that are not UTF-8 text; retype it in a UTF-8 terminal",
+        "-- not taken: the line holds bytes that are not UTF-8 text; retype it in a UTF-8 terminal",
+        "-- not taken: the line holds a NUL character; retype it in a UTF-8 terminal",
+    ]
+    assert "agent support> on its way" in result.output  # the chat went on, as the same customer

@@ -143,6 +143,10 @@ async def test_ids_outside_the_database_range_are_422_on_every_id_route(
         ({"since": "2020-01-01T00:00:00+14:00", "until": "2022-01-05"}, "a report covers at most 731 days"),
         ({"day": "0001-01-01"}, "day '0001-01-01' is out of range"),
         ({"day": "9999-12-31"}, "day '9999-12-31' is out of range"),
+        ({"since": "2026-03-01", "until": "2026-02-01"}, "the range ends before it starts"),  # was a 200
+        ({"since": "2026-01-01T00:00:00+08:00", "until": "2025-12-31T15:59:59Z"}, "ends before it starts"),
+        ({"until": "5"}, "give an ISO 8601 date or time"),  # was read as Unix seconds: a 200
+        ({"since": "1700000000"}, "give an ISO 8601 date or time"),
     ],
 )
 async def test_report_dates_out_of_range_and_overlong_ranges_are_422(
@@ -151,7 +155,7 @@ async def test_report_dates_out_of_range_and_overlong_ranges_are_422(
     for path in ("/api/reports", "/api/reports/surveys", "/api/reports/export.csv", "/api/reports/recovery"):
         response = await app.get(path, params=params)
         assert response.status_code == 422, (path, response.text)
-        assert detail in response.json()["detail"], response.text
+        assert detail in str(response.json()["detail"]), response.text
 
 
 async def test_the_longest_allowed_range_is_answered(app: httpx.AsyncClient) -> None:

@@ -41,6 +41,15 @@ def test_classify_reads_stdin_lines(model_dir: Path) -> None:
     assert len(result.stdout.splitlines()) == 2
 
 
+def test_classify_reads_stdin_that_is_not_utf8_without_a_traceback(tmp_path: Path) -> None:
+    """A byte that is not UTF-8 on stdin was a UnicodeDecodeError traceback before anything ran."""
+    result = CliRunner().invoke(
+        app, ["classify", "--model", str(tmp_path / "none")], input=b"hi \xff\n\xfe\n"
+    )
+    assert result.exit_code == 1, (result.output, result.exception)
+    assert "no trained triage model" in result.output  # stdin was read; the next step is the model
+
+
 def test_classify_without_a_model_fails_cleanly(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["classify", "--model", str(tmp_path / "none"), "hi"])
     assert result.exit_code == 1

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import event
 
-from storage.report_scope import MAX_RANGE_DAYS, ReportFilterError, check_range, offset_spans
+from storage.report_scope import MAX_RANGE_DAYS, ReportFilterError, check_order, check_range, offset_spans
 from storage.reports import build_report
 
 from ..conftest import Harness
@@ -38,6 +38,14 @@ def test_a_two_year_report_is_one_scan_per_offset_piece(harness: Harness, tz: tz
         event.remove(engine, "before_cursor_execute", record)
     # Per-day figures: one scan per piece; then the single-valued dimensions together, and agents.
     assert len(statements) == pieces + 2, statements
+
+
+def test_a_range_that_ends_before_it_starts_is_refused_and_an_empty_one_taken() -> None:
+    """Reversed, every report answered as if its range were merely empty (a 200 of zeros)."""
+    since = datetime(2026, 1, 1, tzinfo=UTC)
+    with pytest.raises(ReportFilterError, match=r"the range ends before it starts .* earlier time as since"):
+        check_order(since, since - timedelta(microseconds=1))
+    check_order(since, since)  # [since, since): empty, and said so by its zeros
 
 
 def test_a_longer_range_is_refused_before_any_scan() -> None:

@@ -163,3 +163,19 @@ async def test_an_unknown_user_or_another_chat_changes_nothing(app: App) -> None
     )
     await asyncio.sleep(0.2)
     assert not [m for m in sim.api.messages(GROUP) if m.get("edit_date")]
+
+
+async def test_a_tap_whose_query_id_is_a_lone_surrogate_is_answered_and_works_the_ticket(app: App) -> None:
+    """The answer is a Bot API call here (its text says what the turn did): encoding its body was a
+    UnicodeEncodeError that failed the turn, and every retry of it."""
+    sim: TelegramSimulator = app.sim
+    ticket_id = await open_ticket(app)
+    sim.user("5001", language_code="en")
+    claim = sim.button_update("5001", GROUP, f"t:c:{ticket_id}")
+    claim["callback_query"]["id"] = "cbq-\udfff"
+    answer = await tap(app, claim)
+    assert (answer["callback_query_id"], answer["text"]) == ("cbq-\udfff", f"#{ticket_id}: Claimed by amy")
+    assert (await ticket(app, ticket_id))["assignee"] == "amy"
+    assert [error for (error,) in app.rows("select error from inbox")] == [None] * len(
+        app.rows("select 1 from inbox")
+    )

@@ -311,3 +311,23 @@ async def test_a_tap_takes_its_two_messages_rate_room_in_one_transaction_and_mar
     assert statements.count("INSERT INTO rate_bucket") == 1  # the edit's and the next question's room
     assert statements.count("UPDATE inbox") == 2  # the claim, and the turn's mark (no batch mark)
     assert app.rows("select status from inbox order by id desc limit 1") == [("done",)]
+
+
+async def test_a_tap_whose_query_id_is_a_lone_surrogate_is_answered_with_it_not_a_500(app: App) -> None:
+    """JSON may write ``"\\ud800"``, which UTF-8 cannot: the webhook reply echoing the id was a
+    UnicodeEncodeError (a 500 after the update was stored, and again on every redelivery)."""
+    update = {
+        "update_id": 79,
+        "callback_query": {
+            "id": "cbq-\ud800",
+            "chat_instance": "1",
+            "data": "something-else",
+            "from": {"id": 4242, "is_bot": False, "first_name": "Ann"},
+        },
+    }
+    for _ in range(2):  # and when Telegram delivers it again
+        response = await app.sim.post(app.http, update)
+        assert response.status_code == 200, response.text
+        assert response.content == b'{"method":"answerCallbackQuery","callback_query_id":"cbq-\\ud800"}'
+    await app.runtime.inbox_settled()
+    assert app.rows("select status, error from inbox") == [("done", None)]

@@ -170,3 +170,19 @@ async def test_a_type_meta_added_later_is_stored_and_logged_once(
     assert await texts(app, "ann") == ["[hologram]", "[hologram]", "[sticker]"]
     logged = [r.getMessage() for r in caplog.records if "unknown to csatbot" in r.getMessage()]
     assert logged == ["whatsapp: a message of type 'hologram', unknown to csatbot: stored as [hologram]"]
+
+
+async def test_an_undocumented_type_reaches_the_log_escaped_short_and_at_most_a_hundred_times(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The type went into the log line as it came: a line break in it wrote a log line of its own
+    (``\\n2026-12-07 ERROR ...``), 5,000 characters went in whole, and every new one was kept."""
+    caplog.set_level(logging.WARNING, logger="csatbot.whatsapp")
+    forged = "x\n2026-12-07 06:00:00 ERROR csatbot: " + "y" * 5000
+    assert (await app.sim.post(app.http, app.sim.message("ann", {"type": forged}))).status_code == 200
+    [line] = [r.getMessage() for r in caplog.records if "unknown to csatbot" in r.getMessage()]
+    assert "\n" not in line and len(line) < 250, line
+    assert line.startswith("whatsapp: a message of type 'x\\n2026-12-07 06:00:00 ERROR csatbot: yyy")
+    for n in range(150):
+        assert (await app.sim.post(app.http, app.sim.message("ann", {"type": f"kind{n}"}))).status_code == 200
+    assert len(app.adapter.new_types) == 100

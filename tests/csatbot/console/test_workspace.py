@@ -115,6 +115,20 @@ async def test_saved_filters_are_links_on_the_queue_page_for_their_owner_only(co
     assert console.rows("SELECT count(*) FROM saved_filter") == [(0,)]
 
 
+async def test_a_filter_saved_twice_at_once_is_one_filter_with_the_last_query(console: Console) -> None:
+    """A double click sent the form twice at once: on PostgreSQL both inserted the name and the second
+    insert's unique violation was a 500."""
+    console.add_user("amy")
+    await console.sign_in("amy")
+    for n in range(3):
+        sent = await asyncio.gather(
+            *(console.post("/filters", name="Mine", query=f"team=t{n}") for _ in range(8))
+        )
+        assert [r.status_code for r in sent] == [303] * 8
+    [(query,)] = console.rows("select query from saved_filter")
+    assert query == "team=t2"
+
+
 async def test_the_live_stream_says_how_many_are_open_and_the_rows_come_as_a_fragment(
     console: Console,
 ) -> None:
