@@ -375,7 +375,9 @@ def _matched_score(match: re.Match[str], kind: ScaleKind, low: int, high: int) -
     for den in (match["den"], match["den_after"]):
         if den is not None and (scale := _number(den, high)) != high:
             # "8/10" asked out of 5: which way to round is the customer's call; full marks or none
-            # are the same on any scale ("10/10" is a 5, "0/10" the lowest)
+            # are the same on any scale ("10/10" is a 5, "0/10" the lowest); "0/0" and "1/1" are none
+            if scale is None or scale < 2:
+                return None
             return high if value == scale else low if value == 0 and match["unit"] is None else None
     unit = match["unit"] or ""
     if unit in _STAR_UNITS or _stars(unit.lstrip("颗个")) is not None:
