@@ -28,6 +28,8 @@ from models import MAX_ROW_ID
 RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 MAX_TEXT = 4096
 """Characters in one text a person writes through the support API (a reply, a note)."""
+MAX_REASON = 500
+"""Characters in an escalation's reason (the API's and the console's)."""
 
 
 def _said(text: str | None, info: ValidationInfo) -> str | None:

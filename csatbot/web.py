@@ -42,6 +42,7 @@ from csatbot.console.session_store import SessionStore
 from csatbot.console.sessions import MAX_AGE, SECURITY_HEADERS, secret_key
 from csatbot.edge import (
     API_HEADERS,
+    MAX_REASON,
     MAX_TEXT,
     DefaultHeaders,
     LimitBody,
@@ -88,7 +89,7 @@ class Resolve(BaseModel):
 
 class Escalation(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    reason: Annotated[str, Field(min_length=1, max_length=500), Said, said_schema(500)]
+    reason: Annotated[str, Field(min_length=1, max_length=MAX_REASON), Said, said_schema(MAX_REASON)]
 
 
 class Resolved(BaseModel):

@@ -141,6 +141,7 @@ EN: dict[str, str] = {
     ),
     "error.unknown_assignee": "{name} is neither a console user nor a member of the team.",
     "error.text_needed": "Write something first.",
+    "error.reason_too_long": "An escalation reason is at most {n} characters: shorten it. Nothing changed.",
     "error.nul": "The form holds a NUL character, which cannot be stored. Nothing was changed.",
     "error.form": "The form could not be read: send it as UTF-8, as the console's pages do. Nothing changed.",
     "error.surrogate": (
@@ -606,6 +607,7 @@ ZH: dict[str, str] = {
     ),
     "error.unknown_assignee": "{name} 既不是控制台用户，也不是该团队成员。",
     "error.text_needed": "请先输入内容。",
+    "error.reason_too_long": "升级原因最多 {n} 个字符，请缩短后再提交。未做任何更改。",
     "error.nul": "表单中含有无法保存的 NUL 字符。未做任何更改。",
     "error.form": "无法读取表单：请以 UTF-8 提交（控制台页面即是如此）。未做任何更改。",
     "error.surrogate": (

@@ -14,7 +14,7 @@ from csatbot.console.auth import Agent, check_csrf
 from csatbot.console.i18n import translate
 from csatbot.console.render import flash, language, page, redirect, runtime_of
 from csatbot.console.ticket import option_labels, refusal_text
-from csatbot.edge import RowId
+from csatbot.edge import MAX_REASON, RowId
 from csatbot.local_times import local_time
 from storage import queries
 
@@ -78,6 +78,9 @@ async def work(
     text = text.strip()
     if action in ("reply", "escalate") and BLANK.fullmatch(text):  # zero-width characters too, as the API
         flash(request, "error", translate(lang, "error.text_needed"))
+        return redirect(request, here)
+    if action == "escalate" and len(text) > MAX_REASON:  # as the API refuses it
+        flash(request, "error", translate(lang, "error.reason_too_long", n=MAX_REASON))
         return redirect(request, here)
     try:
         if action == "reply":

@@ -185,6 +185,27 @@ async def test_a_text_of_only_invisible_characters_is_refused_as_the_api_refuses
     assert (console.rows("select id from message"), console.rows("select id from ticketevent")) == before
 
 
+async def test_an_escalation_reason_longer_than_the_apis_is_refused_as_the_api_refuses_it(
+    console: Console,
+) -> None:
+    """The console took 4,096 characters where the API takes 500 (notices cut it)."""
+    console.add_user("amy")
+    await console.escalated("ann")
+    conversation = console.rows("select conversation_id from ticket")[0][0]
+    await console.sign_in("amy")
+    before = console.rows("select id, reasons from ticket"), console.rows("select id from ticketevent")
+    path = f"/conversations/{conversation}/escalate"
+    assert (await console.post(path, text="x" * 501)).status_code == 303
+    page = (await console.http.get(f"/console/conversations/{conversation}")).text
+    assert "An escalation reason is at most 500 characters: shorten it. Nothing changed." in page
+    assert (
+        console.rows("select id, reasons from ticket"),
+        console.rows("select id from ticketevent"),
+    ) == before
+    assert (await console.post(path, text="y" * 500)).status_code == 303
+    assert len(console.rows("select id from ticketevent")) > len(before[1])
+
+
 async def test_a_file_sent_for_a_text_field_is_422_naming_it_a_file(console: Console) -> None:
     """The 422 echoed the upload object's insides (its temporary file's settings, its part headers)."""
     console.add_user("amy")
