@@ -238,18 +238,21 @@ def classify_command(
         bool, typer.Option("--probs", help="also print the full calibrated distribution of each task")
     ] = False,
 ) -> None:
-    """Print one JSON object per message: intent, sentiment, their calibrated confidences, and how
-    likely the customer should reach a person."""
+    """Print one JSON object per message: intent, sentiment, their calibrated confidences, how
+    likely the customer should reach a person, and what the config's triage rules would do."""
+    from bot.triage import judge
     from nlu.runtime import TransformerClassifier
 
     lines = list(texts) if texts else [line.rstrip("\r\n") for line in _readable(sys.stdin) if line.strip()]
     with _errors_to_exit():
-        nlu = nlu_section(config)
+        loaded = load(config)
+        nlu = loaded.nlu if loaded is not None else None
         if threshold is None and nlu is not None:
             threshold = nlu.threshold
         classifier = TransformerClassifier(_model_dir(model, nlu), threshold=threshold)
         results = classifier.classify(lines)
         distributions = classifier.probabilities(lines) if probs else [None] * len(lines)
+        rules = loaded.triage if loaded is not None else []
     for text, c, dist in zip(lines, results, distributions, strict=True):
         row: dict[str, Any] = {
             "text": text,
@@ -264,6 +267,8 @@ def classify_command(
             "reread": c.reread,
             "model": c.model,
         }
+        if rules:  # as the note agents see on the message (a message outside a survey)
+            row["triage"] = judge(rules, c, classifier.threshold, during_survey=False, text=text).note
         if dist is not None:
             row["probabilities"] = dist
         typer.echo(json.dumps(row, ensure_ascii=False))

@@ -35,6 +35,27 @@ def test_classify_can_print_the_full_distributions(model_dir: Path) -> None:
 
 
 @pytest.mark.slow
+def test_classify_says_what_the_configs_triage_rules_would_do(model_dir: Path, tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        "surveys: {}\ntriage:\n  - when: {unless_mentions: [wifi, 门禁]}\n    action: escalate\n",
+        encoding="utf-8",
+    )
+    texts = ["the WIFI is down", "門禁坏了", "where is my order"]
+    result = CliRunner().invoke(app, ["classify", "--config", str(config), "--model", str(model_dir), *texts])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows[0]["triage"].startswith("no rule matched: triage: ")
+    assert rows[0]["triage"].endswith('; rule 1 set aside: the message mentions "wifi"')
+    assert rows[1]["triage"].endswith('; rule 1 set aside: the message mentions "门禁"')
+    assert rows[2]["triage"].startswith(f"escalate (rule 1): triage: {rows[2]['intent']} (")
+    bare = tmp_path / "bare.yaml"
+    bare.write_text("surveys: {}\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["classify", "--config", str(bare), "--model", str(model_dir), "hi"])
+    assert "triage" not in json.loads(result.stdout)  # no rules: nothing would act
+
+
+@pytest.mark.slow
 def test_classify_reads_stdin_lines(model_dir: Path) -> None:
     result = CliRunner().invoke(app, ["classify", "--model", str(model_dir)], input="hello\n\n我要退款\n")
     assert result.exit_code == 0, result.output
