@@ -154,20 +154,25 @@ def apply_triage(
     if message_id is not None:
         _note(repo, message_id, judged.note, held_back)
     if decision is not None and not held_back:
-        act = (identity, conversation_id, new_survey_id, message_id)
-        _carry_out(repo, settings, act, decision, verdict, now)
+        _carry_out(
+            repo, settings, identity, conversation_id, decision, verdict, now, new_survey_id,
+            message_id=message_id,
+        )  # fmt: skip
 
 
 def _carry_out(
     repo: Repository,
     settings: Settings,
-    act: tuple[Identity, int, str, int | None],
+    identity: Identity,
+    conversation_id: int,
     decision: Decision,
     verdict: Classification,
     now: datetime,
+    new_survey_id: str,
+    *,
+    message_id: int | None,
 ) -> None:
-    """Do what ``decision``'s rule says: ``act`` is (customer, conversation, new id, message)."""
-    identity, conversation_id, new_survey_id, message_id = act
+    """Do what ``decision``'s rule says in the customer's conversation."""
     rule = decision.rule
     if rule.action == "auto_answer" and rule.reply is not None:
         confirmation.ask(

@@ -12,6 +12,8 @@ from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.pool import QueuePool
@@ -85,6 +87,11 @@ def parse_url(url: str) -> URL:
             f"{shown_url(url)!r} is not a database URL ({shown_url(str(exc))}): write "
             "postgresql://USER:PASSWORD@HOST:PORT/NAME or a SQLite file path"
         ) from exc
+
+
+def insert_for(dialect: str, table: Any) -> Any:
+    """An ``INSERT`` into ``table`` in ``dialect``'s own form, which has ``ON CONFLICT`` (upserts)."""
+    return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
 
 
 def open_database(url: str | None = None) -> Database:

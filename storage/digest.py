@@ -14,8 +14,6 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import func
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from bot.alerts import NOTIFY
@@ -32,6 +30,7 @@ from bot.digest import (
 )
 from bot.ports import NotifyTarget
 from models import Answer, Survey, Timer
+from storage.db import insert_for
 from storage.report_scope import SATISFIED, conditions
 
 LOOK_BACK = timedelta(days=30)
@@ -91,9 +90,8 @@ def _score(survey: Survey) -> str:
 
 def claim(session: Session, key: str, now: datetime) -> bool:
     """Take the period ``key`` for this transaction; ``False`` when it was already taken."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = (
-        insert(Timer)
+        insert_for(session.get_bind().dialect.name, Timer)
         .values(kind=DIGEST_TIMER, subject=key, status="done", due_at=now, created_at=now)
         .on_conflict_do_nothing(index_elements=["kind", "subject"])
         .returning(col(Timer.id))

@@ -12,13 +12,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BindParameter, Connection, bindparam, func, select, text, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.inbox import InboxItem
 from bot.storable import bounded, storable
 from models import InboxRow
-from storage.db import Database
+from storage.db import Database, insert_for
 from storage.group_commit import GroupCommit
 from storage.rows import Rows
 
@@ -32,9 +30,8 @@ inbox = InboxRow.__table__  # type: ignore[attr-defined]
 
 
 def _insert_statement(dialect: str) -> Any:
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     return (
-        insert(inbox)
+        insert_for(dialect, inbox)
         .values(
             channel=bindparam("channel"),
             key=bindparam("key"),

@@ -12,8 +12,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
@@ -22,6 +20,7 @@ from bot.errors import NotFoundError
 from bot.repository import Handoff
 from bot.survey import SurveyState
 from models import Answer, Identity, Message, Ticket
+from storage.db import insert_for
 
 _PREBUILT: dict[tuple[str, str], Any] = {}
 _MESSAGE_ID = Message.__table__.c.id  # type: ignore[attr-defined]
@@ -86,7 +85,7 @@ class Rows:
         self.noted.append((event, labels))
 
     def _insert(self, table: Any) -> Any:
-        return (pg_insert if self.dialect == "postgresql" else sqlite_insert)(table)
+        return insert_for(self.dialect, table)
 
     def _prebuilt(self, name: str, build: Callable[[Rows], Any]) -> Any:
         """The statement ``build`` makes for this dialect, built once per process (values come as

@@ -5,12 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from models import SavedFilter
-from storage.db import Database
+from storage.db import Database, insert_for
 
 MAX_PER_USER = 30
 
@@ -44,9 +42,8 @@ class SavedFilters:
             new = session.exec(mine.where(SavedFilter.name == name)).first() is None
             if new and len(session.exec(mine).all()) >= MAX_PER_USER:
                 return False
-            insert = pg_insert if self.database.dialect == "postgresql" else sqlite_insert
             session.execute(
-                insert(SavedFilter)
+                insert_for(self.database.dialect, SavedFilter)
                 .values(username=username, name=name, query=query, created_at=at)
                 .on_conflict_do_update(index_elements=["username", "name"], set_={"query": query})
             )
