@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from bot.corrections import read_corrected
 from bot.framing import FILLERS as _FILLERS
 from bot.framing import HELLO_ONLY as _HELLO_ONLY
-from bot.framing import says_nothing, unframed
+from bot.framing import field_free, says_nothing, unframed
 from bot.hanzi import simplified
 from bot.hedges import nps_taken_back
 from bot.prompts import ScaleKind
@@ -23,7 +23,7 @@ from bot.rating_words import PARTICLES as _PARTICLES
 from bot.rating_words import PUNCT as _PUNCT
 from bot.rating_words import recommendation, word_rating
 from bot.scale_notes import MAX_SCALE_NOTES, another_scale, without_scale
-from bot.similarity import closest, mostly_of
+from bot.similarity import closest, mostly_of, says_what_went_right
 
 _CN_DIGITS = {
     "零": 0,
@@ -71,6 +71,7 @@ _PREFIX = (
     r"|(?:(?:you|u|you guys|y'all|they|he|she|it|the agent)\s+)?"  # "deserves a 5", "you guys deserve a 5"
     r"(?:deserves?|deserved|earned|is worth|are worth|worth)(?: a| an)?"
     r"|(?:my )?(?:score|rating|nps|csat|ces)(?: is)?\s*(?::|=|[-–](?=\s))?|[⭐★]"  # "Score = 4", not "-5"
+    r"|(?:stars|effort|satisfaction)\s*[:=]"  # a form's field copied: "Stars: 1", "Effort: 3"
     r"|(?:我的)?(?:推荐指数|推荐度|满意度|评分|打分|分数|评价|选择|答案)(?:是|为)?:?"  # "推荐指数9", "评价5"
     r"|(?:我?觉得|我?感觉|我想|我?愿意)?(?:可以)?"  # "我觉得4分吧", "我觉得可以打4分"
     # "必须五星好评", "全五星", "值五星", "只能给3分"
@@ -205,7 +206,12 @@ _EN_ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
     "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
 }  # fmt: skip
-_PICK = r"(?:(?:那就|就|我)?(?:选项|选择|选)|option|answer|choice)"  # "选项A", "就选2", "answer b"
+# "选项A", "就选2", "answer b", "answer: 3", "I pick 2", "I'll go with b"
+_PICK = (
+    r"(?:(?:(?:那就|就|我)?(?:选项|选择|选)|option|answer|choice"
+    # possessive: the spaces before a colon are taken once, not again by the \s* after _PICK
+    r"|(?:i(?:'ll|'d| will| would)? )?(?:pick|choose|select|go with|take))(?:\s*+[:：])?)"
+)
 _ORDINAL = re.compile(
     rf"^\s*(?:the\s+)?(?:{_PICK}|no\.?|#|number|num\.?|nr\.?)?\s*第?\s*[(（]?(?P<num>{'|'.join(_EN_ORDINALS)}|{_NUMBER})"
     rf"(?:st|nd|rd|th)?[)）]?\s*(?:个|号)?(?:选项|项|one|option)?{_TAIL}$"  # "(2)", "2)": a numbered list
@@ -215,7 +221,7 @@ _LETTERS = "abcdefghij"
 # them and the tail was tried ("a" and 16,384 spaces took 2.4 s).
 _LETTER = re.compile(rf"^\s*(?:{_PICK}\s*)?[(（]?(?P<letter>[a-j])\s*+[).、:：]?{_TAIL}$")
 _LAST = re.compile(
-    rf"^\s*(?:the\s+)?(?:{_PICK}\s*)?(?:last(?: one| option)?|最后(?:一个|一项|那个|一))"
+    rf"^\s*(?:the\s+)?(?:{_PICK}\s*)?(?:the\s+)?(?:last(?: one| option)?|最后(?:一个|一项|那个|一))"
     rf"{_TAIL}$"
 )
 # A label found inside a longer reply does not count when the reply negates it ("not slow at all").
@@ -379,6 +385,14 @@ def _matched_score(match: re.Match[str], kind: ScaleKind, low: int, high: int) -
             if scale is None or scale < 2:
                 return None
             return high if value == scale else low if value == 0 and match["unit"] is None else None
+        if den is not None and value == 0 and match["unit"] is None:
+            return low  # "0/5" asked 1-5 is none out of five, the lowest, as "0/10" is
+    return _unit_score(match, value, kind, low, high)
+
+
+def _unit_score(match: re.Match[str], value: int, kind: ScaleKind, low: int, high: int) -> int | None:
+    """The score a :data:`_SCORE` match gives by its unit and review word: "5 stars" on NPS is none,
+    "zero stars" the lowest, "五星差评" none."""
     unit = match["unit"] or ""
     if unit in _STAR_UNITS or _stars(unit.lstrip("颗个")) is not None:
         if _stars(unit.lstrip("颗个")) not in (None, 1, value) or (kind != "csat" and value != high):
@@ -495,6 +509,9 @@ def _with_comment(
 ) -> Scored | None:
     """``found`` with its comment as the customer wrote it; a comment that says nothing dropped, and
     no score where the comment takes a high NPS back."""
+    if found is not None and (comment := field_free(found.comment)) != found.comment:
+        # "Rating: 3\nComment: slow"; "Comment: thanks" is a thank-you
+        found = Scored(found.score, comment if _FILLERS.sub("", comment).strip() else "")
     if found is None or not found.comment:
         return found
     kind, low, high = scale
@@ -538,15 +555,8 @@ def parse_choice(
     for option_id, labels in options:
         if t == option_id.lower() or any(t == _PUNCT.sub(" ", normalize(label)).strip() for label in labels):
             return option_id
-    letter = _LETTER.match(normalize(text)) if numbered else None
-    if letter is not None and (index := _LETTERS.index(letter["letter"])) < len(options):
-        return options[index][0]  # "A", "b)", "(c)", "选B": options listed as letters elsewhere
-    if numbered and _LAST.match(t) is not None:
-        return options[-1][0]  # "the last one", "最后一个"
-    if numbered and (match := _ORDINAL.match(t)) is not None:
-        number = _number(match["num"], len(options))
-        if number is not None and 1 <= number <= len(options):
-            return options[number - 1][0]
+    if numbered and (by_number := _by_number(text, t, options)) is not None:
+        return by_number
     # A longer reply that contains exactly one option label ("problem not solved at all").
     found = [
         (option_id, lab)
@@ -561,6 +571,36 @@ def parse_choice(
     if found:
         return None if any(_NEGATION.search(t.replace(lab, " ")) for _, lab in found) else found[0][0]
     return closest(normalize(text), options)  # a paraphrase ("没解决", "too slow"), in its clauses
+
+
+# An option's number set off from words after it: "2 - still no refund", "1, waited forever", "3: rude"
+# (not a number after it: "2 - 3 days" says how long).
+_NUMBER_THEN_WORDS = re.compile(
+    r"^\s*[(（]?(?P<num>\d)[)）]?\s*(?:[-–—:：,，、;；]|\.(?=\s))\s*(?P<rest>(?![\s\d]).*[a-z\u4e00-\u9fff].*)$"
+)
+
+
+def _by_number(text: str, t: str, options: Sequence[tuple[str, Iterable[str]]]) -> str | None:
+    """The option ``text`` (``t``: its punctuation spaced out) picks by its place: a letter, "the last
+    one", a number or an ordinal, or a number with words after it that name no other option."""
+    letter = _LETTER.match(normalize(text))
+    if letter is not None and (index := _LETTERS.index(letter["letter"])) < len(options):
+        return options[index][0]  # "A", "b)", "(c)", "选B": options listed as letters elsewhere
+    if _LAST.match(t) is not None:
+        return options[-1][0]  # "the last one", "最后一个"
+    if (match := _ORDINAL.match(t)) is not None:
+        number = _number(match["num"], len(options))
+        if number is not None and 1 <= number <= len(options):
+            return options[number - 1][0]
+    said = _NUMBER_THEN_WORDS.match(normalize(text))
+    if said is None or not 1 <= (place := int(said["num"])) <= len(options):
+        return None
+    picked, rest = options[place - 1][0], said["rest"]
+    if parse_choice(rest, options, numbered=False) not in (None, picked) or says_what_went_right(
+        rest, options
+    ):
+        return None  # "1 - rude agent": which?; "1 - not slow": is it?
+    return picked
 
 
 def _contains(t: str, label: str) -> bool:

@@ -18,15 +18,19 @@ from bot.rating_comments import SCORE_LEAD_IN, Scored
 # "not" is none: "5, not 4" keeps the 5.
 _MARKER = (
     rf"\b(?:no+|nah|nope|wait|sorry|actually|i mean|{TAKING_BACK_EN}"
-    r"|jk|j/k|just kidding|kidding|just joking)\b"  # "5 stars, jk, 2", "0... just kidding, 8"
-    rf"|{TAKING_BACK_ZH}|[哦噢啊额呃]不|算了|不不|等等|等一下"
+    r"|jk|j/k|just kidding|kidding|just joking"  # "5 stars, jk, 2", "0... just kidding, 8"
+    r"|typo|my bad|my mistake|(?:i )?meant)\b"  # "2 sorry typo, 4", "6, sorry meant 5"
+    # what was just said wrong, named first ("4星，刚才手滑了，应该是3星"), and what is meant said in words
+    rf"|(?:刚才|刚刚)?(?:{TAKING_BACK_ZH})|[哦噢啊额呃]不|算了|不不|等等|等一下|不好意思|抱歉|我是说|我的意思是"
     # the score said to be too much, then the one meant: "5 is too much, 4", "5分太高了，4分吧"
     r"|\b(?:is|'s|would be)\s+(?:(?:way|a bit|a little)\s+)?too\s+(?:much|high|generous)\b|太(?:多|高)了?"
     r"|是?不可能的?"  # "5星是不可能的，3星吧"
-    r"|(?<=[\s,，.。…!！])不(?=[\s,，.。…!！])"
+    r"|(?<=[\s,，.。…!！])不是?(?=[\s,，.。…!！])"  # "三分，不，四分", "9分，不是，10分"
 )
+# Laughing before the words that take a score back changes nothing: "5 lol jk 2".
+_LAUGHING = r"(?:\b(?:lo+l|lmf?a+o+|rofl|(?:ha){2,}h?|(?:he){2,})\b|哈{2,6})"
 _GAP = r"[\s,，.。…!！~～:：;；-]{0,4}"  # bounded: a run of spaces is never searched twice over
-_TAKEN_BACK = re.compile(rf"(?:{_MARKER})(?:{_GAP}(?:{_MARKER}))*", re.IGNORECASE)
+_TAKEN_BACK = re.compile(rf"(?:{_LAUGHING}{_GAP})?(?:{_MARKER})(?:{_GAP}(?:{_MARKER}))*", re.IGNORECASE)
 _STRICT = re.compile(r"^(?:no+|nah|nope)$", re.IGNORECASE)
 _SEPARATORS = " \t\n,，.。…!！~～:：;；-—→"
 # The new score comes right after the words that take the old one back: digits, numerals or stars.
@@ -75,7 +79,7 @@ _CORRECTING = re.compile(
     r"|my bad|my mistake)\b"
     r"|not (?:a |an )?\d{1,2}(?:\s*(?:stars?|points?))?\s*(?:[,，;]|but\b)"  # "not 5 but 4"
     r"|不是\s*\d{1,2}\s*[分星]?\s*(?:[,，]|(?=而?是))"  # "不是5分是4分"
-    rf"|(?:刚才|刚刚|不好意思|抱歉)?[,，]?(?:我想|我要|想|帮我|麻烦|能不能|能|可以|可不可以|我){{0,2}}"
+    rf"|(?:不好意思|抱歉)?[,，]?(?:刚才|刚刚)?[,，]?(?:我想|我要|想|帮我|麻烦|能不能|能|可以|可不可以|我){{0,2}}"
     # what was wrong named first: "评分打错了，改为4分"; a new score asked as a new rating: "重新评分：5"
     rf"(?:评分|分数|打分|评价)?(?:改(?:一下)?(?:评分|分数|打分|评价)|{TAKING_BACK_ZH}|换成"
     r"|重新(?:评分|打分|评价|打|评)|重打|重评)"

@@ -82,3 +82,20 @@ def _side(mark: str) -> int | None:
     if mark in _GLUM:
         return -1
     return 1 if mark in _CHEERFUL or mark in _CHEERFUL_EMOTICONS else None
+
+
+# A face right after a score, or right before one, set off from the words beside it: "2 😞 nobody
+# helped", "nobody helped 😞 2" (a face at the far end belongs to the words: "五星！小姐姐超耐心的💕").
+_FACE = r"[\U0001f300-\U0001faff\u2600-\u27bf\ufe0f\u200d]+"
+_FACE_FIRST = re.compile(rf"^({_FACE})\s*(?=\S)")
+_FACE_LAST = re.compile(rf"(?<=\S)\s*({_FACE})$")
+
+
+def without_agreeing_face(comment: str, score: int, middle: float, *, after: bool) -> str:
+    """``comment`` (``after`` the score, else before it) without the face next to the score when it
+    agrees with it and so says nothing ("😞 nobody helped" beside a 2 is "nobody helped"); an ironic
+    one stays ("🙄 sure, great" beside a 5)."""
+    found = (_FACE_FIRST if after else _FACE_LAST).search(comment)
+    if found is None or face_beside(found[1], score, middle) != "nothing":
+        return comment
+    return (comment[: found.start()] + comment[found.end() :]).strip()

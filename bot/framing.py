@@ -42,6 +42,7 @@ _NO_COMMENT = re.compile(
     r"|星星|stars|points"  # the unit named before the score: "星星给五颗"
     r"|bro|bruh|mate|dude|fam|buddy|pal|sis|老铁|兄弟|姐妹"  # whom it is said to: "i give u 5 bro"
     r"|实打实的?"  # "实打实的4分", as 稳稳的
+    r"|推荐(?:给(?:朋友|别人|亲友|家人))?的话"  # "推荐给朋友的话7分": the NPS question said again
     r"|必须的?|当然(?:是|的)?|肯定(?:是|的)?|绝对(?:是|的)?|全部|全|拜拜|再见)[\s!！.。~～]*"
 )
 _LONGEST_NOTHING = 60
@@ -64,6 +65,26 @@ def _nothing_said(sentence: str) -> bool:
     return _NO_COMMENT.fullmatch(FILLERS.sub("", sentence.lower()).strip()) is not None
 
 
+# The names of a form's fields, as customers copy a form into chat ("Rating: 3\nComment: slow",
+# "评分：5\n备注：小哥很耐心"): the field a comment is typed in says nothing, and neither does the name
+# of the score's own field left beside a word rating ("评价：非常满意").
+_COMMENT_FIELD = (
+    r"(?:(?:additional |any |other )?(?:comments?|reason|reasons|notes?|why|feedback|remarks?|details?)"
+    r"|评价|评论|备注|原因|理由|说明|意见|建议|留言|补充|反馈|原因说明)"
+)
+_SCORE_FIELD = r"(?:rating|score|stars?|effort|nps|csat|ces|评分|打分|分数|满意度|推荐指数|星级)"
+_FIELD_NAME = re.compile(rf"^\s*{_COMMENT_FIELD}\s*[:：=]\s*(?=\S)", re.IGNORECASE)
+_FIELD_ALONE = re.compile(rf"^\s*(?:{_COMMENT_FIELD}|{_SCORE_FIELD})\s*[:：=]?\s*$", re.IGNORECASE)
+
+
+def field_free(comment: str) -> str:
+    """``comment`` without the name of the form field it was typed in ("Comment: slow" -> "slow");
+    empty when it is only a field's name ("评价")."""
+    if _FIELD_ALONE.match(comment):
+        return ""
+    return comment[found.end() :] if (found := _FIELD_NAME.match(comment)) else comment
+
+
 # What chat apps put before a reply: WeChat's quote of the message answered ("「客服：请打分」" and its
 # dashed rule), "回复 客服：", and @mentions ("@客服小美 5分").
 _QUOTED = re.compile(
@@ -79,7 +100,9 @@ _QUOTED = re.compile(
 _SIGN_OFF = r"(?:kind |best |warm )?regards\b|best wishes\b|yours (?:sincerely|truly|faithfully)\b|此致"
 _RULE = (  # each starts at the first of a run of spaces, never inside it: 4,096 spaces are read once
     r"(?:\n|(?<![ \t])[ \t]*+(?:(?<![-—])(?:-{2,}+|—++)|(?<=[\s.,，。])-(?!-))"
-    rf"|(?<![\s,，.。])[\s,，.。]*(?={_SIGN_OFF})|(?<![ \t])[ \t]+(?=sent from my|发自我的))"
+    # a space or a full stop before a phone's line: "4分。发自我的iPhone"
+    rf"|(?<![\s,，.。])[\s,，.。]*(?={_SIGN_OFF})"
+    r"|(?<![ \t.。])(?:[ \t]+|[.。][ \t]*)(?=sent from my|发自我的))"
 )
 _SIGNED = (
     r"(?:sent from my|发自我的|来自(?:我的)?(?=\S{1,12}(?:手机|客户端)\s*$))[^\n,，]{0,40}"

@@ -39,7 +39,9 @@ QUALIFIED_BEFORE = re.compile(
     r"|would have|could have|should have|would've|could've|used to"
     r"|would be|could be"
     r"|(?:asked|told|wanted|wants?|begged|reminded|forced|made) (?:me|us)(?: to)?)|n't|'d have|'d be)"
-    r"(?:\s+(?:give|gave|given|giving|rate|rated|it|you|u|them|a|an|be|been|worth))*$"  # "not worth 10"
+    # "not worth 10"; "not really 5", "not quite a 7": an adverb between changes nothing
+    r"(?:\s+(?:give|gave|given|giving|rate|rated|it|you|u|them|a|an|be|been|worth"
+    r"|really|quite|exactly|fully|totally|entirely|completely|necessarily|even|yet))*$"
     r"|(?:可能|大概|也许|估计|大约|不|没|不是|没有|并不|别|不能|不会|不想|不愿意?|不可能|没法|无法|不该"
     # "不值5分": not worth five; "算不上5分": no five to speak of; "接近5分": nearly
     r"|不值得?|不配|配不上|够不上|算不上|称不上|谈不上|说不上|接近|将近|快到|近乎"
@@ -56,7 +58,12 @@ BOUNDED_BEFORE = re.compile(
 # given: "如果快一点就5分", "本来想给5分的", "差点给1星" (almost gave one star), "等收到货再给5分".
 # "满意的话给5分" (if satisfied), "客服说，给5分" (the agent said: give 5)
 # ("可以的话", "如果可以": "if I could", as "0 if I could" is still a score)
-IF_OR_REPORTED = r"(?<![分星制以能])的话|(?:客服|他|她|他们|她们|你们|朋友|别人)都?说"
+# 的话 after the NPS question's own verb names what is rated, no condition: "推荐给朋友的话7分" (as for
+# recommending us to a friend, 7).
+_QUESTION_ITSELF = "".join(
+    f"(?<!{w})" for w in ("推荐", "推荐给朋友", "推荐给别人", "推荐给亲友", "推荐给家人")
+)
+IF_OR_REPORTED = rf"(?<![分星制以能]){_QUESTION_ITSELF}的话|(?:客服|他|她|他们|她们|你们|朋友|别人)都?说"
 HYPOTHETICAL_HAN = re.compile(
     r"(?:如果|要是)(?!(?:可以|能)(?:的话)?(?:给|打|[,，]|$))|假如|假设|本来|原本|本想|原想|本打算|差点|下次|上次|等[^,，.。!！;；\s]*再(?!也)|之后再|以后再|"
     + IF_OR_REPORTED
@@ -89,6 +96,7 @@ QUALIFIED_AFTER = re.compile(
     r"|maybe\b|perhaps\b|ish\b"  # "8-ish"; "9 probably", but not "9, probably the best service"
     r"|(?:probably|prob|probs|prolly|possibly|give or take|more or less)\b(?!\s+[a-z])"
     r"|as soon as\b|or\b|and (?:up|above|higher)\b|at (?:least|most|best)\b|at a (?:push|stretch)\b"
+    r"|(?:或者?|或是)\s*(?=[\d零〇一二两三四五六七八九十]|更高|更低|更多|更少)"  # "8分或9分吧", "4分或者更高"
     r"|max\b|tops\b|plus$"  # "4 plus"
     r"|and (?:a )?half\b"  # "⭐⭐⭐⭐ and a half", as 半 ("四星半")
     # a hedge that is all the words after a score ("8分，可能吧"), a condition put first ("10分但是要先退款",

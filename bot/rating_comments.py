@@ -117,14 +117,14 @@ def split_rating(
             if score is not None and not numbers and _snark(score, rest, middle):
                 return None  # "great, now my account is locked", "perfect, it broke again"
             if score is not None:
-                return _found(score, original[end:], rest, parse, middle)
+                return _found(score, original[end:], rest, parse, middle, after=True)
         for start in _cuts(t, from_start=False):
             rest, tail = t[:start], t[start:]
             score = _score(tail, rest, parse, words=words, leading=False, numbers=numbers, longest=longest)
             if score is not None:
                 side = original[:start]
                 led = _lead_in_clause(side.lower().rstrip())
-                return _found(score, side if led is None else side[:led], rest, parse, middle)
+                return _found(score, side if led is None else side[:led], rest, parse, middle, after=False)
     return _buried(original, parse, middle)
 
 
@@ -143,17 +143,21 @@ def _lead_in_clause(comment: str) -> int | None:
 
 
 def _found(
-    score: int, side: str, rest: str, parse: Callable[[str], int | None], middle: float | None
+    score: int, side: str, rest: str, parse: Callable[[str], int | None], middle: float | None, *, after: bool
 ) -> Scored | None:
-    """``score`` with the other ``side`` of the cut (as written) as its comment; a lone face there
-    only when it says something the score does not (:func:`bot.faces.face_beside`)."""
+    """``score`` with the other ``side`` of the cut (as written, ``after`` the score or before it) as
+    its comment; a face there only when it says something the score does not
+    (:func:`bot.faces.face_beside`)."""
     if middle is not None and score > middle and hedges.sarcastic(_comment(rest)):
         return None  # "5 stars for waiting 3 hours", "给你们10分，等了两个礼拜呢"
     for face in (side.strip(), _comment(side)):  # ":(" is all separators; ", 🙄" is set off by them
         said = faces.face_beside(face, score, middle) if middle is not None else None
         if said is not None:
             return Scored(score, face if said == "comment" else "")
-    return _unless_contradicted(Scored(score, _comment(side)), rest, parse, middle)
+    comment = _comment(side)
+    if middle is not None:
+        comment = faces.without_agreeing_face(comment, score, middle, after=after)
+    return _unless_contradicted(Scored(score, comment), rest, parse, middle)
 
 
 def _snark(score: int, rest: str, middle: float | None) -> bool:

@@ -170,7 +170,8 @@ _GIVE = re.compile(r"^我?(?:给|打)(?:你们|你)?(?:一个|个)?(?:大大的|
 # space; Chinese ones run straight into the phrase.
 _NEGATED = re.compile(
     r"^(?:(?:not|isn't|wasn't)\s+(?:(?:too|that|so|all that)\s+)?"
-    r"|(?:并不|不太|不是很|不是好|不是特别|不是非常|不是太|不算太|不算很|不算|不怎么|不大|不)(?=\S))"
+    r"|(?:并不|不太|不是很|不是好|不是特别|不是非常|不是太|不算太|不算很|不算|不怎么|不大|不是(?=不)|不"
+    r"|(?:并|也)?没有)(?=\S))"  # "没有很满意"; "没有不满意", "不是不满意": not unhappy
 )  # "not too bad" is "bad" negated
 # A negation that goes all the way: "not helpful at all", "一点都不满意" (the lowest; "一点都不难", "not
 # bad at all" are explicit phrases, and a negated complaint is only just on the good side).

@@ -18,7 +18,10 @@ _SCALE_NOTE = re.compile(
     rf"[(（]?\s{{0,3}}(?:满分\s*(?:是)?\s*(?P<a>{_SCALE}|十|五|七)\s*分?|(?P<b>{_SCALE})\s*分\s*满分"
     rf"|out of (?P<c>{_SCALE})|(?P<d>{_SCALE}|十|五|七)\s*分制"  # "5分制给4分"
     # "on a scale of 0-10", "on a scale from 1 to 10": its lowest end is 0 or 1
-    rf"|on a scale (?:of|from) [01] ?(?:-|to) ?(?P<e>{_SCALE}))(?:的话|来说)?"  # "满分5分的话给4"
+    rf"|on a scale (?:of|from) [01] ?(?:-|to) ?(?P<e>{_SCALE})"
+    # "5分里给4分": the points a score is out of, then the score
+    rf"|(?P<f>{_SCALE}|十|五|七)\s*分(?:里面|里|之中|中)的?(?=\s*(?:给|打|评|我|[\d零一二两三四五六七八九十])))"
+    r"(?:的话|来说)?"  # "满分5分的话给4"
     r"\s*[)）]?[,，]?"
 )
 _SCALE_WORDS = {"十": 10, "五": 5, "七": 7}
@@ -43,7 +46,7 @@ def without_scale(text: str, high: int) -> str:
 
 
 def _named(found: re.Match[str]) -> int:
-    named = found["a"] or found["b"] or found["c"] or found["d"] or found["e"]
+    named = found["a"] or found["b"] or found["c"] or found["d"] or found["e"] or found["f"]
     return int(named) if named.isdigit() else _SCALE_WORDS[named]
 
 

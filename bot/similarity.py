@@ -91,6 +91,7 @@ _CJK_WORDS = {
     "爱答不理": "态度坏",
     "爱理不理": "态度坏",
     "unresolved": "not solved",
+    "unsolved": "not solved",
     "不回消息": "响应慢",
     "不回信息": "响应慢",
     "一直": " ",
@@ -323,6 +324,12 @@ def closest(text: str, options: Sequence[tuple[str, Iterable[str]]]) -> str | No
     ):
         return named.pop()  # "not the speed, they were rude": one option said, the rest denied
     return _closest(text, options)
+
+
+def says_what_went_right(text: str, options: Sequence[tuple[str, Iterable[str]]]) -> bool:
+    """Whether a clause of ``text`` denies something ("not slow", "不是慢") or praises the opposite of an
+    option ("answered fast"): beside an option's number, it may be saying that option was fine."""
+    return any(_denial(c) or _praises(c, options) for c in _CLAUSES.split(text) if tokens(c))
 
 
 def _praises(clause: str, options: Sequence[tuple[str, Iterable[str]]]) -> bool:

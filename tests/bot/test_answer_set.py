@@ -51,10 +51,13 @@ SETS = {
     "sixth": "typed_answers_sixth_{}.tsv",
     "seventh": "typed_answers_seventh_{}.tsv",
     "eighth": "typed_answers_eighth_{}.tsv",
+    "ninth": "typed_answers_ninth_{}.tsv",
 }
 KINDS = ("csat", "nps", "ces", "choice", "yesno", "text")
 """yesno: "Did this solve it?" (yes, no or "-"); text: a reply at the question after a CSAT rating
-(the score it corrects the rating to, or "-": a comment). Only the fifth to eighth sets have them."""
+(the score it corrects the rating to, or "-": a comment). Only the fifth to ninth sets have them."""
+LINE_BREAK = "\\n"
+"""In the text column: a line break, as a multi-line chat message has ("Rating: 3\\nComment: slow")."""
 YES_NO_LABELS = [(v, list(DEFAULT_TEXTS[v].values())) for v in YES_NO]
 
 
@@ -66,7 +69,7 @@ def cases(language: str, *, held_out: bool = False, which: str | None = None) ->
         if not line.strip() or line.startswith("#"):
             continue
         kind, text, meant, *rest = line.split("\t")
-        found.append(Case(kind, text, meant, rest[0] if rest else None, number))
+        found.append(Case(kind, text.replace(LINE_BREAK, "\n"), meant, rest[0] if rest else None, number))
     return found
 
 
@@ -141,6 +144,7 @@ def test_the_second_set_written_after_the_parser_is_read_as_meant(language: str)
         ("sixth", 200),  # typed_answers_sixth_*: a fourth blind set (units, hedges, typos, stray numbers)
         ("seventh", 200),  # typed_answers_seventh_*: a fifth blind set (voice typing, pinyin, dialect)
         ("eighth", 200),  # typed_answers_eighth_*: a sixth blind set (ranges, negations, wrong scales)
+        ("ninth", 250),  # typed_answers_ninth_*: a seventh blind set (labelled comments, multi-line, letters)
     ],
 )
 def test_the_audit_and_blind_sets_are_read_as_meant(language: str, which: str, at_least: int) -> None:

@@ -2009,15 +2009,89 @@ BLIND_TWELFTH = [
 ]
 
 
-@pytest.mark.parametrize(("text", "kind", "expected"), BLIND_TWELFTH)
-def test_the_ninth_blind_sets_replies_are_read_as_meant(
-    text: str, kind: ScaleKind, expected: tuple[int, str] | None
-) -> None:
-    assert scored(text, kind) == expected
-
-
 @pytest.mark.parametrize(("text", "kind", "expected"), BLIND_TENTH + BLIND_ELEVENTH)
 def test_the_sixth_and_eighth_blind_sets_replies_are_read_as_meant(
     text: str, kind: ScaleKind, expected: tuple[int, str] | None
 ) -> None:
     assert scored(text, kind) == expected
+
+
+# The tenth blind set (typed_answers_ninth_*, round 13), with look-alikes: a form's fields copied into chat,
+# a taken-back score with typo, "meant", laughter, an apology or 不是 between, "not really" before a score,
+# 或 between two, none out of the question's own scale, a face agreeing beside a low score, 的话 after
+# the NPS question's own verb, and a double negation.
+BLIND_THIRTEENTH = [
+    pytest.param("Rating: 3\nComment: slow", "csat", (3, "slow"), id="form-rating-comment"),
+    pytest.param("Score: 4\nWhy: too expensive", "nps", (4, "too expensive"), id="form-why"),
+    pytest.param(
+        "rating 4, comment: the chat took a while", "csat", (4, "the chat took a while"), id="form-inline"
+    ),
+    pytest.param("Rating: 4\nComment: thanks", "csat", (4, ""), id="form-comment-only-thanks"),
+    pytest.param("Stars: 1\nNotes: never again", "csat", (1, "never again"), id="form-stars-notes"),
+    pytest.param("Effort: 3", "ces", (3, ""), id="form-effort"),
+    pytest.param("评分：5\n备注：小哥很耐心", "csat", (5, "小哥很耐心"), id="form-beizhu-zh"),
+    pytest.param("評分：2\n評論：等太久了", "csat", (2, "等太久了"), id="form-traditional-zh"),
+    pytest.param("评价：非常满意", "csat", (5, ""), id="form-word-rating-zh"),
+    pytest.param("Comment: slow", "csat", None, id="form-comment-alone-is-no-score"),
+    pytest.param("2 sorry typo, 4", "csat", (4, ""), id="sorry-typo-then-score"),
+    pytest.param("5 typo", "csat", (5, ""), id="typo-alone-keeps-the-score"),
+    pytest.param("6, sorry meant 5", "ces", (5, ""), id="sorry-meant"),
+    pytest.param("5 meant a lot to me", "csat", (5, "meant a lot to me"), id="meant-without-a-score"),
+    pytest.param("5 lol jk 2", "csat", (2, ""), id="laughing-then-jk"),
+    pytest.param("5 lol 2 days late", "csat", (5, "lol 2 days late"), id="laughing-no-take-back"),
+    pytest.param("五星，不好意思，我是说四星", "csat", (4, ""), id="buhaoyisi-woshishuo"),
+    pytest.param("5分，不好意思，3天才回复", "csat", (5, "不好意思，3天才回复"), id="buhaoyisi-then-days"),
+    pytest.param("4星，刚才手滑了，应该是3星", "csat", (3, ""), id="gangcai-shouhua"),
+    pytest.param("9分，不是，10分", "nps", (10, ""), id="bushi-between"),
+    pytest.param("5分，不是，3天就到了", "csat", (5, "不是，3天就到了"), id="bushi-then-days"),
+    pytest.param("not really 5", "csat", None, id="not-really"),
+    pytest.param("not quite a 7", "ces", None, id="not-quite"),
+    pytest.param("8分或9分吧", "nps", None, id="huo-between-two"),
+    pytest.param("4分或者更高", "csat", None, id="huozhe-higher"),
+    pytest.param("4分还是挺好的", "csat", (4, "还是挺好的"), id="haishi-is-still"),
+    pytest.param("0/5", "csat", (1, ""), id="none-out-of-the-questions-own-five"),
+    pytest.param("0 out of 7", "ces", (1, ""), id="none-out-of-the-questions-own-seven"),
+    pytest.param("0/10", "nps", (0, ""), id="none-out-of-ten-on-nps"),
+    pytest.param("0", "csat", None, id="a-bare-zero-is-still-off-the-scale"),
+    pytest.param("2 😞 nobody helped", "csat", (2, "nobody helped"), id="agreeing-face-then-words"),
+    pytest.param("nobody helped 😞 2", "csat", (2, "nobody helped"), id="words-then-agreeing-face"),
+    pytest.param("5 🙄 great job", "csat", (5, "🙄 great job"), id="ironic-face-stays"),
+    pytest.param("1 😊 awful", "csat", (1, "😊 awful"), id="disagreeing-face-stays"),
+    pytest.param("推荐给朋友的话7分", "nps", (7, ""), id="dehua-after-the-questions-verb"),
+    pytest.param("如果退款的话10分", "nps", None, id="dehua-still-a-condition"),
+    pytest.param("没有不满意", "csat", (4, ""), id="double-negation-meiyou"),
+    pytest.param("不是不满意", "csat", (4, ""), id="double-negation-bushi"),
+    pytest.param("没有很满意", "csat", (2, ""), id="meiyou-hen"),
+    pytest.param("5分里给4分", "csat", (4, ""), id="fenli-own-scale"),
+    pytest.param("10分里给8分", "csat", None, id="fenli-another-scale"),
+    pytest.param("4分。发自我的iPhone", "csat", (4, ""), id="signature-after-a-full-stop"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), BLIND_TWELFTH + BLIND_THIRTEENTH)
+def test_the_ninth_and_tenth_blind_sets_replies_are_read_as_meant(
+    text: str, kind: ScaleKind, expected: tuple[int, str] | None
+) -> None:
+    assert scored(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("answer: 3", "attitude"),  # was Slow response: "answer" read as a paraphrase of "response"
+        ("I pick 2", "unresolved"),
+        ("I'll go with b", "unresolved"),
+        ("I choose the last one", "other"),
+        ("pick up my parcel", None),
+        ("2 - still no refund", "unresolved"),
+        ("4: it took 2 days", "other"),
+        ("2、问题一直没解决", "unresolved"),
+        ("2 - 3 days", None),  # how long it took, no option
+        ("1, 2 hours wait", None),  # a number after it: which is the option? (as before)
+        ("1 - not slow", None),  # the option's number, and its denial
+        ("1 - rude agent", "attitude"),  # the words name another option: read as before, by the words
+        ("unsolved", "unresolved"),
+    ],
+)
+def test_an_option_by_its_number_with_words_or_a_verb_of_picking(text: str, expected: str | None) -> None:
+    assert parse_choice(text, OPTIONS) == expected

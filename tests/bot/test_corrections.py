@@ -250,3 +250,18 @@ def test_a_correction_at_the_question_after_the_rating(text: str, expected: tupl
 )
 def test_the_ninth_blind_sets_corrections(text: str, expected: tuple[int, str] | None) -> None:
     assert _corrected(text) == expected
+
+
+# The tenth blind set (typed_answers_ninth_*, round 13): an apology and 刚才 before what was wrong, at
+# the question after the rating.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("不好意思，刚才打错了，应该是4分", (4, "")),
+        ("刚才点错了，是5星", (5, "")),
+        ("不好意思，打扰了", None),
+        ("刚才的客服很好", None),
+    ],
+)
+def test_the_tenth_blind_sets_corrections(text: str, expected: tuple[int, str] | None) -> None:
+    assert _corrected(text) == expected

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.faces import EMOTICON, STARS, emoji, face_beside, glyph
+from bot.faces import EMOTICON, STARS, emoji, face_beside, glyph, without_agreeing_face
 
 
 @pytest.mark.parametrize(
@@ -52,3 +52,21 @@ def test_a_cut_falls_between_text_emoji_and_stars() -> None:
 def test_emoticons_and_stars() -> None:
     assert all(EMOTICON.match(face) for face in (":)", ":-(", ":D", "^_^", "xd", "<3"))
     assert not EMOTICON.match("ok") and STARS.search("5⭐") and not STARS.search("5分")
+
+
+@pytest.mark.parametrize(
+    ("comment", "score", "after", "left"),
+    [
+        ("😞 nobody helped", 2, True, "nobody helped"),
+        ("nobody helped 😞", 2, False, "nobody helped"),
+        ("nobody helped 😞", 2, True, "nobody helped 😞"),  # at the far end: the words' own face
+        ("🙄 great job", 5, True, "🙄 great job"),  # irony beside a high score says something
+        ("😊 awful", 1, True, "😊 awful"),  # a happy face beside a 1 may be a scale read backwards
+        ("😊👍 Maria was great", 5, True, "Maria was great"),
+        ("😞", 2, True, "😞"),  # a lone face is read by face_beside
+    ],
+)
+def test_a_face_next_to_the_score_that_agrees_with_it_is_no_comment(
+    comment: str, score: int, after: bool, left: str
+) -> None:
+    assert without_agreeing_face(comment, score, 3, after=after) == left

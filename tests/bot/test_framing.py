@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from bot.framing import HELLO_ONLY, THANKS, unframed, without_signature
+from bot.framing import HELLO_ONLY, THANKS, field_free, unframed, without_signature
 
 
 @pytest.mark.parametrize(
@@ -71,3 +71,20 @@ def test_a_long_run_is_read_once(junk: str) -> None:
     started = time.perf_counter()
     unframed("5" + junk + "x")
     assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize(
+    ("comment", "left"),
+    [
+        ("Comment: slow", "slow"),
+        ("Reason: nobody called me back", "nobody called me back"),
+        ("备注：小哥很耐心", "小哥很耐心"),
+        ("评价", ""),  # only the score's field name was left beside a word rating ("评价：非常满意")
+        ("Rating:", ""),
+        ("comments are slow to load", "comments are slow to load"),  # no colon: the customer's words
+        ("why: because", "because"),
+        ("reason why I left", "reason why I left"),
+    ],
+)
+def test_the_name_of_a_forms_field_is_no_comment(comment: str, left: str) -> None:
+    assert field_free(comment) == left

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.similarity import MAX_LENGTH, closest, mostly_of, negated, similarity, tokens
+from bot.similarity import MAX_LENGTH, closest, mostly_of, negated, says_what_went_right, similarity, tokens
 
 OPTIONS = [
     ("slow", ["Slow response", "响应太慢"]),
@@ -189,3 +189,26 @@ def test_similarity_is_the_dice_coefficient(a: list[str], b: list[str], score: f
 )
 def test_mostly_of_a_label(text: str, label: str, expected: bool) -> None:
     assert mostly_of(text, label) is expected
+
+
+_REASONS = [
+    ("slow", ["Slow response"]),
+    ("unresolved", ["Problem not solved"]),
+    ("attitude", ["Unfriendly service"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("not slow", True),
+        ("不是慢", True),
+        ("answered fast", True),
+        ("answered fast, but rude", True),
+        ("still no refund", False),
+        ("waited forever", False),
+        ("the app crashed", False),
+    ],
+)
+def test_what_went_right_is_a_denial_or_praise_of_an_options_opposite(text: str, expected: bool) -> None:
+    assert says_what_went_right(text, _REASONS) is expected
