@@ -88,7 +88,8 @@ def _side(mark: str) -> int | None:
 # helped", "nobody helped 😞 2" (a face at the far end belongs to the words: "五星！小姐姐超耐心的💕").
 _FACE = r"[\U0001f300-\U0001faff\u2600-\u27bf\ufe0f\u200d]+"
 _FACE_FIRST = re.compile(rf"^({_FACE})\s*(?=\S)")
-_FACE_LAST = re.compile(rf"(?<=\S)\s*({_FACE})$")
+# Tried only where a run of faces starts, so a long run is read once, not once per face.
+_FACE_LAST = re.compile(rf"(?<=\S)\s*+(?<!{_FACE[:-1]})({_FACE})$")
 
 
 def without_agreeing_face(comment: str, score: int, middle: float, *, after: bool) -> str:

@@ -24,8 +24,9 @@ from bot.classification import Classification
 from bot.config import load_config
 from bot.corrections import after_correction
 from bot.engine import advance
+from bot.faces import without_agreeing_face
 from bot.flow import build_flows
-from bot.framing import FILLERS, says_nothing
+from bot.framing import FILLERS, field_free, says_nothing
 from bot.masking import mask
 from bot.messages import Text
 from bot.rating_words import word_rating
@@ -81,6 +82,10 @@ HOSTILE = {
     "just kidding": "5 just kidding " * (N // 15),
     "another scale": "满分5分给" * (N // 5),
     "an absolute": "an absolute " * (N // 12),
+    # shapes of the rules of the tenth set: faces beside a score, a form's fields
+    "faces then a letter": "2 " + "😞" * N + "x",
+    "faces and spaces": "x " + "😞 " * (N // 2) + "x",
+    "field names": "comment: " * (N // 9),
 }
 OPTIONS = [("slow", ["Slow response", "响应太慢"]), ("other", ["Something else", "其他"])]
 UNHAPPY = Classification("complaint", 0.9, "negative", 0.9)
@@ -97,6 +102,9 @@ ENTRIES: dict[str, Callable[[str], object]] = {
     "typed_reason": lambda t: typed_reason(t, UNHAPPY),
     "FILLERS": lambda t: FILLERS.sub("", t),
     "says_nothing": says_nothing,
+    "field_free": field_free,
+    "face before a score": lambda t: without_agreeing_face(t, 2, 3.0, after=False),
+    "face after a score": lambda t: without_agreeing_face(t, 2, 3.0, after=True),
     "word_rating": lambda t: word_rating(t, "csat"),
     "engine at the rating": lambda t: advance(FLOW, AT_RATING, Reply(Text(t)), NOW),
     "engine at a choice": lambda t: advance(FLOW, AT_REASON, Reply(Text(t), UNHAPPY), NOW),
