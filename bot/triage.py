@@ -12,6 +12,10 @@ from bot.classification import Classification
 from bot.config.schema import TriageRule
 from bot.hanzi import simplified
 
+# A message of only question marks, full stops or ellipses ("?", "？？", "。。。") says nothing a rule
+# could act on: the customer is waiting on what they wrote before, which was triaged when it came.
+_NOTHING_SAID = re.compile(r"[?？.。…\s]+")
+
 
 @dataclass(frozen=True, slots=True)
 class Decision:
@@ -63,8 +67,11 @@ def judge(
     data for at least 97% precision). An ``other`` intent (the classifier was unsure) never gets one,
     nor does a verdict whose answer is ``withheld`` (the customer denied the intent). A rule whose
     ``unless_mentions`` names a word of ``text`` does not apply ("the router's admin password" is no
-    account's password): the note says so, and a later rule may apply.
+    account's password): the note says so, and a later rule may apply. A message of only question
+    marks or dots gets no rule (see ``_NOTHING_SAID``).
     """
+    if _NOTHING_SAID.fullmatch(text):
+        return Judgement(None, f"{no_action(verdict)}; the message is only punctuation")
     set_aside: list[str] = []
     for index, rule in enumerate(rules, 1):
         if not _matches(rule, verdict, threshold, during_survey):

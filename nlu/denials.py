@@ -3,7 +3,8 @@
 A classifier that sees "password" in a denial and a problem beside it can read the whole message as
 the denied intent with high confidence ("密码没问题，账号被封了" -> password_reset 0.97). An automatic
 answer must not rest on that. The check is counterfactual, with no word lists per intent: when a
-clause is a denial ("not the X", "X is fine", "跟X没关系", "X没问题", "不是X的问题", "没忘X") and the
+clause is a denial ("not the X", "X is fine", "no need to X", "跟X没关系", "X没问题", "不是X的问题",
+"没忘X", "不需要X", "不是要X") and the
 message without it is not the intent (or not surely enough to be answered: under the answer
 floor), the answer rested on the denied topic, and the automatic answer is withheld (the message
 still reaches a person when it should). It is withheld too when the denying clause on its own
@@ -41,8 +42,9 @@ _DENIAL = re.compile(
     r"|\b(?:works|is working)(?: fine| ok| okay)?$|\bnothing to do with\b|\bi know (?:my|the)\b"
     r"|\b(?:didn't|did not|don't|do not|haven't|have not) (?:forget|forgot|lose|lost|need|want)\b"
     r"|\bnot (?:a|an|the)?\s*\w+ (?:problem|issue|question)\b|\bno (?:problem|issue) with\b"
-    r"|^no (?:complaints?|problems?|issues?)\b"
+    r"|^no (?:complaints?|problems?|issues?)\b|\bno need (?:to|for)\b|\bnot (?:asking|looking) (?:for|to)\b"
     r"|不是.{0,10}(?:问题|原因|的事)|(?:没|没有|不是)(?:问题|关系|错)|无关|是对的|正确的|没忘|没有忘|不是忘"
+    r"|不需要|不用(?!谢)|不是要|不是想|唔係要|唔使"
 )
 MAX_CLAUSES = 6
 """Longer messages are not checked (each denying clause costs one more classification)."""

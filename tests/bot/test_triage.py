@@ -197,6 +197,48 @@ def test_a_mention_sets_a_rule_aside_and_the_next_rule_applies_with_the_note_say
     assert escalated.decision.reason.endswith('rule 2 set aside: the message mentions "路由器"')
 
 
+@pytest.mark.parametrize("text", ["?", "？？", "???", "。。。", "...", " ? "])
+def test_a_message_of_only_question_marks_or_dots_gets_no_rule(text: str) -> None:
+    rules_ = [TriageRule.model_validate(r) for r in NEEDS_HUMAN_RULES]
+    read_as_upset = judged("other", 0.94, "negative", 0.7)
+    judgement = judge(rules_, read_as_upset, 0.55, during_survey=False, text=text)
+    assert judgement.decision is None
+    assert judgement.note == (
+        "no rule matched: triage: other (94%), negative (80%), needs a person (70%); "
+        "the message is only punctuation"
+    )
+
+
+@pytest.mark.parametrize("text", ["??? where is my order", ":(", "😡", "?!", ""])
+def test_punctuation_beside_words_emoticons_or_emoji_is_triaged_as_usual(text: str) -> None:
+    rules_ = [TriageRule.model_validate(r) for r in NEEDS_HUMAN_RULES]
+    upset = judged("other", 0.94, "negative", 0.7)
+    decision = decide(rules_, upset, 0.55, during_survey=False, text=text)
+    assert decision is not None and decision.rule.action == "escalate"
+
+
+SHIPPED_ANSWERS = [
+    pytest.param("I forgot my password, can you help?", "neutral", "auto_answer", id="ours"),
+    pytest.param("我忘記密碼了，要怎麼重設？", "neutral", "auto_answer", id="ours-traditional"),
+    pytest.param("the new password reset flow was so easy, thanks!", "positive", None, id="praise"),
+    pytest.param("I forgot my Apple ID password, can you reset it?", "neutral", None, id="apple-id"),
+    pytest.param("微信密碼忘了，你們能幫我找回嗎", "neutral", None, id="wechat"),
+    pytest.param("how do I factory reset the TV box", "neutral", None, id="factory-reset"),
+    pytest.param("怎么把通知设置重置成默认", "neutral", None, id="reset-to-default"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "sentiment", "expected"), SHIPPED_ANSWERS)
+def test_the_shipped_rules_answer_only_a_calm_question_about_our_own_password(
+    text: str, sentiment: Sentiment, expected: str | None
+) -> None:
+    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    shipped = [TriageRule.model_validate(r) for r in data["triage"]]
+    sure = judged("password_reset", 0.99, sentiment, 0.05, 0.5)
+    decision = decide(shipped, sure, 0.5, during_survey=False, text=text)
+    assert (decision.rule.action if decision else None) == expected
+
+
 def test_a_rule_that_would_not_apply_anyway_is_not_named_as_set_aside() -> None:
     rules_ = [TriageRule.model_validate(r) for r in NEEDS_HUMAN_RULES]
     rules_[1] = rules_[1].model_copy(

@@ -10,8 +10,9 @@ import yaml
 import nlu
 import nlu.generate
 from bot.config.schema import NluConfig
+from nlu.behaviour import DATA_DIR, load_realistic
 from nlu.data import config_examples, drop_leaks, load_triage
-from nlu.generate import MIN_PER_TEMPLATE, TRIAGE_FILE, generate
+from nlu.generate import MIN_PER_TEMPLATE, TRIAGE_FILE, generate, held_out_texts, is_short
 from nlu.labels import DEFAULT_INTENTS
 from nlu.public import load_public
 
@@ -40,6 +41,15 @@ def test_held_out_split_is_by_template() -> None:
 def test_the_data_file_is_what_the_generator_makes() -> None:
     lines = TRIAGE_FILE.read_text(encoding="utf-8").splitlines()
     assert [json.loads(line) for line in lines] == generate()
+
+
+def test_the_generator_leaves_out_the_texts_of_every_blind_set() -> None:
+    held = held_out_texts()
+    paths = sorted(DATA_DIR.glob("blind_*.jsonl"))
+    assert {"blind_2026_12_07.jsonl", "blind_2026_12_07b.jsonl"} <= {p.name for p in paths}
+    for path in paths:
+        texts = [r.text.lower() for r in load_realistic(path)]
+        assert [t for t in texts if not is_short(t) and t not in held] == [], path.name
 
 
 def test_a_family_on_its_own_stream_leaves_every_other_row_as_it_was(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -28,6 +28,12 @@ from nlu.denials import clauses, denials, reread_denied_topics, withhold_denied_
         ("nothing to do with the refund, where is my parcel?", ["nothing to do with the refund"]),
         ("password works, but two-factor codes never arrive", ["password works"]),
         ("the driver was lovely, no complaints at all, but I got billed twice", ["no complaints at all"]),
+        ("不需要重置密码，已经登进去了", ["不需要重置密码"]),
+        ("我不是要退款，只是想问什么时候发货", ["我不是要退款"]),
+        ("唔係要退款呀，淨係想問幾時發貨", ["唔係要退款呀"]),
+        ("no need to reset my password, I got in", ["no need to reset my password"]),
+        ("I'm not asking for a refund, I just want to know when it ships", ["I'm not asking for a refund"]),
+        ("不用谢，问题解决了", []),  # "you're welcome" denies nothing
         # negations that are the customer's problem, not a denial
         ("I can't remember my password, can you help", []),
         ("I never got the reset email, how do I reset my password?", []),
