@@ -257,6 +257,24 @@ async def test_a_failed_status_for_an_unknown_message_is_only_logged(
     assert "outside the 24-hour customer-service window" in logged
 
 
+async def test_line_breaks_in_a_status_or_error_reach_the_log_escaped(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A signed status whose wamid and error title hold line breaks and a terminal escape, and an
+    account error with a forged line in its title, were logged as they came: each value started a
+    line of its own ("FAKE LOG LINE") in a plain-text log."""
+    forged = "\nERROR csatbot: FAKE LOG LINE\r\x1b[31m"
+    failed = app.sim.status("15550000044", "wamid.X" + forged, "failed", [{"code": 131026, "title": forged}])
+    account = app.sim.envelope({"errors": [{"code": 130429, "title": "rate" + forged}]})
+    with caplog.at_level(logging.WARNING):
+        for payload in (failed, account):
+            assert (await app.sim.post(app.http, payload)).status_code == 200
+    logged = [r.getMessage() for r in caplog.records if r.name.startswith("csatbot")]
+    assert len([line for line in logged if "FAKE LOG LINE" in line]) >= 3
+    assert [line for line in logged if any(c in line for c in "\n\r\x1b")] == []
+    assert "wamid.X\\nERROR csatbot: FAKE LOG LINE\\r\\x1b[31m" in " ".join(logged)
+
+
 async def test_a_failure_while_storing_answers_500_so_whatsapp_delivers_again(
     app: App, payload: Load
 ) -> None:
