@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from adapters import strict_json
 from adapters.http import status_error
 from adapters.poster import Poster, PostFailed
 
@@ -117,11 +118,8 @@ def result_of(status: int, content: bytes) -> Any:
     blocked the bot or never started it) are not, and a block also says the customer is unreachable.
     ``"ok": false`` in a 2xx answer is read by its ``error_code``.
     """
-    try:
-        answer = json.loads(content)
-    except ValueError:
-        answer = None
-    if not isinstance(answer, dict) or not isinstance(answer.get("ok"), bool):
+    answer = strict_json.read_object(content)
+    if answer is None or not isinstance(answer.get("ok"), bool):
         shown = content[:200].decode(errors="replace") or "no body"
         raise status_error(CHANNEL, 502, f"not a Bot API answer (HTTP {status}): {shown}")
     if answer["ok"] and 200 <= status < 300:

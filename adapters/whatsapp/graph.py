@@ -11,6 +11,7 @@ import json
 import logging
 from typing import Any
 
+from adapters import strict_json
 from adapters.http import retry_after_seconds, status_error, transport_error
 from adapters.poster import Answer, Poster, PostFailed
 from bot.errors import DeliveryError
@@ -86,11 +87,7 @@ def response_error(response: Answer) -> DeliveryError:
 
 
 def _json(content: bytes) -> dict[str, Any]:
-    try:
-        data = json.loads(content)
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+    return strict_json.read_object(content) or {}
 
 
 class GraphApi:

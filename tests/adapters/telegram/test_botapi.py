@@ -105,6 +105,7 @@ def answer(status: int, body: str) -> DeliveryError:
         (200, "<html>hello</html>", "not a Bot API answer (HTTP 200)", None, False),
         (502, "", "no body", None, False),
         (200, '["ok"]', "not a Bot API answer", None, False),
+        (200, "[" * 100_000, "not a Bot API answer", None, False),  # was a RecursionError
     ],
 )  # fmt: skip
 def test_answers_map_to_delivery_errors(

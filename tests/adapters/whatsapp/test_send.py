@@ -131,6 +131,7 @@ async def test_outside_the_window_without_a_template_nothing_is_sent(app_without
             graph_error_response(500, 131000, "Something went wrong"), False, None, "131000", id="500"
         ),
         pytest.param(Response("upstream down", status_code=503), False, None, "HTTP 503", id="503-no-json"),
+        pytest.param(Response("[" * 100_000, status_code=500), False, None, "HTTP 500", id="500-too-deep"),
         pytest.param(
             graph_error_response(429, 99999, "Slow down", retry_after=3), False, 3.0, "HTTP 429", id="429"
         ),
