@@ -43,6 +43,7 @@ _PERMANENT: dict[int, str] = {
     131030: "the recipient is not in the allowed list of this test number",
     131031: "the WhatsApp Business Account is locked",
     131051: "unsupported message type",
+    131062: "this message cannot go to a business-scoped user id (the customer hides their number)",
     131009: "a parameter value is not valid (a title or id over WhatsApp's limits?)",
     132000: "the template's parameter count does not match its definition",
     132001: "the template does not exist in this language (check channels.whatsapp.template)",

@@ -60,6 +60,17 @@ async def test_a_question_is_posted_as_whatsapp_expects(app: App) -> None:
     assert sent == Sent(app.sim.api.accepted[0].wamid)
 
 
+async def test_a_customer_known_only_by_a_business_scoped_user_id_is_sent_to_as_recipient(app: App) -> None:
+    """The Graph API takes a BSUID in ``recipient`` (``to`` is for phone numbers)."""
+    bsuid = "US.13491208655302741918"
+    to = Recipient("whatsapp", PHONE_NUMBER_ID, bsuid, last_inbound_at=app.clock.now())
+    await app.adapter.send(to, Say("Thanks!"))
+    [request] = app.sim.server.received("/messages")
+    body = request.json()
+    assert (body["recipient"], "to" in body, body["text"]["body"]) == (bsuid, False, "Thanks!")
+    assert render(Say("Hi"), USER)[0]["to"] == USER
+
+
 async def test_without_an_account_the_configured_number_sends(app: App) -> None:
     await app.adapter.send(recipient(app, account=""), Say("Hello"))
     [request] = app.sim.server.received("/messages")

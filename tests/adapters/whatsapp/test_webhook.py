@@ -66,6 +66,27 @@ async def test_a_signed_text_is_stored(app: App, payload: Load) -> None:
     assert app.adapter.counts["messages"] == 1
 
 
+async def test_a_customer_known_only_by_a_business_scoped_user_id_is_stored_with_the_batch(
+    app: App, payload: Load
+) -> None:
+    """A customer with a WhatsApp username may reach a business without a phone number: the message
+    carries ``from_user_id`` (a BSUID) and no ``from``. Such a message was a 400 for its whole batch,
+    redelivered and lost with every other message in it."""
+    data = payload("text")
+    value = data["entry"][0]["changes"][0]["value"]
+    bsuid = "US.13491208655302741918"
+    hidden = {k: v for k, v in value["messages"][0].items() if k != "from"}
+    value["contacts"].append({"profile": {"name": "Maria"}, "user_id": bsuid})
+    value["messages"].append(hidden | {"id": "wamid.BSUID1", "from_user_id": bsuid, "text": {"body": "hola"}})
+    assert (await app.sim.post(app.http, data)).status_code == 200
+    customers = {c["customer"]["user"]: c["customer"]["name"] for c in await app.conversations()}
+    assert customers == {"972987654321": "Test Name", bsuid: "Maria"}
+    del value["messages"][1]["from_user_id"]
+    value["messages"][1]["id"] = "wamid.NOBODY"
+    answered = await app.sim.post(app.http, data)
+    assert (answered.status_code, "from or from_user_id" in answered.text) == (400, True)
+
+
 async def test_a_lone_surrogate_or_nul_in_a_signed_text_is_stored_cleaned_not_refused(
     app: App, payload: Load
 ) -> None:
