@@ -13,6 +13,7 @@ lose
 
 A record's message is also made :func:`printable`: a platform's text in it (a WhatsApp error title,
 a wamid, a Telegram description) holding a line break or a terminal escape cannot forge a log line.
+A traceback keeps its lines, but not carriage returns, terminal escapes or lone surrogates.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ ALL_QUERIES = frozenset({"uvicorn.access", "httpx", "httpcore"})
 # C0 controls but the tab, DEL, C1 controls, the line and paragraph separators, and lone surrogates
 # (a handler writing UTF-8 fails on one and loses the line).
 _UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_UNPRINTABLE_IN_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+"""The same but the line break, for what is made of lines (a traceback, a stack)."""
 
 _lock = threading.Lock()
 _secrets: set[str] = set()
@@ -77,9 +80,11 @@ def redact(text: str, *, every_query: bool = False) -> str:
     return text
 
 
-def printable(text: str) -> str:
-    """``text`` on one line: each character of :data:`_UNPRINTABLE` as its escape (``\\n``, ``\\x1b``)."""
-    return _UNPRINTABLE.sub(lambda found: found[0].encode("unicode_escape").decode("ascii"), text)
+def printable(text: str, *, lines: bool = False) -> str:
+    """``text`` on one line (``lines``: keeping its line breaks), each control character, line
+    separator or lone surrogate written as its escape (``\\n``, ``\\x1b``, ``\\ud800``)."""
+    unprintable = _UNPRINTABLE_IN_LINES if lines else _UNPRINTABLE
+    return unprintable.sub(lambda found: found[0].encode("unicode_escape").decode("ascii"), text)
 
 
 def _queries_redacted(text: str, *, every_query: bool) -> str:
@@ -112,11 +117,10 @@ def _scrub(record: logging.LogRecord) -> None:
             if cleaned != message or args:
                 record.msg, record.args = cleaned, None
     if record.exc_info and not record.exc_text:
-        record.exc_text = redact(
-            logging.Formatter().formatException(record.exc_info), every_query=every_query
-        )
+        traceback = redact(logging.Formatter().formatException(record.exc_info), every_query=every_query)
+        record.exc_text = printable(traceback, lines=True)
     if record.stack_info:
-        record.stack_info = redact(record.stack_info, every_query=every_query)
+        record.stack_info = printable(redact(record.stack_info, every_query=every_query), lines=True)
 
 
 def install() -> None:

@@ -79,3 +79,15 @@ def test_a_record_is_one_line_whatever_its_values_hold(all_logs: pytest.LogCaptu
     assert first == "error 131026: " + second
     assert second == "t\\nWARNING csatbot: forged\\r\\x1b[31m\\u2028\\x00\\ud800\\x85 end"
     assert redaction.printable("a\tb é 😀") == "a\tb é 😀"  # tabs and printable text stay as they are
+
+
+def test_a_traceback_keeps_its_lines_but_not_terminal_escapes(all_logs: pytest.LogCaptureFixture) -> None:
+    """A traceback is lines of its own; what an exception's message holds besides them (a carriage
+    return, a terminal escape, a lone surrogate that fails a UTF-8 handler) is escaped."""
+    try:
+        raise RuntimeError("platform said \r\x1b[2J\ud800")
+    except RuntimeError:
+        logging.getLogger("csatbot").exception("send failed")
+    [record] = all_logs.records
+    assert record.exc_text is not None and record.exc_text.startswith("Traceback (most recent call last):\n")
+    assert record.exc_text.endswith("RuntimeError: platform said \\r\\x1b[2J\\ud800")
