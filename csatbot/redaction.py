@@ -42,7 +42,7 @@ _BOT_TOKEN = re.compile(r"bot\d{3,}(?::|%3[Aa])[A-Za-z0-9_-]{10,}")
 _BEARER = re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]{8,}")
 ALL_QUERIES = frozenset({"uvicorn.access", "httpx", "httpcore"})
 # C0 controls but the tab, DEL, C1 controls, the line and paragraph separators, and lone surrogates
-# (a handler writing UTF-8 fails on one and loses the line).
+# (a handler writing strict UTF-8, a log file, fails on one and loses the record).
 _UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _UNPRINTABLE_IN_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 """The same but the line break, for what is made of lines (a traceback, a stack)."""
