@@ -52,6 +52,14 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
 
 
+class _WithIds(_Model):
+    """A model whose ids and times are read as text even when written as JSON numbers ("from":
+    9725..., a relay's doing): a field csatbot only reads as text must not refuse a whole batch,
+    which is redelivered, then lost. What a customer wrote stays a string or a 400."""
+
+    model_config = ConfigDict(coerce_numbers_to_str=True)
+
+
 class _Reply(_Model):
     id: str
     title: str = ""
@@ -83,7 +91,7 @@ class _Context(_Model):
     id: str = ""
 
 
-class _Message(_Model):
+class _Message(_WithIds):
     sender: str = Field(default="", alias="from", max_length=64)
     """The customer's phone number; withheld for one who took a username (then only a BSUID)."""
     from_user_id: str = Field(default="", max_length=160)
@@ -118,13 +126,13 @@ class _Profile(_Model):
     name: str = ""
 
 
-class _Contact(_Model):
+class _Contact(_WithIds):
     wa_id: str = ""
     user_id: str = ""
     profile: _Profile = _Profile()
 
 
-class _Metadata(_Model):
+class _Metadata(_WithIds):
     phone_number_id: str = Field(min_length=1)
     display_phone_number: str = ""
 
@@ -135,7 +143,7 @@ class _Error(_Model):
     message: str = ""
 
 
-class _Status(_Model):
+class _Status(_WithIds):
     id: str = Field(min_length=1)
     status: str
     recipient_id: str = ""
