@@ -73,6 +73,18 @@ def loads(raw: bytes | str, *, max_depth: int = MAX_DEPTH, strict_text: bool = T
     return data
 
 
+def read_object(raw: bytes | str) -> dict[str, Any] | None:
+    """The JSON object a platform API answered, or ``None`` when the answer is not one (not JSON,
+    nested too deep, NaN, a number of 4,301 digits, a list...). Its text is kept as sent: it is
+    read, not stored. Every sender reads answers with this, so none fails on one as an unexpected
+    error (100,000 nested arrays raised ``RecursionError``, which is no ``ValueError``)."""
+    try:
+        data = loads(raw, strict_text=False)
+    except JSONRejected:
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def json_safe(value: Any) -> Any:
     """``value`` with what JSON cannot carry made printable: non-finite floats as text, lone
     surrogates escaped. Error bodies echo the client's input; echoing must never fail."""

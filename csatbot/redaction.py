@@ -10,6 +10,10 @@ lose
   ``key=``, ``sign=``...): WeChat and WeCom put their app secret and access token in URLs;
 - Telegram bot tokens in URL paths (``/bot<id>:<token>/``) and bearer tokens;
 - and, in the lines of the access log and of ``httpx``, every query value.
+
+A record's message is also made :func:`printable`: a platform's text in it (a WhatsApp error title,
+a wamid, a Telegram description) holding a line break or a terminal escape cannot forge a log line.
+A traceback keeps its lines, but not carriage returns, terminal escapes or lone surrogates.
 """
 
 from __future__ import annotations
@@ -37,6 +41,11 @@ _VALUE_END = re.compile(r"[&\s#\"']")
 _BOT_TOKEN = re.compile(r"bot\d{3,}(?::|%3[Aa])[A-Za-z0-9_-]{10,}")
 _BEARER = re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]{8,}")
 ALL_QUERIES = frozenset({"uvicorn.access", "httpx", "httpcore"})
+# C0 controls but the tab, DEL, C1 controls, the line and paragraph separators, and lone surrogates
+# (a handler writing strict UTF-8, a log file, fails on one and loses the record).
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_UNPRINTABLE_IN_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+"""The same but the line break, for what is made of lines (a traceback, a stack)."""
 
 _lock = threading.Lock()
 _secrets: set[str] = set()
@@ -71,6 +80,13 @@ def redact(text: str, *, every_query: bool = False) -> str:
     return text
 
 
+def printable(text: str, *, lines: bool = False) -> str:
+    """``text`` on one line (``lines``: keeping its line breaks), each control character, line
+    separator or lone surrogate written as its escape (``\\n``, ``\\x1b``, ``\\ud800``)."""
+    unprintable = _UNPRINTABLE_IN_LINES if lines else _UNPRINTABLE
+    return unprintable.sub(lambda found: found[0].encode("unicode_escape").decode("ascii"), text)
+
+
 def _queries_redacted(text: str, *, every_query: bool) -> str:
     """``text`` with the value of each query parameter redacted: every one, or those whose names say
     they are secret. Linear in ``text``: a name is read once, from the first of its "?" or ";"."""
@@ -90,22 +106,21 @@ def _scrub(record: logging.LogRecord) -> None:
     if record.name == "uvicorn.access" and isinstance(args, tuple) and len(args) == 5:
         # uvicorn's access formatter unpacks (client, method, path?query, http version, status).
         client, method, path, version, status = args
-        record.args = (client, method, redact(str(path), every_query=True), version, status)
+        record.args = (client, method, printable(redact(str(path), every_query=True)), version, status)
     else:
         try:
             message = record.getMessage()
         except Exception:  # a broken format string: the handler reports it; leave it be
             message = None
         if message is not None:
-            cleaned = redact(message, every_query=every_query)
+            cleaned = printable(redact(message, every_query=every_query))
             if cleaned != message or args:
                 record.msg, record.args = cleaned, None
     if record.exc_info and not record.exc_text:
-        record.exc_text = redact(
-            logging.Formatter().formatException(record.exc_info), every_query=every_query
-        )
+        traceback = redact(logging.Formatter().formatException(record.exc_info), every_query=every_query)
+        record.exc_text = printable(traceback, lines=True)
     if record.stack_info:
-        record.stack_info = redact(record.stack_info, every_query=every_query)
+        record.stack_info = printable(redact(record.stack_info, every_query=every_query), lines=True)
 
 
 def install() -> None:

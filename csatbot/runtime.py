@@ -357,7 +357,7 @@ class Runtime:
             refuse_missing_secrets(config, self.environ)
         except ConfigError as exc:
             self.config_error = exc
-            log.error("config reload failed, keeping the last good config:\n%s", exc)
+            log.error("config reload failed, keeping the last good config: %s", exc)
             return False
         self.config_error = None
         # a target added by this edit: its URL and secret are scrubbed from the logs from now on

@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from adapters import strict_json
 from adapters.http import retry_after_seconds, status_error
 from adapters.notify.text import facts, is_web_link, link_label, local_time, no_tags, title
 from bot.errors import DeliveryError
@@ -75,7 +76,9 @@ def delivery_error(response: httpx.Response) -> DeliveryError | None:
     """Feishu's answer as a typed error; ``None`` when the message was posted."""
     retry_after = retry_after_seconds(response.headers.get("retry-after"))
     try:
-        data = response.json()
+        data = strict_json.read_object(response.content)  # None: not an object, too deep...
+        if data is None:
+            raise ValueError("not a JSON object")
         code = int(data.get("code", data.get("StatusCode", 0)))
         text = str(data.get("msg", data.get("StatusMessage", "")))[:200]
     except (ValueError, TypeError, AttributeError):

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from adapters import strict_json
 from adapters.http import status_error
 from adapters.notify.text import cut_bytes, facts, is_web_link, link_label, no_tags, title
 from bot.errors import DeliveryError
@@ -38,7 +39,9 @@ def delivery_error(response: httpx.Response) -> DeliveryError | None:
     if not response.is_success:
         return status_error("wecom_robot", response.status_code, response.text[:200])
     try:
-        data = response.json()
+        data = strict_json.read_object(response.content)  # None: not an object, too deep...
+        if data is None:
+            raise ValueError("not a JSON object")
         code = int(data.get("errcode", 0))
     except (ValueError, TypeError, AttributeError):
         return DeliveryError("wecom_robot: the answer is not WeCom's JSON", retry_after=None)

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from adapters import strict_json
 from adapters.http import status_error
 from adapters.poster import Poster, PostFailed
 
@@ -115,12 +116,10 @@ def result_of(status: int, content: bytes) -> Any:
     429 (or any answer with ``parameters.retry_after``) carries Telegram's ``retry_after``; 5xx and
     answers that are not the Bot API's are retried; 400/401/403/404 (bad request, wrong token, user
     blocked the bot or never started it) are not, and a block also says the customer is unreachable.
+    ``"ok": false`` in a 2xx answer is read by its ``error_code``.
     """
-    try:
-        answer = json.loads(content)
-    except ValueError:
-        answer = None
-    if not isinstance(answer, dict) or not isinstance(answer.get("ok"), bool):
+    answer = strict_json.read_object(content)
+    if answer is None or not isinstance(answer.get("ok"), bool):
         shown = content[:200].decode(errors="replace") or "no body"
         raise status_error(CHANNEL, 502, f"not a Bot API answer (HTTP {status}): {shown}")
     if answer["ok"] and 200 <= status < 300:
@@ -130,6 +129,10 @@ def result_of(status: int, content: bytes) -> Any:
     retry_after = parameters.get("retry_after") if isinstance(parameters, dict) else None
     if isinstance(retry_after, int | float) and retry_after > 0:
         raise status_error(CHANNEL, 429, description, float(retry_after))
+    code = answer.get("error_code")
+    if 200 <= status < 300 and type(code) is int and code in _KNOWN_STATUS:
+        # "ok": false in a 200 (a proxy, a local Bot API server): the body says how it failed.
+        description, status = f"{description} (answered with HTTP {status})", code
     known = status in _KNOWN_STATUS or status >= 500
     error = status_error(CHANNEL, status if known else 502, description)
     if status == 403 and "blocked by the user" in description:

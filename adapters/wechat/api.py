@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from adapters import strict_json
 from adapters.http import retry_after_seconds, status_error
 from bot.errors import DeliveryError
 
@@ -40,6 +41,8 @@ _PERMANENT: dict[int, str] = {
 UNFOLLOWED = 43004
 """The user does not follow the account (they unsubscribed)."""
 _REFRESH_MARGIN = 300.0
+TOKEN_LIFETIME = 7200.0
+"""Seconds an access token lasts (``expires_in``); a longer or odd one is read as this."""
 
 
 def api_error(channel: str, errcode: int, errmsg: str, *, fetching_token: bool = False) -> DeliveryError:
@@ -125,8 +128,10 @@ class WeChatApi:
                 if errcode != 0 or not isinstance(token, str) or not token:
                     errmsg = str(answer.get("errmsg", "no access_token"))
                     raise api_error(self.channel, errcode or -1, errmsg, fetching_token=True)
-                lifetime = answer.get("expires_in")
-                seconds = float(lifetime) if isinstance(lifetime, int | float) else 7200.0
+                lifetime = answer.get("expires_in")  # 7200 (400 digits overflowed float())
+                seconds = TOKEN_LIFETIME
+                if isinstance(lifetime, int | float) and 0 < lifetime < TOKEN_LIFETIME:
+                    seconds = float(lifetime)
                 self._token = token
                 self._expires = self._monotonic() + max(seconds - _REFRESH_MARGIN, seconds / 2)
             return self._token
@@ -143,15 +148,16 @@ class WeChatApi:
         if not response.is_success:
             retry_after = retry_after_seconds(response.headers.get("retry-after"))
             raise status_error(self.channel, response.status_code, response.text[:200], retry_after)
-        try:
-            answer = response.json()
-        except ValueError as exc:
-            raise DeliveryError(f"{self.channel}: {path} answered something that is not JSON") from exc
-        if not isinstance(answer, dict):
-            raise DeliveryError(f"{self.channel}: {path} answered {type(answer).__name__}, not an object")
+        answer = strict_json.read_object(response.content)
+        if answer is None:
+            raise DeliveryError(f"{self.channel}: {path} answered something that is not a JSON object")
         return answer
 
 
 def _errcode(answer: Mapping[str, Any]) -> int:
+    """The answer's ``errcode`` (none: 0); written as a string it is still read ("0" read as -1,
+    "system busy", sent a delivered message again); anything else is -1."""
     code = answer.get("errcode", 0)
-    return code if isinstance(code, int) else -1
+    if isinstance(code, str) and code.isascii() and code.removeprefix("-").isdigit() and len(code) < 12:
+        return int(code)
+    return code if type(code) is int else -1

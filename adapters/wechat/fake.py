@@ -31,8 +31,8 @@ Answer = dict[str, Any]
 class FakeWeChatApi:
     """The platform API: tokens from the token endpoint, messages to the send endpoint.
 
-    ``fail(answer, ...)`` queues answers (an errcode document, or an HTTP status) for the next send
-    calls; ``expire_tokens()`` makes the issued tokens answer 42001.
+    ``fail(answer, ...)`` queues answers (an errcode document, an HTTP status, or a whole response)
+    for the next send calls; ``expire_tokens()`` makes the issued tokens answer 42001.
     """
 
     def __init__(self, *, enterprise: bool, app_id: str, secret: str) -> None:
@@ -45,10 +45,10 @@ class FakeWeChatApi:
         self.tokens: list[str] = []
         self.expired: set[str] = set()
         self.delivered: list[Answer] = []
-        self._failures: list[Answer | int] = []
+        self._failures: list[Answer | int | Response] = []
         self._lock = threading.Lock()
 
-    def fail(self, *answers: Answer | int) -> None:
+    def fail(self, *answers: Answer | int | Response) -> None:
         with self._lock:
             self._failures.extend(answers)
 

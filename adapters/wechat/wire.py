@@ -56,7 +56,7 @@ def parse_message(
     for name in ("ToUserName", "FromUserName", "CreateTime", "MsgType"):
         if not isinstance(data.get(name), str) or not data[name].strip():
             raise WireFormatError(f"<{name}> is missing or empty")
-    if not data["CreateTime"].isdigit():
+    if not data["CreateTime"].isascii() or not data["CreateTime"].isdigit():  # "²" is a digit to isdigit()
         raise WireFormatError(f"<CreateTime> {data['CreateTime'][:20]!r} is not Unix seconds")
     payload = _payload(msg, data)
     if payload is None:

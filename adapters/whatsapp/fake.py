@@ -114,13 +114,13 @@ class FakeGraphApi:
             self.accepted.append(accepted)
         if self.on_accept is not None:
             self.on_accept(accepted)
-        to = body["to"]
+        # A phone number in "to" comes back as wa_id; a business-scoped user id in "recipient" as user_id.
+        contact = {"input": body["to"], "wa_id": body["to"]} if body.get("to") else {}
+        contact = contact or {"input": body["recipient"], "user_id": body["recipient"]}
         sent: dict[str, str] = {"id": wamid}
         if body["type"] == "template":
             sent["message_status"] = "accepted"
-        return JSONResponse(
-            {"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": to}], "messages": [sent]}
-        )
+        return JSONResponse({"messaging_product": "whatsapp", "contacts": [contact], "messages": [sent]})
 
 
 async def _late(answer: Response, delay: float) -> Response:
@@ -130,8 +130,10 @@ async def _late(answer: Response, delay: float) -> Response:
 
 def message_problem(body: Any) -> tuple[int, str] | None:
     """Why the Graph API would refuse ``body`` (error code, details), or ``None``."""
-    if not isinstance(body, dict) or body.get("messaging_product") != "whatsapp" or not body.get("to"):
-        return 100, "messaging_product must be whatsapp and to is required"
+    if not isinstance(body, dict) or body.get("messaging_product") != "whatsapp":
+        return 100, "messaging_product must be whatsapp"
+    if not body.get("to") and not body.get("recipient"):
+        return 100, "to (a phone number) or recipient (a business-scoped user id) is required"
     opaque = body.get("biz_opaque_callback_data")
     if opaque is not None and (not isinstance(opaque, str) or len(opaque.encode()) > 512):
         return 131009, "biz_opaque_callback_data must be a string of at most 512 bytes"

@@ -11,6 +11,7 @@ import json
 import logging
 from typing import Any
 
+from adapters import strict_json
 from adapters.http import retry_after_seconds, status_error, transport_error
 from adapters.poster import Answer, Poster, PostFailed
 from bot.errors import DeliveryError
@@ -42,6 +43,7 @@ _PERMANENT: dict[int, str] = {
     131030: "the recipient is not in the allowed list of this test number",
     131031: "the WhatsApp Business Account is locked",
     131051: "unsupported message type",
+    131062: "this message cannot go to a business-scoped user id (the customer hides their number)",
     131009: "a parameter value is not valid (a title or id over WhatsApp's limits?)",
     132000: "the template's parameter count does not match its definition",
     132001: "the template does not exist in this language (check channels.whatsapp.template)",
@@ -86,11 +88,7 @@ def response_error(response: Answer) -> DeliveryError:
 
 
 def _json(content: bytes) -> dict[str, Any]:
-    try:
-        data = json.loads(content)
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+    return strict_json.read_object(content) or {}
 
 
 class GraphApi:

@@ -8,6 +8,7 @@ row description or the message body: nothing is cut short.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -20,6 +21,7 @@ from bot.ports import Capabilities
 from bot.prompts import AskChoice, AskRating, AskText, End, Prompt, Say, Scale
 
 Message = dict[str, Any]
+_BSUID = re.compile(r"^[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}$")
 
 TEXT_MAX = 4096
 BODY_MAX = 1024  # interactive body: 1024 documented for buttons, the safe bound for lists too
@@ -101,11 +103,18 @@ def start_payload(survey: str, step: str) -> str:
     return encode_option(survey, step, START)
 
 
+def is_bsuid(user: str) -> bool:
+    """Whether ``user`` is a business-scoped user id (``US.13491208655302741918``, a parent one
+    ``US.ENT.1181...``), the only id of a customer who hides their number behind a username."""
+    return _BSUID.match(user) is not None
+
+
 def _envelope(to: str, kind: str, content: dict[str, Any]) -> Message:
+    """One message to ``to``: a phone number goes in ``to``, a BSUID in ``recipient``."""
     return {
         "messaging_product": "whatsapp",
         "recipient_type": "individual",
-        "to": to,
+        "recipient" if is_bsuid(to) else "to": to,
         "type": kind,
         kind: content,
     }

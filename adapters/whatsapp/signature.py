@@ -16,8 +16,10 @@ def sign(raw: bytes, app_secret: str) -> str:
 
 
 def verify_signature(raw: bytes, header: str | None, app_secret: str) -> None:
-    """Raise :class:`SignatureError` unless ``header`` signs exactly these bytes (constant time)."""
+    """Raise :class:`SignatureError` unless ``header`` signs exactly these bytes (constant time).
+    The hex digest is read in either case: it is the same HMAC."""
     if not header or not header.startswith("sha256="):
         raise SignatureError(f"whatsapp: {'malformed' if header else 'missing'} {HEADER}")
-    if not hmac.compare_digest(sign(raw, app_secret).encode(), header.strip().encode("ascii", "replace")):
+    given = header.strip().encode("ascii", "replace").lower()
+    if not hmac.compare_digest(sign(raw, app_secret).encode(), given):
         raise SignatureError(f"whatsapp: wrong {HEADER}")

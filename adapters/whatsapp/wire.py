@@ -52,6 +52,14 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
 
 
+class _WithIds(_Model):
+    """A model whose ids and times are read as text even when written as JSON numbers ("from":
+    9725..., a relay's doing): a field csatbot only reads as text must not refuse a whole batch,
+    which is redelivered, then lost. What a customer wrote stays a string or a 400."""
+
+    model_config = ConfigDict(coerce_numbers_to_str=True)
+
+
 class _Reply(_Model):
     id: str
     title: str = ""
@@ -83,8 +91,11 @@ class _Context(_Model):
     id: str = ""
 
 
-class _Message(_Model):
-    sender: str = Field(alias="from", min_length=1, max_length=64)
+class _Message(_WithIds):
+    sender: str = Field(default="", alias="from", max_length=64)
+    """The customer's phone number; withheld for one who took a username (then only a BSUID)."""
+    from_user_id: str = Field(default="", max_length=160)
+    """The customer's business-scoped user id (``US.13491208655302741918``), in newer payloads."""
     id: str = Field(min_length=1, max_length=256)
     timestamp: str = ""
     type: str
@@ -99,21 +110,29 @@ class _Message(_Model):
 
     @model_validator(mode="after")
     def _content_present(self) -> _Message:
+        if not self.user:
+            raise ValueError("a message without from or from_user_id (who sent it?)")
         if self.type in ("text", "interactive", "button") and getattr(self, self.type) is None:
             raise ValueError(f"a {self.type} message without its {self.type} object")
         return self
+
+    @property
+    def user(self) -> str:
+        """Who sent it: the phone number, else the business-scoped user id (see :func:`is_bsuid`)."""
+        return self.sender or self.from_user_id
 
 
 class _Profile(_Model):
     name: str = ""
 
 
-class _Contact(_Model):
+class _Contact(_WithIds):
     wa_id: str = ""
+    user_id: str = ""
     profile: _Profile = _Profile()
 
 
-class _Metadata(_Model):
+class _Metadata(_WithIds):
     phone_number_id: str = Field(min_length=1)
     display_phone_number: str = ""
 
@@ -124,7 +143,7 @@ class _Error(_Model):
     message: str = ""
 
 
-class _Status(_Model):
+class _Status(_WithIds):
     id: str = Field(min_length=1)
     status: str
     recipient_id: str = ""
@@ -210,11 +229,11 @@ def parse_webhook(raw: bytes, received_at: datetime) -> Delivery:
     errors: list[Failure] = []
     for value in values:
         account = value.metadata.phone_number_id
-        names = {c.wa_id: c.profile.name for c in value.contacts}
+        names = {c.wa_id or c.user_id: c.profile.name for c in value.contacts}
         fallback = value.contacts[0].profile.name if len(value.contacts) == 1 else ""
         for m in value.messages:
             if _is_message(m):
-                messages.append(_inbound(account, m, names.get(m.sender, fallback), received_at))
+                messages.append(_inbound(account, m, names.get(m.user, fallback), received_at))
         for s in value.statuses:
             # A status's texts are matched and stored (an outbox row's error) like a customer's words
             # (:mod:`bot.storable`): a NUL or a lone surrogate failed the status's turn on every retry.
@@ -246,7 +265,7 @@ def _inbound(account: str, m: _Message, name: str, received_at: datetime) -> Inb
     return InboundMessage(
         channel=CHANNEL,
         account=account,
-        user=m.sender,
+        user=m.user,
         platform_id=m.id,
         received_at=received_at,
         payload=_payload(m),

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.strict_json import MAX_DEPTH, JSONRejected, json_safe, loads
+from adapters.strict_json import MAX_DEPTH, JSONRejected, json_safe, loads, read_object
 
 
 @pytest.mark.parametrize(
@@ -79,4 +79,21 @@ def test_json_safe_makes_any_echo_encodable() -> None:
     assert json.loads(json.dumps(echoed, allow_nan=False).encode("utf-8")) == {
         "input": ["nan", "inf", "\\ud800x", ["a", 1]],
         "\\udfff": None,
+    }
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"[" * 100_000, b'{"ok": NaN}', b'{"n": ' + b"9" * 4301 + b"}", b"[1]", b"<html>", b"", b"\xff"],
+)
+def test_a_platform_answer_that_is_no_json_object_reads_as_none(raw: bytes) -> None:
+    """What a platform API answered is read with :func:`read_object`: 100,000 nested arrays raised
+    RecursionError (not ValueError) out of every sender, and the send failed as an unexpected error."""
+    assert read_object(raw) is None
+
+
+def test_a_platform_answer_keeps_its_text_as_sent() -> None:
+    assert read_object(b'{"ok": true, "description": "a\\u0000\\ud800"}') == {
+        "ok": True,
+        "description": "a\x00\ud800",
     }

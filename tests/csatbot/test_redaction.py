@@ -66,3 +66,28 @@ def test_records_of_any_logger_level_and_traceback_are_scrubbed(all_logs: pytest
 def test_secrets_in_the_environment_are_found_by_name() -> None:
     environ = {"TELEGRAM_BOT_TOKEN": "1:x", "FEISHU_BOT_SECRET": "f", "PATH": "/usr/bin", "MY_URL": "u"}
     assert sorted(redaction.secrets_in(environ, ["MY_URL"])) == ["1:x", "f", "u"]
+
+
+def test_a_record_is_one_line_whatever_its_values_hold(all_logs: pytest.LogCaptureFixture) -> None:
+    """A platform's text in a log line (a WhatsApp error title, a wamid, a Telegram description)
+    could hold line breaks, carriage returns or terminal escapes: each is written escaped, so no
+    value forges a log line of its own or recolours a terminal."""
+    hostile = "t\nWARNING csatbot: forged\r\x1b[31m\u2028\x00\ud800\x85 end"
+    logging.getLogger("csatbot.whatsapp").warning("error %s: %s", 131026, hostile)
+    logging.getLogger("some.library").info(hostile)
+    [first, second] = [r.getMessage() for r in all_logs.records]
+    assert first == "error 131026: " + second
+    assert second == "t\\nWARNING csatbot: forged\\r\\x1b[31m\\u2028\\x00\\ud800\\x85 end"
+    assert redaction.printable("a\tb é 😀") == "a\tb é 😀"  # tabs and printable text stay as they are
+
+
+def test_a_traceback_keeps_its_lines_but_not_terminal_escapes(all_logs: pytest.LogCaptureFixture) -> None:
+    """A traceback is lines of its own; what an exception's message holds besides them (a carriage
+    return, a terminal escape, a lone surrogate that fails a UTF-8 handler) is escaped."""
+    try:
+        raise RuntimeError("platform said \r\x1b[2J\ud800")
+    except RuntimeError:
+        logging.getLogger("csatbot").exception("send failed")
+    [record] = all_logs.records
+    assert record.exc_text is not None and record.exc_text.startswith("Traceback (most recent call last):\n")
+    assert record.exc_text.endswith("RuntimeError: platform said \\r\\x1b[2J\\ud800")

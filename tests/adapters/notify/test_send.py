@@ -144,6 +144,11 @@ async def test_each_platform_receives_exactly_its_json_and_signatures_verify(
         pytest.param(
             "wecom_support", "wecom_robot", PlainTextResponse("bad gateway", 502), None, False, id="wecom-502"
         ),
+        # An answer nested 100,000 deep raised RecursionError out of the sender (not a DeliveryError).
+        pytest.param(
+            "wecom_support", "wecom_robot", Response("[" * 100_000), None, False, id="wecom-too-deep"
+        ),
+        pytest.param("feishu_support", "feishu", Response("[" * 100_000), None, False, id="feishu-too-deep"),
         pytest.param(
             "feishu_support",
             "feishu",

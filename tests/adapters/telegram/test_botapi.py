@@ -95,10 +95,17 @@ def answer(status: int, body: str) -> DeliveryError:
          "HTTP 413", None, True),
         (500, '{"ok":false,"error_code":500,"description":"Internal Server Error"}', "HTTP 500", None, False),
         (200, '{"ok":false,"error_code":418,"description":"odd"}', "HTTP 502: odd", None, False),
+        # A 200 whose body says it failed (a proxy or local Bot API server): the body's error_code
+        # decides; a refused message was retried as a 502 until the outbox gave up.
+        (200, '{"ok":false,"error_code":400,"description":"Bad Request: chat not found"}',
+         "HTTP 400: Bad Request: chat not found (answered with HTTP 200)", None, True),
+        (200, '{"ok":false,"error_code":429,"description":"Too Many Requests"}', "HTTP 429", None, False),
+        (200, '{"ok":false,"error_code":"403","description":"odd code"}', "HTTP 502: odd code", None, False),
         (418, '{"ok":false,"error_code":418,"description":"I\'m a teapot"}', "HTTP 502", None, False),
         (200, "<html>hello</html>", "not a Bot API answer (HTTP 200)", None, False),
         (502, "", "no body", None, False),
         (200, '["ok"]', "not a Bot API answer", None, False),
+        (200, "[" * 100_000, "not a Bot API answer", None, False),  # was a RecursionError
     ],
 )  # fmt: skip
 def test_answers_map_to_delivery_errors(
@@ -117,8 +124,9 @@ def test_answers_map_to_delivery_errors(
     ],
 )
 def test_a_block_says_the_customer_is_unreachable(description: str, unreachable: str) -> None:
-    error = answer(403, f'{{"ok":false,"error_code":403,"description":"{description}"}}')
-    assert (error.permanent, error.unreachable) == (True, unreachable)
+    for status in (403, 200):
+        error = answer(status, f'{{"ok":false,"error_code":403,"description":"{description}"}}')
+        assert (error.permanent, error.unreachable) == (True, unreachable)
 
 
 def test_a_result_comes_back_as_json_values() -> None:

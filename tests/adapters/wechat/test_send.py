@@ -8,7 +8,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from starlette.responses import Response
 
+from adapters.testing import Recorded
 from adapters.wechat.fake import WeChatSimulator, WeComSimulator
 from bot.errors import DeliveryError
 from bot.ports import Recipient, Sent
@@ -123,6 +125,31 @@ async def test_platform_and_network_errors_become_typed_delivery_errors(oa: App)
     with pytest.raises(DeliveryError) as caught:
         await channel(oa).send(recipient(oa), Say("hi"))
     assert not caught.value.permanent and "unreachable" in str(caught.value)
+
+
+async def test_odd_answers_are_read_without_an_unexpected_error(oa: App) -> None:
+    """A token whose ``expires_in`` has 400 digits raised OverflowError (the token was never kept
+    and every send failed as an unexpected error); an answer nested 100,000 deep raised
+    RecursionError; ``"errcode": "0"`` (a string) read as "system busy", so a message that was
+    sent was sent again."""
+    api = oa.sim.api
+
+    def odd_token(request: Recorded) -> Response:
+        if request.path != api.token_path:
+            return api(request)
+        api.tokens.append("ACCESS-TOKEN-9")
+        return Response('{"access_token":"ACCESS-TOKEN-9","expires_in":' + "9" * 400 + "}")
+
+    oa.sim.server.handler = odd_token
+    await channel(oa).send(recipient(oa), Say("one"))
+    await channel(oa).send(recipient(oa), Say("two"))
+    assert len(oa.sim.server.received("/cgi-bin/token")) == 1  # the token was kept
+    assert [body["text"]["content"] for body in api.delivered] == ["one", "two"]
+    api.fail(Response("[" * 100_000), {"errcode": "0", "errmsg": "ok"})
+    with pytest.raises(DeliveryError, match="not a JSON object") as caught:
+        await channel(oa).send(recipient(oa), Say("three"))
+    assert not caught.value.permanent
+    assert await channel(oa).send(recipient(oa), Say("four")) == Sent("")
 
 
 async def test_wrong_credentials_at_the_token_endpoint_are_permanent(make_app: MakeApp) -> None:

@@ -153,6 +153,8 @@ def test_a_wecom_card_tap_is_a_choice() -> None:
         pytest.param(xml(**head("text", MsgId=1)), id="text-without-content"),
         pytest.param(xml(**(head("text", Content="x") | {"FromUserName": ""})), id="empty-sender"),
         pytest.param(xml(**(head("text", Content="x") | {"CreateTime": "yesterday"})), id="bad-time"),
+        # "²³" is digits to str.isdigit(), not to int(): a time no code can read was taken.
+        pytest.param(xml(**(head("text", Content="x") | {"CreateTime": "²³"})), id="superscript-time"),
         pytest.param("<xml><MsgType><a>1</a></MsgType></xml>", id="nested"),
         pytest.param("<xml><MsgType>text</MsgType><MsgType>image</MsgType></xml>", id="repeated"),
         pytest.param("<!DOCTYPE x [<!ENTITY a 'text'>]><xml><MsgType>&a;</MsgType></xml>", id="entities"),

@@ -60,6 +60,17 @@ async def test_a_question_is_posted_as_whatsapp_expects(app: App) -> None:
     assert sent == Sent(app.sim.api.accepted[0].wamid)
 
 
+async def test_a_customer_known_only_by_a_business_scoped_user_id_is_sent_to_as_recipient(app: App) -> None:
+    """The Graph API takes a BSUID in ``recipient`` (``to`` is for phone numbers)."""
+    bsuid = "US.13491208655302741918"
+    to = Recipient("whatsapp", PHONE_NUMBER_ID, bsuid, last_inbound_at=app.clock.now())
+    await app.adapter.send(to, Say("Thanks!"))
+    [request] = app.sim.server.received("/messages")
+    body = request.json()
+    assert (body["recipient"], "to" in body, body["text"]["body"]) == (bsuid, False, "Thanks!")
+    assert render(Say("Hi"), USER)[0]["to"] == USER
+
+
 async def test_without_an_account_the_configured_number_sends(app: App) -> None:
     await app.adapter.send(recipient(app, account=""), Say("Hello"))
     [request] = app.sim.server.received("/messages")
@@ -131,6 +142,7 @@ async def test_outside_the_window_without_a_template_nothing_is_sent(app_without
             graph_error_response(500, 131000, "Something went wrong"), False, None, "131000", id="500"
         ),
         pytest.param(Response("upstream down", status_code=503), False, None, "HTTP 503", id="503-no-json"),
+        pytest.param(Response("[" * 100_000, status_code=500), False, None, "HTTP 500", id="500-too-deep"),
         pytest.param(
             graph_error_response(429, 99999, "Slow down", retry_after=3), False, 3.0, "HTTP 429", id="429"
         ),

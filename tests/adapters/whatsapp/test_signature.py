@@ -23,6 +23,15 @@ def test_valid_signature_passes() -> None:
     verify_signature(BODY, sign(BODY, "app-secret"), "app-secret")  # raises SignatureError if not
 
 
+def test_the_digest_in_upper_case_hex_passes() -> None:
+    """The same HMAC spelt in upper-case hex (a proxy or a relay that re-signs) was a 401, and the
+    platform redelivered a genuine update for days; WeChat's signatures are read in either case too."""
+    digest = sign(BODY, "app-secret").removeprefix("sha256=")
+    verify_signature(BODY, "sha256=" + digest.upper(), "app-secret")
+    with pytest.raises(SignatureError, match="wrong"):
+        verify_signature(BODY, "sha256=" + sign(BODY, "other").removeprefix("sha256=").upper(), "app-secret")
+
+
 @pytest.mark.parametrize(
     "header",
     [

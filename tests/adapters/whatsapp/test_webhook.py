@@ -66,6 +66,27 @@ async def test_a_signed_text_is_stored(app: App, payload: Load) -> None:
     assert app.adapter.counts["messages"] == 1
 
 
+async def test_a_customer_known_only_by_a_business_scoped_user_id_is_stored_with_the_batch(
+    app: App, payload: Load
+) -> None:
+    """A customer with a WhatsApp username may reach a business without a phone number: the message
+    carries ``from_user_id`` (a BSUID) and no ``from``. Such a message was a 400 for its whole batch,
+    redelivered and lost with every other message in it."""
+    data = payload("text")
+    value = data["entry"][0]["changes"][0]["value"]
+    bsuid = "US.13491208655302741918"
+    hidden = {k: v for k, v in value["messages"][0].items() if k != "from"}
+    value["contacts"].append({"profile": {"name": "Maria"}, "user_id": bsuid})
+    value["messages"].append(hidden | {"id": "wamid.BSUID1", "from_user_id": bsuid, "text": {"body": "hola"}})
+    assert (await app.sim.post(app.http, data)).status_code == 200
+    customers = {c["customer"]["user"]: c["customer"]["name"] for c in await app.conversations()}
+    assert customers == {"972987654321": "Test Name", bsuid: "Maria"}
+    del value["messages"][1]["from_user_id"]
+    value["messages"][1]["id"] = "wamid.NOBODY"
+    answered = await app.sim.post(app.http, data)
+    assert (answered.status_code, "from or from_user_id" in answered.text) == (400, True)
+
+
 async def test_a_lone_surrogate_or_nul_in_a_signed_text_is_stored_cleaned_not_refused(
     app: App, payload: Load
 ) -> None:
@@ -255,6 +276,24 @@ async def test_a_failed_status_for_an_unknown_message_is_only_logged(
     assert "wamid.failed01" in logged
     assert "error 131047 (Re-engagement message)" in logged
     assert "outside the 24-hour customer-service window" in logged
+
+
+async def test_line_breaks_in_a_status_or_error_reach_the_log_escaped(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A signed status whose wamid and error title hold line breaks and a terminal escape, and an
+    account error with a forged line in its title, were logged as they came: each value started a
+    line of its own ("FAKE LOG LINE") in a plain-text log."""
+    forged = "\nERROR csatbot: FAKE LOG LINE\r\x1b[31m"
+    failed = app.sim.status("15550000044", "wamid.X" + forged, "failed", [{"code": 131026, "title": forged}])
+    account = app.sim.envelope({"errors": [{"code": 130429, "title": "rate" + forged}]})
+    with caplog.at_level(logging.WARNING):
+        for payload in (failed, account):
+            assert (await app.sim.post(app.http, payload)).status_code == 200
+    logged = [r.getMessage() for r in caplog.records if r.name.startswith("csatbot")]
+    assert len([line for line in logged if "FAKE LOG LINE" in line]) >= 3
+    assert [line for line in logged if any(c in line for c in "\n\r\x1b")] == []
+    assert "wamid.X\\nERROR csatbot: FAKE LOG LINE\\r\\x1b[31m" in " ".join(logged)
 
 
 async def test_a_failure_while_storing_answers_500_so_whatsapp_delivers_again(

@@ -155,6 +155,24 @@ def test_webhook_level_errors(payload: Load) -> None:
     assert parse(data).errors == (Failure(130429, "Rate limit hit"),)
 
 
+def test_ids_and_times_written_as_json_numbers_are_read_as_text(payload: Load) -> None:
+    """Meta writes ``from``, ``timestamp`` and ``wa_id`` as strings; a relay that writes them as
+    numbers made the whole batch a 400, redelivered and lost. They are only read as text."""
+    data = payload("text")
+    value = data["entry"][0]["changes"][0]["value"]
+    value["messages"][0] |= {"from": 972987654321, "timestamp": 1697043223}
+    value["contacts"][0]["wa_id"] = 972987654321
+    [message] = parse(data).messages
+    assert (message.user, message.extra["timestamp"], message.display_name) == (
+        "972987654321",
+        "1697043223",
+        "Test Name",
+    )
+    status = payload("status_sent")
+    status["entry"][0]["changes"][0]["value"]["statuses"][0]["timestamp"] = 1698266945
+    assert parse(status).statuses[0].status == "sent"
+
+
 def test_newer_optional_fields_are_accepted(payload: Load) -> None:
     data = payload("text")
     value = data["entry"][0]["changes"][0]["value"]
