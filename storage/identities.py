@@ -91,11 +91,15 @@ class IdentityRows(Rows):
         except IntegrityError:  # another worker created it first: the UPDATE finds theirs
             pass
 
-    def get_identity(self, identity_id: int) -> records.Identity:
-        return identity_record(self._get(Identity, identity_id))
+    def get_identity(self, identity_id: int, *, lock: bool = False) -> records.Identity:
+        return identity_record(self._get(Identity, identity_id, lock=lock))
+
+    def hold_customer(self, customer_id: int) -> None:
+        self._get(Customer, customer_id, lock=True)
+        self._core.execute(select(Identity.id).where(Identity.customer_id == customer_id).with_for_update())
 
     def add_link_token(self, customer_id: int, digest: str, at: datetime, expires_at: datetime) -> None:
-        self._get(Customer, customer_id)
+        self._get(Customer, customer_id, lock=True)  # an erasure in progress ends first (hold_customer)
         erased = select(Identity.id).where(
             Identity.customer_id == customer_id, Identity.unreachable == ERASED_CUSTOMER
         )

