@@ -311,6 +311,17 @@ def test_export_cells_that_would_start_a_formula_are_neutralised() -> None:
     assert csv_text(full_width) == 's2,"\'＝HYPERLINK(""http://evil"")",\'＋1,\'－1,\'＠A1,满意＝5\r\n'
 
 
+def formulas_when_split(text: str) -> list[tuple[str, str]]:
+    """(separator, cell) of each cell of ``text``'s first row that a spreadsheet splitting on ``,``,
+    ``;`` or a tab would read as a formula (leading spaces trimmed)."""
+    return [
+        (delimiter, cell)
+        for delimiter in (",", ";", "\t")
+        for cell in next(csv.reader(io.StringIO(text), delimiter=delimiter))
+        if cell.lstrip().startswith(FORMULA_STARTS)
+    ]
+
+
 def test_a_formula_after_a_semicolon_or_leading_spaces_is_neutralised_too() -> None:
     """Where the list separator is ';' (much of Europe), a spreadsheet splits the unquoted cell
     ``ok;=cmd|...`` in two and the second is a formula (OWASP: mind the field separator, not only the
@@ -318,9 +329,7 @@ def test_a_formula_after_a_semicolon_or_leading_spaces_is_neutralised_too() -> N
     dde = "ok;=cmd|' /C calc'!A0"
     rows = [("s3", dde, "x; +1", "a;@SUM(A1)", " =1+1", "\u00a0-2+3", "amy;bob", "a;b")]
     text = csv_text(rows)
-    for delimiter in (",", ";"):
-        for cell in next(csv.reader(io.StringIO(text), delimiter=delimiter)):
-            assert not cell.lstrip().startswith(FORMULA_STARTS), (delimiter, cell)
+    assert formulas_when_split(text) == []
     assert next(csv.reader(io.StringIO(text)))[1:] == [
         "ok;'=cmd|' /C calc'!A0",
         "x; '+1",
@@ -329,6 +338,21 @@ def test_a_formula_after_a_semicolon_or_leading_spaces_is_neutralised_too() -> N
         "'\u00a0-2+3",
         "amy;bob",
         "a;b",
+    ]
+
+
+def test_a_formula_after_a_tab_is_neutralised_too() -> None:
+    """A tab inside a cell is not quoted (only commas, quotes and line ends are), so a spreadsheet
+    that splits on tabs as well (LibreOffice's import can) read ``ok<TAB>=cmd|...`` as two cells, the
+    second a formula, as it did after a ';'."""
+    rows = [("s4", "ok\t=cmd|' /C calc'!A0", "x\t +1", "a\t\t@SUM(A1)", "tab\tonly")]
+    text = csv_text(rows)
+    assert formulas_when_split(text) == []
+    assert next(csv.reader(io.StringIO(text)))[1:] == [
+        "ok\t'=cmd|' /C calc'!A0",
+        "x\t '+1",
+        "a\t\t'@SUM(A1)",
+        "tab\tonly",
     ]
 
 
