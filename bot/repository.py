@@ -91,8 +91,9 @@ class Repository(Protocol):
         ...
 
     def get_identity(self, identity_id: int, *, lock: bool = False) -> Identity:
-        """The identity; ``lock``: held until the transaction ends, and read after an erasure of
-        its customer in progress has ended (check ``unreachable`` on it before writing to them)."""
+        """The identity; ``lock``: read once an erasure of its customer in progress has ended, and
+        kept from one until the transaction ends (check ``unreachable`` on it before writing to them);
+        a share lock: it never waits for a turn of the same customer."""
         ...
 
     def find_identity(self, channel: str, account: str, user: str) -> Identity | None: ...
