@@ -61,6 +61,13 @@ class Choice(BaseModel):
     value: str = Field(max_length=64)
     label: str = Field(default="", max_length=200)
 
+    @field_validator("label")
+    @classmethod
+    def _shown_or_none(cls, label: str) -> str:
+        # The label is stored as what the customer said: one that shows nothing was a blank message
+        # (a text of it is refused); without a label the value stands for the tap.
+        return "" if BLANK.fullmatch(label) else label
+
 
 class CustomerMessage(BaseModel):
     """A message from the web chat page: ``text`` or ``choice``, exactly one. Who sends it is the
