@@ -41,20 +41,35 @@ def unstorable(text: str) -> str | None:
     return None
 
 
+def _once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object's pairs as a dict; :class:`JSONRejected` naming a key given twice."""
+    found = dict(pairs)
+    if len(found) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise JSONRejected(f"the key {key[:100]!r} is given twice in one object: give it once")
+            seen.add(key)
+    return found
+
+
 def loads(raw: bytes | str, *, max_depth: int = MAX_DEPTH, strict_text: bool = True) -> Any:
     """``raw`` parsed as JSON; :class:`JSONRejected` for what :mod:`json` wrongly lets through.
 
-    ``strict_text`` also refuses strings holding NUL or lone surrogates (our own API); webhooks pass
-    ``False`` and clean such text instead (see :func:`bot.storable.storable`), because a platform
-    would redeliver a refused message for days.
+    ``strict_text`` also refuses strings holding NUL or lone surrogates, and a key given twice in an
+    object (our own API: which one counts is up to the parser, and a proxy that checked the first
+    would pass the last); webhooks pass ``False`` and clean such text instead (see
+    :func:`bot.storable.storable`), because a platform would redeliver a refused message for days.
     """
     try:
-        data = json.loads(raw, parse_constant=_constant)
+        data = json.loads(
+            raw, parse_constant=_constant, object_pairs_hook=_once_each if strict_text else None
+        )
     except RecursionError:
         raise JSONRejected(f"nested more than {max_depth} levels deep") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise JSONRejected(f"not JSON: {exc}") from None
-    except JSONRejected:  # NaN or Infinity, from parse_constant
+    except JSONRejected:  # NaN or Infinity (parse_constant), a key twice (_once_each)
         raise
     except ValueError:  # int("9" * 4301): a signed WhatsApp webhook holding one was a 500, redelivered
         raise JSONRejected(f"a number has more than {sys.get_int_max_str_digits():,} digits") from None

@@ -45,6 +45,7 @@ def erase(repo: Repository, customer_id: int, actor: str, now: datetime) -> dict
     """Erase the customer and record who did it (the audit entry names the customer, not what they said).
     Their surveys still planned or asked close first (``customer erased``, their reminders cancelled),
     rather than wait for a reminder that finds nobody, or expire as unanswered."""
+    repo.hold_customer(customer_id)  # first: what checks them waits for the erasure, then is refused
     closed = [s for s in repo.open_surveys(customer_id) if close_unreached(repo, s, ERASED_CUSTOMER, now)]
     counts = repo.erase_customer(customer_id, now)
     counts["surveys_closed"] = len(closed)

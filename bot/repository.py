@@ -90,7 +90,11 @@ class Repository(Protocol):
         """The identity for this platform user, created with a new customer when unknown."""
         ...
 
-    def get_identity(self, identity_id: int) -> Identity: ...
+    def get_identity(self, identity_id: int, *, lock: bool = False) -> Identity:
+        """The identity; ``lock``: read once an erasure of its customer in progress has ended, and
+        kept from one until the transaction ends (check ``unreachable`` on it before writing to them);
+        a share lock: it never waits for a turn of the same customer."""
+        ...
 
     def find_identity(self, channel: str, account: str, user: str) -> Identity | None: ...
 
@@ -225,6 +229,12 @@ class Repository(Protocol):
         ...
 
     # privacy
+    def hold_customer(self, customer_id: int) -> None:
+        """Lock the customer and their identities until the transaction ends: a reply, escalation or
+        deep link that checks them meanwhile waits, then sees what this transaction did.
+        ``NotFoundError`` for an unknown customer."""
+        ...
+
     def erase_customer(self, customer_id: int, at: datetime) -> dict[str, int]:
         """Remove or anonymise every row holding the customer's words or identity (counts stay) and
         make their identities unreachable as of ``at``; returns how many rows per table.

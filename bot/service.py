@@ -185,7 +185,7 @@ class ConversationService:
 
         def work(repo: Repository) -> Ticket:
             conversation = repo.get_conversation(conversation_id)
-            if repo.get_identity(conversation.identity_id).unreachable == ERASED_CUSTOMER:
+            if repo.get_identity(conversation.identity_id, lock=True).unreachable == ERASED_CUSTOMER:
                 raise ConflictError(
                     f"conversation {conversation_id} is an erased customer's: it is not escalated "
                     "(a team could not contact them; one who writes again is a new customer)"

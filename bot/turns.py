@@ -203,7 +203,7 @@ def agent_reply(
     """
     # Locked: two agents replying at once must both end up in ``agents`` (who surveys credit).
     conversation = repo.get_conversation(conversation_id, lock=True)
-    identity = repo.get_identity(conversation.identity_id)
+    identity = repo.get_identity(conversation.identity_id, lock=True)  # after an erasure in progress
     if identity.unreachable is not None:
         raise UnreachableError(conversation.channel, identity.unreachable)
     window = settings.windows.get(conversation.channel)

@@ -4,7 +4,6 @@ recovery and the CSV export. Every endpoint takes the same range and dimension f
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Annotated, Any
@@ -31,6 +30,7 @@ from csatbot.api_models import (
     ThemesReport,
 )
 from csatbot.comment_themes import themes_report
+from csatbot.exports import Export
 from csatbot.runtime import Runtime
 from models import MAX_ROW_ID
 from storage.auto_answer_report import auto_answer_report
@@ -51,11 +51,7 @@ from storage.report_scope import (
     check_year,
 )
 from storage.reports import (
-    CSV_COLUMNS,
-    Cursor,
     build_report,
-    csv_rows,
-    csv_text,
     positive_comments,
     ranked_reasons,
     recovery,
@@ -390,27 +386,11 @@ def add_report_routes(router: APIRouter, rt: Runtime) -> None:
         """One row per survey (UTF-8 with a BOM, so spreadsheets read Chinese text correctly),
         streamed in batches, each read in its own short transaction."""
         since, until, tz = window(s)
-
-        def batch(after: Cursor | None) -> Any:
-            return lambda repo: csv_rows(
-                repo.session, since, until, filters=s.filters, metric=metric, after=after, tz=tz
-            )
-
-        first = await read(batch(None))  # a bad filter answers 422 before the stream starts
-
-        async def body() -> AsyncIterator[str]:
-            yield "\ufeff" + csv_text([CSV_COLUMNS])
-            rows, cursor = first
-            while True:
-                if rows:
-                    yield csv_text(rows)
-                if cursor is None:
-                    return
-                rows, cursor = await rt.store.read(batch(cursor))
-
+        export = Export(since, until, s.filters, tz, metric)
+        first = await read(export.batch(None))  # a bad filter answers 422 before the stream starts
         name = f"csat-{since:%Y%m%d}-{until:%Y%m%d}.csv"
         return StreamingResponse(
-            body(),
+            export.chunks(rt.store, first),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )

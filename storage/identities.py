@@ -13,7 +13,7 @@ from bot import records
 from bot.errors import ERASED_CUSTOMER, ConflictError
 from bot.storable import ACCOUNT_CHARS, ID_CHARS, bounded
 from models import Conversation, Customer, Identity, InboundReceipt, LinkToken, Survey, Ticket
-from storage.rows import Rows, identity_record, row_id
+from storage.rows import KEY_SHARE, Rows, identity_record, row_id
 
 _TOUCH = (
     update(Identity)
@@ -91,11 +91,15 @@ class IdentityRows(Rows):
         except IntegrityError:  # another worker created it first: the UPDATE finds theirs
             pass
 
-    def get_identity(self, identity_id: int) -> records.Identity:
-        return identity_record(self._get(Identity, identity_id))
+    def get_identity(self, identity_id: int, *, lock: bool = False) -> records.Identity:
+        return identity_record(self._get(Identity, identity_id, lock=KEY_SHARE if lock else False))
+
+    def hold_customer(self, customer_id: int) -> None:
+        self._get(Customer, customer_id, lock=True)
+        self._core.execute(select(Identity.id).where(Identity.customer_id == customer_id).with_for_update())
 
     def add_link_token(self, customer_id: int, digest: str, at: datetime, expires_at: datetime) -> None:
-        self._get(Customer, customer_id)
+        self._get(Customer, customer_id, lock=KEY_SHARE)  # an erasure in progress ends first (hold_customer)
         erased = select(Identity.id).where(
             Identity.customer_id == customer_id, Identity.unreachable == ERASED_CUSTOMER
         )

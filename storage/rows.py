@@ -113,11 +113,21 @@ class Rows:
         self.held.append(row)
         return row
 
-    def _get(self, table: Any, key: Any, *, lock: bool = False) -> Any:
-        row = self.session.get(table, key, with_for_update=lock)
+    def _get(self, table: Any, key: Any, *, lock: bool | dict[str, bool] = False) -> Any:
+        """The row (``NotFoundError`` when missing); ``lock``: ``FOR UPDATE``, or another lock
+        (:data:`KEY_SHARE`) held until the transaction ends. A :data:`KEY_SHARE` read is of the row
+        as it is once locked, even if this transaction read it before (the session would otherwise
+        hand back its earlier copy)."""
+        row = self.session.get(table, key, with_for_update=lock, populate_existing=isinstance(lock, dict))
         if row is None:
             raise NotFoundError(f"no {table.__name__.lower()} with id {key!r}")
         return self._hold(row)
+
+
+KEY_SHARE = {"read": True, "key_share": True}
+"""``FOR KEY SHARE`` (PostgreSQL): waits only for a ``FOR UPDATE`` (an erasure's hold on the
+customer) or a delete, not for the updates turns make (so no new waits between a reply and a
+customer's message), and reads the row as that transaction left it."""
 
 
 def row_id(value: int | None) -> int:

@@ -11,6 +11,8 @@ from models import SavedFilter
 from storage.db import Database, insert_for
 
 MAX_PER_USER = 30
+MAX_QUERY = 500
+"""Characters of a saved query string as kept (its link, percent-encoded): ``saved_filter.query``."""
 
 
 @dataclass(frozen=True, slots=True)

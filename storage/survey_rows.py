@@ -381,20 +381,21 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 the full-width forms too, which spreadsheets in CJK locales may take for the ASCII ones."""
 
 
-_AFTER_SEMICOLON = re.compile(r";(\s*)(?=[=+\-@＝＋－＠])")
-"""A formula start after a ``;``: where ``;`` separates cells (much of Europe), a spreadsheet splits
-``ok;=cmd|...`` (unquoted: it has no comma) and the second cell is a formula."""
+_AFTER_SEPARATOR = re.compile(r"([;\t])(\s*)(?=[=+\-@＝＋－＠])")
+"""A formula start after a ``;`` or a tab: where ``;`` separates cells (much of Europe), or an import
+splits on tabs too, a spreadsheet splits ``ok;=cmd|...`` (unquoted: it has no comma; nor does a
+tab get quoted) and the second cell is a formula."""
 
 
 def csv_cell(value: Any) -> Any:
     """``value`` safe to open in a spreadsheet: text that would start a formula, also after leading
     spaces, gets a leading ``'`` (OWASP's advice; the cell then shows as text), and so does a formula
-    start after a ``;``. Numbers are left alone."""
+    start after a ``;`` or a tab. Numbers are left alone."""
     if not isinstance(value, str):
         return value
     if value.startswith(FORMULA_STARTS) or value.lstrip().startswith(FORMULA_STARTS):
         value = "'" + value
-    return _AFTER_SEMICOLON.sub(r";\1'", value) if ";" in value else value
+    return _AFTER_SEPARATOR.sub(r"\1\2'", value) if ";" in value or "\t" in value else value
 
 
 def csv_text(rows: Iterable[Sequence[Any]]) -> str:

@@ -6,10 +6,11 @@ import asyncio
 from typing import Annotated, Literal
 from urllib.parse import parse_qsl, urlencode
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import Response
 from pydantic import Field
 
+from adapters.kit.text import BLANK
 from bot.errors import ConflictError, NotFoundError
 from csatbot.console.auth import Agent, check_csrf
 from csatbot.console.i18n import translate
@@ -18,7 +19,7 @@ from csatbot.console.render import flash, language, redirect, runtime_of
 from csatbot.edge import RowId
 from csatbot.runtime import Runtime
 from models import MAX_ROW_ID
-from storage.saved_filters import SavedFilters
+from storage.saved_filters import MAX_QUERY, SavedFilters
 
 router = APIRouter()
 MAX_BULK = 200
@@ -92,9 +93,13 @@ async def save_filter(
     """Keep the queue's current filters under ``name`` (a link on the queue page, for this user)."""
     runtime = runtime_of(request)
     lang = language(request)
-    kept = queue_query(query)
+    kept, name = queue_query(query), name.strip()
+    if BLANK.fullmatch(name):  # the page's field is required: "" was saved as a filter's name
+        raise HTTPException(400, translate(lang, "error.filter_name_needed"))
+    if len(kept) > MAX_QUERY:  # kept percent-encoded: "é" is 6 characters (PostgreSQL refused: a 500)
+        raise HTTPException(400, translate(lang, "error.filter_too_long", n=MAX_QUERY))
     saved = await asyncio.to_thread(
-        SavedFilters(runtime.database).save, user.username, name.strip(), kept, runtime.clock.now()
+        SavedFilters(runtime.database).save, user.username, name, kept, runtime.clock.now()
     )
     flash(
         request,

@@ -142,6 +142,8 @@ EN: dict[str, str] = {
     "error.unknown_assignee": "{name} is neither a console user nor a member of the team.",
     "error.text_needed": "Write something first.",
     "error.reason_too_long": "An escalation reason is at most {n} characters: shorten it. Nothing changed.",
+    "error.filter_name_needed": "Name the filters to save them. Nothing was saved.",
+    "error.filter_too_long": "Too long to save: at most {n} characters as a link. Nothing was saved.",
     "error.nul": "The form holds a NUL character, which cannot be stored. Nothing was changed.",
     "error.form": "The form could not be read: send it as UTF-8, as the console's pages do. Nothing changed.",
     "error.surrogate": (
@@ -608,6 +610,8 @@ ZH: dict[str, str] = {
     "error.unknown_assignee": "{name} 既不是控制台用户，也不是该团队成员。",
     "error.text_needed": "请先输入内容。",
     "error.reason_too_long": "升级原因最多 {n} 个字符，请缩短后再提交。未做任何更改。",
+    "error.filter_name_needed": "请为筛选命名后再保存。未保存任何内容。",
+    "error.filter_too_long": "筛选条件过长，无法保存：作为链接最多 {n} 个字符。未保存任何内容。",
     "error.nul": "表单中含有无法保存的 NUL 字符。未做任何更改。",
     "error.form": "无法读取表单：请以 UTF-8 提交（控制台页面即是如此）。未做任何更改。",
     "error.surrogate": (

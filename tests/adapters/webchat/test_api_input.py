@@ -53,6 +53,18 @@ async def test_any_browser_language_tag_lets_the_customer_chat(
     assert stored_locale(app_runtime, "ann") == kept
 
 
+async def test_a_name_that_shows_nothing_leaves_the_name_the_customer_gave(
+    app_client: httpx.AsyncClient, app_runtime: Runtime
+) -> None:
+    """A name of spaces or invisible characters replaced the customer's name: the console then
+    showed a blank where their name was."""
+    assert (await say(app_client, "ann", text="hello", name="Ann Lee")).status_code == 202
+    assert (await say(app_client, "ann", text="still there?", name=" \u200b\u3000 ")).status_code == 202
+    with app_runtime.database.reader.connect() as conn:
+        names = list(conn.exec_driver_sql("select display_name from identity where user = 'ann'"))
+    assert names == [("Ann Lee",)]
+
+
 @pytest.mark.parametrize("length", [101, 5000])
 async def test_a_locale_longer_than_any_tag_is_refused_by_name(
     app_client: httpx.AsyncClient, length: int

@@ -153,3 +153,17 @@ async def test_a_tap_naming_another_survey_is_stale_and_changes_neither(client: 
     for conversation_id in (ann_conversation, bob_conversation):
         survey = (await client.get(f"/api/conversations/{conversation_id}")).json()["survey"]
         assert (survey["status"], survey["answers"]) == ("active", [])
+
+
+async def test_a_tap_labelled_with_nothing_visible_is_stored_as_its_value(client: httpx.AsyncClient) -> None:
+    """The page sends the button's words as ``label`` and the chat shows them as what the customer
+    said; a label of spaces or invisible characters was stored as a blank message (a text of them is
+    refused), and the transcript showed the customer saying nothing."""
+    conversation_id, rating = await surveyed(client, "ann")
+    blank = tap(rating, "4")
+    blank["choice"]["label"] = " \u200b\ufeff "
+    assert (await say(client, "ann", **blank)).json()["stale"] is False
+    detail = (await client.get(f"/api/conversations/{conversation_id}")).json()
+    said = [m["text"] for m in detail["transcript"] if m["author"] == "customer"]
+    assert said == ["my parcel is late", "4"]
+    assert [(a["step"], a.get("score")) for a in detail["survey"]["answers"]] == [("rating", 4)]

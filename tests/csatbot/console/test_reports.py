@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import html
 import io
@@ -289,3 +290,63 @@ def test_one_quick_range_at_most_is_the_current_one(
     quick = presets(today)
     assert current_preset(quick, first, last) == current
     assert sum((a, b) == (first, last) for _, a, b in quick) >= (current is not None)
+
+
+async def connections_while_a_reader_stalls(
+    console: Console, path: str, headers: dict[str, str]
+) -> list[int]:
+    """Database connections checked out, sampled while a client that asked for ``path`` reads
+    nothing after the first chunk holding a survey row (a slow or stalled browser)."""
+    runtime = console.runtime
+    stalled, release = asyncio.Event(), asyncio.Event()
+
+    async def receive() -> dict[str, Any]:
+        await release.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.body" and b"webchat" in message.get("body", b""):
+            stalled.set()
+            await release.wait()  # the socket's buffer is full: the server waits for the client
+
+    raw = [(k.lower().encode(), v.encode()) for k, v in (headers | {"host": "csatbot.test"}).items()]
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": raw,
+        "client": ("127.0.0.1", 5000),
+        "server": ("csatbot.test", 80),
+    }
+    served = asyncio.create_task(console.http._transport.app(scope, receive, send))  # type: ignore[attr-defined]
+    await asyncio.wait_for(stalled.wait(), 10)
+    samples = []
+    for _ in range(20):
+        samples.append(runtime.database.reader.pool.checkedout())  # type: ignore[attr-defined]
+        await asyncio.sleep(0.01)
+    release.set()
+    await asyncio.wait_for(served, 10)
+    return samples
+
+
+@pytest.mark.parametrize("path", ["/console/reports/export.csv", "/api/reports/export.csv"])
+async def test_an_export_holds_no_database_connection_while_its_reader_stalls(
+    console: Console, path: str
+) -> None:
+    """The console's export read every batch in one transaction left open while it streamed: a
+    browser that stopped reading held a database connection (and on SQLite a read snapshot) as long
+    as it liked, and 20 such downloads held every connection of the pool, stopping the server for
+    everyone. Each batch is now read in its own short transaction, as the API's export always was."""
+    console.add_user("amy", "admin")
+    await console.sign_in("amy")
+    await console.surveyed("ann")
+    cookie = "; ".join(f"{name}={value}" for name, value in console.http.cookies.items())
+    auth = {"cookie": cookie} if path.startswith("/console") else dict(console.http.headers)
+    samples = await connections_while_a_reader_stalls(console, path, auth)
+    assert min(samples) == 0, samples

@@ -129,6 +129,24 @@ async def test_a_filter_saved_twice_at_once_is_one_filter_with_the_last_query(co
     assert query == "team=t2"
 
 
+async def test_a_filter_too_long_as_a_link_or_without_a_name_is_refused_and_nothing_is_saved(
+    console: Console,
+) -> None:
+    """The query is kept as its link (percent-encoded): 120 characters of "é" are 725 as a link, past
+    the column's 500, and PostgreSQL's refusal was a 500 (SQLite kept it whole). A name of only
+    spaces was saved as a filter named ""."""
+    console.add_user("amy")
+    await console.sign_in("amy")
+    for name, query in (("Mine", "team=" + "é" * 120), ("Mine", "team=" + "<" * 400), (" \u200b ", "team=a")):
+        refused = await console.post("/filters", name=name, query=query)
+        assert refused.status_code == 400, refused.text
+        assert ("500 characters" in refused.text) != ("team=a" in query), refused.text
+    assert console.rows("select count(*) from saved_filter") == [(0,)]
+    kept = await console.post("/filters", name=" Mine ", query="team=" + "é" * 80)  # 485 as a link
+    assert kept.status_code == 303
+    assert console.rows("select name, length(query) from saved_filter") == [("Mine", 485)]
+
+
 async def test_the_live_stream_says_how_many_are_open_and_the_rows_come_as_a_fragment(
     console: Console,
 ) -> None:
