@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.classification import Classification
-from bot.config.schema import TriageRule
+from bot.config.schema import TriageRule, TriageWhen
 from bot.hanzi import simplified
 
 # A message of only question marks, full stops or ellipses ("?", "？？", "。。。") says nothing a rule
@@ -65,10 +65,11 @@ def judge(
     Automatic answers are precision-first: they need the intent's confidence to clear ``threshold``,
     the rule's ``min_confidence`` and the model's answer floor for that intent (chosen on held-out
     data for at least 97% precision). An ``other`` intent (the classifier was unsure) never gets one,
-    nor does a verdict whose answer is ``withheld`` (the customer denied the intent). A rule whose
-    ``unless_mentions`` names a word of ``text`` does not apply ("the router's admin password" is no
-    account's password): the note says so, and a later rule may apply. A message of only question
-    marks or dots gets no rule (see ``_NOTHING_SAID``).
+    nor does a verdict whose answer is ``withheld`` (the customer denied the intent). A rule does not
+    apply when ``text`` mentions a word of its ``unless_mentions`` ("the router's admin password" is
+    no account's password), or one of its ``unless_mentions_alone`` without any of that entry's
+    ``unless_also`` ("the login code never comes": no password named): the note says so, and a later
+    rule may apply. A message of only question marks or dots gets no rule (see ``_NOTHING_SAID``).
     """
     if _NOTHING_SAID.fullmatch(text):
         return Judgement(None, f"{no_action(verdict)}; the message is only punctuation")
@@ -76,7 +77,7 @@ def judge(
     for index, rule in enumerate(rules, 1):
         if not _matches(rule, verdict, threshold, during_survey):
             continue
-        if rule.when.unless_mentions and (word := mentioned(rule.when.unless_mentions, text)):
+        if word := _set_aside_by(rule.when, text):
             set_aside.append(f'rule {index} set aside: the message mentions "{word}"')
             continue
         decision = Decision(rule, "; ".join([describe(verdict), *set_aside]), index)
@@ -100,6 +101,17 @@ def _matches(rule: TriageRule, verdict: Classification, threshold: float, during
             return False
         floor = max(floor, threshold, verdict.answer_floor or 0.0)
     return verdict.intent_confidence >= floor
+
+
+def _set_aside_by(when: TriageWhen, text: str) -> str | None:
+    """The word of ``text`` that sets the rule aside (``unless_mentions``, or ``unless_mentions_alone``
+    with none of its ``unless_also``); ``None`` when none does."""
+    if when.unless_mentions and (word := mentioned(when.unless_mentions, text)):
+        return word
+    alone = when.unless_mentions_alone
+    if alone and (word := mentioned(alone.words, text)) and not mentioned(alone.unless_also, text):
+        return word
+    return None
 
 
 def _folded(text: str) -> str:
