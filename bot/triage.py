@@ -66,10 +66,10 @@ def judge(
     the rule's ``min_confidence`` and the model's answer floor for that intent (chosen on held-out
     data for at least 97% precision). An ``other`` intent (the classifier was unsure) never gets one,
     nor does a verdict whose answer is ``withheld`` (the customer denied the intent). A rule does not
-    apply when ``text`` mentions a word of its ``unless_mentions`` ("the router's admin password" is
-    no account's password), or one of its ``unless_mentions_alone`` without any of that entry's
-    ``unless_also`` ("the login code never comes": no password named): the note says so, and a later
-    rule may apply. A message of only question marks or dots gets no rule (see ``_NOTHING_SAID``).
+    apply when ``text`` mentions none of its ``mentions`` ("the login code never comes" names no
+    password) or a word of its ``unless_mentions`` ("the router's admin password" is no account's
+    password): the note says so, and a later rule may apply. A message of only question marks or dots
+    gets no rule (see ``_NOTHING_SAID``).
     """
     if _NOTHING_SAID.fullmatch(text):
         return Judgement(None, f"{no_action(verdict)}; the message is only punctuation")
@@ -77,8 +77,8 @@ def judge(
     for index, rule in enumerate(rules, 1):
         if not _matches(rule, verdict, threshold, during_survey):
             continue
-        if word := _set_aside_by(rule.when, text):
-            set_aside.append(f'rule {index} set aside: the message mentions "{word}"')
+        if why := _set_aside_by(rule.when, text):
+            set_aside.append(f"rule {index} set aside: {why}")
             continue
         decision = Decision(rule, "; ".join([describe(verdict), *set_aside]), index)
         return Judgement(decision, decision.summary)
@@ -104,13 +104,12 @@ def _matches(rule: TriageRule, verdict: Classification, threshold: float, during
 
 
 def _set_aside_by(when: TriageWhen, text: str) -> str | None:
-    """The word of ``text`` that sets the rule aside (``unless_mentions``, or ``unless_mentions_alone``
-    with none of its ``unless_also``); ``None`` when none does."""
+    """Why ``text`` sets the rule aside (it names none of ``mentions``, or a word of
+    ``unless_mentions``); ``None`` when it does not."""
+    if when.mentions and not mentioned(when.mentions, text):
+        return "the message mentions none of its words"
     if when.unless_mentions and (word := mentioned(when.unless_mentions, text)):
-        return word
-    alone = when.unless_mentions_alone
-    if alone and (word := mentioned(alone.words, text)) and not mentioned(alone.unless_also, text):
-        return word
+        return f'the message mentions "{word}"'
     return None
 
 

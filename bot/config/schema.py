@@ -330,13 +330,6 @@ TriageAction = Literal["auto_answer", "escalate", "route"]
 Word = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
-class LoneMention(Strict):
-    """Words that set a rule aside only when the message names none of ``unless_also`` beside them."""
-
-    words: list[Word] = Field(min_length=1)
-    unless_also: list[Word] = Field(min_length=1)
-
-
 class TriageWhen(Strict):
     """What a classified customer message must match; every given key must hold."""
 
@@ -354,10 +347,10 @@ class TriageWhen(Strict):
     """Words that keep the rule from applying when the message mentions one (whole Latin words, any
     case or width; Chinese anywhere, Traditional read as Simplified): e.g. a router's or a phone's
     password kept from the automatic answer on resetting the account's."""
-    unless_mentions_alone: LoneMention | None = None
-    """Like ``unless_mentions`` for ``words`` the message mentions without any of ``unless_also``
-    (matched alike): "the login code never comes" is set aside, "the code to reset my password never
-    comes" is not."""
+    mentions: list[Word] | None = Field(default=None, min_length=1)
+    """Words of which the message must mention at least one for the rule to apply (matched as
+    ``unless_mentions``): an automatic answer on passwords that needs the customer to have named a
+    password, so "the login code never comes" or "reset my trial" stay with a person."""
 
 
 DEFAULT_CONFIRM_WITHIN = timedelta(minutes=30)
