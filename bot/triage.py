@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.classification import Classification
-from bot.config.schema import TriageRule
+from bot.config.schema import TriageRule, TriageWhen
 from bot.hanzi import simplified
 
 # A message of only question marks, full stops or ellipses ("?", "？？", "。。。") says nothing a rule
@@ -65,10 +65,11 @@ def judge(
     Automatic answers are precision-first: they need the intent's confidence to clear ``threshold``,
     the rule's ``min_confidence`` and the model's answer floor for that intent (chosen on held-out
     data for at least 97% precision). An ``other`` intent (the classifier was unsure) never gets one,
-    nor does a verdict whose answer is ``withheld`` (the customer denied the intent). A rule whose
-    ``unless_mentions`` names a word of ``text`` does not apply ("the router's admin password" is no
-    account's password): the note says so, and a later rule may apply. A message of only question
-    marks or dots gets no rule (see ``_NOTHING_SAID``).
+    nor does a verdict whose answer is ``withheld`` (the customer denied the intent). A rule does not
+    apply when ``text`` mentions none of its ``mentions`` ("the login code never comes" names no
+    password) or a word of its ``unless_mentions`` ("the router's admin password" is no account's
+    password): the note says so, and a later rule may apply. A message of only question marks or dots
+    gets no rule (see ``_NOTHING_SAID``).
     """
     if _NOTHING_SAID.fullmatch(text):
         return Judgement(None, f"{no_action(verdict)}; the message is only punctuation")
@@ -76,8 +77,8 @@ def judge(
     for index, rule in enumerate(rules, 1):
         if not _matches(rule, verdict, threshold, during_survey):
             continue
-        if rule.when.unless_mentions and (word := mentioned(rule.when.unless_mentions, text)):
-            set_aside.append(f'rule {index} set aside: the message mentions "{word}"')
+        if why := _set_aside_by(rule.when, text):
+            set_aside.append(f"rule {index} set aside: {why}")
             continue
         decision = Decision(rule, "; ".join([describe(verdict), *set_aside]), index)
         return Judgement(decision, decision.summary)
@@ -100,6 +101,16 @@ def _matches(rule: TriageRule, verdict: Classification, threshold: float, during
             return False
         floor = max(floor, threshold, verdict.answer_floor or 0.0)
     return verdict.intent_confidence >= floor
+
+
+def _set_aside_by(when: TriageWhen, text: str) -> str | None:
+    """Why ``text`` sets the rule aside (it names none of ``mentions``, or a word of
+    ``unless_mentions``); ``None`` when it does not."""
+    if when.mentions and not mentioned(when.mentions, text):
+        return "the message mentions none of its words"
+    if when.unless_mentions and (word := mentioned(when.unless_mentions, text)):
+        return f'the message mentions "{word}"'
+    return None
 
 
 def _folded(text: str) -> str:

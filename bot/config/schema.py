@@ -347,6 +347,10 @@ class TriageWhen(Strict):
     """Words that keep the rule from applying when the message mentions one (whole Latin words, any
     case or width; Chinese anywhere, Traditional read as Simplified): e.g. a router's or a phone's
     password kept from the automatic answer on resetting the account's."""
+    mentions: list[Word] | None = Field(default=None, min_length=1)
+    """Words of which the message must mention at least one for the rule to apply (matched as
+    ``unless_mentions``): an automatic answer on passwords that needs the customer to have named a
+    password, so "the login code never comes" or "reset my trial" stay with a person."""
 
 
 DEFAULT_CONFIRM_WITHIN = timedelta(minutes=30)

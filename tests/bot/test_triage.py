@@ -225,6 +225,19 @@ SHIPPED_ANSWERS = [
     pytest.param("微信密碼忘了，你們能幫我找回嗎", "neutral", None, id="wechat"),
     pytest.param("how do I factory reset the TV box", "neutral", None, id="factory-reset"),
     pytest.param("怎么把通知设置重置成默认", "neutral", None, id="reset-to-default"),
+    pytest.param("not getting the OTP sms for login", "neutral", None, id="login-code"),
+    pytest.param("收唔到登入嘅驗證碼，試咗好多次", "neutral", None, id="login-code-cantonese"),
+    pytest.param("找回密码的验证码发到我以前的号码了", "neutral", "auto_answer", id="reset-code"),
+    pytest.param("the verification code to reset my pasword never comes", "neutral", "auto_answer",
+                 id="reset-code-typo"),
+    pytest.param("我的微信登不上了，你们的app是微信登录的", "neutral", None, id="wechat-login"),
+    pytest.param("想修改一下支付密码", "neutral", None, id="payment-password"),
+    pytest.param("Can you reset my trial?", "neutral", None, id="trial"),
+    pytest.param("考试页面崩了，能重置一次考试机会吗", "neutral", None, id="exam"),
+    pytest.param("I need to reset the MFA for one of my users", "neutral", None, id="mfa"),
+    pytest.param("the reset link never arrived, can you send it again", "neutral", "auto_answer",
+                 id="reset-link"),
+    pytest.param("how do I reset another user's password as admin?", "neutral", None, id="admin"),
 ]  # fmt: skip
 
 
@@ -237,6 +250,21 @@ def test_the_shipped_rules_answer_only_a_calm_question_about_our_own_password(
     sure = judged("password_reset", 0.99, sentiment, 0.05, 0.5)
     decision = decide(shipped, sure, 0.5, during_survey=False, text=text)
     assert (decision.rule.action if decision else None) == expected
+
+
+def test_a_rule_with_mentions_applies_only_to_a_message_that_names_one_of_them() -> None:
+    rules_ = [TriageRule.model_validate(r) for r in NEEDS_HUMAN_RULES]
+    rules_[1] = rules_[1].model_copy(
+        update={"when": rules_[1].when.model_copy(update={"mentions": ["password", "密码"]})}
+    )
+    calm = judged("password_reset", 0.99, "neutral", 0.1, 0.5)
+    judgement = judge(rules_, calm, 0.55, during_survey=False, text="the OTP never arrives")
+    assert judgement.decision is None
+    assert judgement.note.endswith("rule 2 set aside: the message mentions none of its words")
+    named = decide(rules_, calm, 0.55, during_survey=False, text="重置密碼的驗證碼收不到")
+    assert named is not None and named.rule.action == "auto_answer"
+    upper = decide(rules_, calm, 0.55, during_survey=False, text="forgot my PASSWORD")
+    assert upper is not None and upper.rule.action == "auto_answer"
 
 
 def test_a_rule_that_would_not_apply_anyway_is_not_named_as_set_aside() -> None:
@@ -271,6 +299,10 @@ BAD_RULES = {
     "blank-word": (
         {"when": {"unless_mentions": ["router", "  "]}, "action": "escalate"},
         "when.unless_mentions[1]: string should have at least 1 character, got '  '",
+    ),
+    "empty-mentions": (
+        {"when": {"mentions": []}, "action": "escalate"},
+        "when.mentions: list should have at least 1 item",
     ),
     "reply-on-escalate": (
         {"when": {}, "action": "escalate", "reply": {"en": "x", "zh-CN": "x"}},
