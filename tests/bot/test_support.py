@@ -147,7 +147,7 @@ async def test_an_automatic_answer_is_held_back_once_an_agent_wrote(harness: Har
         identity = repo.get_identity(repo.get_conversation(done.conversation_id).identity_id)
         apply_triage(
             repo, settings, identity, done.conversation_id, SURE_RESET, now, "a9", False,
-            answer=False, message_id=done.message_id,
+            answer=False, message_id=done.message_id, text="I forgot my password",
         )  # fmt: skip
 
     await harness.store.run(triage_again)
