@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from bot.corrections import read_corrected
 from bot.framing import FILLERS as _FILLERS
 from bot.framing import HELLO_ONLY as _HELLO_ONLY
-from bot.framing import field_free, says_nothing, unframed
+from bot.framing import field_free, says_nothing, unframed, unquoted
 from bot.hanzi import simplified
 from bot.hedges import nps_taken_back
 from bot.prompts import ScaleKind
@@ -77,7 +77,7 @@ _PREFIX = (
     # "必须五星好评", "全五星", "值五星", "只能给3分"
     r"(?:必须|肯定是?|当然是?|绝对是?|全部?|值得?|配得上|只能|只有|只)?"
     # "我给客服打5分", "给了五星"; 俾, 畀: Cantonese 给
-    r"(?:那就|那|就|特此|在此)?我?(?:会|要)?就?(?:(?:给予|给出|给|打|评|选|俾|畀)了?)?(?:你们|你|个|客服|小姐姐)?(?:打|评)?(?:一个|个)?(?:大大的|满满的)?)"
+    r"(?:那就|那|就|特此|在此|最后|最终|总之|总的来说|综合来看)?我?(?:会|要)?就?(?:(?:给予|给出|给|打|评|选|俾|畀)了?)?(?:你们|你|个|客服|小姐姐)?(?:打|评)?(?:一个|个)?(?:大大的|满满的)?)"
 )
 _OUT_OF = r"(?:\s*(?:/|out of|outta|outa|of)\s*|\s+(?:from|over|on)\s+)"  # "9 over 10", "4 on 5"
 _DENOMINATOR = r"\d+|十|ten|seven|five"
@@ -86,7 +86,8 @@ _SUFFIX = (
     # "5-star", "五颗星星"; a dash without a unit is a school grade's minus ("4-": 4 or less?)
     r"(?:\s*-?\s*(?P<unit>分|[颗个]星星|[颗个]星|星星|星|stars?|points?|pts?|[颗个]?⭐+|[颗个]?★+|[颗个]?🌟+"
     # typed in a hurry, corrected on a phone; "给五颗"; "4*"
-    r"|starz|stras|satrs|strs|starts?|颗(?!星)|\*(?=\s*$)))?"
+    r"|starz|stras|satrs|strs|starts?|颗(?!星)|\*(?=\s*$)"
+    r"|estrellas?|bintang))?"  # the unit in Spanish and Malay, as bilingual customers type it: "4 estrellas"
     rf"(?:{_OUT_OF}(?P<den_after>{_DENOMINATOR}))?"  # "4 stars out of 5"
     r"(?P<full>\s*满分)?"  # "10分满分": ten points, full marks
     r"(?P<plus>\s*(?:\+{1,3}|plus))?"  # "10+", "5++": over the top of the scale
@@ -104,8 +105,13 @@ _NOT_EVEN_ONE = re.compile(
 # and "a for out of five" are four.
 _SOUNDS_LIKE = re.compile(
     r"^(?P<a>(?:an?\s+)?)(?:(?P<word>for|fore|to|too|won|tree)(?=\s+(?:stars?|out of|outta)\b)"
-    r"|(?P<ate>ate)(?=\s*/\s*(?:10|ten)\b|\s+(?:out of|outta)\s+(?:10|ten)\b))"  # "ate out of ten": eight
+    r"|(?P<ate>ate)(?=\s*/\s*(?:10|ten)\b|\s+(?:out of|outta)\s+(?:10|ten)\b))",  # "ate out of ten": eight
+    re.IGNORECASE,
 )
+# Voice typing's "for" as the last word after "a" can only be the number: "i'll give it a for".
+_A_FOR = re.compile(r"\ba (?:for|fore)$")
+# Japanese's polite "it is" after a score says nothing: "4です".
+_POLITE_END = re.compile(r"(?<=[\d星分])\s?です$")
 _SAID = {"for": "four", "fore": "four", "to": "two", "too": "two", "won": "one", "tree": "three"}
 _SAID["ate"] = "eight"
 # A number word with its last letter held down: "fiveeee", "tennn".
@@ -173,7 +179,19 @@ _LOWEST = {"lowest score", "the lowest score", "the lowest", "最低分", "给�
 _TAIL = r"[\s!！。.、~～,，吧把啊了呢哈的哦噢喔唷耶啦呀嘛哒喇咯啰呗]*"  # "5分哦", "4分把" (吧 mistyped)
 _SCORE = re.compile(rf"^\s*{_PREFIX}\s*(?P<num>{_NUMBER}){_SUFFIX}{_TAIL}$")
 _STAR_UNITS = {"颗星星", "颗星", "个星星", "个星", "星星", "星", "star", "stars", "⭐", "★"}  # "四个星"
-_STAR_UNITS |= {"starz", "stras", "satrs", "strs", "start", "starts", "颗", "*"}
+_STAR_UNITS |= {
+    "starz",
+    "stras",
+    "satrs",
+    "strs",
+    "start",
+    "starts",
+    "颗",
+    "*",
+    "estrella",
+    "estrellas",
+    "bintang",
+}
 # The star ratings each Chinese review word stands for (as on Taobao and JD).
 _REVIEWS = {"好评": range(4, 6), "中评": range(3, 4), "差评": range(1, 3)}
 _FILLED_STARS = set("⭐★🌟✭✮✯✪")
@@ -192,6 +210,8 @@ _SKIP_WORDS = {
     "跳过", "没有", "无", "不用了", "没了", "算了", "不用", "没有了", "略",
     "没什么", "没啥", "不了", "暂无", "没意见", "不想说", "不想回答", "不方便说", "不说了", "不想选",
     "prefer not to say", "rather not say", "i'd rather not say", "no answer",
+    "i'd prefer not to say", "prefer not to answer", "i'd prefer not to answer",
+    "不想评", "不想评价", "不评了", "不评价", "不想打分", "不打分", "唔想评",  # "I'd rather not rate"
     "i'm good", "im good", "nah i'm good", "no i'm good", "that's all", "thats all", "that's it",
     "nothing to add", "nothing to say", "nothing more to say", "no more", "rather not",
     "i'd rather not", "nope nothing", "no nothing", "-", "--", "/",
@@ -201,6 +221,8 @@ _SKIP_WORDS = {
     "没", "没问题", "没什么问题", "没有问题",
 }  # fmt: skip
 _SKIP_TOKENS = {"skip", "跳过", "pass"}
+# A question about what an option or a number means ("其他是什么意思", "what does other mean").
+_ASKS_WHAT_IT_MEANS = re.compile(r"什么意思|啥意思|是指什么|\bwhat (?:does|do|is) .{0,40}\bmean\b")
 _FACES = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF]+|(?<!\S)[:;=][-']?[)(dp](?!\S)")
 _EN_ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
@@ -236,10 +258,15 @@ _TYPING = str.maketrans({"’": "'", "‘": "'", "\u200b": None, "\u2060": None,
                          "\u20e3": None, "\ufe0f": None, "🔟": "10", **_SKIN_TONES})  # fmt: skip
 
 
+# An emoji joined to the next by a zero-width joiner is read as the first: "🤦🏻‍♀️" is "🤦", "😮‍💨" is "😮",
+# "❤️‍🔥" is "❤" (the joined part makes a gender, a family or a variant: the face says the same).
+_JOINED = re.compile("\u200d[^\\s\u200d]?")
+
+
 def normalize(text: str) -> str:
     """Full-width to half-width, lower case, outer whitespace and typing artefacts stripped. (The
     public parsers read Traditional Chinese as Simplified first, once: :func:`bot.hanzi.simplified`.)"""
-    return unicodedata.normalize("NFKC", text).translate(_TYPING).strip().lower()
+    return _JOINED.sub("", unicodedata.normalize("NFKC", text)).translate(_TYPING).strip().lower()
 
 
 def chinese_number(text: str) -> int | None:
@@ -306,6 +333,7 @@ def _tidied(t: str, *, thanks: bool) -> str:
     t = _PINYIN_SCORE.sub(lambda m: _PINYIN_NUMBERS.get(m[1], m[1]) + _PINYIN_UNITS[m[2]], t)  # "wu xing"
     t = _MISTYPED_NUMBER.sub(lambda m: _MISTYPED[m[0]], t)
     t = _SOUNDS_LIKE.sub(lambda m: m["a"] + _SAID[m["word"] or m["ate"]], t)
+    t = _A_FOR.sub("a four", _POLITE_END.sub("", t))  # "i'll give it a for", "4です"
     t = _ASTERISKS.sub(lambda m: "⭐" * m[0].count("*"), t)  # "*****": stars typed on a keyboard
     t = _STAR_AFTER_UNIT.sub("", t)
     t = _STARS_OVER.sub(lambda m: f"{len(m[1].replace(' ', ''))}/5", t)  # "⭐⭐⭐/5"
@@ -454,7 +482,9 @@ MAX_CORRECTIONS = 3
 
 
 def _read_rating(text: str, kind: ScaleKind, low: int, high: int, *, corrections: int) -> Scored | None:
-    text = unframed(text)
+    text = _JOINED.sub("", unframed(text))  # "1 🤦🏻‍♀️" as "1 🤦🏻"
+    # voice typing's "to stars" before words too: "to stars because nobody called back"
+    text = _SOUNDS_LIKE.sub(lambda m: m["a"] + _SAID[(m["word"] or m["ate"]).lower()], text)
     written, text = text, simplified(text)  # "非常滿意" reads as "非常满意"
     said = text
     for _ in range(MAX_SCALE_NOTES + 1):
@@ -530,6 +560,7 @@ def _with_comment(
 
 
 _PLEASE = re.compile(r"[\s,，]*\b(?:please|pls|plz)[\s!.]*$")
+_SHRUG = re.compile(r"[\s,，]*\bi (?:guess|think|suppose|reckon)[\s!.]*$")  # "the second one I guess"
 
 
 def _courtesy_free(text: str) -> str:
@@ -538,7 +569,7 @@ def _courtesy_free(text: str) -> str:
     if len(text) > _MAX_CHOICE_LENGTH:
         return text
     t = _FILLERS.sub("", normalize(_HELLO_ONLY.sub("", text, count=1))).strip()
-    t = _EMPHASISED.sub(r"\1", _PLEASE.sub("", t)).strip()
+    t = _EMPHASISED.sub(r"\1", _PLEASE.sub("", _SHRUG.sub("", t))).strip()
     return t or text
 
 
@@ -547,7 +578,9 @@ def parse_choice(
 ) -> str | None:
     """The id of the option ``text`` names: by id, by label in any locale, or (``numbered``) by its
     1-based number."""
-    text = _courtesy_free(simplified(text))  # "問題沒有解決" reads as "问题没有解决"; "2 thanks" as "2"
+    text = _courtesy_free(
+        simplified(unquoted(text))
+    )  # "問題沒有解決" reads as "问题没有解决"; "2 thanks" as "2"
     options = [(option_id, [simplified(label) for label in labels]) for option_id, labels in options]
     t = _PUNCT.sub(" ", normalize(text)).strip()
     if not t or len(t) > _MAX_CHOICE_LENGTH:
@@ -557,6 +590,8 @@ def parse_choice(
             return option_id
     if numbered and (by_number := _by_number(text, t, options)) is not None:
         return by_number
+    if t in _SKIP_WORDS or _ASKS_WHAT_IT_MEANS.search(t):
+        return None  # "no comment" declines, "其他是什么意思" asks: neither names the option inside it
     # A longer reply that contains exactly one option label ("problem not solved at all").
     found = [
         (option_id, lab)

@@ -9,9 +9,10 @@ import re
 # A thank-you before or after an answer ("5, thanks!", "谢谢，非常满意") is dropped before parsing.
 THANKS = (
     r"(?:\b(?:(?:many )?thanks|thank (?:you|u)|thx|ty|tysm|tyvm|cheers|tq|tks|thnx|thanx|thnks|thks"
-    r"|merci|danke|gracias|arigato|(?:much |greatly )?appreciated|appreciate it)"  # as chat spells it
+    # as chat spells it, and in the languages customers mix in ("5 terima kasih", "4 arigatou")
+    r"|merci|danke|gracias|arigato|arigatou|terima kasih|(?:much |greatly )?appreciated|appreciate it)"
     r"(?: (?:a lot|so much|very much|again|a ton|heaps|a bunch|a million|mate|kindly))?\b"
-    r"|(?:谢谢你们|谢谢你|谢谢啦|谢谢|谢啦|谢了|感谢|多谢|辛苦(?:你们|你|您)?(?:了|啦)|唔该)"
+    r"|(?:谢谢你们|谢谢你|谢谢啦|谢谢|谢啦|谢了|感谢|多谢|辛苦(?:你们|你|您)?(?:了|啦)|唔该|ありがとう(?:ございます)?)"
     r"(?:晒|哂)?(?:亲亲|亲们|亲|客服|小姐姐|小哥哥?|老师)?)"  # Cantonese 唔该(晒), 多谢晒; whom: "谢谢客服"
 )  # 辛苦了: "thanks for your trouble"
 
@@ -34,9 +35,11 @@ _NO_COMMENT = re.compile(
     r"|i mean it|seriously|no joke|for real|fr|honestly|truly|(?:sorry,? )?typo|my bad"  # "4 i mean it"
     r"|tbh|tbf|to be (?:honest|fair)|if i'?m (?:being )?(?:honest|fair)|ngl|idk|of course|ofc|obvs|duh|no cap"
     r"|no question|without (?:a )?question|fo sho|every ?day|no"  # "no thanks, 4"
+    r"|yyds|绝绝子"  # Chinese chat's "the best ever" beside a score: "5分 yyds"
     r"|lol|lmao|haha+|hehe+|xd+|哈哈+|嘿嘿|hh+|嘻嘻"  # laughter: "5 lol", "5 haha"
     r"|have a (?:nice|good|great) (?:day|one|evening|weekend)|good ?night|god bless|晚安"  # farewells
     r"|(?:in )?(?:one|1|a) word"  # "1 word: great"
+    r"|in the end|overall|all in all|anyway|anyways"  # a story summed up after it: "5 stars in the end"
     r"|没得说|没话说|没毛病|不解释|妥妥的?|稳稳的?|果断|毫不犹豫|满满的"  # "五星没毛病", "妥妥的五星"
     r"|我觉得|我认为|我感觉|我想"  # "10分吧我觉得", as "i think"
     r"|星星|stars|points"  # the unit named before the score: "星星给五颗"
@@ -90,8 +93,14 @@ def field_free(comment: str) -> str:
 _QUOTED = re.compile(
     r"^\s*(?:「[^」\n]*[:：][^」\n]*」\s*(?:-[\s-]*\n)?|回复\s*[^\s:：]{1,20}\s*[:：]|@[^\s@]{1,20}[\s\u2005]+"
     r"|>[^\n]*\n"  # "> How satisfied were you?" quoted on its own line, as mail and markdown do
+    # a mail's "Re: How satisfied...?" on a line of its own
+    r"|(?:[Rr][Ee]|回复|引用)\s*[:：][^\n]*[?？][^\S\n]*\n"
     # the question pasted in quotes: "“您满意吗？” 5"
-    r"|[\"“「『][^\"“”「」『』\n]{1,120}[?？][\"”」』]\s*)+"
+    r"|[\"“「『*][^\"“”「」『』*\n]{1,120}[?？][\"”」』*]\s*"  # "*How satisfied...?*": WhatsApp bold
+    # the rating question itself pasted before the answer, with no quotes: "How satisfied are you with
+    # the help you received? 5", "您对本次服务满意吗？ 5分" (a question of the customer's own stays a comment)
+    r"|(?i:how) (?:satisfied|likely|easy|happy|difficult|hard)\b[^?？\n]{0,120}[?？]\s+"
+    r"|[您你][^?？\n]{0,40}(?:满意|推荐|容易|满不满意)[^?？\n]{0,10}[吗呢]?[?？]\s*)+"
 )
 # What a phone adds under a message ("Sent from my iPhone", "发自我的iPhone", "来自小米手机"), and a
 # letter's sign-off with the name after it ("Kind regards, Margaret", "此致 敬礼"), on a line of their own
@@ -141,9 +150,29 @@ _HELLO = re.compile(
 HELLO_ONLY = re.compile(rf"^\s*(?:{_GREETING})(?=\S)", re.IGNORECASE)
 
 
+# Voice typing writes the sounds one makes while thinking as words of their own ("um like a four I
+# guess", "so like uh a two", "嗯 四分吧", "那个 呃 五分"): they say nothing wherever they stand.
+_HESITATION = re.compile(
+    r"(?<![^\s,，.。!！?？…])(?:u+h+|u+m+|e+r+m*(?!\s*(?:fen|xing)\b)|h+m+|嗯+|呃+)(?:[\s,，.。!！…]+|$)",
+    re.IGNORECASE,
+)
+
+
+# ... and the comma said aloud between a number word and the words after it: "three comma the app crashed".
+_SAID_COMMA = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|zero) comma (?=\S)", re.IGNORECASE
+)
+
+
+def unquoted(text: str) -> str:
+    """``text`` without a quote of the question or a mention before it, or the sounds of thinking in it."""
+    text = _QUOTED.sub("", text, count=1) or text
+    return _SAID_COMMA.sub(r"\1, ", _HESITATION.sub("", text)).strip() or text
+
+
 def unframed(text: str) -> str:
     """``text`` without a quote or a mention before it, a signature under it, or a greeting before it."""
-    text = _SIGNATURE.sub("", _QUOTED.sub("", text, count=1)) or text
+    text = _SIGNATURE.sub("", unquoted(text)) or text
     return _HELLO.sub("", text, count=1)
 
 

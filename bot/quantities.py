@@ -88,7 +88,10 @@ REFERENCE_HAN = (
 # 分钱, 三星手机, and 半: "4星半" is four and a half stars
 UNIT_WORDS = {"分": set("钟之享配别开析手店期量类批数行钱半制"), "星": set("级期球座人座手半")}
 NOT_A_SCORE_PREFIX = ("十分", "万分", "百分")
-QUANTITY_HAN = set("天个件次小时号元块周月年岁位条单遍秒点楼层箱包台分钟星期倍米斤克百千万")
+QUANTITY_HAN = set("天个件次小时号元块周月年岁位条单遍秒点楼层箱包台分钟星期倍米斤克百千万折封趟瓶盒袋")
+# 折: "打5折" is a discount; 封, 趟...: measure words of letters and trips ("发了1封邮件"); not 份 (a phone
+# types it for 分, and 份量 is "portion size"), 张, 本, 页 or 通, which also start a word after a score's
+# space ("5 张师傅很耐心", "5 本次服务很好", "5 通知太晚")
 
 
 def starts_with_count(comment: str) -> bool:
@@ -109,6 +112,7 @@ _NOT_PLURALS = {
     "thanks", "thnks", "thks", "cheers", "kudos", "props", "regards", "thumbs", "hands", "guys", "lots",
     "oops", "does", "sucks", "rocks", "rules", "works", "helps", "says", "goes", "means", "seems", "looks",
     "feels", "gets", "deserves", "makes", "sounds", "wins", "stands", "keeps", "needs", "stars", "points",
+    "yyds",  # chat Chinese in Latin letters: "the GOAT"
 }  # fmt: skip
 _PLURAL = re.compile(r"[a-z]{2,}[^iu's]s")  # "colors", "boxes"; not "yes", "this", "plus", "boss", "it's"
 # "5 james was great", "5 charles helped": a name, not a plural (boxes arrive, they do not help)

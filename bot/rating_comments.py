@@ -69,6 +69,7 @@ SCORE_LEAD_IN = re.compile(
     r"|only|just|sadly|unfortunately|regrettably|sorry(?: but)?|strong|weak|hard|firm|perfect"  # "just a 3"
     r"|of course|ofc|obvs|duh|generous|mere|measly|to be (?:honest|fair)|tbf"
     r"|so|ok so|okay so|basically"  # as speech runs on: "so basically 4"
+    r"|anyway|anyways|all in all|in the end"  # a story summed up: "..., anyway 4"
     r"|lo+l|lma+o+|(?:ha){2,}"  # laughing first: "lmaooo 2"
     # "its" is how chat spells "it's": "its a three from me"; "it was a 2"; "like a 6" (not "like 6": about 6)
     r"|(?:it'?s|it is|it was|that'?s|that is|that was|i'm|i am|you get|you guys get|like)"
@@ -283,7 +284,9 @@ _SETS_OFF = re.compile(r"(?:but|because|cause|cuz|coz|though|although|since|exce
 def _set_off(comment: str) -> bool:
     """Whether ``comment`` after a score, with no punctuation between, is no noun the number counts: a
     reason ("but ..."), a clause of its own ("the delivery guy was rude") or words that say nothing."""
-    return bool(_SETS_OFF.match(comment) or _SUBJECT.match(comment)) or says_nothing(comment)
+    return bool(
+        _SETS_OFF.match(comment) or _SUBJECT.match(comment) or _SURELY.match(comment)
+    ) or says_nothing(comment)  # "a 10 for sure"
 
 
 def _withdrawn(cut: _Cut) -> bool:
@@ -473,20 +476,22 @@ def _sentence_ends(gap: str, word: str) -> bool:
 
 
 # A subject starts a clause of its own: no number counts it ("two it was fine" is no count of "it").
-_SUBJECT = re.compile(r"(?:i|i'm|im|it|it's|its|he|she|they|we|the|my|our)\b")
+# ... or a modal verb, its subject dropped as voice typing drops it ("zero would not recommend")
+_SUBJECT = re.compile(r"(?:i|i'm|im|it|it's|its|he|she|they|we|the|my|our|would|wouldn't|will|won't)\b")
 
 
 def _bare_number_is_quantity(cut: _Cut, parse: Callable[[str], int | None]) -> bool:
     """A bare number ("3", "three") set off by a space only is a count or a name by the word beside it."""
     part, comment, leading = cut.part, cut.comment, cut.leading
-    if leading and not part.isdigit() and not _HAN.match(part) and not _SUBJECT.match(comment):
-        # "one sec", "two more questions": a number word before words is a quantity; not before words
-        # that say nothing ("six i think") or a clause of its own (voice typing: "six it was okay")
-        return not says_nothing(comment)
-    words_around = comment.split()
-    neighbour = (words_around[0] if leading else words_around[-1]).strip(_SEPARATORS)  # "stars," is "stars"
     if leading and (_SURELY.match(comment) or quantities.for_whom(comment)):
         return False  # "10 for sure", "10 of course", "5 for Maria"
+    if leading and not part.isdigit() and not _HAN.match(part) and not _SUBJECT.match(comment):
+        # "one sec", "two more questions": a number word before words is a quantity; not before words
+        # that say nothing ("six i think"), a clause of its own (voice typing: "six it was okay", "zero
+        # would not recommend") or words that rate ("seven super easy")
+        return not says_nothing(comment) and parse(comment) is None
+    words_around = comment.split()
+    neighbour = (words_around[0] if leading else words_around[-1]).strip(_SEPARATORS)  # "stars," is "stars"
     if leading and (neighbour in quantities.QUANTITY_AFTER or quantities.counts(comment)):
         return True  # "3 days", "3 colors"
     if not leading and neighbour in quantities.REFERENCE_BEFORE:

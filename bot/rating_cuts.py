@@ -24,6 +24,9 @@ BARE_NUMBER = re.compile(
 )
 
 
+_NUMERALS = frozenset("0123456789零〇一二两三四五六七八九十")
+
+
 def cuts(t: str, *, from_start: bool) -> Iterator[int]:
     """Where ``t`` may be cut into score and comment: at separators and at Chinese word edges.
 
@@ -37,8 +40,11 @@ def cuts(t: str, *, from_start: bool) -> Iterator[int]:
             right in SEPARATORS if from_start else left in SEPARATORS
         )
         between_han = bool(HAN.match(left) or HAN.match(right)) and not (
-            left in SEPARATORS or right in SEPARATORS or (right in PARTICLES and HAN.match(left))
-        )  # a particle belongs to the word before it: "挺满意的" is one phrase
+            left in SEPARATORS
+            or right in SEPARATORS
+            or (right in PARTICLES and HAN.match(left))
+            or (left in _NUMERALS and right in _NUMERALS)
+        )  # a particle belongs to the word before it: "挺满意的" is one phrase; "六七分" is one range
         before = t[i - 2] if left == "\ufe0f" and i >= 2 else left  # "⭐️" is one star
         at_emoji = right != "\ufe0f" and faces.glyph(before) != faces.glyph(right)
         at_emoji = at_emoji and left not in SEPARATORS and right not in SEPARATORS

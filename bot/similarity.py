@@ -198,6 +198,12 @@ _CJK_WORDS = {
     "骂人": "态度坏",
     "骂我": "态度坏",
     "冷淡": "态度坏",
+    # blind round 14: held on a line is waiting for a response, a queue (排队) is waiting (排队太久 as
+    # 等太久), and 才回 (only replied after ...) a late one ("on hold forever", "3天才回"); a duration
+    # alone still names none ("排队40分钟", as "it took 4 days")
+    "on hold": "slow",
+    "排队": "等",
+    "才回": "响应慢",
     "回消息": "响应",
     "回信息": "响应",
     "要等": "慢",

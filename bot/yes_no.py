@@ -10,7 +10,7 @@ import re
 from typing import Literal
 
 from bot.answers import normalize
-from bot.framing import without_signature
+from bot.framing import unquoted, without_signature
 from bot.hanzi import simplified
 from bot.rating_words import PARTICLES as _PARTICLES
 from bot.rating_words import PUNCT as _PUNCT
@@ -30,6 +30,7 @@ _YES = {
     "已经解决了", "已经解决", "可以用了", "能用了", "没问题了", "没问题", "弄好了", "成功了", "登上了",
     "ya", "yah", "yas", "yeh", "ye", "yeap", "definitely", "absolutely", "of course", "correct", "certainly",
     "affirmative",
+    "sí", "oui",  # yes in Spanish and French, as bilingual customers answer
     # eighth set: "all" before a word that says it is done ("all fixed 👍"), and "yes sir"
     "all fixed", "all done", "all resolved", "all solved", "all working", "all working now", "all fixed now",
     "yessir", "yes sir", "yes maam", "yes ma'am",
@@ -266,6 +267,8 @@ def _said_over(text: str, words: set[str]) -> bool:
 
 # Replies that confirm an automatic answer but do not say whether an issue was resolved.
 _NOT_YES_NO = {
+    "no comment",  # a refusal to answer, not a "no"
+    "no comments",
     "thanks",
     "thank you",
     "thx",
@@ -285,6 +288,7 @@ _NOT_YES_NO = {
 def parse_yes_no(text: str) -> Confirmation | None:
     """``yes`` or ``no`` when ``text`` answers a yes/no question ("Was your issue resolved?"):
     "yes", "解决了", "no", "没解决", "否", "not really"...; a bare "thanks" or "ok" is no answer."""
+    text = unquoted(text)  # "> Is your problem solved now?\nyes", "uh no"
     t = _PUNCT.sub(" ", normalize(text)).strip()
     squashed = t.replace(" ", "")
     if t in _NOT_YES_NO or (squashed.rstrip(_PARTICLES) in _NOT_YES_NO and squashed not in _YES):

@@ -52,6 +52,7 @@ SETS = {
     "seventh": "typed_answers_seventh_{}.tsv",
     "eighth": "typed_answers_eighth_{}.tsv",
     "ninth": "typed_answers_ninth_{}.tsv",
+    "tenth": "typed_answers_tenth_{}.tsv",
 }
 KINDS = ("csat", "nps", "ces", "choice", "yesno", "text")
 """yesno: "Did this solve it?" (yes, no or "-"); text: a reply at the question after a CSAT rating
@@ -145,6 +146,7 @@ def test_the_second_set_written_after_the_parser_is_read_as_meant(language: str)
         ("seventh", 200),  # typed_answers_seventh_*: a fifth blind set (voice typing, pinyin, dialect)
         ("eighth", 200),  # typed_answers_eighth_*: a sixth blind set (ranges, negations, wrong scales)
         ("ninth", 250),  # typed_answers_ninth_*: a seventh blind set (labelled comments, multi-line, letters)
+        ("tenth", 250),  # typed_answers_tenth_*: an eighth blind set (quotes, voice, units, slang, refusals)
     ],
 )
 def test_the_audit_and_blind_sets_are_read_as_meant(language: str, which: str, at_least: int) -> None:

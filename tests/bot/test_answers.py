@@ -2068,6 +2068,113 @@ BLIND_THIRTEENTH = [
 ]
 
 
+# Look-alikes of the general fixes after the eleventh blind set (typed_answers_tenth_*, blind round 14):
+# quotes of the question, voice typing, other scripts, stories, measure words, ranges, ZWJ emoji.
+BLIND_FOURTEENTH = [
+    pytest.param(
+        "Re: How satisfied are you with the help you received?\n4", "csat", (4, ""), id="re-question-line"
+    ),
+    pytest.param(
+        "RE: How likely are you to recommend us to a friend or colleague?\n9", "nps", (9, ""), id="re-caps"
+    ),
+    pytest.param("Re: order 5", "csat", None, id="re-without-a-question-is-no-quote"),
+    pytest.param("*How easy was it to get your issue solved?*\n6", "ces", (6, ""), id="bold-question"),
+    pytest.param(
+        "How satisfied are you with the help you received? 2, nobody called back",
+        "csat",
+        (2, "nobody called back"),
+        id="question-pasted-then-score-and-words",
+    ),
+    pytest.param(
+        "How come nobody answered? 1", "csat", (1, "How come nobody answered"), id="own-question-stays"
+    ),
+    pytest.param("您对本次服务满意吗？ 4星", "csat", (4, ""), id="question-pasted-zh"),
+    pytest.param("你们怎么这么慢？ 1分", "csat", (1, "你们怎么这么慢"), id="own-question-stays-zh"),
+    pytest.param("uh uh five stars", "csat", (5, ""), id="hesitations-in-a-row"),
+    pytest.param("erm 2 the wait was long", "csat", (2, "the wait was long"), id="erm-then-words"),
+    pytest.param("umbrella 4", "csat", None, id="um-inside-a-word-is-no-filler"),
+    pytest.param("呃，2分，太慢了", "csat", (2, "太慢了"), id="e-filler-zh"),
+    pytest.param("four comma great job", "csat", (4, "great job"), id="said-comma"),
+    pytest.param("comma 4", "csat", None, id="comma-before-a-number-is-no-punctuation"),
+    pytest.param("i'd give it a for", "csat", (4, ""), id="a-for-at-the-end"),
+    pytest.param("go for", "csat", None, id="for-alone-is-no-four"),
+    pytest.param(
+        "to stars because the app crashed", "csat", (2, "because the app crashed"), id="to-stars-then-words"
+    ),
+    pytest.param("to the store 2", "csat", None, id="to-without-stars"),
+    pytest.param("4 estrellas", "csat", (4, ""), id="estrellas"),
+    pytest.param("3 bintang", "csat", (3, ""), id="bintang"),
+    pytest.param("5 estrellas", "nps", None, id="estrellas-on-nps-as-stars"),
+    pytest.param("4です", "csat", (4, ""), id="desu"),
+    pytest.param("です", "csat", None, id="desu-alone"),
+    pytest.param("5 terima kasih", "csat", (5, ""), id="terima-kasih"),
+    pytest.param("9 ありがとう", "nps", (9, ""), id="arigatou-kana"),
+    pytest.param("1 🤦🏻\u200d♀️", "csat", (1, ""), id="zwj-face-agrees"),
+    pytest.param("5 ❤️\u200d🔥", "csat", (5, ""), id="zwj-heart-on-fire"),
+    pytest.param("就是说 六七分吧", "nps", None, id="range-after-words"),
+    pytest.param("嗯 七八分", "nps", None, id="range-after-a-filler"),
+    pytest.param("打5折吧", "csat", None, id="discount"),
+    pytest.param("发了1封邮件，给5星", "csat", (5, "发了1封邮件"), id="measure-word-feng"),
+    pytest.param("跑了3趟，2分", "csat", (2, "跑了3趟"), id="measure-word-tang"),
+    pytest.param("5 张师傅很耐心", "csat", (5, "张师傅很耐心"), id="a-surname-is-no-measure-word"),
+    pytest.param("seven super easy", "ces", (7, "super easy"), id="number-word-then-rating-words"),
+    pytest.param("zero would not recommend", "nps", (0, "would not recommend"), id="number-word-then-modal"),
+    pytest.param("seven super", "ces", None, id="number-word-then-no-rating"),
+    pytest.param("two more questions", "csat", None, id="number-word-still-counts"),
+    pytest.param("a ten for sure", "nps", (10, "for sure"), id="a-ten-for-sure"),
+    pytest.param("a 3 for the delivery", "csat", None, id="a-number-for-what"),
+    pytest.param("anyway 4", "csat", (4, ""), id="anyway"),
+    pytest.param("5 stars in the end", "csat", (5, ""), id="in-the-end-after"),
+    pytest.param("最后给5星", "csat", (5, ""), id="zuihou-gei"),
+    pytest.param("最后5分钟", "csat", None, id="zuihou-minutes"),
+    pytest.param("5 yyds", "csat", (5, ""), id="yyds-is-no-plural"),
+    pytest.param("泰裤辣", "csat", (5, ""), id="taikula"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), BLIND_FOURTEENTH)
+def test_the_eleventh_blind_sets_look_alikes_are_read_as_meant(
+    text: str, kind: ScaleKind, expected: tuple[int, str] | None
+) -> None:
+    assert scored(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("> What went wrong?\nSlow response", "slow"),  # a quote of the question before the pick
+        ("「客服：主要是哪方面的问题？」\n- - - - - -\n问题没有解决", "unresolved"),
+        ("uh the second one", "unresolved"),
+        ("2 i guess", "unresolved"),
+        ("the last one i think", "other"),
+        ("no comment", None),  # declines: no option inside it
+        ("其他是什么意思", None),  # asks what the option means
+        ("what does other mean", None),
+        ("其他", "other"),
+        ("on hold forever", "slow"),
+        ("hold on", None),
+        ("排队太久", "slow"),
+        ("排队40分钟", None),  # a duration alone names none, as "it took 4 days"
+        ("3天才回", "slow"),
+    ],
+)
+def test_the_eleventh_blind_sets_choices(text: str, expected: str | None) -> None:
+    assert parse_choice(text, OPTIONS) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("不想评", True),
+        ("i'd prefer not to say", True),
+        ("no comment", True),
+        ("不想评价这个客服态度太差", False),
+    ],
+)
+def test_the_eleventh_blind_sets_refusals_skip(text: str, expected: bool) -> None:
+    assert is_skip(text) is expected
+
+
 @pytest.mark.parametrize(("text", "kind", "expected"), BLIND_TWELFTH + BLIND_THIRTEENTH)
 def test_the_ninth_and_tenth_blind_sets_replies_are_read_as_meant(
     text: str, kind: ScaleKind, expected: tuple[int, str] | None

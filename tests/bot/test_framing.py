@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from bot.framing import HELLO_ONLY, THANKS, field_free, unframed, without_signature
+from bot.framing import HELLO_ONLY, THANKS, field_free, unframed, unquoted, without_signature
 
 
 @pytest.mark.parametrize(
@@ -88,3 +88,23 @@ def test_a_long_run_is_read_once(junk: str) -> None:
 )
 def test_the_name_of_a_forms_field_is_no_comment(comment: str, left: str) -> None:
     assert field_free(comment) == left
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("um like a four I guess", "like a four I guess"),  # the sounds of thinking, wherever they stand
+        ("so like uh a two", "so like a two"),
+        ("嗯 四分吧", "四分吧"),
+        ("umbrella 4", "umbrella 4"),  # inside a word: no filler
+        ("er fen", "er fen"),  # pinyin's 二分, not a hesitation
+        ("uh", "uh"),  # a filler alone stays what was said
+        ("three comma the app crashed", "three, the app crashed"),  # a comma said aloud after a number word
+        ("Re: How satisfied are you?\n4", "4"),
+        ("Re: my order 5", "Re: my order 5"),  # no question on the line: a subject, not a quote
+        ("How likely are you to recommend us? 9", "9"),
+        ("How come nobody answered? 1", "How come nobody answered? 1"),  # the customer's own question
+    ],
+)
+def test_unquoted_drops_quotes_of_the_question_and_fillers(text: str, expected: str) -> None:
+    assert unquoted(text) == expected

@@ -26,7 +26,7 @@ from bot.corrections import after_correction
 from bot.engine import advance
 from bot.faces import without_agreeing_face
 from bot.flow import build_flows
-from bot.framing import FILLERS, field_free, says_nothing
+from bot.framing import FILLERS, field_free, says_nothing, unquoted
 from bot.masking import mask
 from bot.messages import Text
 from bot.rating_words import word_rating
@@ -86,6 +86,20 @@ HOSTILE = {
     "faces then a letter": "2 " + "😞" * N + "x",
     "faces and spaces": "x " + "😞 " * (N // 2) + "x",
     "field names": "comment: " * (N // 9),
+    # shapes of the rules of the eleventh set: quotes of the question, fillers, said commas, ZWJ emoji,
+    # a question pasted without quotes, ranges of Chinese numerals
+    "re lines": "Re: how satisfied? " * (N // 19),
+    "re line unended": "Re: " + "how " * (N // 4),
+    "pasted question": "How satisfied " + "are you " * (N // 8) + "?",
+    "pasted questions zh": "您满意吗？" * (N // 5),
+    "bold question unclosed": "*" + "how satisfied " * (N // 14),
+    "fillers": "uh um " * (N // 6),
+    "fillers glued": "ummmm" * (N // 6),
+    "said commas": "five comma " * (N // 11),
+    "joined emoji": "🤦\u200d♀" * (N // 3),
+    "joiners": "\u200d" * N,
+    "numeral runs": "六七" * (N // 2),
+    "i guess": "2 i guess " * (N // 10),
 }
 OPTIONS = [("slow", ["Slow response", "响应太慢"]), ("other", ["Something else", "其他"])]
 UNHAPPY = Classification("complaint", 0.9, "negative", 0.9)
@@ -114,6 +128,8 @@ ENTRIES: dict[str, Callable[[str], object]] = {
     "denials": denials,
     "redact": redact,
     "redact every query": lambda t: redact(t, every_query=True),
+    "unquoted": unquoted,
+    "read_rating on NPS": lambda t: read_rating(t, "nps", 0, 10),
 }
 
 

@@ -232,3 +232,21 @@ BLIND_TWELFTH = [
 @pytest.mark.parametrize(("text", "expected"), BLIND_TWELFTH)
 def test_the_ninth_blind_sets_yes_and_no(text: str, expected: str | None) -> None:
     assert parse_yes_no(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("> Is your problem solved now?\nyes", "yes"),  # a quote of the question before the answer
+        ("「客服：您的问题现在解决了吗？」\n- - - - -\n没有", "no"),
+        ("uh no", "no"),  # voice typing's filler before it
+        ("um yes", "yes"),
+        ("sí", "yes"),
+        ("oui", "yes"),
+        ("si", None),  # no accent: "if" in Italian and Spanish, and a word of no language here
+        ("no comment", None),  # declines to answer: no "no"
+        ("no comments", None),
+    ],
+)
+def test_the_eleventh_blind_sets_yes_no_replies(text: str, expected: str | None) -> None:
+    assert parse_yes_no(text) == expected
