@@ -23,7 +23,8 @@ class ConfigError(CsatbotError):
 
 
 class SecretMissingError(ConfigError):
-    """An enabled channel has no secret in the environment; each problem names the variable."""
+    """An enabled channel has no secret in the environment, or a secret there is not UTF-8; each
+    problem names the variable."""
 
     def __init__(self, problems: list[str], source: str = "environment") -> None:
         super().__init__(problems, source)
