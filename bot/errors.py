@@ -69,6 +69,8 @@ class WindowClosedError(ConflictError):
 
 ERASED_CUSTOMER = "customer erased"
 """What an erased customer's identities say they are (``unreachable``): nothing goes to them again."""
+ERASED_USER = "erased-"
+"""What an erased identity's user id becomes (``erased-<id>``): no channel may give a customer such a name."""
 
 
 class UnreachableError(ConflictError):
