@@ -23,7 +23,8 @@ class ConfigError(CsatbotError):
 
 
 class SecretMissingError(ConfigError):
-    """An enabled channel has no secret in the environment; each problem names the variable."""
+    """An enabled channel has no secret in the environment, or a secret there is not UTF-8; each
+    problem names the variable."""
 
     def __init__(self, problems: list[str], source: str = "environment") -> None:
         super().__init__(problems, source)
@@ -68,6 +69,8 @@ class WindowClosedError(ConflictError):
 
 ERASED_CUSTOMER = "customer erased"
 """What an erased customer's identities say they are (``unreachable``): nothing goes to them again."""
+ERASED_USER = "erased-"
+"""What an erased identity's user id becomes (``erased-<id>``): no channel may give a customer such a name."""
 
 
 class UnreachableError(ConflictError):

@@ -20,6 +20,9 @@ from prometheus_client.registry import Collector
 from bot.ports import Clock
 from storage.backlog import Backlog
 
+METRICS_TOKEN = "CSATBOT_METRICS_TOKEN"
+"""The environment variable whose token ``/metrics`` then asks for (``Authorization: Bearer``)."""
+
 log = logging.getLogger("csatbot.metrics")
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"

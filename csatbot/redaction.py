@@ -58,7 +58,8 @@ def protect(values: Iterable[str | None]) -> None:
     found = [v for v in values if v and len(v) >= MIN_SECRET]
     with _lock:
         _secrets.update(found)
-        _secrets.update(quote(v, safe="") for v in found)  # as it appears inside a URL
+        # as it appears inside a URL; bytes that are not UTF-8 (kept as surrogates) as they were
+        _secrets.update(quote(v.encode("utf-8", "surrogateescape"), safe="") for v in found)
 
 
 def secrets_in(environ: Mapping[str, str], names: Iterable[str] = ()) -> list[str]:

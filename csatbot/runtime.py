@@ -42,7 +42,7 @@ from csatbot.access import TOKEN_ENV as API_TOKEN_ENV
 from csatbot.alarm import Alarm
 from csatbot.console.sessions import SECRET_ENV as CONSOLE_SECRET_ENV
 from csatbot.inbox import InboxRunner
-from csatbot.metrics import Metrics
+from csatbot.metrics import METRICS_TOKEN, Metrics
 from csatbot.triage_model import BackgroundModel
 from storage import SqlStore, config_snapshots, open_database
 from storage import digest as digest_store
@@ -58,7 +58,7 @@ RESCAN_SECONDS = 1.0
 CONFIG_CHECK_SECONDS = 2.0
 
 
-FIXED_SECRETS = (API_TOKEN_ENV, CONSOLE_SECRET_ENV, IDENTITY_ENV, "DATABASE_URL")
+FIXED_SECRETS = (API_TOKEN_ENV, CONSOLE_SECRET_ENV, IDENTITY_ENV, METRICS_TOKEN, "DATABASE_URL")
 
 
 def secret_names(config: Config) -> list[str]:
@@ -72,10 +72,30 @@ def secret_names(config: Config) -> list[str]:
     return names
 
 
+def unreadable_secrets(config: Config, environ: Mapping[str, str]) -> list[str]:
+    """One problem per secret variable whose value is not UTF-8 (``os.environ`` keeps such bytes as
+    lone surrogates): comparing or signing with it failed on every request, a 500 each time."""
+    return [
+        f"the environment variable {name} is not UTF-8 text: set it again as UTF-8 text, or unset it"
+        for name in dict.fromkeys(secret_names(config))
+        if not _is_utf8(environ.get(name, ""))
+    ]
+
+
+def _is_utf8(value: str) -> bool:
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def refuse_missing_secrets(config: Config, environ: Mapping[str, str]) -> None:
     """:class:`SecretMissingError` naming each variable an enabled channel or notification target
-    needs and ``environ`` lacks, as a start with ``config`` would refuse."""
-    problems = channel_secrets(config.channels, environ) + target_secrets(config.notifications, environ)
+    needs and ``environ`` lacks, and each secret variable that is not UTF-8, as a start with
+    ``config`` would refuse."""
+    problems = unreadable_secrets(config, environ)
+    problems += channel_secrets(config.channels, environ) + target_secrets(config.notifications, environ)
     if problems:
         raise SecretMissingError(problems)
 
@@ -238,6 +258,9 @@ class Runtime:
         self.timers = Pump("timers", self.service.fire_due_timers)
         self.environ: Mapping[str, str] = os.environ if environ is None else environ
         """Where secrets come from (the process environment unless given)."""
+        if unreadable := unreadable_secrets(self._settings.config, self.environ):
+            self.database.dispose()
+            raise SecretMissingError(unreadable)
         redaction.protect(redaction.secrets_in(self.environ, secret_names(self._settings.config)))
         redaction.protect([database_password(self.database.url)])
         self.adapters: dict[str, ChannelAdapter] = {}

@@ -54,7 +54,7 @@ from csatbot.edge import (
     invalid_request,
     said_schema,
 )
-from csatbot.metrics import CONTENT_TYPE
+from csatbot.metrics import CONTENT_TYPE, METRICS_TOKEN
 from csatbot.observe import Observe, webhook_prefixes
 from csatbot.quiet import QuietServer
 from csatbot.readiness import readiness
@@ -69,7 +69,6 @@ from storage.db import is_unreachable
 
 RETRY_AFTER = 5
 """Seconds a client is told to wait (``Retry-After``) while the database is unreachable."""
-METRICS_TOKEN = "CSATBOT_METRICS_TOKEN"
 log = logging.getLogger("csatbot.web")
 MISSING = refusals(404)
 """For routes that name a row: it may not exist."""

@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select, update
 from sqlmodel import Session, col
 
-from bot.errors import ERASED_CUSTOMER
+from bot.errors import ERASED_CUSTOMER, ERASED_USER
 from models import (
     Answer,
     AuditEvent,
@@ -142,7 +142,7 @@ def _anonymise(session: Session, identities: list[int], at: datetime) -> None:
     """Each identity becomes ``erased-<id>``, nameless and unreachable: nothing is sent to it again."""
     for identity_id in identities:
         where = col(Identity.id) == identity_id
-        anonymous = {"user": f"erased-{identity_id}", "display_name": "", "locale": ""}
+        anonymous = {"user": f"{ERASED_USER}{identity_id}", "display_name": "", "locale": ""}
         _set(session, Identity, where, **anonymous, unreachable=ERASED_CUSTOMER, unreachable_since=at)
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from models import SavedFilter
+from models import SavedFilter, User
 from storage.db import Database, insert_for
 
 MAX_PER_USER = 30
@@ -38,8 +38,11 @@ class SavedFilters:
     def save(self, username: str, name: str, query: str, at: datetime) -> bool:
         """Save (or overwrite, by name) a filter; ``False`` when the user already has the most allowed.
         One upsert: a form sent twice at once (a double click) inserted the name twice on PostgreSQL,
-        and the second insert's unique violation was a 500."""
+        and the second insert's unique violation was a 500. The user's row is locked first (SQLite's
+        write transaction already is one at a time): saves racing on PostgreSQL each counted the
+        others' rows as not there yet, and passed the cap."""
         with Session(self.database.writer) as session, session.begin():
+            session.exec(select(User.id).where(User.username == username).with_for_update())
             mine = select(SavedFilter.id).where(SavedFilter.username == username)
             new = session.exec(mine.where(SavedFilter.name == name)).first() is None
             if new and len(session.exec(mine).all()) >= MAX_PER_USER:

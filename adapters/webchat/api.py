@@ -32,6 +32,7 @@ from adapters.webchat.sessions import (
     check_identity,
 )
 from bot.config.channels import WebChatConfig
+from bot.errors import ERASED_USER
 from bot.locales import language_tag
 from bot.messages import ChoicePicked, InboundMessage, Text
 from bot.ports import Clock
@@ -234,8 +235,8 @@ def webchat_router(ctx: WebChatContext, secret: str, config: WebChatConfig | Non
             secret = ctx.environ.get(IDENTITY_ENV, "")
             if not secret:
                 raise HTTPException(400, f"signed identities are off: set {IDENTITY_ENV} on the server")
-            if body.user_id.startswith(ANONYMOUS):
-                raise HTTPException(422, f"user_id may not start with {ANONYMOUS!r}")
+            if body.user_id.startswith((ANONYMOUS, ERASED_USER)):  # an anonymous chat's, an erased one's
+                raise HTTPException(422, f"user_id may not start with {ANONYMOUS!r} or {ERASED_USER!r}")
             if not check_identity(secret, body.user_id, body.user_hash or ""):
                 raise HTTPException(403, "user_hash is not the HMAC-SHA256 of user_id (site secret)")
             session = ChatSession(body.user_id, verified=True)

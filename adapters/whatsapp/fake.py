@@ -298,11 +298,17 @@ class WhatsAppSimulator:
         return await self.post(app, self.message(user, {**context, **content}))
 
     def shown(self, user: str) -> list[Shown]:
-        return [_shown(a.body) for a in self.api.accepted if a.body.get("to") == self.wa_id(user)]
+        return [_shown(a.body) for a in self.sent_to(user)]
 
     def sent_to(self, user: str) -> list[Accepted]:
-        """The messages the fake Graph API accepted for ``user``, oldest first."""
-        return [a for a in self.api.accepted if a.body.get("to") == self.wa_id(user)]
+        """The messages the fake Graph API accepted for ``user``, oldest first: its phone number in
+        ``to``, or ``user`` itself (a business-scoped user id) in ``recipient``."""
+        return [a for a in self.api.accepted if self._addressed_to(user, a.body)]
+
+    def _addressed_to(self, user: str, body: dict[str, Any]) -> bool:
+        if "recipient" in body:
+            return bool(body["recipient"] == user)
+        return bool(body.get("to") == self.wa_id(user))
 
     # Webhook payloads, in the shapes Meta documents.
 

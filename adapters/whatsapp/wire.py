@@ -147,6 +147,8 @@ class _Status(_WithIds):
     id: str = Field(min_length=1)
     status: str
     recipient_id: str = ""
+    recipient_user_id: str = ""
+    """The customer's business-scoped user id, in newer payloads (alone for one without a number)."""
     timestamp: str = ""
     errors: list[_Error] = []
     biz_opaque_callback_data: str = ""
@@ -238,7 +240,13 @@ def parse_webhook(raw: bytes, received_at: datetime) -> Delivery:
             # A status's texts are matched and stored (an outbox row's error) like a customer's words
             # (:mod:`bot.storable`): a NUL or a lone surrogate failed the status's turn on every retry.
             wamid, status, recipient, reference = (
-                storable(text) for text in (s.id, s.status, s.recipient_id, s.biz_opaque_callback_data)
+                storable(text)
+                for text in (
+                    s.id,
+                    s.status,
+                    s.recipient_id or s.recipient_user_id,
+                    s.biz_opaque_callback_data,
+                )
             )
             failures = tuple(_failure(e) for e in s.errors)
             statuses.append(StatusUpdate(account, wamid, status, recipient, failures, reference))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import json
 import threading
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -365,6 +366,22 @@ async def test_the_api_export_neutralises_a_formula_in_a_comment(
     assert "'=HYPERLINK(" in export and ',"=HYPERLINK' not in export
 
 
+async def erasing(runtime: Runtime, customer: int) -> tuple[asyncio.Task[None], threading.Event]:
+    """An erasure of ``customer`` done but not committed (its transaction open) until the event is set;
+    the task ends once it has committed."""
+    erased, release = threading.Event(), threading.Event()
+
+    def erase_and_hold() -> None:
+        with Session(runtime.database.writer) as session, session.begin():
+            privacy.erase(SqlRepository(session), customer, "test", runtime.clock.now())
+            erased.set()
+            release.wait(10)
+
+    eraser = asyncio.create_task(asyncio.to_thread(erase_and_hold))
+    assert await asyncio.to_thread(erased.wait, 10)
+    return eraser, release
+
+
 async def test_what_races_an_erasure_waits_for_it_and_is_refused(
     app: tuple[httpx.AsyncClient, Runtime],
 ) -> None:
@@ -380,16 +397,7 @@ async def test_what_races_an_erasure_waits_for_it_and_is_refused(
     customer = (await http.get(f"/api/conversations/{conversation}")).json()["customer"]["id"]
     escalated = await http.post(f"/api/conversations/{conversation}/escalate", json={"reason": "lost"})
     ticket = escalated.json()["id"]
-    erasing, release = threading.Event(), threading.Event()
-
-    def erase_and_hold() -> None:
-        with Session(runtime.database.writer) as session, session.begin():
-            privacy.erase(SqlRepository(session), customer, "test", runtime.clock.now())
-            erasing.set()
-            release.wait(10)
-
-    eraser = asyncio.create_task(asyncio.to_thread(erase_and_hold))
-    assert await asyncio.to_thread(erasing.wait, 10)
+    eraser, release = await erasing(runtime, customer)
     racing = asyncio.gather(
         http.post(f"/api/conversations/{conversation}/reply", json={"text": "Hi Ann, sorry!"}),
         http.post(f"/api/conversations/{conversation}/escalate", json={"reason": "call Ann back"}),
@@ -407,3 +415,30 @@ async def test_what_races_an_erasure_waits_for_it_and_is_refused(
     with runtime.database.reader.connect() as conn:
         assert conn.execute(text("select count(*) from link_token")).scalar_one() == 0
         assert conn.execute(text("select count(*) from ticket")).scalar_one() == 1
+
+
+async def test_a_ticket_resolved_while_its_customer_is_erased_sends_them_nothing(
+    app: tuple[httpx.AsyncClient, Runtime],
+) -> None:
+    """An erasure in progress (its transaction open) and, meanwhile, the ticket's resolution with its
+    close-the-loop message. The resolution reads the identity without a lock, but only after locking
+    the ticket, which the erasure writes: it waits for the erasure and reads the erased identity (the
+    other way round, on PostgreSQL, the two deadlock and one is retried). Read before that lock, the
+    customer's real id was queued after the erasure had emptied their outbox rows."""
+    http, runtime = app
+    await customer_says(http, "ann", text="my parcel never came", id="c-1")
+    conversation = await conversation_of(http, "ann")
+    customer = (await http.get(f"/api/conversations/{conversation}")).json()["customer"]["id"]
+    escalated = await http.post(f"/api/conversations/{conversation}/escalate", json={"reason": "lost"})
+    eraser, release = await erasing(runtime, customer)
+    racing = asyncio.create_task(http.post(f"/api/tickets/{escalated.json()['id']}/resolve", json={}))
+    await asyncio.sleep(0.3)  # long enough to reach the database
+    release.set()
+    resolved = await racing
+    await eraser
+    assert resolved.status_code == 200 and resolved.json()["status"] == "resolved", resolved.text
+    with runtime.database.reader.connect() as conn:
+        queued = conn.execute(text("select status, recipient from outbox where kind = 'message'")).all()
+    recipients = [r if isinstance(r, dict) else json.loads(r) for _, r in queued]
+    assert [r.get("user") for r in recipients] == [None, "erased-1"], queued  # the first one, emptied
+    assert [status for status, _ in queued][1] == "dead"

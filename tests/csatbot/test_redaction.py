@@ -68,6 +68,14 @@ def test_secrets_in_the_environment_are_found_by_name() -> None:
     assert sorted(redaction.secrets_in(environ, ["MY_URL"])) == ["1:x", "f", "u"]
 
 
+def test_a_secret_whose_bytes_are_not_utf8_is_protected_without_failing() -> None:
+    """A variable named like a secret (``*_TOKEN``) set to bytes that are not UTF-8 (``os.environ``
+    keeps them as lone surrogates) failed start-up with a traceback: its URL form was UTF-8 encoded."""
+    value = "other-\udcff-token"
+    redaction.protect([value])
+    assert redact(f"saw {value} and other-%FF-token") == f"saw {R} and {R}"
+
+
 def test_a_record_is_one_line_whatever_its_values_hold(all_logs: pytest.LogCaptureFixture) -> None:
     """A platform's text in a log line (a WhatsApp error title, a wamid, a Telegram description)
     could hold line breaks, carriage returns or terminal escapes: each is written escaped, so no

@@ -186,6 +186,33 @@ def test_a_broken_file_and_no_good_config_kept_refuses_to_start(tmp_path: Path) 
         Runtime(config, f"sqlite:///{tmp_path / 'r.db'}")
 
 
+def test_a_secret_that_is_not_utf8_refuses_to_start_and_a_reload_naming_one_is_refused(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``os.environ`` keeps bytes that are not UTF-8 as lone surrogates, and every bearer request's
+    ``.encode()`` of CSATBOT_API_TOKEN or CSATBOT_METRICS_TOKEN was a 500 (the console's signing
+    key and the channels' secrets the same). Now start-up refuses, naming the variable (not its value)."""
+    config = tmp_path / "config.yaml"
+    text = (ROOT / "config.yaml").read_text(encoding="utf-8")
+    config.write_text(text)
+    bad = "s3cret-\udcff-token-of-at-least-32-characters"
+    for name in ("CSATBOT_API_TOKEN", "CSATBOT_METRICS_TOKEN", "CSATBOT_SECRET_KEY", "TELEGRAM_BOT_TOKEN"):
+        with pytest.raises(ConfigError) as refused:
+            Runtime(config, f"sqlite:///{tmp_path / 'r.db'}", environ={name: bad})
+        assert f"{name} is not UTF-8 text" in str(refused.value)
+        assert "s3cret" not in str(refused.value)
+    runtime = Runtime(config, f"sqlite:///{tmp_path / 'r.db'}", environ={"SLACK_URL": bad})
+    caplog.set_level(logging.INFO, logger="csatbot")
+    try:
+        config.write_text(
+            text.replace("  targets: {}\n", "  targets:\n    slack: {kind: slack, url_env: SLACK_URL}\n")
+        )
+        assert runtime.reload() is False and runtime.settings().config.notifications.targets == {}
+        assert "SLACK_URL is not UTF-8 text" in caplog.text
+    finally:
+        runtime.database.dispose()
+
+
 def test_a_file_saved_in_another_encoding_keeps_the_last_good_config_and_says_why(tmp_path: Path) -> None:
     """A traceback (UnicodeDecodeError) before: at start-up instead of the last good config, and in
     the reload check, which then never said what was wrong."""

@@ -68,6 +68,8 @@ async def test_a_customer_known_only_by_a_business_scoped_user_id_is_sent_to_as_
     [request] = app.sim.server.received("/messages")
     body = request.json()
     assert (body["recipient"], "to" in body, body["text"]["body"]) == (bsuid, False, "Thanks!")
+    assert [m.text for m in app.sim.shown(bsuid)] == ["Thanks!"]  # the simulator reads "recipient" too
+    assert [a.body["recipient"] for a in app.sim.sent_to(bsuid)] == [bsuid] and app.sim.shown(USER) == []
     assert render(Say("Hi"), USER)[0]["to"] == USER
 
 

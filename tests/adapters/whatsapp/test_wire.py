@@ -181,6 +181,22 @@ def test_newer_optional_fields_are_accepted(payload: Load) -> None:
     assert parse(data).messages[0].payload == Text("Body Text")
 
 
+def test_a_status_names_its_recipient_by_business_scoped_user_id_when_it_has_no_phone_number(
+    payload: Load,
+) -> None:
+    """A customer known only by a BSUID: the status carries ``recipient_user_id`` (newer payloads)
+    and no ``recipient_id``, and the update named nobody."""
+    data = payload("status_sent")
+    [status] = data["entry"][0]["changes"][0]["value"]["statuses"]
+    del status["recipient_id"]
+    status["recipient_user_id"] = "US.13491208655302741918"
+    assert parse(data).statuses[0].recipient == "US.13491208655302741918"
+    status["recipient_id"] = "972987654321"  # both: the phone number, as before
+    assert parse(data).statuses[0].recipient == "972987654321"
+    del status["recipient_id"], status["recipient_user_id"]  # neither: still optional
+    assert parse(data).statuses[0].recipient == ""
+
+
 def _edit(data: dict[str, Any], path: str, value: Any) -> bytes:
     """``data`` with the item at ``path`` (dotted; list indexes as numbers) replaced, or deleted when
     ``value`` is ``...``; serialised."""
