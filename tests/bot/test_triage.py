@@ -238,6 +238,10 @@ SHIPPED_ANSWERS = [
     pytest.param("the reset link never arrived, can you send it again", "neutral", "auto_answer",
                  id="reset-link"),
     pytest.param("how do I reset another user's password as admin?", "neutral", None, id="admin"),
+    pytest.param("my login credentials stopped working, how do I reset them?", "neutral", "auto_answer",
+                 id="credentials"),
+    pytest.param("forgot my login details for the app", "neutral", "auto_answer", id="login-details"),
+    pytest.param("what are the wifi credentials in the lobby?", "neutral", None, id="wifi-credentials"),
 ]  # fmt: skip
 
 

@@ -46,9 +46,12 @@ def test_the_data_file_is_what_the_generator_makes() -> None:
 def test_the_generator_leaves_out_the_texts_of_every_blind_set() -> None:
     held = held_out_texts()
     paths = sorted(DATA_DIR.glob("blind_*.jsonl"))
-    assert {"blind_2026_12_07.jsonl", "blind_2026_12_07b.jsonl", "blind_2026_12_07c.jsonl"} <= {
-        p.name for p in paths
-    }
+    assert {
+        "blind_2026_12_07.jsonl",
+        "blind_2026_12_07b.jsonl",
+        "blind_2026_12_07c.jsonl",
+        "blind_2026_12_07d.jsonl",
+    } <= {p.name for p in paths}
     for path in paths:
         texts = [r.text.lower() for r in load_realistic(path)]
         assert [t for t in texts if not is_short(t) and t not in held] == [], path.name
