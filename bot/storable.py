@@ -38,6 +38,9 @@ NAME_CHARS = 128
 # C0 and C1 controls (line breaks and tabs included), and the marks and embeddings that change the
 # direction text is shown in (U+061C, U+200E-U+200F, U+202A-U+202E, U+2066-U+2069).
 _NOT_IN_A_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+")
+# What draws nothing: zero-width space and joiners, word joiner, BOM, and the fillers (Hangul, braille
+# blank) platforms' users pick for an "invisible" name. A name of only these (and spaces) is no name.
+_SHOWS_NOTHING = re.compile("[\u200b-\u200d\u2060\ufeff\u115f\u1160\u3164\uffa0\u2800 ]*")
 
 
 def storable(text: str) -> str:
@@ -53,9 +56,11 @@ def storable(text: str) -> str:
 
 def display_name(name: str) -> str:
     """``name`` as agents may see it: :func:`storable`, with controls and direction overrides turned
-    into spaces, runs of spaces into one, at most :data:`NAME_CHARS` characters."""
+    into spaces, runs of spaces into one, at most :data:`NAME_CHARS` characters; ``""`` (no name: the
+    one stored before stays) for a name that shows nothing."""
     name = " ".join(_NOT_IN_A_NAME.sub(" ", storable(name)).split())
-    return name[:NAME_CHARS]
+    name = name[:NAME_CHARS]
+    return "" if _SHOWS_NOTHING.fullmatch(name) else name
 
 
 def bounded(value: str, limit: int) -> str:

@@ -16,6 +16,16 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 ASSETS = "/docs/assets"
+DOCS_HEADERS = {
+    "content-security-policy": "frame-ancestors 'none'",
+    "x-frame-options": "DENY",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+}
+"""On the docs, their files and ``/openapi.json``: never framed by another site, never read as another
+type. No script policy: FastAPI's pages start Swagger UI and ReDoc with an inline script."""
+DOCS_PATHS = ("/docs", "/redoc", "/openapi.json")
+"""The paths :data:`DOCS_HEADERS` go on (``/docs`` covers its assets and OAuth2 redirect page)."""
 
 
 def assets_folder() -> Path:

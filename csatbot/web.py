@@ -25,7 +25,7 @@ from adapters.webchat import webchat_router
 from bot.errors import ConflictError, CsatbotError, NotFoundError, SignatureError, WireFormatError
 from csatbot import redaction
 from csatbot.access import CSRF_HEADER, Access, Admin, Who, current_principal
-from csatbot.api_docs import add_api_docs
+from csatbot.api_docs import DOCS_HEADERS, DOCS_PATHS, add_api_docs
 from csatbot.api_models import (
     ConversationDetail,
     ConversationRow,
@@ -332,7 +332,8 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
     app.add_middleware(LimitBody, limit=runtime.settings().config.channels.max_body_bytes)
     app.add_middleware(RefuseNul)
     # the console's headers also on the refusals made before it is reached (a 413, a NUL's 400)
-    app.add_middleware(DefaultHeaders, headers={"/api/": API_HEADERS, "/console": SECURITY_HEADERS})
+    docs = dict.fromkeys(DOCS_PATHS, DOCS_HEADERS)
+    app.add_middleware(DefaultHeaders, headers={"/api/": API_HEADERS, "/console": SECURITY_HEADERS} | docs)
     app.add_middleware(OwnRedirects)
     document_nul_refusal(app)
     app.add_middleware(Observe, meter=runtime.metrics, webhooks=webhook_prefixes(webhooks))

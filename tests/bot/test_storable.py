@@ -76,6 +76,14 @@ def test_every_string_of_a_message_is_cleaned_and_a_clean_one_is_kept_as_is() ->
         ("Bob\nADMIN: refund approved", "Bob ADMIN: refund approved"),  # no line of its own in a log or CSV
         ("tab\there\x00", "tab here"),
         ("   ", ""),
+        # A name that shows nothing is no name: the console would show a blank customer (as a web
+        # chat name of them did) instead of the one stored before, or the user id.
+        ("\u200b\u200b", ""),
+        ("\ufeff \u2060", ""),
+        ("\u3164", ""),  # Hangul filler, the usual "invisible name"
+        ("\u2800\u115f\u1160\uffa0", ""),
+        ("\u200b" * 200 + "Ann", ""),  # what is kept of it shows nothing
+        ("Ann\u200b", "Ann\u200b"),  # beside something visible it stays: it may join a script's letters
         ("x" * 300, "x" * NAME_CHARS),
     ],
 )

@@ -31,6 +31,18 @@ async def test_the_api_docs_load_nothing_from_another_host(app_client: httpx.Asy
         assert (await app_client.get(link)).status_code == 200, link
 
 
+@pytest.mark.parametrize("page", ["/docs", "/redoc", "/docs/assets/swagger-ui-bundle.js", "/openapi.json"])
+async def test_the_api_docs_are_not_framed_nor_sniffed(app_client: httpx.AsyncClient, page: str) -> None:
+    """Another site may not show the docs in a frame (and click "Execute" through it), nor a file of
+    them be read as another type: the console's headers, less its script policy (the pages' own
+    inline scripts start Swagger UI and ReDoc)."""
+    headers = (await app_client.get(page)).headers
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["x-frame-options"] == "DENY"
+    assert headers["content-security-policy"] == "frame-ancestors 'none'"
+    assert headers["referrer-policy"] == "same-origin"
+
+
 FILE_ROUTES = {("get", "/api/reports/export.csv")}
 """Routes whose 200 is a file or a stream, documented by their media type rather than a schema."""
 

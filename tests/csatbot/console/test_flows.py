@@ -140,3 +140,25 @@ async def test_unknown_names_are_refused_with_the_known_ones(console: Console) -
     )
     bad = await console.page("/flows/csat/preview", channel="webchat", locale="fr")
     assert bad.status_code == 400 and "Unknown language 'fr' (known: zh-CN, en)." in html.unescape(bad.text)
+
+
+async def test_config_texts_are_shown_as_text_not_markup(console: Console) -> None:
+    hostile = '<img src=x onerror=alert(1)>"><svg onload=alert(2)></textarea>{{7*7}}'
+    path = console.runtime.config_path
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    steps = data["surveys"]["csat"]["steps"]
+    steps["rating"]["text"]["en"] = f"Rate us {hostile}"
+    steps["reason"]["options"][0]["label"]["en"] = f"Slow {hostile}"
+    data["teams"]["support"]["name"] = f"Support {hostile}"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert console.runtime.reload_if_changed()
+    console.add_user("root", "admin")
+    await console.sign_in("root")
+    for where, shown in (
+        ("/flows", "Rate us"),
+        ("/flows/csat/preview?channel=webchat&locale=en", "Slow"),
+        ("/", "Support"),  # the team filter
+    ):
+        page = (await console.page(where)).text
+        assert "<img" not in page and "<svg onload" not in page and "</textarea>" not in page, where
+        assert f"{shown} {hostile}" in html.unescape(page), where
