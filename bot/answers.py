@@ -160,13 +160,14 @@ _SOUNDS_LIKE_FIVE = re.compile(r"吾(?=\s*(?:颗|个)?(?:星|分))|无(?=\s*(?:�
 
 def _slips(word: str) -> set[str]:
     """How ``word`` is mistyped in a hurry without becoming another word: two neighbours swapped
-    ("fvie", "fuor", "nien"), a letter doubled ("thrre"), an inner vowel dropped ("sevn") or typed as
-    another vowel ("sevin", "fuve"), or a silent final e left off ("fiv", "thre")."""
+    ("fvie", "fuor", "nien"), a letter doubled ("thrre"), an inner vowel dropped ("sevn"), typed as
+    another vowel ("sevin", "fuve") or put in ("fouer"), or a silent final e left off ("fiv", "thre")."""
     inner = range(1, len(word) - 1)
     swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
     doubled = {word[:i] + word[i] + word[i:] for i in inner}
     dropped = {word[:i] + word[i + 1 :] for i in inner if word[i] in "aeiou"}
     vowels = {word[:i] + v + word[i + 1 :] for i in inner if word[i] in "aeiou" for v in "aeiou"}
+    vowels |= {word[:i] + v + word[i:] for i in range(1, len(word)) for v in "aeiou"}  # one put in: "fouer"
     silent = {word[:-1]} if word.endswith("e") and word[-2] not in "aeiou" else set()  # "fiv", "thre"
     return ({w for w in swapped | doubled | dropped | vowels if len(w) >= 4} | silent) - {word}
 

@@ -2257,6 +2257,8 @@ BLIND_FIFTEENTH = [
     pytest.param("无星", "csat", None, id="no-stars-alone"),
     pytest.param("thre stars the app keeps crashing", "csat", (3, "the app keeps crashing"), id="slip-first"),
     pytest.param("there stars", "csat", None, id="an-english-word-is-no-slip"),
+    pytest.param("FOUER", "csat", (4, ""), id="a-vowel-put-in"),
+    pytest.param("seiven", "ces", (7, ""), id="a-vowel-put-in-seven"),
     pytest.param("等了一个星期才到\n2星", "csat", (2, "等了一个星期才到"), id="a-week-then-a-line-break"),
     pytest.param("一个星期", "csat", None, id="a-week-is-no-star"),
     pytest.param("打了两次电话\n4", "ces", (4, "打了两次电话"), id="a-call-then-a-line-break"),
@@ -2350,6 +2352,8 @@ def test_what_a_correction_leaves_is_read_or_refused(
         ("yes if the refund comes", None),  # a condition after the yes
         ("yes once it arrives", None),
         ("yes thanks", "yes"),
+        ("解決了喔", "yes"),  # a particle after 了
+        ("好了哦", None),  # still an OK, as "好啦"
     ],
 )
 def test_the_twelfth_blind_sets_yes_and_no(text: str, expected: str | None) -> None:
