@@ -55,15 +55,17 @@ _PREFIX = (
     # chat drops the apostrophe ("id give em a 3"); "I'm giving you a 1"
     r"(?:(?:i(?:'d|d|'ll| would| will| already| have already|'ve already)?"
     r" (?:give|gave|given|rate|rated|score|scored)|i(?:'m|m| am) (?:giving|gonna give|going to give|rating))"
-    r"(?: (?:it|you|this|u|you guys|y'all|them|em|'em|the service|the agent))?"
+    r"(?: (?:it|you|this|u|you guys|you people|you folks|you lot|y'all|them|em|'em|the service|the agent))?"
     r"(?: a| an)?(?: solid| strong| firm)?"  # "I'd give it a solid 4", "I would score you 10"
     # "I choose 5", "my answer is 5", "let's say 4", "mark it 5": words that only bring in the score
-    r"|(?:i(?:'d|'ll| would| will)? )?(?:choose|pick|select|vote|go with)(?: a| an)?"
+    r"|(?:i(?:'d|'ll| would| will)? |(?:i'?m |im )?(?:gonna|going to) )?"  # "gonna go with 8"
+    r"(?:choose|pick|select|vote|go with)(?: a| an)?"
     r"|i(?:'d|d| would) go(?: with)?(?: a| an)?"  # "on a scale of 0-10 I'd go 9"
     # "I would rate the assistance I received as four": what is rated, then "as"
     r"|i(?:'d| would)? (?:rate|score) (?:the|your|this|my) (?:[a-z']+ ){1,4}?as(?: a| an)?"
     r"|(?:my |the )?(?:answer|choice|pick|vote|grade|verdict)(?: is| would be)?:?(?: a| an)?"
     r"|(?:let's say|let's go with|going with|put me down for|mark (?:it|me)(?: as| down as| down for)?"
+    r"|i (?:should|must) say"  # an elderly customer's "I should say four out of five"
     r"|call it)"
     r"(?: a| an)?"
     r"|(?:already )?(?:give|gave|rate|rated|rating)"
@@ -79,12 +81,12 @@ _PREFIX = (
     # "我给客服打5分", "给了五星"; 俾, 畀: Cantonese 给
     r"(?:那就|那|就|特此|在此|最后|最终|总之|总的来说|综合来看)?我?(?:会|要)?就?(?:(?:给予|给出|给|打|评|选|俾|畀)了?)?(?:你们|你|个|客服|小姐姐)?(?:打|评)?(?:一个|个)?(?:大大的|满满的)?)"
 )
-_OUT_OF = r"(?:\s*(?:/|out of|outta|outa|of)\s*|\s+(?:from|over|on)\s+)"  # "9 over 10", "4 on 5"
+_OUT_OF = r"(?:\s*(?:/|out of|outof|outta|outa|of)\s*|\s+(?:from|over|on)\s+)"  # "9 over 10", "4 on 5"
 _DENOMINATOR = r"\d+|十|ten|seven|five"
 _SUFFIX = (
     rf"(?:{_OUT_OF}(?P<den>{_DENOMINATOR}))?"
     # "5-star", "五颗星星"; a dash without a unit is a school grade's minus ("4-": 4 or less?)
-    r"(?:\s*-?\s*(?P<unit>分|[颗个]星星|[颗个]星|星星|星|stars?|points?|pts?|[颗个]?⭐+|[颗个]?★+|[颗个]?🌟+"
+    r"(?:\s*-?\s*(?P<unit>分|[颗个]星星|[颗个]星(?!期)|星星|星(?!期)|stars?|points?|pts?|[颗个]?⭐+|[颗个]?★+|[颗个]?🌟+"
     # typed in a hurry, corrected on a phone; "给五颗"; "4*"
     r"|starz|stras|satrs|strs|starts?|颗(?!星)|\*(?=\s*$)"
     r"|estrellas?|bintang))?"  # the unit in Spanish and Malay, as bilingual customers type it: "4 estrellas"
@@ -133,7 +135,12 @@ def _unheld(match: re.Match[str]) -> str:
 # A whole reply of a number and 份 (portions): a phone's pinyin offers 份 for fen as it does 分 ("9份",
 # "打6份吧"); with other words it still counts portions ("买了4份").
 _PORTION = re.compile(
-    r"^((?:打个?|给个?)?(?:\d{1,2}|[零一二两三四五六七八九十]{1,2}))份(?=[吧啊呀哦了\s!！.。]*$)"
+    r"^((?:打个?|给个?)?(?:\d{1,2}|[零一二两三四五六七八九十]{1,2}))份(?=[吧啊呀哦了的\s!！.。]*$)"
+)
+# A whole reply of a number and 心 (hearts) is stars: "五心", "5心好评", "三颗心"; with other words 心 is
+# no unit ("三心二意", "一心一意").
+_HEARTS = re.compile(
+    r"^((?:打个?|给个?)?(?:\d{1,2}|[一二两三四五])\s*(?:颗|个)?)心(?=\s*(?:好评)?[吧啊呀哦了的\s!！.。]*$)"
 )
 # A fraction said in Chinese, the whole first: "十分之八" is 8/10, "五分之四" 4/5 ("三分之一" is no score
 # either way: 1/3 is on no scale).
@@ -147,18 +154,20 @@ _PINYIN_SCORE = re.compile(
     rf"(?<![a-z])({'|'.join(_PINYIN_NUMBERS)}|\d{{1,2}})\s*({'|'.join(_PINYIN_UNITS)})(?![a-z])"
 )
 # Characters that sound as 五 (wǔ) before a star or a point: "吾星好评".
-_SOUNDS_LIKE_FIVE = re.compile(r"吾(?=\s*(?:颗|个)?(?:星|分))")
+# 无 (wú) too, but only before 星好评 ("无星" alone may be no stars).
+_SOUNDS_LIKE_FIVE = re.compile(r"吾(?=\s*(?:颗|个)?(?:星|分))|无(?=\s*(?:颗|个)?星好评)")
 
 
 def _slips(word: str) -> set[str]:
     """How ``word`` is mistyped in a hurry without becoming another word: two neighbours swapped
-    ("fvie", "fuor", "nien"), a letter doubled ("thrre"), an inner vowel dropped ("sevn") or typed as
-    another vowel ("sevin", "fuve"), or a silent final e left off ("fiv", "thre")."""
+    ("fvie", "fuor", "nien"), a letter doubled ("thrre"), an inner vowel dropped ("sevn"), typed as
+    another vowel ("sevin", "fuve") or put in ("fouer"), or a silent final e left off ("fiv", "thre")."""
     inner = range(1, len(word) - 1)
     swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
     doubled = {word[:i] + word[i] + word[i:] for i in inner}
     dropped = {word[:i] + word[i + 1 :] for i in inner if word[i] in "aeiou"}
     vowels = {word[:i] + v + word[i + 1 :] for i in inner if word[i] in "aeiou" for v in "aeiou"}
+    vowels |= {word[:i] + v + word[i:] for i in range(1, len(word)) for v in "aeiou"}  # one put in: "fouer"
     silent = {word[:-1]} if word.endswith("e") and word[-2] not in "aeiou" else set()  # "fiv", "thre"
     return ({w for w in swapped | doubled | dropped | vowels if len(w) >= 4} | silent) - {word}
 
@@ -169,6 +178,10 @@ _MISTYPED = {
     slip: word for word in _EN_NUMBERS if len(word) >= 4 for slip in _slips(word) if slip not in _WORDS_NEARBY
 }  # fmt: skip
 _MISTYPED_NUMBER = re.compile(r"\b(?:" + "|".join(sorted(_MISTYPED, key=len, reverse=True)) + r")\b")
+# A mistyped number word that starts a reply with words after it: "thre stars the app keeps crashing".
+_MISTYPED_FIRST = re.compile(
+    r"^\s*(?:" + "|".join(sorted(_MISTYPED, key=len, reverse=True)) + r")\b", re.IGNORECASE
+)
 _ALL_THE_WAY = re.compile(r"^(?:100\s*%|百分百|百分之百)\s*")
 _BRACKETED = re.compile(r"^[(\[（【「『《〈](.+)[)\]）】」』》〉]$")
 # Quotes and chat-app emphasis around the answer: '"5"', "*5*" (WhatsApp bold), "**5**", "_5_".
@@ -196,22 +209,22 @@ _STAR_UNITS |= {
 _REVIEWS = {"好评": range(4, 6), "中评": range(3, 4), "差评": range(1, 3)}
 _FILLED_STARS = set("⭐★🌟✭✮✯✪")
 _EMPTY_STARS = set("☆✩")
-_IGNORED = set(" \t\u200d")
+_IGNORED = set(" \t\n\u200d")  # "⭐\n⭐\n⭐": a star a line
 
 # 亲 ("dear", as shoppers and shops call each other) around an answer: "亲，五星", "5分哦亲".
 _DEAR = re.compile(
     r"^亲(?:亲|们|爱的)?(?:[\s!！。.~～,，]+|(?=\d))"
     # the marks before 亲 at the end are read from the first of a run, not from each (quadratic)
-    r"|(?:(?<![\s!！。.~～,，])[\s!！。.~～,，]+|(?<=[分星哦啊呀啦]))亲(?:亲|们|爱的)?[\s!！。.~～]*$"
+    r"|(?:(?<![\s!！。.~～,，])[\s!！。.~～,，]+|(?<=[分星哦啊呀啦评]))亲(?:亲|们|爱的)?[\s!！。.~～]*$"
 )
 _SKIP_WORDS = {
     "skip", "no", "nope", "none", "n/a", "na", "nothing", "no thanks",
     "pass", "nah", "skip it", "no comment", "no comments", "nothing else", "nothing more",
     "跳过", "没有", "无", "不用了", "没了", "算了", "不用", "没有了", "略",
     "没什么", "没啥", "不了", "暂无", "没意见", "不想说", "不想回答", "不方便说", "不说了", "不想选",
-    "prefer not to say", "rather not say", "i'd rather not say", "no answer",
+    "prefer not to say", "rather not say", "i'd rather not say", "id rather not say", "no answer",
     "i'd prefer not to say", "prefer not to answer", "i'd prefer not to answer",
-    "不想评", "不想评价", "不评了", "不评价", "不想打分", "不打分", "唔想评",  # "I'd rather not rate"
+    "略过", "不想评", "不想评价", "不评了", "不评价", "不想打分", "不打分", "唔想评",  # "I'd rather not rate"
     "i'm good", "im good", "nah i'm good", "no i'm good", "that's all", "thats all", "that's it",
     "nothing to add", "nothing to say", "nothing more to say", "no more", "rather not",
     "i'd rather not", "nope nothing", "no nothing", "-", "--", "/",
@@ -323,11 +336,13 @@ def _tidied(t: str, *, thanks: bool) -> str:
     """``t`` (normalised) without what is said around a score: thanks, 亲, brackets, emphasis."""
     if thanks:
         t = _FILLERS.sub("", t).strip()
+    t = _LEADING_MARKS.sub("", t)  # "...3...", "?!?! 1", "!!!0!!!"
     t = _DEAR.sub("", t).strip().replace("粒星", "颗星")  # 粒: Cantonese for 颗 ("五粒星")
     t = _HELD_NUMBER.sub(lambda m: m[1] if m[1][-1] == m[2] else m[0], t)
     t = _HELD_INSIDE.sub(_unheld, t)  # "fiiiive", "seveeen"
     if thanks:  # the whole reply: "9份" (份 typed for 分 by a phone's pinyin), "十分之八"
         t = _PORTION.sub(r"\1分", t)
+        t = _HEARTS.sub(r"\1星", t)  # "五心", "三颗心": hearts for stars
         t = _FRACTION.sub(lambda m: f"{_number(m['of'], 10)}/{_number(m['whole'], 10)}", t)
     t = _SOUNDS_LIKE_FIVE.sub("五", t)  # "吾星好评": 吾 sounds as 五 (wǔ)
     t = _PINYIN_SCORE.sub(lambda m: _PINYIN_NUMBERS.get(m[1], m[1]) + _PINYIN_UNITS[m[2]], t)  # "wu xing"
@@ -348,10 +363,17 @@ def _tidied(t: str, *, thanks: bool) -> str:
     return t
 
 
-_ASTERISKS = re.compile(r"^\*(?:\s?\*){2,4}$")  # three to five: "**" is bold with nothing in it
+# A run of marks before a score says nothing of it (a run after it is _TAIL's); question marks alone
+# ("?5") ask, and a tilde strikes through ("~5~" on WhatsApp). Possessive, and what follows must be
+# no mark, so a long run is tried once.
+_LEADING_MARKS = re.compile(r"^(?=[.!！?？。,，]*[.!！。,，])[.!！?？。,，]++\s*+(?=[^\s.!！?？。,，~～])")
+# Three to five asterisks ("**" is bold with nothing in it), marks after them: "***** !!!".
+_ASTERISKS = re.compile(r"^\*(?:\s?\*){2,4}(?:\s*+[!！.。]+)?$")
 _STAR_AFTER_UNIT = re.compile(r"(?<=星)\s*[⭐★🌟]$")  # "五颗星⭐": the unit drawn once more
 _STARS_OVER = re.compile(r"^([⭐★🌟](?:\s?[⭐★🌟]){0,4})\s*(?:/|out of)\s*5$")
-_TIMES_STARS = re.compile(r"^(?:[⭐★🌟]\s*[x×*]\s*(?P<a>\d{1,2})|(?P<b>\d{1,2})\s*[x×*]\s*[⭐★🌟])$")
+_TIMES_STARS = re.compile(
+    r"^(?:(?:[⭐★🌟]\s*[x×*]|\*\s*[x×])\s*(?P<a>\d{1,2})|(?P<b>\d{1,2})\s*[x×*]\s*[⭐★🌟])$"
+)
 _STAR_GRADE = re.compile(
     r"^(?:(?:服务|体验|客服|态度)(?:是|也是)?([\d零〇一二两三四五六七八九十]+)星级的?"
     r"|([\d零〇一二两三四五六七八九十]+)星级的?(?:服务|体验|客服|态度)"
@@ -485,6 +507,7 @@ def _read_rating(text: str, kind: ScaleKind, low: int, high: int, *, corrections
     text = _JOINED.sub("", unframed(text))  # "1 🤦🏻‍♀️" as "1 🤦🏻"
     # voice typing's "to stars" before words too: "to stars because nobody called back"
     text = _SOUNDS_LIKE.sub(lambda m: m["a"] + _SAID[(m["word"] or m["ate"]).lower()], text)
+    text = _MISTYPED_FIRST.sub(lambda m: _MISTYPED[m[0].strip().lower()], text)  # "thre stars, slow"
     written, text = text, simplified(text)  # "非常滿意" reads as "非常满意"
     said = text
     for _ in range(MAX_SCALE_NOTES + 1):
@@ -552,6 +575,8 @@ def _with_comment(
     head, comma, rest = found.comment.partition(",")
     if comma and rest.strip() and says_nothing(head):  # "3 i guess, the app kept crashing"
         found = Scored(found.score, rest.strip())
+    if (bare := _CHAT_EDGES.sub("", found.comment)) and bare != found.comment:
+        found = Scored(found.score, bare)  # "3 tbh ur app is trash", "2 it was a whole thing ngl"
     # The comment is found in the text as NFKC made it ("，" is ","): the customer's own characters.
     wide = unicodedata.normalize("NFKC", text)
     if len(written) == len(text) == len(wide) and (at := wide.find(found.comment)) >= 0:
@@ -559,6 +584,11 @@ def _with_comment(
     return found
 
 
+# Chat's "honestly" at the edge of a comment says nothing: "tbh ur app is trash", "u1s1 服务还行", "... ngl".
+_CHAT_EDGES = re.compile(
+    r"^(?:tbh|ngl|tbf|u1s1|有一说一|lowkey|honestly)\s++(?=\S)|(?<=\S)\s++(?:ngl|fr|lowkey)$",
+    re.IGNORECASE,
+)
 _PLEASE = re.compile(r"[\s,，]*\b(?:please|pls|plz)[\s!.]*$")
 _SHRUG = re.compile(r"[\s,，]*\bi (?:guess|think|suppose|reckon)[\s!.]*$")  # "the second one I guess"
 

@@ -39,6 +39,9 @@ _NUMBER_FIRST = re.compile(
     r"(?:\d|[零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾俩仨⭐★🌟]|(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b)",
     re.IGNORECASE,
 )
+# One short word alone after the words that correct: a number word mistyped ("change it to fiv"), which
+# the rating reader reads or refuses ("change it to blue" is no correction).
+_LONE_WORD = re.compile(r"[a-z]{3,5}[\s.!]*$", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,，.。!！;；]")
 # "不对，是5星", "不对，还是5分", "not a 5, more like a 3"
 _RESTATED = re.compile(
@@ -55,14 +58,17 @@ _MEANT_TO = r"(?:give|put|say|rate|press|click|tap|hit|pick|choose)(?: (?:it|you
 # read by :func:`read_corrected`.
 _CORRECTING = re.compile(
     r"(?:(?:no+|nah|nope)\s*[,，!！…]+|(?:nah|nope)(?=\s)|\*(?=\s*\d)"  # "*4": chat's "I meant"
-    r"|(?:(?:sorry|actually)[\s,]*)?(?:"
+    r"|(?:(?:sorry|srry|sry|soz|actually|oops|whoops)[\s,]*)?(?:"
     # "change my rating to 3 pls", "please change it to 4", "can I update my score to a 4"
-    r"(?:please |pls |can you |could you |can i |could i |may i |i want to |i'd like to |i wanna |let me )?"
+    r"(?:please |pls |can you |could you |can u |could u |can i |could i |may i |i want to |i'd like to "
+    r"|i wanna |let me )?"
     r"(?:change|update|edit|switch) (?:my |the |it |that )?(?:rating |score |answer |stars? )?to"
     # what was meant, said in words, before "i meant" alone takes it: "I meant to give 5 stars"
     rf"|i (?:wanted|want|wanna|would like|'d like|meant) to {_MEANT_TO}"
     rf"|{TAKING_BACK_EN}|no wait|wait|update|edit|i mean"
-    r"|fat[- ]?finger(?:ed)?(?: it)?"  # "fat-fingered it, 5"
+    r"|fat[- ]?finger(?:ed)?(?: it)?|(?:my )?finger slipped"  # "fat-fingered it, 5", "my finger slipped, 5"
+    # "oops i pressed 1 meant 5"
+    r"|(?:i )?(?:pressed|clicked|tapped|hit)\s+\d{1,2}(?:\s*stars?)?(?=\s*,?\s*(?:i )?meant\b)"
     # the score given, named wrong: "I gave 2 but it should be 4", "the 1 was a mistake, 5"
     r"|(?:i )?(?:gave|put|pressed|clicked|tapped|picked|chose|selected)\s+(?:an?\s+)?\d{1,2}(?:\s*stars?)?"
     r"\s*,?\s*but(?=\s+(?:(?:it|that|mine|the rating|the score)\s+)?should\b)"
@@ -86,7 +92,9 @@ _CORRECTING = re.compile(
     # "不好意思，应该是4分", "应该给4星": an apology, then what was meant
     # ... or the score said to be the one ("不好意思，是4分")
     r"|(?:不好意思|抱歉|sorry)[,，]?\s*(?=应该|是\s*[\d一二两三四五六七八九十])"
-    r"|我是说|我的意思是|想了想|考虑了一下|算了|还是)[\s,，.。…!！~～:：;；-]{0,4}",
+    r"|我是说|我的意思是|想了想|考虑了一下|算了|还是|我(?:是|本来|其实)想(?=给|打))"
+    # "按错了哈，", "wrong button lol meant 5"
+    r"[\s,，.。…!！~～:：;；-]{0,4}(?:(?:哈|啊|呀|哦|lol|haha)[\s,，.。…!！~～:：;；-]{0,4})?",
     re.IGNORECASE,
 )
 _ASKED = re.compile(
@@ -131,7 +139,7 @@ def after_correction(text: str) -> str | None:
         at = restated.end()
     if at and not _NUMBER_FIRST.match(said, at) and (lead := SCORE_LEAD_IN.match(said[at:])) and lead.end():
         at += lead.end()  # "not a 5 but def a 4"
-    if not at or not _NUMBER_FIRST.match(said, at):
+    if not at or not (_NUMBER_FIRST.match(said, at) or _LONE_WORD.match(said, at)):
         return None
     return _ASKED.sub("", text[at:])  # "能改成五分吗": a request, not a question about the score
 

@@ -11,8 +11,8 @@ THANKS = (
     r"(?:\b(?:(?:many )?thanks|thank (?:you|u)|thx|ty|tysm|tyvm|cheers|tq|tks|thnx|thanx|thnks|thks"
     # as chat spells it, and in the languages customers mix in ("5 terima kasih", "4 arigatou")
     r"|merci|danke|gracias|arigato|arigatou|terima kasih|(?:much |greatly )?appreciated|appreciate it)"
-    r"(?: (?:a lot|so much|very much|again|a ton|heaps|a bunch|a million|mate|kindly))?\b"
-    r"|(?:谢谢你们|谢谢你|谢谢啦|谢谢|谢啦|谢了|感谢|多谢|辛苦(?:你们|你|您)?(?:了|啦)|唔该|ありがとう(?:ございます)?)"
+    r"(?: (?:a lot|so+ much|very much|again|a ton|heaps|a bunch|a million|mate|kindly))?\b"
+    r"|(?:谢谢你们|谢谢你|谢谢啦|谢谢|谢啦|谢了|感谢|多谢|(?:小哥哥?|小姐姐|客服|师傅)?辛苦(?:你们|你|您)?(?:了|啦)|唔该|ありがとう(?:ございます)?)"
     r"(?:晒|哂)?(?:亲亲|亲们|亲|客服|小姐姐|小哥哥?|老师)?)"  # Cantonese 唔该(晒), 多谢晒; whom: "谢谢客服"
 )  # 辛苦了: "thanks for your trouble"
 
@@ -32,10 +32,14 @@ _NO_COMMENT = re.compile(
     r"|definitely|absolutely|please|pls|plz|bye|bye bye|goodbye|it is|all the way|all day|every time|好评"
     r"|(?:as |like )?always|as usual|again|already|i think|i guess|i suppose|i reckon"
     r"|i'?d say|id say|i would say|i'?d go|id go|i would go"  # "solid 3 I'd say"
+    r"|i (?:should|must) say|(?:thanks? )?for asking"  # an elderly customer's "I should say four"
+    r"|(?:如果|要是)让我(?:来)?(?:打分|评分|评价|打|评)的话"  # "如果让我打分的话我给9分": if you ask me
     r"|i mean it|seriously|no joke|for real|fr|honestly|truly|(?:sorry,? )?typo|my bad"  # "4 i mean it"
     r"|tbh|tbf|to be (?:honest|fair)|if i'?m (?:being )?(?:honest|fair)|ngl|idk|of course|ofc|obvs|duh|no cap"
     r"|no question|without (?:a )?question|fo sho|every ?day|no"  # "no thanks, 4"
     r"|yyds|绝绝子"  # Chinese chat's "the best ever" beside a score: "5分 yyds"
+    # teenagers' chat: "8 lowkey", "7 ig", "10/10 fr fr"; 有一说一 (to be fair), 笑死 (lol), 芜湖 (woohoo)
+    r"|lowkey|highkey|deadass|srsly|ig|fr fr|ong|idc|u1s1|有一说一|xswl|笑死|芜湖(?:起飞)?"
     r"|lol|lmao|haha+|hehe+|xd+|哈哈+|嘿嘿|hh+|嘻嘻"  # laughter: "5 lol", "5 haha"
     r"|have a (?:nice|good|great) (?:day|one|evening|weekend)|good ?night|god bless|晚安"  # farewells
     r"|(?:in )?(?:one|1|a) word"  # "1 word: great"
@@ -131,7 +135,7 @@ _SIGNATURE = re.compile(
 _FACE = "[\U0001f300-\U0001faff\u2600-\u27bf\ufe0f]+"  # "hi 👋", "morning 🙂"
 _GREETING = (
     r"(?:hi|hello|hey|hiya|howdy|good (?:morning|afternoon|evening|day))"
-    rf"(?: (?:there|guys|team|all|everyone))?(?:[\s,，!！.。~～:：]*+{_FACE})?[\s,，!！.。~～:：]+"
+    rf"(?: (?:there|guys|team|all|everyone|dear|folks))?(?:[\s,，!！.。~～:：]*+{_FACE})?[\s,，!！.。~～:：]+"
     # the time of day alone only set off by a face or a mark ("morning delivery was late, 2" says when)
     rf"|(?:morning|afternoon|evening)(?:\s*+{_FACE}|\s*+[,，!！.。~～:：])[\s,，!！.。~～:：]*"
     r"|(?:您好|你好|嗨|哈喽|哈啰|早上好|上午好|下午好|晚上好)(?:{_FACE})?(?:[\s,，!！.。~～:：]+|(?=\d))"

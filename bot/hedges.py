@@ -63,9 +63,18 @@ BOUNDED_BEFORE = re.compile(
 _QUESTION_ITSELF = "".join(
     f"(?<!{w})" for w in ("推荐", "推荐给朋友", "推荐给别人", "推荐给亲友", "推荐给家人")
 )
+# What is still to come, then 就 before the score: "退款到账就给五星" (once the refund
+# arrives), "修好了就打5分" ("退款到账了，5星" has come, and is a score). :mod:`bot.rating_comments`
+# checks the 就 when the score's part took it ("就给五星").
+ONCE_DONE = r"(?:到账|到货|收到货?|发货|退款|退钱|修好|搞定|解决)了?就(?![是算])"
+ONCE_DONE_BEFORE = re.compile(r"(?:到账|到货|收到货?|发货|退款|退钱|修好|搞定|解决)了?$")
 IF_OR_REPORTED = rf"(?<![分星制以能]){_QUESTION_ITSELF}的话|(?:客服|他|她|他们|她们|你们|朋友|别人)都?说"
 HYPOTHETICAL_HAN = re.compile(
-    r"(?:如果|要是)(?!(?:可以|能)(?:的话)?(?:给|打|[,，]|$))|假如|假设|本来|原本|本想|原想|本打算|差点|下次|上次|等[^,，.。!！;；\s]*再(?!也)|之后再|以后再|"
+    ONCE_DONE
+    + "|"
+    # "如果让我打分的话" is "if you ask me", no condition
+    + r"(?:如果|要是)(?!(?:可以|能)(?:的话)?(?:给|打|[,，]|$)|让我(?:来)?(?:打分|评分|评价|打|评)(?:的话)?)"
+    + r"|假如|假设|本来|原本|本想|原想|本打算|差点|下次|上次|等[^,，.。!！;；\s]*再(?!也)|之后再|以后再|"
     + IF_OR_REPORTED
 )  # "等收到货再给5分": once the parcel has come
 ASKING = re.compile(

@@ -37,7 +37,7 @@ _NUMBER_AT_END = re.compile(
     r"(?:\d|[零〇一二两三四五六七八九十]|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten))$"
 )
 # "5 stars!! 5 days to deliver"; not a dash: "3 - 4 days" is a range of days
-_CLAUSE_BREAK = re.compile(r"^\s*(?:[,.;]|!+)\s+$")
+_CLAUSE_BREAK = re.compile(r"^\s*(?:[,.;]|!+)\s+$|^[ \t]*\n\s*$")  # a line break ends a clause too
 _UNIT_END = re.compile(r"(?:[分星⭐★]|\bstars?|\bpoints?|\bpts?)$")
 # A range said in words: "six-seven", "four ~ five stars" (digits are caught as they run on).
 _RANGE_GAP = re.compile(r"[-~～–—]")
@@ -66,7 +66,9 @@ SCORE_LEAD_IN = re.compile(
     r"^(?:(?:a|an)\s+)?"
     r"(?:(?:honestly|definitely|def|defo|easily|solid|overall|i'?d say|id say|i would say|i say|absolutely"
     r"|certainly|surely|totally|obviously|clearly|ngl|tbh|um+|uh+|hm+|well|for me|always|as always|actually"
-    r"|only|just|sadly|unfortunately|regrettably|sorry(?: but)?|strong|weak|hard|firm|perfect"  # "just a 3"
+    r"|lowkey|highkey|deadass|srsly|seriously|fr|ong|idc|bruh|u1s1|有一说一|xswl|笑死"  # teenagers' chat
+    # "just a 3"; "a hard 10" is firm, "so hard 1" a rating
+    r"|only|just|sadly|unfortunately|regrettably|sorry(?: but)?|strong|weak|(?<!so )hard|firm|perfect"
     r"|of course|ofc|obvs|duh|generous|mere|measly|to be (?:honest|fair)|tbf"
     r"|so|ok so|okay so|basically"  # as speech runs on: "so basically 4"
     r"|anyway|anyways|all in all|in the end"  # a story summed up: "..., anyway 4"
@@ -294,14 +296,16 @@ def _withdrawn(cut: _Cut) -> bool:
     if (cut.leading and hedges.taken_back(cut.comment)) or hedges.SNEER.search(cut.comment):
         return True  # "great... NOT", "so helpful (not)", "呵呵，五星"
     if not cut.leading and cut.comment.endswith(hedges.HEDGE_BEFORE):
-        # "7到8分", "可能，4分"; but a comma ends "等了5天才到，1星" before its score
-        return not (cut.comment.endswith(hedges.JOINING_BEFORE) and cut.gap.strip() in _CLAUSE_ENDS)
+        # "7到8分", "可能，4分"; but a comma or a line break ends "等了5天才到，1星" before its score
+        ended = cut.gap.strip() in _CLAUSE_ENDS or "\n" in cut.gap
+        return not (cut.comment.endswith(hedges.JOINING_BEFORE) and ended)
     if hedges.HOW_MANY.search(cut.comment):
         return True  # "满分几分": how many points is full marks?
     return (
         not cut.leading
         and bool(_BARE_NUMBER.match(cut.part))
         and cut.comment.endswith(quantities.REFERENCE_HAN)
+        and "\n" not in cut.gap  # "打了两次电话\n4": a line break ends the sentence, as "took 3 days. 4"
     )
 
 
@@ -323,6 +327,8 @@ def _qualified(cut: _Cut) -> bool:
         return "?" in cut.gap or "？" in cut.gap or hedges.QUALIFIED_AFTER.match(cut.comment) is not None
     if hedges.HYPOTHETICAL_HAN.search(cut.comment):
         return True
+    if cut.part.lstrip().startswith("就") and hedges.ONCE_DONE_BEFORE.search(cut.comment):
+        return True  # "退款到账就给五星": once the refund arrives
     if cut.punctuated:
         return False
     bounded = _NUMERIC.match(cut.part) is not None and hedges.BOUNDED_BEFORE.search(cut.comment) is not None

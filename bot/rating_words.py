@@ -42,6 +42,9 @@ SATISFACTION: dict[str, int] = {
     "棒呆了": 5, "棒呆": 5, "恶劣": 1, "垃圾客服": 1, "没得输": 5,
     # chat: nb / 牛b / 牛批 (牛逼), 坑 (a rip-off), 坑爹, 辣鸡 (垃圾), 醉了 (speechless), 心累 (worn out)
     "nb": 5, "牛b": 5, "牛批": 5, "坑": 2, "坑爹": 1, "辣鸡": 1, "垃圾中的垃圾": 1, "醉了": 2, "心累": 2,
+    # Northeastern 贼 / 老 / 嘎嘎 (very), 杠杠的 (first-rate), 整挺好 (done well), 啥也不是 (worthless);
+    # Sichuan 巴适 (just right), 巴适得板 (perfect)
+    "贼好": 5, "老好了": 5, "嘎嘎好": 5, "杠杠的": 5, "整挺好": 4, "啥也不是": 1, "巴适": 4, "巴适得板": 5,
     "牛": 5, "yyds": 5, "好正": 5, "超正": 5, "麻麻": 3, "麻麻地": 3, "麻麻哋": 3,
     "very satisfied": 5, "extremely satisfied": 5, "excellent": 5, "perfect": 5, "amazing": 5,
     "awesome": 5, "outstanding": 5, "great": 5, "fantastic": 5, "very good": 5, "very happy": 5,

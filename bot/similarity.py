@@ -23,7 +23,7 @@ MAX_LENGTH = 60
 COVERED = 1 / 3
 """A reply that shares this share of another option's words names that option too (ambiguous)."""
 
-_WORD = re.compile(r"[a-z']+|[\u4e00-\u9fff]")
+_WORD = re.compile(r"4ever|[a-z']+|[\u4e00-\u9fff]")  # chat's "4ever" is a word: "it took 4ever"
 _NEGATIONS = {
     "not", "no", "never", "isn't", "wasn't", "aren't", "weren't", "didn't", "doesn't", "don't",
     "hasn't", "haven't", "won't", "can't", "cannot", "nothing", "nobody", "不", "没", "未", "无", "非",
@@ -46,12 +46,16 @@ _STOP = {
     # eighth set: who was waited for says nothing of which option ("replies took like 3 days", "waited 2
     # hours for someone to answer"; "it took 4 days" still names none), nor a closing particle ("好慢呀")
     "like", "someone", "somebody", "anyone", "anybody", "waited", "呀", "哦", "嘛",
+    # twelfth set: how often it was tried says nothing of which option ("still doesnt work after 2 calls")
+    "after", "calls", "tries", "attempts",
 }  # fmt: skip
 # A few common synonyms, each mapped to one form (lexical matching cannot know them otherwise).
 _SYNONYMS = {
     "rude": "unfriendly", "impolite": "unfriendly", "unhelpful": "unfriendly", "unprofessional": "unfriendly",
+    "work": "solved", "works": "solved", "working": "solved",  # "still doesnt work"
     "fixed": "solved", "resolved": "solved", "sorted": "solved", "solve": "solved", "fix": "solved",
-    "slowly": "slow", "long": "slow", "late": "slow", "forever": "slow", "ages": "slow",
+    "ignored": "slow",  # "ignored for 3 days": nobody answered
+    "slowly": "slow", "long": "slow", "late": "slow", "forever": "slow", "4ever": "slow", "ages": "slow",
     "responses": "response", "reply": "response", "replies": "response", "respond": "response",
     "answer": "response", "issue": "problem", "issues": "problem", "problems": "problem",
     "staff": "service", "agent": "service", "agents": "service", "support": "service",
@@ -104,6 +108,18 @@ _CJK_WORDS = {
     "处理": "解决",
     "别的": "其他",
     "好久": "慢",  # 等了好久: waited ages
+    # regional and chat words for slow (Northeastern 贼拉, 磨叽; 要死 as "to death"; Taiwan 有够)
+    # and unfriendly (凶巴巴, 好凶, 太冲; Cantonese 唔理人 as 不理人); Sichuan 莫得 as 没得 (没有)
+    "贼拉慢": "慢",
+    "磨磨唧唧": "慢",
+    "磨磨叽叽": "慢",
+    "磨叽": "慢",
+    "慢得要死": "慢",
+    "有够慢": "慢",
+    "凶巴巴": "态度坏",
+    "好凶": "态度坏",
+    "太冲": "态度坏",
+    "莫得": "没",
     "很久": "慢",
     "半天": "慢",
     "速度": "响应",  # 速度太慢: slow to respond

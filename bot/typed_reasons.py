@@ -22,7 +22,7 @@ REQUEST_CONFIDENCE = 0.5
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _QUESTION = re.compile(
-    r"(?:[?？][?？!！\s]*|[吗呢嘛么][\s!！。.~～]*)$"
+    r"[吗呢嘛么][\s!！。.~～]*$"
     r"|^(?:what do you mean|what does (?:that|this) mean|which one|什么意思|啥意思|哪个|哪一个)"
     r"|^(?:what|huh|why|eh|sorry|pardon|again)[\s!.]*$"
 )
@@ -54,11 +54,23 @@ def asks_for_help(verdict: Classification | None) -> bool:
     return verdict is not None and (verdict.intent == "request_human" or verdict.sentiment != "negative")
 
 
+_END_MARKS = "?？!！"
+
+
+def _asks(t: str) -> bool:
+    """``t`` ends in a question mark, whatever marks and spaces follow it ("why??", "what? !"). Read
+    from the end once: a regex searched from each "?" of a long run of them took seconds."""
+    end = len(t)
+    while end and (t[end - 1] in _END_MARKS or t[end - 1].isspace()):
+        end -= 1
+    return any(ch in "?？" for ch in t[end:])
+
+
 def typed_reason(text: str, verdict: Classification | None) -> str:
     """``text`` stripped when it is a reason in the customer's own words, else ``""``."""
     words = text.strip()
     t = unicodedata.normalize("NFKC", words).lower()
-    if not t or _QUESTION.search(t) or asks_for_help(verdict):
+    if not t or _asks(t) or _QUESTION.search(t) or asks_for_help(verdict):
         return ""
     if any(_NO_REASON.fullmatch(x.strip(_MARKS)) for x in (t, _COURTESY.sub(" ", t))):
         return ""

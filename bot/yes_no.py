@@ -29,7 +29,7 @@ _YES = {
     "yes it worked", "it's fixed", "it is fixed", "all set", "👍", "👌", "已经好了", "搞定",
     "已经解决了", "已经解决", "可以用了", "能用了", "没问题了", "没问题", "弄好了", "成功了", "登上了",
     "ya", "yah", "yas", "yeh", "ye", "yeap", "definitely", "absolutely", "of course", "correct", "certainly",
-    "affirmative",
+    "affirmative", "yh",
     "sí", "oui",  # yes in Spanish and French, as bilingual customers answer
     # eighth set: "all" before a word that says it is done ("all fixed 👍"), and "yes sir"
     "all fixed", "all done", "all resolved", "all solved", "all working", "all working now", "all fixed now",
@@ -42,6 +42,7 @@ _YES = {
 }  # fmt: skip
 _NO = {
     "no", "n", "nope", "nah", "no it didn't", "not really", "didn't help", "did not help", "doesn't help",
+    "nop", "莫得", "还没得", "莫有",  # Sichuan 莫得 (没有)
     "it didn't", "it did not", "not solved", "unsolved", "didn't work", "did not work", "doesn't work",
     "does not work", "not working", "still not working", "still broken", "no luck", "useless",
     "human", "a human", "agent", "an agent", "person", "a person", "real person", "a real person",
@@ -71,7 +72,8 @@ _NOT_YET = {"还没", "还没有", "暂时没有", "暂时还没有", "还没呢
 # After a yes, words that take it back: a contrast, a repeat, "thanks for nothing", a "not" ("of
 # course not"), or trying it first ("好的，我试试", "ok I'll try": not known yet).
 _CONTRAST = re.compile(
-    r"\b(?:but|still|however|though|except|again|for nothing|useless|not|try|check)\b"
+    r"\b(?:but|still|however|though|except|again|for nothing|useless|not|try|check"
+    r"|if|once|as long as|unless)\b|如果|的话"  # a condition: "yes if the refund comes"
     r"|但|可是|不过|还是|仍然|依然|又|白费|白等|没用|试试|试一下|试下|去试|再试|看看|等下|等一下|稍等"
 )
 _WANTS_PERSON = re.compile(
@@ -176,9 +178,12 @@ _IT_DONE = re.compile(
 
 def _done_now(t: str) -> str:
     """``t`` with a closing 啦 (了 and 啊 said as one) read as 了 when the word before it is no mere
-    "OK": "解决啦" is "解决了", "搞定啦" is "搞定了", but "好啦" stays an "OK" (no yes)."""
+    "OK": "解决啦" is "解决了", "搞定啦" is "搞定了", but "好啦" stays an "OK" (no yes); a particle after
+    了 dropped ("解决了喔"; "好了哦" stays an "OK")."""
     if t.endswith("啦") and t[:-1] not in _NOT_YES_NO:
         return t[:-1] + "了"
+    if t[-2:-1] == "了" and t[-1:] in "喔哦噢呀啊" and t[:-2] not in _NOT_YES_NO:
+        return t[:-1]  # "解決了喔": the particle after 了 goes, 了 stays
     return t
 
 

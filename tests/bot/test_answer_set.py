@@ -53,6 +53,7 @@ SETS = {
     "eighth": "typed_answers_eighth_{}.tsv",
     "ninth": "typed_answers_ninth_{}.tsv",
     "tenth": "typed_answers_tenth_{}.tsv",
+    "eleventh": "typed_answers_eleventh_{}.tsv",
 }
 KINDS = ("csat", "nps", "ces", "choice", "yesno", "text")
 """yesno: "Did this solve it?" (yes, no or "-"); text: a reply at the question after a CSAT rating
@@ -147,6 +148,10 @@ def test_the_second_set_written_after_the_parser_is_read_as_meant(language: str)
         ("eighth", 200),  # typed_answers_eighth_*: a sixth blind set (ranges, negations, wrong scales)
         ("ninth", 250),  # typed_answers_ninth_*: a seventh blind set (labelled comments, multi-line, letters)
         ("tenth", 250),  # typed_answers_tenth_*: an eighth blind set (quotes, voice, units, slang, refusals)
+        (
+            "eleventh",
+            250,
+        ),  # typed_answers_eleventh_*: a ninth blind set (ages, typing habits, split lines, dialects)
     ],
 )
 def test_the_audit_and_blind_sets_are_read_as_meant(language: str, which: str, at_least: int) -> None:

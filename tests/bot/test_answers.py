@@ -18,7 +18,9 @@ from bot.answers import (
     read_rating,
 )
 from bot.config.schema import SCALES
+from bot.corrections import after_correction
 from bot.prompts import ScaleKind
+from bot.yes_no import parse_yes_no
 
 
 def rate(text: str, kind: ScaleKind = "csat") -> int | None:
@@ -2202,3 +2204,157 @@ def test_the_ninth_and_tenth_blind_sets_replies_are_read_as_meant(
 )
 def test_an_option_by_its_number_with_words_or_a_verb_of_picking(text: str, expected: str | None) -> None:
     assert parse_choice(text, OPTIONS) == expected
+
+
+# Look-alikes of the twelfth blind set's fixes (typed_answers_eleventh_*, blind round 15): each rule with
+# a reply it reads and one it must still refuse.
+BLIND_FIFTEENTH = [
+    pytest.param("★★☆☆☆", "csat", (2, ""), id="filled-stars-count"),
+    pytest.param("~5~", "csat", None, id="a-tilde-is-no-mark-before"),
+    pytest.param("⭐\n⭐\n⭐", "csat", (3, ""), id="a-star-a-line"),
+    pytest.param("五心", "csat", (5, ""), id="hearts-for-stars"),
+    pytest.param("5心好评", "csat", (5, ""), id="hearts-and-a-good-review"),
+    pytest.param("三心二意", "csat", None, id="hearts-inside-an-idiom"),
+    pytest.param("一心一意", "csat", None, id="hearts-inside-another-idiom"),
+    pytest.param("5分 很用心", "csat", (5, "很用心"), id="xin-in-a-word-beside-a-score"),
+    pytest.param("3outof5", "csat", (3, ""), id="out-of-without-spaces"),
+    pytest.param("9outof10", "nps", (9, ""), id="out-of-without-spaces-nps"),
+    pytest.param("...3...", "csat", (3, ""), id="dots-around"),
+    pytest.param("?!?! 1", "csat", (1, ""), id="marks-before"),
+    pytest.param("……1分", "csat", (1, ""), id="ellipsis-before-zh"),
+    pytest.param("?5", "csat", None, id="a-question-mark-alone-asks"),
+    pytest.param("***** !!!", "csat", (5, ""), id="asterisks-then-marks"),
+    pytest.param("*x5", "csat", (5, ""), id="asterisk-times"),
+    pytest.param("x5", "csat", None, id="times-without-a-star"),
+    pytest.param("lowkey a 4", "csat", (4, ""), id="lowkey-before"),
+    pytest.param("deadass 2", "csat", (2, ""), id="deadass-before"),
+    pytest.param("ong 9", "nps", (9, ""), id="on-god-before"),
+    pytest.param("7 ig", "nps", (7, ""), id="ig-after"),
+    pytest.param("10/10 fr fr", "nps", (10, ""), id="fr-fr-after"),
+    pytest.param("gonna go with 8", "nps", (8, ""), id="gonna-go-with"),
+    pytest.param("gonna be late 4", "csat", (4, "gonna be late"), id="gonna-without-a-pick"),
+    pytest.param("3 tbh ur app is trash", "nps", (3, "ur app is trash"), id="tbh-starting-the-comment"),
+    pytest.param("u1s1 服务还行 3分", "csat", (3, "服务还行"), id="u1s1-starting-the-comment"),
+    pytest.param(
+        "2 it was a whole thing ngl", "ces", (2, "it was a whole thing"), id="ngl-ending-the-comment"
+    ),
+    pytest.param("pretty easy tbh 6", "ces", (6, "pretty easy tbh"), id="tbh-after-words-stays-as-before"),
+    pytest.param("SO HARD 1", "ces", (1, "SO HARD"), id="so-hard-is-a-rating"),
+    pytest.param("a hard 10", "nps", (10, ""), id="a-hard-ten-is-firm"),
+    pytest.param("贼好", "csat", (5, ""), id="northeastern-zei"),
+    pytest.param("整挺好", "csat", (4, ""), id="northeastern-zheng"),
+    pytest.param("啥也不是", "csat", (1, ""), id="worthless"),
+    pytest.param("巴适", "csat", (4, ""), id="sichuan-bashi"),
+    pytest.param("巴适得板", "csat", (5, ""), id="sichuan-bashi-deban"),
+    pytest.param("退款到账就给五星", "csat", None, id="once-the-refund-arrives"),
+    pytest.param("修好了就打5分", "csat", None, id="once-it-is-fixed"),
+    pytest.param("退款到账了，5星", "csat", (5, "退款到账了"), id="the-refund-has-arrived"),
+    pytest.param("最后就给5星", "csat", (5, ""), id="jiu-after-zuihou"),
+    pytest.param("5 ⭐️!!!!! thank u sooo much!!!!!", "csat", (5, ""), id="thank-u-sooo-much"),
+    pytest.param("4星，小哥辛苦了", "csat", (4, ""), id="xinku-with-whom-first"),
+    pytest.param("五星好评亲", "csat", (5, ""), id="qin-after-haoping"),
+    pytest.param("无星好评", "csat", (5, ""), id="wu-homophone-before-a-good-review"),
+    pytest.param("无星", "csat", None, id="no-stars-alone"),
+    pytest.param("thre stars the app keeps crashing", "csat", (3, "the app keeps crashing"), id="slip-first"),
+    pytest.param("there stars", "csat", None, id="an-english-word-is-no-slip"),
+    pytest.param("FOUER", "csat", (4, ""), id="a-vowel-put-in"),
+    pytest.param("seiven", "ces", (7, ""), id="a-vowel-put-in-seven"),
+    pytest.param("等了一个星期才到\n2星", "csat", (2, "等了一个星期才到"), id="a-week-then-a-line-break"),
+    pytest.param("一个星期", "csat", None, id="a-week-is-no-star"),
+    pytest.param("打了两次电话\n4", "ces", (4, "打了两次电话"), id="a-call-then-a-line-break"),
+    pytest.param("电话4", "csat", None, id="a-phone-reference-still"),
+    pytest.param("7到8分", "nps", None, id="a-range-still"),
+    pytest.param("如果让我打分的话我给9分", "nps", (9, ""), id="if-you-ask-me"),
+    pytest.param("如果快一点就9分", "nps", None, id="a-real-condition-still"),
+    pytest.param("Hello dear, I would give you people a 5", "csat", (5, ""), id="hello-dear-you-people"),
+    pytest.param("I should say four out of five. God bless.", "csat", (4, ""), id="i-should-say"),
+    pytest.param("Thank you kindly for asking. 4", "csat", (4, ""), id="thanks-for-asking"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), BLIND_FIFTEENTH)
+def test_the_twelfth_blind_sets_look_alikes_are_read_as_meant(
+    text: str, kind: ScaleKind, expected: tuple[int, str] | None
+) -> None:
+    assert scored(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("贼拉慢", "slow"),  # Northeastern 贼拉 (very)
+        ("磨磨唧唧的", "slow"),
+        ("慢得要死", "slow"),
+        ("有夠慢", "slow"),  # Taiwan 有够
+        ("凶巴巴的", "attitude"),
+        ("客服好凶", "attitude"),
+        ("客服小哥太冲了", "attitude"),
+        ("莫得解决", "unresolved"),  # Sichuan 莫得 (没有)
+        ("it took 4ever", "slow"),
+        ("ignored for 3 days", "slow"),
+        ("still doesnt work", "unresolved"),
+        ("it still doesnt work after 2 calls", "unresolved"),
+        ("it works now", None),  # works, not denied: no option
+        ("after 2 calls", None),
+    ],
+)
+def test_the_twelfth_blind_sets_choices(text: str, expected: str | None) -> None:
+    assert parse_choice(text, OPTIONS) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("略过", True), ("id rather not say", True), ("略过了吗", False)]
+)
+def test_the_twelfth_blind_sets_refusals_skip(text: str, expected: bool) -> None:
+    assert is_skip(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("oops i pressed 1 meant 5", "5"),
+        ("my finger slipped, 5", "5"),
+        ("wrong button lol meant 5", "5"),
+        ("can u change it to 3", "3"),
+        ("pls change it to fiv", "fiv"),  # a mistyped number word, read by the rating reader
+        ("我是想给四份的", "给四份的"),
+        ("按错了哈，我想给四星", "给四星"),
+        ("我是想问一下", None),
+        ("my finger hurts", None),
+    ],
+)
+def test_the_twelfth_blind_sets_corrections(text: str, expected: str | None) -> None:
+    assert after_correction(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        ("fiv", "csat", (5, "")),
+        ("blue", "csat", None),
+        ("给四份的", "csat", (4, "")),
+        ("给四星", "csat", (4, "")),
+    ],
+)
+def test_what_a_correction_leaves_is_read_or_refused(
+    text: str, kind: ScaleKind, expected: tuple[int, str] | None
+) -> None:
+    assert scored(text, kind) == expected  # "change it to blue" is then no correction
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("yh", "yes"),
+        ("nop", "no"),
+        ("莫得", "no"),
+        ("还没得", "no"),
+        ("yes if the refund comes", None),  # a condition after the yes
+        ("yes once it arrives", None),
+        ("yes thanks", "yes"),
+        ("解決了喔", "yes"),  # a particle after 了
+        ("好了哦", None),  # still an OK, as "好啦"
+    ],
+)
+def test_the_twelfth_blind_sets_yes_and_no(text: str, expected: str | None) -> None:
+    assert parse_yes_no(text) == expected

@@ -101,6 +101,25 @@ HOSTILE = {
     "joiners": "\u200d" * N,
     "numeral runs": "六七" * (N // 2),
     "i guess": "2 i guess " * (N // 10),
+    # shapes of the rules of the twelfth set: marks before a score, hollow stars, hearts, "outof", chat's
+    # words at a comment's edges, a lone word after a correction, 就 after what is to come, line breaks
+    "marks then a letter, long": "?!" * (N // 2) + "x",
+    "question marks then a score": "?" * N + "5",
+    "dots then spaces": "." * (N // 2) + " " * (N // 2) + "3",
+    "hollow stars": "☆" * N,
+    "hollow stars and a word": "✩" * N + " great",
+    "hearts": "五心" * (N // 2),
+    "outof": "3outof" * (N // 6),
+    "asterisks and marks": "*****" + " " * N + "!!!",
+    "chat edges": "tbh " * (N // 4) + "x",
+    "chat edge after spaces": "2 x" + " " * N + "ngl",
+    "lone word after a correction": "change it to " + "a" * N,
+    "laughing after a correction": "wrong button " + "lol " * (N // 4) + "5",
+    "once done": "退款到账就" * (N // 5),
+    "line breaks between words": "等了\n" * (N // 3) + "2星",
+    "mistyped first": "thre " * (N // 5),
+    "finger slipped": "my finger slipped, " * (N // 19),
+    "4ever": "4ever " * (N // 6),
 }
 OPTIONS = [("slow", ["Slow response", "响应太慢"]), ("other", ["Something else", "其他"])]
 UNHAPPY = Classification("complaint", 0.9, "negative", 0.9)
