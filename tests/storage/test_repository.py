@@ -55,11 +55,12 @@ def test_identity_is_created_once_and_keeps_its_customer(store: SqlStore) -> Non
     assert run(store, lambda r: r.find_identity("webchat", "", "nobody")) is None
 
 
+@pytest.mark.parametrize(
+    "database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)  # SQLite runs one writing transaction at a time: nothing commits meanwhile
 def test_a_locked_identity_is_read_as_it_is_now_even_if_read_before(store: SqlStore) -> None:
     """A reply checks the identity it locks (an erasure may have just ended): the session handed back
     the copy this transaction had read before the lock, so the check saw what was there then."""
-    if store.database.dialect == "sqlite":
-        pytest.skip("SQLite runs one writing transaction at a time: nothing commits meanwhile")
     ann = run(store, lambda r: r.identity("webchat", "", "ann", display_name="", locale="", at=T0))
 
     def read_then_locked(repo: Any) -> tuple[str | None, str | None]:
