@@ -2378,6 +2378,9 @@ BLIND_SIXTEENTH = [
     pytest.param("[弱][弱]", "csat", (1, ""), id="wechat-thumbs-down"),
     pytest.param("[微笑]", "csat", None, id="a-wechat-smile-is-kept-unread"),
     pytest.param("[强]大", "csat", None, id="a-bracketed-word-is-no-sticker-alone"),
+    pytest.param("7分 点2下就改好了", "ces", (7, "点2下就改好了"), id="clicks-counted-with-xia"),
+    pytest.param("5分 按了3下", "csat", (5, "按了3下"), id="presses-counted-with-xia"),
+    pytest.param("5分 2下次再来", "csat", None, id="next-time-is-no-count"),
 ]
 
 
