@@ -274,12 +274,20 @@ _TYPING = str.maketrans({"’": "'", "‘": "'", "\u200b": None, "\u2060": None,
 # An emoji joined to the next by a zero-width joiner is read as the first: "🤦🏻‍♀️" is "🤦", "😮‍💨" is "😮",
 # "❤️‍🔥" is "❤" (the joined part makes a gender, a family or a variant: the face says the same).
 _JOINED = re.compile("\u200d[^\\s\u200d]?")
+# WeChat's text stickers for a thumb up and a thumb down: "[强][强][强]" is "👍👍👍" ("[微笑]", often
+# ironic, is kept as typed).
+_STICKERS = re.compile(r"\[(强|弱)\]")
+
+
+def _sticker(found: re.Match[str]) -> str:
+    return "👍" if found.group(1) == "强" else "👎"
 
 
 def normalize(text: str) -> str:
     """Full-width to half-width, lower case, outer whitespace and typing artefacts stripped. (The
     public parsers read Traditional Chinese as Simplified first, once: :func:`bot.hanzi.simplified`.)"""
-    return _JOINED.sub("", unicodedata.normalize("NFKC", text)).translate(_TYPING).strip().lower()
+    text = _STICKERS.sub(_sticker, unicodedata.normalize("NFKC", text))
+    return _JOINED.sub("", text).translate(_TYPING).strip().lower()
 
 
 def chinese_number(text: str) -> int | None:

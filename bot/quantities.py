@@ -63,6 +63,9 @@ REFERENCE_BEFORE = {
     "paid", "pay", "received", "sent", "send", "returned", "return", "lost", "owe", "took", "take",
     "takes", "cost", "costs", "tried", "asked", "called", "emailed", "contacted", "until", "till",
     "before", "since", "by", "with", "another", "extra", "left", "missing", "x", "me",
+    # a month before a day: "came on Dec 2", "booked for march 14"
+    "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june", "jul", "july",
+    "aug", "august", "sep", "sept", "september", "oct", "october", "nov", "november", "dec", "december",
 }  # fmt: skip
 # Nouns that name a reference when a number is said to be theirs: "my order number is 5", "room: 4".
 REFERENCE_NOUNS = POSITION_BEFORE - {"no", "no.", "#", "option", "question", "day", "week"} | {

@@ -383,11 +383,13 @@ def _number_runs_on(cut: _Cut) -> bool:
 def _count_after(cut: _Cut) -> bool:
     """A count after a leading score, its own clause: after a comma, a unit ("4 stars 2 hours on hold")
     or a dash down to it ("4 - 2 hours on hold"); or what is taken off ("4 of 5 stars, 1 star off")."""
-    if quantities.starts_with_count(cut.comment):
+    if quantities.starts_with_count(cut.comment) or _LONG_NUMBER_START.match(cut.comment):
         return _clause_break(cut) or _UNIT_END.search(cut.part) is not None or _counts_down(cut)
     return _DEDUCTED.match(cut.comment) is not None and _clause_break(cut)
 
 
+# A number of three digits or more is on no scale: a room, an order, a flight ("1分，305房间没有热水").
+_LONG_NUMBER_START = re.compile(r"\d{3,}(?![\d.,:/])")
 _DASHES = {"-", "–", "—"}
 # What the comment takes off the score is no number it runs on with: "4 of 5 stars, 1 star off for the wait"
 _DEDUCTED = re.compile(r"\d{1,2}\s*(?:stars?|points?|pts?)\s+(?:off|taken off|deducted|docked)\b")

@@ -23,10 +23,23 @@ _NUMBER_IN_COMMENT = re.compile(
     r"(?:\d{1,2}|[零〇一二两三四五六七八九十]{1,3}(?=\s*(?:[颗个]?[分星]|颗)))"
     r"(?![0-9a-z.:/%零〇一二两三四五六七八九十-]|\s*[-~～到至]\s*\d)"
 )
+# 下 right after a number counts times ("点2下就改好了", "按了3下"); not 下次, 下午, 下周 (next, afternoon).
+_TIMES = re.compile(r"下(?![次午周个月班单面去来])")
 _OFF_AFTER = re.compile(r"\s*(?:off|taken off|deducted|docked)\b")  # "4 stars, 1 star off for the wait"
 _SCORE_UNIT = re.compile(r"\s*(?:[颗个]?[分星]|颗|stars?\b|points?\b|pts?\b)")  # "五颗星给四颗"
 # Prepositions after a number do not make it a quantity here: "5 stars for speed, 2 for quality".
 _NOT_QUANTITIES = {"star", "stars", "point", "points", "pts", "pt", "for", "in", "at", "of", "out"}
+
+
+def _counted(after: str) -> bool:
+    """What follows a number in a comment says what it counts: "2 days", "3天", "2 shirts", "点2下"."""
+    word = re.match(r"\s*([a-z']+|[\u4e00-\u9fff])", after)
+    return word is not None and (
+        (word[1] in quantities.QUANTITY_AFTER and word[1] not in _NOT_QUANTITIES)
+        or word[1] in quantities.QUANTITY_HAN
+        or quantities.counts(after)
+        or _TIMES.match(after) is not None
+    )
 
 
 def another_score(comment: str, score: int, parse: Callable[[str], int | None]) -> bool:
@@ -38,14 +51,8 @@ def another_score(comment: str, score: int, parse: Callable[[str], int | None]) 
         if unit is not None:
             if after[unit.end() : unit.end() + 1] in quantities.UNIT_WORDS.get(unit[0][-1], set()):
                 continue  # 3分钟, 5星级
-        else:
-            word = re.match(r"\s*([a-z']+|[\u4e00-\u9fff])", after)
-            if word is not None and (
-                (word[1] in quantities.QUANTITY_AFTER and word[1] not in _NOT_QUANTITIES)
-                or word[1] in quantities.QUANTITY_HAN
-                or quantities.counts(after)
-            ):
-                continue  # "2 days", "3天", "2 shirts"
+        elif _counted(after):
+            continue  # "2 days", "3天", "2 shirts", "点2下"
         words_before = before.split()
         off_after = unit is not None and _OFF_AFTER.match(after, unit.end()) is not None  # "1 star off"
         if off_after or (before.endswith(_TAKEN_OFF) and not before.endswith(("至少", "最少", "多少"))):

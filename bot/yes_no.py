@@ -241,13 +241,14 @@ def _plain(text: str) -> str:
     """``text`` read as :func:`parse_confirmation` reads it, without what says nothing of a yes or no."""
     t = _PUNCT.sub(" ", normalize(without_signature(text))).strip()
     bare = _EMOJI.sub(" ", t).strip()
-    t = bare or t  # "👍" alone is a yes
+    t = bare or _REPEATED_MARK.sub(r"\1", t)  # "👍" alone is a yes, and so is "👍👍👍"
     for _ in range(3):  # "Good morning. Unfortunately no"
         t = _LEAD.sub("", t, count=1).strip()
     return t
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_REPEATED_MARK = re.compile(r"^([^\w\s])\1+$")
 _DIGIT = re.compile(r"\d")
 # Yes words that also strengthen a rating: "definitely 10" answers a survey, not "Did this solve it?".
 _RATING_ADVERBS = {"definitely", "absolutely", "of course", "certainly", "sure"}

@@ -54,6 +54,7 @@ SETS = {
     "ninth": "typed_answers_ninth_{}.tsv",
     "tenth": "typed_answers_tenth_{}.tsv",
     "eleventh": "typed_answers_eleventh_{}.tsv",
+    "twelfth": "typed_answers_twelfth_{}.tsv",
 }
 KINDS = ("csat", "nps", "ces", "choice", "yesno", "text")
 """yesno: "Did this solve it?" (yes, no or "-"); text: a reply at the question after a CSAT rating
@@ -152,6 +153,10 @@ def test_the_second_set_written_after_the_parser_is_read_as_meant(language: str)
             "eleventh",
             250,
         ),  # typed_answers_eleventh_*: a ninth blind set (ages, typing habits, split lines, dialects)
+        (
+            "twelfth",
+            250,
+        ),  # typed_answers_twelfth_*: a tenth blind set (airlines, delivery, banks, hotels, shops)
     ],
 )
 def test_the_audit_and_blind_sets_are_read_as_meant(language: str, which: str, at_least: int) -> None:

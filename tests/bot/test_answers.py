@@ -2358,3 +2358,42 @@ def test_what_a_correction_leaves_is_read_or_refused(
 )
 def test_the_twelfth_blind_sets_yes_and_no(text: str, expected: str | None) -> None:
     assert parse_yes_no(text) == expected
+
+
+# The thirteenth blind set (typed-51): a number on no scale after a score, a month before a day,
+# WeChat's thumb stickers; and their look-alikes that must stay as they were.
+BLIND_SIXTEENTH = [
+    pytest.param("1分，305房间没有热水", "csat", (1, "305房间没有热水"), id="a-room-number-after-a-score"),
+    pytest.param("1星 305房间没有热水", "csat", (1, "305房间没有热水"), id="a-room-number-after-stars"),
+    pytest.param("5 stars, 1204 was great", "csat", (5, "1204 was great"), id="a-long-number-after-stars"),
+    pytest.param("1分，3房间很脏", "csat", None, id="a-number-on-the-scale-still"),
+    pytest.param("4 123", "csat", None, id="a-long-number-without-a-break-still"),
+    pytest.param(
+        "10. parcel came on Dec 2 as promised", "nps", (10, "parcel came on Dec 2 as promised"), id="a-month"
+    ),
+    pytest.param("10/10 parcel came on Dec 2", "nps", None, id="a-month-day-is-no-score"),
+    pytest.param("9 came on march 3, great", "nps", (9, "came on march 3, great"), id="a-month-in-words"),
+    pytest.param("[强][强][强]", "csat", (5, ""), id="wechat-thumbs"),
+    pytest.param("[强][强]", "csat", (5, ""), id="two-wechat-thumbs"),
+    pytest.param("[弱][弱]", "csat", (1, ""), id="wechat-thumbs-down"),
+    pytest.param("[微笑]", "csat", None, id="a-wechat-smile-is-kept-unread"),
+    pytest.param("[强]大", "csat", None, id="a-bracketed-word-is-no-sticker-alone"),
+    pytest.param("7分 点2下就改好了", "ces", (7, "点2下就改好了"), id="clicks-counted-with-xia"),
+    pytest.param("5分 按了3下", "csat", (5, "按了3下"), id="presses-counted-with-xia"),
+    pytest.param("5分 2下次再来", "csat", None, id="next-time-is-no-count"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), BLIND_SIXTEENTH)
+def test_the_thirteenth_blind_sets_look_alikes_are_read_as_meant(
+    text: str, kind: ScaleKind, expected: tuple[int, str] | None
+) -> None:
+    assert scored(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("👍👍👍", "yes"), ("[强]", "yes"), ("👎👎", "no"), ("[弱]", "no"), ("👍👎", None), ("!!!", None)],
+)
+def test_the_thirteenth_blind_sets_thumbs_answer_yes_or_no(text: str, expected: str | None) -> None:
+    assert parse_yes_no(text) == expected

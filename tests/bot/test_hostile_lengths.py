@@ -120,6 +120,10 @@ HOSTILE = {
     "mistyped first": "thre " * (N // 5),
     "finger slipped": "my finger slipped, " * (N // 19),
     "4ever": "4ever " * (N // 6),
+    "stickers": "[强]" * (N // 3),
+    "a long number after a score": "1分，" + "3" * N + "房间",
+    "a month before a day": "10 on dec " * (N // 10) + "2",
+    "one face repeated": "👍" * N,
 }
 OPTIONS = [("slow", ["Slow response", "响应太慢"]), ("other", ["Something else", "其他"])]
 UNHAPPY = Classification("complaint", 0.9, "negative", 0.9)
