@@ -1,0 +1,107 @@
+"""Hostile but valid sequences on the conversation core: no exception escapes, nothing doubled or lost."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from ..conftest import Harness
+from ..support.config import settings_of, shipped
+from .test_service import answers, surveyed
+
+
+async def test_a_tap_on_a_finished_surveys_button_changes_nothing(harness: Harness) -> None:
+    sid = await surveyed(harness)
+    await harness.tap("ann", sid, "rating", "5")
+    await harness.say("ann", "skip")
+    for step, value in [("rating", "1"), ("reason", "slow"), ("nope", "x"), ("rating", "99")]:
+        result = await harness.tap("ann", sid, step, value)
+        assert not result.answered
+    await harness.tap("ann", "no-such-survey", "rating", "3")
+    assert answers(harness, sid) == [("rating", "csat", 5, None, None)]
+    assert harness.rows("select status from survey") == [("completed",)]
+
+
+async def test_an_answer_at_the_reminder_instant_is_stored_once_and_not_reminded(harness: Harness) -> None:
+    sid = await surveyed(harness)
+    harness.clock.advance(timedelta(hours=4))
+    await asyncio.gather(harness.say("ann", "5"), harness.service.fire_due_timers())
+    await harness.dispatcher.deliver_due()
+    assert answers(harness, sid) == [("rating", "csat", 5, None, None)]
+    await harness.tick(hours=30)
+    due = "select count(*) from timer where due_at <= :n and status = 'pending'"
+    assert harness.rows(due, n=harness.clock.now()) == [(0,)]
+
+
+async def test_an_answer_at_the_expiry_instant_either_counts_or_not_but_never_both(harness: Harness) -> None:
+    sid = await surveyed(harness)
+    harness.clock.advance(timedelta(hours=25))
+    await asyncio.gather(harness.say("ann", "4"), harness.service.fire_due_timers())
+    [(status,)] = harness.rows("select status from survey")
+    stored = answers(harness, sid)
+    assert (status, stored) in [("expired", []), ("completed", [("rating", "csat", 4, None, None)])]
+
+
+async def test_a_clock_a_few_seconds_back_neither_crashes_nor_doubles(harness: Harness) -> None:
+    sid = await surveyed(harness)
+    harness.clock.advance(timedelta(seconds=-5))
+    await harness.tap("ann", sid, "rating", "2")
+    harness.clock.advance(timedelta(seconds=-3))
+    await harness.tap("ann", sid, "reason", "slow")
+    await harness.tick(seconds=-2)
+    await harness.say("ann", "skip")
+    assert [a[0] for a in answers(harness, sid)] == ["rating", "reason"]
+    assert harness.rows("select count(*) from ticket") == [(1,)]
+
+
+async def test_resolving_again_mid_survey_starts_no_second_survey(harness: Harness) -> None:
+    sid = await surveyed(harness)
+    await harness.tap("ann", sid, "rating", "2")
+    [(conversation,)] = harness.rows("select conversation_id from survey")
+    again = await harness.service.resolve(conversation, "bob")
+    await harness.tap("ann", sid, "reason", "slow")
+    await harness.say("ann", "it took a week")
+    assert again.survey_id in (None, sid)
+    assert harness.rows("select count(*) from survey") == [(1,)]
+    assert harness.rows("select count(*) from ticket") == [(1,)]
+
+
+async def test_writing_after_an_erasure_neither_crashes_nor_revives_the_survey(harness: Harness) -> None:
+    sid = await surveyed(harness)
+    [(customer,)] = harness.rows("select id from customer")
+    await harness.service.erase_customer(customer, "admin")
+    await harness.say("ann", "5")
+    await harness.tap("ann", sid, "rating", "5")
+    await harness.tick(days=2)
+    assert answers(harness, sid) == []
+    assert harness.rows("select status from survey where id = :s", s=sid) != [("active",)]
+
+
+async def test_a_reload_that_drops_the_live_step_and_changes_the_scale_keeps_the_survey_going(
+    harness: Harness,
+) -> None:
+    sid = await surveyed(harness)
+    await harness.tap("ann", sid, "rating", "2")
+    data = shipped()
+    data["surveys"]["csat"] = data["surveys"]["nps"]  # another scale, no "reason" step
+    harness.current = settings_of(data)
+    await harness.tap("ann", sid, "reason", "slow")
+    await harness.say("ann", "it took a week")
+    await harness.tap("ann", sid, "reason", "slow")
+    await harness.tick(days=2)
+    assert [a[:2] for a in answers(harness, sid)] == [
+        ("rating", "csat"),
+        ("reason", "choice"),
+        ("comment", "text"),
+    ]
+    assert harness.rows("select status from survey") == [("completed",)]
+    assert harness.rows("select count(*) from ticket") == [(1,)]
+
+
+async def test_concurrent_taps_on_a_later_step_record_one_answer(harness: Harness) -> None:
+    sid = await surveyed(harness)
+    await harness.tap("ann", sid, "rating", "2")
+    await asyncio.gather(
+        *(harness.tap("ann", sid, "reason", v) for v in ["slow", "slow", "unresolved", "slow"])
+    )
+    assert [a[0] for a in answers(harness, sid)] == ["rating", "reason"]
