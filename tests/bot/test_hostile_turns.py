@@ -105,3 +105,44 @@ async def test_concurrent_taps_on_a_later_step_record_one_answer(harness: Harnes
         *(harness.tap("ann", sid, "reason", v) for v in ["slow", "slow", "unresolved", "slow"])
     )
     assert [a[0] for a in answers(harness, sid)] == ["rating", "reason"]
+
+
+async def test_an_old_surveys_button_after_a_new_survey_started_answers_neither(harness: Harness) -> None:
+    old = await surveyed(harness)
+    await harness.tick(days=31)  # the first expired; the throttle window has passed
+    new = await surveyed(harness)
+    result = await harness.tap("ann", old, "rating", "1")
+    assert not result.answered
+    assert answers(harness, old) == [] and answers(harness, new) == []
+    await harness.tap("ann", new, "rating", "5")
+    assert answers(harness, new) == [("rating", "csat", 5, None, None)]
+
+
+async def test_a_reload_without_the_live_flow_still_reminds_and_scores_on_the_old_scale(
+    harness: Harness,
+) -> None:
+    sid = await surveyed(harness)
+    data = shipped()
+    del data["surveys"]["csat"]
+    data["triggers"][0]["survey"] = "nps"
+    harness.current = settings_of(data)
+    assert await harness.tick(hours=4) == [f"remind survey {sid}"]
+    assert not (await harness.say("ann", "9")).answered  # out of the 1-5 scale it was asked on
+    await harness.say("ann", "4")
+    await harness.say("ann", "skip")
+    assert answers(harness, sid) == [("rating", "csat", 4, None, None)]
+    assert harness.rows("select status from survey") == [("completed",)]
+
+
+async def test_a_customer_who_writes_at_every_step_loses_and_doubles_nothing(harness: Harness) -> None:
+    sid = await surveyed(harness)
+    for text in ["where is my refund?", "2", "what?", "slow", "hello??", "they never called"]:
+        await harness.say("ann", text)
+    assert [a[:2] for a in answers(harness, sid)] == [
+        ("rating", "csat"),
+        ("reason", "choice"),
+        ("comment", "text"),
+    ]
+    assert harness.rows("select count(*) from ticket") == [(1,)]
+    stored = harness.rows("select count(*) from message where direction = 'in'")
+    assert stored == [(7,)]  # every message kept, the first chat message included
