@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+import contextlib
+import random
+from datetime import datetime, timedelta
+from pathlib import Path
 
-from ..conftest import Harness
+from bot.errors import CsatbotError
+from bot.settings import Settings
+
+from ..conftest import Harness, fresh_sqlite
 from ..support.config import settings_of, shipped
 from .test_service import answers, surveyed
 
@@ -146,3 +152,49 @@ async def test_a_customer_who_writes_at_every_step_loses_and_doubles_nothing(har
     assert harness.rows("select count(*) from ticket") == [(1,)]
     stored = harness.rows("select count(*) from message where direction = 'in'")
     assert stored == [(7,)]  # every message kept, the first chat message included
+
+
+async def _random_step(h: Harness, rng: random.Random) -> None:
+    """One hostile but valid event: a message, a tap (maybe on a stale survey), time passing
+    (maybe a few seconds back), an agent resolving or replying."""
+    surveys = [s for (s,) in h.rows("select id from survey")] or ["s000001"]
+    conversations = [c for (c,) in h.rows("select id from conversation")]
+    kind = rng.choice(["say", "say", "tap", "tap", "tick", "resolve", "reply"])
+    if kind == "say":
+        await h.say("ann", rng.choice(["hi", "2", "5", "skip", "slow", "where is my order?", "stop"]))
+    elif kind == "tap":
+        step, value = rng.choice([("rating", "1"), ("rating", "5"), ("reason", "slow"), ("comment", "x")])
+        await h.tap("ann", rng.choice(surveys), step, value)
+    elif kind == "tick":
+        await h.tick(minutes=rng.choice([-0.1, 0, 1, 10, 240, 1500, 60 * 24 * 31]))
+    elif conversations:
+        conversation = rng.choice(conversations)
+        with contextlib.suppress(CsatbotError):  # a closed messaging window is a clear refusal
+            if kind == "resolve":
+                await h.service.resolve(conversation, "bob", send_now=rng.random() < 0.3)
+            else:
+                await h.service.agent_reply(conversation, "bob", "on it")
+
+
+async def test_random_hostile_sequences_never_raise_double_or_strand_timers(
+    sqlite_template: Path, tmp_path: Path, settings: Settings, t0: datetime
+) -> None:
+    surveyed_and_answered = 0
+    for seed in range(12):
+        h = Harness(fresh_sqlite(sqlite_template, tmp_path / f"fuzz{seed}.db"), settings, t0)
+        try:
+            rng = random.Random(seed)
+            for _ in range(25):
+                await _random_step(h, rng)
+            per_step = "select count(*) from answer group by survey_id, step having count(*) > 1"
+            assert h.rows(per_step) == [], seed
+            open_tickets = "select count(*) from ticket where status = 'open'"
+            tickets = f"{open_tickets} group by conversation_id having count(*) > 1"
+            assert h.rows(tickets) == [], seed
+            await h.tick(days=40)
+            assert await h.tick(days=40) == [], seed  # nothing left firing again and again
+            assert h.rows("select count(*) from survey where status = 'active'") == [(0,)], seed
+            surveyed_and_answered += h.rows("select count(*) from answer")[0][0] > 0
+        finally:
+            h.close()
+    assert surveyed_and_answered >= 3  # the sequences reach real surveys, not only chat
