@@ -337,3 +337,13 @@ async def test_once_an_agent_wrote_silence_and_a_late_yes_leave_the_conversation
     assert not late.answered and conversation(h, conversation_id)[0] == "open"
     assert "Glad that helped!" not in h.channel.texts("ann")
     assert h.rows("select count(*) from survey") == [(0,)]
+
+
+async def test_a_yes_after_an_agent_escalated_leaves_the_ticket_and_conversation_open(h: Harness) -> None:
+    conversation_id, question = await asked(h)
+    await h.service.escalate(conversation_id, "bob", "needs an account check")
+    late = await h.tap("ann", question.survey, question.step, "yes")
+    assert not late.answered and outcome(h) == [("password_reset", "moved_on", "implied")]
+    assert conversation(h, conversation_id)[0] == "open"
+    assert h.rows("select status from ticket") == [("open",)]
+    assert await h.tick(minutes=30) == [] and h.rows("select count(*) from survey") == [(0,)]
