@@ -87,6 +87,13 @@ def _move_on(repo: Repository, conversation_id: int, now: datetime) -> None:
         repo.cancel_timer(CONFIRM_TIMER, earlier.id)
 
 
+def taken_over(repo: Repository, conversation_id: int, now: datetime) -> None:
+    """An agent wrote while an automatic answer waited for its yes or no: a person has the
+    conversation now, so the answer settles as ``moved_on`` and neither its silence nor a late yes
+    resolves the conversation as the bot's."""
+    _move_on(repo, conversation_id, now)
+
+
 def _question(settings: Settings, answer_id: str, reply: str, locale: str) -> AskChoice:
     """The reply with "Did this solve it? [Yes] [No, I need a person]" under it."""
     options = (

@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import partial
 from typing import Literal
 
-from bot import backlog, privacy, tickets, turns
+from bot import backlog, confirmation, privacy, tickets, turns
 from bot.classification import Classification
 from bot.config.durations import format_duration
 from bot.delivery import outbox_id
@@ -190,6 +190,7 @@ class ConversationService:
                     f"conversation {conversation_id} is an erased customer's: it is not escalated "
                     "(a team could not contact them; one who writes again is a new customer)"
                 )
+            confirmation.taken_over(repo, conversation_id, now)  # a person has it: no "yes" closes it now
             return tickets.escalate(repo, settings, conversation, [reason], now, by=agent)
 
         ticket = await self.store.run(work)

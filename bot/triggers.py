@@ -37,4 +37,6 @@ def outside_quiet_hours(at: datetime, quiet: QuietHours | None, timezone: str) -
     if not inside:
         return at
     end = datetime.combine(end_day, quiet.end, tzinfo=zone)
+    if end <= at:  # the end's wall time repeats (clocks went back): the later reading is meant
+        end = end.replace(fold=1)
     return end.astimezone(at.tzinfo)

@@ -211,6 +211,7 @@ def agent_reply(
     if refusal is not None:
         raise refusal
     message_id = send_prompt(repo, identity, conversation.id, Say(text), now, author=f"agent:{agent}")
+    confirmation.taken_over(repo, conversation.id, now)
     if agent not in conversation.agents:
         repo.update_conversation(conversation.id, agents=[*conversation.agents, agent])
     if conversation.status == "open":

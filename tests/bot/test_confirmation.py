@@ -323,3 +323,27 @@ async def test_the_question_is_asked_in_the_customers_language(h: Harness) -> No
     assert isinstance(question, AskChoice)
     assert question.text == "请访问 example.com/reset 重置密码。\n\n这解决您的问题了吗？"
     assert [o.label for o in question.options] == ["解决了", "没有，转人工"]
+
+
+async def test_once_an_agent_wrote_silence_and_a_late_yes_leave_the_conversation_to_the_agent(
+    h: Harness,
+) -> None:
+    conversation_id, question = await asked(h)
+    await h.service.agent_reply(conversation_id, "bob", "Bob here, let me check your account")
+    assert outcome(h) == [("password_reset", "moved_on", "implied")]  # a person took it over
+    assert not any(d.startswith("automatic answer") for d in await h.tick(minutes=20))
+    assert conversation(h, conversation_id) == ("open", None, "customer")
+    late = await h.tap("ann", question.survey, question.step, "yes")
+    assert not late.answered and conversation(h, conversation_id)[0] == "open"
+    assert "Glad that helped!" not in h.channel.texts("ann")
+    assert h.rows("select count(*) from survey") == [(0,)]
+
+
+async def test_a_yes_after_an_agent_escalated_leaves_the_ticket_and_conversation_open(h: Harness) -> None:
+    conversation_id, question = await asked(h)
+    await h.service.escalate(conversation_id, "bob", "needs an account check")
+    late = await h.tap("ann", question.survey, question.step, "yes")
+    assert not late.answered and outcome(h) == [("password_reset", "moved_on", "implied")]
+    assert conversation(h, conversation_id)[0] == "open"
+    assert h.rows("select status from ticket") == [("open",)]
+    assert await h.tick(minutes=30) == [] and h.rows("select count(*) from survey") == [(0,)]

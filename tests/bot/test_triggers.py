@@ -100,6 +100,40 @@ def test_quiet_hours_across_a_daylight_saving_change(at: datetime, expected: dat
     assert outside_quiet_hours(at, NIGHT, "America/New_York") == expected
 
 
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        pytest.param(
+            time(1), time(2, 30), datetime(2026, 10, 25, 1, 30, tzinfo=UTC), id="ends-in-repeated-hour"
+        ),
+        pytest.param(
+            time(2, 15), time(2, 45), datetime(2026, 10, 25, 1, 45, tzinfo=UTC), id="inside-repeated-hour"
+        ),
+    ],
+)
+def test_quiet_hours_ending_in_the_repeated_hour_never_end_before_the_send(
+    start: time, end: time, expected: datetime
+) -> None:
+    at = datetime(2026, 10, 25, 1, 15, tzinfo=UTC)  # 02:15 CET, the second time Berlin reads 02:15
+    assert outside_quiet_hours(at, QuietHours(start=start, end=end), "Europe/Berlin") == expected
+
+
+def test_quiet_hours_never_move_a_send_earlier_across_daylight_saving_changes() -> None:
+    windows = [
+        (time(1), time(2, 30)),
+        (time(22), time(2, 30)),
+        (time(2, 15), time(2, 45)),
+        (time(1, 30), time(3)),
+    ]
+    for zone, first in [("Europe/Berlin", datetime(2026, 3, 28, 12, tzinfo=UTC)),
+                        ("Europe/Berlin", datetime(2026, 10, 24, 12, tzinfo=UTC))]:  # fmt: skip
+        for start, end in windows:
+            for step in range(24 * 2):
+                at = first + timedelta(minutes=30 * step)
+                due = outside_quiet_hours(at, QuietHours(start=start, end=end), zone)
+                assert at <= due <= at + timedelta(hours=24), (zone, start, end, at, due)
+
+
 def test_result_keeps_the_callers_zone() -> None:
     at = datetime(2026, 11, 23, 23, 0, tzinfo=SHANGHAI)
     result = outside_quiet_hours(at, NIGHT, "Asia/Shanghai")
