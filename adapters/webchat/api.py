@@ -53,11 +53,6 @@ CUSTOMER_FIELDS = ("id", "direction", "author", "text", "at", "prompt", "recorde
 """What the customer sees of a message: no conversation id, no triage labels."""
 
 
-def shown_or_none(text: str) -> str:
-    """``text``, or ``""`` when it shows nothing (only spaces or invisible characters)."""
-    return "" if BLANK.fullmatch(text) else text
-
-
 class Choice(BaseModel):
     """A tapped button: which survey question and which value."""
 
@@ -72,7 +67,7 @@ class Choice(BaseModel):
     def _shown_or_none(cls, label: str) -> str:
         # The label is stored as what the customer said: one that shows nothing was a blank message
         # (a text of it is refused); without a label the value stands for the tap.
-        return shown_or_none(label)
+        return "" if BLANK.fullmatch(label) else label
 
 
 class CustomerMessage(BaseModel):
@@ -115,12 +110,6 @@ class CustomerMessage(BaseModel):
                 {"length": f"{len(text):,}", "limit": f"{MAX_TEXT:,}"},
             )
         return text
-
-    @field_validator("name")
-    @classmethod
-    def _a_name_or_none(cls, name: str) -> str:
-        # A name that shows nothing replaced the customer's (the console showed a blank); none keeps it.
-        return shown_or_none(name)
 
     @field_validator("locale")
     @classmethod
