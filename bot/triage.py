@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from bot.classification import Classification
 from bot.config.schema import TriageRule, TriageWhen
+from bot.denying import undenied
 from bot.hanzi import simplified
 
 # A message of only question marks, full stops or ellipses ("?", "？？", "。。。") says nothing a rule
@@ -77,8 +78,9 @@ def judge(
     for index, rule in enumerate(rules, 1):
         if not _matches(rule, verdict, threshold, during_survey):
             continue
-        if why := _set_aside_by(rule.when, text):
-            set_aside.append(f"rule {index} set aside: {why}")
+        if (why := _set_aside_by(rule.when, text)) is not None:
+            if why:
+                set_aside.append(f"rule {index} set aside: {why}")
             continue
         decision = Decision(rule, "; ".join([describe(verdict), *set_aside]), index)
         return Judgement(decision, decision.summary)
@@ -104,10 +106,15 @@ def _matches(rule: TriageRule, verdict: Classification, threshold: float, during
 
 
 def _set_aside_by(when: TriageWhen, text: str) -> str | None:
-    """Why ``text`` sets the rule aside (it names none of ``mentions``, or a word of
-    ``unless_mentions``); ``None`` when it does not."""
-    if when.mentions and not mentioned(when.mentions, text):
-        return "the message mentions none of its words"
+    """Why ``text`` sets the rule aside (it names none of ``mentions`` outside a clause that denies a
+    topic, "我没有要投诉的意思", or a word of ``unless_mentions`` anywhere); ``None`` when it does not.
+
+    Empty when there is nothing worth an agent's note: a rule that names no intents is about its words
+    alone, and most messages name none of them."""
+    if when.mentions and not mentioned(when.mentions, undenied(text)):
+        if mentioned(when.mentions, text):
+            return "the message names its words only where it denies them"
+        return "the message mentions none of its words" if when.intents is not None else ""
     if when.unless_mentions and (word := mentioned(when.unless_mentions, text)):
         return f'the message mentions "{word}"'
     return None

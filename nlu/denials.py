@@ -20,39 +20,17 @@ no complaints at all, but I got billed twice" -> billing), and the verdict says 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from bot.classification import Classification
+from bot.denying import clauses, denies
 from nlu.labels import FALLBACK_INTENT
 
 Classify = Callable[[Sequence[str]], list[Classification]]
 
-# Clause boundaries: punctuation, and contrast words that start a new clause. The spaces before a
-# contrast word are read from where they start (or, after a line break, up to the next one), not from
-# each space of a long run: that took a second on 4,096 spaces.
-_CLAUSE = re.compile(
-    r"[,，。.;；!！?？\n]+|(?:(?<!\s)\s+|(?<=\n)[^\S\n]+)(?:but|though|however|yet)\s+|但是|不过|可是|而是"
-)
-# Denials of a topic, whatever the topic: the constructions, not the words of any intent.
-_DENIAL = re.compile(
-    r"\b(?:not|isn't|is not|wasn't|was not|it's not)\s+(?:the|about|a|an|my|your|because of)\b"
-    r"|\b(?:is|are|was|were)\s+(?:fine|ok|okay|correct|right|not the (?:problem|issue))\b"
-    r"|\b(?:works|is working)(?: fine| ok| okay)?$|\bnothing to do with\b|\bi know (?:my|the)\b"
-    r"|\b(?:didn't|did not|don't|do not|haven't|have not) (?:forget|forgot|lose|lost|need|want)\b"
-    r"|\bnot (?:a|an|the)?\s*\w+ (?:problem|issue|question)\b|\bno (?:problem|issue) with\b"
-    r"|^no (?:complaints?|problems?|issues?)\b|\bno need (?:to|for)\b|\bnot (?:asking|looking) (?:for|to)\b"
-    r"|不是.{0,10}(?:问题|原因|的事)|(?:没|没有|不是)(?:问题|关系|错)|无关|是对的|正确的|没忘|没有忘|不是忘"
-    r"|不需要|不用(?!谢)|不是要|不是想|唔係要|唔使"
-)
 MAX_CLAUSES = 6
 """Longer messages are not checked (each denying clause costs one more classification)."""
-
-
-def clauses(text: str) -> list[str]:
-    """The non-empty clauses of ``text``, in order."""
-    return [part.strip() for part in _CLAUSE.split(text) if part and part.strip()]
 
 
 def denials(text: str) -> list[tuple[str, str]]:
@@ -61,11 +39,7 @@ def denials(text: str) -> list[tuple[str, str]]:
     parts = clauses(text)
     if not 2 <= len(parts) <= MAX_CLAUSES:
         return []
-    return [
-        (part, " ".join(parts[:n] + parts[n + 1 :]))
-        for n, part in enumerate(parts)
-        if _DENIAL.search(part.lower())
-    ]
+    return [(part, " ".join(parts[:n] + parts[n + 1 :])) for n, part in enumerate(parts) if denies(part)]
 
 
 def withhold_denied_answers(

@@ -82,7 +82,7 @@ def triage_note(h: Harness, message_id: int) -> str | None:
 @pytest.mark.parametrize(
     ("verdict", "note", "reply", "ticket"),
     [
-        (SURE_RESET, "auto_answer (rule 2): triage: password_reset (97%), neutral (90%)",
+        (SURE_RESET, "auto_answer (rule 3): triage: password_reset (97%), neutral (90%)",
          "reset your password", False),
         (UPSET, "escalate (rule 1): triage: complaint (90%), negative (90%), needs a person (95%)",
          "a person will reply here", True),
@@ -153,7 +153,7 @@ async def test_an_automatic_answer_is_held_back_once_an_agent_wrote(harness: Har
     await harness.store.run(triage_again)
     assert (
         triage_note(harness, done.message_id)
-        == "held back, an agent replied: auto_answer (rule 2): triage: password_reset (97%), neutral (90%)"
+        == "held back, an agent replied: auto_answer (rule 3): triage: password_reset (97%), neutral (90%)"
     )
     assert harness.rows("select count(*) from message where direction = 'out'") == [(0,)]
 

@@ -1,0 +1,45 @@
+"""Clauses that deny a topic: "不是密码的问题", "the password is fine", "我没有要投诉的意思".
+
+The constructions, not the words of any topic. :mod:`nlu.denials` weighs a denying clause against the
+rest of the message; :mod:`bot.triage` reads a rule's ``mentions`` outside such clauses, so "我没有要
+投诉的意思，就是问一下什么时候发货" does not count as naming a complaint.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Clause boundaries: punctuation, and contrast words that start a new clause. The spaces before a
+# contrast word are read from where they start (or, after a line break, up to the next one), not from
+# each space of a long run: that took a second on 4,096 spaces.
+_CLAUSE = re.compile(
+    r"[,，。.;；!！?？\n]+|(?:(?<!\s)\s+|(?<=\n)[^\S\n]+)(?:but|though|however|yet)\s+|但是|不过|可是|而是"
+)
+_DENIAL = re.compile(
+    r"\b(?:not|isn't|is not|wasn't|was not|it's not)\s+(?:the|about|a|an|my|your|because of)\b"
+    r"|\b(?:is|are|was|were)\s+(?:fine|ok|okay|correct|right|not the (?:problem|issue))\b"
+    r"|\b(?:works|is working)(?: fine| ok| okay)?$|\bnothing to do with\b|\bi know (?:my|the)\b"
+    r"|\b(?:didn't|did not|don't|do not|haven't|have not) (?:forget|forgot|lose|lost|need|want|mean to)\b"
+    r"|\bnot (?:a|an|the)?\s*\w+ (?:problem|issue|question)\b|\bno (?:problem|issue) with\b"
+    r"|^no (?:complaints?|problems?|issues?)\b|\bno need (?:to|for)\b"
+    r"|\bnot (?:asking|looking|trying) (?:for|to)\b|\bno intention (?:of|to)\b"
+    r"|不是.{0,10}(?:问题|原因|的事)|(?:没|没有|不是)(?:问题|关系|错)|无关|是对的|正确的|没忘|没有忘|不是忘"
+    r"|不需要|不用(?!谢)|不是要|不是想|(?:没有|没)要?.{0,8}的意思|唔係要|唔使"
+)
+
+
+def clauses(text: str) -> list[str]:
+    """The non-empty clauses of ``text``, in order."""
+    return [part.strip() for part in _CLAUSE.split(text) if part and part.strip()]
+
+
+def denies(clause: str) -> bool:
+    """Whether ``clause`` denies a topic ("not the password", "密码没问题", "不是要退款")."""
+    return _DENIAL.search(clause.lower()) is not None
+
+
+def undenied(text: str) -> str:
+    """``text`` without its denying clauses (all of it when none denies)."""
+    parts = clauses(text)
+    kept = [part for part in parts if not denies(part)]
+    return text if len(kept) == len(parts) else " ".join(kept)
