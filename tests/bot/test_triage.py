@@ -242,6 +242,8 @@ SHIPPED_ANSWERS = [
                  id="credentials"),
     pytest.param("forgot my login details for the app", "neutral", "auto_answer", id="login-details"),
     pytest.param("what are the wifi credentials in the lobby?", "neutral", None, id="wifi-credentials"),
+    pytest.param("can I use Face ID so I don't have to type the password?", "neutral", None, id="face-id"),
+    pytest.param("想开通指纹登录，老是输密码太麻烦", "neutral", None, id="fingerprint"),
 ]  # fmt: skip
 
 
