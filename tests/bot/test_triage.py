@@ -258,6 +258,25 @@ def test_the_shipped_rules_answer_only_a_calm_question_about_our_own_password(
     assert (decision.rule.action if decision else None) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("If the refund is not back by Monday I will file a chargeback.", "escalate"),
+        ("已经等了六周，再不退款我就去消协", "escalate"),
+        ("I've written to the ombudsman about the roaming charges", "escalate"),
+        ("When will my refund arrive? It has been a week.", None),
+    ],
+)
+def test_the_shipped_rules_send_a_calm_threat_of_a_chargeback_or_regulator_to_a_person(
+    text: str, expected: str | None
+) -> None:
+    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    shipped = [TriageRule.model_validate(r) for r in data["triage"]]
+    calm = judged("refund", 0.95, "neutral", 0.1, 0.5)
+    decision = decide(shipped, calm, 0.5, during_survey=False, text=text)
+    assert (decision.rule.action if decision else None) == expected
+
+
 def test_a_rule_with_mentions_applies_only_to_a_message_that_names_one_of_them() -> None:
     rules_ = [TriageRule.model_validate(r) for r in NEEDS_HUMAN_RULES]
     rules_[1] = rules_[1].model_copy(
