@@ -16,6 +16,10 @@ When the denying clause on its own reads as the message's intent ("no complaints
 complaint, "不是付款的问题" -> billing) and the rest of the message does not, the topic the customer
 set aside decided the labels: the message is read again without that clause ("the driver was lovely,
 no complaints at all, but I got billed twice" -> billing), and the verdict says so (``reread``).
+A reread never takes a person away: when the whole message needs one and the rest does not, the
+verdict stands, as what looks like a denial may be the grievance itself ("a 'we value your
+feedback' email is not a solution. The charge is still on my card", "brilliant, the quiet room is
+right above the nightclub": without it, the rest read as thanks).
 """
 
 from __future__ import annotations
@@ -74,8 +78,9 @@ def reread_denied_topics(
     texts: Sequence[str], verdicts: list[Classification], classify: Classify
 ) -> list[Classification]:
     """``verdicts`` with each message whose intent came from a topic it denies read again without
-    the denying clause (see the module docstring). Costs two classifications per denying clause,
-    only for messages that have one."""
+    the denying clause, unless that reading would no longer send to a person a message that needs
+    one (see the module docstring). Costs two classifications per denying clause, only for messages
+    that have one."""
     checks: list[tuple[int, str]] = []  # verdict, denying clause; clause and rest sit side by side in batch
     batch: list[str] = []
     for n, (text, verdict) in enumerate(zip(texts, verdicts, strict=True)):
@@ -92,5 +97,7 @@ def reread_denied_topics(
         alone, rest = read[2 * k], read[2 * k + 1]
         intent = verdicts[n].intent
         if out[n] is verdicts[n] and alone.intent == intent and rest.intent != intent:
+            if verdicts[n].wants_human and not rest.wants_human:
+                continue  # the clause set aside may be the grievance itself: the person stays
             out[n] = replace(rest, reread=f'read without "{clause}" (denies {intent})')
     return out

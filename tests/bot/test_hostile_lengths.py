@@ -24,6 +24,7 @@ from bot.answers import is_skip, parse_choice, read_rating
 from bot.classification import Classification
 from bot.config import load_config
 from bot.corrections import after_correction
+from bot.denying import undenied
 from bot.engine import advance
 from bot.faces import without_agreeing_face
 from bot.flow import build_flows
@@ -150,6 +151,7 @@ ENTRIES: dict[str, Callable[[str], object]] = {
     "nlu normalize": normalize,
     "spelling": correct,
     "denials": denials,
+    "undenied": undenied,
     "redact": redact,
     "redact every query": lambda t: redact(t, every_query=True),
     "unquoted": unquoted,

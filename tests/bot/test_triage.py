@@ -242,6 +242,8 @@ SHIPPED_ANSWERS = [
                  id="credentials"),
     pytest.param("forgot my login details for the app", "neutral", "auto_answer", id="login-details"),
     pytest.param("what are the wifi credentials in the lobby?", "neutral", None, id="wifi-credentials"),
+    pytest.param("can I use Face ID so I don't have to type the password?", "neutral", None, id="face-id"),
+    pytest.param("想开通指纹登录，老是输密码太麻烦", "neutral", None, id="fingerprint"),
 ]  # fmt: skip
 
 
@@ -254,6 +256,50 @@ def test_the_shipped_rules_answer_only_a_calm_question_about_our_own_password(
     sure = judged("password_reset", 0.99, sentiment, 0.05, 0.5)
     decision = decide(shipped, sure, 0.5, during_survey=False, text=text)
     assert (decision.rule.action if decision else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("If the refund is not back by Monday I will file a chargeback.", "escalate"),
+        ("已经等了六周，再不退款我就去消协", "escalate"),
+        ("I've written to the ombudsman about the roaming charges", "escalate"),
+        ("When will my refund arrive? It has been a week.", None),
+        ("Please close my account. I'm done.", "escalate"),
+        ("this is the third time I'm asking where my refund is", "escalate"),
+        ("退款申请提交好几次了，到底什么时候到", "escalate"),
+        ("我没有要投诉的意思，就是问一下退款什么时候到", None),  # the word only in a denial
+        ("not trying to report you or anything, just where's my refund?", None),
+        ("I bought a second phone case, can I get a refund on the first?", None),
+    ],
+)
+@pytest.mark.parametrize("sentiment", ["neutral", "negative"])
+def test_the_shipped_rules_send_a_calm_threat_of_a_chargeback_or_regulator_to_a_person(
+    text: str, expected: str | None, sentiment: Sentiment
+) -> None:
+    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    shipped = [TriageRule.model_validate(r) for r in data["triage"]]
+    calm = judged("refund", 0.95, sentiment, 0.1, 0.5)
+    decision = decide(shipped, calm, 0.5, during_survey=False, text=text)
+    assert (decision.rule.action if decision else None) == expected
+
+
+def test_a_happy_customer_who_counts_their_orders_is_not_sent_to_a_person() -> None:
+    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    shipped = [TriageRule.model_validate(r) for r in data["triage"]]
+    happy = judged("greeting_thanks", 0.95, "positive", 0.02, 0.5)
+    judgement = judge(shipped, happy, 0.5, during_survey=False, text="third time ordering here, love it!")
+    assert judgement.decision is None
+    assert "set aside" not in judgement.note  # a rule of words alone notes nothing when none is named
+
+
+def test_a_word_named_only_where_the_customer_denies_it_is_noted_so() -> None:
+    rules_ = [TriageRule.model_validate({"when": {"mentions": ["complaint", "投诉"]}, "action": "escalate"})]
+    calm = judged("delivery", 0.9, "neutral", 0.1, 0.5)
+    judgement = judge(rules_, calm, 0.5, during_survey=False, text="这不是投诉的事，就是问问什么时候发货")
+    assert judgement.decision is None
+    assert judgement.note.endswith("rule 1 set aside: the message names its words only where it denies them")
+    assert decide(rules_, calm, 0.5, during_survey=False, text="我要投诉，三天没发货") is not None
 
 
 def test_a_rule_with_mentions_applies_only_to_a_message_that_names_one_of_them() -> None:

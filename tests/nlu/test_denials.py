@@ -147,6 +147,21 @@ def test_a_message_whose_intent_came_from_a_denied_topic_is_read_without_it() ->
     ]
 
 
+def test_a_reread_never_takes_away_a_person_the_whole_message_needs() -> None:
+    def upset_whole(texts: Sequence[str]) -> list[Classification]:
+        """complaint for the whole message and its "denial"; the rest alone reads as calm thanks."""
+        return [
+            Classification("complaint", 0.9, "negative", 0.9, needs_human=0.9)
+            if "solution" in t
+            else Classification("greeting_thanks", 0.8, "positive", 0.9, needs_human=0.1)
+            for t in texts
+        ]
+
+    texts = ["Respectfully, a feedback email is not a solution. The charge is still there"]
+    got = reread_denied_topics(texts, upset_whole(texts), upset_whole)
+    assert got[0].wants_human and got[0].intent == "complaint" and got[0].reread == ""
+
+
 def test_the_console_says_when_a_message_was_read_without_a_denial() -> None:
     from bot.triage import describe
 

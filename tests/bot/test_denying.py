@@ -1,0 +1,35 @@
+"""Which clauses deny a topic, and a message read without them."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.denying import clauses, denies, undenied
+
+
+@pytest.mark.parametrize(
+    ("clause", "denying"),
+    [
+        ("不是密码的问题", True),
+        ("我没有要投诉的意思", True),
+        ("没有别的意思", True),
+        ("I don't mean to complain", True),
+        ("not trying to be difficult", True),
+        ("no intention of cancelling", True),
+        ("no need to reset it", True),
+        ("I'm done", False),
+        ("退款一直没要到", False),  # not getting the refund is the problem itself
+        ("这服务真没意思", False),
+        ("I never got the reset email", False),
+    ],
+)
+def test_a_clause_denies_a_topic_by_its_construction(clause: str, denying: bool) -> None:
+    assert denies(clause) is denying
+
+
+def test_a_message_read_without_its_denying_clauses() -> None:
+    assert undenied("我没有要投诉的意思，就是问一下什么时候发货") == "就是问一下什么时候发货"
+    assert undenied("not trying to complain, but this is the third time") == "this is the third time"
+    assert undenied("third time asking!!") == "third time asking!!"  # nothing denied: the text as it is
+    assert undenied("不是密码的问题") == ""
+    assert clauses("a, b but c") == ["a", "b", "c"]
