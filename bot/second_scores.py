@@ -73,6 +73,17 @@ def another_score(comment: str, score: int, parse: Callable[[str], int | None]) 
             continue  # "order 4", "订单号5", "满分10分", "would've been 5", "本来想给5分"
         said = "" if unit is None else "颗星" if unit[0].strip() == "颗" else unit[0]  # "四颗": four stars
         value = parse(found[0] + said)
-        if (value is not None and value != score) or (value is None and said and found[0].isdigit()):
-            return True  # "10分满分给9分，很好" asked out of 5: points on another scale
+        if value is None and said and found[0] in _ZERO and parse(str(score - 1)) is None:
+            continue  # "零分，太差了": none at all beside the lowest says the same
+        if (value is not None and value != score) or (value is None and said and _numeral(found[0])):
+            return True  # "10分满分给9分，很好" asked out of 5, "物流我给零分": points on another scale
     return False
+
+
+_ZERO = ("0", "零", "〇")
+
+
+def _numeral(number: str) -> bool:
+    """Whether ``number`` before 分 or 星 can only be a count of points: digits, or a Chinese numeral
+    that is no word of its own (十分 is "very", 一分 also "a bit": "一分钟", "一分钱")."""
+    return number.isdigit() or not number.startswith(("十", "一"))

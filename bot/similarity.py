@@ -179,6 +179,16 @@ _CJK_WORDS = {
     # ("还是不能用") leave the problem there
     "hung up on": "unfriendly",
     "hang up on": "unfriendly",
+    # fourteenth set: hanging up with no "on" ("agent hung up after 5 min"); a snail, a tortoise and 龟速
+    # (a tortoise's pace) are slow; 没用 (no use) leaves the problem there; the name of an order's or a
+    # ticket's number says nothing of which option ("没修好，工单号2231")
+    "hung up": "unfriendly",
+    "🐌": " slow ",
+    "🐢": " slow ",
+    "龟速": "慢",
+    "没用": "问题没解决",
+    "工单号": " ",
+    "订单号": " ",
     "挂我电话": "态度坏",
     "挂电话": "态度坏",
     "说话": "态度",
