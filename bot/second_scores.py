@@ -16,10 +16,10 @@ _RATES_AN = re.compile(r"\b(?:gets?|got|give[ns]?|gave|deserves?|deserved|rate[s
 # What is taken off a score is no score of its own: "4星，扣一星因为物流", "5 stars minus 1 for the wait".
 _TAKEN_OFF = ("扣", "减", "少", "扣了", "减了", "少了", "扣掉", "减掉", "minus", "off", "lose", "less")
 # A number in a comment that may be a score of its own: digits standing alone, or a Chinese numeral
-# with 分 or 星; not part of a longer token ("2nd", "3:30", "4.5", "24/7", "#3", "$5", "第3次") or
+# with 分 or 星; not part of a longer token ("2nd", "3:30", "4.5", "24/7", "#3", "$5", "£5", "第3次") or
 # the start of a range ("7-10天").
 _NUMBER_IN_COMMENT = re.compile(
-    r"(?<![0-9a-z.:/#$¥￥第零〇一二两三四五六七八九十-])"
+    r"(?<![0-9a-z.:/#$¥￥£€₩₹₽第零〇一二两三四五六七八九十-])"  # "paid £10 for delivery, 3"
     r"(?:\d{1,2}|[零〇一二两三四五六七八九十]{1,3}(?=\s*(?:[颗个]?[分星]|颗)))"
     r"(?![0-9a-z.:/%零〇一二两三四五六七八九十-]|\s*[-~～到至]\s*\d)"
 )

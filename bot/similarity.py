@@ -300,6 +300,7 @@ def tokens(text: str) -> list[str]:
 
 
 _SAID_OVER = re.compile(r"([\u4e00-\u9fff])\1{2,}")
+_EMOJI_OVER = re.compile("([\U0001f300-\U0001faff])\\1+")  # "🐌🐌🐌": one snail said over
 
 
 # Not answering, said as 不回 ("半天不回", "都不回我"), but not "not coming back" (不回来, 不回去, 不回家).
@@ -307,7 +308,7 @@ _NOT_ANSWERING = re.compile(r"不回(?![来去家国头])")
 
 
 def _mapped(text: str) -> str:
-    t = _SAID_OVER.sub(r"\1", text.lower())  # "慢慢慢慢": one word said over
+    t = _EMOJI_OVER.sub(r"\1", _SAID_OVER.sub(r"\1", text.lower()))  # "慢慢慢慢": one word said over
     for word, same in _CJK_WORDS.items():
         t = t.replace(word, same)
     return _SO.sub("", _NOT_ANSWERING.sub("响应慢", t))
