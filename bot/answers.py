@@ -24,6 +24,7 @@ from bot.rating_words import PUNCT as _PUNCT
 from bot.rating_words import recommendation, word_rating
 from bot.scale_notes import MAX_SCALE_NOTES, another_scale, without_scale
 from bot.similarity import closest, mostly_of, says_what_went_right
+from bot.spoken_marks import marks_typed, unhashtagged
 
 _CN_DIGITS = {
     "零": 0,
@@ -38,8 +39,10 @@ _CN_DIGITS = {
     "七": 7,
     "八": 8,
     "九": 9,
-    # The capital numerals of cheques and receipts ("伍分") and the spoken 俩 and 仨 (two, three).
-    "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9, "俩": 2, "仨": 3,
+    # The capital numerals of cheques and receipts ("伍分"; 參, read Simplified as 参) and the spoken 俩 and
+    # 仨 (two, three).
+    "壹": 1, "贰": 2, "叁": 3, "参": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9,
+    "俩": 2, "仨": 3,
 }  # fmt: skip
 _EN_NUMBERS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
@@ -47,7 +50,7 @@ _EN_NUMBERS = {
 }  # fmt: skip
 # "满" (full marks) only counts as a number in 满分 / 满星, never on its own ("满了" is "it's full").
 _NUMBER = (
-    r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾俩仨]+|"
+    r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十壹贰叁参肆伍陆柒捌玖拾俩仨]+|"
     + "|".join(_EN_NUMBERS)
     + r"|满(?=\s*(?:分|颗?星))"
 )
@@ -232,6 +235,7 @@ _SKIP_WORDS = {
     "就这样", "就这些", "没什么要说的", "没有想说的", "没想法", "不想写", "没得", "没别的",
     "all good", "nope all good", "no all good", "nah im good", "no im good", "nah all good",
     "没", "没问题", "没什么问题", "没有问题",
+    "无可奉告", "不予置评", "no comments at all", "no comment at all",  # "no comment", as officials say it
 }  # fmt: skip
 _SKIP_TOKENS = {"skip", "跳过", "pass"}
 # A question about what an option or a number means ("其他是什么意思", "what does other mean").
@@ -254,7 +258,8 @@ _ORDINAL = re.compile(
 _LETTERS = "abcdefghij"
 # The spaces after the letter are taken whole (possessive): else each split of a long run between
 # them and the tail was tried ("a" and 16,384 spaces took 2.4 s).
-_LETTER = re.compile(rf"^\s*(?:{_PICK}\s*)?[(（]?(?P<letter>[a-j])\s*+[).、:：]?{_TAIL}$")
+# "D选项": the letter, then the word for an option
+_LETTER = re.compile(rf"^\s*(?:{_PICK}\s*)?[(（]?(?P<letter>[a-j])\s*+[).、:：]?(?:选项|项)?{_TAIL}$")
 _LAST = re.compile(
     rf"^\s*(?:the\s+)?(?:{_PICK}\s*)?(?:the\s+)?(?:last(?: one| option)?|最后(?:一个|一项|那个|一))"
     rf"{_TAIL}$"
@@ -439,8 +444,9 @@ def _matched_score(match: re.Match[str], kind: ScaleKind, low: int, high: int) -
     for den in (match["den"], match["den_after"]):
         if den is not None and (scale := _number(den, high)) != high:
             # "8/10" asked out of 5: which way to round is the customer's call; full marks or none
-            # are the same on any scale ("10/10" is a 5, "0/10" the lowest); "0/0" and "1/1" are none
-            if scale is None or scale < 2:
+            # are the same on any scale ("10/10" is a 5, "0/10" the lowest); "0/0" and "1/1" are none,
+            # and so is an idiom's fraction ("50/50", "20/20"): no scale runs past 10 but a percentage
+            if scale is None or scale < 2 or _LONGEST_SCALE < scale != _PERCENT_SCALE:
                 return None
             return high if value == scale else low if value == 0 and match["unit"] is None else None
         if den is not None and value == 0 and match["unit"] is None:
@@ -457,12 +463,19 @@ def _unit_score(match: re.Match[str], value: int, kind: ScaleKind, low: int, hig
             return None  # "5 ⭐⭐⭐": which?, or stars on NPS ("5 stars" there may be 10; "10 stars" is 10)
         if value == 0 and match["num"] + unit != "零星":  # 零星 is "a few"
             value = low  # "zero stars (if I could)": the lowest there is
+    if match["full"] is not None and value in _SCALE_TOPS:
+        return high  # "10分满分" asked out of 5: ten, full marks
     if (match["full"] is not None or match["plus"] is not None) and value != high:
         return None
     review = match["review"]
     if review is not None and (kind != "csat" or value not in _REVIEWS[review]):
         return None
     return value
+
+
+_LONGEST_SCALE = 10
+_PERCENT_SCALE = 100
+_SCALE_TOPS = (5, 7, 10, 100)
 
 
 def _score_match(t: str, *, whole: bool) -> re.Match[str] | None:
@@ -513,6 +526,7 @@ MAX_CORRECTIONS = 3
 
 def _read_rating(text: str, kind: ScaleKind, low: int, high: int, *, corrections: int) -> Scored | None:
     text = _JOINED.sub("", unframed(text))  # "1 🤦🏻‍♀️" as "1 🤦🏻"
+    text = unhashtagged(marks_typed(text))  # "三分逗号物流太慢了", "nine period", "#5stars"
     # voice typing's "to stars" before words too: "to stars because nobody called back"
     text = _SOUNDS_LIKE.sub(lambda m: m["a"] + _SAID[(m["word"] or m["ate"]).lower()], text)
     text = _MISTYPED_FIRST.sub(lambda m: _MISTYPED[m[0].strip().lower()], text)  # "thre stars, slow"

@@ -36,7 +36,9 @@ _SEPARATORS = " \t\n,，.。…!！~～:：;；-—→"
 # The new score comes right after the words that take the old one back: digits, numerals or stars.
 _NUMBER_FIRST = re.compile(
     r"(?:(?:give|gave|a|an|给|打|评)\s*个?\s*)?"
-    r"(?:\d|[零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾俩仨⭐★🌟]|(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b)",
+    r"(?:\d|[零〇一二两三四五六七八九十壹贰叁参肆伍陆柒捌玖拾俩仨⭐★🌟]"
+    r"|[\u2460-\u2473\u24ea]"  # a circled digit, which NFKC reads as one: "改成⑤星"
+    r"|(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b)",
     re.IGNORECASE,
 )
 # One short word alone after the words that correct: a number word mistyped ("change it to fiv"), which
@@ -84,7 +86,10 @@ _CORRECTING = re.compile(
     rf"|i (?:wanted|want|wanna|would like|'d like|meant) to {_MEANT_TO}|(?:i )?meant(?: to {_MEANT_TO})?"
     r"|my bad|my mistake)\b"
     r"|not (?:a |an )?\d{1,2}(?:\s*(?:stars?|points?))?\s*(?:[,，;]|but\b)"  # "not 5 but 4"
-    r"|不是\s*\d{1,2}\s*[分星]?\s*(?:[,，]|(?=而?是))"  # "不是5分是4分"
+    # "不是5分是4分"; a higher score denied or not reached, then the one given: "不到五分，四分吧",
+    # "算不上五星，四星"
+    r"|(?:不是|不到|算不上|谈不上|够不上|达不到)\s*(?:\d{1,2}|[一二两三四五六七八九十]{1,2})\s*[分星]?"
+    r"\s*(?:[,，]|(?=而?是))"
     rf"|(?:不好意思|抱歉)?[,，]?(?:刚才|刚刚)?[,，]?(?:我想|我要|想|帮我|麻烦|能不能|能|可以|可不可以|我){{0,2}}"
     # what was wrong named first: "评分打错了，改为4分"; a new score asked as a new rating: "重新评分：5"
     rf"(?:评分|分数|打分|评价)?(?:改(?:一下)?(?:评分|分数|打分|评价)|{TAKING_BACK_ZH}|换成"

@@ -50,7 +50,12 @@ _NO_COMMENT = re.compile(
     r"|bro|bruh|mate|dude|fam|buddy|pal|sis|老铁|兄弟|姐妹"  # whom it is said to: "i give u 5 bro"
     r"|实打实的?"  # "实打实的4分", as 稳稳的
     r"|推荐(?:给(?:朋友|别人|亲友|家人))?的话"  # "推荐给朋友的话7分": the NPS question said again
-    r"|必须的?|当然(?:是|的)?|肯定(?:是|的)?|绝对(?:是|的)?|全部|全|拜拜|再见)[\s!！.。~～]*"
+    r"|必须的?|当然(?:是|的)?|肯定(?:是|的)?|绝对(?:是|的)?|全部|全|拜拜|再见"
+    # the fourteenth set: a thank-you made stronger ("十分感谢，五星"), "please and" (its thank-you is a
+    # filler), "sure thing", a pause for thought ("well, let me think... 4"), an "OK" said twice
+    # ("好的好的，五星"), and voice typing's fillers: "呃 那个 给三分", "我说四分 四分" (I say four)
+    r"|(?:十分|万分|非常|特别|衷心)感谢|please and|sure(?: thing)?"
+    r"|(?:well,? )?let me (?:think|see)|hmm+|好的(?:好的)*|嗯+|呃+|额+|那个|我说)[\s!！.。~～]*"
 )
 _LONGEST_NOTHING = 60
 
@@ -80,7 +85,8 @@ _COMMENT_FIELD = (
     r"|评价|评论|备注|原因|理由|说明|意见|建议|留言|补充|反馈|原因说明)"
 )
 _SCORE_FIELD = r"(?:rating|score|stars?|effort|nps|csat|ces|评分|打分|分数|满意度|推荐指数|星级)"
-_FIELD_NAME = re.compile(rf"^\s*{_COMMENT_FIELD}\s*[:：=]\s*(?=\S)", re.IGNORECASE)
+# The name and its value set apart by a colon, or by a dash with spaces around ("Reason - slow").
+_FIELD_NAME = re.compile(rf"^\s*{_COMMENT_FIELD}(?:\s*[:：=]|\s+[-–—](?=\s))\s*(?=\S)", re.IGNORECASE)
 _FIELD_ALONE = re.compile(rf"^\s*(?:{_COMMENT_FIELD}|{_SCORE_FIELD})\s*[:：=]?\s*$", re.IGNORECASE)
 
 
@@ -144,7 +150,8 @@ _GREETING = (
     r"|尊敬的[^\s,，:：!！.。]{1,10}[,，:：]\s*"
 )
 _HELLO = re.compile(
-    rf"^\s*(?:{_GREETING}|(?:ok|okay|sure|yes|yeah|yep|uh+|um+|hm+|eh+|er+|erm|pf+t?|ugh+|sigh|welp|oof)[\s,，!！.。~～:：…]+(?!(?:la|lah|lor|leh)\b)"
+    rf"^\s*(?:{_GREETING}|(?:(?:ok|okay)(?: fine)?|sure(?: thing)?|yes|yeah|yep|uh+|um+|hm+|eh+|er+|erm|pf+t?"
+    r"|ugh+|sigh|welp|oof)[\s,，!！.。~～:：…]+(?!(?:la|lah|lor|leh)\b)"  # "sure thing! 5", "ok fine 7"
     r"|(?:嗯+|恩+|好的|好吧|好滴|行|额|呃|emm+)(?:[\s,，!！.。~～:：…]+|(?=\d))"
     rf"|{THANKS}\s*[,，!！.。~～]+\s*)"  # "Thanks! 5/5, great"; "thanks for the help, 5" keeps its words
     r"(?=\S)",

@@ -77,6 +77,8 @@ HYPOTHETICAL_HAN = re.compile(
     + r"|假如|假设|本来|原本|本想|原想|本打算|差点|下次|上次|等[^,，.。!！;；\s]*再(?!也)|之后再|以后再|"
     + IF_OR_REPORTED
 )  # "等收到货再给5分": once the parcel has come
+# Which end of the scale is which, asked with no question mark: "4 到底哪个是容易" (which one is easy?).
+ASKS_WHICH = re.compile(r"哪(?:个|一个|边|头|端)(?:才|算)?是|到底")
 ASKING = re.compile(
     r"(?:吗|么|什么|怎么样|如何|行不行|好不好|可不可以|对吧|是吧|对不对|是不是|对嘛|是嘛|\?)[\s!！。.~～]*$"
 )  # "5分最高对吧": the highest, right?

@@ -71,12 +71,14 @@ SCORE_LEAD_IN = re.compile(
     r"|only|just|sadly|unfortunately|regrettably|sorry(?: but)?|strong|weak|(?<!so )hard|firm|perfect"
     r"|of course|ofc|obvs|duh|generous|mere|measly|to be (?:honest|fair)|tbf"
     r"|so|ok so|okay so|basically"  # as speech runs on: "so basically 4"
+    r"|erm+|er|let me (?:think|see)"  # "erm 2", "let me think, 4"
     r"|anyway|anyways|all in all|in the end"  # a story summed up: "..., anyway 4"
     r"|lo+l|lma+o+|(?:ha){2,}"  # laughing first: "lmaooo 2"
     # "its" is how chat spells "it's": "its a three from me"; "it was a 2"; "like a 6" (not "like 6": about 6)
     r"|(?:it'?s|it is|it was|that'?s|that is|that was|i'm|i am|you get|you guys get|like)"
     r"(?=\s+(?:like\s+)?an?\s))"  # "it was like a 2"
     r"[\s,，.…?]+){0,3}"  # "well... 3", "honestly? 2", "so basically like a 4": a few in a row
+    r"(?:(?:嗯+|呃+|额+|哎|唉|那个|我说)[\s,，.…]*+){0,3}"  # voice typing's fillers: "呃 那个 给三分"
     r"(?:(?:a|an)\s*(?=\d)|(?:a|an)\s+)?(?=\S)"  # "a 4", "an 8", "a5"; "i'd say an 8" is no "a" + "n 8"
 )
 
@@ -319,6 +321,8 @@ def _two_scores(cut: _Cut, score: int, parse: Callable[[str], int | None]) -> bo
 def _qualified(cut: _Cut) -> bool:
     """The words beside a number score hedge, bound or deny it, make it a condition, or question it
     ("5? no way")."""
+    if not cut.punctuated and hedges.ASKS_WHICH.search(cut.comment):
+        return True  # "4 到底哪个是容易", "哪个是最好 5": which end is which?
     if cut.leading:
         if not cut.punctuated and hedges.ASKING.search(cut.rest):
             return True  # "5星能返现吗", "5分是最高吗": asked about, not given

@@ -10,21 +10,22 @@ from dataclasses import dataclass
 
 from bot import faces
 
-SEPARATORS = " \t\n,，、;；:：.。!！?？~～-–—|/()（）[]【】\"'“”‘’…=→"  # "7 = very easy"
+SEPARATORS = " \t\n,，、;；:：.。!！?？~～-–—|/()（）[]【】\"'“”‘’…=→•"  # "7 = very easy", "3 • late"
 HAN = re.compile(r"[\u4e00-\u9fff]")
 PARTICLES = "的了吧啊呢哦呀啦嘛"
 # A number in a part of the message; 一 in 一般, 一点, 一直... is a word's, not a number ("一般般吧，三星" is
 # a three with the comment 一般般吧, not the word 一般 with the comment "般吧，三星").
 NUMERIC = re.compile(
     r"\d|一(?![般点直样起定些会下切共向旦边面])|[零〇二两三四五六七八九十]|⭐|★|满分"
+    r"|[壹贰叁参肆伍陆柒捌玖拾俩仨]"  # a cheque's capitals and the spoken 俩, 仨: "叁分，流程太绕"
     r"|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b"
 )
 BARE_NUMBER = re.compile(
-    r"^(?:\d+|[零〇一二两三四五六七八九十]+|zero|one|two|three|four|five|six|seven|eight|nine|ten)$"
+    r"^(?:\d+|[零〇一二两三四五六七八九十壹贰叁参肆伍陆柒捌玖拾俩仨]+|zero|one|two|three|four|five|six|seven|eight|nine|ten)$"
 )
 
 
-_NUMERALS = frozenset("0123456789零〇一二两三四五六七八九十")
+_NUMERALS = frozenset("0123456789零〇一二两三四五六七八九十壹贰叁参肆伍陆柒捌玖拾俩仨")
 
 
 def cuts(t: str, *, from_start: bool) -> Iterator[int]:

@@ -70,6 +70,8 @@ SATISFACTION: dict[str, int] = {
     "top notch": 5, "the best": 5, "best ever": 5, "best service": 5, "best service ever": 5,
     "love it": 5, "loved it": 5, "delighted": 5, "impressed": 5, "helpful": 4, "pleased": 4,
     "satisfactory": 4, "decent": 4, "thumbs up": 4, "alright": 3, "all right": 3, "acceptable": 3,
+    # the fourteenth set: both thumbs, as "👍👍" is 5; a review's "A+++"
+    "two thumbs up": 5, "both thumbs up": 5, "双手点赞": 5, "双手赞": 5, "a+++": 5,
     "mediocre": 3, "could be better": 3, "neither satisfied nor dissatisfied": 3, "neither good nor bad": 3,
     "no complaints": 4, "nothing to complain about": 4, "can't complain": 4, "cannot complain": 4,
     "couldn't be happier": 5, "could not be happier": 5, "couldn't be better": 5, "could not be better": 5,
@@ -174,7 +176,8 @@ _GIVE = re.compile(r"^我?(?:给|打)(?:你们|你)?(?:一个|个)?(?:大大的|
 # space; Chinese ones run straight into the phrase.
 _NEGATED = re.compile(
     r"^(?:(?:not|isn't|wasn't)\s+(?:(?:too|that|so|all that)\s+)?"
-    r"|(?:并不|不太|不是很|不是好|不是特别|不是非常|不是太|不算太|不算很|不算|不怎么|不大|不是(?=不)|不"
+    r"|(?:并不|不太|不是很|不是好|不是特别|不是非常|不是太|不算太|不算很|不算|(?:谈不上|算不上|称不上)(?!不)|不怎么|不大"
+    r"|不是(?=不)|不"
     r"|(?:并|也)?没有)(?=\S))"  # "没有很满意"; "没有不满意", "不是不满意": not unhappy
 )  # "not too bad" is "bad" negated
 # A negation that goes all the way: "not helpful at all", "一点都不满意" (the lowest; "一点都不难", "not
@@ -201,7 +204,9 @@ _INTENSIFIED = re.compile(
     r"|totally|completely|fully|entirely|way too|too|v\.?|ridiculously|insanely|unbelievably|crazy|hella"
     r"|absolute|utter|total"  # "absolute trash", "utter garbage", "a total pain"
     r"|mad|real|mega)\s+"
-    r"|(?:非常之?|特别|超级|十二分|十分|万分|一百个|相当|真的|真|太|超|很|巨|贼|绝对|有够|极其|极为|极度)(?=\S))"
+    # Northeastern 贼拉 and 老 ("贼拉满意", "老满意了")
+    r"|(?:非常之?|特别|超级|十二分|十分|万分|一百个|相当|真的|真|太|超|很|巨|贼拉|贼|老|绝对|有够|极其|极为|极度)"
+    r"(?=\S))"
 )
 # Chinese puts "very" after a word too: "麻烦死了" (a pain to death), "差透了", "简单得很"; chat: "good af".
 _INTENSIFIED_AFTER = re.compile(

@@ -16,10 +16,10 @@ _RATES_AN = re.compile(r"\b(?:gets?|got|give[ns]?|gave|deserves?|deserved|rate[s
 # What is taken off a score is no score of its own: "4星，扣一星因为物流", "5 stars minus 1 for the wait".
 _TAKEN_OFF = ("扣", "减", "少", "扣了", "减了", "少了", "扣掉", "减掉", "minus", "off", "lose", "less")
 # A number in a comment that may be a score of its own: digits standing alone, or a Chinese numeral
-# with 分 or 星; not part of a longer token ("2nd", "3:30", "4.5", "24/7", "#3", "$5", "第3次") or
+# with 分 or 星; not part of a longer token ("2nd", "3:30", "4.5", "24/7", "#3", "$5", "£5", "第3次") or
 # the start of a range ("7-10天").
 _NUMBER_IN_COMMENT = re.compile(
-    r"(?<![0-9a-z.:/#$¥￥第零〇一二两三四五六七八九十-])"
+    r"(?<![0-9a-z.:/#$¥￥£€₩₹₽第零〇一二两三四五六七八九十-])"  # "paid £10 for delivery, 3"
     r"(?:\d{1,2}|[零〇一二两三四五六七八九十]{1,3}(?=\s*(?:[颗个]?[分星]|颗)))"
     r"(?![0-9a-z.:/%零〇一二两三四五六七八九十-]|\s*[-~～到至]\s*\d)"
 )
@@ -73,6 +73,17 @@ def another_score(comment: str, score: int, parse: Callable[[str], int | None]) 
             continue  # "order 4", "订单号5", "满分10分", "would've been 5", "本来想给5分"
         said = "" if unit is None else "颗星" if unit[0].strip() == "颗" else unit[0]  # "四颗": four stars
         value = parse(found[0] + said)
-        if (value is not None and value != score) or (value is None and said and found[0].isdigit()):
-            return True  # "10分满分给9分，很好" asked out of 5: points on another scale
+        if value is None and said and found[0] in _ZERO and parse(str(score - 1)) is None:
+            continue  # "零分，太差了": none at all beside the lowest says the same
+        if (value is not None and value != score) or (value is None and said and _numeral(found[0])):
+            return True  # "10分满分给9分，很好" asked out of 5, "物流我给零分": points on another scale
     return False
+
+
+_ZERO = ("0", "零", "〇")
+
+
+def _numeral(number: str) -> bool:
+    """Whether ``number`` before 分 or 星 can only be a count of points: digits, or a Chinese numeral
+    that is no word of its own (十分 is "very", 一分 also "a bit": "一分钟", "一分钱")."""
+    return number.isdigit() or not number.startswith(("十", "一"))

@@ -179,6 +179,16 @@ _CJK_WORDS = {
     # ("还是不能用") leave the problem there
     "hung up on": "unfriendly",
     "hang up on": "unfriendly",
+    # fourteenth set: hanging up with no "on" ("agent hung up after 5 min"); a snail, a tortoise and 龟速
+    # (a tortoise's pace) are slow; 没用 (no use) leaves the problem there; the name of an order's or a
+    # ticket's number says nothing of which option ("没修好，工单号2231")
+    "hung up": "unfriendly",
+    "🐌": " slow ",
+    "🐢": " slow ",
+    "龟速": "慢",
+    "没用": "问题没解决",
+    "工单号": " ",
+    "订单号": " ",
     "挂我电话": "态度坏",
     "挂电话": "态度坏",
     "说话": "态度",
@@ -290,6 +300,7 @@ def tokens(text: str) -> list[str]:
 
 
 _SAID_OVER = re.compile(r"([\u4e00-\u9fff])\1{2,}")
+_EMOJI_OVER = re.compile("([\U0001f300-\U0001faff])\\1+")  # "🐌🐌🐌": one snail said over
 
 
 # Not answering, said as 不回 ("半天不回", "都不回我"), but not "not coming back" (不回来, 不回去, 不回家).
@@ -297,7 +308,7 @@ _NOT_ANSWERING = re.compile(r"不回(?![来去家国头])")
 
 
 def _mapped(text: str) -> str:
-    t = _SAID_OVER.sub(r"\1", text.lower())  # "慢慢慢慢": one word said over
+    t = _EMOJI_OVER.sub(r"\1", _SAID_OVER.sub(r"\1", text.lower()))  # "慢慢慢慢": one word said over
     for word, same in _CJK_WORDS.items():
         t = t.replace(word, same)
     return _SO.sub("", _NOT_ANSWERING.sub("响应慢", t))

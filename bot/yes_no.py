@@ -39,6 +39,10 @@ _YES = {
     "✅", "✔", "☑",  # check marks
     # Cantonese (read Simplified: 係 is 系): yes, fixed (搞掂, 掂咗), it works (得咗), better (好咗)
     "系", "系呀", "系啊", "系嘅", "搞掂", "搞掂咗", "掂咗", "得咗", "好咗", "冇问题", "冇问题喇",
+    # the fourteenth set: spoken and dialect yeses (Scots "aye"; Henan 中, Sichuan 要得 and 对头, Beijing
+    # 嗯呐, 是嘞; chat's 阔以 for 可以, 妥了 for done), "ofc", the "OK" gesture, and Australian "nah yeah"
+    "aye", "mhm", "mhmm", "mm-hmm", "uh-huh", "ofc", "nah yeah", "🙆",
+    "中", "要得", "对头", "嗯呐", "是嘞", "阔以", "妥了", "妥妥的",
 }  # fmt: skip
 _NO = {
     "no", "n", "nope", "nah", "no it didn't", "not really", "didn't help", "did not help", "doesn't help",
@@ -66,6 +70,8 @@ _NO = {
     "一点也没用", "完全没用",
     # Cantonese: is not, have not, not yet (未, 仲未: still not), it does not work (唔得, 仲系唔得)
     "唔系", "冇", "冇呀", "未", "未呀", "仲未", "仲未得", "唔得", "仲系唔得", "冇用",
+    # the fourteenth set: "uh-uh", "naw", Australian "yeah nah" (no), chat's 米有 for 没有, the "no" gesture
+    "uh-uh", "naw", "yeah nah", "米有", "🙅",
 }  # fmt: skip
 # "Not yet" said in Chinese, only as a whole reply: "还没试" (not tried yet) is no "no".
 _NOT_YET = {"还没", "还没有", "暂时没有", "暂时还没有", "还没呢", "still not", "not yet no"}

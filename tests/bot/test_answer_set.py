@@ -55,6 +55,7 @@ SETS = {
     "tenth": "typed_answers_tenth_{}.tsv",
     "eleventh": "typed_answers_eleventh_{}.tsv",
     "twelfth": "typed_answers_twelfth_{}.tsv",
+    "thirteenth": "typed_answers_thirteenth_{}.tsv",
 }
 KINDS = ("csat", "nps", "ces", "choice", "yesno", "text")
 """yesno: "Did this solve it?" (yes, no or "-"); text: a reply at the question after a CSAT rating
@@ -157,6 +158,10 @@ def test_the_second_set_written_after_the_parser_is_read_as_meant(language: str)
             "twelfth",
             250,
         ),  # typed_answers_twelfth_*: a tenth blind set (airlines, delivery, banks, hotels, shops)
+        (
+            "thirteenth",
+            280,
+        ),  # typed_answers_thirteenth_*: an eleventh blind set (review habits, voice, digit scripts)
     ],
 )
 def test_the_audit_and_blind_sets_are_read_as_meant(language: str, which: str, at_least: int) -> None:

@@ -2397,3 +2397,97 @@ def test_the_thirteenth_blind_sets_look_alikes_are_read_as_meant(
 )
 def test_the_thirteenth_blind_sets_thumbs_answer_yes_or_no(text: str, expected: str | None) -> None:
     assert parse_yes_no(text) == expected
+
+
+# Look-alikes of the fourteenth blind set's fixes (typed_answers_thirteenth_*, blind round 17): each rule
+# with replies it now reads and replies it must still refuse or keep as they were.
+BLIND_SEVENTEENTH = [
+    # a cheque's capitals and the spoken 俩, 仨 as the number of a score with a comment
+    pytest.param("肆分，物流慢", "csat", (4, "物流慢"), id="capital-four-then-words"),
+    pytest.param("仨星 包装破了", "csat", (3, "包装破了"), id="sa-then-words"),
+    pytest.param("參分", "csat", (3, ""), id="traditional-capital-three"),
+    pytest.param("参加活动送的 5分", "csat", (5, "参加活动送的"), id="can-in-a-word-is-no-number"),
+    pytest.param("4 • agent was kind", "csat", (4, "agent was kind"), id="a-bullet-sets-off-the-comment"),
+    # spoken punctuation and hashtags
+    pytest.param("四星 句号", "csat", (4, ""), id="a-said-full-stop-zh"),
+    pytest.param("两分逗号客服不理人", "csat", (2, "客服不理人"), id="a-said-comma-zh"),
+    pytest.param("eight period", "nps", (8, ""), id="a-said-period"),
+    pytest.param("four comma slow delivery", "csat", (4, "slow delivery"), id="a-said-comma"),
+    pytest.param(
+        "the trial period was fine, 4", "csat", (4, "the trial period was fine"), id="period-in-words"
+    ),
+    pytest.param("#4stars", "csat", (4, ""), id="a-hashtag-score"),
+    pytest.param("#四星#", "csat", (4, ""), id="a-weibo-hashtag-score"),
+    pytest.param("#9outof10", "nps", (9, ""), id="a-hashtag-out-of"),
+    pytest.param("#4", "csat", None, id="a-hash-before-a-number-still"),
+    # a price in pounds or euros beside a score is no second score, as one in dollars
+    pytest.param(
+        "paid €20 for the upgrade, 2", "nps", (2, "paid €20 for the upgrade"), id="euros-then-a-score"
+    ),
+    pytest.param("£5", "csat", None, id="pounds-alone"),
+    pytest.param("order #4821", "csat", None, id="an-order-number-still"),
+    # both thumbs, 称不上 ("cannot be called"), Northeastern intensifiers
+    pytest.param("both thumbs up", "csat", (5, ""), id="both-thumbs-up"),
+    pytest.param("thumbs up", "csat", (4, ""), id="one-thumb-up-still"),
+    pytest.param("称不上满意", "csat", (2, ""), id="cannot-be-called-satisfied-zh"),
+    pytest.param("老好了", "csat", (5, ""), id="lao-intensifies-zh"),
+    pytest.param("老样子", "csat", None, id="lao-in-a-word-zh"),
+    # fillers and lead-ins that say nothing
+    pytest.param("呃 那个 四分", "csat", (4, ""), id="voice-fillers-zh"),
+    pytest.param("那个客服很好 5分", "csat", (5, "那个客服很好"), id="nage-as-that-keeps-its-words"),
+    pytest.param("好的好的 4分", "csat", (4, ""), id="ok-ok-zh"),
+    pytest.param("十分感谢 4分", "csat", (4, ""), id="many-thanks-zh"),
+    pytest.param("well, let me see... 3", "csat", (3, ""), id="let-me-see"),
+    pytest.param("sure thing, 4", "csat", (4, ""), id="sure-thing"),
+    pytest.param("ok fine 2", "csat", (2, ""), id="ok-fine"),
+    pytest.param("5 please and thanks", "csat", (5, ""), id="please-and-thanks"),
+    pytest.param("Score - 3\nComment - app froze", "csat", (3, "app froze"), id="fields-set-off-by-dashes"),
+    pytest.param("3 - reason unclear", "csat", (3, "reason unclear"), id="a-field-name-alone-is-words"),
+    # full marks on another scale, and a fraction that is an idiom
+    pytest.param("10分满分", "csat", (5, ""), id="ten-full-marks-out-of-five"),
+    pytest.param("100分满分", "nps", (10, ""), id="a-hundred-full-marks"),
+    pytest.param("8分满分", "csat", None, id="eight-is-no-scales-top"),
+    pytest.param("50/50", "nps", None, id="fifty-fifty"),
+    pytest.param("20/20", "csat", None, id="twenty-twenty"),
+    pytest.param("100/100", "csat", (5, ""), id="a-hundred-out-of-a-hundred"),
+    # a zero beside a score is a second score; beside the lowest it says the same
+    pytest.param("客服五星，物流零分", "csat", None, id="a-zero-for-something-else"),
+    pytest.param("太差了 零分", "csat", (1, "零分"), id="a-zero-beside-the-lowest"),
+    # which end is which, asked with no question mark
+    pytest.param("5 到底哪个是满意", "csat", None, id="which-one-after"),
+    pytest.param("到底哪个是最好 5", "csat", None, id="which-one-before"),
+    pytest.param("5分，到底什么时候发货", "csat", (5, "到底什么时候发货"), id="a-question-of-its-own"),
+    # a higher score denied or not reached, then the one given
+    pytest.param("不到五星，四星", "csat", (4, ""), id="not-up-to-five-then-four"),
+    pytest.param("够不上10分，8分", "nps", (8, ""), id="not-reaching-ten-then-eight"),
+    pytest.param("不到五分", "csat", None, id="not-up-to-five-alone"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), BLIND_SEVENTEENTH)
+def test_the_fourteenth_blind_sets_look_alikes_are_read_as_meant(
+    text: str, kind: ScaleKind, expected: tuple[int, str] | None
+) -> None:
+    assert scored(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("🐢", "slow", id="a-tortoise"),
+        pytest.param("🐌🐌🐌", "slow", id="snails-said-over"),
+        pytest.param("龟速回复", "slow", id="a-tortoise-pace-zh"),
+        pytest.param("🐌 and rude", None, id="a-snail-and-another-option"),
+        pytest.param("the agent hung up", "attitude", id="hung-up-without-on"),
+        pytest.param("没用，订单号123", "unresolved", id="no-use-and-an-order-number-zh"),
+        pytest.param("工单号5566 还是没修好", "unresolved", id="a-ticket-number-first-zh"),
+        pytest.param("C选项", "attitude", id="a-letter-then-option-zh"),
+        pytest.param("E选项", None, id="a-letter-past-the-options-zh"),
+    ],
+)
+def test_the_fourteenth_blind_sets_choice_look_alikes(text: str, expected: str | None) -> None:
+    assert parse_choice(text, OPTIONS) == expected
+
+
+def test_a_no_comment_as_officials_say_it_skips() -> None:
+    assert is_skip("不予置评") and is_skip("无可奉告") and not is_skip("不予置评的态度")

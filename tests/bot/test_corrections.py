@@ -265,3 +265,20 @@ def test_the_ninth_blind_sets_corrections(text: str, expected: tuple[int, str] |
 )
 def test_the_tenth_blind_sets_corrections(text: str, expected: tuple[int, str] | None) -> None:
     assert _corrected(text) == expected
+
+
+# The fourteenth blind set (typed_answers_thirteenth_*): a circled digit after the words that correct,
+# and a higher score denied before the one given; a circled digit alone corrects nothing.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("改成④星", (4, "")),
+        ("change it to ⑤ please", (5, "")),
+        ("不到五分，四分吧", (4, "")),
+        ("算不上10分，8分", None),  # asked out of 5: 8 is on no scale here
+        ("④", None),
+        ("不到五分", None),
+    ],
+)
+def test_the_fourteenth_blind_sets_corrections(text: str, expected: tuple[int, str] | None) -> None:
+    assert _corrected(text) == expected

@@ -32,6 +32,7 @@ from bot.framing import FILLERS, field_free, says_nothing, unquoted
 from bot.masking import mask
 from bot.messages import Text
 from bot.rating_words import word_rating
+from bot.spoken_marks import marks_typed, unhashtagged
 from bot.survey import Reply, SurveyState
 from bot.typed_reasons import typed_reason
 from bot.yes_no import parse_yes_no
@@ -125,6 +126,20 @@ HOSTILE = {
     "a long number after a score": "1分，" + "3" * N + "房间",
     "a month before a day": "10 on dec " * (N // 10) + "2",
     "one face repeated": "👍" * N,
+    # shapes of the rules of the fourteenth set: spoken marks, hashtags, fields set off by a dash, a
+    # letter before 选项, a denied higher score, snails said over
+    "spaces then a spoken mark": " " * N + "逗号",
+    "spoken marks": "三分 逗号 " * (N // 6),
+    "spaces then a spoken period": "five" + " " * N + "period",
+    "said commas glued": "a comma " * (N // 8),
+    "hashes": "#" * N,
+    "hashtags": "#5stars" * (N // 7),
+    "a hash then digits": "#" + "4" * N,
+    "field names set off by a dash": "reason - " * (N // 9),
+    "letters before 选项": "d" + " " * N + "选项",
+    "denied higher scores": "不到五分，" * (N // 5),
+    "snails": "🐌" * N,
+    "which one": "到底哪个是" * (N // 5),
 }
 OPTIONS = [("slow", ["Slow response", "响应太慢"]), ("other", ["Something else", "其他"])]
 UNHAPPY = Classification("complaint", 0.9, "negative", 0.9)
@@ -156,6 +171,8 @@ ENTRIES: dict[str, Callable[[str], object]] = {
     "redact every query": lambda t: redact(t, every_query=True),
     "unquoted": unquoted,
     "read_rating on NPS": lambda t: read_rating(t, "nps", 0, 10),
+    "marks_typed": marks_typed,
+    "unhashtagged": unhashtagged,
 }
 
 

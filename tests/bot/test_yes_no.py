@@ -250,3 +250,31 @@ def test_the_ninth_blind_sets_yes_and_no(text: str, expected: str | None) -> Non
 )
 def test_the_eleventh_blind_sets_yes_no_replies(text: str, expected: str | None) -> None:
     assert parse_yes_no(text) == expected
+
+
+# The fourteenth blind set (typed_answers_thirteenth_*): spoken, dialect and chat yeses and noes, the
+# gestures, and Australian "yeah nah"; with look-alikes that stay no answer.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("aye", "yes", id="scots-aye"),
+        pytest.param("mm-hmm", "yes", id="mm-hmm"),
+        pytest.param("uh-huh thanks", "yes", id="uh-huh-and-thanks"),
+        pytest.param("uh-uh", "no", id="uh-uh"),
+        pytest.param("naw", "no", id="naw"),
+        pytest.param("nah yeah", "yes", id="nah-yeah"),
+        pytest.param("yeah nah", "no", id="yeah-nah"),
+        pytest.param("yeah no", None, id="yeah-no-stays-unsure"),
+        pytest.param("🙆‍♀️", "yes", id="the-ok-gesture"),
+        pytest.param("🙅🏽", "no", id="the-no-gesture-with-a-skin-tone"),
+        pytest.param("中", "yes", id="henan-zhong"),
+        pytest.param("中评", None, id="a-middling-review-is-no-yes"),
+        pytest.param("要得", "yes", id="sichuan-yaode"),
+        pytest.param("对头", "yes", id="sichuan-duitou"),
+        pytest.param("嗯呐", "yes", id="beijing-enna"),
+        pytest.param("阔以", "yes", id="chat-kuoyi"),
+        pytest.param("米有", "no", id="chat-miyou"),
+    ],
+)
+def test_the_fourteenth_blind_sets_yes_and_no(text: str, expected: str | None) -> None:
+    assert parse_yes_no(text) == expected
