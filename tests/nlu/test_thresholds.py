@@ -102,12 +102,16 @@ def test_a_clearly_happy_customer_who_neither_complains_nor_asks_for_a_person_ne
     intent_p = np.array(
         [[0.1, 0.3, 0.1, 0.5], [0.1, 0.6, 0.1, 0.2], [0.1, 0.1, 0.7, 0.1], [0.1, 0.3, 0.1, 0.5]]
     )
-    sent_p = np.array([[0.1, 0.05, 0.85], [0.05, 0.05, 0.9], [0.05, 0.05, 0.9], [0.3, 0.1, 0.6]])
+    sent_p = np.array([[0.1, 0.05, 0.85], [0.05, 0.05, 0.9], [0.05, 0.05, 0.9], [0.3, 0.15, 0.55]])
     p = model.proba(intent_p, sent_p, intents, sentiments)
     assert p[0] == 0.0  # happy, likeliest intent "other"
     assert p[1] > 0.5  # happy words, but a complaint ("great, lost my bag again")
     assert p[2] > 0.5  # happy, but asking for a person
     assert p[3] > 0.5  # not sure enough that they are happy
+    praise = model.proba(
+        np.array([[0.05, 0.05, 0.05, 0.85]]), np.array([[0.2, 0.15, 0.65]]), intents, sentiments
+    )
+    assert praise[0] == 0.0  # "教练超专业，练了六周腰不疼了，五星": positive 0.65, intent "other"
 
 
 def test_a_thank_you_read_as_positive_needs_no_one_however_unsure_the_positive() -> None:
@@ -119,7 +123,7 @@ def test_a_thank_you_read_as_positive_needs_no_one_however_unsure_the_positive()
     p = model.proba(intent_p, sent_p, intents, sentiments)
     assert p[0] == 0.0  # "thank you for fixing my account, really appreciate it": thanks, positive 0.56
     assert p[1] > 0.5  # "thanks for nothing": thanks, but negative
-    assert p[2] > 0.5  # positive 0.56 but not a thank-you: the 0.8 of a clearly happy customer applies
+    assert p[2] > 0.5  # positive 0.56 but not a thank-you: the 0.6 of a clearly happy customer applies
 
 
 def test_recall_floor() -> None:
