@@ -69,6 +69,10 @@ def hanzi_of(text: str) -> str:
         read.extend(_WORDS.get(p, p) for p in parts)
     if all(token.isdigit() for token in tokens):
         return text  # "10 10 10"
+    if any(token.isdigit() for token in tokens) and not any(
+        token in _UNITS or (len(token) >= _WORD_LETTERS and not token.isdigit()) for token in tokens
+    ):
+        return text  # beside a number, short syllables are English as often: "er 4", "5 man"
     alone = len(tokens) == 1 and not (len(tokens[0]) >= _WORD_LETTERS and tokens[0] in _WORDS)
     if alone and not _NUMBER_UNIT.fullmatch(t):
         return text  # one syllable, or one word of syllables that is no known word ("bake")
@@ -76,6 +80,7 @@ def hanzi_of(text: str) -> str:
 
 
 _MAX_CHARS = 40
+_UNITS = ("fen", "xing")
 _WORD_LETTERS = 4  # "manyi", "haoping"; not "man", "hen"
 _NUMBER_UNIT = re.compile(r"(?:ling|yi|er|liang|san|si|wu|liu|qi|ba|jiu|shi)(?:fen|xing)")  # "wuxing"
 

@@ -26,6 +26,9 @@ from bot.pinyin import digit_words, hanzi_of, not_for_eight
         pytest.param("bake", "bake", id="syllables-of-no-known-word-stay"),
         pytest.param("hen good", "hen good", id="not-all-pinyin-stays"),
         pytest.param("10 10 10", "10 10 10", id="digits-alone-stay"),
+        pytest.param("er 4", "er 4", id="an-english-filler-before-a-number-stays"),
+        pytest.param("5 man", "5 man", id="an-english-word-after-a-number-stays"),
+        pytest.param("gai cheng 5 fen", "改成 5分", id="a-unit-beside-the-number"),
         pytest.param("manyi " * 20, "manyi " * 20, id="too-long-stays"),
     ],
 )
