@@ -6,16 +6,21 @@ Each parser returns ``None`` for anything that is not clearly an answer, so a qu
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
 from bot.corrections import read_corrected
+from bot.field_scores import named_score
+from bot.for_now import score_for_now
 from bot.framing import FILLERS as _FILLERS
 from bot.framing import HELLO_ONLY as _HELLO_ONLY
 from bot.framing import field_free, says_nothing, unframed, unquoted
 from bot.hanzi import simplified
 from bot.hedges import nps_taken_back
+from bot.letters import letter_score
+from bot.pinyin import digit_words, hanzi_of, not_for_eight
 from bot.prompts import ScaleKind
 from bot.rating_comments import SCORE_LEAD_IN as _SCORE_LEAD_IN
 from bot.rating_comments import Scored, split_rating
@@ -57,8 +62,10 @@ _NUMBER = (
 _PREFIX = (
     # chat drops the apostrophe ("id give em a 3"); "I'm giving you a 1"
     r"(?:(?:i(?:'d|d|'ll| would| will| already| have already|'ve already)?"
-    r" (?:give|gave|given|rate|rated|score|scored)|i(?:'m|m| am) (?:giving|gonna give|going to give|rating))"
-    r"(?: (?:it|you|this|u|you guys|you people|you folks|you lot|y'all|them|em|'em|the service|the agent))?"
+    r" (?:give|gave|given|rate|rated|score|scored)"
+    r"|i(?:'m|m| am)? (?:giving|gonna give|going to give|rating)|i am give)"  # "i giving 4 star": a slip
+    r"(?: (?:it|you|this|u|you guys|you people|you folks|you lot|y'all|them|em|'em|the service|the agent"
+    r"|(?:the |your )?(?:effort|support|help|service|chat)))?"  # "i rate effort 4"
     r"(?: a| an)?(?: solid| strong| firm)?"  # "I'd give it a solid 4", "I would score you 10"
     # "I choose 5", "my answer is 5", "let's say 4", "mark it 5": words that only bring in the score
     r"|(?:i(?:'d|'ll| would| will)? |(?:i'?m |im )?(?:gonna|going to) )?"  # "gonna go with 8"
@@ -77,7 +84,8 @@ _PREFIX = (
     r"(?:deserves?|deserved|earned|is worth|are worth|worth)(?: a| an)?"
     r"|(?:my )?(?:score|rating|nps|csat|ces)(?: is)?\s*(?::|=|[-–](?=\s))?|[⭐★]"  # "Score = 4", not "-5"
     r"|(?:stars|effort|satisfaction)\s*[:=]"  # a form's field copied: "Stars: 1", "Effort: 3"
-    r"|(?:我的)?(?:推荐指数|推荐度|满意度|评分|打分|分数|评价|选择|答案)(?:是|为)?:?"  # "推荐指数9", "评价5"
+    # "推荐指数9", "评价5", "容易程度：6"
+    r"|(?:我的)?(?:推荐指数|推荐度|满意度|容易程度|费力度|评分|打分|分数|评价|选择|答案)(?:是|为)?:?"
     r"|(?:我?觉得|我?感觉|我想|我?愿意)?(?:可以)?"  # "我觉得4分吧", "我觉得可以打4分"
     # "必须五星好评", "全五星", "值五星", "只能给3分"
     r"(?:必须|肯定是?|当然是?|绝对是?|全部?|值得?|配得上|只能|只有|只)?"
@@ -89,7 +97,7 @@ _DENOMINATOR = r"\d+|十|ten|seven|five"
 _SUFFIX = (
     rf"(?:{_OUT_OF}(?P<den>{_DENOMINATOR}))?"
     # "5-star", "五颗星星"; a dash without a unit is a school grade's minus ("4-": 4 or less?)
-    r"(?:\s*-?\s*(?P<unit>分|[颗个]星星|[颗个]星(?!期)|星星|星(?!期)|stars?|points?|pts?|[颗个]?⭐+|[颗个]?★+|[颗个]?🌟+"
+    r"(?:\s*-?\s*(?P<unit>分|[颗个]星星|[颗个]星(?!期)|星星|星(?!期)|stars?|points?|pts?|marks?|[颗个]?⭐+|[颗个]?★+|[颗个]?🌟+"
     # typed in a hurry, corrected on a phone; "给五颗"; "4*"
     r"|starz|stras|satrs|strs|starts?|颗(?!星)|\*(?=\s*$)"
     r"|estrellas?|bintang))?"  # the unit in Spanish and Malay, as bilingual customers type it: "4 estrellas"
@@ -320,6 +328,11 @@ def _number(token: str, high: int) -> int | None:
     return chinese_number(token)
 
 
+def number_value(token: str, high: int) -> int | None:
+    """The value of one numeral of a score on a scale up to ``high``: "4", "four", "四", "满" (full marks)."""
+    return _number(token, high)
+
+
 def _stars(text: str) -> int | None:
     chars = [ch for ch in text if ch not in _IGNORED]
     chars = [ch for ch in chars if ch not in "!！.。"]
@@ -350,6 +363,7 @@ def _tidied(t: str, *, thanks: bool) -> str:
     if thanks:
         t = _FILLERS.sub("", t).strip()
     t = _LEADING_MARKS.sub("", t)  # "...3...", "?!?! 1", "!!!0!!!"
+    t = _PARTICLE_TAIL.sub("", t)  # "1 only", "nine lah", "very much satisfied madam"; not "6, only had to"
     t = _DEAR.sub("", t).strip().replace("粒星", "颗星")  # 粒: Cantonese for 颗 ("五粒星")
     t = _HELD_NUMBER.sub(lambda m: m[1] if m[1][-1] == m[2] else m[0], t)
     t = _HELD_INSIDE.sub(_unheld, t)  # "fiiiive", "seveeen"
@@ -380,6 +394,10 @@ def _tidied(t: str, *, thanks: bool) -> str:
 # ("?5") ask, and a tilde strikes through ("~5~" on WhatsApp). Possessive, and what follows must be
 # no mark, so a long run is tried once.
 _LEADING_MARKS = re.compile(r"^(?=[.!！?？。,，]*[.!！。,，])[.!！?？。,，]++\s*+(?=[^\s.!！?？。,，~～])")
+# Regional English's particles and a "sir" or "madam" after a score or a word rating say nothing of it.
+_PARTICLE_TAIL = re.compile(
+    r"(?<=[\w)])(?<!\bnot)(?:[ \t]+(?:only|la|lah|lor|leh|liao|sha|po|innit|sir|madam|ma'am|really))+$"
+)
 # Three to five asterisks ("**" is bold with nothing in it), marks after them: "***** !!!".
 _ASTERISKS = re.compile(r"^\*(?:\s?\*){2,4}(?:\s*+[!！.。]+)?$")
 _STAR_AFTER_UNIT = re.compile(r"(?<=星)\s*[⭐★🌟]$")  # "五颗星⭐": the unit drawn once more
@@ -418,7 +436,7 @@ def _rating(text: str, kind: ScaleKind, low: int, high: int, *, thanks: bool) ->
     t = _tidied(t, thanks=thanks)
     if not t or t.endswith("?"):
         return None  # "满意？", "satisfied?": asked back, not answered
-    if t in _FULL_MARKS:
+    if t.rstrip("!！.。 ") in _FULL_MARKS:  # "full marks!"
         return high
     if t in _LOWEST or _NOT_EVEN_ONE.match(t):
         return low
@@ -525,12 +543,13 @@ MAX_CORRECTIONS = 3
 
 
 def _read_rating(text: str, kind: ScaleKind, low: int, high: int, *, corrections: int) -> Scored | None:
-    text = _JOINED.sub("", unframed(text))  # "1 🤦🏻‍♀️" as "1 🤦🏻"
+    text = _JOINED.sub("", unframed(hanzi_of(text)))  # "1 🤦🏻‍♀️" as "1 🤦🏻"; "bu manyi" as "不满意"
     text = unhashtagged(marks_typed(text))  # "三分逗号物流太慢了", "nine period", "#5stars"
     # voice typing's "to stars" before words too: "to stars because nobody called back"
     text = _SOUNDS_LIKE.sub(lambda m: m["a"] + _SAID[(m["word"] or m["ate"]).lower()], text)
     text = _MISTYPED_FIRST.sub(lambda m: _MISTYPED[m[0].strip().lower()], text)  # "thre stars, slow"
-    written, text = text, simplified(text)  # "非常滿意" reads as "非常满意"
+    # "非常滿意" reads as "非常满意"; chat's 666 and 555 as the words they are (the comment keeps the digits)
+    written, text = text, simplified(digit_words(text))
     said = text
     for _ in range(MAX_SCALE_NOTES + 1):
         whole = parse_rating(text, kind, low, high)
@@ -555,6 +574,13 @@ def _read_rating(text: str, kind: ScaleKind, low: int, high: int, *, corrections
         )
         if found is not None:
             return _with_comment(found, (kind, low, high), written, reply)
+    if (now := score_for_now(text, lambda head: parse_rating(head, kind, low, high))) is not None:
+        return Scored(now, written.strip())  # "8 now, 10 if u fix delivery": 8
+    numeral = functools.partial(number_value, high=high)
+    if (named := named_score(text, kind, numeral)) is not None and low <= named <= high:
+        return Scored(named, written.strip())  # "推荐度8，满意度5" asked NPS: 8
+    if (lettered := letter_score(text, low, high, numeral)) is not None:
+        return Scored(lettered, written.strip())  # "Dear Sir, ... I rate it 4 out of 5. Thanking you."
     return None
 
 
@@ -592,10 +618,16 @@ def _with_comment(
     kind, low, high = scale
     if kind == "nps" and nps_taken_back(found.score, found.comment.lower()):
         return None
+    if _OFF_SCALE_FIRST.match(found.comment) and not low <= int(found.comment.split()[0]) <= high:
+        return None  # "8 would recommend, very satisfied with the help" asked CSAT: two questions answered
+    if _SCALE_LEGEND.search(found.comment):
+        return None  # "is it 1 = very easy? i put 1": the scale asked about, not answered
     if says_nothing(found.comment) or _said_again(found, kind, low, high) or _glossed(found, scale, text):
         return Scored(found.score)  # "10 hands down", "必须五星", "5 from me, thanks!", "⭐⭐⭐⭐⭐ 5/5"
     head, comma, rest = found.comment.partition(",")
     if comma and rest.strip() and says_nothing(head):  # "3 i guess, the app kept crashing"
+        if says_nothing(rest):  # "4 po, thank you", "10 ma'am, thank you so much"
+            return Scored(found.score)
         found = Scored(found.score, rest.strip())
     if (bare := _CHAT_EDGES.sub("", found.comment)) and bare != found.comment:
         found = Scored(found.score, bare)  # "3 tbh ur app is trash", "2 it was a whole thing ngl"
@@ -606,9 +638,14 @@ def _with_comment(
     return found
 
 
+_OFF_SCALE_FIRST = re.compile(r"^\d{1,2}(?= (?:[a-z']+ ){0,2}recommend)")  # not "1 star, 20 min wait"
+_SCALE_LEGEND = re.compile(r"\d\s*=\s*[a-z\u4e00-\u9fff]|\bmeans? (?:the )?(?:best|worst|easy|hard)\b.*\?")
 # Chat's "honestly" at the edge of a comment says nothing: "tbh ur app is trash", "u1s1 服务还行", "... ngl".
 _CHAT_EDGES = re.compile(
-    r"^(?:tbh|ngl|tbf|u1s1|有一说一|lowkey|honestly)\s++(?=\S)|(?<=\S)\s++(?:ngl|fr|lowkey)$",
+    r"^(?:tbh|ngl|tbf|u1s1|有一说一|lowkey|honestly"
+    # Chinese chat's laughing, "you're right" and "I'm dying (of cuteness)" before the words: "hhh 挺好的",
+    # "nsdd 服务确实好", "awsl 小姐姐太温柔了"
+    r"|h{3,}|哈{2,}|xswl|nsdd|awsl|笑死)\s++(?=\S)|(?<=\S)\s++(?:ngl|fr|lowkey)$",
     re.IGNORECASE,
 )
 _PLEASE = re.compile(r"[\s,，]*\b(?:please|pls|plz)[\s!.]*$")
@@ -622,7 +659,20 @@ def _courtesy_free(text: str) -> str:
         return text
     t = _FILLERS.sub("", normalize(_HELLO_ONLY.sub("", text, count=1))).strip()
     t = _EMPHASISED.sub(r"\1", _PLEASE.sub("", _SHRUG.sub("", t))).strip()
-    return t or text
+    return _PARTICLE_END.sub("", t).strip() or t or text
+
+
+# Regional English's particles after a pick say nothing of it: "2 lah", "the second one lor", "4 only".
+_PARTICLE_END = re.compile(r"(?<=\S)[\s,]+(?:la|lah|lor|leh|liao|only|po|sha)$")
+# The question pasted on a line of its own before the answer: "主要是哪方面的问题？\n态度".
+_QUESTION_LINE = re.compile(r"^[^\n]{1,120}[?？][^\S\n]*\n(?=\s*\S)")
+# A question back names no option: "which one is for rude?", "does slow mean the reply or the delivery?"
+_ASKS_WHICH = re.compile(r"^(?:which|what|does|do|is|are|can|how)\b.*\?$")
+# What went wrong with someone else than the support (the courier, the delivery, the parcel) is no
+# answer about the support: "courier very slow" is no Slow response (the engine counts it as Other).
+_SOMEONE_ELSE = re.compile(
+    r"\b(?:courier|delivery|deliveries|parcel|package|shipping|rider|postman)\b|快递|物流|派送"
+)
 
 
 def parse_choice(
@@ -631,8 +681,10 @@ def parse_choice(
     """The id of the option ``text`` names: by id, by label in any locale, or (``numbered``) by its
     1-based number."""
     text = _courtesy_free(
-        simplified(unquoted(text))
-    )  # "問題沒有解決" reads as "问题没有解决"; "2 thanks" as "2"
+        simplified(unquoted(_QUESTION_LINE.sub("", not_for_eight(digit_words(hanzi_of(text))))))
+    )  # "問題沒有解決" reads as "问题没有解决"; "2 thanks" as "2"; "mei jiejue" as "没解决"
+    if _ASKS_WHICH.match(normalize(text)) or _SOMEONE_ELSE.search(normalize(text)):
+        return None
     options = [(option_id, [simplified(label) for label in labels]) for option_id, labels in options]
     t = _PUNCT.sub(" ", normalize(text)).strip()
     if not t or len(t) > _MAX_CHOICE_LENGTH:

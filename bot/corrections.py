@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 
 from bot.hanzi import simplified
 from bot.hedges import TAKING_BACK_EN, TAKING_BACK_ZH
+from bot.pinyin import hanzi_of
 from bot.rating_comments import SCORE_LEAD_IN, Scored
 
 # Words that take back what was just said. "no" is also a determiner ("5 no 1 else helped"), so after
@@ -63,8 +64,8 @@ _CORRECTING = re.compile(
     r"|(?:(?:sorry|srry|sry|soz|actually|oops|whoops)[\s,]*)?(?:"
     # "change my rating to 3 pls", "please change it to 4", "can I update my score to a 4"
     r"(?:please |pls |can you |could you |can u |could u |can i |could i |may i |i want to |i'd like to "
-    r"|i wanna |let me )?"
-    r"(?:change|update|edit|switch) (?:my |the |it |that )?(?:rating |score |answer |stars? )?to"
+    r"|i wanna |let me |kindly |abeg |can )?"  # "kindly change my rating to 5", "abeg change am to 5"
+    r"(?:change|update|edit|switch|correct) (?:my |the |it |that |am )?(?:rating |score |answer |stars? )?to"
     # what was meant, said in words, before "i meant" alone takes it: "I meant to give 5 stars"
     rf"|i (?:wanted|want|wanna|would like|'d like|meant) to {_MEANT_TO}"
     rf"|{TAKING_BACK_EN}|no wait|wait|update|edit|i mean"
@@ -132,7 +133,7 @@ def read_corrected(
 def after_correction(text: str) -> str | None:
     """What follows the words at the start of ``text`` that say its score replaces an earlier one
     ("改成4分" -> "4分", "oops, make that a 4" -> "a 4"); ``None`` when it starts with none."""
-    text = text.lstrip()
+    text = hanzi_of(text).lstrip()  # "gai cheng 5 fen"
     said = simplified(text)  # "評分打錯了，改為4分" is read as Simplified, the rest kept as typed
     text = text if len(said) == len(text) else said
     at = 0
@@ -145,8 +146,39 @@ def after_correction(text: str) -> str | None:
     if at and not _NUMBER_FIRST.match(said, at) and (lead := SCORE_LEAD_IN.match(said[at:])) and lead.end():
         at += lead.end()  # "not a 5 but def a 4"
     if not at or not (_NUMBER_FIRST.match(said, at) or _LONE_WORD.match(said, at)):
-        return None
+        return _told(said)
     return _ASKED.sub("", text[at:])  # "能改成五分吗": a request, not a question about the score
+
+
+# A wrong tap told as a story, anywhere in the reply ("Sorry, my eyes are not good, I pressed the wrong
+# star. I meant to give five.", "不好意思老眼昏花按错了，给5分", "my hand shake, i wanted 5") ...
+_WRONG_TAP = re.compile(
+    r"\b(?:wrong (?:star|button|one|number|score|rating)|by mistake|mistakenly|press(?:ed)? wrong"
+    r"|(?:hand|finger)s? (?:shake|shook|shaking|slipped))\b|oops|whoops|aiyo|aiya"
+    r"|按错|点错|打错|选错|手滑|手残|手抖|点成|眼花|不算"
+    r"|(?:那个|the )\s*\d{1,2}\s*(?:分|星|stars?)?\s*(?:是给|was for)",  # "the 2 was for the courier"
+    re.IGNORECASE,
+)
+# ... and the score meant at its end, after the words that say it is meant, or alone after a comma.
+_MEANT_AT_END = re.compile(
+    r"(?:\bi (?:meant|wanted)(?: to (?:give|press|put|rate|tap|click))?|\bshould (?:be|have been)"
+    r"|\bmake (?:it|that)|\bchange (?:it |am |that )?to|\bfor (?:you|u)|应该(?:是|给)?|改成|改为|重新给|给|是"
+    r"|[,，])\s*(?P<meant>(?:an? )?(?:\d{1,2}|[一二两三四五六七八九十]|zero|one|two|three|four|five|six|seven"
+    r"|eight|nine|ten)\s*(?:分|颗?星|stars?)?)(?:\s*,?\s*not (?:an? )?(?:\d{1,2}|one|two|three|four))?"
+    r"[\s.!。！,，]*(?:(?:thank you|thanks|谢谢)[\s.!。！]*)?$",
+    re.IGNORECASE,
+)
+
+
+def _told(text: str) -> str | None:
+    """The score meant at the end of a reply that tells of a wrong tap before it, else ``None``."""
+    if len(text) > _TOLD_CHARS or _WRONG_TAP.search(text) is None:
+        return None
+    meant = _MEANT_AT_END.search(text)
+    return None if meant is None or _WRONG_TAP.search(text, meant.start()) else meant["meant"]
+
+
+_TOLD_CHARS = 200
 
 
 def _taken_back(text: str, first: Callable[[str], int | None]) -> Iterator[tuple[str, str]]:

@@ -10,7 +10,8 @@ import re
 THANKS = (
     r"(?:\b(?:(?:many )?thanks|thank (?:you|u)|thx|ty|tysm|tyvm|cheers|tq|tks|thnx|thanx|thnks|thks"
     # as chat spells it, and in the languages customers mix in ("5 terima kasih", "4 arigatou")
-    r"|merci|danke|gracias|arigato|arigatou|terima kasih|(?:much |greatly )?appreciated|appreciate it)"
+    r"|merci|danke|gracias|arigato|arigatou|terima kasih|(?:much |greatly )?appreciated|appreciate it"
+    r"|ta(?= *$))"  # Britain's "ta" (thanks), only at the end: "5 mate, ta"
     r"(?: (?:a lot|so+ much|very much|again|a ton|heaps|a bunch|a million|mate|kindly))?\b"
     r"|(?:谢谢你们|谢谢你|谢谢啦|谢谢|谢啦|谢了|感谢|多谢|(?:小哥哥?|小姐姐|客服|师傅)?辛苦(?:你们|你|您)?(?:了|啦)|唔该|ありがとう(?:ございます)?)"
     r"(?:晒|哂)?(?:亲亲|亲们|亲|客服|小姐姐|小哥哥?|老师)?)"  # Cantonese 唔该(晒), 多谢晒; whom: "谢谢客服"
@@ -49,12 +50,19 @@ _NO_COMMENT = re.compile(
     r"|星星|stars|points"  # the unit named before the score: "星星给五颗"
     r"|bro|bruh|mate|dude|fam|buddy|pal|sis|老铁|兄弟|姐妹"  # whom it is said to: "i give u 5 bro"
     r"|实打实的?"  # "实打实的4分", as 稳稳的
-    r"|推荐(?:给(?:朋友|别人|亲友|家人))?的话"  # "推荐给朋友的话7分": the NPS question said again
+    # "推荐给朋友的话7分", "推荐度的话 8": the question said again
+    r"|推荐(?:给(?:朋友|别人|亲友|家人))?的话|(?:推荐度|满意度|容易程度|费力度)的话"
     r"|必须的?|当然(?:是|的)?|肯定(?:是|的)?|绝对(?:是|的)?|全部|全|拜拜|再见"
     # the fourteenth set: a thank-you made stronger ("十分感谢，五星"), "please and" (its thank-you is a
     # filler), "sure thing", a pause for thought ("well, let me think... 4"), an "OK" said twice
     # ("好的好的，五星"), and voice typing's fillers: "呃 那个 给三分", "我说四分 四分" (I say four)
     r"|(?:十分|万分|非常|特别|衷心)感谢|please and|sure(?: thing)?"
+    # the fifteenth set: regional English's particles and courtesies beside a score (Singapore and
+    # Malaysia "4 lor", "5 lah"; India "3 only", "kindly note"; Nigeria "7 sha", "abeg"; the Philippines
+    # "4 po", "ate", "kuya"; Britain "innit"), whom it is said to ("9 sir", "10 ma'am"), and Chinese
+    # chat's kisses and laughing-crying after it ("5星 么么哒")
+    r"|(?:(?:la|lah|lor|leh|liao|only|sha|abeg|po|ate|kuya|innit)(?:[\s,]+|$))+"
+    r"|sir|madam|ma'?am|maam|boss|kindly note(?: that)?|么么哒|么么|muah"
     r"|(?:well,? )?let me (?:think|see)|hmm+|好的(?:好的)*|嗯+|呃+|额+|那个|我说)[\s!！.。~～]*"
 )
 _LONGEST_NOTHING = 60
@@ -107,6 +115,8 @@ _QUOTED = re.compile(
     r"|(?:[Rr][Ee]|回复|引用)\s*[:：][^\n]*[?？][^\S\n]*\n"
     # the question pasted in quotes: "“您满意吗？” 5"
     r"|[\"“「『*][^\"“”「」『』*\n]{1,120}[?？][\"”」』*]\s*"  # "*How satisfied...?*": WhatsApp bold
+    # a Chinese question quoted without its mark: "“问题解决了吗” 解决了"
+    r"|[“「『][^\"“”「」『』*\n]{1,60}[吗呢][”」』]\s*"
     # the rating question itself pasted before the answer, with no quotes: "How satisfied are you with
     # the help you received? 5", "您对本次服务满意吗？ 5分" (a question of the customer's own stays a comment)
     r"|(?i:how) (?:satisfied|likely|easy|happy|difficult|hard)\b[^?？\n]{0,120}[?？]\s+"
@@ -151,6 +161,7 @@ _GREETING = (
 )
 _HELLO = re.compile(
     rf"^\s*(?:{_GREETING}|(?:(?:ok|okay)(?: fine)?|sure(?: thing)?|yes|yeah|yep|uh+|um+|hm+|eh+|er+|erm|pf+t?"
+    r"|abeg|kindly note(?: that)?"  # Nigeria's "abeg" (please), India's "kindly note": "abeg 5"
     r"|ugh+|sigh|welp|oof)[\s,，!！.。~～:：…]+(?!(?:la|lah|lor|leh)\b)"  # "sure thing! 5", "ok fine 7"
     r"|(?:嗯+|恩+|好的|好吧|好滴|行|额|呃|emm+)(?:[\s,，!！.。~～:：…]+|(?=\d))"
     rf"|{THANKS}\s*[,，!！.。~～]+\s*)"  # "Thanks! 5/5, great"; "thanks for the help, 5" keeps its words

@@ -97,10 +97,17 @@ TAKING_BACK_ZH = (
 # answered sooner", "4 stars or more", "4分以上", "5星不可能". "0 if I could" is still a score.
 QUALIFIED_AFTER = re.compile(
     r"^(?:if\b(?! (?:i|we|you) (?:could|can|were able|was able))(?! possible)"
+    # the scale's own end named is no condition: "7 (if 7 is easy)"
+    r"(?! (?:\d{1,2}|it|that) (?:is|means) (?:the )?(?:easy|best|good|top|highest))"
     r"(?! i'?m (?:being )?(?:honest|nice|generous|fair|kind)\b)"  # "4 if I'm honest": said, not a condition
     # "10 but only if you fix it", "5 provided you refund me" ("provided the info I needed" is no condition)
     r"|(?:(?:but|and)\s+)?only (?:if|when)\b|as long as\b|provided (?:that|you|u|they|it)\b|unless\b"
     r"|once\b|next time\b"
+    # the fifteenth set: a plan after the score ("5 after my money is back"), a condition after words that
+    # make it sure ("9 for sure if delivery faster"), and a question without its mark ("1 is good or bad")
+    r"|after (?:my|you|u|i get|it(?:'s| is) fixed|the (?:refund|parcel|replacement))\b"
+    r"|(?:for sure|definitely|surely|sure) if\b"
+    r"|is (?:it )?(?:good|bad|best|worst|easy|hard|high|low)(?:est)? or\b"
     r"|when(?:ever)?\b|until\b|till\b"  # "5 when it arrives", "10 when you fix the app"
     # "5分如果能退款的话"; "如果可以的话" is "if I could"
     r"|(?:如果|要是|假如|只要)(?!(?:可以|能)(?:的话)?(?:给|打|[,，]|$))"

@@ -38,14 +38,14 @@ _NUMBER_AT_END = re.compile(
 )
 # "5 stars!! 5 days to deliver"; not a dash: "3 - 4 days" is a range of days
 _CLAUSE_BREAK = re.compile(r"^\s*(?:[,.;]|!+)\s+$|^[ \t]*\n\s*$")  # a line break ends a clause too
-_UNIT_END = re.compile(r"(?:[分星⭐★]|\bstars?|\bpoints?|\bpts?)$")
+_UNIT_END = re.compile(r"(?:[分星⭐★]|\bstars?|\bpoints?|\bpts?|\bmarks?)$")
 # A range said in words: "six-seven", "four ~ five stars" (digits are caught as they run on).
 _RANGE_GAP = re.compile(r"[-~～–—]")
 _RANGE_END = re.compile(
     r"^(?:\d{1,2}|zero|one|two|three|four|five|six|seven|eight|nine|ten)(?:\s*(?:stars?|points?))?$"
 )
 _NEGATIVE_SIGN = re.compile(r"(?:^|\s)[-−]$")
-_UNIT_START = re.compile(r"(?:stars?|starz|stras|satrs|strs|starts?|points?|pts?)\b|[分星⭐★🌟]")
+_UNIT_START = re.compile(r"(?:stars?|starz|stras|satrs|strs|starts?|points?|pts?|marks?)\b|[分星⭐★🌟]")
 _HAN_POINT = re.compile(r"[\d零〇一二两三四五六七八九十]\s*点$")  # the decimal point of "九点五"
 # The decimal point said in words: "three point five", "seven point 5" (a number before "point", one after).
 _POINT_END = re.compile(r"(?:\d|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten))\s*point$")

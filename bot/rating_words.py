@@ -46,6 +46,10 @@ SATISFACTION: dict[str, int] = {
     # Sichuan 巴适 (just right), 巴适得板 (perfect)
     "贼好": 5, "老好了": 5, "嘎嘎好": 5, "杠杠的": 5, "整挺好": 4, "啥也不是": 1, "巴适": 4, "巴适得板": 5,
     "牛": 5, "yyds": 5, "好正": 5, "超正": 5, "麻麻": 3, "麻麻地": 3, "麻麻哋": 3,
+    # the fifteenth set: chat's 针不戳 (真不错), 无语子 (无语), 狗都不用 ("not even a dog would use it");
+    # formal and Indian English "highly satisfied", "very much satisfied"
+    "针不戳": 4, "无语子": 2, "狗都不用": 1, "highly satisfied": 5, "very much satisfied": 5,
+    "fully satisfied": 5, "highly dissatisfied": 1,
     "very satisfied": 5, "extremely satisfied": 5, "excellent": 5, "perfect": 5, "amazing": 5,
     "awesome": 5, "outstanding": 5, "great": 5, "fantastic": 5, "very good": 5, "very happy": 5,
     "satisfied": 4, "good": 4, "happy": 4, "pretty good": 4, "not bad": 4, "quite good": 4, "nice": 4,
@@ -89,6 +93,8 @@ SATISFACTION: dict[str, int] = {
 # Effort words on the 1-7 CES scale (7 = very easy, 4 is neutral).
 EFFORT: dict[str, int] = {
     "非常容易": 7, "非常简单": 7, "很容易": 7, "很简单": 7, "非常轻松": 7, "很轻松": 7,
+    # idioms: a piece of cake, harder than climbing to the sky
+    "小菜一碟": 7, "难如登天": 1, "难于上青天": 1, "比登天还难": 1,
     "容易": 6, "简单": 6, "轻松": 6, "挺容易": 6, "比较容易": 5, "还算容易": 5,
     "一般": 4, "还行": 4,
     "比较难": 3, "有点难": 3, "有点麻烦": 3, "难": 2, "困难": 2, "麻烦": 2, "费劲": 2, "很麻烦": 2,

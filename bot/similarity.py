@@ -48,6 +48,11 @@ _STOP = {
     "like", "someone", "somebody", "anyone", "anybody", "waited", "呀", "哦", "嘛",
     # twelfth set: how often it was tried says nothing of which option ("still doesnt work after 2 calls")
     "after", "calls", "tries", "attempts",
+    # the fifteenth set: regional English's particles and pidgin's pronouns and verbs ("e slow well well",
+    # "dem no solve am", "the oga dey shout", "bit rude if I'm honest", "frightfully rude")
+    "lah", "la", "lor", "leh", "liao", "only", "sha", "po", "e", "dem", "am", "dey", "don",
+    "if", "honest", "frankly", "frightfully", "terribly", "awfully", "young", "old", "even", "in", "yung",
+    "ang", "hours", "minutes", "till", "date", "also", "kindly", "do", "needful",
 }  # fmt: skip
 # A few common synonyms, each mapped to one form (lexical matching cannot know them otherwise).
 _SYNONYMS = {
@@ -77,6 +82,12 @@ _SYNONYMS = {
     "yelled": "unfriendly", "yelling": "unfriendly", "shouted": "unfriendly", "shouting": "unfriendly",
     "screamed": "unfriendly", "rudeness": "unfriendly", "unfriendliness": "unfriendly",
     "arrogance": "unfriendly", "slowness": "slow", "ghosted": "slow", "ghosting": "slow",
+    # the fifteenth set: more words for who helped ("the chap", "the oga", "the young man") and for
+    # unfriendly (India's "scold", Tagalog's "suplado": snobbish), a queue and Tagalog's "tagal" (long
+    # time) for slow, India's "pending" for not solved
+    "chap": "service", "oga": "service", "man": "service", "woman": "service", "scold": "unfriendly",
+    "scolded": "unfriendly", "shout": "unfriendly", "suplado": "unfriendly", "queue": "slow", "tagal": "slow",
+    "solving": "solved", "attend": "response", "attended": "response",
     "差": "坏", "劣": "坏", "恶": "坏", "凶": "坏", "久": "慢",
     "它": "他",  # 其它 / 其他
 }  # fmt: skip
@@ -262,6 +273,36 @@ _CJK_WORDS = {
     "不理人": "响应慢",
     "不理我": "响应慢",
     "还行": "好",
+    # the fifteenth set: chat's intensifiers and exclamations that say nothing of which option ("凶得一批",
+    # "芭比Q了 啥也没解决"), idioms for a problem passed on or left ("一问三不知", "踢皮球", "甩锅"),
+    # for slow ("等到花儿都谢了", "太感人", sarcastic), and English phrases for the same
+    "得一批": " ",
+    "的一批": " ",
+    "芭比q了": " ",
+    "蚌埠住了": " ",
+    "栓q": " ",
+    "无语子": " ",
+    "绝绝子": " ",
+    "一问三不知": "问题没解决",
+    "踢皮球": "问题没解决",
+    "甩锅": "问题没解决",
+    "花儿都谢了": "慢",
+    "太感人": "慢",
+    "爱搭不理": "态度坏",
+    "态度不太行": "态度坏",
+    "态度不行": "态度坏",
+    "木有": "没",
+    "no manners": "unfriendly",
+    "didn't even greet": "unfriendly",
+    "did not even greet": "unfriendly",
+    "didn't greet": "unfriendly",
+    "never greeted": "unfriendly",
+    "nobody attend": "slow response",
+    "still pending": "not solved",
+    "same problem": "problem not solved",
+    "same issue": "problem not solved",
+    "well well": " ",
+    "dunno how to": "not",
 }
 # 好 before a word the map made bad is "so" ("客服好冷淡"), no praise that opposes it.
 _SO = re.compile(r"好(?=态度坏|坏|慢|响应慢|问题没解决)")
@@ -271,7 +312,18 @@ _SO = re.compile(r"好(?=态度坏|坏|慢|响应慢|问题没解决)")
 # no "服务态度不好", "friendly service" no "Unfriendly service".
 _OPPOSITES = {
     "慢": {"快", "及", "迅", "秒"},
-    "slow": {"fast", "quick", "quickly", "timely", "prompt", "promptly", "speedy", "rapid", "instant"},
+    "slow": {
+        "fast",
+        "quick",
+        "quickly",
+        "timely",
+        "prompt",
+        "promptly",
+        "speedy",
+        "rapid",
+        "instant",
+        "short",
+    },
     "坏": {"好", "错", "棒", "耐", "热", "礼", "专"},  # 好, 不错, 棒, 耐心, 热情, 礼貌, 专业
     "unfriendly": {"friendly", "nice", "kind", "polite", "patient", "good", "great", "professional"},
 }
@@ -307,9 +359,13 @@ _EMOJI_OVER = re.compile("([\U0001f300-\U0001faff])\\1+")  # "🐌🐌🐌": one
 _NOT_ANSWERING = re.compile(r"不回(?![来去家国头])")
 
 
+# Mapped before the words inside them (回复, 等): "机器人回复 答非所问", "等到花儿都谢了", "到现在都没解决".
+_FIRST_WORDS = {"机器人回复": "机器人", "等到花儿都谢了": "慢", "到现在": " ", "到目前为止": " "}
+
+
 def _mapped(text: str) -> str:
     t = _EMOJI_OVER.sub(r"\1", _SAID_OVER.sub(r"\1", text.lower()))  # "慢慢慢慢": one word said over
-    for word, same in _CJK_WORDS.items():
+    for word, same in (*_FIRST_WORDS.items(), *_CJK_WORDS.items()):
         t = t.replace(word, same)
     return _SO.sub("", _NOT_ANSWERING.sub("响应慢", t))
 
@@ -336,7 +392,7 @@ def mostly_of(text: str, label: str) -> bool:
     return bool(mine) and 2 * shared > len(mine)
 
 
-_CLAUSES = re.compile(r"\b(?:and|but|also|plus)\b|而且|并且|还有|以及|[,，;；、]")
+_CLAUSES = re.compile(r"\b(?:and|but|also|plus)\b|而且|并且|还有|以及|就是|[,，;；、]")
 
 
 def closest(text: str, options: Sequence[tuple[str, Iterable[str]]]) -> str | None:

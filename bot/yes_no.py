@@ -12,6 +12,7 @@ from typing import Literal
 from bot.answers import normalize
 from bot.framing import unquoted, without_signature
 from bot.hanzi import simplified
+from bot.pinyin import digit_words, hanzi_of, not_for_eight
 from bot.rating_words import PARTICLES as _PARTICLES
 from bot.rating_words import PUNCT as _PUNCT
 
@@ -43,6 +44,12 @@ _YES = {
     # 嗯呐, 是嘞; chat's 阔以 for 可以, 妥了 for done), "ofc", the "OK" gesture, and Australian "nah yeah"
     "aye", "mhm", "mhmm", "mm-hmm", "uh-huh", "ofc", "nah yeah", "🙆",
     "中", "要得", "对头", "嗯呐", "是嘞", "阔以", "妥了", "妥妥的",
+    # the fifteenth set: Singapore and Malaysia "can already" (it works), Nigerian "e don work", the
+    # Philippines' "opo", Hindi "haan ho gaya" (yes, it is done), British "jolly good", "indeed it has";
+    # chat's 好使了 and a login that works now
+    "can", "can already", "can liao", "can le", "e don work", "e dey work", "e don work now", "opo", "oo po",
+    "haan", "haan ho gaya", "ho gaya", "jolly good", "indeed", "indeed it has", "it has", "yes it has",
+    "好使了", "好使", "能登了", "能登录了", "登上去了", "登进去了", "能登上了",
 }  # fmt: skip
 _NO = {
     "no", "n", "nope", "nah", "no it didn't", "not really", "didn't help", "did not help", "doesn't help",
@@ -72,6 +79,10 @@ _NO = {
     "唔系", "冇", "冇呀", "未", "未呀", "仲未", "仲未得", "唔得", "仲系唔得", "冇用",
     # the fourteenth set: "uh-uh", "naw", Australian "yeah nah" (no), chat's 米有 for 没有, the "no" gesture
     "uh-uh", "naw", "yeah nah", "米有", "🙅",
+    # the fifteenth set: "cannot" (it does not work), Nigerian "e no work", Tagalog "hindi", Hindi "nahi
+    # hua" (it did not happen), "afraid not", "it hasn't", 不可以
+    "cannot", "still cannot", "still can't", "can't", "e no work", "e no dey work", "hindi", "hindi pa",
+    "nahi", "nahin", "nahi hua", "nahin hua", "afraid not", "it hasn't", "it has not", "not", "不可以",
 }  # fmt: skip
 # "Not yet" said in Chinese, only as a whole reply: "还没试" (not tried yet) is no "no".
 _NOT_YET = {"还没", "还没有", "暂时没有", "暂时还没有", "还没呢", "still not", "not yet no"}
@@ -129,7 +140,7 @@ def parse_confirmation(text: str) -> Confirmation | None:
     """
     text = simplified(text)  # "非常滿意" reads as "非常满意"
     t = _PUNCT.sub(" ", normalize(text)).strip()
-    if not t or len(t) > _MAX_LENGTH or _PARTLY.search(t) or sneers(t) or _UNSURE.search(t):
+    if not t or len(t) > _MAX_LENGTH or _undecided(t, text):
         return None
     if (plain := _plain(text)) != t:  # "Good morning. Unfortunately no, ...", "nooo 😭", "当然没有"
         return parse_confirmation(plain) if plain else None
@@ -159,7 +170,56 @@ def parse_confirmation(text: str) -> Confirmation | None:
         and not (head in _RATING_ADVERBS and _DIGIT.search(rest))
     ):
         return "yes" if parse_confirmation(rest) != "no" else None
+    return _outcome(text)
+
+
+# "Did this solve it?" answered as a story: what happened last says it ("I tried what you said ... and
+# now I can login", "I followed the link but it expired, tried again, same error", "点了重置，收到短信了，
+# 现在能登录了", "邮件一直没收到"). Only the last clause is read, and only for these outcomes.
+_CLAUSE_BREAK = re.compile(
+    r"[,，.。;；!！\n]+|\s(?:and|then|but|so)\s|\s(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\s"
+)
+_WORKS_NOW = re.compile(
+    r"^(?:(?:now|and|so) )*(?:(?:i|we|she|he)(?: am|'m| was| is)? )?(?:now )?(?:can|could|able to|am able to)"
+    r"(?: now)? (?:log ?in|login|sign ?in|access|get in|use it)\b"
+    r"|^(?:(?:now|and) )*(?:(?:i|we) )?(?:logged|signed|got) in\b(?: now)?"
+    r"|^(?:(?:she|he) says )?it works(?: now| fine)?$|^all good(?: now)?$|^works(?: now| fine)?$"
+    r"|^able to log ?in$"
+    r"|^(?:现在|已经)?(?:能|可以)(?:正常)?(?:登录|登陆|登|用|使用|登进去|进去)了$|^(?:登录|登陆|登)(?:上去|进去|上)了$"
+    r"|(?:弄|搞|改|修)好了$|^好使了$",
+    re.IGNORECASE,
+)
+_STILL_FAILS = re.compile(
+    r"\bno (?:email|mail|sms|otp|code|link|message)\b|\bexpired\b|\binvalid\b|^same (?:error|problem|issue)$"
+    r"|\bstill says\b|\bstopped(?: working)? again\b|\b(?:didn'?t|never) (?:come|came|arrive|arrived)\b"
+    r"|(?:一直|还是|还|都)?(?:没|没有)(?:收到|到)$|还是一样$|打不开$|进不去$|登不上去?$|又(?:不行|坏|不能用)了$|过期了?$"
+)
+_HAS_NOT = re.compile(r"\b(?:not|no|never|cannot)\b|n't|不|没|未")
+_STORY_THANKS = re.compile(r"^(?:thanks?|thank you|thx|ty|谢谢|感谢)(?: (?:so much|a lot|again))?$")
+
+
+def _outcome(text: str) -> Confirmation | None:
+    """What the last clause of a story says happened, else ``None``."""
+    t = normalize(simplified(without_signature(text)))
+    if len(t) > _MAX_LENGTH:
+        return None
+    clauses = [c.strip() for c in _CLAUSE_BREAK.split(t) if c and c.strip()]
+    while clauses and _STORY_THANKS.match(clauses[-1]):
+        clauses.pop()  # "... now I can login. thanks"
+    if not clauses:
+        return None
+    last = _PARTICLE_END.sub("", _plain(clauses[-1]))
+    if _STILL_FAILS.search(last):
+        return "no"
+    if _WORKS_NOW.search(last) and not _HAS_NOT.search(last):
+        return "yes"
     return None
+
+
+def _undecided(t: str, text: str) -> bool:
+    """Whether ``t`` (``text`` without marks) says it is partly so, sneers, is unsure or asks back ("yes? i
+    think so?")."""
+    return bool(_PARTLY.search(t) or sneers(t) or _UNSURE.search(t) or _ASKED_BACK.match(normalize(text)))
 
 
 def _readings(t: str, squashed: str) -> tuple[str, ...]:
@@ -201,7 +261,9 @@ def _said_around(t: str) -> Confirmation | None:
         return "no"
     if _NOT_DONE.match(t.replace(" ", "") if _HAN.match(t) else t):
         return "no"
-    if t.endswith(" again") and parse_confirmation(t[: -len(" again")]) == "yes":
+    if (
+        t.endswith(" again") and t[: -len(" again")] in _YES
+    ):  # not "it worked for 5 minutes then stopped again"
         return "yes"
     if _IT_DONE.match(t):
         return "yes"
@@ -214,13 +276,19 @@ def _said_around(t: str) -> Confirmation | None:
 _UNSURE = re.compile(
     r"\b(?:not (?:sure|certain)|no idea|dunno|idk|don'?t know|do not know)\b"
     r"|不(?:是很|太|大)?(?:清楚|确定|知道|晓得)|说不(?:准|好|清)"
+    # not tried yet: "not yet, will try later" (the answer is still to come; a bare "not yet" is a no)
+    r"|\b(?:will|gonna|going to|i'?ll) try\b|\btry (?:it )?later\b"
+    r"|\b(?:haven'?t|have not|didn'?t|did not) tr(?:y|ied)\b"
+    r"|还没试|没试过|再试试|待会试|等下试|明天试"
 )
 # Words before a yes or a no that say nothing of it: a greeting, regret ("I am afraid", "unfortunately",
 # "抱歉"), emphasis ("当然", "废话": "of course"). A face or emoji beside it, and a phone's signature
 # under it, say nothing either.
 _LEAD = re.compile(
-    r"^(?:(?:hi|hello|hey|dear \w+|good (?:morning|afternoon|evening|day))(?: (?:there|team|all))?"
-    r"|(?:i'?m|i am) afraid|unfortunately|sadly|regrettably|(?:i'?m )?sorry(?: to say)?"
+    r"^(?:(?:hi|hello|hey|dear \w+|good (?:morning|afternoon|evening|day))(?: (?:there|team|all))?(?![a-z])"
+    r"|(?:(?:i'?m|i am) )?afraid(?= )|unfortunately|sadly|regrettably|(?:i'?m )?sorry(?: to say)?"
+    # Chinese chat's exclamations before the answer ("芭比Q了 还是登不上", "蚌埠住了 终于好了"), and 终于
+    r"|芭比q了|蚌埠住了|栓q|无语子|绝绝子|yyds|awsl|xswl|h{3,}|牛|终于"
     r"|您好|你好|早上好|下午好|晚上好|抱歉|不好意思|很遗憾|遗憾的是|废话|当然(?!了$)|并(?=[没不未])"
     r"|(?:根本|压根儿?|完全|全然)(?=[没不未]))[\s,，.。!！:：]*"  # "根本没解决", "完全没有": a no said harder
 )
@@ -250,10 +318,15 @@ def _plain(text: str) -> str:
     t = bare or _REPEATED_MARK.sub(r"\1", t)  # "👍" alone is a yes, and so is "👍👍👍"
     for _ in range(3):  # "Good morning. Unfortunately no"
         t = _LEAD.sub("", t, count=1).strip()
-    return t
+    return _PARTICLE_END.sub("", t) or t
+
+
+# Regional English's particles after the answer say nothing of it: "cannot lah", "no leh", "hindi po".
+_PARTICLE_END = re.compile(r"(?<=\S) (?:la|lah|lor|leh|liao|meh|po|only|sha|ji)$")
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_ASKED_BACK = re.compile(r"^(?:yes|yeah|yep|no|nope)\s*\?.*\?\s*$")
 _REPEATED_MARK = re.compile(r"^([^\w\s])\1+$")
 _DIGIT = re.compile(r"\d")
 # Yes words that also strengthen a rating: "definitely 10" answers a survey, not "Did this solve it?".
@@ -300,7 +373,9 @@ _NOT_YES_NO = {
 def parse_yes_no(text: str) -> Confirmation | None:
     """``yes`` or ``no`` when ``text`` answers a yes/no question ("Was your issue resolved?"):
     "yes", "解决了", "no", "没解决", "否", "not really"...; a bare "thanks" or "ok" is no answer."""
-    text = unquoted(text)  # "> Is your problem solved now?\nyes", "uh no"
+    text = unquoted(
+        not_for_eight(digit_words(hanzi_of(text)))
+    )  # "> Is your problem solved now?\nyes", "uh no"; "hao le"
     t = _PUNCT.sub(" ", normalize(text)).strip()
     squashed = t.replace(" ", "")
     if t in _NOT_YES_NO or (squashed.rstrip(_PARTICLES) in _NOT_YES_NO and squashed not in _YES):

@@ -56,6 +56,7 @@ SETS = {
     "eleventh": "typed_answers_eleventh_{}.tsv",
     "twelfth": "typed_answers_twelfth_{}.tsv",
     "thirteenth": "typed_answers_thirteenth_{}.tsv",
+    "fourteenth": "typed_answers_fourteenth_{}.tsv",
 }
 KINDS = ("csat", "nps", "ces", "choice", "yesno", "text")
 """yesno: "Did this solve it?" (yes, no or "-"); text: a reply at the question after a CSAT rating
@@ -162,6 +163,10 @@ def test_the_second_set_written_after_the_parser_is_read_as_meant(language: str)
             "thirteenth",
             280,
         ),  # typed_answers_thirteenth_*: an eleventh blind set (review habits, voice, digit scripts)
+        (
+            "fourteenth",
+            280,
+        ),  # typed_answers_fourteenth_*: a twelfth blind set (regional Englishes, net slang, pinyin, letters)
     ],
 )
 def test_the_audit_and_blind_sets_are_read_as_meant(language: str, which: str, at_least: int) -> None:

@@ -2491,3 +2491,126 @@ def test_the_fourteenth_blind_sets_choice_look_alikes(text: str, expected: str |
 
 def test_a_no_comment_as_officials_say_it_skips() -> None:
     assert is_skip("不予置评") and is_skip("无可奉告") and not is_skip("不予置评的态度")
+
+
+BLIND_EIGHTEENTH = [
+    # regional English's particles and courtesies beside a score say nothing ("ok lah" is still words)
+    pytest.param("4 lah", "csat", (4, ""), id="singapore-lah"),
+    pytest.param("3 lor, agent was kind", "csat", (3, "agent was kind"), id="lor-then-words"),
+    pytest.param("five only", "csat", (5, ""), id="india-only"),
+    pytest.param("2 only, nobody replied", "csat", (2, "nobody replied"), id="only-then-words"),
+    pytest.param("8 sha", "nps", (8, ""), id="nigeria-sha"),
+    pytest.param("9 madam", "nps", (9, ""), id="whom-it-is-said-to"),
+    pytest.param("4 po, salamat", "csat", (4, "salamat"), id="philippines-po"),
+    pytest.param("kindly note, 4", "csat", (4, ""), id="kindly-note"),
+    pytest.param("abeg 3", "csat", (3, ""), id="abeg"),
+    pytest.param("6, only had to message once", "ces", (6, "only had to message once"), id="only-as-a-word"),
+    # marks as the unit, a grammar slip before the score, what is rated named
+    pytest.param("7 marks", "ces", (7, ""), id="marks"),
+    pytest.param("i giving 3 star", "csat", (3, ""), id="i-giving"),
+    pytest.param("i rate support 2", "csat", (2, ""), id="rate-what"),
+    pytest.param("full marks!!", "csat", (5, ""), id="full-marks-with-marks"),
+    pytest.param("fully satisfied sir", "csat", (5, ""), id="fully-satisfied-sir"),
+    pytest.param("can't complain really", "csat", (4, ""), id="really-after"),
+    pytest.param("not really", "csat", None, id="not-really-still"),
+    # chat slang and pinyin
+    pytest.param("狗都不用", "csat", (1, ""), id="not-even-a-dog-zh"),
+    pytest.param("难如登天", "ces", (1, ""), id="harder-than-the-sky-zh"),
+    pytest.param("hen manyi", "csat", (5, ""), id="pinyin-very-satisfied"),
+    pytest.param("bu tai manyi", "csat", (2, ""), id="pinyin-not-very-satisfied"),
+    pytest.param("sanxing", "csat", (3, ""), id="pinyin-three-stars"),
+    pytest.param("8f", "nps", (8, ""), id="fen-initial"),
+    pytest.param("wu", "csat", None, id="one-syllable-alone"),
+    pytest.param("666 给4分", "csat", (4, ""), id="six-six-six-beside-a-score"),
+    pytest.param("4分 555 物流太慢", "csat", (4, "555 物流太慢"), id="crying-keeps-its-digits"),
+    pytest.param("房间666 2分", "csat", (2, "房间666"), id="a-room-number-stays"),
+    pytest.param("hhh 还行 3分", "csat", (3, "还行"), id="laughing-before-words"),
+    # two questions answered by name, a score for now, a plan, a question without its mark
+    pytest.param("满意度4，推荐度9", "nps", (9, "满意度4，推荐度9"), id="named-for-the-question"),
+    pytest.param(
+        "4 for now, 5 if the refund comes", "csat", (4, "4 for now, 5 if the refund comes"), id="for-now"
+    ),
+    pytest.param("4, 5 if the refund comes", "csat", None, id="no-now-asked-again"),
+    pytest.param("5 after you fix the app", "csat", None, id="after-a-fix"),
+    pytest.param("8 definitely if cheaper", "nps", None, id="sure-if"),
+    pytest.param("3 is good or bad", "csat", None, id="good-or-bad"),
+    pytest.param("9 would recommend, satisfied", "csat", None, id="an-nps-number-at-csat"),
+    pytest.param("6 (if 7 is the best)", "ces", None, id="a-legend-on-a-middle-score"),
+    pytest.param("Dear team, I rate you 9. Thanks", "csat", None, id="a-letter-off-the-scale"),
+    pytest.param("您好，等退款到了，我再给你们打5分。谢谢", "csat", None, id="a-letter-with-a-plan-zh"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), BLIND_EIGHTEENTH)
+def test_the_fifteenth_blind_sets_look_alikes_are_read_as_meant(
+    text: str, kind: ScaleKind, expected: tuple[int, str] | None
+) -> None:
+    assert scored(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("3 lah", "attitude", id="a-number-and-lah"),
+        pytest.param("the first one lor", "slow", id="the-first-one-lor"),
+        pytest.param("the man was rude", "attitude", id="the-man"),
+        pytest.param("suplado yung staff", "attitude", id="tagalog-snobbish"),
+        pytest.param("issue still pending", "unresolved", id="still-pending"),
+        pytest.param("long queue", "slow", id="a-long-queue"),
+        pytest.param("the queue was short", None, id="a-short-queue"),
+        pytest.param("the delivery was slow", None, id="the-delivery-is-someone-else"),
+        pytest.param("快递员态度差", None, id="the-courier-is-someone-else-zh"),
+        pytest.param("which one means rude?", None, id="a-question-back"),
+        pytest.param("客服凶得一批", "attitude", id="yipi-intensifies-zh"),
+        pytest.param("踢皮球", "unresolved", id="passing-the-ball-zh"),
+        pytest.param("问题是什么？\n没解决", "unresolved", id="a-question-line-before-zh"),
+        pytest.param("taidu hen cha", "attitude", id="pinyin-attitude"),
+    ],
+)
+def test_the_fifteenth_blind_sets_choice_look_alikes(text: str, expected: str | None) -> None:
+    assert parse_choice(text, OPTIONS) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("can le", "yes", id="can-le"),
+        pytest.param("still cannot leh", "no", id="still-cannot-leh"),
+        pytest.param("nahin hua", "no", id="hindi-not-done"),
+        pytest.param("hindi", "no", id="tagalog-no"),
+        pytest.param("history", None, id="hi-inside-a-word-is-no-greeting"),
+        pytest.param("afraid not, still broken", "no", id="afraid-not"),
+        pytest.param("I reset it as you said and now I can log in", "yes", id="a-story-ending-in-a-login"),
+        pytest.param("I clicked the link, it said expired", "no", id="a-story-ending-expired"),
+        pytest.param("tried twice, same error", "no", id="a-story-ending-in-the-same-error"),
+        pytest.param("it worked then stopped again", "no", id="stopped-again"),
+        pytest.param("it's working again", "yes", id="working-again-still"),
+        pytest.param("not yet, will try tonight", None, id="not-tried-yet"),
+        pytest.param("我照你说的弄了，现在可以登录了", "yes", id="a-story-zh"),
+        pytest.param("短信一直没收到", "no", id="never-came-zh"),
+        pytest.param("还是8行啊", "no", id="eight-for-not-zh"),
+        pytest.param("hao le", "yes", id="pinyin-yes"),
+        pytest.param("“解决了吗” 没有", "no", id="a-question-quoted-without-its-mark"),
+    ],
+)
+def test_the_fifteenth_blind_sets_yes_and_no(text: str, expected: str | None) -> None:
+    assert parse_yes_no(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("sorry lah press wrong, should be 4", "4", id="press-wrong"),
+        pytest.param("aiya wrong star, 5", "5", id="aiya-wrong-star"),
+        pytest.param("my finger shake, i wanted 4", "4", id="a-shaking-finger"),
+        pytest.param("I pressed the wrong star by mistake. I meant to give four.", "four", id="a-story"),
+        pytest.param("那个2分是给快递的，客服给4分", "4分", id="the-first-was-for-the-courier-zh"),
+        pytest.param("kindly change it to 4", "4", id="kindly-change"),
+        pytest.param("please correct it to 3", "3", id="correct-it-to"),
+        pytest.param("gai cheng 4 fen", "4分", id="pinyin-change-to"),
+        pytest.param("wrong star but fine", None, id="a-wrong-tap-and-no-score"),
+        pytest.param("the agent was kind", None, id="a-comment"),
+    ],
+)
+def test_the_fifteenth_blind_sets_corrections(text: str, expected: str | None) -> None:
+    assert after_correction(text) == expected

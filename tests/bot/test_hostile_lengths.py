@@ -20,17 +20,21 @@ from pathlib import Path
 
 import pytest
 
-from bot.answers import is_skip, parse_choice, read_rating
+from bot.answers import is_skip, number_value, parse_choice, parse_rating, read_rating
 from bot.classification import Classification
 from bot.config import load_config
 from bot.corrections import after_correction
 from bot.denying import undenied
 from bot.engine import advance
 from bot.faces import without_agreeing_face
+from bot.field_scores import named_score
 from bot.flow import build_flows
+from bot.for_now import score_for_now
 from bot.framing import FILLERS, field_free, says_nothing, unquoted
+from bot.letters import letter_score
 from bot.masking import mask
 from bot.messages import Text
+from bot.pinyin import digit_words, hanzi_of, not_for_eight
 from bot.rating_words import word_rating
 from bot.spoken_marks import marks_typed, unhashtagged
 from bot.survey import Reply, SurveyState
@@ -58,6 +62,12 @@ HOSTILE = {
     "haha": "ha" * (N // 2),
     "not not not": "not " * (N // 4),
     "thanks, thanks": "thanks, " * (N // 8),
+    # the fifteenth blind set's shapes: a letter's rating words, pinyin, chat's digits, a story's clauses
+    "i rate it": "i rate it " * (N // 10),
+    "pinyin": "hen " * (N // 4),
+    "sixes": "666 " * (N // 4),
+    "and then": "and then " * (N // 9),
+    "wrong star": "wrong star, " * (N // 12),
     "5 5 5": "5 " * (N // 2),
     "digits": "9" * N,
     "stars": "⭐" * N,
@@ -173,6 +183,13 @@ ENTRIES: dict[str, Callable[[str], object]] = {
     "read_rating on NPS": lambda t: read_rating(t, "nps", 0, 10),
     "marks_typed": marks_typed,
     "unhashtagged": unhashtagged,
+    # the fifteenth blind set's readers: pinyin, chat's digits, letters, named and for-now scores
+    "hanzi_of": hanzi_of,
+    "digit_words": digit_words,
+    "not_for_eight": not_for_eight,
+    "letter_score": lambda t: letter_score(t, 1, 5, lambda token: number_value(token, 5)),
+    "named_score": lambda t: named_score(t, "nps", lambda token: number_value(token, 10)),
+    "score_for_now": lambda t: score_for_now(t, lambda head: parse_rating(head, "csat", 1, 5)),
 }
 
 
