@@ -316,3 +316,15 @@ def test_a_hostile_value_or_key_anywhere_is_refused_with_a_config_error_or_read(
             Settings.from_config(parse_config(text))
         except ConfigError as exc:
             assert str(exc).strip(), (loc, hostile)
+
+
+def test_a_config_path_without_end_is_refused_without_reading_it_all(tmp_path: Path) -> None:
+    """``/dev/zero`` (or a file of gigabytes) given as the config: it was read whole before its size
+    was checked, and ``config check /dev/zero`` ended in a MemoryError; at most one character past
+    the limit is read now (the file first: read whole, it failed here without using much memory)."""
+    big = tmp_path / "config.yaml"
+    big.write_text("#" * 3_000_000, encoding="utf-8")
+    with pytest.raises(ConfigError, match="has over 1,000,000 characters"):
+        load_config(big)
+    with pytest.raises(ConfigError, match="has over 1,000,000 characters; a config may have at most"):
+        load_config(Path("/dev/zero"))
