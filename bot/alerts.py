@@ -52,7 +52,8 @@ def announce(
     if not targets and url is None:
         return 0
     conversation = repo.get_conversation(ticket.conversation_id)
-    identity = repo.get_identity(conversation.identity_id)
+    # Locked: an erasure starting meanwhile waits, then empties these rows (else sent after it)
+    identity = repo.get_identity(conversation.identity_id, lock=True)
     notice = make_notice(
         config,
         ticket,
@@ -104,7 +105,11 @@ def fire_sla(repo: Repository, config: Config, timer_id: int, subject: str, now:
     if not repo.take_timer(timer_id):
         return "already done"
     try:
-        ticket = repo.get_ticket(int(subject), lock=True)
+        ticket = repo.get_ticket(int(subject))
+        # The customer first, then the ticket: an erasure holds them in that order (and writes the
+        # ticket), so the other way round the two deadlocked.
+        repo.get_identity(repo.get_conversation(ticket.conversation_id).identity_id, lock=True)
+        ticket = repo.get_ticket(ticket.id, lock=True)
     except (NotFoundError, ValueError):
         return f"SLA of ticket {subject}: ticket gone"
     if not ticket.is_open or ticket.sla_due_at is None:

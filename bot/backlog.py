@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.classification import Classification
-from bot.errors import NotFoundError
+from bot.errors import ERASED_CUSTOMER, NotFoundError
 from bot.records import DueTimer
 from bot.repository import Repository
 from bot.settings import Settings
@@ -61,22 +61,28 @@ def triage_late(
     """Label the message and act as triage would have when it came in, if that still makes sense.
 
     The labels are always stored. A resolved conversation gets no action (someone already dealt with
-    it), and an automatic answer is not sent once an agent has written to the customer.
-    Returns what happened, or ``None`` when another worker had already taken the message.
+    it), nor does an erased customer's, and an automatic answer is not sent once an agent has
+    written to the customer. Returns what happened, or ``None`` when another worker had already
+    taken the message.
     """
     if not repo.take_timer(item.timer_id):
         return None
-    repo.classify_message(item.message_id, verdict)
     message = repo.message(item.message_id)
     labels = f"{verdict.intent}/{verdict.sentiment}"
     if message.conversation_id is None:  # triage queues customer messages, which all belong to one
+        repo.classify_message(item.message_id, verdict)
         return f"message {item.message_id} labelled {labels}; it belongs to no conversation"
     conversation = repo.get_conversation(message.conversation_id)
+    # Locked before anything is written: an erasure in progress ends first (and is seen below), or
+    # one that starts meanwhile waits for this transaction and then forgets what it queued.
+    identity = repo.get_identity(conversation.identity_id, lock=True)
+    repo.classify_message(item.message_id, verdict)
+    if identity.unreachable == ERASED_CUSTOMER:  # no ticket about nobody, no answer to nobody
+        return f"message {item.message_id} labelled {labels}; the customer was erased"
     if conversation.status != "open":
         return f"message {item.message_id} labelled {labels}; conversation already {conversation.status}"
     later = [m for m in repo.transcript(conversation.id) if m.id > item.message_id]
     agent_wrote = any(m.author.startswith("agent:") for m in later)
-    identity = repo.get_identity(conversation.identity_id)
     apply_triage(
         repo, settings, identity, conversation.id, verdict, now, new_survey_id, item.during_survey,
         answer=not agent_wrote, message_id=item.message_id, text=message.text,

@@ -29,6 +29,7 @@ from adapters.webchat.sessions import IDENTITY_ENV
 from adapters.webhook import HttpWebhookPoster
 from bot.config import Config, parse_config, read_config_text
 from bot.config.channels import missing_secrets as channel_secrets
+from bot.config.loader import MAX_CHARS
 from bot.config.notifications import missing_secrets as target_secrets
 from bot.delivery import Dispatcher
 from bot.errors import ConfigError, SecretMissingError
@@ -353,7 +354,8 @@ class Runtime:
 
     def _fingerprint(self) -> str:
         try:
-            return hashlib.sha256(self.config_path.read_bytes()).hexdigest()
+            with self.config_path.open("rb") as file:  # bounded: the path may name /dev/zero
+                return hashlib.sha256(file.read(4 * MAX_CHARS + 1)).hexdigest()
         except OSError:
             return ""
 

@@ -115,10 +115,10 @@ class Rows:
 
     def _get(self, table: Any, key: Any, *, lock: bool | dict[str, bool] = False) -> Any:
         """The row (``NotFoundError`` when missing); ``lock``: ``FOR UPDATE``, or another lock
-        (:data:`KEY_SHARE`) held until the transaction ends. A :data:`KEY_SHARE` read is of the row
-        as it is once locked, even if this transaction read it before (the session would otherwise
-        hand back its earlier copy)."""
-        row = self.session.get(table, key, with_for_update=lock, populate_existing=isinstance(lock, dict))
+        (:data:`KEY_SHARE`) held until the transaction ends. A locked read is of the row as it is
+        once locked, even if this transaction read it before (the session would otherwise hand back
+        its earlier copy)."""
+        row = self.session.get(table, key, with_for_update=lock, populate_existing=bool(lock))
         if row is None:
             raise NotFoundError(f"no {table.__name__.lower()} with id {key!r}")
         return self._hold(row)

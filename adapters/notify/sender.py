@@ -109,11 +109,10 @@ class Notifications:
         if not await self.pacer.take(f"telegram:{chat}", spec.kind, wait):
             return None
         from adapters.telegram import group  # the adapter exists: its modules are loaded already
-        from adapters.telegram.botapi import message_id, send_message
-        from adapters.telegram.render import MAX_TEXT, split_text
+        from adapters.telegram.botapi import message_id
 
         if isinstance(notice, Digest):
-            call = send_message(spec.chat_id, split_text(digest.plain_text(notice, locale), MAX_TEXT)[0])
+            call = group.group_message(spec.chat_id, digest.plain_text(notice, locale))
         else:
             call = group.render_notice(notice, spec.chat_id, locale)
         return str(message_id(await self.telegram.call(call)))

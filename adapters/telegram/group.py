@@ -17,7 +17,7 @@ from aiogram.types import CallbackQuery, Message
 
 from adapters.base import AdapterContext
 from adapters.notify.text import plain_text, words
-from adapters.telegram.botapi import Call, send_message
+from adapters.telegram.botapi import Call
 from adapters.telegram.render import MAX_TEXT, split_text, utf16_len
 from adapters.telegram.wire import CHANNEL
 from bot.config.notifications import NotificationTarget
@@ -31,6 +31,9 @@ PREFIX = "t"
 ACTIONS: dict[str, Literal["claim", "resolve"]] = {"c": "claim", "r": "resolve"}
 CODES = {action: code for code, action in ACTIONS.items()}
 FOOTER = "\n\n— "
+NOT_A_MENTION = "\uff20"
+"""FULLWIDTH COMMERCIAL AT: what an ``@`` in a group notice becomes, so that it mentions nobody."""
+NO_PREVIEW = {"is_disabled": True}
 ALERT_CHARS = 200
 
 
@@ -65,9 +68,22 @@ def keyboard(ticket_id: int, locale: str) -> dict[str, Any]:
 
 def render_notice(notice: Notice, chat_id: int, locale: str) -> Call:
     """The group message (``sendMessage``) for ``notice``: buttons while the ticket is still open."""
-    text = split_text(plain_text(notice, locale), MAX_TEXT)[0]
     markup = keyboard(notice.ticket_id, locale) if notice.is_open else None
-    return send_message(chat_id, text, markup)
+    return group_message(chat_id, plain_text(notice, locale), markup)
+
+
+def group_message(chat_id: int, text: str, markup: dict[str, Any] | None = None) -> Call:
+    """A message to a support group holding what customers wrote (a name, a reason, a comment).
+
+    Telegram makes ``@name`` in a plain text a mention, which notifies that member of the group: a
+    customer called ``@lead`` paged the team's lead with every notice about them. Every ``@`` goes
+    out as the full-width ``＠``, which reads the same and mentions nobody; links get no preview (the
+    group would fetch and show a page the customer chose).
+    """
+    text = split_text(text.replace("@", NOT_A_MENTION), MAX_TEXT)[0]
+    return Call.of(
+        "sendMessage", chat_id=chat_id, text=text, reply_markup=markup, link_preview_options=NO_PREVIEW
+    )
 
 
 def group_target(ctx: AdapterContext, chat_id: int | None) -> NotificationTarget | None:
@@ -130,7 +146,7 @@ def status_edit(message: Message | None, ticket: Ticket, status: str, locale: st
     """The message with ``status`` as its last line (replacing an earlier one); buttons while open."""
     if message is None or message.text is None:
         return None  # Telegram no longer shows the message to the bot
-    text = f"{message.text.split(FOOTER)[0]}{FOOTER}{status}"
+    text = f"{message.text.split(FOOTER)[0]}{FOOTER}{status}".replace("@", NOT_A_MENTION)
     if utf16_len(text) > MAX_TEXT:
         return None
     markup = keyboard(ticket.id, locale) if ticket.is_open else None
@@ -140,6 +156,7 @@ def status_edit(message: Message | None, ticket: Ticket, status: str, locale: st
         message_id=message.message_id,
         text=text,
         reply_markup=markup,
+        link_preview_options=NO_PREVIEW,
     )
 
 

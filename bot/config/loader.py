@@ -79,9 +79,19 @@ def load_config(path: str | Path) -> Config:
 
 
 def read_config_text(path: Path) -> str:
-    """The text of a config file; :class:`ConfigError` when it cannot be read or is not UTF-8."""
+    """The text of a config file; :class:`ConfigError` when it cannot be read, is not UTF-8 or is
+    longer than a config may be. At most one character past :data:`MAX_CHARS` is read: the whole of
+    ``/dev/zero`` (or of a file of gigabytes) was read before its size was checked, until memory ran
+    out."""
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open(encoding="utf-8") as file:
+            text = file.read(MAX_CHARS + 1)
+        if len(text) > MAX_CHARS:
+            raise ConfigError(
+                [f"{path} has over {MAX_CHARS:,} characters; a config may have at most {MAX_CHARS:,}"],
+                source=str(path),
+            )
+        return text
     except OSError as exc:
         raise ConfigError([f"cannot read {path}: {exc.strerror}"], source=str(path)) from exc
     except UnicodeDecodeError as exc:  # a ValueError: it was a traceback at start-up and in `config check`

@@ -10,7 +10,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
-from csatbot.console import wording
+from csatbot.console import bidi, wording
 from csatbot.console.auth import csrf_token
 from csatbot.console.i18n import EN, LANGUAGES, pick_language, translate
 from csatbot.local_times import local_time, zone_label
@@ -23,6 +23,7 @@ _env = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    finalize=bidi.shown,  # a customer's direction override cannot reorder the rest of the page
 )
 templates = Jinja2Templates(env=_env)
 

@@ -6,11 +6,13 @@ harness started, alerts read back from the outbox.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
+from bot import privacy
 from bot.alerts import NOTIFY, SLA_TIMER, announce, fire_sla, masked_document, unwatch_sla, watch_sla
 from bot.notifications import SLA_BREACHED
 from bot.records import Ticket
@@ -19,6 +21,7 @@ from bot.settings import Settings
 
 from ..conftest import Harness, MakeHarness
 from ..support.config import config_data, settings_of
+from ..support.held import held
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 DUE = T0 + timedelta(hours=4)
@@ -184,3 +187,42 @@ async def test_a_watched_ticket_has_a_timer_until_unwatched(make_harness: MakeHa
     assert await run(h, lambda repo: repo.has_timer(SLA_TIMER, str(ticket.id))) is True
     await run(h, lambda repo: unwatch_sla(repo, ticket.id))
     assert await run(h, lambda repo: repo.has_timer(SLA_TIMER, str(ticket.id))) is False
+
+
+async def test_an_sla_alert_racing_an_erasure_is_emptied_with_the_rest(make_harness: MakeHarness) -> None:
+    """An SLA breach announced (its transaction still open) while the customer is being erased. On
+    PostgreSQL the erasure looked for their notices before the alert committed, so the alert stayed
+    queued with their name and words and went to the team afterwards. The alert now holds the
+    customer, so the erasure waits for it and empties it; and the other way round (the erasure first)
+    the alert waits and names the placeholder."""
+    h = make_harness(alerting())
+    ticket = await ticket_of(h)
+    await run(h, lambda repo: watch_sla(repo, h.current.config, ticket, T0))
+    [(customer,)] = h.rows("select customer_id from identity")
+    firing, release = await held(h.database, fire_first(h, DUE))
+    eraser = asyncio.create_task(run(h, lambda repo: privacy.erase(repo, customer, "test", T0)))
+    await asyncio.sleep(0.3)  # long enough to reach the database
+    release.set()
+    await firing
+    counts = await eraser
+    assert counts["outbox"] == 1
+    assert [tuple(r) for r in h.rows("select status, body from outbox")] in (
+        [("erased", "{}")],
+        [("erased", {})],
+    )
+
+
+async def test_an_sla_alert_after_an_erasure_names_nobody(make_harness: MakeHarness) -> None:
+    h = make_harness(alerting())
+    ticket = await ticket_of(h)
+    await run(h, lambda repo: watch_sla(repo, h.current.config, ticket, T0))
+    [(customer,)] = h.rows("select customer_id from identity")
+    eraser, release = await held(h.database, lambda repo: privacy.erase(repo, customer, "test", T0))
+    firing = asyncio.create_task(run(h, fire_first(h, DUE)))
+    await asyncio.sleep(0.3)
+    release.set()
+    await eraser
+    assert await firing == f"ticket {ticket.id} overdue by 0s; 1 target(s) told"
+    [(body,)] = h.rows("select body from outbox where status = 'pending'")
+    notice = _json(body)["notice"]
+    assert notice["customer"].startswith("erased-") and "parcel" not in json.dumps(_json(body))

@@ -5,17 +5,21 @@ PostgreSQL when configured).
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
+from bot import privacy
 from bot.backlog import Queued, triage_late, waiting
 from bot.classification import Classification
 from bot.messages import InboundMessage, Text
 from bot.turns import TRIAGE_TIMER, agent_reply, inbound
 
 from ..conftest import Harness
+from ..support.held import held
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 PASSWORD = Classification("password_reset", 0.97, "neutral", 0.9)  # the shipped triage answers it
+UPSET = Classification("complaint", 0.9, "negative", 0.9, needs_human=0.9)  # the shipped triage escalates it
 
 
 async def queued(h: Harness, text: str, user: str = "ann", at: datetime = T0) -> int:
@@ -97,3 +101,23 @@ async def test_a_timer_whose_message_is_gone_leaves_the_backlog(harness: Harness
     assert [q.text for q in await backlog(harness)] == ["where is my parcel"]
     pending = await harness.store.run(lambda repo: repo.pending_timers(TRIAGE_TIMER, 10))
     assert len(pending) == 1  # the two without a message were taken, once and for all
+
+
+async def test_a_message_of_a_customer_being_erased_is_only_labelled(harness: Harness) -> None:
+    """An erasure in progress (its transaction open) while the model's verdicts come for the customer's
+    waiting messages. The late triage read the identity as committed and went on: an upset message
+    opened a ticket about nobody (the escalation an agent is refused, 409) and queued "a person will
+    reply" to ``erased-<id>``. It now waits for the erasure and only labels the message."""
+    await queued(harness, "this is awful, get me a person")
+    [item] = await backlog(harness)
+    [(customer,)] = harness.rows("select customer_id from identity")
+    eraser, release = await held(harness.database, lambda repo: privacy.erase(repo, customer, "test", T0))
+    racing = asyncio.create_task(late(harness, item, UPSET))
+    await asyncio.sleep(0.3)  # long enough to reach the database
+    release.set()
+    said = await racing
+    await eraser
+    assert said == f"message {item.message_id} labelled complaint/negative; the customer was erased"
+    assert harness.rows("select count(*) from ticket") == [(0,)]
+    assert harness.rows("select count(*) from outbox") == [(0,)]
+    assert harness.rows("select author, intent from message") == [("customer", "complaint")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -9,11 +10,15 @@ from typing import Any
 
 import yaml
 
+from bot import privacy, tickets
 from bot.config import parse_config
 from bot.prompts import AskRating
+from bot.repository import Repository
 from bot.settings import MessagingWindow, Settings
 
 from ..conftest import Harness, MakeHarness
+from ..support.columns import stored
+from ..support.held import held
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -140,3 +145,32 @@ async def test_a_ticket_resolved_after_the_window_gets_no_resurvey_and_says_why(
     [(detail,)] = h.rows("select detail from ticketevent where action = 'resurvey'")
     assert "outside webchat's messaging window" in str(detail)
     assert h.rows("select count(*) from timer where kind = 'send' and status = 'pending'") == [(0,)]
+
+
+async def test_a_resurvey_racing_an_erasure_never_reaches_the_customer(make_harness: MakeHarness) -> None:
+    """A DSAT ticket resolved while its customer is being erased, each way round: the re-survey
+    is planned skipped (the erasure went first) or closed by the erasure (the resolution went first),
+    and nothing is queued to the customer's real id."""
+    h = make_harness(settings())
+    for first, user in (("erasure", "ann"), ("resolution", "bob")):
+        conversation_id, ticket_id, _ = await dsat_ticket(h, user)
+        [(customer,)] = h.rows('select customer_id from identity where "user" = :u', u=user)
+
+        def erase(repo: Repository, customer: int = customer) -> object:
+            return privacy.erase(repo, customer, "test", h.clock.now())
+
+        def resolve(repo: Repository, ticket_id: int = ticket_id, user: str = user) -> object:
+            return tickets.resolve(repo, h.current, ticket_id, "amy", h.clock.now(), f"late-{user}")
+
+        holding, other = (erase, resolve) if first == "erasure" else (resolve, erase)
+        task, release = await held(h.database, holding)
+        racing = asyncio.create_task(h.store.run(other))
+        await asyncio.sleep(0.3)  # long enough to reach the database
+        release.set()
+        await task
+        await racing
+        assert surveys(h, conversation_id)[-1][:2] == ("followup", "skipped"), first
+        await h.tick(minutes=30)
+        assert h.rows("select count(*) from outbox where status = 'pending'") == [(0,)], first
+        queued = [stored(r) for (r,) in h.rows("select recipient from outbox")]
+        assert not [r for r in queued if r.get("user") == user], (first, queued)

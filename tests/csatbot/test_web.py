@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from sqlalchemy import text as sqltext
 
 from csatbot.console.users import Users
 from csatbot.runtime import Runtime
@@ -605,12 +606,8 @@ def refused(response: httpx.Response) -> bool:
     )
 
 
-async def test_every_route_refuses_a_stranger_but_the_public_ones(tmp_path: Path) -> None:
-    """Walks every route of the app (the console, the support API, the customer API and every
-    channel's webhook) as someone with no token, no sign-in, no chat session and no signature: each
-    answers 401 or 403 (or the console's sign-in redirect), with nothing but its path and an empty
-    body, and also with a console cookie of a visitor who opened the sign-in page (a real CSRF token,
-    nobody signed in). A new route that answers anyone fails here until it is added to ``PUBLIC``."""
+def walk_app(tmp_path: Path) -> tuple[Any, Runtime]:
+    """The app with every channel on (its webhooks are routes too), workers not running."""
     from csatbot.web import create_app
 
     channels = {
@@ -621,7 +618,104 @@ async def test_every_route_refuses_a_stranger_but_the_public_ones(tmp_path: Path
     }
     config = write_config_file(tmp_path, config_data(channels=channels))
     runtime = Runtime(config, f"sqlite:///{tmp_path / 'walk.db'}", environ=WALK_ENVIRON)
-    app = create_app(runtime, start_workers=False)
+    return create_app(runtime, start_workers=False), runtime
+
+
+async def signed_in(http: httpx.AsyncClient, name: str, password: str) -> str:
+    """Sign ``http`` in to the console as ``name``; the session's CSRF token."""
+    form = await http.get("/console/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', form.text)
+    assert token is not None
+    data = {"username": name, "password": password, "csrf": token.group(1)}
+    assert (await http.post("/console/login", data=data)).status_code == 303
+    page = await http.get("/console/")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert token is not None, page.text[:300]
+    return token.group(1)
+
+
+ADMIN_ONLY = {
+    ("DELETE", "/api/customers/{customer_id}"),  # erasure
+    ("GET", "/api/reports/auto-answers"),
+    ("GET", "/console/flows"),
+    ("GET", "/console/flows/{flow_id}/preview"),
+}
+"""Routes an agent's token or console session is refused (403); every other route takes them."""
+STREAMS = {("GET", "/console/events")}
+"""Routes that answer a signed-in user with a stream that does not end (walked signed out only)."""
+SIGNED_OUT = {("POST", "/console/logout")}
+"""Routes that end the session walking them (last)."""
+
+
+async def test_every_route_refuses_a_revoked_expired_or_forged_credential(tmp_path: Path) -> None:
+    """Every route but the public ones, with a revoked admin token, a token of another case, a
+    bearer of 5,000 characters, and the cookie of a console session that has expired (its row still
+    there): each is refused (401, 403 or the sign-in redirect) as a stranger is."""
+    from csatbot.tokens import ApiTokens
+
+    app, runtime = walk_app(tmp_path)
+    routes = app_routes(app.routes) - PUBLIC
+    tokens = ApiTokens(runtime.database)
+    revoked = tokens.issue("gone", "admin")
+    tokens.revoke("gone")
+    live = tokens.issue("live", "admin")
+    Users(runtime.database).add("lapsed", "a-password-of-lapsed", "admin")
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://csatbot.test") as http:
+        csrf = await signed_in(http, "lapsed", "a-password-of-lapsed")
+        with runtime.database.writer.begin() as conn:
+            conn.execute(sqltext("update console_session set expires_at = :at"), {"at": datetime(2020, 1, 1)})
+        answers: dict[tuple[str, str, str], int] = {}
+        bearers = {"revoked": revoked, "other case": live.swapcase(), "long": "x" * 5000}
+        for method, path in sorted(routes):
+            url = re.sub(r"\{[^}]+\}", "1", path)
+            for what, token in bearers.items():
+                response = await http.request(method, url, headers={"Authorization": f"Bearer {token}"})
+                if not refused(response):
+                    answers[(method, path, what)] = response.status_code
+            response = await http.request(method, url, data={"csrf": csrf} if method == "POST" else None)
+            if not refused(response):
+                answers[(method, path, "expired session")] = response.status_code
+    runtime.database.dispose()
+    assert answers == {}
+
+
+async def test_admin_routes_refuse_an_agent_and_the_rest_take_one(tmp_path: Path) -> None:
+    """Every route but the public ones and the customers' (webhooks, web chat), as an agent: with
+    their API token on the API, signed in on the console. Exactly :data:`ADMIN_ONLY` refuse them
+    (403); a new route must be put there or be one an agent may use, and the walk shows that the
+    agent's credential works everywhere else (so a refusal is the role's, not a broken sign-in)."""
+    from csatbot.tokens import ApiTokens
+
+    app, runtime = walk_app(tmp_path)
+    customers = ("/webhooks/", "/api/webchat/")  # platforms' signatures and chat sessions, not staff
+    routes = {r for r in app_routes(app.routes) - PUBLIC - STREAMS if not r[1].startswith(customers)}
+    token = ApiTokens(runtime.database).issue("walker", "agent")
+    Users(runtime.database).add("walker", "a-password-of-walker", "agent")
+    transport = httpx.ASGITransport(app=app)
+    refused_agent: set[tuple[str, str]] = set()
+    async with httpx.AsyncClient(transport=transport, base_url="http://csatbot.test") as http:
+        csrf = await signed_in(http, "walker", "a-password-of-walker")
+        for method, path in sorted(routes - SIGNED_OUT) + sorted(SIGNED_OUT):
+            url = re.sub(r"\{[^}]+\}", "1", path)
+            if path.startswith("/console"):
+                response = await http.request(method, url, data={"csrf": csrf} if method == "POST" else None)
+            else:
+                response = await http.request(method, url, headers={"Authorization": f"Bearer {token}"})
+            if refused(response):
+                refused_agent.add((method, path))
+    runtime.database.dispose()
+    assert refused_agent == ADMIN_ONLY
+    assert len(routes) >= 45
+
+
+async def test_every_route_refuses_a_stranger_but_the_public_ones(tmp_path: Path) -> None:
+    """Walks every route of the app (the console, the support API, the customer API and every
+    channel's webhook) as someone with no token, no sign-in, no chat session and no signature: each
+    answers 401 or 403 (or the console's sign-in redirect), with nothing but its path and an empty
+    body, and also with a console cookie of a visitor who opened the sign-in page (a real CSRF token,
+    nobody signed in). A new route that answers anyone fails here until it is added to ``PUBLIC``."""
+    app, runtime = walk_app(tmp_path)
     routes = app_routes(app.routes)
     assert {
         ("POST", "/webhooks/telegram"),

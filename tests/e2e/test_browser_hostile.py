@@ -136,3 +136,41 @@ def test_hostile_text_shows_as_written_on_every_page_without_the_csp(
     expect(chat.locator("#log li.in").first).to_have_text(TEXT)
     seen.append(checked(chat, NAME, TEXT))
     assert [s for s in seen if s["pwned"] or s["injected"] or s["handlers"]] == []
+
+
+QUOTE_AFTER = """() => {
+  const answers = document.querySelector("#answers");
+  const node = [...answers.childNodes].find(n => n.nodeType === 3 && n.data.includes("TAIL"));
+  const at = (i) => { const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1);
+                      return r.getBoundingClientRect().left; };
+  const tail = node.data.indexOf("TAIL");
+  return {letter: at(tail), quote: at(node.data.indexOf("\u201d", tail))};
+}"""
+
+
+def test_a_direction_override_in_a_comment_reorders_nothing_after_it(
+    live: LiveServer, browser: Browser
+) -> None:
+    """A survey comment ending in an open right-to-left override, quoted inline on the conversation
+    page (``“...”``): the closing quote after it used to be drawn to the left of the comment, inside
+    the reversed run; the comment is now an isolate of its own and the quote follows it."""
+    with httpx.Client(base_url=live.url, timeout=30, headers=api_headers(live.runtime.database)) as api:
+        customer = Customer(api, new_user("bidi"))
+        customer.post(text="my parcel is late")
+        conversation = customer.conversation()
+        resolved = api.post(f"/api/conversations/{conversation}/resolve", json={"send_survey_now": True})
+        assert resolved.status_code == 200, resolved.text
+        customer.tap(customer.prompt("AskRating", "rating"), "1")
+        customer.tap(customer.prompt("AskChoice", "reason"), "slow")
+        customer.say("bad \u202eTAIL")
+        customer.prompt("End")
+    Users(live.runtime.database).add("bidi-lead", PASSWORD, "admin")
+    console = browser.new_context(locale="en-US", viewport={"width": WIDTH, "height": 800}).new_page()
+    console.goto(f"{live.url}/console/login")
+    console.fill("input[name=username]", "bidi-lead")
+    console.fill("input[name=password]", PASSWORD)
+    console.get_by_role("button", name="Sign in").click()
+    expect(console.locator("h1")).to_contain_text("Ticket queue")
+    console.goto(f"{live.url}/console/conversations/{conversation}")
+    where = console.evaluate(QUOTE_AFTER)
+    assert where["quote"] > where["letter"], where

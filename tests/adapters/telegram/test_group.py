@@ -179,3 +179,26 @@ async def test_a_tap_whose_query_id_is_a_lone_surrogate_is_answered_and_works_th
     assert [error for (error,) in app.rows("select error from inbox")] == [None] * len(
         app.rows("select 1 from inbox")
     )
+
+
+async def test_a_customer_named_like_a_member_mentions_nobody_in_the_group(app: App) -> None:
+    """A customer whose Telegram name is ``@bob_tg`` (an agent's username) and who writes an escalation
+    reason naming ``@amy``: the group's notice made both mentions, which notify those members. Each
+    ``@`` now goes out full-width, and no link in the notice gets a preview."""
+    app.sim.user("mallory", first_name="@bob_tg", last_name="via @amy")
+    await app.sim.say(app.http, "mallory", "call @amy now https://evil.example/x")
+    [conversation] = await app.conversations()
+    path = f"/api/conversations/{conversation['id']}/escalate"
+    response = await app.http.post(path, json={"reason": "customer says: ask @lead_tg"})
+    assert response.status_code == 200, response.text
+    [message] = await until(lambda: app.sim.api.messages(GROUP))
+    assert "@" not in message["text"]
+    assert "Customer: ＠bob_tg via ＠amy (telegram)" in message["text"]
+    assert "Reasons: customer says: ask ＠lead_tg" in message["text"]
+    [sent] = [c for c in app.sim.api.called("sendMessage") if str(c["chat_id"]) == str(GROUP)]
+    assert sent["link_preview_options"] == {"is_disabled": True}
+
+
+def test_a_digest_or_an_edit_in_the_group_mentions_nobody() -> None:
+    call = group.group_message(GROUP, "Great help from @amy, thanks! — ann@example.com")
+    assert call.params["text"] == "Great help from ＠amy, thanks! — ann＠example.com"

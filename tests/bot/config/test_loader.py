@@ -268,3 +268,63 @@ def test_a_mutated_config_is_a_config_or_a_config_error(edits: list[tuple[int, s
         assert isinstance(parse_config(yaml.safe_dump(doc, allow_unicode=True)), Config)
     except ConfigError as exc:
         assert exc.problems and all(isinstance(p, str) and p for p in exc.problems)
+
+
+HOSTILE_VALUES = (
+    "!!binary aGVsbG8=", "!!set {a, b}", "!!omap [a: 1]", "!!pairs [a: 1, a: 2]", "2026-01-01 10:00:00",
+    ".nan", "-.inf", "9" * 5000, "~", "[]", "{}", "[[]]", "{1: 2}", "{null: 1}", "{[a]: 1}", '"\\u202e"',
+    '"\\ud800"', '"\\0"', "!!float abc", "!!python/object:os.system [ls]", "!!int 1e3", "2026-02-30",
+    "{<<: [1, 2]}", "*undefined", "!x 1", "!!map [1]", "!!seq {a: 1}", "'" + "x" * 20_000 + "'",
+)  # fmt: skip
+"""What a hostile or careless edit puts where a value was: other YAML types, tags, aliases, NaN..."""
+HOSTILE_KEYS = ("1", "null", "true", "2026-01-01", ".nan", "'[x]'", '"\\u202e"', "1.5", "'a.b'", "~", "<<")
+
+
+def test_a_hostile_value_or_key_anywhere_is_refused_with_a_config_error_or_read() -> None:
+    """A fixed sample (seeded) of the shipped config with one value or key replaced by something
+    hostile: each is read or refused as a :class:`ConfigError`, never another exception, and what is
+    read builds its settings (what a reload does next). 264 and 541 such files found nothing else."""
+    import copy
+    import random
+
+    from bot.settings import Settings
+
+    data = yaml.safe_load(shipped_text())
+    places: list[tuple[str | int, ...]] = []
+    stack: list[tuple[object, tuple[str | int, ...]]] = [(data, ())]
+    while stack:
+        value, loc = stack.pop()
+        places += [loc] if loc else []
+        items = (
+            value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        )
+        stack += [(item, (*loc, key)) for key, item in items]
+    rng = random.Random(55)
+    for _ in range(60):
+        edited, loc = copy.deepcopy(data), rng.choice(places)
+        parent = edited
+        for part in loc[:-1]:
+            parent = parent[part]
+        if isinstance(parent, dict) and rng.random() < 0.4:
+            parent["__HOSTILE__"] = parent.pop(loc[-1])
+            hostile = rng.choice(HOSTILE_KEYS)
+        else:
+            parent[loc[-1]] = "__HOSTILE__"
+            hostile = rng.choice(HOSTILE_VALUES)
+        text = yaml.safe_dump(edited, allow_unicode=True, sort_keys=False).replace("__HOSTILE__", hostile)
+        try:
+            Settings.from_config(parse_config(text))
+        except ConfigError as exc:
+            assert str(exc).strip(), (loc, hostile)
+
+
+def test_a_config_path_without_end_is_refused_without_reading_it_all(tmp_path: Path) -> None:
+    """``/dev/zero`` (or a file of gigabytes) given as the config: it was read whole before its size
+    was checked, and ``config check /dev/zero`` ended in a MemoryError; at most one character past
+    the limit is read now (the file first: read whole, it failed here without using much memory)."""
+    big = tmp_path / "config.yaml"
+    big.write_text("#" * 3_000_000, encoding="utf-8")
+    with pytest.raises(ConfigError, match="has over 1,000,000 characters"):
+        load_config(big)
+    with pytest.raises(ConfigError, match="has over 1,000,000 characters; a config may have at most"):
+        load_config(Path("/dev/zero"))
