@@ -7,7 +7,13 @@ Hong Kong type Traditional ones.
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
+
+# OpenCC reads its input as a C string of UTF-8: it stops at a NUL ("滿\x00意" came back as "满") and
+# cannot encode a lone surrogate (a UnicodeEncodeError). Such runs are kept as they are, between
+# the pieces that are converted.
+_NOT_FOR_OPENCC = re.compile("([\x00\ud800-\udfff]+)")
 
 
 @functools.cache
@@ -24,5 +30,10 @@ def has_han(text: str) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def simplified(text: str) -> str:
-    """``text`` with Traditional characters written as Simplified; text without Chinese as it is."""
-    return str(_converter().convert(text)) if has_han(text) else text
+    """``text`` with Traditional characters written as Simplified; text without Chinese as it is (and
+    so are NUL characters and lone surrogates in it)."""
+    if not has_han(text):
+        return text
+    return "".join(
+        str(_converter().convert(part)) if has_han(part) else part for part in _NOT_FOR_OPENCC.split(text)
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ from nlu.labels import lang_of_text
 from nlu.lexical import LexicalModel, hashed, load_lexical
 from nlu.model_files import LEXICAL_FILE, META_FILE, TOKENIZER_FILE
 from nlu.normalize import normalize
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,10 @@ class Scorer:
         if not texts:
             empty_i, empty_s = np.zeros((0, len(self.intents))), np.zeros((0, len(self.sentiments)))
             return Scores(empty_i, empty_s, None, None, empty_i, empty_s)
+        # A lone surrogate (``"\ud800"`` in JSON, a byte that is not UTF-8 read with surrogateescape)
+        # is no character: the tokenizer raised TypeError on it and the lexical hashing
+        # UnicodeEncodeError. It is read as U+FFFD, as stored messages have it (bot.storable).
+        texts = [_SURROGATE.sub("\ufffd", t) for t in texts]
         if version := int(self.meta.get("normalize") or 0):
             texts = [normalize(t, version) for t in texts]
         intent_t, sent_t = run_batched(self.encoder, texts, batch_size)

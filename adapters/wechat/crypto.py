@@ -23,13 +23,14 @@ from bot.errors import SignatureError
 
 
 def signature(*parts: str) -> str:
-    """``sha1("".join(sorted(parts)))`` as hex: WeChat's ``signature`` and ``msg_signature``."""
-    return hashlib.sha1("".join(sorted(parts)).encode()).hexdigest()
+    """``sha1("".join(sorted(parts)))`` as hex: WeChat's ``signature`` and ``msg_signature``. A lone
+    surrogate (no character, so in nothing WeChat signs) is hashed as its bytes, not raised on."""
+    return hashlib.sha1("".join(sorted(parts)).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def signature_matches(given: str, *parts: str) -> bool:
     """Whether ``given`` is the signature of ``parts`` (constant-time comparison)."""
-    return hmac.compare_digest(given.lower().encode(), signature(*parts).encode())
+    return hmac.compare_digest(given.lower().encode("utf-8", "surrogatepass"), signature(*parts).encode())
 
 
 def aes_key(encoding_aes_key: str) -> bytes:

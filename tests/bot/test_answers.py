@@ -2493,6 +2493,7 @@ def test_a_no_comment_as_officials_say_it_skips() -> None:
     assert is_skip("不予置评") and is_skip("无可奉告") and not is_skip("不予置评的态度")
 
 
+<<<<<<< HEAD
 BLIND_EIGHTEENTH = [
     # regional English's particles and courtesies beside a score say nothing ("ok lah" is still words)
     pytest.param("4 lah", "csat", (4, ""), id="singapore-lah"),
@@ -2614,3 +2615,33 @@ def test_the_fifteenth_blind_sets_yes_and_no(text: str, expected: str | None) ->
 )
 def test_the_fifteenth_blind_sets_corrections(text: str, expected: str | None) -> None:
     assert after_correction(text) == expected
+=======
+# ---- hostile text ----------------------------------------------------------------------------
+
+# Any character, lone surrogates and NUL included (a pure reader may be handed text before it is
+# cleaned for storage), mixed with the pieces answers are made of.
+HOSTILE_PIECES = ["\ud800", "\udcff", "\x00", "滿意", "分", "5", "⭐", " ", "不", "no", "😀", "\u200d"]
+hostile_text = st.lists(st.text(max_size=6) | st.sampled_from(HOSTILE_PIECES), max_size=12).map("".join)
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(text=hostile_text, kind=st.sampled_from(["csat", "nps", "ces"]))
+def test_any_text_is_read_or_refused_never_raised(text: str, kind: ScaleKind) -> None:
+    # A lone surrogate beside a Chinese character ("\udcb8\udca4分": bytes that are not UTF-8, read
+    # with surrogateescape) was a UnicodeEncodeError in OpenCC, through every typed reader.
+    low, high = SCALES[kind]
+    found = read_rating(text, kind, low, high)
+    assert found is None or low <= found.score <= high
+    number = parse_rating(text, kind, low, high)
+    assert number is None or low <= number <= high
+    options = [("slow", ["Slow", "太慢"]), ("other", ["Other", "其他"])]
+    assert parse_choice(text, options) in (None, "slow", "other")
+    parse_yes_no(text)
+    is_skip(text)
+    after_correction(text)
+
+
+def test_a_lone_surrogate_beside_chinese_is_no_score_and_no_error() -> None:
+    assert scored("\udcb8\udca4分") is None
+    assert scored("\ud800五分") is None  # as "\ufffd五分": a broken character before it, no plain score
+>>>>>>> fuzz-58

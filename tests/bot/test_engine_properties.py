@@ -92,7 +92,31 @@ ANSWER_LIKE = [
 STEP_IDS = sorted({step for flow in FLOWS.values() for step in flow.steps} | {"nope"})
 
 sentiments = st.none() | st.sampled_from(SENTIMENTS).map(lambda s: Classification("x", 0.5, s, 0.5))
-texts = st.sampled_from(ANSWER_LIKE) | st.text(max_size=80) | st.text(CN_NUMERALS + "分星满给打 ", max_size=6)
+# What a pure reader may be handed before the text is cleaned for storage (NUL, lone surrogates), and
+# what customers mix in: other scripts' digits, direction marks, joiners, Traditional characters.
+HOSTILE_PIECES = [
+    "\x00",
+    "\ud800",
+    "\udcff",
+    "\u202e",
+    "\u200d",
+    "\ufeff",
+    "٣",
+    "५",
+    "５",
+    "滿意",
+    "五分",
+    "⭐",
+    "😡",
+    "no",
+]
+hostile = st.lists(st.sampled_from(HOSTILE_PIECES) | st.sampled_from(ANSWER_LIKE), max_size=8).map("".join)
+texts = (
+    st.sampled_from(ANSWER_LIKE)
+    | st.text(max_size=80)
+    | st.text(CN_NUMERALS + "分星满给打 ", max_size=6)
+    | hostile
+)
 tap_values = st.sampled_from(
     [str(v) for v in range(-1, 12)] + ["slow", "other", "yes", "no", "x", "²", "①", "9" * 5000]
 ) | st.text(max_size=6)

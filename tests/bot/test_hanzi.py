@@ -23,3 +23,16 @@ def test_simplified(text: str, expected: str) -> None:
 
 def test_has_han() -> None:
     assert has_han("ok 好") and has_han("\uf900") and not has_han("ok 👍 ５")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("滿\x00滿意", "满\x00满意"),  # OpenCC stopped at the NUL: "满"
+        ("\ud800滿意", "\ud800满意"),  # and could not encode a lone surrogate (UnicodeEncodeError)
+        ("\udcb8\udca4分", "\udcb8\udca4分"),  # a byte that is not UTF-8, read with surrogateescape
+        ("滿\x00\x00\ud800意\x00", "满\x00\x00\ud800意\x00"),
+    ],
+)
+def test_nul_and_lone_surrogates_stay_and_the_rest_is_converted(text: str, expected: str) -> None:
+    assert simplified(text) == expected

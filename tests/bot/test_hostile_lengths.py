@@ -150,6 +150,10 @@ HOSTILE = {
     "denied higher scores": "不到五分，" * (N // 5),
     "snails": "🐌" * N,
     "which one": "到底哪个是" * (N // 5),
+    # OpenCC is handed the pieces between NUL characters and lone surrogates (it stopped at a NUL and
+    # raised on a surrogate): one call a piece
+    "Traditional between NULs": "滿\x00" * (N // 2),
+    "Traditional between lone surrogates": "滿\ud800" * (N // 2),
 }
 OPTIONS = [("slow", ["Slow response", "响应太慢"]), ("other", ["Something else", "其他"])]
 UNHAPPY = Classification("complaint", 0.9, "negative", 0.9)

@@ -98,3 +98,16 @@ def test_serving_tokenizes_exactly_like_training(model_dir: Path) -> None:
     ids, mask = Tokens(model_dir / TOKENIZER_FILE, 32).encode(texts)
     assert [row[m == 1].tolist() for row, m in zip(ids, mask, strict=True)] == want
     assert trained.unk_token_id not in {i for row in want[:3] for i in row}
+
+
+@pytest.mark.slow
+def test_hostile_text_is_classified_not_raised(model_dir: Path) -> None:
+    # A lone surrogate ("\ud800" in JSON, a byte that is not UTF-8 read with surrogateescape) was a
+    # TypeError in the tokenizer and a UnicodeEncodeError in the lexical hashing.
+    texts = ["\ud800 refund", "\udcff\udcfe", "退款\udc80", "", "\x00", "😀😡", "e" + "\u0301" * 5000]
+    texts.append("退款" * 20000)
+    clf = TransformerClassifier(model_dir)
+    got = clf.classify(texts)
+    assert len(got) == len(texts) and all(c.sentiment in SENTIMENTS for c in got)
+    assert got[0] == clf.classify(["\ufffd refund"])[0]  # read as the replacement character
+    assert len(clf.probabilities(texts)) == len(texts)

@@ -118,6 +118,9 @@ def test_the_official_account_vector_in_plain_mode_and_its_url_check() -> None:
         pytest.param({"msg_signature": ""}, MissingSignature, id="missing"),
         pytest.param({"nonce": "1320562133"}, SignatureError, id="other-nonce"),
         pytest.param({"timestamp": "1409735670"}, SignatureError, id="other-timestamp"),
+        # A lone surrogate (a caller that decodes with surrogateescape) was a UnicodeEncodeError
+        pytest.param({"msg_signature": "\udcff" * 40}, SignatureError, id="surrogate-signature"),
+        pytest.param({"nonce": "1320562132\udcff"}, SignatureError, id="surrogate-nonce"),
     ],
 )
 def test_a_tampered_official_account_vector_is_refused(
@@ -125,6 +128,12 @@ def test_a_tampered_official_account_vector_is_refused(
 ) -> None:
     with pytest.raises(error):
         oa_verifier().open(OA_QUERY | change, OA_BODY.encode(), at(OA_TIMESTAMP))
+
+
+def test_a_lone_surrogate_matches_no_signature_and_raises_nothing() -> None:
+    assert not signature_matches("\ud800", OA_TOKEN, OA_TIMESTAMP, OA_NONCE)
+    assert not signature_matches(OA_SIGNATURE, OA_TOKEN, OA_TIMESTAMP, OA_NONCE + "\ud800")
+    assert signature_matches(OA_SIGNATURE.upper(), OA_TOKEN, OA_TIMESTAMP, OA_NONCE)
 
 
 def test_the_official_account_vector_is_refused_with_another_token_key_or_app_id() -> None:
