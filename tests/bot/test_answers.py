@@ -2493,7 +2493,6 @@ def test_a_no_comment_as_officials_say_it_skips() -> None:
     assert is_skip("不予置评") and is_skip("无可奉告") and not is_skip("不予置评的态度")
 
 
-<<<<<<< HEAD
 BLIND_EIGHTEENTH = [
     # regional English's particles and courtesies beside a score say nothing ("ok lah" is still words)
     pytest.param("4 lah", "csat", (4, ""), id="singapore-lah"),
@@ -2615,7 +2614,8 @@ def test_the_fifteenth_blind_sets_yes_and_no(text: str, expected: str | None) ->
 )
 def test_the_fifteenth_blind_sets_corrections(text: str, expected: str | None) -> None:
     assert after_correction(text) == expected
-=======
+
+
 # ---- hostile text ----------------------------------------------------------------------------
 
 # Any character, lone surrogates and NUL included (a pure reader may be handed text before it is
@@ -2644,4 +2644,3 @@ def test_any_text_is_read_or_refused_never_raised(text: str, kind: ScaleKind) ->
 def test_a_lone_surrogate_beside_chinese_is_no_score_and_no_error() -> None:
     assert scored("\udcb8\udca4分") is None
     assert scored("\ud800五分") is None  # as "\ufffd五分": a broken character before it, no plain score
->>>>>>> fuzz-58
