@@ -102,7 +102,7 @@ def unwatch_sla(repo: Repository, ticket_id: int) -> None:
 
 def fire_sla(repo: Repository, config: Config, timer_id: int, subject: str, now: datetime) -> str:
     """Carry out a due SLA timer: announce the breach and set the next reminder; returns what happened."""
-    if not repo.take_timer(timer_id):
+    if not repo.take_timer(timer_id, now):
         return "already done"
     try:
         ticket = repo.get_ticket(int(subject))

@@ -123,6 +123,7 @@ class Dispatcher:
         later message may have waited behind it). Other processes' rows: ``csatbot.alarm``."""
         self._fresh: dict[int, datetime] = {}
         """Claimed rows not yet tried: until when the claim is fresh (half its lease)."""
+        self.closing = False  # stopping: sends in flight finish, the rows behind them go back
 
     async def deliver_due(self, limit: int = 200, *, wait: bool = True) -> int:
         """Claim what is due now and start delivering it, one task per recipient.
@@ -213,9 +214,10 @@ class Dispatcher:
             for position, item in enumerate(queue):
                 outcome = await self._deliver(item)
                 self.leases.outbox.discard(item.id)
-                if outcome != "sent":
-                    # Keep the order: later items to this recipient wait for the failed one.
-                    later = [i.id for i in queue[position + (outcome in ("failed", "unknown")) :]]
+                if outcome != "sent" or self.closing:
+                    # Keep the order: later items to this recipient wait for the failed one. A stop
+                    # waits for the call in flight only, not a queue (a container's grace is often 10 s).
+                    later = [i.id for i in queue[position + (outcome in ("failed", "unknown", "sent")) :]]
                     if later:
                         await self._record(partial(_release, ids=later))
                     break

@@ -28,7 +28,7 @@ def ensure_retention(repo: Repository, now: datetime) -> bool:
 
 def sweep(repo: Repository, config: Config, timer_id: int, now: datetime) -> str:
     """Carry out the due sweep (``retention:`` in config.yaml) and schedule tomorrow's."""
-    if not repo.take_timer(timer_id):
+    if not repo.take_timer(timer_id, now):
         return "already done"
     policy = config.retention
     counts = repo.forget_before(

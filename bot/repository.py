@@ -270,8 +270,10 @@ class Repository(Protocol):
         self, now: datetime, limit: int, lease_until: datetime, worker: str = ""
     ) -> list[DueTimer]: ...
 
-    def take_timer(self, timer_id: int) -> bool:
-        """Mark a claimed timer done; ``False`` if another worker already did (then do nothing)."""
+    def take_timer(self, timer_id: int, due_by: datetime | None = None) -> bool:
+        """Mark a claimed timer done; ``False`` if another worker already did (then do nothing), or,
+        with ``due_by``, if it is no longer due by then: rescheduled since it was claimed (the same
+        row set again, by whoever fired it meanwhile), it is another firing, not this one."""
         ...
 
     def next_timer_due(self) -> datetime | None: ...

@@ -138,15 +138,23 @@ class ConversationService:
         self.meter.observe("turn", time.perf_counter() - started, channel=msg.channel)
         return result
 
-    async def agent_reply(self, conversation_id: int, agent: str, text: str) -> int:
+    async def agent_reply(
+        self, conversation_id: int, agent: str, text: str, *, receipt: tuple[str, str, str] | None = None
+    ) -> int | None:
         """Send a support agent's reply to the customer; returns the stored message id.
 
+        ``receipt`` (as for :meth:`ticket`: the form or request it came from) sends it once however
+        often that is submitted: a repeat sends nothing and returns ``None``.
         Raises ``WindowClosedError`` when the channel's messaging window is closed."""
         settings = self.settings()
         now = self.clock.now()
-        message_id = await self.store.run(
-            lambda repo: turns.agent_reply(repo, settings, conversation_id, agent, text, now)
-        )
+
+        def work(repo: Repository) -> int | None:
+            if receipt is not None and not repo.claim_receipt(*receipt, now):
+                return None
+            return turns.agent_reply(repo, settings, conversation_id, agent, text, now)
+
+        message_id = await self.store.run(work)
         self._queued()
         return message_id
 
@@ -163,7 +171,9 @@ class ConversationService:
         resolve or close. Raises ``NotFoundError`` / ``ConflictError`` (e.g. resolving a closed one).
 
         ``receipt`` (channel, account, platform message id) makes an action from a chat button
-        happen once however often the platform delivers the tap: a repeat returns the ticket as is.
+        happen once however often the platform delivers the tap, and one from a console form or an
+        API request with an ``Idempotency-Key`` once however often it is submitted (a double click,
+        a retry after a timeout): a repeat returns the ticket as is.
         """
         settings = self.settings()
         now = self.clock.now()

@@ -47,12 +47,13 @@ class TimerKind:
 
 
 def fire(firing: Firing) -> str:
-    """Carry out one due timer (``"already done"`` when another worker did)."""
+    """Carry out one due timer (``"already done"`` when another worker did, or when it was set again
+    for later since it was claimed: a claim that outlived its lease must not fire the next one)."""
     kind = TIMER_KINDS.get(firing.timer.kind)
     if kind is None:
         firing.repo.take_timer(firing.timer.id)
         return f"unknown timer kind {firing.timer.kind!r} dropped"
-    if not kind.takes_itself and not firing.repo.take_timer(firing.timer.id):
+    if not kind.takes_itself and not firing.repo.take_timer(firing.timer.id, firing.now):
         return "already done"
     return kind.act(firing)
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Annotated, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from fastapi import FastAPI, HTTPException, Path, Request
+from fastapi import FastAPI, Header, HTTPException, Path, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -26,6 +26,16 @@ from adapters.strict_json import json_safe
 from models import MAX_ROW_ID
 
 RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=128,
+        description="Any string unique to this action (a UUID): a request repeated with the same key "
+        "(a retry after a timeout, a double click) does nothing again.",
+    ),
+]
 MAX_TEXT = 4096
 """Characters in one text a person writes through the support API (a reply, a note)."""
 MAX_REASON = 500

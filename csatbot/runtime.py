@@ -479,14 +479,17 @@ class Runtime:
         self.inbox_pump.closed = True  # turns under way finish; what is left waits in the inbox
         await self.inbox_pump.drain()
         await self.inbox.stop()
-        for adapter in self.adapters.values():
-            await adapter.stop()
         if self.model is not None:
             await self.model.stop()
-        self.timers.closed = self.outbox.closed = True
+        self.timers.closed = self.outbox.closed = self.dispatcher.closing = True
         await self.timers.drain()
         await self.outbox.drain()
         await self.dispatcher.drain()
+        # Only now: the sends under way use the adapters' clients. Closed before, they cut every
+        # platform call in flight, which then waited for a confirmation (WhatsApp, 30 s) or went
+        # out again after the restart (every other channel): a deploy doubled what it interrupted.
+        for adapter in self.adapters.values():
+            await adapter.stop()
         if self._keeping is not None:
             self.leases.stop()
             await asyncio.gather(self._keeping, return_exceptions=True)

@@ -20,7 +20,7 @@ from csatbot.access import Who
 from csatbot.api_models import TicketDetail
 from csatbot.console.queue import assignees
 from csatbot.console.users import Users
-from csatbot.edge import MAX_TEXT, RowId, Said, said_schema
+from csatbot.edge import MAX_TEXT, IdempotencyKey, RowId, Said, said_schema
 from csatbot.runtime import Runtime
 from storage import queries
 
@@ -89,14 +89,17 @@ def add_ticket_routes(router: APIRouter, rt: Runtime) -> None:
                 f"{team!r}; assign to one of: {shown or '(none: add one with csatbot users add)'}",
             )
 
-    async def work(action: TicketAction, ticket_id: int, body: TicketWork, who_name: str) -> dict[str, Any]:
+    async def work(
+        action: TicketAction, ticket_id: int, body: TicketWork, who_name: str, key: str | None
+    ) -> dict[str, Any]:
         text = body.assignee if action == "assign" else body.text
         if action in ("assign", "note", "reply") and not text:
             field = "assignee" if action == "assign" else "text"
             raise HTTPException(422, f"{action} needs '{field}'")
         if action == "assign":
             await check_assignee(ticket_id, text or "")
-        await rt.service.ticket(action, ticket_id, who_name, text or "")
+        receipt = ("api", who_name, f"ticket {ticket_id} {action} {key}") if key else None
+        await rt.service.ticket(action, ticket_id, who_name, text or "", receipt=receipt)
         return await rt.store.read(lambda repo: queries.ticket_detail(repo.session, ticket_id))
 
     for action, body in BODIES.items():
@@ -121,8 +124,10 @@ def add_ticket_routes(router: APIRouter, rt: Runtime) -> None:
 def _endpoint(action: TicketAction, body: type[TicketWork], work: Any) -> Any:
     """The endpoint of ``action``, taking ``body``."""
 
-    async def endpoint(ticket_id: RowId, body: TicketWork, who: Who) -> dict[str, Any]:
-        result: dict[str, Any] = await work(action, ticket_id, body, who.name)
+    async def endpoint(
+        ticket_id: RowId, body: TicketWork, who: Who, idempotency_key: IdempotencyKey = None
+    ) -> dict[str, Any]:
+        result: dict[str, Any] = await work(action, ticket_id, body, who.name, idempotency_key)
         return result
 
     # The module's annotations are strings; this one names the action's own model (FastAPI reads

@@ -45,6 +45,7 @@ from csatbot.edge import (
     MAX_REASON,
     MAX_TEXT,
     DefaultHeaders,
+    IdempotencyKey,
     LimitBody,
     OwnRedirects,
     RefuseNul,
@@ -144,9 +145,16 @@ def support_router(rt: Runtime) -> APIRouter:
     @router.post(
         "/conversations/{conversation_id}/reply", status_code=202, response_model=ReplySent, responses=REFUSED
     )
-    async def reply(conversation_id: RowId, body: AgentReply, who: Who) -> dict[str, int]:
-        """Send the caller's reply to the customer in the conversation's own channel."""
-        message_id = await rt.service.agent_reply(conversation_id, who.name, body.text)
+    async def reply(
+        conversation_id: RowId, body: AgentReply, who: Who, idempotency_key: IdempotencyKey = None
+    ) -> dict[str, int]:
+        """Send the caller's reply to the customer in the conversation's own channel (once per
+        ``Idempotency-Key``: a repeat is refused with 409 and sends nothing)."""
+        key = idempotency_key
+        receipt = ("api", who.name, f"conversation {conversation_id} reply {key}") if key else None
+        message_id = await rt.service.agent_reply(conversation_id, who.name, body.text, receipt=receipt)
+        if message_id is None:
+            raise ConflictError(f"already sent: Idempotency-Key {key!r} was used for this reply")
         return {"message_id": message_id}
 
     @router.post("/conversations/{conversation_id}/resolve", response_model=Resolved, responses=MISSING)

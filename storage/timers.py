@@ -74,12 +74,11 @@ class TimerRows(Rows):
             self.session.add(row)
         return [due_timer(r) for r in rows]
 
-    def take_timer(self, timer_id: int) -> bool:
-        result = self.session.execute(
-            update(Timer)
-            .where(col(Timer.id) == timer_id, col(Timer.status) == "pending")
-            .values(status="done")
-        )
+    def take_timer(self, timer_id: int, due_by: datetime | None = None) -> bool:
+        where = [col(Timer.id) == timer_id, col(Timer.status) == "pending"]
+        if due_by is not None:
+            where.append(col(Timer.due_at) <= due_by)
+        result = self.session.execute(update(Timer).where(*where).values(status="done"))
         return bool(getattr(result, "rowcount", 0))
 
     def pending_timers(self, kind: str, limit: int) -> list[records.DueTimer]:

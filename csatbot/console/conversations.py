@@ -68,9 +68,11 @@ async def work(
     action: Literal["reply", "resolve", "resolve_now", "escalate"],
     user: Agent,
     text: Annotated[str, Form(max_length=4096)] = "",
+    once: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     """Reply in the customer's channel, resolve (the survey follows the triggers, or goes out now),
-    or escalate to a team with a reason: as the signed-in user."""
+    or escalate to a team with a reason: as the signed-in user. A reply form's ``once`` (its own
+    token) sends it once however often the form is sent (a double click)."""
     runtime = runtime_of(request)
     lang = language(request)
     timezone = runtime.settings().config.timezone
@@ -84,7 +86,9 @@ async def work(
         return redirect(request, here)
     try:
         if action == "reply":
-            await runtime.service.agent_reply(conversation_id, user.username, text)
+            form = f"conversation {conversation_id} reply {once}"
+            receipt = ("console", user.username, form) if once else None
+            await runtime.service.agent_reply(conversation_id, user.username, text, receipt=receipt)
             flash(request, "ok", translate(lang, "done.reply"))
         elif action == "escalate":
             ticket = await runtime.service.escalate(conversation_id, user.username, text)

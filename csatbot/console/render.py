@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,7 @@ def page(request: Request, name: str, *, status_code: int = 200, **context: Any)
         "other_lang": next(code for code in LANGUAGES if code != lang),
         "user": getattr(request.state, "user", None),
         "csrf": csrf_token(request),
+        "once": secrets.token_urlsafe(16),
         "root": root,
         "here": here,
         "local": lambda value: local_time(value, config.timezone),

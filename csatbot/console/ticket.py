@@ -118,8 +118,11 @@ async def work(
     user: Agent,
     text: Annotated[str, Form(max_length=4096)] = "",
     assignee: Annotated[str, Form(max_length=64)] = "",
+    once: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
-    """Claim, assign, reply, note, resolve or close as the signed-in user, then show the ticket again."""
+    """Claim, assign, reply, note, resolve or close as the signed-in user, then show the ticket again.
+
+    ``once`` (the form's own token) does it once however often the form is sent (a double click)."""
     runtime = runtime_of(request)
     lang = language(request)
     text = text.strip()
@@ -133,7 +136,8 @@ async def work(
             return redirect(request, f"/tickets/{ticket_id}")
         text = assignee
     try:
-        await runtime.service.ticket(action, ticket_id, user.username, text)
+        receipt = ("console", user.username, f"ticket {ticket_id} {action} {once}") if once else None
+        await runtime.service.ticket(action, ticket_id, user.username, text, receipt=receipt)
     except ConflictError as exc:
         flash(request, "error", refusal_text(lang, exc, runtime.settings().config.timezone))
     else:

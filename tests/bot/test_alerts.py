@@ -14,10 +14,12 @@ from typing import Any, TypeVar
 
 from bot import privacy
 from bot.alerts import NOTIFY, SLA_TIMER, announce, fire_sla, masked_document, unwatch_sla, watch_sla
+from bot.leases import LEASE
 from bot.notifications import SLA_BREACHED
 from bot.records import Ticket
 from bot.repository import Repository
 from bot.settings import Settings
+from bot.turns import fire_timer
 
 from ..conftest import Harness, MakeHarness
 from ..support.config import config_data, settings_of
@@ -226,3 +228,27 @@ async def test_an_sla_alert_after_an_erasure_names_nobody(make_harness: MakeHarn
     [(body,)] = h.rows("select body from outbox where status = 'pending'")
     notice = _json(body)["notice"]
     assert notice["customer"].startswith("erased-") and "parcel" not in json.dumps(_json(body))
+
+
+async def test_a_stale_claim_does_not_announce_a_breach_again(make_harness: MakeHarness) -> None:
+    """Two processes on one database: A claims the due SLA timer, then stalls past its lease; B takes
+    it over, announces the breach and sets the next reminder (the same timer row, an hour later).
+    A's late firing found the row pending again and announced the breach a second time, an hour
+    early; a timer fires only once it is due now, so A's firing finds nothing to do."""
+    a = make_harness(alerting(), now=DUE + timedelta(minutes=1))
+    b = make_harness(alerting(), now=DUE + timedelta(minutes=1))
+    ticket = await ticket_of(a)
+    await run(a, lambda repo: watch_sla(repo, a.current.config, ticket, T0))
+    claimed_at = a.clock.now()
+    [timer] = await run(a, lambda repo: repo.claim_due_timers(claimed_at, 10, claimed_at + LEASE, "a"))
+
+    b.clock.advance(LEASE + timedelta(seconds=4))  # A's lease ran out: B claims the timer
+    [said] = await b.service.fire_due_timers()
+    assert said == f"ticket {ticket.id} overdue by 1m10s; 1 target(s) told"
+
+    settings = a.current
+    late = await run(a, lambda repo: fire_timer(repo, settings, timer, claimed_at, "s-late"))
+    assert late == "already done"
+    assert outbox(a) == [(NOTIFY, "webhook")]
+    [(due_again,)] = a.rows(f"select due_at from timer where kind = '{SLA_TIMER}'")
+    assert str(due_again).startswith("2026-11-23 07:00")  # B's next reminder, still pending

@@ -38,7 +38,7 @@ class Timers:
     def __init__(self) -> None:
         self.taken: list[int] = []
 
-    def take_timer(self, timer_id: int) -> bool:
+    def take_timer(self, timer_id: int, due_by: datetime | None = None) -> bool:
         if timer_id in self.taken:
             return False
         self.taken.append(timer_id)

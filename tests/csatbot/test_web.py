@@ -742,3 +742,41 @@ async def test_every_route_refuses_a_stranger_but_the_public_ones(tmp_path: Path
     runtime.database.dispose()
     assert answers == {}
     assert len(routes - PUBLIC) >= 55  # the walk reached the console, the API and the webhooks
+
+
+async def test_a_retried_reply_with_the_same_idempotency_key_goes_out_once(
+    client: httpx.AsyncClient, as_agent: AsAgent
+) -> None:
+    """A client that retries a POST after a timeout (or sends it twice at once) with the same
+    ``Idempotency-Key`` sent the customer the same reply twice; now the repeat does nothing (a ticket
+    action answers the ticket as it is, a conversation reply 409). A new key sends again."""
+    bob = as_agent("bob")
+    conversation_id = await open_conversation(client, "tia")
+    opened = await client.post(
+        f"/api/conversations/{conversation_id}/escalate", json={"reason": "asked for a manager"}, headers=bob
+    )
+    path = f"/api/tickets/{opened.json()['id']}"
+    once = bob | {"Idempotency-Key": "9b1f0c2e-reply-1"}
+    twice = await asyncio.gather(
+        *(client.post(f"{path}/reply", json={"text": "on its way"}, headers=once) for _ in range(2))
+    )
+    assert [r.status_code for r in twice] == [200, 200]
+    replied = f"/api/conversations/{conversation_id}/reply"
+    first = await client.post(replied, json={"text": "tracking: 42"}, headers=once)
+    repeat = await client.post(replied, json={"text": "tracking: 42"}, headers=once)
+    assert (first.status_code, repeat.status_code) == (202, 409)
+    assert (
+        repeat.json()["detail"] == "already sent: Idempotency-Key '9b1f0c2e-reply-1' was used for this reply"
+    )
+    new_key = bob | {"Idempotency-Key": "9b1f0c2e-reply-2"}
+    assert (await client.post(replied, json={"text": "tracking: 42"}, headers=new_key)).status_code == 202
+    assert (await client.post(replied, json={"text": "tracking: 42"}, headers=bob)).status_code == 202
+    detail = (await client.get(f"/api/conversations/{conversation_id}")).json()
+    assert [m["text"] for m in detail["transcript"] if m["author"] == "agent:bob"] == [
+        "on its way",
+        "tracking: 42",
+        "tracking: 42",
+        "tracking: 42",
+    ]
+    events = (await client.get(path)).json()["events"]
+    assert [e["action"] for e in events].count("replied") == 1

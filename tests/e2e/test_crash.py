@@ -47,14 +47,14 @@ def whatsapp_config(folder: Path, sim: WhatsAppSimulator) -> Path:
     return path
 
 
-def enqueue(database_url: str, sim: WhatsAppSimulator) -> None:
-    """Three numbered messages to each customer (inside the 24-hour window), due now."""
+def enqueue(database_url: str, sim: WhatsAppSimulator, customers: int = CUSTOMERS, each: int = EACH) -> None:
+    """Numbered messages to each customer (three by default, inside the 24-hour window), due now."""
     database = open_database(database_url)
     now = datetime.now(UTC)
 
     def work(repo: Any) -> None:
-        for seq in range(EACH):
-            for c in range(CUSTOMERS):
+        for seq in range(each):
+            for c in range(customers):
                 recipient = Recipient("whatsapp", PHONE_NUMBER_ID, sim.wa_id(f"c{c}"), last_inbound_at=now)
                 body = {"prompt": prompt_to_dict(Say(f"c{c} #{seq}"))}
                 repo.enqueue("message", "whatsapp", recipient, body, at=now)

@@ -199,3 +199,50 @@ async def test_the_ticket_shows_the_re_survey_and_whether_the_customer_was_recov
     trail = page[page.index('id="audit"') :]  # when the re-survey went out, in the zone as every time
     assert re.search(r"<b>bot</b> re-survey: survey [\w-]+ due [\d-]+ [\d:]+ \+08:00</li>", trail), trail
     assert "UTC" not in trail
+
+
+def form_fields(page: str, action: str) -> dict[str, str]:
+    """The hidden fields of the form posting to ``action``, as the browser sends them."""
+    form = re.search(rf'<form method="post" action="/console{re.escape(action)}".*?</form>', page, re.S)
+    assert form is not None, f"no form posts to {action}"
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form.group(0)))
+
+
+async def test_a_reply_or_note_sent_twice_by_a_double_click_goes_out_once(console: Console) -> None:
+    """A double click on Send posts the same form twice, both at once: the customer got the reply
+    twice and the trail said "replied" twice (a note was kept twice). The form carries its own
+    token now; the second post finds it used and does nothing. The next page's form may say the
+    same words again."""
+    console.add_user("dan")
+    ticket = await console.escalated("ann")
+    await console.sign_in("dan")
+    url = f"/tickets/{ticket}"
+    page = (await console.page(url)).text
+    reply = form_fields(page, f"{url}/reply") | {"text": "Sorry! It ships today."}
+    note = form_fields(page, f"{url}/note") | {"text": "called her"}
+    sent = await asyncio.gather(*(console.http.post(f"/console{url}/reply", data=reply) for _ in range(2)))
+    await asyncio.gather(*(console.http.post(f"/console{url}/note", data=note) for _ in range(2)))
+    assert [r.status_code for r in sent] == [303, 303]
+    await until_in_chat(console, "ann", "Sorry! It ships today.")
+    assert [a for a in audit(console) if a[1] in ("replied", "note")] == [
+        ("dan", "replied", ""),
+        ("dan", "note", "called her"),
+    ]
+    again = form_fields((await console.page(url)).text, f"{url}/reply") | {"text": "Sorry! It ships today."}
+    await console.http.post(f"/console{url}/reply", data=again)
+    await console.page(url)
+    replies = console.rows("select text from message where author = 'agent:dan' order by id")
+    assert [r[0] for r in replies] == ["Sorry! It ships today.", "Sorry! It ships today."]
+
+
+async def test_a_conversation_reply_sent_twice_by_a_double_click_goes_out_once(console: Console) -> None:
+    console.add_user("dan")
+    await customer_says(console.http, "ann", text="my parcel is late")
+    conversation = await conversation_of(console.http, "ann")
+    await console.sign_in("dan")
+    url = f"/conversations/{conversation}"
+    reply = form_fields((await console.page(url)).text, f"{url}/reply") | {"text": "On its way!"}
+    sent = await asyncio.gather(*(console.http.post(f"/console{url}/reply", data=reply) for _ in range(2)))
+    assert [r.status_code for r in sent] == [303, 303]
+    await until_in_chat(console, "ann", "On its way!")
+    assert console.rows("select text from message where author = 'agent:dan'") == [("On its way!",)]
