@@ -669,7 +669,8 @@ _QUESTION_LINE = re.compile(r"^[^\n]{1,120}[?？][^\S\n]*\n(?=\s*\S)")
 # A question back names no option: "which one is for rude?", "does slow mean the reply or the delivery?"
 _ASKS_WHICH = re.compile(r"^(?:which|what|does|do|is|are|can|how)\b.*\?$")
 # What went wrong with someone else than the support (the courier, the delivery, the parcel) is no
-# answer about the support: "courier very slow" is no Slow response (the engine counts it as Other).
+# answer about the support: "courier very slow" is no Slow response (the engine counts it as Other), when
+# no option of the question is about the delivery itself.
 _SOMEONE_ELSE = re.compile(
     r"\b(?:courier|delivery|deliveries|parcel|package|shipping|rider|postman)\b|快递|物流|派送"
 )
@@ -683,9 +684,13 @@ def parse_choice(
     text = _courtesy_free(
         simplified(unquoted(_QUESTION_LINE.sub("", not_for_eight(digit_words(hanzi_of(text))))))
     )  # "問題沒有解決" reads as "问题没有解决"; "2 thanks" as "2"; "mei jiejue" as "没解决"
-    if _ASKS_WHICH.match(normalize(text)) or _SOMEONE_ELSE.search(normalize(text)):
+    if _ASKS_WHICH.match(normalize(text)):
         return None
     options = [(option_id, [simplified(label) for label in labels]) for option_id, labels in options]
+    if _SOMEONE_ELSE.search(normalize(text)) and not any(
+        _SOMEONE_ELSE.search(normalize(label)) for _, labels in options for label in labels
+    ):
+        return None  # unless the question itself asks about the delivery (an option "Delivery")
     t = _PUNCT.sub(" ", normalize(text)).strip()
     if not t or len(t) > _MAX_CHOICE_LENGTH:
         return None

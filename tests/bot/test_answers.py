@@ -2644,3 +2644,12 @@ def test_any_text_is_read_or_refused_never_raised(text: str, kind: ScaleKind) ->
 def test_a_lone_surrogate_beside_chinese_is_no_score_and_no_error() -> None:
     assert scored("\udcb8\udca4分") is None
     assert scored("\ud800五分") is None  # as "\ufffd五分": a broken character before it, no plain score
+
+
+def test_a_delivery_is_someone_elses_fault_unless_the_question_asks_about_it() -> None:
+    reasons = [("slow", ["Slow response", "响应太慢"]), ("other", ["Something else", "其他"])]
+    assert parse_choice("courier very slow", reasons) is None  # the courier's, not the support's
+    topics = [("delivery", ["Delivery", "物流配送"]), ("app", ["The app", "App"])]
+    assert parse_choice("Delivery", topics) == "delivery"
+    assert parse_choice("物流配送", topics) == "delivery"
+    assert parse_choice("the app", topics) == "app"
