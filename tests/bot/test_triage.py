@@ -217,6 +217,12 @@ def test_punctuation_beside_words_emoticons_or_emoji_is_triaged_as_usual(text: s
     assert decision is not None and decision.rule.action == "escalate"
 
 
+def shipped_rules() -> list[TriageRule]:
+    """The triage rules of the shipped config.yaml."""
+    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    return [TriageRule.model_validate(r) for r in data["triage"]]
+
+
 SHIPPED_ANSWERS = [
     pytest.param("I forgot my password, can you help?", "neutral", "auto_answer", id="ours"),
     pytest.param("我忘記密碼了，要怎麼重設？", "neutral", "auto_answer", id="ours-traditional"),
@@ -251,8 +257,7 @@ SHIPPED_ANSWERS = [
 def test_the_shipped_rules_answer_only_a_calm_question_about_our_own_password(
     text: str, sentiment: Sentiment, expected: str | None
 ) -> None:
-    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
-    shipped = [TriageRule.model_validate(r) for r in data["triage"]]
+    shipped = shipped_rules()
     sure = judged("password_reset", 0.99, sentiment, 0.05, 0.5)
     decision = decide(shipped, sure, 0.5, during_survey=False, text=text)
     assert (decision.rule.action if decision else None) == expected
@@ -277,16 +282,14 @@ def test_the_shipped_rules_answer_only_a_calm_question_about_our_own_password(
 def test_the_shipped_rules_send_a_calm_threat_of_a_chargeback_or_regulator_to_a_person(
     text: str, expected: str | None, sentiment: Sentiment
 ) -> None:
-    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
-    shipped = [TriageRule.model_validate(r) for r in data["triage"]]
+    shipped = shipped_rules()
     calm = judged("refund", 0.95, sentiment, 0.1, 0.5)
     decision = decide(shipped, calm, 0.5, during_survey=False, text=text)
     assert (decision.rule.action if decision else None) == expected
 
 
 def test_a_happy_customer_who_counts_their_orders_is_not_sent_to_a_person() -> None:
-    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
-    shipped = [TriageRule.model_validate(r) for r in data["triage"]]
+    shipped = shipped_rules()
     happy = judged("greeting_thanks", 0.95, "positive", 0.02, 0.5)
     judgement = judge(shipped, happy, 0.5, during_survey=False, text="third time ordering here, love it!")
     assert judgement.decision is None
