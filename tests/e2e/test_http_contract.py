@@ -18,8 +18,12 @@ def test_openapi_documents_the_support_and_web_chat_endpoints(api: httpx.Client)
     for operation in (reply, resolve):
         assert operation["tags"] == ["support"]
         assert operation["description"] or operation["summary"]
-        assert [p["name"] for p in operation["parameters"]] == ["conversation_id"]
+        assert operation["parameters"][0]["name"] == "conversation_id"
         assert operation["security"] == [{"HTTPBearer": []}]
+    assert [p["name"] for p in resolve["parameters"]] == ["conversation_id"]
+    # a retried reply with the same key goes out once
+    key = next(p for p in reply["parameters"] if p["name"] == "Idempotency-Key")
+    assert key["in"] == "header" and not key.get("required", False)
     assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     components = schema["components"]["schemas"]
 
