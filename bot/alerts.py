@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.config.durations import format_duration
 from bot.config.schema import Config
-from bot.errors import NotFoundError
+from bot.errors import ERASED_CUSTOMER, NotFoundError
 from bot.masking import mask
 from bot.notifications import (
     SLA_BREACHED,
@@ -108,10 +108,12 @@ def fire_sla(repo: Repository, config: Config, timer_id: int, subject: str, now:
         ticket = repo.get_ticket(int(subject))
         # The customer first, then the ticket: an erasure holds them in that order (and writes the
         # ticket), so the other way round the two deadlocked.
-        repo.get_identity(repo.get_conversation(ticket.conversation_id).identity_id, lock=True)
+        identity = repo.get_identity(repo.get_conversation(ticket.conversation_id).identity_id, lock=True)
         ticket = repo.get_ticket(ticket.id, lock=True)
     except (NotFoundError, ValueError):
         return f"SLA of ticket {subject}: ticket gone"
+    if identity.unreachable == ERASED_CUSTOMER:  # nobody left to answer: no breach to chase, no reminder
+        return f"SLA of ticket {ticket.id}: the customer was erased; no alert"
     if not ticket.is_open or ticket.sla_due_at is None:
         return f"SLA of ticket {ticket.id}: ticket {ticket.status}"
     due = ticket.sla_due_at
