@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from bot.hanzi import has_han
+
 _WORDS = {
     # what a rating, a yes/no or a reason says
     "manyi": "满意", "feichang": "非常", "tebie": "特别", "haoping": "好评", "chaping": "差评",
@@ -98,11 +100,10 @@ def not_for_eight(text: str) -> str:
 # as a word of their own in a Chinese reply ("666 给5分", "5分 555"); a room or order number is no word of
 # its own ("房间666"). The word read has as many characters, so a comment keeps the customer's own.
 _DIGIT_RUN = re.compile(r"(?<![\w.,/:#-])(?:(?P<six>666)|(?P<five>5{3,6}))(?![\w.,/:%])")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def digit_words(text: str) -> str:
     """``text`` with chat's 666 and 555 as the words they stand for, in a Chinese reply."""
-    if _HAN.search(text) is None:
+    if not has_han(text):
         return text  # "666" alone is no score (the fifth set): praise, or a number
     return _DIGIT_RUN.sub(lambda m: "绝绝子" if m["six"] else "呜" * len(m[0]), text)

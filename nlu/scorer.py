@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from bot.storable import storable
 from nlu.backend import ONNX_FILE, Encoder, OnnxEncoder, Tokens, TorchEncoder, onnx_available, run_batched
 from nlu.calibrate import LanguageCalibration
 from nlu.errors import NluError
@@ -17,8 +17,6 @@ from nlu.labels import lang_of_text
 from nlu.lexical import LexicalModel, hashed, load_lexical
 from nlu.model_files import LEXICAL_FILE, META_FILE, TOKENIZER_FILE
 from nlu.normalize import normalize
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +70,8 @@ class Scorer:
             return Scores(empty_i, empty_s, None, None, empty_i, empty_s)
         # A lone surrogate (``"\ud800"`` in JSON, a byte that is not UTF-8 read with surrogateescape)
         # is no character: the tokenizer raised TypeError on it and the lexical hashing
-        # UnicodeEncodeError. It is read as U+FFFD, as stored messages have it (bot.storable).
-        texts = [_SURROGATE.sub("\ufffd", t) for t in texts]
+        # UnicodeEncodeError. Text is read as stored messages have it (U+FFFD, no NUL).
+        texts = [storable(t) for t in texts]
         if version := int(self.meta.get("normalize") or 0):
             texts = [normalize(t, version) for t in texts]
         intent_t, sent_t = run_batched(self.encoder, texts, batch_size)

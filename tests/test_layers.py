@@ -34,6 +34,7 @@ NLU_MAY_IMPORT_FROM_BOT = (
     "bot.denying",
     "bot.errors",
     "bot.hanzi",
+    "bot.storable",
     "bot.triage",
 )
 
