@@ -67,6 +67,18 @@ class WindowClosedError(ConflictError):
         )
 
 
+class TakenError(ConflictError):
+    """A claim of a ticket another agent holds (the first claim keeps it; a lead can reassign it)."""
+
+    def __init__(self, ticket_id: int, assignee: str) -> None:
+        self.ticket_id = ticket_id
+        self.assignee = assignee
+        super().__init__(
+            f"ticket {ticket_id} is already assigned to {assignee}; "
+            "ask a lead to assign it to you if you should take it over"
+        )
+
+
 ERASED_CUSTOMER = "customer erased"
 """What an erased customer's identities say they are (``unreachable``): nothing goes to them again."""
 ERASED_USER = "erased-"

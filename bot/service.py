@@ -60,7 +60,9 @@ def _work_ticket(
         return repo.get_ticket(ticket_id)
     match action:
         case "claim":
-            return tickets.assign(repo, ticket_id, agent, agent, now, settings=settings)
+            return tickets.assign(
+                repo, ticket_id, agent, agent, now, settings=settings, claim=True, holder=text or None
+            )
         case "assign":
             return tickets.assign(repo, ticket_id, text, agent, now, settings=settings)
         case "note":
@@ -167,8 +169,10 @@ class ConversationService:
         *,
         receipt: tuple[str, str, str] | None = None,
     ) -> Ticket:
-        """Work a ticket as ``agent``: claim, assign (``text`` names the assignee), note, reply,
-        resolve or close. Raises ``NotFoundError`` / ``ConflictError`` (e.g. resolving a closed one).
+        """Work a ticket as ``agent``: claim (``text`` names whom the agent saw holding it, if
+        anyone: a claim takes it from no one else), assign (``text`` names the assignee), note,
+        reply, resolve or close. Raises ``NotFoundError`` / ``ConflictError`` (e.g. resolving a
+        closed one, or claiming one another agent took first: ``TakenError``).
 
         ``receipt`` (channel, account, platform message id) makes an action from a chat button
         happen once however often the platform delivers the tap, and one from a console form or an

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from bot import alerts, notices, waiting
 from bot.config.schema import Config, Team
-from bot.errors import ConflictError
+from bot.errors import ConflictError, TakenError
 from bot.locales import pick_locale
 from bot.outbound import send_prompt
 from bot.prompts import Say
@@ -181,13 +181,19 @@ def assign(
     *,
     config: Config | None = None,
     settings: Settings | None = None,
+    claim: bool = False,
+    holder: str | None = None,
 ) -> Ticket:
     """Give the ticket to ``agent`` (a claim when ``by`` is the agent); nothing changes when it is
-    theirs already (a double tap). With ``config`` (or ``settings``), ``ticket.assigned`` is
-    announced; with ``settings`` the customer is told who took it."""
+    theirs already (a double tap). A ``claim`` takes the ticket only from nobody or from the
+    ``holder`` its caller saw (:class:`TakenError` otherwise: two agents who claim it at once do not
+    both get it). With ``config`` (or ``settings``), ``ticket.assigned`` is announced; with
+    ``settings`` the customer is told who took it."""
     ticket = _working(repo, ticket_id)
     if ticket.assignee == agent and ticket.status != "open":
         return ticket
+    if claim and ticket.assignee not in (None, agent, holder):
+        raise TakenError(ticket_id, ticket.assignee)  # the row is locked: the first claim keeps it
     changed = ticket.assignee != agent
     status = "assigned" if ticket.status == "open" else ticket.status
     ticket = repo.update_ticket(ticket_id, at, assignee=agent, status=status)

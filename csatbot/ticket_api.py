@@ -53,8 +53,16 @@ class TicketAssignee(TicketWork):
     )
 
 
+class TicketClaim(TicketWork):
+    """``claim``: optionally ``holder``, whom the caller saw holding the ticket. A claim takes an
+    unassigned ticket, or one still held by ``holder``; anyone else's is a 409 (two agents who claim
+    it at once do not both get it)."""
+
+    holder: str | None = Field(default=None, min_length=1, max_length=64)
+
+
 BODIES: dict[TicketAction, type[TicketWork]] = {
-    "claim": TicketWork,
+    "claim": TicketClaim,
     "assign": TicketAssignee,
     "note": TicketText,
     "reply": TicketText,
@@ -62,7 +70,7 @@ BODIES: dict[TicketAction, type[TicketWork]] = {
     "close": TicketWork,
 }
 SUMMARIES: dict[TicketAction, str] = {
-    "claim": "Take the ticket as the caller.",
+    "claim": "Take the ticket as the caller (from no one, or from ``holder``).",
     "assign": "Assign the ticket to ``assignee``.",
     "note": "Add an internal note.",
     "reply": "Reply to the customer, in their channel.",
@@ -93,6 +101,8 @@ def add_ticket_routes(router: APIRouter, rt: Runtime) -> None:
         action: TicketAction, ticket_id: int, body: TicketWork, who_name: str, key: str | None
     ) -> dict[str, Any]:
         text = body.assignee if action == "assign" else body.text
+        if isinstance(body, TicketClaim):
+            text = body.holder
         if action in ("assign", "note", "reply") and not text:
             field = "assignee" if action == "assign" else "text"
             raise HTTPException(422, f"{action} needs '{field}'")

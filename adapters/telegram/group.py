@@ -21,7 +21,7 @@ from adapters.telegram.botapi import Call
 from adapters.telegram.render import MAX_TEXT, split_text, utf16_len
 from adapters.telegram.wire import CHANNEL
 from bot.config.notifications import NotificationTarget
-from bot.errors import ConflictError, NotFoundError
+from bot.errors import ConflictError, NotFoundError, TakenError
 from bot.notifications import Notice
 from bot.records import Ticket, row_id
 
@@ -131,6 +131,10 @@ async def handle_tap(
         ticket = await ctx.service.ticket(tap.action, tap.ticket_id, agent, receipt=receipt)
     except NotFoundError:
         return _alert(query, w["gone"].format(id=tap.ticket_id)), None
+    except TakenError as taken:  # another agent claimed it first: say who; nothing changes
+        ticket = await store.run(lambda repo: repo.get_ticket(tap.ticket_id))
+        status = w["claimed_by"].format(agent=taken.assignee)
+        return _alert(query, f"#{ticket.id}: {status}"), status_edit(message, ticket, status, locale)
     except ConflictError:
         ticket = await store.run(lambda repo: repo.get_ticket(tap.ticket_id))
         status = w["is_status"].format(id=ticket.id, status=ticket.status)

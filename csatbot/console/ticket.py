@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from adapters.kit.text import BLANK
 from bot.config.schema import Config
-from bot.errors import ERASED_CUSTOMER, ConflictError, UnreachableError, WindowClosedError
+from bot.errors import ERASED_CUSTOMER, ConflictError, TakenError, UnreachableError, WindowClosedError
 from bot.records import Identity
 from bot.service import TicketAction
 from csatbot.console.auth import Agent, check_csrf
@@ -30,6 +30,8 @@ def refusal_text(lang: str, error: ConflictError, timezone: str) -> str:
     """Why a reply or an action was refused, in the page's language where it is one we know."""
     if isinstance(error, WindowClosedError):
         return window_text(lang, error, timezone)
+    if isinstance(error, TakenError):
+        return translate(lang, "error.taken", name=error.assignee)
     if isinstance(error, UnreachableError):
         if error.reason == ERASED_CUSTOMER:
             return translate(lang, "error.unreachable_erased")
@@ -119,6 +121,7 @@ async def work(
     text: Annotated[str, Form(max_length=4096)] = "",
     assignee: Annotated[str, Form(max_length=64)] = "",
     once: Annotated[str, Form(max_length=64)] = "",
+    holder: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     """Claim, assign, reply, note, resolve or close as the signed-in user, then show the ticket again.
 
@@ -135,6 +138,8 @@ async def work(
             flash(request, "error", translate(lang, "error.unknown_assignee", name=assignee or "-"))
             return redirect(request, f"/tickets/{ticket_id}")
         text = assignee
+    if action == "claim":
+        text = holder  # whom the page showed holding it: the claim takes it from no one else
     try:
         receipt = ("console", user.username, f"ticket {ticket_id} {action} {once}") if once else None
         await runtime.service.ticket(action, ticket_id, user.username, text, receipt=receipt)

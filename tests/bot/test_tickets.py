@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from bot.config import parse_config
-from bot.errors import ConflictError, NotFoundError
+from bot.errors import ConflictError, NotFoundError, TakenError
 from bot.prompts import Say
 from bot.settings import Settings
 
@@ -89,6 +89,30 @@ async def test_a_team_without_members_leaves_the_ticket_in_the_queue_until_claim
     await harness.service.ticket("claim", ticket_id, "zoe")
     assert ticket(harness, ticket_id) == ("support", "normal", "assigned", "zoe")
     assert events(harness, ticket_id)[-1] == ("zoe", "claimed", "zoe")
+
+
+async def test_agents_claiming_one_ticket_at_once_leave_it_with_one_of_them(harness: Harness) -> None:
+    """Six agents tap Claim on the same queue page at once: one gets it, the others are told who
+    did, and the trail holds one claim (each used to take it from the one before)."""
+    ticket_id = await unhappy(harness, "ann", "2")
+    agents = ["amy", "bob", "cai", "dan", "eve", "fay"]
+    outcomes = await asyncio.gather(
+        *(harness.service.ticket("claim", ticket_id, agent) for agent in agents), return_exceptions=True
+    )
+    [winner] = [
+        agent for agent, outcome in zip(agents, outcomes, strict=True) if not isinstance(outcome, Exception)
+    ]
+    refused = [outcome for outcome in outcomes if isinstance(outcome, Exception)]
+    assert len(refused) == 5 and all(isinstance(error, TakenError) for error in refused)
+    assert {str(error) for error in refused} == {
+        f"ticket {ticket_id} is already assigned to {winner}; "
+        "ask a lead to assign it to you if you should take it over"
+    }
+    assert ticket(harness, ticket_id) == ("support", "normal", "assigned", winner)
+    assert [row for row in events(harness, ticket_id) if row[1] == "claimed"] == [(winner, "claimed", winner)]
+    await harness.service.ticket("claim", ticket_id, winner)  # a double tap of the winner: no change
+    await harness.service.ticket("assign", ticket_id, "lead", "amy" if winner != "amy" else "bob")
+    assert ticket(harness, ticket_id)[3] != winner  # a lead's assignment still moves it
 
 
 async def test_working_a_ticket_reply_note_resolve_close_with_audit_trail(make_harness: MakeHarness) -> None:

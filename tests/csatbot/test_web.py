@@ -304,6 +304,11 @@ async def test_ticket_api_lists_filters_and_works_a_ticket(
     path = f"/api/tickets/{ticket['id']}"
     claimed = (await client.post(f"{path}/claim", json={}, headers=mei)).json()
     assert (claimed["status"], claimed["assignee"]) == ("assigned", "mei")
+    taken = await client.post(f"{path}/claim", json={}, headers=bob)  # bob's page still showed Claim
+    assert taken.status_code == 409 and taken.json() == {
+        "detail": f"ticket {ticket['id']} is already assigned to mei; "
+        "ask a lead to assign it to you if you should take it over"
+    }
     assert [t["id"] for t in (await client.get("/api/tickets", params={"assignee": "mei"})).json()] == [
         ticket["id"]
     ]

@@ -121,8 +121,11 @@ async def test_claim_then_resolve_from_the_group_work_the_ticket_once(app: App) 
 
     await tap(app, claim)  # Telegram delivers the same update again
     assert trail(await ticket(app, ticket_id)).count(("amy", "claimed")) == 1
-
     sim.user("5002", username="bob_tg")  # bob, known by @username
+    late = await tap(app, sim.button_update("5002", GROUP, f"t:c:{ticket_id}"))  # a moment after amy
+    assert (late["text"], late["show_alert"]) == (f"#{ticket_id}: Claimed by amy", True)
+    assert (await ticket(app, ticket_id))["assignee"] == "amy"  # the first claim keeps it
+
     answer = await tap(app, sim.button_update("5002", GROUP, f"t:r:{ticket_id}"))
     assert answer["text"] == f"#{ticket_id}: Resolved by bob"
     detail = await ticket(app, ticket_id)

@@ -82,11 +82,23 @@ async def test_claim_assign_reply_note_resolve_and_close(console: Console) -> No
     await console.sign_in("dan")
     url = f"/tickets/{ticket}"
 
-    response = await console.post(f"{url}/claim")
+    page = (await console.page(url)).text
+    [holder] = re.findall(r'name="holder" value="([^"]*)"', page)  # auto-assigned when it opened
+    response = await console.post(f"{url}/claim", holder=holder)
     assert response.status_code == 303 and response.headers["location"] == f"/console{url}"
     page = (await console.page(url)).text
     assert flash(page) == "You claimed the ticket."
     assert re.search(r'id="assignee">dan<', page) and 'id="claim"' not in page
+    console.add_user("eve")
+    await console.sign_in("eve")  # eve's page was opened before dan claimed it
+    await console.post(f"{url}/claim", holder=holder)
+    page = (await console.page(url)).text
+    assert (
+        flash(page)
+        == "dan claimed this ticket first. Ask a lead to assign it to you if you should take it over."
+    )
+    assert re.search(r'id="assignee">dan<', page)
+    await console.sign_in("dan")
 
     assert flash(
         (await console.post(f"{url}/assign", assignee="carol"), await console.page(url))[1].text
