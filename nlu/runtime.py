@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -136,8 +138,10 @@ class TransformerClassifier:
             read.update(zip(todo, self._classify(todo), strict=True))
             return [read[t] for t in batch]
 
-        verdicts = reread_denied_topics(texts, self._classify(texts), once)
-        return withhold_denied_answers(texts, verdicts, once)
+        verdicts = withhold_denied_answers(
+            texts, reread_denied_topics(texts, self._classify(texts), once), once
+        )
+        return [nothing_said(v) if NOTHING.fullmatch(t) else v for t, v in zip(texts, verdicts, strict=True)]
 
     def _classify(self, texts: Sequence[str]) -> list[Classification]:
         scorer = self.scorer
@@ -154,6 +158,18 @@ class TransformerClassifier:
             }
             for pi, ps in zip(scores.intent_proba, scores.sentiment_proba, strict=True)
         ]
+
+
+NOTHING = re.compile(r"[\s\x00-\x1f\x7f\u200b-\u200f\u2060-\u2064\ufeff\ufffd]*")
+"""A text with nothing to read (blanks, controls, zero-width marks): the model's guess would be noise
+(an empty text read as thanks)."""
+
+
+def nothing_said(read: Classification) -> Classification:
+    """What a text with nothing in it says: no intent (``other`` at confidence 0), neutral, nobody
+    needed."""
+    return replace(read, intent=FALLBACK_INTENT, intent_confidence=0.0, sentiment="neutral",
+                   sentiment_confidence=1.0, needs_human=0.0, withheld="", reread="")  # fmt: skip
 
 
 def decide(scores: Scores, scorer: Scorer, threshold: float, langs: Sequence[str]) -> list[Classification]:

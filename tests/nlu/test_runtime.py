@@ -111,3 +111,17 @@ def test_hostile_text_is_classified_not_raised(model_dir: Path) -> None:
     assert len(got) == len(texts) and all(c.sentiment in SENTIMENTS for c in got)
     assert got[0] == clf.classify(["\ufffd refund"])[0]  # read as the replacement character
     assert len(clf.probabilities(texts)) == len(texts)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("blank", ["", " ", "\n\t", "\u200b\u200d", "\x00\ufeff", "\u3000 \u00a0"])
+def test_a_text_with_nothing_in_it_has_no_intent_and_needs_nobody(model_dir: Path, blank: str) -> None:
+    """An empty text was read as greeting_thanks (positive) with the model's confidence."""
+    [read, refund] = TransformerClassifier(model_dir).classify([blank, "I want a refund"])
+    assert (read.intent, read.intent_confidence, read.sentiment, read.needs_human) == (
+        "other",
+        0.0,
+        "neutral",
+        0.0,
+    )
+    assert not read.wants_human and read.model == refund.model and refund.intent == "refund"
