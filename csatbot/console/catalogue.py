@@ -140,7 +140,7 @@ EN: dict[str, str] = {
         "writes again is a new customer, with a new conversation."
     ),
     "error.taken": (
-        "{name} claimed this ticket first. Ask a lead to assign it to you if you should take it over."
+        "The ticket is already with {name}. Ask a lead to assign it to you if you should take it over."
     ),
     "error.unknown_assignee": "{name} is neither a console user nor a member of the team.",
     "error.text_needed": "Write something first.",
@@ -610,7 +610,7 @@ ZH: dict[str, str] = {
     "error.unreachable_erased": (
         "未发送：客户资料已删除，发送的消息都无法送达。被删除的客户再次来信时是新客户，会开启新的会话。"
     ),
-    "error.taken": "{name} 已先认领此工单。如需接手，请让组长把它分配给您。",
+    "error.taken": "此工单已由 {name} 负责。如需接手，请让组长把它分配给您。",
     "error.unknown_assignee": "{name} 既不是控制台用户，也不是该团队成员。",
     "error.text_needed": "请先输入内容。",
     "error.reason_too_long": "升级原因最多 {n} 个字符，请缩短后再提交。未做任何更改。",

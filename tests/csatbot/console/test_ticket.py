@@ -95,7 +95,7 @@ async def test_claim_assign_reply_note_resolve_and_close(console: Console) -> No
     page = (await console.page(url)).text
     assert (
         flash(page)
-        == "dan claimed this ticket first. Ask a lead to assign it to you if you should take it over."
+        == "The ticket is already with dan. Ask a lead to assign it to you if you should take it over."
     )
     assert re.search(r'id="assignee">dan<', page)
     await console.sign_in("dan")
