@@ -145,7 +145,7 @@ def parse_confirmation(text: str) -> Confirmation | None:
     text = simplified(text)  # "非常滿意" reads as "非常满意"
     t = _PUNCT.sub(" ", normalize(text)).strip()
     if not t or len(t) > _MAX_LENGTH or _undecided(t, text):
-        return None
+        return _failed_after_all(t, text)
     if (plain := _plain(text)) != t:  # "Good morning. Unfortunately no, ...", "nooo 😭", "当然没有"
         return parse_confirmation(plain) if plain else None
     if (said := _said_around(t)) is not None:
@@ -196,7 +196,8 @@ _WORKS_NOW = re.compile(
 )
 _STILL_FAILS = re.compile(
     r"\bno (?:email|mail|sms|otp|code|link|message)\b|\bexpired\b|\binvalid\b|^same (?:error|problem|issue)$"
-    r"|\bstill says\b|\bstopped(?: working)? again\b|\b(?:didn'?t|never) (?:come|came|arrive|arrived)\b"
+    r"|\bstill says\b|\b(?:stopped(?: working)?|broke|crashed|failed) again\b"
+    r"|\b(?:didn'?t|never) (?:come|came|arrive|arrived)\b"
     r"|(?:一直|还是|还|都)?(?:没|没有)(?:收到|到)$|还是一样$|打不开$|进不去$|登不上去?$|又(?:不行|坏|不能用)了$|过期了?$"
 )
 _HAS_NOT = re.compile(r"\b(?:not|no|never|cannot)\b|n't|不|没|未")
@@ -219,6 +220,13 @@ def _outcome(text: str) -> Confirmation | None:
     if _WORKS_NOW.search(last) and not _HAS_NOT.search(last):
         return "yes"
     return None
+
+
+def _failed_after_all(t: str, text: str) -> Confirmation | None:
+    """ "no" when ``t`` (``text`` without marks) says it partly worked and its story ends in failing
+    again ("kind of, but it broke again", "部分解决了，但是又坏了"); else ``None``: asked again."""
+    partly = t and len(t) <= _MAX_LENGTH and _PARTLY.search(t)
+    return "no" if partly and _outcome(text) == "no" else None
 
 
 def _undecided(t: str, text: str) -> bool:

@@ -2710,6 +2710,11 @@ def test_the_sixteenth_blind_sets_choice_look_alikes(text: str, expected: str | 
         pytest.param("包裹终于收到了", "yes", id="the-parcel-came-zh"),
         pytest.param("钱还没到账", "no", id="the-money-not-yet-zh"),
         pytest.param("依旧打印不了", "no", id="still-cannot-print-zh"),
+        pytest.param("mostly, it crashed again", "no", id="partly-then-failing-again"),
+        pytest.param("部分解决了，但是又坏了", "no", id="partly-then-broken-again-zh"),
+        pytest.param("it broke again", "no", id="broke-again"),
+        pytest.param("partly solved, thanks", None, id="partly-alone-still-asked"),
+        pytest.param("kinda, still waiting on refund", None, id="partly-and-waiting-still-asked"),
     ],
 )
 def test_the_sixteenth_blind_sets_yes_and_no(text: str, expected: str | None) -> None:
