@@ -12,6 +12,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 from bot.corrections import read_corrected
+from bot.digit_forms import ENCLOSED_DIGITS
+from bot.faces import face_beside, face_first
 from bot.field_scores import named_score
 from bot.for_now import score_for_now
 from bot.framing import FILLERS as _FILLERS
@@ -20,6 +22,7 @@ from bot.framing import field_free, says_nothing, unframed, unquoted
 from bot.hanzi import simplified
 from bot.hedges import nps_taken_back
 from bot.letters import letter_score
+from bot.other_languages import in_own_words
 from bot.pinyin import digit_words, hanzi_of, not_for_eight
 from bot.prompts import ScaleKind
 from bot.rating_comments import SCORE_LEAD_IN as _SCORE_LEAD_IN
@@ -90,7 +93,7 @@ _PREFIX = (
     # "必须五星好评", "全五星", "值五星", "只能给3分"
     r"(?:必须|肯定是?|当然是?|绝对是?|全部?|值得?|配得上|只能|只有|只)?"
     # "我给客服打5分", "给了五星"; 俾, 畀: Cantonese 给
-    r"(?:那就|那|就|特此|在此|最后|最终|总之|总的来说|综合来看)?我?(?:会|要)?就?(?:(?:给予|给出|给|打|评|选|俾|畀)了?)?(?:你们|你|个|客服|小姐姐)?(?:打|评)?(?:一个|个)?(?:大大的|满满的)?)"
+    r"(?:那就|那|就|特此|在此|最后|最终|总之|总的来说|综合来看|就是|是)?我?(?:会|要)?就?(?:(?:给予|给出|给|打|评|选|俾|畀)了?)?(?:你们|你|个|客服|小姐姐)?(?:打|评)?(?:一个|个)?(?:大大的|满满的)?)"
 )
 _OUT_OF = r"(?:\s*(?:/|out of|outof|outta|outa|of)\s*|\s+(?:from|over|on)\s+)"  # "9 over 10", "4 on 5"
 _DENOMINATOR = r"\d+|十|ten|seven|five"
@@ -101,7 +104,7 @@ _SUFFIX = (
     # typed in a hurry, corrected on a phone; "给五颗"; "4*"
     r"|starz|stras|satrs|strs|starts?|颗(?!星)|\*(?=\s*$)"
     r"|estrellas?|bintang))?"  # the unit in Spanish and Malay, as bilingual customers type it: "4 estrellas"
-    rf"(?:{_OUT_OF}(?P<den_after>{_DENOMINATOR}))?"  # "4 stars out of 5"
+    rf"(?:{_OUT_OF}(?P<den_after>{_DENOMINATOR})(?:\s*(?:分|颗?星))?)?"  # "4 stars out of 5", "4分/5分"
     r"(?P<full>\s*满分)?"  # "10分满分": ten points, full marks
     r"(?P<plus>\s*(?:\+{1,3}|plus))?"  # "10+", "5++": over the top of the scale
     r"\s*(?P<review>好评|中评|差评)?"  # "五星好评": a five-star good review
@@ -122,7 +125,7 @@ _SOUNDS_LIKE = re.compile(
     re.IGNORECASE,
 )
 # Voice typing's "for" as the last word after "a" can only be the number: "i'll give it a for".
-_A_FOR = re.compile(r"\ba (?:for|fore)$")
+_A_FOR = re.compile(r"\ba (?:solid |strong |firm )?(?:for|fore)$")  # "a solid for"
 # Japanese's polite "it is" after a score says nothing: "4です".
 _POLITE_END = re.compile(r"(?<=[\d星分])\s?です$")
 _SAID = {"for": "four", "fore": "four", "to": "two", "too": "two", "won": "one", "tree": "three"}
@@ -247,6 +250,8 @@ _SKIP_WORDS = {
 }  # fmt: skip
 _SKIP_TOKENS = {"skip", "跳过", "pass"}
 # A question about what an option or a number means ("其他是什么意思", "what does other mean").
+# Not knowing names no option, whatever word of one it has: "no idea", "not sure", "不知道".
+_DONT_KNOW = re.compile(r"^(?:no idea|not sure|dunno|idk|i don'?t know|不知道|不清楚|不确定)(?![a-z])")
 _ASKS_WHAT_IT_MEANS = re.compile(r"什么意思|啥意思|是指什么|\bwhat (?:does|do|is) .{0,40}\bmean\b")
 _FACES = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF]+|(?<!\S)[:;=][-']?[)(dp](?!\S)")
 _EN_ORDINALS = {
@@ -278,10 +283,11 @@ _MAX_CHOICE_LENGTH = 200
 
 
 # Typing artefacts that change nothing: curly apostrophes (iOS), zero-width characters, the keycap
-# and emoji-style marks of "5️⃣" and "⭐️", and skin tones ("👍🏻" is "👍").
+# and emoji-style marks of "5️⃣" and "⭐️", skin tones ("👍🏻" is "👍"), and digits in circles NFKC keeps ("❼").
 _SKIN_TONES: dict[str, None] = dict.fromkeys(map(chr, range(0x1F3FB, 0x1F400)))
 _TYPING = str.maketrans({"’": "'", "‘": "'", "\u200b": None, "\u2060": None, "\ufeff": None,
-                         "\u20e3": None, "\ufe0f": None, "🔟": "10", **_SKIN_TONES})  # fmt: skip
+                         "\u20e3": None, "\ufe0f": None, "🔟": "10", **_SKIN_TONES,
+                         **ENCLOSED_DIGITS})  # fmt: skip
 
 
 # An emoji joined to the next by a zero-width joiner is read as the first: "🤦🏻‍♀️" is "🤦", "😮‍💨" is "😮",
@@ -289,17 +295,25 @@ _TYPING = str.maketrans({"’": "'", "‘": "'", "\u200b": None, "\u2060": None,
 _JOINED = re.compile("\u200d[^\\s\u200d]?")
 # WeChat's text stickers for a thumb up and a thumb down: "[强][强][强]" is "👍👍👍" ("[微笑]", often
 # ironic, is kept as typed).
-_STICKERS = re.compile(r"\[(强|弱)\]")
+_STICKER_FACES = {
+    "强": "👍", "弱": "👎", "玫瑰": "🌹", "爱心": "❤", "心": "❤", "鼓掌": "👏", "抱拳": "🙏", "握手": "🤝",
+    "耶": "✌", "OK": "👌", "ok": "👌", "庆祝": "🎉", "胜利": "✌", "赞": "👍", "愉快": "😊", "憨笑": "😄",
+    "流泪": "😢", "大哭": "😭", "发怒": "😡", "捂脸": "🤦", "撇嘴": "😒", "白眼": "🙄", "心碎": "💔",
+}  # fmt: skip
+# WeChat's text stickers as the emoji they draw: "[强][强][强]" is "👍👍👍", "[玫瑰]" "🌹" ("[微笑]", often
+# ironic, is kept as typed).
+_STICKERS = re.compile(r"\[(" + "|".join(_STICKER_FACES) + r")\]")
 
 
-def _sticker(found: re.Match[str]) -> str:
-    return "👍" if found.group(1) == "强" else "👎"
+def stickers_drawn(text: str) -> str:
+    """``text`` with WeChat's text stickers as the emoji they draw ("9分[强]" is "9分👍")."""
+    return _STICKERS.sub(lambda found: _STICKER_FACES[found[1]], text) if "[" in text else text
 
 
 def normalize(text: str) -> str:
     """Full-width to half-width, lower case, outer whitespace and typing artefacts stripped. (The
     public parsers read Traditional Chinese as Simplified first, once: :func:`bot.hanzi.simplified`.)"""
-    text = _STICKERS.sub(_sticker, unicodedata.normalize("NFKC", text))
+    text = stickers_drawn(unicodedata.normalize("NFKC", text))
     return _JOINED.sub("", text).translate(_TYPING).strip().lower()
 
 
@@ -375,9 +389,9 @@ def _tidied(t: str, *, thanks: bool) -> str:
     t = _PINYIN_SCORE.sub(lambda m: _PINYIN_NUMBERS.get(m[1], m[1]) + _PINYIN_UNITS[m[2]], t)  # "wu xing"
     t = _MISTYPED_NUMBER.sub(lambda m: _MISTYPED[m[0]], t)
     t = _SOUNDS_LIKE.sub(lambda m: m["a"] + _SAID[m["word"] or m["ate"]], t)
-    t = _A_FOR.sub("a four", _POLITE_END.sub("", t))  # "i'll give it a for", "4です"
+    t = _A_FOR.sub(lambda m: m[0].rsplit(" ", 1)[0] + " four", _POLITE_END.sub("", t))  # "i'll give it a for"
     t = _ASTERISKS.sub(lambda m: "⭐" * m[0].count("*"), t)  # "*****": stars typed on a keyboard
-    t = _STAR_AFTER_UNIT.sub("", t)
+    t = _STAR_AFTER_UNIT.sub("", _GIVEN_STARS.sub("", t))  # "给个🌟🌟🌟🌟": the stars given
     t = _STARS_OVER.sub(lambda m: f"{len(m[1].replace(' ', ''))}/5", t)  # "⭐⭐⭐/5"
     t = _EMPHASISED.sub(r"\1", _BRACKETED.sub(r"\1", t).strip()).strip()  # "(5)", "【5分】", "*5*"
     t = _ALL_THE_WAY.sub(lambda m: "very " if m.group(0)[-1] == " " else "非常", t)  # "100% satisfied"
@@ -396,10 +410,15 @@ def _tidied(t: str, *, thanks: bool) -> str:
 _LEADING_MARKS = re.compile(r"^(?=[.!！?？。,，]*[.!！。,，])[.!！?？。,，]++\s*+(?=[^\s.!！?？。,，~～])")
 # Regional English's particles and a "sir" or "madam" after a score or a word rating say nothing of it.
 _PARTICLE_TAIL = re.compile(
-    r"(?<=[\w)])(?<!\bnot)(?:[ \t]+(?:only|la|lah|lor|leh|liao|sha|po|innit|sir|madam|ma'am|really))+$"
+    r"(?<=[\w)])(?<!\bnot)(?:[ \t]+(?:only|la|lah|lor|leh|liao|sha|po|je|innit|sir|madam|ma'am|really))+$"
 )
 # Three to five asterisks ("**" is bold with nothing in it), marks after them: "***** !!!".
 _ASTERISKS = re.compile(r"^\*(?:\s?\*){2,4}(?:\s*+[!！.。]+)?$")
+# Words that give the stars drawn after them: "给个🌟🌟🌟🌟", "i give ⭐⭐⭐⭐".
+_GIVEN_STARS = re.compile(
+    r"^(?:(?:i(?:'d| would| will)? )?give (?:it |you |u |them )?|给(?:你们|你|个|了)*|打个?)\s*"
+    r"(?=[⭐★🌟☆✩](?:\s?[⭐★🌟☆✩])*$)"
+)
 _STAR_AFTER_UNIT = re.compile(r"(?<=星)\s*[⭐★🌟]$")  # "五颗星⭐": the unit drawn once more
 _STARS_OVER = re.compile(r"^([⭐★🌟](?:\s?[⭐★🌟]){0,4})\s*(?:/|out of)\s*5$")
 _TIMES_STARS = re.compile(
@@ -542,14 +561,12 @@ MAX_CORRECTIONS = 3
 """How many times a reply may take its score back and give another ("3 no 4 no 5")."""
 
 
+# Cantonese 係 ("is") before a number: "係5分" (Simplified makes it 系, as in 关系).
+_CANTONESE_IS = re.compile(r"係(?=\s*[\d零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾])")
+
+
 def _read_rating(text: str, kind: ScaleKind, low: int, high: int, *, corrections: int) -> Scored | None:
-    text = _JOINED.sub("", unframed(hanzi_of(text)))  # "1 🤦🏻‍♀️" as "1 🤦🏻"; "bu manyi" as "不满意"
-    text = unhashtagged(marks_typed(text))  # "三分逗号物流太慢了", "nine period", "#5stars"
-    # voice typing's "to stars" before words too: "to stars because nobody called back"
-    text = _SOUNDS_LIKE.sub(lambda m: m["a"] + _SAID[(m["word"] or m["ate"]).lower()], text)
-    text = _MISTYPED_FIRST.sub(lambda m: _MISTYPED[m[0].strip().lower()], text)  # "thre stars, slow"
-    # "非常滿意" reads as "非常满意"; chat's 666 and 555 as the words they are (the comment keeps the digits)
-    written, text = text, simplified(digit_words(text))
+    written, text = _as_read(text)
     said = text
     for _ in range(MAX_SCALE_NOTES + 1):
         whole = parse_rating(text, kind, low, high)
@@ -562,18 +579,11 @@ def _read_rating(text: str, kind: ScaleKind, low: int, high: int, *, corrections
         return _on_another_scale(text, other, (kind, low, high))
     if corrections and (again := _read_corrected(written, (kind, low, high), corrections)) is not None:
         return again
-    # The score part of a split is read without dropping a thank-you: that belongs to the comment.
-    found = None
     for reply in dict.fromkeys((text, said)):  # unscaled, else as said ("I'd say 3 out of 5, slow")
-        found = split_rating(
-            reply,
-            lambda part: _rating(part, kind, low, high, thanks=False),
-            words=kind != "nps",
-            middle=(low + high) / 2,
-            longest=MAX_SCORE_CHARS,
-        )
-        if found is not None:
+        if (found := _split(reply, (kind, low, high))) is not None:
             return _with_comment(found, (kind, low, high), written, reply)
+    if (faced := _after_agreeing_face(text, (kind, low, high), written)) is not None:
+        return faced  # "🙏🙏4分，小哥辛苦": the face agrees with the 4
     if (now := score_for_now(text, lambda head: parse_rating(head, kind, low, high))) is not None:
         return Scored(now, written.strip())  # "8 now, 10 if u fix delivery": 8
     numeral = functools.partial(number_value, high=high)
@@ -582,6 +592,46 @@ def _read_rating(text: str, kind: ScaleKind, low: int, high: int, *, corrections
     if (lettered := letter_score(text, low, high, numeral)) is not None:
         return Scored(lettered, written.strip())  # "Dear Sir, ... I rate it 4 out of 5. Thanking you."
     return None
+
+
+def _as_read(text: str) -> tuple[str, str]:
+    """``text`` as written once what chat, voice typing and other languages put around it is read
+    (the comment is taken from it), and that read as Simplified Chinese, the score read from it."""
+    text = _JOINED.sub("", unframed(hanzi_of(text)))  # "1 🤦🏻‍♀️" as "1 🤦🏻"; "bu manyi" as "不满意"
+    text = stickers_drawn(in_own_words(text))  # "le doy un 4", "5점", "星4つ"; "9分[强]"
+    text = unhashtagged(marks_typed(text))  # "三分逗号物流太慢了", "nine period", "#5stars"
+    # voice typing's "to stars" before words too: "to stars because nobody called back"
+    text = _SOUNDS_LIKE.sub(lambda m: m["a"] + _SAID[(m["word"] or m["ate"]).lower()], text)
+    text = _MISTYPED_FIRST.sub(lambda m: _MISTYPED[m[0].strip().lower()], text)  # "thre stars, slow"
+    # "非常滿意" reads as "非常满意"; chat's 666 and 555 as the words they are (the comment keeps the digits)
+    return text, simplified(digit_words(_CANTONESE_IS.sub("是", text)))  # "係5分" is "是5分"
+
+
+def _split(reply: str, scale: tuple[ScaleKind, int, int]) -> Scored | None:
+    """A score at the start or the end of ``reply`` with the rest as its comment (the score read without
+    dropping a thank-you: that belongs to the comment)."""
+    kind, low, high = scale
+    return split_rating(
+        reply,
+        lambda part: _rating(part, kind, low, high, thanks=False),
+        words=kind != "nps",
+        middle=(low + high) / 2,
+        longest=MAX_SCORE_CHARS,
+    )
+
+
+def _after_agreeing_face(text: str, scale: tuple[ScaleKind, int, int], written: str) -> Scored | None:
+    """The score and comment after a run of faces that agrees with the score ("🙂 4, nice agent");
+    ``None`` when none starts ``text`` or it says something the score does not ("🙄 5, great")."""
+    face, rest = face_first(text)
+    if not face or not rest:
+        return None
+    found = _split(rest, scale)
+    found = None if found is None else _with_comment(found, scale, written, rest)
+    _, low, high = scale
+    return (
+        found if found is not None and face_beside(face, found.score, (low + high) / 2) == "nothing" else None
+    )
 
 
 def _on_another_scale(text: str, other: int, scale: tuple[ScaleKind, int, int]) -> Scored | None:
@@ -699,8 +749,8 @@ def parse_choice(
             return option_id
     if numbered and (by_number := _by_number(text, t, options)) is not None:
         return by_number
-    if t in _SKIP_WORDS or _ASKS_WHAT_IT_MEANS.search(t):
-        return None  # "no comment" declines, "其他是什么意思" asks: neither names the option inside it
+    if t in _SKIP_WORDS or _ASKS_WHAT_IT_MEANS.search(t) or _DONT_KNOW.match(t):
+        return None  # "no comment" declines, "其他是什么意思" asks, "no idea" does not know: none names one
     # A longer reply that contains exactly one option label ("problem not solved at all").
     found = [
         (option_id, lab)

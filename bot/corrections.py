@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
+from bot.chat_marks import unformatted
+from bot.digit_forms import plain_digits
 from bot.hanzi import simplified
 from bot.hedges import TAKING_BACK_EN, TAKING_BACK_ZH
 from bot.pinyin import hanzi_of
@@ -48,7 +50,7 @@ _LONE_WORD = re.compile(r"[a-z]{3,5}[\s.!]*$", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,，.。!！;；]")
 # "不对，是5星", "不对，还是5分", "not a 5, more like a 3"
 _RESTATED = re.compile(
-    r"(?:应该是|应该|而是|还是|其实是|其实|我?(?:是|本来)?想|我要|是"  # "按错了，我想给5星", "其实是2分"
+    r"(?:应该是|应该系|应该|而是|还是|其实是|其实|我?(?:是|本来)?想|我要|是|系"  # 系: Cantonese 是
     r"|(?:(?:it|that|mine|the rating|the score) )?should (?:be|have been)"
     r"|it'?s|it is|more like|rather|closer to)\s*",
     re.IGNORECASE,
@@ -91,13 +93,13 @@ _CORRECTING = re.compile(
     # "算不上五星，四星"
     r"|(?:不是|不到|算不上|谈不上|够不上|达不到)\s*(?:\d{1,2}|[一二两三四五六七八九十]{1,2})\s*[分星]?"
     r"\s*(?:[,，]|(?=而?是))"
-    rf"|(?:不好意思|抱歉)?[,，]?(?:刚才|刚刚)?[,，]?(?:我想|我要|想|帮我|麻烦|能不能|能|可以|可不可以|我){{0,2}}"
+    rf"|(?:不好意思|唔好意思|抱歉)?[,，]?(?:刚才|刚刚)?[,，]?(?:我想|我要|想|帮我|麻烦|能不能|能|可以|可不可以|我){{0,2}}"
     # what was wrong named first: "评分打错了，改为4分"; a new score asked as a new rating: "重新评分：5"
     rf"(?:评分|分数|打分|评价)?(?:改(?:一下)?(?:评分|分数|打分|评价)|{TAKING_BACK_ZH}|换成"
     r"|重新(?:评分|打分|评价|打|评)|重打|重评)"
     # "不好意思，应该是4分", "应该给4星": an apology, then what was meant
     # ... or the score said to be the one ("不好意思，是4分")
-    r"|(?:不好意思|抱歉|sorry)[,，]?\s*(?=应该|是\s*[\d一二两三四五六七八九十])"
+    r"|(?:不好意思|唔好意思|抱歉|sorry)[,，]?\s*(?=应该|是\s*[\d一二两三四五六七八九十])"
     r"|我是说|我的意思是|想了想|考虑了一下|算了|还是|我(?:是|本来|其实)想(?=给|打))"
     # "按错了哈，", "wrong button lol meant 5"
     r"[\s,，.。…!！~～:：;；-]{0,4}(?:(?:哈|啊|呀|哦|lol|haha)[\s,，.。…!！~～:：;；-]{0,4})?",
@@ -133,7 +135,7 @@ def read_corrected(
 def after_correction(text: str) -> str | None:
     """What follows the words at the start of ``text`` that say its score replaces an earlier one
     ("改成4分" -> "4分", "oops, make that a 4" -> "a 4"); ``None`` when it starts with none."""
-    text = hanzi_of(text).lstrip()  # "gai cheng 5 fen"
+    text = plain_digits(unformatted(hanzi_of(text))).lstrip()  # "gai cheng 5 fen"; "I meant _5_", "应该5️⃣星"
     said = simplified(text)  # "評分打錯了，改為4分" is read as Simplified, the rest kept as typed
     text = text if len(said) == len(text) else said
     at = 0

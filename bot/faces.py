@@ -21,7 +21,9 @@ _EMOTICONS = re.compile(_ONE_EMOTICON, re.IGNORECASE)
 # roll ("5 🙃" is not a plain five) ...
 _IRONIC = frozenset("🙃🙄😒😑😏🤨🤔😬👎")
 # ... and cheer, thanks or love, which add nothing to a high score.
-_CHEERFUL = frozenset("😊🙂😀😁😃😄😆😇😘🤗🥰😍🤩🥳🎉✨👍👌👏🙌💪🙏❤♥💖💕💗💯🌹💐✅✔☑")  # and check marks
+_CHEERFUL = frozenset(
+    "😊🙂😀😁😃😄😆😇😘🤗🥰😍🤩🥳🎉✨👍👌👏🙌💪🙏❤♥💖💕💗💯🌹💐✅✔☑😌✌🤝"
+)  # and check marks
 _CHEERFUL_EMOTICONS = frozenset({";)", ";-)", ";d", "^_^", "^^", "<3", "xd"})
 _GLUM = frozenset("😭😩😫😣😖😓😥💢🤦")  # unhappy faces the lexicon does not score
 _IGNORED = re.compile("[\ufe0f\u200d\U0001f3fb-\U0001f3ff\\s]")  # emoji style, joiners, skin tones
@@ -90,6 +92,13 @@ _FACE = r"[\U0001f300-\U0001faff\u2600-\u27bf\ufe0f\u200d]+"
 _FACE_FIRST = re.compile(rf"^({_FACE})\s*(?=\S)")
 # Tried only where a run of faces starts, so a long run is read once, not once per face.
 _FACE_LAST = re.compile(rf"(?<=\S)\s*+(?<!{_FACE[:-1]})({_FACE})$")
+
+
+def face_first(text: str) -> tuple[str, str]:
+    """The run of faces ``text`` starts with and the rest ("🙏🙏4分，小哥辛苦": "🙏🙏" and "4分，小哥辛苦");
+    ``("", text)`` when it starts with none."""
+    found = _FACE_FIRST.match(text)
+    return ("", text) if found is None else (found[1], text[found.end() :])
 
 
 def without_agreeing_face(comment: str, score: int, middle: float, *, after: bool) -> str:

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import re
 
+from bot.chat_marks import unformatted
+
 # A thank-you before or after an answer ("5, thanks!", "谢谢，非常满意") is dropped before parsing.
 THANKS = (
     r"(?:\b(?:(?:many )?thanks|thank (?:you|u)|thx|ty|tysm|tyvm|cheers|tq|tks|thnx|thanx|thnks|thks"
     # as chat spells it, and in the languages customers mix in ("5 terima kasih", "4 arigatou")
-    r"|merci|danke|gracias|arigato|arigatou|terima kasih|(?:much |greatly )?appreciated|appreciate it"
+    r"|merci(?: beaucoup)?|danke(?: sch[öo]n)?|(?:muchas )?gracias|arigato|arigatou|terima kasih"
+    r"|obrigad[oa]|grazie"
+    r"|(?:much |greatly )?appreciated|appreciate it"
     r"|ta(?= *$))"  # Britain's "ta" (thanks), only at the end: "5 mate, ta"
     r"(?: (?:a lot|so+ much|very much|again|a ton|heaps|a bunch|a million|mate|kindly))?\b"
     r"|(?:谢谢你们|谢谢你|谢谢啦|谢谢|谢啦|谢了|感谢|多谢|(?:小哥哥?|小姐姐|客服|师傅)?辛苦(?:你们|你|您)?(?:了|啦)|唔该|ありがとう(?:ございます)?)"
@@ -22,7 +26,9 @@ _STRENGTHENED = "".join(f"(?<!{w})" for w in ("十分", "万分", "非常", "特
 # The marks before a thank-you at the end are read from the first of them, never from each one of a
 # long run: that took 1.9 s on 4,096 tabs.
 _MARKS = r"[\s!！。.~～,，]"
-FILLERS = re.compile(rf"^{THANKS}{_MARKS}+|(?:(?<!{_MARKS}){_MARKS}+)?{_STRENGTHENED}{THANKS}[\s!！。.~～]*$")
+FILLERS = re.compile(
+    rf"^{THANKS}(?:{_MARKS}+|$)|(?:(?<!{_MARKS}){_MARKS}+)?{_STRENGTHENED}{THANKS}[\s!！。.~～]*$"
+)
 """A thank-you at the start or the end of a reply."""
 
 # Words beside a score that emphasise it or take leave, and so are no comment on the service: "5 from
@@ -61,7 +67,7 @@ _NO_COMMENT = re.compile(
     # Malaysia "4 lor", "5 lah"; India "3 only", "kindly note"; Nigeria "7 sha", "abeg"; the Philippines
     # "4 po", "ate", "kuya"; Britain "innit"), whom it is said to ("9 sir", "10 ma'am"), and Chinese
     # chat's kisses and laughing-crying after it ("5星 么么哒")
-    r"|(?:(?:la|lah|lor|leh|liao|only|sha|abeg|po|ate|kuya|innit)(?:[\s,]+|$))+"
+    r"|(?:(?:la|lah|lor|leh|liao|only|sha|abeg|po|ate|kuya|innit|je)(?:[\s,]+|$))+"  # Malay "je": only
     r"|sir|madam|ma'?am|maam|boss|kindly note(?: that)?|么么哒|么么|muah"
     r"|(?:well,? )?let me (?:think|see)|hmm+|好的(?:好的)*|嗯+|呃+|额+|那个|我说)[\s!！.。~～]*"
 )
@@ -82,7 +88,8 @@ _SENTENCE_END = re.compile(r"[.!！。]+(?=\s|$)")
 
 
 def _nothing_said(sentence: str) -> bool:
-    return _NO_COMMENT.fullmatch(FILLERS.sub("", sentence.lower()).strip()) is not None
+    bare = FILLERS.sub("", sentence.lower()).strip()
+    return not bare or _NO_COMMENT.fullmatch(bare) is not None  # "thanks so much" is all thanks
 
 
 # The names of a form's fields, as customers copy a form into chat ("Rating: 3\nComment: slow",
@@ -112,7 +119,7 @@ _QUOTED = re.compile(
     r"^\s*(?:「[^」\n]*[:：][^」\n]*」\s*(?:-[\s-]*\n)?|回复\s*[^\s:：]{1,20}\s*[:：]|@[^\s@]{1,20}[\s\u2005]+"
     r"|>[^\n]*\n"  # "> How satisfied were you?" quoted on its own line, as mail and markdown do
     # a mail's "Re: How satisfied...?" on a line of its own
-    r"|(?:[Rr][Ee]|回复|引用)\s*[:：][^\n]*[?？][^\S\n]*\n"
+    r"|(?:[Rr][Ee]|回复|引用)\s*[:：][^\n]*\n"  # even without its question mark: "Re: How satisfied are you"
     # the question pasted in quotes: "“您满意吗？” 5"
     r"|[\"“「『*][^\"“”「」『』*\n]{1,120}[?？][\"”」』*]\s*"  # "*How satisfied...?*": WhatsApp bold
     # a Chinese question quoted without its mark: "“问题解决了吗” 解决了"
@@ -187,8 +194,9 @@ _SAID_COMMA = re.compile(
 
 
 def unquoted(text: str) -> str:
-    """``text`` without a quote of the question or a mention before it, or the sounds of thinking in it."""
-    text = _QUOTED.sub("", text, count=1) or text
+    """``text`` without a quote of the question or a mention before it, the sounds of thinking in it, or
+    chat formatting marks around its words ("*5*分", "`3`")."""
+    text = _QUOTED.sub("", unformatted(text), count=1) or text
     return _SAID_COMMA.sub(r"\1, ", _HESITATION.sub("", text)).strip() or text
 
 

@@ -115,6 +115,8 @@ QUALIFIED_AFTER = re.compile(
     r"|(?:probably|prob|probs|prolly|possibly|give or take|more or less)\b(?!\s+[a-z])"
     r"|as soon as\b|or\b|and (?:up|above|higher)\b|at (?:least|most|best)\b|at a (?:push|stretch)\b"
     r"|(?:或者?|或是)\s*(?=[\d零〇一二两三四五六七八九十]|更高|更低|更多|更少)"  # "8分或9分吧", "4分或者更高"
+    # a range said on to another score: "六分到七分之间", "6分到7分" (not a date: "到3号才收到")
+    r"|(?:到|至)\s*[\d零〇一二两三四五六七八九十]{1,2}\s*(?:分|颗?星|之间|$)"
     r"|max\b|tops\b|plus$"  # "4 plus"
     r"|and (?:a )?half\b"  # "⭐⭐⭐⭐ and a half", as 半 ("四星半")
     # a hedge that is all the words after a score ("8分，可能吧"), a condition put first ("10分但是要先退款",
@@ -157,7 +159,8 @@ DOUBT = re.compile(
 SARCASTIC_FOR = re.compile(
     r"^for\s+(?:nothing[\s.!]*$"  # "thanks for nothing"; not "for not giving up", "for never giving up"
     r"|(?:waiting|ignoring|losing|wasting|ghosting|forgetting|damaging|breaking"
-    r"|overcharging|refusing|lying|delaying|cancell?ing|hanging up|messing up|screwing up)\b"
+    r"|overcharging|refusing|lying|delaying|cancell?ing|hanging up|messing up|screwing up"
+    r"|(?:the )?(?:hold music|queue|runaround|silence))\b"  # "10 for the hold music alone"
     r"|(?:making|keeping|leaving|having) me"
     r" (?:wait|waiting|call|calling|repeat|chase|chasing|on hold|hanging)\b"
     r"|taking (?:so long|forever|ages|weeks|days|hours|\d+|(?:one|two|three|four|five|six|seven|ten) \w+)\b)"
@@ -169,9 +172,35 @@ SARCASTIC_HAN = re.compile(
 )  # not "你们才是最棒的呢"
 
 
+# A review's "would ... again" of what went wrong: "10/10 would wait 3 hours again", "would love to be on
+# hold again" ("10/10 would buy again" is meant); a recommendation to an enemy; praise of a wait or a
+# loss ("等了三个小时真是太棒了"); a comment that is only a loss or a block put on the customer
+# ("客服把我拉黑了", "you lost my parcel"), with no turn after it ("丢了，但是补发了" is meant).
+SARCASTIC_AGAIN = re.compile(
+    r"^(?:would|will|i'?d|id)\s+(?:(?:love|happily|gladly|totally|definitely)\s+(?:to\s+)?)?(?:get\s+|be\s+|sit\s+)?"
+    r"(?:wait|waiting|on hold|ghosted|ignored|cut off|hung up on|chased|chase|repeat myself)\b"
+    r"|recommend (?:you |it |this )?to (?:my )?(?:worst )?enem(?:y|ies)\b"
+    r"|推荐给(?:我的)?(?:仇人|敌人|死对头|仇家)"
+    r"|(?:等了|丢了|坏了|拖了|晚了)[^,，。.!！?？]{0,12}(?:真是|真的|可真)?(?:太棒了|太好了|好极了|棒极了|真棒|棒棒哒)"
+)
+_PUT_ON_ME = re.compile(
+    r"^[^,，。.;；]{0,12}(?:丢了|弄丢|拉黑|挂我电话|骂我)[^,，。.;；]{0,8}$"
+    r"|^(?:you|they|u)(?: guys)? (?:lost|broke|blocked|cancell?ed) (?:my|me)\b[^,.;]{0,30}$"
+)
+_TURN = re.compile(
+    r"但|不过|可是|虽|还好|幸好|好在|帮我|补发|找回|\b(?:but|though|still|luckily|thankfully)\b"
+)
+
+
 def sarcastic(comment: str) -> bool:
-    """Whether ``comment`` beside a high score says it is sarcasm: "for waiting 3 hours", "等了两周呢"."""
-    return SARCASTIC_FOR.match(comment.lower()) is not None or SARCASTIC_HAN.search(comment) is not None
+    """Whether ``comment`` beside a high score says it is sarcasm: "for waiting 3 hours", "等了两周呢",
+    "would wait 3 hours again", "客服把我拉黑了"."""
+    low = comment.lower()
+    if SARCASTIC_FOR.match(low) is not None or SARCASTIC_HAN.search(comment) is not None:
+        return True
+    if SARCASTIC_AGAIN.search(low) is not None:
+        return True
+    return _PUT_ON_ME.search(low) is not None and _TURN.search(low) is None
 
 
 # A question that offers two readings after a score asks which it is: "1分是容易还是难" (easy or hard?).

@@ -19,6 +19,7 @@ QUANTITY_AFTER = {
     "mos", "yr", "yrs", "call", "email", "message", "reply", "ticket", "chat", "click", "step", "attempt",
     "friend", "friends", "kids", "children", "colleagues", "coworkers", "users", "customers", "members",
     "word", "words",  # "1 word: great"
+    "digit", "digits", "character", "characters", "letter", "letters",  # "4 digit pin doesn't work"
     # money, measures, clock and age as chat writes them: "5 quid", "10 grand", "5 lbs", "5 o clock", "5 y/o"
     "quid", "grand", "pence", "cent", "lb", "lbs", "oz", "inch", "inches", "ft", "feet", "foot", "cm", "mm",
     "gb", "mb", "pct", "oclock", "o", "y/o", "yo", "left", "remaining",

@@ -111,6 +111,7 @@ EFFORT: dict[str, int] = {
     "hassle-free": 7, "hassle free": 7, "simple": 6, "straightforward": 6, "smooth": 6, "no hassle": 6,
     "a bit complicated": 3, "complicated": 2, "confusing": 2, "a hassle": 2, "tedious": 2,
     "painful": 2, "a nightmare": 1, "nightmare": 1, "impossible": 1,
+    "a faff": 2, "faff": 2, "faffy": 2,  # British for a hassle: "a total faff" 1, "bit of a faff" 3
     "neither easy nor difficult": 4, "neither easy nor hard": 4,
     "不难也不简单": 4, "不简单也不难": 4, "一般般": 4, "方便快捷": 7, "简单方便": 7, "折腾": 2, "费时费力": 2,
     "有点难度": 3, "难度不大": 5, "没有难度": 6, "费力": 2, "毫不费力": 7, "简单快捷": 7, "简单易懂": 7,
@@ -209,7 +210,7 @@ _INTENSIFIED = re.compile(
     r"^(?:(?:very|really|rly|realy|verry|vry|so+|super duper|super|extremely|truly|absolutely|incredibly"
     r"|totally|completely|fully|entirely|way too|too|v\.?|ridiculously|insanely|unbelievably|crazy|hella"
     r"|absolute|utter|total"  # "absolute trash", "utter garbage", "a total pain"
-    r"|mad|real|mega)\s+"
+    r"|mad|real|mega|dead)\s+"  # British "dead easy"
     # Northeastern 贼拉 and 老 ("贼拉满意", "老满意了")
     r"|(?:非常之?|特别|超级|十二分|十分|万分|一百个|相当|真的|真|太|超|很|巨|贼拉|贼|老|绝对|有够|极其|极为|极度)"
     r"(?=\S))"
@@ -439,6 +440,7 @@ _NPS_ENDS = {
     "extremely likely": 10, "extremely likely to recommend": 10, "非常可能": 10,
     "not at all likely": 0, "not likely at all": 0, "not at all likely to recommend": 0, "完全不可能": 0,
     "extremely unlikely": 0, "非常不可能": 0,  # the low end said as the high one is ("extremely likely")
+    "极有可能": 10, "极其可能": 10, "一点都不可能": 0, "一点也不可能": 0,  # as 非常可能 and 完全不可能
 }  # fmt: skip
 
 

@@ -20,7 +20,7 @@ _SCALE_NOTE = re.compile(
     # "on a scale of 0-10", "on a scale from 1 to 10": its lowest end is 0 or 1
     rf"|on a scale (?:of|from) [01] ?(?:-|to) ?(?P<e>{_SCALE})"
     # "5分里给4分": the points a score is out of, then the score
-    rf"|(?P<f>{_SCALE}|十|五|七)\s*分(?:里面|里|之中|中)的?(?=\s*(?:给|打|评|我|[\d零一二两三四五六七八九十])))"
+    rf"|(?P<f>{_SCALE}|十|五|七)\s*(?:分|颗?星)(?:里面|里|之中|中)的?(?=\s*(?:给|打|评|我|[\d零一二两三四五六七八九十])))"
     r"(?:的话|来说)?"  # "满分5分的话给4"
     r"\s*[)）]?[,，]?"
 )

@@ -97,6 +97,8 @@ _CJK_WORDS = {
     "唔该": " ",
     "唔": "不",
     "冇": "没",
+    "好耐": "好久",  # Cantonese: a long time, and 覆 for 回 (to reply): "等咗好耐都冇人覆"
+    "人覆": "人回",
     # not replying is a slow response (mapped before 回复): "客服一直不回消息"; 一直 (all along) adds nothing
     "不回复": "响应慢",
     # processing slowly is a slow response (mapped before 处理: 解决); 爱答不理 (cold, barely answering)
@@ -227,6 +229,9 @@ _CJK_WORDS = {
     "never called back": "slow response",
     "still crashes": "not solved",
     "still crashing": "not solved",
+    "never answered": "slow response",  # the sixteenth set: never answered at all
+    "never replied": "slow response",
+    "never responded": "slow response",
     "still missing": "not solved",
     "still not working": "not solved",
     "still doesn't work": "not solved",

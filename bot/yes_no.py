@@ -50,6 +50,8 @@ _YES = {
     "can", "can already", "can liao", "can le", "e don work", "e dey work", "e don work now", "opo", "oo po",
     "haan", "haan ho gaya", "ho gaya", "jolly good", "indeed", "indeed it has", "it has", "yes it has",
     "好使了", "好使", "能登了", "能登录了", "登上去了", "登进去了", "能登上了",
+    # the sixteenth set: Japanese and Korean yes, Malay "sudah" (done: "sudah settle")
+    "はい", "ええ", "네", "예", "sudah", "dah", "ya sudah", "sudah settle", "dah settle", "sudah ok",
 }  # fmt: skip
 _NO = {
     "no", "n", "nope", "nah", "no it didn't", "not really", "didn't help", "did not help", "doesn't help",
@@ -83,6 +85,8 @@ _NO = {
     # hua" (it did not happen), "afraid not", "it hasn't", 不可以
     "cannot", "still cannot", "still can't", "can't", "e no work", "e no dey work", "hindi", "hindi pa",
     "nahi", "nahin", "nahi hua", "nahin hua", "afraid not", "it hasn't", "it has not", "not", "不可以",
+    # the sixteenth set: Japanese and Korean no, Malay "belum" (not yet) and "tidak" (no)
+    "いいえ", "いや", "아니요", "아니오", "아뇨", "belum", "belum lagi", "belum settle", "tidak", "tak",
 }  # fmt: skip
 # "Not yet" said in Chinese, only as a whole reply: "还没试" (not tried yet) is no "no".
 _NOT_YET = {"还没", "还没有", "暂时没有", "暂时还没有", "还没呢", "still not", "not yet no"}
@@ -141,7 +145,7 @@ def parse_confirmation(text: str) -> Confirmation | None:
     text = simplified(text)  # "非常滿意" reads as "非常满意"
     t = _PUNCT.sub(" ", normalize(text)).strip()
     if not t or len(t) > _MAX_LENGTH or _undecided(t, text):
-        return None
+        return _failed_after_all(t, text)
     if (plain := _plain(text)) != t:  # "Good morning. Unfortunately no, ...", "nooo 😭", "当然没有"
         return parse_confirmation(plain) if plain else None
     if (said := _said_around(t)) is not None:
@@ -186,12 +190,14 @@ _WORKS_NOW = re.compile(
     r"|^(?:(?:she|he) says )?it works(?: now| fine)?$|^all good(?: now)?$|^works(?: now| fine)?$"
     r"|^able to log ?in$"
     r"|^(?:现在|已经)?(?:能|可以)(?:正常)?(?:登录|登陆|登|用|使用|登进去|进去)了$|^(?:登录|登陆|登)(?:上去|进去|上)了$"
-    r"|(?:弄|搞|改|修)好了$|^好使了$",
+    r"|(?:弄|搞|改|修)好了$|^好使了$"
+    r"|^(?:退款|钱|款|货|包裹|快递|邮件|短信|验证码)(?:已经|终于)?(?:到了|到账了|收到了)$",  # "退款到了"
     re.IGNORECASE,
 )
 _STILL_FAILS = re.compile(
     r"\bno (?:email|mail|sms|otp|code|link|message)\b|\bexpired\b|\binvalid\b|^same (?:error|problem|issue)$"
-    r"|\bstill says\b|\bstopped(?: working)? again\b|\b(?:didn'?t|never) (?:come|came|arrive|arrived)\b"
+    r"|\bstill says\b|\b(?:stopped(?: working)?|broke|crashed|failed) again\b"
+    r"|\b(?:didn'?t|never) (?:come|came|arrive|arrived)\b"
     r"|(?:一直|还是|还|都)?(?:没|没有)(?:收到|到)$|还是一样$|打不开$|进不去$|登不上去?$|又(?:不行|坏|不能用)了$|过期了?$"
 )
 _HAS_NOT = re.compile(r"\b(?:not|no|never|cannot)\b|n't|不|没|未")
@@ -216,6 +222,13 @@ def _outcome(text: str) -> Confirmation | None:
     return None
 
 
+def _failed_after_all(t: str, text: str) -> Confirmation | None:
+    """ "no" when ``t`` (``text`` without marks) says it partly worked and its story ends in failing
+    again ("kind of, but it broke again", "部分解决了，但是又坏了"); else ``None``: asked again."""
+    partly = t and len(t) <= _MAX_LENGTH and _PARTLY.search(t)
+    return "no" if partly and _outcome(text) == "no" else None
+
+
 def _undecided(t: str, text: str) -> bool:
     """Whether ``t`` (``text`` without marks) says it is partly so, sneers, is unsure or asks back ("yes? i
     think so?")."""
@@ -227,7 +240,15 @@ def _readings(t: str, squashed: str) -> tuple[str, ...]:
     particles, with a held letter let go ("yesss"), with 啦 read as 了 (:func:`_done_now`), with
     Cantonese 咗 as 了 and 啥 as 什么 ("解決咗", "没啥用")."""
     spoken = squashed.replace("咗", "了").replace("啥", "什么")  # Cantonese 咗 (了), chat's 啥 (什么)
-    return (t, squashed, squashed.rstrip(_PARTICLES), _STRETCHED.sub(r"\1", t), _done_now(squashed), spoken)
+    readings = (
+        t,
+        squashed,
+        squashed.rstrip(_PARTICLES),
+        _STRETCHED.sub(r"\1", t),
+        _done_now(squashed),
+        spoken,
+    )
+    return (*readings, _done_now(spoken))  # "解決咗喇" as "解决了"
 
 
 # What a reply may name before saying it is solved or not: "问题已解决", "issue resolved", "the problem is
@@ -248,7 +269,7 @@ def _done_now(t: str) -> str:
     了 dropped ("解决了喔"; "好了哦" stays an "OK")."""
     if t.endswith("啦") and t[:-1] not in _NOT_YES_NO:
         return t[:-1] + "了"
-    if t[-2:-1] == "了" and t[-1:] in "喔哦噢呀啊" and t[:-2] not in _NOT_YES_NO:
+    if t[-2:-1] == "了" and t[-1:] in "喔哦噢呀啊喇" and t[:-2] not in _NOT_YES_NO:
         return t[:-1]  # "解決了喔": the particle after 了 goes, 了 stays
     return t
 
@@ -304,8 +325,9 @@ _NOT_DONE = re.compile(
     r"|(?:(?:it|this|that)'?s )?not(?: yet)? (?:resolved|solved|fixed|sorted)\b"
     r"|(?:(?:it|this|that|the (?:issue|problem|app)|my (?:issue|problem)) )?still (?:doesn'?t|does not|isn'?t"
     r"|is not|won'?t|will not|can'?t|cannot|not)\b|(?:i'?m |i am |we'?re |we are )?still waiting\b"
-    r"|(?:还是|仍然|仍|依然|依旧)(?:不能|无法|不可以|登不上|打不开|用不了|进不去)|还在等"
-    r"|(?:还是|还|仍然|仍|依然|依旧)(?:没有|没|未)(?:收到|到账|拿到)"  # "还没收到退款": still waiting
+    r"|(?:还是|仍然|仍|依然|依旧)(?:不能|无法|不可以|登不上|打不开|用不了|进不去|[^\s不]{1,4}不了)|还在等"
+    r"|(?:退款|钱|款|货|包裹|快递|邮件|短信|验证码)?"  # "退款还没到账": what was waited for, named first
+    r"(?:还是|还|仍然|仍|依然|依旧)(?:没有|没|未)(?:收到|到账|拿到|到)"  # "还没收到退款": still waiting
 )
 # A yes word scorned by "个屁" and the like: "解决个屁", "有用个鬼" (no: it did not).
 _DENIED = re.compile(r"(\S{1,6}?)个(?:屁|鬼|毛线?|锤子|球)")

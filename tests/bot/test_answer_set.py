@@ -57,6 +57,7 @@ SETS = {
     "twelfth": "typed_answers_twelfth_{}.tsv",
     "thirteenth": "typed_answers_thirteenth_{}.tsv",
     "fourteenth": "typed_answers_fourteenth_{}.tsv",
+    "fifteenth": "typed_answers_fifteenth_{}.tsv",
 }
 KINDS = ("csat", "nps", "ces", "choice", "yesno", "text")
 """yesno: "Did this solve it?" (yes, no or "-"); text: a reply at the question after a CSAT rating
@@ -167,6 +168,10 @@ def test_the_second_set_written_after_the_parser_is_read_as_meant(language: str)
             "fourteenth",
             280,
         ),  # typed_answers_fourteenth_*: a twelfth blind set (regional Englishes, net slang, pinyin, letters)
+        (
+            "fifteenth",
+            180,
+        ),  # typed_answers_fifteenth_*: a thirteenth blind set (keycaps, chat marks, other languages)
     ],
 )
 def test_the_audit_and_blind_sets_are_read_as_meant(language: str, which: str, at_least: int) -> None:

@@ -2616,6 +2616,124 @@ def test_the_fifteenth_blind_sets_corrections(text: str, expected: str | None) -
     assert after_correction(text) == expected
 
 
+# The sixteenth blind set (typed_answers_fifteenth_*, round 19), with look-alikes: digits in circles NFKC
+# keeps, chat apps' formatting marks, other languages' words for giving a score, sarcasm told as a
+# review's "would ... again", a range said on in Chinese, WeChat stickers, a face before a score, thanks
+# that are all thanks, stars given after 给个; and the look-alikes that must stay as they were.
+BLIND_NINETEENTH = [
+    pytest.param("❹", "csat", (4, ""), id="a-negative-circled-digit"),
+    pytest.param("➒ out of ➓", "nps", (9, ""), id="sans-serif-circled-digits"),
+    pytest.param("⓷ stars, slow", "csat", (3, "slow"), id="a-double-circled-digit"),
+    pytest.param("`4` stars", "csat", (4, ""), id="code-marks"),
+    pytest.param("__3__", "csat", (3, ""), id="double-underscores"),
+    pytest.param("||5|| lol", "csat", (5, ""), id="a-spoiler"),
+    pytest.param("*8*/10", "nps", (8, ""), id="bold-before-a-scale"),
+    pytest.param("给_4_分", "csat", (4, ""), id="italics-inside-chinese-zh"),
+    pytest.param("~4~ 5", "csat", (5, ""), id="struck-through-then-the-one-meant"),
+    pytest.param("~3~", "csat", None, id="struck-through-alone-still-refused"),
+    pytest.param("5*, 4*", "csat", None, id="two-asterisk-units-are-no-pair"),
+    pytest.param("le doy un 3", "csat", (3, ""), id="spanish-i-give"),
+    pytest.param("je donne 4, merci beaucoup", "csat", (4, ""), id="french-i-give-and-thanks"),
+    pytest.param("saya bagi 2, lambat", "csat", (2, "lambat"), id="malay-i-give"),
+    pytest.param("tiga bintang", "csat", (3, ""), id="malay-number-word-and-unit"),
+    pytest.param("siete", "ces", (7, ""), id="spanish-number-word-alone"),
+    pytest.param("lima is far", "csat", None, id="a-number-word-as-a-city"),
+    pytest.param("7점", "ces", (7, ""), id="korean-points"),
+    pytest.param("5점 만점에 4점", "csat", (4, ""), id="korean-out-of"),
+    pytest.param("星3つ", "csat", (3, ""), id="japanese-stars"),
+    pytest.param("3 sterne", "csat", (3, ""), id="german-stars"),
+    pytest.param("8 grazie", "nps", (8, ""), id="italian-thanks"),
+    pytest.param("4 thanks so much", "csat", (4, ""), id="thanks-so-much"),
+    pytest.param("10/10 would wait on hold again", "nps", None, id="would-wait-again"),
+    pytest.param("5 stars, would happily get ignored again", "csat", None, id="would-get-ignored-again"),
+    pytest.param("10/10 would buy again", "nps", (10, "would buy again"), id="would-buy-again-is-meant"),
+    pytest.param("10 for the queue", "nps", None, id="for-the-queue"),
+    pytest.param("5 stars for the quick fix", "csat", (5, "for the quick fix"), id="for-a-fix-is-meant"),
+    pytest.param("9分，推荐给我的死对头", "nps", None, id="recommend-to-an-enemy-zh"),
+    pytest.param("5分，丢了两次快递真是太棒了", "csat", None, id="praise-of-a-loss-zh"),
+    pytest.param("5星，你们把我拉黑了", "csat", None, id="blocked-me-zh"),
+    pytest.param("5星，快递丢了但是客服帮我补发了", "csat", (5, None), id="a-loss-with-a-turn-zh"),
+    pytest.param("6 digit code never came", "nps", None, id="a-digit-count"),
+    pytest.param("5分到8分之间", "nps", None, id="a-range-said-on-zh"),
+    pytest.param("5分，到3号才收到", "csat", (5, "到3号才收到"), id="to-a-date-is-no-range-zh"),
+    pytest.param("係4分", "csat", (4, ""), id="cantonese-is-zh"),
+    pytest.param("[爱心]5分", "csat", (5, ""), id="a-heart-sticker-zh"),
+    pytest.param("8分[赞]", "nps", (8, ""), id="a-thumb-sticker-after-zh"),
+    pytest.param("👍 4, quick reply", "csat", (4, "quick reply"), id="a-face-before-a-score-and-words"),
+    pytest.param("🙄 5, great", "csat", None, id="an-ironic-face-before-still-refused"),
+    pytest.param("给个⭐⭐⭐", "csat", (3, ""), id="stars-given-zh"),
+    pytest.param("i give ⭐⭐", "csat", (2, ""), id="stars-given"),
+    pytest.param("3分/5分", "csat", (3, ""), id="a-fraction-with-units-zh"),
+    pytest.param("5星里给4星", "csat", (4, ""), id="stars-out-of-stars-zh"),
+    pytest.param("a strong fore", "csat", (4, ""), id="a-strong-fore"),
+    pytest.param("dead good", "csat", (5, ""), id="dead-as-very"),
+    pytest.param("a bit of a faff", "ces", (3, ""), id="a-bit-of-a-faff"),
+    pytest.param("一点也不可能", "nps", (0, ""), id="not-at-all-likely-zh"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), BLIND_NINETEENTH)
+def test_the_sixteenth_blind_sets_look_alikes_are_read_as_meant(
+    text: str, kind: ScaleKind, expected: tuple[int, str | None] | None
+) -> None:
+    found = scored(text, kind)
+    if expected is not None and expected[1] is None:  # the score alone is checked
+        assert found is not None and found[0] == expected[0]
+    else:
+        assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("❸", "attitude", id="a-negative-circled-digit"),
+        pytest.param("*Problem not solved*", "unresolved", id="bold-label"),
+        pytest.param("they never replied", "slow", id="never-replied"),
+        pytest.param("成日冇人覆我", "slow", id="cantonese-nobody-replies-zh"),
+        pytest.param("no idea", None, id="not-knowing-names-none"),
+        pytest.param("不知道", None, id="not-knowing-names-none-zh"),
+    ],
+)
+def test_the_sixteenth_blind_sets_choice_look_alikes(text: str, expected: str | None) -> None:
+    assert parse_choice(text, OPTIONS) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("네", "yes", id="korean-yes"),
+        pytest.param("いいえ、まだです", None, id="japanese-no-with-more-is-asked-again"),
+        pytest.param("belum lagi", "no", id="malay-not-yet"),
+        pytest.param("dah settle", "yes", id="malay-done"),
+        pytest.param("_yes_", "yes", id="italic-yes"),
+        pytest.param("好咗喇", "yes", id="cantonese-particle-after-done-zh"),
+        pytest.param("包裹终于收到了", "yes", id="the-parcel-came-zh"),
+        pytest.param("钱还没到账", "no", id="the-money-not-yet-zh"),
+        pytest.param("依旧打印不了", "no", id="still-cannot-print-zh"),
+        pytest.param("mostly, it crashed again", "no", id="partly-then-failing-again"),
+        pytest.param("部分解决了，但是又坏了", "no", id="partly-then-broken-again-zh"),
+        pytest.param("it broke again", "no", id="broke-again"),
+        pytest.param("partly solved, thanks", None, id="partly-alone-still-asked"),
+        pytest.param("kinda, still waiting on refund", None, id="partly-and-waiting-still-asked"),
+    ],
+)
+def test_the_sixteenth_blind_sets_yes_and_no(text: str, expected: str | None) -> None:
+    assert parse_yes_no(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("sorry, meant *4*", "4", id="bold-after-meant"),
+        pytest.param("改成❹分", "4分", id="a-negative-circled-digit-zh"),
+        pytest.param("点错了，应该3️⃣星", "3星", id="a-keycap-after-should-zh"),
+        pytest.param("唔好意思，應該係4分", "4分", id="cantonese-should-be-zh"),
+    ],
+)
+def test_the_sixteenth_blind_sets_corrections(text: str, expected: str | None) -> None:
+    assert after_correction(text) == expected
+
+
 # ---- hostile text ----------------------------------------------------------------------------
 
 # Any character, lone surrogates and NUL included (a pure reader may be handed text before it is

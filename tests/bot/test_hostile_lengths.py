@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from bot.answers import is_skip, number_value, parse_choice, parse_rating, read_rating
+from bot.chat_marks import unformatted
 from bot.classification import Classification
 from bot.config import load_config
 from bot.corrections import after_correction
@@ -31,9 +32,11 @@ from bot.field_scores import named_score
 from bot.flow import build_flows
 from bot.for_now import score_for_now
 from bot.framing import FILLERS, field_free, says_nothing, unquoted
+from bot.hedges import sarcastic
 from bot.letters import letter_score
 from bot.masking import mask
 from bot.messages import Text
+from bot.other_languages import in_own_words
 from bot.pinyin import digit_words, hanzi_of, not_for_eight
 from bot.rating_words import word_rating
 from bot.spoken_marks import marks_typed, unhashtagged
@@ -150,6 +153,16 @@ HOSTILE = {
     "denied higher scores": "不到五分，" * (N // 5),
     "snails": "🐌" * N,
     "which one": "到底哪个是" * (N // 5),
+    # shapes of the rules of the sixteenth set: chat marks in pairs and struck through, other languages'
+    # words, enclosed digits, faces before a score, sarcasm as a review, a range said on, stars given
+    "chat marks": "*a" * (N // 2),
+    "struck words": "~5~ " * (N // 4),
+    "other languages' words": "le doy 1점 星4つ " * (N // 14),
+    "enclosed digits": "❼" * N,
+    "faces before a score": "🙂" * N + "4分，小哥辛苦",
+    "would again": "would love to be " * (N // 17),
+    "a range said on": "5分到" * (N // 3),
+    "stars given": "给个" * (N // 2) + "🌟",
     # OpenCC is handed the pieces between NUL characters and lone surrogates (it stopped at a NUL and
     # raised on a surrogate): one call a piece
     "Traditional between NULs": "滿\x00" * (N // 2),
@@ -171,6 +184,9 @@ ENTRIES: dict[str, Callable[[str], object]] = {
     "FILLERS": lambda t: FILLERS.sub("", t),
     "says_nothing": says_nothing,
     "field_free": field_free,
+    "unformatted": unformatted,
+    "in_own_words": in_own_words,
+    "sarcastic": sarcastic,
     "face before a score": lambda t: without_agreeing_face(t, 2, 3.0, after=False),
     "face after a score": lambda t: without_agreeing_face(t, 2, 3.0, after=True),
     "word_rating": lambda t: word_rating(t, "csat"),
