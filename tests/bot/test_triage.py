@@ -250,6 +250,28 @@ SHIPPED_ANSWERS = [
     pytest.param("what are the wifi credentials in the lobby?", "neutral", None, id="wifi-credentials"),
     pytest.param("can I use Face ID so I don't have to type the password?", "neutral", None, id="face-id"),
     pytest.param("想开通指纹登录，老是输密码太麻烦", "neutral", None, id="fingerprint"),
+    pytest.param("it says the pass word is wrong can you reset it", "neutral", "auto_answer", id="voice"),
+    pytest.param("那个蜜码忘记了怎么重新设置", "neutral", "auto_answer", id="homophone"),
+    pytest.param("Forgot my transaction password of net banking", "neutral", None, id="transaction"),
+    pytest.param("one of my employees forgot her password, can I reset it?", "neutral", None,
+                 id="employee"),
+    pytest.param("forgot my password, the account is paid by my employer", "neutral", "auto_answer",
+                 id="employer"),
+    pytest.param("同事忘了登录密码，我能替她重置吗", "neutral", None, id="colleague"),
+    pytest.param("printer asks for a password to connect", "neutral", None, id="printer"),
+    pytest.param("我想問下個密碼鎖點重設", "neutral", None, id="combination-lock"),
+    pytest.param("智能门锁密码怎么改", "neutral", None, id="door-lock"),
+    pytest.param("PDF发票打开要密码，密码是什么？", "neutral", None, id="pdf"),
+    pytest.param("部機個密碼唔記得咗，可唔可以幫我解鎖", "neutral", None, id="device-cantonese"),
+    pytest.param("forgot my password and it's not on my old laptop either", "neutral", "auto_answer",
+                 id="laptop-named"),
+    pytest.param("my account was hacked and the password changed", "neutral", "escalate", id="hacked"),
+    pytest.param("我的帳號被盜了，密碼被改掉", "neutral", "escalate", id="stolen"),
+    pytest.param("someone else changed my password, I can't get in", "neutral", "escalate",
+                 id="taken-over"),
+    pytest.param("is my account safe? I forgot my password", "neutral", "auto_answer", id="safe"),
+    pytest.param("I reset my password fine, now where's my order", "neutral", None, id="done-already"),
+    pytest.param("密码重置好了，现在想问下我的订单到哪了", "neutral", None, id="done-already-zh"),
 ]  # fmt: skip
 
 
@@ -276,6 +298,12 @@ def test_the_shipped_rules_answer_only_a_calm_question_about_our_own_password(
         ("我没有要投诉的意思，就是问一下退款什么时候到", None),  # the word only in a denial
         ("not trying to report you or anything, just where's my refund?", None),
         ("I bought a second phone case, can I get a refund on the first?", None),
+        ("My patience is wearing thin. Where is my refund?", "escalate"),
+        ("我的耐心是有限的，退款到底什么时候到", "escalate"),
+        ("Refund me and don't contact me again.", "escalate"),
+        ("thanks for your patience with me, when will my refund arrive?", None),
+        ("客服很耐心，请问退款什么时候到", None),
+        ("can you send the refund to my business account?", None),
     ],
 )
 @pytest.mark.parametrize("sentiment", ["neutral", "negative"])
