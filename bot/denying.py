@@ -1,4 +1,5 @@
-"""Clauses that deny a topic: "不是密码的问题", "the password is fine", "我没有要投诉的意思".
+"""Clauses that deny a topic: "不是密码的问题", "the password is fine", "我没有要投诉的意思", or say it
+is already dealt with ("I reset my password fine", "密码重置好了": what the customer asks comes after).
 
 The constructions, not the words of any topic. :mod:`nlu.denials` weighs a denying clause against the
 rest of the message; :mod:`bot.triage` reads a rule's ``mentions`` outside such clauses, so "我没有要
@@ -23,8 +24,11 @@ _DENIAL = re.compile(
     r"|\bnot (?:a|an|the)?\s*\w+ (?:problem|issue|question)\b|\bno (?:problem|issue) with\b"
     r"|^no (?:complaints?|problems?|issues?)\b|\bno need (?:to|for)\b"
     r"|\bnot (?:asking|looking|trying) (?:for|to)\b|\bno intention (?:of|to)\b"
+    r"|\b(?:reset|changed|updated|recovered)\b[^,.;!?]{0,30}?"
+    r"\b(?:fine|successfully|without (?:any |a )?(?:problem|issue)s?)\b"
     r"|不是.{0,10}(?:问题|原因|的事)|(?:没|没有|不是)(?:问题|关系|错)|无关|是对的|正确的|没忘|没有忘|不是忘"
     r"|不需要|不用(?!谢)|不是要|不是想|(?:没有|没)要?.{0,8}的意思|唔係要|唔使"
+    r"|(?:重置|重设|修改|找回)(?:好|完|成功)了"
 )
 
 

@@ -4,7 +4,7 @@ A classifier that sees "password" in a denial and a problem beside it can read t
 the denied intent with high confidence ("密码没问题，账号被封了" -> password_reset 0.97). An automatic
 answer must not rest on that. The check is counterfactual, with no word lists per intent: when a
 clause is a denial ("not the X", "X is fine", "no need to X", "跟X没关系", "X没问题", "不是X的问题",
-"没忘X", "不需要X", "不是要X") and the
+"没忘X", "不需要X", "不是要X", or X already dealt with: "reset X fine", "X重置好了") and the
 message without it is not the intent (or not surely enough to be answered: under the answer
 floor), the answer rested on the denied topic, and the automatic answer is withheld (the message
 still reaches a person when it should). It is withheld too when the denying clause on its own

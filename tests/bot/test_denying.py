@@ -21,6 +21,15 @@ from bot.denying import clauses, denies, undenied
         ("退款一直没要到", False),  # not getting the refund is the problem itself
         ("这服务真没意思", False),
         ("I never got the reset email", False),
+        # a topic already dealt with: what the customer asks comes after it
+        ("I reset my password fine", True),
+        ("changed the address successfully", True),
+        ("密码重置好了", True),
+        ("找回成功了", True),
+        ("reset my password please", False),
+        ("I reset my password but it still fails", False),
+        ("密码重置不了", False),
+        ("重置好麻烦", False),
     ],
 )
 def test_a_clause_denies_a_topic_by_its_construction(clause: str, denying: bool) -> None:
@@ -32,4 +41,6 @@ def test_a_message_read_without_its_denying_clauses() -> None:
     assert undenied("not trying to complain, but this is the third time") == "this is the third time"
     assert undenied("third time asking!!") == "third time asking!!"  # nothing denied: the text as it is
     assert undenied("不是密码的问题") == ""
+    assert undenied("I reset my password fine, now where's my order") == "now where's my order"
+    assert undenied("密码重置好了，现在想问下我的订单到哪了") == "现在想问下我的订单到哪了"
     assert clauses("a, b but c") == ["a", "b", "c"]

@@ -61,3 +61,28 @@ def test_a_model_trained_before_version_2_reads_handles_and_links_as_it_was_trai
     text = "@united see https://x.io/a #fail"
     assert normalize(text, 1) == "@united see https://x.io/a #fail"
     assert normalize(text) == "see fail"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Hi,\n\nWhere is my order?\n\nKind regards,\nMartin Hale\n+44 7700 900123",
+            "Hi, Where is my order?",
+        ),
+        ("Where is it?\n--\nIT reminder: never share your password", "Where is it?"),
+        ("Cancel it please.\n\nSent from my iPhone", "Cancel it please."),
+        ("请问退款什么时候到账？\n\n此致\n敬礼\n张伟", "请问退款什么时候到账?"),
+        ("东西还没到\n发自我的华为手机", "东西还没到"),
+        # the words of a sign-off inside a line, or a line that only starts like one, stay
+        ("regards to my refund, when is it due?", "regards to my refund, when is it due?"),
+        ("Where is it?\nBest price you can do?", "Where is it? Best price you can do?"),
+        ("two items:\n-- the lamp\n-- the rug", "two items: -- the lamp -- the rug"),
+    ],
+)
+def test_a_pasted_emails_sign_off_and_signature_are_dropped(text: str, expected: str) -> None:
+    assert normalize(text) == expected
+
+
+def test_a_model_trained_before_version_2_reads_the_signature_as_it_was_trained() -> None:
+    assert normalize("Cancel it.\n\nSent from my iPhone", 1) == "Cancel it. Sent from my iPhone"
