@@ -75,6 +75,8 @@ HOSTILE = {
     "digits": "9" * N,
     "stars": "⭐" * N,
     "spaces and line breaks": " \n" * (N // 2),
+    "line breaks": "\n" * N,  # an e-mail's signature searched from every line break: 32 s on 20,000
+    "line breaks and tabs": "\n\t" * (N // 2),
     "a letter, spaces, a word": "a" + " " * N + "x",  # a choice by letter: 2.4 s
     "a pick, spaces, a letter": "option" + " " * N + "b" + " " * N + "x",
     # as long as a score is read (60): split into a unit said again and separators every way (1.5 s)

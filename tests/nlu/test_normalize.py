@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nlu.normalize import WECHAT_EMOTICONS, normalize
@@ -51,6 +51,7 @@ def test_every_emoticon_maps_to_something_else() -> None:
     assert all(emoji and emoji != name for name, emoji in WECHAT_EMOTICONS.items())
 
 
+@settings(deadline=None)  # the first example loads OpenCC (seconds when it runs first on a worker)
 @given(st.text(max_size=60))
 def test_normalising_twice_changes_nothing(text: str) -> None:
     once = normalize(text)
