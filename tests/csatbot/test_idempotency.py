@@ -162,3 +162,20 @@ async def test_a_key_that_is_not_printable_ascii_is_refused(
     assert "Idempotency-Key" in replied.text
     transcript = (await client.get(f"/api/conversations/{conversation_id}")).json()["transcript"]
     assert [m["author"] for m in transcript if m["author"].startswith("agent:")] == []
+
+
+@pytest.mark.parametrize("text", ["a\\ud800b", "\\udfff"])
+async def test_a_keyed_body_holding_a_lone_surrogate_is_refused_and_leaves_the_key_free(
+    client: httpx.AsyncClient, as_agent: AsAgent, text: str
+) -> None:
+    """A lone surrogate (``"\\ud800"`` in the JSON: the key's digest could not be taken of it) is a
+    422 before the key is taken, on both keyed routes; the same key with a clean body then works."""
+    bob = as_agent("bob")
+    conversation_id = await open_conversation(client, "xia")
+    path = await open_ticket(client, bob, "yan")
+    for url in (f"/api/conversations/{conversation_id}/reply", f"{path}/note"):
+        keyed = bob | {"Idempotency-Key": url, "Content-Type": "application/json"}
+        refused = await client.post(url, content=b'{"text": "' + text.encode() + b'"}', headers=keyed)
+        assert refused.status_code == 422
+        assert "lone surrogates" in refused.text
+        assert (await client.post(url, json={"text": "clean"}, headers=keyed)).status_code in (200, 202)
