@@ -42,6 +42,17 @@ class ConflictError(CsatbotError):
     """The request contradicts the current state (e.g. resolving a closed conversation)."""
 
 
+class KeyReusedError(CsatbotError):
+    """An ``Idempotency-Key`` already taken by another request (another route or body): nothing is
+    done; the client must send a new key (the edge answers 422)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(
+            f"Idempotency-Key {key!r} was used for a different request (another route or body): "
+            "nothing was done; send this request with a new key"
+        )
+
+
 class WindowClosedError(ConflictError):
     """A message cannot go out: the channel's messaging window is closed (WhatsApp 24 h, WeChat 48 h
     after the customer's last message). The customer has to write again first."""

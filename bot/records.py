@@ -102,6 +102,24 @@ class DueTimer:
 
 
 @dataclass(frozen=True, slots=True)
+class KeyedRequest:
+    """A support-API request sent with an ``Idempotency-Key``: whose key (``account``), the key, and
+    ``digest``, what was asked (its route and body), so the key cannot be reused for another request."""
+
+    account: str
+    key: str
+    digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class FirstAnswer:
+    """What the first request with a key was (``digest``) and made (``result``: a message id)."""
+
+    digest: str
+    result: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class OutboxItem:
     """One delivery claimed from the outbox."""
 

@@ -15,8 +15,10 @@ from bot.records import (
     AutoAnswer,
     Conversation,
     DueTimer,
+    FirstAnswer,
     Identity,
     JsonObject,
+    KeyedRequest,
     OutboxItem,
     Survey,
     SurveyAnswer,
@@ -78,6 +80,15 @@ class Repository(Protocol):
     def inbox_done(self, item_id: int, at: datetime) -> None:
         """Mark the inbox row this unit of work handles done, committed with the work (a row
         already done stays as it is)."""
+        ...
+
+    def claim_request(self, request: KeyedRequest, at: datetime) -> FirstAnswer | None:
+        """Take ``request``'s key for it; ``None`` when it was free, else what the key was first taken
+        for (waiting, on PostgreSQL, for a request holding it to commit or roll back)."""
+        ...
+
+    def answer_request(self, request: KeyedRequest, result: int | None) -> None:
+        """Record what the request that took the key made (see :meth:`claim_request`)."""
         ...
 
     def claim_receipt(self, channel: str, account: str, platform_id: str, at: datetime) -> bool:

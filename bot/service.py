@@ -17,13 +17,14 @@ from bot.classification import Classification
 from bot.config.durations import format_duration
 from bot.delivery import outbox_id
 from bot.errors import ERASED_CUSTOMER, ConflictError
+from bot.keyed import replayed
 from bot.leases import Leases
 from bot.links import LINK_TTL, link_digest, new_link_token
 from bot.masking import mask
 from bot.messages import InboundMessage, Text
 from bot.ports import Classifier, Clock, Meter, NoMeter
 from bot.reachability import undelivered
-from bot.records import DueTimer, Ticket
+from bot.records import DueTimer, KeyedRequest, Ticket
 from bot.repository import Repository, Store
 from bot.settings import Settings
 from bot.storable import storable_message
@@ -54,10 +55,15 @@ def _work_ticket(
     now: datetime,
     survey_id: str,
     receipt: tuple[str, str, str] | None,
+    request: KeyedRequest | None,
 ) -> Ticket:
     """One agent action on a ticket (see :meth:`ConversationService.ticket`), in its transaction."""
     if receipt is not None and not repo.claim_receipt(*receipt, now):
         return repo.get_ticket(ticket_id)
+    if replayed(repo, request, now) is not None:
+        return repo.get_ticket(ticket_id)
+    if request is not None:
+        repo.answer_request(request, ticket_id)
     match action:
         case "claim":
             return tickets.assign(
@@ -141,12 +147,19 @@ class ConversationService:
         return result
 
     async def agent_reply(
-        self, conversation_id: int, agent: str, text: str, *, receipt: tuple[str, str, str] | None = None
+        self,
+        conversation_id: int,
+        agent: str,
+        text: str,
+        *,
+        receipt: tuple[str, str, str] | None = None,
+        request: KeyedRequest | None = None,
     ) -> int | None:
         """Send a support agent's reply to the customer; returns the stored message id.
 
-        ``receipt`` (as for :meth:`ticket`: the form or request it came from) sends it once however
-        often that is submitted: a repeat sends nothing and returns ``None``.
+        ``receipt`` (as for :meth:`ticket`: the form it came from) sends it once however often that is
+        submitted: a repeat sends nothing and returns ``None``. ``request`` (an API request's
+        ``Idempotency-Key``) sends it once too, and a repeat returns the first one's message id.
         Raises ``WindowClosedError`` when the channel's messaging window is closed."""
         settings = self.settings()
         now = self.clock.now()
@@ -154,7 +167,12 @@ class ConversationService:
         def work(repo: Repository) -> int | None:
             if receipt is not None and not repo.claim_receipt(*receipt, now):
                 return None
-            return turns.agent_reply(repo, settings, conversation_id, agent, text, now)
+            if (first := replayed(repo, request, now)) is not None:
+                return first.result
+            message_id = turns.agent_reply(repo, settings, conversation_id, agent, text, now)
+            if request is not None:
+                repo.answer_request(request, message_id)
+            return message_id
 
         message_id = await self.store.run(work)
         self._queued()
@@ -168,6 +186,7 @@ class ConversationService:
         text: str = "",
         *,
         receipt: tuple[str, str, str] | None = None,
+        request: KeyedRequest | None = None,
     ) -> Ticket:
         """Work a ticket as ``agent``: claim (``text`` names whom the agent saw holding it, if
         anyone: a claim takes it from no one else), assign (``text`` names the assignee), note,
@@ -175,9 +194,10 @@ class ConversationService:
         closed one, or claiming one another agent took first: ``TakenError``).
 
         ``receipt`` (channel, account, platform message id) makes an action from a chat button
-        happen once however often the platform delivers the tap, and one from a console form or an
-        API request with an ``Idempotency-Key`` once however often it is submitted (a double click,
-        a retry after a timeout): a repeat returns the ticket as is.
+        happen once however often the platform delivers the tap, and one from a console form once
+        however often it is submitted (a double click): a repeat returns the ticket as is.
+        ``request``, an API request's ``Idempotency-Key`` (a retry after a timeout), likewise; the key
+        used for another request is ``KeyReusedError``.
         """
         settings = self.settings()
         now = self.clock.now()
@@ -185,7 +205,7 @@ class ConversationService:
 
         work = partial(
             _work_ticket, settings=settings, action=action, ticket_id=ticket_id, agent=agent, text=text,
-            now=now, survey_id=survey_id, receipt=receipt,
+            now=now, survey_id=survey_id, receipt=receipt, request=request,
         )  # fmt: skip
         ticket = await self.store.run(work)
         self._queued()

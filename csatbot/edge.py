@@ -7,6 +7,7 @@ range is a 422, not a driver overflow.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from typing import Annotated, Any
@@ -16,13 +17,14 @@ from fastapi import FastAPI, Header, HTTPException, Path, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import AfterValidator, ValidationInfo, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, ValidationInfo, WithJsonSchema
 from starlette.datastructures import MutableHeaders, UploadFile
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.http import declares_over
 from adapters.kit.text import BLANK, BLANKS
 from adapters.strict_json import json_safe
+from bot.records import KeyedRequest
 from models import MAX_ROW_ID
 
 RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
@@ -32,10 +34,24 @@ IdempotencyKey = Annotated[
         alias="Idempotency-Key",
         min_length=1,
         max_length=128,
-        description="Any string unique to this action (a UUID): a request repeated with the same key "
-        "(a retry after a timeout, a double click) does nothing again.",
+        pattern="^[ -~]+$",
+        description="Any string unique to this action (a UUID; printable ASCII): a request repeated "
+        "with the same key and body (a retry after a timeout, a double click) does nothing again and "
+        "gets the first one's answer; the key sent with another route or body is a 422.",
     ),
 ]
+
+
+def keyed_request(who: str, key: str | None, route: str, body: BaseModel) -> KeyedRequest | None:
+    """``who``'s request to ``route`` with ``body`` under the ``Idempotency-Key`` ``key`` (``None``
+    without one). The body is digested as parsed, so spacing or key order in the JSON does not make
+    a retry another request."""
+    if key is None:
+        return None
+    asked = f"{route}\n{body.model_dump_json()}".encode("utf-8", "surrogatepass")
+    return KeyedRequest(who, key, hashlib.sha256(asked).hexdigest())
+
+
 MAX_TEXT = 4096
 """Characters in one text a person writes through the support API (a reply, a note)."""
 MAX_REASON = 500

@@ -20,7 +20,7 @@ from csatbot.access import Who
 from csatbot.api_models import TicketDetail
 from csatbot.console.queue import assignees
 from csatbot.console.users import Users
-from csatbot.edge import MAX_TEXT, IdempotencyKey, RowId, Said, said_schema
+from csatbot.edge import MAX_TEXT, IdempotencyKey, RowId, Said, keyed_request, said_schema
 from csatbot.runtime import Runtime
 from storage import queries
 
@@ -108,8 +108,8 @@ def add_ticket_routes(router: APIRouter, rt: Runtime) -> None:
             raise HTTPException(422, f"{action} needs '{field}'")
         if action == "assign":
             await check_assignee(ticket_id, text or "")
-        receipt = ("api", who_name, f"ticket {ticket_id} {action} {key}") if key else None
-        await rt.service.ticket(action, ticket_id, who_name, text or "", receipt=receipt)
+        request = keyed_request(who_name, key, f"POST /api/tickets/{ticket_id}/{action}", body)
+        await rt.service.ticket(action, ticket_id, who_name, text or "", request=request)
         return await rt.store.read(lambda repo: queries.ticket_detail(repo.session, ticket_id))
 
     for action, body in BODIES.items():

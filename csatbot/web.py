@@ -22,7 +22,14 @@ from sqlalchemy.exc import DBAPIError
 from adapters.kit.refusals import refusals
 from adapters.strict_json import StrictJSONRoute
 from adapters.webchat import webchat_router
-from bot.errors import ConflictError, CsatbotError, NotFoundError, SignatureError, WireFormatError
+from bot.errors import (
+    ConflictError,
+    CsatbotError,
+    KeyReusedError,
+    NotFoundError,
+    SignatureError,
+    WireFormatError,
+)
 from csatbot import redaction
 from csatbot.access import CSRF_HEADER, Access, Admin, Who, current_principal
 from csatbot.api_docs import DOCS_HEADERS, DOCS_PATHS, add_api_docs
@@ -53,6 +60,7 @@ from csatbot.edge import (
     Said,
     document_nul_refusal,
     invalid_request,
+    keyed_request,
     said_schema,
 )
 from csatbot.metrics import CONTENT_TYPE, METRICS_TOKEN
@@ -147,14 +155,12 @@ def support_router(rt: Runtime) -> APIRouter:
     )
     async def reply(
         conversation_id: RowId, body: AgentReply, who: Who, idempotency_key: IdempotencyKey = None
-    ) -> dict[str, int]:
+    ) -> dict[str, int | None]:
         """Send the caller's reply to the customer in the conversation's own channel (once per
-        ``Idempotency-Key``: a repeat is refused with 409 and sends nothing)."""
-        key = idempotency_key
-        receipt = ("api", who.name, f"conversation {conversation_id} reply {key}") if key else None
-        message_id = await rt.service.agent_reply(conversation_id, who.name, body.text, receipt=receipt)
-        if message_id is None:
-            raise ConflictError(f"already sent: Idempotency-Key {key!r} was used for this reply")
+        ``Idempotency-Key``: a repeat sends nothing and answers the first one's ``message_id``)."""
+        route = f"POST /api/conversations/{conversation_id}/reply"
+        request = keyed_request(who.name, idempotency_key, route, body)
+        message_id = await rt.service.agent_reply(conversation_id, who.name, body.text, request=request)
         return {"message_id": message_id}
 
     @router.post("/conversations/{conversation_id}/resolve", response_model=Resolved, responses=MISSING)
@@ -362,6 +368,10 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
     @app.exception_handler(ConflictError)
     async def conflict(_request: Request, exc: ConflictError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=409)
+
+    @app.exception_handler(KeyReusedError)
+    async def key_reused(_request: Request, exc: KeyReusedError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=422)
 
     @app.exception_handler(SignatureError)
     async def unsigned(_request: Request, exc: SignatureError) -> JSONResponse:

@@ -3,6 +3,7 @@
 from models.tables import (
     MAX_ROW_ID,
     Answer,
+    ApiRequest,
     ApiToken,
     AuditEvent,
     AutoAnswer,
@@ -32,6 +33,7 @@ from models.tables import (
 __all__ = [
     "MAX_ROW_ID",
     "Answer",
+    "ApiRequest",
     "ApiToken",
     "AuditEvent",
     "AutoAnswer",

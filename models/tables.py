@@ -380,6 +380,20 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = _at()
 
 
+class ApiRequest(SQLModel, table=True):
+    """A support-API request sent with an ``Idempotency-Key``: the key is the caller's, taken by the
+    first request with it (``digest``: its route and body) in the transaction that did the work, with
+    what it made (``result``: the reply's message id); a repeat answers that, another request with the
+    key is refused. Holds no words (erasure needs nothing here); forgotten with the dedupe receipts."""
+
+    __tablename__ = "api_request"
+    account: str = Field(primary_key=True, max_length=128)
+    key: str = Field(primary_key=True, max_length=128)
+    digest: str = Field(max_length=64)
+    result: int | None = None
+    received_at: datetime = _at(index=True)
+
+
 class AuditEvent(SQLModel, table=True):
     """Who did what to whom, for actions that concern a customer as a whole (erasure): never what was
     there. ``subject`` names the target (``customer 42``)."""

@@ -32,6 +32,7 @@ from sqlmodel import Session, col
 from bot.errors import ERASED_CUSTOMER, ERASED_USER
 from models import (
     Answer,
+    ApiRequest,
     AuditEvent,
     ConsoleSession,
     Conversation,
@@ -210,7 +211,7 @@ def forget_before(
         counts["inbox"] = _drop(session, InboxRow, *dead)
         counts["receipts"] = _drop(
             session, InboundReceipt, col(InboundReceipt.received_at) < transcripts_before
-        )
+        ) + _drop(session, ApiRequest, col(ApiRequest.received_at) < transcripts_before)
         sent = col(Outbox.created_at) < transcripts_before, col(Outbox.status).not_in(PENDING)
         counts["outbox"] = _set(session, Outbox, *sent, body={}, recipient={})
     if comments_before is not None:

@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from bot import records
 from bot.errors import ERASED_CUSTOMER, ConflictError
 from bot.storable import ACCOUNT_CHARS, ID_CHARS, bounded
-from models import Conversation, Customer, Identity, InboundReceipt, LinkToken, Survey, Ticket
+from models import ApiRequest, Conversation, Customer, Identity, InboundReceipt, LinkToken, Survey, Ticket
 from storage.rows import KEY_SHARE, Rows, identity_record, row_id
 
 _TOUCH = (
@@ -40,8 +40,26 @@ def _receipt(rows: Rows) -> Any:
     return insert.returning(col(InboundReceipt.platform_id))
 
 
+def _api_request(rows: Rows) -> Any:
+    return rows._insert(ApiRequest).on_conflict_do_nothing().returning(col(ApiRequest.key))
+
+
 class IdentityRows(Rows):
     """The identities part of the repository."""
+
+    def claim_request(self, request: records.KeyedRequest, at: datetime) -> records.FirstAnswer | None:
+        # ON CONFLICT DO NOTHING waits for a transaction holding the key, so a request sent twice at
+        # once reads the first one's answer here, committed, or takes the key if the first failed.
+        values = {"account": request.account, "key": request.key, "digest": request.digest, "received_at": at}
+        if self._core.execute(self._prebuilt("api_request", _api_request), values).first() is not None:
+            return None
+        mine = col(ApiRequest.account) == request.account, col(ApiRequest.key) == request.key
+        first = self._core.execute(select(col(ApiRequest.digest), col(ApiRequest.result)).where(*mine)).one()
+        return records.FirstAnswer(first.digest, first.result)
+
+    def answer_request(self, request: records.KeyedRequest, result: int | None) -> None:
+        mine = col(ApiRequest.account) == request.account, col(ApiRequest.key) == request.key
+        self._core.execute(update(ApiRequest).where(*mine).values(result=result))
 
     def claim_receipt(self, channel: str, account: str, platform_id: str, at: datetime) -> bool:
         # Bounded here too: a chat button's receipt is its update id (a signed Telegram update_id

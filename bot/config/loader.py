@@ -29,9 +29,10 @@ MAX_DEPTH = 64
 
 class _Loader(yaml.SafeLoader):
     """PyYAML's safe YAML 1.1, except that ``22:00`` stays the text it looks like, not 1320 (base 60),
-    and a value a constructor cannot read (``2026-02-30``, ``!!int abc``) is a YAML error at its line;
-    nesting past :data:`MAX_DEPTH` is refused where it is read: 5,000 nested brackets took PyYAML 1.3 s
-    (its scanner weighs every open bracket at each token, its composer recursed to Python's limit)."""
+    and a value a constructor cannot read (``2026-02-30``, ``!!int abc``) or an escape past Unicode
+    (``"\\U00110000"``) is a YAML error at its line; nesting past :data:`MAX_DEPTH` is refused where
+    it is read: 5,000 nested brackets took PyYAML 1.3 s (its scanner weighs every open bracket at
+    each token, its composer recursed to Python's limit)."""
 
     _depth = 0
 
@@ -51,6 +52,18 @@ class _Loader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+    def scan_flow_scalar_non_spaces(self, double: bool, start_mark: yaml.Mark) -> Any:
+        try:
+            return super().scan_flow_scalar_non_spaces(double, start_mark)
+        except (ValueError, OverflowError):  # "\U00110000": PyYAML's chr() raises past Unicode
+            escape = "\\U" + self.prefix(8)  # the scanner stopped at the escape's digits
+            raise yaml.scanner.ScannerError(
+                "while scanning a double-quoted scalar",
+                start_mark,
+                f"found an escape past U+10FFFF ('{escape}'): Unicode ends at \\U0010FFFF",
+                self.get_mark(),
+            ) from None
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:

@@ -271,10 +271,17 @@ async def test_the_sweep_forgets_notes_and_words_in_done_tickets_dead_letters_an
             ),
             {"body": b"my parcel to 5 Main Street", "at": h.clock.now()},
         )
+    kept_key = (
+        "insert into api_request (account, key, digest, result, received_at) values ('bob', :k, 'd', 1, :at)"
+    )
+    with h.database.writer.begin() as conn:
+        conn.execute(text(kept_key), {"k": "old", "at": h.clock.now()})
     details = [r[0] for r in h.rows("select detail from ticketevent order by id")]
     assert sum("Main Street" in d for d in details) == 2
     h.clock.advance(timedelta(days=3))
     await h.say("bob", "a fresh message", platform_id="bob/c-1")
+    with h.database.writer.begin() as conn:
+        conn.execute(text(kept_key), {"k": "fresh", "at": h.clock.now()})
     assert await h.service.schedule_retention() is True
     [swept] = [o for o in await h.tick(seconds=1) if o.startswith("retention sweep")]
     assert "ticket_events 2" in swept and "inbox 1" in swept, swept
@@ -287,6 +294,7 @@ async def test_the_sweep_forgets_notes_and_words_in_done_tickets_dead_letters_an
     ]  # what happened stays, the words go
     assert h.rows("select count(*) from inbox") == [(0,)]
     assert h.rows("select platform_id from inboundreceipt") == [("bob/c-1",)]
+    assert h.rows("select key from api_request") == [("fresh",)]  # Idempotency-Keys go with receipts
 
 
 async def test_masking_hides_emails_phones_and_cards_in_what_is_kept_and_sent(

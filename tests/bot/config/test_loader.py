@@ -210,6 +210,16 @@ HOSTILE = {
         "surveys: !!int abc\n",
         "invalid YAML at line 1: cannot read 'abc' as int: invalid literal for int() with base 10: 'abc'",
     ),
+    # Hunt 15: an escape past U+10FFFF was a ValueError out of PyYAML's scanner (a traceback in
+    # `config check` and at start-up, a failed reload check), not a problem at its line.
+    "escape-past-unicode": (
+        'surveys: {}\nthanks: "ok \\U00110000"\n',
+        "invalid YAML at line 2: found an escape past U+10FFFF ('\\U00110000'): Unicode ends at \\U0010FFFF",
+    ),
+    "escape-of-ffffffff": (
+        '"\\UFFFFFFFF"\n',
+        "invalid YAML at line 1: found an escape past U+10FFFF ('\\UFFFFFFFF'): Unicode ends at \\U0010FFFF",
+    ),
     "python-object": (
         "surveys: !!python/object/apply:os.system [echo hi]\n",
         "invalid YAML at line 1: could not determine a constructor for the tag "
