@@ -85,7 +85,8 @@ _PREFIX = (
     r"(?: (?:it|you|u|you guys|y'all|the service|the agent))?(?: a| an)?"  # "give you guys a 9"
     r"|(?:(?:you|u|you guys|y'all|they|he|she|it|the agent)\s+)?"  # "deserves a 5", "you guys deserve a 5"
     r"(?:deserves?|deserved|earned|is worth|are worth|worth)(?: a| an)?"
-    r"|(?:my )?(?:score|rating|nps|csat|ces)(?: is)?\s*(?::|=|[-–](?=\s))?|[⭐★]"  # "Score = 4", not "-5"
+    # "Score = 4", not "-5"; "my rating of 5"
+    r"|(?:my )?(?:score|rating|nps|csat|ces)(?: is| of)?\s*(?::|=|[-–](?=\s))?|[⭐★]"
     r"|(?:stars|effort|satisfaction)\s*[:=]"  # a form's field copied: "Stars: 1", "Effort: 3"
     # "推荐指数9", "评价5", "容易程度：6"
     r"|(?:我的)?(?:推荐指数|推荐度|满意度|容易程度|费力度|评分|打分|分数|评价|选择|答案)(?:是|为)?:?"
@@ -93,7 +94,7 @@ _PREFIX = (
     # "必须五星好评", "全五星", "值五星", "只能给3分"
     r"(?:必须|肯定是?|当然是?|绝对是?|全部?|值得?|配得上|只能|只有|只)?"
     # "我给客服打5分", "给了五星"; 俾, 畀: Cantonese 给
-    r"(?:那就|那|就|特此|在此|最后|最终|总之|总的来说|综合来看|就是|是)?我?(?:会|要)?就?(?:(?:给予|给出|给|打|评|选|俾|畀)了?)?(?:你们|你|个|客服|小姐姐)?(?:打|评)?(?:一个|个)?(?:大大的|满满的)?)"
+    r"(?:那就|那|就|特此|在此|最后|最终|总之|总的来说|综合来看|就是|是)?我?(?:会|要)?就?(?:已经)?(?:(?:给予|给出|给|打|评|选|俾|畀)(?:了|过)?)?(?:你们|你|个|客服|小姐姐)?(?:打|评)?(?:一个|个)?(?:大大的|满满的)?)"
 )
 _OUT_OF = r"(?:\s*(?:/|out of|outof|outta|outa|of)\s*|\s+(?:from|over|on)\s+)"  # "9 over 10", "4 on 5"
 _DENOMINATOR = r"\d+|十|ten|seven|five"
@@ -698,6 +699,8 @@ _CHAT_EDGES = re.compile(
     r"|h{3,}|哈{2,}|xswl|nsdd|awsl|笑死)\s++(?=\S)|(?<=\S)\s++(?:ngl|fr|lowkey)$",
     re.IGNORECASE,
 )
+# A "sorry" before a pick says nothing of it: "sorry, 3" (a choice has no score to correct).
+_SORRY_FIRST = re.compile(r"^\s*(?:so+r+y|sry|soz)\b[\s,.!:-]*(?=\S)", re.IGNORECASE)
 _PLEASE = re.compile(r"[\s,，]*\b(?:please|pls|plz)[\s!.]*$")
 _SHRUG = re.compile(r"[\s,，]*\bi (?:guess|think|suppose|reckon)[\s!.]*$")  # "the second one I guess"
 
@@ -707,7 +710,7 @@ def _courtesy_free(text: str) -> str:
     "B thx", "2, thanks!", "*2*" (what is left when that is all there was: "thanks")."""
     if len(text) > _MAX_CHOICE_LENGTH:
         return text
-    t = _FILLERS.sub("", normalize(_HELLO_ONLY.sub("", text, count=1))).strip()
+    t = _FILLERS.sub("", normalize(_SORRY_FIRST.sub("", _HELLO_ONLY.sub("", text, count=1), count=1))).strip()
     t = _EMPHASISED.sub(r"\1", _PLEASE.sub("", _SHRUG.sub("", t))).strip()
     return _PARTICLE_END.sub("", t).strip() or t or text
 
@@ -737,6 +740,8 @@ def parse_choice(
     if _ASKS_WHICH.match(normalize(text)):
         return None
     options = [(option_id, [simplified(label) for label in labels]) for option_id, labels in options]
+    if (first := _named_first(text, options)) is not None:
+        return first  # "other: app kept crashing", "其他（物流）": the option, then what it was
     if _SOMEONE_ELSE.search(normalize(text)) and not any(
         _SOMEONE_ELSE.search(normalize(label)) for _, labels in options for label in labels
     ):
@@ -744,9 +749,8 @@ def parse_choice(
     t = _PUNCT.sub(" ", normalize(text)).strip()
     if not t or len(t) > _MAX_CHOICE_LENGTH:
         return None
-    for option_id, labels in options:
-        if t == option_id.lower() or any(t == _PUNCT.sub(" ", normalize(label)).strip() for label in labels):
-            return option_id
+    if (named := _named(t, options)) is not None:
+        return named
     if numbered and (by_number := _by_number(text, t, options)) is not None:
         return by_number
     if t in _SKIP_WORDS or _ASKS_WHAT_IT_MEANS.search(t) or _DONT_KNOW.match(t):
@@ -772,6 +776,39 @@ def parse_choice(
 _NUMBER_THEN_WORDS = re.compile(
     r"^\s*[(（]?(?P<num>\d)[)）]?\s*(?:[-–—:：,，、;；]|\.(?=\s))\s*(?P<rest>(?![\s\d]).*[a-z\u4e00-\u9fff].*)$"
 )
+
+
+# Where an option named first is set off from the words about it, as in a form: a colon, a bracket or a
+# dash with spaces around ("other: app kept crashing", "Other - billing mistake", "其他（物流）").
+_FIELD_BREAK = re.compile(r"[:：(（]|\s[-–—]\s")
+
+
+def _named_first(text: str, options: Sequence[tuple[str, Iterable[str]]]) -> str | None:
+    """The option whose id or whole label starts ``text`` before a field's break, when the words after
+    it name no other option ("slow: and rude too" names two)."""
+    if len(text) > _MAX_CHOICE_LENGTH or (cut := _FIELD_BREAK.search(text)) is None:
+        return None
+    head = _PUNCT.sub(" ", normalize(text[: cut.start()])).strip().replace("其它", "其他")  # 它 for 他
+    rest = text[cut.end() :].strip(" )）")
+    if not head or not rest or len(head) > _SHORT_HEAD:
+        return None
+    option = _named(head, options)
+    return (
+        option
+        if option is not None and parse_choice(rest, options, numbered=False) in (None, option)
+        else None
+    )
+
+
+def _named(t: str, options: Sequence[tuple[str, Iterable[str]]]) -> str | None:
+    """The option whose id or whole label ``t`` (normalised, punctuation spaced out) is."""
+    for option_id, labels in options:
+        if t == option_id.lower() or any(t == _PUNCT.sub(" ", normalize(label)).strip() for label in labels):
+            return option_id
+    return None
+
+
+_SHORT_HEAD = 40
 
 
 def _by_number(text: str, t: str, options: Sequence[tuple[str, Iterable[str]]]) -> str | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from bot.chat_marks import unformatted
+from bot.late_replies import without_late_lead
 
 # A thank-you before or after an answer ("5, thanks!", "谢谢，非常满意") is dropped before parsing.
 THANKS = (
@@ -69,6 +70,8 @@ _NO_COMMENT = re.compile(
     # chat's kisses and laughing-crying after it ("5星 么么哒")
     r"|(?:(?:la|lah|lor|leh|liao|only|sha|abeg|po|ate|kuya|innit|je)(?:[\s,]+|$))+"  # Malay "je": only
     r"|sir|madam|ma'?am|maam|boss|kindly note(?: that)?|么么哒|么么|muah"
+    # blind round 20: Hindi's respectful "ji" and "hai ji" (it is, sir), Singlish "confirm" (for sure)
+    r"|(?:hai )?ji|confirm(?: plus chop)?|pakka"
     r"|(?:well,? )?let me (?:think|see)|hmm+|好的(?:好的)*|嗯+|呃+|额+|那个|我说)[\s!！.。~～]*"
 )
 _LONGEST_NOTHING = 60
@@ -162,12 +165,15 @@ _GREETING = (
     # the time of day alone only set off by a face or a mark ("morning delivery was late, 2" says when)
     rf"|(?:morning|afternoon|evening)(?:\s*+{_FACE}|\s*+[,，!！.。~～:：])[\s,，!！.。~～:：]*"
     r"|(?:您好|你好|嗨|哈喽|哈啰|早上好|上午好|下午好|晚上好)(?:{_FACE})?(?:[\s,，!！.。~～:：]+|(?=\d))"
+    r"|(?:在吗|在么|在嘛|在不在)[\s,，!！.。~～:：?？]+"  # "在吗\n4分": are you there?
     # a letter's salutation: "Dear Sir/Madam,", "Dear team,", "尊敬的客服："
-    r"|dear (?:sir(?:/| or )madam|sir|madam|team|all|support|customer service|[a-z]{2,20})[,，:：]\s*"
+    r"|dear (?:sir(?:/| or )madam|sir|madam|team|all|support|customer (?:service|care|support)|[a-z]{2,20})"
+    r"[,，:：]\s*"
     r"|尊敬的[^\s,，:：!！.。]{1,10}[,，:：]\s*"
 )
 _HELLO = re.compile(
-    rf"^\s*(?:{_GREETING}|(?:(?:ok|okay)(?: fine)?|sure(?: thing)?|yes|yeah|yep|uh+|um+|hm+|eh+|er+|erm|pf+t?"
+    rf"^\s*(?:{_GREETING}|(?:(?:ok|okay)(?: fine)?|sure(?: thing)?|yes|yeah|yep|ya|yah"
+    r"|uh+|um+|hm+|eh+|er+|erm|pf+t?"
     r"|abeg|kindly note(?: that)?"  # Nigeria's "abeg" (please), India's "kindly note": "abeg 5"
     r"|ugh+|sigh|welp|oof)[\s,，!！.。~～:：…]+(?!(?:la|lah|lor|leh)\b)"  # "sure thing! 5", "ok fine 7"
     r"|(?:嗯+|恩+|好的|好吧|好滴|行|额|呃|emm+)(?:[\s,，!！.。~～:：…]+|(?=\d))"
@@ -194,16 +200,21 @@ _SAID_COMMA = re.compile(
 
 
 def unquoted(text: str) -> str:
-    """``text`` without a quote of the question or a mention before it, the sounds of thinking in it, or
-    chat formatting marks around its words ("*5*分", "`3`")."""
-    text = _QUOTED.sub("", unformatted(text), count=1) or text
+    """``text`` without a quote of the question or a mention before it, an apology for answering late
+    ("sorry late, 4"), the sounds of thinking in it, or chat formatting marks around its words ("*5*分")."""
+    text = without_late_lead(_QUOTED.sub("", unformatted(text), count=1) or text)
     return _SAID_COMMA.sub(r"\1, ", _HESITATION.sub("", text)).strip() or text
 
 
 def unframed(text: str) -> str:
     """``text`` without a quote or a mention before it, a signature under it, or a greeting before it."""
     text = _SIGNATURE.sub("", unquoted(text)) or text
-    return _HELLO.sub("", text, count=1)
+    for _ in range(_GREETINGS):  # "hi\nhello\n4": one greeting on each line
+        text = _HELLO.sub("", text, count=1)
+    return text
+
+
+_GREETINGS = 2
 
 
 def without_signature(text: str) -> str:

@@ -66,8 +66,10 @@ _QUESTION_ITSELF = "".join(
 # What is still to come, then 就 before the score: "退款到账就给五星" (once the refund
 # arrives), "修好了就打5分" ("退款到账了，5星" has come, and is a score). :mod:`bot.rating_comments`
 # checks the 就 when the score's part took it ("就给五星").
-ONCE_DONE = r"(?:到账|到货|收到货?|发货|退款|退钱|修好|搞定|解决)了?就(?![是算])"
-ONCE_DONE_BEFORE = re.compile(r"(?:到账|到货|收到货?|发货|退款|退钱|修好|搞定|解决)了?$")
+# What was fixed may be named between: "修好app就给10分", "解决问题就给五星".
+_DONE_WHAT = r"(?:[a-z0-9]{1,12}|问题|手机|订单|账号|账户|系统|网络|电脑)?"
+ONCE_DONE = rf"(?:到账|到货|收到货?|发货|退款|退钱|修好|搞定|解决){_DONE_WHAT}了?就(?![是算])"
+ONCE_DONE_BEFORE = re.compile(rf"(?:到账|到货|收到货?|发货|退款|退钱|修好|搞定|解决){_DONE_WHAT}了?$")
 IF_OR_REPORTED = rf"(?<![分星制以能]){_QUESTION_ITSELF}的话|(?:客服|他|她|他们|她们|你们|朋友|别人)都?说"
 HYPOTHETICAL_HAN = re.compile(
     ONCE_DONE

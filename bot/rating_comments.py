@@ -44,6 +44,7 @@ _RANGE_GAP = re.compile(r"[-~～–—]")
 _RANGE_END = re.compile(
     r"^(?:\d{1,2}|zero|one|two|three|four|five|six|seven|eight|nine|ten)(?:\s*(?:stars?|points?))?$"
 )
+_ORDINAL_START = re.compile(r"\d{1,2}(?:st|nd|rd|th)\b")  # "2nd time you saved me"
 _NEGATIVE_SIGN = re.compile(r"(?:^|\s)[-−]$")
 _UNIT_START = re.compile(r"(?:stars?|starz|stras|satrs|strs|starts?|points?|pts?|marks?)\b|[分星⭐★🌟]")
 _HAN_POINT = re.compile(r"[\d零〇一二两三四五六七八九十]\s*点$")  # the decimal point of "九点五"
@@ -64,12 +65,14 @@ _SURELY = re.compile(
 # "a 2 pack of cables arrived broken" is no rating.
 SCORE_LEAD_IN = re.compile(
     r"^(?:(?:a|an)\s+)?"
-    r"(?:(?:honestly|definitely|def|defo|easily|solid|overall|i'?d say|id say|i would say|i say|absolutely"
+    r"(?:(?:(?:a|an)\s+(?=solid|strong|firm|hard\b|perfect|generous))?"  # "i'd say a solid 8"
+    r"(?:honestly|definitely|def|defo|easily|solid|overall|i'?d say|id say|i would say|i say|absolutely"
     r"|certainly|surely|totally|obviously|clearly|ngl|tbh|um+|uh+|hm+|well|for me|always|as always|actually"
     r"|lowkey|highkey|deadass|srsly|seriously|fr|ong|idc|bruh|u1s1|有一说一|xswl|笑死"  # teenagers' chat
     # "just a 3"; "a hard 10" is firm, "so hard 1" a rating
     r"|only|just|sadly|unfortunately|regrettably|sorry(?: but)?|strong|weak|(?<!so )hard|firm|perfect"
     r"|of course|ofc|obvs|duh|generous|mere|measly|to be (?:honest|fair)|tbf"
+    r"|pakka|bas|confirm"  # Hinglish "pakka 10" (surely), "bas 5" (just); Singlish "confirm 9"
     r"|so|ok so|okay so|basically"  # as speech runs on: "so basically 4"
     r"|erm+|er|let me (?:think|see)"  # "erm 2", "let me think, 4"
     r"|anyway|anyways|all in all|in the end"  # a story summed up: "..., anyway 4"
@@ -386,7 +389,10 @@ def _number_runs_on(cut: _Cut) -> bool:
 
 def _count_after(cut: _Cut) -> bool:
     """A count after a leading score, its own clause: after a comma, a unit ("4 stars 2 hours on hold")
-    or a dash down to it ("4 - 2 hours on hold"); or what is taken off ("4 of 5 stars, 1 star off")."""
+    or a dash down to it ("4 - 2 hours on hold"); or what is taken off ("4 of 5 stars, 1 star off"). An
+    ordinal after a comma counts too: "10, 2nd time you saved me"."""
+    if _ORDINAL_START.match(cut.comment):
+        return _clause_break(cut)
     if quantities.starts_with_count(cut.comment) or _LONG_NUMBER_START.match(cut.comment):
         return _clause_break(cut) or _UNIT_END.search(cut.part) is not None or _counts_down(cut)
     return _DEDUCTED.match(cut.comment) is not None and _clause_break(cut)

@@ -133,6 +133,10 @@ EFFORT: dict[str, int] = {
     "easy as pie": 7, "easy as abc": 7, "a walk in the park": 7, "walk in the park": 7,
     # ninth set: the Chinese idioms of "effortless", and 烦 (a bother) as 麻烦 ("好烦", "烦死了")
     "轻而易举": 7, "易如反掌": 7, "不费吹灰之力": 7, "烦": 2,
+    # blind round 20: a headache (a total one 1), like pulling teeth, "no sweat" (as "no hassle"), and
+    # effort said as spent ("费了好大劲": as 很麻烦)
+    "headache": 2, "a headache": 2, "pulling teeth": 1, "like pulling teeth": 1, "no sweat": 6,
+    "费了好大劲": 2, "费了好大的劲": 2, "费了很大劲": 2, "费了很大的劲": 2, "费了老大劲": 2, "费了半天劲": 2,
 }  # fmt: skip
 _WORDS: dict[WordScale, tuple[dict[str, int], int, int, int]] = {
     "csat": (SATISFACTION, 1, 3, 5),

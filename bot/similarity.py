@@ -198,6 +198,9 @@ _CJK_WORDS = {
     "hung up": "unfriendly",
     "🐌": " slow ",
     "🐢": " slow ",
+    "⏳": " slow ",  # blind round 20: an hourglass, running or run out
+    "⌛": " slow ",
+    "好几": "几",  # 好几 is "quite a few", no praise: "等了好几个小时才回"
     "龟速": "慢",
     "没用": "问题没解决",
     "工单号": " ",

@@ -52,6 +52,9 @@ _YES = {
     "好使了", "好使", "能登了", "能登录了", "登上去了", "登进去了", "能登上了",
     # the sixteenth set: Japanese and Korean yes, Malay "sudah" (done: "sudah settle")
     "はい", "ええ", "네", "예", "sudah", "dah", "ya sudah", "sudah settle", "dah settle", "sudah ok",
+    # blind round 20: Hindi's respectful "ji haan" (yes, sir), Singlish "settled already" (it is sorted)
+    "ji haan", "haan ji", "ji", "settled", "settled already", "already settled", "settle already",
+    "settled liao", "all settled", "settled le",
 }  # fmt: skip
 _NO = {
     "no", "n", "nope", "nah", "no it didn't", "not really", "didn't help", "did not help", "doesn't help",
@@ -87,6 +90,9 @@ _NO = {
     "nahi", "nahin", "nahi hua", "nahin hua", "afraid not", "it hasn't", "it has not", "not", "不可以",
     # the sixteenth set: Japanese and Korean no, Malay "belum" (not yet) and "tidak" (no)
     "いいえ", "いや", "아니요", "아니오", "아뇨", "belum", "belum lagi", "belum settle", "tidak", "tak",
+    # blind round 20: "didn't" alone, Hindi "ji nahi", and the same problem said in Chinese word order
+    "didn't", "didnt", "did not", "ji nahi", "nahi ji", "ji nahin",
+    "一样的问题", "同样的问题", "还是一样的问题",
 }  # fmt: skip
 # "Not yet" said in Chinese, only as a whole reply: "还没试" (not tried yet) is no "no".
 _NOT_YET = {"还没", "还没有", "暂时没有", "暂时还没有", "还没呢", "still not", "not yet no"}

@@ -58,6 +58,7 @@ SETS = {
     "thirteenth": "typed_answers_thirteenth_{}.tsv",
     "fourteenth": "typed_answers_fourteenth_{}.tsv",
     "fifteenth": "typed_answers_fifteenth_{}.tsv",
+    "sixteenth": "typed_answers_sixteenth_{}.tsv",
 }
 KINDS = ("csat", "nps", "ces", "choice", "yesno", "text")
 """yesno: "Did this solve it?" (yes, no or "-"); text: a reply at the question after a CSAT rating
@@ -172,6 +173,10 @@ def test_the_second_set_written_after_the_parser_is_read_as_meant(language: str)
             "fifteenth",
             180,
         ),  # typed_answers_fifteenth_*: a thirteenth blind set (keycaps, chat marks, other languages)
+        (
+            "sixteenth",
+            200,
+        ),  # typed_answers_sixteenth_*: a fourteenth blind set (yes/no, choices, CES words, non-answers)
     ],
 )
 def test_the_audit_and_blind_sets_are_read_as_meant(language: str, which: str, at_least: int) -> None:

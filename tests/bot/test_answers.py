@@ -2734,6 +2734,100 @@ def test_the_sixteenth_blind_sets_corrections(text: str, expected: str | None) -
     assert after_correction(text) == expected
 
 
+# The seventeenth blind set (typed_answers_sixteenth_*, round 20), with look-alikes: an apology for
+# answering late or the reason it came late before the answer (bot/late_replies.py), a greeting on each
+# of two lines, "在吗", Hindi and Singlish courtesies and lead-ins ("ji", "pakka", "bas", "confirm"), "a
+# solid" after "I'd say", "my rating of 5", an ordinal after a comma, something to be fixed named before
+# 就, CES idioms; and the look-alikes that must stay as they were.
+BLIND_TWENTIETH = [
+    pytest.param("sorry late, 3", "csat", (3, ""), id="sorry-late"),
+    pytest.param("so sorry for the delay - 9", "nps", (9, ""), id="sorry-for-the-delay"),
+    pytest.param("my apologies, was away. 4 stars", "csat", (4, ""), id="apologies-was-away"),
+    pytest.param("only saw this now, 6", "ces", (6, ""), id="only-saw-this-now"),
+    pytest.param(
+        "just got the reminder: 2, nobody called me", "csat", (2, "nobody called me"), id="reminder"
+    ),
+    pytest.param("late reply but 8", "nps", (8, ""), id="late-reply-but"),
+    pytest.param("sorry late", "csat", None, id="sorry-late-alone-is-no-score"),
+    pytest.param("sorry, late delivery again", "csat", None, id="a-late-delivery-is-no-score"),
+    pytest.param("forgot my password twice, 3", "csat", (3, "forgot my password twice"), id="forgot-is-kept"),
+    pytest.param("抱歉回复晚了，5分", "csat", (5, ""), id="sorry-late-zh"),
+    pytest.param("才看到消息 9分", "nps", (9, ""), id="only-just-saw-zh"),
+    pytest.param("剛才在開車，4分", "csat", (4, ""), id="was-driving-traditional-zh"),
+    pytest.param("忘了回复了，3分，物流太慢", "csat", (3, "物流太慢"), id="forgot-to-reply-zh"),
+    pytest.param("晚了三天才到，2分", "csat", (2, "晚了三天才到"), id="late-delivery-is-kept-zh"),
+    pytest.param("不好意思，3分", "csat", (3, None), id="sorry-alone-unchanged-zh"),
+    pytest.param("hello\nhi there\n5", "csat", (5, ""), id="a-greeting-on-each-line"),
+    pytest.param("在吗？5分", "csat", (5, ""), id="are-you-there-zh"),
+    pytest.param("4 ji", "csat", (4, ""), id="hindi-ji"),
+    pytest.param("pakka 9", "nps", (9, ""), id="hindi-pakka"),
+    pytest.param("bas 3", "csat", (3, ""), id="hindi-bas"),
+    pytest.param("10 confirm", "nps", (10, ""), id="singlish-confirm"),
+    pytest.param("ya 4", "csat", (4, ""), id="ya"),
+    pytest.param("honestly a solid 4", "csat", (4, ""), id="a-solid-after-honestly"),
+    pytest.param("my rating of 3, too slow", "csat", (3, "too slow"), id="rating-of"),
+    pytest.param("4, 3rd call fixed it", "csat", (4, "3rd call fixed it"), id="an-ordinal-after-a-comma"),
+    pytest.param("4 2nd", "csat", None, id="an-ordinal-with-no-comma-still-refused"),
+    pytest.param("已经给过4分了", "csat", (4, ""), id="already-gave-zh"),
+    pytest.param("修好wifi就给9分", "nps", None, id="once-the-wifi-is-fixed-zh"),
+    pytest.param("解决问题就给五星", "csat", None, id="once-the-problem-is-solved-zh"),
+    pytest.param("问题解决了，5星", "csat", (5, None), id="solved-already-is-a-score-zh"),
+    pytest.param("a real headache", "ces", (1, ""), id="a-real-headache"),
+    pytest.param("headache", "ces", (2, ""), id="a-headache"),
+    pytest.param("pulling teeth", "ces", (1, ""), id="pulling-teeth"),
+    pytest.param("no sweat at all", "ces", (7, ""), id="no-sweat-at-all"),
+    pytest.param("费了很大的劲", "ces", (2, ""), id="took-great-effort-zh"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), BLIND_TWENTIETH)
+def test_the_seventeenth_blind_sets_look_alikes_are_read_as_meant(
+    text: str, kind: ScaleKind, expected: tuple[int, str | None] | None
+) -> None:
+    test_the_sixteenth_blind_sets_look_alikes_are_read_as_meant(text, kind, expected)  # the same check
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("sorry late, 3", "attitude", id="sorry-late-then-a-number"),
+        pytest.param("sorry, 2", "unresolved", id="sorry-then-a-number"),
+        pytest.param("sorry", None, id="sorry-alone-names-none"),
+        pytest.param("apologies for the delay - not solved", "unresolved", id="apologies-then-a-label"),
+        pytest.param("不好意思回晚了，态度不好", "attitude", id="sorry-late-then-a-label-zh"),
+        pytest.param("slow response: 2 hours on hold", "slow", id="a-label-as-a-field"),
+        pytest.param("Something else - the invoice", "other", id="a-label-then-a-dash"),
+        pytest.param("其它：发票开错了", "other", id="other-as-a-field-zh"),
+        pytest.param("其他（快递）", "other", id="other-with-the-courier-in-brackets-zh"),
+        pytest.param("other: rude agent", None, id="a-field-naming-another-option"),
+        pytest.param("answer: 3", "attitude", id="a-field-named-answer-still-picks-by-number"),
+        pytest.param("courier (slow)", None, id="the-courier-named-first-still-none"),
+        pytest.param("⌛", "slow", id="an-hourglass"),
+        pytest.param("好几天都没人回", "slow", id="quite-a-few-days-zh"),
+    ],
+)
+def test_the_seventeenth_blind_sets_choice_look_alikes(text: str, expected: str | None) -> None:
+    assert parse_choice(text, OPTIONS) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("sorry late - no, still broken", "no", id="sorry-late-then-no"),
+        pytest.param("just saw this, yes all good", "yes", id="just-saw-then-yes"),
+        pytest.param("不好意思才回，还没好", "no", id="sorry-late-then-not-yet-zh"),
+        pytest.param("haan ji", "yes", id="hindi-yes-sir"),
+        pytest.param("ji nahi", "no", id="hindi-no-sir"),
+        pytest.param("all settled", "yes", id="singlish-settled"),
+        pytest.param("did not", "no", id="did-not"),
+        pytest.param("同样的问题", "no", id="the-same-problem-zh"),
+        pytest.param("settled? not sure", None, id="settled-unsure-still-asked"),
+    ],
+)
+def test_the_seventeenth_blind_sets_yes_and_no(text: str, expected: str | None) -> None:
+    assert parse_yes_no(text) == expected
+
+
 # ---- hostile text ----------------------------------------------------------------------------
 
 # Any character, lone surrogates and NUL included (a pure reader may be handed text before it is

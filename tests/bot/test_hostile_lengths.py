@@ -33,6 +33,7 @@ from bot.flow import build_flows
 from bot.for_now import score_for_now
 from bot.framing import FILLERS, field_free, says_nothing, unquoted
 from bot.hedges import sarcastic
+from bot.late_replies import without_late_lead
 from bot.letters import letter_score
 from bot.masking import mask
 from bot.messages import Text
@@ -165,6 +166,19 @@ HOSTILE = {
     "would again": "would love to be " * (N // 17),
     "a range said on": "5分到" * (N // 3),
     "stars given": "给个" * (N // 2) + "🌟",
+    # shapes of the rules of the seventeenth set: apologies for answering late and their marks, a greeting
+    # on each line, 在吗, courtesies, an option named as a field, ordinals, what is to be fixed before 就
+    "apologies": "so sorry " * (N // 9) + "late, 4",
+    "an apology then spaces": "sorry late" + " " * N + "4",
+    "sorry then marks": "sorry" + ",-" * (N // 2) + "3",
+    "an apology then marks": "不好意思回复晚了" + "，-" * (N // 2) + "4分",
+    "greetings on lines": "hi\n" * (N // 3) + "4",
+    "are you there": "在吗？" * (N // 3),
+    "courtesies": " hai ji" * (N // 7),
+    "an option then colons": "other" + ":" * N,
+    "an option then dashes": "other" + " - " * (N // 3),
+    "ordinals after commas": "4, 2nd" * (N // 6),
+    "something fixed before 就": "修好" + "a" * N + "就给10分",
     # OpenCC is handed the pieces between NUL characters and lone surrogates (it stopped at a NUL and
     # raised on a surrogate): one call a piece
     "Traditional between NULs": "滿\x00" * (N // 2),
@@ -212,6 +226,7 @@ ENTRIES: dict[str, Callable[[str], object]] = {
     "letter_score": lambda t: letter_score(t, 1, 5, lambda token: number_value(token, 5)),
     "named_score": lambda t: named_score(t, "nps", lambda token: number_value(token, 10)),
     "score_for_now": lambda t: score_for_now(t, lambda head: parse_rating(head, "csat", 1, 5)),
+    "without_late_lead": without_late_lead,  # the seventeenth blind set's reader
 }
 
 
