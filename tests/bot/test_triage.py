@@ -298,6 +298,11 @@ SHIPPED_ANSWERS = [
     pytest.param("my son set up my account and I forgot the password", "neutral", "auto_answer",
                  id="own-account-son-set-up"),
     pytest.param("need a new passwrd for my account", "neutral", "auto_answer", id="typed-passwrd"),
+    pytest.param("after I reset my password my wishlist was gone, can you restore it?", "neutral", None,
+                 id="after-reset-story"),
+    pytest.param("改完密码以后购物车空了，怎么回事", "neutral", None, id="after-reset-story-zh"),
+    pytest.param("I reset my password after the alert, now I forgot the new one", "neutral", "auto_answer",
+                 id="after-the-alert"),
 ]  # fmt: skip
 
 
@@ -330,6 +335,12 @@ def test_the_shipped_rules_answer_only_a_calm_question_about_our_own_password(
         ("thanks for your patience with me, when will my refund arrive?", None),
         ("客服很耐心，请问退款什么时候到", None),
         ("can you send the refund to my business account?", None),
+        ("I don't want store credit, I want my money back", "escalate"),
+        ("不要积分，把钱退给我", "escalate"),
+        ("can I get my money back if I return it unopened?", None),
+        ("it's been a week and the parcel is still not here", "escalate"),
+        ("唉，退款还是没到", "escalate"),
+        ("我的快递还没到，请问什么时候到？", None),
     ],
 )
 @pytest.mark.parametrize("sentiment", ["neutral", "negative"])
