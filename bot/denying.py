@@ -29,6 +29,10 @@ _DENIAL = re.compile(
     r"|不是.{0,10}(?:问题|原因|的事)|(?:没|没有|不是)(?:问题|关系|错)|无关|是对的|正确的|没忘|没有忘|不是忘"
     r"|不需要|不用(?!谢)|不是要|不是想|(?:没有|没)要?.{0,8}的意思|唔係要|唔使"
     r"|(?:重置|重设|修改|找回)(?:好|完|成功)了"
+    # a clause that tells of a change already made ("after I changed my password", "改完密码以后"): what
+    # happened after it is the topic, and a genuine "I reset it but still can't log in" goes to a person
+    r"|^after (?:i |we )?(?:changed|changing|reset|resetting|updated|updating)\b"
+    r"|^(?:我)?(?:改|重置|重设|修改|换)完.{0,8}?(?:以后|之后|后)"
 )
 
 

@@ -30,6 +30,14 @@ from bot.denying import clauses, denies, undenied
         ("I reset my password but it still fails", False),
         ("密码重置不了", False),
         ("重置好麻烦", False),
+        # a change already made, after which something else happened: the topic is what follows
+        ("after I changed my password all my saved addresses vanished", True),
+        ("after resetting the app my basket was empty", True),
+        ("改完密码以后积分没了", True),
+        ("我重置完之后订单记录不见了", True),
+        ("I changed my password after the alert", False),
+        ("I can't log in after the update", False),
+        ("密码改不了以后怎么办", False),
     ],
 )
 def test_a_clause_denies_a_topic_by_its_construction(clause: str, denying: bool) -> None:

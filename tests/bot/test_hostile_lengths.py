@@ -183,6 +183,9 @@ HOSTILE = {
     # raised on a surrogate): one call a piece
     "Traditional between NULs": "滿\x00" * (N // 2),
     "Traditional between lone surrogates": "滿\ud800" * (N // 2),
+    # a clause that tells of a change already made ("after I changed my password", "改完密码以后")
+    "after changing": "after i changed " * (N // 16),
+    "changed then": "改完" * (N // 2) + "以后",
 }
 OPTIONS = [("slow", ["Slow response", "响应太慢"]), ("other", ["Something else", "其他"])]
 UNHAPPY = Classification("complaint", 0.9, "negative", 0.9)
