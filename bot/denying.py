@@ -35,6 +35,16 @@ _DENIAL = re.compile(
     r"|^(?:我)?(?:改|重置|重设|修改|换)完.{0,8}?(?:以后|之后|后)"
 )
 
+# A whole clause that only tells of a password change already made ("I reset my password yesterday",
+# "昨天重置了密码"): whether the message asks for a reset rests on the rest of it ("..., now where is my
+# booking?" does not; "前几天改了密码，现在想不起来了" does).
+_DONE = re.compile(
+    r"^(?:(?:i|we) (?:just |already )?(?:reset|changed|updated)|(?:just |already )?(?:changed|updated))"
+    r"\s(?:my |our |the )?(?:password|pw|pwd)"
+    r"(?:\s(?:yesterday|today|earlier|earlier today|this morning|last night|last week|already|just now))?$"
+    r"|^我?(?:昨天|今天|刚才|刚刚|前几天|上周|已经)?(?:重置|重设|修改|改)了(?:一下)?(?:登录)?密码$"
+)
+
 
 def clauses(text: str) -> list[str]:
     """The non-empty clauses of ``text``, in order."""
@@ -51,3 +61,9 @@ def undenied(text: str) -> str:
     parts = clauses(text)
     kept = [part for part in parts if not denies(part)]
     return text if len(kept) == len(parts) else " ".join(kept)
+
+
+def tells_done(clause: str) -> bool:
+    """Whether ``clause`` only tells of a password change already made ("I reset my password
+    yesterday", "昨天重置了密码")."""
+    return _DONE.search(clause.strip().lower()) is not None

@@ -12,6 +12,11 @@ reads as the intent: the customer said in so many words that the answer's topic 
 ("密码没忘，是手机号换了收不到验证码": the rest reads as password_reset as well, but an answer
 on how to reset a password contradicts what they wrote).
 
+A clause that only tells of a password change already made ("I reset my password yesterday, now
+where is my booking?", "昨天重置了密码，现在订单在哪里看") is weighed by the rest alone: the answer is
+withheld when the rest is not the intent, and kept when it is ("前几天改了密码，现在密码想不起来了"),
+as such a clause on its own always reads as a reset.
+
 When the denying clause on its own reads as the message's intent ("no complaints at all" ->
 complaint, "不是付款的问题" -> billing) and the rest of the message does not, the topic the customer
 set aside decided the labels: the message is read again without that clause ("the driver was lovely,
@@ -28,7 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from bot.classification import Classification
-from bot.denying import clauses, denies
+from bot.denying import clauses, denies, tells_done
 from nlu.labels import FALLBACK_INTENT
 
 Classify = Callable[[Sequence[str]], list[Classification]]
@@ -40,10 +45,20 @@ MAX_CLAUSES = 6
 def denials(text: str) -> list[tuple[str, str]]:
     """Each clause that denies a topic, in a message of two or more clauses, with the message left
     without it: ``[(clause, rest), ...]``."""
+    return _clauses_that(denies, text)
+
+
+def done_changes(text: str) -> list[tuple[str, str]]:
+    """Each clause that only tells of a password change already made, in a message of two or more
+    clauses, with the message left without it: ``[(clause, rest), ...]``."""
+    return _clauses_that(tells_done, text)
+
+
+def _clauses_that(test: Callable[[str], bool], text: str) -> list[tuple[str, str]]:
     parts = clauses(text)
     if not 2 <= len(parts) <= MAX_CLAUSES:
         return []
-    return [(part, " ".join(parts[:n] + parts[n + 1 :])) for n, part in enumerate(parts) if denies(part)]
+    return [(part, " ".join(parts[:n] + parts[n + 1 :])) for n, part in enumerate(parts) if test(part)]
 
 
 def withhold_denied_answers(
@@ -51,26 +66,31 @@ def withhold_denied_answers(
 ) -> list[Classification]:
     """``verdicts`` with the automatic answer withheld wherever the intent came from a denied topic
     (see the module docstring). Only verdicts that would clear their answer floor are checked."""
-    checks: list[tuple[int, str]] = []  # verdict, denying clause; rest and clause side by side in batch
+    checks: list[tuple[int, str, bool]] = []  # verdict, clause, denies; rest and clause side by side in batch
     batch: list[str] = []
     for n, (text, verdict) in enumerate(zip(texts, verdicts, strict=True)):
         floor = verdict.answer_floor
         if floor is None or verdict.intent == FALLBACK_INTENT or verdict.intent_confidence < floor:
             continue
-        for clause, without in denials(text):
-            checks.append((n, clause))
+        found = [(c, w, True) for c, w in denials(text)] + [(c, w, False) for c, w in done_changes(text)]
+        for clause, without, denying in found:
+            checks.append((n, clause, denying))
             batch += [without, clause]
     if not batch:
         return verdicts
     read = classify(batch)
     out = list(verdicts)
-    for k, (n, clause) in enumerate(checks):
+    for k, (n, clause, denying) in enumerate(checks):
         remaining, alone = read[2 * k], read[2 * k + 1]
         intent, floor = verdicts[n].intent, verdicts[n].answer_floor or 0.0
+        # a change already made said alone reads as a reset too: only the rest decides
         if not out[n].withheld and (
-            remaining.intent != intent or remaining.intent_confidence < floor or alone.intent == intent
+            remaining.intent != intent
+            or remaining.intent_confidence < floor
+            or (denying and alone.intent == intent)
         ):
-            out[n] = replace(out[n], withheld=f'"{clause}" denies {intent}')
+            why = "denies" if denying else "is a change already made; the rest is not"
+            out[n] = replace(out[n], withheld=f'"{clause}" {why} {intent}')
     return out
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.denying import clauses, denies, undenied
+from bot.denying import clauses, denies, tells_done, undenied
 
 
 @pytest.mark.parametrize(
@@ -52,3 +52,24 @@ def test_a_message_read_without_its_denying_clauses() -> None:
     assert undenied("I reset my password fine, now where's my order") == "now where's my order"
     assert undenied("密码重置好了，现在想问下我的订单到哪了") == "现在想问下我的订单到哪了"
     assert clauses("a, b but c") == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize(
+    ("clause", "done"),
+    [
+        ("I reset my password yesterday", True),
+        ("we changed our password last week", True),
+        ("just updated my password", True),
+        ("昨天重置了密码", True),
+        ("我已经改了密码", True),
+        # a request, or a change that is itself the problem: not a change told in passing
+        ("reset my password", False),
+        ("please reset my password", False),
+        ("I reset my password yesterday and now I can't log in", False),
+        ("I changed my password but it still fails", False),
+        ("重置密码", False),
+        ("密码被改了", False),
+    ],
+)
+def test_a_clause_tells_of_a_password_change_already_made(clause: str, done: bool) -> None:
+    assert tells_done(clause) is done

@@ -45,7 +45,7 @@ from bot.survey import Reply, SurveyState
 from bot.typed_reasons import typed_reason
 from bot.yes_no import parse_yes_no
 from csatbot.redaction import redact
-from nlu.denials import denials
+from nlu.denials import denials, done_changes
 from nlu.normalize import normalize, warm_up
 from nlu.spelling import correct
 
@@ -215,6 +215,7 @@ ENTRIES: dict[str, Callable[[str], object]] = {
     "nlu normalize": normalize,
     "spelling": correct,
     "denials": denials,
+    "done_changes": done_changes,
     "undenied": undenied,
     "redact": redact,
     "redact every query": lambda t: redact(t, every_query=True),

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pytest
 
 from bot.classification import Classification
-from nlu.denials import clauses, denials, reread_denied_topics, withhold_denied_answers
+from nlu.denials import clauses, denials, done_changes, reread_denied_topics, withhold_denied_answers
 
 
 @pytest.mark.parametrize(
@@ -99,6 +99,23 @@ def test_an_answer_is_withheld_when_the_denying_clause_alone_is_the_intent() -> 
     got = withhold_denied_answers(texts, by_codes(texts), by_codes)
     # the customer denied the very topic of the answer; the second denies another topic: answered
     assert [v.withheld for v in got] == ['"密码没忘" denies password_reset', ""]
+
+
+def test_a_change_already_made_withholds_the_answer_only_when_the_rest_is_not_the_intent() -> None:
+    texts = [
+        "I changed my password last week, now where is my order?",  # the rest names no password
+        "昨天重置了密码，现在订单在哪里看",
+        "前几天改了密码，现在密码想不起来了",  # the rest is a reset too: answered
+        "reset my password, I forgot it",  # a request, not a change told
+    ]
+    assert [clause for clause, _ in done_changes(texts[0])] == ["I changed my password last week"]
+    got = withhold_denied_answers(texts, by_words(texts), by_words)
+    assert [v.withheld for v in got] == [
+        '"I changed my password last week" is a change already made; the rest is not password_reset',
+        '"昨天重置了密码" is a change already made; the rest is not password_reset',
+        "",
+        "",
+    ]
 
 
 def test_only_verdicts_that_would_be_answered_are_checked() -> None:
