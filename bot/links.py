@@ -6,9 +6,13 @@ dump holds no usable link.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import secrets
 from datetime import timedelta
+
+from bot.records import KeyedRequest
 
 LINK_TTL = timedelta(hours=24)
 
@@ -16,6 +20,14 @@ LINK_TTL = timedelta(hours=24)
 def new_link_token() -> str:
     """22 URL-safe characters (128 bits): fits Telegram's ``/start`` payload (1-64 of A-Za-z0-9_-)."""
     return secrets.token_urlsafe(16)
+
+
+def keyed_link_token(secret: str, request: KeyedRequest) -> str:
+    """The token a link asked for with an ``Idempotency-Key`` gets: made from the server's secret and
+    the request, so a repeat answers the same token while the database still holds only its digest."""
+    asked = f"link\n{request.account}\n{request.key}\n{request.digest}".encode("utf-8", "surrogatepass")
+    mac = hmac.new(secret.encode("utf-8", "surrogatepass"), asked, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac[:16]).rstrip(b"=").decode("ascii")
 
 
 def link_digest(token: str) -> str:

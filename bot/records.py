@@ -113,10 +113,13 @@ class KeyedRequest:
 
 @dataclass(frozen=True, slots=True)
 class FirstAnswer:
-    """What the first request with a key was (``digest``) and made (``result``: a message id)."""
+    """What the first request with a key was (``digest``), made (``result``: a message or ticket id)
+    and answered where its id cannot say it (``answer``), and when it came (``at``)."""
 
     digest: str
     result: int | None
+    at: datetime
+    answer: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -87,8 +87,11 @@ class Repository(Protocol):
         for (waiting, on PostgreSQL, for a request holding it to commit or roll back)."""
         ...
 
-    def answer_request(self, request: KeyedRequest, result: int | None) -> None:
-        """Record what the request that took the key made (see :meth:`claim_request`)."""
+    def answer_request(
+        self, request: KeyedRequest, result: int | None, answer: dict[str, Any] | None = None
+    ) -> None:
+        """Record what the request that took the key made (``result``) and, where an id cannot say
+        it, answered (``answer``: JSON values, no customer words; see :meth:`claim_request`)."""
         ...
 
     def claim_receipt(self, channel: str, account: str, platform_id: str, at: datetime) -> bool:

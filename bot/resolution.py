@@ -3,9 +3,9 @@ survey its trigger asks for. Each function runs inside one transaction."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from bot.attribution import credit
 from bot.config.schema import Trigger
@@ -30,6 +30,17 @@ class ResolveResult:
     skip_reason: str | None = None
     wait_reason: str | None = None
     """Why the survey goes out later than the trigger's delay (quiet hours, the messaging window)."""
+
+    def as_json(self) -> dict[str, Any]:
+        """This result as JSON values (kept to answer a repeated request: no customer words)."""
+        due = self.survey_due_at.isoformat() if self.survey_due_at is not None else None
+        return {**asdict(self), "survey_due_at": due}
+
+    @classmethod
+    def from_json(cls, kept: dict[str, Any]) -> ResolveResult:
+        """The result :meth:`as_json` kept."""
+        due = kept.get("survey_due_at")
+        return cls(**{**kept, "survey_due_at": datetime.fromisoformat(due) if due else None})
 
 
 def resolve(

@@ -83,6 +83,20 @@ def _work_ticket(
             return tickets.close(repo, ticket_id, agent, now, config=settings.config)
 
 
+def _escalate(
+    repo: Repository, settings: Settings, conversation_id: int, agent: str, reason: str, now: datetime
+) -> Ticket:
+    """An agent's escalation (see :meth:`ConversationService.escalate`), in its transaction."""
+    conversation = repo.get_conversation(conversation_id)
+    if repo.get_identity(conversation.identity_id, lock=True).unreachable == ERASED_CUSTOMER:
+        raise ConflictError(
+            f"conversation {conversation_id} is an erased customer's: it is not escalated "
+            "(a team could not contact them; one who writes again is a new customer)"
+        )
+    confirmation.taken_over(repo, conversation_id, now)  # a person has it: no "yes" closes it now
+    return tickets.escalate(repo, settings, conversation, [reason], now, by=agent)
+
+
 class ConversationService:
     """Handles inbound messages, agent actions and due timers, one transaction per turn."""
 
@@ -211,21 +225,23 @@ class ConversationService:
         self._queued()
         return ticket
 
-    async def escalate(self, conversation_id: int, agent: str, reason: str) -> Ticket:
+    async def escalate(
+        self, conversation_id: int, agent: str, reason: str, *, request: KeyedRequest | None = None
+    ) -> Ticket:
         """An agent hands the conversation to a team: open a ticket (or add to the open one).
-        ``ConflictError`` for an erased customer's: nobody could be contacted, nothing be said."""
+        ``ConflictError`` for an erased customer's: nobody could be contacted, nothing be said.
+        ``request`` (an API request's ``Idempotency-Key``) escalates once: a repeat returns the first
+        one's ticket, even once that ticket is resolved (it used to open another)."""
         settings = self.settings()
         now = self.clock.now()
 
         def work(repo: Repository) -> Ticket:
-            conversation = repo.get_conversation(conversation_id)
-            if repo.get_identity(conversation.identity_id, lock=True).unreachable == ERASED_CUSTOMER:
-                raise ConflictError(
-                    f"conversation {conversation_id} is an erased customer's: it is not escalated "
-                    "(a team could not contact them; one who writes again is a new customer)"
-                )
-            confirmation.taken_over(repo, conversation_id, now)  # a person has it: no "yes" closes it now
-            return tickets.escalate(repo, settings, conversation, [reason], now, by=agent)
+            if (first := replayed(repo, request, now)) is not None and first.result is not None:
+                return repo.get_ticket(first.result)
+            ticket = _escalate(repo, settings, conversation_id, agent, reason, now)
+            if request is not None:
+                repo.answer_request(request, ticket.id)
+            return ticket
 
         ticket = await self.store.run(work)
         self._queued()
@@ -266,21 +282,42 @@ class ConversationService:
             self.wake()  # the customer's later messages waited for it
         return changed
 
-    async def link_token(self, customer_id: int) -> tuple[str, datetime]:
-        """A new deep-link token for the customer and when it expires (``/start <token>`` on Telegram
-        links that chat to them, once)."""
-        token, now = new_link_token(), self.clock.now()
-        expires_at = now + LINK_TTL
-        await self.store.run(
-            lambda repo: repo.add_link_token(customer_id, link_digest(token), now, expires_at)
-        )
-        return token, expires_at
+    async def link_token(
+        self, customer_id: int, *, token: str | None = None, request: KeyedRequest | None = None
+    ) -> tuple[str, datetime]:
+        """A new deep-link token for the customer (``token``, else a random one) and when it expires
+        (``/start <token>`` on Telegram links that chat to them, once). ``request`` (an API request's
+        ``Idempotency-Key``, with ``token`` made from it: :func:`bot.links.keyed_link_token`) makes
+        one link: a repeat stores nothing and returns the first one's expiry."""
+        token, now = token or new_link_token(), self.clock.now()
 
-    async def erase_customer(self, customer_id: int, actor: str) -> dict[str, int]:
+        def work(repo: Repository) -> datetime:
+            if (first := replayed(repo, request, now)) is not None:
+                return first.at + LINK_TTL
+            repo.add_link_token(customer_id, link_digest(token), now, now + LINK_TTL)
+            if request is not None:
+                repo.answer_request(request, customer_id)
+            return now + LINK_TTL
+
+        return token, await self.store.run(work)
+
+    async def erase_customer(
+        self, customer_id: int, actor: str, *, request: KeyedRequest | None = None
+    ) -> dict[str, int]:
         """Forget the customer's words and identity (counts stay); ``actor`` is recorded in the audit
-        trail. ``NotFoundError`` for an unknown customer."""
+        trail. ``NotFoundError`` for an unknown customer. ``request`` (an API request's
+        ``Idempotency-Key``): a repeat erases and audits nothing again and returns the first counts."""
         now = self.clock.now()
-        counts = await self.store.run(lambda repo: privacy.erase(repo, customer_id, actor, now))
+
+        def work(repo: Repository) -> dict[str, int]:
+            if (first := replayed(repo, request, now)) is not None and first.answer is not None:
+                return {name: int(count) for name, count in first.answer.items()}
+            counts = privacy.erase(repo, customer_id, actor, now)
+            if request is not None:
+                repo.answer_request(request, customer_id, dict(counts))
+            return counts
+
+        counts = await self.store.run(work)
         log.info("customer %s erased by %s", customer_id, actor)
         return counts
 
@@ -296,16 +333,26 @@ class ConversationService:
         how: turns.Resolution = "agent_resolved",
         *,
         send_now: bool = False,
+        request: KeyedRequest | None = None,
     ) -> ResolveResult:
-        """Mark a conversation resolved and schedule its survey per the triggers."""
+        """Mark a conversation resolved and schedule its survey per the triggers. ``request`` (an API
+        request's ``Idempotency-Key``): a repeat returns what the first returned (not the
+        ``already_resolved`` a later resolve gets)."""
         settings = self.settings()
         now = self.clock.now()
         survey_id = self.new_id()
-        result = await self.store.run(
-            lambda repo: turns.resolve(
+
+        def work(repo: Repository) -> ResolveResult:
+            if (first := replayed(repo, request, now)) is not None and first.answer is not None:
+                return ResolveResult.from_json(first.answer)
+            result = turns.resolve(
                 repo, settings, conversation_id, how, by, now, survey_id, send_now=send_now
             )
-        )
+            if request is not None:
+                repo.answer_request(request, conversation_id, result.as_json())
+            return result
+
+        result = await self.store.run(work)
         if send_now:
             await self.fire_due_timers()
         return result

@@ -42,13 +42,14 @@ IdempotencyKey = Annotated[
 ]
 
 
-def keyed_request(who: str, key: str | None, route: str, body: BaseModel) -> KeyedRequest | None:
+def keyed_request(who: str, key: str | None, route: str, body: BaseModel | None) -> KeyedRequest | None:
     """``who``'s request to ``route`` with ``body`` under the ``Idempotency-Key`` ``key`` (``None``
     without one). The body is digested as parsed, so spacing or key order in the JSON does not make
     a retry another request."""
     if key is None:
         return None
-    asked = f"{route}\n{body.model_dump_json()}".encode("utf-8", "surrogatepass")
+    said = body.model_dump_json() if body is not None else ""
+    asked = f"{route}\n{said}".encode("utf-8", "surrogatepass")
     return KeyedRequest(who, key, hashlib.sha256(asked).hexdigest())
 
 

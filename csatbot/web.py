@@ -30,6 +30,7 @@ from bot.errors import (
     SignatureError,
     WireFormatError,
 )
+from bot.links import keyed_link_token
 from csatbot import redaction
 from csatbot.access import CSRF_HEADER, Access, Admin, Who, current_principal
 from csatbot.api_docs import DOCS_HEADERS, DOCS_PATHS, add_api_docs
@@ -116,7 +117,7 @@ class Me(BaseModel):
     csrf: str = Field(description=f"send it in {CSRF_HEADER} on changes made with the console cookie")
 
 
-def support_router(rt: Runtime) -> APIRouter:
+def support_router(rt: Runtime, secret: str) -> APIRouter:
     """The support side: what agents and integrations call."""
     router = APIRouter(
         prefix="/api",
@@ -164,9 +165,17 @@ def support_router(rt: Runtime) -> APIRouter:
         return {"message_id": message_id}
 
     @router.post("/conversations/{conversation_id}/resolve", response_model=Resolved, responses=MISSING)
-    async def resolve(conversation_id: RowId, body: Resolve, who: Who) -> Resolved:
-        """Resolve the conversation as the caller; the survey is scheduled per the triggers (idempotent)."""
-        result = await rt.service.resolve(conversation_id, who.name, send_now=body.send_survey_now)
+    async def resolve(
+        conversation_id: RowId, body: Resolve, who: Who, idempotency_key: IdempotencyKey = None
+    ) -> Resolved:
+        """Resolve the conversation as the caller; the survey is scheduled per the triggers (idempotent:
+        a repeat answers ``already_resolved``, or, with the first one's ``Idempotency-Key``, what the
+        first answered)."""
+        route = f"POST /api/conversations/{conversation_id}/resolve"
+        request = keyed_request(who.name, idempotency_key, route, body)
+        result = await rt.service.resolve(
+            conversation_id, who.name, send_now=body.send_survey_now, request=request
+        )
         return Resolved(**asdict(result))
 
     @router.post(
@@ -175,10 +184,15 @@ def support_router(rt: Runtime) -> APIRouter:
         response_model_exclude_unset=True,
         responses=REFUSED,
     )
-    async def customer_link(customer_id: RowId) -> dict[str, str]:
+    async def customer_link(
+        customer_id: RowId, who: Who, idempotency_key: IdempotencyKey = None
+    ) -> dict[str, str]:
         """A deep link that attaches the customer's chat on another channel to this customer: each call
-        makes a new one, used once and expiring after 24 hours. An erased customer gets none (409)."""
-        token, expires_at = await rt.service.link_token(customer_id)
+        makes a new one (a repeat with the first one's ``Idempotency-Key`` answers that one), used once
+        and expiring after 24 hours. An erased customer gets none (409)."""
+        request = keyed_request(who.name, idempotency_key, f"POST /api/customers/{customer_id}/link", None)
+        token = keyed_link_token(secret, request) if request is not None else None
+        token, expires_at = await rt.service.link_token(customer_id, token=token, request=request)
         links = {"token": token, "expires_at": expires_at.isoformat()}
         telegram = rt.settings().config.channels.telegram
         if telegram.enabled and telegram.bot_username:
@@ -186,11 +200,16 @@ def support_router(rt: Runtime) -> APIRouter:
         return links
 
     @router.delete("/customers/{customer_id}", response_model=Erased, responses=MISSING)
-    async def erase_customer(customer_id: RowId, who: Admin) -> dict[str, Any]:
+    async def erase_customer(
+        customer_id: RowId, who: Admin, idempotency_key: IdempotencyKey = None
+    ) -> dict[str, Any]:
         """Admins: forget the customer's words and identity for good (GDPR erasure). Their messages,
         answers' text, ticket copies, deliveries and notification copies are emptied and their
-        identities anonymised; counts and scores stay. The audit trail records who, not what."""
-        counts = await rt.service.erase_customer(customer_id, f"{who.name} ({who.via})")
+        identities anonymised; counts and scores stay. The audit trail records who, not what. A
+        repeat with the first one's ``Idempotency-Key`` does nothing and answers the first counts."""
+        request = keyed_request(who.name, idempotency_key, f"DELETE /api/customers/{customer_id}", None)
+        actor = f"{who.name} ({who.via})"
+        counts = await rt.service.erase_customer(customer_id, actor, request=request)
         return {"customer_id": customer_id, "erased": counts}
 
     @router.get("/tickets", response_model=list[TicketRow], response_model_exclude_unset=True)
@@ -230,9 +249,14 @@ def support_router(rt: Runtime) -> APIRouter:
         response_model_exclude_unset=True,
         responses=REFUSED,
     )
-    async def escalate(conversation_id: RowId, body: Escalation, who: Who) -> dict[str, Any]:
-        """Hand the conversation to a team as a ticket (or add the reason to its open ticket)."""
-        ticket = await rt.service.escalate(conversation_id, who.name, body.reason)
+    async def escalate(
+        conversation_id: RowId, body: Escalation, who: Who, idempotency_key: IdempotencyKey = None
+    ) -> dict[str, Any]:
+        """Hand the conversation to a team as a ticket (or add the reason to its open ticket); once per
+        ``Idempotency-Key``: a repeat answers the first one's ticket."""
+        route = f"POST /api/conversations/{conversation_id}/escalate"
+        request = keyed_request(who.name, idempotency_key, route, body)
+        ticket = await rt.service.escalate(conversation_id, who.name, body.reason, request=request)
         return await rt.store.read(lambda repo: queries.ticket_detail(repo.session, ticket.id))
 
     add_ticket_routes(router, rt)  # /tickets/{ticket_id}/{action} (csatbot.ticket_api)
@@ -292,7 +316,7 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
         lane |= lane_routes(routes.routes)
         adopt(app, routes, tags=[f"webhook: {adapter.name}"])
     adopt(app, webchat_router(runtime, secret, runtime.settings().config.channels.webchat))
-    adopt(app, support_router(runtime))
+    adopt(app, support_router(runtime, secret))
     app.mount("/console", console_app(runtime, secret=secret))  # the support team's web console (HTML)
 
     @app.get("/agent", include_in_schema=False)

@@ -383,14 +383,16 @@ class ApiToken(SQLModel, table=True):
 class ApiRequest(SQLModel, table=True):
     """A support-API request sent with an ``Idempotency-Key``: the key is the caller's, taken by the
     first request with it (``digest``: its route and body) in the transaction that did the work, with
-    what it made (``result``: the reply's message id); a repeat answers that, another request with the
-    key is refused. Holds no words (erasure needs nothing here); forgotten with the dedupe receipts."""
+    what it made (``result``: the reply's message id, the ticket's id) and, where an id cannot say it,
+    what it answered (``answer``: a resolve's survey plan); a repeat answers that, another request with
+    the key is refused. Holds no words (erasure needs nothing here); forgotten with the dedupe receipts."""
 
     __tablename__ = "api_request"
     account: str = Field(primary_key=True, max_length=128)
     key: str = Field(primary_key=True, max_length=128)
     digest: str = Field(max_length=64)
     result: int | None = None
+    answer: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     received_at: datetime = _at(index=True)
 
 

@@ -54,12 +54,20 @@ class IdentityRows(Rows):
         if self._core.execute(self._prebuilt("api_request", _api_request), values).first() is not None:
             return None
         mine = col(ApiRequest.account) == request.account, col(ApiRequest.key) == request.key
-        first = self._core.execute(select(col(ApiRequest.digest), col(ApiRequest.result)).where(*mine)).one()
-        return records.FirstAnswer(first.digest, first.result)
+        asked = (
+            col(ApiRequest.digest),
+            col(ApiRequest.result),
+            col(ApiRequest.received_at),
+            col(ApiRequest.answer),
+        )
+        first = self._core.execute(select(*asked).where(*mine)).one()
+        return records.FirstAnswer(first.digest, first.result, first.received_at, first.answer)
 
-    def answer_request(self, request: records.KeyedRequest, result: int | None) -> None:
+    def answer_request(
+        self, request: records.KeyedRequest, result: int | None, answer: dict[str, Any] | None = None
+    ) -> None:
         mine = col(ApiRequest.account) == request.account, col(ApiRequest.key) == request.key
-        self._core.execute(update(ApiRequest).where(*mine).values(result=result))
+        self._core.execute(update(ApiRequest).where(*mine).values(result=result, answer=answer))
 
     def claim_receipt(self, channel: str, account: str, platform_id: str, at: datetime) -> bool:
         # Bounded here too: a chat button's receipt is its update id (a signed Telegram update_id

@@ -3,6 +3,8 @@ another request with the key is refused; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from bot.errors import KeyReusedError
@@ -20,12 +22,13 @@ async def test_a_key_is_taken_once_and_a_repeat_reads_what_the_first_made(harnes
 
     def first(repo: Repository) -> FirstAnswer | None:
         taken = replayed(repo, FIRST, now)
-        repo.answer_request(FIRST, 42)
+        repo.answer_request(FIRST, 42, {"survey_id": "s1", "already_resolved": False})
         return taken
 
     assert await harness.store.run(first) is None
-    again = await harness.store.run(lambda repo: replayed(repo, FIRST, now))
-    assert again == FirstAnswer(FIRST.digest, 42)
+    later = now + timedelta(minutes=1)
+    again = await harness.store.run(lambda repo: replayed(repo, FIRST, later))
+    assert again == FirstAnswer(FIRST.digest, 42, now, {"survey_id": "s1", "already_resolved": False})
     amy = KeyedRequest("amy", FIRST.key, "b" * 64)  # keys are each caller's own
     assert await harness.store.run(lambda repo: replayed(repo, amy, now)) is None
     assert await harness.store.run(lambda repo: replayed(repo, None, now)) is None

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import timedelta
 
 import pytest
 
 from bot.errors import NotFoundError
-from bot.links import link_digest
+from bot.links import keyed_link_token, link_digest
 from bot.messages import Command, InboundMessage
+from bot.records import KeyedRequest
 
 from ..conftest import Harness
 
@@ -70,3 +72,20 @@ async def test_only_the_digest_is_stored_and_unknown_customers_are_not_found(har
     assert token not in str(harness.rows("select * from link_token"))
     with pytest.raises(NotFoundError):
         await harness.service.link_token(999_999)
+
+
+def test_a_keyed_link_token_is_the_same_for_a_repeat_and_another_for_anything_else() -> None:
+    """Hunt 16: a link asked again with its ``Idempotency-Key`` answers the same token (made from the
+    server's secret and the request, so only its digest is stored); another caller, key, request or
+    secret gets another. Each fits Telegram's ``/start`` payload (1-64 of A-Za-z0-9_-)."""
+    request = KeyedRequest("bob", "link-1", "a" * 64)
+    token = keyed_link_token("server secret", request)
+    assert keyed_link_token("server secret", request) == token
+    others = {
+        keyed_link_token("server secret", KeyedRequest("amy", "link-1", "a" * 64)),
+        keyed_link_token("server secret", KeyedRequest("bob", "link-2", "a" * 64)),
+        keyed_link_token("server secret", KeyedRequest("bob", "link-1", "b" * 64)),
+        keyed_link_token("another secret", request),
+    }
+    assert token not in others and len(others) == 4
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{22}", t) for t in [token, *others])

@@ -3,6 +3,7 @@ idle timer. On a real store (SQLite, and PostgreSQL when configured)."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from bot.repository import Repository
@@ -99,3 +100,13 @@ async def test_an_unanswered_conversation_is_not_resolved_by_the_idle_timer(harn
     )
     assert said.startswith(f"conversation {conversation} not idle: ")
     assert harness.rows("select status from conversation") == [("open",)]
+
+
+def test_a_resolve_result_kept_as_json_reads_back_as_it_was() -> None:
+    """Hunt 16: a keyed resolve keeps its answer as JSON values to answer a repeat with."""
+    planned = ResolveResult(
+        7, survey_id="s1", survey_due_at=datetime(2026, 12, 8, 8, tzinfo=UTC), wait_reason="quiet hours"
+    )
+    skipped = ResolveResult(8, skip_reason="no trigger for idle on telegram")
+    for result in (planned, skipped):
+        assert ResolveResult.from_json(json.loads(json.dumps(result.as_json()))) == result

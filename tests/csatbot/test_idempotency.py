@@ -5,15 +5,21 @@ key sent with another route or body is a 422 that says so (IETF httpapi idempote
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import httpx
 import pytest
+from sqlalchemy import func
+from sqlmodel import select
 
 from csatbot.console.users import Users
 from csatbot.runtime import Runtime
+from models.tables import AuditEvent, LinkToken
 
 from ..conftest import CONFIG, AsAgent, api_headers, conversation_of, customer_says, served
+
+_LINKS = select(func.count()).select_from(LinkToken)
+_AUDITS = select(func.count()).select_from(AuditEvent)
 
 
 @pytest.fixture
@@ -44,6 +50,21 @@ async def open_ticket(client: httpx.AsyncClient, headers: dict[str, str], user: 
     opened = await client.post(escalate, json={"reason": "asked for a manager"}, headers=headers)
     assert opened.status_code == 200, opened.text
     return f"/api/tickets/{opened.json()['id']}"
+
+
+async def customer_of(client: httpx.AsyncClient, user: str) -> int:
+    """The customer id of ``user``'s new conversation."""
+    conversation_id = await open_conversation(client, user)
+    return int((await client.get(f"/api/conversations/{conversation_id}")).json()["customer"]["id"])
+
+
+async def sent_four_times(send: Callable[[], Awaitable[httpx.Response]]) -> list[httpx.Response]:
+    """``send`` three times at once, then once more (a retry after a timeout): every copy must get
+    the first one's status and body."""
+    copies = list(await asyncio.gather(*(send() for _ in range(3))))
+    copies.append(await send())
+    assert [(r.status_code, r.json()) for r in copies] == [(copies[0].status_code, copies[0].json())] * 4
+    return copies
 
 
 async def test_a_retried_reply_with_the_same_idempotency_key_goes_out_once(
@@ -179,3 +200,90 @@ async def test_a_keyed_body_holding_a_lone_surrogate_is_refused_and_leaves_the_k
         assert refused.status_code == 422
         assert "lone surrogates" in refused.text
         assert (await client.post(url, json={"text": "clean"}, headers=keyed)).status_code in (200, 202)
+
+
+async def test_an_escalation_sent_with_one_key_adds_its_reason_once(
+    client: httpx.AsyncClient, as_agent: AsAgent
+) -> None:
+    """Hunt 16: an escalation retried (or sent three times at once) with one ``Idempotency-Key``
+    opens one ticket holding the reason once, and every copy answers that ticket, also once the
+    ticket is resolved; the key with another reason is a 422 and adds nothing. Before, a retry
+    that came after the ticket was resolved opened a second ticket (and told the team again)."""
+    bob = as_agent("bob")
+    conversation_id = await open_conversation(client, "zed")
+    escalate = f"/api/conversations/{conversation_id}/escalate"
+    keyed = bob | {"Idempotency-Key": "esc-1"}
+    copies = await asyncio.gather(
+        *(client.post(escalate, json={"reason": "wants a refund"}, headers=keyed) for _ in range(3))
+    )
+    path = f"/api/tickets/{copies[0].json()['id']}"
+    assert (await client.post(f"{path}/resolve", json={}, headers=bob)).status_code == 200
+    copies.append(await client.post(escalate, json={"reason": "wants a refund"}, headers=keyed))
+    assert [r.status_code for r in copies] == [200] * 4, [r.text for r in copies]
+    assert {(r.json()["id"], r.json()["reasons"][0]) for r in copies} == {
+        (copies[0].json()["id"], "wants a refund")
+    }
+    assert [t["id"] for t in (await client.get("/api/tickets")).json()] == [copies[0].json()["id"]]
+    assert (await client.get(path)).json()["reasons"] == ["wants a refund"]
+    reused = await client.post(escalate, json={"reason": "angry"}, headers=keyed)
+    assert reused.status_code == 422
+    assert "'esc-1' was used for a different request" in reused.json()["detail"]
+    assert (await client.get(path)).json()["reasons"] == ["wants a refund"]
+    again = bob | {"Idempotency-Key": "esc-2"}  # a new key escalates again, as without one
+    added = await client.post(escalate, json={"reason": "angry"}, headers=again)
+    assert (added.status_code, added.json()["reasons"]) == (200, ["angry"])
+    assert added.json()["id"] != copies[0].json()["id"]
+
+
+async def test_a_deep_link_asked_with_one_key_is_made_once(
+    client: httpx.AsyncClient, runtime: Runtime, as_agent: AsAgent
+) -> None:
+    """Hunt 16: a deep link retried (or asked three times at once) with one ``Idempotency-Key``
+    answers the same token and expiry each time and stores one token; without a key, or with a new
+    one, each call makes a new link (as before); another customer under the key is a 422."""
+    bob = as_agent("bob")
+    customer_id, other = await customer_of(client, "ana"), await customer_of(client, "ben")
+    link = f"/api/customers/{customer_id}/link"
+    keyed = bob | {"Idempotency-Key": "link-1"}
+    copies = await sent_four_times(lambda: client.post(link, headers=keyed))
+    assert copies[0].status_code == 200
+    reused = await client.post(f"/api/customers/{other}/link", headers=keyed)
+    assert reused.status_code == 422
+    fresh = [await client.post(link, headers=h) for h in (bob, bob, bob | {"Idempotency-Key": "link-2"})]
+    tokens = {r.json()["token"] for r in [copies[0], *fresh]}
+    assert len(tokens) == 4
+    assert await runtime.store.read(lambda repo: repo.session.exec(_LINKS).one()) == 4
+
+
+async def test_a_resolve_sent_with_one_key_answers_as_the_first(
+    client: httpx.AsyncClient, as_agent: AsAgent
+) -> None:
+    """Hunt 16: a resolve retried (or sent three times at once) with one ``Idempotency-Key`` answers
+    what the first answered (``already_resolved`` false, the same survey) rather than the later
+    ``already_resolved`` true; the key with another body is a 422."""
+    bob = as_agent("bob")
+    conversation_id = await open_conversation(client, "cai")
+    resolve = f"/api/conversations/{conversation_id}/resolve"
+    keyed = bob | {"Idempotency-Key": "res-1"}
+    copies = await sent_four_times(lambda: client.post(resolve, json={}, headers=keyed))
+    assert (copies[0].status_code, copies[0].json()["already_resolved"]) == (200, False)
+    reused = await client.post(resolve, json={"send_survey_now": True}, headers=keyed)
+    assert reused.status_code == 422
+    unkeyed = await client.post(resolve, json={}, headers=bob)
+    assert unkeyed.json()["already_resolved"] is True
+
+
+async def test_an_erasure_sent_with_one_key_is_done_and_audited_once(
+    client: httpx.AsyncClient, runtime: Runtime, as_agent: AsAgent
+) -> None:
+    """Hunt 16: an erasure retried (or sent three times at once) with one ``Idempotency-Key`` answers
+    the first one's counts each time and leaves one audit entry; without a key a repeat erases (and
+    is audited) again, as before."""
+    admin = as_agent("ada", "admin")
+    erase = f"/api/customers/{await customer_of(client, 'dee')}"
+    keyed = admin | {"Idempotency-Key": "erase-1"}
+    copies = await sent_four_times(lambda: client.delete(erase, headers=keyed))
+    assert (copies[0].status_code, copies[0].json()["erased"]["messages"] >= 1) == (200, True)
+    assert await runtime.store.read(lambda repo: repo.session.exec(_AUDITS).one()) == 1
+    assert (await client.delete(erase, headers=admin)).status_code == 200
+    assert await runtime.store.read(lambda repo: repo.session.exec(_AUDITS).one()) == 2

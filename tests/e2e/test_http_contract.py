@@ -20,10 +20,13 @@ def test_openapi_documents_the_support_and_web_chat_endpoints(api: httpx.Client)
         assert operation["description"] or operation["summary"]
         assert operation["parameters"][0]["name"] == "conversation_id"
         assert operation["security"] == [{"HTTPBearer": []}]
-    assert [p["name"] for p in resolve["parameters"]] == ["conversation_id"]
-    # a retried reply with the same key goes out once
-    key = next(p for p in reply["parameters"] if p["name"] == "Idempotency-Key")
-    assert key["in"] == "header" and not key.get("required", False)
+    assert [p["name"] for p in resolve["parameters"]] == ["conversation_id", "Idempotency-Key"]
+    # a retried reply, resolve, escalation or deep link with the same key happens once
+    escalate = paths["/api/conversations/{conversation_id}/escalate"]["post"]
+    link = paths["/api/customers/{customer_id}/link"]["post"]
+    for operation in (reply, resolve, escalate, link):
+        key = next(p for p in operation["parameters"] if p["name"] == "Idempotency-Key")
+        assert key["in"] == "header" and not key.get("required", False)
     assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     components = schema["components"]["schemas"]
 

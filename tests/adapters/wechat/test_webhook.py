@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -221,3 +222,23 @@ async def test_the_url_checks_signature_cannot_carry_a_message(oa_plain: App) ->
     assert (again.status_code, again.text) == (200, "5927782489442352469")
     reflected = await app.http.get(sim.path, params=query | {"echostr": "<script>alert(1)</script>"})
     assert reflected.status_code == 403 and "<script>" not in reflected.text
+
+
+@pytest.mark.parametrize("platform_app", ["oa-plain", "wecom"], indirect=True)
+async def test_a_message_dated_far_off_is_stored_once_at_the_time_it_came(platform_app: App) -> None:
+    """Hunt 16: ``CreateTime`` is the sender's word, not the signed timestamp: a message dated 1970,
+    2100 or year 5138, freshly signed, is stored once (retries with its ``MsgId`` too) and dated when
+    it came, so no conversation is pushed into the past or the future."""
+    app, sim = platform_app, platform_app.sim
+    before = datetime.now(UTC) - timedelta(minutes=1)
+    for created in ("0", "4102444800", "99999999999"):
+        made = sim.text(USER, f"sent at {created}")
+        document = re.sub(r"<CreateTime>\d+</CreateTime>", f"<CreateTime>{created}</CreateTime>", made)
+        assert document != made
+        for _ in range(2):
+            response = await post(app, *sim.signed(document))
+            assert (response.status_code, response.text) == (200, ack(app)), created
+    await assert_stored(app, ["sent at 0", "sent at 4102444800", "sent at 99999999999"])
+    transcript = (await app.conversation(USER))["transcript"]
+    after = datetime.now(UTC) + timedelta(minutes=1)
+    assert all(before <= datetime.fromisoformat(m["at"]) <= after for m in transcript)

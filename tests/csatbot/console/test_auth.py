@@ -297,3 +297,31 @@ def test_the_signing_key_comes_from_the_environment_or_a_private_file(tmp_path: 
     path = tmp_path / "db" / KEY_FILE
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert len(first) >= 60 and secret_key(url, {}) == first  # made once, then reused
+
+
+HOSTILE_NEXT = [
+    "//evil.example", "/\\evil.example", "\\\\evil.example", "https:evil.example", "https:/evil.example",
+    "/console/..//evil.example", "/console/../\\evil.example", "/console\\..\\..\\evil.example",
+    "%2F%2Fevil.example", "/%2F/evil.example", "/console/%2F%2Fevil.example", "/%5Cevil.example",
+    " //evil.example", "\t//evil.example", "/\t/evil.example", "/console/\t/../\t/evil.example",
+    "/console/\r\nLocation: https://evil.example", "javascript:alert(1)", "/console@evil.example",
+    "/console.evil.example/", "//console/", "/agent/../..//evil.example", "ｈｔｔｐｓ://evil.example",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("where", ["login", "lang"])
+async def test_no_next_leads_a_browser_off_the_site(console: Console, where: str) -> None:
+    """Hunt 16: every hostile ``next`` (schemes, ``//`` and ``\\`` in any spelling, encoded, with the
+    tabs and newlines a browser drops, dot segments) leaves the browser on this site: the Location is
+    read as a browser does (WHATWG: tabs and newlines removed, ``\\`` as ``/``) against our origin."""
+    console.add_user("amy")
+    origin = httpx.URL("http://csatbot.test/console/login")
+    for target in HOSTILE_NEXT:
+        if where == "login":
+            response = await console.sign_in("amy", next=target)
+        else:
+            response = await console.http.get("/console/lang/en", params={"next": target})
+        assert response.status_code == 303, target
+        location = re.sub(r"[\t\n\r]", "", response.headers["location"]).replace("\\", "/")
+        assert location.startswith("/") and not location.startswith("//"), (target, location)
+        assert origin.join(location).host == "csatbot.test", (target, location)
