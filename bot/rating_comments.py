@@ -507,14 +507,16 @@ def _sentence_ends(gap: str, word: str) -> bool:
 
 # A subject starts a clause of its own: no number counts it ("two it was fine" is no count of "it").
 # ... or a modal verb, its subject dropped as voice typing drops it ("zero would not recommend")
+# "and" that starts a clause of its own after the score, not a count ("3 and a half", "1 and 2").
+_AND_CLAUSE = re.compile(r"and (?:that'?s|thats|that is|that was|it'?s|its|it is|it was)\b")
 _SUBJECT = re.compile(r"(?:i|i'm|im|it|it's|its|he|she|they|we|the|my|our|would|wouldn't|will|won't)\b")
 
 
 def _bare_number_is_quantity(cut: _Cut, parse: Callable[[str], int | None]) -> bool:
     """A bare number ("3", "three") set off by a space only is a count or a name by the word beside it."""
     part, comment, leading = cut.part, cut.comment, cut.leading
-    if leading and (_SURELY.match(comment) or quantities.for_whom(comment)):
-        return False  # "10 for sure", "10 of course", "5 for Maria"
+    if leading and (_SURELY.match(comment) or quantities.for_whom(comment) or _AND_CLAUSE.match(comment)):
+        return False  # "10 for sure", "10 of course", "5 for Maria", "1 and that's generous"
     if leading and not part.isdigit() and not _HAN.match(part) and not _SUBJECT.match(comment):
         # "one sec", "two more questions": a number word before words is a quantity; not before words
         # that say nothing ("six i think"), a clause of its own (voice typing: "six it was okay", "zero

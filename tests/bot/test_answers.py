@@ -2832,7 +2832,8 @@ def test_the_seventeenth_blind_sets_yes_and_no(text: str, expected: str | None) 
 # number word with a key beside a letter, a pinyin keyboard's homophones in the rating words, the idioms of
 # the greatest effort, "*5" on the next line, the groups of a longer number, swearing before a score, a
 # missed space before a word, the polite 您, a question back after the score, "rate ... at", 我对, 好评
-# glued after the stars, "the help I received", chat's spellings with digits; and what must stay refused.
+# glued after the stars, "the help I received", chat's spellings with digits, "and that's" after a score;
+# and what must stay refused.
 BLIND_TWENTY_FIRST = [
     pytest.param("fibe", "csat", (5, ""), id="a-key-beside-v"),
     pytest.param("nime", "nps", (9, ""), id="a-key-beside-n"),
@@ -2876,6 +2877,11 @@ BLIND_TWENTY_FIRST = [
     pytest.param("gate 5", "csat", None, id="a-name-and-a-number-still-refused"),
     pytest.param("10 obvs", "nps", (10, ""), id="obvs"),
     pytest.param("3 days", "csat", None, id="a-count-still-refused"),
+    pytest.param("1 and thats generous", "csat", (1, "and thats generous"), id="and-thats-generous"),
+    pytest.param("8 and it's only because of Amy", "nps", (8, None), id="and-its"),
+    pytest.param("3 and a half", "csat", None, id="and-a-half-still-refused"),
+    pytest.param("1 and 2", "csat", None, id="two-numbers-still-refused"),
+    pytest.param("4分，要是能快点就5分了", "csat", None, id="a-higher-score-on-a-condition-still-refused-zh"),
 ]
 
 

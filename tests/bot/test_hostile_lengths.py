@@ -201,6 +201,7 @@ HOSTILE = {
     "rate at": "i would rate the " + "likelihood " * (N // 11) + "at 7",
     "chat spellings": "l8r m8 nice 1 " * (N // 14),
     "k then spaces": "k" + " " * N + "4",
+    "and clauses": "1 and " * (N // 6) + "thats generous",
 }
 OPTIONS = [("slow", ["Slow response", "响应太慢"]), ("other", ["Something else", "其他"])]
 UNHAPPY = Classification("complaint", 0.9, "negative", 0.9)
