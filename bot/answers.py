@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
+from bot.chat_spellings import spelled_out
 from bot.corrections import read_corrected
 from bot.digit_forms import ENCLOSED_DIGITS
 from bot.faces import face_beside, face_first
@@ -75,7 +76,8 @@ _PREFIX = (
     r"(?:choose|pick|select|vote|go with)(?: a| an)?"
     r"|i(?:'d|d| would) go(?: with)?(?: a| an)?"  # "on a scale of 0-10 I'd go 9"
     # "I would rate the assistance I received as four": what is rated, then "as"
-    r"|i(?:'d| would)? (?:rate|score) (?:the|your|this|my) (?:[a-z']+ ){1,4}?as(?: a| an)?"
+    # ... or "at": "I would rate the likelihood at 7"
+    r"|i(?:'d| would)? (?:rate|score) (?:the|your|this|my) (?:[a-z']+ ){1,4}?(?:as|at)(?: a| an)?"
     r"|(?:my |the )?(?:answer|choice|pick|vote|grade|verdict)(?: is| would be)?:?(?: a| an)?"
     r"|(?:let's say|let's go with|going with|put me down for|mark (?:it|me)(?: as| down as| down for)?"
     r"|i (?:should|must) say"  # an elderly customer's "I should say four out of five"
@@ -184,11 +186,46 @@ def _slips(word: str) -> set[str]:
     vowels = {word[:i] + v + word[i + 1 :] for i in inner if word[i] in "aeiou" for v in "aeiou"}
     vowels |= {word[:i] + v + word[i:] for i in range(1, len(word)) for v in "aeiou"}  # one put in: "fouer"
     silent = {word[:-1]} if word.endswith("e") and word[-2] not in "aeiou" else set()  # "fiv", "thre"
-    return ({w for w in swapped | doubled | dropped | vowels if len(w) >= 4} | silent) - {word}
+    return ({w for w in swapped | doubled | dropped | vowels | _next_keys(word) if len(w) >= 4} | silent) - {
+        word
+    }
+
+
+_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEYS = {key: (row, column) for row, keys in enumerate(_KEY_ROWS) for column, key in enumerate(keys)}
+
+
+def _next_keys(word: str) -> set[str]:
+    """``word`` with one letter after the first typed as a key beside it on a phone's keyboard: "fibe"
+    (five), "foue" (four), "nime" (nine)."""
+    return {word[:i] + key + word[i + 1 :] for i in range(1, len(word)) for key in _beside(word[i])}
+
+
+def _beside(key: str) -> set[str]:
+    row, column = _KEYS[key]
+    found = {_KEY_ROWS[row][c] for c in (column - 1, column + 1) if 0 <= c < len(_KEY_ROWS[row])}
+    for other, shift in ((row - 1, 0), (row + 1, -1)):  # the row above sits half a key left, below half right
+        if 0 <= other < len(_KEY_ROWS):
+            found |= {
+                _KEY_ROWS[other][c]
+                for c in (column + shift, column + shift + 1)
+                if 0 <= c < len(_KEY_ROWS[other])
+            }
+    return found
 
 
 # Number words of four letters or more, mistyped ("fvie" is five); never an English word ("there", "even").
-_WORDS_NEARBY = {"there", "sven", "fave", "none", "throe", "zoro", "nin"}  # "fave": favourite; 您 is "nin"
+_WORDS_NEARBY = {
+    "there",
+    "sven",
+    "fave",
+    "none",
+    "throe",
+    "zoro",
+    "nin",
+    "threw",
+    "fife",
+}  # "fave": favourite; 您 is "nin"
 _MISTYPED = {
     slip: word for word in _EN_NUMBERS if len(word) >= 4 for slip in _slips(word) if slip not in _WORDS_NEARBY
 }  # fmt: skip
@@ -595,6 +632,14 @@ def _read_rating(text: str, kind: ScaleKind, low: int, high: int, *, corrections
     return None
 
 
+# A word that starts a comment typed onto the score without its space ("9/10would recommend"); not a unit
+# or an ordinal ("5stars", "2nd"), which are read as they are.
+_RUN_ON = re.compile(
+    r"(?<=\d)(?=(?:would|wud|will|but|because|cuz|coz|thanks|thank|thx|great|good|very|definitely|def)\b)",
+    re.IGNORECASE,
+)
+
+
 def _as_read(text: str) -> tuple[str, str]:
     """``text`` as written once what chat, voice typing and other languages put around it is read
     (the comment is taken from it), and that read as Simplified Chinese, the score read from it."""
@@ -604,8 +649,11 @@ def _as_read(text: str) -> tuple[str, str]:
     # voice typing's "to stars" before words too: "to stars because nobody called back"
     text = _SOUNDS_LIKE.sub(lambda m: m["a"] + _SAID[(m["word"] or m["ate"]).lower()], text)
     text = _MISTYPED_FIRST.sub(lambda m: _MISTYPED[m[0].strip().lower()], text)  # "thre stars, slow"
+    text = _RUN_ON.sub(" ", text)  # a phone's missed space: "10would recommend", "3/5would use again"
+    text = spelled_out(text)  # chat's "l8r 8", "5 nice 1", "k 4"
     # "非常滿意" reads as "非常满意"; chat's 666 and 555 as the words they are (the comment keeps the digits)
-    return text, simplified(digit_words(_CANTONESE_IS.sub("是", text)))  # "係5分" is "是5分"
+    # "係5分" is "是5分"; the polite 您 is read as 你 ("给您打4分" as "给你打4分"; the comment keeps 您)
+    return text, simplified(digit_words(_CANTONESE_IS.sub("是", text))).replace("您", "你")
 
 
 def _split(reply: str, scale: tuple[ScaleKind, int, int]) -> Scored | None:

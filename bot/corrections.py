@@ -29,6 +29,7 @@ _MARKER = (
     r"|\b(?:is|'s|would be)\s+(?:(?:way|a bit|a little)\s+)?too\s+(?:much|high|generous)\b|太(?:多|高)了?"
     r"|是?不可能的?"  # "5星是不可能的，3星吧"
     r"|(?<=[\s,，.。…!！])不是?(?=[\s,，.。…!！])"  # "三分，不，四分", "9分，不是，10分"
+    r"|(?<=\n)\*(?=[ \t]*\d)"  # chat's "I meant" starting the next line: "4\n*5"
 )
 # Laughing before the words that take a score back changes nothing: "5 lol jk 2".
 _LAUGHING = r"(?:\b(?:lo+l|lmf?a+o+|rofl|(?:ha){2,}h?|(?:he){2,})\b|哈{2,6})"

@@ -110,7 +110,8 @@ QUALIFIED_AFTER = re.compile(
     r"|after (?:my|you|u|i get|it(?:'s| is) fixed|the (?:refund|parcel|replacement))\b"
     r"|(?:for sure|definitely|surely|sure) if\b"
     r"|is (?:it )?(?:good|bad|best|worst|easy|hard|high|low)(?:est)? or\b"
-    r"|when(?:ever)?\b|until\b|till\b"  # "5 when it arrives", "10 when you fix the app"
+    # "5 when it arrives", "10 when you fix the app"; not a question back ("4, when will the refund come?")
+    r"|when(?:ever)?\b(?!\s+(?:will|do|does|did|can|could|is|are|would|should|shall)\b)|until\b|till\b"
     # "5分如果能退款的话"; "如果可以的话" is "if I could"
     r"|(?:如果|要是|假如|只要)(?!(?:可以|能)(?:的话)?(?:给|打|[,，]|$))"
     r"|maybe\b|perhaps\b|ish\b"  # "8-ish"; "9 probably", but not "9, probably the best service"

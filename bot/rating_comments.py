@@ -51,6 +51,14 @@ _HAN_POINT = re.compile(r"[\d零〇一二两三四五六七八九十]\s*点$")  
 # The decimal point said in words: "three point five", "seven point 5" (a number before "point", one after).
 _POINT_END = re.compile(r"(?:\d|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten))\s*point$")
 _CLAUSE_ENDS = {",", "，", ";", "；"}
+_GOODBYE = re.compile(r"bye|bye bye|goodbye|later|laters|cya|see ya|ttyl", re.IGNORECASE)  # "later 8"
+# A question of its own after the score and a conjunction, about something else: "5 but how do i cancel my
+# order?" ("5 but why?" is too short to tell)
+_QUESTION_BACK = re.compile(
+    r"(?:but|and|also)\s+(?:how|when|where|what|who|why|can|could|will|do|does)\s+[a-z']+\s+[a-z']+"
+)
+# Two groups of a phone, order or tracking number before a last one: "7731 2233 09" is no 9.
+_DIGIT_GROUP_END = re.compile(r"(?<!\d)\d{3,12}[ \t]+\d{3,12}$")
 
 
 # Words after a score that say it is meant, for now, or whom it is for, though "for" and "of" after a
@@ -77,6 +85,8 @@ SCORE_LEAD_IN = re.compile(
     r"|erm+|er|let me (?:think|see)"  # "erm 2", "let me think, 4"
     r"|anyway|anyways|all in all|in the end"  # a story summed up: "..., anyway 4"
     r"|lo+l|lma+o+|(?:ha){2,}"  # laughing first: "lmaooo 2"
+    # an angry customer's swearing, masked or not, before the score: "f***ing 1", "FUCKING 1", "bloody 2"
+    r"|f[u*][*ck]{0,4}(?:ing|in)|freaking|frigging|effing|bloody|damn"
     # "its" is how chat spells "it's": "its a three from me"; "it was a 2"; "like a 6" (not "like 6": about 6)
     r"|(?:it'?s|it is|it was|that'?s|that is|that was|i'm|i am|you get|you guys get|like)"
     r"(?=\s+(?:like\s+)?an?\s))"  # "it was like a 2"
@@ -327,7 +337,7 @@ def _qualified(cut: _Cut) -> bool:
     if not cut.punctuated and hedges.ASKS_WHICH.search(cut.comment):
         return True  # "4 到底哪个是容易", "哪个是最好 5": which end is which?
     if cut.leading:
-        if not cut.punctuated and hedges.ASKING.search(cut.rest):
+        if not cut.punctuated and hedges.ASKING.search(cut.rest) and not _QUESTION_BACK.match(cut.comment):
             return True  # "5星能返现吗", "5分是最高吗": asked about, not given
         if hedges.EITHER_OR.match(cut.comment):
             return True  # "1分是容易还是难": which end is which?
@@ -360,6 +370,8 @@ def _number_runs_on(cut: _Cut) -> bool:
         and not _count_after(cut)
     ):
         return True  # "4.5", "4-5", "10:30", "8/10"; not "2 stars, 3 days to reply"
+    if not cut.leading and cut.numeric and not cut.gap.strip() and _DIGIT_GROUP_END.search(cut.comment):
+        return True  # "my tracking no is 7731 2233 09": the last group of a longer number
     other_number = _NUMERIC.match if cut.leading else _NUMBER_AT_END.search
     if cut.numeric and "/" in cut.gap and other_number(cut.comment):
         return True  # "four/five": four out of five, whatever the scale asked
@@ -495,14 +507,16 @@ def _sentence_ends(gap: str, word: str) -> bool:
 
 # A subject starts a clause of its own: no number counts it ("two it was fine" is no count of "it").
 # ... or a modal verb, its subject dropped as voice typing drops it ("zero would not recommend")
+# "and" that starts a clause of its own after the score, not a count ("3 and a half", "1 and 2").
+_AND_CLAUSE = re.compile(r"and (?:that'?s|thats|that is|that was|it'?s|its|it is|it was)\b")
 _SUBJECT = re.compile(r"(?:i|i'm|im|it|it's|its|he|she|they|we|the|my|our|would|wouldn't|will|won't)\b")
 
 
 def _bare_number_is_quantity(cut: _Cut, parse: Callable[[str], int | None]) -> bool:
     """A bare number ("3", "three") set off by a space only is a count or a name by the word beside it."""
     part, comment, leading = cut.part, cut.comment, cut.leading
-    if leading and (_SURELY.match(comment) or quantities.for_whom(comment)):
-        return False  # "10 for sure", "10 of course", "5 for Maria"
+    if leading and (_SURELY.match(comment) or quantities.for_whom(comment) or _AND_CLAUSE.match(comment)):
+        return False  # "10 for sure", "10 of course", "5 for Maria", "1 and that's generous"
     if leading and not part.isdigit() and not _HAN.match(part) and not _SUBJECT.match(comment):
         # "one sec", "two more questions": a number word before words is a quantity; not before words
         # that say nothing ("six i think"), a clause of its own (voice typing: "six it was okay", "zero
@@ -511,11 +525,12 @@ def _bare_number_is_quantity(cut: _Cut, parse: Callable[[str], int | None]) -> b
     words_around = comment.split()
     neighbour = (words_around[0] if leading else words_around[-1]).strip(_SEPARATORS)  # "stars," is "stars"
     if leading and (neighbour in quantities.QUANTITY_AFTER or quantities.counts(comment)):
-        return True  # "3 days", "3 colors"
+        return not says_nothing(comment)  # "3 days", "3 colors"; not "10 obvs", which only stresses it
     if not leading and neighbour in quantities.REFERENCE_BEFORE:
         return True
     if not leading and len(words_around) < 2 and not _HAN.search(comment) and parse(comment) is None:
-        return True  # "junk 1", "Gate 5": one word and a number is a name ("easy 7" is a rating)
+        # "junk 1", "Gate 5": one word and a number is a name ("easy 7" is a rating, "later 8" a goodbye)
+        return not _GOODBYE.fullmatch(comment.strip(_SEPARATORS))
     return bool(leading and neighbour[:1] in quantities.QUANTITY_HAN)
 
 
@@ -531,7 +546,7 @@ def _glued(part: str, rest: str, score: int, *, leading: bool) -> int | None:
         if unit == "分" and rest.startswith(("多钟", "多分钟")):
             return None  # "3分多钟": three minutes and more
         return score
-    unit = part.rstrip(_PARTICLES + "!！~～")[-1:]  # "我觉得4分吧"
+    unit = part.rstrip(_PARTICLES + "!！~～").removesuffix("好评")[-1:]  # "我觉得4分吧", "非常满意五星好评"
     return score if part[:1] in "给打评" or unit in "分星⭐★颗" else None  # "非常满意⭐⭐⭐⭐⭐"
 
 

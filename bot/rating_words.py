@@ -137,6 +137,10 @@ EFFORT: dict[str, int] = {
     # effort said as spent ("费了好大劲": as 很麻烦)
     "headache": 2, "a headache": 2, "pulling teeth": 1, "like pulling teeth": 1, "no sweat": 6,
     "费了好大劲": 2, "费了好大的劲": 2, "费了很大劲": 2, "费了很大的劲": 2, "费了老大劲": 2, "费了半天劲": 2,
+    # blind round 21: the idioms of the greatest effort (the strength of nine oxen and two tigers; a thousand
+    # hardships), as 非常困难
+    "九牛二虎之力": 1, "费九牛二虎之力": 1, "费了九牛二虎之力": 1, "千辛万苦": 1, "历尽千辛万苦": 1,
+    "历经千辛万苦": 1,
 }  # fmt: skip
 _WORDS: dict[WordScale, tuple[dict[str, int], int, int, int]] = {
     "csat": (SATISFACTION, 1, 3, 5),
@@ -166,8 +170,10 @@ _TRAILING = re.compile(
     # "very satisfied indeed", "so easy omg", "bussin fr", "quite easy actually"
     r"|indeed|omg|fr|ngl|for real|no cap|actually|tho|though)[\s.!]*$"
 )
+# Who rates before Chinese words: "我觉得很好", "总体还可以", "我对这次服务非常满意" (我对, then the rated).
 _LEAD_IN_ZH = re.compile(
-    r"^(?:我觉得|我感觉|感觉|觉得|总体来说|总的来说|总体|整体|总之|我们|我|必须|肯定|当然)(?:还是|是)?(?=.)"
+    r"^(?:我觉得|我感觉|感觉|觉得|总体来说|总的来说|总体|整体|总之|我们对|我对|我们|我|必须|肯定|当然)"
+    r"(?:还是|是)?(?=.)"
 )
 # What Chinese replies name before the words: "服务很好", "客服态度非常好", "这次体验不错".
 _SUBJECT_ZH = re.compile(
@@ -180,6 +186,7 @@ _RATED_NOUN = re.compile(r"(?<!\s)\s+(?:experience|service|support|help|job|chat
 _RATED_WITH = re.compile(
     r"(?<!\s)\s+with (?:(?:the|your|my|this|our) )?(?:service|answer|help|support|agent|experience"
     r"|response|reply|outcome|result|solution|chat|staff|team|process|it|everything|you|you guys)\b"
+    r"(?: (?:i|we) (?:received|got|had|was given|were given)\b)?"  # "the help I received"
 )
 _RATED_NOUN_ZH = re.compile(r"的(?:服务|体验|客服|服务态度|态度)$|(?<=..)(?:服务|体验)$")
 _GIVE = re.compile(r"^我?(?:给|打)(?:你们|你)?(?:一个|个)?(?:大大的|满满的)?")  # "给个大大的好评"
@@ -243,7 +250,16 @@ _TO_MANDARIN = {"唔系几": "不是很", "唔系": "不是", "唔": "不", "冇
 
 
 def _mandarin(text: str) -> str:
-    return _CANTONESE.sub(lambda found: _TO_MANDARIN[found[0]], text)
+    return _IME_SLIPS.sub(
+        lambda found: _IME_MEANT[found[0]], _CANTONESE.sub(lambda found: _TO_MANDARIN[found[0]], text)
+    )
+
+
+# A pinyin keyboard's slips in the rating words: the first character offered for the same sound, picked in
+# a hurry ("非常满易", "不瞒意", "菲常满意", "非常容意"): mǎnyì, fēicháng, róngyì.
+_IME_MEANT = {"瞒意": "满意", "满易": "满意", "满亿": "满意", "菲常": "非常", "非长": "非常", "飞常": "非常",
+              "容意": "容易", "荣易": "容易", "溶易": "容易"}  # fmt: skip
+_IME_SLIPS = re.compile("|".join(_IME_MEANT))
 
 
 LONGEST = 300

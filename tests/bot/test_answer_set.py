@@ -59,6 +59,7 @@ SETS = {
     "fourteenth": "typed_answers_fourteenth_{}.tsv",
     "fifteenth": "typed_answers_fifteenth_{}.tsv",
     "sixteenth": "typed_answers_sixteenth_{}.tsv",
+    "seventeenth": "typed_answers_seventeenth_{}.tsv",
 }
 KINDS = ("csat", "nps", "ces", "choice", "yesno", "text")
 """yesno: "Did this solve it?" (yes, no or "-"); text: a reply at the question after a CSAT rating
@@ -177,6 +178,10 @@ def test_the_second_set_written_after_the_parser_is_read_as_meant(language: str)
             "sixteenth",
             200,
         ),  # typed_answers_sixteenth_*: a fourteenth blind set (yes/no, choices, CES words, non-answers)
+        (
+            "seventeenth",
+            150,
+        ),  # typed_answers_seventeenth_*: a fifteenth blind set (phone typing, older and angry customers)
     ],
 )
 def test_the_audit_and_blind_sets_are_read_as_meant(language: str, which: str, at_least: int) -> None:

@@ -2828,6 +2828,70 @@ def test_the_seventeenth_blind_sets_yes_and_no(text: str, expected: str | None) 
     assert parse_yes_no(text) == expected
 
 
+# The eighteenth blind set (typed_answers_seventeenth_*, round 21: real chat logs), with look-alikes: a
+# number word with a key beside a letter, a pinyin keyboard's homophones in the rating words, the idioms of
+# the greatest effort, "*5" on the next line, the groups of a longer number, swearing before a score, a
+# missed space before a word, the polite 您, a question back after the score, "rate ... at", 我对, 好评
+# glued after the stars, "the help I received", chat's spellings with digits, "and that's" after a score;
+# and what must stay refused.
+BLIND_TWENTY_FIRST = [
+    pytest.param("fibe", "csat", (5, ""), id="a-key-beside-v"),
+    pytest.param("nime", "nps", (9, ""), id="a-key-beside-n"),
+    pytest.param("sevem", "ces", (7, ""), id="a-key-beside-the-last-n"),
+    pytest.param("threw", "csat", None, id="threw-is-a-word"),
+    pytest.param("give 5", "csat", (5, None), id="give-is-no-slip-of-five"),
+    pytest.param("非常满易", "csat", (5, ""), id="a-homophone-of-manyi-zh"),
+    pytest.param("不瞒意", "csat", (2, ""), id="a-homophone-after-bu-zh"),
+    pytest.param("菲常满意", "csat", (5, ""), id="a-homophone-of-feichang-zh"),
+    pytest.param("非常容意", "ces", (7, ""), id="a-homophone-of-rongyi-zh"),
+    pytest.param("费了九牛二虎之力", "ces", (1, ""), id="nine-oxen-two-tigers-zh"),
+    pytest.param("千辛万苦", "ces", (1, ""), id="a-thousand-hardships-zh"),
+    pytest.param("4\n*5", "csat", (5, ""), id="an-asterisk-on-the-next-line"),
+    pytest.param("4分\n*5分", "csat", (5, ""), id="an-asterisk-on-the-next-line-zh"),
+    pytest.param("4 * 5", "csat", None, id="an-asterisk-between-is-no-correction"),
+    pytest.param("my tracking no is 7731 2233 09", "nps", None, id="a-tracking-number"),
+    pytest.param("call me on 138 0013 8000", "nps", None, id="a-phone-number"),
+    pytest.param("room 1204 4", "csat", (4, None), id="one-long-number-before-is-kept"),
+    pytest.param("f***ing 1", "csat", (1, ""), id="masked-swearing"),
+    pytest.param("FUCKING 1", "csat", (1, ""), id="swearing-in-caps"),
+    pytest.param("bloody 2", "csat", (2, ""), id="bloody"),
+    pytest.param("10would recommend", "nps", (10, "would recommend"), id="a-missed-space"),
+    pytest.param("3/5would use again", "csat", (3, "would use again"), id="a-missed-space-after-a-fraction"),
+    pytest.param("5stars", "csat", (5, ""), id="a-unit-needs-no-space"),
+    pytest.param("给您打4分", "csat", (4, ""), id="polite-you-zh"),
+    pytest.param("您好，给您打4分，小伙子很有耐心，谢谢。", "csat", (4, None), id="a-polite-letter-zh"),
+    pytest.param("4, when will the refund come?", "csat", (4, "when will the refund come"), id="when-asked"),
+    pytest.param("5 when it arrives", "csat", None, id="when-it-arrives-still-a-condition"),
+    pytest.param("5 but how do i cancel my order?", "csat", (5, None), id="a-question-back"),
+    pytest.param("5 but why?", "csat", None, id="but-why-still-refused"),
+    pytest.param("5 but is that the best?", "csat", None, id="asked-about-the-score-still-refused"),
+    pytest.param("I would rate the likelihood at 7", "nps", (7, ""), id="rate-at"),
+    pytest.param("我对这次服务非常满意", "csat", (5, ""), id="wo-dui-zh"),
+    pytest.param("非常满意五星好评", "csat", (5, "非常满意"), id="haoping-glued-zh"),
+    pytest.param("不满意五星好评", "csat", None, id="haoping-glued-contradicted-zh"),
+    pytest.param("I am very satisfied with the help I received", "csat", (5, ""), id="the-help-received"),
+    pytest.param("5 nice 1", "csat", (5, "nice one"), id="nice-one"),
+    pytest.param("l8r 8", "nps", (8, ""), id="later"),
+    pytest.param("k 4", "csat", (4, None), id="k-for-ok"),
+    pytest.param("good 1/5", "csat", None, id="good-then-a-fraction-still-refused"),
+    pytest.param("gate 5", "csat", None, id="a-name-and-a-number-still-refused"),
+    pytest.param("10 obvs", "nps", (10, ""), id="obvs"),
+    pytest.param("3 days", "csat", None, id="a-count-still-refused"),
+    pytest.param("1 and thats generous", "csat", (1, "and thats generous"), id="and-thats-generous"),
+    pytest.param("8 and it's only because of Amy", "nps", (8, None), id="and-its"),
+    pytest.param("3 and a half", "csat", None, id="and-a-half-still-refused"),
+    pytest.param("1 and 2", "csat", None, id="two-numbers-still-refused"),
+    pytest.param("4分，要是能快点就5分了", "csat", None, id="a-higher-score-on-a-condition-still-refused-zh"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), BLIND_TWENTY_FIRST)
+def test_the_eighteenth_blind_sets_look_alikes_are_read_as_meant(
+    text: str, kind: ScaleKind, expected: tuple[int, str | None] | None
+) -> None:
+    test_the_sixteenth_blind_sets_look_alikes_are_read_as_meant(text, kind, expected)  # the same check
+
+
 # ---- hostile text ----------------------------------------------------------------------------
 
 # Any character, lone surrogates and NUL included (a pure reader may be handed text before it is

@@ -22,6 +22,7 @@ import pytest
 
 from bot.answers import is_skip, number_value, parse_choice, parse_rating, read_rating
 from bot.chat_marks import unformatted
+from bot.chat_spellings import spelled_out
 from bot.classification import Classification
 from bot.config import load_config
 from bot.corrections import after_correction
@@ -186,6 +187,21 @@ HOSTILE = {
     # a clause that tells of a change already made ("after I changed my password", "改完密码以后")
     "after changing": "after i changed " * (N // 16),
     "changed then": "改完" * (N // 2) + "以后",
+    # shapes of the rules of the eighteenth set: keys beside letters, pinyin homophones, "*" on new lines,
+    # groups of a long number, swearing, missed spaces, 您, questions back, "rate ... at", chat's spellings
+    "mistyped number words": "fibe " * (N // 5),
+    "homophones": "非常满易" * (N // 4),
+    "asterisks on lines": "4\n*" * (N // 3) + "5",
+    "digit groups": "7731 " * (N // 5) + "09",
+    "a digit group then spaces": "7731" + " " * N + "2233 09",
+    "swearing": "f***ing " * (N // 8) + "1",
+    "missed spaces": "10would" * (N // 7),
+    "polite you": "给您" * (N // 2) + "打4分",
+    "questions back": "5 but how do " * (N // 13) + "?",
+    "rate at": "i would rate the " + "likelihood " * (N // 11) + "at 7",
+    "chat spellings": "l8r m8 nice 1 " * (N // 14),
+    "k then spaces": "k" + " " * N + "4",
+    "and clauses": "1 and " * (N // 6) + "thats generous",
 }
 OPTIONS = [("slow", ["Slow response", "响应太慢"]), ("other", ["Something else", "其他"])]
 UNHAPPY = Classification("complaint", 0.9, "negative", 0.9)
@@ -231,6 +247,7 @@ ENTRIES: dict[str, Callable[[str], object]] = {
     "named_score": lambda t: named_score(t, "nps", lambda token: number_value(token, 10)),
     "score_for_now": lambda t: score_for_now(t, lambda head: parse_rating(head, "csat", 1, 5)),
     "without_late_lead": without_late_lead,  # the seventeenth blind set's reader
+    "spelled_out": spelled_out,  # the eighteenth blind set's reader
 }
 
 
