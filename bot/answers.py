@@ -17,6 +17,7 @@ from bot.digit_forms import ENCLOSED_DIGITS
 from bot.faces import face_beside, face_first
 from bot.field_scores import named_score
 from bot.for_now import score_for_now
+from bot.fraction_scores import scaled_score
 from bot.framing import FILLERS as _FILLERS
 from bot.framing import HELLO_ONLY as _HELLO_ONLY
 from bot.framing import field_free, says_nothing, unframed, unquoted
@@ -24,6 +25,7 @@ from bot.hanzi import simplified
 from bot.hedges import nps_taken_back
 from bot.letters import letter_score
 from bot.other_languages import in_own_words
+from bot.overall_scores import overall_score
 from bot.pinyin import digit_words, hanzi_of, not_for_eight
 from bot.prompts import ScaleKind
 from bot.rating_comments import SCORE_LEAD_IN as _SCORE_LEAD_IN
@@ -627,6 +629,10 @@ def _read_rating(text: str, kind: ScaleKind, low: int, high: int, *, corrections
     numeral = functools.partial(number_value, high=high)
     if (named := named_score(text, kind, numeral)) is not None and low <= named <= high:
         return Scored(named, written.strip())  # "推荐度8，满意度5" asked NPS: 8
+    if (overall := overall_score(text, lambda part: parse_rating(part, kind, low, high))) is not None:
+        return Scored(*overall)  # "rider 5 stars, food 2, app crashed. overall 3": 3
+    if (scaled := scaled_score(text, high, lambda part: parse_rating(part, kind, low, high))) is not None:
+        return Scored(scaled[0], scaled[1].strip())  # "2 days late, 3 boxes dented, 4/5 though ...": 4
     if (lettered := letter_score(text, low, high, numeral)) is not None:
         return Scored(lettered, written.strip())  # "Dear Sir, ... I rate it 4 out of 5. Thanking you."
     return None
@@ -774,6 +780,7 @@ _ASKS_WHICH = re.compile(r"^(?:which|what|does|do|is|are|can|how)\b.*\?$")
 # no option of the question is about the delivery itself.
 _SOMEONE_ELSE = re.compile(
     r"\b(?:courier|delivery|deliveries|parcel|package|shipping|rider|postman)\b|快递|物流|派送"
+    r"|骑手|外卖员|外卖小哥|配送员"  # the rider, as "rider" (blind round 22)
 )
 
 

@@ -139,6 +139,8 @@ def after_correction(text: str) -> str | None:
     text = plain_digits(unformatted(hanzi_of(text))).lstrip()  # "gai cheng 5 fen"; "I meant _5_", "应该5️⃣星"
     said = simplified(text)  # "評分打錯了，改為4分" is read as Simplified, the rest kept as typed
     text = text if len(said) == len(text) else said
+    if (denied := _SAID_NOT.match(said)) is not None:  # "应该是4分不是2分，骑手挺好的": 4
+        return text[denied.start("score") : denied.end("score")] + text[denied.end() :]
     at = 0
     for _ in range(3):  # "不对不对，改成4分": a few in a row
         if (lead := _CORRECTING.match(said, at)) is None:
@@ -151,6 +153,14 @@ def after_correction(text: str) -> str | None:
     if not at or not (_NUMBER_FIRST.match(said, at) or _LONE_WORD.match(said, at)):
         return _told(said)
     return _ASKED.sub("", text[at:])  # "能改成五分吗": a request, not a question about the score
+
+
+# The score meant with the one given denied right after it: "应该是4分不是2分", "是5星，不是1星" (the
+# English "meant 4 not 2" is read by the words that correct).
+_NUMERAL = r"(?:\d{1,2}|[一二两三四五六七八九十]{1,2})"
+_SAID_NOT = re.compile(
+    rf"^(?:应该是|应该|其实是|是)\s*(?P<score>{_NUMERAL}\s*(?:分|颗?星))\s*+[,，]?\s*+(?:而)?不是\s*{_NUMERAL}\s*(?:分|颗?星)"
+)
 
 
 # A wrong tap told as a story, anywhere in the reply ("Sorry, my eyes are not good, I pressed the wrong

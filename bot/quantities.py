@@ -23,6 +23,9 @@ QUANTITY_AFTER = {
     # money, measures, clock and age as chat writes them: "5 quid", "10 grand", "5 lbs", "5 o clock", "5 y/o"
     "quid", "grand", "pence", "cent", "lb", "lbs", "oz", "inch", "inches", "ft", "feet", "foot", "cm", "mm",
     "gb", "mb", "pct", "oclock", "o", "y/o", "yo", "left", "remaining",
+    # who and what a booking counts, one of them too (blind round 22): "2 adults 1 child, 4 nights, 4"
+    "adult", "adults", "child", "kid", "infant", "infants", "guest", "guests", "night", "nights", "room",
+    "rooms", "bag", "bags", "pair", "pairs", "passenger", "passengers",
 }  # fmt: skip
 # Words after a number that count money or time, whatever words bring the number in.
 MONEY_AND_TIME = QUANTITY_AFTER - {
@@ -59,6 +62,8 @@ REFERENCE_BEFORE = {
     "platform", "terminal", "aisle", "bus", "route", "flight", "train", "no.",
     "eta", "ref", "reference", "id", "code", "pin", "case", "tracking", "invoice", "receipt", "account",
     "ext", "extension",
+    # a card or an account by its last digits: "card ending 5", "ending in 8"
+    "ending", "endings",
     # verbs that take a count: "I bought 3", "we need 2", "they sent 4"
     "bought", "buy", "ordered", "got", "get", "have", "had", "has", "need", "needs", "want", "wanted",
     "paid", "pay", "received", "sent", "send", "returned", "return", "lost", "owe", "took", "take",

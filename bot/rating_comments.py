@@ -396,6 +396,7 @@ def _number_runs_on(cut: _Cut) -> bool:
         and cut.comment[-1:].isdigit()
         and not any(ch.isspace() or ch in "。；" for ch in cut.gap)
         and not (cut.gap == "," and _LONG_NUMBER_END.search(cut.comment))  # "订单号123456，4": no "4,5"
+        and not (cut.gap == "," and _TIMES_END.search(cut.comment))  # "薯条x2，5星": two of them, no "2,5"
     )
 
 
@@ -494,6 +495,7 @@ def _number_rating(cut: _Cut, score: int, parse: Callable[[str], int | None]) ->
 
 
 _LONG_NUMBER_END = re.compile(r"\d{3,}$")
+_TIMES_END = re.compile(r"(?<![a-z0-9])[x×*]\d{1,3}$")  # a quantity: "x2", "×3"
 _SENTENCE_ENDS = _CLAUSE_ENDS | {"!", "！", "。", "-", "–", "—"}
 
 

@@ -23,6 +23,12 @@ _NUMBER_IN_COMMENT = re.compile(
     r"(?:\d{1,2}|[零〇一二两三四五六七八九十]{1,3}(?=\s*(?:[颗个]?[分星]|颗)))"
     r"(?![0-9a-z.:/%零〇一二两三四五六七八九十-]|\s*[-~～到至]\s*\d)"
 )
+# A score with its scale in a comment: "8/10 for the food, 2/10 for delivery"; not a date or a longer
+# number ("12/3", "24/7", "1/2/2024"), whose parts the scale refuses or which run on.
+_FRACTION_IN_COMMENT = re.compile(r"(?<![\d/.:])\d{1,2}\s?/\s?\d{1,2}(?![\d/.:])")
+# Measure words that count beside a score in Chinese, with those :data:`quantities.QUANTITY_HAN` holds:
+# nights, payments, dishes, pairs, cards, legs, rooms, cups, sizes ("住2晚", "2笔交易", "4张卡", "44码").
+_COUNTS_HAN = quantities.QUANTITY_HAN | set("晚笔样双张段间杯码")
 # 下 right after a number counts times ("点2下就改好了", "按了3下"); not 下次, 下午, 下周 (next, afternoon).
 _TIMES = re.compile(r"下(?![次午周个月班单面去来])")
 _OFF_AFTER = re.compile(r"\s*(?:off|taken off|deducted|docked)\b")  # "4 stars, 1 star off for the wait"
@@ -36,7 +42,7 @@ def _counted(after: str) -> bool:
     word = re.match(r"\s*([a-z']+|[\u4e00-\u9fff])", after)
     return word is not None and (
         (word[1] in quantities.QUANTITY_AFTER and word[1] not in _NOT_QUANTITIES)
-        or word[1] in quantities.QUANTITY_HAN
+        or word[1] in _COUNTS_HAN
         or quantities.counts(after)
         or _TIMES.match(after) is not None
     )
@@ -45,6 +51,8 @@ def _counted(after: str) -> bool:
 def another_score(comment: str, score: int, parse: Callable[[str], int | None]) -> bool:
     """``comment`` gives a different score of its own: "last time 5, this time 2", "2 then 4",
     "客服5分，产品1分". Quantities ("took 2 days", "等了3天") and references ("order 4") are none."""
+    if any(parse(found[0]) not in (None, score) for found in _FRACTION_IN_COMMENT.finditer(comment)):
+        return True  # "8/10 for the food, 2/10 for delivery": two parts scored, none overall
     for found in _NUMBER_IN_COMMENT.finditer(comment):
         before, after = comment[: found.start()].rstrip(), comment[found.end() :]
         unit = _SCORE_UNIT.match(after)

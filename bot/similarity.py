@@ -311,6 +311,19 @@ _CJK_WORDS = {
     "same issue": "problem not solved",
     "well well": " ",
     "dunno how to": "not",
+    # blind round 22: still without a thing asked for leaves the problem there ("still no refund of the
+    # $120", "room 1203 still has no hot water", "2GB missing still", "少的2GB流量还是没补"; "still no
+    # reply" is a slow response), and ground staff (地勤) is the service
+    "still no reply": "slow response",
+    "still no response": "slow response",
+    "still no answer": "slow response",
+    "still no refund": "not solved",
+    "still has no": "problem not solved",
+    "still have no": "problem not solved",
+    "missing still": "not solved",
+    "还是没补": "问题没解决",
+    "还没补": "问题没解决",
+    "地勤": "客服",
 }
 # 好 before a word the map made bad is "so" ("客服好冷淡"), no praise that opposes it.
 _SO = re.compile(r"好(?=态度坏|坏|慢|响应慢|问题没解决)")
@@ -371,8 +384,18 @@ _NOT_ANSWERING = re.compile(r"不回(?![来去家国头])")
 _FIRST_WORDS = {"机器人回复": "机器人", "等到花儿都谢了": "慢", "到现在": " ", "到目前为止": " "}
 
 
+# A number with the thing it names or counts says nothing of which option: "size 40", "room 1203",
+# "$120", "2GB", "40码", "1203房", "B22登机口" (blind round 22).
+_NAMED_BY_NUMBER = re.compile(
+    r"\b(?:size|room|seat|gate|order|flight|card ending|ending in|ending)\s?#?[a-z]?\d+[a-z]?\b"
+    r"|[$¥￥£€]\s?\d+(?:\.\d+)?|\b\d+(?:\.\d+)?\s?(?:gb|mb|m|g)\b"
+    r"|(?<![a-z0-9])[a-z]?\d+[a-z]?\s?(?:号房|号|码|房间|房|登机口)"
+)
+
+
 def _mapped(text: str) -> str:
     t = _EMOJI_OVER.sub(r"\1", _SAID_OVER.sub(r"\1", text.lower()))  # "慢慢慢慢": one word said over
+    t = _NAMED_BY_NUMBER.sub(" ", t)
     for word, same in (*_FIRST_WORDS.items(), *_CJK_WORDS.items()):
         t = t.replace(word, same)
     return _SO.sub("", _NOT_ANSWERING.sub("响应慢", t))

@@ -103,6 +103,12 @@ _CONTRAST = re.compile(
     r"|if|once|as long as|unless)\b|如果|的话"  # a condition: "yes if the refund comes"
     r"|但|可是|不过|还是|仍然|依然|又|白费|白等|没用|试试|试一下|试下|去试|再试|看看|等下|等一下|稍等"
 )
+# "Again" after what works is no contrast: "yes, card ending 4421 works again" (blind round 22).
+_WORKS_AGAIN = re.compile(r"\b(?:works?|working|worked|usable|online)\s+again\b")
+# A reply that starts "still only" names what is still short: "still only 10M", "还是只有2GB".
+_NOT_YET_FIRST = re.compile(r"^(?:还没有?|暂时没有|not yet|still not)\s")
+_STILL_SO = re.compile(r"\bstill\b|还是|仍然|依然|依旧")
+_STILL_SHORT = re.compile(r"^(?:still only|still just)\b|^(?:还是|仍然|依然|依旧)只有")
 _WANTS_PERSON = re.compile(
     r"\bstill need (?:some |more )?help\b|\bneed (?:more|further) help\b"
     r"|\b(?:need|want|talk to|speak to|speak with|talk with|get me|connect me (?:to|with))\b.*"
@@ -171,12 +177,12 @@ def parse_confirmation(text: str) -> Confirmation | None:
         said = parse_confirmation(first)  # the rest must say it too: "好，我试试" (OK, I'll try) is none
         return said if said is not None and parse_confirmation(after) == said else None
     head, rest = _split_head(squashed if _HAN.search(t) else t)
-    if head in _NO:
+    if head in _NO or _still_not(t):
         return "no"
     if (
         head in _YES
         and rest
-        and not _CONTRAST.search(rest)
+        and not _CONTRAST.search(_WORKS_AGAIN.sub(" ", rest))
         and not (head in _RATING_ADVERBS and _DIGIT.search(rest))
     ):
         return "yes" if parse_confirmation(rest) != "no" else None
@@ -197,7 +203,11 @@ _WORKS_NOW = re.compile(
     r"|^able to log ?in$"
     r"|^(?:现在|已经)?(?:能|可以)(?:正常)?(?:登录|登陆|登|用|使用|登进去|进去)了$|^(?:登录|登陆|登)(?:上去|进去|上)了$"
     r"|(?:弄|搞|改|修)好了$|^好使了$"
-    r"|^(?:退款|钱|款|货|包裹|快递|邮件|短信|验证码)(?:已经|终于)?(?:到了|到账了|收到了)$",  # "退款到了"
+    r"|^(?:退款|钱|款|货|包裹|快递|邮件|短信|验证码)(?:已经|终于)?(?:到了|到账了|收到了)$"  # "退款到了"
+    # what was missing made up again (blind round 22): "5GB流量补回来了", "the 5GB came back", "信号恢复了"
+    r"|(?:补回来|补上|恢复正常|恢复)了$"
+    r"|^(?:the |my )?(?:[\d.]+ ?gb|data|money|refund|balance|credit|signal|internet|wifi|connection)"
+    r" (?:came|is|has come) back$",
     re.IGNORECASE,
 )
 _STILL_FAILS = re.compile(
@@ -208,6 +218,13 @@ _STILL_FAILS = re.compile(
 )
 _HAS_NOT = re.compile(r"\b(?:not|no|never|cannot)\b|n't|不|没|未")
 _STORY_THANKS = re.compile(r"^(?:thanks?|thank you|thx|ty|谢谢|感谢)(?: (?:so much|a lot|again))?$")
+
+
+def _still_not(t: str) -> bool:
+    """``t`` says what is still short ("still only 10M", "还是只有2GB") or not yet so and still so
+    ("还没，508房还是很冷")."""
+    late = _NOT_YET_FIRST.match(t)
+    return bool(_STILL_SHORT.match(t)) or (late is not None and _STILL_SO.search(t[late.end() :]) is not None)
 
 
 def _outcome(text: str) -> Confirmation | None:

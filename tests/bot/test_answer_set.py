@@ -60,6 +60,7 @@ SETS = {
     "fifteenth": "typed_answers_fifteenth_{}.tsv",
     "sixteenth": "typed_answers_sixteenth_{}.tsv",
     "seventeenth": "typed_answers_seventeenth_{}.tsv",
+    "eighteenth": "typed_answers_eighteenth_{}.tsv",
 }
 KINDS = ("csat", "nps", "ces", "choice", "yesno", "text")
 """yesno: "Did this solve it?" (yes, no or "-"); text: a reply at the question after a CSAT rating
@@ -182,6 +183,10 @@ def test_the_second_set_written_after_the_parser_is_read_as_meant(language: str)
             "seventeenth",
             150,
         ),  # typed_answers_seventeenth_*: a fifteenth blind set (phone typing, older and angry customers)
+        (
+            "eighteenth",
+            140,
+        ),  # typed_answers_eighteenth_*: a sixteenth blind set (industries' own numbers beside a score)
     ],
 )
 def test_the_audit_and_blind_sets_are_read_as_meant(language: str, which: str, at_least: int) -> None:

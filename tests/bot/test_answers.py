@@ -2892,6 +2892,114 @@ def test_the_eighteenth_blind_sets_look_alikes_are_read_as_meant(
     test_the_sixteenth_blind_sets_look_alikes_are_read_as_meant(text, kind, expected)  # the same check
 
 
+# The nineteenth blind set (typed_answers_eighteenth_*, round 22: industries' own numbers beside a score),
+# with look-alikes: a score with its scale among other parts' scores (none) or among counts and references
+# (bot/fraction_scores.py), the score named overall (bot/overall_scores.py), a card by its last digits,
+# Chinese measure words and a booking's counts, "x2" before the score; and what must stay refused.
+BLIND_TWENTY_SECOND = [
+    pytest.param("phone 7/10, laptop 3/10", "nps", None, id="two-parts-scored-with-their-scale"),
+    pytest.param("4/5 for the agent, 1/5 for the app", "csat", None, id="two-parts-scored-out-of-5"),
+    pytest.param(
+        "9/10, would be 10/10 with faster delivery", "nps", None, id="a-hypothetical-second-fraction"
+    ),
+    pytest.param("open 24/7, 5/5", "csat", (5, "open 24/7"), id="a-clock-fraction-is-no-score"),
+    pytest.param("rated 4/5 on 12/3, fine", "csat", None, id="a-date-is-no-score-and-no-clause-break"),
+    pytest.param("rated 4/5, on 12/3", "csat", (4, None), id="a-date-after-a-clause-break"),
+    pytest.param("card ending 5", "csat", None, id="a-card-ending"),
+    pytest.param("card ending in 8", "nps", None, id="a-card-ending-in"),
+    pytest.param(
+        "the card ending 4421 works, 5", "csat", (5, "the card ending 4421 works"), id="card-then-score"
+    ),
+    pytest.param("住了2晚，5星", "csat", (5, "住了2晚"), id="nights-zh"),
+    pytest.param("刷了2笔，4分", "csat", (4, "刷了2笔"), id="payments-zh"),
+    pytest.param("办了2张卡，9分", "nps", (9, "办了2张卡"), id="cards-zh"),
+    pytest.param("买了2双，5分", "csat", (5, "买了2双"), id="pairs-zh"),
+    pytest.param("住2晚", "csat", None, id="nights-alone-zh"),
+    pytest.param("app 2, agent 5, overall 4", "csat", (4, "app 2, agent 5"), id="overall-after-parts"),
+    pytest.param("菜2分，服务5分，总体3分", "csat", (3, "菜2分，服务5分"), id="overall-after-parts-zh"),
+    pytest.param("4/5 overall", "csat", (4, ""), id="overall-after-the-score"),
+    pytest.param("rider 5, food 1", "csat", None, id="parts-with-no-overall-still-refused"),
+    pytest.param("overall 4, overall 5", "csat", None, id="two-overalls-refused"),
+    pytest.param("overall maybe 4", "csat", None, id="a-hedged-overall-refused"),
+    pytest.param("flight late 2 hours, 3/5 for the help", "csat", (3, None), id="a-fraction-after-a-count"),
+    pytest.param("3 boxes, 4/5 though", "csat", (4, None), id="a-fraction-then-though"),
+    pytest.param("room 1205, 2/5", "csat", (2, "room 1205"), id="a-room-then-a-fraction"),
+    pytest.param("12A, 3/7 easy enough", "ces", (3, None), id="a-seat-then-a-fraction"),
+    pytest.param("8/10 at best", "nps", None, id="at-best-still-refused"),
+    pytest.param("4/5 4 stars", "csat", None, id="a-fraction-run-on-still-refused"),
+    pytest.param("maybe 4/5, seat 12A", "csat", None, id="a-hedged-fraction-refused"),
+    pytest.param("seat 12A, not 5/5", "csat", None, id="a-denied-fraction-refused"),
+    pytest.param("if refunded 5/5, seat 12A", "csat", None, id="a-conditional-fraction-refused"),
+    pytest.param("seat 12A was broken, 5/5 lol", "csat", None, id="a-sarcastic-fraction-refused"),
+    pytest.param("薯条x2，5星", "csat", (5, "薯条x2"), id="times-two-before-the-score-zh"),
+    pytest.param("shirts x2, 4", "csat", (4, "shirts x2"), id="times-two-before-the-score"),
+    pytest.param("x2", "csat", None, id="times-two-alone"),
+    pytest.param("2 adults 1 child, 4", "csat", (4, "2 adults 1 child"), id="a-booking-counts"),
+    pytest.param("1 night, 5", "csat", (5, "1 night"), id="one-night"),
+    pytest.param("1 child", "csat", None, id="one-child-is-no-score"),
+    pytest.param("1 bag lost", "csat", None, id="one-bag-lost-is-no-score"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), BLIND_TWENTY_SECOND)
+def test_the_nineteenth_blind_sets_look_alikes_are_read_as_meant(
+    text: str, kind: ScaleKind, expected: tuple[int, str | None] | None
+) -> None:
+    test_the_sixteenth_blind_sets_look_alikes_are_read_as_meant(text, kind, expected)  # the same check
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("the agent was rude about my size 40 exchange", "attitude", id="a-size-says-nothing"),
+        pytest.param("换40码的时候客服态度很差", "attitude", id="a-size-says-nothing-zh"),
+        pytest.param("B22登机口的地勤很凶", "attitude", id="ground-staff-zh"),
+        pytest.param("room 1203 still has no hot water", "unresolved", id="still-has-no"),
+        pytest.param("still no refund of the $120", "unresolved", id="still-no-refund"),
+        pytest.param("still no reply", "slow", id="still-no-reply-is-slow"),
+        pytest.param("2GB missing still", "unresolved", id="missing-still"),
+        pytest.param("少的2GB流量还是没补", "unresolved", id="still-not-made-up-zh"),
+        pytest.param("骑手凶我", None, id="the-rider-is-someone-else-zh"),
+        pytest.param("1，骑手送了一个小时", None, id="the-rider-by-number-zh"),
+        pytest.param("size 40", None, id="a-size-alone"),
+        pytest.param("40码", None, id="a-size-alone-zh"),
+    ],
+)
+def test_the_nineteenth_blind_sets_choice_look_alikes(text: str, expected: str | None) -> None:
+    assert parse_choice(text, OPTIONS) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("yes, card ending 4421 works again", "yes", id="works-again"),
+        pytest.param("yes, broke again", "no", id="broke-again-still-no"),
+        pytest.param("still only 10M", "no", id="still-only"),
+        pytest.param("还是只有10M", "no", id="still-only-zh"),
+        pytest.param("还没，508房还是很冷", "no", id="not-yet-and-still-zh"),
+        pytest.param("还没，我明天试试", None, id="not-yet-and-will-try-zh"),
+        pytest.param("the 5GB came back, thanks", "yes", id="data-came-back"),
+        pytest.param("the error came back", None, id="an-error-came-back-is-no-yes"),
+        pytest.param("5GB流量补回来了，谢谢", "yes", id="made-up-zh"),
+        pytest.param("信号恢复了", "yes", id="restored-zh"),
+    ],
+)
+def test_the_nineteenth_blind_sets_yes_and_no(text: str, expected: str | None) -> None:
+    assert parse_yes_no(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("应该是4分不是2分，骑手挺好的", "4分，骑手挺好的", id="should-be-not-zh"),
+        pytest.param("是5星，不是1星", "5星", id="is-not-zh"),
+        pytest.param("4分不是2分", None, id="no-is-before-still-none-zh"),
+    ],
+)
+def test_the_nineteenth_blind_sets_corrections(text: str, expected: str | None) -> None:
+    assert after_correction(text) == expected
+
+
 # ---- hostile text ----------------------------------------------------------------------------
 
 # Any character, lone surrogates and NUL included (a pure reader may be handed text before it is

@@ -32,6 +32,7 @@ from bot.faces import without_agreeing_face
 from bot.field_scores import named_score
 from bot.flow import build_flows
 from bot.for_now import score_for_now
+from bot.fraction_scores import scaled_score
 from bot.framing import FILLERS, field_free, says_nothing, unquoted
 from bot.hedges import sarcastic
 from bot.late_replies import without_late_lead
@@ -39,6 +40,7 @@ from bot.letters import letter_score
 from bot.masking import mask
 from bot.messages import Text
 from bot.other_languages import in_own_words
+from bot.overall_scores import overall_score
 from bot.pinyin import digit_words, hanzi_of, not_for_eight
 from bot.rating_words import word_rating
 from bot.spoken_marks import marks_typed, unhashtagged
@@ -202,6 +204,21 @@ HOSTILE = {
     "chat spellings": "l8r m8 nice 1 " * (N // 14),
     "k then spaces": "k" + " " * N + "4",
     "and clauses": "1 and " * (N // 6) + "thats generous",
+    # shapes of the rules of the nineteenth set: scores with their scale among other numbers, overall,
+    # card endings, sizes and rooms, "x2", "still only", "works again", 还没 then 还是, "came back", 不是
+    "fractions": "4/5 " * (N // 4),
+    "slashes after digits": "4/" * (N // 2),
+    "overall words": "overall " * (N // 8) + "4",
+    "overall then digits": "总体" + "4 " * (N // 2),
+    "card endings": "card ending " * (N // 12) + "5",
+    "sizes": "size " * (N // 5) + "40",
+    "digits then a room": "1" * N + "房",
+    "times": "x2，" * (N // 3) + "5星",
+    "still only": "still only " * (N // 11),
+    "works then again": "yes, works" + " " * N + "again",
+    "not yet then still": "还没，" + "还" * N,
+    "came back": "the data" + " " * N + "came back",
+    "should be then spaces": "应该是4分" + " " * N + "不是2分",
 }
 OPTIONS = [("slow", ["Slow response", "响应太慢"]), ("other", ["Something else", "其他"])]
 UNHAPPY = Classification("complaint", 0.9, "negative", 0.9)
@@ -248,6 +265,9 @@ ENTRIES: dict[str, Callable[[str], object]] = {
     "score_for_now": lambda t: score_for_now(t, lambda head: parse_rating(head, "csat", 1, 5)),
     "without_late_lead": without_late_lead,  # the seventeenth blind set's reader
     "spelled_out": spelled_out,  # the eighteenth blind set's reader
+    # the nineteenth blind set's readers: a score named overall, a score with its scale among numbers
+    "overall_score": lambda t: overall_score(t, lambda part: parse_rating(part, "csat", 1, 5)),
+    "scaled_score": lambda t: scaled_score(t, 5, lambda part: parse_rating(part, "csat", 1, 5)),
 }
 
 
