@@ -43,6 +43,13 @@ _NOT_IN_A_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\
 _SHOWS_NOTHING = re.compile("[\u200b-\u200d\u2060\ufeff\u115f\u1160\u3164\uffa0\u2800 ]*")
 
 
+BLANKS = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff"
+"""Spaces (``str.isspace``) and what a paste may bring that shows nothing (zero-width space and
+joiners, word joiner, BOM), as a regex class for both the check and the schema."""
+BLANK = re.compile(f"[{BLANKS}]*")
+"""A text that shows nothing (``BLANK.fullmatch``): a message of it says nothing."""
+
+
 def storable(text: str) -> str:
     """``text`` without NUL characters and with each lone surrogate replaced by U+FFFD."""
     if "\x00" in text:
@@ -52,6 +59,13 @@ def storable(text: str) -> str:
     except UnicodeEncodeError:
         text = _SURROGATE.sub(REPLACEMENT, text)
     return text
+
+
+def shows_nothing(text: str) -> bool:
+    """Whether a platform's ``text`` shows nothing once stored: :data:`BLANK` after its NUL characters
+    are removed (:func:`storable`). A message of it would open a conversation about nothing, as the
+    web chat's blank message would (refused there), and the classifier reads nothing in it."""
+    return BLANK.fullmatch(text.replace("\x00", "")) is not None
 
 
 def display_name(name: str) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import threading
 from collections.abc import Sequence
 from dataclasses import replace
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from bot.classification import Classification, Sentiment
+from bot.storable import shows_nothing
 from nlu.denials import reread_denied_topics, withhold_denied_answers
 from nlu.errors import ModelNotReadyError, NluError
 from nlu.labels import FALLBACK_INTENT, lang_of_text
@@ -141,7 +141,8 @@ class TransformerClassifier:
         verdicts = withhold_denied_answers(
             texts, reread_denied_topics(texts, self._classify(texts), once), once
         )
-        return [nothing_said(v) if NOTHING.fullmatch(t) else v for t, v in zip(texts, verdicts, strict=True)]
+        # a text that shows nothing: the model's guess would be noise (an empty text read as thanks)
+        return [nothing_said(v) if shows_nothing(t) else v for t, v in zip(texts, verdicts, strict=True)]
 
     def _classify(self, texts: Sequence[str]) -> list[Classification]:
         scorer = self.scorer
@@ -158,11 +159,6 @@ class TransformerClassifier:
             }
             for pi, ps in zip(scores.intent_proba, scores.sentiment_proba, strict=True)
         ]
-
-
-NOTHING = re.compile(r"[\s\x00-\x1f\x7f\u200b-\u200f\u2060-\u2064\ufeff\ufffd]*")
-"""A text with nothing to read (blanks, controls, zero-width marks): the model's guess would be noise
-(an empty text read as thanks)."""
 
 
 def nothing_said(read: Classification) -> Classification:

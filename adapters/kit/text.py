@@ -7,22 +7,13 @@ characters, as these are.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 
+from bot.storable import BLANK as BLANK  # re-exported: adapters and the API check blanks here
+from bot.storable import BLANKS as BLANKS
+from bot.storable import shows_nothing as shows_nothing
+
 Measure = Callable[[str], int]
-BLANKS = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff"
-"""Spaces (``str.isspace``) and what a paste may bring that shows nothing (zero-width space and
-joiners, word joiner, BOM), as a regex class for both the check and the schema."""
-BLANK = re.compile(f"[{BLANKS}]*")
-"""A text that shows nothing (``BLANK.fullmatch``): a message of it says nothing."""
-
-
-def shows_nothing(text: str) -> bool:
-    """Whether a platform's ``text`` shows nothing once stored: :data:`BLANK` after its NUL characters
-    are removed (:func:`bot.storable.storable`). A message of it would open a conversation about
-    nothing, as the web chat's blank message would (refused there)."""
-    return BLANK.fullmatch(text.replace("\x00", "")) is not None
 
 
 def utf16_len(text: str) -> int:
