@@ -434,6 +434,7 @@ def _tidied(t: str, *, thanks: bool) -> str:
     t = _STAR_AFTER_UNIT.sub("", _GIVEN_STARS.sub("", t))  # "给个🌟🌟🌟🌟": the stars given
     t = _STARS_OVER.sub(lambda m: f"{len(m[1].replace(' ', ''))}/5", t)  # "⭐⭐⭐/5"
     t = _EMPHASISED.sub(r"\1", _BRACKETED.sub(r"\1", t).strip()).strip()  # "(5)", "【5分】", "*5*"
+    t = _STAR_FRAMED.sub(r"\2", t)  # "🌟 4 🌟": a star drawn on each side of the score
     t = _ALL_THE_WAY.sub(lambda m: "very " if m.group(0)[-1] == " " else "非常", t)  # "100% satisfied"
     if t[-1:] in ")）" and not any(ch in t for ch in "(（") and t[:-1].rstrip()[-1:].isalnum():
         t = t[:-1].strip()  # "5)": what is left of "very satisfied (5)" once the words are split off
@@ -460,6 +461,7 @@ _GIVEN_STARS = re.compile(
     r"(?=[⭐★🌟☆✩](?:\s?[⭐★🌟☆✩])*$)"
 )
 _STAR_AFTER_UNIT = re.compile(r"(?<=星)\s*[⭐★🌟]$")  # "五颗星⭐": the unit drawn once more
+_STAR_FRAMED = re.compile(r"^([⭐★🌟✨])[ \t]*+([^\s⭐★🌟✨](?:[^⭐★🌟✨]*[^\s⭐★🌟✨])?)[ \t]*\1$")
 _STARS_OVER = re.compile(r"^([⭐★🌟](?:\s?[⭐★🌟]){0,4})\s*(?:/|out of)\s*5$")
 _TIMES_STARS = re.compile(
     r"^(?:(?:[⭐★🌟]\s*[x×*]|\*\s*[x×])\s*(?P<a>\d{1,2})|(?P<b>\d{1,2})\s*[x×*]\s*[⭐★🌟])$"
@@ -569,6 +571,8 @@ _NUMBER_WORD = re.compile(rf"\b(?:{'|'.join(_EN_NUMBERS)})\b")
 def _said_again(found: Scored, kind: ScaleKind, low: int, high: int) -> bool:
     """The comment is the score again in digits, stars or a number word ("⭐⭐⭐⭐⭐ 5/5", "5 (five)");
     other words are one ("3 态度一般")."""
+    if (drawn := _stars(found.comment)) is not None and drawn in (1, found.score):
+        return True  # "★★★★★★★★★ 9", "🌟 10": the score drawn, or one star beside it
     again = _rating(found.comment, kind, low, high, thanks=True) == found.score
     numeric = any(ch.isdigit() or ch in _FILLED_STARS or ch in "星分" for ch in found.comment)
     return again and (numeric or _NUMBER_WORD.search(found.comment.lower()) is not None)
