@@ -731,7 +731,12 @@ def _with_comment(
         return None  # "8 would recommend, very satisfied with the help" asked CSAT: two questions answered
     if _SCALE_LEGEND.search(found.comment):
         return None  # "is it 1 = very easy? i put 1": the scale asked about, not answered
-    if says_nothing(found.comment) or _said_again(found, kind, low, high) or _glossed(found, scale, text):
+    if (
+        _denied_other(found)
+        or says_nothing(found.comment)
+        or _said_again(found, kind, low, high)
+        or _glossed(found, scale, text)
+    ):
         return Scored(found.score)  # "10 hands down", "必须五星", "5 from me, thanks!", "⭐⭐⭐⭐⭐ 5/5"
     head, comma, rest = found.comment.partition(",")
     if comma and rest.strip() and says_nothing(head):  # "3 i guess, the app kept crashing"
@@ -745,6 +750,19 @@ def _with_comment(
     if len(written) == len(text) == len(wide) and (at := wide.find(found.comment)) >= 0:
         return Scored(found.score, written[at : at + len(found.comment)])
     return found
+
+
+# Another score denied before the one given says nothing more: "not 5... 7", "not five, but a solid four".
+_DENIED_OTHER = re.compile(
+    rf"^(?:not|no)\s+(?:a |an )?(?P<num>\d{{1,2}}|{'|'.join(_EN_NUMBERS)})(?![\w/])[\s,.…!]*+"
+    r"(?:but\b[\s,]*+)?(?:(?:a|an)(?: (?:solid|strong|firm|good))?)?$",
+    re.IGNORECASE,
+)
+
+
+def _denied_other(found: Scored) -> bool:
+    denied = _DENIED_OTHER.match(found.comment.strip())
+    return denied is not None and _number(denied["num"].lower(), _LONGEST_SCALE) != found.score
 
 
 _OFF_SCALE_FIRST = re.compile(r"^\d{1,2}(?= (?:[a-z']+ ){0,2}recommend)")  # not "1 star, 20 min wait"

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 
-_SORRY = r"(?:(?:so|very|really|terribly) )?(?:so+r+y|sry|soz|apologies|my apologies|apologi[sz]e|pardon|oops)"
+_SORRY = (
+    r"(?:(?:so|very|really|terribly) )?(?:so+r+y|sry|soz|apologies|my apologies|apologi[sz]e|pardon|oops)"
+)
 # The delay itself: "late", "late reply", "for the delay", "for replying so late".
 _LATE = (
     r"(?:(?:for )?(?:the |my |this )?(?:late|delayed|slow)(?: (?:reply|response|answer|one))?"

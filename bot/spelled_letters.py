@@ -13,7 +13,9 @@ _ANSWER_WORDS = frozenset(
 )
 # One letter, then one to nine more each after the same mark (a space, a dash or a full stop), and a
 # full stop after the last ("F.O.U.R."). Each run is bounded, so a long line is read once.
-_SPELLED = re.compile(r"(?<![^\W\d_])([a-z])(?P<mark>[ .\-])[a-z](?:(?P=mark)[a-z]){0,8}(?![^\W\d_])\.?", re.I)
+_SPELLED = re.compile(
+    r"(?<![^\W\d_])([a-z])(?P<mark>[ .\-])[a-z](?:(?P=mark)[a-z]){0,8}(?![^\W\d_])\.?", re.I
+)
 
 
 def _joined(found: re.Match[str]) -> str:
