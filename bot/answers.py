@@ -732,7 +732,7 @@ def _with_comment(
     if _SCALE_LEGEND.search(found.comment):
         return None  # "is it 1 = very easy? i put 1": the scale asked about, not answered
     if (
-        _denied_other(found)
+        _denied_other(found, text)
         or says_nothing(found.comment)
         or _said_again(found, kind, low, high)
         or _glossed(found, scale, text)
@@ -760,9 +760,11 @@ _DENIED_OTHER = re.compile(
 )
 
 
-def _denied_other(found: Scored) -> bool:
+def _denied_other(found: Scored, text: str) -> bool:
+    """The comment is another score denied before the score (after it, "I meant 4 not 2" keeps it)."""
     denied = _DENIED_OTHER.match(found.comment.strip())
-    return denied is not None and _number(denied["num"].lower(), _LONGEST_SCALE) != found.score
+    before = text.strip().lower().startswith(found.comment.strip().lower())
+    return denied is not None and before and _number(denied["num"].lower(), _LONGEST_SCALE) != found.score
 
 
 _OFF_SCALE_FIRST = re.compile(r"^\d{1,2}(?= (?:[a-z']+ ){0,2}recommend)")  # not "1 star, 20 min wait"
