@@ -125,11 +125,12 @@ _QUOTED = re.compile(
     r"|>[^\n]*\n"  # "> How satisfied were you?" quoted on its own line, as mail and markdown do
     # a mail's "Re: How satisfied...?" on a line of its own
     r"|(?:[Rr][Ee]|回复|引用)\s*[:：][^\n]*\n"  # even without its question mark: "Re: How satisfied are you"
-    # ... or on the reply's own line, up to its question mark: "Re: Did this solve it? no", "回复：您满意吗？ 5分"
+    # ... or on its own line up to the question mark: "Re: Did this solve it? no", "回复：您满意吗？ 5分"
     r"|(?:[Rr][Ee]|回复|引用)\s*[:：][^?？\n]{1,120}[?？][ \t]*+(?:[-–—:：][ \t]*+)?"
     r"|回复\s*[:：]\s*"  # "回复：推荐度 8分"
     # the question pasted in quotes: "“您满意吗？” 5"
-    r"|[\"“「『*][^\"“”「」『』*\n]{1,120}[?？][\"”」』*][ \t]*+(?:[-–—:：][ \t]*+)?"  # "*How ...?*": WhatsApp bold
+    # ("*How ...?*": WhatsApp bold), and a dash or colon after it: '"How likely ...?" - 8'
+    r"|[\"“「『*][^\"“”「」『』*\n]{1,120}[?？][\"”」』*][ \t]*+(?:[-–—:：][ \t]*+)?"
     # a Chinese question quoted without its mark: "“问题解决了吗” 解决了"
     r"|[“「『][^\"“”「」『』*\n]{1,60}[吗呢][”」』]\s*"
     # the rating question itself pasted before the answer, with no quotes: "How satisfied are you with

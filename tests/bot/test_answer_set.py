@@ -191,7 +191,7 @@ def test_the_second_set_written_after_the_parser_is_read_as_meant(language: str)
         (
             "nineteenth",
             180,
-        ),  # typed_answers_nineteenth_*: a seventeenth blind set (late replies, spelled-out words, stray numbers)
+        ),  # typed_answers_nineteenth_*: a seventeenth blind set (late replies, spelled letters, numbers)
     ],
 )
 def test_the_audit_and_blind_sets_are_read_as_meant(language: str, which: str, at_least: int) -> None:
