@@ -22,7 +22,9 @@ _WHY = (
     r"|(?:i )?(?:only )?(?:saw|seen|noticed) (?:this|it|your (?:message|msg)) (?:just )?now"
     r"|(?:i )?(?:just |only )?got (?:the|your) reminder"
     r"|(?:i )?(?:was|been|have been|'ve been|ve been) (?:driving|travell?ing|busy|away|at work|sick|offline)"
-    r"|(?:i )?(?:totally |completely )?forgot(?: to (?:reply|answer|respond))?"
+    r"|(?:i )?forgot to (?:reply|answer|respond)"
+    # forgetting alone only set off by a mark: "Sorry!! totally forgot. 4" ("forgot my password, 3" says what)
+    r"|(?:i )?(?:totally |completely )?forgot(?=[ \t]*+[,.!…\-])"
     r"|(?:(?:it'?s been|been|had|what) )?(?:a |such a )?(?:busy|crazy|hectic|long) (?:week|day|few days))"
 )
 # "sorry" alone is no lead: "sorry, should be 3" corrects a score.
