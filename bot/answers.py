@@ -732,7 +732,7 @@ def _with_comment(
     if _SCALE_LEGEND.search(found.comment):
         return None  # "is it 1 = very easy? i put 1": the scale asked about, not answered
     if (
-        _denied_other(found, text)
+        _nothing_before(found, text)
         or says_nothing(found.comment)
         or _said_again(found, kind, low, high)
         or _glossed(found, scale, text)
@@ -760,11 +760,21 @@ _DENIED_OTHER = re.compile(
 )
 
 
-def _denied_other(found: Scored, text: str) -> bool:
-    """The comment is another score denied before the score (after it, "I meant 4 not 2" keeps it)."""
-    denied = _DENIED_OTHER.match(found.comment.strip())
-    before = text.strip().lower().startswith(found.comment.strip().lower())
-    return denied is not None and before and _number(denied["num"].lower(), _LONGEST_SCALE) != found.score
+# An apology alone before a score is for the late or hurried reply ("不好意思，七分"); after a low one it is
+# for the score, and stays ("2 stars, sorry").
+_APOLOGY = re.compile(r"^(?:不好意思|抱歉|对不起|sorry|sry|soz)[\s,，.。!！~～]*$", re.IGNORECASE)
+
+
+def _nothing_before(found: Scored, text: str) -> bool:
+    """The comment, before the score, is another score denied ("not 5... 7") or an apology; after it,
+    "I meant 4 not 2" and "2 stars, sorry" keep theirs."""
+    comment = found.comment.strip()
+    if not text.strip().lower().startswith(comment.lower()):
+        return False
+    if _APOLOGY.match(comment):
+        return True
+    denied = _DENIED_OTHER.match(comment)
+    return denied is not None and _number(denied["num"].lower(), _LONGEST_SCALE) != found.score
 
 
 _OFF_SCALE_FIRST = re.compile(r"^\d{1,2}(?= (?:[a-z']+ ){0,2}recommend)")  # not "1 star, 20 min wait"
