@@ -3027,6 +3027,18 @@ BLIND_TWENTY_THIRD = [
     pytest.param("not five, but a solid four", "csat", (4, ""), id="a-denied-score-first"),
     pytest.param("not 5... 7", "nps", (7, ""), id="a-denied-digit-first"),
     pytest.param("I meant 4 not 2", "csat", (4, "not 2"), id="a-denied-score-after-keeps-its-words"),
+    pytest.param("不好意思，七分", "nps", (7, ""), id="an-apology-before-the-score-zh"),
+    pytest.param("2 stars, sorry", "csat", (2, "sorry"), id="an-apology-after-a-low-score-stays"),
+    pytest.param(
+        "4 - 1st call was useless", "nps", (4, "1st call was useless"), id="an-ordinal-after-a-dash"
+    ),
+    pytest.param("3 - 4 days", "csat", None, id="a-range-after-a-dash-still-refused"),
+    pytest.param("8, 3 of my mates use you", "nps", (8, "3 of my mates use you"), id="a-share-of-a-group"),
+    pytest.param("8/10, 3/4 of my friends", "nps", (8, "3/4 of my friends"), id="a-fraction-of-a-group"),
+    pytest.param("3 - 4 of us", "nps", None, id="a-share-after-a-dash-may-be-a-range"),
+    pytest.param("7 — 1 chat and done", "ces", (7, "1 chat and done"), id="one-chat"),
+    pytest.param("东西不错，下次还来，五分好评", "csat", (5, None), id="come-again-is-praise-zh"),
+    pytest.param("下次给5分", "csat", None, id="next-time-still-refused-zh"),
 ]
 
 
@@ -3072,6 +3084,18 @@ def test_the_twentieth_blind_sets_choice_look_alikes(text: str, expected: str | 
 )
 def test_the_twentieth_blind_sets_yes_and_no(text: str, expected: str | None) -> None:
     assert parse_yes_no(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("my 4 was meant to be a 5", "a 5", id="was-meant-to-be"),
+        pytest.param("是肆分，刚才点错了", "肆分", id="meant-first-then-the-wrong-tap-zh"),
+        pytest.param("5分，打错了", None, id="a-wrong-tap-after-a-bare-score-still-none-zh"),
+    ],
+)
+def test_the_twentieth_blind_sets_corrections(text: str, expected: str | None) -> None:
+    assert after_correction(text) == expected
 
 
 # ---- hostile text ----------------------------------------------------------------------------

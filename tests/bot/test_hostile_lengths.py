@@ -235,6 +235,12 @@ HOSTILE = {
     "not then spaces": "not 5" + " " * N + "but a 7",
     "busy weeks": "sorry, " + "busy week. " * (N // 11) + "10",
     "busy days in Chinese": "这两天" + "忙" * N + "，给4分",
+    "apologies": "不好意思，" * (N // 5) + "七分",
+    "shares of a group": "8, " + "3 of my " * (N // 8),
+    "ordinals after dashes": "4 - 1st " * (N // 8),
+    "meant to be then spaces": "my 4 was" + " " * N + "meant to be a 5",
+    "meant first then spaces": "是4分，" + " " * N + "刚才点错了",
+    "come again": "下次还" * (N // 3) + "5分",
 }
 OPTIONS = [("slow", ["Slow response", "响应太慢"]), ("other", ["Something else", "其他"])]
 UNHAPPY = Classification("complaint", 0.9, "negative", 0.9)
