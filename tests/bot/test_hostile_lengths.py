@@ -235,7 +235,7 @@ HOSTILE = {
     "not then spaces": "not 5" + " " * N + "but a 7",
     "busy weeks": "sorry, " + "busy week. " * (N // 11) + "10",
     "busy days in Chinese": "这两天" + "忙" * N + "，给4分",
-    "apologies": "不好意思，" * (N // 5) + "七分",
+    "apologies before a score": "不好意思，" * (N // 5) + "七分",
     "shares of a group": "8, " + "3 of my " * (N // 8),
     "ordinals after dashes": "4 - 1st " * (N // 8),
     "meant to be then spaces": "my 4 was" + " " * N + "meant to be a 5",
