@@ -24,6 +24,7 @@ from bot.framing import field_free, says_nothing, unframed, unquoted
 from bot.hanzi import simplified
 from bot.hedges import nps_taken_back
 from bot.letters import letter_score
+from bot.number_words import EN_VALUES, EN_WORDS
 from bot.other_languages import in_own_words
 from bot.overall_scores import overall_score
 from bot.pinyin import digit_words, hanzi_of, not_for_eight
@@ -55,14 +56,11 @@ _CN_DIGITS = {
     "壹": 1, "贰": 2, "叁": 3, "参": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9,
     "俩": 2, "仨": 3,
 }  # fmt: skip
-_EN_NUMBERS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-}  # fmt: skip
+
 # "满" (full marks) only counts as a number in 满分 / 满星, never on its own ("满了" is "it's full").
 _NUMBER = (
     r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十壹贰叁参肆伍陆柒捌玖拾俩仨]+|"
-    + "|".join(_EN_NUMBERS)
+    + EN_WORDS
     + r"|满(?=\s*(?:分|颗?星))"
 )
 _PREFIX = (
@@ -136,7 +134,7 @@ _POLITE_END = re.compile(r"(?<=[\d星分])\s?です$")
 _SAID = {"for": "four", "fore": "four", "to": "two", "too": "two", "won": "one", "tree": "three"}
 _SAID["ate"] = "eight"
 # A number word with its last letter held down: "fiveeee", "tennn".
-_HELD_NUMBER = re.compile(r"\b(" + "|".join(_EN_NUMBERS) + r")([a-z])\2*\b")
+_HELD_NUMBER = re.compile(r"\b(" + EN_WORDS + r")([a-z])\2*\b")
 
 
 # A letter held down inside a number word: "fiiiive", "niiine", "seveeeen" (the last letter: _HELD_NUMBER).
@@ -146,7 +144,7 @@ _HELD_INSIDE = re.compile(r"\b[a-z]*([a-z])\1{2,}[a-z]*\b")
 def _unheld(match: re.Match[str]) -> str:
     word = match[0]
     for held in (re.sub(r"([a-z])\1{2,}", r"\1", word), re.sub(r"([a-z])\1{2,}", r"\1\1", word)):
-        if held in _EN_NUMBERS:
+        if held in EN_VALUES:
             return held
     return word
 
@@ -229,7 +227,7 @@ _WORDS_NEARBY = {
     "fife",
 }  # "fave": favourite; 您 is "nin"
 _MISTYPED = {
-    slip: word for word in _EN_NUMBERS if len(word) >= 4 for slip in _slips(word) if slip not in _WORDS_NEARBY
+    slip: word for word in EN_VALUES if len(word) >= 4 for slip in _slips(word) if slip not in _WORDS_NEARBY
 }  # fmt: skip
 _MISTYPED_NUMBER = re.compile(r"\b(?:" + "|".join(sorted(_MISTYPED, key=len, reverse=True)) + r")\b")
 # A mistyped number word that starts a reply with words after it: "thre stars the app keeps crashing".
@@ -375,8 +373,8 @@ def _number(token: str, high: int) -> int | None:
         return high
     if token.isdigit():
         return int(token)
-    if token in _EN_NUMBERS:
-        return _EN_NUMBERS[token]
+    if token in EN_VALUES:
+        return EN_VALUES[token]
     if token in _EN_ORDINALS:
         return _EN_ORDINALS[token]
     return chinese_number(token)
@@ -565,7 +563,7 @@ def _score_match(t: str, *, whole: bool) -> re.Match[str] | None:
     return match
 
 
-_NUMBER_WORD = re.compile(rf"\b(?:{'|'.join(_EN_NUMBERS)})\b")
+_NUMBER_WORD = re.compile(rf"\b(?:{EN_WORDS})\b")
 
 
 def _said_again(found: Scored, kind: ScaleKind, low: int, high: int) -> bool:
@@ -754,7 +752,7 @@ def _with_comment(
 
 # Another score denied before the one given says nothing more: "not 5... 7", "not five, but a solid four".
 _DENIED_OTHER = re.compile(
-    rf"^(?:not|no)\s+(?:a |an )?(?P<num>\d{{1,2}}|{'|'.join(_EN_NUMBERS)})(?![\w/])[\s,.…!]*+"
+    rf"^(?:not|no)\s+(?:a |an )?(?P<num>\d{{1,2}}|{EN_WORDS})(?![\w/])[\s,.…!]*+"
     r"(?:but\b[\s,]*+)?(?:(?:a|an)(?: (?:solid|strong|firm|good))?)?$",
     re.IGNORECASE,
 )

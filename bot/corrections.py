@@ -13,6 +13,7 @@ from bot.chat_marks import unformatted
 from bot.digit_forms import plain_digits
 from bot.hanzi import simplified
 from bot.hedges import TAKING_BACK_EN, TAKING_BACK_ZH
+from bot.number_words import EN_WORDS
 from bot.pinyin import hanzi_of
 from bot.rating_comments import SCORE_LEAD_IN, Scored
 
@@ -42,7 +43,7 @@ _NUMBER_FIRST = re.compile(
     r"(?:(?:give|gave|a|an|给|打|评)\s*个?\s*)?"
     r"(?:\d|[零〇一二两三四五六七八九十壹贰叁参肆伍陆柒捌玖拾俩仨⭐★🌟]"
     r"|[\u2460-\u2473\u24ea]"  # a circled digit, which NFKC reads as one: "改成⑤星"
-    r"|(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b)",
+    r"|(?:" + EN_WORDS + r")\b)",
     re.IGNORECASE,
 )
 # One short word alone after the words that correct: a number word mistyped ("change it to fiv"), which

@@ -8,6 +8,7 @@ import re
 
 from bot.chat_marks import unformatted
 from bot.late_replies import without_late_lead
+from bot.number_words import EN_WORDS
 from bot.spelled_letters import letters_joined
 
 # A thank-you before or after an answer ("5, thanks!", "谢谢，非常满意") is dropped before parsing.
@@ -200,9 +201,7 @@ _HESITATION = re.compile(
 
 
 # ... and the comma said aloud between a number word and the words after it: "three comma the app crashed".
-_SAID_COMMA = re.compile(
-    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|zero) comma (?=\S)", re.IGNORECASE
-)
+_SAID_COMMA = re.compile(r"\b(" + EN_WORDS + r") comma (?=\S)", re.IGNORECASE)
 
 
 def unquoted(text: str) -> str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from bot.number_words import EN_WORDS
+
 # Chinese before a trailing score that hedges it or makes it a range or a position: 可能4分, 7到8分.
 HEDGE_BEFORE = (
     "可能", "大概", "也许", "差不多", "估计", "约", "到", "至", "或", "和", "第", "每", "前", "后",
@@ -130,9 +132,9 @@ QUALIFIED_AFTER = re.compile(
     r"|no way\b|lol no\b"
     r"|(?:is|means)\b.*\b(?:right|correct)$"  # "5 is the best right": asked without a question mark
     # taken back at once ("5分，打错了"; bot.corrections reads a score said after: "5 no wait 4")
-    r"|(?:no|nah|nope)\b(?=[\s,.!…]{0,3}(?:\d{1,2}|zero|one|two|three|four|five|six|seven|eight|nine|ten)"
+    r"|(?:no|nah|nope)\b(?=[\s,.!…]{0,3}(?:\d{1,2}|" + EN_WORDS + r")"
     r"(?:[\s.!]*$|[\s,.!…]{1,3}(?:no|nah|nope)\b))"  # "3 no 4", "3 no 4 no 5"; not "5 no 1 else helped"
-    r"|(?:no )?wait\b(?=[\s,.!…]*(?:$|\d|zero|one|two|three|four|five|six|seven|eight|nine|ten|make|i mean))"
+    r"|(?:no )?wait\b(?=[\s,.!…]*(?:$|\d|" + EN_WORDS + r"|make|i mean))"
     rf"|(?:sorry[\s,]*)?(?:i mean\b(?! it\b)|(?:{TAKING_BACK_EN})\b)|{TAKING_BACK_ZH}"
     r"|以上|以下|左右|上下|以内|之间|往上|往下|出头|是?不可能|没可能|做梦|想得美|门都没有|想都别想|才怪"
     r"|半|都嫌多|也嫌多|都是多的|都多了|都给多了"  # "3分都嫌多": even 3 is too many

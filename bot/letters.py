@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-_NUMBER_WORDS = "zero|one|two|three|four|five|six|seven|eight|nine|ten"
-_EN_NUMBER = r"\d{1,2}|" + _NUMBER_WORDS
+from bot.number_words import EN_WORDS
+
+_EN_NUMBER = r"\d{1,2}|" + EN_WORDS
 # Words that rate, then at most a few words (whom or what), then the number: "I rate it", "I would give
 # her", "would rate the likelihood at", "I would place at", "I am giving", "the service was a".
 _EN_RATED = re.compile(

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from bot import faces, hedges, quantities, second_scores
 from bot.framing import says_nothing
+from bot.number_words import EN_WORDS
 from bot.rating_cuts import BARE_NUMBER as _BARE_NUMBER
 from bot.rating_cuts import HAN as _HAN
 from bot.rating_cuts import NUMERIC as _NUMERIC
@@ -33,23 +34,19 @@ _WORDY = re.compile(r"[a-z\u4e00-\u9fff]", re.IGNORECASE)
 _DIGIT_WORD = re.compile(r"^(?:[0-9]|/|分之)")  # "4.5", "8/10", "三分之一"
 # "5 stars out of 10": the score's scale, after it
 _OVER = re.compile(r"(?:out of|outta|outa|of|from|over|on)\s*(?:\d|ten\b|five\b|seven\b)")
-_NUMBER_AT_END = re.compile(
-    r"(?:\d|[零〇一二两三四五六七八九十]|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten))$"
-)
+_NUMBER_AT_END = re.compile(r"(?:\d|[零〇一二两三四五六七八九十]|\b(?:" + EN_WORDS + r"))$")
 # "5 stars!! 5 days to deliver"; not a dash: "3 - 4 days" is a range of days
 _CLAUSE_BREAK = re.compile(r"^\s*(?:[,.;]|!+)\s+$|^[ \t]*\n\s*$")  # a line break ends a clause too
 _UNIT_END = re.compile(r"(?:[分星⭐★]|\bstars?|\bpoints?|\bpts?|\bmarks?)$")
 # A range said in words: "six-seven", "four ~ five stars" (digits are caught as they run on).
 _RANGE_GAP = re.compile(r"[-~～–—]")
-_RANGE_END = re.compile(
-    r"^(?:\d{1,2}|zero|one|two|three|four|five|six|seven|eight|nine|ten)(?:\s*(?:stars?|points?))?$"
-)
+_RANGE_END = re.compile(r"^(?:\d{1,2}|" + EN_WORDS + r")(?:\s*(?:stars?|points?))?$")
 _ORDINAL_START = re.compile(r"\d{1,2}(?:st|nd|rd|th)\b")  # "2nd time you saved me"
 _NEGATIVE_SIGN = re.compile(r"(?:^|\s)[-−]$")
 _UNIT_START = re.compile(r"(?:stars?|starz|stras|satrs|strs|starts?|points?|pts?|marks?)\b|[分星⭐★🌟]")
 _HAN_POINT = re.compile(r"[\d零〇一二两三四五六七八九十]\s*点$")  # the decimal point of "九点五"
 # The decimal point said in words: "three point five", "seven point 5" (a number before "point", one after).
-_POINT_END = re.compile(r"(?:\d|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten))\s*point$")
+_POINT_END = re.compile(r"(?:\d|\b(?:" + EN_WORDS + r"))\s*point$")
 _CLAUSE_ENDS = {",", "，", ";", "；"}
 _GOODBYE = re.compile(r"bye|bye bye|goodbye|later|laters|cya|see ya|ttyl", re.IGNORECASE)  # "later 8"
 # A question of its own after the score and a conjunction, about something else: "5 but how do i cancel my

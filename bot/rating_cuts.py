@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot import faces
+from bot.number_words import EN_WORDS
 
 SEPARATORS = " \t\n,，、;；:：.。!！?？~～-–—|/()（）[]【】\"'“”‘’…=→•"  # "7 = very easy", "3 • late"
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -18,10 +19,10 @@ PARTICLES = "的了吧啊呢哦呀啦嘛"
 NUMERIC = re.compile(
     r"\d|一(?![般点直样起定些会下切共向旦边面])|[零〇二两三四五六七八九十]|⭐|★|满分"
     r"|[壹贰叁参肆伍陆柒捌玖拾俩仨]"  # a cheque's capitals and the spoken 俩, 仨: "叁分，流程太绕"
-    r"|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b"
+    r"|\b(?:" + EN_WORDS + r")\b"
 )
 BARE_NUMBER = re.compile(
-    r"^(?:\d+|[零〇一二两三四五六七八九十壹贰叁参肆伍陆柒捌玖拾俩仨]+|zero|one|two|three|four|five|six|seven|eight|nine|ten)$"
+    r"^(?:\d+|[零〇一二两三四五六七八九十壹贰叁参肆伍陆柒捌玖拾俩仨]+|" + EN_WORDS + r")$"
 )
 
 

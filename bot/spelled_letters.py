@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import re
 
-_ANSWER_WORDS = frozenset(
-    {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "yes", "yep",
-     "yeah", "no", "nope", "nah", "ok", "okay", "slow", "rude", "good", "bad", "great", "fine", "easy",
-     "hard", "other", "none", "skip"}
-)  # fmt: skip
+from bot.number_words import EN_VALUES
+
+_ANSWER_WORDS = frozenset(EN_VALUES) | {
+    "yes", "yep", "yeah", "no", "nope", "nah", "ok", "okay", "slow", "rude", "good", "bad", "great", "fine",
+    "easy", "hard", "other", "none", "skip",
+}  # fmt: skip
 # One letter, then one to nine more each after the same mark (a space, a dash or a full stop), and a
 # full stop after the last ("F.O.U.R."). Each run is bounded, so a long line is read once.
 _SPELLED = re.compile(
