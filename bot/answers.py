@@ -432,6 +432,7 @@ def _tidied(t: str, *, thanks: bool) -> str:
     t = _STAR_AFTER_UNIT.sub("", _GIVEN_STARS.sub("", t))  # "给个🌟🌟🌟🌟": the stars given
     t = _STARS_OVER.sub(lambda m: f"{len(m[1].replace(' ', ''))}/5", t)  # "⭐⭐⭐/5"
     t = _EMPHASISED.sub(r"\1", _BRACKETED.sub(r"\1", t).strip()).strip()  # "(5)", "【5分】", "*5*"
+    t = _STAR_FRAMED.sub(r"\2", t)  # "🌟 4 🌟": a star drawn on each side of the score
     t = _ALL_THE_WAY.sub(lambda m: "very " if m.group(0)[-1] == " " else "非常", t)  # "100% satisfied"
     if t[-1:] in ")）" and not any(ch in t for ch in "(（") and t[:-1].rstrip()[-1:].isalnum():
         t = t[:-1].strip()  # "5)": what is left of "very satisfied (5)" once the words are split off
@@ -458,6 +459,7 @@ _GIVEN_STARS = re.compile(
     r"(?=[⭐★🌟☆✩](?:\s?[⭐★🌟☆✩])*$)"
 )
 _STAR_AFTER_UNIT = re.compile(r"(?<=星)\s*[⭐★🌟]$")  # "五颗星⭐": the unit drawn once more
+_STAR_FRAMED = re.compile(r"^([⭐★🌟✨])[ \t]*+([^\s⭐★🌟✨](?:[^⭐★🌟✨]*[^\s⭐★🌟✨])?)[ \t]*\1$")
 _STARS_OVER = re.compile(r"^([⭐★🌟](?:\s?[⭐★🌟]){0,4})\s*(?:/|out of)\s*5$")
 _TIMES_STARS = re.compile(
     r"^(?:(?:[⭐★🌟]\s*[x×*]|\*\s*[x×])\s*(?P<a>\d{1,2})|(?P<b>\d{1,2})\s*[x×*]\s*[⭐★🌟])$"
@@ -567,6 +569,8 @@ _NUMBER_WORD = re.compile(rf"\b(?:{EN_WORDS})\b")
 def _said_again(found: Scored, kind: ScaleKind, low: int, high: int) -> bool:
     """The comment is the score again in digits, stars or a number word ("⭐⭐⭐⭐⭐ 5/5", "5 (five)");
     other words are one ("3 态度一般")."""
+    if (drawn := _stars(found.comment)) is not None and drawn in (1, found.score):
+        return True  # "★★★★★★★★★ 9", "🌟 10": the score drawn, or one star beside it
     again = _rating(found.comment, kind, low, high, thanks=True) == found.score
     numeric = any(ch.isdigit() or ch in _FILLED_STARS or ch in "星分" for ch in found.comment)
     return again and (numeric or _NUMBER_WORD.search(found.comment.lower()) is not None)
@@ -725,7 +729,12 @@ def _with_comment(
         return None  # "8 would recommend, very satisfied with the help" asked CSAT: two questions answered
     if _SCALE_LEGEND.search(found.comment):
         return None  # "is it 1 = very easy? i put 1": the scale asked about, not answered
-    if says_nothing(found.comment) or _said_again(found, kind, low, high) or _glossed(found, scale, text):
+    if (
+        _nothing_before(found, text)
+        or says_nothing(found.comment)
+        or _said_again(found, kind, low, high)
+        or _glossed(found, scale, text)
+    ):
         return Scored(found.score)  # "10 hands down", "必须五星", "5 from me, thanks!", "⭐⭐⭐⭐⭐ 5/5"
     head, comma, rest = found.comment.partition(",")
     if comma and rest.strip() and says_nothing(head):  # "3 i guess, the app kept crashing"
@@ -739,6 +748,31 @@ def _with_comment(
     if len(written) == len(text) == len(wide) and (at := wide.find(found.comment)) >= 0:
         return Scored(found.score, written[at : at + len(found.comment)])
     return found
+
+
+# Another score denied before the one given says nothing more: "not 5... 7", "not five, but a solid four".
+_DENIED_OTHER = re.compile(
+    rf"^(?:not|no)\s+(?:a |an )?(?P<num>\d{{1,2}}|{EN_WORDS})(?![\w/])[\s,.…!]*+"
+    r"(?:but\b[\s,]*+)?(?:(?:a|an)(?: (?:solid|strong|firm|good))?)?$",
+    re.IGNORECASE,
+)
+
+
+# An apology alone before a score is for the late or hurried reply ("不好意思，七分"); after a low one it is
+# for the score, and stays ("2 stars, sorry").
+_APOLOGY = re.compile(r"^(?:不好意思|抱歉|对不起|sorry|sry|soz)[\s,，.。!！~～]*$", re.IGNORECASE)
+
+
+def _nothing_before(found: Scored, text: str) -> bool:
+    """The comment, before the score, is another score denied ("not 5... 7") or an apology; after it,
+    "I meant 4 not 2" and "2 stars, sorry" keep theirs."""
+    comment = found.comment.strip()
+    if not text.strip().lower().startswith(comment.lower()):
+        return False
+    if _APOLOGY.match(comment):
+        return True
+    denied = _DENIED_OTHER.match(comment)
+    return denied is not None and _number(denied["num"].lower(), _LONGEST_SCALE) != found.score
 
 
 _OFF_SCALE_FIRST = re.compile(r"^\d{1,2}(?= (?:[a-z']+ ){0,2}recommend)")  # not "1 star, 20 min wait"

@@ -80,6 +80,8 @@ _CORRECTING = re.compile(
     r"|(?:i )?(?:gave|put|pressed|clicked|tapped|picked|chose|selected)\s+(?:an?\s+)?\d{1,2}(?:\s*stars?)?"
     r"\s*,?\s*but(?=\s+(?:(?:it|that|mine|the rating|the score)\s+)?should\b)"
     r"|(?:the|that|my)\s+\d{1,2}(?:\s*stars?)?\s+(?:was|is)\s+(?:a\s+)?(?:mistake|typo|wrong|an accident)"
+    # the score given, said to have been meant as another: "my 4 was meant to be a 5"
+    r"|(?:the|that|my)\s+\d{1,2}(?:\s*stars?)?\s+(?:was|is)\s+(?:meant|supposed)\s+to\s+be"
     r"|(?:my|the) (?:rating|score)(?= should (?:be|have been))"  # "my rating should be 5 not 2"
     r"|changed my mind|on second thought|on second thoughts|second thought|typo|misclicked|mis-clicked"
     # a wrong tap said in words: "I pressed 1 by mistake", "wrong button", "wrong one"
@@ -142,6 +144,8 @@ def after_correction(text: str) -> str | None:
     text = text if len(said) == len(text) else said
     if (denied := _SAID_NOT.match(said)) is not None:  # "应该是4分不是2分，骑手挺好的": 4
         return text[denied.start("score") : denied.end("score")] + text[denied.end() :]
+    if (meant := _MEANT_FIRST.match(said)) is not None:  # "是4分，刚才点错了": 4
+        return meant["score"]
     at = 0
     for _ in range(3):  # "不对不对，改成4分": a few in a row
         if (lead := _CORRECTING.match(said, at)) is None:
@@ -161,6 +165,13 @@ def after_correction(text: str) -> str | None:
 _NUMERAL = r"(?:\d{1,2}|[一二两三四五六七八九十]{1,2})"
 _SAID_NOT = re.compile(
     rf"^(?:应该是|应该|其实是|是)\s*(?P<score>{_NUMERAL}\s*(?:分|颗?星))\s*+[,，]?\s*+(?:而)?不是\s*{_NUMERAL}\s*(?:分|颗?星)"
+)
+
+# The score meant said first, with 是, and the earlier tap told wrong after it: "是4分，刚才点错了"
+# ("5分，打错了" alone is asked again: which one was the wrong one?).
+_MEANT_FIRST = re.compile(
+    rf"^(?:应该是|其实是|是)\s*(?P<score>(?:{_NUMERAL}|[壹贰叁肆伍陆柒捌玖拾])\s*(?:分|颗?星))\s*[,，]\s*"
+    r"(?:刚才|刚刚|之前|前面)我?(?:点|按|打|选)错了[\s.。!！]*$"
 )
 
 

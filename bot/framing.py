@@ -9,6 +9,7 @@ import re
 from bot.chat_marks import unformatted
 from bot.late_replies import without_late_lead
 from bot.number_words import EN_WORDS
+from bot.spelled_letters import letters_joined
 
 # A thank-you before or after an answer ("5, thanks!", "谢谢，非常满意") is dropped before parsing.
 THANKS = (
@@ -125,14 +126,18 @@ _QUOTED = re.compile(
     r"|>[^\n]*\n"  # "> How satisfied were you?" quoted on its own line, as mail and markdown do
     # a mail's "Re: How satisfied...?" on a line of its own
     r"|(?:[Rr][Ee]|回复|引用)\s*[:：][^\n]*\n"  # even without its question mark: "Re: How satisfied are you"
+    # ... or on its own line up to the question mark: "Re: Did this solve it? no", "回复：您满意吗？ 5分"
+    r"|(?:[Rr][Ee]|回复|引用)\s*[:：][^?？\n]{1,120}[?？][ \t]*+(?:[-–—:：][ \t]*+)?"
+    r"|回复\s*[:：]\s*"  # "回复：推荐度 8分"
     # the question pasted in quotes: "“您满意吗？” 5"
-    r"|[\"“「『*][^\"“”「」『』*\n]{1,120}[?？][\"”」』*]\s*"  # "*How satisfied...?*": WhatsApp bold
+    # ("*How ...?*": WhatsApp bold), and a dash or colon after it: '"How likely ...?" - 8'
+    r"|[\"“「『*][^\"“”「」『』*\n]{1,120}[?？][\"”」』*][ \t]*+(?:[-–—:：][ \t]*+)?"
     # a Chinese question quoted without its mark: "“问题解决了吗” 解决了"
     r"|[“「『][^\"“”「」『』*\n]{1,60}[吗呢][”」』]\s*"
     # the rating question itself pasted before the answer, with no quotes: "How satisfied are you with
     # the help you received? 5", "您对本次服务满意吗？ 5分" (a question of the customer's own stays a comment)
-    r"|(?i:how) (?:satisfied|likely|easy|happy|difficult|hard)\b[^?？\n]{0,120}[?？]\s+"
-    r"|[您你][^?？\n]{0,40}(?:满意|推荐|容易|满不满意)[^?？\n]{0,10}[吗呢]?[?？]\s*)+"
+    r"|(?i:how) (?:satisfied|likely|easy|happy|difficult|hard)\b[^?？\n]{0,120}[?？]\s+(?:[-–—:：][ \t]*+)?"
+    r"|(?:解决)?[您你][^?？\n]{0,40}(?:满意|推荐|容易|满不满意)[^?？\n]{0,10}[吗呢]?[?？]\s*)+"
 )
 # What a phone adds under a message ("Sent from my iPhone", "发自我的iPhone", "来自小米手机"), and a
 # letter's sign-off with the name after it ("Kind regards, Margaret", "此致 敬礼"), on a line of their own
@@ -202,7 +207,8 @@ _SAID_COMMA = re.compile(r"\b(" + EN_WORDS + r") comma (?=\S)", re.IGNORECASE)
 def unquoted(text: str) -> str:
     """``text`` without a quote of the question or a mention before it, an apology for answering late
     ("sorry late, 4"), the sounds of thinking in it, or chat formatting marks around its words ("*5*分")."""
-    text = without_late_lead(_QUOTED.sub("", unformatted(text), count=1) or text)
+    text = without_late_lead(_QUOTED.sub("", letters_joined(unformatted(text)), count=1) or text)
+    text = _QUOTED.sub("", text, count=1) or text  # 'just saw this. "How satisfied...?" 5'
     return _SAID_COMMA.sub(r"\1, ", _HESITATION.sub("", text)).strip() or text
 
 
@@ -211,7 +217,7 @@ def unframed(text: str) -> str:
     text = _SIGNATURE.sub("", unquoted(text)) or text
     for _ in range(_GREETINGS):  # "hi\nhello\n4": one greeting on each line
         text = _HELLO.sub("", text, count=1)
-    return text
+    return without_late_lead(text)  # "hey there, sorry for the delay, I'd say 4"
 
 
 _GREETINGS = 2

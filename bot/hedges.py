@@ -78,9 +78,10 @@ HYPOTHETICAL_HAN = re.compile(
     + "|"
     # "如果让我打分的话" is "if you ask me", no condition
     + r"(?:如果|要是)(?!(?:可以|能)(?:的话)?(?:给|打|[,，]|$)|让我(?:来)?(?:打分|评分|评价|打|评)(?:的话)?)"
-    + r"|假如|假设|本来|原本|本想|原想|本打算|差点|下次|上次|等[^,，.。!！;；\s]*再(?!也)|之后再|以后再|"
+    + r"|假如|假设|本来|原本|本想|原想|本打算|差点|下次(?!还会?再?(?:来|买|光顾|回购|点))|上次"
+    + r"|等[^,，.。!！;；\s]*再(?!也)|之后再|以后再|"
     + IF_OR_REPORTED
-)  # "等收到货再给5分": once the parcel has come
+)  # "等收到货再给5分": once the parcel has come; "下次还来" (I'll come again) is a review's praise
 # Which end of the scale is which, asked with no question mark: "4 到底哪个是容易" (which one is easy?).
 ASKS_WHICH = re.compile(r"哪(?:个|一个|边|头|端)(?:才|算)?是|到底")
 ASKING = re.compile(

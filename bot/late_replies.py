@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 
-_SORRY = r"(?:(?:so|very|really|terribly) )?(?:so+r+y|sry|soz|apologies|my apologies|apologi[sz]e|pardon)"
+_SORRY = (
+    r"(?:(?:so|very|really|terribly) )?(?:so+r+y|sry|soz|apologies|my apologies|apologi[sz]e|pardon|oops)"
+)
 # The delay itself: "late", "late reply", "for the delay", "for replying so late".
 _LATE = (
     r"(?:(?:for )?(?:the |my |this )?(?:late|delayed|slow)(?: (?:reply|response|answer|one))?"
@@ -20,11 +22,14 @@ _WHY = (
     r"|(?:i )?(?:only )?(?:saw|seen|noticed) (?:this|it|your (?:message|msg)) (?:just )?now"
     r"|(?:i )?(?:just |only )?got (?:the|your) reminder"
     r"|(?:i )?(?:was|been|have been|'ve been|ve been) (?:driving|travell?ing|busy|away|at work|sick|offline)"
-    r"|(?:i )?forgot to (?:reply|answer|respond))"
+    r"|(?:i )?forgot to (?:reply|answer|respond)"
+    # forgetting alone only set off by a mark: "Sorry!! totally forgot. 4" ("forgot my password, 3" says what)
+    r"|(?:i )?(?:totally |completely )?forgot(?=[ \t]*+[,.!…\-])"
+    r"|(?:(?:it'?s been|been|had|what) )?(?:a |such a )?(?:busy|crazy|hectic|long) (?:week|day|few days))"
 )
 # "sorry" alone is no lead: "sorry, should be 3" corrects a score.
 _EN = (
-    rf"{_SORRY}[ \t,.]+(?:{_LATE}(?:[ \t,.]+{_WHY})?|{_WHY})"
+    rf"{_SORRY}[ \t,.!]+(?:{_LATE}(?:[ \t,.!]+{_WHY})?|{_WHY})"
     rf"|(?:late (?:reply|response|answer)|{_WHY})"
 )
 # In Chinese: 不好意思 / 抱歉 / 对不起 with the delay or why ("不好意思回复晚了", "抱歉才看到消息"), or the
@@ -37,7 +42,9 @@ _ZH_LATE = (
 )
 _ZH_WHY = (
     r"(?:(?:刚才?|剛才?|才)(?:看到|看见|看見)(?:消息|信息|訊息|提醒)?|收到(?:了)?(?:你们的|你們的)?提醒(?:了)?"
-    r"|(?:刚才?|剛才?)在(?:开车|開車|忙|上班|开会|開會)|忘了回(?:[复覆]|答)?了?)"
+    r"|(?:刚才?|剛才?)在(?:开车|開車|忙|上班|开会|開會)|忘了回(?:[复覆]|答)?了?"
+    r"|(?:刚|剛)(?:下班|忙完|睡醒|到家)"  # "刚下班，给3分"
+    r"|(?:这两天|這兩天|这几天|這幾天|最近)(?:太|有点|有點|比较|比較|很|一直)?忙了?)"
 )
 _ZH = rf"{_ZH_SORRY}[ \t,，]*(?:{_ZH_LATE}|{_ZH_WHY})(?:[ \t,，]*{_ZH_WHY})?|{_ZH_LATE}|{_ZH_WHY}"
 # The lead ends at a mark or a space before the answer; each alternative is tried once at the start.

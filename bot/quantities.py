@@ -42,10 +42,16 @@ COUNTED = {
     # ... and one of them: "8 - 1 call was enough"
     "call", "email", "message", "try", "attempt", "click", "step", "piece", "time", "question", "page",
     "ticket", "person",
+    # ... and chats and replies (blind round 23): "7 — 1 chat and done"
+    "chat", "chats", "reply", "replies",
     # time as chat shortens it: "1 star, 20 min wait"
     "min", "hr", "hrs", "sec", "secs", "second", "seconds", "year", "years", "yr", "yrs", "wk", "wks", "mo",
     "mos",
 }  # fmt: skip
+# A share of a group, no score of its own: "3 of my mates", "3/4 of my friends", "2 of the agents".
+SHARE_OF = re.compile(
+    r"\d{1,2}(?:\s?/\s?\d{1,2})?\s+of\s+(?:my|our|your|the|them|us|his|her|their|these|those|all)\b"
+)
 POSITION_BEFORE = {
     "page", "step", "order", "item", "chapter", "part", "room", "ticket", "level", "round", "phase",
     "no", "no.", "number", "#", "question", "option", "version", "episode", "day", "week",

@@ -402,7 +402,9 @@ def _count_after(cut: _Cut) -> bool:
     or a dash down to it ("4 - 2 hours on hold"); or what is taken off ("4 of 5 stars, 1 star off"). An
     ordinal after a comma counts too: "10, 2nd time you saved me"."""
     if _ORDINAL_START.match(cut.comment):
-        return _clause_break(cut)
+        return _clause_break(cut) or _spaced_dash(cut)  # "4 - 1st call was useless": no range
+    if quantities.SHARE_OF.match(cut.comment):
+        return _clause_break(cut)  # "8, 3 of my mates are with you" ("3 - 4 of us" may be a range)
     if quantities.starts_with_count(cut.comment) or _LONG_NUMBER_START.match(cut.comment):
         return _clause_break(cut) or _UNIT_END.search(cut.part) is not None or _counts_down(cut)
     return _DEDUCTED.match(cut.comment) is not None and _clause_break(cut)
@@ -419,8 +421,12 @@ def _counts_down(cut: _Cut) -> bool:
     """A spaced dash between a score and a smaller count: "4 - 2 hours on hold" (a range goes up:
     "3 - 4 days")."""
     score, count = re.match(r"\d{1,2}\b", cut.part), re.match(r"\d{1,4}\b", cut.comment)
-    spaced = cut.gap.strip() in _DASHES and cut.gap[:1].isspace() and cut.gap[-1:].isspace()
-    return spaced and score is not None and count is not None and int(count[0]) < int(score[0])
+    return _spaced_dash(cut) and score is not None and count is not None and int(count[0]) < int(score[0])
+
+
+def _spaced_dash(cut: _Cut) -> bool:
+    """The score and its comment are set apart by a dash with a space on each side: "4 - 1st call"."""
+    return cut.gap.strip() in _DASHES and cut.gap[:1].isspace() and cut.gap[-1:].isspace()
 
 
 def _word_rating(

@@ -59,8 +59,8 @@ def another_score(comment: str, score: int, parse: Callable[[str], int | None]) 
         if unit is not None:
             if after[unit.end() : unit.end() + 1] in quantities.UNIT_WORDS.get(unit[0][-1], set()):
                 continue  # 3分钟, 5星级
-        elif _counted(after):
-            continue  # "2 days", "3天", "2 shirts", "点2下"
+        elif _counted(after) or quantities.SHARE_OF.match(comment, found.start()):
+            continue  # "2 days", "3天", "2 shirts", "点2下", "3 of my mates"
         words_before = before.split()
         off_after = unit is not None and _OFF_AFTER.match(after, unit.end()) is not None  # "1 star off"
         if off_after or (before.endswith(_TAKEN_OFF) and not before.endswith(("至少", "最少", "多少"))):

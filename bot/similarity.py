@@ -143,6 +143,7 @@ _CJK_WORDS = {
     "都不是": "其他",
     "none of the above": "other",
     "none of these": "other",
+    "none of the options": "other",  # blind round 23: "none of the options really, it's the app"
     "不友好": "态度坏",
     "好差": "坏",  # "so bad": its 好 is no praise
     "好慢": "慢",
@@ -210,6 +211,7 @@ _CJK_WORDS = {
     "说话": "态度",
     "冲": "坏",
     "冷漠": "态度坏",
+    "the waiting": "slow",  # blind round 23: before "the wait", inside it
     "the wait": "slow",
     "long wait": "slow",
     "wait time": "slow response",
@@ -324,6 +326,28 @@ _CJK_WORDS = {
     "还是没补": "问题没解决",
     "还没补": "问题没解决",
     "地勤": "客服",
+    # blind round 23: kept on hold or in a queue, a message sunk without trace (石沉大海), someone only
+    # answering after ages (老半天才有人理) are a slow response; a fix that did not hold, breaking again,
+    # not getting in (登不上) and a refund not yet there leave the problem; an attitude someone "had" is
+    # the attitude; where it was said ("on the phone") and "mainly" (主要是) say nothing of which option
+    "kept me": " ",
+    "on the phone": " ",
+    "had an attitude": "unfriendly",
+    "didn't hold": "not solved",
+    "did not hold": "not solved",
+    "broke again": "not solved",
+    "broken again": "not solved",
+    "stopped working again": "not solved",
+    "the next day": " ",
+    "next day": " ",
+    "石沉大海": "响应慢",
+    "才有人理": "响应慢",
+    "老半天": "久",
+    "登不上": "问题没解决",
+    "登不进": "问题没解决",
+    "退款没到": "问题没解决",
+    "没到账": "问题没解决",
+    "主要是": " ",
 }
 # 好 before a word the map made bad is "so" ("客服好冷淡"), no praise that opposes it.
 _SO = re.compile(r"好(?=态度坏|坏|慢|响应慢|问题没解决)")

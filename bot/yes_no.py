@@ -55,6 +55,8 @@ _YES = {
     # blind round 20: Hindi's respectful "ji haan" (yes, sir), Singlish "settled already" (it is sorted)
     "ji haan", "haan ji", "ji", "settled", "settled already", "already settled", "settle already",
     "settled liao", "all settled", "settled le",
+    # blind round 23: fixed for now, said in Chinese ("暂时好了", "目前好了"), as "yes for now"
+    "暂时好了", "目前好了", "现在好了", "暂时解决了", "目前解决了", "暂时可以了", "目前可以了", "现在可以了",
 }  # fmt: skip
 _NO = {
     "no", "n", "nope", "nah", "no it didn't", "not really", "didn't help", "did not help", "doesn't help",

@@ -61,6 +61,7 @@ SETS = {
     "sixteenth": "typed_answers_sixteenth_{}.tsv",
     "seventeenth": "typed_answers_seventeenth_{}.tsv",
     "eighteenth": "typed_answers_eighteenth_{}.tsv",
+    "nineteenth": "typed_answers_nineteenth_{}.tsv",
 }
 KINDS = ("csat", "nps", "ces", "choice", "yesno", "text")
 """yesno: "Did this solve it?" (yes, no or "-"); text: a reply at the question after a CSAT rating
@@ -187,6 +188,10 @@ def test_the_second_set_written_after_the_parser_is_read_as_meant(language: str)
             "eighteenth",
             140,
         ),  # typed_answers_eighteenth_*: a sixteenth blind set (industries' own numbers beside a score)
+        (
+            "nineteenth",
+            180,
+        ),  # typed_answers_nineteenth_*: a seventeenth blind set (late replies, spelled letters, numbers)
     ],
 )
 def test_the_audit_and_blind_sets_are_read_as_meant(language: str, which: str, at_least: int) -> None:

@@ -3000,6 +3000,104 @@ def test_the_nineteenth_blind_sets_corrections(text: str, expected: str | None) 
     assert after_correction(text) == expected
 
 
+BLIND_TWENTY_THIRD = [
+    pytest.param("f i v e", "csat", (5, ""), id="letters-spaced"),
+    pytest.param("S-E-V-E-N", "nps", (7, ""), id="letters-dashed"),
+    pytest.param("F.O.U.R.", "csat", (4, ""), id="letters-dotted"),
+    pytest.param("T W O stars, slow", "csat", (2, "slow"), id="letters-then-a-unit-and-words"),
+    pytest.param("a b c", "csat", None, id="letters-spelling-no-answer-word"),
+    pytest.param("f-i-v-e-s", "csat", None, id="letters-spelling-a-longer-word"),
+    pytest.param("Re: How likely are you to recommend us? 9", "nps", (9, ""), id="re-question-same-line"),
+    pytest.param("re: is it free? 4", "csat", (4, ""), id="re-any-question-same-line"),
+    pytest.param('"How satisfied are you?" - 4', "csat", (4, ""), id="quoted-question-then-a-dash"),
+    pytest.param('just saw this. "How satisfied are you?" 5', "csat", (5, ""), id="late-then-quoted"),
+    pytest.param("回复：推荐度 8分", "nps", (8, ""), id="reply-mark-zh"),
+    pytest.param("解决您的问题容易吗？ 6", "ces", (6, ""), id="ces-question-pasted-zh"),
+    pytest.param("hey there, sorry for the delay, I'd say 4", "csat", (4, ""), id="greeting-then-late"),
+    pytest.param("sorry, busy week. 10", "nps", (10, ""), id="a-busy-week"),
+    pytest.param("Sorry!! totally forgot. FOUR", "csat", (4, ""), id="forgot-after-a-mark"),
+    pytest.param("forgot my password, 3", "csat", (3, "forgot my password"), id="forgot-what-is-kept"),
+    pytest.param("刚下班，给3分", "csat", (3, ""), id="just-off-work-zh"),
+    pytest.param("抱歉这两天太忙了，给4分", "csat", (4, ""), id="busy-these-days-zh"),
+    pytest.param("🌟 4 🌟", "csat", (4, ""), id="a-star-each-side"),
+    pytest.param("⭐ 5 ✨", "csat", (5, ""), id="two-different-stars"),
+    pytest.param("★★★★★★★★★ 9", "nps", (9, ""), id="the-score-drawn-in-stars"),
+    pytest.param("🌟 10", "nps", (10, ""), id="one-star-beside-the-score"),
+    pytest.param("★★★ 9", "nps", (9, "★★★"), id="other-stars-beside-the-score-kept"),
+    pytest.param("not five, but a solid four", "csat", (4, ""), id="a-denied-score-first"),
+    pytest.param("not 5... 7", "nps", (7, ""), id="a-denied-digit-first"),
+    pytest.param("I meant 4 not 2", "csat", (4, "not 2"), id="a-denied-score-after-keeps-its-words"),
+    pytest.param("不好意思，七分", "nps", (7, ""), id="an-apology-before-the-score-zh"),
+    pytest.param("2 stars, sorry", "csat", (2, "sorry"), id="an-apology-after-a-low-score-stays"),
+    pytest.param(
+        "4 - 1st call was useless", "nps", (4, "1st call was useless"), id="an-ordinal-after-a-dash"
+    ),
+    pytest.param("3 - 4 days", "csat", None, id="a-range-after-a-dash-still-refused"),
+    pytest.param("8, 3 of my mates use you", "nps", (8, "3 of my mates use you"), id="a-share-of-a-group"),
+    pytest.param("8/10, 3/4 of my friends", "nps", (8, "3/4 of my friends"), id="a-fraction-of-a-group"),
+    pytest.param("3 - 4 of us", "nps", None, id="a-share-after-a-dash-may-be-a-range"),
+    pytest.param("7 — 1 chat and done", "ces", (7, "1 chat and done"), id="one-chat"),
+    pytest.param("东西不错，下次还来，五分好评", "csat", (5, None), id="come-again-is-praise-zh"),
+    pytest.param("下次给5分", "csat", None, id="next-time-still-refused-zh"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), BLIND_TWENTY_THIRD)
+def test_the_twentieth_blind_sets_look_alikes_are_read_as_meant(
+    text: str, kind: ScaleKind, expected: tuple[int, str | None] | None
+) -> None:
+    test_the_sixteenth_blind_sets_look_alikes_are_read_as_meant(text, kind, expected)  # the same check
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("s-l-o-w", "slow", id="letters-dashed"),
+        pytest.param("Re: What went wrong? they took ages to answer", "slow", id="re-question-same-line"),
+        pytest.param("sorry late reply - the waiting", "slow", id="late-then-the-waiting"),
+        pytest.param("the girl on the phone had an attitude", "attitude", id="had-an-attitude"),
+        pytest.param("they kept me on hold forever", "slow", id="kept-on-hold"),
+        pytest.param("the fix didn't hold, broke again next day", "unresolved", id="broke-again"),
+        pytest.param("none of the options really, it's the app", "other", id="none-of-the-options"),
+        pytest.param("消息石沉大海", "slow", id="sunk-without-trace-zh"),
+        pytest.param("等了老半天才有人理", "slow", id="only-answered-after-ages-zh"),
+        pytest.param("到现在还是登不上", "unresolved", id="still-cannot-log-in-zh"),
+        pytest.param("抱歉回晚了，主要是太慢", "slow", id="mainly-zh"),
+        pytest.param("waiting for a refund", None, id="waiting-for-something-names-none"),
+    ],
+)
+def test_the_twentieth_blind_sets_choice_look_alikes(text: str, expected: str | None) -> None:
+    assert parse_choice(text, OPTIONS) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("N-O", "no", id="letters-dashed-no"),
+        pytest.param("Y E S", "yes", id="letters-spaced-yes"),
+        pytest.param("Re: Did this solve it? no", "no", id="re-question-same-line"),
+        pytest.param("暂时好了", "yes", id="for-now-zh"),
+        pytest.param("目前好了", "yes", id="at-present-zh"),
+        pytest.param("not quite", None, id="not-quite-is-partly"),
+        pytest.param("没有完全解决", None, id="not-fully-is-partly-zh"),
+    ],
+)
+def test_the_twentieth_blind_sets_yes_and_no(text: str, expected: str | None) -> None:
+    assert parse_yes_no(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("my 4 was meant to be a 5", "a 5", id="was-meant-to-be"),
+        pytest.param("是肆分，刚才点错了", "肆分", id="meant-first-then-the-wrong-tap-zh"),
+        pytest.param("5分，打错了", None, id="a-wrong-tap-after-a-bare-score-still-none-zh"),
+    ],
+)
+def test_the_twentieth_blind_sets_corrections(text: str, expected: str | None) -> None:
+    assert after_correction(text) == expected
+
+
 # ---- hostile text ----------------------------------------------------------------------------
 
 # Any character, lone surrogates and NUL included (a pure reader may be handed text before it is

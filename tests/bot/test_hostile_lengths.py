@@ -43,6 +43,7 @@ from bot.other_languages import in_own_words
 from bot.overall_scores import overall_score
 from bot.pinyin import digit_words, hanzi_of, not_for_eight
 from bot.rating_words import word_rating
+from bot.spelled_letters import letters_joined
 from bot.spoken_marks import marks_typed, unhashtagged
 from bot.survey import Reply, SurveyState
 from bot.typed_reasons import typed_reason
@@ -219,6 +220,27 @@ HOSTILE = {
     "not yet then still": "还没，" + "还" * N,
     "came back": "the data" + " " * N + "came back",
     "should be then spaces": "应该是4分" + " " * N + "不是2分",
+    # shapes of the rules of the twentieth set: letters spelled out, a question quoted on the reply's line,
+    # stars on each side, a denied score before the one given, being busy or having forgotten
+    "spelled letters": "f i v e " * (N // 8),
+    "dashed letters": "a-" * (N // 2),
+    "dotted letters": "F." * (N // 2) + "4",
+    "spaced letters then a word": "n o " * (N // 4) + "nope",
+    "re then no mark": "Re: " + "how " * (N // 4) + "4",
+    "re then spaces": "re:" + " " * N + "? 4",
+    "回复 then spaces": "回复：" + " " * N + "8分",
+    "a quoted question then spaces": '"how satisfied?"' + " " * N + "- 4",
+    "stars then spaces": "🌟" + " " * N + "4" + " " * N + "🌟",
+    "denied scores": "not 5... " * (N // 9) + "7",
+    "not then spaces": "not 5" + " " * N + "but a 7",
+    "busy weeks": "sorry, " + "busy week. " * (N // 11) + "10",
+    "busy days in Chinese": "这两天" + "忙" * N + "，给4分",
+    "apologies before a score": "不好意思，" * (N // 5) + "七分",
+    "shares of a group": "8, " + "3 of my " * (N // 8),
+    "ordinals after dashes": "4 - 1st " * (N // 8),
+    "meant to be then spaces": "my 4 was" + " " * N + "meant to be a 5",
+    "meant first then spaces": "是4分，" + " " * N + "刚才点错了",
+    "come again": "下次还" * (N // 3) + "5分",
 }
 OPTIONS = [("slow", ["Slow response", "响应太慢"]), ("other", ["Something else", "其他"])]
 UNHAPPY = Classification("complaint", 0.9, "negative", 0.9)
@@ -268,6 +290,7 @@ ENTRIES: dict[str, Callable[[str], object]] = {
     # the nineteenth blind set's readers: a score named overall, a score with its scale among numbers
     "overall_score": lambda t: overall_score(t, lambda part: parse_rating(part, "csat", 1, 5)),
     "scaled_score": lambda t: scaled_score(t, 5, lambda part: parse_rating(part, "csat", 1, 5)),
+    "letters_joined": letters_joined,  # the twentieth blind set's reader
 }
 
 
