@@ -3,8 +3,10 @@
 Python's ``json`` accepts more than JSON: ``NaN`` and ``Infinity``, numbers that overflow to
 ``inf``, lone surrogates (``"\\ud800"``, which no database can store as UTF-8) and nesting deep
 enough to raise ``RecursionError``; and an integer of over 4,300 digits raises a bare ``ValueError``
-(Python's limit on converting digits). :func:`loads` refuses all of them with one error type, so an
-endpoint answers a clean 4xx instead of failing later (at insert, or in its own 422 handler).
+(Python's limit on converting digits); and it guesses UTF-16 and UTF-32 from a body's first bytes,
+where JSON between systems is UTF-8 (RFC 8259 8.1), so a proxy or filter reading a body as UTF-8 saw
+other keys than were stored. :func:`loads` refuses all of them with one error type, so an endpoint
+answers a clean 4xx instead of failing later (at insert, or in its own 422 handler).
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ from fastapi.routing import APIRoute
 
 MAX_DEPTH = 64
 """Deeper than any payload a platform or our API sends; far below Python's recursion limit."""
+
+
+_UTF8 = ("utf-8", "utf-8-sig")
+"""What :func:`json.detect_encoding` names UTF-8 (a leading BOM is let through, as RFC 8259 allows)."""
 
 
 class JSONRejected(ValueError):
@@ -61,6 +67,8 @@ def loads(raw: bytes | str, *, max_depth: int = MAX_DEPTH, strict_text: bool = T
     would pass the last); webhooks pass ``False`` and clean such text instead (see
     :func:`bot.storable.storable`), because a platform would redeliver a refused message for days.
     """
+    if isinstance(raw, bytes | bytearray) and (found := json.detect_encoding(raw)) not in _UTF8:
+        raise JSONRejected(f"JSON must be UTF-8 (RFC 8259), this body is {found.upper()}")
     try:
         data = json.loads(
             raw, parse_constant=_constant, object_pairs_hook=_once_each if strict_text else None

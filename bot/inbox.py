@@ -59,6 +59,12 @@ class InboxStorage(Protocol):
         """Store the update unless ``(channel, key)`` is stored already; whether it was new."""
         ...
 
+    async def first_body(self, channel: str, signed: str, body: str, at: datetime, keep: timedelta) -> bool:
+        """Whether ``body`` (a digest) is the first body the signed request ``signed`` (a digest of
+        a signature that covers no body) carried to any process in the last ``keep``; remembered if
+        so. A repeat of that body (the platform's retry) is ``True`` again."""
+        ...
+
     async def claim(self, worker: str, now: datetime, limit: int, until: datetime) -> list[InboxItem]: ...
 
     async def done(self, ids: list[int], at: datetime) -> None: ...
@@ -97,6 +103,11 @@ class Intake:
         if new:
             self.wake()
         return new
+
+    async def first_body(self, channel: str, signed: str, body: str, keep: timedelta) -> bool:
+        """Whether the signed request ``signed`` carries its first body ``body`` (both digests), in
+        every process on the database: see :meth:`InboxStorage.first_body`."""
+        return await self.storage.first_body(channel, signed, body, self.clock.now(), keep)
 
 
 def backoff(attempts: int) -> timedelta:

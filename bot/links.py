@@ -10,7 +10,7 @@ import base64
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.records import KeyedRequest
 
@@ -22,11 +22,16 @@ def new_link_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-def keyed_link_token(secret: str, request: KeyedRequest) -> str:
-    """The token a link asked for with an ``Idempotency-Key`` gets: made from the server's secret and
-    the request, so a repeat answers the same token while the database still holds only its digest."""
-    asked = f"link\n{request.account}\n{request.key}\n{request.digest}".encode("utf-8", "surrogatepass")
-    mac = hmac.new(secret.encode("utf-8", "surrogatepass"), asked, hashlib.sha256).digest()
+def keyed_link_token(secret: str, request: KeyedRequest, at: datetime) -> str:
+    """The token a link asked for with an ``Idempotency-Key`` at ``at`` (when the key first came) gets:
+    made from the server's secret, the request and that time, so a repeat answers the same token while
+    the database still holds only its digest, and the same key sent again once retention forgot it
+    makes another (not the first, used or expired, token live again)."""
+    when = at.astimezone(UTC).isoformat()
+    asked = f"link\n{request.account}\n{request.key}\n{request.digest}\n{when}"
+    mac = hmac.new(
+        secret.encode("utf-8", "surrogatepass"), asked.encode("utf-8", "surrogatepass"), hashlib.sha256
+    ).digest()
     return base64.urlsafe_b64encode(mac[:16]).rstrip(b"=").decode("ascii")
 
 

@@ -283,23 +283,30 @@ class ConversationService:
         return changed
 
     async def link_token(
-        self, customer_id: int, *, token: str | None = None, request: KeyedRequest | None = None
+        self,
+        customer_id: int,
+        *,
+        keyed: Callable[[datetime], str] | None = None,
+        request: KeyedRequest | None = None,
     ) -> tuple[str, datetime]:
-        """A new deep-link token for the customer (``token``, else a random one) and when it expires
-        (``/start <token>`` on Telegram links that chat to them, once). ``request`` (an API request's
-        ``Idempotency-Key``, with ``token`` made from it: :func:`bot.links.keyed_link_token`) makes
-        one link: a repeat stores nothing and returns the first one's expiry."""
-        token, now = token or new_link_token(), self.clock.now()
+        """A new deep-link token for the customer and when it expires (``/start <token>`` on Telegram
+        links that chat to them, once). ``request`` (an API request's ``Idempotency-Key``) makes one
+        link: a repeat stores nothing and answers the first one's token and expiry; ``keyed`` makes the
+        token from when the key first came (:func:`bot.links.keyed_link_token`), else it is random."""
+        now, fresh = self.clock.now(), new_link_token()
 
-        def work(repo: Repository) -> datetime:
-            if (first := replayed(repo, request, now)) is not None:
-                return first.at + LINK_TTL
+        def work(repo: Repository) -> tuple[str, datetime]:
+            first = replayed(repo, request, now)
+            made = now if first is None else first.at
+            token = fresh if keyed is None else keyed(made)
+            if first is not None:
+                return token, made + LINK_TTL
             repo.add_link_token(customer_id, link_digest(token), now, now + LINK_TTL)
             if request is not None:
                 repo.answer_request(request, customer_id)
-            return now + LINK_TTL
+            return token, now + LINK_TTL
 
-        return token, await self.store.run(work)
+        return await self.store.run(work)
 
     async def erase_customer(
         self, customer_id: int, actor: str, *, request: KeyedRequest | None = None

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import asdict
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Annotated, Any
 
 import uvicorn
@@ -191,8 +192,8 @@ def support_router(rt: Runtime, secret: str) -> APIRouter:
         makes a new one (a repeat with the first one's ``Idempotency-Key`` answers that one), used once
         and expiring after 24 hours. An erased customer gets none (409)."""
         request = keyed_request(who.name, idempotency_key, f"POST /api/customers/{customer_id}/link", None)
-        token = keyed_link_token(secret, request) if request is not None else None
-        token, expires_at = await rt.service.link_token(customer_id, token=token, request=request)
+        keyed = None if request is None else partial(keyed_link_token, secret, request)
+        token, expires_at = await rt.service.link_token(customer_id, keyed=keyed, request=request)
         links = {"token": token, "expires_at": expires_at.isoformat()}
         telegram = rt.settings().config.channels.telegram
         if telegram.enabled and telegram.bot_username:

@@ -8,14 +8,14 @@ Statements are SQLAlchemy Core on a connection of their own: accepting a webhook
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BindParameter, Connection, bindparam, func, select, text, update
+from sqlalchemy import BindParameter, Connection, bindparam, delete, func, insert, select, text, update
 
 from bot.inbox import InboxItem
 from bot.storable import bounded, storable
-from models import InboxRow
+from models import InboundReceipt, InboxRow
 from storage.db import Database, insert_for
 from storage.group_commit import GroupCommit
 from storage.rows import Rows
@@ -27,6 +27,11 @@ SCAN = 5
 """Pending rows read per row claimed: a sender with an earlier row in flight blocks its later ones."""
 
 inbox = InboxRow.__table__  # type: ignore[attr-defined]
+receipt = InboundReceipt.__table__  # type: ignore[attr-defined]
+SIGNED_REQUESTS = "signed-request"
+"""The ``inbound_receipt.account`` under which :meth:`SqlInbox.first_body` keeps, for a few minutes,
+``<digest of a signed request>:<digest of its body>`` (nothing of the customer)."""
+SIGNED_LOCKS = 0x7369676E  # "sign": the key space of the advisory locks that serialise one request's checks
 
 
 def _insert_statement(dialect: str) -> Any:
@@ -77,6 +82,34 @@ class SqlInbox:
             new.append(key in stored)
             stored.discard(key)
         return new
+
+    def first_body_sync(self, channel: str, signed: str, body: str, at: datetime, keep: timedelta) -> bool:
+        mine, same = f"{signed}:{body}", (receipt.c.channel == channel, receipt.c.account == SIGNED_REQUESTS)
+        with self.database.writer.begin() as conn:
+            if conn.dialect.name == "postgresql":  # two processes checking one request: one at a time
+                lock = {"space": SIGNED_LOCKS, "key": int(signed[:7], 16)}
+                conn.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"), lock)
+            conn.execute(delete(receipt).where(*same, receipt.c.received_at < at - keep))
+            carried = select(receipt.c.platform_id).where(
+                *same, receipt.c.platform_id.startswith(f"{signed}:")
+            )
+            bodies = set(conn.execute(carried).scalars())
+            if bodies - {mine}:
+                return False
+            if not bodies:
+                values = {
+                    "channel": channel,
+                    "account": SIGNED_REQUESTS,
+                    "platform_id": mine,
+                    "received_at": at,
+                }
+                conn.execute(insert(receipt).values(values))
+            return True
+
+    async def first_body(self, channel: str, signed: str, body: str, at: datetime, keep: timedelta) -> bool:
+        """:meth:`bot.inbox.InboxStorage.first_body`, kept in ``inbound_receipt`` (and forgotten
+        after ``keep`` by the next check on the channel)."""
+        return await asyncio.to_thread(self.first_body_sync, channel, signed, body, at, keep)
 
     # working -----------------------------------------------------------------------------------
 

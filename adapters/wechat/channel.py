@@ -23,7 +23,7 @@ from fastapi.responses import PlainTextResponse
 from adapters.base import AdapterContext
 from adapters.http import RateLimits, read_body
 from adapters.wechat.api import WeChatApi
-from adapters.wechat.verify import MissingSignature, Verifier
+from adapters.wechat.verify import REPLAY_WINDOW, MissingSignature, Verifier
 from adapters.wechat.wire import parse_message
 from bot.errors import DeliveryError, SignatureError, WireFormatError
 from bot.inbox import InboxItem
@@ -32,6 +32,10 @@ from bot.ports import Capabilities, Recipient, Sent
 from bot.prompts import Prompt
 
 log = logging.getLogger("csatbot.adapters.wechat")
+
+REPLAY_KEPT = 2 * REPLAY_WINDOW
+"""How long the database keeps a plain-mode signature's first body: a timestamp is taken from 5
+minutes before it to 5 minutes after."""
 
 Render = Callable[[Recipient, Prompt], list[dict[str, Any]]]
 
@@ -107,6 +111,7 @@ class WeChatChannel:
         query = dict(request.query_params)
         with _rejections(self.name):
             echo = await asyncio.to_thread(self.verifier.echo, query, self.ctx.clock.now())
+            await self._first_body(self.verifier.echo_carried(query), query, None)
         return PlainTextResponse(echo)
 
     async def receive(self, request: Request) -> PlainTextResponse:
@@ -116,10 +121,20 @@ class WeChatChannel:
         query = dict(request.query_params)
         with _rejections(self.name):
             opened = await asyncio.to_thread(self._open, query, body, self.ctx.clock.now())
+            await self._first_body(self.verifier.carried(query, body), query, body)
         if opened is not None:  # a retry of a stored callback is accepted again and kept once
             msg, xml = opened
             await self.ctx.intake().accept(self.name, msg.platform_id, msg.user, xml.encode())
         return PlainTextResponse(self.platform.ack)
+
+    async def _first_body(
+        self, carried: tuple[str, str] | None, query: dict[str, str], body: bytes | None
+    ) -> None:
+        """:class:`SignatureError` when a plain-mode signature came before, to this process or
+        another, with another body (a captured query carrying a forged message)."""
+        if carried is not None and not await self.ctx.intake().first_body(self.name, *carried, REPLAY_KEPT):
+            self.verifier.refused(query, body)
+            raise SignatureError("this signed request was already received with another body (replay)")
 
     def _open(self, query: dict[str, str], body: bytes, now: datetime) -> tuple[InboundMessage, str] | None:
         xml = self.verifier.open(query, body, now)

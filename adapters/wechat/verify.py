@@ -35,9 +35,9 @@ class ReplayGuard:
     copy of the message); refusing it showed the customer "this account cannot serve you now" for a
     message that was stored. A captured signature carrying any other body stays refused.
 
-    Thread-safe (the webhook verifies in a worker thread). Remembers at most ``keep`` requests; the
-    memory is per process, so run one worker per callback URL or accept a replay across workers
-    (inbound dedupe by MsgId still stores each message once).
+    Thread-safe (the webhook verifies in a worker thread). Remembers at most ``keep`` requests, in
+    this process: the channel also asks the database (:meth:`Verifier.carried`), so a captured query
+    carries no other body on another worker or after a restart either.
     """
 
     def __init__(self, window: timedelta = REPLAY_WINDOW, keep: int = 200_000) -> None:
@@ -70,6 +70,14 @@ class ReplayGuard:
             if seen is None:
                 self._seen[key] = (now, digest)
 
+    def forget(self, key: tuple[str, ...], body: bytes = b"") -> None:
+        """Drop ``key`` if it was remembered with ``body``: another process took another body under
+        it first, and this one must not refuse the retry of that one."""
+        digest = hashlib.sha256(body).digest()
+        with self._lock:
+            if (seen := self._seen.get(key)) is not None and seen[1] == digest:
+                del self._seen[key]
+
 
 class Verifier:
     """Checks one account's callbacks: the GET URL check and the POSTed messages.
@@ -99,9 +107,7 @@ class Verifier:
             _check(given, self.token, timestamp, nonce, echostr)
             return self._cipher().decrypt(echostr)
         _check(given, self.token, timestamp, nonce)
-        self.guard.remember(
-            (timestamp, nonce, given.lower()), now, b"echostr:" + echostr.encode("utf-8", "replace")
-        )
+        self.guard.remember((timestamp, nonce, given.lower()), now, _echo_body(echostr))
         return echostr
 
     def open(self, query: Mapping[str, str], body: bytes, now: datetime) -> str:
@@ -120,6 +126,27 @@ class Verifier:
         self.guard.remember(self._key(query), now, body)
         return self.cipher.decrypt(encrypted)
 
+    def carried(self, query: Mapping[str, str], body: bytes) -> tuple[str, str] | None:
+        """In plain mode, whose signature covers no body: digests of the verified request and of the
+        body it carries, for the database to refuse another body under the same signature in any
+        process (:meth:`bot.inbox.Intake.first_body`); ``None`` in safe mode."""
+        if self.cipher is not None:
+            return None
+        return _digest("\n".join(self._key(query))), hashlib.sha256(body).hexdigest()
+
+    def echo_carried(self, query: Mapping[str, str]) -> tuple[str, str] | None:
+        """:meth:`carried` for a URL check: its plain signature is the very one a POST carries."""
+        if self.encrypted_echo:
+            return None
+        key = (query.get("timestamp", ""), query.get("nonce", ""), query.get("signature", "").lower())
+        return _digest("\n".join(key)), hashlib.sha256(_echo_body(query.get("echostr", ""))).hexdigest()
+
+    def refused(self, query: Mapping[str, str], body: bytes | None) -> None:
+        """The database refused ``body`` (``None``: the URL check's ``echostr``) under this query:
+        this process forgets it, so the retry of the body another process took is not refused."""
+        key = (query.get("timestamp", ""), query.get("nonce", ""), query.get("signature", "").lower())
+        self.guard.forget(key, _echo_body(query.get("echostr", "")) if body is None else body)
+
     def _key(self, query: Mapping[str, str]) -> tuple[str, ...]:
         """What the replay guard remembers of a callback: its timestamp, nonce and signature."""
         name = "signature" if self.cipher is None else "msg_signature"
@@ -129,6 +156,15 @@ class Verifier:
         if self.cipher is None:
             raise SignatureError("an encrypted echostr needs an EncodingAESKey")
         return self.cipher
+
+
+def _echo_body(echostr: str) -> bytes:
+    """What the replay guard keeps as the body of a URL check."""
+    return b"echostr:" + echostr.encode("utf-8", "replace")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
 
 
 def _require(query: Mapping[str, str], *names: str) -> list[str]:

@@ -30,11 +30,21 @@ from adapters.strict_json import MAX_DEPTH, JSONRejected, json_safe, loads, read
         (b'{"n": ' + b"9" * 4301 + b"}", "a number has more than 4,300 digits"),
         (b'{"text": "hi", "text": "=cmd"}', "the key 'text' is given twice"),
         (b'{"a": {"b": 1, "b": 1}}', "the key 'b' is given twice"),
+        # Hunt 17: Python's json reads these (it guesses the encoding); RFC 8259 says UTF-8.
+        ('{"text": "hi"}'.encode("utf-16"), "JSON must be UTF-8 .RFC 8259., this body is UTF-16$"),
+        ('{"text": "hi"}'.encode("utf-16-le"), "this body is UTF-16-LE"),
+        ('{"text": "hi"}'.encode("utf-32"), "this body is UTF-32"),
+        ('{"text": "hi"}'.encode("utf-32-be"), "this body is UTF-32-BE"),
     ],
 )
 def test_refused(raw: bytes, why: str) -> None:
     with pytest.raises(JSONRejected, match=why.replace("(", r"\(")):
         loads(raw)
+
+
+def test_a_utf8_byte_order_mark_is_let_through_as_rfc_8259_allows() -> None:
+    assert loads(b'\xef\xbb\xbf{"text": "hi"}') == {"text": "hi"}
+    assert loads('{"text": "caf\u00e9"}'.encode()) == {"text": "caf\u00e9"}
 
 
 def test_webhooks_keep_odd_text_for_cleaning_but_not_odd_numbers_or_depth() -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta, timezone
+from functools import partial
 
 import pytest
 
@@ -78,14 +79,44 @@ def test_a_keyed_link_token_is_the_same_for_a_repeat_and_another_for_anything_el
     """Hunt 16: a link asked again with its ``Idempotency-Key`` answers the same token (made from the
     server's secret and the request, so only its digest is stored); another caller, key, request or
     secret gets another. Each fits Telegram's ``/start`` payload (1-64 of A-Za-z0-9_-)."""
-    request = KeyedRequest("bob", "link-1", "a" * 64)
-    token = keyed_link_token("server secret", request)
-    assert keyed_link_token("server secret", request) == token
+    request, at = KeyedRequest("bob", "link-1", "a" * 64), datetime(2026, 12, 7, 18, 0, tzinfo=UTC)
+    token = keyed_link_token("server secret", request, at)
+    assert keyed_link_token("server secret", request, at.astimezone(timezone(timedelta(hours=8)))) == token
     others = {
-        keyed_link_token("server secret", KeyedRequest("amy", "link-1", "a" * 64)),
-        keyed_link_token("server secret", KeyedRequest("bob", "link-2", "a" * 64)),
-        keyed_link_token("server secret", KeyedRequest("bob", "link-1", "b" * 64)),
-        keyed_link_token("another secret", request),
+        keyed_link_token("server secret", KeyedRequest("amy", "link-1", "a" * 64), at),
+        keyed_link_token("server secret", KeyedRequest("bob", "link-2", "a" * 64), at),
+        keyed_link_token("server secret", KeyedRequest("bob", "link-1", "b" * 64), at),
+        keyed_link_token("another secret", request, at),
+        keyed_link_token("server secret", request, at + timedelta(microseconds=1)),
     }
-    assert token not in others and len(others) == 4
+    assert token not in others and len(others) == 5
     assert all(re.fullmatch(r"[A-Za-z0-9_-]{22}", t) for t in [token, *others])
+
+
+async def test_a_link_keyed_again_once_retention_forgot_the_key_is_a_new_token(harness: Harness) -> None:
+    """Hunt 17: the keyed token was made from the request alone, so once retention forgot the key
+    (``retention.transcripts``, 180 days by default) the same key (a client that keys links by
+    customer) made the same token again, and the first link, used long ago and perhaps still in an
+    old e-mail or chat, attached a chat to the customer again. It is made from when the key first
+    came now. A repeat while the key is kept still answers the first token and expiry, used or
+    expired: only the account that holds the key gets it (it had it already), and it links nothing."""
+    customer = await known_customer(harness)
+    request = KeyedRequest("bob", f"link-of-{customer}", "c" * 64)
+    keyed = partial(keyed_link_token, "server secret", request)
+    first, expires_at = await harness.service.link_token(customer, keyed=keyed, request=request)
+    await harness.service.handle(start(harness, "tg-owner", first))
+    assert customer_of(harness, "tg-owner") == customer
+    assert await harness.service.link_token(customer, keyed=keyed, request=request) == (first, expires_at)
+    await harness.service.handle(start(harness, "tg-repeat", first))  # answered again, used all the same
+    assert customer_of(harness, "tg-repeat") != customer
+    later = harness.clock.now() + timedelta(days=181)
+    harness.clock.advance(later - harness.clock.now())
+    before = later - timedelta(days=180)
+    forgotten = await harness.store.run(lambda repo: repo.forget_before(before, None, later))
+    assert forgotten["receipts"] >= 1
+    again, _ = await harness.service.link_token(customer, keyed=keyed, request=request)
+    assert again != first
+    await harness.service.handle(start(harness, "tg-stranger", first))  # the old link stays dead
+    assert customer_of(harness, "tg-stranger") != customer
+    await harness.service.handle(start(harness, "tg-new", again))
+    assert customer_of(harness, "tg-new") == customer

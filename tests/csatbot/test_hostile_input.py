@@ -52,6 +52,11 @@ JSON_BODIES = {
     "bad-utf8": b'{"text": "\xff"}',
     "5000-digits": b'{"text": "hi", "id": ' + b"9" * 5000 + b"}",  # was a generic 400
     "duplicate-key": b'{"text": "hi", "text": "=1+1"}',  # was taken, the last one winning
+    # Hunt 17: JSON between systems is UTF-8 (RFC 8259 8.1); these were taken (Python's json guesses
+    # the encoding), so a proxy or filter reading the body as UTF-8 saw something else than we stored.
+    "utf-16-bom": '{"text": "hi"}'.encode("utf-16"),
+    "utf-16-be": '{"text": "hi"}'.encode("utf-16-be"),
+    "utf-32-le": '{"text": "hi"}'.encode("utf-32-le"),
 }
 
 

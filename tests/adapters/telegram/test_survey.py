@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from adapters.testing import Shown
@@ -96,3 +98,35 @@ async def test_the_survey_speaks_the_users_telegram_language(app: App) -> None:
     [rating] = await app.shown("chen", last_has_buttons)
     assert rating.text == "您对本次服务满意吗？"
     assert [b.label for b in rating.buttons[-2:]] == ["1 · 非常不满意", "5 · 非常满意"]
+
+
+async def test_updates_replayed_once_their_receipts_are_forgotten_change_no_survey(app: App) -> None:
+    """Hunt 17: an update replayed after the inbox and the dedupe receipts forgot it (2 days and
+    ``retention.transcripts``, 180 days by default; only a holder of the webhook's secret can send one)
+    is taken as new. A rating tap and a typed answer on the survey they answered, long since
+    completed, record nothing and send nothing; the survey, its answers and the ticket stay one."""
+    conversation_id = await open_and_resolve(app, "dan", "the app crashes at login")
+    [rating] = await app.shown("dan", last_has_buttons)
+    tap = app.sim.callback_update("dan", rating.buttons[1])  # two stars
+    assert (await app.sim.post(app.http, tap)).status_code == 200
+    [*_, reason] = await app.shown("dan", lambda s: len(s) == 2 and last_has_buttons(s))
+    await app.sim.tap(app.http, "dan", reason.buttons[1])
+    await app.shown("dan", lambda s: len(s) == 3)
+    typed = app.sim.message_update("dan", "nobody answered for a week")
+    assert (await app.sim.post(app.http, typed)).status_code == 200
+    done = await app.shown("dan", lambda s: len(s) == 4)
+    before = await app.conversation(conversation_id)
+    assert before["survey"]["status"] == "completed" and len(answers(before)) == 3
+
+    later = datetime.now(UTC) + timedelta(days=1)
+    assert await asyncio.to_thread(app.runtime.inbox.storage.prune_sync, later) > 0
+    forgotten = await app.runtime.store.run(lambda repo: repo.forget_before(later, None, later))
+    assert forgotten["receipts"] > 0
+    edits = len(app.sim.api.called("editMessageText"))
+    for update in (tap, typed):
+        assert (await app.sim.post(app.http, update)).status_code == 200
+    after = await app.conversation(conversation_id)
+    assert (after["survey"], answers(after)) == (before["survey"], answers(before))
+    assert len(app.sim.shown("dan")) == len(done) and len(app.sim.api.called("editMessageText")) == edits
+    tickets = (await app.http.get("/api/tickets")).json()
+    assert [t["conversation_id"] for t in tickets] == [conversation_id]
