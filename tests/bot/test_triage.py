@@ -320,6 +320,12 @@ SHIPPED_ANSWERS = [
     pytest.param("改完密码以后购物车空了，怎么回事", "neutral", None, id="after-reset-story-zh"),
     pytest.param("I reset my password after the alert, now I forgot the new one", "neutral", "auto_answer",
                  id="after-the-alert"),
+    pytest.param("is the one-time passcode you text me the same as my PIN?", "neutral", None,
+                 id="otp-passcode"),
+    pytest.param("动态密码收不到", "neutral", None, id="otp-zh"),
+    pytest.param("the one-time code to reset my password expired, can I get another?", "neutral",
+                 "auto_answer", id="one-time-reset-code"),
+    pytest.param("前台给的无线密码连不上", "neutral", None, id="hotel-wireless-zh"),
 ]  # fmt: skip
 
 
@@ -358,6 +364,13 @@ def test_the_shipped_rules_answer_only_a_calm_question_about_our_own_password(
         ("it's been a week and the parcel is still not here", "escalate"),
         ("唉，退款还是没到", "escalate"),
         ("我的快递还没到，请问什么时候到？", None),
+        ("外卖等太久了，我要取消订单", "escalate"),
+        ("typing my passcode every time I open the app is annoying", "escalate"),
+        ("餐送到的时候都凉了，能退一部分吗", "escalate"),
+        ("说好的24小时发货，现在都第五天了", "escalate"),
+        ("退款到底什么时候到账？", "escalate"),
+        ("汤洒了一半，申请退款", None),
+        ("饭菜送到还是热的，没有凉，退款的事不急", None),
     ],
 )
 @pytest.mark.parametrize("sentiment", ["neutral", "negative"])
@@ -367,6 +380,26 @@ def test_the_shipped_rules_send_a_calm_threat_of_a_chargeback_or_regulator_to_a_
     shipped = shipped_rules()
     calm = judged("refund", 0.95, sentiment, 0.1, 0.5)
     decision = decide(shipped, calm, 0.5, during_survey=False, text=text)
+    assert (decision.rule.action if decision else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "sentiment", "expected"),
+    [
+        ("can I talk to someone about a payment plan?", "neutral", "escalate"),
+        ("I'd like this escalated to a supervisor, please.", "neutral", "escalate"),
+        ("明天上午9点到11点能给我回个电话吗", "neutral", "escalate"),
+        ("请把这个问题升级给你们主管", "neutral", "escalate"),
+        ("no need to escalate, just tell me when the payment plan starts", "neutral", None),
+        ("the supervisor at the branch was lovely, thanks", "positive", None),
+        ("can I set up a payment plan?", "neutral", None),
+    ],
+)
+def test_the_shipped_rules_send_a_customer_who_asks_for_a_person_in_words_to_one(
+    text: str, sentiment: Sentiment, expected: str | None
+) -> None:
+    calm = judged("billing", 0.9, sentiment, 0.1, 0.5)
+    decision = decide(shipped_rules(), calm, 0.5, during_survey=False, text=text)
     assert (decision.rule.action if decision else None) == expected
 
 
