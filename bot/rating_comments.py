@@ -74,6 +74,7 @@ SCORE_LEAD_IN = re.compile(
     r"(?:honestly|definitely|def|defo|easily|solid|overall|i'?d say|id say|i would say|i say|absolutely"
     r"|certainly|surely|totally|obviously|clearly|ngl|tbh|um+|uh+|hm+|well|for me|always|as always|actually"
     r"|lowkey|highkey|deadass|srsly|seriously|fr|ong|idc|bruh|u1s1|有一说一|xswl|笑死"  # teenagers' chat
+    r"|smh"  # shaking my head: "smh 1"
     # "just a 3"; "a hard 10" is firm, "so hard 1" a rating
     r"|only|just|sadly|unfortunately|regrettably|sorry(?: but)?|strong|weak|(?<!so )hard|firm|perfect"
     r"|of course|ofc|obvs|duh|generous|mere|measly|to be (?:honest|fair)|tbf"
@@ -136,6 +137,9 @@ def split_rating(
         for start in _cuts(t, from_start=False):
             rest, tail = t[:start], t[start:]
             score = _score(tail, rest, parse, words=words, leading=False, numbers=numbers, longest=longest)
+            if score is not None and not numbers and middle is not None and score > middle:
+                if hedges.praised_wait(rest):
+                    return None  # "wow 3 hours on hold, amazing"
             if score is not None:
                 side = original[:start]
                 led = _lead_in_clause(side.lower().rstrip())
@@ -338,6 +342,8 @@ def _qualified(cut: _Cut) -> bool:
             return True  # "5星能返现吗", "5分是最高吗": asked about, not given
         if hedges.EITHER_OR.match(cut.comment):
             return True  # "1分是容易还是难": which end is which?
+        if "=" in cut.gap and hedges.RIGHT_ASKED.search(cut.comment):
+            return True  # "1 = bad right?": the scale's legend asked about, no score given
         return "?" in cut.gap or "？" in cut.gap or hedges.QUALIFIED_AFTER.match(cut.comment) is not None
     if hedges.HYPOTHETICAL_HAN.search(cut.comment):
         return True
