@@ -105,7 +105,7 @@ _SUFFIX = (
     # "5-star", "五颗星星"; a dash without a unit is a school grade's minus ("4-": 4 or less?)
     r"(?:\s*-?\s*(?P<unit>分|[颗个]星星|[颗个]星(?!期)|星星|星(?!期)|stars?|points?|pts?|marks?|[颗个]?⭐+|[颗个]?★+|[颗个]?🌟+"
     # typed in a hurry, corrected on a phone; "给五颗"; "4*"
-    r"|starz|stras|satrs|strs|starts?|颗(?!星)|\*(?=\s*$)"
+    r"|starz|stras|satrs|strs|starts?|stats|star's|颗(?!星)|\*(?=\s*$)"
     r"|estrellas?|bintang))?"  # the unit in Spanish and Malay, as bilingual customers type it: "4 estrellas"
     rf"(?:{_OUT_OF}(?P<den_after>{_DENOMINATOR})(?:\s*(?:分|颗?星))?)?"  # "4 stars out of 5", "4分/5分"
     r"(?P<full>\s*满分)?"  # "10分满分": ten points, full marks

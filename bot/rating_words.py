@@ -154,6 +154,8 @@ EFFORT: dict[str, int] = {
     # do), 有手就行 ("anyone with hands could"), 三下五除二 (done in a few quick moves), 一波三折 (one
     # twist after another), 费老劲 (as 费了老大劲), and a table flipped as 😡 is on no scale but CSAT
     "no brainer": 7, "no-brainer": 7, "a no brainer": 7, "meh": 4, "mid": 4, "凑合": 4, "还凑合": 4,
+    "easy as 123": 7, "easy as 1 2 3": 7, "easy as one two three": 7,  # as "easy as abc"
+    **dict.fromkeys(("(╯°□°)╯( ┻━┻", "(╯°□°)╯(┻━┻", "(╯°□°)╯", "┻━┻"), 1),
     "有手就行": 7, "三下五除二": 7, "三下五除二就搞定": 7, "三下五除二就解决": 7, "一波三折": 2, "费老劲": 2,
 }  # fmt: skip
 _WORDS: dict[WordScale, tuple[dict[str, int], int, int, int]] = {
@@ -169,6 +171,8 @@ _LEAD_IN = re.compile(
     r"|(?:the |your |my )?(?:agent|staff|team|rep|representative|process))\s*(?:was|is|'s)"
     r"|(?:you|you guys|y'all|you all)\s*(?:were|are|'re)"  # "you guys are the best"
     r"|it's|its|overall|all in all|honestly|really|(?P<self>i'm|i am|i was|we're|we are|i feel)"
+    r"|tbh|ngl|tbf|imo|lowkey|no cap|smh"  # chat's "honestly" first: "ngl kinda hard", "tbh it was easy"
+    r"|took(?=\s+(?:no|zero|0|little|minimal|a lot of|lots of|much)\s+effort$)"  # "took zero effort"
     r"|was|is"  # chat drops the subject: "was a nightmare"
     # what is rated before a verb that rates it: "ur service sucks", "you guys rock"
     r"|(?:(?:the|your|ur|my)\s+)?(?:service|support|agent|staff|team|app|experience)(?=\s+(?:sucks|sucked|rocks|rocked)$)"
@@ -307,8 +311,11 @@ def _words(text: str, scale: WordScale) -> int | None:
     if (tail := _TRAILING.search(text)) is not None and tail.start():
         text = text[: tail.start()]  # "fine i guess", "good overall"
     value = _phrase(text, scale)
-    if value is None and (lead := _LEAD_IN.match(text)) is not None:
-        rest = text[lead.end() :]
+    rest = text
+    for _ in range(2):  # "tbh it was easy": chat's "honestly", then what is rated
+        if value is not None or (lead := _LEAD_IN.match(rest)) is None:
+            break
+        rest = rest[lead.end() :]
         if lead["self"] and PUNCT.sub(" ", rest).strip() in _DECLINING:
             return None
         value = _phrase(rest, scale)  # "it was ok", "the agent was great", "I'm happy"
