@@ -172,6 +172,8 @@ _LEAD_IN = re.compile(
     r"|(?:you|you guys|y'all|you all)\s*(?:were|are|'re)"  # "you guys are the best"
     r"|it's|its|overall|all in all|honestly|really|(?P<self>i'm|i am|i was|we're|we are|i feel)"
     r"|tbh|ngl|tbf|imo|lowkey|no cap|smh"  # chat's "honestly" first: "ngl kinda hard", "tbh it was easy"
+    # a formal "I would rate the service as very good", "I'd describe it as excellent"
+    r"|i(?:'d| would)? (?:rate|describe|call|consider) (?:(?:the|your|this|my) )?(?:\w+ )?as"
     r"|took(?=\s+(?:no|zero|0|little|minimal|a lot of|lots of|much)\s+effort$)"  # "took zero effort"
     r"|was|is"  # chat drops the subject: "was a nightmare"
     # what is rated before a verb that rates it: "ur service sucks", "you guys rock"
@@ -203,9 +205,12 @@ _SUBJECT_ZH = re.compile(
 _RATED_NOUN = re.compile(r"(?<!\s)\s+(?:experience|service|support|help|job|chat|agent)(?:\s+ever)?$")
 # "非常好的服务", "很差的体验", "垃圾服务"
 _RATED_WITH = re.compile(
-    r"(?<!\s)\s+with (?:(?:the|your|my|this|our) )?(?:service|answer|help|support|agent|experience"
+    r"(?<!\s)\s+with (?:(?:the|your|my|this|our) )?(?:service|answer|help|support|agent|experience|assistance"
     r"|response|reply|outcome|result|solution|chat|staff|team|process|it|everything|you|you guys)\b"
     r"(?: (?:i|we) (?:received|got|had|was given|were given)\b)?"  # "the help I received"
+    # who helped, as an older customer names them: "very happy with the lovely lady on the phone"
+    r"|(?<!\s)\s+with (?:the|your) (?:(?:lovely|nice|kind|young|helpful|polite) )?"
+    r"(?:lady|man|gentleman|guy|girl|woman|chap|person)(?: (?:on the phone|in the chat|who helped me))?$"
 )
 _RATED_NOUN_ZH = re.compile(r"的(?:服务|体验|客服|服务态度|态度)$|(?<=..)(?:服务|体验)$")
 _GIVE = re.compile(r"^我?(?:给|打)(?:你们|你)?(?:一个|个)?(?:大大的|满满的)?")  # "给个大大的好评"
