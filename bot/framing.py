@@ -108,7 +108,8 @@ _COMMENT_FIELD = (
 _SCORE_FIELD = r"(?:rating|score|stars?|effort|nps|csat|ces|评分|打分|分数|满意度|推荐指数|星级)"
 # The name and its value set apart by a colon, or by a dash with spaces around ("Reason - slow").
 _FIELD_NAME = re.compile(rf"^\s*{_COMMENT_FIELD}(?:\s*[:：=]|\s+[-–—](?=\s))\s*(?=\S)", re.IGNORECASE)
-_FIELD_ALONE = re.compile(rf"^\s*(?:{_COMMENT_FIELD}|{_SCORE_FIELD})\s*[:：=]?\s*$", re.IGNORECASE)
+# Possessive spaces: "nps" and a run of spaces before a "9" was tried at every split of the run (quadratic).
+_FIELD_ALONE = re.compile(rf"^\s*(?:{_COMMENT_FIELD}|{_SCORE_FIELD})\s*+(?:[:：=]\s*+)?$", re.IGNORECASE)
 
 
 def field_free(comment: str) -> str:
