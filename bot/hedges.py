@@ -244,7 +244,8 @@ def taken_back(comment: str) -> bool:
 
 
 # 呵呵 beside a rating is a sneer in Chinese chat: "呵呵，五星" is no five stars.
-SNEER = re.compile(r"^(?:呵呵|嗬嗬)|(?:呵呵|嗬嗬)[呵嗬的哒]*$|^啊?对对对")  # 啊对对对: "yeah, sure" (a meme)
+# ... and so is chat's 啊对对对 ("yeah, sure": a meme) before one ("对对对" alone may agree).
+SNEER = re.compile(r"^(?:呵呵|嗬嗬)|(?:呵呵|嗬嗬)[呵嗬的哒]*$|^啊对对对")
 
 
 # Words beside an NPS score that say the customer would not recommend, or would: "10/10 would not
