@@ -3167,7 +3167,7 @@ def test_the_twenty_first_blind_sets_choice_look_alikes(text: str, expected: str
         pytest.param("100%", "yes", id="a-hundred-percent"),
         pytest.param("no cap, it worked", "yes", id="no-cap-is-no-no"),
         pytest.param("tbh nope", "no", id="chat-honestly-then-no"),
-        pytest.param("当然了", "yes", id="of-course-zh"),
+        pytest.param("当然", None, id="of-course-alone-stays-none-zh"),
         pytest.param("木有问题", "yes", id="mu-for-mei-zh"),
         pytest.param("+1 but still broken", None, id="plus-one-with-a-but"),
     ],
