@@ -202,9 +202,7 @@ _TURN = re.compile(
 RIGHT_ASKED = re.compile(r"\b(?:right|correct|yes|yeah|innit)\s*\??$|对吧$|是吧$|对吗$|是吗$")
 # A long wait told before praise words makes them sarcasm: "wow 3 hours on hold, amazing", "waited 2 weeks,
 # great" ("fixed in 5 minutes, amazing" and "waited 2 days but fixed, great" are meant).
-_LONG_WAIT = (
-    rf"(?:\d+|an?|{EN_WORDS})\s*(?:hours?|hrs?|days?|weeks?|months?)"
-)
+_LONG_WAIT = rf"(?:\d+|an?|{EN_WORDS})\s*(?:hours?|hrs?|days?|weeks?|months?)"
 WAIT_TOLD = re.compile(
     rf"\b{_LONG_WAIT}\s+(?:on hold|waiting|in (?:the )?queue|of waiting|wait)\b"
     rf"|\b(?:waited|waiting|on hold)\s+(?:for\s+)?(?:forever|ages|{_LONG_WAIT})\b"

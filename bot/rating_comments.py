@@ -111,14 +111,11 @@ def split_rating(
     longest: int | None = None,
 ) -> Scored | None:
     """The score ``parse`` finds at the start or the end of ``text``, and the rest as the comment.
-
-    ``parse`` reads a whole reply ("5 stars", "给五星", "非常满意"); ``words`` says whether the
-    scale has words at all (CSAT and CES do: "very satisfied"; NPS does not), which allows a word
-    rating beside a comment when punctuation separates them ("非常满意，客服很耐心"). With the
-    scale's ``middle``, a comment that is itself a rating on the other side of it makes the reply
-    none: "1 - very easy" on CES (7 is easy), "非常满意，1分". ``longest``: the most characters a
-    score ``parse`` reads may have; a longer side is not tried as the score.
-    """
+    ``parse`` reads a whole reply ("5 stars", "给五星", "非常满意"); ``words`` says whether the scale has
+    words at all (CSAT and CES do; NPS does not), which allows a word rating beside a comment when
+    punctuation separates them ("非常满意，客服很耐心"). With the scale's ``middle``, a comment that is
+    itself a rating on the other side of it makes the reply none: "1 - very easy" on CES, "非常满意，1分".
+    ``longest``: the most characters a score ``parse`` reads may have; a longer side is not tried."""
     original = unicodedata.normalize("NFKC", text).strip()
     t = original.lower()
     if not t or len(t) > MAX_LENGTH or len(t) != len(original):
@@ -137,9 +134,8 @@ def split_rating(
         for start in _cuts(t, from_start=False):
             rest, tail = t[:start], t[start:]
             score = _score(tail, rest, parse, words=words, leading=False, numbers=numbers, longest=longest)
-            if score is not None and not numbers and middle is not None and score > middle:
-                if hedges.praised_wait(rest):
-                    return None  # "wow 3 hours on hold, amazing"
+            if score is not None and not numbers and _praised_wait(score, rest, middle):
+                return None  # "wow 3 hours on hold, amazing"
             if score is not None:
                 side = original[:start]
                 led = _lead_in_clause(side.lower().rstrip())
@@ -177,6 +173,11 @@ def _found(
     if middle is not None:
         comment = faces.without_agreeing_face(comment, score, middle, after=after)
     return _unless_contradicted(Scored(score, comment), rest, parse, middle)
+
+
+def _praised_wait(score: int, before: str, middle: float | None) -> bool:
+    """A word rating on the good side of ``middle`` after a long wait told: sarcasm."""
+    return middle is not None and score > middle and hedges.praised_wait(before)
 
 
 def _snark(score: int, rest: str, middle: float | None) -> bool:

@@ -90,8 +90,9 @@ SATISFACTION: dict[str, int] = {
     "♥": 5, "💖": 5, "💕": 5, "💗": 5,
     "😃": 5, "😄": 5, "❤": 5, "💯": 5, "👌": 4, "😒": 2, "🙄": 2, "😢": 2, "😤": 1, "🤮": 1, "💩": 1,
     # blind round 24: chat's win and loss ("big W", "massive L": a bare letter is no rating), 周到 and 贴心
-    # (attentive), 不赖 (not bad), 绝了 (the best), 挺行 (does fine), a phone's "hapy", and the pair said as
-    # neither ("谈不上好也谈不上差"), 太好 as 太好了 ("也太好了吧" loses its 了 with 吧); kaomoji, as emoticons are ("(^_^)", "(T_T)", ">:(" and a table flipped)
+    # (attentive), 不赖 (not bad), 绝了 (the best), 挺行 (does fine), a phone's "hapy", the pair said as
+    # neither ("谈不上好也谈不上差"), 太好 as 太好了 ("也太好了吧" loses its 了 with 吧); kaomoji, as
+    # emoticons are ("(^_^)", "(T_T)", ">:(" and a table flipped)
     "big w": 5, "huge w": 5, "massive w": 5, "big l": 1, "huge l": 1, "massive l": 1,
     "太好": 5, "周到": 4, "贴心": 4, "不赖": 4, "绝了": 5, "挺行": 4, "hapy": 4,
     "谈不上好也谈不上差": 3, "说不上好也说不上差": 3, "不算好也不算差": 3, "还可以更好": 3, "可以更好": 3,
@@ -283,8 +284,8 @@ def _mandarin(text: str) -> str:
 
 # A pinyin keyboard's slips in the rating words: the first character offered for the same sound, picked in
 # a hurry ("非常满易", "不瞒意", "菲常满意", "非常容意"): mǎnyì, fēicháng, róngyì.
-_IME_MEANT = {"瞒意": "满意", "满易": "满意", "满亿": "满意", "慢意": "满意", "菲常": "非常", "非长": "非常", "飞常": "非常",
-              "容意": "容易", "荣易": "容易", "溶易": "容易"}  # fmt: skip
+_IME_MEANT = {"瞒意": "满意", "满易": "满意", "满亿": "满意", "慢意": "满意", "菲常": "非常", "非长": "非常",
+              "飞常": "非常", "容意": "容易", "荣易": "容易", "溶易": "容易"}  # fmt: skip
 _IME_SLIPS = re.compile("|".join(_IME_MEANT))
 
 

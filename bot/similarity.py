@@ -349,9 +349,9 @@ _CJK_WORDS = {
     "没到账": "问题没解决",
     "主要是": " ",
     # blind round 24: slow to an absurd degree (慢到离谱), till the end of time (天荒地老), "ten thousand
-    # years" (一万年), at a snail's pace (慢吞吞); work for nothing and asking for nothing (白忙活, 白问, 跟没问一样)
-    # leave the problem; 拉胯 (let down) said of the attitude is a bad one; 家人们谁懂啊 ("folks, can you
-    # believe it") says nothing of which option; "held on hold N times" is waiting
+    # years" (一万年), at a snail's pace (慢吞吞); work for nothing and asking for nothing (白忙活, 白问,
+    # 跟没问一样) leave the problem; 拉胯 (let down) said of the attitude is a bad one; 家人们谁懂啊
+    # ("folks, can you believe it") says nothing of which option; "put me on hold" is waiting
     "到离谱": " ",
     "离谱": " ",
     "到天荒地老": "慢",
