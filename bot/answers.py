@@ -119,6 +119,7 @@ _NOT_EVEN_ONE = re.compile(
     r"^(?:连\s*)?(?:给|打)?(?:一|1|零|0)\s*(?:分|颗?星|颗?[⭐★])\s*(?:都|也)\s*"
     r"(?:(?:不想|不愿意|不愿|不该|不)给|嫌多|是多的|多了|给多了)$"  # "1星都嫌多": even one is too many
     r"|^(?:给|打)?负分(?:滚粗|滚)?$|^not even (?:one|1|a single) (?:star|point)$"
+    r"|^(?:给|打|得|吃)?(?:个)?(?:零蛋|鸭蛋)$"  # blind round 24: a zero said as an egg ("零蛋", "吃鸭蛋")
 )
 # Voice typing writes a number before "stars" or the scale as a word that sounds the same: "for stars"
 # and "a for out of five" are four.

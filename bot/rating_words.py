@@ -194,7 +194,8 @@ _TRAILING = re.compile(
 # Who rates before Chinese words: "我觉得很好", "总体还可以", "我对这次服务非常满意" (我对, then the rated).
 _LEAD_IN_ZH = re.compile(
     r"^(?:我觉得|我感觉|感觉|觉得|总体来说|总的来说|总体|整体|总之|我们对|我对|我们|我|必须|肯定|当然"
-    r"|也(?=太)|还是(?=挺))"  # "也太好了吧", "还是挺麻烦的"
+    r"|也(?=太)|还是(?=挺)"  # "也太好了吧", "还是挺麻烦的"
+    r"|老(?:头子|太太|婆子)我?对?)"  # an older customer's "老头子我很满意"
     r"(?:还是|是)?(?=.)"
 )
 # What Chinese replies name before the words: "服务很好", "客服态度非常好", "这次体验不错".

@@ -3135,6 +3135,9 @@ BLIND_TWENTY_FOURTH = [
     pytest.param("nps 8 satisfaction 3", "csat", (3, None), id="fields-in-english-csat"),
     pytest.param("I would rate the support as excellent", "csat", (5, ""), id="rate-as-words"),
     pytest.param("very pleased with the kind gentleman", "csat", (5, ""), id="pleased-with-whom"),
+    pytest.param("吃鸭蛋", "nps", (0, ""), id="a-zero-as-an-egg-zh"),
+    pytest.param("鸭蛋", "csat", (1, ""), id="a-zero-as-an-egg-is-the-lowest-zh"),
+    pytest.param("老太太我很满意", "csat", (5, ""), id="an-older-customer-names-herself-zh"),
 ]
 
 

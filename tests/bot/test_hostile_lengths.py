@@ -262,6 +262,8 @@ HOSTILE = {
     "table flips": "(╯°□°）╯︵ ┻━┻" * (N // 12),
     "家人们": "家人们谁懂啊，" * (N // 7) + "1分",
     "啊对对对": "啊对对对" * (N // 4) + "，5分",
+    "eggs": "吃" * N + "鸭蛋",
+    "older customers": "老头子我" * (N // 4) + "很满意",
 }
 OPTIONS = [("slow", ["Slow response", "响应太慢"]), ("other", ["Something else", "其他"])]
 UNHAPPY = Classification("complaint", 0.9, "negative", 0.9)
