@@ -105,7 +105,7 @@ _SUFFIX = (
     # "5-star", "五颗星星"; a dash without a unit is a school grade's minus ("4-": 4 or less?)
     r"(?:\s*-?\s*(?P<unit>分|[颗个]星星|[颗个]星(?!期)|星星|星(?!期)|stars?|points?|pts?|marks?|[颗个]?⭐+|[颗个]?★+|[颗个]?🌟+"
     # typed in a hurry, corrected on a phone; "给五颗"; "4*"
-    r"|starz|stras|satrs|strs|starts?|颗(?!星)|\*(?=\s*$)"
+    r"|starz|stras|satrs|strs|starts?|stats|star's|颗(?!星)|\*(?=\s*$)"
     r"|estrellas?|bintang))?"  # the unit in Spanish and Malay, as bilingual customers type it: "4 estrellas"
     rf"(?:{_OUT_OF}(?P<den_after>{_DENOMINATOR})(?:\s*(?:分|颗?星))?)?"  # "4 stars out of 5", "4分/5分"
     r"(?P<full>\s*满分)?"  # "10分满分": ten points, full marks
@@ -119,6 +119,7 @@ _NOT_EVEN_ONE = re.compile(
     r"^(?:连\s*)?(?:给|打)?(?:一|1|零|0)\s*(?:分|颗?星|颗?[⭐★])\s*(?:都|也)\s*"
     r"(?:(?:不想|不愿意|不愿|不该|不)给|嫌多|是多的|多了|给多了)$"  # "1星都嫌多": even one is too many
     r"|^(?:给|打)?负分(?:滚粗|滚)?$|^not even (?:one|1|a single) (?:star|point)$"
+    r"|^(?:给|打|得|吃)?(?:个)?(?:零蛋|鸭蛋)$"  # blind round 24: a zero said as an egg ("零蛋", "吃鸭蛋")
 )
 # Voice typing writes a number before "stars" or the scale as a word that sounds the same: "for stars"
 # and "a for out of five" are four.

@@ -43,6 +43,7 @@ _NUMBER_FIRST = re.compile(
     r"(?:(?:give|gave|a|an|给|打|评)\s*个?\s*)?"
     r"(?:\d|[零〇一二两三四五六七八九十壹贰叁参肆伍陆柒捌玖拾俩仨⭐★🌟]"
     r"|[\u2460-\u2473\u24ea]"  # a circled digit, which NFKC reads as one: "改成⑤星"
+    r"|满分"  # full marks: "能不能改为满分"
     r"|(?:" + EN_WORDS + r")\b)",
     re.IGNORECASE,
 )
@@ -65,7 +66,7 @@ _MEANT_TO = r"(?:give|put|say|rate|press|click|tap|hit|pick|choose)(?: (?:it|you
 # read by :func:`read_corrected`.
 _CORRECTING = re.compile(
     r"(?:(?:no+|nah|nope)\s*[,，!！…]+|(?:nah|nope)(?=\s)|\*(?=\s*\d)"  # "*4": chat's "I meant"
-    r"|(?:(?:sorry|srry|sry|soz|actually|oops|whoops)[\s,]*)?(?:"
+    r"|(?:(?:sorry|srry|sry|soz|actually|oops|whoops|ngl|tbh|lol)[\s,]*)?(?:"  # "ngl i meant 4"
     # "change my rating to 3 pls", "please change it to 4", "can I update my score to a 4"
     r"(?:please |pls |can you |could you |can u |could u |can i |could i |may i |i want to |i'd like to "
     r"|i wanna |let me |kindly |abeg |can )?"  # "kindly change my rating to 5", "abeg change am to 5"
@@ -100,7 +101,8 @@ _CORRECTING = re.compile(
     rf"|(?:不好意思|唔好意思|抱歉)?[,，]?(?:刚才|刚刚)?[,，]?(?:我想|我要|想|帮我|麻烦|能不能|能|可以|可不可以|我){{0,2}}"
     # what was wrong named first: "评分打错了，改为4分"; a new score asked as a new rating: "重新评分：5"
     rf"(?:评分|分数|打分|评价)?(?:改(?:一下)?(?:评分|分数|打分|评价)|{TAKING_BACK_ZH}|换成"
-    r"|重新(?:评分|打分|评价|打|评)|重打|重评)"
+    r"|重新(?:评分|打分|评价|打|评)|重打|重评"
+    r"|改(?=\s*(?:[\d一二两三四五六七八九十壹贰叁肆伍]|满分)))"  # "改五星": 改 alone, the score right after
     # "不好意思，应该是4分", "应该给4星": an apology, then what was meant
     # ... or the score said to be the one ("不好意思，是4分")
     r"|(?:不好意思|唔好意思|抱歉|sorry)[,，]?\s*(?=应该|是\s*[\d一二两三四五六七八九十])"

@@ -39,7 +39,8 @@ FILLERS = re.compile(
 _NO_COMMENT = re.compile(
     r"(?:from (?:me|us|my side|my end)|(?:for|to) (?:you|u|ya|you guys|you all|y'all)"
     r"|hands down|no doubt|without a doubt|obviously"
-    r"|definitely|absolutely|please|pls|plz|bye|bye bye|goodbye|it is|all the way|all day|every time|好评"
+    r"|definitely|deffo|defo"  # blind round 24: chat's "deffo" ("10 deffo")
+    r"|absolutely|please|pls|plz|bye|bye bye|goodbye|it is|all the way|all day|every time|好评"
     r"|later|laters|cya|see ya|ttyl"  # a goodbye before or after the score: "later 8", "5 cya"
     r"|(?:as |like )?always|as usual|again|already|i think|i guess|i suppose|i reckon"
     r"|i'?d say|id say|i would say|i'?d go|id go|i would go"  # "solid 3 I'd say"
@@ -108,7 +109,8 @@ _COMMENT_FIELD = (
 _SCORE_FIELD = r"(?:rating|score|stars?|effort|nps|csat|ces|评分|打分|分数|满意度|推荐指数|星级)"
 # The name and its value set apart by a colon, or by a dash with spaces around ("Reason - slow").
 _FIELD_NAME = re.compile(rf"^\s*{_COMMENT_FIELD}(?:\s*[:：=]|\s+[-–—](?=\s))\s*(?=\S)", re.IGNORECASE)
-_FIELD_ALONE = re.compile(rf"^\s*(?:{_COMMENT_FIELD}|{_SCORE_FIELD})\s*[:：=]?\s*$", re.IGNORECASE)
+# Possessive spaces: "nps" and a run of spaces before a "9" was tried at every split of the run (quadratic).
+_FIELD_ALONE = re.compile(rf"^\s*(?:{_COMMENT_FIELD}|{_SCORE_FIELD})\s*+(?:[:：=]\s*+)?$", re.IGNORECASE)
 
 
 def field_free(comment: str) -> str:

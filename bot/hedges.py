@@ -198,6 +198,23 @@ _TURN = re.compile(
 )
 
 
+# A comment that asks whether it is so: "1 = bad right?" (the scale's legend asked about).
+RIGHT_ASKED = re.compile(r"\b(?:right|correct|yes|yeah|innit)\s*\??$|对吧$|是吧$|对吗$|是吗$")
+# A long wait told before praise words makes them sarcasm: "wow 3 hours on hold, amazing", "waited 2 weeks,
+# great" ("fixed in 5 minutes, amazing" and "waited 2 days but fixed, great" are meant).
+_LONG_WAIT = rf"(?:\d+|an?|{EN_WORDS})\s*(?:hours?|hrs?|days?|weeks?|months?)"
+WAIT_TOLD = re.compile(
+    rf"\b{_LONG_WAIT}\s+(?:on hold|waiting|in (?:the )?queue|of waiting|wait)\b"
+    rf"|\b(?:waited|waiting|on hold)\s+(?:for\s+)?(?:forever|ages|{_LONG_WAIT})\b"
+)
+
+
+def praised_wait(before: str) -> bool:
+    """Whether ``before`` a word rating on the good side is only a long wait told: sarcasm."""
+    low = before.lower()
+    return WAIT_TOLD.search(low) is not None and _TURN.search(low) is None
+
+
 def sarcastic(comment: str) -> bool:
     """Whether ``comment`` beside a high score says it is sarcasm: "for waiting 3 hours", "等了两周呢",
     "would wait 3 hours again", "客服把我拉黑了"."""
@@ -225,7 +242,8 @@ def taken_back(comment: str) -> bool:
 
 
 # 呵呵 beside a rating is a sneer in Chinese chat: "呵呵，五星" is no five stars.
-SNEER = re.compile(r"^(?:呵呵|嗬嗬)|(?:呵呵|嗬嗬)[呵嗬的哒]*$")
+# ... and so is chat's 啊对对对 ("yeah, sure": a meme) before one ("对对对" alone may agree).
+SNEER = re.compile(r"^(?:呵呵|嗬嗬)|(?:呵呵|嗬嗬)[呵嗬的哒]*$|^啊对对对")
 
 
 # Words beside an NPS score that say the customer would not recommend, or would: "10/10 would not

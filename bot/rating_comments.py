@@ -74,6 +74,7 @@ SCORE_LEAD_IN = re.compile(
     r"(?:honestly|definitely|def|defo|easily|solid|overall|i'?d say|id say|i would say|i say|absolutely"
     r"|certainly|surely|totally|obviously|clearly|ngl|tbh|um+|uh+|hm+|well|for me|always|as always|actually"
     r"|lowkey|highkey|deadass|srsly|seriously|fr|ong|idc|bruh|u1s1|有一说一|xswl|笑死"  # teenagers' chat
+    r"|smh"  # shaking my head: "smh 1"
     # "just a 3"; "a hard 10" is firm, "so hard 1" a rating
     r"|only|just|sadly|unfortunately|regrettably|sorry(?: but)?|strong|weak|(?<!so )hard|firm|perfect"
     r"|of course|ofc|obvs|duh|generous|mere|measly|to be (?:honest|fair)|tbf"
@@ -110,14 +111,11 @@ def split_rating(
     longest: int | None = None,
 ) -> Scored | None:
     """The score ``parse`` finds at the start or the end of ``text``, and the rest as the comment.
-
-    ``parse`` reads a whole reply ("5 stars", "给五星", "非常满意"); ``words`` says whether the
-    scale has words at all (CSAT and CES do: "very satisfied"; NPS does not), which allows a word
-    rating beside a comment when punctuation separates them ("非常满意，客服很耐心"). With the
-    scale's ``middle``, a comment that is itself a rating on the other side of it makes the reply
-    none: "1 - very easy" on CES (7 is easy), "非常满意，1分". ``longest``: the most characters a
-    score ``parse`` reads may have; a longer side is not tried as the score.
-    """
+    ``parse`` reads a whole reply ("5 stars", "给五星", "非常满意"); ``words`` says whether the scale has
+    words at all (CSAT and CES do; NPS does not), which allows a word rating beside a comment when
+    punctuation separates them ("非常满意，客服很耐心"). With the scale's ``middle``, a comment that is
+    itself a rating on the other side of it makes the reply none: "1 - very easy" on CES, "非常满意，1分".
+    ``longest``: the most characters a score ``parse`` reads may have; a longer side is not tried."""
     original = unicodedata.normalize("NFKC", text).strip()
     t = original.lower()
     if not t or len(t) > MAX_LENGTH or len(t) != len(original):
@@ -136,6 +134,8 @@ def split_rating(
         for start in _cuts(t, from_start=False):
             rest, tail = t[:start], t[start:]
             score = _score(tail, rest, parse, words=words, leading=False, numbers=numbers, longest=longest)
+            if score is not None and not numbers and _praised_wait(score, rest, middle):
+                return None  # "wow 3 hours on hold, amazing"
             if score is not None:
                 side = original[:start]
                 led = _lead_in_clause(side.lower().rstrip())
@@ -173,6 +173,11 @@ def _found(
     if middle is not None:
         comment = faces.without_agreeing_face(comment, score, middle, after=after)
     return _unless_contradicted(Scored(score, comment), rest, parse, middle)
+
+
+def _praised_wait(score: int, before: str, middle: float | None) -> bool:
+    """A word rating on the good side of ``middle`` after a long wait told: sarcasm."""
+    return middle is not None and score > middle and hedges.praised_wait(before)
 
 
 def _snark(score: int, rest: str, middle: float | None) -> bool:
@@ -338,6 +343,8 @@ def _qualified(cut: _Cut) -> bool:
             return True  # "5星能返现吗", "5分是最高吗": asked about, not given
         if hedges.EITHER_OR.match(cut.comment):
             return True  # "1分是容易还是难": which end is which?
+        if "=" in cut.gap and hedges.RIGHT_ASKED.search(cut.comment):
+            return True  # "1 = bad right?": the scale's legend asked about, no score given
         return "?" in cut.gap or "？" in cut.gap or hedges.QUALIFIED_AFTER.match(cut.comment) is not None
     if hedges.HYPOTHETICAL_HAN.search(cut.comment):
         return True

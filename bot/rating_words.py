@@ -89,6 +89,16 @@ SATISFACTION: dict[str, int] = {
     ":)": 4, ":-)": 4, "=)": 4, ":d": 5, ":-d": 5, ":(": 2, ":-(": 2, "=(": 2, ":'(": 2,  # emoticons
     "♥": 5, "💖": 5, "💕": 5, "💗": 5,
     "😃": 5, "😄": 5, "❤": 5, "💯": 5, "👌": 4, "😒": 2, "🙄": 2, "😢": 2, "😤": 1, "🤮": 1, "💩": 1,
+    # blind round 24: chat's win and loss ("big W", "massive L": a bare letter is no rating), 周到 and 贴心
+    # (attentive), 不赖 (not bad), 绝了 (the best), 挺行 (does fine), a phone's "hapy", the pair said as
+    # neither ("谈不上好也谈不上差"), 太好 as 太好了 ("也太好了吧" loses its 了 with 吧); kaomoji, as
+    # emoticons are ("(^_^)", "(T_T)", ">:(" and a table flipped)
+    "big w": 5, "huge w": 5, "massive w": 5, "big l": 1, "huge l": 1, "massive l": 1,
+    "太好": 5, "周到": 4, "贴心": 4, "不赖": 4, "绝了": 5, "挺行": 4, "hapy": 4,
+    "谈不上好也谈不上差": 3, "说不上好也说不上差": 3, "不算好也不算差": 3, "还可以更好": 3, "可以更好": 3,
+    **dict.fromkeys(("^_^", "^^", "^-^", "(^_^)", "(^^)", "(^-^)", "(^o^)", "^o^"), 4),
+    **dict.fromkeys(("t_t", "(t_t)", "t t", ";_;", "(;_;)", "qaq", "(qaq)"), 2),
+    **dict.fromkeys((">:(", ">:-(", "(╯°□°)╯( ┻━┻", "(╯°□°)╯(┻━┻", "(╯°□°)╯", "┻━┻"), 1),
 }  # fmt: skip
 # Effort words on the 1-7 CES scale (7 = very easy, 4 is neutral).
 EFFORT: dict[str, int] = {
@@ -141,6 +151,13 @@ EFFORT: dict[str, int] = {
     # hardships), as 非常困难
     "九牛二虎之力": 1, "费九牛二虎之力": 1, "费了九牛二虎之力": 1, "千辛万苦": 1, "历尽千辛万苦": 1,
     "历经千辛万苦": 1,
+    # blind round 24: "no brainer" (nothing to think about), chat's "meh" and "mid" (so-so), 凑合 (it will
+    # do), 有手就行 ("anyone with hands could"), 三下五除二 (done in a few quick moves), 一波三折 (one
+    # twist after another), 费老劲 (as 费了老大劲), and a table flipped as 😡 is on no scale but CSAT
+    "no brainer": 7, "no-brainer": 7, "a no brainer": 7, "meh": 4, "mid": 4, "凑合": 4, "还凑合": 4,
+    "easy as 123": 7, "easy as 1 2 3": 7, "easy as one two three": 7,  # as "easy as abc"
+    **dict.fromkeys(("(╯°□°)╯( ┻━┻", "(╯°□°)╯(┻━┻", "(╯°□°)╯", "┻━┻"), 1),
+    "有手就行": 7, "三下五除二": 7, "三下五除二就搞定": 7, "三下五除二就解决": 7, "一波三折": 2, "费老劲": 2,
 }  # fmt: skip
 _WORDS: dict[WordScale, tuple[dict[str, int], int, int, int]] = {
     "csat": (SATISFACTION, 1, 3, 5),
@@ -155,6 +172,10 @@ _LEAD_IN = re.compile(
     r"|(?:the |your |my )?(?:agent|staff|team|rep|representative|process))\s*(?:was|is|'s)"
     r"|(?:you|you guys|y'all|you all)\s*(?:were|are|'re)"  # "you guys are the best"
     r"|it's|its|overall|all in all|honestly|really|(?P<self>i'm|i am|i was|we're|we are|i feel)"
+    r"|tbh|ngl|tbf|imo|lowkey|no cap|smh"  # chat's "honestly" first: "ngl kinda hard", "tbh it was easy"
+    # a formal "I would rate the service as very good", "I'd describe it as excellent"
+    r"|i(?:'d| would)? (?:rate|describe|call|consider) (?:(?:the|your|this|my) )?(?:\w+ )?as"
+    r"|took(?=\s+(?:no|zero|0|little|minimal|a lot of|lots of|much)\s+effort$)"  # "took zero effort"
     r"|was|is"  # chat drops the subject: "was a nightmare"
     # what is rated before a verb that rates it: "ur service sucks", "you guys rock"
     r"|(?:(?:the|your|ur|my)\s+)?(?:service|support|agent|staff|team|app|experience)(?=\s+(?:sucks|sucked|rocks|rocked)$)"
@@ -172,38 +193,45 @@ _TRAILING = re.compile(
 )
 # Who rates before Chinese words: "我觉得很好", "总体还可以", "我对这次服务非常满意" (我对, then the rated).
 _LEAD_IN_ZH = re.compile(
-    r"^(?:我觉得|我感觉|感觉|觉得|总体来说|总的来说|总体|整体|总之|我们对|我对|我们|我|必须|肯定|当然)"
+    r"^(?:我觉得|我感觉|感觉|觉得|总体来说|总的来说|总体|整体|总之|我们对|我对|我们|我|必须|肯定|当然"
+    r"|也(?=太)|还是(?=挺)"  # "也太好了吧", "还是挺麻烦的"
+    r"|老(?:头子|太太|婆子)我?对?)"  # an older customer's "老头子我很满意"
     r"(?:还是|是)?(?=.)"
 )
 # What Chinese replies name before the words: "服务很好", "客服态度非常好", "这次体验不错".
 _SUBJECT_ZH = re.compile(
     r"^(?:这次的?|你们的?|本次的?)?(?:客服态度|服务态度|服务|态度|客服|体验|处理|回复|解答|沟通|流程|操作)"
-    r"(?:也|都)?(?=.)"
+    r"(?:起来|上去)?(?:也|都)?(?=.)"  # "操作起来不难", "看上去不错"
 )
 # Nouns after a word rating that change nothing: "terrible experience", "excellent support".
 _RATED_NOUN = re.compile(r"(?<!\s)\s+(?:experience|service|support|help|job|chat|agent)(?:\s+ever)?$")
 # "非常好的服务", "很差的体验", "垃圾服务"
 _RATED_WITH = re.compile(
-    r"(?<!\s)\s+with (?:(?:the|your|my|this|our) )?(?:service|answer|help|support|agent|experience"
+    r"(?<!\s)\s+with (?:(?:the|your|my|this|our) )?(?:service|answer|help|support|agent|experience|assistance"
     r"|response|reply|outcome|result|solution|chat|staff|team|process|it|everything|you|you guys)\b"
     r"(?: (?:i|we) (?:received|got|had|was given|were given)\b)?"  # "the help I received"
+    # who helped, as an older customer names them: "very happy with the lovely lady on the phone"
+    r"|(?<!\s)\s+with (?:the|your) (?:(?:lovely|nice|kind|young|helpful|polite) )?"
+    r"(?:lady|man|gentleman|guy|girl|woman|chap|person)(?: (?:on the phone|in the chat|who helped me))?$"
 )
 _RATED_NOUN_ZH = re.compile(r"的(?:服务|体验|客服|服务态度|态度)$|(?<=..)(?:服务|体验)$")
 _GIVE = re.compile(r"^我?(?:给|打)(?:你们|你)?(?:一个|个)?(?:大大的|满满的)?")  # "给个大大的好评"
 # Words before a known phrase that turn it round, keep it or strengthen it. English words end at a
 # space; Chinese ones run straight into the phrase.
 _NEGATED = re.compile(
-    r"^(?:(?:not|isn't|wasn't)\s+(?:(?:too|that|so|all that)\s+)?"
+    r"^(?:(?:not|isn't|wasn't|far from)\s+(?:(?:too|that|so|all that)\s+)?"
     r"|(?:并不|不太|不是很|不是好|不是特别|不是非常|不是太|不算太|不算很|不算|(?:谈不上|算不上|称不上)(?!不)|不怎么|不大"
     r"|不是(?=不)|不"
-    r"|(?:并|也)?没有)(?=\S))"  # "没有很满意"; "没有不满意", "不是不满意": not unhappy
+    r"|(?:并|也)?没有|没那么)(?=\S))"  # "没有很满意"; "没有不满意", "不是不满意": not unhappy
 )  # "not too bad" is "bad" negated
 # A negation that goes all the way: "not helpful at all", "一点都不满意" (the lowest; "一点都不难", "not
 # bad at all" are explicit phrases, and a negated complaint is only just on the good side).
 _NOT_AT_ALL = re.compile(
-    r"^(?:not|isn't|wasn't)\s+(?P<en>.+?)\s+at all$"
-    r"|^(?:一点都不|一点也不|一点儿都不|一点儿也不|完全不|根本不|毫不)(?P<zh>\S+)$"
+    r"^(?:not|isn't|wasn't)\s+(?P<en>.+?)\s+(?:at all|in the (?:slightest|least)|whatsoever)$"
+    r"|^(?:一点都不|一点也不|一点儿都不|一点儿也不|一点不|完全不|根本不|毫不)(?P<zh>\S+)$"
 )
+# "It could be no more so": 不能再满意了 (could not be happier), 不能再差了 (could not be worse).
+_NO_MORE = re.compile(r"^(?:不能再|不可能再|没法再|无法再)(?=\S)")
 _SOFTENED = re.compile(
     r"^(?:(?:pretty|p|quite|fairly|rather|mostly|generally|reasonably|just|surprisingly"
     r"|only)\s+"
@@ -221,14 +249,14 @@ _INTENSIFIED = re.compile(
     r"^(?:(?:very|really|rly|realy|verry|vry|so+|super duper|super|extremely|truly|absolutely|incredibly"
     r"|totally|completely|fully|entirely|way too|too|v\.?|ridiculously|insanely|unbelievably|crazy|hella"
     r"|absolute|utter|total"  # "absolute trash", "utter garbage", "a total pain"
-    r"|mad|real|mega|dead)\s+"  # British "dead easy"
+    r"|mad|real|mega|dead|beyond)\s+"  # British "dead easy"
     # Northeastern 贼拉 and 老 ("贼拉满意", "老满意了")
-    r"|(?:非常之?|特别|超级|十二分|十分|万分|一百个|相当|真的|真|太|超|很|巨|贼拉|贼|老|绝对|有够|极其|极为|极度)"
+    r"|(?:超级无敌|无敌|甚为|甚是|颇为|有亿点点?|非常之?|特别|超级|十二分|十分|万分|一百个|相当|真的|真|太|超|很|巨|贼拉|贼|老|绝对|有够|极其|极为|极度)"
     r"(?=\S))"
 )
 # Chinese puts "very" after a word too: "麻烦死了" (a pain to death), "差透了", "简单得很"; chat: "good af".
 _INTENSIFIED_AFTER = re.compile(
-    r"(?<=\S)(?:死了|死啦|死|极了|透了|得很|得不行|得要命|要命|爆了|到爆|\s+(?:af|asf))$"
+    r"(?<=\S)(?:死了|死啦|死|极了|透了|得很|得不行|得不得了|到飞起|得要命|要命|爆了|到爆|\s+(?:af|asf))$"
 )
 _ENOUGH = re.compile(r"(?<=\S)\s+enough$")
 _ARTICLE_INTENSIFIED = re.compile(r"^an?\s+(?:absolute|utter|total|complete|real)\s+(?P<noun>\S.*)$")
@@ -257,8 +285,8 @@ def _mandarin(text: str) -> str:
 
 # A pinyin keyboard's slips in the rating words: the first character offered for the same sound, picked in
 # a hurry ("非常满易", "不瞒意", "菲常满意", "非常容意"): mǎnyì, fēicháng, róngyì.
-_IME_MEANT = {"瞒意": "满意", "满易": "满意", "满亿": "满意", "菲常": "非常", "非长": "非常", "飞常": "非常",
-              "容意": "容易", "荣易": "容易", "溶易": "容易"}  # fmt: skip
+_IME_MEANT = {"瞒意": "满意", "满易": "满意", "满亿": "满意", "慢意": "满意", "菲常": "非常", "非长": "非常",
+              "飞常": "非常", "容意": "容易", "荣易": "容易", "溶易": "容易"}  # fmt: skip
 _IME_SLIPS = re.compile("|".join(_IME_MEANT))
 
 
@@ -290,8 +318,11 @@ def _words(text: str, scale: WordScale) -> int | None:
     if (tail := _TRAILING.search(text)) is not None and tail.start():
         text = text[: tail.start()]  # "fine i guess", "good overall"
     value = _phrase(text, scale)
-    if value is None and (lead := _LEAD_IN.match(text)) is not None:
-        rest = text[lead.end() :]
+    rest = text
+    for _ in range(2):  # "tbh it was easy": chat's "honestly", then what is rated
+        if value is not None or (lead := _LEAD_IN.match(rest)) is None:
+            break
+        rest = rest[lead.end() :]
         if lead["self"] and PUNCT.sub(" ", rest).strip() in _DECLINING:
             return None
         value = _phrase(rest, scale)  # "it was ok", "the agent was great", "I'm happy"
@@ -358,6 +389,9 @@ def _modified(phrase: str, scale: WordScale) -> int | None:
         if value is None or value == mid:
             return None
         return low if value > mid else min(mid + 2, high - 1)
+    if (no_more := _NO_MORE.match(phrase)) is not None:  # "不能再满意了": as "couldn't be happier"
+        value = _modified(phrase[no_more.end() :], scale)
+        return None if value is None or value == mid else (high if value > mid else low)
     if (negation := _NEGATED.match(phrase)) is not None:
         value = _modified(phrase[negation.end() :], scale)  # "not really good"
         if value is None or value == mid:

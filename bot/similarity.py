@@ -348,6 +348,26 @@ _CJK_WORDS = {
     "退款没到": "问题没解决",
     "没到账": "问题没解决",
     "主要是": " ",
+    # blind round 24: slow to an absurd degree (慢到离谱), till the end of time (天荒地老), "ten thousand
+    # years" (一万年), at a snail's pace (慢吞吞); work for nothing and asking for nothing (白忙活, 白问,
+    # 跟没问一样) leave the problem; 拉胯 (let down) said of the attitude is a bad one; 家人们谁懂啊
+    # ("folks, can you believe it") says nothing of which option; "put me on hold" is waiting
+    "到离谱": " ",
+    "离谱": " ",
+    "到天荒地老": "慢",
+    "天荒地老": "慢",
+    "一万年": "慢",
+    "慢吞吞": "慢",
+    "白忙活": "问题没解决",
+    "白忙": "问题没解决",
+    "白问": "问题没解决",
+    "跟没问一样": "问题没解决",
+    "拉胯": "坏",
+    "把我电话挂了": "态度坏",
+    "电话给我挂了": "态度坏",
+    "家人们谁懂啊": " ",
+    "家人们": " ",
+    "put me on hold": "slow",
 }
 # 好 before a word the map made bad is "so" ("客服好冷淡"), no praise that opposes it.
 _SO = re.compile(r"好(?=态度坏|坏|慢|响应慢|问题没解决)")

@@ -57,6 +57,9 @@ _YES = {
     "settled liao", "all settled", "settled le",
     # blind round 23: fixed for now, said in Chinese ("暂时好了", "目前好了"), as "yes for now"
     "暂时好了", "目前好了", "现在好了", "暂时解决了", "目前解决了", "暂时可以了", "目前可以了", "现在可以了",
+    # blind round 24: a reaction ("+1", "100%"), 稳了 (in the bag), chat's 木 for 没 ("当然" alone stays
+    # none, as "当然了": of course what?)
+    "+1", "100%", "100 %", "稳了", "木问题", "木有问题", "木问题了",
 }  # fmt: skip
 _NO = {
     "no", "n", "nope", "nah", "no it didn't", "not really", "didn't help", "did not help", "doesn't help",
@@ -335,7 +338,8 @@ _LEAD = re.compile(
     r"|(?:(?:i'?m|i am) )?afraid(?= )|unfortunately|sadly|regrettably|(?:i'?m )?sorry(?: to say)?"
     # Chinese chat's exclamations before the answer ("芭比Q了 还是登不上", "蚌埠住了 终于好了"), and 终于
     r"|芭比q了|蚌埠住了|栓q|无语子|绝绝子|yyds|awsl|xswl|h{3,}|牛|终于"
-    r"|您好|你好|早上好|下午好|晚上好|抱歉|不好意思|很遗憾|遗憾的是|废话|当然(?!了$)|并(?=[没不未])"
+    r"|(?:tbh|tbf|ngl|honestly|no cap|lowkey|smh|fr)(?= )"  # chat's "honestly" first: "no cap it works now"
+    r"|您好|你好|早上好|下午好|晚上好|抱歉|不好意思|很遗憾|遗憾的是|废话|当然(?!了$)|并(?=[没不未木])"
     r"|(?:根本|压根儿?|完全|全然)(?=[没不未]))[\s,，.。!！:：]*"  # "根本没解决", "完全没有": a no said harder
 )
 _EMOJI = re.compile(r"[\U0001F300-\U0001FAFF]+")

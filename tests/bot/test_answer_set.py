@@ -62,6 +62,7 @@ SETS = {
     "seventeenth": "typed_answers_seventeenth_{}.tsv",
     "eighteenth": "typed_answers_eighteenth_{}.tsv",
     "nineteenth": "typed_answers_nineteenth_{}.tsv",
+    "twentieth": "typed_answers_twentieth_{}.tsv",
 }
 KINDS = ("csat", "nps", "ces", "choice", "yesno", "text")
 """yesno: "Did this solve it?" (yes, no or "-"); text: a reply at the question after a CSAT rating
@@ -192,6 +193,10 @@ def test_the_second_set_written_after_the_parser_is_read_as_meant(language: str)
             "nineteenth",
             180,
         ),  # typed_answers_nineteenth_*: a seventeenth blind set (late replies, spelled letters, numbers)
+        (
+            "twentieth",
+            180,
+        ),  # typed_answers_twentieth_*: an eighteenth blind set (reactions, slang, words only, non-answers)
     ],
 )
 def test_the_audit_and_blind_sets_are_read_as_meant(language: str, which: str, at_least: int) -> None:

@@ -3098,6 +3098,100 @@ def test_the_twentieth_blind_sets_corrections(text: str, expected: str | None) -
     assert after_correction(text) == expected
 
 
+BLIND_TWENTY_FOURTH = [
+    pytest.param("(^-^)", "csat", (4, ""), id="kaomoji-smiling"),
+    pytest.param("T_T", "csat", (2, ""), id="kaomoji-crying"),
+    pytest.param("(╯°□°)╯︵┻━┻", "csat", (1, ""), id="kaomoji-table-flipped"),
+    pytest.param("huge W", "csat", (5, ""), id="a-win"),
+    pytest.param("big L tbh", "csat", (1, ""), id="a-loss"),
+    pytest.param("W", "csat", None, id="a-bare-letter-is-no-rating"),
+    pytest.param("far from happy", "csat", (2, ""), id="far-from"),
+    pytest.param("not pleased in the slightest", "csat", (1, ""), id="in-the-slightest"),
+    pytest.param("beyond satisfied", "csat", (5, ""), id="beyond"),
+    pytest.param("不能再棒了", "csat", (5, ""), id="could-be-no-better-zh"),
+    pytest.param("不能再差了", "csat", (1, ""), id="could-be-no-worse-zh"),
+    pytest.param("方便得不得了", "ces", (7, ""), id="de-bu-de-liao-zh"),
+    pytest.param("超级无敌棒", "csat", (5, ""), id="invincibly-zh"),
+    pytest.param("客服很贴心", "csat", (5, ""), id="attentive-zh"),
+    pytest.param("还不赖吧", "csat", (4, ""), id="not-bad-zh"),
+    pytest.param("没那么糟糕", "csat", (4, ""), id="not-that-bad-zh"),
+    pytest.param("甚为满意", "csat", (5, ""), id="formal-very-zh"),
+    pytest.param("no-brainer", "ces", (7, ""), id="no-brainer-at-ces"),
+    pytest.param("no brainer", "nps", None, id="no-brainer-at-nps-still-asked"),
+    pytest.param("honestly mid", "ces", (4, ""), id="mid-at-ces"),
+    pytest.param("lowkey kinda tricky", "ces", (3, ""), id="chat-honestly-then-a-hedge"),
+    pytest.param("took minimal effort", "ces", (6, ""), id="took-minimal-effort"),
+    pytest.param("easy as one two three", "ces", (7, ""), id="easy-as-one-two-three"),
+    pytest.param("five star's", "csat", (5, ""), id="a-stray-apostrophe"),
+    pytest.param("smh 2", "nps", (2, ""), id="smh-first"),
+    pytest.param("5 deffo", "csat", (5, ""), id="deffo"),
+    pytest.param("waited 3 days, great", "csat", None, id="praise-after-a-long-wait"),
+    pytest.param("2 weeks of waiting, fantastic", "csat", None, id="praise-after-weeks-of-waiting"),
+    pytest.param("fixed in 5 minutes, amazing", "csat", (5, None), id="praise-after-a-quick-fix-meant"),
+    pytest.param("waited 2 days but fixed, great", "csat", (5, None), id="a-wait-with-a-turn-meant"),
+    pytest.param("5 = best right?", "csat", None, id="a-legend-asked"),
+    pytest.param("啊对对对，五星", "csat", None, id="ah-yes-yes-yes-zh"),
+    pytest.param("nps 8 satisfaction 3", "nps", (8, None), id="fields-in-english-nps"),
+    pytest.param("nps 8 satisfaction 3", "csat", (3, None), id="fields-in-english-csat"),
+    pytest.param("I would rate the support as excellent", "csat", (5, ""), id="rate-as-words"),
+    pytest.param("very pleased with the kind gentleman", "csat", (5, ""), id="pleased-with-whom"),
+    pytest.param("吃鸭蛋", "nps", (0, ""), id="a-zero-as-an-egg-zh"),
+    pytest.param("鸭蛋", "csat", (1, ""), id="a-zero-as-an-egg-is-the-lowest-zh"),
+    pytest.param("老太太我很满意", "csat", (5, ""), id="an-older-customer-names-herself-zh"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), BLIND_TWENTY_FOURTH)
+def test_the_twenty_first_blind_sets_look_alikes_are_read_as_meant(
+    text: str, kind: ScaleKind, expected: tuple[int, str | None] | None
+) -> None:
+    test_the_sixteenth_blind_sets_look_alikes_are_read_as_meant(text, kind, expected)  # the same check
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("慢到离谱了", "slow", id="absurdly-slow-zh"),
+        pytest.param("白忙活一场", "unresolved", id="all-for-nothing-zh"),
+        pytest.param("客服态度很拉胯", "attitude", id="a-let-down-attitude-zh"),
+        pytest.param("问了也白问", "unresolved", id="asked-for-nothing-zh"),
+        pytest.param("家人们谁懂啊，回复慢死了", "slow", id="folks-first-zh"),
+        pytest.param("they put me on hold", "slow", id="put-on-hold"),
+    ],
+)
+def test_the_twenty_first_blind_sets_choice_look_alikes(text: str, expected: str | None) -> None:
+    assert parse_choice(text, OPTIONS) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("+1", "yes", id="plus-one"),
+        pytest.param("100%", "yes", id="a-hundred-percent"),
+        pytest.param("no cap, it worked", "yes", id="no-cap-is-no-no"),
+        pytest.param("tbh nope", "no", id="chat-honestly-then-no"),
+        pytest.param("当然", None, id="of-course-alone-stays-none-zh"),
+        pytest.param("木有问题", "yes", id="mu-for-mei-zh"),
+        pytest.param("+1 but still broken", None, id="plus-one-with-a-but"),
+    ],
+)
+def test_the_twenty_first_blind_sets_yes_and_no(text: str, expected: str | None) -> None:
+    assert parse_yes_no(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("tbh i meant 5", "5", id="chat-honestly-then-meant"),
+        pytest.param("改4分", "4分", id="gai-alone-zh"),
+        pytest.param("可以改成满分吗", "满分", id="full-marks-zh"),
+        pytest.param("改天再说", None, id="gai-tian-is-no-correction-zh"),
+    ],
+)
+def test_the_twenty_first_blind_sets_corrections(text: str, expected: str | None) -> None:
+    assert after_correction(text) == expected
+
+
 # ---- hostile text ----------------------------------------------------------------------------
 
 # Any character, lone surrogates and NUL included (a pure reader may be handed text before it is

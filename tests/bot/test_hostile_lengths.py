@@ -34,7 +34,7 @@ from bot.flow import build_flows
 from bot.for_now import score_for_now
 from bot.fraction_scores import scaled_score
 from bot.framing import FILLERS, field_free, says_nothing, unquoted
-from bot.hedges import sarcastic
+from bot.hedges import RIGHT_ASKED, praised_wait, sarcastic
 from bot.late_replies import without_late_lead
 from bot.letters import letter_score
 from bot.masking import mask
@@ -241,6 +241,29 @@ HOSTILE = {
     "meant to be then spaces": "my 4 was" + " " * N + "meant to be a 5",
     "meant first then spaces": "是4分，" + " " * N + "刚才点错了",
     "come again": "下次还" * (N // 3) + "5分",
+    # shapes of the rules of the twenty-first set: a long wait before praise, a legend asked, 不能再, chat's
+    # "honestly" first, a formal "rate ... as", whom one was happy with, fields named in English, 改 before
+    # a score, kaomoji, chat's 家人们 and 啊对对对
+    "long waits": "3 hours on hold " * (N // 16) + ", amazing",
+    "waited then spaces": "waited" + " " * N + "3 days, great",
+    "legend asked": "1 = " + "bad " * (N // 4) + "right?",
+    "equals then spaces": "1 =" + " " * N + "right?",
+    "no more": "不能再" * (N // 3) + "满意了",
+    "chat honestly": "tbh " * (N // 4) + "it was easy",
+    "rate as": "i would rate the " + "service " * (N // 8) + "as very good",
+    "with the lady": "very happy with the " + "lovely " * (N // 7) + "lady",
+    "with then spaces": "very happy" + " " * N + "with the lady on the phone",
+    "fields in English": "csat 5 " * (N // 7) + "nps 9",
+    "nps then spaces": "nps" + " " * N + "9",
+    "改 then a score": "改" * N + "五星",
+    "ngl meant": "ngl " * (N // 4) + "i meant 4",
+    "no cap then a yes": "no cap " * (N // 7) + "it works now",
+    "kaomoji": "(^_^)" * (N // 5),
+    "table flips": "(╯°□°）╯︵ ┻━┻" * (N // 12),
+    "家人们": "家人们谁懂啊，" * (N // 7) + "1分",
+    "啊对对对": "啊对对对" * (N // 4) + "，5分",
+    "eggs": "吃" * N + "鸭蛋",
+    "older customers": "老头子我" * (N // 4) + "很满意",
 }
 OPTIONS = [("slow", ["Slow response", "响应太慢"]), ("other", ["Something else", "其他"])]
 UNHAPPY = Classification("complaint", 0.9, "negative", 0.9)
@@ -291,6 +314,9 @@ ENTRIES: dict[str, Callable[[str], object]] = {
     "overall_score": lambda t: overall_score(t, lambda part: parse_rating(part, "csat", 1, 5)),
     "scaled_score": lambda t: scaled_score(t, 5, lambda part: parse_rating(part, "csat", 1, 5)),
     "letters_joined": letters_joined,  # the twentieth blind set's reader
+    # the twenty-first blind set's readers: a long wait before praise, a legend asked about
+    "praised_wait": praised_wait,
+    "RIGHT_ASKED": RIGHT_ASKED.search,
 }
 
 
