@@ -18,10 +18,12 @@ _TRANSCRIPT = re.compile(
     r"(?:[\"“「](?P<said>[^\"“”「」\n]{1,60})[\"”」][ \t]*+$)?",
     re.IGNORECASE,
 )
-# A phone's or an app's line: alone on the first or the last line, or in brackets after the reply.
+# A phone's or an app's line: alone on the first or the last line, or in brackets after the reply (a run
+# of spaces before the bracket is tried from its first space only: 16,384 spaces are read once).
 _PHONE_LINE = r"(?:sent (?:from|via) (?:my )?[^\n]{1,30}|(?:发自|来自)我的[^\n]{1,20})"
 _PHONE = re.compile(
-    rf"^[ \t]*+{_PHONE_LINE}\n|\n[ \t]*+{_PHONE_LINE}$|[ \t]*+[(（]{_PHONE_LINE}[)）][ \t]*+$", re.IGNORECASE
+    rf"^[ \t]*+{_PHONE_LINE}\n|\n[ \t]*+{_PHONE_LINE}$|(?<![ \t])[ \t]*+[(（]{_PHONE_LINE}[)）][ \t]*+$",
+    re.IGNORECASE,
 )
 
 
