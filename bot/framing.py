@@ -53,14 +53,16 @@ _NO_COMMENT = re.compile(
     r"|yyds|绝绝子"  # Chinese chat's "the best ever" beside a score: "5分 yyds"
     # teenagers' chat: "8 lowkey", "7 ig", "10/10 fr fr"; 有一说一 (to be fair), 笑死 (lol), 芜湖 (woohoo)
     r"|lowkey|highkey|deadass|srsly|ig|fr fr|ong|idc|u1s1|有一说一|xswl|笑死|芜湖(?:起飞)?"
-    r"|lol|lmao|haha+|hehe+|xd+|哈哈+|嘿嘿|hh+|嘻嘻|yeah|yep|yup"  # a voice note's "yeah" after it  # laughter: "5 lol", "5 haha"
+    r"|lol|lmao|haha+|hehe+|xd+|哈哈+|嘿嘿|hh+|嘻嘻"  # laughter: "5 lol", "5 haha"
+    r"|yeah|yep|yup"  # blind round 25: a voice note's "yeah" after it ("a nine yeah")
     r"|have a (?:nice|good|great) (?:day|one|evening|weekend)|good ?night|god bless|晚安"  # farewells
     r"|(?:in )?(?:one|1|a) word"  # "1 word: great"
     r"|in the end|overall|all in all|anyway|anyways"  # a story summed up after it: "5 stars in the end"
     r"|没得说|没话说|没毛病|不解释|妥妥的?|稳稳的?|果断|毫不犹豫|满满的"  # "五星没毛病", "妥妥的五星"
     r"|我觉得|我认为|我感觉|我想"  # "10分吧我觉得", as "i think"
     r"|星星|stars|points"  # the unit named before the score: "星星给五颗"
-    r"|bro|bruh|mate|dude|fam|buddy|pal|sis|amigo|amiga|老铁|兄弟|姐妹"  # whom it is said to: "i give u 5 bro"
+    r"|bro|bruh|mate|dude|fam|buddy|pal|sis|老铁|兄弟|姐妹"  # whom it is said to: "i give u 5 bro"
+    r"|amigo|amiga"  # ... in Spanish: "5 gracias amigo"
     r"|实打实的?"  # "实打实的4分", as 稳稳的
     # "推荐给朋友的话7分", "推荐度的话 8": the question said again
     r"|推荐(?:给(?:朋友|别人|亲友|家人))?的话|(?:推荐度|满意度|容易程度|费力度)的话"

@@ -20,7 +20,8 @@ _WHY = (
     r"(?:(?:i )?(?:just|only) (?:saw|seen|got|read|noticed) (?:this|it|that|the (?:message|msg|text|reminder)"
     r"|your (?:message|msg|text|reminder))(?: (?:just )?now| today| this morning)?"
     # blind round 25: "didn't see it yesterday", "saw this late"
-    r"|(?:i )?(?:didn'?t|did not|never) (?:see|get|notice) (?:this|it|your (?:message|msg|text|reminder))"
+    r"|(?:i )?(?:didn'?t|did not|never) (?:see|saw|get|got|notice|noticed)"
+    r" (?:this|it|your (?:message|msg|text|reminder))"
     r" (?:yesterday|earlier|last night|before|until (?:now|today))"
     r"|(?:i )?saw (?:this|it|your (?:message|msg|text)) (?:too |so |really )?late"
     r"|(?:i )?(?:only )?(?:saw|seen|noticed) (?:this|it|your (?:message|msg)) (?:just )?now"
@@ -47,8 +48,8 @@ _ZH_LATE = (
 _ZH_WHY = (
     r"(?:(?:刚才?|剛才?|才)(?:看到|看见|看見)(?:消息|信息|訊息|提醒)?|收到(?:了)?(?:你们的|你們的)?提醒(?:了)?"
     r"|(?:刚才?|剛才?)在(?:开车|開車|忙|上班|开会|開會)|忘了回(?:[复覆]|答)?了?"
-    r"|(?:刚|剛)(?:下班|忙完|睡醒|到家)"
-    r"|(?:昨天|之前|前两天|前兩天)没(?:看到|看见|看見|注意到)(?:消息|信息|提醒)?"  # "昨天没看到，4分"  # "刚下班，给3分"
+    r"|(?:刚|剛)(?:下班|忙完|睡醒|到家)"  # "刚下班，给3分"
+    r"|(?:昨天|之前|前两天|前兩天)没(?:看到|看见|看見|注意到)(?:消息|信息|提醒)?"  # "昨天没看到，4分"
     r"|(?:这两天|這兩天|这几天|這幾天|最近)(?:太|有点|有點|比较|比較|很|一直)?忙了?)"
 )
 _ZH = rf"{_ZH_SORRY}[ \t,，]*(?:{_ZH_LATE}|{_ZH_WHY})(?:[ \t,，]*{_ZH_WHY})?|{_ZH_LATE}|{_ZH_WHY}"

@@ -201,7 +201,7 @@ def test_the_second_set_written_after_the_parser_is_read_as_meant(language: str)
         (
             "twentyfirst",
             100,
-        ),  # typed_answers_twentyfirst_*: a nineteenth blind set (chat channels, stickers, halves, dates, prices)
+        ),  # typed_answers_twentyfirst_*: a nineteenth blind set (chat apps, stickers, halves, dates)
     ],
 )
 def test_the_audit_and_blind_sets_are_read_as_meant(language: str, which: str, at_least: int) -> None:

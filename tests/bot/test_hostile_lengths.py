@@ -267,7 +267,7 @@ HOSTILE = {
     "older customers": "老头子我" * (N // 4) + "很满意",
     # shapes of the rules of the twenty-second set: chat channels' placeholders, phone lines and transcript
     # labels, later reminders, held digits, ten with letters, Spanish "un ... de", voice notes' fillers
-    "stickers": "[Sticker] " * (N // 10) + "5",
+    "sticker placeholders": "[Sticker] " * (N // 10) + "5",
     "sticker then spaces": "[Sticker]" + " " * N + "5",
     "sent from then spaces": "5" + " " * N + "(sent from WhatsApp",
     "sent from lines": "\nsent from my phone" * (N // 19) + "\n5",
