@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from bot.chat_channels import channel_free
 from bot.chat_marks import unformatted
 from bot.late_replies import without_late_lead
 from bot.number_words import EN_WORDS
@@ -16,7 +17,7 @@ THANKS = (
     r"(?:\b(?:(?:many )?thanks|thank (?:you|u)|thx|ty|tysm|tyvm|cheers|tq|tks|thnx|thanx|thnks|thks"
     # as chat spells it, and in the languages customers mix in ("5 terima kasih", "4 arigatou")
     r"|merci(?: beaucoup)?|danke(?: sch[öo]n)?|(?:muchas )?gracias|arigato|arigatou|terima kasih"
-    r"|obrigad[oa]|grazie"
+    r"|obrigad[oa]|grazie|감사합니다|고맙습니다|고마워요"  # and Korean: "4 감사합니다"
     r"|(?:much |greatly )?appreciated|appreciate it"
     r"|ta(?= *$))"  # Britain's "ta" (thanks), only at the end: "5 mate, ta"
     r"(?: (?:a lot|so+ much|very much|again|a ton|heaps|a bunch|a million|mate|kindly))?\b"
@@ -53,6 +54,7 @@ _NO_COMMENT = re.compile(
     # teenagers' chat: "8 lowkey", "7 ig", "10/10 fr fr"; 有一说一 (to be fair), 笑死 (lol), 芜湖 (woohoo)
     r"|lowkey|highkey|deadass|srsly|ig|fr fr|ong|idc|u1s1|有一说一|xswl|笑死|芜湖(?:起飞)?"
     r"|lol|lmao|haha+|hehe+|xd+|哈哈+|嘿嘿|hh+|嘻嘻"  # laughter: "5 lol", "5 haha"
+    r"|yeah|yep|yup"  # blind round 25: a voice note's "yeah" after it ("a nine yeah")
     r"|have a (?:nice|good|great) (?:day|one|evening|weekend)|good ?night|god bless|晚安"  # farewells
     r"|(?:in )?(?:one|1|a) word"  # "1 word: great"
     r"|in the end|overall|all in all|anyway|anyways"  # a story summed up after it: "5 stars in the end"
@@ -60,6 +62,7 @@ _NO_COMMENT = re.compile(
     r"|我觉得|我认为|我感觉|我想"  # "10分吧我觉得", as "i think"
     r"|星星|stars|points"  # the unit named before the score: "星星给五颗"
     r"|bro|bruh|mate|dude|fam|buddy|pal|sis|老铁|兄弟|姐妹"  # whom it is said to: "i give u 5 bro"
+    r"|amigo|amiga"  # ... in Spanish: "5 gracias amigo"
     r"|实打实的?"  # "实打实的4分", as 稳稳的
     # "推荐给朋友的话7分", "推荐度的话 8": the question said again
     r"|推荐(?:给(?:朋友|别人|亲友|家人))?的话|(?:推荐度|满意度|容易程度|费力度)的话"
@@ -216,7 +219,7 @@ def unquoted(text: str) -> str:
 
 def unframed(text: str) -> str:
     """``text`` without a quote or a mention before it, a signature under it, or a greeting before it."""
-    text = _SIGNATURE.sub("", unquoted(text)) or text
+    text = _SIGNATURE.sub("", unquoted(channel_free(text))) or text
     for _ in range(_GREETINGS):  # "hi\nhello\n4": one greeting on each line
         text = _HELLO.sub("", text, count=1)
     return without_late_lead(text)  # "hey there, sorry for the delay, I'd say 4"

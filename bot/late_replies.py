@@ -18,7 +18,12 @@ _LATE = (
 # Why it came late: just seen, the reminder, busy elsewhere, forgotten.
 _WHY = (
     r"(?:(?:i )?(?:just|only) (?:saw|seen|got|read|noticed) (?:this|it|that|the (?:message|msg|text|reminder)"
-    r"|your (?:message|msg|text|reminder))(?: (?:just )?now)?"
+    r"|your (?:message|msg|text|reminder))(?: (?:just )?now| today| this morning)?"
+    # blind round 25: "didn't see it yesterday", "saw this late"
+    r"|(?:i )?(?:didn'?t|did not|never) (?:see|saw|get|got|notice|noticed)"
+    r" (?:this|it|your (?:message|msg|text|reminder))"
+    r" (?:yesterday|earlier|last night|before|until (?:now|today))"
+    r"|(?:i )?saw (?:this|it|your (?:message|msg|text)) (?:too |so |really )?late"
     r"|(?:i )?(?:only )?(?:saw|seen|noticed) (?:this|it|your (?:message|msg)) (?:just )?now"
     r"|(?:i )?(?:just |only )?got (?:the|your) reminder"
     r"|(?:i )?(?:was|been|have been|'ve been|ve been) (?:driving|travell?ing|busy|away|at work|sick|offline)"
@@ -30,7 +35,7 @@ _WHY = (
 # "sorry" alone is no lead: "sorry, should be 3" corrects a score.
 _EN = (
     rf"{_SORRY}[ \t,.!]+(?:{_LATE}(?:[ \t,.!]+{_WHY})?|{_WHY})"
-    rf"|(?:late (?:reply|response|answer)|{_WHY})"
+    rf"|(?:late (?:reply|response|answer)|{_WHY})(?:[ \t,]+{_SORRY})?"  # "didn't see it yesterday sorry - 3"
 )
 # In Chinese: 不好意思 / 抱歉 / 对不起 with the delay or why ("不好意思回复晚了", "抱歉才看到消息"), or the
 # delay or why alone ("刚看到", "收到提醒了", "忘了回了"). 不好意思 alone is no lead: "不好意思，是4分"
@@ -38,12 +43,13 @@ _EN = (
 _ZH_SORRY = r"(?:不好意思|抱歉|对不起|對不起|sorry)"
 _ZH_LATE = (
     r"(?:(?:回[复覆]?|回答)(?:得)?(?:晚|迟|遲)了?(?:点|點|一点|一點|些)?|晚回了?|(?:晚|迟|遲)了(?:点|點|一点|一點|些)?"
-    r"|才(?:回[复覆]?|看到|看见|看見)(?:消息|信息|訊息)?)"
+    r"|(?:今天|今早|现在|現在)?才(?:回[复覆]?|看到|看见|看見)(?:消息|信息|訊息)?)"
 )
 _ZH_WHY = (
     r"(?:(?:刚才?|剛才?|才)(?:看到|看见|看見)(?:消息|信息|訊息|提醒)?|收到(?:了)?(?:你们的|你們的)?提醒(?:了)?"
     r"|(?:刚才?|剛才?)在(?:开车|開車|忙|上班|开会|開會)|忘了回(?:[复覆]|答)?了?"
     r"|(?:刚|剛)(?:下班|忙完|睡醒|到家)"  # "刚下班，给3分"
+    r"|(?:昨天|之前|前两天|前兩天)没(?:看到|看见|看見|注意到)(?:消息|信息|提醒)?"  # "昨天没看到，4分"
     r"|(?:这两天|這兩天|这几天|這幾天|最近)(?:太|有点|有點|比较|比較|很|一直)?忙了?)"
 )
 _ZH = rf"{_ZH_SORRY}[ \t,，]*(?:{_ZH_LATE}|{_ZH_WHY})(?:[ \t,，]*{_ZH_WHY})?|{_ZH_LATE}|{_ZH_WHY}"

@@ -34,6 +34,9 @@ _UNIT = re.compile(r"(?<=\d)\s*(?:sterne?|[ée]toiles?|estrelas)\b", re.IGNORECA
 _KOREAN_OUT_OF = re.compile(r"(\d{1,2})\s*점\s*만점에\s*")
 _KOREAN_POINTS = re.compile(r"(?<=\d)\s*점")
 _JAPANESE_STARS = re.compile(r"星\s*(\d{1,2})\s*つ|(\d{1,2})\s*つ\s*星")
+# Spanish "un" before a digit and "de" for "out of": "un 9 de 10", "un 3, regular".
+_SPANISH_A = re.compile(r"^un(?=[ \t]\d)", re.IGNORECASE)
+_SPANISH_OUT_OF = re.compile(r"(?<=\d)[ \t]de[ \t](?=(?:5|10)\b)", re.IGNORECASE)
 
 
 def in_own_words(text: str) -> str:
@@ -43,4 +46,5 @@ def in_own_words(text: str) -> str:
     text = _UNIT.sub(" stars", text)
     text = _KOREAN_OUT_OF.sub(r"满分\1分 ", text)  # "10점 만점에 9점": 9 out of 10
     text = _KOREAN_POINTS.sub("分", text)
+    text = _SPANISH_OUT_OF.sub(" out of ", _SPANISH_A.sub("", text).strip())
     return _JAPANESE_STARS.sub(lambda m: (m[1] or m[2]) + "星", text)

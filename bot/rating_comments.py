@@ -79,16 +79,17 @@ SCORE_LEAD_IN = re.compile(
     r"|only|just|sadly|unfortunately|regrettably|sorry(?: but)?|strong|weak|(?<!so )hard|firm|perfect"
     r"|of course|ofc|obvs|duh|generous|mere|measly|to be (?:honest|fair)|tbf"
     r"|pakka|bas|confirm"  # Hinglish "pakka 10" (surely), "bas 5" (just); Singlish "confirm 9"
-    r"|so|ok so|okay so|basically"  # as speech runs on: "so basically 4"
+    r"|so|ok so|okay so|basically|yeah|so yeah"  # as speech runs on: "so basically 4", "so yeah a 4"
     r"|erm+|er|let me (?:think|see)"  # "erm 2", "let me think, 4"
     r"|anyway|anyways|all in all|in the end"  # a story summed up: "..., anyway 4"
     r"|lo+l|lma+o+|(?:ha){2,}"  # laughing first: "lmaooo 2"
     # an angry customer's swearing, masked or not, before the score: "f***ing 1", "FUCKING 1", "bloody 2"
     r"|f[u*][*ck]{0,4}(?:ing|in)|freaking|frigging|effing|bloody|damn"
     # "its" is how chat spells "it's": "its a three from me"; "it was a 2"; "like a 6" (not "like 6": about 6)
-    r"|(?:it'?s|it is|it was|that'?s|that is|that was|i'm|i am|you get|you guys get|like)"
+    r"|(?:it'?s|it is|it was|that'?s|that is|that was|i'm|i am|you get|you guys get|like"
+    r"|(?:i'?d|id|i would|i'?ll|i will) give (?:it|you|u|them))"  # voice notes: "I'd give it like a four"
     r"(?=\s+(?:like\s+)?an?\s))"  # "it was like a 2"
-    r"[\s,，.…?]+){0,3}"  # "well... 3", "honestly? 2", "so basically like a 4": a few in a row
+    r"[\s,，.…?]+){0,4}"  # "well... 3", "honestly? 2", "so basically like a 4": a few in a row
     r"(?:(?:嗯+|呃+|额+|哎|唉|那个|我说)[\s,，.…]*+){0,3}"  # voice typing's fillers: "呃 那个 给三分"
     r"(?:(?:a|an)\s*(?=\d)|(?:a|an)\s+)?(?=\S)"  # "a 4", "an 8", "a5"; "i'd say an 8" is no "a" + "n 8"
 )

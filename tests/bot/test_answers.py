@@ -3192,6 +3192,48 @@ def test_the_twenty_first_blind_sets_corrections(text: str, expected: str | None
     assert after_correction(text) == expected
 
 
+BLIND_TWENTY_FIFTH = [
+    pytest.param("3 [sticker]", "csat", (3, ""), id="a-sticker-after"),
+    pytest.param("[Sticker] [Sticker]\n9", "nps", (9, ""), id="stickers-on-a-line-before"),
+    pytest.param("[GIF]", "csat", None, id="a-gif-alone-is-no-answer"),
+    pytest.param("[动画表情] 4分", "csat", (4, ""), id="a-wechat-animation-before-zh"),
+    pytest.param("[转发] 解决您的问题容易吗？ 6", "ces", (6, ""), id="forwarded-question-zh"),
+    pytest.param("5\nSent via Telegram", "csat", (5, ""), id="an-apps-line-under"),
+    pytest.param("Sent from my Galaxy\n2", "csat", (2, ""), id="a-phones-line-over"),
+    pytest.param("7 (sent from my phone)", "nps", (7, ""), id="a-phones-line-in-brackets"),
+    pytest.param("2分\n发自我的华为", "csat", (2, ""), id="a-phones-line-under-zh"),
+    pytest.param('transcript: "seven"', "ces", (7, ""), id="a-transcript-label"),
+    pytest.param("语音转写：四分", "csat", (4, ""), id="a-transcript-label-zh"),
+    pytest.param("just saw this this morning, 3", "csat", (3, ""), id="seen-this-morning"),
+    pytest.param("never got your message until today. 8", "nps", (8, ""), id="not-seen-until-today"),
+    pytest.param("saw it too late sorry, 5", "csat", (5, ""), id="seen-too-late-then-sorry"),
+    pytest.param("抱歉现在才看到，3分", "csat", (3, ""), id="only-now-seen-zh"),
+    pytest.param("之前没看到消息，6分", "ces", (6, ""), id="not-seen-before-zh"),
+    pytest.param("没看到客服回复，2分", "csat", (2, None), id="not-seen-a-reply-is-a-comment-zh"),
+    pytest.param("2222", "csat", (2, ""), id="a-held-two"),
+    pytest.param("0000", "nps", (0, ""), id="a-held-zero"),
+    pytest.param("666", "csat", None, id="chats-six-six-six-still-no-score"),
+    pytest.param("888", "nps", None, id="chats-eight-eight-eight-still-no-score"),
+    pytest.param("44", "csat", None, id="forty-four-is-no-held-digit"),
+    pytest.param("1o/10", "nps", (10, ""), id="ten-with-the-letter-o"),
+    pytest.param("lo", "nps", None, id="lo-is-a-word"),
+    pytest.param("un 4 de 5", "csat", (4, ""), id="spanish-out-of"),
+    pytest.param("un 8", "nps", (8, ""), id="spanish-a"),
+    pytest.param("5 고맙습니다", "csat", (5, ""), id="korean-thanks"),
+    pytest.param("4 gracias amiga", "csat", (4, ""), id="spanish-thanks-to-a-friend"),
+    pytest.param("so yeah a three", "csat", (3, ""), id="so-yeah-first"),
+    pytest.param("i'll give it like a two", "csat", (2, ""), id="ill-give-it-like-a"),
+    pytest.param("7 yep", "ces", (7, ""), id="yep-after"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), BLIND_TWENTY_FIFTH)
+def test_the_twenty_second_blind_sets_look_alikes_are_read_as_meant(
+    text: str, kind: ScaleKind, expected: tuple[int, str | None] | None
+) -> None:
+    test_the_sixteenth_blind_sets_look_alikes_are_read_as_meant(text, kind, expected)  # the same check
+
+
 # ---- hostile text ----------------------------------------------------------------------------
 
 # Any character, lone surrogates and NUL included (a pure reader may be handed text before it is

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from bot.answers import is_skip, number_value, parse_choice, parse_rating, read_rating
+from bot.chat_channels import channel_free
 from bot.chat_marks import unformatted
 from bot.chat_spellings import spelled_out
 from bot.classification import Classification
@@ -264,6 +265,20 @@ HOSTILE = {
     "啊对对对": "啊对对对" * (N // 4) + "，5分",
     "eggs": "吃" * N + "鸭蛋",
     "older customers": "老头子我" * (N // 4) + "很满意",
+    # shapes of the rules of the twenty-second set: chat channels' placeholders, phone lines and transcript
+    # labels, later reminders, held digits, ten with letters, Spanish "un ... de", voice notes' fillers
+    "sticker placeholders": "[Sticker] " * (N // 10) + "5",
+    "sticker then spaces": "[Sticker]" + " " * N + "5",
+    "sent from then spaces": "5" + " " * N + "(sent from WhatsApp",
+    "sent from lines": "\nsent from my phone" * (N // 19) + "\n5",
+    "voice note quoted": 'voice note: "' + "five " * (N // 5),
+    "held digits": "4" * N,
+    "tens with letters": "l0" * (N // 2),
+    "un de": "un " + "9 de " * (N // 5) + "10",
+    "seen late": "didn't see it yesterday sorry " * (N // 30) + "- 3",
+    "so yeah": "so yeah " * (N // 8) + "i'd give it like a four",
+    "没看到": "昨天没看到，" * (N // 6) + "4分",
+    "Korean thanks": "4 " + "감사합니다 " * (N // 6),
 }
 OPTIONS = [("slow", ["Slow response", "响应太慢"]), ("other", ["Something else", "其他"])]
 UNHAPPY = Classification("complaint", 0.9, "negative", 0.9)
@@ -314,6 +329,7 @@ ENTRIES: dict[str, Callable[[str], object]] = {
     "overall_score": lambda t: overall_score(t, lambda part: parse_rating(part, "csat", 1, 5)),
     "scaled_score": lambda t: scaled_score(t, 5, lambda part: parse_rating(part, "csat", 1, 5)),
     "letters_joined": letters_joined,  # the twentieth blind set's reader
+    "channel_free": channel_free,  # the twenty-second blind set's reader
     # the twenty-first blind set's readers: a long wait before praise, a legend asked about
     "praised_wait": praised_wait,
     "RIGHT_ASKED": RIGHT_ASKED.search,
