@@ -185,6 +185,23 @@ async def test_a_key_that_is_not_printable_ascii_is_refused(
     assert [m["author"] for m in transcript if m["author"].startswith("agent:")] == []
 
 
+@pytest.mark.parametrize("key", [" ", "   "])
+async def test_a_key_of_spaces_is_refused_saying_so(
+    client: httpx.AsyncClient, as_agent: AsAgent, key: str
+) -> None:
+    """A blank key is a 422 in process too (a served app's HTTP server strips it to an empty one),
+    and nothing is sent."""
+    conversation_id = await open_conversation(client, "wes")
+    headers = {**as_agent("bob"), "Idempotency-Key": key}
+    replied = await client.post(
+        f"/api/conversations/{conversation_id}/reply", json={"text": "hi"}, headers=headers
+    )
+    assert replied.status_code == 422
+    assert "Idempotency-Key is only spaces" in replied.text
+    transcript = (await client.get(f"/api/conversations/{conversation_id}")).json()["transcript"]
+    assert [m["author"] for m in transcript if m["author"].startswith("agent:")] == []
+
+
 @pytest.mark.parametrize("text", ["a\\ud800b", "\\udfff"])
 async def test_a_keyed_body_holding_a_lone_surrogate_is_refused_and_leaves_the_key_free(
     client: httpx.AsyncClient, as_agent: AsAgent, text: str
