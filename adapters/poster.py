@@ -25,7 +25,7 @@ from yarl import URL
 
 Proxy = tuple[URL | None, aiohttp.BasicAuth | None]
 log = logging.getLogger("csatbot.poster")
-"""Each request at DEBUG, as httpx logs its own (URLs may hold secrets: csatbot.redaction scrubs them)."""
+"""Each request at DEBUG, as httpx logs its own (URLs may hold secrets: bot.redaction scrubs them)."""
 
 
 @dataclass(frozen=True, slots=True)

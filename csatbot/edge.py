@@ -28,6 +28,16 @@ from bot.records import KeyedRequest
 from models import MAX_ROW_ID
 
 RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+
+
+def _not_blank(key: str | None) -> str | None:
+    # A served app never sees one (the HTTP server strips a header's spaces: an empty key, a 422);
+    # called in process (an ASGI client, a test), a key of spaces was taken as a key.
+    if key is not None and not key.strip():
+        raise ValueError("Idempotency-Key is only spaces: send a key that shows something (a UUID)")
+    return key
+
+
 IdempotencyKey = Annotated[
     str | None,
     Header(
@@ -39,6 +49,7 @@ IdempotencyKey = Annotated[
         "with the same key and body (a retry after a timeout, a double click) does nothing again and "
         "gets the first one's answer; the key sent with another route or body is a 422.",
     ),
+    AfterValidator(_not_blank),
 ]
 
 

@@ -1,6 +1,6 @@
 """Logging for ``csatbot serve``: plain lines or one JSON object per line, secrets always scrubbed.
 
-Scrubbing happens when a record is made (:mod:`csatbot.redaction`), before any formatter sees it;
+Scrubbing happens when a record is made (:mod:`bot.redaction`), before any formatter sees it;
 both formats carry the current request, turn or worker-run id (:mod:`bot.tracing`).
 """
 
@@ -51,7 +51,7 @@ class JsonFormatter(logging.Formatter):
 
 def setup_logging(level: str = "INFO", log_format: LogFormat = "plain") -> None:
     """Log to stderr in ``log_format``; secrets are scrubbed from every record at any level."""
-    from csatbot import redaction
+    from bot import redaction
 
     redaction.install()
     root = logging.getLogger()

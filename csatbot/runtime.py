@@ -27,6 +27,7 @@ from adapters.registry import build_adapters
 from adapters.webchat import WebChatChannel
 from adapters.webchat.sessions import IDENTITY_ENV
 from adapters.webhook import HttpWebhookPoster
+from bot import redaction
 from bot.config import Config, parse_config, read_config_text
 from bot.config.channels import missing_secrets as channel_secrets
 from bot.config.loader import MAX_CHARS
@@ -38,7 +39,6 @@ from bot.ports import Channel, Classifier, Clock, SystemClock
 from bot.service import ConversationService
 from bot.settings import MessagingWindow, Settings
 from bot.tracing import begin_trace, end_trace, new_trace_id
-from csatbot import redaction
 from csatbot.access import TOKEN_ENV as API_TOKEN_ENV
 from csatbot.alarm import Alarm
 from csatbot.console.sessions import SECRET_ENV as CONSOLE_SECRET_ENV

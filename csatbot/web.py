@@ -23,6 +23,7 @@ from sqlalchemy.exc import DBAPIError
 from adapters.kit.refusals import refusals
 from adapters.strict_json import StrictJSONRoute
 from adapters.webchat import webchat_router
+from bot import redaction
 from bot.errors import (
     ConflictError,
     CsatbotError,
@@ -32,7 +33,6 @@ from bot.errors import (
     WireFormatError,
 )
 from bot.links import keyed_link_token
-from csatbot import redaction
 from csatbot.access import CSRF_HEADER, Access, Admin, Who, current_principal
 from csatbot.api_docs import DOCS_HEADERS, DOCS_PATHS, add_api_docs
 from csatbot.api_models import (

@@ -18,7 +18,7 @@ from bot.storable import bounded, storable
 from models import InboundReceipt, InboxRow
 from storage.db import Database, insert_for
 from storage.group_commit import GroupCommit
-from storage.rows import Rows
+from storage.rows import Rows, stored_error
 
 INBOX_CLAIM_LOCK = 0x696E6278  # "inbx": the PostgreSQL advisory lock that serialises inbox claims
 KEY_CHARS = 256
@@ -142,7 +142,7 @@ class SqlInbox:
                 .where(inbox.c.id == item_id, inbox.c.status == "pending")
                 .values(
                     status="failed" if give_up else "pending",
-                    error=error,
+                    error=stored_error(error),
                     claimed_by=None,
                     claimed_until=wait_until,
                 )

@@ -15,7 +15,7 @@ from bot import records
 from bot.ports import Addressee
 from bot.repository import Handoff
 from models import Message, Outbox
-from storage.rows import Rows, row_id
+from storage.rows import Rows, row_id, stored_error
 
 OUTBOX_CLAIM_LOCK = 0x63736174  # "csat": the PostgreSQL advisory lock that serialises outbox claims
 UNDELIVERED = ("pending", "sending", "unknown")
@@ -181,7 +181,7 @@ class OutboxRows(Rows):
     ) -> int:
         values = _new_row(kind, channel, to.as_json(), body, message_id, at)
         if failed is not None:  # never to be sent: kept, failed, for the record
-            values.update(status="dead", last_error=failed[:2000])
+            values.update(status="dead", last_error=stored_error(failed))
             return row_id(self._core.execute(_ENQUEUE, values).scalar_one())
         handoff = self.handoff
         if handoff is None or kind != "message" or self.dialect != "sqlite":
@@ -255,7 +255,7 @@ class OutboxRows(Rows):
             return
         row.status, row.next_attempt_at, row.claimed_by = "unknown", wait_until, None
         row.attempts += 1
-        row.last_error = error[:2000]
+        row.last_error = stored_error(error)
         self.session.add(row)
 
     def outbox_confirmed(self, item_id: int, platform_id: str, at: datetime) -> bool:
@@ -276,7 +276,7 @@ class OutboxRows(Rows):
             row = found if found is not None and found.channel == channel else None
         if row is None:
             return None
-        row.status, row.last_error = "failed", error[:1000]
+        row.status, row.last_error = "failed", stored_error(error, 1000)
         self.session.add(row)
         return row.id
 
@@ -286,7 +286,7 @@ class OutboxRows(Rows):
             return False  # confirmed by the platform meanwhile
         row.attempts += 1
         row.attempt_at, row.claimed_by = None, None  # the platform refused it: nothing in doubt
-        row.last_error = error[:2000]
+        row.last_error = stored_error(error)
         if retry_at is None:
             row.status = "dead"
         else:
@@ -314,7 +314,7 @@ class OutboxRows(Rows):
                 recipient["user"].as_string() == user,
                 recipient["account"].as_string() == account,
             )
-            .values(status="dead", last_error=error[:2000], claimed_by=None)
+            .values(status="dead", last_error=stored_error(error), claimed_by=None)
             .returning(col(Outbox.message_id))
         ).scalars()
         messages = [message for message in dropped if message is not None]

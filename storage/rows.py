@@ -17,10 +17,23 @@ from sqlmodel import Session
 
 from bot import records
 from bot.errors import NotFoundError
+from bot.redaction import redact
 from bot.repository import Handoff
+from bot.storable import storable
 from bot.survey import SurveyState
 from models import Answer, Identity, Message, Ticket
 from storage.db import insert_for
+
+ERROR_LIMIT = 2000
+"""The most of an error's text a row keeps (a platform's or proxy's error page can be long)."""
+
+
+def stored_error(error: str, limit: int = ERROR_LIMIT) -> str:
+    """``error`` as a row keeps it: without secrets (the logs' scrubbing: a proxy's error page may
+    echo a request URL, which for Telegram holds the bot token), storable, at most ``limit`` long.
+    Scrubbed before it is cut: a token cut in half would no longer be recognised."""
+    return storable(redact(error))[:limit]
+
 
 _PREBUILT: dict[tuple[str, str], Any] = {}
 _MESSAGE_ID = Message.__table__.c.id  # type: ignore[attr-defined]

@@ -327,6 +327,11 @@ def _file_loc(error: Any) -> Loc:
     return loc[:-1] if error["type"] != "extra_forbidden" and loc[-1:] == ("[key]",) else loc
 
 
+SECRET_VALUED = frozenset({"url", "webhook_url"})
+"""Keys whose value may be a secret (a Slack or WeCom robot URL is one): a problem with it never
+quotes it, since the message reaches the log (a reload that failed) and ``csatbot config check``."""
+
+
 def _describe(error: Any, lines: dict[Loc, int]) -> str:
     loc = _file_loc(error)
     kind = error["type"]
@@ -339,8 +344,10 @@ def _describe(error: Any, lines: dict[Loc, int]) -> str:
     else:
         text = str(error["msg"])
         text = text.removeprefix("Value error, ")
-        message = f"{text[0].lower()}{text[1:]}" if text else kind
-        if "input" in error and not isinstance(error["input"], dict | list) and ", got" not in message:
+        message = f"{text[0].lower()}{text[1:]}" if text[1:2].islower() else text or kind
+        if loc[-1:] and loc[-1] in SECRET_VALUED:
+            message += " (the value is not shown: a webhook URL may be a secret)"
+        elif "input" in error and not isinstance(error["input"], dict | list) and ", got" not in message:
             message += f", got {error['input']!r}"
         if isinstance(error.get("input"), bool) and kind == "string_type":
             word = "yes/on/true" if error["input"] else "no/off/false"

@@ -770,8 +770,8 @@ SHIPPED_ERRORS = [
         ],
         [
             (
-                "teams.support.webhook_url: input should be a valid URL, relative URL without a base, "
-                "got 'tickets.example.com'",
+                "teams.support.webhook_url: input should be a valid URL, relative URL without a base "
+                "(the value is not shown: a webhook URL may be a secret)",
                 "webhook_url:",
             )
         ],
@@ -1388,3 +1388,27 @@ def test_an_experiment_name_is_declared_once() -> None:
         "triggers[1].experiment.name: experiment 'wording' is already declared on triggers[0] "
         f"at line {text.count(chr(10), 0, text.index('name: wording', text.index('survey: nps'))) + 1}"
     ]
+
+
+SLACK_SECRET = "T0AAAA/B0BBBB/SECRETxyz0123456789"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            "  targets: {}",
+            f'  targets: {{slack: {{kind: slack, url: "hxxps://hooks.slack.com/{SLACK_SECRET}"}}}}',
+        ),
+        (
+            "    name: Customer Support",
+            f'    name: Support\n    webhook_url: "hxxps://hooks.x/{SLACK_SECRET}"',
+        ),
+    ],
+)
+def test_a_problem_with_a_webhook_url_never_quotes_it(before: str, after: str) -> None:
+    # A Slack or WeCom robot URL is a secret itself; the problem reaches the log when a reload
+    # fails, and `csatbot config check` prints it. Before, it ended "got 'hxxps://hooks...'".
+    [problem] = problems(edited(SHIPPED, (before, after)))
+    assert "url:" in problem and "the value is not shown" in problem
+    assert "SECRET" not in problem and "hooks." not in problem

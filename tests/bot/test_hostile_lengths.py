@@ -44,12 +44,12 @@ from bot.other_languages import in_own_words
 from bot.overall_scores import overall_score
 from bot.pinyin import digit_words, hanzi_of, not_for_eight
 from bot.rating_words import word_rating
+from bot.redaction import redact
 from bot.spelled_letters import letters_joined
 from bot.spoken_marks import marks_typed, unhashtagged
 from bot.survey import Reply, SurveyState
 from bot.typed_reasons import typed_reason
 from bot.yes_no import parse_yes_no
-from csatbot.redaction import redact
 from nlu.denials import denials, done_changes
 from nlu.normalize import normalize, warm_up
 from nlu.spelling import correct

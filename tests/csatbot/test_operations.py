@@ -163,8 +163,8 @@ async def test_webhooks_are_counted_by_channel_and_outcome(tmp_path: Path) -> No
 
 
 def test_json_log_lines_carry_the_trace_id_and_stay_scrubbed(caplog: pytest.LogCaptureFixture) -> None:
+    from bot import redaction
     from bot.tracing import begin_trace, end_trace
-    from csatbot import redaction
 
     redaction.protect(["s3cr3t-value-of-a-channel"])
     record_lines: list[str] = []

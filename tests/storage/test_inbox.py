@@ -199,3 +199,15 @@ async def test_a_failing_row_stays_and_holds_back_its_senders_later_rows(inbox: 
     worker.handlers = {"telegram": recovered}.get
     assert await worker.run_due() == 2
     assert handled == ["3", "1", "2"]
+
+
+def test_a_failed_rows_error_is_kept_without_secrets(inbox: SqlInbox) -> None:
+    # repr() of an exception whose message quotes a Bot API URL (the token in its path), with a NUL
+    token = "bot123456:TEST-TOKEN-not-real"
+    inbox.accept_sync("telegram", "1", "ann", b"body", T0)
+    [item] = inbox.claim_sync("w1", T0, 10, T0 + LEASE)
+    error = f"DeliveryError('HTTP 502 for https://api.telegram.org/{token}/sendMessage\\x00')\x00"
+    inbox.retry_sync(item.id, error, T0, give_up=True)
+    with inbox.database.reader.connect() as conn:
+        kept = conn.exec_driver_sql("SELECT error FROM inbox").scalar_one()
+    assert "TEST-TOKEN" not in kept and "/bot[redacted]/sendMessage" in kept

@@ -172,3 +172,24 @@ def test_a_message_queued_failed_is_never_claimed(store: SqlStore) -> None:
     assert rows(store, "select id, status, last_error from outbox") == [
         (item, "dead", "customer unsubscribed")
     ]
+
+
+def test_every_error_an_outbox_row_keeps_is_scrubbed_of_secrets(store: SqlStore) -> None:
+    # A proxy's page echoing the request URL: Telegram's token in its path, WeChat's in its query.
+    # (and a NUL, which PostgreSQL text cannot hold)
+    page = "upstream failed: POST /bot123456:TEST-TOKEN-not-real/sendMessage?access_token=wx-SECRET-1 \x00"
+    failed, unknown, rejected, dropped = (queue(store, user)[1] for user in ("ann", "bob", "cy", "dee"))
+    store.run_sync(lambda r: r.claim_outbox(T0, 10, LEASE))
+    store.run_sync(lambda r: r.outbox_failed(failed, "x" * 1950 + page, None))  # the secrets near the cut
+    store.run_sync(lambda r: r.outbox_unknown(unknown, page, T0))
+    store.run_sync(lambda r: r.outbox_rejected("telegram", "none", page, rejected))
+    store.run_sync(lambda r: r.release_outbox([dropped]))
+    store.run_sync(lambda r: r.drop_queued("telegram", "b", "dee", page))
+    to = Recipient("telegram", "b", "eve")
+    store.run_sync(lambda r: r.enqueue("message", "telegram", to, {}, at=T0, failed=page))
+    kept = rows(store, "select last_error from outbox order by id")
+    assert len(kept) == 5 and all(error is not None for (error,) in kept)
+    for (error,) in kept:
+        assert "TEST-TOKEN" not in error and "SECRET-1" not in error
+        assert "upstream failed" in error
+    assert len(kept[0][0]) == 2000  # cut after the scrubbing

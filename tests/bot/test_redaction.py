@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
-from csatbot import redaction
-from csatbot.redaction import REDACTED, redact
+from bot import redaction
+from bot.redaction import REDACTED, redact
 
 R = REDACTED
 
