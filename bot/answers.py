@@ -441,7 +441,7 @@ def _tidied(t: str, *, thanks: bool) -> str:
     t = _STAR_GRADE.sub(lambda m: (m[1] or m[2] or m[3] + " ") + "星", t)  # "五星级服务", "5 star service"
     if (again := _REPEATED.match(t)) is not None and _said_over_again(again[1], t):
         t = again[1].strip()  # "五星五星五星", "5 5 5", "满意满意满意"
-    return _LETTER_TEN.sub("10", _MASHED.sub(r"\1", t))
+    return _LETTER_TEN.sub("10", t)
 
 
 # A run of marks before a score says nothing of it (a run after it is _TAIL's); question marks alone
@@ -477,9 +477,6 @@ _STAR_GRADE = re.compile(
 _REPEATED = re.compile(r"^((?:(?:(?!\n)[\s,，、!！])*[^\s,，、!！])+?)(?:[\s,，、!！]*\1){1,4}[\s,，、!！]*$")
 
 
-# A digit held down: "444", "9999" (3 to 5 times). Not 5, 6 or 8, chat's words (555 is crying, 666
-# great, 888 goodbye or wealth).
-_MASHED = re.compile(r"^([0-479])\1{2,4}$")
 # Ten typed with a letter for a digit: "1O" (the letter O), "l0" (the letter l); a unit may follow ("l0分").
 _LETTER_TEN = re.compile(r"^(?:l0|1o)(?=$|分|/10$)")
 
