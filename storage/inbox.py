@@ -11,7 +11,7 @@ import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BindParameter, Connection, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import BindParameter, Connection, bindparam, func, select, text, update
 
 from bot.inbox import InboxItem
 from bot.storable import bounded, storable
@@ -31,6 +31,8 @@ receipt = InboundReceipt.__table__  # type: ignore[attr-defined]
 SIGNED_REQUESTS = "signed-request"
 """The ``inbound_receipt.account`` under which :meth:`SqlInbox.first_body` keeps, for a few minutes,
 ``<digest of a signed request>:<digest of its body>`` (nothing of the customer)."""
+SIGNED_SWEPT_AFTER = timedelta(days=1)
+"""How long the retention sweep keeps a signed request's row: longer than any ``keep`` (minutes)."""
 SIGNED_LOCKS = 0x7369676E  # "sign": the key space of the advisory locks that serialise one request's checks
 
 
@@ -84,31 +86,41 @@ class SqlInbox:
         return new
 
     def first_body_sync(self, channel: str, signed: str, body: str, at: datetime, keep: timedelta) -> bool:
+        """One read of the request's bodies still kept, one upsert when it carried none: a row older
+        than ``keep`` counts as absent (the retention sweep drops it, :data:`SIGNED_SWEPT_AFTER`)."""
+        if keep > SIGNED_SWEPT_AFTER:
+            raise ValueError(
+                f"keep ({keep}) is longer than the sweep keeps signed requests ({SIGNED_SWEPT_AFTER})"
+            )
         mine, same = f"{signed}:{body}", (receipt.c.channel == channel, receipt.c.account == SIGNED_REQUESTS)
         with self.database.writer.begin() as conn:
             if conn.dialect.name == "postgresql":  # two processes checking one request: one at a time
                 lock = {"space": SIGNED_LOCKS, "key": int(signed[:7], 16)}
                 conn.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"), lock)
-            conn.execute(delete(receipt).where(*same, receipt.c.received_at < at - keep))
-            carried = select(receipt.c.platform_id).where(
-                *same, receipt.c.platform_id.startswith(f"{signed}:")
+            kept = select(receipt.c.platform_id).where(
+                *same, receipt.c.platform_id.startswith(f"{signed}:"), receipt.c.received_at >= at - keep
             )
-            bodies = set(conn.execute(carried).scalars())
+            bodies = set(conn.execute(kept).scalars())
             if bodies - {mine}:
                 return False
-            if not bodies:
+            if not bodies:  # an expired row of this very body is renewed, not inserted twice
                 values = {
                     "channel": channel,
                     "account": SIGNED_REQUESTS,
                     "platform_id": mine,
                     "received_at": at,
                 }
-                conn.execute(insert(receipt).values(values))
+                upsert = insert_for(conn.dialect.name, receipt).values(values)
+                conn.execute(
+                    upsert.on_conflict_do_update(
+                        index_elements=["channel", "account", "platform_id"], set_={"received_at": at}
+                    )
+                )
             return True
 
     async def first_body(self, channel: str, signed: str, body: str, at: datetime, keep: timedelta) -> bool:
-        """:meth:`bot.inbox.InboxStorage.first_body`, kept in ``inbound_receipt`` (and forgotten
-        after ``keep`` by the next check on the channel)."""
+        """:meth:`bot.inbox.InboxStorage.first_body`, kept in ``inbound_receipt`` (ignored after
+        ``keep``, dropped by the retention sweep)."""
         return await asyncio.to_thread(self.first_body_sync, channel, signed, body, at, keep)
 
     # working -----------------------------------------------------------------------------------
