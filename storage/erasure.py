@@ -45,11 +45,11 @@ from models import (
     Message,
     Outbox,
     RateBucket,
+    SignedRequest,
     Survey,
     Ticket,
     TicketEvent,
 )
-from storage.inbox import SIGNED_REQUESTS, SIGNED_SWEPT_AFTER
 
 ERASED = "[erased]"
 KEPT_EVENT_DETAILS = ("assigned",)
@@ -195,7 +195,7 @@ def forget_before(
     message text, ticket transcript copies and the payloads of delivered messages and notifications;
     comments are survey answers' typed text. Transcripts also take the notes and customer messages in
     done tickets' events, failed inbox rows and old dedupe receipts. Expired sessions, deep links and
-    old sign-in failures go too, and the signed WeChat requests kept a day (:data:`SIGNED_SWEPT_AFTER`)."""
+    old sign-in failures go too, and expired signed WeChat requests."""
     counts: dict[str, int] = {}
     if transcripts_before is not None:
         old = col(Message.created_at) < transcripts_before, col(Message.text) != ERASED
@@ -228,14 +228,12 @@ def forget_before(
 def _drop_expired(session: Session, now: datetime) -> dict[str, int]:
     """What the sweep drops whatever the cutoffs: expired sessions and deep links, old sign-in
     failures and signed WeChat requests."""
-    signed = col(InboundReceipt.account) == SIGNED_REQUESTS
-    old_signed = col(InboundReceipt.received_at) < now - SIGNED_SWEPT_AFTER
     stale = col(LoginThrottle.last_failure_at) < now - timedelta(days=1)  # forgotten after an hour anyway
     return {
         "sessions": _drop(session, ConsoleSession, col(ConsoleSession.expires_at) <= now),
         "link_tokens": _drop(session, LinkToken, col(LinkToken.expires_at) <= now),
         "sign_in_failures": _drop(session, LoginThrottle, stale),
-        "signed_requests": _drop(session, InboundReceipt, signed, old_signed),
+        "signed_requests": _drop(session, SignedRequest, col(SignedRequest.expires_at) <= now),
     }
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import BindParameter, Connection, bindparam, func, select, text,
 
 from bot.inbox import InboxItem
 from bot.storable import bounded, storable
-from models import InboundReceipt, InboxRow
+from models import InboxRow, SignedRequest
 from storage.db import Database, insert_for
 from storage.group_commit import GroupCommit
 from storage.rows import Rows, stored_error
@@ -27,12 +27,7 @@ SCAN = 5
 """Pending rows read per row claimed: a sender with an earlier row in flight blocks its later ones."""
 
 inbox = InboxRow.__table__  # type: ignore[attr-defined]
-receipt = InboundReceipt.__table__  # type: ignore[attr-defined]
-SIGNED_REQUESTS = "signed-request"
-"""The ``inbound_receipt.account`` under which :meth:`SqlInbox.first_body` keeps, for a few minutes,
-``<digest of a signed request>:<digest of its body>`` (nothing of the customer)."""
-SIGNED_SWEPT_AFTER = timedelta(days=1)
-"""How long the retention sweep keeps a signed request's row: longer than any ``keep`` (minutes)."""
+signed_request = SignedRequest.__table__  # type: ignore[attr-defined]
 SIGNED_LOCKS = 0x7369676E  # "sign": the key space of the advisory locks that serialise one request's checks
 
 
@@ -86,41 +81,27 @@ class SqlInbox:
         return new
 
     def first_body_sync(self, channel: str, signed: str, body: str, at: datetime, keep: timedelta) -> bool:
-        """One read of the request's bodies still kept, one upsert when it carried none: a row older
-        than ``keep`` counts as absent (the retention sweep drops it, :data:`SIGNED_SWEPT_AFTER`)."""
-        if keep > SIGNED_SWEPT_AFTER:
-            raise ValueError(
-                f"keep ({keep}) is longer than the sweep keeps signed requests ({SIGNED_SWEPT_AFTER})"
-            )
-        mine, same = f"{signed}:{body}", (receipt.c.channel == channel, receipt.c.account == SIGNED_REQUESTS)
+        """One read of the request's row, and one upsert when there is none or it has expired (an
+        expired row the retention sweep has not dropped yet is replaced)."""
         with self.database.writer.begin() as conn:
             if conn.dialect.name == "postgresql":  # two processes checking one request: one at a time
                 lock = {"space": SIGNED_LOCKS, "key": int(signed[:7], 16)}
                 conn.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"), lock)
-            kept = select(receipt.c.platform_id).where(
-                *same, receipt.c.platform_id.startswith(f"{signed}:"), receipt.c.received_at >= at - keep
-            )
-            bodies = set(conn.execute(kept).scalars())
-            if bodies - {mine}:
-                return False
-            if not bodies:  # an expired row of this very body is renewed, not inserted twice
-                values = {
-                    "channel": channel,
-                    "account": SIGNED_REQUESTS,
-                    "platform_id": mine,
-                    "received_at": at,
-                }
-                upsert = insert_for(conn.dialect.name, receipt).values(values)
+            this = signed_request.c.channel == channel, signed_request.c.signed == signed
+            kept = conn.execute(select(signed_request.c.body).where(*this, signed_request.c.expires_at > at))
+            first = kept.scalar_one_or_none()
+            if first is None:
+                values = {"channel": channel, "signed": signed, "body": body, "expires_at": at + keep}
+                upsert = insert_for(conn.dialect.name, signed_request).values(values)
+                replaced = {"body": upsert.excluded.body, "expires_at": upsert.excluded.expires_at}
                 conn.execute(
-                    upsert.on_conflict_do_update(
-                        index_elements=["channel", "account", "platform_id"], set_={"received_at": at}
-                    )
+                    upsert.on_conflict_do_update(index_elements=["channel", "signed"], set_=replaced)
                 )
-            return True
+            return first is None or first == body
 
     async def first_body(self, channel: str, signed: str, body: str, at: datetime, keep: timedelta) -> bool:
-        """:meth:`bot.inbox.InboxStorage.first_body`, kept in ``inbound_receipt`` (ignored after
-        ``keep``, dropped by the retention sweep)."""
+        """:meth:`bot.inbox.InboxStorage.first_body`, kept in ``signed_request`` until ``at + keep``
+        (dropped by the retention sweep after that)."""
         return await asyncio.to_thread(self.first_body_sync, channel, signed, body, at, keep)
 
     # working -----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from sqlalchemy import event, func, select
 
 from bot.inbox import InboxItem, InboxWorker
 from bot.ports import Clock
-from models import InboundReceipt, InboxRow
+from models import InboxRow, SignedRequest
 from storage import SqlStore
 from storage.inbox import KEY_CHARS, SqlInbox
 
@@ -246,23 +246,25 @@ def test_a_signed_requests_first_body_is_kept_for_its_window_and_no_longer(inbox
     assert inbox.first_body_sync("wechat", SIGNED, "body-1", later + timedelta(minutes=22), KEEP) is True
 
 
-def test_a_signed_request_check_deletes_nothing_and_the_retention_sweep_drops_old_rows(
+def test_a_signed_request_check_deletes_nothing_and_the_retention_sweep_drops_expired_rows(
     store: SqlStore, inbox: SqlInbox
 ) -> None:
-    """The check is one read and one write (no DELETE on every callback); the daily sweep drops the
-    rows older than a day, with no retention cutoff configured, and keeps the recent ones."""
+    """The check is one read and, for a request not kept yet, one write (before: a DELETE of the
+    channel's expired rows on every callback); the daily sweep drops the expired rows, with no
+    retention cutoff configured, and keeps the live ones."""
     assert inbox.first_body_sync("wechat", SIGNED, "body-1", T0, KEEP) is True
     seen = _statements(inbox)
     later = T0 + timedelta(hours=1)
     assert inbox.first_body_sync("wechat", OTHER_SIGNED, "body-1", later, KEEP) is True
     assert inbox.first_body_sync("wechat", OTHER_SIGNED, "body-1", later, KEEP) is True
     assert seen == ["SELECT", "INSERT", "SELECT"] and _signed_rows(inbox) == 2
-    swept = store.run_sync(lambda repo: repo.forget_before(None, None, T0 + timedelta(days=1, minutes=30)))
+    swept = store.run_sync(lambda repo: repo.forget_before(None, None, later + timedelta(minutes=9)))
     assert swept["signed_requests"] == 1 and _signed_rows(inbox) == 1
-    with pytest.raises(ValueError, match="longer than the sweep keeps"):
-        inbox.first_body_sync("wechat", SIGNED, "body-1", later, timedelta(days=2))
+    assert (
+        inbox.first_body_sync("wechat", OTHER_SIGNED, "forged", later + timedelta(minutes=9), KEEP) is False
+    )
 
 
 def _signed_rows(inbox: SqlInbox) -> int:
     with inbox.database.reader.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(InboundReceipt)).scalar_one())
+        return int(conn.execute(select(func.count()).select_from(SignedRequest)).scalar_one())
