@@ -5,6 +5,7 @@ a greeting, an "ok" or a thank-you before it ("hi, 5", "好的，五星", "Thank
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from bot.chat_channels import channel_free
 from bot.chat_marks import unformatted
@@ -212,20 +213,40 @@ _SAID_COMMA = re.compile(r"\b(" + EN_WORDS + r") comma (?=\S)", re.IGNORECASE)
 def unquoted(text: str) -> str:
     """``text`` without a quote of the question or a mention before it, an apology for answering late
     ("sorry late, 4"), the sounds of thinking in it, or chat formatting marks around its words ("*5*分")."""
-    text = without_late_lead(_QUOTED.sub("", letters_joined(unformatted(text)), count=1) or text)
-    text = _QUOTED.sub("", text, count=1) or text  # 'just saw this. "How satisfied...?" 5'
+    text = _settled(letters_joined(unformatted(text)), _without_quote, without_late_lead)
     return _SAID_COMMA.sub(r"\1, ", _HESITATION.sub("", text)).strip() or text
 
 
 def unframed(text: str) -> str:
     """``text`` without a quote or a mention before it, a signature under it, or a greeting before it."""
     text = _SIGNATURE.sub("", unquoted(channel_free(text))) or text
-    for _ in range(_GREETINGS):  # "hi\nhello\n4": one greeting on each line
-        text = _HELLO.sub("", text, count=1)
-    return without_late_lead(text)  # "hey there, sorry for the delay, I'd say 4"
+    return _settled(text, _without_hello, without_late_lead)  # "hey there, sorry for the delay, I'd say 4"
 
 
-_GREETINGS = 2
+PASSES = 3
+"""The most passes :func:`_settled` makes: each pass costs one scan of the text, so hostile text is
+still read in linear time."""
+
+
+def _settled(text: str, *steps: Callable[[str], str]) -> str:
+    """``text`` with ``steps`` (each strips a lead, or gives its text back) applied in turn, pass after
+    pass until one changes nothing, at most :data:`PASSES`: each may uncover a lead another strips
+    ('just saw this. "How satisfied...?" 5', "hi\nhello\n4": one greeting on each line)."""
+    for _ in range(PASSES):
+        before = text
+        for step in steps:
+            text = step(text)
+        if text == before:
+            break
+    return text
+
+
+def _without_quote(text: str) -> str:
+    return _QUOTED.sub("", text, count=1) or text
+
+
+def _without_hello(text: str) -> str:
+    return _HELLO.sub("", text, count=1)
 
 
 def without_signature(text: str) -> str:

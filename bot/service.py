@@ -293,12 +293,13 @@ class ConversationService:
         links that chat to them, once). ``request`` (an API request's ``Idempotency-Key``) makes one
         link: a repeat stores nothing and answers the first one's token and expiry; ``keyed`` makes the
         token from when the key first came (:func:`bot.links.keyed_link_token`), else it is random."""
-        now, fresh = self.clock.now(), new_link_token()
+        now = self.clock.now()
+        fresh = new_link_token() if keyed is None else ""  # a keyed token needs no random one
 
         def work(repo: Repository) -> tuple[str, datetime]:
             first = replayed(repo, request, now)
             made = now if first is None else first.at
-            token = fresh if keyed is None else keyed(made)
+            token = keyed(made) if keyed is not None else fresh
             if first is not None:
                 return token, made + LINK_TTL
             repo.add_link_token(customer_id, link_digest(token), now, now + LINK_TTL)

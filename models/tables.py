@@ -129,6 +129,18 @@ class InboundReceipt(SQLModel, table=True):
     received_at: datetime = _at()
 
 
+class SignedRequest(SQLModel, table=True):
+    """The first body a WeChat plain-mode signed request carried (a signature that covers no body),
+    kept until ``expires_at`` so that every process refuses another body under that signature. Both
+    are digests: nothing of the customer. Dropped by the retention sweep once expired."""
+
+    __tablename__ = "signed_request"
+    channel: str = Field(primary_key=True, max_length=32)
+    signed: str = Field(primary_key=True, max_length=64)
+    body: str = Field(max_length=64)
+    expires_at: datetime = _at(index=True)
+
+
 class InboxRow(SQLModel, table=True):
     """A verified platform update, stored raw before it is acknowledged; turns run from here.
 

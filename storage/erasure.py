@@ -45,6 +45,7 @@ from models import (
     Message,
     Outbox,
     RateBucket,
+    SignedRequest,
     Survey,
     Ticket,
     TicketEvent,
@@ -194,7 +195,7 @@ def forget_before(
     message text, ticket transcript copies and the payloads of delivered messages and notifications;
     comments are survey answers' typed text. Transcripts also take the notes and customer messages in
     done tickets' events, failed inbox rows and old dedupe receipts. Expired sessions, deep links and
-    old sign-in failures go too."""
+    old sign-in failures go too, and expired signed WeChat requests."""
     counts: dict[str, int] = {}
     if transcripts_before is not None:
         old = col(Message.created_at) < transcripts_before, col(Message.text) != ERASED
@@ -220,11 +221,20 @@ def forget_before(
         finished = col(Survey.finished_at) < comments_before, col(Survey.state).contains('"text": "')
         finished_ids = _ids(session, select(col(Survey.id)).where(*finished))
         counts["surveys"] = _forget_survey_texts(session, finished_ids)
-    counts["sessions"] = _drop(session, ConsoleSession, col(ConsoleSession.expires_at) <= now)
-    counts["link_tokens"] = _drop(session, LinkToken, col(LinkToken.expires_at) <= now)
-    stale = col(LoginThrottle.last_failure_at) < now - timedelta(days=1)  # forgotten after an hour anyway
-    counts["sign_in_failures"] = _drop(session, LoginThrottle, stale)
+    counts.update(_drop_expired(session, now))
     return counts
+
+
+def _drop_expired(session: Session, now: datetime) -> dict[str, int]:
+    """What the sweep drops whatever the cutoffs: expired sessions and deep links, old sign-in
+    failures and signed WeChat requests."""
+    stale = col(LoginThrottle.last_failure_at) < now - timedelta(days=1)  # forgotten after an hour anyway
+    return {
+        "sessions": _drop(session, ConsoleSession, col(ConsoleSession.expires_at) <= now),
+        "link_tokens": _drop(session, LinkToken, col(LinkToken.expires_at) <= now),
+        "sign_in_failures": _drop(session, LoginThrottle, stale),
+        "signed_requests": _drop(session, SignedRequest, col(SignedRequest.expires_at) <= now),
+    }
 
 
 def audit(session: Session, actor: str, action: str, subject: str, at: datetime) -> None:

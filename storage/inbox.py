@@ -11,11 +11,11 @@ import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BindParameter, Connection, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import BindParameter, Connection, bindparam, func, select, text, update
 
 from bot.inbox import InboxItem
 from bot.storable import bounded, storable
-from models import InboundReceipt, InboxRow
+from models import InboxRow, SignedRequest
 from storage.db import Database, insert_for
 from storage.group_commit import GroupCommit
 from storage.rows import Rows, stored_error
@@ -27,10 +27,7 @@ SCAN = 5
 """Pending rows read per row claimed: a sender with an earlier row in flight blocks its later ones."""
 
 inbox = InboxRow.__table__  # type: ignore[attr-defined]
-receipt = InboundReceipt.__table__  # type: ignore[attr-defined]
-SIGNED_REQUESTS = "signed-request"
-"""The ``inbound_receipt.account`` under which :meth:`SqlInbox.first_body` keeps, for a few minutes,
-``<digest of a signed request>:<digest of its body>`` (nothing of the customer)."""
+signed_request = SignedRequest.__table__  # type: ignore[attr-defined]
 SIGNED_LOCKS = 0x7369676E  # "sign": the key space of the advisory locks that serialise one request's checks
 
 
@@ -84,31 +81,27 @@ class SqlInbox:
         return new
 
     def first_body_sync(self, channel: str, signed: str, body: str, at: datetime, keep: timedelta) -> bool:
-        mine, same = f"{signed}:{body}", (receipt.c.channel == channel, receipt.c.account == SIGNED_REQUESTS)
+        """One read of the request's row, and one upsert when there is none or it has expired (an
+        expired row the retention sweep has not dropped yet is replaced)."""
         with self.database.writer.begin() as conn:
             if conn.dialect.name == "postgresql":  # two processes checking one request: one at a time
                 lock = {"space": SIGNED_LOCKS, "key": int(signed[:7], 16)}
                 conn.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"), lock)
-            conn.execute(delete(receipt).where(*same, receipt.c.received_at < at - keep))
-            carried = select(receipt.c.platform_id).where(
-                *same, receipt.c.platform_id.startswith(f"{signed}:")
-            )
-            bodies = set(conn.execute(carried).scalars())
-            if bodies - {mine}:
-                return False
-            if not bodies:
-                values = {
-                    "channel": channel,
-                    "account": SIGNED_REQUESTS,
-                    "platform_id": mine,
-                    "received_at": at,
-                }
-                conn.execute(insert(receipt).values(values))
-            return True
+            this = signed_request.c.channel == channel, signed_request.c.signed == signed
+            kept = conn.execute(select(signed_request.c.body).where(*this, signed_request.c.expires_at > at))
+            first = kept.scalar_one_or_none()
+            if first is None:
+                values = {"channel": channel, "signed": signed, "body": body, "expires_at": at + keep}
+                upsert = insert_for(conn.dialect.name, signed_request).values(values)
+                replaced = {"body": upsert.excluded.body, "expires_at": upsert.excluded.expires_at}
+                conn.execute(
+                    upsert.on_conflict_do_update(index_elements=["channel", "signed"], set_=replaced)
+                )
+            return first is None or first == body
 
     async def first_body(self, channel: str, signed: str, body: str, at: datetime, keep: timedelta) -> bool:
-        """:meth:`bot.inbox.InboxStorage.first_body`, kept in ``inbound_receipt`` (and forgotten
-        after ``keep`` by the next check on the channel)."""
+        """:meth:`bot.inbox.InboxStorage.first_body`, kept in ``signed_request`` until ``at + keep``
+        (dropped by the retention sweep after that)."""
         return await asyncio.to_thread(self.first_body_sync, channel, signed, body, at, keep)
 
     # working -----------------------------------------------------------------------------------

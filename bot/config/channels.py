@@ -8,9 +8,11 @@ import the names from here); an enabled channel whose variables are unset refuse
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+
+from bot.config.secrets import URL_WITH_PASSWORD
 
 
 class _Channel(BaseModel):
@@ -48,7 +50,7 @@ class TelegramConfig(_Channel):
     secret_env: ClassVar[str] = "TELEGRAM_WEBHOOK_SECRET"
     secrets: ClassVar[tuple[str, ...]] = (token_env, secret_env)
     path: str = "/webhooks/telegram"
-    api_base: HttpUrl | None = None
+    api_base: Annotated[HttpUrl | None, URL_WITH_PASSWORD] = None
     bot_username: str = ""
     polling: bool = False
     """Long polling instead of the webhook (development; also ``csatbot serve --telegram-polling``)."""
@@ -68,7 +70,7 @@ class WeChatConfig(_Channel):
     path: str = "/webhooks/wechat"
     app_id: str = ""
     safe_mode: bool = True
-    api_base: HttpUrl | None = None
+    api_base: Annotated[HttpUrl | None, URL_WITH_PASSWORD] = None
 
     def required_secrets(self) -> tuple[str, ...]:
         return (*self.secrets, self.aes_key_env) if self.safe_mode else self.secrets
@@ -84,7 +86,7 @@ class WeComConfig(_Channel):
     path: str = "/webhooks/wecom"
     corp_id: str = ""
     agent_id: int = 0
-    api_base: HttpUrl | None = None
+    api_base: Annotated[HttpUrl | None, URL_WITH_PASSWORD] = None
 
 
 class WhatsAppTemplate(BaseModel):
@@ -104,7 +106,7 @@ class WhatsAppConfig(_Channel):
     secrets: ClassVar[tuple[str, ...]] = (token_env, app_secret_env, verify_token_env)
     path: str = "/webhooks/whatsapp"
     phone_number_id: str = ""
-    api_base: HttpUrl = HttpUrl("https://graph.facebook.com/v23.0/")
+    api_base: Annotated[HttpUrl, URL_WITH_PASSWORD] = HttpUrl("https://graph.facebook.com/v23.0/")
     template: WhatsAppTemplate | None = None
 
 

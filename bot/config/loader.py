@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from bot.config.checks import check_config
 from bot.config.schema import Config
+from bot.config.secrets import SecretValued, secret_valued
 from bot.errors import ConfigError
 
 Loc = tuple[str | int, ...]
@@ -327,11 +328,6 @@ def _file_loc(error: Any) -> Loc:
     return loc[:-1] if error["type"] != "extra_forbidden" and loc[-1:] == ("[key]",) else loc
 
 
-SECRET_VALUED = frozenset({"url", "webhook_url"})
-"""Keys whose value may be a secret (a Slack or WeCom robot URL is one): a problem with it never
-quotes it, since the message reaches the log (a reload that failed) and ``csatbot config check``."""
-
-
 def _describe(error: Any, lines: dict[Loc, int]) -> str:
     loc = _file_loc(error)
     kind = error["type"]
@@ -345,14 +341,21 @@ def _describe(error: Any, lines: dict[Loc, int]) -> str:
         text = str(error["msg"])
         text = text.removeprefix("Value error, ")
         message = f"{text[0].lower()}{text[1:]}" if text[1:2].islower() else text or kind
-        if loc[-1:] and loc[-1] in SECRET_VALUED:
-            message += " (the value is not shown: a webhook URL may be a secret)"
+        if (secret := _secret_at(loc)) is not None:  # marked in the schema (bot.config.secrets)
+            message += f" (the value is not shown: {secret.why})"
         elif "input" in error and not isinstance(error["input"], dict | list) and ", got" not in message:
             message += f", got {error['input']!r}"
         if isinstance(error.get("input"), bool) and kind == "string_type":
             word = "yes/on/true" if error["input"] else "no/off/false"
             message += f" (YAML reads an unquoted {word} as {error['input']}: put the text in quotes)"
     return f"{format_path(loc)}: {message}{_at(loc, lines)}"
+
+
+def _secret_at(loc: Loc) -> SecretValued | None:
+    """The mark of the field at ``loc`` when its value may be a secret."""
+    model = _model_at(Config, loc[:-1]) if loc else None
+    field = model.model_fields.get(str(loc[-1])) if model is not None else None
+    return secret_valued(field) if field is not None else None
 
 
 def _allowed_keys(loc: Loc) -> list[str]:

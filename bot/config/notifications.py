@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
 from bot.config.durations import Duration
+from bot.config.secrets import WEBHOOK_URL
 
 TargetKind = Literal["telegram_group", "slack", "wecom_robot", "feishu", "webhook"]
 EventName = Literal[
@@ -54,7 +55,7 @@ class NotificationTarget(_Strict):
     every event for a webhook)."""
     locale: str | None = None
     """The language of the messages (default: ``default_locale``)."""
-    url: HttpUrl | None = None
+    url: Annotated[HttpUrl | None, WEBHOOK_URL] = None
     url_env: EnvName | None = None
     """The environment variable holding the URL, for URLs that are themselves secrets (Slack, WeCom)."""
     secret_env: EnvName | None = None

@@ -28,6 +28,7 @@ from bot.config.notifications import NotificationsConfig
 from bot.config.priorities import FALLBACK as FALLBACK_PRIORITY
 from bot.config.priorities import PRIORITIES, PerPriority, Priority, format_per_priority
 from bot.config.privacy import MaskKind, RetentionPolicy
+from bot.config.secrets import WEBHOOK_URL
 
 Localized = dict[str, Annotated[str, Field(min_length=1)]]
 """A text per locale, e.g. ``{en: "Thanks!", zh-CN: "谢谢！"}``."""
@@ -213,7 +214,7 @@ class Team(Strict):
     """A support team that receives escalations."""
 
     name: str = ""
-    webhook_url: HttpUrl | None = None
+    webhook_url: Annotated[HttpUrl | None, WEBHOOK_URL] = None
     """Gets every ticket event as plain, unsigned JSON; a ``notifications`` target of kind ``webhook``
     does the same with a signature."""
     sla: PerPriority = dict.fromkeys(PRIORITIES, timedelta(hours=4))

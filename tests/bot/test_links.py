@@ -9,8 +9,9 @@ from functools import partial
 
 import pytest
 
+from bot import service as service_module
 from bot.errors import NotFoundError
-from bot.links import keyed_link_token, link_digest
+from bot.links import keyed_link_token, link_digest, new_link_token
 from bot.messages import Command, InboundMessage
 from bot.records import KeyedRequest
 
@@ -120,3 +121,22 @@ async def test_a_link_keyed_again_once_retention_forgot_the_key_is_a_new_token(h
     assert customer_of(harness, "tg-stranger") != customer
     await harness.service.handle(start(harness, "tg-new", again))
     assert customer_of(harness, "tg-new") == customer
+
+
+async def test_a_keyed_link_draws_no_random_token(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before: every link drew a random token first, and a keyed one threw it away. The random
+    generator (the real one, counted) now runs only for a link without a key."""
+    customer = await known_customer(harness)
+    drawn: list[str] = []
+
+    def counted() -> str:
+        drawn.append(new_link_token())
+        return drawn[-1]
+
+    monkeypatch.setattr(service_module, "new_link_token", counted)
+    request = KeyedRequest("bob", "link-1", "d" * 64)
+    keyed = partial(keyed_link_token, "server secret", request)
+    token, _ = await harness.service.link_token(customer, keyed=keyed, request=request)
+    assert drawn == [] and token == keyed_link_token("server secret", request, harness.clock.now())
+    plain, _ = await harness.service.link_token(customer)
+    assert drawn == [plain]

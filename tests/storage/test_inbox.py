@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+from sqlalchemy import event, func, select
 
 from bot.inbox import InboxItem, InboxWorker
 from bot.ports import Clock
-from models import InboxRow
+from models import InboxRow, SignedRequest
 from storage import SqlStore
 from storage.inbox import KEY_CHARS, SqlInbox
 
@@ -211,3 +213,58 @@ def test_a_failed_rows_error_is_kept_without_secrets(inbox: SqlInbox) -> None:
     with inbox.database.reader.connect() as conn:
         kept = conn.exec_driver_sql("SELECT error FROM inbox").scalar_one()
     assert "TEST-TOKEN" not in kept and "/bot[redacted]/sendMessage" in kept
+
+
+SIGNED, OTHER_SIGNED, KEEP = "a1b2c3d4e5f6", "0f0e0d0c0b0a", timedelta(minutes=10)
+
+
+def _statements(inbox: SqlInbox) -> list[str]:
+    """The verbs of the statements the writer runs from here on, less transaction control and
+    PostgreSQL's advisory lock (a listener on the real engine)."""
+    seen: list[str] = []
+
+    def listener(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        verb = statement.split(None, 1)[0].upper()
+        if verb not in ("BEGIN", "COMMIT") and "pg_advisory_xact_lock" not in statement:
+            seen.append(verb)
+
+    event.listen(inbox.database.writer, "before_cursor_execute", listener)
+    return seen
+
+
+def test_a_signed_requests_first_body_is_kept_for_its_window_and_no_longer(inbox: SqlInbox) -> None:
+    """Another body within ``keep`` is refused, the first one's retry taken; after ``keep`` the row
+    (still there: only the retention sweep drops it) counts as absent, and a new body is taken."""
+    assert inbox.first_body_sync("wechat", SIGNED, "body-1", T0, KEEP) is True
+    assert inbox.first_body_sync("wechat", SIGNED, "body-2", T0 + timedelta(minutes=9), KEEP) is False
+    assert inbox.first_body_sync("wechat", SIGNED, "body-1", T0 + timedelta(minutes=9), KEEP) is True
+    assert inbox.first_body_sync("wecom", SIGNED, "body-2", T0, KEEP) is True  # another channel's query
+    later = T0 + timedelta(minutes=11)
+    assert inbox.first_body_sync("wechat", SIGNED, "body-2", later, KEEP) is True
+    assert inbox.first_body_sync("wechat", SIGNED, "body-1", later, KEEP) is False
+    assert inbox.first_body_sync("wechat", SIGNED, "body-2", later + timedelta(minutes=11), KEEP) is True
+    assert inbox.first_body_sync("wechat", SIGNED, "body-1", later + timedelta(minutes=22), KEEP) is True
+
+
+def test_a_signed_request_check_deletes_nothing_and_the_retention_sweep_drops_expired_rows(
+    store: SqlStore, inbox: SqlInbox
+) -> None:
+    """The check is one read and, for a request not kept yet, one write (before: a DELETE of the
+    channel's expired rows on every callback); the daily sweep drops the expired rows, with no
+    retention cutoff configured, and keeps the live ones."""
+    assert inbox.first_body_sync("wechat", SIGNED, "body-1", T0, KEEP) is True
+    seen = _statements(inbox)
+    later = T0 + timedelta(hours=1)
+    assert inbox.first_body_sync("wechat", OTHER_SIGNED, "body-1", later, KEEP) is True
+    assert inbox.first_body_sync("wechat", OTHER_SIGNED, "body-1", later, KEEP) is True
+    assert seen == ["SELECT", "INSERT", "SELECT"] and _signed_rows(inbox) == 2
+    swept = store.run_sync(lambda repo: repo.forget_before(None, None, later + timedelta(minutes=9)))
+    assert swept["signed_requests"] == 1 and _signed_rows(inbox) == 1
+    assert (
+        inbox.first_body_sync("wechat", OTHER_SIGNED, "forged", later + timedelta(minutes=9), KEEP) is False
+    )
+
+
+def _signed_rows(inbox: SqlInbox) -> int:
+    with inbox.database.reader.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(SignedRequest)).scalar_one())
