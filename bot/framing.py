@@ -198,9 +198,10 @@ HELLO_ONLY = re.compile(rf"^\s*(?:{_GREETING})(?=\S)", re.IGNORECASE)
 
 
 # Voice typing writes the sounds one makes while thinking as words of their own ("um like a four I
-# guess", "so like uh a two", "嗯 四分吧", "那个 呃 五分"): they say nothing wherever they stand.
+# guess", "so like uh a two", "嗯 四分吧", "那个 呃 五分", a sigh: "给3分吧，唉"): they say nothing wherever
+# they stand.
 _HESITATION = re.compile(
-    r"(?<![^\s,，.。!！?？…])(?:u+h+|u+m+|e+r+m*(?!\s*(?:fen|xing)\b)|h+m+|嗯+|呃+)(?:[\s,，.。!！…]+|$)",
+    r"(?<![^\s,，.。!！?？…])(?:u+h+|u+m+|e+r+m*(?!\s*(?:fen|xing)\b)|h+m+|嗯+|呃+|唉+)(?:[\s,，.。!！…]+|$)",
     re.IGNORECASE,
 )
 

@@ -206,7 +206,7 @@ def test_the_second_set_written_after_the_parser_is_read_as_meant(language: str)
         (
             "twentysecond",
             150,
-        ),  # typed_answers_twentysecond_*: a twentieth blind set (out-of scales, scripts, corrections, models)
+        ),  # typed_answers_twentysecond_*: a twentieth blind set (scripts, corrections, model names)
     ],
 )
 def test_the_audit_and_blind_sets_are_read_as_meant(language: str, which: str, at_least: int) -> None:
