@@ -242,6 +242,7 @@ _BRACKETED = re.compile(r"^[(\[（【「『《〈](.+)[)\]）】」』》〉]$")
 _EMPHASISED = re.compile(r"^(?:\*+|_+|[\"“']+)(.+?)(?:\*+|_+|[\"”']+)$")
 _FULL_MARKS = {"full marks", "top marks", "full score", "top score", "perfect score", "a perfect score",
                "highest score", "the highest score", "the highest", "最高分", "给最高分"}  # fmt: skip
+_FULL_MARKS_FIRST = re.compile(r"^满分\s*+(?:是|为|给)?\s*+(?P<num>\d{1,2}|十|五|七)\s*+分?[!！.。]*$")
 _LOWEST = {"lowest score", "the lowest score", "the lowest", "最低分", "给最低分"}
 _TAIL = r"[\s!！。.、~～,，吧把啊了呢哈的哦噢喔唷耶啦呀嘛哒喇咯啰呗]*"  # "5分哦", "4分把" (吧 mistyped)
 _SCORE = re.compile(rf"^\s*{_PREFIX}\s*(?P<num>{_NUMBER}){_SUFFIX}{_TAIL}$")
@@ -503,6 +504,8 @@ def _rating(text: str, kind: ScaleKind, low: int, high: int, *, thanks: bool) ->
         return None  # "满意？", "satisfied?": asked back, not answered
     if t.rstrip("!！.。 ") in _FULL_MARKS:  # "full marks!"
         return high
+    if (top := _FULL_MARKS_FIRST.match(t)) is not None and _number(top["num"], high) == high:
+        return high  # "满分10" asked NPS: full marks, named by the scale's top ("满分5" there is none)
     if t in _LOWEST or _NOT_EVEN_ONE.match(t):
         return low
     # Stars are a 1-5 satisfaction idiom: "5 stars" on a 0-10 NPS question means 10, not 5.

@@ -183,7 +183,8 @@ _MEANT_FIRST = re.compile(
 _WRONG_TAP = re.compile(
     r"\b(?:wrong (?:star|button|one|number|score|rating)|by mistake|mistakenly|press(?:ed)? wrong"
     r"|(?:hand|finger)s? (?:shake|shook|shaking|slipped))\b|oops|whoops|aiyo|aiya"
-    r"|按错|点错|打错|选错|手滑|手残|手抖|点成|眼花|不算"
+    # 不算 (it does not count) alone, not "不算差，4分" (not bad: a word rating, kept as the comment)
+    r"|按错|点错|打错|选错|手滑|手残|手抖|点成|眼花|不算数?(?=[\s,，.。!！~～]|$)"
     r"|\bfat[- ]?finger(?:ed|s)?\b|误触|手误|搞错|(?:揿|撳|㩒)错"  # blind round 26: "fat fingered the 1"
     r"|(?:那个|the )\s*\d{1,2}\s*(?:分|星|stars?)?\s*(?:是给|was for)",  # "the 2 was for the courier"
     re.IGNORECASE,

@@ -47,6 +47,7 @@ _NO_COMMENT = re.compile(
     r"|i'?d say|id say|i would say|i'?d go|id go|i would go"  # "solid 3 I'd say"
     r"|i (?:should|must) say|(?:thanks? )?for asking"  # an elderly customer's "I should say four"
     r"|(?:如果|要是)让我(?:来)?(?:打分|评分|评价|打|评)的话"  # "如果让我打分的话我给9分": if you ask me
+    r"|(?:要)?(?:打分|评分)的话(?:就)?"  # the same without "if you ask me" (blind round 26): "打分的话就5吧"
     r"|i mean it|seriously|no joke|for real|fr|honestly|truly|(?:sorry,? )?typo|my bad"  # "4 i mean it"
     r"|tbh|tbf|to be (?:honest|fair)|if i'?m (?:being )?(?:honest|fair)|ngl|idk|of course|ofc|obvs|duh|no cap"
     r"|no question|without (?:a )?question|fo sho|every ?day|no"  # "no thanks, 4"
@@ -142,6 +143,8 @@ _QUOTED = re.compile(
     # the rating question itself pasted before the answer, with no quotes: "How satisfied are you with
     # the help you received? 5", "您对本次服务满意吗？ 5分" (a question of the customer's own stays a comment)
     r"|(?i:how) (?:satisfied|likely|easy|happy|difficult|hard)\b[^?？\n]{0,120}[?？]\s+(?:[-–—:：][ \t]*+)?"
+    # the question's word asked back before a score: "recommend you? 10", "easy? 2"
+    r"|(?i:recommend(?: (?:you|us|u))?|satisfied|easy)[?？][ \t]++(?=\d)"
     r"|(?:解决)?[您你][^?？\n]{0,40}(?:满意|推荐|容易|满不满意)[^?？\n]{0,10}[吗呢]?[?？]\s*)+"
 )
 # What a phone adds under a message ("Sent from my iPhone", "发自我的iPhone", "来自小米手机"), and a

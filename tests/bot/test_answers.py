@@ -3286,6 +3286,15 @@ def test_a_delivery_is_someone_elses_fault_unless_the_question_asks_about_it() -
         ("IV stars", "csat", (4, "")),
         ("Five stairs", "csat", (5, "")),  # autocorrect's stars
         ("definately a 5", "csat", (5, "")),
+        ("recommend you? 10 obviously", "nps", (10, "")),
+        ("easy? 2", "ces", (2, "")),
+        ("满分10", "nps", (10, "")),  # full marks named by the scale's top
+        ("肯定推荐啊 满分10", "nps", (10, "肯定推荐啊")),
+        ("满分5", "csat", (5, "")),
+        ("给7分，扣的3分是物流", "nps", (7, "扣的3分是物流")),  # the points taken off, no second score
+        ("不算差，4分", "csat", (4, "不算差")),  # 不算差 is "not bad", no slip told
+        ("要打分的话就4分吧", "csat", (4, "")),
+        ("给3分吧，唉", "csat", (3, "")),  # a sigh
     ],
 )
 def test_the_twenty_third_sets_shapes_are_read(text: str, kind: ScaleKind, read: tuple[int, str]) -> None:
@@ -3304,6 +3313,10 @@ def test_the_twenty_third_sets_shapes_are_read(text: str, kind: ScaleKind, read:
         ("4 (maybe 3)", "csat"),
         ("4 (wait, no, 3)", "csat"),
         ("7 (very hard)", "ces"),  # the scale read backwards, as before
+        ("满分5", "nps"),  # full marks on another scale
+        ("满分10", "csat"),
+        ("10分，扣的1分是物流", "nps"),  # the top with points taken off: 10 or 9?
+        ("recommend? never", "nps"),
     ],
 )
 def test_an_aside_that_asks_or_hedges_is_no_score(text: str, kind: ScaleKind) -> None:

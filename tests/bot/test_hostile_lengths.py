@@ -83,6 +83,9 @@ HOSTILE = {
     "yes wait no": "yes wait no " * (N // 12),
     "taken back zh": "是，不对，" * (N // 5),
     "recommend asked": "recommend? " * (N // 11),
+    "easy asked": "easy?" + " " * N + "x",
+    "full marks first": "满分" + " " * N + "10",
+    "if rated": "打分的话" * (N // 4),
     "thanks, thanks": "thanks, " * (N // 8),
     # the fifteenth blind set's shapes: a letter's rating words, pinyin, chat's digits, a story's clauses
     "i rate it": "i rate it " * (N // 10),
