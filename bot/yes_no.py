@@ -201,7 +201,8 @@ def parse_confirmation(text: str) -> Confirmation | None:
 # Words that take back a yes or a no just said, before the one meant: "yes, no wait, no", "no... actually
 # yes", "是，不对，没有", "没有……哦已经好了" (blind round 26).
 _CHANGED_MIND = re.compile(
-    r"(?<!\s)\s+(?:no\s+)?(?:wait|actually|i mean|scratch that)\s+|(?<=\S)\s*(?:不对|哦|噢|等等)\s*(?=\S)"
+    r"(?<!\s)\s+(?:no\s+)?(?:wait|actually|i mean|scratch that)\s+|(?<=\S)\s*(?:不对|等等)\s*(?=\S)"
+    r"|(?<=\s)[哦噢]\s*(?=已经|其实|现在|又)"  # a realisation: "没有……哦已经好了" (not "没有哦，好了")
 )
 
 
