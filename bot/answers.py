@@ -34,6 +34,7 @@ from bot.rating_comments import Scored, split_rating
 from bot.rating_words import PARTICLES as _PARTICLES
 from bot.rating_words import PUNCT as _PUNCT
 from bot.rating_words import recommendation, word_rating
+from bot.roman_numerals import roman_as_digits
 from bot.scale_notes import MAX_SCALE_NOTES, another_scale, without_scale
 from bot.similarity import closest, mostly_of, says_what_went_right
 from bot.spoken_marks import marks_typed, unhashtagged
@@ -105,7 +106,7 @@ _SUFFIX = (
     # "5-star", "五颗星星"; a dash without a unit is a school grade's minus ("4-": 4 or less?)
     r"(?:\s*-?\s*(?P<unit>分|[颗个]星星|[颗个]星(?!期)|星星|星(?!期)|stars?|points?|pts?|marks?|[颗个]?⭐+|[颗个]?★+|[颗个]?🌟+"
     # typed in a hurry, corrected on a phone; "给五颗"; "4*"
-    r"|starz|stras|satrs|strs|starts?|stats|star's|颗(?!星)|\*(?=\s*$)"
+    r"|starz|stras|satrs|strs|starts?|stats|star's|stairs?|颗(?!星)|\*(?=\s*$)"  # "Five stairs": autocorrect
     r"|estrellas?|bintang))?"  # the unit in Spanish and Malay, as bilingual customers type it: "4 estrellas"
     rf"(?:{_OUT_OF}(?P<den_after>{_DENOMINATOR})(?:\s*(?:分|颗?星))?)?"  # "4 stars out of 5", "4分/5分"
     r"(?P<full>\s*满分)?"  # "10分满分": ten points, full marks
@@ -241,6 +242,7 @@ _BRACKETED = re.compile(r"^[(\[（【「『《〈](.+)[)\]）】」』》〉]$")
 _EMPHASISED = re.compile(r"^(?:\*+|_+|[\"“']+)(.+?)(?:\*+|_+|[\"”']+)$")
 _FULL_MARKS = {"full marks", "top marks", "full score", "top score", "perfect score", "a perfect score",
                "highest score", "the highest score", "the highest", "最高分", "给最高分"}  # fmt: skip
+_FULL_MARKS_FIRST = re.compile(r"^满分\s*+(?:是|为|给)?\s*+(?P<num>\d{1,2}|十|五|七)\s*+分?[!！.。]*$")
 _LOWEST = {"lowest score", "the lowest score", "the lowest", "最低分", "给最低分"}
 _TAIL = r"[\s!！。.、~～,，吧把啊了呢哈的哦噢喔唷耶啦呀嘛哒喇咯啰呗]*"  # "5分哦", "4分把" (吧 mistyped)
 _SCORE = re.compile(rf"^\s*{_PREFIX}\s*(?P<num>{_NUMBER}){_SUFFIX}{_TAIL}$")
@@ -502,6 +504,8 @@ def _rating(text: str, kind: ScaleKind, low: int, high: int, *, thanks: bool) ->
         return None  # "满意？", "satisfied?": asked back, not answered
     if t.rstrip("!！.。 ") in _FULL_MARKS:  # "full marks!"
         return high
+    if (top := _FULL_MARKS_FIRST.match(t)) is not None and _number(top["num"], high) == high:
+        return high  # "满分10" asked NPS: full marks, named by the scale's top ("满分5" there is none)
     if t in _LOWEST or _NOT_EVEN_ONE.match(t):
         return low
     # Stars are a 1-5 satisfaction idiom: "5 stars" on a 0-10 NPS question means 10, not 5.
@@ -629,6 +633,8 @@ def _read_rating(text: str, kind: ScaleKind, low: int, high: int, *, corrections
     for reply in dict.fromkeys((text, said)):  # unscaled, else as said ("I'd say 3 out of 5, slow")
         if (found := _split(reply, (kind, low, high))) is not None:
             return _with_comment(found, (kind, low, high), written, reply)
+    if (aside := _with_aside(text, (kind, low, high))) is not None:
+        return aside  # "8 (was 6 last year)": a number in brackets after the score is the comment's
     if (faced := _after_agreeing_face(text, (kind, low, high), written)) is not None:
         return faced  # "🙏🙏4分，小哥辛苦": the face agrees with the 4
     if (now := score_for_now(text, lambda head: parse_rating(head, kind, low, high))) is not None:
@@ -653,10 +659,31 @@ _RUN_ON = re.compile(
 )
 
 
+# A score, then an aside in brackets that holds another number ("8 (was 6 last year)", "4 (was going to say
+# 5 but the wait)"; blind round 26); not one that hedges or takes the score back ("3 (or 4)", "4 (maybe 3)").
+_ASIDE = re.compile(r"^(?P<score>[^()（）]{1,20}?)\s*[(（](?P<aside>[^()（）]{1,120})[)）][\s.!。！]*$")
+_DIGIT = re.compile(r"\d")  # an aside with no number is read as any comment is ("7 (very hard)")
+_ASIDE_HEDGES = re.compile(
+    r"\b(?:or|maybe|perhaps|actually|no|not|sorry|meant|mean|if|when|until|jk|being)\b"
+    # a question ("1 (1 being hardest?)"), a wait that takes the score back, Chinese hedges
+    r"|\bwait\W*(?:\d|no\b|actually)|[?？=]|或|还是|不对|可能|也许|如果|是不是"
+)
+
+
+def _with_aside(text: str, scale: tuple[ScaleKind, int, int]) -> Scored | None:
+    """The score before an aside in brackets, the aside its comment; ``None`` when it is no such reply."""
+    found = _ASIDE.match(text)
+    if found is None or not _DIGIT.search(found["aside"]) or _ASIDE_HEDGES.search(found["aside"].lower()):
+        return None
+    score = parse_rating(found["score"], *scale)
+    return None if score is None else Scored(score, found["aside"].strip())
+
+
 def _as_read(text: str) -> tuple[str, str]:
     """``text`` as written once what chat, voice typing and other languages put around it is read
     (the comment is taken from it), and that read as Simplified Chinese, the score read from it."""
-    text = _JOINED.sub("", unframed(hanzi_of(text)))  # "1 🤦🏻‍♀️" as "1 🤦🏻"; "bu manyi" as "不满意"
+    # "1 🤦🏻‍♀️" as "1 🤦🏻"; "bu manyi" as "不满意"; "IV stars" as "4 stars"
+    text = _JOINED.sub("", unframed(hanzi_of(roman_as_digits(text))))
     text = stickers_drawn(in_own_words(text))  # "le doy un 4", "5점", "星4つ"; "9分[强]"
     text = unhashtagged(marks_typed(text))  # "三分逗号物流太慢了", "nine period", "#5stars"
     # voice typing's "to stars" before words too: "to stars because nobody called back"
@@ -768,6 +795,16 @@ _DENIED_OTHER = re.compile(
 _APOLOGY = re.compile(r"^(?:不好意思|抱歉|对不起|sorry|sry|soz)[\s,，.。!！~～]*$", re.IGNORECASE)
 
 
+# The question's own word asked back before the score: "recommend? 9", "推荐？8分", "you asked how satisfied
+# i am: 2" (blind round 26); a longer question of the customer's own stays ("is it 1 = very easy?").
+_QUESTION_ECHOED = re.compile(
+    r"^(?:(?:you asked )?how (?:satisfied|likely|easy)(?: (?:am i|i am|was it|it was|would i|i would))?"
+    r"|recommend(?: (?:you|us|u))?|satisfied|easy|推荐|满意|满不满意|容易|容不容易)$",
+    re.IGNORECASE,
+)
+_ASKED_MARKS = ("?", "？", ":", "：")
+
+
 def _nothing_before(found: Scored, text: str) -> bool:
     """The comment, before the score, is another score denied ("not 5... 7") or an apology; after it,
     "I meant 4 not 2" and "2 stars, sorry" keep theirs."""
@@ -776,12 +813,18 @@ def _nothing_before(found: Scored, text: str) -> bool:
         return False
     if _APOLOGY.match(comment):
         return True
+    if _QUESTION_ECHOED.match(comment) and text.strip()[len(comment) : len(comment) + 1] in _ASKED_MARKS:
+        return True  # "recommend? 9", not "satisfied 4" (a word rating beside the score is its comment)
     denied = _DENIED_OTHER.match(comment)
     return denied is not None and _number(denied["num"].lower(), _LONGEST_SCALE) != found.score
 
 
 _OFF_SCALE_FIRST = re.compile(r"^\d{1,2}(?= (?:[a-z']+ ){0,2}recommend)")  # not "1 star, 20 min wait"
-_SCALE_LEGEND = re.compile(r"\d\s*=\s*[a-z\u4e00-\u9fff]|\bmeans? (?:the )?(?:best|worst|easy|hard)\b.*\?")
+# "1 = bad right?", "5 means the best?", "10 being what" (blind round 26): the scale asked about.
+_SCALE_LEGEND = re.compile(
+    r"\d\s*=\s*[a-z\u4e00-\u9fff]|\bmeans? (?:the )?(?:best|worst|easy|hard)\b.*\?"
+    r"|^being\s+(?:what|which)\b|^(?:is|means?)\s+(?:what|which)\b[^?]*\?"  # not "10 is what i'd give"
+)
 # Chat's "honestly" at the edge of a comment says nothing: "tbh ur app is trash", "u1s1 服务还行", "... ngl".
 _CHAT_EDGES = re.compile(
     r"^(?:tbh|ngl|tbf|u1s1|有一说一|lowkey|honestly"

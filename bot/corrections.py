@@ -74,6 +74,7 @@ _CORRECTING = re.compile(
     # what was meant, said in words, before "i meant" alone takes it: "I meant to give 5 stars"
     rf"|i (?:wanted|want|wanna|would like|'d like|meant) to {_MEANT_TO}"
     rf"|{TAKING_BACK_EN}|no wait|wait|update|edit|i mean"
+    r"|(?:can|could|may) (?:i|you|u|we) make (?:that|it)"  # blind round 26: "could i make that a 5?"
     r"|fat[- ]?finger(?:ed)?(?: it)?|(?:my )?finger slipped"  # "fat-fingered it, 5", "my finger slipped, 5"
     # "oops i pressed 1 meant 5"
     r"|(?:i )?(?:pressed|clicked|tapped|hit)\s+\d{1,2}(?:\s*stars?)?(?=\s*,?\s*(?:i )?meant\b)"
@@ -172,8 +173,8 @@ _SAID_NOT = re.compile(
 # The score meant said first, with 是, and the earlier tap told wrong after it: "是4分，刚才点错了"
 # ("5分，打错了" alone is asked again: which one was the wrong one?).
 _MEANT_FIRST = re.compile(
-    rf"^(?:应该是|其实是|是)\s*(?P<score>(?:{_NUMERAL}|[壹贰叁肆伍陆柒捌玖拾])\s*(?:分|颗?星))\s*[,，]\s*"
-    r"(?:刚才|刚刚|之前|前面)我?(?:点|按|打|选)错了[\s.。!！]*$"
+    rf"^(?:应该是|应该系|其实是|是)\s*(?P<score>(?:{_NUMERAL}|[壹贰叁肆伍陆柒捌玖拾])\s*(?:分|颗?星))\s*[,，]\s*"
+    r"(?:(?:刚才|刚刚|之前|前面)我?(?:点|按|打|选)错了|(?:(?:刚才|刚刚)我?)?(?:揿|撳|㩒|按|点)错咗)[\s.。!！]*$"
 )
 
 
@@ -182,14 +183,18 @@ _MEANT_FIRST = re.compile(
 _WRONG_TAP = re.compile(
     r"\b(?:wrong (?:star|button|one|number|score|rating)|by mistake|mistakenly|press(?:ed)? wrong"
     r"|(?:hand|finger)s? (?:shake|shook|shaking|slipped))\b|oops|whoops|aiyo|aiya"
-    r"|按错|点错|打错|选错|手滑|手残|手抖|点成|眼花|不算"
+    # 不算 (it does not count) alone, not "不算差，4分" (not bad: a word rating, kept as the comment)
+    r"|按错|点错|打错|选错|手滑|手残|手抖|点成|眼花|不算数?(?=[\s,，.。!！~～]|$)"
+    r"|\bfat[- ]?finger(?:ed|s)?\b|误触|手误|搞错|(?:揿|撳|㩒)错"  # blind round 26: "fat fingered the 1"
     r"|(?:那个|the )\s*\d{1,2}\s*(?:分|星|stars?)?\s*(?:是给|was for)",  # "the 2 was for the courier"
     re.IGNORECASE,
 )
 # ... and the score meant at its end, after the words that say it is meant, or alone after a comma.
 _MEANT_AT_END = re.compile(
     r"(?:\bi (?:meant|wanted)(?: to (?:give|press|put|rate|tap|click))?|\bshould (?:be|have been)"
-    r"|\bmake (?:it|that)|\bchange (?:it |am |that )?to|\bfor (?:you|u)|应该(?:是|给)?|改成|改为|重新给|给|是"
+    r"|\bmake (?:it|that)|\bchange (?:it |am |that )?to|\bfor (?:you|u)|应该(?:是|给|打|系)?"
+    r"|改成|改为|改|重新给|给|是"
+    r"|\bit'?s|\bit is"  # blind round 26: "fat fingered the 1, it's a 5"
     r"|[,，])\s*(?P<meant>(?:an? )?(?:\d{1,2}|[一二两三四五六七八九十]|zero|one|two|three|four|five|six|seven"
     r"|eight|nine|ten)\s*(?:分|颗?星|stars?)?)(?:\s*,?\s*not (?:an? )?(?:\d{1,2}|one|two|three|four))?"
     r"[\s.!。！,，]*(?:(?:thank you|thanks|谢谢)[\s.!。！]*)?$",

@@ -48,6 +48,7 @@ _NO_COMMENT = re.compile(
     r"|i'?d say|id say|i would say|i'?d go|id go|i would go"  # "solid 3 I'd say"
     r"|i (?:should|must) say|(?:thanks? )?for asking"  # an elderly customer's "I should say four"
     r"|(?:如果|要是)让我(?:来)?(?:打分|评分|评价|打|评)的话"  # "如果让我打分的话我给9分": if you ask me
+    r"|(?:要)?(?:打分|评分)的话(?:就)?"  # the same without "if you ask me" (blind round 26): "打分的话就5吧"
     r"|i mean it|seriously|no joke|for real|fr|honestly|truly|(?:sorry,? )?typo|my bad"  # "4 i mean it"
     r"|tbh|tbf|to be (?:honest|fair)|if i'?m (?:being )?(?:honest|fair)|ngl|idk|of course|ofc|obvs|duh|no cap"
     r"|no question|without (?:a )?question|fo sho|every ?day|no"  # "no thanks, 4"
@@ -143,6 +144,8 @@ _QUOTED = re.compile(
     # the rating question itself pasted before the answer, with no quotes: "How satisfied are you with
     # the help you received? 5", "您对本次服务满意吗？ 5分" (a question of the customer's own stays a comment)
     r"|(?i:how) (?:satisfied|likely|easy|happy|difficult|hard)\b[^?？\n]{0,120}[?？]\s+(?:[-–—:：][ \t]*+)?"
+    # the question's word asked back before a score: "recommend you? 10", "easy? 2"
+    r"|(?i:recommend(?: (?:you|us|u))?|satisfied|easy)[?？][ \t]++(?=\d)"
     r"|(?:解决)?[您你][^?？\n]{0,40}(?:满意|推荐|容易|满不满意)[^?？\n]{0,10}[吗呢]?[?？]\s*)+"
 )
 # What a phone adds under a message ("Sent from my iPhone", "发自我的iPhone", "来自小米手机"), and a
@@ -199,9 +202,10 @@ HELLO_ONLY = re.compile(rf"^\s*(?:{_GREETING})(?=\S)", re.IGNORECASE)
 
 
 # Voice typing writes the sounds one makes while thinking as words of their own ("um like a four I
-# guess", "so like uh a two", "嗯 四分吧", "那个 呃 五分"): they say nothing wherever they stand.
+# guess", "so like uh a two", "嗯 四分吧", "那个 呃 五分", a sigh: "给3分吧，唉"): they say nothing wherever
+# they stand.
 _HESITATION = re.compile(
-    r"(?<![^\s,，.。!！?？…])(?:u+h+|u+m+|e+r+m*(?!\s*(?:fen|xing)\b)|h+m+|嗯+|呃+)(?:[\s,，.。!！…]+|$)",
+    r"(?<![^\s,，.。!！?？…])(?:u+h+|u+m+|e+r+m*(?!\s*(?:fen|xing)\b)|h+m+|嗯+|呃+|唉+)(?:[\s,，.。!！…]+|$)",
     re.IGNORECASE,
 )
 

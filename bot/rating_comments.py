@@ -71,7 +71,8 @@ _SURELY = re.compile(
 SCORE_LEAD_IN = re.compile(
     r"^(?:(?:a|an)\s+)?"
     r"(?:(?:(?:a|an)\s+(?=solid|strong|firm|hard\b|perfect|generous))?"  # "i'd say a solid 8"
-    r"(?:honestly|definitely|def|defo|easily|solid|overall|i'?d say|id say|i would say|i say|absolutely"
+    r"(?:honestly|definitely|defin[ai]tely|definetly|definitly"  # "definately a 5": spelled as said
+    r"|def|defo|easily|solid|overall|i'?d say|id say|i would say|i say|absolutely"
     r"|certainly|surely|totally|obviously|clearly|ngl|tbh|um+|uh+|hm+|well|for me|always|as always|actually"
     r"|lowkey|highkey|deadass|srsly|seriously|fr|ong|idc|bruh|u1s1|有一说一|xswl|笑死"  # teenagers' chat
     r"|smh"  # shaking my head: "smh 1"

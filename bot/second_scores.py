@@ -13,8 +13,10 @@ from bot import hedges, quantities
 
 # "gets a 10", "deserve an 8": the article after a verb that rates is a score's, not a count's.
 _RATES_AN = re.compile(r"\b(?:gets?|got|give[ns]?|gave|deserves?|deserved|rate[sd]?|earns?|earned) an?$")
-# What is taken off a score is no score of its own: "4星，扣一星因为物流", "5 stars minus 1 for the wait".
-_TAKEN_OFF = ("扣", "减", "少", "扣了", "减了", "少了", "扣掉", "减掉", "minus", "off", "lose", "less")
+# What is taken off a score is no score of its own: "4星，扣一星因为物流", "5 stars minus 1 for the wait",
+# "给7分，扣的3分是物流" (the points taken off, blind round 26).
+_TAKEN_OFF = ("扣", "减", "少", "扣了", "减了", "少了", "扣掉", "减掉", "minus", "off", "lose", "less",
+              "扣的", "减的", "扣掉的", "扣除", "扣除的")  # fmt: skip
 # A number in a comment that may be a score of its own: digits standing alone, or a Chinese numeral
 # with 分 or 星; not part of a longer token ("2nd", "3:30", "4.5", "24/7", "#3", "$5", "£5", "第3次") or
 # the start of a range ("7-10天").

@@ -138,12 +138,14 @@ _CJK_WORDS = {
     "速度": "响应",  # 速度太慢: slow to respond
     "回得": "响应",
     "搞定": "解决",
+    "搞好": "解决",  # blind round 26: "还是没搞好" (still not fixed), as 没搞定
     "不耐烦": "态度坏",
     "以上都不是": "其他",
     "都不是": "其他",
     "none of the above": "other",
     "none of these": "other",
     "none of the options": "other",  # blind round 23: "none of the options really, it's the app"
+    "none of those": "other",  # blind round 26: "none of those really"
     "不友好": "态度坏",
     "好差": "坏",  # "so bad": its 好 is no praise
     "好慢": "慢",
@@ -362,6 +364,8 @@ _CJK_WORDS = {
     "白忙": "问题没解决",
     "白问": "问题没解决",
     "跟没问一样": "问题没解决",
+    "跟没解决一样": "问题没解决",  # blind round 26: as if nothing had been solved
+    "和没解决一样": "问题没解决",
     "拉胯": "坏",
     "把我电话挂了": "态度坏",
     "电话给我挂了": "态度坏",

@@ -60,6 +60,8 @@ _YES = {
     # blind round 24: a reaction ("+1", "100%"), 稳了 (in the bag), chat's 木 for 没 ("当然" alone stays
     # none, as "当然了": of course what?)
     "+1", "100%", "100 %", "稳了", "木问题", "木有问题", "木问题了",
+    # blind round 26: chat's "yus", and "it is now" (solved now, as "it works now")
+    "yus", "it is now", "it does now", "it's fine now", "it is fine now",
 }  # fmt: skip
 _NO = {
     "no", "n", "nope", "nah", "no it didn't", "not really", "didn't help", "did not help", "doesn't help",
@@ -98,6 +100,8 @@ _NO = {
     # blind round 20: "didn't" alone, Hindi "ji nahi", and the same problem said in Chinese word order
     "didn't", "didnt", "did not", "ji nahi", "nahi ji", "ji nahin",
     "一样的问题", "同样的问题", "还是一样的问题",
+    # blind round 26: "nuh uh", and Cantonese 仲係咁 (still like that)
+    "nuh uh", "nuh-uh", "nuh", "仲系咁", "仲系一样",
 }  # fmt: skip
 # "Not yet" said in Chinese, only as a whole reply: "还没试" (not tried yet) is no "no".
 _NOT_YET = {"还没", "还没有", "暂时没有", "暂时还没有", "还没呢", "still not", "not yet no"}
@@ -192,6 +196,23 @@ def parse_confirmation(text: str) -> Confirmation | None:
     ):
         return "yes" if parse_confirmation(rest) != "no" else None
     return _outcome(text)
+
+
+# Words that take back a yes or a no just said, before the one meant: "yes, no wait, no", "no... actually
+# yes", "是，不对，没有", "没有……哦已经好了" (blind round 26).
+_CHANGED_MIND = re.compile(
+    r"(?<!\s)\s+(?:no\s+)?(?:wait|actually|i mean|scratch that)\s+|(?<=\S)\s*(?:不对|等等)\s*(?=\S)"
+    r"|(?<=\s)[哦噢]\s*(?=已经|其实|现在|又)"  # a realisation: "没有……哦已经好了" (not "没有哦，好了")
+)
+
+
+def _changed_mind(t: str) -> Confirmation | None:
+    """The yes or no said after words that take back a yes or no said before them, else ``None``."""
+    for taken in _CHANGED_MIND.finditer(t):
+        head, rest = t[: taken.start()].strip(), t[taken.end() :].strip()
+        if head and rest and parse_confirmation(head) is not None and (meant := parse_confirmation(rest)):
+            return meant
+    return None
 
 
 # "Did this solve it?" answered as a story: what happened last says it ("I tried what you said ... and
@@ -305,7 +326,10 @@ def _done_now(t: str) -> str:
 def _said_around(t: str) -> Confirmation | None:
     """A yes scorned ("解决个屁": no), a reply that starts "not solved" ("it has not been resolved, the
     printer..."), a yes that is so "again" ("it's working again"), or a yes said of the problem named
-    first ("问题已解决", "issue resolved"; a no after it is read by the lists and :data:`_NOT_DONE`)."""
+    first ("问题已解决", "issue resolved"; a no after it is read by the lists and :data:`_NOT_DONE`), or
+    the one meant after a yes or no taken back ("no... actually yes", "是，不对，没有")."""
+    if (corrected := _changed_mind(t)) is not None:
+        return corrected
     if (denied := _DENIED.fullmatch(t)) and {denied[1], denied[1] + "了"} & _YES:
         return "no"
     if _NOT_DONE.match(t.replace(" ", "") if _HAN.match(t) else t):
@@ -338,6 +362,7 @@ _LEAD = re.compile(
     r"|(?:(?:i'?m|i am) )?afraid(?= )|unfortunately|sadly|regrettably|(?:i'?m )?sorry(?: to say)?"
     # Chinese chat's exclamations before the answer ("芭比Q了 还是登不上", "蚌埠住了 终于好了"), and 终于
     r"|芭比q了|蚌埠住了|栓q|无语子|绝绝子|yyds|awsl|xswl|h{3,}|牛|终于"
+    r"|[嗯恩]++(?=[\u4e00-\u9fff])(?!呐)"  # a filler glued on: "嗯解决了" ("嗯嗯" stays a yes)
     r"|(?:tbh|tbf|ngl|honestly|no cap|lowkey|smh|fr)(?= )"  # chat's "honestly" first: "no cap it works now"
     r"|您好|你好|早上好|下午好|晚上好|抱歉|不好意思|很遗憾|遗憾的是|废话|当然(?!了$)|并(?=[没不未木])"
     r"|(?:根本|压根儿?|完全|全然)(?=[没不未]))[\s,，.。!！:：]*"  # "根本没解决", "完全没有": a no said harder
@@ -366,7 +391,7 @@ def _plain(text: str) -> str:
     """``text`` read as :func:`parse_confirmation` reads it, without what says nothing of a yes or no."""
     t = _PUNCT.sub(" ", normalize(without_signature(text))).strip()
     bare = _EMOJI.sub(" ", t).strip()
-    t = bare or _REPEATED_MARK.sub(r"\1", t)  # "👍" alone is a yes, and so is "👍👍👍"
+    t = _REPEATED_MARK.sub(r"\1", bare or t)  # "👍" alone is a yes, and so is "👍👍👍" (and "✅✅")
     for _ in range(3):  # "Good morning. Unfortunately no"
         t = _LEAD.sub("", t, count=1).strip()
     return _PARTICLE_END.sub("", t) or t

@@ -64,6 +64,7 @@ SETS = {
     "nineteenth": "typed_answers_nineteenth_{}.tsv",
     "twentieth": "typed_answers_twentieth_{}.tsv",
     "twentyfirst": "typed_answers_twentyfirst_{}.tsv",
+    "twentysecond": "typed_answers_twentysecond_{}.tsv",
 }
 KINDS = ("csat", "nps", "ces", "choice", "yesno", "text")
 """yesno: "Did this solve it?" (yes, no or "-"); text: a reply at the question after a CSAT rating
@@ -202,6 +203,10 @@ def test_the_second_set_written_after_the_parser_is_read_as_meant(language: str)
             "twentyfirst",
             100,
         ),  # typed_answers_twentyfirst_*: a nineteenth blind set (chat apps, stickers, halves, dates)
+        (
+            "twentysecond",
+            150,
+        ),  # typed_answers_twentysecond_*: a twentieth blind set (scripts, corrections, model names)
     ],
 )
 def test_the_audit_and_blind_sets_are_read_as_meant(language: str, which: str, at_least: int) -> None:

@@ -3271,3 +3271,54 @@ def test_a_delivery_is_someone_elses_fault_unless_the_question_asks_about_it() -
     assert parse_choice("Delivery", topics) == "delivery"
     assert parse_choice("物流配送", topics) == "delivery"
     assert parse_choice("the app", topics) == "app"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "read"),
+    [
+        ("8 (was 6 last year)", "nps", (8, "was 6 last year")),
+        ("4 (was going to say 5 but the wait)", "csat", (4, "was going to say 5 but the wait")),
+        ("6 (took 2 calls)", "ces", (6, "took 2 calls")),
+        ("recommend? 9", "nps", (9, "")),  # the question's word asked back says nothing
+        ("推荐？8分", "nps", (8, "")),
+        ("you asked how satisfied i am: 2", "csat", (2, "")),
+        ("satisfied 4", "csat", (4, "satisfied")),  # a word rating beside the score stays its comment
+        ("IV stars", "csat", (4, "")),
+        ("Five stairs", "csat", (5, "")),  # autocorrect's stars
+        ("definately a 5", "csat", (5, "")),
+        ("recommend you? 10 obviously", "nps", (10, "")),
+        ("easy? 2", "ces", (2, "")),
+        ("满分10", "nps", (10, "")),  # full marks named by the scale's top
+        ("肯定推荐啊 满分10", "nps", (10, "肯定推荐啊")),
+        ("满分5", "csat", (5, "")),
+        ("给7分，扣的3分是物流", "nps", (7, "扣的3分是物流")),  # the points taken off, no second score
+        ("不算差，4分", "csat", (4, "不算差")),  # 不算差 is "not bad", no slip told
+        ("要打分的话就4分吧", "csat", (4, "")),
+        ("给3分吧，唉", "csat", (3, "")),  # a sigh
+    ],
+)
+def test_the_twenty_third_sets_shapes_are_read(text: str, kind: ScaleKind, read: tuple[int, str]) -> None:
+    low, high = SCALES[kind]
+    found = read_rating(text, kind, low, high)
+    assert found is not None and (found.score, found.comment) == read
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("10 being what", "nps"),  # the scale asked about
+        ("10 means what?", "nps"),
+        ("1 (1 being hardest?)", "ces"),
+        ("3 (or 4)", "csat"),  # a hedge in brackets
+        ("4 (maybe 3)", "csat"),
+        ("4 (wait, no, 3)", "csat"),
+        ("7 (very hard)", "ces"),  # the scale read backwards, as before
+        ("满分5", "nps"),  # full marks on another scale
+        ("满分10", "csat"),
+        ("10分，扣的1分是物流", "nps"),  # the top with points taken off: 10 or 9?
+        ("recommend? never", "nps"),
+    ],
+)
+def test_an_aside_that_asks_or_hedges_is_no_score(text: str, kind: ScaleKind) -> None:
+    low, high = SCALES[kind]
+    assert read_rating(text, kind, low, high) is None

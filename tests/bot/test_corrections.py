@@ -282,3 +282,26 @@ def test_the_tenth_blind_sets_corrections(text: str, expected: tuple[int, str] |
 )
 def test_the_fourteenth_blind_sets_corrections(text: str, expected: tuple[int, str] | None) -> None:
     assert _corrected(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "score"),
+    [
+        ("could i make that a 5?", 5),
+        ("fat fingered the 1, it's a 5", 5),
+        ("刚刚那个3是误触，5", 5),
+        ("應該係5分，撳錯咗", 5),  # Cantonese: it should be 5, pressed wrong
+        ("搞错了，应该打5星", 5),
+        ("刚才是手误，改5分", 5),
+    ],
+)
+def test_a_slip_told_in_other_words_gives_the_score_meant(text: str, score: int) -> None:
+    tail = after_correction(text)
+    found = None if tail is None else read_rating(tail, "csat", 1, 5)
+    assert found is not None and found.score == score
+
+
+@pytest.mark.parametrize("text", ["5 stars for Maria", "it's a 5 day wait", "改天再说", "5分，打错了"])
+def test_no_slip_told_is_no_correction(text: str) -> None:
+    tail = after_correction(text)
+    assert tail is None or read_rating(tail, "csat", 1, 5) is None

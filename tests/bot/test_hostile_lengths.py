@@ -45,6 +45,7 @@ from bot.overall_scores import overall_score
 from bot.pinyin import digit_words, hanzi_of, not_for_eight
 from bot.rating_words import word_rating
 from bot.redaction import redact
+from bot.roman_numerals import roman_as_digits
 from bot.spelled_letters import letters_joined
 from bot.spoken_marks import marks_typed, unhashtagged
 from bot.survey import Reply, SurveyState
@@ -73,6 +74,18 @@ HOSTILE = {
     "one long word": "a" * N,
     "haha": "ha" * (N // 2),
     "not not not": "not " * (N // 4),
+    # shapes of the rules of the twenty-third set: Roman numerals, asides in brackets, a yes or no taken
+    # back, the question's word asked back before a score
+    "roman numerals": "IV " * (N // 3),
+    "roman signs": "\u2163" * N,
+    "asides": "4 (was 5) " * (N // 10),
+    "open brackets": "4 " + "(" * N + "1)",
+    "yes wait no": "yes wait no " * (N // 12),
+    "taken back zh": "是，不对，" * (N // 5),
+    "recommend asked": "recommend? " * (N // 11),
+    "easy asked": "easy?" + " " * N + "x",
+    "full marks first": "满分" + " " * N + "10",
+    "if rated": "打分的话" * (N // 4),
     "thanks, thanks": "thanks, " * (N // 8),
     # the fifteenth blind set's shapes: a letter's rating words, pinyin, chat's digits, a story's clauses
     "i rate it": "i rate it " * (N // 10),
@@ -336,6 +349,7 @@ ENTRIES: dict[str, Callable[[str], object]] = {
     # the twenty-first blind set's readers: a long wait before praise, a legend asked about
     "praised_wait": praised_wait,
     "RIGHT_ASKED": RIGHT_ASKED.search,
+    "roman_as_digits": roman_as_digits,  # the twenty-third blind set's reader
 }
 
 

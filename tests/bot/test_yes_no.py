@@ -278,3 +278,26 @@ def test_the_eleventh_blind_sets_yes_no_replies(text: str, expected: str | None)
 )
 def test_the_fourteenth_blind_sets_yes_and_no(text: str, expected: str | None) -> None:
     assert parse_yes_no(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("yes, no wait, no", "no"),
+        ("no... actually yes", "yes"),
+        ("是，不对，没有", "no"),
+        ("没有……哦已经好了", "yes"),
+        ("嗯解决了", "yes"),  # a filler glued on
+        ("嗯呐", "yes"),  # Beijing's yes keeps its 嗯
+        ("✅✅", "yes"),
+        ("nuh uh", "no"),
+        ("仲係咁", "no"),  # Cantonese: still like that
+    ],
+)
+def test_a_yes_or_no_taken_back_reads_as_the_one_meant(text: str, meant: str) -> None:
+    assert parse_yes_no(text) == meant
+
+
+@pytest.mark.parametrize("text", ["yes actually", "no wait", "好哦", "yes wait what problem?"])
+def test_words_that_take_back_nothing_said_after_them_change_nothing(text: str) -> None:
+    assert parse_yes_no(text) != ("no" if text.startswith("yes") else "yes")
