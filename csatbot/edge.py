@@ -2,7 +2,7 @@
 always encode.
 
 Route parameters that name rows are bounded (:data:`RowId`): an id past the database's integer
-range is a 422, not a driver overflow.
+range is a 422, not a driver overflow, and one written other than in digits is a 422 too.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from fastapi import FastAPI, Header, HTTPException, Path, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import AfterValidator, BaseModel, ValidationInfo, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ValidationInfo, WithJsonSchema
 from starlette.datastructures import MutableHeaders, UploadFile
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -27,7 +27,18 @@ from adapters.strict_json import json_safe
 from bot.records import KeyedRequest
 from models import MAX_ROW_ID
 
-RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+
+def _digits_only(value: Any) -> Any:
+    """A row id in a URL as ASCII digits: Python's ``int()`` also reads ``1_0`` (as 10), ``1.0``,
+    ``+1`` and `` 1``, so one row had any number of URLs (a proxy rule or cache keyed on one missed
+    the others). A minus is let through for the range check to name."""
+    digits = value.removeprefix("-") if isinstance(value, str) else "1"
+    if not (digits.isascii() and digits.isdigit()):
+        raise ValueError("a row id is written in digits 0-9 only")
+    return value
+
+
+RowId = Annotated[int, BeforeValidator(_digits_only), Path(ge=1, le=MAX_ROW_ID)]
 
 
 def _not_blank(key: str | None) -> str | None:
@@ -102,6 +113,26 @@ class RefuseNul:
             query: bytes = scope.get("query_string", b"")
             if "\x00" in scope["path"] or b"%00" in query.lower() or b"\x00" in query:
                 response = JSONResponse({"detail": "NUL characters are not allowed in URLs"}, 400)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+class RefuseCoded:
+    """415 for a body sent with a ``Content-Encoding`` (gzip, deflate, br...): no route decompresses
+    one, so a gzipped body was a 422 that never said why, and a plain body labelled ``deflate`` was
+    stored as plain while a proxy or filter that honours the label saw something else (or nothing).
+    ``identity`` is let through; the answer says to send the body uncompressed (RFC 9110 15.5.16)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            codings = [v for k, v in scope["headers"] if k == b"content-encoding"]
+            if any(v.strip().lower() not in (b"", b"identity") for v in codings):
+                detail = "request bodies are not decompressed: send the body without a Content-Encoding"
+                response = JSONResponse({"detail": detail}, 415, headers={"accept-encoding": "identity"})
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
