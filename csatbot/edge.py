@@ -119,23 +119,34 @@ class RefuseNul:
 
 
 class RefuseCoded:
-    """415 for a body sent with a ``Content-Encoding`` (gzip, deflate, br...): no route decompresses
-    one, so a gzipped body was a 422 that never said why, and a plain body labelled ``deflate`` was
-    stored as plain while a proxy or filter that honours the label saw something else (or nothing).
-    ``identity`` is let through; the answer says to send the body uncompressed (RFC 9110 15.5.16)."""
+    """415 for a body sent with a ``Content-Encoding`` (gzip, deflate, br...), 501 for a
+    ``Transfer-Encoding`` other than ``chunked``: no route decompresses a body, so a gzipped one was a
+    422 that never said why, and a plain body labelled ``deflate`` (or ``gzip, chunked``) was stored
+    as plain while a proxy or filter that honours the label read something else (or nothing).
+    ``identity`` is let through; the answer says to send the body uncompressed (RFC 9110 15.5.16,
+    RFC 9112 6.1)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            codings = [v for k, v in scope["headers"] if k == b"content-encoding"]
-            if any(v.strip().lower() not in (b"", b"identity") for v in codings):
+            content = _codings(scope, b"content-encoding") - {b"", b"identity"}
+            transfer = _codings(scope, b"transfer-encoding") - {b"chunked"}
+            if content or transfer:
                 detail = "request bodies are not decompressed: send the body without a Content-Encoding"
-                response = JSONResponse({"detail": detail}, 415, headers={"accept-encoding": "identity"})
+                if transfer:
+                    detail = "only Transfer-Encoding: chunked is taken: send the body without another coding"
+                status = 501 if transfer else 415
+                response = JSONResponse({"detail": detail}, status, headers={"accept-encoding": "identity"})
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+def _codings(scope: Scope, name: bytes) -> set[bytes]:
+    """Every coding the request's ``name`` headers list, lower-cased."""
+    return {c.strip().lower() for k, v in scope["headers"] if k == name for c in v.split(b",")}
 
 
 API_HEADERS = {"cache-control": "no-store", "x-content-type-options": "nosniff"}
