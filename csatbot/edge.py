@@ -119,12 +119,12 @@ class RefuseNul:
 
 
 class RefuseCoded:
-    """415 for a body sent with a ``Content-Encoding`` (gzip, deflate, br...), 501 for a
-    ``Transfer-Encoding`` other than ``chunked``: no route decompresses a body, so a gzipped one was a
+    """415 for a body sent with a ``Content-Encoding`` (gzip, deflate, br...), 400 for a
+    ``Transfer-Encoding`` other than ``chunked`` (as the HTTP server answers ``identity``; RFC 9112's
+    501 would count as a server error): no route decompresses a body, so a gzipped one was a
     422 that never said why, and a plain body labelled ``deflate`` (or ``gzip, chunked``) was stored
     as plain while a proxy or filter that honours the label read something else (or nothing).
-    ``identity`` is let through; the answer says to send the body uncompressed (RFC 9110 15.5.16,
-    RFC 9112 6.1)."""
+    ``identity`` is let through; the answer says to send the body uncompressed (RFC 9110 15.5.16)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -137,7 +137,7 @@ class RefuseCoded:
                 detail = "request bodies are not decompressed: send the body without a Content-Encoding"
                 if transfer:
                     detail = "only Transfer-Encoding: chunked is taken: send the body without another coding"
-                status = 501 if transfer else 415
+                status = 400 if transfer else 415
                 response = JSONResponse({"detail": detail}, status, headers={"accept-encoding": "identity"})
                 await response(scope, receive, send)
                 return

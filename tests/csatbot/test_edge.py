@@ -99,7 +99,7 @@ async def test_a_422_lists_a_few_errors_with_brief_echoes_whatever_the_body(
 CODINGS = [
     ("content-encoding", c, 415) for c in ("gzip", "deflate", "br", "GZIP", "identity, gzip", "x-made-up")
 ]
-CODINGS += [("transfer-encoding", c, 501) for c in ("gzip, chunked", "compress, chunked")]
+CODINGS += [("transfer-encoding", c, 400) for c in ("gzip, chunked", "compress, chunked")]
 """Codings no route reads (the body was taken as if it had none), and the status that refuses each."""
 
 
@@ -112,7 +112,7 @@ async def test_a_body_with_a_content_encoding_is_415_and_changes_nothing(
     filter that honours the label read something else than was stored, and a really gzipped body was
     a 422 (400 on the webhook) that never said why. Now 415 saying what to do, before anything is
     read: on the web chat, the support API, the console's forms and the webhook lane. A
-    ``Transfer-Encoding`` of ``gzip, chunked`` was read as plain ``chunked`` (202); now 501."""
+    ``Transfer-Encoding`` of ``gzip, chunked`` was read as plain ``chunked`` (202); now 400."""
     secrets = {"TELEGRAM_BOT_TOKEN": "123456:edge-token", "TELEGRAM_WEBHOOK_SECRET": "edge-secret"}
     config = write_config_file(tmp_path, config_data(channels={"telegram": {"enabled": True}}))
     runtime = Runtime(config, database_url, tick_seconds=0.1, environ={**os.environ, **secrets})
