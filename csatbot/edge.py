@@ -38,7 +38,9 @@ def _digits_only(value: Any) -> Any:
     return value
 
 
-RowId = Annotated[int, BeforeValidator(_digits_only), Path(ge=1, le=MAX_ROW_ID)]
+RowId = Annotated[
+    int, Path(ge=1, le=MAX_ROW_ID), BeforeValidator(_digits_only)
+]  # in this order: the schema keeps minimum/maximum
 
 
 def _not_blank(key: str | None) -> str | None:

@@ -186,3 +186,11 @@ async def test_a_row_id_written_other_than_in_digits_is_422_and_changes_nothing(
                 assert "digits 0-9 only" in response.text
         detail = (await http.get(f"/api/conversations/{conversation}")).json()
         assert detail["status"] == "open" and [m["text"] for m in detail["transcript"]] == ["keep me"]
+
+
+async def test_row_ids_keep_their_documented_range(app_client: httpx.AsyncClient) -> None:
+    """The digits check must not cost the schema its bounds (written before ``Path``, it turned
+    ``minimum`` into a ``ge`` no client reads, and the API fuzzer sent negative ids as valid)."""
+    schema = (await app_client.get("/openapi.json")).json()
+    [parameter] = schema["paths"]["/api/tickets/{ticket_id}"]["get"]["parameters"]
+    assert parameter["schema"]["minimum"] == 1 and parameter["schema"]["maximum"] == 2**31 - 1
