@@ -2,7 +2,7 @@
 always encode.
 
 Route parameters that name rows are bounded (:data:`RowId`): an id past the database's integer
-range is a 422, not a driver overflow.
+range is a 422, not a driver overflow, and one written other than in digits is a 422 too.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from fastapi import FastAPI, Header, HTTPException, Path, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import AfterValidator, BaseModel, ValidationInfo, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ValidationInfo, WithJsonSchema
 from starlette.datastructures import MutableHeaders, UploadFile
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -27,7 +27,20 @@ from adapters.strict_json import json_safe
 from bot.records import KeyedRequest
 from models import MAX_ROW_ID
 
-RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+
+def _digits_only(value: Any) -> Any:
+    """A row id in a URL as ASCII digits: Python's ``int()`` also reads ``1_0`` (as 10), ``1.0``,
+    ``+1`` and `` 1``, so one row had any number of URLs (a proxy rule or cache keyed on one missed
+    the others). A minus is let through for the range check to name."""
+    digits = value.removeprefix("-") if isinstance(value, str) else "1"
+    if not (digits.isascii() and digits.isdigit()):
+        raise ValueError("a row id is written in digits 0-9 only")
+    return value
+
+
+RowId = Annotated[
+    int, Path(ge=1, le=MAX_ROW_ID), BeforeValidator(_digits_only)
+]  # in this order: the schema keeps minimum/maximum
 
 
 def _not_blank(key: str | None) -> str | None:
@@ -105,6 +118,37 @@ class RefuseNul:
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+class RefuseCoded:
+    """415 for a body sent with a ``Content-Encoding`` (gzip, deflate, br...), 400 for a
+    ``Transfer-Encoding`` other than ``chunked`` (as the HTTP server answers ``identity``; RFC 9112's
+    501 would count as a server error): no route decompresses a body, so a gzipped one was a
+    422 that never said why, and a plain body labelled ``deflate`` (or ``gzip, chunked``) was stored
+    as plain while a proxy or filter that honours the label read something else (or nothing).
+    ``identity`` is let through; the answer says to send the body uncompressed (RFC 9110 15.5.16)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            content = _codings(scope, b"content-encoding") - {b"", b"identity"}
+            transfer = _codings(scope, b"transfer-encoding") - {b"chunked"}
+            if content or transfer:
+                detail = "request bodies are not decompressed: send the body without a Content-Encoding"
+                if transfer:
+                    detail = "only Transfer-Encoding: chunked is taken: send the body without another coding"
+                status = 400 if transfer else 415
+                response = JSONResponse({"detail": detail}, status, headers={"accept-encoding": "identity"})
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def _codings(scope: Scope, name: bytes) -> set[bytes]:
+    """Every coding the request's ``name`` headers list, lower-cased."""
+    return {c.strip().lower() for k, v in scope["headers"] if k == name for c in v.split(b",")}
 
 
 API_HEADERS = {"cache-control": "no-store", "x-content-type-options": "nosniff"}

@@ -10,6 +10,7 @@ import logging
 import os
 import socket
 import ssl
+import stat
 from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
 from pathlib import Path
@@ -57,6 +58,8 @@ log = logging.getLogger("csatbot")
 RESCAN_SECONDS = 1.0
 """How often the workers check for work other processes queued (on SQLite: two ``stat`` calls)."""
 CONFIG_CHECK_SECONDS = 2.0
+NOT_A_FILE = "not a regular file"
+"""The fingerprint of a config path naming a FIFO, a device or a folder (see ``Runtime._fingerprint``)."""
 
 
 FIXED_SECRETS = (API_TOKEN_ENV, CONSOLE_SECRET_ENV, IDENTITY_ENV, METRICS_TOKEN, "DATABASE_URL")
@@ -99,6 +102,19 @@ def refuse_missing_secrets(config: Config, environ: Mapping[str, str]) -> None:
     problems += channel_secrets(config.channels, environ) + target_secrets(config.notifications, environ)
     if problems:
         raise SecretMissingError(problems)
+
+
+def refuse_special_file(path: Path) -> None:
+    """:class:`ConfigError` when ``path`` names a FIFO, a device or a folder: a reload would wait on a
+    FIFO for a writer, or read a device without end (a missing file is left to the reader to name)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if not stat.S_ISREG(mode):
+        raise ConfigError(
+            [f"{path} is not a regular file (a FIFO, a device or a folder): make it a file"], source=str(path)
+        )
 
 
 def sqlite_files(url: str) -> list[Path]:
@@ -353,11 +369,17 @@ class Runtime:
         return self._settings
 
     def _fingerprint(self) -> str:
+        """A digest of the config file's first bytes; ``""`` when it cannot be opened and
+        :data:`NOT_A_FILE` for a FIFO, a device or a folder, which is never read here (opening a FIFO
+        waits for a writer: a config.yaml replaced by one froze the event loop, every request with it)."""
         try:
-            with self.config_path.open("rb") as file:  # bounded: the path may name /dev/zero
-                return hashlib.sha256(file.read(4 * MAX_CHARS + 1)).hexdigest()
+            fd = os.open(self.config_path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         except OSError:
             return ""
+        with open(fd, "rb") as file:  # bounded: the path may name a file of gigabytes
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return NOT_A_FILE
+            return hashlib.sha256(file.read(4 * MAX_CHARS + 1)).hexdigest()
 
     def reload_if_changed(self) -> bool:
         """Reload when the file's content differs from what was last loaded."""
@@ -378,6 +400,7 @@ class Runtime:
         it enables a channel or notification target whose environment variable is unset (a restart
         would refuse to start with it, and the target's every send would fail)."""
         try:
+            refuse_special_file(self.config_path)
             text, config = self._read_config()
             refuse_missing_secrets(config, self.environ)
         except ConfigError as exc:
@@ -438,7 +461,7 @@ class Runtime:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._closing_config.wait(), CONFIG_CHECK_SECONDS)
                 return
-            if self._fingerprint() != self._loaded:
+            if await asyncio.to_thread(self._fingerprint) != self._loaded:  # file reads off the loop
                 try:
                     await asyncio.to_thread(self.reload_if_changed)  # writes the snapshot: a thread
                 except Exception as exc:

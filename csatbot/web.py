@@ -57,6 +57,7 @@ from csatbot.edge import (
     IdempotencyKey,
     LimitBody,
     OwnRedirects,
+    RefuseCoded,
     RefuseNul,
     RowId,
     Said,
@@ -370,6 +371,7 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
 
     app.add_middleware(LimitBody, limit=runtime.settings().config.channels.max_body_bytes)
     app.add_middleware(RefuseNul)
+    app.add_middleware(RefuseCoded)
     # the console's headers also on the refusals made before it is reached (a 413, a NUL's 400)
     docs = dict.fromkeys(DOCS_PATHS, DOCS_HEADERS)
     app.add_middleware(DefaultHeaders, headers={"/api/": API_HEADERS, "/console": SECURITY_HEADERS} | docs)
@@ -378,7 +380,7 @@ def create_app(runtime: Runtime, *, start_workers: bool = True) -> FastAPI:
     app.add_middleware(Observe, meter=runtime.metrics, webhooks=webhook_prefixes(webhooks))
     app.lane = {  # webhook POSTs: the same checks, then the endpoint (csatbot.webhook_lane)
         path: Observe(
-            RefuseNul(EndpointApp(endpoint, app.exception_handlers)),
+            RefuseNul(RefuseCoded(EndpointApp(endpoint, app.exception_handlers))),
             meter=runtime.metrics,
             webhooks=webhook_prefixes(webhooks),
         )

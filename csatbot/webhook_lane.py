@@ -3,11 +3,12 @@
 Accepting a webhook is meant to cost a verification and one insert (:mod:`bot.inbox`); FastAPI's
 middleware stack, route matching over every API and console route, dependency solving and telemetry
 hooks cost more than both. :class:`LaneApp` (the app :func:`csatbot.web.create_app` builds) sends a
-``POST`` to an exact webhook path through the same request-id/count and NUL checks
-(:class:`~csatbot.observe.Observe`, :class:`~csatbot.edge.RefuseNul`) to the endpoint function
-itself (each takes only the :class:`~starlette.requests.Request`), and maps its exceptions with the
-app's own exception handlers, so the answers are the same as through FastAPI. Everything else takes
-the usual way. The routes stay registered with FastAPI too (OpenAPI docs).
+``POST`` to an exact webhook path through the same request-id/count, NUL and Content-Encoding
+checks (:class:`~csatbot.observe.Observe`, :class:`~csatbot.edge.RefuseNul`,
+:class:`~csatbot.edge.RefuseCoded`) to the endpoint function itself (each takes only the
+:class:`~starlette.requests.Request`), and maps its exceptions with the app's own exception handlers,
+so the answers are the same as through FastAPI. Everything else takes the usual way. The routes stay
+registered with FastAPI too (OpenAPI docs).
 """
 
 from __future__ import annotations

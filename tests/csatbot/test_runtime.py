@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 import sqlite3
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -257,6 +262,59 @@ def test_a_reload_of_an_alias_bomb_keeps_the_last_good_config_and_says_why(tmp_p
         assert "holds over 100,000 values" in runtime.config_error.problems[0]
     finally:
         runtime.database.dispose()
+
+
+@contextlib.contextmanager
+def fed_after(fifo: Path, seconds: float) -> Iterator[None]:
+    """After ``seconds``, keep writing a line into ``fifo`` for anyone waiting to read it (so a test of
+    code that blocks on it ends, late, instead of hanging)."""
+    done = threading.Event()
+
+    def feed() -> None:
+        done.wait(seconds)
+        while not done.is_set():
+            with contextlib.suppress(OSError):  # ENXIO: nobody is reading now
+                fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+                os.write(fd, b"surveys: {}\n")
+                os.close(fd)
+            time.sleep(0.05)
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    try:
+        yield
+    finally:
+        done.set()
+        feeder.join(5)
+
+
+async def test_a_config_replaced_by_a_fifo_keeps_serving_and_the_last_good_config(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hunt 19: the config check opened config.yaml on the event loop every 2 s, and opening a FIFO
+    waits for a writer: a config.yaml replaced by one (or a path on a mount that hangs) froze every
+    request, webhook and timer until someone wrote to it, and SIGTERM with them. The check reads off
+    the loop and never opens a file that is not a regular one; the reload keeps the last good config
+    and says why."""
+    monkeypatch.setattr("csatbot.runtime.CONFIG_CHECK_SECONDS", 0.05)
+    config = write_config_file(tmp_path, config_data())
+    runtime = Runtime(config, database_url, tick_seconds=0.1)
+    async with served(runtime) as http:
+        before = runtime.settings()
+        config.unlink()
+        os.mkfifo(config)
+        with fed_after(config, 5.0):
+            started = time.monotonic()
+            await asyncio.sleep(0.5)  # ten config checks
+            assert (await http.get("/healthz")).status_code == 200
+            waited = time.monotonic() - started
+            assert (await customer_says(http, "ann", text="still here")).status_code == 202
+        assert waited < 2.0  # it was 5 s and more: the feeder's first line ended the wait
+        assert runtime.settings() is before
+        assert runtime.config_error is not None
+        assert runtime.config_error.problems == [
+            f"{config} is not a regular file (a FIFO, a device or a folder): make it a file"
+        ]
 
 
 async def test_an_update_accepted_while_the_inbox_pump_runs_is_handled_by_its_next_run(
