@@ -27,6 +27,8 @@ _DENIAL = re.compile(
     r"|\b(?:reset|changed|updated|recovered)\b[^,.;!?]{0,30}?"
     r"\b(?:fine|successfully|without (?:any |a )?(?:problem|issue)s?)\b"
     r"|不是.{0,10}(?:问题|原因|的事)|(?:没|没有|不是)(?:问题|关系|错)|无关|是对的|正确的|没忘|没有忘|不是忘"
+    # "I know my password" said in Chinese ("登录密码我记得", "我记得密码"; never "我不记得密码了")
+    r"|(?<!不)记得(?:我的)?密码|密码我?还?记得"
     r"|不需要|不用(?!谢)|不是要|不是想|(?:没有|没)要?.{0,8}的意思|唔係要|唔使"
     r"|(?:重置|重设|修改|找回)(?:好|完|成功)了"
     # a clause that tells of a change already made ("after I changed my password", "改完密码以后"): what

@@ -38,6 +38,12 @@ from bot.denying import clauses, denies, tells_done, undenied
         ("I changed my password after the alert", False),
         ("I can't log in after the update", False),
         ("密码改不了以后怎么办", False),
+        # "I know my password" in Chinese, as "i know my" in English; forgetting it denies nothing
+        ("登录密码我记得", True),
+        ("我记得密码", True),
+        ("密码我还记得", True),
+        ("我不记得密码了", False),
+        ("密码记不得了", False),
     ],
 )
 def test_a_clause_denies_a_topic_by_its_construction(clause: str, denying: bool) -> None:

@@ -295,6 +295,9 @@ HOSTILE = {
     "so yeah": "so yeah " * (N // 8) + "i'd give it like a four",
     "没看到": "昨天没看到，" * (N // 6) + "4分",
     "Korean thanks": "4 " + "감사합니다 " * (N // 6),
+    # the tenth triage blind set's denial: "I know my password" said in Chinese
+    "记得 then a password": "记得" * (N // 2) + "密码",
+    "密码我还 then 记得": "密码我还" * (N // 4) + "记得",
 }
 OPTIONS = [("slow", ["Slow response", "响应太慢"]), ("other", ["Something else", "其他"])]
 UNHAPPY = Classification("complaint", 0.9, "negative", 0.9)

@@ -326,6 +326,10 @@ SHIPPED_ANSWERS = [
     pytest.param("the one-time code to reset my password expired, can I get another?", "neutral",
                  "auto_answer", id="one-time-reset-code"),
     pytest.param("前台给的无线密码连不上", "neutral", None, id="hotel-wireless-zh"),
+    pytest.param("what are the password rules? it keeps rejecting my new one", "neutral", "auto_answer",
+                 id="password-rules"),
+    pytest.param("ATM取钱密码输错三次，卡被吞了", "neutral", None, id="atm-zh"),
+    pytest.param("the ATM kept my card after I typed the wrong password", "neutral", None, id="atm"),
 ]  # fmt: skip
 
 
@@ -371,6 +375,14 @@ def test_the_shipped_rules_answer_only_a_calm_question_about_our_own_password(
         ("退款到底什么时候到账？", "escalate"),
         ("汤洒了一半，申请退款", None),
         ("饭菜送到还是热的，没有凉，退款的事不急", None),
+        ("Refund STILL not received after 30 days. Where is my money??", "escalate"),
+        ("这个问题我已经说了第四遍了，什么时候退款", "escalate"),
+        ("外卖太慢了，取消吧，钱退我", "escalate"),
+        ("stop apologizing and refund me", "escalate"),
+        ("You have until 5pm to refund me or I'm contacting Citizens Advice.", "escalate"),
+        ("再不退款我就去银保监会投诉", "escalate"),
+        ("when will the refund be received?", None),
+        ("退款速度太快了，谢谢", None),
     ],
 )
 @pytest.mark.parametrize("sentiment", ["neutral", "negative"])
@@ -393,6 +405,11 @@ def test_the_shipped_rules_send_a_calm_threat_of_a_chargeback_or_regulator_to_a_
         ("no need to escalate, just tell me when the payment plan starts", "neutral", None),
         ("the supervisor at the branch was lovely, thanks", "positive", None),
         ("can I set up a payment plan?", "neutral", None),
+        ("这事有点复杂，得跟人讲", "neutral", "escalate"),
+        ("卖家这边想找对接的小二聊一下", "neutral", "escalate"),
+        ("有没有人工客服电话？", "neutral", "escalate"),
+        ("真人客服打给我吧", "neutral", "escalate"),
+        ("分期付款的利息是怎么算的", "neutral", None),
     ],
 )
 def test_the_shipped_rules_send_a_customer_who_asks_for_a_person_in_words_to_one(

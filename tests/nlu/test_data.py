@@ -55,6 +55,8 @@ def test_the_generator_leaves_out_the_texts_of_every_blind_set() -> None:
         "blind_2026_12_07f.jsonl",
         "blind_2026_12_07g.jsonl",
         "blind_2026_12_07h.jsonl",
+        "blind_2026_12_07i.jsonl",
+        "blind_2026_12_07j.jsonl",
     } <= {p.name for p in paths}
     for path in paths:
         texts = [r.text.lower() for r in load_realistic(path)]
