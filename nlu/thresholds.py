@@ -25,11 +25,15 @@ TARGET_PRECISION = 0.97
 # On template-like calibration rows. Unseen messages lose 5-7 points of recall (measured on the
 # realistic set: 0.96 here gave 0.89 there, 0.93 gave 0.86), so aim above the 0.85 that must hold.
 TARGET_RECALL = 0.96
-CALM_CAP = 0.07
+CALM_CAP = 0.055
 """At most this share of calm calibration rows may be flagged, even if recall suffers (it binds: the
-recall the floor keeps is 0.92 there, not :data:`TARGET_RECALL`). Unseen messages flag more calm customers
-than the template-like calibration rows: measured on the nine blind sets (2026-12-07), a cap of 0.08 gave
-0.108 of calm customers escalated, 0.07 gave 0.094 (and 0.06 0.080, losing 10 more upset customers)."""
+recall the floor keeps is about 0.91 there, not :data:`TARGET_RECALL`). Unseen messages flag more calm
+customers than the template-like calibration rows, and how many more moves with the trained network
+(another machine's training of the same recipe gave floors 0.03 apart). On the ten blind sets
+(2026-12-07, night, one network refitted): caps 0.07 / 0.065 / 0.06 / 0.055 / 0.05 escalated 0.107 /
+0.101 / 0.096 / 0.086 / 0.083 of calm English customers and 0.925 / 0.912 / 0.908 / 0.897 / 0.889 of
+upset ones: 0.055 is the highest cap that keeps a margin of a point or more under 0.10 in both
+languages (recall stays near 0.90, over the 0.85 that must hold)."""
 HUMAN_INTENTS = ("complaint", "request_human")
 HAPPY = 0.6
 """A customer this likely to be happy (calibrated positive) whose likeliest intent is neither a
