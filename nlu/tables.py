@@ -29,6 +29,20 @@ def behaviour_table(report: dict[str, Any]) -> Table:
 BLIND_TITLE = "blind set (written before reading the training data; never trained on)"
 
 
+def escalation_table(report: dict[str, Any], title: str) -> Table:
+    """Only who reaches a person, for messages whose intents mean nothing (reviews labelled by sentiment)."""
+    table = Table(title=f"{title}, shipped triage rules")
+    for col in ("measure", "en", "zh", "all", "target"):
+        table.add_column(col)
+    langs = [report.get(k, {}) for k in ("en", "zh", "all")]
+    for name, key, target in (
+        ("negative: escalated", "escalation_recall", "at least 0.85"),
+        ("positive: escalated", "calm_escalated", "at most 0.10"),
+    ):
+        table.add_row(name, *(_rate(r[key]) if r else "-" for r in langs), target)
+    return table
+
+
 def realistic_table(
     report: dict[str, Any], title: str = "realistic held-out messages (never trained on)"
 ) -> Table:
