@@ -383,6 +383,10 @@ def test_the_shipped_rules_answer_only_a_calm_question_about_our_own_password(
         ("再不退款我就去银保监会投诉", "escalate"),
         ("when will the refund be received?", None),
         ("退款速度太快了，谢谢", None),
+        ("我已经退订了怎么还在扣费，请处理一下", "escalate"),
+        ("会员取消十天了，还在扣我的钱", "escalate"),
+        ("同一笔订单好像扣了两次，麻烦查一下", None),
+        ("订单显示还在扣款中，要等多久", None),
     ],
 )
 @pytest.mark.parametrize("sentiment", ["neutral", "negative"])
@@ -409,6 +413,8 @@ def test_the_shipped_rules_send_a_calm_threat_of_a_chargeback_or_regulator_to_a_
         ("卖家这边想找对接的小二聊一下", "neutral", "escalate"),
         ("有没有人工客服电话？", "neutral", "escalate"),
         ("真人客服打给我吧", "neutral", "escalate"),
+        ("你们客服电话是多少", "neutral", "escalate"),
+        ("could you put me through to someone on your team please?", "neutral", "escalate"),
         ("分期付款的利息是怎么算的", "neutral", None),
     ],
 )
