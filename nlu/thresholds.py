@@ -33,7 +33,8 @@ customers than the template-like calibration rows, and how many more moves with 
 (2026-12-07, night, one network refitted): caps 0.07 / 0.065 / 0.06 / 0.055 / 0.05 escalated 0.107 /
 0.101 / 0.096 / 0.086 / 0.083 of calm English customers and 0.925 / 0.912 / 0.908 / 0.897 / 0.889 of
 upset ones: 0.055 is the highest cap that keeps a margin of a point or more under 0.10 in both
-languages (recall stays near 0.90, over the 0.85 that must hold)."""
+languages (recall stays near 0.90, over the 0.85 that must hold). An eleventh set, written after the
+choice as its check, escalated 3/69 and 6/69 of its calm customers."""
 HUMAN_INTENTS = ("complaint", "request_human")
 HAPPY = 0.6
 """A customer this likely to be happy (calibrated positive) whose likeliest intent is neither a
