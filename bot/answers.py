@@ -66,7 +66,9 @@ _NUMBER = (
 )
 _PREFIX = (
     # chat drops the apostrophe ("id give em a 3"); "I'm giving you a 1"
-    r"(?:(?:i(?:'d|d|'ll| would| will| already| have already|'ve already)?"
+    # chat's "ill", "gonna", "imma", "wanna" and "would" with no "I": "ill give 4", "gonna give it 4"
+    r"(?:(?:(?:i(?:'d|d|'ll|ll| would| will| already| have already|'ve already| wanna| want to)?"
+    r"|imma|ima|i'?ma|gonna|wanna|would|will)"
     r" (?:give|gave|given|rate|rated|score|scored)"
     r"|i(?:'m|m| am)? (?:giving|gonna give|going to give|rating)|i am give)"  # "i giving 4 star": a slip
     r"(?: (?:it|you|this|u|you guys|you people|you folks|you lot|y'all|them|em|'em|the service|the agent"

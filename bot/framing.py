@@ -250,7 +250,9 @@ def _without_quote(text: str) -> str:
 
 
 def _without_hello(text: str) -> str:
-    return _HELLO.sub("", text, count=1)
+    rest = _HELLO.sub("", text, count=1)
+    # what is left says nothing ("ok i guess", "okay tbh"): the "ok" was the answer, not a lead to one
+    return text if rest != text and says_nothing(rest) else rest
 
 
 def without_signature(text: str) -> str:

@@ -23,12 +23,16 @@ ASKED_ALONE_AFTER = (
     r"|(?:是|这是|指)?(?:什么|啥)(?:意思)?$|(?:为什么|为啥|怎么)(?:打|给|评|选|算|弄|填|写)?$|在哪(?:里|儿)?$"
 )
 ASKED_ALONE_BEFORE = (
-    r"(?:^|\s)(?:what|why|how|where)(?:'s|\s+(?:is|does|do|are|was|did|can|should))?(?:\s+(?:i|we|you))?"
-    r"(?:\s+(?:give|rate|put|say))?$|^(?:为什么|为啥|怎么|什么|啥)(?:要|是|才|样)?(?:给|打|评)?个?$"
+    r"(?:^|\s)(?:what|why|how|where)(?:'s|\s+(?:is|does|do|are|was|did|can|should|would|could|will))?"
+    r"(?:\s+(?:i|we|you))?"  # "why would i give 5": asked back, not given
+    # "凭什么给5分" (why should I give five?): asked back, not given
+    r"(?:\s+(?:give|rate|put|say))?$|^(?:为什么|为啥|怎么|什么|啥|凭什么|凭啥)(?:要|是|才|样)?(?:给|打|评)?个?$"
 )
+# Chat drops the apostrophe of a negation: "i cant give 5", "dont like it".
+_NT = r"(?:can|won|don|didn|doesn|wouldn|couldn|shouldn|isn|wasn|aren|ain|hasn|haven)t"
 # A word rating right after one of these is negated or hedged ("not satisfied", "never easy").
 NEGATING_BEFORE = re.compile(
-    r"(?:\b(?:not|no|never|hardly|barely|isn't|wasn't|aren't|weren't)|n't|不|没|不是|没有|并不|一点也不|唔|唔系|冇"
+    rf"(?:\b(?:not|no|never|hardly|barely|isn't|wasn't|aren't|weren't|{_NT})|n't|不|没|不是|没有|并不|一点也不|唔|唔系|冇"
     r"|没什么|没啥|谈不上|说不上|算不上|称不上|不算|并非"  # "没什么不满意的": nothing to be unhappy about
     r"|(?:不想|不会|不愿意?|不能|不打算|没法|无法|不|没)(?:(?:给|打|评)个?)?)$"  # "不想给好评"
 )
@@ -37,7 +41,7 @@ NEGATING_BEFORE = re.compile(
 # have given 5", "可能给4星", "最多3分", "不是5分", "给不了5分". A verb may stand between ("give", 给).
 QUALIFIED_BEFORE = re.compile(
     r"(?:\b(?:maybe|perhaps|probably|possibly|about|around|roughly|approximately|approx|almost|nearly"
-    r"|not|not even|no|no way|never|hardly|barely|negative|minus"
+    rf"|not|not even|no|no way|never|hardly|barely|negative|minus|{_NT}"
     r"|would have|could have|should have|would've|could've|used to"
     r"|would be|could be"
     r"|(?:asked|told|wanted|wants?|begged|reminded|forced|made) (?:me|us)(?: to)?)|n't|'d have|'d be)"

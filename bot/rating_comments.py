@@ -73,6 +73,7 @@ SCORE_LEAD_IN = re.compile(
     r"(?:(?:(?:a|an)\s+(?=solid|strong|firm|hard\b|perfect|generous))?"  # "i'd say a solid 8"
     r"(?:honestly|definitely|defin[ai]tely|definetly|definitly"  # "definately a 5": spelled as said
     r"|def|defo|easily|solid|overall|i'?d say|id say|i would say|i say|absolutely"
+    r"|i'?ll say|ill say|i will say|(?:i'?m |im )?gonna say|imma say"  # "ill say 4", "gonna say 9"
     r"|certainly|surely|totally|obviously|clearly|ngl|tbh|um+|uh+|hm+|well|for me|always|as always|actually"
     r"|lowkey|highkey|deadass|srsly|seriously|fr|ong|idc|bruh|u1s1|有一说一|xswl|笑死"  # teenagers' chat
     r"|smh"  # shaking my head: "smh 1"
@@ -345,8 +346,8 @@ def _qualified(cut: _Cut) -> bool:
             return True  # "5星能返现吗", "5分是最高吗": asked about, not given
         if hedges.EITHER_OR.match(cut.comment):
             return True  # "1分是容易还是难": which end is which?
-        if "=" in cut.gap and hedges.RIGHT_ASKED.search(cut.comment):
-            return True  # "1 = bad right?": the scale's legend asked about, no score given
+        if "=" in cut.gap and (hedges.RIGHT_ASKED.search(cut.comment) or cut.rest.rstrip()[-1:] in "?？"):
+            return True  # "1 = bad right?", "0 = never?": the scale's legend asked about, no score given
         return "?" in cut.gap or "？" in cut.gap or hedges.QUALIFIED_AFTER.match(cut.comment) is not None
     if hedges.HYPOTHETICAL_HAN.search(cut.comment):
         return True

@@ -109,6 +109,11 @@ _CJK_WORDS = {
     "爱理不理": "态度坏",
     "unresolved": "not solved",
     "unsolved": "not solved",
+    # blind round 27: friendly or polite denied is unfriendly ("not friendly", "not very polite")
+    "not friendly": "unfriendly",
+    "not very friendly": "unfriendly",
+    "not polite": "unfriendly",
+    "not very polite": "unfriendly",
     "不回消息": "响应慢",
     "不回信息": "响应慢",
     "一直": " ",

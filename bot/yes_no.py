@@ -315,10 +315,10 @@ _IT_DONE = re.compile(
 def _done_now(t: str) -> str:
     """``t`` with a closing 啦 (了 and 啊 said as one) read as 了 when the word before it is no mere
     "OK": "解决啦" is "解决了", "搞定啦" is "搞定了", but "好啦" stays an "OK" (no yes); a particle after
-    了 dropped ("解决了喔"; "好了哦" stays an "OK")."""
+    了 dropped ("解决了喔", "解决了哈"; "好了哦" stays an "OK")."""
     if t.endswith("啦") and t[:-1] not in _NOT_YES_NO:
         return t[:-1] + "了"
-    if t[-2:-1] == "了" and t[-1:] in "喔哦噢呀啊喇" and t[:-2] not in _NOT_YES_NO:
+    if t[-2:-1] == "了" and t[-1:] in "喔哦噢呀啊喇哈哟" and t[:-2] not in _NOT_YES_NO:
         return t[:-1]  # "解決了喔": the particle after 了 goes, 了 stays
     return t
 

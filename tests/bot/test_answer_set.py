@@ -65,6 +65,7 @@ SETS = {
     "twentieth": "typed_answers_twentieth_{}.tsv",
     "twentyfirst": "typed_answers_twentyfirst_{}.tsv",
     "twentysecond": "typed_answers_twentysecond_{}.tsv",
+    "twentythird": "typed_answers_twentythird_{}.tsv",
 }
 KINDS = ("csat", "nps", "ces", "choice", "yesno", "text")
 """yesno: "Did this solve it?" (yes, no or "-"); text: a reply at the question after a CSAT rating
@@ -207,6 +208,10 @@ def test_the_second_set_written_after_the_parser_is_read_as_meant(language: str)
             "twentysecond",
             150,
         ),  # typed_answers_twentysecond_*: a twentieth blind set (scripts, corrections, model names)
+        (
+            "twentythird",
+            100,
+        ),  # typed_answers_twentythird_*: a twenty-first blind set (plain everyday answers, non-answers)
     ],
 )
 def test_the_audit_and_blind_sets_are_read_as_meant(language: str, which: str, at_least: int) -> None:

@@ -3322,3 +3322,38 @@ def test_the_twenty_third_sets_shapes_are_read(text: str, kind: ScaleKind, read:
 def test_an_aside_that_asks_or_hedges_is_no_score(text: str, kind: ScaleKind) -> None:
     low, high = SCALES[kind]
     assert read_rating(text, kind, low, high) is None
+
+
+BLIND_TWENTY_SEVENTH = [
+    pytest.param("ok i guess", "csat", (3, ""), id="ok-with-a-shrug-is-the-answer"),
+    pytest.param("okay tbh", "csat", (3, ""), id="okay-with-chats-honestly"),
+    pytest.param("ok, i guess", "ces", (4, ""), id="ok-with-a-shrug-at-ces"),
+    pytest.param("ok 4", "csat", (4, ""), id="ok-before-a-score-still-a-lead"),
+    pytest.param("ill give 4", "csat", (4, ""), id="ill-without-its-apostrophe"),
+    pytest.param("gonna give it 4", "csat", (4, ""), id="gonna-give-with-no-i"),
+    pytest.param("imma give 9", "nps", (9, ""), id="imma-give"),
+    pytest.param("i wanna give 4", "csat", (4, ""), id="wanna-give"),
+    pytest.param("would give 4", "csat", (4, ""), id="would-give-with-no-i"),
+    pytest.param("ill say 4, slow though", "csat", (4, "slow though"), id="ill-say-then-a-comment"),
+    pytest.param("im gonna say 9", "nps", (9, ""), id="gonna-say"),
+    pytest.param("would give 10 if cheaper", "nps", None, id="would-give-on-a-condition-still-refused"),
+    pytest.param("will give 5 when it arrives", "csat", None, id="will-give-once-something-comes-refused"),
+    pytest.param("i cant give 5", "csat", None, id="cant-without-its-apostrophe"),
+    pytest.param("wont give 10", "nps", None, id="wont-without-its-apostrophe"),
+    pytest.param("why would i give 5", "csat", None, id="why-would-i-give-asked-back"),
+    pytest.param("凭什么给5分", "csat", None, id="why-should-i-give-zh"),
+    pytest.param("凭啥10分", "nps", None, id="why-should-i-give-zh-chat"),
+    pytest.param("0 = never?", "nps", None, id="a-legend-asked-with-a-question-mark"),
+    pytest.param("4 = good?", "csat", None, id="a-word-legend-asked"),
+    pytest.param("5 = excellent", "csat", (5, "excellent"), id="a-legend-told-is-a-comment"),
+    pytest.param("4.0/5", "csat", None, id="a-decimal-stays-asked-again"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), BLIND_TWENTY_SEVENTH)
+def test_the_twenty_fourth_blind_sets_look_alikes_are_read_as_meant(
+    text: str, kind: ScaleKind, expected: tuple[int, str] | None
+) -> None:
+    low, high = SCALES[kind]
+    found = read_rating(text, kind, low, high)  # the score and the comment kept, or no score at all
+    assert (None if found is None else (found.score, found.comment)) == expected

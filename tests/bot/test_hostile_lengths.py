@@ -295,6 +295,18 @@ HOSTILE = {
     "so yeah": "so yeah " * (N // 8) + "i'd give it like a four",
     "没看到": "昨天没看到，" * (N // 6) + "4分",
     "Korean thanks": "4 " + "감사합니다 " * (N // 6),
+    # shapes of the rules of the twenty-fourth set: "ok" before words that say nothing, chat's "ill",
+    # "gonna" and "cant", "why would i give", 凭什么, a legend asked with a question mark
+    "oks then i guess": "ok " * (N // 3) + "i guess",
+    "ok then spaces": "ok" + " " * N + "i guess",
+    "gonna then give": "gonna " * (N // 6) + "give 4",
+    "ill give": "ill give " * (N // 9) + "4",
+    "ill say": "ill say " * (N // 8) + "4, slow",
+    "cant then give": "cant " * (N // 5) + "give 5",
+    "why would": "why would " * (N // 10) + "i give 5",
+    "凭什么": "凭什么" * (N // 3) + "给5分",
+    "legend then words": "0 = " + "never " * (N // 6) + "?",
+    "legend then spaces": "0 =" + " " * N + "never?",
     # the tenth triage blind set's denial: "I know my password" said in Chinese
     "记得 then a password": "记得" * (N // 2) + "密码",
     "密码我还 then 记得": "密码我还" * (N // 4) + "记得",

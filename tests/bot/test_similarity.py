@@ -25,6 +25,9 @@ OPTIONS = [
         ("other", "other"),
         # none
         ("not slow", None),  # the negation differs from the label's
+        ("not friendly", "rude"),  # blind round 27: friendly or polite denied is the label's own negation
+        ("agent was not very polite", "rude"),
+        ("not unfriendly", None),
         ("slow and not solved", None),  # two parts name two options
         ("太慢了而且态度差", None),
         ("哈哈", None),

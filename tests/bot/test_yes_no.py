@@ -226,6 +226,10 @@ BLIND_TWELFTH = [
     ("一点用都没有", "no"),
     ("还没收到退款", "no"),
     ("还没试", None),
+    # blind round 27: 哈 and 哟 after 了 as 喔 ("解决了哈"); "好了哈" stays an "OK"
+    ("解决了哈", "yes"),
+    ("可以了哟", "yes"),
+    ("好了哈", None),
 ]
 
 
