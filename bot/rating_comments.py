@@ -346,7 +346,9 @@ def _qualified(cut: _Cut) -> bool:
             return True  # "5星能返现吗", "5分是最高吗": asked about, not given
         if hedges.EITHER_OR.match(cut.comment):
             return True  # "1分是容易还是难": which end is which?
-        if "=" in cut.gap and (hedges.RIGHT_ASKED.search(cut.comment) or cut.rest.rstrip()[-1:] in "?？"):
+        if "=" in cut.gap and (
+            hedges.RIGHT_ASKED.search(cut.comment) or cut.rest.rstrip().endswith(("?", "？"))
+        ):
             return True  # "1 = bad right?", "0 = never?": the scale's legend asked about, no score given
         return "?" in cut.gap or "？" in cut.gap or hedges.QUALIFIED_AFTER.match(cut.comment) is not None
     if hedges.HYPOTHETICAL_HAN.search(cut.comment):
