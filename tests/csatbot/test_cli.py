@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,6 +19,8 @@ from typer.testing import CliRunner
 from csatbot.cli import app, banner
 from models import MAX_ROW_ID
 from storage.report_scope import midnight
+
+from ..conftest import fresh_sqlite
 
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
@@ -492,3 +495,31 @@ def test_chat_refuses_a_line_that_is_not_utf8_or_holds_nul_and_goes_on(tmp_path:
         "-- not taken: the line holds a NUL character; retype it in a UTF-8 terminal",
     ]
     assert "agent support> on its way" in result.output  # the chat went on, as the same customer
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["db", "upgrade"],
+        ["report"],
+        ["users", "list"],
+        ["tokens", "list"],
+        ["customers", "erase", "1", "--yes"],
+    ],
+)
+def test_a_database_file_of_another_kind_or_a_newer_schema_is_said_not_a_traceback(
+    args: list[str], tmp_path: Path, sqlite_template: Path
+) -> None:
+    other = tmp_path / "other.db"
+    other.write_bytes(b"PK\x03\x04 not a database" * 100)
+    newer = Path(fresh_sqlite(sqlite_template, tmp_path / "newer.db").removeprefix("sqlite:///"))
+    with sqlite3.connect(newer) as conn:
+        conn.execute("update alembic_version set version_num = '9999_future'")
+    for path, says in (
+        (other, f"{other} is not a SQLite database"),
+        (newer, "9999_future, which this csatbot"),
+    ):
+        result = runner.invoke(app, [*args, "--db", str(path)])
+        assert result.exit_code in (1, 2), (args, path, result.output, result.exception)
+        assert isinstance(result.exception, SystemExit), result.exception  # not a traceback
+        assert says in said(result.output), result.output
