@@ -346,9 +346,13 @@ def test_an_id_past_the_database_range_is_a_usage_error(tmp_path: Path) -> None:
         (["--since", "0001-01-01"], "since '0001-01-01' is out of range (reports cover 1970-2999)"),
         (["--until", "9999-12-31"], "until '9999-12-31' is out of range (reports cover 1970-2999)"),
         (["--since", "1990-01-01", "--until", "2020-01-01"], "a report covers at most 731 days"),
-        (["--since", "2026-03-01", "--until", "2026-02-01"], "--since 2026-03-01 is after --until"),
+        (
+            ["--since", "2026-03-01", "--until", "2026-02-01"],
+            "--since 2026-03-01 is after --until 2026-02-01",
+        ),
+        (["--since", "2999-12-31"], "--since 2999-12-31 is after --until today ("),  # was "--until None"
     ],
-    ids=["year-1", "year-9999", "thirty-years", "backwards"],
+    ids=["year-1", "year-9999", "thirty-years", "backwards", "after-today"],
 )
 @pytest.mark.parametrize("command", [["report"], ["report", "themes"]])
 def test_report_dates_are_refused_as_the_api_refuses_them(
