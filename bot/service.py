@@ -121,6 +121,7 @@ class ConversationService:
         self.new_id = new_id
         self.wake = wake
         self._said_not_ready = False
+        self._said_triage_failed = False
         # One timer run at a time in this process: an agent's "send now" waits for a run already
         # under way (which may hold its survey's timer) instead of returning before the survey is out.
         self._firing = asyncio.Lock()
@@ -455,5 +456,12 @@ class ConversationService:
             log.info("the triage model is ready: triaging messages from now on")
             self._said_not_ready = False
         text = msg.payload.text
-        results = await asyncio.to_thread(classifier.classify, [text])
+        try:
+            results = await asyncio.to_thread(classifier.classify, [text])
+        except Exception:  # a broken model costs the triage, never the message or a survey
+            if not self._said_triage_failed:
+                log.exception("triage failed: messages are stored untriaged until it works again")
+                self._said_triage_failed = True
+            return None
+        self._said_triage_failed = False
         return results[0] if results else None

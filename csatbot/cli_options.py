@@ -127,7 +127,8 @@ def report_window(since: str | None, until: str | None, tz: tzinfo) -> tuple[dat
         last = (stop - timedelta(microseconds=1)).astimezone(tz).date()
         start = bound(since, "since", end=False) if since else midnight(last_days(last)[0], tz)
         if start >= stop:
-            raise ReportFilterError(f"--since {since} is after --until {until}: give the first day first")
+            last_said = until or f"today ({today}, when --until is not given)"
+            raise ReportFilterError(f"--since {since} is after --until {last_said}: give the first day first")
         check_range(start, stop)
     except ReportFilterError as exc:
         raise typer.BadParameter(str(exc)) from exc

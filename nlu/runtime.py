@@ -87,7 +87,7 @@ class TransformerClassifier:
         """The threshold given to the constructor, else the one saved with the model."""
         if self._threshold is not None:
             return self._threshold
-        return float(self.scorer.meta.get("threshold", DEFAULT_THRESHOLD))
+        return self.threshold_of(self.scorer)
 
     @property
     def scorer(self) -> Scorer:
@@ -112,15 +112,43 @@ class TransformerClassifier:
                 raise ModelNotReadyError(
                     f"no trained triage model in {self.model_dir} (run `csatbot nlu train`)"
                 )
-            from nlu.scorer import Scorer
+            scorer = self._open()
+            self._scorer = scorer
+        log.info("triage model %s loaded from %s (%s)", scorer.model_id, self.model_dir, scorer.encoder.name)
 
+    def _open(self) -> Scorer:
+        """Read the folder and classify a text of each language before serving it: a folder whose
+        parts are missing, cut short or do not fit (labels against the network's outputs, a
+        calibration of another size) fails here, once, as :class:`NluError`, rather than on every
+        customer's message."""
+        from nlu.scorer import Scorer
+
+        try:
             scorer = Scorer(self.model_dir, backend=self._backend, threads=self._threads)
             if scorer.meta.get("normalize"):
                 from nlu.normalize import warm_up
 
                 warm_up()
-            self._scorer = scorer
-        log.info("triage model %s loaded from %s (%s)", scorer.model_id, self.model_dir, scorer.encoder.name)
+            threshold = self._threshold if self._threshold is not None else self.threshold_of(scorer)
+            scores = scorer.scores(["hello", "你好"])
+            shapes = scores.intent_proba.shape, scores.sentiment_proba.shape
+            if shapes != ((2, len(scorer.intents)), (2, len(scorer.sentiments))):
+                raise ValueError(
+                    f"the network gives {shapes} for the labels {scorer.intents, scorer.sentiments}"
+                )
+            decide(scores, scorer, threshold, ["en", "zh"])
+        except Exception as e:  # whatever it is, the folder is not a working model
+            why = str(e) if isinstance(e, NluError) else f"{type(e).__name__}: {e}"
+            raise NluError(
+                f"the triage model in {self.model_dir} does not work ({why}): "
+                "train it again (csatbot nlu train)"
+            ) from e
+        return scorer
+
+    @staticmethod
+    def threshold_of(scorer: Scorer) -> float:
+        saved = scorer.meta.get("threshold")
+        return float(saved) if saved is not None else DEFAULT_THRESHOLD
 
     def reload(self) -> None:
         """Drop the loaded model so the next call reads the directory again."""

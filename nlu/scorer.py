@@ -16,6 +16,7 @@ from nlu.errors import NluError
 from nlu.labels import lang_of_text
 from nlu.lexical import LexicalModel, hashed, load_lexical
 from nlu.model_files import LEXICAL_FILE, META_FILE, TOKENIZER_FILE
+from nlu.model_meta import check_meta
 from nlu.normalize import normalize
 
 
@@ -36,12 +37,14 @@ class Scorer:
 
     def __init__(self, model_dir: Path, *, backend: str = "auto", threads: int = 1) -> None:
         try:
-            self.meta: dict[str, Any] = json.loads((model_dir / META_FILE).read_text(encoding="utf-8"))
-            self.intents: list[str] = list(self.meta["intents"])
-            self.sentiments: list[str] = list(self.meta["sentiments"])
-            max_length = int(self.meta["max_length"])
-        except (OSError, ValueError, KeyError, TypeError) as e:
+            self.meta: dict[str, Any] = check_meta(
+                json.loads((model_dir / META_FILE).read_text(encoding="utf-8"))
+            )
+        except (OSError, ValueError, RecursionError, NluError) as e:
             raise NluError(f"cannot read {model_dir / META_FILE}: {e}") from e
+        self.intents: list[str] = list(self.meta["intents"])
+        self.sentiments: list[str] = list(self.meta["sentiments"])
+        max_length = int(self.meta["max_length"])
         tokens = Tokens(model_dir / TOKENIZER_FILE, max_length)
         self.encoder = make_encoder(
             model_dir,

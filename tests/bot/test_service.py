@@ -384,3 +384,32 @@ async def test_a_platform_failure_reported_later_marks_the_outbox_row(harness: H
     ]
     assert not await harness.service.delivery_failed("webchat", "wamid.unknown", "131026")
     assert not await harness.service.delivery_failed("telegram", platform_id, "wrong channel")
+
+
+class BrokenModel:
+    """The ``Classifier`` port as a model that loaded and then fails on every text (a folder changed
+    under a running server, a runtime library that breaks): triage is lost, the conversation is not."""
+
+    ready = True
+    calls = 0
+
+    def classify(self, texts: Any) -> list[Any]:
+        self.calls += 1
+        raise ValueError("invalid literal for int() with base 10: 'x'")
+
+
+async def test_a_model_that_fails_at_run_time_leaves_messages_untriaged_and_surveys_answered(
+    harness: Harness, caplog: Any
+) -> None:
+    model = BrokenModel()
+    harness.service.classifier = model
+    sid = await surveyed(harness)
+    await harness.say("ann", "★★★★★")
+    await harness.say("ann", "skip")
+    assert answers(harness, sid) == [("rating", "csat", 5, None, None)]
+    assert harness.rows("select status from survey") == [("completed",)]
+    stored = harness.rows("select text, intent from message where direction = 'in' order by id")
+    assert stored == [("my parcel is late", None), ("★★★★★", None), ("skip", None)]
+    assert model.calls == 3
+    failures = [r for r in caplog.records if "triage failed" in r.getMessage()]
+    assert len(failures) == 1 and failures[0].exc_info is not None  # said once, with the cause

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,6 +19,8 @@ from typer.testing import CliRunner
 from csatbot.cli import app, banner
 from models import MAX_ROW_ID
 from storage.report_scope import midnight
+
+from ..conftest import fresh_sqlite
 
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
@@ -343,9 +346,13 @@ def test_an_id_past_the_database_range_is_a_usage_error(tmp_path: Path) -> None:
         (["--since", "0001-01-01"], "since '0001-01-01' is out of range (reports cover 1970-2999)"),
         (["--until", "9999-12-31"], "until '9999-12-31' is out of range (reports cover 1970-2999)"),
         (["--since", "1990-01-01", "--until", "2020-01-01"], "a report covers at most 731 days"),
-        (["--since", "2026-03-01", "--until", "2026-02-01"], "--since 2026-03-01 is after --until"),
+        (
+            ["--since", "2026-03-01", "--until", "2026-02-01"],
+            "--since 2026-03-01 is after --until 2026-02-01",
+        ),
+        (["--since", "2999-12-31"], "--since 2999-12-31 is after --until today ("),  # was "--until None"
     ],
-    ids=["year-1", "year-9999", "thirty-years", "backwards"],
+    ids=["year-1", "year-9999", "thirty-years", "backwards", "after-today"],
 )
 @pytest.mark.parametrize("command", [["report"], ["report", "themes"]])
 def test_report_dates_are_refused_as_the_api_refuses_them(
@@ -492,3 +499,31 @@ def test_chat_refuses_a_line_that_is_not_utf8_or_holds_nul_and_goes_on(tmp_path:
         "-- not taken: the line holds a NUL character; retype it in a UTF-8 terminal",
     ]
     assert "agent support> on its way" in result.output  # the chat went on, as the same customer
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["db", "upgrade"],
+        ["report"],
+        ["users", "list"],
+        ["tokens", "list"],
+        ["customers", "erase", "1", "--yes"],
+    ],
+)
+def test_a_database_file_of_another_kind_or_a_newer_schema_is_said_not_a_traceback(
+    args: list[str], tmp_path: Path, sqlite_template: Path
+) -> None:
+    other = tmp_path / "other.db"
+    other.write_bytes(b"PK\x03\x04 not a database" * 100)
+    newer = Path(fresh_sqlite(sqlite_template, tmp_path / "newer.db").removeprefix("sqlite:///"))
+    with sqlite3.connect(newer) as conn:
+        conn.execute("update alembic_version set version_num = '9999_future'")
+    for path, says in (
+        (other, f"{other} is not a SQLite database"),
+        (newer, "9999_future, which this csatbot"),
+    ):
+        result = runner.invoke(app, [*args, "--db", str(path)])
+        assert result.exit_code in (1, 2), (args, path, result.output, result.exception)
+        assert isinstance(result.exception, SystemExit), result.exception  # not a traceback
+        assert says in said(result.output), result.output

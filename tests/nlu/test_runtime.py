@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,7 @@ from bot.classification import SENTIMENTS, Classification
 from bot.ports import Classifier
 from nlu import ModelNotReadyError, TransformerClassifier, default_model_dir, model_is_ready
 from nlu.backend import Tokens
+from nlu.errors import NluError
 from nlu.runtime import TOKENIZER_FILE
 
 
@@ -125,3 +128,54 @@ def test_a_text_with_nothing_in_it_has_no_intent_and_needs_nobody(model_dir: Pat
         0.0,
     )
     assert not read.wants_human and read.model == refund.model and refund.intent == "refund"
+
+
+def _edit_meta(**fields: object) -> Callable[[Path], None]:
+    def edit(folder: Path) -> None:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        (folder / "meta.json").write_text(json.dumps({**meta, **fields}), encoding="utf-8")
+
+    return edit
+
+
+def _cut(name: str, keep: int | None = None) -> Callable[[Path], None]:
+    def cut(folder: Path) -> None:
+        data = (folder / name).read_bytes()
+        (folder / name).write_bytes(data[: len(data) // 2 if keep is None else keep])
+
+    return cut
+
+
+BROKEN_FOLDERS: dict[str, Callable[[Path], None]] = {
+    # loaded before, then failed every classification (every customer message)
+    "normalize as text": _edit_meta(normalize="x"),
+    "needs_human a list": _edit_meta(needs_human=[1]),
+    "answer floors as text": _edit_meta(answer_floors="x"),
+    "one intent for nine outputs": _edit_meta(intents=["refund"]),
+    "no negative sentiment": _edit_meta(sentiments=["a", "b", "c"]),
+    "saved threshold as text": _edit_meta(threshold="x"),
+    # loaded and gave nonsense quietly
+    "labels of another model": _edit_meta(intents=["a", "b", "c"]),
+    "answer floor above 1": _edit_meta(answer_floors={"refund": {"all": 5}}),
+    # raised out of `ready` as something other than NluError
+    "calibration a list": _edit_meta(calibration=[]),
+    "lexical model cut short": _cut("lexical.npz", 1000),
+    "ONNX network cut short": _cut("model.int8.onnx"),
+    "meta.json not JSON": lambda folder: (folder / "meta.json").write_text("{", encoding="utf-8"),
+}
+
+
+@pytest.mark.slow
+def test_a_broken_model_folder_is_not_ready_and_says_why_never_fails_a_message_later(
+    model_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    for n, (name, breaks) in enumerate(BROKEN_FOLDERS.items()):
+        folder = tmp_path / str(n)
+        shutil.copytree(model_dir, folder)
+        breaks(folder)
+        caplog.clear()
+        assert not TransformerClassifier(folder, threshold=None).ready, name
+        assert any("could not be loaded" in r.getMessage() for r in caplog.records), name
+        with pytest.raises(NluError, match="train"):
+            TransformerClassifier(folder).load()
+    assert TransformerClassifier(model_dir).classify(["I want a refund"])[0].intent == "refund"
