@@ -161,6 +161,7 @@ def save_lexical(models: dict[str, LexicalModel], path: Path) -> None:
 
 
 def load_lexical(path: Path, names: list[str]) -> dict[str, LexicalModel]:
-    """Read models written by :func:`save_lexical`."""
-    with np.load(path, allow_pickle=False) as arrays:
+    """Read models written by :func:`save_lexical` (the file is closed whatever it holds: numpy left a
+    file cut short open when it raised)."""
+    with path.open("rb") as file, np.load(file, allow_pickle=False) as arrays:
         return {name: LexicalModel.from_arrays(arrays, f"{name}.") for name in names}
