@@ -15,7 +15,7 @@ from nlu.corpus import build_corpus
 from nlu.data import Example
 from nlu.errors import ModelNotReadyError
 from nlu.labels import FALLBACK_INTENT
-from nlu.runtime import DEFAULT_THRESHOLD, default_model_dir, model_is_ready
+from nlu.runtime import TransformerClassifier, default_model_dir, model_is_ready
 from nlu.scorer import Scorer, Scores
 from nlu.settings import TrainSettings
 
@@ -176,5 +176,5 @@ def evaluate(
     return evaluate_examples(
         scorer,
         corpus.test,
-        threshold if threshold is not None else float(scorer.meta.get("threshold", DEFAULT_THRESHOLD)),
+        threshold if threshold is not None else TransformerClassifier.threshold_of(scorer),
     )

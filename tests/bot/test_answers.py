@@ -2780,13 +2780,6 @@ BLIND_TWENTIETH = [
 ]
 
 
-@pytest.mark.parametrize(("text", "kind", "expected"), BLIND_TWENTIETH)
-def test_the_seventeenth_blind_sets_look_alikes_are_read_as_meant(
-    text: str, kind: ScaleKind, expected: tuple[int, str | None] | None
-) -> None:
-    test_the_sixteenth_blind_sets_look_alikes_are_read_as_meant(text, kind, expected)  # the same check
-
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -2885,13 +2878,6 @@ BLIND_TWENTY_FIRST = [
 ]
 
 
-@pytest.mark.parametrize(("text", "kind", "expected"), BLIND_TWENTY_FIRST)
-def test_the_eighteenth_blind_sets_look_alikes_are_read_as_meant(
-    text: str, kind: ScaleKind, expected: tuple[int, str | None] | None
-) -> None:
-    test_the_sixteenth_blind_sets_look_alikes_are_read_as_meant(text, kind, expected)  # the same check
-
-
 # The nineteenth blind set (typed_answers_eighteenth_*, round 22: industries' own numbers beside a score),
 # with look-alikes: a score with its scale among other parts' scores (none) or among counts and references
 # (bot/fraction_scores.py), the score named overall (bot/overall_scores.py), a card by its last digits,
@@ -2939,13 +2925,6 @@ BLIND_TWENTY_SECOND = [
     pytest.param("1 child", "csat", None, id="one-child-is-no-score"),
     pytest.param("1 bag lost", "csat", None, id="one-bag-lost-is-no-score"),
 ]
-
-
-@pytest.mark.parametrize(("text", "kind", "expected"), BLIND_TWENTY_SECOND)
-def test_the_nineteenth_blind_sets_look_alikes_are_read_as_meant(
-    text: str, kind: ScaleKind, expected: tuple[int, str | None] | None
-) -> None:
-    test_the_sixteenth_blind_sets_look_alikes_are_read_as_meant(text, kind, expected)  # the same check
 
 
 @pytest.mark.parametrize(
@@ -3042,13 +3021,6 @@ BLIND_TWENTY_THIRD = [
 ]
 
 
-@pytest.mark.parametrize(("text", "kind", "expected"), BLIND_TWENTY_THIRD)
-def test_the_twentieth_blind_sets_look_alikes_are_read_as_meant(
-    text: str, kind: ScaleKind, expected: tuple[int, str | None] | None
-) -> None:
-    test_the_sixteenth_blind_sets_look_alikes_are_read_as_meant(text, kind, expected)  # the same check
-
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -3141,13 +3113,6 @@ BLIND_TWENTY_FOURTH = [
 ]
 
 
-@pytest.mark.parametrize(("text", "kind", "expected"), BLIND_TWENTY_FOURTH)
-def test_the_twenty_first_blind_sets_look_alikes_are_read_as_meant(
-    text: str, kind: ScaleKind, expected: tuple[int, str | None] | None
-) -> None:
-    test_the_sixteenth_blind_sets_look_alikes_are_read_as_meant(text, kind, expected)  # the same check
-
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -3227,8 +3192,16 @@ BLIND_TWENTY_FIFTH = [
 ]
 
 
-@pytest.mark.parametrize(("text", "kind", "expected"), BLIND_TWENTY_FIFTH)
-def test_the_twenty_second_blind_sets_look_alikes_are_read_as_meant(
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    BLIND_TWENTIETH
+    + BLIND_TWENTY_FIRST
+    + BLIND_TWENTY_SECOND
+    + BLIND_TWENTY_THIRD
+    + BLIND_TWENTY_FOURTH
+    + BLIND_TWENTY_FIFTH,
+)
+def test_the_seventeenth_to_twenty_second_blind_sets_look_alikes_are_read_as_meant(
     text: str, kind: ScaleKind, expected: tuple[int, str | None] | None
 ) -> None:
     test_the_sixteenth_blind_sets_look_alikes_are_read_as_meant(text, kind, expected)  # the same check
