@@ -30,6 +30,7 @@ from csatbot.customers_cli import customers_app
 from csatbot.flows_cli import flows_app
 from csatbot.themes_cli import themes_command
 from csatbot.tokens_cli import tokens_app
+from csatbot.workers import MAX_WORKERS
 from nlu.cli import app as nlu_app
 from nlu.cli import classify_command
 
@@ -103,6 +104,7 @@ def serve(
         int,
         typer.Option(
             min=1,
+            max=MAX_WORKERS,
             help="server processes on this port (the kernel spreads connections over them); more "
             "than 1 needs PostgreSQL and is refused on SQLite. Only the first trains a missing model.",
         ),

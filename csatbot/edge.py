@@ -29,18 +29,19 @@ from models import MAX_ROW_ID
 
 
 def _digits_only(value: Any) -> Any:
-    """A row id in a URL as ASCII digits: Python's ``int()`` also reads ``1_0`` (as 10), ``1.0``,
-    ``+1`` and `` 1``, so one row had any number of URLs (a proxy rule or cache keyed on one missed
-    the others). A minus is let through for the range check to name."""
+    """A number in a URL or a form as ASCII digits: Python's ``int()`` also reads ``1_0`` (as 10),
+    ``1.0``, ``+1`` and `` 1``, so one row had any number of URLs (a proxy rule or cache keyed on one
+    missed the others) and ``limit=5_0`` was 50. A minus is let through for the range check to name."""
     digits = value.removeprefix("-") if isinstance(value, str) else "1"
     if not (digits.isascii() and digits.isdigit()):
-        raise ValueError("a row id is written in digits 0-9 only")
+        raise ValueError("a number here is written in digits 0-9 only")
     return value
 
 
-RowId = Annotated[
-    int, Path(ge=1, le=MAX_ROW_ID), BeforeValidator(_digits_only)
-]  # in this order: the schema keeps minimum/maximum
+Digits = BeforeValidator(_digits_only)
+"""Put after ``Path``/``Query``/``Field`` in ``Annotated`` (in that order the schema keeps its bounds)."""
+
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID), Digits]
 
 
 def _not_blank(key: str | None) -> str | None:

@@ -30,6 +30,7 @@ from csatbot.api_models import (
     ThemesReport,
 )
 from csatbot.comment_themes import themes_report
+from csatbot.edge import Digits
 from csatbot.exports import Export
 from csatbot.runtime import Runtime
 from models import MAX_ROW_ID
@@ -212,8 +213,8 @@ def add_report_routes(router: APIRouter, rt: Runtime) -> None:
     async def drill_down(
         s: Scoped,
         metric: Metric = None,
-        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-        offset: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
+        limit: Annotated[int, Query(ge=1, le=1000), Digits] = 100,
+        offset: Annotated[int, Query(ge=0, le=MAX_ROW_ID), Digits] = 0,
     ) -> dict[str, Any]:
         """The surveys behind a figure: the same filters, plus ``day`` and the ``metric`` counted."""
         since, until, tz = window(s)
@@ -242,7 +243,9 @@ def add_report_routes(router: APIRouter, rt: Runtime) -> None:
         return found
 
     @router.get("/reports/comments", response_model=list[GoodComment])
-    async def comments(s: Scoped, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[dict[str, Any]]:
+    async def comments(
+        s: Scoped, limit: Annotated[int, Query(ge=1, le=500), Digits] = 50
+    ) -> list[dict[str, Any]]:
         """Good news: comments from satisfied surveys or with a positive sentiment, newest first."""
         since, until, tz = window(s)
         found: list[dict[str, Any]] = await read(

@@ -54,6 +54,7 @@ from csatbot.edge import (
     MAX_REASON,
     MAX_TEXT,
     DefaultHeaders,
+    Digits,
     IdempotencyKey,
     LimitBody,
     OwnRedirects,
@@ -138,7 +139,7 @@ def support_router(rt: Runtime, secret: str) -> APIRouter:
     @router.get("/conversations", response_model=list[ConversationRow])
     async def conversations(
         status: Annotated[str | None, Query(pattern="^(open|resolved)$")] = None,
-        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+        limit: Annotated[int, Query(ge=1, le=500), Digits] = 50,
     ) -> list[dict[str, Any]]:
         """Conversations, most recently active first."""
         return await rt.store.read(lambda repo: queries.list_conversations(repo.session, status, limit))
@@ -221,7 +222,7 @@ def support_router(rt: Runtime, secret: str) -> APIRouter:
         assignee: str | None = None,
         channel: str | None = None,
         overdue: Annotated[bool, Query(description="only open tickets past their SLA")] = False,
-        limit: Annotated[int, Query(ge=1, le=500)] = 100,
+        limit: Annotated[int, Query(ge=1, le=500), Digits] = 100,
     ) -> list[dict[str, Any]]:
         """Escalation tickets, newest first, filtered."""
         overdue_at = rt.clock.now() if overdue else None

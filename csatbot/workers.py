@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass
 from types import FrameType
 
+MAX_WORKERS = 64  # each worker is a whole server (database pool, model, senders): more is a typo
 STOP_SECONDS = 20.0  # a worker's graceful shutdown takes up to 10 s (uvicorn) plus the Runtime's stop
 RESTART_AFTER = 1.0
 """Seconds before a dead worker starts again; doubled for each quick death in a row."""

@@ -16,7 +16,7 @@ from csatbot.console.auth import Agent, check_csrf
 from csatbot.console.i18n import translate
 from csatbot.console.queue import assignee_choices
 from csatbot.console.render import flash, language, redirect, runtime_of
-from csatbot.edge import RowId
+from csatbot.edge import Digits, RowId
 from csatbot.runtime import Runtime
 from models import MAX_ROW_ID
 from storage.saved_filters import MAX_QUERY, SavedFilters
@@ -24,7 +24,7 @@ from storage.saved_filters import MAX_QUERY, SavedFilters
 router = APIRouter()
 MAX_BULK = 200
 QUEUE_KEYS = frozenset({"status", "team", "assignee", "channel", "overdue"})
-TicketId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+TicketId = Annotated[int, Field(ge=1, le=MAX_ROW_ID), Digits]
 
 
 def queue_query(text: str) -> str:

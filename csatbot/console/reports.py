@@ -22,6 +22,7 @@ from csatbot.console.auth import Agent
 from csatbot.console.charts import trend_charts
 from csatbot.console.i18n import translate
 from csatbot.console.render import language, page, runtime_of
+from csatbot.edge import Digits
 from csatbot.exports import Export
 from models import MAX_ROW_ID
 from storage.auto_answer_report import FILTERS as AUTO_FILTERS
@@ -276,7 +277,7 @@ async def surveys(
     request: Request,
     s: Scoped,
     metric: Annotated[str, Query(max_length=32)] = "sent",
-    offset: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ROW_ID), Digits] = 0,
 ) -> Response:
     """The surveys behind one number: the same range and filters, and the ``metric`` it counts."""
     found = await read(

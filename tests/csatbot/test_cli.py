@@ -17,6 +17,7 @@ from typer.core import TyperGroup
 from typer.testing import CliRunner
 
 from csatbot.cli import app, banner
+from csatbot.workers import MAX_WORKERS
 from models import MAX_ROW_ID
 from storage.report_scope import midnight
 
@@ -292,6 +293,15 @@ def test_report_refuses_a_database_that_does_not_exist(
     assert result.exit_code == 2
     assert f"no database at {tmp_path / 'var' / 'csatbot.db'}: pass --db" in result.output
     assert not (tmp_path / "var").exists()  # nothing created
+
+
+def test_serve_refuses_more_workers_than_a_machine_could_hold(tmp_path: Path) -> None:
+    """Hunt 20's leftover: ``--workers 100000`` forked until the machine ran out (each worker is a
+    whole server with its own database pool and model): the bound is said before anything starts."""
+    url = "postgresql://nobody@127.0.0.1:1/none"
+    result = runner.invoke(app, ["serve", "--db", url, "--workers", str(MAX_WORKERS + 1)])
+    assert result.exit_code == 2
+    assert f"less than or equal to {MAX_WORKERS}" in " ".join(result.output.replace("│", " ").split())
 
 
 def test_serve_refuses_several_workers_on_sqlite(tmp_path: Path) -> None:

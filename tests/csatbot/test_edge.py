@@ -188,6 +188,16 @@ async def test_a_row_id_written_other_than_in_digits_is_422_and_changes_nothing(
         assert detail["status"] == "open" and [m["text"] for m in detail["transcript"]] == ["keep me"]
 
 
+async def test_counts_and_offsets_in_queries_are_digits_only(app_client: httpx.AsyncClient) -> None:
+    """``limit=5_0`` was 50 and ``limit=+5`` 5 (``int()``): a count in a query is digits too."""
+    for path in ("/api/conversations?limit={}", "/api/tickets?limit={}", "/api/reports/surveys?offset={}"):
+        for spelling in ("5_0", "+5", "5.0", "%205", "5%EF%BC%8E"):
+            response = await app_client.get(path.format(spelling))
+            assert response.status_code == 422, (path, spelling, response.text)
+            assert "digits 0-9 only" in response.text
+        assert (await app_client.get(path.format("5"))).status_code == 200, path
+
+
 async def test_row_ids_keep_their_documented_range(app_client: httpx.AsyncClient) -> None:
     """The digits check must not cost the schema its bounds (written before ``Path``, it turned
     ``minimum`` into a ``ge`` no client reads, and the API fuzzer sent negative ids as valid)."""

@@ -54,6 +54,29 @@ async def test_ids_and_offsets_past_the_integer_range_in_forms_and_queries_are_a
     assert console.rows("select status, assignee from ticket") == before
 
 
+async def test_ids_and_offsets_written_other_than_in_digits_are_422_and_change_nothing(
+    console: Console,
+) -> None:
+    """Hunt 19's leftover: form ids and query offsets went through ``int()``, so ``0_1`` named ticket
+    1 (``1_0`` ticket 10) and ``+1``, ``1.0`` or `` 1`` too, as the API's row ids did before them."""
+    console.add_user("root", "admin")
+    ticket = await console.escalated("ann")
+    await console.sign_in("root")
+    before = console.rows("select status, assignee from ticket")
+    for spelling in ("0_{}", "+{}", "{}.0", " {}", "{}\u0660"):
+        written = spelling.format(ticket)
+        form = {"action": "resolve", "ids": [written]}
+        response = await console.post("/tickets/bulk", **form)
+        assert response.status_code == 422 and "digits 0-9 only" in response.text, (written, response.text)
+        offset = spelling.format(0)
+        response = await console.page("/reports/surveys", offset=offset)
+        assert response.status_code == 422 and "digits 0-9 only" in response.text, offset
+    assert console.rows("select status, assignee from ticket") == before
+    form = {"action": "resolve", "ids": [str(ticket)]}
+    assert (await console.post("/tickets/bulk", **form)).status_code in (200, 303)
+    assert console.rows("select status from ticket") == [("resolved",)]
+
+
 async def test_report_dates_out_of_range_are_400(console: Console) -> None:
     console.add_user("root", "admin")
     await console.sign_in("root")
