@@ -66,10 +66,15 @@ def test_evaluation_messages_never_appear_in_the_training_data() -> None:
     assert [t for t in held if t.lower() in trained and not is_short(t)] == []
 
 
-AIMED_BLIND_SETS = {"blind_2026_12_07g.jsonl": 3, "blind_2026_12_07h.jsonl": 2, "blind_2026_12_07k.jsonl": 4}
+AIMED_BLIND_SETS = {
+    "blind_2026_12_07g.jsonl": 3,
+    "blind_2026_12_07h.jsonl": 2,
+    "blind_2026_12_07k.jsonl": 4,
+    "blind_2026_12_07l.jsonl": 4,
+}
 """Blind sets aimed at one question: the automatic answer (password resets and their look-alikes, and
-who must reach a person), or the check of the calm cap (200 ordinary chats, ``k``): every intent in both
-languages, at least this many times each, not 8."""
+who must reach a person), the check of the calm cap (200 ordinary chats, ``k``), or public reviews and
+posts (``l``): every intent in both languages, at least this many times each, not 8."""
 
 
 def test_the_blind_sets_cover_every_intent_in_both_languages_once_per_text() -> None:

@@ -58,6 +58,7 @@ def test_the_generator_leaves_out_the_texts_of_every_blind_set() -> None:
         "blind_2026_12_07i.jsonl",
         "blind_2026_12_07j.jsonl",
         "blind_2026_12_07k.jsonl",
+        "blind_2026_12_07l.jsonl",
     } <= {p.name for p in paths}
     for path in paths:
         texts = [r.text.lower() for r in load_realistic(path)]
