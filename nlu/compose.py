@@ -11,6 +11,9 @@ Templates teach what each intent sounds like; these families teach what must NOT
   security in 15 minutes, smooth as ever"): thanks, positive. The mirror of ``sarcasm``: the event
   decides, and here it went well (without it, speed and staff read as a complaint's words).
 - ``emoji``: emoji-only and emoticon-only messages, by the feeling they show.
+- ``opinion``: an opinion of a thing outside support's words (a film, a book, a dish, a product),
+  told both ways with the same things and patterns ("the film was gripping" thanks, positive; "the
+  film was a chore" a complaint, negative): the quality word decides, not the topic or the shape.
 
 Every part goes wholly to one split (by a stable hash of the part that carries the meaning: the
 event, the request's template, the outcome, the emoji), so held-out rows share no such part with
@@ -32,6 +35,7 @@ SARCASM_ROWS = 220
 NEGATIONS_PER_INTENT = 45
 RESOLVED_ROWS = 160
 PRAISE_ROWS = 200
+OPINION_ROWS = 150  # each way
 EMOJI_REPEATS = 2  # each emoji alone, and in this many short sequences
 NEGATED_INTENTS = ("password_reset", "billing", "refund", "delivery", "cancel", "request_human", "complaint")
 EMOJI_LABELS = {
@@ -108,6 +112,23 @@ def praise(fam: dict[str, Any], lang: str, rng: random.Random) -> list[Composed]
     ]
 
 
+def opinion(fam: dict[str, Any], lang: str, rng: random.Random) -> list[Composed]:
+    """Opinions both ways from the same things and patterns; the quality (or the verb) is the part
+    that decides the split."""
+    if not fam:
+        return []
+    out = []
+    for way, intent, sentiment in (("good", "greeting_thanks", "positive"), ("bad", "complaint", "negative")):
+        words = fam["loved" if way == "good" else "hated"]
+        for _ in range(OPINION_ROWS):
+            pattern, quality, verb = rng.choice(fam["patterns"]), rng.choice(fam[way]), rng.choice(words)
+            closer = rng.choice(fam[f"{way}_closers"])
+            text = pattern.format(thing=rng.choice(fam["things"]), quality=quality, verb=verb, closer=closer)
+            part = quality if "{quality}" in pattern else verb
+            out.append(Composed(_join(lang, text[0].upper() + text[1:]), intent, sentiment, "opinion", part))
+    return out
+
+
 def negation(
     fam: dict[str, Any], lang: str, requests: dict[str, list[tuple[str, str, str]]], rng: random.Random
 ) -> list[Composed]:
@@ -169,6 +190,8 @@ def compose(
         *resolved(families.get("resolved") or {}, lang, rng),
         *emoji(families.get("emoji") or {}, rng),
         *praise(families.get("praise") or {}, lang, rng),
+        # on a stream of its own: removing or growing an earlier family leaves its rows as they are
+        *opinion(families.get("opinion") or {}, lang, random.Random(f"{seed}:{lang}:opinion")),
     ]
 
 

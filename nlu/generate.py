@@ -25,7 +25,7 @@ PER_INTENT = 600  # target messages per intent and language
 MIN_PER_TEMPLATE = 2  # the clean message and at least one dressed variant, however wide the intent
 TEST_SHARE, CALIB_SHARE = 0.2, 0.1
 GENERATOR_SEED = 20261123
-OWN_STREAM_FAMILIES = ("praise",)
+OWN_STREAM_FAMILIES = ("praise", "opinion")
 
 _NOISE = {
     "en": {

@@ -5,7 +5,9 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-from nlu.compose import compose, emoji, negation, praise, resolved, sarcasm
+import pytest
+
+from nlu.compose import compose, emoji, negation, opinion, praise, resolved, sarcasm
 from nlu.data import load_triage
 
 FAMILIES = {
@@ -26,6 +28,16 @@ FAMILIES = {
         "events": ["the crew found us seats together", "boarding took ten minutes"],
         "closers": ["smooth as ever"],
         "patterns": ["{event}", "{opener}, {event}. {closer}"],
+    },
+    "opinion": {
+        "things": ["the film", "the pasta"],
+        "good": ["gripping"],
+        "bad": ["a chore"],
+        "loved": ["loved"],
+        "hated": ["hated"],
+        "good_closers": ["10/10"],
+        "bad_closers": ["avoid"],
+        "patterns": ["{thing} was {quality}", "{verb} {thing}! {closer}"],
     },
 }
 REQUESTS = {
@@ -73,9 +85,26 @@ def test_praise_is_positive_thanks_with_or_without_polite_words() -> None:
     assert {"boarding took ten minutes", "kudos, boarding took ten minutes. smooth as ever"} <= said
 
 
-def test_praise_comes_after_every_other_family_so_their_rows_stay() -> None:
-    without = compose({k: v for k, v in FAMILIES.items() if k != "praise"}, "en", REQUESTS, 1)
-    assert compose(FAMILIES, "en", REQUESTS, 1)[: len(without)] == without
+def test_an_opinion_is_read_by_its_quality_not_its_topic() -> None:
+    rows = opinion(FAMILIES["opinion"], "en", random.Random(0))
+    labels = {(r.text, r.intent, r.sentiment, r.part) for r in rows}
+    assert labels == {
+        ("The film was gripping", "greeting_thanks", "positive", "gripping"),
+        ("The pasta was gripping", "greeting_thanks", "positive", "gripping"),
+        ("Loved the film! 10/10", "greeting_thanks", "positive", "loved"),
+        ("Loved the pasta! 10/10", "greeting_thanks", "positive", "loved"),
+        ("The film was a chore", "complaint", "negative", "a chore"),
+        ("The pasta was a chore", "complaint", "negative", "a chore"),
+        ("Hated the film! avoid", "complaint", "negative", "hated"),
+        ("Hated the pasta! avoid", "complaint", "negative", "hated"),
+    }
+    assert Counter(r.sentiment for r in rows) == {"positive": len(rows) // 2, "negative": len(rows) // 2}
+
+
+@pytest.mark.parametrize("family", ["praise", "opinion"])
+def test_a_later_family_comes_after_every_earlier_one_so_their_rows_stay(family: str) -> None:
+    without = compose({k: v for k, v in FAMILIES.items() if k != family}, "en", REQUESTS, 1)
+    assert [r for r in compose(FAMILIES, "en", REQUESTS, 1) if r.family != family] == without
 
 
 def test_chinese_parts_join_without_stray_spaces() -> None:
@@ -97,7 +126,7 @@ def test_the_shipped_set_holds_every_family_in_both_languages_split_by_part() ->
     rows = [e for e in load_triage() if ":compose:" in e.template]
     families = Counter((e.lang, e.template.split(":")[3]) for e in rows)
     for lang in ("en", "zh"):
-        for family in ("sarcasm", "negation", "resolved", "emoji", "praise"):
+        for family in ("sarcasm", "negation", "resolved", "emoji", "praise", "opinion"):
             assert families[lang, family] >= 100, (lang, family)
     splits: dict[str, set[str]] = {}
     for e in rows:
