@@ -296,8 +296,8 @@ def test_report_refuses_a_database_that_does_not_exist(
 
 
 def test_serve_refuses_more_workers_than_a_machine_could_hold(tmp_path: Path) -> None:
-    """Hunt 20's leftover: ``--workers 100000`` forked until the machine ran out (each worker is a
-    whole server with its own database pool and model): the bound is said before anything starts."""
+    """Hunt 20's leftover: ``--workers`` had no upper bound, and each worker is a whole server with its
+    own database pool and model: a typo (100000) is refused before anything starts."""
     url = "postgresql://nobody@127.0.0.1:1/none"
     result = runner.invoke(app, ["serve", "--db", url, "--workers", str(MAX_WORKERS + 1)])
     assert result.exit_code == 2
