@@ -3271,9 +3271,7 @@ def test_a_delivery_is_someone_elses_fault_unless_the_question_asks_about_it() -
     ],
 )
 def test_the_twenty_third_sets_shapes_are_read(text: str, kind: ScaleKind, read: tuple[int, str]) -> None:
-    low, high = SCALES[kind]
-    found = read_rating(text, kind, low, high)
-    assert found is not None and (found.score, found.comment) == read
+    assert scored(text, kind) == read
 
 
 @pytest.mark.parametrize(
@@ -3327,6 +3325,4 @@ BLIND_TWENTY_SEVENTH = [
 def test_the_twenty_fourth_blind_sets_look_alikes_are_read_as_meant(
     text: str, kind: ScaleKind, expected: tuple[int, str] | None
 ) -> None:
-    low, high = SCALES[kind]
-    found = read_rating(text, kind, low, high)  # the score and the comment kept, or no score at all
-    assert (None if found is None else (found.score, found.comment)) == expected
+    assert scored(text, kind) == expected  # the score and the comment kept, or no score at all
